@@ -1,0 +1,101 @@
+"""The `concierge` command: run the service, rebuild projections, verify the audit log."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiohttp import web
+
+from bot import logging as app_logging
+from bot.settings import ConfigError, Settings
+from domain.clock import SystemClock
+from storage.audit import verify
+from storage.embedded import DataDirInUse, EngineError
+from storage.store import Store, open_store
+
+log = structlog.get_logger(__name__)
+
+EXIT_CONFIG = 2
+SHUTDOWN_GRACE = 5.0
+
+
+def _load_settings() -> Settings:
+    try:
+        return Settings.load()
+    except ConfigError as error:
+        print("concierge: invalid configuration, nothing was started:", file=sys.stderr)
+        for variable, problem in error.problems:
+            print(f"  {variable}: {problem}", file=sys.stderr)
+        raise SystemExit(EXIT_CONFIG) from None
+
+
+def _run(settings: Settings) -> int:
+    from bot.app import create_app  # the web stack is only needed to serve
+
+    try:
+        web.run_app(create_app(settings), host=settings.http.http_host, port=settings.http.http_port,
+                    shutdown_timeout=SHUTDOWN_GRACE, print=None, access_log=None)
+    except DataDirInUse as error:
+        print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except EngineError as error:
+        print(f"concierge: the embedded store could not start: {error}", file=sys.stderr)
+        return 1
+    log.info("service.stopped")
+    return 0
+
+
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+    store_settings = settings.store
+    url = store_settings.mongodb_url.get_secret_value() if store_settings.mongodb_url else None
+    async with open_store(url, store_settings.mongodb_db, store_settings.concierge_data_dir, SystemClock(),
+                          reuse_running=True, catch_up=False) as store:
+        return await work(store)
+
+
+async def _audit(store: Store) -> int:
+    report = await verify(store.db, store.events)
+    if report.intact:
+        print(f"audit: intact — {report.events} events in {report.streams} streams")
+        return 0
+    print(f"audit: BROKEN — {report.broken}")
+    return 1
+
+
+async def _rebuild(store: Store) -> int:
+    applied = await store.projector.rebuild()
+    print(f"rebuild: {applied} events applied")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="concierge", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="serve webhooks, the engine and the workers")
+    commands.add_parser("rebuild", help="rebuild every projection from the event log")
+    audit = commands.add_parser("audit", help="the audit log")
+    audit.add_subparsers(dest="audit_command", required=True).add_parser(
+        "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link")
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = _load_settings()
+    app_logging.configure(settings.app.log_level, settings.app.log_format)
+    if args.command == "run":
+        return _run(settings)
+    work = {"rebuild": _rebuild, "audit": _audit}[args.command]
+    try:
+        return asyncio.run(_with_store(settings, work))
+    except DataDirInUse as error:
+        print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,39 @@
+"""Client-facing texts: Fluent files in locales/<lang>/*.ftl, English as the fallback."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fluent.runtime import FluentLocalization, FluentResourceLoader
+
+from domain.clients import Language
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+DEFAULT = Language.EN
+
+
+def resource_names(root: Path = LOCALES_DIR) -> list[str]:
+    return sorted(p.name for p in (root / DEFAULT.value).glob("*.ftl"))
+
+
+class Translator:
+    """Renders message ids. Isolation marks stay off: they would end up inside copied ids, commands and
+    URLs; the Arabic texts place Latin values where the bidi algorithm keeps them readable."""
+
+    def __init__(self, root: Path = LOCALES_DIR) -> None:
+        loader = FluentResourceLoader(str(root / "{locale}"))
+        names = resource_names(root)
+        self._by_language = {
+            lang: FluentLocalization([lang.value, DEFAULT.value], names, loader, use_isolating=False)
+            for lang in Language
+        }
+
+    def __call__(self, language: Language | None, message_id: str, **args: Any) -> str:
+        return self._by_language[language or DEFAULT].format_value(message_id, args)
+
+
+@cache
+def translator() -> Translator:
+    return Translator()

@@ -1,0 +1,85 @@
+"""structlog: JSON lines by default, console for people; secrets and phone numbers never leave in clear."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from typing import Any
+
+import structlog
+
+_SECRET_KEYS = re.compile(r"token|secret|password|passwd|authorization|auth_token|api_key|card|pan|cvv|hmac",
+                          re.IGNORECASE)
+_PHONE_KEYS = re.compile(r"phone|msisdn|wa_?id|from_number", re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\w/])\+?\d[\d \-()]{7,17}\d(?!\w)")
+_BOT_TOKEN = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
+_URL_AUTH = re.compile(r"(\w+://)[^/@\s:]+:[^/@\s]+@")
+
+
+def mask_digits(text: str) -> str:
+    digits = re.sub(r"\D", "", text)
+    return f"…{digits[-4:]}" if len(digits) >= 4 else "…"
+
+
+def _scrub_text(text: str) -> str:
+    text = _BOT_TOKEN.sub("[token]", text)
+    text = _URL_AUTH.sub(r"\1[credentials]@", text)
+    return _PHONE.sub(lambda m: mask_digits(m.group()), text)
+
+
+def _scrub(key: str, value: Any) -> Any:
+    if _SECRET_KEYS.search(key) and value not in (None, "", False):
+        return "[redacted]"
+    if isinstance(value, dict):
+        return {k: _scrub(str(k), v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_scrub(key, v) for v in value]
+    if isinstance(value, str):
+        return mask_digits(value) if _PHONE_KEYS.search(key) else _scrub_text(value)
+    return value
+
+
+def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    return {key: _scrub(key, value) for key, value in event_dict.items()}
+
+
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is when a line is emitted (test capture swaps it)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
+def configure(level: str = "INFO", fmt: str = "json") -> None:
+    renderer: Any = (structlog.processors.JSONRenderer(ensure_ascii=False) if fmt == "json"
+                     else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()))
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.processors.format_exc_info,
+        redact,
+    ]
+    structlog.configure(
+        processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=False,
+    )
+    handler = _StderrHandler()
+    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        foreign_pre_chain=shared,
+    ))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for noisy in ("pymongo", "aiohttp.access"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

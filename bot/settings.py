@@ -1,0 +1,241 @@
+"""Configuration from the environment, one class per concern; names as in DESIGN.md."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_CONFIG = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
+_WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_BOT_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
+_E164 = re.compile(r"\+[1-9]\d{6,14}")
+
+
+class ConfigError(Exception):
+    """Bad configuration: `problems` are (variable, what is wrong)."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{var}: {what}" for var, what in problems))
+
+
+def _http_url(value: str | None, name: str) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"must be an http(s) URL without query, like https://example.com, not {value!r}")
+    return value.rstrip("/")
+
+
+class StoreSettings(BaseSettings):
+    model_config = _CONFIG
+    mongodb_url: SecretStr | None = None  # may carry a password
+    mongodb_db: str = Field("concierge", pattern=r"^[A-Za-z0-9_-]{1,63}$")
+    concierge_data_dir: Path = Path("./data")
+
+    @field_validator("mongodb_url")
+    @classmethod
+    def _mongo_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("mongodb://", "mongodb+srv://")):
+            raise ValueError("must start with mongodb:// or mongodb+srv://")
+        return value
+
+
+class HttpSettings(BaseSettings):
+    model_config = _CONFIG
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8080, ge=0, le=65535)
+    public_base_url: str | None = None
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return _http_url(value, "PUBLIC_BASE_URL")
+
+
+class TelegramSettings(BaseSettings):
+    model_config = _CONFIG
+    telegram_bot_token: SecretStr | None = None
+    telegram_staff_chat_id: int | None = None
+    telegram_webhook_secret: SecretStr | None = None
+    telegram_mode: Literal["webhook", "polling"] | None = None
+    telegram_api_base: str = "https://api.telegram.org"
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _BOT_TOKEN.fullmatch(value.get_secret_value()):
+            raise ValueError("does not look like a bot token (digits, a colon, then the secret)")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        return _http_url(value, "TELEGRAM_API_BASE") or value
+
+
+class TwilioSettings(BaseSettings):
+    model_config = _CONFIG
+    twilio_account_sid: str | None = Field(None, pattern=r"^AC[0-9a-fA-F]{32}$")
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_api_base: str | None = None
+
+    @field_validator("twilio_whatsapp_from")
+    @classmethod
+    def _from(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        number = value.removeprefix("whatsapp:")
+        if not _E164.fullmatch(number):
+            raise ValueError("must be a number in E.164, like whatsapp:+14155238886")
+        return f"whatsapp:{number}"
+
+    @field_validator("twilio_api_base")
+    @classmethod
+    def _base(cls, value: str | None) -> str | None:
+        return _http_url(value, "TWILIO_API_BASE")
+
+    @property
+    def enabled(self) -> bool:
+        return self.twilio_account_sid is not None
+
+
+class CloudPaymentsSettings(BaseSettings):
+    model_config = _CONFIG
+    cloudpayments_public_id: str | None = None
+    cloudpayments_api_secret: SecretStr | None = None
+    cloudpayments_api_base: str = "https://api.cloudpayments.ru"
+
+    @field_validator("cloudpayments_api_base")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        return _http_url(value, "CLOUDPAYMENTS_API_BASE") or value
+
+    @property
+    def enabled(self) -> bool:
+        return self.cloudpayments_public_id is not None
+
+
+class AppSettings(BaseSettings):
+    model_config = _CONFIG
+    business_timezone: str = "Europe/Moscow"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["json", "console"] = "json"
+
+    @field_validator("log_level", "log_format", mode="before")
+    @classmethod
+    def _case(cls, value: str, info) -> str:
+        return value.upper() if info.field_name == "log_level" else value.lower()
+
+    @field_validator("business_timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA timezone like Europe/Moscow") from None
+        return value
+
+    @property
+    def timezone(self) -> ZoneInfo:
+        return ZoneInfo(self.business_timezone)
+
+
+def _all_or_none(names: dict[str, object], why: str) -> list[tuple[str, str]]:
+    given = [name for name, value in names.items() if value is not None]
+    if given and len(given) != len(names):
+        return [(name, f"is missing: {why} ({', '.join(given)} set)") for name, v in names.items() if v is None]
+    return []
+
+
+class Settings(BaseSettings):
+    """Everything, composed; `load()` turns every problem into one ConfigError naming the variables."""
+
+    model_config = _CONFIG
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    twilio: TwilioSettings = Field(default_factory=TwilioSettings)
+    cloudpayments: CloudPaymentsSettings = Field(default_factory=CloudPaymentsSettings)
+    app: AppSettings = Field(default_factory=AppSettings)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        problems = self.contradictions()
+        if problems:
+            raise ConfigError(problems)
+        return self
+
+    def contradictions(self) -> list[tuple[str, str]]:
+        tg, problems = self.telegram, []
+        if tg.telegram_mode == "webhook" and self.http.public_base_url is None:
+            problems.append(("PUBLIC_BASE_URL", "is required when TELEGRAM_MODE=webhook"))
+        if self.telegram_mode == "webhook" and tg.telegram_bot_token and tg.telegram_webhook_secret is None:
+            problems.append(("TELEGRAM_WEBHOOK_SECRET", "is required in webhook mode (unsigned webhooks are refused)"))
+        if tg.telegram_mode is not None and tg.telegram_bot_token is None:
+            problems.append(("TELEGRAM_BOT_TOKEN", f"is required when TELEGRAM_MODE={tg.telegram_mode}"))
+        if tg.telegram_staff_chat_id is not None and tg.telegram_staff_chat_id >= 0:
+            problems.append(("TELEGRAM_STAFF_CHAT_ID", "must be a supergroup id (negative, like -1001234567890)"))
+        tw = self.twilio
+        problems += _all_or_none({"TWILIO_ACCOUNT_SID": tw.twilio_account_sid,
+                                  "TWILIO_AUTH_TOKEN": tw.twilio_auth_token,
+                                  "TWILIO_WHATSAPP_FROM": tw.twilio_whatsapp_from}, "WhatsApp needs all three")
+        cp = self.cloudpayments
+        problems += _all_or_none({"CLOUDPAYMENTS_PUBLIC_ID": cp.cloudpayments_public_id,
+                                  "CLOUDPAYMENTS_API_SECRET": cp.cloudpayments_api_secret},
+                                 "payments need both")
+        if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
+            problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))
+        return problems
+
+    @property
+    def telegram_mode(self) -> Literal["webhook", "polling"]:
+        if self.telegram.telegram_mode:
+            return self.telegram.telegram_mode
+        return "webhook" if self.http.public_base_url else "polling"
+
+    @classmethod
+    def load(cls) -> Settings:
+        problems: list[tuple[str, str]] = []
+        concerns = {}
+        for name, concern in (("store", StoreSettings), ("http", HttpSettings), ("telegram", TelegramSettings),
+                              ("twilio", TwilioSettings), ("cloudpayments", CloudPaymentsSettings),
+                              ("app", AppSettings)):
+            try:
+                concerns[name] = concern()
+            except ValidationError as error:
+                problems += [(str(e["loc"][0]).upper() if e["loc"] else name.upper(),
+                              e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+        if problems:
+            raise ConfigError(problems)
+        try:
+            return cls(**concerns)
+        except ValidationError as error:
+            # pydantic wraps our ConfigError raised inside the model validator
+            raise ConfigError(_unwrap(error)) from None
+
+
+def _unwrap(error: ValidationError) -> list[tuple[str, str]]:
+    problems = []
+    for e in error.errors():
+        cause = (e.get("ctx") or {}).get("error")
+        if isinstance(cause, ConfigError):
+            problems += cause.problems
+        else:
+            problems.append(("CONFIGURATION", e["msg"]))
+    return problems

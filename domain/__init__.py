@@ -1,0 +1,1 @@
+"""The concierge domain: pure, no I/O. See ../shared/DESIGN.md."""

@@ -1,0 +1,207 @@
+"""Clients, their channel identities, and the Executive Assistants who serve them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import InvalidValue
+from domain.events import Event, EventType
+
+
+class Language(StrEnum):
+    EN = "en"
+    AR = "ar"
+    RU = "ru"
+
+    @classmethod
+    def parse(cls, code: str | None) -> Language | None:
+        """'ar-SA', 'RU', 'en' → a supported language; anything else → None (then we ask)."""
+        if not code:
+            return None
+        base = code.strip().lower().replace("_", "-").split("-", 1)[0]
+        return cls(base) if base in cls._value2member_map_ else None
+
+
+class Channel(StrEnum):
+    TELEGRAM = "telegram"
+    WHATSAPP = "whatsapp"
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelIdentity:
+    """Who the person is on one channel: a Telegram user id, or a WhatsApp number in E.164."""
+
+    channel: Channel
+    external_id: str
+
+    def __post_init__(self) -> None:
+        if not self.external_id:
+            raise InvalidValue("a channel identity needs an id")
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel.value}:{self.external_id}"
+
+    def to_data(self) -> dict[str, str]:
+        return {"channel": self.channel.value, "external_id": self.external_id}
+
+    @classmethod
+    def from_data(cls, data: dict) -> ChannelIdentity:
+        return cls(Channel(data["channel"]), data["external_id"])
+
+
+def mask_phone(e164: str | None) -> str:
+    """+971501234567 → +971•••••4567: enough to recognise, not enough to leak."""
+    if not e164:
+        return ""
+    return e164[:4] + "•" * max(len(e164) - 8, 1) + e164[-4:]
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: str
+    name: str
+    language: Language | None = None
+    username: str | None = None
+    identities: tuple[ChannelIdentity, ...] = ()
+    phone: str | None = None
+    assistant_id: str | None = None
+    tags: tuple[str, ...] = ()
+    unreachable: tuple[Channel, ...] = ()
+    version: int = 0
+
+    @property
+    def vip(self) -> bool:
+        return "vip" in self.tags
+
+    def apply(self, event: Event) -> Client:
+        data, t = event.data, event.type
+        if t is EventType.CLIENT_IDENTITY_LINKED:
+            identity = ChannelIdentity.from_data(data["identity"])
+            identities = self.identities if identity in self.identities else (*self.identities, identity)
+            changed = replace(self, identities=identities,
+                              unreachable=tuple(c for c in self.unreachable if c is not identity.channel))
+        elif t is EventType.CLIENT_LANGUAGE_CHANGED:
+            changed = replace(self, language=Language(data["language"]))
+        elif t is EventType.CLIENT_PHONE_SHARED:
+            changed = replace(self, phone=data["phone"])
+        elif t is EventType.CLIENT_ASSIGNED:
+            changed = replace(self, assistant_id=data["assistant_id"])
+        elif t is EventType.CLIENT_TAGGED:
+            changed = replace(self, tags=tuple(sorted(set(data["tags"]))))
+        elif t is EventType.CLIENT_UNREACHABLE:
+            channel = Channel(data["channel"])
+            changed = replace(self, unreachable=tuple(sorted({*self.unreachable, channel})))
+        else:
+            raise InvalidValue(f"{t} does not belong to a client stream")
+        return replace(changed, version=event.seq)
+
+    @classmethod
+    def registered(cls, event: Event) -> Client:
+        data = event.data
+        if event.type is not EventType.CLIENT_REGISTERED:
+            raise InvalidValue(f"a client stream starts with {EventType.CLIENT_REGISTERED}, not {event.type}")
+        return cls(
+            id=data["client_id"],
+            name=data["name"],
+            language=Language(data["language"]) if data.get("language") else None,
+            username=data.get("username"),
+            identities=tuple(ChannelIdentity.from_data(i) for i in data.get("identities", [])),
+            phone=data.get("phone"),
+            tags=tuple(data.get("tags", [])),
+            version=event.seq,
+        )
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "_id": self.id,
+            "name": self.name,
+            "language": self.language.value if self.language else None,
+            "username": self.username,
+            "identities": [i.to_data() for i in self.identities],
+            "identity_keys": [i.key for i in self.identities],
+            "phone": self.phone,
+            "assistant_id": self.assistant_id,
+            "tags": list(self.tags),
+            "unreachable": [c.value for c in self.unreachable],
+            "_v": self.version,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Client:
+        return cls(
+            id=doc["_id"],
+            name=doc["name"],
+            language=Language(doc["language"]) if doc.get("language") else None,
+            username=doc.get("username"),
+            identities=tuple(ChannelIdentity.from_data(i) for i in doc.get("identities", [])),
+            phone=doc.get("phone"),
+            assistant_id=doc.get("assistant_id"),
+            tags=tuple(doc.get("tags", [])),
+            unreachable=tuple(Channel(c) for c in doc.get("unreachable", [])),
+            version=doc["_v"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Assistant:
+    id: str
+    telegram_id: int
+    name: str
+    languages: tuple[Language, ...] = field(default=(Language.EN,))
+    lead: bool = False
+    staff_chat_id: int | None = None
+    active: bool = True
+    version: int = 0
+
+    def speaks(self, language: Language | None) -> bool:
+        return language is not None and language in self.languages
+
+    @classmethod
+    def added(cls, event: Event) -> Assistant:
+        if event.type is not EventType.ASSISTANT_ADDED:
+            raise InvalidValue(f"an assistant stream starts with {EventType.ASSISTANT_ADDED}, not {event.type}")
+        data = event.data
+        return cls(
+            id=data["assistant_id"],
+            telegram_id=data["telegram_id"],
+            name=data["name"],
+            languages=tuple(Language(code) for code in data["languages"]),
+            lead=data.get("lead", False),
+            staff_chat_id=data.get("staff_chat_id"),
+            version=event.seq,
+        )
+
+    def apply(self, event: Event) -> Assistant:
+        if event.type is EventType.ASSISTANT_DEACTIVATED:
+            return replace(self, active=False, version=event.seq)
+        if event.type is EventType.ASSISTANT_REACTIVATED:
+            return replace(self, active=True, version=event.seq)
+        raise InvalidValue(f"{event.type} does not belong to an assistant stream")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "_id": self.id,
+            "telegram_id": self.telegram_id,
+            "name": self.name,
+            "languages": [lang.value for lang in self.languages],
+            "lead": self.lead,
+            "staff_chat_id": self.staff_chat_id,
+            "active": self.active,
+            "_v": self.version,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Assistant:
+        return cls(
+            id=doc["_id"],
+            telegram_id=doc["telegram_id"],
+            name=doc["name"],
+            languages=tuple(Language(code) for code in doc["languages"]),
+            lead=doc["lead"],
+            staff_chat_id=doc.get("staff_chat_id"),
+            active=doc["active"],
+            version=doc["_v"],
+        )

@@ -1,0 +1,35 @@
+class DomainError(Exception):
+    """A business rule said no. Edges map it to a polite answer, never to a 500."""
+
+    code = "domain_error"
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"a request cannot go from {current} to {target}")
+        self.current = current
+        self.target = target
+
+
+class InvalidMoney(DomainError):
+    code = "invalid_money"
+
+
+class CurrencyMismatch(InvalidMoney):
+    code = "currency_mismatch"
+
+
+class InvalidQuote(DomainError):
+    code = "invalid_quote"
+
+
+class InvalidValue(DomainError):
+    code = "invalid_value"
+
+
+class ConcurrencyConflict(DomainError):
+    """Someone else wrote to the stream first: reload and decide again."""
+
+    code = "concurrency_conflict"

@@ -1,0 +1,118 @@
+"""Event envelopes and the catalogue of event types. Data is plain JSON: ints, strings, lists, dicts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from domain.errors import InvalidValue
+
+
+class ActorKind(StrEnum):
+    CLIENT = "client"
+    ASSISTANT = "assistant"
+    SYSTEM = "system"
+    PROVIDER = "provider"
+    OPERATOR = "operator"  # a person at the command line (staff CLI, maintenance)
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    kind: ActorKind
+    id: str
+
+    def to_data(self) -> dict[str, str]:
+        return {"kind": self.kind.value, "id": self.id}
+
+    @classmethod
+    def from_data(cls, data: dict) -> Actor:
+        return cls(ActorKind(data["kind"]), data["id"])
+
+
+SYSTEM = Actor(ActorKind.SYSTEM, "concierge")
+
+
+class EventType(StrEnum):
+    CLIENT_REGISTERED = "ClientRegistered"
+    CLIENT_IDENTITY_LINKED = "ClientIdentityLinked"
+    CLIENT_LANGUAGE_CHANGED = "ClientLanguageChanged"
+    CLIENT_PHONE_SHARED = "ClientPhoneShared"
+    CLIENT_ASSIGNED = "ClientAssigned"
+    CLIENT_TAGGED = "ClientTagged"
+    CLIENT_UNREACHABLE = "ClientUnreachable"
+    ASSISTANT_ADDED = "AssistantAdded"
+    ASSISTANT_DEACTIVATED = "AssistantDeactivated"
+    ASSISTANT_REACTIVATED = "AssistantReactivated"
+    REQUEST_OPENED = "RequestOpened"
+    REQUEST_QUOTED = "RequestQuoted"
+    REQUEST_PAID = "RequestPaid"
+    REQUEST_STARTED = "RequestStarted"
+    REQUEST_FULFILLED = "RequestFulfilled"
+    REQUEST_CANCELLED = "RequestCancelled"
+    REQUEST_REFUNDED = "RequestRefunded"
+
+
+def _check_json(value: Any, path: str = "data") -> None:
+    if value is None or isinstance(value, bool | int | str):
+        return
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_json(item, f"{path}[{i}]")
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str) or key.startswith("$") or "." in key:
+                raise InvalidValue(f"{path}: key {key!r} cannot be stored")
+            _check_json(item, f"{path}.{key}")
+        return
+    # floats lose exactness and datetimes lose precision in storage: use minor units and ISO strings
+    raise InvalidValue(f"{path}: {type(value).__name__} is not allowed in event data")
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """What a use case decided; the event store gives it a seq, a time and a place in the hash chain."""
+
+    stream: str
+    type: EventType
+    data: dict[str, Any]
+    actor: Actor
+    cause: str
+
+    def __post_init__(self) -> None:
+        if ":" not in self.stream:
+            raise InvalidValue(f"stream {self.stream!r} must look like 'kind:id'")
+        if not self.cause:
+            raise InvalidValue("every event needs a cause")
+        _check_json(self.data)
+
+    @property
+    def stream_kind(self) -> str:
+        return self.stream.split(":", 1)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    stream: str
+    seq: int
+    type: EventType
+    at: datetime
+    actor: Actor
+    cause: str
+    data: dict[str, Any] = field(default_factory=dict)
+    prev: str = ""
+    hash: str = ""
+
+    @property
+    def id(self) -> str:
+        return f"{self.stream}#{self.seq}"
+
+    @property
+    def stream_kind(self) -> str:
+        return self.stream.split(":", 1)[0]
+
+    @property
+    def stream_id(self) -> str:
+        return self.stream.split(":", 1)[1]

@@ -1,0 +1,126 @@
+"""Every outbound message, stored before it is sent, claimed by a worker with a lease that expires."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import StrEnum
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from domain.clock import Clock
+from storage.timefmt import to_ms
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"  # permanent: the channel refused it (blocked bot, bad number) or attempts ran out
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    id: str  # "<event id>:<n>": the same event never yields two different deliveries
+    channel: str
+    chat: str  # the rate-limit bucket and destination, e.g. "tg:-100123" or "wa:+9715..."
+    payload: dict[str, Any]
+    event_id: str
+    attempts: int = 0
+    provider_message_id: str | None = None
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def _delivery(doc: dict[str, Any]) -> Delivery:
+    return Delivery(doc["_id"], doc["channel"], doc["chat"], doc["payload"], doc["event_id"], doc["attempts"],
+                    doc.get("provider_message_id"), DeliveryStatus(doc["status"]), doc.get("meta") or {})
+
+
+class Deliveries:
+    def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 10) -> None:
+        self._items = db["deliveries"]
+        self._clock = clock
+        self.max_attempts = max_attempts
+
+    async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
+        """False when a delivery with this id exists already (the event was processed before)."""
+        now = to_ms(self._clock.now())
+        try:
+            await self._items.insert_one({
+                "_id": delivery.id, "channel": delivery.channel, "chat": delivery.chat,
+                "payload": delivery.payload, "event_id": delivery.event_id, "meta": delivery.meta,
+                "status": DeliveryStatus.PENDING.value, "attempts": 0, "created_ms": now,
+                "next_attempt_ms": now + int(delay.total_seconds() * 1000), "lease_ms": 0, "worker": None,
+                "provider_message_id": None, "error": None, "sent_ms": None,
+            })
+        except DuplicateKeyError:
+            return False
+        return True
+
+    def _due(self, now: int) -> dict[str, Any]:
+        return {"$or": [
+            {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
+            {"status": DeliveryStatus.SENDING.value, "lease_ms": {"$lt": now}},
+        ]}
+
+    async def claim(self, worker: str, lease: timedelta, channel: str | None = None,
+                    chat: str | None = None) -> Delivery | None:
+        """Take the delivery that has waited longest. A lease that expired (a worker died) is taken over."""
+        now = to_ms(self._clock.now())
+        query = self._due(now)
+        if channel:
+            query["channel"] = channel
+        if chat:
+            query["chat"] = chat
+        doc = await self._items.find_one_and_update(
+            query,
+            {"$set": {"status": DeliveryStatus.SENDING.value, "worker": worker,
+                      "lease_ms": now + int(lease.total_seconds() * 1000)},
+             "$inc": {"attempts": 1}},
+            sort=[("next_attempt_ms", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        return _delivery(doc) if doc else None
+
+    async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:
+        result = await self._items.update_one(
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
+            {"$set": {"status": DeliveryStatus.SENT.value, "provider_message_id": provider_message_id,
+                      "sent_ms": to_ms(self._clock.now()), "error": None}},
+        )
+        return result.modified_count == 1
+
+    async def retry(self, delivery_id: str, worker: str, error: str, after: timedelta) -> DeliveryStatus:
+        doc = await self._items.find_one({"_id": delivery_id, "worker": worker})
+        if doc is None:
+            return DeliveryStatus.PENDING
+        if doc["attempts"] >= self.max_attempts:
+            return await self.failed(delivery_id, worker, error)
+        await self._items.update_one(
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
+            {"$set": {"status": DeliveryStatus.PENDING.value, "error": error[:500],
+                      "next_attempt_ms": to_ms(self._clock.now() + after)}},
+        )
+        return DeliveryStatus.PENDING
+
+    async def failed(self, delivery_id: str, worker: str, error: str) -> DeliveryStatus:
+        await self._items.update_one(
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
+            {"$set": {"status": DeliveryStatus.FAILED.value, "error": error[:500]}},
+        )
+        return DeliveryStatus.FAILED
+
+    async def get(self, delivery_id: str) -> Delivery | None:
+        doc = await self._items.find_one({"_id": delivery_id})
+        return _delivery(doc) if doc else None
+
+    async def by_provider_message(self, channel: str, provider_message_id: str) -> Delivery | None:
+        doc = await self._items.find_one({"channel": channel, "provider_message_id": provider_message_id})
+        return _delivery(doc) if doc else None
+
+    async def count(self, status: DeliveryStatus | None = None) -> int:
+        return await self._items.count_documents({"status": status.value} if status else {})

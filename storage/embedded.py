@@ -1,0 +1,188 @@
+"""The embedded MongoDB-compatible engine (nx-27017 over SQLite) as a child process we own.
+
+It listens on 127.0.0.1 on a free port, keeps its pid file and data under the data directory, dies with
+us (PR_SET_PDEATHSIG on Linux) and is stopped on shutdown. `engine.json` tells the CLI where a running one is.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+
+log = structlog.get_logger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+STATE_FILE = "engine.json"
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+class DataDirInUse(EngineError):
+    def __init__(self, data_dir: Path, pid: int) -> None:
+        super().__init__(f"{data_dir} is in use by another concierge (engine pid {pid})")
+        self.pid = pid
+
+
+def _die_with_parent() -> None:
+    # Runs in the child between fork and exec: the kernel sends SIGTERM when our process dies.
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _is_engine(pid: int) -> bool:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return _alive(pid)  # no /proc (macOS): trust the pid
+    return b"nx_27017" in cmdline or b"nx-27017" in cmdline
+
+
+def _executable() -> list[str]:
+    beside = Path(sys.executable).with_name("nx-27017")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("nx-27017")
+    if found:
+        return [found]
+    return [sys.executable, "-m", "nx_27017.nx_27017"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunningEngine:
+    pid: int
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+
+def find_running(data_dir: Path) -> RunningEngine | None:
+    """The engine another concierge process started on this data directory, if it is still there."""
+    try:
+        state = json.loads((data_dir / STATE_FILE).read_text())
+        engine = RunningEngine(int(state["pid"]), int(state["port"]))
+    except (OSError, ValueError, KeyError):
+        return None
+    return engine if _alive(engine.pid) and _is_engine(engine.pid) else None
+
+
+class EmbeddedEngine:
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self.pid_file = self.data_dir / "nx-27017.pid"
+        self._process: subprocess.Popen[bytes] | None = None
+        self.port = 0
+
+    @property
+    def url(self) -> str:
+        return f"mongodb://127.0.0.1:{self.port}/?directConnection=true"
+
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process else None
+
+    def start(self, timeout: float = 10.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        running = find_running(self.data_dir)
+        if running is not None:
+            raise DataDirInUse(self.data_dir, running.pid)
+        self._clear_stale_pid_file()
+        for _attempt in range(3):  # the free port can be taken between probing and binding
+            self.port = _free_port()
+            err_fd = self._stderr_file()
+            self._process = subprocess.Popen(  # noqa: S603 — our own executable and arguments
+                [*_executable(), "--data-dir", str(self.data_dir / "db"), "--host", "127.0.0.1",
+                 "--port", str(self.port), "--pid-file", str(self.pid_file),
+                 # its INFO log echoes commands and their documents: keep client data out of log files
+                 "--log-file", os.devnull],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_fd,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+            )
+            os.close(err_fd)
+            if self._wait_listening(timeout):
+                (self.data_dir / STATE_FILE).write_text(json.dumps({"pid": self._process.pid, "port": self.port}))
+                log.info("embedded_store.started", pid=self._process.pid, port=self.port)
+                return
+            self.stop()
+        raise EngineError("the embedded store did not start; see nx-27017's error above")
+
+    def _stderr_file(self) -> int:
+        return os.open(self.data_dir / "nx-27017.err", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def _wait_listening(self, timeout: float) -> bool:
+        assert self._process is not None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                err = (self.data_dir / "nx-27017.err").read_text(errors="replace")
+                log.warning("embedded_store.exited", code=self._process.returncode, error=err[-300:])
+                return False
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), 0.2):
+                return True
+            time.sleep(0.02)
+        return False
+
+    def _clear_stale_pid_file(self) -> None:
+        # nx-27017 refuses to start while its pid file names a live process; after a crash that pid may be
+        # reused by something else, and an orphaned engine of ours is stopped here.
+        try:
+            pid = int(self.pid_file.read_text().strip())
+        except (OSError, ValueError):
+            return
+        if _alive(pid) and _is_engine(pid):
+            os.kill(pid, signal.SIGTERM)
+            self._wait_gone(pid, 5.0)
+        self.pid_file.unlink(missing_ok=True)
+
+    @staticmethod
+    def _wait_gone(pid: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while _alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        (self.data_dir / STATE_FILE).unlink(missing_ok=True)
+        self.pid_file.unlink(missing_ok=True)
+        log.info("embedded_store.stopped", pid=process.pid)

@@ -1,0 +1,104 @@
+"""The append-only event log. One insert per business change; unique (stream, seq) and unique cause."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from domain.clock import Clock
+from domain.errors import ConcurrencyConflict
+from domain.events import Actor, Event, EventType, NewEvent
+from storage.hashing import GENESIS, at_millis, event_hash
+
+log = structlog.get_logger(__name__)
+
+MAX_RETRIES = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Appended:
+    event: Event
+    duplicate: bool  # the cause was already recorded: this is the event written the first time
+
+
+def to_document(event: Event) -> dict[str, Any]:
+    return {
+        "_id": event.id, "stream": event.stream, "kind": event.stream_kind, "seq": event.seq,
+        "type": event.type.value, "at": event.at, "actor": event.actor.to_data(), "cause": event.cause,
+        "data": event.data, "prev": event.prev, "hash": event.hash,
+    }
+
+
+def from_document(doc: dict[str, Any]) -> Event:
+    return Event(
+        stream=doc["stream"], seq=doc["seq"], type=EventType(doc["type"]), at=at_millis(doc["at"]),
+        actor=Actor.from_data(doc["actor"]), cause=doc["cause"], data=doc["data"], prev=doc["prev"],
+        hash=doc["hash"],
+    )
+
+
+class EventStore:
+    def __init__(self, db: AsyncDatabase, clock: Clock) -> None:
+        self._events = db["events"]
+        self._clock = clock
+
+    async def append(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
+        """Append after the stream's head. With `expected_seq` (the version the caller decided on) a
+        concurrent write raises ConcurrencyConflict; without it we retry on the new head."""
+        for _ in range(MAX_RETRIES):
+            head = await self.head(new.stream)
+            seq = head.seq + 1 if head else 1
+            if expected_seq is not None and seq != expected_seq + 1:
+                if existing := await self.by_cause(new.cause):
+                    return Appended(existing, duplicate=True)
+                raise ConcurrencyConflict(f"{new.stream} is at {seq - 1}, not {expected_seq}")
+            event = self._seal(new, seq, head.hash if head else GENESIS)
+            try:
+                await self._events.insert_one(to_document(event))
+            except DuplicateKeyError:
+                if existing := await self.by_cause(new.cause):
+                    return Appended(existing, duplicate=True)
+                if expected_seq is not None:
+                    raise ConcurrencyConflict(f"{new.stream} moved past {expected_seq}") from None
+                continue
+            return Appended(event, duplicate=False)
+        raise ConcurrencyConflict(f"{new.stream}: gave up after {MAX_RETRIES} conflicting writes")
+
+    def _seal(self, new: NewEvent, seq: int, prev: str) -> Event:
+        at = at_millis(self._clock.now())
+        actor = new.actor.to_data()
+        digest = event_hash(prev, stream=new.stream, seq=seq, type=new.type.value, at=at, actor=actor,
+                            cause=new.cause, data=new.data)
+        return Event(new.stream, seq, new.type, at, new.actor, new.cause, new.data, prev, digest)
+
+    async def head(self, stream: str) -> Event | None:
+        doc = await self._events.find_one({"stream": stream}, sort=[("seq", DESCENDING)])
+        return from_document(doc) if doc else None
+
+    async def by_cause(self, cause: str) -> Event | None:
+        doc = await self._events.find_one({"cause": cause})
+        return from_document(doc) if doc else None
+
+    async def read(self, stream: str, after: int = 0) -> list[Event]:
+        cursor = self._events.find({"stream": stream, "seq": {"$gt": after}}).sort("seq", ASCENDING)
+        return [from_document(doc) async for doc in cursor]
+
+    async def all(self) -> AsyncIterator[Event]:
+        """Every event, stream by stream in seq order (what audit and rebuild walk)."""
+        cursor = self._events.find({}).sort([("stream", ASCENDING), ("seq", ASCENDING)])
+        async for doc in cursor:
+            yield from_document(doc)
+
+    async def heads(self, kind: str) -> dict[str, int]:
+        """The last seq of every stream of one kind."""
+        cursor = await self._events.aggregate([
+            {"$match": {"kind": kind}},
+            {"$group": {"_id": "$stream", "last": {"$max": "$seq"}}},
+        ])
+        return {row["_id"]: row["last"] async for row in cursor}

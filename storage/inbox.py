@@ -1,0 +1,122 @@
+"""Every inbound webhook payload, stored before we acknowledge it and processed afterwards, per key in order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from domain.clock import Clock
+from storage.counters import next_value
+from storage.timefmt import from_ms, to_ms
+
+
+class InboxStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    DONE = "done"
+    FAILED = "failed"  # gave up after max attempts; kept for a person to look at
+
+
+UNFINISHED = [InboxStatus.PENDING.value, InboxStatus.PROCESSING.value]
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    id: str
+    source: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+    n: int
+
+
+def _item(doc: dict[str, Any]) -> InboxItem:
+    return InboxItem(doc["_id"], doc["source"], doc["key"], doc["payload"], doc["attempts"], doc["n"])
+
+
+class Inbox:
+    def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 8) -> None:
+        self._db = db
+        self._items = db["inbox"]
+        self._clock = clock
+        self.max_attempts = max_attempts
+
+    async def put(self, provider_id: str, source: str, key: str, payload: dict[str, Any]) -> bool:
+        """Store a payload under the provider's id. False: we already have it (a redelivery)."""
+        if await self._items.find_one({"_id": provider_id}, {"_id": 1}):
+            return False
+        now = to_ms(self._clock.now())
+        try:
+            await self._items.insert_one({
+                "_id": provider_id, "source": source, "key": key, "payload": payload,
+                "n": await next_value(self._db, "inbox"), "status": InboxStatus.PENDING.value,
+                "attempts": 0, "received_ms": now, "next_attempt_ms": now, "lease_ms": 0,
+                "worker": None, "error": None,
+            })
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def keys_with_work(self, limit: int = 100) -> list[str]:
+        cursor = await self._items.aggregate([
+            {"$match": {"status": {"$in": UNFINISHED}}},
+            {"$group": {"_id": "$key", "first": {"$min": "$n"}}},
+            {"$sort": {"first": 1}},
+            {"$limit": limit},
+        ])
+        return [row["_id"] async for row in cursor]
+
+    async def claim_head(self, key: str, worker: str, lease: timedelta) -> InboxItem | None:
+        """Claim the oldest unfinished item of `key`, if it is due. Later items of the key wait for it."""
+        head = await self._items.find_one({"key": key, "status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)])
+        if head is None:
+            return None
+        now = to_ms(self._clock.now())
+        doc = await self._items.find_one_and_update(
+            {"_id": head["_id"], "$or": [
+                {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
+                {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
+            ]},
+            {"$set": {"status": InboxStatus.PROCESSING.value, "worker": worker,
+                      "lease_ms": now + int(lease.total_seconds() * 1000)},
+             "$inc": {"attempts": 1}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _item(doc) if doc else None
+
+    async def done(self, item_id: str, worker: str) -> bool:
+        result = await self._items.update_one(
+            {"_id": item_id, "worker": worker, "status": InboxStatus.PROCESSING.value},
+            {"$set": {"status": InboxStatus.DONE.value, "done_ms": to_ms(self._clock.now()), "error": None}},
+        )
+        return result.modified_count == 1
+
+    async def failed(self, item_id: str, worker: str, error: str, retry_in: timedelta | None) -> InboxStatus:
+        """Record a failure: retry after `retry_in`, or give up (None, or attempts exhausted)."""
+        doc = await self._items.find_one({"_id": item_id, "worker": worker})
+        if doc is None:
+            return InboxStatus.PENDING
+        give_up = retry_in is None or doc["attempts"] >= self.max_attempts
+        status = InboxStatus.FAILED if give_up else InboxStatus.PENDING
+        next_ms = to_ms(self._clock.now() + (retry_in or timedelta()))
+        await self._items.update_one(
+            {"_id": item_id, "worker": worker, "status": InboxStatus.PROCESSING.value},
+            {"$set": {"status": status.value, "error": error[:500], "next_attempt_ms": next_ms}},
+        )
+        return status
+
+    async def get(self, item_id: str) -> dict[str, Any] | None:
+        return await self._items.find_one({"_id": item_id})
+
+    async def count(self, status: InboxStatus | None = None) -> int:
+        return await self._items.count_documents({"status": status.value} if status else {})
+
+    async def oldest_unfinished_at(self) -> datetime | None:
+        doc = await self._items.find_one({"status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)])
+        return from_ms(doc["received_ms"]) if doc else None

@@ -1,0 +1,82 @@
+"""One place that opens storage: the embedded engine or MONGODB_URL, the client, indexes, catch-up."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import structlog
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from domain.clock import Clock
+from domain.events import NewEvent
+from storage.deliveries import Deliveries
+from storage.embedded import EmbeddedEngine, find_running
+from storage.events import Appended, EventStore
+from storage.inbox import Inbox
+from storage.indexes import ensure_indexes
+from storage.projector import Projector
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Store:
+    client: AsyncMongoClient
+    db: AsyncDatabase
+    events: EventStore
+    projector: Projector
+    inbox: Inbox
+    deliveries: Deliveries
+    engine: EmbeddedEngine | None = None
+
+    async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
+        """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
+        appended = await self.events.append(new, expected_seq)
+        await self.projector.project(appended.event)
+        return appended
+
+    async def ping(self, timeout: float = 1.0) -> bool:
+        try:
+            async with asyncio.timeout(timeout):
+                await self.client.admin.command("ping")
+        except Exception:  # any failure to answer means "not ready"
+            return False
+        return True
+
+
+def mongo_client(url: str) -> AsyncMongoClient:
+    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=3000,
+                            appname="concierge")
+
+
+@asynccontextmanager
+async def open_store(url: str | None, db_name: str, data_dir: Path, clock: Clock, *,
+                     reuse_running: bool = False, catch_up: bool = True) -> AsyncIterator[Store]:
+    """`reuse_running`: a CLI command joins the engine a running service owns instead of refusing."""
+    engine = None
+    if url is None:
+        running = find_running(data_dir) if reuse_running else None
+        if running is not None:
+            url = running.url
+        else:
+            engine = EmbeddedEngine(data_dir)
+            await asyncio.to_thread(engine.start)
+            url = engine.url
+    client = mongo_client(url)
+    try:
+        db = client[db_name]
+        await ensure_indexes(db)
+        events = EventStore(db, clock)
+        store = Store(client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine)
+        if catch_up:
+            await store.projector.catch_up()
+        yield store
+    finally:
+        await client.close()
+        if engine is not None:
+            await asyncio.to_thread(engine.stop)

@@ -1,0 +1,70 @@
+"""Every client-facing message exists in every locale and renders without errors."""
+
+from pathlib import Path
+
+import pytest
+from fluent.runtime import FluentBundle, FluentResource
+from fluent.syntax import FluentParser, ast, visitor
+
+from bot.i18n import LOCALES_DIR, Translator, resource_names
+from domain.clients import Language
+
+SAMPLE = {"name": "Layla Al Mansouri", "assistant": "Anna", "number": "R-1042", "count": 3}
+
+
+class _Variables(visitor.Visitor):
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
+        self.names.add(node.id.name)
+
+
+def _messages(language: Language) -> dict[str, ast.Message]:
+    found = {}
+    for name in resource_names():
+        resource = FluentParser().parse((LOCALES_DIR / language.value / name).read_text())
+        junk = [entry for entry in resource.body if isinstance(entry, ast.Junk)]
+        assert not junk, f"{language}/{name} does not parse: {junk[0].annotations}"
+        found |= {entry.id.name: entry for entry in resource.body if isinstance(entry, ast.Message)}
+    return found
+
+
+def _variables(message: ast.Message) -> set[str]:
+    names = _Variables()
+    names.visit(message)
+    return names.names
+
+
+def test_every_locale_has_exactly_the_same_message_ids() -> None:
+    english = set(_messages(Language.EN))
+    assert english, "no messages found"
+    for language in Language:
+        assert set(_messages(language)) == english, language
+
+
+@pytest.mark.parametrize("language", list(Language))
+def test_every_message_renders_without_errors(language: Language) -> None:
+    english = _messages(Language.EN)
+    for name in resource_names():
+        bundle = FluentBundle([language.value], use_isolating=False)
+        bundle.add_resource(FluentResource((LOCALES_DIR / language.value / name).read_text()))
+        for message_id, message in _messages(language).items():
+            assert _variables(message) <= _variables(english[message_id]) | set(SAMPLE), message_id
+            pattern = bundle.get_message(message_id).value
+            text, errors = bundle.format_pattern(pattern, SAMPLE)
+            assert errors == [], f"{language}:{message_id}: {errors}"
+            assert text.strip() and "{" not in text, f"{language}:{message_id} rendered {text!r}"
+
+
+def test_the_translator_speaks_each_language_and_falls_back_to_english(tmp_path: Path) -> None:
+    t = Translator()
+    assert "Layla" in t(Language.AR, "welcome", name="Layla", assistant="Anna")
+    assert t(Language.RU, "language-set") != t(Language.EN, "language-set") != t(Language.AR, "language-set")
+    for lang in ("en", "ar", "ru"):
+        (tmp_path / lang).mkdir()
+    (tmp_path / "en" / "main.ftl").write_text("only-english = Hello\n")
+    for lang in ("ar", "ru"):
+        (tmp_path / lang / "main.ftl").write_text("")
+    assert Translator(tmp_path)(Language.AR, "only-english") == "Hello"

@@ -1,0 +1,39 @@
+import json
+import logging
+
+import pytest
+import structlog
+
+from bot.logging import configure
+
+
+@pytest.fixture
+def logged(capsys: pytest.CaptureFixture[str]):
+    configure("INFO", "json")
+    yield lambda: [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+    logging.getLogger().handlers.clear()
+
+
+def test_secrets_and_phone_numbers_never_reach_the_log(logged) -> None:
+    log = structlog.get_logger("t")
+    log.info("inbound", phone="+971501234567", token="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef",
+             payload={"From": "whatsapp:+79161234567", "CardLastFour": "1234", "api_secret": "s3cr3t"},
+             text="call me on +44 20 7946 0958 please",
+             url="mongodb://admin:hunter2@db:27017/x")
+    (line,) = logged()
+    raw = json.dumps(line)
+    for leaked in ("501234567", "ABCDEFGHIJ", "9161234567", "s3cr3t", "7946 0958", "hunter2"):
+        assert leaked not in raw
+    assert line["phone"] == "…4567"
+    assert line["token"] == "[redacted]"
+    assert line["payload"]["From"].endswith("4567")
+
+
+def test_context_is_bound_to_every_line(logged) -> None:
+    structlog.contextvars.bind_contextvars(client_id="C-7", channel="telegram")
+    try:
+        structlog.get_logger("t").info("hello")
+    finally:
+        structlog.contextvars.clear_contextvars()
+    (line,) = logged()
+    assert line["client_id"] == "C-7" and line["channel"] == "telegram" and line["level"] == "info"
