@@ -37,8 +37,14 @@ def _run(settings: Settings) -> int:
     from bot.app import create_app  # the web stack is only needed to serve
 
     try:
-        web.run_app(create_app(settings), host=settings.http.http_host, port=settings.http.http_port,
-                    shutdown_timeout=SHUTDOWN_GRACE, print=None, access_log=None)
+        web.run_app(
+            create_app(settings),
+            host=settings.http.http_host,
+            port=settings.http.http_port,
+            shutdown_timeout=SHUTDOWN_GRACE,
+            print=None,
+            access_log=None,
+        )
     except DataDirInUse as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -52,8 +58,14 @@ def _run(settings: Settings) -> int:
 async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
     store_settings = settings.store
     url = store_settings.mongodb_url.get_secret_value() if store_settings.mongodb_url else None
-    async with open_store(url, store_settings.mongodb_db, store_settings.concierge_data_dir, SystemClock(),
-                          reuse_running=True, catch_up=False) as store:
+    async with open_store(
+        url,
+        store_settings.mongodb_db,
+        store_settings.concierge_data_dir,
+        SystemClock(),
+        reuse_running=True,
+        catch_up=False,
+    ) as store:
         return await work(store)
 
 
@@ -79,7 +91,8 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
-        "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link")
+        "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link"
+    )
     return root
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import structlog
 
-_SECRET_KEYS = re.compile(r"token|secret|password|passwd|authorization|auth_token|api_key|card|pan|cvv|hmac",
-                          re.IGNORECASE)
+_SECRET_KEYS = re.compile(
+    r"token|secret|password|passwd|authorization|auth_token|api_key|card|pan|cvv|hmac", re.IGNORECASE
+)
 _PHONE_KEYS = re.compile(r"phone|msisdn|wa_?id|from_number", re.IGNORECASE)
 _PHONE = re.compile(r"(?<![\w/])\+?\d[\d \-()]{7,17}\d(?!\w)")
 _BOT_TOKEN = re.compile(r"\d{6,}:[A-Za-z0-9_-]{30,}")
@@ -57,8 +58,11 @@ class _StderrHandler(logging.StreamHandler):
 
 
 def configure(level: str = "INFO", fmt: str = "json") -> None:
-    renderer: Any = (structlog.processors.JSONRenderer(ensure_ascii=False) if fmt == "json"
-                     else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty()))
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if fmt == "json"
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -74,10 +78,12 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
         cache_logger_on_first_use=False,
     )
     handler = _StderrHandler()
-    handler.setFormatter(structlog.stdlib.ProcessorFormatter(
-        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-        foreign_pre_chain=shared,
-    ))
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+            foreign_pre_chain=shared,
+        )
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -159,7 +159,9 @@ class AppSettings(BaseSettings):
 def _all_or_none(names: dict[str, object], why: str) -> list[tuple[str, str]]:
     given = [name for name, value in names.items() if value is not None]
     if given and len(given) != len(names):
-        return [(name, f"is missing: {why} ({', '.join(given)} set)") for name, v in names.items() if v is None]
+        return [
+            (name, f"is missing: {why} ({', '.join(given)} set)") for name, v in names.items() if v is None
+        ]
     return []
 
 
@@ -186,19 +188,32 @@ class Settings(BaseSettings):
         if tg.telegram_mode == "webhook" and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required when TELEGRAM_MODE=webhook"))
         if self.telegram_mode == "webhook" and tg.telegram_bot_token and tg.telegram_webhook_secret is None:
-            problems.append(("TELEGRAM_WEBHOOK_SECRET", "is required in webhook mode (unsigned webhooks are refused)"))
+            problems.append(
+                ("TELEGRAM_WEBHOOK_SECRET", "is required in webhook mode (unsigned webhooks are refused)")
+            )
         if tg.telegram_mode is not None and tg.telegram_bot_token is None:
             problems.append(("TELEGRAM_BOT_TOKEN", f"is required when TELEGRAM_MODE={tg.telegram_mode}"))
         if tg.telegram_staff_chat_id is not None and tg.telegram_staff_chat_id >= 0:
-            problems.append(("TELEGRAM_STAFF_CHAT_ID", "must be a supergroup id (negative, like -1001234567890)"))
+            problems.append(
+                ("TELEGRAM_STAFF_CHAT_ID", "must be a supergroup id (negative, like -1001234567890)")
+            )
         tw = self.twilio
-        problems += _all_or_none({"TWILIO_ACCOUNT_SID": tw.twilio_account_sid,
-                                  "TWILIO_AUTH_TOKEN": tw.twilio_auth_token,
-                                  "TWILIO_WHATSAPP_FROM": tw.twilio_whatsapp_from}, "WhatsApp needs all three")
+        problems += _all_or_none(
+            {
+                "TWILIO_ACCOUNT_SID": tw.twilio_account_sid,
+                "TWILIO_AUTH_TOKEN": tw.twilio_auth_token,
+                "TWILIO_WHATSAPP_FROM": tw.twilio_whatsapp_from,
+            },
+            "WhatsApp needs all three",
+        )
         cp = self.cloudpayments
-        problems += _all_or_none({"CLOUDPAYMENTS_PUBLIC_ID": cp.cloudpayments_public_id,
-                                  "CLOUDPAYMENTS_API_SECRET": cp.cloudpayments_api_secret},
-                                 "payments need both")
+        problems += _all_or_none(
+            {
+                "CLOUDPAYMENTS_PUBLIC_ID": cp.cloudpayments_public_id,
+                "CLOUDPAYMENTS_API_SECRET": cp.cloudpayments_api_secret,
+            },
+            "payments need both",
+        )
         if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))
         return problems
@@ -213,14 +228,24 @@ class Settings(BaseSettings):
     def load(cls) -> Settings:
         problems: list[tuple[str, str]] = []
         concerns = {}
-        for name, concern in (("store", StoreSettings), ("http", HttpSettings), ("telegram", TelegramSettings),
-                              ("twilio", TwilioSettings), ("cloudpayments", CloudPaymentsSettings),
-                              ("app", AppSettings)):
+        for name, concern in (
+            ("store", StoreSettings),
+            ("http", HttpSettings),
+            ("telegram", TelegramSettings),
+            ("twilio", TwilioSettings),
+            ("cloudpayments", CloudPaymentsSettings),
+            ("app", AppSettings),
+        ):
             try:
                 concerns[name] = concern()
             except ValidationError as error:
-                problems += [(str(e["loc"][0]).upper() if e["loc"] else name.upper(),
-                              e["msg"].removeprefix("Value error, ")) for e in error.errors()]
+                problems += [
+                    (
+                        str(e["loc"][0]).upper() if e["loc"] else name.upper(),
+                        e["msg"].removeprefix("Value error, "),
+                    )
+                    for e in error.errors()
+                ]
         if problems:
             raise ConfigError(problems)
         try:

@@ -81,8 +81,11 @@ class Client:
         if t is EventType.CLIENT_IDENTITY_LINKED:
             identity = ChannelIdentity.from_data(data["identity"])
             identities = self.identities if identity in self.identities else (*self.identities, identity)
-            changed = replace(self, identities=identities,
-                              unreachable=tuple(c for c in self.unreachable if c is not identity.channel))
+            changed = replace(
+                self,
+                identities=identities,
+                unreachable=tuple(c for c in self.unreachable if c is not identity.channel),
+            )
         elif t is EventType.CLIENT_LANGUAGE_CHANGED:
             changed = replace(self, language=Language(data["language"]))
         elif t is EventType.CLIENT_PHONE_SHARED:
@@ -162,7 +165,9 @@ class Assistant:
     @classmethod
     def added(cls, event: Event) -> Assistant:
         if event.type is not EventType.ASSISTANT_ADDED:
-            raise InvalidValue(f"an assistant stream starts with {EventType.ASSISTANT_ADDED}, not {event.type}")
+            raise InvalidValue(
+                f"an assistant stream starts with {EventType.ASSISTANT_ADDED}, not {event.type}"
+            )
         data = event.data
         return cls(
             id=data["assistant_id"],

@@ -1,4 +1,4 @@
-"""Pure projections: (current document or None, event) → next document. Storage writes them guarded by `_v`."""
+"""Pure projections: (document or None, event) → next document; storage writes them guarded by `_v`."""
 
 from __future__ import annotations
 

@@ -46,7 +46,9 @@ class Quote:
         if self.version < 1:
             raise InvalidQuote("quote versions start at 1")
         if self.currency not in SUPPORTED_CURRENCIES:
-            raise InvalidQuote(f"{self.currency} is not accepted; use one of {', '.join(sorted(SUPPORTED_CURRENCIES))}")
+            raise InvalidQuote(
+                f"{self.currency} is not accepted; use one of {', '.join(sorted(SUPPORTED_CURRENCIES))}"
+            )
         if not self.items:
             raise InvalidQuote("a quote needs at least one line")
         if len(self.items) > MAX_ITEMS:

@@ -57,7 +57,9 @@ class ServiceRequest:
         if amount != self.quote.total:
             raise InvalidValue(f"paid {amount.minor} {amount.currency}, quoted {self.quote.total.minor}")
         return EventType.REQUEST_PAID, {
-            "amount": amount.to_data(), "transaction_id": transaction_id, "card_mask": card_mask,
+            "amount": amount.to_data(),
+            "transaction_id": transaction_id,
+            "card_mask": card_mask,
             "quote_version": self.quote.version,
         }
 

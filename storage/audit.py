@@ -38,8 +38,16 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
             return AuditReport(streams, count, f"{event.stream}: event seq {missing} is missing (deleted)")
         if event.prev != prev:
             return AuditReport(streams, count, f"{event.id}: prev does not match the hash of seq {seq}")
-        expected = event_hash(prev, stream=event.stream, seq=event.seq, type=event.type.value, at=event.at,
-                              actor=event.actor.to_data(), cause=event.cause, data=event.data)
+        expected = event_hash(
+            prev,
+            stream=event.stream,
+            seq=event.seq,
+            type=event.type.value,
+            at=event.at,
+            actor=event.actor.to_data(),
+            cause=event.cause,
+            data=event.data,
+        )
         if event.hash != expected:
             return AuditReport(streams, count, f"{event.id}: content does not match its hash (edited)")
         seq, prev = event.seq, event.hash
@@ -50,6 +58,9 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
         async for doc in db[projection.collection].find({}, {"_v": 1}):
             name = f"{projection.stream_kind}:{doc['_id']}"
             if doc["_v"] > heads.get(name, 0):
-                return AuditReport(streams, count,
-                                   f"{name}: events after seq {heads.get(name, 0)} up to {doc['_v']} are missing")
+                return AuditReport(
+                    streams,
+                    count,
+                    f"{name}: events after seq {heads.get(name, 0)} up to {doc['_v']} are missing",
+                )
     return AuditReport(streams, count, None)

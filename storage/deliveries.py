@@ -36,8 +36,17 @@ class Delivery:
 
 
 def _delivery(doc: dict[str, Any]) -> Delivery:
-    return Delivery(doc["_id"], doc["channel"], doc["chat"], doc["payload"], doc["event_id"], doc["attempts"],
-                    doc.get("provider_message_id"), DeliveryStatus(doc["status"]), doc.get("meta") or {})
+    return Delivery(
+        doc["_id"],
+        doc["channel"],
+        doc["chat"],
+        doc["payload"],
+        doc["event_id"],
+        doc["attempts"],
+        doc.get("provider_message_id"),
+        DeliveryStatus(doc["status"]),
+        doc.get("meta") or {},
+    )
 
 
 class Deliveries:
@@ -50,25 +59,40 @@ class Deliveries:
         """False when a delivery with this id exists already (the event was processed before)."""
         now = to_ms(self._clock.now())
         try:
-            await self._items.insert_one({
-                "_id": delivery.id, "channel": delivery.channel, "chat": delivery.chat,
-                "payload": delivery.payload, "event_id": delivery.event_id, "meta": delivery.meta,
-                "status": DeliveryStatus.PENDING.value, "attempts": 0, "created_ms": now,
-                "next_attempt_ms": now + int(delay.total_seconds() * 1000), "lease_ms": 0, "worker": None,
-                "provider_message_id": None, "error": None, "sent_ms": None,
-            })
+            await self._items.insert_one(
+                {
+                    "_id": delivery.id,
+                    "channel": delivery.channel,
+                    "chat": delivery.chat,
+                    "payload": delivery.payload,
+                    "event_id": delivery.event_id,
+                    "meta": delivery.meta,
+                    "status": DeliveryStatus.PENDING.value,
+                    "attempts": 0,
+                    "created_ms": now,
+                    "next_attempt_ms": now + int(delay.total_seconds() * 1000),
+                    "lease_ms": 0,
+                    "worker": None,
+                    "provider_message_id": None,
+                    "error": None,
+                    "sent_ms": None,
+                }
+            )
         except DuplicateKeyError:
             return False
         return True
 
     def _due(self, now: int) -> dict[str, Any]:
-        return {"$or": [
-            {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
-            {"status": DeliveryStatus.SENDING.value, "lease_ms": {"$lt": now}},
-        ]}
+        return {
+            "$or": [
+                {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
+                {"status": DeliveryStatus.SENDING.value, "lease_ms": {"$lt": now}},
+            ]
+        }
 
-    async def claim(self, worker: str, lease: timedelta, channel: str | None = None,
-                    chat: str | None = None) -> Delivery | None:
+    async def claim(
+        self, worker: str, lease: timedelta, channel: str | None = None, chat: str | None = None
+    ) -> Delivery | None:
         """Take the delivery that has waited longest. A lease that expired (a worker died) is taken over."""
         now = to_ms(self._clock.now())
         query = self._due(now)
@@ -78,9 +102,14 @@ class Deliveries:
             query["chat"] = chat
         doc = await self._items.find_one_and_update(
             query,
-            {"$set": {"status": DeliveryStatus.SENDING.value, "worker": worker,
-                      "lease_ms": now + int(lease.total_seconds() * 1000)},
-             "$inc": {"attempts": 1}},
+            {
+                "$set": {
+                    "status": DeliveryStatus.SENDING.value,
+                    "worker": worker,
+                    "lease_ms": now + int(lease.total_seconds() * 1000),
+                },
+                "$inc": {"attempts": 1},
+            },
             sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
@@ -89,8 +118,14 @@ class Deliveries:
     async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:
         result = await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": {"status": DeliveryStatus.SENT.value, "provider_message_id": provider_message_id,
-                      "sent_ms": to_ms(self._clock.now()), "error": None}},
+            {
+                "$set": {
+                    "status": DeliveryStatus.SENT.value,
+                    "provider_message_id": provider_message_id,
+                    "sent_ms": to_ms(self._clock.now()),
+                    "error": None,
+                }
+            },
         )
         return result.modified_count == 1
 
@@ -102,8 +137,13 @@ class Deliveries:
             return await self.failed(delivery_id, worker, error)
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": {"status": DeliveryStatus.PENDING.value, "error": error[:500],
-                      "next_attempt_ms": to_ms(self._clock.now() + after)}},
+            {
+                "$set": {
+                    "status": DeliveryStatus.PENDING.value,
+                    "error": error[:500],
+                    "next_attempt_ms": to_ms(self._clock.now() + after),
+                }
+            },
         )
         return DeliveryStatus.PENDING
 

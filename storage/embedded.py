@@ -123,16 +123,30 @@ class EmbeddedEngine:
             self.port = _free_port()
             err_fd = self._stderr_file()
             self._process = subprocess.Popen(  # noqa: S603 — our own executable and arguments
-                [*_executable(), "--data-dir", str(self.data_dir / "db"), "--host", "127.0.0.1",
-                 "--port", str(self.port), "--pid-file", str(self.pid_file),
-                 # its INFO log echoes commands and their documents: keep client data out of log files
-                 "--log-file", os.devnull],
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err_fd,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,  # noqa: PLW1509
+                [
+                    *_executable(),
+                    "--data-dir",
+                    str(self.data_dir / "db"),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
+                    "--pid-file",
+                    str(self.pid_file),
+                    # its INFO log echoes commands and their documents: keep client data out of log files
+                    "--log-file",
+                    os.devnull,
+                ],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=err_fd,
+                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
             )
             os.close(err_fd)
             if self._wait_listening(timeout):
-                (self.data_dir / STATE_FILE).write_text(json.dumps({"pid": self._process.pid, "port": self.port}))
+                (self.data_dir / STATE_FILE).write_text(
+                    json.dumps({"pid": self._process.pid, "port": self.port})
+                )
                 log.info("embedded_store.started", pid=self._process.pid, port=self.port)
                 return
             self.stop()

@@ -29,16 +29,30 @@ class Appended:
 
 def to_document(event: Event) -> dict[str, Any]:
     return {
-        "_id": event.id, "stream": event.stream, "kind": event.stream_kind, "seq": event.seq,
-        "type": event.type.value, "at": event.at, "actor": event.actor.to_data(), "cause": event.cause,
-        "data": event.data, "prev": event.prev, "hash": event.hash,
+        "_id": event.id,
+        "stream": event.stream,
+        "kind": event.stream_kind,
+        "seq": event.seq,
+        "type": event.type.value,
+        "at": event.at,
+        "actor": event.actor.to_data(),
+        "cause": event.cause,
+        "data": event.data,
+        "prev": event.prev,
+        "hash": event.hash,
     }
 
 
 def from_document(doc: dict[str, Any]) -> Event:
     return Event(
-        stream=doc["stream"], seq=doc["seq"], type=EventType(doc["type"]), at=at_millis(doc["at"]),
-        actor=Actor.from_data(doc["actor"]), cause=doc["cause"], data=doc["data"], prev=doc["prev"],
+        stream=doc["stream"],
+        seq=doc["seq"],
+        type=EventType(doc["type"]),
+        at=at_millis(doc["at"]),
+        actor=Actor.from_data(doc["actor"]),
+        cause=doc["cause"],
+        data=doc["data"],
+        prev=doc["prev"],
         hash=doc["hash"],
     )
 
@@ -73,8 +87,16 @@ class EventStore:
     def _seal(self, new: NewEvent, seq: int, prev: str) -> Event:
         at = at_millis(self._clock.now())
         actor = new.actor.to_data()
-        digest = event_hash(prev, stream=new.stream, seq=seq, type=new.type.value, at=at, actor=actor,
-                            cause=new.cause, data=new.data)
+        digest = event_hash(
+            prev,
+            stream=new.stream,
+            seq=seq,
+            type=new.type.value,
+            at=at,
+            actor=actor,
+            cause=new.cause,
+            data=new.data,
+        )
         return Event(new.stream, seq, new.type, at, new.actor, new.cause, new.data, prev, digest)
 
     async def head(self, stream: str) -> Event | None:
@@ -97,8 +119,10 @@ class EventStore:
 
     async def heads(self, kind: str) -> dict[str, int]:
         """The last seq of every stream of one kind."""
-        cursor = await self._events.aggregate([
-            {"$match": {"kind": kind}},
-            {"$group": {"_id": "$stream", "last": {"$max": "$seq"}}},
-        ])
+        cursor = await self._events.aggregate(
+            [
+                {"$match": {"kind": kind}},
+                {"$group": {"_id": "$stream", "last": {"$max": "$seq"}}},
+            ]
+        )
         return {row["_id"]: row["last"] async for row in cursor}

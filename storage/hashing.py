@@ -20,10 +20,16 @@ def canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def event_hash(prev: str, *, stream: str, seq: int, type: str, at: datetime, actor: dict, cause: str,
-               data: dict) -> str:
+def event_hash(
+    prev: str, *, stream: str, seq: int, type: str, at: datetime, actor: dict, cause: str, data: dict
+) -> str:
     body = {
-        "stream": stream, "seq": seq, "type": type, "at": at_millis(at).isoformat(timespec="milliseconds"),
-        "actor": actor, "cause": cause, "data": data,
+        "stream": stream,
+        "seq": seq,
+        "type": type,
+        "at": at_millis(at).isoformat(timespec="milliseconds"),
+        "actor": actor,
+        "cause": cause,
+        "data": data,
     }
     return hashlib.sha256(prev.encode() + canonical(body)).hexdigest()

@@ -1,4 +1,4 @@
-"""Every inbound webhook payload, stored before we acknowledge it and processed afterwards, per key in order."""
+"""Every inbound webhook payload: stored before we acknowledge it, processed afterwards, per key in order."""
 
 from __future__ import annotations
 
@@ -53,39 +53,61 @@ class Inbox:
             return False
         now = to_ms(self._clock.now())
         try:
-            await self._items.insert_one({
-                "_id": provider_id, "source": source, "key": key, "payload": payload,
-                "n": await next_value(self._db, "inbox"), "status": InboxStatus.PENDING.value,
-                "attempts": 0, "received_ms": now, "next_attempt_ms": now, "lease_ms": 0,
-                "worker": None, "error": None,
-            })
+            await self._items.insert_one(
+                {
+                    "_id": provider_id,
+                    "source": source,
+                    "key": key,
+                    "payload": payload,
+                    "n": await next_value(self._db, "inbox"),
+                    "status": InboxStatus.PENDING.value,
+                    "attempts": 0,
+                    "received_ms": now,
+                    "next_attempt_ms": now,
+                    "lease_ms": 0,
+                    "worker": None,
+                    "error": None,
+                }
+            )
         except DuplicateKeyError:
             return False
         return True
 
     async def keys_with_work(self, limit: int = 100) -> list[str]:
-        cursor = await self._items.aggregate([
-            {"$match": {"status": {"$in": UNFINISHED}}},
-            {"$group": {"_id": "$key", "first": {"$min": "$n"}}},
-            {"$sort": {"first": 1}},
-            {"$limit": limit},
-        ])
+        cursor = await self._items.aggregate(
+            [
+                {"$match": {"status": {"$in": UNFINISHED}}},
+                {"$group": {"_id": "$key", "first": {"$min": "$n"}}},
+                {"$sort": {"first": 1}},
+                {"$limit": limit},
+            ]
+        )
         return [row["_id"] async for row in cursor]
 
     async def claim_head(self, key: str, worker: str, lease: timedelta) -> InboxItem | None:
         """Claim the oldest unfinished item of `key`, if it is due. Later items of the key wait for it."""
-        head = await self._items.find_one({"key": key, "status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)])
+        head = await self._items.find_one(
+            {"key": key, "status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)]
+        )
         if head is None:
             return None
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
-            {"_id": head["_id"], "$or": [
-                {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
-                {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
-            ]},
-            {"$set": {"status": InboxStatus.PROCESSING.value, "worker": worker,
-                      "lease_ms": now + int(lease.total_seconds() * 1000)},
-             "$inc": {"attempts": 1}},
+            {
+                "_id": head["_id"],
+                "$or": [
+                    {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
+                    {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
+                ],
+            },
+            {
+                "$set": {
+                    "status": InboxStatus.PROCESSING.value,
+                    "worker": worker,
+                    "lease_ms": now + int(lease.total_seconds() * 1000),
+                },
+                "$inc": {"attempts": 1},
+            },
             return_document=ReturnDocument.AFTER,
         )
         return _item(doc) if doc else None

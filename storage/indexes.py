@@ -18,9 +18,11 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("channel", ASCENDING), ("provider_message_id", ASCENDING)], name="provider_message"),
         IndexModel([("chat", ASCENDING), ("status", ASCENDING)], name="chat_status"),
     ],
-    "clients": [IndexModel([("identity_keys", ASCENDING)], name="identity_keys"),
-                IndexModel([("phone", ASCENDING)], name="phone"),
-                IndexModel([("assistant_id", ASCENDING)], name="assistant")],
+    "clients": [
+        IndexModel([("identity_keys", ASCENDING)], name="identity_keys"),
+        IndexModel([("phone", ASCENDING)], name="phone"),
+        IndexModel([("assistant_id", ASCENDING)], name="assistant"),
+    ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [IndexModel([("client_id", ASCENDING), ("open", ASCENDING)], name="client_open")],
 }

@@ -16,8 +16,9 @@ log = structlog.get_logger(__name__)
 
 
 class Projector:
-    def __init__(self, db: AsyncDatabase, events: EventStore,
-                 projections: tuple[Projection, ...] = PROJECTIONS) -> None:
+    def __init__(
+        self, db: AsyncDatabase, events: EventStore, projections: tuple[Projection, ...] = PROJECTIONS
+    ) -> None:
         self._db = db
         self._events = events
         self._by_kind = {p.stream_kind: p for p in projections}
@@ -73,8 +74,9 @@ class Projector:
         repaired = 0
         for projection in self._by_kind.values():
             heads = await self._events.heads(projection.stream_kind)
-            versions = {doc["_id"]: doc["_v"] async for doc in
-                        self._db[projection.collection].find({}, {"_v": 1})}
+            versions = {
+                doc["_id"]: doc["_v"] async for doc in self._db[projection.collection].find({}, {"_v": 1})
+            }
             for stream, last in heads.items():
                 if versions.get(stream.split(":", 1)[1], 0) < last:
                     await self.catch_up_stream(projection, stream)

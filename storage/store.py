@@ -40,9 +40,9 @@ class Store:
         await self.projector.project(appended.event)
         return appended
 
-    async def ping(self, timeout: float = 1.0) -> bool:
+    async def ping(self, within: float = 1.0) -> bool:
         try:
-            async with asyncio.timeout(timeout):
+            async with asyncio.timeout(within):
                 await self.client.admin.command("ping")
         except Exception:  # any failure to answer means "not ready"
             return False
@@ -50,13 +50,21 @@ class Store:
 
 
 def mongo_client(url: str) -> AsyncMongoClient:
-    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=3000,
-                            appname="concierge")
+    return AsyncMongoClient(
+        url, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=3000, appname="concierge"
+    )
 
 
 @asynccontextmanager
-async def open_store(url: str | None, db_name: str, data_dir: Path, clock: Clock, *,
-                     reuse_running: bool = False, catch_up: bool = True) -> AsyncIterator[Store]:
+async def open_store(
+    url: str | None,
+    db_name: str,
+    data_dir: Path,
+    clock: Clock,
+    *,
+    reuse_running: bool = False,
+    catch_up: bool = True,
+) -> AsyncIterator[Store]:
     """`reuse_running`: a CLI command joins the engine a running service owns instead of refusing."""
     engine = None
     if url is None:
@@ -72,7 +80,9 @@ async def open_store(url: str | None, db_name: str, data_dir: Path, clock: Clock
         db = client[db_name]
         await ensure_indexes(db)
         events = EventStore(db, clock)
-        store = Store(client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine)
+        store = Store(
+            client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine
+        )
         if catch_up:
             await store.projector.catch_up()
         yield store

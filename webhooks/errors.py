@@ -16,8 +16,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def envelope(status: int, code: str, message: str, request_id: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message, "request_id": request_id}},
-                             status=status)
+    return web.json_response(
+        {"error": {"code": code, "message": message, "request_id": request_id}}, status=status
+    )
 
 
 @web.middleware
@@ -31,8 +32,14 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if error.status < 400:
             raise
         code = error.reason.lower().replace(" ", "_")
-        return envelope(error.status, code, error.text if error.text and error.status < 500 and
-                        not error.text.startswith(f"{error.status}:") else error.reason, request_id)
+        return envelope(
+            error.status,
+            code,
+            error.text
+            if error.text and error.status < 500 and not error.text.startswith(f"{error.status}:")
+            else error.reason,
+            request_id,
+        )
     except DomainError as error:
         return envelope(422, error.code, str(error), request_id)
     except Exception:

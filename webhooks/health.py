@@ -15,8 +15,10 @@ async def healthz(_request: web.Request) -> web.Response:
 async def readyz(request: web.Request) -> web.Response:
     checks = {name: await check() for name, check in request.app[READINESS_CHECKS].items()}
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "unavailable",
-            "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()}}
+    body = {
+        "status": "ready" if ready else "unavailable",
+        "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+    }
     return web.json_response(body, status=200 if ready else 503)
 
 

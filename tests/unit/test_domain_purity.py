@@ -2,8 +2,19 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-FORBIDDEN = {"aiogram", "aiohttp", "pymongo", "bson", "motor", "twilio", "cloudpayments", "apscheduler",
-             "structlog", "requests", "fluent"}
+FORBIDDEN = {
+    "aiogram",
+    "aiohttp",
+    "pymongo",
+    "bson",
+    "motor",
+    "twilio",
+    "cloudpayments",
+    "apscheduler",
+    "structlog",
+    "requests",
+    "fluent",
+}
 OURS = {"bot", "channels", "payments", "storage", "webhooks", "sandbox"}
 
 

@@ -12,10 +12,16 @@ from domain.requests import ServiceRequest
 
 S = RequestState
 ALLOWED = {
-    (S.NEW, S.QUOTED), (S.NEW, S.CANCELLED),
-    (S.QUOTED, S.QUOTED), (S.QUOTED, S.PAID), (S.QUOTED, S.CANCELLED),
-    (S.PAID, S.IN_PROGRESS), (S.PAID, S.CANCELLED), (S.PAID, S.REFUNDED),
-    (S.IN_PROGRESS, S.FULFILLED), (S.IN_PROGRESS, S.CANCELLED),
+    (S.NEW, S.QUOTED),
+    (S.NEW, S.CANCELLED),
+    (S.QUOTED, S.QUOTED),
+    (S.QUOTED, S.PAID),
+    (S.QUOTED, S.CANCELLED),
+    (S.PAID, S.IN_PROGRESS),
+    (S.PAID, S.CANCELLED),
+    (S.PAID, S.REFUNDED),
+    (S.IN_PROGRESS, S.FULFILLED),
+    (S.IN_PROGRESS, S.CANCELLED),
     (S.FULFILLED, S.REFUNDED),
     (S.CANCELLED, S.REFUNDED),
 }
@@ -47,8 +53,12 @@ def _event(seq: int, kind: EventType, data: dict) -> Event:
 
 
 def _quote(version: int = 1, amount: str = "45000") -> Quote:
-    return Quote(version, (LineItem("Mercedes S-Class, 18:00–23:00", Money.of(amount, "RUB")),), "RUB",
-                 NOW + timedelta(hours=6))
+    return Quote(
+        version,
+        (LineItem("Mercedes S-Class, 18:00–23:00", Money.of(amount, "RUB")),),
+        "RUB",
+        NOW + timedelta(hours=6),
+    )
 
 
 def _fold(*decisions) -> ServiceRequest:

@@ -16,10 +16,14 @@ def logged(capsys: pytest.CaptureFixture[str]):
 
 def test_secrets_and_phone_numbers_never_reach_the_log(logged) -> None:
     log = structlog.get_logger("t")
-    log.info("inbound", phone="+971501234567", token="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef",
-             payload={"From": "whatsapp:+79161234567", "CardLastFour": "1234", "api_secret": "s3cr3t"},
-             text="call me on +44 20 7946 0958 please",
-             url="mongodb://admin:hunter2@db:27017/x")
+    log.info(
+        "inbound",
+        phone="+971501234567",
+        token="123456:ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef",
+        payload={"From": "whatsapp:+79161234567", "CardLastFour": "1234", "api_secret": "s3cr3t"},
+        text="call me on +44 20 7946 0958 please",
+        url="mongodb://admin:hunter2@db:27017/x",
+    )
     (line,) = logged()
     raw = json.dumps(line)
     for leaked in ("501234567", "ABCDEFGHIJ", "9161234567", "s3cr3t", "7946 0958", "hunter2"):

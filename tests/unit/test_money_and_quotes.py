@@ -15,8 +15,10 @@ def test_money_is_integer_minor_units() -> None:
     assert Money.of("1 200", "AED").minor == 120_000
 
 
-@pytest.mark.parametrize(("amount", "currency"), [("12.345", "RUB"), ("abc", "RUB"), ("NaN", "RUB"),
-                                                  ("10", "XXY"), ("10", "rubles")])
+@pytest.mark.parametrize(
+    ("amount", "currency"),
+    [("12.345", "RUB"), ("abc", "RUB"), ("NaN", "RUB"), ("10", "XXY"), ("10", "rubles")],
+)
 def test_bad_money_is_refused(amount: str, currency: str) -> None:
     with pytest.raises(InvalidMoney):
         Money.of(amount, currency)
@@ -29,36 +31,46 @@ def test_money_refuses_floats_and_mixed_currencies() -> None:
         Money.of("1", "RUB") + Money.of("1", "USD")
 
 
-@pytest.mark.parametrize(("money", "locale", "text"), [
-    (Money.of("45000", "RUB"), "en", "RUB\u00a045,000"),
-    (Money.of("45000", "RUB"), "ru", "45\u00a0000\u00a0₽"),
-    (Money.of("45000", "RUB"), "ar", "\u200f45,000\u00a0RUB"),
-    (Money.of("12.50", "USD"), "en", "$12.50"),
-    (Money.of("99.99", "EUR"), "ru", "99,99\u00a0€"),
-    (Money.of("1200", "AED"), "en", "AED\u00a01,200"),
-])
+@pytest.mark.parametrize(
+    ("money", "locale", "text"),
+    [
+        (Money.of("45000", "RUB"), "en", "RUB\u00a045,000"),
+        (Money.of("45000", "RUB"), "ru", "45\u00a0000\u00a0₽"),
+        (Money.of("45000", "RUB"), "ar", "\u200f45,000\u00a0RUB"),
+        (Money.of("12.50", "USD"), "en", "$12.50"),
+        (Money.of("99.99", "EUR"), "ru", "99,99\u00a0€"),
+        (Money.of("1200", "AED"), "en", "AED\u00a01,200"),
+    ],
+)
 def test_money_reads_well_in_each_locale(money: Money, locale: str, text: str) -> None:
     assert money.format(locale) == text
 
 
 def test_a_quote_totals_its_lines_and_expires() -> None:
-    quote = Quote(1, (LineItem("Car", Money.of("30000", "RUB")), LineItem("Flowers", Money.of("15000", "RUB"))),
-                  "RUB", NOW + timedelta(hours=2))
+    quote = Quote(
+        1,
+        (LineItem("Car", Money.of("30000", "RUB")), LineItem("Flowers", Money.of("15000", "RUB"))),
+        "RUB",
+        NOW + timedelta(hours=2),
+    )
     assert quote.total == Money.of("45000", "RUB")
     assert quote.is_valid_at(NOW) and not quote.is_valid_at(NOW + timedelta(hours=2))
     assert Quote.from_data(quote.to_data()) == quote
     assert quote.revise(quote.items, "RUB", NOW + timedelta(days=1)).version == 2
 
 
-@pytest.mark.parametrize("build", [
-    lambda: Quote(1, (), "RUB", NOW),
-    lambda: Quote(0, (LineItem("Car", Money.of("1", "RUB")),), "RUB", NOW),
-    lambda: Quote(1, (LineItem("Car", Money.of("1", "USD")),), "RUB", NOW),
-    lambda: Quote(1, (LineItem("Car", Money.of("1", "JPY")),), "JPY", NOW),
-    lambda: Quote(1, (LineItem("Car", Money.of("1", "RUB")),), "RUB", NOW.replace(tzinfo=None)),
-    lambda: LineItem("  ", Money.of("1", "RUB")),
-    lambda: LineItem("Car", Money.of("0", "RUB")),
-])
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: Quote(1, (), "RUB", NOW),
+        lambda: Quote(0, (LineItem("Car", Money.of("1", "RUB")),), "RUB", NOW),
+        lambda: Quote(1, (LineItem("Car", Money.of("1", "USD")),), "RUB", NOW),
+        lambda: Quote(1, (LineItem("Car", Money.of("1", "JPY")),), "JPY", NOW),
+        lambda: Quote(1, (LineItem("Car", Money.of("1", "RUB")),), "RUB", NOW.replace(tzinfo=None)),
+        lambda: LineItem("  ", Money.of("1", "RUB")),
+        lambda: LineItem("Car", Money.of("0", "RUB")),
+    ],
+)
 def test_bad_quotes_are_refused(build) -> None:
     with pytest.raises(InvalidQuote):
         build()

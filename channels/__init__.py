@@ -1,0 +1,1 @@
+"""Channel adapters: telegram/ (aiogram) and whatsapp/ (Twilio). They import domain, never bot."""

@@ -1,0 +1,1 @@
+"""The CloudPayments adapter: orders, token charges, refunds, notification parsing and verification."""

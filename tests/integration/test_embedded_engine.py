@@ -1,0 +1,88 @@
+import json
+import os
+import signal
+from pathlib import Path
+
+import pytest
+from pymongo import AsyncMongoClient
+
+from domain.clock import SystemClock
+from domain.events import Actor, ActorKind, EventType, NewEvent
+from storage.embedded import STATE_FILE, DataDirInUse, EmbeddedEngine, find_running
+from storage.store import open_store
+
+
+def alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # a zombie is dead for our purposes
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+async def test_the_engine_starts_serves_and_is_gone_after_stop(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    pid = engine.pid
+    assert pid and alive(pid)
+    assert find_running(tmp_path).pid == pid
+    client = AsyncMongoClient(engine.url, serverSelectionTimeoutMS=3000)
+    try:
+        assert (await client.admin.command("ping"))["ok"] == 1
+        await client.probe.things.insert_one({"_id": 1})
+        assert await client.probe.things.count_documents({}) == 1
+    finally:
+        await client.close()
+        engine.stop()
+    assert not alive(pid)
+    assert not (tmp_path / STATE_FILE).exists() and not engine.pid_file.exists()
+
+
+async def test_data_persists_across_a_restart(tmp_path: Path) -> None:
+    event = NewEvent(
+        "client:C-1",
+        EventType.CLIENT_REGISTERED,
+        {"client_id": "C-1", "name": "Omar"},
+        Actor(ActorKind.CLIENT, "C-1"),
+        "tg:1/0",
+    )
+    async with open_store(None, "concierge", tmp_path, SystemClock()) as store:
+        first_pid = store.engine.pid
+        await store.record(event)
+    assert not alive(first_pid)
+    async with open_store(None, "concierge", tmp_path, SystemClock()) as store:
+        assert store.engine.pid != first_pid
+        (stored,) = await store.events.read("client:C-1")
+        assert stored.data["name"] == "Omar"
+        assert (await store.db["clients"].find_one({"_id": "C-1"}))["name"] == "Omar"
+        assert (await store.events.append(event)).duplicate
+
+
+def test_a_second_service_on_the_same_data_dir_is_refused(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    try:
+        with pytest.raises(DataDirInUse):
+            EmbeddedEngine(tmp_path).start()
+    finally:
+        engine.stop()
+
+
+def test_a_stale_pid_file_after_a_crash_does_not_block_the_start(tmp_path: Path) -> None:
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    pid = engine.pid
+    os.kill(pid, signal.SIGKILL)  # the engine dies hard; its pid and state files stay behind
+    engine._process.wait()
+    assert json.loads((tmp_path / STATE_FILE).read_text())["pid"] == pid
+    assert find_running(tmp_path) is None
+    again = EmbeddedEngine(tmp_path)
+    again.start()
+    try:
+        assert alive(again.pid)
+    finally:
+        again.stop()

@@ -1,0 +1,118 @@
+import asyncio
+from datetime import timedelta
+
+from storage.deliveries import Delivery, DeliveryStatus
+from storage.inbox import InboxStatus
+from storage.store import Store
+
+
+async def test_the_same_provider_id_is_stored_once(store: Store) -> None:
+    payload = {"update_id": 812345, "message": {"text": "hello"}}
+    results = await asyncio.gather(
+        *(store.inbox.put("tg:812345", "telegram", "tg:42", payload) for _ in range(20))
+    )
+    assert results.count(True) == 1
+    assert await store.inbox.count() == 1
+    assert (await store.inbox.get("tg:812345"))["payload"] == payload
+
+
+async def test_one_key_is_processed_in_order_and_retried(store: Store, clock) -> None:
+    for n in range(3):
+        await store.inbox.put(f"tg:{n}", "telegram", "tg:42", {"n": n})
+    await store.inbox.put("tg:99", "telegram", "tg:7", {"n": 99})
+    assert await store.inbox.keys_with_work() == ["tg:42", "tg:7"]
+    lease = timedelta(seconds=30)
+
+    first = await store.inbox.claim_head("tg:42", "w1", lease)
+    assert first is not None and first.payload == {"n": 0} and first.attempts == 1
+    assert await store.inbox.claim_head("tg:42", "w2", lease) is None  # the next one waits for it
+    assert (
+        await store.inbox.failed(first.id, "w1", "boom", retry_in=timedelta(seconds=5)) is InboxStatus.PENDING
+    )
+    assert await store.inbox.claim_head("tg:42", "w2", lease) is None  # not due yet
+    clock.advance(seconds=5)
+    retried = await store.inbox.claim_head("tg:42", "w2", lease)
+    assert retried is not None and retried.id == "tg:0" and retried.attempts == 2
+    assert await store.inbox.done("tg:0", "w1") is False  # the old worker no longer holds it
+    assert await store.inbox.done("tg:0", "w2") is True
+    second = await store.inbox.claim_head("tg:42", "w2", lease)
+    assert second is not None and second.payload == {"n": 1}
+
+
+async def test_an_inbox_item_whose_worker_died_is_taken_over(store: Store, clock) -> None:
+    await store.inbox.put("wa:SM1", "whatsapp", "wa:x", {})
+    assert await store.inbox.claim_head("wa:x", "dead", timedelta(seconds=30))
+    clock.advance(seconds=31)
+    taken = await store.inbox.claim_head("wa:x", "alive", timedelta(seconds=30))
+    assert taken is not None and taken.attempts == 2
+
+
+async def test_an_inbox_item_gives_up_after_max_attempts(store: Store, clock) -> None:
+    store.inbox.max_attempts = 2
+    await store.inbox.put("cp:pay:1", "cloudpayments", "cp", {})
+    for expected in (InboxStatus.PENDING, InboxStatus.FAILED):
+        item = await store.inbox.claim_head("cp", "w", timedelta(seconds=30))
+        assert await store.inbox.failed(item.id, "w", "bad", timedelta(seconds=1)) is expected
+        clock.advance(seconds=1)
+    assert await store.inbox.claim_head("cp", "w", timedelta(seconds=30)) is None
+    assert (await store.inbox.get("cp:pay:1"))["status"] == "failed"
+
+
+def delivery(n: int) -> Delivery:
+    return Delivery(f"request:R-1#{n}:0", "telegram", f"tg:{n % 7}", {"text": f"m{n}"}, f"request:R-1#{n}")
+
+
+async def test_ten_workers_claim_a_hundred_deliveries_each_exactly_once(store: Store) -> None:
+    for n in range(100):
+        assert await store.deliveries.enqueue(delivery(n))
+    claimed: dict[str, list[str]] = {}
+
+    async def work(worker: str) -> None:
+        while (item := await store.deliveries.claim(worker, timedelta(seconds=60))) is not None:
+            claimed.setdefault(item.id, []).append(worker)
+            assert await store.deliveries.sent(item.id, worker, f"msg-{item.id}")
+
+    await asyncio.gather(*(work(f"w{i}") for i in range(10)))
+    assert len(claimed) == 100 and all(len(workers) == 1 for workers in claimed.values())
+    assert len({w for workers in claimed.values() for w in workers}) > 1
+    assert await store.deliveries.count(DeliveryStatus.SENT) == 100
+
+
+async def test_a_delivery_is_enqueued_once_per_id(store: Store) -> None:
+    assert await store.deliveries.enqueue(delivery(1))
+    assert not await store.deliveries.enqueue(delivery(1))
+    assert await store.deliveries.count() == 1
+
+
+async def test_an_expired_lease_can_be_claimed_again(store: Store, clock) -> None:
+    await store.deliveries.enqueue(delivery(1))
+    first = await store.deliveries.claim("w1", timedelta(seconds=30))
+    assert first is not None and await store.deliveries.claim("w2", timedelta(seconds=30)) is None
+    clock.advance(seconds=31)
+    second = await store.deliveries.claim("w2", timedelta(seconds=30))
+    assert second is not None and second.id == first.id and second.attempts == 2
+    assert not await store.deliveries.sent(first.id, "w1", "late")  # the first worker lost it
+    assert await store.deliveries.sent(first.id, "w2", "777")
+    assert (await store.deliveries.by_provider_message("telegram", "777")).id == first.id
+
+
+async def test_a_retry_waits_and_a_permanent_failure_stops(store: Store, clock) -> None:
+    store.deliveries.max_attempts = 3
+    await store.deliveries.enqueue(delivery(1))
+    item = await store.deliveries.claim("w", timedelta(seconds=30))
+    await store.deliveries.retry(item.id, "w", "429 retry_after=3", timedelta(seconds=3))
+    assert await store.deliveries.claim("w", timedelta(seconds=30)) is None
+    clock.advance(seconds=3)
+    item = await store.deliveries.claim("w", timedelta(seconds=30))
+    assert item is not None and item.attempts == 2
+    assert await store.deliveries.failed(item.id, "w", "403 blocked") is DeliveryStatus.FAILED
+    clock.advance(hours=1)
+    assert await store.deliveries.claim("w", timedelta(seconds=30)) is None
+
+
+async def test_deliveries_are_taken_oldest_first_and_can_be_delayed(store: Store, clock) -> None:
+    await store.deliveries.enqueue(delivery(1), delay=timedelta(seconds=10))
+    clock.advance(seconds=1)
+    await store.deliveries.enqueue(delivery(2))
+    assert (await store.deliveries.claim("w", timedelta(seconds=30))).id == delivery(2).id
+    assert await store.deliveries.claim("w", timedelta(seconds=30)) is None

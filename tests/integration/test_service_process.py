@@ -1,0 +1,202 @@
+"""The real `concierge` command as a process: configuration errors, readiness, SIGTERM, kill -9."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storage.embedded import STATE_FILE
+from tests.integration.test_embedded_engine import alive
+
+OUR_VARS = (
+    "MONGODB",
+    "CONCIERGE",
+    "HTTP_",
+    "PUBLIC_",
+    "TELEGRAM",
+    "TWILIO",
+    "CLOUDPAYMENTS",
+    "BUSINESS",
+    "LOG_",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def environment(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_VARS)}
+    return env | {"CONCIERGE_DATA_DIR": str(data_dir), "LOG_FORMAT": "json"} | extra
+
+
+def concierge(*args: str) -> list[str]:
+    return [sys.executable, "-m", "bot.cli", *args]
+
+
+def wait_until(condition, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)  # polling an outside process for a condition, with a deadline
+    return condition()
+
+
+def status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310 — loopback
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+@pytest.mark.parametrize(
+    ("env", "variable"),
+    [
+        ({"TELEGRAM_MODE": "webhook", "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}, "PUBLIC_BASE_URL"),
+        ({"HTTP_PORT": "http"}, "HTTP_PORT"),
+        ({"TELEGRAM_WEBHOOK_SECRET": "no spaces allowed"}, "TELEGRAM_WEBHOOK_SECRET"),
+        (
+            {"TWILIO_ACCOUNT_SID": "AC" + "0" * 32, "PUBLIC_BASE_URL": "https://c.example"},
+            "TWILIO_AUTH_TOKEN",
+        ),
+        (
+            {"CLOUDPAYMENTS_API_SECRET": "s", "PUBLIC_BASE_URL": "https://c.example"},
+            "CLOUDPAYMENTS_PUBLIC_ID",
+        ),
+        ({"BUSINESS_TIMEZONE": "Moscow"}, "BUSINESS_TIMEZONE"),
+        ({"MONGODB_URL": "localhost:27017"}, "MONGODB_URL"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+    ],
+)
+def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:
+    data_dir = tmp_path / "data"
+    done = subprocess.run(
+        concierge("run"),
+        env=environment(data_dir, **env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert f"  {variable}: " in done.stderr
+    assert not data_dir.exists()  # nothing was started
+    assert "AAAAAAAAAA" not in done.stderr  # secrets are not echoed back
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
+    port = free_port()
+    process = subprocess.Popen(
+        concierge("run"),
+        env=environment(tmp_path, HTTP_PORT=str(port)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: status(f"{base}/readyz") == 200, 15), process.stdout.read1().decode()
+        yield process, base, tmp_path
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        process.stdout.close()
+
+
+def test_sigterm_stops_everything_cleanly_within_ten_seconds(service) -> None:
+    process, base, data_dir = service
+    engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
+    assert status(f"{base}/healthz") == 200
+    # `concierge audit verify` joins the running service's engine
+    audit = subprocess.run(
+        concierge("audit", "verify"),
+        env=environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert audit.returncode == 0 and "intact" in audit.stdout
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 0
+    assert wait_until(lambda: not alive(engine_pid), 2)
+    assert status(f"{base}/healthz") is None
+    assert not (data_dir / STATE_FILE).exists()
+
+
+def test_the_engine_dies_with_a_killed_service(service) -> None:
+    process, _base, data_dir = service
+    engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
+    process.kill()
+    process.wait(10)
+    assert wait_until(lambda: not alive(engine_pid), 5), "the embedded engine was left orphaned"
+
+
+def test_audit_and_rebuild_from_the_command_line(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    rebuilt = subprocess.run(
+        concierge("rebuild"), env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert rebuilt.returncode == 0 and "rebuild: 0 events applied" in rebuilt.stdout
+    audit = subprocess.run(
+        concierge("audit", "verify"), env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert audit.returncode == 0 and "audit: intact" in audit.stdout
+    assert not (tmp_path / STATE_FILE).exists()  # the CLI's own engine was stopped
+
+
+def test_audit_verify_names_the_first_broken_link_and_exits_non_zero(tmp_path: Path) -> None:
+    import asyncio
+
+    from domain.clock import SystemClock
+    from domain.events import Actor, ActorKind, EventType, NewEvent
+    from storage.store import open_store
+
+    async def write_and_tamper() -> None:
+        async with open_store(None, "concierge", tmp_path, SystemClock()) as store:
+            actor = Actor(ActorKind.CLIENT, "C-1")
+            await store.record(
+                NewEvent(
+                    "client:C-1",
+                    EventType.CLIENT_REGISTERED,
+                    {"client_id": "C-1", "name": "Omar"},
+                    actor,
+                    "tg:1/0",
+                )
+            )
+            await store.record(
+                NewEvent("client:C-1", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, actor, "tg:2/0")
+            )
+            await store.db["events"].update_one(
+                {"stream": "client:C-1", "seq": 1}, {"$set": {"data.name": "Someone else"}}
+            )
+
+    asyncio.run(write_and_tamper())
+    audit = subprocess.run(
+        concierge("audit", "verify"),
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert audit.returncode == 1
+    assert "client:C-1#1: content does not match its hash (edited)" in audit.stdout
