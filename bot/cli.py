@@ -20,7 +20,7 @@ from storage.store import Store, open_store
 log = structlog.get_logger(__name__)
 
 EXIT_CONFIG = 2
-SHUTDOWN_GRACE = 5.0
+SHUTDOWN_GRACE = 4.0  # in-flight requests; + workers (3 s) + the engine (2 s) stays under 10 s
 
 
 def _load_settings() -> Settings:

@@ -33,7 +33,7 @@ class Background:
             log.exception("background.crashed", task=name)
             raise
 
-    async def stop(self, grace: float = 5.0) -> None:
+    async def stop(self, grace: float = 3.0) -> None:
         """Ask loops to finish their current item (they watch `stopping`), then cancel what is left."""
         self.stopping.set()
         tasks = list(self._tasks)

@@ -186,7 +186,7 @@ class EmbeddedEngine:
         while _alive(pid) and time.monotonic() < deadline:
             time.sleep(0.02)
 
-    def stop(self, timeout: float = 5.0) -> None:
+    def stop(self, timeout: float = 2.0) -> None:  # WAL keeps acknowledged writes even if killed
         process, self._process = self._process, None
         if process is None:
             return

@@ -47,6 +47,10 @@ def concierge(*args: str) -> list[str]:
     return [sys.executable, "-m", "bot.cli", *args]
 
 
+def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(concierge(*args), env=env, capture_output=True, text=True, timeout=60, check=False)
+
+
 def wait_until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -126,14 +130,7 @@ def test_sigterm_stops_everything_cleanly_within_ten_seconds(service) -> None:
     engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
     assert status(f"{base}/healthz") == 200
     # `concierge audit verify` joins the running service's engine
-    audit = subprocess.run(
-        concierge("audit", "verify"),
-        env=environment(data_dir),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    audit = cli(environment(data_dir), "audit", "verify")
     assert audit.returncode == 0 and "intact" in audit.stdout
     process.send_signal(signal.SIGTERM)
     assert process.wait(10) == 0
@@ -152,13 +149,9 @@ def test_the_engine_dies_with_a_killed_service(service) -> None:
 
 def test_audit_and_rebuild_from_the_command_line(tmp_path: Path) -> None:
     env = environment(tmp_path)
-    rebuilt = subprocess.run(
-        concierge("rebuild"), env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    rebuilt = cli(env, "rebuild")
     assert rebuilt.returncode == 0 and "rebuild: 0 events applied" in rebuilt.stdout
-    audit = subprocess.run(
-        concierge("audit", "verify"), env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    audit = cli(env, "audit", "verify")
     assert audit.returncode == 0 and "audit: intact" in audit.stdout
     assert not (tmp_path / STATE_FILE).exists()  # the CLI's own engine was stopped
 
@@ -190,13 +183,6 @@ def test_audit_verify_names_the_first_broken_link_and_exits_non_zero(tmp_path: P
             )
 
     asyncio.run(write_and_tamper())
-    audit = subprocess.run(
-        concierge("audit", "verify"),
-        env=environment(tmp_path),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    audit = cli(environment(tmp_path), "audit", "verify")
     assert audit.returncode == 1
     assert "client:C-1#1: content does not match its hash (edited)" in audit.stdout
