@@ -7,12 +7,13 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from bot.keys import BACKGROUND, CLOCK, SETTINGS, STORE
+from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import Settings
-from bot.tasks import Background
+from bot.telegram_runtime import telegram_ctx
 from domain.clock import Clock, SystemClock
 from storage.store import open_store
 from webhooks import health
+from webhooks import telegram as telegram_webhook
 from webhooks.errors import error_middleware
 
 log = structlog.get_logger(__name__)
@@ -28,20 +29,17 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
-async def _background_ctx(app: web.Application) -> AsyncIterator[None]:
-    background = Background()
-    app[BACKGROUND] = background
-    yield
-    await background.stop()
-
-
-def create_app(settings: Settings, clock: Clock | None = None) -> web.Application:
+def create_app(
+    settings: Settings, clock: Clock | None = None, *, start_workers: bool = True
+) -> web.Application:
+    """`start_workers=False` leaves the inbox and delivery loops to the caller (tests drive them by hand)."""
     app = web.Application(middlewares=[error_middleware], client_max_size=25 * 1024**2)
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[health.READINESS_CHECKS] = {}
     # cleanup_ctx runs in order on start and in reverse on shutdown: workers stop before the store closes
     app.cleanup_ctx.append(_store_ctx)
-    app.cleanup_ctx.append(_background_ctx)
+    app.cleanup_ctx.append(telegram_ctx(start_workers))
     health.setup(app)
+    telegram_webhook.setup(app)
     return app

@@ -11,8 +11,10 @@ import structlog
 from aiohttp import web
 
 from bot import logging as app_logging
+from bot.engine import queries, staff_admin
 from bot.settings import ConfigError, Settings
 from domain.clock import SystemClock
+from domain.errors import DomainError
 from storage.audit import verify
 from storage.embedded import DataDirInUse, EngineError
 from storage.store import Store, open_store
@@ -84,6 +86,29 @@ async def _rebuild(store: Store) -> int:
     return 0
 
 
+def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        if args.staff_command == "add":
+            assistant = await staff_admin.add(
+                store, args.telegram_id, args.name, args.languages, args.lead, args.staff_chat_id
+            )
+            print(f"staff: {assistant.name} ({assistant.id}) is on the team")
+        elif args.staff_command == "deactivate":
+            assistant = await staff_admin.deactivate(store, args.telegram_id)
+            print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
+        else:
+            load = await queries.open_load(store)
+            for a in await queries.assistants(store):
+                flags = [f for f, on in (("lead", a.lead), ("inactive", not a.active)) if on]
+                print(
+                    f"{a.telegram_id}\t{a.name}\t{','.join(lang.value for lang in a.languages)}\t"
+                    f"open={load.get(a.id, 0)}\t{a.staff_chat_id or '-'}\t{' '.join(flags)}"
+                )
+        return 0
+
+    return work
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="concierge", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -102,11 +127,14 @@ def main(argv: list[str] | None = None) -> int:
     app_logging.configure(settings.app.log_level, settings.app.log_format)
     if args.command == "run":
         return _run(settings)
-    work = {"rebuild": _rebuild, "audit": _audit}[args.command]
+    work = _staff(args) if args.command == "staff" else {"rebuild": _rebuild, "audit": _audit}[args.command]
     try:
         return asyncio.run(_with_store(settings, work))
     except DataDirInUse as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except DomainError as error:
+        print(f"concierge: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
 

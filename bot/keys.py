@@ -3,11 +3,9 @@
 from aiohttp import web
 
 from bot.settings import Settings
-from bot.tasks import Background
 from domain.clock import Clock
 from storage.store import Store
 
 SETTINGS = web.AppKey("settings", Settings)
 CLOCK = web.AppKey("clock", Clock)
 STORE = web.AppKey("store", Store)
-BACKGROUND = web.AppKey("background", Background)

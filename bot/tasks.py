@@ -45,3 +45,19 @@ class Background:
         for task in pending:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+async def wait_for_work(wake: asyncio.Event, stopping: asyncio.Event, within: float) -> None:
+    """Sleep until woken (new work), asked to stop, or `within` seconds pass."""
+    waiters = [asyncio.ensure_future(wake.wait()), asyncio.ensure_future(stopping.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=within, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()
+
+
+async def pause(stopping: asyncio.Event, seconds: float) -> None:
+    """Wait `seconds`, or less if asked to stop."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stopping.wait(), seconds)

@@ -60,6 +60,36 @@ def mask_phone(e164: str | None) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Topic:
+    """The client's topic in a staff forum."""
+
+    chat_id: int
+    thread_id: int
+    generation: int
+    card_message_id: int | None = None
+    lost: bool = False  # deleted in Telegram: the next generation replaces it
+
+    def to_data(self) -> dict[str, Any]:
+        return {
+            "chat_id": self.chat_id,
+            "thread_id": self.thread_id,
+            "generation": self.generation,
+            "card_message_id": self.card_message_id,
+            "lost": self.lost,
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Topic:
+        return cls(
+            data["chat_id"],
+            data["thread_id"],
+            data["generation"],
+            data.get("card_message_id"),
+            data.get("lost", False),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Client:
     id: str
     name: str
@@ -70,11 +100,22 @@ class Client:
     assistant_id: str | None = None
     tags: tuple[str, ...] = ()
     unreachable: tuple[Channel, ...] = ()
+    topic: Topic | None = None
+    topic_generation: int = 0  # how many topics were requested; a lost topic is replaced by the next one
+    conversation_open: bool = False
     version: int = 0
 
     @property
     def vip(self) -> bool:
         return "vip" in self.tags
+
+    def identity(self, channel: Channel) -> ChannelIdentity | None:
+        return next((i for i in self.identities if i.channel is channel), None)
+
+    @property
+    def needs_topic(self) -> bool:
+        """No topic is open or on its way."""
+        return self.topic_generation == 0 or (self.topic is not None and self.topic.lost)
 
     def apply(self, event: Event) -> Client:
         data, t = event.data, event.type
@@ -97,6 +138,26 @@ class Client:
         elif t is EventType.CLIENT_UNREACHABLE:
             channel = Channel(data["channel"])
             changed = replace(self, unreachable=tuple(sorted({*self.unreachable, channel})))
+        elif t is EventType.CLIENT_TOPIC_REQUESTED:
+            changed = replace(
+                self,
+                topic_generation=data["generation"],
+                topic=None if self.topic and self.topic.lost else self.topic,
+            )
+        elif t is EventType.CLIENT_TOPIC_OPENED:
+            changed = replace(self, topic=Topic(data["chat_id"], data["thread_id"], data["generation"]))
+        elif t is EventType.CLIENT_TOPIC_LOST:
+            lost = self.topic and self.topic.generation == data["generation"]
+            changed = replace(self, topic=replace(self.topic, lost=True)) if lost else self
+        elif t is EventType.CLIENT_CARD_POSTED:
+            same = self.topic and self.topic.generation == data["generation"]
+            changed = (
+                replace(self, topic=replace(self.topic, card_message_id=data["message_id"])) if same else self
+            )
+        elif t is EventType.CONVERSATION_OPENED:
+            changed = replace(self, conversation_open=True)
+        elif t is EventType.CONVERSATION_CLOSED:
+            changed = replace(self, conversation_open=False)
         else:
             raise InvalidValue(f"{t} does not belong to a client stream")
         return replace(changed, version=event.seq)
@@ -129,6 +190,12 @@ class Client:
             "assistant_id": self.assistant_id,
             "tags": list(self.tags),
             "unreachable": [c.value for c in self.unreachable],
+            "topic": self.topic.to_data() if self.topic else None,
+            # flat copies: the lookup by (staff chat, thread) is an indexed query
+            "topic_chat_id": self.topic.chat_id if self.topic and not self.topic.lost else None,
+            "topic_thread_id": self.topic.thread_id if self.topic and not self.topic.lost else None,
+            "topic_generation": self.topic_generation,
+            "conversation_open": self.conversation_open,
             "_v": self.version,
         }
 
@@ -144,6 +211,9 @@ class Client:
             assistant_id=doc.get("assistant_id"),
             tags=tuple(doc.get("tags", [])),
             unreachable=tuple(Channel(c) for c in doc.get("unreachable", [])),
+            topic=Topic.from_data(doc["topic"]) if doc.get("topic") else None,
+            topic_generation=doc.get("topic_generation", 0),
+            conversation_open=doc.get("conversation_open", False),
             version=doc["_v"],
         )
 

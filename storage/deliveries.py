@@ -12,6 +12,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
+from storage.counters import next_value
 from storage.timefmt import to_ms
 
 
@@ -26,31 +27,44 @@ class DeliveryStatus(StrEnum):
 class Delivery:
     id: str  # "<event id>:<n>": the same event never yields two different deliveries
     channel: str
-    chat: str  # the rate-limit bucket and destination, e.g. "tg:-100123" or "wa:+9715..."
+    chat: str  # the destination and rate-limit bucket: "-100123" (a group), "42" (a private chat)
     payload: dict[str, Any]
     event_id: str
+    lane: str = ""  # one lane goes out one message at a time, in order (a topic, a private chat)
+    prio: int = 1  # within a lane, lower first: a topic must exist before anything is posted into it
+    merge_key: str | None = None  # text relays with one key may be merged when the budget runs out
     attempts: int = 0
     provider_message_id: str | None = None
     status: DeliveryStatus = DeliveryStatus.PENDING
     meta: dict[str, Any] = field(default_factory=dict)
+    n: int = 0
+    next_attempt_ms: int = 0
+    lease_ms: int = 0
 
 
 def _delivery(doc: dict[str, Any]) -> Delivery:
     return Delivery(
-        doc["_id"],
-        doc["channel"],
-        doc["chat"],
-        doc["payload"],
-        doc["event_id"],
-        doc["attempts"],
-        doc.get("provider_message_id"),
-        DeliveryStatus(doc["status"]),
-        doc.get("meta") or {},
+        id=doc["_id"],
+        channel=doc["channel"],
+        chat=doc["chat"],
+        payload=doc["payload"],
+        event_id=doc["event_id"],
+        lane=doc.get("lane") or doc["chat"],
+        prio=doc.get("prio", 1),
+        merge_key=doc.get("merge_key"),
+        attempts=doc["attempts"],
+        provider_message_id=doc.get("provider_message_id"),
+        status=DeliveryStatus(doc["status"]),
+        meta=doc.get("meta") or {},
+        n=doc.get("n", 0),
+        next_attempt_ms=doc["next_attempt_ms"],
+        lease_ms=doc["lease_ms"],
     )
 
 
 class Deliveries:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 10) -> None:
+        self._db = db
         self._items = db["deliveries"]
         self._clock = clock
         self.max_attempts = max_attempts
@@ -67,6 +81,10 @@ class Deliveries:
                     "payload": delivery.payload,
                     "event_id": delivery.event_id,
                     "meta": delivery.meta,
+                    "lane": delivery.lane or delivery.chat,
+                    "prio": delivery.prio,
+                    "merge_key": delivery.merge_key,
+                    "n": await next_value(self._db, "deliveries"),
                     "status": DeliveryStatus.PENDING.value,
                     "attempts": 0,
                     "created_ms": now,
@@ -115,6 +133,37 @@ class Deliveries:
         )
         return _delivery(doc) if doc else None
 
+    async def claim_id(self, delivery_id: str, worker: str, lease: timedelta) -> Delivery | None:
+        """Claim one chosen delivery, if it is still due and nobody holds it."""
+        now = to_ms(self._clock.now())
+        doc = await self._items.find_one_and_update(
+            {"_id": delivery_id, **self._due(now)},
+            {
+                "$set": {
+                    "status": DeliveryStatus.SENDING.value,
+                    "worker": worker,
+                    "lease_ms": now + int(lease.total_seconds() * 1000),
+                },
+                "$inc": {"attempts": 1},
+            },
+            return_document=ReturnDocument.AFTER,
+        )
+        return _delivery(doc) if doc else None
+
+    async def unfinished(self, channel: str, limit: int = 2000) -> list[Delivery]:
+        """Pending and in-flight deliveries of a channel, oldest first (the worker's view of its queue)."""
+        cursor = (
+            self._items.find(
+                {
+                    "channel": channel,
+                    "status": {"$in": [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]},
+                }
+            )
+            .sort("n", ASCENDING)
+            .limit(limit)
+        )
+        return [_delivery(doc) async for doc in cursor]
+
     async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:
         result = await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
@@ -129,23 +178,36 @@ class Deliveries:
         )
         return result.modified_count == 1
 
-    async def retry(self, delivery_id: str, worker: str, error: str, after: timedelta) -> DeliveryStatus:
+    async def retry(
+        self, delivery_id: str, worker: str, error: str, after: timedelta, count_attempt: bool = True
+    ) -> DeliveryStatus:
+        """Try again after `after`. A wait the provider asked for (429) does not use up an attempt."""
         doc = await self._items.find_one({"_id": delivery_id, "worker": worker})
         if doc is None:
             return DeliveryStatus.PENDING
-        if doc["attempts"] >= self.max_attempts:
+        if count_attempt and doc["attempts"] >= self.max_attempts:
             return await self.failed(delivery_id, worker, error)
+        update: dict[str, Any] = {
+            "$set": {
+                "status": DeliveryStatus.PENDING.value,
+                "error": error[:500],
+                "next_attempt_ms": to_ms(self._clock.now() + after),
+            }
+        }
+        if not count_attempt:
+            update["$inc"] = {"attempts": -1}
         await self._items.update_one(
-            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {
-                "$set": {
-                    "status": DeliveryStatus.PENDING.value,
-                    "error": error[:500],
-                    "next_attempt_ms": to_ms(self._clock.now() + after),
-                }
-            },
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value}, update
         )
         return DeliveryStatus.PENDING
+
+    async def fail_lane(self, lane: str, error: str) -> int:
+        """Give up on everything still waiting in a lane (the recipient blocked us: no retry storm)."""
+        result = await self._items.update_many(
+            {"lane": lane, "status": DeliveryStatus.PENDING.value},
+            {"$set": {"status": DeliveryStatus.FAILED.value, "error": error[:500]}},
+        )
+        return result.modified_count
 
     async def failed(self, delivery_id: str, worker: str, error: str) -> DeliveryStatus:
         await self._items.update_one(

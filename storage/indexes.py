@@ -16,10 +16,12 @@ INDEXES: dict[str, list[IndexModel]] = {
     "deliveries": [
         IndexModel([("status", ASCENDING), ("next_attempt_ms", ASCENDING)], name="status_due"),
         IndexModel([("channel", ASCENDING), ("provider_message_id", ASCENDING)], name="provider_message"),
-        IndexModel([("chat", ASCENDING), ("status", ASCENDING)], name="chat_status"),
+        IndexModel([("channel", ASCENDING), ("status", ASCENDING), ("n", ASCENDING)], name="channel_queue"),
+        IndexModel([("lane", ASCENDING), ("status", ASCENDING)], name="lane_status"),
     ],
     "clients": [
         IndexModel([("identity_keys", ASCENDING)], name="identity_keys"),
+        IndexModel([("topic_chat_id", ASCENDING), ("topic_thread_id", ASCENDING)], name="topic"),
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("assistant_id", ASCENDING)], name="assistant"),
     ],

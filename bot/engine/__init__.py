@@ -1,0 +1,1 @@
+"""Use cases: plain async functions of (command, ports), shared by every channel."""

@@ -1,0 +1,129 @@
+"""Clients: registration, assignment, language, phone."""
+
+from __future__ import annotations
+
+import structlog
+
+from bot.engine import queries as q
+from bot.engine.deps import Deps
+from bot.engine.outbox import card_update, to_private_chat
+from bot.engine.topics import staff_chat_for
+from domain.assignment import choose_assistant
+from domain.clients import Channel, Client, Language
+from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
+from domain.messages import Person
+from domain.phones import to_e164
+from storage.counters import next_value
+
+log = structlog.get_logger(__name__)
+
+LANGUAGE_BUTTONS = [
+    [
+        {"text": "English", "data": "lang:en"},
+        {"text": "العربية", "data": "lang:ar"},
+        {"text": "Русский", "data": "lang:ru"},
+    ]
+]
+
+
+def client_actor(client_id: str) -> Actor:
+    return Actor(ActorKind.CLIENT, client_id)
+
+
+async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client, bool]:
+    """The client behind this identity; registered (and assigned) on first contact."""
+    existing = await q.client_by_identity(deps.store, person.identity)
+    if existing is not None:
+        return existing, False
+    prior = await deps.store.events.by_cause(f"{cause}/register")  # a replay keeps the id it chose
+    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+    language = Language.parse(person.language_code)
+    await deps.record(
+        f"client:{client_id}",
+        EventType.CLIENT_REGISTERED,
+        {
+            "client_id": client_id,
+            "name": person.name.strip() or "Guest",
+            "username": person.username,
+            "language": language.value if language else None,
+            "identities": [person.identity.to_data()],
+        },
+        client_actor(client_id),
+        f"{cause}/register",
+    )
+    await assign(deps, client_id, language, f"{cause}/assign")
+    client = await q.client(deps.store, client_id)
+    assert client is not None
+    return client, True
+
+
+async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
+    if await deps.store.events.by_cause(cause):
+        return
+    chosen = choose_assistant(
+        await q.assistants(deps.store),
+        language,
+        await q.open_load(deps.store),
+        await next_value(deps.store.db, "assignment_rotation"),
+    )
+    if chosen is None:
+        log.warning("assignment.no_active_assistant", client_id=client_id)
+        return
+    await deps.record(
+        f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen.id}, SYSTEM, cause
+    )
+
+
+def telegram_chat(client: Client) -> int | None:
+    identity = client.identity(Channel.TELEGRAM)
+    return int(identity.external_id) if identity else None
+
+
+async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    first_name = client.name.split()[0]
+    if assistant is None:
+        return deps.t(client.language, "welcome-team", name=first_name)
+    message_id = "welcome-back" if returning else "welcome"
+    return deps.t(client.language, message_id, name=first_name, assistant=assistant.name)
+
+
+async def ask_language(deps: Deps, event: Event, n: int, chat_id: int) -> None:
+    text = "\n".join(deps.t(language, "language-choose") for language in Language)
+    await deps.deliver(to_private_chat(event, n, chat_id, text, buttons=LANGUAGE_BUTTONS))
+
+
+async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None and client.topic is not None:
+        await deps.deliver(card_update(event, n, staff_chat, client.id))
+
+
+async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> None:
+    language = Language.parse(code)
+    client, _new = await ensure_client(deps, person, cause)
+    if language is None:
+        return
+    first_time = client.language is None
+    event = await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_LANGUAGE_CHANGED,
+        {"language": language.value},
+        client_actor(client.id),
+        f"{cause}/language",
+    )
+    client = await q.client(deps.store, client.id)
+    chat = telegram_chat(client)
+    texts = [deps.t(language, "language-set")]
+    if first_time:
+        texts.append(await greeting(deps, client))
+    await deps.deliver(*(to_private_chat(event, n, chat, text) for n, text in enumerate(texts)))
+    await refresh_card(deps, event, len(texts), client)
+
+
+async def share_phone(deps: Deps, client: Client, raw: str, cause: str) -> None:
+    phone = to_e164(raw)
+    event = await deps.record(
+        f"client:{client.id}", EventType.CLIENT_PHONE_SHARED, {"phone": phone}, client_actor(client.id), cause
+    )
+    await refresh_card(deps, event, 0, await q.client(deps.store, client.id))

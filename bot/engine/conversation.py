@@ -1,0 +1,135 @@
+"""Messages both ways: client → their topic, assistant → client; the client's commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import structlog
+
+from bot.engine import queries as q
+from bot.engine.clients import (
+    ask_language,
+    client_actor,
+    ensure_client,
+    greeting,
+    share_phone,
+    telegram_chat,
+)
+from bot.engine.deps import Deps
+from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from bot.engine.topics import request_topic, staff_chat_for
+from domain.clients import Channel, Client
+from domain.errors import InvalidValue
+from domain.events import SYSTEM, Actor, Event, EventType
+from domain.messages import Inbound, Kind, Person
+from storage.deliveries import Delivery
+
+log = structlog.get_logger(__name__)
+
+
+async def _received(
+    deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
+) -> Event:
+    data = {"channel": Channel.TELEGRAM.value, "message": message.to_data(), "command": command}
+    return await deps.record(
+        f"conversation:{client.id}",
+        EventType.MESSAGE_RECEIVED,
+        data,
+        client_actor(client.id),
+        f"{cause}/received",
+    )
+
+
+async def _reachable_again(deps: Deps, client: Client, cause: str) -> Client:
+    """They wrote to us, so they unblocked the bot."""
+    if Channel.TELEGRAM not in client.unreachable:
+        return client
+    identity = client.identity(Channel.TELEGRAM)
+    await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_IDENTITY_LINKED,
+        {"identity": identity.to_data()},
+        client_actor(client.id),
+        f"{cause}/reachable",
+    )
+    return await q.client(deps.store, client.id)
+
+
+async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
+    client, new = await ensure_client(deps, person, cause)
+    client = await _reachable_again(deps, client, cause)
+    event = await _received(deps, client, message, cause, command="start")
+    chat = int(message.chat_id)
+    if client.language is None:
+        await ask_language(deps, event, 0, chat)
+    else:
+        await deps.deliver(to_private_chat(event, 0, chat, await greeting(deps, client, returning=not new)))
+
+
+async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    client, _new = await ensure_client(deps, person, cause)
+    event = await _received(deps, client, message, cause, command="language")
+    await ask_language(deps, event, 0, int(message.chat_id))
+
+
+async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """A real message: kept, relayed into the client's topic (created on the first one), in order."""
+    client, new = await ensure_client(deps, person, cause)
+    client = await _reachable_again(deps, client, cause)
+    event = await _received(deps, client, message, cause)
+    if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
+        try:
+            await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
+        except InvalidValue:
+            log.info("contact.unusable_phone", client_id=client.id)
+    if new and client.language is not None:
+        await deps.deliver(to_private_chat(event, 1, int(message.chat_id), await greeting(deps, client)))
+    elif new:
+        await ask_language(deps, event, 1, int(message.chat_id))
+    if not client.conversation_open:
+        await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
+    client = await q.client(deps.store, client.id)
+    if client.needs_topic:
+        await request_topic(deps, client)
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured
+        return
+    reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
+    relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to)
+    await deps.deliver(_with_source(relay, message.message_id))
+
+
+def _with_source(delivery: Delivery, source: int | str) -> Delivery:
+    """Remember which message it carries, so a reply to the copy can be threaded to the original."""
+    return replace(delivery, meta={"source": source})
+
+
+async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | None) -> int | None:
+    """The message on the other side that a reply points at: replies stay threaded across the relay."""
+    if reply_to is None:
+        return None
+    delivery = await deps.store.deliveries.by_provider_message("telegram", f"{chat_id}:{reply_to}")
+    source = delivery.meta.get("source") if delivery else None
+    return int(source) if source is not None else None
+
+
+async def relay_to_client(
+    deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str
+) -> Event:
+    event = await deps.record(
+        f"conversation:{client.id}",
+        EventType.STAFF_MESSAGE_SENT,
+        {"assistant_id": assistant.id, "message": message.to_data()},
+        assistant,
+        f"{cause}/sent",
+    )
+    chat = telegram_chat(client)
+    reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
+    if message.kind is Kind.TEXT:
+        delivery = to_private_chat(event, 0, chat, message.text or "", reply_to=reply_to)
+    else:
+        delivery = copy_to_private_chat(event, 0, chat, message, reply_to)
+    await deps.deliver(_with_source(delivery, message.message_id))
+    return event

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.i18n import Translator
+from domain.clock import Clock
+from domain.events import Actor, Event, EventType, NewEvent
+from storage.deliveries import Delivery
+from storage.store import Store
+
+
+@dataclass
+class Deps:
+    """The ports a use case may touch."""
+
+    store: Store
+    clock: Clock
+    t: Translator
+    staff_chat_id: int | None  # the default staff forum (TELEGRAM_STAFF_CHAT_ID)
+    wake_senders: list[Callable[[], None]] = field(default_factory=list)
+
+    async def record(
+        self,
+        stream: str,
+        type: EventType,
+        data: dict,
+        actor: Actor,
+        cause: str,
+        expected_seq: int | None = None,
+    ) -> Event:
+        """Append (idempotent by cause) and project; returns the event, whether new or recorded before."""
+        return (await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)).event
+
+    async def deliver(self, *deliveries: Delivery) -> None:
+        """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""
+        for delivery in deliveries:
+            await self.store.deliveries.enqueue(delivery)
+        for wake in self.wake_senders:
+            wake()

@@ -1,0 +1,54 @@
+"""Reads from the projections."""
+
+from __future__ import annotations
+
+from domain.clients import Assistant, ChannelIdentity, Client
+from storage.store import Store
+
+
+async def client(store: Store, client_id: str) -> Client | None:
+    doc = await store.db["clients"].find_one({"_id": client_id})
+    return Client.from_doc(doc) if doc else None
+
+
+async def client_by_identity(store: Store, identity: ChannelIdentity) -> Client | None:
+    return await client_by_identity_key(store, identity.key)
+
+
+async def client_by_topic(store: Store, chat_id: int, thread_id: int) -> Client | None:
+    doc = await store.db["clients"].find_one({"topic_chat_id": chat_id, "topic_thread_id": thread_id})
+    return Client.from_doc(doc) if doc else None
+
+
+async def assistants(store: Store) -> list[Assistant]:
+    return [Assistant.from_doc(doc) async for doc in store.db["assistants"].find().sort("_id", 1)]
+
+
+async def assistant(store: Store, assistant_id: str | None) -> Assistant | None:
+    doc = await store.db["assistants"].find_one({"_id": assistant_id}) if assistant_id else None
+    return Assistant.from_doc(doc) if doc else None
+
+
+async def staff_member(store: Store, telegram_id: int) -> Assistant | None:
+    doc = await store.db["assistants"].find_one({"telegram_id": telegram_id, "active": True})
+    return Assistant.from_doc(doc) if doc else None
+
+
+async def open_load(store: Store) -> dict[str, int]:
+    """Open conversations per assistant."""
+    cursor = await store.db["clients"].aggregate(
+        [
+            {"$match": {"conversation_open": True}},
+            {"$group": {"_id": "$assistant_id", "n": {"$sum": 1}}},
+        ]
+    )
+    return {row["_id"]: row["n"] async for row in cursor if row["_id"]}
+
+
+async def open_requests(store: Store, client_id: str) -> list[dict]:
+    return await store.db["requests"].find({"client_id": client_id, "open": True}).sort("_id", 1).to_list()
+
+
+async def client_by_identity_key(store: Store, key: str) -> Client | None:
+    doc = await store.db["clients"].find_one({"identity_keys": key})
+    return Client.from_doc(doc) if doc else None

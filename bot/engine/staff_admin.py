@@ -1,0 +1,89 @@
+"""Managing Executive Assistants (the `concierge staff` commands)."""
+
+from __future__ import annotations
+
+from bot.engine import queries as q
+from domain.clients import Assistant, Language
+from domain.errors import InvalidValue
+from domain.events import Actor, ActorKind, EventType, NewEvent
+from storage.store import Store
+
+OPERATOR = Actor(ActorKind.OPERATOR, "cli")
+
+
+def parse_languages(text: str) -> list[str]:
+    codes = [code.strip().lower() for code in text.split(",") if code.strip()]
+    unknown = [code for code in codes if Language.parse(code) is None or len(code) != 2]
+    if not codes or unknown:
+        raise InvalidValue(
+            f"languages are a comma-separated list of en, ar, ru (not {', '.join(unknown) or text!r})"
+        )
+    return sorted(set(codes), key=codes.index)
+
+
+async def add(
+    store: Store,
+    telegram_id: int,
+    name: str,
+    languages: str,
+    lead: bool = False,
+    staff_chat_id: int | None = None,
+) -> Assistant:
+    if not name.strip():
+        raise InvalidValue("an assistant needs a name")
+    if staff_chat_id is not None and staff_chat_id >= 0:
+        raise InvalidValue("--staff-chat-id is a supergroup id (negative, like -1001234567890)")
+    existing = await store.db["assistants"].find_one({"telegram_id": telegram_id})
+    assistant_id = f"A-{telegram_id}"
+    if existing:
+        if existing["active"]:
+            raise InvalidValue(f"{existing['name']} (telegram id {telegram_id}) is already on the team")
+        await store.record(
+            NewEvent(
+                f"assistant:{assistant_id}",
+                EventType.ASSISTANT_REACTIVATED,
+                {},
+                OPERATOR,
+                f"cli:staff-reactivate:{telegram_id}:{existing['_v']}",
+            )
+        )
+    else:
+        data = {
+            "assistant_id": assistant_id,
+            "telegram_id": telegram_id,
+            "name": name.strip(),
+            "languages": parse_languages(languages),
+            "lead": lead,
+            "staff_chat_id": staff_chat_id,
+        }
+        await store.record(
+            NewEvent(
+                f"assistant:{assistant_id}",
+                EventType.ASSISTANT_ADDED,
+                data,
+                OPERATOR,
+                f"cli:staff-add:{telegram_id}",
+            )
+        )
+    assistant = await q.assistant(store, assistant_id)
+    assert assistant is not None
+    return assistant
+
+
+async def deactivate(store: Store, telegram_id: int) -> Assistant:
+    doc = await store.db["assistants"].find_one({"telegram_id": telegram_id})
+    if doc is None:
+        raise InvalidValue(f"no assistant has telegram id {telegram_id}")
+    if doc["active"]:
+        await store.record(
+            NewEvent(
+                f"assistant:{doc['_id']}",
+                EventType.ASSISTANT_DEACTIVATED,
+                {},
+                OPERATOR,
+                f"cli:staff-deactivate:{telegram_id}:{doc['_v']}",
+            )
+        )
+    assistant = await q.assistant(store, doc["_id"])
+    assert assistant is not None
+    return assistant

@@ -1,0 +1,114 @@
+"""The client's topic in the staff forum: requested once per generation, created by the sender, recreated when
+deleted. Implements the sender's TopicDirectory."""
+
+from __future__ import annotations
+
+from bot.engine import queries as q
+from bot.engine.deps import Deps
+from bot.engine.outbox import topic_setup
+from channels.telegram.sender import TopicRef
+from domain.clients import Client, Language, mask_phone
+from domain.events import SYSTEM, EventType
+
+LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
+
+
+def topic_name(client: Client) -> str:
+    parts = [client.name[:100], client.language.value.upper() if client.language else "?"]
+    if client.vip:
+        parts.append("VIP")
+    return " · ".join(parts)
+
+
+async def staff_chat_for(deps: Deps, client: Client) -> int | None:
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    return (assistant.staff_chat_id if assistant and assistant.staff_chat_id else None) or deps.staff_chat_id
+
+
+async def request_topic(deps: Deps, client: Client) -> None:
+    """Ask for the next generation of the client's topic. The cause is the generation itself, so any number
+    of racing messages or instances yield exactly one request, and so one topic."""
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        return
+    generation = client.topic_generation + 1
+    event = await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_TOPIC_REQUESTED,
+        {"generation": generation, "chat_id": staff_chat},
+        SYSTEM,
+        f"topic:{client.id}/{generation}",
+    )
+    if event.data["generation"] == generation:
+        await deps.deliver(
+            *topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client))
+        )
+
+
+async def card_text(deps: Deps, client: Client) -> str:
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    requests = await q.open_requests(deps.store, client.id)
+    language = LANGUAGE_NAMES[client.language] if client.language else "not chosen yet"
+    channels = ", ".join(i.channel.value.capitalize() for i in client.identities)
+    lines = [
+        f"👤 {client.name}" + (f" (@{client.username})" if client.username else ""),
+        f"🌐 {language}" + (" · VIP" if client.vip else ""),
+        f"📞 {mask_phone(client.phone) or '—'}",
+        f"💬 {channels}"
+        + (" — unreachable: " + ", ".join(c.value for c in client.unreachable) if client.unreachable else ""),
+        f"🏷 {', '.join(client.tags) or '—'}",
+        f"🧑‍💼 Assistant: {assistant.name if assistant else 'unassigned'}",
+        "📋 Open requests: " + (", ".join(f"{r['_id']} ({r['state']})" for r in requests) or "none"),
+    ]
+    return "\n".join(lines)
+
+
+class Topics:
+    """The sender's view of topics (channels.telegram.sender.TopicDirectory)."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def topic_for(self, client_id: str) -> TopicRef | None:
+        client = await q.client(self._deps.store, client_id)
+        if client is None or client.topic is None or client.topic.lost:
+            return None
+        topic = client.topic
+        return TopicRef(topic.chat_id, topic.thread_id, topic.generation, topic.card_message_id)
+
+    async def card_text(self, client_id: str) -> str:
+        client = await q.client(self._deps.store, client_id)
+        assert client is not None
+        return await card_text(self._deps, client)
+
+    async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None:
+        await self._deps.record(
+            f"client:{client_id}",
+            EventType.CLIENT_TOPIC_OPENED,
+            {"generation": generation, "chat_id": chat_id, "thread_id": thread_id},
+            SYSTEM,
+            f"topic-opened:{client_id}/{generation}",
+        )
+
+    async def card_posted(self, client_id: str, generation: int, message_id: int) -> None:
+        await self._deps.record(
+            f"client:{client_id}",
+            EventType.CLIENT_CARD_POSTED,
+            {"generation": generation, "message_id": message_id},
+            SYSTEM,
+            f"card:{client_id}/{generation}/{message_id}",
+        )
+
+    async def topic_gone(self, client_id: str, generation: int) -> None:
+        """Deleted in Telegram: record it and set up the next generation (card included); nothing queued is
+        lost, it goes to the new topic."""
+        await self._deps.record(
+            f"client:{client_id}",
+            EventType.CLIENT_TOPIC_LOST,
+            {"generation": generation},
+            SYSTEM,
+            f"topic-lost:{client_id}/{generation}",
+        )
+        client = await q.client(self._deps.store, client_id)
+        if client is not None and client.topic_generation == generation:
+            await request_topic(self._deps, client)

@@ -1,0 +1,167 @@
+"""Wires Telegram: the bot, the dispatcher and routers, the engine's ports, the inbox and delivery workers,
+and the webhook (or polling)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import structlog
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import web
+
+from bot.delivery_worker import TelegramDeliveryWorker, WorkerHooks
+from bot.engine import clients, conversation, staff
+from bot.engine.deps import Deps
+from bot.engine.topics import Topics
+from bot.i18n import translator
+from bot.inbox_worker import InboxWorker
+from bot.keys import CLOCK, SETTINGS, STORE
+from bot.tasks import Background, pause
+from channels.telegram.client import make_bot
+from channels.telegram.routers import client_router, staff_router, update_key
+from channels.telegram.sender import TelegramSender
+from domain.messages import Inbound, Person
+from storage.inbox import InboxItem
+from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
+
+log = structlog.get_logger(__name__)
+
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+
+
+class EnginePorts:
+    """The routers' ports (ClientPort, StaffPort), answered by the engine's use cases."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def start(self, person: Person, message: Inbound, cause: str) -> None:
+        await conversation.start(self._deps, person, message, cause)
+
+    async def language_command(self, person: Person, message: Inbound, cause: str) -> None:
+        await conversation.language_command(self._deps, person, message, cause)
+
+    async def message(self, person: Person, message: Inbound, cause: str) -> None:
+        await conversation.client_message(self._deps, person, message, cause)
+
+    async def language_chosen(self, person: Person, code: str, cause: str) -> None:
+        await clients.choose_language(self._deps, person, code, cause)
+
+    async def staff_message(
+        self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str
+    ) -> None:
+        await staff.staff_message(self._deps, user_id, chat_id, thread_id, is_topic, message, cause)
+
+
+@dataclass
+class TelegramRuntime:
+    bot: Bot
+    deps: Deps
+    dispatcher: Dispatcher
+    inbox_worker: InboxWorker
+    delivery_worker: TelegramDeliveryWorker
+
+    async def store_update(self, provider_id: str, key: str, update: dict[str, Any]) -> bool:
+        new = await self.deps.store.inbox.put(provider_id, "telegram", key, update)
+        self.inbox_worker.wake.set()
+        return new
+
+    async def poll_once(self, offset: int, long_poll: int = 25) -> int:
+        """One getUpdates round (polling mode): store what came, return the next offset."""
+        updates = await self.bot.get_updates(
+            offset=offset, timeout=long_poll, allowed_updates=ALLOWED_UPDATES
+        )
+        for update in updates:
+            payload = update.model_dump(mode="json", exclude_none=True, by_alias=True)
+            await self.store_update(f"tg:{update.update_id}", update_key(payload), payload)
+            offset = update.update_id + 1
+        return offset
+
+
+TELEGRAM = web.AppKey("telegram", TelegramRuntime)
+
+
+def build(app: web.Application) -> TelegramRuntime:
+    settings = app[SETTINGS]
+    tg = settings.telegram
+    bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
+    deps = Deps(app[STORE], app[CLOCK], translator(), tg.telegram_staff_chat_id)
+    topics = Topics(deps)
+    worker = TelegramDeliveryWorker(
+        deps.store.deliveries,
+        TelegramSender(bot, topics),
+        deps.clock,
+        WorkerHooks(blocked=partial(staff.client_blocked, deps), topic_gone=topics.topic_gone),
+    )
+    deps.wake_senders.append(worker.wake.set)
+    dispatcher = Dispatcher()
+    dispatcher.include_routers(client_router(), staff_router())
+    ports = EnginePorts(deps)
+
+    async def handle(item: InboxItem) -> None:
+        await dispatcher.feed_raw_update(
+            bot, item.payload, client_port=ports, staff_port=ports, cause=item.id
+        )
+
+    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, {"telegram": handle}), worker)
+
+
+async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:
+    delay = 1.0
+    while not stopping.is_set():
+        try:
+            await runtime.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+            log.info("telegram.webhook_set")
+            return
+        except TelegramAPIError as error:
+            log.warning("telegram.webhook_failed", error=str(error), retry_in=delay)
+        await pause(stopping, delay)
+        delay = min(delay * 2, 60)
+
+
+async def _poll(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
+    await runtime.bot.delete_webhook(drop_pending_updates=False)
+    offset = 0
+    while not stopping.is_set():
+        try:
+            offset = await runtime.poll_once(offset)
+        except TelegramAPIError as error:
+            log.warning("telegram.polling_failed", error=str(error))
+            await pause(stopping, 5)
+
+
+def telegram_ctx(start_workers: bool):
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        settings = app[SETTINGS]
+        if settings.telegram.telegram_bot_token is None:
+            log.info("telegram.disabled", reason="TELEGRAM_BOT_TOKEN is not set")
+            yield
+            return
+        runtime = build(app)
+        app[TELEGRAM] = runtime
+        secret = settings.telegram.telegram_webhook_secret
+        if secret is not None:
+            app[TELEGRAM_INTAKE] = TelegramIntake(secret.get_secret_value(), runtime.store_update, update_key)
+        tasks = Background()
+        if start_workers:
+            tasks.spawn(runtime.inbox_worker.run(tasks.stopping), "telegram-inbox")
+            tasks.spawn(runtime.delivery_worker.run(tasks.stopping), "telegram-deliveries")
+            if settings.telegram_mode == "webhook":
+                url = f"{settings.http.public_base_url}/webhooks/telegram"
+                tasks.spawn(
+                    _register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook"
+                )
+            else:
+                tasks.spawn(_poll(runtime, tasks.stopping), "telegram-polling")
+        try:
+            yield
+        finally:
+            await tasks.stop()
+            await runtime.bot.session.close()
+
+    return ctx

@@ -1,0 +1,122 @@
+"""aiogram routers: thin handlers that turn Telegram updates into calls on the engine's ports."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Protocol
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
+from aiogram.filters import Command, CommandStart
+from aiogram.types import CallbackQuery, Message, User
+
+from domain.clients import Channel, ChannelIdentity
+from domain.messages import Inbound, Kind, Person
+
+MEDIA = ("photo", "document", "voice", "video", "audio", "sticker", "video_note", "animation")
+
+
+class ClientPort(Protocol):
+    async def start(self, person: Person, message: Inbound, cause: str) -> None: ...
+    async def language_command(self, person: Person, message: Inbound, cause: str) -> None: ...
+    async def message(self, person: Person, message: Inbound, cause: str) -> None: ...
+    async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
+
+
+class StaffPort(Protocol):
+    async def staff_message(
+        self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str
+    ) -> None: ...
+
+
+def person(user: User) -> Person:
+    name = " ".join(part for part in (user.first_name, user.last_name) if part)
+    return Person(ChannelIdentity(Channel.TELEGRAM, str(user.id)), name, user.username, user.language_code)
+
+
+def inbound(message: Message) -> Inbound:
+    reply_to = message.reply_to_message.message_id if message.reply_to_message else None
+    base: dict[str, Any] = {
+        "chat_id": message.chat.id,
+        "message_id": message.message_id,
+        "reply_to": reply_to,
+    }
+    if message.text is not None:
+        return Inbound(Kind.TEXT, message.text, **base)
+    if message.location is not None:
+        extra = {"latitude": message.location.latitude, "longitude": message.location.longitude}
+        return Inbound(Kind.LOCATION, None, extra=extra, **base)
+    if message.contact is not None:
+        own = (
+            message.contact.user_id is not None
+            and message.from_user is not None
+            and message.contact.user_id == message.from_user.id
+        )
+        extra = {"phone_number": message.contact.phone_number, "own": own, "name": message.contact.first_name}
+        return Inbound(Kind.CONTACT, None, extra=extra, **base)
+    for kind in MEDIA:
+        if getattr(message, kind) is not None:
+            mapped = Kind(kind) if kind in Kind._value2member_map_ else Kind.OTHER
+            return Inbound(mapped, message.caption, extra={"media": kind}, **base)
+    return Inbound(Kind.OTHER, message.caption, **base)
+
+
+def client_router() -> Router:
+    router = Router(name="client-chat")
+    router.message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
+
+    @router.message(CommandStart())
+    async def on_start(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.start(person(message.from_user), inbound(message), cause)
+
+    @router.message(Command("language"))
+    async def on_language(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.language_command(person(message.from_user), inbound(message), cause)
+
+    @router.message()
+    async def on_message(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.message(person(message.from_user), inbound(message), cause)
+
+    @router.callback_query(F.data.startswith("lang:"))
+    async def on_language_chosen(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
+        with contextlib.suppress(
+            TelegramAPIError
+        ):  # the spinner stops either way; the choice is what matters
+            await callback.answer()
+        await client_port.language_chosen(
+            person(callback.from_user), callback.data.removeprefix("lang:"), cause
+        )
+
+    return router
+
+
+def staff_router() -> Router:
+    router = Router(name="staff-forum")
+    router.message.filter(F.chat.type == ChatType.SUPERGROUP, F.from_user, ~F.from_user.is_bot)
+
+    @router.message()
+    async def on_staff_message(message: Message, staff_port: StaffPort, cause: str) -> None:
+        await staff_port.staff_message(
+            message.from_user.id,
+            message.chat.id,
+            message.message_thread_id,
+            bool(message.is_topic_message),
+            inbound(message),
+            cause,
+        )
+
+    return router
+
+
+def update_key(update: dict[str, Any]) -> str:
+    """What must be processed in order: one private chat, or one forum topic."""
+    for kind in ("message", "edited_message"):
+        if message := update.get(kind):
+            thread = message.get("message_thread_id") if message.get("is_topic_message") else None
+            return f"tg:{message['chat']['id']}" + (f":{thread}" if thread else "")
+    if callback := update.get("callback_query"):
+        return f"tg:{callback['from']['id']}"
+    if member := update.get("my_chat_member"):
+        return f"tg:{member['chat']['id']}"
+    return "tg:other"

@@ -1,0 +1,190 @@
+"""Executes one stored Telegram delivery with aiogram and says what happened, in our terms."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import structlog
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+
+log = structlog.get_logger(__name__)
+
+THREAD_GONE = ("message thread not found", "topic_deleted", "topic deleted", "thread not found")
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRef:
+    chat_id: int
+    thread_id: int
+    generation: int
+    card_message_id: int | None = None
+
+
+class TopicDirectory(Protocol):
+    """What the sender needs from the engine: where a client's topic is, and to hear about new topics."""
+
+    async def topic_for(self, client_id: str) -> TopicRef | None: ...
+    async def card_text(self, client_id: str) -> str: ...
+    async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None: ...
+    async def card_posted(self, client_id: str, generation: int, message_id: int) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    message_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RetryLater:
+    after: float
+    error: str
+    counts: bool = True  # False for a wait Telegram asked for (429): it is not a failed attempt
+    throttled: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Blocked:
+    error: str
+
+
+@dataclass(frozen=True, slots=True)
+class TopicGone:
+    client_id: str
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class NotReady:
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Failed:
+    error: str
+
+
+Outcome = Sent | RetryLater | Blocked | TopicGone | NotReady | Failed
+
+
+def _keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+    if not buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=b["text"], url=b["url"])
+                if "url" in b
+                else InlineKeyboardButton(text=b["text"], callback_data=b["data"])
+                for b in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot, topics: TopicDirectory) -> None:
+        self._bot = bot
+        self._topics = topics
+
+    async def send(self, payload: dict[str, Any], text: str | None = None) -> Outcome:
+        """`text` replaces the payload's text (merged relays)."""
+        topic: TopicRef | None = None
+        try:
+            if client_id := payload.get("topic_of"):
+                topic = await self._topics.topic_for(client_id)
+                if topic is None:
+                    return NotReady(f"the topic of {client_id} is not open yet")
+            return await getattr(self, f"_{payload['op']}")(payload, topic, text)
+        except TelegramRetryAfter as error:
+            return RetryLater(float(error.retry_after), error.message, counts=False, throttled=True)
+        except TelegramForbiddenError as error:
+            if int(payload["chat_id"]) > 0:
+                return Blocked(error.message)
+            return RetryLater(300, f"the bot cannot post in the staff forum: {error.message}")
+        except TelegramBadRequest as error:
+            if topic is not None and any(s in error.message.lower() for s in THREAD_GONE):
+                return TopicGone(payload["topic_of"], topic.generation)
+            return Failed(error.message)
+        except TelegramUnauthorizedError as error:
+            return RetryLater(300, f"the bot token was refused: {error.message}")
+        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
+            return RetryLater(0, str(error) or type(error).__name__)
+
+    @staticmethod
+    def _where(payload: dict[str, Any], topic: TopicRef | None) -> dict[str, Any]:
+        where: dict[str, Any] = {"chat_id": topic.chat_id if topic else int(payload["chat_id"])}
+        if topic:
+            where["message_thread_id"] = topic.thread_id
+        if payload.get("reply_to"):
+            where["reply_parameters"] = ReplyParameters(
+                message_id=int(payload["reply_to"]), allow_sending_without_reply=True
+            )
+        return where
+
+    async def _text(self, payload: dict[str, Any], topic: TopicRef | None, text: str | None) -> Outcome:
+        message = await self._bot.send_message(
+            text=text or payload["text"],
+            reply_markup=_keyboard(payload.get("buttons")),
+            link_preview_options=None,
+            **self._where(payload, topic),
+        )
+        return Sent(message.message_id)
+
+    async def _copy(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+        copied = await self._bot.copy_message(
+            from_chat_id=int(payload["from_chat_id"]),
+            message_id=int(payload["message_id"]),
+            **self._where(payload, topic),
+        )
+        return Sent(copied.message_id)
+
+    async def _create_topic(self, payload: dict[str, Any], _t: TopicRef | None, _text: str | None) -> Outcome:
+        current = await self._topics.topic_for(payload["client_id"])
+        if current is not None and current.generation >= payload["generation"]:
+            return Sent(None)  # created already (a retry after the answer was recorded)
+        topic = await self._bot.create_forum_topic(
+            chat_id=int(payload["chat_id"]), name=payload["name"][:128]
+        )
+        await self._topics.topic_created(
+            payload["client_id"], payload["generation"], int(payload["chat_id"]), topic.message_thread_id
+        )
+        return Sent(None)
+
+    async def _card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+        assert topic is not None
+        message = await self._bot.send_message(
+            text=await self._topics.card_text(payload["topic_of"]), **self._where(payload, topic)
+        )
+        try:
+            await self._bot.pin_chat_message(
+                chat_id=topic.chat_id, message_id=message.message_id, disable_notification=True
+            )
+        except TelegramBadRequest as error:  # not fatal: the card is there, only not pinned
+            log.warning("telegram.pin_failed", error=error.message)
+        await self._topics.card_posted(payload["topic_of"], topic.generation, message.message_id)
+        return Sent(message.message_id)
+
+    async def _edit_card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+        if topic is None or topic.card_message_id is None:
+            return Sent(None)  # no card yet: the card posted with the topic will be current
+        try:
+            await self._bot.edit_message_text(
+                text=await self._topics.card_text(payload["topic_of"]),
+                chat_id=topic.chat_id,
+                message_id=topic.card_message_id,
+            )
+        except TelegramBadRequest as error:
+            if "not modified" not in error.message:
+                raise
+        return Sent(topic.card_message_id)

@@ -1,0 +1,391 @@
+"""A local Bot API server: records every call, keeps chats, forum topics and messages, enforces Telegram's
+limits (1 msg/s per chat, 20 msg/min per group, 30 msg/s overall) against an injected clock, and fails on
+demand (429, 5xx, 403, "message thread not found"). The real aiogram session talks to it over HTTP."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+
+from domain.clock import Clock, SystemClock
+
+SENDING = {
+    "sendMessage",
+    "copyMessage",
+    "sendPhoto",
+    "sendDocument",
+    "sendVoice",
+    "sendVideo",
+    "sendLocation",
+    "sendContact",
+    "sendSticker",
+    "createForumTopic",
+}
+PER_CHAT = timedelta(seconds=1)
+GROUP_WINDOW, GROUP_LIMIT = timedelta(minutes=1), 20
+GLOBAL_WINDOW, GLOBAL_LIMIT = timedelta(seconds=1), 30
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.retry_after = code, description, retry_after
+
+    def body(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"ok": False, "error_code": self.code, "description": self.description}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+@dataclass
+class Call:
+    method: str
+    params: dict[str, Any]
+    at: datetime
+    ok: bool = True
+    error: str | None = None
+
+
+@dataclass
+class Failure:
+    method: str | None
+    chat_id: int | None
+    error: ApiError
+    remaining: int
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str  # private | supergroup
+    title: str | None = None
+    is_forum: bool = False
+    first_name: str | None = None
+    next_message_id: int = 1
+    topics: dict[int, str] = field(default_factory=dict)
+    deleted_topics: set[int] = field(default_factory=set)
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    pinned: list[int] = field(default_factory=list)
+
+
+class FakeTelegram:
+    def __init__(self, token: str, clock: Clock | None = None, bot_id: int = 7000000001) -> None:
+        self.token = token
+        self.clock = clock or SystemClock()
+        self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Concierge", "username": "concierge_bot"}
+        self.calls: list[Call] = []
+        self.chats: dict[int, Chat] = {}
+        self.failures: list[Failure] = []
+        self.blocked: set[int] = set()
+        self.limit_violations: list[Call] = []
+        self.webhook: dict[str, Any] | None = None
+        self.updates: list[dict[str, Any]] = []
+        self._next_update_id = 100_000
+        self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
+        self._sent_all: deque[datetime] = deque()
+        self._next_thread = 1000
+
+    # --- the HTTP side -------------------------------------------------------------------------------
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/bot{token}/{method}", self._handle)
+        return app
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params = await self._params(request)
+        call = Call(method, params, self.clock.now())
+        self.calls.append(call)
+        try:
+            result = self._dispatch(method, params)
+        except ApiError as error:
+            call.ok, call.error = False, error.description
+            return web.json_response(error.body(), status=error.code)
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    async def _params(request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return await request.json()
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            if isinstance(value, str):
+                try:
+                    params[key] = json.loads(value)
+                except ValueError:
+                    params[key] = value
+            else:
+                params[key] = value.filename  # an uploaded file: keep its name
+        return params
+
+    def _dispatch(self, method: str, params: dict[str, Any]) -> Any:
+        handler = getattr(self, f"_api_{method}", None)
+        if handler is None:
+            raise ApiError(404, "Not Found: method not found")
+        chat_id = params.get("chat_id")
+        self._inject_failure(method, int(chat_id) if chat_id is not None else None)
+        if method in SENDING:
+            self._enforce_limits(int(chat_id))
+        return handler(params)
+
+    def _inject_failure(self, method: str, chat_id: int | None) -> None:
+        if chat_id is not None and chat_id in self.blocked and method != "answerCallbackQuery":
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        for failure in self.failures:
+            if (
+                failure.remaining > 0
+                and failure.method in (None, method)
+                and failure.chat_id in (None, chat_id)
+            ):
+                failure.remaining -= 1
+                raise failure.error
+
+    def _enforce_limits(self, chat_id: int) -> None:
+        now = self.clock.now()
+        chat_times = self._sent_by_chat[chat_id]
+        while self._sent_all and now - self._sent_all[0] >= GLOBAL_WINDOW:
+            self._sent_all.popleft()
+        retry = 0.0
+        if chat_times and now - chat_times[-1] < PER_CHAT:
+            retry = (chat_times[-1] + PER_CHAT - now).total_seconds()
+        if chat_id < 0:
+            recent = [t for t in chat_times if now - t < GROUP_WINDOW]
+            if len(recent) >= GROUP_LIMIT:
+                retry = max(retry, (recent[-GROUP_LIMIT] + GROUP_WINDOW - now).total_seconds())
+        if len(self._sent_all) >= GLOBAL_LIMIT:
+            retry = max(retry, (self._sent_all[0] + GLOBAL_WINDOW - now).total_seconds())
+        if retry > 0:
+            self.limit_violations.append(self.calls[-1])
+            raise ApiError(429, f"Too Many Requests: retry after {math.ceil(retry)}", math.ceil(retry))
+        chat_times.append(now)
+        while len(chat_times) > GROUP_LIMIT:
+            chat_times.popleft()
+        self._sent_all.append(now)
+
+    # --- failure injection and inspection ------------------------------------------------------------
+    def fail(
+        self, error: ApiError, method: str | None = None, chat_id: int | None = None, times: int = 1
+    ) -> None:
+        self.failures.append(Failure(method, chat_id, error, times))
+
+    def fail_429(self, retry_after: int, **where: Any) -> None:
+        self.fail(ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after), **where)
+
+    def fail_5xx(self, **where: Any) -> None:
+        self.fail(ApiError(502, "Bad Gateway"), **where)
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        self.chats[chat_id].deleted_topics.add(thread_id)
+
+    def sent(self, method: str | None = None, chat_id: int | None = None) -> list[Call]:
+        return [
+            c
+            for c in self.calls
+            if c.ok
+            and (method is None or c.method == method)
+            and (chat_id is None or int(c.params.get("chat_id", 0)) == chat_id)
+        ]
+
+    def topic_messages(self, chat_id: int, thread_id: int) -> list[dict[str, Any]]:
+        return [
+            m
+            for m in self.chats[chat_id].messages.values()
+            if m.get("message_thread_id") == thread_id
+            and m.get("from", {}).get("is_bot")
+            and not m.get("forum_topic_created")
+        ]
+
+    def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.chats[chat_id].messages.values() if m.get("from", {}).get("is_bot")]
+
+    # --- chats and updates (what users do) -------------------------------------------------------------
+    def forum(self, chat_id: int, title: str = "Concierge staff") -> Chat:
+        return self.chats.setdefault(chat_id, Chat(chat_id, "supergroup", title=title, is_forum=True))
+
+    def _private(self, user: dict[str, Any]) -> Chat:
+        return self.chats.setdefault(
+            user["id"], Chat(user["id"], "private", first_name=user.get("first_name"))
+        )
+
+    def _chat_json(self, chat: Chat) -> dict[str, Any]:
+        if chat.type == "private":
+            return {"id": chat.id, "type": "private", "first_name": chat.first_name or ""}
+        return {"id": chat.id, "type": "supergroup", "title": chat.title, "is_forum": chat.is_forum}
+
+    def _store(self, chat: Chat, message: dict[str, Any]) -> dict[str, Any]:
+        message_id = chat.next_message_id
+        chat.next_message_id += 1
+        message = {
+            "message_id": message_id,
+            "date": int(self.clock.now().timestamp()),
+            "chat": self._chat_json(chat),
+        } | message
+        chat.messages[message_id] = message
+        return message
+
+    def _update(self, **body: Any) -> dict[str, Any]:
+        self._next_update_id += 1
+        update = {"update_id": self._next_update_id, **body}
+        self.updates.append(update)
+        return update
+
+    def user_message(
+        self,
+        user: dict[str, Any],
+        chat_id: int | None = None,
+        thread_id: int | None = None,
+        reply_to: int | None = None,
+        **content: Any,
+    ) -> dict[str, Any]:
+        """A message a person sends: into the private chat with the bot, or into a forum topic."""
+        chat = self._private(user) if chat_id is None else self.chats[chat_id]
+        body: dict[str, Any] = {"from": user | {"is_bot": False}, **content}
+        if thread_id is not None:
+            body |= {"message_thread_id": thread_id, "is_topic_message": thread_id in chat.topics}
+        if reply_to is not None:
+            body["reply_to_message"] = chat.messages[reply_to]
+        return self._update(message=self._store(chat, body))
+
+    def callback(self, user: dict[str, Any], message_id: int, data: str) -> dict[str, Any]:
+        chat = self._private(user)
+        return self._update(
+            callback_query={
+                "id": f"cb{self._next_update_id}",
+                "from": user | {"is_bot": False},
+                "chat_instance": str(chat.id),
+                "data": data,
+                "message": chat.messages[message_id],
+            }
+        )
+
+    # --- Bot API methods ------------------------------------------------------------------------------
+    def _api_getMe(self, _p: dict) -> dict:
+        return self.bot_user
+
+    def _api_setWebhook(self, p: dict) -> bool:
+        self.webhook = p
+        return True
+
+    def _api_deleteWebhook(self, _p: dict) -> bool:
+        self.webhook = None
+        return True
+
+    def _api_getUpdates(self, p: dict) -> list:
+        if self.webhook:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active")
+        offset = int(p.get("offset") or 0)
+        self.updates = [u for u in self.updates if u["update_id"] >= offset]
+        return self.updates[: int(p.get("limit") or 100)]
+
+    def _target(self, p: dict) -> tuple[Chat, int | None]:
+        chat = self.chats.get(int(p["chat_id"]))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        thread = p.get("message_thread_id")
+        if thread is not None:
+            thread = int(thread)
+            if thread in chat.deleted_topics or thread not in chat.topics:
+                raise ApiError(400, "Bad Request: message thread not found")
+        return chat, thread
+
+    def _bot_message(self, p: dict, content: dict) -> dict:
+        chat, thread = self._target(p)
+        body = {"from": self.bot_user} | content
+        if thread is not None:
+            body |= {"message_thread_id": thread, "is_topic_message": True}
+        reply = (p.get("reply_parameters") or {}).get("message_id") or p.get("reply_to_message_id")
+        if reply is not None:
+            body["reply_to_message"] = {"message_id": int(reply), "date": 0, "chat": self._chat_json(chat)}
+        if p.get("reply_markup"):
+            body["reply_markup"] = p["reply_markup"]
+        return self._store(chat, body)
+
+    def _api_sendMessage(self, p: dict) -> dict:
+        if not str(p.get("text", "")).strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        if len(p["text"]) > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        return self._bot_message(p, {"text": p["text"]})
+
+    def _api_copyMessage(self, p: dict) -> dict:
+        source = self.chats.get(int(p["from_chat_id"]))
+        original = source.messages.get(int(p["message_id"])) if source else None
+        if original is None:
+            raise ApiError(400, "Bad Request: message to copy not found")
+        content = {
+            k: v
+            for k, v in original.items()
+            if k
+            in {
+                "text",
+                "photo",
+                "document",
+                "voice",
+                "video",
+                "audio",
+                "location",
+                "contact",
+                "sticker",
+                "caption",
+            }
+        }
+        return {
+            "message_id": self._bot_message(
+                p, content | {"copied_from": [source.id, original["message_id"]]}
+            )["message_id"]
+        }
+
+    def _api_createForumTopic(self, p: dict) -> dict:
+        chat = self.chats.get(int(p["chat_id"]))
+        if chat is None or not chat.is_forum:
+            raise ApiError(400, "Bad Request: the chat is not a forum")
+        name = p["name"]
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: invalid topic name")
+        self._next_thread += 1
+        chat.topics[self._next_thread] = name
+        self._store(
+            chat,
+            {
+                "from": self.bot_user,
+                "message_thread_id": self._next_thread,
+                "forum_topic_created": {"name": name, "icon_color": 7322096},
+            },
+        )
+        return {"message_thread_id": self._next_thread, "name": name, "icon_color": 7322096}
+
+    def _api_pinChatMessage(self, p: dict) -> bool:
+        chat, _ = self._target({"chat_id": p["chat_id"]})
+        if int(p["message_id"]) not in chat.messages:
+            raise ApiError(400, "Bad Request: message to pin not found")
+        chat.pinned.append(int(p["message_id"]))
+        return True
+
+    def _api_editMessageText(self, p: dict) -> dict:
+        chat, _ = self._target({"chat_id": p["chat_id"]})
+        message = chat.messages.get(int(p["message_id"]))
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if message.get("text") == p["text"]:
+            raise ApiError(400, "Bad Request: message is not modified")
+        message["text"] = p["text"]
+        return message
+
+    def _api_answerCallbackQuery(self, _p: dict) -> bool:
+        return True
+
+    def _api_sendChatAction(self, _p: dict) -> bool:
+        return True
