@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -65,9 +65,11 @@ class TelegramRuntime:
     dispatcher: Dispatcher
     inbox_worker: InboxWorker
     delivery_worker: TelegramDeliveryWorker
+    webhook_set: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def store_update(self, provider_id: str, key: str, update: dict[str, Any]) -> bool:
-        new = await self.deps.store.inbox.put(provider_id, "telegram", key, update)
+        order = update.get("update_id") if isinstance(update.get("update_id"), int) else None
+        new = await self.deps.store.inbox.put(provider_id, "telegram", key, update, order)
         self.inbox_worker.wake.set()
         return new
 
@@ -117,6 +119,7 @@ async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, sto
         try:
             await runtime.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
             log.info("telegram.webhook_set")
+            runtime.webhook_set.set()
             return
         except TelegramAPIError as error:
             log.warning("telegram.webhook_failed", error=str(error), retry_in=delay)
@@ -148,15 +151,13 @@ def telegram_ctx(start_workers: bool):
         if secret is not None:
             app[TELEGRAM_INTAKE] = TelegramIntake(secret.get_secret_value(), runtime.store_update, update_key)
         tasks = Background()
+        if settings.telegram_mode == "webhook":
+            url = f"{settings.http.public_base_url}/webhooks/telegram"
+            tasks.spawn(_register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook")
         if start_workers:
             tasks.spawn(runtime.inbox_worker.run(tasks.stopping), "telegram-inbox")
             tasks.spawn(runtime.delivery_worker.run(tasks.stopping), "telegram-deliveries")
-            if settings.telegram_mode == "webhook":
-                url = f"{settings.http.public_base_url}/webhooks/telegram"
-                tasks.spawn(
-                    _register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook"
-                )
-            else:
+            if settings.telegram_mode == "polling":
                 tasks.spawn(_poll(runtime, tasks.stopping), "telegram-polling")
         try:
             yield

@@ -24,6 +24,10 @@ class FrozenClock:
     def now(self) -> datetime:
         return self._now
 
+    def advance_to(self, moment: datetime) -> datetime:
+        self._now = max(self._now, moment)
+        return self._now
+
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now

@@ -47,8 +47,12 @@ class Inbox:
         self._clock = clock
         self.max_attempts = max_attempts
 
-    async def put(self, provider_id: str, source: str, key: str, payload: dict[str, Any]) -> bool:
-        """Store a payload under the provider's id. False: we already have it (a redelivery)."""
+    async def put(
+        self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
+    ) -> bool:
+        """Store a payload under the provider's id. False: we already have it (a redelivery).
+        `order` sorts items of one key when the provider numbers them (Telegram's update_id): concurrent
+        webhook requests may arrive out of order; without it, arrival order counts."""
         if await self._items.find_one({"_id": provider_id}, {"_id": 1}):
             return False
         now = to_ms(self._clock.now())
@@ -60,6 +64,7 @@ class Inbox:
                     "key": key,
                     "payload": payload,
                     "n": await next_value(self._db, "inbox"),
+                    "order": order,
                     "status": InboxStatus.PENDING.value,
                     "attempts": 0,
                     "received_ms": now,
@@ -87,7 +92,7 @@ class Inbox:
     async def claim_head(self, key: str, worker: str, lease: timedelta) -> InboxItem | None:
         """Claim the oldest unfinished item of `key`, if it is due. Later items of the key wait for it."""
         head = await self._items.find_one(
-            {"key": key, "status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)]
+            {"key": key, "status": {"$in": UNFINISHED}}, sort=[("order", ASCENDING), ("n", ASCENDING)]
         )
         if head is None:
             return None

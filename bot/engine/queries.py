@@ -50,5 +50,6 @@ async def open_requests(store: Store, client_id: str) -> list[dict]:
 
 
 async def client_by_identity_key(store: Store, key: str) -> Client | None:
-    doc = await store.db["clients"].find_one({"identity_keys": key})
+    # $all, not a plain element match: nx-27017 misses the latter on an indexed array
+    doc = await store.db["clients"].find_one({"identity_keys": {"$all": [key]}})
     return Client.from_doc(doc) if doc else None

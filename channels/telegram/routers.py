@@ -45,7 +45,8 @@ def inbound(message: Message) -> Inbound:
     if message.text is not None:
         return Inbound(Kind.TEXT, message.text, **base)
     if message.location is not None:
-        extra = {"latitude": message.location.latitude, "longitude": message.location.longitude}
+        # as text: event data carries no floats (their JSON is not canonical)
+        extra = {"latitude": str(message.location.latitude), "longitude": str(message.location.longitude)}
         return Inbound(Kind.LOCATION, None, extra=extra, **base)
     if message.contact is not None:
         own = (

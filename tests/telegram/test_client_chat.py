@@ -1,0 +1,113 @@
+"""The client's private chat: registration, language, assignment, contact."""
+
+from domain.clients import Language
+from tests.telegram_harness import Harness, user
+
+
+async def test_start_registers_and_greets_in_the_clients_language_by_their_assistant(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru")
+    await tg.add_staff(9002, "Omar", "ar,en")
+    layla = user("Layla", "ar", "layla_m", last_name="Al Mansouri")
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.settle()
+    client = await tg.client_doc(layla)
+    assert client["name"] == "Layla Al Mansouri" and client["username"] == "layla_m"
+    assert client["language"] == "ar" and client["assistant_id"] == "A-9002"
+    (greeting,) = tg.to_user(layla)
+    assert greeting["text"] == tg.rt.deps.t(Language.AR, "welcome", name="Layla", assistant="Omar")
+    assert "أهلاً" in greeting["text"]
+    # /start again: welcomed back, not registered twice
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.settle()
+    assert await tg.store.db["clients"].count_documents({}) == 1
+    assert "أهلاً بعودتك" in tg.to_user(layla)[-1]["text"]
+
+
+async def test_an_unsupported_telegram_language_is_asked_with_buttons(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru")
+    hans = user("Hans", "de")
+    await tg.send(tg.fake.user_message(hans, text="/start"))
+    await tg.settle()
+    (question,) = tg.to_user(hans)
+    buttons = [b["callback_data"] for b in question["reply_markup"]["inline_keyboard"][0]]
+    assert buttons == ["lang:en", "lang:ar", "lang:ru"]
+    assert (
+        "Which language" in question["text"]
+        and "بأي لغة" in question["text"]
+        and "На каком" in question["text"]
+    )
+    assert (await tg.client_doc(hans))["language"] is None
+
+    await tg.send(tg.fake.callback(hans, question["message_id"], "lang:ru"))
+    await tg.settle()
+    confirmation, welcome = (m["text"] for m in tg.to_user(hans)[1:])
+    assert confirmation == "Теперь я буду писать вам по-русски."
+    assert welcome.startswith("Добро пожаловать, Hans. Я Anna")
+    assert (await tg.client_doc(hans))["language"] == "ru"
+    assert any(c.method == "answerCallbackQuery" for c in tg.fake.calls)
+
+
+async def test_language_command_changes_the_language(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    omar = user("Omar", "en")
+    await tg.send(tg.fake.user_message(omar, text="/start"), tg.fake.user_message(omar, text="/language"))
+    await tg.settle()
+    question = tg.to_user(omar)[-1]
+    assert question["reply_markup"]["inline_keyboard"][0][1]["callback_data"] == "lang:ar"
+    await tg.send(tg.fake.callback(omar, question["message_id"], "lang:ar"))
+    await tg.settle()
+    assert tg.to_user(omar)[-1]["text"] == "سأكتب إليك بالعربية من الآن فصاعداً."
+    assert (await tg.client_doc(omar))["language"] == "ar"
+
+
+async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru")
+    await tg.add_staff(9002, "Omar", "ar,en")
+    await tg.add_staff(9003, "Fatima", "ar")
+    arabic = [user(f"Client{i}", "ar") for i in range(4)]
+    for person in arabic:
+        # each client opens a conversation before the next one arrives: load grows as they come
+        await tg.send(tg.fake.user_message(person, text="/start"), tg.fake.user_message(person, text="Hello"))
+        await tg.settle()
+    russian = user("Ivan", "ru")
+    await tg.send(tg.fake.user_message(russian, text="/start"))
+    await tg.settle()
+    assigned = [(await tg.client_doc(p))["assistant_id"] for p in arabic]
+    assert sorted(assigned[:2]) == ["A-9002", "A-9003"]  # both Arabic speakers, one each
+    assert sorted(assigned[2:]) == ["A-9002", "A-9003"]  # then again one each: ties rotate
+    assert (await tg.client_doc(russian))["assistant_id"] == "A-9001"  # only Anna speaks Russian
+
+
+async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
+    from bot.engine import staff_admin
+
+    await tg.add_staff(9002, "Omar", "ar")
+    await tg.add_staff(9001, "Anna", "en")
+    await staff_admin.deactivate(tg.store, 9002)
+    nour = user("Nour", "ar")
+    await tg.send(tg.fake.user_message(nour, text="/start"))
+    await tg.settle()
+    assert (await tg.client_doc(nour))[
+        "assistant_id"
+    ] == "A-9001"  # nobody active speaks Arabic: anyone active
+
+
+async def test_a_shared_contact_stores_the_phone_in_e164(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    sara = user("Sara", "en")
+    contact = {"phone_number": "971501234567", "first_name": "Sara", "user_id": sara["id"]}
+    await tg.send(tg.fake.user_message(sara, text="/start"), tg.fake.user_message(sara, contact=contact))
+    await tg.settle()
+    assert (await tg.client_doc(sara))["phone"] == "+971501234567"
+    card = tg.fake.chats[-1001000000001].messages[tg.fake.chats[-1001000000001].pinned[-1]]["text"]
+    assert "+971•••••4567" in card and "501234567" not in card
+
+
+async def test_someone_elses_contact_is_relayed_but_not_taken_as_the_clients_phone(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    sara = user("Sara", "en")
+    contact = {"phone_number": "+79161234567", "first_name": "Driver"}
+    await tg.send(tg.fake.user_message(sara, contact=contact))
+    await tg.settle()
+    assert (await tg.client_doc(sara))["phone"] is None
+    assert [c.method for c in tg.fake.sent(chat_id=-1001000000001)][-1] == "copyMessage"

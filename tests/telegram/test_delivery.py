@@ -1,0 +1,190 @@
+"""Nothing lost, nothing twice, never over Telegram's limits."""
+
+import asyncio
+import itertools
+from collections import Counter
+from datetime import timedelta
+
+from bot.app import create_app
+from bot.keys import SETTINGS
+from sandbox.telegram import ApiError
+from tests.telegram_harness import STAFF_CHAT, Harness, settings, start_harness, user
+
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
+
+
+async def test_a_burst_of_300_messages_from_30_clients_under_429s(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru,ar")
+    clients = [user(f"Guest{i:02d}", "en") for i in range(30)]
+    for i in range(0, 30, 10):  # Telegram's own 429s, on top of the limits the fake enforces
+        tg.fake.fail_429(retry_after=3 + i // 10, method="sendMessage", chat_id=STAFF_CHAT)
+    tg.fake.fail_429(retry_after=2, method="copyMessage")
+    updates = [tg.fake.user_message(c, text=f"{c['first_name']} #{n}") for n in range(10) for c in clients]
+    for batch in range(0, 300, 50):
+        await asyncio.gather(*(tg.post(u) for u in updates[batch : batch + 50]))
+    await tg.settle()
+
+    delivered = Counter()
+    for client in clients:
+        thread = await tg.thread_of(client)
+        parts = "\n\n".join(tg.topic_texts(thread)).split("\n\n")
+        assert parts == [f"{client['first_name']} #{n}" for n in range(10)], client["first_name"]
+        delivered.update(parts)
+    assert len(delivered) == 300 and set(delivered.values()) == {1}  # every message exactly once
+    assert tg.fake.limit_violations == []  # our sender never went over a limit
+    assert len(tg.fake.sent("createForumTopic")) == 30
+    assert tg.rt.delivery_worker.merged > 0  # over budget, relays were merged per topic
+    bot_posts = len(tg.fake.sent(chat_id=STAFF_CHAT))
+    assert bot_posts < 30 * 2 + 300  # topics + cards + fewer relay messages than client messages
+    assert await tg.failed_deliveries() == 0
+
+
+async def test_the_same_update_twice_is_processed_once(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    update = tg.fake.user_message(layla, text="Only once, please")
+    first, second = await tg.post(update), await tg.post(update)
+    assert (await first.json())["duplicate"] is False and (await second.json())["duplicate"] is True
+    await tg.settle()
+    await tg.send(update)
+    await tg.settle()
+    assert tg.topic_texts(await tg.thread_of(layla)) == ["Only once, please"]
+    assert await tg.store.inbox.count() == 1
+
+
+async def test_a_missing_or_wrong_secret_is_refused_and_nothing_is_stored(tg: Harness) -> None:
+    update = tg.fake.user_message(user("Mallory"), text="let me in")
+    for secret in (None, "", "wrong-secret", "webhook-secret_0124", "WEBHOOK-SECRET_0123"):
+        response = await tg.post(update, secret=secret)
+        assert response.status == 401
+        assert (await response.json())["error"]["code"] == "unauthorized"
+    assert await tg.store.inbox.count() == 0
+    response = await tg.http.post(
+        "/webhooks/telegram",
+        data=b"not json",
+        headers={"X-Telegram-Bot-Api-Secret-Token": "webhook-secret_0123"},
+    )
+    assert response.status == 400 and await tg.store.inbox.count() == 0
+
+
+async def test_an_update_stored_before_a_crash_is_processed_once_after_restart(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    first = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    await first.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    stored = first.fake.user_message(layla, text="Stored, then the process died")
+    await first.send(stored)
+    # the process dies here: the update is in the inbox, nothing else happened
+    await first.http.close()
+    fake = first.fake
+
+    api_base = first.app[SETTINGS].telegram.telegram_api_base
+    app = create_app(settings(mongo_url, db_name, api_base, tmp_path), clock, start_workers=False)
+    second = Harness(fake, await aiohttp_client(app), clock)
+    await second.settle()
+    await second.send(stored)  # Telegram retries the same update after the restart too
+    await second.settle()
+    assert second.topic_texts(await second.thread_of(layla)) == ["Stored, then the process died"]
+    await second.store.client.drop_database(db_name)
+
+
+async def test_a_crash_midway_through_processing_sends_nothing_twice(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    deliver = tg.rt.deps.deliver
+    crashes = {"left": 1}
+
+    async def crash_once(*deliveries):
+        if crashes["left"]:  # the events are recorded; the process dies before storing the deliveries
+            crashes["left"] -= 1
+            raise ConnectionError("killed")
+        await deliver(*deliveries)
+
+    tg.rt.deps.deliver = crash_once
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    assert crashes["left"] == 0
+    assert len(tg.to_user(layla)) == 1  # one welcome, though /start was processed twice
+    assert tg.topic_texts(await tg.thread_of(layla)) == ["Hello"]
+    assert len(tg.fake.sent("createForumTopic")) == 1
+
+
+async def test_a_worker_that_died_holding_an_update_is_taken_over(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    key = (await tg.store.inbox.keys_with_work())[0]
+    assert await tg.store.inbox.claim_head(key, "a-worker-that-died", timedelta(minutes=2))
+    tg.clock.advance(minutes=3)
+    await tg.settle()
+    assert tg.topic_texts(await tg.thread_of(layla)) == ["Hello"]
+
+
+async def test_server_errors_are_retried_with_backoff_and_sent_once(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    tg.fake.fail(ApiError(502, "Bad Gateway"), method="sendMessage", chat_id=STAFF_CHAT, times=3)
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    start = tg.clock.now()
+    await tg.settle()
+    assert tg.topic_texts(await tg.thread_of(layla)) == ["Hello"]
+    failed = [c for c in tg.fake.calls if not c.ok and c.method == "sendMessage"]
+    assert len(failed) == 3
+    gaps = [(b.at - a.at).total_seconds() for a, b in itertools.pairwise(failed)]
+    assert gaps == sorted(gaps) and gaps[-1] >= 4  # backing off, not hammering
+    assert tg.clock.now() - start < timedelta(minutes=2)
+
+
+async def test_a_client_who_blocked_the_bot_causes_no_retry_storm_and_the_assistant_is_told(
+    tg: Harness,
+) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    tg.fake.blocked.add(layla["id"])
+    for text in ("Your car is booked", "The driver is Sergey", "Call me if needed"):
+        await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text=text))
+    await tg.settle()
+    attempts = [
+        c
+        for c in tg.fake.calls
+        if int(c.params.get("chat_id", 0)) == layla["id"] and c.method == "sendMessage" and not c.ok
+    ]
+    assert len(attempts) == 1 and attempts[0].error.startswith("Forbidden")  # one try, no storm
+    texts = tg.topic_texts(thread)
+    assert sum(t.startswith("⚠️ The client has blocked the bot") for t in texts) == 1
+    # an assistant who writes again is told at once, and nothing is tried
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="Hello?"))
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ Not delivered")
+    assert (
+        len([c for c in tg.fake.calls if int(c.params.get("chat_id", 0)) == layla["id"]]) == len(attempts) + 1
+    )
+    assert "telegram" in (await tg.client_doc(layla))["unreachable"]
+    # when they write again, they are reachable again
+    tg.fake.blocked.discard(layla["id"])
+    await tg.send(tg.fake.user_message(layla, text="Sorry, I'm back"))
+    await tg.settle()
+    assert (await tg.client_doc(layla))["unreachable"] == []
+
+
+async def test_polling_mode_uses_the_same_processing_path(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, mode="polling"
+    )
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    tg.fake.user_message(layla, text="/start")
+    tg.fake.user_message(layla, text="Polling works too")
+    offset = await tg.rt.poll_once(0, long_poll=0)
+    assert offset == tg.fake.updates[-1]["update_id"] + 1
+    assert await tg.rt.poll_once(offset, long_poll=0) == offset  # nothing new
+    await tg.settle()
+    assert tg.topic_texts(await tg.thread_of(layla)) == ["Polling works too"]
+    assert tg.fake.webhook is None
+    await tg.store.client.drop_database(db_name)
