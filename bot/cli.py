@@ -118,6 +118,19 @@ def parser() -> argparse.ArgumentParser:
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link"
     )
+    staff = commands.add_parser("staff", help="Executive Assistants")
+    actions = staff.add_subparsers(dest="staff_command", required=True)
+    add = actions.add_parser("add", help="add an assistant (or bring back a deactivated one)")
+    add.add_argument("--telegram-id", type=int, required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--languages", required=True, help="comma-separated: en,ar,ru")
+    add.add_argument("--lead", action="store_true", help="may reassign clients and refund")
+    add.add_argument(
+        "--staff-chat-id", type=int, help="their own staff forum (default TELEGRAM_STAFF_CHAT_ID)"
+    )
+    actions.add_parser("list", help="the team, with open conversations")
+    off = actions.add_parser("deactivate", help="no new clients for this assistant")
+    off.add_argument("--telegram-id", type=int, required=True)
     return root
 
 

@@ -186,3 +186,38 @@ def test_audit_verify_names_the_first_broken_link_and_exits_non_zero(tmp_path: P
     audit = cli(environment(tmp_path), "audit", "verify")
     assert audit.returncode == 1
     assert "client:C-1#1: content does not match its hash (edited)" in audit.stdout
+
+
+def test_the_staff_commands(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    added = cli(
+        env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru", "--lead"
+    )
+    assert added.returncode == 0 and "Anna (A-9001) is on the team" in added.stdout
+    assert (
+        cli(
+            env,
+            "staff",
+            "add",
+            "--telegram-id",
+            "9002",
+            "--name",
+            "Omar",
+            "--languages",
+            "ar",
+            "--staff-chat-id",
+            "-1002000000002",
+        ).returncode
+        == 0
+    )
+    again = cli(env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en")
+    assert again.returncode == 2 and "already on the team" in again.stderr
+    bad = cli(env, "staff", "add", "--telegram-id", "9003", "--name", "Zed", "--languages", "en,fr")
+    assert bad.returncode == 2 and "fr" in bad.stderr
+    assert cli(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
+    listed = cli(env, "staff", "list").stdout.splitlines()
+    assert listed[0].split("\t")[:3] == ["9001", "Anna", "en,ru"] and listed[0].endswith("lead")
+    assert listed[1].split("\t")[4] == "-1002000000002" and listed[1].endswith("inactive")
+    missing = cli(env, "staff", "deactivate", "--telegram-id", "1")
+    assert missing.returncode == 2 and "no assistant has telegram id 1" in missing.stderr
+    assert cli(env, "audit", "verify").returncode == 0

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.telegram_harness import Harness, start_harness
+from sandbox.harness import Harness, start_harness
 
 
 @pytest.fixture

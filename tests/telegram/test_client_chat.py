@@ -1,7 +1,7 @@
 """The client's private chat: registration, language, assignment, contact."""
 
 from domain.clients import Language
-from tests.telegram_harness import Harness, user
+from sandbox.harness import Harness, user
 
 
 async def test_start_registers_and_greets_in_the_clients_language_by_their_assistant(tg: Harness) -> None:

@@ -1,4 +1,4 @@
-from tests.telegram_harness import PUBLIC, SECRET, STAFF_CHAT, Harness, user
+from sandbox.harness import PUBLIC, SECRET, STAFF_CHAT, Harness, user
 
 
 async def test_start_then_a_message_reaches_the_topic(tg: Harness) -> None:

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from tests.telegram_harness import STAFF_CHAT, Harness, user
+from sandbox.harness import STAFF_CHAT, Harness, user
 
 MEDIA = {
     "photo": {

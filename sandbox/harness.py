@@ -1,5 +1,5 @@
-"""A whole concierge on loopback: the app (real webhook endpoint, real aiogram session, real store) and the
-fake Bot API, sharing one frozen clock that moves only when every worker is waiting."""
+"""A whole concierge on loopback for tests and benchmarks: the app (real webhook endpoint, real aiogram
+session, real store) and the fake Bot API, sharing one frozen clock that moves only when all workers wait."""
 
 from __future__ import annotations
 
@@ -22,9 +22,9 @@ from sandbox.telegram import FakeTelegram
 from storage.deliveries import DeliveryStatus
 from storage.store import Store
 
-TOKEN = "123456789:AAH-concierge-test-token_abcdefghijkl"
+TOKEN = "123456789:AAH-concierge-test-token_abcdefghijkl"  # noqa: S105 — the fake's, not a secret
 STAFF_CHAT = -1001000000001
-SECRET = "webhook-secret_0123"
+SECRET = "webhook-secret_0123"  # noqa: S105 — the fake's, not a secret
 PUBLIC = "https://concierge.example"
 _user_ids = itertools.count(500_000_001)
 
