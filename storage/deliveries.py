@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
+from storage.leases import claim_update
 from storage.timefmt import to_ms
 
 
@@ -120,14 +121,7 @@ class Deliveries:
             query["chat"] = chat
         doc = await self._items.find_one_and_update(
             query,
-            {
-                "$set": {
-                    "status": DeliveryStatus.SENDING.value,
-                    "worker": worker,
-                    "lease_ms": now + int(lease.total_seconds() * 1000),
-                },
-                "$inc": {"attempts": 1},
-            },
+            claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
             sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
@@ -138,14 +132,7 @@ class Deliveries:
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
             {"_id": delivery_id, **self._due(now)},
-            {
-                "$set": {
-                    "status": DeliveryStatus.SENDING.value,
-                    "worker": worker,
-                    "lease_ms": now + int(lease.total_seconds() * 1000),
-                },
-                "$inc": {"attempts": 1},
-            },
+            claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
         return _delivery(doc) if doc else None

@@ -13,6 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
+from storage.leases import claim_update
 from storage.timefmt import from_ms, to_ms
 
 
@@ -105,14 +106,7 @@ class Inbox:
                     {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
                 ],
             },
-            {
-                "$set": {
-                    "status": InboxStatus.PROCESSING.value,
-                    "worker": worker,
-                    "lease_ms": now + int(lease.total_seconds() * 1000),
-                },
-                "$inc": {"attempts": 1},
-            },
+            claim_update(InboxStatus.PROCESSING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
         return _item(doc) if doc else None

@@ -9,6 +9,28 @@ from domain.messages import Inbound, Kind
 from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
+Buttons = list[list[dict[str, str]]]
+
+
+def _delivery(event: Event, n: int, chat_id: int, lane: str, op: str, **payload: Any) -> Delivery:
+    options = {k: payload.pop(k) for k in ("prio", "merge_key") if k in payload}
+    return Delivery(
+        f"{event.id}:{n}",
+        TELEGRAM,
+        str(chat_id),
+        {"op": op, "chat_id": chat_id, **payload},
+        event.id,
+        lane=lane,
+        **options,
+    )
+
+
+def _copy_of(message: Inbound) -> dict[str, Any]:
+    return {"from_chat_id": message.chat_id, "message_id": message.message_id}
+
+
+def _topic_lane(staff_chat_id: int, client_id: str) -> str:
+    return f"tg:{staff_chat_id}:{client_id}"
 
 
 def to_private_chat(
@@ -17,34 +39,18 @@ def to_private_chat(
     chat_id: int,
     text: str,
     *,
-    buttons: list[list[dict[str, str]]] | None = None,
+    buttons: Buttons | None = None,
     reply_to: int | None = None,
 ) -> Delivery:
-    payload: dict[str, Any] = {
-        "op": "text",
-        "chat_id": chat_id,
-        "text": text,
-        "buttons": buttons,
-        "reply_to": reply_to,
-    }
-    return Delivery(f"{event.id}:{n}", TELEGRAM, str(chat_id), payload, event.id, lane=f"tg:{chat_id}")
+    return _delivery(
+        event, n, chat_id, f"tg:{chat_id}", "text", text=text, buttons=buttons, reply_to=reply_to
+    )
 
 
 def copy_to_private_chat(
     event: Event, n: int, chat_id: int, message: Inbound, reply_to: int | None = None
 ) -> Delivery:
-    payload = {
-        "op": "copy",
-        "chat_id": chat_id,
-        "from_chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "reply_to": reply_to,
-    }
-    return Delivery(f"{event.id}:{n}", TELEGRAM, str(chat_id), payload, event.id, lane=f"tg:{chat_id}")
-
-
-def _topic_lane(staff_chat_id: int, client_id: str) -> str:
-    return f"tg:{staff_chat_id}:{client_id}"
+    return _delivery(event, n, chat_id, f"tg:{chat_id}", "copy", reply_to=reply_to, **_copy_of(message))
 
 
 def to_topic(
@@ -57,20 +63,15 @@ def to_topic(
     merge: bool = False,
     reply_to: int | None = None,
 ) -> Delivery:
-    payload = {
-        "op": "text",
-        "chat_id": staff_chat_id,
-        "topic_of": client_id,
-        "text": text,
-        "reply_to": reply_to,
-    }
-    return Delivery(
-        f"{event.id}:{n}",
-        TELEGRAM,
-        str(staff_chat_id),
-        payload,
-        event.id,
-        lane=_topic_lane(staff_chat_id, client_id),
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        _topic_lane(staff_chat_id, client_id),
+        "text",
+        topic_of=client_id,
+        text=text,
+        reply_to=reply_to,
         merge_key=f"topic:{client_id}" if merge else None,
     )
 
@@ -81,21 +82,15 @@ def relay_to_topic(
     """Text is sent (and may be merged under pressure); anything else is copied as it is."""
     if message.kind is Kind.TEXT:
         return to_topic(event, n, staff_chat_id, client_id, message.text or "", merge=True, reply_to=reply_to)
-    payload = {
-        "op": "copy",
-        "chat_id": staff_chat_id,
-        "topic_of": client_id,
-        "from_chat_id": message.chat_id,
-        "message_id": message.message_id,
-        "reply_to": reply_to,
-    }
-    return Delivery(
-        f"{event.id}:{n}",
-        TELEGRAM,
-        str(staff_chat_id),
-        payload,
-        event.id,
-        lane=_topic_lane(staff_chat_id, client_id),
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        _topic_lane(staff_chat_id, client_id),
+        "copy",
+        topic_of=client_id,
+        reply_to=reply_to,
+        **_copy_of(message),
     )
 
 
@@ -104,27 +99,28 @@ def topic_setup(
 ) -> list[Delivery]:
     """Create the topic, then post and pin the card: first in the lane, before anything waiting there."""
     lane = _topic_lane(staff_chat_id, client_id)
-    create = {
-        "op": "create_topic",
-        "chat_id": staff_chat_id,
-        "client_id": client_id,
-        "generation": generation,
-        "name": name,
-    }
-    card = {"op": "card", "chat_id": staff_chat_id, "topic_of": client_id}
     return [
-        Delivery(f"{event.id}:0", TELEGRAM, str(staff_chat_id), create, event.id, lane=lane, prio=0),
-        Delivery(f"{event.id}:1", TELEGRAM, str(staff_chat_id), card, event.id, lane=lane, prio=0),
+        _delivery(
+            event,
+            0,
+            staff_chat_id,
+            lane,
+            "create_topic",
+            client_id=client_id,
+            generation=generation,
+            name=name,
+            prio=0,
+        ),
+        _delivery(event, 1, staff_chat_id, lane, "card", topic_of=client_id, prio=0),
     ]
 
 
 def card_update(event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False) -> Delivery:
-    payload = {"op": "card" if repost else "edit_card", "chat_id": staff_chat_id, "topic_of": client_id}
-    return Delivery(
-        f"{event.id}:{n}",
-        TELEGRAM,
-        str(staff_chat_id),
-        payload,
-        event.id,
-        lane=_topic_lane(staff_chat_id, client_id),
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        _topic_lane(staff_chat_id, client_id),
+        "card" if repost else "edit_card",
+        topic_of=client_id,
     )
