@@ -62,6 +62,11 @@ class EventType(StrEnum):
     REQUEST_FULFILLED = "RequestFulfilled"
     REQUEST_CANCELLED = "RequestCancelled"
     REQUEST_REFUNDED = "RequestRefunded"
+    REQUEST_MESSAGE_ADDED = "RequestMessageAdded"
+    REQUEST_DETAILS_CHANGED = "RequestDetailsChanged"
+    REQUEST_CARD_POSTED = "RequestCardPosted"
+    PAYMENT_FAILED = "PaymentFailed"
+    CLIENT_CARD_SAVED = "ClientCardSaved"
 
 
 def _check_json(value: Any, path: str = "data") -> None:

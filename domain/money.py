@@ -10,11 +10,11 @@ from babel.numbers import format_currency, get_currency_precision, list_currenci
 from domain.errors import CurrencyMismatch, InvalidMoney
 
 SUPPORTED_CURRENCIES = frozenset({"RUB", "USD", "EUR", "AED"})
-_ISO_CURRENCIES = frozenset(list_currencies())
+ISO_CURRENCIES = frozenset(list_currencies())
 
 
 def _check_currency(code: str) -> str:
-    if not isinstance(code, str) or code.upper() != code or code not in _ISO_CURRENCIES:
+    if not isinstance(code, str) or code.upper() != code or code not in ISO_CURRENCIES:
         raise InvalidMoney(f"{code!r} is not an ISO 4217 currency code")
     return code
 

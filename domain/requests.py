@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidTransition, InvalidValue
 from domain.events import Event, EventType
+from domain.intake import Understanding
 from domain.lifecycle import OPEN_STATES, RequestState, check_transition
 from domain.money import Money
 from domain.quotes import Quote
@@ -23,45 +25,107 @@ _TARGET = {
 }
 
 
+def invoice_id(request_id: str, version: int) -> str:
+    """Ours, sent as InvoiceId: names the request and the quote version the link was made for."""
+    return f"{request_id}/{version}"
+
+
+def parse_invoice_id(value: str) -> tuple[str, int] | None:
+    request_id, _, version = value.partition("/")
+    return (request_id, int(version)) if request_id and version.isdigit() else None
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    transaction_id: int
+    amount: Money
+    card_mask: str | None
+    at: datetime
+    receipt: str
+
+    def to_data(self) -> dict[str, Any]:
+        return {"transaction_id": self.transaction_id, "amount": self.amount.to_data(), "card_mask": self.card_mask,
+                "at": self.at.isoformat(), "receipt": self.receipt}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Payment:
+        return cls(data["transaction_id"], Money.from_data(data["amount"]), data.get("card_mask"),
+                   datetime.fromisoformat(data["at"]), data["receipt"])
+
+
 @dataclass(frozen=True, slots=True)
 class ServiceRequest:
     id: str
     client_id: str
     text: str
+    details: Understanding = Understanding()
     state: RequestState = RequestState.NEW
     quote: Quote | None = None
-    paid: Money | None = None
-    refunded: Money | None = None
+    payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
+    payment: Payment | None = None
+    refund: Payment | None = None
+    cancel_reason: str | None = None
+    card_message_id: int | None = None
     version: int = 0
 
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
 
+    @property
+    def paid(self) -> Money | None:
+        return self.payment.amount if self.payment else None
+
+    @property
+    def invoice_id(self) -> str | None:
+        return invoice_id(self.id, self.quote.version) if self.quote else None
+
+    # --- decisions ------------------------------------------------------------------------------------
     @staticmethod
-    def open(request_id: str, client_id: str, text: str) -> Decision:
+    def open(request_id: str, client_id: str, text: str, details: Understanding | None = None) -> Decision:
         if not text.strip():
             raise InvalidValue("a request needs the client's words")
-        return EventType.REQUEST_OPENED, {"request_id": request_id, "client_id": client_id, "text": text}
+        return EventType.REQUEST_OPENED, {"request_id": request_id, "client_id": client_id, "text": text,
+                                          "details": (details or Understanding()).to_data()}
 
-    def quote_with(self, quote: Quote) -> Decision:
+    def add_message(self, text: str, learned: Understanding) -> Decision:
+        """A follow-up: what it adds fills what the request did not know yet."""
+        current = self.details
+        merged = replace(
+            current,
+            category=current.category if current.category.value != "other" else learned.category,
+            when=current.when or learned.when,
+            time_known=current.time_known if current.when else learned.time_known,
+            guests=current.guests or learned.guests,
+            places=tuple(dict.fromkeys((*current.places, *learned.places))),
+            budget=current.budget or learned.budget,
+        )
+        return EventType.REQUEST_MESSAGE_ADDED, {"text": text, "details": merged.to_data()}
+
+    def edit(self, details: Understanding, field_name: str) -> Decision:
+        if not self.is_open:
+            raise InvalidTransition(self.state.value, "edited")
+        return EventType.REQUEST_DETAILS_CHANGED, {"details": details.to_data(), "field": field_name}
+
+    def quote_with(self, quote: Quote, link: dict[str, Any]) -> Decision:
         check_transition(self.state, RequestState.QUOTED)
-        expected = (self.quote.version + 1) if self.quote else 1
-        if quote.version != expected:
-            raise InvalidValue(f"the next quote is version {expected}, not {quote.version}")
-        return EventType.REQUEST_QUOTED, {"quote": quote.to_data()}
+        if quote.version != self.next_quote_version:
+            raise InvalidValue(f"the next quote is version {self.next_quote_version}, not {quote.version}")
+        return EventType.REQUEST_QUOTED, {"quote": quote.to_data(), "invoice_id": invoice_id(self.id, quote.version),
+                                          "payment_link": link}
 
-    def pay(self, amount: Money, transaction_id: str, card_mask: str | None = None) -> Decision:
+    @property
+    def next_quote_version(self) -> int:
+        return self.quote.version + 1 if self.quote else 1
+
+    def pay(self, amount: Money, transaction_id: int, card_mask: str | None, at: datetime,
+            receipt: str) -> Decision:
         check_transition(self.state, RequestState.PAID)
         assert self.quote is not None  # quoted implies a quote
         if amount != self.quote.total:
             raise InvalidValue(f"paid {amount.minor} {amount.currency}, quoted {self.quote.total.minor}")
-        return EventType.REQUEST_PAID, {
-            "amount": amount.to_data(),
-            "transaction_id": transaction_id,
-            "card_mask": card_mask,
-            "quote_version": self.quote.version,
-        }
+        payment = Payment(transaction_id, amount, card_mask, at, receipt)
+        return EventType.REQUEST_PAID, {"payment": payment.to_data(), "quote_version": self.quote.version}
 
     def start(self) -> Decision:
         check_transition(self.state, RequestState.IN_PROGRESS)
@@ -75,45 +139,65 @@ class ServiceRequest:
         check_transition(self.state, RequestState.CANCELLED)
         return EventType.REQUEST_CANCELLED, {"reason": reason.strip()}
 
-    def refund(self, amount: Money, transaction_id: str) -> Decision:
+    def refund_of(self, amount: Money, transaction_id: int, at: datetime, receipt: str) -> Decision:
         check_transition(self.state, RequestState.REFUNDED)
         if self.paid is None:
             raise InvalidTransition(self.state.value, RequestState.REFUNDED.value)
-        if amount.minor <= 0 or self.paid < amount:
-            raise InvalidValue(f"a refund is between 0 and the {self.paid.minor} paid")
-        return EventType.REQUEST_REFUNDED, {"amount": amount.to_data(), "transaction_id": transaction_id}
+        if amount.currency != self.paid.currency or amount.minor <= 0 or self.paid < amount:
+            raise InvalidValue(f"a refund is more than 0 and at most the {self.paid.format('en')} paid")
+        refund = Payment(transaction_id, amount, None, at, receipt)
+        return EventType.REQUEST_REFUNDED, {"refund": refund.to_data()}
 
+    # --- folding events -------------------------------------------------------------------------------
     @classmethod
     def opened(cls, event: Event) -> ServiceRequest:
         if event.type is not EventType.REQUEST_OPENED:
             raise InvalidValue(f"a request stream starts with {EventType.REQUEST_OPENED}, not {event.type}")
         data = event.data
-        return cls(id=data["request_id"], client_id=data["client_id"], text=data["text"], version=event.seq)
+        details = Understanding.from_data(data["details"]) if data.get("details") else Understanding()
+        return cls(id=data["request_id"], client_id=data["client_id"], text=data["text"], details=details,
+                   version=event.seq)
 
     def apply(self, event: Event) -> ServiceRequest:
-        target = _TARGET.get(event.type)
-        if target is None:
-            raise InvalidValue(f"{event.type} does not belong to a request stream")
-        check_transition(self.state, target)
-        changed = replace(self, state=target, version=event.seq)
-        if event.type is EventType.REQUEST_QUOTED:
-            changed = replace(changed, quote=Quote.from_data(event.data["quote"]))
-        elif event.type is EventType.REQUEST_PAID:
-            changed = replace(changed, paid=Money.from_data(event.data["amount"]))
-        elif event.type is EventType.REQUEST_REFUNDED:
-            changed = replace(changed, refunded=Money.from_data(event.data["amount"]))
-        return changed
+        data, t = event.data, event.type
+        if t in _TARGET:
+            target = _TARGET[t]
+            check_transition(self.state, target)
+            changed = replace(self, state=target)
+            if t is EventType.REQUEST_QUOTED:
+                changed = replace(changed, quote=Quote.from_data(data["quote"]), payment_link=data["payment_link"])
+            elif t is EventType.REQUEST_PAID:
+                changed = replace(changed, payment=Payment.from_data(data["payment"]))
+            elif t is EventType.REQUEST_REFUNDED:
+                changed = replace(changed, refund=Payment.from_data(data["refund"]))
+            elif t is EventType.REQUEST_CANCELLED:
+                changed = replace(changed, cancel_reason=data["reason"])
+        elif t in (EventType.REQUEST_MESSAGE_ADDED, EventType.REQUEST_DETAILS_CHANGED):
+            changed = replace(self, details=Understanding.from_data(data["details"]),
+                              text=f"{self.text}\n{data['text']}" if data.get("text") else self.text)
+        elif t is EventType.REQUEST_CARD_POSTED:
+            changed = replace(self, card_message_id=data["message_id"])
+        elif t is EventType.PAYMENT_FAILED:
+            changed = self
+        else:
+            raise InvalidValue(f"{t} does not belong to a request stream")
+        return replace(changed, version=event.seq)
 
     def to_doc(self) -> dict[str, Any]:
         return {
             "_id": self.id,
             "client_id": self.client_id,
             "text": self.text,
+            "details": self.details.to_data(),
             "state": self.state.value,
             "open": self.is_open,
             "quote": self.quote.to_data() if self.quote else None,
-            "paid": self.paid.to_data() if self.paid else None,
-            "refunded": self.refunded.to_data() if self.refunded else None,
+            "invoice_id": self.invoice_id,
+            "payment_link": self.payment_link,
+            "payment": self.payment.to_data() if self.payment else None,
+            "refund": self.refund.to_data() if self.refund else None,
+            "cancel_reason": self.cancel_reason,
+            "card_message_id": self.card_message_id,
             "_v": self.version,
         }
 
@@ -123,9 +207,13 @@ class ServiceRequest:
             id=doc["_id"],
             client_id=doc["client_id"],
             text=doc["text"],
+            details=Understanding.from_data(doc.get("details") or {}),
             state=RequestState(doc["state"]),
             quote=Quote.from_data(doc["quote"]) if doc.get("quote") else None,
-            paid=Money.from_data(doc["paid"]) if doc.get("paid") else None,
-            refunded=Money.from_data(doc["refunded"]) if doc.get("refunded") else None,
+            payment_link=doc.get("payment_link"),
+            payment=Payment.from_data(doc["payment"]) if doc.get("payment") else None,
+            refund=Payment.from_data(doc["refund"]) if doc.get("refund") else None,
+            cancel_reason=doc.get("cancel_reason"),
+            card_message_id=doc.get("card_message_id"),
             version=doc["_v"],
         )

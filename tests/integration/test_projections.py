@@ -60,8 +60,12 @@ async def build_history(store: Store, clock) -> None:
     quote = Quote(
         1, (LineItem("Mercedes S-Class", Money.of("45000", "RUB")),), "RUB", clock.now() + timedelta(hours=4)
     )
-    await decide(store, "R-1", lambda r: r.quote_with(quote), "cmd:q1")
-    await decide(store, "R-1", lambda r: r.pay(quote.total, "T-77", "•••• 1234"), "cp:pay:77")
+    await decide(
+        store, "R-1", lambda r: r.quote_with(quote, {"order_id": "o1", "url": "u", "number": 1}), "cmd:q1"
+    )
+    await decide(
+        store, "R-1", lambda r: r.pay(quote.total, 77, "Visa •••• 1234", clock.now(), "RC-1"), "cp:pay:77"
+    )
     await decide(store, "R-1", lambda r: r.start(), "cmd:progress")
     await decide(store, "R-2", lambda r: r.cancel("plans changed"), "cmd:cancel")
     await store.record(NewEvent("assistant:A-1", EventType.ASSISTANT_DEACTIVATED, {}, EA, "cli:off/A-1"))
@@ -77,7 +81,8 @@ async def snapshot(store: Store) -> dict[str, list[dict]]:
 async def test_the_live_projection_follows_the_log(store: Store, clock) -> None:
     await build_history(store, clock)
     request = await store.db["requests"].find_one({"_id": "R-1"})
-    assert request["state"] == "in_progress" and request["paid"] == {"minor": 4_500_000, "currency": "RUB"}
+    assert request["state"] == "in_progress"
+    assert request["payment"]["amount"] == {"minor": 4_500_000, "currency": "RUB"}
     assert request["_v"] == 4
     client = await store.db["clients"].find_one({"_id": "C-1"})
     assert client["assistant_id"] == "A-1" and client["phone"] == "+971501234567"

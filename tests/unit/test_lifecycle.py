@@ -27,6 +27,7 @@ ALLOWED = {
 }
 ALL_PAIRS = list(product(RequestState, RequestState))
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+LINK = {"order_id": "ord1", "url": "https://pay.example/ord1", "number": 1}
 
 
 def test_the_table_is_exactly_the_designed_one() -> None:
@@ -72,9 +73,9 @@ def _fold(*decisions) -> ServiceRequest:
 
 def test_a_request_walks_the_whole_happy_path() -> None:
     request = _fold(
-        lambda r: r.quote_with(_quote()),
-        lambda r: r.quote_with(_quote(version=2, amount="40000")),
-        lambda r: r.pay(Money.of("40000", "RUB"), "T-1", "•••• 1234"),
+        lambda r: r.quote_with(_quote(), LINK),
+        lambda r: r.quote_with(_quote(version=2, amount="40000"), LINK),
+        lambda r: r.pay(Money.of("40000", "RUB"), 1, "Visa •••• 1234", NOW, "RC-1"),
         lambda r: r.start(),
         lambda r: r.fulfil(),
     )
@@ -85,28 +86,31 @@ def test_a_request_walks_the_whole_happy_path() -> None:
 
 
 def test_a_payment_must_match_the_live_quote() -> None:
-    request = _fold(lambda r: r.quote_with(_quote()))
+    request = _fold(lambda r: r.quote_with(_quote(), LINK))
     with pytest.raises(InvalidValue):
-        request.pay(Money.of("1", "RUB"), "T-1")
+        request.pay(Money.of("1", "RUB"), 1, None, NOW, "RC-1")
 
 
 def test_a_quote_revision_must_be_the_next_version() -> None:
-    request = _fold(lambda r: r.quote_with(_quote()))
+    request = _fold(lambda r: r.quote_with(_quote(), LINK))
     with pytest.raises(InvalidValue):
-        request.quote_with(_quote(version=3))
+        request.quote_with(_quote(version=3), LINK)
 
 
 def test_an_unpaid_cancelled_request_cannot_be_refunded() -> None:
     request = _fold(lambda r: r.cancel("changed plans"))
     with pytest.raises(InvalidTransition):
-        request.refund(Money.of("1", "RUB"), "T-2")
+        request.refund_of(Money.of("1", "RUB"), 2, NOW, "RF-1")
 
 
 def test_a_refund_cannot_exceed_what_was_paid() -> None:
-    request = _fold(lambda r: r.quote_with(_quote()), lambda r: r.pay(Money.of("45000", "RUB"), "T-1"))
+    request = _fold(
+        lambda r: r.quote_with(_quote(), LINK),
+        lambda r: r.pay(Money.of("45000", "RUB"), 1, None, NOW, "RC-1"),
+    )
     with pytest.raises(InvalidValue):
-        request.refund(Money.of("45000.01", "RUB"), "T-2")
-    kind, data = request.refund(Money.of("45000", "RUB"), "T-2")
+        request.refund_of(Money.of("45000.01", "RUB"), 2, NOW, "RF-1")
+    kind, data = request.refund_of(Money.of("45000", "RUB"), 2, NOW, "RF-1")
     assert request.apply(_event(4, kind, data)).state is S.REFUNDED
 
 

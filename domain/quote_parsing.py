@@ -1,0 +1,78 @@
+"""What an assistant types after /quote, read into line items."""
+
+from __future__ import annotations
+
+import re
+
+from domain.errors import InvalidMoney, InvalidQuote
+from domain.money import ISO_CURRENCIES, SUPPORTED_CURRENCIES, Money
+from domain.quotes import LineItem
+
+DEFAULT_CURRENCY = "RUB"
+USAGE = ("Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one "
+         "line per item: description — amount. RUB unless you say USD, EUR or AED.")
+_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_CURRENCY = r"(?P<currency>[A-Za-z]{3})"
+_SINGLE = re.compile(rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$",
+                     re.S)
+_LINE = re.compile(rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?P<currency>[A-Za-z]{{3}})?\s*$")
+
+
+def _currency(code: str | None, fallback: str) -> str:
+    if code is None:
+        return fallback
+    code = code.upper()
+    if code not in SUPPORTED_CURRENCIES:
+        raise InvalidQuote(f"{code} is not a currency we accept; use RUB, USD, EUR or AED.")
+    return code
+
+
+def _money(amount: str, currency: str) -> Money:
+    try:
+        return Money.of(re.sub(r"[ \u00a0,]", "", amount), currency)
+    except InvalidMoney as error:
+        raise InvalidQuote(f"{amount} is not an amount: {error}") from None
+
+
+def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
+    """('RUB', items) from '45000 RUB Car, 18:00–23:00' or from 'RUB\\nCar — 30000\\nFlowers — 15000'."""
+    text = args.strip()
+    if not text:
+        raise InvalidQuote(USAGE)
+    first, _, rest = text.partition("\n")
+    header = first.strip()
+    header_is_currency = _is_currency(header)
+    if rest.strip() or header_is_currency:
+        currency = _currency(header if header_is_currency else None, DEFAULT_CURRENCY)
+        lines = rest.splitlines() if header_is_currency else text.splitlines()
+        items = []
+        for line in (ln.strip() for ln in lines):
+            if not line:
+                continue
+            match = _LINE.match(line)
+            if not match:
+                raise InvalidQuote(f"“{line}” needs the form: description — amount. {USAGE}")
+            line_currency = _currency(match["currency"] if _is_currency(match["currency"]) else None, currency)
+            if line_currency != currency:
+                raise InvalidQuote(f"every line must be in {currency}; “{line}” is in {line_currency}.")
+            items.append(LineItem(match["description"].strip(" -—–:"), _money(match["amount"], currency)))
+        if not items:
+            raise InvalidQuote(USAGE)
+        return currency, tuple(items)
+    match = _SINGLE.match(header)
+    if not match or (match["currency"] and not _is_currency(match["currency"])):
+        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}")
+    description = match["description"]
+    after = match["currency2"] if _is_currency(match["currency2"]) else None
+    if match["currency2"] and not after:  # "45000 VIP table": a word, not a currency
+        description = f"{match['currency2']} {description}"
+    if not description.strip():
+        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}")
+    if match["currency"] and after:
+        raise InvalidQuote(f"Say the currency once. {USAGE}")
+    currency = _currency(match["currency"] or after, DEFAULT_CURRENCY)
+    return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
+
+
+def _is_currency(word: str | None) -> bool:
+    return bool(word) and word.upper() in ISO_CURRENCIES

@@ -1,0 +1,120 @@
+"""The CloudPayments adapter: the cloudpayments package, always in a thread with a timeout and X-Request-ID.
+
+The package is synchronous (requests, no timeout, no HTTP status check) and sends X-Request-ID only for some
+calls, so every call goes through its own transport (`_send_request`: auth, base URL, Decimal parsing) with our
+request id, on a small dedicated thread pool the event loop never waits on for longer than `timeout`."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from cloudpayments import CloudPayments
+from cloudpayments.models import Order, Transaction
+
+from domain.money import Money
+
+log = structlog.get_logger(__name__)
+
+
+class GatewayError(Exception):
+    """Something to tell the assistant in a plain sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentLink:
+    order_id: str
+    number: int
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Charged:
+    transaction_id: int
+    card_last_four: str | None
+    card_type: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class NeedsConfirmation:
+    """The bank wants 3-D Secure: the client pays through the link instead."""
+
+    transaction_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    reason: str
+    client_message: str | None
+
+
+class CloudPaymentsGateway:
+    def __init__(self, public_id: str, api_secret: str, api_base: str, timeout: float = 15.0) -> None:
+        self._client = CloudPayments(public_id, api_secret)
+        self._client.URL = api_base.rstrip("/") + "/"  # the instance's, not the class attribute
+        self._timeout = timeout
+        self._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cloudpayments")
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+    async def _call(self, endpoint: str, params: dict[str, Any], request_id: str) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(
+                loop.run_in_executor(self._pool, self._client._send_request, endpoint, params, request_id),
+                self._timeout,
+            )
+        except TimeoutError:
+            raise GatewayError(f"CloudPayments did not answer {endpoint} within {self._timeout:.0f} s") from None
+        except ValueError:  # an HTML error page instead of JSON
+            raise GatewayError(f"CloudPayments answered {endpoint} with an error page; try again") from None
+        except OSError as error:
+            raise GatewayError(f"CloudPayments could not be reached ({type(error).__name__})") from None
+
+    @staticmethod
+    def _amount(money: Money) -> float:
+        return float(money.major)  # requests serialises JSON itself and refuses Decimal; 2 decimals are exact
+
+    async def create_order(self, *, invoice_id: str, account_id: str, amount: Money, description: str,
+                           culture: str, request_id: str) -> PaymentLink:
+        response = await self._call("orders/create", {
+            "Amount": self._amount(amount), "Currency": amount.currency, "Description": description,
+            "InvoiceId": invoice_id, "AccountId": account_id, "RequireConfirmation": False,
+            "CultureName": culture,
+        }, request_id)
+        if not response.get("Success"):
+            raise GatewayError(f"CloudPayments refused the payment link: {response.get('Message') or 'no reason'}")
+        order = Order.from_dict(response["Model"])
+        return PaymentLink(order.id, order.number, order.url)
+
+    async def cancel_order(self, order_id: str, request_id: str) -> None:
+        response = await self._call("orders/cancel", {"Id": order_id}, request_id)
+        if not response.get("Success"):
+            raise GatewayError(f"CloudPayments did not cancel the old link: {response.get('Message')}")
+
+    async def charge_token(self, *, token: str, account_id: str, amount: Money, invoice_id: str,
+                           description: str, request_id: str) -> Charged | NeedsConfirmation | Declined:
+        response = await self._call("payments/tokens/charge", {
+            "Amount": self._amount(amount), "Currency": amount.currency, "AccountId": account_id, "Token": token,
+            "InvoiceId": invoice_id, "Description": description,
+        }, request_id)
+        model = response.get("Model") or {}
+        if response.get("Success"):
+            transaction = Transaction.from_dict(model)
+            return Charged(int(transaction.id), transaction.card_last_four, transaction.card_type)
+        if "AcsUrl" in model:
+            return NeedsConfirmation(int(model["TransactionId"]))
+        if "ReasonCode" in model:
+            return Declined(model.get("Reason") or "declined", model.get("CardHolderMessage"))
+        return Declined(response.get("Message") or "declined", None)
+
+    async def refund(self, *, transaction_id: int, amount: Money, request_id: str) -> int:
+        response = await self._call("payments/refund", {"TransactionId": transaction_id,
+                                                        "Amount": self._amount(amount)}, request_id)
+        if not response.get("Success"):
+            raise GatewayError(f"CloudPayments refused the refund: {response.get('Message') or 'no reason'}")
+        return int(response["Model"]["TransactionId"])
