@@ -12,6 +12,7 @@ from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
 from domain.clock import Clock, SystemClock
 from storage.store import open_store
+from webhooks import cloudpayments as cloudpayments_webhook
 from webhooks import health
 from webhooks import telegram as telegram_webhook
 from webhooks.errors import error_middleware
@@ -42,4 +43,5 @@ def create_app(
     app.cleanup_ctx.append(telegram_ctx(start_workers))
     health.setup(app)
     telegram_webhook.setup(app)
+    cloudpayments_webhook.setup(app)
     return app

@@ -15,7 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
 from bot.delivery_worker import TelegramDeliveryWorker, WorkerHooks
-from bot.engine import clients, conversation, staff
+from bot.engine import clients, conversation, payments_flow, requests_flow, staff
 from bot.engine.deps import Deps
 from bot.engine.topics import Topics
 from bot.i18n import translator
@@ -26,7 +26,11 @@ from channels.telegram.client import make_bot
 from channels.telegram.routers import client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
+from domain.requests import parse_invoice_id
+from payments.cloudpayments import CloudPaymentsGateway
+from payments.notifications import Notification, parse
 from storage.inbox import InboxItem
+from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
 
 log = structlog.get_logger(__name__)
@@ -52,6 +56,10 @@ class EnginePorts:
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:
         await clients.choose_language(self._deps, person, code, cause)
 
+    async def quote_button(self, person: Person, data: str, cause: str) -> None:
+        client, _new = await clients.ensure_client(self._deps, person, cause)
+        await requests_flow.quote_button(self._deps, client, data, cause)
+
     async def staff_message(
         self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str
     ) -> None:
@@ -73,6 +81,17 @@ class TelegramRuntime:
         self.inbox_worker.wake.set()
         return new
 
+    async def store_payment(self, note: Notification, body: bytes, content_type: str) -> bool:
+        parsed = parse_invoice_id(note.invoice_id)
+        key = f"cp:{parsed[0] if parsed else note.invoice_id or 'unknown'}"
+        payload = {"kind": note.kind, "body": body.decode(), "content_type": content_type}
+        new = await self.deps.store.inbox.put(note.provider_id, "cloudpayments", key, payload)
+        self.inbox_worker.wake.set()
+        return new
+
+    async def check_payment(self, note: Notification) -> int:
+        return await payments_flow.check_code(self.deps, note)
+
     async def poll_once(self, offset: int, long_poll: int = 25) -> int:
         """One getUpdates round (polling mode): store what came, return the next offset."""
         updates = await self.bot.get_updates(
@@ -92,7 +111,22 @@ def build(app: web.Application) -> TelegramRuntime:
     settings = app[SETTINGS]
     tg = settings.telegram
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
-    deps = Deps(app[STORE], app[CLOCK], translator(), tg.telegram_staff_chat_id)
+    cp = settings.cloudpayments
+    gateway = None
+    if cp.enabled:
+        gateway = CloudPaymentsGateway(
+            cp.cloudpayments_public_id,
+            cp.cloudpayments_api_secret.get_secret_value(),
+            cp.cloudpayments_api_base,
+        )
+    deps = Deps(
+        app[STORE],
+        app[CLOCK],
+        translator(),
+        tg.telegram_staff_chat_id,
+        tz=settings.app.timezone,
+        payments=gateway,
+    )
     topics = Topics(deps)
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,
@@ -110,7 +144,12 @@ def build(app: web.Application) -> TelegramRuntime:
             bot, item.payload, client_port=ports, staff_port=ports, cause=item.id
         )
 
-    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, {"telegram": handle}), worker)
+    async def handle_payment(item: InboxItem) -> None:
+        note = parse(item.payload["kind"], item.payload["body"].encode(), item.payload["content_type"])
+        await payments_flow.notification(deps, note)
+
+    handlers = {"telegram": handle, "cloudpayments": handle_payment}
+    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, handlers), worker)
 
 
 async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:
@@ -150,6 +189,11 @@ def telegram_ctx(start_workers: bool):
         secret = settings.telegram.telegram_webhook_secret
         if secret is not None:
             app[TELEGRAM_INTAKE] = TelegramIntake(secret.get_secret_value(), runtime.store_update, update_key)
+        if runtime.deps.payments is not None:
+            cp_secret = settings.cloudpayments.cloudpayments_api_secret.get_secret_value()
+            app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
+                cp_secret, runtime.check_payment, runtime.store_payment
+            )
         tasks = Background()
         if settings.telegram_mode == "webhook":
             url = f"{settings.http.public_base_url}/webhooks/telegram"
@@ -164,5 +208,7 @@ def telegram_ctx(start_workers: bool):
         finally:
             await tasks.stop()
             await runtime.bot.session.close()
+            if runtime.deps.payments is not None:
+                runtime.deps.payments.close()
 
     return ctx

@@ -103,6 +103,7 @@ class Client:
     topic: Topic | None = None
     topic_generation: int = 0  # how many topics were requested; a lost topic is replaced by the next one
     conversation_open: bool = False
+    saved_card: dict[str, str] | None = None  # {"token", "last_four", "card_type"}: one-tap payments
     version: int = 0
 
     @property
@@ -154,6 +155,8 @@ class Client:
             changed = (
                 replace(self, topic=replace(self.topic, card_message_id=data["message_id"])) if same else self
             )
+        elif t is EventType.CLIENT_CARD_SAVED:
+            changed = replace(self, saved_card={k: data[k] for k in ("token", "last_four", "card_type")})
         elif t is EventType.CONVERSATION_OPENED:
             changed = replace(self, conversation_open=True)
         elif t is EventType.CONVERSATION_CLOSED:
@@ -196,6 +199,7 @@ class Client:
             "topic_thread_id": self.topic.thread_id if self.topic and not self.topic.lost else None,
             "topic_generation": self.topic_generation,
             "conversation_open": self.conversation_open,
+            "saved_card": self.saved_card,
             "_v": self.version,
         }
 
@@ -214,6 +218,7 @@ class Client:
             topic=Topic.from_data(doc["topic"]) if doc.get("topic") else None,
             topic_generation=doc.get("topic_generation", 0),
             conversation_open=doc.get("conversation_open", False),
+            saved_card=doc.get("saved_card"),
             version=doc["_v"],
         )
 

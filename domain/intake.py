@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
@@ -61,32 +61,208 @@ class Understanding:
 
 # Order matters: the first category whose words appear wins (aviation before chauffeur: "car to the jet").
 KEYWORDS: dict[Category, tuple[str, ...]] = {
-    Category.AVIATION: ("private jet", "jet", "charter", "flight", "plane", "helicopter", "airplane", "fly to",
-                        "джет", "самолет", "самолёт", "рейс", "перелет", "перелёт", "вертолет", "вертолёт",
-                        "чартер", "طائرة", "رحلة جوية", "طيران", "هليكوبتر", "مروحية", "تشارتر"),
-    Category.SECURITY: ("bodyguard", "security", "guard", "escort", "охран", "телохранител", "حارس", "حراسة",
-                        "أمن", "حماية"),
-    Category.WELLNESS: ("spa", "massage", "doctor", "clinic", "dentist", "hospital", "pharmacy", "medical",
-                        "спа", "массаж", "врач", "клиник", "стоматолог", "больниц", "аптек", "سبا", "مساج",
-                        "تدليك", "طبيب", "عيادة", "مستشفى", "صيدلية", "طبي"),
-    Category.HOTEL: ("hotel", "suite", "room for", "check-in", "check in", "stay at", "отель", "гостиниц",
-                     "номер в", "люкс", "заселен", "فندق", "جناح", "غرفة", "إقامة"),
-    Category.DINING: ("restaurant", "table", "dinner", "lunch", "breakfast", "brunch", "reservation at", "cafe",
-                      "ресторан", "столик", "ужин", "обед", "завтрак", "кафе", "مطعم", "طاولة", "عشاء",
-                      "غداء", "فطور", "إفطار"),
-    Category.EVENTS: ("ticket", "concert", "opera", "ballet", "bolshoi", "theatre", "theater", "match",
-                      "football", "show", "билет", "концерт", "опер", "балет", "большой театр", "театр",
-                      "матч", "шоу", "تذكرة", "تذاكر", "حفلة", "حفل", "أوبرا", "باليه", "مسرح", "مباراة",
-                      "عرض"),
-    Category.SHOPPING: ("shopping", "gift", "flowers", "bouquet", "boutique", "buy", "jewel", "шопинг",
-                        "подарок", "цвет", "букет", "бутик", "купить", "ювелир", "تسوق", "هدية", "زهور",
-                        "ورد", "باقة", "بوتيك", "شراء", "مجوهرات"),
-    Category.TOURS: ("tour", "guide", "excursion", "sightseeing", "museum", "kremlin tour", "экскурси", "гид",
-                     "тур ", "музей", "جولة", "مرشد", "دليل سياحي", "متحف", "رحلة سياحية"),
-    Category.CHAUFFEUR: ("car", "chauffeur", "driver", "transfer", "limo", "mercedes", "maybach", "s-class",
-                         "pick me up", "pick up", "taxi", "машин", "водител", "трансфер", "шофер", "шофёр",
-                         "лимузин", "мерседес", "майбах", "такси", "встретить", "سيارة", "سائق", "مرسيدس",
-                         "ليموزين", "توصيل", "نقل", "تاكسي", "مايباخ"),
+    Category.AVIATION: (
+        "private jet",
+        "jet",
+        "charter",
+        "flight",
+        "plane",
+        "helicopter",
+        "airplane",
+        "fly to",
+        "джет",
+        "самолет",
+        "самолёт",
+        "рейс",
+        "перелет",
+        "перелёт",
+        "вертолет",
+        "вертолёт",
+        "чартер",
+        "طائرة",
+        "رحلة جوية",
+        "طيران",
+        "هليكوبتر",
+        "مروحية",
+        "تشارتر",
+    ),
+    Category.SECURITY: (
+        "bodyguard",
+        "security",
+        "guard",
+        "escort",
+        "охран",
+        "телохранител",
+        "حارس",
+        "حراسة",
+        "أمن",
+        "حماية",
+    ),
+    Category.WELLNESS: (
+        "spa",
+        "massage",
+        "doctor",
+        "clinic",
+        "dentist",
+        "hospital",
+        "pharmacy",
+        "medical",
+        "спа",
+        "массаж",
+        "врач",
+        "клиник",
+        "стоматолог",
+        "больниц",
+        "аптек",
+        "سبا",
+        "مساج",
+        "تدليك",
+        "طبيب",
+        "عيادة",
+        "مستشفى",
+        "صيدلية",
+        "طبي",
+    ),
+    Category.HOTEL: (
+        "hotel",
+        "suite",
+        "room for",
+        "check-in",
+        "check in",
+        "stay at",
+        "отель",
+        "гостиниц",
+        "номер в",
+        "люкс",
+        "заселен",
+        "فندق",
+        "جناح",
+        "غرفة",
+        "إقامة",
+    ),
+    Category.DINING: (
+        "restaurant",
+        "table",
+        "dinner",
+        "lunch",
+        "breakfast",
+        "brunch",
+        "reservation at",
+        "cafe",
+        "ресторан",
+        "столик",
+        "ужин",
+        "обед",
+        "завтрак",
+        "кафе",
+        "مطعم",
+        "طاولة",
+        "عشاء",
+        "غداء",
+        "فطور",
+        "إفطار",
+    ),
+    Category.EVENTS: (
+        "ticket",
+        "concert",
+        "opera",
+        "ballet",
+        "bolshoi",
+        "theatre",
+        "theater",
+        "match",
+        "football",
+        "show",
+        "билет",
+        "концерт",
+        "опер",
+        "балет",
+        "большой театр",
+        "театр",
+        "матч",
+        "шоу",
+        "تذكرة",
+        "تذاكر",
+        "حفلة",
+        "حفل",
+        "أوبرا",
+        "باليه",
+        "مسرح",
+        "مباراة",
+        "عرض",
+    ),
+    Category.SHOPPING: (
+        "shopping",
+        "gift",
+        "flowers",
+        "bouquet",
+        "boutique",
+        "buy",
+        "jewel",
+        "шопинг",
+        "подарок",
+        "цвет",
+        "букет",
+        "бутик",
+        "купить",
+        "ювелир",
+        "تسوق",
+        "هدية",
+        "زهور",
+        "ورد",
+        "باقة",
+        "بوتيك",
+        "شراء",
+        "مجوهرات",
+    ),
+    Category.TOURS: (
+        "tour",
+        "guide",
+        "excursion",
+        "sightseeing",
+        "museum",
+        "kremlin tour",
+        "экскурси",
+        "гид",
+        "тур ",
+        "музей",
+        "جولة",
+        "مرشد",
+        "دليل سياحي",
+        "متحف",
+        "رحلة سياحية",
+    ),
+    Category.CHAUFFEUR: (
+        "car",
+        "chauffeur",
+        "driver",
+        "transfer",
+        "limo",
+        "mercedes",
+        "maybach",
+        "s-class",
+        "pick me up",
+        "pick up",
+        "taxi",
+        "машин",
+        "водител",
+        "трансфер",
+        "шофер",
+        "шофёр",
+        "лимузин",
+        "мерседес",
+        "майбах",
+        "такси",
+        "встретить",
+        "سيارة",
+        "سائق",
+        "مرسيدس",
+        "ليموزين",
+        "توصيل",
+        "نقل",
+        "تاكسي",
+        "مايباخ",
+    ),
 }
 
 PLACES: dict[str, tuple[str, ...]] = {
@@ -109,15 +285,48 @@ PLACES: dict[str, tuple[str, ...]] = {
 }
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "двоих": 2, "троих": 3, "четверых": 4, "пятерых": 5, "шестерых": 6,
-                "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "شخصين": 2}
+NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "двоих": 2,
+    "троих": 3,
+    "четверых": 4,
+    "пятерых": 5,
+    "шестерых": 6,
+    "двух": 2,
+    "трех": 3,
+    "трёх": 3,
+    "четырех": 4,
+    "четырёх": 4,
+    "شخصين": 2,
+}
 
 _DAY_WORDS: tuple[tuple[int, tuple[str, ...]], ...] = (
     (2, ("day after tomorrow", "послезавтра", "بعد غد", "بعد بكرة")),
     (1, ("tomorrow", "завтра", "غدا", "غداً", "بكرة", "بكره")),
-    (0, ("today", "tonight", "this evening", "this afternoon", "сегодня", "вечером", "اليوم", "الليلة",
-         "هذا المساء", "مساء اليوم")),
+    (
+        0,
+        (
+            "today",
+            "tonight",
+            "this evening",
+            "this afternoon",
+            "сегодня",
+            "вечером",
+            "اليوم",
+            "الليلة",
+            "هذا المساء",
+            "مساء اليوم",
+        ),
+    ),
 )
 _WEEKDAYS: tuple[tuple[str, ...], ...] = (
     ("monday", "понедельник", "الاثنين", "الإثنين"),
@@ -129,15 +338,34 @@ _WEEKDAYS: tuple[tuple[str, ...], ...] = (
     ("sunday", "воскресень", "الأحد", "الاحد"),
 )
 _MONTHS: tuple[tuple[str, ...], ...] = (
-    ("january", "jan", "январ", "يناير"), ("february", "feb", "феврал", "فبراير"),
-    ("march", "mar", "март", "мартa", "مارس"), ("april", "apr", "апрел", "أبريل", "ابريل"),
-    ("may", "мая", "май", "مايو"), ("june", "jun", "июн", "يونيو"), ("july", "jul", "июл", "يوليو"),
-    ("august", "aug", "август", "أغسطس"), ("september", "sep", "сентябр", "سبتمبر"),
-    ("october", "oct", "октябр", "أكتوبر"), ("november", "nov", "ноябр", "نوفمبر"),
+    ("january", "jan", "январ", "يناير"),
+    ("february", "feb", "феврал", "فبراير"),
+    ("march", "mar", "март", "мартa", "مارس"),
+    ("april", "apr", "апрел", "أبريل", "ابريل"),
+    ("may", "мая", "май", "مايو"),
+    ("june", "jun", "июн", "يونيو"),
+    ("july", "jul", "июл", "يوليو"),
+    ("august", "aug", "август", "أغسطس"),
+    ("september", "sep", "сентябр", "سبتمبر"),
+    ("october", "oct", "октябр", "أكتوبر"),
+    ("november", "nov", "ноябр", "نوفمبر"),
     ("december", "dec", "декабр", "ديسمبر"),
 )
-_PM = ("pm", "p.m", "evening", "tonight", "night", "вечера", "вечером", "ночи", "مساء", "مساءً", "ليلا",
-       "ليلاً", "الليلة")
+_PM = (
+    "pm",
+    "p.m",
+    "evening",
+    "tonight",
+    "night",
+    "вечера",
+    "вечером",
+    "ночи",
+    "مساء",
+    "مساءً",
+    "ليلا",
+    "ليلاً",
+    "الليلة",
+)
 _AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "صباحاً", "الصباح")
 _TIME = re.compile(
     r"(?:(?<![\d.,])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)"
@@ -156,10 +384,12 @@ _GUESTS = re.compile(
     r"|(?P<e>شخصين))",
     re.IGNORECASE,
 )
-_CURRENCIES = (("RUB", ("₽", "rub", "руб", "рублей", "roubles", "rubles", "روبل")),
-               ("USD", ("$", "usd", "dollars", "долларов", "доллар", "دولار")),
-               ("EUR", ("€", "eur", "euro", "евро", "يورو")),
-               ("AED", ("aed", "dirham", "дирхам", "درهم")))
+_CURRENCIES = (
+    ("RUB", ("₽", "rub", "руб", "рублей", "roubles", "rubles", "روبل")),
+    ("USD", ("$", "usd", "dollars", "долларов", "доллар", "دولار")),
+    ("EUR", ("€", "eur", "euro", "евро", "يورو")),
+    ("AED", ("aed", "dirham", "дирхам", "درهم")),
+)
 _BUDGET_CUE = ("budget", "up to", "no more than", "бюджет", "до ", "не дороже", "ميزانية", "بميزانية", "حتى")
 _AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|ألف)?", re.I)
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
@@ -174,7 +404,9 @@ def _pattern(words: tuple[str, ...]) -> re.Pattern[str]:
     # Arabic attaches articles and prepositions to the word (بالسيارة)
     latin = [re.escape(w) for w in words if not re.search("[\u0600-\u06ff]", w)]
     arabic = [re.escape(w) for w in words if re.search("[\u0600-\u06ff]", w)]
-    parts = ([rf"(?<!\w)(?:{'|'.join(latin)})"] if latin else []) + ([f"(?:{'|'.join(arabic)})"] if arabic else [])
+    parts = ([rf"(?<!\w)(?:{'|'.join(latin)})"] if latin else []) + (
+        [f"(?:{'|'.join(arabic)})"] if arabic else []
+    )
     return re.compile("|".join(parts))
 
 
@@ -199,18 +431,26 @@ def _day(lowered: str, today: datetime) -> datetime | None:
         return today.replace(year=int(match["y"]), month=int(match["mo"]), day=int(match["d"]))
     for number, names in enumerate(_MONTHS, start=1):
         for name in names:
-            found = re.search(rf"(?P<d>[0-3]?\d)\s*(?:th|st|nd|rd)?\s+(?:of\s+)?{name}|{name}\w*\s+(?P<d2>[0-3]?\d)\b",
-                              lowered)
+            found = re.search(
+                rf"(?P<d>[0-3]?\d)\s*(?:th|st|nd|rd)?\s+(?:of\s+)?{name}|{name}\w*\s+(?P<d2>[0-3]?\d)\b",
+                lowered,
+            )
             if found:
                 day = int(found["d"] or found["d2"])
                 candidate = today.replace(month=number, day=day)
-                return candidate if candidate.date() >= today.date() else candidate.replace(year=today.year + 1)
+                return (
+                    candidate if candidate.date() >= today.date() else candidate.replace(year=today.year + 1)
+                )
     if match := _DATE_NUMERIC.search(lowered):
         day, month = int(match["d"]), int(match["mo"])
         if 1 <= day <= 31 and 1 <= month <= 12:
             year = int(match["y"]) if match["y"] else today.year
             candidate = today.replace(year=year, month=month, day=day)
-            return candidate if match["y"] or candidate.date() >= today.date() else candidate.replace(year=year + 1)
+            return (
+                candidate
+                if match["y"] or candidate.date() >= today.date()
+                else candidate.replace(year=year + 1)
+            )
     for weekday, names in enumerate(_WEEKDAYS):
         if _contains(lowered, names):
             return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
@@ -228,7 +468,7 @@ def _clock(lowered: str) -> tuple[int, int, bool] | None:
         return None
     hour = int(match["h"] or match["h2"] or match["h3"])
     minute = int(match["m"] or 0)
-    after = lowered[match.end():match.end() + 14]
+    after = lowered[match.end() : match.end() + 14]
     if _contains(lowered, _PM) and hour < 12 and (match["h2"] or match["h3"] or _contains(after, _PM)):
         return hour + 12, minute, True
     if _contains(after, _AM) or "am" in match.group(0):
@@ -252,7 +492,7 @@ def _when(lowered: str, now: datetime) -> tuple[datetime | None, bool]:
     hour, minute, explicit = clock
     if day is None:
         # "at 8": the next 8 o'clock to come, 8:00 or 20:00
-        for candidate_hour in ((hour,) if explicit or hour >= 12 else (hour, hour + 12)):
+        for candidate_hour in (hour,) if explicit or hour >= 12 else (hour, hour + 12):
             candidate = today.replace(hour=candidate_hour, minute=minute)
             if candidate > now:
                 return candidate, True
@@ -267,7 +507,7 @@ def _guests(lowered: str) -> int | None:
     if not match:
         return None
     raw = next(g for g in match.groups() if g)
-    value = NUMBER_WORDS.get(raw, None) if not raw.isdigit() else int(raw)
+    value = NUMBER_WORDS.get(raw) if not raw.isdigit() else int(raw)
     return value if value and 0 < value <= 99 else None
 
 
@@ -286,7 +526,7 @@ def _budget(lowered: str) -> Money | None:
         return None
     for match in _AMOUNT.finditer(lowered):
         digits = re.sub(r"[\s,]", "", match["n"])
-        if not digits or len(digits.split(".")[0]) < 2 and not match["k"]:
+        if not digits or (len(digits.split(".")[0]) < 2 and not match["k"]):
             continue
         amount = float(digits) * (1000 if match["k"] else 1)
         if amount >= 10:
@@ -299,11 +539,15 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
     normalized = text.translate(DIGITS)
     lowered = f" {normalized.lower()} "
     when, time_known = _when(lowered, local_now)
-    return Understanding(_category(lowered), when, time_known, _guests(lowered), _places(normalized, lowered),
-                         _budget(lowered))
+    return Understanding(
+        _category(lowered), when, time_known, _guests(lowered), _places(normalized, lowered), _budget(lowered)
+    )
 
 
 def describes_new_need(message: Understanding, current: Understanding) -> bool:
     """Does a message about an open request clearly ask for something else?"""
-    return (message.category is not Category.OTHER and current.category is not Category.OTHER
-            and message.category is not current.category)
+    return (
+        message.category is not Category.OTHER
+        and current.category is not Category.OTHER
+        and message.category is not current.category
+    )

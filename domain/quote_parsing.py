@@ -9,12 +9,15 @@ from domain.money import ISO_CURRENCIES, SUPPORTED_CURRENCIES, Money
 from domain.quotes import LineItem
 
 DEFAULT_CURRENCY = "RUB"
-USAGE = ("Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one "
-         "line per item: description — amount. RUB unless you say USD, EUR or AED.")
+USAGE = (
+    "Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one "
+    "line per item: description — amount. RUB unless you say USD, EUR or AED."
+)
 _AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
 _CURRENCY = r"(?P<currency>[A-Za-z]{3})"
-_SINGLE = re.compile(rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$",
-                     re.S)
+_SINGLE = re.compile(
+    rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$", re.S
+)
 _LINE = re.compile(rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?P<currency>[A-Za-z]{{3}})?\s*$")
 
 
@@ -52,7 +55,9 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
             match = _LINE.match(line)
             if not match:
                 raise InvalidQuote(f"“{line}” needs the form: description — amount. {USAGE}")
-            line_currency = _currency(match["currency"] if _is_currency(match["currency"]) else None, currency)
+            line_currency = _currency(
+                match["currency"] if _is_currency(match["currency"]) else None, currency
+            )
             if line_currency != currency:
                 raise InvalidQuote(f"every line must be in {currency}; “{line}” is in {line_currency}.")
             items.append(LineItem(match["description"].strip(" -—–:"), _money(match["amount"], currency)))

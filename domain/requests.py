@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -44,13 +44,23 @@ class Payment:
     receipt: str
 
     def to_data(self) -> dict[str, Any]:
-        return {"transaction_id": self.transaction_id, "amount": self.amount.to_data(), "card_mask": self.card_mask,
-                "at": self.at.isoformat(), "receipt": self.receipt}
+        return {
+            "transaction_id": self.transaction_id,
+            "amount": self.amount.to_data(),
+            "card_mask": self.card_mask,
+            "at": self.at.isoformat(),
+            "receipt": self.receipt,
+        }
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Payment:
-        return cls(data["transaction_id"], Money.from_data(data["amount"]), data.get("card_mask"),
-                   datetime.fromisoformat(data["at"]), data["receipt"])
+        return cls(
+            data["transaction_id"],
+            Money.from_data(data["amount"]),
+            data.get("card_mask"),
+            datetime.fromisoformat(data["at"]),
+            data["receipt"],
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +68,7 @@ class ServiceRequest:
     id: str
     client_id: str
     text: str
-    details: Understanding = Understanding()
+    details: Understanding = field(default_factory=Understanding)
     state: RequestState = RequestState.NEW
     quote: Quote | None = None
     payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
@@ -85,8 +95,12 @@ class ServiceRequest:
     def open(request_id: str, client_id: str, text: str, details: Understanding | None = None) -> Decision:
         if not text.strip():
             raise InvalidValue("a request needs the client's words")
-        return EventType.REQUEST_OPENED, {"request_id": request_id, "client_id": client_id, "text": text,
-                                          "details": (details or Understanding()).to_data()}
+        return EventType.REQUEST_OPENED, {
+            "request_id": request_id,
+            "client_id": client_id,
+            "text": text,
+            "details": (details or Understanding()).to_data(),
+        }
 
     def add_message(self, text: str, learned: Understanding) -> Decision:
         """A follow-up: what it adds fills what the request did not know yet."""
@@ -111,15 +125,19 @@ class ServiceRequest:
         check_transition(self.state, RequestState.QUOTED)
         if quote.version != self.next_quote_version:
             raise InvalidValue(f"the next quote is version {self.next_quote_version}, not {quote.version}")
-        return EventType.REQUEST_QUOTED, {"quote": quote.to_data(), "invoice_id": invoice_id(self.id, quote.version),
-                                          "payment_link": link}
+        return EventType.REQUEST_QUOTED, {
+            "quote": quote.to_data(),
+            "invoice_id": invoice_id(self.id, quote.version),
+            "payment_link": link,
+        }
 
     @property
     def next_quote_version(self) -> int:
         return self.quote.version + 1 if self.quote else 1
 
-    def pay(self, amount: Money, transaction_id: int, card_mask: str | None, at: datetime,
-            receipt: str) -> Decision:
+    def pay(
+        self, amount: Money, transaction_id: int, card_mask: str | None, at: datetime, receipt: str
+    ) -> Decision:
         check_transition(self.state, RequestState.PAID)
         assert self.quote is not None  # quoted implies a quote
         if amount != self.quote.total:
@@ -155,8 +173,13 @@ class ServiceRequest:
             raise InvalidValue(f"a request stream starts with {EventType.REQUEST_OPENED}, not {event.type}")
         data = event.data
         details = Understanding.from_data(data["details"]) if data.get("details") else Understanding()
-        return cls(id=data["request_id"], client_id=data["client_id"], text=data["text"], details=details,
-                   version=event.seq)
+        return cls(
+            id=data["request_id"],
+            client_id=data["client_id"],
+            text=data["text"],
+            details=details,
+            version=event.seq,
+        )
 
     def apply(self, event: Event) -> ServiceRequest:
         data, t = event.data, event.type
@@ -165,7 +188,9 @@ class ServiceRequest:
             check_transition(self.state, target)
             changed = replace(self, state=target)
             if t is EventType.REQUEST_QUOTED:
-                changed = replace(changed, quote=Quote.from_data(data["quote"]), payment_link=data["payment_link"])
+                changed = replace(
+                    changed, quote=Quote.from_data(data["quote"]), payment_link=data["payment_link"]
+                )
             elif t is EventType.REQUEST_PAID:
                 changed = replace(changed, payment=Payment.from_data(data["payment"]))
             elif t is EventType.REQUEST_REFUNDED:
@@ -173,8 +198,11 @@ class ServiceRequest:
             elif t is EventType.REQUEST_CANCELLED:
                 changed = replace(changed, cancel_reason=data["reason"])
         elif t in (EventType.REQUEST_MESSAGE_ADDED, EventType.REQUEST_DETAILS_CHANGED):
-            changed = replace(self, details=Understanding.from_data(data["details"]),
-                              text=f"{self.text}\n{data['text']}" if data.get("text") else self.text)
+            changed = replace(
+                self,
+                details=Understanding.from_data(data["details"]),
+                text=f"{self.text}\n{data['text']}" if data.get("text") else self.text,
+            )
         elif t is EventType.REQUEST_CARD_POSTED:
             changed = replace(self, card_message_id=data["message_id"])
         elif t is EventType.PAYMENT_FAILED:

@@ -1,8 +1,8 @@
-"""The CloudPayments adapter: the cloudpayments package, always in a thread with a timeout and X-Request-ID.
+"""The CloudPayments adapter: the cloudpayments package, in a thread, with a timeout and X-Request-ID.
 
-The package is synchronous (requests, no timeout, no HTTP status check) and sends X-Request-ID only for some
-calls, so every call goes through its own transport (`_send_request`: auth, base URL, Decimal parsing) with our
-request id, on a small dedicated thread pool the event loop never waits on for longer than `timeout`."""
+The package is synchronous (requests, no timeout, no HTTP status check) and sends X-Request-ID only for
+some calls, so every call goes through its own transport (`_send_request`: auth, base URL, Decimal
+parsing) with our request id, on a small thread pool the event loop never waits on longer than `timeout`."""
 
 from __future__ import annotations
 
@@ -69,7 +69,9 @@ class CloudPaymentsGateway:
                 self._timeout,
             )
         except TimeoutError:
-            raise GatewayError(f"CloudPayments did not answer {endpoint} within {self._timeout:.0f} s") from None
+            raise GatewayError(
+                f"CloudPayments did not answer {endpoint} within {self._timeout:.0f} s"
+            ) from None
         except ValueError:  # an HTML error page instead of JSON
             raise GatewayError(f"CloudPayments answered {endpoint} with an error page; try again") from None
         except OSError as error:
@@ -79,15 +81,33 @@ class CloudPaymentsGateway:
     def _amount(money: Money) -> float:
         return float(money.major)  # requests serialises JSON itself and refuses Decimal; 2 decimals are exact
 
-    async def create_order(self, *, invoice_id: str, account_id: str, amount: Money, description: str,
-                           culture: str, request_id: str) -> PaymentLink:
-        response = await self._call("orders/create", {
-            "Amount": self._amount(amount), "Currency": amount.currency, "Description": description,
-            "InvoiceId": invoice_id, "AccountId": account_id, "RequireConfirmation": False,
-            "CultureName": culture,
-        }, request_id)
+    async def create_order(
+        self,
+        *,
+        invoice_id: str,
+        account_id: str,
+        amount: Money,
+        description: str,
+        culture: str,
+        request_id: str,
+    ) -> PaymentLink:
+        response = await self._call(
+            "orders/create",
+            {
+                "Amount": self._amount(amount),
+                "Currency": amount.currency,
+                "Description": description,
+                "InvoiceId": invoice_id,
+                "AccountId": account_id,
+                "RequireConfirmation": False,
+                "CultureName": culture,
+            },
+            request_id,
+        )
         if not response.get("Success"):
-            raise GatewayError(f"CloudPayments refused the payment link: {response.get('Message') or 'no reason'}")
+            raise GatewayError(
+                f"CloudPayments refused the payment link: {response.get('Message') or 'no reason'}"
+            )
         order = Order.from_dict(response["Model"])
         return PaymentLink(order.id, order.number, order.url)
 
@@ -96,12 +116,28 @@ class CloudPaymentsGateway:
         if not response.get("Success"):
             raise GatewayError(f"CloudPayments did not cancel the old link: {response.get('Message')}")
 
-    async def charge_token(self, *, token: str, account_id: str, amount: Money, invoice_id: str,
-                           description: str, request_id: str) -> Charged | NeedsConfirmation | Declined:
-        response = await self._call("payments/tokens/charge", {
-            "Amount": self._amount(amount), "Currency": amount.currency, "AccountId": account_id, "Token": token,
-            "InvoiceId": invoice_id, "Description": description,
-        }, request_id)
+    async def charge_token(
+        self,
+        *,
+        token: str,
+        account_id: str,
+        amount: Money,
+        invoice_id: str,
+        description: str,
+        request_id: str,
+    ) -> Charged | NeedsConfirmation | Declined:
+        response = await self._call(
+            "payments/tokens/charge",
+            {
+                "Amount": self._amount(amount),
+                "Currency": amount.currency,
+                "AccountId": account_id,
+                "Token": token,
+                "InvoiceId": invoice_id,
+                "Description": description,
+            },
+            request_id,
+        )
         model = response.get("Model") or {}
         if response.get("Success"):
             transaction = Transaction.from_dict(model)
@@ -113,8 +149,9 @@ class CloudPaymentsGateway:
         return Declined(response.get("Message") or "declined", None)
 
     async def refund(self, *, transaction_id: int, amount: Money, request_id: str) -> int:
-        response = await self._call("payments/refund", {"TransactionId": transaction_id,
-                                                        "Amount": self._amount(amount)}, request_id)
+        response = await self._call(
+            "payments/refund", {"TransactionId": transaction_id, "Amount": self._amount(amount)}, request_id
+        )
         if not response.get("Success"):
             raise GatewayError(f"CloudPayments refused the refund: {response.get('Message') or 'no reason'}")
         return int(response["Model"]["TransactionId"])

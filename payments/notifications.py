@@ -22,8 +22,8 @@ def _digest(secret: str, body: bytes) -> bytes:
 
 
 def authentic(body: bytes, headers: dict[str, str] | Any, secret: str) -> bool:
-    """Content-HMAC over the raw body, or X-Content-HMAC over the URL-decoded body (some accounts send it over the
-    raw body too); compared in constant time."""
+    """Content-HMAC over the raw body, or X-Content-HMAC over the URL-decoded body (some accounts send it
+    over the raw body too); compared in constant time."""
     raw = _digest(secret, body)
     decoded = _digest(secret, unquote_to_bytes(body.replace(b"+", b" ")))
     given = [headers.get(name, "").encode() for name in ("Content-HMAC", "X-Content-HMAC")]
@@ -78,13 +78,20 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
         raise InvalidValue(f"not a CloudPayments notification: {error}") from None
     payment_tx = data.get("PaymentTransactionId")
     return Notification(
-        kind=kind, transaction_id=transaction_id, amount=amount, invoice_id=data.get("InvoiceId", ""),
-        account_id=data.get("AccountId", ""), card_first_six=data.get("CardFirstSix") or None,
-        card_last_four=data.get("CardLastFour") or None, card_type=data.get("CardType") or None,
-        token=data.get("Token") or None, reason=data.get("Reason") or None,
+        kind=kind,
+        transaction_id=transaction_id,
+        amount=amount,
+        invoice_id=data.get("InvoiceId", ""),
+        account_id=data.get("AccountId", ""),
+        card_first_six=data.get("CardFirstSix") or None,
+        card_last_four=data.get("CardLastFour") or None,
+        card_type=data.get("CardType") or None,
+        token=data.get("Token") or None,
+        reason=data.get("Reason") or None,
         reason_code=data.get("ReasonCode") or None,
         payment_transaction_id=int(payment_tx) if payment_tx else None,
-        test_mode=data.get("TestMode") in ("1", "true", "True"), raw=data,
+        test_mode=data.get("TestMode") in ("1", "true", "True"),
+        raw=data,
     )
 
 

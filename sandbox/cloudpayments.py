@@ -1,6 +1,6 @@
 """A local CloudPayments: the REST endpoints the concierge uses (orders/create, orders/cancel,
-payments/tokens/charge with 3-D Secure and declines, payments/refund), HTTP Basic auth, X-Request-ID replay, and
-notifications signed the way CloudPayments signs them. The real cloudpayments package talks to it."""
+payments/tokens/charge with 3-D Secure and declines, payments/refund), HTTP Basic auth, X-Request-ID
+replay, and notifications signed the way CloudPayments signs them. The real cloudpayments package uses it."""
 
 from __future__ import annotations
 
@@ -86,11 +86,19 @@ class FakeCloudPayments:
     def _orders_create(self, body: dict) -> dict:
         order_id = f"ord{next(self._ids)}"
         order = {
-            "Id": order_id, "Number": len(self.orders) + 1, "Amount": body["Amount"], "Currency": body["Currency"],
-            "CurrencyCode": CURRENCY_CODES.get(body["Currency"], 0), "Email": body.get("Email"),
-            "Description": body["Description"], "RequireConfirmation": bool(body.get("RequireConfirmation")),
-            "Url": f"{self.base_url}/pay/{order_id}", "InvoiceId": body.get("InvoiceId"),
-            "AccountId": body.get("AccountId"), "CultureName": body.get("CultureName"), "Status": "Created",
+            "Id": order_id,
+            "Number": len(self.orders) + 1,
+            "Amount": body["Amount"],
+            "Currency": body["Currency"],
+            "CurrencyCode": CURRENCY_CODES.get(body["Currency"], 0),
+            "Email": body.get("Email"),
+            "Description": body["Description"],
+            "RequireConfirmation": bool(body.get("RequireConfirmation")),
+            "Url": f"{self.base_url}/pay/{order_id}",
+            "InvoiceId": body.get("InvoiceId"),
+            "AccountId": body.get("AccountId"),
+            "CultureName": body.get("CultureName"),
+            "Status": "Created",
         }
         self.orders[order_id] = order
         return {"Success": True, "Message": None, "Model": order}
@@ -108,12 +116,22 @@ class FakeCloudPayments:
         if behaviour is None:
             return {"Success": False, "Message": "Token not found"}
         if behaviour == "3ds":
-            return {"Success": False, "Message": None,
-                    "Model": {"TransactionId": tx_id, "PaReq": "eJxVUdtugkAQ", "AcsUrl": f"{self.base_url}/acs"}}
+            return {
+                "Success": False,
+                "Message": None,
+                "Model": {"TransactionId": tx_id, "PaReq": "eJxVUdtugkAQ", "AcsUrl": f"{self.base_url}/acs"},
+            }
         if behaviour == "decline":
-            return {"Success": False, "Message": None, "Model": {
-                "TransactionId": tx_id, "ReasonCode": 5051, "Reason": "InsufficientFunds",
-                "CardHolderMessage": "Insufficient funds on the card"}}
+            return {
+                "Success": False,
+                "Message": None,
+                "Model": {
+                    "TransactionId": tx_id,
+                    "ReasonCode": 5051,
+                    "Reason": "InsufficientFunds",
+                    "CardHolderMessage": "Insufficient funds on the card",
+                },
+            }
         transaction = self.transaction(tx_id, body, token=body["Token"])
         return {"Success": True, "Message": None, "Model": transaction}
 
@@ -122,24 +140,56 @@ class FakeCloudPayments:
         if original is None:
             return {"Success": False, "Message": "Transaction not found"}
         refund_id = next(self._tx_ids)
-        self.transactions[refund_id] = {**original, "TransactionId": refund_id, "Amount": body["Amount"],
-                                        "Status": "Refunded", "RefundOf": original["TransactionId"]}
+        self.transactions[refund_id] = {
+            **original,
+            "TransactionId": refund_id,
+            "Amount": body["Amount"],
+            "Status": "Refunded",
+            "RefundOf": original["TransactionId"],
+        }
         return {"Success": True, "Message": None, "Model": {"TransactionId": refund_id}}
 
     # --- what a payer does -----------------------------------------------------------------------------
-    def transaction(self, tx_id: int, body: dict, *, token: str | None = None, last_four: str = "4242") -> dict:
+    def transaction(
+        self, tx_id: int, body: dict, *, token: str | None = None, last_four: str = "4242"
+    ) -> dict:
         now = self.clock.now().strftime("%Y-%m-%dT%H:%M:%S")
         transaction = {
-            "TransactionId": tx_id, "Amount": body["Amount"], "Currency": body["Currency"],
-            "CurrencyCode": CURRENCY_CODES.get(body["Currency"], 0), "InvoiceId": body.get("InvoiceId"),
-            "AccountId": body.get("AccountId"), "Email": None, "Description": body.get("Description"),
-            "JsonData": None, "CreatedDateIso": now, "AuthDateIso": now, "ConfirmDateIso": now,
-            "AuthCode": "A1B2C3", "TestMode": True, "IpAddress": "127.0.0.1", "IpCountry": "AE",
-            "IpCity": "Dubai", "IpRegion": None, "IpDistrict": None, "IpLatitude": None, "IpLongitude": None,
-            "CardFirstSix": "424242", "CardLastFour": last_four, "CardExpDate": "12/29", "CardType": "Visa",
-            "CardTypeCode": 0, "Issuer": "Emirates NBD", "IssuerBankCountry": "AE", "Status": "Completed",
-            "StatusCode": 3, "Reason": "Approved", "ReasonCode": 0, "CardHolderMessage": "Payment successful",
-            "Name": "CARDHOLDER", "Token": token or f"tk_{tx_id}",
+            "TransactionId": tx_id,
+            "Amount": body["Amount"],
+            "Currency": body["Currency"],
+            "CurrencyCode": CURRENCY_CODES.get(body["Currency"], 0),
+            "InvoiceId": body.get("InvoiceId"),
+            "AccountId": body.get("AccountId"),
+            "Email": None,
+            "Description": body.get("Description"),
+            "JsonData": None,
+            "CreatedDateIso": now,
+            "AuthDateIso": now,
+            "ConfirmDateIso": now,
+            "AuthCode": "A1B2C3",
+            "TestMode": True,
+            "IpAddress": "127.0.0.1",
+            "IpCountry": "AE",
+            "IpCity": "Dubai",
+            "IpRegion": None,
+            "IpDistrict": None,
+            "IpLatitude": None,
+            "IpLongitude": None,
+            "CardFirstSix": "424242",
+            "CardLastFour": last_four,
+            "CardExpDate": "12/29",
+            "CardType": "Visa",
+            "CardTypeCode": 0,
+            "Issuer": "Emirates NBD",
+            "IssuerBankCountry": "AE",
+            "Status": "Completed",
+            "StatusCode": 3,
+            "Reason": "Approved",
+            "ReasonCode": 0,
+            "CardHolderMessage": "Payment successful",
+            "Name": "CARDHOLDER",
+            "Token": token or f"tk_{tx_id}",
         }
         self.transactions[tx_id] = transaction
         return transaction
@@ -149,25 +199,43 @@ class FakeCloudPayments:
         order = self.orders[order_id]
         return self.transaction(next(self._tx_ids), order, last_four=last_four)
 
-    def notification(self, kind: str, transaction: dict[str, Any], *, form: bool = True, secret: str | None = None,
-                     **overrides: Any) -> tuple[bytes, dict[str, str]]:
+    def notification(
+        self,
+        kind: str,
+        transaction: dict[str, Any],
+        *,
+        form: bool = True,
+        secret: str | None = None,
+        **overrides: Any,
+    ) -> tuple[bytes, dict[str, str]]:
         """The body and headers CloudPayments posts to /webhooks/cloudpayments/<kind>."""
         fields = {
-            "TransactionId": transaction["TransactionId"], "Amount": str(transaction["Amount"]),
-            "Currency": transaction["Currency"], "PaymentAmount": str(transaction["Amount"]),
-            "PaymentCurrency": transaction["Currency"], "DateTime": transaction["CreatedDateIso"].replace("T", " "),
-            "CardFirstSix": transaction["CardFirstSix"], "CardLastFour": transaction["CardLastFour"],
-            "CardType": transaction["CardType"], "CardExpDate": transaction["CardExpDate"], "TestMode": "1",
-            "Status": transaction["Status"], "OperationType": "Payment", "InvoiceId": transaction["InvoiceId"] or "",
-            "AccountId": transaction["AccountId"] or "", "IpAddress": "127.0.0.1",
+            "TransactionId": transaction["TransactionId"],
+            "Amount": str(transaction["Amount"]),
+            "Currency": transaction["Currency"],
+            "PaymentAmount": str(transaction["Amount"]),
+            "PaymentCurrency": transaction["Currency"],
+            "DateTime": transaction["CreatedDateIso"].replace("T", " "),
+            "CardFirstSix": transaction["CardFirstSix"],
+            "CardLastFour": transaction["CardLastFour"],
+            "CardType": transaction["CardType"],
+            "CardExpDate": transaction["CardExpDate"],
+            "TestMode": "1",
+            "Status": transaction["Status"],
+            "OperationType": "Payment",
+            "InvoiceId": transaction["InvoiceId"] or "",
+            "AccountId": transaction["AccountId"] or "",
+            "IpAddress": "127.0.0.1",
         }
         if kind == "pay":
             fields |= {"Token": transaction["Token"], "AuthCode": transaction["AuthCode"], "TotalFee": "0.00"}
         if kind == "fail":
             fields |= {"Reason": "InsufficientFunds", "ReasonCode": "5051", "Status": "Declined"}
         if kind == "refund":
-            fields |= {"PaymentTransactionId": transaction.get("RefundOf", transaction["TransactionId"]),
-                       "OperationType": "Refund"}
+            fields |= {
+                "PaymentTransactionId": transaction.get("RefundOf", transaction["TransactionId"]),
+                "OperationType": "Refund",
+            }
         fields |= {k: str(v) for k, v in overrides.items()}
         if form:
             body, content_type = urlencode(fields).encode(), "application/x-www-form-urlencoded"

@@ -121,7 +121,13 @@ class Harness:
         return (await self.client_doc(telegram_user))["topic_thread_id"]
 
     def topic_texts(self, thread_id: int) -> list[str]:
-        """What the bot posted in a topic, the pinned card excluded."""
+        """What the bot posted in a topic: relays and notes (client card and request cards left out)."""
+        return [text for text in self._topic_posts(thread_id) if not text.startswith("📋 ")]
+
+    def request_cards(self, thread_id: int) -> list[str]:
+        return [text for text in self._topic_posts(thread_id) if text.startswith("📋 ")]
+
+    def _topic_posts(self, thread_id: int) -> list[str]:
         chat = self.fake.chats[STAFF_CHAT]
         return [
             m["text"]

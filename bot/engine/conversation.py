@@ -7,6 +7,7 @@ from dataclasses import replace
 import structlog
 
 from bot.engine import queries as q
+from bot.engine import requests_flow
 from bot.engine.clients import (
     ask_language,
     client_actor,
@@ -99,6 +100,8 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to)
     await deps.deliver(_with_source(relay, message.message_id))
+    if message.kind is Kind.TEXT and message.text:
+        await requests_flow.intake(deps, client, message.text, cause)
 
 
 def _with_source(delivery: Delivery, source: int | str) -> Delivery:

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.i18n import Translator
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
+from payments.cloudpayments import CloudPaymentsGateway
 from storage.deliveries import Delivery
 from storage.store import Store
 
@@ -18,6 +21,9 @@ class Deps:
     clock: Clock
     t: Translator
     staff_chat_id: int | None  # the default staff forum (TELEGRAM_STAFF_CHAT_ID)
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))  # reading and showing times only
+    payments: CloudPaymentsGateway | None = None  # None: CloudPayments is not configured
+    quote_validity: timedelta = timedelta(hours=24)
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
 
     async def record(

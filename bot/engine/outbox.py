@@ -115,7 +115,10 @@ def topic_setup(
     ]
 
 
-def card_update(event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False) -> Delivery:
+def card_update(
+    event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False, card: str = "client"
+) -> Delivery:
+    """Post a card again (`repost`) or edit it in place; `card` is "client" or "request:<id>"."""
     return _delivery(
         event,
         n,
@@ -123,4 +126,5 @@ def card_update(event: Event, n: int, staff_chat_id: int, client_id: str, repost
         _topic_lane(staff_chat_id, client_id),
         "card" if repost else "edit_card",
         topic_of=client_id,
+        card=card,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import structlog
 
 from bot.engine import queries as q
+from bot.engine import requests_flow
 from bot.engine.clients import refresh_card, telegram_chat
 from bot.engine.conversation import relay_to_client
 from bot.engine.deps import Deps
@@ -19,6 +20,9 @@ log = structlog.get_logger(__name__)
 
 HELP = (
     "Commands in a client's topic: /note <text> (internal), /card, /close, /assign <name> (leads).\n"
+    "Requests: /quote <amount> [RUB|USD|EUR|AED] <description> (or /quote RUB and one 'item — amount' per "
+    "line), /edit when|category|guests|place|budget <value>, /new [text], /progress, /done, "
+    "/cancel <reason>, /refund [amount] (leads).\n"
     "Anything else you write here goes to the client."
 )
 
@@ -90,7 +94,7 @@ async def _command(
         await _close(deps, assistant, actor, client, event, cause)
     elif command == "assign":
         await _assign(deps, assistant, client, event, args, cause)
-    else:
+    elif not await requests_flow.command(deps, actor, assistant.lead, client, command, args, event, cause):
         await _tell_topic(deps, event, client, f"Unknown command /{command}.\n{HELP}")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from bot.engine import queries as q
 from bot.engine.deps import Deps
 from bot.engine.outbox import topic_setup
+from bot.engine.request_cards import request_card
 from channels.telegram.sender import TopicRef
 from domain.clients import Client, Language, mask_phone
 from domain.events import SYSTEM, EventType
@@ -76,10 +77,19 @@ class Topics:
         topic = client.topic
         return TopicRef(topic.chat_id, topic.thread_id, topic.generation, topic.card_message_id)
 
-    async def card_text(self, client_id: str) -> str:
+    async def card_text(self, client_id: str, card: str) -> str:
+        if card.startswith("request:"):
+            return await request_card(self._deps, card.split(":", 1)[1])
         client = await q.client(self._deps.store, client_id)
         assert client is not None
         return await card_text(self._deps, client)
+
+    async def card_message(self, client_id: str, card: str) -> int | None:
+        if card.startswith("request:"):
+            doc = await self._deps.store.db["requests"].find_one({"_id": card.split(":", 1)[1]})
+            return doc.get("card_message_id") if doc else None
+        client = await q.client(self._deps.store, client_id)
+        return client.topic.card_message_id if client and client.topic else None
 
     async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None:
         await self._deps.record(
@@ -90,7 +100,17 @@ class Topics:
             f"topic-opened:{client_id}/{generation}",
         )
 
-    async def card_posted(self, client_id: str, generation: int, message_id: int) -> None:
+    async def card_posted(self, client_id: str, card: str, generation: int, message_id: int) -> None:
+        if card.startswith("request:"):
+            request_id = card.split(":", 1)[1]
+            await self._deps.record(
+                f"request:{request_id}",
+                EventType.REQUEST_CARD_POSTED,
+                {"message_id": message_id, "generation": generation},
+                SYSTEM,
+                f"card:{request_id}/{generation}/{message_id}",
+            )
+            return
         await self._deps.record(
             f"client:{client_id}",
             EventType.CLIENT_CARD_POSTED,

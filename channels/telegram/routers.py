@@ -22,6 +22,7 @@ class ClientPort(Protocol):
     async def language_command(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def message(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
+    async def quote_button(self, person: Person, data: str, cause: str) -> None: ...
 
 
 class StaffPort(Protocol):
@@ -88,6 +89,12 @@ def client_router() -> Router:
         await client_port.language_chosen(
             person(callback.from_user), callback.data.removeprefix("lang:"), cause
         )
+
+    @router.callback_query(F.data.regexp(r"^(tap|ask|decline):"))
+    async def on_quote_button(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
+        with contextlib.suppress(TelegramAPIError):
+            await callback.answer()
+        await client_port.quote_button(person(callback.from_user), callback.data, cause)
 
     return router
 

@@ -34,9 +34,10 @@ class TopicDirectory(Protocol):
     """What the sender needs from the engine: where a client's topic is, and to hear about new topics."""
 
     async def topic_for(self, client_id: str) -> TopicRef | None: ...
-    async def card_text(self, client_id: str) -> str: ...
+    async def card_text(self, client_id: str, card: str) -> str: ...
+    async def card_message(self, client_id: str, card: str) -> int | None: ...
     async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None: ...
-    async def card_posted(self, client_id: str, generation: int, message_id: int) -> None: ...
+    async def card_posted(self, client_id: str, card: str, generation: int, message_id: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,29 +163,33 @@ class TelegramSender:
         return Sent(None)
 
     async def _card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+        """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None
-        message = await self._bot.send_message(
-            text=await self._topics.card_text(payload["topic_of"]), **self._where(payload, topic)
-        )
-        try:
-            await self._bot.pin_chat_message(
-                chat_id=topic.chat_id, message_id=message.message_id, disable_notification=True
-            )
-        except TelegramBadRequest as error:  # not fatal: the card is there, only not pinned
-            log.warning("telegram.pin_failed", error=error.message)
-        await self._topics.card_posted(payload["topic_of"], topic.generation, message.message_id)
+        client_id, card = payload["topic_of"], payload.get("card", "client")
+        text = await self._topics.card_text(client_id, card)
+        message = await self._bot.send_message(text=text, **self._where(payload, topic))
+        if card == "client":
+            try:
+                await self._bot.pin_chat_message(
+                    chat_id=topic.chat_id, message_id=message.message_id, disable_notification=True
+                )
+            except TelegramBadRequest as error:  # not fatal: the card is there, only not pinned
+                log.warning("telegram.pin_failed", error=error.message)
+        await self._topics.card_posted(client_id, card, topic.generation, message.message_id)
         return Sent(message.message_id)
 
     async def _edit_card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
-        if topic is None or topic.card_message_id is None:
-            return Sent(None)  # no card yet: the card posted with the topic will be current
+        client_id, card = payload["topic_of"], payload.get("card", "client")
+        message_id = await self._topics.card_message(client_id, card) if topic else None
+        if topic is None or message_id is None:
+            return Sent(None)  # no card yet: the one posted later will be current
         try:
             await self._bot.edit_message_text(
-                text=await self._topics.card_text(payload["topic_of"]),
+                text=await self._topics.card_text(client_id, card),
                 chat_id=topic.chat_id,
-                message_id=topic.card_message_id,
+                message_id=message_id,
             )
         except TelegramBadRequest as error:
             if "not modified" not in error.message:
                 raise
-        return Sent(topic.card_message_id)
+        return Sent(message_id)

@@ -8,3 +8,34 @@ request-received = طلبك رقم { $number } لدى { $assistant }. سنعود
 conversation-closed = شكراً لك { $name }. متى احتجت إلى أي شيء آخر، اكتب إلينا فقط — نحن هنا على مدار الساعة.
 error-generic = نعتذر، حدث خطأ من جهتنا. رسالتك محفوظة لدينا ونحن نعمل على حلّ المشكلة.
 welcome-team = أهلاً وسهلاً { $name }. فريق الكونسيرج الخاص بك في موسكو في خدمتك. أخبرنا بما تودّ ترتيبه — سيارة، حجز طاولة، تذاكر، أي شيء — وسنتولّى الأمر.
+
+## العروض والدفع
+quote-title = عرض السعر لطلبك رقم { $number }:
+quote-revised-title = عرض السعر المحدَّث لطلبك رقم { $number }:
+quote-total = الإجمالي: { $total }
+quote-valid = صالح حتى { $until }.
+quote-how-to-pay = اضغط «ادفع» للدفع بالبطاقة بأمان.
+button-pay = ادفع { $total }
+button-pay-card = ادفع بالبطاقة •••• { $last4 }
+button-ask = لدي سؤال
+button-decline = رفض
+quote-question = بكل سرور — اكتب سؤالك هنا وسيجيبك { $assistant } فوراً.
+quote-declined = تم، لقد رفضت عرض السعر للطلب رقم { $number }. اكتب إلينا في أي وقت إذا رغبت في شيء آخر.
+quote-expired = انتهت صلاحية هذا العرض. سيرسل إليك { $assistant } عرضاً جديداً.
+payment-confirm-link = يطلب مصرفك تأكيد هذه الدفعة. يرجى إتمامها عبر الزر أدناه.
+payment-failed = لم تتم عملية الدفع ولم يُخصم أي مبلغ. يمكنك المحاولة مجدداً عبر الزر أدناه أو استخدام بطاقة أخرى.
+receipt-title = إيصال رقم { $receipt }
+receipt-request = الطلب رقم { $number }
+receipt-paid = المبلغ المدفوع: { $total }
+receipt-card = البطاقة: { $card }
+receipt-transaction = رقم العملية { $transaction } · { $date }
+receipt-thanks = شكراً لك. { $assistant } يتولّى كل التفاصيل.
+refund-title = استرداد رقم { $receipt }
+refund-amount = المبلغ المسترد: { $amount }
+refund-note = يعود المبلغ إلى بطاقتك خلال أيام قليلة بحسب مصرفك.
+
+## التنفيذ
+request-in-progress = طلبك رقم { $number } قيد التنفيذ.
+request-done = اكتمل طلبك رقم { $number }. شكراً لثقتك بنا يا { $name } — كان ذلك من دواعي سرورنا.
+request-cancelled = تم إلغاء طلبك رقم { $number }.
+request-cancelled-reason = السبب: { $reason }

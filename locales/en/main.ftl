@@ -8,3 +8,34 @@ request-received = Your request { $number } is with { $assistant }. You'll hear 
 conversation-closed = Thank you, { $name }. Whenever you need anything else, just write — we're here around the clock.
 error-generic = I'm sorry, something went wrong on our side. Your message is safe with us and we are looking into it.
 welcome-team = Welcome, { $name }. Your concierge team in Moscow is at your service. Tell me what you'd like arranged — a car, a table, tickets, anything — and we'll take care of it.
+
+## Quotes and payment
+quote-title = Your quote for request { $number }:
+quote-revised-title = Your updated quote for request { $number }:
+quote-total = Total: { $total }
+quote-valid = Valid until { $until }.
+quote-how-to-pay = Tap “Pay” to pay securely by card.
+button-pay = Pay { $total }
+button-pay-card = Pay with card •••• { $last4 }
+button-ask = Ask a question
+button-decline = Decline
+quote-question = Of course — write your question here and { $assistant } will answer right away.
+quote-declined = Understood, the quote for request { $number } is declined. Write any time if you'd like something else.
+quote-expired = This quote is no longer valid. { $assistant } will send you a fresh one.
+payment-confirm-link = Your bank asks you to confirm this payment. Please complete it with the button below.
+payment-failed = The payment did not go through and nothing was charged. You can try again with the button below or use another card.
+receipt-title = Receipt { $receipt }
+receipt-request = Request { $number }
+receipt-paid = Paid: { $total }
+receipt-card = Card: { $card }
+receipt-transaction = Transaction { $transaction } · { $date }
+receipt-thanks = Thank you. { $assistant } is taking care of everything.
+refund-title = Refund { $receipt }
+refund-amount = Refunded: { $amount }
+refund-note = The money returns to your card within a few days, depending on your bank.
+
+## Fulfilment
+request-in-progress = Your request { $number } is in progress.
+request-done = Your request { $number } is complete. Thank you for trusting us, { $name } — it was a pleasure.
+request-cancelled = Your request { $number } has been cancelled.
+request-cancelled-reason = Reason: { $reason }

@@ -8,3 +8,34 @@ request-received = Ваш запрос { $number } принят, им заним
 conversation-closed = Спасибо, { $name }. Если понадобится что-то ещё, просто напишите — мы на связи круглосуточно.
 error-generic = Приносим извинения, у нас что-то пошло не так. Ваше сообщение сохранено, мы уже разбираемся.
 welcome-team = Добро пожаловать, { $name }. Ваша команда консьержей в Москве к вашим услугам. Напишите, что нужно организовать — автомобиль, столик, билеты, что угодно, — и мы всё устроим.
+
+## Предложения и оплата
+quote-title = Предложение по вашему запросу { $number }:
+quote-revised-title = Обновлённое предложение по вашему запросу { $number }:
+quote-total = Итого: { $total }
+quote-valid = Действительно до { $until }.
+quote-how-to-pay = Нажмите «Оплатить», чтобы безопасно оплатить картой.
+button-pay = Оплатить { $total }
+button-pay-card = Оплатить картой •••• { $last4 }
+button-ask = Задать вопрос
+button-decline = Отказаться
+quote-question = Конечно — напишите вопрос здесь, и { $assistant } сразу ответит.
+quote-declined = Хорошо, предложение по запросу { $number } отклонено. Пишите в любое время, если понадобится что-то ещё.
+quote-expired = Это предложение больше не действует. { $assistant } пришлёт вам новое.
+payment-confirm-link = Банк просит подтвердить этот платёж. Пожалуйста, завершите оплату кнопкой ниже.
+payment-failed = Платёж не прошёл, деньги не списаны. Можно попробовать ещё раз кнопкой ниже или оплатить другой картой.
+receipt-title = Квитанция { $receipt }
+receipt-request = Запрос { $number }
+receipt-paid = Оплачено: { $total }
+receipt-card = Карта: { $card }
+receipt-transaction = Транзакция { $transaction } · { $date }
+receipt-thanks = Спасибо. { $assistant } обо всём позаботится.
+refund-title = Возврат { $receipt }
+refund-amount = Возвращено: { $amount }
+refund-note = Деньги вернутся на вашу карту в течение нескольких дней, в зависимости от банка.
+
+## Исполнение
+request-in-progress = Ваш запрос { $number } в работе.
+request-done = Ваш запрос { $number } выполнен. Спасибо за доверие, { $name }, — было приятно вам помочь.
+request-cancelled = Ваш запрос { $number } отменён.
+request-cancelled-reason = Причина: { $reason }

@@ -9,7 +9,21 @@ from fluent.syntax import FluentParser, ast, visitor
 from bot.i18n import LOCALES_DIR, Translator, resource_names
 from domain.clients import Language
 
-SAMPLE = {"name": "Layla Al Mansouri", "assistant": "Anna", "number": "R-1042", "count": 3}
+SAMPLE = {
+    "name": "Layla Al Mansouri",
+    "assistant": "Anna",
+    "number": "R-1042",
+    "count": 3,
+    "total": "RUB 45,000",
+    "until": "29 Nov, 20:00",
+    "last4": "4242",
+    "receipt": "RC-10001",
+    "card": "Visa •••• 4242",
+    "transaction": "70000001",
+    "date": "28 Nov 2026, 15:00",
+    "amount": "RUB 45,000",
+    "reason": "plans changed",
+}
 
 
 class _Variables(visitor.Visitor):

@@ -1,0 +1,123 @@
+"""Client-facing compositions: the quote, receipts. Every sentence comes from locales/; amounts and dates are
+formatted for the client's locale, times shown in the business timezone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_datetime
+
+from bot.engine.deps import Deps
+from domain.clients import Client, Language
+from domain.quotes import Quote
+from domain.requests import Payment, ServiceRequest
+
+
+def locale_of(client: Client) -> str:
+    return (client.language or Language.EN).value
+
+
+def when(deps: Deps, client: Client, moment: datetime) -> str:
+    return format_datetime(moment, "d MMMM, HH:mm", tzinfo=deps.tz, locale=locale_of(client))
+
+
+def _items(quote: Quote, locale: str) -> list[str]:
+    return [f"• {item.description} — {item.amount.format(locale)}" for item in quote.items]
+
+
+def quote_text(deps: Deps, client: Client, request: ServiceRequest, quote: Quote) -> str:
+    t, lang, locale = deps.t, client.language, locale_of(client)
+    title = "quote-title" if quote.version == 1 else "quote-revised-title"
+    return "\n".join(
+        [
+            t(lang, title, number=request.id),
+            "",
+            *_items(quote, locale),
+            "",
+            t(lang, "quote-total", total=quote.total.format(locale)),
+            t(lang, "quote-valid", until=when(deps, client, quote.valid_until)),
+            t(lang, "quote-how-to-pay"),
+        ]
+    )
+
+
+def quote_buttons(
+    deps: Deps, client: Client, request: ServiceRequest, quote: Quote, url: str, card_last4: str | None
+) -> list[list[dict[str, str]]]:
+    t, lang = deps.t, client.language
+    rows = [[{"text": t(lang, "button-pay", total=quote.total.format(locale_of(client))), "url": url}]]
+    if card_last4:
+        rows.append(
+            [
+                {
+                    "text": t(lang, "button-pay-card", last4=card_last4),
+                    "data": f"tap:{request.id}:{quote.version}",
+                }
+            ]
+        )
+    rows.append(
+        [
+            {"text": t(lang, "button-ask"), "data": f"ask:{request.id}"},
+            {"text": t(lang, "button-decline"), "data": f"decline:{request.id}:{quote.version}"},
+        ]
+    )
+    return rows
+
+
+def pay_button(deps: Deps, client: Client, quote: Quote, url: str) -> list[list[dict[str, str]]]:
+    return [
+        [
+            {
+                "text": deps.t(client.language, "button-pay", total=quote.total.format(locale_of(client))),
+                "url": url,
+            }
+        ]
+    ]
+
+
+def receipt_text(
+    deps: Deps, client: Client, request: ServiceRequest, payment: Payment, assistant: str
+) -> str:
+    t, lang, locale = deps.t, client.language, locale_of(client)
+    assert request.quote is not None
+    lines = [
+        t(lang, "receipt-title", receipt=payment.receipt),
+        t(lang, "receipt-request", number=request.id),
+        "",
+        *_items(request.quote, locale),
+        "",
+        t(lang, "receipt-paid", total=payment.amount.format(locale)),
+    ]
+    if payment.card_mask:
+        lines.append(t(lang, "receipt-card", card=payment.card_mask))
+    lines += [
+        t(
+            lang,
+            "receipt-transaction",
+            transaction=str(payment.transaction_id),
+            date=when(deps, client, payment.at),
+        ),
+        "",
+        t(lang, "receipt-thanks", assistant=assistant),
+    ]
+    return "\n".join(lines)
+
+
+def refund_text(deps: Deps, client: Client, request: ServiceRequest, refund: Payment) -> str:
+    t, lang, locale = deps.t, client.language, locale_of(client)
+    return "\n".join(
+        [
+            t(lang, "refund-title", receipt=refund.receipt),
+            t(lang, "receipt-request", number=request.id),
+            "",
+            t(lang, "refund-amount", amount=refund.amount.format(locale)),
+            t(
+                lang,
+                "receipt-transaction",
+                transaction=str(refund.transaction_id),
+                date=when(deps, client, refund.at),
+            ),
+            "",
+            t(lang, "refund-note"),
+        ]
+    )

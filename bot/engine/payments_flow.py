@@ -1,0 +1,301 @@
+"""Money: CloudPayments notifications, one-tap token payments, refunds, receipts."""
+
+from __future__ import annotations
+
+import structlog
+
+from bot.engine import queries as q
+from bot.engine.client_texts import receipt_text, refund_text
+from bot.engine.deps import Deps
+from bot.engine.requests_flow import _deliver_to_topic, _to_client, decide, request, send_pay_link
+from domain.clients import Client
+from domain.events import Actor, ActorKind, EventType
+from domain.lifecycle import RequestState
+from domain.money import Money
+from domain.requests import ServiceRequest, parse_invoice_id
+from payments.cloudpayments import Charged, Declined, GatewayError, NeedsConfirmation
+from payments.notifications import CheckCode, Notification
+from storage.counters import next_value
+
+log = structlog.get_logger(__name__)
+
+CLOUDPAYMENTS = Actor(ActorKind.PROVIDER, "cloudpayments")
+
+
+async def _request_of(deps: Deps, invoice: str) -> tuple[ServiceRequest | None, int | None]:
+    parsed = parse_invoice_id(invoice)
+    if parsed is None:
+        return None, None
+    return await request(deps, parsed[0]), parsed[1]
+
+
+async def check_code(deps: Deps, note: Notification) -> int:
+    """May this payment go ahead? Answered synchronously to CloudPayments' `check`."""
+    current, version = await _request_of(deps, note.invoice_id)
+    if current is None or current.quote is None:
+        return CheckCode.UNKNOWN_INVOICE
+    if note.account_id != current.client_id:
+        return CheckCode.WRONG_ACCOUNT
+    if version != current.quote.version or current.state is not RequestState.QUOTED:
+        return CheckCode.REJECTED  # a revised quote, or already paid or cancelled
+    if note.amount != current.quote.total:
+        return CheckCode.WRONG_AMOUNT
+    if not current.quote.is_valid_at(deps.clock.now()):
+        return CheckCode.EXPIRED
+    return CheckCode.ACCEPT
+
+
+async def _number(deps: Deps, prefix: str, counter: str) -> str:
+    return f"{prefix}-{await next_value(deps.store.db, counter, 10001)}"
+
+
+async def _client(deps: Deps, current: ServiceRequest) -> Client:
+    client = await q.client(deps.store, current.client_id)
+    assert client is not None
+    return client
+
+
+async def record_payment(
+    deps: Deps,
+    current: ServiceRequest,
+    amount: Money,
+    transaction_id: int,
+    card_mask: str | None,
+    token: str | None,
+    last_four: str | None,
+    card_type: str | None,
+) -> None:
+    """Paid: the request moves on, the card is kept for one tap, a receipt goes out, the topic is told."""
+    client = await _client(deps, current)
+    cause = f"cp:pay:{transaction_id}"
+    if current.payment and current.payment.transaction_id == transaction_id:
+        paid_event = await deps.store.events.by_cause(cause)  # recorded before: finish what may be missing
+    elif current.state is not RequestState.QUOTED or current.quote is None or amount != current.quote.total:
+        event = await deps.record(
+            f"request:{current.id}",
+            EventType.PAYMENT_FAILED,
+            {"transaction_id": transaction_id, "reason": "unexpected payment"},
+            CLOUDPAYMENTS,
+            f"{cause}/unexpected",
+        )
+        await _deliver_to_topic(
+            deps,
+            client,
+            event,
+            [
+                f"⚠️ A payment of {amount.format('en')} (transaction {transaction_id}) arrived for "
+                f"{current.id}, which is {current.state.value}. A lead can refund it."
+            ],
+        )
+        return
+    else:
+        prior = await deps.store.events.by_cause(cause)
+        receipt = prior.data["payment"]["receipt"] if prior else await _number(deps, "RC", "receipt")
+        decision = current.pay(amount, transaction_id, card_mask, deps.clock.now(), receipt)
+        paid_event = await decide(deps, current, decision, CLOUDPAYMENTS, cause)
+    if token and last_four:
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_CARD_SAVED,
+            {"token": token, "last_four": last_four, "card_type": card_type or "Card"},
+            CLOUDPAYMENTS,
+            f"{cause}/card",
+        )
+    current = await request(deps, current.id)
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    assert current.payment is not None
+    await _to_client(
+        deps,
+        client,
+        paid_event,
+        0,
+        receipt_text(deps, client, current, current.payment, assistant.name if assistant else "—"),
+    )
+    await _deliver_to_topic(
+        deps,
+        client,
+        paid_event,
+        [
+            f"✅ Paid: {current.id} · {current.payment.amount.format('en')} · {card_mask or 'card'} · "
+            f"transaction {transaction_id} · receipt {current.payment.receipt}"
+        ],
+        first_n=1,
+        card_of=current.id,
+    )
+
+
+async def notification(deps: Deps, note: Notification) -> None:
+    """A stored pay, fail, refund, confirm or cancel notification; once per (type, TransactionId)."""
+    if note.kind == "refund":
+        original = note.payment_transaction_id
+        current = None
+        if original is not None:
+            doc = await deps.store.db["requests"].find_one({"payment.transaction_id": original})
+            current = ServiceRequest.from_doc(doc) if doc else None
+        if current is None:
+            current, _ = await _request_of(deps, note.invoice_id)
+        if current is None:
+            log.warning("cloudpayments.refund_unknown", transaction=note.transaction_id)
+            return
+        await record_refund(deps, current, note.amount, note.transaction_id, CLOUDPAYMENTS)
+        return
+    current, _version = await _request_of(deps, note.invoice_id)
+    if current is None:
+        log.warning("cloudpayments.unknown_invoice", kind=note.kind, transaction=note.transaction_id)
+        return
+    if note.kind == "pay":
+        await record_payment(
+            deps,
+            current,
+            note.amount,
+            note.transaction_id,
+            note.card_mask,
+            note.token,
+            note.card_last_four,
+            note.card_type,
+        )
+    elif note.kind == "fail":
+        await payment_failed(deps, current, note.transaction_id, note.reason or "declined", note.reason_code)
+    else:
+        log.info("cloudpayments.notification_noted", kind=note.kind, transaction=note.transaction_id)
+
+
+async def payment_failed(
+    deps: Deps, current: ServiceRequest, transaction_id: int, reason: str, code: str | None
+) -> None:
+    client = await _client(deps, current)
+    event = await deps.record(
+        f"request:{current.id}",
+        EventType.PAYMENT_FAILED,
+        {"transaction_id": transaction_id, "reason": reason, "code": code},
+        CLOUDPAYMENTS,
+        f"cp:fail:{transaction_id}",
+    )
+    if current.state is RequestState.QUOTED and current.payment_link:
+        await send_pay_link(deps, client, current, event, 0, "payment-failed")
+    await _deliver_to_topic(
+        deps,
+        client,
+        event,
+        [
+            f"⚠️ A payment for {current.id} failed: {reason}"
+            + (f" (code {code})" if code else "")
+            + ". The client has the link again."
+        ],
+        first_n=1,
+    )
+
+
+async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: str) -> None:
+    """Pay with the saved card; the bank may still want 3-D Secure, then the client gets the link."""
+    assert current.quote is not None and current.payment_link is not None
+    if deps.payments is None or not client.saved_card:
+        await send_pay_link(
+            deps, client, current, await _tap_event(deps, client, current, cause), 0, "payment-confirm-link"
+        )
+        return
+    try:
+        result = await deps.payments.charge_token(
+            token=client.saved_card["token"],
+            account_id=client.id,
+            amount=current.quote.total,
+            invoice_id=current.invoice_id,
+            description=current.id,
+            request_id=f"tap:{current.id}:{current.quote.version}",
+        )
+    except GatewayError as error:
+        result = Declined(str(error), None)
+    if isinstance(result, Charged):
+        saved = client.saved_card
+        card = f"{result.card_type or saved['card_type']} •••• {result.card_last_four or saved['last_four']}"
+        await record_payment(
+            deps, current, current.quote.total, result.transaction_id, card, None, None, None
+        )
+        return
+    event = await _tap_event(deps, client, current, cause)
+    await send_pay_link(
+        deps,
+        client,
+        current,
+        event,
+        0,
+        "payment-confirm-link" if isinstance(result, NeedsConfirmation) else "payment-failed",
+    )
+    why = "the bank asked for 3-D Secure" if isinstance(result, NeedsConfirmation) else result.reason
+    await _deliver_to_topic(
+        deps,
+        client,
+        event,
+        [f"💳 One-tap payment for {current.id} did not complete ({why}); the client has the payment link."],
+        first_n=1,
+    )
+
+
+async def _tap_event(deps: Deps, client: Client, current: ServiceRequest, cause: str):
+    return await deps.record(
+        f"conversation:{client.id}",
+        EventType.STAFF_COMMAND_ISSUED,
+        {"command": "client-one-tap", "args": current.id},
+        Actor(ActorKind.CLIENT, client.id),
+        f"{cause}/tap",
+    )
+
+
+async def refund(
+    deps: Deps, client: Client, current: ServiceRequest, amount: Money, actor: Actor, cause: str
+) -> None:
+    assert current.payment is not None
+    if deps.payments is None:
+        raise GatewayError("Payments are not configured.")
+    current.refund_of(amount, 0, deps.clock.now(), "check")  # refuse a bad amount before asking the bank
+    refund_tx = await deps.payments.refund(
+        transaction_id=current.payment.transaction_id, amount=amount, request_id=f"refund:{current.id}"
+    )
+    await record_refund(deps, current, amount, refund_tx, actor)
+
+
+async def record_refund(
+    deps: Deps, current: ServiceRequest, amount: Money, refund_tx: int, actor: Actor
+) -> None:
+    client = await _client(deps, current)
+    cause = f"cp:refund:{refund_tx}"
+    if current.refund and current.refund.transaction_id == refund_tx:
+        event = await deps.store.events.by_cause(cause)
+    elif current.refund or current.payment is None:
+        event = await deps.record(
+            f"request:{current.id}",
+            EventType.PAYMENT_FAILED,
+            {"transaction_id": refund_tx, "reason": "unexpected refund"},
+            actor,
+            f"{cause}/unexpected",
+        )
+        await _deliver_to_topic(
+            deps,
+            client,
+            event,
+            [
+                f"⚠️ A refund of {amount.format('en')} (transaction {refund_tx}) arrived for {current.id}, "
+                "which has nothing left to refund. Check it in CloudPayments."
+            ],
+        )
+        return
+    else:
+        prior = await deps.store.events.by_cause(cause)
+        receipt = prior.data["refund"]["receipt"] if prior else await _number(deps, "RF", "refund")
+        event = await decide(
+            deps, current, current.refund_of(amount, refund_tx, deps.clock.now(), receipt), actor, cause
+        )
+    current = await request(deps, current.id)
+    assert current.refund is not None
+    await _to_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
+    await _deliver_to_topic(
+        deps,
+        client,
+        event,
+        [
+            f"↩️ Refunded {current.refund.amount.format('en')} for {current.id} (transaction {refund_tx}); "
+            "the client has the refund receipt."
+        ],
+        first_n=1,
+        card_of=current.id,
+    )

@@ -1,0 +1,73 @@
+"""The request card in the client's topic: what was understood, the quote, the payment."""
+
+from __future__ import annotations
+
+from babel.dates import format_datetime
+
+from bot.engine.deps import Deps
+from domain.intake import Category
+from domain.requests import ServiceRequest
+
+CATEGORY_NAMES = {
+    Category.CHAUFFEUR: "Chauffeur & transport",
+    Category.DINING: "Dining",
+    Category.HOTEL: "Hotel",
+    Category.AVIATION: "Aviation",
+    Category.EVENTS: "Events & tickets",
+    Category.SHOPPING: "Shopping & gifts",
+    Category.SECURITY: "Security",
+    Category.WELLNESS: "Wellness & medical",
+    Category.TOURS: "Tours & guides",
+    Category.OTHER: "Other",
+}
+STATE_NAMES = {
+    "new": "new",
+    "quoted": "quoted",
+    "paid": "PAID",
+    "in_progress": "in progress",
+    "fulfilled": "fulfilled",
+    "cancelled": "cancelled",
+    "refunded": "refunded",
+}
+
+
+async def request_card(deps: Deps, request_id: str) -> str:
+    doc = await deps.store.db["requests"].find_one({"_id": request_id})
+    assert doc is not None
+    return render(ServiceRequest.from_doc(doc), deps)
+
+
+def render(request: ServiceRequest, deps: Deps) -> str:
+    d = request.details
+    when = "—"
+    if d.when:
+        pattern = "EEE d MMM, HH:mm" if d.time_known else "EEE d MMM (time?)"
+        when = format_datetime(d.when, pattern, tzinfo=deps.tz, locale="en")
+    words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
+    lines = [
+        f"📋 {request.id} · {CATEGORY_NAMES[d.category]} · {STATE_NAMES[request.state.value]}",
+        f"🕗 {when}",
+        f"👥 {d.guests or '—'}",
+        f"📍 {', '.join(d.places) or '—'}",
+        f"💰 Budget: {d.budget.format('en') if d.budget else '—'}",
+        f"💬 “{words}”",
+    ]
+    if request.quote:
+        until = format_datetime(request.quote.valid_until, "d MMM, HH:mm", tzinfo=deps.tz, locale="en")
+        lines.append(
+            f"🧾 Quote v{request.quote.version}: {request.quote.total.format('en')}, valid until {until}"
+        )
+    if request.payment:
+        lines.append(
+            f"✅ Paid {request.payment.amount.format('en')} · {request.payment.card_mask or 'card'} · "
+            f"transaction {request.payment.transaction_id} · receipt {request.payment.receipt}"
+        )
+    if request.refund:
+        lines.append(
+            f"↩️ Refunded {request.refund.amount.format('en')} · transaction {request.refund.transaction_id}"
+        )
+    if request.cancel_reason:
+        lines.append(f"✖️ Cancelled: {request.cancel_reason}")
+    if request.is_open:
+        lines.append("/quote · /edit when|category|guests|place|budget · /progress · /done · /cancel · /new")
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""POST /webhooks/cloudpayments/{kind}: HMAC on the raw bytes first; `check` answered with its code at once,
+the others stored in the inbox (deduplicated on type and TransactionId) and answered {"code": 0}."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import structlog
+from aiohttp import web
+
+from domain.errors import InvalidValue
+from payments.notifications import KINDS, Notification, authentic, parse
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class CloudPaymentsIntake:
+    secret: str
+    check: Callable[[Notification], Awaitable[int]]
+    # (notification, raw body, content type) → True when new
+    store: Callable[[Notification, bytes, str], Awaitable[bool]]
+
+
+CLOUDPAYMENTS_INTAKE = web.AppKey("cloudpayments_intake", CloudPaymentsIntake)
+
+
+async def notification(request: web.Request) -> web.Response:
+    intake = request.app.get(CLOUDPAYMENTS_INTAKE)
+    kind = request.match_info["kind"]
+    if intake is None or kind not in KINDS:
+        return web.json_response(
+            {"error": {"code": "not_found", "message": "no such notification"}}, status=404
+        )
+    body = await request.read()
+    if not authentic(body, request.headers, intake.secret):
+        log.warning("cloudpayments.rejected", kind=kind, reason="hmac")
+        return web.json_response(
+            {"error": {"code": "unauthorized", "message": "bad Content-HMAC"}}, status=401
+        )
+    try:
+        note = parse(kind, body, request.content_type)
+    except InvalidValue as error:
+        return web.json_response({"error": {"code": "bad_request", "message": str(error)}}, status=400)
+    structlog.contextvars.bind_contextvars(invoice=note.invoice_id, transaction=note.transaction_id)
+    if kind == "check":
+        code = await intake.check(note)
+        log.info("cloudpayments.check", code=code)
+        return web.json_response({"code": code})
+    new = await intake.store(note, body, request.content_type)
+    log.info("cloudpayments.stored", kind=kind, duplicate=not new)
+    return web.json_response({"code": 0})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/webhooks/cloudpayments/{kind}", notification)
