@@ -355,6 +355,11 @@ _PM = (
     "pm",
     "p.m",
     "evening",
+    "afternoon",
+    "дня",
+    "ظهرا",
+    "ظهراً",
+    "بعد الظهر",
     "tonight",
     "night",
     "вечера",
@@ -424,8 +429,9 @@ def _category(lowered: str) -> Category:
 
 
 def _day(lowered: str, today: datetime) -> datetime | None:
+    days = lowered.replace("غداء", " ")  # lunch, not tomorrow (غدا)
     for offset, words in _DAY_WORDS:
-        if _contains(lowered, words):
+        if _contains(days, words):
             return today + timedelta(days=offset)
     if match := _ISO_DATE.search(lowered):
         return today.replace(year=int(match["y"]), month=int(match["mo"]), day=int(match["d"]))

@@ -13,7 +13,7 @@ USAGE = (
     "Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one "
     "line per item: description — amount. RUB unless you say USD, EUR or AED."
 )
-_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)"
+_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d.])"
 _CURRENCY = r"(?P<currency>[A-Za-z]{3})"
 _SINGLE = re.compile(
     rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$", re.S

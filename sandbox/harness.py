@@ -15,9 +15,17 @@ from pydantic import SecretStr
 from bot.app import create_app
 from bot.engine import staff_admin
 from bot.keys import STORE
-from bot.settings import AppSettings, HttpSettings, Settings, StoreSettings, TelegramSettings
+from bot.settings import (
+    AppSettings,
+    CloudPaymentsSettings,
+    HttpSettings,
+    Settings,
+    StoreSettings,
+    TelegramSettings,
+)
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from domain.clock import FrozenClock
+from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
 from storage.deliveries import DeliveryStatus
 from storage.store import Store
@@ -45,8 +53,25 @@ def user(
     return person
 
 
-def settings(mongo_url: str, db_name: str, api_base: str, tmp_path, mode: str = "webhook") -> Settings:
+CP_PUBLIC_ID = "pk_concierge_test"
+CP_SECRET = "cp-api-secret-for-tests"  # noqa: S105 — the fake's, not a secret
+
+
+def settings(
+    mongo_url: str,
+    db_name: str,
+    api_base: str,
+    tmp_path,
+    mode: str = "webhook",
+    payments_base: str | None = None,
+) -> Settings:
+    payments = CloudPaymentsSettings(
+        cloudpayments_public_id=CP_PUBLIC_ID if payments_base else None,
+        cloudpayments_api_secret=SecretStr(CP_SECRET) if payments_base else None,
+        cloudpayments_api_base=payments_base or "https://api.cloudpayments.ru",
+    )
     return Settings(
+        cloudpayments=payments,
         store=StoreSettings(
             mongodb_url=SecretStr(mongo_url), mongodb_db=db_name, concierge_data_dir=tmp_path
         ),
@@ -67,6 +92,7 @@ class Harness:
     fake: FakeTelegram
     http: TestClient
     clock: FrozenClock
+    cp: FakeCloudPayments | None = None
 
     @property
     def app(self) -> web.Application:
@@ -88,6 +114,10 @@ class Harness:
         for update in updates:
             response = await self.post(update)
             assert response.status == 200, await response.text()
+
+    async def notify(self, kind: str, body: bytes, headers: dict[str, str]) -> ClientResponse:
+        """A CloudPayments notification, as CloudPayments posts it."""
+        return await self.http.post(f"/webhooks/cloudpayments/{kind}", data=body, headers=headers)
 
     async def settle(self, max_rounds: int = 20_000) -> None:
         """Run the inbox and delivery workers until nothing is left, moving the clock only when all wait."""
@@ -143,18 +173,30 @@ class Harness:
 
 
 async def start_harness(
-    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, mode: str = "webhook"
+    aiohttp_server,
+    aiohttp_client,
+    mongo_url,
+    db_name,
+    tmp_path,
+    clock,
+    mode: str = "webhook",
+    payments: bool = True,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
     server = await aiohttp_server(fake.app())
+    cp, cp_base = None, None
+    if payments:
+        cp = FakeCloudPayments(CP_PUBLIC_ID, CP_SECRET, clock)
+        cp_server = await aiohttp_server(cp.app())
+        cp_base = cp.base_url = str(cp_server.make_url("")).rstrip("/")
     app = create_app(
-        settings(mongo_url, db_name, str(server.make_url("")).rstrip("/"), tmp_path, mode),
+        settings(mongo_url, db_name, str(server.make_url("")).rstrip("/"), tmp_path, mode, cp_base),
         clock,
         start_workers=False,
     )
     http = await aiohttp_client(app)
-    harness = Harness(fake, http, clock)
+    harness = Harness(fake, http, clock, cp)
     if mode == "webhook":
         await asyncio.wait_for(harness.rt.webhook_set.wait(), 10)
     return harness

@@ -1,0 +1,364 @@
+"""Request → quote → payment in the chat → fulfilment → receipt, end to end through the real endpoints."""
+
+import json
+
+import pytest
+
+from payments.notifications import CheckCode
+from sandbox.harness import STAFF_CHAT, Harness, user
+from storage.audit import verify
+
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
+OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "ar")
+    return tg
+
+
+async def client_asks(tg: Harness, text: str, language: str = "en", name: str = "Layla") -> tuple[dict, int]:
+    client = user(name, language)
+    await tg.send(tg.fake.user_message(client, text="/start"), tg.fake.user_message(client, text=text))
+    await tg.settle()
+    return client, await tg.thread_of(client)
+
+
+async def staff_says(tg: Harness, thread: int, text: str, who: dict = ANNA) -> None:
+    await tg.send(tg.fake.user_message(who, chat_id=STAFF_CHAT, thread_id=thread, text=text))
+    await tg.settle()
+
+
+async def request_doc(tg: Harness, request_id: str = "R-1001") -> dict:
+    return await tg.store.db["requests"].find_one({"_id": request_id})
+
+
+def quote_message(tg: Harness, client: dict) -> dict:
+    return next(m for m in reversed(tg.to_user(client)) if "reply_markup" in m)
+
+
+def order_of(tg: Harness, message: dict) -> dict:
+    url = message["reply_markup"]["inline_keyboard"][0][0]["url"]
+    return tg.cp.orders[url.rsplit("/", 1)[1]]
+
+
+async def pay(tg: Harness, order: dict, kind: str = "pay", form: bool = True, **overrides) -> dict:
+    transaction = tg.cp.pay_order(order["Id"])
+    body, headers = tg.cp.notification("check", transaction, form=form, **overrides)
+    check = await tg.notify("check", body, headers)
+    assert check.status == 200
+    body, headers = tg.cp.notification(kind, transaction, form=form, **overrides)
+    response = await tg.notify(kind, body, headers)
+    assert response.status == 200 and await response.json() == {"code": 0}
+    await tg.settle()
+    return transaction | {"check": (await check.json())["code"]}
+
+
+async def test_the_whole_journey(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "Book a Mercedes S-Class tonight at 8 from the Ritz")
+    ack = tg.to_user(layla)[-1]["text"]
+    assert ack == "Your request R-1001 is with Anna. You'll hear back shortly."
+    (card,) = tg.request_cards(thread)
+    assert card.startswith("📋 R-1001 · Chauffeur & transport · new")
+    assert "🕗 Sat 28 Nov, 20:00" in card and "📍 The Ritz-Carlton" in card
+
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00")
+    offer = quote_message(tg, layla)
+    assert offer["text"].startswith("Your quote for request R-1001:")
+    assert "• Mercedes S-Class with chauffeur, 18:00–23:00 — RUB\u00a045,000" in offer["text"]
+    assert "Total: RUB\u00a045,000" in offer["text"] and "Valid until 29 November, 15:00." in offer["text"]
+    keyboard = offer["reply_markup"]["inline_keyboard"]
+    assert keyboard[0][0]["text"] == "Pay RUB\u00a045,000"
+    assert [b["callback_data"] for b in keyboard[1]] == ["ask:R-1001", "decline:R-1001:1"]
+    order = order_of(tg, offer)
+    assert (order["InvoiceId"], order["AccountId"], order["CultureName"]) == ("R-1001/1", "C-1001", "en-US")
+    (create,) = tg.cp.api_calls("orders/create")
+    assert create.request_id == "order:R-1001:1" and create.body["Amount"] == 45000.0
+
+    paid = await pay(tg, order)
+    assert paid["check"] == CheckCode.ACCEPT
+    receipt = tg.to_user(layla)[-1]["text"]
+    assert receipt.startswith("Receipt RC-10001\nRequest R-1001")
+    assert "Paid: RUB\u00a045,000" in receipt and "Card: Visa •••• 4242" in receipt
+    assert f"Transaction {paid['TransactionId']} · 28 November, 15:00" in receipt
+    assert "Thank you. Anna is taking care of everything." in receipt
+    assert tg.topic_texts(thread)[-1].startswith("✅ Paid: R-1001 · RUB\u00a045,000 · Visa •••• 4242")
+    assert (await request_doc(tg))["state"] == "paid"
+    assert "· PAID" in tg.request_cards(thread)[0]  # the card was edited in place
+
+    await staff_says(tg, thread, "/done")
+    assert tg.to_user(layla)[-1]["text"].startswith(
+        "Your request R-1001 is complete. Thank you for trusting us"
+    )
+    assert (await request_doc(tg))["state"] == "fulfilled"
+    types = [e.type.value for e in await tg.store.events.read("request:R-1001")]
+    assert types[:3] == ["RequestOpened", "RequestCardPosted", "RequestQuoted"]
+    assert types[-3:] == ["RequestPaid", "RequestStarted", "RequestFulfilled"]
+    actors = {e.type.value: e.actor.kind.value for e in await tg.store.events.read("request:R-1001")}
+    assert actors["RequestOpened"] == "client" and actors["RequestQuoted"] == "assistant"
+    assert actors["RequestPaid"] == "provider" and actors["RequestFulfilled"] == "assistant"
+    assert (await verify(tg.store.db, tg.store.events)).intact
+
+
+async def test_the_journey_in_arabic(team: Harness) -> None:
+    tg = team
+    nour, thread = await client_asks(tg, "أريد طاولة لشخصين في مطعم بوشكين غدا الساعة 9 مساء", "ar", "Nour")
+    assert tg.to_user(nour)[-1]["text"].startswith("طلبك رقم R-1001 لدى")
+    card = tg.request_cards(thread)[0]
+    assert "Dining" in card and "Sun 29 Nov, 21:00" in card and "👥 2" in card and "Café Pushkin" in card
+    await staff_says(tg, thread, "/quote RUB\nTable for two at Café Pushkin — 5 000\nChampagne — 12000")
+    offer = quote_message(tg, nour)
+    assert offer["text"].startswith("عرض السعر لطلبك رقم R-1001:")
+    assert "الإجمالي: \u200f17,000\u00a0RUB" in offer["text"]
+    assert offer["reply_markup"]["inline_keyboard"][1][0]["text"] == "لدي سؤال"
+    assert order_of(tg, offer)["CultureName"] == "ar-AE"
+    await pay(tg, order_of(tg, offer))
+    receipt = tg.to_user(nour)[-1]["text"]
+    assert receipt.startswith("إيصال رقم RC-10001") and "المبلغ المدفوع: \u200f17,000\u00a0RUB" in receipt
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        ({"Amount": "44999.00"}, CheckCode.WRONG_AMOUNT),
+        ({"Currency": "USD"}, CheckCode.WRONG_AMOUNT),
+        ({"AccountId": "C-9999"}, CheckCode.WRONG_ACCOUNT),
+        ({"InvoiceId": "R-7777/1"}, CheckCode.UNKNOWN_INVOICE),
+        ({"InvoiceId": "nonsense"}, CheckCode.UNKNOWN_INVOICE),
+    ],
+)
+async def test_check_refuses_what_does_not_match_the_live_quote(
+    team: Harness, change: dict, code: int
+) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    transaction = tg.cp.pay_order(order_of(tg, quote_message(tg, layla))["Id"])
+    body, headers = tg.cp.notification("check", transaction, **change)
+    response = await tg.notify("check", body, headers)
+    assert await response.json() == {"code": code}
+
+
+async def test_check_refuses_an_old_version_and_an_expired_quote(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    first_order = order_of(tg, quote_message(tg, layla))
+    await staff_says(tg, thread, "/quote 40000 Car to SVO, a better price")
+    second = quote_message(tg, layla)
+    assert second["text"].startswith("Your updated quote for request R-1001:")
+    assert tg.cp.orders[first_order["Id"]]["Status"] == "Cancelled"  # the old link no longer works
+    assert tg.cp.api_calls("orders/cancel")[0].request_id == f"cancel:{first_order['Id']}"
+    assert "The link of v1 is cancelled." in tg.topic_texts(thread)[-1]
+    old = tg.cp.pay_order(first_order["Id"])
+    body, headers = tg.cp.notification("check", old)
+    assert await (await tg.notify("check", body, headers)).json() == {"code": CheckCode.REJECTED}
+    tg.clock.advance(hours=25)
+    current = tg.cp.pay_order(order_of(tg, second)["Id"])
+    body, headers = tg.cp.notification("check", current)
+    assert await (await tg.notify("check", body, headers)).json() == {"code": CheckCode.EXPIRED}
+
+
+async def test_a_forged_notification_is_refused_and_changes_nothing(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "Flowers to the Four Seasons tonight")
+    await staff_says(tg, thread, "/quote 15000 A bouquet of white roses")
+    transaction = tg.cp.pay_order(order_of(tg, quote_message(tg, layla))["Id"])
+    inbox_before = await tg.store.inbox.count()
+    for kind in ("check", "pay"):
+        body, headers = tg.cp.notification(kind, transaction, secret="not-the-secret")
+        assert (await tg.notify(kind, body, headers)).status == 401
+        body, headers = tg.cp.notification(kind, transaction)
+        tampered = body.replace(b"15000", b"1")
+        assert (await tg.notify(kind, tampered, headers)).status == 401
+        assert (await tg.notify(kind, body, {"Content-Type": headers["Content-Type"]})).status == 401
+    await tg.settle()
+    assert await tg.store.inbox.count() == inbox_before
+    assert (await request_doc(tg))["state"] == "quoted"
+
+
+async def test_pay_delivered_three_times_is_one_payment_and_one_receipt(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "Two tickets to the Bolshoi on December 5")
+    await staff_says(tg, thread, "/quote 60000 Two tickets, Bolshoi, 5 December, parterre")
+    transaction = tg.cp.pay_order(order_of(tg, quote_message(tg, layla))["Id"])
+    body, headers = tg.cp.notification("pay", transaction, form=False)  # JSON, as some accounts send it
+    for _ in range(3):
+        response = await tg.notify("pay", body, headers)
+        assert await response.json() == {"code": 0}
+    await tg.settle()
+    await tg.notify("pay", body, headers)
+    await tg.settle()
+    receipts = [m for m in tg.to_user(layla) if m["text"].startswith("Receipt")]
+    assert len(receipts) == 1
+    types = [e.type.value for e in await tg.store.events.read("request:R-1001")]
+    assert types.count("RequestPaid") == 1
+    assert sum(t.startswith("✅ Paid") for t in tg.topic_texts(thread)) == 1
+
+
+async def test_a_failed_payment_sends_the_link_again_and_tells_the_assistant(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "Spa at the Four Seasons tomorrow at 11")
+    await staff_says(tg, thread, "/quote 20000 Spa day for one")
+    order = order_of(tg, quote_message(tg, layla))
+    transaction = tg.cp.pay_order(order["Id"])
+    body, headers = tg.cp.notification("fail", transaction)
+    await tg.notify("fail", body, headers)
+    await tg.settle()
+    retry = tg.to_user(layla)[-1]
+    assert retry["text"].startswith("The payment did not go through and nothing was charged.")
+    assert retry["reply_markup"]["inline_keyboard"][0][0]["url"] == order["Url"]
+    assert "failed: InsufficientFunds (code 5051)" in tg.topic_texts(thread)[-1]
+    assert (await request_doc(tg))["state"] == "quoted"
+
+
+async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    first = await pay(tg, order_of(tg, quote_message(tg, layla)))
+    tg.cp.tokens[first["Token"]] = "ok"
+    await staff_says(tg, thread, "/done")
+    await tg.send(tg.fake.user_message(layla, text="Now a table for 4 at White Rabbit on Friday at 21:00"))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 30000 Table for four, White Rabbit")
+    offer = quote_message(tg, layla)
+    tap = offer["reply_markup"]["inline_keyboard"][1][0]
+    assert tap == {"text": "Pay with card •••• 4242", "callback_data": "tap:R-1002:1"}
+    await tg.send(tg.fake.callback(layla, offer["message_id"], tap["callback_data"]))
+    await tg.settle()
+    (charge,) = tg.cp.api_calls("payments/tokens/charge")
+    assert charge.body["Token"] == first["Token"] and charge.body["InvoiceId"] == "R-1002/1"
+    assert charge.request_id == "tap:R-1002:1"
+    assert tg.to_user(layla)[-1]["text"].startswith("Receipt RC-10002\nRequest R-1002")
+    assert (await request_doc(tg, "R-1002"))["state"] == "paid"
+    token = first["Token"]
+    assert all(token not in t for t in tg.topic_texts(thread))  # tokens are stored, never shown
+
+
+async def test_one_tap_falls_back_to_the_link_when_the_bank_wants_3ds(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    first = await pay(tg, order_of(tg, quote_message(tg, layla)))
+    tg.cp.tokens[first["Token"]] = "3ds"
+    await staff_says(tg, thread, "/done")
+    await tg.send(tg.fake.user_message(layla, text="And a private jet to Dubai on Friday at 14:00"))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote USD 48000 Gulfstream G650, Vnukovo → Dubai")
+    offer = quote_message(tg, layla)
+    await tg.send(tg.fake.callback(layla, offer["message_id"], "tap:R-1002:1"))
+    await tg.settle()
+    link = tg.to_user(layla)[-1]
+    assert (
+        link["text"]
+        == "Your bank asks you to confirm this payment. Please complete it with the button below."
+    )
+    assert link["reply_markup"]["inline_keyboard"][0][0]["url"] == order_of(tg, offer)["Url"]
+    assert "3-D Secure" in tg.topic_texts(thread)[-1]
+    assert (await request_doc(tg, "R-1002"))["state"] == "quoted"
+
+
+async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/cancel the flight was cancelled")
+    cancelled = tg.to_user(layla)[-1]["text"]
+    assert cancelled == "Your request R-1001 has been cancelled.\nReason: the flight was cancelled"
+    assert "A lead can refund it with /refund" in tg.topic_texts(thread)[-1]
+    await staff_says(tg, thread, "/refund", who=OMAR)
+    assert tg.topic_texts(thread)[-1] == "⚠️ Only a lead can refund."
+    await staff_says(tg, thread, "/refund 50000")
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ a refund is more than 0 and at most")
+    await staff_says(tg, thread, "/refund")
+    (call,) = tg.cp.api_calls("payments/refund")
+    assert call.request_id == "refund:R-1001" and call.body["Amount"] == 45000.0
+    refund_receipt = tg.to_user(layla)[-1]["text"]
+    assert (
+        refund_receipt.startswith("Refund RF-10001\nRequest R-1001")
+        and "Refunded: RUB\u00a045,000" in refund_receipt
+    )
+    assert (await request_doc(tg))["state"] == "refunded"
+    # CloudPayments then notifies the same refund: recognised, nothing sent twice
+    refund_tx = max(tg.cp.transactions)
+    body, headers = tg.cp.notification("refund", tg.cp.transactions[refund_tx])
+    assert await (await tg.notify("refund", body, headers)).json() == {"code": 0}
+    await tg.settle()
+    assert sum(m["text"].startswith("Refund") for m in tg.to_user(layla)) == 1
+
+
+async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    before = len(tg.to_user(layla))
+    for bad in (
+        "/quote",
+        "/quote lots of money",
+        "/quote 45000 GBP car",
+        "/quote 12.345 car",
+        "/quote RUB\ncar 3000",
+    ):
+        await staff_says(tg, thread, bad)
+        assert tg.topic_texts(thread)[-1].startswith("⚠️ ")
+    assert len(tg.to_user(layla)) == before
+    assert tg.cp.api_calls("orders/create") == []
+    assert (await request_doc(tg))["state"] == "new"
+
+
+async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    offer = quote_message(tg, layla)
+    await tg.send(tg.fake.callback(layla, offer["message_id"], "ask:R-1001"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("Of course — write your question here")
+    assert tg.topic_texts(thread)[-1] == "❓ The client has a question about R-1001."
+    await tg.send(tg.fake.callback(layla, offer["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("Understood, the quote for request R-1001 is declined.")
+    assert (await request_doc(tg))["state"] == "cancelled"
+    assert tg.cp.orders[order_of(tg, offer)["Id"]]["Status"] == "Cancelled"
+    # pressing an old button again is answered kindly, and changes nothing
+    await tg.send(tg.fake.callback(layla, offer["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid.")
+
+
+async def test_edit_and_new_requests(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "Dinner for 2 somewhere nice tonight")
+    await staff_says(tg, thread, "/edit when 2026-12-01 20:00")
+    await staff_says(tg, thread, "/edit guests 4")
+    await staff_says(tg, thread, "/edit category events")
+    await staff_says(tg, thread, "/edit guests many")
+    assert tg.topic_texts(thread)[-1] == "⚠️ “many” is not a number of guests"
+    details = (await request_doc(tg))["details"]
+    assert details["when"].startswith("2026-12-01T20:00") and details["guests"] == 4
+    assert details["category"] == "events"
+    assert "Tue 1 Dec, 20:00" in tg.request_cards(thread)[0]
+    # the client asks for something else: a second request; /new splits one by hand
+    await tg.send(tg.fake.user_message(layla, text="Also a car from the Ritz tomorrow at 9"))
+    await tg.settle()
+    assert (await request_doc(tg, "R-1002"))["details"]["category"] == "chauffeur"
+    await staff_says(tg, thread, "/new Flowers for the table")
+    assert (await request_doc(tg, "R-1003"))["text"] == "Flowers for the table"
+    assert tg.to_user(layla)[-1]["text"].startswith("Your request R-1003 is with Anna")
+
+
+async def test_audit_stays_green_through_the_lifecycle(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/progress")
+    assert tg.to_user(layla)[-1]["text"] == "Your request R-1001 is in progress."
+    await staff_says(tg, thread, "/done")
+    report = await verify(tg.store.db, tg.store.events)
+    assert report.intact and report.events > 10
+    assert json.dumps(await request_doc(tg), default=str).count("tk_") == 0  # no token on the request

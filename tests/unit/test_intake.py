@@ -1,0 +1,136 @@
+"""Intake on a table of client messages in English, Arabic and Russian: category and time.
+'Now' is Saturday 28 November 2026, 15:00 in Moscow."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.intake import Category, Understanding, describes_new_need, understand
+from domain.money import Money
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 11, 28, 15, 0, tzinfo=MSK)
+C = Category
+
+TABLE = [
+    # English
+    ("Book a Mercedes S-Class tonight at 8 from the Ritz", C.CHAUFFEUR, "2026-11-28 20:00"),
+    ("I need a driver tomorrow at 9am to Sheremetyevo", C.CHAUFFEUR, "2026-11-29 09:00"),
+    ("Transfer from Vnukovo on Monday at 14:30", C.CHAUFFEUR, "2026-11-30 14:30"),
+    ("Can you send a car in 2 hours?", C.CHAUFFEUR, "2026-11-28 17:00"),
+    ("A table for 4 tomorrow at 8pm at White Rabbit", C.DINING, "2026-11-29 20:00"),
+    ("Dinner reservation at Café Pushkin tonight at 21:00", C.DINING, "2026-11-28 21:00"),
+    ("Breakfast at the hotel restaurant on December 3 at 10:00", C.DINING, "2026-12-03 10:00"),
+    ("Lunch for two the day after tomorrow at 1pm", C.DINING, "2026-11-30 13:00"),
+    ("A suite at the Four Seasons from Friday", C.HOTEL, "2026-12-04"),
+    ("Please extend my hotel stay until 5 December", C.HOTEL, "2026-12-05"),
+    ("Private jet to Dubai on Friday at 14:00, 6 people", C.AVIATION, "2026-12-04 14:00"),
+    ("Charter a helicopter tomorrow at noon", C.AVIATION, "2026-11-29 12:00"),
+    ("Two tickets to the Bolshoi on December 5", C.EVENTS, "2026-12-05"),
+    ("Tickets for the football match on Sunday at 19:00", C.EVENTS, "2026-11-29 19:00"),
+    ("Flowers for my wife, a big bouquet, tomorrow at 11am", C.SHOPPING, "2026-11-29 11:00"),
+    ("Personal shopping at TSUM today at 4pm", C.SHOPPING, "2026-11-28 16:00"),
+    ("I need a bodyguard for the evening at 7pm", C.SECURITY, "2026-11-28 19:00"),
+    ("Book a massage at the spa tomorrow at 6pm", C.WELLNESS, "2026-11-29 18:00"),
+    ("I need a doctor, my son has a fever", C.WELLNESS, None),
+    ("A private guide for a Kremlin tour on Tuesday at 10:00", C.TOURS, "2026-12-01 10:00"),
+    ("Could you find me a good tailor?", C.OTHER, None),
+    # Russian
+    ("Машину с водителем завтра в 20:00 от Ритц", C.CHAUFFEUR, "2026-11-29 20:00"),
+    ("Трансфер в Шереметьево послезавтра в 6 утра", C.CHAUFFEUR, "2026-11-30 06:00"),
+    ("Нужен майбах сегодня в 9 вечера", C.CHAUFFEUR, "2026-11-28 21:00"),
+    ("Столик на четверых завтра в 20:00 в Пушкине", C.DINING, "2026-11-29 20:00"),
+    ("Ужин в ресторане в субботу в 9 вечера", C.DINING, "2026-12-05 21:00"),
+    ("Забронируйте обед на двоих в понедельник в 13:30", C.DINING, "2026-11-30 13:30"),
+    ("Номер в отеле Метрополь с 3 декабря", C.HOTEL, "2026-12-03"),
+    ("Люкс в гостинице на пятницу", C.HOTEL, "2026-12-04"),
+    ("Частный самолёт в Дубай в пятницу в 14:00", C.AVIATION, "2026-12-04 14:00"),
+    ("Вертолет на завтра в 12:00", C.AVIATION, "2026-11-29 12:00"),
+    ("Два билета в Большой театр на 5 декабря", C.EVENTS, "2026-12-05"),
+    ("Билеты на концерт сегодня в 19:00", C.EVENTS, "2026-11-28 19:00"),
+    ("Букет цветов к 19:00, бюджет до 50 000 руб", C.SHOPPING, "2026-11-28 19:00"),
+    ("Подарок для жены в ЦУМ завтра", C.SHOPPING, "2026-11-29"),
+    ("Нужна охрана на вечер, в 8 вечера", C.SECURITY, "2026-11-28 20:00"),
+    ("Массаж в спа завтра в 18:00", C.WELLNESS, "2026-11-29 18:00"),
+    ("Нужен врач в отель, срочно", C.WELLNESS, None),
+    ("Экскурсия по Кремлю с гидом во вторник в 10:00", C.TOURS, "2026-12-01 10:00"),
+    ("Музей завтра в 11:00, экскурсия на английском", C.TOURS, "2026-11-29 11:00"),
+    ("Помогите найти переводчика", C.OTHER, None),
+    # Arabic
+    ("احجز لي سيارة مرسيدس غدا الساعة 8 مساء من فندق ريتز", C.CHAUFFEUR, "2026-11-29 20:00"),
+    ("أحتاج سائق اليوم الساعة 9 مساء", C.CHAUFFEUR, "2026-11-28 21:00"),
+    ("توصيل إلى المطار بعد غد الساعة 6 صباحا", C.CHAUFFEUR, "2026-11-30 06:00"),
+    ("سيارة ليموزين الليلة الساعة ١٠", C.CHAUFFEUR, "2026-11-28 22:00"),
+    ("أريد طاولة لشخصين في مطعم بوشكين غدا الساعة 9 مساء", C.DINING, "2026-11-29 21:00"),
+    ("حجز عشاء في مطعم يوم الجمعة الساعة 20:00", C.DINING, "2026-12-04 20:00"),
+    ("غداء لـ 4 أشخاص اليوم الساعة 2 ظهرا", C.DINING, "2026-11-28 14:00"),
+    ("جناح في فندق فور سيزونز من يوم الخميس", C.HOTEL, "2026-12-03"),
+    ("غرفة في فندق متروبول لليلتين من 5 ديسمبر", C.HOTEL, "2026-12-05"),
+    ("طائرة خاصة إلى دبي يوم الجمعة الساعة 14:00", C.AVIATION, "2026-12-04 14:00"),
+    ("مروحية غدا الساعة 12:00", C.AVIATION, "2026-11-29 12:00"),
+    ("تذكرتان لعرض الباليه في البولشوي يوم 5 ديسمبر", C.EVENTS, "2026-12-05"),
+    ("تذاكر لمباراة كرة القدم يوم الأحد الساعة 19:00", C.EVENTS, "2026-11-29 19:00"),
+    ("باقة ورد لزوجتي غدا الساعة 11 صباحا", C.SHOPPING, "2026-11-29 11:00"),
+    ("أريد هدية من متجر مجوهرات اليوم", C.SHOPPING, "2026-11-28"),
+    ("أحتاج حارس شخصي الليلة الساعة 8", C.SECURITY, "2026-11-28 20:00"),
+    ("موعد تدليك في السبا غدا الساعة 6 مساء", C.WELLNESS, "2026-11-29 18:00"),
+    ("أحتاج طبيب بشكل عاجل", C.WELLNESS, None),
+    ("جولة في الكرملين بعد غد الساعة ١٠ صباحا لـ 3 أشخاص", C.TOURS, "2026-11-30 10:00"),
+    ("مرشد سياحي يتحدث العربية يوم الثلاثاء", C.TOURS, "2026-12-01"),
+    ("هل يمكنكم مساعدتي في ترجمة وثيقة؟", C.OTHER, None),
+]
+
+
+def test_the_table_is_large_and_covers_every_language_and_category() -> None:
+    assert len(TABLE) >= 60
+    assert {category for _, category, _ in TABLE} == set(Category)
+
+
+@pytest.mark.parametrize(("text", "category", "when"), TABLE)
+def test_category_and_time(text: str, category: Category, when: str | None) -> None:
+    understood = understand(text, NOW, MSK)
+    assert understood.category is category
+    if when is None:
+        assert understood.when is None
+    elif len(when) == 10:
+        assert understood.when is not None and understood.when.strftime("%Y-%m-%d") == when
+        assert not understood.time_known
+    else:
+        assert understood.when is not None and understood.when.strftime("%Y-%m-%d %H:%M") == when
+        assert understood.time_known and understood.when.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "guests"),
+    [
+        ("A table for 4 tomorrow", 4),
+        ("table for two", 2),
+        ("6 people", 6),
+        ("Столик на четверых", 4),
+        ("на 5 человек", 5),
+        ("لـ 3 أشخاص", 3),
+        ("طاولة لشخصين", 2),
+        ("a car for 3 hours", None),
+        ("bodyguard for 3 days", None),
+    ],
+)
+def test_party_size(text: str, guests: int | None) -> None:
+    assert understand(text, NOW, MSK).guests == guests
+
+
+def test_places_and_budget() -> None:
+    understood = understand("A car from the Ritz to Vnukovo, budget up to 20 000 RUB", NOW, MSK)
+    assert understood.places == ("The Ritz-Carlton", "Vnukovo (VKO)")
+    assert understood.budget == Money.of("20000", "RUB")
+    assert understand("Flowers, up to $500", NOW, MSK).budget == Money.of("500", "USD")
+    assert understand("بميزانية 5000 دولار", NOW, MSK).budget == Money.of("5000", "USD")
+    assert understand("A car at 8", NOW, MSK).budget is None
+
+
+def test_a_new_need_is_told_apart_from_more_about_the_same() -> None:
+    car = understand("A car tonight at 8", NOW, MSK)
+    assert describes_new_need(understand("Also a table for 4 at 9", NOW, MSK), car)
+    assert not describes_new_need(understand("Make it a Maybach please", NOW, MSK), car)
+    assert not describes_new_need(understand("Thank you!", NOW, MSK), car)
+    assert Understanding.from_data(car.to_data()) == car
