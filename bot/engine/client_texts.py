@@ -17,8 +17,12 @@ def locale_of(client: Client) -> str:
     return (client.language or Language.EN).value
 
 
+DATE_PATTERNS = {"ar": "d MMMM، HH:mm"}  # Arabic takes its own comma
+
+
 def when(deps: Deps, client: Client, moment: datetime) -> str:
-    return format_datetime(moment, "d MMMM, HH:mm", tzinfo=deps.tz, locale=locale_of(client))
+    locale = locale_of(client)
+    return format_datetime(moment, DATE_PATTERNS.get(locale, "d MMMM, HH:mm"), tzinfo=deps.tz, locale=locale)
 
 
 def _items(quote: Quote, locale: str) -> list[str]:
