@@ -366,10 +366,11 @@ async def test_audit_stays_green_through_the_lifecycle(team: Harness) -> None:
 
 async def test_cloudpayments_errors_reach_the_assistant_as_plain_sentences(team: Harness) -> None:
     tg = team
-    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    _layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
     tg.cp.fail_next.append(("orders/create", 503))
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
-    assert tg.topic_texts(thread)[-1] == "⚠️ CloudPayments answered orders/create with an error page; try again"
+    expected = "⚠️ CloudPayments answered orders/create with an error page; try again"
+    assert tg.topic_texts(thread)[-1] == expected
     assert (await request_doc(tg))["state"] == "new"
     await staff_says(tg, thread, "/quote 45000 Car to SVO")  # the same X-Request-ID: one order, not two
     assert (await request_doc(tg))["state"] == "quoted"
