@@ -52,6 +52,8 @@ class EventType(StrEnum):
     STAFF_MESSAGE_SENT = "StaffMessageSent"
     NOTE_ADDED = "NoteAdded"
     STAFF_COMMAND_ISSUED = "StaffCommandIssued"
+    CHOICES_OFFERED = "ChoicesOffered"
+    DELIVERY_PROBLEM = "DeliveryProblem"
     ASSISTANT_ADDED = "AssistantAdded"
     ASSISTANT_DEACTIVATED = "AssistantDeactivated"
     ASSISTANT_REACTIVATED = "AssistantReactivated"

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from domain.clients import ChannelIdentity
+import re
+
+from domain.clients import Channel, ChannelIdentity, Language
 
 
 class Kind(StrEnum):
@@ -31,7 +33,8 @@ class Inbound:
     chat_id: int | str
     message_id: int | str
     reply_to: int | str | None = None
-    extra: dict[str, Any] | None = None  # location coordinates, contact details, file ids
+    extra: dict[str, Any] | None = None  # location coordinates, contact details, file ids, media URLs
+    channel: Channel = Channel.TELEGRAM
 
     @property
     def is_text(self) -> bool:
@@ -45,6 +48,7 @@ class Inbound:
             "message_id": self.message_id,
             "reply_to": self.reply_to,
             "extra": self.extra or {},
+            "channel": self.channel.value,
         }
 
 
@@ -56,3 +60,30 @@ class Person:
     name: str
     username: str | None = None
     language_code: str | None = None
+
+
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[A-Za-z]")
+LANGUAGE_NAMES = {
+    Language.EN: ("english", "английский", "انجليزي", "الإنجليزية", "الانجليزية", "إنجليزي"),
+    Language.AR: ("arabic", "العربية", "عربي", "عربية", "арабский"),
+    Language.RU: ("russian", "русский", "по-русски", "روسي", "الروسية"),
+}
+
+
+def language_of_script(text: str) -> Language | None:
+    """The language a first message is most likely in, from its letters."""
+    counts = {
+        Language.AR: len(_ARABIC.findall(text)),
+        Language.RU: len(_CYRILLIC.findall(text)),
+        Language.EN: len(_LATIN.findall(text)),
+    }
+    best = max(counts, key=lambda lang: counts[lang])
+    return best if counts[best] else None
+
+
+def language_named(text: str) -> Language | None:
+    """A message that is just the name of a language ("Русский", "العربية", "English") asks to switch."""
+    word = text.strip().strip(".!").lower()
+    return next((lang for lang, names in LANGUAGE_NAMES.items() if word in names), None)

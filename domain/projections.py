@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.clients import Assistant, Client
-from domain.events import Event
+from domain.events import Event, EventType
 from domain.requests import ServiceRequest
 
 Doc = dict[str, Any]
@@ -28,6 +28,20 @@ def apply_request(doc: Doc | None, event: Event) -> Doc:
     return request.to_doc()
 
 
+def apply_conversation(doc: Doc | None, event: Event) -> Doc:
+    """Per client: the channel they last wrote on, when they last wrote on each, the choices offered to them."""
+    doc = dict(doc) if doc else {"last_channel": None, "last_inbound": {}, "choices": {}}
+    doc["last_inbound"] = dict(doc["last_inbound"])
+    if event.type is EventType.MESSAGE_RECEIVED:
+        channel = (event.data.get("message") or {}).get("channel") or event.data.get("channel") or "telegram"
+        doc["last_channel"] = channel
+        doc["last_inbound"][channel] = event.at.isoformat()
+    elif event.type is EventType.CHOICES_OFFERED:
+        doc["choices"] = dict(event.data["choices"])
+    doc["_v"] = event.seq
+    return doc
+
+
 @dataclass(frozen=True, slots=True)
 class Projection:
     """One document per stream of `stream_kind`, kept in `collection`, `_id` = the stream's id."""
@@ -41,4 +55,5 @@ PROJECTIONS: tuple[Projection, ...] = (
     Projection("clients", "client", apply_client),
     Projection("assistants", "assistant", apply_assistant),
     Projection("requests", "request", apply_request),
+    Projection("conversations", "conversation", apply_conversation),
 )

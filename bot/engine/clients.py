@@ -5,8 +5,9 @@ from __future__ import annotations
 import structlog
 
 from bot.engine import queries as q
+from bot.engine.client_outbox import to_client
 from bot.engine.deps import Deps
-from bot.engine.outbox import card_update, to_private_chat
+from bot.engine.outbox import card_update
 from bot.engine.topics import staff_chat_for
 from domain.assignment import choose_assistant
 from domain.clients import Channel, Client, Language
@@ -88,9 +89,9 @@ async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
     return deps.t(client.language, message_id, name=first_name, assistant=assistant.name)
 
 
-async def ask_language(deps: Deps, event: Event, n: int, chat_id: int) -> None:
+async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None:
     text = "\n".join(deps.t(language, "language-choose") for language in Language)
-    await deps.deliver(to_private_chat(event, n, chat_id, text, buttons=LANGUAGE_BUTTONS))
+    await to_client(deps, client, event, n, text, buttons=LANGUAGE_BUTTONS)
 
 
 async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
@@ -113,11 +114,11 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
         f"{cause}/language",
     )
     client = await q.client(deps.store, client.id)
-    chat = telegram_chat(client)
     texts = [deps.t(language, "language-set")]
     if first_time:
         texts.append(await greeting(deps, client))
-    await deps.deliver(*(to_private_chat(event, n, chat, text) for n, text in enumerate(texts)))
+    for n, text in enumerate(texts):
+        await to_client(deps, client, event, n, text)
     await refresh_card(deps, event, len(texts), client)
 
 

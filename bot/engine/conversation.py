@@ -8,6 +8,7 @@ import structlog
 
 from bot.engine import queries as q
 from bot.engine import requests_flow
+from bot.engine.client_outbox import last_channel, to_client, whatsapp_delivery
 from bot.engine.clients import (
     ask_language,
     client_actor,
@@ -17,7 +18,7 @@ from bot.engine.clients import (
     telegram_chat,
 )
 from bot.engine.deps import Deps
-from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat, to_topic
 from bot.engine.topics import request_topic, staff_chat_for
 from domain.clients import Channel, Client
 from domain.errors import InvalidValue
@@ -61,17 +62,16 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause)
     event = await _received(deps, client, message, cause, command="start")
-    chat = int(message.chat_id)
     if client.language is None:
-        await ask_language(deps, event, 0, chat)
+        await ask_language(deps, client, event, 0)
     else:
-        await deps.deliver(to_private_chat(event, 0, chat, await greeting(deps, client, returning=not new)))
+        await to_client(deps, client, event, 0, await greeting(deps, client, returning=not new))
 
 
 async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     client, _new = await ensure_client(deps, person, cause)
     event = await _received(deps, client, message, cause, command="language")
-    await ask_language(deps, event, 0, int(message.chat_id))
+    await ask_language(deps, client, event, 0)
 
 
 async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
@@ -85,9 +85,9 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         except InvalidValue:
             log.info("contact.unusable_phone", client_id=client.id)
     if new and client.language is not None:
-        await deps.deliver(to_private_chat(event, 1, int(message.chat_id), await greeting(deps, client)))
+        await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
-        await ask_language(deps, event, 1, int(message.chat_id))
+        await ask_language(deps, client, event, 1)
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
     client = await q.client(deps.store, client.id)
@@ -128,6 +128,9 @@ async def relay_to_client(
         assistant,
         f"{cause}/sent",
     )
+    if await last_channel(deps, client) is Channel.WHATSAPP:
+        await _relay_to_whatsapp(deps, client, event, message)
+        return event
     chat = telegram_chat(client)
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     if message.kind is Kind.TEXT:
@@ -136,3 +139,42 @@ async def relay_to_client(
         delivery = copy_to_private_chat(event, 0, chat, message, reply_to)
     await deps.deliver(_with_source(delivery, message.message_id))
     return event
+
+
+WHATSAPP_MEDIA = {Kind.PHOTO, Kind.DOCUMENT, Kind.VIDEO}
+WHATSAPP_MAX_BYTES = 16 * 1024 * 1024
+
+
+async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: Inbound) -> None:
+    """Text as it is; photos, documents and videos through a short-lived link Twilio fetches from us."""
+    number = client.identity(Channel.WHATSAPP).external_id
+    extra = message.extra or {}
+    if message.kind is Kind.TEXT:
+        await deps.deliver(whatsapp_delivery(event, 0, number, "text", text=message.text or ""))
+        return
+    problem = None
+    if message.kind not in WHATSAPP_MEDIA or not extra.get("file_id"):
+        problem = (
+            f"a {message.kind.value} cannot be sent on WhatsApp; send a photo, a document, a video or text"
+        )
+    elif (extra.get("file_size") or 0) > WHATSAPP_MAX_BYTES:
+        problem = f"the file is {extra['file_size'] // 1024 // 1024} MB; WhatsApp takes up to 16 MB"
+    if problem:
+        staff_chat = await staff_chat_for(deps, client)
+        if staff_chat is not None:
+            await deps.deliver(
+                to_topic(event, 0, staff_chat, client.id, f"⚠️ Not sent to WhatsApp: {problem}.")
+            )
+        return
+    await deps.deliver(
+        whatsapp_delivery(
+            event,
+            0,
+            number,
+            "media",
+            file_id=extra["file_id"],
+            file_name=extra.get("file_name"),
+            mime=extra.get("mime_type"),
+            text=message.text or "",
+        )
+    )

@@ -8,12 +8,12 @@ from datetime import datetime
 import structlog
 
 from bot.engine import queries as q
+from bot.engine.client_outbox import to_client
 from bot.engine.client_texts import pay_button, quote_buttons, quote_text
-from bot.engine.clients import telegram_chat
 from bot.engine.deps import Deps
-from bot.engine.outbox import card_update, to_private_chat, to_topic
+from bot.engine.outbox import card_update, to_topic
 from bot.engine.topics import staff_chat_for
-from domain.clients import Channel, Client
+from domain.clients import Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.intake import Category, Understanding, describes_new_need, understand
@@ -81,9 +81,7 @@ async def _deliver_to_topic(
 
 
 async def _to_client(deps: Deps, client: Client, event: Event, n: int, text: str, **options) -> None:
-    chat = telegram_chat(client)
-    if chat is not None and Channel.TELEGRAM not in client.unreachable:
-        await deps.deliver(to_private_chat(event, n, chat, text, **options))
+    await to_client(deps, client, event, n, text, **options)
 
 
 async def open_request(

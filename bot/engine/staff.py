@@ -6,10 +6,11 @@ import structlog
 
 from bot.engine import queries as q
 from bot.engine import requests_flow
-from bot.engine.clients import refresh_card, telegram_chat
+from bot.engine.client_outbox import to_client
+from bot.engine.clients import refresh_card
 from bot.engine.conversation import relay_to_client
 from bot.engine.deps import Deps
-from bot.engine.outbox import card_update, to_private_chat, to_topic
+from bot.engine.outbox import card_update, to_topic
 from bot.engine.topics import staff_chat_for
 from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
@@ -109,12 +110,8 @@ async def _close(
             actor,
             f"{cause}/close",
         )
-    deliveries: list[Delivery] = []
-    chat = telegram_chat(client)
-    if chat is not None and Channel.TELEGRAM not in client.unreachable:
-        text = deps.t(client.language, "conversation-closed", name=client.name.split()[0])
-        deliveries.append(to_private_chat(event, 0, chat, text))
-    await deps.deliver(*deliveries)
+    text = deps.t(client.language, "conversation-closed", name=client.name.split()[0])
+    await to_client(deps, client, event, 0, text)
     await _tell_topic(
         deps, event, client, f"✅ Conversation closed by {assistant.name}; the client was told.", 1
     )

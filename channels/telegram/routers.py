@@ -58,9 +58,19 @@ def inbound(message: Message) -> Inbound:
         extra = {"phone_number": message.contact.phone_number, "own": own, "name": message.contact.first_name}
         return Inbound(Kind.CONTACT, None, extra=extra, **base)
     for kind in MEDIA:
-        if getattr(message, kind) is not None:
+        if (media := getattr(message, kind)) is not None:
             mapped = Kind(kind) if kind in Kind._value2member_map_ else Kind.OTHER
-            return Inbound(mapped, message.caption, extra={"media": kind}, **base)
+            file = media[-1] if isinstance(media, list) else media  # photos come in sizes: the largest last
+            extra = {
+                "media": kind,
+                "file_id": file.file_id,
+                "file_size": getattr(file, "file_size", None),
+                "file_name": getattr(file, "file_name", None),
+                "mime_type": getattr(file, "mime_type", None),
+            }
+            return Inbound(
+                mapped, message.caption, extra={k: v for k, v in extra.items() if v is not None}, **base
+            )
     return Inbound(Kind.OTHER, message.caption, **base)
 
 

@@ -39,3 +39,6 @@ request-in-progress = طلبك رقم { $number } قيد التنفيذ.
 request-done = اكتمل طلبك رقم { $number }. شكراً لثقتك بنا يا { $name } — كان ذلك من دواعي سرورنا.
 request-cancelled = تم إلغاء طلبك رقم { $number }.
 request-cancelled-reason = السبب: { $reason }
+
+## واتساب: الأزرار تصبح خيارات مرقّمة
+choices-hint = أرسل رقم اختيارك.

@@ -39,3 +39,6 @@ request-in-progress = Your request { $number } is in progress.
 request-done = Your request { $number } is complete. Thank you for trusting us, { $name } — it was a pleasure.
 request-cancelled = Your request { $number } has been cancelled.
 request-cancelled-reason = Reason: { $reason }
+
+## WhatsApp: buttons become numbered choices
+choices-hint = Reply with the number of your choice.

@@ -39,3 +39,6 @@ request-in-progress = Ваш запрос { $number } в работе.
 request-done = Ваш запрос { $number } выполнен. Спасибо за доверие, { $name }, — было приятно вам помочь.
 request-cancelled = Ваш запрос { $number } отменён.
 request-cancelled-reason = Причина: { $reason }
+
+## WhatsApp: кнопки превращаются в пронумерованные варианты
+choices-hint = Ответьте номером выбранного варианта.

@@ -1,0 +1,80 @@
+"""Everything the client is sent goes out on the channel they last wrote on. WhatsApp has no inline buttons:
+link buttons become the link itself, the others numbered choices the client answers with a digit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.deps import Deps
+from bot.engine.outbox import Buttons, to_private_chat
+from domain.clients import Channel, Client
+from domain.events import Actor, ActorKind, Event, EventType
+from storage.deliveries import Delivery
+
+WHATSAPP = "whatsapp"
+
+
+async def last_channel(deps: Deps, client: Client) -> Channel:
+    doc = await deps.store.db["conversations"].find_one({"_id": client.id}, {"last_channel": 1})
+    if doc and doc.get("last_channel") and client.identity(Channel(doc["last_channel"])):
+        return Channel(doc["last_channel"])
+    return client.identities[0].channel if client.identities else Channel.TELEGRAM
+
+
+def whatsapp_delivery(event: Event, n: int, number: str, op: str, **payload: Any) -> Delivery:
+    return Delivery(
+        f"{event.id}:{n}",
+        WHATSAPP,
+        number,
+        {"op": op, "to": number, **payload},
+        event.id,
+        lane=f"wa:{number}",
+    )
+
+
+def degrade(deps: Deps, client: Client, text: str, buttons: Buttons | None) -> tuple[str, dict[str, str]]:
+    """(text with links and numbered choices, {"1": callback data, ...})."""
+    if not buttons:
+        return text, {}
+    lines, choices = [text, ""], {}
+    for row in buttons:
+        for button in row:
+            if "url" in button:
+                lines.append(f"{button['text']}: {button['url']}")
+            else:
+                number = str(len(choices) + 1)
+                choices[number] = button["data"]
+                lines.append(f"{number} — {button['text']}")
+    if choices:
+        lines += ["", deps.t(client.language, "choices-hint")]
+    return "\n".join(lines), choices
+
+
+async def to_client(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    n: int,
+    text: str,
+    *,
+    buttons: Buttons | None = None,
+    reply_to: int | None = None,
+) -> None:
+    channel = await last_channel(deps, client)
+    if channel is Channel.WHATSAPP:
+        number = client.identity(Channel.WHATSAPP).external_id
+        body, choices = degrade(deps, client, text, buttons)
+        if choices:
+            await deps.record(
+                f"conversation:{client.id}",
+                EventType.CHOICES_OFFERED,
+                {"channel": WHATSAPP, "choices": choices},
+                Actor(ActorKind.SYSTEM, "concierge"),
+                f"{event.id}:{n}/choices",
+            )
+        await deps.deliver(whatsapp_delivery(event, n, number, "text", text=body))
+        return
+    identity = client.identity(Channel.TELEGRAM)
+    if identity is not None and Channel.TELEGRAM not in client.unreachable:
+        chat = int(identity.external_id)
+        await deps.deliver(to_private_chat(event, n, chat, text, buttons=buttons, reply_to=reply_to))
