@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
-
-import re
 
 from domain.clients import Channel, ChannelIdentity, Language
 

@@ -29,7 +29,7 @@ def apply_request(doc: Doc | None, event: Event) -> Doc:
 
 
 def apply_conversation(doc: Doc | None, event: Event) -> Doc:
-    """Per client: the channel they last wrote on, when they last wrote on each, the choices offered to them."""
+    """Per client: the channel they last wrote on, when they last wrote on each, the choices offered."""
     doc = dict(doc) if doc else {"last_channel": None, "last_inbound": {}, "choices": {}}
     doc["last_inbound"] = dict(doc["last_inbound"])
     if event.type is EventType.MESSAGE_RECEIVED:
