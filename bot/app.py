@@ -10,11 +10,14 @@ from aiohttp import web
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
+from bot.whatsapp_runtime import whatsapp_ctx
 from domain.clock import Clock, SystemClock
 from storage.store import open_store
 from webhooks import cloudpayments as cloudpayments_webhook
 from webhooks import health
+from webhooks import media as media_webhook
 from webhooks import telegram as telegram_webhook
+from webhooks import twilio as twilio_webhook
 from webhooks.errors import error_middleware
 
 log = structlog.get_logger(__name__)
@@ -41,7 +44,10 @@ def create_app(
     # cleanup_ctx runs in order on start and in reverse on shutdown: workers stop before the store closes
     app.cleanup_ctx.append(_store_ctx)
     app.cleanup_ctx.append(telegram_ctx(start_workers))
+    app.cleanup_ctx.append(whatsapp_ctx(start_workers))
     health.setup(app)
     telegram_webhook.setup(app)
     cloudpayments_webhook.setup(app)
+    twilio_webhook.setup(app)
+    media_webhook.setup(app)
     return app

@@ -27,6 +27,9 @@ class InboxWorker:
         self.worker_id = f"in-{secrets.token_hex(4)}"
         self.wake = asyncio.Event()
 
+    def register(self, source: str, handler: Handler) -> None:
+        self._handlers[source] = handler
+
     async def run_once(self) -> int:
         """Process what is due; returns how many items were handled."""
         keys = await self._inbox.keys_with_work()

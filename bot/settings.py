@@ -94,6 +94,7 @@ class TwilioSettings(BaseSettings):
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
     twilio_api_base: str | None = None
+    twilio_template_reopen_sid: str | None = Field(None, pattern=r"^HX[0-9a-fA-F]{32}$")
 
     @field_validator("twilio_whatsapp_from")
     @classmethod

@@ -73,7 +73,9 @@ class TelegramRuntime:
     dispatcher: Dispatcher
     inbox_worker: InboxWorker
     delivery_worker: TelegramDeliveryWorker
+    sender: TelegramSender
     webhook_set: asyncio.Event = field(default_factory=asyncio.Event)
+    whatsapp_worker: Any = None  # set by the WhatsApp wiring when Twilio is configured
 
     async def store_update(self, provider_id: str, key: str, update: dict[str, Any]) -> bool:
         order = update.get("update_id") if isinstance(update.get("update_id"), int) else None
@@ -128,9 +130,10 @@ def build(app: web.Application) -> TelegramRuntime:
         payments=gateway,
     )
     topics = Topics(deps)
+    sender = TelegramSender(bot, topics)
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,
-        TelegramSender(bot, topics),
+        sender,
         deps.clock,
         WorkerHooks(blocked=partial(staff.client_blocked, deps), topic_gone=topics.topic_gone),
     )
@@ -149,7 +152,7 @@ def build(app: web.Application) -> TelegramRuntime:
         await payments_flow.notification(deps, note)
 
     handlers = {"telegram": handle, "cloudpayments": handle_payment}
-    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, handlers), worker)
+    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, handlers), worker, sender)
 
 
 async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:

@@ -22,11 +22,13 @@ from bot.settings import (
     Settings,
     StoreSettings,
     TelegramSettings,
+    TwilioSettings,
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from domain.clock import FrozenClock
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
+from sandbox.twilio import FakeTwilio
 from storage.deliveries import DeliveryStatus
 from storage.store import Store
 
@@ -53,6 +55,10 @@ def user(
     return person
 
 
+TWILIO_SID = "AC" + "0123456789abcdef" * 2
+TWILIO_TOKEN = "twilio-auth-token-for-tests"  # noqa: S105 — the fake's, not a secret
+TWILIO_FROM = "whatsapp:+14155238886"
+REOPEN_TEMPLATE = "HX" + "fedcba9876543210" * 2
 CP_PUBLIC_ID = "pk_concierge_test"
 CP_SECRET = "cp-api-secret-for-tests"  # noqa: S105 — the fake's, not a secret
 
@@ -64,7 +70,16 @@ def settings(
     tmp_path,
     mode: str = "webhook",
     payments_base: str | None = None,
+    twilio_base: str | None = None,
+    template_sid: str | None = None,
 ) -> Settings:
+    twilio = TwilioSettings(
+        twilio_account_sid=TWILIO_SID if twilio_base else None,
+        twilio_auth_token=SecretStr(TWILIO_TOKEN) if twilio_base else None,
+        twilio_whatsapp_from=TWILIO_FROM if twilio_base else None,
+        twilio_api_base=twilio_base,
+        twilio_template_reopen_sid=template_sid,
+    )
     payments = CloudPaymentsSettings(
         cloudpayments_public_id=CP_PUBLIC_ID if payments_base else None,
         cloudpayments_api_secret=SecretStr(CP_SECRET) if payments_base else None,
@@ -72,6 +87,7 @@ def settings(
     )
     return Settings(
         cloudpayments=payments,
+        twilio=twilio,
         store=StoreSettings(
             mongodb_url=SecretStr(mongo_url), mongodb_db=db_name, concierge_data_dir=tmp_path
         ),
@@ -93,6 +109,7 @@ class Harness:
     http: TestClient
     clock: FrozenClock
     cp: FakeCloudPayments | None = None
+    tw: FakeTwilio | None = None
 
     @property
     def app(self) -> web.Application:
@@ -119,14 +136,47 @@ class Harness:
         """A CloudPayments notification, as CloudPayments posts it."""
         return await self.http.post(f"/webhooks/cloudpayments/{kind}", data=body, headers=headers)
 
+    async def wa(
+        self,
+        number: str,
+        body: str = "",
+        name: str = "Guest",
+        media: list[tuple[bytes, str]] | None = None,
+        signature: str | None = None,
+    ) -> ClientResponse:
+        """A WhatsApp message from `number`, posted and signed as Twilio does."""
+        assert self.tw is not None
+        return await self._twilio_post(
+            "/webhooks/twilio/whatsapp", self.tw.inbound(number, body, name, media), signature
+        )
+
+    async def wa_status(self, sid: str, status: str, error_code: int | None = None) -> ClientResponse:
+        assert self.tw is not None
+        return await self._twilio_post("/webhooks/twilio/status", self.tw.status(sid, status, error_code))
+
+    async def _twilio_post(
+        self, path: str, params: dict[str, str], signature: str | None = None
+    ) -> ClientResponse:
+        params, headers = self.tw.signed(PUBLIC + path, params)
+        if signature is not None:
+            headers = {"X-Twilio-Signature": signature} if signature else {}
+        return await self.http.post(path, data=params, headers=headers)
+
+    def wa_texts(self, number: str) -> list[str]:
+        return [m.body or "" for m in self.tw.to(number)]
+
     async def settle(self, max_rounds: int = 20_000) -> None:
         """Run the inbox and delivery workers until nothing is left, moving the clock only when all wait."""
         for _ in range(max_rounds):
             handled = await self.rt.inbox_worker.run_once()
             wake = await self.rt.delivery_worker.run_once()
+            if self.rt.whatsapp_worker is not None:
+                wa_wake = await self.rt.whatsapp_worker.run_once()
+                wake = wa_wake if wake is None else min(wake, wa_wake or wake)
             if handled:
                 continue
             queue = await self.store.deliveries.unfinished("telegram")
+            queue += await self.store.deliveries.unfinished("whatsapp")
             inbox_busy = await self.store.inbox.keys_with_work()
             if not queue and not inbox_busy:
                 return
@@ -181,22 +231,33 @@ async def start_harness(
     clock,
     mode: str = "webhook",
     payments: bool = True,
+    whatsapp: bool = True,
+    template_sid: str | None = None,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
     server = await aiohttp_server(fake.app())
-    cp, cp_base = None, None
+    cp, cp_base, tw, tw_base = None, None, None, None
     if payments:
         cp = FakeCloudPayments(CP_PUBLIC_ID, CP_SECRET, clock)
         cp_server = await aiohttp_server(cp.app())
         cp_base = cp.base_url = str(cp_server.make_url("")).rstrip("/")
-    app = create_app(
-        settings(mongo_url, db_name, str(server.make_url("")).rstrip("/"), tmp_path, mode, cp_base),
-        clock,
-        start_workers=False,
+    if whatsapp:
+        tw = FakeTwilio(TWILIO_SID, TWILIO_TOKEN, clock)
+        tw_server = await aiohttp_server(tw.app())
+        tw_base = tw.base_url = str(tw_server.make_url("")).rstrip("/")
+    app_settings = settings(
+        mongo_url,
+        db_name,
+        str(server.make_url("")).rstrip("/"),
+        tmp_path,
+        mode,
+        cp_base,
+        tw_base,
+        template_sid,
     )
-    http = await aiohttp_client(app)
-    harness = Harness(fake, http, clock, cp)
+    http = await aiohttp_client(create_app(app_settings, clock, start_workers=False))
+    harness = Harness(fake, http, clock, cp, tw)
     if mode == "webhook":
         await asyncio.wait_for(harness.rt.webhook_set.wait(), 10)
     return harness

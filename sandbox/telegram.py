@@ -22,6 +22,7 @@ SENDING = {
     "sendDocument",
     "sendVoice",
     "sendVideo",
+    "sendAudio",
     "sendLocation",
     "sendContact",
     "sendSticker",
@@ -91,12 +92,14 @@ class FakeTelegram:
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
         self._sent_all: deque[datetime] = deque()
         self._next_thread = 1000
+        self.files: dict[str, bytes] = {}  # file_id → content, for getFile and downloads
 
     # --- the HTTP side -------------------------------------------------------------------------------
     def app(self) -> web.Application:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
         app.router.add_get("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         return app
 
     async def _handle(self, request: web.Request) -> web.Response:
@@ -319,6 +322,47 @@ class FakeTelegram:
         if len(p["text"]) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
         return self._bot_message(p, {"text": p["text"]})
+
+    def _upload(self, p: dict, kind: str) -> dict:
+        file = {
+            "file_id": f"up-{kind}-{len(self.calls)}",
+            "file_unique_id": f"u{len(self.calls)}",
+            "file_name": p.get(kind),
+        }
+        if kind in ("photo", "video"):
+            file |= {"width": 1, "height": 1}
+        if kind in ("video", "audio"):
+            file |= {"duration": 1}
+        content: dict[str, Any] = {kind: [file] if kind == "photo" else file}
+        if p.get("caption"):
+            content["caption"] = p["caption"]
+        return self._bot_message(p, content)
+
+    def _api_sendPhoto(self, p: dict) -> dict:
+        return self._upload(p, "photo")
+
+    def _api_sendDocument(self, p: dict) -> dict:
+        return self._upload(p, "document")
+
+    def _api_sendVideo(self, p: dict) -> dict:
+        return self._upload(p, "video")
+
+    def _api_sendAudio(self, p: dict) -> dict:
+        return self._upload(p, "audio")
+
+    def _api_getFile(self, p: dict) -> dict:
+        return {
+            "file_id": p["file_id"],
+            "file_unique_id": "f",
+            "file_size": len(self.files.get(p["file_id"], b"")),
+            "file_path": f"files/{p['file_id']}",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].split("/", 1)[-1]
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     def _api_copyMessage(self, p: dict) -> dict:
         source = self.chats.get(int(p["from_chat_id"]))

@@ -22,6 +22,8 @@ class DeliveryStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # permanent: the channel refused it (blocked bot, bad number) or attempts ran out
+    HELD = "held"  # waiting for the client to open a window again (WhatsApp's 24 hours)
+    UNCERTAIN = "uncertain"  # the request left and no answer came: never sent again automatically
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +160,8 @@ class Deliveries:
                 "$set": {
                     "status": DeliveryStatus.SENT.value,
                     "provider_message_id": provider_message_id,
+                    "provider_status": "accepted",
+                    "provider_rank": 0,
                     "sent_ms": to_ms(self._clock.now()),
                     "error": None,
                 }
@@ -187,6 +191,38 @@ class Deliveries:
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value}, update
         )
         return DeliveryStatus.PENDING
+
+    async def hold_lane(self, lane: str, reason: str) -> int:
+        result = await self._items.update_many(
+            {"lane": lane, "status": {"$in": [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]}},
+            {"$set": {"status": DeliveryStatus.HELD.value, "error": reason}},
+        )
+        return result.modified_count
+
+    async def release_lane(self, lane: str) -> int:
+        """Held deliveries go out again, in their original order."""
+        result = await self._items.update_many(
+            {"lane": lane, "status": DeliveryStatus.HELD.value},
+            {"$set": {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": to_ms(self._clock.now())}},
+        )
+        return result.modified_count
+
+    async def uncertain(self, delivery_id: str, worker: str, error: str) -> None:
+        await self._items.update_one(
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
+            {"$set": {"status": DeliveryStatus.UNCERTAIN.value, "error": error[:500]}},
+        )
+
+    async def provider_status(
+        self, channel: str, provider_message_id: str, status: str, rank: int
+    ) -> Delivery | None:
+        """Move the provider's status forward only: callbacks arrive out of order, `read` outranks `sent`."""
+        doc = await self._items.find_one_and_update(
+            {"channel": channel, "provider_message_id": provider_message_id, "provider_rank": {"$lt": rank}},
+            {"$set": {"provider_status": status, "provider_rank": rank}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return _delivery(doc) if doc else None
 
     async def fail_lane(self, lane: str, error: str) -> int:
         """Give up on everything still waiting in a lane (the recipient blocked us: no retry storm)."""

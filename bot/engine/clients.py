@@ -36,6 +36,17 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
         return existing, False
+    whatsapp = person.identity.channel is Channel.WHATSAPP
+    if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
+        # the Telegram client who shared this number: one person, one conversation
+        await deps.record(
+            f"client:{same.id}",
+            EventType.CLIENT_IDENTITY_LINKED,
+            {"identity": person.identity.to_data()},
+            client_actor(same.id),
+            f"{cause}/link",
+        )
+        return await q.client(deps.store, same.id), False
     prior = await deps.store.events.by_cause(f"{cause}/register")  # a replay keeps the id it chose
     client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
     language = Language.parse(person.language_code)
@@ -48,6 +59,7 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
             "username": person.username,
             "language": language.value if language else None,
             "identities": [person.identity.to_data()],
+            "phone": person.identity.external_id if whatsapp else None,
         },
         client_actor(client_id),
         f"{cause}/register",

@@ -29,10 +29,10 @@ from storage.deliveries import Delivery
 log = structlog.get_logger(__name__)
 
 
-async def _received(
+async def received(
     deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
 ) -> Event:
-    data = {"channel": Channel.TELEGRAM.value, "message": message.to_data(), "command": command}
+    data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
     return await deps.record(
         f"conversation:{client.id}",
         EventType.MESSAGE_RECEIVED,
@@ -42,11 +42,13 @@ async def _received(
     )
 
 
-async def _reachable_again(deps: Deps, client: Client, cause: str) -> Client:
-    """They wrote to us, so they unblocked the bot."""
-    if Channel.TELEGRAM not in client.unreachable:
+async def _reachable_again(
+    deps: Deps, client: Client, cause: str, channel: Channel = Channel.TELEGRAM
+) -> Client:
+    """They wrote on this channel, so they can be reached there again (Telegram: they unblocked the bot)."""
+    if channel not in client.unreachable:
         return client
-    identity = client.identity(Channel.TELEGRAM)
+    identity = client.identity(channel)
     await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_IDENTITY_LINKED,
@@ -61,7 +63,7 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
     """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause)
-    event = await _received(deps, client, message, cause, command="start")
+    event = await received(deps, client, message, cause, command="start")
     if client.language is None:
         await ask_language(deps, client, event, 0)
     else:
@@ -70,15 +72,15 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
 
 async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     client, _new = await ensure_client(deps, person, cause)
-    event = await _received(deps, client, message, cause, command="language")
+    event = await received(deps, client, message, cause, command="language")
     await ask_language(deps, client, event, 0)
 
 
 async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     """A real message: kept, relayed into the client's topic (created on the first one), in order."""
     client, new = await ensure_client(deps, person, cause)
-    client = await _reachable_again(deps, client, cause)
-    event = await _received(deps, client, message, cause)
+    client = await _reachable_again(deps, client, cause, message.channel)
+    event = await received(deps, client, message, cause)
     if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
         try:
             await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.clients import Channel
 from domain.events import Event
 from domain.messages import Inbound, Kind
 from storage.deliveries import Delivery
@@ -76,21 +77,40 @@ def to_topic(
     )
 
 
+WHATSAPP_MARK = "🟢 WhatsApp · "
+
+
 def relay_to_topic(
     event: Event, n: int, staff_chat_id: int, client_id: str, message: Inbound, reply_to: int | None = None
 ) -> Delivery:
-    """Text is sent (and may be merged under pressure); anything else is copied as it is."""
+    """Text is sent (and may be merged under pressure); Telegram media is copied as it is; WhatsApp media is
+    fetched from Twilio and uploaded. What came on WhatsApp is marked so."""
+    lane = _topic_lane(staff_chat_id, client_id)
+    whatsapp = message.channel is Channel.WHATSAPP
+    mark = WHATSAPP_MARK if whatsapp else ""
     if message.kind is Kind.TEXT:
-        return to_topic(event, n, staff_chat_id, client_id, message.text or "", merge=True, reply_to=reply_to)
+        return to_topic(
+            event, n, staff_chat_id, client_id, mark + (message.text or ""), merge=True, reply_to=reply_to
+        )
+    if whatsapp and message.kind is Kind.LOCATION:
+        extra = message.extra or {}
+        where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"
+        return to_topic(event, n, staff_chat_id, client_id, mark + where, merge=True)
+    if whatsapp:
+        media = (message.extra or {}).get("media") or [{}]
+        return _delivery(
+            event,
+            n,
+            staff_chat_id,
+            lane,
+            "upload",
+            topic_of=client_id,
+            url=media[0].get("url"),
+            content_type=media[0].get("content_type"),
+            caption=(mark + (message.text or "").strip()).strip(" ·"),
+        )
     return _delivery(
-        event,
-        n,
-        staff_chat_id,
-        _topic_lane(staff_chat_id, client_id),
-        "copy",
-        topic_of=client_id,
-        reply_to=reply_to,
-        **_copy_of(message),
+        event, n, staff_chat_id, lane, "copy", topic_of=client_id, reply_to=reply_to, **_copy_of(message)
     )
 
 

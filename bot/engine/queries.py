@@ -53,3 +53,8 @@ async def client_by_identity_key(store: Store, key: str) -> Client | None:
     # $all, not a plain element match: nx-27017 misses the latter on an indexed array
     doc = await store.db["clients"].find_one({"identity_keys": {"$all": [key]}})
     return Client.from_doc(doc) if doc else None
+
+
+async def client_by_phone(store: Store, e164: str) -> Client | None:
+    doc = await store.db["clients"].find_one({"phone": e164})
+    return Client.from_doc(doc) if doc else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -15,7 +16,7 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
 log = structlog.get_logger(__name__)
 
@@ -93,10 +94,16 @@ def _keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarku
     )
 
 
+MAX_UPLOAD = 20 * 1024 * 1024
+UPLOADS = {"image": "photo", "video": "video", "audio": "audio"}
+MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]
+
+
 class TelegramSender:
-    def __init__(self, bot: Bot, topics: TopicDirectory) -> None:
+    def __init__(self, bot: Bot, topics: TopicDirectory, fetch_media: MediaFetcher | None = None) -> None:
         self._bot = bot
         self._topics = topics
+        self.fetch_media = fetch_media  # media from other channels (WhatsApp through Twilio)
 
     async def send(self, payload: dict[str, Any], text: str | None = None) -> Outcome:
         """`text` replaces the payload's text (merged relays)."""
@@ -193,3 +200,33 @@ class TelegramSender:
             if "not modified" not in error.message:
                 raise
         return Sent(message_id)
+
+    async def _upload(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+        """Media another channel received: fetched, then uploaded into the topic (or a note instead)."""
+        where = self._where(payload, topic)
+        caption = payload.get("caption") or None
+        if self.fetch_media is None or not payload.get("url"):
+            message = await self._bot.send_message(
+                text=f"{caption or ''}\n📎 A file arrived that cannot be shown "
+                "here (media fetching is not configured).".strip(),
+                **where,
+            )
+            return Sent(message.message_id)
+        try:
+            content, content_type = await self.fetch_media(payload["url"])
+        except OSError as error:
+            return RetryLater(0, f"the media could not be fetched: {error}")
+        content_type = content_type or payload.get("content_type") or "application/octet-stream"
+        if len(content) > MAX_UPLOAD:
+            note = (
+                f"{caption or ''}\n📎 The client sent a {len(content) // 1024 // 1024} MB file "
+                f"({content_type}); "
+                "it is too large to show here. Ask them for a link or a smaller file."
+            ).strip()
+            message = await self._bot.send_message(text=note, **where)
+            return Sent(message.message_id)
+        kind = UPLOADS.get(content_type.split("/")[0], "document")
+        extension = content_type.split("/")[-1].split(";")[0] or "bin"
+        upload = BufferedInputFile(content, filename=f"whatsapp.{extension}")
+        message = await getattr(self._bot, f"send_{kind}")(**{kind: upload}, caption=caption, **where)
+        return Sent(message.message_id)

@@ -1,0 +1,174 @@
+"""WhatsApp: one conversation, the 24-hour window, numbered choices, and what Twilio tells us later."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from bot.engine import clients, conversation, requests_flow
+from bot.engine import queries as q
+from bot.engine.client_outbox import whatsapp_delivery
+from bot.engine.deps import Deps
+from bot.engine.outbox import to_topic
+from bot.engine.topics import staff_chat_for
+from channels.whatsapp.inbound import normalise
+from domain.clients import Client
+from domain.events import SYSTEM, EventType
+from domain.messages import Kind, language_named
+from storage.deliveries import Delivery
+
+log = structlog.get_logger(__name__)
+
+WINDOW = timedelta(hours=24)
+RANKS = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5, "failed": 6, "undelivered": 6}
+
+
+async def message(deps: Deps, form: dict[str, str], cause: str) -> None:
+    """An inbound WhatsApp message: a numbered choice, a language's name, or a message like any other."""
+    person, inbound = normalise(form)
+    number = person.identity.external_id
+    client = await _client_of(deps, number) or await q.client_by_phone(deps.store, number)
+    body = (inbound.text or "").strip()
+    choices = await _choices(deps, client) if client else {}
+    if client is None:
+        await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
+    elif inbound.kind is Kind.TEXT and body in choices:
+        await conversation.received(deps, client, inbound, cause, command=f"choice:{choices[body]}")
+        data = choices[body]
+        if data.startswith("lang:"):
+            await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
+        else:
+            await requests_flow.quote_button(deps, client, data, cause)
+    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
+        await conversation.received(deps, client, inbound, cause, command="language")
+        await clients.choose_language(deps, person, language.value, cause)
+    else:
+        await conversation.client_message(deps, person, inbound, cause)
+    # they wrote: the window is open again, and what waited for it goes out first, in order
+    await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
+    for wake in deps.wake_senders:
+        wake()
+
+
+async def _choices(deps: Deps, client: Client) -> dict[str, str]:
+    doc = await deps.store.db["conversations"].find_one({"_id": client.id})
+    return dict((doc or {}).get("choices") or {})
+
+
+async def _client_of(deps: Deps, number: str) -> Client | None:
+    return await q.client_by_identity_key(deps.store, f"whatsapp:{number}")
+
+
+async def window_open(deps: Deps, number: str) -> bool:
+    client = await _client_of(deps, number)
+    doc = await deps.store.db["conversations"].find_one({"_id": client.id}) if client else None
+    last = ((doc or {}).get("last_inbound") or {}).get("whatsapp")
+    return last is not None and deps.clock.now() - datetime.fromisoformat(last) < WINDOW
+
+
+async def _tell_topic(
+    deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: str
+) -> None:
+    event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None:
+        await deps.deliver(to_topic(event, 0, staff_chat, client.id, note))
+
+
+async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None) -> None:
+    """Hold the client's messages; send the approved re-open template, or tell the assistant."""
+    number = delivery.chat
+    await deps.store.deliveries.hold_lane(delivery.lane, "outside the 24-hour window")
+    client = await _client_of(deps, number)
+    if client is None:
+        return
+    doc = await deps.store.db["conversations"].find_one({"_id": client.id}) or {}
+    since = (doc.get("last_inbound") or {}).get("whatsapp") or "never"
+    cause = f"window:{client.id}:{since}"
+    if template_sid:
+        event = await deps.record(
+            f"conversation:{client.id}",
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
+            SYSTEM,
+            cause,
+        )
+        reopen = whatsapp_delivery(
+            event, 0, number, "template", content_sid=template_sid, variables={"1": client.name.split()[0]}
+        )
+        await deps.deliver(replace(reopen, lane=f"wa-template:{number}"))  # its own lane: it is not held
+        staff_chat = await staff_chat_for(deps, client)
+        if staff_chat is not None:
+            await deps.deliver(
+                to_topic(
+                    event,
+                    1,
+                    staff_chat,
+                    client.id,
+                    "⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages "
+                    "wait, and the re-open template was sent. They go out when the client answers.",
+                )
+            )
+        return
+    await _tell_topic(
+        deps,
+        client,
+        EventType.DELIVERY_PROBLEM,
+        {"channel": "whatsapp", "problem": "window-closed"},
+        cause,
+        "⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is "
+        "configured (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes "
+        "first.",
+    )
+
+
+async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
+    client = await _client_of(deps, delivery.chat)
+    if client is not None:
+        preview = (delivery.payload.get("text") or "a file")[:80]
+        await _tell_topic(
+            deps,
+            client,
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "problem": "uncertain", "delivery": delivery.id},
+            f"uncertain:{delivery.id}",
+            f"❔ Twilio took a WhatsApp message but its answer never came ({error}). It was not sent "
+            f"again, to avoid a duplicate. Check with the client before resending: “{preview}”",
+        )
+
+
+async def refused(deps: Deps, delivery: Delivery, code: int | None, error: str) -> None:
+    client = await _client_of(deps, delivery.chat)
+    if client is not None:
+        await _tell_topic(
+            deps,
+            client,
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "problem": "refused", "code": code, "delivery": delivery.id},
+            f"refused:{delivery.id}",
+            f"⚠️ Twilio refused a WhatsApp message (error {code}): {error}",
+        )
+
+
+async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> None:
+    """A status callback: forward only; a failure reaches the assistant with Twilio's error code."""
+    rank = RANKS.get(state)
+    if rank is None:
+        return
+    moved = await deps.store.deliveries.provider_status("whatsapp", sid, state, rank)
+    if moved is None or state not in ("failed", "undelivered"):
+        return
+    client = await _client_of(deps, moved.chat)
+    if client is not None:
+        preview = (moved.payload.get("text") or "a file")[:80]
+        await _tell_topic(
+            deps,
+            client,
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "problem": state, "code": error_code, "delivery": moved.id},
+            f"wa-status:{sid}:{state}",
+            f"⚠️ WhatsApp did not deliver a message ({state}, Twilio error {error_code or '—'}): “{preview}”",
+        )

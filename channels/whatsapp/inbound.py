@@ -1,0 +1,50 @@
+"""Twilio's inbound WhatsApp form → who wrote and what, in our terms."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from domain.clients import Channel, ChannelIdentity
+from domain.errors import InvalidValue
+from domain.messages import Inbound, Kind, Person, language_of_script
+from domain.phones import to_e164
+
+KINDS = {
+    "image": Kind.PHOTO,
+    "video": Kind.VIDEO,
+    "audio": Kind.VOICE,
+    "application": Kind.DOCUMENT,
+    "text": Kind.DOCUMENT,
+}
+
+
+def sender(form: Mapping[str, str]) -> str:
+    """The sender's number in E.164."""
+    raw = form.get("From", "")
+    if not raw.startswith("whatsapp:"):
+        raise InvalidValue("not a WhatsApp sender")
+    return to_e164(raw)
+
+
+def normalise(form: Mapping[str, str]) -> tuple[Person, Inbound]:
+    number = sender(form)
+    body = form.get("Body") or ""
+    language = language_of_script(body)
+    name = (form.get("ProfileName") or "").strip() or "Guest"
+    person = Person(
+        ChannelIdentity(Channel.WHATSAPP, number), name, None, language.value if language else None
+    )
+    media = [
+        {"url": form[f"MediaUrl{i}"], "content_type": form.get(f"MediaContentType{i}", "")}
+        for i in range(int(form.get("NumMedia") or 0))
+        if form.get(f"MediaUrl{i}")
+    ]
+    if media:
+        kind = KINDS.get(media[0]["content_type"].split("/")[0], Kind.DOCUMENT)
+        extra = {"media": media}
+    elif form.get("Latitude") and form.get("Longitude"):
+        kind, extra = Kind.LOCATION, {"latitude": form["Latitude"], "longitude": form["Longitude"]}
+    else:
+        kind, extra = Kind.TEXT, None
+    message = Inbound(kind, body or None, number, form["MessageSid"], extra=extra, channel=Channel.WHATSAPP)
+    return person, message

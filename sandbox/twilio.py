@@ -1,0 +1,197 @@
+"""A local Twilio: the Messages REST resource the concierge uses, HTTP Basic auth, the 24-hour WhatsApp
+window, media behind basic auth, failures on demand (an error code, a dropped connection after the message
+was taken), and inbound webhooks and status callbacks signed with the real RequestValidator."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import BasicAuth, web
+from twilio.request_validator import RequestValidator
+
+from domain.clock import Clock, SystemClock
+
+WINDOW = timedelta(hours=24)
+
+
+@dataclass
+class SentMessage:
+    sid: str
+    to: str
+    from_: str
+    body: str | None
+    media_urls: list[str]
+    content_sid: str | None
+    content_variables: str | None
+    status_callback: str | None
+    at: Any
+
+
+@dataclass
+class Failure:
+    status: int
+    code: int
+    message: str
+    drop: bool = False  # take the message, then drop the connection: the caller cannot know it was sent
+
+
+@dataclass
+class FakeTwilio:
+    account_sid: str
+    auth_token: str
+    clock: Clock = field(default_factory=SystemClock)
+    base_url: str = ""
+    messages: list[SentMessage] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
+    refused: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self._sids = itertools.count(1)
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
+        app.router.add_get("/media/{media_id}", self._media)
+        return app
+
+    def _authorised(self, request: web.Request) -> bool:
+        try:
+            credentials = BasicAuth.decode(request.headers.get("Authorization", ""))
+        except ValueError:
+            return False
+        return (credentials.login, credentials.password) == (self.account_sid, self.auth_token)
+
+    async def _create(self, request: web.Request) -> web.StreamResponse:
+        if not self._authorised(request) or request.match_info["account"] != self.account_sid:
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        form = await request.post()
+        params = {key: form.getall(key) for key in form}
+        to = params["To"][0]
+        content_sid = (params.get("ContentSid") or [None])[0]
+        if self.failures:
+            failure = self.failures.pop(0)
+            if failure.drop:
+                self._record(params)
+                request.transport.close()  # the message is queued, the answer never arrives
+                raise ConnectionResetError("dropped by the fake")
+            self.refused.append({"to": to, "code": failure.code})
+            return web.json_response(
+                {"code": failure.code, "message": failure.message, "status": failure.status},
+                status=failure.status,
+            )
+        last = self.inbound_at.get(to)
+        if content_sid is None and (last is None or self.clock.now() - last >= WINDOW):
+            self.refused.append({"to": to, "code": 63016})
+            return web.json_response(
+                {
+                    "code": 63016,
+                    "status": 400,
+                    "message": "Failed to send freeform message because you are outside the allowed window.",
+                },
+                status=400,
+            )
+        message = self._record(params)
+        return web.json_response(self._resource(message), status=201)
+
+    def _record(self, params: dict[str, list[str]]) -> SentMessage:
+        message = SentMessage(
+            sid=f"SM{next(self._sids):032x}",
+            to=params["To"][0],
+            from_=params["From"][0],
+            body=(params.get("Body") or [None])[0],
+            media_urls=params.get("MediaUrl") or [],
+            content_sid=(params.get("ContentSid") or [None])[0],
+            content_variables=(params.get("ContentVariables") or [None])[0],
+            status_callback=(params.get("StatusCallback") or [None])[0],
+            at=self.clock.now(),
+        )
+        self.messages.append(message)
+        return message
+
+    def _resource(self, message: SentMessage) -> dict[str, Any]:
+        return {
+            "sid": message.sid,
+            "account_sid": self.account_sid,
+            "to": message.to,
+            "from": message.from_,
+            "body": message.body,
+            "status": "queued",
+            "num_media": str(len(message.media_urls)),
+            "num_segments": "1",
+            "direction": "outbound-api",
+            "api_version": "2010-04-01",
+            "price": None,
+            "price_unit": "USD",
+            "error_code": None,
+            "error_message": None,
+            "messaging_service_sid": None,
+            "date_created": message.at.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            "date_sent": None,
+            "date_updated": message.at.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/Messages/{message.sid}.json",
+            "subresource_uris": {},
+        }
+
+    async def _media(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return web.Response(status=401)
+        content, content_type = self.media[request.match_info["media_id"]]
+        return web.Response(body=content, content_type=content_type)
+
+    # --- what people and Twilio do ---------------------------------------------------------------------
+    def signed(self, url: str, params: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+        signature = RequestValidator(self.auth_token).compute_signature(url, params)
+        return params, {"X-Twilio-Signature": signature}
+
+    def inbound(
+        self,
+        number: str,
+        body: str = "",
+        profile_name: str = "Guest",
+        media: list[tuple[bytes, str]] | None = None,
+    ) -> dict[str, str]:
+        """The form Twilio posts for a WhatsApp message from `number` (E.164)."""
+        sender = f"whatsapp:{number}"
+        self.inbound_at[sender] = self.clock.now()
+        sid = f"SM{next(self._sids):032x}"
+        params = {
+            "MessageSid": sid,
+            "SmsMessageSid": sid,
+            "AccountSid": self.account_sid,
+            "From": sender,
+            "To": "whatsapp:+14155238886",
+            "Body": body,
+            "ProfileName": profile_name,
+            "WaId": number.lstrip("+"),
+            "NumMedia": str(len(media or [])),
+            "SmsStatus": "received",
+            "ApiVersion": "2010-04-01",
+        }
+        for i, (content, content_type) in enumerate(media or []):
+            media_id = f"ME{sid[2:]}{i}"
+            self.media[media_id] = (content, content_type)
+            params[f"MediaUrl{i}"] = f"{self.base_url}/media/{media_id}"
+            params[f"MediaContentType{i}"] = content_type
+        return params
+
+    def status(self, sid: str, status: str, error_code: int | None = None) -> dict[str, str]:
+        message = next(m for m in self.messages if m.sid == sid)
+        params = {
+            "MessageSid": sid,
+            "MessageStatus": status,
+            "AccountSid": self.account_sid,
+            "To": message.to,
+            "From": message.from_,
+            "ApiVersion": "2010-04-01",
+        }
+        if error_code is not None:
+            params["ErrorCode"] = str(error_code)
+        return params
+
+    def to(self, number: str) -> list[SentMessage]:
+        return [m for m in self.messages if m.to == f"whatsapp:{number}"]

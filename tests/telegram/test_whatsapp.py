@@ -1,0 +1,268 @@
+"""WhatsApp through Twilio: the same concierge, the same assistant, one conversation per person."""
+
+from datetime import timedelta
+
+import pytest
+
+from sandbox.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
+from sandbox.twilio import Failure
+from tests.telegram.test_lifecycle import ANNA, pay, staff_says
+
+NUMBER = "+971501234567"
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    return tg
+
+
+async def wa(tg: Harness, number: str, body: str, name: str = "Layla", **options) -> None:
+    response = await tg.wa(number, body, name, **options)
+    assert response.status == 200
+    assert response.content_type == "text/xml" and "<Response></Response>" in await response.text()
+    await tg.settle()
+
+
+async def client_of(tg: Harness, number: str) -> dict:
+    return await tg.store.db["clients"].find_one({"identity_keys": {"$all": [f"whatsapp:{number}"]}})
+
+
+async def thread(tg: Harness, number: str) -> int:
+    return (await client_of(tg, number))["topic_thread_id"]
+
+
+async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recognised(team: Harness) -> None:
+    tg = team
+    for signature in ("", "bm90IGEgc2lnbmF0dXJl"):
+        response = await tg.wa(NUMBER, "Hello", signature=signature)
+        assert response.status == 403
+    assert await tg.store.inbox.count() == 0
+    params, headers = tg.tw.signed(
+        "https://concierge.example/webhooks/twilio/whatsapp",
+        tg.tw.inbound(NUMBER, "A car tonight at 8", "Layla"),
+    )
+    for _ in range(2):
+        response = await tg.http.post("/webhooks/twilio/whatsapp", data=params, headers=headers)
+        assert response.status == 200
+    tampered = params | {"Body": "A car tonight at 9"}
+    assert (await tg.http.post("/webhooks/twilio/whatsapp", data=tampered, headers=headers)).status == 403
+    await tg.settle()
+    assert await tg.store.inbox.count() == 1
+    assert tg.topic_texts(await thread(tg, NUMBER)) == ["🟢 WhatsApp · A car tonight at 8"]
+
+
+async def test_a_telegram_client_writing_on_whatsapp_is_the_same_conversation(team: Harness) -> None:
+    tg = team
+    layla = user("Layla", "en")
+    contact = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
+    await tg.send(
+        tg.fake.user_message(layla, text="/start"),
+        tg.fake.user_message(layla, contact=contact),
+        tg.fake.user_message(layla, text="A car tonight at 8 from the Ritz"),
+    )
+    await tg.settle()
+    topic = await tg.thread_of(layla)
+    await wa(tg, NUMBER, "Make it a Maybach please")
+    assert await tg.store.db["clients"].count_documents({}) == 1
+    client = await client_of(tg, NUMBER)
+    assert client["identity_keys"] == [f"telegram:{layla['id']}", f"whatsapp:{NUMBER}"]
+    assert client["topic_thread_id"] == topic and len(tg.fake.sent("createForumTopic")) == 1
+    assert tg.topic_texts(topic)[-1] == "🟢 WhatsApp · Make it a Maybach please"
+    assert await tg.store.db["requests"].count_documents({}) == 1  # the same open request, continued
+    assert "Make it a Maybach please" in (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["text"]
+    # the assistant answers in the topic: it goes back on the channel the client last used
+    telegram_before = len(tg.to_user(layla))
+    await staff_says(tg, topic, "Of course — a Maybach at 20:00 at the Ritz.")
+    assert tg.wa_texts(NUMBER)[-1] == "Of course — a Maybach at 20:00 at the Ritz."
+    assert len(tg.to_user(layla)) == telegram_before
+
+
+async def test_the_whole_quote_pay_receipt_flow_on_whatsapp(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Book a car to Sheremetyevo tomorrow at 7")
+    greeting, ack = tg.wa_texts(NUMBER)
+    assert greeting.startswith("Welcome, Layla. I'm Anna") and ack.startswith(
+        "Your request R-1001 is with Anna"
+    )
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "/quote 45000 RUB Car to SVO, Mercedes S-Class")
+    offer = tg.wa_texts(NUMBER)[-1]
+    assert offer.startswith("Your quote for request R-1001:") and "Total: RUB\u00a045,000" in offer
+    pay_line = next(line for line in offer.splitlines() if line.startswith("Pay RUB"))
+    url = pay_line.split(": ", 1)[1]
+    assert url.startswith(tg.cp.base_url + "/pay/")
+    assert "1 — Ask a question" in offer and "2 — Decline" in offer
+    assert offer.endswith("Reply with the number of your choice.")
+    order = tg.cp.orders[url.rsplit("/", 1)[1]]
+    await pay(tg, order)
+    receipt = tg.wa_texts(NUMBER)[-1]
+    assert receipt.startswith("Receipt RC-10001\nRequest R-1001") and "Paid: RUB\u00a045,000" in receipt
+    assert tg.topic_texts(topic)[-1].startswith("✅ Paid: R-1001")
+    await staff_says(tg, topic, "/done")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Your request R-1001 is complete.")
+
+
+async def test_a_numbered_choice_answers_a_button(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Book a car to Sheremetyevo tomorrow at 7")
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "/quote 45000 Car to SVO")
+    await wa(tg, NUMBER, "1")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Of course — write your question here")
+    assert tg.topic_texts(topic)[-1] == "❓ The client has a question about R-1001."
+    await wa(tg, NUMBER, "2")  # a choice from the same list: decline
+    assert tg.wa_texts(NUMBER)[-1].startswith("Understood, the quote for request R-1001 is declined.")
+
+
+async def test_language_from_the_script_and_switched_by_its_name(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "مرحبا، أحتاج سيارة الليلة الساعة 9", "Nour")
+    assert (await client_of(tg, NUMBER))["language"] == "ar"
+    assert tg.wa_texts(NUMBER)[0].startswith("أهلاً وسهلاً Nour")
+    await wa(tg, NUMBER, "Русский")
+    assert (await client_of(tg, NUMBER))["language"] == "ru"
+    assert tg.wa_texts(NUMBER)[-1] == "Теперь я буду писать вам по-русски."
+    other = "+79161234567"
+    await wa(tg, other, "👋", "Ivan")
+    question = tg.wa_texts(other)[-1]
+    assert "1 — English" in question and "2 — العربية" in question and "3 — Русский" in question
+    await wa(tg, other, "3")
+    assert (await client_of(tg, other))["language"] == "ru"
+
+
+async def outside_window(tg: Harness) -> int:
+    await wa(tg, NUMBER, "Hello, I am in Moscow next week")
+    topic = await thread(tg, NUMBER)
+    tg.clock.advance(hours=25)
+    await staff_says(tg, topic, "Welcome back! Your usual suite is ready.")
+    await staff_says(tg, topic, "And the car is booked for 10:00.")
+    return topic
+
+
+async def test_outside_the_window_messages_wait_for_the_template_and_the_reply(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, template_sid=REOPEN_TEMPLATE
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    topic = await outside_window(tg)
+    sent = tg.tw.to(NUMBER)
+    assert sent[-1].content_sid == REOPEN_TEMPLATE and sent[-1].body is None  # the template, only
+    assert "re-open template was sent" in tg.topic_texts(topic)[-1]
+    await wa(tg, NUMBER, "Yes, hello!")
+    assert tg.wa_texts(NUMBER)[-2:] == [
+        "Welcome back! Your usual suite is ready.",
+        "And the car is booked for 10:00.",
+    ]
+    assert tg.tw.refused == []  # nothing was tried outside the window
+    await tg.store.client.drop_database(db_name)
+
+
+async def test_without_a_template_the_assistant_is_told_the_client_must_write_first(team: Harness) -> None:
+    tg = team
+    topic = await outside_window(tg)
+    assert "no re-open template is configured" in tg.topic_texts(topic)[-1]
+    assert sum("no re-open template" in t for t in tg.topic_texts(topic)) == 1
+    await wa(tg, NUMBER, "Hi!")
+    assert tg.wa_texts(NUMBER)[-2:] == [
+        "Welcome back! Your usual suite is ready.",
+        "And the car is booked for 10:00.",
+    ]
+
+
+async def test_status_callbacks_only_move_forward_and_failures_reach_the_assistant(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "Right away.")
+    sid = tg.tw.to(NUMBER)[-1].sid
+    for status in ("read", "sent", "delivered", "queued"):
+        assert (await tg.wa_status(sid, status)).status == 204
+    delivery = await tg.store.db["deliveries"].find_one({"provider_message_id": sid})
+    assert delivery["provider_status"] == "read"
+    await staff_says(tg, topic, "Your driver is Sergey.")
+    failing = tg.tw.to(NUMBER)[-1].sid
+    await tg.wa_status(failing, "sent")
+    await tg.wa_status(failing, "undelivered", 63024)
+    await tg.wa_status(failing, "undelivered", 63024)  # a repeated callback: told once
+    await tg.settle()
+    notes = [t for t in tg.topic_texts(topic) if "did not deliver" in t]
+    assert notes == [
+        "⚠️ WhatsApp did not deliver a message (undelivered, Twilio error 63024): “Your driver is Sergey.”"
+    ]
+    forged = await tg.http.post(
+        "/webhooks/twilio/status", data={"MessageSid": sid, "MessageStatus": "failed"}
+    )
+    assert forged.status == 403
+
+
+async def test_a_send_whose_answer_never_came_is_not_sent_again(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    before = len(tg.tw.to(NUMBER))
+    tg.tw.failures.append(Failure(status=0, code=0, message="", drop=True))
+    await staff_says(tg, topic, "The car will be there at 8.")
+    tg.clock.advance(minutes=10)
+    await tg.settle()
+    assert len(tg.tw.to(NUMBER)) == before + 1  # Twilio has it once; we never tried again
+    delivery = await tg.store.db["deliveries"].find_one({"payload.text": "The car will be there at 8."})
+    assert delivery["status"] == "uncertain"
+    assert tg.topic_texts(topic)[-1].startswith("❔ Twilio took a WhatsApp message but its answer never came")
+    # an error Twilio answered is provably not a send: it is retried
+    tg.tw.failures.append(Failure(status=429, code=20429, message="Too Many Requests"))
+    await staff_says(tg, topic, "See you soon.")
+    assert tg.wa_texts(NUMBER)[-1] == "See you soon."
+
+
+async def test_media_both_ways(team: Harness) -> None:
+    tg = team
+    photo = b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 100
+    await wa(tg, NUMBER, "This is the dress", media=[(photo, "image/jpeg")])
+    topic = await thread(tg, NUMBER)
+    upload = tg.fake.sent("sendPhoto", STAFF_CHAT)[-1]
+    assert upload.params["caption"] == "🟢 WhatsApp · This is the dress"
+    assert upload.params["message_thread_id"] == topic
+    huge = b"0" * (21 * 1024 * 1024)
+    await wa(tg, NUMBER, "", media=[(huge, "video/mp4")])
+    assert "21 MB file (video/mp4); it is too large to show here" in tg.topic_texts(topic)[-1]
+    # the assistant sends a document: Twilio fetches it from our short-lived link
+    tg.fake.files["BQAD-menu"] = b"%PDF-1.7 menu"
+    document = {
+        "file_id": "BQAD-menu",
+        "file_unique_id": "m1",
+        "file_name": "menu.pdf",
+        "mime_type": "application/pdf",
+        "file_size": 13,
+    }
+    await tg.send(
+        tg.fake.user_message(
+            ANNA, chat_id=STAFF_CHAT, thread_id=topic, document=document, caption="Tonight's menu"
+        )
+    )
+    await tg.settle()
+    message = tg.tw.to(NUMBER)[-1]
+    assert message.body == "Tonight's menu" and len(message.media_urls) == 1
+    path = message.media_urls[0].removeprefix("https://concierge.example")
+    fetched = await tg.http.get(path)
+    assert fetched.status == 200 and await fetched.read() == b"%PDF-1.7 menu"
+    assert (await tg.http.get(path[:-3] + "xyz")).status == 404  # forged
+    tg.clock.advance(hours=2)
+    assert (await tg.http.get(path)).status == 404  # expired
+    sticker = {
+        "file_id": "CAAD",
+        "file_unique_id": "s",
+        "type": "regular",
+        "width": 1,
+        "height": 1,
+        "is_animated": False,
+        "is_video": False,
+    }
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=topic, sticker=sticker))
+    await tg.settle()
+    assert tg.topic_texts(topic)[-1].startswith(
+        "⚠️ Not sent to WhatsApp: a sticker cannot be sent on WhatsApp"
+    )
+    assert timedelta(hours=2)  # the clock moved in virtual time only

@@ -1,0 +1,67 @@
+"""GET /media/{token}: a file an assistant posted in Telegram, for Twilio to fetch and send on WhatsApp.
+The token names the file and an expiry, signed with HMAC-SHA256; it is good for one hour."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from aiohttp import web
+
+LIFETIME_SECONDS = 3600
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def sign(key: bytes, file_id: str, expires: int) -> str:
+    body = f"{file_id}|{expires}".encode()
+    return f"{_b64(body)}.{_b64(hmac.new(key, body, hashlib.sha256).digest())}"
+
+
+def verify(key: bytes, token: str, now: datetime) -> str | None:
+    """The file id, if the token is ours and still valid."""
+    try:
+        body_part, mac_part = token.split(".", 1)
+        body = _unb64(body_part)
+        mac = _unb64(mac_part)
+    except ValueError:
+        return None
+    if not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+        return None
+    file_id, _, expires = body.decode().rpartition("|")
+    return file_id if expires.isdigit() and now.timestamp() < int(expires) else None
+
+
+@dataclass(frozen=True)
+class MediaSource:
+    key: bytes
+    now: Callable[[], datetime]
+    fetch: Callable[[str], Awaitable[tuple[bytes, str]]]  # file id → (content, content type)
+
+
+MEDIA_SOURCE = web.AppKey("media_source", MediaSource)
+
+
+async def media(request: web.Request) -> web.Response:
+    source = request.app.get(MEDIA_SOURCE)
+    file_id = verify(source.key, request.match_info["token"], source.now()) if source else None
+    if file_id is None:
+        return web.json_response(
+            {"error": {"code": "not_found", "message": "no such file, or the link expired"}}, status=404
+        )
+    content, content_type = await source.fetch(file_id)
+    return web.Response(body=content, content_type=content_type)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/media/{token}", media)

@@ -1,0 +1,75 @@
+"""Twilio webhooks: X-Twilio-Signature checked against the public URL and every form field, then
+POST /webhooks/twilio/whatsapp stores the message (once per MessageSid) and answers empty TwiML at once;
+POST /webhooks/twilio/status moves a delivery's status forward."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import structlog
+from aiohttp import web
+from twilio.request_validator import RequestValidator
+
+log = structlog.get_logger(__name__)
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+@dataclass(frozen=True)
+class TwilioIntake:
+    validator: RequestValidator
+    public_base_url: str
+    store: Callable[[dict[str, str]], Awaitable[bool]]  # an inbound message → True when new
+    status: Callable[[str, str, str | None], Awaitable[None]]  # (MessageSid, MessageStatus, ErrorCode)
+
+
+TWILIO_INTAKE = web.AppKey("twilio_intake", TwilioIntake)
+
+
+def _forbidden() -> web.Response:
+    return web.json_response(
+        {"error": {"code": "forbidden", "message": "bad or missing X-Twilio-Signature"}}, status=403
+    )
+
+
+async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]] | None:
+    intake = request.app.get(TWILIO_INTAKE)
+    if intake is None:
+        raise web.HTTPNotFound(text="WhatsApp is not configured")
+    form = await request.post()
+    params = {key: str(value) for key, value in form.items()}
+    # behind a proxy the URL we see differs from the one Twilio signed: always the public one
+    url = intake.public_base_url + request.path_qs
+    if not intake.validator.validate(url, params, request.headers.get("X-Twilio-Signature", "")):
+        log.warning("twilio.rejected", path=request.path)
+        return None
+    return intake, params
+
+
+async def whatsapp(request: web.Request) -> web.Response:
+    verified = await _verified(request)
+    if verified is None:
+        return _forbidden()
+    intake, params = verified
+    if not params.get("MessageSid") or not params.get("From"):
+        return web.json_response({"error": {"code": "bad_request", "message": "not a message"}}, status=400)
+    new = await intake.store(params)
+    log.info("twilio.stored", duplicate=not new)
+    return web.Response(text=EMPTY_TWIML, content_type="text/xml")
+
+
+async def status(request: web.Request) -> web.Response:
+    verified = await _verified(request)
+    if verified is None:
+        return _forbidden()
+    intake, params = verified
+    await intake.status(
+        params.get("MessageSid", ""), params.get("MessageStatus", ""), params.get("ErrorCode")
+    )
+    return web.Response(status=204)
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_post("/webhooks/twilio/whatsapp", whatsapp)
+    app.router.add_post("/webhooks/twilio/status", status)
