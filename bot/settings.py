@@ -215,6 +215,13 @@ class Settings(BaseSettings):
             },
             "payments need both",
         )
+        if (tw.enabled or cp.enabled) and tg.telegram_bot_token is None:
+            problems.append(
+                (
+                    "TELEGRAM_BOT_TOKEN",
+                    "is required for WhatsApp and payments: assistants work in the Telegram staff forum",
+                )
+            )
         if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))
         return problems
