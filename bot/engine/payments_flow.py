@@ -49,6 +49,27 @@ async def _number(deps: Deps, prefix: str, counter: str) -> str:
     return f"{prefix}-{await next_value(deps.store.db, counter, 10001)}"
 
 
+async def _unexpected(
+    deps: Deps,
+    client: Client,
+    current: ServiceRequest,
+    transaction_id: int,
+    reason: str,
+    actor: Actor,
+    cause: str,
+    note: str,
+) -> None:
+    """Money moved that the request did not expect: kept in its log, and the topic is told."""
+    event = await deps.record(
+        f"request:{current.id}",
+        EventType.PAYMENT_FAILED,
+        {"transaction_id": transaction_id, "reason": reason},
+        actor,
+        f"{cause}/unexpected",
+    )
+    await _deliver_to_topic(deps, client, event, [note])
+
+
 async def _client(deps: Deps, current: ServiceRequest) -> Client:
     client = await q.client(deps.store, current.client_id)
     assert client is not None
@@ -71,21 +92,16 @@ async def record_payment(
     if current.payment and current.payment.transaction_id == transaction_id:
         paid_event = await deps.store.events.by_cause(cause)  # recorded before: finish what may be missing
     elif current.state is not RequestState.QUOTED or current.quote is None or amount != current.quote.total:
-        event = await deps.record(
-            f"request:{current.id}",
-            EventType.PAYMENT_FAILED,
-            {"transaction_id": transaction_id, "reason": "unexpected payment"},
-            CLOUDPAYMENTS,
-            f"{cause}/unexpected",
-        )
-        await _deliver_to_topic(
+        await _unexpected(
             deps,
             client,
-            event,
-            [
-                f"⚠️ A payment of {amount.format('en')} (transaction {transaction_id}) arrived for "
-                f"{current.id}, which is {current.state.value}. A lead can refund it."
-            ],
+            current,
+            transaction_id,
+            "unexpected payment",
+            CLOUDPAYMENTS,
+            cause,
+            f"⚠️ A payment of {amount.format('en')} (transaction {transaction_id}) arrived for "
+            f"{current.id}, which is {current.state.value}. A lead can refund it.",
         )
         return
     else:
@@ -262,21 +278,16 @@ async def record_refund(
     if current.refund and current.refund.transaction_id == refund_tx:
         event = await deps.store.events.by_cause(cause)
     elif current.refund or current.payment is None:
-        event = await deps.record(
-            f"request:{current.id}",
-            EventType.PAYMENT_FAILED,
-            {"transaction_id": refund_tx, "reason": "unexpected refund"},
-            actor,
-            f"{cause}/unexpected",
-        )
-        await _deliver_to_topic(
+        await _unexpected(
             deps,
             client,
-            event,
-            [
-                f"⚠️ A refund of {amount.format('en')} (transaction {refund_tx}) arrived for {current.id}, "
-                "which has nothing left to refund. Check it in CloudPayments."
-            ],
+            current,
+            refund_tx,
+            "unexpected refund",
+            actor,
+            cause,
+            f"⚠️ A refund of {amount.format('en')} (transaction {refund_tx}) arrived for {current.id}, "
+            "which has nothing left to refund. Check it in CloudPayments.",
         )
         return
     else:

@@ -125,32 +125,44 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
     )
 
 
-async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
+def _preview(delivery: Delivery) -> str:
+    return (delivery.payload.get("text") or "a file")[:80]
+
+
+async def _problem(deps: Deps, delivery: Delivery, cause: str, note: str, **data: Any) -> None:
+    """A message that may not have reached the client: recorded, and the assistant is told in the topic."""
     client = await _client_of(deps, delivery.chat)
     if client is not None:
-        preview = (delivery.payload.get("text") or "a file")[:80]
         await _tell_topic(
             deps,
             client,
             EventType.DELIVERY_PROBLEM,
-            {"channel": "whatsapp", "problem": "uncertain", "delivery": delivery.id},
-            f"uncertain:{delivery.id}",
-            f"❔ Twilio took a WhatsApp message but its answer never came ({error}). It was not sent "
-            f"again, to avoid a duplicate. Check with the client before resending: “{preview}”",
+            {"channel": "whatsapp", "delivery": delivery.id, **data},
+            cause,
+            note,
         )
+
+
+async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
+    await _problem(
+        deps,
+        delivery,
+        f"uncertain:{delivery.id}",
+        f"❔ Twilio took a WhatsApp message but its answer never came ({error}). It was not sent "
+        f"again, to avoid a duplicate. Check with the client before resending: “{_preview(delivery)}”",
+        problem="uncertain",
+    )
 
 
 async def refused(deps: Deps, delivery: Delivery, code: int | None, error: str) -> None:
-    client = await _client_of(deps, delivery.chat)
-    if client is not None:
-        await _tell_topic(
-            deps,
-            client,
-            EventType.DELIVERY_PROBLEM,
-            {"channel": "whatsapp", "problem": "refused", "code": code, "delivery": delivery.id},
-            f"refused:{delivery.id}",
-            f"⚠️ Twilio refused a WhatsApp message (error {code}): {error}",
-        )
+    await _problem(
+        deps,
+        delivery,
+        f"refused:{delivery.id}",
+        f"⚠️ Twilio refused a WhatsApp message (error {code}): {error}",
+        problem="refused",
+        code=code,
+    )
 
 
 async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> None:
@@ -159,16 +171,13 @@ async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> No
     if rank is None:
         return
     moved = await deps.store.deliveries.provider_status("whatsapp", sid, state, rank)
-    if moved is None or state not in ("failed", "undelivered"):
-        return
-    client = await _client_of(deps, moved.chat)
-    if client is not None:
-        preview = (moved.payload.get("text") or "a file")[:80]
-        await _tell_topic(
+    if moved is not None and state in ("failed", "undelivered"):
+        await _problem(
             deps,
-            client,
-            EventType.DELIVERY_PROBLEM,
-            {"channel": "whatsapp", "problem": state, "code": error_code, "delivery": moved.id},
+            moved,
             f"wa-status:{sid}:{state}",
-            f"⚠️ WhatsApp did not deliver a message ({state}, Twilio error {error_code or '—'}): “{preview}”",
+            f"⚠️ WhatsApp did not deliver a message ({state}, Twilio error {error_code or '—'}): "
+            f"“{_preview(moved)}”",
+            problem=state,
+            code=error_code,
         )

@@ -215,17 +215,27 @@ async def test_a_failed_payment_sends_the_link_again_and_tells_the_assistant(tea
     assert (await request_doc(tg))["state"] == "quoted"
 
 
-async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
-    tg = team
+async def returning_client(tg: Harness, card: str, second: str, quote: str) -> tuple[dict, int, dict, dict]:
+    """A client who paid once by card (its token then answers `card`), then asks and is quoted again."""
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     first = await pay(tg, order_of(tg, quote_message(tg, layla)))
-    tg.cp.tokens[first["Token"]] = "ok"
+    tg.cp.tokens[first["Token"]] = card
     await staff_says(tg, thread, "/done")
-    await tg.send(tg.fake.user_message(layla, text="Now a table for 4 at White Rabbit on Friday at 21:00"))
+    await tg.send(tg.fake.user_message(layla, text=second))
     await tg.settle()
-    await staff_says(tg, thread, "/quote 30000 Table for four, White Rabbit")
-    offer = quote_message(tg, layla)
+    await staff_says(tg, thread, quote)
+    return layla, thread, first, quote_message(tg, layla)
+
+
+async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
+    tg = team
+    layla, thread, first, offer = await returning_client(
+        tg,
+        "ok",
+        "Now a table for 4 at White Rabbit on Friday at 21:00",
+        "/quote 30000 Table for four, White Rabbit",
+    )
     tap = offer["reply_markup"]["inline_keyboard"][1][0]
     assert tap == {"text": "Pay with card •••• 4242", "callback_data": "tap:R-1002:1"}
     await tg.send(tg.fake.callback(layla, offer["message_id"], tap["callback_data"]))
@@ -241,15 +251,12 @@ async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
 
 async def test_one_tap_falls_back_to_the_link_when_the_bank_wants_3ds(team: Harness) -> None:
     tg = team
-    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
-    await staff_says(tg, thread, "/quote 45000 Car to SVO")
-    first = await pay(tg, order_of(tg, quote_message(tg, layla)))
-    tg.cp.tokens[first["Token"]] = "3ds"
-    await staff_says(tg, thread, "/done")
-    await tg.send(tg.fake.user_message(layla, text="And a private jet to Dubai on Friday at 14:00"))
-    await tg.settle()
-    await staff_says(tg, thread, "/quote USD 48000 Gulfstream G650, Vnukovo → Dubai")
-    offer = quote_message(tg, layla)
+    layla, thread, _first, offer = await returning_client(
+        tg,
+        "3ds",
+        "And a private jet to Dubai on Friday at 14:00",
+        "/quote USD 48000 Gulfstream G650, Vnukovo → Dubai",
+    )
     await tg.send(tg.fake.callback(layla, offer["message_id"], "tap:R-1002:1"))
     await tg.settle()
     link = tg.to_user(layla)[-1]
