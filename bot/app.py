@@ -8,10 +8,12 @@ import structlog
 from aiohttp import web
 
 from bot.keys import CLOCK, SETTINGS, STORE
+from bot.sandbox_mode import sandbox_ctx
 from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
 from bot.whatsapp_runtime import whatsapp_ctx
 from domain.clock import Clock, SystemClock
+from sandbox import web as sandbox_web
 from storage.store import open_store
 from webhooks import cloudpayments as cloudpayments_webhook
 from webhooks import health
@@ -43,6 +45,9 @@ def create_app(
     app[health.READINESS_CHECKS] = {}
     # cleanup_ctx runs in order on start and in reverse on shutdown: workers stop before the store closes
     app.cleanup_ctx.append(_store_ctx)
+    if settings.sandbox:  # before the channels: it hands them the sandbox's credentials
+        app.cleanup_ctx.append(sandbox_ctx)
+        sandbox_web.setup(app)
     app.cleanup_ctx.append(telegram_ctx(start_workers))
     app.cleanup_ctx.append(whatsapp_ctx(start_workers))
     health.setup(app)

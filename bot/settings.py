@@ -137,6 +137,9 @@ class AppSettings(BaseSettings):
     business_timezone: str = "Europe/Moscow"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
+    concierge_sandbox: bool | None = (
+        None  # unset: the sandbox runs when no channel or payment credential is set
+    )
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
@@ -184,8 +187,35 @@ class Settings(BaseSettings):
             raise ConfigError(problems)
         return self
 
+    @property
+    def credentials(self) -> list[str]:
+        """The real channel and payment credentials that are set."""
+        given = {
+            "TELEGRAM_BOT_TOKEN": self.telegram.telegram_bot_token,
+            "TWILIO_ACCOUNT_SID": self.twilio.twilio_account_sid,
+            "TWILIO_AUTH_TOKEN": self.twilio.twilio_auth_token,
+            "CLOUDPAYMENTS_PUBLIC_ID": self.cloudpayments.cloudpayments_public_id,
+            "CLOUDPAYMENTS_API_SECRET": self.cloudpayments.cloudpayments_api_secret,
+        }
+        return [name for name, value in given.items() if value is not None]
+
+    @property
+    def sandbox(self) -> bool:
+        """Sandbox mode: local stand-ins for Telegram, Twilio and CloudPayments, wired like the real ones."""
+        wanted = self.app.concierge_sandbox
+        return not self.credentials if wanted is None else wanted
+
     def contradictions(self) -> list[tuple[str, str]]:
         tg, problems = self.telegram, []
+        if self.app.concierge_sandbox and self.credentials:
+            problems.append(
+                (
+                    "CONCIERGE_SANDBOX",
+                    "the sandbox refuses to start with real credentials set ("
+                    + ", ".join(self.credentials)
+                    + "); unset them or CONCIERGE_SANDBOX",
+                )
+            )
         if tg.telegram_mode == "webhook" and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required when TELEGRAM_MODE=webhook"))
         if self.telegram_mode == "webhook" and tg.telegram_bot_token and tg.telegram_webhook_secret is None:

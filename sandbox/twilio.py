@@ -49,6 +49,7 @@ class FakeTwilio:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
     refused: list[dict[str, Any]] = field(default_factory=list)
+    received: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, for the sandbox phone
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(1)
@@ -172,6 +173,9 @@ class FakeTwilio:
             "SmsStatus": "received",
             "ApiVersion": "2010-04-01",
         }
+        self.received.append(
+            {"sid": sid, "from": sender, "body": body, "at": self.clock.now(), "media": len(media or [])}
+        )
         for i, (content, content_type) in enumerate(media or []):
             media_id = f"ME{sid[2:]}{i}"
             self.media[media_id] = (content, content_type)

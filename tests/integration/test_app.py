@@ -14,7 +14,9 @@ from bot.settings import AppSettings, Settings, StoreSettings
 
 
 def settings_for(tmp_path: Path, **store) -> Settings:
-    return Settings(store=StoreSettings(concierge_data_dir=tmp_path, **store), app=AppSettings())
+    return Settings(
+        store=StoreSettings(concierge_data_dir=tmp_path, **store), app=AppSettings(concierge_sandbox=False)
+    )
 
 
 @pytest.fixture

@@ -87,6 +87,7 @@ def status(url: str) -> int | None:
         ({"BUSINESS_TIMEZONE": "Moscow"}, "BUSINESS_TIMEZONE"),
         ({"MONGODB_URL": "localhost:27017"}, "MONGODB_URL"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
+        ({"CONCIERGE_SANDBOX": "true", "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}, "CONCIERGE_SANDBOX"),
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:

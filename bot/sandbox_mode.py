@@ -1,0 +1,81 @@
+"""Sandbox mode: with no channel or payment credential, the service starts the sandbox world (fake Telegram,
+Twilio and CloudPayments on loopback) and wires itself to it exactly as it would to the real services."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import structlog
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.engine import queries, staff_admin
+from bot.keys import CLOCK, SETTINGS, STORE
+from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
+from sandbox import world as sandbox_world
+from sandbox.web import SANDBOX_WORLD
+
+log = structlog.get_logger(__name__)
+
+
+def public_url(settings: Settings) -> str:
+    if settings.http.public_base_url:
+        return settings.http.public_base_url
+    host = settings.http.http_host if settings.http.http_host not in ("0.0.0.0", "::", "") else "127.0.0.1"  # noqa: S104
+    return f"http://{host}:{settings.http.http_port}"
+
+
+def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
+    """The same settings, with the sandbox's credentials and API bases."""
+    return settings.model_copy(
+        update={
+            "http": HttpSettings(
+                http_host=settings.http.http_host,
+                http_port=settings.http.http_port,
+                public_base_url=world.public_base_url,
+            ),
+            "telegram": TelegramSettings(
+                telegram_bot_token=SecretStr(world.bot_token),
+                telegram_staff_chat_id=sandbox_world.STAFF_CHAT,
+                telegram_webhook_secret=SecretStr(world.webhook_secret),
+                telegram_mode="webhook",
+                telegram_api_base=world.urls["telegram"],
+            ),
+            "twilio": TwilioSettings(
+                twilio_account_sid=world.twilio.account_sid,
+                twilio_auth_token=SecretStr(world.twilio.auth_token),
+                twilio_whatsapp_from="whatsapp:+14155238886",
+                twilio_api_base=world.urls["twilio"],
+            ),
+            "cloudpayments": CloudPaymentsSettings(
+                cloudpayments_public_id=world.payments.public_id,
+                cloudpayments_api_secret=SecretStr(world.payments.secret),
+                cloudpayments_api_base=world.urls["cloudpayments"],
+            ),
+        }
+    )
+
+
+async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    world = await sandbox_world.start(app[CLOCK], public_url(settings))
+    app[SANDBOX_WORLD] = world
+    app[SETTINGS] = wired(settings, world)
+    store = app[STORE]
+    for assistant in sandbox_world.ASSISTANTS:
+        if await store.db["assistants"].find_one({"telegram_id": assistant["telegram_id"]}) is None:
+            await staff_admin.add(
+                store,
+                assistant["telegram_id"],
+                assistant["name"],
+                assistant["languages"],
+                assistant["lead"],
+                None,
+            )
+    team = ", ".join(a.name for a in await queries.assistants(store))
+    log.info("sandbox.ready", url=f"{world.public_base_url}/sandbox", assistants=team)
+    print(f"\n  Concierge sandbox: open {world.public_base_url}/sandbox\n", flush=True)
+    try:
+        yield
+    finally:
+        await world.close()

@@ -1,0 +1,134 @@
+"use strict";
+const state = { persona: null, channel: "telegram", thread: null, personas: [], seen: {} };
+const $ = (selector) => document.querySelector(selector);
+
+async function api(path, body) {
+  const options = body ? { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) } : {};
+  const response = await fetch(path, options);
+  return response.json();
+}
+
+function element(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (key === "className") node.className = value; else if (key === "onclick") node.onclick = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
+  return node;
+}
+
+const MEDIA = { photo: "🖼 Photo", document: "📄 Document", video: "🎬 Video", voice: "🎙 Voice message",
+  audio: "🎵 Audio", sticker: "✨ Sticker", location: "📍 Location", contact: "👤 Contact" };
+
+function linkify(text) {
+  const fragment = document.createDocumentFragment();
+  for (const part of text.split(/(https?:\/\/\S+)/)) {
+    if (/^https?:\/\//.test(part)) fragment.append(element("a", { href: part, target: "_blank", rel: "noopener" }, part));
+    else fragment.append(part);
+  }
+  return fragment;
+}
+
+function renderPhone(messages) {
+  const chat = $("#chat");
+  const persona = state.personas.find((p) => p.key === state.persona);
+  chat.dir = persona && persona.language === "ar" ? "rtl" : "ltr";
+  chat.replaceChildren(...messages.map((m) => {
+    const bubble = element("div", { className: `bubble ${m.from}`, dir: "auto", "data-id": String(m.id) });
+    if (m.media) bubble.append(element("div", { className: "media" }, MEDIA[m.media] || "📎 Attachment"));
+    bubble.append(element("div", { className: "text" }, linkify(m.text || "")));
+    if (m.buttons && m.buttons.length) {
+      const rows = element("div", { className: "buttons" });
+      for (const row of m.buttons) {
+        const line = element("div", { className: "button-row" });
+        for (const b of row) {
+          line.append(b.url
+            ? element("a", { className: "button", href: b.url, target: "_blank", rel: "noopener" }, b.text + " ↗")
+            : element("button", { className: "button", onclick: () => api("/sandbox/api/phone/button",
+              { persona: state.persona, message_id: m.id, data: b.data }) }, b.text));
+        }
+        rows.append(line);
+      }
+      bubble.append(rows);
+    }
+    return bubble;
+  }));
+  if (!messages.length) chat.append(element("p", { className: "empty" }, "Say hello — in Arabic, English or Russian."));
+  chat.scrollTop = chat.scrollHeight;
+}
+
+function renderForum(data) {
+  const topics = $("#topics");
+  if (data.topics.length) {
+    if (state.thread === null) state.thread = data.topics[data.topics.length - 1].thread;
+    topics.replaceChildren(...data.topics.filter((t) => !t.deleted).map((t) => element("button", {
+      className: `topic-link${t.thread === state.thread ? " active" : ""}`, dir: "auto",
+      onclick: () => { state.thread = t.thread; refresh(true); } }, `# ${t.name}`)));
+  }
+  const pane = $("#topic-messages");
+  if (state.thread === null) return;
+  const pinned = data.messages.filter((m) => m.pinned);
+  const rest = data.messages.filter((m) => !m.pinned);
+  pane.replaceChildren(
+    ...pinned.map((m) => element("div", { className: "msg pinned", dir: "auto" },
+      element("span", { className: "who" }, "📌 Client card"), element("div", { className: "text" }, m.text))),
+    ...rest.map((m) => element("div", { className: `msg ${m.bot ? "bot" : "staff"}`, dir: "auto" },
+      element("span", { className: "who" }, m.bot ? "Concierge" : m.author),
+      m.media ? element("div", { className: "media" }, MEDIA[m.media] || "📎") : "",
+      element("div", { className: "text" }, linkify(m.text || "")))),
+  );
+  pane.scrollTop = pane.scrollHeight;
+}
+
+async function refresh(force = false) {
+  if (!state.persona) return;
+  const phone = await api(`/sandbox/api/phone?persona=${state.persona}&channel=${state.channel}`);
+  const forum = await api(`/sandbox/api/forum${state.thread !== null ? `?thread=${state.thread}` : ""}`);
+  const phoneKey = JSON.stringify(phone), forumKey = JSON.stringify(forum) + state.thread;
+  if (force || state.seen.phone !== phoneKey) { state.seen.phone = phoneKey; renderPhone(phone.messages); }
+  if (force || state.seen.forum !== forumKey) {
+    state.seen.forum = forumKey;
+    renderForum(forum);
+    if (state.thread !== null && !forum.messages.length) refresh(true);
+  }
+}
+
+async function start() {
+  const data = await api("/sandbox/api/personas");
+  state.personas = data.personas;
+  state.persona = data.personas[0].key;
+  $("#persona").replaceChildren(...data.personas.map((p) => element("option", { value: p.key },
+    `${p.name} · ${{ ar: "العربية", en: "English", ru: "Русский" }[p.language]}`)));
+  $("#assistant").replaceChildren(...data.assistants.map((a) => element("option", { value: String(a.id) }, a.name)));
+  $("#persona").onchange = (e) => { state.persona = e.target.value; refresh(true); };
+  for (const button of document.querySelectorAll(".channel")) {
+    button.onclick = () => {
+      state.channel = button.dataset.channel;
+      document.querySelectorAll(".channel").forEach((b) => b.classList.toggle("active", b === button));
+      $("#phone-subtitle").textContent = button.textContent;
+      document.body.classList.toggle("whatsapp", state.channel === "whatsapp");
+      refresh(true);
+    };
+  }
+  $("#phone-form").onsubmit = async (e) => {
+    e.preventDefault();
+    const text = $("#phone-input").value.trim();
+    if (!text) return;
+    $("#phone-input").value = "";
+    await api("/sandbox/api/phone", { persona: state.persona, channel: state.channel, text });
+    refresh();
+  };
+  $("#forum-form").onsubmit = async (e) => {
+    e.preventDefault();
+    const text = $("#forum-input").value.trim();
+    if (!text || state.thread === null) return;
+    $("#forum-input").value = "";
+    await api("/sandbox/api/forum", { thread: state.thread, text, assistant: Number($("#assistant").value) });
+    refresh();
+  };
+  refresh(true);
+  setInterval(refresh, 800);
+}
+
+start();

@@ -1,0 +1,239 @@
+"""The sandbox in a browser: a client's phone (Telegram or WhatsApp) and the staff forum, side by side.
+Everything a person does here reaches the service as the real providers would deliver it: Telegram updates
+with the secret token, Twilio forms signed with RequestValidator, CloudPayments notices with Content-HMAC."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, SandboxWorld
+
+SANDBOX_WORLD = web.AppKey("sandbox_world", SandboxWorld)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _world(request: web.Request) -> SandboxWorld:
+    world = request.app.get(SANDBOX_WORLD)
+    if world is None:
+        raise web.HTTPNotFound(text="the sandbox is not running")
+    return world
+
+
+async def _deliver(url: str, **options: Any) -> int:
+    """Post to the service's own webhook, as the provider would."""
+    async with aiohttp.ClientSession() as session, session.post(url, **options) as response:
+        return response.status
+
+
+async def _to_telegram_webhook(world: SandboxWorld, update: dict[str, Any]) -> int:
+    return await _deliver(
+        f"{world.public_base_url}/webhooks/telegram",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": world.webhook_secret},
+    )
+
+
+async def page(request: web.Request) -> web.FileResponse:
+    _world(request)
+    return web.FileResponse(STATIC / "index.html")
+
+
+async def personas(request: web.Request) -> web.Response:
+    _world(request)
+    return web.json_response(
+        {
+            "personas": [
+                {"key": p.key, "name": p.name, "language": p.language, "phone": p.phone} for p in PERSONAS
+            ],
+            "assistants": [{"id": a["telegram_id"], "name": a["name"]} for a in ASSISTANTS],
+        }
+    )
+
+
+def _buttons(message: dict[str, Any]) -> list[list[dict[str, str]]]:
+    keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+    return [
+        [
+            {"text": b["text"], **({"url": b["url"]} if "url" in b else {"data": b.get("callback_data", "")})}
+            for b in row
+        ]
+        for row in keyboard
+    ]
+
+
+def _media(message: dict[str, Any]) -> str | None:
+    for kind in ("photo", "document", "video", "voice", "audio", "sticker", "location", "contact"):
+        if kind in message:
+            return kind
+    return None
+
+
+async def phone(request: web.Request) -> web.Response:
+    world = _world(request)
+    persona = world.persona(request.query["persona"])
+    if request.query.get("channel") == "whatsapp":
+        sender = f"whatsapp:{persona.phone}"
+        said = [
+            {"id": m["sid"], "from": "client", "text": m["body"], "at": m["at"].isoformat()}
+            for m in world.twilio.received
+            if m["from"] == sender
+        ]
+        got = [
+            {
+                "id": m.sid,
+                "from": "concierge",
+                "text": m.body or "",
+                "at": m.at.isoformat(),
+                "media": bool(m.media_urls),
+            }
+            for m in world.twilio.messages
+            if m.to == sender
+        ]
+        return web.json_response({"messages": sorted(said + got, key=lambda m: m["at"])})
+    chat = world.telegram.chats.get(persona.telegram_id)
+    messages = [
+        {
+            "id": m["message_id"],
+            "from": "concierge" if m.get("from", {}).get("is_bot") else "client",
+            "text": m.get("text") or m.get("caption") or "",
+            "media": _media(m),
+            "buttons": _buttons(m),
+        }
+        for m in (chat.messages.values() if chat else [])
+    ]
+    return web.json_response({"messages": messages})
+
+
+async def phone_send(request: web.Request) -> web.Response:
+    world = _world(request)
+    body = await request.json()
+    persona = world.persona(body["persona"])
+    text = str(body.get("text", "")).strip()
+    if not text:
+        raise web.HTTPBadRequest(text="write something first")
+    if body.get("channel") == "whatsapp":
+        url = f"{world.public_base_url}/webhooks/twilio/whatsapp"
+        params, headers = world.twilio.signed(url, world.twilio.inbound(persona.phone, text, persona.name))
+        status = await _deliver(url, data=params, headers=headers)
+    else:
+        status = await _to_telegram_webhook(
+            world, world.telegram.user_message(persona.telegram_user(), text=text)
+        )
+    return web.json_response({"delivered": status == 200})
+
+
+async def phone_button(request: web.Request) -> web.Response:
+    world = _world(request)
+    body = await request.json()
+    persona = world.persona(body["persona"])
+    update = world.telegram.callback(persona.telegram_user(), int(body["message_id"]), str(body["data"]))
+    return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
+
+
+async def forum(request: web.Request) -> web.Response:
+    world = _world(request)
+    chat = world.telegram.chats[STAFF_CHAT]
+    topics = [
+        {"thread": thread, "name": name, "deleted": thread in chat.deleted_topics}
+        for thread, name in chat.topics.items()
+    ]
+    thread = int(request.query["thread"]) if request.query.get("thread") else None
+    messages = []
+    if thread is not None:
+        for m in chat.messages.values():
+            if m.get("message_thread_id") != thread or m.get("forum_topic_created"):
+                continue
+            author = m.get("from", {})
+            messages.append(
+                {
+                    "id": m["message_id"],
+                    "bot": bool(author.get("is_bot")),
+                    "author": author.get("first_name", ""),
+                    "text": m.get("text") or m.get("caption") or "",
+                    "media": _media(m),
+                    "pinned": m["message_id"] in chat.pinned,
+                }
+            )
+    return web.json_response({"topics": topics, "messages": messages})
+
+
+async def forum_send(request: web.Request) -> web.Response:
+    world = _world(request)
+    body = await request.json()
+    assistant = next(a for a in ASSISTANTS if a["telegram_id"] == int(body.get("assistant", 7001)))
+    staff = {"id": assistant["telegram_id"], "is_bot": False, "first_name": assistant["name"]}
+    text = str(body.get("text", "")).strip()
+    if not text:
+        raise web.HTTPBadRequest(text="write something first")
+    update = world.telegram.user_message(staff, chat_id=STAFF_CHAT, thread_id=int(body["thread"]), text=text)
+    return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
+
+
+def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | None = None) -> str:
+    amount = html.escape(f"{float(order['Amount']):,.2f} {order['Currency']}")
+    if paid:
+        body = (
+            '<div class="done">✓</div><h1>Payment complete</h1>'
+            "<p>The receipt is on its way to the chat. You can close this tab.</p>"
+        )
+    elif refused is not None:
+        body = f"<h1>Payment not accepted</h1><p>CloudPayments' check answered code {refused}.</p>"
+    else:
+        body = "".join(
+            [
+                '<p class="merchant">Concierge · Moscow</p>',
+                f"<h1>{amount}</h1>",
+                f'<p class="what">{html.escape(str(order["Description"]))}</p>',
+                '<form method="post">',
+                '<label>Card number<input name="card" value="4242 4242 4242 4242"></label>',
+                '<div class="row"><label>Expiry<input name="exp" value="12/29"></label>',
+                '<label>CVC<input name="cvc" value="123"></label></div>',
+                f'<button type="submit" id="pay">Pay {amount}</button></form>',
+                '<p class="note">Sandbox: no real money moves. This page posts signed <code>check</code> ',
+                "and <code>pay</code> notifications to the service, as CloudPayments does.</p>",
+            ]
+        )
+    return Template((STATIC / "checkout.html").read_text()).substitute(body=body)
+
+
+async def checkout(request: web.Request) -> web.Response:
+    world = _world(request)
+    order = world.payments.orders.get(request.match_info["order"])
+    if order is None:
+        raise web.HTTPNotFound(text="no such order")
+    if request.method == "GET":
+        return web.Response(
+            text=_checkout_page(order, paid=order.get("Status") == "Paid"), content_type="text/html"
+        )
+    transaction = world.payments.pay_order(order["Id"])
+    base = f"{world.public_base_url}/webhooks/cloudpayments"
+    body, headers = world.payments.notification("check", transaction)
+    async with aiohttp.ClientSession() as session:
+        async with session.post(f"{base}/check", data=body, headers=headers) as response:
+            code = (await response.json())["code"]
+        if code != 0:
+            return web.Response(text=_checkout_page(order, refused=code), content_type="text/html")
+        body, headers = world.payments.notification("pay", transaction)
+        async with session.post(f"{base}/pay", data=body, headers=headers) as response:
+            await response.read()
+    world.payments.tokens[transaction["Token"]] = "ok"  # the saved card works for one tap next time
+    order["Status"] = "Paid"
+    return web.Response(text=_checkout_page(order, paid=True), content_type="text/html")
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/sandbox", page)
+    app.router.add_static("/sandbox/static", STATIC)
+    app.router.add_get("/sandbox/api/personas", personas)
+    app.router.add_get("/sandbox/api/phone", phone)
+    app.router.add_post("/sandbox/api/phone", phone_send)
+    app.router.add_post("/sandbox/api/phone/button", phone_button)
+    app.router.add_get("/sandbox/api/forum", forum)
+    app.router.add_post("/sandbox/api/forum", forum_send)
+    app.router.add_route("*", "/sandbox/pay/{order}", checkout)

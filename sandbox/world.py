@@ -1,0 +1,103 @@
+"""The sandbox world: fake Telegram, Twilio and CloudPayments servers on loopback, a demo staff forum, demo
+assistants and client personas. Started in-process by the service when no real credential is configured."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+from domain.clock import Clock
+from sandbox.cloudpayments import FakeCloudPayments
+from sandbox.telegram import FakeTelegram
+from sandbox.twilio import FakeTwilio
+
+STAFF_CHAT = -1001000000001
+ASSISTANTS = (
+    {"telegram_id": 7001, "name": "Amira", "languages": "ar,en", "lead": True},
+    {"telegram_id": 7002, "name": "Dmitri", "languages": "ru,en", "lead": False},
+)
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    first_name: str
+    last_name: str
+    language: str
+    telegram_id: int
+    phone: str
+
+    def telegram_user(self) -> dict[str, Any]:
+        return {
+            "id": self.telegram_id,
+            "is_bot": False,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "language_code": self.language,
+        }
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+PERSONAS = (
+    Persona("layla", "Layla", "Al Mansouri", "ar", 500_100_001, "+971501110001"),
+    Persona("james", "James", "Whitmore", "en", 500_100_002, "+447700900002"),
+    Persona("irina", "Irina", "Volkova", "ru", 500_100_003, "+79161110003"),
+)
+
+
+@dataclass
+class SandboxWorld:
+    telegram: FakeTelegram
+    twilio: FakeTwilio
+    payments: FakeCloudPayments
+    bot_token: str
+    webhook_secret: str
+    public_base_url: str
+    urls: dict[str, str] = field(default_factory=dict)
+    runners: list[web.AppRunner] = field(default_factory=list)
+
+    def persona(self, key: str) -> Persona:
+        return next(p for p in PERSONAS if p.key == key)
+
+    async def close(self) -> None:
+        for runner in self.runners:
+            await runner.cleanup()
+
+
+async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    host, port = runner.addresses[0][:2]
+    return runner, f"http://{host}:{port}"
+
+
+async def start(clock: Clock, public_base_url: str) -> SandboxWorld:
+    token = f"{secrets.randbelow(10**9) + 10**9}:sandbox-{secrets.token_urlsafe(24)}"
+    world = SandboxWorld(
+        telegram=FakeTelegram(token, clock),
+        twilio=FakeTwilio("AC" + secrets.token_hex(16), secrets.token_urlsafe(24), clock),
+        payments=FakeCloudPayments("pk_sandbox_" + secrets.token_hex(8), secrets.token_urlsafe(24), clock),
+        bot_token=token,
+        webhook_secret=secrets.token_urlsafe(24),
+        public_base_url=public_base_url,
+    )
+    world.telegram.forum(STAFF_CHAT, "Concierge · Staff")
+    for name, fake in (
+        ("telegram", world.telegram),
+        ("twilio", world.twilio),
+        ("cloudpayments", world.payments),
+    ):
+        runner, url = await _serve(fake.app())
+        world.runners.append(runner)
+        world.urls[name] = url
+    world.twilio.base_url = world.urls["twilio"]
+    world.payments.base_url = f"{public_base_url}/sandbox"  # payment links open the sandbox checkout
+    return world
