@@ -87,5 +87,6 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    for noisy in ("pymongo", "aiohttp.access"):
+    # third-party request logs carry message bodies and numbers: warnings only
+    for noisy in ("pymongo", "aiohttp.access", "twilio", "aiogram.event"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

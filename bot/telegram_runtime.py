@@ -15,7 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
 from bot.delivery_worker import TelegramDeliveryWorker, WorkerHooks
-from bot.engine import clients, conversation, payments_flow, requests_flow, staff
+from bot.engine import clients, conversation, payments_flow, quote_buttons, staff
 from bot.engine.deps import Deps
 from bot.engine.topics import Topics
 from bot.i18n import translator
@@ -58,7 +58,7 @@ class EnginePorts:
 
     async def quote_button(self, person: Person, data: str, cause: str) -> None:
         client, _new = await clients.ensure_client(self._deps, person, cause)
-        await requests_flow.quote_button(self._deps, client, data, cause)
+        await quote_buttons.quote_button(self._deps, client, data, cause)
 
     async def staff_message(
         self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str

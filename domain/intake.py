@@ -8,23 +8,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from domain.intake_words import (
+    AM,
+    BUDGET_CUE,
+    CURRENCIES,
+    DAY_WORDS,
+    DIGITS,
+    KEYWORDS,
+    MONTHS,
+    NUMBER_WORDS,
+    PLACES,
+    PM,
+    WEEKDAYS,
+    Category,
+)
 from domain.money import Money
-
-
-class Category(StrEnum):
-    CHAUFFEUR = "chauffeur"
-    DINING = "dining"
-    HOTEL = "hotel"
-    AVIATION = "aviation"
-    EVENTS = "events"
-    SHOPPING = "shopping"
-    SECURITY = "security"
-    WELLNESS = "wellness"
-    TOURS = "tours"
-    OTHER = "other"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,319 +59,6 @@ class Understanding:
         )
 
 
-# Order matters: the first category whose words appear wins (aviation before chauffeur: "car to the jet").
-KEYWORDS: dict[Category, tuple[str, ...]] = {
-    Category.AVIATION: (
-        "private jet",
-        "jet",
-        "charter",
-        "flight",
-        "plane",
-        "helicopter",
-        "airplane",
-        "fly to",
-        "джет",
-        "самолет",
-        "самолёт",
-        "рейс",
-        "перелет",
-        "перелёт",
-        "вертолет",
-        "вертолёт",
-        "чартер",
-        "طائرة",
-        "رحلة جوية",
-        "طيران",
-        "هليكوبتر",
-        "مروحية",
-        "تشارتر",
-    ),
-    Category.SECURITY: (
-        "bodyguard",
-        "security",
-        "guard",
-        "escort",
-        "охран",
-        "телохранител",
-        "حارس",
-        "حراسة",
-        "أمن",
-        "حماية",
-    ),
-    Category.WELLNESS: (
-        "spa",
-        "massage",
-        "doctor",
-        "clinic",
-        "dentist",
-        "hospital",
-        "pharmacy",
-        "medical",
-        "спа",
-        "массаж",
-        "врач",
-        "клиник",
-        "стоматолог",
-        "больниц",
-        "аптек",
-        "سبا",
-        "مساج",
-        "تدليك",
-        "طبيب",
-        "عيادة",
-        "مستشفى",
-        "صيدلية",
-        "طبي",
-    ),
-    Category.HOTEL: (
-        "hotel",
-        "suite",
-        "room for",
-        "check-in",
-        "check in",
-        "stay at",
-        "отель",
-        "гостиниц",
-        "номер в",
-        "люкс",
-        "заселен",
-        "فندق",
-        "جناح",
-        "غرفة",
-        "إقامة",
-    ),
-    Category.DINING: (
-        "restaurant",
-        "table",
-        "dinner",
-        "lunch",
-        "breakfast",
-        "brunch",
-        "reservation at",
-        "cafe",
-        "ресторан",
-        "столик",
-        "ужин",
-        "обед",
-        "завтрак",
-        "кафе",
-        "مطعم",
-        "طاولة",
-        "عشاء",
-        "غداء",
-        "فطور",
-        "إفطار",
-    ),
-    Category.EVENTS: (
-        "ticket",
-        "concert",
-        "opera",
-        "ballet",
-        "bolshoi",
-        "theatre",
-        "theater",
-        "match",
-        "football",
-        "show",
-        "билет",
-        "концерт",
-        "опер",
-        "балет",
-        "большой театр",
-        "театр",
-        "матч",
-        "шоу",
-        "تذكرة",
-        "تذاكر",
-        "حفلة",
-        "حفل",
-        "أوبرا",
-        "باليه",
-        "مسرح",
-        "مباراة",
-        "عرض",
-    ),
-    Category.SHOPPING: (
-        "shopping",
-        "gift",
-        "flowers",
-        "bouquet",
-        "boutique",
-        "buy",
-        "jewel",
-        "шопинг",
-        "подарок",
-        "цвет",
-        "букет",
-        "бутик",
-        "купить",
-        "ювелир",
-        "تسوق",
-        "هدية",
-        "زهور",
-        "ورد",
-        "باقة",
-        "بوتيك",
-        "شراء",
-        "مجوهرات",
-    ),
-    Category.TOURS: (
-        "tour",
-        "guide",
-        "excursion",
-        "sightseeing",
-        "museum",
-        "kremlin tour",
-        "экскурси",
-        "гид",
-        "тур ",
-        "музей",
-        "جولة",
-        "مرشد",
-        "دليل سياحي",
-        "متحف",
-        "رحلة سياحية",
-    ),
-    Category.CHAUFFEUR: (
-        "car",
-        "chauffeur",
-        "driver",
-        "transfer",
-        "limo",
-        "mercedes",
-        "maybach",
-        "s-class",
-        "pick me up",
-        "pick up",
-        "taxi",
-        "машин",
-        "водител",
-        "трансфер",
-        "шофер",
-        "шофёр",
-        "лимузин",
-        "мерседес",
-        "майбах",
-        "такси",
-        "встретить",
-        "سيارة",
-        "سائق",
-        "مرسيدس",
-        "ليموزين",
-        "توصيل",
-        "نقل",
-        "تاكسي",
-        "مايباخ",
-    ),
-}
-
-PLACES: dict[str, tuple[str, ...]] = {
-    "The Ritz-Carlton": ("ritz", "ритц", "риц", "ريتز"),
-    "Four Seasons": ("four seasons", "фор сизонс", "фо сизонс", "فور سيزونز"),
-    "Ararat Park Hyatt": ("ararat", "park hyatt", "арарат", "أرارات"),
-    "Metropol": ("metropol", "метрополь", "متروبول"),
-    "Baltschug Kempinski": ("baltschug", "kempinski", "балчуг", "كمبينسكي"),
-    "Sheremetyevo (SVO)": ("sheremetyevo", "svo", "шереметьево", "شيريميتيفو"),
-    "Vnukovo (VKO)": ("vnukovo", "vko", "внуково", "فنوكوفو"),
-    "Domodedovo (DME)": ("domodedovo", "dme", "домодедово", "دوموديدوفو"),
-    "Bolshoi Theatre": ("bolshoi", "большой театр", "البولشوي", "بولشوي"),
-    "Red Square": ("red square", "красная площадь", "красной площади", "الساحة الحمراء"),
-    "GUM": ("gum ", "гум", "جوم"),
-    "TSUM": ("tsum", "цум", "تسوم"),
-    "Kremlin": ("kremlin", "кремл", "الكرملين"),
-    "White Rabbit": ("white rabbit", "белый кролик", "وايت رابيت"),
-    "Café Pushkin": ("pushkin", "пушкин", "بوشكين"),
-    "Moscow City": ("moscow city", "москва-сити", "москва сити", "موسكو سيتي"),
-}
-
-DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
-NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "двоих": 2,
-    "троих": 3,
-    "четверых": 4,
-    "пятерых": 5,
-    "шестерых": 6,
-    "двух": 2,
-    "трех": 3,
-    "трёх": 3,
-    "четырех": 4,
-    "четырёх": 4,
-    "شخصين": 2,
-}
-
-_DAY_WORDS: tuple[tuple[int, tuple[str, ...]], ...] = (
-    (2, ("day after tomorrow", "послезавтра", "بعد غد", "بعد بكرة")),
-    (1, ("tomorrow", "завтра", "غدا", "غداً", "بكرة", "بكره")),
-    (
-        0,
-        (
-            "today",
-            "tonight",
-            "this evening",
-            "this afternoon",
-            "сегодня",
-            "вечером",
-            "اليوم",
-            "الليلة",
-            "هذا المساء",
-            "مساء اليوم",
-        ),
-    ),
-)
-_WEEKDAYS: tuple[tuple[str, ...], ...] = (
-    ("monday", "понедельник", "الاثنين", "الإثنين"),
-    ("tuesday", "вторник", "الثلاثاء"),
-    ("wednesday", "сред", "الأربعاء", "الاربعاء"),
-    ("thursday", "четверг", "الخميس"),
-    ("friday", "пятниц", "الجمعة"),
-    ("saturday", "суббот", "السبت"),
-    ("sunday", "воскресень", "الأحد", "الاحد"),
-)
-_MONTHS: tuple[tuple[str, ...], ...] = (
-    ("january", "jan", "январ", "يناير"),
-    ("february", "feb", "феврал", "فبراير"),
-    ("march", "mar", "март", "мартa", "مارس"),
-    ("april", "apr", "апрел", "أبريل", "ابريل"),
-    ("may", "мая", "май", "مايو"),
-    ("june", "jun", "июн", "يونيو"),
-    ("july", "jul", "июл", "يوليو"),
-    ("august", "aug", "август", "أغسطس"),
-    ("september", "sep", "сентябр", "سبتمبر"),
-    ("october", "oct", "октябр", "أكتوبر"),
-    ("november", "nov", "ноябр", "نوفمبر"),
-    ("december", "dec", "декабр", "ديسمبر"),
-)
-_PM = (
-    "pm",
-    "p.m",
-    "evening",
-    "afternoon",
-    "дня",
-    "ظهرا",
-    "ظهراً",
-    "بعد الظهر",
-    "tonight",
-    "night",
-    "вечера",
-    "вечером",
-    "ночи",
-    "مساء",
-    "مساءً",
-    "ليلا",
-    "ليلاً",
-    "الليلة",
-)
-_AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "صباحاً", "الصباح")
 _TIME = re.compile(
     r"(?:(?<![\d.,])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)"
     r"|(?:\bat|\bв|الساعة|الساعه|\bк)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:.,%])"
@@ -389,14 +76,7 @@ _GUESTS = re.compile(
     r"|(?P<e>شخصين))",
     re.IGNORECASE,
 )
-_CURRENCIES = (
-    ("RUB", ("₽", "rub", "руб", "рублей", "roubles", "rubles", "روبل")),
-    ("USD", ("$", "usd", "dollars", "долларов", "доллар", "دولار")),
-    ("EUR", ("€", "eur", "euro", "евро", "يورو")),
-    ("AED", ("aed", "dirham", "дирхам", "درهم")),
-)
-_BUDGET_CUE = ("budget", "up to", "no more than", "бюджет", "до ", "не дороже", "ميزانية", "بميزانية", "حتى")
-_AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|ألف)?", re.I)
+AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|ألف)?", re.I)
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 
 
@@ -430,12 +110,12 @@ def _category(lowered: str) -> Category:
 
 def _day(lowered: str, today: datetime) -> datetime | None:
     days = lowered.replace("غداء", " ")  # lunch, not tomorrow (غدا)
-    for offset, words in _DAY_WORDS:
+    for offset, words in DAY_WORDS:
         if _contains(days, words):
             return today + timedelta(days=offset)
     if match := _ISO_DATE.search(lowered):
         return today.replace(year=int(match["y"]), month=int(match["mo"]), day=int(match["d"]))
-    for number, names in enumerate(_MONTHS, start=1):
+    for number, names in enumerate(MONTHS, start=1):
         for name in names:
             found = re.search(
                 rf"(?P<d>[0-3]?\d)\s*(?:th|st|nd|rd)?\s+(?:of\s+)?{name}|{name}\w*\s+(?P<d2>[0-3]?\d)\b",
@@ -457,7 +137,7 @@ def _day(lowered: str, today: datetime) -> datetime | None:
                 if match["y"] or candidate.date() >= today.date()
                 else candidate.replace(year=year + 1)
             )
-    for weekday, names in enumerate(_WEEKDAYS):
+    for weekday, names in enumerate(WEEKDAYS):
         if _contains(lowered, names):
             return today + timedelta(days=(weekday - today.weekday()) % 7 or 7)
     return None
@@ -475,9 +155,9 @@ def _clock(lowered: str) -> tuple[int, int, bool] | None:
     hour = int(match["h"] or match["h2"] or match["h3"])
     minute = int(match["m"] or 0)
     after = lowered[match.end() : match.end() + 14]
-    if _contains(lowered, _PM) and hour < 12 and (match["h2"] or match["h3"] or _contains(after, _PM)):
+    if _contains(lowered, PM) and hour < 12 and (match["h2"] or match["h3"] or _contains(after, PM)):
         return hour + 12, minute, True
-    if _contains(after, _AM) or "am" in match.group(0):
+    if _contains(after, AM) or "am" in match.group(0):
         return hour % 12, minute, True
     if "pm" in match.group(0):
         return hour % 12 + 12, minute, True
@@ -527,10 +207,10 @@ def _places(text: str, lowered: str) -> tuple[str, ...]:
 
 
 def _budget(lowered: str) -> Money | None:
-    currency = next((code for code, marks in _CURRENCIES if _contains(lowered, marks)), None)
-    if currency is None or not (_contains(lowered, _BUDGET_CUE) or any(s in lowered for s in "$€₽")):
+    currency = next((code for code, marks in CURRENCIES if _contains(lowered, marks)), None)
+    if currency is None or not (_contains(lowered, BUDGET_CUE) or any(s in lowered for s in "$€₽")):
         return None
-    for match in _AMOUNT.finditer(lowered):
+    for match in AMOUNT.finditer(lowered):
         digits = re.sub(r"[\s,]", "", match["n"])
         if not digits or (len(digits.split(".")[0]) < 2 and not match["k"]):
             continue

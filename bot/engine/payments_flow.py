@@ -7,7 +7,7 @@ import structlog
 from bot.engine import queries as q
 from bot.engine.client_texts import receipt_text, refund_text
 from bot.engine.deps import Deps
-from bot.engine.requests_flow import _deliver_to_topic, _to_client, decide, request, send_pay_link
+from bot.engine.requests_flow import decide, deliver_to_topic, request, send_pay_link, to_the_client
 from domain.clients import Client
 from domain.events import Actor, ActorKind, EventType
 from domain.lifecycle import RequestState
@@ -67,7 +67,7 @@ async def _unexpected(
         actor,
         f"{cause}/unexpected",
     )
-    await _deliver_to_topic(deps, client, event, [note])
+    await deliver_to_topic(deps, client, event, [note])
 
 
 async def _client(deps: Deps, current: ServiceRequest) -> Client:
@@ -120,14 +120,14 @@ async def record_payment(
     current = await request(deps, current.id)
     assistant = await q.assistant(deps.store, client.assistant_id)
     assert current.payment is not None
-    await _to_client(
+    await to_the_client(
         deps,
         client,
         paid_event,
         0,
         receipt_text(deps, client, current, current.payment, assistant.name if assistant else "—"),
     )
-    await _deliver_to_topic(
+    await deliver_to_topic(
         deps,
         client,
         paid_event,
@@ -189,7 +189,7 @@ async def payment_failed(
     )
     if current.state is RequestState.QUOTED and current.payment_link:
         await send_pay_link(deps, client, current, event, 0, "payment-failed")
-    await _deliver_to_topic(
+    await deliver_to_topic(
         deps,
         client,
         event,
@@ -238,7 +238,7 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
         "payment-confirm-link" if isinstance(result, NeedsConfirmation) else "payment-failed",
     )
     why = "the bank asked for 3-D Secure" if isinstance(result, NeedsConfirmation) else result.reason
-    await _deliver_to_topic(
+    await deliver_to_topic(
         deps,
         client,
         event,
@@ -298,8 +298,8 @@ async def record_refund(
         )
     current = await request(deps, current.id)
     assert current.refund is not None
-    await _to_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
-    await _deliver_to_topic(
+    await to_the_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
+    await deliver_to_topic(
         deps,
         client,
         event,

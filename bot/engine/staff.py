@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from bot.engine import queries as q
-from bot.engine import requests_flow
+from bot.engine import request_commands
 from bot.engine.client_outbox import to_client
 from bot.engine.clients import refresh_card
 from bot.engine.conversation import relay_to_client
@@ -95,7 +95,7 @@ async def _command(
         await _close(deps, assistant, actor, client, event, cause)
     elif command == "assign":
         await _assign(deps, assistant, client, event, args, cause)
-    elif not await requests_flow.command(deps, actor, assistant.lead, client, command, args, event, cause):
+    elif not await request_commands.command(deps, actor, assistant.lead, client, command, args, event, cause):
         await _tell_topic(deps, event, client, f"Unknown command /{command}.\n{HELP}")
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import structlog
 
-from bot.engine import clients, conversation, requests_flow
+from bot.engine import clients, conversation, quote_buttons
 from bot.engine import queries as q
 from bot.engine.client_outbox import whatsapp_delivery
 from bot.engine.deps import Deps
@@ -41,7 +41,7 @@ async def message(deps: Deps, form: dict[str, str], cause: str) -> None:
         if data.startswith("lang:"):
             await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
         else:
-            await requests_flow.quote_button(deps, client, data, cause)
+            await quote_buttons.quote_button(deps, client, data, cause)
     elif inbound.kind is Kind.TEXT and (language := language_named(body)):
         await conversation.received(deps, client, inbound, cause, command="language")
         await clients.choose_language(deps, person, language.value, cause)

@@ -1,0 +1,68 @@
+"""The client's buttons under a quote (numbered choices on WhatsApp): ask, decline, pay by saved card."""
+
+from __future__ import annotations
+
+from bot.engine import queries as q
+from bot.engine.deps import Deps
+from bot.engine.payments_flow import one_tap
+from bot.engine.requests_flow import cancel_request, deliver_to_topic, request, to_the_client
+from domain.clients import Client
+from domain.events import Actor, ActorKind, EventType
+from domain.lifecycle import RequestState
+
+
+async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:
+    action, _, rest = data.partition(":")
+    request_id, _, version = rest.partition(":")
+    current = await request(deps, request_id)
+    if current is None or current.client_id != client.id:
+        return
+    actor = Actor(ActorKind.CLIENT, client.id)
+    live = (
+        current.state is RequestState.QUOTED
+        and current.quote
+        and str(current.quote.version) == (version or str(current.quote.version))
+    )
+    if action == "ask":
+        assistant = await q.assistant(deps.store, client.assistant_id)
+        noted = await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": "client-asks", "args": request_id},
+            actor,
+            f"{cause}/ask",
+        )
+        await to_the_client(
+            deps,
+            client,
+            noted,
+            0,
+            deps.t(client.language, "quote-question", assistant=assistant.name if assistant else "—"),
+        )
+        await deliver_to_topic(
+            deps, client, noted, [f"❓ The client has a question about {request_id}."], first_n=1
+        )
+    elif not live:
+        noted = await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": f"client-{action}-stale", "args": data},
+            actor,
+            f"{cause}/stale",
+        )
+        assistant = await q.assistant(deps.store, client.assistant_id)
+        await to_the_client(
+            deps,
+            client,
+            noted,
+            0,
+            deps.t(client.language, "quote-expired", assistant=assistant.name if assistant else "—"),
+        )
+    elif action == "decline":
+        await cancel_request(deps, client, current, "declined by the client", actor, cause, tell_client=False)
+        declined = await deps.store.events.by_cause(f"{cause}/cancel")
+        await to_the_client(
+            deps, client, declined, 0, deps.t(client.language, "quote-declined", number=request_id)
+        )
+    elif action == "tap":
+        await one_tap(deps, client, current, cause)
