@@ -76,7 +76,7 @@ _GUESTS = re.compile(
     r"|(?P<e>شخصين))",
     re.IGNORECASE,
 )
-AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|ألف)?", re.I)
+_AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|ألف)?", re.I)
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 
 
@@ -210,7 +210,7 @@ def _budget(lowered: str) -> Money | None:
     currency = next((code for code, marks in CURRENCIES if _contains(lowered, marks)), None)
     if currency is None or not (_contains(lowered, BUDGET_CUE) or any(s in lowered for s in "$€₽")):
         return None
-    for match in AMOUNT.finditer(lowered):
+    for match in _AMOUNT.finditer(lowered):
         digits = re.sub(r"[\s,]", "", match["n"])
         if not digits or (len(digits.split(".")[0]) < 2 and not match["k"]):
             continue

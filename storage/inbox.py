@@ -54,8 +54,6 @@ class Inbox:
         """Store a payload under the provider's id. False: we already have it (a redelivery).
         `order` sorts items of one key when the provider numbers them (Telegram's update_id): concurrent
         webhook requests may arrive out of order; without it, arrival order counts."""
-        if await self._items.find_one({"_id": provider_id}, {"_id": 1}):
-            return False
         now = to_ms(self._clock.now())
         try:
             await self._items.insert_one(

@@ -18,8 +18,8 @@ from bot.engine.clients import (
     telegram_chat,
 )
 from bot.engine.deps import Deps
-from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat, to_topic
-from bot.engine.topics import request_topic, staff_chat_for
+from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from bot.engine.topics import request_topic, staff_chat_for, tell_topic
 from domain.clients import Channel, Client
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, Event, EventType
@@ -162,11 +162,7 @@ async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: 
     elif (extra.get("file_size") or 0) > WHATSAPP_MAX_BYTES:
         problem = f"the file is {extra['file_size'] // 1024 // 1024} MB; WhatsApp takes up to 16 MB"
     if problem:
-        staff_chat = await staff_chat_for(deps, client)
-        if staff_chat is not None:
-            await deps.deliver(
-                to_topic(event, 0, staff_chat, client.id, f"⚠️ Not sent to WhatsApp: {problem}.")
-            )
+        await tell_topic(deps, client, event, f"⚠️ Not sent to WhatsApp: {problem}.")
         return
     await deps.deliver(
         whatsapp_delivery(

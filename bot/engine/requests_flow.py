@@ -43,10 +43,6 @@ def _substantial(text: str, learned: Understanding) -> bool:
     return bool(signal) or len(text.split()) >= 4
 
 
-async def _staff(deps: Deps, client: Client) -> int | None:
-    return await staff_chat_for(deps, client)
-
-
 async def deliver_to_topic(
     deps: Deps,
     client: Client,
@@ -56,7 +52,7 @@ async def deliver_to_topic(
     card_of: str | None = None,
     repost: bool = False,
 ) -> None:
-    staff_chat = await _staff(deps, client)
+    staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return
     deliveries: list[Delivery] = [

@@ -10,8 +10,8 @@ from bot.engine.client_outbox import to_client
 from bot.engine.clients import refresh_card
 from bot.engine.conversation import relay_to_client
 from bot.engine.deps import Deps
-from bot.engine.outbox import card_update, to_topic
-from bot.engine.topics import staff_chat_for
+from bot.engine.outbox import card_update
+from bot.engine.topics import staff_chat_for, tell_topic
 from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
@@ -53,7 +53,7 @@ async def staff_message(
         return
     if Channel.TELEGRAM in client.unreachable:
         event = await _audit(deps, client, actor, "undeliverable", "", cause)
-        await _tell_topic(deps, event, client, "⚠️ Not delivered: the client has blocked the bot on Telegram.")
+        await tell_topic(deps, client, event, "⚠️ Not delivered: the client has blocked the bot on Telegram.")
         return
     await relay_to_client(deps, client, actor, message, cause)
 
@@ -66,12 +66,6 @@ async def _audit(deps: Deps, client: Client, actor: Actor, command: str, args: s
         actor,
         f"{cause}/command",
     )
-
-
-async def _tell_topic(deps: Deps, event: Event, client: Client, text: str, n: int = 0) -> None:
-    staff_chat = await staff_chat_for(deps, client)
-    if staff_chat is not None:
-        await deps.deliver(to_topic(event, n, staff_chat, client.id, text))
 
 
 async def _command(
@@ -96,7 +90,7 @@ async def _command(
     elif command == "assign":
         await _assign(deps, assistant, client, event, args, cause)
     elif not await request_commands.command(deps, actor, assistant.lead, client, command, args, event, cause):
-        await _tell_topic(deps, event, client, f"Unknown command /{command}.\n{HELP}")
+        await tell_topic(deps, client, event, f"Unknown command /{command}.\n{HELP}")
 
 
 async def _close(
@@ -112,19 +106,19 @@ async def _close(
         )
     text = deps.t(client.language, "conversation-closed", name=client.name.split()[0])
     await to_client(deps, client, event, 0, text)
-    await _tell_topic(
-        deps, event, client, f"✅ Conversation closed by {assistant.name}; the client was told.", 1
+    await tell_topic(
+        deps, client, event, f"✅ Conversation closed by {assistant.name}; the client was told.", 1
     )
 
 
 async def _assign(deps: Deps, lead: Assistant, client: Client, event: Event, name: str, cause: str) -> None:
     if not lead.lead:
-        await _tell_topic(deps, event, client, "Only a lead can reassign a client.")
+        await tell_topic(deps, client, event, "Only a lead can reassign a client.")
         return
     wanted = name.lower().lstrip("@")
     match = [a for a in await q.assistants(deps.store) if a.active and a.name.lower() == wanted]
     if not match:
-        await _tell_topic(deps, event, client, f"No active assistant is called “{name}”. Try /assign <name>.")
+        await tell_topic(deps, client, event, f"No active assistant is called “{name}”. Try /assign <name>.")
         return
     await deps.record(
         f"client:{client.id}",
@@ -133,7 +127,7 @@ async def _assign(deps: Deps, lead: Assistant, client: Client, event: Event, nam
         SYSTEM,
         f"{cause}/assign",
     )
-    await _tell_topic(deps, event, client, f"➡️ {client.name} is now with {match[0].name}.")
+    await tell_topic(deps, client, event, f"➡️ {client.name} is now with {match[0].name}.")
     await refresh_card(deps, event, 1, await q.client(deps.store, client.id))
 
 
@@ -149,10 +143,10 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
         SYSTEM,
         f"blocked:{delivery.id}",
     )
-    await _tell_topic(
+    await tell_topic(
         deps,
-        event,
         client,
+        event,
         "⚠️ The client has blocked the bot on Telegram: messages to them are not delivered. "
         "They will reach us again as soon as they write.",
     )

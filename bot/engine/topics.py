@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.engine import queries as q
 from bot.engine.deps import Deps
-from bot.engine.outbox import topic_setup
+from bot.engine.outbox import to_topic, topic_setup
 from bot.engine.request_cards import request_card
 from channels.telegram.sender import TopicRef
 from domain.clients import Client, Language, mask_phone
-from domain.events import SYSTEM, EventType
+from domain.events import SYSTEM, Event, EventType
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
 
@@ -26,6 +26,13 @@ async def staff_chat_for(deps: Deps, client: Client) -> int | None:
     return (assistant.staff_chat_id if assistant and assistant.staff_chat_id else None) or deps.staff_chat_id
 
 
+async def tell_topic(deps: Deps, client: Client, event: Event, text: str, n: int = 0) -> None:
+    """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`)."""
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None:
+        await deps.deliver(to_topic(event, n, staff_chat, client.id, text))
+
+
 async def request_topic(deps: Deps, client: Client) -> None:
     """Ask for the next generation of the client's topic. The cause is the generation itself, so any number
     of racing messages or instances yield exactly one request, and so one topic."""
@@ -40,10 +47,7 @@ async def request_topic(deps: Deps, client: Client) -> None:
         SYSTEM,
         f"topic:{client.id}/{generation}",
     )
-    if event.data["generation"] == generation:
-        await deps.deliver(
-            *topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client))
-        )
+    await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client)))
 
 
 async def card_text(deps: Deps, client: Client) -> str:

@@ -12,8 +12,7 @@ from bot.engine import clients, conversation, quote_buttons
 from bot.engine import queries as q
 from bot.engine.client_outbox import whatsapp_delivery
 from bot.engine.deps import Deps
-from bot.engine.outbox import to_topic
-from bot.engine.topics import staff_chat_for
+from bot.engine.topics import tell_topic
 from channels.whatsapp.inbound import normalise
 from domain.clients import Client
 from domain.events import SYSTEM, EventType
@@ -73,9 +72,7 @@ async def _tell_topic(
     deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: str
 ) -> None:
     event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
-    staff_chat = await staff_chat_for(deps, client)
-    if staff_chat is not None:
-        await deps.deliver(to_topic(event, 0, staff_chat, client.id, note))
+    await tell_topic(deps, client, event, note)
 
 
 async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None) -> None:
@@ -100,18 +97,14 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
             event, 0, number, "template", content_sid=template_sid, variables={"1": client.name.split()[0]}
         )
         await deps.deliver(replace(reopen, lane=f"wa-template:{number}"))  # its own lane: it is not held
-        staff_chat = await staff_chat_for(deps, client)
-        if staff_chat is not None:
-            await deps.deliver(
-                to_topic(
-                    event,
-                    1,
-                    staff_chat,
-                    client.id,
-                    "⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages "
-                    "wait, and the re-open template was sent. They go out when the client answers.",
-                )
-            )
+        await tell_topic(
+            deps,
+            client,
+            event,
+            "⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages "
+            "wait, and the re-open template was sent. They go out when the client answers.",
+            1,
+        )
         return
     await _tell_topic(
         deps,
