@@ -8,6 +8,7 @@ COPY pyproject.toml requirements.lock ./
 COPY bot bot/
 COPY channels channels/
 COPY domain domain/
+COPY engine engine/
 COPY payments payments/
 COPY storage storage/
 COPY webhooks webhooks/

@@ -20,12 +20,14 @@ from pathlib import Path
 from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import create_app
-from bot.engine import staff_admin
 from bot.logging import configure
 from domain.clock import FrozenClock
-from sandbox.harness import STAFF_CHAT, TOKEN, Harness, settings, user
+from engine import staff_admin
 from sandbox.telegram import SENDING, FakeTelegram
 from storage.embedded import EmbeddedEngine
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test driver lives in tests/
+from tests.harness import STAFF_CHAT, TOKEN, Harness, settings, user
 
 
 async def run(clients: int, messages: int, concurrency: int) -> dict[str, float]:

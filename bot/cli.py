@@ -11,10 +11,10 @@ import structlog
 from aiohttp import web
 
 from bot import logging as app_logging
-from bot.engine import queries, staff_admin
 from bot.settings import ConfigError, Settings
 from domain.clock import SystemClock
 from domain.errors import DomainError
+from engine import queries, staff_admin
 from storage.audit import verify
 from storage.embedded import DataDirInUse, EngineError
 from storage.store import Store, open_store

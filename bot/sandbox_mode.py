@@ -9,9 +9,9 @@ import structlog
 from aiohttp import web
 from pydantic import SecretStr
 
-from bot.engine import queries, staff_admin
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
+from engine import queries, staff_admin
 from sandbox import world as sandbox_world
 from sandbox.web import SANDBOX_WORLD
 

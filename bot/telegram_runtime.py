@@ -14,19 +14,19 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
-from bot.delivery_worker import TelegramDeliveryWorker, WorkerHooks
-from bot.engine import clients, conversation, payments_flow, quote_buttons, staff
-from bot.engine.deps import Deps
-from bot.engine.topics import Topics
-from bot.i18n import translator
-from bot.inbox_worker import InboxWorker
 from bot.keys import CLOCK, SETTINGS, STORE
-from bot.tasks import Background, pause
+from bot.workers.inbox import InboxWorker
+from bot.workers.tasks import Background, pause
+from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
 from channels.telegram.client import make_bot
 from channels.telegram.routers import client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
 from domain.requests import parse_invoice_id
+from engine import clients, conversation, payments_flow, quote_buttons, staff
+from engine.deps import Deps
+from engine.i18n import translator
+from engine.topics import Topics
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import Notification, parse
 from storage.inbox import InboxItem

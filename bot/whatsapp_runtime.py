@@ -16,12 +16,12 @@ import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
-from bot.engine import whatsapp_flow
 from bot.keys import SETTINGS
-from bot.tasks import Background
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
-from bot.whatsapp_worker import WhatsAppDeliveryWorker, WhatsAppHooks
+from bot.workers.tasks import Background
+from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHooks
 from channels.whatsapp.sender import WhatsAppSender
+from engine import whatsapp_flow
 from storage.inbox import InboxItem
 from webhooks.media import LIFETIME_SECONDS, MEDIA_SOURCE, MediaSource, sign
 from webhooks.twilio import TWILIO_INTAKE, TwilioIntake

@@ -1,6 +1,6 @@
 import pytest
 
-from sandbox.harness import Harness, start_harness
+from tests.harness import Harness, start_harness
 
 
 @pytest.fixture

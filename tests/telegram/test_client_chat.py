@@ -1,7 +1,7 @@
 """The client's private chat: registration, language, assignment, contact."""
 
 from domain.clients import Language
-from sandbox.harness import Harness, user
+from tests.harness import Harness, user
 
 
 async def test_start_registers_and_greets_in_the_clients_language_by_their_assistant(tg: Harness) -> None:
@@ -79,7 +79,7 @@ async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harnes
 
 
 async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
-    from bot.engine import staff_admin
+    from engine import staff_admin
 
     await tg.add_staff(9002, "Omar", "ar")
     await tg.add_staff(9001, "Anna", "en")

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 from bot.app import create_app
 from bot.keys import SETTINGS
-from sandbox.harness import STAFF_CHAT, Harness, settings, start_harness, user
 from sandbox.telegram import ApiError
+from tests.harness import STAFF_CHAT, Harness, settings, start_harness, user
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 

@@ -5,8 +5,8 @@ import json
 import pytest
 
 from payments.notifications import CheckCode
-from sandbox.harness import STAFF_CHAT, Harness, user
 from storage.audit import verify
+from tests.harness import STAFF_CHAT, Harness, user
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}

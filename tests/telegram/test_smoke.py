@@ -1,4 +1,4 @@
-from sandbox.harness import PUBLIC, SECRET, STAFF_CHAT, Harness, user
+from tests.harness import PUBLIC, SECRET, STAFF_CHAT, Harness, user
 
 
 async def test_start_then_a_message_reaches_the_topic(tg: Harness) -> None:

@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from sandbox.harness import STAFF_CHAT, Harness, user
+from tests.harness import STAFF_CHAT, Harness, user
 
 MEDIA = {
     "photo": {

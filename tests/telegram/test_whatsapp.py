@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from sandbox.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from sandbox.twilio import Failure
+from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, pay, staff_says
 
 NUMBER = "+971501234567"

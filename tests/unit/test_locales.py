@@ -6,8 +6,8 @@ import pytest
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast, visitor
 
-from bot.i18n import LOCALES_DIR, Translator, resource_names
 from domain.clients import Language
+from engine.i18n import LOCALES_DIR, Translator, resource_names
 
 SAMPLE = {
     "name": "Layla Al Mansouri",

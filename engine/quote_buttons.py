@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from bot.engine import queries as q
-from bot.engine.deps import Deps
-from bot.engine.payments_flow import one_tap
-from bot.engine.requests_flow import cancel_request, deliver_to_topic, request, to_the_client
 from domain.clients import Client
 from domain.events import Actor, ActorKind, EventType
 from domain.lifecycle import RequestState
+from engine import queries as q
+from engine.deps import Deps
+from engine.payments_flow import one_tap
+from engine.requests_flow import cancel_request, deliver_to_topic, request, to_the_client
 
 
 async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.engine import queries as q
 from domain.clients import Assistant, Language
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
+from engine import queries as q
 from storage.store import Store
 
 OPERATOR = Actor(ActorKind.OPERATOR, "cli")

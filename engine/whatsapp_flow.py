@@ -8,15 +8,15 @@ from typing import Any
 
 import structlog
 
-from bot.engine import clients, conversation, quote_buttons
-from bot.engine import queries as q
-from bot.engine.client_outbox import whatsapp_delivery
-from bot.engine.deps import Deps
-from bot.engine.topics import tell_topic
 from channels.whatsapp.inbound import normalise
 from domain.clients import Client
 from domain.events import SYSTEM, EventType
 from domain.messages import Kind, language_named
+from engine import clients, conversation, quote_buttons
+from engine import queries as q
+from engine.client_outbox import whatsapp_delivery
+from engine.deps import Deps
+from engine.topics import tell_topic
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)

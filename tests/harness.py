@@ -13,7 +13,6 @@ from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 
 from bot.app import create_app
-from bot.engine import staff_admin
 from bot.keys import STORE
 from bot.settings import (
     AppSettings,
@@ -26,15 +25,16 @@ from bot.settings import (
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from domain.clock import FrozenClock
+from engine import staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 from storage.deliveries import DeliveryStatus
 from storage.store import Store
 
-TOKEN = "123456789:AAH-concierge-test-token_abcdefghijkl"  # noqa: S105 — the fake's, not a secret
+TOKEN = "123456789:AAH-concierge-test-token_abcdefghijkl"
 STAFF_CHAT = -1001000000001
-SECRET = "webhook-secret_0123"  # noqa: S105 — the fake's, not a secret
+SECRET = "webhook-secret_0123"
 PUBLIC = "https://concierge.example"
 _user_ids = itertools.count(500_000_001)
 
@@ -56,11 +56,11 @@ def user(
 
 
 TWILIO_SID = "AC" + "0123456789abcdef" * 2
-TWILIO_TOKEN = "twilio-auth-token-for-tests"  # noqa: S105 — the fake's, not a secret
+TWILIO_TOKEN = "twilio-auth-token-for-tests"
 TWILIO_FROM = "whatsapp:+14155238886"
 REOPEN_TEMPLATE = "HX" + "fedcba9876543210" * 2
 CP_PUBLIC_ID = "pk_concierge_test"
-CP_SECRET = "cp-api-secret-for-tests"  # noqa: S105 — the fake's, not a secret
+CP_SECRET = "cp-api-secret-for-tests"
 
 
 def settings(

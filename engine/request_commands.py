@@ -5,17 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from bot.engine.client_texts import quote_buttons, quote_text
-from bot.engine.deps import Deps
-from bot.engine.payments_flow import refund
-from bot.engine.requests_flow import (
-    cancel_request,
-    decide,
-    deliver_to_topic,
-    open_request,
-    request,
-    to_the_client,
-)
 from domain.clients import Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, Event, EventType
@@ -25,6 +14,17 @@ from domain.money import Money
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
+from engine.client_texts import quote_buttons, quote_text
+from engine.deps import Deps
+from engine.payments_flow import refund
+from engine.requests_flow import (
+    cancel_request,
+    decide,
+    deliver_to_topic,
+    open_request,
+    request,
+    to_the_client,
+)
 from payments.cloudpayments import GatewayError
 
 EDITABLE = ("when", "category", "guests", "place", "budget")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from babel.dates import format_datetime
 
-from bot.engine.deps import Deps
 from domain.intake import Category
 from domain.requests import ServiceRequest
+from engine.deps import Deps
 
 CATEGORY_NAMES = {
     Category.CHAUFFEUR: "Chauffeur & transport",

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from bot.tasks import wait_for_work
+from bot.workers.tasks import wait_for_work
 from channels.whatsapp.sender import NotSent, OutsideWindow, Refused, Sent, Uncertain, WhatsAppSender
 from domain.clock import Clock
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus

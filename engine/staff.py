@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import structlog
 
-from bot.engine import queries as q
-from bot.engine import request_commands
-from bot.engine.client_outbox import to_client
-from bot.engine.clients import refresh_card
-from bot.engine.conversation import relay_to_client
-from bot.engine.deps import Deps
-from bot.engine.outbox import card_update
-from bot.engine.topics import staff_chat_for, tell_topic
 from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
+from engine import queries as q
+from engine import request_commands
+from engine.client_outbox import to_client
+from engine.clients import refresh_card
+from engine.conversation import relay_to_client
+from engine.deps import Deps
+from engine.outbox import card_update
+from engine.topics import staff_chat_for, tell_topic
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import structlog
 
-from bot.engine import queries as q
-from bot.engine.client_outbox import to_client
-from bot.engine.deps import Deps
-from bot.engine.outbox import card_update
-from bot.engine.topics import staff_chat_for
 from domain.assignment import choose_assistant
 from domain.clients import Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
 from domain.phones import to_e164
+from engine import queries as q
+from engine.client_outbox import to_client
+from engine.deps import Deps
+from engine.outbox import card_update
+from engine.topics import staff_chat_for
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)

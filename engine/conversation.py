@@ -6,10 +6,14 @@ from dataclasses import replace
 
 import structlog
 
-from bot.engine import queries as q
-from bot.engine import requests_flow
-from bot.engine.client_outbox import last_channel, to_client, whatsapp_delivery
-from bot.engine.clients import (
+from domain.clients import Channel, Client
+from domain.errors import InvalidValue
+from domain.events import SYSTEM, Actor, Event, EventType
+from domain.messages import Inbound, Kind, Person
+from engine import queries as q
+from engine import requests_flow
+from engine.client_outbox import last_channel, to_client, whatsapp_delivery
+from engine.clients import (
     ask_language,
     client_actor,
     ensure_client,
@@ -17,13 +21,9 @@ from bot.engine.clients import (
     share_phone,
     telegram_chat,
 )
-from bot.engine.deps import Deps
-from bot.engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
-from bot.engine.topics import request_topic, staff_chat_for, tell_topic
-from domain.clients import Channel, Client
-from domain.errors import InvalidValue
-from domain.events import SYSTEM, Actor, Event, EventType
-from domain.messages import Inbound, Kind, Person
+from engine.deps import Deps
+from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from engine.topics import request_topic, staff_chat_for, tell_topic
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)

@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.i18n import Translator
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
+from engine.i18n import Translator
 from payments.cloudpayments import CloudPaymentsGateway
 from storage.deliveries import Delivery
 from storage.store import Store

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import structlog
 
-from bot.tasks import wait_for_work
+from bot.workers.tasks import wait_for_work
 from storage.inbox import Inbox, InboxItem, InboxStatus
 
 log = structlog.get_logger(__name__)

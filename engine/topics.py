@@ -3,13 +3,13 @@ deleted. Implements the sender's TopicDirectory."""
 
 from __future__ import annotations
 
-from bot.engine import queries as q
-from bot.engine.deps import Deps
-from bot.engine.outbox import to_topic, topic_setup
-from bot.engine.request_cards import request_card
 from channels.telegram.sender import TopicRef
 from domain.clients import Client, Language, mask_phone
 from domain.events import SYSTEM, Event, EventType
+from engine import queries as q
+from engine.deps import Deps
+from engine.outbox import to_topic, topic_setup
+from engine.request_cards import request_card
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
 

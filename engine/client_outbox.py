@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.engine.deps import Deps
-from bot.engine.outbox import Buttons, to_private_chat
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
+from engine.deps import Deps
+from engine.outbox import Buttons, to_private_chat
 from storage.deliveries import Delivery
 
 WHATSAPP = "whatsapp"

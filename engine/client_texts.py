@@ -7,10 +7,10 @@ from datetime import datetime
 
 from babel.dates import format_datetime
 
-from bot.engine.deps import Deps
 from domain.clients import Client, Language
 from domain.quotes import Quote
 from domain.requests import Payment, ServiceRequest
+from engine.deps import Deps
 
 
 def locale_of(client: Client) -> str:

@@ -1,0 +1,1 @@
+"""The background loops: the inbox, one delivery lane worker per channel, and the room for the clock."""
