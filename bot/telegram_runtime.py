@@ -28,7 +28,7 @@ from engine.deps import Deps
 from engine.i18n import translator
 from engine.topics import Topics
 from payments.cloudpayments import CloudPaymentsGateway
-from payments.notifications import Notification, parse
+from payments.notifications import Notification, authentic, parse
 from storage.inbox import InboxItem
 from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
@@ -195,7 +195,7 @@ def telegram_ctx(start_workers: bool):
         if runtime.deps.payments is not None:
             cp_secret = settings.cloudpayments.cloudpayments_api_secret.get_secret_value()
             app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
-                cp_secret, runtime.check_payment, runtime.store_payment
+                partial(authentic, secret=cp_secret), parse, runtime.check_payment, runtime.store_payment
             )
         tasks = Background()
         if settings.telegram_mode == "webhook":

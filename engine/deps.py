@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
+from domain.payments import PaymentGateway
 from engine.i18n import Translator
-from payments.cloudpayments import CloudPaymentsGateway
 from storage.deliveries import Delivery
 from storage.store import Store
 
@@ -22,7 +22,7 @@ class Deps:
     t: Translator
     staff_chat_id: int | None  # the default staff forum (TELEGRAM_STAFF_CHAT_ID)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))  # reading and showing times only
-    payments: CloudPaymentsGateway | None = None  # None: CloudPayments is not configured
+    payments: PaymentGateway | None = None  # None: CloudPayments is not configured
     quote_validity: timedelta = timedelta(hours=24)
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
 

@@ -8,13 +8,12 @@ from domain.clients import Client
 from domain.events import Actor, ActorKind, EventType
 from domain.lifecycle import RequestState
 from domain.money import Money
+from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
 from domain.requests import ServiceRequest, parse_invoice_id
 from engine import queries as q
 from engine.client_texts import receipt_text, refund_text
 from engine.deps import Deps
 from engine.requests_flow import decide, deliver_to_topic, request, send_pay_link, to_the_client
-from payments.cloudpayments import Charged, Declined, GatewayError, NeedsConfirmation
-from payments.notifications import CheckCode, Notification
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)

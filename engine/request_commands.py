@@ -11,6 +11,7 @@ from domain.events import Actor, Event, EventType
 from domain.intake import Category, Understanding, understand
 from domain.lifecycle import RequestState
 from domain.money import Money
+from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
@@ -25,7 +26,6 @@ from engine.requests_flow import (
     request,
     to_the_client,
 )
-from payments.cloudpayments import GatewayError
 
 EDITABLE = ("when", "category", "guests", "place", "budget")
 

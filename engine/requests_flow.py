@@ -8,6 +8,7 @@ from domain.clients import Client
 from domain.events import Actor, ActorKind, Event
 from domain.intake import Category, Understanding, describes_new_need, understand
 from domain.lifecycle import RequestState
+from domain.payments import GatewayError
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_outbox import to_client
@@ -15,7 +16,6 @@ from engine.client_texts import pay_button
 from engine.deps import Deps
 from engine.outbox import card_update, to_topic
 from engine.topics import staff_chat_for
-from payments.cloudpayments import GatewayError
 from storage.counters import next_value
 from storage.deliveries import Delivery
 

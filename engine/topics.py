@@ -3,8 +3,7 @@ deleted. Implements the sender's TopicDirectory."""
 
 from __future__ import annotations
 
-from channels.telegram.sender import TopicRef
-from domain.clients import Client, Language, mask_phone
+from domain.clients import Client, Language, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Deps
@@ -74,12 +73,11 @@ class Topics:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
 
-    async def topic_for(self, client_id: str) -> TopicRef | None:
+    async def topic_for(self, client_id: str) -> Topic | None:
         client = await q.client(self._deps.store, client_id)
         if client is None or client.topic is None or client.topic.lost:
             return None
-        topic = client.topic
-        return TopicRef(topic.chat_id, topic.thread_id, topic.generation, topic.card_message_id)
+        return client.topic
 
     async def card_text(self, client_id: str, card: str) -> str:
         if card.startswith("request:"):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any
 
 import structlog
@@ -16,39 +15,9 @@ from cloudpayments import CloudPayments
 from cloudpayments.models import Order, Transaction
 
 from domain.money import Money
+from domain.payments import Charged, ChargeResult, Declined, GatewayError, NeedsConfirmation, PaymentLink
 
 log = structlog.get_logger(__name__)
-
-
-class GatewayError(Exception):
-    """Something to tell the assistant in a plain sentence."""
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentLink:
-    order_id: str
-    number: int
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class Charged:
-    transaction_id: int
-    card_last_four: str | None
-    card_type: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class NeedsConfirmation:
-    """The bank wants 3-D Secure: the client pays through the link instead."""
-
-    transaction_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Declined:
-    reason: str
-    client_message: str | None
 
 
 class CloudPaymentsGateway:
@@ -125,7 +94,7 @@ class CloudPaymentsGateway:
         invoice_id: str,
         description: str,
         request_id: str,
-    ) -> Charged | NeedsConfirmation | Declined:
+    ) -> ChargeResult:
         response = await self._call(
             "payments/tokens/charge",
             {

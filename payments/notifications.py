@@ -6,15 +6,13 @@ import base64
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
 from domain.errors import InvalidValue
 from domain.money import Money
-
-KINDS = ("check", "pay", "fail", "confirm", "refund", "cancel", "recurrent")
+from domain.payments import KINDS, Notification
 
 
 def _digest(secret: str, body: bytes) -> bytes:
@@ -30,32 +28,6 @@ def authentic(body: bytes, headers: dict[str, str] | Any, secret: str) -> bool:
     # every comparison runs, so the time taken says nothing about which one matched
     matches = [hmac.compare_digest(g, expected) for g in given if g for expected in (raw, decoded)]
     return any(matches)
-
-
-@dataclass(frozen=True, slots=True)
-class Notification:
-    kind: str
-    transaction_id: int
-    amount: Money
-    invoice_id: str
-    account_id: str
-    card_first_six: str | None
-    card_last_four: str | None
-    card_type: str | None
-    token: str | None
-    reason: str | None
-    reason_code: str | None
-    payment_transaction_id: int | None
-    test_mode: bool
-    raw: dict[str, str]
-
-    @property
-    def provider_id(self) -> str:
-        return f"cp:{self.kind}:{self.transaction_id}"
-
-    @property
-    def card_mask(self) -> str | None:
-        return f"{self.card_type or 'Card'} •••• {self.card_last_four}" if self.card_last_four else None
 
 
 def fields(body: bytes, content_type: str) -> dict[str, str]:
@@ -93,14 +65,3 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
         test_mode=data.get("TestMode") in ("1", "true", "True"),
         raw=data,
     )
-
-
-class CheckCode:
-    """Answers to `check` (CloudPayments' documented codes)."""
-
-    ACCEPT = 0
-    UNKNOWN_INVOICE = 10
-    WRONG_ACCOUNT = 11
-    WRONG_AMOUNT = 12
-    REJECTED = 13
-    EXPIRED = 20

@@ -3,21 +3,22 @@ the others stored in the inbox (deduplicated on type and TransactionId) and answ
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 
 import structlog
 from aiohttp import web
 
 from domain.errors import InvalidValue
-from payments.notifications import KINDS, Notification, authentic, parse
+from domain.payments import KINDS, Notification
 
 log = structlog.get_logger(__name__)
 
 
 @dataclass(frozen=True)
 class CloudPaymentsIntake:
-    secret: str
+    authentic: Callable[[bytes, Mapping[str, str]], bool]  # the signature over the raw body
+    parse: Callable[[str, bytes, str], Notification]  # (kind, body, content type); or InvalidValue
     check: Callable[[Notification], Awaitable[int]]
     # (notification, raw body, content type) → True when new
     store: Callable[[Notification, bytes, str], Awaitable[bool]]
@@ -34,13 +35,13 @@ async def notification(request: web.Request) -> web.Response:
             {"error": {"code": "not_found", "message": "no such notification"}}, status=404
         )
     body = await request.read()
-    if not authentic(body, request.headers, intake.secret):
+    if not intake.authentic(body, request.headers):
         log.warning("cloudpayments.rejected", kind=kind, reason="hmac")
         return web.json_response(
             {"error": {"code": "unauthorized", "message": "bad Content-HMAC"}}, status=401
         )
     try:
-        note = parse(kind, body, request.content_type)
+        note = intake.parse(kind, body, request.content_type)
     except InvalidValue as error:
         return web.json_response({"error": {"code": "bad_request", "message": str(error)}}, status=400)
     structlog.contextvars.bind_contextvars(invoice=note.invoice_id, transaction=note.transaction_id)

@@ -18,23 +18,17 @@ from aiogram.exceptions import (
 )
 from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
 
+from domain.clients import Topic
+
 log = structlog.get_logger(__name__)
 
 THREAD_GONE = ("message thread not found", "topic_deleted", "topic deleted", "thread not found")
 
 
-@dataclass(frozen=True, slots=True)
-class TopicRef:
-    chat_id: int
-    thread_id: int
-    generation: int
-    card_message_id: int | None = None
-
-
 class TopicDirectory(Protocol):
     """What the sender needs from the engine: where a client's topic is, and to hear about new topics."""
 
-    async def topic_for(self, client_id: str) -> TopicRef | None: ...
+    async def topic_for(self, client_id: str) -> Topic | None: ...
     async def card_text(self, client_id: str, card: str) -> str: ...
     async def card_message(self, client_id: str, card: str) -> int | None: ...
     async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None: ...
@@ -107,7 +101,7 @@ class TelegramSender:
 
     async def send(self, payload: dict[str, Any], text: str | None = None) -> Outcome:
         """`text` replaces the payload's text (merged relays)."""
-        topic: TopicRef | None = None
+        topic: Topic | None = None
         try:
             if client_id := payload.get("topic_of"):
                 topic = await self._topics.topic_for(client_id)
@@ -130,7 +124,7 @@ class TelegramSender:
             return RetryLater(0, str(error) or type(error).__name__)
 
     @staticmethod
-    def _where(payload: dict[str, Any], topic: TopicRef | None) -> dict[str, Any]:
+    def _where(payload: dict[str, Any], topic: Topic | None) -> dict[str, Any]:
         where: dict[str, Any] = {"chat_id": topic.chat_id if topic else int(payload["chat_id"])}
         if topic:
             where["message_thread_id"] = topic.thread_id
@@ -140,7 +134,7 @@ class TelegramSender:
             )
         return where
 
-    async def _text(self, payload: dict[str, Any], topic: TopicRef | None, text: str | None) -> Outcome:
+    async def _text(self, payload: dict[str, Any], topic: Topic | None, text: str | None) -> Outcome:
         message = await self._bot.send_message(
             text=text or payload["text"],
             reply_markup=_keyboard(payload.get("buttons")),
@@ -149,7 +143,7 @@ class TelegramSender:
         )
         return Sent(message.message_id)
 
-    async def _copy(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+    async def _copy(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         copied = await self._bot.copy_message(
             from_chat_id=int(payload["from_chat_id"]),
             message_id=int(payload["message_id"]),
@@ -157,7 +151,7 @@ class TelegramSender:
         )
         return Sent(copied.message_id)
 
-    async def _create_topic(self, payload: dict[str, Any], _t: TopicRef | None, _text: str | None) -> Outcome:
+    async def _create_topic(self, payload: dict[str, Any], _t: Topic | None, _text: str | None) -> Outcome:
         current = await self._topics.topic_for(payload["client_id"])
         if current is not None and current.generation >= payload["generation"]:
             return Sent(None)  # created already (a retry after the answer was recorded)
@@ -169,7 +163,7 @@ class TelegramSender:
         )
         return Sent(None)
 
-    async def _card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+    async def _card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None
         client_id, card = payload["topic_of"], payload.get("card", "client")
@@ -185,7 +179,7 @@ class TelegramSender:
         await self._topics.card_posted(client_id, card, topic.generation, message.message_id)
         return Sent(message.message_id)
 
-    async def _edit_card(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+    async def _edit_card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         client_id, card = payload["topic_of"], payload.get("card", "client")
         message_id = await self._topics.card_message(client_id, card) if topic else None
         if topic is None or message_id is None:
@@ -201,7 +195,7 @@ class TelegramSender:
                 raise
         return Sent(message_id)
 
-    async def _upload(self, payload: dict[str, Any], topic: TopicRef | None, _text: str | None) -> Outcome:
+    async def _upload(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         """Media another channel received: fetched, then uploaded into the topic (or a note instead)."""
         where = self._where(payload, topic)
         caption = payload.get("caption") or None

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from payments.notifications import CheckCode
+from domain.payments import CheckCode
 from storage.audit import verify
 from tests.harness import STAFF_CHAT, Harness, user
 
