@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
+from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx
 from bot.settings import Settings
@@ -48,8 +49,10 @@ def create_app(
     if settings.sandbox:  # before the channels: it hands them the sandbox's credentials
         app.cleanup_ctx.append(sandbox_ctx)
         sandbox_web.setup(app)
+    app.cleanup_ctx.append(engine_ctx)
     app.cleanup_ctx.append(telegram_ctx(start_workers))
     app.cleanup_ctx.append(whatsapp_ctx(start_workers))
+    app.cleanup_ctx.append(engine_workers_ctx(start_workers))  # last: every channel has registered
     health.setup(app)
     telegram_webhook.setup(app)
     cloudpayments_webhook.setup(app)

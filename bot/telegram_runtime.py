@@ -1,9 +1,10 @@
-"""Wires Telegram: the bot, the dispatcher and routers, the engine's ports, the inbox and delivery workers,
-and the webhook (or polling)."""
+"""Wires Telegram onto the engine: the bot, the dispatcher and routers, the sender and its delivery worker,
+the webhook (or polling), and Telegram's side of the media bridge."""
 
 from __future__ import annotations
 
 import asyncio
+import mimetypes
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -14,23 +15,18 @@ from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 
-from bot.keys import CLOCK, SETTINGS, STORE
-from bot.workers.inbox import InboxWorker
+from bot.engine_runtime import ENGINE, EngineRuntime
+from bot.keys import SETTINGS
 from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
 from channels.telegram.client import make_bot
 from channels.telegram.routers import client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
-from domain.requests import parse_invoice_id
-from engine import clients, conversation, payments_flow, quote_buttons, staff
+from engine import clients, conversation, quote_buttons, staff
 from engine.deps import Deps
-from engine.i18n import translator
 from engine.topics import Topics
-from payments.cloudpayments import CloudPaymentsGateway
-from payments.notifications import Notification, authentic, parse
 from storage.inbox import InboxItem
-from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
 
 log = structlog.get_logger(__name__)
@@ -69,30 +65,15 @@ class EnginePorts:
 @dataclass
 class TelegramRuntime:
     bot: Bot
-    deps: Deps
+    engine: EngineRuntime
     dispatcher: Dispatcher
-    inbox_worker: InboxWorker
     delivery_worker: TelegramDeliveryWorker
     sender: TelegramSender
     webhook_set: asyncio.Event = field(default_factory=asyncio.Event)
-    whatsapp_worker: Any = None  # set by the WhatsApp wiring when Twilio is configured
 
     async def store_update(self, provider_id: str, key: str, update: dict[str, Any]) -> bool:
         order = update.get("update_id") if isinstance(update.get("update_id"), int) else None
-        new = await self.deps.store.inbox.put(provider_id, "telegram", key, update, order)
-        self.inbox_worker.wake.set()
-        return new
-
-    async def store_payment(self, note: Notification, body: bytes, content_type: str) -> bool:
-        parsed = parse_invoice_id(note.invoice_id)
-        key = f"cp:{parsed[0] if parsed else note.invoice_id or 'unknown'}"
-        payload = {"kind": note.kind, "body": body.decode(), "content_type": content_type}
-        new = await self.deps.store.inbox.put(note.provider_id, "cloudpayments", key, payload)
-        self.inbox_worker.wake.set()
-        return new
-
-    async def check_payment(self, note: Notification) -> int:
-        return await payments_flow.check_code(self.deps, note)
+        return await self.engine.store_inbound(provider_id, "telegram", key, update, order)
 
     async def poll_once(self, offset: int, long_poll: int = 25) -> int:
         """One getUpdates round (polling mode): store what came, return the next offset."""
@@ -105,39 +86,30 @@ class TelegramRuntime:
             offset = update.update_id + 1
         return offset
 
+    async def file(self, file_id: str) -> tuple[bytes, str]:
+        """A file someone posted in Telegram (the media bridge's Telegram side)."""
+        file = await self.bot.get_file(file_id)
+        content = await self.bot.download_file(file.file_path)
+        guessed = mimetypes.guess_type(file.file_path or "")[0]
+        return content.read(), guessed or "application/octet-stream"
+
 
 TELEGRAM = web.AppKey("telegram", TelegramRuntime)
 
 
 def build(app: web.Application) -> TelegramRuntime:
-    settings = app[SETTINGS]
-    tg = settings.telegram
+    tg = app[SETTINGS].telegram
+    engine = app[ENGINE]
+    deps = engine.deps
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
-    cp = settings.cloudpayments
-    gateway = None
-    if cp.enabled:
-        gateway = CloudPaymentsGateway(
-            cp.cloudpayments_public_id,
-            cp.cloudpayments_api_secret.get_secret_value(),
-            cp.cloudpayments_api_base,
-        )
-    deps = Deps(
-        app[STORE],
-        app[CLOCK],
-        translator(),
-        tg.telegram_staff_chat_id,
-        tz=settings.app.timezone,
-        payments=gateway,
-    )
     topics = Topics(deps)
-    sender = TelegramSender(bot, topics)
+    sender = TelegramSender(bot, topics, fetch_media=engine.media.fetch_whatsapp_media)
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,
         sender,
         deps.clock,
         WorkerHooks(blocked=partial(staff.client_blocked, deps), topic_gone=topics.topic_gone),
     )
-    deps.wake_senders.append(worker.wake.set)
     dispatcher = Dispatcher()
     dispatcher.include_routers(client_router(), staff_router())
     ports = EnginePorts(deps)
@@ -147,12 +119,11 @@ def build(app: web.Application) -> TelegramRuntime:
             bot, item.payload, client_port=ports, staff_port=ports, cause=item.id
         )
 
-    async def handle_payment(item: InboxItem) -> None:
-        note = parse(item.payload["kind"], item.payload["body"].encode(), item.payload["content_type"])
-        await payments_flow.notification(deps, note)
-
-    handlers = {"telegram": handle, "cloudpayments": handle_payment}
-    return TelegramRuntime(bot, deps, dispatcher, InboxWorker(deps.store.inbox, handlers), worker, sender)
+    runtime = TelegramRuntime(bot, engine, dispatcher, worker, sender)
+    engine.register("telegram", handle)
+    engine.add_sender(worker.wake.set)
+    engine.media.telegram_file = runtime.file
+    return runtime
 
 
 async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:
@@ -192,17 +163,11 @@ def telegram_ctx(start_workers: bool):
         secret = settings.telegram.telegram_webhook_secret
         if secret is not None:
             app[TELEGRAM_INTAKE] = TelegramIntake(secret.get_secret_value(), runtime.store_update, update_key)
-        if runtime.deps.payments is not None:
-            cp_secret = settings.cloudpayments.cloudpayments_api_secret.get_secret_value()
-            app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
-                partial(authentic, secret=cp_secret), parse, runtime.check_payment, runtime.store_payment
-            )
         tasks = Background()
         if settings.telegram_mode == "webhook":
             url = f"{settings.http.public_base_url}/webhooks/telegram"
             tasks.spawn(_register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook")
         if start_workers:
-            tasks.spawn(runtime.inbox_worker.run(tasks.stopping), "telegram-inbox")
             tasks.spawn(runtime.delivery_worker.run(tasks.stopping), "telegram-deliveries")
             if settings.telegram_mode == "polling":
                 tasks.spawn(_poll(runtime, tasks.stopping), "telegram-polling")
@@ -211,7 +176,5 @@ def telegram_ctx(start_workers: bool):
         finally:
             await tasks.stop()
             await runtime.bot.session.close()
-            if runtime.deps.payments is not None:
-                runtime.deps.payments.close()
 
     return ctx

@@ -1,11 +1,10 @@
-"""Wires WhatsApp onto the running engine: Twilio webhooks, the inbox handler, the delivery worker, media both
-ways. The staff side is the Telegram forum, so WhatsApp rides on the Telegram runtime's engine."""
+"""Wires WhatsApp onto the engine: Twilio webhooks, the inbox handlers (messages normalised here, at the edge,
+and status callbacks), the delivery worker, and WhatsApp's side of the media bridge."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import mimetypes
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
@@ -16,10 +15,11 @@ import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
-from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from bot.workers.tasks import Background
 from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHooks
+from channels.whatsapp.inbound import normalise
 from channels.whatsapp.sender import WhatsAppSender
 from engine import whatsapp_flow
 from storage.inbox import InboxItem
@@ -29,6 +29,7 @@ from webhooks.twilio import TWILIO_INTAKE, TwilioIntake
 log = structlog.get_logger(__name__)
 
 MAX_MEDIA = 25 * 1024 * 1024
+WHATSAPP = web.AppKey("whatsapp", WhatsAppDeliveryWorker)
 
 
 def _media_key(auth_token: str) -> bytes:
@@ -47,17 +48,27 @@ async def _fetch_limited(session: aiohttp.ClientSession, url: str, **options: An
         return b"".join(chunks), response.headers.get("Content-Type", "")
 
 
+async def _message(engine: EngineRuntime, item: InboxItem) -> None:
+    person, inbound = normalise(item.payload)
+    await whatsapp_flow.message(engine.deps, person, inbound, item.id)
+
+
+async def _status(engine: EngineRuntime, item: InboxItem) -> None:
+    form = item.payload
+    await whatsapp_flow.status(
+        engine.deps, form.get("MessageSid", ""), form.get("MessageStatus", ""), form.get("ErrorCode")
+    )
+
+
 def whatsapp_ctx(start_workers: bool):
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         settings = app[SETTINGS]
         tw = settings.twilio
-        runtime: TelegramRuntime | None = app.get(TELEGRAM)
-        if not tw.enabled or runtime is None:
-            if tw.enabled:
-                log.warning("whatsapp.disabled", reason="the staff forum needs TELEGRAM_BOT_TOKEN")
+        if not tw.enabled:
             yield
             return
-        deps, token = runtime.deps, tw.twilio_auth_token.get_secret_value()
+        engine = app[ENGINE]
+        deps, token = engine.deps, tw.twilio_auth_token.get_secret_value()
         public = settings.http.public_base_url
         key = _media_key(token)
 
@@ -82,35 +93,28 @@ def whatsapp_ctx(start_workers: bool):
             refused=partial(whatsapp_flow.refused, deps),
         )
         worker = WhatsAppDeliveryWorker(deps.store.deliveries, sender, deps.clock, hooks)
-        runtime.whatsapp_worker = worker
-        deps.wake_senders.append(worker.wake.set)
+        app[WHATSAPP] = worker
+        engine.add_sender(worker.wake.set)
+        engine.register("whatsapp", partial(_message, engine))
+        engine.register("twilio-status", partial(_status, engine))
 
-        async def handle(item: InboxItem) -> None:
-            await whatsapp_flow.message(deps, item.payload, item.id)
-
-        runtime.inbox_worker.register("whatsapp", handle)
-
-        async def store(params: dict[str, str]) -> bool:
-            new = await deps.store.inbox.put(
-                f"wa:{params['MessageSid']}", "whatsapp", f"wa:{params['From']}", params
+        async def store_message(form: dict[str, str]) -> bool:
+            return await engine.store_inbound(
+                f"wa:{form['MessageSid']}", "whatsapp", f"wa:{form['From']}", form
             )
-            runtime.inbox_worker.wake.set()
-            return new
 
-        app[TWILIO_INTAKE] = TwilioIntake(
-            RequestValidator(token), public, store, partial(whatsapp_flow.status, deps)
-        )
+        async def store_status(form: dict[str, str]) -> bool:
+            # one callback per message and status: a repeat is a duplicate, and statuses only move forward
+            sid, state = form["MessageSid"], form["MessageStatus"]
+            return await engine.store_inbound(
+                f"wa-status:{sid}:{state}", "twilio-status", f"wa-status:{sid}", form
+            )
+
+        app[TWILIO_INTAKE] = TwilioIntake(RequestValidator(token), public, store_message, store_status)
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         twilio_auth = {"Authorization": aiohttp.encode_basic_auth(tw.twilio_account_sid, token)}
-        runtime.sender.fetch_media = partial(_fetch_limited, session, headers=twilio_auth)
-
-        async def telegram_file(file_id: str) -> tuple[bytes, str]:
-            file = await runtime.bot.get_file(file_id)
-            content = await runtime.bot.download_file(file.file_path)
-            guessed = mimetypes.guess_type(file.file_path or "")[0]
-            return content.read(), guessed or "application/octet-stream"
-
-        app[MEDIA_SOURCE] = MediaSource(key, deps.clock.now, telegram_file)
+        engine.media.whatsapp_media = partial(_fetch_limited, session, headers=twilio_auth)
+        app[MEDIA_SOURCE] = MediaSource(key, deps.clock.now, engine.media.fetch_telegram_file)
         tasks = Background()
         if start_workers:
             tasks.spawn(worker.run(tasks.stopping), "whatsapp-deliveries")

@@ -8,10 +8,9 @@ from typing import Any
 
 import structlog
 
-from channels.whatsapp.inbound import normalise
 from domain.clients import Client
 from domain.events import SYSTEM, EventType
-from domain.messages import Kind, language_named
+from domain.messages import Inbound, Kind, Person, language_named
 from engine import clients, conversation, quote_buttons
 from engine import queries as q
 from engine.client_outbox import whatsapp_delivery
@@ -25,9 +24,8 @@ WINDOW = timedelta(hours=24)
 RANKS = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5, "failed": 6, "undelivered": 6}
 
 
-async def message(deps: Deps, form: dict[str, str], cause: str) -> None:
+async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> None:
     """An inbound WhatsApp message: a numbered choice, a language's name, or a message like any other."""
-    person, inbound = normalise(form)
     number = person.identity.external_id
     client = await _client_of(deps, number) or await q.client_by_phone(deps.store, number)
     body = (inbound.text or "").strip()

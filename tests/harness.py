@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
 
 from bot.app import create_app
+from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import STORE
 from bot.settings import (
     AppSettings,
@@ -24,6 +25,7 @@ from bot.settings import (
     TwilioSettings,
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
+from bot.whatsapp_runtime import WHATSAPP
 from domain.clock import FrozenClock
 from engine import staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
@@ -120,6 +122,10 @@ class Harness:
         return self.app[TELEGRAM]
 
     @property
+    def engine(self) -> EngineRuntime:
+        return self.app[ENGINE]
+
+    @property
     def store(self) -> Store:
         return self.app[STORE]
 
@@ -168,10 +174,10 @@ class Harness:
     async def settle(self, max_rounds: int = 20_000) -> None:
         """Run the inbox and delivery workers until nothing is left, moving the clock only when all wait."""
         for _ in range(max_rounds):
-            handled = await self.rt.inbox_worker.run_once()
+            handled = await self.engine.inbox_worker.run_once()
             wake = await self.rt.delivery_worker.run_once()
-            if self.rt.whatsapp_worker is not None:
-                wa_wake = await self.rt.whatsapp_worker.run_once()
+            if (whatsapp := self.app.get(WHATSAPP)) is not None:
+                wa_wake = await whatsapp.run_once()
                 wake = wa_wake if wake is None else min(wake, wa_wake or wake)
             if handled:
                 continue

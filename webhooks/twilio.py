@@ -1,6 +1,6 @@
 """Twilio webhooks: X-Twilio-Signature checked against the public URL and every form field, then
 POST /webhooks/twilio/whatsapp stores the message (once per MessageSid) and answers empty TwiML at once;
-POST /webhooks/twilio/status moves a delivery's status forward."""
+POST /webhooks/twilio/status stores a status callback (once per MessageSid and status) for the inbox."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ class TwilioIntake:
     validator: RequestValidator
     public_base_url: str
     store: Callable[[dict[str, str]], Awaitable[bool]]  # an inbound message → True when new
-    status: Callable[[str, str, str | None], Awaitable[None]]  # (MessageSid, MessageStatus, ErrorCode)
+    status: Callable[[dict[str, str]], Awaitable[bool]]  # a status callback → True when new
 
 
 TWILIO_INTAKE = web.AppKey("twilio_intake", TwilioIntake)
@@ -64,9 +64,10 @@ async def status(request: web.Request) -> web.Response:
     if verified is None:
         return _forbidden()
     intake, params = verified
-    await intake.status(
-        params.get("MessageSid", ""), params.get("MessageStatus", ""), params.get("ErrorCode")
-    )
+    if not params.get("MessageSid") or not params.get("MessageStatus"):
+        return web.json_response({"error": {"code": "bad_request", "message": "not a status"}}, status=400)
+    new = await intake.status(params)
+    log.info("twilio.status_stored", duplicate=not new)
     return web.Response(status=204)
 
 

@@ -199,17 +199,19 @@ class TelegramSender:
         """Media another channel received: fetched, then uploaded into the topic (or a note instead)."""
         where = self._where(payload, topic)
         caption = payload.get("caption") or None
-        if self.fetch_media is None or not payload.get("url"):
+        try:
+            if self.fetch_media is None or not payload.get("url"):
+                raise LookupError("no media fetcher")
+            content, content_type = await self.fetch_media(payload["url"])
+        except OSError as error:
+            return RetryLater(0, f"the media could not be fetched: {error}")
+        except LookupError:  # the channel it came from is not wired (any more)
             message = await self._bot.send_message(
                 text=f"{caption or ''}\n📎 A file arrived that cannot be shown "
                 "here (media fetching is not configured).".strip(),
                 **where,
             )
             return Sent(message.message_id)
-        try:
-            content, content_type = await self.fetch_media(payload["url"])
-        except OSError as error:
-            return RetryLater(0, f"the media could not be fetched: {error}")
         content_type = content_type or payload.get("content_type") or "application/octet-stream"
         if len(content) > MAX_UPLOAD:
             note = (

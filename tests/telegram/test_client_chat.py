@@ -14,7 +14,7 @@ async def test_start_registers_and_greets_in_the_clients_language_by_their_assis
     assert client["name"] == "Layla Al Mansouri" and client["username"] == "layla_m"
     assert client["language"] == "ar" and client["assistant_id"] == "A-9002"
     (greeting,) = tg.to_user(layla)
-    assert greeting["text"] == tg.rt.deps.t(Language.AR, "welcome", name="Layla", assistant="Omar")
+    assert greeting["text"] == tg.engine.deps.t(Language.AR, "welcome", name="Layla", assistant="Omar")
     assert "أهلاً" in greeting["text"]
     # /start again: welcomed back, not registered twice
     await tg.send(tg.fake.user_message(layla, text="/start"))

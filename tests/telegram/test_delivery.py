@@ -92,7 +92,7 @@ async def test_an_update_stored_before_a_crash_is_processed_once_after_restart(
 async def test_a_crash_midway_through_processing_sends_nothing_twice(tg: Harness) -> None:
     await tg.add_staff(9001, "Anna", "en")
     layla = user("Layla")
-    deliver = tg.rt.deps.deliver
+    deliver = tg.engine.deps.deliver
     crashes = {"left": 1}
 
     async def crash_once(*deliveries):
@@ -101,7 +101,7 @@ async def test_a_crash_midway_through_processing_sends_nothing_twice(tg: Harness
             raise ConnectionError("killed")
         await deliver(*deliveries)
 
-    tg.rt.deps.deliver = crash_once
+    tg.engine.deps.deliver = crash_once
     await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
     await tg.settle()
     assert crashes["left"] == 0

@@ -180,6 +180,8 @@ async def test_status_callbacks_only_move_forward_and_failures_reach_the_assista
     sid = tg.tw.to(NUMBER)[-1].sid
     for status in ("read", "sent", "delivered", "queued"):
         assert (await tg.wa_status(sid, status)).status == 204
+    assert await tg.store.db["inbox"].count_documents({"_id": {"$regex": f"^wa-status:{sid}:"}}) == 4
+    await tg.settle()  # callbacks are stored first and processed from the inbox, like every webhook
     delivery = await tg.store.db["deliveries"].find_one({"provider_message_id": sid})
     assert delivery["provider_status"] == "read"
     await staff_says(tg, topic, "Your driver is Sergey.")

@@ -1,0 +1,128 @@
+"""The engine, built once: its ports (`Deps`), the payment gateway and intake, and the inbox with its handler
+table. Channel runtimes plug into it (an inbox handler, a sender's wake); the inbox loop starts only after
+every channel has registered (`engine_workers_ctx`, the last context), so no stored item meets a missing
+handler. A scheduled job, the console and the phone attach here the same way."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from aiohttp import web
+
+from bot.keys import CLOCK, SETTINGS, STORE
+from bot.media_bridge import MediaBridge
+from bot.workers.inbox import Handler, InboxWorker
+from bot.workers.tasks import Background
+from domain.payments import Notification
+from domain.requests import parse_invoice_id
+from engine import payments_flow
+from engine.deps import Deps
+from engine.i18n import translator
+from payments.cloudpayments import CloudPaymentsGateway
+from payments.notifications import authentic, parse
+from storage.inbox import InboxItem
+from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class EngineRuntime:
+    deps: Deps
+    inbox_worker: InboxWorker
+    gateway: CloudPaymentsGateway | None = None
+    media: MediaBridge = field(default_factory=MediaBridge)
+    tasks: Background = field(default_factory=Background)
+
+    def register(self, source: str, handler: Handler) -> None:
+        """The inbox handler for what `source` (a channel, a provider) stores."""
+        self.inbox_worker.register(source, handler)
+
+    def add_sender(self, wake: Callable[[], None]) -> None:
+        """A delivery worker to wake whenever the engine stores an outbound message."""
+        self.deps.wake_senders.append(wake)
+
+    async def store_inbound(
+        self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
+    ) -> bool:
+        """Keep a webhook's payload before acknowledging it; True when new. Processed per `key`, in order."""
+        new = await self.deps.store.inbox.put(provider_id, source, key, payload, order)
+        self.inbox_worker.wake.set()
+        return new
+
+    async def store_payment(self, note: Notification, body: bytes, content_type: str) -> bool:
+        parsed = parse_invoice_id(note.invoice_id)
+        key = f"cp:{parsed[0] if parsed else note.invoice_id or 'unknown'}"
+        payload = {"kind": note.kind, "body": body.decode(), "content_type": content_type}
+        return await self.store_inbound(note.provider_id, "cloudpayments", key, payload)
+
+    async def check_payment(self, note: Notification) -> int:
+        return await payments_flow.check_code(self.deps, note)
+
+    async def _payment(self, item: InboxItem) -> None:
+        note = parse(item.payload["kind"], item.payload["body"].encode(), item.payload["content_type"])
+        await payments_flow.notification(self.deps, note)
+
+
+ENGINE = web.AppKey("engine", EngineRuntime)
+
+
+def build(app: web.Application) -> EngineRuntime:
+    settings = app[SETTINGS]
+    cp = settings.cloudpayments
+    gateway = None
+    if cp.enabled:
+        gateway = CloudPaymentsGateway(
+            cp.cloudpayments_public_id,
+            cp.cloudpayments_api_secret.get_secret_value(),
+            cp.cloudpayments_api_base,
+        )
+    deps = Deps(
+        app[STORE],
+        app[CLOCK],
+        translator(),
+        settings.telegram.telegram_staff_chat_id,
+        tz=settings.app.timezone,
+        payments=gateway,
+    )
+    engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}), gateway)
+    if gateway is not None:
+        engine.register("cloudpayments", engine._payment)
+        secret = cp.cloudpayments_api_secret.get_secret_value()
+        app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
+            lambda body, headers: authentic(body, headers, secret),
+            parse,
+            engine.check_payment,
+            engine.store_payment,
+        )
+    return engine
+
+
+async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
+    """After the store (and the sandbox, which supplies credentials), before the channels."""
+    engine = build(app)
+    app[ENGINE] = engine
+    try:
+        yield
+    finally:
+        if engine.gateway is not None:
+            engine.gateway.close()
+
+
+def engine_workers_ctx(start_workers: bool):
+    """The last context: every handler is registered by now. Stopped first on shutdown, so nothing is being
+    processed while the channels close their clients."""
+
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        engine = app[ENGINE]
+        if start_workers:
+            engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
+        try:
+            yield
+        finally:
+            await engine.tasks.stop()
+
+    return ctx
