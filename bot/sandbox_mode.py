@@ -63,7 +63,7 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     app[SETTINGS] = wired(settings, world)
     store = app[STORE]
     for assistant in sandbox_world.ASSISTANTS:
-        if await store.db["assistants"].find_one({"telegram_id": assistant["telegram_id"]}) is None:
+        if await queries.assistant_by_telegram_id(store, assistant["telegram_id"]) is None:
             await staff_admin.add(
                 store,
                 assistant["telegram_id"],

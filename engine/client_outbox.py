@@ -7,6 +7,7 @@ from typing import Any
 
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
+from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import Buttons, to_private_chat
 from storage.deliveries import Delivery
@@ -15,9 +16,9 @@ WHATSAPP = "whatsapp"
 
 
 async def last_channel(deps: Deps, client: Client) -> Channel:
-    doc = await deps.store.db["conversations"].find_one({"_id": client.id}, {"last_channel": 1})
-    if doc and doc.get("last_channel") and client.identity(Channel(doc["last_channel"])):
-        return Channel(doc["last_channel"])
+    last = (await q.conversation(deps.store, client.id)).last_channel
+    if last is not None and client.identity(last):
+        return last
     return client.identities[0].channel if client.identities else Channel.TELEGRAM
 
 

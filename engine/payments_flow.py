@@ -13,7 +13,7 @@ from domain.requests import ServiceRequest, parse_invoice_id
 from engine import queries as q
 from engine.client_texts import receipt_text, refund_text
 from engine.deps import Deps
-from engine.requests_flow import decide, deliver_to_topic, request, send_pay_link, to_the_client
+from engine.requests_flow import decide, deliver_to_topic, send_pay_link, to_the_client
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -25,7 +25,7 @@ async def _request_of(deps: Deps, invoice: str) -> tuple[ServiceRequest | None, 
     parsed = parse_invoice_id(invoice)
     if parsed is None:
         return None, None
-    return await request(deps, parsed[0]), parsed[1]
+    return await q.request(deps.store, parsed[0]), parsed[1]
 
 
 async def check_code(deps: Deps, note: Notification) -> int:
@@ -116,7 +116,7 @@ async def record_payment(
             CLOUDPAYMENTS,
             f"{cause}/card",
         )
-    current = await request(deps, current.id)
+    current = await q.request(deps.store, current.id)
     assistant = await q.assistant(deps.store, client.assistant_id)
     assert current.payment is not None
     await to_the_client(
@@ -143,10 +143,7 @@ async def notification(deps: Deps, note: Notification) -> None:
     """A stored pay, fail, refund, confirm or cancel notification; once per (type, TransactionId)."""
     if note.kind == "refund":
         original = note.payment_transaction_id
-        current = None
-        if original is not None:
-            doc = await deps.store.db["requests"].find_one({"payment.transaction_id": original})
-            current = ServiceRequest.from_doc(doc) if doc else None
+        current = await q.request_paid_by(deps.store, original) if original is not None else None
         if current is None:
             current, _ = await _request_of(deps, note.invoice_id)
         if current is None:
@@ -295,7 +292,7 @@ async def record_refund(
         event = await decide(
             deps, current, current.refund_of(amount, refund_tx, deps.clock.now(), receipt), actor, cause
         )
-    current = await request(deps, current.id)
+    current = await q.request(deps.store, current.id)
     assert current.refund is not None
     await to_the_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
     await deliver_to_topic(

@@ -1,11 +1,18 @@
-"""Reads from the projections."""
+"""The engine's one read port: every read of a projection, by name, returning domain objects."""
 
 from __future__ import annotations
 
 from domain.clients import Assistant, ChannelIdentity, Client
+from domain.conversations import Conversation
+from domain.requests import ServiceRequest
 from storage.store import Store
 
 
+def _by_number(requests: list[ServiceRequest]) -> list[ServiceRequest]:
+    return sorted(requests, key=lambda r: int(r.id.split("-")[1]))  # R-999 before R-1000
+
+
+# --- clients ---
 async def client(store: Store, client_id: str) -> Client | None:
     doc = await store.db["clients"].find_one({"_id": client_id})
     return Client.from_doc(doc) if doc else None
@@ -15,11 +22,27 @@ async def client_by_identity(store: Store, identity: ChannelIdentity) -> Client 
     return await client_by_identity_key(store, identity.key)
 
 
+async def client_by_identity_key(store: Store, key: str) -> Client | None:
+    # $all, not a plain element match: nx-27017 misses the latter on an indexed array
+    doc = await store.db["clients"].find_one({"identity_keys": {"$all": [key]}})
+    return Client.from_doc(doc) if doc else None
+
+
 async def client_by_topic(store: Store, chat_id: int, thread_id: int) -> Client | None:
     doc = await store.db["clients"].find_one({"topic_chat_id": chat_id, "topic_thread_id": thread_id})
     return Client.from_doc(doc) if doc else None
 
 
+async def client_by_phone(store: Store, e164: str) -> Client | None:
+    doc = await store.db["clients"].find_one({"phone": e164})
+    return Client.from_doc(doc) if doc else None
+
+
+async def conversation(store: Store, client_id: str) -> Conversation:
+    return Conversation.from_doc(client_id, await store.db["conversations"].find_one({"_id": client_id}))
+
+
+# --- assistants ---
 async def assistants(store: Store) -> list[Assistant]:
     return [Assistant.from_doc(doc) async for doc in store.db["assistants"].find().sort("_id", 1)]
 
@@ -29,7 +52,14 @@ async def assistant(store: Store, assistant_id: str | None) -> Assistant | None:
     return Assistant.from_doc(doc) if doc else None
 
 
+async def assistant_by_telegram_id(store: Store, telegram_id: int) -> Assistant | None:
+    """Active or not (the staff CLI reactivates)."""
+    doc = await store.db["assistants"].find_one({"telegram_id": telegram_id})
+    return Assistant.from_doc(doc) if doc else None
+
+
 async def staff_member(store: Store, telegram_id: int) -> Assistant | None:
+    """An active assistant: only they act as staff."""
     doc = await store.db["assistants"].find_one({"telegram_id": telegram_id, "active": True})
     return Assistant.from_doc(doc) if doc else None
 
@@ -45,16 +75,24 @@ async def open_load(store: Store) -> dict[str, int]:
     return {row["_id"]: row["n"] async for row in cursor if row["_id"]}
 
 
-async def open_requests(store: Store, client_id: str) -> list[dict]:
-    return await store.db["requests"].find({"client_id": client_id, "open": True}).sort("_id", 1).to_list()
+# --- requests ---
+async def request(store: Store, request_id: str) -> ServiceRequest | None:
+    doc = await store.db["requests"].find_one({"_id": request_id})
+    return ServiceRequest.from_doc(doc) if doc else None
 
 
-async def client_by_identity_key(store: Store, key: str) -> Client | None:
-    # $all, not a plain element match: nx-27017 misses the latter on an indexed array
-    doc = await store.db["clients"].find_one({"identity_keys": {"$all": [key]}})
-    return Client.from_doc(doc) if doc else None
+async def open_requests(store: Store, client_id: str) -> list[ServiceRequest]:
+    """A client's open requests, oldest first."""
+    docs = await store.db["requests"].find({"client_id": client_id, "open": True}).to_list()
+    return _by_number([ServiceRequest.from_doc(d) for d in docs])
 
 
-async def client_by_phone(store: Store, e164: str) -> Client | None:
-    doc = await store.db["clients"].find_one({"phone": e164})
-    return Client.from_doc(doc) if doc else None
+async def requests_of(store: Store, client_id: str) -> list[ServiceRequest]:
+    """All of a client's requests, oldest first."""
+    docs = await store.db["requests"].find({"client_id": client_id}).to_list()
+    return _by_number([ServiceRequest.from_doc(d) for d in docs])
+
+
+async def request_paid_by(store: Store, transaction_id: int) -> ServiceRequest | None:
+    doc = await store.db["requests"].find_one({"payment.transaction_id": transaction_id})
+    return ServiceRequest.from_doc(doc) if doc else None

@@ -8,13 +8,13 @@ from domain.lifecycle import RequestState
 from engine import queries as q
 from engine.deps import Deps
 from engine.payments_flow import one_tap
-from engine.requests_flow import cancel_request, deliver_to_topic, request, to_the_client
+from engine.requests_flow import cancel_request, deliver_to_topic, to_the_client
 
 
 async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:
     action, _, rest = data.partition(":")
     request_id, _, version = rest.partition(":")
-    current = await request(deps, request_id)
+    current = await q.request(deps.store, request_id)
     if current is None or current.client_id != client.id:
         return
     actor = Actor(ActorKind.CLIENT, client.id)

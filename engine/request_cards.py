@@ -6,6 +6,7 @@ from babel.dates import format_datetime
 
 from domain.intake import Category
 from domain.requests import ServiceRequest
+from engine import queries as q
 from engine.deps import Deps
 
 CATEGORY_NAMES = {
@@ -32,9 +33,9 @@ STATE_NAMES = {
 
 
 async def request_card(deps: Deps, request_id: str) -> str:
-    doc = await deps.store.db["requests"].find_one({"_id": request_id})
-    assert doc is not None
-    return render(ServiceRequest.from_doc(doc), deps)
+    current = await q.request(deps.store, request_id)
+    assert current is not None
+    return render(current, deps)
 
 
 def render(request: ServiceRequest, deps: Deps) -> str:

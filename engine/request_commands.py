@@ -15,6 +15,7 @@ from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
+from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.deps import Deps
 from engine.payments_flow import refund
@@ -23,7 +24,6 @@ from engine.requests_flow import (
     decide,
     deliver_to_topic,
     open_request,
-    request,
     to_the_client,
 )
 
@@ -62,9 +62,7 @@ async def command(
 
 async def _target(deps: Deps, client: Client, states: tuple[RequestState, ...]) -> ServiceRequest:
     """The request a command acts on: the latest one in one of `states`."""
-    docs = await deps.store.db["requests"].find({"client_id": client.id}).to_list()
-    candidates = sorted((ServiceRequest.from_doc(d) for d in docs), key=lambda r: int(r.id.split("-")[1]))
-    for candidate in reversed(candidates):
+    for candidate in reversed(await q.requests_of(deps.store, client.id)):
         if candidate.state in states:
             return candidate
     wanted = " or ".join(s.value for s in states)
@@ -98,7 +96,7 @@ async def _quote(
         actor,
         f"{cause}/quote",
     )
-    current = await request(deps, current.id)
+    current = await q.request(deps.store, current.id)
     notes = [f"🧾 Quote v{quote.version} sent to the client: {quote.total.format('en')}."]
     if previous:
         try:
@@ -198,7 +196,7 @@ async def _done(
     current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS))
     if current.state is RequestState.PAID:
         await decide(deps, current, current.start(), actor, f"{cause}/start")
-        current = await request(deps, current.id)
+        current = await q.request(deps.store, current.id)
     done = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
     text = deps.t(client.language, "request-done", number=current.id, name=client.name.split()[0])
     await to_the_client(deps, client, done, 0, text)

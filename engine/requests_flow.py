@@ -22,16 +22,6 @@ from storage.deliveries import Delivery
 log = structlog.get_logger(__name__)
 
 
-async def open_requests(deps: Deps, client_id: str) -> list[ServiceRequest]:
-    docs = await deps.store.db["requests"].find({"client_id": client_id, "open": True}).to_list()
-    return sorted((ServiceRequest.from_doc(d) for d in docs), key=lambda r: int(r.id.split("-")[1]))
-
-
-async def request(deps: Deps, request_id: str) -> ServiceRequest | None:
-    doc = await deps.store.db["requests"].find_one({"_id": request_id})
-    return ServiceRequest.from_doc(doc) if doc else None
-
-
 async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
     kind, data = decision
     return await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
@@ -81,7 +71,7 @@ async def open_request(
     learned = understand(text, deps.clock.now(), deps.tz)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
     event = await deps.record(f"request:{request_id}", kind, data, actor, cause)
-    opened = await request(deps, request_id)
+    opened = await q.request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
         await to_the_client(
@@ -103,7 +93,7 @@ async def open_request(
 async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     """A client's words: a new request, or more about the open one."""
     learned = understand(text, deps.clock.now(), deps.tz)
-    current = (await open_requests(deps, client.id) or [None])[-1]
+    current = (await q.open_requests(deps.store, client.id) or [None])[-1]
     actor = Actor(ActorKind.CLIENT, client.id)
     if current is None or describes_new_need(learned, current.details):
         if _substantial(text, learned):

@@ -33,18 +33,18 @@ async def add(
         raise InvalidValue("an assistant needs a name")
     if staff_chat_id is not None and staff_chat_id >= 0:
         raise InvalidValue("--staff-chat-id is a supergroup id (negative, like -1001234567890)")
-    existing = await store.db["assistants"].find_one({"telegram_id": telegram_id})
+    existing = await q.assistant_by_telegram_id(store, telegram_id)
     assistant_id = f"A-{telegram_id}"
     if existing:
-        if existing["active"]:
-            raise InvalidValue(f"{existing['name']} (telegram id {telegram_id}) is already on the team")
+        if existing.active:
+            raise InvalidValue(f"{existing.name} (telegram id {telegram_id}) is already on the team")
         await store.record(
             NewEvent(
                 f"assistant:{assistant_id}",
                 EventType.ASSISTANT_REACTIVATED,
                 {},
                 OPERATOR,
-                f"cli:staff-reactivate:{telegram_id}:{existing['_v']}",
+                f"cli:staff-reactivate:{telegram_id}:{existing.version}",
             )
         )
     else:
@@ -71,19 +71,19 @@ async def add(
 
 
 async def deactivate(store: Store, telegram_id: int) -> Assistant:
-    doc = await store.db["assistants"].find_one({"telegram_id": telegram_id})
-    if doc is None:
+    existing = await q.assistant_by_telegram_id(store, telegram_id)
+    if existing is None:
         raise InvalidValue(f"no assistant has telegram id {telegram_id}")
-    if doc["active"]:
+    if existing.active:
         await store.record(
             NewEvent(
-                f"assistant:{doc['_id']}",
+                f"assistant:{existing.id}",
                 EventType.ASSISTANT_DEACTIVATED,
                 {},
                 OPERATOR,
-                f"cli:staff-deactivate:{telegram_id}:{doc['_v']}",
+                f"cli:staff-deactivate:{telegram_id}:{existing.version}",
             )
         )
-    assistant = await q.assistant(store, doc["_id"])
+    assistant = await q.assistant(store, existing.id)
     assert assistant is not None
     return assistant

@@ -62,7 +62,7 @@ async def card_text(deps: Deps, client: Client) -> str:
         + (" — unreachable: " + ", ".join(c.value for c in client.unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",
         f"🧑‍💼 Assistant: {assistant.name if assistant else 'unassigned'}",
-        "📋 Open requests: " + (", ".join(f"{r['_id']} ({r['state']})" for r in requests) or "none"),
+        "📋 Open requests: " + (", ".join(f"{r.id} ({r.state.value})" for r in requests) or "none"),
     ]
     return "\n".join(lines)
 
@@ -88,8 +88,8 @@ class Topics:
 
     async def card_message(self, client_id: str, card: str) -> int | None:
         if card.startswith("request:"):
-            doc = await self._deps.store.db["requests"].find_one({"_id": card.split(":", 1)[1]})
-            return doc.get("card_message_id") if doc else None
+            current = await q.request(self._deps.store, card.split(":", 1)[1])
+            return current.card_message_id if current else None
         client = await q.client(self._deps.store, client_id)
         return client.topic.card_message_id if client and client.topic else None
 

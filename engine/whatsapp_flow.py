@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 
-from domain.clients import Client
+from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
 from domain.messages import Inbound, Kind, Person, language_named
 from engine import clients, conversation, quote_buttons
@@ -20,7 +19,6 @@ from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
 
-WINDOW = timedelta(hours=24)
 RANKS = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5, "failed": 6, "undelivered": 6}
 
 
@@ -51,8 +49,7 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> N
 
 
 async def _choices(deps: Deps, client: Client) -> dict[str, str]:
-    doc = await deps.store.db["conversations"].find_one({"_id": client.id})
-    return dict((doc or {}).get("choices") or {})
+    return (await q.conversation(deps.store, client.id)).choices
 
 
 async def _client_of(deps: Deps, number: str) -> Client | None:
@@ -61,9 +58,7 @@ async def _client_of(deps: Deps, number: str) -> Client | None:
 
 async def window_open(deps: Deps, number: str) -> bool:
     client = await _client_of(deps, number)
-    doc = await deps.store.db["conversations"].find_one({"_id": client.id}) if client else None
-    last = ((doc or {}).get("last_inbound") or {}).get("whatsapp")
-    return last is not None and deps.clock.now() - datetime.fromisoformat(last) < WINDOW
+    return client is not None and (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
 
 
 async def _tell_topic(
@@ -80,8 +75,8 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
     client = await _client_of(deps, number)
     if client is None:
         return
-    doc = await deps.store.db["conversations"].find_one({"_id": client.id}) or {}
-    since = (doc.get("last_inbound") or {}).get("whatsapp") or "never"
+    last = (await q.conversation(deps.store, client.id)).last_inbound.get(Channel.WHATSAPP)
+    since = last.isoformat() if last else "never"
     cause = f"window:{client.id}:{since}"
     if template_sid:
         event = await deps.record(
