@@ -23,7 +23,7 @@ from channels.telegram.client import make_bot
 from channels.telegram.routers import client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
-from engine import clients, conversation, quote_buttons, staff
+from engine import clients, conversation, quote_buttons, staff, topic_commands
 from engine.deps import Deps
 from engine.topics import Topics
 from storage.inbox import InboxItem
@@ -102,7 +102,7 @@ def build(app: web.Application) -> TelegramRuntime:
     engine = app[ENGINE]
     deps = engine.deps
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
-    topics = Topics(deps)
+    topics = Topics(deps, card_hint=topic_commands.card_hint())
     sender = TelegramSender(bot, topics, fetch_media=engine.media.fetch_whatsapp_media)
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,

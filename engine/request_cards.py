@@ -32,13 +32,14 @@ STATE_NAMES = {
 }
 
 
-async def request_card(deps: Deps, request_id: str) -> str:
+async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     current = await q.request(deps.store, request_id)
     assert current is not None
-    return render(current, deps)
+    return render(current, deps, hint)
 
 
-def render(request: ServiceRequest, deps: Deps) -> str:
+def render(request: ServiceRequest, deps: Deps, hint: str = "") -> str:
+    """`hint`: the commands that move an open request along (from the topic command table)."""
     d = request.details
     when = "—"
     if d.when:
@@ -69,6 +70,6 @@ def render(request: ServiceRequest, deps: Deps) -> str:
         )
     if request.cancel_reason:
         lines.append(f"✖️ Cancelled: {request.cancel_reason}")
-    if request.is_open:
-        lines.append("/quote · /edit when|category|guests|place|budget · /progress · /done · /cancel · /new")
+    if request.is_open and hint:
+        lines.append(hint)
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""Request commands in a client's topic: /quote /edit /new /progress /done /cancel /refund."""
+"""Topic commands that move a request along: /quote /edit /new /progress /done /cancel /refund."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from dataclasses import replace
 from datetime import datetime
 
 from domain.clients import Client
-from domain.errors import DomainError, InvalidValue
-from domain.events import Actor, Event, EventType
+from domain.errors import InvalidValue
+from domain.events import EventType
 from domain.intake import Category, Understanding, understand
 from domain.lifecycle import RequestState
 from domain.money import Money
@@ -15,10 +15,10 @@ from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
+from engine import payments_flow
 from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.deps import Deps
-from engine.payments_flow import refund
 from engine.requests_flow import (
     cancel_request,
     decide,
@@ -26,38 +26,9 @@ from engine.requests_flow import (
     open_request,
     to_the_client,
 )
+from engine.topic_command import TopicCommand
 
 EDITABLE = ("when", "category", "guests", "place", "budget")
-
-
-async def command(
-    deps: Deps,
-    assistant_actor: Actor,
-    lead: bool,
-    client: Client,
-    name: str,
-    args: str,
-    event: Event,
-    cause: str,
-) -> bool:
-    """Request commands typed in the topic. False: not a request command."""
-    handlers = {
-        "quote": _quote,
-        "edit": _edit,
-        "new": _new,
-        "progress": _progress,
-        "done": _done,
-        "cancel": _cancel,
-        "refund": _refund,
-    }
-    handler = handlers.get(name)
-    if handler is None:
-        return False
-    try:
-        await handler(deps, assistant_actor, lead, client, args, event, cause)
-    except (DomainError, GatewayError) as error:
-        await deliver_to_topic(deps, client, event, [f"⚠️ {error}"], first_n=50)
-    return True
 
 
 async def _target(deps: Deps, client: Client, states: tuple[RequestState, ...]) -> ServiceRequest:
@@ -69,9 +40,8 @@ async def _target(deps: Deps, client: Client, states: tuple[RequestState, ...]) 
     raise InvalidValue(f"{client.name} has no request that is {wanted}. /new opens one.")
 
 
-async def _quote(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, args: str, event: Event, cause: str
-) -> None:
+async def quote(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED))
     currency, items = parse_quote(args)
     if deps.payments is None:
@@ -144,9 +114,8 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
     return replace(details, budget=Money.of(amount, currency or "RUB"))
 
 
-async def _edit(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, args: str, event: Event, cause: str
-) -> None:
+async def edit(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     field_name, _, value = args.partition(" ")
     if field_name not in EDITABLE or not value.strip():
         raise InvalidValue(f"Write /edit <{'|'.join(EDITABLE)}> <value>, e.g. /edit when 2026-12-01 20:00")
@@ -158,9 +127,8 @@ async def _edit(
     await deliver_to_topic(deps, client, edited, [], card_of=current.id)
 
 
-async def _new(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, args: str, event: Event, cause: str
-) -> None:
+async def new(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     text = args.strip()
     if not text:
         for received in reversed(await deps.store.events.read(f"conversation:{client.id}")):
@@ -177,9 +145,8 @@ async def _new(
     await open_request(deps, client, text, actor, f"{cause}/new", acknowledge=True)
 
 
-async def _progress(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, _args: str, event: Event, cause: str
-) -> None:
+async def progress(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, cause = cmd.client, cmd.actor, cmd.cause
     current = await _target(deps, client, (RequestState.PAID,))
     started = await decide(deps, current, current.start(), actor, f"{cause}/start")
     await to_the_client(
@@ -190,9 +157,8 @@ async def _progress(
     )
 
 
-async def _done(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, _args: str, event: Event, cause: str
-) -> None:
+async def done(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, cause = cmd.client, cmd.actor, cmd.cause
     current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS))
     if current.state is RequestState.PAID:
         await decide(deps, current, current.start(), actor, f"{cause}/start")
@@ -210,20 +176,16 @@ async def _done(
     )
 
 
-async def _cancel(
-    deps: Deps, actor: Actor, _lead: bool, client: Client, args: str, event: Event, cause: str
-) -> None:
+async def cancel(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     current = await _target(
         deps, client, (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
     )
     await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
 
 
-async def _refund(
-    deps: Deps, actor: Actor, lead: bool, client: Client, args: str, event: Event, cause: str
-) -> None:
-    if not lead:
-        raise InvalidValue("Only a lead can refund.")
+async def refund(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     current = await _target(
         deps,
         client,
@@ -234,7 +196,4 @@ async def _refund(
     amount = (
         Money.of(args.strip(), current.payment.amount.currency) if args.strip() else current.payment.amount
     )
-    await refund(deps, client, current, amount, actor, cause)
-
-
-# --- the client's buttons under a quote --------------------------------------------------------------------
+    await payments_flow.refund(deps, client, current, amount, actor, cause)

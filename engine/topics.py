@@ -70,8 +70,9 @@ async def card_text(deps: Deps, client: Client) -> str:
 class Topics:
     """The sender's view of topics (channels.telegram.sender.TopicDirectory)."""
 
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, card_hint: str = "") -> None:
         self._deps = deps
+        self._card_hint = card_hint  # the last line of an open request's card
 
     async def topic_for(self, client_id: str) -> Topic | None:
         client = await q.client(self._deps.store, client_id)
@@ -81,7 +82,7 @@ class Topics:
 
     async def card_text(self, client_id: str, card: str) -> str:
         if card.startswith("request:"):
-            return await request_card(self._deps, card.split(":", 1)[1])
+            return await request_card(self._deps, card.split(":", 1)[1], self._card_hint)
         client = await q.client(self._deps.store, client_id)
         assert client is not None
         return await card_text(self._deps, client)

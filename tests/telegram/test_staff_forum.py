@@ -198,7 +198,8 @@ async def test_only_a_lead_reassigns(team: Harness) -> None:
     current = (await tg.client_doc(layla))["assistant_id"]
     await tg.send(tg.fake.user_message(omar, chat_id=STAFF_CHAT, thread_id=thread, text="/assign Anna"))
     await tg.settle()
-    assert tg.topic_texts(thread)[-1] == "Only a lead can reassign a client."
+    # the one refusal every lead-only command gives
+    assert tg.topic_texts(thread)[-1] == "⚠️ Only a lead can reassign a client."
     assert (await tg.client_doc(layla))["assistant_id"] == current
     target = "Omar" if current == "A-9001" else "Anna"
     await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/assign {target}"))

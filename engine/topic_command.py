@@ -1,0 +1,25 @@
+"""What every topic command handler receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.clients import Assistant, Client
+from domain.events import Actor, Event
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCommand:
+    assistant: Assistant  # who typed it
+    actor: Actor
+    client: Client  # whose topic it was typed in
+    args: str  # everything after the command's name, stripped
+    event: (
+        Event | None
+    )  # the StaffCommandIssued it was recorded as (None for a command that is its own event)
+    cause: str  # the inbox item it came from: derive every further cause from it
+
+    @property
+    def recorded(self) -> Event:
+        assert self.event is not None, "an audited command"
+        return self.event

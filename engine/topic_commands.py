@@ -1,0 +1,103 @@
+"""Every command typed in a client's topic, in one table: the forum help and the request card's hint line are
+generated from it, the lead-only rule is enforced here once, and every handler takes one `TopicCommand`.
+A new command is one handler and one row."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from domain.clients import Assistant, Client
+from domain.errors import DomainError, InvalidValue
+from domain.events import Actor, ActorKind, EventType
+from domain.payments import GatewayError
+from engine import conversation_commands as conv
+from engine import request_commands as req
+from engine.deps import Deps
+from engine.topic_command import TopicCommand
+from engine.topics import tell_topic
+
+Handler = Callable[[Deps, TopicCommand], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    handler: Handler
+    usage: str  # arguments, as the help shows them
+    help: str
+    lead_only: str | None = None  # what only a lead may do ("refund"): the refusal names it
+    on_card: str | None = None  # how the request card's hint line shows it; None: not shown there
+    audited: bool = True  # recorded as a StaffCommandIssued first (a note is its own event instead)
+
+
+COMMANDS: dict[str, Command] = {
+    "note": Command(conv.note, "<text>", "an internal note; never sent to the client", audited=False),
+    "card": Command(conv.card, "", "post the client card again"),
+    "close": Command(conv.close, "", "close the conversation (the client is thanked)"),
+    "assign": Command(conv.assign, "<name>", "hand the client to another assistant", "reassign a client"),
+    "quote": Command(
+        req.quote,
+        "<amount> [RUB|USD|EUR|AED] <description>",
+        "quote the open request (or /quote RUB and one 'item — amount' per line)",
+        on_card="/quote",
+    ),
+    "edit": Command(
+        req.edit,
+        f"{'|'.join(req.EDITABLE)} <value>",
+        "correct the request card",
+        on_card=f"/edit {'|'.join(req.EDITABLE)}",
+    ),
+    "progress": Command(req.progress, "", "the paid request is under way", on_card="/progress"),
+    "done": Command(req.done, "", "the request is fulfilled (the client is thanked)", on_card="/done"),
+    "cancel": Command(req.cancel, "<reason>", "cancel the request", on_card="/cancel"),
+    "new": Command(
+        req.new, "[text]", "open a new request (from the text or the last message)", on_card="/new"
+    ),
+    "refund": Command(req.refund, "[amount]", "refund the paid request", "refund"),
+}
+
+
+def help_text() -> str:
+    lines = ["Commands in a client's topic:"]
+    for name, command in COMMANDS.items():
+        usage = f"/{name} {command.usage}".rstrip()
+        lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
+    lines.append("Anything else you write here goes to the client.")
+    return "\n".join(lines)
+
+
+def card_hint() -> str:
+    """The last line of an open request's card: the commands that move it along."""
+    return " · ".join(command.on_card for command in COMMANDS.values() if command.on_card)
+
+
+def parse(text: str) -> tuple[str, str]:
+    """'/Quote@bot 100 RUB car' → ('quote', '100 RUB car')."""
+    name, _, args = text.strip()[1:].partition(" ")
+    return name.split("@")[0].lower(), args.strip()
+
+
+async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, cause: str) -> None:
+    """Run a command typed in `client`'s topic by `assistant`; every refusal is a line in the topic."""
+    name, args = parse(text)
+    actor = Actor(ActorKind.ASSISTANT, assistant.id)
+    command = COMMANDS.get(name)
+    event = None
+    if command is None or command.audited:
+        event = await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": name, "args": args},
+            actor,
+            f"{cause}/command",
+        )
+    if command is None:
+        await tell_topic(deps, client, event, f"Unknown command /{name}.\n{help_text()}")
+        return
+    try:
+        if command.lead_only and not assistant.lead:
+            raise InvalidValue(f"Only a lead can {command.lead_only}.")
+        await command.handler(deps, TopicCommand(assistant, actor, client, args, event, cause))
+    except (DomainError, GatewayError) as error:
+        if event is not None:
+            await tell_topic(deps, client, event, f"⚠️ {error}", 50)
