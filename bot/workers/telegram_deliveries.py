@@ -4,19 +4,18 @@ merges relays that wait on an exhausted group budget, and reports what the engin
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
 
-from bot.workers.tasks import wait_for_work
+from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import Budget, is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
-from storage.timefmt import from_ms, to_ms
+from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -32,7 +31,10 @@ class WorkerHooks:
     topic_gone: Callable[[str, int], Awaitable[None]]
 
 
-class TelegramDeliveryWorker:
+class TelegramDeliveryWorker(LaneWorker):
+    name = channel = CHANNEL
+    lease = LEASE
+
     def __init__(
         self,
         deliveries: Deliveries,
@@ -41,38 +43,19 @@ class TelegramDeliveryWorker:
         hooks: WorkerHooks,
         concurrency: int = 8,
     ) -> None:
-        self._deliveries = deliveries
+        super().__init__(deliveries, clock)
         self._sender = sender
-        self._clock = clock
         self._hooks = hooks
         self._budget = Budget()
         self._semaphore = asyncio.Semaphore(concurrency)
-        self.worker_id = f"tg-{secrets.token_hex(4)}"
-        self.wake = asyncio.Event()
         self.merged = 0
 
-    async def run_once(self) -> datetime | None:
-        """Send everything that may go now. Returns when something next becomes sendable (None: idle)."""
-        now = self._clock.now()
-        queue = await self._deliveries.unfinished(CHANNEL)
-        lanes: dict[str, list[Delivery]] = {}
-        for item in sorted(queue, key=lambda d: (d.prio, d.n)):
-            lanes.setdefault(item.lane, []).append(item)
-        wake: datetime | None = None
-        batch: list[tuple[Delivery, list[Delivery]]] = []
-        for items in sorted(lanes.values(), key=lambda lane: min(d.n for d in lane)):
-            head = items[0]
-            if head.status is DeliveryStatus.SENDING and head.lease_ms >= to_ms(now):
-                continue  # in flight with another worker
-            due = from_ms(head.next_attempt_ms) if head.status is DeliveryStatus.PENDING else now
-            slot = max(due, self._budget.next_slot(head.chat, now))
-            if slot > now:
-                wake = slot if wake is None else min(wake, slot)
-                continue
-            self._budget.reserve(head.chat, now)
-            batch.append((head, self._mergeable(head, items, now)))
-        await asyncio.gather(*(self._deliver(head, rest) for head, rest in batch))
-        return wake
+    def slot(self, head: Delivery, now: datetime) -> datetime:
+        return self._budget.next_slot(head.chat, now)
+
+    def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
+        self._budget.reserve(head.chat, now)
+        return self._deliver(head, self._mergeable(head, lane, now))
 
     def _mergeable(self, head: Delivery, lane: list[Delivery], now: datetime) -> list[Delivery]:
         """Text relays queued right behind the head when the group budget ran out: one message, not many."""
@@ -93,12 +76,10 @@ class TelegramDeliveryWorker:
 
     async def _deliver(self, head: Delivery, followers: list[Delivery]) -> None:
         async with self._semaphore:
-            claimed = await self._deliveries.claim_id(head.id, self.worker_id, LEASE)
+            claimed = await self.claim(head)
             if claimed is None:
                 return
-            riders = [
-                c for f in followers if (c := await self._deliveries.claim_id(f.id, self.worker_id, LEASE))
-            ]
+            riders = [c for f in followers if (c := await self.claim(f))]
             text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if riders else None
             outcome = await self._sender.send(claimed.payload, text)
             for rider in riders:
@@ -132,15 +113,3 @@ class TelegramDeliveryWorker:
             case Failed(error):
                 log.warning("telegram.delivery_failed", delivery=item.id, error=error)
                 await self._deliveries.failed(item.id, self.worker_id, error)
-
-    async def run(self, stopping: asyncio.Event, idle_poll: float = 2.0) -> None:
-        """Production loop: real time; woken early when the engine stores a new delivery."""
-        while not stopping.is_set():
-            self.wake.clear()  # before looking: a delivery stored while we send wakes the next round
-            try:
-                wake = await self.run_once()
-            except Exception:
-                log.exception("telegram.worker_error")
-                wake = None
-            delay = idle_poll if wake is None else max(0.0, (wake - self._clock.now()).total_seconds())
-            await wait_for_work(self.wake, stopping, min(delay, idle_poll))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import structlog
 
-from bot.workers.tasks import wait_for_work
+from bot.workers.lanes import LaneWorker
 from channels.whatsapp.sender import NotSent, OutsideWindow, Refused, Sent, Uncertain, WhatsAppSender
 from domain.clock import Clock
-from storage.deliveries import Deliveries, Delivery, DeliveryStatus
-from storage.timefmt import from_ms, to_ms
+from storage.deliveries import Deliveries, Delivery
 
 log = structlog.get_logger(__name__)
 
@@ -30,41 +27,25 @@ class WhatsAppHooks:
     refused: Callable[[Delivery, int | None, str], Awaitable[None]]
 
 
-class WhatsAppDeliveryWorker:
+class WhatsAppDeliveryWorker(LaneWorker):
+    name = channel = CHANNEL
+    lease = LEASE
+
     def __init__(
         self, deliveries: Deliveries, sender: WhatsAppSender, clock: Clock, hooks: WhatsAppHooks
     ) -> None:
-        self._deliveries = deliveries
+        super().__init__(deliveries, clock)
         self._sender = sender
-        self._clock = clock
         self._hooks = hooks
-        self.worker_id = f"wa-{secrets.token_hex(4)}"
-        self.wake = asyncio.Event()
 
-    async def run_once(self) -> datetime | None:
-        now = self._clock.now()
-        lanes: dict[str, list[Delivery]] = {}
-        for item in sorted(await self._deliveries.unfinished(CHANNEL), key=lambda d: (d.prio, d.n)):
-            lanes.setdefault(item.lane, []).append(item)
-        wake: datetime | None = None
-        heads = []
-        for items in lanes.values():
-            head = items[0]
-            if head.status is DeliveryStatus.SENDING and head.lease_ms >= to_ms(now):
-                continue
-            due = from_ms(head.next_attempt_ms) if head.status is DeliveryStatus.PENDING else now
-            if due > now:
-                wake = due if wake is None else min(wake, due)
-                continue
-            heads.append(head)
-        await asyncio.gather(*(self._deliver(head) for head in heads))
-        return wake
+    def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
+        return self._deliver(head)
 
     async def _deliver(self, head: Delivery) -> None:
         if head.payload["op"] != "template" and not await self._hooks.window_open(head.chat):
             await self._hooks.window_closed(head)  # the fake and Twilio would refuse it (63016)
             return
-        claimed = await self._deliveries.claim_id(head.id, self.worker_id, LEASE)
+        claimed = await self.claim(head)
         if claimed is None:
             return
         outcome = await self._sender.send(claimed.payload)
@@ -85,14 +66,3 @@ class WhatsAppDeliveryWorker:
             case Refused(code, error):
                 await self._deliveries.failed(claimed.id, self.worker_id, f"{code}: {error}")
                 await self._hooks.refused(claimed, code, error)
-
-    async def run(self, stopping: asyncio.Event, idle_poll: float = 2.0) -> None:
-        while not stopping.is_set():
-            self.wake.clear()
-            try:
-                wake = await self.run_once()
-            except Exception:
-                log.exception("whatsapp.worker_error")
-                wake = None
-            delay = idle_poll if wake is None else max(0.0, (wake - self._clock.now()).total_seconds())
-            await wait_for_work(self.wake, stopping, min(delay, idle_poll))

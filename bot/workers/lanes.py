@@ -1,0 +1,89 @@
+"""The loop every worker shares, and the lanes every delivery worker serves.
+
+`WorkLoop.run` calls `run_once` until asked to stop, sleeping until what `run_once` says is next due, or until
+woken by new work; a deadline runner is one more `run_once`. `LaneWorker.run_once` takes one channel's stored
+deliveries, groups them in lanes (one chat, one topic: order matters only inside a lane), leaves a head that
+another worker holds under a live lease, and hands each head that is due to the channel's worker."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections.abc import Awaitable
+from datetime import datetime, timedelta
+
+import structlog
+
+from bot.workers.tasks import wait_for_work
+from domain.clock import Clock
+from storage.deliveries import Deliveries, Delivery, DeliveryStatus
+from storage.timefmt import from_ms, to_ms
+
+log = structlog.get_logger(__name__)
+
+
+class WorkLoop:
+    name = "worker"
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self.wake = asyncio.Event()
+
+    async def run_once(self) -> datetime | None:
+        """Do what is due; return when something next falls due (None: nothing known)."""
+        raise NotImplementedError
+
+    async def run(self, stopping: asyncio.Event, idle_poll: float = 2.0) -> None:
+        """Production loop, in real time; `idle_poll` bounds every sleep (another instance may add work)."""
+        while not stopping.is_set():
+            self.wake.clear()  # before looking: work stored while we run wakes the next round
+            try:
+                wake = await self.run_once()
+            except Exception:
+                log.exception(f"{self.name}.worker_error")
+                wake = None
+            delay = idle_poll if wake is None else max(0.0, (wake - self._clock.now()).total_seconds())
+            await wait_for_work(self.wake, stopping, min(delay, idle_poll))
+
+
+class LaneWorker(WorkLoop):
+    channel = ""
+    lease = timedelta(seconds=60)
+
+    def __init__(self, deliveries: Deliveries, clock: Clock) -> None:
+        super().__init__(clock)
+        self._deliveries = deliveries
+        self.worker_id = f"{self.channel}-{secrets.token_hex(4)}"
+
+    def slot(self, head: Delivery, now: datetime) -> datetime:
+        """The earliest the head may go besides its own retry time (a rate limit); `now` by default."""
+        return now
+
+    def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
+        """The head goes now: account for it at once (before the next lane is looked at) and return the
+        sending, which runs side by side with the other lanes'."""
+        raise NotImplementedError
+
+    async def run_once(self) -> datetime | None:
+        """Send every lane's head that may go now; return when the next one may (None: idle)."""
+        now = self._clock.now()
+        lanes: dict[str, list[Delivery]] = {}
+        for item in sorted(await self._deliveries.unfinished(self.channel), key=lambda d: (d.prio, d.n)):
+            lanes.setdefault(item.lane, []).append(item)
+        wake: datetime | None = None
+        sending: list[Awaitable[None]] = []
+        for lane in sorted(lanes.values(), key=lambda items: min(d.n for d in items)):
+            head = lane[0]
+            if head.status is DeliveryStatus.SENDING and head.lease_ms >= to_ms(now):
+                continue  # in flight with another worker
+            due = from_ms(head.next_attempt_ms) if head.status is DeliveryStatus.PENDING else now
+            due = max(due, self.slot(head, now))
+            if due > now:
+                wake = due if wake is None else min(wake, due)
+                continue
+            sending.append(self.take(head, lane, now))
+        await asyncio.gather(*sending)
+        return wake
+
+    async def claim(self, item: Delivery) -> Delivery | None:
+        return await self._deliveries.claim_id(item.id, self.worker_id, self.lease)
