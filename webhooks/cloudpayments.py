@@ -11,6 +11,7 @@ from aiohttp import web
 
 from domain.errors import InvalidValue
 from domain.payments import KINDS, Notification
+from webhooks.errors import error
 
 log = structlog.get_logger(__name__)
 
@@ -31,19 +32,15 @@ async def notification(request: web.Request) -> web.Response:
     intake = request.app.get(CLOUDPAYMENTS_INTAKE)
     kind = request.match_info["kind"]
     if intake is None or kind not in KINDS:
-        return web.json_response(
-            {"error": {"code": "not_found", "message": "no such notification"}}, status=404
-        )
+        return error(request, 404, "not_found", "no such notification")
     body = await request.read()
     if not intake.authentic(body, request.headers):
         log.warning("cloudpayments.rejected", kind=kind, reason="hmac")
-        return web.json_response(
-            {"error": {"code": "unauthorized", "message": "bad Content-HMAC"}}, status=401
-        )
+        return error(request, 401, "unauthorized", "bad Content-HMAC")
     try:
         note = intake.parse(kind, body, request.content_type)
-    except InvalidValue as error:
-        return web.json_response({"error": {"code": "bad_request", "message": str(error)}}, status=400)
+    except InvalidValue as problem:
+        return error(request, 400, "bad_request", str(problem))
     structlog.contextvars.bind_contextvars(invoice=note.invoice_id, transaction=note.transaction_id)
     if kind == "check":
         code = await intake.check(note)

@@ -21,29 +21,38 @@ def envelope(status: int, code: str, message: str, request_id: str) -> web.Respo
     )
 
 
+REQUEST_ID = web.RequestKey("request_id", str)
+
+
+def request_id(request: web.Request) -> str:
+    """The caller's X-Request-ID (bounded), or one of ours; the same for the whole request."""
+    if REQUEST_ID not in request:
+        request[REQUEST_ID] = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+    return request[REQUEST_ID]
+
+
+def error(request: web.Request, status: int, code: str, message: str) -> web.Response:
+    """Every error a handler answers: the one JSON envelope, with the request id."""
+    return envelope(status, code, message, request_id(request))
+
+
 @web.middleware
 async def error_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
-    request_id = request.headers.get("X-Request-ID", "")[:64] or secrets.token_hex(8)
+    rid = request_id(request)
     structlog.contextvars.clear_contextvars()
-    structlog.contextvars.bind_contextvars(request_id=request_id, method=request.method, path=request.path)
+    structlog.contextvars.bind_contextvars(request_id=rid, method=request.method, path=request.path)
     try:
         response = await handler(request)
-    except web.HTTPException as error:
-        if error.status < 400:
+    except web.HTTPException as exc:
+        if exc.status < 400:
             raise
-        code = error.reason.lower().replace(" ", "_")
-        return envelope(
-            error.status,
-            code,
-            error.text
-            if error.text and error.status < 500 and not error.text.startswith(f"{error.status}:")
-            else error.reason,
-            request_id,
-        )
-    except DomainError as error:
-        return envelope(422, error.code, str(error), request_id)
+        plain = exc.text and exc.status < 500 and not exc.text.startswith(f"{exc.status}:")
+        code = exc.reason.lower().replace(" ", "_")
+        response = error(request, exc.status, code, exc.text if plain else exc.reason)
+    except DomainError as exc:
+        response = error(request, 422, exc.code, str(exc))
     except Exception:
         log.exception("http.unexpected_error")
-        return envelope(500, "internal", "Something went wrong on our side; it has been logged.", request_id)
-    response.headers.setdefault("X-Request-ID", request_id)
+        response = error(request, 500, "internal", "Something went wrong on our side; it has been logged.")
+    response.headers.setdefault("X-Request-ID", rid)
     return response

@@ -12,6 +12,8 @@ from datetime import datetime
 
 from aiohttp import web
 
+from webhooks.errors import error
+
 LIFETIME_SECONDS = 3600
 
 
@@ -56,9 +58,7 @@ async def media(request: web.Request) -> web.Response:
     source = request.app.get(MEDIA_SOURCE)
     file_id = verify(source.key, request.match_info["token"], source.now()) if source else None
     if file_id is None:
-        return web.json_response(
-            {"error": {"code": "not_found", "message": "no such file, or the link expired"}}, status=404
-        )
+        return error(request, 404, "not_found", "no such file, or the link expired")
     content, content_type = await source.fetch(file_id)
     return web.Response(body=content, content_type=content_type)
 

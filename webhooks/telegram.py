@@ -11,6 +11,8 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from webhooks.errors import error
+
 log = structlog.get_logger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 — a header name
@@ -27,30 +29,20 @@ class TelegramIntake:
 TELEGRAM_INTAKE = web.AppKey("telegram_intake", TelegramIntake)
 
 
-def _unauthorized() -> web.Response:
-    return web.json_response(
-        {"error": {"code": "unauthorized", "message": "missing or wrong secret token"}}, status=401
-    )
-
-
 async def telegram_webhook(request: web.Request) -> web.Response:
     intake = request.app.get(TELEGRAM_INTAKE)
     if intake is None:
-        return web.json_response(
-            {"error": {"code": "not_found", "message": "the Telegram webhook is not enabled"}}, status=404
-        )
+        return error(request, 404, "not_found", "the Telegram webhook is not enabled")
     if not secrets.compare_digest(request.headers.get(SECRET_HEADER, "").encode(), intake.secret.encode()):
         log.warning("telegram.webhook_rejected", reason="secret")
-        return _unauthorized()
+        return error(request, 401, "unauthorized", "missing or wrong secret token")
     try:
         update = json.loads(await request.read())
         update_id = update["update_id"]
         if not isinstance(update_id, int) or isinstance(update_id, bool):
             raise TypeError
     except (ValueError, KeyError, TypeError):
-        return web.json_response(
-            {"error": {"code": "bad_request", "message": "not a Telegram update"}}, status=400
-        )
+        return error(request, 400, "bad_request", "not a Telegram update")
     new = await intake.store(f"tg:{update_id}", intake.key_of(update), update)
     return web.json_response({"ok": True, "duplicate": not new})
 

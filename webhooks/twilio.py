@@ -11,6 +11,8 @@ import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from webhooks.errors import error
+
 log = structlog.get_logger(__name__)
 
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -27,10 +29,8 @@ class TwilioIntake:
 TWILIO_INTAKE = web.AppKey("twilio_intake", TwilioIntake)
 
 
-def _forbidden() -> web.Response:
-    return web.json_response(
-        {"error": {"code": "forbidden", "message": "bad or missing X-Twilio-Signature"}}, status=403
-    )
+def _forbidden(request: web.Request) -> web.Response:
+    return error(request, 403, "forbidden", "bad or missing X-Twilio-Signature")
 
 
 async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]] | None:
@@ -50,10 +50,10 @@ async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]]
 async def whatsapp(request: web.Request) -> web.Response:
     verified = await _verified(request)
     if verified is None:
-        return _forbidden()
+        return _forbidden(request)
     intake, params = verified
     if not params.get("MessageSid") or not params.get("From"):
-        return web.json_response({"error": {"code": "bad_request", "message": "not a message"}}, status=400)
+        return error(request, 400, "bad_request", "not a message")
     new = await intake.store(params)
     log.info("twilio.stored", duplicate=not new)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
@@ -62,10 +62,10 @@ async def whatsapp(request: web.Request) -> web.Response:
 async def status(request: web.Request) -> web.Response:
     verified = await _verified(request)
     if verified is None:
-        return _forbidden()
+        return _forbidden(request)
     intake, params = verified
     if not params.get("MessageSid") or not params.get("MessageStatus"):
-        return web.json_response({"error": {"code": "bad_request", "message": "not a status"}}, status=400)
+        return error(request, 400, "bad_request", "not a status")
     new = await intake.status(params)
     log.info("twilio.status_stored", duplicate=not new)
     return web.Response(status=204)

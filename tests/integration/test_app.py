@@ -76,3 +76,19 @@ async def test_unknown_routes_answer_in_the_same_envelope(client: TestClient) ->
     response = await client.post("/healthz")
     assert response.status == 405
     assert (await response.json())["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/webhooks/telegram"),
+        ("POST", "/webhooks/cloudpayments/pay"),
+        ("POST", "/webhooks/twilio/whatsapp"),
+        ("GET", "/media/forged.token"),
+    ],
+)
+async def test_every_refusal_carries_the_request_id(client: TestClient, method: str, path: str) -> None:
+    response = await client.request(method, path, headers={"X-Request-ID": "trace-7"})
+    assert response.status == 404  # nothing is configured here
+    assert (await response.json())["error"]["request_id"] == "trace-7"
+    assert response.headers["X-Request-ID"] == "trace-7"

@@ -57,7 +57,8 @@ async def test_a_missing_or_wrong_secret_is_refused_and_nothing_is_stored(tg: Ha
     for secret in (None, "", "wrong-secret", "webhook-secret_0124", "WEBHOOK-SECRET_0123"):
         response = await tg.post(update, secret=secret)
         assert response.status == 401
-        assert (await response.json())["error"]["code"] == "unauthorized"
+        refusal = (await response.json())["error"]
+        assert refusal["code"] == "unauthorized" and refusal["request_id"] == response.headers["X-Request-ID"]
     assert await tg.store.inbox.count() == 0
     response = await tg.http.post(
         "/webhooks/telegram",

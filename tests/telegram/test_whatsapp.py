@@ -37,6 +37,7 @@ async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recogn
     for signature in ("", "bm90IGEgc2lnbmF0dXJl"):
         response = await tg.wa(NUMBER, "Hello", signature=signature)
         assert response.status == 403
+        assert (await response.json())["error"]["request_id"] == response.headers["X-Request-ID"]
     assert await tg.store.inbox.count() == 0
     params, headers = tg.tw.signed(
         "https://concierge.example/webhooks/twilio/whatsapp",
