@@ -52,6 +52,7 @@ class EventType(StrEnum):
     STAFF_MESSAGE_SENT = "StaffMessageSent"
     NOTE_ADDED = "NoteAdded"
     STAFF_COMMAND_ISSUED = "StaffCommandIssued"
+    CLIENT_ACTION_TAKEN = "ClientActionTaken"  # a button the client tapped (ask, decline, pay by card)
     CHOICES_OFFERED = "ChoicesOffered"
     DELIVERY_PROBLEM = "DeliveryProblem"
     ASSISTANT_ADDED = "AssistantAdded"
@@ -133,3 +134,38 @@ class Event:
     @property
     def stream_id(self) -> str:
         return self.stream.split(":", 1)[1]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAction:
+    """A button the client tapped under a quote: `action` is ask, decline or tap (pay with the saved card);
+    `stale` when the quote it belonged to was no longer payable."""
+
+    action: str
+    request_id: str
+    stale: bool = False
+
+    def to_data(self) -> dict[str, Any]:
+        return {"action": self.action, "request_id": self.request_id, "stale": self.stale}
+
+    @classmethod
+    def of(cls, event: Event) -> ClientAction | None:
+        """The client action an event records, whichever way it was recorded: a ClientActionTaken, or — in
+        the log before that type existed — a StaffCommandIssued whose command starts with "client-"."""
+        if event.type is EventType.CLIENT_ACTION_TAKEN:
+            data = event.data
+            return cls(data["action"], data["request_id"], data.get("stale", False))
+        command = event.data.get("command") or ""
+        if event.type is not EventType.STAFF_COMMAND_ISSUED or not command.startswith("client-"):
+            return None
+        args = event.data.get("args") or ""
+        if command.endswith(
+            "-stale"
+        ):  # client-<action>-stale, args = the button's data "<action>:<request>:<v>"
+            return cls(command.removeprefix("client-").removesuffix("-stale"), args.split(":")[1], True)
+        return cls({"client-asks": "ask", "client-one-tap": "tap"}.get(command, command), args)
+
+
+def is_staff_command(event: Event) -> bool:
+    """A command an assistant typed (the legacy client actions recorded under the same type are not)."""
+    return event.type is EventType.STAFF_COMMAND_ISSUED and ClientAction.of(event) is None

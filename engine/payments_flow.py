@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from domain.clients import Client
-from domain.events import Actor, ActorKind, EventType
+from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
@@ -243,11 +243,11 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
     )
 
 
-async def _tap_event(deps: Deps, client: Client, current: ServiceRequest, cause: str):
+async def _tap_event(deps: Deps, client: Client, current: ServiceRequest, cause: str) -> Event:
     return await deps.record(
         f"conversation:{client.id}",
-        EventType.STAFF_COMMAND_ISSUED,
-        {"command": "client-one-tap", "args": current.id},
+        EventType.CLIENT_ACTION_TAKEN,
+        ClientAction("tap", current.id).to_data(),
         Actor(ActorKind.CLIENT, client.id),
         f"{cause}/tap",
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.clients import Client
-from domain.events import Actor, ActorKind, EventType
+from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
 from engine import queries as q
 from engine.deps import Deps
@@ -25,13 +25,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
     )
     if action == "ask":
         assistant = await q.assistant(deps.store, client.assistant_id)
-        noted = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": "client-asks", "args": request_id},
-            actor,
-            f"{cause}/ask",
-        )
+        noted = await _action(deps, client, ClientAction("ask", request_id), f"{cause}/ask")
         await to_the_client(
             deps,
             client,
@@ -43,13 +37,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
             deps, client, noted, [f"❓ The client has a question about {request_id}."], first_n=1
         )
     elif not live:
-        noted = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": f"client-{action}-stale", "args": data},
-            actor,
-            f"{cause}/stale",
-        )
+        noted = await _action(deps, client, ClientAction(action, request_id, stale=True), f"{cause}/stale")
         assistant = await q.assistant(deps.store, client.assistant_id)
         await to_the_client(
             deps,
@@ -66,3 +54,13 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
         )
     elif action == "tap":
         await one_tap(deps, client, current, cause)
+
+
+async def _action(deps: Deps, client: Client, action: ClientAction, cause: str) -> Event:
+    return await deps.record(
+        f"conversation:{client.id}",
+        EventType.CLIENT_ACTION_TAKEN,
+        action.to_data(),
+        Actor(ActorKind.CLIENT, client.id),
+        cause,
+    )

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from domain.events import ClientAction, EventType
 from domain.payments import CheckCode
 from storage.audit import verify
 from tests.harness import STAFF_CHAT, Harness, user
@@ -335,6 +336,14 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
     await tg.send(tg.fake.callback(layla, offer["message_id"], "decline:R-1001:1"))
     await tg.settle()
     assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid.")
+    # what the client tapped is kept as the client's own action, never as a staff command
+    client_id = (await tg.client_doc(layla))["_id"]
+    log = await tg.store.events.read(f"conversation:{client_id}")
+    assert [ClientAction.of(e) for e in log if e.type is EventType.CLIENT_ACTION_TAKEN] == [
+        ClientAction("ask", "R-1001"),
+        ClientAction("decline", "R-1001", stale=True),
+    ]
+    assert not [e for e in log if e.type is EventType.STAFF_COMMAND_ISSUED and e.actor.kind == "client"]
 
 
 async def test_edit_and_new_requests(team: Harness) -> None:
