@@ -1,3 +1,5 @@
+"""The ports a use case may touch: the store, the clock, the texts, payments, and the senders' wake."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -11,9 +11,10 @@ from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
 from domain.requests import ServiceRequest, parse_invoice_id
 from engine import queries as q
+from engine.client_outbox import to_client
 from engine.client_texts import receipt_text, refund_text
 from engine.deps import Deps
-from engine.requests_flow import decide, deliver_to_topic, send_pay_link, to_the_client
+from engine.requests_flow import decide, deliver_to_topic, send_pay_link
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -119,7 +120,7 @@ async def record_payment(
     current = await q.request(deps.store, current.id)
     assistant = await q.assistant(deps.store, client.assistant_id)
     assert current.payment is not None
-    await to_the_client(
+    await to_client(
         deps,
         client,
         paid_event,
@@ -294,7 +295,7 @@ async def record_refund(
         )
     current = await q.request(deps.store, current.id)
     assert current.refund is not None
-    await to_the_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
+    await to_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
     await deliver_to_topic(
         deps,
         client,

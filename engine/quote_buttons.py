@@ -6,9 +6,10 @@ from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
 from engine import queries as q
+from engine.client_outbox import to_client
 from engine.deps import Deps
 from engine.payments_flow import one_tap
-from engine.requests_flow import cancel_request, deliver_to_topic, to_the_client
+from engine.requests_flow import cancel_request, deliver_to_topic
 
 
 async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:
@@ -26,7 +27,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
     if action == "ask":
         assistant = await q.assistant(deps.store, client.assistant_id)
         noted = await _action(deps, client, ClientAction("ask", request_id), f"{cause}/ask")
-        await to_the_client(
+        await to_client(
             deps,
             client,
             noted,
@@ -39,7 +40,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
     elif not live:
         noted = await _action(deps, client, ClientAction(action, request_id, stale=True), f"{cause}/stale")
         assistant = await q.assistant(deps.store, client.assistant_id)
-        await to_the_client(
+        await to_client(
             deps,
             client,
             noted,
@@ -49,7 +50,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
     elif action == "decline":
         await cancel_request(deps, client, current, "declined by the client", actor, cause, tell_client=False)
         declined = await deps.store.events.by_cause(f"{cause}/cancel")
-        await to_the_client(
+        await to_client(
             deps, client, declined, 0, deps.t(client.language, "quote-declined", number=request_id)
         )
     elif action == "tap":

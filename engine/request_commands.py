@@ -17,6 +17,7 @@ from domain.quotes import Quote
 from domain.requests import ServiceRequest
 from engine import payments_flow
 from engine import queries as q
+from engine.client_outbox import to_client
 from engine.client_texts import quote_buttons, quote_text
 from engine.deps import Deps
 from engine.requests_flow import (
@@ -24,7 +25,6 @@ from engine.requests_flow import (
     decide,
     deliver_to_topic,
     open_request,
-    to_the_client,
 )
 from engine.topic_command import TopicCommand
 
@@ -77,7 +77,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         except GatewayError as error:
             notes.append(f"⚠️ The old link could not be cancelled: {error}")
     card = client.saved_card["last_four"] if client.saved_card else None
-    await to_the_client(
+    await to_client(
         deps,
         client,
         quoted,
@@ -149,7 +149,7 @@ async def progress(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
     current = await _target(deps, client, (RequestState.PAID,))
     started = await decide(deps, current, current.start(), actor, f"{cause}/start")
-    await to_the_client(
+    await to_client(
         deps, client, started, 0, deps.t(client.language, "request-in-progress", number=current.id)
     )
     await deliver_to_topic(
@@ -165,7 +165,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
         current = await q.request(deps.store, current.id)
     done = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
     text = deps.t(client.language, "request-done", number=current.id, name=client.name.split()[0])
-    await to_the_client(deps, client, done, 0, text)
+    await to_client(deps, client, done, 0, text)
     await deliver_to_topic(
         deps,
         client,

@@ -1,4 +1,5 @@
-"""The request lifecycle: intake, the card in the topic, quotes, fulfilment, the client's quote buttons."""
+"""Requests: intake (a new request, or more of the open one), deciding on a request with optimistic
+concurrency, cancelling, and the lines and card updates that tell the topic."""
 
 from __future__ import annotations
 
@@ -57,24 +58,27 @@ async def deliver_to_topic(
     await deps.deliver(*deliveries)
 
 
-async def to_the_client(deps: Deps, client: Client, event: Event, n: int, text: str, **options) -> None:
-    await to_client(deps, client, event, n, text, **options)
-
-
 async def open_request(
-    deps: Deps, client: Client, text: str, actor: Actor, cause: str, acknowledge: bool = True
+    deps: Deps,
+    client: Client,
+    text: str,
+    actor: Actor,
+    cause: str,
+    acknowledge: bool = True,
+    learned: Understanding | None = None,
 ) -> ServiceRequest:
+    """`learned`: what intake already read from `text` (read here otherwise)."""
     prior = await deps.store.events.by_cause(cause)  # a replay keeps the number it took
     request_id = (
         prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
     )
-    learned = understand(text, deps.clock.now(), deps.tz)
+    learned = learned or understand(text, deps.clock.now(), deps.tz)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
     event = await deps.record(f"request:{request_id}", kind, data, actor, cause)
     opened = await q.request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
-        await to_the_client(
+        await to_client(
             deps,
             client,
             event,
@@ -97,13 +101,12 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     actor = Actor(ActorKind.CLIENT, client.id)
     if current is None or describes_new_need(learned, current.details):
         if _substantial(text, learned):
-            await open_request(deps, client, text, actor, f"{cause}/request")
+            await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
         return
     event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
     await deliver_to_topic(deps, client, event, [], card_of=current.id)
 
 
-# --- the assistant's commands ------------------------------------------------------------------------------
 async def cancel_request(
     deps: Deps,
     client: Client,
@@ -131,7 +134,7 @@ async def cancel_request(
         text = deps.t(client.language, "request-cancelled", number=current.id)
         if actor.kind is ActorKind.ASSISTANT and reason and reason != "cancelled by the assistant":
             text += "\n" + deps.t(client.language, "request-cancelled-reason", reason=reason)
-        await to_the_client(deps, client, cancelled, 0, text)
+        await to_client(deps, client, cancelled, 0, text)
     await deliver_to_topic(deps, client, cancelled, notes, first_n=1, card_of=current.id)
 
 
@@ -139,7 +142,7 @@ async def send_pay_link(
     deps: Deps, client: Client, current: ServiceRequest, event: Event, n: int, message_id: str
 ) -> None:
     assert current.quote is not None and current.payment_link is not None
-    await to_the_client(
+    await to_client(
         deps,
         client,
         event,
