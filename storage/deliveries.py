@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
-from storage.leases import claim_update
+from storage.leases import checked_claim, claim_update
 from storage.timefmt import to_ms
 
 
@@ -103,26 +103,27 @@ class Deliveries:
             return False
         return True
 
-    def _due(self, now: int) -> dict[str, Any]:
-        return {
+    @staticmethod
+    def _due(now: int, *also: dict[str, Any]) -> dict[str, Any]:
+        """Due now: pending and its time has come, or held under a lease that expired (its worker died).
+        Every other condition goes beside the `$or` inside one explicit `$and`: nx-27017 reads an update's
+        `{"_id": X, "$or": [A, B]}` as `_id = X AND A OR B` (see the store conformance tests)."""
+        due = {
             "$or": [
                 {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
                 {"status": DeliveryStatus.SENDING.value, "lease_ms": {"$lt": now}},
             ]
         }
+        return {"$and": [*also, due]} if also else due
 
     async def claim(
         self, worker: str, lease: timedelta, channel: str | None = None, chat: str | None = None
     ) -> Delivery | None:
         """Take the delivery that has waited longest. A lease that expired (a worker died) is taken over."""
         now = to_ms(self._clock.now())
-        query = self._due(now)
-        if channel:
-            query["channel"] = channel
-        if chat:
-            query["chat"] = chat
+        where = {k: v for k, v in (("channel", channel), ("chat", chat)) if v}
         doc = await self._items.find_one_and_update(
-            query,
+            self._due(now, where) if where else self._due(now),
             claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
             sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
@@ -133,11 +134,11 @@ class Deliveries:
         """Claim one chosen delivery, if it is still due and nobody holds it."""
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
-            {"_id": delivery_id, **self._due(now)},
+            self._due(now, {"_id": delivery_id}),
             claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
-        return _delivery(doc) if doc else None
+        return _delivery(checked_claim(doc, delivery_id, worker)) if doc else None
 
     async def unfinished(self, channel: str, limit: int = 2000) -> list[Delivery]:
         """Pending and in-flight deliveries of a channel, oldest first (the worker's view of its queue)."""

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
-from storage.leases import claim_update
+from storage.leases import checked_claim, claim_update
 from storage.timefmt import from_ms, to_ms
 
 
@@ -96,18 +96,18 @@ class Inbox:
         if head is None:
             return None
         now = to_ms(self._clock.now())
+        due = {
+            "$or": [
+                {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
+                {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
+            ]
+        }
         doc = await self._items.find_one_and_update(
-            {
-                "_id": head["_id"],
-                "$or": [
-                    {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
-                    {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
-                ],
-            },
+            {"$and": [{"_id": head["_id"]}, due]},  # one explicit $and: see Deliveries._due
             claim_update(InboxStatus.PROCESSING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
-        return _item(doc) if doc else None
+        return _item(checked_claim(doc, head["_id"], worker)) if doc else None
 
     async def done(self, item_id: str, worker: str) -> bool:
         result = await self._items.update_one(

@@ -116,3 +116,42 @@ async def test_deliveries_are_taken_oldest_first_and_can_be_delayed(store: Store
     await store.deliveries.enqueue(delivery(2))
     assert (await store.deliveries.claim("w", timedelta(seconds=30))).id == delivery(2).id
     assert await store.deliveries.claim("w", timedelta(seconds=30)) is None
+
+
+async def test_claiming_one_delivery_never_hands_over_another_whose_lease_expired(
+    store: Store, clock
+) -> None:
+    """The crash that leaked a client's words into another topic: B's worker died (its lease expired) while
+    A is held under a live lease; claiming A must give nothing, never B."""
+    a, b = delivery(1), delivery(2)
+    await store.deliveries.enqueue(a)
+    await store.deliveries.enqueue(b)
+    assert await store.deliveries.claim_id(b.id, "dead", timedelta(seconds=10))
+    clock.advance(seconds=11)
+    assert await store.deliveries.claim_id(a.id, "alive", timedelta(seconds=60))
+    assert await store.deliveries.claim_id(a.id, "other", timedelta(seconds=60)) is None
+    taken = await store.deliveries.claim_id(b.id, "other", timedelta(seconds=60))
+    assert taken is not None and taken.id == b.id
+
+
+async def test_claiming_one_inbox_head_never_hands_over_another_keys_item(store: Store, clock) -> None:
+    await store.inbox.put("tg:1", "telegram", "tg:layla", {"n": 1})
+    await store.inbox.put("tg:2", "telegram", "tg:james", {"n": 2})
+    assert await store.inbox.claim_head("tg:james", "dead", timedelta(seconds=10))
+    clock.advance(seconds=11)
+    assert await store.inbox.claim_head("tg:layla", "alive", timedelta(seconds=60))
+    assert await store.inbox.claim_head("tg:layla", "other", timedelta(seconds=60)) is None
+    taken = await store.inbox.claim_head("tg:james", "other", timedelta(seconds=60))
+    assert taken is not None and taken.id == "tg:2"
+
+
+def test_a_claim_that_returns_something_else_stops_there() -> None:
+    from storage.leases import WrongClaim, checked_claim
+
+    assert checked_claim({"_id": "a", "worker": "w"}, "a", "w") == {"_id": "a", "worker": "w"}
+    for doc in ({"_id": "b", "worker": "w"}, {"_id": "a", "worker": "someone-else"}):
+        try:
+            checked_claim(doc, "a", "w")
+        except WrongClaim:
+            continue
+        raise AssertionError(f"{doc} was accepted as a claim of 'a' by 'w'")
