@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
-from storage.leases import checked_claim, claim_update
+from storage.leases import checked_claim, claim_update, due
 from storage.timefmt import to_ms
 
 
@@ -104,17 +104,8 @@ class Deliveries:
         return True
 
     @staticmethod
-    def _due(now: int, *also: dict[str, Any]) -> dict[str, Any]:
-        """Due now: pending and its time has come, or held under a lease that expired (its worker died).
-        Every other condition goes beside the `$or` inside one explicit `$and`: nx-27017 reads an update's
-        `{"_id": X, "$or": [A, B]}` as `_id = X AND A OR B` (see the store conformance tests)."""
-        due = {
-            "$or": [
-                {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
-                {"status": DeliveryStatus.SENDING.value, "lease_ms": {"$lt": now}},
-            ]
-        }
-        return {"$and": [*also, due]} if also else due
+    def _due(now: int, also: dict[str, Any] | None = None) -> dict[str, Any]:
+        return due(DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value, now, also)
 
     async def claim(
         self, worker: str, lease: timedelta, channel: str | None = None, chat: str | None = None
@@ -123,7 +114,7 @@ class Deliveries:
         now = to_ms(self._clock.now())
         where = {k: v for k, v in (("channel", channel), ("chat", chat)) if v}
         doc = await self._items.find_one_and_update(
-            self._due(now, where) if where else self._due(now),
+            self._due(now, where),
             claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
             sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,

@@ -13,7 +13,7 @@ from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
 from storage.counters import next_value
-from storage.leases import checked_claim, claim_update
+from storage.leases import checked_claim, claim_update, due
 from storage.timefmt import from_ms, to_ms
 
 
@@ -96,14 +96,8 @@ class Inbox:
         if head is None:
             return None
         now = to_ms(self._clock.now())
-        due = {
-            "$or": [
-                {"status": InboxStatus.PENDING.value, "next_attempt_ms": {"$lte": now}},
-                {"status": InboxStatus.PROCESSING.value, "lease_ms": {"$lt": now}},
-            ]
-        }
         doc = await self._items.find_one_and_update(
-            {"$and": [{"_id": head["_id"]}, due]},  # one explicit $and: see Deliveries._due
+            due(InboxStatus.PENDING.value, InboxStatus.PROCESSING.value, now, {"_id": head["_id"]}),
             claim_update(InboxStatus.PROCESSING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )

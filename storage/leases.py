@@ -4,6 +4,19 @@ from datetime import timedelta
 from typing import Any
 
 
+def due(pending: str, held: str, now_ms: int, also: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Due now: `pending` and its time has come, or `held` under a lease that expired (its worker died).
+    Further conditions (`also`) are repeated inside each branch, so the filter is one plain `$or`: nx-27017
+    reads an update's `{"_id": X, "$or": [A, B]}` as `_id = X AND A OR B`, and with `$and` and a sort it
+    updates one document and returns another (tests/integration/test_store_conformance.py)."""
+    return {
+        "$or": [
+            {**(also or {}), "status": pending, "next_attempt_ms": {"$lte": now_ms}},
+            {**(also or {}), "status": held, "lease_ms": {"$lt": now_ms}},
+        ]
+    }
+
+
 def claim_update(status: str, worker: str, now_ms: int, lease: timedelta) -> dict[str, Any]:
     """The update that hands an item to `worker` until the lease runs out (then anyone may take it over)."""
     return {

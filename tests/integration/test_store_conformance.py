@@ -1,0 +1,433 @@
+"""Store conformance: every query and update shape the service uses, run against the store the tests are
+given (the embedded engine, or a real MongoDB through MONGODB_URL), each checked against what MongoDB's
+documentation specifies. A shape the embedded engine gets wrong is marked `divergence` (and listed in the
+README): the code never relies on it, and its test is expected to fail on the embedded engine only —
+strictly, so an engine that starts to behave is noticed too."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from storage.counters import next_value
+from storage.indexes import INDEXES, ensure_indexes
+from storage.leases import claim_update, due
+
+EMBEDDED = "MONGODB_URL" not in os.environ
+LEASE = timedelta(seconds=60)
+
+
+def divergence(why: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(EMBEDDED, reason=f"nx-27017: {why}", strict=True)
+
+
+@pytest.fixture
+async def db(mongo_url: str, db_name: str) -> AsyncIterator[AsyncDatabase]:
+    client = AsyncMongoClient(mongo_url)
+    try:
+        yield client[db_name]
+    finally:
+        await client.drop_database(db_name)
+        await client.close()
+
+
+async def ids(cursor) -> list:
+    return [doc["_id"] async for doc in cursor]
+
+
+# --- filters ------------------------------------------------------------------------------------------------
+async def test_equality_on_strings_integers_and_booleans(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"_id": "a", "s": "open", "n": 7, "active": True},
+            {"_id": "b", "s": "closed", "n": 7, "active": False},
+        ]
+    )
+    assert await ids(db.x.find({"s": "open"})) == ["a"]
+    assert await ids(db.x.find({"n": 7}).sort("_id", ASCENDING)) == ["a", "b"]
+    assert await ids(db.x.find({"active": True})) == ["a"]
+    assert await ids(db.x.find({"telegram_id": 7, "active": True})) == []
+
+
+async def test_several_fields_in_one_filter_must_all_match(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"_id": "C-1", "topic_chat_id": -100, "topic_thread_id": 5},
+            {"_id": "C-2", "topic_chat_id": -100, "topic_thread_id": 6},
+            {"_id": "C-3", "topic_chat_id": -200, "topic_thread_id": 5},
+        ]
+    )
+    assert await ids(db.x.find({"topic_chat_id": -100, "topic_thread_id": 5})) == ["C-1"]
+
+
+async def test_a_dotted_path_reaches_into_a_subdocument(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"_id": "R-1", "payment": {"transaction_id": 70000001}},
+            {"_id": "R-2", "payment": None},
+            {"_id": "R-3"},
+        ]
+    )
+    assert await ids(db.x.find({"payment.transaction_id": 70000001})) == ["R-1"]
+
+
+async def test_in_matches_any_listed_value(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [{"_id": 1, "status": "pending"}, {"_id": 2, "status": "sending"}, {"_id": 3, "status": "sent"}]
+    )
+    assert await ids(db.x.find({"status": {"$in": ["pending", "sending"]}}).sort("_id", ASCENDING)) == [1, 2]
+    assert await db.x.count_documents({"status": {"$in": []}}) == 0
+
+
+async def test_comparisons_on_epoch_milliseconds_never_match_a_missing_field(db: AsyncDatabase) -> None:
+    now = 1_796_000_000_000
+    await db.x.insert_many(
+        [
+            {"_id": 1, "next_attempt_ms": now - 1},
+            {"_id": 2, "next_attempt_ms": now},
+            {"_id": 3, "next_attempt_ms": now + 1},
+            {"_id": 4},
+        ]
+    )
+    assert await ids(db.x.find({"next_attempt_ms": {"$lte": now}}).sort("_id", ASCENDING)) == [1, 2]
+    assert await ids(db.x.find({"next_attempt_ms": {"$lt": now}})) == [1]
+    assert await ids(db.x.find({"next_attempt_ms": {"$gt": now}})) == [3]
+
+
+async def test_all_finds_an_element_of_an_indexed_array(db: AsyncDatabase) -> None:
+    await db.x.create_index([("identity_keys", ASCENDING)])
+    await db.x.insert_many(
+        [
+            {"_id": "C-1", "identity_keys": ["telegram:42", "whatsapp:+971500000001"]},
+            {"_id": "C-2", "identity_keys": ["telegram:43"]},
+        ]
+    )
+    assert (await db.x.find_one({"identity_keys": {"$all": ["whatsapp:+971500000001"]}}))["_id"] == "C-1"
+    assert await db.x.find_one({"identity_keys": {"$all": ["telegram:44"]}}) is None
+
+
+async def test_the_claim_filter_selects_only_the_named_item(db: AsyncDatabase) -> None:
+    """The claim shape (storage.leases.due): this item, if pending and due or held under an expired lease."""
+    now = 1_796_000_000_000
+    await db.x.insert_many(
+        [
+            {"_id": "A", "status": "sending", "lease_ms": now + 60_000, "next_attempt_ms": 0, "attempts": 1},
+            {"_id": "B", "status": "sending", "lease_ms": now - 1, "next_attempt_ms": 0, "attempts": 1},
+            {"_id": "C", "status": "pending", "lease_ms": 0, "next_attempt_ms": now, "attempts": 0},
+        ]
+    )
+    shape = due("pending", "sending", now, {"_id": "A"})
+    assert await db.x.count_documents(shape) == 0
+    assert await db.x.find_one_and_update(shape, claim_update("sending", "w", now, LEASE)) is None
+    assert (await db.x.update_one(shape, {"$set": {"touched": True}})).modified_count == 0
+    for item in ("B", "C"):
+        claimed = await db.x.find_one_and_update(
+            due("pending", "sending", now, {"_id": item}),
+            claim_update("sending", "w2", now, LEASE),
+            return_document=ReturnDocument.AFTER,
+        )
+        assert claimed["_id"] == item and claimed["worker"] == "w2"
+    assert await ids(db.x.find(due("pending", "sending", now))) == []  # all held now
+
+
+async def test_an_or_beside_other_fields_in_a_find(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": 1, "s": "a"}, {"_id": 2, "s": "b"}])
+    assert await ids(db.x.find({"_id": 1, "$or": [{"s": "x"}, {"s": "b"}]})) == []
+    assert await db.x.count_documents({"_id": 1, "$or": [{"s": "x"}, {"s": "b"}]}) == 0
+
+
+@divergence("an update's {_id: X, $or: [A, B]} is read as _id = X AND A OR B")
+async def test_an_or_beside_other_fields_in_an_update(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": 1, "s": "a"}, {"_id": 2, "s": "b"}])
+    got = await db.x.find_one_and_update({"_id": 1, "$or": [{"s": "x"}, {"s": "b"}]}, {"$set": {"hit": 1}})
+    assert got is None
+
+
+async def test_null_in_a_filter_and_in_in(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": 1, "order": None}, {"_id": 2, "order": 5}, {"_id": 3}])
+    assert await ids(db.x.find({"order": {"$in": [None, 5]}}).sort("_id", ASCENDING)) == [1, 2, 3]
+
+
+async def test_null_equality_also_matches_a_missing_field(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": 1, "order": None}, {"_id": 2, "order": 5}, {"_id": 3}])
+    assert await ids(db.x.find({"order": None}).sort("_id", ASCENDING)) == [1, 3]
+
+
+async def test_a_prefix_regex_on_the_id(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": "wa-status:SM1:read"}, {"_id": "wa-status:SM2:read"}, {"_id": "wa:SM1"}])
+    assert await db.x.count_documents({"_id": {"$regex": "^wa-status:SM1:"}}) == 1
+
+
+# --- reads --------------------------------------------------------------------------------------------------
+async def test_a_projection_of_top_level_fields_keeps_the_id(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": "C-1", "_v": 3, "name": "Layla", "last_channel": "telegram"})
+    assert await db.x.find_one({"_id": "C-1"}, {"_v": 1}) == {"_id": "C-1", "_v": 3}
+    assert [d async for d in db.x.find({}, {"last_channel": 1})] == [
+        {"_id": "C-1", "last_channel": "telegram"}
+    ]
+
+
+@divergence("a dotted projection returns a flat key ('payment.transaction_id') instead of a subdocument")
+async def test_a_dotted_projection_returns_a_nested_document(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": 1, "payment": {"transaction_id": 7, "card": "x"}})
+    assert await db.x.find_one({}, {"payment.transaction_id": 1}) == {
+        "_id": 1,
+        "payment": {"transaction_id": 7},
+    }
+
+
+async def test_a_sort_on_several_keys_puts_null_and_missing_first_then_limits(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"_id": "a", "order": None, "n": 3},
+            {"_id": "b", "order": 2, "n": 1},
+            {"_id": "c", "order": 1, "n": 2},
+            {"_id": "d", "n": 0},
+        ]
+    )
+    assert await ids(db.x.find({}).sort([("order", ASCENDING), ("n", ASCENDING)])) == ["d", "a", "c", "b"]
+    assert (await db.x.find_one({}, sort=[("order", ASCENDING), ("n", ASCENDING)]))["_id"] == "d"
+    assert await ids(db.x.find({}).sort("n", DESCENDING).limit(2)) == ["a", "c"]
+    assert await db.x.find({"n": {"$gt": 0}}).sort("_id", ASCENDING).to_list() == [
+        {"_id": "a", "order": None, "n": 3},
+        {"_id": "b", "order": 2, "n": 1},
+        {"_id": "c", "order": 1, "n": 2},
+    ]
+
+
+async def test_the_last_of_a_stream_by_a_descending_sort(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [{"stream": "client:C-1", "seq": n} for n in (1, 2, 3)] + [{"stream": "x", "seq": 9}]
+    )
+    last = await db.x.find_one({"stream": "client:C-1"}, sort=[("seq", DESCENDING)])
+    assert last["seq"] == 3
+    after = [d["seq"] async for d in db.x.find({"stream": "client:C-1", "seq": {"$gt": 1}}).sort("seq", 1)]
+    assert after == [2, 3]
+
+
+# --- writes -------------------------------------------------------------------------------------------------
+async def test_documents_round_trip_with_their_types(db: AsyncDatabase) -> None:
+    doc = {
+        "_id": "R-1",
+        "open": True,
+        "lost": False,
+        "card_message_id": None,
+        "places": ["The Ritz-Carlton", "Vnukovo"],
+        "quote": {"total": {"minor": 4_500_000, "currency": "RUB"}, "items": [{"d": "car", "minor": 1}]},
+        "lease_ms": 1_796_000_000_000,
+        "big": 2**62,
+        "text": "أريد سيارة · Машина · a\x00b",
+    }
+    await db.x.insert_one(dict(doc))
+    assert await db.x.find_one({"_id": "R-1"}) == doc
+    replaced = {**doc, "open": False, "_v": 2}
+    await db.x.replace_one({"_id": "R-1"}, replaced)
+    assert await db.x.find_one({"_id": "R-1"}) == replaced
+
+
+async def test_set_and_inc_together_return_the_document_after(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": "d1", "status": "pending", "attempts": 0})
+    after = await db.x.find_one_and_update(
+        {"_id": "d1"},
+        {"$set": {"status": "sending", "worker": "w", "lease_ms": 5}, "$inc": {"attempts": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    assert after == {"_id": "d1", "status": "sending", "attempts": 1, "worker": "w", "lease_ms": 5}
+    await db.x.update_one({"_id": "d1"}, {"$inc": {"attempts": -1}, "$set": {"error": None}})
+    assert await db.x.find_one({"_id": "d1"}, {"attempts": 1, "error": 1}) == {
+        "_id": "d1",
+        "attempts": 0,
+        "error": None,
+    }
+
+
+async def test_a_sorted_claim_takes_and_returns_the_first_due_in_sort_order(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [{"_id": i, "channel": "telegram", "status": "pending", "next_attempt_ms": 10 - i} for i in range(5)]
+    )
+    taken = await db.x.find_one_and_update(
+        due("pending", "sending", 8, {"channel": "telegram"}),
+        {"$set": {"status": "sending"}},
+        sort=[("next_attempt_ms", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+    assert taken == {"_id": 4, "channel": "telegram", "status": "sending", "next_attempt_ms": 6}
+    assert await ids(db.x.find({"status": "sending"})) == [4]
+
+
+@divergence("find_one_and_update with $and and a sort updates one document and returns another")
+async def test_an_and_filter_with_a_sort_updates_the_document_it_returns(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": i, "status": "pending", "next_attempt_ms": 10 - i} for i in range(5)])
+    taken = await db.x.find_one_and_update(
+        {"$and": [{"status": {"$in": ["pending"]}}, {"$or": [{"next_attempt_ms": {"$lte": 8}}]}]},
+        {"$set": {"status": "sending"}},
+        sort=[("next_attempt_ms", ASCENDING)],
+        return_document=ReturnDocument.AFTER,
+    )
+    assert taken == {"_id": 4, "status": "sending", "next_attempt_ms": 6}
+    assert await ids(db.x.find({"status": "sending"})) == [4]
+
+
+async def test_an_upsert_with_inc_creates_then_counts(db: AsyncDatabase) -> None:
+    assert [await next_value(db, "request", 1001) for _ in range(3)] == [1001, 1002, 1003]
+    assert await db.counters.find_one({"_id": "request"}) == {"_id": "request", "n": 3}
+
+
+async def test_update_one_and_many_report_what_they_changed(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"_id": 1, "lane": "wa:+1", "status": "pending", "worker": "w"},
+            {"_id": 2, "lane": "wa:+1", "status": "sending", "worker": "w"},
+            {"_id": 3, "lane": "wa:+1", "status": "sent", "worker": "w"},
+            {"_id": 4, "lane": "wa:+2", "status": "pending", "worker": "w"},
+        ]
+    )
+    held = await db.x.update_many(
+        {"lane": "wa:+1", "status": {"$in": ["pending", "sending"]}}, {"$set": {"status": "held"}}
+    )
+    assert held.modified_count == 2
+    assert (
+        await db.x.update_one({"_id": 3, "worker": "w", "status": "sending"}, {"$set": {"x": 1}})
+    ).modified_count == 0
+    assert (
+        await db.x.update_one({"_id": 4, "worker": "w", "status": "pending"}, {"$set": {"x": 1}})
+    ).modified_count == 1
+    rank = await db.x.find_one_and_update(
+        {"_id": 3, "provider_rank": {"$lt": 4}},
+        {"$set": {"provider_rank": 4}},
+        return_document=ReturnDocument.AFTER,
+    )
+    assert rank is None  # no rank yet: a missing field is not "less than"
+
+
+async def test_replace_one_with_a_version_guard(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": "client-1", "_v": 1, "name": "Layla"})
+    assert (await db.x.replace_one({"_id": "client-1", "_v": 0}, {"_v": 2, "name": "X"})).matched_count == 0
+    assert (
+        await db.x.replace_one({"_id": "client-1", "_v": 1}, {"_v": 2, "name": "Nour"})
+    ).matched_count == 1
+    assert await db.x.find_one({"_id": "client-1"}) == {"_id": "client-1", "_v": 2, "name": "Nour"}
+
+
+async def test_delete_many_with_an_empty_filter_empties_the_collection(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": i} for i in range(5)])
+    assert (await db.x.delete_many({})).deleted_count == 5
+    assert await db.x.count_documents({}) == 0
+
+
+@divergence("$set of a boolean stores the integer 1")
+async def test_set_of_a_boolean_keeps_a_boolean(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": 1})
+    await db.x.update_one({"_id": 1}, {"$set": {"open": True}})
+    assert (await db.x.find_one({"_id": 1}))["open"] is True
+
+
+@divergence("$set of a datetime stores a string (mutable times are epoch milliseconds instead)")
+async def test_set_of_a_datetime_keeps_a_datetime(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": 1})
+    await db.x.update_one({"_id": 1}, {"$set": {"at": datetime(2026, 11, 29, 12, tzinfo=UTC)}})
+    assert isinstance((await db.x.find_one({"_id": 1}))["at"], datetime)
+
+
+@divergence("$addToSet on a missing field does not create the array")
+async def test_add_to_set_creates_the_array_and_skips_duplicates(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": 1})
+    for tag in ("vip", "vip", "ar"):
+        await db.x.update_one({"_id": 1}, {"$addToSet": {"tags": tag}})
+    assert (await db.x.find_one({"_id": 1}))["tags"] == ["vip", "ar"]
+
+
+@divergence("$push of a subdocument stores its JSON text")
+async def test_push_of_a_subdocument_keeps_a_subdocument(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": 1, "items": []})
+    await db.x.update_one({"_id": 1}, {"$push": {"items": {"a": 1}}})
+    assert (await db.x.find_one({"_id": 1}))["items"] == [{"a": 1}]
+
+
+# --- indexes and races --------------------------------------------------------------------------------------
+async def test_every_index_the_service_declares_can_be_created_twice(db: AsyncDatabase) -> None:
+    await ensure_indexes(db)
+    await ensure_indexes(db)  # at every start
+    for collection, models in INDEXES.items():
+        indexes = [index async for index in await db[collection].list_indexes()]
+        assert len(indexes) >= len(models)  # (nx-27017 names them its own way: the code never reads names)
+
+
+async def test_unique_indexes_let_exactly_one_racing_insert_through(db: AsyncDatabase) -> None:
+    await ensure_indexes(db)
+
+    async def insert(collection: str, doc: dict) -> bool:
+        try:
+            await db[collection].insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    event = {"stream": "client:C-1", "seq": 1}
+    inserts = [insert("events", {**event, "cause": f"tg:{i}/x"}) for i in range(20)]
+    assert (await asyncio.gather(*inserts)).count(True) == 1  # compound (stream, seq)
+    causes = [insert("events", {"stream": f"s:{i}", "seq": 1, "cause": "tg:812345/0"}) for i in range(20)]
+    assert (await asyncio.gather(*causes)).count(True) == 1  # cause
+    same_id = [insert("inbox", {"_id": "tg:812345", "n": i}) for i in range(20)]
+    assert (await asyncio.gather(*same_id)).count(True) == 1  # _id
+
+
+async def test_racing_claims_hand_one_item_to_exactly_one_worker(db: AsyncDatabase) -> None:
+    now = 1_796_000_000_000
+    await db.x.insert_one(
+        {"_id": "d", "status": "pending", "next_attempt_ms": now, "lease_ms": 0, "attempts": 0}
+    )
+    claims = [
+        db.x.find_one_and_update(
+            due("pending", "sending", now, {"_id": "d"}),
+            claim_update("sending", f"w{i}", now, LEASE),
+            return_document=ReturnDocument.AFTER,
+        )
+        for i in range(20)
+    ]
+    won = [doc for doc in await asyncio.gather(*claims) if doc]
+    assert len(won) == 1 and won[0]["attempts"] == 1
+
+
+async def test_racing_counters_never_repeat_a_value(db: AsyncDatabase) -> None:
+    values = await asyncio.gather(*(next_value(db, "receipt", 10001) for _ in range(30)))
+    assert sorted(values) == list(range(10001, 10031))
+
+
+# --- aggregation --------------------------------------------------------------------------------------------
+async def test_match_group_min_max_sum_sort_and_limit(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [
+            {"key": "tg:1", "n": 3, "status": "pending", "assistant_id": "A-1", "open": True},
+            {"key": "tg:1", "n": 1, "status": "processing", "assistant_id": "A-1", "open": True},
+            {"key": "tg:2", "n": 2, "status": "pending", "assistant_id": "A-2", "open": True},
+            {"key": "tg:3", "n": 0, "status": "done", "assistant_id": None, "open": False},
+        ]
+    )
+    cursor = await db.x.aggregate(
+        [
+            {"$match": {"status": {"$in": ["pending", "processing"]}}},
+            {
+                "$group": {
+                    "_id": "$key",
+                    "first": {"$min": "$n"},
+                    "last": {"$max": "$n"},
+                    "count": {"$sum": 1},
+                }
+            },
+            {"$sort": {"first": 1}},
+            {"$limit": 1},
+        ]
+    )
+    assert [row async for row in cursor] == [{"_id": "tg:1", "first": 1, "last": 3, "count": 2}]
+    cursor = await db.x.aggregate(
+        [{"$match": {"open": True}}, {"$group": {"_id": "$assistant_id", "n": {"$sum": 1}}}]
+    )
+    assert sorted([(row["_id"], row["n"]) async for row in cursor]) == [("A-1", 2), ("A-2", 1)]
