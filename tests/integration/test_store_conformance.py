@@ -113,6 +113,13 @@ async def test_all_finds_an_element_of_an_indexed_array(db: AsyncDatabase) -> No
     assert await db.x.find_one({"identity_keys": {"$all": ["telegram:44"]}}) is None
 
 
+@divergence("find_one with a plain element match on an indexed array finds nothing (count_documents does)")
+async def test_a_plain_element_match_finds_a_document_by_an_element_of_its_array(db: AsyncDatabase) -> None:
+    await db.x.create_index([("identity_keys", ASCENDING)])
+    await db.x.insert_one({"_id": "C-1", "identity_keys": ["telegram:42", "whatsapp:+971500000001"]})
+    assert (await db.x.find_one({"identity_keys": "telegram:42"}))["_id"] == "C-1"
+
+
 async def test_the_claim_filter_selects_only_the_named_item(db: AsyncDatabase) -> None:
     """The claim shape (storage.leases.due): this item, if pending and due or held under an expired lease."""
     now = 1_796_000_000_000
