@@ -40,7 +40,9 @@ def create_app(
     settings: Settings, clock: Clock | None = None, *, start_workers: bool = True
 ) -> web.Application:
     """`start_workers=False` leaves the inbox and delivery loops to the caller (tests drive them by hand)."""
-    app = web.Application(middlewares=[error_middleware], client_max_size=25 * 1024**2)
+    app = web.Application(
+        middlewares=[error_middleware], client_max_size=1024**2
+    )  # each webhook bounds its own body below this
     app[SETTINGS] = settings
     app[CLOCK] = clock or SystemClock()
     app[health.READINESS_CHECKS] = {}

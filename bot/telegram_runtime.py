@@ -17,10 +17,11 @@ from aiohttp import web
 
 from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
+from bot.media_bridge import MediaUnavailable
 from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
 from channels.telegram.client import make_bot
-from channels.telegram.routers import client_router, staff_router, update_key
+from channels.telegram.routers import check_update, client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
 from engine import clients, conversation, quote_buttons, staff, topic_commands
@@ -88,8 +89,11 @@ class TelegramRuntime:
 
     async def file(self, file_id: str) -> tuple[bytes, str]:
         """A file someone posted in Telegram (the media bridge's Telegram side)."""
-        file = await self.bot.get_file(file_id)
-        content = await self.bot.download_file(file.file_path)
+        try:
+            file = await self.bot.get_file(file_id)  # refused for files over the Bot API's 20 MB
+            content = await self.bot.download_file(file.file_path)
+        except TelegramAPIError as error:
+            raise MediaUnavailable(f"Telegram cannot serve the file ({type(error).__name__})") from None
         guessed = mimetypes.guess_type(file.file_path or "")[0]
         return content.read(), guessed or "application/octet-stream"
 
@@ -161,8 +165,15 @@ def telegram_ctx(start_workers: bool):
         runtime = build(app)
         app[TELEGRAM] = runtime
         secret = settings.telegram.telegram_webhook_secret
+        inbox = runtime.engine.deps.store.inbox
         if secret is not None:
-            app[TELEGRAM_INTAKE] = TelegramIntake(secret.get_secret_value(), runtime.store_update, update_key)
+            app[TELEGRAM_INTAKE] = TelegramIntake(
+                secret.get_secret_value(),
+                runtime.store_update,
+                update_key,
+                check_update,
+                lambda provider_id, reason: inbox.reject(provider_id, "telegram", reason),
+            )
         tasks = Background()
         if settings.telegram_mode == "webhook":
             url = f"{settings.http.public_base_url}/webhooks/telegram"

@@ -110,7 +110,9 @@ def whatsapp_ctx(start_workers: bool):
                 f"wa-status:{sid}:{state}", "twilio-status", f"wa-status:{sid}", form
             )
 
-        app[TWILIO_INTAKE] = TwilioIntake(RequestValidator(token), public, store_message, store_status)
+        app[TWILIO_INTAKE] = TwilioIntake(
+            RequestValidator(token), public, store_message, normalise, store_status
+        )
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         twilio_auth = {"Authorization": aiohttp.encode_basic_auth(tw.twilio_account_sid, token)}
         engine.media.whatsapp_media = partial(_fetch_limited, session, headers=twilio_auth)

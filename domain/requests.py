@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -30,9 +31,13 @@ def invoice_id(request_id: str, version: int) -> str:
     return f"{request_id}/{version}"
 
 
+_INVOICE = re.compile(r"(R-[0-9]{1,12})/([0-9]{1,6})")
+
+
 def parse_invoice_id(value: str) -> tuple[str, int] | None:
-    request_id, _, version = value.partition("/")
-    return (request_id, int(version)) if request_id and version.isdigit() else None
+    """'R-1001/2' → ('R-1001', 2); anything else (another shop's invoice, garbage) → None."""
+    match = _INVOICE.fullmatch(value)
+    return (match[1], int(match[2])) if match else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
-from decimal import Decimal, InvalidOperation
+import re
 from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes
 
@@ -30,38 +30,59 @@ def authentic(body: bytes, headers: dict[str, str] | Any, secret: str) -> bool:
     return any(matches)
 
 
+MAX_FIELDS = 200
+_ID = re.compile(r"[0-9]{1,18}")  # transaction ids: positive, within 64 bits
+_AMOUNT = re.compile(r"[0-9]{1,12}(\.[0-9]{1,2})?")  # major units, up to 2 decimals (as CloudPayments sends)
+
+
 def fields(body: bytes, content_type: str) -> dict[str, str]:
-    if "json" in content_type:
-        data = json.loads(body or b"{}")
-        if not isinstance(data, dict):
-            raise InvalidValue("a notification is a JSON object")
-        return {k: "" if v is None else str(v) for k, v in data.items()}
-    return dict(parse_qsl(body.decode(), keep_blank_values=True))
+    """The notification's fields as text. Strict UTF-8; a form or a flat JSON object."""
+    try:
+        text = body.decode("utf-8")
+        if "json" in content_type:
+            data = json.loads(text or "{}")
+            if not isinstance(data, dict) or len(data) > MAX_FIELDS:
+                raise InvalidValue("a notification is a JSON object of a few dozen fields")
+            return {
+                k: "" if v is None else v if isinstance(v, str) else json.dumps(v) for k, v in data.items()
+            }
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS))
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, too many fields, nested too deep
+        raise InvalidValue("not a CloudPayments notification (unreadable body)") from None
+
+
+def _number(data: dict[str, str], name: str, required: bool = True) -> int | None:
+    value = data.get(name, "").strip()
+    if not value and not required:
+        return None
+    if not _ID.fullmatch(value) or int(value) == 0:
+        raise InvalidValue(f"not a CloudPayments notification: {name} is not a transaction number")
+    return int(value)
 
 
 def parse(kind: str, body: bytes, content_type: str) -> Notification:
     if kind not in KINDS:
         raise InvalidValue(f"unknown notification {kind}")
     data = fields(body, content_type)
-    try:
-        transaction_id = int(data["TransactionId"])
-        amount = Money.of(Decimal(data["Amount"]).quantize(Decimal("0.01")), data.get("Currency") or "RUB")
-    except (KeyError, ValueError, InvalidOperation) as error:
-        raise InvalidValue(f"not a CloudPayments notification: {error}") from None
-    payment_tx = data.get("PaymentTransactionId")
+    amount = data.get("Amount", "").strip()
+    if not _AMOUNT.fullmatch(amount):
+        raise InvalidValue("not a CloudPayments notification: Amount is not an amount")
+    for name in ("InvoiceId", "AccountId", "Currency", "CardFirstSix", "CardLastFour", "CardType", "Token"):
+        if len(data.get(name, "")) > 256:
+            raise InvalidValue(f"not a CloudPayments notification: {name} is too long")
     return Notification(
         kind=kind,
-        transaction_id=transaction_id,
-        amount=amount,
+        transaction_id=_number(data, "TransactionId"),
+        amount=Money.of(amount, data.get("Currency") or "RUB"),
         invoice_id=data.get("InvoiceId", ""),
         account_id=data.get("AccountId", ""),
         card_first_six=data.get("CardFirstSix") or None,
         card_last_four=data.get("CardLastFour") or None,
         card_type=data.get("CardType") or None,
         token=data.get("Token") or None,
-        reason=data.get("Reason") or None,
-        reason_code=data.get("ReasonCode") or None,
-        payment_transaction_id=int(payment_tx) if payment_tx else None,
+        reason=(data.get("Reason") or None) and data["Reason"][:500],
+        reason_code=(data.get("ReasonCode") or None) and data["ReasonCode"][:50],
+        payment_transaction_id=_number(data, "PaymentTransactionId", required=False),
         test_mode=data.get("TestMode") in ("1", "true", "True"),
         raw=data,
     )

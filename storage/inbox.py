@@ -22,6 +22,7 @@ class InboxStatus(StrEnum):
     PROCESSING = "processing"
     DONE = "done"
     FAILED = "failed"  # gave up after max attempts; kept for a person to look at
+    REJECTED = "rejected"  # authentic but unusable: acknowledged, kept without its content, never processed
 
 
 UNFINISHED = [InboxStatus.PENDING.value, InboxStatus.PROCESSING.value]
@@ -71,6 +72,31 @@ class Inbox:
                     "lease_ms": 0,
                     "worker": None,
                     "error": None,
+                }
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def reject(self, provider_id: str, source: str, reason: str) -> bool:
+        """Record that the provider sent something we cannot use (never its content). False: seen before."""
+        now = to_ms(self._clock.now())
+        try:
+            await self._items.insert_one(
+                {
+                    "_id": provider_id,
+                    "source": source,
+                    "key": None,
+                    "payload": {},
+                    "n": 0,
+                    "order": None,
+                    "status": InboxStatus.REJECTED.value,
+                    "attempts": 0,
+                    "received_ms": now,
+                    "next_attempt_ms": now,
+                    "lease_ms": 0,
+                    "worker": None,
+                    "error": reason[:500],
                 }
             )
         except DuplicateKeyError:

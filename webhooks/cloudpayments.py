@@ -9,8 +9,9 @@ from dataclasses import dataclass
 import structlog
 from aiohttp import web
 
-from domain.errors import InvalidValue
+from domain.errors import DomainError
 from domain.payments import KINDS, Notification
+from webhooks.bodies import CLOUDPAYMENTS_MAX, TooLarge, read_bounded
 from webhooks.errors import error
 
 log = structlog.get_logger(__name__)
@@ -33,13 +34,16 @@ async def notification(request: web.Request) -> web.Response:
     kind = request.match_info["kind"]
     if intake is None or kind not in KINDS:
         return error(request, 404, "not_found", "no such notification")
-    body = await request.read()
+    try:
+        body = await read_bounded(request, CLOUDPAYMENTS_MAX)
+    except TooLarge as problem:
+        return error(request, 413, "too_large", str(problem))
     if not intake.authentic(body, request.headers):
         log.warning("cloudpayments.rejected", kind=kind, reason="hmac")
         return error(request, 401, "unauthorized", "bad Content-HMAC")
     try:
         note = intake.parse(kind, body, request.content_type)
-    except InvalidValue as problem:
+    except DomainError as problem:
         return error(request, 400, "bad_request", str(problem))
     structlog.contextvars.bind_contextvars(invoice=note.invoice_id, transaction=note.transaction_id)
     if kind == "check":

@@ -10,9 +10,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from aiohttp import web
 
 from webhooks.errors import error
+
+log = structlog.get_logger(__name__)
 
 LIFETIME_SECONDS = 3600
 
@@ -59,7 +62,11 @@ async def media(request: web.Request) -> web.Response:
     file_id = verify(source.key, request.match_info["token"], source.now()) if source else None
     if file_id is None:
         return error(request, 404, "not_found", "no such file, or the link expired")
-    content, content_type = await source.fetch(file_id)
+    try:
+        content, content_type = await source.fetch(file_id)
+    except (LookupError, OSError) as problem:  # gone, too large for the Bot API, or Telegram unreachable
+        log.warning("media.unavailable", error=type(problem).__name__)
+        return error(request, 404, "not_found", "the file is no longer available")
     return web.Response(body=content, content_type=content_type)
 
 

@@ -11,6 +11,9 @@ from typing import Any
 import structlog
 from aiohttp import web
 
+from domain.errors import InvalidValue
+from domain.payloads import check_storable
+from webhooks.bodies import TELEGRAM_MAX, TooLarge, read_bounded
 from webhooks.errors import error
 
 log = structlog.get_logger(__name__)
@@ -23,7 +26,10 @@ class TelegramIntake:
     secret: str
     # (provider id, key, payload) → True when new; the caller then wakes the processor
     store: Callable[[str, str, dict[str, Any]], Awaitable[bool]]
-    key_of: Callable[[dict[str, Any]], str]
+    key_of: Callable[[dict[str, Any]], str]  # total: any JSON object gets a key
+    check: Callable[[dict[str, Any]], None]  # InvalidValue when the update cannot be used
+    # (provider id, reason) → recorded as rejected, without its content
+    reject: Callable[[str, str], Awaitable[bool]]
 
 
 TELEGRAM_INTAKE = web.AppKey("telegram_intake", TelegramIntake)
@@ -37,13 +43,24 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         log.warning("telegram.webhook_rejected", reason="secret")
         return error(request, 401, "unauthorized", "missing or wrong secret token")
     try:
-        update = json.loads(await request.read())
+        update = json.loads(await read_bounded(request, TELEGRAM_MAX))
         update_id = update["update_id"]
-        if not isinstance(update_id, int) or isinstance(update_id, bool):
+        if not isinstance(update_id, int) or isinstance(update_id, bool) or not 0 <= update_id < 2**63:
             raise TypeError
-    except (ValueError, KeyError, TypeError):
+    except TooLarge as problem:
+        return error(request, 413, "too_large", str(problem))
+    except (ValueError, KeyError, TypeError, RecursionError):
         return error(request, 400, "bad_request", "not a Telegram update")
-    new = await intake.store(f"tg:{update_id}", intake.key_of(update), update)
+    provider_id = f"tg:{update_id}"
+    try:
+        check_storable(update)
+        intake.check(update)
+    except InvalidValue as problem:
+        # authentic but unusable: acknowledged, so Telegram does not hold the chat back retrying it
+        new = await intake.reject(provider_id, str(problem))
+        log.warning("telegram.update_rejected", reason=str(problem), duplicate=not new)
+        return web.json_response({"ok": True, "rejected": True})
+    new = await intake.store(provider_id, intake.key_of(update), update)
     return web.json_response({"ok": True, "duplicate": not new})
 
 

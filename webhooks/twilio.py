@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from domain.errors import InvalidValue
+from domain.payloads import check_storable
+from webhooks.bodies import MAX_FORM_FIELDS, TWILIO_MAX, TooLarge, read_bounded
 from webhooks.errors import error
 
 log = structlog.get_logger(__name__)
@@ -23,6 +27,7 @@ class TwilioIntake:
     validator: RequestValidator
     public_base_url: str
     store: Callable[[dict[str, str]], Awaitable[bool]]  # an inbound message → True when new
+    check: Callable[[dict[str, str]], object]  # InvalidValue when a message cannot be read
     status: Callable[[dict[str, str]], Awaitable[bool]]  # a status callback → True when new
 
 
@@ -33,37 +38,56 @@ def _forbidden(request: web.Request) -> web.Response:
     return error(request, 403, "forbidden", "bad or missing X-Twilio-Signature")
 
 
-async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]] | None:
+class _Refused(Exception):
+    def __init__(self, response: web.Response) -> None:
+        self.response = response
+
+
+async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]]:
+    """The form, once its signature is checked over the public URL and every field; _Refused otherwise."""
     intake = request.app.get(TWILIO_INTAKE)
     if intake is None:
         raise web.HTTPNotFound(text="WhatsApp is not configured")
-    form = await request.post()
-    params = {key: str(value) for key, value in form.items()}
+    try:
+        text = (await read_bounded(request, TWILIO_MAX)).decode("utf-8")
+        params = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+    except TooLarge as problem:
+        raise _Refused(error(request, 413, "too_large", str(problem))) from None
+    except ValueError:  # not UTF-8 (Twilio signs text), or too many fields: it cannot be Twilio's
+        raise _Refused(error(request, 400, "bad_request", "not a Twilio form")) from None
     # behind a proxy the URL we see differs from the one Twilio signed: always the public one
     url = intake.public_base_url + request.path_qs
     if not intake.validator.validate(url, params, request.headers.get("X-Twilio-Signature", "")):
         log.warning("twilio.rejected", path=request.path)
-        return None
+        raise _Refused(_forbidden(request))
+    try:
+        check_storable(params)
+    except InvalidValue as problem:
+        raise _Refused(error(request, 400, "bad_request", str(problem))) from None
     return intake, params
 
 
 async def whatsapp(request: web.Request) -> web.Response:
-    verified = await _verified(request)
-    if verified is None:
-        return _forbidden(request)
-    intake, params = verified
+    try:
+        intake, params = await _verified(request)
+    except _Refused as refused:
+        return refused.response
     if not params.get("MessageSid") or not params.get("From"):
         return error(request, 400, "bad_request", "not a message")
+    try:
+        intake.check(params)
+    except InvalidValue as problem:
+        return error(request, 400, "bad_request", str(problem))
     new = await intake.store(params)
     log.info("twilio.stored", duplicate=not new)
     return web.Response(text=EMPTY_TWIML, content_type="text/xml")
 
 
 async def status(request: web.Request) -> web.Response:
-    verified = await _verified(request)
-    if verified is None:
-        return _forbidden(request)
-    intake, params = verified
+    try:
+        intake, params = await _verified(request)
+    except _Refused as refused:
+        return refused.response
     if not params.get("MessageSid") or not params.get("MessageStatus"):
         return error(request, 400, "bad_request", "not a status")
     new = await intake.status(params)

@@ -9,9 +9,11 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandStart
-from aiogram.types import CallbackQuery, Message, User
+from aiogram.types import CallbackQuery, Message, Update, User
+from pydantic import ValidationError
 
 from domain.clients import Channel, ChannelIdentity
+from domain.errors import InvalidValue
 from domain.messages import Inbound, Kind, Person
 
 MEDIA = ("photo", "document", "voice", "video", "audio", "sticker", "video_note", "animation")
@@ -127,14 +129,34 @@ def staff_router() -> Router:
     return router
 
 
+def _get(value: Any, *path: str) -> Any:
+    for name in path:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def update_key(update: dict[str, Any]) -> str:
-    """What must be processed in order: one private chat, or one forum topic."""
+    """What must be processed in order: one private chat, or one forum topic. Total: any object gets a key."""
     for kind in ("message", "edited_message"):
-        if message := update.get(kind):
-            thread = message.get("message_thread_id") if message.get("is_topic_message") else None
-            return f"tg:{message['chat']['id']}" + (f":{thread}" if thread else "")
-    if callback := update.get("callback_query"):
-        return f"tg:{callback['from']['id']}"
-    if member := update.get("my_chat_member"):
-        return f"tg:{member['chat']['id']}"
+        if chat := _id(_get(update, kind, "chat", "id")):
+            topic = _get(update, kind, "is_topic_message") is True
+            thread = _id(_get(update, kind, "message_thread_id")) if topic else None
+            return f"tg:{chat}" + (f":{thread}" if thread else "")
+    if user := _id(_get(update, "callback_query", "from", "id")):
+        return f"tg:{user}"
+    if chat := _id(_get(update, "my_chat_member", "chat", "id")):
+        return f"tg:{chat}"
     return "tg:other"
+
+
+def check_update(update: dict[str, Any]) -> None:
+    """InvalidValue unless aiogram can read it as an Update; the problem is named by field, never by value."""
+    try:
+        Update.model_validate(update)
+    except ValidationError as error:
+        fields = sorted({".".join(str(p) for p in e["loc"][:4]) for e in error.errors()})[:3]
+        raise InvalidValue(f"not a Telegram update ({', '.join(fields)})") from None

@@ -9,6 +9,7 @@ from domain.errors import InvalidValue
 from domain.messages import Inbound, Kind, Person, language_of_script
 from domain.phones import to_e164
 
+MAX_MEDIA = 10  # Twilio's limit of media in one WhatsApp message
 KINDS = {
     "image": Kind.PHOTO,
     "video": Kind.VIDEO,
@@ -26,6 +27,14 @@ def sender(form: Mapping[str, str]) -> str:
     return to_e164(raw)
 
 
+def media_count(form: Mapping[str, str]) -> int:
+    """NumMedia, which Twilio caps at MAX_MEDIA: a larger or unreadable count is not Twilio's."""
+    raw = form.get("NumMedia") or "0"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 2 and int(raw) <= MAX_MEDIA):
+        raise InvalidValue(f"NumMedia is not a count of 0 to {MAX_MEDIA}")
+    return int(raw)
+
+
 def normalise(form: Mapping[str, str]) -> tuple[Person, Inbound]:
     number = sender(form)
     body = form.get("Body") or ""
@@ -36,7 +45,7 @@ def normalise(form: Mapping[str, str]) -> tuple[Person, Inbound]:
     )
     media = [
         {"url": form[f"MediaUrl{i}"], "content_type": form.get(f"MediaContentType{i}", "")}
-        for i in range(int(form.get("NumMedia") or 0))
+        for i in range(media_count(form))
         if form.get(f"MediaUrl{i}")
     ]
     if media:
