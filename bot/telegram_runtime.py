@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import aiohttp
 import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
@@ -92,7 +93,7 @@ class TelegramRuntime:
         try:
             file = await self.bot.get_file(file_id)  # refused for files over the Bot API's 20 MB
             content = await self.bot.download_file(file.file_path)
-        except TelegramAPIError as error:
+        except (TelegramAPIError, aiohttp.ClientError) as error:
             raise MediaUnavailable(f"Telegram cannot serve the file ({type(error).__name__})") from None
         guessed = mimetypes.guess_type(file.file_path or "")[0]
         return content.read(), guessed or "application/octet-stream"

@@ -46,7 +46,7 @@ def fields(body: bytes, content_type: str) -> dict[str, str]:
             return {
                 k: "" if v is None else v if isinstance(v, str) else json.dumps(v) for k, v in data.items()
             }
-        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS))
+        return dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict"))
     except (ValueError, RecursionError):  # not UTF-8, not JSON, too many fields, nested too deep
         raise InvalidValue("not a CloudPayments notification (unreadable body)") from None
 

@@ -50,7 +50,9 @@ async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]]
         raise web.HTTPNotFound(text="WhatsApp is not configured")
     try:
         text = (await read_bounded(request, TWILIO_MAX)).decode("utf-8")
-        params = dict(parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS))
+        params = dict(
+            parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS, errors="strict")
+        )
     except TooLarge as problem:
         raise _Refused(error(request, 413, "too_large", str(problem))) from None
     except ValueError:  # not UTF-8 (Twilio signs text), or too many fields: it cannot be Twilio's
