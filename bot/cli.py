@@ -1,4 +1,5 @@
-"""The `concierge` command: run the service, rebuild projections, verify the audit log."""
+"""The `concierge` command: run the service, rebuild projections, verify the audit log, manage the team, and
+look at and retry inbound messages that failed."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 
 import structlog
 from aiohttp import web
@@ -109,6 +111,27 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
     return work
 
 
+def _inbox(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        if args.inbox_command == "retry":
+            if await store.inbox.retry_failed(args.id):
+                print(f"inbox: {args.id} is queued again; the service processes it within seconds")
+                return 0
+            print(f"inbox: no failed item {args.id} (see: concierge inbox failed)", file=sys.stderr)
+            return 1
+        failures = await store.inbox.failures()
+        if not failures:
+            print("inbox: nothing failed")
+        for doc in failures:
+            at = datetime.fromtimestamp(doc["received_ms"] / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+            print(
+                f"{doc['_id']}\t{doc['source']}\t{at}\tattempts={doc['attempts']}\t{doc.get('error') or ''}"
+            )
+        return 0
+
+    return work
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="concierge", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -131,6 +154,11 @@ def parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="the team, with open conversations")
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
     off.add_argument("--telegram-id", type=int, required=True)
+    inbox = commands.add_parser("inbox", help="inbound messages that failed for good")
+    inbox_actions = inbox.add_subparsers(dest="inbox_command", required=True)
+    inbox_actions.add_parser("failed", help="list what was set aside, newest first")
+    retry = inbox_actions.add_parser("retry", help="process a set-aside item again")
+    retry.add_argument("id", help="its id, as `concierge inbox failed` shows it (e.g. tg:812345)")
     return root
 
 
@@ -140,7 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     app_logging.configure(settings.app.log_level, settings.app.log_format)
     if args.command == "run":
         return _run(settings)
-    work = _staff(args) if args.command == "staff" else {"rebuild": _rebuild, "audit": _audit}[args.command]
+    commands = {"staff": _staff, "inbox": _inbox}
+    work = (
+        commands[args.command](args)
+        if args.command in commands
+        else {"rebuild": _rebuild, "audit": _audit}[args.command]
+    )
     try:
         return asyncio.run(_with_store(settings, work))
     except DataDirInUse as error:

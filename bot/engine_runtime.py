@@ -18,7 +18,7 @@ from bot.workers.inbox import Handler, InboxWorker
 from bot.workers.tasks import Background
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
-from engine import payments_flow
+from engine import inbox_failures, payments_flow
 from engine.deps import Deps
 from engine.i18n import translator
 from payments.cloudpayments import CloudPaymentsGateway
@@ -89,6 +89,11 @@ def build(app: web.Application) -> EngineRuntime:
         payments=gateway,
     )
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}), gateway)
+
+    async def set_aside(item: InboxItem, reason: str) -> None:
+        await inbox_failures.set_aside(deps, item.id, item.source, item.key, reason)
+
+    engine.inbox_worker.on_set_aside = set_aside
     if gateway is not None:
         engine.register("cloudpayments", engine._payment)
         secret = cp.cloudpayments_api_secret.get_secret_value()

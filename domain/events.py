@@ -55,6 +55,7 @@ class EventType(StrEnum):
     CLIENT_ACTION_TAKEN = "ClientActionTaken"  # a button the client tapped (ask, decline, pay by card)
     CHOICES_OFFERED = "ChoicesOffered"
     DELIVERY_PROBLEM = "DeliveryProblem"
+    INBOX_ITEM_SET_ASIDE = "InboxItemSetAside"  # an inbound payload failed for good: a person must look
     ASSISTANT_ADDED = "AssistantAdded"
     ASSISTANT_DEACTIVATED = "AssistantDeactivated"
     ASSISTANT_REACTIVATED = "AssistantReactivated"

@@ -77,6 +77,11 @@ def to_topic(
     )
 
 
+def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
+    """A line in the staff forum's General topic: for what belongs to no client."""
+    return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:general", "text", text=text)
+
+
 WHATSAPP_MARK = "🟢 WhatsApp · "
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -137,7 +137,8 @@ class Inbox:
         return result.modified_count == 1
 
     async def failed(self, item_id: str, worker: str, error: str, retry_in: timedelta | None) -> InboxStatus:
-        """Record a failure: retry after `retry_in`, or give up (None, or attempts exhausted)."""
+        """Record a failure: retry after `retry_in`, or set it aside for a person (None: a permanent failure,
+        or attempts exhausted). Later items of its key then go on."""
         doc = await self._items.find_one({"_id": item_id, "worker": worker})
         if doc is None:
             return InboxStatus.PENDING
@@ -149,6 +150,29 @@ class Inbox:
             {"$set": {"status": status.value, "error": error[:500], "next_attempt_ms": next_ms}},
         )
         return status
+
+    async def failures(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Items set aside, newest first: for a person to look at and retry."""
+        cursor = self._items.find(
+            {"status": InboxStatus.FAILED.value},
+            {"source": 1, "key": 1, "attempts": 1, "error": 1, "received_ms": 1},
+        )
+        return await cursor.sort("received_ms", DESCENDING).limit(limit).to_list()
+
+    async def retry_failed(self, item_id: str) -> bool:
+        """Put a failed item back at the head of its key (after a fix, or when its cause has passed)."""
+        result = await self._items.update_one(
+            {"_id": item_id, "status": InboxStatus.FAILED.value},
+            {
+                "$set": {
+                    "status": InboxStatus.PENDING.value,
+                    "attempts": 0,
+                    "next_attempt_ms": to_ms(self._clock.now()),
+                    "worker": None,
+                }
+            },
+        )
+        return result.modified_count == 1
 
     async def get(self, item_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": item_id})

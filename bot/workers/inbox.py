@@ -1,4 +1,5 @@
-"""Processes the inbox: each key (a chat, a topic) in arrival order, different keys side by side."""
+"""Processes the inbox: each key (a chat, a topic) in arrival order, different keys side by side. A passing
+fault is retried with back-off while the key waits; a permanent failure is set aside at once, and told."""
 
 from __future__ import annotations
 
@@ -7,20 +8,36 @@ import secrets
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+import aiohttp
 import structlog
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
+from pymongo.errors import PyMongoError
 
-from bot.workers.tasks import wait_for_work
+from bot.workers.tasks import describe, wait_for_work
+from domain.errors import ConcurrencyConflict
 from storage.inbox import Inbox, InboxItem, InboxStatus
 
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[InboxItem], Awaitable[None]]
+# worth another try: the store, the network or a provider was briefly unavailable, or a write raced another.
+# Anything else (a payload we cannot read, a rule that says no, a bug) fails the same way every time.
+TRANSIENT = (
+    OSError,
+    PyMongoError,
+    aiohttp.ClientError,
+    TelegramNetworkError,
+    TelegramServerError,
+    TelegramRetryAfter,
+    ConcurrencyConflict,
+)
 LEASE = timedelta(minutes=2)
 MAX_BACKOFF = 300
 
 
 class InboxWorker:
     def __init__(self, inbox: Inbox, handlers: dict[str, Handler], concurrency: int = 8) -> None:
+        self.on_set_aside: Callable[[InboxItem, str], Awaitable[None]] | None = None
         self._inbox = inbox
         self._handlers = handlers
         self._concurrency = concurrency
@@ -51,20 +68,31 @@ class InboxWorker:
                     raise LookupError(f"no handler for {item.source}")
                 await handler(item)
             except Exception as error:
-                log.exception("inbox.processing_failed", attempts=item.attempts)
-                retry = timedelta(seconds=min(2**item.attempts, MAX_BACKOFF))
-                status = await self._inbox.failed(
-                    item.id, self.worker_id, f"{type(error).__name__}: {error}", retry if handler else None
+                transient = isinstance(error, TRANSIENT)
+                reason = describe(error)  # the type and the place, never the payload's words
+                log.error(
+                    "inbox.processing_failed", reason=reason, transient=transient, attempts=item.attempts
                 )
+                retry = timedelta(seconds=min(2**item.attempts, MAX_BACKOFF)) if transient else None
+                status = await self._inbox.failed(item.id, self.worker_id, reason, retry)
                 if status is InboxStatus.FAILED:
-                    log.error("inbox.gave_up", attempts=item.attempts)
-                    continue  # the next item of the key may go on
-                return handled  # retry later; later items of this key wait, in order
+                    await self._set_aside(item, reason)
+                    continue  # the next item of the key goes on: nothing waits behind a poison message
+                return handled  # a passing fault: retry later; later items of this key wait, in order
             finally:
                 structlog.contextvars.unbind_contextvars("inbox_id")
             await self._inbox.done(item.id, self.worker_id)
             handled += 1
         return handled
+
+    async def _set_aside(self, item: InboxItem, reason: str) -> None:
+        log.error("inbox.set_aside", reason=reason, attempts=item.attempts)
+        if self.on_set_aside is None:
+            return
+        try:
+            await self.on_set_aside(item, reason)
+        except Exception as error:  # telling people must not stop the queue; it is in the log and the CLI
+            log.error("inbox.set_aside_notice_failed", reason=describe(error))
 
     async def run(self, stopping: asyncio.Event, idle_poll: float = 1.0) -> None:
         while not stopping.is_set():

@@ -61,3 +61,13 @@ async def pause(stopping: asyncio.Event, seconds: float) -> None:
     """Wait `seconds`, or less if asked to stop."""
     with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(stopping.wait(), seconds)
+
+
+def describe(error: BaseException) -> str:
+    """An error for logs and records: its type and where it was raised, never its text (which can carry a
+    client's words, names or numbers)."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {tb.tb_frame.f_globals.get('__name__', '?')}:{tb.tb_lineno}" if tb else ""
+    return f"{type(error).__name__}{where}"

@@ -222,3 +222,32 @@ def test_the_staff_commands(tmp_path: Path) -> None:
     missing = cli(env, "staff", "deactivate", "--telegram-id", "1")
     assert missing.returncode == 2 and "no assistant has telegram id 1" in missing.stderr
     assert cli(env, "audit", "verify").returncode == 0
+
+
+def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
+    import asyncio
+    from datetime import timedelta
+
+    from domain.clock import SystemClock
+    from storage.store import open_store
+
+    env = environment(tmp_path)
+    empty = cli(env, "inbox", "failed")
+    assert empty.returncode == 0 and empty.stdout.strip() == "inbox: nothing failed"
+
+    async def a_failure() -> None:
+        async with open_store(None, "concierge", tmp_path, SystemClock()) as store:
+            await store.inbox.put("wa:SM1", "whatsapp", "wa:whatsapp:+971500000001", {"Body": "secret words"})
+            item = await store.inbox.claim_head("wa:whatsapp:+971500000001", "w", timedelta(seconds=30))
+            await store.inbox.failed(item.id, "w", "InvalidValue at channels.whatsapp.inbound:38", None)
+
+    asyncio.run(a_failure())
+    listed = cli(env, "inbox", "failed").stdout.splitlines()
+    assert len(listed) == 1 and listed[0].startswith("wa:SM1\twhatsapp\t")
+    assert listed[0].endswith("attempts=1\tInvalidValue at channels.whatsapp.inbound:38")
+    assert "secret words" not in listed[0]
+    retried = cli(env, "inbox", "retry", "wa:SM1")
+    assert retried.returncode == 0 and "queued again" in retried.stdout
+    assert cli(env, "inbox", "failed").stdout.strip() == "inbox: nothing failed"
+    unknown = cli(env, "inbox", "retry", "wa:SM1")
+    assert unknown.returncode == 1 and "no failed item wa:SM1" in unknown.stderr

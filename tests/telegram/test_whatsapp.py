@@ -269,3 +269,24 @@ async def test_media_both_ways(team: Harness) -> None:
         "⚠️ Not sent to WhatsApp: a sticker cannot be sent on WhatsApp"
     )
     assert timedelta(hours=2)  # the clock moved in virtual time only
+
+
+async def test_a_poison_message_is_set_aside_the_assistant_is_told_and_the_next_one_goes_through(
+    team: Harness,
+) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    # stored before the webhook checked NumMedia: it can never be read, retrying would not help
+    poison = {"MessageSid": "SMpoison", "From": f"whatsapp:{NUMBER}", "Body": "x", "NumMedia": "99"}
+    await tg.engine.store_inbound("wa:SMpoison", "whatsapp", f"wa:whatsapp:{NUMBER}", poison)
+    await wa(tg, NUMBER, "And a table for two at eight")
+    item = await tg.store.inbox.get("wa:SMpoison")
+    assert item["status"] == "failed" and item["attempts"] == 1  # not retried eight times
+    texts = tg.topic_texts(topic)
+    assert "🟢 WhatsApp · And a table for two at eight" in texts
+    (notice,) = [t for t in texts if t.startswith("⚠️ Something the client sent")]
+    assert (
+        "InvalidValue at channels.whatsapp.inbound" in notice
+        and "concierge inbox retry wa:SMpoison" in notice
+    )

@@ -1,0 +1,79 @@
+"""The inbox worker: a passing fault is retried while its key waits; a permanent failure is set aside at once,
+a person is told, and nothing waits behind it."""
+
+from __future__ import annotations
+
+from bot.workers.inbox import InboxWorker
+from storage.inbox import InboxItem, InboxStatus
+from storage.store import Store
+
+
+class Handler:
+    """Fails the way it is told to, once per item id; records what it processed."""
+
+    def __init__(self, failures: dict[str, BaseException]) -> None:
+        self.failures = failures
+        self.done: list[str] = []
+
+    async def __call__(self, item: InboxItem) -> None:
+        if (error := self.failures.pop(item.id, None)) is not None:
+            raise error
+        self.done.append(item.id)
+
+
+async def test_a_permanent_failure_is_set_aside_at_once_and_the_key_goes_on(store: Store) -> None:
+    handler = Handler({"tg:1": KeyError("Layla's words")})
+    worker = InboxWorker(store.inbox, {"telegram": handler})
+    told: list[tuple[str, str]] = []
+
+    async def set_aside(item: InboxItem, reason: str) -> None:
+        told.append((item.id, reason))
+
+    worker.on_set_aside = set_aside
+    for n in (1, 2, 3):
+        await store.inbox.put(f"tg:{n}", "telegram", "tg:42", {"n": n}, order=n)
+    assert await worker.run_once() == 2
+    assert handler.done == ["tg:2", "tg:3"]  # nothing waited behind the poison message
+    failed = await store.inbox.get("tg:1")
+    assert failed["status"] == InboxStatus.FAILED.value and failed["attempts"] == 1
+    ((item_id, reason),) = told
+    assert item_id == "tg:1" and reason.startswith("KeyError at tests.integration.test_inbox_worker:")
+    assert "Layla" not in failed["error"] and "Layla" not in reason  # the type and the place, not the words
+    assert [doc["_id"] for doc in await store.inbox.failures()] == ["tg:1"]
+    assert await store.inbox.retry_failed("tg:1") is True
+    assert await store.inbox.retry_failed("tg:1") is False  # queued already
+    assert await worker.run_once() == 1 and handler.done[-1] == "tg:1"
+
+
+async def test_a_passing_fault_is_retried_while_its_key_waits_in_order(store: Store, clock) -> None:
+    handler = Handler({"tg:1": ConnectionResetError("store went away")})
+    worker = InboxWorker(store.inbox, {"telegram": handler})
+    for n in (1, 2):
+        await store.inbox.put(f"tg:{n}", "telegram", "tg:42", {"n": n}, order=n)
+    await store.inbox.put("tg:9", "telegram", "tg:7", {"n": 9}, order=9)
+    assert await worker.run_once() == 1
+    assert handler.done == ["tg:9"]  # another key is not held up
+    assert (await store.inbox.get("tg:1"))["status"] == InboxStatus.PENDING.value
+    clock.advance(seconds=2)
+    assert await worker.run_once() == 2
+    assert handler.done == ["tg:9", "tg:1", "tg:2"]
+
+
+async def test_an_item_whose_notice_fails_is_still_set_aside(store: Store) -> None:
+    worker = InboxWorker(store.inbox, {"telegram": Handler({"tg:1": ValueError("bad")})})
+
+    async def broken(_item: InboxItem, _reason: str) -> None:
+        raise RuntimeError("the forum is down")
+
+    worker.on_set_aside = broken
+    await store.inbox.put("tg:1", "telegram", "tg:42", {})
+    await store.inbox.put("tg:2", "telegram", "tg:42", {})
+    assert await worker.run_once() == 1
+    assert (await store.inbox.get("tg:1"))["status"] == InboxStatus.FAILED.value
+
+
+async def test_an_unknown_source_is_set_aside_not_retried(store: Store) -> None:
+    worker = InboxWorker(store.inbox, {})
+    await store.inbox.put("x:1", "carrier-pigeon", "x", {})
+    assert await worker.run_once() == 0
+    assert (await store.inbox.get("x:1"))["status"] == InboxStatus.FAILED.value
