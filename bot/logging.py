@@ -1,10 +1,12 @@
-"""structlog: JSON lines by default, console for people; secrets and phone numbers never leave in clear."""
+"""structlog: JSON lines by default, console for people; secrets and phone numbers never leave in clear, and
+an exception is logged as its type and its frames, never its text."""
 
 from __future__ import annotations
 
 import logging
 import re
 import sys
+import traceback
 from typing import Any
 
 import structlog
@@ -41,6 +43,30 @@ def _scrub(key: str, value: Any) -> Any:
     return value
 
 
+def exception_without_text(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """An exception as its type and where it was raised — frame by frame, through its causes — never its text:
+    exception messages carry names, message fragments and numbers from the payload being processed."""
+    exc_info = event_dict.pop("exc_info", None)
+    if exc_info is True:
+        exc_info = sys.exc_info()
+    error = exc_info if isinstance(exc_info, BaseException) else exc_info[1] if exc_info else None
+    if error is not None:
+        event_dict["exception"] = _locations(error)
+    return event_dict
+
+
+def _locations(error: BaseException) -> str:
+    parts, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        frames = traceback.extract_tb(current.__traceback__)
+        where = "".join(f"\n  at {f.filename}:{f.lineno} in {f.name}" for f in frames)
+        parts.append(f"{type(current).__module__}.{type(current).__qualname__}{where}")
+        current = current.__cause__ or current.__context__
+    return "\nwhile handling: ".join(parts)
+
+
 def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     return {key: _scrub(key, value) for key, value in event_dict.items()}
 
@@ -68,7 +94,7 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
-        structlog.processors.format_exc_info,
+        exception_without_text,
         redact,
     ]
     structlog.configure(

@@ -41,3 +41,21 @@ def test_context_is_bound_to_every_line(logged) -> None:
         structlog.contextvars.clear_contextvars()
     (line,) = logged()
     assert line["client_id"] == "C-7" and line["channel"] == "telegram" and line["level"] == "info"
+
+
+def test_an_exception_is_logged_by_type_and_place_never_by_its_text(logged) -> None:
+    def process() -> None:
+        try:
+            {"name": "Layla"}["username"]
+        except KeyError as error:
+            raise ValueError("Layla Al-Mansouri wrote: meet me at the Ritz at 8") from error
+
+    try:
+        process()
+    except ValueError:
+        structlog.get_logger("t").exception("inbox.failed", inbox_id="tg:1")
+    (line,) = logged()
+    assert "Layla" not in json.dumps(line) and "Ritz" not in json.dumps(line)
+    assert line["exception"].startswith("builtins.ValueError\n  at ")
+    assert "in process" in line["exception"] and "while handling: builtins.KeyError" in line["exception"]
+    assert line["inbox_id"] == "tg:1" and line["level"] == "error"
