@@ -20,6 +20,7 @@ from bot.keys import SETTINGS
 from bot.workers.tasks import Background
 from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHooks
 from channels.whatsapp.inbound import normalise
+from channels.whatsapp.media import TwilioMedia
 from channels.whatsapp.sender import WhatsAppSender
 from engine import whatsapp_flow
 from storage.inbox import InboxItem
@@ -28,24 +29,12 @@ from webhooks.twilio import TWILIO_INTAKE, TwilioIntake
 
 log = structlog.get_logger(__name__)
 
-MAX_MEDIA = 25 * 1024 * 1024
+TWILIO_API = "https://api.twilio.com"
 WHATSAPP = web.AppKey("whatsapp", WhatsAppDeliveryWorker)
 
 
 def _media_key(auth_token: str) -> bytes:
     return hmac.new(auth_token.encode(), b"concierge-media-links", hashlib.sha256).digest()
-
-
-async def _fetch_limited(session: aiohttp.ClientSession, url: str, **options: Any) -> tuple[bytes, str]:
-    async with session.get(url, **options) as response:
-        response.raise_for_status()
-        chunks, size = [], 0
-        async for chunk in response.content.iter_chunked(1 << 16):
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > MAX_MEDIA:  # enough to tell "too large" without holding all of it
-                break
-        return b"".join(chunks), response.headers.get("Content-Type", "")
 
 
 async def _message(engine: EngineRuntime, item: InboxItem) -> None:
@@ -114,8 +103,8 @@ def whatsapp_ctx(start_workers: bool):
             RequestValidator(token), public, store_message, normalise, store_status
         )
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
-        twilio_auth = {"Authorization": aiohttp.encode_basic_auth(tw.twilio_account_sid, token)}
-        engine.media.whatsapp_media = partial(_fetch_limited, session, headers=twilio_auth)
+        media = TwilioMedia(session, tw.twilio_api_base or TWILIO_API, tw.twilio_account_sid, token)
+        engine.media.whatsapp_media = media.fetch
         app[MEDIA_SOURCE] = MediaSource(key, deps.clock.now, engine.media.fetch_telegram_file)
         tasks = Background()
         if start_workers:

@@ -201,14 +201,13 @@ class TelegramSender:
         caption = payload.get("caption") or None
         try:
             if self.fetch_media is None or not payload.get("url"):
-                raise LookupError("no media fetcher")
+                raise LookupError("media fetching is not configured")
             content, content_type = await self.fetch_media(payload["url"])
         except OSError as error:
             return RetryLater(0, f"the media could not be fetched: {error}")
-        except LookupError:  # the channel it came from is not wired (any more)
+        except LookupError as refused:  # not fetchable: not Twilio's, gone, or its channel is not wired
             message = await self._bot.send_message(
-                text=f"{caption or ''}\n📎 A file arrived that cannot be shown "
-                "here (media fetching is not configured).".strip(),
+                text=f"{caption or ''}\n📎 A file arrived that cannot be shown here ({refused}).".strip(),
                 **where,
             )
             return Sent(message.message_id)

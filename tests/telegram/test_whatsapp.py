@@ -290,3 +290,18 @@ async def test_a_poison_message_is_set_aside_the_assistant_is_told_and_the_next_
         "InvalidValue at channels.whatsapp.inbound" in notice
         and "concierge inbox retry wa:SMpoison" in notice
     )
+
+
+async def test_media_is_fetched_with_our_credentials_only_from_twilio(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    params = tg.tw.inbound(NUMBER, "my passport", "Layla", [(b"%PDF-1.7", "application/pdf")])
+    params["MediaUrl0"] = "http://169.254.169.254/latest/meta-data/"  # signed, but not Twilio's host
+    response = await tg._twilio_post("/webhooks/twilio/whatsapp", params)
+    assert response.status == 200
+    await tg.settle()
+    assert tg.topic_texts(topic)[-1] == (
+        "🟢 WhatsApp · my passport\n📎 A file arrived that cannot be shown here "
+        "(its link is not on Twilio's media host)."
+    )
