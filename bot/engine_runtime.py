@@ -87,6 +87,7 @@ def build(app: web.Application) -> EngineRuntime:
         settings.telegram.telegram_staff_chat_id,
         tz=settings.app.timezone,
         payments=gateway,
+        test_payments=cp.cloudpayments_test_mode,
     )
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}), gateway)
 

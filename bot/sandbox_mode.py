@@ -51,6 +51,7 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
                 cloudpayments_public_id=world.payments.public_id,
                 cloudpayments_api_secret=SecretStr(world.payments.secret),
                 cloudpayments_api_base=world.urls["cloudpayments"],
+                cloudpayments_test_mode=True,
             ),
         }
     )

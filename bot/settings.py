@@ -121,6 +121,8 @@ class CloudPaymentsSettings(BaseSettings):
     cloudpayments_public_id: str | None = None
     cloudpayments_api_secret: SecretStr | None = None
     cloudpayments_api_base: str = "https://api.cloudpayments.ru"
+    # a test-mode payment (TestMode=1) marks a request paid only when this is on: a test account, the sandbox
+    cloudpayments_test_mode: bool = False
 
     @field_validator("cloudpayments_api_base")
     @classmethod

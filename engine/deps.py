@@ -26,6 +26,7 @@ class Deps:
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))  # reading and showing times only
     payments: PaymentGateway | None = None  # None: CloudPayments is not configured
     quote_validity: timedelta = timedelta(hours=24)
+    test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
 
     async def record(

@@ -34,6 +34,8 @@ async def check_code(deps: Deps, note: Notification) -> int:
     current, version = await _request_of(deps, note.invoice_id)
     if current is None or current.quote is None:
         return CheckCode.UNKNOWN_INVOICE
+    if note.test_mode and not deps.test_payments:
+        return CheckCode.REJECTED  # a test card against the live service: no money would move
     if note.account_id != current.client_id:
         return CheckCode.WRONG_ACCOUNT
     if version != current.quote.version or current.state is not RequestState.QUOTED:
@@ -156,7 +158,9 @@ async def notification(deps: Deps, note: Notification) -> None:
     if current is None:
         log.warning("cloudpayments.unknown_invoice", kind=note.kind, transaction=note.transaction_id)
         return
-    if note.kind == "pay":
+    if note.kind == "pay" and note.test_mode and not deps.test_payments:
+        await _test_payment(deps, current, note)
+    elif note.kind == "pay":
         await record_payment(
             deps,
             current,
@@ -171,6 +175,22 @@ async def notification(deps: Deps, note: Notification) -> None:
         await payment_failed(deps, current, note.transaction_id, note.reason or "declined", note.reason_code)
     else:
         log.info("cloudpayments.notification_noted", kind=note.kind, transaction=note.transaction_id)
+
+
+async def _test_payment(deps: Deps, current: ServiceRequest, note: Notification) -> None:
+    """A test-mode payment against the live service moved no money: the request stays as it was."""
+    client = await _client(deps, current)
+    await _unexpected(
+        deps,
+        client,
+        current,
+        note.transaction_id,
+        "test-mode payment",
+        CLOUDPAYMENTS,
+        f"cp:pay:{note.transaction_id}",
+        f"⚠️ A test-mode payment of {note.amount.format('en')} (transaction {note.transaction_id}) arrived "
+        f"for {current.id}. Test payments move no money, so nothing changed: the client has not paid.",
+    )
 
 
 async def payment_failed(

@@ -74,6 +74,7 @@ def settings(
     payments_base: str | None = None,
     twilio_base: str | None = None,
     template_sid: str | None = None,
+    test_payments: bool = True,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -86,6 +87,7 @@ def settings(
         cloudpayments_public_id=CP_PUBLIC_ID if payments_base else None,
         cloudpayments_api_secret=SecretStr(CP_SECRET) if payments_base else None,
         cloudpayments_api_base=payments_base or "https://api.cloudpayments.ru",
+        cloudpayments_test_mode=test_payments,  # the fake is a test account: its payments say TestMode=1
     )
     return Settings(
         cloudpayments=payments,
@@ -239,6 +241,7 @@ async def start_harness(
     payments: bool = True,
     whatsapp: bool = True,
     template_sid: str | None = None,
+    test_payments: bool = True,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -261,6 +264,7 @@ async def start_harness(
         cp_base,
         tw_base,
         template_sid,
+        test_payments,
     )
     http = await aiohttp_client(create_app(app_settings, clock, start_workers=False))
     harness = Harness(fake, http, clock, cp, tw)

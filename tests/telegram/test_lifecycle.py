@@ -391,3 +391,25 @@ async def test_cloudpayments_errors_reach_the_assistant_as_plain_sentences(team:
     await staff_says(tg, thread, "/quote 45000 Car to SVO")  # the same X-Request-ID: one order, not two
     assert (await request_doc(tg))["state"] == "quoted"
     assert len(tg.cp.orders) == 1
+
+
+async def test_a_test_mode_payment_never_marks_a_live_request_paid(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    from tests.harness import start_harness
+
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, test_payments=False
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    order = order_of(tg, quote_message(tg, layla))
+    paid = await pay(tg, order)  # the fake is a test account: TestMode=1
+    assert paid["check"] == CheckCode.REJECTED
+    assert (await request_doc(tg))["state"] == "quoted"
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ A test-mode payment of RUB\xa045,000 (transaction")
+    assert not [m for m in tg.to_user(layla) if m["text"].startswith("Receipt")]
+    live = await pay(tg, order, TestMode="0")
+    assert live["check"] == CheckCode.ACCEPT and (await request_doc(tg))["state"] == "paid"
+    await tg.store.client.drop_database(db_name)
