@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from pathlib import Path
 from typing import Literal
@@ -142,6 +143,7 @@ class AppSettings(BaseSettings):
     concierge_sandbox: bool | None = (
         None  # unset: the sandbox runs when no channel or payment credential is set
     )
+    concierge_sandbox_exposed: bool = False  # serve the sandbox beyond loopback (anyone could act as a lead)
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
@@ -160,6 +162,15 @@ class AppSettings(BaseSettings):
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.business_timezone)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _all_or_none(names: dict[str, object], why: str) -> list[tuple[str, str]]:
@@ -216,6 +227,15 @@ class Settings(BaseSettings):
                     "the sandbox refuses to start with real credentials set ("
                     + ", ".join(self.credentials)
                     + "); unset them or CONCIERGE_SANDBOX",
+                )
+            )
+        if self.sandbox and not _loopback(self.http.http_host) and not self.app.concierge_sandbox_exposed:
+            problems.append(
+                (
+                    "HTTP_HOST",
+                    "the sandbox lets anyone quote, pay and refund as a lead, so it serves on loopback "
+                    f"only (127.0.0.1, ::1), not {self.http.http_host}; set the real credentials, or force "
+                    "it with CONCIERGE_SANDBOX_EXPOSED=true",
                 )
             )
         if tg.telegram_mode == "webhook" and self.http.public_base_url is None:

@@ -88,6 +88,7 @@ def status(url: str) -> int | None:
         ({"MONGODB_URL": "localhost:27017"}, "MONGODB_URL"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"CONCIERGE_SANDBOX": "true", "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}, "CONCIERGE_SANDBOX"),
+        ({"HTTP_HOST": "0.0.0.0"}, "HTTP_HOST"),  # noqa: S104 — the sandbox serves on loopback only
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:
