@@ -23,6 +23,14 @@ class AuditReport:
 
 
 async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
+    """Safe while the service writes: the projections' versions are read first, then the log. An event is
+    always appended before its projection moves, so every version read is covered by the log read after it;
+    what is written meanwhile only lengthens the log."""
+    projected = {
+        f"{projection.stream_kind}:{doc['_id']}": doc["_v"]
+        for projection in PROJECTIONS
+        async for doc in db[projection.collection].find({}, {"_v": 1})
+    }
     streams = count = 0
     stream, seq, prev = None, 0, GENESIS
     heads: dict[str, int] = {}
@@ -54,13 +62,9 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
     if stream is not None:
         heads[stream] = seq
     # The tail of a stream can only be missed by the chain; the projections remember how far it went.
-    for projection in PROJECTIONS:
-        async for doc in db[projection.collection].find({}, {"_v": 1}):
-            name = f"{projection.stream_kind}:{doc['_id']}"
-            if doc["_v"] > heads.get(name, 0):
-                return AuditReport(
-                    streams,
-                    count,
-                    f"{name}: events after seq {heads.get(name, 0)} up to {doc['_v']} are missing",
-                )
+    for name, version in projected.items():
+        if version > heads.get(name, 0):
+            return AuditReport(
+                streams, count, f"{name}: events after seq {heads.get(name, 0)} up to {version} are missing"
+            )
     return AuditReport(streams, count, None)

@@ -132,3 +132,24 @@ async def test_audit_verify_catches_a_rechained_forgery(store: Store) -> None:
     await store.db["events"].replace_one({"_id": doc["_id"]}, doc)
     report = await verify(store.db, store.events)
     assert report.broken == "client:C-1#3: prev does not match the hash of seq 2"
+
+
+async def test_audit_verify_is_intact_while_the_service_writes(store: Store) -> None:
+    """A writer appends (and projects) right after the verifier has walked the log."""
+    await _log_with_three_streams(store)
+
+    class WrittenMeanwhile:
+        def __init__(self) -> None:
+            self.written = 0
+
+        async def all(self):
+            async for event in store.events.all():
+                yield event
+            for i in range(3):  # the service goes on: new events, projections moved past what was walked
+                await store.record(tagged("client:C-1", f"live/{i}", [f"live{i}"]))
+                self.written += 1
+
+    meanwhile = WrittenMeanwhile()
+    report = await verify(store.db, meanwhile)
+    assert meanwhile.written == 3
+    assert report.intact, report.broken
