@@ -5,20 +5,23 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import structlog
 from aiohttp import web
 
 from bot import logging as app_logging
 from bot.settings import ConfigError, Settings
+from domain.clients import Assistant
 from domain.clock import SystemClock
 from domain.errors import DomainError
 from engine import queries, staff_admin
 from storage.audit import verify
-from storage.embedded import DataDirInUse, EngineError
+from storage.embedded import DataDirInUse, EngineError, find_running
 from storage.store import Store, open_store
 
 log = structlog.get_logger(__name__)
@@ -59,30 +62,76 @@ def _run(settings: Settings) -> int:
     return 0
 
 
-async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]]) -> int:
+def _masked(url: str) -> str:
+    """A MongoDB URL without its credentials."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+
+
+async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]], new_store: bool) -> int:
+    """Run `work` on the store the service uses, saying which one (on stderr: stdout stays the answer)."""
     store_settings = settings.store
     url = store_settings.mongodb_url.get_secret_value() if store_settings.mongodb_url else None
+    data_dir = store_settings.concierge_data_dir
+    if url is not None:
+        where = f"MongoDB {_masked(url)}, database {store_settings.mongodb_db}"
+    elif find_running(data_dir) is not None:
+        where = f"the running service's embedded store in {data_dir}"
+    elif (data_dir / "db").exists():
+        where = f"the embedded store in {data_dir} (no service is running on it)"
+    elif new_store:
+        where = f"a new embedded store in {data_dir}"
+    else:
+        print(
+            f"concierge: no store in {data_dir}: no service has run with this CONCIERGE_DATA_DIR.\n"
+            "  Point CONCIERGE_DATA_DIR at the service's data, start the service once (make run), "
+            "or pass --new-store to create one here.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    print(f"concierge: using {where}", file=sys.stderr)
     async with open_store(
-        url,
-        store_settings.mongodb_db,
-        store_settings.concierge_data_dir,
-        SystemClock(),
-        reuse_running=True,
-        catch_up=False,
+        url, store_settings.mongodb_db, data_dir, SystemClock(), reuse_running=True, catch_up=False
     ) as store:
         return await work(store)
 
 
-async def _audit(store: Store) -> int:
-    report = await verify(store.db, store.events)
-    if report.intact:
-        print(f"audit: intact — {report.events} events in {report.streams} streams")
-        return 0
-    print(f"audit: BROKEN — {report.broken}")
-    return 1
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    )
 
 
-async def _rebuild(store: Store) -> int:
+def _audit(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        report = await verify(store.db, store.events)
+        if args.json:
+            print(
+                json.dumps(
+                    {
+                        "intact": report.intact,
+                        "events": report.events,
+                        "streams": report.streams,
+                        "broken": report.broken,
+                    }
+                )
+            )
+        elif report.intact:
+            print(f"audit: intact — {report.events} events in {report.streams} streams")
+        else:
+            print(f"audit: BROKEN — {report.broken}")
+        return 0 if report.intact else 1
+
+    return work
+
+
+def _rebuild(_args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+    return _rebuild_all
+
+
+async def _rebuild_all(store: Store) -> int:
     applied = await store.projector.rebuild()
     print(f"rebuild: {applied} events applied")
     return 0
@@ -100,15 +149,42 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
         else:
             load = await queries.open_load(store)
-            for a in await queries.assistants(store):
-                flags = [f for f, on in (("lead", a.lead), ("inactive", not a.active)) if on]
+            team = await queries.assistants(store)
+            if args.json:
+                print(json.dumps([_assistant(a, load.get(a.id, 0)) for a in team], ensure_ascii=False))
+            elif not team:
                 print(
-                    f"{a.telegram_id}\t{a.name}\t{','.join(lang.value for lang in a.languages)}\t"
-                    f"open={load.get(a.id, 0)}\t{a.staff_chat_id or '-'}\t{' '.join(flags)}"
+                    "staff: no assistants yet — add one: concierge staff add --telegram-id N --name NAME "
+                    "--languages en,ar"
                 )
+            else:
+                rows = [
+                    [
+                        str(a.telegram_id),
+                        a.name,
+                        ",".join(lang.value for lang in a.languages),
+                        str(load.get(a.id, 0)),
+                        str(a.staff_chat_id or "—"),
+                        ", ".join(f for f, on in (("lead", a.lead), ("inactive", not a.active)) if on) or "—",
+                    ]
+                    for a in team
+                ]
+                print(_table(rows, ["TELEGRAM ID", "NAME", "LANGUAGES", "OPEN", "STAFF FORUM", "ROLE"]))
         return 0
 
     return work
+
+
+def _assistant(a: Assistant, open_conversations: int) -> dict:
+    return {
+        "telegram_id": a.telegram_id,
+        "name": a.name,
+        "languages": [lang.value for lang in a.languages],
+        "open": open_conversations,
+        "staff_chat_id": a.staff_chat_id,
+        "lead": a.lead,
+        "active": a.active,
+    }
 
 
 def _inbox(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
@@ -120,27 +196,46 @@ def _inbox(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             print(f"inbox: no failed item {args.id} (see: concierge inbox failed)", file=sys.stderr)
             return 1
         failures = await store.inbox.failures()
-        if not failures:
+        if args.json:
+            print(json.dumps(failures, ensure_ascii=False))
+        elif not failures:
             print("inbox: nothing failed")
-        for doc in failures:
-            at = datetime.fromtimestamp(doc["received_ms"] / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-            print(
-                f"{doc['_id']}\t{doc['source']}\t{at}\tattempts={doc['attempts']}\t{doc.get('error') or ''}"
-            )
+        else:
+            rows = [
+                [
+                    doc["_id"],
+                    doc["source"],
+                    _when(doc["received_ms"]),
+                    str(doc["attempts"]),
+                    doc.get("error") or "",
+                ]
+                for doc in failures
+            ]
+            print(_table(rows, ["ID", "SOURCE", "RECEIVED", "ATTEMPTS", "ERROR"]))
         return 0
 
     return work
 
 
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="concierge", description=__doc__)
+    root.add_argument(
+        "-v", "--verbose", action="store_true", help="log at LOG_LEVEL (default: warnings only)"
+    )
+    root.add_argument(
+        "--new-store", action="store_true", help="create the embedded store if no service has run here"
+    )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve webhooks, the engine and the workers")
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link"
-    )
+    ).add_argument("--json", action="store_true", help="machine-readable output")
     staff = commands.add_parser("staff", help="Executive Assistants")
     actions = staff.add_subparsers(dest="staff_command", required=True)
     add = actions.add_parser("add", help="add an assistant (or bring back a deactivated one)")
@@ -151,12 +246,16 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--staff-chat-id", type=int, help="their own staff forum (default TELEGRAM_STAFF_CHAT_ID)"
     )
-    actions.add_parser("list", help="the team, with open conversations")
+    actions.add_parser("list", help="the team, with open conversations").add_argument(
+        "--json", action="store_true", help="machine-readable output"
+    )
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
     off.add_argument("--telegram-id", type=int, required=True)
     inbox = commands.add_parser("inbox", help="inbound messages that failed for good")
     inbox_actions = inbox.add_subparsers(dest="inbox_command", required=True)
-    inbox_actions.add_parser("failed", help="list what was set aside, newest first")
+    inbox_actions.add_parser("failed", help="list what was set aside, newest first").add_argument(
+        "--json", action="store_true", help="machine-readable output"
+    )
     retry = inbox_actions.add_parser("retry", help="process a set-aside item again")
     retry.add_argument("id", help="its id, as `concierge inbox failed` shows it (e.g. tg:812345)")
     return root
@@ -165,17 +264,15 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = _load_settings()
-    app_logging.configure(settings.app.log_level, settings.app.log_format)
     if args.command == "run":
+        app_logging.configure(settings.app.log_level, settings.app.log_format)
         return _run(settings)
-    commands = {"staff": _staff, "inbox": _inbox}
-    work = (
-        commands[args.command](args)
-        if args.command in commands
-        else {"rebuild": _rebuild, "audit": _audit}[args.command]
-    )
+    # a person at the command line reads answers on stdout; logs stay on stderr, warnings only unless asked
+    level = settings.app.log_level if args.verbose else "WARNING"
+    app_logging.configure(level, settings.app.log_format)
+    commands = {"staff": _staff, "inbox": _inbox, "audit": _audit, "rebuild": _rebuild}
     try:
-        return asyncio.run(_with_store(settings, work))
+        return asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))
     except DataDirInUse as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG

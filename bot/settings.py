@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from pathlib import Path
 from typing import Literal
@@ -35,11 +36,22 @@ def _http_url(value: str | None, name: str) -> str | None:
     return value.rstrip("/")
 
 
+def default_data_dir() -> Path:
+    """One fixed place whatever the shell's directory: $XDG_DATA_HOME/concierge (~/.local/share/concierge)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "concierge"
+
+
 class StoreSettings(BaseSettings):
     model_config = _CONFIG
     mongodb_url: SecretStr | None = None  # may carry a password
     mongodb_db: str = Field("concierge", pattern=r"^[A-Za-z0-9_-]{1,63}$")
-    concierge_data_dir: Path = Path("./data")
+    concierge_data_dir: Path = Field(default_factory=lambda: default_data_dir())
+
+    @field_validator("concierge_data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
 
     @field_validator("mongodb_url")
     @classmethod

@@ -151,7 +151,7 @@ def test_the_engine_dies_with_a_killed_service(service) -> None:
 
 def test_audit_and_rebuild_from_the_command_line(tmp_path: Path) -> None:
     env = environment(tmp_path)
-    rebuilt = cli(env, "rebuild")
+    rebuilt = cli(env, "--new-store", "rebuild")
     assert rebuilt.returncode == 0 and "rebuild: 0 events applied" in rebuilt.stdout
     audit = cli(env, "audit", "verify")
     assert audit.returncode == 0 and "audit: intact" in audit.stdout
@@ -192,10 +192,17 @@ def test_audit_verify_names_the_first_broken_link_and_exits_non_zero(tmp_path: P
 
 def test_the_staff_commands(tmp_path: Path) -> None:
     env = environment(tmp_path)
+    nowhere = cli(env, "staff", "list")
+    assert nowhere.returncode == 2 and f"no store in {tmp_path.resolve()}" in nowhere.stderr
+    assert not (tmp_path / "db").exists()  # nothing was created behind the operator's back
+    empty = cli(env, "--new-store", "staff", "list")
+    assert empty.returncode == 0 and empty.stdout.startswith("staff: no assistants yet")
+    assert empty.stderr.strip() == f"concierge: using a new embedded store in {tmp_path.resolve()}"
     added = cli(
         env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru", "--lead"
     )
     assert added.returncode == 0 and "Anna (A-9001) is on the team" in added.stdout
+    assert "using the embedded store in" in added.stderr and "{" not in added.stdout  # no log lines
     assert (
         cli(
             env,
@@ -217,12 +224,19 @@ def test_the_staff_commands(tmp_path: Path) -> None:
     bad = cli(env, "staff", "add", "--telegram-id", "9003", "--name", "Zed", "--languages", "en,fr")
     assert bad.returncode == 2 and "fr" in bad.stderr
     assert cli(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
-    listed = cli(env, "staff", "list").stdout.splitlines()
-    assert listed[0].split("\t")[:3] == ["9001", "Anna", "en,ru"] and listed[0].endswith("lead")
-    assert listed[1].split("\t")[4] == "-1002000000002" and listed[1].endswith("inactive")
+    table = cli(env, "staff", "list").stdout.splitlines()
+    assert table[0].split() == ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "STAFF", "FORUM", "ROLE"]
+    assert table[1].split() == ["9001", "Anna", "en,ru", "0", "—", "lead"]
+    assert table[2].split() == ["9002", "Omar", "ar", "0", "-1002000000002", "inactive"]
+    listed = json.loads(cli(env, "staff", "list", "--json").stdout)
+    assert [(a["name"], a["lead"], a["active"], a["staff_chat_id"]) for a in listed] == [
+        ("Anna", True, True, None),
+        ("Omar", False, False, -1002000000002),
+    ]
     missing = cli(env, "staff", "deactivate", "--telegram-id", "1")
     assert missing.returncode == 2 and "no assistant has telegram id 1" in missing.stderr
     assert cli(env, "audit", "verify").returncode == 0
+    assert json.loads(cli(env, "audit", "verify", "--json").stdout)["intact"] is True
 
 
 def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
@@ -233,7 +247,7 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
     from storage.store import open_store
 
     env = environment(tmp_path)
-    empty = cli(env, "inbox", "failed")
+    empty = cli(env, "--new-store", "inbox", "failed")
     assert empty.returncode == 0 and empty.stdout.strip() == "inbox: nothing failed"
 
     async def a_failure() -> None:
@@ -243,10 +257,12 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
             await store.inbox.failed(item.id, "w", "InvalidValue at channels.whatsapp.inbound:38", None)
 
     asyncio.run(a_failure())
-    listed = cli(env, "inbox", "failed").stdout.splitlines()
-    assert len(listed) == 1 and listed[0].startswith("wa:SM1\twhatsapp\t")
-    assert listed[0].endswith("attempts=1\tInvalidValue at channels.whatsapp.inbound:38")
-    assert "secret words" not in listed[0]
+    table = cli(env, "inbox", "failed").stdout.splitlines()
+    assert table[0].split() == ["ID", "SOURCE", "RECEIVED", "ATTEMPTS", "ERROR"] and len(table) == 2
+    assert table[1].startswith("wa:SM1  whatsapp") and "secret words" not in table[1]
+    (failed,) = json.loads(cli(env, "inbox", "failed", "--json").stdout)
+    assert failed["_id"] == "wa:SM1" and failed["attempts"] == 1
+    assert failed["error"] == "InvalidValue at channels.whatsapp.inbound:38"
     retried = cli(env, "inbox", "retry", "wa:SM1")
     assert retried.returncode == 0 and "queued again" in retried.stdout
     assert cli(env, "inbox", "failed").stdout.strip() == "inbox: nothing failed"
