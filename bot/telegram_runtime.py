@@ -21,6 +21,7 @@ from bot.keys import SETTINGS
 from bot.media_bridge import MediaUnavailable
 from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
+from channels.telegram import limits
 from channels.telegram.client import make_bot
 from channels.telegram.routers import check_update, client_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
@@ -28,12 +29,16 @@ from domain.messages import Inbound, Person
 from engine import clients, conversation, quote_buttons, staff, topic_commands
 from engine.deps import Deps
 from engine.topics import Topics
+from storage.budgets import Budgets, Limits
 from storage.inbox import InboxItem
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
 
 log = structlog.get_logger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+TELEGRAM_LIMITS = Limits(
+    limits.PER_CHAT, limits.GROUP_WINDOW, limits.GROUP_LIMIT, limits.GLOBAL_WINDOW, limits.GLOBAL_LIMIT
+)
 
 
 class EnginePorts:
@@ -114,6 +119,7 @@ def build(app: web.Application) -> TelegramRuntime:
         sender,
         deps.clock,
         WorkerHooks(blocked=partial(staff.client_blocked, deps), topic_gone=topics.topic_gone),
+        Budgets(deps.store.db, TELEGRAM_LIMITS),
     )
     dispatcher = Dispatcher()
     dispatcher.include_routers(client_router(), staff_router())

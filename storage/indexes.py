@@ -27,6 +27,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [IndexModel([("client_id", ASCENDING), ("open", ASCENDING)], name="client_open")],
+    "budgets": [IndexModel([("group", ASCENDING), ("free_at_ms", ASCENDING)], name="group_free")],
 }
 
 

@@ -55,6 +55,9 @@ class LaneWorker(WorkLoop):
         self._deliveries = deliveries
         self.worker_id = f"{self.channel}-{secrets.token_hex(4)}"
 
+    async def prepare(self, heads: list[Delivery], now: datetime) -> None:
+        """Read what this round's decisions need (a rate limit's state), once."""
+
     def slot(self, head: Delivery, now: datetime) -> datetime:
         """The earliest the head may go besides its own retry time (a rate limit); `now` by default."""
         return now
@@ -72,7 +75,9 @@ class LaneWorker(WorkLoop):
             lanes.setdefault(item.lane, []).append(item)
         wake: datetime | None = None
         sending: list[Awaitable[None]] = []
-        for lane in sorted(lanes.values(), key=lambda items: min(d.n for d in items)):
+        ordered = sorted(lanes.values(), key=lambda items: min(d.n for d in items))
+        await self.prepare([lane[0] for lane in ordered], now)
+        for lane in ordered:
             head = lane[0]
             if head.status is DeliveryStatus.SENDING and head.lease_ms >= to_ms(now):
                 continue  # in flight with another worker

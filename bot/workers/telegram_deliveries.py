@@ -11,9 +11,10 @@ from datetime import datetime, timedelta
 import structlog
 
 from bot.workers.lanes import LaneWorker
-from channels.telegram.limits import Budget, is_group
+from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
+from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import to_ms
 
@@ -41,29 +42,30 @@ class TelegramDeliveryWorker(LaneWorker):
         sender: TelegramSender,
         clock: Clock,
         hooks: WorkerHooks,
+        budgets: Budgets,
         concurrency: int = 8,
     ) -> None:
         super().__init__(deliveries, clock)
         self._sender = sender
         self._hooks = hooks
-        self._budget = Budget()
+        self._budgets = budgets
+        self._view = BudgetView(clock.now(), budgets.limits)
         self._semaphore = asyncio.Semaphore(concurrency)
         self.merged = 0
 
+    async def prepare(self, heads: list[Delivery], now: datetime) -> None:
+        self._view = await self._budgets.view({head.chat for head in heads}, now)
+
     def slot(self, head: Delivery, now: datetime) -> datetime:
-        return self._budget.next_slot(head.chat, now)
+        return self._view.next_slot(head.chat)
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
-        self._budget.reserve(head.chat, now)
+        self._view.use(head.chat)  # this round's later decisions see it; the store's budget decides
         return self._deliver(head, self._mergeable(head, lane, now))
 
     def _mergeable(self, head: Delivery, lane: list[Delivery], now: datetime) -> list[Delivery]:
         """Text relays queued right behind the head when the group budget ran out: one message, not many."""
-        if (
-            not head.merge_key
-            or not is_group(head.chat)
-            or not self._budget.group_under_pressure(head.chat, now)
-        ):
+        if not head.merge_key or not is_group(head.chat) or not self._view.under_pressure(head.chat):
             return []
         merged, size = [], len(head.payload["text"])
         for item in lane[1:]:
@@ -78,6 +80,10 @@ class TelegramDeliveryWorker(LaneWorker):
         async with self._semaphore:
             claimed = await self.claim(head)
             if claimed is None:
+                return
+            if not await self._budgets.take(claimed.chat, self._clock.now()):
+                # another instance used the budget first: back in the queue, no attempt spent
+                await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
             text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if riders else None
@@ -97,7 +103,7 @@ class TelegramDeliveryWorker(LaneWorker):
                 await self._deliveries.sent(item.id, self.worker_id, provider_id)
             case RetryLater(after, error, counts, throttled):
                 if throttled:
-                    self._budget.block(item.chat, now + timedelta(seconds=after))
+                    await self._budgets.block(item.chat, now + timedelta(seconds=after))
                 else:
                     after = max(after, min(2.0**item.attempts, MAX_BACKOFF))
                 await self._deliveries.retry(item.id, self.worker_id, error, timedelta(seconds=after), counts)

@@ -1,0 +1,194 @@
+"""Sending budgets kept in MongoDB, so that any number of instances on one store stay within a provider's
+limits together (Telegram's: 1 message a second per chat, 20 a minute per group, 30 a second overall), and the
+waits a 429 asked for. A budget is a set of slots, each free again at a time: one slot per chat (busy
+`per_chat` after a send), `group_limit` per group (each busy `group_window`: at most that many sends in any
+window) and `global_limit` global ones. A send takes one slot of each with an atomic update, all or none; a
+slot taken for a send that then could not go is handed back."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError, DuplicateKeyError
+
+from storage.timefmt import from_ms, to_ms
+
+GLOBAL = "global"
+ANYONE = "*"
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    per_chat: timedelta
+    group_window: timedelta
+    group_limit: int
+    global_window: timedelta
+    global_limit: int
+    group_prefix: str = "-"  # Telegram: groups and channels have negative ids
+
+    def is_group(self, chat: str) -> bool:
+        return chat.startswith(self.group_prefix)
+
+
+@dataclass
+class BudgetView:
+    """One read of the budgets of some chats: when may the next message go, and is a group under pressure."""
+
+    now: datetime
+    limits: Limits
+    chat_free: dict[str, int] = field(default_factory=dict)  # chat → free_at_ms
+    group_slots: dict[str, list[int]] = field(default_factory=dict)  # group → free_at_ms of its slots
+    global_slots: list[int] = field(default_factory=list)
+    blocked: dict[str, int] = field(default_factory=dict)  # chat or ANYONE → until_ms
+    pressure: dict[str, int] = field(default_factory=dict)  # group → when it last ran out, ms
+
+    def next_slot(self, chat: str) -> datetime:
+        now = to_ms(self.now)
+        candidates = [
+            now,
+            self.blocked.get(ANYONE, now),
+            self.blocked.get(chat, now),
+            self.chat_free.get(chat, now),
+        ]
+        if self.limits.is_group(chat):
+            candidates.append(_earliest_free(self.group_slots.get(chat, []), self.limits.group_limit, now))
+        candidates.append(_earliest_free(self.global_slots, self.limits.global_limit, now))
+        return from_ms(max(candidates))
+
+    def use(self, chat: str) -> None:
+        """Count a send decided on this view, so later decisions on it see the slots taken."""
+        now, limits = to_ms(self.now), self.limits
+        self.chat_free[chat] = now + ms(limits.per_chat)
+        if limits.is_group(chat):
+            _use(self.group_slots.setdefault(chat, []), limits.group_limit, now, ms(limits.group_window))
+        _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
+
+    def under_pressure(self, chat: str) -> bool:
+        """The group ran out within the last window, or has no slot free now: merge what waits for it."""
+        now = to_ms(self.now)
+        exhausted = self.pressure.get(chat)
+        recent = exhausted is not None and now - exhausted < ms(self.limits.group_window)
+        return recent or _earliest_free(self.group_slots.get(chat, []), self.limits.group_limit, now) > now
+
+
+def _earliest_free(slots: list[int], count: int, now: int) -> int:
+    """Slots never used are free now; otherwise the soonest one that frees."""
+    if len(slots) < count:
+        return now
+    return max(now, min(slots))
+
+
+def _use(slots: list[int], count: int, now: int, busy: int) -> None:
+    if len(slots) < count:
+        slots.append(now + busy)
+    else:
+        slots[slots.index(min(slots))] = now + busy
+
+
+def ms(delta: timedelta) -> int:
+    return int(delta.total_seconds() * 1000)
+
+
+class Budgets:
+    def __init__(self, db: AsyncDatabase, limits: Limits) -> None:
+        self._slots = db["budgets"]
+        self.limits = limits
+        self._slotted: set[str] = set()  # groups whose slots exist (they are never removed)
+
+    async def view(self, chats: set[str], now: datetime) -> BudgetView:
+        view = BudgetView(now, self.limits)
+        groups = sorted(c for c in chats if self.limits.is_group(c))
+        ids = [f"chat:{c}" for c in chats] + [f"block:{c}" for c in (*chats, ANYONE)]
+        ids += [f"pressure:{g}" for g in groups]
+        async for doc in self._slots.find({"_id": {"$in": ids}}):
+            kind, _, name = doc["_id"].partition(":")
+            if kind == "chat":
+                view.chat_free[name] = doc["free_at_ms"]
+            elif kind == "block":
+                view.blocked[name] = doc["until_ms"]
+            else:
+                view.pressure[name] = doc["at_ms"]
+        async for doc in self._slots.find({"group": {"$in": [*groups, GLOBAL]}}):
+            if doc["group"] == GLOBAL:
+                view.global_slots.append(doc["free_at_ms"])
+            else:
+                view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
+        return view
+
+    async def take(self, chat: str, now: datetime) -> bool:
+        """One slot of each budget `chat` falls under, atomically each, all or none."""
+        at = to_ms(now)
+        taken: list[tuple[str, int, int]] = []  # (slot id, its previous free time, the time we set)
+        limits = self.limits
+        claims: list[tuple[str | None, str | None, timedelta]] = [(f"chat:{chat}", None, limits.per_chat)]
+        if limits.is_group(chat):
+            claims.insert(0, (None, chat, limits.group_window))  # the scarcest first: less to hand back
+        claims.append((None, GLOBAL, limits.global_window))
+        for slot_id, group, busy in claims:
+            got = await (self._take_one(slot_id, at, busy) if slot_id else self._take_of(group, at, busy))
+            if got is None:
+                if group and group != GLOBAL:
+                    await self._mark_pressure(group, at)
+                for back in reversed(taken):
+                    await self._hand_back(*back)
+                return False
+            taken.append(got)
+        return True
+
+    async def block(self, chat: str | None, until: datetime) -> None:
+        """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
+        slot_id, until_ms = f"block:{chat or ANYONE}", to_ms(until)
+        result = await self._slots.update_one(
+            {"_id": slot_id, "until_ms": {"$lt": until_ms}}, {"$set": {"until_ms": until_ms}}
+        )
+        if result.matched_count == 0:
+            with contextlib.suppress(DuplicateKeyError):  # there, and already at or past `until`
+                await self._slots.insert_one({"_id": slot_id, "until_ms": until_ms})
+
+    async def _take_one(self, slot_id: str, at: int, busy: timedelta) -> tuple[str, int, int] | None:
+        until = at + ms(busy)
+        doc = await self._slots.find_one_and_update(
+            {"_id": slot_id, "free_at_ms": {"$lte": at}},
+            {"$set": {"free_at_ms": until}},
+            return_document=ReturnDocument.BEFORE,
+        )
+        if doc is not None:
+            return slot_id, doc["free_at_ms"], until
+        try:
+            await self._slots.insert_one({"_id": slot_id, "free_at_ms": until})
+        except DuplicateKeyError:
+            return None  # it exists and is busy
+        return slot_id, 0, until
+
+    async def _take_of(self, group: str, at: int, busy: timedelta) -> tuple[str, int, int] | None:
+        await self._ensure_slots(group)
+        until = at + ms(busy)
+        doc = await self._slots.find_one_and_update(
+            {"group": group, "free_at_ms": {"$lte": at}},
+            {"$set": {"free_at_ms": until}},
+            sort=[("free_at_ms", ASCENDING)],
+            return_document=ReturnDocument.BEFORE,
+        )
+        return (doc["_id"], doc["free_at_ms"], until) if doc else None
+
+    async def _ensure_slots(self, group: str) -> None:
+        if group in self._slotted:
+            return
+        count = self.limits.global_limit if group == GLOBAL else self.limits.group_limit
+        if await self._slots.count_documents({"group": group}) < count:
+            with contextlib.suppress(BulkWriteError):  # another instance made (some of) them first
+                await self._slots.insert_many(
+                    [{"_id": f"slot:{group}:{i}", "group": group, "free_at_ms": 0} for i in range(count)],
+                    ordered=False,
+                )
+        self._slotted.add(group)
+
+    async def _hand_back(self, slot_id: str, previous: int, ours: int) -> None:
+        await self._slots.update_one({"_id": slot_id, "free_at_ms": ours}, {"$set": {"free_at_ms": previous}})
+
+    async def _mark_pressure(self, group: str, at: int) -> None:
+        await self._slots.update_one({"_id": f"pressure:{group}"}, {"$set": {"at_ms": at}}, upsert=True)

@@ -1,0 +1,85 @@
+"""Telegram's budgets live in the store: one instance or several on one store, together, keep them."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+from bot.telegram_runtime import TELEGRAM_LIMITS
+from storage.budgets import Budgets
+from storage.store import Store
+
+T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
+
+
+async def send_all(
+    instances: list[Budgets], chats: list[str], until: datetime, step_ms: int = 100
+) -> list[tuple[datetime, str]]:
+    """Greedy senders, each instance in turn sending to every chat whose slot has come, by its own view."""
+    now, sent = T0, []
+    while now < until:
+        for budgets in instances:
+            view = await budgets.view(set(chats), now)
+            for chat in chats:
+                if view.next_slot(chat) <= now and await budgets.take(chat, now):
+                    view.use(chat)
+                    sent.append((now, chat))
+        now += timedelta(milliseconds=step_ms)
+    return sent
+
+
+def most_in_any(sent: list[tuple[datetime, str]], window: timedelta) -> int:
+    return max(len([t for t, _ in sent if timedelta(0) <= at - t < window]) for at, _ in sent)
+
+
+async def test_one_message_per_second_per_chat(store: Store) -> None:
+    sent = await send_all([Budgets(store.db, TELEGRAM_LIMITS)], ["42"], T0 + timedelta(seconds=10))
+    assert len(sent) == 10
+    assert all((b[0] - a[0]) >= timedelta(seconds=1) for a, b in itertools.pairwise(sent))
+
+
+async def test_twenty_per_minute_per_group_then_pressure(store: Store) -> None:
+    budgets = Budgets(store.db, TELEGRAM_LIMITS)
+    sent = await send_all([budgets], ["-1001"], T0 + timedelta(minutes=2), step_ms=500)
+    assert most_in_any(sent, timedelta(minutes=1)) == 20
+    assert len(sent) == 40
+    assert (await budgets.view({"-1001"}, T0 + timedelta(minutes=2) - timedelta(seconds=1))).under_pressure(
+        "-1001"
+    )
+    assert not (await Budgets(store.db, TELEGRAM_LIMITS).view({"-1002"}, T0)).under_pressure("-1002")
+
+
+async def test_two_instances_on_one_store_keep_a_group_s_limit_together(store: Store) -> None:
+    instances = [Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)]
+    sent = await send_all(instances, ["-1001", "-1002"], T0 + timedelta(minutes=2), step_ms=500)
+    for group in ("-1001", "-1002"):
+        mine = [(t, c) for t, c in sent if c == group]
+        assert most_in_any(mine, timedelta(minutes=1)) == 20 and len(mine) == 40
+        assert all((b[0] - a[0]) >= timedelta(seconds=1) for a, b in itertools.pairwise(mine))
+
+
+async def test_thirty_per_second_overall(store: Store) -> None:
+    chats = [str(1000 + i) for i in range(50)]
+    sent = await send_all([Budgets(store.db, TELEGRAM_LIMITS)] * 2, chats, T0 + timedelta(seconds=3))
+    assert most_in_any(sent, timedelta(seconds=1)) <= 30
+    assert len(sent) >= 85
+
+
+async def test_a_429_blocks_the_chat_until_retry_after_for_every_instance(store: Store) -> None:
+    one, other = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
+    await one.block("42", T0 + timedelta(seconds=7))
+    await one.block("42", T0 + timedelta(seconds=2))  # a shorter wait never shortens a longer one
+    view = await other.view({"42", "43"}, T0)
+    assert view.next_slot("42") == T0 + timedelta(seconds=7)
+    assert view.next_slot("43") == T0
+    await other.block(None, T0 + timedelta(seconds=3))
+    assert (await one.view({"43"}, T0)).next_slot("43") == T0 + timedelta(seconds=3)
+
+
+async def test_a_slot_taken_for_a_send_that_could_not_go_is_handed_back(store: Store) -> None:
+    budgets = Budgets(store.db, TELEGRAM_LIMITS)
+    assert await budgets.take("-1001", T0)
+    # the group has slots left, but the chat's own 1/s is spent: nothing is taken from the group
+    assert not await budgets.take("-1001", T0 + timedelta(milliseconds=500))
+    view = await budgets.view({"-1001"}, T0 + timedelta(milliseconds=500))
+    assert sorted(view.group_slots["-1001"])[-2:] == [0, 60_000 + int(T0.timestamp() * 1000)]
