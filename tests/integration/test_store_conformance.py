@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from storage.counters import next_value
 from storage.indexes import INDEXES, ensure_indexes
@@ -285,6 +285,40 @@ async def test_an_and_filter_with_a_sort_updates_the_document_it_returns(db: Asy
 async def test_an_upsert_with_inc_creates_then_counts(db: AsyncDatabase) -> None:
     assert [await next_value(db, "request", 1001) for _ in range(3)] == [1001, 1002, 1003]
     assert await db.counters.find_one({"_id": "request"}) == {"_id": "request", "n": 3}
+
+
+async def test_update_one_with_upsert_sets_or_creates(db: AsyncDatabase) -> None:
+    await db.x.update_one({"_id": "pressure:-100"}, {"$set": {"at_ms": 5}}, upsert=True)
+    await db.x.update_one({"_id": "pressure:-100"}, {"$set": {"at_ms": 7}}, upsert=True)
+    assert await db.x.find({}).to_list() == [{"_id": "pressure:-100", "at_ms": 7}]
+
+
+async def test_an_unordered_insert_many_keeps_the_new_and_reports_the_duplicates(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": "slot:g:1", "group": "g", "free_at_ms": 9})
+    with pytest.raises(BulkWriteError):
+        await db.x.insert_many(
+            [{"_id": f"slot:g:{i}", "group": "g", "free_at_ms": 0} for i in range(3)], ordered=False
+        )
+    assert sorted([(d["_id"], d["free_at_ms"]) async for d in db.x.find({"group": "g"})]) == [
+        ("slot:g:0", 0),
+        ("slot:g:1", 9),
+        ("slot:g:2", 0),
+    ]
+
+
+async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDatabase) -> None:
+    await db.x.insert_many(
+        [{"_id": i, "group": "g", "free_at_ms": f} for i, f in enumerate((50, 10, 30, 99))]
+    )
+    await db.x.insert_one({"_id": 9, "group": "other", "free_at_ms": 0})
+    before = await db.x.find_one_and_update(
+        {"group": "g", "free_at_ms": {"$lte": 40}},
+        {"$set": {"free_at_ms": 1000}},
+        sort=[("free_at_ms", ASCENDING)],
+        return_document=ReturnDocument.BEFORE,
+    )
+    assert before == {"_id": 1, "group": "g", "free_at_ms": 10}
+    assert (await db.x.find_one({"_id": 1}))["free_at_ms"] == 1000
 
 
 async def test_update_one_and_many_report_what_they_changed(db: AsyncDatabase) -> None:
