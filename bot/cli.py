@@ -21,7 +21,7 @@ from domain.clock import SystemClock
 from domain.errors import DomainError
 from engine import queries, staff_admin
 from storage.audit import verify
-from storage.embedded import DataDirInUse, EngineError, find_running
+from storage.embedded import DataDirInUse, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
 
 log = structlog.get_logger(__name__)
@@ -54,6 +54,9 @@ def _run(settings: Settings) -> int:
         )
     except DataDirInUse as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except ForeignEngine as error:
+        print(f"concierge: MONGODB_URL: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except EngineError as error:
         print(f"concierge: the embedded store could not start: {error}", file=sys.stderr)

@@ -31,6 +31,28 @@ class EngineError(RuntimeError):
     pass
 
 
+class ForeignEngine(EngineError):
+    """MONGODB_URL leads to the embedded engine another concierge owns: it dies with that service and comes
+    back on another port, so an instance sharing it breaks for good. Several instances need one MongoDB."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(
+            f"it leads to the embedded store of another concierge (engine pid {pid}), which dies with "
+            "that service and returns on another port. Several instances need one MongoDB (a replica set)."
+        )
+
+
+def owned_by_a_service(pid: int) -> bool:
+    """Is this engine process the child of a running concierge service (not one started on its own)?"""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        parent = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+        cmdline = Path(f"/proc/{parent}/cmdline").read_bytes().split(b"\0")
+    except (OSError, StopIteration, ValueError):
+        return False  # not on this machine's /proc: it cannot be a loopback engine of ours
+    return any(part.endswith((b"concierge", b"bot.cli")) for part in cmdline) and b"run" in cmdline
+
+
 class DataDirInUse(EngineError):
     def __init__(self, data_dir: Path, pid: int) -> None:
         super().__init__(f"{data_dir} is in use by another concierge (engine pid {pid})")

@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from domain.clock import Clock
 from domain.events import NewEvent
 from storage.deliveries import Deliveries
-from storage.embedded import EmbeddedEngine, find_running
+from storage.embedded import EmbeddedEngine, ForeignEngine, find_running, owned_by_a_service
 from storage.events import Appended, EventStore
 from storage.inbox import Inbox
 from storage.indexes import ensure_indexes
@@ -49,6 +49,12 @@ class Store:
         return True
 
 
+async def _refuse_a_foreign_engine(client: AsyncMongoClient) -> None:
+    info = await client.admin.command("buildInfo")
+    if info.get("process") == "nx_27017" and owned_by_a_service(int(info.get("pid", 0))):
+        raise ForeignEngine(int(info["pid"]))
+
+
 def mongo_client(url: str) -> AsyncMongoClient:
     return AsyncMongoClient(
         url, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=3000, appname="concierge"
@@ -75,8 +81,11 @@ async def open_store(
             engine = EmbeddedEngine(data_dir)
             await asyncio.to_thread(engine.start)
             url = engine.url
+    joined_own = engine is not None or reuse_running
     client = mongo_client(url)
     try:
+        if not joined_own:
+            await _refuse_a_foreign_engine(client)
         db = client[db_name]
         await ensure_indexes(db)
         events = EventStore(db, clock)

@@ -268,3 +268,20 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
     assert cli(env, "inbox", "failed").stdout.strip() == "inbox: nothing failed"
     unknown = cli(env, "inbox", "retry", "wa:SM1")
     assert unknown.returncode == 1 and "no failed item wa:SM1" in unknown.stderr
+
+
+def test_a_second_instance_on_another_instance_s_embedded_store_is_refused(service, tmp_path: Path) -> None:
+    _process, _base, data_dir = service
+    port = json.loads((data_dir / STATE_FILE).read_text())["port"]
+    second = subprocess.run(
+        concierge("run"),
+        env=environment(
+            tmp_path / "second", HTTP_PORT=str(free_port()), MONGODB_URL=f"mongodb://127.0.0.1:{port}"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 2
+    assert "MONGODB_URL: it leads to the embedded store of another concierge" in second.stderr
