@@ -5,17 +5,21 @@ handler. A scheduled job, the console and the phone attach here the same way."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import pymongo
 import structlog
 from aiohttp import web
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.inbox import Handler, InboxWorker
 from bot.workers.tasks import Background
+from domain.errors import Unavailable
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
 from engine import inbox_failures, payments_flow
@@ -49,9 +53,15 @@ class EngineRuntime:
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
     ) -> bool:
         """Keep a webhook's payload before acknowledging it; True when new. Processed per `key`, in order."""
-        new = await self.deps.store.inbox.put(provider_id, source, key, payload, order)
+        with answering_in_time():
+            new = await self.deps.store.inbox.put(provider_id, source, key, payload, order)
         self.inbox_worker.wake.set()
         return new
+
+    async def reject_inbound(self, provider_id: str, source: str, reason: str) -> bool:
+        """Record an authentic payload we cannot use (without its content); True when new."""
+        with answering_in_time():
+            return await self.deps.store.inbox.reject(provider_id, source, reason)
 
     async def store_payment(self, note: Notification, body: bytes, content_type: str) -> bool:
         parsed = parse_invoice_id(note.invoice_id)
@@ -60,7 +70,8 @@ class EngineRuntime:
         return await self.store_inbound(note.provider_id, "cloudpayments", key, payload)
 
     async def check_payment(self, note: Notification) -> int:
-        return await payments_flow.check_code(self.deps, note)
+        with answering_in_time():
+            return await payments_flow.check_code(self.deps, note)
 
     async def _payment(self, item: InboxItem) -> None:
         note = parse(item.payload["kind"], item.payload["body"].encode(), item.payload["content_type"])
@@ -68,6 +79,20 @@ class EngineRuntime:
 
 
 ENGINE = web.AppKey("engine", EngineRuntime)
+WEBHOOK_STORE_TIMEOUT = 3.0  # seconds: Telegram and Twilio wait longer, and retry a 503 themselves
+
+
+@contextlib.contextmanager
+def answering_in_time() -> Iterator[None]:
+    """A webhook's store work within a deadline; a store that does not answer in time (frozen, failing over)
+    becomes Unavailable (503 with Retry-After), so the provider retries instead of waiting on us."""
+    try:
+        with pymongo.timeout(WEBHOOK_STORE_TIMEOUT):
+            yield
+    except PyMongoError as error:
+        if error.timeout or isinstance(error, ConnectionFailure):
+            raise Unavailable("the store did not answer in time; try again shortly") from None
+        raise
 
 
 def build(app: web.Application) -> EngineRuntime:

@@ -172,14 +172,13 @@ def telegram_ctx(start_workers: bool):
         runtime = build(app)
         app[TELEGRAM] = runtime
         secret = settings.telegram.telegram_webhook_secret
-        inbox = runtime.engine.deps.store.inbox
         if secret is not None:
             app[TELEGRAM_INTAKE] = TelegramIntake(
                 secret.get_secret_value(),
                 runtime.store_update,
                 update_key,
                 check_update,
-                lambda provider_id, reason: inbox.reject(provider_id, "telegram", reason),
+                lambda provider_id, reason: runtime.engine.reject_inbound(provider_id, "telegram", reason),
             )
         tasks = Background()
         if settings.telegram_mode == "webhook":

@@ -33,3 +33,13 @@ class ConcurrencyConflict(DomainError):
     """Someone else wrote to the stream first: reload and decide again."""
 
     code = "concurrency_conflict"
+
+
+class Unavailable(DomainError):
+    """A dependency (the store) did not answer in time: the caller should try again shortly."""
+
+    code = "unavailable"
+
+    def __init__(self, message: str, retry_after: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiohttp import web
 
-from domain.errors import DomainError
+from domain.errors import DomainError, Unavailable
 
 log = structlog.get_logger(__name__)
 
@@ -49,6 +49,9 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         plain = exc.text and exc.status < 500 and not exc.text.startswith(f"{exc.status}:")
         code = exc.reason.lower().replace(" ", "_")
         response = error(request, exc.status, code, exc.text if plain else exc.reason)
+    except Unavailable as exc:  # answered at once, so the provider retries instead of waiting on us
+        response = error(request, 503, exc.code, str(exc))
+        response.headers["Retry-After"] = str(exc.retry_after)
     except DomainError as exc:
         response = error(request, 422, exc.code, str(exc))
     except Exception:
