@@ -6,7 +6,10 @@ handler. A scheduled job, the console and the phone attach here the same way."""
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable, Iterator
+import os
+import secrets
+import socket
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +21,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.inbox import Handler, InboxWorker
+from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.tasks import Background
 from domain.errors import Unavailable
 from domain.payments import Notification
@@ -27,6 +31,7 @@ from engine.deps import Deps
 from engine.i18n import translator
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
+from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
 from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 
@@ -40,14 +45,20 @@ class EngineRuntime:
     gateway: CloudPaymentsGateway | None = None
     media: MediaBridge = field(default_factory=MediaBridge)
     tasks: Background = field(default_factory=Background)
+    instance: str = field(
+        default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
+    )
+    workers: list[str] = field(default_factory=list)  # ids this instance's workers claim with
 
     def register(self, source: str, handler: Handler) -> None:
         """The inbox handler for what `source` (a channel, a provider) stores."""
         self.inbox_worker.register(source, handler)
 
-    def add_sender(self, wake: Callable[[], None]) -> None:
-        """A delivery worker to wake whenever the engine stores an outbound message."""
-        self.deps.wake_senders.append(wake)
+    def add_sender(self, worker: LaneWorker) -> None:
+        """A delivery worker: woken whenever the engine stores an outbound message; its leases are this
+        instance's (released at once when it stops, or by another instance when its heartbeat does)."""
+        self.deps.wake_senders.append(worker.wake.set)
+        self.workers.append(worker.worker_id)
 
     async def store_inbound(
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
@@ -115,6 +126,7 @@ def build(app: web.Application) -> EngineRuntime:
         test_payments=cp.cloudpayments_test_mode,
     )
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}), gateway)
+    engine.workers.append(engine.inbox_worker.worker_id)
 
     async def set_aside(item: InboxItem, reason: str) -> None:
         await inbox_failures.set_aside(deps, item.id, item.source, item.key, reason)
@@ -139,6 +151,12 @@ async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        # every worker has stopped (the channels' contexts closed first): what this instance held is free now
+        try:
+            with pymongo.timeout(2):
+                await Heartbeats(engine.deps.store.db).release(engine.instance, engine.workers)
+        except PyMongoError as error:  # the others will see the heartbeat stop instead
+            log.warning("heartbeat.release_failed", error=type(error).__name__)
         if engine.gateway is not None:
             engine.gateway.close()
 
@@ -151,6 +169,10 @@ def engine_workers_ctx(start_workers: bool):
         engine = app[ENGINE]
         if start_workers:
             engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
+            heartbeat = HeartbeatLoop(
+                Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
+            )
+            engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
         try:
             yield
         finally:

@@ -132,7 +132,7 @@ def build(app: web.Application) -> TelegramRuntime:
 
     runtime = TelegramRuntime(bot, engine, dispatcher, worker, sender)
     engine.register("telegram", handle)
-    engine.add_sender(worker.wake.set)
+    engine.add_sender(worker)
     engine.media.telegram_file = runtime.file
     return runtime
 

@@ -83,7 +83,7 @@ def whatsapp_ctx(start_workers: bool):
         )
         worker = WhatsAppDeliveryWorker(deps.store.deliveries, sender, deps.clock, hooks)
         app[WHATSAPP] = worker
-        engine.add_sender(worker.wake.set)
+        engine.add_sender(worker)
         engine.register("whatsapp", partial(_message, engine))
         engine.register("twilio-status", partial(_status, engine))
 

@@ -17,6 +17,7 @@ import structlog
 from bot.workers.tasks import wait_for_work
 from domain.clock import Clock
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
+from storage.heartbeats import BEAT, Heartbeats
 from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
@@ -92,3 +93,26 @@ class LaneWorker(WorkLoop):
 
     async def claim(self, item: Delivery) -> Delivery | None:
         return await self._deliveries.claim_id(item.id, self.worker_id, self.lease)
+
+
+class HeartbeatLoop(WorkLoop):
+    """This instance's heartbeat, and the reaper of silent ones: every BEAT."""
+
+    name = "heartbeat"
+
+    def __init__(self, heartbeats: Heartbeats, clock: Clock, instance: str, workers: list[str]) -> None:
+        super().__init__(clock)
+        self._heartbeats = heartbeats
+        self.instance = instance
+        self.workers = workers  # the ids of this instance's workers, as they claim with
+
+    async def run_once(self) -> datetime | None:
+        now = self._clock.now()
+        await self._heartbeats.beat(self.instance, self.workers, now)
+        for reaped in await self._heartbeats.reap(now):
+            log.warning("heartbeat.instance_gone", instance=reaped)
+        return now + BEAT
+
+    async def stop(self) -> None:
+        """A clean stop: what this instance held is free at once."""
+        await self._heartbeats.release(self.instance, self.workers)
