@@ -118,7 +118,11 @@ def build(app: web.Application) -> TelegramRuntime:
         deps.store.deliveries,
         sender,
         deps.clock,
-        WorkerHooks(blocked=partial(staff.client_blocked, deps), topic_gone=topics.topic_gone),
+        WorkerHooks(
+            blocked=partial(staff.client_blocked, deps),
+            topic_gone=topics.topic_gone,
+            maybe_twice=partial(staff.maybe_twice, deps),
+        ),
         Budgets(deps.store.db, TELEGRAM_LIMITS),
     )
     dispatcher = Dispatcher()

@@ -73,3 +73,28 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
         "They will reach us again as soon as they write.",
     )
     await refresh_card(deps, event, 1, await q.client(deps.store, client.id))
+
+
+async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
+    """A message sent again after an interruption may have arrived twice: the assistant hears it, once."""
+    client_id = delivery.payload.get("topic_of")
+    if client_id:
+        client, where = await q.client(deps.store, client_id), "in this topic"
+    else:
+        client, where = (
+            await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}"),
+            "to the client",
+        )
+    if client is None:
+        return
+    event = await deps.record(
+        f"conversation:{client.id}",
+        EventType.DELIVERY_PROBLEM,
+        {"channel": "telegram", "problem": "maybe-twice", "delivery": delivery.id},
+        SYSTEM,
+        f"maybe-twice:{delivery.id}",
+    )
+    preview = (delivery.payload.get("text") or "a file")[:80]
+    await tell_topic(
+        deps, client, event, f"⚠️ After an interruption this may have been sent twice {where}: “{preview}”"
+    )

@@ -24,12 +24,15 @@ CHANNEL = "telegram"
 LEASE = timedelta(seconds=60)
 MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
+MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
 
 
 @dataclass
 class WorkerHooks:
     blocked: Callable[[Delivery], Awaitable[None]]
     topic_gone: Callable[[str, int], Awaitable[None]]
+    # sent again after a worker died mid-send: Telegram has no idempotency key, so the first may have gone too
+    maybe_twice: Callable[[Delivery], Awaitable[None]]
 
 
 class TelegramDeliveryWorker(LaneWorker):
@@ -77,6 +80,7 @@ class TelegramDeliveryWorker(LaneWorker):
         return merged
 
     async def _deliver(self, head: Delivery, followers: list[Delivery]) -> None:
+        interrupted = head.status is DeliveryStatus.SENDING  # taken over: its worker died while sending it
         async with self._semaphore:
             claimed = await self.claim(head)
             if claimed is None:
@@ -91,6 +95,8 @@ class TelegramDeliveryWorker(LaneWorker):
             for rider in riders:
                 await self._settle(rider, outcome)
             await self._settle(claimed, outcome)
+            if interrupted and isinstance(outcome, Sent) and claimed.payload["op"] in MESSAGES:
+                await self._hooks.maybe_twice(claimed)
             if riders and isinstance(outcome, Sent):
                 self.merged += len(riders)
                 log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)

@@ -189,3 +189,27 @@ async def test_polling_mode_uses_the_same_processing_path(
     assert tg.topic_texts(await tg.thread_of(layla)) == ["Polling works too"]
     assert tg.fake.webhook is None
     await tg.store.client.drop_database(db_name)
+
+
+async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_assistant(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    await tg.send(tg.fake.user_message(layla, text="From the Ritz, please"))
+    await tg.engine.inbox_worker.run_once()
+    (relay,) = [
+        d
+        for d in await tg.store.deliveries.unfinished("telegram")
+        if d.payload.get("text") == "From the Ritz, please"
+    ]
+    # a worker took it, maybe sent it, and died before recording anything
+    assert await tg.store.deliveries.claim_id(relay.id, "dead/telegram", timedelta(seconds=1))
+    tg.clock.advance(seconds=2)
+    await tg.settle()
+    texts = tg.topic_texts(thread)
+    assert texts.count("From the Ritz, please") == 1  # (the fake saw one: the first never left)
+    assert texts[-1] == (
+        "⚠️ After an interruption this may have been sent twice in this topic: “From the Ritz, please”"
+    )

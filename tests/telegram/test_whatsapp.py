@@ -305,3 +305,24 @@ async def test_media_is_fetched_with_our_credentials_only_from_twilio(team: Harn
         "🟢 WhatsApp · my passport\n📎 A file arrived that cannot be shown here "
         "(its link is not on Twilio's media host)."
     )
+
+
+async def test_a_whatsapp_message_whose_worker_died_mid_send_is_never_sent_again(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    before = len(tg.tw.to(NUMBER))
+    await tg.send(
+        tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=topic, text="Your driver is Sergey.")
+    )
+    await tg.engine.inbox_worker.run_once()
+    (pending,) = await tg.store.deliveries.unfinished("whatsapp")
+    assert await tg.store.deliveries.claim_id(pending.id, "dead/whatsapp", timedelta(seconds=1))
+    tg.clock.advance(seconds=2)
+    await tg.settle()
+    assert len(tg.tw.to(NUMBER)) == before  # not sent a second time: it may have gone the first time
+    assert (await tg.store.deliveries.get(pending.id)).status.value == "uncertain"
+    assert tg.topic_texts(topic)[-1].startswith(
+        "❔ Twilio took a WhatsApp message but its answer never came "
+        "(the service was interrupted while sending it)"
+    )
