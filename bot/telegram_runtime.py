@@ -23,10 +23,10 @@ from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
 from channels.telegram import limits
 from channels.telegram.client import make_bot
-from channels.telegram.routers import check_update, client_router, staff_router, update_key
+from channels.telegram.routers import check_update, client_router, forum_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
-from engine import clients, conversation, quote_buttons, staff, topic_commands
+from engine import clients, conversation, quote_buttons, staff, topic_commands, topics
 from engine.deps import Deps
 from engine.topics import Topics
 from storage.budgets import Budgets, Limits
@@ -67,6 +67,9 @@ class EnginePorts:
         self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str
     ) -> None:
         await staff.staff_message(self._deps, user_id, chat_id, thread_id, is_topic, message, cause)
+
+    async def topic_seen(self, chat_id: int, thread_id: int, name: str, ours: bool, cause: str) -> None:
+        await topics.topic_seen(self._deps, chat_id, thread_id, name, ours, cause)
 
 
 @dataclass
@@ -112,21 +115,21 @@ def build(app: web.Application) -> TelegramRuntime:
     engine = app[ENGINE]
     deps = engine.deps
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
-    topics = Topics(deps, card_hint=topic_commands.card_hint())
-    sender = TelegramSender(bot, topics, fetch_media=engine.media.fetch_whatsapp_media)
+    directory = Topics(deps, card_hint=topic_commands.card_hint())
+    sender = TelegramSender(bot, directory, fetch_media=engine.media.fetch_whatsapp_media)
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,
         sender,
         deps.clock,
         WorkerHooks(
             blocked=partial(staff.client_blocked, deps),
-            topic_gone=topics.topic_gone,
+            topic_gone=directory.topic_gone,
             maybe_twice=partial(staff.maybe_twice, deps),
         ),
         Budgets(deps.store.db, TELEGRAM_LIMITS),
     )
     dispatcher = Dispatcher()
-    dispatcher.include_routers(client_router(), staff_router())
+    dispatcher.include_routers(client_router(), forum_router(), staff_router())
     ports = EnginePorts(deps)
 
     async def handle(item: InboxItem) -> None:

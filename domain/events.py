@@ -46,6 +46,7 @@ class EventType(StrEnum):
     CLIENT_TOPIC_OPENED = "ClientTopicOpened"
     CLIENT_TOPIC_LOST = "ClientTopicLost"
     CLIENT_CARD_POSTED = "ClientCardPosted"
+    FORUM_TOPIC_ORPHANED = "ForumTopicOrphaned"  # a topic we created but never recorded: removed
     CONVERSATION_OPENED = "ConversationOpened"
     CONVERSATION_CLOSED = "ConversationClosed"
     MESSAGE_RECEIVED = "MessageReceived"

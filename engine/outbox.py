@@ -82,6 +82,12 @@ def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
     return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:general", "text", text=text)
 
 
+def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
+    return _delivery(
+        event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", "delete_topic", message_thread_id=thread_id
+    )
+
+
 WHATSAPP_MARK = "🟢 WhatsApp · "
 
 

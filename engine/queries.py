@@ -38,6 +38,12 @@ async def client_by_phone(store: Store, e164: str) -> Client | None:
     return Client.from_doc(doc) if doc else None
 
 
+async def clients_awaiting_topic(store: Store) -> list[Client]:
+    """Clients whose topic was requested and is not open yet (a few at any moment)."""
+    docs = store.db["clients"].find({"topic_generation": {"$gt": 0}, "topic_thread_id": None}).sort("_id", 1)
+    return [Client.from_doc(doc) async for doc in docs]
+
+
 async def conversation(store: Store, client_id: str) -> Conversation:
     return Conversation.from_doc(client_id, await store.db["conversations"].find_one({"_id": client_id}))
 

@@ -7,7 +7,7 @@ from domain.clients import Client, Language, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Deps
-from engine.outbox import to_topic, topic_setup
+from engine.outbox import delete_topic, to_topic, topic_setup
 from engine.request_cards import request_card
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
@@ -47,6 +47,26 @@ async def request_topic(deps: Deps, client: Client) -> None:
         f"topic:{client.id}/{generation}",
     )
     await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client)))
+
+
+async def topic_seen(deps: Deps, chat_id: int, thread_id: int, name: str, ours: bool, cause: str) -> None:
+    """Telegram says a topic was created. Ours, unknown, and a client awaits a topic of that name: a creation
+    whose answer was lost (a crash between Telegram and our record) — adopt it, so the retry creates none.
+    Ours and nobody's: the twin of one adopted or recorded already — delete it. A person's: leave it."""
+    if await q.client_by_topic(deps.store, chat_id, thread_id) is not None or not ours:
+        return
+    for client in await q.clients_awaiting_topic(deps.store):
+        if topic_name(client) == name and await staff_chat_for(deps, client) == chat_id:
+            await Topics(deps).topic_created(client.id, client.topic_generation, chat_id, thread_id)
+            return
+    event = await deps.record(
+        f"forum:{chat_id}",
+        EventType.FORUM_TOPIC_ORPHANED,
+        {"thread_id": thread_id},
+        SYSTEM,
+        f"orphan:{chat_id}:{thread_id}",
+    )
+    await deps.deliver(delete_topic(event, chat_id, thread_id))
 
 
 async def card_text(deps: Deps, client: Client) -> str:

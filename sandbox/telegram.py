@@ -77,9 +77,10 @@ class Chat:
 
 
 class FakeTelegram:
-    def __init__(self, token: str, clock: Clock | None = None, bot_id: int = 7000000001) -> None:
+    def __init__(self, token: str, clock: Clock | None = None) -> None:
         self.token = token
         self.clock = clock or SystemClock()
+        bot_id = int(token.split(":", 1)[0])  # as in Telegram: the token starts with the bot's id
         self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Concierge", "username": "concierge_bot"}
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
@@ -87,6 +88,7 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.limit_violations: list[Call] = []
         self.webhook: dict[str, Any] | None = None
+        self.service_updates: list[dict[str, Any]] = []
         self.updates: list[dict[str, Any]] = []
         self._next_update_id = 100_000
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
@@ -401,15 +403,30 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: invalid topic name")
         self._next_thread += 1
         chat.topics[self._next_thread] = name
-        self._store(
+        service = self._store(
             chat,
             {
                 "from": self.bot_user,
                 "message_thread_id": self._next_thread,
+                "is_topic_message": True,
                 "forum_topic_created": {"name": name, "icon_color": 7322096},
             },
         )
+        # Telegram tells the bot (an admin of the forum) about the service message, as about any message
+        self.service_updates.append(self._update(message=service))
         return {"message_thread_id": self._next_thread, "name": name, "icon_color": 7322096}
+
+    def _api_deleteForumTopic(self, p: dict) -> bool:
+        chat, thread = self._target(p)
+        if thread is None:
+            raise ApiError(400, "Bad Request: message thread not found")
+        self.delete_topic(chat.id, thread)
+        return True
+
+    def take_service_updates(self) -> list[dict[str, Any]]:
+        """Updates Telegram itself made (service messages): the test driver delivers them to the webhook."""
+        taken, self.service_updates = self.service_updates, []
+        return taken
 
     def _api_pinChatMessage(self, p: dict) -> bool:
         chat, _ = self._target({"chat_id": p["chat_id"]})

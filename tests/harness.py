@@ -176,6 +176,8 @@ class Harness:
     async def settle(self, max_rounds: int = 20_000) -> None:
         """Run the inbox and delivery workers until nothing is left, moving the clock only when all wait."""
         for _ in range(max_rounds):
+            if self.fake.webhook:  # what Telegram itself posts (service messages), as Telegram would
+                await self.send(*self.fake.take_service_updates())
             handled = await self.engine.inbox_worker.run_once()
             wake = await self.rt.delivery_worker.run_once()
             if (whatsapp := self.app.get(WHATSAPP)) is not None:
@@ -186,7 +188,7 @@ class Harness:
             queue = await self.store.deliveries.unfinished("telegram")
             queue += await self.store.deliveries.unfinished("whatsapp")
             inbox_busy = await self.store.inbox.keys_with_work()
-            if not queue and not inbox_busy:
+            if not queue and not inbox_busy and not (self.fake.webhook and self.fake.service_updates):
                 return
             if wake is not None and wake > self.clock.now():
                 self.clock.advance_to(wake)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any, Protocol
 
-from aiogram import F, Router
+from aiogram import Bot, F, Router
 from aiogram.enums import ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandStart
@@ -31,6 +31,7 @@ class StaffPort(Protocol):
     async def staff_message(
         self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str
     ) -> None: ...
+    async def topic_seen(self, chat_id: int, thread_id: int, name: str, ours: bool, cause: str) -> None: ...
 
 
 def person(user: User) -> Person:
@@ -107,6 +108,21 @@ def client_router() -> Router:
         with contextlib.suppress(TelegramAPIError):
             await callback.answer()
         await client_port.quote_button(person(callback.from_user), callback.data, cause)
+
+    return router
+
+
+def forum_router() -> Router:
+    """Service messages of the staff forum: a topic was created (by us, perhaps in a call never answered)."""
+    router = Router(name="staff-forum-service")
+    router.message.filter(F.chat.type == ChatType.SUPERGROUP, F.forum_topic_created, F.message_thread_id)
+
+    @router.message()
+    async def on_topic_created(message: Message, staff_port: StaffPort, cause: str, bot: Bot) -> None:
+        ours = message.from_user is not None and message.from_user.id == bot.id
+        await staff_port.topic_seen(
+            message.chat.id, message.message_thread_id, message.forum_topic_created.name, ours, cause
+        )
 
     return router
 

@@ -163,6 +163,16 @@ class TelegramSender:
         )
         return Sent(None)
 
+    async def _delete_topic(self, payload: dict[str, Any], _t: Topic | None, _text: str | None) -> Outcome:
+        try:
+            await self._bot.delete_forum_topic(
+                chat_id=int(payload["chat_id"]), message_thread_id=int(payload["message_thread_id"])
+            )
+        except TelegramBadRequest as error:
+            if not any(mark in str(error).lower() for mark in THREAD_GONE):
+                raise
+        return Sent(None)  # gone either way
+
     async def _card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None

@@ -1,6 +1,7 @@
 """The staff forum: one topic per client, relays both ways, commands, recovery."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -210,3 +211,40 @@ async def test_only_a_lead_reassigns(team: Harness) -> None:
     assert f"now with {target}" in texts[-2] and "No active assistant is called “Nobody”" in texts[-1]
     card = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[-1]]["text"]
     assert f"Assistant: {target}" in card
+
+
+async def topic_created_then_crash(tg: Harness, name: str = "Layla") -> tuple[dict, int]:
+    """The first message; the worker creates the topic in Telegram and dies before recording it."""
+    layla = user(name, "en")
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
+    await tg.engine.inbox_worker.run_once()
+    create = next(
+        d for d in await tg.store.deliveries.unfinished("telegram") if d.payload["op"] == "create_topic"
+    )
+    assert await tg.store.deliveries.claim_id(create.id, "dead/telegram", timedelta(seconds=60))
+    made = tg.fake._api_createForumTopic({"chat_id": STAFF_CHAT, "name": create.payload["name"]})
+    tg.clock.advance(seconds=61)
+    return layla, made["message_thread_id"]
+
+
+async def test_a_topic_created_just_before_a_crash_is_adopted_not_made_twice(team: Harness) -> None:
+    tg = team
+    layla, made = await topic_created_then_crash(tg)
+    await tg.settle()
+    assert await tg.thread_of(layla) == made
+    assert list(tg.fake.chats[STAFF_CHAT].topics.values()).count("Layla · EN") == 1
+    assert tg.topic_texts(made) == ["Hello"]
+
+
+async def test_a_twin_topic_from_a_retry_is_deleted(team: Harness) -> None:
+    tg = team
+    layla, made = await topic_created_then_crash(tg)
+    late = tg.fake.take_service_updates()  # Telegram's word on the first topic arrives after the retry
+    await tg.settle()
+    retried = await tg.thread_of(layla)
+    assert retried != made and tg.topic_texts(retried) == ["Hello"]
+    await tg.send(*late)
+    await tg.settle()
+    assert made in tg.fake.chats[STAFF_CHAT].deleted_topics
+    assert retried not in tg.fake.chats[STAFF_CHAT].deleted_topics
+    assert await tg.thread_of(layla) == retried

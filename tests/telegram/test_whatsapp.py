@@ -49,7 +49,7 @@ async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recogn
     tampered = params | {"Body": "A car tonight at 9"}
     assert (await tg.http.post("/webhooks/twilio/whatsapp", data=tampered, headers=headers)).status == 403
     await tg.settle()
-    assert await tg.store.inbox.count() == 1
+    assert await tg.store.db["inbox"].count_documents({"source": "whatsapp"}) == 1
     assert tg.topic_texts(await thread(tg, NUMBER)) == ["🟢 WhatsApp · A car tonight at 8"]
 
 
