@@ -37,7 +37,11 @@ log = structlog.get_logger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 TELEGRAM_LIMITS = Limits(
-    limits.PER_CHAT, limits.GROUP_WINDOW, limits.GROUP_LIMIT, limits.GLOBAL_WINDOW, limits.GLOBAL_LIMIT
+    limits.PER_CHAT + limits.MARGIN,
+    limits.GROUP_WINDOW + limits.MARGIN,
+    limits.GROUP_LIMIT,
+    limits.GLOBAL_WINDOW + limits.MARGIN,
+    limits.GLOBAL_LIMIT,
 )
 
 

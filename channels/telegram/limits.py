@@ -8,6 +8,9 @@ from datetime import timedelta
 PER_CHAT = timedelta(seconds=1)
 GROUP_WINDOW, GROUP_LIMIT = timedelta(minutes=1), 20
 GLOBAL_WINDOW, GLOBAL_LIMIT = timedelta(seconds=1), 30
+# what we keep to: a little wider than Telegram's windows, so that network jitter between our clock and
+# Telegram's never makes two sends arrive closer than allowed (a 429 costs far more than the margin)
+MARGIN = timedelta(milliseconds=150)
 
 
 def is_group(chat: str) -> bool:

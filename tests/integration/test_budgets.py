@@ -34,8 +34,8 @@ def most_in_any(sent: list[tuple[datetime, str]], window: timedelta) -> int:
 
 async def test_one_message_per_second_per_chat(store: Store) -> None:
     sent = await send_all([Budgets(store.db, TELEGRAM_LIMITS)], ["42"], T0 + timedelta(seconds=10))
-    assert len(sent) == 10
-    assert all((b[0] - a[0]) >= timedelta(seconds=1) for a, b in itertools.pairwise(sent))
+    assert len(sent) == 9  # one a second, and a margin against network jitter: every 1.2 s at 0.1 s steps
+    assert all((b[0] - a[0]) >= timedelta(seconds=1.1) for a, b in itertools.pairwise(sent))
 
 
 async def test_twenty_per_minute_per_group_then_pressure(store: Store) -> None:
@@ -82,4 +82,5 @@ async def test_a_slot_taken_for_a_send_that_could_not_go_is_handed_back(store: S
     # the group has slots left, but the chat's own 1/s is spent: nothing is taken from the group
     assert not await budgets.take("-1001", T0 + timedelta(milliseconds=500))
     view = await budgets.view({"-1001"}, T0 + timedelta(milliseconds=500))
-    assert sorted(view.group_slots["-1001"])[-2:] == [0, 60_000 + int(T0.timestamp() * 1000)]
+    window = int(TELEGRAM_LIMITS.group_window.total_seconds() * 1000)
+    assert sorted(view.group_slots["-1001"])[-2:] == [0, window + int(T0.timestamp() * 1000)]
