@@ -21,12 +21,10 @@ import time
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test driver lives in tests/
-from domain.clock import SystemClock
 from sandbox.telegram import FakeTelegram
-from tests.harness import SECRET, STAFF_CHAT, TOKEN, user
+from tests.harness import SECRET, STAFF_CHAT, TOKEN, served_fake_telegram, user
 from tests.integration.test_service_process import cli, concierge, environment, free_port
 
 AIMED_AT = ("createForumTopic", "sendMessage", "copyMessage")
@@ -141,14 +139,15 @@ def count(telegram: FakeTelegram, clients: list[dict], said: dict[int, list[str]
 
 
 async def main(clients_n: int, messages_n: int, kills: int, aimed: bool) -> None:
-    telegram = FakeTelegram(TOKEN, SystemClock())
-    telegram.forum(STAFF_CHAT)
-    runner = web.AppRunner(telegram.app())
-    await runner.setup()
-    api_port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", api_port).start()
+    async with served_fake_telegram() as (telegram, api_base):
+        await chaos(telegram, api_base, clients_n, messages_n, kills, aimed)
+
+
+async def chaos(
+    telegram: FakeTelegram, api_base: str, clients_n: int, messages_n: int, kills: int, aimed: bool
+) -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="concierge-chaos-"))
-    service = Service(data_dir, f"http://127.0.0.1:{api_port}")
+    service = Service(data_dir, api_base)
     armed = {"on": False}
     if aimed:
         aim(telegram, service, armed)
@@ -208,7 +207,6 @@ async def main(clients_n: int, messages_n: int, kills: int, aimed: bool) -> None
     for name, value in figures.items():
         print(f"  {name.replace('_', ' ')}: {value}")
     print(f"  audit: {audit.stdout.strip()}")
-    await runner.cleanup()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +28,7 @@ from bot.settings import (
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from bot.whatsapp_runtime import WHATSAPP
-from domain.clock import FrozenClock
+from domain.clock import FrozenClock, SystemClock
 from engine import staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
@@ -273,3 +275,19 @@ async def start_harness(
     if mode == "webhook":
         await asyncio.wait_for(harness.rt.webhook_set.wait(), 10)
     return harness
+
+
+@asynccontextmanager
+async def served_fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
+    """The fake Bot API with its staff forum, in real time on a loopback port: for service processes."""
+    telegram = FakeTelegram(TOKEN, SystemClock())
+    telegram.forum(STAFF_CHAT)
+    runner = web.AppRunner(telegram.app())
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    try:
+        yield telegram, f"http://127.0.0.1:{port}"
+    finally:
+        await runner.cleanup()

@@ -15,12 +15,10 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from aiohttp import web
 
-from domain.clock import SystemClock
 from sandbox.telegram import FakeTelegram
 from storage.embedded import EmbeddedEngine
-from tests.harness import SECRET, STAFF_CHAT, TOKEN, user
+from tests.harness import SECRET, STAFF_CHAT, TOKEN, served_fake_telegram, user
 from tests.integration.test_service_process import cli, concierge, environment, free_port
 
 CLIENTS, MESSAGES = 4, 3
@@ -28,14 +26,8 @@ CLIENTS, MESSAGES = 4, 3
 
 @pytest.fixture
 async def fake() -> AsyncIterator[tuple[FakeTelegram, str]]:
-    telegram = FakeTelegram(TOKEN, SystemClock())
-    telegram.forum(STAFF_CHAT)
-    runner = web.AppRunner(telegram.app())
-    await runner.setup()
-    port = free_port()
-    await web.TCPSite(runner, "127.0.0.1", port).start()
-    yield telegram, f"http://127.0.0.1:{port}"
-    await runner.cleanup()
+    async with served_fake_telegram() as served:
+        yield served
 
 
 def start_instance(tmp_path: Path, name: str, mongo_url: str, api_base: str) -> tuple[subprocess.Popen, str]:
