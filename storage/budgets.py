@@ -34,6 +34,14 @@ class Limits:
         return chat.startswith(self.group_prefix)
 
 
+@dataclass(frozen=True, slots=True)
+class Taken:
+    id: str
+    previous: int  # when it was free before we took it (ms)
+    ours: int  # when we said it is free again (ms)
+    busy_ms: int
+
+
 @dataclass
 class BudgetView:
     """One read of the budgets of some chats: when may the next message go, and is a group under pressure."""
@@ -119,10 +127,10 @@ class Budgets:
                 view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
         return view
 
-    async def take(self, chat: str, now: datetime) -> bool:
-        """One slot of each budget `chat` falls under, atomically each, all or none."""
+    async def take(self, chat: str, now: datetime) -> list[Taken] | None:
+        """One slot of each budget `chat` falls under, atomically each, all or none (None)."""
         at = to_ms(now)
-        taken: list[tuple[str, int, int]] = []  # (slot id, its previous free time, the time we set)
+        taken: list[Taken] = []
         limits = self.limits
         claims: list[tuple[str | None, str | None, timedelta]] = [(f"chat:{chat}", None, limits.per_chat)]
         if limits.is_group(chat):
@@ -134,10 +142,21 @@ class Budgets:
                 if group and group != GLOBAL:
                     await self._mark_pressure(group, at)
                 for back in reversed(taken):
-                    await self._hand_back(*back)
-                return False
+                    await self._hand_back(back)
+                return None
             taken.append(got)
-        return True
+        return taken
+
+    async def sent(self, taken: list[Taken], done: datetime) -> None:
+        """The call came back at `done`: its slots stay busy from then on. Telegram counts a message when it
+        receives it, somewhere between our call and its answer, so counting from the answer keeps the next
+        send far enough behind whatever the network did to this one."""
+        for slot in taken:
+            later = to_ms(done) + slot.busy_ms
+            if later > slot.ours:
+                await self._slots.update_one(
+                    {"_id": slot.id, "free_at_ms": slot.ours}, {"$set": {"free_at_ms": later}}
+                )
 
     async def block(self, chat: str | None, until: datetime) -> None:
         """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
@@ -149,7 +168,7 @@ class Budgets:
             with contextlib.suppress(DuplicateKeyError):  # there, and already at or past `until`
                 await self._slots.insert_one({"_id": slot_id, "until_ms": until_ms})
 
-    async def _take_one(self, slot_id: str, at: int, busy: timedelta) -> tuple[str, int, int] | None:
+    async def _take_one(self, slot_id: str, at: int, busy: timedelta) -> Taken | None:
         until = at + ms(busy)
         doc = await self._slots.find_one_and_update(
             {"_id": slot_id, "free_at_ms": {"$lte": at}},
@@ -157,14 +176,14 @@ class Budgets:
             return_document=ReturnDocument.BEFORE,
         )
         if doc is not None:
-            return slot_id, doc["free_at_ms"], until
+            return Taken(slot_id, doc["free_at_ms"], until, ms(busy))
         try:
             await self._slots.insert_one({"_id": slot_id, "free_at_ms": until})
         except DuplicateKeyError:
             return None  # it exists and is busy
-        return slot_id, 0, until
+        return Taken(slot_id, 0, until, ms(busy))
 
-    async def _take_of(self, group: str, at: int, busy: timedelta) -> tuple[str, int, int] | None:
+    async def _take_of(self, group: str, at: int, busy: timedelta) -> Taken | None:
         await self._ensure_slots(group)
         until = at + ms(busy)
         doc = await self._slots.find_one_and_update(
@@ -173,7 +192,7 @@ class Budgets:
             sort=[("free_at_ms", ASCENDING)],
             return_document=ReturnDocument.BEFORE,
         )
-        return (doc["_id"], doc["free_at_ms"], until) if doc else None
+        return Taken(doc["_id"], doc["free_at_ms"], until, ms(busy)) if doc else None
 
     async def _ensure_slots(self, group: str) -> None:
         if group in self._slotted:
@@ -187,8 +206,10 @@ class Budgets:
                 )
         self._slotted.add(group)
 
-    async def _hand_back(self, slot_id: str, previous: int, ours: int) -> None:
-        await self._slots.update_one({"_id": slot_id, "free_at_ms": ours}, {"$set": {"free_at_ms": previous}})
+    async def _hand_back(self, slot: Taken) -> None:
+        await self._slots.update_one(
+            {"_id": slot.id, "free_at_ms": slot.ours}, {"$set": {"free_at_ms": slot.previous}}
+        )
 
     async def _mark_pressure(self, group: str, at: int) -> None:
         await self._slots.update_one({"_id": f"pressure:{group}"}, {"$set": {"at_ms": at}}, upsert=True)

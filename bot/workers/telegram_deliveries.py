@@ -85,13 +85,15 @@ class TelegramDeliveryWorker(LaneWorker):
             claimed = await self.claim(head)
             if claimed is None:
                 return
-            if not await self._budgets.take(claimed.chat, self._clock.now()):
+            taken = await self._budgets.take(claimed.chat, self._clock.now())
+            if taken is None:
                 # another instance used the budget first: back in the queue, no attempt spent
                 await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
             text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if riders else None
             outcome = await self._sender.send(claimed.payload, text)
+            await self._budgets.sent(taken, self._clock.now())
             for rider in riders:
                 await self._settle(rider, outcome)
             await self._settle(claimed, outcome)

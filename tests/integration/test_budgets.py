@@ -84,3 +84,12 @@ async def test_a_slot_taken_for_a_send_that_could_not_go_is_handed_back(store: S
     view = await budgets.view({"-1001"}, T0 + timedelta(milliseconds=500))
     window = int(TELEGRAM_LIMITS.group_window.total_seconds() * 1000)
     assert sorted(view.group_slots["-1001"])[-2:] == [0, window + int(T0.timestamp() * 1000)]
+
+
+async def test_slots_count_from_when_the_call_came_back(store: Store) -> None:
+    """Telegram counts a message when it arrives: a slow call pushes the next send back by as much."""
+    budgets = Budgets(store.db, TELEGRAM_LIMITS)
+    taken = await budgets.take("42", T0)
+    await budgets.sent(taken, T0 + timedelta(milliseconds=400))
+    view = await budgets.view({"42"}, T0 + timedelta(seconds=1))
+    assert view.next_slot("42") == T0 + timedelta(milliseconds=400) + TELEGRAM_LIMITS.per_chat
