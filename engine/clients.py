@@ -35,7 +35,9 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     """The client behind this identity; registered (and assigned) on first contact."""
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
-        return existing, False
+        # registered by this very message (processed again after a crash): still new, so still greeted
+        registered = await deps.store.events.by_cause(f"{cause}/register")
+        return existing, registered is not None and registered.stream == f"client:{existing.id}"
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
         # the Telegram client who shared this number: one person, one conversation
@@ -117,14 +119,14 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     client, _new = await ensure_client(deps, person, cause)
     if language is None:
         return
-    first_time = client.language is None
     event = await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_LANGUAGE_CHANGED,
-        {"language": language.value},
+        {"language": language.value, "first": client.language is None},
         client_actor(client.id),
         f"{cause}/language",
     )
+    first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
     client = await q.client(deps.store, client.id)
     texts = [deps.t(language, "language-set")]
     if first_time:

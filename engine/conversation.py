@@ -23,7 +23,7 @@ from engine.clients import (
 )
 from engine.deps import Deps
 from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
-from engine.topics import request_topic, staff_chat_for, tell_topic
+from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
@@ -93,8 +93,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
     client = await q.client(deps.store, client.id)
-    if client.needs_topic:
-        await request_topic(deps, client)
+    await ensure_topic(deps, client)
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured

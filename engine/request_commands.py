@@ -7,7 +7,7 @@ from datetime import datetime
 
 from domain.clients import Client
 from domain.errors import InvalidValue
-from domain.events import EventType
+from domain.events import Event, EventType
 from domain.intake import Category, Understanding, understand
 from domain.lifecycle import RequestState
 from domain.money import Money
@@ -42,6 +42,13 @@ async def _target(deps: Deps, client: Client, states: tuple[RequestState, ...]) 
 
 async def quote(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
+        # this /quote was recorded before a crash: finish telling it, never quote a next version
+        made = Quote.from_data(quoted.data["quote"])
+        request = await q.request(deps.store, quoted.stream_id)
+        note = f"🧾 Quote v{made.version} sent to the client: {made.total.format('en')}."
+        await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
+        return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED))
     currency, items = parse_quote(args)
     if deps.payments is None:
@@ -76,6 +83,18 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
             notes.append(f"The link of v{quote.version - 1} is cancelled.")
         except GatewayError as error:
             notes.append(f"⚠️ The old link could not be cancelled: {error}")
+    await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
+
+
+async def _tell_quote(
+    deps: Deps,
+    client: Client,
+    quoted: Event,
+    current: ServiceRequest,
+    quote: Quote,
+    url: str,
+    notes: list[str],
+) -> None:
     card = client.saved_card["last_four"] if client.saved_card else None
     await to_client(
         deps,
@@ -83,7 +102,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         quoted,
         0,
         quote_text(deps, client, current, quote),
-        buttons=quote_buttons(deps, client, current, quote, link.url, card),
+        buttons=quote_buttons(deps, client, current, quote, url, card),
     )
     await deliver_to_topic(deps, client, quoted, notes, first_n=1, card_of=current.id)
 

@@ -96,15 +96,29 @@ async def open_request(
 
 async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     """A client's words: a new request, or more about the open one."""
+    actor = Actor(ActorKind.CLIENT, client.id)
+    if await _replayed(deps, client, text, actor, cause):
+        return
     learned = understand(text, deps.clock.now(), deps.tz)
     current = (await q.open_requests(deps.store, client.id) or [None])[-1]
-    actor = Actor(ActorKind.CLIENT, client.id)
     if current is None or describes_new_need(learned, current.details):
         if _substantial(text, learned):
             await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
         return
     event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
     await deliver_to_topic(deps, client, event, [], card_of=current.id)
+
+
+async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: str) -> bool:
+    """This message was read before (processed again after a crash): finish what it decided then, rather than
+    decide again on a state it already changed."""
+    if await deps.store.events.by_cause(f"{cause}/request") is not None:
+        await open_request(deps, client, text, actor, f"{cause}/request")  # idempotent: same number, same ids
+        return True
+    if (added := await deps.store.events.by_cause(f"{cause}/request-more")) is not None:
+        await deliver_to_topic(deps, client, added, [], card_of=added.stream_id)
+        return True
+    return False
 
 
 async def cancel_request(

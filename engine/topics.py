@@ -49,6 +49,23 @@ async def request_topic(deps: Deps, client: Client) -> None:
     await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client)))
 
 
+async def ensure_topic(deps: Deps, client: Client) -> None:
+    """The client's topic is open or on its way: the next generation is requested when none is, and the setup
+    of a requested one is stored again (idempotent: deterministic delivery ids) — a crash may have come
+    between the request and its deliveries, and nothing else would ever make the topic then."""
+    if client.needs_topic:
+        await request_topic(deps, client)
+        return
+    if client.topic is not None:
+        return
+    event = await deps.store.events.by_cause(f"topic:{client.id}/{client.topic_generation}")
+    if event is not None:
+        name = topic_name(client)
+        await deps.deliver(
+            *topic_setup(event, event.data["chat_id"], client.id, event.data["generation"], name)
+        )
+
+
 async def topic_seen(deps: Deps, chat_id: int, thread_id: int, name: str, ours: bool, cause: str) -> None:
     """Telegram says a topic was created. Ours, unknown, and a client awaits a topic of that name: a creation
     whose answer was lost (a crash between Telegram and our record) — adopt it, so the retry creates none.

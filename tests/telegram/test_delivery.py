@@ -5,6 +5,8 @@ import itertools
 from collections import Counter
 from datetime import timedelta
 
+import pytest
+
 from bot.app import create_app
 from bot.keys import SETTINGS
 from sandbox.telegram import ApiError
@@ -213,3 +215,34 @@ async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_as
     assert texts[-1] == (
         "⚠️ After an interruption this may have been sent twice in this topic: “From the Ritz, please”"
     )
+
+
+@pytest.mark.parametrize("crash_at", [1, 2, 3, 4, 5])
+async def test_a_message_processed_again_after_a_crash_finishes_what_it_decided(
+    tg: Harness, crash_at: int
+) -> None:
+    """The first message of a new client records several decisions, each followed by its deliveries. The
+    process dies before storing the `crash_at`-th batch; processed again, the message must finish: greeted
+    once, one topic with the words once, the request opened once and acknowledged once."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    deliver, calls = tg.engine.deps.deliver, {"n": 0}
+
+    async def dies_once(*deliveries):
+        calls["n"] += 1
+        if calls["n"] == crash_at:
+            raise ConnectionError("killed before the deliveries were stored")
+        await deliver(*deliveries)
+
+    tg.engine.deps.deliver = dies_once
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.settle()
+    assert calls["n"] > crash_at  # it did die there, and was processed again
+    texts = [m["text"] for m in tg.to_user(layla)]
+    assert len([t for t in texts if t.startswith("Welcome")]) == 1, texts
+    assert len([t for t in texts if "R-1001" in t]) == 1, texts
+    thread = await tg.thread_of(layla)
+    assert tg.topic_texts(thread) == ["Book a car tonight at 8 from the Ritz"]
+    assert len(tg.request_cards(thread)) == 1
+    assert len(tg.fake.sent("createForumTopic")) == 1
+    assert await tg.store.db["requests"].count_documents({}) == 1

@@ -413,3 +413,24 @@ async def test_a_test_mode_payment_never_marks_a_live_request_paid(
     live = await pay(tg, order, TestMode="0")
     assert live["check"] == CheckCode.ACCEPT and (await request_doc(tg))["state"] == "paid"
     await tg.store.client.drop_database(db_name)
+
+
+async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    deliver, calls = tg.engine.deps.deliver, {"n": 0}
+
+    async def dies_once(*deliveries):
+        calls["n"] += 1
+        if calls["n"] == 1:  # the quote is recorded and its order made; the process dies right then
+            raise ConnectionError("killed before the deliveries were stored")
+        await deliver(*deliveries)
+
+    tg.engine.deps.deliver = dies_once
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    assert calls["n"] > 1
+    assert len(tg.cp.api_calls("orders/create")) == 1
+    assert (await request_doc(tg))["quote"]["version"] == 1
+    quotes = [m for m in tg.to_user(layla) if "reply_markup" in m]
+    assert len(quotes) == 1 and "RUB" in quotes[0]["text"]
+    assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 sent to the client")
