@@ -19,7 +19,9 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
     if current is None or current.client_id != client.id:
         return
     actor = Actor(ActorKind.CLIENT, client.id)
-    live = (
+    # a decline recorded before a crash is finished, not answered as a stale button
+    declined = action == "decline" and await deps.store.events.by_cause(f"{cause}/cancel") is not None
+    live = declined or (
         current.state is RequestState.QUOTED
         and current.quote
         and str(current.quote.version) == (version or str(current.quote.version))

@@ -166,40 +166,46 @@ async def new(deps: Deps, cmd: TopicCommand) -> None:
 
 async def progress(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
-    current = await _target(deps, client, (RequestState.PAID,))
-    started = await decide(deps, current, current.start(), actor, f"{cause}/start")
-    await to_client(
-        deps, client, started, 0, deps.t(client.language, "request-in-progress", number=current.id)
-    )
-    await deliver_to_topic(
-        deps, client, started, [f"▶️ {current.id} is in progress."], first_n=1, card_of=current.id
-    )
+    # recorded before a crash? then only the telling is left: the state moved on already
+    started = await deps.store.events.by_cause(f"{cause}/start")
+    if started is None:
+        current = await _target(deps, client, (RequestState.PAID,))
+        started = await decide(deps, current, current.start(), actor, f"{cause}/start")
+    number = started.stream_id
+    await to_client(deps, client, started, 0, deps.t(client.language, "request-in-progress", number=number))
+    await deliver_to_topic(deps, client, started, [f"▶️ {number} is in progress."], first_n=1, card_of=number)
 
 
 async def done(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
-    current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS))
-    if current.state is RequestState.PAID:
-        await decide(deps, current, current.start(), actor, f"{cause}/start")
-        current = await q.request(deps.store, current.id)
-    done = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
-    text = deps.t(client.language, "request-done", number=current.id, name=client.name.split()[0])
-    await to_client(deps, client, done, 0, text)
+    fulfilled = await deps.store.events.by_cause(f"{cause}/done")  # recorded before a crash: tell it
+    if fulfilled is None:
+        current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS))
+        if current.state is RequestState.PAID:
+            await decide(deps, current, current.start(), actor, f"{cause}/start")
+            current = await q.request(deps.store, current.id)
+        fulfilled = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
+    number = fulfilled.stream_id
+    text = deps.t(client.language, "request-done", number=number, name=client.name.split()[0])
+    await to_client(deps, client, fulfilled, 0, text)
     await deliver_to_topic(
         deps,
         client,
-        done,
-        [f"🏁 {current.id} fulfilled; the client was thanked."],
+        fulfilled,
+        [f"🏁 {number} fulfilled; the client was thanked."],
         first_n=1,
-        card_of=current.id,
+        card_of=number,
     )
 
 
 async def cancel(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
-    current = await _target(
-        deps, client, (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
-    )
+    if (cancelled := await deps.store.events.by_cause(f"{cause}/cancel")) is not None:
+        current = await q.request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
+    else:
+        current = await _target(
+            deps, client, (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
+        )
     await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
 
 

@@ -8,7 +8,6 @@ import structlog
 from domain.clients import Client
 from domain.events import Actor, ActorKind, Event
 from domain.intake import Category, Understanding, describes_new_need, understand
-from domain.lifecycle import RequestState
 from domain.payments import GatewayError
 from domain.requests import ServiceRequest
 from engine import queries as q
@@ -130,9 +129,11 @@ async def cancel_request(
     cause: str,
     tell_client: bool = True,
 ) -> None:
-    cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
+    cancelled = await deps.store.events.by_cause(f"{cause}/cancel")  # recorded before a crash: finish it
+    if cancelled is None:
+        cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
     notes = [f"✖️ {current.id} cancelled: {reason}"]
-    if current.state is RequestState.QUOTED and current.payment_link and deps.payments:
+    if current.payment_link and not current.payment and deps.payments:  # (cancelling twice is harmless)
         try:
             await deps.payments.cancel_order(
                 current.payment_link["order_id"], request_id=f"cancel:{current.payment_link['order_id']}"

@@ -434,3 +434,35 @@ async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: H
     quotes = [m for m in tg.to_user(layla) if "reply_markup" in m]
     assert len(quotes) == 1 and "RUB" in quotes[0]["text"]
     assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 sent to the client")
+
+
+@pytest.mark.parametrize(
+    ("command", "told"),
+    [
+        ("/progress", "is in progress"),
+        ("/done", "is complete"),
+        ("/cancel the client changed plans", "cancelled"),
+    ],
+)
+async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
+    team: Harness, command: str, told: str
+) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    deliver, calls = tg.engine.deps.deliver, {"n": 0}
+
+    async def dies_once(*deliveries):
+        calls["n"] += 1
+        if calls["n"] == 1:  # the command's decision is recorded; the process dies before telling anyone
+            raise ConnectionError("killed before the deliveries were stored")
+        await deliver(*deliveries)
+
+    tg.engine.deps.deliver = dies_once
+    before = len(tg.to_user(layla))
+    await staff_says(tg, thread, command)
+    assert calls["n"] > 1
+    news = [m["text"] for m in tg.to_user(layla)[before:]]
+    assert len(news) == 1 and told in news[0], news
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
