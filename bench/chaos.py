@@ -134,6 +134,13 @@ def count(telegram: FakeTelegram, clients: list[dict], said: dict[int, list[str]
                 figures["duplicated_told"] += any(text in n for n in notices.get(client["id"], []))
         others = [t for cid, texts in texts_in.items() if cid != client["id"] for t in texts]
         figures["wrong_topic"] += sum(1 for text in said[client["id"]] if text in others)
+    told_client = [t for ts in notices.values() for t in ts if "twice to the client" in t]
+    figures["client_duplicates"] = figures["client_duplicates_told"] = 0
+    for client in clients:
+        texts = [m.get("text") for m in telegram.bot_messages(client["id"]) if m.get("text")]
+        for text in {t for t in texts if texts.count(t) > 1}:
+            figures["client_duplicates"] += 1
+            figures["client_duplicates_told"] += any(text[:80] in n for n in told_client)
     figures["limit_violations"] = len(telegram.limit_violations)
     return figures
 
