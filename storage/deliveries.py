@@ -43,6 +43,12 @@ class Delivery:
     n: int = 0
     next_attempt_ms: int = 0
     lease_ms: int = 0
+    calling_ms: int = 0  # when the provider call of the current attempt began; 0: not called (yet)
+
+    @property
+    def maybe_sent(self) -> bool:
+        """Held by a worker that had called the provider: the message may have gone."""
+        return self.status is DeliveryStatus.SENDING and self.calling_ms > 0
 
 
 def _delivery(doc: dict[str, Any]) -> Delivery:
@@ -62,7 +68,14 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
         n=doc.get("n", 0),
         next_attempt_ms=doc["next_attempt_ms"],
         lease_ms=doc["lease_ms"],
+        calling_ms=doc.get("calling_ms") or 0,
     )
+
+
+def _claimed(worker: str, now: int, lease: timedelta) -> dict[str, Any]:
+    update = claim_update(DeliveryStatus.SENDING.value, worker, now, lease)
+    update["$set"]["calling_ms"] = 0  # this attempt has not called anyone yet
+    return update
 
 
 class Deliveries:
@@ -115,7 +128,7 @@ class Deliveries:
         where = {k: v for k, v in (("channel", channel), ("chat", chat)) if v}
         doc = await self._items.find_one_and_update(
             self._due(now, where),
-            claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
+            _claimed(worker, now, lease),
             sort=[("next_attempt_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
@@ -126,10 +139,17 @@ class Deliveries:
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
             self._due(now, {"_id": delivery_id}),
-            claim_update(DeliveryStatus.SENDING.value, worker, now, lease),
+            _claimed(worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
         return _delivery(checked_claim(doc, delivery_id, worker)) if doc else None
+
+    async def calling(self, delivery_id: str, worker: str) -> None:
+        """About to call the provider: from now on a takeover knows the message may have gone."""
+        await self._items.update_one(
+            {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
+            {"$set": {"calling_ms": to_ms(self._clock.now())}},
+        )
 
     async def unfinished(self, channel: str, limit: int = 2000) -> list[Delivery]:
         """Pending and in-flight deliveries of a channel, oldest first (the worker's view of its queue)."""

@@ -80,7 +80,7 @@ class TelegramDeliveryWorker(LaneWorker):
         return merged
 
     async def _deliver(self, head: Delivery, followers: list[Delivery]) -> None:
-        interrupted = head.status is DeliveryStatus.SENDING  # taken over: its worker died while sending it
+        interrupted = head.maybe_sent  # taken over from a worker that died during the call
         async with self._semaphore:
             claimed = await self.claim(head)
             if claimed is None:
@@ -92,6 +92,8 @@ class TelegramDeliveryWorker(LaneWorker):
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
             text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if riders else None
+            for item in (claimed, *riders):
+                await self._deliveries.calling(item.id, self.worker_id)
             outcome = await self._sender.send(claimed.payload, text)
             await self._budgets.sent(taken, self._clock.now())
             for rider in riders:

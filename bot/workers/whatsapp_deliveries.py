@@ -11,7 +11,7 @@ import structlog
 from bot.workers.lanes import LaneWorker
 from channels.whatsapp.sender import NotSent, OutsideWindow, Refused, Sent, Uncertain, WhatsAppSender
 from domain.clock import Clock
-from storage.deliveries import Deliveries, Delivery, DeliveryStatus
+from storage.deliveries import Deliveries, Delivery
 
 log = structlog.get_logger(__name__)
 
@@ -45,7 +45,7 @@ class WhatsAppDeliveryWorker(LaneWorker):
         if head.payload["op"] != "template" and not await self._hooks.window_open(head.chat):
             await self._hooks.window_closed(head)  # the fake and Twilio would refuse it (63016)
             return
-        interrupted = head.status is DeliveryStatus.SENDING  # its worker died mid-send: maybe it went
+        interrupted = head.maybe_sent  # its worker died during the call to Twilio: maybe it went
         claimed = await self.claim(head)
         if claimed is None:
             return
@@ -54,6 +54,7 @@ class WhatsAppDeliveryWorker(LaneWorker):
             await self._deliveries.uncertain(claimed.id, self.worker_id, error)
             await self._hooks.uncertain(claimed, error)
             return
+        await self._deliveries.calling(claimed.id, self.worker_id)
         outcome = await self._sender.send(claimed.payload)
         match outcome:
             case Sent(sid):

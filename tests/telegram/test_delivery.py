@@ -206,8 +206,9 @@ async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_as
         for d in await tg.store.deliveries.unfinished("telegram")
         if d.payload.get("text") == "From the Ritz, please"
     ]
-    # a worker took it, maybe sent it, and died before recording anything
+    # a worker took it, called Telegram, and died before recording the answer
     assert await tg.store.deliveries.claim_id(relay.id, "dead/telegram", timedelta(seconds=1))
+    await tg.store.deliveries.calling(relay.id, "dead/telegram")
     tg.clock.advance(seconds=2)
     await tg.settle()
     texts = tg.topic_texts(thread)
@@ -246,3 +247,25 @@ async def test_a_message_processed_again_after_a_crash_finishes_what_it_decided(
     assert len(tg.request_cards(thread)) == 1
     assert len(tg.fake.sent("createForumTopic")) == 1
     assert await tg.store.db["requests"].count_documents({}) == 1
+
+
+async def test_a_message_whose_worker_died_before_calling_telegram_is_sent_without_a_notice(
+    tg: Harness,
+) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    await tg.send(tg.fake.user_message(layla, text="From the Ritz, please"))
+    await tg.engine.inbox_worker.run_once()
+    (relay,) = [
+        d
+        for d in await tg.store.deliveries.unfinished("telegram")
+        if d.payload.get("text") == "From the Ritz, please"
+    ]
+    assert await tg.store.deliveries.claim_id(relay.id, "dead/telegram", timedelta(seconds=1))  # never called
+    tg.clock.advance(seconds=2)
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1] == "From the Ritz, please"  # sent, and no false alarm
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]

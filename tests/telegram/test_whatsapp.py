@@ -318,6 +318,7 @@ async def test_a_whatsapp_message_whose_worker_died_mid_send_is_never_sent_again
     await tg.engine.inbox_worker.run_once()
     (pending,) = await tg.store.deliveries.unfinished("whatsapp")
     assert await tg.store.deliveries.claim_id(pending.id, "dead/whatsapp", timedelta(seconds=1))
+    await tg.store.deliveries.calling(pending.id, "dead/whatsapp")  # it had called Twilio
     tg.clock.advance(seconds=2)
     await tg.settle()
     assert len(tg.tw.to(NUMBER)) == before  # not sent a second time: it may have gone the first time
