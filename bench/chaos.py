@@ -47,11 +47,17 @@ class Service:
         )
         self.process: subprocess.Popen | None = None
         self.kills = 0
+        self.restarts_refused = 0  # a start that exited at once (and was started again)
+        self.log = data_dir / "service.log"
 
     async def start(self, http: aiohttp.ClientSession) -> None:
-        self.process = spawn(self.env)
-        deadline = time.monotonic() + 30
+        """Start it as a supervisor would, again if it exits, until it answers ready."""
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                if self.process is not None:
+                    self.restarts_refused += 1
+                self.process = spawn(self.env, self.log)
             try:
                 async with http.get(f"{self.url}/readyz") as response:
                     if response.status == 200:
@@ -59,13 +65,14 @@ class Service:
             except aiohttp.ClientError:
                 pass
             await asyncio.sleep(0.1)
-        raise RuntimeError("the service did not become ready")
+        raise RuntimeError(f"the service did not become ready; see {self.log}")
 
     def kill(self) -> None:
         if self.process and self.process.poll() is None:
             os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
             self.kills += 1
+            self.process = None
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -73,8 +80,9 @@ class Service:
             self.process.wait(15)
 
 
-def spawn(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(concierge("run"), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
+def spawn(env: dict[str, str], log: Path) -> subprocess.Popen:
+    with log.open("ab") as out:
+        return subprocess.Popen(concierge("run"), env=env, stdout=out, stderr=out)  # noqa: S603
 
 
 def aim(telegram: FakeTelegram, service: Service, armed: dict) -> None:
@@ -220,6 +228,7 @@ async def chaos(
     )
     for name, value in figures.items():
         print(f"  {name.replace('_', ' ')}: {value}")
+    print(f"  restarts refused (started again): {service.restarts_refused}")
     print(f"  audit: {audit.stdout.strip()}")
 
 

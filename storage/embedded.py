@@ -53,6 +53,16 @@ def owned_by_a_service(pid: int) -> bool:
     return any(part.endswith((b"concierge", b"bot.cli")) for part in cmdline) and b"run" in cmdline
 
 
+def _orphaned(pid: int) -> bool:
+    """Its owner is gone: reparented to init, or the parent it names is dead."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        parent = int(next(line.split()[1] for line in status.splitlines() if line.startswith("PPid:")))
+    except (OSError, StopIteration, ValueError):
+        return False
+    return parent == 1 or not _alive(parent)
+
+
 class DataDirInUse(EngineError):
     def __init__(self, data_dir: Path, pid: int) -> None:
         super().__init__(f"{data_dir} is in use by another concierge (engine pid {pid})")
@@ -138,6 +148,14 @@ class EmbeddedEngine:
     def start(self, timeout: float = 10.0) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         running = find_running(self.data_dir)
+        if running is not None and _orphaned(running.pid):
+            # the engine of a service that was killed: it is shutting down (it got SIGTERM with its parent),
+            # so a restart right after a kill -9 waits for it rather than failing as "in use"
+            self._wait_gone(running.pid, 5.0)
+            if _alive(running.pid):
+                os.kill(running.pid, signal.SIGKILL)
+                self._wait_gone(running.pid, 2.0)
+            running = find_running(self.data_dir)
         if running is not None:
             raise DataDirInUse(self.data_dir, running.pid)
         self._clear_stale_pid_file()

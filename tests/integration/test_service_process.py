@@ -285,3 +285,22 @@ def test_a_second_instance_on_another_instance_s_embedded_store_is_refused(servi
     )
     assert second.returncode == 2
     assert "MONGODB_URL: it leads to the embedded store of another concierge" in second.stderr
+
+
+def test_a_service_restarted_right_after_a_kill_starts_on_its_data(service, tmp_path: Path) -> None:
+    """The killed service's engine is still shutting down: the new one waits for it instead of failing."""
+    process, _base, data_dir = service
+    process.kill()
+    process.wait(10)
+    port = free_port()
+    again = subprocess.Popen(
+        concierge("run"),
+        env=environment(data_dir, HTTP_PORT=str(port)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, 20)
+    finally:
+        again.terminate()
+        again.wait(15)
