@@ -198,6 +198,20 @@ class Harness:
                 self.clock.advance(seconds=1)
         raise AssertionError("the workers did not settle")
 
+    def dies_before_storing_deliveries(self, at: int = 1) -> dict[str, int]:
+        """From now on, the process "dies" once, before storing the `at`-th batch of deliveries (the events
+        before it are recorded): a kill between a decision and its deliveries. Returns the live call count."""
+        deliver, calls = self.engine.deps.deliver, {"n": 0}
+
+        async def dies_once(*deliveries: Any) -> None:
+            calls["n"] += 1
+            if calls["n"] == at:
+                raise ConnectionError("killed before the deliveries were stored")
+            await deliver(*deliveries)
+
+        self.engine.deps.deliver = dies_once
+        return calls
+
     async def add_staff(self, telegram_id: int, name: str, languages: str = "en", lead: bool = False) -> None:
         await staff_admin.add(self.store, telegram_id, name, languages, lead)
 

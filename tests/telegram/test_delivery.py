@@ -193,12 +193,12 @@ async def test_polling_mode_uses_the_same_processing_path(
     await tg.store.client.drop_database(db_name)
 
 
-async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_assistant(tg: Harness) -> None:
+async def relay_held_by_a_dead_worker(tg: Harness) -> tuple[int, str]:
+    """A client's second message, its relay taken by a worker that then died; (topic, delivery id)."""
     await tg.add_staff(9001, "Anna", "en")
     layla = user("Layla")
     await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
     await tg.settle()
-    thread = await tg.thread_of(layla)
     await tg.send(tg.fake.user_message(layla, text="From the Ritz, please"))
     await tg.engine.inbox_worker.run_once()
     (relay,) = [
@@ -206,9 +206,14 @@ async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_as
         for d in await tg.store.deliveries.unfinished("telegram")
         if d.payload.get("text") == "From the Ritz, please"
     ]
-    # a worker took it, called Telegram, and died before recording the answer
     assert await tg.store.deliveries.claim_id(relay.id, "dead/telegram", timedelta(seconds=1))
-    await tg.store.deliveries.calling(relay.id, "dead/telegram")
+    return await tg.thread_of(layla), relay.id
+
+
+async def test_a_message_resent_after_its_worker_died_mid_send_is_told_to_the_assistant(tg: Harness) -> None:
+    thread, relay_id = await relay_held_by_a_dead_worker(tg)
+    # it had called Telegram, and died before recording the answer
+    await tg.store.deliveries.calling(relay_id, "dead/telegram")
     tg.clock.advance(seconds=2)
     await tg.settle()
     texts = tg.topic_texts(thread)
@@ -227,15 +232,7 @@ async def test_a_message_processed_again_after_a_crash_finishes_what_it_decided(
     once, one topic with the words once, the request opened once and acknowledged once."""
     await tg.add_staff(9001, "Anna", "en")
     layla = user("Layla")
-    deliver, calls = tg.engine.deps.deliver, {"n": 0}
-
-    async def dies_once(*deliveries):
-        calls["n"] += 1
-        if calls["n"] == crash_at:
-            raise ConnectionError("killed before the deliveries were stored")
-        await deliver(*deliveries)
-
-    tg.engine.deps.deliver = dies_once
+    calls = tg.dies_before_storing_deliveries(at=crash_at)
     await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
     await tg.settle()
     assert calls["n"] > crash_at  # it did die there, and was processed again
@@ -252,19 +249,7 @@ async def test_a_message_processed_again_after_a_crash_finishes_what_it_decided(
 async def test_a_message_whose_worker_died_before_calling_telegram_is_sent_without_a_notice(
     tg: Harness,
 ) -> None:
-    await tg.add_staff(9001, "Anna", "en")
-    layla = user("Layla")
-    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
-    await tg.send(tg.fake.user_message(layla, text="From the Ritz, please"))
-    await tg.engine.inbox_worker.run_once()
-    (relay,) = [
-        d
-        for d in await tg.store.deliveries.unfinished("telegram")
-        if d.payload.get("text") == "From the Ritz, please"
-    ]
-    assert await tg.store.deliveries.claim_id(relay.id, "dead/telegram", timedelta(seconds=1))  # never called
+    thread, _relay_id = await relay_held_by_a_dead_worker(tg)  # it never called Telegram
     tg.clock.advance(seconds=2)
     await tg.settle()
     assert tg.topic_texts(thread)[-1] == "From the Ritz, please"  # sent, and no false alarm

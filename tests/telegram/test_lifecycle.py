@@ -418,15 +418,7 @@ async def test_a_test_mode_payment_never_marks_a_live_request_paid(
 async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
-    deliver, calls = tg.engine.deps.deliver, {"n": 0}
-
-    async def dies_once(*deliveries):
-        calls["n"] += 1
-        if calls["n"] == 1:  # the quote is recorded and its order made; the process dies right then
-            raise ConnectionError("killed before the deliveries were stored")
-        await deliver(*deliveries)
-
-    tg.engine.deps.deliver = dies_once
+    calls = tg.dies_before_storing_deliveries()  # right after the decision is recorded
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     assert calls["n"] > 1
     assert len(tg.cp.api_calls("orders/create")) == 1
@@ -451,15 +443,7 @@ async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
-    deliver, calls = tg.engine.deps.deliver, {"n": 0}
-
-    async def dies_once(*deliveries):
-        calls["n"] += 1
-        if calls["n"] == 1:  # the command's decision is recorded; the process dies before telling anyone
-            raise ConnectionError("killed before the deliveries were stored")
-        await deliver(*deliveries)
-
-    tg.engine.deps.deliver = dies_once
+    calls = tg.dies_before_storing_deliveries()  # right after the decision is recorded
     before = len(tg.to_user(layla))
     await staff_says(tg, thread, command)
     assert calls["n"] > 1
