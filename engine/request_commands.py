@@ -211,6 +211,13 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
 
 async def refund(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    if cmd.replayed:  # refunded before a crash, maybe untold: tell it (the bank refunds once per request id)
+        latest = (await q.requests_of(deps.store, client.id) or [None])[-1]
+        if latest is not None and latest.state is RequestState.REFUNDED and latest.refund is not None:
+            await payments_flow.record_refund(
+                deps, latest, latest.refund.amount, latest.refund.transaction_id, actor
+            )
+            return
     current = await _target(
         deps,
         client,

@@ -18,6 +18,7 @@ class TopicCommand:
         Event | None
     )  # the StaffCommandIssued it was recorded as (None for a command that is its own event)
     cause: str  # the inbox item it came from: derive every further cause from it
+    replayed: bool = False  # recorded before: this is the same message processed again after a crash
 
     @property
     def recorded(self) -> Event:

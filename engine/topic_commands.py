@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
-from domain.events import Actor, ActorKind, EventType
+from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.payments import GatewayError
 from engine import conversation_commands as conv
 from engine import request_commands as req
@@ -82,22 +82,25 @@ async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, 
     name, args = parse(text)
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
     command = COMMANDS.get(name)
-    event = None
+    event, replayed = None, False
     if command is None or command.audited:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": name, "args": args},
-            actor,
-            f"{cause}/command",
+        recorded = await deps.store.record(
+            NewEvent(
+                f"conversation:{client.id}",
+                EventType.STAFF_COMMAND_ISSUED,
+                {"command": name, "args": args},
+                actor,
+                f"{cause}/command",
+            )
         )
+        event, replayed = recorded.event, recorded.duplicate  # a replay: processed again after a crash
     if command is None:
         await tell_topic(deps, client, event, f"Unknown command /{name}.\n{help_text()}")
         return
     try:
         if command.lead_only and not assistant.lead:
             raise InvalidValue(f"Only a lead can {command.lead_only}.")
-        await command.handler(deps, TopicCommand(assistant, actor, client, args, event, cause))
+        await command.handler(deps, TopicCommand(assistant, actor, client, args, event, cause, replayed))
     except (DomainError, GatewayError) as error:
         if event is not None:
             await tell_topic(deps, client, event, f"⚠️ {error}", 50)

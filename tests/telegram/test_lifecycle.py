@@ -434,6 +434,7 @@ async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: H
         ("/progress", "is in progress"),
         ("/done", "is complete"),
         ("/cancel the client changed plans", "cancelled"),
+        ("/refund", "Refund RF-10001"),
     ],
 )
 async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
