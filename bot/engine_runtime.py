@@ -154,7 +154,9 @@ async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
         # every worker has stopped (the channels' contexts closed first): what this instance held is free now
         try:
             with pymongo.timeout(2):
-                await Heartbeats(engine.deps.store.db).release(engine.instance, engine.workers)
+                await Heartbeats(engine.deps.store.db).release(
+                    engine.instance, engine.workers, engine.deps.clock.now()
+                )
         except PyMongoError as error:  # the others will see the heartbeat stop instead
             log.warning("heartbeat.release_failed", error=type(error).__name__)
         if engine.gateway is not None:

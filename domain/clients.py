@@ -52,6 +52,11 @@ class ChannelIdentity:
         return cls(Channel(data["channel"]), data["external_id"])
 
 
+def topic_key(chat_id: int, thread_id: int) -> str:
+    """One scalar for (staff chat, thread): what the topic lookup seeks."""
+    return f"{chat_id}:{thread_id}"
+
+
 def mask_phone(e164: str | None) -> str:
     """+971501234567 → +971•••••4567: enough to recognise, not enough to leak."""
     if not e164:
@@ -112,6 +117,15 @@ class Client:
 
     def identity(self, channel: Channel) -> ChannelIdentity | None:
         return next((i for i in self.identities if i.channel is channel), None)
+
+    def _identity_key(self, channel: Channel) -> str | None:
+        found = self.identity(channel)
+        return found.key if found else None
+
+    @property
+    def awaiting_topic(self) -> bool:
+        """A topic was requested and is not open yet."""
+        return self.topic_generation > 0 and (self.topic is None or self.topic.lost)
 
     @property
     def needs_topic(self) -> bool:
@@ -189,6 +203,8 @@ class Client:
             "username": self.username,
             "identities": [i.to_data() for i in self.identities],
             "identity_keys": [i.key for i in self.identities],
+            # one scalar per channel: the lookup by identity is an index seek on every engine
+            **{f"identity_{c.value}": self._identity_key(c) for c in Channel},
             "phone": self.phone,
             "assistant_id": self.assistant_id,
             "tags": list(self.tags),
@@ -197,8 +213,13 @@ class Client:
             # flat copies: the lookup by (staff chat, thread) is an indexed query
             "topic_chat_id": self.topic.chat_id if self.topic and not self.topic.lost else None,
             "topic_thread_id": self.topic.thread_id if self.topic and not self.topic.lost else None,
+            "topic_key": topic_key(self.topic.chat_id, self.topic.thread_id)
+            if self.topic and not self.topic.lost
+            else None,
             "topic_generation": self.topic_generation,
+            "awaiting_topic": self.topic_generation if self.awaiting_topic else None,
             "conversation_open": self.conversation_open,
+            "open_with": self.assistant_id if self.conversation_open else None,
             "saved_card": self.saved_card,
             "_v": self.version,
         }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from domain.clients import Assistant, ChannelIdentity, Client
+from domain.clients import Assistant, Channel, ChannelIdentity, Client, topic_key
 from domain.conversations import Conversation
 from domain.requests import ServiceRequest
 from storage.store import Store
+
+CHANNELS = {c.value for c in Channel}
 
 
 def _by_number(requests: list[ServiceRequest]) -> list[ServiceRequest]:
@@ -23,13 +25,15 @@ async def client_by_identity(store: Store, identity: ChannelIdentity) -> Client 
 
 
 async def client_by_identity_key(store: Store, key: str) -> Client | None:
-    # $all, not a plain element match: nx-27017 misses the latter on an indexed array
-    doc = await store.db["clients"].find_one({"identity_keys": {"$all": [key]}})
+    channel = key.split(":", 1)[0]
+    if channel not in CHANNELS:
+        return None
+    doc = await store.db["clients"].find_one({f"identity_{channel}": key})
     return Client.from_doc(doc) if doc else None
 
 
 async def client_by_topic(store: Store, chat_id: int, thread_id: int) -> Client | None:
-    doc = await store.db["clients"].find_one({"topic_chat_id": chat_id, "topic_thread_id": thread_id})
+    doc = await store.db["clients"].find_one({"topic_key": topic_key(chat_id, thread_id)})
     return Client.from_doc(doc) if doc else None
 
 
@@ -40,7 +44,7 @@ async def client_by_phone(store: Store, e164: str) -> Client | None:
 
 async def clients_awaiting_topic(store: Store) -> list[Client]:
     """Clients whose topic was requested and is not open yet (a few at any moment)."""
-    docs = store.db["clients"].find({"topic_generation": {"$gt": 0}, "topic_thread_id": None}).sort("_id", 1)
+    docs = store.db["clients"].find({"awaiting_topic": {"$gt": 0}}).sort("_id", 1)
     return [Client.from_doc(doc) async for doc in docs]
 
 
@@ -71,14 +75,11 @@ async def staff_member(store: Store, telegram_id: int) -> Assistant | None:
 
 
 async def open_load(store: Store) -> dict[str, int]:
-    """Open conversations per assistant."""
-    cursor = await store.db["clients"].aggregate(
-        [
-            {"$match": {"conversation_open": True}},
-            {"$group": {"_id": "$assistant_id", "n": {"$sum": 1}}},
-        ]
-    )
-    return {row["_id"]: row["n"] async for row in cursor if row["_id"]}
+    """Open conversations per assistant: one index count per assistant, whatever the number of clients."""
+    load = {}
+    for one in await assistants(store):
+        load[one.id] = await store.db["clients"].count_documents({"open_with": one.id})
+    return {k: v for k, v in load.items() if v}
 
 
 # --- requests ---

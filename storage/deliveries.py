@@ -12,8 +12,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
-from storage.counters import next_value
-from storage.leases import checked_claim, claim_update, due
+from storage.arrival import Arrivals
+from storage.leases import checked_claim, claim_update, claimable
 from storage.timefmt import to_ms
 
 
@@ -44,6 +44,11 @@ class Delivery:
     next_attempt_ms: int = 0
     lease_ms: int = 0
     calling_ms: int = 0  # when the provider call of the current attempt began; 0: not called (yet)
+    changed: int = 0  # the stamp of the last write
+
+    @property
+    def in_queue(self) -> bool:
+        return self.status in (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
     @property
     def maybe_sent(self) -> bool:
@@ -69,25 +74,39 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
         next_attempt_ms=doc["next_attempt_ms"],
         lease_ms=doc["lease_ms"],
         calling_ms=doc.get("calling_ms") or 0,
+        changed=doc.get("changed") or 0,
     )
 
 
-def _claimed(worker: str, now: int, lease: timedelta) -> dict[str, Any]:
-    update = claim_update(DeliveryStatus.SENDING.value, worker, now, lease)
-    update["$set"]["calling_ms"] = 0  # this attempt has not called anyone yet
-    return update
+# Fields that keep the hot reads index seeks on both engines (test_query_plans.py): `due_ms` (when it may be
+# claimed; None when finished or parked), `queue` (its channel while pending or in flight; None after) and
+# `changed` (an arrival stamp renewed by every write: a worker reads only what changed since it last looked).
+PARKED = {"due_ms": None, "queue": None}
 
 
 class Deliveries:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 10) -> None:
-        self._db = db
         self._items = db["deliveries"]
         self._clock = clock
+        self._arrivals = Arrivals(clock)
         self.max_attempts = max_attempts
+
+    def _stamp(self, fields: dict[str, Any]) -> dict[str, Any]:
+        return {**fields, "changed": self._arrivals.next()}
+
+    def _settled(self) -> dict[str, Any]:
+        """Out of the queue for good: kept for lookups until the retention period ends."""
+        return {**PARKED, "settled_ms": to_ms(self._clock.now())}
+
+    def _claimed(self, worker: str, now: int, lease: timedelta) -> dict[str, Any]:
+        update = claim_update(DeliveryStatus.SENDING.value, worker, now, lease)
+        update["$set"] = self._stamp({**update["$set"], "calling_ms": 0})  # no call made in this attempt yet
+        return update
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
         """False when a delivery with this id exists already (the event was processed before)."""
         now = to_ms(self._clock.now())
+        due_ms = now + int(delay.total_seconds() * 1000)
         try:
             await self._items.insert_one(
                 {
@@ -100,11 +119,14 @@ class Deliveries:
                     "lane": delivery.lane or delivery.chat,
                     "prio": delivery.prio,
                     "merge_key": delivery.merge_key,
-                    "n": await next_value(self._db, "deliveries"),
+                    "n": (stamp := self._arrivals.next()),
+                    "changed": stamp,
                     "status": DeliveryStatus.PENDING.value,
                     "attempts": 0,
                     "created_ms": now,
-                    "next_attempt_ms": now + int(delay.total_seconds() * 1000),
+                    "next_attempt_ms": due_ms,
+                    "due_ms": due_ms,
+                    "queue": delivery.channel,
                     "lease_ms": 0,
                     "worker": None,
                     "provider_message_id": None,
@@ -116,20 +138,16 @@ class Deliveries:
             return False
         return True
 
-    @staticmethod
-    def _due(now: int, also: dict[str, Any] | None = None) -> dict[str, Any]:
-        return due(DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value, now, also)
-
-    async def claim(
-        self, worker: str, lease: timedelta, channel: str | None = None, chat: str | None = None
-    ) -> Delivery | None:
+    async def claim(self, worker: str, lease: timedelta, channel: str | None = None) -> Delivery | None:
         """Take the delivery that has waited longest. A lease that expired (a worker died) is taken over."""
         now = to_ms(self._clock.now())
-        where = {k: v for k, v in (("channel", channel), ("chat", chat)) if v}
+        where: dict[str, Any] = {"due_ms": {"$lte": now}}
+        if channel:
+            where["queue"] = channel
         doc = await self._items.find_one_and_update(
-            self._due(now, where),
-            _claimed(worker, now, lease),
-            sort=[("next_attempt_ms", ASCENDING)],
+            where,
+            self._claimed(worker, now, lease),
+            sort=[("due_ms", ASCENDING)],
             return_document=ReturnDocument.AFTER,
         )
         return _delivery(doc) if doc else None
@@ -138,8 +156,8 @@ class Deliveries:
         """Claim one chosen delivery, if it is still due and nobody holds it."""
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
-            self._due(now, {"_id": delivery_id}),
-            _claimed(worker, now, lease),
+            claimable(delivery_id, now),
+            self._claimed(worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
         return _delivery(checked_claim(doc, delivery_id, worker)) if doc else None
@@ -148,35 +166,36 @@ class Deliveries:
         """About to call the provider: from now on a takeover knows the message may have gone."""
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": {"calling_ms": to_ms(self._clock.now())}},
+            {"$set": self._stamp({"calling_ms": to_ms(self._clock.now())})},
         )
 
-    async def unfinished(self, channel: str, limit: int = 2000) -> list[Delivery]:
+    async def unfinished(self, channel: str, limit: int = 5000) -> list[Delivery]:
         """Pending and in-flight deliveries of a channel, oldest first (the worker's view of its queue)."""
-        cursor = (
-            self._items.find(
-                {
-                    "channel": channel,
-                    "status": {"$in": [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]},
-                }
-            )
-            .sort("n", ASCENDING)
-            .limit(limit)
-        )
+        cursor = self._items.find({"queue": channel}).sort("n", ASCENDING).limit(limit)
+        return [_delivery(doc) async for doc in cursor]
+
+    async def changed_since(self, stamp: int, limit: int = 5000) -> list[Delivery]:
+        """Every delivery written after `stamp` (any channel, any status), in the order of the writes: a
+        worker's queue kept up to date without reading the whole queue again."""
+        cursor = self._items.find({"changed": {"$gt": stamp}}).sort("changed", ASCENDING).limit(limit)
         return [_delivery(doc) async for doc in cursor]
 
     async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:
         result = await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
             {
-                "$set": {
-                    "status": DeliveryStatus.SENT.value,
-                    "provider_message_id": provider_message_id,
-                    "provider_status": "accepted",
-                    "provider_rank": 0,
-                    "sent_ms": to_ms(self._clock.now()),
-                    "error": None,
-                }
+                "$set": self._stamp(
+                    {
+                        "status": DeliveryStatus.SENT.value,
+                        "provider_message_id": provider_message_id,
+                        "provider_status": "accepted",
+                        "provider_rank": 0,
+                        "sent_ms": to_ms(self._clock.now()),
+                        "settled_ms": to_ms(self._clock.now()),
+                        "error": None,
+                        **PARKED,
+                    }
+                )
             },
         )
         return result.modified_count == 1
@@ -190,12 +209,16 @@ class Deliveries:
             return DeliveryStatus.PENDING
         if count_attempt and doc["attempts"] >= self.max_attempts:
             return await self.failed(delivery_id, worker, error)
+        next_ms = to_ms(self._clock.now() + after)
         update: dict[str, Any] = {
-            "$set": {
-                "status": DeliveryStatus.PENDING.value,
-                "error": error[:500],
-                "next_attempt_ms": to_ms(self._clock.now() + after),
-            }
+            "$set": self._stamp(
+                {
+                    "status": DeliveryStatus.PENDING.value,
+                    "error": error[:500],
+                    "next_attempt_ms": next_ms,
+                    "due_ms": next_ms,
+                }
+            )
         }
         if not count_attempt:
             update["$inc"] = {"attempts": -1}
@@ -207,22 +230,37 @@ class Deliveries:
     async def hold_lane(self, lane: str, reason: str) -> int:
         result = await self._items.update_many(
             {"lane": lane, "status": {"$in": [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]}},
-            {"$set": {"status": DeliveryStatus.HELD.value, "error": reason}},
+            {"$set": self._stamp({"status": DeliveryStatus.HELD.value, "error": reason, **PARKED})},
         )
         return result.modified_count
 
     async def release_lane(self, lane: str) -> int:
         """Held deliveries go out again, in their original order."""
+        now = to_ms(self._clock.now())
+        where = {"lane": lane, "status": DeliveryStatus.HELD.value}
+        held = await self._items.find(where, {"channel": 1}).to_list()
+        if not held:
+            return 0
+        channel = held[0]["channel"]  # a lane is one channel's
         result = await self._items.update_many(
-            {"lane": lane, "status": DeliveryStatus.HELD.value},
-            {"$set": {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": to_ms(self._clock.now())}},
+            where,
+            {
+                "$set": self._stamp(
+                    {
+                        "status": DeliveryStatus.PENDING.value,
+                        "next_attempt_ms": now,
+                        "due_ms": now,
+                        "queue": channel,
+                    }
+                )
+            },
         )
         return result.modified_count
 
     async def uncertain(self, delivery_id: str, worker: str, error: str) -> None:
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": {"status": DeliveryStatus.UNCERTAIN.value, "error": error[:500]}},
+            {"$set": self._stamp({"status": DeliveryStatus.UNCERTAIN.value, "error": error[:500], **self._settled()})},
         )
 
     async def provider_status(
@@ -230,7 +268,7 @@ class Deliveries:
     ) -> Delivery | None:
         """Move the provider's status forward only: callbacks arrive out of order, `read` outranks `sent`."""
         doc = await self._items.find_one_and_update(
-            {"channel": channel, "provider_message_id": provider_message_id, "provider_rank": {"$lt": rank}},
+            {"provider_message_id": provider_message_id, "channel": channel, "provider_rank": {"$lt": rank}},
             {"$set": {"provider_status": status, "provider_rank": rank}},
             return_document=ReturnDocument.AFTER,
         )
@@ -240,14 +278,14 @@ class Deliveries:
         """Give up on everything still waiting in a lane (the recipient blocked us: no retry storm)."""
         result = await self._items.update_many(
             {"lane": lane, "status": DeliveryStatus.PENDING.value},
-            {"$set": {"status": DeliveryStatus.FAILED.value, "error": error[:500]}},
+            {"$set": self._stamp({"status": DeliveryStatus.FAILED.value, "error": error[:500], **self._settled()})},
         )
         return result.modified_count
 
     async def failed(self, delivery_id: str, worker: str, error: str) -> DeliveryStatus:
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": {"status": DeliveryStatus.FAILED.value, "error": error[:500]}},
+            {"$set": self._stamp({"status": DeliveryStatus.FAILED.value, "error": error[:500], **self._settled()})},
         )
         return DeliveryStatus.FAILED
 
@@ -256,7 +294,7 @@ class Deliveries:
         return _delivery(doc) if doc else None
 
     async def by_provider_message(self, channel: str, provider_message_id: str) -> Delivery | None:
-        doc = await self._items.find_one({"channel": channel, "provider_message_id": provider_message_id})
+        doc = await self._items.find_one({"provider_message_id": provider_message_id, "channel": channel})
         return _delivery(doc) if doc else None
 
     async def count(self, status: DeliveryStatus | None = None) -> int:

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from storage.arrival import PER_MS
 from storage.timefmt import to_ms
 
 BEAT = timedelta(seconds=5)
 DEAD_AFTER = 3 * BEAT
+OVER = {"lease_ms": 0, "due_ms": 0}  # a lease that ran out: the item may be claimed now (storage/leases.py)
 
 
 class Heartbeats:
@@ -28,13 +30,16 @@ class Heartbeats:
         """Release the leases of every instance silent for DEAD_AFTER; returns the instances reaped."""
         silent = await self._beats.find({"beat_ms": {"$lt": to_ms(now - DEAD_AFTER)}}).to_list()
         for doc in silent:
-            await self.release(doc["_id"], doc.get("workers") or [])
+            await self.release(doc["_id"], doc.get("workers") or [], now)
         return [doc["_id"] for doc in silent]
 
-    async def release(self, instance: str, workers: list[str]) -> None:
+    async def release(self, instance: str, workers: list[str], now: datetime) -> None:
         """Everything `workers` hold becomes takeable now (their lease is over); then the instance is gone."""
         if workers:
             held = {"worker": {"$in": workers}}
-            await self._db["inbox"].update_many({**held, "status": "processing"}, {"$set": {"lease_ms": 0}})
-            await self._db["deliveries"].update_many({**held, "status": "sending"}, {"$set": {"lease_ms": 0}})
+            await self._db["inbox"].update_many({**held, "status": "processing"}, {"$set": OVER})
+            changed = {"changed": to_ms(now) * PER_MS}  # delivery workers notice the change (deliveries.py)
+            await self._db["deliveries"].update_many(
+                {**held, "status": "sending"}, {"$set": {**OVER, **changed}}
+            )
         await self._beats.delete_one({"_id": instance})

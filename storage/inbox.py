@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -12,9 +12,9 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from domain.clock import Clock
-from storage.counters import next_value
-from storage.leases import checked_claim, claim_update, due
-from storage.timefmt import from_ms, to_ms
+from storage.arrival import Arrivals
+from storage.leases import checked_claim, claim_update, claimable
+from storage.timefmt import to_ms
 
 
 class InboxStatus(StrEnum):
@@ -25,7 +25,9 @@ class InboxStatus(StrEnum):
     REJECTED = "rejected"  # authentic but unusable: acknowledged, kept without its content, never processed
 
 
-UNFINISHED = [InboxStatus.PENDING.value, InboxStatus.PROCESSING.value]
+# Fields that keep every hot read an index seek on both engines (test_query_plans.py): `due_ms` (when the
+# item may be claimed; None when finished), `open_key` (its key while unfinished; None after).
+FINISHED = {"due_ms": None, "open_key": None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +46,15 @@ def _item(doc: dict[str, Any]) -> InboxItem:
 
 class Inbox:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 8) -> None:
-        self._db = db
         self._items = db["inbox"]
         self._clock = clock
+        self._arrivals = Arrivals(clock)
         self.max_attempts = max_attempts
 
     async def put(
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
     ) -> bool:
-        """Store a payload under the provider's id. False: we already have it (a redelivery).
+        """Store a payload under the provider's id, in one insert. False: we already have it (a redelivery).
         `order` sorts items of one key when the provider numbers them (Telegram's update_id): concurrent
         webhook requests may arrive out of order; without it, arrival order counts."""
         now = to_ms(self._clock.now())
@@ -63,12 +65,14 @@ class Inbox:
                     "source": source,
                     "key": key,
                     "payload": payload,
-                    "n": await next_value(self._db, "inbox"),
+                    "n": self._arrivals.next(),
                     "order": order,
                     "status": InboxStatus.PENDING.value,
                     "attempts": 0,
                     "received_ms": now,
                     "next_attempt_ms": now,
+                    "due_ms": now,
+                    "open_key": key,
                     "lease_ms": 0,
                     "worker": None,
                     "error": None,
@@ -94,6 +98,7 @@ class Inbox:
                     "attempts": 0,
                     "received_ms": now,
                     "next_attempt_ms": now,
+                    **FINISHED,
                     "lease_ms": 0,
                     "worker": None,
                     "error": reason[:500],
@@ -103,27 +108,28 @@ class Inbox:
             return False
         return True
 
-    async def keys_with_work(self, limit: int = 100) -> list[str]:
-        cursor = await self._items.aggregate(
-            [
-                {"$match": {"status": {"$in": UNFINISHED}}},
-                {"$group": {"_id": "$key", "first": {"$min": "$n"}}},
-                {"$sort": {"first": 1}},
-                {"$limit": limit},
-            ]
-        )
-        return [row["_id"] async for row in cursor]
+    async def keys_with_work(self, limit: int = 100, due_only: bool = False) -> list[str]:
+        """Keys with unfinished items (`due_only`: with an item due now), the longest waiting first. Reads
+        at most `limit` × 5 items, through the `due_ms` index: a key drained one item per pass shows up
+        again in the next."""
+        now = to_ms(self._clock.now())
+        window = {"$lte": now} if due_only else {"$gte": 0}
+        cursor = self._items.find({"due_ms": window}, {"key": 1}).sort("due_ms", ASCENDING).limit(limit * 5)
+        keys: dict[str, None] = {}
+        async for row in cursor:
+            keys.setdefault(row["key"], None)
+            if len(keys) == limit:
+                break
+        return list(keys)
 
     async def claim_head(self, key: str, worker: str, lease: timedelta) -> InboxItem | None:
         """Claim the oldest unfinished item of `key`, if it is due. Later items of the key wait for it."""
-        head = await self._items.find_one(
-            {"key": key, "status": {"$in": UNFINISHED}}, sort=[("order", ASCENDING), ("n", ASCENDING)]
-        )
+        head = await self._items.find_one({"open_key": key}, sort=[("order", ASCENDING), ("n", ASCENDING)])
         if head is None:
             return None
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
-            due(InboxStatus.PENDING.value, InboxStatus.PROCESSING.value, now, {"_id": head["_id"]}),
+            claimable(head["_id"], now),
             claim_update(InboxStatus.PROCESSING.value, worker, now, lease),
             return_document=ReturnDocument.AFTER,
         )
@@ -132,7 +138,14 @@ class Inbox:
     async def done(self, item_id: str, worker: str) -> bool:
         result = await self._items.update_one(
             {"_id": item_id, "worker": worker, "status": InboxStatus.PROCESSING.value},
-            {"$set": {"status": InboxStatus.DONE.value, "done_ms": to_ms(self._clock.now()), "error": None}},
+            {
+                "$set": {
+                    "status": InboxStatus.DONE.value,
+                    "done_ms": to_ms(self._clock.now()),
+                    "error": None,
+                    **FINISHED,
+                }
+            },
         )
         return result.modified_count == 1
 
@@ -145,9 +158,10 @@ class Inbox:
         give_up = retry_in is None or doc["attempts"] >= self.max_attempts
         status = InboxStatus.FAILED if give_up else InboxStatus.PENDING
         next_ms = to_ms(self._clock.now() + (retry_in or timedelta()))
+        waiting = FINISHED if give_up else {"due_ms": next_ms}
         await self._items.update_one(
             {"_id": item_id, "worker": worker, "status": InboxStatus.PROCESSING.value},
-            {"$set": {"status": status.value, "error": error[:500], "next_attempt_ms": next_ms}},
+            {"$set": {"status": status.value, "error": error[:500], "next_attempt_ms": next_ms, **waiting}},
         )
         return status
 
@@ -161,13 +175,19 @@ class Inbox:
 
     async def retry_failed(self, item_id: str) -> bool:
         """Put a failed item back at the head of its key (after a fix, or when its cause has passed)."""
+        doc = await self._items.find_one({"_id": item_id, "status": InboxStatus.FAILED.value}, {"key": 1})
+        if doc is None:
+            return False
+        now = to_ms(self._clock.now())
         result = await self._items.update_one(
             {"_id": item_id, "status": InboxStatus.FAILED.value},
             {
                 "$set": {
                     "status": InboxStatus.PENDING.value,
                     "attempts": 0,
-                    "next_attempt_ms": to_ms(self._clock.now()),
+                    "next_attempt_ms": now,
+                    "due_ms": now,
+                    "open_key": doc["key"],
                     "worker": None,
                 }
             },
@@ -179,7 +199,3 @@ class Inbox:
 
     async def count(self, status: InboxStatus | None = None) -> int:
         return await self._items.count_documents({"status": status.value} if status else {})
-
-    async def oldest_unfinished_at(self) -> datetime | None:
-        doc = await self._items.find_one({"status": {"$in": UNFINISHED}}, sort=[("n", ASCENDING)])
-        return from_ms(doc["received_ms"]) if doc else None

@@ -3,6 +3,9 @@
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+# Single-field indexes wherever a hot read filters: nx-27017 seeks an index only for a field that leads one
+# (a compound index helps it with its first field alone) and answers `$or`, `$in` on a field and array
+# matches by reading every row. tests/integration/test_query_plans.py checks each hot read's plan.
 INDEXES: dict[str, list[IndexModel]] = {
     "events": [
         IndexModel([("stream", ASCENDING), ("seq", ASCENDING)], unique=True, name="stream_seq"),
@@ -10,27 +13,40 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("kind", ASCENDING), ("stream", ASCENDING)], name="kind_stream"),
     ],
     "inbox": [
-        IndexModel([("key", ASCENDING), ("status", ASCENDING), ("n", ASCENDING)], name="key_status_n"),
-        IndexModel([("status", ASCENDING), ("n", ASCENDING)], name="status_n"),
+        IndexModel([("due_ms", ASCENDING)], name="due"),
+        IndexModel([("open_key", ASCENDING)], name="open_key"),
+        IndexModel([("status", ASCENDING)], name="status"),
+        IndexModel([("done_ms", ASCENDING)], name="done"),
     ],
     "deliveries": [
-        IndexModel([("status", ASCENDING), ("next_attempt_ms", ASCENDING)], name="status_due"),
-        IndexModel([("channel", ASCENDING), ("provider_message_id", ASCENDING)], name="provider_message"),
-        IndexModel([("channel", ASCENDING), ("status", ASCENDING), ("n", ASCENDING)], name="channel_queue"),
-        IndexModel([("lane", ASCENDING), ("status", ASCENDING)], name="lane_status"),
+        IndexModel([("due_ms", ASCENDING)], name="due"),
+        IndexModel([("queue", ASCENDING)], name="queue"),
+        IndexModel([("changed", ASCENDING)], name="changed"),
+        IndexModel([("provider_message_id", ASCENDING)], name="provider_message"),
+        IndexModel([("lane", ASCENDING)], name="lane"),
+        IndexModel([("settled_ms", ASCENDING)], name="settled"),
     ],
     "clients": [
-        IndexModel([("identity_keys", ASCENDING)], name="identity_keys"),
-        IndexModel([("topic_chat_id", ASCENDING), ("topic_thread_id", ASCENDING)], name="topic"),
+        IndexModel([("identity_telegram", ASCENDING)], name="identity_telegram"),
+        IndexModel([("identity_whatsapp", ASCENDING)], name="identity_whatsapp"),
+        IndexModel([("topic_key", ASCENDING)], name="topic_key"),
         IndexModel([("phone", ASCENDING)], name="phone"),
-        IndexModel([("assistant_id", ASCENDING)], name="assistant"),
+        IndexModel([("open_with", ASCENDING)], name="open_with"),
+        IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
     ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
-    "requests": [IndexModel([("client_id", ASCENDING), ("open", ASCENDING)], name="client_open")],
-    "budgets": [IndexModel([("group", ASCENDING), ("free_at_ms", ASCENDING)], name="group_free")],
+    "requests": [IndexModel([("client_id", ASCENDING)], name="client")],
+    "budgets": [],  # read by _id only
 }
 
 
 async def ensure_indexes(db: AsyncDatabase) -> None:
+    """Create what is listed, and drop what an older version made and no longer is: on nx-27017 a stale
+    compound index can turn a seek into a scan (its name decides which fields count as indexed)."""
     for collection, models in INDEXES.items():
-        await db[collection].create_indexes(models)
+        wanted = {tuple(model.document["key"].items()) for model in models} | {(("_id", 1),)}
+        for index in [index async for index in await db[collection].list_indexes()]:
+            if tuple(index["key"].items()) not in wanted:  # by keys: nx-27017 names indexes its own way
+                await db[collection].drop_index(index["name"])
+        if models:
+            await db[collection].create_indexes(models)

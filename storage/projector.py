@@ -14,6 +14,10 @@ from storage.events import EventStore
 
 log = structlog.get_logger(__name__)
 
+# the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
+# identity keys, `topic_key`, `open_with`, `awaiting_topic`), so start-up refolds documents written before
+FORMAT = 2
+
 
 class Projector:
     def __init__(
@@ -43,7 +47,7 @@ class Projector:
     async def _write(self, projection: Projection, doc: dict[str, Any] | None, event: Event) -> bool:
         """One guarded write; False when another writer moved the document first."""
         new = projection.apply(doc, event)
-        new["_id"] = event.stream_id
+        new["_id"], new["_fmt"] = event.stream_id, FORMAT
         collection = self._db[projection.collection]
         if doc is None:
             try:
@@ -69,16 +73,30 @@ class Projector:
                 return
         log.warning("projection.contended", stream=stream)
 
+    async def refold(self, projection: Projection, stream: str) -> None:
+        """Write a document of an older shape again, folded from its whole stream."""
+        doc: dict[str, Any] | None = None
+        for event in await self._events.read(stream, after=0):
+            doc = projection.apply(doc, event)
+        if doc is not None:
+            doc["_id"], doc["_fmt"] = stream.split(":", 1)[1], FORMAT
+            await self._db[projection.collection].replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
     async def catch_up(self) -> int:
         """At start: bring every stream's document up to the stream's head. Returns streams repaired."""
         repaired = 0
         for projection in self._by_kind.values():
             heads = await self._events.heads(projection.stream_kind)
-            versions = {
-                doc["_id"]: doc["_v"] async for doc in self._db[projection.collection].find({}, {"_v": 1})
-            }
+            collection = self._db[projection.collection]
+            versions: dict[str, int] = {}
+            async for doc in collection.find({}, {"_v": 1, "_fmt": 1}):
+                versions[doc["_id"]] = doc["_v"] if doc.get("_fmt") == FORMAT else -1
             for stream, last in heads.items():
-                if versions.get(stream.split(":", 1)[1], 0) < last:
+                version = versions.get(stream.split(":", 1)[1], 0)
+                if version == -1:
+                    await self.refold(projection, stream)
+                    repaired += 1
+                elif version < last:
                     await self.catch_up_stream(projection, stream)
                     repaired += 1
         if repaired:
@@ -99,7 +117,7 @@ class Projector:
                 written += await self._insert(*current)
                 current = None
             doc = projection.apply(current[1] if current else None, event)
-            doc["_id"] = event.stream_id
+            doc["_id"], doc["_fmt"] = event.stream_id, FORMAT
             current = (event.stream, doc)
             applied += 1
         if current:

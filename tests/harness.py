@@ -175,6 +175,11 @@ class Harness:
     def wa_texts(self, number: str) -> list[str]:
         return [m.body or "" for m in self.tw.to(number)]
 
+    async def process_inbox(self) -> None:
+        """Everything stored and due in the inbox is processed (one item per key per pass), nothing sent."""
+        while await self.engine.inbox_worker.run_once():
+            pass
+
     async def settle(self, max_rounds: int = 20_000) -> None:
         """Run the inbox and delivery workers until nothing is left, moving the clock only when all wait."""
         for _ in range(max_rounds):

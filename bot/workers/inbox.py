@@ -48,18 +48,19 @@ class InboxWorker:
         self._handlers[source] = handler
 
     async def run_once(self) -> int:
-        """Process what is due; returns how many items were handled."""
-        keys = await self._inbox.keys_with_work()
+        """One pass: the head of every key with work, side by side — one item per key, so a chatty key
+        waits its turn behind the others instead of being drained first. Returns how many were handled."""
+        keys = await self._inbox.keys_with_work(due_only=True)
         semaphore = asyncio.Semaphore(self._concurrency)
 
-        async def drain(key: str) -> int:
+        async def one(key: str) -> int:
             async with semaphore:
-                return await self._drain_key(key)
+                return await self._next_of(key)
 
-        return sum(await asyncio.gather(*(drain(key) for key in keys)))
+        return sum(await asyncio.gather(*(one(key) for key in keys)))
 
-    async def _drain_key(self, key: str) -> int:
-        handled = 0
+    async def _next_of(self, key: str) -> int:
+        """Process the head of `key`; a head set aside for good lets the next one go in the same pass."""
         while (item := await self._inbox.claim_head(key, self.worker_id, LEASE)) is not None:
             structlog.contextvars.bind_contextvars(inbox_id=item.id)
             handler = self._handlers.get(item.source)
@@ -78,12 +79,12 @@ class InboxWorker:
                 if status is InboxStatus.FAILED:
                     await self._set_aside(item, reason)
                     continue  # the next item of the key goes on: nothing waits behind a poison message
-                return handled  # a passing fault: retry later; later items of this key wait, in order
+                return 0  # a passing fault: retry later; later items of this key wait, in order
             finally:
                 structlog.contextvars.unbind_contextvars("inbox_id")
             await self._inbox.done(item.id, self.worker_id)
-            handled += 1
-        return handled
+            return 1
+        return 0
 
     async def _set_aside(self, item: InboxItem, reason: str) -> None:
         log.error("inbox.set_aside", reason=reason, attempts=item.attempts)
@@ -98,7 +99,8 @@ class InboxWorker:
         while not stopping.is_set():
             self.wake.clear()
             try:
-                await self.run_once()
+                if await self.run_once():
+                    continue  # the keys may have more: next pass at once
             except Exception:
                 log.exception("inbox.worker_error")
             await wait_for_work(self.wake, stopping, idle_poll)

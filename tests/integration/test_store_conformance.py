@@ -18,7 +18,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from storage.counters import next_value
 from storage.indexes import INDEXES, ensure_indexes
-from storage.leases import claim_update, due
+from storage.leases import claim_update, claimable
 
 EMBEDDED = "MONGODB_URL" not in os.environ
 LEASE = timedelta(seconds=60)
@@ -121,27 +121,31 @@ async def test_a_plain_element_match_finds_a_document_by_an_element_of_its_array
 
 
 async def test_the_claim_filter_selects_only_the_named_item(db: AsyncDatabase) -> None:
-    """The claim shape (storage.leases.due): this item, if pending and due or held under an expired lease."""
+    """The claim shape (storage.leases.claimable): this item, if its `due_ms` has come — pending and due, or
+    held under a lease that ran out; a finished item has none."""
     now = 1_796_000_000_000
     await db.x.insert_many(
         [
-            {"_id": "A", "status": "sending", "lease_ms": now + 60_000, "next_attempt_ms": 0, "attempts": 1},
-            {"_id": "B", "status": "sending", "lease_ms": now - 1, "next_attempt_ms": 0, "attempts": 1},
-            {"_id": "C", "status": "pending", "lease_ms": 0, "next_attempt_ms": now, "attempts": 0},
+            {"_id": "A", "status": "sending", "lease_ms": now + 60_000, "due_ms": now + 60_000, "attempts": 1},
+            {"_id": "B", "status": "sending", "lease_ms": now - 1, "due_ms": now - 1, "attempts": 1},
+            {"_id": "C", "status": "pending", "lease_ms": 0, "due_ms": now, "attempts": 0},
+            {"_id": "D", "status": "sent", "lease_ms": 0, "due_ms": None, "attempts": 1},
         ]
     )
-    shape = due("pending", "sending", now, {"_id": "A"})
-    assert await db.x.count_documents(shape) == 0
-    assert await db.x.find_one_and_update(shape, claim_update("sending", "w", now, LEASE)) is None
-    assert (await db.x.update_one(shape, {"$set": {"touched": True}})).modified_count == 0
+    for held_or_done in ("A", "D"):
+        shape = claimable(held_or_done, now)
+        assert await db.x.count_documents(shape) == 0
+        assert await db.x.find_one_and_update(shape, claim_update("sending", "w", now, LEASE)) is None
+        assert (await db.x.update_one(shape, {"$set": {"touched": 1}})).modified_count == 0
     for item in ("B", "C"):
         claimed = await db.x.find_one_and_update(
-            due("pending", "sending", now, {"_id": item}),
+            claimable(item, now),
             claim_update("sending", "w2", now, LEASE),
             return_document=ReturnDocument.AFTER,
         )
         assert claimed["_id"] == item and claimed["worker"] == "w2"
-    assert await ids(db.x.find(due("pending", "sending", now))) == []  # all held now
+        assert claimed["due_ms"] == claimed["lease_ms"] == now + int(LEASE.total_seconds() * 1000)
+    assert await ids(db.x.find({"due_ms": {"$lte": now}})) == []  # all held now
 
 
 async def test_an_or_beside_other_fields_in_a_find(db: AsyncDatabase) -> None:
@@ -256,16 +260,18 @@ async def test_set_and_inc_together_return_the_document_after(db: AsyncDatabase)
 
 
 async def test_a_sorted_claim_takes_and_returns_the_first_due_in_sort_order(db: AsyncDatabase) -> None:
+    """Deliveries.claim: the queue's first due item, by `due_ms`."""
     await db.x.insert_many(
-        [{"_id": i, "channel": "telegram", "status": "pending", "next_attempt_ms": 10 - i} for i in range(5)]
+        [{"_id": i, "queue": "telegram", "status": "pending", "due_ms": 10 - i} for i in range(5)]
+        + [{"_id": 9, "queue": None, "status": "sent", "due_ms": None}]
     )
     taken = await db.x.find_one_and_update(
-        due("pending", "sending", 8, {"channel": "telegram"}),
+        {"due_ms": {"$lte": 8}, "queue": "telegram"},
         {"$set": {"status": "sending"}},
-        sort=[("next_attempt_ms", ASCENDING)],
+        sort=[("due_ms", ASCENDING)],
         return_document=ReturnDocument.AFTER,
     )
-    assert taken == {"_id": 4, "channel": "telegram", "status": "sending", "next_attempt_ms": 6}
+    assert taken == {"_id": 4, "queue": "telegram", "status": "sending", "due_ms": 6}
     assert await ids(db.x.find({"status": "sending"})) == [4]
 
 
@@ -423,11 +429,11 @@ async def test_unique_indexes_let_exactly_one_racing_insert_through(db: AsyncDat
 async def test_racing_claims_hand_one_item_to_exactly_one_worker(db: AsyncDatabase) -> None:
     now = 1_796_000_000_000
     await db.x.insert_one(
-        {"_id": "d", "status": "pending", "next_attempt_ms": now, "lease_ms": 0, "attempts": 0}
+        {"_id": "d", "status": "pending", "next_attempt_ms": now, "due_ms": now, "lease_ms": 0, "attempts": 0}
     )
     claims = [
         db.x.find_one_and_update(
-            due("pending", "sending", now, {"_id": "d"}),
+            claimable("d", now),
             claim_update("sending", f"w{i}", now, LEASE),
             return_document=ReturnDocument.AFTER,
         )

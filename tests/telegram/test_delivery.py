@@ -200,7 +200,7 @@ async def relay_held_by_a_dead_worker(tg: Harness) -> tuple[int, str]:
     await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
     await tg.settle()
     await tg.send(tg.fake.user_message(layla, text="From the Ritz, please"))
-    await tg.engine.inbox_worker.run_once()
+    await tg.process_inbox()
     (relay,) = [
         d
         for d in await tg.store.deliveries.unfinished("telegram")

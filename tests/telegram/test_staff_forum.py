@@ -217,7 +217,7 @@ async def topic_created_then_crash(tg: Harness, name: str = "Layla") -> tuple[di
     """The first message; the worker creates the topic in Telegram and dies before recording it."""
     layla = user(name, "en")
     await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
-    await tg.engine.inbox_worker.run_once()
+    await tg.process_inbox()
     create = next(
         d for d in await tg.store.deliveries.unfinished("telegram") if d.payload["op"] == "create_topic"
     )

@@ -315,7 +315,7 @@ async def test_a_whatsapp_message_whose_worker_died_mid_send_is_never_sent_again
     await tg.send(
         tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=topic, text="Your driver is Sergey.")
     )
-    await tg.engine.inbox_worker.run_once()
+    await tg.process_inbox()
     (pending,) = await tg.store.deliveries.unfinished("whatsapp")
     assert await tg.store.deliveries.claim_id(pending.id, "dead/whatsapp", timedelta(seconds=1))
     await tg.store.deliveries.calling(pending.id, "dead/whatsapp")  # it had called Twilio
