@@ -37,11 +37,13 @@ log = structlog.get_logger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 TELEGRAM_LIMITS = Limits(
-    limits.PER_CHAT + limits.MARGIN,
-    limits.GROUP_WINDOW + limits.MARGIN,
-    limits.GROUP_LIMIT,
-    limits.GLOBAL_WINDOW + limits.MARGIN,
-    limits.GLOBAL_LIMIT,
+    per_chat=limits.KEEP_PER_CHAT,
+    group_window=limits.GROUP_WINDOW,
+    group_limit=limits.KEEP_GROUP_LIMIT,
+    global_window=limits.GLOBAL_WINDOW + limits.MARGIN,
+    global_limit=limits.GLOBAL_LIMIT,
+    edit_limit=limits.KEEP_EDIT_LIMIT,
+    card_interval=limits.CARD_INTERVAL,
 )
 
 

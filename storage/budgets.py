@@ -2,8 +2,11 @@
 limits together (Telegram's: 1 message a second per chat, 20 a minute per group, 30 a second overall), and the
 waits a 429 asked for. A budget is a set of slots, each free again at a time: one slot per chat (busy
 `per_chat` after a send), `group_limit` per group (each busy `group_window`: at most that many sends in any
-window) and `global_limit` global ones. A send takes one slot of each with an atomic update, all or none; a
-slot taken for a send that then could not go is handed back."""
+window) and `global_limit` global ones. An edit of a message (a card) is charged to the chat's slot, to the
+group's own edit allowance (`edit_limit` slots, apart from new messages) and to one slot per card (busy
+`card_interval`: edits of one card between two sends are coalesced by the worker). A send takes one slot of
+each with an atomic update, all or none; a slot taken for a send that then could not go (or that Telegram
+refused with 429, so did not count) is handed back. Every read is an `_id` seek or a single-field equality."""
 
 from __future__ import annotations
 
@@ -28,10 +31,23 @@ class Limits:
     group_limit: int
     global_window: timedelta
     global_limit: int
+    edit_limit: int = 0  # edits a group allows in `group_window`, apart from messages (0: counted with them)
+    card_interval: timedelta = timedelta()  # at most one edit of one card in this interval
     group_prefix: str = "-"  # Telegram: groups and channels have negative ids
 
     def is_group(self, chat: str) -> bool:
         return chat.startswith(self.group_prefix)
+
+    def group_of(self, chat: str, card: str | None) -> str | None:
+        """The group allowance a send is charged to: the group's, its edit allowance's, or none."""
+        if not self.is_group(chat):
+            return None
+        return f"edit:{chat}" if card is not None and self.edit_limit else chat
+
+    def size(self, group: str) -> int:
+        if group == GLOBAL:
+            return self.global_limit
+        return self.edit_limit if group.startswith("edit:") else self.group_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +70,8 @@ class BudgetView:
     blocked: dict[str, int] = field(default_factory=dict)  # chat or ANYONE → until_ms
     pressure: dict[str, int] = field(default_factory=dict)  # group → when it last ran out, ms
 
-    def next_slot(self, chat: str) -> datetime:
+    def next_slot(self, chat: str, card: str | None = None) -> datetime:
+        """When a message to `chat` (or an edit of `card` there) may go next."""
         now = to_ms(self.now)
         candidates = [
             now,
@@ -62,17 +79,21 @@ class BudgetView:
             self.blocked.get(chat, now),
             self.chat_free.get(chat, now),
         ]
-        if self.limits.is_group(chat):
-            candidates.append(_earliest_free(self.group_slots.get(chat, []), self.limits.group_limit, now))
+        if card is not None:
+            candidates.append(self.chat_free.get(f"card:{card}", now))
+        if group := self.limits.group_of(chat, card):
+            candidates.append(_earliest_free(self.group_slots.get(group, []), self.limits.size(group), now))
         candidates.append(_earliest_free(self.global_slots, self.limits.global_limit, now))
         return from_ms(max(candidates))
 
-    def use(self, chat: str) -> None:
+    def use(self, chat: str, card: str | None = None) -> None:
         """Count a send decided on this view, so later decisions on it see the slots taken."""
         now, limits = to_ms(self.now), self.limits
         self.chat_free[chat] = now + ms(limits.per_chat)
-        if limits.is_group(chat):
-            _use(self.group_slots.setdefault(chat, []), limits.group_limit, now, ms(limits.group_window))
+        if card is not None:
+            self.chat_free[f"card:{card}"] = now + ms(limits.card_interval)
+        if group := limits.group_of(chat, card):
+            _use(self.group_slots.setdefault(group, []), limits.size(group), now, ms(limits.group_window))
         _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
 
     def under_pressure(self, chat: str) -> bool:
@@ -97,6 +118,10 @@ def _use(slots: list[int], count: int, now: int, busy: int) -> None:
         slots[slots.index(min(slots))] = now + busy
 
 
+def _slot_id(group: str, i: int) -> str:
+    return f"slot:{group}:{i}"
+
+
 def ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
@@ -107,45 +132,59 @@ class Budgets:
         self.limits = limits
         self._slotted: set[str] = set()  # groups whose slots exist (they are never removed)
 
-    async def view(self, chats: set[str], now: datetime) -> BudgetView:
+    async def view(self, chats: set[str], now: datetime, cards: set[str] = frozenset()) -> BudgetView:
+        """The budgets of messages to `chats` and edits of `cards` there, in two reads by `_id`."""
         view = BudgetView(now, self.limits)
         groups = sorted(c for c in chats if self.limits.is_group(c))
-        ids = [f"chat:{c}" for c in chats] + [f"block:{c}" for c in (*chats, ANYONE)]
-        ids += [f"pressure:{g}" for g in groups]
+        ids = [f"chat:{c}" for c in chats] + [f"card:{c}" for c in cards]
+        ids += [f"block:{c}" for c in (*chats, ANYONE)] + [f"pressure:{g}" for g in groups]
         async for doc in self._slots.find({"_id": {"$in": ids}}):
             kind, _, name = doc["_id"].partition(":")
             if kind == "chat":
                 view.chat_free[name] = doc["free_at_ms"]
+            elif kind == "card":
+                view.chat_free[doc["_id"]] = doc["free_at_ms"]
             elif kind == "block":
                 view.blocked[name] = doc["until_ms"]
             else:
                 view.pressure[name] = doc["at_ms"]
-        async for doc in self._slots.find({"group": {"$in": [*groups, GLOBAL]}}):
+        pools = [*groups, GLOBAL]
+        if self.limits.edit_limit and cards:
+            pools += [f"edit:{g}" for g in groups]
+        slot_ids = [i for pool in pools for i in self._slot_ids(pool)]
+        async for doc in self._slots.find({"_id": {"$in": slot_ids}}):
             if doc["group"] == GLOBAL:
                 view.global_slots.append(doc["free_at_ms"])
             else:
                 view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
         return view
 
-    async def take(self, chat: str, now: datetime) -> list[Taken] | None:
-        """One slot of each budget `chat` falls under, atomically each, all or none (None)."""
+    async def take(self, chat: str, now: datetime, card: str | None = None) -> list[Taken] | None:
+        """One slot of each budget a message to `chat` (or an edit of `card`) falls under, atomically each,
+        all or none (None)."""
         at = to_ms(now)
         taken: list[Taken] = []
         limits = self.limits
         claims: list[tuple[str | None, str | None, timedelta]] = [(f"chat:{chat}", None, limits.per_chat)]
-        if limits.is_group(chat):
-            claims.insert(0, (None, chat, limits.group_window))  # the scarcest first: less to hand back
+        if card is not None:
+            claims.insert(0, (f"card:{card}", None, limits.card_interval))
+        if group := limits.group_of(chat, card):
+            claims.insert(0, (None, group, limits.group_window))  # the scarcest first: less to hand back
         claims.append((None, GLOBAL, limits.global_window))
-        for slot_id, group, busy in claims:
-            got = await (self._take_one(slot_id, at, busy) if slot_id else self._take_of(group, at, busy))
+        for slot_id, pool, busy in claims:
+            got = await (self._take_one(slot_id, at, busy) if slot_id else self._take_of(pool, at, busy))
             if got is None:
-                if group and group != GLOBAL:
-                    await self._mark_pressure(group, at)
-                for back in reversed(taken):
-                    await self._hand_back(back)
+                if pool and pool != GLOBAL and not pool.startswith("edit:"):
+                    await self._mark_pressure(pool, at)
+                await self.give_back(taken)
                 return None
             taken.append(got)
         return taken
+
+    async def give_back(self, taken: list[Taken]) -> None:
+        """The send did not happen, or Telegram refused it (a 429 does not count): slots free again."""
+        for slot in reversed(taken):
+            await self._hand_back(slot)
 
     async def sent(self, taken: list[Taken], done: datetime) -> None:
         """The call came back at `done`: its slots stay busy from then on. Telegram counts a message when it
@@ -187,7 +226,7 @@ class Budgets:
         await self._ensure_slots(group)
         until = at + ms(busy)
         doc = await self._slots.find_one_and_update(
-            {"group": group, "free_at_ms": {"$lte": at}},
+            {"_id": {"$in": self._slot_ids(group)}, "free_at_ms": {"$lte": at}},
             {"$set": {"free_at_ms": until}},
             sort=[("free_at_ms", ASCENDING)],
             return_document=ReturnDocument.BEFORE,
@@ -197,14 +236,17 @@ class Budgets:
     async def _ensure_slots(self, group: str) -> None:
         if group in self._slotted:
             return
-        count = self.limits.global_limit if group == GLOBAL else self.limits.group_limit
-        if await self._slots.count_documents({"group": group}) < count:
+        ids = self._slot_ids(group)
+        if await self._slots.count_documents({"_id": {"$in": ids}}) < len(ids):
             with contextlib.suppress(BulkWriteError):  # another instance made (some of) them first
                 await self._slots.insert_many(
-                    [{"_id": f"slot:{group}:{i}", "group": group, "free_at_ms": 0} for i in range(count)],
-                    ordered=False,
+                    [{"_id": i, "group": group, "free_at_ms": 0} for i in ids], ordered=False
                 )
         self._slotted.add(group)
+
+    def _slot_ids(self, group: str) -> list[str]:
+        """A pool's slots by id (a pool that had more slots under older limits keeps only these)."""
+        return [_slot_id(group, i) for i in range(self.limits.size(group))]
 
     async def _hand_back(self, slot: Taken) -> None:
         await self._slots.update_one(

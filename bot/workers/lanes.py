@@ -1,9 +1,12 @@
 """The loop every worker shares, and the lanes every delivery worker serves.
 
-`WorkLoop.run` calls `run_once` until asked to stop, sleeping until what `run_once` says is next due, or until
-woken by new work; a deadline runner is one more `run_once`. `LaneWorker.run_once` takes one channel's stored
-deliveries, groups them in lanes (one chat, one topic: order matters only inside a lane), leaves a head that
-another worker holds under a live lease, and hands each head that is due to the channel's worker."""
+`WorkLoop.run` calls `run_once` until asked to stop, sleeping until what `run_once` says is next due, or
+until woken by new work; a deadline runner is one more `run_once`. `LaneWorker.run_once` keeps a copy of one
+channel's queue (read whole now and then, otherwise only what changed since it last looked), groups it in
+lanes (one chat, one topic: order matters only inside a lane), leaves a head that another worker holds under
+a live lease, and hands each head that is due to the channel's worker: lanes that have never been served (a
+new topic, a first relay) first, then round-robin, least recently served first, so one busy lane never
+starves the others."""
 
 from __future__ import annotations
 
@@ -16,9 +19,13 @@ import structlog
 
 from bot.workers.tasks import wait_for_work
 from domain.clock import Clock
+from storage.arrival import PER_MS
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.heartbeats import BEAT, Heartbeats
 from storage.timefmt import from_ms, to_ms
+
+RESYNC = timedelta(seconds=30)  # the whole queue read now and then: what a late clock stamped is seen too
+OVERLAP_MS = 1000  # changes read again this far back: a write stamped before our last read may land after it
 
 log = structlog.get_logger(__name__)
 
@@ -55,6 +62,19 @@ class LaneWorker(WorkLoop):
         super().__init__(clock)
         self._deliveries = deliveries
         self.worker_id = f"{self.channel}-{secrets.token_hex(4)}"
+        self._queue: dict[str, Delivery] = {}
+        self._seen = 0  # the newest change stamp applied to `_queue`
+        self._synced: datetime | None = None
+        self._served: dict[str, int] = {}  # lane → when its head last went (ms): the round-robin's memory
+
+    def lane_of(self, item: Delivery) -> str:
+        """The lane an item waits in (a channel may split a stored lane: card edits apart from messages)."""
+        return item.lane
+
+    def rank(self, lane: str, head: Delivery) -> int:
+        """Lanes of a lower rank are served first: a lane never served yet (a new topic's creation, its first
+        relay) ahead of the others' tails."""
+        return 0 if head.prio == 0 or lane not in self._served else 1
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
         """Read what this round's decisions need (a rate limit's state), once."""
@@ -68,17 +88,36 @@ class LaneWorker(WorkLoop):
         sending, which runs side by side with the other lanes'."""
         raise NotImplementedError
 
+    async def queue(self) -> list[Delivery]:
+        """This channel's pending and in-flight deliveries: the whole queue on the first call and every
+        RESYNC, otherwise what changed since the last look applied to the copy."""
+        now = self._clock.now()
+        if self._synced is None or now - self._synced >= RESYNC:
+            self._synced, self._seen = now, to_ms(now) * PER_MS
+            self._queue = {d.id: d for d in await self._deliveries.unfinished(self.channel)}
+        else:
+            for item in await self._deliveries.changed_since(self._seen - OVERLAP_MS * PER_MS):
+                self._seen = max(self._seen, item.changed)
+                if item.channel == self.channel and item.in_queue:
+                    self._queue[item.id] = item
+                else:
+                    self._queue.pop(item.id, None)
+        return list(self._queue.values())
+
     async def run_once(self) -> datetime | None:
         """Send every lane's head that may go now; return when the next one may (None: idle)."""
         now = self._clock.now()
         lanes: dict[str, list[Delivery]] = {}
-        for item in sorted(await self._deliveries.unfinished(self.channel), key=lambda d: (d.prio, d.n)):
-            lanes.setdefault(item.lane, []).append(item)
+        for item in sorted(await self.queue(), key=lambda d: (d.prio, d.n)):
+            lanes.setdefault(self.lane_of(item), []).append(item)
+        ordered = sorted(
+            lanes.items(),
+            key=lambda kv: (self.rank(kv[0], kv[1][0]), self._served.get(kv[0], 0), kv[1][0].n),
+        )
+        await self.prepare([items[0] for _, items in ordered], now)
         wake: datetime | None = None
         sending: list[Awaitable[None]] = []
-        ordered = sorted(lanes.values(), key=lambda items: min(d.n for d in items))
-        await self.prepare([lane[0] for lane in ordered], now)
-        for lane in ordered:
+        for name, lane in ordered:
             head = lane[0]
             if head.status is DeliveryStatus.SENDING and head.lease_ms >= to_ms(now):
                 continue  # in flight with another worker
@@ -87,7 +126,10 @@ class LaneWorker(WorkLoop):
             if due > now:
                 wake = due if wake is None else min(wake, due)
                 continue
+            self._served[name] = to_ms(now)
             sending.append(self.take(head, lane, now))
+        for gone in set(self._served) - set(lanes):  # an emptied lane starts over as new when it fills
+            del self._served[gone]
         await asyncio.gather(*sending)
         return wake
 
@@ -115,4 +157,4 @@ class HeartbeatLoop(WorkLoop):
 
     async def stop(self) -> None:
         """A clean stop: what this instance held is free at once."""
-        await self._heartbeats.release(self.instance, self.workers)
+        await self._heartbeats.release(self.instance, self.workers, self._clock.now())

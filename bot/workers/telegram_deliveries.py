@@ -1,5 +1,10 @@
 """The Telegram delivery worker: takes stored deliveries lane by lane, keeps Telegram's budgets, retries,
-merges relays that wait on an exhausted group budget, and reports what the engine must know."""
+merges relays that wait on an exhausted group budget, and reports what the engine must know.
+
+A topic's lane carries the client's words first. Card edits wait in a lane of their own per card (so they
+never stand between two relays that could merge), are served after every message lane, are charged to the
+group's edit allowance rather than its 20 new messages a minute, and coalesce: the edit sent reads the card
+as it is then, so every edit of that card still waiting is settled by it."""
 
 from __future__ import annotations
 
@@ -25,6 +30,14 @@ LEASE = timedelta(seconds=60)
 MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
+EDIT = "edit_card"
+
+
+def card_of(item: Delivery) -> str | None:
+    """The card an edit changes (its budget key), or None for anything that posts a message."""
+    if item.payload.get("op") != EDIT:
+        return None
+    return f"{item.lane}#{item.payload.get('card', 'client')}"
 
 
 @dataclass
@@ -55,16 +68,30 @@ class TelegramDeliveryWorker(LaneWorker):
         self._view = BudgetView(clock.now(), budgets.limits)
         self._semaphore = asyncio.Semaphore(concurrency)
         self.merged = 0
+        self.coalesced = 0
+
+    def lane_of(self, item: Delivery) -> str:
+        return card_of(item) or item.lane
+
+    def rank(self, lane: str, head: Delivery) -> int:
+        return 2 if card_of(head) else super().rank(lane, head)  # edits after every message lane
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
-        self._view = await self._budgets.view({head.chat for head in heads}, now)
+        cards = {card for head in heads if (card := card_of(head))}
+        self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
-        return self._view.next_slot(head.chat)
+        return self._view.next_slot(head.chat, card_of(head))
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
-        self._view.use(head.chat)  # this round's later decisions see it; the store's budget decides
-        return self._deliver(head, self._mergeable(head, lane, now))
+        self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
+        followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
+        return self._deliver(head, followers)
+
+    @staticmethod
+    def _coalesced(lane: list[Delivery], now: datetime) -> list[Delivery]:
+        """Every other edit of the card that is due: the one edit sent shows the card as it is now."""
+        return [d for d in lane[1:] if d.status is DeliveryStatus.PENDING and d.next_attempt_ms <= to_ms(now)]
 
     def _mergeable(self, head: Delivery, lane: list[Delivery], now: datetime) -> list[Delivery]:
         """Text relays queued right behind the head when the group budget ran out: one message, not many."""
@@ -85,25 +112,31 @@ class TelegramDeliveryWorker(LaneWorker):
             claimed = await self.claim(head)
             if claimed is None:
                 return
-            taken = await self._budgets.take(claimed.chat, self._clock.now())
+            taken = await self._budgets.take(claimed.chat, self._clock.now(), card_of(claimed))
             if taken is None:
                 # another instance used the budget first: back in the queue, no attempt spent
                 await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
-            text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if riders else None
+            merging = riders and not card_of(claimed)
+            text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if merging else None
             for item in (claimed, *riders):
                 await self._deliveries.calling(item.id, self.worker_id)
             outcome = await self._sender.send(claimed.payload, text)
-            await self._budgets.sent(taken, self._clock.now())
+            if isinstance(outcome, RetryLater) and outcome.throttled:
+                await self._budgets.give_back(taken)  # refused, so not counted by Telegram
+            else:
+                await self._budgets.sent(taken, self._clock.now())
             for rider in riders:
                 await self._settle(rider, outcome)
             await self._settle(claimed, outcome)
             if interrupted and isinstance(outcome, Sent) and claimed.payload["op"] in MESSAGES:
                 await self._hooks.maybe_twice(claimed)
-            if riders and isinstance(outcome, Sent):
+            if merging and isinstance(outcome, Sent):
                 self.merged += len(riders)
                 log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)
+            elif riders and isinstance(outcome, Sent):
+                self.coalesced += len(riders)
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()
