@@ -225,7 +225,7 @@ class Harness:
 
     async def client_doc(self, telegram_user: dict[str, Any]) -> dict[str, Any]:
         return await self.store.db["clients"].find_one(
-            {"identity_keys": {"$all": [f"telegram:{telegram_user['id']}"]}}
+            {"identity_telegram": f"telegram:{telegram_user['id']}"}
         )
 
     async def thread_of(self, telegram_user: dict[str, Any]) -> int:

@@ -65,16 +65,19 @@ class LaneWorker(WorkLoop):
         self._queue: dict[str, Delivery] = {}
         self._seen = 0  # the newest change stamp applied to `_queue`
         self._synced: datetime | None = None
-        self._served: dict[str, int] = {}  # lane → when its head last went (ms): the round-robin's memory
+        # the round-robin's memory, for lanes with work: when each last sent (ms), and which have sent more
+        # than their setup (a new topic's creation and card) since they last ran empty
+        self._served: dict[str, int] = {}
+        self._started: set[str] = set()
 
     def lane_of(self, item: Delivery) -> str:
         """The lane an item waits in (a channel may split a stored lane: card edits apart from messages)."""
         return item.lane
 
     def rank(self, lane: str, head: Delivery) -> int:
-        """Lanes of a lower rank are served first: a lane never served yet (a new topic's creation, its first
-        relay) ahead of the others' tails."""
-        return 0 if head.prio == 0 or lane not in self._served else 1
+        """Lanes of a lower rank are served first: a new lane (a topic's creation and card, then its first
+        message) ahead of the others' tails."""
+        return 0 if head.prio == 0 or lane not in self._started else 1
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
         """Read what this round's decisions need (a rate limit's state), once."""
@@ -87,6 +90,10 @@ class LaneWorker(WorkLoop):
         """The head goes now: account for it at once (before the next lane is looked at) and return the
         sending, which runs side by side with the other lanes'."""
         raise NotImplementedError
+
+    def queued(self) -> list[Delivery]:
+        """The queue as this round read it."""
+        return list(self._queue.values())
 
     async def queue(self) -> list[Delivery]:
         """This channel's pending and in-flight deliveries: the whole queue on the first call and every
@@ -127,9 +134,12 @@ class LaneWorker(WorkLoop):
                 wake = due if wake is None else min(wake, due)
                 continue
             self._served[name] = to_ms(now)
+            if head.prio > 0:
+                self._started.add(name)
             sending.append(self.take(head, lane, now))
         for gone in set(self._served) - set(lanes):  # an emptied lane starts over as new when it fills
             del self._served[gone]
+            self._started.discard(gone)
         await asyncio.gather(*sending)
         return wake
 

@@ -69,6 +69,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self._semaphore = asyncio.Semaphore(concurrency)
         self.merged = 0
         self.coalesced = 0
+        self._pending: list[Delivery] = []  # card posts waiting, as of this round
 
     def lane_of(self, item: Delivery) -> str:
         return card_of(item) or item.lane
@@ -77,21 +78,45 @@ class TelegramDeliveryWorker(LaneWorker):
         return 2 if card_of(head) else super().rank(lane, head)  # edits after every message lane
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
+        self._pending = [d for d in self.queued() if d.payload.get("op") == "card"]
         cards = {card for head in heads if (card := card_of(head))}
         self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
+        if card_of(head) and self._posting(head):
+            return now  # moot: costs no budget
         return self._view.next_slot(head.chat, card_of(head))
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
+        if card_of(head) and self._posting(head):
+            return self._moot(self._coalesced(lane, now, everything=True))
         self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
         followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
         return self._deliver(head, followers)
 
+    def _posting(self, edit: Delivery) -> bool:
+        """The card is about to be posted (again) in the topic: the post will show it as it is then."""
+        card = edit.payload.get("card", "client")
+        return any(
+            d.lane == edit.lane and d.payload.get("op") == "card" and d.payload.get("card", "client") == card
+            for d in self._pending
+        )
+
+    async def _moot(self, edits: list[Delivery]) -> None:
+        for edit in edits:
+            if (claimed := await self.claim(edit)) is not None:
+                await self._deliveries.sent(claimed.id, self.worker_id, None)
+                self.coalesced += 1
+
     @staticmethod
-    def _coalesced(lane: list[Delivery], now: datetime) -> list[Delivery]:
-        """Every other edit of the card that is due: the one edit sent shows the card as it is now."""
-        return [d for d in lane[1:] if d.status is DeliveryStatus.PENDING and d.next_attempt_ms <= to_ms(now)]
+    def _coalesced(lane: list[Delivery], now: datetime, everything: bool = False) -> list[Delivery]:
+        """Every other edit of the card that is due (`everything`: the head too): the one edit sent shows
+        the card as it is now."""
+        return [
+            d
+            for d in lane[0 if everything else 1 :]
+            if d.status is DeliveryStatus.PENDING and d.next_attempt_ms <= to_ms(now)
+        ]
 
     def _mergeable(self, head: Delivery, lane: list[Delivery], now: datetime) -> list[Delivery]:
         """Text relays queued right behind the head when the group budget ran out: one message, not many."""

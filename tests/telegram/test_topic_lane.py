@@ -1,0 +1,74 @@
+"""The staff forum used to its limit: the client's words go first, request cards never crowd them out, a new
+client's topic does not wait behind the others' tails, and the group's budget is kept."""
+
+from __future__ import annotations
+
+import asyncio
+
+from engine import topic_commands
+from engine.topics import Topics
+from sandbox.telegram import SENDING
+from tests.harness import STAFF_CHAT, Harness, user
+from tests.realistic import conversation, language_of
+
+
+async def burst(tg: Harness, clients: int, messages: int) -> list[tuple[dict, list[str]]]:
+    await tg.add_staff(9001, "Anna", "en,ru,ar")
+    people = [(user(f"Guest{i:02d}", language_of(i)), conversation(i, messages)) for i in range(clients)]
+    updates = [tg.fake.user_message(p, text=texts[n]) for n in range(messages) for p, texts in people]
+    for start in range(0, len(updates), 50):
+        await asyncio.gather(*(tg.post(u) for u in updates[start : start + 50]))
+    await tg.settle(max_rounds=200_000)
+    return people
+
+
+async def test_a_realistic_burst_reaches_every_topic_in_order_new_topics_first(tg: Harness) -> None:
+    people = await burst(tg, clients=24, messages=4)
+    assert tg.fake.limit_violations == []
+    first_relay, later_relays = [], []
+    for person, texts in people:
+        thread = await tg.thread_of(person)
+        assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts  # all, once, in order
+        relays = [
+            c.at
+            for c in tg.fake.sent(chat_id=STAFF_CHAT)
+            if c.method == "sendMessage"
+            and c.params.get("message_thread_id") == thread
+            and any(t in c.params["text"] for t in texts)
+        ]
+        first_relay.append(relays[0])
+        later_relays += relays[1:]
+    assert len(tg.fake.sent("createForumTopic")) == 24
+    # every client's first words were in their topic before any client's later ones
+    assert max(first_relay) <= min(later_relays)
+
+
+async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_state(tg: Harness) -> None:
+    people = await burst(tg, clients=12, messages=1)  # each opens a request: its card is posted
+    more = ["We will be 4 people", "Our budget is around 50000 RUB", "Actually make it 5 people"]
+    updates = [tg.fake.user_message(person, text=text) for text in more for person, _ in people]
+    await asyncio.gather(*(tg.post(u) for u in updates))
+    await tg.settle(max_rounds=200_000)
+
+    assert tg.fake.limit_violations == []
+    edits = tg.fake.sent("editMessageText", chat_id=STAFF_CHAT)
+    assert edits and len(edits) < 12 * 3  # edits were made, fewer than the changes: they coalesced
+    assert tg.rt.delivery_worker.coalesced > 0
+    topics = Topics(tg.engine.deps, card_hint=topic_commands.card_hint())
+    for person, texts in people:
+        thread = await tg.thread_of(person)
+        assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts + more
+        client = await tg.client_doc(person)
+        (request,) = await tg.store.db["requests"].find({"client_id": client["_id"]}).to_list()
+        current = await topics.card_text(client["_id"], f"request:{request['_id']}")
+        assert "5 people" in current and tg.request_cards(thread) == [current]  # the card is up to date
+
+
+async def test_edits_wait_behind_relays_and_take_none_of_the_group_s_messages(tg: Harness) -> None:
+    people = await burst(tg, clients=20, messages=3)
+    assert tg.fake.limit_violations == []
+    sends = [c for c in tg.fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING]
+    minutes = (sends[-1].at - sends[0].at).total_seconds() / 60
+    assert len(sends) >= 19 * minutes  # the group's budget was used to the full (19 of 20 a minute)
+    for person, texts in people:
+        assert "\n\n".join(tg.topic_texts(await tg.thread_of(person))).split("\n\n") == texts
