@@ -94,9 +94,10 @@ class Deliveries:
     def _stamp(self, fields: dict[str, Any]) -> dict[str, Any]:
         return {**fields, "changed": self._arrivals.next()}
 
-    def _settled(self) -> dict[str, Any]:
+    def _settled(self, status: DeliveryStatus, error: str) -> dict[str, Any]:
         """Out of the queue for good: kept for lookups until the retention period ends."""
-        return {**PARKED, "settled_ms": to_ms(self._clock.now())}
+        now = to_ms(self._clock.now())
+        return self._stamp({"status": status.value, "error": error[:500], "settled_ms": now, **PARKED})
 
     def _claimed(self, worker: str, now: int, lease: timedelta) -> dict[str, Any]:
         update = claim_update(DeliveryStatus.SENDING.value, worker, now, lease)
@@ -260,7 +261,7 @@ class Deliveries:
     async def uncertain(self, delivery_id: str, worker: str, error: str) -> None:
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": self._stamp({"status": DeliveryStatus.UNCERTAIN.value, "error": error[:500], **self._settled()})},
+            {"$set": self._settled(DeliveryStatus.UNCERTAIN, error)},
         )
 
     async def provider_status(
@@ -278,14 +279,14 @@ class Deliveries:
         """Give up on everything still waiting in a lane (the recipient blocked us: no retry storm)."""
         result = await self._items.update_many(
             {"lane": lane, "status": DeliveryStatus.PENDING.value},
-            {"$set": self._stamp({"status": DeliveryStatus.FAILED.value, "error": error[:500], **self._settled()})},
+            {"$set": self._settled(DeliveryStatus.FAILED, error)},
         )
         return result.modified_count
 
     async def failed(self, delivery_id: str, worker: str, error: str) -> DeliveryStatus:
         await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {"$set": self._stamp({"status": DeliveryStatus.FAILED.value, "error": error[:500], **self._settled()})},
+            {"$set": self._settled(DeliveryStatus.FAILED, error)},
         )
         return DeliveryStatus.FAILED
 

@@ -126,7 +126,7 @@ async def test_the_claim_filter_selects_only_the_named_item(db: AsyncDatabase) -
     now = 1_796_000_000_000
     await db.x.insert_many(
         [
-            {"_id": "A", "status": "sending", "lease_ms": now + 60_000, "due_ms": now + 60_000, "attempts": 1},
+            {"_id": "A", "status": "sending", "lease_ms": now + 9, "due_ms": now + 9, "attempts": 1},
             {"_id": "B", "status": "sending", "lease_ms": now - 1, "due_ms": now - 1, "attempts": 1},
             {"_id": "C", "status": "pending", "lease_ms": 0, "due_ms": now, "attempts": 0},
             {"_id": "D", "status": "sent", "lease_ms": 0, "due_ms": None, "attempts": 1},
