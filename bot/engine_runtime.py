@@ -22,6 +22,7 @@ from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.inbox import Handler, InboxWorker
 from bot.workers.lanes import HeartbeatLoop, LaneWorker
+from bot.workers.retention import RetentionLoop
 from bot.workers.tasks import Background
 from domain.errors import Unavailable
 from domain.payments import Notification
@@ -175,6 +176,11 @@ def engine_workers_ctx(start_workers: bool):
                 Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
             )
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
+            store = engine.deps.store
+            retention = RetentionLoop(
+                store.db, store.inbox, store.deliveries, engine.deps.clock, engine.instance
+            )
+            engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
         try:
             yield
         finally:

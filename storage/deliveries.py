@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.clock import Clock
 from storage.arrival import Arrivals
@@ -82,11 +83,13 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
 # claimed; None when finished or parked), `queue` (its channel while pending or in flight; None after) and
 # `changed` (an arrival stamp renewed by every write: a worker reads only what changed since it last looked).
 PARKED = {"due_ms": None, "queue": None}
+QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
 class Deliveries:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 10) -> None:
         self._items = db["deliveries"]
+        self._archive = db["deliveries_archive"]
         self._clock = clock
         self._arrivals = Arrivals(clock)
         self.max_attempts = max_attempts
@@ -228,35 +231,36 @@ class Deliveries:
         )
         return DeliveryStatus.PENDING
 
-    async def hold_lane(self, lane: str, reason: str) -> int:
+    async def _in_lane(self, lane: str, status: DeliveryStatus) -> list[dict[str, Any]]:
+        """The lane's items in a status: found through the `lane` index (an update by an equality on any
+        field but `_id` reads every row on nx-27017), then updated by `_id`."""
+        found = self._items.find({"lane": lane}, {"status": 1, "channel": 1})
+        return [doc async for doc in found if doc["status"] == status.value]
+
+    async def _update_in_lane(self, lane: str, status: DeliveryStatus, fields: dict[str, Any]) -> int:
+        docs = await self._in_lane(lane, status)
+        if not docs:
+            return 0
         result = await self._items.update_many(
-            {"lane": lane, "status": {"$in": [DeliveryStatus.PENDING.value, DeliveryStatus.SENDING.value]}},
-            {"$set": self._stamp({"status": DeliveryStatus.HELD.value, "error": reason, **PARKED})},
+            {"_id": {"$in": [d["_id"] for d in docs]}, "status": status.value}, {"$set": fields}
         )
         return result.modified_count
 
+    async def hold_lane(self, lane: str, reason: str) -> int:
+        held = {"status": DeliveryStatus.HELD.value, "error": reason, **PARKED}
+        return sum(
+            [await self._update_in_lane(lane, status, self._stamp(held)) for status in QUEUED],
+        )
+
     async def release_lane(self, lane: str) -> int:
         """Held deliveries go out again, in their original order."""
-        now = to_ms(self._clock.now())
-        where = {"lane": lane, "status": DeliveryStatus.HELD.value}
-        held = await self._items.find(where, {"channel": 1}).to_list()
+        held = await self._in_lane(lane, DeliveryStatus.HELD)
         if not held:
             return 0
-        channel = held[0]["channel"]  # a lane is one channel's
-        result = await self._items.update_many(
-            where,
-            {
-                "$set": self._stamp(
-                    {
-                        "status": DeliveryStatus.PENDING.value,
-                        "next_attempt_ms": now,
-                        "due_ms": now,
-                        "queue": channel,
-                    }
-                )
-            },
-        )
-        return result.modified_count
+        now = to_ms(self._clock.now())
+        again = {"status": DeliveryStatus.PENDING.value, "next_attempt_ms": now, "due_ms": now}
+        again["queue"] = held[0]["channel"]  # a lane is one channel's
+        return await self._update_in_lane(lane, DeliveryStatus.HELD, self._stamp(again))
 
     async def uncertain(self, delivery_id: str, worker: str, error: str) -> None:
         await self._items.update_one(
@@ -268,8 +272,11 @@ class Deliveries:
         self, channel: str, provider_message_id: str, status: str, rank: int
     ) -> Delivery | None:
         """Move the provider's status forward only: callbacks arrive out of order, `read` outranks `sent`."""
+        found = await self.by_provider_message(channel, provider_message_id)
+        if found is None:
+            return None
         doc = await self._items.find_one_and_update(
-            {"provider_message_id": provider_message_id, "channel": channel, "provider_rank": {"$lt": rank}},
+            {"_id": found.id, "provider_rank": {"$lt": rank}},
             {"$set": {"provider_status": status, "provider_rank": rank}},
             return_document=ReturnDocument.AFTER,
         )
@@ -277,11 +284,9 @@ class Deliveries:
 
     async def fail_lane(self, lane: str, error: str) -> int:
         """Give up on everything still waiting in a lane (the recipient blocked us: no retry storm)."""
-        result = await self._items.update_many(
-            {"lane": lane, "status": DeliveryStatus.PENDING.value},
-            {"$set": self._settled(DeliveryStatus.FAILED, error)},
+        return await self._update_in_lane(
+            lane, DeliveryStatus.PENDING, self._settled(DeliveryStatus.FAILED, error)
         )
-        return result.modified_count
 
     async def failed(self, delivery_id: str, worker: str, error: str) -> DeliveryStatus:
         await self._items.update_one(
@@ -295,8 +300,23 @@ class Deliveries:
         return _delivery(doc) if doc else None
 
     async def by_provider_message(self, channel: str, provider_message_id: str) -> Delivery | None:
-        doc = await self._items.find_one({"provider_message_id": provider_message_id, "channel": channel})
-        return _delivery(doc) if doc else None
+        """What we sent under a provider's id (a reply to it names it), in the queue or in the archive."""
+        for collection in (self._items, self._archive):
+            doc = await collection.find_one({"provider_message_id": provider_message_id})
+            if doc is not None:
+                return _delivery(doc) if doc["channel"] == channel else None
+        return None
+
+    async def archive_settled(self, before: datetime, batch: int = 500) -> int:
+        """Move deliveries settled before `before` out of the working set, into `deliveries_archive` (kept
+        for replies that name an old message; the events keep the facts). Returns how many moved."""
+        moved = 0
+        while docs := await self._items.find({"settled_ms": {"$lt": to_ms(before)}}).limit(batch).to_list():
+            with contextlib.suppress(BulkWriteError):  # moved before by a run that died before deleting
+                await self._archive.insert_many(docs, ordered=False)
+            await self._items.delete_many({"_id": {"$in": [d["_id"] for d in docs]}})
+            moved += len(docs)
+        return moved
 
     async def count(self, status: DeliveryStatus | None = None) -> int:
         return await self._items.count_documents({"status": status.value} if status else {})

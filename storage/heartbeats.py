@@ -34,12 +34,21 @@ class Heartbeats:
         return [doc["_id"] for doc in silent]
 
     async def release(self, instance: str, workers: list[str], now: datetime) -> None:
-        """Everything `workers` hold becomes takeable now (their lease is over); then the instance is gone."""
-        if workers:
-            held = {"worker": {"$in": workers}}
-            await self._db["inbox"].update_many({**held, "status": "processing"}, {"$set": OVER})
-            changed = {"changed": to_ms(now) * PER_MS}  # delivery workers notice the change (deliveries.py)
-            await self._db["deliveries"].update_many(
-                {**held, "status": "sending"}, {"$set": {**OVER, **changed}}
-            )
+        """Everything `workers` hold becomes takeable now (their lease is over); then the instance is gone.
+        What is held has a `due_ms` in the future (its lease end): found through that index, released by
+        `_id` and worker (an update by any other field reads every row on nx-27017)."""
+        for name, status, extra in (
+            ("inbox", "processing", {}),
+            ("deliveries", "sending", {"changed": to_ms(now) * PER_MS}),  # delivery workers notice it
+        ):
+            items = self._db[name]
+            found = items.find({"due_ms": {"$gt": to_ms(now)}}, {"worker": 1, "status": 1})
+            held: dict[str, list[str]] = {}
+            async for doc in found:
+                if doc.get("worker") in workers and doc["status"] == status:
+                    held.setdefault(doc["worker"], []).append(doc["_id"])
+            for worker, ids in held.items():
+                await items.update_many(
+                    {"_id": {"$in": ids}, "worker": worker, "status": status}, {"$set": {**OVER, **extra}}
+                )
         await self._beats.delete_one({"_id": instance})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -97,6 +97,7 @@ class Inbox:
                     "status": InboxStatus.REJECTED.value,
                     "attempts": 0,
                     "received_ms": now,
+                    "done_ms": now,
                     "next_attempt_ms": now,
                     **FINISHED,
                     "lease_ms": 0,
@@ -193,6 +194,19 @@ class Inbox:
             },
         )
         return result.modified_count == 1
+
+    async def prune(self, before: datetime, batch: int = 500) -> int:
+        """Remove items finished before `before` (processed or rejected; what was set aside stays for a
+        person). What they brought is in the events. Returns how many were removed."""
+        removed = 0
+        while ids := [
+            d["_id"]
+            for d in await self._items.find({"done_ms": {"$lt": to_ms(before)}}, {"_id": 1})
+            .limit(batch)
+            .to_list()
+        ]:
+            removed += (await self._items.delete_many({"_id": {"$in": ids}})).deleted_count
+        return removed
 
     async def get(self, item_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": item_id})

@@ -26,6 +26,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("lane", ASCENDING)], name="lane"),
         IndexModel([("settled_ms", ASCENDING)], name="settled"),
     ],
+    "deliveries_archive": [IndexModel([("provider_message_id", ASCENDING)], name="provider_message")],
     "clients": [
         IndexModel([("identity_telegram", ASCENDING)], name="identity_telegram"),
         IndexModel([("identity_whatsapp", ASCENDING)], name="identity_whatsapp"),

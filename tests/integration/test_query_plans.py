@@ -1,0 +1,176 @@
+"""Every query the service sends while it works is an index seek, on the embedded engine and on MongoDB.
+
+The queries are not listed by hand: a command listener records every read and update the real service sends
+during a whole journey (Telegram and WhatsApp clients, a staff reply, a quote, a payment, a status callback,
+the workers), and each distinct shape is checked against the plan of the store it would run on:
+- nx-27017 answers with SQLite through neosqlite's own query builders — the cursor's for a find, the update
+  translator's for an update, a find-and-modify and a count — so the shape is compiled with those builders
+  against the indexes of storage/indexes.py and SQLite's EXPLAIN QUERY PLAN must SEARCH an index;
+- MongoDB's explain() (with MONGODB_URL) must show an index scan, never a COLLSCAN.
+A shape that only start-up, the CLI or the test itself sends is named below with its reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import neosqlite
+import pytest
+from pymongo import monitoring
+
+from storage.indexes import INDEXES
+from tests.harness import STAFF_CHAT, Harness, start_harness, user
+from tests.telegram.test_lifecycle import ANNA, order_of, pay, quote_message
+
+READS = {"find", "findAndModify", "update", "delete", "aggregate", "count"}
+# shapes that are not on a message's path, and why a scan is fine for them
+STARTUP = "start-up catch-up: every projection's version and every stream's head, read once"
+COLD = {
+    ("clients", "{}"): STARTUP,
+    ("conversations", "{}"): STARTUP,
+    ("requests", "{}"): STARTUP,
+    ("assistants", "{}"): "the team: a handful of documents",
+    ("events", '{"kind": 0}'): STARTUP,
+    ("budgets", "{}"): "never sent by the service (test clean-up)",
+    ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
+    ("heartbeats", '{"_id": 0}'): "by _id",
+}
+
+
+class Recorder(monitoring.CommandListener):
+    def __init__(self) -> None:
+        self.commands: list[tuple[str, dict[str, Any]]] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name in READS:
+            self.commands.append((event.command_name, dict(event.command)))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+def _shape(value: Any) -> Any:
+    """A filter with its values blanked: what decides the plan."""
+    if isinstance(value, dict):
+        return {k: _shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_shape(v) for v in value[:1]]
+    return 0
+
+
+def queries(commands: list[tuple[str, dict[str, Any]]]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """(collection, kind, shape) → one real example filter (kind: "find" or "update")."""
+    found: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for name, command in commands:
+        collection = command[name]
+        if name == "find":
+            filters = [("find", command.get("filter") or {}, command.get("sort"))]
+        elif name == "findAndModify":
+            filters = [("update", command.get("query") or {}, command.get("sort"))]
+        elif name in ("update", "delete"):
+            filters = [
+                ("update", s["q"], None) for s in command["updates" if name == "update" else "deletes"]
+            ]
+        elif name == "count":
+            filters = [("update", command.get("query") or {}, None)]
+        else:
+            match = next((stage["$match"] for stage in command["pipeline"] if "$match" in stage), {})
+            filters = [("update", match, None)]
+        for kind, where, sort in filters:
+            key = (collection, kind, json.dumps(_shape(where), sort_keys=True))
+            found.setdefault(key, {"filter": where, "sort": dict(sort) if sort else None})
+    return found
+
+
+def embedded_plan(collection: str, kind: str, where: dict[str, Any], sort: dict | None) -> list[str]:
+    """The plan nx-27017 would run, from neosqlite's own builders against our indexes."""
+    conn = neosqlite.Connection(":memory:")
+    coll = conn[collection]
+    for model in INDEXES.get(collection, []):
+        keys = list(model.document["key"].items())
+        coll.create_index(keys if len(keys) > 1 else keys[0][0], unique=model.document.get("unique", False))
+    coll.insert_one({"_id": "seed"})
+    if kind == "find":
+        cursor = coll.find(where)
+        if sort:
+            cursor = cursor.sort(list(sort.items()))
+        return [step["detail"] for step in cursor.explain()["queryPlanner"]["winningPlan"]]
+    clause, params = coll.query_engine.sql_translator.translate_match(where)
+    if clause is None:
+        return ["SCAN (answered in Python: every row is read)"]
+    sql = f'EXPLAIN QUERY PLAN SELECT id FROM "{collection}" {clause}'  # noqa: S608 (our own names)
+    rows = conn.db.execute(sql, params).fetchall()
+    return [row[3] for row in rows]
+
+
+def seeks(collection: str, plan: list[str]) -> bool:
+    return bool(plan) and plan[0].startswith(f"SEARCH {collection} USING")
+
+
+@pytest.fixture
+async def recorded(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock):
+    recorder = Recorder()
+    monitoring.register(recorder)  # clients created from now on report their commands
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    try:
+        await journey(tg)
+        yield tg, recorder.commands
+    finally:
+        recorder.started = lambda event: None  # type: ignore[method-assign]  # (listeners cannot be removed)
+        await tg.store.client.drop_database(db_name)
+
+
+async def journey(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.send(tg.fake.user_message(layla, text="Book a Mercedes S-Class tonight at 8 from the Ritz"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    await tg.send(tg.fake.user_message(layla, text="We will be 4 people"))
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="Certainly, Layla"))
+    await tg.send(
+        tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/quote 45000 RUB Car")
+    )
+    await tg.settle()
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/done"))
+    await tg.settle()
+    await tg.wa("+971500000001", "Hello, I need a table for two tonight", name="Omar")
+    await tg.settle()
+    (sent,) = [m for m in tg.tw.to("+971500000001")][-1:]
+    await tg.wa_status(sent.sid, "delivered")
+    await tg.wa_status(sent.sid, "read")
+    await tg.settle()
+
+
+async def test_every_query_of_a_journey_seeks_an_index(recorded) -> None:
+    _, commands = recorded
+    shapes = queries(commands)
+    assert len(shapes) > 20  # the journey exercised the service
+    scans = []
+    for (collection, kind, shape), example in sorted(shapes.items()):
+        if (collection, shape) in COLD or collection.startswith("system."):
+            continue
+        plan = embedded_plan(collection, kind, example["filter"], example["sort"])
+        if not seeks(collection, plan):
+            scans.append(f"{collection} {kind} {shape}: {plan}")
+    assert not scans, "\n".join(scans)
+
+
+@pytest.mark.skipif(not os.environ.get("MONGODB_URL"), reason="MongoDB's explain(): set MONGODB_URL")
+async def test_every_query_of_a_journey_uses_an_index_on_mongodb(recorded) -> None:
+    tg, commands = recorded
+    scans = []
+    for (collection, _kind, shape), example in sorted(queries(commands).items()):
+        if (collection, shape) in COLD or collection.startswith("system."):
+            continue
+        cursor = tg.store.db[collection].find(example["filter"])
+        if example["sort"]:
+            cursor = cursor.sort(list(example["sort"].items()))
+        plan = json.dumps((await cursor.explain())["queryPlanner"]["winningPlan"], default=str)
+        if "COLLSCAN" in plan:
+            scans.append(f"{collection} {shape}: {plan}")
+    assert scans == []
