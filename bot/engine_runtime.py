@@ -20,6 +20,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
+from bot.workers.admission import Admission
 from bot.workers.inbox import Handler, InboxWorker
 from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.retention import RetentionLoop
@@ -50,6 +51,7 @@ class EngineRuntime:
         default_factory=lambda: f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(3)}"
     )
     workers: list[str] = field(default_factory=list)  # ids this instance's workers claim with
+    admission: Admission = field(default_factory=Admission)  # acknowledgements before processing
 
     def register(self, source: str, handler: Handler) -> None:
         """The inbox handler for what `source` (a channel, a provider) stores."""
@@ -60,12 +62,13 @@ class EngineRuntime:
         instance's (released at once when it stops, or by another instance when its heartbeat does)."""
         self.deps.wake_senders.append(worker.wake.set)
         self.workers.append(worker.worker_id)
+        worker.admission = self.admission
 
     async def store_inbound(
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
     ) -> bool:
         """Keep a webhook's payload before acknowledging it; True when new. Processed per `key`, in order."""
-        with answering_in_time():
+        with self.admission.answering(), answering_in_time():
             new = await self.deps.store.inbox.put(provider_id, source, key, payload, order)
         self.inbox_worker.wake.set()
         return new
@@ -126,7 +129,8 @@ def build(app: web.Application) -> EngineRuntime:
         payments=gateway,
         test_payments=cp.cloudpayments_test_mode,
     )
-    engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}), gateway)
+    admission = Admission()
+    engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
 
     async def set_aside(item: InboxItem, reason: str) -> None:

@@ -149,7 +149,9 @@ def topic_setup(
 def card_update(
     event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False, card: str = "client"
 ) -> Delivery:
-    """Post a card again (`repost`) or edit it in place; `card` is "client" or "request:<id>"."""
+    """Post a card again (`repost`) or edit it in place; `card` is "client" or "request:<id>". A posted card
+    waits behind the relays of its topic (`prio` 2: the client's words first; it shows the request as it is
+    when it goes, so nothing is lost by waiting)."""
     return _delivery(
         event,
         n,
@@ -158,4 +160,5 @@ def card_update(
         "card" if repost else "edit_card",
         topic_of=client_id,
         card=card,
+        prio=2 if repost else 1,
     )

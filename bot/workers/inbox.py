@@ -13,6 +13,7 @@ import structlog
 from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 from pymongo.errors import PyMongoError
 
+from bot.workers.admission import Admission
 from bot.workers.tasks import describe, wait_for_work
 from domain.errors import ConcurrencyConflict
 from storage.inbox import Inbox, InboxItem, InboxStatus
@@ -36,8 +37,15 @@ MAX_BACKOFF = 300
 
 
 class InboxWorker:
-    def __init__(self, inbox: Inbox, handlers: dict[str, Handler], concurrency: int = 8) -> None:
+    def __init__(
+        self,
+        inbox: Inbox,
+        handlers: dict[str, Handler],
+        admission: Admission | None = None,
+        concurrency: int = 8,
+    ) -> None:
         self.on_set_aside: Callable[[InboxItem, str], Awaitable[None]] | None = None
+        self._admission = admission or Admission()
         self._inbox = inbox
         self._handlers = handlers
         self._concurrency = concurrency
@@ -54,7 +62,7 @@ class InboxWorker:
         semaphore = asyncio.Semaphore(self._concurrency)
 
         async def one(key: str) -> int:
-            async with semaphore:
+            async with semaphore, self._admission.background():
                 return await self._next_of(key)
 
         return sum(await asyncio.gather(*(one(key) for key in keys)))

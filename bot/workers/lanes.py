@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from bot.workers.admission import Admission
 from bot.workers.tasks import wait_for_work
 from domain.clock import Clock
 from storage.arrival import PER_MS
@@ -69,6 +70,7 @@ class LaneWorker(WorkLoop):
         # than their setup (a new topic's creation and card) since they last ran empty
         self._served: dict[str, int] = {}
         self._started: set[str] = set()
+        self.admission = Admission()  # the engine's: acknowledgements go first
 
     def lane_of(self, item: Delivery) -> str:
         """The lane an item waits in (a channel may split a stored lane: card edits apart from messages)."""
@@ -113,6 +115,7 @@ class LaneWorker(WorkLoop):
 
     async def run_once(self) -> datetime | None:
         """Send every lane's head that may go now; return when the next one may (None: idle)."""
+        await self.admission.give_way()
         now = self._clock.now()
         lanes: dict[str, list[Delivery]] = {}
         for item in sorted(await self.queue(), key=lambda d: (d.prio, d.n)):

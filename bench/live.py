@@ -1,0 +1,189 @@
+"""The service, the fake Bot API and the load generator as three processes, in real time.
+
+.venv/bin/python bench/live.py ingest --clients 300 --messages 10 --concurrency 20
+    updates acknowledged per second and the acknowledgement's p50/p99 while the workers process and
+    send what arrives (the service's own inbox, budgets and deliveries at work)
+.venv/bin/python bench/live.py latency --clients 5 --every 20 --minutes 5
+    each client writes one realistic message every `every` seconds; webhook → topic p50/p99 (the time the
+    fake Bot API received the relay minus the time the update was posted)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from chaos import Service, post  # (bench/ is on the path: this script's directory)
+
+from sandbox.telegram import FakeTelegram
+from storage.embedded import find_running
+from tests.harness import SECRET, STAFF_CHAT, TOKEN, user
+from tests.integration.test_service_process import cli, free_port
+from tests.realistic import conversation, language_of
+
+HERE = Path(__file__).resolve().parent
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def engine_pid(data_dir: Path) -> int:
+    running = find_running(data_dir)
+    assert running is not None, "the service's embedded store is not running"
+    return running.pid
+
+
+class Stack:
+    """The fake Bot API and the service, each a process; this process generates the load."""
+
+    def __init__(self) -> None:
+        self.data_dir = Path(tempfile.mkdtemp(prefix="concierge-live-"))
+        port = free_port()
+        self.fake_url = f"http://127.0.0.1:{port}"
+        self.fake = subprocess.Popen(  # noqa: S603
+            [sys.executable, str(HERE / "fake_bot_api.py"), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.service = Service(self.data_dir, self.fake_url)
+        self.users = FakeTelegram(TOKEN)  # only to build updates as Telegram shapes them
+
+    async def start(self, http: aiohttp.ClientSession) -> None:
+        for _ in range(100):
+            try:
+                async with http.get(f"{self.fake_url}/_calls?since=999999"):
+                    break
+            except aiohttp.ClientError:
+                await asyncio.sleep(0.1)
+        add = ("staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru,ar")
+        assert cli(self.service.env, "--new-store", *add).returncode == 0
+        await self.service.start(http)
+
+    async def calls(self, http: aiohttp.ClientSession, since: int = 0) -> list[dict]:
+        async with http.get(f"{self.fake_url}/_calls?since={since}") as response:
+            return await response.json()
+
+    def stop(self) -> None:
+        self.service.stop()
+        self.fake.terminate()
+        self.fake.wait(10)
+
+
+async def timed_post(http: aiohttp.ClientSession, url: str, update: dict, latencies: list[float]) -> None:
+    started = time.perf_counter()
+    async with http.post(
+        f"{url}/webhooks/telegram", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": SECRET}
+    ) as response:
+        assert response.status == 200, response.status
+        await response.read()
+    latencies.append(time.perf_counter() - started)
+
+
+async def ingest(clients: int, messages: int, concurrency: int) -> None:
+    stack = Stack()
+    async with aiohttp.ClientSession() as http:
+        await stack.start(http)
+        try:
+            people = [user(f"Guest{i:03d}", language_of(i)) for i in range(clients)]
+            updates = [
+                stack.users.user_message(p, text=conversation(i, messages)[n])
+                for n in range(messages)
+                for i, p in enumerate(people)
+            ]
+            latencies: list[float] = []
+            semaphore = asyncio.Semaphore(concurrency)
+
+            async def one(update: dict) -> None:
+                async with semaphore:
+                    await timed_post(http, stack.service.url, update, latencies)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(u) for u in updates))
+            seconds = time.perf_counter() - started
+            service_rss = rss_mb(stack.service.process.pid)
+            store_rss = rss_mb(engine_pid(stack.data_dir))
+            print(f"{len(updates)} updates from {clients} clients, {concurrency} in flight, workers running")
+            print(f"acknowledged per second: {len(updates) / seconds:.0f}")
+            p99 = statistics.quantiles(latencies, n=100)[98] * 1000
+            print(f"acknowledgement p50 / p99: {statistics.median(latencies) * 1000:.1f} / {p99:.1f} ms")
+            print(f"RSS: service {service_rss:.0f} MB, store {store_rss:.0f} MB")
+        finally:
+            stack.stop()
+
+
+async def latency(clients: int, every: float, minutes: float) -> None:
+    stack = Stack()
+    async with aiohttp.ClientSession() as http:
+        await stack.start(http)
+        try:
+            people = [user(f"Guest{i:02d}", language_of(i)) for i in range(clients)]
+            for person in people:  # warm-up: topics exist, as for a client who wrote before
+                await post(http, stack.service, stack.users.user_message(person, text="/start"))
+            await asyncio.sleep(15)
+            rounds = int(minutes * 60 / every)
+            said = {p["id"]: conversation(i, rounds) for i, p in enumerate(people)}
+            posted: list[tuple[str, float]] = []
+            started = time.time()
+            for n in range(rounds):
+                for k, person in enumerate(people):
+                    at = started + n * every + k * every / clients
+                    await asyncio.sleep(max(0.0, at - time.time()))
+                    text = f"{said[person['id']][n]} ({n})"  # a number: the same words again are told apart
+                    posted.append((text, time.time()))
+                    await post(http, stack.service, stack.users.user_message(person, text=text))
+            await asyncio.sleep(30)
+            relays = [
+                c
+                for c in await stack.calls(http)
+                if c["ok"] and c["method"] == "sendMessage" and c["chat_id"] == STAFF_CHAT and c["text"]
+            ]
+            waits = []
+            for text, at in posted:
+                seen = next((c["at"] for c in relays if text in c["text"].split("\n\n")), None)
+                waits.append(float("inf") if seen is None else seen - at)
+            waits.sort()
+            cards = sum(1 for c in relays if c["text"].startswith("📋"))
+            print(
+                f"{len(posted)} messages from {clients} clients, one each every {every:.0f} s, {minutes} min"
+            )
+            print(
+                f"webhook → topic p50 / p99 / max: {statistics.median(waits):.2f} / "
+                f"{statistics.quantiles(waits, n=100)[98]:.2f} / {waits[-1]:.2f} s"
+            )
+            print(f"not in the topic 30 s after the last: {sum(1 for w in waits if w == float('inf'))}")
+            print(f"group posts: {len(relays)} ({cards} request cards)")
+        finally:
+            stack.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    sub = parser.add_subparsers(dest="mode", required=True)
+    one = sub.add_parser("ingest")
+    one.add_argument("--clients", type=int, default=300)
+    one.add_argument("--messages", type=int, default=10)
+    one.add_argument("--concurrency", type=int, default=20)
+    two = sub.add_parser("latency")
+    two.add_argument("--clients", type=int, default=5)
+    two.add_argument("--every", type=float, default=20.0)
+    two.add_argument("--minutes", type=float, default=5.0)
+    args = parser.parse_args()
+    if args.mode == "ingest":
+        asyncio.run(ingest(args.clients, args.messages, args.concurrency))
+    else:
+        asyncio.run(latency(args.clients, args.every, args.minutes))
