@@ -70,8 +70,9 @@ class BudgetView:
     blocked: dict[str, int] = field(default_factory=dict)  # chat or ANYONE → until_ms
     pressure: dict[str, int] = field(default_factory=dict)  # group → when it last ran out, ms
 
-    def next_slot(self, chat: str, card: str | None = None) -> datetime:
-        """When a message to `chat` (or an edit of `card` there) may go next."""
+    def next_slot(self, chat: str, card: str | None = None, reserve: int = 0) -> datetime:
+        """When a message to `chat` (or an edit of `card` there) may go next; `reserve`: only while that many
+        more of the group's slots stay free (for what matters more)."""
         now = to_ms(self.now)
         candidates = [
             now,
@@ -82,7 +83,8 @@ class BudgetView:
         if card is not None:
             candidates.append(self.chat_free.get(f"card:{card}", now))
         if group := self.limits.group_of(chat, card):
-            candidates.append(_earliest_free(self.group_slots.get(group, []), self.limits.size(group), now))
+            slots = self.group_slots.get(group, [])
+            candidates.append(_earliest_free(slots, self.limits.size(group), now, reserve))
         candidates.append(_earliest_free(self.global_slots, self.limits.global_limit, now))
         return from_ms(max(candidates))
 
@@ -104,11 +106,13 @@ class BudgetView:
         return recent or _earliest_free(self.group_slots.get(chat, []), self.limits.group_limit, now) > now
 
 
-def _earliest_free(slots: list[int], count: int, now: int) -> int:
-    """Slots never used are free now; otherwise the soonest one that frees."""
-    if len(slots) < count:
+def _earliest_free(slots: list[int], count: int, now: int, reserve: int = 0) -> int:
+    """When `reserve` + 1 of `count` slots are free (slots never used are free now; `slots` holds when each
+    used one frees)."""
+    unused = count - len(slots)
+    if unused > reserve:
         return now
-    return max(now, min(slots))
+    return max(now, sorted(slots)[reserve - unused])
 
 
 def _use(slots: list[int], count: int, now: int, busy: int) -> None:

@@ -78,8 +78,9 @@ class LaneWorker(WorkLoop):
 
     def rank(self, lane: str, head: Delivery) -> int:
         """Lanes of a lower rank are served first: a new lane (a topic's creation and card, then its first
-        message) ahead of the others' tails."""
-        return 0 if head.prio == 0 or lane not in self._started else 1
+        message) ahead of the others' tails, and a lane with a message ahead of one whose head is of a lower
+        priority (a card posted again)."""
+        return 0 if head.prio == 0 or (head.prio == 1 and lane not in self._started) else head.prio
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
         """Read what this round's decisions need (a rate limit's state), once."""

@@ -31,6 +31,7 @@ MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
 EDIT = "edit_card"
+RESERVE = 3  # group slots a card post leaves free: a client's words arriving meanwhile go at once
 
 
 def card_of(item: Delivery) -> str | None:
@@ -75,7 +76,7 @@ class TelegramDeliveryWorker(LaneWorker):
         return card_of(item) or item.lane
 
     def rank(self, lane: str, head: Delivery) -> int:
-        return 2 if card_of(head) else super().rank(lane, head)  # edits after every message lane
+        return 3 if card_of(head) else super().rank(lane, head)  # edits after every message lane
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
         self._pending = [d for d in self.queued() if d.payload.get("op") == "card"]
@@ -85,7 +86,9 @@ class TelegramDeliveryWorker(LaneWorker):
     def slot(self, head: Delivery, now: datetime) -> datetime:
         if card_of(head) and self._posting(head):
             return now  # moot: costs no budget
-        return self._view.next_slot(head.chat, card_of(head))
+        # a card posted again leaves a few of the group's slots to the relays that may come meanwhile
+        reserve = RESERVE if head.prio >= 2 else 0
+        return self._view.next_slot(head.chat, card_of(head), reserve)
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if card_of(head) and self._posting(head):

@@ -131,3 +131,15 @@ async def test_a_send_refused_with_429_gives_its_reservation_back(store: Store) 
             await budgets.give_back(taken)  # Telegram answered 429: it did not count
     assert await budgets.take("-1001", T0 + timedelta(seconds=40))  # the 19th slot is free again
     assert not await budgets.take("-1001", T0 + timedelta(seconds=42))
+
+
+async def test_a_card_post_leaves_slots_to_the_relays(store: Store) -> None:
+    """What can wait (a request card posted again) goes only while a few of the group's slots stay free."""
+    budgets = Budgets(store.db, TELEGRAM_LIMITS)
+    for i in range(16):
+        assert await budgets.take("-1001", T0 + timedelta(seconds=2 * i))
+    now = T0 + timedelta(seconds=40)
+    view = await budgets.view({"-1001"}, now)
+    assert view.next_slot("-1001") == now  # three slots are free: a relay goes at once
+    assert view.next_slot("-1001", reserve=3) == T0 + timedelta(minutes=1)  # a card waits for the fourth
+    assert view.next_slot("-1001", reserve=2) == now
