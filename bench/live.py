@@ -130,9 +130,10 @@ async def latency(clients: int, every: float, minutes: float) -> None:
         await stack.start(http)
         try:
             people = [user(f"Guest{i:02d}", language_of(i)) for i in range(clients)]
-            for person in people:  # warm-up: topics exist, as for a client who wrote before
+            for person in people:  # warm-up: topics exist, as for clients who wrote before
                 await post(http, stack.service, stack.users.user_message(person, text="/start"))
-            await asyncio.sleep(15)
+                await post(http, stack.service, stack.users.user_message(person, text="Hello"))
+            await asyncio.sleep(45)
             rounds = int(minutes * 60 / every)
             said = {p["id"]: conversation(i, rounds) for i, p in enumerate(people)}
             posted: list[tuple[str, float]] = []
@@ -150,10 +151,11 @@ async def latency(clients: int, every: float, minutes: float) -> None:
                 for c in await stack.calls(http)
                 if c["ok"] and c["method"] == "sendMessage" and c["chat_id"] == STAFF_CHAT and c["text"]
             ]
-            waits = []
+            waits, slowest = [], []
             for text, at in posted:
                 seen = next((c["at"] for c in relays if text in c["text"].split("\n\n")), None)
                 waits.append(float("inf") if seen is None else seen - at)
+                slowest.append((waits[-1], round(at - started, 1), text))
             waits.sort()
             cards = sum(1 for c in relays if c["text"].startswith("📋"))
             print(
@@ -161,8 +163,10 @@ async def latency(clients: int, every: float, minutes: float) -> None:
             )
             print(
                 f"webhook → topic p50 / p99 / max: {statistics.median(waits):.2f} / "
-                f"{statistics.quantiles(waits, n=100)[98]:.2f} / {waits[-1]:.2f} s"
+                f"{statistics.quantiles(waits, n=100, method='inclusive')[98]:.2f} / {waits[-1]:.2f} s"
             )
+            for wait, at, text in sorted(slowest, reverse=True)[:3]:
+                print(f"  slowest: {wait:.2f} s, posted at +{at} s: {text[:40]}")
             print(f"not in the topic 30 s after the last: {sum(1 for w in waits if w == float('inf'))}")
             print(f"group posts: {len(relays)} ({cards} request cards)")
         finally:

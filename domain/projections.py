@@ -49,10 +49,11 @@ class Projection:
     collection: str
     stream_kind: str
     apply: Callable[[Doc | None, Event], Doc]
+    tally: str | None = None  # a field whose values are counted as documents change (no aggregation)
 
 
 PROJECTIONS: tuple[Projection, ...] = (
-    Projection("clients", "client", apply_client),
+    Projection("clients", "client", apply_client, tally="open_with"),  # open conversations per assistant
     Projection("assistants", "assistant", apply_assistant),
     Projection("requests", "request", apply_request),
     Projection("conversations", "conversation", apply_conversation),

@@ -75,11 +75,10 @@ async def staff_member(store: Store, telegram_id: int) -> Assistant | None:
 
 
 async def open_load(store: Store) -> dict[str, int]:
-    """Open conversations per assistant: one index count per assistant, whatever the number of clients."""
-    load = {}
-    for one in await assistants(store):
-        # a find through the `open_with` index, counted here: nx-27017 counts by reading every row
-        load[one.id] = len(await store.db["clients"].find({"open_with": one.id}, {"_id": 1}).to_list())
+    """Open conversations per assistant: counted as client documents change (the clients projection's tally
+    of `open_with`), read by `_id` whatever the number of clients."""
+    team = [one.id for one in await assistants(store)]
+    load = await store.projector.tally("clients", "open_with", team)
     return {k: v for k, v in load.items() if v}
 
 

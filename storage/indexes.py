@@ -32,7 +32,6 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("identity_whatsapp", ASCENDING)], name="identity_whatsapp"),
         IndexModel([("topic_key", ASCENDING)], name="topic_key"),
         IndexModel([("phone", ASCENDING)], name="phone"),
-        IndexModel([("open_with", ASCENDING)], name="open_with"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
     ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],

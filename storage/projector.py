@@ -14,6 +14,11 @@ from storage.events import EventStore
 
 log = structlog.get_logger(__name__)
 
+
+def tally_id(projection: Projection, value: Any) -> str:
+    return f"{projection.collection}:{projection.tally}:{value}"
+
+
 # the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
 # identity keys, `topic_key`, `open_with`, `awaiting_topic`), so start-up refolds documents written before
 FORMAT = 2
@@ -26,6 +31,12 @@ class Projector:
         self._db = db
         self._events = events
         self._by_kind = {p.stream_kind: p for p in projections}
+
+    async def tally(self, collection: str, field: str, values: list[str]) -> dict[str, int]:
+        """How many documents of `collection` have each of `values` in `field` (a projection's tally)."""
+        ids = [f"{collection}:{field}:{v}" for v in values]
+        found = {doc["_id"]: doc["n"] async for doc in self._db["tallies"].find({"_id": {"$in": ids}})}
+        return {v: found.get(i, 0) for v, i in zip(values, ids, strict=True)}
 
     def projection_for(self, kind: str) -> Projection | None:
         return self._by_kind.get(kind)
@@ -54,9 +65,43 @@ class Projector:
                 await collection.insert_one(new)
             except DuplicateKeyError:
                 return False
-            return True
-        result = await collection.replace_one({"_id": event.stream_id, "_v": doc["_v"]}, new)
-        return result.matched_count == 1
+        elif (
+            await collection.replace_one({"_id": event.stream_id, "_v": doc["_v"]}, new)
+        ).matched_count != 1:
+            return False
+        await self._count(projection, doc, new)
+        return True
+
+    async def _count(self, projection: Projection, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
+        """Keep the tally of a projection's field: the guarded write above succeeded once, so the change is
+        counted once. (A crash in between is made good at the next start, which counts afresh.)"""
+        if projection.tally is None:
+            return
+        before, after = (old or {}).get(projection.tally), new.get(projection.tally)
+        if before == after:
+            return
+        tallies = self._db["tallies"]
+        for value, step in ((before, -1), (after, 1)):
+            if value is not None:
+                await tallies.update_one(
+                    {"_id": tally_id(projection, value)}, {"$inc": {"n": step}}, upsert=True
+                )
+
+    async def recount(self, projection: Projection) -> None:
+        """The tally counted afresh from the documents (at start and after a rebuild)."""
+        if projection.tally is None:
+            return
+        counts: dict[str, int] = {}
+        async for doc in self._db[projection.collection].find({}, {projection.tally: 1}):
+            if (value := doc.get(projection.tally)) is not None:
+                counts[tally_id(projection, value)] = counts.get(tally_id(projection, value), 0) + 1
+        tallies = self._db["tallies"]
+        prefix = f"{projection.collection}:{projection.tally}:"
+        async for doc in tallies.find({}, {"_id": 1}):
+            if doc["_id"].startswith(prefix) and doc["_id"] not in counts:
+                await tallies.update_one({"_id": doc["_id"]}, {"$set": {"n": 0}})
+        for tally, n in counts.items():
+            await tallies.update_one({"_id": tally}, {"$set": {"n": n}}, upsert=True)
 
     async def catch_up_stream(self, projection: Projection, stream: str) -> None:
         collection = self._db[projection.collection]
@@ -99,6 +144,7 @@ class Projector:
                 elif version < last:
                     await self.catch_up_stream(projection, stream)
                     repaired += 1
+            await self.recount(projection)
         if repaired:
             log.info("projections.caught_up", streams=repaired)
         return repaired
@@ -122,6 +168,8 @@ class Projector:
             applied += 1
         if current:
             written += await self._insert(*current)
+        for projection in self._by_kind.values():
+            await self.recount(projection)
         log.info("projections.rebuilt", events=applied, documents=written)
         return applied
 
