@@ -50,9 +50,9 @@ class Service:
         self.restarts_refused = 0  # a start that exited at once (and was started again)
         self.log = data_dir / "service.log"
 
-    async def start(self, http: aiohttp.ClientSession) -> None:
+    async def start(self, http: aiohttp.ClientSession, within: float = 60) -> None:
         """Start it as a supervisor would, again if it exits, until it answers ready."""
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + within
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 if self.process is not None:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -26,7 +28,7 @@ from chaos import Service, post  # (bench/ is on the path: this script's directo
 
 from sandbox.telegram import FakeTelegram
 from storage.embedded import find_running
-from tests.harness import SECRET, STAFF_CHAT, TOKEN, user
+from tests.harness import SECRET, STAFF_CHAT, TOKEN
 from tests.integration.test_service_process import cli, free_port
 from tests.realistic import conversation, language_of
 
@@ -49,8 +51,9 @@ def engine_pid(data_dir: Path) -> int:
 class Stack:
     """The fake Bot API and the service, each a process; this process generates the load."""
 
-    def __init__(self) -> None:
-        self.data_dir = Path(tempfile.mkdtemp(prefix="concierge-live-"))
+    def __init__(self, data_dir: Path | None = None, db: str | None = None) -> None:
+        self.fresh = data_dir is None
+        self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="concierge-live-"))
         port = free_port()
         self.fake_url = f"http://127.0.0.1:{port}"
         self.fake = subprocess.Popen(  # noqa: S603
@@ -59,7 +62,23 @@ class Stack:
             stderr=subprocess.DEVNULL,
         )
         self.service = Service(self.data_dir, self.fake_url)
+        if db:
+            self.service.env["MONGODB_DB"] = db
         self.users = FakeTelegram(TOKEN)  # only to build updates as Telegram shapes them
+        # new ids on every run: a run against a store kept from an earlier one must not send duplicates
+        self.base = int(time.time()) % 100_000 * 10_000
+        self.users._next_update_id = 1_000_000_000 + self.base
+
+    def people(self, count: int) -> list[dict]:
+        return [
+            {
+                "id": 600_000_000 + self.base + i,
+                "is_bot": False,
+                "first_name": f"Guest{i:03d}",
+                "language_code": language_of(i),
+            }
+            for i in range(count)
+        ]
 
     async def start(self, http: aiohttp.ClientSession) -> None:
         for _ in range(100):
@@ -68,9 +87,10 @@ class Stack:
                     break
             except aiohttp.ClientError:
                 await asyncio.sleep(0.1)
-        add = ("staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru,ar")
-        assert cli(self.service.env, "--new-store", *add).returncode == 0
-        await self.service.start(http)
+        if self.fresh:
+            add = ("staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru,ar")
+            assert cli(self.service.env, "--new-store", *add).returncode == 0
+        await self.service.start(http, within=600)  # a large store's start-up catch-up takes a while
 
     async def calls(self, http: aiohttp.ClientSession, since: int = 0) -> list[dict]:
         async with http.get(f"{self.fake_url}/_calls?since={since}") as response:
@@ -92,85 +112,88 @@ async def timed_post(http: aiohttp.ClientSession, url: str, update: dict, latenc
     latencies.append(time.perf_counter() - started)
 
 
-async def ingest(clients: int, messages: int, concurrency: int) -> None:
-    stack = Stack()
+@contextlib.asynccontextmanager
+async def running(
+    data_dir: Path | None = None, db: str | None = None
+) -> AsyncIterator[tuple[Stack, aiohttp.ClientSession]]:
+    stack = Stack(data_dir, db)
     async with aiohttp.ClientSession() as http:
         await stack.start(http)
         try:
-            people = [user(f"Guest{i:03d}", language_of(i)) for i in range(clients)]
-            updates = [
-                stack.users.user_message(p, text=conversation(i, messages)[n])
-                for n in range(messages)
-                for i, p in enumerate(people)
-            ]
-            latencies: list[float] = []
-            semaphore = asyncio.Semaphore(concurrency)
-
-            async def one(update: dict) -> None:
-                async with semaphore:
-                    await timed_post(http, stack.service.url, update, latencies)
-
-            started = time.perf_counter()
-            await asyncio.gather(*(one(u) for u in updates))
-            seconds = time.perf_counter() - started
-            service_rss = rss_mb(stack.service.process.pid)
-            store_rss = rss_mb(engine_pid(stack.data_dir))
-            print(f"{len(updates)} updates from {clients} clients, {concurrency} in flight, workers running")
-            print(f"acknowledged per second: {len(updates) / seconds:.0f}")
-            p99 = statistics.quantiles(latencies, n=100)[98] * 1000
-            print(f"acknowledgement p50 / p99: {statistics.median(latencies) * 1000:.1f} / {p99:.1f} ms")
-            print(f"RSS: service {service_rss:.0f} MB, store {store_rss:.0f} MB")
+            yield stack, http
         finally:
             stack.stop()
+
+
+async def ingest(
+    clients: int, messages: int, concurrency: int, data_dir: Path | None = None, db: str | None = None
+) -> None:
+    async with running(data_dir, db) as (stack, http):
+        people = stack.people(clients)
+        updates = [
+            stack.users.user_message(p, text=conversation(i, messages)[n])
+            for n in range(messages)
+            for i, p in enumerate(people)
+        ]
+        latencies: list[float] = []
+        semaphore = asyncio.Semaphore(concurrency)
+
+        async def one(update: dict) -> None:
+            async with semaphore:
+                await timed_post(http, stack.service.url, update, latencies)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(one(u) for u in updates))
+        seconds = time.perf_counter() - started
+        service_rss = rss_mb(stack.service.process.pid)
+        store_rss = rss_mb(engine_pid(stack.data_dir))
+        print(f"{len(updates)} updates from {clients} clients, {concurrency} in flight, workers running")
+        print(f"acknowledged per second: {len(updates) / seconds:.0f}")
+        p99 = statistics.quantiles(latencies, n=100)[98] * 1000
+        print(f"acknowledgement p50 / p99: {statistics.median(latencies) * 1000:.1f} / {p99:.1f} ms")
+        print(f"RSS: service {service_rss:.0f} MB, store {store_rss:.0f} MB")
 
 
 async def latency(clients: int, every: float, minutes: float) -> None:
-    stack = Stack()
-    async with aiohttp.ClientSession() as http:
-        await stack.start(http)
-        try:
-            people = [user(f"Guest{i:02d}", language_of(i)) for i in range(clients)]
-            for person in people:  # warm-up: topics exist, as for clients who wrote before
-                await post(http, stack.service, stack.users.user_message(person, text="/start"))
-                await post(http, stack.service, stack.users.user_message(person, text="Hello"))
-            await asyncio.sleep(45)
-            rounds = int(minutes * 60 / every)
-            said = {p["id"]: conversation(i, rounds) for i, p in enumerate(people)}
-            posted: list[tuple[str, float]] = []
-            started = time.time()
-            for n in range(rounds):
-                for k, person in enumerate(people):
-                    at = started + n * every + k * every / clients
-                    await asyncio.sleep(max(0.0, at - time.time()))
-                    text = f"{said[person['id']][n]} ({n})"  # a number: the same words again are told apart
-                    posted.append((text, time.time()))
-                    await post(http, stack.service, stack.users.user_message(person, text=text))
-            await asyncio.sleep(30)
-            relays = [
-                c
-                for c in await stack.calls(http)
-                if c["ok"] and c["method"] == "sendMessage" and c["chat_id"] == STAFF_CHAT and c["text"]
-            ]
-            waits, slowest = [], []
-            for text, at in posted:
-                seen = next((c["at"] for c in relays if text in c["text"].split("\n\n")), None)
-                waits.append(float("inf") if seen is None else seen - at)
-                slowest.append((waits[-1], round(at - started, 1), text))
-            waits.sort()
-            cards = sum(1 for c in relays if c["text"].startswith("📋"))
-            print(
-                f"{len(posted)} messages from {clients} clients, one each every {every:.0f} s, {minutes} min"
-            )
-            print(
-                f"webhook → topic p50 / p99 / max: {statistics.median(waits):.2f} / "
-                f"{statistics.quantiles(waits, n=100, method='inclusive')[98]:.2f} / {waits[-1]:.2f} s"
-            )
-            for wait, at, text in sorted(slowest, reverse=True)[:3]:
-                print(f"  slowest: {wait:.2f} s, posted at +{at} s: {text[:40]}")
-            print(f"not in the topic 30 s after the last: {sum(1 for w in waits if w == float('inf'))}")
-            print(f"group posts: {len(relays)} ({cards} request cards)")
-        finally:
-            stack.stop()
+    async with running() as (stack, http):
+        people = stack.people(clients)
+        for person in people:  # warm-up: topics exist, as for clients who wrote before
+            await post(http, stack.service, stack.users.user_message(person, text="/start"))
+            await post(http, stack.service, stack.users.user_message(person, text="Hello"))
+        await asyncio.sleep(45)
+        rounds = int(minutes * 60 / every)
+        said = {p["id"]: conversation(i, rounds) for i, p in enumerate(people)}
+        posted: list[tuple[str, float]] = []
+        started = time.time()
+        for n in range(rounds):
+            for k, person in enumerate(people):
+                at = started + n * every + k * every / clients
+                await asyncio.sleep(max(0.0, at - time.time()))
+                text = f"{said[person['id']][n]} ({n})"  # a number: the same words again are told apart
+                posted.append((text, time.time()))
+                await post(http, stack.service, stack.users.user_message(person, text=text))
+        await asyncio.sleep(30)
+        relays = [
+            c
+            for c in await stack.calls(http)
+            if c["ok"] and c["method"] == "sendMessage" and c["chat_id"] == STAFF_CHAT and c["text"]
+        ]
+        waits, slowest = [], []
+        for text, at in posted:
+            seen = next((c["at"] for c in relays if text in c["text"].split("\n\n")), None)
+            waits.append(float("inf") if seen is None else seen - at)
+            slowest.append((waits[-1], round(at - started, 1), text))
+        waits.sort()
+        cards = sum(1 for c in relays if c["text"].startswith("📋"))
+        print(f"{len(posted)} messages from {clients} clients, one each every {every:.0f} s, {minutes} min")
+        print(
+            f"webhook → topic p50 / p99 / max: {statistics.median(waits):.2f} / "
+            f"{statistics.quantiles(waits, n=100, method='inclusive')[98]:.2f} / {waits[-1]:.2f} s"
+        )
+        for wait, at, text in sorted(slowest, reverse=True)[:3]:
+            print(f"  slowest: {wait:.2f} s, posted at +{at} s: {text[:40]}")
+        print(f"not in the topic 30 s after the last: {sum(1 for w in waits if w == float('inf'))}")
+        print(f"group posts: {len(relays)} ({cards} request cards)")
 
 
 if __name__ == "__main__":
@@ -182,12 +205,16 @@ if __name__ == "__main__":
     one.add_argument("--clients", type=int, default=300)
     one.add_argument("--messages", type=int, default=10)
     one.add_argument("--concurrency", type=int, default=20)
+    one.add_argument(
+        "--data-dir", type=Path, help="an existing store (bench/scale.py leaves its own in /tmp)"
+    )
+    one.add_argument("--db", help="its database name (bench/scale.py: scale)")
     two = sub.add_parser("latency")
     two.add_argument("--clients", type=int, default=5)
     two.add_argument("--every", type=float, default=20.0)
     two.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
     if args.mode == "ingest":
-        asyncio.run(ingest(args.clients, args.messages, args.concurrency))
+        asyncio.run(ingest(args.clients, args.messages, args.concurrency, args.data_dir, args.db))
     else:
         asyncio.run(latency(args.clients, args.every, args.minutes))

@@ -180,10 +180,7 @@ def engine_workers_ctx(start_workers: bool):
                 Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
             )
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
-            store = engine.deps.store
-            retention = RetentionLoop(
-                store.db, store.inbox, store.deliveries, engine.deps.clock, engine.instance
-            )
+            retention = RetentionLoop(engine.deps.store, engine.deps.clock, engine.instance)
             engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
         try:
             yield

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -15,6 +16,7 @@ from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import Actor, Event, EventType, NewEvent
 from storage.hashing import GENESIS, at_millis, event_hash
+from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +37,7 @@ def to_document(event: Event) -> dict[str, Any]:
         "seq": event.seq,
         "type": event.type.value,
         "at": event.at,
+        "at_ms": to_ms(event.at),  # (not hashed) what start-up's catch-up seeks: the recent events
         "actor": event.actor.to_data(),
         "cause": event.cause,
         "data": event.data,
@@ -116,6 +119,13 @@ class EventStore:
         cursor = self._events.find({}).sort([("stream", ASCENDING), ("seq", ASCENDING)])
         async for doc in cursor:
             yield from_document(doc)
+
+    async def recent_heads(self, since: datetime) -> dict[str, int]:
+        """The last seq of every stream written since `since` (through the `at_ms` index)."""
+        heads: dict[str, int] = {}
+        async for doc in self._events.find({"at_ms": {"$gte": to_ms(since)}}, {"stream": 1, "seq": 1}):
+            heads[doc["stream"]] = max(heads.get(doc["stream"], 0), doc["seq"])
+        return heads
 
     async def heads(self, kind: str) -> dict[str, int]:
         """The last seq of every stream of one kind."""

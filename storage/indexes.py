@@ -11,6 +11,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("stream", ASCENDING), ("seq", ASCENDING)], unique=True, name="stream_seq"),
         IndexModel([("cause", ASCENDING)], unique=True, name="cause"),
         IndexModel([("kind", ASCENDING), ("stream", ASCENDING)], name="kind_stream"),
+        IndexModel([("at_ms", ASCENDING)], name="at"),
     ],
     "inbox": [
         IndexModel([("due_ms", ASCENDING)], name="due"),

@@ -93,7 +93,7 @@ async def open_store(
             client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine
         )
         if catch_up:
-            await store.projector.catch_up()
+            await store.projector.start_up(clock.now())
         yield store
     finally:
         await client.close()

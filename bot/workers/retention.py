@@ -1,5 +1,6 @@
 """Keeps the hot collections small: finished inbox items are removed and settled deliveries archived after a
-retention period (the event log keeps every fact). One instance does it per period: the run is claimed in
+retention period (the event log keeps every fact); and marks the projections checked, so a start catches up
+from there. One instance does it per period: the run is claimed in
 MongoDB (`jobs`), so N instances on one store prune once."""
 
 from __future__ import annotations
@@ -9,13 +10,11 @@ from datetime import datetime, timedelta
 
 import structlog
 from pymongo import ReturnDocument
-from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from bot.workers.lanes import WorkLoop
 from domain.clock import Clock
-from storage.deliveries import Deliveries
-from storage.inbox import Inbox
+from storage.store import Store
 from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
@@ -28,11 +27,12 @@ DELIVERIES_KEPT = timedelta(days=2)  # then archived: a reply to an older messag
 class RetentionLoop(WorkLoop):
     name = "retention"
 
-    def __init__(self, db: AsyncDatabase, inbox: Inbox, deliveries: Deliveries, clock: Clock, instance: str):
+    def __init__(self, store: Store, clock: Clock, instance: str):
         super().__init__(clock)
-        self._jobs = db["jobs"]
-        self._inbox = inbox
-        self._deliveries = deliveries
+        self._jobs = store.db["jobs"]
+        self._inbox = store.inbox
+        self._deliveries = store.deliveries
+        self._projector = store.projector
         self._instance = instance
 
     async def run_once(self) -> datetime | None:
@@ -40,6 +40,7 @@ class RetentionLoop(WorkLoop):
         if not await self._claim(now):
             doc = await self._jobs.find_one({"_id": self.name})
             return from_ms(doc["due_ms"]) if doc else now + EVERY
+        await self._projector.checked(now)  # the next start catches up from here (less a margin)
         removed = await self._inbox.prune(now - INBOX_KEPT)
         archived = await self._deliveries.archive_settled(now - DELIVERIES_KEPT)
         if removed or archived:

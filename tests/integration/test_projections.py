@@ -118,6 +118,29 @@ async def test_start_up_catches_up_events_written_before_a_crash(store: Store, c
     assert await store.projector.catch_up() == 0
 
 
+async def test_a_start_looks_only_at_streams_written_since_the_last_check(store: Store, clock) -> None:
+    """The store was opened (checked) at the fixture's start: a later start looks at recent streams only,
+    through the `at_ms` index; a stream older than the margin is repaired by its next write instead."""
+    await build_history(store, clock)
+    live = await snapshot(store)
+    await store.db["requests"].delete_one({"_id": "R-1"})  # died before projecting, just now
+    assert await store.projector.start_up(clock.now()) == 1
+    assert await snapshot(store) == live
+
+    clock.advance(days=3)
+    await store.projector.checked(clock.now())
+    await store.db["requests"].delete_one({"_id": "R-1"})  # a lag older than the margin: not looked at
+    assert await store.projector.start_up(clock.now()) == 0
+    for event in await store.events.read("request:R-1"):  # its stream's next write repairs it
+        await store.projector.project(event)
+    assert await snapshot(store) == live
+
+    await store.db["jobs"].update_one({"_id": "projections"}, {"$set": {"format": 1}})  # an older version
+    await store.db["requests"].delete_one({"_id": "R-1"})
+    assert await store.projector.start_up(clock.now()) == 1  # looks at everything
+    assert await snapshot(store) == live
+
+
 async def test_concurrent_projection_of_one_stream_converges(store: Store, clock) -> None:
     await build_history(store, clock)
     live = await snapshot(store)

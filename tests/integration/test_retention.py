@@ -32,7 +32,7 @@ async def test_finished_work_leaves_the_working_set_and_the_rest_stays(store: St
         assert await store.deliveries.claim_id(delivery(n).id, "w", LEASE)
         await store.deliveries.sent(delivery(n).id, "w", f"-100:{n + 50}")
 
-    loop = RetentionLoop(store.db, store.inbox, store.deliveries, clock, "one")
+    loop = RetentionLoop(store, clock, "one")
     assert await loop.run_once() == clock.now() + EVERY  # nothing is old enough yet
     assert await store.inbox.count() == 5 and await store.deliveries.count() == 3
 
@@ -48,7 +48,7 @@ async def test_finished_work_leaves_the_working_set_and_the_rest_stays(store: St
 
 
 async def test_several_instances_prune_once_per_period(store: Store, clock) -> None:
-    loops = [RetentionLoop(store.db, store.inbox, store.deliveries, clock, f"i{n}") for n in range(3)]
+    loops = [RetentionLoop(store, clock, f"i{n}") for n in range(3)]
     ran = [await loop._claim(clock.now()) for loop in loops]
     assert ran.count(True) == 1
     clock.advance(seconds=EVERY.total_seconds())

@@ -13,7 +13,11 @@ SYSTEM = Actor(ActorKind.SYSTEM, "concierge")
 
 async def client(store: Store, n: int, assistant: str) -> None:
     cid = f"C-{n}"
-    data = {"client_id": cid, "name": f"Guest {n}", "identities": [{"channel": "telegram", "external_id": str(n)}]}
+    data = {
+        "client_id": cid,
+        "name": f"Guest {n}",
+        "identities": [{"channel": "telegram", "external_id": str(n)}],
+    }
     await store.record(NewEvent(f"client:{cid}", EventType.CLIENT_REGISTERED, data, SYSTEM, f"t:{n}/r"))
     await store.record(
         NewEvent(f"client:{cid}", EventType.CLIENT_ASSIGNED, {"assistant_id": assistant}, SYSTEM, f"t:{n}/a")
