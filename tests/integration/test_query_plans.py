@@ -32,6 +32,7 @@ COLD = {
     ("requests", "{}"): STARTUP,
     ("assistants", "{}"): "the team: a handful of documents",
     ("events", '{"kind": 0}'): STARTUP,
+    ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
     ("heartbeats", '{"_id": 0}'): "by _id",
