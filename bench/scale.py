@@ -40,6 +40,7 @@ from storage.events import EventStore, to_document
 from storage.indexes import ensure_indexes
 from storage.projector import FORMAT
 from storage.store import mongo_client
+from storage.timefmt import to_ms
 from tests.harness import STAFF_CHAT, TOKEN, Harness, settings, user
 from tests.realistic import conversation, language_of
 
@@ -164,6 +165,8 @@ async def seed(url: str, db_name: str, clients: int, messages: int) -> float:
             events, docs = [], {p.collection: [] for p in PROJECTIONS}
             if n % 10_000 < BATCH // 10:
                 print(f"  seeded {n + 1} clients, {time.perf_counter() - started:.0f} s", flush=True)
+    # a store a service has run on: its projections were checked (a start catches up from there)
+    await db["jobs"].insert_one({"_id": "projections", "checked_ms": to_ms(T0), "format": FORMAT})
     await db["counters"].update_one({"_id": "client"}, {"$set": {"n": 200_000}}, upsert=True)
     await db["counters"].update_one({"_id": "request"}, {"$set": {"n": 600_000}}, upsert=True)
     await client.close()

@@ -32,6 +32,7 @@ MAX_BACKOFF = 300.0
 MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
 EDIT = "edit_card"
 RESERVE = 3  # group slots a card post leaves free: a client's words arriving meanwhile go at once
+WRITING = timedelta(minutes=1)  # ... for this long after the last message sent to the group
 
 
 def card_of(item: Delivery) -> str | None:
@@ -71,6 +72,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self.merged = 0
         self.coalesced = 0
         self._pending: list[Delivery] = []  # card posts waiting, as of this round
+        self._relayed: dict[str, datetime] = {}  # group → when a message (not a card) last went to it
 
     def lane_of(self, item: Delivery) -> str:
         return card_of(item) or item.lane
@@ -86,14 +88,18 @@ class TelegramDeliveryWorker(LaneWorker):
     def slot(self, head: Delivery, now: datetime) -> datetime:
         if card_of(head) and self._posting(head):
             return now  # moot: costs no budget
-        # a card posted again leaves a few of the group's slots to the relays that may come meanwhile
-        reserve = RESERVE if head.prio >= 2 else 0
+        # a card posted again leaves a few of the group's slots to the relays that may come meanwhile (while
+        # the clients are writing: once they have stopped, the cards take the whole budget)
+        writing = now - self._relayed.get(head.chat, datetime.min.replace(tzinfo=now.tzinfo)) < WRITING
+        reserve = RESERVE if head.prio >= 2 and writing else 0
         return self._view.next_slot(head.chat, card_of(head), reserve)
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if card_of(head) and self._posting(head):
             return self._moot(self._coalesced(lane, now, everything=True))
         self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
+        if head.prio <= 1:
+            self._relayed[head.chat] = now
         followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
         return self._deliver(head, followers)
 
