@@ -141,7 +141,7 @@ async def seed(url: str, db_name: str, clients: int, messages: int) -> float:
     client = mongo_client(url)
     db = client[db_name]
     await ensure_indexes(db)
-    store = EventStore(db, FrozenClock(T0))
+    store = EventStore(db, FrozenClock(T0 - timedelta(days=30)))  # a history: written a month ago
     by_kind = {p.stream_kind: p for p in PROJECTIONS}
     events, docs = [], {p.collection: [] for p in PROJECTIONS}
     for n in range(clients):
