@@ -109,7 +109,7 @@ class BudgetView:
 def _earliest_free(slots: list[int], count: int, now: int, reserve: int = 0) -> int:
     """When `reserve` + 1 of `count` slots are free (slots never used are free now; `slots` holds when each
     used one frees)."""
-    unused = count - len(slots)
+    reserve, unused = min(reserve, count - 1), count - len(slots)
     if unused > reserve:
         return now
     return max(now, sorted(slots)[reserve - unused])

@@ -9,6 +9,7 @@ as it is then, so every edit of that card still waiting is settled by it."""
 from __future__ import annotations
 
 import asyncio
+import collections
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +32,8 @@ MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
 EDIT = "edit_card"
-RESERVE = 3  # group slots a card post leaves free: a client's words arriving meanwhile go at once
-WRITING = timedelta(minutes=1)  # ... for this long after the last message sent to the group
+RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
+WRITING = timedelta(seconds=10)
 
 
 def card_of(item: Delivery) -> str | None:
@@ -72,7 +73,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self.merged = 0
         self.coalesced = 0
         self._pending: list[Delivery] = []  # card posts waiting, as of this round
-        self._relayed: dict[str, datetime] = {}  # group → when a message (not a card) last went to it
+        self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
 
     def lane_of(self, item: Delivery) -> str:
         return card_of(item) or item.lane
@@ -88,18 +89,30 @@ class TelegramDeliveryWorker(LaneWorker):
     def slot(self, head: Delivery, now: datetime) -> datetime:
         if card_of(head) and self._posting(head):
             return now  # moot: costs no budget
-        # a card posted again leaves a few of the group's slots to the relays that may come meanwhile (while
-        # the clients are writing: once they have stopped, the cards take the whole budget)
-        writing = now - self._relayed.get(head.chat, datetime.min.replace(tzinfo=now.tzinfo)) < WRITING
-        reserve = RESERVE if head.prio >= 2 and writing else 0
-        return self._view.next_slot(head.chat, card_of(head), reserve)
+        reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
+        slot = self._view.next_slot(head.chat, card_of(head))
+        if not reserve:
+            return slot
+        lapses = self._relayed[head.chat][-1] + WRITING  # then the cards may take the whole budget
+        return min(self._view.next_slot(head.chat, card_of(head), reserve), max(slot, lapses))
+
+    def _room_for_relays(self, chat: str, now: datetime) -> int:
+        """The group's slots a card post leaves free while clients are writing (a message went to the group
+        in the last WRITING): as many as messages went in the last minute, at least RESERVE. Once they stop,
+        the cards take the whole budget."""
+        recent = self._relayed.setdefault(chat, collections.deque())
+        while recent and now - recent[0] >= timedelta(minutes=1):
+            recent.popleft()
+        if not recent or now - recent[-1] >= WRITING:
+            return 0
+        return max(RESERVE, len(recent))
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if card_of(head) and self._posting(head):
             return self._moot(self._coalesced(lane, now, everything=True))
         self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
-        if head.prio <= 1:
-            self._relayed[head.chat] = now
+        if head.prio <= 1 and is_group(head.chat) and not card_of(head):
+            self._relayed.setdefault(head.chat, collections.deque()).append(now)
         followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
         return self._deliver(head, followers)
 
