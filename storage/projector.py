@@ -17,8 +17,8 @@ from storage.timefmt import from_ms, to_ms
 log = structlog.get_logger(__name__)
 
 
-def tally_id(projection: Projection, value: Any) -> str:
-    return f"{projection.collection}:{projection.tally}:{value}"
+def tally_id(collection: str, field: str | None, value: Any) -> str:
+    return f"{collection}:{field}:{value}"
 
 
 CHECK_MARGIN = timedelta(days=1)  # start-up looks this far behind the last check
@@ -37,7 +37,7 @@ class Projector:
 
     async def tally(self, collection: str, field: str, values: list[str]) -> dict[str, int]:
         """How many documents of `collection` have each of `values` in `field` (a projection's tally)."""
-        ids = [f"{collection}:{field}:{v}" for v in values]
+        ids = [tally_id(collection, field, v) for v in values]
         found = {doc["_id"]: doc["n"] async for doc in self._db["tallies"].find({"_id": {"$in": ids}})}
         return {v: found.get(i, 0) for v, i in zip(values, ids, strict=True)}
 
@@ -77,7 +77,8 @@ class Projector:
 
     async def _count(self, projection: Projection, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
         """Keep the tally of a projection's field: the guarded write above succeeded once, so the change is
-        counted once. (A crash in between is made good at the next start, which counts afresh.)"""
+        counted once. A crash in between is made good by the next full catch-up, which counts afresh (the
+        first start of a new document shape, `concierge rebuild`); meanwhile it only steers assignment."""
         if projection.tally is None:
             return
         before, after = (old or {}).get(projection.tally), new.get(projection.tally)
@@ -87,19 +88,22 @@ class Projector:
         for value, step in ((before, -1), (after, 1)):
             if value is not None:
                 await tallies.update_one(
-                    {"_id": tally_id(projection, value)}, {"$inc": {"n": step}}, upsert=True
+                    {"_id": tally_id(projection.collection, projection.tally, value)},
+                    {"$inc": {"n": step}},
+                    upsert=True,
                 )
 
     async def recount(self, projection: Projection) -> None:
-        """The tally counted afresh from the documents (at start and after a rebuild)."""
+        """The tally counted afresh from the documents (a full catch-up, a rebuild)."""
         if projection.tally is None:
             return
         counts: dict[str, int] = {}
         async for doc in self._db[projection.collection].find({}, {projection.tally: 1}):
             if (value := doc.get(projection.tally)) is not None:
-                counts[tally_id(projection, value)] = counts.get(tally_id(projection, value), 0) + 1
+                key = tally_id(projection.collection, projection.tally, value)
+                counts[key] = counts.get(key, 0) + 1
         tallies = self._db["tallies"]
-        prefix = f"{projection.collection}:{projection.tally}:"
+        prefix = tally_id(projection.collection, projection.tally, "")
         async for doc in tallies.find({}, {"_id": 1}):
             if doc["_id"].startswith(prefix) and doc["_id"] not in counts:
                 await tallies.update_one({"_id": doc["_id"]}, {"$set": {"n": 0}})
