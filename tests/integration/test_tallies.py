@@ -1,5 +1,6 @@
 """Open conversations per assistant are counted as client documents change, not aggregated: exact through
-assignment, opening, closing and handing over, and counted afresh at start (what a crash may have missed)."""
+assignment, opening, closing and handing over, and counted afresh by a full catch-up (what a crash may
+have missed)."""
 
 from __future__ import annotations
 
@@ -37,5 +38,5 @@ async def test_open_conversations_are_counted_as_they_change(store: Store) -> No
     )
     assert await q.open_load(store) == {"A-1": 1, "A-2": 3}
     await store.db["tallies"].delete_many({})  # what a crash between a write and its count would leave
-    await store.projector.catch_up()  # at start
+    await store.projector.catch_up()  # a full catch-up
     assert await q.open_load(store) == {"A-1": 1, "A-2": 3}
