@@ -58,51 +58,50 @@ class Inbox:
         `order` sorts items of one key when the provider numbers them (Telegram's update_id): concurrent
         webhook requests may arrive out of order; without it, arrival order counts."""
         now = to_ms(self._clock.now())
-        try:
-            await self._items.insert_one(
-                {
-                    "_id": provider_id,
-                    "source": source,
-                    "key": key,
-                    "payload": payload,
-                    "n": self._arrivals.next(),
-                    "order": order,
-                    "status": InboxStatus.PENDING.value,
-                    "attempts": 0,
-                    "received_ms": now,
-                    "next_attempt_ms": now,
-                    "due_ms": now,
-                    "open_key": key,
-                    "lease_ms": 0,
-                    "worker": None,
-                    "error": None,
-                }
-            )
-        except DuplicateKeyError:
-            return False
-        return True
+        return await self._insert(
+            provider_id,
+            source,
+            now,
+            key=key,
+            payload=payload,
+            n=self._arrivals.next(),
+            order=order,
+            status=InboxStatus.PENDING.value,
+            due_ms=now,
+            open_key=key,
+            error=None,
+        )
 
     async def reject(self, provider_id: str, source: str, reason: str) -> bool:
         """Record that the provider sent something we cannot use (never its content). False: seen before."""
         now = to_ms(self._clock.now())
+        return await self._insert(
+            provider_id,
+            source,
+            now,
+            key=None,
+            payload={},
+            n=0,
+            order=None,
+            status=InboxStatus.REJECTED.value,
+            done_ms=now,
+            **FINISHED,
+            error=reason[:500],
+        )
+
+    async def _insert(self, provider_id: str, source: str, now: int, **fields: Any) -> bool:
+        """One insert; False when the provider's id is there already."""
         try:
             await self._items.insert_one(
                 {
                     "_id": provider_id,
                     "source": source,
-                    "key": None,
-                    "payload": {},
-                    "n": 0,
-                    "order": None,
-                    "status": InboxStatus.REJECTED.value,
                     "attempts": 0,
                     "received_ms": now,
-                    "done_ms": now,
                     "next_attempt_ms": now,
-                    **FINISHED,
                     "lease_ms": 0,
                     "worker": None,
-                    "error": reason[:500],
+                    **fields,
                 }
             )
         except DuplicateKeyError:

@@ -100,9 +100,7 @@ class TelegramDeliveryWorker(LaneWorker):
         """The group's slots a card post leaves free while clients are writing (a message went to the group
         in the last WRITING): as many as messages went in the last minute, at least RESERVE. Once they stop,
         the cards take the whole budget."""
-        recent = self._relayed.setdefault(chat, collections.deque())
-        while recent and now - recent[0] >= timedelta(minutes=1):
-            recent.popleft()
+        recent = self._recent_relays(chat, now)
         if not recent or now - recent[-1] >= WRITING:
             return 0
         return max(RESERVE, len(recent))
@@ -112,9 +110,16 @@ class TelegramDeliveryWorker(LaneWorker):
             return self._moot(self._coalesced(lane, now, everything=True))
         self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
         if head.prio <= 1 and is_group(head.chat) and not card_of(head):
-            self._relayed.setdefault(head.chat, collections.deque()).append(now)
+            self._recent_relays(head.chat, now).append(now)
         followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
         return self._deliver(head, followers)
+
+    def _recent_relays(self, chat: str, now: datetime) -> collections.deque[datetime]:
+        """When messages (not cards) went to a group in the last minute (older ones forgotten here)."""
+        recent = self._relayed.setdefault(chat, collections.deque())
+        while recent and now - recent[0] >= timedelta(minutes=1):
+            recent.popleft()
+        return recent
 
     def _posting(self, edit: Delivery) -> bool:
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
