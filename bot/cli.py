@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import structlog
 from aiohttp import web
 
+from bot import cli_report
 from bot import logging as app_logging
 from bot.settings import ConfigError, Settings
 from domain.clients import Assistant
@@ -151,7 +152,7 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             assistant = await staff_admin.deactivate(store, args.telegram_id)
             print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
         else:
-            load = await queries.open_load(store)
+            load, now = await queries.open_load(store), datetime.now(UTC)
             team = await queries.assistants(store)
             if args.json:
                 print(json.dumps([_assistant(a, load.get(a.id, 0)) for a in team], ensure_ascii=False))
@@ -169,10 +170,15 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                         str(load.get(a.id, 0)),
                         str(a.staff_chat_id or "—"),
                         ", ".join(f for f, on in (("lead", a.lead), ("inactive", not a.active)) if on) or "—",
+                        _presence(a, now),
                     ]
                     for a in team
                 ]
-                print(_table(rows, ["TELEGRAM ID", "NAME", "LANGUAGES", "OPEN", "STAFF FORUM", "ROLE"]))
+                print(
+                    _table(
+                        rows, ["TELEGRAM ID", "NAME", "LANGUAGES", "OPEN", "STAFF FORUM", "ROLE", "PRESENCE"]
+                    )
+                )
         return 0
 
     return work
@@ -187,7 +193,17 @@ def _assistant(a: Assistant, open_conversations: int) -> dict:
         "staff_chat_id": a.staff_chat_id,
         "lead": a.lead,
         "active": a.active,
+        "away": a.away,
+        "away_until": a.away_until.isoformat() if a.away_until else None,
     }
+
+
+def _presence(a: Assistant, now: datetime) -> str:
+    if not a.active:
+        return "—"
+    if a.present_at(now):
+        return "on duty"
+    return f"away until {a.away_until:%Y-%m-%d %H:%M} UTC" if a.away_until else "away"
 
 
 def _inbox(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
@@ -254,6 +270,7 @@ def parser() -> argparse.ArgumentParser:
     )
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
     off.add_argument("--telegram-id", type=int, required=True)
+    cli_report.add_parser(commands)
     inbox = commands.add_parser("inbox", help="inbound messages that failed for good")
     inbox_actions = inbox.add_subparsers(dest="inbox_command", required=True)
     inbox_actions.add_parser("failed", help="list what was set aside, newest first").add_argument(
@@ -273,7 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     # a person at the command line reads answers on stdout; logs stay on stderr, warnings only unless asked
     level = settings.app.log_level if args.verbose else "WARNING"
     app_logging.configure(level, settings.app.log_format)
-    commands = {"staff": _staff, "inbox": _inbox, "audit": _audit, "rebuild": _rebuild}
+    commands = {
+        "staff": _staff,
+        "inbox": _inbox,
+        "audit": _audit,
+        "rebuild": _rebuild,
+        "report": lambda a: cli_report.report(a, settings.clock.promises, settings.app.timezone),
+    }
     try:
         return asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))
     except DataDirInUse as error:

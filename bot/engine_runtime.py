@@ -21,6 +21,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.admission import Admission
+from bot.workers.deadlines import DeadlineRunner
 from bot.workers.inbox import Handler, InboxWorker
 from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.retention import RetentionLoop
@@ -28,7 +29,7 @@ from bot.workers.tasks import Background
 from domain.errors import Unavailable
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
-from engine import inbox_failures, payments_flow
+from engine import inbox_failures, payments_flow, timers
 from engine.deps import Deps
 from engine.i18n import translator
 from payments.cloudpayments import CloudPaymentsGateway
@@ -52,6 +53,7 @@ class EngineRuntime:
     )
     workers: list[str] = field(default_factory=list)  # ids this instance's workers claim with
     admission: Admission = field(default_factory=Admission)  # acknowledgements before processing
+    clock_runner: DeadlineRunner | None = None
 
     def register(self, source: str, handler: Handler) -> None:
         """The inbox handler for what `source` (a channel, a provider) stores."""
@@ -128,10 +130,14 @@ def build(app: web.Application) -> EngineRuntime:
         tz=settings.app.timezone,
         payments=gateway,
         test_payments=cp.cloudpayments_test_mode,
+        promises=settings.clock.promises,
+        on_recorded=timers.on_event,
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
+    engine.clock_runner = DeadlineRunner(deps, engine.instance)
+    engine.workers.append(engine.clock_runner.worker_id)
 
     async def set_aside(item: InboxItem, reason: str) -> None:
         await inbox_failures.set_aside(deps, item.id, item.source, item.key, reason)
@@ -182,6 +188,7 @@ def engine_workers_ctx(start_workers: bool):
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
             retention = RetentionLoop(engine.deps.store, engine.deps.clock, engine.instance)
             engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
+            engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
         try:
             yield
         finally:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
+from datetime import timedelta
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
@@ -12,6 +13,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from domain.promises import Promises
 
 _CONFIG = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -176,6 +179,23 @@ class AppSettings(BaseSettings):
         return ZoneInfo(self.business_timezone)
 
 
+class ClockSettings(BaseSettings):
+    """What the service promises about time (minutes)."""
+
+    model_config = _CONFIG
+    sla_first_response_minutes: int = Field(15, ge=1, le=1440)
+    sla_first_response_vip_minutes: int = Field(5, ge=1, le=1440)
+    sla_quote_minutes: int = Field(60, ge=1, le=10080)
+
+    @property
+    def promises(self) -> Promises:
+        return Promises(
+            timedelta(minutes=self.sla_first_response_minutes),
+            timedelta(minutes=self.sla_first_response_vip_minutes),
+            timedelta(minutes=self.sla_quote_minutes),
+        )
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -204,6 +224,7 @@ class Settings(BaseSettings):
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
     cloudpayments: CloudPaymentsSettings = Field(default_factory=CloudPaymentsSettings)
     app: AppSettings = Field(default_factory=AppSettings)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
@@ -286,6 +307,11 @@ class Settings(BaseSettings):
                     "is required for WhatsApp and payments: assistants work in the Telegram staff forum",
                 )
             )
+        sla = self.clock
+        if sla.sla_first_response_vip_minutes > sla.sla_first_response_minutes:
+            problems.append(
+                ("SLA_FIRST_RESPONSE_VIP_MINUTES", "cannot be longer than SLA_FIRST_RESPONSE_MINUTES")
+            )
         if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))
         return problems
@@ -307,6 +333,7 @@ class Settings(BaseSettings):
             ("twilio", TwilioSettings),
             ("cloudpayments", CloudPaymentsSettings),
             ("app", AppSettings),
+            ("clock", ClockSettings),
         ):
             try:
                 concerns[name] = concern()

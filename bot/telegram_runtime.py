@@ -60,6 +60,9 @@ class EnginePorts:
         await conversation.language_command(self._deps, person, message, cause)
 
     async def message(self, person: Person, message: Inbound, cause: str) -> None:
+        user_id = int(person.identity.external_id)
+        if await staff.private_command(self._deps, user_id, message, cause):
+            return  # an assistant's /away, /back or /stats
         await conversation.client_message(self._deps, person, message, cause)
 
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:

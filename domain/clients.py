@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -253,10 +254,17 @@ class Assistant:
     lead: bool = False
     staff_chat_id: int | None = None
     active: bool = True
+    away: bool = False
+    away_until: datetime | None = None  # None while away: until they say /back
     version: int = 0
 
     def speaks(self, language: Language | None) -> bool:
         return language is not None and language in self.languages
+
+    def present_at(self, now: datetime) -> bool:
+        """Active and not away (an away with an end time is over once it passes, announced or not)."""
+        gone = self.away and (self.away_until is None or now < self.away_until)
+        return self.active and not gone
 
     @classmethod
     def added(cls, event: Event) -> Assistant:
@@ -280,6 +288,16 @@ class Assistant:
             return replace(self, active=False, version=event.seq)
         if event.type is EventType.ASSISTANT_REACTIVATED:
             return replace(self, active=True, version=event.seq)
+        if event.type is EventType.ASSISTANT_AWAY:
+            until = event.data.get("until")
+            return replace(
+                self,
+                away=True,
+                away_until=datetime.fromisoformat(until) if until else None,
+                version=event.seq,
+            )
+        if event.type is EventType.ASSISTANT_BACK:
+            return replace(self, away=False, away_until=None, version=event.seq)
         raise InvalidValue(f"{event.type} does not belong to an assistant stream")
 
     def to_doc(self) -> dict[str, Any]:
@@ -291,6 +309,8 @@ class Assistant:
             "lead": self.lead,
             "staff_chat_id": self.staff_chat_id,
             "active": self.active,
+            "away": self.away,
+            "away_until": self.away_until.isoformat() if self.away_until else None,
             "_v": self.version,
         }
 
@@ -304,5 +324,7 @@ class Assistant:
             lead=doc["lead"],
             staff_chat_id=doc.get("staff_chat_id"),
             active=doc["active"],
+            away=doc.get("away", False),
+            away_until=datetime.fromisoformat(doc["away_until"]) if doc.get("away_until") else None,
             version=doc["_v"],
         )

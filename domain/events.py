@@ -72,6 +72,19 @@ class EventType(StrEnum):
     REQUEST_CARD_POSTED = "RequestCardPosted"
     PAYMENT_FAILED = "PaymentFailed"
     CLIENT_CARD_SAVED = "ClientCardSaved"
+    # the clock (issue 11): presence, promises kept or broken, quotes and fulfilment on time, satisfaction
+    ASSISTANT_AWAY = "AssistantAway"
+    ASSISTANT_BACK = "AssistantBack"
+    RESPONSE_OVERDUE = "ResponseOverdue"  # a promise fell due unanswered: reminded, escalated or reassigned
+    QUOTE_REMINDED = "QuoteReminded"
+    QUOTE_EXPIRED = "QuoteExpired"
+    FULFILMENT_DUE = "FulfilmentDue"  # a paid request's time comes closer (reminder) or passed (overdue)
+    RATING_ASKED = "RatingAsked"
+    REQUEST_RATED = "RequestRated"
+    RATING_COMMENTED = "RatingCommented"
+    FORUM_TOPIC_REQUESTED = "ForumTopicRequested"  # the forum's own topics (⚠️ Escalations)
+    FORUM_TOPIC_OPENED = "ForumTopicOpened"
+    FORUM_TOPIC_LOST = "ForumTopicLost"
 
 
 def _check_json(value: Any, path: str = "data") -> None:

@@ -42,6 +42,23 @@ def apply_conversation(doc: Doc | None, event: Event) -> Doc:
     return doc
 
 
+def apply_forum(doc: Doc | None, event: Event) -> Doc:
+    """Per staff forum: its own topics by purpose ("escalations": {generation, thread_id, lost})."""
+    doc = dict(doc) if doc else {"topics": {}}
+    topics = doc["topics"] = {k: dict(v) for k, v in doc["topics"].items()}
+    purpose, generation = event.data.get("purpose"), event.data.get("generation")
+    if event.type is EventType.FORUM_TOPIC_REQUESTED:
+        topics[purpose] = {"generation": generation, "thread_id": None, "lost": False}
+    elif (
+        event.type is EventType.FORUM_TOPIC_OPENED and topics.get(purpose, {}).get("generation") == generation
+    ):
+        topics[purpose] |= {"thread_id": event.data["thread_id"], "lost": False}
+    elif event.type is EventType.FORUM_TOPIC_LOST and topics.get(purpose, {}).get("generation") == generation:
+        topics[purpose]["lost"] = True
+    doc["_v"] = event.seq
+    return doc
+
+
 @dataclass(frozen=True, slots=True)
 class Projection:
     """One document per stream of `stream_kind`, kept in `collection`, `_id` = the stream's id."""
@@ -57,4 +74,5 @@ PROJECTIONS: tuple[Projection, ...] = (
     Projection("assistants", "assistant", apply_assistant),
     Projection("requests", "request", apply_request),
     Projection("conversations", "conversation", apply_conversation),
+    Projection("forums", "forum", apply_forum),
 )

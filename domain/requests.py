@@ -81,6 +81,11 @@ class ServiceRequest:
     refund: Payment | None = None
     cancel_reason: str | None = None
     card_message_id: int | None = None
+    quote_lapsed: bool = False  # the live quote expired unpaid: its link is cancelled
+    rating_asked: bool = False
+    rating: int | None = None  # 1–5, the client's answer to "how did we do?"
+    rating_comment: str | None = None
+    rated_at: datetime | None = None
     version: int = 0
 
     @property
@@ -194,7 +199,10 @@ class ServiceRequest:
             changed = replace(self, state=target)
             if t is EventType.REQUEST_QUOTED:
                 changed = replace(
-                    changed, quote=Quote.from_data(data["quote"]), payment_link=data["payment_link"]
+                    changed,
+                    quote=Quote.from_data(data["quote"]),
+                    payment_link=data["payment_link"],
+                    quote_lapsed=False,
                 )
             elif t is EventType.REQUEST_PAID:
                 changed = replace(changed, payment=Payment.from_data(data["payment"]))
@@ -210,7 +218,20 @@ class ServiceRequest:
             )
         elif t is EventType.REQUEST_CARD_POSTED:
             changed = replace(self, card_message_id=data["message_id"])
-        elif t is EventType.PAYMENT_FAILED:
+        elif t is EventType.QUOTE_EXPIRED:
+            changed = replace(self, quote_lapsed=True, payment_link=None)
+        elif t is EventType.RATING_ASKED:
+            changed = replace(self, rating_asked=True)
+        elif t is EventType.REQUEST_RATED:
+            changed = replace(self, rating=data["score"], rated_at=event.at)
+        elif t is EventType.RATING_COMMENTED:
+            changed = replace(self, rating_comment=data["text"])
+        elif t in (
+            EventType.PAYMENT_FAILED,
+            EventType.QUOTE_REMINDED,
+            EventType.FULFILMENT_DUE,
+            EventType.RESPONSE_OVERDUE,
+        ):
             changed = self
         else:
             raise InvalidValue(f"{t} does not belong to a request stream")
@@ -231,6 +252,11 @@ class ServiceRequest:
             "refund": self.refund.to_data() if self.refund else None,
             "cancel_reason": self.cancel_reason,
             "card_message_id": self.card_message_id,
+            "quote_lapsed": self.quote_lapsed,
+            "rating_asked": self.rating_asked,
+            "rating": self.rating,
+            "rating_comment": self.rating_comment,
+            "rated_at": self.rated_at.isoformat() if self.rated_at else None,
             "_v": self.version,
         }
 
@@ -248,5 +274,10 @@ class ServiceRequest:
             refund=Payment.from_data(doc["refund"]) if doc.get("refund") else None,
             cancel_reason=doc.get("cancel_reason"),
             card_message_id=doc.get("card_message_id"),
+            quote_lapsed=doc.get("quote_lapsed", False),
+            rating_asked=doc.get("rating_asked", False),
+            rating=doc.get("rating"),
+            rating_comment=doc.get("rating_comment"),
+            rated_at=datetime.fromisoformat(doc["rated_at"]) if doc.get("rated_at") else None,
             version=doc["_v"],
         )

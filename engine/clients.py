@@ -5,7 +5,7 @@ from __future__ import annotations
 import structlog
 
 from domain.assignment import choose_assistant
-from domain.clients import Channel, Client, Language
+from domain.clients import Assistant, Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
 from domain.phones import to_e164
@@ -13,7 +13,7 @@ from engine import queries as q
 from engine.client_outbox import to_client
 from engine.deps import Deps
 from engine.outbox import card_update
-from engine.topics import staff_chat_for
+from engine.topics import staff_chat_for, tell_topic
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -75,8 +75,10 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
 async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
     if await deps.store.events.by_cause(cause):
         return
+    team = await q.assistants(deps.store)
+    present = [a for a in team if a.present_at(deps.clock.now())]
     chosen = choose_assistant(
-        await q.assistants(deps.store),
+        present or team,  # away assistants take no new clients (unless everyone is away: the clock escalates)
         language,
         await q.open_load(deps.store),
         await next_value(deps.store.db, "assignment_rotation"),
@@ -87,6 +89,23 @@ async def assign(deps: Deps, client_id: str, language: Language | None, cause: s
     await deps.record(
         f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen.id}, SYSTEM, cause
     )
+
+
+async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
+    """A person moved the client to `to` (/assign, /take); the topic hears it (their phone rings) and the
+    card shows it. Deliveries `<event>:1`, `:2` (the command's own answer is `:0`)."""
+    await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_ASSIGNED,
+        {"assistant_id": to.id, "reason": how},
+        actor,
+        f"{event.cause}/assign",
+    )
+    client = await q.client(deps.store, client.id)
+    await tell_topic(
+        deps, client, event, f"➡️ {client.name} is now with {to.name}.", 1, [[to.telegram_id, to.name]]
+    )
+    await refresh_card(deps, event, 2, client)
 
 
 def telegram_chat(client: Client) -> int | None:

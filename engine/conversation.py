@@ -11,7 +11,7 @@ from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, Event, EventType
 from domain.messages import Inbound, Kind, Person
 from engine import queries as q
-from engine import requests_flow
+from engine import ratings, requests_flow
 from engine.client_outbox import last_channel, to_client, whatsapp_delivery
 from engine.clients import (
     ask_language,
@@ -102,6 +102,8 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to)
     await deps.deliver(_with_source(relay, message.message_id))
     if message.kind is Kind.TEXT and message.text:
+        if await ratings.comment(deps, client, message.text, cause):
+            return  # a word about the service just rated, not a new request
         await requests_flow.intake(deps, client, message.text, cause)
 
 

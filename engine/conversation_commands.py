@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from domain.errors import InvalidValue
-from domain.events import SYSTEM, EventType
+from domain.events import EventType
 from engine import queries as q
+from engine import staff_commands
 from engine.client_outbox import to_client
-from engine.clients import refresh_card
+from engine.clients import reassign
 from engine.deps import Deps
 from engine.outbox import card_update
+from engine.staff_commands import Where
 from engine.topic_command import TopicCommand
 from engine.topics import staff_chat_for, tell_topic
 
@@ -47,17 +49,19 @@ async def close(deps: Deps, cmd: TopicCommand) -> None:
 
 
 async def assign(deps: Deps, cmd: TopicCommand) -> None:
-    client, name = cmd.client, cmd.args
-    wanted = name.lower().lstrip("@")
+    wanted = cmd.args.lower().lstrip("@")
     match = [a for a in await q.assistants(deps.store) if a.active and a.name.lower() == wanted]
     if not match:
-        raise InvalidValue(f"No active assistant is called “{name}”. Try /assign <name>.")
-    await deps.record(
-        f"client:{client.id}",
-        EventType.CLIENT_ASSIGNED,
-        {"assistant_id": match[0].id},
-        SYSTEM,
-        f"{cmd.cause}/assign",
-    )
-    await tell_topic(deps, client, cmd.recorded, f"➡️ {client.name} is now with {match[0].name}.")
-    await refresh_card(deps, cmd.recorded, 1, await q.client(deps.store, client.id))
+        raise InvalidValue(f"No active assistant is called “{cmd.args}”. Try /assign <name>.")
+    await reassign(deps, cmd.client, match[0], cmd.actor, cmd.recorded, "assigned")
+
+
+async def take(deps: Deps, cmd: TopicCommand) -> None:
+    await reassign(deps, cmd.client, cmd.assistant, cmd.actor, cmd.recorded, "taken")
+
+
+async def anywhere(deps: Deps, cmd: TopicCommand) -> None:
+    """/away /back /stats typed in a client's topic: as anywhere in the forum, answered in the topic."""
+    where = Where(cmd.client.topic.chat_id if cmd.client.topic else 0)
+    answer = await staff_commands.run(deps, cmd.assistant, f"/{cmd.name} {cmd.args}", where, cmd.recorded)
+    await tell_topic(deps, cmd.client, cmd.recorded, answer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.payments import PaymentGateway
+from domain.promises import Promises
 from engine.i18n import Translator
 from storage.deliveries import Delivery
 from storage.store import Store
@@ -28,6 +29,8 @@ class Deps:
     quote_validity: timedelta = timedelta(hours=24)
     test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
+    promises: Promises = field(default_factory=Promises)
+    on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the clock's timers (engine.timers)
 
     async def record(
         self,
@@ -38,8 +41,12 @@ class Deps:
         cause: str,
         expected_seq: int | None = None,
     ) -> Event:
-        """Append (idempotent by cause) and project; returns the event, whether new or recorded before."""
-        return (await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)).event
+        """Append (idempotent by cause), project, and keep the timers it starts or stops; returns the event,
+        whether new or recorded before (seen again, it changes no timer)."""
+        event = (await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)).event
+        if self.on_recorded is not None:
+            await self.on_recorded(self, event)
+        return event
 
     async def deliver(self, *deliveries: Delivery) -> None:
         """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""

@@ -63,7 +63,9 @@ def to_topic(
     *,
     merge: bool = False,
     reply_to: int | None = None,
+    mentions: list[list] | None = None,
 ) -> Delivery:
+    extra = {"mentions": mentions} if mentions else {}
     return _delivery(
         event,
         n,
@@ -74,7 +76,34 @@ def to_topic(
         text=text,
         reply_to=reply_to,
         merge_key=f"topic:{client_id}" if merge else None,
+        **extra,
     )
+
+
+def mention(*people: tuple[int, str]) -> list[list]:
+    """Telegram user mentions for names that appear in a text (their phones ring): [[user id, name], ...]."""
+    return [[user_id, name] for user_id, name in people]
+
+
+def to_forum_topic(
+    event: Event, n: int, staff_chat_id: int, purpose: str, text: str, **extra: Any
+) -> Delivery:
+    """A line in one of the forum's own topics (⚠️ Escalations), created when first needed."""
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        f"tg:{staff_chat_id}:{purpose}",
+        "text",
+        topic_of=forum_topic_id(staff_chat_id, purpose),
+        text=text,
+        **extra,
+    )
+
+
+def forum_topic_id(staff_chat_id: int, purpose: str) -> str:
+    """Where the sender finds a forum topic (in place of a client id): 'forum:<chat>/<purpose>'."""
+    return f"forum:{staff_chat_id}/{purpose}"
 
 
 def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
@@ -125,23 +154,29 @@ def relay_to_topic(
     )
 
 
+def create_topic(
+    event: Event, staff_chat_id: int, lane: str, owner: str, generation: int, name: str
+) -> Delivery:
+    return _delivery(
+        event,
+        0,
+        staff_chat_id,
+        lane,
+        "create_topic",
+        client_id=owner,
+        generation=generation,
+        name=name,
+        prio=0,
+    )
+
+
 def topic_setup(
     event: Event, staff_chat_id: int, client_id: str, generation: int, name: str
 ) -> list[Delivery]:
     """Create the topic, then post and pin the card: first in the lane, before anything waiting there."""
     lane = _topic_lane(staff_chat_id, client_id)
     return [
-        _delivery(
-            event,
-            0,
-            staff_chat_id,
-            lane,
-            "create_topic",
-            client_id=client_id,
-            generation=generation,
-            name=name,
-            prio=0,
-        ),
+        create_topic(event, staff_chat_id, lane, client_id, generation, name),
         _delivery(event, 1, staff_chat_id, lane, "card", topic_of=client_id, prio=0),
     ]
 

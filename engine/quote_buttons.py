@@ -6,6 +6,7 @@ from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
 from engine import queries as q
+from engine import ratings
 from engine.client_outbox import to_client
 from engine.deps import Deps
 from engine.payments_flow import one_tap
@@ -13,7 +14,11 @@ from engine.requests_flow import cancel_request, deliver_to_topic
 
 
 async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:
+    """Also a rating (`rate:<request>:<score>`), which arrives the same ways."""
     action, _, rest = data.partition(":")
+    if action == "rate":
+        await ratings.rated(deps, client, data, cause)
+        return
     request_id, _, version = rest.partition(":")
     current = await q.request(deps.store, request_id)
     if current is None or current.client_id != client.id:

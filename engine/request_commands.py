@@ -15,7 +15,7 @@ from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
-from engine import payments_flow
+from engine import payments_flow, ratings
 from engine import queries as q
 from engine.client_outbox import to_client
 from engine.client_texts import quote_buttons, quote_text
@@ -196,6 +196,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
         first_n=1,
         card_of=number,
     )
+    await ratings.ask(deps, client, await q.request(deps.store, number), fulfilled)
 
 
 async def cancel(deps: Deps, cmd: TopicCommand) -> None:

@@ -8,10 +8,11 @@ from domain.clients import Channel
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
-from engine import topic_commands
+from engine import staff_commands, topic_commands
 from engine.clients import refresh_card
 from engine.conversation import relay_to_client
 from engine.deps import Deps
+from engine.escalations import ForumTopics
 from engine.topics import tell_topic
 from storage.deliveries import Delivery
 
@@ -27,11 +28,17 @@ async def staff_message(
     message: Inbound,
     cause: str,
 ) -> None:
-    """Only staff, only in a client's topic: the General topic and other chats never act as staff."""
-    if not is_topic or thread_id is None:
-        return
+    """Only staff. In a client's topic: to the client, or a topic command. Elsewhere in the forum (General,
+    ⚠️ Escalations): only the staff commands that work anywhere; conversation there is left alone."""
     assistant = await q.staff_member(deps.store, user_id)
-    client = await q.client_by_topic(deps.store, chat_id, thread_id)
+    topic = is_topic and thread_id is not None
+    client = await q.client_by_topic(deps.store, chat_id, thread_id) if topic else None
+    if assistant is not None and client is None:
+        if message.kind is Kind.TEXT and staff_commands.is_command(message.text):
+            purpose = await ForumTopics(deps).purpose_of(chat_id, thread_id) if topic else None
+            where = staff_commands.Where(chat_id, purpose, reply_to=_int(message.reply_to))
+            await staff_commands.dispatch(deps, assistant, message.text.strip(), where, cause)
+        return
     if assistant is None or client is None:
         log.info("staff.ignored", staff=assistant is not None, topic_known=client is not None)
         return
@@ -51,6 +58,22 @@ async def staff_message(
         await tell_topic(deps, client, event, "⚠️ Not delivered: the client has blocked the bot on Telegram.")
         return
     await relay_to_client(deps, client, actor, message, cause)
+
+
+def _int(value: int | str | None) -> int | None:
+    return int(value) if value is not None else None
+
+
+async def private_command(deps: Deps, user_id: int, message: Inbound, cause: str) -> bool:
+    """/away /back /stats from an assistant in a private chat with the bot (True); anyone else is a client."""
+    if not staff_commands.is_command(message.text, private=True):
+        return False
+    assistant = await q.staff_member(deps.store, user_id)
+    if assistant is None:
+        return False
+    where = staff_commands.Where(user_id, private=True)
+    await staff_commands.dispatch(deps, assistant, (message.text or "").strip(), where, cause)
+    return True
 
 
 async def client_blocked(deps: Deps, delivery: Delivery) -> None:

@@ -19,6 +19,7 @@ class TopicCommand:
     )  # the StaffCommandIssued it was recorded as (None for a command that is its own event)
     cause: str  # the inbox item it came from: derive every further cause from it
     replayed: bool = False  # recorded before: this is the same message processed again after a crash
+    name: str = ""  # the command's name, as typed
 
     @property
     def recorded(self) -> Event:

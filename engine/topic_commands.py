@@ -35,6 +35,7 @@ COMMANDS: dict[str, Command] = {
     "card": Command(conv.card, "", "post the client card again"),
     "close": Command(conv.close, "", "close the conversation (the client is thanked)"),
     "assign": Command(conv.assign, "<name>", "hand the client to another assistant", "reassign a client"),
+    "take": Command(conv.take, "", "the client is yours from now on", "take a client"),
     "quote": Command(
         req.quote,
         "<amount> [RUB|USD|EUR|AED] <description>",
@@ -54,6 +55,9 @@ COMMANDS: dict[str, Command] = {
         req.new, "[text]", "open a new request (from the text or the last message)", on_card="/new"
     ),
     "refund": Command(req.refund, "[amount]", "refund the paid request", "refund"),
+    "away": Command(conv.anywhere, "[for 2h | until 18:00]", "you are away (works anywhere in the forum)"),
+    "back": Command(conv.anywhere, "", "you are back"),
+    "stats": Command(conv.anywhere, "[7d]", "the figures (yours; a lead sees everyone's)"),
 }
 
 
@@ -100,7 +104,8 @@ async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, 
     try:
         if command.lead_only and not assistant.lead:
             raise InvalidValue(f"Only a lead can {command.lead_only}.")
-        await command.handler(deps, TopicCommand(assistant, actor, client, args, event, cause, replayed))
+        typed = TopicCommand(assistant, actor, client, args, event, cause, replayed, name)
+        await command.handler(deps, typed)
     except (DomainError, GatewayError) as error:
         if event is not None:
             await tell_topic(deps, client, event, f"⚠️ {error}", 50)

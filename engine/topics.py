@@ -7,8 +7,12 @@ from domain.clients import Client, Language, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Deps
+from engine.escalations import ForumTopics, parse_forum_topic_id
 from engine.outbox import delete_topic, to_topic, topic_setup
 from engine.request_cards import request_card
+from engine.staff_chat import staff_chat_for
+
+__all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
 
 LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
 
@@ -20,16 +24,14 @@ def topic_name(client: Client) -> str:
     return " · ".join(parts)
 
 
-async def staff_chat_for(deps: Deps, client: Client) -> int | None:
-    assistant = await q.assistant(deps.store, client.assistant_id)
-    return (assistant.staff_chat_id if assistant and assistant.staff_chat_id else None) or deps.staff_chat_id
-
-
-async def tell_topic(deps: Deps, client: Client, event: Event, text: str, n: int = 0) -> None:
-    """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`)."""
+async def tell_topic(
+    deps: Deps, client: Client, event: Event, text: str, n: int = 0, mentions: list | None = None
+) -> None:
+    """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`);
+    `mentions` ([[telegram id, name]]) ring the named people's phones."""
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is not None:
-        await deps.deliver(to_topic(event, n, staff_chat, client.id, text))
+        await deps.deliver(to_topic(event, n, staff_chat, client.id, text, mentions=mentions))
 
 
 async def request_topic(deps: Deps, client: Client) -> None:
@@ -72,6 +74,12 @@ async def topic_seen(deps: Deps, chat_id: int, thread_id: int, name: str, ours: 
     Ours and nobody's: the twin of one adopted or recorded already — delete it. A person's: leave it."""
     if await q.client_by_topic(deps.store, chat_id, thread_id) is not None or not ours:
         return
+    forum = ForumTopics(deps)
+    if await forum.purpose_of(chat_id, thread_id) is not None:
+        return
+    if awaited := await forum.awaiting(chat_id, name):
+        await forum.created(chat_id, awaited[0], awaited[1], thread_id)
+        return
     for client in await q.clients_awaiting_topic(deps.store):
         if topic_name(client) == name and await staff_chat_for(deps, client) == chat_id:
             await Topics(deps).topic_created(client.id, client.topic_generation, chat_id, thread_id)
@@ -110,8 +118,11 @@ class Topics:
     def __init__(self, deps: Deps, card_hint: str = "") -> None:
         self._deps = deps
         self._card_hint = card_hint  # the last line of an open request's card
+        self._forum = ForumTopics(deps)
 
     async def topic_for(self, client_id: str) -> Topic | None:
+        if forum := parse_forum_topic_id(client_id):
+            return await self._forum.topic_for(*forum)
         client = await q.client(self._deps.store, client_id)
         if client is None or client.topic is None or client.topic.lost:
             return None
@@ -132,6 +143,9 @@ class Topics:
         return client.topic.card_message_id if client and client.topic else None
 
     async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None:
+        if forum := parse_forum_topic_id(client_id):
+            await self._forum.created(forum[0], forum[1], generation, thread_id)
+            return
         await self._deps.record(
             f"client:{client_id}",
             EventType.CLIENT_TOPIC_OPENED,
@@ -162,6 +176,9 @@ class Topics:
     async def topic_gone(self, client_id: str, generation: int) -> None:
         """Deleted in Telegram: record it and set up the next generation (card included); nothing queued is
         lost, it goes to the new topic."""
+        if forum := parse_forum_topic_id(client_id):
+            await self._forum.gone(forum[0], forum[1], generation)
+            return
         await self._deps.record(
             f"client:{client_id}",
             EventType.CLIENT_TOPIC_LOST,

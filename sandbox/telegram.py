@@ -331,7 +331,8 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: message text is empty")
         if len(p["text"]) > 4096:
             raise ApiError(400, "Bad Request: message is too long")
-        return self._bot_message(p, {"text": p["text"]})
+        entities = {"entities": p["entities"]} if p.get("entities") else {}
+        return self._bot_message(p, {"text": p["text"], **entities})
 
     def _upload(self, p: dict, kind: str) -> dict:
         file = {

@@ -120,6 +120,11 @@ class EventStore:
         async for doc in cursor:
             yield from_document(doc)
 
+    async def written_between(self, start: datetime, end: datetime, limit: int = 1000) -> list[Event]:
+        """Events stamped in [start, end), oldest first, at most `limit` (through the `at_ms` index)."""
+        found = self._events.find({"at_ms": {"$gte": to_ms(start), "$lt": to_ms(end)}}).sort("at_ms", 1)
+        return [from_document(doc) for doc in await found.limit(limit).to_list()]
+
     async def recent_heads(self, since: datetime) -> dict[str, int]:
         """The last seq of every stream written since `since` (through the `at_ms` index)."""
         heads: dict[str, int] = {}

@@ -40,6 +40,7 @@ class Heartbeats:
         for name, status, extra in (
             ("inbox", "processing", {}),
             ("deliveries", "sending", {"changed": to_ms(now) * PER_MS}),  # delivery workers notice it
+            ("deadlines", "firing", {}),
         ):
             items = self._db[name]
             found = items.find({"due_ms": {"$gt": to_ms(now)}}, {"worker": 1, "status": 1})

@@ -38,6 +38,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [IndexModel([("client_id", ASCENDING)], name="client")],
     "budgets": [],  # read by _id only
+    "deadlines": [IndexModel([("due_ms", ASCENDING)], name="due")],
+    "forums": [],
 }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import structlog
@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.clock import Clock
 from domain.events import NewEvent
+from storage.deadlines import Deadlines
 from storage.deliveries import Deliveries
 from storage.embedded import EmbeddedEngine, ForeignEngine, find_running, owned_by_a_service
 from storage.events import Appended, EventStore
@@ -33,6 +34,10 @@ class Store:
     inbox: Inbox
     deliveries: Deliveries
     engine: EmbeddedEngine | None = None
+    deadlines: Deadlines = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.deadlines = Deadlines(self.db)
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""

@@ -5,17 +5,14 @@ MongoDB (`jobs`), so N instances on one store prune once."""
 
 from __future__ import annotations
 
-import contextlib
 from datetime import datetime, timedelta
 
 import structlog
-from pymongo import ReturnDocument
-from pymongo.errors import DuplicateKeyError
 
 from bot.workers.lanes import WorkLoop
 from domain.clock import Clock
+from storage.jobs import Jobs
 from storage.store import Store
-from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -29,7 +26,7 @@ class RetentionLoop(WorkLoop):
 
     def __init__(self, store: Store, clock: Clock, instance: str):
         super().__init__(clock)
-        self._jobs = store.db["jobs"]
+        self._jobs = Jobs(store.db)
         self._inbox = store.inbox
         self._deliveries = store.deliveries
         self._projector = store.projector
@@ -37,28 +34,11 @@ class RetentionLoop(WorkLoop):
 
     async def run_once(self) -> datetime | None:
         now = self._clock.now()
-        if not await self._claim(now):
-            doc = await self._jobs.find_one({"_id": self.name})
-            return from_ms(doc["due_ms"]) if doc else now + EVERY
+        if await self._jobs.claim(self.name, self._instance, now, EVERY) is None:
+            return await self._jobs.next_run(self.name, now, EVERY)
         await self._projector.checked(now)  # the next start catches up from here (less a margin)
         removed = await self._inbox.prune(now - INBOX_KEPT)
         archived = await self._deliveries.archive_settled(now - DELIVERIES_KEPT)
         if removed or archived:
             log.info("retention.pruned", inbox_removed=removed, deliveries_archived=archived)
         return now + EVERY
-
-    async def _claim(self, now: datetime) -> bool:
-        """This period's run is ours (the first instance to see it due takes it)."""
-        claimed = await self._jobs.find_one_and_update(
-            {"_id": self.name, "due_ms": {"$lte": to_ms(now)}},
-            {"$set": {"due_ms": to_ms(now + EVERY), "by": self._instance}},
-            return_document=ReturnDocument.AFTER,
-        )
-        if claimed is not None:
-            return True
-        with contextlib.suppress(DuplicateKeyError):  # it exists and is not due
-            await self._jobs.insert_one(
-                {"_id": self.name, "due_ms": to_ms(now + EVERY), "by": self._instance}
-            )
-            return True
-        return False

@@ -103,7 +103,7 @@ def client_router() -> Router:
             person(callback.from_user), callback.data.removeprefix("lang:"), cause
         )
 
-    @router.callback_query(F.data.regexp(r"^(tap|ask|decline):"))
+    @router.callback_query(F.data.regexp(r"^(tap|ask|decline|rate):"))
     async def on_quote_button(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
         with contextlib.suppress(TelegramAPIError):
             await callback.answer()

@@ -16,7 +16,14 @@ from aiogram.exceptions import (
     TelegramServerError,
     TelegramUnauthorizedError,
 )
-from aiogram.types import BufferedInputFile, InlineKeyboardButton, InlineKeyboardMarkup, ReplyParameters
+from aiogram.types import (
+    BufferedInputFile,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MessageEntity,
+    ReplyParameters,
+    User,
+)
 
 from domain.clients import Topic
 
@@ -88,6 +95,28 @@ def _keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarku
     )
 
 
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def mention_entities(text: str, mentions: list[list] | None) -> list[MessageEntity] | None:
+    """Each [user id, name] whose name appears in `text` becomes a text mention there (offsets in UTF-16
+    code units, as Telegram counts): the person is notified even in a muted topic."""
+    entities = []
+    for user_id, name in mentions or []:
+        at = text.find(name)
+        if at >= 0 and name:
+            entities.append(
+                MessageEntity(
+                    type="text_mention",
+                    offset=_utf16(text[:at]),
+                    length=_utf16(name),
+                    user=User(id=int(user_id), is_bot=False, first_name=name),
+                )
+            )
+    return entities or None
+
+
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOADS = {"image": "photo", "video": "video", "audio": "audio"}
 MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]
@@ -135,8 +164,10 @@ class TelegramSender:
         return where
 
     async def _text(self, payload: dict[str, Any], topic: Topic | None, text: str | None) -> Outcome:
+        text = text or payload["text"]
         message = await self._bot.send_message(
-            text=text or payload["text"],
+            text=text,
+            entities=mention_entities(text, payload.get("mentions")),
             reply_markup=_keyboard(payload.get("buttons")),
             link_preview_options=None,
             **self._where(payload, topic),

@@ -42,3 +42,10 @@ request-cancelled-reason = السبب: { $reason }
 
 ## واتساب: الأزرار تصبح خيارات مرقّمة
 choices-hint = أرسل رقم اختيارك.
+
+## The clock: a new assistant, quotes about to lapse, how did we do
+client-reassigned = سيتولى { $assistant } خدمتك من الآن.
+quote-reminder = تذكير لطيف: عرض السعر للطلب { $number } ({ $total }) صالح حتى { $until }.
+quote-lapsed = انتهت صلاحية عرض السعر للطلب { $number } ولم يعد رابط الدفع يعمل. اكتب لنا متى شئت وسنرسل لك عرضًا جديدًا.
+rating-ask = ما رأيك في خدمتنا في الطلب { $number }؟ قيّمنا من 1 إلى 5، ويسعدنا أن تكتب لنا أي ملاحظة في رسالتك التالية.
+rating-thanks = شكرًا لتقييمك. إن رغبت في إضافة كلمة، فاكتبها هنا.

@@ -42,3 +42,10 @@ request-cancelled-reason = Reason: { $reason }
 
 ## WhatsApp: buttons become numbered choices
 choices-hint = Reply with the number of your choice.
+
+## The clock: a new assistant, quotes about to lapse, how did we do
+client-reassigned = { $assistant } is now taking care of you.
+quote-reminder = A gentle reminder: your quote for request { $number } ({ $total }) is valid until { $until }.
+quote-lapsed = The quote for request { $number } has lapsed and its payment link no longer works. Just write whenever you'd like a fresh one.
+rating-ask = How did we do with request { $number }? Please rate us from 1 to 5 — and tell us anything in your next message.
+rating-thanks = Thank you for your rating. If you'd like to add a word, simply write it here.

@@ -1,0 +1,92 @@
+"""`concierge report`: the team's figures for a period, as a table, CSV or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidValue
+from domain.kpis import period
+from domain.promises import Promises
+from engine import kpis
+from storage.store import Store
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    report = commands.add_parser("report", help="the team's figures (KPIs) for a period")
+    report.add_argument("--since", default=None, help="a period back from now: 7d (default), 24h, 30d")
+    report.add_argument("--from", dest="start", help="first day (YYYY-MM-DD, business time)")
+    report.add_argument("--to", dest="end", help="last day, included (YYYY-MM-DD)")
+    report.add_argument("--assistant", help="only this assistant (by name)")
+    report.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+
+def _day(value: str, tz: ZoneInfo) -> datetime:
+    try:
+        return datetime.combine(datetime.strptime(value, "%Y-%m-%d").date(), time(), tz)
+    except ValueError:
+        raise InvalidValue(f"“{value}” is not a date like 2026-11-01") from None
+
+
+def window(args: argparse.Namespace, now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    if args.start or args.end:
+        if args.since:
+            raise InvalidValue("use --since, or --from/--to, not both")
+        start = _day(args.start, tz) if args.start else now - timedelta(days=7)
+        end = _day(args.end, tz) + timedelta(days=1) if args.end else now
+        if end <= start:
+            raise InvalidValue("--to is before --from")
+        return start, end
+    return period(args.since or "7d", now)
+
+
+def _flat(row: kpis.Row) -> dict:
+    figures = dict(row.figures)
+    for key in ("revenue", "refunds"):
+        figures[key] = ";".join(f"{currency} {minor}" for currency, minor in figures[key].items())
+    return {"assistant": row.name, **figures}
+
+
+def render(rows: list[kpis.Row], form: str, start: datetime, end: datetime) -> str:
+    if form == "json":
+        return json.dumps(
+            {
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "assistants": [{"id": r.assistant_id, "name": r.name, **r.figures} for r in rows],
+            },
+            ensure_ascii=False,
+        )
+    if form == "csv":
+        out = io.StringIO()
+        flat = [_flat(row) for row in rows]
+        writer = csv.DictWriter(out, fieldnames=list(flat[0]) if flat else ["assistant"])
+        writer.writeheader()
+        writer.writerows(flat)
+        return out.getvalue().rstrip("\n")
+    header = ["ASSISTANT", *(title.upper() for title, _ in kpis.COLUMNS)]
+    table = [[row.name, *(show(row.figures) for _, show in kpis.COLUMNS)] for row in rows]
+    widths = [max(len(str(r[i])) for r in [header, *table]) for i in range(len(header))]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in [header, *table]
+    ]
+    return f"report: {start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M} UTC\n" + "\n".join(lines)
+
+
+def report(args: argparse.Namespace, promises: Promises, tz: ZoneInfo) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        start, end = window(args, datetime.now(UTC), tz)
+        rows = await kpis.report(store, start, end, promises)
+        if args.assistant:
+            rows = [row for row in rows if row.name.lower() == args.assistant.lower()]
+            if not rows:
+                raise InvalidValue(f"no figures for an assistant called “{args.assistant}” in this period")
+        print(render(rows, args.format, start.astimezone(UTC), end.astimezone(UTC)))
+        return 0
+
+    return work

@@ -1,0 +1,136 @@
+"""The deadline runner: fires what is due, each deadline claimed with a lease (two instances fire none
+twice; a runner that dies mid-firing leaves it to the next when the lease runs out, and the firing's cause
+makes that retry harmless). Now and then one instance sweeps the recent log and sets again any timer a
+crash kept from being set (engine/timers.py reads every event the same way twice).
+
+APScheduler only wakes the runner — at the next due time it read from the store, and every half minute
+for deadlines another instance set; nothing of a timer lives in the scheduler."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+import structlog
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.workers.lanes import WorkLoop
+from bot.workers.tasks import describe, wait_for_work
+from engine import clock, timers
+from engine.deps import Deps
+from storage.jobs import Jobs
+
+log = structlog.get_logger(__name__)
+
+LEASE = timedelta(seconds=60)
+BATCH = 100  # deadlines claimed per round
+ROUNDS = 10
+RETRY = timedelta(seconds=30)  # a firing that failed is tried again this much later
+SWEEP_EVERY = timedelta(minutes=2)
+SWEEP_OVERLAP = timedelta(seconds=30)  # events an instance with a slower clock stamped before the cursor
+SWEEP_FIRST = timedelta(hours=1)  # how far back the very first sweep of a store looks
+SWEEP_PAGE = 1000
+POLL = 30.0  # seconds: the scheduler's wake for deadlines set elsewhere
+
+
+class DeadlineRunner(WorkLoop):
+    name = "deadlines"
+
+    def __init__(self, deps: Deps, instance: str) -> None:
+        super().__init__(deps.clock)
+        self._deps = deps
+        self._jobs = Jobs(deps.store.db)
+        self._instance = instance
+        self.worker_id = f"{instance}/clock"
+        self.fired = 0
+        self.swept = 0
+
+    async def run_once(self) -> datetime | None:
+        await self.sweep()
+        deadlines = self._deps.store.deadlines
+        for _ in range(ROUNDS):  # a step whose next one is already due (a long outage) goes on at once
+            now = self._clock.now()
+            due = await deadlines.due(now, BATCH)
+            fired = [await self._fire(doc["_id"], now) for doc in due]
+            if not any(fired):
+                break
+        return await deadlines.next_due()
+
+    async def _fire(self, deadline_id: str, now: datetime) -> bool:
+        deadlines = self._deps.store.deadlines
+        claimed = await deadlines.claim(deadline_id, self.worker_id, now, LEASE)
+        if claimed is None:
+            return False  # another runner has it
+        try:
+            then = await clock.fire(self._deps, claimed)
+        except Exception as error:  # one deadline's failure must not stop the others
+            log.warning("clock.firing_failed", deadline=claimed.kind, error=describe(error))
+            then = replace(claimed, due=self._clock.now() + RETRY)
+        await deadlines.fired(claimed, self.worker_id, then)
+        self.fired += 1
+        return True
+
+    async def run(self, stopping: asyncio.Event, idle_poll: float = 2 * POLL) -> None:
+        """Production loop: sleeps until the scheduler (or new work) wakes it; `idle_poll` is the fallback."""
+        wakes = Wakes(self)
+        wakes.start()
+        try:
+            while not stopping.is_set():
+                self.wake.clear()
+                try:
+                    wakes.at(await self.run_once())
+                except Exception:
+                    log.exception("deadlines.worker_error")
+                await wait_for_work(self.wake, stopping, idle_poll)
+        finally:
+            wakes.stop()
+
+    async def sweep(self) -> int:
+        """Set again the timers of the events written since the last sweep (less an overlap); one instance
+        per period. Returns the events read."""
+        now = self._clock.now()
+        job = await self._jobs.claim("clock-sweep", self._instance, now, SWEEP_EVERY)
+        if job is None:
+            return 0
+        start = (
+            datetime.fromisoformat(job["cursor"]) - SWEEP_OVERLAP if job.get("cursor") else now - SWEEP_FIRST
+        )
+        read = 0
+        while True:
+            page = await self._deps.store.events.written_between(start, now, SWEEP_PAGE)
+            for event in page:
+                await timers.on_event(self._deps, event)
+            read += len(page)
+            if len(page) < SWEEP_PAGE or page[-1].at <= start:
+                break
+            start = page[-1].at
+        await self._jobs.keep("clock-sweep", cursor=now.isoformat())
+        self.swept += read
+        return read
+
+
+class Wakes:
+    """AsyncIOScheduler, started inside the running loop, with two jobs that only wake the runner."""
+
+    def __init__(self, runner: DeadlineRunner) -> None:
+        self._runner = runner
+        self._scheduler = AsyncIOScheduler(job_defaults={"misfire_grace_time": None, "coalesce": True})
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            self._runner.wake.set, "interval", seconds=POLL, id="poll", replace_existing=True
+        )
+        self._scheduler.start()
+
+    def at(self, moment: datetime | None) -> None:
+        """Wake the runner at `moment` (the next due time it read)."""
+        if moment is None:
+            return
+        self._scheduler.add_job(
+            self._runner.wake.set, "date", run_date=moment, id="next-due", replace_existing=True
+        )
+
+    def stop(self) -> None:
+        if self._scheduler.running:
+            self._scheduler.shutdown(wait=False)

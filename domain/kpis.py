@@ -1,0 +1,204 @@
+"""The team's figures, folded from the event log by a pure function: the same events give the same figures
+(a rebuild of the projections changes nothing here), and the console shows what the CLI prints.
+
+Attribution: a client's wait belongs to the assistant responsible when it began (their assignment then),
+a quote and what it earns to the assistant who sent it, a rating to the assistant who fulfilled the
+request, an escalation to the assistant who let it happen."""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain.errors import InvalidValue
+from domain.events import ActorKind, Event, EventType
+from domain.promises import Promises
+
+UNASSIGNED = "—"
+STATE_ANSWERS = {
+    EventType.REQUEST_QUOTED,
+    EventType.REQUEST_STARTED,
+    EventType.REQUEST_FULFILLED,
+    EventType.REQUEST_CANCELLED,
+    EventType.REQUEST_REFUNDED,
+}
+
+
+@dataclass
+class Tally:
+    """One assistant's raw figures for a period; `figures()` summarises them."""
+
+    clients: set[str] = field(default_factory=set)
+    requests: set[str] = field(default_factory=set)
+    first_responses: list[float] = field(default_factory=list)  # seconds
+    promises_kept: int = 0
+    promises_due: int = 0
+    first_quotes: list[float] = field(default_factory=list)  # seconds from opened to first quote
+    quotes_sent: int = 0
+    quoted: set[str] = field(default_factory=set)
+    paid: set[str] = field(default_factory=set)
+    revenue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    refunds: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    refund_count: int = 0
+    ratings: list[int] = field(default_factory=list)
+    escalations: int = 0
+
+    def figures(self) -> dict:
+        def pct(values: list[float], q: int) -> int | None:
+            if not values:
+                return None
+            if len(values) == 1:
+                return round(values[0])
+            return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1])
+
+        return {
+            "clients": len(self.clients),
+            "requests": len(self.requests),
+            "first_response_p50_s": pct(self.first_responses, 50),
+            "first_response_p90_s": pct(self.first_responses, 90),
+            "promises_kept_pct": round(100 * self.promises_kept / self.promises_due)
+            if self.promises_due
+            else None,
+            "promises_due": self.promises_due,
+            "first_quote_p50_s": pct(self.first_quotes, 50),
+            "quotes_sent": self.quotes_sent,
+            "conversion_pct": round(100 * len(self.paid & self.quoted) / len(self.quoted))
+            if self.quoted
+            else None,
+            "revenue": dict(sorted(self.revenue.items())),
+            "refunds": dict(sorted(self.refunds.items())),
+            "refund_count": self.refund_count,
+            "csat_avg": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
+            "csat_count": len(self.ratings),
+            "escalations": self.escalations,
+        }
+
+
+@dataclass
+class _Fold:
+    start: datetime
+    end: datetime
+    promises: Promises
+    tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    assigned: dict[str, str] = field(default_factory=dict)  # client → assistant
+    vip: dict[str, bool] = field(default_factory=dict)
+    waiting: dict[str, tuple[datetime, str]] = field(default_factory=dict)  # client → (since, responsible)
+    client_of: dict[str, str] = field(default_factory=dict)  # request → client
+    opened: dict[str, datetime] = field(default_factory=dict)
+    quoted_by: dict[str, str] = field(default_factory=dict)  # request → last quoting assistant
+    fulfilled_by: dict[str, str] = field(default_factory=dict)
+
+    def inside(self, at: datetime) -> bool:
+        return self.start <= at < self.end
+
+    def answered(self, client: str, at: datetime) -> None:
+        if client not in self.waiting:
+            return
+        since, who = self.waiting.pop(client)
+        if not self.inside(at):
+            return
+        waited = (at - since).total_seconds()
+        tally = self.tallies[who]
+        tally.first_responses.append(waited)
+        tally.promises_due += 1
+        if waited <= self.promises.response(self.vip.get(client, False)).total_seconds():
+            tally.promises_kept += 1
+
+    def apply(self, e: Event) -> None:
+        kind, data, inside = e.stream_kind, e.data, self.inside(e.at)
+        staff = e.actor.id if e.actor.kind is ActorKind.ASSISTANT else None
+        if kind == "client":
+            if e.type is EventType.CLIENT_ASSIGNED:
+                self.assigned[e.stream_id] = data["assistant_id"]
+            elif e.type is EventType.CLIENT_TAGGED:
+                self.vip[e.stream_id] = "vip" in data["tags"]
+            elif e.type is EventType.CLIENT_REGISTERED:
+                self.vip[e.stream_id] = "vip" in data.get("tags", [])
+        elif kind == "conversation":
+            client = e.stream_id
+            if (
+                e.type is EventType.MESSAGE_RECEIVED
+                and e.actor.kind is ActorKind.CLIENT
+                and not data.get("command")
+            ):
+                self.waiting.setdefault(client, (e.at, self.assigned.get(client, UNASSIGNED)))
+            elif e.type is EventType.STAFF_MESSAGE_SENT and staff:
+                self.answered(client, e.at)
+                if inside:
+                    self.tallies[staff].clients.add(client)
+            elif e.type is EventType.RESPONSE_OVERDUE and inside and data.get("step", 0) >= 2:
+                self.tallies[data.get("assistant_id") or UNASSIGNED].escalations += 1
+        elif kind == "request":
+            self._request(e, staff, inside)
+
+    def _request(self, e: Event, staff: str | None, inside: bool) -> None:
+        request, data = e.stream_id, e.data
+        if e.type is EventType.REQUEST_OPENED:
+            self.client_of[request] = data["client_id"]
+            self.opened[request] = e.at
+            return
+        client = self.client_of.get(request)
+        if e.type in STATE_ANSWERS and staff and client:
+            self.answered(client, e.at)
+            if inside:
+                self.tallies[staff].clients.add(client)
+                self.tallies[staff].requests.add(request)
+        if e.type is EventType.REQUEST_QUOTED and staff:
+            first = request not in self.quoted_by
+            self.quoted_by[request] = staff
+            if inside:
+                tally = self.tallies[staff]
+                tally.quotes_sent += 1
+                if first:
+                    tally.quoted.add(request)
+                    if request in self.opened:
+                        tally.first_quotes.append((e.at - self.opened[request]).total_seconds())
+        elif e.type is EventType.REQUEST_PAID and request in self.quoted_by:
+            tally = self.tallies[self.quoted_by[request]]
+            tally.paid.add(request)
+            if inside:
+                amount = data["payment"]["amount"]
+                tally.revenue[amount["currency"]] += amount["minor"]
+        elif e.type is EventType.REQUEST_REFUNDED and inside:
+            amount = data["refund"]["amount"]
+            tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
+            tally.refunds[amount["currency"]] += amount["minor"]
+            tally.refund_count += 1
+        elif e.type is EventType.REQUEST_FULFILLED and staff:
+            self.fulfilled_by[request] = staff
+        elif e.type is EventType.REQUEST_RATED and inside:
+            who = self.fulfilled_by.get(request) or self.assigned.get(client or "", UNASSIGNED)
+            self.tallies[who].ratings.append(data["score"])
+        elif e.type is EventType.RESPONSE_OVERDUE and inside and data.get("step", 0) >= 2:
+            self.tallies[data.get("assistant_id") or UNASSIGNED].escalations += 1
+
+    def close(self) -> None:
+        """Clients still waiting at the end whose promise ran out inside the period: promises broken."""
+        for client, (since, who) in self.waiting.items():
+            due = since + self.promises.response(self.vip.get(client, False))
+            if self.inside(due) or (due < self.end and self.inside(since)):
+                self.tallies[who].promises_due += 1
+
+
+def fold(events: Iterable[Event], start: datetime, end: datetime, promises: Promises) -> dict[str, dict]:
+    """Figures per assistant id for [start, end), from events in time order (earlier ones give context:
+    who was assigned, when a request opened)."""
+    state = _Fold(start, end, promises)
+    for event in events:
+        if event.at >= end:
+            break
+        state.apply(event)
+    state.close()
+    return {who: tally.figures() for who, tally in sorted(state.tallies.items())}
+
+
+def period(since: str, now: datetime) -> tuple[datetime, datetime]:
+    """'7d', '24h', '30d' → (now − that, now)."""
+    text = since.strip().lower()
+    unit = {"d": "days", "h": "hours"}.get(text[-1:]) if text else None
+    if unit is None or not text[:-1].isdigit() or not 0 < int(text[:-1]) <= 3660:
+        raise InvalidValue(f"“{since}” is not a period like 7d or 24h")
+    return now - timedelta(**{unit: int(text[:-1])}), now

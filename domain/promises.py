@@ -1,0 +1,60 @@
+"""What the service promises about time, and how a broken promise climbs the ladder. Pure."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from domain.errors import InvalidValue
+
+
+@dataclass(frozen=True, slots=True)
+class Promises:
+    first_response: timedelta = timedelta(minutes=15)
+    first_response_vip: timedelta = timedelta(minutes=5)
+    first_quote: timedelta = timedelta(minutes=60)
+
+    def response(self, vip: bool) -> timedelta:
+        return self.first_response_vip if vip else self.first_response
+
+
+# The ladder of an unanswered client: at 1× the promise the assistant is reminded (their phone rings), at 2×
+# the leads are told, at 3× the client goes to someone present. An away assistant is skipped at once.
+REMIND, ESCALATE, REASSIGN = 1, 2, 3
+QUOTE_REMINDER_BEFORE = timedelta(hours=3)  # an unpaid quote: one gentle reminder this long before it lapses
+FULFILMENT_STEPS = (timedelta(hours=-2), timedelta(minutes=-30), timedelta(hours=6))  # reminders, overdue
+
+
+def waited(since: datetime, now: datetime) -> str:
+    """'47 min', '2 h 05 min' — for staff lines."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+_FOR = re.compile(r"^(?:for\s+)?(?:(\d{1,3})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?$")
+_UNTIL = re.compile(r"^until\s+(\d{1,2})[:.](\d{2})$")
+
+
+def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
+    """'/away' args → when they are back: '' → None (until /back), 'for 2h', 'for 1h30m', '45m',
+    'until 18:00' (business time; tomorrow when already past). Nonsense is an InvalidValue."""
+    text = args.strip().lower()
+    if not text:
+        return None
+    if match := _UNTIL.match(text):
+        hour, minute = int(match[1]), int(match[2])
+        if hour > 23 or minute > 59:
+            raise InvalidValue(f"“{args.strip()}” is not a time of day")
+        local = now.astimezone(tz)
+        moment = datetime.combine(local.date(), time(hour, minute), tz)
+        return moment if moment > local else moment + timedelta(days=1)
+    match = _FOR.match(text)
+    if match and (match[1] or match[2]):
+        span = timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))
+        if timedelta(0) < span <= timedelta(days=30):
+            return now + span
+    raise InvalidValue(
+        f"Write /away, /away for 2h, /away for 45m or /away until 18:00 (not “{args.strip()}”)."
+    )

@@ -1,0 +1,93 @@
+"""The team's figures for a period: the log read through its time index, folded by domain/kpis.py. One
+read for the CLI (`concierge report`), the forum (`/stats`) and the console."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from domain.kpis import UNASSIGNED, fold
+from domain.money import Money
+from domain.promises import Promises
+from engine import queries as q
+from storage.store import Store
+
+CONTEXT = timedelta(days=90)  # read this far before the period: who was assigned, when a request opened
+PAGE = 5000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    assistant_id: str
+    name: str
+    figures: dict
+
+
+async def report(store: Store, start: datetime, end: datetime, promises: Promises) -> list[Row]:
+    async def events():
+        cursor = start - CONTEXT
+        while True:
+            page = await store.events.written_between(cursor, end, PAGE)
+            for event in page:
+                if event.at >= cursor:
+                    yield event
+            if len(page) < PAGE or page[-1].at <= cursor:
+                return
+            cursor = page[-1].at  # (events at that very moment are read again; the fold sees each once)
+
+    seen: set[str] = set()
+    ordered = []
+    async for event in events():
+        if event.id not in seen:
+            seen.add(event.id)
+            ordered.append(event)
+    names = {a.id: a.name for a in await q.assistants(store)}
+    figures = fold(ordered, start, end, promises)
+    return [
+        Row(who, names.get(who, "unassigned" if who == UNASSIGNED else who), f) for who, f in figures.items()
+    ]
+
+
+def _duration(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    return (
+        f"{seconds // 60} min {seconds % 60:02d} s"
+        if seconds < 3600
+        else f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+    )
+
+
+def _money(amounts: dict[str, int]) -> str:
+    return ", ".join(Money(minor, currency).format("en") for currency, minor in amounts.items()) or "—"
+
+
+def _pct(value: int | None) -> str:
+    return "—" if value is None else f"{value} %"
+
+
+COLUMNS = (
+    ("clients", lambda f: str(f["clients"])),
+    ("requests", lambda f: str(f["requests"])),
+    ("first response p50", lambda f: _duration(f["first_response_p50_s"])),
+    ("first response p90", lambda f: _duration(f["first_response_p90_s"])),
+    ("promises kept", lambda f: _pct(f["promises_kept_pct"])),
+    ("first quote p50", lambda f: _duration(f["first_quote_p50_s"])),
+    ("quotes", lambda f: str(f["quotes_sent"])),
+    ("quote→paid", lambda f: _pct(f["conversion_pct"])),
+    ("revenue", lambda f: _money(f["revenue"])),
+    ("refunds", lambda f: _money(f["refunds"])),
+    ("CSAT", lambda f: f"{f['csat_avg']} ({f['csat_count']})" if f["csat_count"] else "—"),
+    ("escalations", lambda f: str(f["escalations"])),
+)
+
+
+def lines(rows: list[Row]) -> list[str]:
+    """For a chat: one block per assistant."""
+    if not rows:
+        return ["Nothing happened in this period."]
+    out = []
+    for row in rows:
+        out.append(f"👤 {row.name}")
+        out += [f"  {title}: {show(row.figures)}" for title, show in COLUMNS]
+    return out

@@ -1,0 +1,184 @@
+"""Staff commands that work anywhere in the staff forum (and /away /back /stats in a private chat with the
+bot): presence, figures, and the leads' /take and /assign from ⚠️ Escalations. Each is recorded (stream
+`staff:<assistant>`) and answered where it was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from domain.clients import Assistant, Client
+from domain.errors import DomainError, InvalidValue
+from domain.events import Actor, ActorKind, Event, EventType
+from domain.kpis import period
+from domain.promises import away_until
+from engine import kpis
+from engine import queries as q
+from engine.clients import reassign
+from engine.deps import Deps
+from engine.escalations import ESCALATIONS
+from engine.outbox import to_forum, to_forum_topic, to_private_chat
+from storage.deliveries import Delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Where:
+    """Where a command was typed: a private chat, the forum's General topic, or one of its own topics."""
+
+    chat_id: int
+    purpose: str | None = None  # "escalations"
+    private: bool = False
+    reply_to: int | None = None  # the message it answers (an escalation line names its client)
+
+
+Handler = Callable[[Deps, Assistant, str, Where, Event], Awaitable[str]]
+
+
+async def away(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
+    until = away_until(args, deps.clock.now(), deps.tz)
+    await deps.record(
+        f"assistant:{assistant.id}",
+        EventType.ASSISTANT_AWAY,
+        {"until": until.isoformat() if until else None},
+        Actor(ActorKind.ASSISTANT, assistant.id),
+        f"{event.cause}/away",
+    )
+    back = f"until {until.astimezone(deps.tz):%d %b, %H:%M}" if until else "until you write /back"
+    return (
+        f"🌙 {assistant.name} is away {back}. New clients go to others; your clients' reminders go to the "
+        "leads, and a client left waiting is handed to someone present."
+    )
+
+
+async def back(deps: Deps, assistant: Assistant, _args: str, _where: Where, event: Event) -> str:
+    await deps.record(
+        f"assistant:{assistant.id}",
+        EventType.ASSISTANT_BACK,
+        {"by": "assistant"},
+        Actor(ActorKind.ASSISTANT, assistant.id),
+        f"{event.cause}/back",
+    )
+    return f"☀️ Welcome back, {assistant.name}."
+
+
+async def stats(deps: Deps, assistant: Assistant, args: str, _where: Where, _event: Event) -> str:
+    start, end = period(args or "7d", deps.clock.now())
+    rows = await kpis.report(deps.store, start, end, deps.promises)
+    if not assistant.lead:
+        rows = [row for row in rows if row.assistant_id == assistant.id]
+    title = f"📊 {args or '7d'} to {end.astimezone(deps.tz):%d %b %H:%M}" + (
+        "" if assistant.lead else " (yours)"
+    )
+    return "\n".join([title, *kpis.lines(rows)])
+
+
+async def _client_named(deps: Deps, args: str, where: Where) -> Client:
+    """The client a lead means: the one an escalation line they answer is about, or a client id."""
+    if where.reply_to is not None:
+        line = await deps.store.deliveries.by_provider_message(
+            "telegram", f"{where.chat_id}:{where.reply_to}"
+        )
+        about = line.payload.get("about") or line.payload.get("topic_of") if line else None
+        if about and (client := await q.client(deps.store, about)):
+            return client
+    wanted = args.split()[0] if args.split() else ""
+    if wanted and (client := await q.client(deps.store, wanted.upper())):
+        return client
+    raise InvalidValue("Answer an escalation line with /take (or write /take C-1042).")
+
+
+async def take(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
+    client = await _client_named(deps, args, where)
+    await reassign(deps, client, assistant, Actor(ActorKind.ASSISTANT, assistant.id), event, "taken")
+    return f"➡️ {client.name} is now with {assistant.name}."
+
+
+async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
+    client = await _client_named(deps, "", where)
+    name = args.strip().lower().lstrip("@")
+    match = [a for a in await q.assistants(deps.store) if a.active and a.name.lower() == name]
+    if not match:
+        raise InvalidValue(
+            f"No active assistant is called “{args.strip()}”. Answer the line with /assign <name>."
+        )
+    await reassign(deps, client, match[0], Actor(ActorKind.ASSISTANT, assistant.id), event, "assigned")
+    return f"➡️ {client.name} is now with {match[0].name}."
+
+
+@dataclass(frozen=True, slots=True)
+class StaffCommand:
+    handler: Handler
+    usage: str
+    help: str
+    lead_only: str | None = None
+    private: bool = False  # also in a private chat with the bot
+
+
+COMMANDS: dict[str, StaffCommand] = {
+    "away": StaffCommand(
+        away, "[for 2h | until 18:00]", "you are away: no new clients, reminders to the leads", private=True
+    ),
+    "back": StaffCommand(back, "", "you are back", private=True),
+    "stats": StaffCommand(
+        stats, "[7d | 24h | 30d]", "the figures (yours; a lead sees everyone's)", private=True
+    ),
+    "take": StaffCommand(take, "", "answering an escalation: the client is yours", "take a client"),
+    "assign": StaffCommand(
+        assign, "<name>", "answering an escalation: the client goes to <name>", "reassign a client"
+    ),
+}
+
+
+def help_text() -> str:
+    lines = ["Commands anywhere in the staff forum:"]
+    for name, command in COMMANDS.items():
+        usage = f"/{name} {command.usage}".rstrip()
+        lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
+    return "\n".join(lines)
+
+
+def parse(text: str) -> tuple[str, str]:
+    name, _, args = text.strip()[1:].partition(" ")
+    return name.split("@")[0].lower(), args.strip()
+
+
+def is_command(text: str | None, private: bool = False) -> bool:
+    if not text or not text.startswith("/"):
+        return False
+    command = COMMANDS.get(parse(text)[0])
+    return command is not None and (command.private or not private)
+
+
+async def run(deps: Deps, assistant: Assistant, text: str, where: Where, event: Event) -> str:
+    """The answer to a command already recorded as `event`; a refusal is an answer too."""
+    name, args = parse(text)
+    command = COMMANDS.get(name)
+    try:
+        if command is None or (where.private and not command.private):
+            raise InvalidValue(f"Unknown command /{name} here.\n{help_text()}")
+        if command.lead_only and not assistant.lead:
+            raise InvalidValue(f"Only a lead can {command.lead_only}.")
+        return await command.handler(deps, assistant, args, where, event)
+    except DomainError as error:
+        return f"⚠️ {error}"
+
+
+async def dispatch(deps: Deps, assistant: Assistant, text: str, where: Where, cause: str) -> None:
+    """A staff command outside a client's topic, answered where it was typed."""
+    name, args = parse(text)
+    event = await deps.record(
+        f"staff:{assistant.id}",
+        EventType.STAFF_COMMAND_ISSUED,
+        {"command": name, "args": args},
+        Actor(ActorKind.ASSISTANT, assistant.id),
+        f"{cause}/command",
+    )
+    await deps.deliver(_answer(event, where, await run(deps, assistant, text, where, event)))
+
+
+def _answer(event: Event, where: Where, text: str) -> Delivery:
+    if where.private:
+        return to_private_chat(event, 0, where.chat_id, text)
+    if where.purpose == ESCALATIONS:
+        return to_forum_topic(event, 0, where.chat_id, ESCALATIONS, text)
+    return to_forum(event, 0, where.chat_id, text)

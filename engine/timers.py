@@ -1,0 +1,157 @@
+"""Timers derived from events: `on_event` is called with every event the engine records, and again by the
+runner's sweep over the log (so a crash between an event and its timer loses nothing). It reads the current
+state, not the event's, and every write is guarded, so seeing an event twice or late changes nothing:
+a wait starts only if no answer came at or after it, an answer stops only a wait that began before it,
+a timer already at its round is left as it is."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from domain.deadlines import (
+    BACK,
+    FIRST_QUOTE,
+    FIRST_RESPONSE,
+    FULFILMENT,
+    QUOTE_EXPIRY,
+    QUOTE_REMINDER,
+    Deadline,
+)
+from domain.events import ActorKind, Event, EventType
+from domain.lifecycle import RequestState
+from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.deps import Deps
+
+# a request event by staff that answers the client (a quote, a change of state; a correction does not)
+ANSWERS = {
+    EventType.REQUEST_QUOTED,
+    EventType.REQUEST_STARTED,
+    EventType.REQUEST_FULFILLED,
+    EventType.REQUEST_CANCELLED,
+    EventType.REQUEST_REFUNDED,
+}
+
+
+def response_id(client_id: str) -> str:
+    return f"{FIRST_RESPONSE}:{client_id}"
+
+
+async def _client_waiting(deps: Deps, event: Event) -> None:
+    if event.actor.kind is not ActorKind.CLIENT or event.data.get("command"):
+        return  # /start, a language, a numbered choice: nothing to answer
+    client = await q.client(deps.store, event.stream_id)
+    if client is None:
+        return
+    since = event.at
+    deadline = Deadline(
+        response_id(client.id),
+        since + deps.promises.response(client.vip),
+        client.id,
+        since.isoformat(),
+        1,
+        {"since": since.isoformat()},
+    )
+    await deps.store.deadlines.start(deadline, since)
+
+
+async def _staff_answered(deps: Deps, event: Event) -> None:
+    await deps.store.deadlines.stop(response_id(event.stream_id), event.at)
+
+
+async def _closed(deps: Deps, event: Event) -> None:
+    if event.actor.kind is ActorKind.ASSISTANT:
+        await deps.store.deadlines.stop(response_id(event.stream_id), event.at)
+
+
+async def _request_event(deps: Deps, event: Event) -> None:
+    request = await q.request(deps.store, event.stream_id)
+    if request is None:
+        return
+    if event.type in ANSWERS and event.actor.kind is ActorKind.ASSISTANT:
+        await deps.store.deadlines.stop(response_id(request.client_id), event.at)
+    if event.type is EventType.RATING_COMMENTED:  # a word about the service is not a question
+        await deps.store.deadlines.stop(response_id(request.client_id), event.at)
+    if event.type is EventType.REQUEST_OPENED:
+        since = event.at.isoformat()
+        due = event.at + deps.promises.first_quote
+        first_quote = Deadline(f"{FIRST_QUOTE}:{request.id}", due, request.id, since, 1, {"since": since})
+        await deps.store.deadlines.start(first_quote, event.at)
+    if event.type in ANSWERS or event.type is EventType.REQUEST_PAID:
+        await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)
+    live_quote = request.state is RequestState.QUOTED and request.quote and not request.quote_lapsed
+    if event.type is EventType.REQUEST_QUOTED and live_quote:
+        await _quote_timers(deps, request)
+    paid = request.state in (RequestState.PAID, RequestState.IN_PROGRESS)
+    if paid and (step := fulfilment_step(request, deps.clock.now())) is not None:
+        await deps.store.deadlines.set(step)
+
+
+async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
+    """One gentle reminder before the live quote lapses (when there is time for one), and its expiry."""
+    quote, key = request.quote, f"{request.id}/{request.quote.version}"
+    data, round_ = {"version": quote.version}, quote.valid_until.isoformat()
+    remind_at = quote.valid_until - QUOTE_REMINDER_BEFORE
+    if remind_at > deps.clock.now():
+        await deps.store.deadlines.set(
+            Deadline(f"{QUOTE_REMINDER}:{key}", remind_at, request.id, round_, 1, data)
+        )
+    await deps.store.deadlines.set(
+        Deadline(f"{QUOTE_EXPIRY}:{key}", quote.valid_until, request.id, round_, 1, data)
+    )
+
+
+def fulfilment_step(request: ServiceRequest, now: datetime, after: int = 0) -> Deadline | None:
+    """The next of a paid request's reminders (2 h and 30 min before its time) or its overdue check (6 h
+    after) still ahead of `now`, beyond step `after`; None when the time is unknown or all have passed.
+    The round is the time itself: corrected, it starts a new round; the same, it is left alone."""
+    when = request.details.when
+    if when is None or not request.details.time_known:
+        return None
+    for step, offset in enumerate(FULFILMENT_STEPS, 1):
+        if step > after and when + offset > now:
+            data = {"when": when.isoformat()}
+            return Deadline(
+                f"{FULFILMENT}:{request.id}", when + offset, request.id, when.isoformat(), step, data
+            )
+    return None
+
+
+async def _presence(deps: Deps, event: Event) -> None:
+    assistant = await q.assistant(deps.store, event.stream_id)
+    if assistant is None:
+        return
+    if assistant.away and assistant.away_until is not None:
+        until = assistant.away_until
+        await deps.store.deadlines.set(
+            Deadline(f"{BACK}:{assistant.id}", until, assistant.id, until.isoformat())
+        )
+    else:
+        await deps.store.deadlines.stop(f"{BACK}:{assistant.id}", event.at)
+
+
+REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {
+    EventType.MESSAGE_RECEIVED: _client_waiting,
+    EventType.STAFF_MESSAGE_SENT: _staff_answered,
+    EventType.CONVERSATION_CLOSED: _closed,
+    EventType.ASSISTANT_AWAY: _presence,
+    EventType.ASSISTANT_BACK: _presence,
+    **{
+        kind: _request_event
+        for kind in (
+            *ANSWERS,
+            EventType.REQUEST_OPENED,
+            EventType.REQUEST_PAID,
+            EventType.REQUEST_DETAILS_CHANGED,
+            EventType.RATING_COMMENTED,
+        )
+    },
+}
+WATCHED = tuple(kind.value for kind in REACTIONS)
+
+
+async def on_event(deps: Deps, event: Event) -> None:
+    if (reaction := REACTIONS.get(event.type)) is not None:
+        await reaction(deps, event)

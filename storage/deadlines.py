@@ -1,0 +1,115 @@
+"""Deadlines: every timer of the service, one document each, claimed with an expiring lease like a delivery.
+
+`due_ms` is when it may be taken next (its due time, or a firing worker's lease end), None once it is over.
+Nothing in-process holds a timer: a restart loses none, and two instances on one store fire each once (the
+claim is one atomic `{_id, due_ms <= now}` update; the event a firing writes has a cause derived from the
+deadline's id, round and step)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from pymongo import ASCENDING, ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from domain.deadlines import Deadline
+from storage.leases import checked_claim, claimable, lease_end
+from storage.timefmt import from_ms, to_ms
+
+WAITING, FIRING, OVER = "waiting", "firing", "over"
+
+
+def _doc(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "subject": deadline.subject,
+        "kind": deadline.kind,
+        "round": deadline.round,
+        "step": deadline.step,
+        "data": deadline.data,
+        "due_ms": to_ms(deadline.due),
+        "status": WAITING,
+        "worker": None,
+    }
+
+
+def deadline_of(doc: dict[str, Any]) -> Deadline:
+    return Deadline(doc["_id"], from_ms(doc["at_ms"]), doc["subject"], doc["round"], doc["step"], doc["data"])
+
+
+class Deadlines:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._items = db["deadlines"]
+
+    async def set(self, deadline: Deadline) -> bool:
+        """Set it, or move it to a new round; the same round again is a no-op (a retry, an event seen twice,
+        a step already fired). True when written."""
+        current = await self._items.find_one({"_id": deadline.id}, {"round": 1})
+        if current is not None and current["round"] == deadline.round:
+            return False
+        return await self._write(deadline, current)
+
+    async def start(self, deadline: Deadline, since: datetime) -> bool:
+        """Start a wait that began at `since` unless one is running (a client still waiting keeps their
+        first message's time) or it was stopped at or after `since` (an answer already came)."""
+        current = await self._items.find_one({"_id": deadline.id}, {"round": 1, "status": 1, "stopped_ms": 1})
+        if current is not None and (
+            current["status"] != OVER or current.get("stopped_ms", 0) > to_ms(since)
+        ):
+            return False
+        return await self._write(deadline, current, since_ms=to_ms(since))
+
+    async def _write(self, deadline: Deadline, current: dict | None, since_ms: int = 0) -> bool:
+        fields = {**_doc(deadline), "at_ms": to_ms(deadline.due), "since_ms": since_ms}
+        if current is None:
+            try:
+                await self._items.insert_one({"_id": deadline.id, **fields})
+                return True
+            except DuplicateKeyError:  # set by someone else just now
+                return False
+        moved = await self._items.update_one(
+            {"_id": deadline.id, "round": current["round"]}, {"$set": fields}
+        )
+        return moved.modified_count == 1
+
+    async def stop(self, deadline_id: str, at: datetime) -> None:
+        """Moot from `at` on (the client was answered): a wait that began later is left running. A firing
+        already under way reads `current` before it acts."""
+        await self._items.update_one(
+            {"_id": deadline_id, "since_ms": {"$lte": to_ms(at)}},
+            {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)}},
+        )
+
+    async def current(self, deadline_id: str) -> dict[str, Any] | None:
+        return await self._items.find_one({"_id": deadline_id})
+
+    async def due(self, now: datetime, limit: int = 100) -> list[dict[str, Any]]:
+        """What may be taken now, earliest first (an index range on `due_ms`)."""
+        found = self._items.find({"due_ms": {"$lte": to_ms(now)}}).sort("due_ms", ASCENDING).limit(limit)
+        return await found.to_list()
+
+    async def next_due(self) -> datetime | None:
+        doc = await self._items.find_one({"due_ms": {"$gte": 0}}, {"due_ms": 1}, sort=[("due_ms", ASCENDING)])
+        return from_ms(doc["due_ms"]) if doc else None
+
+    async def claim(self, deadline_id: str, worker: str, now: datetime, lease: timedelta) -> Deadline | None:
+        """Take it for `lease`; None when it is not due or someone else has it."""
+        doc = await self._items.find_one_and_update(
+            claimable(deadline_id, to_ms(now)),
+            {"$set": {"status": FIRING, "worker": worker, "due_ms": lease_end(to_ms(now), lease)}},
+            return_document=ReturnDocument.AFTER,
+        )
+        return deadline_of(checked_claim(doc, deadline_id, worker)) if doc else None
+
+    async def fired(self, deadline: Deadline, worker: str, then: Deadline | None = None) -> None:
+        """Done with this step: over, or on to the next step (`then`, the same id)."""
+        update: dict[str, Any] = {"status": OVER, "due_ms": None, "worker": None}
+        if then is not None:
+            update = {**_doc(then), "at_ms": to_ms(then.due)}
+        await self._items.update_one(
+            {"_id": deadline.id, "worker": worker, "round": deadline.round}, {"$set": update}
+        )
+
+    async def count_waiting(self) -> int:
+        return await self._items.count_documents({"due_ms": {"$gte": 0}})

@@ -1,0 +1,308 @@
+"""The clock acts, on the real store with the frozen clock moved by the test: reminders, escalation and
+reassignment at their times and once; presence; quotes that lapse; a paid request's time; restarts and two
+runners on one store."""
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from bot.workers.deadlines import DeadlineRunner
+from domain.events import SYSTEM, EventType
+from tests.harness import STAFF_CHAT, Harness, start_harness, user
+from tests.telegram.test_lifecycle import order_of, pay, quote_message
+
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
+OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+ESCALATIONS = "⚠️ Escalations"
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    return tg
+
+
+async def tick(tg: Harness, runner: DeadlineRunner | None = None) -> None:
+    """The runner looks at what is due now; what it decided is sent."""
+    await (runner or tg.engine.clock_runner).run_once()
+    await tg.settle()
+
+
+async def at(tg: Harness, start, minutes: float) -> None:
+    tg.clock.advance_to(start + timedelta(minutes=minutes))
+    await tick(tg)
+
+
+async def writes(tg: Harness, client: dict, text: str) -> None:
+    await tg.send(tg.fake.user_message(client, text=text))
+    await tg.settle()
+
+
+async def staff_says(tg: Harness, thread: int | None, text: str, who: dict = ANNA, reply_to=None) -> None:
+    await tg.send(
+        tg.fake.user_message(who, chat_id=STAFF_CHAT, thread_id=thread, text=text, reply_to=reply_to)
+    )
+    await tg.settle()
+
+
+def escalations_thread(tg: Harness) -> int | None:
+    topics = tg.fake.chats[STAFF_CHAT].topics
+    return next((thread for thread, name in topics.items() if name == ESCALATIONS), None)
+
+
+def escalation_lines(tg: Harness) -> list[str]:
+    thread = escalations_thread(tg)
+    return [m["text"] for m in tg.fake.topic_messages(STAFF_CHAT, thread)] if thread else []
+
+
+def mentioned(message: dict) -> list[int]:
+    return [e["user"]["id"] for e in message.get("entities", []) if e["type"] == "text_mention"]
+
+
+async def overdue(tg: Harness, client_id: str) -> list[str]:
+    events = await tg.store.events.read(f"conversation:{client_id}")
+    return [e.data["action"] for e in events if e.type is EventType.RESPONSE_OVERDUE]
+
+
+async def new_client(
+    tg: Harness, name: str, text: str, language: str = "en", with_: str | None = "Anna"
+) -> tuple[dict, int, str]:
+    """A client who wrote `text`, with `with_` (a lead moved them there if the rotation chose another)."""
+    client = user(name, language)
+    await tg.send(tg.fake.user_message(client, text="/start"))
+    await writes(tg, client, text)
+    doc = await tg.client_doc(client)
+    if with_ and doc["assistant_id"] != f"A-{ {'Anna': 9001, 'Omar': 9002}[with_] }".replace(" ", ""):
+        await staff_says(tg, doc["topic_thread_id"], f"/assign {with_}")
+    return client, doc["topic_thread_id"], doc["_id"]
+
+
+async def test_remind_escalate_reassign_each_at_its_time_and_once(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    layla, thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    await at(tg, start, 14)
+    assert await overdue(tg, layla_id) == []
+
+    await at(tg, start, 15.5)
+    reminder = tg.fake.topic_messages(STAFF_CHAT, thread)[-1]
+    assert reminder["text"] == "⏰ Anna, Layla has been waiting 15 min for an answer."
+    assert mentioned(reminder) == [9001]  # her phone rings
+    await tick(tg)
+    assert await overdue(tg, layla_id) == ["reminded"]
+
+    await at(tg, start, 29)
+    assert escalations_thread(tg) is None  # created only when first needed
+    await at(tg, start, 30.5)
+    (line,) = escalation_lines(tg)
+    assert line.startswith("⚠️ Layla has been waiting 30 min for Anna (the promise is 15 min).")
+    assert line.endswith(f"https://t.me/c/{str(STAFF_CHAT)[4:]}/{thread}")
+
+    before = len(tg.to_user(layla))
+    await at(tg, start, 45.5)
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert [m["text"] for m in tg.to_user(layla)[before:]] == ["Omar is now taking care of you."]
+    handover = tg.fake.topic_messages(STAFF_CHAT, thread)[-2:]
+    assert any(
+        m.get("text", "").startswith("🔁 Layla is now with Omar: waiting 45 min, Anna has not")
+        for m in handover
+    )
+    assert 9002 in mentioned(next(m for m in handover if m.get("text", "").startswith("🔁")))
+    assert len(escalation_lines(tg)) == 2
+    await tick(tg)
+    assert await overdue(tg, layla_id) == ["reminded", "escalated", "reassigned"]
+    # the ladder starts again for Omar: he is reminded a promise later, once
+    await at(tg, start, 61)
+    assert await overdue(tg, layla_id) == ["reminded", "escalated", "reassigned", "reminded"]
+    assert mentioned(tg.fake.topic_messages(STAFF_CHAT, thread)[-1]) == [9002]
+
+
+async def test_an_answer_stops_the_clock_a_note_does_not(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    _, noted_thread, noted = await new_client(tg, "Layla", "I need a car to the Bolshoi tomorrow evening")
+    _, answered_thread, answered = await new_client(tg, "Sara", "Can you arrange a guide for Saturday?")
+    await staff_says(tg, noted_thread, "/note she prefers a Maybach")
+    await staff_says(tg, answered_thread, "Certainly, Sara — one moment.")
+    await at(tg, start, 16)
+    assert await overdue(tg, noted) == ["reminded"]
+    assert await overdue(tg, answered) == []
+    # she writes again: the clock runs from that message, not from the first one
+    sara = (await tg.store.db["clients"].find_one({"_id": answered}))["identity_telegram"].split(":")[1]
+    await writes(tg, {"id": int(sara), "is_bot": False, "first_name": "Sara"}, "Also a table at 8")
+    second = tg.clock.now()
+    await at(tg, second, 14)
+    assert await overdue(tg, answered) == []
+    await at(tg, second, 15.5)
+    assert await overdue(tg, answered) == ["reminded"]
+
+
+async def test_a_vip_is_promised_five_minutes(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(tg, "Layla", "Please book the Pushkin for tonight")
+    await staff_says(tg, thread, "Of course.")
+    # (tags are set by the console; here the event it records)
+    await tg.engine.deps.record(
+        f"client:{layla_id}", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, SYSTEM, "test:vip"
+    )
+    await writes(tg, layla, "And a car there")
+    second = tg.clock.now()
+    await at(tg, second, 4.5)
+    assert await overdue(tg, layla_id) == []
+    await at(tg, second, 5.5)
+    assert await overdue(tg, layla_id) == ["reminded"]
+
+
+async def test_an_away_assistant_is_skipped_at_once(team: Harness) -> None:
+    tg = team
+    await staff_says(tg, None, "/away for 2h")  # in the General topic
+    general = [m["text"] for m in tg.fake.chats[STAFF_CHAT].messages.values() if "🌙" in m.get("text", "")]
+    assert general and general[0].startswith("🌙 Anna is away until")
+    start = tg.clock.now()
+    layla, thread, layla_id = await new_client(
+        tg, "Layla", "Could you book a table for two tonight?", with_=None
+    )
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"  # no new clients while away
+    await staff_says(tg, thread, "/assign Anna")
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    await at(tg, start, 16)
+    # Anna is away: no reminder for her, the client goes to Omar and the leads hear of it
+    assert await overdue(tg, layla_id) == ["reassigned"]
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert "Anna is away" in escalation_lines(tg)[-1]
+    topic = [m.get("text", "") for m in tg.fake.topic_messages(STAFF_CHAT, thread)]
+    assert "Could you book a table for two tonight?" in topic  # Omar finds the conversation in the topic
+    assert any(t.startswith("🔁 Layla is now with Omar: waiting 16 min, Anna is away.") for t in topic)
+    # /away with an end time comes back by itself
+    await at(tg, start, 121)
+    anna = await tg.store.db["assistants"].find_one({"_id": "A-9001"})
+    assert anna["away"] is False
+
+
+async def test_away_and_back_from_a_private_chat(team: Harness) -> None:
+    tg = team
+    await tg.send(tg.fake.user_message(OMAR, text="/away until 18:00"))
+    await tg.settle()
+    assert tg.to_user(OMAR)[-1]["text"].startswith("🌙 Omar is away until")
+    assert (await tg.store.db["assistants"].find_one({"_id": "A-9002"}))["away"] is True
+    assert await tg.store.db["clients"].count_documents({}) == 0  # not taken for a client
+    await tg.send(tg.fake.user_message(OMAR, text="/back"))
+    await tg.settle()
+    assert tg.to_user(OMAR)[-1]["text"] == "☀️ Welcome back, Omar."
+    assert (await tg.store.db["assistants"].find_one({"_id": "A-9002"}))["away"] is False
+    await tg.send(tg.fake.user_message(OMAR, text="/away for ever"))
+    await tg.settle()
+    assert tg.to_user(OMAR)[-1]["text"].startswith("⚠️ Write /away, /away for 2h")
+
+
+async def test_a_lead_takes_a_client_from_the_escalations_topic(team: Harness) -> None:
+    tg = team
+    await tg.add_staff(9003, "Dmitri", "en,ru")
+    start = tg.clock.now()
+    # Omar has Layla, and does not answer
+    layla, thread, layla_id = await new_client(
+        tg, "Layla", "Could you book a table for two tonight?", with_="Omar"
+    )
+    await at(tg, start, 31)
+    escalation = tg.fake.topic_messages(STAFF_CHAT, escalations_thread(tg))[-1]
+    await staff_says(tg, escalations_thread(tg), "/take", who=OMAR, reply_to=escalation["message_id"])
+    assert "Only a lead can take a client." in escalation_lines(tg)[-1]
+    await staff_says(tg, escalations_thread(tg), "/take", reply_to=escalation["message_id"])
+    assert escalation_lines(tg)[-1] == "➡️ Layla is now with Anna."
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    assert tg.fake.topic_messages(STAFF_CHAT, thread)[-1]["text"] == "➡️ Layla is now with Anna."
+
+
+async def test_restarted_between_the_deadline_and_its_time_it_still_fires_once(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    first = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    await first.add_staff(9001, "Anna", "en", lead=True)
+    start = clock.now()
+    layla, _thread, layla_id = await new_client(first, "Layla", "Could you book a table for two tonight?")
+    await first.http.close()  # the service stops (its timers were never in it)
+    second = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    try:
+        await at(second, start, 16)
+        await at(second, start, 17)
+        assert await overdue(second, layla_id) == ["reminded"]
+    finally:
+        await second.store.client.drop_database(db_name)
+
+
+async def test_two_runners_at_the_due_time_fire_once(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    _, thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    tg.clock.advance_to(start + timedelta(minutes=16))
+    one = DeadlineRunner(tg.engine.deps, "instance-one")
+    two = DeadlineRunner(tg.engine.deps, "instance-two")
+    await asyncio.gather(one.run_once(), two.run_once(), one.run_once(), two.run_once())
+    await tg.settle()
+    assert one.fired + two.fired == 1
+    assert await overdue(tg, layla_id) == ["reminded"]
+    reminders = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m.get("text", "").startswith("⏰")]
+    assert len(reminders) == 1
+
+
+async def test_a_quote_lapses_once_and_its_order_is_cancelled(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    quoted = tg.clock.now()
+    offer = quote_message(tg, layla)
+    order = order_of(tg, offer)
+    before = len(tg.to_user(layla))
+    await at(tg, quoted, 20 * 60)
+    assert len(tg.to_user(layla)) == before  # not yet: three hours before it lapses
+    await at(tg, quoted, 21 * 60 + 1)
+    reminder = tg.to_user(layla)[-1]
+    assert reminder["text"].startswith("A gentle reminder: your quote for request R-1001 (RUB\u00a045,000)")
+    assert (
+        reminder["reply_markup"]["inline_keyboard"][0][0]["url"]
+        == offer["reply_markup"]["inline_keyboard"][0][0]["url"]
+    )
+    await at(tg, quoted, 24 * 60 + 1)
+    await tick(tg)
+    assert tg.to_user(layla)[-1]["text"].startswith("The quote for request R-1001 has lapsed")
+    cancels = [c for c in tg.cp.api_calls("orders/cancel") if not c.replayed]
+    assert [c.request_id for c in cancels] == [f"expire:{order['Id']}"]
+    assert tg.cp.orders[order["Id"]]["Status"] == "Cancelled"
+    assert any("lapsed unpaid" in t for t in tg.topic_texts(thread))
+    reminders = [m for m in tg.to_user(layla) if m["text"].startswith("A gentle reminder")]
+    assert len(reminders) == 1
+    # the payment page would still ask: CloudPayments' check is told the quote expired
+    transaction = tg.cp.pay_order(order["Id"])
+    body, headers = tg.cp.notification("check", transaction)
+    assert await (await tg.notify("check", body, headers)).json() == {"code": 20}
+
+
+async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(
+        tg, "Layla", "Book a Mercedes S-Class tomorrow at 20:00 from the Ritz"
+    )
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    quoted = tg.clock.now()
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
+    when = request["details"]["when"]
+    await at(tg, quoted, 22 * 60)
+    assert not [m for m in tg.to_user(layla) if m["text"].startswith("A gentle reminder")]
+    from datetime import datetime  # noqa: PLC0415
+
+    moment = datetime.fromisoformat(when)
+    tg.clock.advance_to(moment - timedelta(hours=2) + timedelta(seconds=5))
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1].startswith("⏰ Anna, R-1001 is at")
+    tg.clock.advance_to(moment - timedelta(minutes=30) + timedelta(seconds=5))
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1].startswith("⏰ Anna, R-1001 is at")
+    tg.clock.advance_to(moment + timedelta(hours=6, seconds=5))
+    await tick(tg)
+    assert escalation_lines(tg)[-1].startswith("⚠️ R-1001 of Layla was due at")
+    await tick(tg)
+    assert len(escalation_lines(tg)) == 1
