@@ -36,12 +36,7 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Ev
         fulfilled.actor,
         f"rating-asked:{request.id}",
     )
-    buttons = [
-        [
-            {"text": "⭐" * score if score < 4 else f"{score} ⭐", "data": f"rate:{request.id}:{score}"}
-            for score in SCORES
-        ]
-    ]
+    buttons = [[{"text": f"{score} ⭐", "data": f"rate:{request.id}:{score}"} for score in SCORES]]
     await to_client(
         deps, client, asked, 0, deps.t(client.language, "rating-ask", number=request.id), buttons=buttons
     )

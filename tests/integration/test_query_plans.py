@@ -32,6 +32,7 @@ COLD = {
     ("requests", "{}"): STARTUP,
     ("assistants", "{}"): "the team: a handful of documents",
     ("events", '{"kind": 0}'): STARTUP,
+    ("forums", "{}"): STARTUP,
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
@@ -144,6 +145,29 @@ async def journey(tg: Harness) -> None:
     (sent,) = [m for m in tg.tw.to("+971500000001")][-1:]
     await tg.wa_status(sent.sid, "delivered")
     await tg.wa_status(sent.sid, "read")
+    await tg.settle()
+    await clock_journey(tg, layla, thread)
+
+
+async def clock_journey(tg: Harness, layla: dict, thread: int) -> None:
+    """The clock's reads and writes: a client left waiting (reminded, escalated, reassigned), presence, a
+    rating, the sweep of the log, /stats."""
+    ask = tg.to_user(layla)[-1]
+    await tg.send(tg.fake.callback(layla, ask["message_id"], "rate:R-1001:2"))
+    await tg.add_staff(9002, "Omar", "en")
+    await tg.send(tg.fake.user_message(layla, text="And flowers for the hotel room, please"))
+    await tg.settle()
+    for _ in range(3):
+        tg.clock.advance(minutes=15, seconds=30)
+        await tg.engine.clock_runner.run_once()
+        await tg.settle()
+    omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+    await tg.send(tg.fake.user_message(omar, chat_id=STAFF_CHAT, text="/away for 1h"))
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/stats 7d"))
+    await tg.settle()
+    tg.clock.advance(hours=1, minutes=1)
+    await tg.engine.clock_runner.run_once()
+    await tg.engine.clock_runner.run_once()
     await tg.settle()
 
 

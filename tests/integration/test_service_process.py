@@ -225,14 +225,20 @@ def test_the_staff_commands(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "fr" in bad.stderr
     assert cli(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
     table = cli(env, "staff", "list").stdout.splitlines()
-    assert table[0].split() == ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "STAFF", "FORUM", "ROLE"]
-    assert table[1].split() == ["9001", "Anna", "en,ru", "0", "—", "lead"]
-    assert table[2].split() == ["9002", "Omar", "ar", "0", "-1002000000002", "inactive"]
+    header = ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "STAFF", "FORUM", "ROLE", "PRESENCE"]
+    assert table[0].split() == header
+    assert table[1].split() == ["9001", "Anna", "en,ru", "0", "—", "lead", "on", "duty"]
+    assert table[2].split() == ["9002", "Omar", "ar", "0", "-1002000000002", "inactive", "—"]
     listed = json.loads(cli(env, "staff", "list", "--json").stdout)
     assert [(a["name"], a["lead"], a["active"], a["staff_chat_id"]) for a in listed] == [
         ("Anna", True, True, None),
         ("Omar", False, False, -1002000000002),
     ]
+    report = json.loads(cli(env, "report", "--since", "30d", "--format", "json").stdout)
+    assert report["assistants"] == [] and report["from"] < report["to"]
+    assert "ASSISTANT" in cli(env, "report").stdout
+    nonsense = cli(env, "report", "--since", "forever")
+    assert nonsense.returncode == 2 and "not a period like 7d" in nonsense.stderr
     missing = cli(env, "staff", "deactivate", "--telegram-id", "1")
     assert missing.returncode == 2 and "no assistant has telegram id 1" in missing.stderr
     assert cli(env, "audit", "verify").returncode == 0

@@ -101,7 +101,7 @@ async def test_the_whole_quote_pay_receipt_flow_on_whatsapp(team: Harness) -> No
     assert receipt.startswith("Receipt RC-10001\nRequest R-1001") and "Paid: RUB\u00a045,000" in receipt
     assert tg.topic_texts(topic)[-1].startswith("✅ Paid: R-1001")
     await staff_says(tg, topic, "/done")
-    assert tg.wa_texts(NUMBER)[-1].startswith("Your request R-1001 is complete.")
+    assert tg.wa_texts(NUMBER)[-2].startswith("Your request R-1001 is complete.")
 
 
 async def test_a_numbered_choice_answers_a_button(team: Harness) -> None:

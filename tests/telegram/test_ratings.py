@@ -1,0 +1,91 @@
+"""How did we do? Asked once after /done, answered by a tap (Telegram) or a number (WhatsApp); the first
+answer counts; a low score reaches the leads; the next message is its comment, not a new request."""
+
+import pytest
+
+from domain.events import EventType
+from tests.harness import STAFF_CHAT, Harness
+from tests.telegram.test_clock import escalation_lines, new_client, staff_says
+from tests.telegram.test_lifecycle import order_of, pay, quote_message
+from tests.telegram.test_whatsapp import NUMBER, thread, wa
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    return tg
+
+
+async def fulfilled(tg: Harness, language: str = "en") -> tuple[dict, int]:
+    layla, topic, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz", language)
+    await staff_says(tg, topic, "/quote 45000 RUB Mercedes S-Class")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, topic, "/done")
+    return layla, topic
+
+
+async def ratings(tg: Harness, request_id: str = "R-1001") -> list:
+    events = await tg.store.events.read(f"request:{request_id}")
+    return [e for e in events if e.type in (EventType.REQUEST_RATED, EventType.RATING_COMMENTED)]
+
+
+async def test_a_tap_rates_once_a_low_score_reaches_the_leads_and_the_next_message_is_its_comment(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, topic = await fulfilled(tg)
+    ask = tg.to_user(layla)[-1]
+    assert ask["text"].startswith("How did we do with request R-1001?")
+    buttons = ask["reply_markup"]["inline_keyboard"][0]
+    assert [b["callback_data"] for b in buttons] == [f"rate:R-1001:{n}" for n in range(1, 6)]
+    await tg.send(tg.fake.callback(layla, ask["message_id"], "rate:R-1001:2"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("Thank you for your rating.")
+    assert tg.topic_texts(topic)[-1] == "★★☆☆☆ Layla rated R-1001 2/5."
+    assert escalation_lines(tg)[-1].startswith("⭐ Layla rated R-1001 2/5 (Anna).")
+    sent = len(tg.to_user(layla))
+    await tg.send(tg.fake.callback(layla, ask["message_id"], "rate:R-1001:5"))  # a second tap
+    await tg.settle()
+    assert len(tg.to_user(layla)) == sent
+    assert [e.data["score"] for e in await ratings(tg)] == [2]
+
+    await tg.send(tg.fake.user_message(layla, text="The driver was late and the car was not clean"))
+    await tg.settle()
+    assert [e.type for e in await ratings(tg)] == [EventType.REQUEST_RATED, EventType.RATING_COMMENTED]
+    assert (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["rating_comment"].startswith("The driver")
+    assert await tg.store.db["requests"].count_documents({}) == 1  # not a new request
+    assert tg.topic_texts(topic)[-1] == "The driver was late and the car was not clean"  # relayed all the same
+    assert len(tg.request_cards(topic)) == 1 or all("R-1002" not in c for c in tg.request_cards(topic))
+
+
+async def test_a_good_score_stays_in_the_topic_and_the_question_is_asked_once(team: Harness) -> None:
+    tg = team
+    layla, topic = await fulfilled(tg, "ru")
+    ask = tg.to_user(layla)[-1]
+    assert ask["text"].startswith("Как мы справились с запросом R-1001?")
+    await tg.send(tg.fake.callback(layla, ask["message_id"], "rate:R-1001:5"))
+    await tg.settle()
+    assert tg.topic_texts(topic)[-1] == "★★★★★ Layla rated R-1001 5/5."
+    assert escalation_lines(tg) == []
+    asked = [e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.RATING_ASKED]
+    assert len(asked) == 1
+
+
+async def test_on_whatsapp_the_rating_is_a_number(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Book a car to Sheremetyevo tomorrow at 7")
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "/quote 45000 RUB Car to SVO")
+    offer = tg.wa_texts(NUMBER)[-1]
+    url = next(line for line in offer.splitlines() if line.startswith("Pay RUB")).split(": ", 1)[1]
+    await pay(tg, tg.cp.orders[url.rsplit("/", 1)[1]])
+    await staff_says(tg, topic, "/done")
+    ask = tg.wa_texts(NUMBER)[-1]
+    assert ask.startswith("How did we do with request R-1001?")
+    assert "1 — 1 ⭐" in ask and "5 — 5 ⭐" in ask and ask.endswith("Reply with the number of your choice.")
+    await wa(tg, NUMBER, "3")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Thank you for your rating.")
+    assert tg.topic_texts(topic)[-1] == "★★★☆☆ Layla rated R-1001 3/5."
+    assert escalation_lines(tg)[-1].startswith("⭐ Layla rated R-1001 3/5")
+    assert [e.data["score"] for e in await ratings(tg)] == [3]
+    assert STAFF_CHAT
