@@ -89,6 +89,9 @@ def status(url: str) -> int | None:
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"CONCIERGE_SANDBOX": "true", "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}, "CONCIERGE_SANDBOX"),
         ({"HTTP_HOST": "0.0.0.0"}, "HTTP_HOST"),  # noqa: S104 — the sandbox serves on loopback only
+        ({"SLA_FIRST_RESPONSE_MINUTES": "soon"}, "SLA_FIRST_RESPONSE_MINUTES"),
+        ({"SLA_QUOTE_MINUTES": "0"}, "SLA_QUOTE_MINUTES"),
+        ({"SLA_FIRST_RESPONSE_VIP_MINUTES": "30"}, "SLA_FIRST_RESPONSE_VIP_MINUTES"),  # longer than 15
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:

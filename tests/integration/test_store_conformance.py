@@ -478,3 +478,35 @@ async def test_match_group_min_max_sum_sort_and_limit(db: AsyncDatabase) -> None
         [{"$match": {"open": True}}, {"$group": {"_id": "$assistant_id", "n": {"$sum": 1}}}]
     )
     assert sorted([(row["_id"], row["n"]) async for row in cursor]) == [("A-1", 2), ("A-2", 1)]
+
+
+async def test_a_range_guard_beside_the_id_in_an_update(db: AsyncDatabase) -> None:
+    """Deadlines: an answer stops only a wait that began before it (`{_id, since_ms: {$lte: t}}`)."""
+    await db["deadlines"].insert_one({"_id": "first-response:C-1", "since_ms": 2000, "status": "waiting"})
+    early = await db["deadlines"].update_one(
+        {"_id": "first-response:C-1", "since_ms": {"$lte": 1999}}, {"$set": {"status": "over"}}
+    )
+    late = await db["deadlines"].update_one(
+        {"_id": "first-response:C-1", "since_ms": {"$lte": 2000}}, {"$set": {"status": "over"}}
+    )
+    assert (early.matched_count, late.matched_count) == (0, 1)
+
+
+async def test_the_earliest_of_a_range_by_find_one_with_a_sort(db: AsyncDatabase) -> None:
+    """The next due deadline: `find_one({due_ms: {$gte: 0}}, sort=due_ms)`; None and missing never match."""
+    await db["deadlines"].insert_many(
+        [{"_id": "a", "due_ms": 300}, {"_id": "b", "due_ms": None}, {"_id": "c"}, {"_id": "d", "due_ms": 100}]
+    )
+    first = await db["deadlines"].find_one(
+        {"due_ms": {"$gte": 0}}, {"due_ms": 1}, sort=[("due_ms", ASCENDING)]
+    )
+    assert first == {"_id": "d", "due_ms": 100}
+    due = await db["deadlines"].find({"due_ms": {"$lte": 300}}).sort("due_ms", ASCENDING).limit(5).to_list()
+    assert [d["_id"] for d in due] == ["d", "a"]
+
+
+async def test_a_half_open_time_range_in_order(db: AsyncDatabase) -> None:
+    """The log read by time (`at_ms` in [start, end)), oldest first: the clock's sweep and the KPIs."""
+    await db["events"].insert_many([{"_id": n, "at_ms": at} for n, at in enumerate([50, 10, 30, 20, 40])])
+    found = await db["events"].find({"at_ms": {"$gte": 20, "$lt": 50}}).sort("at_ms", 1).limit(10).to_list()
+    assert [d["at_ms"] for d in found] == [20, 30, 40]

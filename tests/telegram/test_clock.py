@@ -3,7 +3,7 @@ reassignment at their times and once; presence; quotes that lapse; a paid reques
 runners on one store."""
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -48,8 +48,9 @@ async def staff_says(tg: Harness, thread: int | None, text: str, who: dict = ANN
 
 
 def escalations_thread(tg: Harness) -> int | None:
-    topics = tg.fake.chats[STAFF_CHAT].topics
-    return next((thread for thread, name in topics.items() if name == ESCALATIONS), None)
+    chat = tg.fake.chats[STAFF_CHAT]
+    alive = [t for t, name in chat.topics.items() if name == ESCALATIONS and t not in chat.deleted_topics]
+    return alive[-1] if alive else None
 
 
 def escalation_lines(tg: Harness) -> list[str]:
@@ -203,9 +204,7 @@ async def test_a_lead_takes_a_client_from_the_escalations_topic(team: Harness) -
     await tg.add_staff(9003, "Dmitri", "en,ru")
     start = tg.clock.now()
     # Omar has Layla, and does not answer
-    layla, thread, layla_id = await new_client(
-        tg, "Layla", "Could you book a table for two tonight?", with_="Omar"
-    )
+    layla, thread, _ = await new_client(tg, "Layla", "Could you book a table for two tonight?", with_="Omar")
     await at(tg, start, 31)
     escalation = tg.fake.topic_messages(STAFF_CHAT, escalations_thread(tg))[-1]
     await staff_says(tg, escalations_thread(tg), "/take", who=OMAR, reply_to=escalation["message_id"])
@@ -222,7 +221,7 @@ async def test_restarted_between_the_deadline_and_its_time_it_still_fires_once(
     first = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
     await first.add_staff(9001, "Anna", "en", lead=True)
     start = clock.now()
-    layla, _thread, layla_id = await new_client(first, "Layla", "Could you book a table for two tonight?")
+    _, _thread, layla_id = await new_client(first, "Layla", "Could you book a table for two tonight?")
     await first.http.close()  # the service stops (its timers were never in it)
     second = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
     try:
@@ -292,8 +291,6 @@ async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> No
     when = request["details"]["when"]
     await at(tg, quoted, 22 * 60)
     assert not [m for m in tg.to_user(layla) if m["text"].startswith("A gentle reminder")]
-    from datetime import datetime  # noqa: PLC0415
-
     moment = datetime.fromisoformat(when)
     tg.clock.advance_to(moment - timedelta(hours=2) + timedelta(seconds=5))
     await tick(tg)
@@ -306,3 +303,35 @@ async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> No
     assert escalation_lines(tg)[-1].startswith("⚠️ R-1001 of Layla was due at")
     await tick(tg)
     assert len(escalation_lines(tg)) == 1
+
+
+async def test_a_timer_lost_in_a_crash_is_set_again_by_the_sweep(team: Harness) -> None:
+    tg = team
+    deps = tg.engine.deps
+    timers, deps.on_recorded = deps.on_recorded, None  # the process dies between the events and their timers
+    start = tg.clock.now()
+    _, _thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    deps.on_recorded = timers
+    assert await tg.store.deadlines.current(f"first-response:{layla_id}") is None
+    assert await tg.engine.clock_runner.sweep() > 0
+    assert (await tg.store.deadlines.current(f"first-response:{layla_id}"))["status"] == "waiting"
+    await at(tg, start, 16)
+    assert await overdue(tg, layla_id) == ["reminded"]
+    assert await tg.engine.clock_runner.sweep() == 0  # one sweep per period, whoever runs it
+
+
+async def test_the_escalations_topic_is_created_once_and_again_when_deleted(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    await at(tg, start, 31)
+    first = escalations_thread(tg)
+    await new_client(tg, "Sara", "A guide for Saturday, please")
+    await at(tg, start, 62)
+    assert escalations_thread(tg) == first and len(escalation_lines(tg)) >= 2  # found again, not made twice
+    tg.fake.delete_topic(STAFF_CHAT, first)
+    await new_client(tg, "Mona", "Tickets to the Bolshoi tonight")
+    await at(tg, start, 100)
+    names = list(tg.fake.chats[STAFF_CHAT].topics.values())
+    assert names.count(ESCALATIONS) == 2
+    assert escalations_thread(tg) != first and any("Mona" in line for line in escalation_lines(tg))

@@ -17,7 +17,9 @@ async def team(tg: Harness) -> Harness:
 
 
 async def fulfilled(tg: Harness, language: str = "en") -> tuple[dict, int]:
-    layla, topic, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz", language)
+    layla, topic, _ = await new_client(
+        tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz", language
+    )
     await staff_says(tg, topic, "/quote 45000 RUB Mercedes S-Class")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
     await staff_says(tg, topic, "/done")
@@ -52,9 +54,13 @@ async def test_a_tap_rates_once_a_low_score_reaches_the_leads_and_the_next_messa
     await tg.send(tg.fake.user_message(layla, text="The driver was late and the car was not clean"))
     await tg.settle()
     assert [e.type for e in await ratings(tg)] == [EventType.REQUEST_RATED, EventType.RATING_COMMENTED]
-    assert (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["rating_comment"].startswith("The driver")
+    assert (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["rating_comment"].startswith(
+        "The driver"
+    )
     assert await tg.store.db["requests"].count_documents({}) == 1  # not a new request
-    assert tg.topic_texts(topic)[-1] == "The driver was late and the car was not clean"  # relayed all the same
+    assert (
+        tg.topic_texts(topic)[-1] == "The driver was late and the car was not clean"
+    )  # relayed all the same
     assert len(tg.request_cards(topic)) == 1 or all("R-1002" not in c for c in tg.request_cards(topic))
 
 
