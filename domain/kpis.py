@@ -1,7 +1,8 @@
 """The team's figures, folded from the event log by a pure function: the same events give the same figures
 (a rebuild of the projections changes nothing here), and the console shows what the CLI prints.
 
-Attribution: a client's wait belongs to the assistant responsible when it began (their assignment then),
+Attribution: a client's wait belongs to the assistant who has the client when it ends (a client handed over
+mid-wait is the new assistant's to answer; the escalation stays with the one who let it happen),
 a quote and what it earns to the assistant who sent it, a rating to the assistant who fulfilled the
 request, an escalation to the assistant who let it happen."""
 
@@ -85,7 +86,7 @@ class _Fold:
     tallies: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     assigned: dict[str, str] = field(default_factory=dict)  # client → assistant
     vip: dict[str, bool] = field(default_factory=dict)
-    waiting: dict[str, tuple[datetime, str]] = field(default_factory=dict)  # client → (since, responsible)
+    waiting: dict[str, datetime] = field(default_factory=dict)  # client → since
     client_of: dict[str, str] = field(default_factory=dict)  # request → client
     opened: dict[str, datetime] = field(default_factory=dict)
     quoted_by: dict[str, str] = field(default_factory=dict)  # request → last quoting assistant
@@ -97,11 +98,11 @@ class _Fold:
     def answered(self, client: str, at: datetime) -> None:
         if client not in self.waiting:
             return
-        since, who = self.waiting.pop(client)
+        since = self.waiting.pop(client)
         if not self.inside(at):
             return
         waited = (at - since).total_seconds()
-        tally = self.tallies[who]
+        tally = self.tallies[self.assigned.get(client, UNASSIGNED)]
         tally.first_responses.append(waited)
         tally.promises_due += 1
         if waited <= self.promises.response(self.vip.get(client, False)).total_seconds():
@@ -124,7 +125,7 @@ class _Fold:
                 and e.actor.kind is ActorKind.CLIENT
                 and not data.get("command")
             ):
-                self.waiting.setdefault(client, (e.at, self.assigned.get(client, UNASSIGNED)))
+                self.waiting.setdefault(client, e.at)
             elif e.type is EventType.STAFF_MESSAGE_SENT and staff:
                 self.answered(client, e.at)
                 if inside:
@@ -177,10 +178,10 @@ class _Fold:
 
     def close(self) -> None:
         """Clients still waiting at the end whose promise ran out inside the period: promises broken."""
-        for client, (since, who) in self.waiting.items():
+        for client, since in self.waiting.items():
             due = since + self.promises.response(self.vip.get(client, False))
             if self.inside(due) or (due < self.end and self.inside(since)):
-                self.tallies[who].promises_due += 1
+                self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
 
 
 def fold(events: Iterable[Event], start: datetime, end: datetime, promises: Promises) -> dict[str, dict]:
