@@ -40,6 +40,13 @@ from tests.harness import STAFF_CHAT
 PROMISE = timedelta(minutes=15)
 
 
+def _deadline(i: int, at: datetime) -> Deadline:
+    client, since = f"C-{100001 + i}", at - PROMISE
+    return Deadline(
+        f"first-response:{client}", at, client, since.isoformat(), 1, {"since": since.isoformat()}
+    )
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -57,20 +64,10 @@ async def main(n: int, due: int, window: float, ticks: int) -> None:
     async with open_store(engine.url, "deadlines", data, clock) as store:
         await staff_admin.add(store, 9001, "Anna", "en,ar,ru", True)
         deps = Deps(store, clock, translator(), STAFF_CHAT, promises=Promises(), on_recorded=timers.on_event)
-        now = clock.now()
         started = time.perf_counter()
-        expected: dict[str, datetime] = {}
+        later = clock.now() + timedelta(hours=3)
         for i in range(n):
-            client = f"C-{100001 + i}"
-            fires = i < due
-            at = now + timedelta(seconds=5 + window * i / max(due, 1)) if fires else now + timedelta(hours=3)
-            since = at - PROMISE
-            deadline = Deadline(
-                f"first-response:{client}", at, client, since.isoformat(), 1, {"since": since.isoformat()}
-            )
-            await store.deadlines.start(deadline, since)
-            if fires:
-                expected[client] = at
+            await store.deadlines.start(_deadline(i, later), later - PROMISE)
         print(f"opened {n} deadlines in {time.perf_counter() - started:.1f} s", flush=True)
 
         runner = DeadlineRunner(deps, "bench")
@@ -83,6 +80,12 @@ async def main(n: int, due: int, window: float, ticks: int) -> None:
         tick_store_ms = (cpu_seconds(store_pid) - before_cpu) * 1000 / ticks
         tick_trips = (counter.commands - before_cmds) / ticks
 
+        # `due` of them are moved to fall due over the next `window` seconds (a new round each)
+        now, expected = clock.now(), {}
+        for i in range(due):
+            at = now + timedelta(seconds=5 + window * i / max(due, 1))
+            await store.deadlines.set(_deadline(i, at))
+            expected[f"C-{100001 + i}"] = at
         stopping = asyncio.Event()
         task = asyncio.create_task(runner.run(stopping))
         await asyncio.sleep(5 + window + 5)

@@ -13,7 +13,7 @@ from bot.sandbox_mode import sandbox_ctx
 from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
 from bot.whatsapp_runtime import whatsapp_ctx
-from domain.clock import Clock, SystemClock
+from domain.clock import Clock, ShiftedClock, SystemClock
 from sandbox import web as sandbox_web
 from storage.store import open_store
 from webhooks import cloudpayments as cloudpayments_webhook
@@ -44,7 +44,8 @@ def create_app(
         middlewares=[error_middleware], client_max_size=1024**2
     )  # each webhook bounds its own body below this
     app[SETTINGS] = settings
-    app[CLOCK] = clock or SystemClock()
+    # the sandbox's clock can be fast-forwarded (to watch a reminder fall due); the real one cannot
+    app[CLOCK] = clock or (ShiftedClock(SystemClock()) if settings.sandbox else SystemClock())
     app[health.READINESS_CHECKS] = {}
     # cleanup_ctx runs in order on start and in reverse on shutdown: workers stop before the store closes
     app.cleanup_ctx.append(_store_ctx)

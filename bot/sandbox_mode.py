@@ -4,16 +4,20 @@ Twilio and CloudPayments on loopback) and wires itself to it exactly as it would
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
+from functools import partial
 
 import structlog
 from aiohttp import web
 from pydantic import SecretStr
 
+from bot.engine_runtime import ENGINE
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
+from domain.clock import ShiftedClock
 from engine import queries, staff_admin
 from sandbox import world as sandbox_world
-from sandbox.web import SANDBOX_WORLD
+from sandbox.web import FAST_FORWARD, SANDBOX_WORLD
 
 log = structlog.get_logger(__name__)
 
@@ -57,10 +61,25 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
     )
 
 
+async def _fast_forward(app: web.Application, by: timedelta) -> datetime:
+    """The sandbox's clock jumps ahead, and the deadline runner and the senders look again at once."""
+    clock = app[CLOCK]
+    if not isinstance(clock, ShiftedClock):
+        raise web.HTTPConflict(text="this clock cannot be moved")
+    now = clock.fast_forward(by)
+    engine = app[ENGINE]
+    if engine.clock_runner is not None:
+        engine.clock_runner.wake.set()
+    for wake in engine.deps.wake_senders:
+        wake()
+    return now
+
+
 async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     world = await sandbox_world.start(app[CLOCK], public_url(settings))
     app[SANDBOX_WORLD] = world
+    app[FAST_FORWARD] = partial(_fast_forward, app)
     app[SETTINGS] = wired(settings, world)
     store = app[STORE]
     for assistant in sandbox_world.ASSISTANTS:

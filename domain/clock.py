@@ -31,3 +31,21 @@ class FrozenClock:
     def advance(self, **delta: float) -> datetime:
         self._now += timedelta(**delta)
         return self._now
+
+
+class ShiftedClock:
+    """Another clock moved ahead by an offset that only grows: the sandbox's fast-forward (a person can watch
+    a 15-minute promise fall due in a second). Never used with real credentials."""
+
+    def __init__(self, base: Clock) -> None:
+        self._base = base
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset
+
+    def fast_forward(self, by: timedelta) -> datetime:
+        if by <= timedelta():
+            raise ValueError("the clock only moves forward")
+        self._offset += by
+        return self.now()

@@ -5,6 +5,8 @@ with the secret token, Twilio forms signed with RequestValidator, CloudPayments 
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -15,6 +17,9 @@ from aiohttp import web
 from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, SandboxWorld
 
 SANDBOX_WORLD = web.AppKey("sandbox_world", SandboxWorld)
+# moves the service's clock ahead and wakes its timers; returns the new time (set by the service's wiring)
+FAST_FORWARD = web.AppKey("sandbox_fast_forward", Callable[[timedelta], Awaitable[datetime]])
+MAX_FORWARD = timedelta(days=2)
 STATIC = Path(__file__).resolve().parent / "static"
 
 
@@ -175,6 +180,19 @@ async def forum_send(request: web.Request) -> web.Response:
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 
+async def fast_forward(request: web.Request) -> web.Response:
+    """Sandbox only: the service's clock jumps ahead (its timers fall due as they would in real time)."""
+    _world(request)
+    try:
+        minutes = int((await request.json()).get("minutes", 0))
+    except (ValueError, TypeError, AttributeError):
+        raise web.HTTPBadRequest(text="minutes: a whole number") from None
+    if not 0 < minutes <= MAX_FORWARD.total_seconds() // 60:
+        raise web.HTTPBadRequest(text=f"minutes: 1 to {int(MAX_FORWARD.total_seconds() // 60)}")
+    now = await request.app[FAST_FORWARD](timedelta(minutes=minutes))
+    return web.json_response({"now": now.isoformat()})
+
+
 def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | None = None) -> str:
     amount = html.escape(f"{float(order['Amount']):,.2f} {order['Currency']}")
     if paid:
@@ -236,4 +254,5 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/sandbox/api/phone/button", phone_button)
     app.router.add_get("/sandbox/api/forum", forum)
     app.router.add_post("/sandbox/api/forum", forum_send)
+    app.router.add_post("/sandbox/api/clock", fast_forward)
     app.router.add_route("*", "/sandbox/pay/{order}", checkout)

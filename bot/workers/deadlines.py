@@ -26,6 +26,7 @@ log = structlog.get_logger(__name__)
 LEASE = timedelta(seconds=60)
 BATCH = 100  # deadlines claimed per round
 ROUNDS = 10
+PARALLEL = 8  # firings under way at once: the store's round trips overlap
 RETRY = timedelta(seconds=30)  # a firing that failed is tried again this much later
 SWEEP_EVERY = timedelta(minutes=2)
 SWEEP_OVERLAP = timedelta(seconds=30)  # events an instance with a slower clock stamped before the cursor
@@ -45,6 +46,7 @@ class DeadlineRunner(WorkLoop):
         self.worker_id = f"{instance}/clock"
         self.fired = 0
         self.swept = 0
+        self._parallel = asyncio.Semaphore(PARALLEL)
 
     async def run_once(self) -> datetime | None:
         await self.sweep()
@@ -52,12 +54,16 @@ class DeadlineRunner(WorkLoop):
         for _ in range(ROUNDS):  # a step whose next one is already due (a long outage) goes on at once
             now = self._clock.now()
             due = await deadlines.due(now, BATCH)
-            fired = [await self._fire(doc["_id"], now) for doc in due]
+            fired = await asyncio.gather(*(self._fire(doc["_id"], now) for doc in due))
             if not any(fired):
                 break
         return await deadlines.next_due()
 
     async def _fire(self, deadline_id: str, now: datetime) -> bool:
+        async with self._parallel:  # (each is about one client or request: independent of the others)
+            return await self._fire_one(deadline_id, now)
+
+    async def _fire_one(self, deadline_id: str, now: datetime) -> bool:
         deadlines = self._deps.store.deadlines
         claimed = await deadlines.claim(deadline_id, self.worker_id, now, LEASE)
         if claimed is None:

@@ -127,6 +127,12 @@ async function start() {
     await api("/sandbox/api/forum", { thread: state.thread, text, assistant: Number($("#assistant").value) });
     refresh();
   };
+  $("#fast-forward").onclick = async () => {
+    const moved = await api("/sandbox/api/clock", { minutes: 15 });
+    const at = new Date(moved.now);
+    $("#clock-note").textContent = `service time ${at.toLocaleString([], { dateStyle: "short", timeStyle: "short" })}`;
+    refresh();
+  };
   refresh(true);
   setInterval(refresh, 800);
 }

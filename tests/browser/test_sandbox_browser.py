@@ -117,3 +117,23 @@ async def test_an_english_client_on_whatsapp_asks_pays_and_gets_a_receipt(sandbo
         browser, sandbox, "james", "whatsapp", "Book a car to Sheremetyevo tomorrow at 7am", "James Whitmore"
     )
     assert (ARTIFACTS / "james-whatsapp-forum.png").stat().st_size > 10_000
+
+
+async def test_left_alone_a_client_is_reminded_then_escalated(sandbox: str, browser) -> None:
+    """The sandbox's clock can be fast-forwarded: the reminder and the escalation appear as they would."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{sandbox}/sandbox")
+    await page.select_option("#persona", "james")
+    await page.fill("#phone-input", "Could you book a table for four tonight?")
+    await page.click("#phone-send")
+    await page.locator("#topics .topic-link", has_text="James Whitmore").click(timeout=WAIT)
+    await page.locator("#topic-messages .msg", has_text="📋 R-1001").wait_for(timeout=WAIT)
+    await page.click("#fast-forward")  # 15 minutes later
+    await page.locator("#topic-messages .msg", has_text="has been waiting").wait_for(timeout=WAIT)
+    await page.click("#fast-forward")  # 30
+    await page.locator("#topics .topic-link", has_text="Escalations").click(timeout=WAIT)
+    await page.locator("#topic-messages .msg", has_text="James Whitmore has been waiting").wait_for(timeout=WAIT)
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.locator(".forum").screenshot(path=ARTIFACTS / "escalations-forum.png")
+    await context.close()
