@@ -22,6 +22,14 @@ async def last_channel(deps: Deps, client: Client) -> Channel:
     return client.identities[0].channel if client.identities else Channel.TELEGRAM
 
 
+async def free_to_write(deps: Deps, client: Client) -> bool:
+    """Can the service write to the client now without a paid template? Not on WhatsApp outside its 24-hour
+    window: what is merely nice to say (a reminder, a rating question) is then left unsaid."""
+    if await last_channel(deps, client) is not Channel.WHATSAPP:
+        return True
+    return (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
+
+
 def whatsapp_delivery(event: Event, n: int, number: str, op: str, **payload: Any) -> Delivery:
     return Delivery(
         f"{event.id}:{n}",

@@ -29,7 +29,7 @@ from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND, waited
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine import timers
-from engine.client_outbox import to_client
+from engine.client_outbox import free_to_write, to_client
 from engine.client_texts import locale_of, quote_buttons, when
 from engine.clients import refresh_card
 from engine.deps import Deps
@@ -188,6 +188,8 @@ async def quote_reminder(deps: Deps, d: Deadline) -> Deadline | None:
         return None
     if not _live_quote(request, d) and not await _fired_before(deps, d):
         return None
+    if not await free_to_write(deps, client):
+        return None  # WhatsApp's window closed: a reminder is not worth a paid template
     quote = request.quote
     event = await _record(deps, f"request:{request.id}", EventType.QUOTE_REMINDED, d, version=quote.version)
     card = client.saved_card["last_four"] if client.saved_card else None
@@ -234,14 +236,17 @@ async def quote_expiry(deps: Deps, d: Deadline) -> Deadline | None:
         version=version,
         order_id=link.get("order_id"),
     )
-    await to_client(deps, client, event, 0, deps.t(client.language, "quote-lapsed", number=request.id))
+    told = await free_to_write(deps, client)  # on WhatsApp outside its window: only the topic hears it
+    if told:
+        await to_client(deps, client, event, 0, deps.t(client.language, "quote-lapsed", number=request.id))
     staff_chat = await staff_chat_for(deps, client)
     await tell_topic(
         deps,
         client,
         event,
         f"⌛ Quote v{version} of {request.id} lapsed unpaid; its payment link is cancelled. "
-        "/quote sends a new one.",
+        + ("The client was told. " if told else "The client was not told (WhatsApp's 24-hour window). ")
+        + "/quote sends a new one.",
         1,
     )
     if staff_chat is not None:

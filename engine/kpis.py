@@ -29,8 +29,7 @@ async def report(store: Store, start: datetime, end: datetime, promises: Promise
         while True:
             page = await store.events.written_between(cursor, end, PAGE)
             for event in page:
-                if event.at >= cursor:
-                    yield event
+                yield event
             if len(page) < PAGE or page[-1].at <= cursor:
                 return
             cursor = page[-1].at  # (events at that very moment are read again; the fold sees each once)

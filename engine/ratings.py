@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from domain.clients import Channel, Client
+from domain.clients import Client
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.lifecycle import RequestState
 from domain.requests import ServiceRequest
 from engine import queries as q
-from engine.client_outbox import last_channel, to_client
+from engine.client_outbox import free_to_write, last_channel, to_client
 from engine.deps import Deps
 from engine.escalations import tell_leads
 from engine.topics import tell_topic
@@ -24,11 +24,9 @@ SCORES = range(1, 6)
 async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Event) -> None:
     if request.rating_asked or request.rating is not None:
         return
-    channel = await last_channel(deps, client)
-    if channel is Channel.WHATSAPP and not (await q.conversation(deps.store, client.id)).window_open(
-        deps.clock.now()
-    ):
+    if not await free_to_write(deps, client):
         return  # a rating is not worth a paid template
+    channel = await last_channel(deps, client)
     asked = await deps.record(
         f"request:{request.id}",
         EventType.RATING_ASKED,

@@ -133,7 +133,8 @@ async def test_left_alone_a_client_is_reminded_then_escalated(sandbox: str, brow
     await page.locator("#topic-messages .msg", has_text="has been waiting").wait_for(timeout=WAIT)
     await page.click("#fast-forward")  # 30
     await page.locator("#topics .topic-link", has_text="Escalations").click(timeout=WAIT)
-    await page.locator("#topic-messages .msg", has_text="James Whitmore has been waiting").wait_for(timeout=WAIT)
+    escalation = page.locator("#topic-messages .msg", has_text="James Whitmore has been waiting")
+    await escalation.wait_for(timeout=WAIT)
     ARTIFACTS.mkdir(exist_ok=True)
     await page.locator(".forum").screenshot(path=ARTIFACTS / "escalations-forum.png")
     await context.close()

@@ -11,6 +11,7 @@ from bot.workers.deadlines import DeadlineRunner
 from domain.events import SYSTEM, EventType
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
+from tests.telegram.test_whatsapp import NUMBER, thread, wa
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}
@@ -335,3 +336,16 @@ async def test_the_escalations_topic_is_created_once_and_again_when_deleted(team
     names = list(tg.fake.chats[STAFF_CHAT].topics.values())
     assert names.count(ESCALATIONS) == 2
     assert escalations_thread(tg) != first and any("Mona" in line for line in escalation_lines(tg))
+
+
+async def test_on_whatsapp_a_lapse_outside_the_window_is_told_only_to_the_topic(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Book a car to Sheremetyevo tomorrow at 7")
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "/quote 45000 RUB Car to SVO")
+    quoted, sent = tg.clock.now(), len(tg.wa_texts(NUMBER))
+    await at(tg, quoted, 21 * 60 + 1)  # within the 24 hours: reminded
+    assert tg.wa_texts(NUMBER)[-1].startswith("A gentle reminder: your quote for request R-1001")
+    await at(tg, quoted, 24 * 60 + 1)  # the window closed with the quote: no paid template for a lapse
+    assert len(tg.wa_texts(NUMBER)) == sent + 1
+    assert any("The client was not told (WhatsApp's 24-hour window)" in t for t in tg.topic_texts(topic))
