@@ -54,9 +54,7 @@ class Deadlines:
         """Start a wait that began at `since` unless one is running (a client still waiting keeps their
         first message's time) or it was stopped at or after `since` (an answer already came)."""
         current = await self._items.find_one({"_id": deadline.id}, {"round": 1, "status": 1, "stopped_ms": 1})
-        if current is not None and (
-            current["status"] != OVER or current.get("stopped_ms", 0) > to_ms(since)
-        ):
+        if current is not None and (current["status"] != OVER or current.get("stopped_ms", 0) > to_ms(since)):
             return False
         return await self._write(deadline, current, since_ms=to_ms(since))
 
@@ -102,9 +100,14 @@ class Deadlines:
         )
         return deadline_of(checked_claim(doc, deadline_id, worker)) if doc else None
 
-    async def fired(self, deadline: Deadline, worker: str, then: Deadline | None = None) -> None:
-        """Done with this step: over, or on to the next step (`then`, the same id)."""
+    async def fired(
+        self, deadline: Deadline, worker: str, then: Deadline | None = None, now: datetime | None = None
+    ) -> None:
+        """Done with this step: on to the next step (`then`, the same id), or over — and then a wait that
+        began before `now` (its messages seen again by a sweep) does not start it anew."""
         update: dict[str, Any] = {"status": OVER, "due_ms": None, "worker": None}
+        if now is not None:
+            update["stopped_ms"] = to_ms(now)
         if then is not None:
             update = {**_doc(then), "at_ms": to_ms(then.due)}
         await self._items.update_one(

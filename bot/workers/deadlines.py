@@ -73,7 +73,7 @@ class DeadlineRunner(WorkLoop):
         except Exception as error:  # one deadline's failure must not stop the others
             log.warning("clock.firing_failed", deadline=claimed.kind, error=describe(error))
             then = replace(claimed, due=self._clock.now() + RETRY)
-        await deadlines.fired(claimed, self.worker_id, then)
+        await deadlines.fired(claimed, self.worker_id, then, self._clock.now())
         self.fired += 1
         return True
 

@@ -58,3 +58,13 @@ async def test_one_claim_wins_and_a_lapsed_lease_is_taken_over(deadlines: Deadli
     assert taken is not None
     await deadlines.fired(taken, "w1")  # the first runner, late: changes nothing
     assert (await deadlines.current("back:A-1"))["worker"] == "w2"
+
+
+async def test_a_wait_that_ended_is_not_started_again_by_its_own_old_message(deadlines: Deadlines) -> None:
+    assert await deadlines.start(wait(T0), T0)
+    due = T0 + timedelta(minutes=15)
+    claimed = await deadlines.claim("first-response:C-1", "w1", due, timedelta(seconds=60))
+    await deadlines.fired(claimed, "w1", None, due)  # the ladder ended (nobody to hand the client to)
+    assert not await deadlines.start(wait(T0), T0)  # the same message, read again by a sweep
+    later = due + timedelta(minutes=1)
+    assert await deadlines.start(wait(later), later)  # a new message
