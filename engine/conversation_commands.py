@@ -49,11 +49,10 @@ async def close(deps: Deps, cmd: TopicCommand) -> None:
 
 
 async def assign(deps: Deps, cmd: TopicCommand) -> None:
-    wanted = cmd.args.lower().lstrip("@")
-    match = [a for a in await q.assistants(deps.store) if a.active and a.name.lower() == wanted]
-    if not match:
+    chosen = await q.active_assistant_named(deps.store, cmd.args)
+    if chosen is None:
         raise InvalidValue(f"No active assistant is called “{cmd.args}”. Try /assign <name>.")
-    await reassign(deps, cmd.client, match[0], cmd.actor, cmd.recorded, "assigned")
+    await reassign(deps, cmd.client, chosen, cmd.actor, cmd.recorded, "assigned")
 
 
 async def take(deps: Deps, cmd: TopicCommand) -> None:

@@ -68,6 +68,12 @@ async def assistant_by_telegram_id(store: Store, telegram_id: int) -> Assistant 
     return Assistant.from_doc(doc) if doc else None
 
 
+async def active_assistant_named(store: Store, name: str) -> Assistant | None:
+    """'/assign anna', '@Anna': an active assistant by name, whatever the case."""
+    wanted = name.strip().lower().lstrip("@")
+    return next((a for a in await assistants(store) if a.active and a.name.lower() == wanted), None)
+
+
 async def staff_member(store: Store, telegram_id: int) -> Assistant | None:
     """An active assistant: only they act as staff."""
     doc = await store.db["assistants"].find_one({"telegram_id": telegram_id, "active": True})

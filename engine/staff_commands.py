@@ -18,6 +18,7 @@ from engine.clients import reassign
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS
 from engine.outbox import to_forum, to_forum_topic, to_private_chat
+from engine.topic_command import parse
 from storage.deliveries import Delivery
 
 
@@ -95,14 +96,13 @@ async def take(deps: Deps, assistant: Assistant, args: str, where: Where, event:
 
 async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
     client = await _client_named(deps, "", where)
-    name = args.strip().lower().lstrip("@")
-    match = [a for a in await q.assistants(deps.store) if a.active and a.name.lower() == name]
-    if not match:
+    chosen = await q.active_assistant_named(deps.store, args)
+    if chosen is None:
         raise InvalidValue(
             f"No active assistant is called “{args.strip()}”. Answer the line with /assign <name>."
         )
-    await reassign(deps, client, match[0], Actor(ActorKind.ASSISTANT, assistant.id), event, "assigned")
-    return f"➡️ {client.name} is now with {match[0].name}."
+    await reassign(deps, client, chosen, Actor(ActorKind.ASSISTANT, assistant.id), event, "assigned")
+    return f"➡️ {client.name} is now with {chosen.name}."
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,11 +135,6 @@ def help_text() -> str:
         usage = f"/{name} {command.usage}".rstrip()
         lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
     return "\n".join(lines)
-
-
-def parse(text: str) -> tuple[str, str]:
-    name, _, args = text.strip()[1:].partition(" ")
-    return name.split("@")[0].lower(), args.strip()
 
 
 def is_command(text: str | None, private: bool = False) -> bool:

@@ -25,3 +25,9 @@ class TopicCommand:
     def recorded(self) -> Event:
         assert self.event is not None, "an audited command"
         return self.event
+
+
+def parse(text: str) -> tuple[str, str]:
+    """'/Quote@bot 100 RUB car' → ('quote', '100 RUB car')."""
+    name, _, args = text.strip()[1:].partition(" ")
+    return name.split("@")[0].lower(), args.strip()

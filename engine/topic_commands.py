@@ -14,7 +14,7 @@ from domain.payments import GatewayError
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
-from engine.topic_command import TopicCommand
+from engine.topic_command import TopicCommand, parse
 from engine.topics import tell_topic
 
 Handler = Callable[[Deps, TopicCommand], Awaitable[None]]
@@ -73,12 +73,6 @@ def help_text() -> str:
 def card_hint() -> str:
     """The last line of an open request's card: the commands that move it along."""
     return " · ".join(command.on_card for command in COMMANDS.values() if command.on_card)
-
-
-def parse(text: str) -> tuple[str, str]:
-    """'/Quote@bot 100 RUB car' → ('quote', '100 RUB car')."""
-    name, _, args = text.strip()[1:].partition(" ")
-    return name.split("@")[0].lower(), args.strip()
 
 
 async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, cause: str) -> None:
