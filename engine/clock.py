@@ -216,11 +216,12 @@ async def quote_expiry(deps: Deps, d: Deadline) -> Deadline | None:
     request, client = await _request_and_client(deps, d)
     if request is None or client is None or request.quote is None:
         return None
-    if not _live_quote(request, d):
-        if not await _fired_before(deps, d):
-            return None
-        request = replace(request, payment_link=(await deps.store.events.by_cause(d.cause)).data.get("link"))
     link = request.payment_link or {}
+    if not _live_quote(request, d):
+        before = await deps.store.events.by_cause(d.cause)
+        if before is None:
+            return None
+        link = {"order_id": before.data.get("order_id")}  # lapsed before a crash: finish it
     if deps.payments is not None and link.get("order_id"):
         try:  # the payment page must stop taking money first; the request id makes a retry run once
             await deps.payments.cancel_order(link["order_id"], request_id=f"expire:{link['order_id']}")

@@ -349,3 +349,20 @@ async def test_on_whatsapp_a_lapse_outside_the_window_is_told_only_to_the_topic(
     await at(tg, quoted, 24 * 60 + 1)  # the window closed with the quote: no paid template for a lapse
     assert len(tg.wa_texts(NUMBER)) == sent + 1
     assert any("The client was not told (WhatsApp's 24-hour window)" in t for t in tg.topic_texts(topic))
+
+
+async def test_a_lapse_interrupted_after_its_event_is_finished_once(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    quoted = tg.clock.now()
+    await at(tg, quoted, 22 * 60)  # (the reminder is sent)
+    calls = tg.dies_before_storing_deliveries()  # the lapse is recorded, then the process dies
+    await at(tg, quoted, 24 * 60 + 1)
+    assert calls["n"] == 1 and not tg.to_user(layla)[-1]["text"].startswith("The quote for request R-1001")
+    await at(tg, quoted, 24 * 60 + 2)  # the runner tries again
+    lapsed = [m for m in tg.to_user(layla) if m["text"].startswith("The quote for request R-1001 has lapsed")]
+    assert len(lapsed) == 1
+    expired = [e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.QUOTE_EXPIRED]
+    assert len(expired) == 1
+    assert len([c for c in tg.cp.api_calls("orders/cancel") if not c.replayed]) == 1  # CloudPayments: once
