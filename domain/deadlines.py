@@ -18,6 +18,12 @@ FULFILMENT = "fulfilment"
 BACK = "back"
 
 
+def stamp(moment: datetime) -> str:
+    """A round named by a moment: 't<epoch ms>' (not an ISO string: nx-27017 fails to match, by equality, a
+    string that begins with an ISO datetime and goes on — tests/integration/test_store_conformance.py)."""
+    return f"t{int(moment.timestamp() * 1000)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Deadline:
     id: str

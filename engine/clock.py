@@ -21,6 +21,7 @@ from domain.deadlines import (
     QUOTE_EXPIRY,
     QUOTE_REMINDER,
     Deadline,
+    stamp,
 )
 from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
@@ -58,6 +59,7 @@ async def first_response(deps: Deps, d: Deadline) -> Deadline | None:
     if client is None:
         return None
     now, since = deps.clock.now(), datetime.fromisoformat(d.data["since"])
+    ladder = datetime.fromisoformat(d.data.get("ladder", d.data["since"]))  # since the last handover
     promise = deps.promises.response(client.vip)
     assistant = await q.assistant(deps.store, client.assistant_id)
     stream = f"conversation:{client.id}"
@@ -71,14 +73,14 @@ async def first_response(deps: Deps, d: Deadline) -> Deadline | None:
         event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="reminded", **common)
         text = f"⏰ {assistant.name}, {client.name} has been waiting {wait} for an answer."
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
-        return replace(d, step=ESCALATE, due=since + ESCALATE * promise)
+        return replace(d, step=ESCALATE, due=ladder + ESCALATE * promise)
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
     text = (
         f"⚠️ {client.name} has been waiting {wait} for {assistant.name} (the promise is "
         f"{int(promise.total_seconds() // 60)} min). Reply /take to take over, or /assign <name>."
     )
     await tell_leads(deps, client, event, 0, text)
-    return replace(d, step=REASSIGN, due=since + REASSIGN * promise)
+    return replace(d, step=REASSIGN, due=ladder + REASSIGN * promise)
 
 
 async def _reassign(
@@ -132,9 +134,8 @@ async def _reassign(
     await refresh_card(deps, event, 3, client)
     hand = d.data.get("hand", 0) + 1
     promise = deps.promises.response(client.vip)
-    return Deadline(
-        d.id, now + promise, d.subject, f"{d.data['since']}#{hand}", REMIND, {**d.data, "hand": hand}
-    )
+    data = {**d.data, "hand": hand, "ladder": now.isoformat()}  # the new assistant's ladder starts now
+    return Deadline(d.id, now + promise, d.subject, f"{d.round.split('#')[0]}#{hand}", REMIND, data)
 
 
 # --- the quote promise, the quote's reminder and expiry -------------------------------------------------
@@ -300,7 +301,7 @@ async def back(deps: Deps, d: Deadline) -> Deadline | None:
     assistant = await q.assistant(deps.store, d.subject)
     if assistant is None or not assistant.away or assistant.away_until is None:
         return None
-    if assistant.away_until.isoformat() != d.round:
+    if stamp(assistant.away_until) != d.round:
         return None  # a later /away replaced this one
     await deps.record(f"assistant:{assistant.id}", EventType.ASSISTANT_BACK, {"by": "clock"}, SYSTEM, d.cause)
     return None

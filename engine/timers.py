@@ -17,6 +17,7 @@ from domain.deadlines import (
     QUOTE_EXPIRY,
     QUOTE_REMINDER,
     Deadline,
+    stamp,
 )
 from domain.events import ActorKind, Event, EventType
 from domain.lifecycle import RequestState
@@ -50,7 +51,7 @@ async def _client_waiting(deps: Deps, event: Event) -> None:
         response_id(client.id),
         since + deps.promises.response(client.vip),
         client.id,
-        since.isoformat(),
+        stamp(since),
         1,
         {"since": since.isoformat()},
     )
@@ -77,7 +78,9 @@ async def _request_event(deps: Deps, event: Event) -> None:
     if event.type is EventType.REQUEST_OPENED:
         since = event.at.isoformat()
         due = event.at + deps.promises.first_quote
-        first_quote = Deadline(f"{FIRST_QUOTE}:{request.id}", due, request.id, since, 1, {"since": since})
+        first_quote = Deadline(
+            f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
+        )
         await deps.store.deadlines.start(first_quote, event.at)
     if event.type in ANSWERS or event.type is EventType.REQUEST_PAID:
         await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)
@@ -92,7 +95,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
 async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
     """One gentle reminder before the live quote lapses (when there is time for one), and its expiry."""
     quote, key = request.quote, f"{request.id}/{request.quote.version}"
-    data, round_ = {"version": quote.version}, quote.valid_until.isoformat()
+    data, round_ = {"version": quote.version}, stamp(quote.valid_until)
     remind_at = quote.valid_until - QUOTE_REMINDER_BEFORE
     if remind_at > deps.clock.now():
         await deps.store.deadlines.set(
@@ -113,9 +116,7 @@ def fulfilment_step(request: ServiceRequest, now: datetime, after: int = 0) -> D
     for step, offset in enumerate(FULFILMENT_STEPS, 1):
         if step > after and when + offset > now:
             data = {"when": when.isoformat()}
-            return Deadline(
-                f"{FULFILMENT}:{request.id}", when + offset, request.id, when.isoformat(), step, data
-            )
+            return Deadline(f"{FULFILMENT}:{request.id}", when + offset, request.id, stamp(when), step, data)
     return None
 
 
@@ -125,9 +126,7 @@ async def _presence(deps: Deps, event: Event) -> None:
         return
     if assistant.away and assistant.away_until is not None:
         until = assistant.away_until
-        await deps.store.deadlines.set(
-            Deadline(f"{BACK}:{assistant.id}", until, assistant.id, until.isoformat())
-        )
+        await deps.store.deadlines.set(Deadline(f"{BACK}:{assistant.id}", until, assistant.id, stamp(until)))
     else:
         await deps.store.deadlines.stop(f"{BACK}:{assistant.id}", event.at)
 

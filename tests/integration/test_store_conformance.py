@@ -510,3 +510,11 @@ async def test_a_half_open_time_range_in_order(db: AsyncDatabase) -> None:
     await db["events"].insert_many([{"_id": n, "at_ms": at} for n, at in enumerate([50, 10, 30, 20, 40])])
     found = await db["events"].find({"at_ms": {"$gte": 20, "$lt": 50}}).sort("at_ms", 1).limit(10).to_list()
     assert [d["at_ms"] for d in found] == [20, 30, 40]
+
+
+@divergence("a string that begins with an ISO datetime and goes on is not matched by equality")
+async def test_equality_on_a_string_that_begins_with_a_datetime(db: AsyncDatabase) -> None:
+    """Why deadline rounds are 't<epoch ms>' (domain/deadlines.py), not ISO strings with a suffix."""
+    value = "2026-11-28T12:00:09.900000+00:00#1"
+    await db["t"].insert_one({"_id": 1, "round": value})
+    assert await db["t"].find_one({"round": value}) is not None

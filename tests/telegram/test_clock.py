@@ -4,6 +4,7 @@ runners on one store."""
 
 import asyncio
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -366,3 +367,38 @@ async def test_a_lapse_interrupted_after_its_event_is_finished_once(team: Harnes
     expired = [e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.QUOTE_EXPIRED]
     assert len(expired) == 1
     assert len([c for c in tg.cp.api_calls("orders/cancel") if not c.replayed]) == 1  # CloudPayments: once
+
+
+async def test_a_day_of_three_clients_and_two_assistants(team: Harness) -> None:
+    """Each reminder, escalation and reassignment at its time, and once, over a whole day of ticks."""
+    tg = team
+    start = tg.clock.now()
+    layla, layla_thread, layla_id = await new_client(tg, "Layla", "A table for two tonight, please")
+    _, sara_thread, sara_id = await new_client(tg, "Sara", "A guide for Saturday?", with_="Omar")
+    mona, _, mona_id = await new_client(tg, "Mona", "Tickets to the Bolshoi tomorrow", "ar")
+    await staff_says(tg, layla_thread, "Of course, Layla — which time?")  # answered at once
+    tg.clock.advance_to(start + timedelta(minutes=10))
+    await staff_says(tg, sara_thread, "/note looking for a guide who speaks Arabic")  # a note: still waiting
+    await at(tg, start, 20)  # Sara is reminded (Omar's phone rings); Mona too
+    await staff_says(tg, sara_thread, "Sara, I have two guides for you.", who=OMAR)
+    await writes(tg, layla, "At 8, please")  # Layla waits again from here
+    again = tg.clock.now()
+    for minute in range(21, 24 * 60, 7):  # the rest of the day, a tick every 7 minutes
+        tg.clock.advance_to(start + timedelta(minutes=minute))
+        await tick(tg)
+        if tg.clock.now() >= again + timedelta(minutes=16) and await overdue(tg, layla_id) == ["reminded"]:
+            await staff_says(tg, layla_thread, "Booked for 8.")
+    assert await overdue(tg, sara_id) == ["reminded"]
+    assert await overdue(tg, layla_id) == ["reminded"]
+    # Mona was never answered: reminded, escalated, handed to Omar, then the ladder again for him …
+    actions = await overdue(tg, mona_id)
+    assert actions[:3] == ["reminded", "escalated", "reassigned"]
+    assert actions[3:6] == ["reminded", "escalated", "reassigned"]  # … and back to Anna, and so on
+    log = await tg.store.events.read(f"conversation:{mona_id}")
+    times = [e.at for e in log if e.type is EventType.RESPONSE_OVERDUE]
+    # each step a promise after the last one (the ladder starts again at a handover): never all at once
+    assert all(later - earlier >= timedelta(minutes=14) for earlier, later in pairwise(times))
+    first = times[0] - start
+    assert timedelta(minutes=15) <= first < timedelta(minutes=22)  # at the first tick after its time
+    assert len(times) == len(set(times))  # one firing per step
+    assert (await tg.client_doc(mona))["assistant_id"] in ("A-9001", "A-9002")
