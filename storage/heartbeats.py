@@ -14,6 +14,7 @@ from storage.timefmt import to_ms
 BEAT = timedelta(seconds=5)
 DEAD_AFTER = 3 * BEAT
 OVER = {"lease_ms": 0, "due_ms": 0}  # a lease that ran out: the item may be claimed now (storage/leases.py)
+LEASE_HORIZON = timedelta(minutes=5)  # longer than any deadline firing's lease
 
 
 class Heartbeats:
@@ -43,7 +44,10 @@ class Heartbeats:
             ("deadlines", "firing", {}),
         ):
             items = self._db[name]
-            found = items.find({"due_ms": {"$gt": to_ms(now)}}, {"worker": 1, "status": 1})
+            held = {"$gt": to_ms(now)}
+            if name == "deadlines":  # waiting ones are due later too: a lease ends within minutes
+                held["$lte"] = to_ms(now + LEASE_HORIZON)
+            found = items.find({"due_ms": held}, {"worker": 1, "status": 1})
             held: dict[str, list[str]] = {}
             async for doc in found:
                 if doc.get("worker") in workers and doc["status"] == status:
