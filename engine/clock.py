@@ -128,9 +128,9 @@ async def _reassign(
     )
     await tell_topic(deps, client, event, handover + " The conversation is above.", 0, _rings(chosen, old))
     await tell_leads(deps, client, event, 1, handover)
-    await to_client(
-        deps, client, event, 2, deps.t(client.language, "client-reassigned", assistant=chosen.name)
-    )
+    if await free_to_write(deps, client):  # one line, and never a paid WhatsApp template for it
+        line = deps.t(client.language, "client-reassigned", assistant=chosen.name)
+        await to_client(deps, client, event, 2, line)
     await refresh_card(deps, event, 3, client)
     hand = d.data.get("hand", 0) + 1
     promise = deps.promises.response(client.vip)

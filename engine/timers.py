@@ -88,7 +88,8 @@ async def _request_event(deps: Deps, event: Event) -> None:
     if event.type is EventType.REQUEST_QUOTED and live_quote:
         await _quote_timers(deps, request)
     paid = request.state in (RequestState.PAID, RequestState.IN_PROGRESS)
-    if paid and (step := fulfilment_step(request, deps.clock.now())) is not None:
+    timed = event.type in (EventType.REQUEST_PAID, EventType.REQUEST_DETAILS_CHANGED)  # (a corrected time)
+    if paid and timed and (step := fulfilment_step(request, deps.clock.now())) is not None:
         await deps.store.deadlines.set(step)
 
 
