@@ -3,6 +3,7 @@ the size of its numbers. Checked at the edge, in one pass, before anything is st
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from domain.errors import InvalidValue
@@ -15,6 +16,8 @@ def check_storable(value: Any, depth: int = 0) -> None:
     """InvalidValue, naming the problem (never the content), unless `value` can be stored as it is."""
     if depth > MAX_DEPTH:
         raise InvalidValue(f"nested more than {MAX_DEPTH} levels deep")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidValue("a number that is not finite")  # JSON has none; the store refuses it
     if value is None or isinstance(value, bool | float):
         return
     if isinstance(value, int):

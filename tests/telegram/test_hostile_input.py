@@ -98,6 +98,8 @@ async def test_an_authentic_update_we_cannot_use_is_acknowledged_and_recorded_as
         },
         {"update_id": 900004, "callback_query": {"from": None}},
         {"update_id": 900005, "deep": deep},
+        {"update_id": 900006, "": float("inf")},  # (JSON has no Infinity; Python's parser reads one)
+        {"update_id": 900007, "x": [float("nan")]},
     ]
     for update in bad:
         response = await tg.http.post("/webhooks/telegram", data=json.dumps(update), headers=TG)
