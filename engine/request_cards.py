@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from babel.dates import format_datetime
 
 from domain.intake import Category
@@ -35,19 +37,22 @@ STATE_NAMES = {
 async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     current = await q.request(deps.store, request_id)
     assert current is not None
-    return render(current, deps, hint)
+    return render(current, deps.tz, hint)
 
 
-def render(request: ServiceRequest, deps: Deps, hint: str = "") -> str:
+def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "") -> str:
     """`hint`: the commands that move an open request along (from the topic command table)."""
     d = request.details
     when = "—"
-    if d.when:
-        pattern = "EEE d MMM, HH:mm" if d.time_known else "EEE d MMM (time?)"
-        when = format_datetime(d.when, pattern, tzinfo=deps.tz, locale="en")
+    if d.when:  # (babel reads letters as fields: words stay outside the pattern)
+        day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale="en")
+        when = (
+            f"{day}, {format_datetime(d.when, 'HH:mm', tzinfo=tz)}" if d.time_known else f"{day} · time?"
+        )
     words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
     lines = [
-        f"📋 {request.id} · {CATEGORY_NAMES[d.category]} · {STATE_NAMES[request.state.value]}",
+        f"📋 {request.id} · {CATEGORY_NAMES[d.category]} · {STATE_NAMES[request.state.value]}"
+        + (" (quote lapsed)" if request.quote_lapsed else ""),
         f"🕗 {when}",
         f"👥 {d.guests or '—'}",
         f"📍 {', '.join(d.places) or '—'}",
@@ -55,7 +60,7 @@ def render(request: ServiceRequest, deps: Deps, hint: str = "") -> str:
         f"💬 “{words}”",
     ]
     if request.quote:
-        until = format_datetime(request.quote.valid_until, "d MMM, HH:mm", tzinfo=deps.tz, locale="en")
+        until = format_datetime(request.quote.valid_until, "d MMM, HH:mm", tzinfo=tz, locale="en")
         lines.append(
             f"🧾 Quote v{request.quote.version}: {request.quote.total.format('en')}, valid until {until}"
         )

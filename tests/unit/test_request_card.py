@@ -1,0 +1,26 @@
+"""The request card: what was understood, as the assistant reads it."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from domain.intake import Category, Understanding
+from domain.requests import ServiceRequest
+from engine.request_cards import render
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+
+def card(when: datetime | None, time_known: bool) -> str:
+    details = Understanding(Category.DINING, when, time_known)
+    return render(ServiceRequest("R-1001", "C-1001", "A table on Sunday", details), MOSCOW)
+
+
+def test_a_day_without_a_time_reads_cleanly() -> None:
+    sunday = datetime(2026, 11, 29, 0, 0, tzinfo=MOSCOW)
+    assert card(sunday, False).splitlines()[1] == "🕗 Sun 29 Nov · time?"
+
+
+def test_a_day_and_a_time_in_the_business_timezone() -> None:
+    at = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)  # 20:30 in Moscow
+    assert card(at, True).splitlines()[1] == "🕗 Sun 29 Nov, 20:30"
+    assert card(None, False).splitlines()[1] == "🕗 —"
