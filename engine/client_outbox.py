@@ -3,10 +3,12 @@ link buttons become the link itself, the others numbered choices the client answ
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
+from domain.texts import TELEGRAM_MAX, WHATSAPP_MAX, split_text
 from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import Buttons, to_private_chat
@@ -39,6 +41,23 @@ def whatsapp_delivery(event: Event, n: int, number: str, op: str, **payload: Any
         event.id,
         lane=f"wa:{number}",
     )
+
+
+def parts(first: Delivery, texts: list[str], key: str = "text") -> list[Delivery]:
+    """One delivery per part of a long text, in order: the first keeps its id, the others are `<id>.<k>`
+    (deterministic, so a replay stores nothing new); buttons ride on the last part."""
+    if len(texts) == 1:
+        return [first]
+    buttons = first.payload.get("buttons")
+    out = []
+    for k, text in enumerate(texts):
+        payload = {**first.payload, key: text, "buttons": buttons if k == len(texts) - 1 else None}
+        out.append(replace(first, id=first.id if k == 0 else f"{first.id}.{k}", payload=payload))
+    return out
+
+
+def whatsapp_texts(event: Event, n: int, number: str, text: str) -> list[Delivery]:
+    return parts(whatsapp_delivery(event, n, number, "text", text=text), split_text(text, WHATSAPP_MAX))
 
 
 def degrade(deps: Deps, client: Client, text: str, buttons: Buttons | None) -> tuple[str, dict[str, str]]:
@@ -81,9 +100,10 @@ async def to_client(
                 Actor(ActorKind.SYSTEM, "concierge"),
                 f"{event.id}:{n}/choices",
             )
-        await deps.deliver(whatsapp_delivery(event, n, number, "text", text=body))
+        await deps.deliver(*whatsapp_texts(event, n, number, body))
         return
     identity = client.identity(Channel.TELEGRAM)
     if identity is not None and Channel.TELEGRAM not in client.unreachable:
         chat = int(identity.external_id)
-        await deps.deliver(to_private_chat(event, n, chat, text, buttons=buttons, reply_to=reply_to))
+        first = to_private_chat(event, n, chat, text, buttons=buttons, reply_to=reply_to)
+        await deps.deliver(*parts(first, split_text(text, TELEGRAM_MAX)))

@@ -12,7 +12,7 @@ from domain.events import SYSTEM, Actor, Event, EventType
 from domain.messages import Inbound, Kind, Person
 from engine import queries as q
 from engine import ratings, requests_flow
-from engine.client_outbox import last_channel, to_client, whatsapp_delivery
+from engine.client_outbox import last_channel, to_client, whatsapp_delivery, whatsapp_texts
 from engine.clients import (
     ask_language,
     client_actor,
@@ -153,7 +153,7 @@ async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: 
     number = client.identity(Channel.WHATSAPP).external_id
     extra = message.extra or {}
     if message.kind is Kind.TEXT:
-        await deps.deliver(whatsapp_delivery(event, 0, number, "text", text=message.text or ""))
+        await deps.deliver(*whatsapp_texts(event, 0, number, message.text or ""))
         return
     problem = None
     if message.kind not in WHATSAPP_MEDIA or not extra.get("file_id"):

@@ -46,9 +46,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "") -> str:
     when = "—"
     if d.when:  # (babel reads letters as fields: words stay outside the pattern)
         day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale="en")
-        when = (
-            f"{day}, {format_datetime(d.when, 'HH:mm', tzinfo=tz)}" if d.time_known else f"{day} · time?"
-        )
+        when = f"{day}, {format_datetime(d.when, 'HH:mm', tzinfo=tz)}" if d.time_known else f"{day} · time?"
     words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
     lines = [
         f"📋 {request.id} · {CATEGORY_NAMES[d.category]} · {STATE_NAMES[request.state.value]}"

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 
 from domain.clock import Clock, SystemClock
 
+MAX_BODY = 1600
 WINDOW = timedelta(hours=24)
 
 
@@ -84,6 +85,17 @@ class FakeTwilio:
             return web.json_response(
                 {"code": failure.code, "message": failure.message, "status": failure.status},
                 status=failure.status,
+            )
+        body = (params.get("Body") or [""])[0]
+        if len(body) > MAX_BODY:  # as Twilio: the message is refused, nothing reaches the person
+            self.refused.append({"to": to, "code": 21617})
+            return web.json_response(
+                {
+                    "code": 21617,
+                    "message": "The concatenated message body exceeds the 1600 character limit.",
+                    "status": 400,
+                },
+                status=400,
             )
         last = self.inbound_at.get(to)
         if content_sid is None and (last is None or self.clock.now() - last >= WINDOW):

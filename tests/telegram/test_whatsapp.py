@@ -327,3 +327,22 @@ async def test_a_whatsapp_message_whose_worker_died_mid_send_is_never_sent_again
         "❔ Twilio took a WhatsApp message but its answer never came "
         "(the service was interrupted while sending it)"
     )
+
+
+async def test_a_long_reply_reaches_whatsapp_as_ordered_parts(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Could you plan three days in Moscow for my family?")
+    topic = await thread(tg, NUMBER)
+    days = [
+        f"Day {n}: " + " ".join(f"Visit number {n}.{k} is arranged with a guide." for k in range(30))
+        for n in (1, 2, 3)
+    ]
+    reply = "\n\n".join(days)
+    assert 3000 < len(reply) <= 4096  # as long as a Telegram message can be
+    before = len(tg.wa_texts(NUMBER))
+    await staff_says(tg, topic, reply)
+    got = tg.wa_texts(NUMBER)[before:]
+    assert len(got) >= 3 and all(len(part) <= 1600 for part in got)
+    assert [part[:6] for part in got if part.startswith("Day ")] == ["Day 1:", "Day 2:", "Day 3:"]
+    assert " ".join(got).split() == reply.split()  # every word, in order
+    assert not tg.tw.refused
