@@ -110,6 +110,7 @@ class Client:
     topic_generation: int = 0  # how many topics were requested; a lost topic is replaced by the next one
     conversation_open: bool = False
     saved_card: dict[str, str] | None = None  # {"token", "last_four", "card_type"}: one-tap payments
+    merged_into: str | None = None  # a duplicate: the person is that client (no identity, no live topic here)
     version: int = 0
 
     @property
@@ -172,6 +173,15 @@ class Client:
             )
         elif t is EventType.CLIENT_CARD_SAVED:
             changed = replace(self, saved_card={k: data[k] for k in ("token", "last_four", "card_type")})
+        elif t is EventType.CLIENT_MERGED:
+            changed = replace(
+                self,
+                merged_into=data["into"],
+                identities=(),
+                phone=None,
+                conversation_open=False,
+                unreachable=(),
+            )
         elif t is EventType.CONVERSATION_OPENED:
             changed = replace(self, conversation_open=True)
         elif t is EventType.CONVERSATION_CLOSED:
@@ -215,13 +225,14 @@ class Client:
             "topic_chat_id": self.topic.chat_id if self.topic and not self.topic.lost else None,
             "topic_thread_id": self.topic.thread_id if self.topic and not self.topic.lost else None,
             "topic_key": topic_key(self.topic.chat_id, self.topic.thread_id)
-            if self.topic and not self.topic.lost
+            if self.topic and not self.topic.lost and not self.merged_into
             else None,
             "topic_generation": self.topic_generation,
             "awaiting_topic": self.topic_generation if self.awaiting_topic else None,
             "conversation_open": self.conversation_open,
             "open_with": self.assistant_id if self.conversation_open else None,
             "saved_card": self.saved_card,
+            "merged_into": self.merged_into,
             "_v": self.version,
         }
 
@@ -241,6 +252,7 @@ class Client:
             topic_generation=doc.get("topic_generation", 0),
             conversation_open=doc.get("conversation_open", False),
             saved_card=doc.get("saved_card"),
+            merged_into=doc.get("merged_into"),
             version=doc["_v"],
         )
 

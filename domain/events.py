@@ -72,6 +72,8 @@ class EventType(StrEnum):
     REQUEST_CARD_POSTED = "RequestCardPosted"
     PAYMENT_FAILED = "PaymentFailed"
     CLIENT_CARD_SAVED = "ClientCardSaved"
+    CLIENT_MERGED = "ClientMerged"  # the same person as an earlier client: everything goes on there
+    REQUEST_MOVED = "RequestMoved"  # to the client a duplicate was merged into
     # the clock (issue 11): presence, promises kept or broken, quotes and fulfilment on time, satisfaction
     ASSISTANT_AWAY = "AssistantAway"
     ASSISTANT_BACK = "AssistantBack"

@@ -218,6 +218,8 @@ class ServiceRequest:
             )
         elif t is EventType.REQUEST_CARD_POSTED:
             changed = replace(self, card_message_id=data["message_id"])
+        elif t is EventType.REQUEST_MOVED:
+            changed = replace(self, client_id=data["client_id"])
         elif t is EventType.QUOTE_EXPIRED:
             changed = replace(self, quote_lapsed=True, payment_link=None)
         elif t is EventType.RATING_ASKED:

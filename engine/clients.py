@@ -8,7 +8,6 @@ from domain.assignment import choose_assistant
 from domain.clients import Assistant, Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
-from domain.phones import to_e164
 from engine import queries as q
 from engine.client_outbox import to_client
 from engine.deps import Deps
@@ -41,14 +40,16 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
         # the Telegram client who shared this number: one person, one conversation
-        await deps.record(
+        linked = await deps.record(
             f"client:{same.id}",
             EventType.CLIENT_IDENTITY_LINKED,
             {"identity": person.identity.to_data()},
             client_actor(same.id),
             f"{cause}/link",
         )
-        return await q.client(deps.store, same.id), False
+        joined = await q.client(deps.store, same.id)
+        await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
+        return joined, False
     prior = await deps.store.events.by_cause(f"{cause}/register")  # a replay keeps the id it chose
     client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
     language = Language.parse(person.language_code)
@@ -153,11 +154,3 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     for n, text in enumerate(texts):
         await to_client(deps, client, event, n, text)
     await refresh_card(deps, event, len(texts), client)
-
-
-async def share_phone(deps: Deps, client: Client, raw: str, cause: str) -> None:
-    phone = to_e164(raw)
-    event = await deps.record(
-        f"client:{client.id}", EventType.CLIENT_PHONE_SHARED, {"phone": phone}, client_actor(client.id), cause
-    )
-    await refresh_card(deps, event, 0, await q.client(deps.store, client.id))

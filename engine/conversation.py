@@ -18,10 +18,10 @@ from engine.clients import (
     client_actor,
     ensure_client,
     greeting,
-    share_phone,
     telegram_chat,
 )
 from engine.deps import Deps
+from engine.merging import share_phone
 from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.deliveries import Delivery
@@ -83,7 +83,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     event = await received(deps, client, message, cause)
     if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
         try:
-            await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
+            client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
         except InvalidValue:
             log.info("contact.unusable_phone", client_id=client.id)
     if new and client.language is not None:

@@ -111,6 +111,13 @@ def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
     return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:general", "text", text=text)
 
 
+def close_topic(event: Event, n: int, staff_chat_id: int, client_id: str) -> Delivery:
+    """Close a client's topic (a duplicate merged away): it stays readable, nobody writes there by mistake."""
+    return _delivery(
+        event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), "close_topic", topic_of=client_id
+    )
+
+
 def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
     return _delivery(
         event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", "delete_topic", message_thread_id=thread_id

@@ -38,8 +38,14 @@ async def client_by_topic(store: Store, chat_id: int, thread_id: int) -> Client 
 
 
 async def client_by_phone(store: Store, e164: str) -> Client | None:
-    doc = await store.db["clients"].find_one({"phone": e164})
-    return Client.from_doc(doc) if doc else None
+    """The earliest client with this phone (two only between a share and their merge)."""
+    found = await clients_with_phone(store, e164)
+    return found[0] if found else None
+
+
+async def clients_with_phone(store: Store, e164: str) -> list[Client]:
+    docs = await store.db["clients"].find({"phone": e164}).to_list()
+    return sorted((Client.from_doc(d) for d in docs), key=lambda c: int(c.id.split("-")[1]))
 
 
 async def clients_awaiting_topic(store: Store) -> list[Client]:

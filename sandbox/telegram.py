@@ -77,6 +77,7 @@ class Chat:
     deleted_topics: set[int] = field(default_factory=set)
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     pinned: list[int] = field(default_factory=list)
+    closed_topics: set[int] = field(default_factory=set)
 
 
 class FakeTelegram:
@@ -430,6 +431,13 @@ class FakeTelegram:
         if thread is None:
             raise ApiError(400, "Bad Request: message thread not found")
         self.delete_topic(chat.id, thread)
+        return True
+
+    def _api_closeForumTopic(self, p: dict) -> bool:
+        chat, thread = self._target(p)
+        if thread is None:
+            raise ApiError(400, "Bad Request: message thread not found")
+        chat.closed_topics.add(thread)
         return True
 
     def take_service_updates(self) -> list[dict[str, Any]]:

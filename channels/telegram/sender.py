@@ -204,6 +204,18 @@ class TelegramSender:
                 raise
         return Sent(None)  # gone either way
 
+    async def _close_topic(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+        assert topic is not None
+        try:
+            await self._bot.close_forum_topic(chat_id=topic.chat_id, message_thread_id=topic.thread_id)
+        except TelegramBadRequest as error:
+            if (
+                "not_modified" not in error.message.lower()
+                and "topic_not_modified" not in error.message.lower()
+            ):
+                raise
+        return Sent(None)
+
     async def _card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None

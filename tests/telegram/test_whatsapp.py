@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.events import EventType
 from sandbox.twilio import Failure
 from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, pay, staff_says
@@ -77,6 +78,60 @@ async def test_a_telegram_client_writing_on_whatsapp_is_the_same_conversation(te
     await staff_says(tg, topic, "Of course — a Maybach at 20:00 at the Ritz.")
     assert tg.wa_texts(NUMBER)[-1] == "Of course — a Maybach at 20:00 at the Ritz."
     assert len(tg.to_user(layla)) == telegram_before
+
+
+async def test_whatsapp_first_then_the_same_person_on_telegram_is_one_client(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A car tonight at 8 from the Ritz")
+    whatsapp = await client_of(tg, NUMBER)
+    card = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[0]]["text"]
+    assert "💬 Whatsapp" in card
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    duplicate = await tg.client_doc(layla)
+    assert duplicate["_id"] != whatsapp["_id"]  # not known yet: a new client with a topic of their own
+    contact = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
+    await tg.send(tg.fake.user_message(layla, contact=contact))
+    await tg.send(tg.fake.user_message(layla, text="Make it a Maybach please"))
+    await tg.settle()
+    survivor = await client_of(tg, NUMBER)
+    assert survivor["_id"] == whatsapp["_id"]
+    assert survivor["identity_keys"] == [f"whatsapp:{NUMBER}", f"telegram:{layla['id']}"]
+    assert (await tg.client_doc(layla))["_id"] == whatsapp["_id"]  # Telegram now finds the earlier client
+    merged = await tg.store.db["clients"].find_one({"_id": duplicate["_id"]})
+    assert merged["merged_into"] == whatsapp["_id"] and merged["topic_key"] is None
+    live = await tg.store.db["clients"].count_documents({"topic_key": {"$ne": None}})
+    assert live == 1  # one live topic
+    old_topic, topic = duplicate["topic_thread_id"], survivor["topic_thread_id"]
+    assert tg.topic_texts(old_topic)[-1].startswith(
+        "🔗 Layla is Layla (the same phone): the conversation goes on in"
+    )
+    assert old_topic in tg.fake.chats[STAFF_CHAT].closed_topics
+    assert tg.topic_texts(topic)[-1] == "Make it a Maybach please"  # the next message lands in the live topic
+    assert "Make it a Maybach please" in (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["text"]
+    pinned = [tg.fake.chats[STAFF_CHAT].messages[m]["text"] for m in tg.fake.chats[STAFF_CHAT].pinned]
+    assert any("💬 Whatsapp, Telegram" in text for text in pinned)  # the card was refreshed
+    await staff_says(tg, topic, "Of course — a Maybach at 20:00.")
+    assert tg.to_user(layla)[-1]["text"] == "Of course — a Maybach at 20:00."  # the channel they last used
+
+
+async def test_a_request_opened_before_the_merge_moves_with_the_person(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "Hello")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Book a table for two tonight at the Pushkin"))
+    await tg.settle()
+    contact = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
+    await tg.send(tg.fake.user_message(layla, contact=contact))
+    await tg.settle()
+    survivor = await client_of(tg, NUMBER)
+    moved = await tg.store.db["requests"].find_one({"_id": "R-1001"})
+    assert moved["client_id"] == survivor["_id"]
+    kinds = [e.type for e in await tg.store.events.read("request:R-1001")]
+    assert EventType.REQUEST_MOVED in kinds
+    assert await tg.store.db["clients"].count_documents({"open_with": {"$ne": None}}) == 1
 
 
 async def test_the_whole_quote_pay_receipt_flow_on_whatsapp(team: Harness) -> None:

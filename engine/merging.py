@@ -1,0 +1,102 @@
+"""One person, one client: a phone shared on Telegram that an earlier client already uses (they wrote on
+WhatsApp first) joins the two. The earlier client stays; the later one is merged into it by events (its
+identities linked there, its open requests moved there, itself marked merged), and its topic is closed with a
+pointer to the surviving one."""
+
+from __future__ import annotations
+
+from domain.clients import Client
+from domain.events import SYSTEM, Event, EventType
+from domain.phones import to_e164
+from engine import queries as q
+from engine.clients import client_actor, refresh_card
+from engine.deps import Deps
+from engine.escalations import topic_link
+from engine.outbox import close_topic
+from engine.staff_chat import staff_chat_for
+from engine.topics import tell_topic
+
+
+async def share_phone(deps: Deps, client: Client, raw: str, cause: str) -> Client:
+    """Kept, and shown on the card; returns the client to go on with (the earlier one, when the same person
+    wrote on WhatsApp first)."""
+    phone = to_e164(raw)
+    event = await deps.record(
+        f"client:{client.id}", EventType.CLIENT_PHONE_SHARED, {"phone": phone}, client_actor(client.id), cause
+    )
+    client = await q.client(deps.store, client.id)
+    await refresh_card(deps, event, 0, client)
+    return await merge_same_phone(deps, client, phone, cause)
+
+
+def _number(client: Client) -> int:
+    return int(client.id.split("-")[1])
+
+
+async def merge_same_phone(deps: Deps, client: Client, phone: str, cause: str) -> Client:
+    """After `client` shared `phone`: the client to go on with (the earlier one, if they are the same person).
+    Two clients are one person only when their channels do not overlap (one on Telegram, one on WhatsApp)."""
+    for other in await q.clients_with_phone(deps.store, phone):
+        if other.id == client.id or other.merged_into:
+            continue
+        channels = {i.channel for i in client.identities}
+        if channels & {i.channel for i in other.identities}:
+            continue  # two accounts on one channel: two people sharing a number, or a mistake; left apart
+        survivor, duplicate = (other, client) if _number(other) < _number(client) else (client, other)
+        return await merge(deps, survivor, duplicate, cause)
+    return client
+
+
+async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> Client:
+    for identity in duplicate.identities:
+        await deps.record(
+            f"client:{survivor.id}",
+            EventType.CLIENT_IDENTITY_LINKED,
+            {"identity": identity.to_data()},
+            SYSTEM,
+            f"{cause}/merge/{identity.channel.value}",
+        )
+    merged = await deps.record(
+        f"client:{duplicate.id}", EventType.CLIENT_MERGED, {"into": survivor.id}, SYSTEM, f"{cause}/merge"
+    )
+    for request in await q.open_requests(deps.store, duplicate.id):
+        await deps.record(
+            f"request:{request.id}",
+            EventType.REQUEST_MOVED,
+            {"client_id": survivor.id, "from": duplicate.id},
+            SYSTEM,
+            f"{cause}/merge/{request.id}",
+        )
+    if duplicate.conversation_open and not survivor.conversation_open:
+        await deps.record(
+            f"client:{survivor.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/merge/open"
+        )
+    survivor = await q.client(deps.store, survivor.id)
+    await _tell(deps, survivor, duplicate, merged)
+    return survivor
+
+
+async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event) -> None:
+    """The duplicate's topic points to the survivor's and is closed; the survivor's hears of it."""
+    channels = ", ".join(i.channel.value.capitalize() for i in survivor.identities)
+    if duplicate.topic is not None and not duplicate.topic.lost:
+        where = (
+            topic_link(survivor.topic.chat_id, survivor.topic.thread_id)
+            if survivor.topic and not survivor.topic.lost
+            else "their topic"
+        )
+        note = (
+            f"🔗 {duplicate.name} is {survivor.name} (the same phone): the conversation goes on in {where}."
+        )
+        await tell_topic(deps, duplicate, merged, note, 0)
+        chat = await staff_chat_for(deps, duplicate)
+        if chat is not None:
+            await deps.deliver(close_topic(merged, 1, chat, duplicate.id))
+    await tell_topic(
+        deps,
+        survivor,
+        merged,
+        f"🔗 {survivor.name} now also writes from {duplicate.name}'s account ({channels}).",
+        2,
+    )
+    await refresh_card(deps, merged, 3, survivor)
