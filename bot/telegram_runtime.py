@@ -21,12 +21,21 @@ from bot.keys import SETTINGS
 from bot.media_bridge import MediaUnavailable
 from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
-from channels.telegram import limits
+from channels.telegram import limits, menus
 from channels.telegram.client import make_bot
 from channels.telegram.routers import check_update, client_router, forum_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
-from engine import clients, conversation, quote_buttons, staff, topic_commands, topics
+from engine import (
+    clients,
+    conversation,
+    queries,
+    quote_buttons,
+    staff,
+    staff_commands,
+    topic_commands,
+    topics,
+)
 from engine.deps import Deps
 from engine.topics import Topics
 from storage.budgets import Budgets, Limits
@@ -65,6 +74,9 @@ class EnginePorts:
             return  # an assistant's /away, /back or /stats
         await conversation.client_message(self._deps, person, message, cause)
 
+    async def help(self, person: Person, message: Inbound, cause: str) -> None:
+        await conversation.help_command(self._deps, person, message, cause)
+
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:
         await clients.choose_language(self._deps, person, code, cause)
 
@@ -89,6 +101,7 @@ class TelegramRuntime:
     delivery_worker: TelegramDeliveryWorker
     sender: TelegramSender
     webhook_set: asyncio.Event = field(default_factory=asyncio.Event)
+    menus_set: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def store_update(self, provider_id: str, key: str, update: dict[str, Any]) -> bool:
         order = update.get("update_id") if isinstance(update.get("update_id"), int) else None
@@ -167,6 +180,31 @@ async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, sto
         delay = min(delay * 2, 60)
 
 
+async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
+    """The commands Telegram shows: clients' private chats in each language, every staff forum its own."""
+    deps = runtime.engine.deps
+    delay = 1.0
+    while not stopping.is_set():
+        try:
+            forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}
+            staff_menu = [(name, c.help) for name, c in topic_commands.COMMANDS.items()] + [
+                (name, c.help)
+                for name, c in staff_commands.COMMANDS.items()
+                if name not in topic_commands.COMMANDS
+            ]
+            for scope, language, commands in menus.all_menus(
+                deps.t, sorted(f for f in forums if f), staff_menu
+            ):
+                await runtime.bot.set_my_commands(commands, scope=scope, language_code=language)
+            log.info("telegram.menus_set")
+            runtime.menus_set.set()
+            return
+        except TelegramAPIError as error:
+            log.warning("telegram.menus_failed", error=str(error), retry_in=delay)
+        await pause(stopping, delay)
+        delay = min(delay * 2, 300)
+
+
 async def _poll(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     await runtime.bot.delete_webhook(drop_pending_updates=False)
     offset = 0
@@ -200,6 +238,7 @@ def telegram_ctx(start_workers: bool):
         if settings.telegram_mode == "webhook":
             url = f"{settings.http.public_base_url}/webhooks/telegram"
             tasks.spawn(_register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook")
+        tasks.spawn(_set_menus(runtime, tasks.stopping), "telegram-menus")
         if start_workers:
             tasks.spawn(runtime.delivery_worker.run(tasks.stopping), "telegram-deliveries")
             if settings.telegram_mode == "polling":

@@ -70,6 +70,12 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
         await to_client(deps, client, event, 0, await greeting(deps, client, returning=not new))
 
 
+async def help_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    client, _new = await ensure_client(deps, person, cause)
+    event = await received(deps, client, message, cause, command="help")
+    await to_client(deps, client, event, 0, deps.t(client.language, "help"))
+
+
 async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     client, _new = await ensure_client(deps, person, cause)
     event = await received(deps, client, message, cause, command="language")

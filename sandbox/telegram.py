@@ -93,6 +93,7 @@ class FakeTelegram:
         self.limit_violations: list[Call] = []
         self.webhook: dict[str, Any] | None = None
         self.service_updates: list[dict[str, Any]] = []
+        self.commands: dict[tuple, list[tuple[str, str]]] = {}  # the menus: (scope type, chat, language)
         self.updates: list[dict[str, Any]] = []
         self._next_update_id = 100_000
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
@@ -431,6 +432,12 @@ class FakeTelegram:
         if thread is None:
             raise ApiError(400, "Bad Request: message thread not found")
         self.delete_topic(chat.id, thread)
+        return True
+
+    def _api_setMyCommands(self, p: dict) -> bool:
+        scope = p.get("scope") or {"type": "default"}
+        key = (scope.get("type"), scope.get("chat_id"), p.get("language_code"))
+        self.commands[key] = [(c["command"], c["description"]) for c in p["commands"]]
         return True
 
     def _api_closeForumTopic(self, p: dict) -> bool:

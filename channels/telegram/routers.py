@@ -25,6 +25,7 @@ class ClientPort(Protocol):
     async def message(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
     async def quote_button(self, person: Person, data: str, cause: str) -> None: ...
+    async def help(self, person: Person, message: Inbound, cause: str) -> None: ...
 
 
 class StaffPort(Protocol):
@@ -88,6 +89,10 @@ def client_router() -> Router:
     @router.message(Command("language"))
     async def on_language(message: Message, client_port: ClientPort, cause: str) -> None:
         await client_port.language_command(person(message.from_user), inbound(message), cause)
+
+    @router.message(Command("help"))
+    async def on_help(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.help(person(message.from_user), inbound(message), cause)
 
     @router.message()
     async def on_message(message: Message, client_port: ClientPort, cause: str) -> None:

@@ -49,3 +49,9 @@ quote-reminder = A gentle reminder: your quote for request { $number } ({ $total
 quote-lapsed = The quote for request { $number } has lapsed and its payment link no longer works. Just write whenever you'd like a fresh one.
 rating-ask = How did we do with request { $number }? Please rate us from 1 to 5 — and tell us anything in your next message.
 rating-thanks = Thank you for your rating. If you'd like to add a word, simply write it here.
+
+## Commands: the menu in a private chat with the bot, and /help
+command-start = Start, or start again
+command-language = Choose the language
+command-help = What I can do for you
+help = I'm your concierge in Moscow, around the clock. Just write what you need — a car, a table, tickets, a guide, flowers, anything — in your own words, and your personal assistant takes care of it. You'll get a quote you can pay right here, and a receipt. /language changes the language.

@@ -1,7 +1,9 @@
 """The client's private chat: registration, language, assignment, contact."""
 
+import asyncio
+
 from domain.clients import Language
-from tests.harness import Harness, user
+from tests.harness import STAFF_CHAT, Harness, user
 
 
 async def test_start_registers_and_greets_in_the_clients_language_by_their_assistant(tg: Harness) -> None:
@@ -111,3 +113,23 @@ async def test_someone_elses_contact_is_relayed_but_not_taken_as_the_clients_pho
     await tg.settle()
     assert (await tg.client_doc(sara))["phone"] is None
     assert [c.method for c in tg.fake.sent(chat_id=-1001000000001)][-1] == "copyMessage"
+
+
+async def test_the_command_menus_fit_each_audience(tg: Harness) -> None:
+    await asyncio.wait_for(tg.rt.menus_set.wait(), 10)  # set at start (retried until Telegram answers)
+    menus = tg.fake.commands
+    assert [c for c, _ in menus[("all_private_chats", None, None)]] == ["start", "language", "help"]
+    assert menus[("all_private_chats", None, "ru")][2] == ("help", "Чем я могу помочь")
+    assert menus[("all_private_chats", None, "ar")][1] == ("language", "اختر اللغة")
+    staff = dict(menus[("chat", STAFF_CHAT, None)])
+    assert {"quote", "done", "refund", "note", "take", "away", "back", "stats", "assign"} <= set(staff)
+    assert all(3 <= len(text) <= 256 for text in staff.values())
+
+
+async def test_help_answers_in_the_clients_language(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    nadia = user("Nadia", "ru")
+    await tg.send(tg.fake.user_message(nadia, text="/help"))
+    await tg.settle()
+    assert tg.to_user(nadia)[-1]["text"].startswith("Я ваш консьерж в Москве")
+    assert await tg.store.db["requests"].count_documents({}) == 0

@@ -1,0 +1,26 @@
+"""The command menus Telegram shows (setMyCommands): clients' private chats in each of their languages,
+and each staff forum with every staff command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+
+from domain.clients import Language
+
+CLIENT_COMMANDS = ("start", "language", "help")
+Translate = Callable[..., str]
+
+
+def all_menus(
+    t: Translate, staff_chats: list[int], staff_commands: list[tuple[str, str]]
+) -> Iterator[tuple[object, str | None, list[BotCommand]]]:
+    """(scope, language code or None for the default, commands); `staff_commands`: (name, one line)."""
+    private = BotCommandScopeAllPrivateChats()
+    for language in (None, *Language):
+        commands = [BotCommand(command=c, description=t(language, f"command-{c}")) for c in CLIENT_COMMANDS]
+        yield private, language.value if language else None, commands
+    staff = [BotCommand(command=name, description=text[:256]) for name, text in staff_commands]
+    for chat in staff_chats:
+        yield BotCommandScopeChat(chat_id=chat), None, staff
