@@ -120,6 +120,8 @@ class ServiceRequest:
             category=current.category if current.category.value != "other" else learned.category,
             when=current.when or learned.when,
             time_known=current.time_known if current.when else learned.time_known,
+            time_approx=current.time_approx if current.when else learned.time_approx,
+            urgent=current.urgent or learned.urgent,
             guests=current.guests or learned.guests,
             places=tuple(dict.fromkeys((*current.places, *learned.places))),
             budget=current.budget or learned.budget,

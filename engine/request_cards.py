@@ -46,7 +46,10 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "") -> str:
     when = "—"
     if d.when:  # (babel reads letters as fields: words stay outside the pattern)
         day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale="en")
-        when = f"{day}, {format_datetime(d.when, 'HH:mm', tzinfo=tz)}" if d.time_known else f"{day} · time?"
+        hour = ("~" if d.time_approx else "") + format_datetime(d.when, "HH:mm", tzinfo=tz)
+        when = f"{day}, {hour}" if d.time_known else f"{day} · time?"
+    if d.urgent:
+        when += " · ⚡ urgent"
     words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
     lines = [
         f"📋 {request.id} · {CATEGORY_NAMES[d.category]} · {STATE_NAMES[request.state.value]}"

@@ -111,12 +111,14 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
     if field_name == "when":
         try:
             moment = datetime.fromisoformat(value).replace(tzinfo=deps.tz)
-            return replace(details, when=moment, time_known=len(value) > 10)
+            return replace(details, when=moment, time_known=len(value) > 10, time_approx=False)
         except ValueError:
             learned = understand(value, deps.clock.now(), deps.tz)
             if learned.when is None:
                 raise InvalidValue(f"“{value}” is not a time; try /edit when 2026-12-01 20:00") from None
-            return replace(details, when=learned.when, time_known=learned.time_known)
+            return replace(
+                details, when=learned.when, time_known=learned.time_known, time_approx=learned.time_approx
+            )
     if field_name == "category":
         try:
             return replace(details, category=Category(value.lower().split()[0]))

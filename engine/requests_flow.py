@@ -7,7 +7,7 @@ import structlog
 
 from domain.clients import Client
 from domain.events import Actor, ActorKind, Event
-from domain.intake import Category, Understanding, describes_new_need, understand
+from domain.intake import Understanding, describes_new_need, understand
 from domain.payments import GatewayError
 from domain.requests import ServiceRequest
 from engine import queries as q
@@ -25,12 +25,6 @@ log = structlog.get_logger(__name__)
 async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
     kind, data = decision
     return await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
-
-
-def _substantial(text: str, learned: Understanding) -> bool:
-    """Worth a request of its own: something understood, or more than a greeting."""
-    signal = learned.category is not Category.OTHER or learned.when or learned.guests or learned.places
-    return bool(signal) or len(text.split()) >= 4
 
 
 async def deliver_to_topic(
@@ -99,11 +93,14 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     if await _replayed(deps, client, text, actor, cause):
         return
     learned = understand(text, deps.clock.now(), deps.tz)
+    if learned.small_talk:
+        return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
     current = (await q.open_requests(deps.store, client.id) or [None])[-1]
-    if current is None or describes_new_need(learned, current.details):
-        if _substantial(text, learned):
-            await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
+    if learned.asks and (current is None or describes_new_need(learned, current.details)):
+        await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
         return
+    if current is None:
+        return  # a question or a remark with nothing open: the assistant reads it in the topic
     event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
     await deliver_to_topic(deps, client, event, [], card_of=current.id)
 

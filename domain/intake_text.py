@@ -1,0 +1,124 @@
+"""Reading a client's words: one normal form for matching (letter case, Arabic diacritics and letter variants,
+ё, Arabic-Indic digits), whole words and real stems instead of any prefix, small talk, and the cues that say
+the client is asking for something."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
+_ARABIC_LETTERS = str.maketrans(
+    {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"}
+)
+ARABIC = "\u0600-\u06ff"
+
+
+def normalize(text: str) -> str:
+    """Lowercase; Arabic without diacritics or tatweel and with one alef, ya and ta marbuta; ё as е; digits
+    in ASCII. Keywords go through the same function, so both sides meet in one form."""
+    text = text.translate(DIGITS).lower().replace("ё", "е")
+    return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
+
+
+# Arabic attaches conjunctions, prepositions and the article before a word and pronouns after it
+_AR_BEFORE = "(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?"
+_AR_AFTER = "(?:ات|ه|ها|هم|ي|ين|ون|ان|ك|كم|نا|تين|تان)?"
+
+
+def term(word: str) -> str:
+    """The regex for one keyword. A trailing '*' marks a stem (any ending); otherwise a whole word, with the
+    usual endings of its language: English plurals, up to two letters of a Russian case ending, Arabic
+    clitics around it."""
+    stem = word.endswith("*")
+    word = normalize(word.rstrip("*"))
+    body = r"\s+".join(re.escape(part) for part in word.split())
+    if re.search(f"[{ARABIC}]", word):
+        return rf"(?<![{ARABIC}]){_AR_BEFORE}{body}" + ("" if stem else rf"{_AR_AFTER}(?![{ARABIC}])")
+    if re.search("[а-я]", word):
+        return rf"(?<!\w){body}" + (r"" if stem else r"\w{0,2}(?!\w)")
+    return rf"(?<!\w){body}" + ("" if stem else r"(?:s|es|'s)?(?!\w)")
+
+
+@cache
+def pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(term(w) for w in words))
+
+
+def count(words: tuple[str, ...], normalized: str) -> int:
+    return len(pattern(words).findall(normalized)) if words else 0
+
+
+def has(words: tuple[str, ...], normalized: str) -> bool:
+    return bool(words) and pattern(words).search(normalized) is not None
+
+
+SMALL_TALK = (
+    # English
+    "thanks", "thank you", "thank u", "thx", "ty", "many thanks", "thanks a lot", "yes", "yeah", "yep", "yup",
+    "no", "nope", "ok", "okay", "okey", "k", "fine", "good", "great", "perfect", "excellent", "awesome",
+    "cool", "so much", "very much", "thank you so much", "thank you very much", "again",
+    "nice", "lovely", "wonderful", "sure", "of course", "agreed", "deal", "sounds good", "that works",
+    "works for me", "all good", "got it", "noted", "hi", "hello", "hey", "good morning", "good evening",
+    "good afternoon", "good night", "bye", "goodbye", "see you", "see you soon", "see you later", "cheers",
+    "much appreciated", "appreciate it", "wow", "amazing", "brilliant", "alright", "all right", "please",
+    "that's great", "that is great", "you're the best", "you are the best", "no problem", "np", "will do",
+    "i see", "understood", "welcome", "ok thanks", "okay thanks", "yes please", "no thanks", "no thank you",
+    "thanks again", "have a nice day", "take care", "super", "lol", "haha",
+    # Russian
+    "спасибо", "спасибо большое", "большое спасибо", "благодарю", "спс", "да", "ага", "угу", "нет", "неа",
+    "хорошо", "ок", "окей", "ладно", "отлично", "прекрасно", "замечательно", "супер", "класс", "круто",
+    "подходит", "договорились", "понял", "поняла", "понятно", "ясно", "конечно", "согласен", "согласна",
+    "привет", "здравствуйте", "добрый день", "добрый вечер", "доброе утро", "спокойной ночи", "пока",
+    "до свидания", "до встречи", "всего доброго", "хорошего дня", "идеально", "да подходит", "все хорошо",
+    "всё хорошо", "все отлично", "всё отлично", "принято", "пожалуйста", "ок спасибо", "да спасибо",
+    "нет спасибо", "отлично спасибо", "чудесно", "великолепно", "здорово",
+    # Arabic
+    "شكرا", "شكرا لك", "شكرا لكم", "شكرا جزيلا", "مشكور", "مشكورين", "يعطيك العافيه", "نعم", "ايوه", "اي",
+    "لا", "حسنا", "تمام", "ممتاز", "رائع", "جميل", "اوكي", "اوك", "طيب", "ماشي", "موافق", "اكيد", "بالتاكيد",
+    "مرحبا", "اهلا", "اهلا وسهلا", "السلام عليكم", "وعليكم السلام", "صباح الخير", "مساء الخير", "مع السلامه",
+    "الى اللقاء", "في امان الله", "الله يعطيك العافيه", "جزاك الله خيرا", "بارك الله فيك", "تسلم", "تسلمين",
+    "الله يسلمك", "كويس", "زين", "ممتاز جدا", "تمام شكرا", "نعم شكرا", "لا شكرا", "فهمت", "واضح", "حاضر",
+    "ان شاء الله", "يسلمو", "مشكوره", "تصبح على خير",
+)  # fmt: skip
+_BY_LENGTH = sorted({normalize(phrase) for phrase in SMALL_TALK}, key=len, reverse=True)
+_NOT_WORDS = re.compile(r"[^\w\s']+")
+
+REQUEST_CUES = (
+    # English
+    "book*", "need*", "want*", "would like", "i'd like", "id like", "arrange*", "can you", "could you",
+    "can we", "could we", "can i get", "could i get", "please get", "get me", "get us", "find*", "reserve*",
+    "reservation*", "order*", "organi*", "send*", "looking for", "we'd like", "i would like", "please book",
+    "set up", "plan*", "pick* me", "pick* us", "pick* up", "meet*", "help me", "help us", "buy", "get a",
+    "get tickets", "we need", "i need", "request*", "schedule*", "hire*", "rent*",
+    # Russian
+    "нужн*", "нужен", "нужна", "надо", "закаж*", "заказа*", "заказ", "хочу", "хотим", "хотел*",
+    "забронир*", "бронь", "организ*", "можно", "можете", "могли бы", "найдите", "найти", "подберите",
+    "пришлите", "отправьте", "устройте", "помогите", "купите", "купить", "встрет*", "отвез*", "доставь*",
+    "достав*", "прошу", "пожалуйста забронируйте", "сделайте", "запиш*", "арендова*", "снять",
+    # Arabic
+    "اريد", "ابي", "ابغى", "ابغا", "نبي", "نبغى", "بدي", "بدنا", "احتاج", "نحتاج", "احجز*", "حجز*", "ممكن",
+    "هل يمكن*", "يمكنكم", "رتب*", "ترتيب", "نظم*", "اطلب", "نطلب", "ارسل*", "ابحث", "وفر*", "جهز*",
+    "اشتري", "شراء", "استقبال", "استقبل*", "لو سمحت", "من فضلك", "ارجو", "نرجو", "اود", "نود",
+)  # fmt: skip
+
+
+def is_small_talk(text: str) -> bool:
+    """Thanks, yes or no, a greeting, an emoji: nothing asked for. Short messages made of small-talk
+    phrases only (in any case, with or without diacritics, punctuation or emoji)."""
+    words = _NOT_WORDS.sub(" ", normalize(text)).split()
+    if not words:
+        return True  # emoji, punctuation
+    if len(words) > 8:
+        return False
+    rest = " ".join(words)
+    for phrase in _BY_LENGTH:
+        rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
+    left = rest.split()
+    # what is left may be a name ("Thanks, Anna"): one word, beside some small talk
+    return not left or (len(left) == 1 and len(words) > 1 and not has(REQUEST_CUES, left[0]))
+
+
+def asks_for_something(text: str) -> bool:
+    return has(REQUEST_CUES, normalize(text))
