@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.intake_text import DIGITS, asks_for_something, count, is_small_talk, normalize
-from domain.intake_time import read_when
+from domain.intake_text import DIGITS, asks_for_something, is_small_talk, normalize, pattern
+from domain.intake_time import When, read_when
 from domain.intake_words import BUDGET_CUE, CURRENCIES, KEYWORDS, NUMBER_WORDS, PLACES, Category
 from domain.money import Money
 
@@ -85,11 +85,26 @@ _WEIGHTED = {
 }
 
 
+# a service named after one of these is where, or what for, not what is asked: "a car to the Bolshoi",
+# "a driver for shopping", "цветы в номер", "عشاء في مطعم" (counted half)
+_CONTEXT = re.compile(
+    r"(?:(?<!\w)(?:from|to|near|at|in|into|for|by|outside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
+    r"|(?<!\w)(?:к|от|из|у|в|во|на|для|возле|около|рядом с|до)\s+(?:\w+\s+)?"
+    r"|(?<![\u0600-\u06ff])(?:من|الى|قرب|عند|في|جنب|امام)\s+)$"
+)
+
+
 def _category(normalized: str) -> Category:
-    """The service asked for: each keyword counts its weight; the most wins, a tie the first listed."""
+    """The service asked for: each keyword counts its weight (half after a preposition of place or purpose);
+    the most wins, a tie the first listed."""
     best, best_score = Category.OTHER, 0.0
     for category, groups in _WEIGHTED.items():
-        score = sum(weight * count(words, normalized) for weight, words in groups)
+        score = 0.0
+        for weight, words in groups:
+            for found in pattern(words).finditer(normalized):
+                before = normalized[max(0, found.start() - 16) : found.start()]
+                context = _CONTEXT.search(before) or found.group(0).startswith("لل")
+                score += weight / 2 if context else weight
         if score > best_score:
             best, best_score = category, score
     return best
@@ -131,7 +146,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
     local_now = now.astimezone(timezone)
     normalized = f" {normalize(text)} "
     small_talk = is_small_talk(text)
-    when = read_when(normalized, local_now)
+    when = When() if small_talk else read_when(normalized, local_now)  # "good evening" is not a time
     category = Category.OTHER if small_talk else _category(normalized)
     guests = _guests(normalized)
     places = _places(text.translate(DIGITS), normalized)

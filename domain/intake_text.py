@@ -82,7 +82,12 @@ SMALL_TALK = (
     "الله يسلمك", "كويس", "زين", "ممتاز جدا", "تمام شكرا", "نعم شكرا", "لا شكرا", "فهمت", "واضح", "حاضر",
     "ان شاء الله", "يسلمو", "مشكوره", "تصبح على خير",
 )  # fmt: skip
-_BY_LENGTH = sorted({normalize(phrase) for phrase in SMALL_TALK}, key=len, reverse=True)
+_SMALL_TALK = re.compile(  # the longest phrase first: "thank you so much" before "thank you"
+    "|".join(
+        rf"(?<!\w){re.escape(p)}(?!\w)"
+        for p in sorted({normalize(p) for p in SMALL_TALK}, key=len, reverse=True)
+    )
+)
 _NOT_WORDS = re.compile(r"[^\w\s']+")
 
 REQUEST_CUES = (
@@ -112,10 +117,7 @@ def is_small_talk(text: str) -> bool:
         return True  # emoji, punctuation
     if len(words) > 8:
         return False
-    rest = " ".join(words)
-    for phrase in _BY_LENGTH:
-        rest = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", " ", rest)
-    left = rest.split()
+    left = _SMALL_TALK.sub(" ", " ".join(words)).split()
     # what is left may be a name ("Thanks, Anna"): one word, beside some small talk
     return not left or (len(left) == 1 and len(words) > 1 and not has(REQUEST_CUES, left[0]))
 

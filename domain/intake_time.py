@@ -21,9 +21,17 @@ WORD_HOURS = {
 _EN_WORDS = "|".join(w for w in WORD_HOURS if w.isascii())
 _RU_WORDS = "|".join(w for w in WORD_HOURS if re.match("[а-я]", w))
 _AR_WORDS = "|".join(w for w in WORD_HOURS if re.match("[\u0600-\u06ff]", w))
+# "at seven" is a time when what follows is not a name ("at Four Seasons")
+_EN_AFTER = (
+    r"\s*(?:$|[,.!?;)]|o'?clock|am\b|pm\b|a\.m|p\.m|tonight|today|tomorrow|in\b|on\b|this\b|sharp"
+    r"|please|pls|and\b|to\b|from\b|at\b|for\b|with\b|thanks)"
+)
 _WORD_TIME = (
     (re.compile(rf"(?<!\w)half past ({_EN_WORDS})(?!\w)"), lambda m: f"at {WORD_HOURS[m[1]]}:30"),
-    (re.compile(rf"(?<!\w)(at|around|by|about) ({_EN_WORDS})(?!\w)"), lambda m: f"{m[1]} {WORD_HOURS[m[2]]}"),
+    (
+        re.compile(rf"(?<!\w)(at|around|by|about) ({_EN_WORDS})(?!\w)(?={_EN_AFTER})"),
+        lambda m: f"{m[1]} {WORD_HOURS[m[2]]}",
+    ),
     (
         re.compile(rf"(?<!\w)({_EN_WORDS}) ?(o'?clock|am|pm|a\.m|p\.m)"),
         lambda m: f"at {WORD_HOURS[m[1]]}{m[2]}",
@@ -34,7 +42,7 @@ _WORD_TIME = (
 
 _TIME = re.compile(
     r"(?:(?<![\d.,])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)"
-    r"|(?:\bat|\baround|\bby|\bв|\bк|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:.,%])"
+    r"|(?:\bat|\baround|\bby|\bfrom|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:.,%])"
     r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)",
     re.IGNORECASE,
 )
@@ -47,8 +55,8 @@ _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b")
 DAYS = (
     (2, ("day after tomorrow", "the day after tomorrow", "послезавтра", "بعد غد", "بعد بكره", "بعد بكرا")),
     (1, ("tomorrow", "tmrw", "tmr", "завтра", "غدا", "بكره", "بكرا")),
-    (0, ("today", "tonight", "this evening", "this afternoon", "this morning", "сегодня", "вечером",
-         "этим вечером", "اليوم", "الليله", "هذا المساء", "مساء اليوم", "هذه الليله")),
+    (0, ("today", "tonight", "this evening", "this afternoon", "this morning", "сегодня", "этим вечером",
+         "اليوم", "الليله", "هذا المساء", "مساء اليوم", "هذه الليله")),
 )  # fmt: skip
 WEEKDAYS = (
     ("monday", "mon", "понедельник*", "الاثنين", "اثنين"),
@@ -81,14 +89,14 @@ PARTS = (
     (10, ("morning", "утром", "утра", "с утра", "صباحا", "الصباح", "صباح", "الصبح")),
     (15, ("afternoon", "днем", "после обеда", "بعد الظهر", "العصر", "عصرا")),
     (19, ("evening", "tonight", "вечером", "вечер", "вечера", "مساء", "المساء", "الليله", "مساءا")),
-    (22, ("night", "at night", "ночью", "ночи", "ليلا", "بالليل", "الليل")),
+    (22, ("night", "at night", "ночью", "ليلا", "بالليل", "الليل")),
 )
 PM = ("pm", "p.m", "evening", "afternoon", "tonight", "night", "дня", "вечера", "вечером", "ночи",
       "ظهرا", "بعد الظهر", "مساء", "مساءا", "ليلا", "الليله", "العصر")  # fmt: skip
 AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "الصباح", "صباح")
 URGENT = ("now", "right now", "right away", "asap", "as soon as possible", "urgent*", "immediately",
           "срочн*", "сейчас", "немедленно", "как можно скорее", "прямо сейчас",
-          "الان", "حالا", "فورا", "عاجل", "بسرعه", "ضروري", "في اسرع وقت")  # fmt: skip
+          "الان", "الحين", "حالا", "فورا", "عاجل", "بسرعه", "ضروري", "في اسرع وقت")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +177,12 @@ def _day(text: str, today: datetime) -> datetime | None:
 
 def _clock(text: str) -> tuple[int, int, bool] | None:
     """(hour, minute, explicit): explicit when a 24-hour time or an am/pm word settled it."""
-    if has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and not _TIME.search(text):
+    noon = has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and "بعد الظهر" not in text
+    if noon and not _TIME.search(text):
         return 12, 0, True
     if has(_n(("midnight", "полночь", "منتصف الليل")), text):
         return 0, 0, True
-    match = _TIME.search(text)
+    match = next((m for m in _TIME.finditer(text) if not _a_date(text, m)), None)
     if not match:
         return None
     hour = int(match["h"] or match["h2"] or match["h3"])
@@ -187,9 +196,27 @@ def _clock(text: str) -> tuple[int, int, bool] | None:
     return hour, minute, bool(match["h"] and hour >= 13) or hour == 0
 
 
+_MONTH_NEXT = re.compile(
+    r"\s*(?:st|nd|rd|th|-?го)?\s*(?:of\s+)?(?:"
+    + "|".join(re.escape(normalize(n.rstrip("*"))) for names in MONTHS for n in names if len(n) > 3)
+    + ")"
+)
+
+
+def _a_date(text: str, match: re.Match[str]) -> bool:
+    """'12.12' after 'on', 'на', 'يوم' is a date, not a time (a time written with a dot follows 'at', 'в')."""
+    said = match.group(0)
+    if match["h2"] and _MONTH_NEXT.match(text, match.end()):
+        return True  # "с 3 декабря", "from 10 december": a day of a month
+    if "." not in said or not match["h"]:
+        return False
+    before = text[max(0, match.start() - 6) : match.start()]
+    return not re.search(r"(?:\bat|\bв|\bк|\bby|الساعه)\s*$", before)
+
+
 def _part_of_day(text: str) -> int | None:
     for hour, words in PARTS:
-        if has(_n(words), text):
+        if re.search("|".join(rf"(?<!\w){re.escape(w)}(?!\w)" for w in _n(words)), text):  # no plural
             return hour
     return None
 

@@ -94,6 +94,7 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "лекарств*",
             "медицин*",
             "баня",
+            "баню",
             "бани",
             "сауна*",
             "سبا",
@@ -235,6 +236,7 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
         (w, 2.0)
         for w in (
             "shopping",
+            "shop*",
             "gift*",
             "flower*",
             "bouquet*",
@@ -338,7 +340,7 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
                 "мерседес*",
                 "майбах*",
                 "такси",
-                "встретить",
+                "встрет*",
                 "встретите",
                 "встреча в аэропорту",
                 "забрать",
