@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from domain.intake_text import has, normalize, pattern
 
@@ -107,6 +108,7 @@ class When:
     urgent: bool = False
 
 
+@cache
 def _n(words: tuple[str, ...]) -> tuple[str, ...]:
     """Keywords in the normal form of the text (a stem keeps its '*')."""
     return tuple(normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
