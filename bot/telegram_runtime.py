@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -15,6 +15,7 @@ import structlog
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
+from pymongo.errors import PyMongoError
 
 from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
@@ -166,43 +167,43 @@ def build(app: web.Application) -> TelegramRuntime:
     return runtime
 
 
-async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:
+async def _until_done(
+    what: str, action: Callable[[], Awaitable[None]], done: asyncio.Event, stopping: asyncio.Event, cap: float
+) -> None:
+    """A call Telegram must take at start, tried again with back-off until it is (or the service stops)."""
     delay = 1.0
     while not stopping.is_set():
         try:
-            await runtime.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
-            log.info("telegram.webhook_set")
-            runtime.webhook_set.set()
+            await action()
+            log.info(f"telegram.{what}_set")
+            done.set()
             return
-        except TelegramAPIError as error:
-            log.warning("telegram.webhook_failed", error=str(error), retry_in=delay)
+        except (TelegramAPIError, PyMongoError) as error:
+            log.warning(f"telegram.{what}_failed", error=type(error).__name__, retry_in=delay)
         await pause(stopping, delay)
-        delay = min(delay * 2, 60)
+        delay = min(delay * 2, cap)
+
+
+async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, stopping: asyncio.Event) -> None:
+    async def register() -> None:
+        await runtime.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    await _until_done("webhook", register, runtime.webhook_set, stopping, 60)
 
 
 async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     """The commands Telegram shows: clients' private chats in each language, every staff forum its own."""
     deps = runtime.engine.deps
-    delay = 1.0
-    while not stopping.is_set():
-        try:
-            forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}
-            staff_menu = [(name, c.help) for name, c in topic_commands.COMMANDS.items()] + [
-                (name, c.help)
-                for name, c in staff_commands.COMMANDS.items()
-                if name not in topic_commands.COMMANDS
-            ]
-            for scope, language, commands in menus.all_menus(
-                deps.t, sorted(f for f in forums if f), staff_menu
-            ):
-                await runtime.bot.set_my_commands(commands, scope=scope, language_code=language)
-            log.info("telegram.menus_set")
-            runtime.menus_set.set()
-            return
-        except TelegramAPIError as error:
-            log.warning("telegram.menus_failed", error=str(error), retry_in=delay)
-        await pause(stopping, delay)
-        delay = min(delay * 2, 300)
+    staff_menu = [(name, c.help) for name, c in topic_commands.COMMANDS.items()] + [
+        (name, c.help) for name, c in staff_commands.COMMANDS.items() if name not in topic_commands.COMMANDS
+    ]
+
+    async def set_all() -> None:
+        forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}
+        for scope, language, commands in menus.all_menus(deps.t, sorted(f for f in forums if f), staff_menu):
+            await runtime.bot.set_my_commands(commands, scope=scope, language_code=language)
+
+    await _until_done("menus", set_all, runtime.menus_set, stopping, 300)
 
 
 async def _poll(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
