@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 
 from domain.events import EventType
+from engine import queries as q
+from engine.client_outbox import to_client
 from sandbox.twilio import Failure
 from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, pay, staff_says
@@ -401,3 +403,19 @@ async def test_a_long_reply_reaches_whatsapp_as_ordered_parts(team: Harness) -> 
     assert [part[:6] for part in got if part.startswith("Day ")] == ["Day 1:", "Day 2:", "Day 3:"]
     assert " ".join(got).split() == reply.split()  # every word, in order
     assert not tg.tw.refused
+
+
+async def test_five_thousand_characters_reach_whatsapp_as_ordered_parts(team: Harness) -> None:
+    """(A staff reply on Telegram stops at 4,096 characters; what the service itself sends can be longer.)"""
+    tg = team
+    await wa(tg, NUMBER, "Could you plan my week in Moscow?")
+    client = await client_of(tg, NUMBER)
+    text = "\n\n".join(f"Day {n}. " + "Breakfast, a museum, a walk, dinner. " * 34 for n in range(1, 5))
+    assert len(text) > 5000
+    event = (await tg.store.events.read(f"conversation:{client['_id']}"))[-1]
+    before = len(tg.wa_texts(NUMBER))
+    await to_client(tg.engine.deps, await q.client(tg.store, client["_id"]), event, 7, text)
+    await tg.settle()
+    got = tg.wa_texts(NUMBER)[before:]
+    assert len(got) == 4 and [part.split(".")[0] for part in got] == ["Day 1", "Day 2", "Day 3", "Day 4"]
+    assert all(len(part) <= 1600 for part in got) and not tg.tw.refused
