@@ -23,7 +23,9 @@ def main(show_misses: bool) -> None:
     started = time.perf_counter()
     tallies = score()
     per_message_ms = (time.perf_counter() - started) * 1000 / len(ROWS)
-    print(f"{len(ROWS)} messages, {per_message_ms:.2f} ms each (the first pass, compiling: {first_ms:.0f} ms)")  # noqa: E501
+    print(
+        f"{len(ROWS)} messages, {per_message_ms:.2f} ms each (the first pass, compiling: {first_ms:.0f} ms)"
+    )
     print("language  rows  category   day   time   false openings  missed openings")
     for language, t in sorted(tallies.items()):
         n = t["rows"]
