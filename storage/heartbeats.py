@@ -38,16 +38,16 @@ class Heartbeats:
         """Everything `workers` hold becomes takeable now (their lease is over); then the instance is gone.
         What is held has a `due_ms` in the future (its lease end): found through that index, released by
         `_id` and worker (an update by any other field reads every row on nx-27017)."""
-        for name, status, extra in (
-            ("inbox", "processing", {}),
-            ("deliveries", "sending", {"changed": to_ms(now) * PER_MS}),  # delivery workers notice it
-            ("deadlines", "firing", {}),
+        # (collection, held status, what a release also sets, how far ahead a lease may end: None when only
+        # held items are due later; waiting deadlines are due later too, but a firing's lease ends in minutes)
+        for name, status, extra, horizon in (
+            ("inbox", "processing", {}, None),
+            ("deliveries", "sending", {"changed": to_ms(now) * PER_MS}, None),  # delivery workers notice it
+            ("deadlines", "firing", {}, LEASE_HORIZON),
         ):
             items = self._db[name]
-            held = {"$gt": to_ms(now)}
-            if name == "deadlines":  # waiting ones are due later too: a lease ends within minutes
-                held["$lte"] = to_ms(now + LEASE_HORIZON)
-            found = items.find({"due_ms": held}, {"worker": 1, "status": 1})
+            due = {"$gt": to_ms(now)} | ({"$lte": to_ms(now + horizon)} if horizon else {})
+            found = items.find({"due_ms": due}, {"worker": 1, "status": 1})
             held: dict[str, list[str]] = {}
             async for doc in found:
                 if doc.get("worker") in workers and doc["status"] == status:

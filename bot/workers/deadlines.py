@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -32,6 +32,7 @@ SWEEP_EVERY = timedelta(minutes=2)
 SWEEP_OVERLAP = timedelta(seconds=30)  # events an instance with a slower clock stamped before the cursor
 SWEEP_FIRST = timedelta(hours=1)  # how far back the very first sweep of a store looks
 SWEEP_PAGE = 1000
+SWEEP_RECHECK = timedelta(seconds=30)  # after another instance took the period
 POLL = 30.0  # seconds: the scheduler's wake for deadlines set elsewhere
 
 
@@ -47,6 +48,7 @@ class DeadlineRunner(WorkLoop):
         self.fired = 0
         self.swept = 0
         self._parallel = asyncio.Semaphore(PARALLEL)
+        self._sweep_after = datetime.min.replace(tzinfo=UTC)  # when to ask for the sweep again
 
     async def run_once(self) -> datetime | None:
         await self.sweep()
@@ -96,9 +98,13 @@ class DeadlineRunner(WorkLoop):
         """Set again the timers of the events written since the last sweep (less an overlap); one instance
         per period. Returns the events read."""
         now = self._clock.now()
+        if now < self._sweep_after:
+            return 0  # not due yet, as far as this instance knows: no claim sent on every tick
         job = await self._jobs.claim("clock-sweep", self._instance, now, SWEEP_EVERY)
         if job is None:
+            self._sweep_after = now + SWEEP_RECHECK  # another instance has this period
             return 0
+        self._sweep_after = now + SWEEP_EVERY
         start = (
             datetime.fromisoformat(job["cursor"]) - SWEEP_OVERLAP if job.get("cursor") else now - SWEEP_FIRST
         )
