@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
+from bot import console
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx
@@ -61,4 +62,5 @@ def create_app(
     cloudpayments_webhook.setup(app)
     twilio_webhook.setup(app)
     media_webhook.setup(app)
+    console.setup(app)  # (its live reader's context goes last: it follows what every part records)
     return app

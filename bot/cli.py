@@ -19,8 +19,11 @@ from bot import logging as app_logging
 from bot.settings import ConfigError, Settings
 from domain.clients import Assistant
 from domain.clock import SystemClock
-from domain.errors import DomainError
-from engine import queries, staff_admin
+from domain.errors import DomainError, InvalidValue
+from domain.signin import LINK_MINUTES, Signer
+from engine import queries, sign_in, staff_admin
+from engine.deps import Deps
+from engine.i18n import translator
 from storage.audit import verify
 from storage.embedded import DataDirInUse, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
@@ -145,7 +148,13 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
         if args.staff_command == "add":
             assistant = await staff_admin.add(
-                store, args.telegram_id, args.name, args.languages, args.lead, args.staff_chat_id
+                store,
+                args.telegram_id,
+                args.name,
+                args.languages,
+                args.lead,
+                args.staff_chat_id,
+                ui_language=args.ui_language,
             )
             print(f"staff: {assistant.name} ({assistant.id}) is on the team")
         elif args.staff_command == "deactivate":
@@ -179,6 +188,25 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                         rows, ["TELEGRAM ID", "NAME", "LANGUAGES", "OPEN", "STAFF FORUM", "ROLE", "PRESENCE"]
                     )
                 )
+        return 0
+
+    return work
+
+
+def _console_link(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        token = settings.telegram.telegram_bot_token
+        if token is None:
+            raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
+        assistant = await queries.staff_member(store, args.telegram_id)
+        if assistant is None:
+            raise InvalidValue(f"no active assistant has telegram id {args.telegram_id}")
+        signer = Signer.derived(token.get_secret_value())
+        deps = Deps(store, SystemClock(), translator(), None, signer=signer)
+        deps.console_url = f"{settings.http.base_url}/console"
+        _nonce, url = await sign_in.issue(deps, assistant)
+        print(url)
+        print(f"console-link: for {assistant.name}; one use, valid {LINK_MINUTES} minutes", file=sys.stderr)
         return 0
 
     return work
@@ -265,12 +293,19 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--staff-chat-id", type=int, help="their own staff forum (default TELEGRAM_STAFF_CHAT_ID)"
     )
+    add.add_argument(
+        "--ui-language", default="en", choices=["en", "ru"], help="the console's and staff texts' language"
+    )
     actions.add_parser("list", help="the team, with open conversations").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
     off.add_argument("--telegram-id", type=int, required=True)
     cli_report.add_parser(commands)
+    link = commands.add_parser(
+        "console-link", help="a one-time sign-in link to the staff console (10 minutes) for an assistant"
+    )
+    link.add_argument("--telegram-id", type=int, required=True)
     inbox = commands.add_parser("inbox", help="inbound messages that failed for good")
     inbox_actions = inbox.add_subparsers(dest="inbox_command", required=True)
     inbox_actions.add_parser("failed", help="list what was set aside, newest first").add_argument(
@@ -296,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
         "audit": _audit,
         "rebuild": _rebuild,
         "report": lambda a: cli_report.report(a, settings.clock.promises, settings.app.timezone),
+        "console-link": lambda a: _console_link(a, settings),
     }
     try:
         return asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))

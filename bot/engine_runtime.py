@@ -29,6 +29,7 @@ from bot.workers.tasks import Background
 from domain.errors import Unavailable
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
+from domain.signin import Signer
 from engine import inbox_failures, payments_flow, timers
 from engine.deps import Deps
 from engine.i18n import translator
@@ -132,6 +133,10 @@ def build(app: web.Application) -> EngineRuntime:
         test_payments=cp.cloudpayments_test_mode,
         promises=settings.clock.promises,
         on_recorded=timers.on_event,
+        signer=Signer.derived(token.get_secret_value())
+        if (token := settings.telegram.telegram_bot_token)
+        else None,
+        console_url=f"{settings.http.base_url}/console",
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)

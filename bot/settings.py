@@ -75,6 +75,11 @@ class HttpSettings(BaseSettings):
     def _url(cls, value: str | None) -> str | None:
         return _http_url(value, "PUBLIC_BASE_URL")
 
+    @property
+    def base_url(self) -> str:
+        """Where people reach us: PUBLIC_BASE_URL, else this server's own address."""
+        return (self.public_base_url or f"http://{self.http_host}:{self.http_port}").rstrip("/")
+
 
 class TelegramSettings(BaseSettings):
     model_config = _CONFIG

@@ -32,6 +32,7 @@ from engine import (
     conversation,
     queries,
     quote_buttons,
+    sign_in,
     staff,
     staff_commands,
     topic_commands,
@@ -64,6 +65,9 @@ class EnginePorts:
         self._deps = deps
 
     async def start(self, person: Person, message: Inbound, cause: str) -> None:
+        user_id = int(person.identity.external_id)
+        if await staff.private_command(self._deps, user_id, message, cause):
+            return  # an assistant opening their private chat with the bot (to receive sign-in links)
         await conversation.start(self._deps, person, message, cause)
 
     async def language_command(self, person: Person, message: Inbound, cause: str) -> None:
@@ -139,7 +143,14 @@ def build(app: web.Application) -> TelegramRuntime:
     deps = engine.deps
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
     directory = Topics(deps, card_hint=topic_commands.card_hint())
-    sender = TelegramSender(bot, directory, fetch_media=engine.media.fetch_whatsapp_media)
+    sender = TelegramSender(
+        bot,
+        directory,
+        fetch_media=engine.media.fetch_whatsapp_media,
+        sign_in_url=lambda nonce: (
+            sign_in.link_url(deps, deps.signer.link_token(nonce)) if deps.signer else ""
+        ),
+    )
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,
         sender,
@@ -195,7 +206,9 @@ async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     """The commands Telegram shows: clients' private chats in each language, every staff forum its own."""
     deps = runtime.engine.deps
     staff_menu = [(name, c.help) for name, c in topic_commands.COMMANDS.items()] + [
-        (name, c.help) for name, c in staff_commands.COMMANDS.items() if name not in topic_commands.COMMANDS
+        (name, c.help)
+        for name, c in staff_commands.COMMANDS.items()
+        if name not in topic_commands.COMMANDS and c.menu
     ]
 
     async def set_all() -> None:

@@ -105,6 +105,7 @@ class Client:
     phone: str | None = None
     assistant_id: str | None = None
     tags: tuple[str, ...] = ()
+    preferences: str = ""  # free text the team keeps ("halal only; Maybach; no calls after 22:00")
     unreachable: tuple[Channel, ...] = ()
     topic: Topic | None = None
     topic_generation: int = 0  # how many topics were requested; a lost topic is replaced by the next one
@@ -152,6 +153,8 @@ class Client:
             changed = replace(self, assistant_id=data["assistant_id"])
         elif t is EventType.CLIENT_TAGGED:
             changed = replace(self, tags=tuple(sorted(set(data["tags"]))))
+        elif t is EventType.CLIENT_PREFERENCES_SET:
+            changed = replace(self, preferences=data["preferences"])
         elif t is EventType.CLIENT_UNREACHABLE:
             channel = Channel(data["channel"])
             changed = replace(self, unreachable=tuple(sorted({*self.unreachable, channel})))
@@ -219,6 +222,7 @@ class Client:
             "phone": self.phone,
             "assistant_id": self.assistant_id,
             "tags": list(self.tags),
+            "preferences": self.preferences,
             "unreachable": [c.value for c in self.unreachable],
             "topic": self.topic.to_data() if self.topic else None,
             # flat copies: the lookup by (staff chat, thread) is an indexed query
@@ -247,6 +251,7 @@ class Client:
             phone=doc.get("phone"),
             assistant_id=doc.get("assistant_id"),
             tags=tuple(doc.get("tags", [])),
+            preferences=doc.get("preferences", ""),
             unreachable=tuple(Channel(c) for c in doc.get("unreachable", [])),
             topic=Topic.from_data(doc["topic"]) if doc.get("topic") else None,
             topic_generation=doc.get("topic_generation", 0),
@@ -268,6 +273,7 @@ class Assistant:
     active: bool = True
     away: bool = False
     away_until: datetime | None = None  # None while away: until they say /back
+    ui_language: str = "en"  # the console and staff texts: en or ru
     version: int = 0
 
     def speaks(self, language: Language | None) -> bool:
@@ -292,10 +298,13 @@ class Assistant:
             languages=tuple(Language(code) for code in data["languages"]),
             lead=data.get("lead", False),
             staff_chat_id=data.get("staff_chat_id"),
+            ui_language=data.get("ui_language") or "en",
             version=event.seq,
         )
 
     def apply(self, event: Event) -> Assistant:
+        if event.type is EventType.ASSISTANT_UI_LANGUAGE_SET:
+            return replace(self, ui_language=event.data["ui_language"], version=event.seq)
         if event.type is EventType.ASSISTANT_DEACTIVATED:
             return replace(self, active=False, version=event.seq)
         if event.type is EventType.ASSISTANT_REACTIVATED:
@@ -323,6 +332,7 @@ class Assistant:
             "active": self.active,
             "away": self.away,
             "away_until": self.away_until.isoformat() if self.away_until else None,
+            "ui_language": self.ui_language,
             "_v": self.version,
         }
 
@@ -338,5 +348,6 @@ class Assistant:
             active=doc["active"],
             away=doc.get("away", False),
             away_until=datetime.fromisoformat(doc["away_until"]) if doc.get("away_until") else None,
+            ui_language=doc.get("ui_language", "en"),
             version=doc["_v"],
         )

@@ -87,6 +87,12 @@ class EventType(StrEnum):
     FORUM_TOPIC_REQUESTED = "ForumTopicRequested"  # the forum's own topics (⚠️ Escalations)
     FORUM_TOPIC_OPENED = "ForumTopicOpened"
     FORUM_TOPIC_LOST = "ForumTopicLost"
+    # the staff console (issue 13)
+    CLIENT_PREFERENCES_SET = "ClientPreferencesSet"
+    ASSISTANT_UI_LANGUAGE_SET = "AssistantUiLanguageSet"
+    CONSOLE_SIGN_IN_SENT = "ConsoleSignInSent"  # a one-time link went to an assistant (never the link itself)
+    CONSOLE_SIGNED_IN = "ConsoleSignedIn"
+    CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
 
 
 def _check_json(value: Any, path: str = "data") -> None:

@@ -253,6 +253,8 @@ class ServiceRequest:
             "invoice_id": self.invoice_id,
             "payment_link": self.payment_link,
             "payment": self.payment.to_data() if self.payment else None,
+            # a flat copy: the console's payments page seeks it by time
+            "paid_ms": int(self.payment.at.timestamp() * 1000) if self.payment else None,
             "refund": self.refund.to_data() if self.refund else None,
             "cancel_reason": self.cancel_reason,
             "card_message_id": self.card_message_id,

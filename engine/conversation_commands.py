@@ -16,13 +16,17 @@ from engine.topics import staff_chat_for, tell_topic
 
 
 async def note(deps: Deps, cmd: TopicCommand) -> None:
-    await deps.record(
+    if not cmd.args.strip():
+        raise InvalidValue("A note needs a text: /note <text>.")
+    noted = await deps.record(
         f"conversation:{cmd.client.id}",
         EventType.NOTE_ADDED,
         {"assistant_id": cmd.assistant.id, "text": cmd.args},
         cmd.actor,
         f"{cmd.cause}/note",
     )
+    if cmd.via == "console":  # typed in the topic, it is there already
+        await tell_topic(deps, cmd.client, noted, f"📝 {cmd.assistant.name} (console): {cmd.args}")
 
 
 async def card(deps: Deps, cmd: TopicCommand) -> None:

@@ -11,6 +11,7 @@ from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.payments import PaymentGateway
 from domain.promises import Promises
+from domain.signin import Signer
 from engine.i18n import Translator
 from storage.deliveries import Delivery
 from storage.store import Store
@@ -31,6 +32,8 @@ class Deps:
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
     promises: Promises = field(default_factory=Promises)
     on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the clock's timers (engine.timers)
+    signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
+    console_url: str = "http://127.0.0.1:8080/console"
 
     async def record(
         self,

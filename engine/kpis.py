@@ -4,8 +4,9 @@ read for the CLI (`concierge report`), the forum (`/stats`) and the console."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
+from domain.events import Event
 from domain.kpis import UNASSIGNED, fold
 from domain.money import Money
 from domain.promises import Promises
@@ -23,7 +24,9 @@ class Row:
     figures: dict
 
 
-async def report(store: Store, start: datetime, end: datetime, promises: Promises) -> list[Row]:
+async def _period_events(store: Store, start: datetime, end: datetime) -> list[Event]:
+    """The period's events and CONTEXT before it, in time order, each once."""
+
     async def events():
         cursor = start - CONTEXT
         while True:
@@ -40,11 +43,33 @@ async def report(store: Store, start: datetime, end: datetime, promises: Promise
         if event.id not in seen:
             seen.add(event.id)
             ordered.append(event)
+    return ordered
+
+
+async def report(store: Store, start: datetime, end: datetime, promises: Promises) -> list[Row]:
+    ordered = await _period_events(store, start, end)
     names = {a.id: a.name for a in await q.assistants(store)}
     figures = fold(ordered, start, end, promises)
     return [
         Row(who, names.get(who, "unassigned" if who == UNASSIGNED else who), f) for who, f in figures.items()
     ]
+
+
+async def daily(
+    store: Store, start: datetime, end: datetime, promises: Promises, tz: tzinfo
+) -> tuple[list[date], dict[str, list[dict]]]:
+    """Per assistant, the figures of each local day in [start, end): the console's small charts. One read
+    of the log; each day is the same pure fold over it."""
+    ordered = await _period_events(store, start, end)
+    first = start.astimezone(tz).date()
+    days = [first + timedelta(days=i) for i in range((end.astimezone(tz).date() - first).days + 1)]
+    series: dict[str, list[dict]] = {}
+    for i, day in enumerate(days):
+        day_start = max(start, datetime.combine(day, time(0), tz))
+        day_end = min(end, datetime.combine(day + timedelta(days=1), time(0), tz))
+        for who, figures in fold(ordered, day_start, day_end, promises).items():
+            series.setdefault(who, [{} for _ in days])[i] = figures
+    return days, series
 
 
 def _duration(seconds: int | None) -> str:

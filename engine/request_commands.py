@@ -31,12 +31,20 @@ from engine.topic_command import TopicCommand
 EDITABLE = ("when", "category", "guests", "place", "budget")
 
 
-async def _target(deps: Deps, client: Client, states: tuple[RequestState, ...]) -> ServiceRequest:
-    """The request a command acts on: the latest one in one of `states`."""
-    for candidate in reversed(await q.requests_of(deps.store, client.id)):
-        if candidate.state in states:
-            return candidate
+async def _target(
+    deps: Deps, client: Client, states: tuple[RequestState, ...], request_id: str | None = None
+) -> ServiceRequest:
+    """The request a command acts on: the one named (from the console), or the latest one in `states`."""
     wanted = " or ".join(s.value for s in states)
+    for candidate in reversed(await q.requests_of(deps.store, client.id)):
+        if request_id is not None and candidate.id == request_id:
+            if candidate.state not in states:
+                raise InvalidValue(f"{candidate.id} is {candidate.state.value}, not {wanted}.")
+            return candidate
+        if request_id is None and candidate.state in states:
+            return candidate
+    if request_id is not None:
+        raise InvalidValue(f"{client.name} has no request {request_id}.")
     raise InvalidValue(f"{client.name} has no request that is {wanted}. /new opens one.")
 
 
@@ -49,7 +57,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         note = f"🧾 Quote v{made.version} sent to the client: {made.total.format('en')}."
         await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
         return
-    current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED))
+    current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
     currency, items = parse_quote(args)
     if deps.payments is None:
         raise InvalidValue("Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).")
@@ -141,7 +149,10 @@ async def edit(deps: Deps, cmd: TopicCommand) -> None:
     if field_name not in EDITABLE or not value.strip():
         raise InvalidValue(f"Write /edit <{'|'.join(EDITABLE)}> <value>, e.g. /edit when 2026-12-01 20:00")
     current = await _target(
-        deps, client, (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
+        deps,
+        client,
+        (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
+        cmd.request_id,
     )
     details = _edited(current.details, field_name, value.strip(), deps)
     edited = await decide(deps, current, current.edit(details, field_name), actor, f"{cause}/edit")
@@ -171,7 +182,7 @@ async def progress(deps: Deps, cmd: TopicCommand) -> None:
     # recorded before a crash? then only the telling is left: the state moved on already
     started = await deps.store.events.by_cause(f"{cause}/start")
     if started is None:
-        current = await _target(deps, client, (RequestState.PAID,))
+        current = await _target(deps, client, (RequestState.PAID,), cmd.request_id)
         started = await decide(deps, current, current.start(), actor, f"{cause}/start")
     number = started.stream_id
     await to_client(deps, client, started, 0, deps.t(client.language, "request-in-progress", number=number))
@@ -182,7 +193,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
     fulfilled = await deps.store.events.by_cause(f"{cause}/done")  # recorded before a crash: tell it
     if fulfilled is None:
-        current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS))
+        current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS), cmd.request_id)
         if current.state is RequestState.PAID:
             await decide(deps, current, current.start(), actor, f"{cause}/start")
             current = await q.request(deps.store, current.id)
@@ -207,7 +218,10 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
         current = await q.request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
     else:
         current = await _target(
-            deps, client, (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
+            deps,
+            client,
+            (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
+            cmd.request_id,
         )
     await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
 
@@ -215,7 +229,11 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
 async def refund(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if cmd.replayed:  # refunded before a crash, maybe untold: tell it (the bank refunds once per request id)
-        latest = (await q.requests_of(deps.store, client.id) or [None])[-1]
+        latest = (
+            await q.request(deps.store, cmd.request_id)
+            if cmd.request_id
+            else (await q.requests_of(deps.store, client.id) or [None])[-1]
+        )
         if latest is not None and latest.state is RequestState.REFUNDED and latest.refund is not None:
             await payments_flow.record_refund(
                 deps, latest, latest.refund.amount, latest.refund.transaction_id, actor
@@ -225,6 +243,7 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
         deps,
         client,
         (RequestState.PAID, RequestState.IN_PROGRESS, RequestState.FULFILLED, RequestState.CANCELLED),
+        cmd.request_id,
     )
     if current.payment is None:
         raise InvalidValue(f"{current.id} was never paid.")

@@ -8,7 +8,7 @@ from domain.clients import Channel
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
-from engine import staff_commands, topic_commands
+from engine import sign_in, staff_commands, topic_commands
 from engine.clients import refresh_card
 from engine.conversation import relay_to_client
 from engine.deps import Deps
@@ -77,7 +77,11 @@ async def private_command(deps: Deps, user_id: int, message: Inbound, cause: str
 
 
 async def client_blocked(deps: Deps, delivery: Delivery) -> None:
-    """The client blocked the bot: remember it once and tell the assistant in the topic."""
+    """The client blocked the bot: remember it once and tell the assistant in the topic. (A sign-in link that
+    could not reach an assistant is told where they asked for it.)"""
+    if delivery.payload.get("sign_in"):
+        await sign_in.undeliverable(deps, delivery)
+        return
     client = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}")
     if client is None or Channel.TELEGRAM in client.unreachable:
         return

@@ -6,6 +6,7 @@ from domain.clients import Assistant, Language
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
+from engine.i18n import STAFF_LANGUAGES
 from storage.store import Store
 
 OPERATOR = Actor(ActorKind.OPERATOR, "cli")
@@ -28,11 +29,19 @@ async def add(
     languages: str,
     lead: bool = False,
     staff_chat_id: int | None = None,
+    ui_language: str = "en",
+    actor: Actor = OPERATOR,
+    cause: str | None = None,
 ) -> Assistant:
+    """From the CLI (the operator) or the console (a lead, `cause` = the form's)."""
     if not name.strip():
         raise InvalidValue("an assistant needs a name")
     if staff_chat_id is not None and staff_chat_id >= 0:
         raise InvalidValue("--staff-chat-id is a supergroup id (negative, like -1001234567890)")
+    if ui_language not in STAFF_LANGUAGES:
+        raise InvalidValue(
+            f"the interface language is one of {', '.join(STAFF_LANGUAGES)} (not {ui_language!r})"
+        )
     existing = await q.assistant_by_telegram_id(store, telegram_id)
     assistant_id = f"A-{telegram_id}"
     if existing:
@@ -43,8 +52,8 @@ async def add(
                 f"assistant:{assistant_id}",
                 EventType.ASSISTANT_REACTIVATED,
                 {},
-                OPERATOR,
-                f"cli:staff-reactivate:{telegram_id}:{existing.version}",
+                actor,
+                cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
             )
         )
     else:
@@ -55,14 +64,15 @@ async def add(
             "languages": parse_languages(languages),
             "lead": lead,
             "staff_chat_id": staff_chat_id,
+            "ui_language": ui_language,
         }
         await store.record(
             NewEvent(
                 f"assistant:{assistant_id}",
                 EventType.ASSISTANT_ADDED,
                 data,
-                OPERATOR,
-                f"cli:staff-add:{telegram_id}",
+                actor,
+                cause or f"cli:staff-add:{telegram_id}",
             )
         )
     assistant = await q.assistant(store, assistant_id)
@@ -70,7 +80,9 @@ async def add(
     return assistant
 
 
-async def deactivate(store: Store, telegram_id: int) -> Assistant:
+async def deactivate(
+    store: Store, telegram_id: int, actor: Actor = OPERATOR, cause: str | None = None
+) -> Assistant:
     existing = await q.assistant_by_telegram_id(store, telegram_id)
     if existing is None:
         raise InvalidValue(f"no assistant has telegram id {telegram_id}")
@@ -80,8 +92,8 @@ async def deactivate(store: Store, telegram_id: int) -> Assistant:
                 f"assistant:{existing.id}",
                 EventType.ASSISTANT_DEACTIVATED,
                 {},
-                OPERATOR,
-                f"cli:staff-deactivate:{telegram_id}:{existing.version}",
+                actor,
+                cause or f"cli:staff-deactivate:{telegram_id}:{existing.version}",
             )
         )
     assistant = await q.assistant(store, existing.id)

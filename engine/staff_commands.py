@@ -12,12 +12,13 @@ from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.kpis import period
 from domain.promises import away_until
-from engine import kpis
+from engine import kpis, sign_in
 from engine import queries as q
 from engine.clients import reassign
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS
 from engine.outbox import to_forum, to_forum_topic, to_private_chat
+from engine.staff_texts import st
 from engine.topic_command import parse
 from storage.deliveries import Delivery
 
@@ -105,6 +106,16 @@ async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, even
     return f"➡️ {client.name} is now with {chosen.name}."
 
 
+async def start(_deps: Deps, assistant: Assistant, _args: str, _where: Where, _event: Event) -> str:
+    """An assistant pressing Start in a private chat with the bot is not a client: what works here."""
+    return st(assistant, "staff-welcome", name=assistant.name) + "\n" + help_text(private=True)
+
+
+async def console(deps: Deps, assistant: Assistant, _args: str, where: Where, event: Event) -> str:
+    await sign_in.send_link(deps, assistant, event, None if where.private else where.chat_id)
+    return "" if where.private else st(assistant, "signin-sent-privately")
+
+
 @dataclass(frozen=True, slots=True)
 class StaffCommand:
     handler: Handler
@@ -112,15 +123,20 @@ class StaffCommand:
     help: str
     lead_only: str | None = None
     private: bool = False  # also in a private chat with the bot
+    menu: bool = True  # in the forum's command menu and help
 
 
 COMMANDS: dict[str, StaffCommand] = {
+    "start": StaffCommand(start, "", "what works in a private chat with the bot", private=True, menu=False),
     "away": StaffCommand(
         away, "[for 2h | until 18:00]", "you are away: no new clients, reminders to the leads", private=True
     ),
     "back": StaffCommand(back, "", "you are back", private=True),
     "stats": StaffCommand(
         stats, "[7d | 24h | 30d]", "the figures (yours; a lead sees everyone's)", private=True
+    ),
+    "console": StaffCommand(
+        console, "", "a sign-in link to the staff console, in your private chat with the bot", private=True
     ),
     "take": StaffCommand(take, "", "answering an escalation: the client is yours", "take a client"),
     "assign": StaffCommand(
@@ -129,9 +145,11 @@ COMMANDS: dict[str, StaffCommand] = {
 }
 
 
-def help_text() -> str:
-    lines = ["Commands anywhere in the staff forum:"]
+def help_text(private: bool = False) -> str:
+    lines = ["Commands here:" if private else "Commands anywhere in the staff forum:"]
     for name, command in COMMANDS.items():
+        if not command.menu or (private and not command.private):
+            continue
         usage = f"/{name} {command.usage}".rstrip()
         lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
     return "\n".join(lines)
@@ -168,7 +186,8 @@ async def dispatch(deps: Deps, assistant: Assistant, text: str, where: Where, ca
         Actor(ActorKind.ASSISTANT, assistant.id),
         f"{cause}/command",
     )
-    await deps.deliver(_answer(event, where, await run(deps, assistant, text, where, event)))
+    if answer := await run(deps, assistant, text, where, event):
+        await deps.deliver(_answer(event, where, answer))
 
 
 def _answer(event: Event, where: Where, text: str) -> Delivery:

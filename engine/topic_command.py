@@ -20,6 +20,8 @@ class TopicCommand:
     cause: str  # the inbox item it came from: derive every further cause from it
     replayed: bool = False  # recorded before: this is the same message processed again after a crash
     name: str = ""  # the command's name, as typed
+    request_id: str | None = None  # the request it is about (the console acts on one); None: the latest
+    via: str = "topic"  # "topic" or "console"
 
     @property
     def recorded(self) -> Event:

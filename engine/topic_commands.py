@@ -58,6 +58,7 @@ COMMANDS: dict[str, Command] = {
     "away": Command(conv.anywhere, "[for 2h | until 18:00]", "you are away (works anywhere in the forum)"),
     "back": Command(conv.anywhere, "", "you are back"),
     "stats": Command(conv.anywhere, "[7d]", "the figures (yours; a lead sees everyone's)"),
+    "console": Command(conv.anywhere, "", "a sign-in link to the staff console, sent to you privately"),
 }
 
 
@@ -75,8 +76,17 @@ def card_hint() -> str:
     return " · ".join(command.on_card for command in COMMANDS.values() if command.on_card)
 
 
-async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, cause: str) -> None:
-    """Run a command typed in `client`'s topic by `assistant`; every refusal is a line in the topic."""
+async def dispatch(
+    deps: Deps,
+    assistant: Assistant,
+    client: Client,
+    text: str,
+    cause: str,
+    request_id: str | None = None,
+    via: str = "topic",
+) -> str | None:
+    """Run a command typed in `client`'s topic by `assistant` (or given in the console, about `request_id`);
+    every refusal is a line in the topic, and returned."""
     name, args = parse(text)
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
     command = COMMANDS.get(name)
@@ -86,7 +96,8 @@ async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, 
             NewEvent(
                 f"conversation:{client.id}",
                 EventType.STAFF_COMMAND_ISSUED,
-                {"command": name, "args": args},
+                {"command": name, "args": args}
+                | ({"via": via, "request_id": request_id} if via != "topic" else {}),
                 actor,
                 f"{cause}/command",
             )
@@ -94,12 +105,14 @@ async def dispatch(deps: Deps, assistant: Assistant, client: Client, text: str, 
         event, replayed = recorded.event, recorded.duplicate  # a replay: processed again after a crash
     if command is None:
         await tell_topic(deps, client, event, f"Unknown command /{name}.\n{help_text()}")
-        return
+        return f"Unknown command /{name}."
     try:
         if command.lead_only and not assistant.lead:
             raise InvalidValue(f"Only a lead can {command.lead_only}.")
-        typed = TopicCommand(assistant, actor, client, args, event, cause, replayed, name)
+        typed = TopicCommand(assistant, actor, client, args, event, cause, replayed, name, request_id, via)
         await command.handler(deps, typed)
     except (DomainError, GatewayError) as error:
         if event is not None:
             await tell_topic(deps, client, event, f"⚠️ {error}", 50)
+        return str(error)
+    return None

@@ -106,6 +106,7 @@ async def card_text(deps: Deps, client: Client) -> str:
         f"💬 {channels}"
         + (" — unreachable: " + ", ".join(c.value for c in client.unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",
+        *([f"⭐ {client.preferences}"] if client.preferences else []),
         f"🧑‍💼 Assistant: {assistant.name if assistant else 'unassigned'}",
         "📋 Open requests: " + (", ".join(f"{r.id} ({r.state.value})" for r in requests) or "none"),
     ]

@@ -307,6 +307,8 @@ class FakeTelegram:
 
     def _target(self, p: dict) -> tuple[Chat, int | None]:
         chat = self.chats.get(int(p["chat_id"]))
+        if chat is None and int(p["chat_id"]) > 0:  # a person who never pressed Start
+            raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
         if chat is None:
             raise ApiError(400, "Bad Request: chat not found")
         thread = p.get("message_thread_id")

@@ -34,12 +34,20 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("topic_key", ASCENDING)], name="topic_key"),
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
+        IndexModel([("assistant_id", ASCENDING)], name="assistant"),  # the console: an assistant's clients
     ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
-    "requests": [IndexModel([("client_id", ASCENDING)], name="client")],
+    "requests": [
+        IndexModel([("client_id", ASCENDING)], name="client"),
+        IndexModel([("open", ASCENDING)], name="open"),  # the console's board
+        IndexModel([("paid_ms", ASCENDING)], name="paid"),  # the console's payments, by time
+    ],
     "budgets": [],  # read by _id only
     "deadlines": [IndexModel([("due_ms", ASCENDING)], name="due")],
     "forums": [],
+    "console_links": [],  # read by _id only (a link's digest)
+    "console_sessions": [],  # read by _id only (a session's digest)
+    "console_attempts": [IndexModel([("at_ms", ASCENDING)], name="at")],  # old windows are dropped
 }
 
 

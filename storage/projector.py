@@ -23,8 +23,9 @@ def tally_id(collection: str, field: str | None, value: Any) -> str:
 
 CHECK_MARGIN = timedelta(days=1)  # start-up looks this far behind the last check
 # the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
-# identity keys, `topic_key`, `open_with`, `awaiting_topic`), so start-up refolds documents written before
-FORMAT = 2
+# identity keys, `topic_key`, `open_with`, `awaiting_topic`, a request's `paid_ms`), so start-up refolds
+# documents written before
+FORMAT = 3
 
 
 class Projector:

@@ -14,6 +14,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.clock import Clock
 from domain.events import NewEvent
+from storage.console import ConsoleAccess
 from storage.deadlines import Deadlines
 from storage.deliveries import Deliveries
 from storage.embedded import EmbeddedEngine, ForeignEngine, find_running, owned_by_a_service
@@ -35,9 +36,11 @@ class Store:
     deliveries: Deliveries
     engine: EmbeddedEngine | None = None
     deadlines: Deadlines = field(init=False)
+    console: ConsoleAccess = field(init=False)
 
     def __post_init__(self) -> None:
         self.deadlines = Deadlines(self.db)
+        self.console = ConsoleAccess(self.db)
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""

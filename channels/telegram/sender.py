@@ -20,6 +20,7 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    LinkPreviewOptions,
     MessageEntity,
     ReplyParameters,
     User,
@@ -123,10 +124,17 @@ MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot, topics: TopicDirectory, fetch_media: MediaFetcher | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        topics: TopicDirectory,
+        fetch_media: MediaFetcher | None = None,
+        sign_in_url: Callable[[str], str] | None = None,
+    ) -> None:
         self._bot = bot
         self._topics = topics
         self.fetch_media = fetch_media  # media from other channels (WhatsApp through Twilio)
+        self.sign_in_url = sign_in_url  # a console sign-in link, made from its nonce only as it is sent
 
     async def send(self, payload: dict[str, Any], text: str | None = None) -> Outcome:
         """`text` replaces the payload's text (merged relays)."""
@@ -165,11 +173,18 @@ class TelegramSender:
 
     async def _text(self, payload: dict[str, Any], topic: Topic | None, text: str | None) -> Outcome:
         text = text or payload["text"]
+        buttons, preview = payload.get("buttons"), None
+        if payload.get("sign_in") and self.sign_in_url is not None:
+            # the link exists only in this call and in Telegram: the stored delivery holds the nonce
+            url = self.sign_in_url(payload["sign_in"])
+            text = text.replace("{link}", url)
+            buttons = [[{"text": payload["button"], "url": url}]] if url.startswith("https://") else None
+            preview = LinkPreviewOptions(is_disabled=True)  # a preview fetch must not spend the link
         message = await self._bot.send_message(
             text=text,
             entities=mention_entities(text, payload.get("mentions")),
-            reply_markup=_keyboard(payload.get("buttons")),
-            link_preview_options=None,
+            reply_markup=_keyboard(buttons),
+            link_preview_options=preview,
             **self._where(payload, topic),
         )
         return Sent(message.message_id)

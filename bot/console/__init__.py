@@ -1,0 +1,42 @@
+"""The staff console: server-rendered pages under /console, a sub-application of the service with its own
+middleware (sessions, CSRF, security headers, HTML errors). Pages call the engine's reads and use cases."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from bot.console import actions, auth, pages
+from bot.console.keys import LIVE
+from bot.console.live import LiveLog
+from bot.console.render import setup_templates
+from bot.engine_runtime import ENGINE
+from engine.deps import Deps
+
+
+def setup(app: web.Application) -> None:
+    console = web.Application(middlewares=[auth.console_middleware], client_max_size=64 * 1024)
+    setup_templates(console)
+    auth.routes(console)
+    pages.routes(console)
+    actions.routes(console)
+    app.add_subapp("/console", console)
+    app.cleanup_ctx.append(_live_ctx)
+
+
+async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
+    """One reader of the log for every open tab; this instance's writes wake it at once."""
+    engine = app[ENGINE]
+    live = LiveLog(engine.deps)
+    app[LIVE] = live
+    recorded = engine.deps.on_recorded
+
+    async def then_wake(deps: Deps, event) -> None:
+        if recorded is not None:
+            await recorded(deps, event)
+        live.wake()
+
+    engine.deps.on_recorded = then_wake
+    engine.tasks.spawn(live.run(engine.tasks.stopping), "console-live")
+    yield

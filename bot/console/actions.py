@@ -1,0 +1,142 @@
+"""The console's actions (POST, each with the session's CSRF token and its form's own id): they call the
+engine's use cases and go back to the page they came from."""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from bot.console.auth import deps_of
+from bot.console.keys import SESSION
+from domain.clients import Assistant
+from domain.errors import InvalidValue
+from engine import console_actions as act
+from engine import console_reads as reads
+from engine.console_timeline import history
+from engine.topic_commands import COMMANDS
+
+
+def viewer(request: web.Request) -> Assistant:
+    return request[SESSION].assistant
+
+
+def _field(form, name: str, limit: int = 5000) -> str:
+    value = form.get(name, "")
+    return value[:limit] if isinstance(value, str) else ""
+
+
+def _back(location: str) -> web.Response:
+    return web.Response(status=303, headers={"Location": location})
+
+
+async def _request_action(request: web.Request):
+    me, deps = viewer(request), deps_of(request)
+    found, client = await reads.visible_request(deps, me, request.match_info["id"])
+    return me, deps, found, client, await request.post()
+
+
+async def reply(request: web.Request) -> web.Response:
+    me, deps, found, client, form = await _request_action(request)
+    await act.reply(deps, me, client, _field(form, "text"), _field(form, "action", 64))
+    return _back(f"/console/requests/{found.id}")
+
+
+async def command(request: web.Request) -> web.Response:
+    me, deps, found, client, form = await _request_action(request)
+    name = _field(form, "name", 20)
+    known = COMMANDS.get(name)
+    if known is not None and known.lead_only and not me.lead:
+        raise act.Forbidden(f"Only a lead can {known.lead_only}.")
+    refused = await act.command(
+        deps, me, client, name, _field(form, "args"), found.id, _field(form, "action", 64)
+    )
+    if refused:
+        raise InvalidValue(refused)
+    return _back(f"/console/requests/{found.id}")
+
+
+async def refund(request: web.Request) -> web.Response:
+    me, deps, found, client, form = await _request_action(request)
+    if not me.lead:
+        raise act.Forbidden("Only a lead can refund.")
+    if _field(form, "confirm", 10) != "yes":
+        raise InvalidValue("Confirm the refund first.")
+    refused = await act.command(
+        deps, me, client, "refund", _field(form, "amount", 20), found.id, _field(form, "action", 64)
+    )
+    if refused:
+        raise InvalidValue(refused)
+    return _back(f"/console/requests/{found.id}")
+
+
+async def profile(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    client = await reads.visible_client(deps, me, request.match_info["id"])
+    form = await request.post()
+    await act.set_profile(
+        deps,
+        me,
+        client,
+        _field(form, "tags", 400),
+        _field(form, "preferences", 2000),
+        _field(form, "action", 64),
+    )
+    return _back(f"/console/clients/{client.id}")
+
+
+async def export(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    if not me.lead:
+        raise act.Forbidden("Only a lead can export a client's history.")
+    client = await reads.visible_client(deps, me, request.match_info["id"])
+    form = await request.post()
+    await act.exported(deps, me, client, _field(form, "action", 64))
+    body = json.dumps(await history(deps, client), ensure_ascii=False, indent=1, default=str)
+    return web.Response(
+        text=body,
+        content_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{client.id}-history.json"'},
+    )
+
+
+async def add_assistant(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    form = await request.post()
+    await act.add_assistant(
+        deps,
+        me,
+        _field(form, "telegram_id", 20),
+        _field(form, "name", 64),
+        _field(form, "languages", 20),
+        _field(form, "lead", 5) == "on",
+        _field(form, "ui_language", 5) or "en",
+        _field(form, "action", 64),
+    )
+    return _back("/console/team")
+
+
+async def deactivate_assistant(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    form = await request.post()
+    await act.deactivate_assistant(deps, me, request.match_info["id"][:20], _field(form, "action", 64))
+    return _back("/console/team")
+
+
+async def language(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    form = await request.post()
+    await act.set_ui_language(deps, me, _field(form, "ui_language", 5), _field(form, "action", 64))
+    back = _field(form, "back", 200)
+    return _back(back if back.startswith("/console/") and "//" not in back else "/console/")
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_post("/requests/{id}/reply", reply)
+    app.router.add_post("/requests/{id}/command", command)
+    app.router.add_post("/requests/{id}/refund", refund)
+    app.router.add_post("/clients/{id}/profile", profile)
+    app.router.add_post("/clients/{id}/export", export)
+    app.router.add_post("/team/add", add_assistant)
+    app.router.add_post("/team/{id}/deactivate", deactivate_assistant)
+    app.router.add_post("/language", language)

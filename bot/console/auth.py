@@ -1,0 +1,144 @@
+"""Who is at the console: one-time links become sessions (cookie HttpOnly, SameSite=Lax, Secure on https),
+every POST carries the session's CSRF token, every answer the security headers. Errors are pages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Awaitable, Callable
+
+import structlog
+from aiohttp import web
+
+from bot.console.keys import SESSION
+from bot.console.render import page
+from bot.engine_runtime import ENGINE
+from bot.keys import SETTINGS
+from domain.errors import DomainError, InvalidValue
+from domain.signin import SESSION_HOURS
+from engine import sign_in
+from engine.console_actions import Forbidden
+from engine.console_reads import NotVisible
+from engine.deps import Deps
+
+log = structlog.get_logger(__name__)
+
+COOKIE = "concierge_session"
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+OPEN = ("/console/sign-in", "/console/static/")
+
+
+def deps_of(request: web.Request) -> Deps:
+    return request.config_dict[ENGINE].deps
+
+
+def _secure(request: web.Request) -> bool:
+    return (request.config_dict[SETTINGS].http.public_base_url or "").startswith("https://")
+
+
+def _headers(response: web.StreamResponse, static: bool) -> None:
+    response.headers["Content-Security-Policy"] = CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"  # a sign-in link never leaves in a Referer
+    if not static:
+        response.headers["Cache-Control"] = "no-store"
+
+
+@web.middleware
+async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    deps = deps_of(request)
+    public = request.path.startswith(OPEN)
+    session = await sign_in.session_of(deps, request.cookies.get(COOKIE))
+    if session is not None:
+        request[SESSION] = session
+    try:
+        if session is None and not public:
+            if request.method == "GET" and not request.path.endswith((".part", "/live", ".csv")):
+                raise web.HTTPSeeOther("/console/sign-in")
+            raise web.HTTPUnauthorized(text="Sign in first.")
+        if request.method == "POST" and not public:
+            form = await request.post()
+            token = form.get("csrf") or request.headers.get("X-CSRF-Token")
+            if not deps.signer.csrf_ok(session.digest, token if isinstance(token, str) else None):
+                raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
+        response = await handler(request)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            response = web.Response(status=exc.status, headers=exc.headers)
+        else:
+            response = _error(request, exc.status, exc.text or exc.reason)
+    except NotVisible:
+        response = _error(request, 404, "Not found.")
+    except Forbidden as exc:
+        response = _error(request, 403, str(exc))
+    except DomainError as exc:
+        response = _error(request, 400, str(exc))
+    except Exception:
+        log.exception("console.unexpected_error")
+        response = _error(request, 500, "Something went wrong on our side; it has been logged.")
+    _headers(response, request.path.startswith("/console/static/"))
+    return response
+
+
+def _error(request: web.Request, status: int, message: str) -> web.Response:
+    if request.path.endswith((".part", "/live")) or request.headers.get("Accept") == "application/json":
+        return web.Response(status=status, text=message)
+    return page(request, "error.html", {"status": status, "message": message}, status)
+
+
+def _who(request: web.Request) -> str:
+    """Sign-in attempts are counted per address, kept as a digest."""
+    return hashlib.sha256((request.remote or "?").encode()).hexdigest()[:24]
+
+
+async def sign_in_page(request: web.Request) -> web.Response:
+    token = request.query.get("t", "")
+    deps = deps_of(request)
+    if not token:
+        return page(request, "signin.html", {"token": "", "refused": None})
+    if deps.signer is None or not deps.signer.authentic(token):
+        return page(request, "signin.html", {"token": "", "refused": "forged"}, 403)
+    return page(request, "signin.html", {"token": token, "refused": None})
+
+
+async def sign_in_post(request: web.Request) -> web.StreamResponse:
+    deps = deps_of(request)
+    form = await request.post()
+    token = form.get("t")
+    try:
+        session, assistant = await sign_in.open_link(
+            deps, token if isinstance(token, str) else "", _who(request)
+        )
+    except sign_in.TooManyAttempts:
+        return page(request, "signin.html", {"token": "", "refused": "busy"}, 429)
+    except InvalidValue:
+        return page(request, "signin.html", {"token": "", "refused": "used"}, 403)
+    log.info("console.signed_in", assistant_id=assistant.id)
+    response = web.Response(status=303, headers={"Location": "/console/"})
+    response.set_cookie(
+        COOKIE,
+        session,
+        max_age=SESSION_HOURS * 3600,
+        path="/console",
+        httponly=True,
+        samesite="Lax",
+        secure=_secure(request),
+    )
+    return response
+
+
+async def sign_out(request: web.Request) -> web.StreamResponse:
+    await sign_in.sign_out(deps_of(request), request[SESSION])
+    response = web.Response(status=303, headers={"Location": "/console/sign-in"})
+    response.del_cookie(COOKIE, path="/console")
+    return response
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_get("/sign-in", sign_in_page)
+    app.router.add_post("/sign-in", sign_in_post)
+    app.router.add_post("/sign-out", sign_out)

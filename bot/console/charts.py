@@ -1,0 +1,53 @@
+"""Small inline SVG charts (no script, no library): one bar per day."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from html import escape
+
+from domain.money import Money
+
+WIDTH, HEIGHT, GAP = 168, 40, 2
+
+
+def bars(values: list[float | None], title: str, unit: str = "") -> str:
+    """An accessible bar chart; a day without a value is an empty slot."""
+    known = [v for v in values if v is not None]
+    top = max(known, default=0) or 1
+    width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
+    rects = []
+    for i, value in enumerate(values):
+        if value is None:
+            continue
+        height = max(1, round(HEIGHT * value / top))
+        x = i * (width + GAP)
+        label = escape(f"{value:g}{unit}")
+        box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
+        rects.append(f"<rect {box}><title>{label}</title></rect>")
+    summary = escape(f"{title}: " + (f"max {top:g}{unit}" if known else "no data"))
+    return (
+        f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
+        f'aria-label="{summary}"><title>{summary}</title>{"".join(rects)}</svg>'
+    )
+
+
+def for_assistant(days: list[date], series: list[dict]) -> dict[str, str]:
+    """First response (p50, minutes), revenue (the assistant's main currency) and promises kept, per day."""
+    series = series or [{} for _ in days]
+    currencies: Counter = Counter()
+    for figures in series:
+        for currency, minor in (figures.get("revenue") or {}).items():
+            currencies[currency] += minor
+    main = currencies.most_common(1)[0][0] if currencies else "RUB"
+    first = [
+        round(f["first_response_p50_s"] / 60, 1) if f.get("first_response_p50_s") is not None else None
+        for f in series
+    ]
+    revenue = [float(Money((f.get("revenue") or {}).get(main, 0), main).major) if f else None for f in series]
+    kept = [f.get("promises_kept_pct") if f else None for f in series]
+    return {
+        "first_response": bars(first, "first response per day", " min"),
+        "revenue": bars(revenue, f"revenue per day ({main})", f" {main}"),
+        "promises": bars(kept, "promises kept per day", " %"),
+    }

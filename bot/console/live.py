@@ -1,0 +1,195 @@
+"""Live updates for open console tabs: ONE reader per instance follows the event log (woken at once by this
+instance's own writes, and every second for the others'), and fans each event out to the tabs allowed to see
+it. A tab that reconnects names its last event id and is replayed what it missed from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import structlog
+
+from domain.clients import Assistant
+from domain.events import Event, EventType
+from engine.deps import Deps
+from engine.event_lines import line
+from storage.events import from_document
+from storage.timefmt import to_ms
+
+log = structlog.get_logger(__name__)
+
+POLL = 1.0  # seconds between looks at the log for other instances' events
+OVERLAP = timedelta(seconds=5)  # events stamped a little late by another instance are still seen
+QUEUE = 1000  # a tab that falls this far behind is closed; it reconnects and is replayed from the store
+REPLAY = 500
+CLOSE = None  # put on a tab's queue: its session is over
+
+
+def event_key(event: Event) -> tuple[int, str]:
+    return to_ms(event.at), event.id
+
+
+def sse_id(event: Event) -> str:
+    return f"{to_ms(event.at)}-{event.id}"
+
+
+def parse_sse_id(value: str | None) -> tuple[int, str] | None:
+    if not value or len(value) > 120 or "-" not in value:
+        return None
+    ms, _, event_id = value.partition("-")
+    return (int(ms), event_id) if ms.isdigit() else None
+
+
+@dataclass(eq=False)
+class Tab:
+    viewer: Assistant
+    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
+
+
+class LiveLog:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+        self._tabs: set[Tab] = set()
+        self._wake = asyncio.Event()
+        self._seen: dict[str, int] = {}  # event id → at_ms, for the overlap window
+        self._cursor_ms = to_ms(deps.clock.now())
+        self._owner_of_client: dict[str, str | None] = {}
+        self._client_of_request: dict[str, str] = {}
+        self.fanned_out = 0
+
+    # --- the tabs ---
+    def subscribe(self, viewer: Assistant) -> Tab:
+        tab = Tab(viewer)
+        self._tabs.add(tab)
+        self._wake.set()
+        return tab
+
+    def unsubscribe(self, tab: Tab) -> None:
+        self._tabs.discard(tab)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def on_recorded(self, _deps: Deps, _event: Event) -> None:
+        self._wake.set()
+
+    # --- who may see what ---
+    async def owner(self, event: Event) -> tuple[str | None, str | None, str | None]:
+        """(client id, request id, the assistant the event belongs to) — None where it is nobody's."""
+        kind, key = event.stream_kind, event.stream_id
+        if kind in ("assistant", "staff"):
+            return None, None, key
+        request_id = key if kind == "request" else None
+        if request_id:
+            client_id = event.data.get("client_id") or self._client_of_request.get(request_id)
+            if client_id is None:
+                doc = await self._deps.store.db["requests"].find_one({"_id": request_id}, {"client_id": 1})
+                client_id = doc["client_id"] if doc else None
+            if client_id is None:
+                return None, request_id, None
+            self._client_of_request[request_id] = client_id
+        elif kind in ("client", "conversation"):
+            client_id = key
+        else:
+            return None, None, None
+        if event.type is EventType.CLIENT_ASSIGNED:
+            self._owner_of_client[client_id] = event.data.get("assistant_id")
+        if client_id not in self._owner_of_client:
+            doc = await self._deps.store.db["clients"].find_one({"_id": client_id}, {"assistant_id": 1})
+            self._owner_of_client[client_id] = doc.get("assistant_id") if doc else None
+        return client_id, request_id, self._owner_of_client[client_id]
+
+    @staticmethod
+    def allowed(viewer: Assistant, owner: str | None) -> bool:
+        return viewer.lead or (owner is not None and owner == viewer.id)
+
+    async def message(self, event: Event, viewer: Assistant, owner: tuple) -> str:
+        client_id, request_id, _ = owner
+        shown = line(event, {}, viewer.ui_language)
+        data = {
+            "id": event.id,
+            "type": event.type.value,
+            "stream": event.stream,
+            "client": client_id,
+            "request": request_id,
+            "at": event.at.isoformat(),
+            "actor": event.actor.kind.value,
+            "line": shown.text,
+        }
+        return f"id: {sse_id(event)}\nevent: log\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    # --- the one reader ---
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL)
+            self._wake.clear()
+            if not self._tabs:
+                self._cursor_ms = max(self._cursor_ms, to_ms(self._deps.clock.now()) - 1)
+                continue
+            try:
+                await self.read_once()
+            except Exception:  # the store failing over: the next look catches up
+                log.warning("console.live_read_failed", exc_info=True)
+
+    async def read_once(self) -> int:
+        since = self._cursor_ms - int(OVERLAP.total_seconds() * 1000)
+        docs = (
+            await self._deps.store.db["events"]
+            .find({"at_ms": {"$gte": since}})
+            .sort("at_ms", 1)
+            .to_list(5000)
+        )
+        fresh = [d for d in docs if d["_id"] not in self._seen]
+        fresh.sort(key=lambda d: (d["at_ms"], d["_id"]))
+        for doc in fresh:
+            self._seen[doc["_id"]] = doc["at_ms"]
+            self._cursor_ms = max(self._cursor_ms, doc["at_ms"])
+            await self.fan_out(from_document(doc))
+        horizon = self._cursor_ms - 2 * int(OVERLAP.total_seconds() * 1000)
+        self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
+        return len(fresh)
+
+    async def fan_out(self, event: Event) -> None:
+        owner = await self.owner(event)
+        for tab in list(self._tabs):
+            if event.type is EventType.ASSISTANT_DEACTIVATED and event.stream_id == tab.viewer.id:
+                self._close(tab)
+                continue
+            if not self.allowed(tab.viewer, owner[2]):
+                continue
+            try:
+                tab.queue.put_nowait(await self.message(event, tab.viewer, owner))
+                self.fanned_out += 1
+            except asyncio.QueueFull:
+                self._close(tab)  # it reconnects and is replayed what it missed
+
+    def _close(self, tab: Tab) -> None:
+        self._tabs.discard(tab)
+        with contextlib.suppress(asyncio.QueueFull):
+            tab.queue.put_nowait(CLOSE)
+        if tab.queue.full():  # make room for the close itself
+            tab.queue.get_nowait()
+            tab.queue.put_nowait(CLOSE)
+
+    async def replay(self, viewer: Assistant, after: tuple[int, str]) -> list[str]:
+        """What a reconnecting tab missed since its last event id (at most REPLAY events). Events stamped
+        close together can arrive out of stamp order, so the window reaches OVERLAP further back: a tab may
+        be sent an event twice (the page keeps the ids it has), never miss one."""
+        since = after[0] - int(OVERLAP.total_seconds() * 1000)
+        found = self._deps.store.db["events"].find({"at_ms": {"$gte": since}}).sort("at_ms", 1)
+        docs = sorted(await found.to_list(REPLAY * 2), key=lambda d: (d["at_ms"], d["_id"]))
+        out = []
+        for doc in docs:
+            if doc["_id"] == after[1]:
+                continue
+            event = from_document(doc)
+            owner = await self.owner(event)
+            if self.allowed(viewer, owner[2]):
+                out.append(await self.message(event, viewer, owner))
+            if len(out) >= REPLAY:
+                break
+        return out

@@ -1,0 +1,328 @@
+"""The console's pages (GET): board, request, clients, team, payments, activity; the live stream; files."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.console import charts
+from bot.console.auth import deps_of
+from bot.console.keys import LIVE, SESSION
+from bot.console.live import parse_sse_id
+from bot.console.render import page
+from bot.engine_runtime import ENGINE
+from domain.clients import Assistant, mask_phone
+from domain.errors import InvalidValue
+from domain.kpis import period
+from domain.money import Money
+from engine import console_reads as reads
+from engine import kpis
+from engine import queries as q
+from engine.console_timeline import timeline
+from engine.event_lines import line
+from engine.sign_in import session_of
+from storage.audit import verify
+
+STATIC = Path(__file__).resolve().parent / "static"
+PERIODS = ("24h", "7d", "30d", "90d")
+ACTIVITY = 100
+KEEPALIVE = 15.0
+
+
+def viewer(request: web.Request) -> Assistant:
+    return request[SESSION].assistant
+
+
+def action_id() -> str:
+    """Each form's own id: sent twice, it acts once (the cause of what it records)."""
+    return secrets.token_urlsafe(18)
+
+
+async def _team(request: web.Request) -> list[Assistant]:
+    return await q.assistants(deps_of(request).store)
+
+
+def _assistant_filter(request: web.Request, me: Assistant) -> str | None:
+    wanted = request.query.get("assistant", "")[:20]
+    return wanted if me.lead and wanted else None
+
+
+async def board(request: web.Request) -> web.Response:
+    me = viewer(request)
+    context = await _board_context(request, me)
+    return page(request, "board.html", context | {"team": await _team(request)})
+
+
+async def board_part(request: web.Request) -> web.Response:
+    return page(request, "_board.html", await _board_context(request, viewer(request)))
+
+
+async def _board_context(request: web.Request, me: Assistant) -> dict:
+    chosen = _assistant_filter(request, me)
+    columns = await reads.board(deps_of(request), me, chosen)
+    return {"columns": columns, "chosen": chosen or "", "states": list(columns)}
+
+
+async def request_page(request: web.Request) -> web.Response:
+    me = viewer(request)
+    deps = deps_of(request)
+    found, client = await reads.visible_request(deps, me, request.match_info["id"])
+    entries = await timeline(deps, client, found, me.ui_language)
+    team = [a for a in await _team(request) if a.active]
+    return page(
+        request,
+        "request.html",
+        {
+            "r": found,
+            "client": client,
+            "entries": entries,
+            "team": team,
+            "assistant": await q.assistant(deps.store, client.assistant_id),
+            "action_id": action_id(),
+            "phone": mask_phone(client.phone),
+        },
+    )
+
+
+async def timeline_part(request: web.Request) -> web.Response:
+    me = viewer(request)
+    deps = deps_of(request)
+    found, client = await reads.visible_request(deps, me, request.match_info["id"])
+    entries = await timeline(deps, client, found, me.ui_language)
+    return page(request, "_timeline.html", {"entries": entries, "r": found})
+
+
+async def refund_confirm(request: web.Request) -> web.Response:
+    me = viewer(request)
+    if not me.lead:
+        raise web.HTTPForbidden(text="Only a lead can refund.")
+    found, client = await reads.visible_request(deps_of(request), me, request.match_info["id"])
+    if found.payment is None:
+        raise InvalidValue(f"{found.id} was never paid.")
+    return page(request, "refund.html", {"r": found, "client": client, "action_id": action_id()})
+
+
+async def clients(request: web.Request) -> web.Response:
+    text = request.query.get("q", "")[:80]
+    found = await reads.search_clients(deps_of(request), viewer(request), text)
+    names = {a.id: a.name for a in await _team(request)}
+    return page(request, "clients.html", {"found": found, "q": text, "names": names, "mask": mask_phone})
+
+
+async def client_page(request: web.Request) -> web.Response:
+    me = viewer(request)
+    deps = deps_of(request)
+    client = await reads.visible_client(deps, me, request.match_info["id"])
+    requests = await q.requests_of(deps.store, client.id)
+    return page(
+        request,
+        "client.html",
+        {
+            "client": client,
+            "requests": list(reversed(requests)),
+            "value": reads.lifetime_value(requests).net(),
+            "assistant": await q.assistant(deps.store, client.assistant_id),
+            "phone": mask_phone(client.phone),
+            "action_id": action_id(),
+        },
+    )
+
+
+async def team(request: web.Request) -> web.Response:
+    me = viewer(request)
+    deps = deps_of(request)
+    chosen = request.query.get("period", "7d")
+    if chosen not in PERIODS:
+        chosen = "7d"
+    start, end = period(chosen, deps.clock.now())
+    rows = await kpis.report(deps.store, start, end, deps.promises)
+    days, series = await kpis.daily(deps.store, start, end, deps.promises, deps.tz)
+    if not me.lead:
+        rows = [row for row in rows if row.assistant_id == me.id]
+    members = await _team(request)
+    load = await q.open_load(deps.store)
+    return page(
+        request,
+        "team.html",
+        {
+            "rows": rows,
+            "columns": kpis.COLUMNS,
+            "period": chosen,
+            "periods": PERIODS,
+            "charts": {
+                row.assistant_id: charts.for_assistant(days, series.get(row.assistant_id, [])) for row in rows
+            },
+            "members": members if me.lead else [me],
+            "load": load,
+            "action_id": action_id(),
+        },
+    )
+
+
+def _payment_query(request: web.Request) -> dict:
+    days = request.query.get("days", "30")
+    currency = request.query.get("currency", "").upper()[:3]
+    kind = request.query.get("kind", "")
+    return {
+        "days": int(days) if days.isdigit() and 0 < int(days) <= 3660 else 30,
+        "currency": currency if currency.isalpha() and len(currency) == 3 else "",
+        "kind": kind if kind in ("payment", "refund") else "",
+    }
+
+
+async def payments(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    chosen = _payment_query(request)
+    start, end = reads.days_back(deps.clock.now(), chosen["days"])
+    lines, totals = await reads.payments(
+        deps,
+        me,
+        start,
+        end,
+        chosen["currency"] or None,
+        chosen["kind"] or None,
+        _assistant_filter(request, me),
+    )
+    totals_shown = {
+        c: {k: Money(v, c) for k, v in kinds.items()} | {"net": Money(kinds["payment"] - kinds["refund"], c)}
+        for c, kinds in totals.items()
+    }
+    return page(
+        request,
+        "payments.html",
+        {
+            "lines": lines,
+            "totals": totals_shown,
+            "chosen": chosen,
+            "team": await _team(request),
+            "assistant": _assistant_filter(request, me) or "",
+            "query": request.query_string,
+        },
+    )
+
+
+async def payments_csv(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    chosen = _payment_query(request)
+    start, end = reads.days_back(deps.clock.now(), chosen["days"])
+    lines, _ = await reads.payments(
+        deps,
+        me,
+        start,
+        end,
+        chosen["currency"] or None,
+        chosen["kind"] or None,
+        _assistant_filter(request, me),
+    )
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        ["time_utc", "kind", "request", "client", "assistant", "amount", "currency", "transaction"]
+    )
+    for p in lines:
+        writer.writerow(
+            [
+                p.at.isoformat(),
+                p.kind,
+                p.request.id,
+                _cell(p.client_name),
+                _cell(p.assistant),
+                str(p.amount.major),
+                p.amount.currency,
+                p.transaction_id,
+            ]
+        )
+    return web.Response(
+        text=out.getvalue(),
+        content_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="payments-{chosen["days"]}d.csv"'},
+    )
+
+
+def _cell(text: str) -> str:
+    """No formula injection when the file is opened in a spreadsheet."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+async def activity(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    live = request.config_dict[LIVE]
+    since = deps.clock.now() - timedelta(days=2)
+    recent = await deps.store.events.written_between(since, deps.clock.now() + timedelta(seconds=1), 5000)
+    names = {a.id: a.name for a in await _team(request)}
+    shown = []
+    for event in reversed(recent):
+        owner = await live.owner(event)
+        if live.allowed(me, owner[2]):
+            shown.append((line(event, names, me.ui_language), owner))
+            if len(shown) >= ACTIVITY:
+                break
+    return page(request, "activity.html", {"shown": shown, "action_id": action_id()})
+
+
+async def audit_status(request: web.Request) -> web.Response:
+    if not viewer(request).lead:
+        raise web.HTTPForbidden(text="Only a lead can check the audit chain.")
+    store = deps_of(request).store
+    report = await verify(store.db, store.events)
+    return web.json_response(
+        {"intact": report.intact, "streams": report.streams, "events": report.events, "broken": report.broken}
+    )
+
+
+async def live_stream(request: web.Request) -> web.StreamResponse:
+    """Server-Sent Events: what the viewer may see, as it is recorded; resumed from Last-Event-ID."""
+    me = viewer(request)
+    hub = request.config_dict[LIVE]
+    engine = request.config_dict[ENGINE]
+    response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
+    response.headers["X-Accel-Buffering"] = "no"
+    await response.prepare(request)
+    tab = hub.subscribe(me)
+    try:
+        after = parse_sse_id(request.headers.get("Last-Event-ID"))
+        sent = 0
+        if after is not None:
+            for message in await hub.replay(me, after):
+                await response.write(message.encode())
+                sent += 1
+        await response.write(b"retry: 2000\n\n")
+        while not engine.tasks.stopping.is_set():
+            try:
+                message = await asyncio.wait_for(tab.queue.get(), KEEPALIVE)
+            except TimeoutError:
+                if await session_of(deps_of(request), request.cookies.get("concierge_session")) is None:
+                    break  # signed out, or deactivated, meanwhile
+                await response.write(b": keep-alive\n\n")
+                continue
+            if message is None:
+                break
+            await response.write(message.encode())
+    except ConnectionResetError:  # the tab went away
+        pass
+    finally:
+        hub.unsubscribe(tab)
+    return response
+
+
+def routes(app: web.Application) -> None:
+    app.router.add_get("/", board)
+    app.router.add_get("/board.part", board_part)
+    app.router.add_get("/requests/{id}", request_page)
+    app.router.add_get("/requests/{id}/timeline.part", timeline_part)
+    app.router.add_get("/requests/{id}/refund", refund_confirm)
+    app.router.add_get("/clients", clients)
+    app.router.add_get("/clients/{id}", client_page)
+    app.router.add_get("/team", team)
+    app.router.add_get("/payments", payments)
+    app.router.add_get("/payments.csv", payments_csv)
+    app.router.add_get("/activity", activity)
+    app.router.add_get("/audit.json", audit_status)
+    app.router.add_get("/live", live_stream)
+    app.router.add_static("/static", STATIC)

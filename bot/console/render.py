@@ -1,0 +1,63 @@
+"""Templates: Jinja2 with autoescaping, the viewer's language, times in the business timezone."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from bot.console.keys import SESSION
+from bot.engine_runtime import ENGINE
+from domain.money import Money
+from engine.i18n import staff_translator
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def setup_templates(app: web.Application) -> None:
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html"], default=True),
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["money"] = lambda m: m.format("en") if isinstance(m, Money) else "—"
+
+
+def _context(request: web.Request) -> dict[str, Any]:
+    session = request.get(SESSION)
+    language = session.assistant.ui_language if session else "en"
+    deps = request.config_dict[ENGINE].deps
+    tz = deps.tz
+    translate = staff_translator()
+
+    def t(message_id: str, **args: Any) -> str:
+        return translate(language, message_id, **args)
+
+    def local(moment: datetime | None, fmt: str = "%d %b %H:%M") -> str:
+        return moment.astimezone(tz).strftime(fmt) if moment else "—"
+
+    def ago(moment: datetime) -> str:
+        minutes = max(0, int((deps.clock.now() - moment).total_seconds() // 60))
+        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+
+    return {
+        "t": t,
+        "local": local,
+        "ago": ago,
+        "now": deps.clock.now(),
+        "viewer": session.assistant if session else None,
+        "csrf": session.csrf if session else "",
+        "lang": language,
+        "path": request.path,
+        "new_id": lambda: secrets.token_urlsafe(18),  # each form's own id: sent twice, it acts once
+    }
+
+
+def page(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:
+    return aiohttp_jinja2.render_template(template, request, _context(request) | context, status=status)

@@ -1,0 +1,98 @@
+// The console's one script (no inline scripts: the Content-Security-Policy forbids them).
+"use strict";
+
+(function () {
+  // a sign-in link opens a page with one button; pressing it for the person (a link preview never runs this)
+  const signIn = document.querySelector("form[data-autosubmit]");
+  if (signIn) signIn.submit();
+
+  document.querySelectorAll("form[data-autosubmit-change] select").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  document.querySelectorAll("a[data-back]").forEach((link) => {
+    link.addEventListener("click", (event) => {
+      if (window.history.length > 1) {
+        event.preventDefault();
+        window.history.back();
+      }
+    });
+  });
+  // a form sent once: the button rests until the page answers (its id makes a second send harmless anyway)
+  document.querySelectorAll("form[method=post]").forEach((form) => {
+    form.addEventListener("submit", () => {
+      form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+    });
+  });
+
+  const audit = document.getElementById("audit");
+  if (audit) {
+    fetch(audit.dataset.audit, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((r) => r.json())
+      .then((report) => {
+        audit.textContent = (report.intact ? audit.dataset.intact : audit.dataset.broken + " " + report.broken)
+          + " (" + report.events + " / " + report.streams + ")";
+        audit.classList.add(report.intact ? "good" : "bad");
+      })
+      .catch(() => { audit.textContent = "?"; });
+  }
+
+  const live = document.body.dataset.live;
+  if (!live || !window.EventSource) return;
+
+  // refresh a server-rendered part of the page, at most once per 300 ms whatever the burst
+  const pending = new Map();
+  function refresh(id) {
+    const target = document.getElementById(id);
+    if (!target || pending.has(id)) return;
+    pending.set(id, setTimeout(() => {
+      pending.delete(id);
+      fetch(target.dataset.part, { credentials: "same-origin" })
+        .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+        .then((html) => {
+          target.innerHTML = html; // our own server-rendered, escaped template
+          document.body.dataset.updated = String(Date.now());
+        })
+        .catch(() => {});
+    }, 300));
+  }
+
+  function prepend(item) {
+    const list = document.getElementById("activity");
+    if (!list) return;
+    const li = document.createElement("li");
+    const time = document.createElement("time");
+    time.textContent = new Date(item.at).toLocaleTimeString();
+    const what = document.createElement("span");
+    what.className = "what";
+    what.dir = "auto";
+    what.textContent = " " + item.line;
+    li.append(time, what);
+    if (item.request || item.client) {
+      const link = document.createElement("a");
+      link.href = item.request ? "/console/requests/" + item.request : "/console/clients/" + item.client;
+      link.textContent = " " + (item.request || item.client);
+      li.append(link);
+    }
+    li.className = "fresh";
+    list.prepend(li);
+    while (list.children.length > 300) list.lastElementChild.remove();
+  }
+
+  // a reconnecting tab is replayed a window of what it may have missed: each event is handled once
+  const seen = new Set();
+  const source = new EventSource("/console/live");
+  source.addEventListener("log", (message) => {
+    const item = JSON.parse(message.data);
+    if (seen.has(item.id)) return;
+    seen.add(item.id);
+    if (seen.size > 5000) seen.delete(seen.values().next().value);
+    if (live === "board" && (item.request || item.stream.startsWith("client:"))) refresh("board");
+    if (live === "request" && item.client === document.body.dataset.client) refresh("timeline");
+    if (live === "activity") prepend(item);
+  });
+})();

@@ -1,0 +1,60 @@
+"""One-time sign-in links and console sessions: opaque tokens, signed with a key only the service holds and
+stored only as digests, so a copy of the store signs nobody in."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+
+LINK_MINUTES = 10
+SESSION_HOURS = 12
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def digest(token: str) -> str:
+    """What the store keeps of a link or a session."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Signer:
+    key: bytes
+
+    @classmethod
+    def derived(cls, secret: str) -> Signer:
+        """From a secret every instance already has (the bot token): no new setting, the same on all."""
+        return cls(hmac.new(secret.encode(), b"concierge console sign-in v1", hashlib.sha256).digest())
+
+    def _mac(self, purpose: str, value: str) -> str:
+        return _b64(hmac.new(self.key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()[:18])
+
+    @staticmethod
+    def nonce() -> str:
+        return secrets.token_urlsafe(18)
+
+    def link_token(self, nonce: str) -> str:
+        return f"{nonce}.{self._mac('link', nonce)}"
+
+    def authentic(self, token: str) -> bool:
+        """A link we made (checked before anything is read); a forged or mangled one is not."""
+        if len(token) > 100 or token.count(".") != 1:
+            return False
+        nonce, mac = token.split(".")
+        return hmac.compare_digest(mac, self._mac("link", nonce))
+
+    def csrf(self, session_digest: str) -> str:
+        """The form token of a session: derived, so nothing more is stored, and useless elsewhere."""
+        return self._mac("csrf", session_digest)
+
+    def csrf_ok(self, session_digest: str, token: str | None) -> bool:
+        return bool(token) and hmac.compare_digest(token.encode(), self.csrf(session_digest).encode())
+
+
+def session_token() -> str:
+    return secrets.token_urlsafe(32)

@@ -1,0 +1,187 @@
+"""What an assistant does in the staff console: the same use cases as the forum's topic commands and the staff
+CLI, never a second implementation. Each action carries the id of the form it came from (`console:<id>`), so a
+form sent twice acts once; its events name the signed-in assistant as their actor."""
+
+from __future__ import annotations
+
+import re
+
+from domain.clients import Assistant, Client, Language
+from domain.errors import InvalidValue
+from domain.events import Actor, ActorKind, EventType
+from domain.messages import Inbound, Kind
+from engine import queries as q
+from engine import staff_admin, topic_commands
+from engine.clients import refresh_card
+from engine.conversation import relay_to_client
+from engine.deps import Deps
+from engine.i18n import STAFF_LANGUAGES
+from engine.topics import tell_topic
+
+MAX_TEXT = 4000  # a staff reply (Telegram's 4,096 less room for the topic's echo)
+MAX_PREFERENCES = 500
+MAX_TAGS = 12
+TAG = re.compile(r"^[\w\-]{1,24}$")
+ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+# the topic commands a console form may run (the lead-only rule is the topic table's)
+COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
+
+
+def _cause(action_id: str) -> str:
+    if not ACTION_ID.match(action_id or ""):
+        raise InvalidValue("This form is incomplete; reload the page and try again.")
+    return f"console:{action_id}"
+
+
+def _actor(viewer: Assistant) -> Actor:
+    return Actor(ActorKind.ASSISTANT, viewer.id)
+
+
+async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action_id: str) -> None:
+    """To the client through the same outbox as a reply typed in the topic; the topic sees it too."""
+    text = text.strip()
+    if not text:
+        raise InvalidValue("Write the reply first.")
+    if len(text) > MAX_TEXT:
+        raise InvalidValue(f"A reply is at most {MAX_TEXT} characters.")
+    cause = _cause(action_id)
+    message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
+    sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
+    await tell_topic(deps, client, sent, f"💬 {viewer.name} (console) → client:\n{text}", 5)
+
+
+async def command(
+    deps: Deps,
+    viewer: Assistant,
+    client: Client,
+    name: str,
+    args: str,
+    request_id: str | None,
+    action_id: str,
+) -> str | None:
+    """A topic command about one request; the refusal (or None) — the topic hears either."""
+    if name not in COMMANDS:
+        raise InvalidValue(f"/{name} is not a console action.")
+    if len(args) > MAX_TEXT:
+        raise InvalidValue(f"At most {MAX_TEXT} characters.")
+    text = f"/{name} {args.strip()}".strip()
+    return await topic_commands.dispatch(
+        deps, viewer, client, text, _cause(action_id), request_id=request_id, via="console"
+    )
+
+
+def parse_tags(text: str) -> list[str]:
+    tags = sorted({t.strip().lower().lstrip("#") for t in re.split(r"[,\s]+", text) if t.strip()})
+    bad = [t for t in tags if not TAG.match(t)]
+    if bad:
+        raise InvalidValue(f"A tag is one word of letters, digits, - or _ (not {bad[0]!r}).")
+    if len(tags) > MAX_TAGS:
+        raise InvalidValue(f"At most {MAX_TAGS} tags.")
+    return tags
+
+
+async def set_profile(
+    deps: Deps, viewer: Assistant, client: Client, tags: str, preferences: str, action_id: str
+) -> Client:
+    """Tags (VIP among them) and preferences; the pinned card in the topic shows them."""
+    cause = _cause(action_id)
+    wanted_tags = parse_tags(tags)
+    preferences = " ".join(preferences.split())
+    if len(preferences) > MAX_PREFERENCES:
+        raise InvalidValue(f"Preferences are at most {MAX_PREFERENCES} characters.")
+    changed = None
+    if wanted_tags != sorted(client.tags):
+        changed = await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_TAGGED,
+            {"tags": wanted_tags},
+            _actor(viewer),
+            f"{cause}/tags",
+        )
+    if preferences != client.preferences:
+        changed = await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_PREFERENCES_SET,
+            {"preferences": preferences},
+            _actor(viewer),
+            f"{cause}/preferences",
+        )
+    client = await q.client(deps.store, client.id)
+    if changed is not None:
+        await refresh_card(deps, changed, 0, client)
+    return client
+
+
+async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: str) -> None:
+    if code not in STAFF_LANGUAGES:
+        raise InvalidValue(f"The console speaks {', '.join(STAFF_LANGUAGES)}.")
+    if code != viewer.ui_language:
+        await deps.record(
+            f"assistant:{viewer.id}",
+            EventType.ASSISTANT_UI_LANGUAGE_SET,
+            {"ui_language": code},
+            _actor(viewer),
+            _cause(action_id),
+        )
+
+
+def _lead(viewer: Assistant, what: str) -> None:
+    if not viewer.lead:
+        raise Forbidden(f"Only a lead can {what}.")
+
+
+class Forbidden(InvalidValue):
+    """A lead's action asked by someone who is not one (a 403)."""
+
+
+async def add_assistant(
+    deps: Deps,
+    viewer: Assistant,
+    telegram_id: str,
+    name: str,
+    languages: str,
+    lead: bool,
+    ui_language: str,
+    action_id: str,
+) -> Assistant:
+    _lead(viewer, "add assistants")
+    if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
+        raise InvalidValue("A Telegram id is a number (the assistant can get theirs from @userinfobot).")
+    return await staff_admin.add(
+        deps.store,
+        int(telegram_id),
+        name[:64],
+        languages,
+        lead,
+        ui_language=ui_language,
+        actor=_actor(viewer),
+        cause=_cause(action_id),
+    )
+
+
+async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str, action_id: str) -> Assistant:
+    _lead(viewer, "deactivate assistants")
+    target = await q.assistant(deps.store, assistant_id)
+    if target is None:
+        raise InvalidValue("No such assistant.")
+    if target.id == viewer.id:
+        raise InvalidValue("You cannot deactivate yourself; ask another lead.")
+    return await staff_admin.deactivate(
+        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id)
+    )
+
+
+async def exported(deps: Deps, viewer: Assistant, client: Client, action_id: str) -> None:
+    """A data request is on record: who took whose history, when."""
+    await deps.record(
+        f"staff:{viewer.id}",
+        EventType.CLIENT_DATA_EXPORTED,
+        {"client_id": client.id},
+        _actor(viewer),
+        _cause(action_id),
+    )
+
+
+def language_name(code: str | None) -> str:
+    language = Language.parse(code or "")
+    return language.value if language else "—"

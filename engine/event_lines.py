@@ -1,0 +1,131 @@
+"""Any event as one readable line for staff (the console's timeline and activity log), in their language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.events import ActorKind, ClientAction, Event, EventType
+from domain.money import Money
+from domain.quotes import Quote
+from engine.i18n import staff_translator
+
+T = EventType
+TEXT_LIMIT = 300
+
+# the event types whose line says something more than their name (the rest: "ev-other")
+SPECIFIC = {
+    T.CLIENT_REGISTERED,
+    T.CLIENT_ASSIGNED,
+    T.CLIENT_TAGGED,
+    T.CLIENT_PREFERENCES_SET,
+    T.CLIENT_PHONE_SHARED,
+    T.CLIENT_LANGUAGE_CHANGED,
+    T.CONVERSATION_OPENED,
+    T.CONVERSATION_CLOSED,
+    T.MESSAGE_RECEIVED,
+    T.STAFF_MESSAGE_SENT,
+    T.NOTE_ADDED,
+    T.STAFF_COMMAND_ISSUED,
+    T.CLIENT_ACTION_TAKEN,
+    T.REQUEST_OPENED,
+    T.REQUEST_QUOTED,
+    T.REQUEST_PAID,
+    T.REQUEST_STARTED,
+    T.REQUEST_FULFILLED,
+    T.REQUEST_CANCELLED,
+    T.REQUEST_REFUNDED,
+    T.PAYMENT_FAILED,
+    T.RESPONSE_OVERDUE,
+    T.QUOTE_EXPIRED,
+    T.REQUEST_RATED,
+    T.ASSISTANT_ADDED,
+    T.ASSISTANT_DEACTIVATED,
+    T.ASSISTANT_AWAY,
+    T.ASSISTANT_BACK,
+    T.CONSOLE_SIGNED_IN,
+    T.CLIENT_DATA_EXPORTED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    event: Event
+    actor: str
+    kind: str  # client | staff | note | payment | system: how the timeline shows it
+    text: str
+
+
+def _money(data: Any) -> str:
+    return Money.from_data(data).format("en") if data else "—"
+
+
+def _short(text: str | None) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
+
+
+def _args(event: Event) -> dict[str, Any]:
+    data = event.data
+    message = data.get("message") or {}
+    args: dict[str, Any] = {"stream": event.stream_id, "type": event.type.value}
+    if event.type in (T.MESSAGE_RECEIVED, T.STAFF_MESSAGE_SENT):
+        args["channel"] = (message.get("channel") or data.get("channel") or "telegram").capitalize()
+        args["text"] = _short(message.get("text")) or f"[{message.get('kind', 'message')}]"
+        args["command"] = data.get("command") or ""
+    elif event.type is T.NOTE_ADDED:
+        args["text"] = _short(data.get("text"))
+    elif event.type is T.STAFF_COMMAND_ISSUED:
+        action = ClientAction.of(event)
+        args["command"] = f"client {action.action}" if action else f"/{data.get('command')}"
+        args["args"] = _short(data.get("args"))
+    elif event.type is T.CLIENT_ACTION_TAKEN:
+        args["command"] = f"client {data.get('action')}"
+        args["args"] = data.get("request_id", "")
+    elif event.type is T.REQUEST_QUOTED:
+        quote = Quote.from_data(data["quote"])
+        args |= {"version": quote.version, "amount": quote.total.format("en")}
+    elif event.type in (T.REQUEST_PAID, T.REQUEST_REFUNDED):
+        paid = data.get("payment") or data.get("refund") or {}
+        args["amount"] = _money(paid.get("amount"))
+    elif event.type is T.REQUEST_CANCELLED:
+        args["reason"] = _short(data.get("reason")) or "—"
+    elif event.type is T.REQUEST_OPENED:
+        args["text"] = _short(data.get("text"))
+    elif event.type is T.CLIENT_TAGGED:
+        args["tags"] = ", ".join(data.get("tags", [])) or "—"
+    elif event.type is T.CLIENT_PREFERENCES_SET:
+        args["text"] = _short(data.get("preferences")) or "—"
+    elif event.type is T.REQUEST_RATED:
+        args["rating"] = data.get("rating", "?")
+    elif event.type is T.RESPONSE_OVERDUE:
+        args["step"] = data.get("step", "?")
+    elif event.type is T.CLIENT_LANGUAGE_CHANGED:
+        args["language"] = data.get("language", "?")
+    elif event.type in (T.CLIENT_REGISTERED, T.ASSISTANT_ADDED):
+        args["name"] = data.get("name", "")
+    return args
+
+
+def _kind(event: Event) -> str:
+    if event.type is T.NOTE_ADDED:
+        return "note"
+    if event.type in (T.REQUEST_PAID, T.REQUEST_REFUNDED, T.PAYMENT_FAILED):
+        return "payment"
+    if event.actor.kind is ActorKind.CLIENT:
+        return "client"
+    if event.actor.kind is ActorKind.ASSISTANT:
+        return "staff"
+    return "system"
+
+
+def line(event: Event, names: dict[str, str], language: str = "en") -> Line:
+    """`names`: assistant and client ids → names (an id not there is shown as it is)."""
+    actor = names.get(event.actor.id) or {
+        ActorKind.SYSTEM: "Concierge",
+        ActorKind.PROVIDER: event.actor.id,
+        ActorKind.OPERATOR: "operator",
+    }.get(event.actor.kind, event.actor.id)
+    message_id = f"ev-{event.type.value}" if event.type in SPECIFIC else "ev-other"
+    text = staff_translator()(language, message_id, **_args(event))
+    return Line(event, actor, _kind(event), text)
