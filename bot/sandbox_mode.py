@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from functools import partial
+from urllib.parse import urlsplit
 
 import structlog
 from aiohttp import web
@@ -15,9 +16,9 @@ from bot.engine_runtime import ENGINE
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
 from domain.clock import ShiftedClock
-from engine import queries, staff_admin
+from engine import queries, sign_in, staff_admin
 from sandbox import world as sandbox_world
-from sandbox.web import FAST_FORWARD, SANDBOX_WORLD
+from sandbox.web import CONSOLE_LINK, FAST_FORWARD, SANDBOX_WORLD
 
 log = structlog.get_logger(__name__)
 
@@ -75,11 +76,23 @@ async def _fast_forward(app: web.Application, by: timedelta) -> datetime:
     return now
 
 
+async def _console_link(app: web.Application, telegram_id: int) -> str:
+    """The path of a fresh one-time sign-in link for a sandbox assistant (what /console would send them)."""
+    deps = app[ENGINE].deps
+    assistant = await queries.staff_member(deps.store, telegram_id)
+    if assistant is None:
+        raise web.HTTPNotFound(text="that assistant is not on the team")
+    _nonce, url = await sign_in.issue(deps, assistant)
+    parts = urlsplit(url)
+    return f"{parts.path}?{parts.query}"
+
+
 async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
     world = await sandbox_world.start(app[CLOCK], public_url(settings))
     app[SANDBOX_WORLD] = world
     app[FAST_FORWARD] = partial(_fast_forward, app)
+    app[CONSOLE_LINK] = partial(_console_link, app)
     app[SETTINGS] = wired(settings, world)
     store = app[STORE]
     for assistant in sandbox_world.ASSISTANTS:
@@ -91,6 +104,7 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
                 assistant["languages"],
                 assistant["lead"],
                 None,
+                ui_language=assistant["ui_language"],
             )
     team = ", ".join(a.name for a in await queries.assistants(store))
     log.info("sandbox.ready", url=f"{world.public_base_url}/sandbox", assistants=team)

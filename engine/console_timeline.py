@@ -13,7 +13,7 @@ from domain.events import Event, EventType
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
-from engine.event_lines import Line, line
+from engine.event_lines import QUIET, Line, line
 from storage.events import to_document
 
 # what a staff message's delivery shows: the provider's word when it has one
@@ -49,6 +49,7 @@ async def timeline(deps: Deps, client: Client, request: ServiceRequest | None, l
     events = [
         e for batch in await asyncio.gather(*(deps.store.events.read(s) for s in streams)) for e in batch
     ]
+    events = [e for e in events if e.type not in QUIET]
     events.sort(key=lambda e: (e.at, e.stream, e.seq))
     names = await _names(deps, client)
     states = await asyncio.gather(*(_delivery_state(deps, e) if e.type in TELLS else _none() for e in events))

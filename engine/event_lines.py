@@ -45,7 +45,18 @@ SPECIFIC = {
     T.ASSISTANT_BACK,
     T.CONSOLE_SIGNED_IN,
     T.CLIENT_DATA_EXPORTED,
+    T.CLIENT_CARD_SAVED,
 }
+# the service's own plumbing: in the activity log, not in a request's story
+QUIET = {
+    T.CLIENT_TOPIC_REQUESTED,
+    T.CLIENT_TOPIC_OPENED,
+    T.CLIENT_CARD_POSTED,
+    T.REQUEST_CARD_POSTED,
+    T.CHOICES_OFFERED,
+    T.FORUM_TOPIC_ORPHANED,
+}
+CHANNELS = {"telegram": "Telegram", "whatsapp": "WhatsApp", "voice": "Phone"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +76,13 @@ def _short(text: str | None) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
-def _args(event: Event) -> dict[str, Any]:
+def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
     data = event.data
     message = data.get("message") or {}
     args: dict[str, Any] = {"stream": event.stream_id, "type": event.type.value}
     if event.type in (T.MESSAGE_RECEIVED, T.STAFF_MESSAGE_SENT):
-        args["channel"] = (message.get("channel") or data.get("channel") or "telegram").capitalize()
+        channel = message.get("channel") or data.get("channel") or "telegram"
+        args["channel"] = CHANNELS.get(channel, channel)
         args["text"] = _short(message.get("text")) or f"[{message.get('kind', 'message')}]"
         args["command"] = data.get("command") or ""
     elif event.type is T.NOTE_ADDED:
@@ -100,6 +112,8 @@ def _args(event: Event) -> dict[str, Any]:
         args["rating"] = data.get("rating", "?")
     elif event.type is T.RESPONSE_OVERDUE:
         args["step"] = data.get("step", "?")
+    elif event.type is T.CLIENT_ASSIGNED:
+        args["assistant"] = names.get(data.get("assistant_id") or "", data.get("assistant_id") or "—")
     elif event.type is T.CLIENT_LANGUAGE_CHANGED:
         args["language"] = data.get("language", "?")
     elif event.type in (T.CLIENT_REGISTERED, T.ASSISTANT_ADDED):
@@ -127,5 +141,5 @@ def line(event: Event, names: dict[str, str], language: str = "en") -> Line:
         ActorKind.OPERATOR: "operator",
     }.get(event.actor.kind, event.actor.id)
     message_id = f"ev-{event.type.value}" if event.type in SPECIFIC else "ev-other"
-    text = staff_translator()(language, message_id, **_args(event))
+    text = staff_translator()(language, message_id, **_args(event, names))
     return Line(event, actor, _kind(event), text)

@@ -19,6 +19,8 @@ from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, SandboxWorld
 SANDBOX_WORLD = web.AppKey("sandbox_world", SandboxWorld)
 # moves the service's clock ahead and wakes its timers; returns the new time (set by the service's wiring)
 FAST_FORWARD = web.AppKey("sandbox_fast_forward", Callable[[timedelta], Awaitable[datetime]])
+# a one-time sign-in link to the staff console for a sandbox assistant (set by the service's wiring)
+CONSOLE_LINK = web.AppKey("sandbox_console_link", Callable[[int], Awaitable[str]])
 MAX_FORWARD = timedelta(days=2)
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -193,6 +195,15 @@ async def fast_forward(request: web.Request) -> web.Response:
     return web.json_response({"now": now.isoformat()})
 
 
+async def open_console(request: web.Request) -> web.Response:
+    """Sandbox only: "Open the console as Amira" — the link the bot would send her, followed at once."""
+    _world(request)
+    wanted = request.match_info["telegram_id"]
+    if not wanted.isdigit() or int(wanted) not in {a["telegram_id"] for a in ASSISTANTS}:
+        raise web.HTTPNotFound(text="not a sandbox assistant")
+    raise web.HTTPSeeOther(await request.app[CONSOLE_LINK](int(wanted)))
+
+
 def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | None = None) -> str:
     amount = html.escape(f"{float(order['Amount']):,.2f} {order['Currency']}")
     if paid:
@@ -255,4 +266,5 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/sandbox/api/forum", forum)
     app.router.add_post("/sandbox/api/forum", forum_send)
     app.router.add_post("/sandbox/api/clock", fast_forward)
+    app.router.add_get("/sandbox/console/{telegram_id}", open_console)
     app.router.add_route("*", "/sandbox/pay/{order}", checkout)

@@ -16,8 +16,8 @@ from sandbox.twilio import FakeTwilio
 
 STAFF_CHAT = -1001000000001
 ASSISTANTS = (
-    {"telegram_id": 7001, "name": "Amira", "languages": "ar,en", "lead": True},
-    {"telegram_id": 7002, "name": "Dmitri", "languages": "ru,en", "lead": False},
+    {"telegram_id": 7001, "name": "Amira", "languages": "ar,en", "lead": True, "ui_language": "en"},
+    {"telegram_id": 7002, "name": "Dmitri", "languages": "ru,en", "lead": False, "ui_language": "ru"},
 )
 
 

@@ -14,6 +14,7 @@ import structlog
 
 from domain.clients import Assistant
 from domain.events import Event, EventType
+from engine import queries as q
 from engine.deps import Deps
 from engine.event_lines import line
 from storage.events import from_document
@@ -59,6 +60,7 @@ class LiveLog:
         self._owner_of_client: dict[str, str | None] = {}
         self._client_of_request: dict[str, str] = {}
         self.fanned_out = 0
+        self._names: dict[str, str] | None = None  # the team's names (a few), read again when it changes
 
     # --- the tabs ---
     def subscribe(self, viewer: Assistant) -> Tab:
@@ -108,7 +110,9 @@ class LiveLog:
 
     async def message(self, event: Event, viewer: Assistant, owner: tuple) -> str:
         client_id, request_id, _ = owner
-        shown = line(event, {}, viewer.ui_language)
+        if self._names is None or event.type is EventType.ASSISTANT_ADDED:
+            self._names = {a.id: a.name for a in await q.assistants(self._deps.store)}
+        shown = line(event, self._names, viewer.ui_language)
         data = {
             "id": event.id,
             "type": event.type.value,

@@ -43,13 +43,21 @@ def _context(request: web.Request) -> dict[str, Any]:
         return moment.astimezone(tz).strftime(fmt) if moment else "—"
 
     def ago(moment: datetime) -> str:
-        minutes = max(0, int((deps.clock.now() - moment).total_seconds() // 60))
-        return f"{minutes // 60} h {minutes % 60:02d} min" if minutes >= 60 else f"{minutes} min"
+        return span(max(0, int((deps.clock.now() - moment).total_seconds() // 60)))
+
+    def until(moment: datetime) -> str:
+        return span(max(0, -int((deps.clock.now() - moment).total_seconds() // 60)))
+
+    def span(minutes: int) -> str:
+        if minutes >= 60:
+            return t("duration-hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
+        return t("duration-minutes", minutes=minutes)
 
     return {
         "t": t,
         "local": local,
         "ago": ago,
+        "until": until,
         "now": deps.clock.now(),
         "viewer": session.assistant if session else None,
         "csrf": session.csrf if session else "",

@@ -101,6 +101,10 @@ async function start() {
   $("#persona").replaceChildren(...data.personas.map((p) => element("option", { value: p.key },
     `${p.name} · ${{ ar: "العربية", en: "English", ru: "Русский" }[p.language]}`)));
   $("#assistant").replaceChildren(...data.assistants.map((a) => element("option", { value: String(a.id) }, a.name)));
+  // what /console sends an assistant in Telegram: a one-time link to the staff console (a new tab)
+  $("#console-links").replaceChildren(...data.assistants.map((a) =>
+    element("a", { href: `/sandbox/console/${a.id}`, target: "_blank", rel: "noopener", class: "console-link" },
+      `Open the console as ${a.name}`)));
   $("#persona").onchange = (e) => { state.persona = e.target.value; refresh(true); };
   for (const button of document.querySelectorAll(".channel")) {
     button.onclick = () => {
