@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from domain import search
 from domain.errors import InvalidValue
 from domain.events import Event, EventType
 
@@ -223,6 +224,10 @@ class Client:
             "assistant_id": self.assistant_id,
             "tags": list(self.tags),
             "preferences": self.preferences,
+            # the console finds a client by these (domain/search.py): an indexed array, matched with $all
+            "search": []
+            if self.merged_into
+            else search.keys(self.name, self.username, self.tags, self.phone),
             "unreachable": [c.value for c in self.unreachable],
             "topic": self.topic.to_data() if self.topic else None,
             # flat copies: the lookup by (staff chat, thread) is an indexed query

@@ -69,3 +69,11 @@ class ConsoleAccess:
             return_document=ReturnDocument.AFTER,
         )
         return doc["n"]
+
+    async def prune(self, before: datetime) -> int:
+        """Links and sessions that ended (or ran out) before `before`, and old attempt counts."""
+        edge = to_ms(before)
+        removed = (await self._links.delete_many({"expires_ms": {"$lt": edge}})).deleted_count
+        removed += (await self._sessions.delete_many({"expires_ms": {"$lt": edge}})).deleted_count
+        removed += (await self._attempts.delete_many({"at_ms": {"$lt": edge}})).deleted_count
+        return removed

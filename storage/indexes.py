@@ -35,6 +35,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
         IndexModel([("assistant_id", ASCENDING)], name="assistant"),  # the console: an assistant's clients
+        IndexModel([("search", ASCENDING)], name="search"),  # the console's search (domain/search.py)
     ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [
@@ -45,8 +46,9 @@ INDEXES: dict[str, list[IndexModel]] = {
     "budgets": [],  # read by _id only
     "deadlines": [IndexModel([("due_ms", ASCENDING)], name="due")],
     "forums": [],
-    "console_links": [],  # read by _id only (a link's digest)
-    "console_sessions": [],  # read by _id only (a session's digest)
+    # read by _id (a digest); pruned by time
+    "console_links": [IndexModel([("expires_ms", ASCENDING)], name="expires")],
+    "console_sessions": [IndexModel([("expires_ms", ASCENDING)], name="expires")],
     "console_attempts": [IndexModel([("at_ms", ASCENDING)], name="at")],  # old windows are dropped
 }
 

@@ -19,6 +19,7 @@ log = structlog.get_logger(__name__)
 EVERY = timedelta(hours=1)
 INBOX_KEPT = timedelta(days=7)  # longer than any provider retries a delivery (Telegram: 24 h)
 DELIVERIES_KEPT = timedelta(days=2)  # then archived: a reply to an older message still finds it
+CONSOLE_KEPT = timedelta(days=1)  # sign-in links, sessions and attempt counts, after they ran out
 
 
 class RetentionLoop(WorkLoop):
@@ -30,6 +31,7 @@ class RetentionLoop(WorkLoop):
         self._inbox = store.inbox
         self._deliveries = store.deliveries
         self._projector = store.projector
+        self._console = store.console
         self._instance = instance
 
     async def run_once(self) -> datetime | None:
@@ -39,6 +41,12 @@ class RetentionLoop(WorkLoop):
         await self._projector.checked(now)  # the next start catches up from here (less a margin)
         removed = await self._inbox.prune(now - INBOX_KEPT)
         archived = await self._deliveries.archive_settled(now - DELIVERIES_KEPT)
-        if removed or archived:
-            log.info("retention.pruned", inbox_removed=removed, deliveries_archived=archived)
+        console = await self._console.prune(now - CONSOLE_KEPT)
+        if removed or archived or console:
+            log.info(
+                "retention.pruned",
+                inbox_removed=removed,
+                deliveries_archived=archived,
+                console_removed=console,
+            )
         return now + EVERY

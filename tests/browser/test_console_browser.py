@@ -77,7 +77,9 @@ async def test_a_lead_works_the_board_and_an_assistant_sees_only_their_own(sandb
     await client_writes(forum, "layla", "telegram", "احجز لي طاولة في مطعم الليلة الساعة 9")
     await console.goto(f"{sandbox}/console/")
     await console.locator("#board a.req", has_text="Layla").wait_for(timeout=WAIT)
-    await client_writes(forum, "irina", "telegram", "Забронируйте, пожалуйста, столик на двоих сегодня в 20:00")
+    await client_writes(
+        forum, "irina", "telegram", "Забронируйте, пожалуйста, столик на двоих сегодня в 20:00"
+    )
     await console.locator("#board a.req", has_text="Irina").wait_for(timeout=WAIT)
 
     # Dmitri, on his phone, in Russian: his clients only

@@ -58,3 +58,17 @@ async def test_several_instances_prune_once_per_period(store: Store, clock) -> N
     assert await claims() == 1
     clock.advance(seconds=EVERY.total_seconds())
     assert await claims() == 1
+
+
+async def test_spent_sign_in_links_sessions_and_attempt_counts_go(store: Store, clock) -> None:
+    now = clock.now()
+    await store.console.add_link("old", "A-1", 1, now + timedelta(minutes=10))
+    await store.console.open_session("s-old", "A-1", now, hours=12)
+    await store.console.attempt("who", now, timedelta(minutes=1))
+    clock.advance(days=1, hours=13)  # a day after the session ran out
+    await store.console.add_link("new", "A-1", 1, clock.now() + timedelta(minutes=10))
+    await store.console.open_session("s-new", "A-1", clock.now(), hours=12)
+    await RetentionLoop(store, clock, "one").run_once()
+    assert [d["_id"] for d in await store.db["console_links"].find({}).to_list()] == ["new"]
+    assert [d["_id"] for d in await store.db["console_sessions"].find({}).to_list()] == ["s-new"]
+    assert await store.db["console_attempts"].count_documents({}) == 0

@@ -518,3 +518,63 @@ async def test_equality_on_a_string_that_begins_with_a_datetime(db: AsyncDatabas
     value = "2026-11-28T12:00:09.900000+00:00#1"
     await db["t"].insert_one({"_id": 1, "round": value})
     assert await db["t"].find_one({"round": value}) is not None
+
+
+# --- the staff console's shapes ---
+async def test_in_on_the_id_finds_each_listed_document(db: AsyncDatabase) -> None:
+    await db.x.insert_many([{"_id": f"C-{n}", "n": n} for n in range(1, 200)])
+    found = await db.x.find({"_id": {"$in": ["C-3", "C-150", "C-999"]}}).to_list()
+    assert sorted(d["n"] for d in found) == [3, 150]
+
+
+async def test_all_of_several_keys_on_an_indexed_array_needs_every_one(db: AsyncDatabase) -> None:
+    await db.x.create_index([("search", ASCENDING)])
+    await db.x.insert_many(
+        [
+            {"_id": "C-1", "search": ["l", "la", "layla", "m", "ma", "mansouri", "#4567"]},
+            {"_id": "C-2", "search": ["l", "la", "layla", "k", "ka", "karim"]},
+        ]
+    )
+    assert await ids(db.x.find({"search": {"$all": ["la", "ma"]}})) == ["C-1"]
+    assert await ids(db.x.find({"search": {"$all": ["layla"]}}).sort("_id", ASCENDING)) == ["C-1", "C-2"]
+    assert await ids(db.x.find({"search": {"$all": ["#4567"]}}).limit(50)) == ["C-1"]
+
+
+async def test_a_boolean_kept_by_a_whole_document_matches_true(db: AsyncDatabase) -> None:
+    await db.x.create_index([("open", ASCENDING)])
+    await db.x.insert_many([{"_id": "R-1", "open": True}, {"_id": "R-2", "open": False}])
+    await db.x.replace_one({"_id": "R-2"}, {"_id": "R-2", "open": True})
+    await db.x.replace_one({"_id": "R-1"}, {"_id": "R-1", "open": False})
+    assert await ids(db.x.find({"open": True})) == ["R-2"]
+
+
+async def test_a_time_range_sorted_newest_first_with_a_limit(db: AsyncDatabase) -> None:
+    await db.x.create_index([("paid_ms", ASCENDING)])
+    await db.x.insert_many(
+        [{"_id": n, "paid_ms": 1000 + n} for n in range(10)] + [{"_id": 99, "paid_ms": None}]
+    )
+    found = db.x.find({"paid_ms": {"$gte": 1002, "$lt": 1008}}).sort("paid_ms", DESCENDING)
+    assert [d["_id"] for d in await found.to_list(4)] == [7, 6, 5, 4]
+
+
+async def test_a_used_once_update_takes_a_document_once(db: AsyncDatabase) -> None:
+    await db.x.insert_one({"_id": "digest", "used_ms": 0, "expires_ms": 2000})
+    take = {"_id": "digest", "used_ms": 0, "expires_ms": {"$gt": 1000}}
+    first = await db.x.find_one_and_update(
+        take, {"$set": {"used_ms": 1000}}, return_document=ReturnDocument.AFTER
+    )
+    assert first is not None and first["used_ms"] == 1000
+    assert await db.x.find_one_and_update(take, {"$set": {"used_ms": 1001}}) is None
+    late = {"_id": "digest", "used_ms": 1000, "expires_ms": {"$gt": 3000}}
+    assert await db.x.find_one_and_update(late, {"$set": {"used_ms": 1}}) is None
+
+
+async def test_an_upserted_counter_returns_its_count(db: AsyncDatabase) -> None:
+    for expected in (1, 2, 3):
+        doc = await db.x.find_one_and_update(
+            {"_id": "who:1"},
+            {"$inc": {"n": 1}, "$set": {"at_ms": 5}},
+            upsert=True,
+            return_document=ReturnDocument.AFTER,
+        )
+        assert doc["n"] == expected and doc["at_ms"] == 5

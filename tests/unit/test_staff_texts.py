@@ -34,7 +34,9 @@ SAMPLE = {
 
 def _ids(language: str) -> dict[str, ast.Message]:
     resource = FluentParser().parse((LOCALES_DIR / language / STAFF_FILE).read_text())
-    assert not [e for e in resource.body if isinstance(e, ast.Junk)], f"{language}/{STAFF_FILE} does not parse"
+    assert not [e for e in resource.body if isinstance(e, ast.Junk)], (
+        f"{language}/{STAFF_FILE} does not parse"
+    )
     return {e.id.name: e for e in resource.body if isinstance(e, ast.Message)}
 
 

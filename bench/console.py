@@ -1,0 +1,193 @@
+"""The staff console on a big store: server time of its pages, and how fast an event reaches 50 open tabs.
+
+A store is seeded with N clients and their history (bench/scale.py's seeding: every client registered,
+assigned, with a topic, messages and a request), spread over five assistants; `--open` requests stay open (the
+board's cards), the others are marked fulfilled in their projection (the bench edits the documents: the log
+still says "new"). The real service answers over loopback HTTP (aiohttp's test server): a lead and an
+assistant signed in by one-time links, every page read `--reads` times. Then `--tabs` live tabs listen while
+`--events` notes are recorded; the delay from each record to its arrival in every tab is measured.
+
+    .venv/bin/python bench/console.py --clients 10000 --history 1 --open 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from aiohttp.test_utils import TestClient, TestServer
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench.scale import T0, seed
+from bot.app import create_app
+from bot.logging import configure
+from domain.clock import FrozenClock
+from domain.events import Actor, ActorKind, EventType
+from engine import staff_admin
+from sandbox.telegram import FakeTelegram
+from storage.embedded import EmbeddedEngine
+from tests.console_client import signed_in
+from tests.harness import STAFF_CHAT, TOKEN, Harness, settings
+
+TEAM = [(9001, "Anna", True), (9002, "Omar", False), (9003, "Irina", False), (9004, "Leila", False)]
+
+
+def pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+async def shape(db, clients: int, open_requests: int) -> None:
+    """Spread the clients over the team and leave `open_requests` requests open (in the projections)."""
+    ids = [f"A-{tid}" for tid, _, _ in TEAM]
+    for i, assistant in enumerate(ids):
+        wanted = [f"C-{100001 + n}" for n in range(i, clients, len(ids))]
+        for start in range(0, len(wanted), 1000):
+            await db["clients"].update_many(
+                {"_id": {"$in": wanted[start : start + 1000]}},
+                {"$set": {"assistant_id": assistant, "open_with": assistant}},
+            )
+    closed = [f"R-{500001 + n}" for n in range(open_requests, clients)]
+    for start in range(0, len(closed), 1000):
+        await db["requests"].update_many(
+            {"_id": {"$in": closed[start : start + 1000]}}, {"$set": {"state": "fulfilled", "open": False}}
+        )
+
+
+async def timed(console, path: str, reads: int) -> list[float]:
+    times = []
+    for _ in range(reads):
+        started = time.perf_counter()
+        response = await console.get(path)
+        await response.read()
+        times.append(time.perf_counter() - started)
+        assert response.status == 200, (path, response.status)
+    return times
+
+
+async def listen(response, arrived: dict[str, list[float]], stop: asyncio.Event) -> None:
+    buffer = ""
+    while not stop.is_set():
+        chunk = await response.content.readany()
+        if not chunk:
+            return
+        now = time.perf_counter()
+        buffer += chunk.decode()
+        while "\n\n" in buffer:
+            block, buffer = buffer.split("\n\n", 1)
+            for line in block.splitlines():
+                if line.startswith("data: "):
+                    arrived.setdefault(json.loads(line[6:])["id"], []).append(now)
+
+
+async def main(clients: int, history: int, open_requests: int, reads: int, tabs: int, events: int) -> None:
+    configure("WARNING", "console")
+    data = Path(tempfile.mkdtemp(prefix="concierge-console-"))
+    engine = EmbeddedEngine(data / "engine")
+    engine.start()
+    try:
+        print(f"seeding {clients:,} clients…", flush=True)
+        seeded = await seed(engine.url, "console", clients, history)
+        clock = FrozenClock(T0 + timedelta(days=1))
+        fake = FakeTelegram(TOKEN, clock)
+        fake.forum(STAFF_CHAT)
+        fake_server = TestServer(fake.app())
+        await fake_server.start_server()
+        app = create_app(
+            settings(engine.url, "console", str(fake_server.make_url("")).rstrip("/"), data),
+            clock,
+            start_workers=False,
+        )
+        http = TestClient(TestServer(app))
+        await http.start_server()
+        tg = Harness(fake, http, clock)
+        for telegram_id, name, lead in TEAM:
+            await staff_admin.add(tg.store, telegram_id, name, "en,ar,ru", lead)
+        await shape(tg.store.db, clients, open_requests)
+        total = await tg.store.db["events"].count_documents({})
+        print(f"seeded in {seeded:.0f} s: {total:,} events, {open_requests} open requests", flush=True)
+        lead, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+        pages = {
+            "board (lead, every open request)": (lead, "/console/"),
+            "board (an assistant's)": (omar, "/console/"),
+            "request page": (lead, "/console/requests/R-500002"),
+            "client search (lead, by name)": (lead, "/console/clients?q=7771"),
+            "client search (an assistant's)": (omar, "/console/clients?q=7782"),
+            "activity": (lead, "/console/activity"),
+        }
+        rows = []
+        for title, (console, path) in pages.items():
+            times = await timed(console, path, reads)
+            rows.append((title, pct(times, 50) * 1000, pct(times, 99) * 1000))
+            print(f"  {title}: p50 {rows[-1][1]:.0f} ms, p99 {rows[-1][2]:.0f} ms", flush=True)
+
+        responses = [await lead.get("/console/live") for _ in range(tabs)]
+        arrived: dict[str, list[float]] = {}
+        stop = asyncio.Event()
+        readers = [asyncio.create_task(listen(r, arrived, stop)) for r in responses]
+        await asyncio.sleep(0.5)
+        recorded: dict[str, float] = {}
+        deps = tg.engine.deps
+        actor = Actor(ActorKind.ASSISTANT, "A-9001")
+        for i in range(events):
+            started = time.perf_counter()
+            event = await deps.record(
+                f"conversation:C-{100001 + i}",
+                EventType.NOTE_ADDED,
+                {"assistant_id": "A-9001", "text": f"bench note {i}"},
+                actor,
+                f"bench:note:{i}",
+            )
+            recorded[event.id] = started
+            await asyncio.sleep(0.02)  # 50 events a second
+        deadline = time.perf_counter() + 10
+        while (
+            time.perf_counter() < deadline and sum(len(arrived.get(e, [])) for e in recorded) < events * tabs
+        ):
+            await asyncio.sleep(0.05)
+        stop.set()
+        for response in responses:
+            response.close()
+        for reader in readers:
+            reader.cancel()
+        delays = [t - recorded[e] for e in recorded for t in arrived.get(e, [])]
+        missing = events * tabs - len(delays)
+        fan = (pct(delays, 50) * 1000, pct(delays, 99) * 1000, max(delays) * 1000, missing)
+        print(
+            f"  SSE: {len(delays)} deliveries to {tabs} tabs: p50 {fan[0]:.1f} ms, p99 {fan[1]:.1f} ms",
+            flush=True,
+        )
+        await http.close()
+        await fake_server.close()
+    finally:
+        engine.stop()
+    print()
+    print(f"{clients:,} clients, {total:,} events, {open_requests} open requests, {reads} reads a page:")
+    print("| page | p50 | p99 |")
+    print("|---|---|---|")
+    for title, p50, p99 in rows:
+        print(f"| {title} | {p50:.0f} ms | {p99:.0f} ms |")
+    print(
+        f"| live: an event to {tabs} open tabs ({events} events, 50/s) | {fan[0]:.0f} ms | {fan[1]:.0f} ms "
+        f"(max {fan[2]:.0f} ms, {fan[3]} missing) |"
+    )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=10_000)
+    parser.add_argument("--history", type=int, default=1, help="seeded messages per client")
+    parser.add_argument("--open", type=int, default=300, help="requests left open (the board's cards)")
+    parser.add_argument("--reads", type=int, default=30, help="reads of each page")
+    parser.add_argument("--tabs", type=int, default=50)
+    parser.add_argument("--events", type=int, default=200)
+    args = parser.parse_args()
+    asyncio.run(main(args.clients, args.history, args.open, args.reads, args.tabs, args.events))
