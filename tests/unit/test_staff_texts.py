@@ -63,5 +63,5 @@ def test_every_event_type_has_a_line_in_both_languages() -> None:
             try:
                 shown = line(event, {}, language)
             except (KeyError, TypeError):
-                continue  # a type whose data is required (a quote, a payment): tested with real data elsewhere
+                continue  # its data is required (a quote, a payment): tested with real data elsewhere
             assert shown.text and "{" not in shown.text, (event_type, language, shown.text)
