@@ -67,10 +67,14 @@ class Projection:
     stream_kind: str
     apply: Callable[[Doc | None, Event], Doc]
     tally: str | None = None  # a field whose values are counted as documents change (no aggregation)
+    keys: str | None = (
+        None  # a list field whose values find the document: kept one per row in `<collection>_keys`
+    )
 
 
 PROJECTIONS: tuple[Projection, ...] = (
-    Projection("clients", "client", apply_client, tally="open_with"),  # open conversations per assistant
+    # open conversations per assistant; the console's search keys
+    Projection("clients", "client", apply_client, tally="open_with", keys="search"),
     Projection("assistants", "assistant", apply_assistant),
     Projection("requests", "request", apply_request),
     Projection("conversations", "conversation", apply_conversation),

@@ -21,6 +21,7 @@ from storage.timefmt import from_ms, to_ms
 
 BOARD_STATES = (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
 SEARCH_LIMIT = 50
+SEARCH_SCAN = 2000  # clients read per search word at most (a one-letter word matches many)
 PAYMENTS_LIMIT = 2000
 
 
@@ -143,7 +144,12 @@ async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Clien
     mine = {} if viewer.lead else {"assistant_id": viewer.id}
     found: dict[str, Client] = {}
     for wanted in search.query_keys(text[:80]):
-        async for doc in clients.find({"search": {"$all": wanted}}).limit(SEARCH_LIMIT * 4):
+        ids: set[str] | None = None
+        for key in wanted:  # every word must match: the rarest decides how much is read
+            rows = deps.store.db["clients_keys"].find({"key": key}, {"doc": 1}).limit(SEARCH_SCAN)
+            matched = {row["doc"] async for row in rows}
+            ids = matched if ids is None else ids & matched
+        for doc in await _by_ids(deps, "clients", sorted(ids or ())):
             client = Client.from_doc(doc)
             if may_see(viewer, client) and not client.merged_into:
                 found.setdefault(client.id, client)

@@ -35,8 +35,8 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
         IndexModel([("assistant_id", ASCENDING)], name="assistant"),  # the console: an assistant's clients
-        IndexModel([("search", ASCENDING)], name="search"),  # the console's search (domain/search.py)
     ],
+    "clients_keys": [IndexModel([("key", ASCENDING)], name="key")],  # the console's search (domain/search.py)
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [
         IndexModel([("client_id", ASCENDING)], name="client"),

@@ -19,7 +19,10 @@ import neosqlite
 import pytest
 from pymongo import monitoring
 
+from bot.console.keys import LIVE
+from engine import queries as q
 from storage.indexes import INDEXES
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, order_of, pay, quote_message
 
@@ -33,10 +36,12 @@ COLD = {
     ("assistants", "{}"): "the team: a handful of documents",
     ("events", '{"kind": 0}'): STARTUP,
     ("forums", "{}"): STARTUP,
+    ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
     ("heartbeats", '{"_id": 0}'): "by _id",
+    ("clients", '{"$query": {}, "$orderby": {"_id": 0}}'): "the console's newest clients: the _id order",
 }
 
 
@@ -169,6 +174,39 @@ async def clock_journey(tg: Harness, layla: dict, thread: int) -> None:
     await tg.engine.clock_runner.run_once()
     await tg.engine.clock_runner.run_once()
     await tg.settle()
+    await console_journey(tg)
+
+
+async def console_journey(tg: Harness) -> None:
+    """A lead and an assistant at the staff console: every page, a search, a reply, the live log."""
+    hub = tg.app[LIVE]
+    lead = await signed_in(tg, 9001)
+    tab = hub.subscribe(await lead.get("/console/") and await q.assistant(tg.store, "A-9001"))
+    for path in (
+        "/console/",
+        "/console/?assistant=A-9002",
+        "/console/board.part",
+        "/console/requests/R-1001",
+        "/console/requests/R-1001/timeline.part",
+        "/console/clients",
+        "/console/clients?q=layl",
+        "/console/clients?q=0001",
+        "/console/clients/C-1001",
+        "/console/team?period=7d",
+        "/console/payments?days=30",
+        "/console/payments.csv?days=30",
+        "/console/activity",
+    ):
+        assert (await lead.get(path)).status == 200, path
+    reply = await lead.post("/console/requests/R-1002/reply", {"text": "Flowers are on their way"})
+    assert reply.status == 303
+    await tg.settle()
+    await hub.read_once()
+    assert tab.queue.qsize() > 0
+    hub.unsubscribe(tab)
+    omar = await signed_in(tg, 9002)
+    assert (await omar.get("/console/clients?q=omar")).status == 200
+    assert (await omar.get("/console/")).status == 200
 
 
 async def test_every_query_of_a_journey_seeks_an_index(recorded) -> None:
