@@ -39,6 +39,8 @@ from engine import (
     topics,
 )
 from engine.deps import Deps
+from engine.i18n import STAFF_LANGUAGES
+from engine.staff_texts import bound
 from engine.topics import Topics
 from storage.budgets import Budgets, Limits
 from storage.inbox import InboxItem
@@ -205,11 +207,14 @@ async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, sto
 async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     """The commands Telegram shows: clients' private chats in each language, every staff forum its own."""
     deps = runtime.engine.deps
-    staff_menu = [(name, c.help) for name, c in topic_commands.COMMANDS.items()] + [
-        (name, c.help)
-        for name, c in staff_commands.COMMANDS.items()
-        if name not in topic_commands.COMMANDS and c.menu
-    ]
+    staff_menu: dict[str | None, list[tuple[str, str]]] = {}
+    for language in (None, *STAFF_LANGUAGES[1:]):
+        t = bound(language or "en")
+        staff_menu[language] = [(name, t(f"help-topic-{name}")) for name in topic_commands.COMMANDS] + [
+            (name, t(f"help-staff-{name}"))
+            for name, c in staff_commands.COMMANDS.items()
+            if name not in topic_commands.COMMANDS and c.menu
+        ]
 
     async def set_all() -> None:
         forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}

@@ -103,8 +103,14 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
         f"{event.cause}/assign",
     )
     client = await q.client(deps.store, client.id)
+    moved = client.name
     await tell_topic(
-        deps, client, event, f"➡️ {client.name} is now with {to.name}.", 1, [[to.telegram_id, to.name]]
+        deps,
+        client,
+        event,
+        lambda t: t("moved", client=moved, assistant=to.name),
+        1,
+        [[to.telegram_id, to.name]],
     )
     await refresh_card(deps, event, 2, client)
 

@@ -26,7 +26,7 @@ from domain.deadlines import (
 from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
 from domain.payments import GatewayError
-from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND, waited
+from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine import timers
@@ -36,7 +36,8 @@ from engine.clients import refresh_card
 from engine.deps import Deps
 from engine.escalations import tell_leads
 from engine.outbox import card_update, mention
-from engine.topics import staff_chat_for, tell_topic
+from engine.staff_texts import StaffText, for_client, of, waited
+from engine.topics import say, staff_chat_for, tell_topic
 
 log = structlog.get_logger(__name__)
 
@@ -67,18 +68,20 @@ async def first_response(deps: Deps, d: Deadline) -> Deadline | None:
     handed_over = before is not None and before.data.get("action") in ("reassigned", "unassignable")
     if assistant is None or not assistant.present_at(now) or d.step >= REASSIGN or handed_over:
         return await _reassign(deps, client, assistant, d, since, now)
-    wait = waited(since, now)
     common = {"promise": FIRST_RESPONSE, "since": d.data["since"], "assistant_id": assistant.id}
     if d.step == REMIND:
         event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="reminded", **common)
-        text = f"⏰ {assistant.name}, {client.name} has been waiting {wait} for an answer."
+        t = of(assistant)
+        text = t("clock-reminded", assistant=assistant.name, client=client.name, wait=waited(t, since, now))
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
         return replace(d, step=ESCALATE, due=ladder + ESCALATE * promise)
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
-    text = (
-        f"⚠️ {client.name} has been waiting {wait} for {assistant.name} (the promise is "
-        f"{int(promise.total_seconds() // 60)} min). Reply /take to take over, or /assign <name>."
-    )
+    minutes = str(int(promise.total_seconds() // 60))
+
+    def text(t: StaffText) -> str:
+        wait = waited(t, since, now)
+        return t("clock-escalated", client=client.name, wait=wait, assistant=assistant.name, promise=minutes)
+
     await tell_leads(deps, client, event, 0, text)
     return replace(d, step=REASSIGN, due=ladder + REASSIGN * promise)
 
@@ -88,7 +91,7 @@ async def _reassign(
 ) -> Deadline | None:
     """To a present assistant who speaks the client's language and has the fewest open conversations; the
     ladder starts again for them. Nobody: the leads are told, and the ladder ends."""
-    stream, wait = f"conversation:{client.id}", waited(since, now)
+    stream = f"conversation:{client.id}"
     if (before := await deps.store.events.by_cause(d.cause)) is not None and before.data.get("to"):
         # reassigned before a crash: finish telling it, never choose again
         chosen, old = (
@@ -101,16 +104,22 @@ async def _reassign(
         ]
         speakers = [a for a in team if a.speaks(client.language)] if client.language else team
         chosen = choose_assistant(speakers, client.language, await q.open_load(deps.store), 0)
-    why = "is away" if old is not None and not old.present_at(now) else "has not answered"
+    why = "away" if old is not None and not old.present_at(now) else "silent"
     common = {"promise": FIRST_RESPONSE, "since": d.data["since"], "assistant_id": old.id if old else None}
     if chosen is None:
         event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="unassignable", **common)
-        text = (
-            f"🆘 {client.name} has been waiting {wait}; {old.name if old else 'nobody'} {why} and no one "
-            f"present speaks {client.language.value.upper() if client.language else 'their language'}. "
-            "Reply /take to take them."
-        )
-        await tell_leads(deps, client, event, 0, text)
+
+        def nobody(t: StaffText) -> str:
+            return t(
+                "clock-unassignable",
+                client=client.name,
+                wait=waited(t, since, now),
+                assistant=old.name if old else t("clock-nobody"),
+                why=why,
+                language=client.language.value.upper() if client.language else t("clock-their-language"),
+            )
+
+        await tell_leads(deps, client, event, 0, nobody)
         return None
     event = await _record(
         deps, stream, EventType.RESPONSE_OVERDUE, d, action="reassigned", to=chosen.id, **common
@@ -123,10 +132,16 @@ async def _reassign(
         d.cause + "/assign",
     )
     client = await q.client(deps.store, client.id)
-    handover = f"🔁 {client.name} is now with {chosen.name}: waiting {wait}" + (
-        f", {old.name} {why}." if old else "."
-    )
-    await tell_topic(deps, client, event, handover + " The conversation is above.", 0, _rings(chosen, old))
+
+    def handover(t: StaffText) -> str:
+        args = {"client": client.name, "assistant": chosen.name, "wait": waited(t, since, now)}
+        if old is None:
+            return t("clock-handover", **args)
+        return t("clock-handover-from", **args, old=old.name, why=why)
+
+    in_topic = of(chosen)
+    text = handover(in_topic) + in_topic("clock-handover-above")
+    await tell_topic(deps, client, event, text, 0, _rings(chosen, old))
     await tell_leads(deps, client, event, 1, handover)
     if await free_to_write(deps, client):  # one line, and never a paid WhatsApp template for it
         line = deps.t(client.language, "client-reassigned", assistant=chosen.name)
@@ -159,17 +174,22 @@ async def first_quote(deps: Deps, d: Deadline) -> Deadline | None:
     now, since = deps.clock.now(), datetime.fromisoformat(d.data["since"])
     assistant = await q.assistant(deps.store, client.assistant_id)
     common = {"promise": FIRST_QUOTE, "since": d.data["since"], "assistant_id": client.assistant_id}
-    stream, wait = f"request:{request.id}", waited(since, now)
+    stream = f"request:{request.id}"
     if d.step == REMIND and assistant is not None and assistant.present_at(now):
         event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="reminded", **common)
-        text = f"⏰ {assistant.name}, {request.id} has been waiting {wait} for a quote."
+        t = of(assistant)
+        wait = waited(t, since, now)
+        text = t("clock-quote-reminded", assistant=assistant.name, request=request.id, wait=wait)
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
         return replace(d, step=ESCALATE, due=since + ESCALATE * deps.promises.first_quote)
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
-    who = assistant.name if assistant else "nobody"
-    await tell_leads(
-        deps, client, event, 0, f"⚠️ {request.id} of {client.name} has waited {wait} for a quote ({who})."
-    )
+
+    def text(t: StaffText) -> str:
+        who = assistant.name if assistant else t("clock-nobody")
+        wait = waited(t, since, now)
+        return t("clock-quote-escalated", request=request.id, client=client.name, wait=wait, who=who)
+
+    await tell_leads(deps, client, event, 0, text)
     return None
 
 
@@ -203,12 +223,8 @@ async def quote_reminder(deps: Deps, d: Deadline) -> Deadline | None:
     )
     buttons = quote_buttons(deps, client, request, quote, request.payment_link["url"], card)
     await to_client(deps, client, event, 0, text, buttons=buttons)
-    await tell_topic(
-        deps,
-        client,
-        event,
-        f"🔔 The client was reminded that quote v{quote.version} of {request.id} lapses soon.",
-        1,
+    await say(
+        deps, client, event, "clock-quote-lapses-soon", 1, version=str(quote.version), request=request.id
     )
     return None
 
@@ -242,15 +258,10 @@ async def quote_expiry(deps: Deps, d: Deadline) -> Deadline | None:
     if told:
         await to_client(deps, client, event, 0, deps.t(client.language, "quote-lapsed", number=request.id))
     staff_chat = await staff_chat_for(deps, client)
-    await tell_topic(
-        deps,
-        client,
-        event,
-        f"⌛ Quote v{version} of {request.id} lapsed unpaid; its payment link is cancelled. "
-        + ("The client was told. " if told else "The client was not told (WhatsApp's 24-hour window). ")
-        + "/quote sends a new one.",
-        1,
-    )
+    t = await for_client(deps, client)
+    lapsed = t("clock-quote-lapsed", version=str(version), request=request.id)
+    told_or_not = t("clock-client-told") if told else t("clock-client-not-told")
+    await tell_topic(deps, client, event, f"{lapsed} {told_or_not} {t('clock-quote-again')}", 1)
     if staff_chat is not None:
         await deps.deliver(card_update(event, 2, staff_chat, client.id, card=f"request:{request.id}"))
     return None
@@ -272,27 +283,21 @@ async def fulfilment(deps: Deps, d: Deadline) -> Deadline | None:
         event = await _record(
             deps, stream, EventType.FULFILMENT_DUE, d, action="reminded", when=d.data["when"]
         )
-        name = assistant.name if assistant else "Team"
-        left = waited(deps.clock.now(), request.details.when)
-        await tell_topic(
-            deps,
-            client,
-            event,
-            f"⏰ {name}, {request.id} is at {at} (in {left}).",
-            mentions=_rings(assistant),
-        )
+        t = of(assistant)
+        name = assistant.name if assistant else t("clock-team")
+        left = waited(t, deps.clock.now(), request.details.when)
+        text = t("clock-fulfilment-soon", assistant=name, request=request.id, at=at, left=left)
+        await tell_topic(deps, client, event, text, mentions=_rings(assistant))
     else:
         event = await _record(
             deps, stream, EventType.FULFILMENT_DUE, d, action="overdue", when=d.data["when"]
         )
-        who = assistant.name if assistant else "nobody"
-        await tell_leads(
-            deps,
-            client,
-            event,
-            0,
-            f"⚠️ {request.id} of {client.name} was due at {at} and is not /done ({who}).",
-        )
+
+        def overdue(t: StaffText) -> str:
+            who = assistant.name if assistant else t("clock-nobody")
+            return t("clock-fulfilment-overdue", request=request.id, client=client.name, at=at, who=who)
+
+        await tell_leads(deps, client, event, 0, overdue)
     return timers.fulfilment_step(request, deps.clock.now(), after=d.step)
 
 

@@ -16,6 +16,7 @@ from engine.clients import refresh_card
 from engine.conversation import relay_to_client
 from engine.deps import Deps
 from engine.i18n import STAFF_LANGUAGES
+from engine.staff_texts import st
 from engine.topics import tell_topic
 
 MAX_TEXT = 4000  # a staff reply (Telegram's 4,096 less room for the topic's echo)
@@ -27,9 +28,9 @@ ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
 COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
 
 
-def _cause(action_id: str) -> str:
+def _cause(action_id: str, viewer: Assistant | None = None) -> str:
     if not ACTION_ID.match(action_id or ""):
-        raise InvalidValue("This form is incomplete; reload the page and try again.")
+        raise InvalidValue(st(viewer, "console-form-incomplete"))
     return f"console:{action_id}"
 
 
@@ -41,13 +42,13 @@ async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action
     """To the client through the same outbox as a reply typed in the topic; the topic sees it too."""
     text = text.strip()
     if not text:
-        raise InvalidValue("Write the reply first.")
+        raise InvalidValue(st(viewer, "console-reply-empty"))
     if len(text) > MAX_TEXT:
-        raise InvalidValue(f"A reply is at most {MAX_TEXT} characters.")
-    cause = _cause(action_id)
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
+    cause = _cause(action_id, viewer)
     message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
     sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
-    await tell_topic(deps, client, sent, f"💬 {viewer.name} (console) → client:\n{text}", 5)
+    await tell_topic(deps, client, sent, lambda t: t("console-reply", assistant=viewer.name, text=text), 5)
 
 
 async def command(
@@ -61,22 +62,22 @@ async def command(
 ) -> str | None:
     """A topic command about one request; the refusal (or None) — the topic hears either."""
     if name not in COMMANDS:
-        raise InvalidValue(f"/{name} is not a console action.")
+        raise InvalidValue(st(viewer, "console-not-an-action", name=name))
     if len(args) > MAX_TEXT:
-        raise InvalidValue(f"At most {MAX_TEXT} characters.")
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
     text = f"/{name} {args.strip()}".strip()
     return await topic_commands.dispatch(
-        deps, viewer, client, text, _cause(action_id), request_id=request_id, via="console"
+        deps, viewer, client, text, _cause(action_id, viewer), request_id=request_id, via="console"
     )
 
 
-def parse_tags(text: str) -> list[str]:
+def parse_tags(text: str, viewer: Assistant | None = None) -> list[str]:
     tags = sorted({t.strip().lower().lstrip("#") for t in re.split(r"[,\s]+", text) if t.strip()})
     bad = [t for t in tags if not TAG.match(t)]
     if bad:
-        raise InvalidValue(f"A tag is one word of letters, digits, - or _ (not {bad[0]!r}).")
+        raise InvalidValue(st(viewer, "console-bad-tag", tag=bad[0]))
     if len(tags) > MAX_TAGS:
-        raise InvalidValue(f"At most {MAX_TAGS} tags.")
+        raise InvalidValue(st(viewer, "console-too-many-tags", limit=str(MAX_TAGS)))
     return tags
 
 
@@ -84,11 +85,11 @@ async def set_profile(
     deps: Deps, viewer: Assistant, client: Client, tags: str, preferences: str, action_id: str
 ) -> Client:
     """Tags (VIP among them) and preferences; the pinned card in the topic shows them."""
-    cause = _cause(action_id)
-    wanted_tags = parse_tags(tags)
+    cause = _cause(action_id, viewer)
+    wanted_tags = parse_tags(tags, viewer)
     preferences = " ".join(preferences.split())
     if len(preferences) > MAX_PREFERENCES:
-        raise InvalidValue(f"Preferences are at most {MAX_PREFERENCES} characters.")
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
     changed = None
     if wanted_tags != sorted(client.tags):
         changed = await deps.record(
@@ -114,20 +115,21 @@ async def set_profile(
 
 async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: str) -> None:
     if code not in STAFF_LANGUAGES:
-        raise InvalidValue(f"The console speaks {', '.join(STAFF_LANGUAGES)}.")
+        raise InvalidValue(st(viewer, "console-languages", languages=", ".join(STAFF_LANGUAGES)))
     if code != viewer.ui_language:
         await deps.record(
             f"assistant:{viewer.id}",
             EventType.ASSISTANT_UI_LANGUAGE_SET,
             {"ui_language": code},
             _actor(viewer),
-            _cause(action_id),
+            _cause(action_id, viewer),
         )
 
 
-def _lead(viewer: Assistant, what: str) -> None:
+def lead_only(viewer: Assistant, what: str) -> None:
+    """`what`: a `lead-only-<what>` text."""
     if not viewer.lead:
-        raise Forbidden(f"Only a lead can {what}.")
+        raise Forbidden(st(viewer, "only-leads", what=st(viewer, f"lead-only-{what}")))
 
 
 class Forbidden(InvalidValue):
@@ -144,9 +146,9 @@ async def add_assistant(
     ui_language: str,
     action_id: str,
 ) -> Assistant:
-    _lead(viewer, "add assistants")
+    lead_only(viewer, "add")
     if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
-        raise InvalidValue("A Telegram id is a number (the assistant can get theirs from @userinfobot).")
+        raise InvalidValue(st(viewer, "console-telegram-id"))
     return await staff_admin.add(
         deps.store,
         int(telegram_id),
@@ -155,19 +157,19 @@ async def add_assistant(
         lead,
         ui_language=ui_language,
         actor=_actor(viewer),
-        cause=_cause(action_id),
+        cause=_cause(action_id, viewer),
     )
 
 
 async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str, action_id: str) -> Assistant:
-    _lead(viewer, "deactivate assistants")
+    lead_only(viewer, "deactivate")
     target = await q.assistant(deps.store, assistant_id)
     if target is None:
-        raise InvalidValue("No such assistant.")
+        raise InvalidValue(st(viewer, "console-no-such-assistant"))
     if target.id == viewer.id:
-        raise InvalidValue("You cannot deactivate yourself; ask another lead.")
+        raise InvalidValue(st(viewer, "console-not-yourself"))
     return await staff_admin.deactivate(
-        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id)
+        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
     )
 
 
@@ -178,7 +180,7 @@ async def exported(deps: Deps, viewer: Assistant, client: Client, action_id: str
         EventType.CLIENT_DATA_EXPORTED,
         {"client_id": client.id},
         _actor(viewer),
-        _cause(action_id),
+        _cause(action_id, viewer),
     )
 
 

@@ -163,13 +163,11 @@ async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: 
         return
     problem = None
     if message.kind not in WHATSAPP_MEDIA or not extra.get("file_id"):
-        problem = (
-            f"a {message.kind.value} cannot be sent on WhatsApp; send a photo, a document, a video or text"
-        )
+        problem = {"problem": "kind", "kind": message.kind.value}
     elif (extra.get("file_size") or 0) > WHATSAPP_MAX_BYTES:
-        problem = f"the file is {extra['file_size'] // 1024 // 1024} MB; WhatsApp takes up to 16 MB"
+        problem = {"problem": "size", "megabytes": str(extra["file_size"] // 1024 // 1024)}
     if problem:
-        await tell_topic(deps, client, event, f"⚠️ Not sent to WhatsApp: {problem}.")
+        await tell_topic(deps, client, event, lambda t: t("wa-not-sent", **problem))
         return
     await deps.deliver(
         whatsapp_delivery(

@@ -26,7 +26,9 @@ async def note(deps: Deps, cmd: TopicCommand) -> None:
         f"{cmd.cause}/note",
     )
     if cmd.via == "console":  # typed in the topic, it is there already
-        await tell_topic(deps, cmd.client, noted, f"📝 {cmd.assistant.name} (console): {cmd.args}")
+        await tell_topic(
+            deps, cmd.client, noted, lambda t: t("console-note", assistant=cmd.assistant.name, text=cmd.args)
+        )
 
 
 async def card(deps: Deps, cmd: TopicCommand) -> None:
@@ -47,9 +49,7 @@ async def close(deps: Deps, cmd: TopicCommand) -> None:
         )
     text = deps.t(client.language, "conversation-closed", name=client.name.split()[0])
     await to_client(deps, client, cmd.recorded, 0, text)
-    await tell_topic(
-        deps, client, cmd.recorded, f"✅ Conversation closed by {cmd.assistant.name}; the client was told.", 1
-    )
+    await tell_topic(deps, client, cmd.recorded, lambda t: t("closed", assistant=cmd.assistant.name), 1)
 
 
 async def assign(deps: Deps, cmd: TopicCommand) -> None:

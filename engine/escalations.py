@@ -4,11 +4,14 @@ restart (the `forums` projection), created anew when someone deletes it. Its del
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from domain.clients import Client, Topic
 from domain.events import SYSTEM, Event, EventType
 from engine.deps import Deps
 from engine.outbox import create_topic, forum_topic_id, to_forum_topic
 from engine.staff_chat import staff_chat_for
+from engine.staff_texts import StaffText, for_leads
 
 ESCALATIONS = "escalations"
 TOPIC_NAMES = {ESCALATIONS: "⚠️ Escalations"}
@@ -48,12 +51,20 @@ async def ensure_forum_topic(deps: Deps, chat_id: int, purpose: str) -> None:
 
 
 async def tell_leads(
-    deps: Deps, client: Client | None, event: Event, n: int, text: str, mentions: list | None = None
+    deps: Deps,
+    client: Client | None,
+    event: Event,
+    n: int,
+    text: str | Callable[[StaffText], str],
+    mentions: list | None = None,
 ) -> None:
-    """A line for the leads in ⚠️ Escalations, with a link to the client's topic; `/take` answers it."""
+    """A line for the leads in ⚠️ Escalations (`text`: made in their language), with a link to the client's
+    topic; `/take` answers it."""
     chat = (await staff_chat_for(deps, client)) if client else deps.staff_chat_id
     if chat is None:
         return
+    if callable(text):
+        text = text(await for_leads(deps))
     await ensure_forum_topic(deps, chat, ESCALATIONS)
     if client is not None and client.topic is not None and not client.topic.lost:
         text += f"\n{topic_link(client.topic.chat_id, client.topic.thread_id)}"

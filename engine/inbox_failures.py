@@ -8,6 +8,7 @@ from domain.events import SYSTEM, EventType
 from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import to_forum
+from engine.staff_texts import StaffText, for_leads
 from engine.topics import tell_topic
 
 
@@ -20,14 +21,15 @@ async def set_aside(deps: Deps, item_id: str, source: str, key: str, reason: str
         SYSTEM,
         f"set-aside:{item_id}:{int(deps.clock.now().timestamp() * 1000)}",
     )
-    text = (
-        f"⚠️ Something {'the client' if client else source} sent could not be processed ({reason}) and was "
-        f"set aside; nothing is lost. Once the cause is fixed: concierge inbox retry {item_id}"
-    )
+
+    def text(t: StaffText) -> str:
+        who = t("set-aside-the-client") if client else source
+        return t("set-aside", who=who, reason=reason, item=item_id)
+
     if client is not None:
         await tell_topic(deps, client, event, text)
     elif deps.staff_chat_id is not None:
-        await deps.deliver(to_forum(event, 0, deps.staff_chat_id, text))
+        await deps.deliver(to_forum(event, 0, deps.staff_chat_id, text(await for_leads(deps))))
 
 
 async def _client_of(deps: Deps, source: str, key: str) -> Client | None:

@@ -11,6 +11,7 @@ from domain.kpis import UNASSIGNED, fold
 from domain.money import Money
 from domain.promises import Promises
 from engine import queries as q
+from engine.staff_texts import StaffText, bound
 from storage.store import Store
 
 CONTEXT = timedelta(days=90)  # read this far before the period: who was assigned, when a request opened
@@ -106,12 +107,13 @@ COLUMNS = (
 )
 
 
-def lines(rows: list[Row]) -> list[str]:
-    """For a chat: one block per assistant."""
+def lines(rows: list[Row], t: StaffText | None = None) -> list[str]:
+    """For a chat: one block per assistant, in the reader's language (`t`; English without)."""
+    t = t or bound("en")
     if not rows:
-        return ["Nothing happened in this period."]
+        return [t("team-nothing")]
     out = []
     for row in rows:
         out.append(f"👤 {row.name}")
-        out += [f"  {title}: {show(row.figures)}" for title, show in COLUMNS]
+        out += [f"  {t(f'kpi-{i}')}: {show(row.figures)}" for i, (_title, show) in enumerate(COLUMNS, 1)]
     return out

@@ -14,6 +14,7 @@ from engine.deps import Deps
 from engine.escalations import topic_link
 from engine.outbox import close_topic
 from engine.staff_chat import staff_chat_for
+from engine.staff_texts import StaffText
 from engine.topics import tell_topic
 
 
@@ -80,14 +81,16 @@ async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event) 
     """The duplicate's topic points to the survivor's and is closed; the survivor's hears of it."""
     channels = ", ".join(i.channel.value.capitalize() for i in survivor.identities)
     if duplicate.topic is not None and not duplicate.topic.lost:
-        where = (
+        link = (
             topic_link(survivor.topic.chat_id, survivor.topic.thread_id)
             if survivor.topic and not survivor.topic.lost
-            else "their topic"
+            else None
         )
-        note = (
-            f"🔗 {duplicate.name} is {survivor.name} (the same phone): the conversation goes on in {where}."
-        )
+
+        def note(t: StaffText) -> str:
+            where = link or t("merged-their-topic")
+            return t("merged-duplicate", duplicate=duplicate.name, survivor=survivor.name, where=where)
+
         await tell_topic(deps, duplicate, merged, note, 0)
         chat = await staff_chat_for(deps, duplicate)
         if chat is not None:
@@ -96,7 +99,7 @@ async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event) 
         deps,
         survivor,
         merged,
-        f"🔗 {survivor.name} now also writes from {duplicate.name}'s account ({channels}).",
+        lambda t: t("merged-survivor", survivor=survivor.name, duplicate=duplicate.name, channels=channels),
         2,
     )
     await refresh_card(deps, merged, 3, survivor)

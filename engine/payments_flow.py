@@ -15,6 +15,7 @@ from engine.client_outbox import to_client
 from engine.client_texts import receipt_text, refund_text
 from engine.deps import Deps
 from engine.requests_flow import decide, deliver_to_topic, send_pay_link
+from engine.staff_texts import StaffText, Text
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -59,7 +60,7 @@ async def _unexpected(
     reason: str,
     actor: Actor,
     cause: str,
-    note: str,
+    note: Text,
 ) -> None:
     """Money moved that the request did not expect: kept in its log, and the topic is told."""
     event = await deps.record(
@@ -102,8 +103,13 @@ async def record_payment(
             "unexpected payment",
             CLOUDPAYMENTS,
             cause,
-            f"⚠️ A payment of {amount.format('en')} (transaction {transaction_id}) arrived for "
-            f"{current.id}, which is {current.state.value}. A lead can refund it.",
+            lambda t: t(
+                "pay-unexpected",
+                amount=amount.format("en"),
+                transaction=str(transaction_id),
+                request=current.id,
+                state=current.state.value,
+            ),
         )
         return
     else:
@@ -134,8 +140,14 @@ async def record_payment(
         client,
         paid_event,
         [
-            f"✅ Paid: {current.id} · {current.payment.amount.format('en')} · {card_mask or 'card'} · "
-            f"transaction {transaction_id} · receipt {current.payment.receipt}"
+            lambda t: t(
+                "pay-paid",
+                request=current.id,
+                amount=current.payment.amount.format("en"),
+                card=card_mask or t("card-a-card"),
+                transaction=str(transaction_id),
+                receipt=current.payment.receipt,
+            )
         ],
         first_n=1,
         card_of=current.id,
@@ -188,8 +200,12 @@ async def _test_payment(deps: Deps, current: ServiceRequest, note: Notification)
         "test-mode payment",
         CLOUDPAYMENTS,
         f"cp:pay:{note.transaction_id}",
-        f"⚠️ A test-mode payment of {note.amount.format('en')} (transaction {note.transaction_id}) arrived "
-        f"for {current.id}. Test payments move no money, so nothing changed: the client has not paid.",
+        lambda t: t(
+            "pay-test-mode",
+            amount=note.amount.format("en"),
+            transaction=str(note.transaction_id),
+            request=current.id,
+        ),
     )
 
 
@@ -211,9 +227,11 @@ async def payment_failed(
         client,
         event,
         [
-            f"⚠️ A payment for {current.id} failed: {reason}"
-            + (f" (code {code})" if code else "")
-            + ". The client has the link again."
+            lambda t: (
+                t("pay-failed", request=current.id, reason=reason)
+                + (t("pay-failed-code", code=code) if code else "")
+                + t("pay-failed-link-again")
+            )
         ],
         first_n=1,
     )
@@ -254,12 +272,15 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
         0,
         "payment-confirm-link" if isinstance(result, NeedsConfirmation) else "payment-failed",
     )
-    why = "the bank asked for 3-D Secure" if isinstance(result, NeedsConfirmation) else result.reason
+
+    def why(t: StaffText) -> str:
+        return t("pay-3ds") if isinstance(result, NeedsConfirmation) else result.reason
+
     await deliver_to_topic(
         deps,
         client,
         event,
-        [f"💳 One-tap payment for {current.id} did not complete ({why}); the client has the payment link."],
+        [lambda t: t("pay-one-tap-failed", request=current.id, why=why(t))],
         first_n=1,
     )
 
@@ -303,8 +324,12 @@ async def record_refund(
             "unexpected refund",
             actor,
             cause,
-            f"⚠️ A refund of {amount.format('en')} (transaction {refund_tx}) arrived for {current.id}, "
-            "which has nothing left to refund. Check it in CloudPayments.",
+            lambda t: t(
+                "pay-refund-unexpected",
+                amount=amount.format("en"),
+                transaction=str(refund_tx),
+                request=current.id,
+            ),
         )
         return
     else:
@@ -321,8 +346,12 @@ async def record_refund(
         client,
         event,
         [
-            f"↩️ Refunded {current.refund.amount.format('en')} for {current.id} (transaction {refund_tx}); "
-            "the client has the refund receipt."
+            lambda t: t(
+                "pay-refunded",
+                amount=current.refund.amount.format("en"),
+                request=current.id,
+                transaction=str(refund_tx),
+            )
         ],
         first_n=1,
         card_of=current.id,

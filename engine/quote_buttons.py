@@ -42,7 +42,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
             deps.t(client.language, "quote-question", assistant=assistant.name if assistant else "—"),
         )
         await deliver_to_topic(
-            deps, client, noted, [f"❓ The client has a question about {request_id}."], first_n=1
+            deps, client, noted, [lambda t: t("quote-question-asked", request=request_id)], first_n=1
         )
     elif not live:
         noted = await _action(deps, client, ClientAction(action, request_id, stale=True), f"{cause}/stale")

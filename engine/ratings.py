@@ -59,11 +59,12 @@ async def rated(deps: Deps, client: Client, data: str, cause: str) -> None:
         return  # another tap was first (this one, processed again after a crash, finishes its telling)
     await to_client(deps, client, event, 0, deps.t(client.language, "rating-thanks"))
     stars = "★" * int(score) + "☆" * (5 - int(score))
-    await tell_topic(deps, client, event, f"{stars} {client.name} rated {request.id} {score}/5.", 1)
+    rated = {"client": client.name, "request": request.id, "score": str(score)}
+    await tell_topic(deps, client, event, lambda t: f"{stars} " + t("rated", **rated), 1)
     if int(score) <= LOW:
         assistant = await q.assistant(deps.store, client.assistant_id)
         who = f" ({assistant.name})" if assistant else ""
-        await tell_leads(deps, client, event, 2, f"⭐ {client.name} rated {request.id} {score}/5{who}.")
+        await tell_leads(deps, client, event, 2, lambda t: "⭐ " + t("rated-low", **rated, who=who))
 
 
 async def comment(deps: Deps, client: Client, text: str, cause: str) -> bool:

@@ -26,7 +26,13 @@ from engine.requests_flow import (
     deliver_to_topic,
     open_request,
 )
+from engine.staff_texts import Text
 from engine.topic_command import TopicCommand
+
+
+def _quote_sent(quote: Quote) -> Text:
+    return lambda t: t("quote-sent", version=str(quote.version), total=quote.total.format("en"))
+
 
 EDITABLE = ("when", "category", "guests", "place", "budget")
 
@@ -54,7 +60,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
         made = Quote.from_data(quoted.data["quote"])
         request = await q.request(deps.store, quoted.stream_id)
-        note = f"🧾 Quote v{made.version} sent to the client: {made.total.format('en')}."
+        note = _quote_sent(made)
         await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
         return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
@@ -82,15 +88,15 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         f"{cause}/quote",
     )
     current = await q.request(deps.store, current.id)
-    notes = [f"🧾 Quote v{quote.version} sent to the client: {quote.total.format('en')}."]
+    notes: list[Text] = [_quote_sent(quote)]
     if previous:
         try:
             await deps.payments.cancel_order(
                 previous["order_id"], request_id=f"cancel:{previous['order_id']}"
             )
-            notes.append(f"The link of v{quote.version - 1} is cancelled.")
+            notes.append(lambda t: t("quote-old-link-cancelled", version=str(quote.version - 1)))
         except GatewayError as error:
-            notes.append(f"⚠️ The old link could not be cancelled: {error}")
+            notes.append(lambda t, error=str(error): t("quote-old-link-not-cancelled", error=error))
     await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
 
 
@@ -101,7 +107,7 @@ async def _tell_quote(
     current: ServiceRequest,
     quote: Quote,
     url: str,
-    notes: list[str],
+    notes: list[Text],
 ) -> None:
     card = client.saved_card["last_four"] if client.saved_card else None
     await to_client(
@@ -186,7 +192,9 @@ async def progress(deps: Deps, cmd: TopicCommand) -> None:
         started = await decide(deps, current, current.start(), actor, f"{cause}/start")
     number = started.stream_id
     await to_client(deps, client, started, 0, deps.t(client.language, "request-in-progress", number=number))
-    await deliver_to_topic(deps, client, started, [f"▶️ {number} is in progress."], first_n=1, card_of=number)
+    await deliver_to_topic(
+        deps, client, started, [lambda t: t("req-in-progress", request=number)], first_n=1, card_of=number
+    )
 
 
 async def done(deps: Deps, cmd: TopicCommand) -> None:
@@ -205,7 +213,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
         deps,
         client,
         fulfilled,
-        [f"🏁 {number} fulfilled; the client was thanked."],
+        [lambda t: t("req-fulfilled", request=number)],
         first_n=1,
         card_of=number,
     )

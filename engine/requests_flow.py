@@ -15,6 +15,7 @@ from engine.client_outbox import to_client
 from engine.client_texts import pay_button
 from engine.deps import Deps
 from engine.outbox import card_update, to_topic
+from engine.staff_texts import Text, for_client
 from engine.topics import staff_chat_for
 from storage.counters import next_value
 from storage.deliveries import Delivery
@@ -31,14 +32,18 @@ async def deliver_to_topic(
     deps: Deps,
     client: Client,
     event: Event,
-    texts: list[str],
+    texts: list[Text],
     first_n: int = 0,
     card_of: str | None = None,
     repost: bool = False,
 ) -> None:
+    """Lines in the client's topic (each a text, or made in the topic's language), then the card."""
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return
+    if any(callable(text) for text in texts):
+        t = await for_client(deps, client)
+        texts = [text(t) if callable(text) else text for text in texts]
     deliveries: list[Delivery] = [
         to_topic(event, first_n + i, staff_chat, client.id, text) for i, text in enumerate(texts)
     ]
@@ -129,14 +134,14 @@ async def cancel_request(
     cancelled = await deps.store.events.by_cause(f"{cause}/cancel")  # recorded before a crash: finish it
     if cancelled is None:
         cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
-    notes = [f"✖️ {current.id} cancelled: {reason}"]
+    notes: list[Text] = [lambda t: t("req-cancelled", request=current.id, reason=reason)]
     if current.payment_link and not current.payment and deps.payments:  # (cancelling twice is harmless)
         try:
             await deps.payments.cancel_order(
                 current.payment_link["order_id"], request_id=f"cancel:{current.payment_link['order_id']}"
             )
         except GatewayError as error:
-            notes.append(f"⚠️ The payment link could not be cancelled: {error}")
+            notes.append(lambda t, error=str(error): t("req-link-not-cancelled", error=error))
     if current.payment:
         notes.append(
             f"💸 It was paid ({current.payment.amount.format('en')}). "

@@ -55,7 +55,7 @@ async def staff_message(
             actor,
             f"{cause}/command",
         )
-        await tell_topic(deps, client, event, "⚠️ Not delivered: the client has blocked the bot on Telegram.")
+        await tell_topic(deps, client, event, lambda t: t("not-delivered-blocked"))
         return
     await relay_to_client(deps, client, actor, message, cause)
 
@@ -96,8 +96,7 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
         deps,
         client,
         event,
-        "⚠️ The client has blocked the bot on Telegram: messages to them are not delivered. "
-        "They will reach us again as soon as they write.",
+        lambda t: t("client-blocked"),
     )
     await refresh_card(deps, event, 1, await q.client(deps.store, client.id))
 
@@ -106,12 +105,9 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
     """A message sent again after an interruption may have arrived twice: the assistant hears it, once."""
     client_id = delivery.payload.get("topic_of")
     if client_id:
-        client, where = await q.client(deps.store, client_id), "in this topic"
+        client, where = await q.client(deps.store, client_id), "topic"
     else:
-        client, where = (
-            await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}"),
-            "to the client",
-        )
+        client, where = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}"), "client"
     if client is None:
         return
     event = await deps.record(
@@ -121,7 +117,10 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
         SYSTEM,
         f"maybe-twice:{delivery.id}",
     )
-    preview = (delivery.payload.get("text") or "a file")[:80]
+    text = delivery.payload.get("text")
     await tell_topic(
-        deps, client, event, f"⚠️ After an interruption this may have been sent twice {where}: “{preview}”"
+        deps,
+        client,
+        event,
+        lambda t: t("maybe-twice", where=where, preview=(text or t("a-file"))[:80]),
     )

@@ -18,7 +18,7 @@ from engine.clients import reassign
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS
 from engine.outbox import to_forum, to_forum_topic, to_private_chat
-from engine.staff_texts import st
+from engine.staff_texts import StaffText, bound, of, st
 from engine.topic_command import parse
 from storage.deliveries import Delivery
 
@@ -45,11 +45,11 @@ async def away(deps: Deps, assistant: Assistant, args: str, where: Where, event:
         Actor(ActorKind.ASSISTANT, assistant.id),
         f"{event.cause}/away",
     )
-    back = f"until {until.astimezone(deps.tz):%d %b, %H:%M}" if until else "until you write /back"
-    return (
-        f"🌙 {assistant.name} is away {back}. New clients go to others; your clients' reminders go to the "
-        "leads, and a client left waiting is handed to someone present."
+    t = of(assistant)
+    back = (
+        t("away-until", until=f"{until.astimezone(deps.tz):%d %b, %H:%M}") if until else t("away-until-back")
     )
+    return t("away", assistant=assistant.name, back=back)
 
 
 async def back(deps: Deps, assistant: Assistant, _args: str, _where: Where, event: Event) -> str:
@@ -60,7 +60,7 @@ async def back(deps: Deps, assistant: Assistant, _args: str, _where: Where, even
         Actor(ActorKind.ASSISTANT, assistant.id),
         f"{event.cause}/back",
     )
-    return f"☀️ Welcome back, {assistant.name}."
+    return st(assistant, "welcome-back", assistant=assistant.name)
 
 
 async def stats(deps: Deps, assistant: Assistant, args: str, _where: Where, _event: Event) -> str:
@@ -68,10 +68,11 @@ async def stats(deps: Deps, assistant: Assistant, args: str, _where: Where, _eve
     rows = await kpis.report(deps.store, start, end, deps.promises)
     if not assistant.lead:
         rows = [row for row in rows if row.assistant_id == assistant.id]
-    title = f"📊 {args or '7d'} to {end.astimezone(deps.tz):%d %b %H:%M}" + (
-        "" if assistant.lead else " (yours)"
+    t = of(assistant)
+    title = t("stats-title", period=args or "7d", end=f"{end.astimezone(deps.tz):%d %b %H:%M}") + (
+        "" if assistant.lead else t("stats-yours")
     )
-    return "\n".join([title, *kpis.lines(rows)])
+    return "\n".join([title, *kpis.lines(rows, t)])
 
 
 async def _client_named(deps: Deps, args: str, where: Where) -> Client:
@@ -92,7 +93,7 @@ async def _client_named(deps: Deps, args: str, where: Where) -> Client:
 async def take(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
     client = await _client_named(deps, args, where)
     await reassign(deps, client, assistant, Actor(ActorKind.ASSISTANT, assistant.id), event, "taken")
-    return f"➡️ {client.name} is now with {assistant.name}."
+    return st(assistant, "moved", client=client.name, assistant=assistant.name)
 
 
 async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
@@ -103,12 +104,12 @@ async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, even
             f"No active assistant is called “{args.strip()}”. Answer the line with /assign <name>."
         )
     await reassign(deps, client, chosen, Actor(ActorKind.ASSISTANT, assistant.id), event, "assigned")
-    return f"➡️ {client.name} is now with {chosen.name}."
+    return st(assistant, "moved", client=client.name, assistant=chosen.name)
 
 
 async def start(_deps: Deps, assistant: Assistant, _args: str, _where: Where, _event: Event) -> str:
     """An assistant pressing Start in a private chat with the bot is not a client: what works here."""
-    return st(assistant, "staff-welcome", name=assistant.name) + "\n" + help_text(private=True)
+    return st(assistant, "staff-welcome", name=assistant.name) + "\n" + help_text(True, of(assistant))
 
 
 async def console(deps: Deps, assistant: Assistant, _args: str, where: Where, event: Event) -> str:
@@ -145,13 +146,14 @@ COMMANDS: dict[str, StaffCommand] = {
 }
 
 
-def help_text(private: bool = False) -> str:
-    lines = ["Commands here:" if private else "Commands anywhere in the staff forum:"]
+def help_text(private: bool = False, t: StaffText | None = None) -> str:
+    t = t or bound("en")
+    lines = [t("help-private") if private else t("help-anywhere")]
     for name, command in COMMANDS.items():
         if not command.menu or (private and not command.private):
             continue
         usage = f"/{name} {command.usage}".rstrip()
-        lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
+        lines.append(f"{usage} — {t(f'help-staff-{name}')}" + (t("help-leads") if command.lead_only else ""))
     return "\n".join(lines)
 
 
@@ -167,10 +169,11 @@ async def run(deps: Deps, assistant: Assistant, text: str, where: Where, event: 
     name, args = parse(text)
     command = COMMANDS.get(name)
     try:
+        t = of(assistant)
         if command is None or (where.private and not command.private):
-            raise InvalidValue(f"Unknown command /{name} here.\n{help_text()}")
+            raise InvalidValue(t("unknown-command-here", name=name) + "\n" + help_text(where.private, t))
         if command.lead_only and not assistant.lead:
-            raise InvalidValue(f"Only a lead can {command.lead_only}.")
+            raise InvalidValue(t("only-leads", what=t(f"lead-only-{name}")))
         return await command.handler(deps, assistant, args, where, event)
     except DomainError as error:
         return f"⚠️ {error}"

@@ -1,12 +1,51 @@
-"""A staff text in the assistant's interface language (`--ui-language`, or chosen in the console)."""
+"""Staff-facing texts in the reader's interface language (`--ui-language`, or chosen in the console): a
+client's topic speaks the language of the assistant the client is with, ⚠️ Escalations the leads' (English
+unless they all chose another), a command's answer the language of whoever typed it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from domain.clients import Assistant
+from domain.clients import Assistant, Client
+from engine import queries as q
+from engine.deps import Deps
 from engine.i18n import staff_translator
 
+StaffText = Callable[..., str]
+Text = str | Callable[[StaffText], str]  # a line as it is, or made in its reader's language
 
-def st(assistant: Assistant | None, message_id: str, **args: Any) -> str:
-    return staff_translator()(assistant.ui_language if assistant else "en", message_id, **args)
+
+def waited(t: StaffText, since: datetime, now: datetime) -> str:
+    """'47 min', '2 h 05 min' in the reader's language."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < 60:
+        return t("duration-minutes", minutes=str(minutes))
+    return t("duration-hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")
+
+
+def st(reader: Assistant | None, message_id: str, /, **args: Any) -> str:
+    return staff_translator()(reader.ui_language if reader else "en", message_id, **args)
+
+
+def bound(language: str) -> StaffText:
+    def t(message_id: str, /, **args: Any) -> str:
+        return staff_translator()(language, message_id, **args)
+
+    t.language = language  # type: ignore[attr-defined]
+    return t
+
+
+def of(assistant: Assistant | None) -> StaffText:
+    return bound(assistant.ui_language if assistant else "en")
+
+
+async def for_client(deps: Deps, client: Client) -> StaffText:
+    """The language of the client's topic: their assistant's."""
+    return of(await q.assistant(deps.store, client.assistant_id))
+
+
+async def for_leads(deps: Deps) -> StaffText:
+    languages = {a.ui_language for a in await q.assistants(deps.store) if a.lead and a.active}
+    return bound(languages.pop() if len(languages) == 1 else "en")

@@ -14,6 +14,7 @@ from domain.payments import GatewayError
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
+from engine.staff_texts import StaffText, bound, of
 from engine.topic_command import TopicCommand, parse
 from engine.topics import tell_topic
 
@@ -62,12 +63,14 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def help_text() -> str:
-    lines = ["Commands in a client's topic:"]
+def help_text(t: StaffText | None = None) -> str:
+    """The commands of a topic in the reader's language (`help-topic-<name>`; the table's English without)."""
+    t = t or bound("en")
+    lines = [t("help-topic")]
     for name, command in COMMANDS.items():
         usage = f"/{name} {command.usage}".rstrip()
-        lines.append(f"{usage} — {command.help}" + (" (leads)" if command.lead_only else ""))
-    lines.append("Anything else you write here goes to the client.")
+        lines.append(f"{usage} — {t(f'help-topic-{name}')}" + (t("help-leads") if command.lead_only else ""))
+    lines.append(t("help-topic-else"))
     return "\n".join(lines)
 
 
@@ -103,12 +106,13 @@ async def dispatch(
             )
         )
         event, replayed = recorded.event, recorded.duplicate  # a replay: processed again after a crash
+    t = of(assistant)
     if command is None:
-        await tell_topic(deps, client, event, f"Unknown command /{name}.\n{help_text()}")
-        return f"Unknown command /{name}."
+        await tell_topic(deps, client, event, t("unknown-command", name=name) + "\n" + help_text(t))
+        return t("unknown-command", name=name)
     try:
         if command.lead_only and not assistant.lead:
-            raise InvalidValue(f"Only a lead can {command.lead_only}.")
+            raise InvalidValue(t("only-leads", what=t(f"lead-only-{name}")))
         typed = TopicCommand(assistant, actor, client, args, event, cause, replayed, name, request_id, via)
         await command.handler(deps, typed)
     except (DomainError, GatewayError) as error:

@@ -3,7 +3,7 @@ deleted. Implements the sender's TopicDirectory."""
 
 from __future__ import annotations
 
-from domain.clients import Client, Language, Topic, mask_phone
+from domain.clients import Client, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Deps
@@ -11,10 +11,11 @@ from engine.escalations import ForumTopics, parse_forum_topic_id
 from engine.outbox import delete_topic, to_topic, topic_setup
 from engine.request_cards import request_card
 from engine.staff_chat import staff_chat_for
+from engine.staff_texts import Text, for_client, of
 
 __all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
 
-LANGUAGE_NAMES = {Language.EN: "English", Language.AR: "Arabic", Language.RU: "Russian"}
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "Whatsapp", "voice": "Phone"}
 
 
 def topic_name(client: Client) -> str:
@@ -24,13 +25,28 @@ def topic_name(client: Client) -> str:
     return " · ".join(parts)
 
 
+async def say(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    message_id: str,
+    n: int = 0,
+    mentions: list | None = None,
+    **args: object,
+) -> None:
+    """A line in the client's topic in the language of the assistant the client is with."""
+    await tell_topic(deps, client, event, lambda t: t(message_id, **args), n, mentions)
+
+
 async def tell_topic(
-    deps: Deps, client: Client, event: Event, text: str, n: int = 0, mentions: list | None = None
+    deps: Deps, client: Client, event: Event, text: Text, n: int = 0, mentions: list | None = None
 ) -> None:
     """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`);
     `mentions` ([[telegram id, name]]) ring the named people's phones."""
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is not None:
+        if callable(text):
+            text = text(await for_client(deps, client))
         await deps.deliver(to_topic(event, n, staff_chat, client.id, text, mentions=mentions))
 
 
@@ -96,19 +112,24 @@ async def topic_seen(deps: Deps, chat_id: int, thread_id: int, name: str, ours: 
 
 async def card_text(deps: Deps, client: Client) -> str:
     assistant = await q.assistant(deps.store, client.assistant_id)
+    t = of(assistant)
     requests = await q.open_requests(deps.store, client.id)
-    language = LANGUAGE_NAMES[client.language] if client.language else "not chosen yet"
-    channels = ", ".join(i.channel.value.capitalize() for i in client.identities)
+    language = t(f"language-{client.language.value}") if client.language else t("card-language-unknown")
+    channels = ", ".join(CHANNEL_NAMES.get(i.channel.value, i.channel.value) for i in client.identities)
+    unreachable = ", ".join(c.value for c in client.unreachable)
     lines = [
         f"👤 {client.name}" + (f" (@{client.username})" if client.username else ""),
         f"🌐 {language}" + (" · VIP" if client.vip else ""),
         f"📞 {mask_phone(client.phone) or '—'}",
-        f"💬 {channels}"
-        + (" — unreachable: " + ", ".join(c.value for c in client.unreachable) if client.unreachable else ""),
+        f"💬 {channels}" + (t("card-unreachable", channels=unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",
         *([f"⭐ {client.preferences}"] if client.preferences else []),
-        f"🧑‍💼 Assistant: {assistant.name if assistant else 'unassigned'}",
-        "📋 Open requests: " + (", ".join(f"{r.id} ({r.state.value})" for r in requests) or "none"),
+        t("card-assistant", name=assistant.name if assistant else t("card-unassigned")),
+        t(
+            "card-open-requests",
+            requests=", ".join(f"{r.id} ({t(f'card-open-state-{r.state.value}')})" for r in requests)
+            or t("card-none"),
+        ),
     ]
     return "\n".join(lines)
 

@@ -14,6 +14,7 @@ from engine import clients, conversation, quote_buttons
 from engine import queries as q
 from engine.client_outbox import whatsapp_delivery
 from engine.deps import Deps
+from engine.staff_texts import Text
 from engine.topics import tell_topic
 from storage.deliveries import Delivery
 
@@ -62,7 +63,7 @@ async def window_open(deps: Deps, number: str) -> bool:
 
 
 async def _tell_topic(
-    deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: str
+    deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: Text
 ) -> None:
     event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
     await tell_topic(deps, client, event, note)
@@ -94,8 +95,7 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
             deps,
             client,
             event,
-            "⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages "
-            "wait, and the re-open template was sent. They go out when the client answers.",
+            lambda t: t("wa-window-template-sent"),
             1,
         )
         return
@@ -105,9 +105,7 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
         EventType.DELIVERY_PROBLEM,
         {"channel": "whatsapp", "problem": "window-closed"},
         cause,
-        "⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is "
-        "configured (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes "
-        "first.",
+        lambda t: t("wa-window-no-template"),
     )
 
 
@@ -115,7 +113,7 @@ def _preview(delivery: Delivery) -> str:
     return (delivery.payload.get("text") or "a file")[:80]
 
 
-async def _problem(deps: Deps, delivery: Delivery, cause: str, note: str, **data: Any) -> None:
+async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **data: Any) -> None:
     """A message that may not have reached the client: recorded, and the assistant is told in the topic."""
     client = await _client_of(deps, delivery.chat)
     if client is not None:
@@ -145,7 +143,7 @@ async def refused(deps: Deps, delivery: Delivery, code: int | None, error: str) 
         deps,
         delivery,
         f"refused:{delivery.id}",
-        f"⚠️ Twilio refused a WhatsApp message (error {code}): {error}",
+        lambda t: t("wa-refused", code=str(code), error=error),
         problem="refused",
         code=code,
     )
@@ -162,8 +160,7 @@ async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> No
             deps,
             moved,
             f"wa-status:{sid}:{state}",
-            f"⚠️ WhatsApp did not deliver a message ({state}, Twilio error {error_code or '—'}): "
-            f"“{_preview(moved)}”",
+            lambda t: t("wa-undelivered", state=state, code=error_code or "—", preview=_preview(moved)),
             problem=state,
             code=error_code,
         )

@@ -14,6 +14,7 @@ from domain.errors import InvalidValue
 from engine import console_actions as act
 from engine import console_reads as reads
 from engine.console_timeline import history
+from engine.staff_texts import st
 from engine.topic_commands import COMMANDS
 
 
@@ -46,8 +47,8 @@ async def command(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
     name = _field(form, "name", 20)
     known = COMMANDS.get(name)
-    if known is not None and known.lead_only and not me.lead:
-        raise act.Forbidden(f"Only a lead can {known.lead_only}.")
+    if known is not None and known.lead_only:
+        act.lead_only(me, name)
     refused = await act.command(
         deps, me, client, name, _field(form, "args"), found.id, _field(form, "action", 64)
     )
@@ -58,10 +59,9 @@ async def command(request: web.Request) -> web.Response:
 
 async def refund(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
-    if not me.lead:
-        raise act.Forbidden("Only a lead can refund.")
+    act.lead_only(me, "refund")
     if _field(form, "confirm", 10) != "yes":
-        raise InvalidValue("Confirm the refund first.")
+        raise InvalidValue(st(me, "console-confirm-refund"))
     refused = await act.command(
         deps, me, client, "refund", _field(form, "amount", 20), found.id, _field(form, "action", 64)
     )
@@ -87,8 +87,7 @@ async def profile(request: web.Request) -> web.Response:
 
 async def export(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
-    if not me.lead:
-        raise act.Forbidden("Only a lead can export a client's history.")
+    act.lead_only(me, "export")
     client = await reads.visible_client(deps, me, request.match_info["id"])
     form = await request.post()
     await act.exported(deps, me, client, _field(form, "action", 64))

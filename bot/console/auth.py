@@ -19,6 +19,7 @@ from engine import sign_in
 from engine.console_actions import Forbidden
 from engine.console_reads import NotVisible
 from engine.deps import Deps
+from engine.staff_texts import st
 
 log = structlog.get_logger(__name__)
 
@@ -64,7 +65,7 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
             form = await request.post()
             token = form.get("csrf") or request.headers.get("X-CSRF-Token")
             if not deps.signer.csrf_ok(session.digest, token if isinstance(token, str) else None):
-                raise web.HTTPForbidden(text="This form has expired; reload the page and try again.")
+                raise web.HTTPForbidden(text=st(session.assistant, "console-form-expired"))
         response = await handler(request)
     except web.HTTPException as exc:
         if exc.status < 400:

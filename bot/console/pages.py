@@ -24,9 +24,11 @@ from domain.money import Money
 from engine import console_reads as reads
 from engine import kpis
 from engine import queries as q
+from engine.console_actions import lead_only
 from engine.console_timeline import timeline
 from engine.event_lines import line
 from engine.sign_in import session_of
+from engine.staff_texts import st
 from storage.audit import verify
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -100,11 +102,10 @@ async def timeline_part(request: web.Request) -> web.Response:
 
 async def refund_confirm(request: web.Request) -> web.Response:
     me = viewer(request)
-    if not me.lead:
-        raise web.HTTPForbidden(text="Only a lead can refund.")
+    lead_only(me, "refund")
     found, client = await reads.visible_request(deps_of(request), me, request.match_info["id"])
     if found.payment is None:
-        raise InvalidValue(f"{found.id} was never paid.")
+        raise InvalidValue(st(me, "console-never-paid", request=found.id))
     return page(request, "refund.html", {"r": found, "client": client, "action_id": action_id()})
 
 
@@ -267,8 +268,7 @@ async def activity(request: web.Request) -> web.Response:
 
 
 async def audit_status(request: web.Request) -> web.Response:
-    if not viewer(request).lead:
-        raise web.HTTPForbidden(text="Only a lead can check the audit chain.")
+    lead_only(viewer(request), "audit")
     store = deps_of(request).store
     report = await verify(store.db, store.events)
     return web.json_response(

@@ -14,13 +14,15 @@ Translate = Callable[..., str]
 
 
 def all_menus(
-    t: Translate, staff_chats: list[int], staff_commands: list[tuple[str, str]]
+    t: Translate, staff_chats: list[int], staff_commands: dict[str | None, list[tuple[str, str]]]
 ) -> Iterator[tuple[object, str | None, list[BotCommand]]]:
-    """(scope, language code or None for the default, commands); `staff_commands`: (name, one line)."""
+    """(scope, language code or None for the default, commands); `staff_commands`: per language code (None:
+    the default), (name, one line) — a staff member sees the menu of their Telegram app's language."""
     private = BotCommandScopeAllPrivateChats()
     for language in (None, *Language):
         commands = [BotCommand(command=c, description=t(language, f"command-{c}")) for c in CLIENT_COMMANDS]
         yield private, language.value if language else None, commands
-    staff = [BotCommand(command=name, description=text[:256]) for name, text in staff_commands]
     for chat in staff_chats:
-        yield BotCommandScopeChat(chat_id=chat), None, staff
+        for language, commands in staff_commands.items():
+            staff = [BotCommand(command=name, description=text[:256]) for name, text in commands]
+            yield BotCommandScopeChat(chat_id=chat), language, staff

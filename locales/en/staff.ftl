@@ -195,3 +195,183 @@ ev-ClientDataExported = exported a client's history
 staff-welcome = Hello { $name } — this is the staff side of the bot. Sign-in links to the console arrive here.
 duration-minutes = { $minutes } min
 duration-hours = { $hours } h { $minutes } min
+
+## the request card and the client card (in the topic)
+card-day-only = { $day } · time?
+card-urgent = {" "}· ⚡ urgent
+card-quote-lapsed = {" "}(quote lapsed)
+card-state-new = new
+card-state-quoted = quoted
+card-state-paid = PAID
+card-state-in_progress = in progress
+card-state-fulfilled = fulfilled
+card-state-cancelled = cancelled
+card-state-refunded = refunded
+card-open-state-new = new
+card-open-state-quoted = quoted
+card-open-state-paid = paid
+card-open-state-in_progress = in_progress
+card-open-state-fulfilled = fulfilled
+card-open-state-cancelled = cancelled
+card-open-state-refunded = refunded
+card-category-chauffeur = Chauffeur & transport
+card-category-dining = Dining
+card-category-hotel = Hotel
+card-category-aviation = Aviation
+card-category-events = Events & tickets
+card-category-shopping = Shopping & gifts
+card-category-security = Security
+card-category-wellness = Wellness & medical
+card-category-tours = Tours & guides
+card-category-other = Other
+card-budget = 💰 Budget: { $budget }
+card-quote = 🧾 Quote v{ $version }: { $total }, valid until { $until }
+card-a-card = card
+card-paid = ✅ Paid { $amount } · { $card } · transaction { $transaction } · receipt { $receipt }
+card-refunded = ↩️ Refunded { $amount } · transaction { $transaction }
+card-cancelled = ✖️ Cancelled: { $reason }
+language-en = English
+language-ar = Arabic
+language-ru = Russian
+card-language-unknown = not chosen yet
+card-unreachable = {" "}— unreachable: { $channels }
+card-assistant = 🧑‍💼 Assistant: { $name }
+card-unassigned = unassigned
+card-open-requests = 📋 Open requests: { $requests }
+card-none = none
+
+## the clock
+clock-reminded = ⏰ { $assistant }, { $client } has been waiting { $wait } for an answer.
+clock-escalated = ⚠️ { $client } has been waiting { $wait } for { $assistant } (the promise is { $promise } min). Reply /take to take over, or /assign <name>.
+clock-nobody = nobody
+clock-their-language = their language
+clock-unassignable = 🆘 { $client } has been waiting { $wait }; { $assistant } { $why ->
+        [away] is away
+       *[silent] has not answered
+    } and no one present speaks { $language }. Reply /take to take them.
+clock-handover = 🔁 { $client } is now with { $assistant }: waiting { $wait }.
+clock-handover-from = 🔁 { $client } is now with { $assistant }: waiting { $wait }, { $old } { $why ->
+        [away] is away
+       *[silent] has not answered
+    }.
+clock-handover-above = {" "}The conversation is above.
+clock-quote-reminded = ⏰ { $assistant }, { $request } has been waiting { $wait } for a quote.
+clock-quote-escalated = ⚠️ { $request } of { $client } has waited { $wait } for a quote ({ $who }).
+clock-quote-lapses-soon = 🔔 The client was reminded that quote v{ $version } of { $request } lapses soon.
+clock-team = Team
+clock-fulfilment-soon = ⏰ { $assistant }, { $request } is at { $at } (in { $left }).
+clock-fulfilment-overdue = ⚠️ { $request } of { $client } was due at { $at } and is not /done ({ $who }).
+clock-quote-lapsed = ⌛ Quote v{ $version } of { $request } lapsed unpaid; its payment link is cancelled.
+clock-client-told = The client was told.
+clock-client-not-told = The client was not told (WhatsApp's 24-hour window).
+clock-quote-again = /quote sends a new one.
+
+## payments
+pay-unexpected = ⚠️ A payment of { $amount } (transaction { $transaction }) arrived for { $request }, which is { $state }. A lead can refund it.
+pay-paid = ✅ Paid: { $request } · { $amount } · { $card } · transaction { $transaction } · receipt { $receipt }
+pay-test-mode = ⚠️ A test-mode payment of { $amount } (transaction { $transaction }) arrived for { $request }. Test payments move no money, so nothing changed: the client has not paid.
+pay-failed = ⚠️ A payment for { $request } failed: { $reason }
+pay-failed-code = {" "}(code { $code })
+pay-failed-link-again = {"."} The client has the link again.
+pay-3ds = the bank asked for 3-D Secure
+pay-one-tap-failed = 💳 One-tap payment for { $request } did not complete ({ $why }); the client has the payment link.
+pay-refund-unexpected = ⚠️ A refund of { $amount } (transaction { $transaction }) arrived for { $request }, which has nothing left to refund. Check it in CloudPayments.
+pay-refunded = ↩️ Refunded { $amount } for { $request } (transaction { $transaction }); the client has the refund receipt.
+
+## requests and the conversation
+quote-sent = 🧾 Quote v{ $version } sent to the client: { $total }.
+quote-old-link-cancelled = The link of v{ $version } is cancelled.
+quote-old-link-not-cancelled = ⚠️ The old link could not be cancelled: { $error }
+quote-question-asked = ❓ The client has a question about { $request }.
+req-in-progress = ▶️ { $request } is in progress.
+req-fulfilled = 🏁 { $request } fulfilled; the client was thanked.
+req-cancelled = ✖️ { $request } cancelled: { $reason }
+req-link-not-cancelled = ⚠️ The payment link could not be cancelled: { $error }
+moved = ➡️ { $client } is now with { $assistant }.
+closed = ✅ Conversation closed by { $assistant }; the client was told.
+console-note = 📝 { $assistant } (console): { $text }
+console-reply = 💬 { $assistant } (console) → client:
+    { $text }
+rated = { $client } rated { $request } { $score }/5.
+rated-low = { $client } rated { $request } { $score }/5{ $who }.
+set-aside-the-client = the client
+set-aside = ⚠️ Something { $who } sent could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
+merged-their-topic = their topic
+merged-duplicate = 🔗 { $duplicate } is { $survivor } (the same phone): the conversation goes on in { $where }.
+merged-survivor = 🔗 { $survivor } now also writes from { $duplicate }'s account ({ $channels }).
+not-delivered-blocked = ⚠️ Not delivered: the client has blocked the bot on Telegram.
+client-blocked = ⚠️ The client has blocked the bot on Telegram: messages to them are not delivered. They will reach us again as soon as they write.
+a-file = a file
+maybe-twice = ⚠️ After an interruption this may have been sent twice { $where ->
+        [topic] in this topic
+       *[client] to the client
+    }: “{ $preview }”
+wa-window-template-sent = ⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages wait, and the re-open template was sent. They go out when the client answers.
+wa-window-no-template = ⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is configured (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes first.
+wa-refused = ⚠️ Twilio refused a WhatsApp message (error { $code }): { $error }
+wa-undelivered = ⚠️ WhatsApp did not deliver a message ({ $state }, Twilio error { $code }): “{ $preview }”
+wa-not-sent = ⚠️ Not sent to WhatsApp: { $problem ->
+        [size] the file is { $megabytes } MB; WhatsApp takes up to 16 MB
+       *[kind] a { $kind } cannot be sent on WhatsApp; send a photo, a document, a video or text
+    }.
+
+## staff commands
+away = 🌙 { $assistant } is away { $back }. New clients go to others; your clients' reminders go to the leads, and a client left waiting is handed to someone present.
+away-until = until { $until }
+away-until-back = until you write /back
+welcome-back = ☀️ Welcome back, { $assistant }.
+stats-title = 📊 { $period } to { $end }
+stats-yours = {" "}(yours)
+unknown-command = Unknown command /{ $name }.
+unknown-command-here = Unknown command /{ $name } here.
+only-leads = Only a lead can { $what }.
+lead-only-assign = reassign a client
+lead-only-take = take a client
+lead-only-refund = refund
+help-leads = {" "}(leads)
+help-topic = Commands in a client's topic:
+help-topic-else = Anything else you write here goes to the client.
+help-anywhere = Commands anywhere in the staff forum:
+help-private = Commands here:
+help-topic-note = an internal note; never sent to the client
+help-topic-card = post the client card again
+help-topic-close = close the conversation (the client is thanked)
+help-topic-assign = hand the client to another assistant
+help-topic-take = the client is yours from now on
+help-topic-quote = quote the open request (or /quote RUB and one 'item — amount' per line)
+help-topic-edit = correct the request card
+help-topic-progress = the paid request is under way
+help-topic-done = the request is fulfilled (the client is thanked)
+help-topic-cancel = cancel the request
+help-topic-new = open a new request (from the text or the last message)
+help-topic-refund = refund the paid request
+help-topic-away = you are away (works anywhere in the forum)
+help-topic-back = you are back
+help-topic-stats = the figures (yours; a lead sees everyone's)
+help-topic-console = a sign-in link to the staff console, sent to you privately
+help-staff-start = what works in a private chat with the bot
+help-staff-away = you are away: no new clients, reminders to the leads
+help-staff-back = you are back
+help-staff-stats = the figures (yours; a lead sees everyone's)
+help-staff-console = a sign-in link to the staff console, in your private chat with the bot
+help-staff-take = answering an escalation: the client is yours
+help-staff-assign = answering an escalation: the client goes to <name>
+
+## the console's refusals
+console-form-incomplete = This form is incomplete; reload the page and try again.
+console-form-expired = This form has expired; reload the page and try again.
+console-reply-empty = Write the reply first.
+console-too-long = At most { $limit } characters.
+console-not-an-action = /{ $name } is not a console action.
+console-bad-tag = A tag is one word of letters, digits, - or _ (not “{ $tag }”).
+console-too-many-tags = At most { $limit } tags.
+console-languages = The console speaks { $languages }.
+console-telegram-id = A Telegram id is a number (the assistant can get theirs from @userinfobot).
+console-no-such-assistant = No such assistant.
+console-not-yourself = You cannot deactivate yourself; ask another lead.
+console-confirm-refund = Confirm the refund first.
+console-never-paid = { $request } was never paid.
+lead-only-add = add assistants
+lead-only-deactivate = deactivate assistants
+lead-only-export = export a client's history
+lead-only-audit = check the audit chain

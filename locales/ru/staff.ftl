@@ -120,8 +120,8 @@ team-languages = Языки (en, ar, ru)
 team-ui-language = Язык консоли
 team-add-go = Добавить
 presence-on-duty = на месте
-presence-away = отошёл
-presence-inactive = отключён
+presence-away = не на месте
+presence-inactive = отключён(а)
 chart-first-response = первый ответ (мин)
 chart-revenue = выручка
 chart-promises = обещания выполнены
@@ -187,11 +187,191 @@ ev-ResponseOverdue = клиент ждал слишком долго (шаг { $
 ev-QuoteExpired = цена истекла без оплаты
 ev-RequestRated = оценка { $rating }/5
 ev-AssistantAdded = { $name } в команде
-ev-AssistantDeactivated = отключён
-ev-AssistantAway = отошёл
-ev-AssistantBack = вернулся
-ev-ConsoleSignedIn = вошёл в консоль
-ev-ClientDataExported = выгрузил историю клиента
+ev-AssistantDeactivated = отключение
+ev-AssistantAway = не на месте
+ev-AssistantBack = снова на месте
+ev-ConsoleSignedIn = вход в консоль
+ev-ClientDataExported = выгрузка истории клиента
 staff-welcome = Здравствуйте, { $name }! Это служебная сторона бота: сюда приходят ссылки для входа в консоль.
 duration-minutes = { $minutes } мин
 duration-hours = { $hours } ч { $minutes } мин
+
+## карточка заявки и карточка клиента (в теме)
+card-day-only = { $day } · время?
+card-urgent = {" "}· ⚡ срочно
+card-quote-lapsed = {" "}(цена истекла)
+card-state-new = новая
+card-state-quoted = цена предложена
+card-state-paid = ОПЛАЧЕНА
+card-state-in_progress = в работе
+card-state-fulfilled = выполнена
+card-state-cancelled = отменена
+card-state-refunded = возврат
+card-open-state-new = новая
+card-open-state-quoted = цена предложена
+card-open-state-paid = оплачена
+card-open-state-in_progress = в работе
+card-open-state-fulfilled = выполнена
+card-open-state-cancelled = отменена
+card-open-state-refunded = возврат
+card-category-chauffeur = Водитель и транспорт
+card-category-dining = Рестораны
+card-category-hotel = Отель
+card-category-aviation = Авиация
+card-category-events = Мероприятия и билеты
+card-category-shopping = Шопинг и подарки
+card-category-security = Охрана
+card-category-wellness = Велнес и медицина
+card-category-tours = Экскурсии и гиды
+card-category-other = Другое
+card-budget = 💰 Бюджет: { $budget }
+card-quote = 🧾 Цена v{ $version }: { $total }, действует до { $until }
+card-a-card = карта
+card-paid = ✅ Оплачено { $amount } · { $card } · транзакция { $transaction } · чек { $receipt }
+card-refunded = ↩️ Возврат { $amount } · транзакция { $transaction }
+card-cancelled = ✖️ Отменена: { $reason }
+language-en = английский
+language-ar = арабский
+language-ru = русский
+card-language-unknown = ещё не выбран
+card-unreachable = {" "}— недоступен: { $channels }
+card-assistant = 🧑‍💼 Ассистент: { $name }
+card-unassigned = не назначен
+card-open-requests = 📋 Открытые заявки: { $requests }
+card-none = нет
+
+## часы
+clock-reminded = ⏰ { $assistant }, { $client } ждёт ответа уже { $wait }.
+clock-escalated = ⚠️ { $client } ждёт ответа от { $assistant } уже { $wait } (обещано { $promise } мин). Ответьте /take, чтобы взять клиента, или /assign <имя>.
+clock-nobody = никто
+clock-their-language = его язык
+clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
+        [away] не на месте
+       *[silent] не ответил
+    }, а из тех, кто на месте, никто не говорит на языке { $language }. Ответьте /take, чтобы взять клиента.
+clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
+clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
+        [away] не на месте
+       *[silent] не ответил
+    }.
+clock-handover-above = {" "}Переписка выше.
+clock-quote-reminded = ⏰ { $assistant }, { $request } ждёт цены уже { $wait }.
+clock-quote-escalated = ⚠️ { $request } ({ $client }) ждёт цены уже { $wait } ({ $who }).
+clock-quote-lapses-soon = 🔔 Клиенту напомнили, что цена v{ $version } по { $request } скоро истечёт.
+clock-team = Команда
+clock-fulfilment-soon = ⏰ { $assistant }, { $request } — { $at } (через { $left }).
+clock-fulfilment-overdue = ⚠️ { $request } ({ $client }) был назначен на { $at } и не отмечен /done ({ $who }).
+clock-quote-lapsed = ⌛ Цена v{ $version } по { $request } истекла без оплаты; ссылка на оплату отменена.
+clock-client-told = Клиенту сообщили.
+clock-client-not-told = Клиенту не сообщили (окно WhatsApp в 24 часа закрыто).
+clock-quote-again = /quote отправит новую.
+
+## платежи
+pay-unexpected = ⚠️ Пришла оплата { $amount } (транзакция { $transaction }) по { $request }, а заявка в статусе { $state }. Руководитель может сделать возврат.
+pay-paid = ✅ Оплачено: { $request } · { $amount } · { $card } · транзакция { $transaction } · чек { $receipt }
+pay-test-mode = ⚠️ Пришла тестовая оплата { $amount } (транзакция { $transaction }) по { $request }. Тестовые платежи не переводят деньги, поэтому ничего не изменилось: клиент не заплатил.
+pay-failed = ⚠️ Оплата по { $request } не прошла: { $reason }
+pay-failed-code = {" "}(код { $code })
+pay-failed-link-again = {"."} Клиент снова получил ссылку.
+pay-3ds = банк запросил 3-D Secure
+pay-one-tap-failed = 💳 Оплата в одно касание по { $request } не прошла ({ $why }); у клиента есть ссылка на оплату.
+pay-refund-unexpected = ⚠️ Пришёл возврат { $amount } (транзакция { $transaction }) по { $request }, но возвращать уже нечего. Проверьте в CloudPayments.
+pay-refunded = ↩️ Возврат { $amount } по { $request } (транзакция { $transaction }); клиент получил чек возврата.
+
+## заявки и переписка
+quote-sent = 🧾 Цена v{ $version } отправлена клиенту: { $total }.
+quote-old-link-cancelled = Ссылка v{ $version } отменена.
+quote-old-link-not-cancelled = ⚠️ Старую ссылку отменить не удалось: { $error }
+quote-question-asked = ❓ У клиента вопрос по { $request }.
+req-in-progress = ▶️ { $request } в работе.
+req-fulfilled = 🏁 { $request } выполнена; клиента поблагодарили.
+req-cancelled = ✖️ { $request } отменена: { $reason }
+req-link-not-cancelled = ⚠️ Ссылку на оплату отменить не удалось: { $error }
+moved = ➡️ { $client } теперь у { $assistant }.
+closed = ✅ { $assistant } закрыл(а) разговор; клиенту сообщили.
+console-note = 📝 { $assistant } (консоль): { $text }
+console-reply = 💬 { $assistant } (консоль) → клиенту:
+    { $text }
+rated = { $client } оценил(а) { $request } на { $score }/5.
+rated-low = { $client } оценил(а) { $request } на { $score }/5{ $who }.
+set-aside-the-client = клиент
+set-aside = ⚠️ То, что прислал { $who }, не удалось обработать ({ $reason }); оно отложено, ничего не потеряно. Когда причина будет устранена: concierge inbox retry { $item }
+merged-their-topic = его тему
+merged-duplicate = 🔗 { $duplicate } — это { $survivor } (тот же телефон): переписка продолжается в { $where }.
+merged-survivor = 🔗 { $survivor } теперь пишет и с аккаунта { $duplicate } ({ $channels }).
+not-delivered-blocked = ⚠️ Не доставлено: клиент заблокировал бота в Telegram.
+client-blocked = ⚠️ Клиент заблокировал бота в Telegram: сообщения ему не доставляются. Он снова станет доступен, как только напишет.
+a-file = файл
+maybe-twice = ⚠️ После сбоя это могло уйти дважды { $where ->
+        [topic] в эту тему
+       *[client] клиенту
+    }: «{ $preview }»
+wa-window-template-sent = ⏳ Клиент писал в WhatsApp больше 24 часов назад: ваши сообщения ждут, шаблон для возобновления отправлен. Они уйдут, когда клиент ответит.
+wa-window-no-template = ⏳ Клиент писал в WhatsApp больше 24 часов назад, а шаблон для возобновления не настроен (TWILIO_TEMPLATE_REOPEN_SID): ваши сообщения ждут, пока клиент не напишет первым.
+wa-refused = ⚠️ Twilio отклонил сообщение WhatsApp (ошибка { $code }): { $error }
+wa-undelivered = ⚠️ WhatsApp не доставил сообщение ({ $state }, ошибка Twilio { $code }): «{ $preview }»
+wa-not-sent = ⚠️ Не отправлено в WhatsApp: { $problem ->
+        [size] файл весит { $megabytes } МБ, а WhatsApp принимает до 16 МБ
+       *[kind] { $kind } нельзя отправить в WhatsApp; отправьте фото, документ, видео или текст
+    }.
+
+## команды сотрудников
+away = 🌙 { $assistant } — не на месте { $back }. Новые клиенты уходят другим; напоминания о ваших клиентах — руководителям, а ждущего клиента передадут тому, кто на месте.
+away-until = до { $until }
+away-until-back = пока вы не напишете /back
+welcome-back = ☀️ С возвращением, { $assistant }.
+stats-title = 📊 { $period } по { $end }
+stats-yours = {" "}(ваши)
+unknown-command = Неизвестная команда /{ $name }.
+unknown-command-here = Команда /{ $name } здесь не работает.
+only-leads = Только руководитель может { $what }.
+lead-only-assign = передать клиента
+lead-only-take = взять клиента
+lead-only-refund = сделать возврат
+help-leads = {" "}(руководители)
+help-topic = Команды в теме клиента:
+help-topic-else = Всё остальное, что вы здесь пишете, уходит клиенту.
+help-anywhere = Команды в любом месте форума:
+help-private = Команды здесь:
+help-topic-note = внутренняя заметка; клиенту не отправляется
+help-topic-card = показать карточку клиента ещё раз
+help-topic-close = закрыть разговор (клиента поблагодарят)
+help-topic-assign = передать клиента другому ассистенту
+help-topic-take = клиент теперь ваш
+help-topic-quote = предложить цену по открытой заявке (или /quote RUB и по строке «позиция — сумма»)
+help-topic-edit = исправить карточку заявки
+help-topic-progress = оплаченная заявка в работе
+help-topic-done = заявка выполнена (клиента поблагодарят)
+help-topic-cancel = отменить заявку
+help-topic-new = открыть новую заявку (из текста или последнего сообщения)
+help-topic-refund = вернуть оплату по заявке
+help-topic-away = вы отошли (работает в любом месте форума)
+help-topic-back = вы вернулись
+help-topic-stats = показатели (ваши; руководитель видит всех)
+help-topic-console = ссылка для входа в консоль, придёт вам лично
+help-staff-start = что работает в личном чате с ботом
+help-staff-away = вы отошли: новых клиентов не будет, напоминания — руководителям
+help-staff-back = вы вернулись
+help-staff-stats = показатели (ваши; руководитель видит всех)
+help-staff-console = ссылка для входа в консоль, в ваш личный чат с ботом
+help-staff-take = в ответ на эскалацию: клиент ваш
+help-staff-assign = в ответ на эскалацию: клиент переходит к <имя>
+
+## отказы консоли
+console-form-incomplete = Форма неполная; обновите страницу и попробуйте снова.
+console-form-expired = Форма устарела; обновите страницу и попробуйте снова.
+console-reply-empty = Сначала напишите ответ.
+console-too-long = Не больше { $limit } символов.
+console-not-an-action = /{ $name } — не действие консоли.
+console-bad-tag = Метка — одно слово из букв, цифр, - или _ (не «{ $tag }»).
+console-too-many-tags = Не больше { $limit } меток.
+console-languages = Консоль говорит на языках: { $languages }.
+console-telegram-id = Telegram id — это число (ассистент может узнать свой у @userinfobot).
+console-no-such-assistant = Такого ассистента нет.
+console-not-yourself = Нельзя отключить себя; попросите другого руководителя.
+console-confirm-refund = Сначала подтвердите возврат.
+console-never-paid = { $request } не оплачивалась.
+lead-only-add = добавлять ассистентов
+lead-only-deactivate = отключать ассистентов
+lead-only-export = выгружать историю клиента
+lead-only-audit = проверять цепочку аудита

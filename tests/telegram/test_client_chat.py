@@ -124,6 +124,8 @@ async def test_the_command_menus_fit_each_audience(tg: Harness) -> None:
     staff = dict(menus[("chat", STAFF_CHAT, None)])
     assert {"quote", "done", "refund", "note", "take", "away", "back", "stats", "assign"} <= set(staff)
     assert all(3 <= len(text) <= 256 for text in staff.values())
+    russian = dict(menus[("chat", STAFF_CHAT, "ru")])  # staff whose Telegram speaks Russian
+    assert set(russian) == set(staff) and russian["done"] == "заявка выполнена (клиента поблагодарят)"
 
 
 async def test_help_answers_in_the_clients_language(tg: Harness) -> None:

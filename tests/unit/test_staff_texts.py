@@ -29,6 +29,43 @@ SAMPLE = {
     "step": 2,
     "assistant": "Omar",
     "stream": "C-1",
+    "wait": "16 min",
+    "promise": "15",
+    "request": "R-1001",
+    "client": "Layla",
+    "who": "Omar",
+    "at": "Sun 29 Nov, 20:00",
+    "left": "2 h 00 min",
+    "total": "RUB 45,000",
+    "until": "29 Nov, 20:00",
+    "day": "Sun 29 Nov",
+    "budget": "—",
+    "card": "Visa •••• 4242",
+    "transaction": "70000001",
+    "receipt": "RC-10001",
+    "channels": "Telegram",
+    "requests": "R-1001 (new)",
+    "error": "timeout",
+    "score": "5",
+    "item": "tg:1",
+    "duplicate": "Layla",
+    "survivor": "Layla A.",
+    "where": "topic",
+    "preview": "hello",
+    "state": "paid",
+    "code": "63016",
+    "megabytes": "20",
+    "kind": "sticker",
+    "problem": "kind",
+    "why": "away",
+    "old": "Anna",
+    "back": "until 18:00",
+    "period": "7d",
+    "end": "29 Nov 12:00",
+    "what": "refund",
+    "limit": "4000",
+    "languages": "en, ru",
+    "tag": "<b>",
 }
 
 
@@ -65,3 +102,37 @@ def test_every_event_type_has_a_line_in_both_languages() -> None:
             except (KeyError, TypeError):
                 continue  # its data is required (a quote, a payment): tested with real data elsewhere
             assert shown.text and "{" not in shown.text, (event_type, language, shown.text)
+
+
+def test_every_id_made_from_a_table_exists() -> None:
+    from domain.intake import Category
+    from domain.lifecycle import RequestState
+    from engine import staff_commands, topic_commands
+
+    wanted = {f"card-state-{s.value}" for s in RequestState} | {
+        f"card-open-state-{s.value}" for s in RequestState
+    }
+    wanted |= {f"card-category-{c.value}" for c in Category} | {f"category-{c.value}" for c in Category}
+    wanted |= {f"help-topic-{name}" for name in topic_commands.COMMANDS}
+    wanted |= {f"help-staff-{name}" for name, c in staff_commands.COMMANDS.items()}
+    wanted |= {f"lead-only-{name}" for name, c in topic_commands.COMMANDS.items() if c.lead_only}
+    wanted |= {f"lead-only-{name}" for name, c in staff_commands.COMMANDS.items() if c.lead_only}
+    wanted |= {f"state-{s.value}" for s in RequestState} | {f"language-{code}" for code in ("en", "ar", "ru")}
+    for language in STAFF_LANGUAGES:
+        assert wanted <= set(_ids(language)), (language, wanted - set(_ids(language)))
+
+
+def test_the_english_help_is_the_command_tables_own() -> None:
+    from engine import staff_commands, topic_commands
+    from engine.staff_texts import bound
+
+    t = bound("en")
+    assert all(t(f"help-topic-{n}") == c.help for n, c in topic_commands.COMMANDS.items())
+    assert all(t(f"help-staff-{n}") == c.help for n, c in staff_commands.COMMANDS.items())
+
+
+def test_no_staff_text_is_defined_twice() -> None:
+    for language in STAFF_LANGUAGES:
+        resource = FluentParser().parse((LOCALES_DIR / language / STAFF_FILE).read_text())
+        names = [e.id.name for e in resource.body if isinstance(e, ast.Message)]
+        assert len(names) == len(set(names)), language  # Fluent would silently keep the last one

@@ -1,0 +1,57 @@
+"""Staff texts in the reader's language: a client's topic speaks its assistant's interface language (the
+request card, the client card, replies to commands, the clock's reminders), a command's answer the language
+of whoever typed it."""
+
+import pytest
+
+from engine import staff_admin
+from tests.harness import STAFF_CHAT, Harness, user
+
+IRINA = {"id": 9003, "is_bot": False, "first_name": "Irina"}
+
+
+@pytest.fixture
+async def russian(tg: Harness) -> Harness:
+    await staff_admin.add(tg.store, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    return tg
+
+
+async def test_a_russian_speaking_assistants_topic_is_in_russian(russian: Harness) -> None:
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.send(tg.fake.user_message(client, text="Забронируйте столик на двоих завтра в 20:00"))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    (card,) = tg.request_cards(thread)
+    assert card.startswith("📋 R-1001 · Рестораны · новая"), card
+    chat = tg.fake.chats[STAFF_CHAT]
+    pinned = chat.messages[min(chat.pinned)]["text"]
+    assert (
+        "🌐 русский" in pinned
+        and "🧑‍💼 Ассистент: Irina" in pinned
+        and "Открытые заявки: R-1001 (новая)" in pinned
+    )
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/done"))
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/frobnicate"))
+    await tg.settle()
+    lines = tg.topic_texts(thread)
+    # (a refusal worded by the domain stays English: its messages are not translated yet)
+    assert "⚠️ Pavel has no request that is paid or in_progress. /new opens one." in lines
+    assert any(line.startswith("Неизвестная команда /frobnicate.\nКоманды в теме клиента:") for line in lines)
+    tg.clock.advance(minutes=16)
+    await tg.engine.clock_runner.run_once()
+    await tg.settle()
+    assert any(line.startswith("⏰ Irina, Pavel ждёт ответа уже 16 мин.") for line in tg.topic_texts(thread))
+
+
+async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian: Harness) -> None:
+    tg = russian
+    await staff_admin.add(tg.store, 9001, "Anna", "en")
+    await tg.send(tg.fake.user_message(IRINA, text="/away for 2h"))
+    await tg.send(tg.fake.user_message({"id": 9001, "is_bot": False, "first_name": "Anna"}, text="/start"))
+    await tg.settle()
+    (away,) = [m["text"] for m in tg.fake.bot_messages(9003)]
+    assert away.startswith("🌙 Irina — не на месте до ")
+    (welcome,) = [m["text"] for m in tg.fake.bot_messages(9001)]
+    assert welcome.startswith("Hello Anna") and "Commands here:" in welcome
