@@ -142,10 +142,8 @@ async def team(request: web.Request) -> web.Response:
     if chosen not in PERIODS:
         chosen = "7d"
     start, end = period(chosen, deps.clock.now())
-    rows = await kpis.report(deps.store, start, end, deps.promises)
-    days, series = await kpis.daily(deps.store, start, end, deps.promises, deps.tz)
-    if not me.lead:
-        rows = [row for row in rows if row.assistant_id == me.id]
+    figures = await kpis.team(deps.store, start, end, deps.promises, deps.tz)
+    rows = figures.rows if me.lead else [row for row in figures.rows if row.assistant_id == me.id]
     members = await _team(request)
     load = await q.open_load(deps.store)
     return page(
@@ -157,8 +155,12 @@ async def team(request: web.Request) -> web.Response:
             "period": chosen,
             "periods": PERIODS,
             "charts": {
-                row.assistant_id: charts.for_assistant(days, series.get(row.assistant_id, [])) for row in rows
+                row.assistant_id: charts.for_assistant(
+                    figures.buckets, figures.series.get(row.assistant_id, [])
+                )
+                for row in rows
             },
+            "weekly": figures.weekly,
             "members": members if me.lead else [me],
             "load": load,
             "action_id": action_id(),

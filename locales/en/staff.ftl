@@ -109,6 +109,7 @@ export-history = Export complete history (JSON)
 ## team
 team-title = The team's figures
 team-charts = Per day
+team-charts-weekly = Per week
 team-nothing = Nothing happened in this period.
 team-presence = Presence
 team-open = Open

@@ -109,6 +109,7 @@ export-history = Выгрузить всю историю (JSON)
 ## команда
 team-title = Показатели команды
 team-charts = По дням
+team-charts-weekly = По неделям
 team-nothing = За этот период ничего не произошло.
 team-presence = На месте
 team-open = Открытых
