@@ -16,15 +16,17 @@ def bars(values: list[float | None], title: str, unit: str = "") -> str:
     known = [v for v in values if v is not None]
     top = max(known, default=0) or 1
     width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
-    rects = []
+    rects = [f'<line class="axis" x1="0" y1="{HEIGHT - 0.5}" x2="{WIDTH}" y2="{HEIGHT - 0.5}"/>']
     for i, value in enumerate(values):
+        track = f'x="{i * (width + GAP)}" y="0" width="{width}" height="{HEIGHT}"'
+        rects.append(f'<rect class="track" {track}/>')  # each day's slot, empty or not
         if value is None:
             continue
         height = max(1, round(HEIGHT * value / top))
         x = i * (width + GAP)
         label = escape(f"{value:g}{unit}")
         box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
-        rects.append(f"<rect {box}><title>{label}</title></rect>")
+        rects.append(f'<rect class="bar" {box}><title>{label}</title></rect>')
     summary = escape(f"{title}: " + (f"max {top:g}{unit}" if known else "no data"))
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '

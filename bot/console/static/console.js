@@ -29,6 +29,31 @@
     });
   });
 
+  // the response clocks on the board keep moving between updates (server time, offset by the page's age)
+  function span(clock, minutes) {
+    const m = Math.max(0, Math.floor(minutes));
+    if (m < 60) return clock.dataset.minutes.replace("{n}", String(m));
+    return clock.dataset.hours.replace("{h}", String(Math.floor(m / 60))).replace("{n}", String(m % 60).padStart(2, "0"));
+  }
+  function tick() {
+    document.querySelectorAll(".clock[data-due]").forEach((clock) => {
+      const offset = Number(clock.dataset.now) - (clock.dataset.loaded ? Number(clock.dataset.loaded) : Date.now() / 1000);
+      if (!clock.dataset.loaded) clock.dataset.loaded = String(Date.now() / 1000);
+      const now = Date.now() / 1000 + offset;
+      const since = Number(clock.dataset.since), due = Number(clock.dataset.due);
+      const late = now >= due;
+      const waiting = clock.dataset.waiting.replace("{m}", span(clock, (now - since) / 60));
+      const left = late ? clock.dataset.overdue.replace("{m}", span(clock, (now - due) / 60))
+        : clock.dataset.dueIn.replace("{m}", span(clock, Math.ceil((due - now) / 60)));
+      clock.textContent = waiting + " · " + left;
+      clock.classList.toggle("bad", late);
+      const card = clock.closest("a.req");
+      if (card) card.classList.toggle("breached", late);
+    });
+  }
+  tick();
+  setInterval(tick, 30_000);
+
   const audit = document.getElementById("audit");
   if (audit) {
     fetch(audit.dataset.audit, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -44,21 +69,25 @@
   const live = document.body.dataset.live;
   if (!live || !window.EventSource) return;
 
-  // refresh a server-rendered part of the page, at most once per 300 ms whatever the burst
+  // refresh a server-rendered part of the page when something it shows changed
   const pending = new Map();
+  const BOARD = new Set(["RequestOpened", "RequestQuoted", "RequestPaid", "RequestStarted", "RequestFulfilled",
+    "RequestCancelled", "RequestRefunded", "RequestDetailsChanged", "RequestMoved", "ClientAssigned",
+    "MessageReceived", "StaffMessageSent", "ResponseOverdue", "QuoteExpired", "ClientTagged"]);
   function refresh(id) {
     const target = document.getElementById(id);
     if (!target || pending.has(id)) return;
-    pending.set(id, setTimeout(() => {
+    pending.set(id, setTimeout(() => { // (at most once a second, whatever the burst)
       pending.delete(id);
       fetch(target.dataset.part, { credentials: "same-origin" })
         .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
         .then((html) => {
           target.innerHTML = html; // our own server-rendered, escaped template
+          tick();
           document.body.dataset.updated = String(Date.now());
         })
         .catch(() => {});
-    }, 300));
+    }, 1000));
   }
 
   function prepend(item) {
@@ -91,7 +120,7 @@
     if (seen.has(item.id)) return;
     seen.add(item.id);
     if (seen.size > 5000) seen.delete(seen.values().next().value);
-    if (live === "board" && (item.request || item.stream.startsWith("client:"))) refresh("board");
+    if (live === "board" && BOARD.has(item.type)) refresh("board");
     if (live === "request" && item.client === document.body.dataset.client) refresh("timeline");
     if (live === "activity") prepend(item);
   });
