@@ -4,6 +4,7 @@ Screenshots of both panes are saved under artifacts/ as test artefacts."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -92,7 +93,9 @@ async def journey(browser, base: str, persona: str, channel: str, text: str, nam
     await checkout.close()
     receipt_word = {"ar": "إيصال رقم", "en": "Receipt RC-"}["ar" if persona == "layla" else "en"]
     await page.locator("#chat .bubble", has_text=receipt_word).wait_for(timeout=WAIT)
-    await page.locator("#topic-messages .msg", has_text="✅ Paid: R-1001").wait_for(timeout=WAIT)
+    # (the topic speaks its assistant's language: Dmitri chose Russian)
+    paid = re.compile("✅ (Paid|Оплачено): R-1001")
+    await page.locator("#topic-messages .msg", has_text=paid).wait_for(timeout=WAIT)
     await page.locator(".phone").screenshot(path=ARTIFACTS / f"{persona}-{channel}-phone.png")
     await page.locator(".forum").screenshot(path=ARTIFACTS / f"{persona}-{channel}-forum.png")
     await context.close()
@@ -130,7 +133,8 @@ async def test_left_alone_a_client_is_reminded_then_escalated(sandbox: str, brow
     await page.locator("#topics .topic-link", has_text="James Whitmore").click(timeout=WAIT)
     await page.locator("#topic-messages .msg", has_text="📋 R-1001").wait_for(timeout=WAIT)
     await page.click("#fast-forward")  # 15 minutes later
-    await page.locator("#topic-messages .msg", has_text="has been waiting").wait_for(timeout=WAIT)
+    reminded = re.compile("has been waiting|ждёт ответа")  # in the language of James's assistant
+    await page.locator("#topic-messages .msg", has_text=reminded).wait_for(timeout=WAIT)
     await page.click("#fast-forward")  # 30
     await page.locator("#topics .topic-link", has_text="Escalations").click(timeout=WAIT)
     escalation = page.locator("#topic-messages .msg", has_text="James Whitmore has been waiting")
