@@ -23,6 +23,12 @@ def setup(app: web.Application) -> None:
     actions.routes(console)
     app.add_subapp("/console", console)
     app.cleanup_ctx.append(_live_ctx)
+    app.on_shutdown.append(_end_streams)  # before aiohttp waits for open requests: a live tab is one
+
+
+async def _end_streams(app: web.Application) -> None:
+    if (live := app.get(LIVE)) is not None:
+        live.close_all()
 
 
 async def _live_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -171,6 +171,11 @@ class LiveLog:
             except asyncio.QueueFull:
                 self._close(tab)  # it reconnects and is replayed what it missed
 
+    def close_all(self) -> None:
+        """The service is stopping: every open tab's stream ends now (the browser reconnects elsewhere)."""
+        for tab in list(self._tabs):
+            self._close(tab)
+
     def _close(self, tab: Tab) -> None:
         self._tabs.discard(tab)
         with contextlib.suppress(asyncio.QueueFull):

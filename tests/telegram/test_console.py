@@ -467,3 +467,13 @@ async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> 
     await staff_admin.deactivate(tg.store, 9002)
     await hub.read_once()
     assert None in drain(omar_tab)  # his tab is closed at once
+
+
+async def test_stopping_the_service_ends_every_live_stream(team: Harness) -> None:
+    tg = team
+    hub = tg.app[LIVE]
+    anna = await q.assistant(tg.store, "A-9001")
+    tabs = [hub.subscribe(anna) for _ in range(3)]
+    for callback in tg.app.on_shutdown:
+        await callback(tg.app)
+    assert all(tab.queue.get_nowait() is None for tab in tabs)
