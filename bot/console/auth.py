@@ -53,7 +53,8 @@ def _headers(response: web.StreamResponse, static: bool) -> None:
 async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     deps = deps_of(request)
     public = request.path.startswith(OPEN)
-    session = await sign_in.session_of(deps, request.cookies.get(COOKIE))
+    static = request.path.startswith("/console/static/")
+    session = None if static else await sign_in.session_of(deps, request.cookies.get(COOKIE))
     if session is not None:
         request[SESSION] = session
     try:
@@ -81,7 +82,7 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     except Exception:
         log.exception("console.unexpected_error")
         response = _error(request, 500, "Something went wrong on our side; it has been logged.")
-    _headers(response, request.path.startswith("/console/static/"))
+    _headers(response, static)
     return response
 
 

@@ -110,7 +110,11 @@ async def refund_confirm(request: web.Request) -> web.Response:
 
 
 async def clients(request: web.Request) -> web.Response:
-    text = request.query.get("q", "")[:80]
+    """The newest clients; a search is a POST (a name or a phone never goes into a URL, a history, a log)."""
+    text = ""
+    if request.method == "POST":
+        asked = (await request.post()).get("q", "")
+        text = asked[:80] if isinstance(asked, str) else ""
     found = await reads.search_clients(deps_of(request), viewer(request), text)
     names = {a.id: a.name for a in await _team(request)}
     return page(request, "clients.html", {"found": found, "q": text, "names": names, "mask": mask_phone})
@@ -320,6 +324,7 @@ def routes(app: web.Application) -> None:
     app.router.add_get("/requests/{id}/timeline.part", timeline_part)
     app.router.add_get("/requests/{id}/refund", refund_confirm)
     app.router.add_get("/clients", clients)
+    app.router.add_post("/clients", clients)
     app.router.add_get("/clients/{id}", client_page)
     app.router.add_get("/team", team)
     app.router.add_get("/payments", payments)
