@@ -12,7 +12,7 @@ from pathlib import Path
 from aiohttp import web
 
 from bot.console import charts
-from bot.console.auth import deps_of
+from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
 from bot.console.live import parse_sse_id
 from bot.console.render import page
@@ -183,7 +183,8 @@ def _payment_query(request: web.Request) -> dict:
     }
 
 
-async def payments(request: web.Request) -> web.Response:
+async def _payments(request: web.Request) -> tuple[dict, list[reads.PaymentLine], dict]:
+    """The filters asked for, and what they select (the page and the CSV read the same)."""
     me, deps = viewer(request), deps_of(request)
     chosen = _payment_query(request)
     start, end = reads.days_back(deps.clock.now(), chosen["days"])
@@ -196,6 +197,12 @@ async def payments(request: web.Request) -> web.Response:
         chosen["kind"] or None,
         _assistant_filter(request, me),
     )
+    return chosen, lines, totals
+
+
+async def payments(request: web.Request) -> web.Response:
+    me = viewer(request)
+    chosen, lines, totals = await _payments(request)
     totals_shown = {
         c: {k: Money(v, c) for k, v in kinds.items()} | {"net": Money(kinds["payment"] - kinds["refund"], c)}
         for c, kinds in totals.items()
@@ -215,18 +222,7 @@ async def payments(request: web.Request) -> web.Response:
 
 
 async def payments_csv(request: web.Request) -> web.Response:
-    me, deps = viewer(request), deps_of(request)
-    chosen = _payment_query(request)
-    start, end = reads.days_back(deps.clock.now(), chosen["days"])
-    lines, _ = await reads.payments(
-        deps,
-        me,
-        start,
-        end,
-        chosen["currency"] or None,
-        chosen["kind"] or None,
-        _assistant_filter(request, me),
-    )
+    chosen, lines, _ = await _payments(request)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(
@@ -303,7 +299,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
             try:
                 message = await asyncio.wait_for(tab.queue.get(), KEEPALIVE)
             except TimeoutError:
-                if await session_of(deps_of(request), request.cookies.get("concierge_session")) is None:
+                if await session_of(deps_of(request), request.cookies.get(COOKIE)) is None:
                     break  # signed out, or deactivated, meanwhile
                 await response.write(b": keep-alive\n\n")
                 continue
