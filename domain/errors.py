@@ -1,14 +1,25 @@
 class DomainError(Exception):
-    """A business rule said no. Edges map it to a polite answer, never to a 500."""
+    """A business rule said no. Edges map it to a polite answer, never to a 500. `key` and `params` name
+    the refusal for a reader in another language (a staff text `err-<key>`); the message is its English."""
 
     code = "domain_error"
+
+    def __init__(self, message: str = "", *, key: str | None = None, **params: str) -> None:
+        super().__init__(message)
+        self.key = key
+        self.params = params
 
 
 class InvalidTransition(DomainError):
     code = "invalid_transition"
 
     def __init__(self, current: str, target: str) -> None:
-        super().__init__(f"a request cannot go from {current} to {target}")
+        super().__init__(
+            f"a request cannot go from {current} to {target}",
+            key="transition",
+            current=current,
+            target=target,
+        )
         self.current = current
         self.target = target
 
@@ -40,6 +51,6 @@ class Unavailable(DomainError):
 
     code = "unavailable"
 
-    def __init__(self, message: str, retry_after: int = 5) -> None:
+    def __init__(self, message: str, retry_after: int = 5) -> None:  # (for a provider: never translated)
         super().__init__(message)
         self.retry_after = retry_after

@@ -201,5 +201,5 @@ def period(since: str, now: datetime) -> tuple[datetime, datetime]:
     text = since.strip().lower()
     unit = {"d": "days", "h": "hours"}.get(text[-1:]) if text else None
     if unit is None or not text[:-1].isdigit() or not 0 < int(text[:-1]) <= 3660:
-        raise InvalidValue(f"“{since}” is not a period like 7d or 24h")
+        raise InvalidValue(f"“{since}” is not a period like 7d or 24h", key="period", text=since)
     return now - timedelta(**{unit: int(text[:-1])}), now

@@ -38,12 +38,17 @@ class Money:
         try:
             value = Decimal(str(amount).strip().replace(" ", "").replace("\u00a0", ""))
         except InvalidOperation:
-            raise InvalidMoney(f"{amount!r} is not an amount") from None
+            raise InvalidMoney(f"{amount!r} is not an amount", key="amount", amount=str(amount)) from None
         if not value.is_finite():
-            raise InvalidMoney(f"{amount!r} is not an amount")
+            raise InvalidMoney(f"{amount!r} is not an amount", key="amount", amount=str(amount))
         scaled = value.scaleb(get_currency_precision(currency))
         if scaled != scaled.to_integral_value():
-            raise InvalidMoney(f"{amount} has more decimals than {currency} allows")
+            raise InvalidMoney(
+                f"{amount} has more decimals than {currency} allows",
+                key="decimals",
+                amount=str(amount),
+                currency=currency,
+            )
         return cls(int(scaled), currency)
 
     @classmethod

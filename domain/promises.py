@@ -46,7 +46,7 @@ def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if match := _UNTIL.match(text):
         hour, minute = int(match[1]), int(match[2])
         if hour > 23 or minute > 59:
-            raise InvalidValue(f"“{args.strip()}” is not a time of day")
+            raise InvalidValue(f"“{args.strip()}” is not a time of day", key="time-of-day", text=args.strip())
         local = now.astimezone(tz)
         moment = datetime.combine(local.date(), time(hour, minute), tz)
         return moment if moment > local else moment + timedelta(days=1)
@@ -56,5 +56,7 @@ def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         if timedelta(0) < span <= timedelta(days=30):
             return now + span
     raise InvalidValue(
-        f"Write /away, /away for 2h, /away for 45m or /away until 18:00 (not “{args.strip()}”)."
+        f"Write /away, /away for 2h, /away for 45m or /away until 18:00 (not “{args.strip()}”).",
+        key="away",
+        text=args.strip(),
     )

@@ -26,7 +26,9 @@ def _currency(code: str | None, fallback: str) -> str:
         return fallback
     code = code.upper()
     if code not in SUPPORTED_CURRENCIES:
-        raise InvalidQuote(f"{code} is not a currency we accept; use RUB, USD, EUR or AED.")
+        raise InvalidQuote(
+            f"{code} is not a currency we accept; use RUB, USD, EUR or AED.", key="quote-currency", code=code
+        )
     return code
 
 
@@ -34,14 +36,14 @@ def _money(amount: str, currency: str) -> Money:
     try:
         return Money.of(re.sub(r"[ \u00a0,]", "", amount), currency)
     except InvalidMoney as error:
-        raise InvalidQuote(f"{amount} is not an amount: {error}") from None
+        raise InvalidQuote(f"{amount} is not an amount: {error}", key="amount", amount=amount) from None
 
 
 def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
     """('RUB', items) from '45000 RUB Car, 18:00–23:00' or from 'RUB\\nCar — 30000\\nFlowers — 15000'."""
     text = args.strip()
     if not text:
-        raise InvalidQuote(USAGE)
+        raise InvalidQuote(USAGE, key="quote-usage")
     first, _, rest = text.partition("\n")
     header = first.strip()
     header_is_currency = _is_currency(header)
@@ -54,27 +56,35 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
                 continue
             match = _LINE.match(line)
             if not match:
-                raise InvalidQuote(f"“{line}” needs the form: description — amount. {USAGE}")
+                raise InvalidQuote(
+                    f"“{line}” needs the form: description — amount. {USAGE}", key="quote-line", line=line
+                )
             line_currency = _currency(
                 match["currency"] if _is_currency(match["currency"]) else None, currency
             )
             if line_currency != currency:
-                raise InvalidQuote(f"every line must be in {currency}; “{line}” is in {line_currency}.")
+                raise InvalidQuote(
+                    f"every line must be in {currency}; “{line}” is in {line_currency}.",
+                    key="quote-line-currency",
+                    currency=currency,
+                    line=line,
+                    other=line_currency,
+                )
             items.append(LineItem(match["description"].strip(" -—–:"), _money(match["amount"], currency)))
         if not items:
-            raise InvalidQuote(USAGE)
+            raise InvalidQuote(USAGE, key="quote-usage")
         return currency, tuple(items)
     match = _SINGLE.match(header)
     if not match or (match["currency"] and not _is_currency(match["currency"])):
-        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}")
+        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}", key="quote-needs")
     description = match["description"]
     after = match["currency2"] if _is_currency(match["currency2"]) else None
     if match["currency2"] and not after:  # "45000 VIP table": a word, not a currency
         description = f"{match['currency2']} {description}"
     if not description.strip():
-        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}")
+        raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}", key="quote-needs")
     if match["currency"] and after:
-        raise InvalidQuote(f"Say the currency once. {USAGE}")
+        raise InvalidQuote(f"Say the currency once. {USAGE}", key="quote-currency-once")
     currency = _currency(match["currency"] or after, DEFAULT_CURRENCY)
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
 

@@ -174,7 +174,10 @@ class ServiceRequest:
         if self.paid is None:
             raise InvalidTransition(self.state.value, RequestState.REFUNDED.value)
         if amount.currency != self.paid.currency or amount.minor <= 0 or self.paid < amount:
-            raise InvalidValue(f"a refund is more than 0 and at most the {self.paid.format('en')} paid")
+            paid = self.paid.format("en")
+            raise InvalidValue(
+                f"a refund is more than 0 and at most the {paid} paid", key="refund-amount", paid=paid
+            )
         refund = Payment(transaction_id, amount, None, at, receipt)
         return EventType.REQUEST_REFUNDED, {"refund": refund.to_data()}
 

@@ -17,7 +17,7 @@ from engine.topics import staff_chat_for, tell_topic
 
 async def note(deps: Deps, cmd: TopicCommand) -> None:
     if not cmd.args.strip():
-        raise InvalidValue("A note needs a text: /note <text>.")
+        raise InvalidValue("A note needs a text: /note <text>.", key="note-empty")
     noted = await deps.record(
         f"conversation:{cmd.client.id}",
         EventType.NOTE_ADDED,
@@ -55,7 +55,11 @@ async def close(deps: Deps, cmd: TopicCommand) -> None:
 async def assign(deps: Deps, cmd: TopicCommand) -> None:
     chosen = await q.active_assistant_named(deps.store, cmd.args)
     if chosen is None:
-        raise InvalidValue(f"No active assistant is called “{cmd.args}”. Try /assign <name>.")
+        raise InvalidValue(
+            f"No active assistant is called “{cmd.args}”. Try /assign <name>.",
+            key="no-assistant",
+            name=cmd.args,
+        )
     await reassign(deps, cmd.client, chosen, cmd.actor, cmd.recorded, "assigned")
 
 

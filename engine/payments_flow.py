@@ -313,6 +313,8 @@ async def record_refund(
 ) -> None:
     client = await _client(deps, current)
     cause = f"cp:refund:{refund_tx}"
+    # as it is now: CloudPayments' refund notification may have been recorded while the bank answered us
+    current = await q.request(deps.store, current.id) or current
     if current.refund and current.refund.transaction_id == refund_tx:
         event = await deps.store.events.by_cause(cause)
     elif current.refund or current.payment is None:

@@ -42,16 +42,33 @@ async def _target(
 ) -> ServiceRequest:
     """The request a command acts on: the one named (from the console), or the latest one in `states`."""
     wanted = " or ".join(s.value for s in states)
+    shown = " / ".join(s.value for s in states)  # (for a reader in any language)
     for candidate in reversed(await q.requests_of(deps.store, client.id)):
         if request_id is not None and candidate.id == request_id:
             if candidate.state not in states:
-                raise InvalidValue(f"{candidate.id} is {candidate.state.value}, not {wanted}.")
+                raise InvalidValue(
+                    f"{candidate.id} is {candidate.state.value}, not {wanted}.",
+                    key="request-state",
+                    request=candidate.id,
+                    state=candidate.state.value,
+                    wanted=shown,
+                )
             return candidate
         if request_id is None and candidate.state in states:
             return candidate
     if request_id is not None:
-        raise InvalidValue(f"{client.name} has no request {request_id}.")
-    raise InvalidValue(f"{client.name} has no request that is {wanted}. /new opens one.")
+        raise InvalidValue(
+            f"{client.name} has no request {request_id}.",
+            key="no-such-request",
+            client=client.name,
+            request=request_id,
+        )
+    raise InvalidValue(
+        f"{client.name} has no request that is {wanted}. /new opens one.",
+        key="no-request",
+        client=client.name,
+        wanted=shown,
+    )
 
 
 async def quote(deps: Deps, cmd: TopicCommand) -> None:
@@ -66,7 +83,10 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
     currency, items = parse_quote(args)
     if deps.payments is None:
-        raise InvalidValue("Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).")
+        raise InvalidValue(
+            "Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).",
+            key="no-payments",
+        )
     quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.quote_validity)
     description = f"{current.id}: " + "; ".join(item.description for item in items)
     link = await deps.payments.create_order(
@@ -129,7 +149,9 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
         except ValueError:
             learned = understand(value, deps.clock.now(), deps.tz)
             if learned.when is None:
-                raise InvalidValue(f"“{value}” is not a time; try /edit when 2026-12-01 20:00") from None
+                raise InvalidValue(
+                    f"“{value}” is not a time; try /edit when 2026-12-01 20:00", key="edit-time", text=value
+                ) from None
             return replace(
                 details, when=learned.when, time_known=learned.time_known, time_approx=learned.time_approx
             )
@@ -138,10 +160,15 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
             return replace(details, category=Category(value.lower().split()[0]))
         except ValueError:
             names = ", ".join(c.value for c in Category)
-            raise InvalidValue(f"“{value}” is not a category; use one of {names}") from None
+            raise InvalidValue(
+                f"“{value}” is not a category; use one of {names}",
+                key="edit-category",
+                text=value,
+                names=names,
+            ) from None
     if field_name == "guests":
         if not value.isdigit() or not 0 < int(value) < 1000:
-            raise InvalidValue(f"“{value}” is not a number of guests")
+            raise InvalidValue(f"“{value}” is not a number of guests", key="edit-guests", text=value)
         return replace(details, guests=int(value))
     if field_name == "place":
         return replace(details, places=tuple(p.strip() for p in value.split(";") if p.strip()))
@@ -153,7 +180,12 @@ async def edit(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     field_name, _, value = args.partition(" ")
     if field_name not in EDITABLE or not value.strip():
-        raise InvalidValue(f"Write /edit <{'|'.join(EDITABLE)}> <value>, e.g. /edit when 2026-12-01 20:00")
+        fields = "|".join(EDITABLE)
+        raise InvalidValue(
+            f"Write /edit <{fields}> <value>, e.g. /edit when 2026-12-01 20:00",
+            key="edit-usage",
+            fields=fields,
+        )
     current = await _target(
         deps,
         client,
@@ -179,7 +211,9 @@ async def new(deps: Deps, cmd: TopicCommand) -> None:
                 text = said["text"]
                 break
     if not text:
-        raise InvalidValue("Nothing to open a request from: write /new <what the client asks for>.")
+        raise InvalidValue(
+            "Nothing to open a request from: write /new <what the client asks for>.", key="new-empty"
+        )
     await open_request(deps, client, text, actor, f"{cause}/new", acknowledge=True)
 
 
@@ -254,7 +288,7 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
         cmd.request_id,
     )
     if current.payment is None:
-        raise InvalidValue(f"{current.id} was never paid.")
+        raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
     amount = (
         Money.of(args.strip(), current.payment.amount.currency) if args.strip() else current.payment.amount
     )

@@ -18,7 +18,7 @@ from engine.clients import reassign
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS
 from engine.outbox import to_forum, to_forum_topic, to_private_chat
-from engine.staff_texts import StaffText, bound, of, st
+from engine.staff_texts import StaffText, bound, of, refusal, st
 from engine.topic_command import parse
 from storage.deliveries import Delivery
 
@@ -87,7 +87,7 @@ async def _client_named(deps: Deps, args: str, where: Where) -> Client:
     wanted = args.split()[0] if args.split() else ""
     if wanted and (client := await q.client(deps.store, wanted.upper())):
         return client
-    raise InvalidValue("Answer an escalation line with /take (or write /take C-1042).")
+    raise InvalidValue("Answer an escalation line with /take (or write /take C-1042).", key="take-what")
 
 
 async def take(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
@@ -101,7 +101,9 @@ async def assign(deps: Deps, assistant: Assistant, args: str, where: Where, even
     chosen = await q.active_assistant_named(deps.store, args)
     if chosen is None:
         raise InvalidValue(
-            f"No active assistant is called “{args.strip()}”. Answer the line with /assign <name>."
+            f"No active assistant is called “{args.strip()}”. Answer the line with /assign <name>.",
+            key="no-assistant-line",
+            name=args.strip(),
         )
     await reassign(deps, client, chosen, Actor(ActorKind.ASSISTANT, assistant.id), event, "assigned")
     return st(assistant, "moved", client=client.name, assistant=chosen.name)
@@ -176,7 +178,7 @@ async def run(deps: Deps, assistant: Assistant, text: str, where: Where, event: 
             raise InvalidValue(t("only-leads", what=t(f"lead-only-{name}")))
         return await command.handler(deps, assistant, args, where, event)
     except DomainError as error:
-        return f"⚠️ {error}"
+        return f"⚠️ {refusal(of(assistant), error)}"
 
 
 async def dispatch(deps: Deps, assistant: Assistant, text: str, where: Where, cause: str) -> None:

@@ -25,6 +25,12 @@ def waited(t: StaffText, since: datetime, now: datetime) -> str:
     return t("duration-hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")
 
 
+def refusal(t: StaffText, error: Exception) -> str:
+    """A refusal in the reader's language: its text `err-<key>` when it has a key, else as it was worded."""
+    key = getattr(error, "key", None)
+    return t(f"err-{key}", **error.params) if key else str(error)  # type: ignore[attr-defined]
+
+
 def st(reader: Assistant | None, message_id: str, /, **args: Any) -> str:
     return staff_translator()(reader.ui_language if reader else "en", message_id, **args)
 

@@ -14,7 +14,7 @@ from domain.payments import GatewayError
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
-from engine.staff_texts import StaffText, bound, of
+from engine.staff_texts import StaffText, bound, of, refusal
 from engine.topic_command import TopicCommand, parse
 from engine.topics import tell_topic
 
@@ -117,6 +117,6 @@ async def dispatch(
         await command.handler(deps, typed)
     except (DomainError, GatewayError) as error:
         if event is not None:
-            await tell_topic(deps, client, event, f"⚠️ {error}", 50)
-        return str(error)
+            await tell_topic(deps, client, event, lambda topic, error=error: f"⚠️ {refusal(topic, error)}", 50)
+        return refusal(t, error)
     return None

@@ -19,7 +19,7 @@ from engine import sign_in
 from engine.console_actions import Forbidden
 from engine.console_reads import NotVisible
 from engine.deps import Deps
-from engine.staff_texts import st
+from engine.staff_texts import of, refusal, st
 
 log = structlog.get_logger(__name__)
 
@@ -78,7 +78,7 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     except Forbidden as exc:
         response = _error(request, 403, str(exc))
     except DomainError as exc:
-        response = _error(request, 400, str(exc))
+        response = _error(request, 400, refusal(of(session.assistant if session else None), exc))
     except Exception:
         log.exception("console.unexpected_error")
         response = _error(request, 500, "Something went wrong on our side; it has been logged.")

@@ -453,3 +453,30 @@ async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
     asked = 1 if command == "/done" else 0  # then how did we do, asked once
     assert len(news) == 1 + asked and told in news[0], news
     assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
+
+
+async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_without_a_refusal(
+    team: Harness,
+) -> None:
+    """CloudPayments may notify the refund (and we record it) while its answer to our request is on its way:
+    the command then finds it recorded, tells nothing twice and refuses nothing."""
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    gateway = tg.engine.deps.payments
+    refund = gateway.refund
+
+    async def notified_first(**kwargs):
+        refund_tx = await refund(**kwargs)
+        body, headers = tg.cp.notification("refund", tg.cp.transactions[refund_tx])
+        assert await (await tg.notify("refund", body, headers)).json() == {"code": 0}
+        await tg.process_inbox()  # recorded before our own answer is
+        return refund_tx
+
+    gateway.refund = notified_first
+    await staff_says(tg, thread, "/refund")
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️ a request cannot go")]
+    assert [t for t in tg.topic_texts(thread) if t.startswith("↩️ Refunded")] != []
+    receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]
+    assert len(receipts) == 1 and (await request_doc(tg))["state"] == "refunded"

@@ -66,6 +66,14 @@ SAMPLE = {
     "limit": "4000",
     "languages": "en, ru",
     "tag": "<b>",
+    "current": "in_progress",
+    "target": "refunded",
+    "line": "car 100",
+    "other": "USD",
+    "paid": "RUB 45,000",
+    "wanted": "paid or in_progress",
+    "names": "dining, hotel",
+    "fields": "when|category",
 }
 
 
@@ -136,3 +144,15 @@ def test_no_staff_text_is_defined_twice() -> None:
         resource = FluentParser().parse((LOCALES_DIR / language / STAFF_FILE).read_text())
         names = [e.id.name for e in resource.body if isinstance(e, ast.Message)]
         assert len(names) == len(set(names)), language  # Fluent would silently keep the last one
+
+
+def test_every_refusal_key_has_its_text() -> None:
+    import re
+
+    from engine.i18n import LOCALES_DIR as ROOT
+
+    sources = [p.read_text() for folder in ("domain", "engine") for p in (ROOT.parent / folder).glob("*.py")]
+    keys = {k for text in sources for k in re.findall(r'key="([a-z0-9-]+)"', text)}
+    assert len(keys) > 20
+    for language in STAFF_LANGUAGES:
+        assert {f"err-{k}" for k in keys} <= set(_ids(language)), language
