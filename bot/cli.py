@@ -17,7 +17,7 @@ from aiohttp import web
 from bot import cli_report
 from bot import logging as app_logging
 from bot.settings import ConfigError, Settings
-from domain.clients import Assistant
+from domain.clients import Assistant, mask_phone
 from domain.clock import SystemClock
 from domain.errors import DomainError, InvalidValue
 from domain.signin import LINK_MINUTES, Signer
@@ -155,8 +155,12 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                 args.lead,
                 args.staff_chat_id,
                 ui_language=args.ui_language,
+                phone=args.phone,
             )
             print(f"staff: {assistant.name} ({assistant.id}) is on the team")
+        elif args.staff_command == "set-phone":
+            assistant = await staff_admin.set_phone(store, args.telegram_id, args.phone)
+            print(f"staff: {assistant.name}'s phone is {mask_phone(assistant.phone) or 'not set'}")
         elif args.staff_command == "deactivate":
             assistant = await staff_admin.deactivate(store, args.telegram_id)
             print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
@@ -177,6 +181,7 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                         a.name,
                         ",".join(lang.value for lang in a.languages),
                         str(load.get(a.id, 0)),
+                        mask_phone(a.phone) or "—",
                         str(a.staff_chat_id or "—"),
                         ", ".join(f for f, on in (("lead", a.lead), ("inactive", not a.active)) if on) or "—",
                         _presence(a, now),
@@ -185,7 +190,17 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                 ]
                 print(
                     _table(
-                        rows, ["TELEGRAM ID", "NAME", "LANGUAGES", "OPEN", "STAFF FORUM", "ROLE", "PRESENCE"]
+                        rows,
+                        [
+                            "TELEGRAM ID",
+                            "NAME",
+                            "LANGUAGES",
+                            "OPEN",
+                            "PHONE",
+                            "STAFF FORUM",
+                            "ROLE",
+                            "PRESENCE",
+                        ],
                     )
                 )
         return 0
@@ -218,6 +233,7 @@ def _assistant(a: Assistant, open_conversations: int) -> dict:
         "name": a.name,
         "languages": [lang.value for lang in a.languages],
         "open": open_conversations,
+        "phone": mask_phone(a.phone) or None,  # (masked: a listing is not where numbers are read)
         "staff_chat_id": a.staff_chat_id,
         "lead": a.lead,
         "active": a.active,
@@ -296,6 +312,12 @@ def parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--ui-language", default="en", choices=["en", "ru"], help="the console's and staff texts' language"
     )
+    add.add_argument(
+        "--phone", help="where the concierge number rings them, E.164 (+7…); never told to clients"
+    )
+    phone = actions.add_parser("set-phone", help="set (or, empty, clear) an assistant's phone for calls")
+    phone.add_argument("--telegram-id", type=int, required=True)
+    phone.add_argument("--phone", required=True, help="E.164, like +79161234567; '' clears it")
     actions.add_parser("list", help="the team, with open conversations").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )

@@ -116,6 +116,15 @@ class TwilioSettings(BaseSettings):
     twilio_whatsapp_from: str | None = None
     twilio_api_base: str | None = None
     twilio_template_reopen_sid: str | None = Field(None, pattern=r"^HX[0-9a-fA-F]{32}$")
+    twilio_voice_number: str | None = None  # the concierge number clients call (may be the WhatsApp sender's)
+    call_recording: Literal["off", "on"] = "off"  # on: the caller hears a short notice first
+
+    @field_validator("twilio_voice_number")
+    @classmethod
+    def _voice(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.fullmatch(value.strip()):
+            raise ValueError("must be a number in E.164, like +74951234567")
+        return value.strip() if value else None
 
     @field_validator("twilio_whatsapp_from")
     @classmethod
@@ -297,6 +306,8 @@ class Settings(BaseSettings):
             },
             "WhatsApp needs all three",
         )
+        if tw.twilio_voice_number and not (tw.twilio_account_sid and tw.twilio_auth_token):
+            problems.append(("TWILIO_ACCOUNT_SID", "and TWILIO_AUTH_TOKEN are required for phone calls"))
         cp = self.cloudpayments
         problems += _all_or_none(
             {

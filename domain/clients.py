@@ -279,6 +279,7 @@ class Assistant:
     away: bool = False
     away_until: datetime | None = None  # None while away: until they say /back
     ui_language: str = "en"  # the console and staff texts: en or ru
+    phone: str | None = None  # E.164; the concierge number rings it (never shown to a client)
     version: int = 0
 
     def speaks(self, language: Language | None) -> bool:
@@ -304,12 +305,15 @@ class Assistant:
             lead=data.get("lead", False),
             staff_chat_id=data.get("staff_chat_id"),
             ui_language=data.get("ui_language") or "en",
+            phone=data.get("phone"),
             version=event.seq,
         )
 
     def apply(self, event: Event) -> Assistant:
         if event.type is EventType.ASSISTANT_UI_LANGUAGE_SET:
             return replace(self, ui_language=event.data["ui_language"], version=event.seq)
+        if event.type is EventType.ASSISTANT_PHONE_SET:
+            return replace(self, phone=event.data["phone"], version=event.seq)
         if event.type is EventType.ASSISTANT_DEACTIVATED:
             return replace(self, active=False, version=event.seq)
         if event.type is EventType.ASSISTANT_REACTIVATED:
@@ -338,6 +342,7 @@ class Assistant:
             "away": self.away,
             "away_until": self.away_until.isoformat() if self.away_until else None,
             "ui_language": self.ui_language,
+            "phone": self.phone,
             "_v": self.version,
         }
 
@@ -354,5 +359,6 @@ class Assistant:
             away=doc.get("away", False),
             away_until=datetime.fromisoformat(doc["away_until"]) if doc.get("away_until") else None,
             ui_language=doc.get("ui_language", "en"),
+            phone=doc.get("phone"),
             version=doc["_v"],
         )

@@ -93,6 +93,8 @@ class EventType(StrEnum):
     CONSOLE_SIGN_IN_SENT = "ConsoleSignInSent"  # a one-time link went to an assistant (never the link itself)
     CONSOLE_SIGNED_IN = "ConsoleSignedIn"
     CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
+    # the phone (issue 14)
+    ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)
 
 
 def _check_json(value: Any, path: str = "data") -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.clients import Assistant, Language
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
+from domain.phones import to_e164
 from engine import queries as q
 from engine.i18n import STAFF_LANGUAGES
 from storage.store import Store
@@ -32,6 +33,7 @@ async def add(
     ui_language: str = "en",
     actor: Actor = OPERATOR,
     cause: str | None = None,
+    phone: str | None = None,
 ) -> Assistant:
     """From the CLI (the operator) or the console (a lead, `cause` = the form's)."""
     if not name.strip():
@@ -56,6 +58,8 @@ async def add(
                 cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
             )
         )
+        if phone:
+            await set_phone(store, telegram_id, phone, actor)
     else:
         data = {
             "assistant_id": assistant_id,
@@ -65,6 +69,7 @@ async def add(
             "lead": lead,
             "staff_chat_id": staff_chat_id,
             "ui_language": ui_language,
+            "phone": to_e164(phone) if phone else None,
         }
         await store.record(
             NewEvent(
@@ -76,6 +81,29 @@ async def add(
             )
         )
     assistant = await q.assistant(store, assistant_id)
+    assert assistant is not None
+    return assistant
+
+
+async def set_phone(
+    store: Store, telegram_id: int, phone: str, actor: Actor = OPERATOR, cause: str | None = None
+) -> Assistant:
+    """Where the concierge number rings an assistant (E.164); an empty phone clears it."""
+    existing = await q.assistant_by_telegram_id(store, telegram_id)
+    if existing is None:
+        raise InvalidValue(f"no assistant has telegram id {telegram_id}")
+    number = to_e164(phone) if phone.strip() else None
+    if number != existing.phone:
+        await store.record(
+            NewEvent(
+                f"assistant:{existing.id}",
+                EventType.ASSISTANT_PHONE_SET,
+                {"phone": number},
+                actor,
+                cause or f"cli:staff-phone:{telegram_id}:{existing.version}",
+            )
+        )
+    assistant = await q.assistant(store, existing.id)
     assert assistant is not None
     return assistant
 

@@ -55,3 +55,9 @@ command-start = Start, or start again
 command-language = Choose the language
 command-help = What I can do for you
 help = I'm your concierge in Moscow, around the clock. Just write what you need — a car, a table, tickets, a guide, flowers, anything — in your own words, and your personal assistant takes care of it. You'll get a quote you can pay right here, and a receipt. /language changes the language.
+
+## the phone (spoken by Twilio: one sentence each)
+voice-greeting = Good day, this is your concierge. Connecting you with { $assistant } now.
+voice-greeting-team = Good day, this is your concierge. Connecting you with your assistant now.
+voice-recording-notice = This call may be recorded for your service.
+voice-voicemail-prompt = We could not answer right now. Please leave a message after the tone, and we will call you back shortly.

@@ -92,6 +92,12 @@ def status(url: str) -> int | None:
         ({"SLA_FIRST_RESPONSE_MINUTES": "soon"}, "SLA_FIRST_RESPONSE_MINUTES"),
         ({"SLA_QUOTE_MINUTES": "0"}, "SLA_QUOTE_MINUTES"),
         ({"SLA_FIRST_RESPONSE_VIP_MINUTES": "30"}, "SLA_FIRST_RESPONSE_VIP_MINUTES"),  # longer than 15
+        ({"TWILIO_VOICE_NUMBER": "8 800 555 35 35"}, "TWILIO_VOICE_NUMBER"),  # not E.164
+        (
+            {"TWILIO_VOICE_NUMBER": "+74951234567", "PUBLIC_BASE_URL": "https://c.example"},
+            "TWILIO_ACCOUNT_SID",
+        ),
+        ({"CALL_RECORDING": "sometimes"}, "CALL_RECORDING"),
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:
@@ -227,11 +233,15 @@ def test_the_staff_commands(tmp_path: Path) -> None:
     bad = cli(env, "staff", "add", "--telegram-id", "9003", "--name", "Zed", "--languages", "en,fr")
     assert bad.returncode == 2 and "fr" in bad.stderr
     assert cli(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
+    phone = cli(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "+7 916 123-45-67")
+    assert phone.returncode == 0 and "+791••••4567" in phone.stdout and "9161234567" not in phone.stdout
+    nonsense = cli(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "call me")
+    assert nonsense.returncode == 2 and "not a phone number" in nonsense.stderr
     table = cli(env, "staff", "list").stdout.splitlines()
-    header = ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "STAFF", "FORUM", "ROLE", "PRESENCE"]
+    header = ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "PHONE", "STAFF", "FORUM", "ROLE", "PRESENCE"]
     assert table[0].split() == header
-    assert table[1].split() == ["9001", "Anna", "en,ru", "0", "—", "lead", "on", "duty"]
-    assert table[2].split() == ["9002", "Omar", "ar", "0", "-1002000000002", "inactive", "—"]
+    assert table[1].split() == ["9001", "Anna", "en,ru", "0", "+791••••4567", "—", "lead", "on", "duty"]
+    assert table[2].split() == ["9002", "Omar", "ar", "0", "—", "-1002000000002", "inactive", "—"]
     listed = json.loads(cli(env, "staff", "list", "--json").stdout)
     assert [(a["name"], a["lead"], a["active"], a["staff_chat_id"]) for a in listed] == [
         ("Anna", True, True, None),

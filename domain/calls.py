@@ -1,0 +1,84 @@
+"""Phone calls, pure: which language a caller is greeted in, which voice speaks it, and the order in which a
+call's states may follow one another (status callbacks arrive late and out of order: never backwards)."""
+
+from __future__ import annotations
+
+import phonenumbers
+
+from domain.clients import Language
+
+# where Arabic is the language people expect on the phone (the Gulf first: most of our callers)
+ARABIC_REGIONS = frozenset(
+    {
+        "AE",
+        "SA",
+        "QA",
+        "KW",
+        "BH",
+        "OM",
+        "YE",
+        "IQ",
+        "JO",
+        "LB",
+        "SY",
+        "PS",
+        "EG",
+        "LY",
+        "TN",
+        "DZ",
+        "MA",
+        "SD",
+    }
+)
+RUSSIAN_REGIONS = frozenset({"RU", "KZ"})  # +7
+
+
+def caller_language(e164: str) -> Language:
+    """A new caller's language from their number: Arabic-speaking countries → Arabic, +7 → Russian, else
+    English (they can change it on any channel later)."""
+    try:
+        region = phonenumbers.region_code_for_number(phonenumbers.parse(e164))
+    except phonenumbers.NumberParseException:
+        return Language.EN
+    if region in ARABIC_REGIONS:
+        return Language.AR
+    if region in RUSSIAN_REGIONS:
+        return Language.RU
+    return Language.EN
+
+
+# <Say> voices Twilio offers for each language (Amazon Polly): (voice, language)
+VOICES: dict[Language, tuple[str, str]] = {
+    Language.EN: ("Polly.Amy-Neural", "en-GB"),
+    Language.AR: ("Polly.Hala-Neural", "ar-AE"),  # Gulf Arabic
+    Language.RU: ("Polly.Tatyana", "ru-RU"),
+}
+
+# a call leg's states in the order they can happen; the last rank is every way of ending
+RANKS = {
+    "queued": 0,
+    "initiated": 1,
+    "ringing": 2,
+    "in-progress": 3,
+    "answered": 3,
+    "completed": 4,
+    "busy": 4,
+    "no-answer": 4,
+    "failed": 4,
+    "canceled": 4,
+}
+ENDED = frozenset(state for state, rank in RANKS.items() if rank == 4)
+ANSWERED = frozenset({"completed", "answered"})  # a <Dial> that connected (DialCallStatus)
+
+
+def moves_forward(current: str | None, new: str) -> bool:
+    """True when `new` may follow `current`: a late `ringing` never replaces `completed`."""
+    if new not in RANKS:
+        return False
+    return current is None or RANKS[new] > RANKS.get(current, -1)
+
+
+def duration_text(seconds: int) -> str:
+    """A call's length in the topic: '4 min 12 s', '42 s'."""
+    minutes, rest = divmod(max(0, seconds), 60)
+    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"

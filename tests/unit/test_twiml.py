@@ -1,0 +1,36 @@
+"""The TwiML a call is answered with, read back as XML: the greeting in the caller's language and voice, the
+assistant rung from the concierge number, the voicemail bounded."""
+
+import xml.etree.ElementTree as ET
+
+from channels.voice.twiml import Spoken, hang_up, ring, voicemail
+from domain.clients import Language
+from engine.i18n import translator
+
+BASE = "https://concierge.example/webhooks/twilio/voice"
+
+
+def test_a_caller_is_greeted_in_their_language_and_their_assistant_is_rung() -> None:
+    t = translator()
+    greeting = Spoken(t(Language.AR, "voice-greeting", assistant="Amira"), Language.AR)
+    xml = ring([greeting], "+79161234567", "+74951234567", f"{BASE}/dial?leg=1", f"{BASE}/status")
+    root = ET.fromstring(xml)
+    say, dial = list(root)
+    assert (say.tag, say.get("voice"), say.get("language")) == ("Say", "Polly.Hala-Neural", "ar-AE")
+    assert "Amira" in say.text and say.text.startswith("مرحبًا")
+    assert dial.tag == "Dial" and dial.get("callerId") == "+74951234567" and dial.get("timeout") == "20"
+    assert dial.get("action") == f"{BASE}/dial?leg=1" and dial.get("answerOnBridge") == "true"
+    (number,) = list(dial)
+    assert number.text == "+79161234567" and number.get("statusCallback") == f"{BASE}/status"
+    assert number.get("statusCallbackEvent") == "initiated ringing answered completed"
+
+
+def test_nobody_answering_leads_to_a_bounded_voicemail() -> None:
+    prompt = Spoken(translator()(Language.RU, "voice-voicemail-prompt"), Language.RU)
+    root = ET.fromstring(voicemail(prompt, f"{BASE}/voicemail", f"{BASE}/recording"))
+    say, record = list(root)
+    assert say.get("voice") == "Polly.Tatyana" and "сигнала" in say.text
+    assert record.get("maxLength") == "120" and record.get("playBeep") == "true"
+    assert record.get("recordingStatusCallback") == f"{BASE}/recording"
+    assert record.get("recordingStatusCallbackEvent") == "completed"
+    assert [e.tag for e in ET.fromstring(hang_up())] == ["Hangup"]
