@@ -66,6 +66,19 @@ async def browser() -> AsyncIterator:
             await chromium.close()
 
 
+async def pays_at_checkout(context, pay, screenshot: Path | None = None) -> None:
+    """The client taps the pay link and pays with the sandbox's test card."""
+    await pay.wait_for(timeout=WAIT)
+    async with context.expect_page() as opened:
+        await pay.click()
+    checkout = await opened.value
+    await checkout.click("#pay", timeout=WAIT)
+    await checkout.locator("text=Payment complete").wait_for(timeout=WAIT)
+    if screenshot is not None:
+        await checkout.screenshot(path=screenshot)
+    await checkout.close()
+
+
 async def journey(browser, base: str, persona: str, channel: str, text: str, name: str) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
@@ -85,14 +98,7 @@ async def journey(browser, base: str, persona: str, channel: str, text: str, nam
         pay = page.locator("#chat .bubble a.button").first
     else:
         pay = page.locator("#chat .bubble a", has_text="/sandbox/pay/").first
-    await pay.wait_for(timeout=WAIT)
-    async with context.expect_page() as opened:
-        await pay.click()
-    checkout = await opened.value
-    await checkout.click("#pay", timeout=WAIT)
-    await checkout.locator("text=Payment complete").wait_for(timeout=WAIT)
-    await checkout.screenshot(path=ARTIFACTS / f"{persona}-{channel}-checkout.png")
-    await checkout.close()
+    await pays_at_checkout(context, pay, ARTIFACTS / f"{persona}-{channel}-checkout.png")
     receipt_word = {"ar": "إيصال رقم", "en": "Receipt RC-"}["ar" if persona == "layla" else "en"]
     await page.locator("#chat .bubble", has_text=receipt_word).wait_for(timeout=WAIT)
     # (the topic speaks its assistant's language: Dmitri chose Russian)
@@ -189,14 +195,7 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     # quoted and paid through the sandbox's checkout, then refunded from the console after confirming
     await forum.fill("#forum-input", "/quote 45000 RUB Mercedes S-Class to Sheremetyevo")
     await forum.click("#forum-send")
-    pay = forum.locator("#chat .bubble a", has_text="/sandbox/pay/").first
-    await pay.wait_for(timeout=WAIT)
-    async with lead.expect_page() as opened:
-        await pay.click()
-    checkout = await opened.value
-    await checkout.click("#pay", timeout=WAIT)
-    await checkout.locator("text=Payment complete").wait_for(timeout=WAIT)
-    await checkout.close()
+    await pays_at_checkout(lead, forum.locator("#chat .bubble a", has_text="/sandbox/pay/").first)
     await expect(console.locator("#timeline")).to_contain_text("paid RUB", timeout=WAIT)  # live
     await console.reload()  # (the actions offered follow the state)
     await expect(console.locator(".state")).to_contain_text("Paid")
