@@ -13,6 +13,7 @@ from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx
 from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
+from bot.voice_runtime import voice_ctx
 from bot.whatsapp_runtime import whatsapp_ctx
 from domain.clock import Clock, ShiftedClock, SystemClock
 from sandbox import web as sandbox_web
@@ -56,6 +57,7 @@ def create_app(
     app.cleanup_ctx.append(engine_ctx)
     app.cleanup_ctx.append(telegram_ctx(start_workers))
     app.cleanup_ctx.append(whatsapp_ctx(start_workers))
+    app.cleanup_ctx.append(voice_ctx)
     app.cleanup_ctx.append(engine_workers_ctx(start_workers))  # last: every channel has registered
     health.setup(app)
     telegram_webhook.setup(app)

@@ -83,6 +83,10 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+# third-party request logs carry message bodies and numbers: warnings only, whatever LOG_LEVEL says
+NOISY = ("pymongo", "aiohttp.access", "twilio", "aiogram.event")
+
+
 def configure(level: str = "INFO", fmt: str = "json") -> None:
     renderer: Any = (
         structlog.processors.JSONRenderer(ensure_ascii=False)
@@ -113,6 +117,5 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # third-party request logs carry message bodies and numbers: warnings only
-    for noisy in ("pymongo", "aiohttp.access", "twilio", "aiogram.event"):
+    for noisy in NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))

@@ -3,6 +3,8 @@ call's states may follow one another (status callbacks arrive late and out of or
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import phonenumbers
 
 from domain.clients import Language
@@ -82,3 +84,35 @@ def duration_text(seconds: int) -> str:
     """A call's length in the topic: '4 min 12 s', '42 s'."""
     minutes, rest = divmod(max(0, seconds), 60)
     return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+
+
+# --- what a call is told to do next (rendered as TwiML by channels/voice) ---
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """A sentence and the language it is in (the voice follows from it)."""
+
+    text: str
+    language: Language
+
+
+@dataclass(frozen=True, slots=True)
+class Ring:
+    number: str  # the assistant's phone
+    caller_id: str  # the concierge number: what the assistant sees
+    action: str  # told how the ringing ended
+    status_callback: str  # told each state of this leg
+
+
+@dataclass(frozen=True, slots=True)
+class Voicemail:
+    action: str  # told when the caller hung up
+    recording_callback: str  # told when the recording is ready
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """Say these, then ring a phone, or take a voicemail; neither: hang up."""
+
+    say: tuple[Spoken, ...] = ()
+    ring: Ring | None = None
+    voicemail: Voicemail | None = None

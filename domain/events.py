@@ -95,6 +95,11 @@ class EventType(StrEnum):
     CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
     # the phone (issue 14)
     ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)
+    CALL_RECEIVED = "CallReceived"  # stream call:<CallSid>: who called, whose phones ring in turn
+    CALL_LEG_ENDED = "CallLegEnded"  # one assistant's phone rang: answered (and how long), busy, no answer
+    CALL_MISSED = "CallMissed"  # (the client's conversation) nobody answered: a voicemail, or not
+    CALL_LEG_STATUS = "CallLegStatus"  # a leg's state, recorded only when it moves forward
+    VOICEMAIL_RECORDED = "VoicemailRecorded"  # (the client's conversation) posted into the topic as audio
 
 
 def _check_json(value: Any, path: str = "data") -> None:

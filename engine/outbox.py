@@ -161,6 +161,24 @@ def relay_to_topic(
     )
 
 
+def to_topic_upload(
+    event: Event, n: int, staff_chat_id: int, client_id: str, url: str, content_type: str, caption: str
+) -> Delivery:
+    """A file fetched from a provider when it is sent (a voicemail), uploaded into the client's topic."""
+    lane = _topic_lane(staff_chat_id, client_id)
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        lane,
+        "upload",
+        topic_of=client_id,
+        url=url,
+        content_type=content_type,
+        caption=caption,
+    )
+
+
 def create_topic(
     event: Event, staff_chat_id: int, lane: str, owner: str, generation: int, name: str
 ) -> Delivery:

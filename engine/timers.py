@@ -134,6 +134,7 @@ async def _presence(deps: Deps, event: Event) -> None:
 
 REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {
     EventType.MESSAGE_RECEIVED: _client_waiting,
+    EventType.CALL_MISSED: _client_waiting,  # a missed call waits for an answer like a message
     EventType.STAFF_MESSAGE_SENT: _staff_answered,
     EventType.CONVERSATION_CLOSED: _closed,
     EventType.ASSISTANT_AWAY: _presence,

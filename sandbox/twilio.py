@@ -48,6 +48,8 @@ class FakeTwilio:
     messages: list[SentMessage] = field(default_factory=list)
     failures: list[Failure] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    recordings: dict[str, bytes] = field(default_factory=dict)  # a voicemail's audio by RecordingSid
+    recordings_fetched: list[str] = field(default_factory=list)
     inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
     refused: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, for the sandbox phone
@@ -59,7 +61,18 @@ class FakeTwilio:
         app = web.Application()
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
         app.router.add_get("/media/{media_id}", self._media)
+        app.router.add_get("/2010-04-01/Accounts/{account}/Recordings/{recording}", self._recording)
         return app
+
+    async def _recording(self, request: web.Request) -> web.Response:
+        """A voicemail's audio (`<RecordingUrl>.mp3`), with the account's credentials only."""
+        if not self._authorised(request) or request.match_info["account"] != self.account_sid:
+            return web.Response(status=401)
+        self.recordings_fetched.append(request.match_info["recording"])
+        name = request.match_info["recording"].removesuffix(".mp3")
+        if name not in self.recordings:
+            return web.Response(status=404)
+        return web.Response(body=self.recordings[name], content_type="audio/mpeg")
 
     def _authorised(self, request: web.Request) -> bool:
         try:

@@ -62,6 +62,7 @@ def user(
 TWILIO_SID = "AC" + "0123456789abcdef" * 2
 TWILIO_TOKEN = "twilio-auth-token-for-tests"
 TWILIO_FROM = "whatsapp:+14155238886"
+VOICE_NUMBER = "+74951234567"
 REOPEN_TEMPLATE = "HX" + "fedcba9876543210" * 2
 CP_PUBLIC_ID = "pk_concierge_test"
 CP_SECRET = "cp-api-secret-for-tests"
@@ -77,6 +78,7 @@ def settings(
     twilio_base: str | None = None,
     template_sid: str | None = None,
     test_payments: bool = True,
+    voice: bool = False,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -84,6 +86,7 @@ def settings(
         twilio_whatsapp_from=TWILIO_FROM if twilio_base else None,
         twilio_api_base=twilio_base,
         twilio_template_reopen_sid=template_sid,
+        twilio_voice_number=VOICE_NUMBER if voice and twilio_base else None,
     )
     payments = CloudPaymentsSettings(
         cloudpayments_public_id=CP_PUBLIC_ID if payments_base else None,
@@ -265,6 +268,7 @@ async def start_harness(
     whatsapp: bool = True,
     template_sid: str | None = None,
     test_payments: bool = True,
+    voice: bool = False,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -288,6 +292,7 @@ async def start_harness(
         tw_base,
         template_sid,
         test_payments,
+        voice,
     )
     http = await aiohttp_client(create_app(app_settings, clock, start_workers=False))
     harness = Harness(fake, http, clock, cp, tw)

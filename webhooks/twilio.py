@@ -34,6 +34,22 @@ class TwilioIntake:
 TWILIO_INTAKE = web.AppKey("twilio_intake", TwilioIntake)
 
 
+@dataclass(frozen=True)
+class VoiceIntake:
+    """Calls: each callback is answered with TwiML made from the store at once (Twilio waits for it)."""
+
+    validator: RequestValidator
+    public_base_url: str
+    incoming: Callable[[dict[str, str]], Awaitable[str]]  # a new call (or the same CallSid again)
+    dialled: Callable[[int, dict[str, str]], Awaitable[str]]  # how ringing leg N ended
+    voicemail: Callable[[dict[str, str]], Awaitable[str]]  # the caller hung up after the tone
+    status: Callable[[dict[str, str]], Awaitable[None]]  # a leg's state
+    recording: Callable[[dict[str, str]], Awaitable[None]]  # a voicemail is ready
+
+
+VOICE_INTAKE = web.AppKey("voice_intake", VoiceIntake)
+
+
 def _forbidden(request: web.Request) -> web.Response:
     return error(request, 403, "forbidden", "bad or missing X-Twilio-Signature")
 
@@ -43,11 +59,13 @@ class _Refused(Exception):
         self.response = response
 
 
-async def _verified(request: web.Request) -> tuple[TwilioIntake, dict[str, str]]:
+async def _verified(
+    request: web.Request, key: web.AppKey = TWILIO_INTAKE
+) -> tuple[TwilioIntake, dict[str, str]]:
     """The form, once its signature is checked over the public URL and every field; _Refused otherwise."""
-    intake = request.app.get(TWILIO_INTAKE)
+    intake = request.app.get(key)
     if intake is None:
-        raise web.HTTPNotFound(text="WhatsApp is not configured")
+        raise web.HTTPNotFound(text="WhatsApp is not configured" if key is TWILIO_INTAKE else "calls are off")
     try:
         text = (await read_bounded(request, TWILIO_MAX)).decode("utf-8")
         params = dict(
@@ -97,6 +115,68 @@ async def status(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+def _twiml(text: str) -> web.Response:
+    return web.Response(text=text, content_type="text/xml")
+
+
+async def voice(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    if not params.get("CallSid") or not params.get("From"):
+        return error(request, 400, "bad_request", "not a call")
+    return _twiml(await intake.incoming(params))
+
+
+async def voice_dial(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    leg = request.query.get("leg", "")
+    if not params.get("CallSid") or not leg.isdigit() or int(leg) > 20:
+        return error(request, 400, "bad_request", "not a dial result")
+    return _twiml(await intake.dialled(int(leg), params))
+
+
+async def voice_voicemail(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    if not params.get("CallSid"):
+        return error(request, 400, "bad_request", "not a call")
+    return _twiml(await intake.voicemail(params))
+
+
+async def voice_status(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    if not params.get("CallSid") or not params.get("CallStatus"):
+        return error(request, 400, "bad_request", "not a call status")
+    await intake.status(params)
+    return web.Response(status=204)
+
+
+async def voice_recording(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    if not params.get("CallSid") or not params.get("RecordingSid"):
+        return error(request, 400, "bad_request", "not a recording")
+    await intake.recording(params)
+    return web.Response(status=204)
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_post("/webhooks/twilio/voice", voice)
+    app.router.add_post("/webhooks/twilio/voice/dial", voice_dial)
+    app.router.add_post("/webhooks/twilio/voice/voicemail", voice_voicemail)
+    app.router.add_post("/webhooks/twilio/voice/status", voice_status)
+    app.router.add_post("/webhooks/twilio/voice/recording", voice_recording)
     app.router.add_post("/webhooks/twilio/whatsapp", whatsapp)
     app.router.add_post("/webhooks/twilio/status", status)

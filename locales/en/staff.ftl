@@ -405,3 +405,12 @@ err-note-empty = A note needs a text: /note <text>.
 err-no-assistant = No active assistant is called “{ $name }”. Try /assign <name>.
 err-no-assistant-line = No active assistant is called “{ $name }”. Answer the line with /assign <name>.
 err-take-what = Answer an escalation line with /take (or write /take C-1042).
+
+## calls (in the client's topic)
+call-incoming = 📞 Incoming call from { $client } → ringing { $assistant }
+call-voicemail-only = voicemail (no assistant's phone can ring)
+call-answered = 📞 Call with { $assistant } · { $length }
+call-next = 📞 { $assistant } did not answer → ringing { $next }
+call-to-voicemail = 📞 Nobody answered → voicemail
+call-missed-voicemail = 📞 Missed call · voicemail { $length }
+call-missed = 📞 Missed call · no voicemail

@@ -405,3 +405,12 @@ err-note-empty = Заметке нужен текст: /note <текст>.
 err-no-assistant = Нет активного ассистента по имени «{ $name }». Попробуйте /assign <имя>.
 err-no-assistant-line = Нет активного ассистента по имени «{ $name }». Ответьте на строку /assign <имя>.
 err-take-what = Ответьте на строку эскалации командой /take (или напишите /take C-1042).
+
+## звонки (в теме клиента)
+call-incoming = 📞 Входящий звонок от { $client } → звоним { $assistant }
+call-voicemail-only = автоответчик (ни одному ассистенту нельзя позвонить)
+call-answered = 📞 Разговор с { $assistant } · { $length }
+call-next = 📞 { $assistant } не ответил(а) → звоним { $next }
+call-to-voicemail = 📞 Никто не ответил → автоответчик
+call-missed-voicemail = 📞 Пропущенный звонок · сообщение { $length }
+call-missed = 📞 Пропущенный звонок · без сообщения

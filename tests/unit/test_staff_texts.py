@@ -74,6 +74,8 @@ SAMPLE = {
     "wanted": "paid or in_progress",
     "names": "dining, hotel",
     "fields": "when|category",
+    "length": "4 min 12 s",
+    "next": "Omar",
 }
 
 

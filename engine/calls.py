@@ -1,0 +1,257 @@
+"""A client calls the concierge number: the call is one more way into the same conversation. The caller is
+found by their number (or becomes a client named by it), greeted in their language, and their assistant's
+phone rings, then the next present assistant who speaks the language (a lead last), then voicemail. Every step
+is an event in the call's stream (`call:<CallSid>`, naming the client), caused by the CallSid: a retried
+webhook gets the same answer and changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.calls import (
+    ANSWERED,
+    RANKS,
+    Answer,
+    Ring,
+    Spoken,
+    Voicemail,
+    caller_language,
+    duration_text,
+    moves_forward,
+)
+from domain.clients import Assistant, Client, mask_phone
+from domain.events import SYSTEM, Event, EventType
+from domain.phones import to_e164
+from engine import queries as q
+from engine.clients import assign, client_actor
+from engine.deps import Deps
+from engine.outbox import to_topic_upload
+from engine.staff_texts import for_client
+from engine.topics import ensure_topic, staff_chat_for, tell_topic
+from storage.counters import next_value
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceLine:
+    """The concierge number and where Twilio reaches us about a call (public, signed URLs)."""
+
+    number: str
+    base: str  # {PUBLIC_BASE_URL}/webhooks/twilio/voice
+    recording: bool = False  # CALL_RECORDING=on: the caller hears a notice first
+
+    def dial_action(self, leg: int) -> str:
+        return f"{self.base}/dial?leg={leg}"
+
+    @property
+    def leg_status(self) -> str:
+        return f"{self.base}/status"
+
+    @property
+    def voicemail_action(self) -> str:
+        return f"{self.base}/voicemail"
+
+    @property
+    def recording_status(self) -> str:
+        return f"{self.base}/recording"
+
+
+async def caller(deps: Deps, number: str, cause: str) -> Client:
+    """The client this number belongs to (a shared phone, a WhatsApp number, an earlier call), or a new one
+    named by the number (masked), in the language of its country, assigned like any new client."""
+    if (known := await q.client_by_phone(deps.store, number)) is not None:
+        return known
+    if (known := await q.client_by_identity_key(deps.store, f"whatsapp:{number}")) is not None:
+        return known
+    prior = await deps.store.events.by_cause(f"{cause}/register")
+    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+    language = caller_language(number)
+    await deps.record(
+        f"client:{client_id}",
+        EventType.CLIENT_REGISTERED,
+        {
+            "client_id": client_id,
+            "name": mask_phone(number),
+            "username": None,
+            "language": language.value,
+            "identities": [],
+            "phone": number,
+        },
+        client_actor(client_id),
+        f"{cause}/register",
+    )
+    await assign(deps, client_id, language, f"{cause}/assign")
+    client = await q.client(deps.store, client_id)
+    assert client is not None
+    return client
+
+
+async def ringing_order(deps: Deps, client: Client) -> list[Assistant]:
+    """Whose phones ring, in turn: the client's assistant, then present assistants who speak the client's
+    language (the fewest open conversations first, leads last). Only active assistants with a phone."""
+    now, load = deps.clock.now(), await q.open_load(deps.store)
+    team = [a for a in await q.assistants(deps.store) if a.active and a.phone]
+    own = [a for a in team if a.id == client.assistant_id]
+    others = [
+        a for a in team if a.id != client.assistant_id and a.present_at(now) and a.speaks(client.language)
+    ]
+    others.sort(key=lambda a: (a.lead, load.get(a.id, 0), a.id))
+    return own + others
+
+
+async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
+    """What a new call is told to do; the same to the same CallSid."""
+    sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
+    received = await deps.store.events.by_cause(f"{cause}/received")
+    if received is None:
+        number = to_e164(form["From"])
+        client = await caller(deps, number, cause)
+        order = await ringing_order(deps, client)
+        received = await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {"call_sid": sid, "client_id": client.id, "ring": [a.id for a in order], "direction": "inbound"},
+            client_actor(client.id),
+            f"{cause}/received",
+        )
+        if not client.conversation_open:
+            await deps.record(
+                f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open"
+            )
+        client = await q.client(deps.store, client.id)
+        await ensure_topic(deps, client)
+        first = order[0].name if order else None
+        await tell_topic(
+            deps,
+            client,
+            received,
+            lambda t: t("call-incoming", client=client.name, assistant=first or t("call-voicemail-only")),
+        )
+    return await _answer(deps, line, received)
+
+
+async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
+    client = await q.client(deps.store, received.data["client_id"])
+    assert client is not None
+    language = client.language or caller_language(client.phone or "")
+    order = [a for i in received.data["ring"] if (a := await q.assistant(deps.store, i)) and a.phone]
+    said = []
+    if order:
+        greeting = deps.t(language, "voice-greeting", assistant=order[0].name.split()[0])
+        said.append(Spoken(greeting, language))
+    if line.recording:
+        said.append(Spoken(deps.t(language, "voice-recording-notice"), language))
+    if not order:  # nobody's phone can ring: straight to voicemail
+        said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
+        return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
+    return Answer(tuple(said), ring=Ring(order[0].phone, line.number, line.dial_action(0), line.leg_status))
+
+
+async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
+    """How ringing one assistant ended (the <Dial> action): answered → a line in the topic and goodbye;
+    otherwise the next phone, then voicemail."""
+    sid = form["CallSid"]
+    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    if received is None:
+        return Answer()  # not a call we answered: hang up
+    client = await q.client(deps.store, received.data["client_id"])
+    ring_ids: list[str] = received.data["ring"]
+    status, seconds = form.get("DialCallStatus", "failed"), int(form.get("DialCallDuration") or 0)
+    who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
+    ended = await deps.record(
+        f"call:{sid}",
+        EventType.CALL_LEG_ENDED,
+        {"leg": leg, "assistant_id": who, "status": status, "seconds": seconds, "client_id": client.id},
+        SYSTEM,
+        f"voice:{sid}/leg{leg}",
+    )
+    assistant = await q.assistant(deps.store, who)
+    if status in ANSWERED and assistant is not None:
+        length = duration_text(seconds)
+        await tell_topic(
+            deps, client, ended, lambda t: t("call-answered", assistant=assistant.name, length=length)
+        )
+        return Answer()
+    following = [
+        a for i in ring_ids[leg + 1 :] if (a := await q.assistant(deps.store, i)) and a.active and a.phone
+    ]
+    if following:
+        nxt = following[0]
+        name = assistant.name if assistant else "—"
+        await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
+        return Answer(
+            ring=Ring(nxt.phone, line.number, line.dial_action(ring_ids.index(nxt.id)), line.leg_status)
+        )
+    language = client.language or caller_language(client.phone or "")
+    await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
+    prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
+    return Answer((prompt,), voicemail=Voicemail(line.voicemail_action, line.recording_status))
+
+
+async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
+    """The caller hung up after (or instead of) a message: a missed call, waiting for an answer like a
+    message would (the first-response clock starts)."""
+    sid = form["CallSid"]
+    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    if received is not None:
+        client_id = received.data["client_id"]
+        seconds = int(form.get("RecordingDuration") or 0)
+        missed = await deps.record(
+            f"conversation:{client_id}",
+            EventType.CALL_MISSED,
+            {"call_sid": sid, "voicemail_seconds": seconds},
+            client_actor(client_id),
+            f"voice:{sid}/missed",
+        )
+        if not form.get("RecordingUrl"):  # (a voicemail is posted, with this line, when it is ready)
+            client = await q.client(deps.store, client_id)
+            await tell_topic(deps, client, missed, lambda t: t("call-missed"))
+    return Answer()
+
+
+async def leg_status(deps: Deps, form: dict[str, str]) -> None:
+    """A leg's state, kept only when it moves forward (callbacks arrive late and out of order: a `ringing`
+    after `completed` changes nothing). The call's state is the furthest one recorded."""
+    parent = form.get("ParentCallSid") or form["CallSid"]
+    if await deps.store.events.by_cause(f"voice:{parent}/received") is None:
+        return
+    leg, state = form["CallSid"], form["CallStatus"]
+    known = [
+        e.data["state"]
+        for e in await deps.store.events.read(f"call:{parent}")
+        if e.type is EventType.CALL_LEG_STATUS and e.data["leg_sid"] == leg
+    ]
+    current = max(known, key=lambda s: RANKS.get(s, -1)) if known else None
+    if not moves_forward(current, state):
+        return
+    await deps.record(
+        f"call:{parent}",
+        EventType.CALL_LEG_STATUS,
+        {"leg_sid": leg, "state": state, "seconds": int(form.get("CallDuration") or 0)},
+        SYSTEM,
+        f"voice-status:{leg}:{state}",
+    )
+
+
+async def recording(deps: Deps, form: dict[str, str]) -> None:
+    """A voicemail is ready: kept once (a retried callback changes nothing) and posted into the topic as
+    audio, fetched from Twilio with the account's credentials when it is sent."""
+    sid = form["CallSid"]
+    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    url = form.get("RecordingUrl") or ""
+    if received is None or not url:
+        return
+    client = await q.client(deps.store, received.data["client_id"])
+    seconds = int(form.get("RecordingDuration") or 0)
+    kept = await deps.record(
+        f"conversation:{client.id}",
+        EventType.VOICEMAIL_RECORDED,
+        {"call_sid": sid, "recording_sid": form["RecordingSid"], "seconds": seconds},
+        client_actor(client.id),
+        f"voice-recording:{form['RecordingSid']}",
+    )
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        return
+    t = await for_client(deps, client)
+    caption = t("call-missed-voicemail", length=f"{seconds // 60}:{seconds % 60:02d}")
+    await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))

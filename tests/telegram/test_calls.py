@@ -1,0 +1,194 @@
+"""The phone, through the real webhook endpoints signed as Twilio signs them: a caller reaches their own
+assistant, then the next one, then voicemail; the topic follows the call; retries change nothing."""
+
+import logging
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from bot.logging import NOISY
+from domain.events import EventType
+from engine import staff_admin
+from tests.harness import PUBLIC, VOICE_NUMBER, Harness, start_harness
+from tests.telegram.test_whatsapp import thread
+
+ANNA_PHONE, OMAR_PHONE = "+79161111111", "+971500000009"
+CALLER = "+971500000001"
+
+
+@pytest.fixture
+async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
+    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    yield tg
+    await tg.store.client.drop_database(db_name)
+
+
+def call_form(sid: str, number: str = CALLER, **extra: str) -> dict[str, str]:
+    return {
+        "CallSid": sid,
+        "AccountSid": "AC" + "0123456789abcdef" * 2,
+        "From": number,
+        "To": VOICE_NUMBER,
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+        **extra,
+    }
+
+
+async def twilio(tg: Harness, path: str, params: dict[str, str], signature: str | None = None):
+    """A POST as Twilio makes it: signed over the public URL and every field."""
+    params, headers = tg.tw.signed(PUBLIC + path, params)
+    if signature is not None:
+        headers = {"X-Twilio-Signature": signature}
+    return await tg.http.post(path, data=params, headers=headers)
+
+
+async def twiml(tg: Harness, path: str, params: dict[str, str]) -> ET.Element:
+    response = await twilio(tg, path, params)
+    assert response.status == 200 and response.content_type == "text/xml", await response.text()
+    return ET.fromstring(await response.text())
+
+
+async def client_of(tg: Harness, number: str) -> dict:
+    return await tg.store.db["clients"].find_one({"phone": number})
+
+
+async def test_a_known_caller_is_greeted_and_their_assistant_is_rung_once(phone: Harness) -> None:
+    tg = phone
+    await tg.wa(CALLER, "مرحبا، أحتاج سيارة غدا", name="Layla")
+    await tg.settle()
+    known = await client_of(tg, CALLER)
+    assistant = {"A-9001": ("Anna", ANNA_PHONE), "A-9002": ("Omar", OMAR_PHONE)}[known["assistant_id"]]
+    root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA1"))
+    say, dial = list(root)
+    assert say.get("voice") == "Polly.Hala-Neural" and assistant[0] in say.text  # in Arabic, naming them
+    assert dial.get("callerId") == VOICE_NUMBER and dial.get("timeout") == "20"
+    assert dial[0].text == assistant[1]
+    assert dial.get("action") == f"{PUBLIC}/webhooks/twilio/voice/dial?leg=0"
+    events = await tg.store.db["events"].count_documents({})
+    again = await twiml(tg, "/webhooks/twilio/voice", call_form("CA1"))  # Twilio retried
+    assert ET.tostring(again) == ET.tostring(root)
+    assert await tg.store.db["events"].count_documents({}) == events
+    await tg.settle()
+    lines = tg.topic_texts(await thread(tg, CALLER))
+    assert sum(line.startswith("📞 Incoming call from Layla → ringing") for line in lines) == 1
+
+
+async def test_no_answer_rings_the_next_then_voicemail_reaches_the_topic_once(phone: Harness) -> None:
+    tg = phone
+    root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA2"))
+    first = list(root)[1][0].text
+    nxt = await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA2", DialCallStatus="no-answer"))
+    (dial,) = list(nxt)
+    second = dial[0].text
+    assert {first, second} == {ANNA_PHONE, OMAR_PHONE} and dial.get("callerId") == VOICE_NUMBER
+    voicemail = await twiml(tg, "/webhooks/twilio/voice/dial?leg=1", call_form("CA2", DialCallStatus="busy"))
+    say, record = list(voicemail)
+    assert say.get("voice") == "Polly.Hala-Neural" and record.get("maxLength") == "120"
+    recording_url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RE1"
+    tg.tw.recordings["RE1"] = b"ID3 fake mp3"
+    done = call_form("CA2", RecordingUrl=recording_url, RecordingDuration="42", RecordingSid="RE1")
+    hang = await twiml(tg, "/webhooks/twilio/voice/voicemail", done)
+    assert [e.tag for e in hang] == ["Hangup"]
+    for _ in range(2):  # the recording callback, retried
+        ready = call_form("CA2", RecordingUrl=recording_url, RecordingDuration="42", RecordingSid="RE1")
+        assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+    client = await client_of(tg, CALLER)
+    audio = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]
+    assert len(audio) == 1 and "Missed call · voicemail 0:42" in audio[0].params.get("caption", "")
+    assert tg.tw.recordings_fetched == ["RE1.mp3"]
+    lines = tg.topic_texts(client["topic_thread_id"])
+    assert any("did not answer → ringing" in line for line in lines)
+    assert any(line == "📞 Nobody answered → voicemail" for line in lines)
+
+
+async def test_an_unknown_caller_from_the_gulf_becomes_an_arabic_client_and_whatsapp_finds_them(
+    phone: Harness,
+) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA3", "+971501112233"))
+    await tg.settle()
+    doc = await client_of(tg, "+971501112233")
+    assert doc["language"] == "ar" and doc["assistant_id"] in ("A-9001", "A-9002")
+    assert doc["name"] == "+971•••••2233" and doc["topic_thread_id"]
+    await tg.wa("+971501112233", "السلام عليكم", name="Huda")
+    await tg.settle()
+    same = await tg.store.db["clients"].find({"phone": "+971501112233"}).to_list()
+    assert [d["_id"] for d in same] == [doc["_id"]]
+    assert (await client_of(tg, "+971501112233"))["topic_thread_id"] == doc["topic_thread_id"]
+
+
+async def test_a_forged_call_is_refused_and_nothing_is_stored(phone: Harness) -> None:
+    tg = phone
+    before = await tg.store.db["events"].count_documents({})
+    for signature in ("", "Zm9yZ2Vk"):
+        response = await twilio(tg, "/webhooks/twilio/voice", call_form("CA4"), signature=signature)
+        assert response.status == 403
+    assert await tg.store.db["events"].count_documents({}) == before
+
+
+async def test_leg_states_only_move_forward(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA5"))
+    for state in ("completed", "ringing", "in-progress", "completed"):
+        form = {"CallSid": "CA5-leg", "ParentCallSid": "CA5", "CallStatus": state, "CallDuration": "252"}
+        assert (await twilio(tg, "/webhooks/twilio/voice/status", form)).status == 204
+    states = [
+        e.data["state"] for e in await tg.store.events.read("call:CA5") if e.type is EventType.CALL_LEG_STATUS
+    ]
+    assert states == ["completed"]
+
+
+async def test_an_answered_call_is_told_with_its_length_and_a_missed_one_starts_the_clock(
+    phone: Harness,
+) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA6"))
+    answered = call_form("CA6", DialCallStatus="completed", DialCallDuration="252")
+    assert [e.tag for e in await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", answered)] == ["Hangup"]
+    await tg.settle()
+    client = await client_of(tg, CALLER)
+    assert any(
+        line.startswith("📞 Call with") and line.endswith("· 4 min 12 s")
+        for line in tg.topic_texts(client["topic_thread_id"])
+    )
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA7"))
+    for leg, status in ((0, "no-answer"), (1, "no-answer")):
+        await twiml(tg, f"/webhooks/twilio/voice/dial?leg={leg}", call_form("CA7", DialCallStatus=status))
+    await twiml(tg, "/webhooks/twilio/voice/voicemail", call_form("CA7"))  # hung up without a message
+    await tg.settle()
+    assert "📞 Missed call · no voicemail" in tg.topic_texts(client["topic_thread_id"])
+    deadline = await tg.store.deadlines.current(f"first-response:{client['_id']}")
+    assert deadline is not None and deadline["status"] == "waiting"
+
+
+async def test_no_assistant_phone_number_reaches_a_client_or_a_log(phone: Harness, caplog) -> None:
+    tg = phone
+    caplog.set_level(logging.DEBUG)  # everything the service logs, even at DEBUG …
+    for noisy in NOISY:  # … with the third-party loggers capped as the service caps them
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    await tg.wa(CALLER, "hello", name="Layla")
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA8"))
+    await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA8", DialCallStatus="no-answer"))
+    await tg.settle()
+    told = " ".join(tg.wa_texts(CALLER))
+    for number in (ANNA_PHONE, OMAR_PHONE):
+        digits = number.lstrip("+")
+        assert digits not in told and digits not in caplog.text
+
+
+async def test_a_deactivated_assistant_is_never_rung(phone: Harness) -> None:
+    tg = phone
+    root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA9"))
+    first = list(root)[1][0].text
+    other = 9002 if first == ANNA_PHONE else 9001
+    await staff_admin.deactivate(tg.store, other)  # while the first phone rings
+    after = await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA9", DialCallStatus="no-answer"))
+    assert [e.tag for e in after] == ["Say", "Record"]  # straight to voicemail
+    await staff_admin.deactivate(tg.store, 9001 if other == 9002 else 9002)
+    nobody = await twiml(tg, "/webhooks/twilio/voice", call_form("CA10", "+79990000000"))
+    assert [e.tag for e in nobody] == ["Say", "Record"]  # no active phone: a voicemail, in Russian
+    assert nobody[0].get("voice") == "Polly.Tatyana"
