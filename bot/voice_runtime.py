@@ -10,7 +10,9 @@ from twilio.request_validator import RequestValidator
 
 from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
+from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
+from domain.calls import VoiceLine
 from engine import calls
 from webhooks.twilio import VOICE_INTAKE, VoiceIntake
 
@@ -21,9 +23,12 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
         return
     deps = app[ENGINE].deps
-    line = calls.VoiceLine(
+    line = VoiceLine(
         tw.twilio_voice_number, f"{http.public_base_url}/webhooks/twilio/voice", tw.call_recording == "on"
     )
+    token = tw.twilio_auth_token.get_secret_value()
+    caller = TwilioCaller(tw.twilio_account_sid, token, tw.twilio_api_base)
+    deps.voice, deps.place_call = line, caller.call
 
     async def incoming(form: dict[str, str]) -> str:
         with answering_in_time():
@@ -45,8 +50,15 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
         with answering_in_time():
             await calls.recording(deps, form)
 
-    token = tw.twilio_auth_token.get_secret_value()
+    async def bridge(form: dict[str, str]) -> str:
+        with answering_in_time():
+            return render(await calls.bridge(deps, line, form))
+
     app[VOICE_INTAKE] = VoiceIntake(
-        RequestValidator(token), http.public_base_url, incoming, dialled, voicemail, status, recording
+        RequestValidator(token), http.public_base_url, incoming, dialled, voicemail, status, recording, bridge
     )
-    yield
+    try:
+        yield
+    finally:
+        deps.voice, deps.place_call = None, None
+        await caller.close()

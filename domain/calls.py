@@ -116,3 +116,27 @@ class Answer:
     say: tuple[Spoken, ...] = ()
     ring: Ring | None = None
     voicemail: Voicemail | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceLine:
+    """The concierge number and where Twilio reaches us about a call (public, signed URLs)."""
+
+    number: str
+    base: str  # {PUBLIC_BASE_URL}/webhooks/twilio/voice
+    recording: bool = False  # CALL_RECORDING=on: the caller hears a notice first
+
+    def dial_action(self, leg: int) -> str:
+        return f"{self.base}/dial?leg={leg}"
+
+    @property
+    def leg_status(self) -> str:
+        return f"{self.base}/status"
+
+    @property
+    def voicemail_action(self) -> str:
+        return f"{self.base}/voicemail"
+
+    @property
+    def recording_status(self) -> str:
+        return f"{self.base}/recording"

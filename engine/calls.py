@@ -6,20 +6,20 @@ webhook gets the same answer and changes nothing."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from domain.calls import (
     ANSWERED,
     RANKS,
     Answer,
     Ring,
     Spoken,
+    VoiceLine,
     Voicemail,
     caller_language,
     duration_text,
     moves_forward,
 )
 from domain.clients import Assistant, Client, mask_phone
+from domain.errors import InvalidValue
 from domain.events import SYSTEM, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
@@ -27,32 +27,15 @@ from engine.clients import assign, client_actor
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client
+from engine.topic_command import TopicCommand
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.counters import next_value
 
 
-@dataclass(frozen=True, slots=True)
-class VoiceLine:
-    """The concierge number and where Twilio reaches us about a call (public, signed URLs)."""
-
-    number: str
-    base: str  # {PUBLIC_BASE_URL}/webhooks/twilio/voice
-    recording: bool = False  # CALL_RECORDING=on: the caller hears a notice first
-
-    def dial_action(self, leg: int) -> str:
-        return f"{self.base}/dial?leg={leg}"
-
-    @property
-    def leg_status(self) -> str:
-        return f"{self.base}/status"
-
-    @property
-    def voicemail_action(self) -> str:
-        return f"{self.base}/voicemail"
-
-    @property
-    def recording_status(self) -> str:
-        return f"{self.base}/recording"
+async def _call(deps: Deps, sid: str) -> Event | None:
+    """How a call began (inbound or placed by /call): the first event of its stream."""
+    first = await deps.store.events.read(f"call:{sid}")
+    return first[0] if first and first[0].type is EventType.CALL_RECEIVED else None
 
 
 async def caller(deps: Deps, number: str, cause: str) -> Client:
@@ -150,9 +133,9 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     """How ringing one assistant ended (the <Dial> action): answered → a line in the topic and goodbye;
     otherwise the next phone, then voicemail."""
     sid = form["CallSid"]
-    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    received = await _call(deps, sid)
     if received is None:
-        return Answer()  # not a call we answered: hang up
+        return Answer()  # not a call of ours: hang up
     client = await q.client(deps.store, received.data["client_id"])
     ring_ids: list[str] = received.data["ring"]
     status, seconds = form.get("DialCallStatus", "failed"), int(form.get("DialCallDuration") or 0)
@@ -191,7 +174,7 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     """The caller hung up after (or instead of) a message: a missed call, waiting for an answer like a
     message would (the first-response clock starts)."""
     sid = form["CallSid"]
-    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    received = await _call(deps, sid)
     if received is not None:
         client_id = received.data["client_id"]
         seconds = int(form.get("RecordingDuration") or 0)
@@ -212,7 +195,7 @@ async def leg_status(deps: Deps, form: dict[str, str]) -> None:
     """A leg's state, kept only when it moves forward (callbacks arrive late and out of order: a `ringing`
     after `completed` changes nothing). The call's state is the furthest one recorded."""
     parent = form.get("ParentCallSid") or form["CallSid"]
-    if await deps.store.events.by_cause(f"voice:{parent}/received") is None:
+    if await _call(deps, parent) is None:
         return
     leg, state = form["CallSid"], form["CallStatus"]
     known = [
@@ -236,7 +219,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     """A voicemail is ready: kept once (a retried callback changes nothing) and posted into the topic as
     audio, fetched from Twilio with the account's credentials when it is sent."""
     sid = form["CallSid"]
-    received = await deps.store.events.by_cause(f"voice:{sid}/received")
+    received = await _call(deps, sid)
     url = form.get("RecordingUrl") or ""
     if received is None or not url:
         return
@@ -255,3 +238,62 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     t = await for_client(deps, client)
     caption = t("call-missed-voicemail", length=f"{seconds // 60}:{seconds % 60:02d}")
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
+
+
+async def call_client(deps: Deps, cmd: TopicCommand) -> None:
+    """/call in a client's topic: the assistant's phone rings first, and when they answer Twilio connects
+    them to the client, who sees the concierge number. Placed once: a command processed again after a crash
+    never calls twice (an attempt whose outcome was lost is told, not repeated)."""
+    client, assistant = cmd.client, cmd.assistant
+    line = deps.voice
+    if deps.place_call is None or line is None:
+        raise InvalidValue("Calls are not configured (TWILIO_VOICE_NUMBER).", key="calls-off")
+    if not client.phone:
+        raise InvalidValue(
+            f"{client.name} has no phone number on file.", key="call-no-client-phone", client=client.name
+        )
+    if not assistant.phone:
+        raise InvalidValue("Your phone is not on file: concierge staff set-phone.", key="call-no-own-phone")
+    if await deps.store.events.by_cause(f"{cmd.cause}/placed") is not None:
+        return  # placed before a crash; what followed is told by the call's own callbacks
+    if await deps.store.events.by_cause(f"{cmd.cause}/call") is not None:
+        await tell_topic(deps, client, cmd.recorded, lambda t: t("call-uncertain"), 2)
+        return
+    asked = await deps.record(
+        f"conversation:{client.id}",
+        EventType.CALL_REQUESTED,
+        {"assistant_id": assistant.id},
+        cmd.actor,
+        f"{cmd.cause}/call",
+    )
+    sid = await deps.place_call(
+        assistant.phone, line.number, f"{line.base}/bridge?request={asked.id}", line.leg_status
+    )
+    placed = await deps.record(
+        f"call:{sid}",
+        EventType.CALL_RECEIVED,
+        {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
+        cmd.actor,
+        f"{cmd.cause}/placed",
+    )
+    await tell_topic(
+        deps, client, placed, lambda t: t("call-outbound", assistant=assistant.name, client=client.name), 1
+    )
+
+
+async def bridge(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
+    """The assistant answered /call: connect them to the client (who sees the concierge number)."""
+    placed = await deps.store.events.by_cause(f"voice:{form['CallSid']}/received")
+    if placed is None:
+        placed = next(
+            (
+                e
+                for e in await deps.store.events.read(f"call:{form['CallSid']}")
+                if e.type is EventType.CALL_RECEIVED
+            ),
+            None,
+        )
+    client = await q.client(deps.store, placed.data["client_id"]) if placed else None
+    if client is None or not client.phone:
+        return Answer()
+    return Answer(ring=Ring(client.phone, line.number, line.dial_action(0), line.leg_status))

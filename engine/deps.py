@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+from domain.calls import VoiceLine
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.payments import PaymentGateway
@@ -33,6 +34,9 @@ class Deps:
     promises: Promises = field(default_factory=Promises)
     on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the clock's timers (engine.timers)
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
+    # an outbound call (to, from, TwiML url, status callback) → its sid; None: calls are off
+    place_call: Callable[[str, str, str, str], Awaitable[str]] | None = None
+    voice: VoiceLine | None = None  # the concierge number and its callbacks (None: calls are off)
     console_url: str = "http://127.0.0.1:8080/console"
 
     async def record(

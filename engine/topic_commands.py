@@ -11,6 +11,7 @@ from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.payments import GatewayError
+from engine import calls
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
@@ -56,6 +57,9 @@ COMMANDS: dict[str, Command] = {
         req.new, "[text]", "open a new request (from the text or the last message)", on_card="/new"
     ),
     "refund": Command(req.refund, "[amount]", "refund the paid request", "refund"),
+    "call": Command(
+        calls.call_client, "", "call the client: your phone rings first (they see the concierge number)"
+    ),
     "away": Command(conv.anywhere, "[for 2h | until 18:00]", "you are away (works anywhere in the forum)"),
     "back": Command(conv.anywhere, "", "you are back"),
     "stats": Command(conv.anywhere, "[7d]", "the figures (yours; a lead sees everyone's)"),

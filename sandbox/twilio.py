@@ -50,6 +50,7 @@ class FakeTwilio:
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     recordings: dict[str, bytes] = field(default_factory=dict)  # a voicemail's audio by RecordingSid
     recordings_fetched: list[str] = field(default_factory=list)
+    calls: list[dict[str, Any]] = field(default_factory=list)  # outbound calls asked for (/call)
     inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
     refused: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, for the sandbox phone
@@ -62,7 +63,28 @@ class FakeTwilio:
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
         app.router.add_get("/media/{media_id}", self._media)
         app.router.add_get("/2010-04-01/Accounts/{account}/Recordings/{recording}", self._recording)
+        app.router.add_post("/2010-04-01/Accounts/{account}/Calls.json", self._call)
         return app
+
+    async def _call(self, request: web.Request) -> web.Response:
+        """An outbound call (/call): recorded; the test (or the sandbox) plays what happens next."""
+        if not self._authorised(request) or request.match_info["account"] != self.account_sid:
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        form = {k: v for k, v in (await request.post()).items()}
+        sid = f"CA{next(self._sids):032x}"
+        self.calls.append({"sid": sid, **form})
+        return web.json_response(
+            {
+                "sid": sid,
+                "account_sid": self.account_sid,
+                "to": form.get("To"),
+                "from": form.get("From"),
+                "status": "queued",
+                "direction": "outbound-api",
+                "uri": f"/2010-04-01/Accounts/{self.account_sid}/Calls/{sid}.json",
+            },
+            status=201,
+        )
 
     async def _recording(self, request: web.Request) -> web.Response:
         """A voicemail's audio (`<RecordingUrl>.mp3`), with the account's credentials only."""

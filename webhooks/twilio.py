@@ -45,6 +45,7 @@ class VoiceIntake:
     voicemail: Callable[[dict[str, str]], Awaitable[str]]  # the caller hung up after the tone
     status: Callable[[dict[str, str]], Awaitable[None]]  # a leg's state
     recording: Callable[[dict[str, str]], Awaitable[None]]  # a voicemail is ready
+    bridge: Callable[[dict[str, str]], Awaitable[str]]  # /call: the assistant answered, now the client
 
 
 VOICE_INTAKE = web.AppKey("voice_intake", VoiceIntake)
@@ -172,7 +173,18 @@ async def voice_recording(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def voice_bridge(request: web.Request) -> web.Response:
+    try:
+        intake, params = await _verified(request, VOICE_INTAKE)
+    except _Refused as refused:
+        return refused.response
+    if not params.get("CallSid"):
+        return error(request, 400, "bad_request", "not a call")
+    return _twiml(await intake.bridge(params))
+
+
 def setup(app: web.Application) -> None:
+    app.router.add_post("/webhooks/twilio/voice/bridge", voice_bridge)
     app.router.add_post("/webhooks/twilio/voice", voice)
     app.router.add_post("/webhooks/twilio/voice/dial", voice_dial)
     app.router.add_post("/webhooks/twilio/voice/voicemail", voice_voicemail)

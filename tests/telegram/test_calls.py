@@ -9,7 +9,7 @@ import pytest
 from bot.logging import NOISY
 from domain.events import EventType
 from engine import staff_admin
-from tests.harness import PUBLIC, VOICE_NUMBER, Harness, start_harness
+from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 
 ANNA_PHONE, OMAR_PHONE = "+79161111111", "+971500000009"
@@ -192,3 +192,37 @@ async def test_a_deactivated_assistant_is_never_rung(phone: Harness) -> None:
     nobody = await twiml(tg, "/webhooks/twilio/voice", call_form("CA10", "+79990000000"))
     assert [e.tag for e in nobody] == ["Say", "Record"]  # no active phone: a voicemail, in Russian
     assert nobody[0].get("voice") == "Polly.Tatyana"
+
+
+async def test_call_rings_the_assistant_first_once_and_bridges_to_the_client(phone: Harness) -> None:
+    tg = phone
+    await tg.wa(CALLER, "Please call me about the car", name="Layla")
+    await tg.settle()
+    client = await client_of(tg, CALLER)
+    owner = {
+        "A-9001": ({"id": 9001, "is_bot": False, "first_name": "Anna"}, ANNA_PHONE),
+        "A-9002": ({"id": 9002, "is_bot": False, "first_name": "Omar"}, OMAR_PHONE),
+    }[client["assistant_id"]]
+    staff, staff_phone = owner
+    update = tg.fake.user_message(
+        staff, chat_id=STAFF_CHAT, thread_id=client["topic_thread_id"], text="/call"
+    )
+    await tg.send(update)
+    await tg.send(update)  # Telegram delivered it twice
+    await tg.settle()
+    (placed,) = tg.tw.calls
+    assert (placed["To"], placed["From"]) == (staff_phone, VOICE_NUMBER)  # the assistant's phone first
+    assert placed["Url"].startswith(f"{PUBLIC}/webhooks/twilio/voice/bridge")
+    assert any(line.startswith("📞 Calling") for line in tg.topic_texts(client["topic_thread_id"]))
+    # the assistant answers: Twilio asks what next — the client, from the concierge number
+    (dial,) = list(
+        await twiml(
+            tg, "/webhooks/twilio/voice/bridge", {"CallSid": placed["sid"], "CallStatus": "in-progress"}
+        )
+    )
+    assert dial.get("callerId") == VOICE_NUMBER and dial[0].text == CALLER
+    done = {"CallSid": placed["sid"], "DialCallStatus": "completed", "DialCallDuration": "61"}
+    await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", done)
+    await tg.settle()
+    assert any(line.endswith("· 1 min 01 s") for line in tg.topic_texts(client["topic_thread_id"]))
+    assert staff_phone.lstrip("+") not in " ".join(tg.wa_texts(CALLER))

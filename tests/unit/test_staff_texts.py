@@ -76,6 +76,7 @@ SAMPLE = {
     "fields": "when|category",
     "length": "4 min 12 s",
     "next": "Omar",
+    "status": "busy",
 }
 
 
