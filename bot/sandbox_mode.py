@@ -51,6 +51,7 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
                 twilio_auth_token=SecretStr(world.twilio.auth_token),
                 twilio_whatsapp_from="whatsapp:+14155238886",
                 twilio_api_base=world.urls["twilio"],
+                twilio_voice_number=sandbox_world.VOICE_NUMBER,
             ),
             "cloudpayments": CloudPaymentsSettings(
                 cloudpayments_public_id=world.payments.public_id,
@@ -96,7 +97,10 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     app[SETTINGS] = wired(settings, world)
     store = app[STORE]
     for assistant in sandbox_world.ASSISTANTS:
-        if await queries.assistant_by_telegram_id(store, assistant["telegram_id"]) is None:
+        known = await queries.assistant_by_telegram_id(store, assistant["telegram_id"])
+        if known is not None and not known.phone:  # (a sandbox from before calls existed)
+            await staff_admin.set_phone(store, assistant["telegram_id"], assistant["phone"])
+        if known is None:
             await staff_admin.add(
                 store,
                 assistant["telegram_id"],
@@ -105,6 +109,7 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
                 assistant["lead"],
                 None,
                 ui_language=assistant["ui_language"],
+                phone=assistant["phone"],
             )
     team = ", ".join(a.name for a in await queries.assistants(store))
     log.info("sandbox.ready", url=f"{world.public_base_url}/sandbox", assistants=team)

@@ -47,6 +47,16 @@ async def staff_message(
     if message.kind is Kind.TEXT and text.startswith("/"):
         await topic_commands.dispatch(deps, assistant, client, text, cause)
         return
+    if not client.identities:  # they have only called: no chat to write to
+        event = await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": "undeliverable", "args": ""},
+            actor,
+            f"{cause}/command",
+        )
+        await tell_topic(deps, client, event, lambda t: t("calls-only-client"))
+        return
     if Channel.TELEGRAM in client.unreachable:
         event = await deps.record(
             f"conversation:{client.id}",

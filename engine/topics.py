@@ -115,7 +115,9 @@ async def card_text(deps: Deps, client: Client) -> str:
     t = of(assistant)
     requests = await q.open_requests(deps.store, client.id)
     language = t(f"language-{client.language.value}") if client.language else t("card-language-unknown")
-    channels = ", ".join(CHANNEL_NAMES.get(i.channel.value, i.channel.value) for i in client.identities)
+    channels = ", ".join(CHANNEL_NAMES.get(i.channel.value, i.channel.value) for i in client.identities) or (
+        t("card-calls-only") if client.phone else "—"
+    )
     unreachable = ", ".join(c.value for c in client.unreachable)
     lines = [
         f"👤 {client.name}" + (f" (@{client.username})" if client.username else ""),

@@ -204,6 +204,49 @@ async def open_console(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(await request.app[CONSOLE_LINK](int(wanted)))
 
 
+def _phone(world: SandboxWorld):
+    if world.phone is None:
+        raise web.HTTPNotFound(text="calls are off")
+    return world.phone
+
+
+PHONES = {a["phone"]: a["name"] for a in ASSISTANTS}
+
+
+async def call_state(request: web.Request) -> web.Response:
+    return web.json_response(_phone(_world(request)).state(PHONES))
+
+
+async def call_place(request: web.Request) -> web.Response:
+    """A persona calls the concierge number."""
+    world = _world(request)
+    persona = world.persona((await request.json())["persona"])
+    await _phone(world).place(persona.key, persona.phone)
+    return web.json_response(_phone(world).state(PHONES))
+
+
+async def call_act(request: web.Request) -> web.Response:
+    """Answer / Decline (the assistant's phone), Hang up, or a typed voicemail (the caller)."""
+    world = _world(request)
+    phone = _phone(world)
+    body = await request.json()
+    call = phone.calls.get(str(body.get("sid", "")))
+    if call is None:
+        raise web.HTTPNotFound(text="no such call")
+    act = request.match_info["act"]
+    if act == "answer":
+        await phone.answer(call)
+    elif act == "decline":
+        await phone.decline(call)
+    elif act == "hangup":
+        await phone.hang_up(call)
+    elif act == "voicemail":
+        await phone.leave_voicemail(call, str(body.get("text", "")).strip()[:500] or "…")
+    else:
+        raise web.HTTPNotFound(text="no such action")
+    return web.json_response(phone.state(PHONES))
+
+
 def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | None = None) -> str:
     amount = html.escape(f"{float(order['Amount']):,.2f} {order['Currency']}")
     if paid:
@@ -267,4 +310,7 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/sandbox/api/forum", forum_send)
     app.router.add_post("/sandbox/api/clock", fast_forward)
     app.router.add_get("/sandbox/console/{telegram_id}", open_console)
+    app.router.add_get("/sandbox/api/call", call_state)
+    app.router.add_post("/sandbox/api/call", call_place)
+    app.router.add_post("/sandbox/api/call/{act}", call_act)
     app.router.add_route("*", "/sandbox/pay/{order}", checkout)

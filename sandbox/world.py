@@ -10,15 +10,31 @@ from typing import Any
 from aiohttp import web
 
 from domain.clock import Clock
+from sandbox.calls import SandboxPhone
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 
 STAFF_CHAT = -1001000000001
 ASSISTANTS = (
-    {"telegram_id": 7001, "name": "Amira", "languages": "ar,en", "lead": True, "ui_language": "en"},
-    {"telegram_id": 7002, "name": "Dmitri", "languages": "ru,en", "lead": False, "ui_language": "ru"},
+    {
+        "telegram_id": 7001,
+        "name": "Amira",
+        "languages": "ar,en",
+        "lead": True,
+        "ui_language": "en",
+        "phone": "+971500007001",
+    },
+    {
+        "telegram_id": 7002,
+        "name": "Dmitri",
+        "languages": "ru,en",
+        "lead": False,
+        "ui_language": "ru",
+        "phone": "+79160007002",
+    },
 )
+VOICE_NUMBER = "+74950000000"  # the sandbox's concierge number
 
 
 @dataclass(frozen=True)
@@ -61,6 +77,7 @@ class SandboxWorld:
     public_base_url: str
     urls: dict[str, str] = field(default_factory=dict)
     runners: list[web.AppRunner] = field(default_factory=list)
+    phone: SandboxPhone | None = None  # plays Twilio for calls placed from the sandbox page
 
     def persona(self, key: str) -> Persona:
         return next(p for p in PERSONAS if p.key == key)
@@ -100,4 +117,5 @@ async def start(clock: Clock, public_base_url: str) -> SandboxWorld:
         world.urls[name] = url
     world.twilio.base_url = world.urls["twilio"]
     world.payments.base_url = f"{public_base_url}/sandbox"  # payment links open the sandbox checkout
+    world.phone = SandboxPhone(world.twilio, public_base_url, VOICE_NUMBER, clock.now)
     return world

@@ -423,3 +423,5 @@ err-call-no-own-phone = Your phone is not on file: concierge staff set-phone.
 err-call-refused = Twilio refused the call ({ $code }).
 err-call-unreachable = Twilio could not be reached; nothing rang.
 help-topic-call = call the client: your phone rings first (they see the concierge number)
+card-calls-only = Phone (calls only)
+calls-only-client = ⚠️ Not sent: this client has only called, so there is no chat to write to. /call them back.

@@ -423,3 +423,5 @@ err-call-no-own-phone = Ваш телефон не указан: concierge staff
 err-call-refused = Twilio отклонил звонок ({ $code }).
 err-call-unreachable = Twilio недоступен; звонка не было.
 help-topic-call = позвонить клиенту: сначала звонит ваш телефон (клиент видит номер консьержа)
+card-calls-only = Телефон (только звонки)
+calls-only-client = ⚠️ Не отправлено: этот клиент только звонил, написать ему некуда. Перезвоните: /call.

@@ -94,6 +94,31 @@ async function refresh(force = false) {
   }
 }
 
+// the phone: the sandbox plays Twilio (the call, the assistant's phone ringing, a typed voicemail)
+function renderCall(data) {
+  const call = data.call;
+  const live = call && call.stage !== "ended";
+  $("#call-panel").hidden = !call;
+  $("#ringing").hidden = !(call && call.stage === "ringing");
+  $("#call").disabled = Boolean(live);
+  if (!call) return;
+  state.call = call.sid;
+  const words = {
+    ringing: `📞 Calling… ringing ${call.ringing}`,
+    "in-call": "📞 In the call",
+    voicemail: "📞 Nobody could answer: leave a voicemail",
+    ended: `📞 Call ended${call.outcome ? ` (${call.outcome})` : ""}`,
+  };
+  $("#call-status").textContent = [words[call.stage], ...call.said.map((s) => `“${s}”`)].join("\n");
+  $("#voicemail-form").hidden = call.stage !== "voicemail";
+  $("#call-hangup").hidden = !live;
+  $("#ringing-text").textContent = call.stage === "ringing" ? `📞 ${call.ringing}'s phone is ringing` : "";
+}
+
+async function callAct(act, body = {}) {
+  renderCall(await api(`/sandbox/api/call/${act}`, { sid: state.call, ...body }));
+}
+
 async function start() {
   const data = await api("/sandbox/api/personas");
   state.personas = data.personas;
@@ -138,6 +163,16 @@ async function start() {
     refresh();
   };
   refresh(true);
+  $("#call").onclick = async () => renderCall(await api("/sandbox/api/call", { persona: state.persona }));
+  $("#call-answer").onclick = () => callAct("answer");
+  $("#call-decline").onclick = () => callAct("decline");
+  $("#call-hangup").onclick = () => callAct("hangup");
+  $("#voicemail-form").onsubmit = async (e) => {
+    e.preventDefault();
+    await callAct("voicemail", { text: $("#voicemail-input").value });
+    $("#voicemail-input").value = "";
+  };
+  setInterval(async () => renderCall(await api("/sandbox/api/call")), 1000);
   setInterval(refresh, 800);
 }
 

@@ -243,3 +243,30 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     await phone.close()
     await lead.close()
     assert (ARTIFACTS / "console-board.png").stat().st_size > 10_000
+
+
+# --- the phone ---
+async def test_a_call_rings_the_assistant_then_a_typed_voicemail_reaches_the_topic(
+    sandbox: str, browser
+) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{sandbox}/sandbox")
+    await page.select_option("#persona", "layla")
+    await page.click("#call")
+    # Layla speaks Arabic: Amira's phone rings (the forum pane shows it), and Layla hears Arabic
+    await expect(page.locator("#ringing-text")).to_contain_text("Amira's phone is ringing", timeout=WAIT)
+    await expect(page.locator("#call-status")).to_contain_text("Amira")
+    await expect(page.locator("#call-status")).to_contain_text("مرحبًا")
+    await page.click("#call-decline")  # nobody else speaks Arabic: voicemail
+    await page.locator("#voicemail-input").wait_for(timeout=WAIT)
+    await page.fill("#voicemail-input", "Please call me back about tonight's car")
+    await page.click("#voicemail-send")
+    await expect(page.locator("#call-status")).to_contain_text("voicemail", timeout=WAIT)
+    # a number we have never seen: a new Arabic client named by it (masked), with a topic of their own
+    await page.locator("#topics .topic-link", has_text="+971").click(timeout=WAIT)
+    incoming = page.locator("#topic-messages .msg", has_text="Incoming call from +971")
+    await incoming.wait_for(timeout=WAIT)
+    await page.locator("#topic-messages .msg", has_text="Missed call · voicemail").wait_for(timeout=WAIT)
+    await page.locator(".stage").screenshot(path=ARTIFACTS / "sandbox-call.png")
+    await context.close()

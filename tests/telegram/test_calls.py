@@ -226,3 +226,20 @@ async def test_call_rings_the_assistant_first_once_and_bridges_to_the_client(pho
     await tg.settle()
     assert any(line.endswith("· 1 min 01 s") for line in tg.topic_texts(client["topic_thread_id"]))
     assert staff_phone.lstrip("+") not in " ".join(tg.wa_texts(CALLER))
+
+
+async def test_a_reply_to_a_client_who_only_called_is_explained_not_lost(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA11", "+971509998877"))
+    await tg.settle()
+    doc = await client_of(tg, "+971509998877")
+    staff = {"id": int(doc["assistant_id"].split("-")[1]), "is_bot": False, "first_name": "Staff"}
+    await tg.send(
+        tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=doc["topic_thread_id"], text="Hello!")
+    )
+    await tg.settle()
+    assert any(
+        line.startswith("⚠️ Not sent: this client has only called")
+        for line in tg.topic_texts(doc["topic_thread_id"])
+    )
+    assert await tg.failed_deliveries() == 0
