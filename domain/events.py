@@ -97,6 +97,7 @@ class EventType(StrEnum):
     ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)
     CALL_RECEIVED = "CallReceived"  # stream call:<CallSid>: who called, whose phones ring in turn
     CALL_LEG_ENDED = "CallLegEnded"  # one assistant's phone rang: answered (and how long), busy, no answer
+    CALL_ANSWERED = "CallAnswered"  # (the client's conversation) an assistant talked with them, so long
     CALL_MISSED = "CallMissed"  # (the client's conversation) nobody answered: a voicemail, or not
     CALL_REQUESTED = "CallRequested"  # /call: about to ask Twilio (a crash after it: told, never repeated)
     CALL_LEG_STATUS = "CallLegStatus"  # a leg's state, recorded only when it moves forward

@@ -20,7 +20,7 @@ from domain.calls import (
 )
 from domain.clients import Assistant, Client, mask_phone
 from domain.errors import InvalidValue
-from domain.events import SYSTEM, Event, EventType
+from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
 from engine.clients import assign, client_actor
@@ -149,9 +149,16 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     )
     assistant = await q.assistant(deps.store, who)
     if status in ANSWERED and assistant is not None:
+        talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
+            f"conversation:{client.id}",
+            EventType.CALL_ANSWERED,
+            {"call_sid": sid, "assistant_id": assistant.id, "seconds": seconds},
+            Actor(ActorKind.ASSISTANT, assistant.id),
+            f"voice:{sid}/answered",
+        )
         length = duration_text(seconds)
         await tell_topic(
-            deps, client, ended, lambda t: t("call-answered", assistant=assistant.name, length=length)
+            deps, client, talked, lambda t: t("call-answered", assistant=assistant.name, length=length)
         )
         return Answer()
     following = [

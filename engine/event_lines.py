@@ -46,6 +46,9 @@ SPECIFIC = {
     T.CONSOLE_SIGNED_IN,
     T.CLIENT_DATA_EXPORTED,
     T.CLIENT_CARD_SAVED,
+    T.CALL_ANSWERED,
+    T.CALL_MISSED,
+    T.VOICEMAIL_RECORDED,
 }
 # the service's own plumbing: in the activity log, not in a request's story
 QUIET = {
@@ -112,7 +115,7 @@ def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
         args["rating"] = data.get("rating", "?")
     elif event.type is T.RESPONSE_OVERDUE:
         args["step"] = data.get("step", "?")
-    elif event.type is T.CLIENT_ASSIGNED:
+    elif event.type is T.CALL_ANSWERED or event.type is T.CLIENT_ASSIGNED:
         args["assistant"] = names.get(data.get("assistant_id") or "", data.get("assistant_id") or "—")
     elif event.type is T.CLIENT_LANGUAGE_CHANGED:
         args["language"] = data.get("language", "?")

@@ -136,6 +136,7 @@ REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {
     EventType.MESSAGE_RECEIVED: _client_waiting,
     EventType.CALL_MISSED: _client_waiting,  # a missed call waits for an answer like a message
     EventType.STAFF_MESSAGE_SENT: _staff_answered,
+    EventType.CALL_ANSWERED: _staff_answered,  # they talked: the client is answered
     EventType.CONVERSATION_CLOSED: _closed,
     EventType.ASSISTANT_AWAY: _presence,
     EventType.ASSISTANT_BACK: _presence,

@@ -62,6 +62,15 @@ class SandboxPhone:
             **extra,
         }
 
+    async def _leg(self, call: Call, state: str, seconds: int = 0) -> None:
+        """A status callback for the leg that rings an assistant, as Twilio posts them."""
+        if call.ringing is None:
+            return
+        leg = {"CallSid": f"{call.sid}-{call.ringing[-4:]}", "ParentCallSid": call.sid, "CallStatus": state}
+        if seconds:
+            leg["CallDuration"] = str(seconds)
+        await self._post(f"{self._base}/webhooks/twilio/voice/status", leg)
+
     def _follow(self, call: Call, twiml: str) -> None:
         """Read what the service said to do next."""
         root = ET.fromstring(twiml)  # noqa: S314 — the TwiML our own service wrote
@@ -83,19 +92,24 @@ class SandboxPhone:
         self.calls[call.sid] = call
         url = f"{self._base}/webhooks/twilio/voice"
         self._follow(call, await self._post(url, self._form(call, CallStatus="ringing")))
+        await self._leg(call, "ringing")
         return call
 
     async def answer(self, call: Call) -> None:
         if call.stage == "ringing":
             call.stage, call.answered_at = "in-call", self._now()
+            await self._leg(call, "in-progress")
 
     async def decline(self, call: Call) -> None:
         if call.stage == "ringing":
+            await self._leg(call, "busy")
             self._follow(call, await self._post(call.action, self._form(call, DialCallStatus="busy")))
+            await self._leg(call, "ringing")  # the next phone, if there is one
 
     async def hang_up(self, call: Call) -> None:
         if call.stage == "in-call" and call.answered_at is not None:
             seconds = str(max(1, int((self._now() - call.answered_at).total_seconds())))
+            await self._leg(call, "completed", int(seconds))
             done = self._form(call, DialCallStatus="completed", DialCallDuration=seconds)
             self._follow(call, await self._post(call.action, done))
             call.outcome = "talked"

@@ -425,3 +425,6 @@ err-call-unreachable = Twilio could not be reached; nothing rang.
 help-topic-call = call the client: your phone rings first (they see the concierge number)
 card-calls-only = Phone (calls only)
 calls-only-client = ⚠️ Not sent: this client has only called, so there is no chat to write to. /call them back.
+ev-CallAnswered = 📞 talked with { $assistant } on the phone
+ev-CallMissed = 📞 missed call
+ev-VoicemailRecorded = 🎙 voicemail left

@@ -425,3 +425,6 @@ err-call-unreachable = Twilio недоступен; звонка не было.
 help-topic-call = позвонить клиенту: сначала звонит ваш телефон (клиент видит номер консьержа)
 card-calls-only = Телефон (только звонки)
 calls-only-client = ⚠️ Не отправлено: этот клиент только звонил, написать ему некуда. Перезвоните: /call.
+ev-CallAnswered = 📞 разговор по телефону с { $assistant }
+ev-CallMissed = 📞 пропущенный звонок
+ev-VoicemailRecorded = 🎙 оставлено сообщение

@@ -155,6 +155,14 @@ async def test_an_answered_call_is_told_with_its_length_and_a_missed_one_starts_
         line.startswith("📞 Call with") and line.endswith("· 4 min 12 s")
         for line in tg.topic_texts(client["topic_thread_id"])
     )
+    talked = [
+        e
+        for e in await tg.store.events.read(f"conversation:{client['_id']}")
+        if e.type is EventType.CALL_ANSWERED
+    ]
+    assert [(e.data["seconds"], e.actor.kind.value) for e in talked] == [
+        (252, "assistant")
+    ]  # the client's stream
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA7"))
     for leg, status in ((0, "no-answer"), (1, "no-answer")):
         await twiml(tg, f"/webhooks/twilio/voice/dial?leg={leg}", call_form("CA7", DialCallStatus=status))
