@@ -47,7 +47,12 @@ async def staff_message(
     if message.kind is Kind.TEXT and text.startswith("/"):
         await topic_commands.dispatch(deps, assistant, client, text, cause)
         return
-    if not client.identities:  # they have only called: no chat to write to
+    why = None
+    if not client.identities:
+        why = "calls-only-client"  # they have only called: no chat to write to
+    elif Channel.TELEGRAM in client.unreachable:
+        why = "not-delivered-blocked"
+    if why is not None:
         event = await deps.record(
             f"conversation:{client.id}",
             EventType.STAFF_COMMAND_ISSUED,
@@ -55,17 +60,7 @@ async def staff_message(
             actor,
             f"{cause}/command",
         )
-        await tell_topic(deps, client, event, lambda t: t("calls-only-client"))
-        return
-    if Channel.TELEGRAM in client.unreachable:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": "undeliverable", "args": ""},
-            actor,
-            f"{cause}/command",
-        )
-        await tell_topic(deps, client, event, lambda t: t("not-delivered-blocked"))
+        await tell_topic(deps, client, event, lambda t: t(why))
         return
     await relay_to_client(deps, client, actor, message, cause)
 

@@ -116,79 +116,49 @@ async def status(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-def _twiml(text: str) -> web.Response:
-    return web.Response(text=text, content_type="text/xml")
+def _voice(
+    required: tuple[str, ...],
+    what: str,
+    answer: Callable[[VoiceIntake, web.Request, dict[str, str]], Awaitable[object]],
+) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """A voice callback: signed, its fields there, then answered with TwiML (text) or acknowledged (None)."""
+
+    async def handler(request: web.Request) -> web.Response:
+        try:
+            intake, params = await _verified(request, VOICE_INTAKE)
+        except _Refused as refused:
+            return refused.response
+        if any(not params.get(name) for name in required):
+            return error(request, 400, "bad_request", f"not {what}")
+        said = await answer(intake, request, params)
+        return (
+            web.Response(text=said, content_type="text/xml")
+            if isinstance(said, str)
+            else web.Response(status=204)
+        )
+
+    return handler
 
 
-async def voice(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
-    if not params.get("CallSid") or not params.get("From"):
-        return error(request, 400, "bad_request", "not a call")
-    return _twiml(await intake.incoming(params))
-
-
-async def voice_dial(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
+async def _dialled(intake: VoiceIntake, request: web.Request, params: dict[str, str]) -> str:
     leg = request.query.get("leg", "")
-    if not params.get("CallSid") or not leg.isdigit() or int(leg) > 20:
-        return error(request, 400, "bad_request", "not a dial result")
-    return _twiml(await intake.dialled(int(leg), params))
-
-
-async def voice_voicemail(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
-    if not params.get("CallSid"):
-        return error(request, 400, "bad_request", "not a call")
-    return _twiml(await intake.voicemail(params))
-
-
-async def voice_status(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
-    if not params.get("CallSid") or not params.get("CallStatus"):
-        return error(request, 400, "bad_request", "not a call status")
-    await intake.status(params)
-    return web.Response(status=204)
-
-
-async def voice_recording(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
-    if not params.get("CallSid") or not params.get("RecordingSid"):
-        return error(request, 400, "bad_request", "not a recording")
-    await intake.recording(params)
-    return web.Response(status=204)
-
-
-async def voice_bridge(request: web.Request) -> web.Response:
-    try:
-        intake, params = await _verified(request, VOICE_INTAKE)
-    except _Refused as refused:
-        return refused.response
-    if not params.get("CallSid"):
-        return error(request, 400, "bad_request", "not a call")
-    return _twiml(await intake.bridge(params))
+    if not leg.isdigit() or int(leg) > 20:
+        raise web.HTTPBadRequest(text="not a dial result")
+    return await intake.dialled(int(leg), params)
 
 
 def setup(app: web.Application) -> None:
-    app.router.add_post("/webhooks/twilio/voice/bridge", voice_bridge)
-    app.router.add_post("/webhooks/twilio/voice", voice)
-    app.router.add_post("/webhooks/twilio/voice/dial", voice_dial)
-    app.router.add_post("/webhooks/twilio/voice/voicemail", voice_voicemail)
-    app.router.add_post("/webhooks/twilio/voice/status", voice_status)
-    app.router.add_post("/webhooks/twilio/voice/recording", voice_recording)
+    voice = "/webhooks/twilio/voice"
+    app.router.add_post(voice, _voice(("CallSid", "From"), "a call", lambda i, _r, p: i.incoming(p)))
+    app.router.add_post(f"{voice}/dial", _voice(("CallSid",), "a dial result", _dialled))
+    app.router.add_post(f"{voice}/voicemail", _voice(("CallSid",), "a call", lambda i, _r, p: i.voicemail(p)))
+    app.router.add_post(f"{voice}/bridge", _voice(("CallSid",), "a call", lambda i, _r, p: i.bridge(p)))
+    app.router.add_post(
+        f"{voice}/status", _voice(("CallSid", "CallStatus"), "a call status", lambda i, _r, p: i.status(p))
+    )
+    app.router.add_post(
+        f"{voice}/recording",
+        _voice(("CallSid", "RecordingSid"), "a recording", lambda i, _r, p: i.recording(p)),
+    )
     app.router.add_post("/webhooks/twilio/whatsapp", whatsapp)
     app.router.add_post("/webhooks/twilio/status", status)
