@@ -101,6 +101,7 @@ class Ring:
     caller_id: str  # the concierge number: what the assistant sees
     action: str  # told how the ringing ended
     status_callback: str  # told each state of this leg
+    recording_callback: str | None = None  # CALL_RECORDING=on: the conversation is recorded, and told here
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,11 @@ from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.counters import next_value
 
 
+def _ring(line: VoiceLine, number: str, leg: int) -> Ring:
+    recorded = line.recording_status if line.recording else None  # CALL_RECORDING=on
+    return Ring(number, line.number, line.dial_action(leg), line.leg_status, recorded)
+
+
 async def _call(deps: Deps, sid: str) -> Event | None:
     """How a call began (inbound or placed by /call): the first event of its stream."""
     first = await deps.store.events.read(f"call:{sid}")
@@ -126,7 +131,7 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     if not order:  # nobody's phone can ring: straight to voicemail
         said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
         return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
-    return Answer(tuple(said), ring=Ring(order[0].phone, line.number, line.dial_action(0), line.leg_status))
+    return Answer(tuple(said), ring=_ring(line, order[0].phone, 0))
 
 
 async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
@@ -223,8 +228,9 @@ async def leg_status(deps: Deps, form: dict[str, str]) -> None:
 
 
 async def recording(deps: Deps, form: dict[str, str]) -> None:
-    """A voicemail is ready: kept once (a retried callback changes nothing) and posted into the topic as
-    audio, fetched from Twilio with the account's credentials when it is sent."""
+    """A voicemail (or, with CALL_RECORDING=on, a conversation) is ready: kept once (a retried callback
+    changes nothing) and posted into the topic as audio, fetched from Twilio with the account's credentials
+    when it is sent."""
     sid = form["CallSid"]
     received = await _call(deps, sid)
     url = form.get("RecordingUrl") or ""
@@ -232,10 +238,16 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
         return
     client = await q.client(deps.store, received.data["client_id"])
     seconds = int(form.get("RecordingDuration") or 0)
+    conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
     kept = await deps.record(
         f"conversation:{client.id}",
         EventType.VOICEMAIL_RECORDED,
-        {"call_sid": sid, "recording_sid": form["RecordingSid"], "seconds": seconds},
+        {
+            "call_sid": sid,
+            "recording_sid": form["RecordingSid"],
+            "seconds": seconds,
+            "conversation": conversation,
+        },
         client_actor(client.id),
         f"voice-recording:{form['RecordingSid']}",
     )
@@ -243,7 +255,8 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     if staff_chat is None:
         return
     t = await for_client(deps, client)
-    caption = t("call-missed-voicemail", length=f"{seconds // 60}:{seconds % 60:02d}")
+    length = f"{seconds // 60}:{seconds % 60:02d}"
+    caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
 
 
@@ -303,4 +316,4 @@ async def bridge(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     client = await q.client(deps.store, placed.data["client_id"]) if placed else None
     if client is None or not client.phone:
         return Answer()
-    return Answer(ring=Ring(client.phone, line.number, line.dial_action(0), line.leg_status))
+    return Answer(ring=_ring(line, client.phone, 0))

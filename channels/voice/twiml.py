@@ -20,12 +20,22 @@ def render(answer: Answer) -> str:
         response.say(spoken.text, voice=voice, language=code)
     if answer.ring is not None:
         ring = answer.ring
+        recorded = (
+            {
+                "record": "record-from-answer-dual",
+                "recording_status_callback": ring.recording_callback,
+                "recording_status_callback_event": "completed",
+            }
+            if ring.recording_callback
+            else {}
+        )
         dial = Dial(
             caller_id=ring.caller_id,
             timeout=RING_SECONDS,
             answer_on_bridge=True,
             action=ring.action,
             method="POST",
+            **recorded,
         )
         dial.number(
             ring.number,

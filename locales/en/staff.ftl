@@ -428,3 +428,4 @@ calls-only-client = ⚠️ Not sent: this client has only called, so there is no
 ev-CallAnswered = 📞 talked with { $assistant } on the phone
 ev-CallMissed = 📞 missed call
 ev-VoicemailRecorded = 🎙 voicemail left
+call-recorded = 📞 Recording of the call · { $length }

@@ -428,3 +428,4 @@ calls-only-client = ⚠️ Не отправлено: этот клиент то
 ev-CallAnswered = 📞 разговор по телефону с { $assistant }
 ev-CallMissed = 📞 пропущенный звонок
 ev-VoicemailRecorded = 🎙 оставлено сообщение
+call-recorded = 📞 Запись разговора · { $length }

@@ -3,12 +3,14 @@ assistant, then the next one, then voicemail; the topic follows the call; retrie
 
 import logging
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 
 import pytest
 
 from bot.logging import NOISY
+from channels.voice.twiml import render
 from domain.events import EventType
-from engine import staff_admin
+from engine import calls, staff_admin
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 
@@ -251,3 +253,32 @@ async def test_a_reply_to_a_client_who_only_called_is_explained_not_lost(phone: 
         for line in tg.topic_texts(doc["topic_thread_id"])
     )
     assert await tg.failed_deliveries() == 0
+
+
+async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_posted(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
+    tg.engine.deps.voice = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
+    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    line = tg.engine.deps.voice
+    root = ET.fromstring(
+        render(await calls.incoming(tg.engine.deps, line, call_form("CA12", "+442071234567")))
+    )
+    _greeting, notice, dial = list(root)
+    assert (
+        notice.text == "This call may be recorded for your service."
+        and notice.get("voice") == "Polly.Amy-Neural"
+    )
+    assert dial.get("record") == "record-from-answer-dual"
+    assert dial.get("recordingStatusCallback") == f"{PUBLIC}/webhooks/twilio/voice/recording"
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RE9"
+    tg.tw.recordings["RE9"] = b"ID3 conversation"
+    form = call_form(
+        "CA12", RecordingSid="RE9", RecordingUrl=url, RecordingDuration="75", RecordingSource="DialVerb"
+    )
+    await calls.recording(tg.engine.deps, form)
+    await tg.settle()
+    (audio,) = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]
+    assert audio.params["caption"] == "📞 Recording of the call · 1:15"
+    await tg.store.client.drop_database(db_name)
