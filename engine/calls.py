@@ -121,7 +121,8 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     client = await q.client(deps.store, received.data["client_id"])
     assert client is not None
     language = client.language or caller_language(client.phone or "")
-    order = [a for i in received.data["ring"] if (a := await q.assistant(deps.store, i)) and a.phone]
+    ring_ids: list[str] = received.data["ring"]
+    order = [a for i in ring_ids if (a := await q.assistant(deps.store, i)) and a.active and a.phone]
     said = []
     if order:
         greeting = deps.t(language, "voice-greeting", assistant=order[0].name.split()[0])
@@ -131,7 +132,7 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     if not order:  # nobody's phone can ring: straight to voicemail
         said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
         return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
-    return Answer(tuple(said), ring=_ring(line, order[0].phone, 0))
+    return Answer(tuple(said), ring=_ring(line, order[0].phone, ring_ids.index(order[0].id)))
 
 
 async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
