@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from domain.clients import Assistant, Client, Language
+from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
@@ -182,8 +182,3 @@ async def exported(deps: Deps, viewer: Assistant, client: Client, action_id: str
         _actor(viewer),
         _cause(action_id, viewer),
     )
-
-
-def language_name(code: str | None) -> str:
-    language = Language.parse(code or "")
-    return language.value if language else "—"

@@ -145,16 +145,9 @@ def relay_to_topic(
         return to_topic(event, n, staff_chat_id, client_id, mark + where, merge=True)
     if whatsapp:
         media = (message.extra or {}).get("media") or [{}]
-        return _delivery(
-            event,
-            n,
-            staff_chat_id,
-            lane,
-            "upload",
-            topic_of=client_id,
-            url=media[0].get("url"),
-            content_type=media[0].get("content_type"),
-            caption=(mark + (message.text or "").strip()).strip(" ·"),
+        caption = (mark + (message.text or "").strip()).strip(" ·")
+        return to_topic_upload(
+            event, n, staff_chat_id, client_id, media[0].get("url"), media[0].get("content_type"), caption
         )
     return _delivery(
         event, n, staff_chat_id, lane, "copy", topic_of=client_id, reply_to=reply_to, **_copy_of(message)
@@ -162,9 +155,15 @@ def relay_to_topic(
 
 
 def to_topic_upload(
-    event: Event, n: int, staff_chat_id: int, client_id: str, url: str, content_type: str, caption: str
+    event: Event,
+    n: int,
+    staff_chat_id: int,
+    client_id: str,
+    url: str | None,
+    content_type: str | None,
+    caption: str,
 ) -> Delivery:
-    """A file fetched from a provider when it is sent (a voicemail), uploaded into the client's topic."""
+    """A file fetched from a provider as it is sent (WhatsApp media, a voicemail), uploaded into the topic."""
     lane = _topic_lane(staff_chat_id, client_id)
     return _delivery(
         event,

@@ -59,7 +59,6 @@ class LiveLog:
         self._cursor_ms = to_ms(deps.clock.now())
         self._owner_of_client: dict[str, str | None] = {}
         self._client_of_request: dict[str, str] = {}
-        self.fanned_out = 0
         self._names: dict[str, str] | None = None  # the team's names (a few), read again when it changes
 
     # --- the tabs ---
@@ -167,7 +166,6 @@ class LiveLog:
                 continue
             try:
                 tab.queue.put_nowait(await self.message(event, tab.viewer, owner))
-                self.fanned_out += 1
             except asyncio.QueueFull:
                 self._close(tab)  # it reconnects and is replayed what it missed
 
