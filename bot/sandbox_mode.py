@@ -3,6 +3,7 @@ Twilio and CloudPayments on loopback) and wires itself to it exactly as it would
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from functools import partial
@@ -19,8 +20,10 @@ from domain.clock import ShiftedClock
 from engine import queries, sign_in, staff_admin
 from sandbox import world as sandbox_world
 from sandbox.web import CONSOLE_LINK, FAST_FORWARD, SANDBOX_WORLD
+from storage import sandbox as sandbox_state
 
 log = structlog.get_logger(__name__)
+_FORWARDING = asyncio.Lock()
 
 
 def public_url(settings: Settings) -> str:
@@ -68,7 +71,9 @@ async def _fast_forward(app: web.Application, by: timedelta) -> datetime:
     clock = app[CLOCK]
     if not isinstance(clock, ShiftedClock):
         raise web.HTTPConflict(text="this clock cannot be moved")
-    now = clock.fast_forward(by)
+    async with _FORWARDING:  # saved in order: the offset kept is never older than the clock
+        now = clock.fast_forward(by)
+        await sandbox_state.save_clock_offset(app[STORE].db, clock.offset)
     engine = app[ENGINE]
     if engine.clock_runner is not None:
         engine.clock_runner.wake.set()
@@ -88,9 +93,19 @@ async def _console_link(app: web.Application, telegram_id: int) -> str:
     return f"{parts.path}?{parts.query}"
 
 
+async def _restore_clock(app: web.Application) -> None:
+    """A restarted sandbox keeps its fast-forwarded time: going back would leave budgets, leases and
+    heartbeats written ahead of the clock, and every sender waiting for them."""
+    clock, saved = app[CLOCK], await sandbox_state.clock_offset(app[STORE].db)
+    if isinstance(clock, ShiftedClock) and saved > clock.offset:
+        clock.fast_forward(saved - clock.offset)
+
+
 async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS]
-    world = await sandbox_world.start(app[CLOCK], public_url(settings))
+    await _restore_clock(app)
+    generation = await sandbox_state.next_generation(app[STORE].db)
+    world = await sandbox_world.start(app[CLOCK], public_url(settings), generation)
     app[SANDBOX_WORLD] = world
     app[FAST_FORWARD] = partial(_fast_forward, app)
     app[CONSOLE_LINK] = partial(_console_link, app)

@@ -44,6 +44,10 @@ class ShiftedClock:
     def now(self) -> datetime:
         return self._base.now() + self._offset
 
+    @property
+    def offset(self) -> timedelta:
+        return self._offset
+
     def fast_forward(self, by: timedelta) -> datetime:
         if by <= timedelta():
             raise ValueError("the clock only moves forward")

@@ -31,12 +31,14 @@ class Call:
 
 
 class SandboxPhone:
-    def __init__(self, twilio: FakeTwilio, public_base_url: str, voice_number: str, now) -> None:
+    def __init__(
+        self, twilio: FakeTwilio, public_base_url: str, voice_number: str, now, id_base: int = 0
+    ) -> None:
         self._twilio = twilio
         self._base = public_base_url
         self._number = voice_number
         self._now = now
-        self._sids = itertools.count(1)
+        self._sids = itertools.count(id_base + 1)
         self.calls: dict[str, Call] = {}
 
     @property

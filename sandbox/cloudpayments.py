@@ -35,7 +35,7 @@ class ApiCall:
 
 
 class FakeCloudPayments:
-    def __init__(self, public_id: str, secret: str, clock: Clock | None = None) -> None:
+    def __init__(self, public_id: str, secret: str, clock: Clock | None = None, id_base: int = 0) -> None:
         self.public_id, self.secret = public_id, secret
         self.clock = clock or SystemClock()
         self.base_url = ""  # set when served: payment links point here
@@ -45,8 +45,8 @@ class FakeCloudPayments:
         self.tokens: dict[str, str] = {}  # token → "ok" | "3ds" | "decline"
         self.fail_next: list[tuple[str, int]] = []  # (endpoint, HTTP status) to answer once
         self._replies: dict[str, dict[str, Any]] = {}
-        self._ids = itertools.count(1_000_001)
-        self._tx_ids = itertools.count(70_000_001)
+        self._ids = itertools.count(1_000_001 + id_base)  # (past a restarted sandbox's earlier ids)
+        self._tx_ids = itertools.count(70_000_001 + id_base)
 
     def app(self) -> web.Application:
         app = web.Application()

@@ -81,8 +81,9 @@ class Chat:
 
 
 class FakeTelegram:
-    def __init__(self, token: str, clock: Clock | None = None) -> None:
+    def __init__(self, token: str, clock: Clock | None = None, id_base: int = 0) -> None:
         self.token = token
+        self.id_base = id_base  # a restarted sandbox goes on past every id it handed out before
         self.clock = clock or SystemClock()
         bot_id = int(token.split(":", 1)[0])  # as in Telegram: the token starts with the bot's id
         self.bot_user = {"id": bot_id, "is_bot": True, "first_name": "Concierge", "username": "concierge_bot"}
@@ -95,12 +96,12 @@ class FakeTelegram:
         self.service_updates: list[dict[str, Any]] = []
         self.commands: dict[tuple, list[tuple[str, str]]] = {}  # the menus: (scope type, chat, language)
         self.updates: list[dict[str, Any]] = []
-        self._next_update_id = 100_000
+        self._next_update_id = 100_000 + id_base
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
         self._edits_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
         self._last_in_chat: dict[int, datetime] = {}
         self._sent_all: deque[datetime] = deque()
-        self._next_thread = 1000
+        self._next_thread = 1000 + id_base
         self.files: dict[str, bytes] = {}  # file_id → content, for getFile and downloads
 
     # --- the HTTP side -------------------------------------------------------------------------------
@@ -228,11 +229,19 @@ class FakeTelegram:
 
     # --- chats and updates (what users do) -------------------------------------------------------------
     def forum(self, chat_id: int, title: str = "Concierge staff") -> Chat:
-        return self.chats.setdefault(chat_id, Chat(chat_id, "supergroup", title=title, is_forum=True))
+        return self.chats.setdefault(
+            chat_id,
+            Chat(chat_id, "supergroup", title=title, is_forum=True, next_message_id=self.id_base + 1),
+        )
+
+    def started(self, user: dict[str, Any]) -> Chat:
+        """The person has pressed Start (in an earlier life of a restarted sandbox, say)."""
+        return self._private(user)
 
     def _private(self, user: dict[str, Any]) -> Chat:
         return self.chats.setdefault(
-            user["id"], Chat(user["id"], "private", first_name=user.get("first_name"))
+            user["id"],
+            Chat(user["id"], "private", first_name=user.get("first_name"), next_message_id=self.id_base + 1),
         )
 
     def _chat_json(self, chat: Chat) -> dict[str, Any]:

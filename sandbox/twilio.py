@@ -54,9 +54,10 @@ class FakeTwilio:
     inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
     refused: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, for the sandbox phone
+    id_base: int = 0  # a restarted sandbox goes on past every SID it handed out before
 
     def __post_init__(self) -> None:
-        self._sids = itertools.count(1)
+        self._sids = itertools.count(self.id_base + 1)
 
     def app(self) -> web.Application:
         app = web.Application()

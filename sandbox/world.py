@@ -96,17 +96,27 @@ async def _serve(app: web.Application) -> tuple[web.AppRunner, str]:
     return runner, f"http://{host}:{port}"
 
 
-async def start(clock: Clock, public_base_url: str) -> SandboxWorld:
+GENERATION_IDS = 1_000_000  # ids one run of the sandbox may hand out (updates, messages, SIDs, transactions)
+
+
+async def start(clock: Clock, public_base_url: str, generation: int = 1) -> SandboxWorld:
+    """`generation` counts the starts on the same data: each one hands out ids past every earlier one's."""
+    base = (generation - 1) * GENERATION_IDS
     token = f"{secrets.randbelow(10**9) + 10**9}:sandbox-{secrets.token_urlsafe(24)}"
     world = SandboxWorld(
-        telegram=FakeTelegram(token, clock),
-        twilio=FakeTwilio("AC" + secrets.token_hex(16), secrets.token_urlsafe(24), clock),
-        payments=FakeCloudPayments("pk_sandbox_" + secrets.token_hex(8), secrets.token_urlsafe(24), clock),
+        telegram=FakeTelegram(token, clock, id_base=base),
+        twilio=FakeTwilio("AC" + secrets.token_hex(16), secrets.token_urlsafe(24), clock, id_base=base),
+        payments=FakeCloudPayments(
+            "pk_sandbox_" + secrets.token_hex(8), secrets.token_urlsafe(24), clock, id_base=base
+        ),
         bot_token=token,
         webhook_secret=secrets.token_urlsafe(24),
         public_base_url=public_base_url,
     )
     world.telegram.forum(STAFF_CHAT, "Concierge · Staff")
+    if generation > 1:  # the personas met the bot before the restart: it may write to them first
+        for persona in PERSONAS:
+            world.telegram.started(persona.telegram_user())
     for name, fake in (
         ("telegram", world.telegram),
         ("twilio", world.twilio),
@@ -117,5 +127,5 @@ async def start(clock: Clock, public_base_url: str) -> SandboxWorld:
         world.urls[name] = url
     world.twilio.base_url = world.urls["twilio"]
     world.payments.base_url = f"{public_base_url}/sandbox"  # payment links open the sandbox checkout
-    world.phone = SandboxPhone(world.twilio, public_base_url, VOICE_NUMBER, clock.now)
+    world.phone = SandboxPhone(world.twilio, public_base_url, VOICE_NUMBER, clock.now, id_base=base)
     return world
