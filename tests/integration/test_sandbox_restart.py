@@ -1,4 +1,4 @@
-"""The sandbox as a person uses it: `make run`, a conversation, ⏩, Ctrl-C, `make run` again — and it still talks."""
+"""The sandbox as people use it: a conversation, ⏩, Ctrl-C, `make run` again — and it still talks."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def _now(base: str) -> datetime:
 def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path: Path) -> None:
     port, log = free_port(), tmp_path / "service.log"
     with sandbox(tmp_path, port, log) as base:
-        _call(f"{base}/sandbox/api/phone", {"persona": "james", "text": "A car to the Bolshoi tonight at 7 pm"})
+        _call(
+            f"{base}/sandbox/api/phone", {"persona": "james", "text": "A car to the Bolshoi tonight at 7 pm"}
+        )
         assert _reaches_the_forum(base, "Bolshoi"), log.read_text()[-4000:]
         _call(f"{base}/sandbox/api/phone", {"persona": "irina", "channel": "whatsapp", "text": "Добрый день"})
         assert _reaches_the_forum(base, "Добрый день"), log.read_text()[-4000:]
@@ -71,12 +73,20 @@ def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path
     with sandbox(tmp_path, port, log) as base:
         _call(f"{base}/sandbox/api/phone", {"persona": "james", "text": "And flowers in the car, please"})
         assert _reaches_the_forum(base, "flowers in the car"), log.read_text()[-4000:]
-        _call(f"{base}/sandbox/api/phone", {"persona": "irina", "channel": "whatsapp", "text": "Спасибо заранее"})
+        _call(
+            f"{base}/sandbox/api/phone",
+            {"persona": "irina", "channel": "whatsapp", "text": "Спасибо заранее"},
+        )
         assert _reaches_the_forum(base, "Спасибо заранее"), log.read_text()[-4000:]
         assert _now(base) >= before + timedelta(minutes=1)  # the sandbox's time never goes back
         # the assistant answers the client first after the restart: it reaches the client's phone
-        thread = next(t["thread"] for t in _call(f"{base}/sandbox/api/forum")["topics"] if "James" in t["name"])
-        _call(f"{base}/sandbox/api/forum", {"thread": thread, "assistant": 7001, "text": "Of course, Mr Whitmore"})
+        thread = next(
+            t["thread"] for t in _call(f"{base}/sandbox/api/forum")["topics"] if "James" in t["name"]
+        )
+        _call(
+            f"{base}/sandbox/api/forum",
+            {"thread": thread, "assistant": 7001, "text": "Of course, Mr Whitmore"},
+        )
         assert wait_until(
             lambda: any(
                 "Mr Whitmore" in m["text"]
