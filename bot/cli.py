@@ -210,12 +210,16 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
 
 def _console_link(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
-        token = settings.telegram.telegram_bot_token
-        if token is None:
-            raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
         assistant = await queries.staff_member(store, args.telegram_id)
         if assistant is None:
             raise InvalidValue(f"no active assistant has telegram id {args.telegram_id}")
+        if settings.sandbox:  # its bot token lives in the running sandbox, which signs the link itself
+            print(f"{settings.http.base_url}/sandbox/console/{assistant.telegram_id}")
+            print(f"console-link: for {assistant.name}; open it while the sandbox runs", file=sys.stderr)
+            return 0
+        token = settings.telegram.telegram_bot_token
+        if token is None:
+            raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
         signer = Signer.derived(token.get_secret_value())
         deps = Deps(store, SystemClock(), translator(), None, signer=signer)
         deps.console_url = f"{settings.http.base_url}/console"

@@ -196,10 +196,11 @@ async def fast_forward(request: web.Request) -> web.Response:
 
 
 async def open_console(request: web.Request) -> web.Response:
-    """Sandbox only: "Open the console as Amira" — the link the bot would send her, followed at once."""
+    """Sandbox only: "Open the console as Amira" (or as anyone added to the team, which is what
+    `concierge console-link` points to) — the link the bot would send them, followed at once."""
     _world(request)
     wanted = request.match_info["telegram_id"]
-    if not wanted.isdigit() or int(wanted) not in {a["telegram_id"] for a in ASSISTANTS}:
+    if not wanted.isdigit() or len(wanted) > 15:
         raise web.HTTPNotFound(text="not a sandbox assistant")
     raise web.HTTPSeeOther(await request.app[CONSOLE_LINK](int(wanted)))
 

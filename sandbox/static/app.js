@@ -140,6 +140,21 @@ async function start() {
       refresh(true);
     };
   }
+  // Enter sends and Shift+Enter starts a new line, as in Telegram (an itemised /quote is several lines)
+  for (const box of [$("#phone-input"), $("#forum-input")]) {
+    const fit = () => {
+      box.style.height = "auto";
+      box.style.height = `${Math.min(box.scrollHeight, 160)}px`;
+    };
+    box.addEventListener("input", fit);
+    box.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        box.form.requestSubmit();
+      }
+    });
+    box.form.addEventListener("submit", () => setTimeout(fit));
+  }
   $("#phone-form").onsubmit = async (e) => {
     e.preventDefault();
     const text = $("#phone-input").value.trim();

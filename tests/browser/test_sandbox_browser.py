@@ -91,16 +91,28 @@ async def journey(browser, base: str, persona: str, channel: str, text: str, nam
     await page.locator("#topics .topic-link", has_text=name).click(timeout=WAIT)
     await page.locator("#topic-messages .msg", has_text="📋 R-1001").wait_for(timeout=WAIT)
     await page.locator("#topic-messages .msg.pinned", has_text=name).wait_for(timeout=WAIT)
-    # the assistant quotes
-    await page.fill("#forum-input", "/quote 45000 RUB Mercedes S-Class with chauffeur")
-    await page.click("#forum-send")
+    # the assistant quotes: one line, or itemised as the README shows (Shift+Enter starts a new line)
+    if channel == "telegram":
+        await page.fill("#forum-input", "/quote 45000 RUB Mercedes S-Class with chauffeur")
+        await page.click("#forum-send")
+    else:
+        await page.click("#forum-input")
+        for line in ("/quote RUB", "Mercedes S-Class — 40000", "Meet and greet — 5000"):
+            if line != "/quote RUB":
+                await page.keyboard.press("Shift+Enter")
+            await page.keyboard.type(line)
+        await page.keyboard.press("Enter")
+        await expect(page.locator("#forum-input")).to_have_value("")
     if channel == "telegram":
         pay = page.locator("#chat .bubble a.button").first
     else:
         pay = page.locator("#chat .bubble a", has_text="/sandbox/pay/").first
     await pays_at_checkout(context, pay, ARTIFACTS / f"{persona}-{channel}-checkout.png")
     receipt_word = {"ar": "إيصال رقم", "en": "Receipt RC-"}["ar" if persona == "layla" else "en"]
-    await page.locator("#chat .bubble", has_text=receipt_word).wait_for(timeout=WAIT)
+    receipt = page.locator("#chat .bubble", has_text=receipt_word)
+    await receipt.wait_for(timeout=WAIT)
+    if channel == "whatsapp":  # the itemised quote arrived as two items
+        await expect(receipt).to_contain_text("Meet and greet")
     # (the topic speaks its assistant's language: Dmitri chose Russian)
     paid = re.compile("✅ (Paid|Оплачено): R-1001")
     await page.locator("#topic-messages .msg", has_text=paid).wait_for(timeout=WAIT)

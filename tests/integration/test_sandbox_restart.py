@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.integration.test_service_process import concierge, environment, free_port, status, wait_until
+from tests.integration.test_service_process import cli, concierge, environment, free_port, status, wait_until
 
 WAIT = 40  # s: the sandbox keeps Telegram's real limits (a message a second into a chat); CI is slow
 
@@ -68,6 +68,11 @@ def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path
         _call(f"{base}/sandbox/api/phone", {"persona": "irina", "channel": "whatsapp", "text": "Добрый день"})
         assert _reaches_the_forum(base, "Добрый день"), log.read_text()[-4000:]
         _call(f"{base}/sandbox/api/clock", {"minutes": 55})
+        # `concierge console-link`, as the README offers it, works in the sandbox too
+        link = cli(environment(tmp_path, HTTP_PORT=str(port)), "console-link", "--telegram-id", "7002")
+        assert link.returncode == 0, link.stderr
+        with urllib.request.urlopen(link.stdout.strip(), timeout=10) as response:  # noqa: S310 — loopback
+            assert "/console/sign-in" in response.url and response.status == 200
         before = _now(base)
 
     with sandbox(tmp_path, port, log) as base:
