@@ -14,8 +14,10 @@ $(STAMP): pyproject.toml requirements.lock
 run: $(STAMP)
 	exec $(BIN)/concierge run
 
+# line and branch coverage of every process the tests start (workers, services, the CLI), then its floor
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadfile --cov --cov-report=term:skip-covered
+	$(BIN)/python tests/coverage_floor.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -26,4 +28,4 @@ fmt: $(STAMP)
 	$(BIN)/ruff format .
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info .coverage .coverage.*

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.integration.test_service_process import concierge, environment, free_port, status, wait_until
+from tests.integration.test_service_process import (
+    STARTUP,
+    concierge,
+    environment,
+    free_port,
+    status,
+    wait_until,
+)
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -46,7 +53,7 @@ def sandbox(tmp_path: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: status(f"{base}/sandbox/api/personas") == 200, 20), log.read_text()
+        assert wait_until(lambda: status(f"{base}/sandbox/api/personas") == 200, STARTUP), log.read_text()
         yield base
     finally:
         process.send_signal(signal.SIGTERM)

@@ -12,7 +12,15 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from tests.integration.test_service_process import cli, concierge, environment, free_port, status, wait_until
+from tests.integration.test_service_process import (
+    STARTUP,
+    cli,
+    concierge,
+    environment,
+    free_port,
+    status,
+    wait_until,
+)
 
 WAIT = 40  # s: the sandbox keeps Telegram's real limits (a message a second into a chat); CI is slow
 
@@ -35,7 +43,7 @@ def sandbox(data_dir: Path, port: int, log: Path) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: status(f"{base}/sandbox/api/personas") == 200, 30), log.read_text()
+        assert wait_until(lambda: status(f"{base}/sandbox/api/personas") == 200, STARTUP), log.read_text()
         yield base
     finally:
         process.send_signal(signal.SIGINT)

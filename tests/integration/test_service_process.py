@@ -32,6 +32,9 @@ OUR_VARS = (
 )
 
 
+STARTUP = 60  # s: a hang guard for a service's start, not a timing (coverage and a busy CI slow it)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,7 +130,7 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: status(f"{base}/readyz") == 200, 15), process.stdout.read1().decode()
+        assert wait_until(lambda: status(f"{base}/readyz") == 200, STARTUP), process.stdout.read1().decode()
         yield process, base, tmp_path
     finally:
         if process.poll() is None:
@@ -319,7 +322,7 @@ def test_a_service_restarted_right_after_a_kill_starts_on_its_data(service, tmp_
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, 20)
+        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, STARTUP)
     finally:
         again.terminate()
         again.wait(15)
