@@ -45,3 +45,29 @@ async def test_a_second_real_need_still_opens_a_request(team: Harness) -> None:
     await tg.settle()
     categories = [d["details"]["category"] async for d in tg.store.db["requests"].find({}).sort("_id", 1)]
     assert categories == ["dining", "chauffeur"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "follow_ups"),
+    [
+        (
+            "Book a table for 2 at White Rabbit tonight at 9pm",
+            ("Also, is there parking near the restaurant?", "Could we also have flowers on the table?"),
+        ),
+        ("Машину к White Rabbit сегодня в 21:00", ("А есть ли парковка рядом с рестораном?",)),
+        ("احجز طاولة في مطعم بوشكين الليلة الساعة 9 مساء", ("وممكن كمان ورد على الطاولة؟",)),
+    ],
+)
+async def test_a_question_or_an_also_about_the_open_request_stays_in_it(
+    team: Harness, opening: str, follow_ups: tuple[str, ...]
+) -> None:
+    tg = team
+    james = user("James", "en")
+    await tg.send(tg.fake.user_message(james, text=opening))
+    await tg.settle()
+    for text in follow_ups:
+        await tg.send(tg.fake.user_message(james, text=text))
+        await tg.settle()
+    assert await tg.store.db["requests"].count_documents({}) == 1
+    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
+    assert request["text"].splitlines()[1:] == list(follow_ups)  # each one kept on the open request

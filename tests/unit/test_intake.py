@@ -134,3 +134,35 @@ def test_a_new_need_is_told_apart_from_more_about_the_same() -> None:
     assert not describes_new_need(understand("Make it a Maybach please", NOW, MSK), car)
     assert not describes_new_need(understand("Thank you!", NOW, MSK), car)
     assert Understanding.from_data(car.to_data()) == car
+
+
+@pytest.mark.parametrize(
+    ("open_text", "follow_up"),
+    [
+        ("Book a table at White Rabbit tonight at 8", "Also, is there parking near the restaurant?"),
+        ("Book a table at White Rabbit tonight at 8", "Could we also have flowers on the table?"),
+        ("A car to White Rabbit tonight at 8", "Also, is there parking near the restaurant?"),
+        ("Столик в White Rabbit сегодня в 20:00", "А есть ли парковка рядом с рестораном?"),
+        ("Столик в White Rabbit сегодня в 20:00", "Можно ещё цветы на стол?"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وهل يوجد موقف قرب المطعم؟"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وممكن كمان ورد على الطاولة؟"),
+    ],
+)
+def test_a_question_or_an_also_about_the_open_request_belongs_to_it(open_text: str, follow_up: str) -> None:
+    assert not describes_new_need(understand(follow_up, NOW, MSK), understand(open_text, NOW, MSK))
+
+
+@pytest.mark.parametrize(
+    ("open_text", "new_need"),
+    [
+        (
+            "Book a table at White Rabbit tonight at 8",
+            "Also, could you send a car to pick us up from the hotel?",
+        ),
+        ("Book a table at White Rabbit tonight at 8", "And tickets to the Bolshoi on Sunday?"),
+        ("Столик в White Rabbit сегодня в 20:00", "Ещё нужна машина из отеля"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وأحتاج سيارة مع سائق من الفندق إلى المطعم"),
+    ],
+)
+def test_a_new_service_still_opens_its_own_request(open_text: str, new_need: str) -> None:
+    assert describes_new_need(understand(new_need, NOW, MSK), understand(open_text, NOW, MSK))
