@@ -37,6 +37,7 @@ class Understanding:
     extra: dict[str, str] = field(default_factory=dict)
     time_approx: bool = False  # a part of the day ("Sunday morning"): a typical hour, shown as ~10:00
     urgent: bool = False  # now, срочно, فورا
+    time_past: bool = False  # the time said had already passed when it was said: the assistant confirms it
     asks: bool = field(
         default=False, compare=False
     )  # it asks for something: it may open a request (not kept)
@@ -56,6 +57,7 @@ class Understanding:
             "budget": self.budget.to_data() if self.budget else None,
             "time_approx": self.time_approx,
             "urgent": self.urgent,
+            "time_past": self.time_past,
         }
 
     @classmethod
@@ -69,6 +71,7 @@ class Understanding:
             Money.from_data(data["budget"]) if data.get("budget") else None,
             time_approx=data.get("time_approx", False),
             urgent=data.get("urgent", False),
+            time_past=data.get("time_past", False),
         )
 
 
@@ -197,6 +200,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
         _budget(normalized),
         time_approx=when.approximate,
         urgent=when.urgent,
+        time_past=when.past,
         asks=asks,
         small_talk=small_talk,
         follow_up=follow_up,

@@ -166,3 +166,45 @@ def test_a_question_or_an_also_about_the_open_request_belongs_to_it(open_text: s
 )
 def test_a_new_service_still_opens_its_own_request(open_text: str, new_need: str) -> None:
     assert describes_new_need(understand(new_need, NOW, MSK), understand(open_text, NOW, MSK))
+
+
+@pytest.mark.parametrize(
+    ("text", "said_at", "when"),
+    [
+        ("Book the spa on the 10th around 3", NOW, "2026-12-10 15:00"),
+        ("a massage at 3", NOW.replace(hour=1), "2026-11-28 15:00"),  # said at 1 a.m.: still the afternoon
+        ("a massage at 3am", NOW.replace(hour=1), "2026-11-28 03:00"),
+        ("dinner 7.30pm tomorrow", NOW, "2026-11-29 19:30"),
+        ("7.30pm tomorrow", NOW, "2026-11-29 19:30"),
+        ("Столик на 7.30 вечера завтра", NOW, "2026-11-29 19:30"),
+        ("a table on the 15th", NOW, "2026-12-15"),
+        ("a table on the 30th at 8pm", NOW, "2026-11-30 20:00"),
+        ("столик на 15-е", NOW, "2026-12-15"),
+        ("столик 15 числа в 20:00", NOW, "2026-12-15 20:00"),
+        ("طاولة يوم 15 الساعة 8 مساء", NOW, "2026-12-15 20:00"),
+        ("a car in half an hour", NOW, "2026-11-28 15:30"),
+        ("машину через полчаса", NOW, "2026-11-28 15:30"),
+        ("سيارة بعد نص ساعة", NOW, "2026-11-28 15:30"),
+        ("سيارة بعد نصف ساعة", NOW, "2026-11-28 15:30"),
+        ("a car in an hour", NOW, "2026-11-28 16:00"),
+        ("машину через час", NOW, "2026-11-28 16:00"),
+    ],
+)
+def test_times_clients_write(text: str, said_at: datetime, when: str) -> None:
+    understood = understand(text, said_at, MSK)
+    assert understood.when is not None
+    shown = understood.when.strftime("%Y-%m-%d %H:%M" if understood.time_known else "%Y-%m-%d")
+    assert shown == when
+    assert not understood.time_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a table tonight at 8", "столик сегодня в 20:00", "طاولة الليلة الساعة 8", "a guide this morning"],
+)
+def test_a_time_already_past_is_kept_and_marked(text: str) -> None:
+    late = NOW.replace(hour=21, minute=18)
+    understood = understand(text, late, MSK)
+    assert understood.when is not None and understood.when < late and understood.time_past
+    assert Understanding.from_data(understood.to_data()).time_past  # kept with the request
+    assert not understand(text, NOW.replace(hour=7), MSK).time_past
