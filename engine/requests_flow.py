@@ -96,8 +96,8 @@ async def open_request(
 
 def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
     """A time already past when the client wrote is kept as said, and the assistant is asked to confirm it."""
-    when = request.details
-    return [lambda t: t("req-time-past", request=request.id, at=when_text(when, deps.tz, t))]
+    details = request.details
+    return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.tz, t))]
 
 
 async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
