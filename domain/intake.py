@@ -14,6 +14,7 @@ from domain.intake_text import DIGITS, asks_for_something, has, is_small_talk, n
 from domain.intake_time import When, read_when
 from domain.intake_words import (
     ALSO,
+    AVAILABILITY,
     BUDGET_CUE,
     CURRENCIES,
     KEYWORDS,
@@ -165,6 +166,7 @@ _QUESTION = re.compile(
     + r")(?!\w)"
 )
 _ALSO = tuple(normalize(w) for w in ALSO)
+_AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
 _REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
 
 
@@ -174,7 +176,8 @@ def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     if when.at is not None or when.urgent:
         return False, False
     question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
-    return question or has(_ALSO, normalized), question and not asks_for_something(text)
+    asks = asks_for_something(text) or has(_AVAILABILITY, normalized)
+    return question or has(_ALSO, normalized), question and not asks
 
 
 def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:

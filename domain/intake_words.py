@@ -422,6 +422,12 @@ QUESTION_START = (
     "есть ли", "а есть", "там есть", "будет ли", "где", "как", "какой", "какая", "сколько",
     "هل", "وهل", "فيه", "يوجد", "وين", "اين", "كيف", "كم",
 )  # fmt: skip
+# a question about what can be had asks for it ("do you have a driver available?")
+AVAILABILITY = (
+    "do you have", "have you got", "available", "availability", "any chance",
+    "у вас есть", "есть ли у вас", "свободн*", "найдется", "найдётся",
+    "عندكم", "لديكم", "متاح*", "متوفر*",
+)  # fmt: skip
 # the things an open request is about, named again in a follow-up ("flowers on the table")
 REFERENCES: dict[Category, tuple[str, ...]] = {
     Category.DINING: ("table", "стол", "طاوله"),

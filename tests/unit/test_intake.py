@@ -208,3 +208,18 @@ def test_a_time_already_past_is_kept_and_marked(text: str) -> None:
     assert understood.when is not None and understood.when < late and understood.time_past
     assert Understanding.from_data(understood.to_data()).time_past  # kept with the request
     assert not understand(text, NOW.replace(hour=7), MSK).time_past
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Do you have a driver available?", C.CHAUFFEUR),
+        ("У вас есть свободные столики в Пушкине?", C.DINING),
+        ("هل عندكم سائق متاح؟", C.CHAUFFEUR),
+        ("Is the spa open?", C.OTHER),  # about a service, not for one: relayed, or added to the open request
+        ("How much is the car?", C.OTHER),
+    ],
+)
+def test_a_question_for_what_can_be_had_still_asks_for_it(text: str, category: Category) -> None:
+    understood = understand(text, NOW, MSK)
+    assert understood.category is category and understood.asks is (category is not C.OTHER)
