@@ -10,9 +10,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.intake_text import DIGITS, asks_for_something, is_small_talk, normalize, pattern
+from domain.intake_text import DIGITS, asks_for_something, has, is_small_talk, normalize, pattern
 from domain.intake_time import When, read_when
-from domain.intake_words import BUDGET_CUE, CURRENCIES, KEYWORDS, NUMBER_WORDS, PLACES, Category
+from domain.intake_words import (
+    ALSO,
+    AVAILABILITY,
+    BUDGET_CUE,
+    CURRENCIES,
+    KEYWORDS,
+    NUMBER_WORDS,
+    PLACES,
+    QUESTION_START,
+    REFERENCES,
+    Category,
+)
 from domain.money import Money
 
 
@@ -27,10 +38,15 @@ class Understanding:
     extra: dict[str, str] = field(default_factory=dict)
     time_approx: bool = False  # a part of the day ("Sunday morning"): a typical hour, shown as ~10:00
     urgent: bool = False  # now, срочно, فورا
+    time_past: bool = False  # the time said had already passed when it was said: the assistant confirms it
     asks: bool = field(
         default=False, compare=False
     )  # it asks for something: it may open a request (not kept)
     small_talk: bool = field(default=False, compare=False)  # thanks, yes, hello (not kept)
+    # a question or an "also" with no day or time of its own (not kept): it may be about the open request
+    follow_up: bool = field(default=False, compare=False)
+    inquiry: bool = field(default=False, compare=False)  # a follow-up question that asks for nothing
+    refers_to: frozenset[Category] = field(default=frozenset(), compare=False)  # "the table", "the car"
 
     def to_data(self) -> dict:
         return {
@@ -42,6 +58,7 @@ class Understanding:
             "budget": self.budget.to_data() if self.budget else None,
             "time_approx": self.time_approx,
             "urgent": self.urgent,
+            "time_past": self.time_past,
         }
 
     @classmethod
@@ -55,6 +72,7 @@ class Understanding:
             Money.from_data(data["budget"]) if data.get("budget") else None,
             time_approx=data.get("time_approx", False),
             urgent=data.get("urgent", False),
+            time_past=data.get("time_past", False),
         )
 
 
@@ -142,6 +160,26 @@ def _budget(lowered: str) -> Money | None:
     return None
 
 
+_QUESTION = re.compile(
+    r"^\W*(?:(?:and|also|so|а|и|ну|و)\W+)?(?:"
+    + "|".join(re.escape(normalize(w)) for w in QUESTION_START)
+    + r")(?!\w)"
+)
+_ALSO = tuple(normalize(w) for w in ALSO)
+_AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
+_REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
+
+
+def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
+    """(follow_up, inquiry): a question or an "also" without a day or time of its own; an inquiry asks for
+    nothing ("is there parking near the restaurant?")."""
+    if when.at is not None or when.urgent:
+        return False, False
+    question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
+    asks = asks_for_something(text) or has(_AVAILABILITY, normalized)
+    return question or has(_ALSO, normalized), question and not asks
+
+
 def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
     local_now = now.astimezone(timezone)
     normalized = f" {normalize(text)} "
@@ -153,6 +191,9 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
     asks = not small_talk and (
         asks_for_something(text) or category is not Category.OTHER or (when.at is not None and bool(places))
     )
+    follow_up, inquiry = _follow_up(text, normalized, when)
+    if inquiry:  # "when does the driver arrive?" asks about a service, not for one
+        category, asks = Category.OTHER, False
     return Understanding(
         category,
         when.at,
@@ -162,13 +203,20 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
         _budget(normalized),
         time_approx=when.approximate,
         urgent=when.urgent,
+        time_past=when.past,
         asks=asks,
         small_talk=small_talk,
+        follow_up=follow_up,
+        inquiry=inquiry,
+        refers_to=frozenset(c for c, words in _REFERENCES.items() if has(words, normalized)),
     )
 
 
 def describes_new_need(message: Understanding, current: Understanding) -> bool:
-    """Does a message about an open request clearly ask for something else?"""
+    """Does a message about an open request clearly ask for something else? A question that asks for nothing,
+    or an "also" that names what the open request is about, belongs to it."""
+    if message.follow_up and (message.inquiry or current.category in message.refers_to):
+        return False
     return (
         message.category is not Category.OTHER
         and current.category is not Category.OTHER

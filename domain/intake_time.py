@@ -50,7 +50,21 @@ _TIME = re.compile(
 _IN = re.compile(
     r"(?:\bin|через|بعد)\s+(?P<n>\d+)\s*(?P<u>hours?|hrs?|h\b|час\w*|ساعات|ساعه|minutes?|mins?|минут\w*|دقيقه|دقائق)"
 )
-_DATE_NUMERIC = re.compile(r"(?<![\d:])(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)(?:[./](?P<y>\d{4}))?(?![\d:])")
+# "in half an hour", "через час", "بعد نص ساعة": minutes from now
+_IN_WORDS = (
+    (re.compile(r"\bin\s+(?:half\s+an|a\s+half)\s+hour|через\s+полчаса|بعد\s+(?:نص|نصف)\s+ساعه"), 30),
+    (re.compile(r"\bin\s+an?\s+hour\b|через\s+час(?!\w)|بعد\s+ساعه(?![\u0600-\u06ff])"), 60),
+)
+_AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
+_DATE_NUMERIC = re.compile(
+    rf"(?<![\d:])(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)(?:[./](?P<y>\d{{4}}))?(?![\d:])(?!{_AM_PM_NEXT})"
+)
+# a day of this month (or the next, once it is past): "on the 15th", "15-го", "15 числа", "يوم 15"
+_DAY_OF_MONTH = re.compile(
+    r"(?<![\d:.])(?:(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?!\w)(?!\s+(?:floor|anniversary|birthday|row|century))"
+    r"|(?P<d2>[0-3]?\d)(?:-?(?:го|е|ое|му))?\s+числа|(?P<d3>[0-3]?\d)-(?:го|е|ое|му)(?!\w))"
+    r"|يوم\s+(?P<d4>[0-3]?\d)(?![\d:.])"
+)
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b")
 
 DAYS = (
@@ -106,6 +120,7 @@ class When:
     time_known: bool = False
     approximate: bool = False  # a part of the day, not an hour that was said
     urgent: bool = False
+    past: bool = False  # the day (and time) said is already behind us: kept, and to be confirmed
 
 
 @cache
@@ -174,6 +189,11 @@ def _day(text: str, today: datetime) -> datetime | None:
         return today + timedelta(days=7 - today.weekday())  # next Monday
     if has(_n(WEEKEND), text):
         return today + timedelta(days=(5 - today.weekday()) % 7)  # the coming Saturday (today, on one)
+    if match := _DAY_OF_MONTH.search(text):
+        day = int(next(d for d in match.group("d", "d2", "d3", "d4") if d))
+        if day < today.day:  # already past this month: the next month's
+            today = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+        return today.replace(day=day)
     return None
 
 
@@ -210,8 +230,8 @@ def _a_date(text: str, match: re.Match[str]) -> bool:
     said = match.group(0)
     if match["h2"] and _MONTH_NEXT.match(text, match.end()):
         return True  # "с 3 декабря", "from 10 december": a day of a month
-    if "." not in said or not match["h"]:
-        return False
+    if "." not in said or not match["h"] or re.match(_AM_PM_NEXT, text[match.end() :]):
+        return False  # "7.30pm" is a time
     before = text[max(0, match.start() - 6) : match.start()]
     return not re.search(r"(?:\bat|\bв|\bк|\bby|الساعه)\s*$", before)
 
@@ -227,8 +247,10 @@ def read_when(text: str, now: datetime) -> When:
     """`text` normalised; `now` in the business timezone."""
     text = _words_to_digits(text)
     urgent = has(_n(URGENT), text)
+    minutes = next((m for regex, m in _IN_WORDS if regex.search(text)), None)
     if match := _IN.search(text):
         minutes = int(match["n"]) * (60 if match["u"][0] in "hчس" else 1)
+    if minutes is not None:
         return When((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0), True, False, urgent)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
@@ -243,11 +265,13 @@ def read_when(text: str, now: datetime) -> When:
             at = base.replace(hour=part)
             if day is None and at <= now:
                 at += timedelta(days=1)  # "in the morning", said in the afternoon: tomorrow's
-            return When(at, True, True, urgent)
+            return When(at, True, True, urgent, _past(at, now))
         if urgent and day is None:
             return When(now.replace(second=0, microsecond=0), True, False, True)
-        return When(day, False, False, urgent)
+        return When(day, False, False, urgent, day is not None and day.date() < now.date())
     hour, minute, explicit = clock
+    if not explicit and 1 <= hour <= 6:
+        hour += 12  # "at 3": afternoon, nobody books 3 a.m. like that
     if day is None:
         # "at 8": the next 8 o'clock to come, 8:00 or 20:00
         for candidate_hour in (hour,) if explicit or hour >= 12 else (hour, hour + 12):
@@ -255,8 +279,11 @@ def read_when(text: str, now: datetime) -> When:
             if candidate > now:
                 return When(candidate, True, False, urgent)
         return When((today + timedelta(days=1)).replace(hour=hour, minute=minute), True, False, urgent)
-    if not explicit and 1 <= hour <= 6:
-        hour += 12  # "tomorrow at 3": afternoon, nobody books 3 a.m. like that
-    elif not explicit and 7 <= hour <= 11 and has(_n(PM), text):
+    if not explicit and 7 <= hour <= 11 and has(_n(PM), text):
         hour += 12
-    return When(day.replace(hour=hour, minute=minute), True, False, urgent)
+    at = day.replace(hour=hour, minute=minute)
+    return When(at, True, False, urgent, _past(at, now))
+
+
+def _past(at: datetime, now: datetime) -> bool:
+    return at < now.replace(second=0, microsecond=0)

@@ -413,3 +413,25 @@ CURRENCIES = (
     ("AED", ("aed", "dirham", "дирхам", "درهم")),
 )
 BUDGET_CUE = ("budget", "up to", "no more than", "бюджет", "до ", "не дороже", "ميزانية", "بميزانية", "حتى")
+
+# what a follow-up about the open request sounds like: "also" (or "too") and questions that ask for nothing
+ALSO = ("also", "too", "as well", "ещё", "еще", "тоже", "также", "кроме того", "ايضا", "كمان", "برضو")
+QUESTION_START = (
+    "is there", "are there", "is it", "are they", "do they", "does it", "do you know", "will", "what",
+    "where", "how", "which",
+    "есть ли", "а есть", "там есть", "будет ли", "где", "как", "какой", "какая", "сколько",
+    "هل", "وهل", "فيه", "يوجد", "وين", "اين", "كيف", "كم",
+)  # fmt: skip
+# a question about what can be had asks for it ("do you have a driver available?")
+AVAILABILITY = (
+    "do you have", "have you got", "available", "availability", "any chance",
+    "у вас есть", "есть ли у вас", "свободн*", "найдется", "найдётся",
+    "عندكم", "لديكم", "متاح*", "متوفر*",
+)  # fmt: skip
+# the things an open request is about, named again in a follow-up ("flowers on the table")
+REFERENCES: dict[Category, tuple[str, ...]] = {
+    Category.DINING: ("table", "стол", "طاوله"),
+    Category.HOTEL: ("room", "номер", "غرفه"),
+    Category.CHAUFFEUR: ("car", "машин*", "سياره"),
+    Category.EVENTS: ("seat", "места", "место", "مقاعد", "مقعد"),
+}

@@ -121,12 +121,16 @@ class ServiceRequest:
             when=current.when or learned.when,
             time_known=current.time_known if current.when else learned.time_known,
             time_approx=current.time_approx if current.when else learned.time_approx,
+            time_past=current.time_past if current.when else learned.time_past,
             urgent=current.urgent or learned.urgent,
             guests=current.guests or learned.guests,
             places=tuple(dict.fromkeys((*current.places, *learned.places))),
             budget=current.budget or learned.budget,
         )
-        return EventType.REQUEST_MESSAGE_ADDED, {"text": text, "details": merged.to_data()}
+        data = {"text": text, "details": merged.to_data()}
+        if learned.time_past and current.when is None:
+            data["confirm_time"] = True  # the time it brought had already passed: the assistant confirms it
+        return EventType.REQUEST_MESSAGE_ADDED, data
 
     def edit(self, details: Understanding, field_name: str) -> Decision:
         if not self.is_open:

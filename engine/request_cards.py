@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
@@ -20,19 +21,27 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     return render(current, deps.tz, hint, t)
 
 
+def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
+    """The day and time as the topic reads them: "Sun 29 Nov, 20:30", "~10:00" for a part of the day."""
+    if not d.when:
+        return "—"
+    locale = getattr(t, "language", "en")  # (babel reads letters as fields: words stay outside the pattern)
+    day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale=locale)
+    hour = ("~" if d.time_approx else "") + format_datetime(d.when, "HH:mm", tzinfo=tz)
+    return f"{day}, {hour}" if d.time_known else t("card-day-only", day=day)
+
+
 def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText | None = None) -> str:
     """`hint`: the commands that move an open request along (from the topic command table); `t`: the
     reader's language (English by default)."""
     t = t or bound("en")
     locale = getattr(t, "language", "en")
     d = request.details
-    when = "—"
-    if d.when:  # (babel reads letters as fields: words stay outside the pattern)
-        day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale=locale)
-        hour = ("~" if d.time_approx else "") + format_datetime(d.when, "HH:mm", tzinfo=tz)
-        when = f"{day}, {hour}" if d.time_known else t("card-day-only", day=day)
+    when = when_text(d, tz, t)
     if d.urgent:
         when += t("card-urgent")
+    if d.when and d.time_past:
+        when += t("card-time-past")
     words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
     state = t(f"card-state-{request.state.value}")
     lines = [

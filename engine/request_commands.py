@@ -145,7 +145,10 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
     if field_name == "when":
         try:
             moment = datetime.fromisoformat(value).replace(tzinfo=deps.tz)
-            return replace(details, when=moment, time_known=len(value) > 10, time_approx=False)
+            # the assistant set it: confirmed, even if already past
+            return replace(
+                details, when=moment, time_known=len(value) > 10, time_approx=False, time_past=False
+            )
         except ValueError:
             learned = understand(value, deps.clock.now(), deps.tz)
             if learned.when is None:
@@ -153,7 +156,11 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
                     f"“{value}” is not a time; try /edit when 2026-12-01 20:00", key="edit-time", text=value
                 ) from None
             return replace(
-                details, when=learned.when, time_known=learned.time_known, time_approx=learned.time_approx
+                details,
+                when=learned.when,
+                time_known=learned.time_known,
+                time_approx=learned.time_approx,
+                time_past=False,
             )
     if field_name == "category":
         try:

@@ -15,6 +15,7 @@ from engine.client_outbox import to_client
 from engine.client_texts import pay_button
 from engine.deps import Deps
 from engine.outbox import card_update, to_topic
+from engine.request_cards import when_text
 from engine.staff_texts import Text, for_client
 from engine.topics import staff_chat_for
 from storage.counters import next_value
@@ -88,8 +89,15 @@ async def open_request(
                 assistant=assistant.name if assistant else "—",
             ),
         )
-    await deliver_to_topic(deps, client, event, [], first_n=1, card_of=request_id, repost=True)
+    notes = _confirm_time(deps, opened) if opened.details.time_past else []
+    await deliver_to_topic(deps, client, event, notes, first_n=1, card_of=request_id, repost=True)
     return opened
+
+
+def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
+    """A time already past when the client wrote is kept as said, and the assistant is asked to confirm it."""
+    details = request.details
+    return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.tz, t))]
 
 
 async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
@@ -107,7 +115,7 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     if current is None:
         return  # a question or a remark with nothing open: the assistant reads it in the topic
     event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
-    await deliver_to_topic(deps, client, event, [], card_of=current.id)
+    await _deliver_added(deps, client, event)
 
 
 async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: str) -> bool:
@@ -117,9 +125,18 @@ async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: 
         await open_request(deps, client, text, actor, f"{cause}/request")  # idempotent: same number, same ids
         return True
     if (added := await deps.store.events.by_cause(f"{cause}/request-more")) is not None:
-        await deliver_to_topic(deps, client, added, [], card_of=added.stream_id)
+        await _deliver_added(deps, client, added)
         return True
     return False
+
+
+async def _deliver_added(deps: Deps, client: Client, added: Event) -> None:
+    """The card updated, after a line asking to confirm a time that had already passed, if it brought one."""
+    notes: list[Text] = []
+    if added.data.get("confirm_time"):
+        request = await q.request(deps.store, added.stream_id)
+        notes = _confirm_time(deps, request) if request else []
+    await deliver_to_topic(deps, client, added, notes, card_of=added.stream_id)
 
 
 async def cancel_request(

@@ -200,6 +200,7 @@ duration-hours = { $hours } h { $minutes } min
 ## the request card and the client card (in the topic)
 card-day-only = { $day } · time?
 card-urgent = {" "}· ⚡ urgent
+card-time-past = {" "}· ⚠️ already past when said: confirm
 card-quote-lapsed = {" "}(quote lapsed)
 card-state-new = new
 card-state-quoted = quoted
@@ -287,6 +288,7 @@ quote-question-asked = ❓ The client has a question about { $request }.
 req-in-progress = ▶️ { $request } is in progress.
 req-fulfilled = 🏁 { $request } fulfilled; the client was thanked.
 req-cancelled = ✖️ { $request } cancelled: { $reason }
+req-time-past = ⚠️ { $request }: the time the client gave, { $at }, had already passed when they wrote. Please confirm the time with the client, then /edit when …
 req-link-not-cancelled = ⚠️ The payment link could not be cancelled: { $error }
 moved = ➡️ { $client } is now with { $assistant }.
 closed = ✅ Conversation closed by { $assistant }; the client was told.

@@ -200,6 +200,7 @@ duration-hours = { $hours } ч { $minutes } мин
 ## карточка заявки и карточка клиента (в теме)
 card-day-only = { $day } · время?
 card-urgent = {" "}· ⚡ срочно
+card-time-past = {" "}· ⚠️ уже прошло на момент сообщения: уточните
 card-quote-lapsed = {" "}(цена истекла)
 card-state-new = новая
 card-state-quoted = цена предложена
@@ -287,6 +288,7 @@ quote-question-asked = ❓ У клиента вопрос по { $request }.
 req-in-progress = ▶️ { $request } в работе.
 req-fulfilled = 🏁 { $request } выполнена; клиента поблагодарили.
 req-cancelled = ✖️ { $request } отменена: { $reason }
+req-time-past = ⚠️ { $request }: время, которое назвал клиент ({ $at }), уже прошло на момент сообщения. Уточните время у клиента, затем /edit when …
 req-link-not-cancelled = ⚠️ Ссылку на оплату отменить не удалось: { $error }
 moved = ➡️ { $client } теперь у { $assistant }.
 closed = ✅ { $assistant } закрыл(а) разговор; клиенту сообщили.

@@ -22,7 +22,7 @@ async def test_start_registers_and_greets_in_the_clients_language_by_their_assis
     await tg.send(tg.fake.user_message(layla, text="/start"))
     await tg.settle()
     assert await tg.store.db["clients"].count_documents({}) == 1
-    assert "أهلاً بعودتك" in tg.to_user(layla)[-1]["text"]
+    assert "أهلاً بعودتكم" in tg.to_user(layla)[-1]["text"]
 
 
 async def test_an_unsupported_telegram_language_is_asked_with_buttons(tg: Harness) -> None:
@@ -58,7 +58,7 @@ async def test_language_command_changes_the_language(tg: Harness) -> None:
     assert question["reply_markup"]["inline_keyboard"][0][1]["callback_data"] == "lang:ar"
     await tg.send(tg.fake.callback(omar, question["message_id"], "lang:ar"))
     await tg.settle()
-    assert tg.to_user(omar)[-1]["text"] == "سأكتب إليك بالعربية من الآن فصاعداً."
+    assert tg.to_user(omar)[-1]["text"] == "سأكتب إليكم بالعربية من الآن فصاعداً."
     assert (await tg.client_doc(omar))["language"] == "ar"
 
 
@@ -120,7 +120,7 @@ async def test_the_command_menus_fit_each_audience(tg: Harness) -> None:
     menus = tg.fake.commands
     assert [c for c, _ in menus[("all_private_chats", None, None)]] == ["start", "language", "help"]
     assert menus[("all_private_chats", None, "ru")][2] == ("help", "Чем я могу помочь")
-    assert menus[("all_private_chats", None, "ar")][1] == ("language", "اختر اللغة")
+    assert menus[("all_private_chats", None, "ar")][1] == ("language", "اختيار اللغة")
     staff = dict(menus[("chat", STAFF_CHAT, None)])
     assert {"quote", "done", "refund", "note", "take", "away", "back", "stats", "assign"} <= set(staff)
     assert all(3 <= len(text) <= 256 for text in staff.values())

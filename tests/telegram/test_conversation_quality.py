@@ -1,6 +1,9 @@
 """What a new user tried in the sandbox: a Russian client with a quoted dinner answers "yes, that works,
 thanks" — and it stays one request, one card, no news of a request that does not exist."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.harness import Harness, user
@@ -45,3 +48,56 @@ async def test_a_second_real_need_still_opens_a_request(team: Harness) -> None:
     await tg.settle()
     categories = [d["details"]["category"] async for d in tg.store.db["requests"].find({}).sort("_id", 1)]
     assert categories == ["dining", "chauffeur"]
+
+
+@pytest.mark.parametrize(
+    ("opening", "follow_ups"),
+    [
+        (
+            "Book a table for 2 at White Rabbit tonight at 9pm",
+            ("Also, is there parking near the restaurant?", "Could we also have flowers on the table?"),
+        ),
+        ("Машину к White Rabbit сегодня в 21:00", ("А есть ли парковка рядом с рестораном?",)),
+        ("احجز طاولة في مطعم بوشكين الليلة الساعة 9 مساء", ("وممكن كمان ورد على الطاولة؟",)),
+    ],
+)
+async def test_a_question_or_an_also_about_the_open_request_stays_in_it(
+    team: Harness, opening: str, follow_ups: tuple[str, ...]
+) -> None:
+    tg = team
+    james = user("James", "en")
+    await tg.send(tg.fake.user_message(james, text=opening))
+    await tg.settle()
+    for text in follow_ups:
+        await tg.send(tg.fake.user_message(james, text=text))
+        await tg.settle()
+    assert await tg.store.db["requests"].count_documents({}) == 1
+    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
+    assert request["text"].splitlines()[1:] == list(follow_ups)  # each one kept on the open request
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        ("Book a table for 2 at White Rabbit tonight at 8",),
+        ("A table for 2 at White Rabbit please", "tonight at 8"),
+    ],
+)
+async def test_a_time_already_past_is_never_written_silently(
+    team: Harness, messages: tuple[str, ...]
+) -> None:
+    tg = team
+    james = user("James", "en")
+    tg.clock.advance_to(datetime(2026, 11, 28, 21, 18, tzinfo=ZoneInfo("Europe/Moscow")))
+    for text in messages:
+        await tg.send(tg.fake.user_message(james, text=text))
+        await tg.settle()
+    thread = await tg.thread_of(james)
+    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
+    assert request["details"]["when"].startswith("2026-11-28T20:00") and request["details"]["time_past"]
+    assert "⚠️ already past when said: confirm" in tg.request_cards(thread)[-1]
+    told = [text for text in tg.topic_texts(thread) if text.startswith("⚠️ R-1001")]
+    assert told == [
+        "⚠️ R-1001: the time the client gave, Sat 28 Nov, 20:00, had already passed when they "
+        "wrote. Please confirm the time with the client, then /edit when …"
+    ]

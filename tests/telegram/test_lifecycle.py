@@ -108,12 +108,12 @@ async def test_the_whole_journey(team: Harness) -> None:
 async def test_the_journey_in_arabic(team: Harness) -> None:
     tg = team
     nour, thread = await client_asks(tg, "أريد طاولة لشخصين في مطعم بوشكين غدا الساعة 9 مساء", "ar", "Nour")
-    assert tg.to_user(nour)[-1]["text"].startswith("طلبك رقم R-1001 لدى")
+    assert tg.to_user(nour)[-1]["text"].startswith("طلبكم رقم R-1001 لدى")
     card = tg.request_cards(thread)[0]
     assert "Dining" in card and "Sun 29 Nov, 21:00" in card and "👥 2" in card and "Café Pushkin" in card
     await staff_says(tg, thread, "/quote RUB\nTable for two at Café Pushkin — 5 000\nChampagne — 12000")
     offer = quote_message(tg, nour)
-    assert offer["text"].startswith("عرض السعر لطلبك رقم R-1001:")
+    assert offer["text"].startswith("عرض السعر لطلبكم رقم R-1001:")
     assert "الإجمالي: \u200f17,000\u00a0RUB" in offer["text"]
     assert offer["reply_markup"]["inline_keyboard"][1][0]["text"] == "لدي سؤال"
     assert order_of(tg, offer)["CultureName"] == "ar-AE"

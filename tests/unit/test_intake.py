@@ -134,3 +134,92 @@ def test_a_new_need_is_told_apart_from_more_about_the_same() -> None:
     assert not describes_new_need(understand("Make it a Maybach please", NOW, MSK), car)
     assert not describes_new_need(understand("Thank you!", NOW, MSK), car)
     assert Understanding.from_data(car.to_data()) == car
+
+
+@pytest.mark.parametrize(
+    ("open_text", "follow_up"),
+    [
+        ("Book a table at White Rabbit tonight at 8", "Also, is there parking near the restaurant?"),
+        ("Book a table at White Rabbit tonight at 8", "Could we also have flowers on the table?"),
+        ("A car to White Rabbit tonight at 8", "Also, is there parking near the restaurant?"),
+        ("Столик в White Rabbit сегодня в 20:00", "А есть ли парковка рядом с рестораном?"),
+        ("Столик в White Rabbit сегодня в 20:00", "Можно ещё цветы на стол?"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وهل يوجد موقف قرب المطعم؟"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وممكن كمان ورد على الطاولة؟"),
+    ],
+)
+def test_a_question_or_an_also_about_the_open_request_belongs_to_it(open_text: str, follow_up: str) -> None:
+    assert not describes_new_need(understand(follow_up, NOW, MSK), understand(open_text, NOW, MSK))
+
+
+@pytest.mark.parametrize(
+    ("open_text", "new_need"),
+    [
+        (
+            "Book a table at White Rabbit tonight at 8",
+            "Also, could you send a car to pick us up from the hotel?",
+        ),
+        ("Book a table at White Rabbit tonight at 8", "And tickets to the Bolshoi on Sunday?"),
+        ("Столик в White Rabbit сегодня в 20:00", "Ещё нужна машина из отеля"),
+        ("طاولة في مطعم بوشكين الليلة الساعة 8", "وأحتاج سيارة مع سائق من الفندق إلى المطعم"),
+    ],
+)
+def test_a_new_service_still_opens_its_own_request(open_text: str, new_need: str) -> None:
+    assert describes_new_need(understand(new_need, NOW, MSK), understand(open_text, NOW, MSK))
+
+
+@pytest.mark.parametrize(
+    ("text", "said_at", "when"),
+    [
+        ("Book the spa on the 10th around 3", NOW, "2026-12-10 15:00"),
+        ("a massage at 3", NOW.replace(hour=1), "2026-11-28 15:00"),  # said at 1 a.m.: still the afternoon
+        ("a massage at 3am", NOW.replace(hour=1), "2026-11-28 03:00"),
+        ("dinner 7.30pm tomorrow", NOW, "2026-11-29 19:30"),
+        ("7.30pm tomorrow", NOW, "2026-11-29 19:30"),
+        ("Столик на 7.30 вечера завтра", NOW, "2026-11-29 19:30"),
+        ("a table on the 15th", NOW, "2026-12-15"),
+        ("a table on the 30th at 8pm", NOW, "2026-11-30 20:00"),
+        ("столик на 15-е", NOW, "2026-12-15"),
+        ("столик 15 числа в 20:00", NOW, "2026-12-15 20:00"),
+        ("طاولة يوم 15 الساعة 8 مساء", NOW, "2026-12-15 20:00"),
+        ("a car in half an hour", NOW, "2026-11-28 15:30"),
+        ("машину через полчаса", NOW, "2026-11-28 15:30"),
+        ("سيارة بعد نص ساعة", NOW, "2026-11-28 15:30"),
+        ("سيارة بعد نصف ساعة", NOW, "2026-11-28 15:30"),
+        ("a car in an hour", NOW, "2026-11-28 16:00"),
+        ("машину через час", NOW, "2026-11-28 16:00"),
+    ],
+)
+def test_times_clients_write(text: str, said_at: datetime, when: str) -> None:
+    understood = understand(text, said_at, MSK)
+    assert understood.when is not None
+    shown = understood.when.strftime("%Y-%m-%d %H:%M" if understood.time_known else "%Y-%m-%d")
+    assert shown == when
+    assert not understood.time_past
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["a table tonight at 8", "столик сегодня в 20:00", "طاولة الليلة الساعة 8", "a guide this morning"],
+)
+def test_a_time_already_past_is_kept_and_marked(text: str) -> None:
+    late = NOW.replace(hour=21, minute=18)
+    understood = understand(text, late, MSK)
+    assert understood.when is not None and understood.when < late and understood.time_past
+    assert Understanding.from_data(understood.to_data()).time_past  # kept with the request
+    assert not understand(text, NOW.replace(hour=7), MSK).time_past
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("Do you have a driver available?", C.CHAUFFEUR),
+        ("У вас есть свободные столики в Пушкине?", C.DINING),
+        ("هل عندكم سائق متاح؟", C.CHAUFFEUR),
+        ("Is the spa open?", C.OTHER),  # about a service, not for one: relayed, or added to the open request
+        ("How much is the car?", C.OTHER),
+    ],
+)
+def test_a_question_for_what_can_be_had_still_asks_for_it(text: str, category: Category) -> None:
+    understood = understand(text, NOW, MSK)
+    assert understood.category is category and understood.asks is (category is not C.OTHER)

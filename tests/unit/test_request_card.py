@@ -24,3 +24,10 @@ def test_a_day_and_a_time_in_the_business_timezone() -> None:
     at = datetime(2026, 11, 29, 17, 30, tzinfo=UTC)  # 20:30 in Moscow
     assert card(at, True).splitlines()[1] == "🕗 Sun 29 Nov, 20:30"
     assert card(None, False).splitlines()[1] == "🕗 —"
+
+
+def test_a_time_already_past_when_said_is_marked_to_confirm() -> None:
+    at = datetime(2026, 11, 28, 20, 0, tzinfo=MOSCOW)
+    details = Understanding(Category.DINING, at, True, time_past=True)
+    shown = render(ServiceRequest("R-1001", "C-1001", "A table tonight at 8", details), MOSCOW)
+    assert shown.splitlines()[1] == "🕗 Sat 28 Nov, 20:00 · ⚠️ already past when said: confirm"
