@@ -33,6 +33,7 @@ from domain.signin import Signer
 from engine import inbox_failures, payments_flow, timers
 from engine.deps import Deps
 from engine.i18n import translator
+from engine.quarantine import tell_leads_of_quarantine
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
@@ -164,6 +165,7 @@ async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
     """After the store (and the sandbox, which supplies credentials), before the channels."""
     engine = build(app)
     app[ENGINE] = engine
+    await tell_leads_of_quarantine(engine.deps)  # what start-up's catch-up could not apply: it serves on
     try:
         yield
     finally:
