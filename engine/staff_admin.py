@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from domain.clients import Assistant, Language
-from domain.errors import InvalidValue
+from domain.errors import ConcurrencyConflict, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.phones import to_e164
 from engine import queries as q
@@ -49,15 +49,14 @@ async def add(
     if existing:
         if existing.active:
             raise InvalidValue(f"{existing.name} (telegram id {telegram_id}) is already on the team")
-        await store.record(
-            NewEvent(
-                f"assistant:{assistant_id}",
-                EventType.ASSISTANT_REACTIVATED,
-                {},
-                actor,
-                cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
-            )
+        reactivated = NewEvent(
+            f"assistant:{assistant_id}",
+            EventType.ASSISTANT_REACTIVATED,
+            {},
+            actor,
+            cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
         )
+        await _record_once(store, reactivated, existing.version, telegram_id)
         if phone:
             await set_phone(store, telegram_id, phone, actor)
     else:
@@ -71,18 +70,28 @@ async def add(
             "ui_language": ui_language,
             "phone": to_e164(phone) if phone else None,
         }
-        await store.record(
-            NewEvent(
-                f"assistant:{assistant_id}",
-                EventType.ASSISTANT_ADDED,
-                data,
-                actor,
-                cause or f"cli:staff-add:{telegram_id}",
-            )
+        new = NewEvent(
+            f"assistant:{assistant_id}",
+            EventType.ASSISTANT_ADDED,
+            data,
+            actor,
+            cause or f"cli:staff-add:{telegram_id}",
         )
+        await _record_once(store, new, 0, telegram_id)
     assistant = await q.assistant(store, assistant_id)
     assert assistant is not None
     return assistant
+
+
+async def _record_once(store: Store, new: NewEvent, version: int, telegram_id: int) -> None:
+    """Written only on the version the decision read: a second add at the same moment is refused, not written
+    behind the first (where no projection could apply it); a form id spent on something else is refused."""
+    try:
+        appended = await store.record(new, expected_seq=version)
+    except ConcurrencyConflict:
+        raise InvalidValue(f"telegram id {telegram_id} was added by someone else a moment ago") from None
+    if appended.event.stream != new.stream or appended.event.type is not new.type:
+        raise InvalidValue("this form was already used for something else: open the page again")
 
 
 async def set_phone(
