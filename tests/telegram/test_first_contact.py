@@ -12,6 +12,7 @@ from storage.counters import next_value
 from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form
 from tests.telegram.test_clock import escalation_lines
+from tests.telegram.test_lifecycle import client_asks, order_of, quote_message, staff_says
 
 TRIALS = 8
 
@@ -149,3 +150,19 @@ async def test_a_log_the_old_race_left_behind_does_not_stop_start_up(
         assert await third.store.db["events"].count_documents(notices) == 1
     finally:
         await last.store.client.drop_database(db_name)
+
+
+async def test_a_payment_notified_twice_at_once_is_one_payment(phone: Harness) -> None:
+    tg = phone
+    layla, thread = await client_asks(tg, "Book a Mercedes S-Class tonight at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00")
+    transaction = tg.cp.pay_order(order_of(tg, quote_message(tg, layla))["Id"])
+    for kind in ("check", "pay"):
+        body, headers = tg.cp.notification(kind, transaction)
+        answers = await asyncio.gather(*(tg.notify(kind, body, headers) for _ in range(2)))
+        assert [a.status for a in answers] == [200, 200]
+        assert [await a.json() for a in answers] == [{"code": 0}, {"code": 0}]
+    await tg.settle()
+    paid = await tg.store.db["events"].count_documents({"type": EventType.REQUEST_PAID.value})
+    assert paid == 1
+    assert sum("Paid" in line for line in tg.topic_texts(thread)) == 1
