@@ -11,6 +11,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pymongo
@@ -193,7 +194,12 @@ def engine_workers_ctx(start_workers: bool):
                 Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
             )
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
-            retention = RetentionLoop(engine.deps.store, engine.deps.clock, engine.instance)
+            retention = RetentionLoop(
+                engine.deps.store,
+                engine.deps.clock,
+                engine.instance,
+                partial(tell_leads_of_quarantine, engine.deps),
+            )
             engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
         try:

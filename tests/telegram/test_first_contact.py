@@ -2,11 +2,14 @@
 provider signs it, makes one client and one topic and answers 2xx to both."""
 
 import asyncio
+from functools import partial
 
 import pytest
 
+from bot.workers.retention import RetentionLoop
 from domain.events import SYSTEM, EventType, NewEvent
 from engine import staff_admin
+from engine.quarantine import tell_leads_of_quarantine
 from storage.audit import verify
 from storage.counters import next_value
 from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness, user
@@ -166,3 +169,14 @@ async def test_a_payment_notified_twice_at_once_is_one_payment(phone: Harness) -
     paid = await tg.store.db["events"].count_documents({"type": EventType.REQUEST_PAID.value})
     assert paid == 1
     assert sum("Paid" in line for line in tg.topic_texts(thread)) == 1
+
+
+async def test_an_event_quarantined_while_serving_reaches_the_leads_within_the_hour(phone: Harness) -> None:
+    tg = phone
+    stray = NewEvent("client:C-1500", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, SYSTEM, "stray/tag")
+    await tg.store.record(stray)  # projected as it is written: set apart, and the writer goes on
+    assert await tg.store.db["quarantine"].count_documents({"_id": "client:C-1500#1"}) == 1
+    hourly = RetentionLoop(tg.store, tg.clock, "one", partial(tell_leads_of_quarantine, tg.engine.deps))
+    await hourly.run_once()
+    await tg.settle()
+    assert [line for line in escalation_lines(tg) if "client:C-1500#1, ClientTagged: InvalidValue" in line]
