@@ -17,6 +17,7 @@ async def tell_leads_of_quarantine(deps: Deps) -> int:
             continue
         data = {"event": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
         event = await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
-        await tell_leads(deps, None, event, 0, lambda t, d=data: t("quarantined", **d))
+        args = {"item": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
+        await tell_leads(deps, None, event, 0, lambda t, a=args: t("quarantined", **a))
         told += 1
     return told
