@@ -15,9 +15,8 @@ async def tell_leads_of_quarantine(deps: Deps) -> int:
         cause = f"quarantine:{doc['_id']}"
         if await deps.store.events.by_cause(cause):
             continue
-        data = {"event": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
+        data = {"item": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
         event = await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
-        args = {"item": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
-        await tell_leads(deps, None, event, 0, lambda t, a=args: t("quarantined", **a))
+        await tell_leads(deps, None, event, 0, lambda t, d=data: t("quarantined", **d))
         told += 1
     return told
