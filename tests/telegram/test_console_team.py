@@ -86,3 +86,23 @@ async def test_two_re_adds_of_someone_deactivated_bring_them_back_once(leads: Ha
         reactivated = {"type": EventType.ASSISTANT_REACTIVATED.value}
         assert await tg.store.db["events"].count_documents(reactivated) == back + 1
     await log_is_sound(tg)
+
+
+async def test_two_leads_deactivating_the_same_person_at_once_deactivate_them_once(leads: Harness) -> None:
+    tg = leads
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    await staff_admin.add(tg.store, 9400, "Eve", "en")
+    for _trial in range(TRIALS):
+        gone = await tg.store.db["events"].count_documents({"type": EventType.ASSISTANT_DEACTIVATED.value})
+        forms = [(anna, *await anna.form("/console/team")), (omar, *await omar.form("/console/team"))]
+        answers = await asyncio.gather(
+            *(
+                who.post("/console/team/A-9400/deactivate", {"csrf": csrf, "action": action})
+                for who, csrf, action in forms
+            )
+        )
+        assert [a.status for a in answers] == [303, 303]
+        deactivated = {"type": EventType.ASSISTANT_DEACTIVATED.value}
+        assert await tg.store.db["events"].count_documents(deactivated) == gone + 1
+        await staff_admin.add(tg.store, 9400, "Eve", "en")
+    await log_is_sound(tg)
