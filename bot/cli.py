@@ -114,6 +114,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 def _audit(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
         report = await verify(store.db, store.events)
+        quarantined = await store.projector.quarantined()
         if args.json:
             print(
                 json.dumps(
@@ -122,13 +123,16 @@ def _audit(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
                         "events": report.events,
                         "streams": report.streams,
                         "broken": report.broken,
+                        "quarantined": [_quarantined(q) for q in quarantined],
                     }
                 )
             )
-        elif report.intact:
-            print(f"audit: intact — {report.events} events in {report.streams} streams")
         else:
-            print(f"audit: BROKEN — {report.broken}")
+            if report.intact:
+                print(f"audit: intact — {report.events} events in {report.streams} streams")
+            else:
+                print(f"audit: BROKEN — {report.broken}")
+            _print_quarantine(quarantined)
         return 0 if report.intact else 1
 
     return work
@@ -141,7 +145,21 @@ def _rebuild(_args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
 async def _rebuild_all(store: Store) -> int:
     applied = await store.projector.rebuild()
     print(f"rebuild: {applied} events applied")
-    return 0
+    quarantined = await store.projector.quarantined()
+    _print_quarantine(quarantined)
+    return 1 if quarantined else 0
+
+
+def _quarantined(doc: dict) -> dict:
+    return {k: doc[k] for k in ("stream", "seq", "type", "reason")}
+
+
+def _print_quarantine(quarantined: list[dict]) -> None:
+    """Events the projections set apart: their streams stay at the event before (see audit verify)."""
+    if quarantined:
+        print(f"quarantined: {len(quarantined)} event(s) the projections cannot apply")
+        rows = [[q["stream"], str(q["seq"]), q["type"], q["reason"]] for q in quarantined]
+        print(_table(rows, ["stream", "seq", "type", "reason"]))
 
 
 def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
@@ -301,7 +319,9 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
-        "verify", help="check every stream's seq and hash chain; exit 1 naming the first broken link"
+        "verify",
+        help="check every stream's seq and hash chain and that the projections can fold it; exit 1 naming "
+        "the first broken link; list the events the projections quarantined",
     ).add_argument("--json", action="store_true", help="machine-readable output")
     staff = commands.add_parser("staff", help="Executive Assistants")
     actions = staff.add_subparsers(dest="staff_command", required=True)

@@ -11,6 +11,7 @@ import secrets
 import socket
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pymongo
@@ -33,6 +34,7 @@ from domain.signin import Signer
 from engine import inbox_failures, payments_flow, timers
 from engine.deps import Deps
 from engine.i18n import translator
+from engine.quarantine import tell_leads_of_quarantine
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
@@ -164,6 +166,7 @@ async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
     """After the store (and the sandbox, which supplies credentials), before the channels."""
     engine = build(app)
     app[ENGINE] = engine
+    await tell_leads_of_quarantine(engine.deps)  # what start-up's catch-up could not apply: it serves on
     try:
         yield
     finally:
@@ -191,7 +194,12 @@ def engine_workers_ctx(start_workers: bool):
                 Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
             )
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
-            retention = RetentionLoop(engine.deps.store, engine.deps.clock, engine.instance)
+            retention = RetentionLoop(
+                engine.deps.store,
+                engine.deps.clock,
+                engine.instance,
+                partial(tell_leads_of_quarantine, engine.deps),
+            )
             engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
         try:

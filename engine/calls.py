@@ -23,13 +23,12 @@ from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
-from engine.clients import assign, client_actor
+from engine.clients import client_actor, register
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client
 from engine.topic_command import TopicCommand
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
-from storage.counters import next_value
 
 
 def _ring(line: VoiceLine, number: str, leg: int) -> Ring:
@@ -50,26 +49,15 @@ async def caller(deps: Deps, number: str, cause: str) -> Client:
         return known
     if (known := await q.client_by_identity_key(deps.store, f"whatsapp:{number}")) is not None:
         return known
-    prior = await deps.store.events.by_cause(f"{cause}/register")
-    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
     language = caller_language(number)
-    await deps.record(
-        f"client:{client_id}",
-        EventType.CLIENT_REGISTERED,
-        {
-            "client_id": client_id,
-            "name": mask_phone(number),
-            "username": None,
-            "language": language.value,
-            "identities": [],
-            "phone": number,
-        },
-        client_actor(client_id),
-        f"{cause}/register",
-    )
-    await assign(deps, client_id, language, f"{cause}/assign")
-    client = await q.client(deps.store, client_id)
-    assert client is not None
+    details = {
+        "name": mask_phone(number),
+        "username": None,
+        "language": language.value,
+        "identities": [],
+        "phone": number,
+    }
+    client, _new = await register(deps, f"phone:{number}", details, cause)
     return client
 
 

@@ -35,42 +35,72 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
         # registered by this very message (processed again after a crash): still new, so still greeted
-        registered = await deps.store.events.by_cause(f"{cause}/register")
-        return existing, registered is not None and registered.stream == f"client:{existing.id}"
+        registered = await deps.store.events.by_cause(registration_cause(_claim(person)))
+        return existing, registered is not None and registered.data.get("first_contact") == cause
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
-        # the Telegram client who shared this number: one person, one conversation
-        linked = await deps.record(
-            f"client:{same.id}",
-            EventType.CLIENT_IDENTITY_LINKED,
-            {"identity": person.identity.to_data()},
-            client_actor(same.id),
-            f"{cause}/link",
-        )
-        joined = await q.client(deps.store, same.id)
-        await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
-        return joined, False
-    prior = await deps.store.events.by_cause(f"{cause}/register")  # a replay keeps the id it chose
-    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+        return await _link(deps, same, person, cause), False
     language = Language.parse(person.language_code)
-    await deps.record(
+    details = {
+        "name": person.name.strip() or "Guest",
+        "username": person.username,
+        "language": language.value if language else None,
+        "identities": [person.identity.to_data()],
+        "phone": person.identity.external_id if whatsapp else None,
+    }
+    client, new = await register(deps, _claim(person), details, cause)
+    if person.identity not in client.identities:  # a call from this number registered them a moment before
+        return await _link(deps, client, person, cause), False
+    return client, new
+
+
+def _claim(person: Person) -> str:
+    """What a first contact claims: a WhatsApp number is the caller's number too (one person)."""
+    identity = person.identity
+    return f"phone:{identity.external_id}" if identity.channel is Channel.WHATSAPP else identity.key
+
+
+def registration_cause(claim: str) -> str:
+    return f"register:{claim}"
+
+
+async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
+    """The client who has this number (shared on Telegram, or a call) gets this identity too."""
+    linked = await deps.record(
+        f"client:{same.id}",
+        EventType.CLIENT_IDENTITY_LINKED,
+        {"identity": person.identity.to_data()},
+        client_actor(same.id),
+        f"{cause}/link",
+    )
+    joined = await q.client(deps.store, same.id)
+    await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
+    return joined
+
+
+async def register(deps: Deps, claim: str, details: dict, cause: str) -> tuple[Client, bool]:
+    """One client per identity (or number) whoever else registers it at the same moment, on any instance:
+    the registration's cause is the claim, unique in the log, so a twin gets the client the first one made.
+    Returns the client and whether `cause` registered it."""
+    prior = await deps.store.events.by_cause(registration_cause(claim))  # a replay keeps the id chosen
+    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+    registered = await deps.record(
         f"client:{client_id}",
         EventType.CLIENT_REGISTERED,
-        {
-            "client_id": client_id,
-            "name": person.name.strip() or "Guest",
-            "username": person.username,
-            "language": language.value if language else None,
-            "identities": [person.identity.to_data()],
-            "phone": person.identity.external_id if whatsapp else None,
-        },
+        {"client_id": client_id, **details, "first_contact": cause},
         client_actor(client_id),
-        f"{cause}/register",
+        registration_cause(claim),
+        expected_seq=0,  # a registration opens its stream, never lands behind another's event
     )
-    await assign(deps, client_id, language, f"{cause}/assign")
+    client_id = registered.data["client_id"]  # the twin's, when it registered first
+    language = Language.parse(registered.data.get("language"))
+    await assign(deps, client_id, language, f"{registration_cause(claim)}/assign")
     client = await q.client(deps.store, client_id)
-    assert client is not None
-    return client, True
+    if client is None:
+        raise LookupError("a registered client is not projected")
+    if client.merged_into and (survivor := await q.client(deps.store, client.merged_into)):
+        client = survivor  # registered once, then found to be someone else's second account
+    return client, registered.data.get("first_contact") == cause
 
 
 async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from domain.clients import Assistant, Language
-from domain.errors import InvalidValue
+from domain.errors import ConcurrencyConflict, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.phones import to_e164
 from engine import queries as q
@@ -49,15 +51,14 @@ async def add(
     if existing:
         if existing.active:
             raise InvalidValue(f"{existing.name} (telegram id {telegram_id}) is already on the team")
-        await store.record(
-            NewEvent(
-                f"assistant:{assistant_id}",
-                EventType.ASSISTANT_REACTIVATED,
-                {},
-                actor,
-                cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
-            )
+        reactivated = NewEvent(
+            f"assistant:{assistant_id}",
+            EventType.ASSISTANT_REACTIVATED,
+            {},
+            actor,
+            cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
         )
+        await _added(store, reactivated, existing.version, telegram_id)
         if phone:
             await set_phone(store, telegram_id, phone, actor)
     else:
@@ -71,59 +72,82 @@ async def add(
             "ui_language": ui_language,
             "phone": to_e164(phone) if phone else None,
         }
-        await store.record(
-            NewEvent(
-                f"assistant:{assistant_id}",
-                EventType.ASSISTANT_ADDED,
-                data,
-                actor,
-                cause or f"cli:staff-add:{telegram_id}",
-            )
+        new = NewEvent(
+            f"assistant:{assistant_id}",
+            EventType.ASSISTANT_ADDED,
+            data,
+            actor,
+            cause or f"cli:staff-add:{telegram_id}",
         )
+        await _added(store, new, 0, telegram_id)
     assistant = await q.assistant(store, assistant_id)
     assert assistant is not None
     return assistant
+
+
+async def _added(store: Store, new: NewEvent, version: int, telegram_id: int) -> None:
+    try:
+        await _record_once(store, new, version)
+    except ConcurrencyConflict:
+        raise InvalidValue(f"telegram id {telegram_id} was added by someone else a moment ago") from None
+
+
+async def _record_once(store: Store, new: NewEvent, version: int) -> None:
+    """Written only on the version the decision read: a second add at the same moment is refused, not written
+    behind the first (where no projection could apply it); a form id spent on something else is refused."""
+    appended = await store.record(new, expected_seq=version)
+    if appended.event.stream != new.stream or appended.event.type is not new.type:
+        raise InvalidValue("this form was already used for something else: open the page again")
 
 
 async def set_phone(
     store: Store, telegram_id: int, phone: str, actor: Actor = OPERATOR, cause: str | None = None
 ) -> Assistant:
     """Where the concierge number rings an assistant (E.164); an empty phone clears it."""
-    existing = await q.assistant_by_telegram_id(store, telegram_id)
-    if existing is None:
-        raise InvalidValue(f"no assistant has telegram id {telegram_id}")
     number = to_e164(phone) if phone.strip() else None
-    if number != existing.phone:
-        await store.record(
-            NewEvent(
-                f"assistant:{existing.id}",
-                EventType.ASSISTANT_PHONE_SET,
-                {"phone": number},
-                actor,
-                cause or f"cli:staff-phone:{telegram_id}:{existing.version}",
-            )
+
+    def change(existing: Assistant) -> NewEvent | None:
+        if number == existing.phone:
+            return None
+        cause_ = cause or f"cli:staff-phone:{telegram_id}:{existing.version}"
+        return NewEvent(
+            f"assistant:{existing.id}", EventType.ASSISTANT_PHONE_SET, {"phone": number}, actor, cause_
         )
-    assistant = await q.assistant(store, existing.id)
-    assert assistant is not None
-    return assistant
+
+    return await _change(store, telegram_id, change)
 
 
 async def deactivate(
     store: Store, telegram_id: int, actor: Actor = OPERATOR, cause: str | None = None
 ) -> Assistant:
-    existing = await q.assistant_by_telegram_id(store, telegram_id)
-    if existing is None:
-        raise InvalidValue(f"no assistant has telegram id {telegram_id}")
-    if existing.active:
-        await store.record(
-            NewEvent(
-                f"assistant:{existing.id}",
-                EventType.ASSISTANT_DEACTIVATED,
-                {},
-                actor,
-                cause or f"cli:staff-deactivate:{telegram_id}:{existing.version}",
-            )
-        )
-    assistant = await q.assistant(store, existing.id)
-    assert assistant is not None
-    return assistant
+    def change(existing: Assistant) -> NewEvent | None:
+        if not existing.active:
+            return None
+        cause_ = cause or f"cli:staff-deactivate:{telegram_id}:{existing.version}"
+        return NewEvent(f"assistant:{existing.id}", EventType.ASSISTANT_DEACTIVATED, {}, actor, cause_)
+
+    return await _change(store, telegram_id, change)
+
+
+async def _change(
+    store: Store, telegram_id: int, change: Callable[[Assistant], NewEvent | None]
+) -> Assistant:
+    """Decide on the assistant as read and write on that version; when someone changed them meanwhile (two
+    leads at once), decide again on what they did: nothing is written twice."""
+    for _ in range(3):
+        existing = await q.assistant_by_telegram_id(store, telegram_id)
+        if existing is None:
+            raise InvalidValue(f"no assistant has telegram id {telegram_id}")
+        new = change(existing)
+        if new is None:
+            return existing
+        try:
+            await _record_once(store, new, existing.version)
+        except ConcurrencyConflict:
+            if head := await store.events.head(new.stream):
+                await store.projector.project(head)  # what the other wrote, projected before deciding again
+            continue
+        assistant = await q.assistant(store, existing.id)
+        assert assistant is not None
+        return assistant
+    raise InvalidValue(f"telegram id {telegram_id} is being changed by someone else: try again")

@@ -1,11 +1,14 @@
-"""`concierge audit verify`: walk every stream and check seq continuity and the hash chain."""
+"""`concierge audit verify`: walk every stream and check seq continuity, the hash chain, and that the
+projections' pure apply functions can fold it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from domain.events import Event
 from domain.projections import PROJECTIONS
 from storage.events import EventStore
 from storage.hashing import GENESIS, event_hash
@@ -33,13 +36,14 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
     }
     streams = count = 0
     stream, seq, prev = None, 0, GENESIS
+    folded: dict[str, Any] | None = None  # the stream's document so far (one in memory)
     heads: dict[str, int] = {}
     async for event in events.all():
         count += 1
         if event.stream != stream:
             if stream is not None:
                 heads[stream] = seq
-            stream, seq, prev = event.stream, 0, GENESIS
+            stream, seq, prev, folded = event.stream, 0, GENESIS, None
             streams += 1
         if event.seq != seq + 1:
             missing = f"{seq + 1}" if event.seq == seq + 2 else f"{seq + 1}..{event.seq - 1}"
@@ -59,6 +63,11 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
         if event.hash != expected:
             return AuditReport(streams, count, f"{event.id}: content does not match its hash (edited)")
         seq, prev = event.seq, event.hash
+        try:
+            folded = _fold(folded, event)
+        except Exception as error:  # whatever the apply function raises: the log does not project
+            reason = f"{event.id}: {event.type.value} cannot be applied ({type(error).__name__})"
+            return AuditReport(streams, count, reason)
     if stream is not None:
         heads[stream] = seq
     # The tail of a stream can only be missed by the chain; the projections remember how far it went.
@@ -68,3 +77,8 @@ async def verify(db: AsyncDatabase, events: EventStore) -> AuditReport:
                 streams, count, f"{name}: events after seq {heads.get(name, 0)} up to {version} are missing"
             )
     return AuditReport(streams, count, None)
+
+
+def _fold(doc: dict[str, Any] | None, event: Event) -> dict[str, Any] | None:
+    projection = next((p for p in PROJECTIONS if p.stream_kind == event.stream_kind), None)
+    return projection.apply(doc, event) if projection else None

@@ -26,6 +26,7 @@ def key_id(key: str, doc_id: str) -> str:
     return f"{key}\x1f{doc_id}"
 
 
+QUARANTINE = "quarantine"  # events the projections could not apply (listed by `concierge audit verify`)
 CHECK_MARGIN = timedelta(days=1)  # start-up looks this far behind the last check
 # the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
 # identity keys, `topic_key`, `open_with`, `awaiting_topic`, a request's `paid_ms`), so start-up refolds
@@ -60,14 +61,45 @@ class Projector:
         version = doc["_v"] if doc else 0
         if version >= event.seq:
             return  # already applied: applying twice is a no-op
-        if version == event.seq - 1 and await self._write(projection, doc, event):
-            return
+        if version == event.seq - 1:
+            new = await self._applied(projection, doc, event)
+            if new is None or await self._write(projection, doc, new, event):
+                return
         await self.catch_up_stream(projection, event.stream)
 
-    async def _write(self, projection: Projection, doc: dict[str, Any] | None, event: Event) -> bool:
-        """One guarded write; False when another writer moved the document first."""
-        new = projection.apply(doc, event)
+    async def _applied(self, projection: Projection, doc: dict[str, Any] | None, event: Event) -> dict | None:
+        """The document after `event`; None when the event cannot be applied (it is quarantined)."""
+        try:
+            new = projection.apply(doc, event)
+        except Exception as error:  # one bad event never stops the service: set apart, told, the rest served
+            await self.quarantine(event, error)
+            return None
         new["_id"], new["_fmt"] = event.stream_id, FORMAT
+        return new
+
+    async def quarantine(self, event: Event, error: Exception) -> None:
+        """Keep the first event of a stream that cannot be applied (its type and the error's type, never
+        its data): its stream's document stays at the last event before it."""
+        log.error("projection.quarantined", stream=event.stream, seq=event.seq, error=type(error).__name__)
+        with contextlib.suppress(DuplicateKeyError):  # (quarantined already, by an earlier pass)
+            await self._db[QUARANTINE].insert_one(
+                {
+                    "_id": event.id,
+                    "stream": event.stream,
+                    "seq": event.seq,
+                    "type": event.type.value,
+                    "reason": type(error).__name__,
+                    "at_ms": to_ms(event.at),
+                }
+            )
+
+    async def quarantined(self) -> list[dict[str, Any]]:
+        return await self._db[QUARANTINE].find({}).sort("_id", 1).to_list()
+
+    async def _write(
+        self, projection: Projection, doc: dict[str, Any] | None, new: dict[str, Any], event: Event
+    ) -> bool:
+        """One guarded write; False when another writer moved the document first."""
         collection = self._db[projection.collection]
         if doc is None:
             try:
@@ -161,9 +193,12 @@ class Projector:
             if not pending:
                 return
             for event in pending:
-                if not await self._write(projection, doc, event):
+                new = await self._applied(projection, doc, event)
+                if new is None:
+                    return  # quarantined: the stream stays at its last good event
+                if not await self._write(projection, doc, new, event):
                     break  # someone else is projecting this stream too: reload and go on
-                doc = projection.apply(doc, event)
+                doc = new
             else:
                 return
         log.warning("projection.contended", stream=stream)
@@ -172,7 +207,10 @@ class Projector:
         """Write a document of an older shape again, folded from its whole stream."""
         doc: dict[str, Any] | None = None
         for event in await self._events.read(stream, after=0):
-            doc = projection.apply(doc, event)
+            new = await self._applied(projection, doc, event)
+            if new is None:
+                break
+            doc = new
         if doc is not None:
             doc["_id"], doc["_fmt"] = stream.split(":", 1)[1], FORMAT
             await self._db[projection.collection].replace_one({"_id": doc["_id"]}, doc, upsert=True)
@@ -240,17 +278,21 @@ class Projector:
         """Throw the projections away and fold the whole log again. Returns events applied."""
         for projection in self._by_kind.values():
             await self._db[projection.collection].delete_many({})
+        await self._db[QUARANTINE].delete_many({})  # what still cannot be applied is set apart again
         applied = written = 0
         current: tuple[str, dict[str, Any]] | None = None  # events come stream by stream: one doc in memory
+        stopped: str | None = None  # a stream whose event could not be applied: the rest of it is skipped
         async for event in self._events.all():
             projection = self._by_kind.get(event.stream_kind)
-            if projection is None:
+            if projection is None or event.stream == stopped:
                 continue
             if current and current[0] != event.stream:
                 written += await self._insert(*current)
                 current = None
-            doc = projection.apply(current[1] if current else None, event)
-            doc["_id"], doc["_fmt"] = event.stream_id, FORMAT
+            doc = await self._applied(projection, current[1] if current else None, event)
+            if doc is None:
+                stopped = event.stream
+                continue
             current = (event.stream, doc)
             applied += 1
         if current:

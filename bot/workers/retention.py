@@ -1,10 +1,11 @@
 """Keeps the hot collections small: finished inbox items are removed and settled deliveries archived after a
-retention period (the event log keeps every fact); and marks the projections checked, so a start catches up
-from there. One instance does it per period: the run is claimed in
-MongoDB (`jobs`), so N instances on one store prune once."""
+retention period (the event log keeps every fact); marks the projections checked, so a start catches up
+from there; and tells the leads of events the projections quarantined meanwhile. One instance does it per
+period: the run is claimed in MongoDB (`jobs`), so N instances on one store prune once."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 import structlog
@@ -25,8 +26,11 @@ CONSOLE_KEPT = timedelta(days=1)  # sign-in links, sessions and attempt counts, 
 class RetentionLoop(WorkLoop):
     name = "retention"
 
-    def __init__(self, store: Store, clock: Clock, instance: str):
+    def __init__(
+        self, store: Store, clock: Clock, instance: str, tell: Callable[[], Awaitable[int]] | None = None
+    ):
         super().__init__(clock)
+        self._tell = tell  # what the projections quarantined while serving reaches the leads within the hour
         self._jobs = Jobs(store.db)
         self._inbox = store.inbox
         self._deliveries = store.deliveries
@@ -42,6 +46,8 @@ class RetentionLoop(WorkLoop):
         removed = await self._inbox.prune(now - INBOX_KEPT)
         archived = await self._deliveries.archive_settled(now - DELIVERIES_KEPT)
         console = await self._console.prune(now - CONSOLE_KEPT)
+        if self._tell is not None:
+            await self._tell()
         if removed or archived or console:
             log.info(
                 "retention.pruned",

@@ -299,6 +299,7 @@ rated = { $client } rated { $request } { $score }/5.
 rated-low = { $client } rated { $request } { $score }/5{ $who }.
 set-aside-the-client = the client
 set-aside = ⚠️ Something { $who } sent could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
+quarantined = ⚠️ An event in the log cannot be applied ({ $item }, { $type }: { $reason }); its record stays as it was before it and everything else is served. Details: concierge audit verify
 merged-their-topic = their topic
 merged-duplicate = 🔗 { $duplicate } is { $survivor } (the same phone): the conversation goes on in { $where }.
 merged-survivor = 🔗 { $survivor } now also writes from { $duplicate }'s account ({ $channels }).

@@ -34,6 +34,7 @@ COLD = {
     ("conversations", "{}"): STARTUP,
     ("requests", "{}"): STARTUP,
     ("assistants", "{}"): "the team: a handful of documents",
+    ("quarantine", "{}"): "events the projections set apart: none, or a few; read at start and hourly",
     ("events", '{"kind": 0}'): STARTUP,
     ("forums", "{}"): STARTUP,
     ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",

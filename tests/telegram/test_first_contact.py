@@ -1,0 +1,182 @@
+"""Twins: every first-contact webhook posted twice at the same moment, on real HTTP and signed as the
+provider signs it, makes one client and one topic and answers 2xx to both."""
+
+import asyncio
+from functools import partial
+
+import pytest
+
+from bot.workers.retention import RetentionLoop
+from domain.events import SYSTEM, EventType, NewEvent
+from engine import staff_admin
+from engine.quarantine import tell_leads_of_quarantine
+from storage.audit import verify
+from storage.counters import next_value
+from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness, user
+from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form
+from tests.telegram.test_clock import escalation_lines
+from tests.telegram.test_lifecycle import client_asks, order_of, quote_message, staff_says
+
+TRIALS = 8
+
+
+@pytest.fixture
+async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
+    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    yield tg
+    await tg.store.client.drop_database(db_name)
+
+
+async def twins(tg: Harness, path: str, params: dict[str, str]) -> list[int]:
+    params, headers = tg.tw.signed(PUBLIC + path, params)
+    answers = await asyncio.gather(*(tg.http.post(path, data=params, headers=headers) for _ in range(2)))
+    return [a.status for a in answers]
+
+
+async def one_client_one_topic(tg: Harness, query: dict, topic: bool = True, quarantined: int = 0) -> None:
+    await tg.settle()
+    clients = await tg.store.db["clients"].find(query).to_list()
+    assert len(clients) == 1, clients
+    assert clients[0]["assistant_id"] is not None
+    assert (clients[0]["topic_thread_id"] is not None) is topic
+    registered = await tg.store.db["events"].count_documents({"type": EventType.CLIENT_REGISTERED.value})
+    assert registered == await tg.store.db["clients"].count_documents({})  # no stray registration
+    assert await tg.store.db["quarantine"].count_documents({}) == quarantined
+
+
+def topics(tg: Harness) -> int:
+    return len(tg.fake.sent("createForumTopic", STAFF_CHAT))
+
+
+async def test_a_new_callers_webhook_twice_at_once_makes_one_client(phone: Harness) -> None:
+    tg = phone
+    for trial in range(TRIALS):
+        number = f"+97150000{trial:04d}"
+        before = topics(tg)
+        statuses = await twins(tg, "/webhooks/twilio/voice", call_form(f"CA-twin-{trial}", number))
+        assert statuses == [200, 200]
+        await one_client_one_topic(tg, {"phone": number})
+        assert topics(tg) == before + 1
+
+
+async def test_a_new_whatsapp_message_twice_at_once_makes_one_client(phone: Harness) -> None:
+    tg = phone
+    for trial in range(TRIALS):
+        number = f"+97150001{trial:04d}"
+        before = topics(tg)
+        statuses = await twins(tg, "/webhooks/twilio/whatsapp", tg.tw.inbound(number, "Hello", "Layla"))
+        assert statuses == [200, 200]
+        await one_client_one_topic(tg, {"identity_whatsapp": f"whatsapp:{number}"})
+        assert topics(tg) == before + 1
+
+
+async def test_a_new_caller_and_their_first_whatsapp_at_once_are_one_client(phone: Harness) -> None:
+    tg = phone
+    for trial in range(TRIALS):
+        number = f"+97150002{trial:04d}"
+        before = topics(tg)
+        voice, voice_headers = tg.tw.signed(
+            PUBLIC + "/webhooks/twilio/voice", call_form(f"CA-both-{trial}", number)
+        )
+        text, text_headers = tg.tw.signed(
+            PUBLIC + "/webhooks/twilio/whatsapp", tg.tw.inbound(number, "Hello", "Layla")
+        )
+        answers = await asyncio.gather(
+            tg.http.post("/webhooks/twilio/voice", data=voice, headers=voice_headers),
+            tg.http.post("/webhooks/twilio/whatsapp", data=text, headers=text_headers),
+            tg.engine.inbox_worker.run_once(),
+        )
+        assert [a.status for a in answers[:2]] == [200, 200]
+        await one_client_one_topic(tg, {"phone": number})
+        assert topics(tg) == before + 1
+
+
+@pytest.mark.parametrize("first", ["/start", "Book a car tonight at 8"])
+async def test_a_new_telegram_update_twice_at_once_makes_one_client(phone: Harness, first: str) -> None:
+    tg = phone
+    for _trial in range(TRIALS):
+        person = user("James", "en")
+        before = topics(tg)
+        update = tg.fake.user_message(person, text=first)
+        answers = await asyncio.gather(tg.post(update), tg.post(update))
+        assert [a.status for a in answers] == [200, 200]
+        await one_client_one_topic(tg, {"identity_telegram": f"telegram:{person['id']}"}, first != "/start")
+        assert topics(tg) == before + (0 if first == "/start" else 1)
+
+
+async def test_a_log_the_old_race_left_behind_does_not_stop_start_up(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    first = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True
+    )
+    await staff_admin.add(first.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    # what the loser of the old race wrote: its own client id, assigned, never registered
+    stray_id = f"C-{await next_value(first.store.db, 'client', 1001)}"  # as the old code took it
+    assert stray_id == "C-1001"
+    stray = NewEvent(
+        f"client:{stray_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": "A-9001"}, SYSTEM, "old/assign"
+    )
+    await first.store.events.append(stray)
+    await first.http.close()
+    second = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True
+    )
+    last = second
+    try:
+        [kept] = await second.store.db["quarantine"].find({}).to_list()
+        assert (kept["_id"], kept["type"], kept["reason"]) == (
+            "client:C-1001#1",
+            "ClientAssigned",
+            "InvalidValue",
+        )
+        assert not await second.store.db["clients"].find_one({"_id": "C-1001"})
+        report = await verify(second.store.db, second.store.events)
+        assert report.broken == "client:C-1001#1: ClientAssigned cannot be applied (InvalidValue)"
+        statuses = await twins(second, "/webhooks/twilio/voice", call_form("CA-after", "+971500009999"))
+        assert statuses == [200, 200]  # it serves
+        await one_client_one_topic(second, {"phone": "+971500009999"}, quarantined=1)
+        told = [line for line in escalation_lines(second) if "client:C-1001#1" in line]
+        assert told == [
+            "⚠️ An event in the log cannot be applied (client:C-1001#1, ClientAssigned: InvalidValue); its "
+            "record stays as it was before it and everything else is served. Details: concierge audit verify"
+        ]
+        await second.http.close()
+        last = third = await start_harness(
+            aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+        )
+        await third.settle()
+        assert not [line for line in escalation_lines(third) if "client:C-1001#1" in line]  # told once
+        notices = {"type": EventType.PROJECTION_QUARANTINED.value}
+        assert await third.store.db["events"].count_documents(notices) == 1
+    finally:
+        await last.store.client.drop_database(db_name)
+
+
+async def test_a_payment_notified_twice_at_once_is_one_payment(phone: Harness) -> None:
+    tg = phone
+    layla, thread = await client_asks(tg, "Book a Mercedes S-Class tonight at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00")
+    transaction = tg.cp.pay_order(order_of(tg, quote_message(tg, layla))["Id"])
+    for kind in ("check", "pay"):
+        body, headers = tg.cp.notification(kind, transaction)
+        answers = await asyncio.gather(*(tg.notify(kind, body, headers) for _ in range(2)))
+        assert [a.status for a in answers] == [200, 200]
+        assert [await a.json() for a in answers] == [{"code": 0}, {"code": 0}]
+    await tg.settle()
+    paid = await tg.store.db["events"].count_documents({"type": EventType.REQUEST_PAID.value})
+    assert paid == 1
+    assert sum("Paid" in line for line in tg.topic_texts(thread)) == 1
+
+
+async def test_an_event_quarantined_while_serving_reaches_the_leads_within_the_hour(phone: Harness) -> None:
+    tg = phone
+    stray = NewEvent("client:C-1500", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, SYSTEM, "stray/tag")
+    await tg.store.record(stray)  # projected as it is written: set apart, and the writer goes on
+    assert await tg.store.db["quarantine"].count_documents({"_id": "client:C-1500#1"}) == 1
+    hourly = RetentionLoop(tg.store, tg.clock, "one", partial(tell_leads_of_quarantine, tg.engine.deps))
+    await hourly.run_once()
+    await tg.settle()
+    assert [line for line in escalation_lines(tg) if "client:C-1500#1, ClientTagged: InvalidValue" in line]
