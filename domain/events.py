@@ -57,6 +57,7 @@ class EventType(StrEnum):
     CHOICES_OFFERED = "ChoicesOffered"
     DELIVERY_PROBLEM = "DeliveryProblem"
     INBOX_ITEM_SET_ASIDE = "InboxItemSetAside"  # an inbound payload failed for good: a person must look
+    DEADLINE_SET_ASIDE = "DeadlineSetAside"  # a clock step failed for good: the leads must look
     ASSISTANT_ADDED = "AssistantAdded"
     ASSISTANT_DEACTIVATED = "AssistantDeactivated"
     ASSISTANT_REACTIVATED = "AssistantReactivated"

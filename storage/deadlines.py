@@ -31,6 +31,7 @@ def _doc(deadline: Deadline) -> dict[str, Any]:
         "due_ms": to_ms(deadline.due),
         "status": WAITING,
         "worker": None,
+        "failed": None,  # why a step was set aside (a new round starts clean)
     }
 
 
@@ -112,6 +113,14 @@ class Deadlines:
             update = {**_doc(then), "at_ms": to_ms(then.due)}
         await self._items.update_one(
             {"_id": deadline.id, "worker": worker, "round": deadline.round}, {"$set": update}
+        )
+
+    async def set_aside(self, deadline: Deadline, worker: str, reason: str, now: datetime) -> None:
+        """Failed for good: over at once (a later wait starts anew), the reason kept for whoever looks."""
+        failed = {"failed": reason}
+        await self._items.update_one(
+            {"_id": deadline.id, "worker": worker, "round": deadline.round},
+            {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(now), **failed}},
         )
 
     async def count_waiting(self) -> int:

@@ -266,6 +266,7 @@ clock-quote-lapsed = ⌛ Quote v{ $version } of { $request } lapsed unpaid; its 
 clock-client-told = The client was told.
 clock-client-not-told = The client was not told (WhatsApp's 24-hour window).
 clock-quote-again = /quote sends a new one.
+clock-set-aside = ⚠️ The clock could not do { $item } (step { $step }: { $reason }) and set it aside: it will not be tried again, so please see to it yourselves.
 
 ## payments
 pay-unexpected = ⚠️ A payment of { $amount } (transaction { $transaction }) arrived for { $request }, which is { $state }. A lead can refund it.

@@ -266,6 +266,7 @@ clock-quote-lapsed = ⌛ Цена v{ $version } по { $request } истекла
 clock-client-told = Клиенту сообщили.
 clock-client-not-told = Клиенту не сообщили (окно WhatsApp в 24 часа закрыто).
 clock-quote-again = /quote отправит новую.
+clock-set-aside = ⚠️ Часы не смогли выполнить { $item } (шаг { $step }: { $reason }) и отложили его: повторов не будет, проверьте, пожалуйста, сами.
 
 ## платежи
 pay-unexpected = ⚠️ Пришла оплата { $amount } (транзакция { $transaction }) по { $request }, а заявка в статусе { $state }. Руководитель может сделать возврат.

@@ -1,0 +1,56 @@
+"""The clock when a step cannot be done as asked: nobody to hand a client to (the leads get the 🆘
+line), and a firing that fails for a permanent reason (set aside at once and told in ⚠️ Escalations,
+never retried into a different world)."""
+
+from datetime import timedelta
+
+import pytest
+
+from domain.deadlines import Deadline
+from domain.events import EventType
+from tests.harness import Harness
+from tests.telegram.test_clock import at, escalation_lines, new_client, overdue
+
+pytestmark = pytest.mark.usefixtures("team")
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    return tg
+
+
+async def test_nobody_present_speaks_the_language_the_leads_get_the_sos_line(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    irina, _, irina_id = await new_client(tg, "Irina", "Нужна машина в Большой театр завтра вечером", "ru")
+    await at(tg, start, 45.5)  # the third step: only Anna speaks Russian, and she is the one silent
+    assert await overdue(tg, irina_id) == ["reminded", "escalated", "unassignable"]
+    sos = escalation_lines(tg)[-1]
+    assert sos.startswith(
+        "🆘 Irina has been waiting 45 min; Anna has not answered and no one present speaks RU."
+    )
+    assert (await tg.client_doc(irina))["assistant_id"] == "A-9001"
+    await at(tg, start, 70)  # the ladder is over: told once
+    assert len([line for line in escalation_lines(tg) if line.startswith("🆘")]) == 1
+
+
+async def test_a_firing_that_fails_for_good_is_set_aside_at_once_and_told(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    _, _, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    deadline_id = f"first-response:{layla_id}"
+    # a deadline it cannot read (its data lost its start): it fails the same way at every try
+    await tg.store.deadlines.set(Deadline(deadline_id, start + timedelta(minutes=15), layla_id, "t1", 1, {}))
+    await at(tg, start, 16)
+    (told,) = escalation_lines(tg)
+    assert told.startswith(f"⚠️ The clock could not do {deadline_id} (step 1: KeyError at engine.clock:")
+    assert "set it aside: it will not be tried again" in told
+    doc = await tg.store.deadlines.current(deadline_id)
+    assert doc["status"] == "over" and doc["due_ms"] is None and doc["failed"].startswith("KeyError")
+    events = await tg.store.events.read(f"conversation:{layla_id}")
+    assert [e.data["deadline"] for e in events if e.type is EventType.DEADLINE_SET_ASIDE] == [deadline_id]
+    await at(tg, start, 40)  # never tried again, never told twice
+    assert len(escalation_lines(tg)) == 1
+    assert await overdue(tg, layla_id) == []
