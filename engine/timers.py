@@ -47,15 +47,14 @@ async def _client_waiting(deps: Deps, event: Event) -> None:
     if client is None:
         return
     since = event.at
-    deadline = Deadline(
-        response_id(client.id),
-        since + deps.promises.response(client.vip),
-        client.id,
-        stamp(since),
-        1,
-        {"since": since.isoformat()},
-    )
-    await deps.store.deadlines.start(deadline, since)
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    away = assistant is not None and not assistant.present_at(since)  # handed over at once, not at 3×
+    due = since if away else since + deps.promises.response(client.vip)
+    deadline = Deadline(response_id(client.id), due, client.id, stamp(since), 1, {"since": since.isoformat()})
+    started = await deps.store.deadlines.start(deadline, since)
+    if away and (started or await deps.store.deadlines.hasten(deadline.id, since)):
+        for wake in deps.wake_clock:
+            wake()
 
 
 async def _staff_answered(deps: Deps, event: Event) -> None:

@@ -80,6 +80,14 @@ class Deadlines:
             {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)}},
         )
 
+    async def hasten(self, deadline_id: str, now: datetime) -> bool:
+        """A waiting deadline falls due now (a firing under way is left alone). True when moved."""
+        moved = await self._items.update_one(
+            {"_id": deadline_id, "status": WAITING, "due_ms": {"$gt": to_ms(now)}},
+            {"$set": {"due_ms": to_ms(now), "at_ms": to_ms(now)}},
+        )
+        return moved.modified_count == 1
+
     async def current(self, deadline_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": deadline_id})
 

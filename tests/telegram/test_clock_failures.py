@@ -9,9 +9,7 @@ import pytest
 from domain.deadlines import Deadline
 from domain.events import EventType
 from tests.harness import Harness
-from tests.telegram.test_clock import at, escalation_lines, new_client, overdue
-
-pytestmark = pytest.mark.usefixtures("team")
+from tests.telegram.test_clock import at, escalation_lines, new_client, overdue, staff_says, tick, writes
 
 
 @pytest.fixture
@@ -54,3 +52,36 @@ async def test_a_firing_that_fails_for_good_is_set_aside_at_once_and_told(team: 
     await at(tg, start, 40)  # never tried again, never told twice
     assert len(escalation_lines(tg)) == 1
     assert await overdue(tg, layla_id) == []
+
+
+async def test_an_away_assistants_client_is_handed_over_when_the_message_arrives(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    await staff_says(tg, thread, "Of course, Layla.")  # answered: nothing waits
+    await staff_says(tg, None, "/away")
+    runner = tg.engine.clock_runner
+    runner.wake.clear()
+    await writes(tg, layla, "And a car there at 8, please")
+    assert runner.wake.is_set()  # the runner is woken at once, not at its next poll
+    before = len(tg.to_user(layla))
+    await tick(tg)  # the same moment the message arrived
+    assert await overdue(tg, layla_id) == ["reassigned"]
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert [m["text"] for m in tg.to_user(layla)[before:]] == ["Omar is now taking care of you."]
+    assert any(
+        t.startswith("🔁 Layla is now with Omar: waiting 0 min, Anna is away.")
+        for t in tg.topic_texts(thread)
+    )
+    assert "Anna is away" in escalation_lines(tg)[-1]
+
+
+async def test_a_client_already_waiting_is_handed_over_at_their_next_message(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    layla, _, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    await at(tg, start, 8)
+    await staff_says(tg, None, "/away for 2h")
+    await writes(tg, layla, "Hello? Is anyone there?")
+    await tick(tg)
+    assert await overdue(tg, layla_id) == ["reassigned"]
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
