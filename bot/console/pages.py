@@ -155,7 +155,7 @@ async def team(request: web.Request) -> web.Response:
         "team.html",
         {
             "rows": rows,
-            "columns": kpis.COLUMNS,
+            "columns": kpis.columns(me.ui_language),
             "period": chosen,
             "periods": PERIODS,
             "charts": {
