@@ -249,7 +249,7 @@ clock-their-language = его язык
 clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
         [away] не на месте
        *[silent] не ответил
-    }, а из тех, кто на месте, никто не говорит на языке { $language }. Ответьте /take, чтобы взять клиента.
+    }, а из тех, кто на месте, никто не говорит на языке { $spoken }. Ответьте /take, чтобы взять клиента.
 clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
 clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
         [away] не на месте
