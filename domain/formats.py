@@ -40,8 +40,8 @@ def duration(seconds: float | None, locale: str) -> str:
 
 
 def period(span: timedelta, locale: str) -> str:
-    """'7 days', '1 day', '5 hours', '30 дней': a period as people say it."""
-    whole_days = span >= timedelta(days=1) and span % timedelta(days=1) == timedelta(0)
+    """'7 days', '24 hours', '30 дней': a period as people say it (under two days, in hours)."""
+    whole_days = span >= timedelta(days=2) and span % timedelta(days=1) == timedelta(0)
     unit = "day" if whole_days else "hour"
     return format_timedelta(span, granularity=unit, threshold=10**6, format="long", locale=locale)
 

@@ -63,5 +63,5 @@ def test_a_calls_length_in_the_readers_language(language: str, seconds: int, sho
 
 def test_periods_numbers_and_nothing() -> None:
     assert period(timedelta(days=7), "en") == "7 days" and period(timedelta(days=7), "ru") == "7 дней"
-    assert period(timedelta(hours=24), "ru") == "1 день" and period(timedelta(hours=5), "en") == "5 hours"
+    assert period(timedelta(hours=24), "ru") == "24 часа" and period(timedelta(hours=5), "en") == "5 hours"
     assert duration(None, "ru") == "—" and percent(None, "en") == "—" and amounts({}, "ru") == "—"
