@@ -59,8 +59,12 @@ async def _client_waiting(deps: Deps, event: Event) -> None:
     deadline = Deadline(response_id(client.id), due, client.id, stamp(since), 1, {"since": since.isoformat()})
     started = await deps.store.deadlines.start(deadline, since)
     if away and (started or await deps.store.deadlines.hasten(deadline.id, since)):
-        for wake in deps.wake_clock:
-            wake()
+        _wake_clock(deps)
+
+
+def _wake_clock(deps: Deps) -> None:
+    for wake in deps.wake_clock:
+        wake()
 
 
 async def _request_event(deps: Deps, event: Event) -> None:
@@ -122,6 +126,18 @@ async def _presence(deps: Deps, event: Event) -> None:
         await deps.store.deadlines.set(Deadline(f"{BACK}:{assistant.id}", until, assistant.id, stamp(until)))
     else:
         await deps.store.deadlines.stop(f"{BACK}:{assistant.id}", event.at)
+    if event.type is EventType.ASSISTANT_AWAY and not assistant.present_at(event.at):
+        await _hand_over_waiting(deps, assistant.id, event.at)
+
+
+async def _hand_over_waiting(deps: Deps, assistant_id: str, at: datetime) -> None:
+    """Away: the clients who wait on this assistant fall due now (the clock hands them to someone present)."""
+    moved = [
+        await deps.store.deadlines.hasten(response_id(c), at)
+        for c in await q.client_ids_of(deps.store, assistant_id)
+    ]
+    if any(moved):
+        _wake_clock(deps)
 
 
 REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {

@@ -85,3 +85,20 @@ async def test_a_client_already_waiting_is_handed_over_at_their_next_message(tea
     await tick(tg)
     assert await overdue(tg, layla_id) == ["reassigned"]
     assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+
+
+async def test_going_away_hands_the_waiting_clients_over_at_once(team: Harness) -> None:
+    tg = team
+    start = tg.clock.now()
+    layla, thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    _, _, sara_id = await new_client(tg, "Sara", "A guide for Saturday?")
+    await staff_says(tg, thread, "Of course, Layla.")  # Layla is answered, Sara still waits
+    tg.clock.advance_to(start + timedelta(minutes=5))
+    runner = tg.engine.clock_runner
+    runner.wake.clear()
+    await staff_says(tg, None, "/away for 2h")
+    assert runner.wake.is_set()
+    await tick(tg)  # the same moment: as the /away reply promises
+    assert await overdue(tg, sara_id) == ["reassigned"]
+    assert await overdue(tg, layla_id) == []  # nothing waits: she stays with Anna
+    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
