@@ -1,6 +1,6 @@
 """The clock when a step cannot be done as asked: nobody to hand a client to (the leads get the 🆘
-line), and a firing that fails for a permanent reason (set aside at once and told in ⚠️ Escalations,
-never retried into a different world)."""
+line), a firing that fails for a permanent reason (set aside at once and told in ⚠️ Escalations, never
+retried into a different world), and an away assistant's clients (handed over at once, not at 3×)."""
 
 from datetime import timedelta
 
