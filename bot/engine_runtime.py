@@ -144,6 +144,7 @@ def build(app: web.Application) -> EngineRuntime:
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
     engine.clock_runner = DeadlineRunner(deps, engine.instance)
+    deps.wake_clock.append(engine.clock_runner.wake.set)
     engine.workers.append(engine.clock_runner.worker_id)
 
     async def set_aside(item: InboxItem, reason: str) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from domain.clients import Language
+from domain.formats import duration
 
 # where Arabic is the language people expect on the phone (the Gulf first: most of our callers)
 ARABIC_REGIONS = frozenset(
@@ -80,10 +81,9 @@ def moves_forward(current: str | None, new: str) -> bool:
     return current is None or RANKS[new] > RANKS.get(current, -1)
 
 
-def duration_text(seconds: int) -> str:
-    """A call's length in the topic: '4 min 12 s', '42 s'."""
-    minutes, rest = divmod(max(0, seconds), 60)
-    return f"{minutes} min {rest:02d} s" if minutes else f"{rest} s"
+def duration_text(seconds: int, locale: str = "en") -> str:
+    """A call's length in the topic, in the reader's language: '4 min 12 sec', '4 мин 12 с'."""
+    return duration(max(0, seconds), locale)
 
 
 # --- what a call is told to do next (rendered as TwiML by channels/voice) ---

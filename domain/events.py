@@ -58,6 +58,7 @@ class EventType(StrEnum):
     DELIVERY_PROBLEM = "DeliveryProblem"
     INBOX_ITEM_SET_ASIDE = "InboxItemSetAside"  # an inbound payload failed for good: a person must look
     PROJECTION_QUARANTINED = "ProjectionQuarantined"  # an event the projections cannot apply: leads told
+    DEADLINE_SET_ASIDE = "DeadlineSetAside"  # a clock step failed for good: the leads must look
     ASSISTANT_ADDED = "AssistantAdded"
     ASSISTANT_DEACTIVATED = "AssistantDeactivated"
     ASSISTANT_REACTIVATED = "AssistantReactivated"

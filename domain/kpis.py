@@ -14,18 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from domain.awaiting import REQUEST_ANSWERS, Wait, effect
 from domain.errors import InvalidValue
 from domain.events import ActorKind, Event, EventType
 from domain.promises import Promises
 
 UNASSIGNED = "—"
-STATE_ANSWERS = {
-    EventType.REQUEST_QUOTED,
-    EventType.REQUEST_STARTED,
-    EventType.REQUEST_FULFILLED,
-    EventType.REQUEST_CANCELLED,
-    EventType.REQUEST_REFUNDED,
-}
 
 
 @dataclass
@@ -108,9 +102,30 @@ class _Fold:
         if waited <= self.promises.response(self.vip.get(client, False)).total_seconds():
             tally.promises_kept += 1
 
+    def moot(self, client: str, at: datetime) -> None:
+        """Nothing to answer after all: no promise was due, unless it had run out by then (broken)."""
+        if client not in self.waiting:
+            return
+        due = self.waiting.pop(client) + self.promises.response(self.vip.get(client, False))
+        if due < at and self.inside(due):
+            self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
+
+    def wait(self, e: Event, wait: Wait) -> None:
+        client = e.stream_id if e.stream_kind == "conversation" else self.client_of.get(e.stream_id)
+        if client is None:
+            return
+        if wait is Wait.STARTS:
+            self.waiting.setdefault(client, e.at)
+        elif wait is Wait.ANSWERED:
+            self.answered(client, e.at)
+        else:
+            self.moot(client, e.at)
+
     def apply(self, e: Event) -> None:
         kind, data, inside = e.stream_kind, e.data, self.inside(e.at)
         staff = e.actor.id if e.actor.kind is ActorKind.ASSISTANT else None
+        if (wait := effect(e)) is not None:  # the clock's own definition of a wait
+            self.wait(e, wait)
         if kind == "client":
             if e.type is EventType.CLIENT_ASSIGNED:
                 self.assigned[e.stream_id] = data["assistant_id"]
@@ -120,14 +135,7 @@ class _Fold:
                 self.vip[e.stream_id] = "vip" in data.get("tags", [])
         elif kind == "conversation":
             client = e.stream_id
-            if (
-                e.type is EventType.MESSAGE_RECEIVED
-                and e.actor.kind is ActorKind.CLIENT
-                and not data.get("command")
-            ):
-                self.waiting.setdefault(client, e.at)
-            elif e.type is EventType.STAFF_MESSAGE_SENT and staff:
-                self.answered(client, e.at)
+            if e.type is EventType.STAFF_MESSAGE_SENT and staff:
                 if inside:
                     self.tallies[staff].clients.add(client)
             elif e.type is EventType.RESPONSE_OVERDUE and inside and data.get("step", 0) >= 2:
@@ -142,11 +150,9 @@ class _Fold:
             self.opened[request] = e.at
             return
         client = self.client_of.get(request)
-        if e.type in STATE_ANSWERS and staff and client:
-            self.answered(client, e.at)
-            if inside:
-                self.tallies[staff].clients.add(client)
-                self.tallies[staff].requests.add(request)
+        if e.type in REQUEST_ANSWERS and staff and client and inside:
+            self.tallies[staff].clients.add(client)
+            self.tallies[staff].requests.add(request)
         if e.type is EventType.REQUEST_QUOTED and staff:
             first = request not in self.quoted_by
             self.quoted_by[request] = staff

@@ -26,7 +26,7 @@ from engine import queries as q
 from engine.clients import client_actor, register
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
-from engine.staff_texts import for_client
+from engine.staff_texts import for_client, language_of
 from engine.topic_command import TopicCommand
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
 
@@ -150,9 +150,13 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
             Actor(ActorKind.ASSISTANT, assistant.id),
             f"voice:{sid}/answered",
         )
-        length = duration_text(seconds)
         await tell_topic(
-            deps, client, talked, lambda t: t("call-answered", assistant=assistant.name, length=length)
+            deps,
+            client,
+            talked,
+            lambda t: t(
+                "call-answered", assistant=assistant.name, length=duration_text(seconds, language_of(t))
+            ),
         )
         return Answer()
     following = [

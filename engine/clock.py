@@ -116,7 +116,7 @@ async def _reassign(
                 wait=waited(t, since, now),
                 assistant=old.name if old else t("clock-nobody"),
                 why=why,
-                language=client.language.value.upper() if client.language else t("clock-their-language"),
+                spoken=client.language.value.upper() if client.language else t("clock-their-language"),
             )
 
         await tell_leads(deps, client, event, 0, nobody)

@@ -31,6 +31,7 @@ class Deps:
     quote_validity: timedelta = timedelta(hours=24)
     test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
+    wake_clock: list[Callable[[], None]] = field(default_factory=list)  # a deadline fell due now
     promises: Promises = field(default_factory=Promises)
     on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the clock's timers (engine.timers)
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)

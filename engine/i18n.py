@@ -35,7 +35,7 @@ class Translator:
             for lang in Language
         }
 
-    def __call__(self, language: Language | None, message_id: str, **args: Any) -> str:
+    def __call__(self, language: Language | None, message_id: str, /, **args: Any) -> str:
         return self._by_language[language or DEFAULT].format_value(message_id, args)
 
 
@@ -54,7 +54,7 @@ class StaffTranslator:
             for code in STAFF_LANGUAGES
         }
 
-    def __call__(self, language: str | None, message_id: str, **args: Any) -> str:
+    def __call__(self, language: str | None, message_id: str, /, **args: Any) -> str:
         return self._by_language.get(language or "en", self._by_language["en"]).format_value(message_id, args)
 
 

@@ -4,15 +4,16 @@ read for the CLI (`concierge report`), the forum (`/stats`) and the console."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from domain import formats
 from domain.events import Event
 from domain.kpis import UNASSIGNED, fold
-from domain.money import Money
 from domain.promises import Promises
 from engine import queries as q
-from engine.staff_texts import StaffText, bound
+from engine.staff_texts import StaffText, bound, language_of
 from storage.store import Store
 
 CONTEXT = timedelta(days=90)  # read this far before the period: who was assigned, when a request opened
@@ -93,38 +94,29 @@ def _team(
     return Team(_rows(ordered, start, end, promises, names), buckets, weekly, series)
 
 
-def _duration(seconds: int | None) -> str:
-    if seconds is None:
-        return "—"
+def columns(locale: str) -> tuple[tuple[str, Callable[[dict], str]], ...]:
+    """The figures' columns (a title, and how a row's figures show) in the reader's locale."""
+
+    def csat(f: dict) -> str:
+        return f"{formats.number(f['csat_avg'], locale)} ({f['csat_count']})" if f["csat_count"] else "—"
+
     return (
-        f"{seconds // 60} min {seconds % 60:02d} s"
-        if seconds < 3600
-        else f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+        ("clients", lambda f: formats.number(f["clients"], locale)),
+        ("requests", lambda f: formats.number(f["requests"], locale)),
+        ("first response p50", lambda f: formats.duration(f["first_response_p50_s"], locale)),
+        ("first response p90", lambda f: formats.duration(f["first_response_p90_s"], locale)),
+        ("promises kept", lambda f: formats.percent(f["promises_kept_pct"], locale)),
+        ("first quote p50", lambda f: formats.duration(f["first_quote_p50_s"], locale)),
+        ("quotes", lambda f: formats.number(f["quotes_sent"], locale)),
+        ("quote→paid", lambda f: formats.percent(f["conversion_pct"], locale)),
+        ("revenue", lambda f: formats.amounts(f["revenue"], locale)),
+        ("refunds", lambda f: formats.amounts(f["refunds"], locale)),
+        ("CSAT", csat),
+        ("escalations", lambda f: formats.number(f["escalations"], locale)),
     )
 
 
-def _money(amounts: dict[str, int]) -> str:
-    return ", ".join(Money(minor, currency).format("en") for currency, minor in amounts.items()) or "—"
-
-
-def _pct(value: int | None) -> str:
-    return "—" if value is None else f"{value} %"
-
-
-COLUMNS = (
-    ("clients", lambda f: str(f["clients"])),
-    ("requests", lambda f: str(f["requests"])),
-    ("first response p50", lambda f: _duration(f["first_response_p50_s"])),
-    ("first response p90", lambda f: _duration(f["first_response_p90_s"])),
-    ("promises kept", lambda f: _pct(f["promises_kept_pct"])),
-    ("first quote p50", lambda f: _duration(f["first_quote_p50_s"])),
-    ("quotes", lambda f: str(f["quotes_sent"])),
-    ("quote→paid", lambda f: _pct(f["conversion_pct"])),
-    ("revenue", lambda f: _money(f["revenue"])),
-    ("refunds", lambda f: _money(f["refunds"])),
-    ("CSAT", lambda f: f"{f['csat_avg']} ({f['csat_count']})" if f["csat_count"] else "—"),
-    ("escalations", lambda f: str(f["escalations"])),
-)
+COLUMNS = columns("en")  # the report's table (English, like the rest of the CLI)
 
 
 def lines(rows: list[Row], t: StaffText | None = None) -> list[str]:
@@ -132,8 +124,9 @@ def lines(rows: list[Row], t: StaffText | None = None) -> list[str]:
     t = t or bound("en")
     if not rows:
         return [t("team-nothing")]
+    shown = columns(language_of(t))
     out = []
     for row in rows:
         out.append(f"👤 {row.name}")
-        out += [f"  {t(f'kpi-{i}')}: {show(row.figures)}" for i, (_title, show) in enumerate(COLUMNS, 1)]
+        out += [f"  {t(f'kpi-{i}')}: {show(row.figures)}" for i, (_title, show) in enumerate(shown, 1)]
     return out

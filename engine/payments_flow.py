@@ -6,6 +6,7 @@ import structlog
 
 from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
+from domain.formats import money
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
@@ -15,7 +16,7 @@ from engine.client_outbox import to_client
 from engine.client_texts import receipt_text, refund_text
 from engine.deps import Deps
 from engine.requests_flow import decide, deliver_to_topic, send_pay_link
-from engine.staff_texts import StaffText, Text
+from engine.staff_texts import StaffText, Text, language_of
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -105,7 +106,7 @@ async def record_payment(
             cause,
             lambda t: t(
                 "pay-unexpected",
-                amount=amount.format("en"),
+                amount=money(amount, language_of(t)),
                 transaction=str(transaction_id),
                 request=current.id,
                 state=current.state.value,
@@ -143,7 +144,7 @@ async def record_payment(
             lambda t: t(
                 "pay-paid",
                 request=current.id,
-                amount=current.payment.amount.format("en"),
+                amount=money(current.payment.amount, language_of(t)),
                 card=card_mask or t("card-a-card"),
                 transaction=str(transaction_id),
                 receipt=current.payment.receipt,
@@ -202,7 +203,7 @@ async def _test_payment(deps: Deps, current: ServiceRequest, note: Notification)
         f"cp:pay:{note.transaction_id}",
         lambda t: t(
             "pay-test-mode",
-            amount=note.amount.format("en"),
+            amount=money(note.amount, language_of(t)),
             transaction=str(note.transaction_id),
             request=current.id,
         ),

@@ -94,6 +94,12 @@ async def open_load(store: Store) -> dict[str, int]:
     return {k: v for k, v in load.items() if v}
 
 
+async def client_ids_of(store: Store, assistant_id: str) -> list[str]:
+    """The ids of an assistant's clients (the `assistant` index)."""
+    found = store.db["clients"].find({"assistant_id": assistant_id}, {"_id": 1})
+    return [doc["_id"] async for doc in found]
+
+
 # --- requests ---
 async def request(store: Store, request_id: str) -> ServiceRequest | None:
     doc = await store.db["requests"].find_one({"_id": request_id})

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from domain.formats import money
 from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
@@ -50,7 +51,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         f"🕗 {when}",
         f"👥 {d.guests or '—'}",
         f"📍 {', '.join(d.places) or '—'}",
-        t("card-budget", budget=d.budget.format("en") if d.budget else "—"),
+        t("card-budget", budget=money(d.budget, locale) if d.budget else "—"),
         f"💬 “{words}”",
     ]
     if request.quote:
@@ -59,7 +60,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
             t(
                 "card-quote",
                 version=request.quote.version,
-                total=request.quote.total.format("en"),
+                total=money(request.quote.total, locale),
                 until=until,
             )
         )
@@ -68,7 +69,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         lines.append(
             t(
                 "card-paid",
-                amount=paid.amount.format("en"),
+                amount=money(paid.amount, locale),
                 card=paid.card_mask or t("card-a-card"),
                 transaction=str(paid.transaction_id),
                 receipt=paid.receipt,

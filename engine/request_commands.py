@@ -8,6 +8,7 @@ from datetime import datetime
 from domain.clients import Client
 from domain.errors import InvalidValue
 from domain.events import Event, EventType
+from domain.formats import money
 from domain.intake import Category, Understanding, understand
 from domain.lifecycle import RequestState
 from domain.money import Money
@@ -26,12 +27,12 @@ from engine.requests_flow import (
     deliver_to_topic,
     open_request,
 )
-from engine.staff_texts import Text
+from engine.staff_texts import Text, language_of
 from engine.topic_command import TopicCommand
 
 
 def _quote_sent(quote: Quote) -> Text:
-    return lambda t: t("quote-sent", version=str(quote.version), total=quote.total.format("en"))
+    return lambda t: t("quote-sent", version=str(quote.version), total=money(quote.total, language_of(t)))
 
 
 EDITABLE = ("when", "category", "guests", "place", "budget")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from domain import formats
 from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
@@ -18,7 +19,7 @@ from engine.clients import reassign
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS
 from engine.outbox import to_forum, to_forum_topic, to_private_chat
-from engine.staff_texts import StaffText, bound, of, refusal, st
+from engine.staff_texts import StaffText, bound, language_of, of, refusal, st
 from engine.topic_command import parse
 from storage.deliveries import Delivery
 
@@ -69,7 +70,8 @@ async def stats(deps: Deps, assistant: Assistant, args: str, _where: Where, _eve
     if not assistant.lead:
         rows = [row for row in rows if row.assistant_id == assistant.id]
     t = of(assistant)
-    title = t("stats-title", period=args or "7d", end=f"{end.astimezone(deps.tz):%d %b %H:%M}") + (
+    span = formats.period(end - start, language_of(t))
+    title = t("stats-title", period=span, end=f"{end.astimezone(deps.tz):%d %b %H:%M}") + (
         "" if assistant.lead else t("stats-yours")
     )
     return "\n".join([title, *kpis.lines(rows, t)])

@@ -43,6 +43,11 @@ def bound(language: str) -> StaffText:
     return t
 
 
+def language_of(t: StaffText) -> str:
+    """The reader's language of a bound text (for numbers, durations and money made with babel)."""
+    return getattr(t, "language", "en")
+
+
 def of(assistant: Assistant | None) -> StaffText:
     return bound(assistant.ui_language if assistant else "en")
 

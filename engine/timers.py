@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
+from domain import awaiting
+from domain.awaiting import REQUEST_ANSWERS, Wait, effect
 from domain.deadlines import (
     BACK,
     FIRST_QUOTE,
@@ -19,62 +21,56 @@ from domain.deadlines import (
     Deadline,
     stamp,
 )
-from domain.events import ActorKind, Event, EventType
+from domain.events import Event, EventType
 from domain.lifecycle import RequestState
 from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
 
-# a request event by staff that answers the client (a quote, a change of state; a correction does not)
-ANSWERS = {
-    EventType.REQUEST_QUOTED,
-    EventType.REQUEST_STARTED,
-    EventType.REQUEST_FULFILLED,
-    EventType.REQUEST_CANCELLED,
-    EventType.REQUEST_REFUNDED,
-}
-
 
 def response_id(client_id: str) -> str:
     return f"{FIRST_RESPONSE}:{client_id}"
 
 
+async def _client_wait(deps: Deps, event: Event) -> None:
+    """The first-response promise: a wait as domain/awaiting.py defines it (the figures count the same)."""
+    wait = effect(event)
+    if wait is Wait.STARTS:
+        await _client_waiting(deps, event)
+    elif wait is not None:  # answered, or moot: the promise stops here
+        if event.stream_kind == "conversation":
+            client_id = event.stream_id
+        elif (request := await q.request(deps.store, event.stream_id)) is not None:
+            client_id = request.client_id
+        else:
+            return
+        await deps.store.deadlines.stop(response_id(client_id), event.at)
+
+
 async def _client_waiting(deps: Deps, event: Event) -> None:
-    if event.actor.kind is not ActorKind.CLIENT or event.data.get("command"):
-        return  # /start, a language, a numbered choice: nothing to answer
     client = await q.client(deps.store, event.stream_id)
     if client is None:
         return
     since = event.at
-    deadline = Deadline(
-        response_id(client.id),
-        since + deps.promises.response(client.vip),
-        client.id,
-        stamp(since),
-        1,
-        {"since": since.isoformat()},
-    )
-    await deps.store.deadlines.start(deadline, since)
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    away = assistant is not None and not assistant.present_at(since)  # handed over at once, not at 3×
+    due = since if away else since + deps.promises.response(client.vip)
+    deadline = Deadline(response_id(client.id), due, client.id, stamp(since), 1, {"since": since.isoformat()})
+    started = await deps.store.deadlines.start(deadline, since)
+    if away and (started or await deps.store.deadlines.hasten(deadline.id, since)):
+        _wake_clock(deps)
 
 
-async def _staff_answered(deps: Deps, event: Event) -> None:
-    await deps.store.deadlines.stop(response_id(event.stream_id), event.at)
-
-
-async def _closed(deps: Deps, event: Event) -> None:
-    if event.actor.kind is ActorKind.ASSISTANT:
-        await deps.store.deadlines.stop(response_id(event.stream_id), event.at)
+def _wake_clock(deps: Deps) -> None:
+    for wake in deps.wake_clock:
+        wake()
 
 
 async def _request_event(deps: Deps, event: Event) -> None:
     request = await q.request(deps.store, event.stream_id)
     if request is None:
         return
-    if event.type in ANSWERS and event.actor.kind is ActorKind.ASSISTANT:
-        await deps.store.deadlines.stop(response_id(request.client_id), event.at)
-    if event.type is EventType.RATING_COMMENTED:  # a word about the service is not a question
-        await deps.store.deadlines.stop(response_id(request.client_id), event.at)
     if event.type is EventType.REQUEST_OPENED:
         since = event.at.isoformat()
         due = event.at + deps.promises.first_quote
@@ -82,7 +78,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
             f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
         )
         await deps.store.deadlines.start(first_quote, event.at)
-    if event.type in ANSWERS or event.type is EventType.REQUEST_PAID:
+    if event.type in REQUEST_ANSWERS or event.type is EventType.REQUEST_PAID:
         await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)
     live_quote = request.state is RequestState.QUOTED and request.quote and not request.quote_lapsed
     if event.type is EventType.REQUEST_QUOTED and live_quote:
@@ -130,30 +126,38 @@ async def _presence(deps: Deps, event: Event) -> None:
         await deps.store.deadlines.set(Deadline(f"{BACK}:{assistant.id}", until, assistant.id, stamp(until)))
     else:
         await deps.store.deadlines.stop(f"{BACK}:{assistant.id}", event.at)
+    if event.type is EventType.ASSISTANT_AWAY and not assistant.present_at(event.at):
+        await _hand_over_waiting(deps, assistant.id, event.at)
+
+
+async def _hand_over_waiting(deps: Deps, assistant_id: str, at: datetime) -> None:
+    """Away: the clients who wait on this assistant fall due now (the clock hands them to someone present)."""
+    moved = [
+        await deps.store.deadlines.hasten(response_id(c), at)
+        for c in await q.client_ids_of(deps.store, assistant_id)
+    ]
+    if any(moved):
+        _wake_clock(deps)
 
 
 REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {
-    EventType.MESSAGE_RECEIVED: _client_waiting,
-    EventType.CALL_MISSED: _client_waiting,  # a missed call waits for an answer like a message
-    EventType.STAFF_MESSAGE_SENT: _staff_answered,
-    EventType.CALL_ANSWERED: _staff_answered,  # they talked: the client is answered
-    EventType.CONVERSATION_CLOSED: _closed,
     EventType.ASSISTANT_AWAY: _presence,
     EventType.ASSISTANT_BACK: _presence,
     **{
         kind: _request_event
         for kind in (
-            *ANSWERS,
+            *REQUEST_ANSWERS,
             EventType.REQUEST_OPENED,
             EventType.REQUEST_PAID,
             EventType.REQUEST_DETAILS_CHANGED,
-            EventType.RATING_COMMENTED,
         )
     },
 }
-WATCHED = tuple(kind.value for kind in REACTIONS)
+WATCHED = tuple(kind.value for kind in {*REACTIONS, *awaiting.TYPES})
 
 
 async def on_event(deps: Deps, event: Event) -> None:
+    if event.type in awaiting.TYPES:
+        await _client_wait(deps, event)
     if (reaction := REACTIONS.get(event.type)) is not None:
         await reaction(deps, event)

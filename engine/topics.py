@@ -15,7 +15,7 @@ from engine.staff_texts import Text, for_client, of
 
 __all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
 
-CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "Whatsapp", "voice": "Phone"}
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "voice": "Phone"}
 
 
 def topic_name(client: Client) -> str:

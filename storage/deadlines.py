@@ -31,6 +31,7 @@ def _doc(deadline: Deadline) -> dict[str, Any]:
         "due_ms": to_ms(deadline.due),
         "status": WAITING,
         "worker": None,
+        "failed": None,  # why a step was set aside (a new round starts clean)
     }
 
 
@@ -79,6 +80,14 @@ class Deadlines:
             {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)}},
         )
 
+    async def hasten(self, deadline_id: str, now: datetime) -> bool:
+        """A waiting deadline falls due now (a firing under way is left alone). True when moved."""
+        moved = await self._items.update_one(
+            {"_id": deadline_id, "status": WAITING, "due_ms": {"$gt": to_ms(now)}},
+            {"$set": {"due_ms": to_ms(now), "at_ms": to_ms(now)}},
+        )
+        return moved.modified_count == 1
+
     async def current(self, deadline_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": deadline_id})
 
@@ -112,6 +121,14 @@ class Deadlines:
             update = {**_doc(then), "at_ms": to_ms(then.due)}
         await self._items.update_one(
             {"_id": deadline.id, "worker": worker, "round": deadline.round}, {"$set": update}
+        )
+
+    async def set_aside(self, deadline: Deadline, worker: str, reason: str, now: datetime) -> None:
+        """Failed for good: over at once (a later wait starts anew), the reason kept for whoever looks."""
+        failed = {"failed": reason}
+        await self._items.update_one(
+            {"_id": deadline.id, "worker": worker, "round": deadline.round},
+            {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(now), **failed}},
         )
 
     async def count_waiting(self) -> int:

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 from html import escape
 
+from domain import formats
 from domain.money import Money
 
 WIDTH, HEIGHT, GAP = 168, 40, 2
 
 
-def bars(values: list[float | None], title: str, unit: str = "") -> str:
-    """An accessible bar chart; a day without a value is an empty slot."""
+def bars(values: list[float | None], title: str, shown: Callable[[float], str] = "{:g}".format) -> str:
+    """An accessible bar chart; a day without a value is an empty slot; `shown`: a value for people."""
     known = [v for v in values if v is not None]
     top = max(known, default=0) or 1
     width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
@@ -24,18 +26,19 @@ def bars(values: list[float | None], title: str, unit: str = "") -> str:
             continue
         height = max(1, round(HEIGHT * value / top))
         x = i * (width + GAP)
-        label = escape(f"{value:g}{unit}")
+        label = escape(shown(value))
         box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
         rects.append(f'<rect class="bar" {box}><title>{label}</title></rect>')
-    summary = escape(f"{title}: " + (f"max {top:g}{unit}" if known else "no data"))
+    summary = escape(f"{title}: " + (f"max {shown(top)}" if known else "no data"))
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-label="{summary}"><title>{summary}</title>{"".join(rects)}</svg>'
     )
 
 
-def for_assistant(days: list[date], series: list[dict]) -> dict[str, str]:
-    """First response (p50, minutes), revenue (the assistant's main currency) and promises kept, per day."""
+def for_assistant(days: list[date], series: list[dict], locale: str = "en") -> dict[str, str]:
+    """First response (p50, minutes), revenue (the assistant's main currency) and promises kept, per day;
+    the values in the viewer's locale."""
     series = series or [{} for _ in days]
     currencies: Counter = Counter()
     for figures in series:
@@ -49,7 +52,9 @@ def for_assistant(days: list[date], series: list[dict]) -> dict[str, str]:
     revenue = [float(Money((f.get("revenue") or {}).get(main, 0), main).major) if f else None for f in series]
     kept = [f.get("promises_kept_pct") if f else None for f in series]
     return {
-        "first_response": bars(first, "first response per day", " min"),
-        "revenue": bars(revenue, f"revenue per day ({main})", f" {main}"),
-        "promises": bars(kept, "promises kept per day", " %"),
+        "first_response": bars(first, "first response per day", lambda m: formats.duration(m * 60, locale)),
+        "revenue": bars(
+            revenue, f"revenue per day ({main})", lambda v: formats.money(Money.of(v, main), locale)
+        ),
+        "promises": bars(kept, "promises kept per day", lambda p: formats.percent(round(p), locale)),
     }

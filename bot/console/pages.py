@@ -6,7 +6,7 @@ import asyncio
 import csv
 import io
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -17,6 +17,7 @@ from bot.console.keys import LIVE, SESSION
 from bot.console.live import parse_sse_id
 from bot.console.render import page
 from bot.engine_runtime import ENGINE
+from domain import formats
 from domain.clients import Assistant, mask_phone
 from domain.errors import InvalidValue
 from domain.kpis import period
@@ -139,6 +140,11 @@ async def client_page(request: web.Request) -> web.Response:
     )
 
 
+def _span(name: str, now: datetime) -> timedelta:
+    start, end = period(name, now)
+    return end - start
+
+
 async def team(request: web.Request) -> web.Response:
     me = viewer(request)
     deps = deps_of(request)
@@ -155,12 +161,13 @@ async def team(request: web.Request) -> web.Response:
         "team.html",
         {
             "rows": rows,
-            "columns": kpis.COLUMNS,
+            "columns": kpis.columns(me.ui_language),
             "period": chosen,
             "periods": PERIODS,
+            "period_names": {p: formats.period(_span(p, end), me.ui_language) for p in PERIODS},
             "charts": {
                 row.assistant_id: charts.for_assistant(
-                    figures.buckets, figures.series.get(row.assistant_id, [])
+                    figures.buckets, figures.series.get(row.assistant_id, []), me.ui_language
                 )
                 for row in rows
             },

@@ -15,9 +15,11 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.workers.inbox import TRANSIENT
 from bot.workers.lanes import WorkLoop
 from bot.workers.tasks import describe, wait_for_work
-from engine import clock, timers
+from domain.deadlines import Deadline
+from engine import clock, clock_failures, timers
 from engine.deps import Deps
 from storage.jobs import Jobs
 
@@ -72,12 +74,24 @@ class DeadlineRunner(WorkLoop):
             return False  # another runner has it
         try:
             then = await clock.fire(self._deps, claimed)
-        except Exception as error:  # one deadline's failure must not stop the others
+        except TRANSIENT as error:  # the store, the network, a provider: the same step again shortly
             log.warning("clock.firing_failed", deadline=claimed.kind, error=describe(error))
             then = replace(claimed, due=self._clock.now() + RETRY)
+        except Exception as error:  # fails the same way every time: a retry would only act on a later world
+            await self._set_aside(claimed, describe(error))
+            self.fired += 1
+            return True
         await deadlines.fired(claimed, self.worker_id, then, self._clock.now())
         self.fired += 1
         return True
+
+    async def _set_aside(self, deadline: Deadline, reason: str) -> None:
+        log.error("clock.firing_set_aside", deadline=deadline.kind, reason=reason)
+        await self._deps.store.deadlines.set_aside(deadline, self.worker_id, reason, self._clock.now())
+        try:
+            await clock_failures.set_aside(self._deps, deadline, reason)
+        except Exception as error:  # telling must not stop the others; the deadline keeps its reason
+            log.error("clock.set_aside_notice_failed", reason=describe(error))
 
     async def run(self, stopping: asyncio.Event, idle_poll: float = 2 * POLL) -> None:
         """Production loop: sleeps until the scheduler (or new work) wakes it; `idle_poll` is the fallback."""

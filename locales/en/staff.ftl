@@ -250,7 +250,7 @@ clock-their-language = their language
 clock-unassignable = 🆘 { $client } has been waiting { $wait }; { $assistant } { $why ->
         [away] is away
        *[silent] has not answered
-    } and no one present speaks { $language }. Reply /take to take them.
+    } and no one present speaks { $spoken }. Reply /take to take them.
 clock-handover = 🔁 { $client } is now with { $assistant }: waiting { $wait }.
 clock-handover-from = 🔁 { $client } is now with { $assistant }: waiting { $wait }, { $old } { $why ->
         [away] is away
@@ -267,6 +267,7 @@ clock-quote-lapsed = ⌛ Quote v{ $version } of { $request } lapsed unpaid; its 
 clock-client-told = The client was told.
 clock-client-not-told = The client was not told (WhatsApp's 24-hour window).
 clock-quote-again = /quote sends a new one.
+clock-set-aside = ⚠️ The clock could not do { $item } (step { $step }: { $reason }) and set it aside: it will not be tried again, so please see to it yourselves.
 
 ## payments
 pay-unexpected = ⚠️ A payment of { $amount } (transaction { $transaction }) arrived for { $request }, which is { $state }. A lead can refund it.

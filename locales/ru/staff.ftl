@@ -250,7 +250,7 @@ clock-their-language = его язык
 clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
         [away] не на месте
        *[silent] не ответил
-    }, а из тех, кто на месте, никто не говорит на языке { $language }. Ответьте /take, чтобы взять клиента.
+    }, а из тех, кто на месте, никто не говорит на языке { $spoken }. Ответьте /take, чтобы взять клиента.
 clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
 clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
         [away] не на месте
@@ -267,6 +267,7 @@ clock-quote-lapsed = ⌛ Цена v{ $version } по { $request } истекла
 clock-client-told = Клиенту сообщили.
 clock-client-not-told = Клиенту не сообщили (окно WhatsApp в 24 часа закрыто).
 clock-quote-again = /quote отправит новую.
+clock-set-aside = ⚠️ Часы не смогли выполнить { $item } (шаг { $step }: { $reason }) и отложили его: повторов не будет, проверьте, пожалуйста, сами.
 
 ## платежи
 pay-unexpected = ⚠️ Пришла оплата { $amount } (транзакция { $transaction }) по { $request }, а заявка в статусе { $state }. Руководитель может сделать возврат.

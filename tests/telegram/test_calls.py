@@ -154,7 +154,7 @@ async def test_an_answered_call_is_told_with_its_length_and_a_missed_one_starts_
     await tg.settle()
     client = await client_of(tg, CALLER)
     assert any(
-        line.startswith("📞 Call with") and line.endswith("· 4 min 12 s")
+        line.startswith("📞 Call with") and line.endswith("· 4 min 12 sec")
         for line in tg.topic_texts(client["topic_thread_id"])
     )
     talked = [
@@ -234,7 +234,7 @@ async def test_call_rings_the_assistant_first_once_and_bridges_to_the_client(pho
     done = {"CallSid": placed["sid"], "DialCallStatus": "completed", "DialCallDuration": "61"}
     await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", done)
     await tg.settle()
-    assert any(line.endswith("· 1 min 01 s") for line in tg.topic_texts(client["topic_thread_id"]))
+    assert any(line.endswith("· 1 min 1 sec") for line in tg.topic_texts(client["topic_thread_id"]))
     assert staff_phone.lstrip("+") not in " ".join(tg.wa_texts(CALLER))
 
 

@@ -51,7 +51,9 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
 
     await staff_says(tg, None, "/stats 1d", who=OMAR)
     mine = general(tg)[-1]
-    assert mine.startswith("📊 1d to") and "(yours)" in mine and "👤 Omar" in mine and "Anna" not in mine
+    assert (
+        mine.startswith("📊 24 hours to") and "(yours)" in mine and "👤 Omar" in mine and "Anna" not in mine
+    )
     await staff_says(tg, None, "/stats 1d")
     everyone = general(tg)[-1]
     assert "👤 Anna" in everyone and "👤 Omar" in everyone and "revenue: RUB\u00a045,000" in everyone

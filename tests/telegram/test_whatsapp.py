@@ -87,7 +87,7 @@ async def test_whatsapp_first_then_the_same_person_on_telegram_is_one_client(tea
     await wa(tg, NUMBER, "A car tonight at 8 from the Ritz")
     whatsapp = await client_of(tg, NUMBER)
     card = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[0]]["text"]
-    assert "💬 Whatsapp" in card
+    assert "💬 WhatsApp" in card
     layla = user("Layla", "en")
     await tg.send(tg.fake.user_message(layla, text="/start"))
     await tg.send(tg.fake.user_message(layla, text="Hello"))
@@ -114,7 +114,7 @@ async def test_whatsapp_first_then_the_same_person_on_telegram_is_one_client(tea
     assert tg.topic_texts(topic)[-1] == "Make it a Maybach please"  # the next message lands in the live topic
     assert "Make it a Maybach please" in (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["text"]
     pinned = [tg.fake.chats[STAFF_CHAT].messages[m]["text"] for m in tg.fake.chats[STAFF_CHAT].pinned]
-    assert any("💬 Whatsapp, Telegram" in text for text in pinned)  # the card was refreshed
+    assert any("💬 WhatsApp, Telegram" in text for text in pinned)  # the card was refreshed
     await staff_says(tg, topic, "Of course — a Maybach at 20:00.")
     assert tg.to_user(layla)[-1]["text"] == "Of course — a Maybach at 20:00."  # the channel they last used
 

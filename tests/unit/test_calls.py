@@ -41,4 +41,5 @@ def test_states_only_move_forward() -> None:
 
 
 def test_a_calls_length_reads_well() -> None:
-    assert duration_text(252) == "4 min 12 s" and duration_text(42) == "42 s" and duration_text(-3) == "0 s"
+    assert duration_text(252) == "4 min 12 sec" and duration_text(42) == "42 sec"
+    assert duration_text(-3) == "0 sec"

@@ -127,7 +127,7 @@ def test_report_formats_and_periods() -> None:
     figures = fold(day(), at(0), at(24), Promises())
     rows = [Row(A1, "Anna", figures[A1]), Row(A2, "Omar", figures[A2])]
     table = render(rows, "table", at(0), at(24))
-    assert "Anna" in table and "RUB\u00a045,000" in table and "50 %" in table
+    assert "Anna" in table and "RUB\u00a045,000" in table and "50%" in table
     parsed = json.loads(render(rows, "json", at(0), at(24)))
     assert parsed["assistants"][0]["revenue"] == {"RUB": 4_500_000}
     csv_text = render(rows, "csv", at(0), at(24))

@@ -58,6 +58,7 @@ SAMPLE = {
     "kind": "sticker",
     "problem": "kind",
     "why": "away",
+    "spoken": "AR",
     "old": "Anna",
     "back": "until 18:00",
     "period": "7d",

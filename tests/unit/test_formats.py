@@ -1,0 +1,67 @@
+"""Durations, numbers, money and periods in the reader's locale (babel): the figures in /stats, the console
+and `concierge report`, and a call's length in the topic; one money format per locale, any currency."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.cli_report import render
+from domain.calls import duration_text
+from domain.formats import amounts, duration, percent, period
+from engine.kpis import Row, columns, lines
+from engine.staff_texts import bound
+
+FIGURES = {
+    "clients": 3,
+    "requests": 2,
+    "first_response_p50_s": 16,
+    "first_response_p90_s": 256,
+    "promises_kept_pct": 75,
+    "promises_due": 4,
+    "first_quote_p50_s": 7500,
+    "quotes_sent": 2,
+    "conversion_pct": 50,
+    "revenue": {"RUB": 4_500_000, "USD": 50_000},
+    "refunds": {},
+    "refund_count": 0,
+    "csat_avg": 4.5,
+    "csat_count": 2,
+    "escalations": 0,
+}
+ROWS = [Row("A-9001", "Anna", FIGURES)]
+
+
+def test_stats_in_russian_read_russian() -> None:
+    text = "\n".join(lines(ROWS, bound("ru")))
+    assert "первый ответ p50: 16 с" in text and "первый ответ p90: 4 мин 16 с" in text
+    assert "первая цена p50: 2 ч 5 мин" in text
+    assert "обещания выполнены: 75\u00a0%" in text
+    assert "выручка: 45\u00a0000\u00a0RUB · 500\u00a0USD" in text  # one form for every currency
+    assert "возвраты: —" in text
+
+
+def test_stats_in_english_use_one_money_format() -> None:
+    text = "\n".join(lines(ROWS, bound("en")))
+    assert "revenue: RUB\u00a045,000 · USD\u00a0500" in text  # not "RUB 45,000, $500"
+    assert "first response p90: 4 min 16 sec" in text and "promises kept: 75%" in text
+
+
+def test_the_report_table_and_the_console_columns() -> None:
+    table = render(ROWS, "table", datetime(2026, 11, 20, tzinfo=UTC), datetime(2026, 11, 27, tzinfo=UTC))
+    assert "RUB\u00a045,000 · USD\u00a0500" in table and "$" not in table
+    shown = [show(FIGURES) for _title, show in columns("ru")]
+    assert "4 мин 16 с" in shown and "45\u00a0000\u00a0RUB · 500\u00a0USD" in shown
+
+
+@pytest.mark.parametrize(
+    ("language", "seconds", "shown"),
+    [("en", 252, "4 min 12 sec"), ("ru", 252, "4 мин 12 с"), ("en", 42, "42 sec"), ("ru", -3, "0 с")],
+)
+def test_a_calls_length_in_the_readers_language(language: str, seconds: int, shown: str) -> None:
+    assert duration_text(seconds, language) == shown
+
+
+def test_periods_numbers_and_nothing() -> None:
+    assert period(timedelta(days=7), "en") == "7 days" and period(timedelta(days=7), "ru") == "7 дней"
+    assert period(timedelta(hours=24), "ru") == "24 часа" and period(timedelta(hours=5), "en") == "5 hours"
+    assert duration(None, "ru") == "—" and percent(None, "en") == "—" and amounts({}, "ru") == "—"
