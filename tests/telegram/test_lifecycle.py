@@ -347,6 +347,25 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
     assert not [e for e in log if e.type is EventType.STAFF_COMMAND_ISSUED and e.actor.kind == "client"]
 
 
+async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothing(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    offer = quote_message(tg, layla)
+    await pay(tg, order_of(tg, offer))
+    client_id = (await tg.client_doc(layla))["_id"]
+    to_client, in_topic = len(tg.to_user(layla)), len(tg.topic_texts(thread))
+    logged = len(await tg.store.events.read(f"conversation:{client_id}"))
+    for data in ("decline:R-1001:1", "tap:R-1001:1"):
+        await tg.send(tg.fake.callback(layla, offer["message_id"], data))
+        await tg.settle()
+        answer = [c for c in tg.fake.calls if c.method == "answerCallbackQuery"][-1]
+        assert answer.params["text"] == "This quote is already paid — nothing more to do here."
+    assert len(tg.to_user(layla)) == to_client and len(tg.topic_texts(thread)) == in_topic
+    assert len(await tg.store.events.read(f"conversation:{client_id}")) == logged
+    assert (await request_doc(tg))["state"] == "paid"
+
+
 async def test_edit_and_new_requests(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "Dinner for 2 somewhere nice tonight")
