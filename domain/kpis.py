@@ -72,6 +72,10 @@ class Tally:
             "revenue": dict(sorted(self.revenue.items())),
             "refunds": dict(sorted(self.refunds.items())),
             "refund_count": self.refund_count,
+            "net_revenue": {
+                c: self.revenue.get(c, 0) - self.refunds.get(c, 0)
+                for c in sorted(set(self.revenue) | set(self.refunds))
+            },
             "csat_avg": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
             "csat_count": len(self.ratings),
             "escalations": self.escalations,

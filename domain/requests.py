@@ -10,7 +10,7 @@ from typing import Any
 from domain.errors import InvalidTransition, InvalidValue
 from domain.events import Event, EventType
 from domain.intake import Understanding
-from domain.lifecycle import OPEN_STATES, RequestState, check_transition
+from domain.lifecycle import OPEN_STATES, RequestState, can_transition, check_transition
 from domain.money import Money
 from domain.quotes import Quote
 
@@ -22,7 +22,6 @@ _TARGET = {
     EventType.REQUEST_STARTED: RequestState.IN_PROGRESS,
     EventType.REQUEST_FULFILLED: RequestState.FULFILLED,
     EventType.REQUEST_CANCELLED: RequestState.CANCELLED,
-    EventType.REQUEST_REFUNDED: RequestState.REFUNDED,
 }
 
 
@@ -78,7 +77,9 @@ class ServiceRequest:
     quote: Quote | None = None
     payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
     payment: Payment | None = None
-    refund: Payment | None = None
+    refunds: tuple[
+        Payment, ...
+    ] = ()  # each refund; the request is `refunded` once they add up to the payment
     cancel_reason: str | None = None
     card_message_id: int | None = None
     quote_lapsed: bool = False  # the live quote expired unpaid: its link is cancelled
@@ -95,6 +96,33 @@ class ServiceRequest:
     @property
     def paid(self) -> Money | None:
         return self.payment.amount if self.payment else None
+
+    @property
+    def refund(self) -> Payment | None:
+        """The latest refund."""
+        return self.refunds[-1] if self.refunds else None
+
+    @property
+    def refunded(self) -> Money | None:
+        """Every refund added up; None before any."""
+        if not self.refunds:
+            return None
+        total = Money.zero(self.refunds[0].amount.currency)
+        for each in self.refunds:
+            total += each.amount
+        return total
+
+    @property
+    def partly_refunded(self) -> bool:
+        return bool(self.refunds) and self.state is not RequestState.REFUNDED
+
+    @property
+    def refundable(self) -> Money | None:
+        """What a refund may still return: the payment less the refunds, where the lifecycle allows one."""
+        if self.paid is None or not can_transition(self.state, RequestState.REFUNDED):
+            return None
+        left = self.paid - self.refunded if self.refunded else self.paid
+        return left if left.minor > 0 else None
 
     @property
     def invoice_id(self) -> str | None:
@@ -170,11 +198,20 @@ class ServiceRequest:
         return EventType.REQUEST_CANCELLED, {"reason": reason.strip()}
 
     def refund_of(self, amount: Money, transaction_id: int, at: datetime, receipt: str) -> Decision:
+        """All or part of what is left; the request becomes `refunded` only when nothing is left."""
         check_transition(self.state, RequestState.REFUNDED)
-        if self.paid is None:
+        left = self.refundable
+        if self.paid is None or left is None:
             raise InvalidTransition(self.state.value, RequestState.REFUNDED.value)
-        if amount.currency != self.paid.currency or amount.minor <= 0 or self.paid < amount:
-            paid = self.paid.format("en")
+        if amount.currency != left.currency or amount.minor <= 0 or left < amount:
+            paid, rest = self.paid.format("en"), left.format("en")
+            if self.refunds:
+                raise InvalidValue(
+                    f"a refund is more than 0 and at most the {rest} not yet refunded of the {paid} paid",
+                    key="refund-left",
+                    left=rest,
+                    paid=paid,
+                )
             raise InvalidValue(
                 f"a refund is more than 0 and at most the {paid} paid", key="refund-amount", paid=paid
             )
@@ -211,10 +248,10 @@ class ServiceRequest:
                 )
             elif t is EventType.REQUEST_PAID:
                 changed = replace(changed, payment=Payment.from_data(data["payment"]))
-            elif t is EventType.REQUEST_REFUNDED:
-                changed = replace(changed, refund=Payment.from_data(data["refund"]))
             elif t is EventType.REQUEST_CANCELLED:
                 changed = replace(changed, cancel_reason=data["reason"])
+        elif t is EventType.REQUEST_REFUNDED:
+            changed = self._refunded(Payment.from_data(data["refund"]))
         elif t in (EventType.REQUEST_MESSAGE_ADDED, EventType.REQUEST_DETAILS_CHANGED):
             changed = replace(
                 self,
@@ -244,6 +281,13 @@ class ServiceRequest:
             raise InvalidValue(f"{t} does not belong to a request stream")
         return replace(changed, version=event.seq)
 
+    def _refunded(self, refund: Payment) -> ServiceRequest:
+        check_transition(self.state, RequestState.REFUNDED)  # money came in, and may go back now
+        changed = replace(self, refunds=(*self.refunds, refund))
+        if changed.refunded == self.paid:
+            changed = replace(changed, state=RequestState.REFUNDED)
+        return changed
+
     def to_doc(self) -> dict[str, Any]:
         return {
             "_id": self.id,
@@ -258,7 +302,7 @@ class ServiceRequest:
             "payment": self.payment.to_data() if self.payment else None,
             # a flat copy: the console's payments page seeks it by time
             "paid_ms": int(self.payment.at.timestamp() * 1000) if self.payment else None,
-            "refund": self.refund.to_data() if self.refund else None,
+            "refunds": [each.to_data() for each in self.refunds],
             "cancel_reason": self.cancel_reason,
             "card_message_id": self.card_message_id,
             "quote_lapsed": self.quote_lapsed,
@@ -280,7 +324,7 @@ class ServiceRequest:
             quote=Quote.from_data(doc["quote"]) if doc.get("quote") else None,
             payment_link=doc.get("payment_link"),
             payment=Payment.from_data(doc["payment"]) if doc.get("payment") else None,
-            refund=Payment.from_data(doc["refund"]) if doc.get("refund") else None,
+            refunds=tuple(Payment.from_data(each) for each in _refunds_of(doc)),
             cancel_reason=doc.get("cancel_reason"),
             card_message_id=doc.get("card_message_id"),
             quote_lapsed=doc.get("quote_lapsed", False),
@@ -290,3 +334,10 @@ class ServiceRequest:
             rated_at=datetime.fromisoformat(doc["rated_at"]) if doc.get("rated_at") else None,
             version=doc["_v"],
         )
+
+
+def _refunds_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A document of the older shape kept one refund under `refund`."""
+    if "refunds" in doc:
+        return doc["refunds"]
+    return [doc["refund"]] if doc.get("refund") else []

@@ -174,8 +174,8 @@ def lifetime_value(requests: list[ServiceRequest]) -> Lifetime:
     for r in requests:
         if r.payment:
             value.paid[r.payment.amount.currency] += r.payment.amount.minor
-        if r.refund:
-            value.refunded[r.refund.amount.currency] += r.refund.amount.minor
+        for refund in r.refunds:
+            value.refunded[refund.amount.currency] += refund.amount.minor
     return value
 
 
@@ -213,7 +213,7 @@ async def payments(
         if client is None or not may_see(viewer, client) or (wanted and client.assistant_id != wanted):
             continue
         who = names.get(client.assistant_id or "", "—")
-        for what, paid in (("payment", r.payment), ("refund", r.refund)):
+        for what, paid in (("payment", r.payment), *(("refund", each) for each in r.refunds)):
             if paid is None or (kind and kind != what) or (currency and paid.amount.currency != currency):
                 continue
             lines.append(

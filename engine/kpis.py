@@ -122,6 +122,7 @@ COLUMNS = (
     ("quote→paid", lambda f: _pct(f["conversion_pct"])),
     ("revenue", lambda f: _money(f["revenue"])),
     ("refunds", lambda f: _money(f["refunds"])),
+    ("net revenue", lambda f: _money(f["net_revenue"])),
     ("CSAT", lambda f: f"{f['csat_avg']} ({f['csat_count']})" if f["csat_count"] else "—"),
     ("escalations", lambda f: str(f["escalations"])),
 )

@@ -270,7 +270,9 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
 
 async def refund(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
-    if cmd.replayed:  # refunded before a crash, maybe untold: tell it (the bank refunds once per request id)
+    # refunded in full before a crash, maybe untold: tell it. A partial one is asked of the bank again under
+    # the same request id, which answers the same refund, so it is recognised and told, never made twice.
+    if cmd.replayed:
         latest = (
             await q.request(deps.store, cmd.request_id)
             if cmd.request_id
@@ -289,7 +291,6 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
     )
     if current.payment is None:
         raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
-    amount = (
-        Money.of(args.strip(), current.payment.amount.currency) if args.strip() else current.payment.amount
-    )
+    left = current.refundable or current.payment.amount  # (nothing left: refund_of says so)
+    amount = Money.of(args.strip(), left.currency) if args.strip() else left
     await payments_flow.refund(deps, client, current, amount, actor, cause)

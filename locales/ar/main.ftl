@@ -33,6 +33,7 @@ receipt-transaction = رقم العملية { $transaction } · { $date }
 receipt-thanks = شكراً لك. كل التفاصيل الآن في عهدة { $assistant }.
 refund-title = استرداد رقم { $receipt }
 refund-amount = المبلغ المسترد: { $amount }
+refund-so-far = إجمالي ما تم استرداده حتى الآن: { $refunded } من أصل المبلغ المدفوع { $paid }
 refund-note = يعود المبلغ إلى بطاقتك خلال أيام قليلة بحسب مصرفك.
 
 ## التنفيذ

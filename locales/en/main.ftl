@@ -33,6 +33,7 @@ receipt-transaction = Transaction { $transaction } · { $date }
 receipt-thanks = Thank you. { $assistant } is taking care of everything.
 refund-title = Refund { $receipt }
 refund-amount = Refunded: { $amount }
+refund-so-far = Refunded so far: { $refunded } of { $paid } paid
 refund-note = The money returns to your card within a few days, depending on your bank.
 
 ## Fulfilment

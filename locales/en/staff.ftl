@@ -39,6 +39,7 @@ state-in_progress = In progress
 state-fulfilled = Fulfilled
 state-cancelled = Cancelled
 state-refunded = Refunded
+state-partly-refunded = Partly refunded { $refunded } of { $paid }
 clock-waiting-reply = waiting for a reply { $minutes }
 clock-waiting-quote = waiting for a quote { $minutes }
 clock-due-in = due in { $minutes }
@@ -93,6 +94,7 @@ delivery-held = held (24-hour window)
 delivery-uncertain = uncertain
 refund-title = Refund
 refund-explain = { $name } paid { $amount }. The money goes back to the card it came from; the client is told.
+refund-explain-left = { $refunded } of it is refunded already; at most { $left } can still go back.
 refund-amount = Amount ({ $currency }); empty refunds everything
 refund-confirm = Yes, refund
 
@@ -136,8 +138,9 @@ kpi-7 = quotes
 kpi-8 = quote→paid
 kpi-9 = revenue
 kpi-10 = refunds
-kpi-11 = CSAT
-kpi-12 = escalations
+kpi-11 = net revenue
+kpi-12 = CSAT
+kpi-13 = escalations
 
 ## payments
 payments-title = Payments and refunds
@@ -201,6 +204,7 @@ duration-hours = { $hours } h { $minutes } min
 card-day-only = { $day } · time?
 card-urgent = {" "}· ⚡ urgent
 card-quote-lapsed = {" "}(quote lapsed)
+card-partly-refunded = {" "}· partly refunded { $refunded } of { $paid }
 card-state-new = new
 card-state-quoted = quoted
 card-state-paid = PAID
@@ -278,6 +282,8 @@ pay-3ds = the bank asked for 3-D Secure
 pay-one-tap-failed = 💳 One-tap payment for { $request } did not complete ({ $why }); the client has the payment link.
 pay-refund-unexpected = ⚠️ A refund of { $amount } (transaction { $transaction }) arrived for { $request }, which has nothing left to refund. Check it in CloudPayments.
 pay-refunded = ↩️ Refunded { $amount } for { $request } (transaction { $transaction }); the client has the refund receipt.
+pay-refunded-so-far = { $refunded } of { $paid } refunded so far; the request stays { $state }.
+pay-refunded-all = Everything paid ({ $paid }) is now refunded.
 
 ## requests and the conversation
 quote-sent = 🧾 Quote v{ $version } sent to the client: { $total }.
@@ -388,6 +394,7 @@ err-quote-line-currency = every line must be in { $currency }; “{ $line }” i
 err-quote-needs = A quote needs an amount and a description. { err-quote-usage }
 err-quote-currency-once = Say the currency once. { err-quote-usage }
 err-refund-amount = a refund is more than 0 and at most the { $paid } paid
+err-refund-left = a refund is more than 0 and at most the { $left } not yet refunded of the { $paid } paid
 err-time-of-day = “{ $text }” is not a time of day
 err-away = Write /away, /away for 2h, /away for 45m or /away until 18:00 (not “{ $text }”).
 err-period = “{ $text }” is not a period like 7d or 24h

@@ -33,6 +33,7 @@ receipt-transaction = Транзакция { $transaction } · { $date }
 receipt-thanks = Спасибо. { $assistant } обо всём позаботится.
 refund-title = Возврат { $receipt }
 refund-amount = Возвращено: { $amount }
+refund-so-far = Всего возвращено: { $refunded } из оплаченных { $paid }
 refund-note = Деньги вернутся на вашу карту в течение нескольких дней, в зависимости от банка.
 
 ## Исполнение

@@ -39,6 +39,7 @@ state-in_progress = В работе
 state-fulfilled = Выполнена
 state-cancelled = Отменена
 state-refunded = Возврат
+state-partly-refunded = Частичный возврат { $refunded } из { $paid }
 clock-waiting-reply = ждёт ответа { $minutes }
 clock-waiting-quote = ждёт цены { $minutes }
 clock-due-in = осталось { $minutes }
@@ -93,6 +94,7 @@ delivery-held = ждёт окна (24 часа)
 delivery-uncertain = неизвестно
 refund-title = Возврат
 refund-explain = { $name } оплатил(а) { $amount }. Деньги вернутся на ту же карту; клиенту сообщим.
+refund-explain-left = Из них уже возвращено { $refunded }; вернуть можно ещё не больше { $left }.
 refund-amount = Сумма ({ $currency }); пусто — вернуть всё
 refund-confirm = Да, вернуть
 
@@ -136,8 +138,9 @@ kpi-7 = цены
 kpi-8 = цена→оплата
 kpi-9 = выручка
 kpi-10 = возвраты
-kpi-11 = CSAT
-kpi-12 = эскалации
+kpi-11 = чистая выручка
+kpi-12 = CSAT
+kpi-13 = эскалации
 
 ## платежи
 payments-title = Платежи и возвраты
@@ -201,6 +204,7 @@ duration-hours = { $hours } ч { $minutes } мин
 card-day-only = { $day } · время?
 card-urgent = {" "}· ⚡ срочно
 card-quote-lapsed = {" "}(цена истекла)
+card-partly-refunded = {" "}· частичный возврат { $refunded } из { $paid }
 card-state-new = новая
 card-state-quoted = цена предложена
 card-state-paid = ОПЛАЧЕНА
@@ -278,6 +282,8 @@ pay-3ds = банк запросил 3-D Secure
 pay-one-tap-failed = 💳 Оплата в одно касание по { $request } не прошла ({ $why }); у клиента есть ссылка на оплату.
 pay-refund-unexpected = ⚠️ Пришёл возврат { $amount } (транзакция { $transaction }) по { $request }, но возвращать уже нечего. Проверьте в CloudPayments.
 pay-refunded = ↩️ Возврат { $amount } по { $request } (транзакция { $transaction }); клиент получил чек возврата.
+pay-refunded-so-far = Возвращено { $refunded } из { $paid }; заявка остаётся в состоянии { $state }.
+pay-refunded-all = Всё оплаченное ({ $paid }) возвращено.
 
 ## заявки и переписка
 quote-sent = 🧾 Цена v{ $version } отправлена клиенту: { $total }.
@@ -388,6 +394,7 @@ err-quote-line-currency = все строки должны быть в { $curren
 err-quote-needs = Для цены нужны сумма и описание. { err-quote-usage }
 err-quote-currency-once = Укажите валюту один раз. { err-quote-usage }
 err-refund-amount = возврат — больше 0 и не больше оплаченных { $paid }
+err-refund-left = возврат — больше 0 и не больше ещё не возвращённых { $left } из оплаченных { $paid }
 err-time-of-day = «{ $text }» — это не время суток
 err-away = Напишите /away, /away for 2h, /away for 45m или /away until 18:00 (а не «{ $text }»).
 err-period = «{ $text }» — это не период вроде 7d или 24h

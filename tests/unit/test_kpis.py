@@ -92,6 +92,7 @@ def test_a_hand_built_day() -> None:
         "revenue": {"RUB": 4_500_000},
         "refunds": {"RUB": 100_000},
         "refund_count": 1,
+        "net_revenue": {"RUB": 4_400_000},  # what was paid, less the part refunded
         "csat_avg": 4.0,
         "csat_count": 1,
         "escalations": 0,
@@ -109,6 +110,7 @@ def test_a_hand_built_day() -> None:
         "revenue": {},
         "refunds": {},
         "refund_count": 0,
+        "net_revenue": {},
         "csat_avg": None,
         "csat_count": 0,
         "escalations": 1,

@@ -71,6 +71,7 @@ SAMPLE = {
     "line": "car 100",
     "other": "USD",
     "paid": "RUB 45,000",
+    "refunded": "RUB 5,000",
     "wanted": "paid or in_progress",
     "names": "dining, hotel",
     "fields": "when|category",
