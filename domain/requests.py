@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidTransition, InvalidValue
-from domain.events import Event, EventType
+from domain.events import ActorKind, Event, EventType
 from domain.intake import Understanding
 from domain.lifecycle import OPEN_STATES, RequestState, can_transition, check_transition
 from domain.money import Money
@@ -37,6 +37,12 @@ def parse_invoice_id(value: str) -> tuple[str, int] | None:
     """'R-1001/2' → ('R-1001', 2); anything else (another shop's invoice, garbage) → None."""
     match = _INVOICE.fullmatch(value)
     return (match[1], int(match[2])) if match else None
+
+
+def quote_sender(event: Event) -> str | None:
+    """Money's one rule: a payment (and its refunds) is credited to whoever sent the quote that was paid —
+    on every page, in the KPIs, the report and the CSV, whoever has the client now."""
+    return event.actor.id if event.actor.kind is ActorKind.ASSISTANT else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +81,7 @@ class ServiceRequest:
     details: Understanding = field(default_factory=Understanding)
     state: RequestState = RequestState.NEW
     quote: Quote | None = None
+    quoted_by: str | None = None  # the assistant who sent the live quote (`quote_sender`)
     payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
     payment: Payment | None = None
     refunds: tuple[
@@ -96,6 +103,11 @@ class ServiceRequest:
     @property
     def paid(self) -> Money | None:
         return self.payment.amount if self.payment else None
+
+    @property
+    def credited_to(self) -> str | None:
+        """Who earns what this request is paid (`quote_sender`); None before a quote or for a system one."""
+        return self.quoted_by if self.payment else None
 
     @property
     def refund(self) -> Payment | None:
@@ -243,6 +255,7 @@ class ServiceRequest:
                 changed = replace(
                     changed,
                     quote=Quote.from_data(data["quote"]),
+                    quoted_by=quote_sender(event),
                     payment_link=data["payment_link"],
                     quote_lapsed=False,
                 )
@@ -297,6 +310,7 @@ class ServiceRequest:
             "state": self.state.value,
             "open": self.is_open,
             "quote": self.quote.to_data() if self.quote else None,
+            "quoted_by": self.quoted_by,
             "invoice_id": self.invoice_id,
             "payment_link": self.payment_link,
             "payment": self.payment.to_data() if self.payment else None,
@@ -322,6 +336,7 @@ class ServiceRequest:
             details=Understanding.from_data(doc.get("details") or {}),
             state=RequestState(doc["state"]),
             quote=Quote.from_data(doc["quote"]) if doc.get("quote") else None,
+            quoted_by=doc.get("quoted_by"),
             payment_link=doc.get("payment_link"),
             payment=Payment.from_data(doc["payment"]) if doc.get("payment") else None,
             refunds=tuple(Payment.from_data(each) for each in _refunds_of(doc)),
