@@ -344,9 +344,14 @@ async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(tea
         "/quote 45000 GBP car",
         "/quote 12.345 car",
         "/quote RUB\ncar 3000",
+        "/quote 99999999999999999999 RUB car",  # would overflow the store: refused before the bank is asked
     ):
         await staff_says(tg, thread, bad)
         assert tg.topic_texts(thread)[-1].startswith("⚠️ ")
+    assert tg.topic_texts(thread)[-1] == (
+        "⚠️ 99999999999999999999 is more than one amount may be (at most RUB\u00a010,000,000,000)."
+    )
+    assert await tg.store.inbox.failures() == []
     assert len(tg.to_user(layla)) == before
     assert tg.cp.api_calls("orders/create") == []
     assert (await request_doc(tg))["state"] == "new"
