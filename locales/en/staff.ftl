@@ -303,6 +303,7 @@ rated = { $client } rated { $request } { $score }/5.
 rated-low = { $client } rated { $request } { $score }/5{ $who }.
 set-aside-the-client = the client
 set-aside = ⚠️ Something { $who } sent could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
+set-aside-topic = ⚠️ Something written in this topic could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
 merged-their-topic = their topic
 merged-duplicate = 🔗 { $duplicate } is { $survivor } (the same phone): the conversation goes on in { $where }.
 merged-survivor = 🔗 { $survivor } now also writes from { $duplicate }'s account ({ $channels }).

@@ -303,6 +303,7 @@ rated = { $client } оценил(а) { $request } на { $score }/5.
 rated-low = { $client } оценил(а) { $request } на { $score }/5{ $who }.
 set-aside-the-client = клиент
 set-aside = ⚠️ То, что прислал { $who }, не удалось обработать ({ $reason }); оно отложено, ничего не потеряно. Когда причина будет устранена: concierge inbox retry { $item }
+set-aside-topic = ⚠️ Сообщение в этой теме не удалось обработать ({ $reason }); оно отложено, ничего не потеряно. Когда причина будет устранена: concierge inbox retry { $item }
 merged-their-topic = его тему
 merged-duplicate = 🔗 { $duplicate } — это { $survivor } (тот же телефон): переписка продолжается в { $where }.
 merged-survivor = 🔗 { $survivor } теперь пишет и с аккаунта { $duplicate } ({ $channels }).

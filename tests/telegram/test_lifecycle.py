@@ -404,6 +404,16 @@ async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothin
     assert (await request_doc(tg))["state"] == "paid"
 
 
+async def test_a_topic_message_set_aside_is_told_as_the_topics_not_the_clients(team: Harness) -> None:
+    tg = team
+    _layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    poison = {"update_id": 999, "message": {"message_id": "x", "chat": {"id": STAFF_CHAT}}}
+    await tg.engine.store_inbound("tg:999", "telegram", f"tg:{STAFF_CHAT}:{thread}", poison, 999)
+    await tg.settle()
+    (notice,) = [t for t in tg.topic_texts(thread) if t.startswith("⚠️ Something")]
+    assert notice.startswith("⚠️ Something written in this topic could not be processed (")
+
+
 async def test_edit_and_new_requests(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "Dinner for 2 somewhere nice tonight")
