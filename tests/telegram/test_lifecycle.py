@@ -332,6 +332,8 @@ async def test_a_partial_refund_keeps_the_request_paid_and_shows_the_amounts(tea
     calls = tg.cp.api_calls("payments/refund")
     assert [c.body["Amount"] for c in calls] == [5000.0, 40000.0]
     assert len({c.request_id for c in calls}) == 2  # two refunds, not one replayed
+    rows = (await (await anna.get("/console/payments.csv?days=7")).text()).splitlines()
+    assert sorted(r.split(",")[-3] for r in rows if ",refund,R-1001," in r) == ["40000.00", "5000.00"]
 
 
 async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(team: Harness) -> None:
