@@ -16,8 +16,8 @@ from datetime import datetime, timedelta
 
 from domain.errors import InvalidValue
 from domain.events import ActorKind, Event, EventType
+from domain.ledger import quote_sender
 from domain.promises import Promises
-from domain.requests import quote_sender
 
 UNASSIGNED = "—"
 STATE_ANSWERS = {

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from domain.errors import InvalidTransition, InvalidValue
-from domain.events import ActorKind, Event, EventType
+from domain.events import Event, EventType
 from domain.intake import Understanding
+from domain.ledger import Payment, quote_sender, total_of
 from domain.lifecycle import OPEN_STATES, RequestState, can_transition, check_transition
 from domain.money import Money
 from domain.quotes import Quote
@@ -37,40 +38,6 @@ def parse_invoice_id(value: str) -> tuple[str, int] | None:
     """'R-1001/2' → ('R-1001', 2); anything else (another shop's invoice, garbage) → None."""
     match = _INVOICE.fullmatch(value)
     return (match[1], int(match[2])) if match else None
-
-
-def quote_sender(event: Event) -> str | None:
-    """Money's one rule: a payment (and its refunds) is credited to whoever sent the quote that was paid —
-    on every page, in the KPIs, the report and the CSV, whoever has the client now."""
-    return event.actor.id if event.actor.kind is ActorKind.ASSISTANT else None
-
-
-@dataclass(frozen=True, slots=True)
-class Payment:
-    transaction_id: int
-    amount: Money
-    card_mask: str | None
-    at: datetime
-    receipt: str
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "transaction_id": self.transaction_id,
-            "amount": self.amount.to_data(),
-            "card_mask": self.card_mask,
-            "at": self.at.isoformat(),
-            "receipt": self.receipt,
-        }
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Payment:
-        return cls(
-            data["transaction_id"],
-            Money.from_data(data["amount"]),
-            data.get("card_mask"),
-            datetime.fromisoformat(data["at"]),
-            data["receipt"],
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,12 +84,7 @@ class ServiceRequest:
     @property
     def refunded(self) -> Money | None:
         """Every refund added up; None before any."""
-        if not self.refunds:
-            return None
-        total = Money.zero(self.refunds[0].amount.currency)
-        for each in self.refunds:
-            total += each.amount
-        return total
+        return total_of(self.refunds)
 
     @property
     def partly_refunded(self) -> bool:

@@ -8,8 +8,9 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from domain.clients import Client, Language
+from domain.ledger import Payment
 from domain.quotes import Quote
-from domain.requests import Payment, ServiceRequest
+from domain.requests import ServiceRequest
 from engine.deps import Deps
 
 

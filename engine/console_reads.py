@@ -211,7 +211,7 @@ async def payments(
     lines = []
     for r in requests:
         client = clients.get(r.client_id)
-        # money is the quote sender's (`quote_sender`), whoever has the client now
+        # money is the quote sender's (`domain.ledger.quote_sender`), whoever has the client now
         if client is None or (wanted and r.credited_to != wanted):
             continue
         who = names.get(r.credited_to or "", "—")

@@ -6,10 +6,11 @@ import structlog
 
 from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
+from domain.ledger import Payment
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
-from domain.requests import Payment, ServiceRequest, parse_invoice_id
+from domain.requests import ServiceRequest, parse_invoice_id
 from engine import queries as q
 from engine.client_outbox import to_client
 from engine.client_texts import receipt_text, refund_text
