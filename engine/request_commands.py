@@ -88,6 +88,9 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
             key="no-payments",
         )
     quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.quote_validity)
+    current.quote_with(
+        quote, {}
+    )  # every rule of the decision holds before CloudPayments is asked for an order
     description = f"{current.id}: " + "; ".join(item.description for item in items)
     link = await deps.payments.create_order(
         invoice_id=f"{current.id}/{quote.version}",
