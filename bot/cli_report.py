@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidValue
 from domain.kpis import period
+from domain.money import Money
 from domain.promises import Promises
 from engine import kpis
 from storage.store import Store
@@ -45,11 +46,21 @@ def window(args: argparse.Namespace, now: datetime, tz: ZoneInfo) -> tuple[datet
     return period(args.since or "7d", now)
 
 
-def _flat(row: kpis.Row) -> dict:
-    figures = dict(row.figures)
-    for key in ("revenue", "refunds"):
-        figures[key] = ";".join(f"{currency} {minor}" for currency, minor in figures[key].items())
-    return {"assistant": row.name, **figures}
+MONEY = ("revenue", "refunds", "net_revenue")
+
+
+def _flat(row: kpis.Row) -> list[dict]:
+    """One row per currency the assistant's money is in (one with empty amounts when none): `currency`
+    and decimal amounts in their own columns, so a spreadsheet can add them up."""
+    figures = {k: v for k, v in row.figures.items() if k not in MONEY}
+    currencies = sorted({c for key in MONEY for c in row.figures[key]})
+    if not currencies:
+        return [{"assistant": row.name, **figures, "currency": ""} | dict.fromkeys(MONEY, "")]
+    return [
+        {"assistant": row.name, **figures, "currency": currency}
+        | {key: str(Money(row.figures[key].get(currency, 0), currency).major) for key in MONEY}
+        for currency in currencies
+    ]
 
 
 def render(rows: list[kpis.Row], form: str, start: datetime, end: datetime) -> str:
@@ -64,7 +75,7 @@ def render(rows: list[kpis.Row], form: str, start: datetime, end: datetime) -> s
         )
     if form == "csv":
         out = io.StringIO()
-        flat = [_flat(row) for row in rows]
+        flat = [line for row in rows for line in _flat(row)]
         writer = csv.DictWriter(out, fieldnames=list(flat[0]) if flat else ["assistant"])
         writer.writeheader()
         writer.writerows(flat)

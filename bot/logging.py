@@ -67,6 +67,25 @@ def _locations(error: BaseException) -> str:
     return "\nwhile handling: ".join(parts)
 
 
+WITHHELD = "[text withheld]"
+
+
+def foreign_without_exception_text(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """A library's line (aiogram: "Cause exception … %s: %s", error) is rendered again with every exception
+    among its arguments withheld: the same rule as our own lines, type and place only."""
+    args = event_dict.pop("positional_args", None)  # (given by ProcessorFormatter(pass_foreign_args=True))
+    record = event_dict.get("_record")
+    if record is None or not isinstance(args, tuple):
+        return event_dict
+    if any(isinstance(arg, BaseException) for arg in args):
+        shown = tuple(WITHHELD if isinstance(arg, BaseException) else arg for arg in args)
+        try:
+            event_dict["event"] = str(record.msg) % shown
+        except (TypeError, ValueError):  # a format we cannot redo: keep only what was meant to be said
+            event_dict["event"] = str(record.msg)
+    return event_dict
+
+
 def redact(_logger: Any, _method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
     return {key: _scrub(key, value) for key, value in event_dict.items()}
 
@@ -111,7 +130,8 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
-            foreign_pre_chain=shared,
+            foreign_pre_chain=[foreign_without_exception_text, *shared],
+            pass_foreign_args=True,
         )
     )
     root = logging.getLogger()

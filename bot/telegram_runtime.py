@@ -87,9 +87,9 @@ class EnginePorts:
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:
         await clients.choose_language(self._deps, person, code, cause)
 
-    async def quote_button(self, person: Person, data: str, cause: str) -> None:
+    async def quote_button(self, person: Person, data: str, cause: str) -> str | None:
         client, _new = await clients.ensure_client(self._deps, person, cause)
-        await quote_buttons.quote_button(self._deps, client, data, cause)
+        return await quote_buttons.quote_button(self._deps, client, data, cause)
 
     async def staff_message(
         self, user_id: int, chat_id: int, thread_id: int | None, is_topic: bool, message: Inbound, cause: str

@@ -8,8 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from domain.errors import InvalidMoney
 from domain.intake_text import DIGITS, asks_for_something, has, is_small_talk, normalize, pattern
 from domain.intake_time import When, read_when
 from domain.intake_words import (
@@ -154,9 +156,12 @@ def _budget(lowered: str) -> Money | None:
         digits = re.sub(r"[\s,]", "", match["n"])
         if not digits or (len(digits.split(".")[0]) < 2 and not match["k"]):
             continue
-        amount = float(digits) * (1000 if match["k"] else 1)
+        amount = Decimal(digits) * (1000 if match["k"] else 1)
         if amount >= 10:
-            return Money.of(str(int(amount)), currency)
+            try:
+                return Money.of(str(int(amount)), currency)
+            except InvalidMoney:  # more than any amount may be: not a budget we can take in
+                return None
     return None
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from domain.awaiting import REQUEST_ANSWERS, Wait, effect
 from domain.errors import InvalidValue
 from domain.events import ActorKind, Event, EventType
+from domain.ledger import quote_sender
 from domain.promises import Promises
 
 UNASSIGNED = "—"
@@ -66,6 +67,10 @@ class Tally:
             "revenue": dict(sorted(self.revenue.items())),
             "refunds": dict(sorted(self.refunds.items())),
             "refund_count": self.refund_count,
+            "net_revenue": {
+                c: self.revenue.get(c, 0) - self.refunds.get(c, 0)
+                for c in sorted(set(self.revenue) | set(self.refunds))
+            },
             "csat_avg": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
             "csat_count": len(self.ratings),
             "escalations": self.escalations,
@@ -83,7 +88,7 @@ class _Fold:
     waiting: dict[str, datetime] = field(default_factory=dict)  # client → since
     client_of: dict[str, str] = field(default_factory=dict)  # request → client
     opened: dict[str, datetime] = field(default_factory=dict)
-    quoted_by: dict[str, str] = field(default_factory=dict)  # request → last quoting assistant
+    quoted_by: dict[str, str] = field(default_factory=dict)  # request → who sent the live quote (earns it)
     fulfilled_by: dict[str, str] = field(default_factory=dict)
 
     def inside(self, at: datetime) -> bool:
@@ -153,18 +158,19 @@ class _Fold:
         if e.type in REQUEST_ANSWERS and staff and client and inside:
             self.tallies[staff].clients.add(client)
             self.tallies[staff].requests.add(request)
-        if e.type is EventType.REQUEST_QUOTED and staff:
+        sender = quote_sender(e) if e.type is EventType.REQUEST_QUOTED else None
+        if sender:
             first = request not in self.quoted_by
-            self.quoted_by[request] = staff
+            self.quoted_by[request] = sender
             if inside:
-                tally = self.tallies[staff]
+                tally = self.tallies[sender]
                 tally.quotes_sent += 1
                 if first:
                     tally.quoted.add(request)
                     if request in self.opened:
                         tally.first_quotes.append((e.at - self.opened[request]).total_seconds())
-        elif e.type is EventType.REQUEST_PAID and request in self.quoted_by:
-            tally = self.tallies[self.quoted_by[request]]
+        elif e.type is EventType.REQUEST_PAID:
+            tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
             tally.paid.add(request)
             if inside:
                 amount = data["payment"]["amount"]

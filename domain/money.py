@@ -11,6 +11,9 @@ from domain.errors import CurrencyMismatch, InvalidMoney
 
 SUPPORTED_CURRENCIES = frozenset({"RUB", "USD", "EUR", "AED"})
 ISO_CURRENCIES = frozenset(list_currencies())
+# the most one amount may be, in minor units (RUB 10 billion): thirty such lines fit int64 many times over,
+# and a double (CloudPayments' Amount) holds it to the kopeck
+MAX_MINOR = 10**12
 
 
 def _check_currency(code: str) -> str:
@@ -48,6 +51,14 @@ class Money:
                 key="decimals",
                 amount=str(amount),
                 currency=currency,
+            )
+        if abs(scaled) > MAX_MINOR:
+            most = cls(MAX_MINOR, currency).format("en")
+            raise InvalidMoney(
+                f"{amount} is more than one amount may be (at most {most})",
+                key="amount-too-large",
+                amount=str(amount),
+                most=most,
             )
         return cls(int(scaled), currency)
 

@@ -36,6 +36,8 @@ def _money(amount: str, currency: str) -> Money:
     try:
         return Money.of(re.sub(r"[ \u00a0,]", "", amount), currency)
     except InvalidMoney as error:
+        if error.key == "amount-too-large":
+            raise InvalidQuote(str(error), key=error.key, **error.params) from None
         raise InvalidQuote(f"{amount} is not an amount: {error}", key="amount", amount=amount) from None
 
 

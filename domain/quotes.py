@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.errors import InvalidQuote
-from domain.money import SUPPORTED_CURRENCIES, Money
+from domain.money import MAX_MINOR, SUPPORTED_CURRENCIES, Money
 
 MAX_DESCRIPTION = 300
 MAX_ITEMS = 30
@@ -57,6 +57,9 @@ class Quote:
             raise InvalidQuote(f"every line must be in {self.currency}")
         if self.valid_until.tzinfo is None:
             raise InvalidQuote("validity must be timezone-aware")
+        if self.total.minor > MAX_MINOR:
+            most = Money(MAX_MINOR, self.currency).format("en")
+            raise InvalidQuote(f"a quote's total is at most {most}", key="quote-too-large", most=most)
 
     @property
     def total(self) -> Money:

@@ -10,7 +10,8 @@ from typing import Any
 from domain.errors import InvalidTransition, InvalidValue
 from domain.events import Event, EventType
 from domain.intake import Understanding
-from domain.lifecycle import OPEN_STATES, RequestState, check_transition
+from domain.ledger import Payment, quote_sender, total_of
+from domain.lifecycle import OPEN_STATES, RequestState, can_transition, check_transition
 from domain.money import Money
 from domain.quotes import Quote
 
@@ -22,7 +23,6 @@ _TARGET = {
     EventType.REQUEST_STARTED: RequestState.IN_PROGRESS,
     EventType.REQUEST_FULFILLED: RequestState.FULFILLED,
     EventType.REQUEST_CANCELLED: RequestState.CANCELLED,
-    EventType.REQUEST_REFUNDED: RequestState.REFUNDED,
 }
 
 
@@ -41,34 +41,6 @@ def parse_invoice_id(value: str) -> tuple[str, int] | None:
 
 
 @dataclass(frozen=True, slots=True)
-class Payment:
-    transaction_id: int
-    amount: Money
-    card_mask: str | None
-    at: datetime
-    receipt: str
-
-    def to_data(self) -> dict[str, Any]:
-        return {
-            "transaction_id": self.transaction_id,
-            "amount": self.amount.to_data(),
-            "card_mask": self.card_mask,
-            "at": self.at.isoformat(),
-            "receipt": self.receipt,
-        }
-
-    @classmethod
-    def from_data(cls, data: dict[str, Any]) -> Payment:
-        return cls(
-            data["transaction_id"],
-            Money.from_data(data["amount"]),
-            data.get("card_mask"),
-            datetime.fromisoformat(data["at"]),
-            data["receipt"],
-        )
-
-
-@dataclass(frozen=True, slots=True)
 class ServiceRequest:
     id: str
     client_id: str
@@ -76,9 +48,12 @@ class ServiceRequest:
     details: Understanding = field(default_factory=Understanding)
     state: RequestState = RequestState.NEW
     quote: Quote | None = None
+    quoted_by: str | None = None  # the assistant who sent the live quote (`quote_sender`)
     payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
     payment: Payment | None = None
-    refund: Payment | None = None
+    refunds: tuple[
+        Payment, ...
+    ] = ()  # each refund; the request is `refunded` once they add up to the payment
     cancel_reason: str | None = None
     card_message_id: int | None = None
     quote_lapsed: bool = False  # the live quote expired unpaid: its link is cancelled
@@ -95,6 +70,33 @@ class ServiceRequest:
     @property
     def paid(self) -> Money | None:
         return self.payment.amount if self.payment else None
+
+    @property
+    def credited_to(self) -> str | None:
+        """Who earns what this request is paid (`quote_sender`); None before a quote or for a system one."""
+        return self.quoted_by if self.payment else None
+
+    @property
+    def refund(self) -> Payment | None:
+        """The latest refund."""
+        return self.refunds[-1] if self.refunds else None
+
+    @property
+    def refunded(self) -> Money | None:
+        """Every refund added up; None before any."""
+        return total_of(self.refunds)
+
+    @property
+    def partly_refunded(self) -> bool:
+        return bool(self.refunds) and self.state is not RequestState.REFUNDED
+
+    @property
+    def refundable(self) -> Money | None:
+        """What a refund may still return: the payment less the refunds, where the lifecycle allows one."""
+        if self.paid is None or not can_transition(self.state, RequestState.REFUNDED):
+            return None
+        left = self.paid - self.refunded if self.refunded else self.paid
+        return left if left.minor > 0 else None
 
     @property
     def invoice_id(self) -> str | None:
@@ -174,11 +176,20 @@ class ServiceRequest:
         return EventType.REQUEST_CANCELLED, {"reason": reason.strip()}
 
     def refund_of(self, amount: Money, transaction_id: int, at: datetime, receipt: str) -> Decision:
+        """All or part of what is left; the request becomes `refunded` only when nothing is left."""
         check_transition(self.state, RequestState.REFUNDED)
-        if self.paid is None:
+        left = self.refundable
+        if self.paid is None or left is None:
             raise InvalidTransition(self.state.value, RequestState.REFUNDED.value)
-        if amount.currency != self.paid.currency or amount.minor <= 0 or self.paid < amount:
-            paid = self.paid.format("en")
+        if amount.currency != left.currency or amount.minor <= 0 or left < amount:
+            paid, rest = self.paid.format("en"), left.format("en")
+            if self.refunds:
+                raise InvalidValue(
+                    f"a refund is more than 0 and at most the {rest} not yet refunded of the {paid} paid",
+                    key="refund-left",
+                    left=rest,
+                    paid=paid,
+                )
             raise InvalidValue(
                 f"a refund is more than 0 and at most the {paid} paid", key="refund-amount", paid=paid
             )
@@ -210,15 +221,16 @@ class ServiceRequest:
                 changed = replace(
                     changed,
                     quote=Quote.from_data(data["quote"]),
+                    quoted_by=quote_sender(event),
                     payment_link=data["payment_link"],
                     quote_lapsed=False,
                 )
             elif t is EventType.REQUEST_PAID:
                 changed = replace(changed, payment=Payment.from_data(data["payment"]))
-            elif t is EventType.REQUEST_REFUNDED:
-                changed = replace(changed, refund=Payment.from_data(data["refund"]))
             elif t is EventType.REQUEST_CANCELLED:
                 changed = replace(changed, cancel_reason=data["reason"])
+        elif t is EventType.REQUEST_REFUNDED:
+            changed = self._refunded(Payment.from_data(data["refund"]))
         elif t in (EventType.REQUEST_MESSAGE_ADDED, EventType.REQUEST_DETAILS_CHANGED):
             changed = replace(
                 self,
@@ -248,6 +260,13 @@ class ServiceRequest:
             raise InvalidValue(f"{t} does not belong to a request stream")
         return replace(changed, version=event.seq)
 
+    def _refunded(self, refund: Payment) -> ServiceRequest:
+        check_transition(self.state, RequestState.REFUNDED)  # money came in, and may go back now
+        changed = replace(self, refunds=(*self.refunds, refund))
+        if changed.refunded == self.paid:
+            changed = replace(changed, state=RequestState.REFUNDED)
+        return changed
+
     def to_doc(self) -> dict[str, Any]:
         return {
             "_id": self.id,
@@ -257,12 +276,13 @@ class ServiceRequest:
             "state": self.state.value,
             "open": self.is_open,
             "quote": self.quote.to_data() if self.quote else None,
+            "quoted_by": self.quoted_by,
             "invoice_id": self.invoice_id,
             "payment_link": self.payment_link,
             "payment": self.payment.to_data() if self.payment else None,
             # a flat copy: the console's payments page seeks it by time
             "paid_ms": int(self.payment.at.timestamp() * 1000) if self.payment else None,
-            "refund": self.refund.to_data() if self.refund else None,
+            "refunds": [each.to_data() for each in self.refunds],
             "cancel_reason": self.cancel_reason,
             "card_message_id": self.card_message_id,
             "quote_lapsed": self.quote_lapsed,
@@ -282,9 +302,10 @@ class ServiceRequest:
             details=Understanding.from_data(doc.get("details") or {}),
             state=RequestState(doc["state"]),
             quote=Quote.from_data(doc["quote"]) if doc.get("quote") else None,
+            quoted_by=doc.get("quoted_by"),
             payment_link=doc.get("payment_link"),
             payment=Payment.from_data(doc["payment"]) if doc.get("payment") else None,
-            refund=Payment.from_data(doc["refund"]) if doc.get("refund") else None,
+            refunds=tuple(Payment.from_data(each) for each in _refunds_of(doc)),
             cancel_reason=doc.get("cancel_reason"),
             card_message_id=doc.get("card_message_id"),
             quote_lapsed=doc.get("quote_lapsed", False),
@@ -294,3 +315,10 @@ class ServiceRequest:
             rated_at=datetime.fromisoformat(doc["rated_at"]) if doc.get("rated_at") else None,
             version=doc["_v"],
         )
+
+
+def _refunds_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """A document of the older shape kept one refund under `refund`."""
+    if "refunds" in doc:
+        return doc["refunds"]
+    return [doc["refund"]] if doc.get("refund") else []

@@ -8,8 +8,9 @@ from datetime import datetime
 from babel.dates import format_datetime
 
 from domain.clients import Client, Language
+from domain.ledger import Payment
 from domain.quotes import Quote
-from domain.requests import Payment, ServiceRequest
+from domain.requests import ServiceRequest
 from engine.deps import Deps
 
 
@@ -115,6 +116,7 @@ def refund_text(deps: Deps, client: Client, request: ServiceRequest, refund: Pay
             t(lang, "receipt-request", number=request.id),
             "",
             t(lang, "refund-amount", amount=refund.amount.format(locale)),
+            *_so_far(deps, client, request),
             t(
                 lang,
                 "receipt-transaction",
@@ -125,3 +127,20 @@ def refund_text(deps: Deps, client: Client, request: ServiceRequest, refund: Pay
             t(lang, "refund-note"),
         ]
     )
+
+
+def _so_far(deps: Deps, client: Client, request: ServiceRequest) -> list[str]:
+    """After part of a payment, or more than one refund: how much of what was paid is back."""
+    if request.paid is None or request.refunded is None:
+        return []
+    if not request.partly_refunded and len(request.refunds) < 2:
+        return []
+    locale = locale_of(client)
+    return [
+        deps.t(
+            client.language,
+            "refund-so-far",
+            refunded=request.refunded.format(locale),
+            paid=request.paid.format(locale),
+        )
+    ]

@@ -174,8 +174,8 @@ def lifetime_value(requests: list[ServiceRequest]) -> Lifetime:
     for r in requests:
         if r.payment:
             value.paid[r.payment.amount.currency] += r.payment.amount.minor
-        if r.refund:
-            value.refunded[r.refund.amount.currency] += r.refund.amount.minor
+        for refund in r.refunds:
+            value.refunded[refund.amount.currency] += refund.amount.minor
     return value
 
 
@@ -201,7 +201,8 @@ async def payments(
     kind: str | None = None,
     assistant_id: str | None = None,
 ) -> tuple[list[PaymentLine], dict[str, dict[str, int]]]:
-    """Every payment and refund of requests paid in [start, end) (newest first) and totals per currency."""
+    """Every payment and refund of requests paid in [start, end) (newest first) and totals per currency;
+    an assistant who is not a lead sees what is credited to them."""
     found = deps.store.db["requests"].find({"paid_ms": {"$gte": to_ms(start), "$lt": to_ms(end)}})
     requests = [ServiceRequest.from_doc(d) for d in await found.sort("paid_ms", -1).to_list(PAYMENTS_LIMIT)]
     clients = await _clients_by_id(deps, {r.client_id for r in requests})
@@ -210,10 +211,11 @@ async def payments(
     lines = []
     for r in requests:
         client = clients.get(r.client_id)
-        if client is None or not may_see(viewer, client) or (wanted and client.assistant_id != wanted):
+        # money is the quote sender's (`domain.ledger.quote_sender`), whoever has the client now
+        if client is None or (wanted and r.credited_to != wanted):
             continue
-        who = names.get(client.assistant_id or "", "—")
-        for what, paid in (("payment", r.payment), ("refund", r.refund)):
+        who = names.get(r.credited_to or "", "—")
+        for what, paid in (("payment", r.payment), *(("refund", each) for each in r.refunds)):
             if paid is None or (kind and kind != what) or (currency and paid.amount.currency != currency):
                 continue
             lines.append(

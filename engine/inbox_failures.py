@@ -23,6 +23,8 @@ async def set_aside(deps: Deps, item_id: str, source: str, key: str, reason: str
     )
 
     def text(t: StaffText) -> str:
+        if _in_topic(key):  # an assistant's message (a /quote…), not the client's
+            return t("set-aside-topic", reason=reason, item=item_id)
         who = t("set-aside-the-client") if client else source
         return t("set-aside", who=who, reason=reason, item=item_id)
 
@@ -30,6 +32,12 @@ async def set_aside(deps: Deps, item_id: str, source: str, key: str, reason: str
         await tell_topic(deps, client, event, text)
     elif deps.staff_chat_id is not None:
         await deps.deliver(to_forum(event, 0, deps.staff_chat_id, text(await for_leads(deps))))
+
+
+def _in_topic(key: str) -> bool:
+    """A forum topic's key (`tg:<chat>:<thread>`), as opposed to a client's private chat or number."""
+    kind, _, rest = key.partition(":")
+    return kind == "tg" and ":" in rest
 
 
 async def _client_of(deps: Deps, source: str, key: str) -> Client | None:

@@ -111,6 +111,7 @@ def columns(locale: str) -> tuple[tuple[str, Callable[[dict], str]], ...]:
         ("quote→paid", lambda f: formats.percent(f["conversion_pct"], locale)),
         ("revenue", lambda f: formats.amounts(f["revenue"], locale)),
         ("refunds", lambda f: formats.amounts(f["refunds"], locale)),
+        ("net revenue", lambda f: formats.amounts(f["net_revenue"], locale)),
         ("CSAT", csat),
         ("escalations", lambda f: formats.number(f["escalations"], locale)),
     )

@@ -7,6 +7,7 @@ import structlog
 from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.formats import money
+from domain.ledger import Payment
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
@@ -303,8 +304,9 @@ async def refund(
     if deps.payments is None:
         raise GatewayError("Payments are not configured.")
     current.refund_of(amount, 0, deps.clock.now(), "check")  # refuse a bad amount before asking the bank
+    # one request id per command: a replay gets the same refund back, a second partial refund is its own
     refund_tx = await deps.payments.refund(
-        transaction_id=current.payment.transaction_id, amount=amount, request_id=f"refund:{current.id}"
+        transaction_id=current.payment.transaction_id, amount=amount, request_id=f"refund:{cause}"
     )
     await record_refund(deps, current, amount, refund_tx, actor)
 
@@ -316,9 +318,10 @@ async def record_refund(
     cause = f"cp:refund:{refund_tx}"
     # as it is now: CloudPayments' refund notification may have been recorded while the bank answered us
     current = await q.request(deps.store, current.id) or current
-    if current.refund and current.refund.transaction_id == refund_tx:
+    left = current.refundable
+    if any(each.transaction_id == refund_tx for each in current.refunds):
         event = await deps.store.events.by_cause(cause)
-    elif current.refund or current.payment is None:
+    elif left is None or left.currency != amount.currency or left < amount:
         await _unexpected(
             deps,
             client,
@@ -342,20 +345,29 @@ async def record_refund(
             deps, current, current.refund_of(amount, refund_tx, deps.clock.now(), receipt), actor, cause
         )
     current = await q.request(deps.store, current.id)
-    assert current.refund is not None
-    await to_client(deps, client, event, 0, refund_text(deps, client, current, current.refund))
+    refund = next(each for each in current.refunds if each.transaction_id == refund_tx)
+    await to_client(deps, client, event, 0, refund_text(deps, client, current, refund))
     await deliver_to_topic(
-        deps,
-        client,
-        event,
-        [
-            lambda t: t(
-                "pay-refunded",
-                amount=current.refund.amount.format("en"),
-                request=current.id,
-                transaction=str(refund_tx),
-            )
-        ],
-        first_n=1,
-        card_of=current.id,
+        deps, client, event, [_refunded_note(current, refund)], first_n=1, card_of=current.id
     )
+
+
+def _refunded_note(current: ServiceRequest, refund: Payment) -> Text:
+    """The refund, and for part of a payment how much of it is back so far."""
+    assert current.paid is not None and current.refunded is not None
+    paid, refunded = current.paid.format("en"), current.refunded.format("en")
+
+    def note(t: StaffText) -> str:
+        text = t(
+            "pay-refunded",
+            amount=refund.amount.format("en"),
+            request=current.id,
+            transaction=str(refund.transaction_id),
+        )
+        if current.partly_refunded:
+            text += " " + t("pay-refunded-so-far", refunded=refunded, paid=paid, state=current.state.value)
+        elif len(current.refunds) > 1:
+            text += " " + t("pay-refunded-all", paid=paid)
+        return text
+
+    return note

@@ -13,16 +13,19 @@ from engine.payments_flow import one_tap
 from engine.requests_flow import cancel_request, deliver_to_topic
 
 
-async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> None:
-    """Also a rating (`rate:<request>:<score>`), which arrives the same ways."""
+async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str | None:
+    """Also a rating (`rate:<request>:<score>`), which arrives the same ways. Returns a short answer for
+    the button itself (Telegram shows it over the chat) when the button is spent and nothing was done."""
     action, _, rest = data.partition(":")
     if action == "rate":
         await ratings.rated(deps, client, data, cause)
-        return
+        return None
     request_id, _, version = rest.partition(":")
     current = await q.request(deps.store, request_id)
     if current is None or current.client_id != client.id:
-        return
+        return None
+    if action in ("decline", "tap") and current.payment is not None:
+        return deps.t(client.language, "quote-already-paid")  # spent: nothing to record, nothing to send
     actor = Actor(ActorKind.CLIENT, client.id)
     # a decline recorded before a crash is finished, not answered as a stale button
     declined = action == "decline" and await deps.store.events.by_cause(f"{cause}/cancel") is not None
@@ -62,6 +65,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> Non
         )
     elif action == "tap":
         await one_tap(deps, client, current, cause)
+    return None
 
 
 async def _action(deps: Deps, client: Client, action: ClientAction, cause: str) -> Event:

@@ -47,7 +47,8 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
     state = t(f"card-state-{request.state.value}")
     lines = [
         f"📋 {request.id} · {t(f'card-category-{d.category.value}')} · {state}"
-        + (t("card-quote-lapsed") if request.quote_lapsed else ""),
+        + (t("card-quote-lapsed") if request.quote_lapsed else "")
+        + (_partly_refunded(request, t) if request.partly_refunded else ""),
         f"🕗 {when}",
         f"👥 {d.guests or '—'}",
         f"📍 {', '.join(d.places) or '—'}",
@@ -75,16 +76,17 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
                 receipt=paid.receipt,
             )
         )
-    if request.refund:
+    for refund in request.refunds:
         lines.append(
-            t(
-                "card-refunded",
-                amount=request.refund.amount.format("en"),
-                transaction=str(request.refund.transaction_id),
-            )
+            t("card-refunded", amount=refund.amount.format("en"), transaction=str(refund.transaction_id))
         )
     if request.cancel_reason:
         lines.append(t("card-cancelled", reason=request.cancel_reason))
     if request.is_open and hint:
         lines.append(hint)
     return "\n".join(lines)
+
+
+def _partly_refunded(request: ServiceRequest, t: StaffText) -> str:
+    assert request.paid is not None and request.refunded is not None
+    return t("card-partly-refunded", refunded=request.refunded.format("en"), paid=request.paid.format("en"))

@@ -89,6 +89,9 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
             key="no-payments",
         )
     quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.quote_validity)
+    current.quote_with(
+        quote, {}
+    )  # every rule of the decision holds before CloudPayments is asked for an order
     description = f"{current.id}: " + "; ".join(item.description for item in items)
     link = await deps.payments.create_order(
         invoice_id=f"{current.id}/{quote.version}",
@@ -278,7 +281,9 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
 
 async def refund(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
-    if cmd.replayed:  # refunded before a crash, maybe untold: tell it (the bank refunds once per request id)
+    # refunded in full before a crash, maybe untold: tell it. A partial one is asked of the bank again under
+    # the same request id, which answers the same refund, so it is recognised and told, never made twice.
+    if cmd.replayed:
         latest = (
             await q.request(deps.store, cmd.request_id)
             if cmd.request_id
@@ -297,7 +302,6 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
     )
     if current.payment is None:
         raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
-    amount = (
-        Money.of(args.strip(), current.payment.amount.currency) if args.strip() else current.payment.amount
-    )
+    left = current.refundable or current.payment.amount  # (nothing left: refund_of says so)
+    amount = Money.of(args.strip(), left.currency) if args.strip() else left
     await payments_flow.refund(deps, client, current, amount, actor, cause)

@@ -12,7 +12,7 @@ from domain.events import SYSTEM, EventType
 from domain.messages import Inbound, Kind, Person, language_named
 from engine import clients, conversation, quote_buttons
 from engine import queries as q
-from engine.client_outbox import whatsapp_delivery
+from engine.client_outbox import to_client, whatsapp_delivery
 from engine.deps import Deps
 from engine.staff_texts import Text
 from engine.topics import tell_topic
@@ -32,12 +32,12 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> N
     if client is None:
         await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
     elif inbound.kind is Kind.TEXT and body in choices:
-        await conversation.received(deps, client, inbound, cause, command=f"choice:{choices[body]}")
+        chosen = await conversation.received(deps, client, inbound, cause, command=f"choice:{choices[body]}")
         data = choices[body]
         if data.startswith("lang:"):
             await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
-        else:
-            await quote_buttons.quote_button(deps, client, data, cause)
+        elif notice := await quote_buttons.quote_button(deps, client, data, cause):
+            await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
     elif inbound.kind is Kind.TEXT and (language := language_named(body)):
         await conversation.received(deps, client, inbound, cause, command="language")
         await clients.choose_language(deps, person, language.value, cause)

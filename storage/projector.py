@@ -29,9 +29,9 @@ def key_id(key: str, doc_id: str) -> str:
 QUARANTINE = "quarantine"  # events the projections could not apply (listed by `concierge audit verify`)
 CHECK_MARGIN = timedelta(days=1)  # start-up looks this far behind the last check
 # the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
-# identity keys, `topic_key`, `open_with`, `awaiting_topic`, a request's `paid_ms`), so start-up refolds
-# documents written before
-FORMAT = 3
+# identity keys, `topic_key`, `open_with`, `awaiting_topic`, a request's `paid_ms`) or its pages read (a
+# request's `quoted_by`), so start-up refolds documents written before
+FORMAT = 4
 
 
 class Projector:

@@ -24,7 +24,7 @@ class ClientPort(Protocol):
     async def language_command(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def message(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
-    async def quote_button(self, person: Person, data: str, cause: str) -> None: ...
+    async def quote_button(self, person: Person, data: str, cause: str) -> str | None: ...
     async def help(self, person: Person, message: Inbound, cause: str) -> None: ...
 
 
@@ -110,9 +110,12 @@ def client_router() -> Router:
 
     @router.callback_query(F.data.regexp(r"^(tap|ask|decline|rate):"))
     async def on_quote_button(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
-        with contextlib.suppress(TelegramAPIError):
-            await callback.answer()
-        await client_port.quote_button(person(callback.from_user), callback.data, cause)
+        notice = None
+        try:
+            notice = await client_port.quote_button(person(callback.from_user), callback.data, cause)
+        finally:  # the spinner stops either way; a spent button says why nothing happened
+            with contextlib.suppress(TelegramAPIError):
+                await callback.answer(notice)
 
     return router
 

@@ -22,6 +22,7 @@ button-decline = رفض
 quote-question = بكل سرور — اكتبوا سؤالكم هنا وستصلكم الإجابة من { $assistant } فوراً.
 quote-declined = تم، لقد رفضتم عرض السعر للطلب رقم { $number }. اكتبوا إلينا في أي وقت إذا رغبتم في شيء آخر.
 quote-expired = انتهت صلاحية هذا العرض. سيصلكم عرض جديد من { $assistant }.
+quote-already-paid = تم دفع هذا العرض بالفعل، ولا حاجة إلى أي إجراء آخر.
 payment-confirm-link = يطلب مصرفكم تأكيد هذه الدفعة. يُرجى إتمامها عبر الزر أدناه.
 payment-failed = لم تتم عملية الدفع ولم يُخصم أي مبلغ. يمكنكم المحاولة مجدداً عبر الزر أدناه أو استخدام بطاقة أخرى.
 receipt-title = إيصال رقم { $receipt }
@@ -32,6 +33,7 @@ receipt-transaction = رقم العملية { $transaction } · { $date }
 receipt-thanks = شكراً لكم. كل التفاصيل الآن في عهدة { $assistant }.
 refund-title = استرداد رقم { $receipt }
 refund-amount = المبلغ المسترد: { $amount }
+refund-so-far = إجمالي ما تم استرداده حتى الآن: { $refunded } من أصل المبلغ المدفوع { $paid }
 refund-note = يعود المبلغ إلى بطاقتكم خلال أيام قليلة بحسب مصرفكم.
 
 ## التنفيذ

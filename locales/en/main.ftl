@@ -22,6 +22,7 @@ button-decline = Decline
 quote-question = Of course — write your question here and { $assistant } will answer right away.
 quote-declined = Understood, the quote for request { $number } is declined. Write any time if you'd like something else.
 quote-expired = This quote is no longer valid. { $assistant } will send you a fresh one.
+quote-already-paid = This quote is already paid — nothing more to do here.
 payment-confirm-link = Your bank asks you to confirm this payment. Please complete it with the button below.
 payment-failed = The payment did not go through and nothing was charged. You can try again with the button below or use another card.
 receipt-title = Receipt { $receipt }
@@ -32,6 +33,7 @@ receipt-transaction = Transaction { $transaction } · { $date }
 receipt-thanks = Thank you. { $assistant } is taking care of everything.
 refund-title = Refund { $receipt }
 refund-amount = Refunded: { $amount }
+refund-so-far = Refunded so far: { $refunded } of { $paid } paid
 refund-note = The money returns to your card within a few days, depending on your bank.
 
 ## Fulfilment

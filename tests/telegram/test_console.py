@@ -4,13 +4,14 @@ action as an event by the signed-in assistant with its effect in the topic, and 
 import asyncio
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
 from bot.console.keys import LIVE
 from domain.events import ActorKind, EventType
+from engine import kpis, staff_admin
 from engine import queries as q
-from engine import staff_admin
 from tests.console_client import Console, link_for, signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -321,6 +322,29 @@ async def test_progress_done_reassign_and_a_confirmed_refund(team: Harness) -> N
         ("assign", "A-9001", "R-1001"),
         ("refund", "A-9001", "R-1001"),
     }
+
+
+async def test_money_is_credited_to_whoever_sent_the_quote_on_every_page_after_a_reassignment(
+    team: Harness,
+) -> None:
+    tg = team
+    start = tg.clock.now()
+    layla, thread, _ = await client_with_request(tg)
+    await staff_says(tg, thread, "/quote 33000 RUB Dinner at Twins Garden")  # Anna quotes
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/assign Omar")  # then the client is Omar's
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    for who, shown in (("A-9001", True), ("A-9002", False)):
+        page = await (await anna.get(f"/console/payments?days=7&assistant={who}")).text()
+        assert ("R-1001" in page) is shown and ("33,000" in page) is shown
+    rows = (await (await anna.get("/console/payments.csv?days=7")).text()).strip().splitlines()
+    assert ",payment,R-1001,Layla,Anna," in rows[1]
+    assert "R-1001" not in await (await omar.get("/console/payments?days=7")).text()
+    figures = await kpis.report(
+        tg.store, start, tg.clock.now() + timedelta(seconds=1), tg.engine.deps.promises
+    )
+    revenue = {row.name: row.figures["revenue"] for row in figures}
+    assert revenue["Anna"] == {"RUB": 3_300_000} and not revenue.get("Omar")
 
 
 async def test_a_refusal_is_shown_and_told_in_the_topic(team: Harness) -> None:

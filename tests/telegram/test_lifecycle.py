@@ -7,6 +7,7 @@ import pytest
 from domain.events import ClientAction, EventType
 from domain.payments import CheckCode
 from storage.audit import verify
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
@@ -286,7 +287,7 @@ async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness
     assert tg.topic_texts(thread)[-1].startswith("⚠️ a refund is more than 0 and at most")
     await staff_says(tg, thread, "/refund")
     (call,) = tg.cp.api_calls("payments/refund")
-    assert call.request_id == "refund:R-1001" and call.body["Amount"] == 45000.0
+    assert call.request_id.startswith("refund:") and call.body["Amount"] == 45000.0
     refund_receipt = tg.to_user(layla)[-1]["text"]
     assert (
         refund_receipt.startswith("Refund RF-10001\nRequest R-1001")
@@ -301,6 +302,40 @@ async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness
     assert sum(m["text"].startswith("Refund") for m in tg.to_user(layla)) == 1
 
 
+async def test_a_partial_refund_keeps_the_request_paid_and_shows_the_amounts(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/refund 5000")
+    assert (await request_doc(tg))["state"] == "paid"
+    receipt = tg.to_user(layla)[-1]["text"]
+    assert receipt.startswith("Refund RF-10001\nRequest R-1001") and "Refunded: RUB\u00a05,000" in receipt
+    assert "Refunded so far: RUB\u00a05,000 of RUB\u00a045,000 paid" in receipt
+    assert "RUB\u00a05,000 of RUB\u00a045,000 refunded so far" in tg.topic_texts(thread)[-1]
+    card = tg.request_cards(thread)[0]
+    assert card.startswith(
+        "📋 R-1001 · Chauffeur & transport · PAID · partly refunded RUB\u00a05,000 of RUB\u00a045,000"
+    )
+    anna = await signed_in(tg, 9001)
+    page = await (await anna.get("/console/requests/R-1001")).text()
+    assert "Partly refunded RUB 5,000 of RUB 45,000" in page and "/requests/R-1001/refund" in page
+    assert (
+        "at most RUB 40,000 can still go back"
+        in await (await anna.get("/console/requests/R-1001/refund")).text()
+    )
+    await staff_says(tg, thread, "/refund 40000.01")
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ a refund is more than 0 and at most the RUB\u00a040,000")
+    await staff_says(tg, thread, "/refund")  # the rest
+    assert (await request_doc(tg))["state"] == "refunded"
+    assert "Refunded so far: RUB\u00a045,000 of RUB\u00a045,000 paid" in tg.to_user(layla)[-1]["text"]
+    calls = tg.cp.api_calls("payments/refund")
+    assert [c.body["Amount"] for c in calls] == [5000.0, 40000.0]
+    assert len({c.request_id for c in calls}) == 2  # two refunds, not one replayed
+    rows = (await (await anna.get("/console/payments.csv?days=7")).text()).splitlines()
+    assert sorted(r.split(",")[-3] for r in rows if ",refund,R-1001," in r) == ["40000.00", "5000.00"]
+
+
 async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
@@ -311,9 +346,14 @@ async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(tea
         "/quote 45000 GBP car",
         "/quote 12.345 car",
         "/quote RUB\ncar 3000",
+        "/quote 99999999999999999999 RUB car",  # would overflow the store: refused before the bank is asked
     ):
         await staff_says(tg, thread, bad)
         assert tg.topic_texts(thread)[-1].startswith("⚠️ ")
+    assert tg.topic_texts(thread)[-1] == (
+        "⚠️ 99999999999999999999 is more than one amount may be (at most RUB\u00a010,000,000,000)."
+    )
+    assert await tg.store.inbox.failures() == []
     assert len(tg.to_user(layla)) == before
     assert tg.cp.api_calls("orders/create") == []
     assert (await request_doc(tg))["state"] == "new"
@@ -345,6 +385,35 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
         ClientAction("decline", "R-1001", stale=True),
     ]
     assert not [e for e in log if e.type is EventType.STAFF_COMMAND_ISSUED and e.actor.kind == "client"]
+
+
+async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothing(team: Harness) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    offer = quote_message(tg, layla)
+    await pay(tg, order_of(tg, offer))
+    client_id = (await tg.client_doc(layla))["_id"]
+    to_client, in_topic = len(tg.to_user(layla)), len(tg.topic_texts(thread))
+    logged = len(await tg.store.events.read(f"conversation:{client_id}"))
+    for data in ("decline:R-1001:1", "tap:R-1001:1"):
+        await tg.send(tg.fake.callback(layla, offer["message_id"], data))
+        await tg.settle()
+        answer = [c for c in tg.fake.calls if c.method == "answerCallbackQuery"][-1]
+        assert answer.params["text"] == "This quote is already paid — nothing more to do here."
+    assert len(tg.to_user(layla)) == to_client and len(tg.topic_texts(thread)) == in_topic
+    assert len(await tg.store.events.read(f"conversation:{client_id}")) == logged
+    assert (await request_doc(tg))["state"] == "paid"
+
+
+async def test_a_topic_message_set_aside_is_told_as_the_topics_not_the_clients(team: Harness) -> None:
+    tg = team
+    _layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    poison = {"update_id": 999, "message": {"message_id": "x", "chat": {"id": STAFF_CHAT}}}
+    await tg.engine.store_inbound("tg:999", "telegram", f"tg:{STAFF_CHAT}:{thread}", poison, 999)
+    await tg.settle()
+    (notice,) = [t for t in tg.topic_texts(thread) if t.startswith("⚠️ Something")]
+    assert notice.startswith("⚠️ Something written in this topic could not be processed (")
 
 
 async def test_edit_and_new_requests(team: Harness) -> None:

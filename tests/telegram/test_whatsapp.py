@@ -157,6 +157,9 @@ async def test_the_whole_quote_pay_receipt_flow_on_whatsapp(team: Harness) -> No
     receipt = tg.wa_texts(NUMBER)[-1]
     assert receipt.startswith("Receipt RC-10001\nRequest R-1001") and "Paid: RUB\u00a045,000" in receipt
     assert tg.topic_texts(topic)[-1].startswith("✅ Paid: R-1001")
+    await wa(tg, NUMBER, "2")  # the paid quote's Decline: said to be spent, and nothing changes
+    assert tg.wa_texts(NUMBER)[-1] == "This quote is already paid — nothing more to do here."
+    assert tg.topic_texts(topic)[-1].startswith("✅ Paid: R-1001")
     await staff_says(tg, topic, "/done")
     assert tg.wa_texts(NUMBER)[-2].startswith("Your request R-1001 is complete.")
 

@@ -125,6 +125,8 @@ def test_places_and_budget() -> None:
     assert understood.budget == Money.of("20000", "RUB")
     assert understand("Flowers, up to $500", NOW, MSK).budget == Money.of("500", "USD")
     assert understand("بميزانية 5000 دولار", NOW, MSK).budget == Money.of("5000", "USD")
+    for huge in ("9" * 20, "9" * 400):  # beyond any amount (or a float): no budget, and no failure
+        assert understand(f"A yacht, budget {huge} RUB", NOW, MSK).budget is None
     assert understand("A car at 8", NOW, MSK).budget is None
 
 

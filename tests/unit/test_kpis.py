@@ -1,6 +1,8 @@
 """The team's figures from a hand-built day of events, against values computed by hand."""
 
 import argparse
+import csv
+import io
 import json
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -92,6 +94,7 @@ def test_a_hand_built_day() -> None:
         "revenue": {"RUB": 4_500_000},
         "refunds": {"RUB": 100_000},
         "refund_count": 1,
+        "net_revenue": {"RUB": 4_400_000},  # what was paid, less the part refunded
         "csat_avg": 4.0,
         "csat_count": 1,
         "escalations": 0,
@@ -109,6 +112,7 @@ def test_a_hand_built_day() -> None:
         "revenue": {},
         "refunds": {},
         "refund_count": 0,
+        "net_revenue": {},
         "csat_avg": None,
         "csat_count": 0,
         "escalations": 1,
@@ -132,7 +136,10 @@ def test_report_formats_and_periods() -> None:
     assert parsed["assistants"][0]["revenue"] == {"RUB": 4_500_000}
     csv_text = render(rows, "csv", at(0), at(24))
     assert csv_text.splitlines()[0].startswith("assistant,clients,requests,first_response_p50_s")
-    assert "RUB 4500000" in csv_text
+    anna, omar = csv.DictReader(io.StringIO(csv_text))
+    money = ("currency", "revenue", "refunds", "net_revenue")
+    assert [anna[k] for k in money] == ["RUB", "45000.00", "1000.00", "44000.00"]  # decimal, not minor units
+    assert [omar[k] for k in money] == ["", "", "", ""] and omar["quotes_sent"] == "2"
     assert lines(rows)[0] == "👤 Anna"
     assert period("24h", at(24)) == (at(0), at(24))
     with pytest.raises(InvalidValue):

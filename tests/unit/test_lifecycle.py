@@ -114,6 +114,24 @@ def test_a_refund_cannot_exceed_what_was_paid() -> None:
     assert request.apply(_event(4, kind, data)).state is S.REFUNDED
 
 
+def test_a_partial_refund_keeps_the_state_and_refunds_add_up_to_what_was_paid() -> None:
+    request = _fold(
+        lambda r: r.quote_with(_quote(), LINK),
+        lambda r: r.pay(Money.of("45000", "RUB"), 1, None, NOW, "RC-1"),
+        lambda r: r.refund_of(Money.of("5000", "RUB"), 2, NOW, "RF-1"),
+    )
+    assert request.state is S.PAID and request.partly_refunded
+    assert request.refunded == Money.of("5000", "RUB") and request.refundable == Money.of("40000", "RUB")
+    with pytest.raises(InvalidValue) as error:
+        request.refund_of(Money.of("40000.01", "RUB"), 3, NOW, "RF-2")
+    assert error.value.key == "refund-left" and error.value.params["left"] == "RUB\u00a040,000"
+    kind, data = request.refund_of(Money.of("40000", "RUB"), 3, NOW, "RF-2")
+    done = request.apply(_event(5, kind, data))
+    assert done.state is S.REFUNDED and not done.partly_refunded
+    assert done.refunded == Money.of("45000", "RUB") and [r.receipt for r in done.refunds] == ["RF-1", "RF-2"]
+    assert ServiceRequest.from_doc(done.to_doc()) == done
+
+
 def test_applying_an_impossible_event_is_refused() -> None:
     request = _fold()
     with pytest.raises(InvalidTransition):

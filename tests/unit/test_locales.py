@@ -23,6 +23,8 @@ SAMPLE = {
     "date": "28 Nov 2026, 15:00",
     "amount": "RUB 45,000",
     "reason": "plans changed",
+    "refunded": "RUB 5,000",
+    "paid": "RUB 45,000",
 }
 
 

@@ -59,3 +59,18 @@ def test_an_exception_is_logged_by_type_and_place_never_by_its_text(logged) -> N
     assert line["exception"].startswith("builtins.ValueError\n  at ")
     assert "in process" in line["exception"] and "while handling: builtins.KeyError" in line["exception"]
     assert line["inbox_id"] == "tg:1" and line["level"] == "error"
+
+
+def test_aiogram_logs_an_exception_by_type_and_place_never_by_its_text(logged) -> None:
+    try:
+        raise ValueError("Layla Al-Mansouri wrote: meet me at the Ritz at 8")
+    except ValueError as error:
+        logging.getLogger("aiogram.event").exception(
+            "Cause exception while process update id=%d by bot id=%d\n%s: %s", 7, 42, "ValueError", error
+        )
+        logging.getLogger("aiogram.dispatcher").error("Failed to fetch updates - %s: %s", "ValueError", error)
+    event, dispatcher = logged()
+    assert "Layla" not in json.dumps([event, dispatcher]) and "Ritz" not in json.dumps([event, dispatcher])
+    assert event["event"].startswith("Cause exception while process update id=7 by bot id=42\nValueError: ")
+    assert event["exception"].startswith("builtins.ValueError\n  at ")
+    assert dispatcher["event"] == "Failed to fetch updates - ValueError: [text withheld]"

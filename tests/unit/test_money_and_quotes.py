@@ -3,7 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from domain.errors import CurrencyMismatch, InvalidMoney, InvalidQuote
-from domain.money import Money
+from domain.money import MAX_MINOR, Money
+from domain.quote_parsing import parse_quote
 from domain.quotes import LineItem, Quote
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -22,6 +23,23 @@ def test_money_is_integer_minor_units() -> None:
 def test_bad_money_is_refused(amount: str, currency: str) -> None:
     with pytest.raises(InvalidMoney):
         Money.of(amount, currency)
+
+
+def test_amounts_are_bounded_where_they_enter() -> None:
+    assert Money.of("10000000000", "RUB").minor == MAX_MINOR  # RUB 10 billion: the most one amount may be
+    for huge in ("10000000000.01", "99999999999999999999", "-99999999999999999999"):
+        with pytest.raises(InvalidMoney) as error:
+            Money.of(huge, "RUB")
+        assert (
+            error.value.key == "amount-too-large" and error.value.params["most"] == "RUB\u00a010,000,000,000"
+        )
+    with pytest.raises(InvalidQuote) as refused:
+        parse_quote("99999999999999999999 RUB car")
+    assert refused.value.key == "amount-too-large"
+    line = LineItem("Yacht", Money.of("6000000000", "RUB"))
+    with pytest.raises(InvalidQuote) as total:
+        Quote(1, (line, line), "RUB", NOW + timedelta(hours=1))  # each line fits, the total does not
+    assert total.value.key == "quote-too-large"
 
 
 def test_money_refuses_floats_and_mixed_currencies() -> None:

@@ -72,6 +72,8 @@ SAMPLE = {
     "line": "car 100",
     "other": "USD",
     "paid": "RUB 45,000",
+    "refunded": "RUB 5,000",
+    "most": "RUB 10,000,000,000",
     "wanted": "paid or in_progress",
     "names": "dining, hotel",
     "fields": "when|category",
