@@ -23,6 +23,7 @@ FIGURES = {
     "conversion_pct": 50,
     "revenue": {"RUB": 4_500_000, "USD": 50_000},
     "refunds": {},
+    "net_revenue": {"RUB": 4_500_000, "USD": 50_000},
     "refund_count": 0,
     "csat_avg": 4.5,
     "csat_count": 2,
