@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import phonenumbers
 
 from domain.clients import Language
+from domain.errors import InvalidValue
 
 # where Arabic is the language people expect on the phone (the Gulf first: most of our callers)
 ARABIC_REGIONS = frozenset(
@@ -71,6 +72,27 @@ RANKS = {
 }
 ENDED = frozenset(state for state, rank in RANKS.items() if rank == 4)
 ANSWERED = frozenset({"completed", "answered"})  # a <Dial> that connected (DialCallStatus)
+DIAL_STATES = frozenset({"completed", "answered", "busy", "no-answer", "failed", "canceled"})
+MAX_SECONDS = 86_400  # Twilio ends every call at 24 hours
+SECONDS_FIELDS = ("CallDuration", "DialCallDuration", "RecordingDuration")
+
+
+def seconds(form: dict[str, str], name: str) -> int:
+    """A duration field as whole seconds (absent: 0); InvalidValue naming the field, never its value."""
+    raw = form.get(name) or "0"
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) > MAX_SECONDS:
+        raise InvalidValue(f"{name} must be whole seconds from 0 to {MAX_SECONDS}")
+    return int(raw)
+
+
+def check_callback(form: dict[str, str]) -> None:
+    """InvalidValue unless every duration and state a voice callback carries is one Twilio sends."""
+    for name in SECONDS_FIELDS:
+        seconds(form, name)
+    if "CallStatus" in form and form["CallStatus"] not in RANKS:
+        raise InvalidValue("CallStatus is not a call state")
+    if "DialCallStatus" in form and form["DialCallStatus"] not in DIAL_STATES:
+        raise InvalidValue("DialCallStatus is not a dial outcome")
 
 
 def moves_forward(current: str | None, new: str) -> bool:

@@ -17,6 +17,7 @@ from domain.calls import (
     caller_language,
     duration_text,
     moves_forward,
+    seconds,
 )
 from domain.clients import Assistant, Client, mask_phone
 from domain.errors import InvalidValue
@@ -144,12 +145,12 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         return Answer()  # not a call of ours: hang up
     client = await q.client(deps.store, received.data["client_id"])
     ring_ids: list[str] = received.data["ring"]
-    status, seconds = form.get("DialCallStatus", "failed"), int(form.get("DialCallDuration") or 0)
+    status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
     ended = await deps.record(
         f"call:{sid}",
         EventType.CALL_LEG_ENDED,
-        {"leg": leg, "assistant_id": who, "status": status, "seconds": seconds, "client_id": client.id},
+        {"leg": leg, "assistant_id": who, "status": status, "seconds": talked_for, "client_id": client.id},
         SYSTEM,
         f"voice:{sid}/leg{leg}",
     )
@@ -158,11 +159,11 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
             f"conversation:{client.id}",
             EventType.CALL_ANSWERED,
-            {"call_sid": sid, "assistant_id": assistant.id, "seconds": seconds},
+            {"call_sid": sid, "assistant_id": assistant.id, "seconds": talked_for},
             Actor(ActorKind.ASSISTANT, assistant.id),
             f"voice:{sid}/answered",
         )
-        length = duration_text(seconds)
+        length = duration_text(talked_for)
         await tell_topic(
             deps, client, talked, lambda t: t("call-answered", assistant=assistant.name, length=length)
         )
@@ -174,9 +175,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         nxt = following[0]
         name = assistant.name if assistant else "—"
         await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
-        return Answer(
-            ring=Ring(nxt.phone, line.number, line.dial_action(ring_ids.index(nxt.id)), line.leg_status)
-        )
+        return Answer(ring=_ring(line, nxt.phone, ring_ids.index(nxt.id)))
     language = client.language or caller_language(client.phone or "")
     await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
     prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
@@ -190,11 +189,11 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     received = await _call(deps, sid)
     if received is not None:
         client_id = received.data["client_id"]
-        seconds = int(form.get("RecordingDuration") or 0)
+        length = seconds(form, "RecordingDuration")
         missed = await deps.record(
             f"conversation:{client_id}",
             EventType.CALL_MISSED,
-            {"call_sid": sid, "voicemail_seconds": seconds},
+            {"call_sid": sid, "voicemail_seconds": length},
             client_actor(client_id),
             f"voice:{sid}/missed",
         )
@@ -222,7 +221,7 @@ async def leg_status(deps: Deps, form: dict[str, str]) -> None:
     await deps.record(
         f"call:{parent}",
         EventType.CALL_LEG_STATUS,
-        {"leg_sid": leg, "state": state, "seconds": int(form.get("CallDuration") or 0)},
+        {"leg_sid": leg, "state": state, "seconds": seconds(form, "CallDuration")},
         SYSTEM,
         f"voice-status:{leg}:{state}",
     )
@@ -238,7 +237,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     if received is None or not url:
         return
     client = await q.client(deps.store, received.data["client_id"])
-    seconds = int(form.get("RecordingDuration") or 0)
+    recorded_for = seconds(form, "RecordingDuration")
     conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
     kept = await deps.record(
         f"conversation:{client.id}",
@@ -246,7 +245,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
         {
             "call_sid": sid,
             "recording_sid": form["RecordingSid"],
-            "seconds": seconds,
+            "seconds": recorded_for,
             "conversation": conversation,
         },
         client_actor(client.id),
@@ -256,7 +255,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     if staff_chat is None:
         return
     t = await for_client(deps, client)
-    length = f"{seconds // 60}:{seconds % 60:02d}"
+    length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
     caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
 

@@ -12,6 +12,7 @@ import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from domain.calls import check_callback
 from domain.errors import InvalidValue
 from domain.payloads import check_storable
 from webhooks.bodies import MAX_FORM_FIELDS, TWILIO_MAX, TooLarge, read_bounded
@@ -130,6 +131,10 @@ def _voice(
             return refused.response
         if any(not params.get(name) for name in required):
             return error(request, 400, "bad_request", f"not {what}")
+        try:
+            check_callback(params)
+        except InvalidValue as problem:
+            return error(request, 400, "bad_request", str(problem))
         said = await answer(intake, request, params)
         return (
             web.Response(text=said, content_type="text/xml")

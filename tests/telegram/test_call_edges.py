@@ -1,0 +1,87 @@
+"""The phone at its edges, through the real webhook endpoints signed as Twilio signs them: every leg recorded
+when recording is on, numbers and states that make no sense refused with nothing kept."""
+
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+
+import pytest
+
+from channels.voice.twiml import render
+from domain.errors import InvalidValue
+from domain.events import SYSTEM, EventType
+from engine import calls, staff_admin
+from tests.harness import PUBLIC, Harness, start_harness
+from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form, twilio, twiml
+
+
+@pytest.fixture
+async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
+    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    yield tg
+    await tg.store.client.drop_database(db_name)
+
+
+async def test_with_recording_on_the_next_assistants_dial_is_recorded_too(phone: Harness) -> None:
+    tg = phone
+    line = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
+    first = ET.fromstring(render(await calls.incoming(tg.engine.deps, line, call_form("CA20"))))
+    assert first[-1].get("record") == "record-from-answer-dual"
+    no_answer = call_form("CA20", DialCallStatus="no-answer")
+    (dial,) = list(ET.fromstring(render(await calls.dialled(tg.engine.deps, line, 0, no_answer))))
+    assert dial.tag == "Dial" and dial.get("record") == "record-from-answer-dual"
+    assert dial.get("recordingStatusCallback") == f"{PUBLIC}/webhooks/twilio/voice/recording"
+
+
+BAD_NUMBERS = [
+    ("/webhooks/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "abc"}),
+    ("/webhooks/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "1e9"}),
+    ("/webhooks/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "-5"}),
+    ("/webhooks/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "9" * 40}),
+    ("/webhooks/twilio/voice/status", {"CallStatus": "exploded"}),
+    ("/webhooks/twilio/voice/status", {"CallStatus": ""}),
+    ("/webhooks/twilio/voice/dial?leg=0", {"DialCallStatus": "completed", "DialCallDuration": "abc"}),
+    ("/webhooks/twilio/voice/dial?leg=0", {"DialCallStatus": "completed", "DialCallDuration": "9" * 40}),
+    ("/webhooks/twilio/voice/dial?leg=0", {"DialCallStatus": "sideways"}),
+    ("/webhooks/twilio/voice/voicemail", {"RecordingDuration": "abc"}),
+    ("/webhooks/twilio/voice/voicemail", {"RecordingDuration": "-5"}),
+    ("/webhooks/twilio/voice/recording", {"RecordingSid": "RE1", "RecordingDuration": "abc"}),
+    ("/webhooks/twilio/voice/recording", {"RecordingSid": "RE1", "RecordingDuration": "9" * 40}),
+]
+
+
+@pytest.mark.parametrize(("path", "fields"), BAD_NUMBERS)
+async def test_a_callback_with_a_number_or_state_that_makes_no_sense_is_refused_and_nothing_kept(
+    phone: Harness, path: str, fields: dict[str, str]
+) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA21"))
+    before = await tg.store.db["events"].count_documents({})
+    form = {"CallSid": "CA21", "RecordingUrl": f"{tg.tw.base_url}/Recordings/RE1", **fields}
+    if path.endswith("/status"):
+        form = {"CallSid": "CA21-leg", "ParentCallSid": "CA21", **fields}
+    response = await twilio(tg, path, form)
+    assert response.status == 400, await response.text()
+    error = (await response.json())["error"]
+    assert error["code"] == "bad_request" and "9" * 20 not in error["message"]
+    assert await tg.store.db["events"].count_documents({}) == before
+
+
+async def test_good_numbers_still_pass(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA22"))
+    form = {"CallSid": "CA22-leg", "ParentCallSid": "CA22", "CallStatus": "completed", "CallDuration": "0"}
+    assert (await twilio(tg, "/webhooks/twilio/voice/status", form)).status == 204
+
+
+async def test_the_event_log_refuses_an_integer_it_cannot_store_with_a_clear_domain_error(
+    phone: Harness,
+) -> None:
+    tg = phone
+    before = await tg.store.db["events"].count_documents({})
+    with pytest.raises(InvalidValue, match="64 bits"):
+        await tg.engine.deps.record(
+            "call:CA23", EventType.CALL_LEG_STATUS, {"seconds": 10**40}, SYSTEM, "test:overflow"
+        )
+    assert await tg.store.db["events"].count_documents({}) == before
