@@ -9,6 +9,7 @@ import phonenumbers
 
 from domain.clients import Language
 from domain.errors import InvalidValue
+from domain.phones import to_e164
 
 # where Arabic is the language people expect on the phone (the Gulf first: most of our callers)
 ARABIC_REGIONS = frozenset(
@@ -48,6 +49,24 @@ def caller_language(e164: str) -> Language:
     if region in RUSSIAN_REGIONS:
         return Language.RU
     return Language.EN
+
+
+# what Twilio puts in From when the caller withholds their number
+WITHHELD = frozenset(
+    {"anonymous", "restricted", "private", "unknown", "blocked", "unavailable", "+266696687"}
+)
+WITHHELD_LANGUAGE = Language.EN  # an unknown caller has no country to go by
+
+
+def withheld(raw: str) -> bool:
+    """True when the caller's number is withheld or unreadable: an unknown caller, never an error."""
+    if raw.strip().lower() in WITHHELD:
+        return True
+    try:
+        to_e164(raw)
+    except InvalidValue:
+        return True
+    return False
 
 
 # <Say> voices Twilio offers for each language (Amazon Polly): (voice, language)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from domain.calls import (
     ANSWERED,
     RANKS,
+    WITHHELD_LANGUAGE,
     Answer,
     Ring,
     Spoken,
@@ -18,12 +19,14 @@ from domain.calls import (
     duration_text,
     moves_forward,
     seconds,
+    withheld,
 )
-from domain.clients import Assistant, Client, mask_phone
+from domain.clients import Assistant, Client, Language, mask_phone
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
+from engine import withheld_calls
 from engine.clients import assign, client_actor
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
@@ -91,6 +94,8 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     """What a new call is told to do; the same to the same CallSid."""
     sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
     received = await deps.store.events.by_cause(f"{cause}/received")
+    if received is None and withheld(form["From"]):  # an unknown caller: nobody's client
+        received = await withheld_calls.received(deps, form)
     if received is None:
         number = to_e164(form["From"])
         client = await caller(deps, number, cause)
@@ -118,10 +123,20 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     return await _answer(deps, line, received)
 
 
+def _language(client: Client | None) -> Language:
+    if client is None:
+        return WITHHELD_LANGUAGE
+    return client.language or caller_language(client.phone or "")
+
+
+async def _client(deps: Deps, received: Event) -> Client | None:
+    """Who called (None: a withheld number)."""
+    client_id = received.data["client_id"]
+    return await q.client(deps.store, client_id) if client_id else None
+
+
 async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
-    client = await q.client(deps.store, received.data["client_id"])
-    assert client is not None
-    language = client.language or caller_language(client.phone or "")
+    language = _language(await _client(deps, received))
     ring_ids: list[str] = received.data["ring"]
     order = [a for i in ring_ids if (a := await q.assistant(deps.store, i)) and a.active and a.phone]
     said = []
@@ -143,18 +158,27 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     received = await _call(deps, sid)
     if received is None:
         return Answer()  # not a call of ours: hang up
-    client = await q.client(deps.store, received.data["client_id"])
+    client = await _client(deps, received)
     ring_ids: list[str] = received.data["ring"]
     status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
     ended = await deps.record(
         f"call:{sid}",
         EventType.CALL_LEG_ENDED,
-        {"leg": leg, "assistant_id": who, "status": status, "seconds": talked_for, "client_id": client.id},
+        {
+            "leg": leg,
+            "assistant_id": who,
+            "status": status,
+            "seconds": talked_for,
+            "client_id": received.data["client_id"],
+        },
         SYSTEM,
         f"voice:{sid}/leg{leg}",
     )
     assistant = await q.assistant(deps.store, who)
+    if status in ANSWERED and assistant is not None and client is None:
+        await withheld_calls.answered(deps, ended, assistant, talked_for)
+        return Answer()
     if status in ANSWERED and assistant is not None:
         talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
             f"conversation:{client.id}",
@@ -174,10 +198,12 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     if following:
         nxt = following[0]
         name = assistant.name if assistant else "—"
-        await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
+        if client is not None:
+            await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
         return Answer(ring=_ring(line, nxt.phone, ring_ids.index(nxt.id)))
-    language = client.language or caller_language(client.phone or "")
-    await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
+    language = _language(client)
+    if client is not None:
+        await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
     prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
     return Answer((prompt,), voicemail=Voicemail(line.voicemail_action, line.recording_status))
 
@@ -187,7 +213,9 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     message would (the first-response clock starts)."""
     sid = form["CallSid"]
     received = await _call(deps, sid)
-    if received is not None:
+    if received is not None and received.data["client_id"] is None:
+        await withheld_calls.missed(deps, form)
+    elif received is not None:
         client_id = received.data["client_id"]
         length = seconds(form, "RecordingDuration")
         missed = await deps.record(
@@ -235,6 +263,9 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     received = await _call(deps, sid)
     url = form.get("RecordingUrl") or ""
     if received is None or not url:
+        return
+    if received.data["client_id"] is None:
+        await withheld_calls.voicemail(deps, form, url)
         return
     client = await q.client(deps.store, received.data["client_id"])
     recorded_for = seconds(form, "RecordingDuration")

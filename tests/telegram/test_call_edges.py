@@ -10,8 +10,9 @@ from channels.voice.twiml import render
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, EventType
 from engine import calls, staff_admin
-from tests.harness import PUBLIC, Harness, start_harness
+from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form, twilio, twiml
+from tests.telegram.test_clock import escalations_thread
 
 
 @pytest.fixture
@@ -85,3 +86,66 @@ async def test_the_event_log_refuses_an_integer_it_cannot_store_with_a_clear_dom
             "call:CA23", EventType.CALL_LEG_STATUS, {"seconds": 10**40}, SYSTEM, "test:overflow"
         )
     assert await tg.store.db["events"].count_documents({}) == before
+
+
+def escalation_posts(tg: Harness) -> list[dict]:
+    thread = escalations_thread(tg)
+    return tg.fake.topic_messages(STAFF_CHAT, thread) if thread else []
+
+
+@pytest.mark.parametrize("withheld", ["anonymous", "+266696687", "restricted"])
+async def test_a_withheld_caller_is_greeted_rung_through_and_their_voicemail_told_once(
+    phone: Harness, withheld: str
+) -> None:
+    tg = phone
+    root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA30", withheld))
+    say, dial = list(root)
+    assert say.get("voice") == "Polly.Amy-Neural" and "Omar" in say.text  # in English; the lead last
+    assert dial[0].text == OMAR_PHONE and dial.get("callerId") == VOICE_NUMBER
+    events = await tg.store.db["events"].count_documents({})
+    assert ET.tostring(await twiml(tg, "/webhooks/twilio/voice", call_form("CA30", withheld))) == (
+        ET.tostring(root)
+    )  # Twilio retried: the same answer, nothing new
+    assert await tg.store.db["events"].count_documents({}) == events
+    (nxt,) = list(
+        await twiml(
+            tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA30", withheld, DialCallStatus="busy")
+        )
+    )
+    assert nxt[0].text == ANNA_PHONE
+    no_answer = call_form("CA30", withheld, DialCallStatus="no-answer")
+    prompt, record = list(await twiml(tg, "/webhooks/twilio/voice/dial?leg=1", no_answer))
+    assert prompt.get("voice") == "Polly.Amy-Neural" and record.tag == "Record"
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RE30"
+    tg.tw.recordings["RE30"] = b"ID3 fake mp3"
+    left = call_form("CA30", withheld, RecordingUrl=url, RecordingDuration="42", RecordingSid="RE30")
+    assert [e.tag for e in await twiml(tg, "/webhooks/twilio/voice/voicemail", left)] == ["Hangup"]
+    for _ in range(2):  # the recording callback, retried
+        assert (await twilio(tg, "/webhooks/twilio/voice/recording", left)).status == 204
+    await tg.settle()
+    assert await tg.store.db["clients"].count_documents({}) == 0  # nobody's client: none made
+    posts = escalation_posts(tg)
+    assert [p.get("caption") for p in posts if "audio" in p] == [
+        "📞 Missed call from a withheld number · voicemail 0:42"
+    ]
+    assert not [p for p in posts if "withheld" in p.get("text", "")]  # one call, one notice
+
+
+async def test_a_withheld_call_answered_or_hung_up_is_one_line_in_escalations(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA31", "anonymous"))
+    done = call_form("CA31", "anonymous", DialCallStatus="completed", DialCallDuration="252")
+    assert [e.tag for e in await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", done)] == ["Hangup"]
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA32", "restricted"))
+    for leg in (0, 1):
+        gone = call_form("CA32", "restricted", DialCallStatus="no-answer")
+        await twiml(tg, f"/webhooks/twilio/voice/dial?leg={leg}", gone)
+    await twiml(tg, "/webhooks/twilio/voice/voicemail", call_form("CA32", "restricted"))
+    await twiml(tg, "/webhooks/twilio/voice/voicemail", call_form("CA32", "restricted"))  # retried
+    await tg.settle()
+    lines = [p["text"] for p in escalation_posts(tg) if "text" in p]
+    assert lines == [
+        "📞 Call from a withheld number with Omar · 4 min 12 s",
+        "📞 Missed call from a withheld number · no voicemail",
+    ]
+    assert await tg.store.db["clients"].count_documents({}) == 0
