@@ -4,6 +4,7 @@ call's states may follow one another (status callbacks arrive late and out of or
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import phonenumbers
 
@@ -170,6 +171,16 @@ class VoiceLine:
 
     def dial_action(self, leg: int) -> str:
         return f"{self.base}/dial?leg={leg}"
+
+    def ring(self, number: str, leg: int) -> Ring:
+        """Ring leg `leg` (with CALL_RECORDING=on, every leg's conversation is recorded)."""
+        recorded = self.recording_status if self.recording else None
+        return Ring(number, self.number, self.dial_action(leg), self.leg_status, recorded)
+
+    def bridge(self, request: str) -> str:
+        """Where /call's answered assistant is connected on: an event id (`…#3`) percent-encoded, since
+        Twilio signs the URL it was given."""
+        return f"{self.base}/bridge?{urlencode({'request': request}, safe=':')}"
 
     @property
     def leg_status(self) -> str:

@@ -11,7 +11,6 @@ from domain.calls import (
     RANKS,
     WITHHELD_LANGUAGE,
     Answer,
-    Ring,
     Spoken,
     VoiceLine,
     Voicemail,
@@ -22,23 +21,16 @@ from domain.calls import (
     withheld,
 )
 from domain.clients import Assistant, Client, Language, mask_phone
-from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
+from engine import call_back, withheld_calls
 from engine import queries as q
-from engine import withheld_calls
 from engine.clients import assign, client_actor
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client
-from engine.topic_command import TopicCommand
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.counters import next_value
-
-
-def _ring(line: VoiceLine, number: str, leg: int) -> Ring:
-    recorded = line.recording_status if line.recording else None  # CALL_RECORDING=on
-    return Ring(number, line.number, line.dial_action(leg), line.leg_status, recorded)
 
 
 async def _call(deps: Deps, sid: str) -> Event | None:
@@ -148,7 +140,7 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     if not order:  # nobody's phone can ring: straight to voicemail
         said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
         return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
-    return Answer(tuple(said), ring=_ring(line, order[0].phone, ring_ids.index(order[0].id)))
+    return Answer(tuple(said), ring=line.ring(order[0].phone, ring_ids.index(order[0].id)))
 
 
 async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
@@ -192,6 +184,8 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
             deps, client, talked, lambda t: t("call-answered", assistant=assistant.name, length=length)
         )
         return Answer()
+    if received.data.get("direction") == "outbound" and client is not None:  # /call: no pick-up
+        return await call_back.unanswered(deps, client, ended, status)
     following = [
         a for i in ring_ids[leg + 1 :] if (a := await q.assistant(deps.store, i)) and a.active and a.phone
     ]
@@ -200,7 +194,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         name = assistant.name if assistant else "—"
         if client is not None:
             await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
-        return Answer(ring=_ring(line, nxt.phone, ring_ids.index(nxt.id)))
+        return Answer(ring=line.ring(nxt.phone, ring_ids.index(nxt.id)))
     language = _language(client)
     if client is not None:
         await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
@@ -289,62 +283,3 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
     caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
-
-
-async def call_client(deps: Deps, cmd: TopicCommand) -> None:
-    """/call in a client's topic: the assistant's phone rings first, and when they answer Twilio connects
-    them to the client, who sees the concierge number. Placed once: a command processed again after a crash
-    never calls twice (an attempt whose outcome was lost is told, not repeated)."""
-    client, assistant = cmd.client, cmd.assistant
-    line = deps.voice
-    if deps.place_call is None or line is None:
-        raise InvalidValue("Calls are not configured (TWILIO_VOICE_NUMBER).", key="calls-off")
-    if not client.phone:
-        raise InvalidValue(
-            f"{client.name} has no phone number on file.", key="call-no-client-phone", client=client.name
-        )
-    if not assistant.phone:
-        raise InvalidValue("Your phone is not on file: concierge staff set-phone.", key="call-no-own-phone")
-    if await deps.store.events.by_cause(f"{cmd.cause}/placed") is not None:
-        return  # placed before a crash; what followed is told by the call's own callbacks
-    if await deps.store.events.by_cause(f"{cmd.cause}/call") is not None:
-        await tell_topic(deps, client, cmd.recorded, lambda t: t("call-uncertain"), 2)
-        return
-    asked = await deps.record(
-        f"conversation:{client.id}",
-        EventType.CALL_REQUESTED,
-        {"assistant_id": assistant.id},
-        cmd.actor,
-        f"{cmd.cause}/call",
-    )
-    sid = await deps.place_call(
-        assistant.phone, line.number, f"{line.base}/bridge?request={asked.id}", line.leg_status
-    )
-    placed = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_RECEIVED,
-        {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
-        cmd.actor,
-        f"{cmd.cause}/placed",
-    )
-    await tell_topic(
-        deps, client, placed, lambda t: t("call-outbound", assistant=assistant.name, client=client.name), 1
-    )
-
-
-async def bridge(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
-    """The assistant answered /call: connect them to the client (who sees the concierge number)."""
-    placed = await deps.store.events.by_cause(f"voice:{form['CallSid']}/received")
-    if placed is None:
-        placed = next(
-            (
-                e
-                for e in await deps.store.events.read(f"call:{form['CallSid']}")
-                if e.type is EventType.CALL_RECEIVED
-            ),
-            None,
-        )
-    client = await q.client(deps.store, placed.data["client_id"]) if placed else None
-    if client is None or not client.phone:
-        return Answer()
-    return Answer(ring=_ring(line, client.phone, 0))

@@ -11,7 +11,7 @@ from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.payments import GatewayError
-from engine import calls
+from engine import call_back
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
@@ -58,7 +58,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "refund": Command(req.refund, "[amount]", "refund the paid request", "refund"),
     "call": Command(
-        calls.call_client, "", "call the client: your phone rings first (they see the concierge number)"
+        call_back.call_client, "", "call the client: your phone rings first (they see the concierge number)"
     ),
     "away": Command(conv.anywhere, "[for 2h | until 18:00]", "you are away (works anywhere in the forum)"),
     "back": Command(conv.anywhere, "", "you are back"),

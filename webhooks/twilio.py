@@ -77,9 +77,11 @@ async def _verified(
         raise _Refused(error(request, 413, "too_large", str(problem))) from None
     except ValueError:  # not UTF-8 (Twilio signs text), or too many fields: it cannot be Twilio's
         raise _Refused(error(request, 400, "bad_request", "not a Twilio form")) from None
-    # behind a proxy the URL we see differs from the one Twilio signed: always the public one
-    url = intake.public_base_url + request.path_qs
-    if not intake.validator.validate(url, params, request.headers.get("X-Twilio-Signature", "")):
+    # behind a proxy the URL we see differs from the one Twilio signed: always the public one; Twilio signs
+    # the URL as it was given (`%23` stays encoded), so the raw path is checked first
+    signature = request.headers.get("X-Twilio-Signature", "")
+    urls = dict.fromkeys(intake.public_base_url + path for path in (request.raw_path, request.path_qs))
+    if not any(intake.validator.validate(url, params, signature) for url in urls):
         log.warning("twilio.rejected", path=request.path)
         raise _Refused(_forbidden(request))
     try:

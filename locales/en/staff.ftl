@@ -417,6 +417,7 @@ call-missed = 📞 Missed call · no voicemail
 call-outbound = 📞 Calling { $assistant } first, then { $client } (they see the concierge number)
 call-uncertain = ⚠️ A call was being placed when the service stopped; it may not have rung. Write /call again if it did not.
 call-client-no-answer = 📞 { $client } did not answer ({ $status })
+voice-client-no-answer = { $client } did not answer. It is noted in their topic; you can try again later.
 call-withheld-answered = 📞 Call from a withheld number with { $assistant } · { $length }
 call-withheld-missed = 📞 Missed call from a withheld number · no voicemail
 call-withheld-voicemail = 📞 Missed call from a withheld number · voicemail { $length }

@@ -417,6 +417,7 @@ call-missed = 📞 Пропущенный звонок · без сообщен�
 call-outbound = 📞 Сначала звоним { $assistant }, потом { $client } (клиент видит номер консьержа)
 call-uncertain = ⚠️ Звонок начинался, когда сервис остановился; возможно, он не прошёл. Если не прошёл — напишите /call ещё раз.
 call-client-no-answer = 📞 { $client } не ответил(а) ({ $status })
+voice-client-no-answer = { $client } не ответил(а). Это отмечено в теме клиента; можно позвонить позже.
 call-withheld-answered = 📞 Звонок со скрытого номера: говорил(а) { $assistant } · { $length }
 call-withheld-missed = 📞 Пропущенный звонок со скрытого номера · без сообщения
 call-withheld-voicemail = 📞 Пропущенный звонок со скрытого номера · сообщение { $length }

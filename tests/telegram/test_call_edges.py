@@ -3,6 +3,7 @@ when recording is on, numbers and states that make no sense refused with nothing
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -11,7 +12,7 @@ from domain.errors import InvalidValue
 from domain.events import SYSTEM, EventType
 from engine import calls, staff_admin
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
-from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form, twilio, twiml
+from tests.telegram.test_calls import ANNA_PHONE, CALLER, OMAR_PHONE, call_form, client_of, twilio, twiml
 from tests.telegram.test_clock import escalations_thread
 
 
@@ -149,3 +150,43 @@ async def test_a_withheld_call_answered_or_hung_up_is_one_line_in_escalations(ph
         "📞 Missed call from a withheld number · no voicemail",
     ]
     assert await tg.store.db["clients"].count_documents({}) == 0
+
+
+async def placed_call(tg: Harness) -> tuple[dict, dict]:
+    """A client wrote on WhatsApp, their assistant wrote /call in the topic: the call Twilio was asked for."""
+    await tg.wa(CALLER, "Please call me about the car", name="Layla")
+    await tg.settle()
+    client = await client_of(tg, CALLER)
+    staff = {"id": int(client["assistant_id"].split("-")[1]), "is_bot": False, "first_name": "Staff"}
+    thread = client["topic_thread_id"]
+    await tg.send(tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=thread, text="/call"))
+    await tg.settle()
+    (placed,) = tg.tw.calls
+    return placed, client
+
+
+async def test_the_bridge_url_is_percent_encoded_and_answers_at_the_url_twilio_signs(phone: Harness) -> None:
+    tg = phone
+    placed, _client = await placed_call(tg)
+    url = urlsplit(placed["Url"])
+    assert "#" not in placed["Url"] and url.fragment == ""
+    assert parse_qs(url.query)["request"][0].startswith("conversation:")  # the whole id, `#` and all
+    (dial,) = list(await twiml(tg, f"{url.path}?{url.query}", {"CallSid": placed["sid"]}))
+    assert dial[0].text == CALLER
+
+
+async def test_a_client_who_does_not_answer_a_call_back_is_told_to_the_assistant_not_voicemail(
+    phone: Harness,
+) -> None:
+    tg = phone
+    placed, client = await placed_call(tg)
+    await twiml(tg, "/webhooks/twilio/voice/bridge", {"CallSid": placed["sid"], "CallStatus": "in-progress"})
+    missed = {"CallSid": placed["sid"], "DialCallStatus": "no-answer"}
+    said = list(await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", missed))
+    assert [e.tag for e in said] == ["Say", "Hangup"]  # no <Record>: the assistant leaves no voicemail
+    assert said[0].get("voice") == "Polly.Amy-Neural" and "did not answer" in said[0].text
+    assert "leave a message" not in said[0].text
+    await tg.settle()
+    lines = tg.topic_texts(client["topic_thread_id"])
+    assert sum(line.endswith("did not answer (no-answer)") for line in lines) == 1
+    assert "📞 Nobody answered → voicemail" not in lines
