@@ -3,6 +3,7 @@ call's states may follow one another (status callbacks arrive late and out of or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -68,6 +69,19 @@ def withheld(raw: str) -> bool:
     except InvalidValue:
         return True
     return False
+
+
+# a client asking to be phoned, in our three languages (word stems: "call me", "перезвоните", "اتصلوا بي")
+CALL_ME = re.compile(
+    r"\b(call|phone|ring) (me|us|back)\b|\bcall\b.*\b(me|back)\b|"
+    r"\b(пере|по)звони(те)?\b|\bнаберите\b|\bзвонок\b|"
+    r"اتصلوا|اتصل بي|كلمني|كلموني|مكالمة",
+    re.IGNORECASE,
+)
+
+
+def asks_for_call(text: str) -> bool:
+    return CALL_ME.search(text) is not None
 
 
 # <Say> voices Twilio offers for each language (Amazon Polly): (voice, language)

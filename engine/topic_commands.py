@@ -15,6 +15,7 @@ from engine import call_back
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
+from engine.merging import merge_command
 from engine.staff_texts import StaffText, bound, of, refusal
 from engine.topic_command import TopicCommand, parse
 from engine.topics import tell_topic
@@ -38,6 +39,7 @@ COMMANDS: dict[str, Command] = {
     "close": Command(conv.close, "", "close the conversation (the client is thanked)"),
     "assign": Command(conv.assign, "<name>", "hand the client to another assistant", "reassign a client"),
     "take": Command(conv.take, "", "the client is yours from now on", "take a client"),
+    "merge": Command(merge_command, "C-1042", "C-1042 is this same person: merged into this client", "merge"),
     "quote": Command(
         req.quote,
         "<amount> [RUB|USD|EUR|AED] <description>",

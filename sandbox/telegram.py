@@ -326,7 +326,7 @@ class FakeTelegram:
         reply = (p.get("reply_parameters") or {}).get("message_id") or p.get("reply_to_message_id")
         if reply is not None:
             body["reply_to_message"] = {"message_id": int(reply), "date": 0, "chat": self._chat_json(chat)}
-        if p.get("reply_markup"):
+        if (p.get("reply_markup") or {}).get("inline_keyboard"):  # a reply keyboard is not returned
             body["reply_markup"] = p["reply_markup"]
         return self._store(chat, body)
 

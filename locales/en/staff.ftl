@@ -328,6 +328,7 @@ unknown-command-here = Unknown command /{ $name } here.
 only-leads = Only a lead can { $what }.
 lead-only-assign = reassign a client
 lead-only-take = take a client
+lead-only-merge = merge clients
 lead-only-refund = refund
 help-leads = {" "}(leads)
 help-topic = Commands in a client's topic:
@@ -339,6 +340,7 @@ help-topic-card = post the client card again
 help-topic-close = close the conversation (the client is thanked)
 help-topic-assign = hand the client to another assistant
 help-topic-take = the client is yours from now on
+help-topic-merge = C-1042 is this same person: merged into this client
 help-topic-quote = quote the open request (or /quote RUB and one 'item — amount' per line)
 help-topic-edit = correct the request card
 help-topic-progress = the paid request is under way
@@ -405,6 +407,10 @@ err-note-empty = A note needs a text: /note <text>.
 err-no-assistant = No active assistant is called “{ $name }”. Try /assign <name>.
 err-no-assistant-line = No active assistant is called “{ $name }”. Answer the line with /assign <name>.
 err-take-what = Answer an escalation line with /take (or write /take C-1042).
+err-merge-what = Write /merge C-1042 (the id is on the other client's card).
+err-merge-self = That is this client.
+err-merge-merged = { $client } was merged before.
+err-merge-same-channel = Both write on the same channel: two accounts, not one person.
 
 ## calls (in the client's topic)
 call-incoming = 📞 Incoming call from { $client } → ringing { $assistant }

@@ -328,6 +328,7 @@ unknown-command-here = Команда /{ $name } здесь не работае�
 only-leads = Только руководитель может { $what }.
 lead-only-assign = передать клиента
 lead-only-take = взять клиента
+lead-only-merge = объединять клиентов
 lead-only-refund = сделать возврат
 help-leads = {" "}(руководители)
 help-topic = Команды в теме клиента:
@@ -339,6 +340,7 @@ help-topic-card = показать карточку клиента ещё раз
 help-topic-close = закрыть разговор (клиента поблагодарят)
 help-topic-assign = передать клиента другому ассистенту
 help-topic-take = клиент теперь ваш
+help-topic-merge = C-1042 — тот же человек: объединить с этим клиентом
 help-topic-quote = предложить цену по открытой заявке (или /quote RUB и по строке «позиция — сумма»)
 help-topic-edit = исправить карточку заявки
 help-topic-progress = оплаченная заявка в работе
@@ -405,6 +407,10 @@ err-note-empty = Заметке нужен текст: /note <текст>.
 err-no-assistant = Нет активного ассистента по имени «{ $name }». Попробуйте /assign <имя>.
 err-no-assistant-line = Нет активного ассистента по имени «{ $name }». Ответьте на строку /assign <имя>.
 err-take-what = Ответьте на строку эскалации командой /take (или напишите /take C-1042).
+err-merge-what = Напишите /merge C-1042 (номер есть на карточке другого клиента).
+err-merge-self = Это тот же клиент.
+err-merge-merged = { $client } уже объединён с другим.
+err-merge-same-channel = Оба пишут в одном канале: это два аккаунта, а не один человек.
 
 ## звонки (в теме клиента)
 call-incoming = 📞 Входящий звонок от { $client } → звоним { $assistant }
