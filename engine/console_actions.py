@@ -25,7 +25,19 @@ MAX_TAGS = 12
 TAG = re.compile(r"^[\w\-]{1,24}$")
 ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
 # the topic commands a console form may run (the lead-only rule is the topic table's)
-COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
+COMMANDS = {
+    "note",
+    "progress",
+    "done",
+    "cancel",
+    "refund",
+    "assign",
+    "take",
+    "close",
+    "quote",
+    "edit",
+    "merge",
+}
 
 
 def _cause(action_id: str, viewer: Assistant | None = None) -> str:

@@ -105,6 +105,8 @@ client-requests = Requests
 client-no-requests = No requests yet.
 preferences-example = halal only; Maybach; no calls after 22:00
 export-history = Export complete history (JSON)
+console-merge-label = The same person as { $client }:
+console-merge = Merge into this client
 
 ## team
 team-title = The team's figures

@@ -105,6 +105,8 @@ client-requests = Заявки
 client-no-requests = Заявок пока нет.
 preferences-example = только халяль; Maybach; не звонить после 22:00
 export-history = Выгрузить всю историю (JSON)
+console-merge-label = Тот же человек, что и { $client }:
+console-merge = Объединить с этим клиентом
 
 ## команда
 team-title = Показатели команды

@@ -6,6 +6,7 @@ import pytest
 
 from domain.events import EventType
 from engine import staff_admin
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import ANNA_PHONE, call_form, twiml
 from tests.telegram.test_clock import at, escalation_lines, new_client
@@ -111,3 +112,29 @@ async def test_an_escalation_line_names_the_client_id_that_take_accepts(tg: Harn
     await at(tg, start, 30.5)
     (line,) = escalation_lines(tg)
     assert f"\n{layla_id} · https://t.me/c/" in line
+
+
+async def test_a_lead_merges_two_clients_from_the_console_and_an_assistant_may_not(phone: Harness) -> None:
+    tg = phone
+    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone="+971500000009")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello, I need a driver tonight"))
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA43", NUMBER))
+    await tg.settle()
+    telegram, caller = await tg.client_doc(layla), await tg.store.db["clients"].find_one({"phone": NUMBER})
+    page = f"/console/clients/{telegram['_id']}"
+    omar = await signed_in(tg, 9002)
+    assert (await omar.post(f"{page}/merge", {"other": caller["_id"]}, "/console/")).status == 403
+    anna = await signed_in(tg, 9001)
+    assert caller["_id"] in await (await anna.get(f"/console/clients/{caller['_id']}")).text()
+    assert (await anna.post(f"{page}/merge", {"other": "C-9999"}, page)).status == 400
+    assert (await tg.store.db["clients"].find_one({"_id": caller["_id"]}))["merged_into"] is None
+    response = await anna.post(f"{page}/merge", {"other": caller["_id"]}, page)
+    assert response.status == 303 and response.headers["Location"] == page
+    assert (await tg.store.db["clients"].find_one({"_id": caller["_id"]}))["merged_into"] == telegram["_id"]
+    issued = [
+        e
+        async for e in tg.store.events.all()
+        if e.type is EventType.STAFF_COMMAND_ISSUED and e.data["command"] == "merge"
+    ]
+    assert [(e.actor.id, e.data["via"]) for e in issued][-1] == ("A-9001", "console")
