@@ -62,7 +62,9 @@ async def merge_by_hand(deps: Deps, survivor: Client, wanted: str, cause: str) -
     other = await q.client(deps.store, words[0].upper()) if words else None
     if other is None:
         raise InvalidValue("Write /merge C-1042 (the id is on the other client's card).", key="merge-what")
-    if other.id == survivor.id or survivor.merged_into:
+    if survivor.merged_into:  # (a merged client's page or topic: the person lives on elsewhere)
+        raise InvalidValue(f"{survivor.id} was merged before.", key="merge-merged", client=survivor.id)
+    if other.id == survivor.id:
         raise InvalidValue("That is this client.", key="merge-self")
     if other.merged_into and other.merged_into != survivor.id:  # (merged here already: a replay finishes it)
         raise InvalidValue(f"{other.id} was merged before.", key="merge-merged", client=other.id)
