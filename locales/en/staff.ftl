@@ -66,6 +66,7 @@ field-paid = Paid
 field-refunded = Refunded
 field-preferences = Preferences
 field-name = Name
+field-client-id = Client id
 field-channels = Channels
 field-tags = Tags
 field-lifetime = Lifetime value

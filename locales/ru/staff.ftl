@@ -66,6 +66,7 @@ field-paid = Оплачено
 field-refunded = Возвращено
 field-preferences = Предпочтения
 field-name = Имя
+field-client-id = Номер клиента
 field-channels = Каналы
 field-tags = Метки
 field-lifetime = Сумма за всё время
