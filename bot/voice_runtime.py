@@ -13,7 +13,7 @@ from bot.keys import SETTINGS
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from domain.calls import VoiceLine
-from engine import calls
+from engine import call_back, calls
 from webhooks.twilio import VOICE_INTAKE, VoiceIntake
 
 
@@ -52,7 +52,7 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
 
     async def bridge(form: dict[str, str]) -> str:
         with answering_in_time():
-            return render(await calls.bridge(deps, line, form))
+            return render(await call_back.bridge(deps, line, form))
 
     app[VOICE_INTAKE] = VoiceIntake(
         RequestValidator(token), http.public_base_url, incoming, dialled, voicemail, status, recording, bridge

@@ -41,6 +41,16 @@ def check_storable(value: Any, depth: int = 0) -> None:
     raise InvalidValue(f"a {type(value).__name__} is not JSON")
 
 
+def check_integers(value: Any) -> None:
+    """InvalidValue when an integer anywhere in `value` does not fit BSON's 64 bits (the store would raise
+    OverflowError mid-write)."""
+    if isinstance(value, int) and not isinstance(value, bool) and not -INT64 <= value < INT64:
+        raise InvalidValue("an integer outside 64 bits")
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list | tuple) else ()
+    for item in items:
+        check_integers(item)
+
+
 def _check_text(text: str) -> None:
     try:
         text.encode("utf-8")

@@ -9,31 +9,27 @@ from __future__ import annotations
 from domain.calls import (
     ANSWERED,
     RANKS,
+    WITHHELD_LANGUAGE,
     Answer,
-    Ring,
     Spoken,
     VoiceLine,
     Voicemail,
     caller_language,
     duration_text,
     moves_forward,
+    seconds,
+    withheld,
 )
-from domain.clients import Assistant, Client, mask_phone
-from domain.errors import InvalidValue
+from domain.clients import Assistant, Client, Language, mask_phone
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
+from engine import call_back, withheld_calls
 from engine import queries as q
 from engine.clients import client_actor, register
 from engine.deps import Deps
 from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client, language_of
-from engine.topic_command import TopicCommand
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
-
-
-def _ring(line: VoiceLine, number: str, leg: int) -> Ring:
-    recorded = line.recording_status if line.recording else None  # CALL_RECORDING=on
-    return Ring(number, line.number, line.dial_action(leg), line.leg_status, recorded)
 
 
 async def _call(deps: Deps, sid: str) -> Event | None:
@@ -78,6 +74,8 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     """What a new call is told to do; the same to the same CallSid."""
     sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
     received = await deps.store.events.by_cause(f"{cause}/received")
+    if received is None and withheld(form["From"]):  # an unknown caller: nobody's client
+        received = await withheld_calls.received(deps, form)
     if received is None:
         number = to_e164(form["From"])
         client = await caller(deps, number, cause)
@@ -105,10 +103,20 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     return await _answer(deps, line, received)
 
 
+def _language(client: Client | None) -> Language:
+    if client is None:
+        return WITHHELD_LANGUAGE
+    return client.language or caller_language(client.phone or "")
+
+
+async def _client(deps: Deps, received: Event) -> Client | None:
+    """Who called (None: a withheld number)."""
+    client_id = received.data["client_id"]
+    return await q.client(deps.store, client_id) if client_id else None
+
+
 async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
-    client = await q.client(deps.store, received.data["client_id"])
-    assert client is not None
-    language = client.language or caller_language(client.phone or "")
+    language = _language(await _client(deps, received))
     ring_ids: list[str] = received.data["ring"]
     order = [a for i in ring_ids if (a := await q.assistant(deps.store, i)) and a.active and a.phone]
     said = []
@@ -120,7 +128,7 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     if not order:  # nobody's phone can ring: straight to voicemail
         said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
         return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
-    return Answer(tuple(said), ring=_ring(line, order[0].phone, ring_ids.index(order[0].id)))
+    return Answer(tuple(said), ring=line.ring(order[0].phone, ring_ids.index(order[0].id)))
 
 
 async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
@@ -130,23 +138,32 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     received = await _call(deps, sid)
     if received is None:
         return Answer()  # not a call of ours: hang up
-    client = await q.client(deps.store, received.data["client_id"])
+    client = await _client(deps, received)
     ring_ids: list[str] = received.data["ring"]
-    status, seconds = form.get("DialCallStatus", "failed"), int(form.get("DialCallDuration") or 0)
+    status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
     ended = await deps.record(
         f"call:{sid}",
         EventType.CALL_LEG_ENDED,
-        {"leg": leg, "assistant_id": who, "status": status, "seconds": seconds, "client_id": client.id},
+        {
+            "leg": leg,
+            "assistant_id": who,
+            "status": status,
+            "seconds": talked_for,
+            "client_id": received.data["client_id"],
+        },
         SYSTEM,
         f"voice:{sid}/leg{leg}",
     )
     assistant = await q.assistant(deps.store, who)
+    if status in ANSWERED and assistant is not None and client is None:
+        await withheld_calls.answered(deps, ended, assistant, talked_for)
+        return Answer()
     if status in ANSWERED and assistant is not None:
         talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
             f"conversation:{client.id}",
             EventType.CALL_ANSWERED,
-            {"call_sid": sid, "assistant_id": assistant.id, "seconds": seconds},
+            {"call_sid": sid, "assistant_id": assistant.id, "seconds": talked_for},
             Actor(ActorKind.ASSISTANT, assistant.id),
             f"voice:{sid}/answered",
         )
@@ -155,22 +172,24 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
             client,
             talked,
             lambda t: t(
-                "call-answered", assistant=assistant.name, length=duration_text(seconds, language_of(t))
+                "call-answered", assistant=assistant.name, length=duration_text(talked_for, language_of(t))
             ),
         )
         return Answer()
+    if received.data.get("direction") == "outbound" and client is not None:  # /call: no pick-up
+        return await call_back.unanswered(deps, client, ended, status)
     following = [
         a for i in ring_ids[leg + 1 :] if (a := await q.assistant(deps.store, i)) and a.active and a.phone
     ]
     if following:
         nxt = following[0]
         name = assistant.name if assistant else "—"
-        await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
-        return Answer(
-            ring=Ring(nxt.phone, line.number, line.dial_action(ring_ids.index(nxt.id)), line.leg_status)
-        )
-    language = client.language or caller_language(client.phone or "")
-    await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
+        if client is not None:
+            await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
+        return Answer(ring=line.ring(nxt.phone, ring_ids.index(nxt.id)))
+    language = _language(client)
+    if client is not None:
+        await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
     prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
     return Answer((prompt,), voicemail=Voicemail(line.voicemail_action, line.recording_status))
 
@@ -180,13 +199,15 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     message would (the first-response clock starts)."""
     sid = form["CallSid"]
     received = await _call(deps, sid)
-    if received is not None:
+    if received is not None and received.data["client_id"] is None:
+        await withheld_calls.missed(deps, form)
+    elif received is not None:
         client_id = received.data["client_id"]
-        seconds = int(form.get("RecordingDuration") or 0)
+        length = seconds(form, "RecordingDuration")
         missed = await deps.record(
             f"conversation:{client_id}",
             EventType.CALL_MISSED,
-            {"call_sid": sid, "voicemail_seconds": seconds},
+            {"call_sid": sid, "voicemail_seconds": length},
             client_actor(client_id),
             f"voice:{sid}/missed",
         )
@@ -214,7 +235,7 @@ async def leg_status(deps: Deps, form: dict[str, str]) -> None:
     await deps.record(
         f"call:{parent}",
         EventType.CALL_LEG_STATUS,
-        {"leg_sid": leg, "state": state, "seconds": int(form.get("CallDuration") or 0)},
+        {"leg_sid": leg, "state": state, "seconds": seconds(form, "CallDuration")},
         SYSTEM,
         f"voice-status:{leg}:{state}",
     )
@@ -229,8 +250,11 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     url = form.get("RecordingUrl") or ""
     if received is None or not url:
         return
+    if received.data["client_id"] is None:
+        await withheld_calls.voicemail(deps, form, url)
+        return
     client = await q.client(deps.store, received.data["client_id"])
-    seconds = int(form.get("RecordingDuration") or 0)
+    recorded_for = seconds(form, "RecordingDuration")
     conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
     kept = await deps.record(
         f"conversation:{client.id}",
@@ -238,7 +262,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
         {
             "call_sid": sid,
             "recording_sid": form["RecordingSid"],
-            "seconds": seconds,
+            "seconds": recorded_for,
             "conversation": conversation,
         },
         client_actor(client.id),
@@ -248,65 +272,6 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
     if staff_chat is None:
         return
     t = await for_client(deps, client)
-    length = f"{seconds // 60}:{seconds % 60:02d}"
+    length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
     caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
-
-
-async def call_client(deps: Deps, cmd: TopicCommand) -> None:
-    """/call in a client's topic: the assistant's phone rings first, and when they answer Twilio connects
-    them to the client, who sees the concierge number. Placed once: a command processed again after a crash
-    never calls twice (an attempt whose outcome was lost is told, not repeated)."""
-    client, assistant = cmd.client, cmd.assistant
-    line = deps.voice
-    if deps.place_call is None or line is None:
-        raise InvalidValue("Calls are not configured (TWILIO_VOICE_NUMBER).", key="calls-off")
-    if not client.phone:
-        raise InvalidValue(
-            f"{client.name} has no phone number on file.", key="call-no-client-phone", client=client.name
-        )
-    if not assistant.phone:
-        raise InvalidValue("Your phone is not on file: concierge staff set-phone.", key="call-no-own-phone")
-    if await deps.store.events.by_cause(f"{cmd.cause}/placed") is not None:
-        return  # placed before a crash; what followed is told by the call's own callbacks
-    if await deps.store.events.by_cause(f"{cmd.cause}/call") is not None:
-        await tell_topic(deps, client, cmd.recorded, lambda t: t("call-uncertain"), 2)
-        return
-    asked = await deps.record(
-        f"conversation:{client.id}",
-        EventType.CALL_REQUESTED,
-        {"assistant_id": assistant.id},
-        cmd.actor,
-        f"{cmd.cause}/call",
-    )
-    sid = await deps.place_call(
-        assistant.phone, line.number, f"{line.base}/bridge?request={asked.id}", line.leg_status
-    )
-    placed = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_RECEIVED,
-        {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
-        cmd.actor,
-        f"{cmd.cause}/placed",
-    )
-    await tell_topic(
-        deps, client, placed, lambda t: t("call-outbound", assistant=assistant.name, client=client.name), 1
-    )
-
-
-async def bridge(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
-    """The assistant answered /call: connect them to the client (who sees the concierge number)."""
-    placed = await deps.store.events.by_cause(f"voice:{form['CallSid']}/received")
-    if placed is None:
-        placed = next(
-            (
-                e
-                for e in await deps.store.events.read(f"call:{form['CallSid']}")
-                if e.type is EventType.CALL_RECEIVED
-            ),
-            None,
-        )
-    client = await q.client(deps.store, placed.data["client_id"]) if placed else None
-    if client is None or not client.phone:
-        return Answer()
-    return Answer(ring=_ring(line, client.phone, 0))

@@ -26,6 +26,7 @@ TAG = re.compile(r"^[\w\-]{1,24}$")
 ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
 # the topic commands a console form may run (the lead-only rule is the topic table's)
 COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
+CLIENT_COMMANDS = {"merge"}  # run from a client's page, about no request
 
 
 def _cause(action_id: str, viewer: Assistant | None = None) -> str:
@@ -61,7 +62,7 @@ async def command(
     action_id: str,
 ) -> str | None:
     """A topic command about one request; the refusal (or None) — the topic hears either."""
-    if name not in COMMANDS:
+    if name not in COMMANDS | CLIENT_COMMANDS:
         raise InvalidValue(st(viewer, "console-not-an-action", name=name))
     if len(args) > MAX_TEXT:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))

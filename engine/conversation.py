@@ -23,6 +23,7 @@ from engine.clients import (
 from engine.deps import Deps
 from engine.merging import share_phone
 from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from engine.phone_ask import ask_phone
 from engine.topics import ensure_topic, staff_chat_for, tell_topic
 from storage.deliveries import Delivery
 
@@ -111,6 +112,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         if await ratings.comment(deps, client, message.text, cause):
             return  # a word about the service just rated, not a new request
         await requests_flow.intake(deps, client, message.text, cause)
+        await ask_phone(deps, client, message.text, cause)
 
 
 def _with_source(delivery: Delivery, source: int | str) -> Delivery:

@@ -66,8 +66,10 @@ async def tell_leads(
     if callable(text):
         text = text(await for_leads(deps))
     await ensure_forum_topic(deps, chat, ESCALATIONS)
-    if client is not None and client.topic is not None and not client.topic.lost:
-        text += f"\n{topic_link(client.topic.chat_id, client.topic.thread_id)}"
+    if client is not None:  # its id, which /take and /merge accept, then its topic
+        topic = client.topic
+        link = topic_link(topic.chat_id, topic.thread_id) if topic is not None and not topic.lost else None
+        text += "\n" + " · ".join(part for part in (client.id, link) if part)
     extra = {"about": client.id} if client else {}
     if mentions:
         extra["mentions"] = mentions

@@ -6,6 +6,7 @@ pointer to the surviving one."""
 from __future__ import annotations
 
 from domain.clients import Client
+from domain.errors import InvalidValue
 from domain.events import SYSTEM, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
@@ -15,6 +16,7 @@ from engine.escalations import topic_link
 from engine.outbox import close_topic
 from engine.staff_chat import staff_chat_for
 from engine.staff_texts import StaffText
+from engine.topic_command import TopicCommand
 from engine.topics import tell_topic
 
 
@@ -48,6 +50,31 @@ async def merge_same_phone(deps: Deps, client: Client, phone: str, cause: str) -
     return client
 
 
+async def merge_command(deps: Deps, cmd: TopicCommand) -> None:
+    """/merge C-1042 in a client's topic (leads): C-1042 is this same person (they called, or wrote from
+    another channel, before sharing their number); everything goes on in this topic."""
+    await merge_by_hand(deps, cmd.client, cmd.args, f"{cmd.cause}/staff")
+
+
+async def merge_by_hand(deps: Deps, survivor: Client, wanted: str, cause: str) -> Client:
+    """A lead's merge of the client named `wanted` into `survivor`, refused when it cannot be one person."""
+    words = wanted.split()
+    other = await q.client(deps.store, words[0].upper()) if words else None
+    if other is None:
+        raise InvalidValue("Write /merge C-1042 (the id is on the other client's card).", key="merge-what")
+    if survivor.merged_into:  # (a merged client's page or topic: the person lives on elsewhere)
+        raise InvalidValue(f"{survivor.id} was merged before.", key="merge-merged", client=survivor.id)
+    if other.id == survivor.id:
+        raise InvalidValue("That is this client.", key="merge-self")
+    if other.merged_into and other.merged_into != survivor.id:  # (merged here already: a replay finishes it)
+        raise InvalidValue(f"{other.id} was merged before.", key="merge-merged", client=other.id)
+    if {i.channel for i in survivor.identities} & {i.channel for i in other.identities}:
+        raise InvalidValue(
+            "Both write on the same channel: two accounts, not one person.", key="merge-same-channel"
+        )
+    return await merge(deps, survivor, other, cause)
+
+
 async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> Client:
     for identity in duplicate.identities:
         await deps.record(
@@ -56,6 +83,14 @@ async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> 
             {"identity": identity.to_data()},
             SYSTEM,
             f"{cause}/merge/{identity.channel.value}",
+        )
+    if duplicate.phone and not survivor.phone:  # their calls find the survivor from now on
+        await deps.record(
+            f"client:{survivor.id}",
+            EventType.CLIENT_PHONE_SHARED,
+            {"phone": duplicate.phone},
+            SYSTEM,
+            f"{cause}/merge/phone",
         )
     merged = await deps.record(
         f"client:{duplicate.id}", EventType.CLIENT_MERGED, {"into": survivor.id}, SYSTEM, f"{cause}/merge"

@@ -101,6 +101,23 @@ def to_forum_topic(
     )
 
 
+def to_forum_topic_upload(
+    event: Event, n: int, staff_chat_id: int, purpose: str, url: str, content_type: str, caption: str
+) -> Delivery:
+    """A file fetched from a provider (a withheld caller's voicemail), uploaded into a forum topic."""
+    return _delivery(
+        event,
+        n,
+        staff_chat_id,
+        f"tg:{staff_chat_id}:{purpose}",
+        "upload",
+        topic_of=forum_topic_id(staff_chat_id, purpose),
+        url=url,
+        content_type=content_type,
+        caption=caption,
+    )
+
+
 def forum_topic_id(staff_chat_id: int, purpose: str) -> str:
     """Where the sender finds a forum topic (in place of a client id): 'forum:<chat>/<purpose>'."""
     return f"forum:{staff_chat_id}/{purpose}"

@@ -11,10 +11,11 @@ from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.payments import GatewayError
-from engine import calls
+from engine import call_back
 from engine import conversation_commands as conv
 from engine import request_commands as req
 from engine.deps import Deps
+from engine.merging import merge_command
 from engine.staff_texts import StaffText, bound, of, refusal
 from engine.topic_command import TopicCommand, parse
 from engine.topics import tell_topic
@@ -38,6 +39,7 @@ COMMANDS: dict[str, Command] = {
     "close": Command(conv.close, "", "close the conversation (the client is thanked)"),
     "assign": Command(conv.assign, "<name>", "hand the client to another assistant", "reassign a client"),
     "take": Command(conv.take, "", "the client is yours from now on", "take a client"),
+    "merge": Command(merge_command, "C-1042", "C-1042 is this same person: merged into this client", "merge"),
     "quote": Command(
         req.quote,
         "<amount> [RUB|USD|EUR|AED] <description>",
@@ -58,7 +60,7 @@ COMMANDS: dict[str, Command] = {
     ),
     "refund": Command(req.refund, "[amount]", "refund the paid request", "refund"),
     "call": Command(
-        calls.call_client, "", "call the client: your phone rings first (they see the concierge number)"
+        call_back.call_client, "", "call the client: your phone rings first (they see the concierge number)"
     ),
     "away": Command(conv.anywhere, "[for 2h | until 18:00]", "you are away (works anywhere in the forum)"),
     "back": Command(conv.anywhere, "", "you are back"),

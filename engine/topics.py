@@ -120,7 +120,7 @@ async def card_text(deps: Deps, client: Client) -> str:
     )
     unreachable = ", ".join(c.value for c in client.unreachable)
     lines = [
-        f"👤 {client.name}" + (f" (@{client.username})" if client.username else ""),
+        f"👤 {client.name}" + (f" (@{client.username})" if client.username else "") + f" · {client.id}",
         f"🌐 {language}" + (" · VIP" if client.vip else ""),
         f"📞 {mask_phone(client.phone) or '—'}",
         f"💬 {channels}" + (t("card-unreachable", channels=unreachable) if client.unreachable else ""),

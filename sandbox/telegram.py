@@ -335,9 +335,13 @@ class FakeTelegram:
         reply = (p.get("reply_parameters") or {}).get("message_id") or p.get("reply_to_message_id")
         if reply is not None:
             body["reply_to_message"] = {"message_id": int(reply), "date": 0, "chat": self._chat_json(chat)}
-        if p.get("reply_markup"):
-            body["reply_markup"] = p["reply_markup"]
-        return self._store(chat, body)
+        markup = p.get("reply_markup") or {}
+        if markup.get("inline_keyboard"):
+            body["reply_markup"] = markup
+        message = self._store(chat, body)
+        if markup.get("keyboard"):  # kept for the sandbox page; Telegram does not return a reply keyboard
+            chat.messages[message["message_id"]] = message | {"reply_keyboard": markup["keyboard"]}
+        return message
 
     def _api_sendMessage(self, p: dict) -> dict:
         if not str(p.get("text", "")).strip():

@@ -63,15 +63,23 @@ async def personas(request: web.Request) -> web.Response:
     )
 
 
+SHARE_CONTACT = "contact:own"  # a request_contact button: pressing it shares the persona's own number
+
+
 def _buttons(message: dict[str, Any]) -> list[list[dict[str, str]]]:
     keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    return [
+    inline = [
         [
             {"text": b["text"], **({"url": b["url"]} if "url" in b else {"data": b.get("callback_data", "")})}
             for b in row
         ]
         for row in keyboard
     ]
+    shares = [
+        [{"text": b["text"], "data": SHARE_CONTACT} for b in row if b.get("request_contact")]
+        for row in message.get("reply_keyboard") or []
+    ]
+    return inline + [row for row in shares if row]
 
 
 def _media(message: dict[str, Any]) -> str | None:
@@ -139,7 +147,16 @@ async def phone_button(request: web.Request) -> web.Response:
     world = _world(request)
     body = await request.json()
     persona = world.persona(body["persona"])
-    update = world.telegram.callback(persona.telegram_user(), int(body["message_id"]), str(body["data"]))
+    person = persona.telegram_user()
+    if body["data"] == SHARE_CONTACT:  # as Telegram sends it: the sender's own contact
+        contact = {
+            "phone_number": persona.phone.lstrip("+"),
+            "first_name": persona.name,
+            "user_id": person["id"],
+        }
+        update = world.telegram.user_message(person, contact=contact)
+    else:
+        update = world.telegram.callback(person, int(body["message_id"]), str(body["data"]))
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 

@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import Actor, Event, EventType, NewEvent
+from domain.payloads import check_integers
 from storage.hashing import GENESIS, at_millis, event_hash
 from storage.timefmt import to_ms
 
@@ -68,6 +69,7 @@ class EventStore:
     async def append(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append after the stream's head. With `expected_seq` (the version the caller decided on) a
         concurrent write raises ConcurrencyConflict; without it we retry on the new head."""
+        check_integers(new.data)  # a clear InvalidValue, not the driver's OverflowError
         for _ in range(MAX_RETRIES):
             head = await self.head(new.stream)
             seq = head.seq + 1 if head else 1

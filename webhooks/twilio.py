@@ -12,6 +12,7 @@ import structlog
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
+from domain.calls import check_callback
 from domain.errors import InvalidValue
 from domain.payloads import check_storable
 from webhooks.bodies import MAX_FORM_FIELDS, TWILIO_MAX, TooLarge, read_bounded
@@ -76,9 +77,11 @@ async def _verified(
         raise _Refused(error(request, 413, "too_large", str(problem))) from None
     except ValueError:  # not UTF-8 (Twilio signs text), or too many fields: it cannot be Twilio's
         raise _Refused(error(request, 400, "bad_request", "not a Twilio form")) from None
-    # behind a proxy the URL we see differs from the one Twilio signed: always the public one
-    url = intake.public_base_url + request.path_qs
-    if not intake.validator.validate(url, params, request.headers.get("X-Twilio-Signature", "")):
+    # behind a proxy the URL we see differs from the one Twilio signed: always the public one; Twilio signs
+    # the URL as it was given (`%23` stays encoded), so the raw path is checked first
+    signature = request.headers.get("X-Twilio-Signature", "")
+    urls = dict.fromkeys(intake.public_base_url + path for path in (request.raw_path, request.path_qs))
+    if not any(intake.validator.validate(url, params, signature) for url in urls):
         log.warning("twilio.rejected", path=request.path)
         raise _Refused(_forbidden(request))
     try:
@@ -130,6 +133,10 @@ def _voice(
             return refused.response
         if any(not params.get(name) for name in required):
             return error(request, 400, "bad_request", f"not {what}")
+        try:
+            check_callback(params)
+        except InvalidValue as problem:
+            return error(request, 400, "bad_request", str(problem))
         said = await answer(intake, request, params)
         return (
             web.Response(text=said, content_type="text/xml")

@@ -20,8 +20,10 @@ from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    KeyboardButton,
     LinkPreviewOptions,
     MessageEntity,
+    ReplyKeyboardMarkup,
     ReplyParameters,
     User,
 )
@@ -80,9 +82,14 @@ class Failed:
 Outcome = Sent | RetryLater | Blocked | TopicGone | NotReady | Failed
 
 
-def _keyboard(buttons: list[list[dict[str, str]]] | None) -> InlineKeyboardMarkup | None:
+def _keyboard(
+    buttons: list[list[dict[str, str]]] | None,
+) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if not buttons:
         return None
+    if any("contact" in b for row in buttons for b in row):  # share their own number: a reply keyboard
+        rows = [[KeyboardButton(text=b["text"], request_contact=True) for b in row] for row in buttons]
+        return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [

@@ -58,6 +58,9 @@ command-language = Choose the language
 command-help = What I can do for you
 help = I'm your concierge in Moscow, around the clock. Just write what you need — a car, a table, tickets, a guide, flowers, anything — in your own words, and your personal assistant takes care of it. You'll get a quote you can pay right here, and a receipt. /language changes the language.
 
+phone-ask = So that we can call you when it helps, would you share your phone number? Tap the button below; only your assistant sees it.
+phone-ask-button = 📱 Share my number
+
 ## the phone (spoken by Twilio: one sentence each)
 voice-greeting = Good day, this is your concierge. Connecting you with { $assistant } now.
 voice-greeting-team = Good day, this is your concierge. Connecting you with your assistant now.

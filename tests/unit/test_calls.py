@@ -3,8 +3,9 @@ only move forward."""
 
 import pytest
 
-from domain.calls import VOICES, caller_language, duration_text, moves_forward
+from domain.calls import VOICES, caller_language, check_callback, duration_text, moves_forward, seconds
 from domain.clients import Language
+from domain.errors import InvalidValue
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,15 @@ def test_states_only_move_forward() -> None:
 def test_a_calls_length_reads_well() -> None:
     assert duration_text(252) == "4 min 12 sec" and duration_text(42) == "42 sec"
     assert duration_text(-3) == "0 sec"
+
+
+def test_a_callbacks_durations_and_states_are_read_or_refused_without_their_value() -> None:
+    assert seconds({"CallDuration": "252"}, "CallDuration") == 252 and seconds({}, "CallDuration") == 0
+    for raw in ("abc", "1e9", "-5", "9" * 40, "٣", "86401"):
+        with pytest.raises(InvalidValue, match="CallDuration must be whole seconds") as refused:
+            seconds({"CallDuration": raw}, "CallDuration")
+        assert raw not in str(refused.value)
+    check_callback({"CallStatus": "in-progress", "DialCallStatus": "no-answer", "RecordingDuration": "42"})
+    for form in ({"CallStatus": "exploded"}, {"DialCallStatus": "ringing"}):
+        with pytest.raises(InvalidValue):
+            check_callback(form)

@@ -21,8 +21,8 @@ def test_the_card_hint_is_generated_from_the_table() -> None:
     assert card_hint() == expected
 
 
-def test_only_assign_take_and_refund_are_for_leads() -> None:
-    assert {name for name, c in COMMANDS.items() if c.lead_only} == {"assign", "refund", "take"}
+def test_only_assign_take_merge_and_refund_are_for_leads() -> None:
+    assert {name for name, c in COMMANDS.items() if c.lead_only} == {"assign", "merge", "refund", "take"}
 
 
 def test_a_command_is_read_whatever_its_case_and_bot_suffix() -> None:
