@@ -149,6 +149,9 @@ def _ids(node: ast.expr, known: set[str]) -> tuple[str, ...] | None:
     if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
         prefix = str(node.values[0].value)
         return tuple(sorted(i for i in known if i.startswith(prefix)))
+    if isinstance(node, ast.IfExp):  # `"a" if x else "b"`: both are checked
+        body, orelse = _ids(node.body, known), _ids(node.orelse, known)
+        return None if body is None or orelse is None else tuple(sorted({*body, *orelse}))
     return None
 
 
