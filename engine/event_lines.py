@@ -118,7 +118,7 @@ def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
     elif event.type is T.CALL_ANSWERED or event.type is T.CLIENT_ASSIGNED:
         args["assistant"] = names.get(data.get("assistant_id") or "", data.get("assistant_id") or "—")
     elif event.type is T.CLIENT_LANGUAGE_CHANGED:
-        args["language"] = data.get("language", "?")
+        args["chosen"] = data.get("language", "?")  # not `language`: that is the translator's own argument
     elif event.type in (T.CLIENT_REGISTERED, T.ASSISTANT_ADDED):
         args["name"] = data.get("name", "")
     return args

@@ -168,7 +168,12 @@ ev-ClientCardSaved = card saved for one-tap payments
 ev-ClientTagged = tags: { $tags }
 ev-ClientPreferencesSet = preferences: { $text }
 ev-ClientPhoneShared = shared a phone number
-ev-ClientLanguageChanged = language: { $language }
+ev-ClientLanguageChanged = language: { $chosen ->
+    [en] English
+    [ar] Arabic
+    [ru] Russian
+   *[other] { $chosen }
+}
 ev-ConversationOpened = conversation opened
 ev-ConversationClosed = conversation closed
 ev-MessageReceived = { $channel }: { $text }

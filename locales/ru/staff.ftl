@@ -168,7 +168,12 @@ ev-ClientCardSaved = карта сохранена для оплаты в одн
 ev-ClientTagged = метки: { $tags }
 ev-ClientPreferencesSet = предпочтения: { $text }
 ev-ClientPhoneShared = поделился номером телефона
-ev-ClientLanguageChanged = язык: { $language }
+ev-ClientLanguageChanged = язык: { $chosen ->
+    [en] английский
+    [ar] арабский
+    [ru] русский
+   *[other] { $chosen }
+}
 ev-ConversationOpened = разговор открыт
 ev-ConversationClosed = разговор закрыт
 ev-MessageReceived = { $channel }: { $text }

@@ -1,0 +1,33 @@
+"""The console's event lines: every event type reads as a sentence in English and Russian, and the pages
+that show them (activity, a request's timeline) hold up whatever a client did."""
+
+import pytest
+
+from tests.console_client import signed_in
+from tests.harness import Harness
+from tests.telegram.test_console import client_with_request
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    return tg
+
+
+async def test_a_client_who_changed_language_does_not_break_the_activity_or_their_request(
+    team: Harness,
+) -> None:
+    tg = team
+    client, _thread, _client_id = await client_with_request(tg)
+    await tg.send(tg.fake.user_message(client, text="/language"))
+    await tg.settle()
+    question = tg.to_user(client)[-1]
+    await tg.send(tg.fake.callback(client, question["message_id"], "lang:ru"))
+    await tg.settle()
+    anna = await signed_in(tg, 9001)
+    activity = await anna.get("/console/activity")
+    assert activity.status == 200
+    assert "language: Russian" in await activity.text()
+    request = await anna.get("/console/requests/R-1001")
+    assert request.status == 200
