@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any
 
 from domain.events import ActorKind, ClientAction, Event, EventType
@@ -12,6 +13,7 @@ from engine.i18n import staff_translator
 
 T = EventType
 TEXT_LIMIT = 300
+STAMP = "%d %b %H:%M:%S"  # an activity line's time: the page and the live stream write it alike
 
 # the event types whose line says something more than their name (the rest: "ev-other")
 SPECIFIC = {
@@ -134,6 +136,10 @@ def _kind(event: Event) -> str:
     if event.actor.kind is ActorKind.ASSISTANT:
         return "staff"
     return "system"
+
+
+def stamp(moment: datetime, tz: tzinfo) -> str:
+    return moment.astimezone(tz).strftime(STAMP)
 
 
 def line(event: Event, names: dict[str, str], language: str = "en") -> Line:

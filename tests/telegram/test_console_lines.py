@@ -1,11 +1,15 @@
 """The console's event lines: every event type reads as a sentence in English and Russian, and the pages
 that show them (activity, a request's timeline) hold up whatever a client did."""
 
+import html
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from tests.console_client import signed_in
 from tests.harness import Harness
-from tests.telegram.test_console import client_with_request
+from tests.telegram.test_console import _events_from, client_with_request
 
 
 @pytest.fixture
@@ -31,3 +35,19 @@ async def test_a_client_who_changed_language_does_not_break_the_activity_or_thei
     assert "language: Russian" in await activity.text()
     request = await anna.get("/console/requests/R-1001")
     assert request.status == 200
+
+
+async def test_a_live_line_reads_as_the_same_line_after_a_reload(team: Harness) -> None:
+    tg = team
+    anna = await signed_in(tg, 9001)
+    tab = await anna.get("/console/live")
+    await client_with_request(tg)
+    live = await _events_from(tab, 4)
+    tab.close()
+    page = await (await anna.get("/console/activity")).text()
+    for item in live:
+        moscow = datetime.fromisoformat(item["at"]).astimezone(ZoneInfo("Europe/Moscow"))
+        assert item["time"] == moscow.strftime("%d %b %H:%M:%S")  # the business time zone, with the date
+        shown = f'{item["time"]}</time> <span class="who">{html.escape(item["actor"])}</span>'
+        assert shown in page, item
+        assert f'<span class="what" dir="auto">{html.escape(item["line"])}</span>' in page
