@@ -1,11 +1,11 @@
 """The console's event lines: every event type reads as a sentence in English and Russian, and the pages
 that show them (activity, a request's timeline) hold up whatever a client did."""
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from markupsafe import escape
 
 from tests.console_client import signed_in
 from tests.harness import Harness
@@ -48,6 +48,19 @@ async def test_a_live_line_reads_as_the_same_line_after_a_reload(team: Harness) 
     for item in live:
         moscow = datetime.fromisoformat(item["at"]).astimezone(ZoneInfo("Europe/Moscow"))
         assert item["time"] == moscow.strftime("%d %b %H:%M:%S")  # the business time zone, with the date
-        shown = f'{item["time"]}</time> <span class="who">{html.escape(item["actor"])}</span>'
+        shown = f'{item["time"]}</time> <span class="who">{escape(item["actor"])}</span>'
         assert shown in page, item
-        assert f'<span class="what" dir="auto">{html.escape(item["line"])}</span>' in page
+        assert f'<span class="what" dir="auto">{escape(item["line"])}</span>' in page
+
+
+async def test_the_audit_badge_says_what_its_numbers_are(team: Harness) -> None:
+    tg = team
+    await client_with_request(tg)
+    anna = await signed_in(tg, 9001)
+    audit = await (await anna.get("/console/audit.json")).json()
+    events, streams = audit["events"], audit["streams"]
+    assert audit["summary"] == f"✅ Audit chain intact: {events} events in {streams} streams checked"
+    await anna.post("/console/language", {"ui_language": "ru", "back": "/console/activity"})
+    audit = await (await anna.get("/console/audit.json")).json()
+    events, streams = audit["events"], audit["streams"]
+    assert audit["summary"] == f"✅ Цепочка аудита цела: проверено событий — {events}, потоков — {streams}"
