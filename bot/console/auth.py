@@ -4,6 +4,7 @@ every POST carries the session's CSRF token, every answer the security headers. 
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -62,6 +63,8 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
             if request.method == "GET" and not request.path.endswith((".part", "/live", ".csv")):
                 raise web.HTTPSeeOther("/console/sign-in")
             raise web.HTTPUnauthorized(text="Sign in first.")
+        if request.method == "POST":
+            await _readable_form(request, session)
         if request.method == "POST" and not public:
             form = await request.post()
             token = form.get("csrf") or request.headers.get("X-CSRF-Token")
@@ -84,6 +87,18 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = _error(request, 500, "Something went wrong on our side; it has been logged.")
     _headers(response, static)
     return response
+
+
+async def _readable_form(request: web.Request, session: sign_in.Session | None) -> None:
+    """A form whose text is not UTF-8 (a raw byte or a %-escape) is refused before anyone reads it."""
+    try:
+        if request.content_type == "application/x-www-form-urlencoded":
+            body = (await request.read()).decode("utf-8")
+            parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict")
+        else:
+            await request.post()
+    except (UnicodeDecodeError, ValueError):
+        raise web.HTTPBadRequest(text=st(session.assistant if session else None, "console-form-unreadable"))
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:

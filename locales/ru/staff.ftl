@@ -422,6 +422,7 @@ help-staff-assign = в ответ на эскалацию: клиент пере
 ## отказы консоли
 console-form-incomplete = Форма неполная; обновите страницу и попробуйте снова.
 console-form-expired = Форма устарела; обновите страницу и попробуйте снова.
+console-form-unreadable = Не удалось прочитать форму (текст не в UTF-8); ничего не изменено.
 console-reply-empty = Сначала напишите ответ.
 console-too-long = Не больше { $limit } символов.
 console-not-an-action = /{ $name } — не действие консоли.

@@ -64,3 +64,29 @@ async def test_the_audit_badge_says_what_its_numbers_are(team: Harness) -> None:
     audit = await (await anna.get("/console/audit.json")).json()
     events, streams = audit["events"], audit["streams"]
     assert audit["summary"] == f"✅ Цепочка аудита цела: проверено событий — {events}, потоков — {streams}"
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize("body", [b"t=\xff", b"t=%FF"])
+async def test_a_sign_in_form_that_is_not_utf8_is_refused_plainly(team: Harness, body: bytes) -> None:
+    response = await team.http.post("/console/sign-in", data=body, headers=FORM, allow_redirects=False)
+    assert response.status == 400
+    assert "Set-Cookie" not in response.headers
+
+
+@pytest.mark.parametrize("field", [b"q=\xff", b"q=%FF", b"tags=%C3%28"])
+async def test_a_console_form_that_is_not_utf8_is_refused_and_changes_nothing(
+    team: Harness, field: bytes
+) -> None:
+    tg = team
+    _client, _thread, client_id = await client_with_request(tg)
+    anna = await signed_in(tg, 9001)
+    token, action = await anna.form(f"/console/clients/{client_id}")
+    before = await tg.store.db["events"].count_documents({})
+    body = field + f"&csrf={token}&action={action}".encode()
+    for path in ("/console/clients", f"/console/clients/{client_id}/profile"):
+        response = await tg.http.post(path, data=body, headers=FORM | anna.headers, allow_redirects=False)
+        assert response.status == 400, path
+    assert await tg.store.db["events"].count_documents({}) == before
