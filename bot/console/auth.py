@@ -4,8 +4,8 @@ every POST carries the session's CSRF token, every answer the security headers. 
 from __future__ import annotations
 
 import hashlib
-from urllib.parse import parse_qsl
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
@@ -98,7 +98,9 @@ async def _readable_form(request: web.Request, session: sign_in.Session | None) 
         else:
             await request.post()
     except (UnicodeDecodeError, ValueError):
-        raise web.HTTPBadRequest(text=st(session.assistant if session else None, "console-form-unreadable"))
+        raise web.HTTPBadRequest(
+            text=st(session.assistant if session else None, "console-form-unreadable")
+        ) from None
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:
