@@ -423,6 +423,7 @@ help-staff-assign = answering an escalation: the client goes to <name>
 console-form-incomplete = This form is incomplete; reload the page and try again.
 console-form-expired = This form has expired; reload the page and try again.
 console-form-unreadable = This form could not be read (its text is not UTF-8); nothing was changed.
+console-unavailable = Our records are not answering right now. Nothing was lost: please try again in a few seconds.
 console-reply-empty = Write the reply first.
 console-too-long = At most { $limit } characters.
 console-not-an-action = /{ $name } is not a console action.
