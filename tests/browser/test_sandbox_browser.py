@@ -279,6 +279,20 @@ async def test_the_console_fits_a_phone_and_its_language_switch_works_by_clickin
     assert amira.url.endswith("/console/team")
     await amira.click("header button[value=en]")
     await expect(amira.locator("header nav")).to_contain_text("Board", timeout=WAIT)
+    # the activity log: the audit badge in words; a live line as a reload writes it (date, time, actor)
+    await amira.goto(f"{sandbox}/console/activity")
+    await expect(amira.locator("#audit")).to_contain_text("events in", timeout=WAIT)
+    await client_writes(forum, "james", "whatsapp", "And a child seat, please")
+    fresh = amira.locator("#activity li.fresh", has_text="And a child seat").first
+    await fresh.wait_for(timeout=WAIT)
+    live_time, live_who = await fresh.locator("time").inner_text(), await fresh.locator(".who").inner_text()
+    assert re.fullmatch(r"\d\d \w{3} \d\d:\d\d:\d\d", live_time), live_time
+    await amira.reload()
+    again = amira.locator("#activity li", has_text="And a child seat").first
+    assert (await again.locator("time").inner_text(), await again.locator(".who").inner_text()) == (
+        live_time,
+        live_who,
+    )
     await phone.close()
     await forum_context.close()
 
