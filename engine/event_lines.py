@@ -47,7 +47,7 @@ def _short(text: str | None) -> str:
 def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
     data = event.data
     message = data.get("message") or {}
-    args: dict[str, Any] = {"stream": event.stream_id}
+    args: dict[str, Any] = {}
     if event.type in (T.MESSAGE_RECEIVED, T.STAFF_MESSAGE_SENT):
         channel = message.get("channel") or data.get("channel") or "telegram"
         args["channel"] = CHANNELS.get(channel, channel)
@@ -107,7 +107,6 @@ def _plain(data: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
         "purpose": data.get("purpose") or "—",
         "direction": data.get("direction") or "",
         "status": data.get("status") or data.get("state") or "—",
-        "seconds": int(data.get("seconds") or data.get("voicemail_seconds") or 0),
     }
 
 
