@@ -26,6 +26,7 @@
   // a disabled button's name/value is not sent, so the pressed one's (EN/RU) goes along as a hidden field
   document.querySelectorAll("form[method=post]").forEach((form) => {
     form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return; // not confirmed: the form stays as it was
       const pressed = event.submitter;
       if (pressed && pressed.name) {
         const kept = document.createElement("input");
