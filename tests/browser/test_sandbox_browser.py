@@ -283,12 +283,13 @@ async def test_the_console_fits_a_phone_and_its_language_switch_works_by_clickin
     await amira.goto(f"{sandbox}/console/activity")
     await expect(amira.locator("#audit")).to_contain_text("events in", timeout=WAIT)
     await client_writes(forum, "james", "whatsapp", "And a child seat, please")
-    fresh = amira.locator("#activity li.fresh", has_text="And a child seat").first
+    said = "WhatsApp: And a child seat"  # the message's own line (the request's line has the words too)
+    fresh = amira.locator("#activity li.fresh", has_text=said)
     await fresh.wait_for(timeout=WAIT)
     live_time, live_who = await fresh.locator("time").inner_text(), await fresh.locator(".who").inner_text()
     assert re.fullmatch(r"\d\d \w{3} \d\d:\d\d:\d\d", live_time), live_time
     await amira.reload()
-    again = amira.locator("#activity li", has_text="And a child seat").first
+    again = amira.locator("#activity li", has_text=said)
     assert (await again.locator("time").inner_text(), await again.locator(".who").inner_text()) == (
         live_time,
         live_who,
