@@ -8,7 +8,7 @@ import re
 
 from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
-from domain.events import Actor, ActorKind, EventType
+from domain.events import Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
 from engine import staff_admin, topic_commands
@@ -16,8 +16,9 @@ from engine.clients import refresh_card
 from engine.conversation import relay_to_client
 from engine.deps import Deps
 from engine.i18n import STAFF_LANGUAGES
+from engine.outbox import rename_topic
 from engine.staff_texts import st
-from engine.topics import tell_topic
+from engine.topics import staff_chat_for, tell_topic, topic_name
 
 MAX_TEXT = 4000  # a staff reply (Telegram's 4,096 less room for the topic's echo)
 MAX_PREFERENCES = 500
@@ -91,9 +92,9 @@ async def set_profile(
     preferences = " ".join(preferences.split())
     if len(preferences) > MAX_PREFERENCES:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
-    changed = None
+    changed = tagged = None
     if wanted_tags != sorted(client.tags):
-        changed = await deps.record(
+        changed = tagged = await deps.record(
             f"client:{client.id}",
             EventType.CLIENT_TAGGED,
             {"tags": wanted_tags},
@@ -108,10 +109,19 @@ async def set_profile(
             _actor(viewer),
             f"{cause}/preferences",
         )
-    client = await q.client(deps.store, client.id)
+    was_vip, client = client.vip, await q.client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)
+    if tagged is not None and client.vip != was_vip:
+        await _rename(deps, tagged, client)
     return client
+
+
+async def _rename(deps: Deps, event: Event, client: Client) -> None:
+    """The topic's name says VIP: a tag set or removed renames it."""
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None and client.topic is not None:
+        await deps.deliver(rename_topic(event, 1, staff_chat, client.id, topic_name(client)))
 
 
 async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: str) -> None:

@@ -222,6 +222,12 @@ def topic_setup(
     ]
 
 
+def rename_topic(event: Event, n: int, staff_chat_id: int, client_id: str, name: str) -> Delivery:
+    """The topic's name again (a VIP tag set or removed), in the topic's lane after what waits there."""
+    lane = _topic_lane(staff_chat_id, client_id)
+    return _delivery(event, n, staff_chat_id, lane, "rename_topic", topic_of=client_id, name=name, prio=1)
+
+
 def card_update(
     event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False, card: str = "client"
 ) -> Delivery:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import structlog
 
 from domain.clients import Client
-from domain.events import Actor, ActorKind, Event
+from domain.events import Actor, ActorKind, Event, EventType
 from domain.intake import Understanding, describes_new_need, understand
 from domain.payments import GatewayError
 from domain.requests import ServiceRequest
@@ -22,6 +22,11 @@ from storage.counters import next_value
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
+T = EventType
+# a request's state moved: the client card's list of open requests changes with it
+MOVES = {T.REQUEST_OPENED, T.REQUEST_QUOTED, T.REQUEST_PAID, T.REQUEST_STARTED, T.REQUEST_FULFILLED}
+MOVES |= {T.REQUEST_CANCELLED, T.REQUEST_REFUNDED}
+CLIENT_CARD = 20  # its delivery's number: after every line an event makes (no caller makes twenty)
 
 
 async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
@@ -54,6 +59,8 @@ async def deliver_to_topic(
                 event, first_n + len(texts), staff_chat, client.id, repost=repost, card=f"request:{card_of}"
             )
         )
+    if event.type in MOVES:  # the pinned client card lists the open requests with their states
+        deliveries.append(card_update(event, CLIENT_CARD, staff_chat, client.id))
     await deps.deliver(*deliveries)
 
 

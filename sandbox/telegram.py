@@ -442,6 +442,18 @@ class FakeTelegram:
         self.service_updates.append(self._update(message=service))
         return {"message_thread_id": self._next_thread, "name": name, "icon_color": 7322096}
 
+    def _api_editForumTopic(self, p: dict) -> bool:
+        chat, thread = self._target(p)
+        if thread is None:
+            raise ApiError(400, "Bad Request: message thread not found")
+        name = p.get("name", chat.topics[thread])
+        if not 1 <= len(name) <= 128:
+            raise ApiError(400, "Bad Request: invalid topic name")
+        if name == chat.topics[thread]:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        chat.topics[thread] = name
+        return True
+
     def _api_deleteForumTopic(self, p: dict) -> bool:
         chat, thread = self._target(p)
         if thread is None:

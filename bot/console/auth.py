@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from bot.console.keys import SESSION
 from bot.console.render import page
-from bot.engine_runtime import ENGINE
+from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
-from domain.errors import DomainError, InvalidValue
+from domain.errors import DomainError, InvalidValue, Unavailable
 from domain.signin import SESSION_HOURS
 from engine import sign_in
 from engine.console_actions import Forbidden
@@ -54,14 +56,19 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     deps = deps_of(request)
     public = request.path.startswith(OPEN)
     static = request.path.startswith("/console/static/")
-    session = None if static else await sign_in.session_of(deps, request.cookies.get(COOKIE))
-    if session is not None:
-        request[SESSION] = session
+    session = None
     try:
+        if not static:
+            with answering_in_time():  # a frozen store: a 503 page within the webhooks' deadline
+                session = await sign_in.session_of(deps, request.cookies.get(COOKIE))
+        if session is not None:
+            request[SESSION] = session
         if session is None and not public:
             if request.method == "GET" and not request.path.endswith((".part", "/live", ".csv")):
                 raise web.HTTPSeeOther("/console/sign-in")
             raise web.HTTPUnauthorized(text="Sign in first.")
+        if request.method == "POST":
+            await _readable_form(request, session)
         if request.method == "POST" and not public:
             form = await request.post()
             token = form.get("csrf") or request.headers.get("X-CSRF-Token")
@@ -73,6 +80,13 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
             response = web.Response(status=exc.status, headers=exc.headers)
         else:
             response = _error(request, exc.status, exc.text or exc.reason)
+    except Unavailable as exc:
+        response = _unavailable(request, session, exc.retry_after)
+    except PyMongoError as exc:
+        if exc.timeout or isinstance(exc, ConnectionFailure):
+            response = _unavailable(request, session)  # the store went away mid-page
+        else:
+            response = _unexpected(request)
     except NotVisible:
         response = _error(request, 404, "Not found.")
     except Forbidden as exc:
@@ -80,10 +94,34 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     except DomainError as exc:
         response = _error(request, 400, refusal(of(session.assistant if session else None), exc))
     except Exception:
-        log.exception("console.unexpected_error")
-        response = _error(request, 500, "Something went wrong on our side; it has been logged.")
+        response = _unexpected(request)
     _headers(response, static)
     return response
+
+
+def _unexpected(request: web.Request) -> web.Response:
+    log.exception("console.unexpected_error")
+    return _error(request, 500, "Something went wrong on our side; it has been logged.")
+
+
+def _unavailable(request: web.Request, session: sign_in.Session | None, retry_after: int = 5) -> web.Response:
+    response = _error(request, 503, st(session.assistant if session else None, "console-unavailable"))
+    response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+async def _readable_form(request: web.Request, session: sign_in.Session | None) -> None:
+    """A form whose text is not UTF-8 (a raw byte or a %-escape) is refused before anyone reads it."""
+    try:
+        if request.content_type == "application/x-www-form-urlencoded":
+            body = (await request.read()).decode("utf-8")
+            parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict")
+        else:
+            await request.post()
+    except (UnicodeDecodeError, ValueError):
+        raise web.HTTPBadRequest(
+            text=st(session.assistant if session else None, "console-form-unreadable")
+        ) from None
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:
@@ -112,9 +150,10 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     token = form.get("t")
     try:
-        session, assistant = await sign_in.open_link(
-            deps, token if isinstance(token, str) else "", _who(request)
-        )
+        with answering_in_time():
+            session, assistant = await sign_in.open_link(
+                deps, token if isinstance(token, str) else "", _who(request)
+            )
     except sign_in.TooManyAttempts:
         return page(request, "signin.html", {"token": "", "refused": "busy"}, 429)
     except InvalidValue:

@@ -16,7 +16,7 @@ from domain.clients import Assistant
 from domain.events import Event, EventType
 from engine import queries as q
 from engine.deps import Deps
-from engine.event_lines import line
+from engine.event_lines import line, stamp
 from storage.events import from_document
 from storage.timefmt import to_ms
 
@@ -119,7 +119,9 @@ class LiveLog:
             "client": client_id,
             "request": request_id,
             "at": event.at.isoformat(),
-            "actor": event.actor.kind.value,
+            "time": stamp(event.at, self._deps.tz),
+            "actor": shown.actor,
+            "kind": shown.kind,
             "line": shown.text,
         }
         return f"id: {sse_id(event)}\nevent: log\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"

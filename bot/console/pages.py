@@ -277,12 +277,17 @@ async def activity(request: web.Request) -> web.Response:
 
 
 async def audit_status(request: web.Request) -> web.Response:
-    lead_only(viewer(request), "audit")
+    me = viewer(request)
+    lead_only(me, "audit")
     store = deps_of(request).store
     report = await verify(store.db, store.events)
-    return web.json_response(
-        {"intact": report.intact, "streams": report.streams, "events": report.events, "broken": report.broken}
+    counts = {"events": report.events, "streams": report.streams}
+    summary = (
+        st(me, "audit-intact", **counts)
+        if report.intact
+        else st(me, "audit-broken", **counts, broken=report.broken or "—")
     )
+    return web.json_response({"intact": report.intact, **counts, "broken": report.broken, "summary": summary})
 
 
 async def live_stream(request: web.Request) -> web.StreamResponse:

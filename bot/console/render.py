@@ -14,6 +14,7 @@ from aiohttp import web
 from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
 from domain.money import Money
+from engine.event_lines import stamp
 from engine.i18n import staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -56,6 +57,7 @@ def _context(request: web.Request) -> dict[str, Any]:
     return {
         "t": t,
         "local": local,
+        "stamp": lambda moment: stamp(moment, tz),
         "ago": ago,
         "until": until,
         "now": deps.clock.now(),

@@ -238,6 +238,17 @@ class TelegramSender:
                 raise
         return Sent(None)
 
+    async def _rename_topic(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+        assert topic is not None
+        try:
+            await self._bot.edit_forum_topic(
+                chat_id=topic.chat_id, message_thread_id=topic.thread_id, name=payload["name"][:128]
+            )
+        except TelegramBadRequest as error:
+            if "not_modified" not in error.message.lower():  # named so already (a retry)
+                raise
+        return Sent(None)
+
     async def _card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
         """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None

@@ -163,18 +163,22 @@ payments-none = No payments in this period.
 activity-title = Activity
 activity-none = Nothing in the last two days.
 audit-checking = Checking the audit chain…
-audit-intact = ✅ Audit chain intact
-audit-broken = ⚠️ Audit chain broken:
+audit-intact = ✅ Audit chain intact: { $events } events in { $streams } streams checked
+audit-broken = ⚠️ Audit chain broken ({ $events } events in { $streams } streams checked): { $broken }
 
 ## one line per event
-ev-other = { $type }
 ev-ClientRegistered = new client { $name }
 ev-ClientAssigned = assigned to { $assistant }
 ev-ClientCardSaved = card saved for one-tap payments
 ev-ClientTagged = tags: { $tags }
 ev-ClientPreferencesSet = preferences: { $text }
 ev-ClientPhoneShared = shared a phone number
-ev-ClientLanguageChanged = language: { $language }
+ev-ClientLanguageChanged = language: { $chosen ->
+    [en] English
+    [ar] Arabic
+    [ru] Russian
+   *[other] { $chosen }
+}
 ev-ConversationOpened = conversation opened
 ev-ConversationClosed = conversation closed
 ev-MessageReceived = { $channel }: { $text }
@@ -199,6 +203,63 @@ ev-AssistantAway = away
 ev-AssistantBack = back
 ev-ConsoleSignedIn = signed in to the console
 ev-ClientDataExported = exported a client's history
+ev-ClientIdentityLinked = linked a { $channel } account
+ev-ClientUnreachable = cannot be reached on { $channel }
+ev-ClientTopicRequested = opening the client's topic in the staff forum
+ev-ClientTopicOpened = the client's topic opened in the staff forum
+ev-ClientTopicLost = the client's topic was deleted in the forum
+ev-ClientCardPosted = client card pinned in the topic
+ev-ForumTopicOrphaned = a forum topic nobody recorded was removed
+ev-ChoicesOffered = numbered choices offered on { $channel }
+ev-DeliveryProblem = a message on { $channel } { $problem ->
+    [window-closed] waits: the 24-hour window is closed
+    [maybe-twice] may have arrived twice
+   *[other] could not be delivered
+}
+ev-InboxItemSetAside = an incoming { $source } update was set aside: someone must look (concierge inbox failed)
+ev-AssistantReactivated = reactivated
+ev-RequestMessageAdded = added to the request: { $text }
+ev-RequestDetailsChanged = request details changed: { $field }
+ev-RequestCardPosted = request card posted in the topic
+ev-ClientMerged = merged into { $into } (the same person)
+ev-RequestMoved = moved from { $from } to { $to }
+ev-QuoteReminded = reminded about quote v{ $version }
+ev-FulfilmentDue = { $action ->
+    [overdue] ⚠️ the paid request's time has passed
+   *[other] the paid request's time is coming up
+}
+ev-RatingAsked = asked to rate the service
+ev-RatingCommented = rating comment: { $text }
+ev-ForumTopicRequested = opening the forum topic “{ $purpose }”
+ev-ForumTopicOpened = forum topic “{ $purpose }” opened
+ev-ForumTopicLost = forum topic “{ $purpose }” was deleted
+ev-AssistantUiLanguageSet = console language: { $chosen ->
+    [en] English
+    [ru] Russian
+   *[other] { $chosen }
+}
+ev-ConsoleSignInSent = a console sign-in link was sent
+ev-AssistantPhoneSet = phone for calls set
+ev-CallReceived = 📞 { $direction ->
+    [outbound] calling the client
+   *[other] incoming call
+}
+ev-CallLegEnded = 📞 { $assistant }'s phone: { $status ->
+    [completed] answered
+    [busy] busy
+    [no-answer] no answer
+    [failed] failed
+    [canceled] cancelled
+   *[other] { $status }
+}
+ev-CallRequested = 📞 { $assistant } is calling the client
+ev-CallLegStatus = 📞 call: { $status ->
+    [ringing] ringing
+    [in-progress] in progress
+    [answered] answered
+    [completed] ended
+   *[other] { $status }
+}
 staff-welcome = Hello { $name } — this is the staff side of the bot. Sign-in links to the console arrive here.
 duration-minutes = { $minutes } min
 duration-hours = { $hours } h { $minutes } min
@@ -377,6 +438,8 @@ help-staff-assign = answering an escalation: the client goes to <name>
 ## the console's refusals
 console-form-incomplete = This form is incomplete; reload the page and try again.
 console-form-expired = This form has expired; reload the page and try again.
+console-form-unreadable = This form could not be read (its text is not UTF-8); nothing was changed.
+console-unavailable = Our records are not answering right now. Nothing was lost: please try again in a few seconds.
 console-reply-empty = Write the reply first.
 console-too-long = At most { $limit } characters.
 console-not-an-action = /{ $name } is not a console action.

@@ -163,18 +163,22 @@ payments-none = За этот период платежей нет.
 activity-title = Журнал
 activity-none = За последние два дня ничего.
 audit-checking = Проверяю цепочку аудита…
-audit-intact = ✅ Цепочка аудита цела
-audit-broken = ⚠️ Цепочка аудита нарушена:
+audit-intact = ✅ Цепочка аудита цела: проверено событий — { $events }, потоков — { $streams }
+audit-broken = ⚠️ Цепочка аудита нарушена (проверено событий — { $events }, потоков — { $streams }): { $broken }
 
 ## одна строка на событие
-ev-other = { $type }
 ev-ClientRegistered = новый клиент { $name }
 ev-ClientAssigned = назначен ассистент: { $assistant }
 ev-ClientCardSaved = карта сохранена для оплаты в одно касание
 ev-ClientTagged = метки: { $tags }
 ev-ClientPreferencesSet = предпочтения: { $text }
 ev-ClientPhoneShared = поделился номером телефона
-ev-ClientLanguageChanged = язык: { $language }
+ev-ClientLanguageChanged = язык: { $chosen ->
+    [en] английский
+    [ar] арабский
+    [ru] русский
+   *[other] { $chosen }
+}
 ev-ConversationOpened = разговор открыт
 ev-ConversationClosed = разговор закрыт
 ev-MessageReceived = { $channel }: { $text }
@@ -199,6 +203,63 @@ ev-AssistantAway = не на месте
 ev-AssistantBack = снова на месте
 ev-ConsoleSignedIn = вход в консоль
 ev-ClientDataExported = выгрузка истории клиента
+ev-ClientIdentityLinked = привязан аккаунт { $channel }
+ev-ClientUnreachable = недоступен в { $channel }
+ev-ClientTopicRequested = открывается тема клиента в форуме
+ev-ClientTopicOpened = тема клиента открыта в форуме
+ev-ClientTopicLost = тема клиента удалена в форуме
+ev-ClientCardPosted = карточка клиента закреплена в теме
+ev-ForumTopicOrphaned = удалена тема форума, о которой не было записи
+ev-ChoicesOffered = предложены варианты с номерами в { $channel }
+ev-DeliveryProblem = сообщение в { $channel } { $problem ->
+    [window-closed] ждёт: 24-часовое окно закрыто
+    [maybe-twice] могло прийти дважды
+   *[other] не доставлено
+}
+ev-InboxItemSetAside = входящее обновление { $source } отложено: нужно посмотреть (concierge inbox failed)
+ev-AssistantReactivated = снова в команде
+ev-RequestMessageAdded = дополнение к заявке: { $text }
+ev-RequestDetailsChanged = детали заявки изменены: { $field }
+ev-RequestCardPosted = карточка заявки опубликована в теме
+ev-ClientMerged = объединён с { $into } (тот же человек)
+ev-RequestMoved = перенесена от { $from } к { $to }
+ev-QuoteReminded = напоминание о цене v{ $version }
+ev-FulfilmentDue = { $action ->
+    [overdue] ⚠️ время оплаченной заявки прошло
+   *[other] время оплаченной заявки приближается
+}
+ev-RatingAsked = клиента попросили оценить сервис
+ev-RatingCommented = комментарий к оценке: { $text }
+ev-ForumTopicRequested = открывается тема форума «{ $purpose }»
+ev-ForumTopicOpened = тема форума «{ $purpose }» открыта
+ev-ForumTopicLost = тема форума «{ $purpose }» удалена
+ev-AssistantUiLanguageSet = язык консоли: { $chosen ->
+    [en] английский
+    [ru] русский
+   *[other] { $chosen }
+}
+ev-ConsoleSignInSent = отправлена ссылка для входа в консоль
+ev-AssistantPhoneSet = указан телефон для звонков
+ev-CallReceived = 📞 { $direction ->
+    [outbound] звонок клиенту
+   *[other] входящий звонок
+}
+ev-CallLegEnded = 📞 телефон { $assistant }: { $status ->
+    [completed] ответил
+    [busy] занято
+    [no-answer] нет ответа
+    [failed] ошибка
+    [canceled] отменён
+   *[other] { $status }
+}
+ev-CallRequested = 📞 { $assistant } звонит клиенту
+ev-CallLegStatus = 📞 звонок: { $status ->
+    [ringing] идёт вызов
+    [in-progress] идёт разговор
+    [answered] отвечен
+    [completed] завершён
+   *[other] { $status }
+}
 staff-welcome = Здравствуйте, { $name }! Это служебная сторона бота: сюда приходят ссылки для входа в консоль.
 duration-minutes = { $minutes } мин
 duration-hours = { $hours } ч { $minutes } мин
@@ -377,6 +438,8 @@ help-staff-assign = в ответ на эскалацию: клиент пере
 ## отказы консоли
 console-form-incomplete = Форма неполная; обновите страницу и попробуйте снова.
 console-form-expired = Форма устарела; обновите страницу и попробуйте снова.
+console-form-unreadable = Не удалось прочитать форму (текст не в UTF-8); ничего не изменено.
+console-unavailable = Хранилище сейчас не отвечает. Ничего не потеряно: попробуйте снова через несколько секунд.
 console-reply-empty = Сначала напишите ответ.
 console-too-long = Не больше { $limit } символов.
 console-not-an-action = /{ $name } — не действие консоли.

@@ -264,6 +264,59 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     assert (ARTIFACTS / "console-board.png").stat().st_size > 10_000
 
 
+CONSOLE_PAGES = [
+    "/console/",
+    "/console/requests/R-1001",
+    "/console/clients",
+    "/console/clients/C-1001",
+    "/console/team",
+    "/console/payments",
+    "/console/activity",
+]
+
+
+async def test_the_console_fits_a_phone_and_its_language_switch_works_by_clicking(
+    sandbox: str, browser
+) -> None:
+    forum_context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    forum = await forum_context.new_page()
+    await forum.goto(f"{sandbox}/sandbox")
+    await client_writes(forum, "james", "whatsapp", "Book a car to Sheremetyevo tomorrow at 7am")
+    phone = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    amira = await phone.new_page()  # the lead: she sees every column and every member
+    await amira.goto(f"{sandbox}/sandbox/console/7001")
+    await amira.wait_for_url(f"{sandbox}/console/", timeout=WAIT)
+    await amira.locator("#board a.req", has_text="R-1001").wait_for(timeout=WAIT)
+    for path in CONSOLE_PAGES:
+        response = await amira.goto(f"{sandbox}{path}")
+        assert response is not None and response.status == 200, path
+        width = await amira.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], (path, width)
+    await amira.goto(f"{sandbox}/console/team")
+    await amira.click("header button[value=ru]")
+    await expect(amira.locator("header nav")).to_contain_text("Доска", timeout=WAIT)
+    assert amira.url.endswith("/console/team")
+    await amira.click("header button[value=en]")
+    await expect(amira.locator("header nav")).to_contain_text("Board", timeout=WAIT)
+    # the activity log: the audit badge in words; a live line as a reload writes it (date, time, actor)
+    await amira.goto(f"{sandbox}/console/activity")
+    await expect(amira.locator("#audit")).to_contain_text("events in", timeout=WAIT)
+    await client_writes(forum, "james", "whatsapp", "And a child seat, please")
+    said = "WhatsApp: And a child seat"  # the message's own line (the request's line has the words too)
+    fresh = amira.locator("#activity li.fresh", has_text=said)
+    await fresh.wait_for(timeout=WAIT)
+    live_time, live_who = await fresh.locator("time").inner_text(), await fresh.locator(".who").inner_text()
+    assert re.fullmatch(r"\d\d \w{3} \d\d:\d\d:\d\d", live_time), live_time
+    await amira.reload()
+    again = amira.locator("#activity li", has_text=said)
+    assert (await again.locator("time").inner_text(), await again.locator(".who").inner_text()) == (
+        live_time,
+        live_who,
+    )
+    await phone.close()
+    await forum_context.close()
+
+
 # --- the phone ---
 async def test_a_call_rings_the_assistant_then_a_typed_voicemail_reaches_the_topic(
     sandbox: str, browser

@@ -22,9 +22,19 @@
       }
     });
   });
-  // a form sent once: the button rests until the page answers (its id makes a second send harmless anyway)
+  // a form sent once: the button rests until the page answers (its id makes a second send harmless anyway);
+  // a disabled button's name/value is not sent, so the pressed one's (EN/RU) goes along as a hidden field
   document.querySelectorAll("form[method=post]").forEach((form) => {
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return; // not confirmed: the form stays as it was
+      const pressed = event.submitter;
+      if (pressed && pressed.name) {
+        const kept = document.createElement("input");
+        kept.type = "hidden";
+        kept.name = pressed.name;
+        kept.value = pressed.value;
+        form.append(kept);
+      }
       form.querySelectorAll("button").forEach((b) => { b.disabled = true; });
     });
   });
@@ -59,8 +69,7 @@
     fetch(audit.dataset.audit, { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then((r) => r.json())
       .then((report) => {
-        audit.textContent = (report.intact ? audit.dataset.intact : audit.dataset.broken + " " + report.broken)
-          + " (" + report.events + " / " + report.streams + ")";
+        audit.textContent = report.summary; // the server's words, in the viewer's language
         audit.classList.add(report.intact ? "good" : "bad");
       })
       .catch(() => { audit.textContent = "?"; });
@@ -93,21 +102,26 @@
   function prepend(item) {
     const list = document.getElementById("activity");
     if (!list) return;
+    // the same line as activity.html writes: the server's time (business time zone, with the date) and actor
     const li = document.createElement("li");
     const time = document.createElement("time");
-    time.textContent = new Date(item.at).toLocaleTimeString();
+    time.dateTime = item.at;
+    time.textContent = item.time;
+    const who = document.createElement("span");
+    who.className = "who";
+    who.textContent = item.actor;
     const what = document.createElement("span");
     what.className = "what";
     what.dir = "auto";
-    what.textContent = " " + item.line;
-    li.append(time, what);
+    what.textContent = item.line;
+    li.append(time, " ", who, " ", what);
     if (item.request || item.client) {
       const link = document.createElement("a");
       link.href = item.request ? "/console/requests/" + item.request : "/console/clients/" + item.client;
-      link.textContent = " " + (item.request || item.client);
-      li.append(link);
+      link.textContent = item.request || item.client;
+      li.append(" ", link);
     }
-    li.className = "fresh";
+    li.className = item.kind + " fresh";
     list.prepend(li);
     while (list.children.length > 300) list.lastElementChild.remove();
   }

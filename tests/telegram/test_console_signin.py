@@ -1,0 +1,53 @@
+"""Sign-in under attack: junk links from one address (or from everyone, behind a proxy) never turn a validly
+signed link away; forged ones are limited per address and in all."""
+
+import pytest
+
+from domain.errors import InvalidValue
+from engine import sign_in
+from tests.console_client import Console, link_for
+from tests.harness import Harness
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    return tg
+
+
+async def junk(tg: Harness) -> int:
+    response = await tg.http.post("/console/sign-in", data={"t": "x.y"}, allow_redirects=False)
+    return response.status
+
+
+async def test_junk_from_one_address_is_limited_but_a_good_link_from_it_still_signs_in(team: Harness) -> None:
+    tg = team
+    assert [await junk(tg) for _ in range(10)] == [403] * 10
+    assert await junk(tg) == 429
+    assert (await Console(tg.http).open_link(await link_for(tg, 9001))).status == 303
+    assert await junk(tg) == 429  # the good link did not clear the address's count
+    tg.clock.advance(minutes=1)
+    assert await junk(tg) == 403
+
+
+async def test_good_links_are_not_counted(team: Harness) -> None:
+    tg = team
+    for _ in range(12):
+        assert (await Console(tg.http).open_link(await link_for(tg, 9001))).status == 303
+    assert await junk(tg) == 403
+
+
+async def test_forged_links_from_many_addresses_are_limited_in_all_but_never_a_good_one(
+    team: Harness,
+) -> None:
+    tg = team
+    deps = tg.engine.deps
+    for n in range(sign_in.FORGED_PER_MINUTE):
+        with pytest.raises(InvalidValue) as refused:
+            await sign_in.open_link(deps, "x.y", f"address-{n}")
+        assert not isinstance(refused.value, sign_in.TooManyAttempts)
+    with pytest.raises(sign_in.TooManyAttempts):
+        await sign_in.open_link(deps, "x.y", "a-new-address")
+    path = await link_for(tg, 9001)
+    session, assistant = await sign_in.open_link(deps, path.split("t=", 1)[1], "a-new-address")
+    assert session and assistant.name == "Anna"
