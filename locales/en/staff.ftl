@@ -217,6 +217,9 @@ ev-DeliveryProblem = a message on { $channel } { $problem ->
    *[other] could not be delivered
 }
 ev-InboxItemSetAside = an incoming { $source } update was set aside: someone must look (concierge inbox failed)
+ev-DeadlineSetAside = a clock step failed for good and was set aside: the leads were told
+ev-ProjectionQuarantined = an event the projections cannot apply was set apart (concierge audit verify)
+ev-PhoneAsked = the client was asked to share their phone number
 ev-AssistantReactivated = reactivated
 ev-RequestMessageAdded = added to the request: { $text }
 ev-RequestDetailsChanged = request details changed: { $field }

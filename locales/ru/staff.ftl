@@ -217,6 +217,9 @@ ev-DeliveryProblem = сообщение в { $channel } { $problem ->
    *[other] не доставлено
 }
 ev-InboxItemSetAside = входящее обновление { $source } отложено: нужно посмотреть (concierge inbox failed)
+ev-DeadlineSetAside = шаг часов не удался окончательно и отложен: руководители оповещены
+ev-ProjectionQuarantined = событие, которое нельзя применить к проекциям, отложено (concierge audit verify)
+ev-PhoneAsked = клиента попросили поделиться номером телефона
 ev-AssistantReactivated = снова в команде
 ev-RequestMessageAdded = дополнение к заявке: { $text }
 ev-RequestDetailsChanged = детали заявки изменены: { $field }
