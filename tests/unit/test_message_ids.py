@@ -31,6 +31,8 @@ UNRESOLVED = {
     ("engine/requests_flow.py", "message_id"),  # a request's state line, without variables
     ("engine/event_lines.py", "message_id"),  # ev-<type>: its arguments per type (test_staff_texts)
 }
+
+
 # a variable named like a translator parameter in a message another branch fixes (fix/console, issue 21
 # #6): tolerated until that branch is merged, never required
 def _variables(pattern: fl.SyntaxNode, messages: dict[str, fl.Message], seen: frozenset[str]) -> set[str]:
