@@ -23,7 +23,7 @@ from domain.errors import DomainError, InvalidValue
 from domain.signin import LINK_MINUTES, Signer
 from engine import queries, sign_in, staff_admin
 from engine.deps import Deps
-from engine.i18n import translator
+from engine.i18n import LocaleError, check_locales, translator
 from storage.audit import verify
 from storage.embedded import DataDirInUse, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
@@ -341,6 +341,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = _load_settings()
+    try:
+        check_locales()
+    except LocaleError as error:
+        print(f"concierge: the texts are not usable, nothing was started: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     if args.command == "run":
         app_logging.configure(settings.app.log_level, settings.app.log_format)
         return _run(settings)
