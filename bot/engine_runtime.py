@@ -37,6 +37,7 @@ from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
+from webhooks import health
 from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 
 log = structlog.get_logger(__name__)
@@ -185,6 +186,7 @@ def engine_workers_ctx(start_workers: bool):
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         engine = app[ENGINE]
+        app[health.READINESS_CHECKS]["workers"] = engine.tasks.readiness
         if start_workers:
             engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
             heartbeat = HeartbeatLoop(
