@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from bot import console
+from bot import console, home
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx
@@ -60,6 +60,7 @@ def create_app(
     app.cleanup_ctx.append(voice_ctx)
     app.cleanup_ctx.append(engine_workers_ctx(start_workers))  # last: every channel has registered
     health.setup(app)
+    home.setup(app, settings.sandbox)
     telegram_webhook.setup(app)
     cloudpayments_webhook.setup(app)
     twilio_webhook.setup(app)
