@@ -59,3 +59,19 @@ def test_an_exception_is_logged_by_type_and_place_never_by_its_text(logged) -> N
     assert line["exception"].startswith("builtins.ValueError\n  at ")
     assert "in process" in line["exception"] and "while handling: builtins.KeyError" in line["exception"]
     assert line["inbox_id"] == "tg:1" and line["level"] == "error"
+
+
+def test_the_schedulers_chatter_stays_out_unless_debug_is_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    try:
+        configure("INFO", "json")
+        scheduler.info('Running job "wake" (scheduled at 2026-12-04 20:00:00+00:00)')
+        scheduler.warning("Run time of job was missed")
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+        assert [line["event"] for line in lines] == ["Run time of job was missed"]
+        configure("DEBUG", "json")
+        scheduler.info('Running job "wake"')
+        assert 'Running job \\"wake\\"' in capsys.readouterr().err
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)
