@@ -181,6 +181,8 @@ class EmbeddedEngine:
                 stdout=subprocess.DEVNULL,
                 stderr=err_fd,
                 preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                # not the terminal's process group: Ctrl-C reaches the service, which drains, then stops us
+                process_group=0,
             )
             os.close(err_fd)
             if self._wait_listening(timeout):
