@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.clients import Assistant, Language
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
-from domain.phones import to_e164
+from domain.phones import staff_phone
 from engine import queries as q
 from engine.i18n import STAFF_LANGUAGES
 from storage.store import Store
@@ -69,7 +69,7 @@ async def add(
             "lead": lead,
             "staff_chat_id": staff_chat_id,
             "ui_language": ui_language,
-            "phone": to_e164(phone) if phone else None,
+            "phone": staff_phone(phone) if phone else None,
         }
         await store.record(
             NewEvent(
@@ -92,7 +92,7 @@ async def set_phone(
     existing = await q.assistant_by_telegram_id(store, telegram_id)
     if existing is None:
         raise InvalidValue(f"no assistant has telegram id {telegram_id}")
-    number = to_e164(phone) if phone.strip() else None
+    number = staff_phone(phone) if phone.strip() else None
     if number != existing.phone:
         await store.record(
             NewEvent(
