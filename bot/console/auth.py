@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Awaitable, Callable
 
+import pymongo
 import structlog
 from aiohttp import web
+from pymongo.errors import ConnectionFailure, PyMongoError
 
 from bot.console.keys import SESSION
 from bot.console.render import page
-from bot.engine_runtime import ENGINE
+from bot.engine_runtime import ENGINE, WEBHOOK_STORE_TIMEOUT
 from bot.keys import SETTINGS
+from domain.clients import Assistant
 from domain.errors import DomainError, InvalidValue
 from domain.signin import SESSION_HOURS
 from engine import sign_in
@@ -30,6 +33,7 @@ CSP = (
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 OPEN = ("/console/sign-in", "/console/static/")
+UNEXPECTED = "Something went wrong on our side; it has been logged."
 
 
 def deps_of(request: web.Request) -> Deps:
@@ -54,10 +58,13 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
     deps = deps_of(request)
     public = request.path.startswith(OPEN)
     static = request.path.startswith("/console/static/")
-    session = None if static else await sign_in.session_of(deps, request.cookies.get(COOKIE))
-    if session is not None:
-        request[SESSION] = session
+    session = None
     try:
+        if not static:
+            with pymongo.timeout(WEBHOOK_STORE_TIMEOUT):  # the webhooks' deadline: a frozen store is a 503
+                session = await sign_in.session_of(deps, request.cookies.get(COOKIE))
+        if session is not None:
+            request[SESSION] = session
         if session is None and not public:
             if request.method == "GET" and not request.path.endswith((".part", "/live", ".csv")):
                 raise web.HTTPSeeOther("/console/sign-in")
@@ -79,10 +86,23 @@ async def console_middleware(request: web.Request, handler: Handler) -> web.Stre
         response = _error(request, 403, str(exc))
     except DomainError as exc:
         response = _error(request, 400, refusal(of(session.assistant if session else None), exc))
+    except PyMongoError as exc:
+        response = _store_error(request, exc, session.assistant if session else None)
     except Exception:
         log.exception("console.unexpected_error")
-        response = _error(request, 500, "Something went wrong on our side; it has been logged.")
+        response = _error(request, 500, UNEXPECTED)
     _headers(response, static)
+    return response
+
+
+def _store_error(request: web.Request, exc: PyMongoError, reader: Assistant | None) -> web.Response:
+    """A store that does not answer in time (frozen, failing over): a page saying so, not a wait and a 500."""
+    if not (exc.timeout or isinstance(exc, ConnectionFailure)):
+        log.exception("console.unexpected_error")
+        return _error(request, 500, UNEXPECTED)
+    log.warning("console.store_unavailable", error=type(exc).__name__)
+    response = _error(request, 503, st(reader, "console-store-unavailable"))
+    response.headers["Retry-After"] = "5"
     return response
 
 

@@ -361,6 +361,7 @@ help-staff-assign = answering an escalation: the client goes to <name>
 ## the console's refusals
 console-form-incomplete = This form is incomplete; reload the page and try again.
 console-form-expired = This form has expired; reload the page and try again.
+console-store-unavailable = The data store is not answering right now, so this page cannot be shown. Try again in a few seconds.
 console-reply-empty = Write the reply first.
 console-too-long = At most { $limit } characters.
 console-not-an-action = /{ $name } is not a console action.
