@@ -34,6 +34,7 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     async with open_store(url, settings.mongodb_db, settings.concierge_data_dir, app[CLOCK]) as store:
         app[STORE] = store
         app[health.READINESS_CHECKS]["mongodb"] = store.ping
+        app[health.READINESS_CHECKS]["store-writes"] = store.writable
         log.info("store.ready", embedded=store.engine is not None)
         yield
 
