@@ -30,7 +30,7 @@ from engine import queries, sign_in, staff_admin
 from engine.deps import Deps
 from engine.i18n import LocaleError, check_locales, translator
 from storage.audit import verify
-from storage.embedded import DataDirInUse, EngineError, ForeignEngine, find_running
+from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
 
 log = structlog.get_logger(__name__)
@@ -62,7 +62,7 @@ def _run(settings: Settings) -> int:
             print=None,
             access_log=None,
         )
-    except DataDirInUse as error:
+    except (DataDirInUse, DataDirUnusable) as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except ForeignEngine as error:
@@ -393,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
             f"concierge: the store did not answer ({type(error).__name__}); is it running?", file=sys.stderr
         )
         return 1
-    except DataDirInUse as error:
+    except (DataDirInUse, DataDirUnusable) as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except DomainError as error:

@@ -71,6 +71,30 @@ class DataDirInUse(EngineError):
         self.pid = pid
 
 
+class DataDirUnusable(EngineError):
+    """The data directory cannot hold the store: not a directory, read-only, full."""
+
+    def __init__(self, data_dir: Path, error: OSError) -> None:
+        super().__init__(f"{data_dir} cannot hold the store ({error.strerror or type(error).__name__})")
+
+
+PROBE_BYTES = 64 * 1024  # a disk with less room than this fails at the first writes anyway
+
+
+def check_usable(data_dir: Path) -> None:
+    """Create the directory and write a little in it: an unusable one is one clear error, not a traceback."""
+    probe = data_dir / ".write-probe"
+    try:
+        (data_dir / "db").mkdir(parents=True, exist_ok=True)
+        with probe.open("wb") as file:
+            file.write(bytes(PROBE_BYTES))
+            file.flush()
+            os.fsync(file.fileno())
+        probe.unlink()
+    except OSError as error:
+        raise DataDirUnusable(data_dir, error) from None
+
+
 def _die_with_parent(parent: int) -> None:
     """Runs in the child between fork and exec: the kernel kills it when the service dies. SIGKILL, not
     SIGTERM: a terminated engine can hang in its own exit (WAL keeps every acknowledged write)."""
@@ -151,7 +175,7 @@ class EmbeddedEngine:
         return self._process.pid if self._process else None
 
     def start(self, timeout: float = 10.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        check_usable(self.data_dir)
         running = find_running(self.data_dir)
         if running is not None and _orphaned(running.pid):
             # the engine of a service that was killed (dying with it, or left by an older version): stopped
