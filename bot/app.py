@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from bot import console
+from bot import console, home
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx
@@ -34,6 +34,7 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     async with open_store(url, settings.mongodb_db, settings.concierge_data_dir, app[CLOCK]) as store:
         app[STORE] = store
         app[health.READINESS_CHECKS]["mongodb"] = store.ping
+        app[health.READINESS_CHECKS]["store-writes"] = store.writable
         log.info("store.ready", embedded=store.engine is not None)
         yield
 
@@ -60,6 +61,7 @@ def create_app(
     app.cleanup_ctx.append(voice_ctx)
     app.cleanup_ctx.append(engine_workers_ctx(start_workers))  # last: every channel has registered
     health.setup(app)
+    home.setup(app, settings.sandbox)
     telegram_webhook.setup(app)
     cloudpayments_webhook.setup(app)
     twilio_webhook.setup(app)

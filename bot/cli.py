@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
+import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from importlib import metadata
 from urllib.parse import urlsplit
 
 import structlog
 from aiohttp import web
+from pymongo.errors import PyMongoError
 
 from bot import cli_report
 from bot import logging as app_logging
@@ -23,14 +28,15 @@ from domain.errors import DomainError, InvalidValue
 from domain.signin import LINK_MINUTES, Signer
 from engine import queries, sign_in, staff_admin
 from engine.deps import Deps
-from engine.i18n import translator
+from engine.i18n import LocaleError, check_locales, translator
 from storage.audit import verify
-from storage.embedded import DataDirInUse, EngineError, ForeignEngine, find_running
+from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
 
 log = structlog.get_logger(__name__)
 
 EXIT_CONFIG = 2
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE  # what a shell reports for a tool its reader stopped reading
 SHUTDOWN_GRACE = 4.0  # in-flight requests; + workers (3 s) + the engine (2 s) stays under 10 s
 
 
@@ -56,7 +62,7 @@ def _run(settings: Settings) -> int:
             print=None,
             access_log=None,
         )
-    except DataDirInUse as error:
+    except (DataDirInUse, DataDirUnusable) as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except ForeignEngine as error:
@@ -66,6 +72,7 @@ def _run(settings: Settings) -> int:
         print(f"concierge: the embedded store could not start: {error}", file=sys.stderr)
         return 1
     log.info("service.stopped")
+    gc.freeze()  # everything is closed: the collection at interpreter exit took seconds of the 10 s budget
     return 0
 
 
@@ -306,8 +313,22 @@ def _when(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _telegram_id(value: str) -> int:
+    if not value.isdigit() or int(value) <= 0:
+        raise argparse.ArgumentTypeError("a person's Telegram id is a positive number, like 123456789")
+    return int(value)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("concierge")
+    except metadata.PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="concierge", description=__doc__)
+    root.add_argument("--version", action="version", version=f"concierge {_version()}")
     root.add_argument(
         "-v", "--verbose", action="store_true", help="log at LOG_LEVEL (default: warnings only)"
     )
@@ -326,7 +347,7 @@ def parser() -> argparse.ArgumentParser:
     staff = commands.add_parser("staff", help="Executive Assistants")
     actions = staff.add_subparsers(dest="staff_command", required=True)
     add = actions.add_parser("add", help="add an assistant (or bring back a deactivated one)")
-    add.add_argument("--telegram-id", type=int, required=True)
+    add.add_argument("--telegram-id", type=_telegram_id, required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--languages", required=True, help="comma-separated: en,ar,ru")
     add.add_argument("--lead", action="store_true", help="may reassign clients and refund")
@@ -340,18 +361,18 @@ def parser() -> argparse.ArgumentParser:
         "--phone", help="where the concierge number rings them, E.164 (+7…); never told to clients"
     )
     phone = actions.add_parser("set-phone", help="set (or, empty, clear) an assistant's phone for calls")
-    phone.add_argument("--telegram-id", type=int, required=True)
+    phone.add_argument("--telegram-id", type=_telegram_id, required=True)
     phone.add_argument("--phone", required=True, help="E.164, like +79161234567; '' clears it")
     actions.add_parser("list", help="the team, with open conversations").add_argument(
         "--json", action="store_true", help="machine-readable output"
     )
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
-    off.add_argument("--telegram-id", type=int, required=True)
+    off.add_argument("--telegram-id", type=_telegram_id, required=True)
     cli_report.add_parser(commands)
     link = commands.add_parser(
         "console-link", help="a one-time sign-in link to the staff console (10 minutes) for an assistant"
     )
-    link.add_argument("--telegram-id", type=int, required=True)
+    link.add_argument("--telegram-id", type=_telegram_id, required=True)
     inbox = commands.add_parser("inbox", help="inbound messages that failed for good")
     inbox_actions = inbox.add_subparsers(dest="inbox_command", required=True)
     inbox_actions.add_parser("failed", help="list what was set aside, newest first").add_argument(
@@ -365,6 +386,11 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     settings = _load_settings()
+    try:
+        check_locales()
+    except LocaleError as error:
+        print(f"concierge: the texts are not usable, nothing was started: {error}", file=sys.stderr)
+        return EXIT_CONFIG
     if args.command == "run":
         app_logging.configure(settings.app.log_level, settings.app.log_format)
         return _run(settings)
@@ -380,8 +406,18 @@ def main(argv: list[str] | None = None) -> int:
         "console-link": lambda a: _console_link(a, settings),
     }
     try:
-        return asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))
-    except DataDirInUse as error:
+        code = asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))
+        sys.stdout.flush()  # here, where a closed pipe can still be answered
+        return code
+    except BrokenPipeError:  # `concierge report | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # (Python flushes stdout at exit)
+        return EXIT_BROKEN_PIPE
+    except PyMongoError as error:
+        print(
+            f"concierge: the store did not answer ({type(error).__name__}); is it running?", file=sys.stderr
+        )
+        return 1
+    except (DataDirInUse, DataDirUnusable) as error:
         print(f"concierge: CONCIERGE_DATA_DIR: {error}", file=sys.stderr)
         return EXIT_CONFIG
     except DomainError as error:

@@ -14,7 +14,7 @@ from domain.errors import InvalidValue
 from domain.kpis import period
 from domain.money import Money
 from domain.promises import Promises
-from engine import kpis
+from engine import kpis, queries
 from storage.store import Store
 
 
@@ -95,8 +95,9 @@ def report(args: argparse.Namespace, promises: Promises, tz: ZoneInfo) -> Callab
         rows = await kpis.report(store, start, end, promises)
         if args.assistant:
             rows = [row for row in rows if row.name.lower() == args.assistant.lower()]
-            if not rows:
-                raise InvalidValue(f"no figures for an assistant called “{args.assistant}” in this period")
+            team = {a.name.lower() for a in await queries.assistants(store)}
+            if not rows and args.assistant.lower() not in team:
+                raise InvalidValue(f"no assistant is called “{args.assistant}” (see: concierge staff list)")
         print(render(rows, args.format, start.astimezone(UTC), end.astimezone(UTC)))
         return 0
 

@@ -39,6 +39,8 @@ from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
+from storage.store import cannot_write
+from webhooks import health
 from webhooks.cloudpayments import CLOUDPAYMENTS_INTAKE, CloudPaymentsIntake
 
 log = structlog.get_logger(__name__)
@@ -112,6 +114,8 @@ def answering_in_time() -> Iterator[None]:
     except PyMongoError as error:
         if error.timeout or isinstance(error, ConnectionFailure):
             raise Unavailable("the store did not answer in time; try again shortly") from None
+        if cannot_write(error):  # a full or failing disk: the provider keeps the update and retries
+            raise Unavailable("the store cannot write just now; try again shortly") from None
         raise
 
 
@@ -189,6 +193,7 @@ def engine_workers_ctx(start_workers: bool):
 
     async def ctx(app: web.Application) -> AsyncIterator[None]:
         engine = app[ENGINE]
+        app[health.READINESS_CHECKS]["workers"] = engine.tasks.readiness
         if start_workers:
             engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
             heartbeat = HeartbeatLoop(

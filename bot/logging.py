@@ -104,6 +104,8 @@ class _StderrHandler(logging.StreamHandler):
 
 # third-party request logs carry message bodies and numbers: warnings only, whatever LOG_LEVEL says
 NOISY = ("pymongo", "aiohttp.access", "twilio", "aiogram.event")
+# a line per job run (most of the log at INFO): warnings only unless LOG_LEVEL=DEBUG asks for it
+CHATTY = ("apscheduler",)
 
 
 def configure(level: str = "INFO", fmt: str = "json") -> None:
@@ -139,3 +141,8 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
     root.setLevel(level)
     for noisy in NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
+    for chatty in CHATTY:
+        debug = logging.getLevelName(level) <= logging.DEBUG
+        logging.getLogger(chatty).setLevel(
+            logging.DEBUG if debug else max(logging.WARNING, logging.getLevelName(level))
+        )

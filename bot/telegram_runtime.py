@@ -44,6 +44,7 @@ from engine.staff_texts import bound
 from engine.topics import Topics
 from storage.budgets import Budgets, Limits
 from storage.inbox import InboxItem
+from webhooks import health
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
 
 log = structlog.get_logger(__name__)
@@ -181,10 +182,14 @@ def build(app: web.Application) -> TelegramRuntime:
 
 
 async def _until_done(
-    what: str, action: Callable[[], Awaitable[None]], done: asyncio.Event, stopping: asyncio.Event, cap: float
+    what: str,
+    action: Callable[[], Awaitable[None]],
+    done: asyncio.Event,
+    stopping: asyncio.Event,
+    cap: float,
+    delay: float = 1.0,
 ) -> None:
     """A call Telegram must take at start, tried again with back-off until it is (or the service stops)."""
-    delay = 1.0
     while not stopping.is_set():
         try:
             await action()
@@ -224,15 +229,23 @@ async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     await _until_done("menus", set_all, runtime.menus_set, stopping, 300)
 
 
-async def _poll(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
-    await runtime.bot.delete_webhook(drop_pending_updates=False)
-    offset = 0
+async def _poll(runtime: TelegramRuntime, stopping: asyncio.Event, first_delay: float = 1.0) -> None:
+    """getUpdates for as long as the service runs: Telegram or the store being away only delays it."""
+    deleted = asyncio.Event()
+
+    async def delete() -> None:
+        await runtime.bot.delete_webhook(drop_pending_updates=False)
+
+    await _until_done("webhook_deleted", delete, deleted, stopping, 60, first_delay)
+    offset, delay = 0, first_delay
     while not stopping.is_set():
         try:
             offset = await runtime.poll_once(offset)
-        except TelegramAPIError as error:
-            log.warning("telegram.polling_failed", error=str(error))
-            await pause(stopping, 5)
+            delay = first_delay
+        except (TelegramAPIError, PyMongoError) as error:
+            log.warning("telegram.polling_failed", error=type(error).__name__, retry_in=delay)
+            await pause(stopping, delay)
+            delay = min(delay * 2, 30)
 
 
 def telegram_ctx(start_workers: bool):
@@ -256,8 +269,10 @@ def telegram_ctx(start_workers: bool):
         tasks = Background()
         if settings.telegram_mode == "webhook":
             url = f"{settings.http.public_base_url}/webhooks/telegram"
-            tasks.spawn(_register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping), "webhook")
-        tasks.spawn(_set_menus(runtime, tasks.stopping), "telegram-menus")
+            register = _register_webhook(runtime, url, secret.get_secret_value(), tasks.stopping)
+            tasks.spawn(register, "webhook", once=True)
+        tasks.spawn(_set_menus(runtime, tasks.stopping), "telegram-menus", once=True)
+        app[health.READINESS_CHECKS]["telegram"] = tasks.readiness
         if start_workers:
             tasks.spawn(runtime.delivery_worker.run(tasks.stopping), "telegram-deliveries")
             if settings.telegram_mode == "polling":

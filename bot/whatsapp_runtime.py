@@ -24,6 +24,7 @@ from channels.whatsapp.media import TwilioMedia
 from channels.whatsapp.sender import WhatsAppSender
 from engine import whatsapp_flow
 from storage.inbox import InboxItem
+from webhooks import health
 from webhooks.media import LIFETIME_SECONDS, MEDIA_SOURCE, MediaSource, sign
 from webhooks.twilio import TWILIO_INTAKE, TwilioIntake
 
@@ -109,6 +110,7 @@ def whatsapp_ctx(start_workers: bool):
         tasks = Background()
         if start_workers:
             tasks.spawn(worker.run(tasks.stopping), "whatsapp-deliveries")
+        app[health.READINESS_CHECKS]["whatsapp"] = tasks.readiness
         try:
             yield
         finally:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from domain.clients import Assistant, Language
 from domain.errors import ConcurrencyConflict, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
-from domain.phones import to_e164
+from domain.phones import staff_phone
 from engine import queries as q
 from engine.i18n import STAFF_LANGUAGES
 from storage.store import Store
@@ -70,7 +70,7 @@ async def add(
             "lead": lead,
             "staff_chat_id": staff_chat_id,
             "ui_language": ui_language,
-            "phone": to_e164(phone) if phone else None,
+            "phone": staff_phone(phone) if phone else None,
         }
         new = NewEvent(
             f"assistant:{assistant_id}",
@@ -104,7 +104,7 @@ async def set_phone(
     store: Store, telegram_id: int, phone: str, actor: Actor = OPERATOR, cause: str | None = None
 ) -> Assistant:
     """Where the concierge number rings an assistant (E.164); an empty phone clears it."""
-    number = to_e164(phone) if phone.strip() else None
+    number = staff_phone(phone) if phone.strip() else None
 
     def change(existing: Assistant) -> NewEvent | None:
         if number == existing.phone:

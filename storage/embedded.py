@@ -1,7 +1,8 @@
 """The embedded MongoDB-compatible engine (nx-27017 over SQLite) as a child process we own.
 
 It listens on 127.0.0.1 on a free port, keeps its pid file and data under the data directory, dies with
-us (PR_SET_PDEATHSIG on Linux) and is stopped on shutdown. `engine.json` tells the CLI where a running one is.
+us (PR_SET_PDEATHSIG on Linux, re-checked after it is set) and is stopped on shutdown. `engine.json` tells
+the CLI where a running one is.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import structlog
@@ -69,11 +71,38 @@ class DataDirInUse(EngineError):
         self.pid = pid
 
 
-def _die_with_parent() -> None:
-    # Runs in the child between fork and exec: the kernel sends SIGTERM when our process dies.
+class DataDirUnusable(EngineError):
+    """The data directory cannot hold the store: not a directory, read-only, full."""
+
+    def __init__(self, data_dir: Path, error: OSError) -> None:
+        super().__init__(f"{data_dir} cannot hold the store ({error.strerror or type(error).__name__})")
+
+
+PROBE_BYTES = 64 * 1024  # a disk with less room than this fails at the first writes anyway
+
+
+def check_usable(data_dir: Path) -> None:
+    """Create the directory and write a little in it: an unusable one is one clear error, not a traceback."""
+    probe = data_dir / ".write-probe"
+    try:
+        (data_dir / "db").mkdir(parents=True, exist_ok=True)
+        with probe.open("wb") as file:
+            file.write(bytes(PROBE_BYTES))
+            file.flush()
+            os.fsync(file.fileno())
+        probe.unlink()
+    except OSError as error:
+        raise DataDirUnusable(data_dir, error) from None
+
+
+def _die_with_parent(parent: int) -> None:
+    """Runs in the child between fork and exec: the kernel kills it when the service dies. SIGKILL, not
+    SIGTERM: a terminated engine can hang in its own exit (WAL keeps every acknowledged write)."""
     with contextlib.suppress(OSError, AttributeError):
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the service died before the signal was set: nobody would send it
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def _free_port() -> int:
@@ -146,15 +175,14 @@ class EmbeddedEngine:
         return self._process.pid if self._process else None
 
     def start(self, timeout: float = 10.0) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        check_usable(self.data_dir)
         running = find_running(self.data_dir)
         if running is not None and _orphaned(running.pid):
-            # the engine of a service that was killed: it is shutting down (it got SIGTERM with its parent),
-            # so a restart right after a kill -9 waits for it rather than failing as "in use"
-            self._wait_gone(running.pid, 5.0)
-            if _alive(running.pid):
+            # the engine of a service that was killed (dying with it, or left by an older version): stopped
+            # at once, so a restart right after a kill -9 starts on the data instead of failing as "in use"
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(running.pid, signal.SIGKILL)
-                self._wait_gone(running.pid, 2.0)
+            self._wait_gone(running.pid, 2.0)
             running = find_running(self.data_dir)
         if running is not None:
             raise DataDirInUse(self.data_dir, running.pid)
@@ -180,7 +208,11 @@ class EmbeddedEngine:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=err_fd,
-                preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None,
+                preexec_fn=partial(_die_with_parent, os.getpid())
+                if sys.platform.startswith("linux")
+                else None,
+                # not the terminal's process group: Ctrl-C reaches the service, which drains, then stops us
+                process_group=0,
             )
             os.close(err_fd)
             if self._wait_listening(timeout):

@@ -11,6 +11,7 @@ from pathlib import Path
 import structlog
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
 
 from domain.clock import Clock
 from domain.events import NewEvent
@@ -48,6 +49,15 @@ class Store:
         await self.projector.project(appended.event)
         return appended
 
+    async def writable(self, within: float = 2.0) -> bool | str:
+        """Can it keep what arrives? A full or read-only disk still answers reads and pings."""
+        try:
+            async with asyncio.timeout(within):
+                await self.db["health"].update_one({"_id": "write-probe"}, {"$inc": {"n": 1}}, upsert=True)
+        except Exception as error:  # any failure to write means "not ready"
+            return f"cannot write ({type(error).__name__})"
+        return True
+
     async def ping(self, within: float = 1.0) -> bool:
         try:
             async with asyncio.timeout(within):
@@ -61,6 +71,16 @@ async def _refuse_a_foreign_engine(client: AsyncMongoClient) -> None:
     info = await client.admin.command("buildInfo")
     if info.get("process") == "nx_27017" and owned_by_a_service(int(info.get("pid", 0))):
         raise ForeignEngine(int(info["pid"]))
+
+
+OUT_OF_DISK_SPACE = 14031  # MongoDB's code; nx-27017 passes SQLite's words on (code 8, "disk I/O error")
+_CANNOT_WRITE = ("disk i/o error", "disk is full", "no space", "readonly", "read-only")
+
+
+def cannot_write(error: PyMongoError) -> bool:
+    """The store answers but keeps nothing: a disk that is full, read-only or failing."""
+    message = str(error).lower()  # (matched, never logged: it may quote a document)
+    return getattr(error, "code", None) == OUT_OF_DISK_SPACE or any(w in message for w in _CANNOT_WRITE)
 
 
 def mongo_client(url: str) -> AsyncMongoClient:

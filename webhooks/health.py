@@ -2,8 +2,8 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
-# name → check; each answers True when that dependency responds. Wired by bot.app.
-Check = Callable[[], Awaitable[bool]]
+# name → check; each answers True when that part works, False or the reason (a short text) when it does not.
+Check = Callable[[], Awaitable[bool | str]]
 READINESS_CHECKS = web.AppKey("readiness_checks", dict[str, Check])
 
 
@@ -14,12 +14,18 @@ async def healthz(_request: web.Request) -> web.Response:
 
 async def readyz(request: web.Request) -> web.Response:
     checks = {name: await check() for name, check in request.app[READINESS_CHECKS].items()}
-    ready = all(checks.values())
+    ready = all(ok is True for ok in checks.values())
     body = {
         "status": "ready" if ready else "unavailable",
-        "checks": {name: "ok" if ok else "unavailable" for name, ok in checks.items()},
+        "checks": {name: _state(ok) for name, ok in checks.items()},
     }
     return web.json_response(body, status=200 if ready else 503)
+
+
+def _state(ok: bool | str) -> str:
+    if ok is True:
+        return "ok"
+    return ok or "unavailable"
 
 
 def setup(app: web.Application) -> None:

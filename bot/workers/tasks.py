@@ -15,13 +15,33 @@ log = structlog.get_logger(__name__)
 class Background:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._loops: dict[str, asyncio.Task[Any]] = {}
         self.stopping = asyncio.Event()
 
-    def spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+    def spawn(self, coro: Coroutine[Any, Any, Any], name: str, *, once: bool = False) -> asyncio.Task[Any]:
+        """A loop (the default) runs until asked to stop; one that ends earlier makes the service unready."""
         task = asyncio.create_task(self._guard(coro, name), name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if not once:
+            self._loops[name] = task
         return task
+
+    def dead(self) -> dict[str, str]:
+        """The loops that ended while nobody asked them to stop: name → why (an error's type and place)."""
+        if self.stopping.is_set():
+            return {}
+        found = {}
+        for name, task in self._loops.items():
+            if task.done():
+                error = None if task.cancelled() else task.exception()
+                found[name] = f"stopped: {describe(error)}" if error else "stopped"
+        return found
+
+    async def readiness(self) -> bool | str:
+        """A readiness check: True, or the loops that died and why."""
+        dead = self.dead()
+        return "; ".join(f"{name} {why}" for name, why in sorted(dead.items())) if dead else True
 
     @staticmethod
     async def _guard(coro: Coroutine[Any, Any, Any], name: str) -> Any:

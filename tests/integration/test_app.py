@@ -34,7 +34,8 @@ async def test_health_and_readiness(client: TestClient) -> None:
     assert (await client.get("/healthz")).status == 200
     response = await client.get("/readyz")
     assert response.status == 200
-    assert await response.json() == {"status": "ready", "checks": {"mongodb": "ok"}}
+    checks = {"mongodb": "ok", "store-writes": "ok", "workers": "ok"}
+    assert await response.json() == {"status": "ready", "checks": checks}
 
 
 @pytest.mark.skipif("MONGODB_URL" in os.environ, reason="stops the embedded engine")
@@ -42,7 +43,9 @@ async def test_readyz_turns_503_when_the_store_stops(client: TestClient) -> None
     client.app[STORE].engine.stop()
     response = await client.get("/readyz")
     assert response.status == 503
-    assert await response.json() == {"status": "unavailable", "checks": {"mongodb": "unavailable"}}
+    body = await response.json()
+    assert body["status"] == "unavailable" and body["checks"]["mongodb"] == "unavailable"
+    assert body["checks"]["store-writes"].startswith("cannot write") and body["checks"]["workers"] == "ok"
     assert (await client.get("/healthz")).status == 200  # alive, just not ready
 
 

@@ -74,3 +74,19 @@ def test_aiogram_logs_an_exception_by_type_and_place_never_by_its_text(logged) -
     assert event["event"].startswith("Cause exception while process update id=7 by bot id=42\nValueError: ")
     assert event["exception"].startswith("builtins.ValueError\n  at ")
     assert dispatcher["event"] == "Failed to fetch updates - ValueError: [text withheld]"
+
+
+def test_the_schedulers_chatter_stays_out_unless_debug_is_asked(capsys: pytest.CaptureFixture[str]) -> None:
+    scheduler = logging.getLogger("apscheduler.executors.default")
+    try:
+        configure("INFO", "json")
+        scheduler.info('Running job "wake" (scheduled at 2026-12-04 20:00:00+00:00)')
+        scheduler.warning("Run time of job was missed")
+        lines = [json.loads(line) for line in capsys.readouterr().err.splitlines()]
+        assert [line["event"] for line in lines] == ["Run time of job was missed"]
+        configure("DEBUG", "json")
+        scheduler.info('Running job "wake"')
+        assert 'Running job \\"wake\\"' in capsys.readouterr().err
+    finally:
+        logging.getLogger().handlers.clear()
+        logging.getLogger().setLevel(logging.WARNING)

@@ -1,0 +1,39 @@
+"""A data directory that cannot hold the store (not a directory, a full disk) stops start-up in one line with
+exit 2, as a bad configuration does, instead of a traceback."""
+
+from __future__ import annotations
+
+import resource
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_service_process import concierge, environment
+
+
+def _full_disk() -> None:
+    # in the child before exec: no file may grow past one byte (what a full disk looks like to a writer)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (1, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+
+
+@pytest.mark.parametrize("case", ["under a file", "db is a file", "disk full"])
+def test_an_unusable_data_directory_is_one_line_and_exit_2(tmp_path: Path, case: str) -> None:
+    (tmp_path / "a-file").write_text("")
+    data_dir = {"under a file": tmp_path / "a-file" / "data"}.get(case, tmp_path / "data")
+    if case == "db is a file":
+        data_dir.mkdir()
+        (data_dir / "db").write_text("")
+    done = subprocess.run(
+        concierge("run"),
+        env=environment(data_dir),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        preexec_fn=_full_disk if case == "disk full" else None,
+    )
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+    (line,) = [line for line in done.stderr.splitlines() if not line.startswith("{")]  # (JSON log lines)
+    assert line.startswith(f"concierge: CONCIERGE_DATA_DIR: {data_dir} cannot hold the store ("), line
