@@ -146,7 +146,7 @@ async def test_a_withheld_call_answered_or_hung_up_is_one_line_in_escalations(ph
     await tg.settle()
     lines = [p["text"] for p in escalation_posts(tg) if "text" in p]
     assert lines == [
-        "📞 Call from a withheld number with Omar · 4 min 12 s",
+        "📞 Call from a withheld number with Omar · 4 min 12 sec",
         "📞 Missed call from a withheld number · no voicemail",
     ]
     assert await tg.store.db["clients"].count_documents({}) == 0
