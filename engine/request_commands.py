@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import structlog
+
 from domain.clients import Client
-from domain.errors import InvalidValue
+from domain.errors import ConcurrencyConflict, DomainError, InvalidValue
 from domain.events import Event, EventType
 from domain.formats import money
 from domain.intake import Category, Understanding, understand
@@ -29,6 +31,8 @@ from engine.requests_flow import (
 )
 from engine.staff_texts import Text, language_of
 from engine.topic_command import TopicCommand
+
+log = structlog.get_logger(__name__)
 
 
 def _quote_sent(quote: Quote) -> Text:
@@ -104,13 +108,18 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         request_id=f"order:{current.id}:{quote.version}",
     )
     previous = current.payment_link
-    quoted = await decide(
-        deps,
-        current,
-        current.quote_with(quote, {"order_id": link.order_id, "url": link.url, "number": link.number}),
-        actor,
-        f"{cause}/quote",
-    )
+    try:
+        quoted = await decide(
+            deps,
+            current,
+            current.quote_with(quote, {"order_id": link.order_id, "url": link.url, "number": link.number}),
+            actor,
+            f"{cause}/quote",
+        )
+    except DomainError as refused:
+        if not isinstance(refused, ConcurrencyConflict):  # (a race is tried again, with this same order)
+            await _withdraw(deps, link.order_id)  # refused for good: no payable link may be left behind
+        raise
     current = await q.request(deps.store, current.id)
     notes: list[Text] = [_quote_sent(quote)]
     if previous:
@@ -122,6 +131,14 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         except GatewayError as error:
             notes.append(lambda t, error=str(error): t("quote-old-link-not-cancelled", error=error))
     await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
+
+
+async def _withdraw(deps: Deps, order_id: str) -> None:
+    assert deps.payments is not None
+    try:
+        await deps.payments.cancel_order(order_id, request_id=f"cancel:{order_id}")
+    except GatewayError as error:
+        log.warning("quote.order_not_withdrawn", error=type(error).__name__)
 
 
 async def _tell_quote(

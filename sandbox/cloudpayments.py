@@ -44,6 +44,7 @@ class FakeCloudPayments:
         self.transactions: dict[int, dict[str, Any]] = {}
         self.tokens: dict[str, str] = {}  # token → "ok" | "3ds" | "decline"
         self.fail_next: list[tuple[str, int]] = []  # (endpoint, HTTP status) to answer once
+        self.next_order_number: int | None = None  # the Number the next order gets (then counting on)
         self._replies: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1_000_001 + id_base)  # (past a restarted sandbox's earlier ids)
         self._tx_ids = itertools.count(70_000_001 + id_base)
@@ -87,7 +88,7 @@ class FakeCloudPayments:
         order_id = f"ord{next(self._ids)}"
         order = {
             "Id": order_id,
-            "Number": len(self.orders) + 1,
+            "Number": self._order_number(),
             "Amount": body["Amount"],
             "Currency": body["Currency"],
             "CurrencyCode": CURRENCY_CODES.get(body["Currency"], 0),
@@ -102,6 +103,10 @@ class FakeCloudPayments:
         }
         self.orders[order_id] = order
         return {"Success": True, "Message": None, "Model": order}
+
+    def _order_number(self) -> int:
+        number, self.next_order_number = self.next_order_number or len(self.orders) + 1, None
+        return number
 
     def _orders_cancel(self, body: dict) -> dict:
         order = self.orders.get(body.get("Id"))

@@ -359,6 +359,22 @@ async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(tea
     assert (await request_doc(tg))["state"] == "new"
 
 
+async def test_a_quote_the_store_refuses_after_the_bank_made_its_order_leaves_no_payable_link(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    tg.cp.next_order_number = 2**64  # what the bank answers cannot be kept: the quote is refused for good
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    (order,) = tg.cp.orders.values()
+    assert order["Status"] == "Cancelled"  # the link the client never got cannot be paid
+    assert (await request_doc(tg))["state"] == "new"
+    assert [
+        e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.REQUEST_QUOTED
+    ] == []
+    assert not any("Pay" in str(m.get("reply_markup")) for m in tg.to_user(layla))
+
+
 async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
