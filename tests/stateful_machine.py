@@ -1,0 +1,345 @@
+"""What people do, in random interleavings, against the whole service (tests/stateful_world.py): clients on
+Telegram and WhatsApp in three languages, switching language, calling; assistants replying, quoting, typing
+topic commands and acting in the console; payments, refunds, duplicate and concurrent webhooks; the clock; a
+restart. After every step the invariants of the product hold."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import tempfile
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hypothesis import strategies as st
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, initialize, invariant, precondition, rule
+
+from tests.harness import user
+from tests.stateful_world import World
+
+# Rules that trip a defect of issue 21 being fixed on another branch: left out until the fix is merged (the
+# integrator removes an entry when its fix lands; the rule stays in the machine).
+KNOWN_BROKEN: set[str] = {
+    "new_caller_twice",  # 16: a new caller's webhook twice at once: two clients, a 500, an unprojectable log
+}
+
+LANGUAGES = ("en", "ar", "ru")
+OPENING = {
+    "en": ("Could you book a table for two tonight at 8?", "Book a car to Sheremetyevo tomorrow at 7"),
+    "ar": ("أحتاج سيارة الليلة الساعة 9", "أريد حجز طاولة لشخصين غدا مساء"),
+    "ru": ("Забронируйте столик на двоих сегодня в 20:00", "Нужна машина в Шереметьево завтра в 7 утра"),
+}
+FOLLOW_UP = {
+    "en": ("Thank you!", "Please make it a black car"),
+    "ar": ("شكرا جزيلا", "هل يمكن أن تكون السيارة سوداء؟"),
+    "ru": ("Спасибо!", "Пожалуйста, чёрную машину"),
+}
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "ru": "Русский"}
+TOPIC_COMMANDS = (
+    "/note prefers the Maybach",
+    "/card",
+    "/progress",
+    "/done",
+    "/cancel plans changed",
+    "/new",
+    "/away",
+    "/back",
+    "/stats",
+    "/assign Omar",
+    "/assign Dmitri",
+    "/take",
+    "/edit guests 3",
+    "/close",
+    "/call",
+)
+CONSOLE_ACTIONS = ("reply", "progress", "done", "note", "assign", "tags")
+STAFF_IDS = {"A-9001": 9001, "A-9002": 9002, "A-9003": 9003}
+_numbers = itertools.count(1001)
+_words = itertools.count(1)
+
+
+def tag() -> str:
+    """A word no text contains, to find one client message among everything a topic shows."""
+    n, letters = next(_words), ""
+    while n:
+        n, digit = divmod(n, 26)
+        letters += chr(ord("a") + digit)
+    return f"zq{letters}"
+
+
+@dataclass
+class Person:
+    identity: str
+    language: str
+    user: dict[str, Any] | None = None  # on Telegram
+    number: str | None = None  # on WhatsApp
+
+    def __repr__(self) -> str:  # how hypothesis prints a failing sequence
+        return f"Person({self.identity!r}, {self.language!r})"
+
+
+class ConciergeMachine(RuleBasedStateMachine):
+    mongo_url: str = ""  # set by the runner (the session's embedded engine)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loop = asyncio.new_event_loop()
+        self.tmp = tempfile.TemporaryDirectory(prefix="stateful-")
+        self.world = World(self.mongo_url, f"s_{uuid.uuid4().hex[:12]}", Path(self.tmp.name))
+        self.sent: dict[str, str] = {}  # tag → identity of the client whose accepted message carried it
+        self.calls = itertools.count(1)
+
+    def run(self, coroutine) -> Any:
+        return self.loop.run_until_complete(coroutine)
+
+    def teardown(self) -> None:
+        try:
+            self.run(self.world.close())
+        finally:
+            self.loop.close()
+            self.tmp.cleanup()
+
+    clients = Bundle("clients")
+
+    @initialize()
+    def start(self) -> None:
+        self.run(self.world.start())
+
+    # ---- clients
+    @rule(
+        target=clients, channel=st.sampled_from(("telegram", "whatsapp")), language=st.sampled_from(LANGUAGES)
+    )
+    def a_new_client_writes(self, channel: str, language: str) -> Person:
+        return self.run(self._new_client(channel, language, twice=False))
+
+    @precondition(lambda self: "first_contact_twice" not in KNOWN_BROKEN)
+    @rule(
+        target=clients, channel=st.sampled_from(("telegram", "whatsapp")), language=st.sampled_from(LANGUAGES)
+    )
+    def first_contact_twice(self, channel: str, language: str) -> Person:
+        return self.run(self._new_client(channel, language, twice=True))
+
+    async def _new_client(self, channel: str, language: str, twice: bool) -> Person:
+        if channel == "telegram":
+            person_user = user(f"Guest{next(_numbers)}", language)
+            person = Person(f"telegram:{person_user['id']}", language, user=person_user)
+            start = self.world.h.fake.user_message(person_user, text="/start")
+            await self._deliver_telegram(start, "concurrent" if twice else "once")
+        else:
+            prefix = {"en": "+4477009", "ar": "+9715000", "ru": "+7916000"}[language]
+            person = Person("", language, number=f"{prefix}{next(_numbers):05d}")
+            person.identity = f"whatsapp:{person.number}"
+        await self._writes(person, OPENING[language][0], "concurrent" if twice else "once")
+        return person
+
+    @rule(person=clients, opening=st.booleans(), language=st.sampled_from(LANGUAGES), n=st.integers(0, 1))
+    def client_writes(self, person: Person, opening: bool, language: str, n: int) -> None:
+        self.run(self._writes(person, (OPENING if opening else FOLLOW_UP)[language][n], "once"))
+
+    @rule(person=clients, how=st.sampled_from(("sequential", "concurrent")))
+    def the_same_message_delivered_twice(self, person: Person, how: str) -> None:
+        self.run(self._writes(person, FOLLOW_UP[person.language][0], how))
+
+    async def _writes(self, person: Person, text: str, how: str) -> None:
+        word = tag()
+        text = f"{text} {word}"
+        if person.user is not None:
+            update = self.world.h.fake.user_message(person.user, text=text)
+            accepted = await self._deliver_telegram(update, how)
+        else:
+            params = self.world.h.tw.inbound(person.number, text, f"Guest {person.language}")
+            accepted = await self._deliver_twilio("/webhooks/twilio/whatsapp", params, how)
+        if accepted:
+            self.sent[word] = person.identity
+        await self.world.settle()
+
+    async def _deliver_telegram(self, update: dict, how: str) -> bool:
+        return await self._twice(lambda: self.world.telegram(update), how)
+
+    async def _deliver_twilio(self, path: str, params: dict[str, str], how: str) -> bool:
+        return await self._twice(lambda: self.world.twilio(path, params), how)
+
+    @staticmethod
+    async def _twice(post, how: str) -> bool:
+        if how == "concurrent":
+            responses = await asyncio.gather(post(), post())
+        else:
+            responses = [await post() for _ in range(1 if how == "once" else 2)]
+        return any(r.status == 200 for r in responses)
+
+    @precondition(lambda self: "client_switches_language" not in KNOWN_BROKEN)
+    @rule(person=clients, language=st.sampled_from(LANGUAGES))
+    def client_switches_language(self, person: Person, language: str) -> None:
+        self.run(self._switch(person, language))
+
+    async def _switch(self, person: Person, language: str) -> None:
+        world = self.world
+        if person.user is None:
+            await world.twilio(
+                "/webhooks/twilio/whatsapp", world.h.tw.inbound(person.number, LANGUAGE_NAMES[language])
+            )
+        else:
+            await world.telegram(world.h.fake.user_message(person.user, text="/language"))
+            await world.settle()
+            question = next(m for m in reversed(world.h.to_user(person.user)) if "reply_markup" in m)
+            await world.telegram(
+                world.h.fake.callback(person.user, question["message_id"], f"lang:{language}")
+            )
+        person.language = language
+        await world.settle()
+
+    @rule(
+        person=clients,
+        outcome=st.sampled_from(("completed", "no-answer", "busy")),
+        how=st.sampled_from(("once", "concurrent")),
+    )
+    def client_calls(self, person: Person, outcome: str, how: str) -> None:
+        if (
+            person.number is None
+        ):  # a Telegram client phones in: a new caller (twice at once: new_caller_twice)
+            self.run(self._call(f"+4420790{next(_numbers):05d}", outcome, "once"))
+        else:
+            self.run(self._call(person.number, outcome, how))
+
+    @precondition(lambda self: "new_caller_twice" not in KNOWN_BROKEN)
+    @rule(how=st.sampled_from(("sequential", "concurrent")))
+    def new_caller_twice(self, how: str) -> None:
+        self.run(self._call(f"+97150{next(_numbers):07d}", "no-answer", how))
+
+    async def _call(self, number: str, outcome: str, how: str) -> None:
+        sid = f"CA{next(self.calls):032x}"
+        form = {"CallSid": sid, "AccountSid": self.world.h.tw.account_sid, "From": number}
+        form |= {"To": "+74951234567", "CallStatus": "ringing", "Direction": "inbound"}
+        if not await self._deliver_twilio("/webhooks/twilio/voice", form, how):
+            return
+        dialled = form | {"DialCallStatus": outcome, "CallStatus": "in-progress"}
+        if outcome == "completed":
+            await self.world.twilio("/webhooks/twilio/voice/dial?leg=0", dialled | {"DialCallDuration": "95"})
+        else:
+            for leg in (0, 1, 2):
+                await self.world.twilio(f"/webhooks/twilio/voice/dial?leg={leg}", dialled)
+            await self.world.twilio("/webhooks/twilio/voice/voicemail", form | {"CallStatus": "completed"})
+        await self.world.settle()
+
+    # ---- assistants
+    async def _doc(self, person: Person) -> dict[str, Any] | None:
+        return await self.world.h.store.db["clients"].find_one({"identity_keys": {"$all": [person.identity]}})
+
+    async def _staff_in_topic(self, person: Person, text: str, lead: bool = False) -> None:
+        doc = await self._doc(person)
+        if doc is None or not doc.get("topic_thread_id"):
+            return
+        who = 9001 if lead else STAFF_IDS.get(doc.get("assistant_id"), 9001)
+        await self.world.staff_says(who, doc["topic_thread_id"], text)
+        await self.world.settle()
+
+    @rule(person=clients)
+    def assistant_replies(self, person: Person) -> None:
+        self.run(self._staff_in_topic(person, "Certainly, I am on it. The car will be black."))
+
+    @rule(person=clients, amount=st.sampled_from(("45000 RUB", "500 USD", "12000")))
+    def assistant_quotes(self, person: Person, amount: str) -> None:
+        self.run(self._staff_in_topic(person, f"/quote {amount} Mercedes S-Class with chauffeur"))
+
+    @rule(person=clients, command=st.sampled_from(TOPIC_COMMANDS), lead=st.booleans())
+    def topic_command(self, person: Person, command: str, lead: bool) -> None:
+        self.run(self._staff_in_topic(person, command, lead))
+
+    @rule(person=clients, action=st.sampled_from(CONSOLE_ACTIONS))
+    def lead_acts_in_the_console(self, person: Person, action: str) -> None:
+        self.run(self._console(person, action))
+
+    async def _console(self, person: Person, action: str) -> None:
+        world, doc = self.world, await self._doc(person)
+        if doc is None:
+            return
+        lead = world.lead
+        if action == "tags":
+            page = f"/console/clients/{doc['_id']}"
+            world.answered(
+                page, await lead.post(f"{page}/profile", {"tags": "VIP", "preferences": "quiet"}, page)
+            )
+        else:
+            request = await world.h.store.db["requests"].find_one(
+                {"client_id": doc["_id"]}, sort=[("_id", -1)]
+            )
+            if request is None:
+                return
+            page = f"/console/requests/{request['_id']}"
+            if action == "reply":
+                path, data = f"{page}/reply", {"text": "Your car is confirmed for 20:00."}
+            else:
+                args = {"note": "prefers the Maybach", "assign": "Omar"}.get(action, "")
+                path, data = f"{page}/command", {"name": action, "args": args}
+            world.answered(path, await lead.post(path, data, page))
+        await world.settle()
+
+    # ---- money
+    @rule(person=clients, how=st.sampled_from(("once", "sequential", "concurrent")))
+    def client_pays(self, person: Person, how: str) -> None:
+        self.run(self._pay(person, how))
+
+    async def _pay(self, person: Person, how: str) -> None:
+        world = self.world
+        order_id = self._last_order(person)
+        if order_id is None or order_id not in world.h.cp.orders:
+            return
+        transaction = world.h.cp.pay_order(order_id)
+        check = await world.cloudpayments("check", transaction)
+        if check.status != 200 or (await check.json())["code"] != 0:
+            return
+        await self._twice(lambda: world.cloudpayments("pay", transaction), how)
+        await world.settle()
+
+    def _last_order(self, person: Person) -> str | None:
+        if person.user is not None:
+            for message in reversed(self.world.h.to_user(person.user)):
+                for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                    if row and row[0].get("url"):
+                        return row[0]["url"].rsplit("/", 1)[1]
+            return None
+        for text in reversed(self.world.h.wa_texts(person.number)):
+            for line in text.splitlines():
+                if "/pay/" in line:
+                    return line.rsplit("/", 1)[1]
+        return None
+
+    @rule(person=clients, amount=st.sampled_from(("", "5000")))
+    def lead_refunds(self, person: Person, amount: str) -> None:
+        self.run(self._staff_in_topic(person, f"/refund {amount}".strip(), lead=True))
+
+    # ---- time and the process
+    @rule(minutes=st.sampled_from((2, 16, 31, 46, 180, 25 * 60)))
+    def the_clock_moves(self, minutes: int) -> None:
+        self.run(self.world.advance(minutes))
+
+    @rule()
+    def the_service_restarts(self) -> None:
+        self.run(self.world.restart())
+
+    # ---- after every step
+    @invariant()
+    def nothing_broke(self) -> None:
+        if self.world.h is None:
+            return
+        self.run(self._check())
+
+    async def _check(self) -> None:
+        world = self.world
+        errors = world.server_errors()
+        assert not errors, f"5xx answers: {errors}"
+        lines = world.error_lines()
+        assert not lines, f"ERROR log lines: {lines}"
+        posts = world.staff_posts()
+        for word, identity in self.sent.items():
+            thread = await world.thread_of(identity)
+            where = {t: sum(text.split().count(word) for text in texts) for t, texts in posts.items()}
+            assert where.get(thread, 0) == 1 and sum(where.values()) == 1, (word, identity, thread, where)
+        drift = await world.projection_drift()
+        assert not drift, f"projections differ from a rebuild of the log: {drift}"
+        broken = await world.audit_break()
+        assert broken is None, f"the audit chain is broken: {broken}"
+        failures = await world.console_failures()
+        assert not failures, f"console pages a lead cannot open: {failures}"
