@@ -22,6 +22,7 @@ from tests.stateful_world import World
 # Rules that trip a defect of issue 21 being fixed on another branch: left out until the fix is merged (the
 # integrator removes an entry when its fix lands; the rule stays in the machine).
 KNOWN_BROKEN: set[str] = {
+    "client_switches_language",  # 6: then /console/activity and the client's request page answer 500
     "new_caller_twice",  # 16: a new caller's webhook twice at once: two clients, a 500, an unprojectable log
 }
 
@@ -128,8 +129,8 @@ class ConciergeMachine(RuleBasedStateMachine):
             start = self.world.h.fake.user_message(person_user, text="/start")
             await self._deliver_telegram(start, "concurrent" if twice else "once")
         else:
-            prefix = {"en": "+4477009", "ar": "+9715000", "ru": "+7916000"}[language]
-            person = Person("", language, number=f"{prefix}{next(_numbers):05d}")
+            prefix, digits = {"en": ("+447911", 6), "ar": ("+97150", 7), "ru": ("+7916", 7)}[language]
+            person = Person("", language, number=f"{prefix}{next(_numbers):0{digits}d}")
             person.identity = f"whatsapp:{person.number}"
         await self._writes(person, OPENING[language][0], "concurrent" if twice else "once")
         return person
@@ -151,8 +152,8 @@ class ConciergeMachine(RuleBasedStateMachine):
         else:
             params = self.world.h.tw.inbound(person.number, text, f"Guest {person.language}")
             accepted = await self._deliver_twilio("/webhooks/twilio/whatsapp", params, how)
-        if accepted:
-            self.sent[word] = person.identity
+        assert accepted, f"a client's message was refused: {self.world.statuses[-1]}"
+        self.sent[word] = person.identity
         await self.world.settle()
 
     async def _deliver_telegram(self, update: dict, how: str) -> bool:
@@ -328,18 +329,20 @@ class ConciergeMachine(RuleBasedStateMachine):
 
     async def _check(self) -> None:
         world = self.world
-        errors = world.server_errors()
-        assert not errors, f"5xx answers: {errors}"
-        lines = world.error_lines()
-        assert not lines, f"ERROR log lines: {lines}"
+        problems = [f"5xx answer: {path} {status}" for path, status in world.server_errors()]
+        problems += [
+            f"console page for a lead: {page} {status}" for page, status in await world.console_failures()
+        ]
+        problems += [f"ERROR log line: {line}" for line in world.error_lines()]
         posts = world.staff_posts()
         for word, identity in self.sent.items():
             thread = await world.thread_of(identity)
-            where = {t: sum(text.split().count(word) for text in texts) for t, texts in posts.items()}
-            assert where.get(thread, 0) == 1 and sum(where.values()) == 1, (word, identity, thread, where)
-        drift = await world.projection_drift()
-        assert not drift, f"projections differ from a rebuild of the log: {drift}"
-        broken = await world.audit_break()
-        assert broken is None, f"the audit chain is broken: {broken}"
-        failures = await world.console_failures()
-        assert not failures, f"console pages a lead cannot open: {failures}"
+            where = {
+                t: n for t, texts in posts.items() if (n := sum(text.split().count(word) for text in texts))
+            }
+            if where != {thread: 1}:
+                problems.append(f"message {word} of {identity} (topic {thread}) shown {where}")
+        problems += [f"projection differs from a rebuild: {d}" for d in await world.projection_drift()]
+        if (broken := await world.audit_break()) is not None:
+            problems.append(f"audit chain: {broken}")
+        assert not problems, "\n".join(problems)
