@@ -66,6 +66,7 @@ class World:
     _stdlib: _ErrorLines = field(default_factory=_ErrorLines)
     _structlog: LogCapture = field(default_factory=LogCapture)
     _saved_config: dict[str, Any] = field(default_factory=dict)
+    _looked: dict[str, list[Any]] = field(default_factory=dict)  # per client, the versions its pages showed
 
     # ---- life cycle
     async def start(self) -> None:
@@ -216,19 +217,31 @@ class World:
         return (await verify(self.h.store.db, self.h.store.events)).broken
 
     async def console_failures(self) -> list[tuple[str, int]]:
-        db = self.h.store.db
-        requests = [d["_id"] async for d in db["requests"].find({}, {"_id": 1})]
-        clients = [d["_id"] async for d in db["clients"].find({}, {"_id": 1})]
-        pages = [*GLOBAL_PAGES, *_pages_of(requests, clients)]
+        """The global pages, and the pages of every client whose streams moved since the last look."""
+        pages = [*GLOBAL_PAGES, *await self._moved_pages()]
         if (await self.lead.get(GLOBAL_PAGES[0])).status == 303:  # the session ended (a day went by)
             self.lead = await signed_in(self.h, 9001)
-        failures = []
-        for page in pages:
-            response = await self.lead.get(page)
-            await response.read()
-            if response.status != 200:
-                failures.append((page, response.status))
-        return failures
+        answers = await asyncio.gather(*(self._status(page) for page in pages))
+        return [(page, status) for page, status in zip(pages, answers, strict=True) if status != 200]
+
+    async def _moved_pages(self) -> list[str]:
+        db = self.h.store.db
+        versions: dict[str, list[Any]] = {}
+        async for doc in db["clients"].find({}, {"_v": 1}):
+            versions[doc["_id"]] = [doc["_v"], 0, []]
+        async for doc in db["conversations"].find({}, {"_v": 1}):
+            versions.setdefault(doc["_id"], [0, 0, []])[1] = doc["_v"]
+        async for doc in db["requests"].find({}, {"_v": 1, "client_id": 1}):
+            versions.setdefault(doc["client_id"], [0, 0, []])[2].append((doc["_id"], doc["_v"]))
+        moved = [c for c, v in versions.items() if self._looked.get(c) != v]
+        self._looked = versions
+        requests = [r for c in moved for r, _v in versions[c][2]]
+        return _pages_of(requests, [c for c in moved if versions[c][0]])
+
+    async def _status(self, page: str) -> int:
+        response = await self.lead.get(page)
+        await response.read()
+        return response.status
 
 
 def _pages_of(requests: Iterable[str], clients: Iterable[str]) -> list[str]:
