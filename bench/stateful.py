@@ -21,6 +21,7 @@ from hypothesis.stateful import get_state_machine_test
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test driver lives in tests/
 from storage.embedded import EmbeddedEngine
 from tests.stateful_machine import ConciergeMachine
+from tests.stateful_world import WARNINGS
 
 
 class Counting(ConciergeMachine):
@@ -71,6 +72,7 @@ def main() -> int:
         f"seed {chosen}: examples {Counting.examples}, steps {Counting.steps}, failures {failures}, "
         f"time {elapsed:.0f} s"
     )
+    print("warning lines:", ", ".join(f"{event} {n}" for event, n in WARNINGS.most_common()) or "none")
     return 1 if failures else 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -40,6 +41,9 @@ GLOBAL_PAGES = (
     "/console/activity",
     "/console/audit.json",
 )
+
+
+WARNINGS: Counter[str] = Counter()  # warning lines by event, over a whole run (the bench prints them)
 
 
 class _ErrorLines(logging.Handler):
@@ -165,6 +169,7 @@ class World:
             for entry in self._structlog.entries
             if entry.get("log_level") in ("error", "critical", "exception")
         ]
+        WARNINGS.update(e.get("event") for e in self._structlog.entries if e.get("log_level") == "warning")
         self._stdlib.lines.clear()
         self._structlog.entries.clear()
         return lines
