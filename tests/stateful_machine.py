@@ -9,7 +9,6 @@ import asyncio
 import itertools
 import tempfile
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,18 @@ from hypothesis.stateful import (
 )
 
 from tests.harness import user
+from tests.stateful_people import (
+    CONSOLE_ACTIONS,
+    FOLLOW_UP,
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    OPENING,
+    STAFF_IDS,
+    TOPIC_COMMANDS,
+    Person,
+    next_number,
+    tag,
+)
 from tests.stateful_world import World
 
 # Rules that trip a defect of issue 21 being fixed on another branch: left out until the fix is merged (the
@@ -33,60 +44,6 @@ KNOWN_BROKEN: set[str] = {
     "client_switches_language",  # 6: then /console/activity and the client's request page answer 500
     "new_caller_twice",  # 16: a new caller's webhook twice at once: two clients, a 500, an unprojectable log
 }
-
-LANGUAGES = ("en", "ar", "ru")
-OPENING = {
-    "en": ("Could you book a table for two tonight at 8?", "Book a car to Sheremetyevo tomorrow at 7"),
-    "ar": ("أحتاج سيارة الليلة الساعة 9", "أريد حجز طاولة لشخصين غدا مساء"),
-    "ru": ("Забронируйте столик на двоих сегодня в 20:00", "Нужна машина в Шереметьево завтра в 7 утра"),
-}
-FOLLOW_UP = {
-    "en": ("Thank you!", "Please make it a black car"),
-    "ar": ("شكرا جزيلا", "هل يمكن أن تكون السيارة سوداء؟"),
-    "ru": ("Спасибо!", "Пожалуйста, чёрную машину"),
-}
-LANGUAGE_NAMES = {"en": "English", "ar": "العربية", "ru": "Русский"}
-TOPIC_COMMANDS = (
-    "/note prefers the Maybach",
-    "/card",
-    "/progress",
-    "/done",
-    "/cancel plans changed",
-    "/new",
-    "/away",
-    "/back",
-    "/stats",
-    "/assign Omar",
-    "/assign Dmitri",
-    "/take",
-    "/edit guests 3",
-    "/close",
-    "/call",
-)
-CONSOLE_ACTIONS = ("reply", "progress", "done", "note", "assign", "tags")
-STAFF_IDS = {"A-9001": 9001, "A-9002": 9002, "A-9003": 9003}
-_numbers = itertools.count(1001)
-_words = itertools.count(1)
-
-
-def tag() -> str:
-    """A word no text contains, to find one client message among everything a topic shows."""
-    n, letters = next(_words), ""
-    while n:
-        n, digit = divmod(n, 26)
-        letters += chr(ord("a") + digit)
-    return f"zq{letters}"
-
-
-@dataclass
-class Person:
-    identity: str
-    language: str
-    user: dict[str, Any] | None = None  # on Telegram
-    number: str | None = None  # on WhatsApp
-
-    def __repr__(self) -> str:  # how hypothesis prints a failing sequence
-        return f"Person({self.identity!r}, {self.language!r})"
 
 
 class ConciergeMachine(RuleBasedStateMachine):
@@ -135,13 +92,13 @@ class ConciergeMachine(RuleBasedStateMachine):
 
     async def _new_client(self, channel: str, language: str, twice: bool) -> Person:
         if channel == "telegram":
-            person_user = user(f"Guest{next(_numbers)}", language)
+            person_user = user(f"Guest{next_number()}", language)
             person = Person(f"telegram:{person_user['id']}", language, user=person_user)
             start = self.world.h.fake.user_message(person_user, text="/start")
             await self._deliver_telegram(start, "concurrent" if twice else "once")
         else:
             prefix, digits = {"en": ("+447911", 6), "ar": ("+97150", 7), "ru": ("+7916", 7)}[language]
-            person = Person("", language, number=f"{prefix}{next(_numbers):0{digits}d}")
+            person = Person("", language, number=f"{prefix}{next_number():0{digits}d}")
             person.identity = f"whatsapp:{person.number}"
         await self._writes(person, OPENING[language][0], "concurrent" if twice else "once")
         return person
@@ -211,14 +168,14 @@ class ConciergeMachine(RuleBasedStateMachine):
         if (
             person.number is None
         ):  # a Telegram client phones in: a new caller (twice at once: new_caller_twice)
-            self.run(self._call(f"+4420790{next(_numbers):05d}", outcome, "once"))
+            self.run(self._call(f"+4420790{next_number():05d}", outcome, "once"))
         else:
             self.run(self._call(person.number, outcome, how))
 
     @precondition(lambda self: "new_caller_twice" not in KNOWN_BROKEN)
     @rule(how=st.sampled_from(("sequential", "concurrent")))
     def new_caller_twice(self, how: str) -> None:
-        self.run(self._call(f"+97150{next(_numbers):07d}", "no-answer", how))
+        self.run(self._call(f"+97150{next_number():07d}", "no-answer", how))
 
     async def _call(self, number: str, outcome: str, how: str) -> None:
         sid = f"CA{next(self.calls):032x}"
@@ -253,9 +210,11 @@ class ConciergeMachine(RuleBasedStateMachine):
 
     @rule(target=quoted, person=clients, amount=st.sampled_from(("45000 RUB", "500 USD", "12000")))
     def assistant_quotes(self, person: Person, amount: str) -> Any:
-        before = self._last_order(person)
+        before = self.world.last_order(person.user, person.number)
         self.run(self._staff_in_topic(person, f"/quote {amount} Mercedes S-Class with chauffeur"))
-        return person if self._last_order(person) not in (None, before) else multiple()
+        return (
+            person if self.world.last_order(person.user, person.number) not in (None, before) else multiple()
+        )
 
     @rule(person=clients, command=st.sampled_from(TOPIC_COMMANDS), lead=st.booleans())
     def topic_command(self, person: Person, command: str, lead: bool) -> None:
@@ -297,7 +256,7 @@ class ConciergeMachine(RuleBasedStateMachine):
 
     async def _pay(self, person: Person, how: str) -> bool:
         world = self.world
-        order_id = self._last_order(person)
+        order_id = self.world.last_order(person.user, person.number)
         if order_id is None or order_id not in world.h.cp.orders:
             return False
         transaction = world.h.cp.pay_order(order_id)
@@ -307,19 +266,6 @@ class ConciergeMachine(RuleBasedStateMachine):
         await self._twice(lambda: world.cloudpayments("pay", transaction), how)
         await world.settle()
         return True
-
-    def _last_order(self, person: Person) -> str | None:
-        if person.user is not None:
-            for message in reversed(self.world.h.to_user(person.user)):
-                for row in message.get("reply_markup", {}).get("inline_keyboard", []):
-                    if row and row[0].get("url"):
-                        return row[0]["url"].rsplit("/", 1)[1]
-            return None
-        for text in reversed(self.world.h.wa_texts(person.number)):
-            for line in text.splitlines():
-                if "/pay/" in line:
-                    return line.rsplit("/", 1)[1]
-        return None
 
     @rule(person=paid, amount=st.sampled_from(("", "5000")))
     def lead_refunds(self, person: Person, amount: str) -> None:
@@ -346,22 +292,6 @@ class ConciergeMachine(RuleBasedStateMachine):
         self.run(self._check())
 
     async def _check(self) -> None:
-        world = self.world
         self.steps_since_restart += 1
-        problems = [f"5xx answer: {path} {status}" for path, status in world.server_errors()]
-        problems += [
-            f"console page for a lead: {page} {status}" for page, status in await world.console_failures()
-        ]
-        problems += [f"ERROR log line: {line}" for line in world.error_lines()]
-        posts = world.staff_posts()
-        for word, identity in self.sent.items():
-            thread = await world.thread_of(identity)
-            where = {
-                t: n for t, texts in posts.items() if (n := sum(text.split().count(word) for text in texts))
-            }
-            if where != {thread: 1}:
-                problems.append(f"message {word} of {identity} (topic {thread}) shown {where}")
-        problems += [f"projection differs from a rebuild: {d}" for d in await world.projection_drift()]
-        if (broken := await world.audit_break()) is not None:
-            problems.append(f"audit chain: {broken}")
+        problems = await self.world.problems(self.sent)
         assert not problems, "\n".join(problems)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -156,7 +155,38 @@ class World:
             await self.h.engine.clock_runner.run_once()
             await self.settle()
 
+    def last_order(self, telegram_user: dict[str, Any] | None, number: str | None) -> str | None:
+        """The order behind the last pay button (Telegram) or pay link (WhatsApp) a client was sent."""
+        if telegram_user is not None:
+            for message in reversed(self.h.to_user(telegram_user)):
+                for row in message.get("reply_markup", {}).get("inline_keyboard", []):
+                    if row and row[0].get("url"):
+                        return row[0]["url"].rsplit("/", 1)[1]
+            return None
+        for text in reversed(self.h.wa_texts(number)):
+            for line in text.splitlines():
+                if "/pay/" in line:
+                    return line.rsplit("/", 1)[1]
+        return None
+
     # ---- the invariants
+    async def problems(self, sent: dict[str, str]) -> list[str]:
+        """Everything wrong after a step; `sent`: the tag of every accepted client message → its client."""
+        problems = [f"5xx answer: {path} {status}" for path, status in self.server_errors()]
+        console = await self.console_failures()
+        problems += [f"console page for a lead: {page} {status}" for page, status in console]
+        problems += [f"ERROR log line: {line}" for line in self.error_lines()]  # (the console's included)
+        posts = self.staff_posts()
+        for word, identity in sent.items():
+            thread = await self.thread_of(identity)
+            where = {t: n for t, texts in posts.items() if (n := sum(x.split().count(word) for x in texts))}
+            if where != {thread: 1}:
+                problems.append(f"message {word} of {identity} (topic {thread}) shown {where}")
+        problems += [f"projection differs from a rebuild: {d}" for d in await self.projection_drift()]
+        if (broken := await self.audit_break()) is not None:
+            problems.append(f"audit chain: {broken}")
+        return problems
+
     def server_errors(self) -> list[tuple[str, int]]:
         errors = [(path, status) for path, status in self.statuses if status >= 500]
         self.statuses.clear()
@@ -256,6 +286,3 @@ def _pages_of(requests: Iterable[str], clients: Iterable[str]) -> list[str]:
 
 async def _documents(collection) -> dict[str, dict[str, Any]]:
     return {doc["_id"]: doc async for doc in collection.find({})}
-
-
-TAG = re.compile(r"\bzq[a-z]+\b")
