@@ -23,7 +23,7 @@ from hypothesis.stateful import (
     rule,
 )
 
-from tests.harness import user
+from tests.harness import VOICE_NUMBER, user
 from tests.stateful_people import (
     CONSOLE_ACTIONS,
     FOLLOW_UP,
@@ -165,9 +165,8 @@ class ConciergeMachine(RuleBasedStateMachine):
         how=st.sampled_from(("once", "concurrent")),
     )
     def client_calls(self, person: Person, outcome: str, how: str) -> None:
-        if (
-            person.number is None
-        ):  # a Telegram client phones in: a new caller (twice at once: new_caller_twice)
+        # a Telegram client who phones in is a new caller (their webhook twice at once: new_caller_twice)
+        if person.number is None:
             self.run(self._call(f"+4420790{next_number():05d}", outcome, "once"))
         else:
             self.run(self._call(person.number, outcome, how))
@@ -180,7 +179,7 @@ class ConciergeMachine(RuleBasedStateMachine):
     async def _call(self, number: str, outcome: str, how: str) -> None:
         sid = f"CA{next(self.calls):032x}"
         form = {"CallSid": sid, "AccountSid": self.world.h.tw.account_sid, "From": number}
-        form |= {"To": "+74951234567", "CallStatus": "ringing", "Direction": "inbound"}
+        form |= {"To": VOICE_NUMBER, "CallStatus": "ringing", "Direction": "inbound"}
         if not await self._deliver_twilio("/webhooks/twilio/voice", form, how):
             return
         dialled = form | {"DialCallStatus": outcome, "CallStatus": "in-progress"}
