@@ -17,9 +17,11 @@ from coverage.exceptions import NoDataError
 ROOT = Path(__file__).resolve().parent.parent
 # group → (packages, line floor %, branch floor %): raise a floor as the figures rise, never lower it quietly
 FLOORS = {
-    "core": (("domain", "engine", "channels", "webhooks", "payments", "storage"), 0.0, 0.0),
-    "bot": (("bot",), 0.0, 0.0),
-    "sandbox": (("sandbox",), 0.0, 0.0),
+    # measured 2026-12-04: core 95.4 / 84.6, bot 96.1 / 85.4, sandbox 91.3 / 72.5 (before issue 21's work:
+    # core 91.5 / 69.4, bot 91.9 / 74.9, sandbox 84.7 / 64.4); floors sit just under, for paths timing decides
+    "core": (("domain", "engine", "channels", "webhooks", "payments", "storage"), 94.5, 83.5),
+    "bot": (("bot",), 95.0, 84.0),
+    "sandbox": (("sandbox",), 90.0, 71.0),
 }
 
 
@@ -58,8 +60,8 @@ def main() -> int:
         below = line_pct < line_floor or branch_pct < branch_floor
         failed |= below
         print(
-            f"coverage {group:8} lines {line_pct:5.1f} % (floor {line_floor:.0f}) · "
-            f"branches {branch_pct:5.1f} % (floor {branch_floor:.0f}) — {', '.join(packages)}"
+            f"coverage {group:8} lines {line_pct:5.1f} % (floor {line_floor:.1f}) · "
+            f"branches {branch_pct:5.1f} % (floor {branch_floor:.1f}) — {', '.join(packages)}"
             + ("  ← BELOW THE FLOOR" if below else "")
         )
     return 1 if failed else 0
