@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
+from domain import formats
 from domain.events import ActorKind, ClientAction, Event, EventType
 from domain.money import Money
 from domain.quotes import Quote
@@ -35,8 +36,8 @@ class Line:
     text: str
 
 
-def _money(data: Any) -> str:
-    return Money.from_data(data).format("en") if data else "—"
+def _money(data: Any, locale: str) -> str:
+    return formats.money(Money.from_data(data), locale) if data else "—"
 
 
 def _short(text: str | None) -> str:
@@ -44,7 +45,7 @@ def _short(text: str | None) -> str:
     return text if len(text) <= TEXT_LIMIT else text[: TEXT_LIMIT - 1] + "…"
 
 
-def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
+def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
     data = event.data
     message = data.get("message") or {}
     args: dict[str, Any] = {}
@@ -64,10 +65,10 @@ def _args(event: Event, names: dict[str, str]) -> dict[str, Any]:
         args["args"] = data.get("request_id", "")
     elif event.type is T.REQUEST_QUOTED:
         quote = Quote.from_data(data["quote"])
-        args |= {"version": quote.version, "amount": quote.total.format("en")}
+        args |= {"version": quote.version, "amount": formats.money(quote.total, locale)}
     elif event.type in (T.REQUEST_PAID, T.REQUEST_REFUNDED):
         paid = data.get("payment") or data.get("refund") or {}
-        args["amount"] = _money(paid.get("amount"))
+        args["amount"] = _money(paid.get("amount"), locale)
     elif event.type is T.REQUEST_CANCELLED:
         args["reason"] = _short(data.get("reason")) or "—"
     elif event.type is T.REQUEST_OPENED:
@@ -134,5 +135,5 @@ def line(event: Event, names: dict[str, str], language: str = "en") -> Line:
         ActorKind.OPERATOR: "operator",
     }.get(event.actor.kind, event.actor.id)
     message_id = f"ev-{event.type.value}"  # every type has its line (tests/unit/test_event_lines.py)
-    text = staff_translator()(language, message_id, **_args(event, names))
+    text = staff_translator()(language, message_id, **_args(event, names, language))
     return Line(event, actor, _kind(event), text)

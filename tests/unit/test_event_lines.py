@@ -84,3 +84,9 @@ def test_a_rating_reads_its_score() -> None:
     rated = _event(T.REQUEST_RATED)
     assert line(rated, {}, "en").text == "rated 4/5"
     assert line(rated, {}, "ru").text == "оценка 4/5"
+
+
+def test_money_in_a_line_reads_in_the_readers_locale() -> None:
+    paid = Event("request:R-1001", 2, T.REQUEST_PAID, AT, SYSTEM, "c", DATA[T.REQUEST_PAID])
+    assert "RUB\u00a045,000" in line(paid, {}, "en").text
+    assert "45\u00a0000\u00a0RUB" in line(paid, {}, "ru").text  # not "RUB 45,000" in a Russian console
