@@ -332,7 +332,7 @@ async def record_refund(
             cause,
             lambda t: t(
                 "pay-refund-unexpected",
-                amount=amount.format("en"),
+                amount=money(amount, language_of(t)),
                 transaction=str(refund_tx),
                 request=current.id,
             ),
@@ -355,12 +355,13 @@ async def record_refund(
 def _refunded_note(current: ServiceRequest, refund: Payment) -> Text:
     """The refund, and for part of a payment how much of it is back so far."""
     assert current.paid is not None and current.refunded is not None
-    paid, refunded = current.paid.format("en"), current.refunded.format("en")
 
     def note(t: StaffText) -> str:
+        locale = language_of(t)
+        paid, refunded = money(current.paid, locale), money(current.refunded, locale)
         text = t(
             "pay-refunded",
-            amount=refund.amount.format("en"),
+            amount=money(refund.amount, locale),
             request=current.id,
             transaction=str(refund.transaction_id),
         )

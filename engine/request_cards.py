@@ -11,7 +11,7 @@ from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
-from engine.staff_texts import StaffText, bound, for_client
+from engine.staff_texts import StaffText, bound, for_client, language_of
 
 
 async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
@@ -78,7 +78,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         )
     for refund in request.refunds:
         lines.append(
-            t("card-refunded", amount=refund.amount.format("en"), transaction=str(refund.transaction_id))
+            t("card-refunded", amount=money(refund.amount, locale), transaction=str(refund.transaction_id))
         )
     if request.cancel_reason:
         lines.append(t("card-cancelled", reason=request.cancel_reason))
@@ -89,4 +89,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
 
 def _partly_refunded(request: ServiceRequest, t: StaffText) -> str:
     assert request.paid is not None and request.refunded is not None
-    return t("card-partly-refunded", refunded=request.refunded.format("en"), paid=request.paid.format("en"))
+    locale = language_of(t)
+    return t(
+        "card-partly-refunded", refunded=money(request.refunded, locale), paid=money(request.paid, locale)
+    )

@@ -13,6 +13,7 @@ from aiohttp import web
 
 from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
+from domain import formats
 from domain.money import Money
 from engine.event_lines import stamp
 from engine.i18n import staff_translator
@@ -27,7 +28,13 @@ def setup_templates(app: web.Application) -> None:
         autoescape=jinja2.select_autoescape(["html"], default=True),
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["money"] = lambda m: m.format("en") if isinstance(m, Money) else "—"
+    env.filters["money"] = _money
+
+
+@jinja2.pass_context
+def _money(context: Any, amount: Any) -> str:
+    """Money in the viewer's locale (45 000 RUB in the Russian console)."""
+    return formats.money(amount, context.get("lang") or "en") if isinstance(amount, Money) else "—"
 
 
 def _context(request: web.Request) -> dict[str, Any]:

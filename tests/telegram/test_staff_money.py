@@ -4,6 +4,7 @@ assistant's topic says "45 000 RUB", not "RUB 45,000" (the quote sent, the payme
 import pytest
 
 from engine import staff_admin
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
@@ -33,3 +34,12 @@ async def test_a_russian_speaking_assistant_reads_money_in_russian(russian: Harn
     card = tg.request_cards(thread)[-1]
     assert f"🧾 Цена v1: {RU}," in card and f"✅ Оплачено {RU} · " in card
     assert "RUB\u00a045,000" not in "\n".join(tg.topic_texts(thread) + tg.request_cards(thread))
+    # a partial refund, and the Russian console, read the same way
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/refund 5000"))
+    await tg.settle()
+    five = "5\u00a0000\u00a0RUB"
+    assert any(f"{five}" in line and "R-1001" in line for line in tg.topic_texts(thread))
+    assert f"{five} из {RU}" in tg.request_cards(thread)[-1]
+    lead = await signed_in(tg, 9003)
+    page = await (await lead.get("/console/requests/R-1001")).text()
+    assert RU in page and "RUB\u00a045,000" not in page
