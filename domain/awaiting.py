@@ -36,6 +36,11 @@ TYPES = (
 )
 
 
+def client_stream(event: Event) -> str | None:
+    """The client whose stream this is (its messages, its /close); None for a request's."""
+    return event.stream_id if event.stream_kind in ("conversation", "client") else None
+
+
 def effect(event: Event) -> Wait | None:
     """What `event` does to its client's wait (the client: the conversation's id, or the request's client)."""
     by_staff = event.actor.kind is ActorKind.ASSISTANT

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from domain.awaiting import REQUEST_ANSWERS, Wait, effect
+from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
 from domain.errors import InvalidValue
 from domain.events import ActorKind, Event, EventType
 from domain.ledger import quote_sender
@@ -116,7 +116,7 @@ class _Fold:
             self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
 
     def wait(self, e: Event, wait: Wait) -> None:
-        client = e.stream_id if e.stream_kind == "conversation" else self.client_of.get(e.stream_id)
+        client = client_stream(e) or self.client_of.get(e.stream_id)
         if client is None:
             return
         if wait is Wait.STARTS:

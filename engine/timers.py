@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from domain import awaiting
-from domain.awaiting import REQUEST_ANSWERS, Wait, effect
+from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
 from domain.deadlines import (
     BACK,
     FIRST_QUOTE,
@@ -39,12 +39,12 @@ async def _client_wait(deps: Deps, event: Event) -> None:
     if wait is Wait.STARTS:
         await _client_waiting(deps, event)
     elif wait is not None:  # answered, or moot: the promise stops here
-        if event.stream_kind == "conversation":
-            client_id = event.stream_id
-        elif (request := await q.request(deps.store, event.stream_id)) is not None:
+        client_id = client_stream(event)
+        if client_id is None:  # a request's event: its client's wait
+            request = await q.request(deps.store, event.stream_id)
+            if request is None:
+                return
             client_id = request.client_id
-        else:
-            return
         await deps.store.deadlines.stop(response_id(client_id), event.at)
 
 

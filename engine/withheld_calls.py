@@ -12,7 +12,7 @@ from engine import queries as q
 from engine.deps import Deps
 from engine.escalations import ESCALATIONS, ensure_forum_topic, tell_leads
 from engine.outbox import to_forum_topic_upload
-from engine.staff_texts import for_leads
+from engine.staff_texts import for_leads, language_of
 
 
 async def ringing_order(deps: Deps) -> list[Assistant]:
@@ -39,9 +39,16 @@ async def received(deps: Deps, form: dict[str, str]) -> Event:
 
 
 async def answered(deps: Deps, ended: Event, assistant: Assistant, talked_for: int) -> None:
-    length = duration_text(talked_for)
     await tell_leads(
-        deps, None, ended, 0, lambda t: t("call-withheld-answered", assistant=assistant.name, length=length)
+        deps,
+        None,
+        ended,
+        0,
+        lambda t: t(
+            "call-withheld-answered",
+            assistant=assistant.name,
+            length=duration_text(talked_for, language_of(t)),
+        ),
     )
 
 

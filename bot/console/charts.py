@@ -5,12 +5,21 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from html import escape
+
+from babel.numbers import get_currency_precision
 
 from domain import formats
 from domain.money import Money
 
 WIDTH, HEIGHT, GAP = 168, 40, 2
+
+
+def _money_label(value: float, currency: str, locale: str) -> str:
+    """A bar's money, rounded to the currency's minor unit (a day's sum may pass the cap of one amount)."""
+    minor = round(Decimal(str(value)).scaleb(get_currency_precision(currency)))
+    return formats.money(Money(int(minor), currency), locale)
 
 
 def bars(values: list[float | None], title: str, shown: Callable[[float], str] = "{:g}".format) -> str:
@@ -53,8 +62,6 @@ def for_assistant(days: list[date], series: list[dict], locale: str = "en") -> d
     kept = [f.get("promises_kept_pct") if f else None for f in series]
     return {
         "first_response": bars(first, "first response per day", lambda m: formats.duration(m * 60, locale)),
-        "revenue": bars(
-            revenue, f"revenue per day ({main})", lambda v: formats.money(Money.of(v, main), locale)
-        ),
+        "revenue": bars(revenue, f"revenue per day ({main})", lambda v: _money_label(v, main, locale)),
         "promises": bars(kept, "promises kept per day", lambda p: formats.percent(round(p), locale)),
     }

@@ -403,3 +403,15 @@ async def test_a_day_of_three_clients_and_two_assistants(team: Harness) -> None:
     assert timedelta(minutes=15) <= first < timedelta(minutes=22)  # at the first tick after its time
     assert len(times) == len(set(times))  # one firing per step
     assert (await tg.client_doc(mona))["assistant_id"] in ("A-9001", "A-9002")
+
+
+async def test_a_conversation_closed_at_once_stops_its_clock(team: Harness) -> None:
+    """`/close` on a thank-you: the assistant judged nothing was owed: no reminder, no broken promise."""
+    tg = team
+    start = tg.clock.now()
+    _, thread, layla_id = await new_client(tg, "Layla", "Thank you so much, all perfect!")
+    await at(tg, start, 2)
+    await staff_says(tg, thread, "/close")
+    await at(tg, start, 40)
+    assert await overdue(tg, layla_id) == []
+    assert not any(m["text"].startswith("⏰") for m in tg.fake.topic_messages(STAFF_CHAT, thread))

@@ -52,12 +52,12 @@ SEQUENCES = {
     ),
     "a quote answers": ([says(0), ev("request:R1", EventType.REQUEST_QUOTED, 5, ANNA)], 1, 1),
     "closed at once: nothing was due": (
-        [says(0), ev("conversation:C1", EventType.CONVERSATION_CLOSED, 2, ANNA)],
+        [says(0), ev("client:C1", EventType.CONVERSATION_CLOSED, 2, ANNA)],
         0,
         0,
     ),
     "closed after the promise ran out: broken": (
-        [says(0), ev("conversation:C1", EventType.CONVERSATION_CLOSED, 30, ANNA)],
+        [says(0), ev("client:C1", EventType.CONVERSATION_CLOSED, 30, ANNA)],
         0,
         1,
     ),

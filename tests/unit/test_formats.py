@@ -66,3 +66,11 @@ def test_periods_numbers_and_nothing() -> None:
     assert period(timedelta(days=7), "en") == "7 days" and period(timedelta(days=7), "ru") == "7 дней"
     assert period(timedelta(hours=24), "ru") == "24 часа" and period(timedelta(hours=5), "en") == "5 hours"
     assert duration(None, "ru") == "—" and percent(None, "en") == "—" and amounts({}, "ru") == "—"
+
+
+def test_a_chart_labels_a_days_revenue_past_the_cap_of_one_amount() -> None:
+    from bot.console.charts import _money_label
+
+    # a day's sum may pass the RUB 10 billion one amount may be; a float's noise is rounded to kopecks
+    assert _money_label(25_000_000_000.0, "RUB", "en") == "RUB\u00a025,000,000,000"
+    assert _money_label(0.1 + 0.2, "USD", "ru") == "0,30\u00a0USD"
