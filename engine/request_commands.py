@@ -321,4 +321,4 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
         raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
     left = current.refundable or current.payment.amount  # (nothing left: refund_of says so)
     amount = Money.of(args.strip(), left.currency) if args.strip() else left
-    await payments_flow.refund(deps, client, current, amount, actor, cause)
+    await payments_flow.refund(deps, client, current, amount, actor, cause, replayed=cmd.replayed)

@@ -540,6 +540,22 @@ async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
     assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
 
 
+async def test_a_partial_refund_processed_again_after_a_crash_is_told_once_never_refused(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    tg.dies_before_storing_deliveries()  # the refund is recorded, then the process dies before telling it
+    await staff_says(tg, thread, "/refund 30000")  # (more than half: what is left no longer covers it)
+    assert not any(t.startswith("⚠️") for t in tg.topic_texts(thread))
+    receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]
+    assert len(receipts) == 1 and "Refunded: RUB\u00a030,000" in receipts[0]
+    assert len([c for c in tg.cp.api_calls("payments/refund") if not c.replayed]) == 1  # the bank: once
+    assert (await request_doc(tg))["state"] == "paid"
+
+
 async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_without_a_refusal(
     team: Harness,
 ) -> None:
