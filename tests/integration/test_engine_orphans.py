@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from tests.integration.test_embedded_engine import alive
-from tests.integration.test_service_process import concierge, environment, free_port, wait_until
+from tests.integration.test_service_process import STARTUP, concierge, environment, free_port, wait_until
 
 # the service forks the engine and dies before the engine could ask for the parent-death signal
 DIES_BEFORE_PRCTL = """
@@ -35,7 +35,7 @@ def test_a_child_whose_parent_died_before_prctl_exits(tmp_path: Path) -> None:
     pid_file = tmp_path / "child.pid"
     parent = subprocess.Popen([sys.executable, "-c", DIES_BEFORE_PRCTL, str(pid_file)])
     try:
-        assert wait_until(lambda: pid_file.exists() and pid_file.read_text(), 30)
+        assert wait_until(lambda: pid_file.exists() and pid_file.read_text(), STARTUP)
         child = int(pid_file.read_text())
     finally:
         parent.kill()

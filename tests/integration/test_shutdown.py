@@ -12,7 +12,14 @@ from pathlib import Path
 
 from storage.embedded import STATE_FILE
 from tests.integration.test_embedded_engine import alive
-from tests.integration.test_service_process import concierge, environment, free_port, status, wait_until
+from tests.integration.test_service_process import (
+    STARTUP,
+    concierge,
+    environment,
+    free_port,
+    status,
+    wait_until,
+)
 
 
 def test_ctrl_c_drains_on_the_store_then_stops_it(tmp_path: Path) -> None:
@@ -25,7 +32,7 @@ def test_ctrl_c_drains_on_the_store_then_stops_it(tmp_path: Path) -> None:
         start_new_session=True,  # its own process group, like a shell's foreground job
     )
     try:
-        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, 30)
+        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, STARTUP)
         engine_pid = json.loads((tmp_path / STATE_FILE).read_text())["pid"]
         started = time.monotonic()
         os.killpg(process.pid, signal.SIGINT)

@@ -19,7 +19,7 @@ import pytest
 from sandbox.telegram import FakeTelegram
 from storage.embedded import EmbeddedEngine
 from tests.harness import SECRET, STAFF_CHAT, TOKEN, served_fake_telegram, user
-from tests.integration.test_service_process import cli, concierge, environment, free_port
+from tests.integration.test_service_process import STARTUP, cli, concierge, environment, free_port
 
 CLIENTS, MESSAGES = 4, 3
 
@@ -88,7 +88,7 @@ async def test_two_instances_on_one_store_behave_as_one_and_the_survivor_finishe
                         statuses.append(None)
                 return statuses == [200, 200]
 
-            assert await until(ready, 30)
+            assert await until(ready, STARTUP)
             clients = [user(f"Guest{i}", "en") for i in range(CLIENTS)]
             said = {c["id"]: [f"{c['first_name']} message {m}" for m in range(MESSAGES)] for c in clients}
             updates = [telegram.user_message(c, text="/start") for c in clients]

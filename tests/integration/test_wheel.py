@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from packaging.version import Version
 
-from tests.integration.test_service_process import OUR_VARS, free_port, status, wait_until
+from tests.integration.test_service_process import OUR_VARS, STARTUP, free_port, status, wait_until
 
 CHECKOUT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "channels", "domain", "engine", "payments", "storage", "webhooks", "sandbox", "locales")
@@ -101,7 +101,7 @@ def test_the_installed_service_serves_a_console_page(installed: Path, tmp_path: 
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: status(f"{base}/readyz") == 200, 30), process.stdout.read1().decode()
+        assert wait_until(lambda: status(f"{base}/readyz") == 200, STARTUP), process.stdout.read1().decode()
         with urllib.request.urlopen(f"{base}/console/sign-in", timeout=5) as response:  # noqa: S310 — loopback
             page = response.read().decode()
         assert "Sign in to the console" in page and "signin-title" not in page
