@@ -6,12 +6,14 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from html import escape
 
 from babel.numbers import get_currency_precision
 
 from domain import formats
 from domain.money import Money
+from engine.i18n import staff_translator
 
 WIDTH, HEIGHT, GAP = 168, 40, 2
 
@@ -22,8 +24,15 @@ def _money_label(value: float, currency: str, locale: str) -> str:
     return formats.money(Money(int(minor), currency), locale)
 
 
-def bars(values: list[float | None], title: str, shown: Callable[[float], str] = "{:g}".format) -> str:
-    """An accessible bar chart; a day without a value is an empty slot; `shown`: a value for people."""
+def bars(
+    values: list[float | None],
+    title: str,
+    shown: Callable[[float], str] = "{:g}".format,
+    t: Callable[..., str] | None = None,
+) -> str:
+    """An accessible bar chart; a day without a value is an empty slot; `shown`: a value for people;
+    `t`: the reader's staff texts (for the summary a screen reader says)."""
+    t = t or partial(staff_translator(), "en")
     known = [v for v in values if v is not None]
     top = max(known, default=0) or 1
     width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
@@ -38,7 +47,7 @@ def bars(values: list[float | None], title: str, shown: Callable[[float], str] =
         label = escape(shown(value))
         box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
         rects.append(f'<rect class="bar" {box}><title>{label}</title></rect>')
-    summary = escape(f"{title}: " + (f"max {shown(top)}" if known else "no data"))
+    summary = escape(f"{title}: " + (t("chart-max", value=shown(top)) if known else t("chart-no-data")))
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-label="{summary}"><title>{summary}</title>{"".join(rects)}</svg>'
@@ -60,8 +69,13 @@ def for_assistant(days: list[date], series: list[dict], locale: str = "en") -> d
     ]
     revenue = [float(Money((f.get("revenue") or {}).get(main, 0), main).major) if f else None for f in series]
     kept = [f.get("promises_kept_pct") if f else None for f in series]
+    t = partial(staff_translator(), locale)
     return {
-        "first_response": bars(first, "first response per day", lambda m: formats.duration(m * 60, locale)),
-        "revenue": bars(revenue, f"revenue per day ({main})", lambda v: _money_label(v, main, locale)),
-        "promises": bars(kept, "promises kept per day", lambda p: formats.percent(round(p), locale)),
+        "first_response": bars(
+            first, t("chart-of-first-response"), lambda m: formats.duration(m * 60, locale), t
+        ),
+        "revenue": bars(
+            revenue, t("chart-of-revenue", currency=main), lambda v: _money_label(v, main, locale), t
+        ),
+        "promises": bars(kept, t("chart-of-promises"), lambda p: formats.percent(round(p), locale), t),
     }

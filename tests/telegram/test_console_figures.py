@@ -36,6 +36,7 @@ async def test_the_team_page_reads_in_the_viewers_locale(russian: Harness) -> No
     assert ">7 дней</a>" in page and ">24 часа</a>" in page and ">90 дней</a>" in page
     assert "45\u00a0000\u00a0RUB" in page and "4 мин" in page and "100\u00a0%" in page
     assert "RUB\u00a045,000" not in page and " min<" not in page and "4 min " not in page
+    assert "выручка (RUB): максимум 45\u00a0000\u00a0RUB" in page and "per day" not in page  # the charts
     anna = await signed_in(tg, 9001)
     page = await (await anna.get("/console/team?period=7d")).text()
     assert ">7 days</a>" in page and "RUB\u00a045,000" in page and "4 min" in page and "100%" in page

@@ -16,6 +16,7 @@ SAMPLE = {
     "name": "Anna",
     "amount": "RUB 45,000",
     "currency": "RUB",
+    "value": "RUB 45,000",
     "type": "Thing",
     "tags": "vip",
     "text": "hello",
