@@ -7,22 +7,14 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
 
-from tests.integration.test_service_process import (
-    STARTUP,
-    concierge,
-    environment,
-    free_port,
-    status,
-    wait_until,
-)
+from tests.integration.test_sandbox_restart import running_sandbox
+from tests.integration.test_service_process import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -42,22 +34,11 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium i
 
 @pytest.fixture
 def sandbox(tmp_path: Path) -> Iterator[str]:
-    port = free_port()
     log = tmp_path / "service.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            concierge("run"),
-            env=environment(tmp_path, HTTP_PORT=str(port), LOG_LEVEL="WARNING"),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: status(f"{base}/sandbox/api/personas") == 200, STARTUP), log.read_text()
-        yield base
+        with running_sandbox(tmp_path, free_port(), log) as base:
+            yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(15) == 0
         print("the service's log (shown when a test fails):\n" + log.read_text()[-4000:])
 
 

@@ -33,7 +33,7 @@ def _call(url: str, body: dict[str, Any] | None = None) -> Any:
 
 
 @contextmanager
-def sandbox(data_dir: Path, port: int, log: Path) -> Iterator[str]:
+def running_sandbox(data_dir: Path, port: int, log: Path) -> Iterator[str]:
     with log.open("ab") as output:
         process = subprocess.Popen(
             concierge("run"),
@@ -68,7 +68,7 @@ def _now(base: str) -> datetime:
 
 def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path: Path) -> None:
     port, log = free_port(), tmp_path / "service.log"
-    with sandbox(tmp_path, port, log) as base:
+    with running_sandbox(tmp_path, port, log) as base:
         _call(
             f"{base}/sandbox/api/phone", {"persona": "james", "text": "A car to the Bolshoi tonight at 7 pm"}
         )
@@ -83,7 +83,7 @@ def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path
             assert "/console/sign-in" in response.url and response.status == 200
         before = _now(base)
 
-    with sandbox(tmp_path, port, log) as base:
+    with running_sandbox(tmp_path, port, log) as base:
         _call(f"{base}/sandbox/api/phone", {"persona": "james", "text": "And flowers in the car, please"})
         assert _reaches_the_forum(base, "flowers in the car"), log.read_text()[-4000:]
         _call(
