@@ -31,8 +31,9 @@ from bot.logging import configure
 from domain.clock import FrozenClock
 from domain.events import Actor, ActorKind, EventType
 from domain.projections import PROJECTIONS
-from engine import console_reads, staff_admin
 from engine import queries as q
+from engine.console import reads as console_reads
+from engine.team import admin as staff_admin
 from sandbox.telegram import FakeTelegram
 from storage.embedded import EmbeddedEngine
 from tests.console_client import signed_in

@@ -30,9 +30,10 @@ from domain.clock import SystemClock
 from domain.deadlines import Deadline
 from domain.events import EventType
 from domain.promises import Promises
-from engine import staff_admin, timers
+from engine.clock import timers
 from engine.deps import Deps
 from engine.i18n import translator
+from engine.team import admin as staff_admin
 from storage.embedded import EmbeddedEngine
 from storage.store import open_store
 from tests.harness import STAFF_CHAT

@@ -33,7 +33,7 @@ from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.intake import understand
 from domain.projections import PROJECTIONS
 from domain.requests import ServiceRequest
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from sandbox.telegram import FakeTelegram
 from storage.embedded import EmbeddedEngine
 from storage.events import EventStore, to_document

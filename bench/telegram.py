@@ -25,7 +25,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.app import create_app
 from bot.logging import configure
 from domain.clock import FrozenClock
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from sandbox.telegram import SENDING, FakeTelegram
 from storage.embedded import EmbeddedEngine
 

@@ -26,9 +26,11 @@ from domain.clients import Assistant, mask_phone
 from domain.clock import SystemClock
 from domain.errors import DomainError, InvalidValue
 from domain.signin import LINK_MINUTES, Signer
-from engine import queries, sign_in, staff_admin
+from engine import queries
 from engine.deps import Deps
 from engine.i18n import LocaleError, check_locales, translator
+from engine.team import admin as staff_admin
+from engine.team import sign_in
 from storage.audit import verify
 from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store

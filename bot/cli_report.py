@@ -14,7 +14,8 @@ from domain.errors import InvalidValue
 from domain.kpis import period
 from domain.money import Money
 from domain.promises import Promises
-from engine import kpis, queries
+from engine import queries
+from engine.clock import kpis
 from storage.store import Store
 
 

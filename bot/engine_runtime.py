@@ -31,10 +31,12 @@ from domain.errors import Unavailable
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
 from domain.signin import Signer
-from engine import inbox_failures, payments_flow, timers
+from engine.clock import timers
 from engine.deps import Deps
+from engine.forum import inbox_failures
+from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.i18n import translator
-from engine.quarantine import tell_leads_of_quarantine
+from engine.requests import payments as payments_flow
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats

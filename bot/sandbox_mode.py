@@ -17,7 +17,9 @@ from bot.engine_runtime import ENGINE
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
 from domain.clock import ShiftedClock
-from engine import queries, sign_in, staff_admin
+from engine import queries
+from engine.team import admin as staff_admin
+from engine.team import sign_in
 from sandbox import world as sandbox_world
 from sandbox.web import CONSOLE_LINK, FAST_FORWARD, SANDBOX_WORLD
 from storage import sandbox as sandbox_state

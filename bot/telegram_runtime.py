@@ -27,21 +27,19 @@ from channels.telegram.client import make_bot
 from channels.telegram.routers import check_update, client_router, forum_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
-from engine import (
-    clients,
-    conversation,
-    queries,
-    quote_buttons,
-    sign_in,
-    staff,
-    staff_commands,
-    topic_commands,
-    topics,
-)
+from engine import queries
+from engine.clients import registry as clients
+from engine.commands import forum as staff_commands
+from engine.commands import staff_messages as staff
+from engine.commands import topic as topic_commands
+from engine.conversation import messages as conversation
 from engine.deps import Deps
+from engine.forum import topics
+from engine.forum.topics import Topics
 from engine.i18n import STAFF_LANGUAGES
+from engine.requests import quote_buttons
 from engine.staff_texts import bound
-from engine.topics import Topics
+from engine.team import sign_in
 from storage.budgets import Budgets, Limits
 from storage.inbox import InboxItem
 from webhooks import health

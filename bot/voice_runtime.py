@@ -13,7 +13,7 @@ from bot.keys import SETTINGS
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from domain.calls import VoiceLine
-from engine import call_back, calls
+from engine.conversation import call_back, calls
 from webhooks.twilio import VOICE_INTAKE, VoiceIntake
 
 

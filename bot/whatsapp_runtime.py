@@ -22,7 +22,7 @@ from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHook
 from channels.whatsapp.inbound import normalise
 from channels.whatsapp.media import TwilioMedia
 from channels.whatsapp.sender import WhatsAppSender
-from engine import whatsapp_flow
+from engine.conversation import whatsapp as whatsapp_flow
 from storage.inbox import InboxItem
 from webhooks import health
 from webhooks.media import LIFETIME_SECONDS, MEDIA_SOURCE, MediaSource, sign

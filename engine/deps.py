@@ -33,7 +33,7 @@ class Deps:
     wake_senders: list[Callable[[], None]] = field(default_factory=list)
     wake_clock: list[Callable[[], None]] = field(default_factory=list)  # a deadline fell due now
     promises: Promises = field(default_factory=Promises)
-    on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the clock's timers (engine.timers)
+    on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the timers (engine.clock.timers)
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
     # an outbound call (to, from, TwiML url, status callback) → its sid; None: calls are off
     place_call: Callable[[str, str, str, str], Awaitable[str]] | None = None

@@ -12,7 +12,7 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from engine import queries as q
-from engine import sign_in
+from engine.team import sign_in
 from tests.harness import Harness
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')

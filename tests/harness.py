@@ -29,7 +29,7 @@ from bot.settings import (
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from bot.whatsapp_runtime import WHATSAPP
 from domain.clock import FrozenClock, SystemClock
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio

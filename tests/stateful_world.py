@@ -22,7 +22,7 @@ from bot.app import create_app
 from bot.keys import SETTINGS
 from domain.clock import FrozenClock
 from domain.projections import PROJECTIONS
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.projector import Projector
 from tests.console_client import Console, signed_in

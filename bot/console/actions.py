@@ -11,11 +11,11 @@ from bot.console.auth import deps_of
 from bot.console.keys import SESSION
 from domain.clients import Assistant
 from domain.errors import InvalidValue
-from engine import console_actions as act
-from engine import console_reads as reads
-from engine.console_timeline import history
+from engine.commands.topic import COMMANDS
+from engine.console import actions as act
+from engine.console import reads
+from engine.console.timeline import history
 from engine.staff_texts import st
-from engine.topic_commands import COMMANDS
 
 
 def viewer(request: web.Request) -> Assistant:

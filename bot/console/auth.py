@@ -17,11 +17,11 @@ from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
 from domain.errors import DomainError, InvalidValue, Unavailable
 from domain.signin import SESSION_HOURS
-from engine import sign_in
-from engine.console_actions import Forbidden
-from engine.console_reads import NotVisible
+from engine.console.actions import Forbidden
+from engine.console.reads import NotVisible
 from engine.deps import Deps
 from engine.staff_texts import of, refusal, st
+from engine.team import sign_in
 
 log = structlog.get_logger(__name__)
 

@@ -15,8 +15,8 @@ import structlog
 from domain.clients import Assistant
 from domain.events import Event, EventType
 from engine import queries as q
+from engine.console.event_lines import line, stamp
 from engine.deps import Deps
-from engine.event_lines import line, stamp
 from storage.events import from_document
 from storage.timefmt import to_ms
 

@@ -8,8 +8,8 @@ from aiohttp import web
 from bot.console.actions import _back, _field, viewer
 from bot.console.auth import deps_of
 from domain.errors import InvalidValue
-from engine import console_actions as act
-from engine import console_reads as reads
+from engine.console import actions as act
+from engine.console import reads
 
 
 async def merge(request: web.Request) -> web.Response:

@@ -22,14 +22,14 @@ from domain.clients import Assistant, mask_phone
 from domain.errors import InvalidValue
 from domain.kpis import period
 from domain.money import Money
-from engine import console_reads as reads
-from engine import kpis
 from engine import queries as q
-from engine.console_actions import lead_only
-from engine.console_timeline import timeline
-from engine.event_lines import line
-from engine.sign_in import session_of
+from engine.clock import kpis
+from engine.console import reads
+from engine.console.actions import lead_only
+from engine.console.event_lines import line
+from engine.console.timeline import timeline
 from engine.staff_texts import st
+from engine.team.sign_in import session_of
 from storage.audit import verify
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -15,7 +15,7 @@ from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
 from domain import formats
 from domain.money import Money
-from engine.event_lines import stamp
+from engine.console.event_lines import stamp
 from engine.i18n import staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -19,7 +19,9 @@ from bot.workers.inbox import TRANSIENT
 from bot.workers.lanes import WorkLoop
 from bot.workers.tasks import describe, wait_for_work
 from domain.deadlines import Deadline
-from engine import clock, clock_failures, timers
+from engine.clock import deadlines as clock
+from engine.clock import failures as clock_failures
+from engine.clock import timers
 from engine.deps import Deps
 from storage.jobs import Jobs
 

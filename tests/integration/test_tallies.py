@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from storage.store import Store
 
 SYSTEM = Actor(ActorKind.SYSTEM, "concierge")

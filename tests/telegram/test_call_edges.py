@@ -10,7 +10,8 @@ import pytest
 from channels.voice.twiml import render
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, EventType
-from engine import calls, staff_admin
+from engine.conversation import calls
+from engine.team import admin as staff_admin
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_calls import ANNA_PHONE, CALLER, OMAR_PHONE, call_form, client_of, twilio, twiml
 from tests.telegram.test_clock import escalations_thread

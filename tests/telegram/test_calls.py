@@ -10,7 +10,8 @@ import pytest
 from bot.logging import NOISY
 from channels.voice.twiml import render
 from domain.events import EventType
-from engine import calls, staff_admin
+from engine.conversation import calls
+from engine.team import admin as staff_admin
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 

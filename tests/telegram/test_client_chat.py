@@ -81,7 +81,7 @@ async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harnes
 
 
 async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
-    from engine import staff_admin
+    from engine.team import admin as staff_admin
 
     await tg.add_staff(9002, "Omar", "ar")
     await tg.add_staff(9001, "Anna", "en")

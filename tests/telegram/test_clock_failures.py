@@ -43,7 +43,8 @@ async def test_a_firing_that_fails_for_good_is_set_aside_at_once_and_told(team: 
     await tg.store.deadlines.set(Deadline(deadline_id, start + timedelta(minutes=15), layla_id, "t1", 1, {}))
     await at(tg, start, 16)
     (told,) = escalation_lines(tg)
-    assert told.startswith(f"⚠️ The clock could not do {deadline_id} (step 1: KeyError at engine.clock:")
+    where = "KeyError at engine.clock.deadlines:"
+    assert told.startswith(f"⚠️ The clock could not do {deadline_id} (step 1: {where}")
     assert "set it aside: it will not be tried again" in told
     doc = await tg.store.deadlines.current(deadline_id)
     assert doc["status"] == "over" and doc["due_ms"] is None and doc["failed"].startswith("KeyError")

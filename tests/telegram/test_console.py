@@ -10,8 +10,9 @@ import pytest
 
 from bot.console.keys import LIVE
 from domain.events import ActorKind, EventType
-from engine import kpis, staff_admin
 from engine import queries as q
+from engine.clock import kpis
+from engine.team import admin as staff_admin
 from tests.console_client import Console, link_for, signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message

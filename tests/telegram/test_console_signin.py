@@ -4,7 +4,7 @@ signed link away; forged ones are limited per address and in all."""
 import pytest
 
 from domain.errors import InvalidValue
-from engine import sign_in
+from engine.team import sign_in
 from tests.console_client import Console, link_for
 from tests.harness import Harness
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from domain.events import EventType
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from storage.audit import verify
 from tests.console_client import signed_in
 from tests.harness import Harness

@@ -1,11 +1,11 @@
 """The figures of a real journey: /stats in the forum (an assistant sees their own, a lead everyone's),
-the same numbers from `engine.kpis.report`, and a rebuild of every projection changes none of them."""
+the same numbers from `engine.clock.kpis.report`, and a rebuild of every projection changes none of them."""
 
 from datetime import timedelta
 
 import pytest
 
-from engine import kpis
+from engine.clock import kpis
 from tests.harness import STAFF_CHAT, Harness
 from tests.telegram.test_clock import OMAR, new_client, staff_says
 from tests.telegram.test_lifecycle import order_of, pay, quote_message

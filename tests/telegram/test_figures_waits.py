@@ -1,11 +1,12 @@
-"""A client's comment after their rating awaits no answer: the clock does not remind anyone of it, and the
-figures (`engine.kpis.report`, behind /stats, the console and `concierge report`) count no broken promise."""
+"""A client's comment after their rating awaits no answer: the clock does not remind anyone of it, and
+the figures (`engine.clock.kpis.report`, behind /stats, the console and `concierge report`) count no broken
+promise."""
 
 from datetime import timedelta
 
 import pytest
 
-from engine import kpis
+from engine.clock import kpis
 from tests.harness import Harness
 from tests.telegram.test_clock import at, overdue
 from tests.telegram.test_ratings import fulfilled

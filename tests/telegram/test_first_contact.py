@@ -8,8 +8,8 @@ import pytest
 
 from bot.workers.retention import RetentionLoop
 from domain.events import SYSTEM, EventType, NewEvent
-from engine import staff_admin
-from engine.quarantine import tell_leads_of_quarantine
+from engine.forum.quarantine import tell_leads_of_quarantine
+from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.counters import next_value
 from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness, user

@@ -5,7 +5,7 @@ clients by hand with /merge C-…; the client id shows where /take asks for it."
 import pytest
 
 from domain.events import EventType
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import ANNA_PHONE, call_form, twiml

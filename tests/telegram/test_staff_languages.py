@@ -4,7 +4,7 @@ of whoever typed it."""
 
 import pytest
 
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from tests.harness import STAFF_CHAT, Harness, user
 
 IRINA = {"id": 9003, "is_bot": False, "first_name": "Irina"}

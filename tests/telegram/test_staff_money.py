@@ -3,7 +3,7 @@ assistant's topic says "45 000 RUB", not "RUB 45,000" (the quote sent, the payme
 
 import pytest
 
-from engine import staff_admin
+from engine.team import admin as staff_admin
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message

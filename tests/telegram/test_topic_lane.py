@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from engine import topic_commands
-from engine.topics import Topics
+from engine.commands import topic as topic_commands
+from engine.forum.topics import Topics
 from sandbox.telegram import SENDING
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.realistic import conversation, language_of

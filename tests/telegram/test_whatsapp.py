@@ -6,7 +6,7 @@ import pytest
 
 from domain.events import EventType
 from engine import queries as q
-from engine.client_outbox import to_client
+from engine.clients.outbox import to_client
 from sandbox.twilio import Failure
 from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, pay, staff_says

@@ -9,7 +9,7 @@ from domain.awaiting import TYPES, Wait, effect
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.kpis import fold
 from domain.promises import Promises
-from engine import timers
+from engine.clock import timers
 
 T0 = datetime(2026, 11, 20, 10, tzinfo=UTC)
 A1 = "A-9001"

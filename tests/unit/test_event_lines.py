@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
-from engine.event_lines import line
+from engine.console.event_lines import line
 from engine.i18n import STAFF_LANGUAGES
 from tests.unit.test_staff_texts import _ids
 

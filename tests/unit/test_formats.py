@@ -8,7 +8,7 @@ import pytest
 from bot.cli_report import render
 from domain.calls import duration_text
 from domain.formats import amounts, duration, percent, period
-from engine.kpis import Row, columns, lines
+from engine.clock.kpis import Row, columns, lines
 from engine.staff_texts import bound
 
 FIGURES = {

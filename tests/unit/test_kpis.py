@@ -14,7 +14,7 @@ from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.kpis import fold, period
 from domain.promises import Promises, away_until
-from engine.kpis import Row, lines
+from engine.clock.kpis import Row, lines
 
 D0 = datetime(2026, 11, 20, tzinfo=UTC)
 A1, A2 = "A-9001", "A-9002"

@@ -24,12 +24,12 @@ CALLED = {"translator": False, "staff_translator": True}  # translator()(languag
 # call sites whose id is computed from something other than a literal prefix: (file, the id expression)
 UNRESOLVED = {
     ("engine/client_texts.py", "title"),  # quote-title / quote-title-revised, with `number`
-    ("engine/clients.py", "message_id"),  # the welcome texts, with `name` and `assistant`
-    ("engine/staff.py", "why"),  # a refusal's id, without variables
-    ("engine/topics.py", "message_id"),  # topics.say passes its caller's arguments on
+    ("engine/clients/registry.py", "message_id"),  # the welcome texts, with `name` and `assistant`
+    ("engine/commands/staff_messages.py", "why"),  # a refusal's id, without variables
+    ("engine/forum/topics.py", "message_id"),  # topics.say passes its caller's arguments on
     ("engine/staff_texts.py", "message_id"),  # st and bound pass their caller's id and arguments on
-    ("engine/requests_flow.py", "message_id"),  # a request's state line, without variables
-    ("engine/event_lines.py", "message_id"),  # ev-<type>: its arguments per type (test_staff_texts)
+    ("engine/requests/intake.py", "message_id"),  # a request's state line, without variables
+    ("engine/console/event_lines.py", "message_id"),  # ev-<type>: its arguments per type (test_staff_texts)
 }
 
 
@@ -219,7 +219,7 @@ def nobody(t):
         language=client.language.value.upper(),
     )
 """
-    found = list(problems(before, "engine/clock.py", catalogs()))
+    found = list(problems(before, "engine/clock/deadlines.py", catalogs()))
     assert any("`language=` is the translator's own parameter" in p for p in found), found
     assert list(problems('t("clock-reminded", client="x")', "x.py", catalogs())) == [
         "x.py:1 'clock-reminded': clock-reminded (en) needs ['assistant', 'wait']",

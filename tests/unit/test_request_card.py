@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from domain.intake import Category, Understanding
 from domain.requests import ServiceRequest
-from engine.request_cards import render
+from engine.forum.cards import render
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 

@@ -7,7 +7,7 @@ from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 
 from domain.events import SYSTEM, Event, EventType
-from engine.event_lines import line
+from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
 
 SAMPLE = {
@@ -135,7 +135,8 @@ def test_every_event_type_has_a_line_in_both_languages() -> None:
 def test_every_id_made_from_a_table_exists() -> None:
     from domain.intake import Category
     from domain.lifecycle import RequestState
-    from engine import staff_commands, topic_commands
+    from engine.commands import forum as staff_commands
+    from engine.commands import topic as topic_commands
 
     wanted = {f"card-state-{s.value}" for s in RequestState} | {
         f"card-open-state-{s.value}" for s in RequestState
@@ -151,7 +152,8 @@ def test_every_id_made_from_a_table_exists() -> None:
 
 
 def test_the_english_help_is_the_command_tables_own() -> None:
-    from engine import staff_commands, topic_commands
+    from engine.commands import forum as staff_commands
+    from engine.commands import topic as topic_commands
     from engine.staff_texts import bound
 
     t = bound("en")
@@ -171,7 +173,7 @@ def test_every_refusal_key_has_its_text() -> None:
 
     from engine.i18n import LOCALES_DIR as ROOT
 
-    sources = [p.read_text() for folder in ("domain", "engine") for p in (ROOT.parent / folder).glob("*.py")]
+    sources = [p.read_text() for folder in ("domain", "engine") for p in (ROOT.parent / folder).rglob("*.py")]
     keys = {k for text in sources for k in re.findall(r'key="([a-z0-9-]+)"', text)}
     assert len(keys) > 20
     for language in STAFF_LANGUAGES:

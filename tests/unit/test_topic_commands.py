@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from engine.topic_commands import COMMANDS, card_hint, help_text, parse
+from engine.commands.topic import COMMANDS, card_hint, help_text, parse
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 

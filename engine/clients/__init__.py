@@ -1,0 +1,1 @@
+"""Clients: registration, assignment, language, phone, merging, and how a client is written to."""

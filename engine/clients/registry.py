@@ -1,0 +1,192 @@
+"""Clients: registration, assignment, language, phone."""
+
+from __future__ import annotations
+
+import structlog
+
+from domain.assignment import choose_assistant
+from domain.clients import Assistant, Channel, Client, Language
+from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
+from domain.messages import Person
+from engine import queries as q
+from engine.clients.outbox import to_client
+from engine.deps import Deps
+from engine.forum.topics import staff_chat_for, tell_topic
+from engine.outbox import card_update
+from storage.counters import next_value
+
+log = structlog.get_logger(__name__)
+
+LANGUAGE_BUTTONS = [
+    [
+        {"text": "English", "data": "lang:en"},
+        {"text": "العربية", "data": "lang:ar"},
+        {"text": "Русский", "data": "lang:ru"},
+    ]
+]
+
+
+def client_actor(client_id: str) -> Actor:
+    return Actor(ActorKind.CLIENT, client_id)
+
+
+async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client, bool]:
+    """The client behind this identity; registered (and assigned) on first contact."""
+    existing = await q.client_by_identity(deps.store, person.identity)
+    if existing is not None:
+        # registered by this very message (processed again after a crash): still new, so still greeted
+        registered = await deps.store.events.by_cause(registration_cause(_claim(person)))
+        return existing, registered is not None and registered.data.get("first_contact") == cause
+    whatsapp = person.identity.channel is Channel.WHATSAPP
+    if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
+        return await _link(deps, same, person, cause), False
+    language = Language.parse(person.language_code)
+    details = {
+        "name": person.name.strip() or "Guest",
+        "username": person.username,
+        "language": language.value if language else None,
+        "identities": [person.identity.to_data()],
+        "phone": person.identity.external_id if whatsapp else None,
+    }
+    client, new = await register(deps, _claim(person), details, cause)
+    if person.identity not in client.identities:  # a call from this number registered them a moment before
+        return await _link(deps, client, person, cause), False
+    return client, new
+
+
+def _claim(person: Person) -> str:
+    """What a first contact claims: a WhatsApp number is the caller's number too (one person)."""
+    identity = person.identity
+    return f"phone:{identity.external_id}" if identity.channel is Channel.WHATSAPP else identity.key
+
+
+def registration_cause(claim: str) -> str:
+    return f"register:{claim}"
+
+
+async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
+    """The client who has this number (shared on Telegram, or a call) gets this identity too."""
+    linked = await deps.record(
+        f"client:{same.id}",
+        EventType.CLIENT_IDENTITY_LINKED,
+        {"identity": person.identity.to_data()},
+        client_actor(same.id),
+        f"{cause}/link",
+    )
+    joined = await q.client(deps.store, same.id)
+    await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
+    return joined
+
+
+async def register(deps: Deps, claim: str, details: dict, cause: str) -> tuple[Client, bool]:
+    """One client per identity (or number) whoever else registers it at the same moment, on any instance:
+    the registration's cause is the claim, unique in the log, so a twin gets the client the first one made.
+    Returns the client and whether `cause` registered it."""
+    prior = await deps.store.events.by_cause(registration_cause(claim))  # a replay keeps the id chosen
+    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+    registered = await deps.record(
+        f"client:{client_id}",
+        EventType.CLIENT_REGISTERED,
+        {"client_id": client_id, **details, "first_contact": cause},
+        client_actor(client_id),
+        registration_cause(claim),
+        expected_seq=0,  # a registration opens its stream, never lands behind another's event
+    )
+    client_id = registered.data["client_id"]  # the twin's, when it registered first
+    language = Language.parse(registered.data.get("language"))
+    await assign(deps, client_id, language, f"{registration_cause(claim)}/assign")
+    client = await q.client(deps.store, client_id)
+    if client is None:
+        raise LookupError("a registered client is not projected")
+    if client.merged_into and (survivor := await q.client(deps.store, client.merged_into)):
+        client = survivor  # registered once, then found to be someone else's second account
+    return client, registered.data.get("first_contact") == cause
+
+
+async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
+    if await deps.store.events.by_cause(cause):
+        return
+    team = await q.assistants(deps.store)
+    present = [a for a in team if a.present_at(deps.clock.now())]
+    chosen = choose_assistant(
+        present or team,  # away assistants take no new clients (unless everyone is away: the clock escalates)
+        language,
+        await q.open_load(deps.store),
+        await next_value(deps.store.db, "assignment_rotation"),
+    )
+    if chosen is None:
+        log.warning("assignment.no_active_assistant", client_id=client_id)
+        return
+    await deps.record(
+        f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen.id}, SYSTEM, cause
+    )
+
+
+async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
+    """A person moved the client to `to` (/assign, /take); the topic hears it (their phone rings) and the
+    card shows it. Deliveries `<event>:1`, `:2` (the command's own answer is `:0`)."""
+    await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_ASSIGNED,
+        {"assistant_id": to.id, "reason": how},
+        actor,
+        f"{event.cause}/assign",
+    )
+    client = await q.client(deps.store, client.id)
+    moved = client.name
+    await tell_topic(
+        deps,
+        client,
+        event,
+        lambda t: t("moved", client=moved, assistant=to.name),
+        1,
+        [[to.telegram_id, to.name]],
+    )
+    await refresh_card(deps, event, 2, client)
+
+
+def telegram_chat(client: Client) -> int | None:
+    identity = client.identity(Channel.TELEGRAM)
+    return int(identity.external_id) if identity else None
+
+
+async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    first_name = client.name.split()[0]
+    if assistant is None:
+        return deps.t(client.language, "welcome-team", name=first_name)
+    message_id = "welcome-back" if returning else "welcome"
+    return deps.t(client.language, message_id, name=first_name, assistant=assistant.name)
+
+
+async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None:
+    text = "\n".join(deps.t(language, "language-choose") for language in Language)
+    await to_client(deps, client, event, n, text, buttons=LANGUAGE_BUTTONS)
+
+
+async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None and client.topic is not None:
+        await deps.deliver(card_update(event, n, staff_chat, client.id))
+
+
+async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> None:
+    language = Language.parse(code)
+    client, _new = await ensure_client(deps, person, cause)
+    if language is None:
+        return
+    event = await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_LANGUAGE_CHANGED,
+        {"language": language.value, "first": client.language is None},
+        client_actor(client.id),
+        f"{cause}/language",
+    )
+    first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
+    client = await q.client(deps.store, client.id)
+    texts = [deps.t(language, "language-set")]
+    if first_time:
+        texts.append(await greeting(deps, client))
+    for n, text in enumerate(texts):
+        await to_client(deps, client, event, n, text)
+    await refresh_card(deps, event, len(texts), client)

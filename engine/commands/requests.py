@@ -1,0 +1,325 @@
+"""Topic commands that move a request along: /quote /edit /new /progress /done /cancel /refund."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+import structlog
+
+from domain.clients import Client
+from domain.errors import ConcurrencyConflict, DomainError, InvalidValue
+from domain.events import Event, EventType
+from domain.formats import money
+from domain.intake import Category, Understanding, understand
+from domain.lifecycle import RequestState
+from domain.money import Money
+from domain.payments import GatewayError
+from domain.quote_parsing import parse_quote
+from domain.quotes import Quote
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.client_texts import quote_buttons, quote_text
+from engine.clients.outbox import to_client
+from engine.deps import Deps
+from engine.invocation import TopicCommand
+from engine.requests import payments as payments_flow
+from engine.requests import ratings
+from engine.requests.intake import (
+    cancel_request,
+    decide,
+    deliver_to_topic,
+    open_request,
+)
+from engine.staff_texts import Text, language_of
+
+log = structlog.get_logger(__name__)
+
+
+def _quote_sent(quote: Quote) -> Text:
+    return lambda t: t("quote-sent", version=str(quote.version), total=money(quote.total, language_of(t)))
+
+
+EDITABLE = ("when", "category", "guests", "place", "budget")
+
+
+async def _target(
+    deps: Deps, client: Client, states: tuple[RequestState, ...], request_id: str | None = None
+) -> ServiceRequest:
+    """The request a command acts on: the one named (from the console), or the latest one in `states`."""
+    wanted = " or ".join(s.value for s in states)
+    shown = " / ".join(s.value for s in states)  # (for a reader in any language)
+    for candidate in reversed(await q.requests_of(deps.store, client.id)):
+        if request_id is not None and candidate.id == request_id:
+            if candidate.state not in states:
+                raise InvalidValue(
+                    f"{candidate.id} is {candidate.state.value}, not {wanted}.",
+                    key="request-state",
+                    request=candidate.id,
+                    state=candidate.state.value,
+                    wanted=shown,
+                )
+            return candidate
+        if request_id is None and candidate.state in states:
+            return candidate
+    if request_id is not None:
+        raise InvalidValue(
+            f"{client.name} has no request {request_id}.",
+            key="no-such-request",
+            client=client.name,
+            request=request_id,
+        )
+    raise InvalidValue(
+        f"{client.name} has no request that is {wanted}. /new opens one.",
+        key="no-request",
+        client=client.name,
+        wanted=shown,
+    )
+
+
+async def quote(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
+        # this /quote was recorded before a crash: finish telling it, never quote a next version
+        made = Quote.from_data(quoted.data["quote"])
+        request = await q.request(deps.store, quoted.stream_id)
+        note = _quote_sent(made)
+        await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
+        return
+    current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
+    currency, items = parse_quote(args)
+    if deps.payments is None:
+        raise InvalidValue(
+            "Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).",
+            key="no-payments",
+        )
+    quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.quote_validity)
+    current.quote_with(
+        quote, {}
+    )  # every rule of the decision holds before CloudPayments is asked for an order
+    description = f"{current.id}: " + "; ".join(item.description for item in items)
+    link = await deps.payments.create_order(
+        invoice_id=f"{current.id}/{quote.version}",
+        account_id=client.id,
+        amount=quote.total,
+        description=description[:250],
+        culture={"ar": "ar-AE", "ru": "ru-RU"}.get(
+            client.language.value if client.language else "en", "en-US"
+        ),
+        request_id=f"order:{current.id}:{quote.version}",
+    )
+    previous = current.payment_link
+    try:
+        quoted = await decide(
+            deps,
+            current,
+            current.quote_with(quote, {"order_id": link.order_id, "url": link.url, "number": link.number}),
+            actor,
+            f"{cause}/quote",
+        )
+    except DomainError as refused:
+        if not isinstance(refused, ConcurrencyConflict):  # (a race is tried again, with this same order)
+            await _withdraw(deps, link.order_id)  # refused for good: no payable link may be left behind
+        raise
+    current = await q.request(deps.store, current.id)
+    notes: list[Text] = [_quote_sent(quote)]
+    if previous:
+        try:
+            await deps.payments.cancel_order(
+                previous["order_id"], request_id=f"cancel:{previous['order_id']}"
+            )
+            notes.append(lambda t: t("quote-old-link-cancelled", version=str(quote.version - 1)))
+        except GatewayError as error:
+            notes.append(lambda t, error=str(error): t("quote-old-link-not-cancelled", error=error))
+    await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
+
+
+async def _withdraw(deps: Deps, order_id: str) -> None:
+    assert deps.payments is not None
+    try:
+        await deps.payments.cancel_order(order_id, request_id=f"cancel:{order_id}")
+    except GatewayError as error:
+        log.warning("quote.order_not_withdrawn", error=type(error).__name__)
+
+
+async def _tell_quote(
+    deps: Deps,
+    client: Client,
+    quoted: Event,
+    current: ServiceRequest,
+    quote: Quote,
+    url: str,
+    notes: list[Text],
+) -> None:
+    card = client.saved_card["last_four"] if client.saved_card else None
+    await to_client(
+        deps,
+        client,
+        quoted,
+        0,
+        quote_text(deps, client, current, quote),
+        buttons=quote_buttons(deps, client, current, quote, url, card),
+    )
+    await deliver_to_topic(deps, client, quoted, notes, first_n=1, card_of=current.id)
+
+
+def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> Understanding:
+    if field_name == "when":
+        try:
+            moment = datetime.fromisoformat(value).replace(tzinfo=deps.tz)
+            # the assistant set it: confirmed, even if already past
+            return replace(
+                details, when=moment, time_known=len(value) > 10, time_approx=False, time_past=False
+            )
+        except ValueError:
+            learned = understand(value, deps.clock.now(), deps.tz)
+            if learned.when is None:
+                raise InvalidValue(
+                    f"“{value}” is not a time; try /edit when 2026-12-01 20:00", key="edit-time", text=value
+                ) from None
+            return replace(
+                details,
+                when=learned.when,
+                time_known=learned.time_known,
+                time_approx=learned.time_approx,
+                time_past=False,
+            )
+    if field_name == "category":
+        try:
+            return replace(details, category=Category(value.lower().split()[0]))
+        except ValueError:
+            names = ", ".join(c.value for c in Category)
+            raise InvalidValue(
+                f"“{value}” is not a category; use one of {names}",
+                key="edit-category",
+                text=value,
+                names=names,
+            ) from None
+    if field_name == "guests":
+        if not value.isdigit() or not 0 < int(value) < 1000:
+            raise InvalidValue(f"“{value}” is not a number of guests", key="edit-guests", text=value)
+        return replace(details, guests=int(value))
+    if field_name == "place":
+        return replace(details, places=tuple(p.strip() for p in value.split(";") if p.strip()))
+    amount, _, currency = value.partition(" ")
+    return replace(details, budget=Money.of(amount, currency or "RUB"))
+
+
+async def edit(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    field_name, _, value = args.partition(" ")
+    if field_name not in EDITABLE or not value.strip():
+        fields = "|".join(EDITABLE)
+        raise InvalidValue(
+            f"Write /edit <{fields}> <value>, e.g. /edit when 2026-12-01 20:00",
+            key="edit-usage",
+            fields=fields,
+        )
+    current = await _target(
+        deps,
+        client,
+        (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
+        cmd.request_id,
+    )
+    details = _edited(current.details, field_name, value.strip(), deps)
+    edited = await decide(deps, current, current.edit(details, field_name), actor, f"{cause}/edit")
+    await deliver_to_topic(deps, client, edited, [], card_of=current.id)
+
+
+async def new(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    text = args.strip()
+    if not text:
+        for received in reversed(await deps.store.events.read(f"conversation:{client.id}")):
+            said = received.data.get("message") or {}
+            if (
+                received.type is EventType.MESSAGE_RECEIVED
+                and not received.data.get("command")
+                and said.get("text")
+            ):
+                text = said["text"]
+                break
+    if not text:
+        raise InvalidValue(
+            "Nothing to open a request from: write /new <what the client asks for>.", key="new-empty"
+        )
+    await open_request(deps, client, text, actor, f"{cause}/new", acknowledge=True)
+
+
+async def progress(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, cause = cmd.client, cmd.actor, cmd.cause
+    # recorded before a crash? then only the telling is left: the state moved on already
+    started = await deps.store.events.by_cause(f"{cause}/start")
+    if started is None:
+        current = await _target(deps, client, (RequestState.PAID,), cmd.request_id)
+        started = await decide(deps, current, current.start(), actor, f"{cause}/start")
+    number = started.stream_id
+    await to_client(deps, client, started, 0, deps.t(client.language, "request-in-progress", number=number))
+    await deliver_to_topic(
+        deps, client, started, [lambda t: t("req-in-progress", request=number)], first_n=1, card_of=number
+    )
+
+
+async def done(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, cause = cmd.client, cmd.actor, cmd.cause
+    fulfilled = await deps.store.events.by_cause(f"{cause}/done")  # recorded before a crash: tell it
+    if fulfilled is None:
+        current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS), cmd.request_id)
+        if current.state is RequestState.PAID:
+            await decide(deps, current, current.start(), actor, f"{cause}/start")
+            current = await q.request(deps.store, current.id)
+        fulfilled = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
+    number = fulfilled.stream_id
+    text = deps.t(client.language, "request-done", number=number, name=client.name.split()[0])
+    await to_client(deps, client, fulfilled, 0, text)
+    await deliver_to_topic(
+        deps,
+        client,
+        fulfilled,
+        [lambda t: t("req-fulfilled", request=number)],
+        first_n=1,
+        card_of=number,
+    )
+    await ratings.ask(deps, client, await q.request(deps.store, number), fulfilled)
+
+
+async def cancel(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    if (cancelled := await deps.store.events.by_cause(f"{cause}/cancel")) is not None:
+        current = await q.request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
+    else:
+        current = await _target(
+            deps,
+            client,
+            (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
+            cmd.request_id,
+        )
+    await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
+
+
+async def refund(deps: Deps, cmd: TopicCommand) -> None:
+    client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
+    # refunded in full before a crash, maybe untold: tell it. A partial one is asked of the bank again under
+    # the same request id, which answers the same refund, so it is recognised and told, never made twice.
+    if cmd.replayed:
+        latest = (
+            await q.request(deps.store, cmd.request_id)
+            if cmd.request_id
+            else (await q.requests_of(deps.store, client.id) or [None])[-1]
+        )
+        if latest is not None and latest.state is RequestState.REFUNDED and latest.refund is not None:
+            await payments_flow.record_refund(
+                deps, latest, latest.refund.amount, latest.refund.transaction_id, actor
+            )
+            return
+    current = await _target(
+        deps,
+        client,
+        (RequestState.PAID, RequestState.IN_PROGRESS, RequestState.FULFILLED, RequestState.CANCELLED),
+        cmd.request_id,
+    )
+    if current.payment is None:
+        raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
+    left = current.refundable or current.payment.amount  # (nothing left: refund_of says so)
+    amount = Money.of(args.strip(), left.currency) if args.strip() else left
+    await payments_flow.refund(deps, client, current, amount, actor, cause, replayed=cmd.replayed)

@@ -1,0 +1,196 @@
+"""What an assistant does in the staff console: the same use cases as the forum's topic commands and the staff
+CLI, never a second implementation. Each action carries the id of the form it came from (`console:<id>`), so a
+form sent twice acts once; its events name the signed-in assistant as their actor."""
+
+from __future__ import annotations
+
+import re
+
+from domain.clients import Assistant, Client
+from domain.errors import InvalidValue
+from domain.events import Actor, ActorKind, Event, EventType
+from domain.messages import Inbound, Kind
+from engine import queries as q
+from engine.clients.registry import refresh_card
+from engine.commands import topic as topic_commands
+from engine.conversation.messages import relay_to_client
+from engine.deps import Deps
+from engine.forum.topics import staff_chat_for, tell_topic, topic_name
+from engine.i18n import STAFF_LANGUAGES
+from engine.outbox import rename_topic
+from engine.staff_texts import st
+from engine.team import admin as staff_admin
+
+MAX_TEXT = 4000  # a staff reply (Telegram's 4,096 less room for the topic's echo)
+MAX_PREFERENCES = 500
+MAX_TAGS = 12
+TAG = re.compile(r"^[\w\-]{1,24}$")
+ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
+# the topic commands a console form may run (the lead-only rule is the topic table's)
+COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
+CLIENT_COMMANDS = {"merge"}  # run from a client's page, about no request
+
+
+def _cause(action_id: str, viewer: Assistant | None = None) -> str:
+    if not ACTION_ID.match(action_id or ""):
+        raise InvalidValue(st(viewer, "console-form-incomplete"))
+    return f"console:{action_id}"
+
+
+def _actor(viewer: Assistant) -> Actor:
+    return Actor(ActorKind.ASSISTANT, viewer.id)
+
+
+async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action_id: str) -> None:
+    """To the client through the same outbox as a reply typed in the topic; the topic sees it too."""
+    text = text.strip()
+    if not text:
+        raise InvalidValue(st(viewer, "console-reply-empty"))
+    if len(text) > MAX_TEXT:
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
+    cause = _cause(action_id, viewer)
+    message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
+    sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
+    await tell_topic(deps, client, sent, lambda t: t("console-reply", assistant=viewer.name, text=text), 5)
+
+
+async def command(
+    deps: Deps,
+    viewer: Assistant,
+    client: Client,
+    name: str,
+    args: str,
+    request_id: str | None,
+    action_id: str,
+) -> str | None:
+    """A topic command about one request; the refusal (or None) — the topic hears either."""
+    if name not in COMMANDS | CLIENT_COMMANDS:
+        raise InvalidValue(st(viewer, "console-not-an-action", name=name))
+    if len(args) > MAX_TEXT:
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
+    text = f"/{name} {args.strip()}".strip()
+    return await topic_commands.dispatch(
+        deps, viewer, client, text, _cause(action_id, viewer), request_id=request_id, via="console"
+    )
+
+
+def parse_tags(text: str, viewer: Assistant | None = None) -> list[str]:
+    tags = sorted({t.strip().lower().lstrip("#") for t in re.split(r"[,\s]+", text) if t.strip()})
+    bad = [t for t in tags if not TAG.match(t)]
+    if bad:
+        raise InvalidValue(st(viewer, "console-bad-tag", tag=bad[0]))
+    if len(tags) > MAX_TAGS:
+        raise InvalidValue(st(viewer, "console-too-many-tags", limit=str(MAX_TAGS)))
+    return tags
+
+
+async def set_profile(
+    deps: Deps, viewer: Assistant, client: Client, tags: str, preferences: str, action_id: str
+) -> Client:
+    """Tags (VIP among them) and preferences; the pinned card in the topic shows them."""
+    cause = _cause(action_id, viewer)
+    wanted_tags = parse_tags(tags, viewer)
+    preferences = " ".join(preferences.split())
+    if len(preferences) > MAX_PREFERENCES:
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
+    changed = tagged = None
+    if wanted_tags != sorted(client.tags):
+        changed = tagged = await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_TAGGED,
+            {"tags": wanted_tags},
+            _actor(viewer),
+            f"{cause}/tags",
+        )
+    if preferences != client.preferences:
+        changed = await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_PREFERENCES_SET,
+            {"preferences": preferences},
+            _actor(viewer),
+            f"{cause}/preferences",
+        )
+    was_vip, client = client.vip, await q.client(deps.store, client.id)
+    if changed is not None:
+        await refresh_card(deps, changed, 0, client)
+    if tagged is not None and client.vip != was_vip:
+        await _rename(deps, tagged, client)
+    return client
+
+
+async def _rename(deps: Deps, event: Event, client: Client) -> None:
+    """The topic's name says VIP: a tag set or removed renames it."""
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None and client.topic is not None:
+        await deps.deliver(rename_topic(event, 1, staff_chat, client.id, topic_name(client)))
+
+
+async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: str) -> None:
+    if code not in STAFF_LANGUAGES:
+        raise InvalidValue(st(viewer, "console-languages", languages=", ".join(STAFF_LANGUAGES)))
+    if code != viewer.ui_language:
+        await deps.record(
+            f"assistant:{viewer.id}",
+            EventType.ASSISTANT_UI_LANGUAGE_SET,
+            {"ui_language": code},
+            _actor(viewer),
+            _cause(action_id, viewer),
+        )
+
+
+def lead_only(viewer: Assistant, what: str) -> None:
+    """`what`: a `lead-only-<what>` text."""
+    if not viewer.lead:
+        raise Forbidden(st(viewer, "only-leads", what=st(viewer, f"lead-only-{what}")))
+
+
+class Forbidden(InvalidValue):
+    """A lead's action asked by someone who is not one (a 403)."""
+
+
+async def add_assistant(
+    deps: Deps,
+    viewer: Assistant,
+    telegram_id: str,
+    name: str,
+    languages: str,
+    lead: bool,
+    ui_language: str,
+    action_id: str,
+) -> Assistant:
+    lead_only(viewer, "add")
+    if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
+        raise InvalidValue(st(viewer, "console-telegram-id"))
+    return await staff_admin.add(
+        deps.store,
+        int(telegram_id),
+        name[:64],
+        languages,
+        lead,
+        ui_language=ui_language,
+        actor=_actor(viewer),
+        cause=_cause(action_id, viewer),
+    )
+
+
+async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str, action_id: str) -> Assistant:
+    lead_only(viewer, "deactivate")
+    target = await q.assistant(deps.store, assistant_id)
+    if target is None:
+        raise InvalidValue(st(viewer, "console-no-such-assistant"))
+    if target.id == viewer.id:
+        raise InvalidValue(st(viewer, "console-not-yourself"))
+    return await staff_admin.deactivate(
+        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
+    )
+
+
+async def exported(deps: Deps, viewer: Assistant, client: Client, action_id: str) -> None:
+    """A data request is on record: who took whose history, when."""
+    await deps.record(
+        f"staff:{viewer.id}",
+        EventType.CLIENT_DATA_EXPORTED,
+        {"client_id": client.id},
+        _actor(viewer),
+        _cause(action_id, viewer),
+    )

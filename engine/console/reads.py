@@ -1,0 +1,234 @@
+"""What the staff console shows, as named reads. Every read takes the viewer: an assistant sees their own
+clients and requests, a lead everything; anything else is `NotVisible` (a 404: its existence is not told)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from domain import search
+from domain.clients import Assistant, Client
+from domain.deadlines import FIRST_QUOTE
+from domain.errors import DomainError
+from domain.lifecycle import RequestState
+from domain.money import Money
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.clock.timers import response_id
+from engine.deps import Deps
+from storage.timefmt import from_ms, to_ms
+
+BOARD_STATES = (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
+SEARCH_LIMIT = 50
+SEARCH_SCAN = 2000  # clients read per search word at most (a one-letter word matches many)
+PAYMENTS_LIMIT = 2000
+
+
+class NotVisible(DomainError):
+    """Not there, or not the viewer's to see."""
+
+
+def may_see(viewer: Assistant, client: Client) -> bool:
+    return viewer.lead or client.assistant_id == viewer.id
+
+
+async def visible_client(deps: Deps, viewer: Assistant, client_id: str) -> Client:
+    client = await q.client(deps.store, client_id) if len(client_id) <= 20 else None
+    if client is None or not may_see(viewer, client):
+        raise NotVisible(f"no client {client_id}")
+    return client
+
+
+async def visible_request(deps: Deps, viewer: Assistant, request_id: str) -> tuple[ServiceRequest, Client]:
+    request = await q.request(deps.store, request_id) if len(request_id) <= 20 else None
+    client = await q.client(deps.store, request.client_id) if request else None
+    if request is None or client is None or not may_see(viewer, client):
+        raise NotVisible(f"no request {request_id}")
+    return request, client
+
+
+IN_BATCH = 500
+
+
+async def _by_ids(deps: Deps, collection: str, ids: list[str]) -> list[dict]:
+    """Documents by `_id`, a few hundred at a time (an `_id` `$in` is an index seek on both engines)."""
+    found = []
+    for start in range(0, len(ids), IN_BATCH):
+        chunk = ids[start : start + IN_BATCH]
+        found += await deps.store.db[collection].find({"_id": {"$in": chunk}}).to_list()
+    return found
+
+
+async def _clients_by_id(deps: Deps, ids: set[str]) -> dict[str, Client]:
+    return {doc["_id"]: Client.from_doc(doc) for doc in await _by_ids(deps, "clients", sorted(ids))}
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """The response clock of a card: what is awaited, since when, and when the promise runs out."""
+
+    what: str  # "reply" | "quote"
+    since: datetime
+    due: datetime
+
+    def breached(self, now: datetime) -> bool:
+        return now >= self.due
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    request: ServiceRequest
+    client: Client
+    assistant: str
+    clock: Clock | None
+
+    @property
+    def amount(self) -> Money | None:
+        if self.request.payment:
+            return self.request.payment.amount
+        return self.request.quote.total if self.request.quote else None
+
+
+async def _clocks(deps: Deps, requests: list[ServiceRequest], clients: dict[str, Client]) -> dict[str, Clock]:
+    """Per request: the client waiting for a reply first, else a new request waiting for its first quote."""
+    ids = [response_id(r.client_id) for r in requests] + [f"{FIRST_QUOTE}:{r.id}" for r in requests]
+    live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if d.get("status") != "over"}
+    found = {}
+    for r in requests:
+        client = clients.get(r.client_id)
+        if (doc := live.get(response_id(r.client_id))) and client:
+            since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
+            found[r.id] = Clock("reply", since, since + deps.promises.response(client.vip))
+        elif r.state is RequestState.NEW and (doc := live.get(f"{FIRST_QUOTE}:{r.id}")):
+            since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
+            found[r.id] = Clock("quote", since, since + deps.promises.first_quote)
+    return found
+
+
+async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list[Card]]:
+    """Open requests in columns by state; breached first, then the longest waiting, then the oldest."""
+    docs = await deps.store.db["requests"].find({"open": True}).to_list()
+    requests = [ServiceRequest.from_doc(d) for d in docs]
+    clients = await _clients_by_id(deps, {r.client_id for r in requests})
+    wanted = viewer.id if not viewer.lead else assistant_id
+    requests = [
+        r
+        for r in requests
+        if (c := clients.get(r.client_id)) and may_see(viewer, c) and (not wanted or c.assistant_id == wanted)
+    ]
+    names = {a.id: a.name for a in await q.assistants(deps.store)}
+    clocks = await _clocks(deps, requests, clients)
+    now = deps.clock.now()
+    columns: dict[str, list[Card]] = {s.value: [] for s in BOARD_STATES}
+    for r in requests:
+        client = clients[r.client_id]
+        card = Card(r, client, names.get(client.assistant_id or "", "—"), clocks.get(r.id))
+        columns[r.state.value].append(card)
+    for cards in columns.values():
+        cards.sort(
+            key=lambda c: (
+                not (c.clock and c.clock.breached(now)),
+                c.clock.since if c.clock else now,
+                int(c.request.id.split("-")[1]),
+            )
+        )
+    return columns
+
+
+# --- clients ---
+async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Client]:
+    """By the start of any word of the name, the @username or a tag, or the last digits of the phone (an
+    index seek on the `search` keys); the most recent clients when nothing is asked; at most 50."""
+    clients = deps.store.db["clients"]
+    mine = {} if viewer.lead else {"assistant_id": viewer.id}
+    found: dict[str, Client] = {}
+    for wanted in search.query_keys(text[:80]):
+        ids: set[str] | None = None
+        for key in wanted:  # every word must match: the rarest decides how much is read
+            rows = deps.store.db["clients_keys"].find({"key": key}, {"doc": 1}).limit(SEARCH_SCAN)
+            matched = {row["doc"] async for row in rows}
+            ids = matched if ids is None else ids & matched
+        for doc in await _by_ids(deps, "clients", sorted(ids or ())):
+            client = Client.from_doc(doc)
+            if may_see(viewer, client) and not client.merged_into:
+                found.setdefault(client.id, client)
+    if not text.strip():
+        recent = clients.find(mine).sort("_id", -1).limit(SEARCH_LIMIT)
+        found = {d["_id"]: Client.from_doc(d) async for d in recent if not d.get("merged_into")}
+    return sorted(found.values(), key=lambda c: -int(c.id.split("-")[1]))[:SEARCH_LIMIT]
+
+
+@dataclass
+class Lifetime:
+    paid: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    refunded: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def net(self) -> list[Money]:
+        currencies = sorted(set(self.paid) | set(self.refunded))
+        return [Money(self.paid[c] - self.refunded[c], c) for c in currencies]
+
+
+def lifetime_value(requests: list[ServiceRequest]) -> Lifetime:
+    value = Lifetime()
+    for r in requests:
+        if r.payment:
+            value.paid[r.payment.amount.currency] += r.payment.amount.minor
+        for refund in r.refunds:
+            value.refunded[refund.amount.currency] += refund.amount.minor
+    return value
+
+
+# --- payments ---
+@dataclass(frozen=True, slots=True)
+class PaymentLine:
+    at: datetime
+    kind: str  # "payment" | "refund"
+    request: ServiceRequest
+    client_name: str
+    assistant: str
+    amount: Money
+    transaction_id: int
+    card_mask: str | None
+
+
+async def payments(
+    deps: Deps,
+    viewer: Assistant,
+    start: datetime,
+    end: datetime,
+    currency: str | None = None,
+    kind: str | None = None,
+    assistant_id: str | None = None,
+) -> tuple[list[PaymentLine], dict[str, dict[str, int]]]:
+    """Every payment and refund of requests paid in [start, end) (newest first) and totals per currency;
+    an assistant who is not a lead sees what is credited to them."""
+    found = deps.store.db["requests"].find({"paid_ms": {"$gte": to_ms(start), "$lt": to_ms(end)}})
+    requests = [ServiceRequest.from_doc(d) for d in await found.sort("paid_ms", -1).to_list(PAYMENTS_LIMIT)]
+    clients = await _clients_by_id(deps, {r.client_id for r in requests})
+    names = {a.id: a.name for a in await q.assistants(deps.store)}
+    wanted = viewer.id if not viewer.lead else assistant_id
+    lines = []
+    for r in requests:
+        client = clients.get(r.client_id)
+        # money is the quote sender's (`domain.ledger.quote_sender`), whoever has the client now
+        if client is None or (wanted and r.credited_to != wanted):
+            continue
+        who = names.get(r.credited_to or "", "—")
+        for what, paid in (("payment", r.payment), *(("refund", each) for each in r.refunds)):
+            if paid is None or (kind and kind != what) or (currency and paid.amount.currency != currency):
+                continue
+            lines.append(
+                PaymentLine(
+                    paid.at, what, r, client.name, who, paid.amount, paid.transaction_id, paid.card_mask
+                )
+            )
+    lines.sort(key=lambda line: line.at, reverse=True)
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"payment": 0, "refund": 0})
+    for line in lines:
+        totals[line.amount.currency][line.kind] += line.amount.minor
+    return lines, dict(sorted(totals.items()))
+
+
+def days_back(now: datetime, days: int) -> tuple[datetime, datetime]:
+    return now - timedelta(days=days), now + timedelta(seconds=1)

@@ -1,0 +1,90 @@
+"""A request's whole story from the event log: the client's conversation on every channel, staff replies and
+notes, quote versions, payments and refunds — each with what became of its messages (sent, delivered, read,
+failed) — and a client's complete history for a data request."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any
+
+from domain.clients import Client
+from domain.events import Event, EventType
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.console.event_lines import QUIET, Line, line
+from engine.deps import Deps
+from storage.events import to_document
+
+# what a staff message's delivery shows: the provider's word when it has one
+RANK = {"read": "read", "delivered": "delivered", "sent": "sent", "failed": "failed", "undelivered": "failed"}
+TELLS = {EventType.STAFF_MESSAGE_SENT, EventType.REQUEST_QUOTED, EventType.REQUEST_PAID}
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    line: Line
+    delivery: str | None  # sent | delivered | read | failed | pending | held
+
+
+async def _names(deps: Deps, client: Client) -> dict[str, str]:
+    return {a.id: a.name for a in await q.assistants(deps.store)} | {client.id: client.name}
+
+
+async def _delivery_state(deps: Deps, event: Event) -> str | None:
+    """What became of the message this event sent to the client (its first delivery)."""
+    doc = await deps.store.db["deliveries"].find_one({"_id": f"{event.id}:0"})
+    if doc is None:
+        doc = await deps.store.db["deliveries_archive"].find_one({"_id": f"{event.id}:0"})
+    if doc is None or doc.get("payload", {}).get("topic_of"):
+        return None  # (a line in the topic, not a message to the client)
+    return RANK.get(doc.get("provider_status") or "") or doc.get("status")
+
+
+async def timeline(deps: Deps, client: Client, request: ServiceRequest | None, language: str) -> list[Entry]:
+    """Oldest first: the client's streams and the request's (all their requests' on the client page)."""
+    streams = [f"client:{client.id}", f"conversation:{client.id}"]
+    requests = [request] if request else await q.requests_of(deps.store, client.id)
+    streams += [f"request:{r.id}" for r in requests]
+    events = [
+        e for batch in await asyncio.gather(*(deps.store.events.read(s) for s in streams)) for e in batch
+    ]
+    events = [e for e in events if e.type not in QUIET]
+    events.sort(key=lambda e: (e.at, e.stream, e.seq))
+    names = await _names(deps, client)
+    states = await asyncio.gather(*(_delivery_state(deps, e) if e.type in TELLS else _none() for e in events))
+    return [Entry(line(e, names, language), state) for e, state in zip(events, states, strict=True)]
+
+
+async def _none() -> None:
+    return None
+
+
+SECRET_KEYS = {"token", "Token"}  # a saved card's charge token is a credential, not the person's data
+
+
+def _scrubbed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: ("•••" if k in SECRET_KEYS else _scrubbed(v)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrubbed(v) for v in value]
+    return value
+
+
+def _plain(doc: dict[str, Any]) -> dict[str, Any]:
+    return _scrubbed({k: v for k, v in doc.items() if k not in ("_id", "hash", "prev", "at_ms", "kind")})
+
+
+async def history(deps: Deps, client: Client) -> dict[str, Any]:
+    """Everything we hold about one person (a data request): the projections and every event of theirs."""
+    requests = await q.requests_of(deps.store, client.id)
+    streams = [f"client:{client.id}", f"conversation:{client.id}"] + [f"request:{r.id}" for r in requests]
+    events = [e for s in streams for e in await deps.store.events.read(s)]
+    events.sort(key=lambda e: (e.at, e.stream, e.seq))
+    doc = await deps.store.db["clients"].find_one({"_id": client.id}) or {}
+    return {
+        "client": {k: v for k, v in doc.items() if k not in ("saved_card",)}
+        | {"saved_card": bool(doc.get("saved_card"))},
+        "requests": [r.to_doc() for r in requests],
+        "events": [{"id": e.id, **_plain(to_document(e)), "at": e.at.isoformat()} for e in events],
+    }

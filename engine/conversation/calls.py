@@ -1,0 +1,277 @@
+"""A client calls the concierge number: the call is one more way into the same conversation. The caller is
+found by their number (or becomes a client named by it), greeted in their language, and their assistant's
+phone rings, then the next present assistant who speaks the language (a lead last), then voicemail. Every step
+is an event in the call's stream (`call:<CallSid>`, naming the client), caused by the CallSid: a retried
+webhook gets the same answer and changes nothing."""
+
+from __future__ import annotations
+
+from domain.calls import (
+    ANSWERED,
+    RANKS,
+    WITHHELD_LANGUAGE,
+    Answer,
+    Spoken,
+    VoiceLine,
+    Voicemail,
+    caller_language,
+    duration_text,
+    moves_forward,
+    seconds,
+    withheld,
+)
+from domain.clients import Assistant, Client, Language, mask_phone
+from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
+from domain.phones import to_e164
+from engine import queries as q
+from engine.clients.registry import client_actor, register
+from engine.conversation import call_back, withheld_calls
+from engine.deps import Deps
+from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
+from engine.outbox import to_topic_upload
+from engine.staff_texts import for_client, language_of
+
+
+async def _call(deps: Deps, sid: str) -> Event | None:
+    """How a call began (inbound or placed by /call): the first event of its stream."""
+    first = await deps.store.events.read(f"call:{sid}")
+    return first[0] if first and first[0].type is EventType.CALL_RECEIVED else None
+
+
+async def caller(deps: Deps, number: str, cause: str) -> Client:
+    """The client this number belongs to (a shared phone, a WhatsApp number, an earlier call), or a new one
+    named by the number (masked), in the language of its country, assigned like any new client."""
+    if (known := await q.client_by_phone(deps.store, number)) is not None:
+        return known
+    if (known := await q.client_by_identity_key(deps.store, f"whatsapp:{number}")) is not None:
+        return known
+    language = caller_language(number)
+    details = {
+        "name": mask_phone(number),
+        "username": None,
+        "language": language.value,
+        "identities": [],
+        "phone": number,
+    }
+    client, _new = await register(deps, f"phone:{number}", details, cause)
+    return client
+
+
+async def ringing_order(deps: Deps, client: Client) -> list[Assistant]:
+    """Whose phones ring, in turn: the client's assistant, then present assistants who speak the client's
+    language (the fewest open conversations first, leads last). Only active assistants with a phone."""
+    now, load = deps.clock.now(), await q.open_load(deps.store)
+    team = [a for a in await q.assistants(deps.store) if a.active and a.phone]
+    own = [a for a in team if a.id == client.assistant_id]
+    others = [
+        a for a in team if a.id != client.assistant_id and a.present_at(now) and a.speaks(client.language)
+    ]
+    others.sort(key=lambda a: (a.lead, load.get(a.id, 0), a.id))
+    return own + others
+
+
+async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
+    """What a new call is told to do; the same to the same CallSid."""
+    sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
+    received = await deps.store.events.by_cause(f"{cause}/received")
+    if received is None and withheld(form["From"]):  # an unknown caller: nobody's client
+        received = await withheld_calls.received(deps, form)
+    if received is None:
+        number = to_e164(form["From"])
+        client = await caller(deps, number, cause)
+        order = await ringing_order(deps, client)
+        received = await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {"call_sid": sid, "client_id": client.id, "ring": [a.id for a in order], "direction": "inbound"},
+            client_actor(client.id),
+            f"{cause}/received",
+        )
+        if not client.conversation_open:
+            await deps.record(
+                f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open"
+            )
+        client = await q.client(deps.store, client.id)
+        await ensure_topic(deps, client)
+        first = order[0].name if order else None
+        await tell_topic(
+            deps,
+            client,
+            received,
+            lambda t: t("call-incoming", client=client.name, assistant=first or t("call-voicemail-only")),
+        )
+    return await _answer(deps, line, received)
+
+
+def _language(client: Client | None) -> Language:
+    if client is None:
+        return WITHHELD_LANGUAGE
+    return client.language or caller_language(client.phone or "")
+
+
+async def _client(deps: Deps, received: Event) -> Client | None:
+    """Who called (None: a withheld number)."""
+    client_id = received.data["client_id"]
+    return await q.client(deps.store, client_id) if client_id else None
+
+
+async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
+    language = _language(await _client(deps, received))
+    ring_ids: list[str] = received.data["ring"]
+    order = [a for i in ring_ids if (a := await q.assistant(deps.store, i)) and a.active and a.phone]
+    said = []
+    if order:
+        greeting = deps.t(language, "voice-greeting", assistant=order[0].name.split()[0])
+        said.append(Spoken(greeting, language))
+    if line.recording:
+        said.append(Spoken(deps.t(language, "voice-recording-notice"), language))
+    if not order:  # nobody's phone can ring: straight to voicemail
+        said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
+        return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
+    return Answer(tuple(said), ring=line.ring(order[0].phone, ring_ids.index(order[0].id)))
+
+
+async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
+    """How ringing one assistant ended (the <Dial> action): answered → a line in the topic and goodbye;
+    otherwise the next phone, then voicemail."""
+    sid = form["CallSid"]
+    received = await _call(deps, sid)
+    if received is None:
+        return Answer()  # not a call of ours: hang up
+    client = await _client(deps, received)
+    ring_ids: list[str] = received.data["ring"]
+    status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
+    who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
+    ended = await deps.record(
+        f"call:{sid}",
+        EventType.CALL_LEG_ENDED,
+        {
+            "leg": leg,
+            "assistant_id": who,
+            "status": status,
+            "seconds": talked_for,
+            "client_id": received.data["client_id"],
+        },
+        SYSTEM,
+        f"voice:{sid}/leg{leg}",
+    )
+    assistant = await q.assistant(deps.store, who)
+    if status in ANSWERED and assistant is not None and client is None:
+        await withheld_calls.answered(deps, ended, assistant, talked_for)
+        return Answer()
+    if status in ANSWERED and assistant is not None:
+        talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
+            f"conversation:{client.id}",
+            EventType.CALL_ANSWERED,
+            {"call_sid": sid, "assistant_id": assistant.id, "seconds": talked_for},
+            Actor(ActorKind.ASSISTANT, assistant.id),
+            f"voice:{sid}/answered",
+        )
+        await tell_topic(
+            deps,
+            client,
+            talked,
+            lambda t: t(
+                "call-answered", assistant=assistant.name, length=duration_text(talked_for, language_of(t))
+            ),
+        )
+        return Answer()
+    if received.data.get("direction") == "outbound" and client is not None:  # /call: no pick-up
+        return await call_back.unanswered(deps, client, ended, status)
+    following = [
+        a for i in ring_ids[leg + 1 :] if (a := await q.assistant(deps.store, i)) and a.active and a.phone
+    ]
+    if following:
+        nxt = following[0]
+        name = assistant.name if assistant else "—"
+        if client is not None:
+            await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
+        return Answer(ring=line.ring(nxt.phone, ring_ids.index(nxt.id)))
+    language = _language(client)
+    if client is not None:
+        await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
+    prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
+    return Answer((prompt,), voicemail=Voicemail(line.voicemail_action, line.recording_status))
+
+
+async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
+    """The caller hung up after (or instead of) a message: a missed call, waiting for an answer like a
+    message would (the first-response clock starts)."""
+    sid = form["CallSid"]
+    received = await _call(deps, sid)
+    if received is not None and received.data["client_id"] is None:
+        await withheld_calls.missed(deps, form)
+    elif received is not None:
+        client_id = received.data["client_id"]
+        length = seconds(form, "RecordingDuration")
+        missed = await deps.record(
+            f"conversation:{client_id}",
+            EventType.CALL_MISSED,
+            {"call_sid": sid, "voicemail_seconds": length},
+            client_actor(client_id),
+            f"voice:{sid}/missed",
+        )
+        if not form.get("RecordingUrl"):  # (a voicemail is posted, with this line, when it is ready)
+            client = await q.client(deps.store, client_id)
+            await tell_topic(deps, client, missed, lambda t: t("call-missed"))
+    return Answer()
+
+
+async def leg_status(deps: Deps, form: dict[str, str]) -> None:
+    """A leg's state, kept only when it moves forward (callbacks arrive late and out of order: a `ringing`
+    after `completed` changes nothing). The call's state is the furthest one recorded."""
+    parent = form.get("ParentCallSid") or form["CallSid"]
+    if await _call(deps, parent) is None:
+        return
+    leg, state = form["CallSid"], form["CallStatus"]
+    known = [
+        e.data["state"]
+        for e in await deps.store.events.read(f"call:{parent}")
+        if e.type is EventType.CALL_LEG_STATUS and e.data["leg_sid"] == leg
+    ]
+    current = max(known, key=lambda s: RANKS.get(s, -1)) if known else None
+    if not moves_forward(current, state):
+        return
+    await deps.record(
+        f"call:{parent}",
+        EventType.CALL_LEG_STATUS,
+        {"leg_sid": leg, "state": state, "seconds": seconds(form, "CallDuration")},
+        SYSTEM,
+        f"voice-status:{leg}:{state}",
+    )
+
+
+async def recording(deps: Deps, form: dict[str, str]) -> None:
+    """A voicemail (or, with CALL_RECORDING=on, a conversation) is ready: kept once (a retried callback
+    changes nothing) and posted into the topic as audio, fetched from Twilio with the account's credentials
+    when it is sent."""
+    sid = form["CallSid"]
+    received = await _call(deps, sid)
+    url = form.get("RecordingUrl") or ""
+    if received is None or not url:
+        return
+    if received.data["client_id"] is None:
+        await withheld_calls.voicemail(deps, form, url)
+        return
+    client = await q.client(deps.store, received.data["client_id"])
+    recorded_for = seconds(form, "RecordingDuration")
+    conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
+    kept = await deps.record(
+        f"conversation:{client.id}",
+        EventType.VOICEMAIL_RECORDED,
+        {
+            "call_sid": sid,
+            "recording_sid": form["RecordingSid"],
+            "seconds": recorded_for,
+            "conversation": conversation,
+        },
+        client_actor(client.id),
+        f"voice-recording:{form['RecordingSid']}",
+    )
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        return
+    t = await for_client(deps, client)
+    length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
+    caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
+    await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))

@@ -1,0 +1,186 @@
+"""Messages both ways: client → their topic, assistant → client; the client's commands."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import structlog
+
+from domain.clients import Channel, Client
+from domain.errors import InvalidValue
+from domain.events import SYSTEM, Actor, Event, EventType
+from domain.messages import Inbound, Kind, Person
+from engine import queries as q
+from engine.clients.merging import share_phone
+from engine.clients.outbox import last_channel, to_client, whatsapp_delivery, whatsapp_texts
+from engine.clients.registry import (
+    ask_language,
+    client_actor,
+    ensure_client,
+    greeting,
+    telegram_chat,
+)
+from engine.conversation.phone_ask import ask_phone
+from engine.deps import Deps
+from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
+from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from engine.requests import intake as requests_flow
+from engine.requests import ratings
+from storage.deliveries import Delivery
+
+log = structlog.get_logger(__name__)
+
+
+async def received(
+    deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
+) -> Event:
+    data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
+    return await deps.record(
+        f"conversation:{client.id}",
+        EventType.MESSAGE_RECEIVED,
+        data,
+        client_actor(client.id),
+        f"{cause}/received",
+    )
+
+
+async def _reachable_again(
+    deps: Deps, client: Client, cause: str, channel: Channel = Channel.TELEGRAM
+) -> Client:
+    """They wrote on this channel, so they can be reached there again (Telegram: they unblocked the bot)."""
+    if channel not in client.unreachable:
+        return client
+    identity = client.identity(channel)
+    await deps.record(
+        f"client:{client.id}",
+        EventType.CLIENT_IDENTITY_LINKED,
+        {"identity": identity.to_data()},
+        client_actor(client.id),
+        f"{cause}/reachable",
+    )
+    return await q.client(deps.store, client.id)
+
+
+async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
+    client, new = await ensure_client(deps, person, cause)
+    client = await _reachable_again(deps, client, cause)
+    event = await received(deps, client, message, cause, command="start")
+    if client.language is None:
+        await ask_language(deps, client, event, 0)
+    else:
+        await to_client(deps, client, event, 0, await greeting(deps, client, returning=not new))
+
+
+async def help_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    client, _new = await ensure_client(deps, person, cause)
+    event = await received(deps, client, message, cause, command="help")
+    await to_client(deps, client, event, 0, deps.t(client.language, "help"))
+
+
+async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    client, _new = await ensure_client(deps, person, cause)
+    event = await received(deps, client, message, cause, command="language")
+    await ask_language(deps, client, event, 0)
+
+
+async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """A real message: kept, relayed into the client's topic (created on the first one), in order."""
+    client, new = await ensure_client(deps, person, cause)
+    client = await _reachable_again(deps, client, cause, message.channel)
+    event = await received(deps, client, message, cause)
+    if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
+        try:
+            client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
+        except InvalidValue:
+            log.info("contact.unusable_phone", client_id=client.id)
+    if new and client.language is not None:
+        await to_client(deps, client, event, 1, await greeting(deps, client))
+    elif new:
+        await ask_language(deps, client, event, 1)
+    if not client.conversation_open:
+        await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
+    client = await q.client(deps.store, client.id)
+    await ensure_topic(deps, client)
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured
+        return
+    reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
+    relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to)
+    await deps.deliver(_with_source(relay, message.message_id))
+    if message.kind is Kind.TEXT and message.text:
+        if await ratings.comment(deps, client, message.text, cause):
+            return  # a word about the service just rated, not a new request
+        await requests_flow.intake(deps, client, message.text, cause)
+        await ask_phone(deps, client, message.text, cause)
+
+
+def _with_source(delivery: Delivery, source: int | str) -> Delivery:
+    """Remember which message it carries, so a reply to the copy can be threaded to the original."""
+    return replace(delivery, meta={"source": source})
+
+
+async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | None) -> int | None:
+    """The message on the other side that a reply points at: replies stay threaded across the relay."""
+    if reply_to is None:
+        return None
+    delivery = await deps.store.deliveries.by_provider_message("telegram", f"{chat_id}:{reply_to}")
+    source = delivery.meta.get("source") if delivery else None
+    return int(source) if source is not None else None
+
+
+async def relay_to_client(
+    deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str
+) -> Event:
+    event = await deps.record(
+        f"conversation:{client.id}",
+        EventType.STAFF_MESSAGE_SENT,
+        {"assistant_id": assistant.id, "message": message.to_data()},
+        assistant,
+        f"{cause}/sent",
+    )
+    if await last_channel(deps, client) is Channel.WHATSAPP:
+        await _relay_to_whatsapp(deps, client, event, message)
+        return event
+    chat = telegram_chat(client)
+    reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
+    if message.kind is Kind.TEXT:
+        delivery = to_private_chat(event, 0, chat, message.text or "", reply_to=reply_to)
+    else:
+        delivery = copy_to_private_chat(event, 0, chat, message, reply_to)
+    await deps.deliver(_with_source(delivery, message.message_id))
+    return event
+
+
+WHATSAPP_MEDIA = {Kind.PHOTO, Kind.DOCUMENT, Kind.VIDEO}
+WHATSAPP_MAX_BYTES = 16 * 1024 * 1024
+
+
+async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: Inbound) -> None:
+    """Text as it is; photos, documents and videos through a short-lived link Twilio fetches from us."""
+    number = client.identity(Channel.WHATSAPP).external_id
+    extra = message.extra or {}
+    if message.kind is Kind.TEXT:
+        await deps.deliver(*whatsapp_texts(event, 0, number, message.text or ""))
+        return
+    problem = None
+    if message.kind not in WHATSAPP_MEDIA or not extra.get("file_id"):
+        problem = {"problem": "kind", "kind": message.kind.value}
+    elif (extra.get("file_size") or 0) > WHATSAPP_MAX_BYTES:
+        problem = {"problem": "size", "megabytes": str(extra["file_size"] // 1024 // 1024)}
+    if problem:
+        await tell_topic(deps, client, event, lambda t: t("wa-not-sent", **problem))
+        return
+    await deps.deliver(
+        whatsapp_delivery(
+            event,
+            0,
+            number,
+            "media",
+            file_id=extra["file_id"],
+            file_name=extra.get("file_name"),
+            mime=extra.get("mime_type"),
+            text=message.text or "",
+        )
+    )

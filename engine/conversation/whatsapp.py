@@ -1,0 +1,168 @@
+"""WhatsApp: one conversation, the 24-hour window, numbered choices, and what Twilio tells us later."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import structlog
+
+from domain.clients import Channel, Client
+from domain.events import SYSTEM, EventType
+from domain.messages import Inbound, Kind, Person, language_named
+from engine import queries as q
+from engine.clients import registry as clients
+from engine.clients.outbox import to_client, whatsapp_delivery
+from engine.conversation import messages as conversation
+from engine.deps import Deps
+from engine.forum.topics import tell_topic
+from engine.requests import quote_buttons
+from engine.staff_texts import Text
+from storage.deliveries import Delivery
+
+log = structlog.get_logger(__name__)
+
+RANKS = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5, "failed": 6, "undelivered": 6}
+
+
+async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> None:
+    """An inbound WhatsApp message: a numbered choice, a language's name, or a message like any other."""
+    number = person.identity.external_id
+    client = await _client_of(deps, number) or await q.client_by_phone(deps.store, number)
+    body = (inbound.text or "").strip()
+    choices = await _choices(deps, client) if client else {}
+    if client is None:
+        await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
+    elif inbound.kind is Kind.TEXT and body in choices:
+        chosen = await conversation.received(deps, client, inbound, cause, command=f"choice:{choices[body]}")
+        data = choices[body]
+        if data.startswith("lang:"):
+            await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
+        elif notice := await quote_buttons.quote_button(deps, client, data, cause):
+            await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
+    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
+        await conversation.received(deps, client, inbound, cause, command="language")
+        await clients.choose_language(deps, person, language.value, cause)
+    else:
+        await conversation.client_message(deps, person, inbound, cause)
+    # they wrote: the window is open again, and what waited for it goes out first, in order
+    await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
+    for wake in deps.wake_senders:
+        wake()
+
+
+async def _choices(deps: Deps, client: Client) -> dict[str, str]:
+    return (await q.conversation(deps.store, client.id)).choices
+
+
+async def _client_of(deps: Deps, number: str) -> Client | None:
+    return await q.client_by_identity_key(deps.store, f"whatsapp:{number}")
+
+
+async def window_open(deps: Deps, number: str) -> bool:
+    client = await _client_of(deps, number)
+    return client is not None and (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
+
+
+async def _tell_topic(
+    deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: Text
+) -> None:
+    event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
+    await tell_topic(deps, client, event, note)
+
+
+async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None) -> None:
+    """Hold the client's messages; send the approved re-open template, or tell the assistant."""
+    number = delivery.chat
+    await deps.store.deliveries.hold_lane(delivery.lane, "outside the 24-hour window")
+    client = await _client_of(deps, number)
+    if client is None:
+        return
+    last = (await q.conversation(deps.store, client.id)).last_inbound.get(Channel.WHATSAPP)
+    since = last.isoformat() if last else "never"
+    cause = f"window:{client.id}:{since}"
+    if template_sid:
+        event = await deps.record(
+            f"conversation:{client.id}",
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
+            SYSTEM,
+            cause,
+        )
+        reopen = whatsapp_delivery(
+            event, 0, number, "template", content_sid=template_sid, variables={"1": client.name.split()[0]}
+        )
+        await deps.deliver(replace(reopen, lane=f"wa-template:{number}"))  # its own lane: it is not held
+        await tell_topic(
+            deps,
+            client,
+            event,
+            lambda t: t("wa-window-template-sent"),
+            1,
+        )
+        return
+    await _tell_topic(
+        deps,
+        client,
+        EventType.DELIVERY_PROBLEM,
+        {"channel": "whatsapp", "problem": "window-closed"},
+        cause,
+        lambda t: t("wa-window-no-template"),
+    )
+
+
+def _preview(delivery: Delivery) -> str:
+    return (delivery.payload.get("text") or "a file")[:80]
+
+
+async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **data: Any) -> None:
+    """A message that may not have reached the client: recorded, and the assistant is told in the topic."""
+    client = await _client_of(deps, delivery.chat)
+    if client is not None:
+        await _tell_topic(
+            deps,
+            client,
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "whatsapp", "delivery": delivery.id, **data},
+            cause,
+            note,
+        )
+
+
+async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
+    await _problem(
+        deps,
+        delivery,
+        f"uncertain:{delivery.id}",
+        f"❔ Twilio took a WhatsApp message but its answer never came ({error}). It was not sent "
+        f"again, to avoid a duplicate. Check with the client before resending: “{_preview(delivery)}”",
+        problem="uncertain",
+    )
+
+
+async def refused(deps: Deps, delivery: Delivery, code: int | None, error: str) -> None:
+    await _problem(
+        deps,
+        delivery,
+        f"refused:{delivery.id}",
+        lambda t: t("wa-refused", code=str(code), error=error),
+        problem="refused",
+        code=code,
+    )
+
+
+async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> None:
+    """A status callback: forward only; a failure reaches the assistant with Twilio's error code."""
+    rank = RANKS.get(state)
+    if rank is None:
+        return
+    moved = await deps.store.deliveries.provider_status("whatsapp", sid, state, rank)
+    if moved is not None and state in ("failed", "undelivered"):
+        await _problem(
+            deps,
+            moved,
+            f"wa-status:{sid}:{state}",
+            lambda t: t("wa-undelivered", state=state, code=error_code or "—", preview=_preview(moved)),
+            problem=state,
+            code=error_code,
+        )

@@ -1,0 +1,1 @@
+"""Requests: intake, quotes and their buttons, payments and refunds, ratings."""

@@ -1,0 +1,193 @@
+"""Requests: intake (a new request, or more of the open one), deciding on a request with optimistic
+concurrency, cancelling, and the lines and card updates that tell the topic."""
+
+from __future__ import annotations
+
+import structlog
+
+from domain.clients import Client
+from domain.events import Actor, ActorKind, Event, EventType
+from domain.intake import Understanding, describes_new_need, understand
+from domain.payments import GatewayError
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.client_texts import pay_button
+from engine.clients.outbox import to_client
+from engine.deps import Deps
+from engine.forum.cards import when_text
+from engine.forum.topics import staff_chat_for
+from engine.outbox import card_update, to_topic
+from engine.staff_texts import Text, for_client
+from storage.counters import next_value
+from storage.deliveries import Delivery
+
+log = structlog.get_logger(__name__)
+T = EventType
+# a request's state moved: the client card's list of open requests changes with it
+MOVES = {T.REQUEST_OPENED, T.REQUEST_QUOTED, T.REQUEST_PAID, T.REQUEST_STARTED, T.REQUEST_FULFILLED}
+MOVES |= {T.REQUEST_CANCELLED, T.REQUEST_REFUNDED}
+CLIENT_CARD = 20  # its delivery's number: after every line an event makes (no caller makes twenty)
+
+
+async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
+    kind, data = decision
+    return await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
+
+
+async def deliver_to_topic(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    texts: list[Text],
+    first_n: int = 0,
+    card_of: str | None = None,
+    repost: bool = False,
+) -> None:
+    """Lines in the client's topic (each a text, or made in the topic's language), then the card."""
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is None:
+        return
+    if any(callable(text) for text in texts):
+        t = await for_client(deps, client)
+        texts = [text(t) if callable(text) else text for text in texts]
+    deliveries: list[Delivery] = [
+        to_topic(event, first_n + i, staff_chat, client.id, text) for i, text in enumerate(texts)
+    ]
+    if card_of:
+        deliveries.append(
+            card_update(
+                event, first_n + len(texts), staff_chat, client.id, repost=repost, card=f"request:{card_of}"
+            )
+        )
+    if event.type in MOVES:  # the pinned client card lists the open requests with their states
+        deliveries.append(card_update(event, CLIENT_CARD, staff_chat, client.id))
+    await deps.deliver(*deliveries)
+
+
+async def open_request(
+    deps: Deps,
+    client: Client,
+    text: str,
+    actor: Actor,
+    cause: str,
+    acknowledge: bool = True,
+    learned: Understanding | None = None,
+) -> ServiceRequest:
+    """`learned`: what intake already read from `text` (read here otherwise)."""
+    prior = await deps.store.events.by_cause(cause)  # a replay keeps the number it took
+    request_id = (
+        prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
+    )
+    learned = learned or understand(text, deps.clock.now(), deps.tz)
+    kind, data = ServiceRequest.open(request_id, client.id, text, learned)
+    event = await deps.record(f"request:{request_id}", kind, data, actor, cause)
+    opened = await q.request(deps.store, request_id)
+    if acknowledge:
+        assistant = await q.assistant(deps.store, client.assistant_id)
+        await to_client(
+            deps,
+            client,
+            event,
+            0,
+            deps.t(
+                client.language,
+                "request-received",
+                number=request_id,
+                assistant=assistant.name if assistant else "—",
+            ),
+        )
+    notes = _confirm_time(deps, opened) if opened.details.time_past else []
+    await deliver_to_topic(deps, client, event, notes, first_n=1, card_of=request_id, repost=True)
+    return opened
+
+
+def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
+    """A time already past when the client wrote is kept as said, and the assistant is asked to confirm it."""
+    details = request.details
+    return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.tz, t))]
+
+
+async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
+    """A client's words: a new request, or more about the open one."""
+    actor = Actor(ActorKind.CLIENT, client.id)
+    if await _replayed(deps, client, text, actor, cause):
+        return
+    learned = understand(text, deps.clock.now(), deps.tz)
+    if learned.small_talk:
+        return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
+    current = (await q.open_requests(deps.store, client.id) or [None])[-1]
+    if learned.asks and (current is None or describes_new_need(learned, current.details)):
+        await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
+        return
+    if current is None:
+        return  # a question or a remark with nothing open: the assistant reads it in the topic
+    event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
+    await _deliver_added(deps, client, event)
+
+
+async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: str) -> bool:
+    """This message was read before (processed again after a crash): finish what it decided then, rather than
+    decide again on a state it already changed."""
+    if await deps.store.events.by_cause(f"{cause}/request") is not None:
+        await open_request(deps, client, text, actor, f"{cause}/request")  # idempotent: same number, same ids
+        return True
+    if (added := await deps.store.events.by_cause(f"{cause}/request-more")) is not None:
+        await _deliver_added(deps, client, added)
+        return True
+    return False
+
+
+async def _deliver_added(deps: Deps, client: Client, added: Event) -> None:
+    """The card updated, after a line asking to confirm a time that had already passed, if it brought one."""
+    notes: list[Text] = []
+    if added.data.get("confirm_time"):
+        request = await q.request(deps.store, added.stream_id)
+        notes = _confirm_time(deps, request) if request else []
+    await deliver_to_topic(deps, client, added, notes, card_of=added.stream_id)
+
+
+async def cancel_request(
+    deps: Deps,
+    client: Client,
+    current: ServiceRequest,
+    reason: str,
+    actor: Actor,
+    cause: str,
+    tell_client: bool = True,
+) -> None:
+    cancelled = await deps.store.events.by_cause(f"{cause}/cancel")  # recorded before a crash: finish it
+    if cancelled is None:
+        cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
+    notes: list[Text] = [lambda t: t("req-cancelled", request=current.id, reason=reason)]
+    if current.payment_link and not current.payment and deps.payments:  # (cancelling twice is harmless)
+        try:
+            await deps.payments.cancel_order(
+                current.payment_link["order_id"], request_id=f"cancel:{current.payment_link['order_id']}"
+            )
+        except GatewayError as error:
+            notes.append(lambda t, error=str(error): t("req-link-not-cancelled", error=error))
+    if current.payment:
+        notes.append(
+            f"💸 It was paid ({current.payment.amount.format('en')}). "
+            f"A lead can refund it with /refund or /refund <amount>."
+        )
+    if tell_client:
+        text = deps.t(client.language, "request-cancelled", number=current.id)
+        if actor.kind is ActorKind.ASSISTANT and reason and reason != "cancelled by the assistant":
+            text += "\n" + deps.t(client.language, "request-cancelled-reason", reason=reason)
+        await to_client(deps, client, cancelled, 0, text)
+    await deliver_to_topic(deps, client, cancelled, notes, first_n=1, card_of=current.id)
+
+
+async def send_pay_link(
+    deps: Deps, client: Client, current: ServiceRequest, event: Event, n: int, message_id: str
+) -> None:
+    assert current.quote is not None and current.payment_link is not None
+    await to_client(
+        deps,
+        client,
+        event,
+        n,
+        deps.t(client.language, message_id),
+        buttons=pay_button(deps, client, current.quote, current.payment_link["url"]),
+    )

@@ -1,0 +1,78 @@
+"""The client's buttons under a quote (numbered choices on WhatsApp): ask, decline, pay by saved card."""
+
+from __future__ import annotations
+
+from domain.clients import Client
+from domain.events import Actor, ActorKind, ClientAction, Event, EventType
+from domain.lifecycle import RequestState
+from engine import queries as q
+from engine.clients.outbox import to_client
+from engine.deps import Deps
+from engine.requests import ratings
+from engine.requests.intake import cancel_request, deliver_to_topic
+from engine.requests.payments import one_tap
+
+
+async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str | None:
+    """Also a rating (`rate:<request>:<score>`), which arrives the same ways. Returns a short answer for
+    the button itself (Telegram shows it over the chat) when the button is spent and nothing was done."""
+    action, _, rest = data.partition(":")
+    if action == "rate":
+        await ratings.rated(deps, client, data, cause)
+        return None
+    request_id, _, version = rest.partition(":")
+    current = await q.request(deps.store, request_id)
+    if current is None or current.client_id != client.id:
+        return None
+    if action in ("decline", "tap") and current.payment is not None:
+        return deps.t(client.language, "quote-already-paid")  # spent: nothing to record, nothing to send
+    actor = Actor(ActorKind.CLIENT, client.id)
+    # a decline recorded before a crash is finished, not answered as a stale button
+    declined = action == "decline" and await deps.store.events.by_cause(f"{cause}/cancel") is not None
+    live = declined or (
+        current.state is RequestState.QUOTED
+        and current.quote
+        and str(current.quote.version) == (version or str(current.quote.version))
+    )
+    if action == "ask":
+        assistant = await q.assistant(deps.store, client.assistant_id)
+        noted = await _action(deps, client, ClientAction("ask", request_id), f"{cause}/ask")
+        await to_client(
+            deps,
+            client,
+            noted,
+            0,
+            deps.t(client.language, "quote-question", assistant=assistant.name if assistant else "—"),
+        )
+        await deliver_to_topic(
+            deps, client, noted, [lambda t: t("quote-question-asked", request=request_id)], first_n=1
+        )
+    elif not live:
+        noted = await _action(deps, client, ClientAction(action, request_id, stale=True), f"{cause}/stale")
+        assistant = await q.assistant(deps.store, client.assistant_id)
+        await to_client(
+            deps,
+            client,
+            noted,
+            0,
+            deps.t(client.language, "quote-expired", assistant=assistant.name if assistant else "—"),
+        )
+    elif action == "decline":
+        await cancel_request(deps, client, current, "declined by the client", actor, cause, tell_client=False)
+        declined = await deps.store.events.by_cause(f"{cause}/cancel")
+        await to_client(
+            deps, client, declined, 0, deps.t(client.language, "quote-declined", number=request_id)
+        )
+    elif action == "tap":
+        await one_tap(deps, client, current, cause)
+    return None
+
+
+async def _action(deps: Deps, client: Client, action: ClientAction, cause: str) -> Event:
+    return await deps.record(
+        f"conversation:{client.id}",
+        EventType.CLIENT_ACTION_TAKEN,
+        action.to_data(),
+        Actor(ActorKind.CLIENT, client.id),
+        cause,
+    )

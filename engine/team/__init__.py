@@ -1,0 +1,1 @@
+"""The team: Executive Assistants and leads, and signing in to the console."""
