@@ -87,3 +87,73 @@ def test_there_is_no_loop_between_packages() -> None:
 
 def test_the_engine_calls_no_vendor_sdk_and_no_http_server() -> None:
     assert _package_imports("engine") & VENDOR_SDKS == set()
+
+
+# the engine's capability rooms, lowest first: a room imports the shared ground and the rooms before it, never
+# one after it (so there is no loop between rooms); the ground (deps, queries, texts, outbox…) imports no room
+ROOMS = ["forum", "clients", "requests", "conversation", "team", "clock", "commands", "console"]
+ENGINE = ROOT / "engine"
+
+
+def _room_of(module: str) -> str | None:
+    """'engine.forum.topics' → 'forum'; 'engine.queries' → None (the ground)."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "engine" and parts[1] in ROOMS else None
+
+
+def _engine_imports(path: Path) -> set[str]:
+    """The engine modules one module imports ('from engine.forum import topics' → 'engine.forum.topics')."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("engine.")}
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            and node.module.startswith("engine")
+        ):
+            found |= {f"{node.module}.{a.name}" for a in node.names}
+    return found
+
+
+def _room_imports() -> dict[str, set[str]]:
+    """Each room (or '' for the ground) → the rooms its modules import."""
+    seen: dict[str, set[str]] = {}
+    for path in ENGINE.rglob("*.py"):
+        relative = path.relative_to(ENGINE).parts
+        room = relative[0] if len(relative) > 1 else ""
+        imported = {_room_of(m) for m in _engine_imports(path)} - {None, room}
+        seen.setdefault(room, set()).update(r for r in imported if r)
+    return seen
+
+
+def test_the_engine_is_in_the_rooms_the_layout_names() -> None:
+    folders = {p.name for p in ENGINE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert folders == set(ROOMS)
+
+
+def test_each_room_imports_only_the_ground_and_the_rooms_below_it() -> None:
+    upward = {
+        room or "(ground)": sorted(r for r in imported if not room or ROOMS.index(r) > ROOMS.index(room))
+        for room, imported in _room_imports().items()
+    }
+    assert {k: v for k, v in upward.items() if v} == {}
+
+
+def test_the_room_check_would_notice_an_upward_import(tmp_path: Path) -> None:
+    module = tmp_path / "up.py"
+    module.write_text(
+        "from engine.console import reads\nimport engine.clock.timers\nfrom engine import deps\n"
+    )
+    rooms = {_room_of(m) for m in _engine_imports(module)}
+    assert rooms == {"console", "clock", None}
+
+
+def test_no_room_is_more_than_a_fifth_of_the_engine() -> None:
+    lines = {room: 0 for room in [*ROOMS, ""]}
+    for path in ENGINE.rglob("*.py"):
+        relative = path.relative_to(ENGINE).parts
+        lines[relative[0] if len(relative) > 1 else ""] += len(path.read_text().splitlines())
+    total = sum(lines.values())
+    assert {room: round(n / total, 2) for room, n in lines.items() if n / total > 0.22} == {}
