@@ -159,3 +159,30 @@ async def test_a_callback_whose_worker_died_after_doing_it_is_finished_once_by_a
     await tg.settle()
     assert (await tg.store.inbox.get("voice-recording:RE56"))["status"] == "done"
     assert len(await voicemails(tg)) == 1 and audio_posts(tg) == ["📞 Missed call · voicemail 0:42"]
+
+
+async def test_a_recording_that_fails_for_good_is_told_in_the_callers_topic_and_can_be_retried(
+    phone: Harness,
+) -> None:
+    tg = phone
+    ready = await to_voicemail(tg, "CA57", "RE57")
+    deliver = tg.engine.deps.deliver
+
+    async def refuses(*deliveries: Any) -> None:
+        if any(d.payload.get("url") for d in deliveries):  # the audio only: the notice still goes
+            raise ValueError("a bug")  # not a passing fault: set aside at once
+        await deliver(*deliveries)
+
+    tg.engine.deps.deliver = refuses
+    await twilio(tg, "/webhooks/twilio/voice/recording", ready)
+    await tg.process_inbox()
+    tg.engine.deps.deliver = deliver
+    await tg.settle()
+    assert (await tg.store.inbox.get("voice-recording:RE57"))["status"] == "failed"
+    thread = (await client_of(tg, CALLER))["topic_thread_id"]
+    (told,) = [line for line in tg.topic_texts(thread) if "set aside" in line]
+    assert "concierge inbox retry voice-recording:RE57" in told  # in the caller's topic, not General
+    assert audio_posts(tg) == []
+    assert await tg.store.inbox.retry_failed("voice-recording:RE57")
+    await tg.settle()
+    assert len(await voicemails(tg)) == 1 and audio_posts(tg) == ["📞 Missed call · voicemail 0:42"]
