@@ -46,6 +46,7 @@ class Delivery:
     lease_ms: int = 0
     calling_ms: int = 0  # when the provider call of the current attempt began; 0: not called (yet)
     changed: int = 0  # the stamp of the last write
+    provider_status: str | None = None  # what the provider last said of it (`read` outranks `delivered`)
 
     @property
     def in_queue(self) -> bool:
@@ -76,6 +77,7 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
         lease_ms=doc["lease_ms"],
         calling_ms=doc.get("calling_ms") or 0,
         changed=doc.get("changed") or 0,
+        provider_status=doc.get("provider_status"),
     )
 
 

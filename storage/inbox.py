@@ -210,5 +210,9 @@ class Inbox:
     async def get(self, item_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": item_id})
 
-    async def count(self, status: InboxStatus | None = None) -> int:
-        return await self._items.count_documents({"status": status.value} if status else {})
+    async def count(
+        self, status: InboxStatus | None = None, *, key: str | None = None, source: str | None = None
+    ) -> int:
+        """How many items are kept (of a status, of a key — a chat, a number — or of a source): for checks."""
+        wanted = {"status": status.value if status else None, "key": key, "source": source}
+        return await self._items.count_documents({k: v for k, v in wanted.items() if v is not None})

@@ -28,6 +28,7 @@ from bot.settings import (
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from bot.whatsapp_runtime import WHATSAPP
+from domain.clients import Client
 from domain.clock import FrozenClock, SystemClock
 from engine.team import admin as staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
@@ -35,6 +36,7 @@ from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 from storage.deliveries import DeliveryStatus
 from storage.store import Store
+from tests import reads
 
 TOKEN = "123456789:AAH-concierge-test-token_abcdefghijkl"
 STAFF_CHAT = -1001000000001
@@ -226,13 +228,13 @@ class Harness:
     def staff_user(self, telegram_id: int, name: str) -> dict[str, Any]:
         return {"id": telegram_id, "is_bot": False, "first_name": name}
 
-    async def client_doc(self, telegram_user: dict[str, Any]) -> dict[str, Any]:
-        return await self.store.db["clients"].find_one(
-            {"identity_telegram": f"telegram:{telegram_user['id']}"}
-        )
+    async def client_of(self, telegram_user: dict[str, Any]) -> Client:
+        client = await reads.client_of(self.store, telegram_user)
+        assert client is not None, f"no client is Telegram user {telegram_user['id']}"
+        return client
 
-    async def thread_of(self, telegram_user: dict[str, Any]) -> int:
-        return (await self.client_doc(telegram_user))["topic_thread_id"]
+    async def thread_of(self, telegram_user: dict[str, Any]) -> int | None:
+        return reads.thread(await self.client_of(telegram_user))
 
     def topic_texts(self, thread_id: int) -> list[str]:
         """What the bot posted in a topic: relays and notes (client card and request cards left out)."""

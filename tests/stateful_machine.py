@@ -23,6 +23,9 @@ from hypothesis.stateful import (
     rule,
 )
 
+from domain.clients import Client
+from engine import queries as q
+from tests import reads
 from tests.harness import VOICE_NUMBER, user
 from tests.stateful_people import (
     CONSOLE_ACTIONS,
@@ -189,15 +192,15 @@ class ConciergeMachine(RuleBasedStateMachine):
         await self.world.settle()
 
     # ---- assistants
-    async def _doc(self, person: Person) -> dict[str, Any] | None:
-        return await self.world.h.store.db["clients"].find_one({"identity_keys": {"$all": [person.identity]}})
+    async def _client(self, person: Person) -> Client | None:
+        return await q.client_by_identity_key(self.world.h.store, person.identity)
 
     async def _staff_in_topic(self, person: Person, text: str, lead: bool = False) -> None:
-        doc = await self._doc(person)
-        if doc is None or not doc.get("topic_thread_id"):
+        client = await self._client(person)
+        if client is None or not reads.thread(client):
             return
-        who = 9001 if lead else STAFF_IDS.get(doc.get("assistant_id"), 9001)
-        await self.world.staff_says(who, doc["topic_thread_id"], text)
+        who = 9001 if lead else STAFF_IDS.get(client.assistant_id, 9001)
+        await self.world.staff_says(who, reads.thread(client), text)
         await self.world.settle()
 
     @rule(person=clients)
@@ -221,22 +224,20 @@ class ConciergeMachine(RuleBasedStateMachine):
         self.run(self._console(person, action))
 
     async def _console(self, person: Person, action: str) -> None:
-        world, doc = self.world, await self._doc(person)
-        if doc is None:
+        world, client = self.world, await self._client(person)
+        if client is None:
             return
         lead = world.lead
         if action == "tags":
-            page = f"/console/clients/{doc['_id']}"
+            page = f"/console/clients/{client.id}"
             world.answered(
                 page, await lead.post(f"{page}/profile", {"tags": "VIP", "preferences": "quiet"}, page)
             )
         else:
-            request = await world.h.store.db["requests"].find_one(
-                {"client_id": doc["_id"]}, sort=[("_id", -1)]
-            )
-            if request is None:
+            requests = await q.requests_of(world.h.store, client.id)
+            if not requests:
                 return
-            page = f"/console/requests/{request['_id']}"
+            page = f"/console/requests/{requests[-1].id}"  # their latest
             if action == "reply":
                 path, data = f"{page}/reply", {"text": "Your car is confirmed for 20:00."}
             else:

@@ -22,9 +22,11 @@ from bot.app import create_app
 from bot.keys import SETTINGS
 from domain.clock import FrozenClock
 from domain.projections import PROJECTIONS
+from engine import queries as q
 from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.projector import Projector
+from tests import reads
 from tests.console_client import Console, signed_in
 from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness
 
@@ -69,7 +71,7 @@ class World:
     _stdlib: _ErrorLines = field(default_factory=_ErrorLines)
     _structlog: LogCapture = field(default_factory=LogCapture)
     _saved_config: dict[str, Any] = field(default_factory=dict)
-    _looked: dict[str, list[Any]] = field(default_factory=dict)  # per client, the versions its pages showed
+    _looked_at: datetime = datetime(1970, 1, 1, tzinfo=UTC)  # the last look at the pages of what moved
 
     # ---- life cycle
     async def start(self) -> None:
@@ -217,8 +219,7 @@ class World:
         return posts
 
     async def thread_of(self, identity: str) -> int | None:
-        doc = await self.h.store.db["clients"].find_one({"identity_keys": {"$all": [identity]}})
-        return doc.get("topic_thread_id") if doc else None
+        return reads.thread(await q.client_by_identity_key(self.h.store, identity))
 
     @property
     def rebuilt_name(self) -> str:
@@ -260,18 +261,20 @@ class World:
         return [(page, status) for page, status in zip(pages, answers, strict=True) if status != 200]
 
     async def _moved_pages(self) -> list[str]:
-        db = self.h.store.db
-        versions: dict[str, list[Any]] = {}
-        async for doc in db["clients"].find({}, {"_v": 1}):
-            versions[doc["_id"]] = [doc["_v"], 0, []]
-        async for doc in db["conversations"].find({}, {"_v": 1}):
-            versions.setdefault(doc["_id"], [0, 0, []])[1] = doc["_v"]
-        async for doc in db["requests"].find({}, {"_v": 1, "client_id": 1}):
-            versions.setdefault(doc["client_id"], [0, 0, []])[2].append((doc["_id"], doc["_v"]))
-        moved = [c for c, v in versions.items() if self._looked.get(c) != v]
-        self._looked = versions
-        requests = [r for c in moved for r, _v in versions[c][2]]
-        return _pages_of(requests, [c for c in moved if versions[c][0]])
+        """The pages of each client one of whose streams (their client, conversation or a request's) was
+        written since the last look: the client's page and all their requests'."""
+        store, now = self.h.store, self.h.clock.now()
+        written = await store.events.recent_heads(self._looked_at)
+        self._looked_at = now
+        moved: set[str] = set()
+        for stream in written:
+            kind, key = stream.split(":", 1)
+            if kind in ("client", "conversation"):
+                moved.add(key)
+            elif kind == "request" and (request := await q.request(store, key)) is not None:
+                moved.add(request.client_id)
+        requests = [r.id for c in sorted(moved) for r in await q.requests_of(store, c)]
+        return _pages_of(requests, [c for c in sorted(moved) if await q.client(store, c) is not None])
 
     async def _status(self, page: str) -> int:
         response = await self.lead.get(page)

@@ -12,6 +12,7 @@ from domain.errors import InvalidValue
 from domain.events import SYSTEM, EventType
 from engine.conversation import calls
 from engine.team import admin as staff_admin
+from tests import reads
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_calls import ANNA_PHONE, CALLER, OMAR_PHONE, call_form, client_of, twilio, twiml
 from tests.telegram.test_clock import escalations_thread
@@ -60,7 +61,7 @@ async def test_a_callback_with_a_number_or_state_that_makes_no_sense_is_refused_
 ) -> None:
     tg = phone
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA21"))
-    before = await tg.store.db["events"].count_documents({})
+    before = await reads.event_count(tg.store)
     form = {"CallSid": "CA21", "RecordingUrl": f"{tg.tw.base_url}/Recordings/RE1", **fields}
     if path.endswith("/status"):
         form = {"CallSid": "CA21-leg", "ParentCallSid": "CA21", **fields}
@@ -68,8 +69,9 @@ async def test_a_callback_with_a_number_or_state_that_makes_no_sense_is_refused_
     assert response.status == 400, await response.text()
     error = (await response.json())["error"]
     assert error["code"] == "bad_request" and "9" * 20 not in error["message"]
-    assert await tg.store.db["events"].count_documents({}) == before
-    assert await tg.store.db["inbox"].count_documents({"source": {"$regex": "^voice-"}}) == 0
+    assert await reads.event_count(tg.store) == before
+    for source in ("voice-status", "voice-recording"):
+        assert await tg.store.inbox.count(source=source) == 0
 
 
 async def test_good_numbers_still_pass(phone: Harness) -> None:
@@ -83,12 +85,12 @@ async def test_the_event_log_refuses_an_integer_it_cannot_store_with_a_clear_dom
     phone: Harness,
 ) -> None:
     tg = phone
-    before = await tg.store.db["events"].count_documents({})
+    before = await reads.event_count(tg.store)
     with pytest.raises(InvalidValue, match="64 bits"):
         await tg.engine.deps.record(
             "call:CA23", EventType.CALL_LEG_STATUS, {"seconds": 10**40}, SYSTEM, "test:overflow"
         )
-    assert await tg.store.db["events"].count_documents({}) == before
+    assert await reads.event_count(tg.store) == before
 
 
 def escalation_posts(tg: Harness) -> list[dict]:
@@ -105,11 +107,11 @@ async def test_a_withheld_caller_is_greeted_rung_through_and_their_voicemail_tol
     say, dial = list(root)
     assert say.get("voice") == "Polly.Amy-Neural" and "Omar" in say.text  # in English; the lead last
     assert dial[0].text == OMAR_PHONE and dial.get("callerId") == VOICE_NUMBER
-    events = await tg.store.db["events"].count_documents({})
+    events = await reads.event_count(tg.store)
     assert ET.tostring(await twiml(tg, "/webhooks/twilio/voice", call_form("CA30", withheld))) == (
         ET.tostring(root)
     )  # Twilio retried: the same answer, nothing new
-    assert await tg.store.db["events"].count_documents({}) == events
+    assert await reads.event_count(tg.store) == events
     (nxt,) = list(
         await twiml(
             tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA30", withheld, DialCallStatus="busy")
@@ -126,7 +128,7 @@ async def test_a_withheld_caller_is_greeted_rung_through_and_their_voicemail_tol
     for _ in range(2):  # the recording callback, retried
         assert (await twilio(tg, "/webhooks/twilio/voice/recording", left)).status == 204
     await tg.settle()
-    assert await tg.store.db["clients"].count_documents({}) == 0  # nobody's client: none made
+    assert await reads.clients(tg.store) == []  # nobody's client: none made
     posts = escalation_posts(tg)
     assert [p.get("caption") for p in posts if "audio" in p] == [
         "📞 Missed call from a withheld number · voicemail 0:42"
@@ -151,7 +153,7 @@ async def test_a_withheld_call_answered_or_hung_up_is_one_line_in_escalations(ph
         "📞 Call from a withheld number with Omar · 4 min 12 sec",
         "📞 Missed call from a withheld number · no voicemail",
     ]
-    assert await tg.store.db["clients"].count_documents({}) == 0
+    assert await reads.clients(tg.store) == []
 
 
 async def placed_call(tg: Harness) -> tuple[dict, dict]:
@@ -159,8 +161,8 @@ async def placed_call(tg: Harness) -> tuple[dict, dict]:
     await tg.wa(CALLER, "Please call me about the car", name="Layla")
     await tg.settle()
     client = await client_of(tg, CALLER)
-    staff = {"id": int(client["assistant_id"].split("-")[1]), "is_bot": False, "first_name": "Staff"}
-    thread = client["topic_thread_id"]
+    staff = {"id": int(client.assistant_id.split("-")[1]), "is_bot": False, "first_name": "Staff"}
+    thread = reads.thread(client)
     await tg.send(tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=thread, text="/call"))
     await tg.settle()
     (placed,) = tg.tw.calls
@@ -189,6 +191,6 @@ async def test_a_client_who_does_not_answer_a_call_back_is_told_to_the_assistant
     assert said[0].get("voice") == "Polly.Amy-Neural" and "did not answer" in said[0].text
     assert "leave a message" not in said[0].text
     await tg.settle()
-    lines = tg.topic_texts(client["topic_thread_id"])
+    lines = tg.topic_texts(reads.thread(client))
     assert sum(line.endswith("did not answer (no-answer)") for line in lines) == 1
     assert "📞 Nobody answered → voicemail" not in lines

@@ -11,10 +11,14 @@ import pytest
 from domain.events import EventType
 from engine.conversation import calls
 from engine.team import admin as staff_admin
+from tests import reads
 from tests.harness import PUBLIC, Harness, start_harness
 from tests.telegram.test_calls import ANNA_PHONE, CALLER, OMAR_PHONE, call_form, client_of, twilio, twiml
 
-VOICE_SOURCES = {"source": {"$in": ["voice-status", "voice-recording"]}}
+
+async def voice_items(tg: Harness) -> int:
+    """The call callbacks kept in the inbox."""
+    return sum([await tg.store.inbox.count(source=s) for s in ("voice-status", "voice-recording")])
 
 
 @pytest.fixture
@@ -53,7 +57,7 @@ async def leg_states(tg: Harness, sid: str) -> list[str]:
 
 async def voicemails(tg: Harness) -> list[Any]:
     client = await client_of(tg, CALLER)
-    events = await tg.store.events.read(f"conversation:{client['_id']}")
+    events = await tg.store.events.read(f"conversation:{client.id}")
     return [e for e in events if e.type is EventType.VOICEMAIL_RECORDED]
 
 
@@ -104,7 +108,7 @@ async def test_a_repeated_callback_is_stored_and_recorded_once_even_twice_at_onc
         at_once = await asyncio.gather(*(tg.http.post(post, data=params, headers=headers) for _ in range(2)))
         again = await twilio(tg, post, form)  # and Twilio retried later
         assert [r.status for r in (*at_once, again)] == [204, 204, 204]
-    assert await tg.store.db["inbox"].count_documents(VOICE_SOURCES) == 2
+    assert await voice_items(tg) == 2
     await tg.settle()
     assert await leg_states(tg, "CA52") == ["ringing"]
     assert len(await voicemails(tg)) == 1 and audio_posts(tg) == ["📞 Missed call · voicemail 0:42"]
@@ -119,7 +123,7 @@ async def test_a_forged_call_state_or_recording_is_refused_and_nothing_stored(ph
         for signature in ("", "Zm9yZ2Vk"):
             response = await twilio(tg, f"/webhooks/twilio/voice/{path}", form, signature=signature)
             assert response.status == 403
-    assert await tg.store.db["inbox"].count_documents(VOICE_SOURCES) == 0
+    assert await voice_items(tg) == 0
     await tg.settle()
     assert await leg_states(tg, "CA53") == []
 
@@ -179,7 +183,7 @@ async def test_a_recording_that_fails_for_good_is_told_in_the_callers_topic_and_
     tg.engine.deps.deliver = deliver
     await tg.settle()
     assert (await tg.store.inbox.get("voice-recording:RE57"))["status"] == "failed"
-    thread = (await client_of(tg, CALLER))["topic_thread_id"]
+    thread = reads.thread(await client_of(tg, CALLER))
     (told,) = [line for line in tg.topic_texts(thread) if "set aside" in line]
     assert "concierge inbox retry voice-recording:RE57" in told  # in the caller's topic, not General
     assert audio_posts(tg) == []

@@ -9,9 +9,12 @@ import pytest
 
 from bot.logging import NOISY
 from channels.voice.twiml import render
+from domain.clients import Client
 from domain.events import EventType
+from engine import queries as q
 from engine.conversation import calls
 from engine.team import admin as staff_admin
+from tests import reads
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 
@@ -54,8 +57,8 @@ async def twiml(tg: Harness, path: str, params: dict[str, str]) -> ET.Element:
     return ET.fromstring(await response.text())
 
 
-async def client_of(tg: Harness, number: str) -> dict:
-    return await tg.store.db["clients"].find_one({"phone": number})
+async def client_of(tg: Harness, number: str) -> Client | None:
+    return await q.client_by_phone(tg.store, number)
 
 
 async def test_a_known_caller_is_greeted_and_their_assistant_is_rung_once(phone: Harness) -> None:
@@ -63,17 +66,17 @@ async def test_a_known_caller_is_greeted_and_their_assistant_is_rung_once(phone:
     await tg.wa(CALLER, "مرحبا، أحتاج سيارة غدا", name="Layla")
     await tg.settle()
     known = await client_of(tg, CALLER)
-    assistant = {"A-9001": ("Anna", ANNA_PHONE), "A-9002": ("Omar", OMAR_PHONE)}[known["assistant_id"]]
+    assistant = {"A-9001": ("Anna", ANNA_PHONE), "A-9002": ("Omar", OMAR_PHONE)}[known.assistant_id]
     root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA1"))
     say, dial = list(root)
     assert say.get("voice") == "Polly.Hala-Neural" and assistant[0] in say.text  # in Arabic, naming them
     assert dial.get("callerId") == VOICE_NUMBER and dial.get("timeout") == "20"
     assert dial[0].text == assistant[1]
     assert dial.get("action") == f"{PUBLIC}/webhooks/twilio/voice/dial?leg=0"
-    events = await tg.store.db["events"].count_documents({})
+    events = await reads.event_count(tg.store)
     again = await twiml(tg, "/webhooks/twilio/voice", call_form("CA1"))  # Twilio retried
     assert ET.tostring(again) == ET.tostring(root)
-    assert await tg.store.db["events"].count_documents({}) == events
+    assert await reads.event_count(tg.store) == events
     await tg.settle()
     lines = tg.topic_texts(await thread(tg, CALLER))
     assert sum(line.startswith("📞 Incoming call from Layla → ringing") for line in lines) == 1
@@ -103,7 +106,7 @@ async def test_no_answer_rings_the_next_then_voicemail_reaches_the_topic_once(ph
     audio = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]
     assert len(audio) == 1 and "Missed call · voicemail 0:42" in audio[0].params.get("caption", "")
     assert tg.tw.recordings_fetched == ["RE1.mp3"]
-    lines = tg.topic_texts(client["topic_thread_id"])
+    lines = tg.topic_texts(reads.thread(client))
     assert any("did not answer → ringing" in line for line in lines)
     assert any(line == "📞 Nobody answered → voicemail" for line in lines)
 
@@ -114,23 +117,23 @@ async def test_an_unknown_caller_from_the_gulf_becomes_an_arabic_client_and_what
     tg = phone
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA3", "+971501112233"))
     await tg.settle()
-    doc = await client_of(tg, "+971501112233")
-    assert doc["language"] == "ar" and doc["assistant_id"] in ("A-9001", "A-9002")
-    assert doc["name"] == "+971•••••2233" and doc["topic_thread_id"]
+    client = await client_of(tg, "+971501112233")
+    assert client.language == "ar" and client.assistant_id in ("A-9001", "A-9002")
+    assert client.name == "+971•••••2233" and reads.thread(client)
     await tg.wa("+971501112233", "السلام عليكم", name="Huda")
     await tg.settle()
-    same = await tg.store.db["clients"].find({"phone": "+971501112233"}).to_list()
-    assert [d["_id"] for d in same] == [doc["_id"]]
-    assert (await client_of(tg, "+971501112233"))["topic_thread_id"] == doc["topic_thread_id"]
+    same = await q.clients_with_phone(tg.store, "+971501112233")
+    assert [c.id for c in same] == [client.id]
+    assert reads.thread(await client_of(tg, "+971501112233")) == reads.thread(client)
 
 
 async def test_a_forged_call_is_refused_and_nothing_is_stored(phone: Harness) -> None:
     tg = phone
-    before = await tg.store.db["events"].count_documents({})
+    before = await reads.event_count(tg.store)
     for signature in ("", "Zm9yZ2Vk"):
         response = await twilio(tg, "/webhooks/twilio/voice", call_form("CA4"), signature=signature)
         assert response.status == 403
-    assert await tg.store.db["events"].count_documents({}) == before
+    assert await reads.event_count(tg.store) == before
 
 
 async def test_leg_states_only_move_forward(phone: Harness) -> None:
@@ -157,11 +160,11 @@ async def test_an_answered_call_is_told_with_its_length_and_a_missed_one_starts_
     client = await client_of(tg, CALLER)
     assert any(
         line.startswith("📞 Call with") and line.endswith("· 4 min 12 sec")
-        for line in tg.topic_texts(client["topic_thread_id"])
+        for line in tg.topic_texts(reads.thread(client))
     )
     talked = [
         e
-        for e in await tg.store.events.read(f"conversation:{client['_id']}")
+        for e in await tg.store.events.read(f"conversation:{client.id}")
         if e.type is EventType.CALL_ANSWERED
     ]
     assert [(e.data["seconds"], e.actor.kind.value) for e in talked] == [
@@ -172,8 +175,8 @@ async def test_an_answered_call_is_told_with_its_length_and_a_missed_one_starts_
         await twiml(tg, f"/webhooks/twilio/voice/dial?leg={leg}", call_form("CA7", DialCallStatus=status))
     await twiml(tg, "/webhooks/twilio/voice/voicemail", call_form("CA7"))  # hung up without a message
     await tg.settle()
-    assert "📞 Missed call · no voicemail" in tg.topic_texts(client["topic_thread_id"])
-    deadline = await tg.store.deadlines.current(f"first-response:{client['_id']}")
+    assert "📞 Missed call · no voicemail" in tg.topic_texts(reads.thread(client))
+    deadline = await tg.store.deadlines.current(f"first-response:{client.id}")
     assert deadline is not None and deadline["status"] == "waiting"
 
 
@@ -214,18 +217,16 @@ async def test_call_rings_the_assistant_first_once_and_bridges_to_the_client(pho
     owner = {
         "A-9001": ({"id": 9001, "is_bot": False, "first_name": "Anna"}, ANNA_PHONE),
         "A-9002": ({"id": 9002, "is_bot": False, "first_name": "Omar"}, OMAR_PHONE),
-    }[client["assistant_id"]]
+    }[client.assistant_id]
     staff, staff_phone = owner
-    update = tg.fake.user_message(
-        staff, chat_id=STAFF_CHAT, thread_id=client["topic_thread_id"], text="/call"
-    )
+    update = tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=reads.thread(client), text="/call")
     await tg.send(update)
     await tg.send(update)  # Telegram delivered it twice
     await tg.settle()
     (placed,) = tg.tw.calls
     assert (placed["To"], placed["From"]) == (staff_phone, VOICE_NUMBER)  # the assistant's phone first
     assert placed["Url"].startswith(f"{PUBLIC}/webhooks/twilio/voice/bridge")
-    assert any(line.startswith("📞 Calling") for line in tg.topic_texts(client["topic_thread_id"]))
+    assert any(line.startswith("📞 Calling") for line in tg.topic_texts(reads.thread(client)))
     # the assistant answers: Twilio asks what next — the client, from the concierge number
     (dial,) = list(
         await twiml(
@@ -236,7 +237,7 @@ async def test_call_rings_the_assistant_first_once_and_bridges_to_the_client(pho
     done = {"CallSid": placed["sid"], "DialCallStatus": "completed", "DialCallDuration": "61"}
     await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", done)
     await tg.settle()
-    assert any(line.endswith("· 1 min 1 sec") for line in tg.topic_texts(client["topic_thread_id"]))
+    assert any(line.endswith("· 1 min 1 sec") for line in tg.topic_texts(reads.thread(client)))
     assert staff_phone.lstrip("+") not in " ".join(tg.wa_texts(CALLER))
 
 
@@ -244,15 +245,15 @@ async def test_a_reply_to_a_client_who_only_called_is_explained_not_lost(phone: 
     tg = phone
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA11", "+971509998877"))
     await tg.settle()
-    doc = await client_of(tg, "+971509998877")
-    staff = {"id": int(doc["assistant_id"].split("-")[1]), "is_bot": False, "first_name": "Staff"}
+    client = await client_of(tg, "+971509998877")
+    staff = {"id": int(client.assistant_id.split("-")[1]), "is_bot": False, "first_name": "Staff"}
     await tg.send(
-        tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=doc["topic_thread_id"], text="Hello!")
+        tg.fake.user_message(staff, chat_id=STAFF_CHAT, thread_id=reads.thread(client), text="Hello!")
     )
     await tg.settle()
     assert any(
         line.startswith("⚠️ Not sent: this client has only called")
-        for line in tg.topic_texts(doc["topic_thread_id"])
+        for line in tg.topic_texts(reads.thread(client))
     )
     assert await tg.failed_deliveries() == 0
 

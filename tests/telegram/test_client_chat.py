@@ -3,6 +3,7 @@
 import asyncio
 
 from domain.clients import Language
+from tests import reads
 from tests.harness import STAFF_CHAT, Harness, user
 
 
@@ -12,16 +13,16 @@ async def test_start_registers_and_greets_in_the_clients_language_by_their_assis
     layla = user("Layla", "ar", "layla_m", last_name="Al Mansouri")
     await tg.send(tg.fake.user_message(layla, text="/start"))
     await tg.settle()
-    client = await tg.client_doc(layla)
-    assert client["name"] == "Layla Al Mansouri" and client["username"] == "layla_m"
-    assert client["language"] == "ar" and client["assistant_id"] == "A-9002"
+    client = await tg.client_of(layla)
+    assert client.name == "Layla Al Mansouri" and client.username == "layla_m"
+    assert client.language == "ar" and client.assistant_id == "A-9002"
     (greeting,) = tg.to_user(layla)
     assert greeting["text"] == tg.engine.deps.t(Language.AR, "welcome", name="Layla", assistant="Omar")
     assert "أهلاً" in greeting["text"]
     # /start again: welcomed back, not registered twice
     await tg.send(tg.fake.user_message(layla, text="/start"))
     await tg.settle()
-    assert await tg.store.db["clients"].count_documents({}) == 1
+    assert len(await reads.clients(tg.store)) == 1
     assert "أهلاً بعودتكم" in tg.to_user(layla)[-1]["text"]
 
 
@@ -38,14 +39,14 @@ async def test_an_unsupported_telegram_language_is_asked_with_buttons(tg: Harnes
         and "بأي لغة" in question["text"]
         and "На каком" in question["text"]
     )
-    assert (await tg.client_doc(hans))["language"] is None
+    assert (await tg.client_of(hans)).language is None
 
     await tg.send(tg.fake.callback(hans, question["message_id"], "lang:ru"))
     await tg.settle()
     confirmation, welcome = (m["text"] for m in tg.to_user(hans)[1:])
     assert confirmation == "Теперь я буду писать вам по-русски."
     assert welcome.startswith("Добро пожаловать, Hans. Я Anna")
-    assert (await tg.client_doc(hans))["language"] == "ru"
+    assert (await tg.client_of(hans)).language == "ru"
     assert any(c.method == "answerCallbackQuery" for c in tg.fake.calls)
 
 
@@ -59,7 +60,7 @@ async def test_language_command_changes_the_language(tg: Harness) -> None:
     await tg.send(tg.fake.callback(omar, question["message_id"], "lang:ar"))
     await tg.settle()
     assert tg.to_user(omar)[-1]["text"] == "سأكتب إليكم بالعربية من الآن فصاعداً."
-    assert (await tg.client_doc(omar))["language"] == "ar"
+    assert (await tg.client_of(omar)).language == "ar"
 
 
 async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harness) -> None:
@@ -74,10 +75,10 @@ async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harnes
     russian = user("Ivan", "ru")
     await tg.send(tg.fake.user_message(russian, text="/start"))
     await tg.settle()
-    assigned = [(await tg.client_doc(p))["assistant_id"] for p in arabic]
+    assigned = [(await tg.client_of(p)).assistant_id for p in arabic]
     assert sorted(assigned[:2]) == ["A-9002", "A-9003"]  # both Arabic speakers, one each
     assert sorted(assigned[2:]) == ["A-9002", "A-9003"]  # then again one each: ties rotate
-    assert (await tg.client_doc(russian))["assistant_id"] == "A-9001"  # only Anna speaks Russian
+    assert (await tg.client_of(russian)).assistant_id == "A-9001"  # only Anna speaks Russian
 
 
 async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
@@ -89,9 +90,7 @@ async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
     nour = user("Nour", "ar")
     await tg.send(tg.fake.user_message(nour, text="/start"))
     await tg.settle()
-    assert (await tg.client_doc(nour))[
-        "assistant_id"
-    ] == "A-9001"  # nobody active speaks Arabic: anyone active
+    assert (await tg.client_of(nour)).assistant_id == "A-9001"  # nobody active speaks Arabic: anyone active
 
 
 async def test_a_shared_contact_stores_the_phone_in_e164(tg: Harness) -> None:
@@ -100,7 +99,7 @@ async def test_a_shared_contact_stores_the_phone_in_e164(tg: Harness) -> None:
     contact = {"phone_number": "971501234567", "first_name": "Sara", "user_id": sara["id"]}
     await tg.send(tg.fake.user_message(sara, text="/start"), tg.fake.user_message(sara, contact=contact))
     await tg.settle()
-    assert (await tg.client_doc(sara))["phone"] == "+971501234567"
+    assert (await tg.client_of(sara)).phone == "+971501234567"
     card = tg.fake.chats[-1001000000001].messages[tg.fake.chats[-1001000000001].pinned[-1]]["text"]
     assert "+971•••••4567" in card and "501234567" not in card
 
@@ -111,7 +110,7 @@ async def test_someone_elses_contact_is_relayed_but_not_taken_as_the_clients_pho
     contact = {"phone_number": "+79161234567", "first_name": "Driver"}
     await tg.send(tg.fake.user_message(sara, contact=contact))
     await tg.settle()
-    assert (await tg.client_doc(sara))["phone"] is None
+    assert (await tg.client_of(sara)).phone is None
     assert [c.method for c in tg.fake.sent(chat_id=-1001000000001)][-1] == "copyMessage"
 
 
@@ -134,4 +133,4 @@ async def test_help_answers_in_the_clients_language(tg: Harness) -> None:
     await tg.send(tg.fake.user_message(nadia, text="/help"))
     await tg.settle()
     assert tg.to_user(nadia)[-1]["text"].startswith("Я ваш консьерж в Москве")
-    assert await tg.store.db["requests"].count_documents({}) == 0
+    assert await reads.requests(tg.store) == []

@@ -9,7 +9,10 @@ from itertools import pairwise
 import pytest
 
 from bot.workers.deadlines import DeadlineRunner
+from domain.clients import Channel
 from domain.events import SYSTEM, EventType
+from engine import queries as q
+from tests import reads
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 from tests.telegram.test_whatsapp import NUMBER, thread, wa
@@ -76,17 +79,17 @@ async def new_client(
     client = user(name, language)
     await tg.send(tg.fake.user_message(client, text="/start"))
     await writes(tg, client, text)
-    doc = await tg.client_doc(client)
-    if with_ and doc["assistant_id"] != f"A-{ {'Anna': 9001, 'Omar': 9002}[with_] }".replace(" ", ""):
-        await staff_says(tg, doc["topic_thread_id"], f"/assign {with_}")
-    return client, doc["topic_thread_id"], doc["_id"]
+    found = await tg.client_of(client)
+    if with_ and found.assistant_id != f"A-{ {'Anna': 9001, 'Omar': 9002}[with_] }".replace(" ", ""):
+        await staff_says(tg, reads.thread(found), f"/assign {with_}")
+    return client, reads.thread(found), found.id
 
 
 async def test_remind_escalate_reassign_each_at_its_time_and_once(team: Harness) -> None:
     tg = team
     start = tg.clock.now()
     layla, thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    assert (await tg.client_of(layla)).assistant_id == "A-9001"
     await at(tg, start, 14)
     assert await overdue(tg, layla_id) == []
 
@@ -106,7 +109,7 @@ async def test_remind_escalate_reassign_each_at_its_time_and_once(team: Harness)
 
     before = len(tg.to_user(layla))
     await at(tg, start, 45.5)
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert (await tg.client_of(layla)).assistant_id == "A-9002"
     assert [m["text"] for m in tg.to_user(layla)[before:]] == ["Omar is now taking care of you."]
     handover = tg.fake.topic_messages(STAFF_CHAT, thread)[-2:]
     assert any(
@@ -134,7 +137,7 @@ async def test_an_answer_stops_the_clock_a_note_does_not(team: Harness) -> None:
     assert await overdue(tg, noted) == ["reminded"]
     assert await overdue(tg, answered) == []
     # she writes again: the clock runs from that message, not from the first one
-    sara = (await tg.store.db["clients"].find_one({"_id": answered}))["identity_telegram"].split(":")[1]
+    sara = (await q.client(tg.store, answered)).identity(Channel.TELEGRAM).external_id
     await writes(tg, {"id": int(sara), "is_bot": False, "first_name": "Sara"}, "Also a table at 8")
     second = tg.clock.now()
     await at(tg, second, 14)
@@ -168,21 +171,21 @@ async def test_an_away_assistant_is_skipped_at_once(team: Harness) -> None:
     layla, thread, layla_id = await new_client(
         tg, "Layla", "Could you book a table for two tonight?", with_=None
     )
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"  # no new clients while away
+    assert (await tg.client_of(layla)).assistant_id == "A-9002"  # no new clients while away
     await staff_says(tg, thread, "/assign Anna")
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    assert (await tg.client_of(layla)).assistant_id == "A-9001"
     await at(tg, start, 16)
     # Anna is away: no reminder for her, the client goes to Omar and the leads hear of it
     assert await overdue(tg, layla_id) == ["reassigned"]
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert (await tg.client_of(layla)).assistant_id == "A-9002"
     assert "Anna is away" in escalation_lines(tg)[-1]
     topic = [m.get("text", "") for m in tg.fake.topic_messages(STAFF_CHAT, thread)]
     assert "Could you book a table for two tonight?" in topic  # Omar finds the conversation in the topic
     assert any(t.startswith("🔁 Layla is now with Omar: waiting 16 min, Anna is away.") for t in topic)
     # /away with an end time comes back by itself
     await at(tg, start, 121)
-    anna = await tg.store.db["assistants"].find_one({"_id": "A-9001"})
-    assert anna["away"] is False
+    anna = await q.assistant(tg.store, "A-9001")
+    assert anna.away is False
 
 
 async def test_away_and_back_from_a_private_chat(team: Harness) -> None:
@@ -190,12 +193,12 @@ async def test_away_and_back_from_a_private_chat(team: Harness) -> None:
     await tg.send(tg.fake.user_message(OMAR, text="/away until 18:00"))
     await tg.settle()
     assert tg.to_user(OMAR)[-1]["text"].startswith("🌙 Omar is away until")
-    assert (await tg.store.db["assistants"].find_one({"_id": "A-9002"}))["away"] is True
-    assert await tg.store.db["clients"].count_documents({}) == 0  # not taken for a client
+    assert (await q.assistant(tg.store, "A-9002")).away is True
+    assert await reads.clients(tg.store) == []  # not taken for a client
     await tg.send(tg.fake.user_message(OMAR, text="/back"))
     await tg.settle()
     assert tg.to_user(OMAR)[-1]["text"] == "☀️ Welcome back, Omar."
-    assert (await tg.store.db["assistants"].find_one({"_id": "A-9002"}))["away"] is False
+    assert (await q.assistant(tg.store, "A-9002")).away is False
     await tg.send(tg.fake.user_message(OMAR, text="/away for ever"))
     await tg.settle()
     assert tg.to_user(OMAR)[-1]["text"].startswith("⚠️ Write /away, /away for 2h")
@@ -213,7 +216,7 @@ async def test_a_lead_takes_a_client_from_the_escalations_topic(team: Harness) -
     assert "Only a lead can take a client." in escalation_lines(tg)[-1]
     await staff_says(tg, escalations_thread(tg), "/take", reply_to=escalation["message_id"])
     assert escalation_lines(tg)[-1] == "➡️ Layla is now with Anna."
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    assert (await tg.client_of(layla)).assistant_id == "A-9001"
     assert tg.fake.topic_messages(STAFF_CHAT, thread)[-1]["text"] == "➡️ Layla is now with Anna."
 
 
@@ -289,8 +292,8 @@ async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> No
     await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
     quoted = tg.clock.now()
     await pay(tg, order_of(tg, quote_message(tg, layla)))
-    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    when = request["details"]["when"]
+    request = await q.request(tg.store, "R-1001")
+    when = request.details.when.isoformat()
     await at(tg, quoted, 22 * 60)
     assert not [m for m in tg.to_user(layla) if m["text"].startswith("A gentle reminder")]
     moment = datetime.fromisoformat(when)
@@ -402,7 +405,7 @@ async def test_a_day_of_three_clients_and_two_assistants(team: Harness) -> None:
     first = times[0] - start
     assert timedelta(minutes=15) <= first < timedelta(minutes=22)  # at the first tick after its time
     assert len(times) == len(set(times))  # one firing per step
-    assert (await tg.client_doc(mona))["assistant_id"] in ("A-9001", "A-9002")
+    assert (await tg.client_of(mona)).assistant_id in ("A-9001", "A-9002")
 
 
 async def test_a_conversation_closed_at_once_stops_its_clock(team: Harness) -> None:

@@ -29,7 +29,7 @@ async def test_nobody_present_speaks_the_language_the_leads_get_the_sos_line(tea
     assert sos.startswith(
         "🆘 Irina has been waiting 45 min; Anna has not answered and no one present speaks RU."
     )
-    assert (await tg.client_doc(irina))["assistant_id"] == "A-9001"
+    assert (await tg.client_of(irina)).assistant_id == "A-9001"
     await at(tg, start, 70)  # the ladder is over: told once
     assert len([line for line in escalation_lines(tg) if line.startswith("🆘")]) == 1
 
@@ -67,7 +67,7 @@ async def test_an_away_assistants_client_is_handed_over_when_the_message_arrives
     before = len(tg.to_user(layla))
     await tick(tg)  # the same moment the message arrived
     assert await overdue(tg, layla_id) == ["reassigned"]
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert (await tg.client_of(layla)).assistant_id == "A-9002"
     assert [m["text"] for m in tg.to_user(layla)[before:]] == ["Omar is now taking care of you."]
     assert any(
         t.startswith("🔁 Layla is now with Omar: waiting 0 min, Anna is away.")
@@ -85,7 +85,7 @@ async def test_a_client_already_waiting_is_handed_over_at_their_next_message(tea
     await writes(tg, layla, "Hello? Is anyone there?")
     await tick(tg)
     assert await overdue(tg, layla_id) == ["reassigned"]
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9002"
+    assert (await tg.client_of(layla)).assistant_id == "A-9002"
 
 
 async def test_going_away_hands_the_waiting_clients_over_at_once(team: Harness) -> None:
@@ -102,4 +102,4 @@ async def test_going_away_hands_the_waiting_clients_over_at_once(team: Harness) 
     await tick(tg)  # the same moment: as the /away reply promises
     assert await overdue(tg, sara_id) == ["reassigned"]
     assert await overdue(tg, layla_id) == []  # nothing waits: she stays with Anna
-    assert (await tg.client_doc(layla))["assistant_id"] == "A-9001"
+    assert (await tg.client_of(layla)).assistant_id == "A-9001"

@@ -4,6 +4,7 @@ action as an event by the signed-in assistant with its effect in the topic, and 
 import asyncio
 import json
 import re
+from dataclasses import asdict
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from domain.events import ActorKind, EventType
 from engine import queries as q
 from engine.clock import kpis
 from engine.team import admin as staff_admin
+from tests import reads
 from tests.console_client import Console, link_for, signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -67,8 +69,8 @@ async def client_with_request(
     client = user(name, "en")
     await tg.send(tg.fake.user_message(client, text="/start"), tg.fake.user_message(client, text=text))
     await tg.settle()
-    doc = await tg.client_doc(client)
-    return client, doc["topic_thread_id"], doc["_id"]
+    found = await tg.client_of(client)
+    return client, reads.thread(found), found.id
 
 
 async def paid_request(tg: Harness) -> tuple:
@@ -79,7 +81,7 @@ async def paid_request(tg: Harness) -> tuple:
 
 
 async def event_count(tg: Harness) -> int:
-    return await tg.store.db["events"].count_documents({})
+    return await reads.event_count(tg.store)
 
 
 async def test_anonymous_is_sent_to_sign_in_and_acts_on_nothing(team: Harness) -> None:
@@ -108,17 +110,17 @@ async def test_console_in_the_forum_sends_a_one_time_link_privately(team: Harnes
     await tg.settle()
     (welcome,) = tg.fake.bot_messages(9001)
     assert welcome["text"].startswith("Hello Anna") and "/console" in welcome["text"]
-    assert await tg.store.db["clients"].count_documents({}) == 0  # an assistant is not a client
+    assert await reads.clients(tg.store) == []  # an assistant is not a client
     await staff_says(tg, None, "/console")
     general = [m["text"] for m in tg.fake.chats[STAFF_CHAT].messages.values() if "text" in m]
     assert any("private chat" in text for text in general)
     message = tg.fake.bot_messages(9001)[-1]
     url = message["reply_markup"]["inline_keyboard"][0][0]["url"]
     assert url.startswith("https://concierge.example/console/sign-in?t=") and url in message["text"]
-    stored = await tg.store.db["deliveries"].find_one({"payload.sign_in": {"$exists": True}})
+    (stored,) = [d for d in await reads.deliveries(tg.store) if "sign_in" in d.payload]
     token = url.split("t=", 1)[1]
-    assert token not in json.dumps(stored, default=str)  # the stored message holds only the nonce
-    assert await tg.store.db["console_links"].count_documents({"_id": token}) == 0  # only its digest
+    assert token not in json.dumps(asdict(stored), default=str)  # the stored message holds only the nonce
+    assert await tg.store.console.use_link(token, tg.clock.now()) is None  # only its digest is kept
 
     console = Console(tg.http)
     response = await console.open_link(url.removeprefix("https://concierge.example"))
@@ -174,8 +176,8 @@ async def test_sign_in_attempts_are_rate_limited(team: Harness) -> None:
 async def test_an_assistant_sees_only_their_own(team: Harness) -> None:
     tg = team
     _c, thread, client_id = await client_with_request(tg)  # Layla, assigned to the lead (Anna)? see below
-    doc = await tg.store.db["clients"].find_one({"_id": client_id})
-    if doc["assistant_id"] != "A-9001":
+    client = await q.client(tg.store, client_id)
+    if client.assistant_id != "A-9001":
         await staff_says(tg, thread, "/assign Anna")
     omar = await signed_in(tg, 9002)
     assert (await omar.get(f"/console/clients/{client_id}")).status == 404
@@ -308,8 +310,8 @@ async def test_progress_done_reassign_and_a_confirmed_refund(team: Harness) -> N
     assert (await anna.post(f"{page}/refund", form)).status in (303, 400)  # sent twice: refunded once
     await tg.settle()
     assert len(tg.cp.api_calls("payments/refund")) == 1
-    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    assert request["state"] == "refunded"
+    request = await q.request(tg.store, "R-1001")
+    assert request.state == "refunded"
     refunded = [
         e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.REQUEST_REFUNDED
     ]
@@ -369,10 +371,9 @@ async def test_tags_and_preferences_are_kept_and_shown_on_the_pinned_card(team: 
     data = {"tags": "VIP, gold", "preferences": "halal only;  Maybach; no calls after 22:00"}
     assert (await anna.post(f"{page}/profile", data, page)).status == 303
     await tg.settle()
-    doc = await tg.store.db["clients"].find_one({"_id": client_id})
-    assert (
-        doc["tags"] == ["gold", "vip"] and doc["preferences"] == "halal only; Maybach; no calls after 22:00"
-    )
+    client = await q.client(tg.store, client_id)
+    assert client.tags == ("gold", "vip")
+    assert client.preferences == "halal only; Maybach; no calls after 22:00"
     chat = tg.fake.chats[STAFF_CHAT]
     card = chat.messages[max(chat.pinned)]["text"]
     assert "VIP" in card and "⭐ halal only; Maybach; no calls after 22:00" in card
@@ -421,8 +422,8 @@ async def test_team_payments_and_activity_pages(team: Harness) -> None:
         "/console/team",
     )
     assert added.status == 303
-    irina = await tg.store.db["assistants"].find_one({"telegram_id": 9003})
-    assert irina["ui_language"] == "ru"
+    irina = await q.assistant_by_telegram_id(tg.store, 9003)
+    assert irina.ui_language == "ru"
     ru = await signed_in(tg, 9003)
     assert "Доска" in await (await ru.get("/console/")).text()
     to_english = await ru.post("/console/language", {"ui_language": "en", "back": "/console/team"})

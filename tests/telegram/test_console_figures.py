@@ -24,7 +24,7 @@ async def test_the_team_page_reads_in_the_viewers_locale(russian: Harness) -> No
     await tg.send(tg.fake.user_message(client, text="/start"))
     await tg.send(tg.fake.user_message(client, text="Нужна машина из Ритца завтра в 8 утра"))
     await tg.settle()
-    thread = (await tg.client_doc(client))["topic_thread_id"]
+    thread = await tg.thread_of(client)
     tg.clock.advance(minutes=4)
     quote = "/quote 45000 RUB Mercedes S-Class"
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text=quote))

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from engine import queries as q
+from tests import reads
 from tests.harness import Harness, user
 from tests.telegram.test_lifecycle import ANNA, quote_message, staff_says
 
@@ -29,9 +31,9 @@ async def test_yes_that_works_thanks_is_no_new_request(team: Harness) -> None:
     for answer in ("Да, подходит, спасибо", "👍", "а чаевые включены?", "СПАСИБО!"):
         await tg.send(tg.fake.user_message(nadia, text=answer))
         await tg.settle()
-    assert await tg.store.db["requests"].count_documents({}) == 1
-    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    assert request["details"]["category"] == "dining" and request["state"] == "quoted"
+    assert len(await reads.requests(tg.store)) == 1
+    request = await q.request(tg.store, "R-1001")
+    assert request.details.category == "dining" and request.state == "quoted"
     assert len(tg.request_cards(thread)) == 1  # no second card
     assert len(tg.to_user(nadia)) == told  # nothing said back, least of all "your request R-1002"
     texts = tg.topic_texts(thread)
@@ -46,7 +48,7 @@ async def test_a_second_real_need_still_opens_a_request(team: Harness) -> None:
     await tg.send(tg.fake.user_message(omar, text="شكراً جزيلاً"))
     await tg.send(tg.fake.user_message(omar, text="وأحتاج سيارة مع سائق من الفندق إلى المطعم"))
     await tg.settle()
-    categories = [d["details"]["category"] async for d in tg.store.db["requests"].find({}).sort("_id", 1)]
+    categories = [r.details.category for r in await reads.requests(tg.store)]
     assert categories == ["dining", "chauffeur"]
 
 
@@ -71,9 +73,9 @@ async def test_a_question_or_an_also_about_the_open_request_stays_in_it(
     for text in follow_ups:
         await tg.send(tg.fake.user_message(james, text=text))
         await tg.settle()
-    assert await tg.store.db["requests"].count_documents({}) == 1
-    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    assert request["text"].splitlines()[1:] == list(follow_ups)  # each one kept on the open request
+    assert len(await reads.requests(tg.store)) == 1
+    request = await q.request(tg.store, "R-1001")
+    assert request.text.splitlines()[1:] == list(follow_ups)  # each one kept on the open request
 
 
 @pytest.mark.parametrize(
@@ -93,8 +95,8 @@ async def test_a_time_already_past_is_never_written_silently(
         await tg.send(tg.fake.user_message(james, text=text))
         await tg.settle()
     thread = await tg.thread_of(james)
-    request = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    assert request["details"]["when"].startswith("2026-11-28T20:00") and request["details"]["time_past"]
+    request = await q.request(tg.store, "R-1001")
+    assert request.details.when.isoformat().startswith("2026-11-28T20:00") and request.details.time_past
     assert "⚠️ already past when said: confirm" in tg.request_cards(thread)[-1]
     told = [text for text in tg.topic_texts(thread) if text.startswith("⚠️ R-1001")]
     assert told == [

@@ -10,6 +10,7 @@ import pytest
 from bot.app import create_app
 from bot.keys import SETTINGS
 from sandbox.telegram import ApiError
+from tests import reads
 from tests.harness import STAFF_CHAT, Harness, settings, start_harness, user
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
@@ -51,7 +52,7 @@ async def test_the_same_update_twice_is_processed_once(tg: Harness) -> None:
     await tg.send(update)
     await tg.settle()
     assert tg.topic_texts(await tg.thread_of(layla)) == ["Only once, please"]
-    assert await tg.store.db["inbox"].count_documents({"key": f"tg:{layla['id']}"}) == 1
+    assert await tg.store.inbox.count(key=f"tg:{layla['id']}") == 1
 
 
 async def test_a_missing_or_wrong_secret_is_refused_and_nothing_is_stored(tg: Harness) -> None:
@@ -166,12 +167,12 @@ async def test_a_client_who_blocked_the_bot_causes_no_retry_storm_and_the_assist
     assert (
         len([c for c in tg.fake.calls if int(c.params.get("chat_id", 0)) == layla["id"]]) == len(attempts) + 1
     )
-    assert "telegram" in (await tg.client_doc(layla))["unreachable"]
+    assert "telegram" in (await tg.client_of(layla)).unreachable
     # when they write again, they are reachable again
     tg.fake.blocked.discard(layla["id"])
     await tg.send(tg.fake.user_message(layla, text="Sorry, I'm back"))
     await tg.settle()
-    assert (await tg.client_doc(layla))["unreachable"] == []
+    assert (await tg.client_of(layla)).unreachable == ()
 
 
 async def test_polling_mode_uses_the_same_processing_path(
@@ -243,7 +244,7 @@ async def test_a_message_processed_again_after_a_crash_finishes_what_it_decided(
     assert tg.topic_texts(thread) == ["Book a car tonight at 8 from the Ritz"]
     assert len(tg.request_cards(thread)) == 1
     assert len(tg.fake.sent("createForumTopic")) == 1
-    assert await tg.store.db["requests"].count_documents({}) == 1
+    assert len(await reads.requests(tg.store)) == 1
 
 
 async def test_a_message_whose_worker_died_before_calling_telegram_is_sent_without_a_notice(

@@ -29,7 +29,7 @@ async def test_a_comment_after_a_rating_is_no_broken_promise(team: Harness) -> N
     await tg.settle()
     commented = tg.clock.now()
     await at(tg, commented, 40)
-    layla_id = (await tg.client_doc(layla))["_id"]
+    layla_id = (await tg.client_of(layla)).id
     assert await overdue(tg, layla_id) == []  # the clock waits on nothing
     end = tg.clock.now() + timedelta(seconds=1)
     (anna,) = [r.figures for r in await kpis.report(tg.store, start, end, tg.engine.deps.promises)]

@@ -2,16 +2,20 @@
 provider signs it, makes one client and one topic and answers 2xx to both."""
 
 import asyncio
+from collections.abc import Callable
 from functools import partial
 
 import pytest
 
 from bot.workers.retention import RetentionLoop
+from domain.clients import Client
 from domain.events import SYSTEM, EventType, NewEvent
+from engine import queries as q
 from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.counters import next_value
+from tests import reads
 from tests.harness import PUBLIC, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form
 from tests.telegram.test_clock import escalation_lines
@@ -35,15 +39,27 @@ async def twins(tg: Harness, path: str, params: dict[str, str]) -> list[int]:
     return [a.status for a in answers]
 
 
-async def one_client_one_topic(tg: Harness, query: dict, topic: bool = True, quarantined: int = 0) -> None:
+def with_phone(number: str) -> Callable[[Client], bool]:
+    return lambda client: client.phone == number
+
+
+def known_as(key: str) -> Callable[[Client], bool]:
+    """A client with this channel identity ("telegram:<id>", "whatsapp:<number>")."""
+    return lambda client: key in [identity.key for identity in client.identities]
+
+
+async def one_client_one_topic(
+    tg: Harness, who: Callable[[Client], bool], topic: bool = True, quarantined: int = 0
+) -> None:
     await tg.settle()
-    clients = await tg.store.db["clients"].find(query).to_list()
+    everyone = await reads.clients(tg.store)
+    clients = [client for client in everyone if who(client)]
     assert len(clients) == 1, clients
-    assert clients[0]["assistant_id"] is not None
-    assert (clients[0]["topic_thread_id"] is not None) is topic
-    registered = await tg.store.db["events"].count_documents({"type": EventType.CLIENT_REGISTERED.value})
-    assert registered == await tg.store.db["clients"].count_documents({})  # no stray registration
-    assert await tg.store.db["quarantine"].count_documents({}) == quarantined
+    assert clients[0].assistant_id is not None
+    assert (reads.thread(clients[0]) is not None) is topic
+    registered = await reads.event_count(tg.store, EventType.CLIENT_REGISTERED)
+    assert registered == len(everyone)  # no stray registration
+    assert len(await tg.store.projector.quarantined()) == quarantined
 
 
 def topics(tg: Harness) -> int:
@@ -57,7 +73,7 @@ async def test_a_new_callers_webhook_twice_at_once_makes_one_client(phone: Harne
         before = topics(tg)
         statuses = await twins(tg, "/webhooks/twilio/voice", call_form(f"CA-twin-{trial}", number))
         assert statuses == [200, 200]
-        await one_client_one_topic(tg, {"phone": number})
+        await one_client_one_topic(tg, with_phone(number))
         assert topics(tg) == before + 1
 
 
@@ -68,7 +84,7 @@ async def test_a_new_whatsapp_message_twice_at_once_makes_one_client(phone: Harn
         before = topics(tg)
         statuses = await twins(tg, "/webhooks/twilio/whatsapp", tg.tw.inbound(number, "Hello", "Layla"))
         assert statuses == [200, 200]
-        await one_client_one_topic(tg, {"identity_whatsapp": f"whatsapp:{number}"})
+        await one_client_one_topic(tg, known_as(f"whatsapp:{number}"))
         assert topics(tg) == before + 1
 
 
@@ -89,7 +105,7 @@ async def test_a_new_caller_and_their_first_whatsapp_at_once_are_one_client(phon
             tg.engine.inbox_worker.run_once(),
         )
         assert [a.status for a in answers[:2]] == [200, 200]
-        await one_client_one_topic(tg, {"phone": number})
+        await one_client_one_topic(tg, with_phone(number))
         assert topics(tg) == before + 1
 
 
@@ -102,7 +118,7 @@ async def test_a_new_telegram_update_twice_at_once_makes_one_client(phone: Harne
         update = tg.fake.user_message(person, text=first)
         answers = await asyncio.gather(tg.post(update), tg.post(update))
         assert [a.status for a in answers] == [200, 200]
-        await one_client_one_topic(tg, {"identity_telegram": f"telegram:{person['id']}"}, first != "/start")
+        await one_client_one_topic(tg, known_as(f"telegram:{person['id']}"), first != "/start")
         assert topics(tg) == before + (0 if first == "/start" else 1)
 
 
@@ -126,18 +142,18 @@ async def test_a_log_the_old_race_left_behind_does_not_stop_start_up(
     )
     last = second
     try:
-        [kept] = await second.store.db["quarantine"].find({}).to_list()
+        [kept] = await second.store.projector.quarantined()
         assert (kept["_id"], kept["type"], kept["reason"]) == (
             "client:C-1001#1",
             "ClientAssigned",
             "InvalidValue",
         )
-        assert not await second.store.db["clients"].find_one({"_id": "C-1001"})
+        assert not await q.client(second.store, "C-1001")
         report = await verify(second.store.db, second.store.events)
         assert report.broken == "client:C-1001#1: ClientAssigned cannot be applied (InvalidValue)"
         statuses = await twins(second, "/webhooks/twilio/voice", call_form("CA-after", "+971500009999"))
         assert statuses == [200, 200]  # it serves
-        await one_client_one_topic(second, {"phone": "+971500009999"}, quarantined=1)
+        await one_client_one_topic(second, with_phone("+971500009999"), quarantined=1)
         told = [line for line in escalation_lines(second) if "client:C-1001#1" in line]
         assert told == [
             "⚠️ An event in the log cannot be applied (client:C-1001#1, ClientAssigned: InvalidValue); its "
@@ -149,8 +165,7 @@ async def test_a_log_the_old_race_left_behind_does_not_stop_start_up(
         )
         await third.settle()
         assert not [line for line in escalation_lines(third) if "client:C-1001#1" in line]  # told once
-        notices = {"type": EventType.PROJECTION_QUARANTINED.value}
-        assert await third.store.db["events"].count_documents(notices) == 1
+        assert await reads.event_count(third.store, EventType.PROJECTION_QUARANTINED) == 1
     finally:
         await last.store.client.drop_database(db_name)
 
@@ -166,7 +181,7 @@ async def test_a_payment_notified_twice_at_once_is_one_payment(phone: Harness) -
         assert [a.status for a in answers] == [200, 200]
         assert [await a.json() for a in answers] == [{"code": 0}, {"code": 0}]
     await tg.settle()
-    paid = await tg.store.db["events"].count_documents({"type": EventType.REQUEST_PAID.value})
+    paid = await reads.event_count(tg.store, EventType.REQUEST_PAID)
     assert paid == 1
     assert sum("Paid" in line for line in tg.topic_texts(thread)) == 1
 
@@ -175,7 +190,7 @@ async def test_an_event_quarantined_while_serving_reaches_the_leads_within_the_h
     tg = phone
     stray = NewEvent("client:C-1500", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, SYSTEM, "stray/tag")
     await tg.store.record(stray)  # projected as it is written: set apart, and the writer goes on
-    assert await tg.store.db["quarantine"].count_documents({"_id": "client:C-1500#1"}) == 1
+    assert sum(kept["_id"] == "client:C-1500#1" for kept in await tg.store.projector.quarantined()) == 1
     hourly = RetentionLoop(tg.store, tg.clock, "one", partial(tell_leads_of_quarantine, tg.engine.deps))
     await hourly.run_once()
     await tg.settle()

@@ -1,11 +1,11 @@
 """Request → quote → payment in the chat → fulfilment → receipt, end to end through the real endpoints."""
 
-import json
-
 import pytest
 
 from domain.events import ClientAction, EventType
 from domain.payments import CheckCode
+from domain.requests import ServiceRequest
+from engine import queries as q
 from storage.audit import verify
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
@@ -33,8 +33,10 @@ async def staff_says(tg: Harness, thread: int, text: str, who: dict = ANNA) -> N
     await tg.settle()
 
 
-async def request_doc(tg: Harness, request_id: str = "R-1001") -> dict:
-    return await tg.store.db["requests"].find_one({"_id": request_id})
+async def request_of(tg: Harness, request_id: str = "R-1001") -> ServiceRequest:
+    request = await q.request(tg.store, request_id)
+    assert request is not None, f"no request {request_id}"
+    return request
 
 
 def quote_message(tg: Harness, client: dict) -> dict:
@@ -88,7 +90,7 @@ async def test_the_whole_journey(team: Harness) -> None:
     assert f"Transaction {paid['TransactionId']} · 28 November, 15:00" in receipt
     assert "Thank you. Anna is taking care of everything." in receipt
     assert tg.topic_texts(thread)[-1].startswith("✅ Paid: R-1001 · RUB\u00a045,000 · Visa •••• 4242")
-    assert (await request_doc(tg))["state"] == "paid"
+    assert (await request_of(tg)).state == "paid"
     assert "· PAID" in tg.request_cards(thread)[0]  # the card was edited in place
 
     await staff_says(tg, thread, "/done")
@@ -96,7 +98,7 @@ async def test_the_whole_journey(team: Harness) -> None:
         "Your request R-1001 is complete. Thank you for trusting us"
     )
     assert tg.to_user(layla)[-1]["text"].startswith("How did we do with request R-1001?")
-    assert (await request_doc(tg))["state"] == "fulfilled"
+    assert (await request_of(tg)).state == "fulfilled"
     types = [e.type.value for e in await tg.store.events.read("request:R-1001")]
     assert types[:3] == ["RequestOpened", "RequestCardPosted", "RequestQuoted"]
     assert types[-4:] == ["RequestPaid", "RequestStarted", "RequestFulfilled", "RatingAsked"]
@@ -180,7 +182,7 @@ async def test_a_forged_notification_is_refused_and_changes_nothing(team: Harnes
         assert (await tg.notify(kind, body, {"Content-Type": headers["Content-Type"]})).status == 401
     await tg.settle()
     assert await tg.store.inbox.count() == inbox_before
-    assert (await request_doc(tg))["state"] == "quoted"
+    assert (await request_of(tg)).state == "quoted"
 
 
 async def test_pay_delivered_three_times_is_one_payment_and_one_receipt(team: Harness) -> None:
@@ -215,7 +217,7 @@ async def test_a_failed_payment_sends_the_link_again_and_tells_the_assistant(tea
     assert retry["text"].startswith("The payment did not go through and nothing was charged.")
     assert retry["reply_markup"]["inline_keyboard"][0][0]["url"] == order["Url"]
     assert "failed: InsufficientFunds (code 5051)" in tg.topic_texts(thread)[-1]
-    assert (await request_doc(tg))["state"] == "quoted"
+    assert (await request_of(tg)).state == "quoted"
 
 
 async def returning_client(tg: Harness, card: str, second: str, quote: str) -> tuple[dict, int, dict, dict]:
@@ -247,7 +249,7 @@ async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
     assert charge.body["Token"] == first["Token"] and charge.body["InvoiceId"] == "R-1002/1"
     assert charge.request_id == "tap:R-1002:1"
     assert tg.to_user(layla)[-1]["text"].startswith("Receipt RC-10002\nRequest R-1002")
-    assert (await request_doc(tg, "R-1002"))["state"] == "paid"
+    assert (await request_of(tg, "R-1002")).state == "paid"
     token = first["Token"]
     assert all(token not in t for t in tg.topic_texts(thread))  # tokens are stored, never shown
 
@@ -269,7 +271,7 @@ async def test_one_tap_falls_back_to_the_link_when_the_bank_wants_3ds(team: Harn
     )
     assert link["reply_markup"]["inline_keyboard"][0][0]["url"] == order_of(tg, offer)["Url"]
     assert "3-D Secure" in tg.topic_texts(thread)[-1]
-    assert (await request_doc(tg, "R-1002"))["state"] == "quoted"
+    assert (await request_of(tg, "R-1002")).state == "quoted"
 
 
 async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness) -> None:
@@ -293,7 +295,7 @@ async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness
         refund_receipt.startswith("Refund RF-10001\nRequest R-1001")
         and "Refunded: RUB\u00a045,000" in refund_receipt
     )
-    assert (await request_doc(tg))["state"] == "refunded"
+    assert (await request_of(tg)).state == "refunded"
     # CloudPayments then notifies the same refund: recognised, nothing sent twice
     refund_tx = max(tg.cp.transactions)
     body, headers = tg.cp.notification("refund", tg.cp.transactions[refund_tx])
@@ -308,7 +310,7 @@ async def test_a_partial_refund_keeps_the_request_paid_and_shows_the_amounts(tea
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
     await staff_says(tg, thread, "/refund 5000")
-    assert (await request_doc(tg))["state"] == "paid"
+    assert (await request_of(tg)).state == "paid"
     receipt = tg.to_user(layla)[-1]["text"]
     assert receipt.startswith("Refund RF-10001\nRequest R-1001") and "Refunded: RUB\u00a05,000" in receipt
     assert "Refunded so far: RUB\u00a05,000 of RUB\u00a045,000 paid" in receipt
@@ -327,7 +329,7 @@ async def test_a_partial_refund_keeps_the_request_paid_and_shows_the_amounts(tea
     await staff_says(tg, thread, "/refund 40000.01")
     assert tg.topic_texts(thread)[-1].startswith("⚠️ a refund is more than 0 and at most the RUB\u00a040,000")
     await staff_says(tg, thread, "/refund")  # the rest
-    assert (await request_doc(tg))["state"] == "refunded"
+    assert (await request_of(tg)).state == "refunded"
     assert "Refunded so far: RUB\u00a045,000 of RUB\u00a045,000 paid" in tg.to_user(layla)[-1]["text"]
     calls = tg.cp.api_calls("payments/refund")
     assert [c.body["Amount"] for c in calls] == [5000.0, 40000.0]
@@ -356,7 +358,7 @@ async def test_bad_quote_input_is_corrected_in_the_topic_and_changes_nothing(tea
     assert await tg.store.inbox.failures() == []
     assert len(tg.to_user(layla)) == before
     assert tg.cp.api_calls("orders/create") == []
-    assert (await request_doc(tg))["state"] == "new"
+    assert (await request_of(tg)).state == "new"
 
 
 async def test_a_quote_the_store_refuses_after_the_bank_made_its_order_leaves_no_payable_link(
@@ -368,7 +370,7 @@ async def test_a_quote_the_store_refuses_after_the_bank_made_its_order_leaves_no
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     (order,) = tg.cp.orders.values()
     assert order["Status"] == "Cancelled"  # the link the client never got cannot be paid
-    assert (await request_doc(tg))["state"] == "new"
+    assert (await request_of(tg)).state == "new"
     assert [
         e for e in await tg.store.events.read("request:R-1001") if e.type is EventType.REQUEST_QUOTED
     ] == []
@@ -387,14 +389,14 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
     await tg.send(tg.fake.callback(layla, offer["message_id"], "decline:R-1001:1"))
     await tg.settle()
     assert tg.to_user(layla)[-1]["text"].startswith("Understood, the quote for request R-1001 is declined.")
-    assert (await request_doc(tg))["state"] == "cancelled"
+    assert (await request_of(tg)).state == "cancelled"
     assert tg.cp.orders[order_of(tg, offer)["Id"]]["Status"] == "Cancelled"
     # pressing an old button again is answered kindly, and changes nothing
     await tg.send(tg.fake.callback(layla, offer["message_id"], "decline:R-1001:1"))
     await tg.settle()
     assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid.")
     # what the client tapped is kept as the client's own action, never as a staff command
-    client_id = (await tg.client_doc(layla))["_id"]
+    client_id = (await tg.client_of(layla)).id
     log = await tg.store.events.read(f"conversation:{client_id}")
     assert [ClientAction.of(e) for e in log if e.type is EventType.CLIENT_ACTION_TAKEN] == [
         ClientAction("ask", "R-1001"),
@@ -409,7 +411,7 @@ async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothin
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     offer = quote_message(tg, layla)
     await pay(tg, order_of(tg, offer))
-    client_id = (await tg.client_doc(layla))["_id"]
+    client_id = (await tg.client_of(layla)).id
     to_client, in_topic = len(tg.to_user(layla)), len(tg.topic_texts(thread))
     logged = len(await tg.store.events.read(f"conversation:{client_id}"))
     for data in ("decline:R-1001:1", "tap:R-1001:1"):
@@ -419,7 +421,7 @@ async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothin
         assert answer.params["text"] == "This quote is already paid — nothing more to do here."
     assert len(tg.to_user(layla)) == to_client and len(tg.topic_texts(thread)) == in_topic
     assert len(await tg.store.events.read(f"conversation:{client_id}")) == logged
-    assert (await request_doc(tg))["state"] == "paid"
+    assert (await request_of(tg)).state == "paid"
 
 
 async def test_a_topic_message_set_aside_is_told_as_the_topics_not_the_clients(team: Harness) -> None:
@@ -440,16 +442,16 @@ async def test_edit_and_new_requests(team: Harness) -> None:
     await staff_says(tg, thread, "/edit category events")
     await staff_says(tg, thread, "/edit guests many")
     assert tg.topic_texts(thread)[-1] == "⚠️ “many” is not a number of guests"
-    details = (await request_doc(tg))["details"]
-    assert details["when"].startswith("2026-12-01T20:00") and details["guests"] == 4
-    assert details["category"] == "events"
+    details = (await request_of(tg)).details
+    assert details.when.isoformat().startswith("2026-12-01T20:00") and details.guests == 4
+    assert details.category == "events"
     assert "Tue 1 Dec, 20:00" in tg.request_cards(thread)[0]
     # the client asks for something else: a second request; /new splits one by hand
     await tg.send(tg.fake.user_message(layla, text="Also a car from the Ritz tomorrow at 9"))
     await tg.settle()
-    assert (await request_doc(tg, "R-1002"))["details"]["category"] == "chauffeur"
+    assert (await request_of(tg, "R-1002")).details.category == "chauffeur"
     await staff_says(tg, thread, "/new Flowers for the table")
-    assert (await request_doc(tg, "R-1003"))["text"] == "Flowers for the table"
+    assert (await request_of(tg, "R-1003")).text == "Flowers for the table"
     assert tg.to_user(layla)[-1]["text"].startswith("Your request R-1003 is with Anna")
 
 
@@ -463,7 +465,7 @@ async def test_audit_stays_green_through_the_lifecycle(team: Harness) -> None:
     await staff_says(tg, thread, "/done")
     report = await verify(tg.store.db, tg.store.events)
     assert report.intact and report.events > 10
-    assert json.dumps(await request_doc(tg), default=str).count("tk_") == 0  # no token on the request
+    assert "tk_" not in repr(await request_of(tg))  # no token on the request
 
 
 async def test_cloudpayments_errors_reach_the_assistant_as_plain_sentences(team: Harness) -> None:
@@ -473,9 +475,9 @@ async def test_cloudpayments_errors_reach_the_assistant_as_plain_sentences(team:
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     expected = "⚠️ CloudPayments answered orders/create with an error page; try again"
     assert tg.topic_texts(thread)[-1] == expected
-    assert (await request_doc(tg))["state"] == "new"
+    assert (await request_of(tg)).state == "new"
     await staff_says(tg, thread, "/quote 45000 Car to SVO")  # the same X-Request-ID: one order, not two
-    assert (await request_doc(tg))["state"] == "quoted"
+    assert (await request_of(tg)).state == "quoted"
     assert len(tg.cp.orders) == 1
 
 
@@ -493,11 +495,11 @@ async def test_a_test_mode_payment_never_marks_a_live_request_paid(
     order = order_of(tg, quote_message(tg, layla))
     paid = await pay(tg, order)  # the fake is a test account: TestMode=1
     assert paid["check"] == CheckCode.REJECTED
-    assert (await request_doc(tg))["state"] == "quoted"
+    assert (await request_of(tg)).state == "quoted"
     assert tg.topic_texts(thread)[-1].startswith("⚠️ A test-mode payment of RUB\xa045,000 (transaction")
     assert not [m for m in tg.to_user(layla) if m["text"].startswith("Receipt")]
     live = await pay(tg, order, TestMode="0")
-    assert live["check"] == CheckCode.ACCEPT and (await request_doc(tg))["state"] == "paid"
+    assert live["check"] == CheckCode.ACCEPT and (await request_of(tg)).state == "paid"
     await tg.store.client.drop_database(db_name)
 
 
@@ -508,7 +510,7 @@ async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: H
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     assert calls["n"] > 1
     assert len(tg.cp.api_calls("orders/create")) == 1
-    assert (await request_doc(tg))["quote"]["version"] == 1
+    assert (await request_of(tg)).quote.version == 1
     quotes = [m for m in tg.to_user(layla) if "reply_markup" in m]
     assert len(quotes) == 1 and "RUB" in quotes[0]["text"]
     assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 sent to the client")
@@ -553,7 +555,7 @@ async def test_a_partial_refund_processed_again_after_a_crash_is_told_once_never
     receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]
     assert len(receipts) == 1 and "Refunded: RUB\u00a030,000" in receipts[0]
     assert len([c for c in tg.cp.api_calls("payments/refund") if not c.replayed]) == 1  # the bank: once
-    assert (await request_doc(tg))["state"] == "paid"
+    assert (await request_of(tg)).state == "paid"
 
 
 async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_without_a_refusal(
@@ -580,4 +582,4 @@ async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_withou
     assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️ a request cannot go")]
     assert [t for t in tg.topic_texts(thread) if t.startswith("↩️ Refunded")] != []
     receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]
-    assert len(receipts) == 1 and (await request_doc(tg))["state"] == "refunded"
+    assert len(receipts) == 1 and (await request_of(tg)).state == "refunded"

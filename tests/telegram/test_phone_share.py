@@ -5,7 +5,9 @@ clients by hand with /merge C-…; the client id shows where /take asks for it."
 import pytest
 
 from domain.events import EventType
+from engine import queries as q
 from engine.team import admin as staff_admin
+from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import ANNA_PHONE, call_form, twiml
@@ -53,13 +55,13 @@ async def test_a_telegram_client_is_asked_once_for_their_number_and_then_their_c
     own = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
     await tg.send(tg.fake.user_message(layla, contact=own))
     await tg.settle()
-    doc = await tg.client_doc(layla)
-    assert doc["phone"] == NUMBER
+    doc = await tg.client_of(layla)
+    assert doc.phone == NUMBER
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA40", NUMBER))
     await tg.settle()
-    assert await tg.store.db["clients"].count_documents({}) == 1  # the caller is Layla, not a second client
+    assert len(await reads.clients(tg.store)) == 1  # the caller is Layla, not a second client
     (received,) = [e for e in await tg.store.events.read("call:CA40") if e.type is EventType.CALL_RECEIVED]
-    assert received.data["client_id"] == doc["_id"]
+    assert received.data["client_id"] == doc.id
 
 
 async def test_asking_to_be_called_asks_for_the_number_in_the_clients_language(phone: Harness) -> None:
@@ -83,26 +85,24 @@ async def test_a_lead_merges_a_caller_into_the_telegram_client_by_id(phone: Harn
     await tg.send(tg.fake.user_message(layla, text="Hello, I need a driver tonight"))
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA41", NUMBER))  # she calls before sharing
     await tg.settle()
-    telegram, caller = await tg.client_doc(layla), await tg.store.db["clients"].find_one({"phone": NUMBER})
-    assert caller["_id"] != telegram["_id"]
-    card = next(m for m in tg.fake.topic_messages(STAFF_CHAT, caller["topic_thread_id"]) if "👤" in m["text"])
-    assert caller["_id"] in card["text"]  # the card names the id /merge and /take want
+    telegram, caller = await tg.client_of(layla), await q.client_by_phone(tg.store, NUMBER)
+    assert caller.id != telegram.id
+    card = next(m for m in tg.fake.topic_messages(STAFF_CHAT, reads.thread(caller)) if "👤" in m["text"])
+    assert caller.id in card["text"]  # the card names the id /merge and /take want
     omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
-    await staff_says(tg, omar, telegram["topic_thread_id"], f"/merge {caller['_id']}")
-    assert (await tg.store.db["clients"].find_one({"_id": caller["_id"]}))[
-        "merged_into"
-    ] is None  # leads only
-    for bad in ("/merge", "/merge C-9999", f"/merge {telegram['_id']}"):
-        await staff_says(tg, ANNA, telegram["topic_thread_id"], bad)
-    await staff_says(tg, ANNA, telegram["topic_thread_id"], f"/merge {caller['_id'].lower()}")
-    merged = await tg.store.db["clients"].find_one({"_id": caller["_id"]})
-    survivor = await tg.client_doc(layla)
-    assert merged["merged_into"] == telegram["_id"] and survivor["phone"] == NUMBER
-    refusals = [t for t in tg.topic_texts(telegram["topic_thread_id"]) if t.startswith("⚠️")]
+    await staff_says(tg, omar, reads.thread(telegram), f"/merge {caller.id}")
+    assert (await q.client(tg.store, caller.id)).merged_into is None  # leads only
+    for bad in ("/merge", "/merge C-9999", f"/merge {telegram.id}"):
+        await staff_says(tg, ANNA, reads.thread(telegram), bad)
+    await staff_says(tg, ANNA, reads.thread(telegram), f"/merge {caller.id.lower()}")
+    merged = await q.client(tg.store, caller.id)
+    survivor = await tg.client_of(layla)
+    assert merged.merged_into == telegram.id and survivor.phone == NUMBER
+    refusals = [t for t in tg.topic_texts(reads.thread(telegram)) if t.startswith("⚠️")]
     assert len(refusals) == 4  # Omar is no lead; no id; no such client; the same client
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA42", NUMBER))
     (received,) = [e for e in await tg.store.events.read("call:CA42") if e.type is EventType.CALL_RECEIVED]
-    assert received.data["client_id"] == telegram["_id"]  # her next call finds the one client
+    assert received.data["client_id"] == telegram.id  # her next call finds the one client
 
 
 async def test_an_escalation_line_names_the_client_id_that_take_accepts(tg: Harness) -> None:
@@ -121,17 +121,17 @@ async def test_a_lead_merges_two_clients_from_the_console_and_an_assistant_may_n
     await tg.send(tg.fake.user_message(layla, text="Hello, I need a driver tonight"))
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA43", NUMBER))
     await tg.settle()
-    telegram, caller = await tg.client_doc(layla), await tg.store.db["clients"].find_one({"phone": NUMBER})
-    page = f"/console/clients/{telegram['_id']}"
+    telegram, caller = await tg.client_of(layla), await q.client_by_phone(tg.store, NUMBER)
+    page = f"/console/clients/{telegram.id}"
     omar = await signed_in(tg, 9002)
-    assert (await omar.post(f"{page}/merge", {"other": caller["_id"]}, "/console/")).status == 403
+    assert (await omar.post(f"{page}/merge", {"other": caller.id}, "/console/")).status == 403
     anna = await signed_in(tg, 9001)
-    assert caller["_id"] in await (await anna.get(f"/console/clients/{caller['_id']}")).text()
+    assert caller.id in await (await anna.get(f"/console/clients/{caller.id}")).text()
     assert (await anna.post(f"{page}/merge", {"other": "C-9999"}, page)).status == 400
-    assert (await tg.store.db["clients"].find_one({"_id": caller["_id"]}))["merged_into"] is None
-    response = await anna.post(f"{page}/merge", {"other": caller["_id"]}, page)
+    assert (await q.client(tg.store, caller.id)).merged_into is None
+    response = await anna.post(f"{page}/merge", {"other": caller.id}, page)
     assert response.status == 303 and response.headers["Location"] == page
-    assert (await tg.store.db["clients"].find_one({"_id": caller["_id"]}))["merged_into"] == telegram["_id"]
+    assert (await q.client(tg.store, caller.id)).merged_into == telegram.id
     issued = [
         e
         async for e in tg.store.events.all()

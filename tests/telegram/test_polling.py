@@ -12,7 +12,7 @@ async def _stored(tg, count: int) -> None:
     wake = tg.engine.inbox_worker.wake  # set by every stored update
     while True:
         wake.clear()
-        if await tg.store.db["inbox"].count_documents({}) >= count:
+        if await tg.store.inbox.count() >= count:
             return
         await wake.wait()
 

@@ -4,6 +4,8 @@ answer counts; a low score reaches the leads; the next message is its comment, n
 import pytest
 
 from domain.events import EventType
+from engine import queries as q
+from tests import reads
 from tests.harness import STAFF_CHAT, Harness
 from tests.telegram.test_clock import escalation_lines, new_client, staff_says
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -54,10 +56,8 @@ async def test_a_tap_rates_once_a_low_score_reaches_the_leads_and_the_next_messa
     await tg.send(tg.fake.user_message(layla, text="The driver was late and the car was not clean"))
     await tg.settle()
     assert [e.type for e in await ratings(tg)] == [EventType.REQUEST_RATED, EventType.RATING_COMMENTED]
-    assert (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["rating_comment"].startswith(
-        "The driver"
-    )
-    assert await tg.store.db["requests"].count_documents({}) == 1  # not a new request
+    assert (await q.request(tg.store, "R-1001")).rating_comment.startswith("The driver")
+    assert len(await reads.requests(tg.store)) == 1  # not a new request
     assert (
         tg.topic_texts(topic)[-1] == "The driver was late and the car was not clean"
     )  # relayed all the same

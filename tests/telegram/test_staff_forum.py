@@ -131,7 +131,7 @@ async def test_a_note_stays_internal(team: Harness) -> None:
     )
     await tg.settle()
     assert len(tg.to_user(layla)) == before
-    notes = await tg.store.events.read(f"conversation:{(await tg.client_doc(layla))['_id']}")
+    notes = await tg.store.events.read(f"conversation:{(await tg.client_of(layla)).id}")
     assert notes[-1].type.value == "NoteAdded" and notes[-1].data["text"] == "prefers a quiet car"
 
 
@@ -181,7 +181,7 @@ async def test_card_close_and_unknown_commands(team: Harness) -> None:
     await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/close"))
     await tg.settle()
     assert tg.to_user(layla)[-1]["text"].startswith("Спасибо, Layla.")
-    assert (await tg.client_doc(layla))["conversation_open"] is False
+    assert (await tg.client_of(layla)).conversation_open is False
     assert tg.topic_texts(thread)[-1].startswith("✅ Conversation closed by Anna")
     await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/frobnicate"))
     await tg.settle()
@@ -189,24 +189,24 @@ async def test_card_close_and_unknown_commands(team: Harness) -> None:
     # writing again reopens the conversation
     await tg.send(tg.fake.user_message(layla, text="One more thing"))
     await tg.settle()
-    assert (await tg.client_doc(layla))["conversation_open"] is True
+    assert (await tg.client_of(layla)).conversation_open is True
 
 
 async def test_only_a_lead_reassigns(team: Harness) -> None:
     tg = team
     layla, thread = await opened(tg, "Layla", "en")
     omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
-    current = (await tg.client_doc(layla))["assistant_id"]
+    current = (await tg.client_of(layla)).assistant_id
     await tg.send(tg.fake.user_message(omar, chat_id=STAFF_CHAT, thread_id=thread, text="/assign Anna"))
     await tg.settle()
     # the one refusal every lead-only command gives
     assert tg.topic_texts(thread)[-1] == "⚠️ Only a lead can reassign a client."
-    assert (await tg.client_doc(layla))["assistant_id"] == current
+    assert (await tg.client_of(layla)).assistant_id == current
     target = "Omar" if current == "A-9001" else "Anna"
     await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/assign {target}"))
     await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/assign Nobody"))
     await tg.settle()
-    assert (await tg.client_doc(layla))["assistant_id"] == ("A-9002" if target == "Omar" else "A-9001")
+    assert (await tg.client_of(layla)).assistant_id == ("A-9002" if target == "Omar" else "A-9001")
     texts = tg.topic_texts(thread)
     assert f"now with {target}" in texts[-2] and "No active assistant is called “Nobody”" in texts[-1]
     card = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[-1]]["text"]

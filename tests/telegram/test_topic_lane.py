@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from engine import queries as q
 from engine.commands import topic as topic_commands
 from engine.forum.topics import Topics
 from sandbox.telegram import SENDING
@@ -59,9 +60,9 @@ async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_st
     for person, texts in people:
         thread = await tg.thread_of(person)
         assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts + more
-        client = await tg.client_doc(person)
-        (request,) = await tg.store.db["requests"].find({"client_id": client["_id"]}).to_list()
-        current = await topics.card_text(client["_id"], f"request:{request['_id']}")
+        client = await tg.client_of(person)
+        (request,) = await q.requests_of(tg.store, client.id)
+        current = await topics.card_text(client.id, f"request:{request.id}")
         assert "5 people" in current and tg.request_cards(thread) == [current]  # the card is up to date
 
 

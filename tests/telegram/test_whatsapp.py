@@ -4,10 +4,12 @@ from datetime import timedelta
 
 import pytest
 
+from domain.clients import Client
 from domain.events import EventType
 from engine import queries as q
 from engine.clients.outbox import to_client
 from sandbox.twilio import Failure
+from tests import reads
 from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, pay, staff_says
 
@@ -27,12 +29,12 @@ async def wa(tg: Harness, number: str, body: str, name: str = "Layla", **options
     await tg.settle()
 
 
-async def client_of(tg: Harness, number: str) -> dict:
-    return await tg.store.db["clients"].find_one({"identity_keys": {"$all": [f"whatsapp:{number}"]}})
+async def client_of(tg: Harness, number: str) -> Client | None:
+    return await q.client_by_identity_key(tg.store, f"whatsapp:{number}")
 
 
 async def thread(tg: Harness, number: str) -> int:
-    return (await client_of(tg, number))["topic_thread_id"]
+    return reads.thread(await client_of(tg, number))
 
 
 async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recognised(team: Harness) -> None:
@@ -52,7 +54,7 @@ async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recogn
     tampered = params | {"Body": "A car tonight at 9"}
     assert (await tg.http.post("/webhooks/twilio/whatsapp", data=tampered, headers=headers)).status == 403
     await tg.settle()
-    assert await tg.store.db["inbox"].count_documents({"source": "whatsapp"}) == 1
+    assert await tg.store.inbox.count(source="whatsapp") == 1
     assert tg.topic_texts(await thread(tg, NUMBER)) == ["🟢 WhatsApp · A car tonight at 8"]
 
 
@@ -68,13 +70,13 @@ async def test_a_telegram_client_writing_on_whatsapp_is_the_same_conversation(te
     await tg.settle()
     topic = await tg.thread_of(layla)
     await wa(tg, NUMBER, "Make it a Maybach please")
-    assert await tg.store.db["clients"].count_documents({}) == 1
+    assert len(await reads.clients(tg.store)) == 1
     client = await client_of(tg, NUMBER)
-    assert client["identity_keys"] == [f"telegram:{layla['id']}", f"whatsapp:{NUMBER}"]
-    assert client["topic_thread_id"] == topic and len(tg.fake.sent("createForumTopic")) == 1
+    assert [i.key for i in client.identities] == [f"telegram:{layla['id']}", f"whatsapp:{NUMBER}"]
+    assert reads.thread(client) == topic and len(tg.fake.sent("createForumTopic")) == 1
     assert tg.topic_texts(topic)[-1] == "🟢 WhatsApp · Make it a Maybach please"
-    assert await tg.store.db["requests"].count_documents({}) == 1  # the same open request, continued
-    assert "Make it a Maybach please" in (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["text"]
+    assert len(await reads.requests(tg.store)) == 1  # the same open request, continued
+    assert "Make it a Maybach please" in (await q.request(tg.store, "R-1001")).text
     # the assistant answers in the topic: it goes back on the channel the client last used
     telegram_before = len(tg.to_user(layla))
     await staff_says(tg, topic, "Of course — a Maybach at 20:00 at the Ritz.")
@@ -92,27 +94,28 @@ async def test_whatsapp_first_then_the_same_person_on_telegram_is_one_client(tea
     await tg.send(tg.fake.user_message(layla, text="/start"))
     await tg.send(tg.fake.user_message(layla, text="Hello"))
     await tg.settle()
-    duplicate = await tg.client_doc(layla)
-    assert duplicate["_id"] != whatsapp["_id"]  # not known yet: a new client with a topic of their own
+    duplicate = await tg.client_of(layla)
+    assert duplicate.id != whatsapp.id  # not known yet: a new client with a topic of their own
     contact = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
     await tg.send(tg.fake.user_message(layla, contact=contact))
     await tg.send(tg.fake.user_message(layla, text="Make it a Maybach please"))
     await tg.settle()
     survivor = await client_of(tg, NUMBER)
-    assert survivor["_id"] == whatsapp["_id"]
-    assert survivor["identity_keys"] == [f"whatsapp:{NUMBER}", f"telegram:{layla['id']}"]
-    assert (await tg.client_doc(layla))["_id"] == whatsapp["_id"]  # Telegram now finds the earlier client
-    merged = await tg.store.db["clients"].find_one({"_id": duplicate["_id"]})
-    assert merged["merged_into"] == whatsapp["_id"] and merged["topic_key"] is None
-    live = await tg.store.db["clients"].count_documents({"topic_key": {"$ne": None}})
-    assert live == 1  # one live topic
-    old_topic, topic = duplicate["topic_thread_id"], survivor["topic_thread_id"]
+    assert survivor.id == whatsapp.id
+    assert [i.key for i in survivor.identities] == [f"whatsapp:{NUMBER}", f"telegram:{layla['id']}"]
+    assert (await tg.client_of(layla)).id == whatsapp.id  # Telegram now finds the earlier client
+    old_topic, topic = reads.thread(duplicate), reads.thread(survivor)
+    merged = await q.client(tg.store, duplicate.id)
+    assert merged.merged_into == whatsapp.id
+    assert await q.client_by_topic(tg.store, STAFF_CHAT, old_topic) is None  # its topic leads to nobody
+    live = [c for c in await reads.clients(tg.store) if reads.thread(c) and not c.merged_into]
+    assert len(live) == 1  # one live topic
     assert tg.topic_texts(old_topic)[-1].startswith(
         "🔗 Layla is Layla (the same phone): the conversation goes on in"
     )
     assert old_topic in tg.fake.chats[STAFF_CHAT].closed_topics
     assert tg.topic_texts(topic)[-1] == "Make it a Maybach please"  # the next message lands in the live topic
-    assert "Make it a Maybach please" in (await tg.store.db["requests"].find_one({"_id": "R-1001"}))["text"]
+    assert "Make it a Maybach please" in (await q.request(tg.store, "R-1001")).text
     pinned = [tg.fake.chats[STAFF_CHAT].messages[m]["text"] for m in tg.fake.chats[STAFF_CHAT].pinned]
     assert any("💬 WhatsApp, Telegram" in text for text in pinned)  # the card was refreshed
     await staff_says(tg, topic, "Of course — a Maybach at 20:00.")
@@ -129,11 +132,11 @@ async def test_a_request_opened_before_the_merge_moves_with_the_person(team: Har
     await tg.send(tg.fake.user_message(layla, contact=contact))
     await tg.settle()
     survivor = await client_of(tg, NUMBER)
-    moved = await tg.store.db["requests"].find_one({"_id": "R-1001"})
-    assert moved["client_id"] == survivor["_id"]
+    moved = await q.request(tg.store, "R-1001")
+    assert moved.client_id == survivor.id
     kinds = [e.type for e in await tg.store.events.read("request:R-1001")]
     assert EventType.REQUEST_MOVED in kinds
-    assert await tg.store.db["clients"].count_documents({"open_with": {"$ne": None}}) == 1
+    assert sum((await q.open_load(tg.store)).values()) == 1  # one open conversation
 
 
 async def test_the_whole_quote_pay_receipt_flow_on_whatsapp(team: Harness) -> None:
@@ -179,17 +182,17 @@ async def test_a_numbered_choice_answers_a_button(team: Harness) -> None:
 async def test_language_from_the_script_and_switched_by_its_name(team: Harness) -> None:
     tg = team
     await wa(tg, NUMBER, "مرحبا، أحتاج سيارة الليلة الساعة 9", "Nour")
-    assert (await client_of(tg, NUMBER))["language"] == "ar"
+    assert (await client_of(tg, NUMBER)).language == "ar"
     assert tg.wa_texts(NUMBER)[0].startswith("أهلاً وسهلاً Nour")
     await wa(tg, NUMBER, "Русский")
-    assert (await client_of(tg, NUMBER))["language"] == "ru"
+    assert (await client_of(tg, NUMBER)).language == "ru"
     assert tg.wa_texts(NUMBER)[-1] == "Теперь я буду писать вам по-русски."
     other = "+79161234567"
     await wa(tg, other, "👋", "Ivan")
     question = tg.wa_texts(other)[-1]
     assert "1 — English" in question and "2 — العربية" in question and "3 — Русский" in question
     await wa(tg, other, "3")
-    assert (await client_of(tg, other))["language"] == "ru"
+    assert (await client_of(tg, other)).language == "ru"
 
 
 async def outside_window(tg: Harness) -> int:
@@ -241,10 +244,11 @@ async def test_status_callbacks_only_move_forward_and_failures_reach_the_assista
     sid = tg.tw.to(NUMBER)[-1].sid
     for status in ("read", "sent", "delivered", "queued"):
         assert (await tg.wa_status(sid, status)).status == 204
-    assert await tg.store.db["inbox"].count_documents({"_id": {"$regex": f"^wa-status:{sid}:"}}) == 4
+    for status in ("read", "sent", "delivered", "queued"):  # each kept, under its own id
+        assert await tg.store.inbox.get(f"wa-status:{sid}:{status}") is not None
     await tg.settle()  # callbacks are stored first and processed from the inbox, like every webhook
-    delivery = await tg.store.db["deliveries"].find_one({"provider_message_id": sid})
-    assert delivery["provider_status"] == "read"
+    delivery = await tg.store.deliveries.by_provider_message("whatsapp", sid)
+    assert delivery.provider_status == "read"
     await staff_says(tg, topic, "Your driver is Sergey.")
     failing = tg.tw.to(NUMBER)[-1].sid
     await tg.wa_status(failing, "sent")
@@ -271,8 +275,10 @@ async def test_a_send_whose_answer_never_came_is_not_sent_again(team: Harness) -
     tg.clock.advance(minutes=10)
     await tg.settle()
     assert len(tg.tw.to(NUMBER)) == before + 1  # Twilio has it once; we never tried again
-    delivery = await tg.store.db["deliveries"].find_one({"payload.text": "The car will be there at 8."})
-    assert delivery["status"] == "uncertain"
+    (delivery,) = [
+        d for d in await reads.deliveries(tg.store) if d.payload.get("text") == "The car will be there at 8."
+    ]
+    assert delivery.status == "uncertain"
     assert tg.topic_texts(topic)[-1].startswith("❔ Twilio took a WhatsApp message but its answer never came")
     # an error Twilio answered is provably not a send: it is retried
     tg.tw.failures.append(Failure(status=429, code=20429, message="Too Many Requests"))
@@ -415,9 +421,9 @@ async def test_five_thousand_characters_reach_whatsapp_as_ordered_parts(team: Ha
     client = await client_of(tg, NUMBER)
     text = "\n\n".join(f"Day {n}. " + "Breakfast, a museum, a walk, dinner. " * 34 for n in range(1, 5))
     assert len(text) > 5000
-    event = (await tg.store.events.read(f"conversation:{client['_id']}"))[-1]
+    event = (await tg.store.events.read(f"conversation:{client.id}"))[-1]
     before = len(tg.wa_texts(NUMBER))
-    await to_client(tg.engine.deps, await q.client(tg.store, client["_id"]), event, 7, text)
+    await to_client(tg.engine.deps, client, event, 7, text)
     await tg.settle()
     got = tg.wa_texts(NUMBER)[before:]
     assert len(got) == 4 and [part.split(".")[0] for part in got] == ["Day 1", "Day 2", "Day 3", "Day 4"]
