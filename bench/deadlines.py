@@ -24,6 +24,7 @@ from pymongo import monitoring
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.scale import Counter, cpu_seconds, rss_mb, seed
+from bot.channels import message_channels
 from bot.logging import configure
 from bot.workers.deadlines import DeadlineRunner
 from domain.clock import SystemClock
@@ -64,7 +65,15 @@ async def main(n: int, due: int, window: float, ticks: int) -> None:
     await seed(engine.url, "deadlines", n, 1)
     async with open_store(engine.url, "deadlines", data, clock) as store:
         await staff_admin.add(store, 9001, "Anna", "en,ar,ru", True)
-        deps = Deps(store, clock, translator(), STAFF_CHAT, promises=Promises(), on_recorded=timers.on_event)
+        deps = Deps(
+            store,
+            clock,
+            translator(),
+            STAFF_CHAT,
+            promises=Promises(),
+            on_recorded=timers.on_event,
+            channels=message_channels(),
+        )
         started = time.perf_counter()
         later = clock.now() + timedelta(hours=3)
         for i in range(n):

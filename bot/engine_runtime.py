@@ -19,6 +19,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import ConnectionFailure, PyMongoError
 
+from bot.channels import message_channels
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.admission import Admission
@@ -28,6 +29,7 @@ from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.retention import RetentionLoop
 from bot.workers.tasks import Background
 from domain.errors import Unavailable
+from domain.outbound import ChannelSpec
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
 from domain.signin import Signer
@@ -72,6 +74,10 @@ class EngineRuntime:
         self.deps.wake_senders.append(worker.wake.set)
         self.workers.append(worker.worker_id)
         worker.admission = self.admission
+
+    def add_channel(self, spec: ChannelSpec) -> None:
+        """A message channel beyond the built-in ones: the engine composes for it with its spec."""
+        self.deps.channels.add(spec)
 
     async def store_inbound(
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
@@ -145,6 +151,7 @@ def build(app: web.Application) -> EngineRuntime:
         if (token := settings.telegram.telegram_bot_token)
         else None,
         console_url=f"{settings.http.base_url}/console",
+        channels=message_channels(),
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)

@@ -8,7 +8,6 @@ import hmac
 from collections.abc import AsyncIterator
 from datetime import timedelta
 from functools import partial
-from typing import Any
 
 import aiohttp
 import structlog
@@ -62,9 +61,9 @@ def whatsapp_ctx(start_workers: bool):
         public = settings.http.public_base_url
         key = _media_key(token)
 
-        def media_url(payload: dict[str, Any]) -> str:
+        def media_url(file_id: str) -> str:
             expires = int((deps.clock.now() + timedelta(seconds=LIFETIME_SECONDS)).timestamp())
-            return f"{public}/media/{sign(key, payload['file_id'], expires)}"
+            return f"{public}/media/{sign(key, file_id, expires)}"
 
         sender = WhatsAppSender(
             tw.twilio_account_sid,

@@ -27,8 +27,12 @@ class Language(StrEnum):
 
 
 class Channel(StrEnum):
+    """The message channels a client writes on. A new channel adds its row here (and its folder, webhook,
+    runtime and worker elsewhere; engine/ is not edited)."""
+
     TELEGRAM = "telegram"
     WHATSAPP = "whatsapp"
+    TOY = "toy"  # tests only: tests/toy_channel proves the line above (no setting wires it in production)
 
 
 @dataclass(frozen=True, slots=True)

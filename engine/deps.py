@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from domain.calls import VoiceLine
 from domain.clock import Clock
 from domain.events import Actor, Event, EventType, NewEvent
+from domain.outbound import ChannelRegistry
 from domain.payments import PaymentGateway
 from domain.promises import Promises
 from domain.signin import Signer
@@ -39,6 +40,7 @@ class Deps:
     place_call: Callable[[str, str, str, str], Awaitable[str]] | None = None
     voice: VoiceLine | None = None  # the concierge number and its callbacks (None: calls are off)
     console_url: str = "http://127.0.0.1:8080/console"
+    channels: ChannelRegistry = field(default_factory=ChannelRegistry)  # how each message channel composes
 
     async def record(
         self,

@@ -1,37 +1,59 @@
-"""Builds Telegram deliveries. Every one derives from an event: id = '<event id>:<n>'."""
+"""Builds the staff forum's deliveries (and the private Telegram lines that are not a client's: sign-in
+links, answers to staff). Each holds a neutral message or a forum operation (domain/outbound.py) as a
+document; every one derives from an event: id = '<event id>:<n>'."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from domain.clients import Channel
 from domain.events import Event
 from domain.messages import Inbound, Kind
+from domain.outbound import (
+    CloseTopic,
+    CreateTopic,
+    DeleteTopic,
+    EditCard,
+    Media,
+    Mention,
+    Message,
+    Original,
+    Outbound,
+    PostCard,
+    RenameTopic,
+    buttons_of,
+    to_doc,
+)
 from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
 Buttons = list[list[dict[str, str]]]
 
 
-def _delivery(event: Event, n: int, chat_id: int, lane: str, op: str, **payload: Any) -> Delivery:
-    options = {k: payload.pop(k) for k in ("prio", "merge_key") if k in payload}
+def _delivery(
+    event: Event, n: int, chat_id: int, lane: str, out: Outbound, prio: int = 1, merge_key: str | None = None
+) -> Delivery:
     return Delivery(
         f"{event.id}:{n}",
         TELEGRAM,
         str(chat_id),
-        {"op": op, "chat_id": chat_id, **payload},
+        to_doc(out),
         event.id,
         lane=lane,
-        **options,
+        prio=prio,
+        merge_key=merge_key,
     )
 
 
-def _copy_of(message: Inbound) -> dict[str, Any]:
-    return {"from_chat_id": message.chat_id, "message_id": message.message_id}
+def original_of(message: Inbound) -> Original:
+    return Original(str(message.chat_id), str(message.message_id))
 
 
 def _topic_lane(staff_chat_id: int, client_id: str) -> str:
     return f"tg:{staff_chat_id}:{client_id}"
+
+
+def private_chat(event: Event, n: int, chat_id: int, message: Message) -> Delivery:
+    """A message into a private chat with the bot (composed for Telegram already)."""
+    return _delivery(event, n, chat_id, f"tg:{chat_id}", message)
 
 
 def to_private_chat(
@@ -43,15 +65,8 @@ def to_private_chat(
     buttons: Buttons | None = None,
     reply_to: int | None = None,
 ) -> Delivery:
-    return _delivery(
-        event, n, chat_id, f"tg:{chat_id}", "text", text=text, buttons=buttons, reply_to=reply_to
-    )
-
-
-def copy_to_private_chat(
-    event: Event, n: int, chat_id: int, message: Inbound, reply_to: int | None = None
-) -> Delivery:
-    return _delivery(event, n, chat_id, f"tg:{chat_id}", "copy", reply_to=reply_to, **_copy_of(message))
+    message = Message(text, buttons_of(buttons), reply_to=None if reply_to is None else str(reply_to))
+    return private_chat(event, n, chat_id, message)
 
 
 def to_topic(
@@ -63,59 +78,59 @@ def to_topic(
     *,
     merge: bool = False,
     reply_to: int | None = None,
-    mentions: list[list] | None = None,
+    mentions: list[list[int | str]] | None = None,
 ) -> Delivery:
-    extra = {"mentions": mentions} if mentions else {}
+    message = Message(
+        text,
+        reply_to=None if reply_to is None else str(reply_to),
+        topic=client_id,
+        mentions=tuple(Mention(int(user), str(name)) for user, name in mentions or []),
+    )
     return _delivery(
         event,
         n,
         staff_chat_id,
         _topic_lane(staff_chat_id, client_id),
-        "text",
-        topic_of=client_id,
-        text=text,
-        reply_to=reply_to,
+        message,
         merge_key=f"topic:{client_id}" if merge else None,
-        **extra,
     )
 
 
-def mention(*people: tuple[int, str]) -> list[list]:
+def mention(*people: tuple[int, str]) -> list[list[int | str]]:
     """Telegram user mentions for names that appear in a text (their phones ring): [[user id, name], ...]."""
     return [[user_id, name] for user_id, name in people]
 
 
 def to_forum_topic(
-    event: Event, n: int, staff_chat_id: int, purpose: str, text: str, **extra: Any
+    event: Event,
+    n: int,
+    staff_chat_id: int,
+    purpose: str,
+    text: str,
+    *,
+    about: str | None = None,
+    mentions: list[list[int | str]] | None = None,
 ) -> Delivery:
     """A line in one of the forum's own topics (⚠️ Escalations), created when first needed."""
-    return _delivery(
-        event,
-        n,
-        staff_chat_id,
-        f"tg:{staff_chat_id}:{purpose}",
-        "text",
-        topic_of=forum_topic_id(staff_chat_id, purpose),
-        text=text,
-        **extra,
+    message = Message(
+        text,
+        topic=forum_topic_id(staff_chat_id, purpose),
+        about=about,
+        mentions=tuple(Mention(int(user), str(name)) for user, name in mentions or []),
     )
+    return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:{purpose}", message)
 
 
 def to_forum_topic_upload(
     event: Event, n: int, staff_chat_id: int, purpose: str, url: str, content_type: str, caption: str
 ) -> Delivery:
     """A file fetched from a provider (a withheld caller's voicemail), uploaded into a forum topic."""
-    return _delivery(
-        event,
-        n,
-        staff_chat_id,
-        f"tg:{staff_chat_id}:{purpose}",
-        "upload",
-        topic_of=forum_topic_id(staff_chat_id, purpose),
-        url=url,
-        content_type=content_type,
-        caption=caption,
+    message = Message(
+        caption,
+        media=Media(Kind.AUDIO, url=url, content_type=content_type),
+        topic=forum_topic_id(staff_chat_id, purpose),
     )
+    return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:{purpose}", message)
 
 
 def forum_topic_id(staff_chat_id: int, purpose: str) -> str:
@@ -125,20 +140,16 @@ def forum_topic_id(staff_chat_id: int, purpose: str) -> str:
 
 def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
     """A line in the staff forum's General topic: for what belongs to no client."""
-    return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:general", "text", text=text)
+    return _delivery(event, n, staff_chat_id, f"tg:{staff_chat_id}:general", Message(text))
 
 
 def close_topic(event: Event, n: int, staff_chat_id: int, client_id: str) -> Delivery:
     """Close a client's topic (a duplicate merged away): it stays readable, nobody writes there by mistake."""
-    return _delivery(
-        event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), "close_topic", topic_of=client_id
-    )
+    return _delivery(event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), CloseTopic(client_id))
 
 
 def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
-    return _delivery(
-        event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", "delete_topic", message_thread_id=thread_id
-    )
+    return _delivery(event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", DeleteTopic(thread_id))
 
 
 WHATSAPP_MARK = "🟢 WhatsApp · "
@@ -166,9 +177,10 @@ def relay_to_topic(
         return to_topic_upload(
             event, n, staff_chat_id, client_id, media[0].get("url"), media[0].get("content_type"), caption
         )
-    return _delivery(
-        event, n, staff_chat_id, lane, "copy", topic_of=client_id, reply_to=reply_to, **_copy_of(message)
+    copy = Message(
+        original=original_of(message), reply_to=None if reply_to is None else str(reply_to), topic=client_id
     )
+    return _delivery(event, n, staff_chat_id, lane, copy)
 
 
 def to_topic_upload(
@@ -181,34 +193,14 @@ def to_topic_upload(
     caption: str,
 ) -> Delivery:
     """A file fetched from a provider as it is sent (WhatsApp media, a voicemail), uploaded into the topic."""
-    lane = _topic_lane(staff_chat_id, client_id)
-    return _delivery(
-        event,
-        n,
-        staff_chat_id,
-        lane,
-        "upload",
-        topic_of=client_id,
-        url=url,
-        content_type=content_type,
-        caption=caption,
-    )
+    message = Message(caption, media=Media(url=url, content_type=content_type), topic=client_id)
+    return _delivery(event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), message)
 
 
 def create_topic(
     event: Event, staff_chat_id: int, lane: str, owner: str, generation: int, name: str
 ) -> Delivery:
-    return _delivery(
-        event,
-        0,
-        staff_chat_id,
-        lane,
-        "create_topic",
-        client_id=owner,
-        generation=generation,
-        name=name,
-        prio=0,
-    )
+    return _delivery(event, 0, staff_chat_id, lane, CreateTopic(owner, generation, name), prio=0)
 
 
 def topic_setup(
@@ -218,14 +210,14 @@ def topic_setup(
     lane = _topic_lane(staff_chat_id, client_id)
     return [
         create_topic(event, staff_chat_id, lane, client_id, generation, name),
-        _delivery(event, 1, staff_chat_id, lane, "card", topic_of=client_id, prio=0),
+        _delivery(event, 1, staff_chat_id, lane, PostCard(client_id), prio=0),
     ]
 
 
 def rename_topic(event: Event, n: int, staff_chat_id: int, client_id: str, name: str) -> Delivery:
     """The topic's name again (a VIP tag set or removed), in the topic's lane after what waits there."""
     lane = _topic_lane(staff_chat_id, client_id)
-    return _delivery(event, n, staff_chat_id, lane, "rename_topic", topic_of=client_id, name=name, prio=1)
+    return _delivery(event, n, staff_chat_id, lane, RenameTopic(client_id, name), prio=1)
 
 
 def card_update(
@@ -234,13 +226,7 @@ def card_update(
     """Post a card again (`repost`) or edit it in place; `card` is "client" or "request:<id>". A posted card
     waits behind the relays of its topic (`prio` 2: the client's words first; it shows the request as it is
     when it goes, so nothing is lost by waiting)."""
+    op = PostCard(client_id, card) if repost else EditCard(client_id, card)
     return _delivery(
-        event,
-        n,
-        staff_chat_id,
-        _topic_lane(staff_chat_id, client_id),
-        "card" if repost else "edit_card",
-        topic_of=client_id,
-        card=card,
-        prio=2 if repost else 1,
+        event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), op, prio=2 if repost else 1
     )

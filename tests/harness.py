@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -271,6 +271,7 @@ async def start_harness(
     template_sid: str | None = None,
     test_payments: bool = True,
     voice: bool = False,
+    extend: Callable[[web.Application], None] | None = None,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -296,7 +297,10 @@ async def start_harness(
         test_payments,
         voice,
     )
-    http = await aiohttp_client(create_app(app_settings, clock, start_workers=False))
+    app = create_app(app_settings, clock, start_workers=False)
+    if extend is not None:  # another channel plugged in before the app starts (tests/toy_channel)
+        extend(app)
+    http = await aiohttp_client(app)
     harness = Harness(fake, http, clock, cp, tw)
     if mode == "webhook":
         await asyncio.wait_for(harness.rt.webhook_set.wait(), 10)

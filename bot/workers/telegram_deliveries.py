@@ -20,6 +20,7 @@ from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
+from domain.outbound import EditCard, Message, Outbound, PostCard, from_doc
 from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import to_ms
@@ -30,17 +31,13 @@ CHANNEL = "telegram"
 LEASE = timedelta(seconds=60)
 MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
-MESSAGES = ("text", "copy", "upload")  # what a reader would see twice (a card is edited in place)
-EDIT = "edit_card"
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
 
 
-def card_of(item: Delivery) -> str | None:
+def card_of(item: Delivery, out: Outbound) -> str | None:
     """The card an edit changes (its budget key), or None for anything that posts a message."""
-    if item.payload.get("op") != EDIT:
-        return None
-    return f"{item.lane}#{item.payload.get('card', 'client')}"
+    return f"{item.lane}#{out.card}" if isinstance(out, EditCard) else None
 
 
 @dataclass
@@ -74,27 +71,45 @@ class TelegramDeliveryWorker(LaneWorker):
         self.coalesced = 0
         self._pending: list[Delivery] = []  # card posts waiting, as of this round
         self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
+        self._read: dict[tuple[str, int], Outbound] = {}  # what each queued delivery holds, read once
+
+    def outbound(self, item: Delivery) -> Outbound:
+        """What a delivery holds, read from its document once per delivery and change."""
+        key = (item.id, item.changed)
+        if (found := self._read.get(key)) is None:
+            found = self._read[key] = from_doc(item.payload)
+        return found
+
+    def _card_of(self, item: Delivery) -> str | None:
+        return card_of(item, self.outbound(item))
+
+    def _text(self, item: Delivery) -> str:
+        out = self.outbound(item)
+        return out.text if isinstance(out, Message) else ""
 
     def lane_of(self, item: Delivery) -> str:
-        return card_of(item) or item.lane
+        return self._card_of(item) or item.lane
 
     def rank(self, lane: str, head: Delivery) -> int:
-        return 3 if card_of(head) else super().rank(lane, head)  # edits after every message lane
+        return 3 if self._card_of(head) else super().rank(lane, head)  # edits after every message lane
 
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
-        self._pending = [d for d in self.queued() if d.payload.get("op") == "card"]
-        cards = {card for head in heads if (card := card_of(head))}
+        queued = self.queued()
+        live = {(d.id, d.changed) for d in queued}
+        self._read = {key: out for key, out in self._read.items() if key in live}
+        self._pending = [d for d in queued if isinstance(self.outbound(d), PostCard)]
+        cards = {card for head in heads if (card := self._card_of(head))}
         self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
-        if card_of(head) and self._posting(head):
+        if self._card_of(head) and self._posting(head):
             return now  # moot: costs no budget
         reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
-        slot = self._view.next_slot(head.chat, card_of(head))
+        slot = self._view.next_slot(head.chat, self._card_of(head))
         if not reserve:
             return slot
         lapses = self._relayed[head.chat][-1] + WRITING  # then the cards may take the whole budget
-        return min(self._view.next_slot(head.chat, card_of(head), reserve), max(slot, lapses))
+        return min(self._view.next_slot(head.chat, self._card_of(head), reserve), max(slot, lapses))
 
     def _room_for_relays(self, chat: str, now: datetime) -> int:
         """The group's slots a card post leaves free while clients are writing (a message went to the group
@@ -106,12 +121,14 @@ class TelegramDeliveryWorker(LaneWorker):
         return max(RESERVE, len(recent))
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
-        if card_of(head) and self._posting(head):
+        if self._card_of(head) and self._posting(head):
             return self._moot(self._coalesced(lane, now, everything=True))
-        self._view.use(head.chat, card_of(head))  # this round's later decisions see it; the store decides
-        if head.prio <= 1 and is_group(head.chat) and not card_of(head):
+        self._view.use(
+            head.chat, self._card_of(head)
+        )  # this round's later decisions see it; the store decides
+        if head.prio <= 1 and is_group(head.chat) and not self._card_of(head):
             self._recent_relays(head.chat, now).append(now)
-        followers = self._coalesced(lane, now) if card_of(head) else self._mergeable(head, lane, now)
+        followers = self._coalesced(lane, now) if self._card_of(head) else self._mergeable(head, lane, now)
         return self._deliver(head, followers)
 
     def _recent_relays(self, chat: str, now: datetime) -> collections.deque[datetime]:
@@ -123,10 +140,11 @@ class TelegramDeliveryWorker(LaneWorker):
 
     def _posting(self, edit: Delivery) -> bool:
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
-        card = edit.payload.get("card", "client")
+        card = self._card_of(edit)
         return any(
-            d.lane == edit.lane and d.payload.get("op") == "card" and d.payload.get("card", "client") == card
+            d.lane == edit.lane and f"{d.lane}#{post.card}" == card
             for d in self._pending
+            if isinstance(post := self.outbound(d), PostCard)
         )
 
     async def _moot(self, edits: list[Delivery]) -> None:
@@ -149,10 +167,10 @@ class TelegramDeliveryWorker(LaneWorker):
         """Text relays queued right behind the head when the group budget ran out: one message, not many."""
         if not head.merge_key or not is_group(head.chat) or not self._view.under_pressure(head.chat):
             return []
-        merged, size = [], len(head.payload["text"])
+        merged, size = [], len(self._text(head))
         for item in lane[1:]:
             due = item.status is DeliveryStatus.PENDING and item.next_attempt_ms <= to_ms(now)
-            size += len(item.payload.get("text", "")) + 2
+            size += len(self._text(item)) + 2
             if item.merge_key != head.merge_key or not due or size > MAX_TEXT:
                 break
             merged.append(item)
@@ -164,17 +182,17 @@ class TelegramDeliveryWorker(LaneWorker):
             claimed = await self.claim(head)
             if claimed is None:
                 return
-            taken = await self._budgets.take(claimed.chat, self._clock.now(), card_of(claimed))
+            taken = await self._budgets.take(claimed.chat, self._clock.now(), self._card_of(claimed))
             if taken is None:
                 # another instance used the budget first: back in the queue, no attempt spent
                 await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
-            merging = riders and not card_of(claimed)
-            text = "\n\n".join(d.payload["text"] for d in (claimed, *riders)) if merging else None
+            merging = riders and not self._card_of(claimed)
+            text = "\n\n".join(self._text(d) for d in (claimed, *riders)) if merging else None
             for item in (claimed, *riders):
                 await self._deliveries.calling(item.id, self.worker_id)
-            outcome = await self._sender.send(claimed.payload, text)
+            outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
             if isinstance(outcome, RetryLater) and outcome.throttled:
                 await self._budgets.give_back(taken)  # refused, so not counted by Telegram
             else:
@@ -182,7 +200,7 @@ class TelegramDeliveryWorker(LaneWorker):
             for rider in riders:
                 await self._settle(rider, outcome)
             await self._settle(claimed, outcome)
-            if interrupted and isinstance(outcome, Sent) and claimed.payload["op"] in MESSAGES:
+            if interrupted and isinstance(outcome, Sent) and isinstance(self.outbound(claimed), Message):
                 await self._hooks.maybe_twice(claimed)
             if merging and isinstance(outcome, Sent):
                 self.merged += len(riders)

@@ -27,8 +27,26 @@ from aiogram.types import (
     ReplyParameters,
     User,
 )
+from aiogram.types import (
+    Message as AgMessage,
+)
 
 from domain.clients import Topic
+from domain.outbound import (
+    Button,
+    Buttons,
+    CloseTopic,
+    CreateTopic,
+    DeleteTopic,
+    EditCard,
+    Mention,
+    Message,
+    Outbound,
+    PostCard,
+    RenameTopic,
+    Template,
+    topic_of,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -82,20 +100,18 @@ class Failed:
 Outcome = Sent | RetryLater | Blocked | TopicGone | NotReady | Failed
 
 
-def _keyboard(
-    buttons: list[list[dict[str, str]]] | None,
-) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
+def _keyboard(buttons: Buttons) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | None:
     if not buttons:
         return None
-    if any("contact" in b for row in buttons for b in row):  # share their own number: a reply keyboard
-        rows = [[KeyboardButton(text=b["text"], request_contact=True) for b in row] for row in buttons]
+    if any(b.contact for row in buttons for b in row):  # share their own number: a reply keyboard
+        rows = [[KeyboardButton(text=b.text, request_contact=True) for b in row] for row in buttons]
         return ReplyKeyboardMarkup(keyboard=rows, resize_keyboard=True, one_time_keyboard=True)
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(text=b["text"], url=b["url"])
-                if "url" in b
-                else InlineKeyboardButton(text=b["text"], callback_data=b["data"])
+                InlineKeyboardButton(text=b.text, url=b.url)
+                if b.url is not None
+                else InlineKeyboardButton(text=b.text, callback_data=b.data)
                 for b in row
             ]
             for row in buttons
@@ -107,11 +123,12 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def mention_entities(text: str, mentions: list[list] | None) -> list[MessageEntity] | None:
-    """Each [user id, name] whose name appears in `text` becomes a text mention there (offsets in UTF-16
+def mention_entities(text: str, mentions: tuple[Mention, ...]) -> list[MessageEntity] | None:
+    """Each person whose name appears in `text` becomes a text mention there (offsets in UTF-16
     code units, as Telegram counts): the person is notified even in a muted topic."""
     entities = []
-    for user_id, name in mentions or []:
+    for person in mentions:
+        user_id, name = person.user_id, person.name
         at = text.find(name)
         if at >= 0 and name:
             entities.append(
@@ -127,6 +144,14 @@ def mention_entities(text: str, mentions: list[list] | None) -> list[MessageEnti
 
 MAX_UPLOAD = 20 * 1024 * 1024
 UPLOADS = {"image": "photo", "video": "video", "audio": "audio"}
+UPLOAD_CALLS: dict[
+    str, Callable[[Bot, BufferedInputFile, str | None, dict[str, Any]], Awaitable[AgMessage]]
+] = {
+    "photo": lambda bot, file, caption, where: bot.send_photo(photo=file, caption=caption, **where),
+    "video": lambda bot, file, caption, where: bot.send_video(video=file, caption=caption, **where),
+    "audio": lambda bot, file, caption, where: bot.send_audio(audio=file, caption=caption, **where),
+    "document": lambda bot, file, caption, where: bot.send_document(document=file, caption=caption, **where),
+}
 MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]
 
 
@@ -143,24 +168,46 @@ class TelegramSender:
         self.fetch_media = fetch_media  # media from other channels (WhatsApp through Twilio)
         self.sign_in_url = sign_in_url  # a console sign-in link, made from its nonce only as it is sent
 
-    async def send(self, payload: dict[str, Any], text: str | None = None) -> Outcome:
-        """`text` replaces the payload's text (merged relays)."""
+    async def send(self, chat_id: int, out: Outbound, text: str | None = None) -> Outcome:
+        """Send one stored message or forum operation to `chat_id`; `text` replaces a message's text (merged
+        relays)."""
         topic: Topic | None = None
+        client_id = topic_of(out)
         try:
-            if client_id := payload.get("topic_of"):
+            if client_id:
                 topic = await self._topics.topic_for(client_id)
                 if topic is None:
                     return NotReady(f"the topic of {client_id} is not open yet")
-            return await getattr(self, f"_{payload['op']}")(payload, topic, text)
+            match out:
+                case Message(original=original) if original is not None:
+                    return await self._copy(chat_id, out, topic)
+                case Message(media=media) if media is not None:
+                    return await self._upload(chat_id, out, topic)
+                case Message():
+                    return await self._text(chat_id, out, topic, text)
+                case CreateTopic():
+                    return await self._create_topic(chat_id, out)
+                case DeleteTopic():
+                    return await self._delete_topic(chat_id, out)
+                case CloseTopic():
+                    return await self._close_topic(topic)
+                case RenameTopic():
+                    return await self._rename_topic(out, topic)
+                case PostCard():
+                    return await self._card(chat_id, out, topic)
+                case EditCard():
+                    return await self._edit_card(out, topic)
+                case Template():
+                    return Failed("Telegram has no templates")
         except TelegramRetryAfter as error:
             return RetryLater(float(error.retry_after), error.message, counts=False, throttled=True)
         except TelegramForbiddenError as error:
-            if int(payload["chat_id"]) > 0:
+            if chat_id > 0:
                 return Blocked(error.message)
             return RetryLater(300, f"the bot cannot post in the staff forum: {error.message}")
         except TelegramBadRequest as error:
-            if topic is not None and any(s in error.message.lower() for s in THREAD_GONE):
-                return TopicGone(payload["topic_of"], topic.generation)
+            if topic is not None and client_id and any(s in error.message.lower() for s in THREAD_GONE):
+                return TopicGone(client_id, topic.generation)
             return Failed(error.message)
         except TelegramUnauthorizedError as error:
             return RetryLater(300, f"the bot token was refused: {error.message}")
@@ -168,65 +215,60 @@ class TelegramSender:
             return RetryLater(0, str(error) or type(error).__name__)
 
     @staticmethod
-    def _where(payload: dict[str, Any], topic: Topic | None) -> dict[str, Any]:
-        where: dict[str, Any] = {"chat_id": topic.chat_id if topic else int(payload["chat_id"])}
+    def _where(chat_id: int, topic: Topic | None, reply_to: str | None = None) -> dict[str, Any]:
+        where: dict[str, Any] = {"chat_id": topic.chat_id if topic else chat_id}
         if topic:
             where["message_thread_id"] = topic.thread_id
-        if payload.get("reply_to"):
+        if reply_to:
             where["reply_parameters"] = ReplyParameters(
-                message_id=int(payload["reply_to"]), allow_sending_without_reply=True
+                message_id=int(reply_to), allow_sending_without_reply=True
             )
         return where
 
-    async def _text(self, payload: dict[str, Any], topic: Topic | None, text: str | None) -> Outcome:
-        text = text or payload["text"]
-        buttons, preview = payload.get("buttons"), None
-        if payload.get("sign_in") and self.sign_in_url is not None:
+    async def _text(self, chat_id: int, message: Message, topic: Topic | None, text: str | None) -> Outcome:
+        text = text or message.text
+        buttons, preview = message.buttons, None
+        if message.sign_in is not None and self.sign_in_url is not None:
             # the link exists only in this call and in Telegram: the stored delivery holds the nonce
-            url = self.sign_in_url(payload["sign_in"])
+            url = self.sign_in_url(message.sign_in.nonce)
             text = text.replace("{link}", url)
-            buttons = [[{"text": payload["button"], "url": url}]] if url.startswith("https://") else None
+            buttons = ((Button(message.sign_in.button, url=url),),) if url.startswith("https://") else ()
             preview = LinkPreviewOptions(is_disabled=True)  # a preview fetch must not spend the link
-        message = await self._bot.send_message(
+        sent = await self._bot.send_message(
             text=text,
-            entities=mention_entities(text, payload.get("mentions")),
+            entities=mention_entities(text, message.mentions),
             reply_markup=_keyboard(buttons),
             link_preview_options=preview,
-            **self._where(payload, topic),
+            **self._where(chat_id, topic, message.reply_to),
         )
-        return Sent(message.message_id)
+        return Sent(sent.message_id)
 
-    async def _copy(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+    async def _copy(self, chat_id: int, message: Message, topic: Topic | None) -> Outcome:
+        assert message.original is not None
         copied = await self._bot.copy_message(
-            from_chat_id=int(payload["from_chat_id"]),
-            message_id=int(payload["message_id"]),
-            **self._where(payload, topic),
+            from_chat_id=int(message.original.chat),
+            message_id=int(message.original.message_id),
+            **self._where(chat_id, topic, message.reply_to),
         )
         return Sent(copied.message_id)
 
-    async def _create_topic(self, payload: dict[str, Any], _t: Topic | None, _text: str | None) -> Outcome:
-        current = await self._topics.topic_for(payload["client_id"])
-        if current is not None and current.generation >= payload["generation"]:
+    async def _create_topic(self, chat_id: int, op: CreateTopic) -> Outcome:
+        current = await self._topics.topic_for(op.owner)
+        if current is not None and current.generation >= op.generation:
             return Sent(None)  # created already (a retry after the answer was recorded)
-        topic = await self._bot.create_forum_topic(
-            chat_id=int(payload["chat_id"]), name=payload["name"][:128]
-        )
-        await self._topics.topic_created(
-            payload["client_id"], payload["generation"], int(payload["chat_id"]), topic.message_thread_id
-        )
+        topic = await self._bot.create_forum_topic(chat_id=chat_id, name=op.name[:128])
+        await self._topics.topic_created(op.owner, op.generation, chat_id, topic.message_thread_id)
         return Sent(None)
 
-    async def _delete_topic(self, payload: dict[str, Any], _t: Topic | None, _text: str | None) -> Outcome:
+    async def _delete_topic(self, chat_id: int, op: DeleteTopic) -> Outcome:
         try:
-            await self._bot.delete_forum_topic(
-                chat_id=int(payload["chat_id"]), message_thread_id=int(payload["message_thread_id"])
-            )
+            await self._bot.delete_forum_topic(chat_id=chat_id, message_thread_id=op.thread_id)
         except TelegramBadRequest as error:
             if not any(mark in str(error).lower() for mark in THREAD_GONE):
                 raise
         return Sent(None)  # gone either way
 
-    async def _close_topic(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+    async def _close_topic(self, topic: Topic | None) -> Outcome:
         assert topic is not None
         try:
             await self._bot.close_forum_topic(chat_id=topic.chat_id, message_thread_id=topic.thread_id)
@@ -238,41 +280,39 @@ class TelegramSender:
                 raise
         return Sent(None)
 
-    async def _rename_topic(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+    async def _rename_topic(self, op: RenameTopic, topic: Topic | None) -> Outcome:
         assert topic is not None
         try:
             await self._bot.edit_forum_topic(
-                chat_id=topic.chat_id, message_thread_id=topic.thread_id, name=payload["name"][:128]
+                chat_id=topic.chat_id, message_thread_id=topic.thread_id, name=op.name[:128]
             )
         except TelegramBadRequest as error:
             if "not_modified" not in error.message.lower():  # named so already (a retry)
                 raise
         return Sent(None)
 
-    async def _card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+    async def _card(self, chat_id: int, op: PostCard, topic: Topic | None) -> Outcome:
         """Post a card ("client": pinned; "request:R-1042": the request's) into the topic."""
         assert topic is not None
-        client_id, card = payload["topic_of"], payload.get("card", "client")
-        text = await self._topics.card_text(client_id, card)
-        message = await self._bot.send_message(text=text, **self._where(payload, topic))
-        if card == "client":
+        text = await self._topics.card_text(op.topic, op.card)
+        message = await self._bot.send_message(text=text, **self._where(chat_id, topic))
+        if op.card == "client":
             try:
                 await self._bot.pin_chat_message(
                     chat_id=topic.chat_id, message_id=message.message_id, disable_notification=True
                 )
             except TelegramBadRequest as error:  # not fatal: the card is there, only not pinned
                 log.warning("telegram.pin_failed", error=error.message)
-        await self._topics.card_posted(client_id, card, topic.generation, message.message_id)
+        await self._topics.card_posted(op.topic, op.card, topic.generation, message.message_id)
         return Sent(message.message_id)
 
-    async def _edit_card(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
-        client_id, card = payload["topic_of"], payload.get("card", "client")
-        message_id = await self._topics.card_message(client_id, card) if topic else None
+    async def _edit_card(self, op: EditCard, topic: Topic | None) -> Outcome:
+        message_id = await self._topics.card_message(op.topic, op.card) if topic else None
         if topic is None or message_id is None:
             return Sent(None)  # no card yet: the one posted later will be current
         try:
             await self._bot.edit_message_text(
-                text=await self._topics.card_text(client_id, card),
+                text=await self._topics.card_text(op.topic, op.card),
                 chat_id=topic.chat_id,
                 message_id=message_id,
             )
@@ -281,33 +321,35 @@ class TelegramSender:
                 raise
         return Sent(message_id)
 
-    async def _upload(self, payload: dict[str, Any], topic: Topic | None, _text: str | None) -> Outcome:
+    async def _upload(self, chat_id: int, message: Message, topic: Topic | None) -> Outcome:
         """Media another channel received: fetched, then uploaded into the topic (or a note instead)."""
-        where = self._where(payload, topic)
-        caption = payload.get("caption") or None
+        assert message.media is not None
+        media = message.media
+        where = self._where(chat_id, topic, message.reply_to)
+        caption = message.text or None
         try:
-            if self.fetch_media is None or not payload.get("url"):
+            if self.fetch_media is None or not media.url:
                 raise LookupError("media fetching is not configured")
-            content, content_type = await self.fetch_media(payload["url"])
+            content, content_type = await self.fetch_media(media.url)
         except OSError as error:
             return RetryLater(0, f"the media could not be fetched: {error}")
         except LookupError as refused:  # not fetchable: not Twilio's, gone, or its channel is not wired
-            message = await self._bot.send_message(
+            sent = await self._bot.send_message(
                 text=f"{caption or ''}\n📎 A file arrived that cannot be shown here ({refused}).".strip(),
                 **where,
             )
-            return Sent(message.message_id)
-        content_type = content_type or payload.get("content_type") or "application/octet-stream"
+            return Sent(sent.message_id)
+        content_type = content_type or media.content_type or "application/octet-stream"
         if len(content) > MAX_UPLOAD:
             note = (
                 f"{caption or ''}\n📎 The client sent a {len(content) // 1024 // 1024} MB file "
                 f"({content_type}); "
                 "it is too large to show here. Ask them for a link or a smaller file."
             ).strip()
-            message = await self._bot.send_message(text=note, **where)
-            return Sent(message.message_id)
+            sent = await self._bot.send_message(text=note, **where)
+            return Sent(sent.message_id)
         kind = UPLOADS.get(content_type.split("/")[0], "document")
         extension = content_type.split("/")[-1].split(";")[0] or "bin"
         upload = BufferedInputFile(content, filename=f"whatsapp.{extension}")
-        message = await getattr(self._bot, f"send_{kind}")(**{kind: upload}, caption=caption, **where)
-        return Sent(message.message_id)
+        sent = await UPLOAD_CALLS[kind](self._bot, upload, caption, where)
+        return Sent(sent.message_id)

@@ -15,6 +15,8 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from domain.outbound import Message, Outbound, Template
+
 OUTSIDE_WINDOW = 63016
 
 
@@ -58,7 +60,7 @@ class WhatsAppSender:
         sender: str,
         api_base: str | None,
         status_callback: str | None,
-        media_url: Callable[[dict[str, Any]], str],
+        media_url: Callable[[str], str],  # a Telegram file id → a short-lived link Twilio fetches
         timeout: float = 15.0,
     ) -> None:
         self._http = AsyncTwilioHttpClient(timeout=timeout)  # no max_retries: a retried POST can send twice
@@ -72,18 +74,21 @@ class WhatsAppSender:
     async def close(self) -> None:
         await self._http.close()
 
-    async def send(self, payload: dict[str, Any]) -> Outcome:
-        options: dict[str, Any] = {"to": f"whatsapp:{payload['to']}", "from_": self._from}
+    async def send(self, number: str, out: Outbound) -> Outcome:
+        options: dict[str, Any] = {"to": f"whatsapp:{number}", "from_": self._from}
         if self._status_callback:
             options["status_callback"] = self._status_callback
-        if payload["op"] == "template":
-            options["content_sid"] = payload["content_sid"]
-            options["content_variables"] = json.dumps(payload.get("variables") or {})
-        else:
-            if payload.get("text"):
-                options["body"] = payload["text"]
-            if payload["op"] == "media":
-                options["media_url"] = [self._media_url(payload)]
+        match out:
+            case Template(content_sid, variables):
+                options["content_sid"] = content_sid
+                options["content_variables"] = json.dumps(dict(variables))
+            case Message(text=text, media=media):
+                if text:
+                    options["body"] = text
+                if media is not None and media.file_id:
+                    options["media_url"] = [self._media_url(media.file_id)]
+            case _:
+                return Refused(None, f"WhatsApp cannot carry {type(out).__name__}")
         try:
             message = await self._client.messages.create_async(**options)
         except TwilioRestException as error:

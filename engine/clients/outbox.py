@@ -1,5 +1,6 @@
-"""Everything the client is sent goes out on the channel they last wrote on. WhatsApp has no inline buttons:
-link buttons become the link itself, the others numbered choices the client answers with a digit."""
+"""Everything the client is sent goes out on the channel they last wrote on, composed by that channel's own
+rules (its spec in `deps.channels`: buttons, splitting, media). Buttons a channel cannot show come back as
+numbered choices, remembered here so the client's digit answers them."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from typing import Any
 
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
-from domain.texts import TELEGRAM_MAX, WHATSAPP_MAX, split_text
+from domain.outbound import Composed, Message, Template, buttons_of, to_doc
 from engine import queries as q
 from engine.deps import Deps
-from engine.outbox import Buttons, to_private_chat
+from engine.outbox import Buttons
 from storage.deliveries import Delivery
-
-WHATSAPP = "whatsapp"
 
 
 async def last_channel(deps: Deps, client: Client) -> Channel:
@@ -32,50 +31,60 @@ async def free_to_write(deps: Deps, client: Client) -> bool:
     return (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
 
 
-def whatsapp_delivery(event: Event, n: int, number: str, op: str, **payload: Any) -> Delivery:
-    return Delivery(
-        f"{event.id}:{n}",
-        WHATSAPP,
-        number,
-        {"op": op, "to": number, **payload},
-        event.id,
-        lane=f"wa:{number}",
-    )
+def parts(
+    channel: Channel, address: str, lane: str, event: Event, n: int, composed: Composed
+) -> list[Delivery]:
+    """One delivery per part, in order: the first is `<event id>:<n>`, the others `<id>.<k>` (deterministic,
+    so a replay stores nothing new)."""
+    first = f"{event.id}:{n}"
+    return [
+        Delivery(
+            first if k == 0 else f"{first}.{k}", channel.value, address, to_doc(part), event.id, lane=lane
+        )
+        for k, part in enumerate(composed.parts)
+    ]
 
 
-def parts(first: Delivery, texts: list[str], key: str = "text") -> list[Delivery]:
-    """One delivery per part of a long text, in order: the first keeps its id, the others are `<id>.<k>`
-    (deterministic, so a replay stores nothing new); buttons ride on the last part."""
-    if len(texts) == 1:
-        return [first]
-    buttons = first.payload.get("buttons")
-    out = []
-    for k, text in enumerate(texts):
-        payload = {**first.payload, key: text, "buttons": buttons if k == len(texts) - 1 else None}
-        out.append(replace(first, id=first.id if k == 0 else f"{first.id}.{k}", payload=payload))
-    return out
+def template(event: Event, n: int, channel: Channel, address: str, lane: str, out: Template) -> Delivery:
+    """An approved template (WhatsApp's re-open message), in the lane it is given."""
+    return Delivery(f"{event.id}:{n}", channel.value, address, to_doc(out), event.id, lane=lane)
 
 
-def whatsapp_texts(event: Event, n: int, number: str, text: str) -> list[Delivery]:
-    return parts(whatsapp_delivery(event, n, number, "text", text=text), split_text(text, WHATSAPP_MAX))
-
-
-def degrade(deps: Deps, client: Client, text: str, buttons: Buttons | None) -> tuple[str, dict[str, str]]:
-    """(text with links and numbered choices, {"1": callback data, ...})."""
-    if not buttons:
-        return text, {}
-    lines, choices = [text, ""], {}
-    for row in buttons:
-        for button in row:
-            if "url" in button:
-                lines.append(f"{button['text']}: {button['url']}")
-            else:
-                number = str(len(choices) + 1)
-                choices[number] = button["data"]
-                lines.append(f"{number} — {button['text']}")
-    if choices:
-        lines += ["", deps.t(client.language, "choices-hint")]
-    return "\n".join(lines), choices
+async def send(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    n: int,
+    message: Message,
+    *,
+    channel: Channel | None = None,
+    meta: dict[str, Any] | None = None,
+    even_unreachable: bool = False,
+) -> Composed | None:
+    """Compose `message` for the client's channel (their last, unless named) and store its parts; None when
+    the client cannot be written to there (`even_unreachable`: an assistant's own words are stored anyway, and
+    fail where the channel refuses them). A refusal (a file the channel cannot carry) stores nothing."""
+    channel = channel or await last_channel(deps, client)
+    identity = client.identity(channel)
+    spec = deps.channels.get(channel)
+    if identity is None or spec is None or (channel in client.unreachable and not even_unreachable):
+        return None
+    composed = spec.compose(message, lambda message_id: deps.t(client.language, message_id))
+    if composed.refused is not None:
+        return composed
+    if composed.choices:
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CHOICES_OFFERED,
+            {"channel": channel.value, "choices": dict(composed.choices)},
+            Actor(ActorKind.SYSTEM, "concierge"),
+            f"{event.id}:{n}/choices",
+        )
+    deliveries = parts(channel, identity.external_id, spec.lane(identity.external_id), event, n, composed)
+    if meta and deliveries:
+        deliveries[0] = replace(deliveries[0], meta=meta)
+    await deps.deliver(*deliveries)
+    return composed
 
 
 async def to_client(
@@ -88,22 +97,5 @@ async def to_client(
     buttons: Buttons | None = None,
     reply_to: int | None = None,
 ) -> None:
-    channel = await last_channel(deps, client)
-    if channel is Channel.WHATSAPP:
-        number = client.identity(Channel.WHATSAPP).external_id
-        body, choices = degrade(deps, client, text, buttons)
-        if choices:
-            await deps.record(
-                f"conversation:{client.id}",
-                EventType.CHOICES_OFFERED,
-                {"channel": WHATSAPP, "choices": choices},
-                Actor(ActorKind.SYSTEM, "concierge"),
-                f"{event.id}:{n}/choices",
-            )
-        await deps.deliver(*whatsapp_texts(event, n, number, body))
-        return
-    identity = client.identity(Channel.TELEGRAM)
-    if identity is not None and Channel.TELEGRAM not in client.unreachable:
-        chat = int(identity.external_id)
-        first = to_private_chat(event, n, chat, text, buttons=buttons, reply_to=reply_to)
-        await deps.deliver(*parts(first, split_text(text, TELEGRAM_MAX)))
+    message = Message(text, buttons_of(buttons), reply_to=None if reply_to is None else str(reply_to))
+    await send(deps, client, event, n, message)

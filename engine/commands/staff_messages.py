@@ -7,6 +7,7 @@ import structlog
 from domain.clients import Channel
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
+from domain.outbound import Message, from_doc, text_of, topic_of
 from engine import queries as q
 from engine.clients.registry import refresh_card
 from engine.commands import forum as staff_commands
@@ -86,7 +87,8 @@ async def private_command(deps: Deps, user_id: int, message: Inbound, cause: str
 async def client_blocked(deps: Deps, delivery: Delivery) -> None:
     """The client blocked the bot: remember it once and tell the assistant in the topic. (A sign-in link that
     could not reach an assistant is told where they asked for it.)"""
-    if delivery.payload.get("sign_in"):
+    sent = from_doc(delivery.payload)
+    if isinstance(sent, Message) and sent.sign_in is not None:
         await sign_in.undeliverable(deps, delivery)
         return
     client = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}")
@@ -110,7 +112,8 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
 
 async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
     """A message sent again after an interruption may have arrived twice: the assistant hears it, once."""
-    client_id = delivery.payload.get("topic_of")
+    sent = from_doc(delivery.payload)
+    client_id = topic_of(sent)
     if client_id:
         client, where = await q.client(deps.store, client_id), "topic"
     else:
@@ -124,7 +127,7 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
         SYSTEM,
         f"maybe-twice:{delivery.id}",
     )
-    text = delivery.payload.get("text")
+    text = text_of(sent)
     await tell_topic(
         deps,
         client,

@@ -10,20 +10,15 @@ from domain.clients import Channel, Client
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, Event, EventType
 from domain.messages import Inbound, Kind, Person
+from domain.outbound import Media, Message
 from engine import queries as q
 from engine.clients.merging import share_phone
-from engine.clients.outbox import last_channel, to_client, whatsapp_delivery, whatsapp_texts
-from engine.clients.registry import (
-    ask_language,
-    client_actor,
-    ensure_client,
-    greeting,
-    telegram_chat,
-)
+from engine.clients.outbox import send, to_client
+from engine.clients.registry import ask_language, client_actor, ensure_client, greeting
 from engine.conversation.phone_ask import ask_phone
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
-from engine.outbox import copy_to_private_chat, relay_to_topic, to_private_chat
+from engine.outbox import original_of, relay_to_topic
 from engine.requests import intake as requests_flow
 from engine.requests import ratings
 from storage.deliveries import Delivery
@@ -140,47 +135,28 @@ async def relay_to_client(
         assistant,
         f"{cause}/sent",
     )
-    if await last_channel(deps, client) is Channel.WHATSAPP:
-        await _relay_to_whatsapp(deps, client, event, message)
-        return event
-    chat = telegram_chat(client)
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
-    if message.kind is Kind.TEXT:
-        delivery = to_private_chat(event, 0, chat, message.text or "", reply_to=reply_to)
-    else:
-        delivery = copy_to_private_chat(event, 0, chat, message, reply_to)
-    await deps.deliver(_with_source(delivery, message.message_id))
-    return event
-
-
-WHATSAPP_MEDIA = {Kind.PHOTO, Kind.DOCUMENT, Kind.VIDEO}
-WHATSAPP_MAX_BYTES = 16 * 1024 * 1024
-
-
-async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: Inbound) -> None:
-    """Text as it is; photos, documents and videos through a short-lived link Twilio fetches from us."""
-    number = client.identity(Channel.WHATSAPP).external_id
-    extra = message.extra or {}
-    if message.kind is Kind.TEXT:
-        await deps.deliver(*whatsapp_texts(event, 0, number, message.text or ""))
-        return
-    problem = None
-    if message.kind not in WHATSAPP_MEDIA or not extra.get("file_id"):
-        problem = {"problem": "kind", "kind": message.kind.value}
-    elif (extra.get("file_size") or 0) > WHATSAPP_MAX_BYTES:
-        problem = {"problem": "size", "megabytes": str(extra["file_size"] // 1024 // 1024)}
-    if problem:
-        await tell_topic(deps, client, event, lambda t: t("wa-not-sent", **problem))
-        return
-    await deps.deliver(
-        whatsapp_delivery(
-            event,
-            0,
-            number,
-            "media",
-            file_id=extra["file_id"],
+    outbound = Message(message.text or "", reply_to=None if reply_to is None else str(reply_to))
+    if message.kind is not Kind.TEXT:
+        extra = message.extra or {}
+        media = Media(
+            message.kind,
+            file_id=extra.get("file_id"),
+            content_type=extra.get("mime_type"),
             file_name=extra.get("file_name"),
-            mime=extra.get("mime_type"),
-            text=message.text or "",
+            size=extra.get("file_size"),
         )
+        outbound = replace(outbound, media=media, original=original_of(message))
+    composed = await send(
+        deps, client, event, 0, outbound, meta={"source": message.message_id}, even_unreachable=True
     )
+    if composed is not None and (refused := composed.refused) is not None:
+        await tell_topic(
+            deps,
+            client,
+            event,
+            lambda t: t(
+                refused.notice, problem=refused.problem, kind=refused.kind, megabytes=refused.megabytes
+            ),
+        )
+    return event

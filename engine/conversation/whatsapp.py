@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -10,9 +9,10 @@ import structlog
 from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
 from domain.messages import Inbound, Kind, Person, language_named
+from domain.outbound import Template, from_doc, text_of
 from engine import queries as q
 from engine.clients import registry as clients
-from engine.clients.outbox import to_client, whatsapp_delivery
+from engine.clients.outbox import template, to_client
 from engine.conversation import messages as conversation
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
@@ -89,10 +89,9 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
             SYSTEM,
             cause,
         )
-        reopen = whatsapp_delivery(
-            event, 0, number, "template", content_sid=template_sid, variables={"1": client.name.split()[0]}
-        )
-        await deps.deliver(replace(reopen, lane=f"wa-template:{number}"))  # its own lane: it is not held
+        reopen = Template(template_sid, {"1": client.name.split()[0]})
+        # its own lane: it is not held with the messages it re-opens the window for
+        await deps.deliver(template(event, 0, Channel.WHATSAPP, number, f"wa-template:{number}", reopen))
         await tell_topic(
             deps,
             client,
@@ -112,7 +111,7 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
 
 
 def _preview(delivery: Delivery) -> str:
-    return (delivery.payload.get("text") or "a file")[:80]
+    return (text_of(from_doc(delivery.payload)) or "a file")[:80]
 
 
 async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **data: Any) -> None:

@@ -9,10 +9,11 @@ from datetime import timedelta
 from domain.clients import Assistant
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
+from domain.outbound import Message, SignIn, from_doc
 from domain.signin import LINK_MINUTES, SESSION_HOURS, Signer, digest, session_token
 from engine import queries as q
 from engine.deps import Deps
-from engine.outbox import to_forum, to_private_chat
+from engine.outbox import private_chat, to_forum
 from engine.staff_texts import st
 from storage.deliveries import Delivery
 
@@ -46,11 +47,8 @@ async def send_link(deps: Deps, assistant: Assistant, event: Event, answer_chat:
     so the stored message holds only the nonce). `answer_chat`: the forum to tell if that chat is closed."""
     nonce, _url = await issue(deps, assistant)
     text = st(assistant, "signin-link", minutes=LINK_MINUTES)
-    delivery = to_private_chat(event, 1, assistant.telegram_id, text)
-    delivery.payload.update(
-        sign_in=nonce, button=st(assistant, "signin-button"), answer_chat=answer_chat, staff=assistant.id
-    )
-    await deps.deliver(delivery)
+    link = SignIn(nonce, st(assistant, "signin-button"), assistant.id, answer_chat)
+    await deps.deliver(private_chat(event, 1, assistant.telegram_id, Message(text, sign_in=link)))
     await deps.record(
         f"staff:{assistant.id}",
         EventType.CONSOLE_SIGN_IN_SENT,
@@ -62,8 +60,10 @@ async def send_link(deps: Deps, assistant: Assistant, event: Event, answer_chat:
 
 async def undeliverable(deps: Deps, delivery: Delivery) -> None:
     """The bot may not write to them privately (they never pressed Start): say so where they asked."""
-    assistant = await q.assistant(deps.store, delivery.payload.get("staff"))
-    chat = delivery.payload.get("answer_chat")
+    message = from_doc(delivery.payload)
+    link = message.sign_in if isinstance(message, Message) else None
+    assistant = await q.assistant(deps.store, link.staff) if link else None
+    chat = link.answer_chat if link else None
     if assistant is None or chat is None:
         return
     stream, _, seq = delivery.id.rsplit(":", 1)[0].rpartition("#")

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from bot.workers.lanes import HeartbeatLoop
 from domain.deadlines import Deadline
+from domain.outbound import Message, to_doc
 from storage.deliveries import Delivery
 from storage.heartbeats import Heartbeats
 from storage.store import Store
@@ -16,7 +17,7 @@ async def holding(store: Store, worker: str, now) -> None:
     await store.inbox.put("tg:1", "telegram", "tg:42", {})
     assert await store.inbox.claim_head("tg:42", f"{worker}/inbox", timedelta(minutes=2))
     await store.deliveries.enqueue(
-        Delivery("client:C-1#1:0", "telegram", "42", {"op": "text"}, "client:C-1#1")
+        Delivery("client:C-1#1:0", "telegram", "42", to_doc(Message("Hello")), "client:C-1#1")
     )
     assert await store.deliveries.claim_id("client:C-1#1:0", f"{worker}/telegram", timedelta(seconds=60))
     await store.deadlines.set(Deadline("back:A-1", now, "A-1", "t1"))

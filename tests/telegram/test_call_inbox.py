@@ -173,7 +173,9 @@ async def test_a_recording_that_fails_for_good_is_told_in_the_callers_topic_and_
     deliver = tg.engine.deps.deliver
 
     async def refuses(*deliveries: Any) -> None:
-        if any(d.payload.get("url") for d in deliveries):  # the audio only: the notice still goes
+        if any(
+            (d.payload.get("media") or {}).get("url") for d in deliveries
+        ):  # the audio only: the notice still goes
             raise ValueError("a bug")  # not a passing fault: set aside at once
         await deliver(*deliveries)
 

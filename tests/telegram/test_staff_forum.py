@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 
+from domain.outbound import CreateTopic, from_doc
 from tests.harness import STAFF_CHAT, Harness, user
 
 MEDIA = {
@@ -219,10 +220,12 @@ async def topic_created_then_crash(tg: Harness, name: str = "Layla") -> tuple[di
     await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
     await tg.process_inbox()
     create = next(
-        d for d in await tg.store.deliveries.unfinished("telegram") if d.payload["op"] == "create_topic"
+        d
+        for d in await tg.store.deliveries.unfinished("telegram")
+        if isinstance(from_doc(d.payload), CreateTopic)
     )
     assert await tg.store.deliveries.claim_id(create.id, "dead/telegram", timedelta(seconds=60))
-    made = tg.fake._api_createForumTopic({"chat_id": STAFF_CHAT, "name": create.payload["name"]})
+    made = tg.fake._api_createForumTopic({"chat_id": STAFF_CHAT, "name": from_doc(create.payload).name})
     tg.clock.advance(seconds=61)
     return layla, made["message_thread_id"]
 

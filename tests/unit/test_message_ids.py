@@ -30,6 +30,8 @@ UNRESOLVED = {
     ("engine/staff_texts.py", "message_id"),  # st and bound pass their caller's id and arguments on
     ("engine/requests/intake.py", "message_id"),  # a request's state line, without variables
     ("engine/console/event_lines.py", "message_id"),  # ev-<type>: its arguments per type (test_staff_texts)
+    ("engine/clients/outbox.py", "message_id"),  # a channel's compose asks for its texts (choices-hint)
+    ("engine/conversation/messages.py", "refused.notice"),  # a channel's refusal (wa-not-sent)
 }
 
 
