@@ -66,5 +66,5 @@ def create_app(
     cloudpayments_webhook.setup(app)
     twilio_webhook.setup(app)
     media_webhook.setup(app)
-    console.setup(app)  # (its live reader's context goes last: it follows what every part records)
+    console.setup(app)  # (its live reader listens to every event the engine records)
     return app

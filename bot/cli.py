@@ -21,14 +21,14 @@ from pymongo.errors import PyMongoError
 
 from bot import cli_report
 from bot import logging as app_logging
+from bot.deps import build_deps
 from bot.settings import ConfigError, Settings
 from domain.clients import Assistant, mask_phone
 from domain.clock import SystemClock
 from domain.errors import DomainError, InvalidValue
-from domain.signin import LINK_MINUTES, Signer
+from domain.signin import LINK_MINUTES
 from engine import queries
-from engine.deps import Deps
-from engine.i18n import LocaleError, check_locales, translator
+from engine.i18n import LocaleError, check_locales
 from engine.team import admin as staff_admin
 from engine.team import sign_in
 from storage.audit import verify
@@ -244,12 +244,9 @@ def _console_link(args: argparse.Namespace, settings: Settings) -> Callable[[Sto
             print(f"{settings.http.base_url}/sandbox/console/{assistant.telegram_id}")
             print(f"console-link: for {assistant.name}; open it while the sandbox runs", file=sys.stderr)
             return 0
-        token = settings.telegram.telegram_bot_token
-        if token is None:
+        if settings.telegram.telegram_bot_token is None:
             raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
-        signer = Signer.derived(token.get_secret_value())
-        deps = Deps(store, SystemClock(), translator(), None, signer=signer)
-        deps.console_url = f"{settings.http.base_url}/console"
+        deps = build_deps(settings, store, SystemClock())
         _nonce, url = await sign_in.issue(deps, assistant)
         print(url)
         print(f"console-link: for {assistant.name}; one use, valid {LINK_MINUTES} minutes", file=sys.stderr)

@@ -77,10 +77,8 @@ async def _fast_forward(app: web.Application, by: timedelta) -> datetime:
         now = clock.fast_forward(by)
         await sandbox_state.save_clock_offset(app[STORE].db, clock.offset)
     engine = app[ENGINE]
-    if engine.clock_runner is not None:
-        engine.clock_runner.wake.set()
-    for wake in engine.deps.wake_senders:
-        wake()
+    engine.deps.deadline_runner.wake()
+    engine.deps.senders.wake()
     return now
 
 

@@ -20,8 +20,8 @@ async def call_client(deps: Deps, cmd: TopicCommand) -> None:
     them to the client, who sees the concierge number. Placed once: a command processed again after a crash
     never calls twice (an attempt whose outcome was lost is told, not repeated)."""
     client, assistant = cmd.client, cmd.assistant
-    line = deps.voice
-    if deps.place_call is None or line is None:
+    phone = deps.calls
+    if phone is None:
         raise InvalidValue("Calls are not configured (TWILIO_VOICE_NUMBER).", key="calls-off")
     if not client.phone:
         raise InvalidValue(
@@ -41,7 +41,7 @@ async def call_client(deps: Deps, cmd: TopicCommand) -> None:
         cmd.actor,
         f"{cmd.cause}/call",
     )
-    sid = await deps.place_call(assistant.phone, line.number, line.bridge(asked.id), line.leg_status)
+    sid = await phone.place(assistant.phone, phone.line.bridge(asked.id))
     placed = await deps.record(
         f"call:{sid}",
         EventType.CALL_RECEIVED,

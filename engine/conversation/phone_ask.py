@@ -13,7 +13,7 @@ from engine.deps import Deps
 
 async def ask_phone(deps: Deps, client: Client, text: str, cause: str) -> None:
     """After a message's intake: ask for the number if this is the moment, never a second time."""
-    if deps.voice is None:  # no concierge number: nobody calls, so nothing to match a caller to
+    if deps.calls is None:  # no concierge number: nobody calls, so nothing to match a caller to
         return
     if client.phone or client.merged_into or client.identity(Channel.TELEGRAM) is None:
         return

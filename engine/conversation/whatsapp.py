@@ -47,8 +47,7 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> N
         await conversation.client_message(deps, person, inbound, cause)
     # they wrote: the window is open again, and what waited for it goes out first, in order
     await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
-    for wake in deps.wake_senders:
-        wake()
+    deps.senders.wake()
 
 
 async def _choices(deps: Deps, client: Client) -> dict[str, str]:

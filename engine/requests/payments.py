@@ -38,7 +38,7 @@ async def check_code(deps: Deps, note: Notification) -> int:
     current, version = await _request_of(deps, note.invoice_id)
     if current is None or current.quote is None:
         return CheckCode.UNKNOWN_INVOICE
-    if note.test_mode and not deps.test_payments:
+    if note.test_mode and not deps.policy.test_payments:
         return CheckCode.REJECTED  # a test card against the live service: no money would move
     if note.account_id != current.client_id:
         return CheckCode.WRONG_ACCOUNT
@@ -173,7 +173,7 @@ async def notification(deps: Deps, note: Notification) -> None:
     if current is None:
         log.warning("cloudpayments.unknown_invoice", kind=note.kind, transaction=note.transaction_id)
         return
-    if note.kind == "pay" and note.test_mode and not deps.test_payments:
+    if note.kind == "pay" and note.test_mode and not deps.policy.test_payments:
         await _test_payment(deps, current, note)
     elif note.kind == "pay":
         await record_payment(

@@ -28,7 +28,8 @@ async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, cl
 
 async def test_with_recording_on_the_next_assistants_dial_is_recorded_too(phone: Harness) -> None:
     tg = phone
-    line = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
+    assert tg.engine.deps.calls is not None
+    line = replace(tg.engine.deps.calls.line, recording=True)  # (as CALL_RECORDING=on sets it)
     first = ET.fromstring(render(await calls.incoming(tg.engine.deps, line, call_form("CA20"))))
     assert first[-1].get("record") == "record-from-answer-dual"
     no_answer = call_form("CA20", DialCallStatus="no-answer")

@@ -260,9 +260,9 @@ async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_post
     aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
 ) -> None:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    tg.engine.deps.voice = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
+    assert tg.engine.deps.calls is not None
+    line = replace(tg.engine.deps.calls.line, recording=True)  # (as CALL_RECORDING=on sets it)
     await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    line = tg.engine.deps.voice
     root = ET.fromstring(
         render(await calls.incoming(tg.engine.deps, line, call_form("CA12", "+442071234567")))
     )
