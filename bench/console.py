@@ -156,13 +156,15 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         actor = Actor(ActorKind.ASSISTANT, "A-9001")
         for i in range(events):
             started = time.perf_counter()
-            event = await deps.record(
-                f"conversation:C-{100001 + i}",
-                EventType.NOTE_ADDED,
-                {"assistant_id": "A-9001", "text": f"bench note {i}"},
-                actor,
-                f"bench:note:{i}",
-            )
+            event = (
+                await deps.record(
+                    f"conversation:C-{100001 + i}",
+                    EventType.NOTE_ADDED,
+                    {"assistant_id": "A-9001", "text": f"bench note {i}"},
+                    actor,
+                    f"bench:note:{i}",
+                )
+            ).event
             recorded[event.id] = started
             await asyncio.sleep(0.02)  # 50 events a second
         for _ in range(200):  # up to 10 s for the last ones to arrive

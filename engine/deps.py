@@ -125,12 +125,12 @@ class Deps:
         actor: Actor,
         cause: str,
         expected_seq: int | None = None,
-    ) -> Event:
+    ) -> Recorded:
         """Append (idempotent by cause), project, and tell the listeners; returns the event, whether new or
-        recorded before (seen again, it changes no timer)."""
+        recorded before (`duplicate`: the listeners hear it again, and it changes no timer)."""
         appended = await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)
         await self.listeners.notify(appended.event)
-        return appended.event
+        return Recorded(appended.event, appended.duplicate)
 
     async def deliver(self, *deliveries: Delivery) -> None:
         """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""

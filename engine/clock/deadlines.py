@@ -51,7 +51,7 @@ def _rings(*people: Assistant | None) -> list[list]:
 
 async def _record(deps: Deps, stream: str, kind: EventType, d: Deadline, suffix: str = "", **data) -> Event:
     payload = {"deadline": d.id, "step": d.step, **data}
-    return await deps.record(stream, kind, payload, SYSTEM, d.cause + suffix)
+    return (await deps.record(stream, kind, payload, SYSTEM, d.cause + suffix)).event
 
 
 # --- the response promise: remind, escalate, reassign ---------------------------------------------------

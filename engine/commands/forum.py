@@ -189,13 +189,15 @@ async def run(deps: Deps, assistant: Assistant, text: str, where: Where, event: 
 async def dispatch(deps: Deps, assistant: Assistant, text: str, where: Where, cause: str) -> None:
     """A staff command outside a client's topic, answered where it was typed."""
     name, args = parse(text)
-    event = await deps.record(
-        f"staff:{assistant.id}",
-        EventType.STAFF_COMMAND_ISSUED,
-        {"command": name, "args": args},
-        Actor(ActorKind.ASSISTANT, assistant.id),
-        f"{cause}/command",
-    )
+    event = (
+        await deps.record(
+            f"staff:{assistant.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": name, "args": args},
+            Actor(ActorKind.ASSISTANT, assistant.id),
+            f"{cause}/command",
+        )
+    ).event
     if answer := await run(deps, assistant, text, where, event):
         await deps.deliver(_answer(event, where, answer))
 

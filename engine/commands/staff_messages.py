@@ -55,13 +55,15 @@ async def staff_message(
     elif Channel.TELEGRAM in client.unreachable:
         why = "not-delivered-blocked"
     if why is not None:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": "undeliverable", "args": ""},
-            actor,
-            f"{cause}/command",
-        )
+        event = (
+            await deps.record(
+                f"conversation:{client.id}",
+                EventType.STAFF_COMMAND_ISSUED,
+                {"command": "undeliverable", "args": ""},
+                actor,
+                f"{cause}/command",
+            )
+        ).event
         await tell_topic(deps, client, event, lambda t: t(why))
         return
     await relay_to_client(deps, client, actor, message, cause)
@@ -92,13 +94,15 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
     client = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}")
     if client is None or Channel.TELEGRAM in client.unreachable:
         return
-    event = await deps.record(
-        f"client:{client.id}",
-        EventType.CLIENT_UNREACHABLE,
-        {"channel": "telegram"},
-        SYSTEM,
-        f"blocked:{delivery.id}",
-    )
+    event = (
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_UNREACHABLE,
+            {"channel": "telegram"},
+            SYSTEM,
+            f"blocked:{delivery.id}",
+        )
+    ).event
     await tell_topic(
         deps,
         client,
@@ -117,13 +121,15 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
         client, where = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}"), "client"
     if client is None:
         return
-    event = await deps.record(
-        f"conversation:{client.id}",
-        EventType.DELIVERY_PROBLEM,
-        {"channel": "telegram", "problem": "maybe-twice", "delivery": delivery.id},
-        SYSTEM,
-        f"maybe-twice:{delivery.id}",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "telegram", "problem": "maybe-twice", "delivery": delivery.id},
+            SYSTEM,
+            f"maybe-twice:{delivery.id}",
+        )
+    ).event
     text = delivery.payload.get("text")
     await tell_topic(
         deps,

@@ -95,21 +95,25 @@ async def set_profile(
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
     changed = tagged = None
     if wanted_tags != sorted(client.tags):
-        changed = tagged = await deps.record(
-            f"client:{client.id}",
-            EventType.CLIENT_TAGGED,
-            {"tags": wanted_tags},
-            _actor(viewer),
-            f"{cause}/tags",
-        )
+        changed = tagged = (
+            await deps.record(
+                f"client:{client.id}",
+                EventType.CLIENT_TAGGED,
+                {"tags": wanted_tags},
+                _actor(viewer),
+                f"{cause}/tags",
+            )
+        ).event
     if preferences != client.preferences:
-        changed = await deps.record(
-            f"client:{client.id}",
-            EventType.CLIENT_PREFERENCES_SET,
-            {"preferences": preferences},
-            _actor(viewer),
-            f"{cause}/preferences",
-        )
+        changed = (
+            await deps.record(
+                f"client:{client.id}",
+                EventType.CLIENT_PREFERENCES_SET,
+                {"preferences": preferences},
+                _actor(viewer),
+                f"{cause}/preferences",
+            )
+        ).event
     was_vip, client = client.vip, await q.client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)

@@ -34,21 +34,25 @@ async def call_client(deps: Deps, cmd: TopicCommand) -> None:
     if await deps.store.events.by_cause(f"{cmd.cause}/call") is not None:
         await tell_topic(deps, client, cmd.recorded, lambda t: t("call-uncertain"), 2)
         return
-    asked = await deps.record(
-        f"conversation:{client.id}",
-        EventType.CALL_REQUESTED,
-        {"assistant_id": assistant.id},
-        cmd.actor,
-        f"{cmd.cause}/call",
-    )
+    asked = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CALL_REQUESTED,
+            {"assistant_id": assistant.id},
+            cmd.actor,
+            f"{cmd.cause}/call",
+        )
+    ).event
     sid = await phone.place(assistant.phone, phone.line.bridge(asked.id))
-    placed = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_RECEIVED,
-        {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
-        cmd.actor,
-        f"{cmd.cause}/placed",
-    )
+    placed = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
+            cmd.actor,
+            f"{cmd.cause}/placed",
+        )
+    ).event
     await tell_topic(
         deps, client, placed, lambda t: t("call-outbound", assistant=assistant.name, client=client.name), 1
     )

@@ -35,13 +35,15 @@ async def received(
     deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
 ) -> Event:
     data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
-    return await deps.record(
-        f"conversation:{client.id}",
-        EventType.MESSAGE_RECEIVED,
-        data,
-        client_actor(client.id),
-        f"{cause}/received",
-    )
+    return (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.MESSAGE_RECEIVED,
+            data,
+            client_actor(client.id),
+            f"{cause}/received",
+        )
+    ).event
 
 
 async def _reachable_again(
@@ -133,13 +135,15 @@ async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | Non
 async def relay_to_client(
     deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str
 ) -> Event:
-    event = await deps.record(
-        f"conversation:{client.id}",
-        EventType.STAFF_MESSAGE_SENT,
-        {"assistant_id": assistant.id, "message": message.to_data()},
-        assistant,
-        f"{cause}/sent",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_MESSAGE_SENT,
+            {"assistant_id": assistant.id, "message": message.to_data()},
+            assistant,
+            f"{cause}/sent",
+        )
+    ).event
     if await last_channel(deps, client) is Channel.WHATSAPP:
         await _relay_to_whatsapp(deps, client, event, message)
         return event

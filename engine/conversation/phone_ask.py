@@ -22,9 +22,15 @@ async def ask_phone(deps: Deps, client: Client, text: str, cause: str) -> None:
     opened = await deps.store.events.by_cause(f"{cause}/request")  # this message opened a request
     if opened is None and not asks_for_call(text):
         return
-    asked = await deps.record(  # one per client (its cause): the first moment asks, later ones find it
-        f"conversation:{client.id}", EventType.PHONE_ASKED, {"by": cause}, SYSTEM, f"phone-ask:{client.id}"
-    )
+    asked = (
+        await deps.record(  # one per client (its cause): the first moment asks, later ones find it
+            f"conversation:{client.id}",
+            EventType.PHONE_ASKED,
+            {"by": cause},
+            SYSTEM,
+            f"phone-ask:{client.id}",
+        )
+    ).event
     if asked.data["by"] != cause:
         return  # asked before, at another message
     button = {"text": deps.t(client.language, "phone-ask-button"), "contact": "own"}

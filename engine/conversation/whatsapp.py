@@ -66,7 +66,7 @@ async def window_open(deps: Deps, number: str) -> bool:
 async def _tell_topic(
     deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: Text
 ) -> None:
-    event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
+    event = (await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)).event
     await tell_topic(deps, client, event, note)
 
 
@@ -81,13 +81,15 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
     since = last.isoformat() if last else "never"
     cause = f"window:{client.id}:{since}"
     if template_sid:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.DELIVERY_PROBLEM,
-            {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
-            SYSTEM,
-            cause,
-        )
+        event = (
+            await deps.record(
+                f"conversation:{client.id}",
+                EventType.DELIVERY_PROBLEM,
+                {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
+                SYSTEM,
+                cause,
+            )
+        ).event
         reopen = whatsapp_delivery(
             event, 0, number, "template", content_sid=template_sid, variables={"1": client.name.split()[0]}
         )

@@ -31,7 +31,9 @@ CLIENT_CARD = 20  # its delivery's number: after every line an event makes (no c
 
 async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
     kind, data = decision
-    return await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
+    return (
+        await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
+    ).event
 
 
 async def deliver_to_topic(
@@ -80,7 +82,7 @@ async def open_request(
     )
     learned = learned or understand(text, deps.clock.now(), deps.policy.tz)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
-    event = await deps.record(f"request:{request_id}", kind, data, actor, cause)
+    event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
     opened = await q.request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
