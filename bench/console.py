@@ -116,7 +116,7 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         await http.start_server()
         tg = Harness(fake, http, clock)
         for telegram_id, name, lead in TEAM:
-            await staff_admin.add(tg.store, telegram_id, name, "en,ar,ru", lead)
+            await staff_admin.add(tg.engine.deps, telegram_id, name, "en,ar,ru", lead)
         await shape(tg.store.db, clients, open_requests)
         clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
         await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)

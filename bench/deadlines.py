@@ -64,9 +64,9 @@ async def main(n: int, due: int, window: float, ticks: int) -> None:
     print(f"seeding {n} clients …", flush=True)
     await seed(engine.url, "deadlines", n, 1)
     async with open_store(engine.url, "deadlines", data, clock) as store:
-        await staff_admin.add(store, 9001, "Anna", "en,ar,ru", True)
         deps = Deps(store, clock, translator(), STAFF_CHAT, Policy(promises=Promises()))
         deps.listeners.add(partial(timers.on_event, deps))
+        await staff_admin.add(deps, 9001, "Anna", "en,ar,ru", True)
         started = time.perf_counter()
         later = clock.now() + timedelta(hours=3)
         for i in range(n):

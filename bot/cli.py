@@ -171,11 +171,14 @@ def _print_quarantine(quarantined: list[dict]) -> None:
         print(_table(rows, ["stream", "seq", "type", "reason"]))
 
 
-def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+def _staff(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
+        deps = build_deps(
+            settings, store, SystemClock()
+        )  # (a write goes through Deps.record, like the service's)
         if args.staff_command == "add":
             assistant = await staff_admin.add(
-                store,
+                deps,
                 args.telegram_id,
                 args.name,
                 args.languages,
@@ -186,10 +189,10 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             )
             print(f"staff: {assistant.name} ({assistant.id}) is on the team")
         elif args.staff_command == "set-phone":
-            assistant = await staff_admin.set_phone(store, args.telegram_id, args.phone)
+            assistant = await staff_admin.set_phone(deps, args.telegram_id, args.phone)
             print(f"staff: {assistant.name}'s phone is {mask_phone(assistant.phone) or 'not set'}")
         elif args.staff_command == "deactivate":
-            assistant = await staff_admin.deactivate(store, args.telegram_id)
+            assistant = await staff_admin.deactivate(deps, args.telegram_id)
             print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
         else:
             load, now = await queries.open_load(store), datetime.now(UTC)
@@ -397,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     level = settings.app.log_level if args.verbose else "WARNING"
     app_logging.configure(level, settings.app.log_format)
     commands = {
-        "staff": _staff,
+        "staff": lambda a: _staff(a, settings),
         "inbox": _inbox,
         "audit": _audit,
         "rebuild": _rebuild,

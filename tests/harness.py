@@ -225,7 +225,7 @@ class Harness:
         return calls
 
     async def add_staff(self, telegram_id: int, name: str, languages: str = "en", lead: bool = False) -> None:
-        await staff_admin.add(self.store, telegram_id, name, languages, lead)
+        await staff_admin.add(self.engine.deps, telegram_id, name, languages, lead)
 
     def staff_user(self, telegram_id: int, name: str) -> dict[str, Any]:
         return {"id": telegram_id, "is_bot": False, "first_name": name}

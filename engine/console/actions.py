@@ -166,7 +166,7 @@ async def add_assistant(
     if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
         raise InvalidValue(st(viewer, "console-telegram-id"))
     return await staff_admin.add(
-        deps.store,
+        deps,
         int(telegram_id),
         name[:64],
         languages,
@@ -185,7 +185,7 @@ async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str,
     if target.id == viewer.id:
         raise InvalidValue(st(viewer, "console-not-yourself"))
     return await staff_admin.deactivate(
-        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
+        deps, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
     )
 
 

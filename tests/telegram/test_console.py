@@ -237,7 +237,7 @@ async def test_deactivation_ends_a_live_session(team: Harness) -> None:
     tg = team
     omar = await signed_in(tg, 9002)
     assert (await omar.get("/console/")).status == 200
-    await staff_admin.deactivate(tg.store, 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9002)
     response = await omar.get("/console/")
     assert response.status == 303 and response.headers["Location"] == "/console/sign-in"
     assert (await omar.get("/console/board.part")).status == 401
@@ -491,7 +491,7 @@ async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> 
     await tg.settle()
     await hub.read_once()
     assert any("water in the car" in m for m in drain(omar_tab))
-    await staff_admin.deactivate(tg.store, 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9002)
     await hub.read_once()
     assert None in drain(omar_tab)  # his tab is closed at once
 
