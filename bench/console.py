@@ -116,7 +116,7 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         await http.start_server()
         tg = Harness(fake, http, clock)
         for telegram_id, name, lead in TEAM:
-            await staff_admin.add(tg.store, telegram_id, name, "en,ar,ru", lead)
+            await staff_admin.add(tg.engine.deps, telegram_id, name, "en,ar,ru", lead)
         await shape(tg.store.db, clients, open_requests)
         clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
         await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
@@ -156,13 +156,15 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         actor = Actor(ActorKind.ASSISTANT, "A-9001")
         for i in range(events):
             started = time.perf_counter()
-            event = await deps.record(
-                f"conversation:C-{100001 + i}",
-                EventType.NOTE_ADDED,
-                {"assistant_id": "A-9001", "text": f"bench note {i}"},
-                actor,
-                f"bench:note:{i}",
-            )
+            event = (
+                await deps.record(
+                    f"conversation:C-{100001 + i}",
+                    EventType.NOTE_ADDED,
+                    {"assistant_id": "A-9001", "text": f"bench note {i}"},
+                    actor,
+                    f"bench:note:{i}",
+                )
+            ).event
             recorded[event.id] = started
             await asyncio.sleep(0.02)  # 50 events a second
         for _ in range(200):  # up to 10 s for the last ones to arrive

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 from pymongo import monitoring
@@ -32,7 +33,7 @@ from domain.deadlines import Deadline
 from domain.events import EventType
 from domain.promises import Promises
 from engine.clock import timers
-from engine.deps import Deps
+from engine.deps import Deps, Policy
 from engine.i18n import translator
 from engine.team import admin as staff_admin
 from storage.embedded import EmbeddedEngine
@@ -64,16 +65,11 @@ async def main(n: int, due: int, window: float, ticks: int) -> None:
     print(f"seeding {n} clients …", flush=True)
     await seed(engine.url, "deadlines", n, 1)
     async with open_store(engine.url, "deadlines", data, clock) as store:
-        await staff_admin.add(store, 9001, "Anna", "en,ar,ru", True)
         deps = Deps(
-            store,
-            clock,
-            translator(),
-            STAFF_CHAT,
-            promises=Promises(),
-            on_recorded=timers.on_event,
-            channels=message_channels(),
+            store, clock, translator(), STAFF_CHAT, Policy(promises=Promises()), channels=message_channels()
         )
+        deps.listeners.add(partial(timers.on_event, deps))
+        await staff_admin.add(deps, 9001, "Anna", "en,ar,ru", True)
         started = time.perf_counter()
         later = clock.now() + timedelta(hours=3)
         for i in range(n):

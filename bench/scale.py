@@ -216,7 +216,7 @@ async def measure(size: int, messages: int, sample: int) -> dict[str, float]:
         await http.start_server()
         startup = time.perf_counter() - started
         tg = Harness(fake, http, clock)
-        await staff_admin.add(tg.store, 9001, "Anna", "en,ar,ru")
+        await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ar,ru")
         figures: dict[str, float] = {"seed_seconds": seeded, "startup_seconds": startup}
         new_people = [user(f"New{i:03d}", language_of(i)) for i in range(sample)]
         old_people = [

@@ -52,7 +52,7 @@ async def run(clients: int, messages: int, concurrency: int, plain: bool) -> dic
     await http.start_server()
     tg = Harness(fake, http, clock)
     try:
-        await staff_admin.add(tg.store, 9001, "Anna", "en,ar,ru")
+        await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ar,ru")
         people = [user(f"Guest{i:03d}", language_of(i)) for i in range(clients)]
         said = {
             p["id"]: [f"{p['first_name']} #{n}" for n in range(messages)]

@@ -10,7 +10,7 @@ from aiohttp import web
 from bot import console, home
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
-from bot.sandbox_mode import sandbox_ctx
+from bot.sandbox_mode import sandbox_ctx, sandbox_team_ctx
 from bot.settings import Settings
 from bot.telegram_runtime import telegram_ctx
 from bot.voice_runtime import voice_ctx
@@ -56,6 +56,8 @@ def create_app(
         app.cleanup_ctx.append(sandbox_ctx)
         sandbox_web.setup(app)
     app.cleanup_ctx.append(engine_ctx)
+    if settings.sandbox:
+        app.cleanup_ctx.append(sandbox_team_ctx)  # (its team is written through the engine's Deps)
     app.cleanup_ctx.append(telegram_ctx(start_workers))
     app.cleanup_ctx.append(whatsapp_ctx(start_workers))
     app.cleanup_ctx.append(voice_ctx)
@@ -66,5 +68,5 @@ def create_app(
     cloudpayments_webhook.setup(app)
     twilio_webhook.setup(app)
     media_webhook.setup(app)
-    console.setup(app)  # (its live reader's context goes last: it follows what every part records)
+    console.setup(app)  # (its live reader listens to every event the engine records)
     return app

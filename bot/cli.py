@@ -21,14 +21,14 @@ from pymongo.errors import PyMongoError
 
 from bot import cli_report
 from bot import logging as app_logging
+from bot.deps import build_deps
 from bot.settings import ConfigError, Settings
 from domain.clients import Assistant, mask_phone
 from domain.clock import SystemClock
 from domain.errors import DomainError, InvalidValue
-from domain.signin import LINK_MINUTES, Signer
+from domain.signin import LINK_MINUTES
 from engine import queries
-from engine.deps import Deps
-from engine.i18n import LocaleError, check_locales, translator
+from engine.i18n import LocaleError, check_locales
 from engine.team import admin as staff_admin
 from engine.team import sign_in
 from storage.audit import verify
@@ -171,11 +171,14 @@ def _print_quarantine(quarantined: list[dict]) -> None:
         print(_table(rows, ["stream", "seq", "type", "reason"]))
 
 
-def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+def _staff(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
+        deps = build_deps(
+            settings, store, SystemClock()
+        )  # (a write goes through Deps.record, like the service's)
         if args.staff_command == "add":
             assistant = await staff_admin.add(
-                store,
+                deps,
                 args.telegram_id,
                 args.name,
                 args.languages,
@@ -186,10 +189,10 @@ def _staff(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             )
             print(f"staff: {assistant.name} ({assistant.id}) is on the team")
         elif args.staff_command == "set-phone":
-            assistant = await staff_admin.set_phone(store, args.telegram_id, args.phone)
+            assistant = await staff_admin.set_phone(deps, args.telegram_id, args.phone)
             print(f"staff: {assistant.name}'s phone is {mask_phone(assistant.phone) or 'not set'}")
         elif args.staff_command == "deactivate":
-            assistant = await staff_admin.deactivate(store, args.telegram_id)
+            assistant = await staff_admin.deactivate(deps, args.telegram_id)
             print(f"staff: {assistant.name} ({assistant.id}) is inactive; their clients keep their topics")
         else:
             load, now = await queries.open_load(store), datetime.now(UTC)
@@ -244,12 +247,9 @@ def _console_link(args: argparse.Namespace, settings: Settings) -> Callable[[Sto
             print(f"{settings.http.base_url}/sandbox/console/{assistant.telegram_id}")
             print(f"console-link: for {assistant.name}; open it while the sandbox runs", file=sys.stderr)
             return 0
-        token = settings.telegram.telegram_bot_token
-        if token is None:
+        if settings.telegram.telegram_bot_token is None:
             raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
-        signer = Signer.derived(token.get_secret_value())
-        deps = Deps(store, SystemClock(), translator(), None, signer=signer)
-        deps.console_url = f"{settings.http.base_url}/console"
+        deps = build_deps(settings, store, SystemClock())
         _nonce, url = await sign_in.issue(deps, assistant)
         print(url)
         print(f"console-link: for {assistant.name}; one use, valid {LINK_MINUTES} minutes", file=sys.stderr)
@@ -400,7 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     level = settings.app.log_level if args.verbose else "WARNING"
     app_logging.configure(level, settings.app.log_format)
     commands = {
-        "staff": _staff,
+        "staff": lambda a: _staff(a, settings),
         "inbox": _inbox,
         "audit": _audit,
         "rebuild": _rebuild,

@@ -19,7 +19,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from bot.channels import message_channels
+from bot.deps import build_deps
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.workers.admission import Admission
@@ -32,12 +32,9 @@ from domain.errors import Unavailable
 from domain.outbound import ChannelSpec
 from domain.payments import Notification
 from domain.requests import parse_invoice_id
-from domain.signin import Signer
-from engine.clock import timers
-from engine.deps import Deps
+from engine.deps import CallPort, Deps
 from engine.forum import inbox_failures
 from engine.forum.quarantine import tell_leads_of_quarantine
-from engine.i18n import translator
 from engine.requests import payments as payments_flow
 from payments.cloudpayments import CloudPaymentsGateway
 from payments.notifications import authentic, parse
@@ -71,7 +68,7 @@ class EngineRuntime:
     def add_sender(self, worker: LaneWorker) -> None:
         """A delivery worker: woken whenever the engine stores an outbound message; its leases are this
         instance's (released at once when it stops, or by another instance when its heartbeat does)."""
-        self.deps.wake_senders.append(worker.wake.set)
+        self.deps.senders.add(worker.wake.set)
         self.workers.append(worker.worker_id)
         worker.admission = self.admission
 
@@ -137,27 +134,15 @@ def build(app: web.Application) -> EngineRuntime:
             cp.cloudpayments_api_secret.get_secret_value(),
             cp.cloudpayments_api_base,
         )
-    deps = Deps(
-        app[STORE],
-        app[CLOCK],
-        translator(),
-        settings.telegram.telegram_staff_chat_id,
-        tz=settings.app.timezone,
-        payments=gateway,
-        test_payments=cp.cloudpayments_test_mode,
-        promises=settings.clock.promises,
-        on_recorded=timers.on_event,
-        signer=Signer.derived(token.get_secret_value())
-        if (token := settings.telegram.telegram_bot_token)
-        else None,
-        console_url=f"{settings.http.base_url}/console",
-        channels=message_channels(),
+    line = settings.voice_line
+    deps = build_deps(
+        settings, app[STORE], app[CLOCK], payments=gateway, calls=CallPort(line) if line else None
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
     engine.clock_runner = DeadlineRunner(deps, engine.instance)
-    deps.wake_clock.append(engine.clock_runner.wake.set)
+    deps.deadline_runner.add(engine.clock_runner.wake.set)
     engine.workers.append(engine.clock_runner.worker_id)
 
     async def set_aside(item: InboxItem, reason: str) -> None:

@@ -77,10 +77,8 @@ async def _fast_forward(app: web.Application, by: timedelta) -> datetime:
         now = clock.fast_forward(by)
         await sandbox_state.save_clock_offset(app[STORE].db, clock.offset)
     engine = app[ENGINE]
-    if engine.clock_runner is not None:
-        engine.clock_runner.wake.set()
-    for wake in engine.deps.wake_senders:
-        wake()
+    engine.deps.deadline_runner.wake()
+    engine.deps.senders.wake()
     return now
 
 
@@ -112,14 +110,22 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
     app[FAST_FORWARD] = partial(_fast_forward, app)
     app[CONSOLE_LINK] = partial(_console_link, app)
     app[SETTINGS] = wired(settings, world)
-    store = app[STORE]
+    try:
+        yield
+    finally:
+        await world.close()
+
+
+async def sandbox_team_ctx(app: web.Application) -> AsyncIterator[None]:
+    """After the engine: the sandbox's team is written through its `Deps` (timers and live log hear of it)."""
+    deps, world = app[ENGINE].deps, app[SANDBOX_WORLD]
     for assistant in sandbox_world.ASSISTANTS:
-        known = await queries.assistant_by_telegram_id(store, assistant["telegram_id"])
+        known = await queries.assistant_by_telegram_id(deps.store, assistant["telegram_id"])
         if known is not None and not known.phone:  # (a sandbox from before calls existed)
-            await staff_admin.set_phone(store, assistant["telegram_id"], assistant["phone"])
+            await staff_admin.set_phone(deps, assistant["telegram_id"], assistant["phone"])
         if known is None:
             await staff_admin.add(
-                store,
+                deps,
                 assistant["telegram_id"],
                 assistant["name"],
                 assistant["languages"],
@@ -128,10 +134,7 @@ async def sandbox_ctx(app: web.Application) -> AsyncIterator[None]:
                 ui_language=assistant["ui_language"],
                 phone=assistant["phone"],
             )
-    team = ", ".join(a.name for a in await queries.assistants(store))
+    team = ", ".join(a.name for a in await queries.assistants(deps.store))
     log.info("sandbox.ready", url=f"{world.public_base_url}/sandbox", assistants=team)
     print(f"\n  Concierge sandbox: open {world.public_base_url}/sandbox\n", flush=True)
-    try:
-        yield
-    finally:
-        await world.close()
+    yield

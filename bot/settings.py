@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.calls import VoiceLine
 from domain.promises import Promises
 
 _CONFIG = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
@@ -258,6 +259,15 @@ class Settings(BaseSettings):
             "CLOUDPAYMENTS_API_SECRET": self.cloudpayments.cloudpayments_api_secret,
         }
         return [name for name, value in given.items() if value is not None]
+
+    @property
+    def voice_line(self) -> VoiceLine | None:
+        """The concierge number and its callbacks; None: calls are off (they need Twilio, TWILIO_VOICE_NUMBER
+        and a public URL Twilio can call back)."""
+        tw, base = self.twilio, self.http.public_base_url
+        if not (tw.enabled and tw.twilio_voice_number and base):
+            return None
+        return VoiceLine(tw.twilio_voice_number, f"{base}/webhooks/twilio/voice", tw.call_recording == "on")
 
     @property
     def sandbox(self) -> bool:

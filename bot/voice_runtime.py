@@ -14,7 +14,6 @@ from bot.engine_runtime import ENGINE, EngineRuntime, answering_in_time
 from bot.keys import SETTINGS
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
-from domain.calls import VoiceLine
 from engine.conversation import call_back, calls
 from storage.inbox import InboxItem
 from webhooks.twilio import VOICE_INTAKE, VoiceIntake
@@ -52,16 +51,14 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
     tw, http = app[SETTINGS].twilio, app[SETTINGS].http
     engine = app[ENGINE]
     register(engine)
-    if not (tw.enabled and tw.twilio_voice_number and http.public_base_url):
+    deps = engine.deps
+    if deps.calls is None:  # (decided when the engine was built: settings.voice_line)
         yield
         return
-    deps = engine.deps
-    line = VoiceLine(
-        tw.twilio_voice_number, f"{http.public_base_url}/webhooks/twilio/voice", tw.call_recording == "on"
-    )
+    line = deps.calls.line
     token = tw.twilio_auth_token.get_secret_value()
     caller = TwilioCaller(tw.twilio_account_sid, token, tw.twilio_api_base)
-    deps.voice, deps.place_call = line, caller.call
+    deps.calls.connect(caller.call)
 
     async def incoming(form: dict[str, str]) -> str:
         with answering_in_time():
@@ -91,5 +88,4 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        deps.voice, deps.place_call = None, None
         await caller.close()

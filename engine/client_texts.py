@@ -23,7 +23,9 @@ DATE_PATTERNS = {"ar": "d MMMM، HH:mm"}  # Arabic takes its own comma
 
 def when(deps: Deps, client: Client, moment: datetime) -> str:
     locale = locale_of(client)
-    return format_datetime(moment, DATE_PATTERNS.get(locale, "d MMMM, HH:mm"), tzinfo=deps.tz, locale=locale)
+    return format_datetime(
+        moment, DATE_PATTERNS.get(locale, "d MMMM, HH:mm"), tzinfo=deps.policy.tz, locale=locale
+    )
 
 
 def _items(quote: Quote, locale: str) -> list[str]:

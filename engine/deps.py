@@ -1,14 +1,18 @@
-"""The ports a use case may touch: the store, the clock, the texts, payments, and the senders' wake."""
+"""The ports a use case may touch: the store, the clock, the texts, payments, the phone, and the registries
+the runtime fills before it starts (who to wake, who hears of every event). Built once and frozen: every
+event is written through `Deps.record`, the one door that also tells the timers and the console's live log."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.calls import VoiceLine
 from domain.clock import Clock
+from domain.errors import Unavailable
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.outbound import ChannelRegistry
 from domain.payments import PaymentGateway
@@ -18,8 +22,86 @@ from engine.i18n import Translator
 from storage.deliveries import Delivery
 from storage.store import Store
 
+Wake = Callable[[], None]
+Listener = Callable[[Event], Awaitable[None]]
+# an outbound call (to, from, TwiML url, status callback) → its sid
+PlaceCall = Callable[[str, str, str, str], Awaitable[str]]
 
-@dataclass
+
+class Wakes:
+    """Loops to wake at once (the senders after an outbound message is stored, the deadline runner when a
+    deadline falls due now); each also polls, so a wake only saves waiting."""
+
+    __slots__ = ("_wakes",)
+
+    def __init__(self) -> None:
+        self._wakes: list[Wake] = []
+
+    def add(self, wake: Wake) -> None:
+        self._wakes.append(wake)
+
+    def wake(self) -> None:
+        for wake in self._wakes:
+            wake()
+
+
+class Listeners:
+    """Told of every event `Deps.record` writes, new or seen again, in the order they were added (the timers
+    first, then the console's live log); a replay tells them again, and each is idempotent."""
+
+    __slots__ = ("_listeners",)
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def add(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    async def notify(self, event: Event) -> None:
+        for listener in self._listeners:
+            await listener(event)
+
+
+class CallPort:
+    """The phone: present when the concierge number is configured (decided when the engine is built); the
+    caller joins once, when the voice runtime opens its Twilio client."""
+
+    __slots__ = ("_place", "line")
+
+    def __init__(self, line: VoiceLine) -> None:
+        self.line = line
+        self._place: PlaceCall | None = None
+
+    def connect(self, place: PlaceCall) -> None:
+        if self._place is not None:
+            raise RuntimeError("the phone's caller is connected once")
+        self._place = place
+
+    async def place(self, to: str, url: str) -> str:
+        """Ring `to` from the concierge number; Twilio asks `url` what to do once answered. The call's sid."""
+        if self._place is None:
+            raise Unavailable("calls are not connected yet; try again shortly")
+        return await self._place(to, self.line.number, url, self.line.leg_status)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """What the business decided: its promises, how long a quote holds, whether test payments count, and the
+    time zone it reads and shows times in (never stores them in)."""
+
+    promises: Promises = field(default_factory=Promises)
+    quote_validity: timedelta = timedelta(hours=24)
+    test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    event: Event  # the one written, or the one written the first time with this cause
+    duplicate: bool  # the cause was recorded before: this is a replay (after a crash, a webhook sent twice)
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     """The ports a use case may touch."""
 
@@ -27,40 +109,33 @@ class Deps:
     clock: Clock
     t: Translator
     staff_chat_id: int | None  # the default staff forum (TELEGRAM_STAFF_CHAT_ID)
-    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))  # reading and showing times only
+    policy: Policy = field(default_factory=Policy)
     payments: PaymentGateway | None = None  # None: CloudPayments is not configured
-    quote_validity: timedelta = timedelta(hours=24)
-    test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
-    wake_senders: list[Callable[[], None]] = field(default_factory=list)
-    wake_clock: list[Callable[[], None]] = field(default_factory=list)  # a deadline fell due now
-    promises: Promises = field(default_factory=Promises)
-    on_recorded: Callable[[Deps, Event], Awaitable[None]] | None = None  # the timers (engine.clock.timers)
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
-    # an outbound call (to, from, TwiML url, status callback) → its sid; None: calls are off
-    place_call: Callable[[str, str, str, str], Awaitable[str]] | None = None
-    voice: VoiceLine | None = None  # the concierge number and its callbacks (None: calls are off)
+    calls: CallPort | None = None  # None: calls are off (no TWILIO_VOICE_NUMBER)
     console_url: str = "http://127.0.0.1:8080/console"
     channels: ChannelRegistry = field(default_factory=ChannelRegistry)  # how each message channel composes
+    senders: Wakes = field(default_factory=Wakes)  # woken when an outbound message is stored
+    deadline_runner: Wakes = field(default_factory=Wakes)  # woken when a deadline falls due now
+    listeners: Listeners = field(default_factory=Listeners)  # told of every recorded event
 
     async def record(
         self,
         stream: str,
         type: EventType,
-        data: dict,
+        data: dict[str, Any],
         actor: Actor,
         cause: str,
         expected_seq: int | None = None,
-    ) -> Event:
-        """Append (idempotent by cause), project, and keep the timers it starts or stops; returns the event,
-        whether new or recorded before (seen again, it changes no timer)."""
-        event = (await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)).event
-        if self.on_recorded is not None:
-            await self.on_recorded(self, event)
-        return event
+    ) -> Recorded:
+        """Append (idempotent by cause), project, and tell the listeners; returns the event, whether new or
+        recorded before (`duplicate`: the listeners hear it again, and it changes no timer)."""
+        appended = await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)
+        await self.listeners.notify(appended.event)
+        return Recorded(appended.event, appended.duplicate)
 
     async def deliver(self, *deliveries: Delivery) -> None:
         """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""
         for delivery in deliveries:
             await self.store.deliveries.enqueue(delivery)
-        for wake in self.wake_senders:
-            wake()
+        self.senders.wake()

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient
 from pydantic import SecretStr
@@ -30,6 +31,7 @@ from bot.telegram_runtime import TELEGRAM, TelegramRuntime
 from bot.whatsapp_runtime import WHATSAPP
 from domain.clients import Client
 from domain.clock import FrozenClock, SystemClock
+from engine.deps import Deps
 from engine.team import admin as staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
@@ -208,22 +210,24 @@ class Harness:
                 self.clock.advance(seconds=1)
         raise AssertionError("the workers did not settle")
 
-    def dies_before_storing_deliveries(self, at: int = 1) -> dict[str, int]:
+    def dies_before_storing_deliveries(self, monkeypatch: pytest.MonkeyPatch, at: int = 1) -> dict[str, int]:
         """From now on, the process "dies" once, before storing the `at`-th batch of deliveries (the events
-        before it are recorded): a kill between a decision and its deliveries. Returns the live call count."""
-        deliver, calls = self.engine.deps.deliver, {"n": 0}
+        before it are recorded): a kill between a decision and its deliveries. Returns the live call count.
+        (`Deps` is frozen: the crash is patched into its class, for this engine's `Deps` only.)"""
+        deliver, calls, deps = Deps.deliver, {"n": 0}, self.engine.deps
 
-        async def dies_once(*deliveries: Any) -> None:
-            calls["n"] += 1
-            if calls["n"] == at:
-                raise ConnectionError("killed before the deliveries were stored")
-            await deliver(*deliveries)
+        async def dies_once(self_: Deps, *deliveries: Any) -> None:
+            if self_ is deps:
+                calls["n"] += 1
+                if calls["n"] == at:
+                    raise ConnectionError("killed before the deliveries were stored")
+            await deliver(self_, *deliveries)
 
-        self.engine.deps.deliver = dies_once
+        monkeypatch.setattr(Deps, "deliver", dies_once)
         return calls
 
     async def add_staff(self, telegram_id: int, name: str, languages: str = "en", lead: bool = False) -> None:
-        await staff_admin.add(self.store, telegram_id, name, languages, lead)
+        await staff_admin.add(self.engine.deps, telegram_id, name, languages, lead)
 
     def staff_user(self, telegram_id: int, name: str) -> dict[str, Any]:
         return {"id": telegram_id, "is_bot": False, "first_name": name}

@@ -83,7 +83,7 @@ class World:
             self._server, self._client, self.mongo_url, self.db_name, self.tmp_path, clock, voice=True
         )
         for telegram_id, (name, languages, lead, phone) in STAFF.items():
-            await staff_admin.add(self.h.store, telegram_id, name, languages, lead, phone=phone)
+            await staff_admin.add(self.h.engine.deps, telegram_id, name, languages, lead, phone=phone)
         self.lead = await signed_in(self.h, 9001)
 
     async def restart(self) -> None:

@@ -12,7 +12,6 @@ from bot.console.keys import LIVE
 from bot.console.live import LiveLog
 from bot.console.render import setup_templates
 from bot.engine_runtime import ENGINE
-from engine.deps import Deps
 
 
 def setup(app: web.Application) -> None:
@@ -33,17 +32,10 @@ async def _end_streams(app: web.Application) -> None:
 
 
 async def _live_ctx(app: web.Application) -> AsyncIterator[None]:
-    """One reader of the log for every open tab; this instance's writes wake it at once."""
+    """One reader of the log for every open tab; this instance's writes wake it at once (a listener)."""
     engine = app[ENGINE]
     live = LiveLog(engine.deps)
     app[LIVE] = live
-    recorded = engine.deps.on_recorded
-
-    async def then_wake(deps: Deps, event) -> None:
-        if recorded is not None:
-            await recorded(deps, event)
-        live.wake()
-
-    engine.deps.on_recorded = then_wake
+    engine.deps.listeners.add(live.on_recorded)  # (after the timers, which the engine runtime added first)
     engine.tasks.spawn(live.run(engine.tasks.stopping), "console-live")
     yield

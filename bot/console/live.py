@@ -74,7 +74,8 @@ class LiveLog:
     def wake(self) -> None:
         self._wake.set()
 
-    async def on_recorded(self, _deps: Deps, _event: Event) -> None:
+    async def on_recorded(self, _event: Event) -> None:
+        """A listener of `Deps.record`: this instance wrote an event, read the log now."""
         self._wake.set()
 
     # --- who may see what ---
@@ -119,7 +120,7 @@ class LiveLog:
             "client": client_id,
             "request": request_id,
             "at": event.at.isoformat(),
-            "time": stamp(event.at, self._deps.tz),
+            "time": stamp(event.at, self._deps.policy.tz),
             "actor": shown.actor,
             "kind": shown.kind,
             "line": shown.text,

@@ -41,7 +41,7 @@ def _context(request: web.Request) -> dict[str, Any]:
     session = request.get(SESSION)
     language = session.assistant.ui_language if session else "en"
     deps = request.config_dict[ENGINE].deps
-    tz = deps.tz
+    tz = deps.policy.tz
     translate = staff_translator()
 
     def t(message_id: str, **args: Any) -> str:

@@ -24,9 +24,15 @@ async def share_phone(deps: Deps, client: Client, raw: str, cause: str) -> Clien
     """Kept, and shown on the card; returns the client to go on with (the earlier one, when the same person
     wrote on WhatsApp first)."""
     phone = to_e164(raw)
-    event = await deps.record(
-        f"client:{client.id}", EventType.CLIENT_PHONE_SHARED, {"phone": phone}, client_actor(client.id), cause
-    )
+    event = (
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_PHONE_SHARED,
+            {"phone": phone},
+            client_actor(client.id),
+            cause,
+        )
+    ).event
     client = await q.client(deps.store, client.id)
     await refresh_card(deps, event, 0, client)
     return await merge_same_phone(deps, client, phone, cause)
@@ -92,9 +98,11 @@ async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> 
             SYSTEM,
             f"{cause}/merge/phone",
         )
-    merged = await deps.record(
-        f"client:{duplicate.id}", EventType.CLIENT_MERGED, {"into": survivor.id}, SYSTEM, f"{cause}/merge"
-    )
+    merged = (
+        await deps.record(
+            f"client:{duplicate.id}", EventType.CLIENT_MERGED, {"into": survivor.id}, SYSTEM, f"{cause}/merge"
+        )
+    ).event
     for request in await q.open_requests(deps.store, duplicate.id):
         await deps.record(
             f"request:{request.id}",

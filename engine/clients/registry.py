@@ -66,13 +66,15 @@ def registration_cause(claim: str) -> str:
 
 async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
     """The client who has this number (shared on Telegram, or a call) gets this identity too."""
-    linked = await deps.record(
-        f"client:{same.id}",
-        EventType.CLIENT_IDENTITY_LINKED,
-        {"identity": person.identity.to_data()},
-        client_actor(same.id),
-        f"{cause}/link",
-    )
+    linked = (
+        await deps.record(
+            f"client:{same.id}",
+            EventType.CLIENT_IDENTITY_LINKED,
+            {"identity": person.identity.to_data()},
+            client_actor(same.id),
+            f"{cause}/link",
+        )
+    ).event
     joined = await q.client(deps.store, same.id)
     await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
     return joined
@@ -84,14 +86,16 @@ async def register(deps: Deps, claim: str, details: dict, cause: str) -> tuple[C
     Returns the client and whether `cause` registered it."""
     prior = await deps.store.events.by_cause(registration_cause(claim))  # a replay keeps the id chosen
     client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
-    registered = await deps.record(
-        f"client:{client_id}",
-        EventType.CLIENT_REGISTERED,
-        {"client_id": client_id, **details, "first_contact": cause},
-        client_actor(client_id),
-        registration_cause(claim),
-        expected_seq=0,  # a registration opens its stream, never lands behind another's event
-    )
+    registered = (
+        await deps.record(
+            f"client:{client_id}",
+            EventType.CLIENT_REGISTERED,
+            {"client_id": client_id, **details, "first_contact": cause},
+            client_actor(client_id),
+            registration_cause(claim),
+            expected_seq=0,  # a registration opens its stream, never lands behind another's event
+        )
+    ).event
     client_id = registered.data["client_id"]  # the twin's, when it registered first
     language = Language.parse(registered.data.get("language"))
     await assign(deps, client_id, language, f"{registration_cause(claim)}/assign")
@@ -175,13 +179,15 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     client, _new = await ensure_client(deps, person, cause)
     if language is None:
         return
-    event = await deps.record(
-        f"client:{client.id}",
-        EventType.CLIENT_LANGUAGE_CHANGED,
-        {"language": language.value, "first": client.language is None},
-        client_actor(client.id),
-        f"{cause}/language",
-    )
+    event = (
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_LANGUAGE_CHANGED,
+            {"language": language.value, "first": client.language is None},
+            client_actor(client.id),
+            f"{cause}/language",
+        )
+    ).event
     first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
     client = await q.client(deps.store, client.id)
     texts = [deps.t(language, "language-set")]

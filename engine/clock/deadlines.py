@@ -51,7 +51,7 @@ def _rings(*people: Assistant | None) -> list[list]:
 
 async def _record(deps: Deps, stream: str, kind: EventType, d: Deadline, suffix: str = "", **data) -> Event:
     payload = {"deadline": d.id, "step": d.step, **data}
-    return await deps.record(stream, kind, payload, SYSTEM, d.cause + suffix)
+    return (await deps.record(stream, kind, payload, SYSTEM, d.cause + suffix)).event
 
 
 # --- the response promise: remind, escalate, reassign ---------------------------------------------------
@@ -61,7 +61,7 @@ async def first_response(deps: Deps, d: Deadline) -> Deadline | None:
         return None
     now, since = deps.clock.now(), datetime.fromisoformat(d.data["since"])
     ladder = datetime.fromisoformat(d.data.get("ladder", d.data["since"]))  # since the last handover
-    promise = deps.promises.response(client.vip)
+    promise = deps.policy.promises.response(client.vip)
     assistant = await q.assistant(deps.store, client.assistant_id)
     stream = f"conversation:{client.id}"
     before = await deps.store.events.by_cause(d.cause)  # this step acted before a crash
@@ -148,7 +148,7 @@ async def _reassign(
         await to_client(deps, client, event, 2, line)
     await refresh_card(deps, event, 3, client)
     hand = d.data.get("hand", 0) + 1
-    promise = deps.promises.response(client.vip)
+    promise = deps.policy.promises.response(client.vip)
     data = {**d.data, "hand": hand, "ladder": now.isoformat()}  # the new assistant's ladder starts now
     return Deadline(d.id, now + promise, d.subject, f"{d.round.split('#')[0]}#{hand}", REMIND, data)
 
@@ -181,7 +181,7 @@ async def first_quote(deps: Deps, d: Deadline) -> Deadline | None:
         wait = waited(t, since, now)
         text = t("clock-quote-reminded", assistant=assistant.name, request=request.id, wait=wait)
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
-        return replace(d, step=ESCALATE, due=since + ESCALATE * deps.promises.first_quote)
+        return replace(d, step=ESCALATE, due=since + ESCALATE * deps.policy.promises.first_quote)
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
 
     def text(t: StaffText) -> str:

@@ -15,13 +15,15 @@ from engine.staff_texts import StaffText
 async def set_aside(deps: Deps, deadline: Deadline, reason: str) -> None:
     """`reason`: the error's type and place, never its text."""
     client = await _client_of(deps, deadline)
-    event = await deps.record(
-        f"conversation:{client.id}" if client else "system:clock",
-        EventType.DEADLINE_SET_ASIDE,
-        {"deadline": deadline.id, "step": deadline.step, "reason": reason},
-        SYSTEM,
-        f"{deadline.cause}/set-aside",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}" if client else "system:clock",
+            EventType.DEADLINE_SET_ASIDE,
+            {"deadline": deadline.id, "step": deadline.step, "reason": reason},
+            SYSTEM,
+            f"{deadline.cause}/set-aside",
+        )
+    ).event
 
     def text(t: StaffText) -> str:
         return t("clock-set-aside", item=deadline.id, step=str(deadline.step), reason=reason)

@@ -55,16 +55,11 @@ async def _client_waiting(deps: Deps, event: Event) -> None:
     since = event.at
     assistant = await q.assistant(deps.store, client.assistant_id)
     away = assistant is not None and not assistant.present_at(since)  # handed over at once, not at 3×
-    due = since if away else since + deps.promises.response(client.vip)
+    due = since if away else since + deps.policy.promises.response(client.vip)
     deadline = Deadline(response_id(client.id), due, client.id, stamp(since), 1, {"since": since.isoformat()})
     started = await deps.store.deadlines.start(deadline, since)
     if away and (started or await deps.store.deadlines.hasten(deadline.id, since)):
-        _wake_clock(deps)
-
-
-def _wake_clock(deps: Deps) -> None:
-    for wake in deps.wake_clock:
-        wake()
+        deps.deadline_runner.wake()
 
 
 async def _request_event(deps: Deps, event: Event) -> None:
@@ -73,7 +68,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
         return
     if event.type is EventType.REQUEST_OPENED:
         since = event.at.isoformat()
-        due = event.at + deps.promises.first_quote
+        due = event.at + deps.policy.promises.first_quote
         first_quote = Deadline(
             f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
         )
@@ -137,7 +132,7 @@ async def _hand_over_waiting(deps: Deps, assistant_id: str, at: datetime) -> Non
         for c in await q.client_ids_of(deps.store, assistant_id)
     ]
     if any(moved):
-        _wake_clock(deps)
+        deps.deadline_runner.wake()
 
 
 REACTIONS: dict[EventType, Callable[[Deps, Event], Awaitable[None]]] = {

@@ -18,13 +18,15 @@ from engine.outbox import card_update
 async def note(deps: Deps, cmd: TopicCommand) -> None:
     if not cmd.args.strip():
         raise InvalidValue("A note needs a text: /note <text>.", key="note-empty")
-    noted = await deps.record(
-        f"conversation:{cmd.client.id}",
-        EventType.NOTE_ADDED,
-        {"assistant_id": cmd.assistant.id, "text": cmd.args},
-        cmd.actor,
-        f"{cmd.cause}/note",
-    )
+    noted = (
+        await deps.record(
+            f"conversation:{cmd.client.id}",
+            EventType.NOTE_ADDED,
+            {"assistant_id": cmd.assistant.id, "text": cmd.args},
+            cmd.actor,
+            f"{cmd.cause}/note",
+        )
+    ).event
     if cmd.via == "console":  # typed in the topic, it is there already
         await tell_topic(
             deps, cmd.client, noted, lambda t: t("console-note", assistant=cmd.assistant.name, text=cmd.args)

@@ -39,7 +39,7 @@ Handler = Callable[[Deps, Assistant, str, Where, Event], Awaitable[str]]
 
 
 async def away(deps: Deps, assistant: Assistant, args: str, where: Where, event: Event) -> str:
-    until = away_until(args, deps.clock.now(), deps.tz)
+    until = away_until(args, deps.clock.now(), deps.policy.tz)
     await deps.record(
         f"assistant:{assistant.id}",
         EventType.ASSISTANT_AWAY,
@@ -49,7 +49,9 @@ async def away(deps: Deps, assistant: Assistant, args: str, where: Where, event:
     )
     t = of(assistant)
     back = (
-        t("away-until", until=f"{until.astimezone(deps.tz):%d %b, %H:%M}") if until else t("away-until-back")
+        t("away-until", until=f"{until.astimezone(deps.policy.tz):%d %b, %H:%M}")
+        if until
+        else t("away-until-back")
     )
     return t("away", assistant=assistant.name, back=back)
 
@@ -67,12 +69,12 @@ async def back(deps: Deps, assistant: Assistant, _args: str, _where: Where, even
 
 async def stats(deps: Deps, assistant: Assistant, args: str, _where: Where, _event: Event) -> str:
     start, end = period(args or "7d", deps.clock.now())
-    rows = await kpis.report(deps.store, start, end, deps.promises)
+    rows = await kpis.report(deps.store, start, end, deps.policy.promises)
     if not assistant.lead:
         rows = [row for row in rows if row.assistant_id == assistant.id]
     t = of(assistant)
     span = formats.period(end - start, language_of(t))
-    title = t("stats-title", period=span, end=f"{end.astimezone(deps.tz):%d %b %H:%M}") + (
+    title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
         "" if assistant.lead else t("stats-yours")
     )
     return "\n".join([title, *kpis.lines(rows, t)])
@@ -187,13 +189,15 @@ async def run(deps: Deps, assistant: Assistant, text: str, where: Where, event: 
 async def dispatch(deps: Deps, assistant: Assistant, text: str, where: Where, cause: str) -> None:
     """A staff command outside a client's topic, answered where it was typed."""
     name, args = parse(text)
-    event = await deps.record(
-        f"staff:{assistant.id}",
-        EventType.STAFF_COMMAND_ISSUED,
-        {"command": name, "args": args},
-        Actor(ActorKind.ASSISTANT, assistant.id),
-        f"{cause}/command",
-    )
+    event = (
+        await deps.record(
+            f"staff:{assistant.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": name, "args": args},
+            Actor(ActorKind.ASSISTANT, assistant.id),
+            f"{cause}/command",
+        )
+    ).event
     if answer := await run(deps, assistant, text, where, event):
         await deps.deliver(_answer(event, where, answer))
 

@@ -93,7 +93,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
             "Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).",
             key="no-payments",
         )
-    quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.quote_validity)
+    quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.policy.quote_validity)
     current.quote_with(
         quote, {}
     )  # every rule of the decision holds before CloudPayments is asked for an order
@@ -166,13 +166,13 @@ async def _tell_quote(
 def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> Understanding:
     if field_name == "when":
         try:
-            moment = datetime.fromisoformat(value).replace(tzinfo=deps.tz)
+            moment = datetime.fromisoformat(value).replace(tzinfo=deps.policy.tz)
             # the assistant set it: confirmed, even if already past
             return replace(
                 details, when=moment, time_known=len(value) > 10, time_approx=False, time_past=False
             )
         except ValueError:
-            learned = understand(value, deps.clock.now(), deps.tz)
+            learned = understand(value, deps.clock.now(), deps.policy.tz)
             if learned.when is None:
                 raise InvalidValue(
                     f"“{value}” is not a time; try /edit when 2026-12-01 20:00", key="edit-time", text=value

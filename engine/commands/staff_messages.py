@@ -56,13 +56,15 @@ async def staff_message(
     elif Channel.TELEGRAM in client.unreachable:
         why = "not-delivered-blocked"
     if why is not None:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.STAFF_COMMAND_ISSUED,
-            {"command": "undeliverable", "args": ""},
-            actor,
-            f"{cause}/command",
-        )
+        event = (
+            await deps.record(
+                f"conversation:{client.id}",
+                EventType.STAFF_COMMAND_ISSUED,
+                {"command": "undeliverable", "args": ""},
+                actor,
+                f"{cause}/command",
+            )
+        ).event
         await tell_topic(deps, client, event, lambda t: t(why))
         return
     await relay_to_client(deps, client, actor, message, cause)
@@ -94,13 +96,15 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
     client = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}")
     if client is None or Channel.TELEGRAM in client.unreachable:
         return
-    event = await deps.record(
-        f"client:{client.id}",
-        EventType.CLIENT_UNREACHABLE,
-        {"channel": "telegram"},
-        SYSTEM,
-        f"blocked:{delivery.id}",
-    )
+    event = (
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_UNREACHABLE,
+            {"channel": "telegram"},
+            SYSTEM,
+            f"blocked:{delivery.id}",
+        )
+    ).event
     await tell_topic(
         deps,
         client,
@@ -120,13 +124,15 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
         client, where = await q.client_by_identity_key(deps.store, f"telegram:{delivery.chat}"), "client"
     if client is None:
         return
-    event = await deps.record(
-        f"conversation:{client.id}",
-        EventType.DELIVERY_PROBLEM,
-        {"channel": "telegram", "problem": "maybe-twice", "delivery": delivery.id},
-        SYSTEM,
-        f"maybe-twice:{delivery.id}",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.DELIVERY_PROBLEM,
+            {"channel": "telegram", "problem": "maybe-twice", "delivery": delivery.id},
+            SYSTEM,
+            f"maybe-twice:{delivery.id}",
+        )
+    ).event
     text = text_of(sent)
     await tell_topic(
         deps,

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from domain.clients import Assistant, Client
 from domain.errors import DomainError, InvalidValue
-from domain.events import Actor, ActorKind, EventType, NewEvent
+from domain.events import Actor, ActorKind, EventType
 from domain.payments import GatewayError
 from engine.clients.merging import merge_command
 from engine.commands import conversation as conv
@@ -101,15 +101,13 @@ async def dispatch(
     command = COMMANDS.get(name)
     event, replayed = None, False
     if command is None or command.audited:
-        recorded = await deps.store.record(
-            NewEvent(
-                f"conversation:{client.id}",
-                EventType.STAFF_COMMAND_ISSUED,
-                {"command": name, "args": args}
-                | ({"via": via, "request_id": request_id} if via != "topic" else {}),
-                actor,
-                f"{cause}/command",
-            )
+        recorded = await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": name, "args": args}
+            | ({"via": via, "request_id": request_id} if via != "topic" else {}),
+            actor,
+            f"{cause}/command",
         )
         event, replayed = recorded.event, recorded.duplicate  # a replay: processed again after a crash
     t = of(assistant)

@@ -95,21 +95,25 @@ async def set_profile(
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
     changed = tagged = None
     if wanted_tags != sorted(client.tags):
-        changed = tagged = await deps.record(
-            f"client:{client.id}",
-            EventType.CLIENT_TAGGED,
-            {"tags": wanted_tags},
-            _actor(viewer),
-            f"{cause}/tags",
-        )
+        changed = tagged = (
+            await deps.record(
+                f"client:{client.id}",
+                EventType.CLIENT_TAGGED,
+                {"tags": wanted_tags},
+                _actor(viewer),
+                f"{cause}/tags",
+            )
+        ).event
     if preferences != client.preferences:
-        changed = await deps.record(
-            f"client:{client.id}",
-            EventType.CLIENT_PREFERENCES_SET,
-            {"preferences": preferences},
-            _actor(viewer),
-            f"{cause}/preferences",
-        )
+        changed = (
+            await deps.record(
+                f"client:{client.id}",
+                EventType.CLIENT_PREFERENCES_SET,
+                {"preferences": preferences},
+                _actor(viewer),
+                f"{cause}/preferences",
+            )
+        ).event
     was_vip, client = client.vip, await q.client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)
@@ -162,7 +166,7 @@ async def add_assistant(
     if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
         raise InvalidValue(st(viewer, "console-telegram-id"))
     return await staff_admin.add(
-        deps.store,
+        deps,
         int(telegram_id),
         name[:64],
         languages,
@@ -181,7 +185,7 @@ async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str,
     if target.id == viewer.id:
         raise InvalidValue(st(viewer, "console-not-yourself"))
     return await staff_admin.deactivate(
-        deps.store, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
+        deps, target.telegram_id, actor=_actor(viewer), cause=_cause(action_id, viewer)
     )
 
 

@@ -99,10 +99,10 @@ async def _clocks(deps: Deps, requests: list[ServiceRequest], clients: dict[str,
         client = clients.get(r.client_id)
         if (doc := live.get(response_id(r.client_id))) and client:
             since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
-            found[r.id] = Clock("reply", since, since + deps.promises.response(client.vip))
+            found[r.id] = Clock("reply", since, since + deps.policy.promises.response(client.vip))
         elif r.state is RequestState.NEW and (doc := live.get(f"{FIRST_QUOTE}:{r.id}")):
             since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
-            found[r.id] = Clock("quote", since, since + deps.promises.first_quote)
+            found[r.id] = Clock("quote", since, since + deps.policy.promises.first_quote)
     return found
 
 

@@ -20,8 +20,8 @@ async def call_client(deps: Deps, cmd: TopicCommand) -> None:
     them to the client, who sees the concierge number. Placed once: a command processed again after a crash
     never calls twice (an attempt whose outcome was lost is told, not repeated)."""
     client, assistant = cmd.client, cmd.assistant
-    line = deps.voice
-    if deps.place_call is None or line is None:
+    phone = deps.calls
+    if phone is None:
         raise InvalidValue("Calls are not configured (TWILIO_VOICE_NUMBER).", key="calls-off")
     if not client.phone:
         raise InvalidValue(
@@ -34,21 +34,25 @@ async def call_client(deps: Deps, cmd: TopicCommand) -> None:
     if await deps.store.events.by_cause(f"{cmd.cause}/call") is not None:
         await tell_topic(deps, client, cmd.recorded, lambda t: t("call-uncertain"), 2)
         return
-    asked = await deps.record(
-        f"conversation:{client.id}",
-        EventType.CALL_REQUESTED,
-        {"assistant_id": assistant.id},
-        cmd.actor,
-        f"{cmd.cause}/call",
-    )
-    sid = await deps.place_call(assistant.phone, line.number, line.bridge(asked.id), line.leg_status)
-    placed = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_RECEIVED,
-        {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
-        cmd.actor,
-        f"{cmd.cause}/placed",
-    )
+    asked = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CALL_REQUESTED,
+            {"assistant_id": assistant.id},
+            cmd.actor,
+            f"{cmd.cause}/call",
+        )
+    ).event
+    sid = await phone.place(assistant.phone, phone.line.bridge(asked.id))
+    placed = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {"call_sid": sid, "client_id": client.id, "ring": [assistant.id], "direction": "outbound"},
+            cmd.actor,
+            f"{cmd.cause}/placed",
+        )
+    ).event
     await tell_topic(
         deps, client, placed, lambda t: t("call-outbound", assistant=assistant.name, client=client.name), 1
     )

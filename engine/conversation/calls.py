@@ -80,13 +80,20 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
         number = to_e164(form["From"])
         client = await caller(deps, number, cause)
         order = await ringing_order(deps, client)
-        received = await deps.record(
-            f"call:{sid}",
-            EventType.CALL_RECEIVED,
-            {"call_sid": sid, "client_id": client.id, "ring": [a.id for a in order], "direction": "inbound"},
-            client_actor(client.id),
-            f"{cause}/received",
-        )
+        received = (
+            await deps.record(
+                f"call:{sid}",
+                EventType.CALL_RECEIVED,
+                {
+                    "call_sid": sid,
+                    "client_id": client.id,
+                    "ring": [a.id for a in order],
+                    "direction": "inbound",
+                },
+                client_actor(client.id),
+                f"{cause}/received",
+            )
+        ).event
         if not client.conversation_open:
             await deps.record(
                 f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open"
@@ -142,31 +149,35 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     ring_ids: list[str] = received.data["ring"]
     status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
-    ended = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_LEG_ENDED,
-        {
-            "leg": leg,
-            "assistant_id": who,
-            "status": status,
-            "seconds": talked_for,
-            "client_id": received.data["client_id"],
-        },
-        SYSTEM,
-        f"voice:{sid}/leg{leg}",
-    )
+    ended = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_LEG_ENDED,
+            {
+                "leg": leg,
+                "assistant_id": who,
+                "status": status,
+                "seconds": talked_for,
+                "client_id": received.data["client_id"],
+            },
+            SYSTEM,
+            f"voice:{sid}/leg{leg}",
+        )
+    ).event
     assistant = await q.assistant(deps.store, who)
     if status in ANSWERED and assistant is not None and client is None:
         await withheld_calls.answered(deps, ended, assistant, talked_for)
         return Answer()
     if status in ANSWERED and assistant is not None:
-        talked = await deps.record(  # the client's own stream: they were answered (the clock stops)
-            f"conversation:{client.id}",
-            EventType.CALL_ANSWERED,
-            {"call_sid": sid, "assistant_id": assistant.id, "seconds": talked_for},
-            Actor(ActorKind.ASSISTANT, assistant.id),
-            f"voice:{sid}/answered",
-        )
+        talked = (
+            await deps.record(  # the client's own stream: they were answered (the clock stops)
+                f"conversation:{client.id}",
+                EventType.CALL_ANSWERED,
+                {"call_sid": sid, "assistant_id": assistant.id, "seconds": talked_for},
+                Actor(ActorKind.ASSISTANT, assistant.id),
+                f"voice:{sid}/answered",
+            )
+        ).event
         await tell_topic(
             deps,
             client,
@@ -204,13 +215,15 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     elif received is not None:
         client_id = received.data["client_id"]
         length = seconds(form, "RecordingDuration")
-        missed = await deps.record(
-            f"conversation:{client_id}",
-            EventType.CALL_MISSED,
-            {"call_sid": sid, "voicemail_seconds": length},
-            client_actor(client_id),
-            f"voice:{sid}/missed",
-        )
+        missed = (
+            await deps.record(
+                f"conversation:{client_id}",
+                EventType.CALL_MISSED,
+                {"call_sid": sid, "voicemail_seconds": length},
+                client_actor(client_id),
+                f"voice:{sid}/missed",
+            )
+        ).event
         if not form.get("RecordingUrl"):  # (a voicemail is posted, with this line, when it is ready)
             client = await q.client(deps.store, client_id)
             await tell_topic(deps, client, missed, lambda t: t("call-missed"))
@@ -257,18 +270,20 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     client = await q.client(deps.store, received.data["client_id"])
     recorded_for = seconds(form, "RecordingDuration")
     conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
-    kept = await deps.record(
-        f"conversation:{client.id}",
-        EventType.VOICEMAIL_RECORDED,
-        {
-            "call_sid": sid,
-            "recording_sid": form["RecordingSid"],
-            "seconds": recorded_for,
-            "conversation": conversation,
-        },
-        client_actor(client.id),
-        cause,
-    )
+    kept = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.VOICEMAIL_RECORDED,
+            {
+                "call_sid": sid,
+                "recording_sid": form["RecordingSid"],
+                "seconds": recorded_for,
+                "conversation": conversation,
+            },
+            client_actor(client.id),
+            cause,
+        )
+    ).event
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return

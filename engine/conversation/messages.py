@@ -30,13 +30,15 @@ async def received(
     deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
 ) -> Event:
     data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
-    return await deps.record(
-        f"conversation:{client.id}",
-        EventType.MESSAGE_RECEIVED,
-        data,
-        client_actor(client.id),
-        f"{cause}/received",
-    )
+    return (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.MESSAGE_RECEIVED,
+            data,
+            client_actor(client.id),
+            f"{cause}/received",
+        )
+    ).event
 
 
 async def _reachable_again(
@@ -128,13 +130,15 @@ async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | Non
 async def relay_to_client(
     deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str
 ) -> Event:
-    event = await deps.record(
-        f"conversation:{client.id}",
-        EventType.STAFF_MESSAGE_SENT,
-        {"assistant_id": assistant.id, "message": message.to_data()},
-        assistant,
-        f"{cause}/sent",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.STAFF_MESSAGE_SENT,
+            {"assistant_id": assistant.id, "message": message.to_data()},
+            assistant,
+            f"{cause}/sent",
+        )
+    ).event
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     outbound = Message(message.text or "", reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:

@@ -13,7 +13,7 @@ from engine.deps import Deps
 
 async def ask_phone(deps: Deps, client: Client, text: str, cause: str) -> None:
     """After a message's intake: ask for the number if this is the moment, never a second time."""
-    if deps.voice is None:  # no concierge number: nobody calls, so nothing to match a caller to
+    if deps.calls is None:  # no concierge number: nobody calls, so nothing to match a caller to
         return
     if client.phone or client.merged_into or client.identity(Channel.TELEGRAM) is None:
         return
@@ -22,9 +22,15 @@ async def ask_phone(deps: Deps, client: Client, text: str, cause: str) -> None:
     opened = await deps.store.events.by_cause(f"{cause}/request")  # this message opened a request
     if opened is None and not asks_for_call(text):
         return
-    asked = await deps.record(  # one per client (its cause): the first moment asks, later ones find it
-        f"conversation:{client.id}", EventType.PHONE_ASKED, {"by": cause}, SYSTEM, f"phone-ask:{client.id}"
-    )
+    asked = (
+        await deps.record(  # one per client (its cause): the first moment asks, later ones find it
+            f"conversation:{client.id}",
+            EventType.PHONE_ASKED,
+            {"by": cause},
+            SYSTEM,
+            f"phone-ask:{client.id}",
+        )
+    ).event
     if asked.data["by"] != cause:
         return  # asked before, at another message
     button = {"text": deps.t(client.language, "phone-ask-button"), "contact": "own"}

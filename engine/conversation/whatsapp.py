@@ -47,8 +47,7 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> N
         await conversation.client_message(deps, person, inbound, cause)
     # they wrote: the window is open again, and what waited for it goes out first, in order
     await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
-    for wake in deps.wake_senders:
-        wake()
+    deps.senders.wake()
 
 
 async def _choices(deps: Deps, client: Client) -> dict[str, str]:
@@ -67,7 +66,7 @@ async def window_open(deps: Deps, number: str) -> bool:
 async def _tell_topic(
     deps: Deps, client: Client, kind: EventType, data: dict[str, Any], cause: str, note: Text
 ) -> None:
-    event = await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)
+    event = (await deps.record(f"conversation:{client.id}", kind, data, SYSTEM, cause)).event
     await tell_topic(deps, client, event, note)
 
 
@@ -82,13 +81,15 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
     since = last.isoformat() if last else "never"
     cause = f"window:{client.id}:{since}"
     if template_sid:
-        event = await deps.record(
-            f"conversation:{client.id}",
-            EventType.DELIVERY_PROBLEM,
-            {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
-            SYSTEM,
-            cause,
-        )
+        event = (
+            await deps.record(
+                f"conversation:{client.id}",
+                EventType.DELIVERY_PROBLEM,
+                {"channel": "whatsapp", "problem": "window-closed", "template": template_sid},
+                SYSTEM,
+                cause,
+            )
+        ).event
         reopen = Template(template_sid, {"1": client.name.split()[0]})
         # its own lane: it is not held with the messages it re-opens the window for
         await deps.deliver(template(event, 0, Channel.WHATSAPP, number, f"wa-template:{number}", reopen))

@@ -29,13 +29,15 @@ async def received(deps: Deps, form: dict[str, str]) -> Event:
     """The call, kept once per CallSid (a retried webhook finds it and gets the same answer)."""
     sid = form["CallSid"]
     order = await ringing_order(deps)
-    return await deps.record(
-        f"call:{sid}",
-        EventType.CALL_RECEIVED,
-        {"call_sid": sid, "client_id": None, "ring": [a.id for a in order], "direction": "inbound"},
-        SYSTEM,
-        f"voice:{sid}/received",
-    )
+    return (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {"call_sid": sid, "client_id": None, "ring": [a.id for a in order], "direction": "inbound"},
+            SYSTEM,
+            f"voice:{sid}/received",
+        )
+    ).event
 
 
 async def answered(deps: Deps, ended: Event, assistant: Assistant, talked_for: int) -> None:
@@ -55,13 +57,15 @@ async def answered(deps: Deps, ended: Event, assistant: Assistant, talked_for: i
 async def missed(deps: Deps, form: dict[str, str]) -> None:
     """The caller hung up after the tone: told when the voicemail is ready, or now when there is none."""
     sid = form["CallSid"]
-    event = await deps.record(
-        f"call:{sid}",
-        EventType.CALL_MISSED,
-        {"call_sid": sid, "voicemail_seconds": seconds(form, "RecordingDuration")},
-        SYSTEM,
-        f"voice:{sid}/missed",
-    )
+    event = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_MISSED,
+            {"call_sid": sid, "voicemail_seconds": seconds(form, "RecordingDuration")},
+            SYSTEM,
+            f"voice:{sid}/missed",
+        )
+    ).event
     if not form.get("RecordingUrl"):
         await tell_leads(deps, None, event, 0, lambda t: t("call-withheld-missed"))
 
@@ -69,13 +73,15 @@ async def missed(deps: Deps, form: dict[str, str]) -> None:
 async def voicemail(deps: Deps, form: dict[str, str], url: str, cause: str) -> None:
     """Posted into ⚠️ Escalations as audio, once by `cause` however often Twilio retries."""
     sid, recorded_for = form["CallSid"], seconds(form, "RecordingDuration")
-    kept = await deps.record(
-        f"call:{sid}",
-        EventType.VOICEMAIL_RECORDED,
-        {"call_sid": sid, "recording_sid": form["RecordingSid"], "seconds": recorded_for},
-        SYSTEM,
-        cause,
-    )
+    kept = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.VOICEMAIL_RECORDED,
+            {"call_sid": sid, "recording_sid": form["RecordingSid"], "seconds": recorded_for},
+            SYSTEM,
+            cause,
+        )
+    ).event
     chat = deps.staff_chat_id
     if chat is None:
         return

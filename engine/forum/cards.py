@@ -19,7 +19,7 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     assert current is not None
     client = await q.client(deps.store, current.client_id)
     t = await for_client(deps, client) if client else bound("en")
-    return render(current, deps.tz, hint, t)
+    return render(current, deps.policy.tz, hint, t)
 
 
 def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:

@@ -30,13 +30,15 @@ def topic_link(chat_id: int, thread_id: int) -> str:
 
 async def request_forum_topic(deps: Deps, chat_id: int, purpose: str, generation: int) -> None:
     """The next generation of a forum topic (the cause is the generation: one topic, whoever asks)."""
-    event = await deps.record(
-        f"forum:{chat_id}",
-        EventType.FORUM_TOPIC_REQUESTED,
-        {"purpose": purpose, "generation": generation},
-        SYSTEM,
-        f"forum-topic:{chat_id}/{purpose}/{generation}",
-    )
+    event = (
+        await deps.record(
+            f"forum:{chat_id}",
+            EventType.FORUM_TOPIC_REQUESTED,
+            {"purpose": purpose, "generation": generation},
+            SYSTEM,
+            f"forum-topic:{chat_id}/{purpose}/{generation}",
+        )
+    ).event
     lane = f"tg:{chat_id}:{purpose}"
     owner = forum_topic_id(chat_id, purpose)
     await deps.deliver(create_topic(event, chat_id, lane, owner, generation, TOPIC_NAMES[purpose]))

@@ -14,13 +14,15 @@ from engine.staff_texts import StaffText, for_leads
 
 async def set_aside(deps: Deps, item_id: str, source: str, key: str, reason: str) -> None:
     client = await _client_of(deps, source, key)
-    event = await deps.record(
-        f"conversation:{client.id}" if client else "system:inbox",
-        EventType.INBOX_ITEM_SET_ASIDE,
-        {"item": item_id, "source": source, "reason": reason},
-        SYSTEM,
-        f"set-aside:{item_id}:{int(deps.clock.now().timestamp() * 1000)}",
-    )
+    event = (
+        await deps.record(
+            f"conversation:{client.id}" if client else "system:inbox",
+            EventType.INBOX_ITEM_SET_ASIDE,
+            {"item": item_id, "source": source, "reason": reason},
+            SYSTEM,
+            f"set-aside:{item_id}:{int(deps.clock.now().timestamp() * 1000)}",
+        )
+    ).event
 
     def text(t: StaffText) -> str:
         if _in_topic(key):  # an assistant's message (a /quote…), not the client's

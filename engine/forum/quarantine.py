@@ -16,7 +16,9 @@ async def tell_leads_of_quarantine(deps: Deps) -> int:
         if await deps.store.events.by_cause(cause):
             continue
         data = {"item": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
-        event = await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
+        event = (
+            await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
+        ).event
         await tell_leads(deps, None, event, 0, lambda t, d=data: t("quarantined", **d))
         told += 1
     return told

@@ -57,13 +57,15 @@ async def request_topic(deps: Deps, client: Client) -> None:
     if staff_chat is None:
         return
     generation = client.topic_generation + 1
-    event = await deps.record(
-        f"client:{client.id}",
-        EventType.CLIENT_TOPIC_REQUESTED,
-        {"generation": generation, "chat_id": staff_chat},
-        SYSTEM,
-        f"topic:{client.id}/{generation}",
-    )
+    event = (
+        await deps.record(
+            f"client:{client.id}",
+            EventType.CLIENT_TOPIC_REQUESTED,
+            {"generation": generation, "chat_id": staff_chat},
+            SYSTEM,
+            f"topic:{client.id}/{generation}",
+        )
+    ).event
     await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client)))
 
 
@@ -100,13 +102,15 @@ async def topic_seen(deps: Deps, chat_id: int, thread_id: int, name: str, ours: 
         if topic_name(client) == name and await staff_chat_for(deps, client) == chat_id:
             await Topics(deps).topic_created(client.id, client.topic_generation, chat_id, thread_id)
             return
-    event = await deps.record(
-        f"forum:{chat_id}",
-        EventType.FORUM_TOPIC_ORPHANED,
-        {"thread_id": thread_id},
-        SYSTEM,
-        f"orphan:{chat_id}:{thread_id}",
-    )
+    event = (
+        await deps.record(
+            f"forum:{chat_id}",
+            EventType.FORUM_TOPIC_ORPHANED,
+            {"thread_id": thread_id},
+            SYSTEM,
+            f"orphan:{chat_id}:{thread_id}",
+        )
+    ).event
     await deps.deliver(delete_topic(event, chat_id, thread_id))
 
 

@@ -31,7 +31,9 @@ CLIENT_CARD = 20  # its delivery's number: after every line an event makes (no c
 
 async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
     kind, data = decision
-    return await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
+    return (
+        await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
+    ).event
 
 
 async def deliver_to_topic(
@@ -78,9 +80,9 @@ async def open_request(
     request_id = (
         prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
     )
-    learned = learned or understand(text, deps.clock.now(), deps.tz)
+    learned = learned or understand(text, deps.clock.now(), deps.policy.tz)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
-    event = await deps.record(f"request:{request_id}", kind, data, actor, cause)
+    event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
     opened = await q.request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
@@ -104,7 +106,7 @@ async def open_request(
 def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
     """A time already past when the client wrote is kept as said, and the assistant is asked to confirm it."""
     details = request.details
-    return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.tz, t))]
+    return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.policy.tz, t))]
 
 
 async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
@@ -112,7 +114,7 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     actor = Actor(ActorKind.CLIENT, client.id)
     if await _replayed(deps, client, text, actor, cause):
         return
-    learned = understand(text, deps.clock.now(), deps.tz)
+    learned = understand(text, deps.clock.now(), deps.policy.tz)
     if learned.small_talk:
         return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
     current = (await q.open_requests(deps.store, client.id) or [None])[-1]

@@ -38,7 +38,7 @@ async def check_code(deps: Deps, note: Notification) -> int:
     current, version = await _request_of(deps, note.invoice_id)
     if current is None or current.quote is None:
         return CheckCode.UNKNOWN_INVOICE
-    if note.test_mode and not deps.test_payments:
+    if note.test_mode and not deps.policy.test_payments:
         return CheckCode.REJECTED  # a test card against the live service: no money would move
     if note.account_id != current.client_id:
         return CheckCode.WRONG_ACCOUNT
@@ -66,13 +66,15 @@ async def _unexpected(
     note: Text,
 ) -> None:
     """Money moved that the request did not expect: kept in its log, and the topic is told."""
-    event = await deps.record(
-        f"request:{current.id}",
-        EventType.PAYMENT_FAILED,
-        {"transaction_id": transaction_id, "reason": reason},
-        actor,
-        f"{cause}/unexpected",
-    )
+    event = (
+        await deps.record(
+            f"request:{current.id}",
+            EventType.PAYMENT_FAILED,
+            {"transaction_id": transaction_id, "reason": reason},
+            actor,
+            f"{cause}/unexpected",
+        )
+    ).event
     await deliver_to_topic(deps, client, event, [note])
 
 
@@ -173,7 +175,7 @@ async def notification(deps: Deps, note: Notification) -> None:
     if current is None:
         log.warning("cloudpayments.unknown_invoice", kind=note.kind, transaction=note.transaction_id)
         return
-    if note.kind == "pay" and note.test_mode and not deps.test_payments:
+    if note.kind == "pay" and note.test_mode and not deps.policy.test_payments:
         await _test_payment(deps, current, note)
     elif note.kind == "pay":
         await record_payment(
@@ -216,13 +218,15 @@ async def payment_failed(
     deps: Deps, current: ServiceRequest, transaction_id: int, reason: str, code: str | None
 ) -> None:
     client = await _client(deps, current)
-    event = await deps.record(
-        f"request:{current.id}",
-        EventType.PAYMENT_FAILED,
-        {"transaction_id": transaction_id, "reason": reason, "code": code},
-        CLOUDPAYMENTS,
-        f"cp:fail:{transaction_id}",
-    )
+    event = (
+        await deps.record(
+            f"request:{current.id}",
+            EventType.PAYMENT_FAILED,
+            {"transaction_id": transaction_id, "reason": reason, "code": code},
+            CLOUDPAYMENTS,
+            f"cp:fail:{transaction_id}",
+        )
+    ).event
     if current.state is RequestState.QUOTED and current.payment_link:
         await send_pay_link(deps, client, current, event, 0, "payment-failed")
     await deliver_to_topic(
@@ -289,13 +293,15 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
 
 
 async def _tap_event(deps: Deps, client: Client, current: ServiceRequest, cause: str) -> Event:
-    return await deps.record(
-        f"conversation:{client.id}",
-        EventType.CLIENT_ACTION_TAKEN,
-        ClientAction("tap", current.id).to_data(),
-        Actor(ActorKind.CLIENT, client.id),
-        f"{cause}/tap",
-    )
+    return (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CLIENT_ACTION_TAKEN,
+            ClientAction("tap", current.id).to_data(),
+            Actor(ActorKind.CLIENT, client.id),
+            f"{cause}/tap",
+        )
+    ).event
 
 
 async def refund(

@@ -69,10 +69,12 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
 
 
 async def _action(deps: Deps, client: Client, action: ClientAction, cause: str) -> Event:
-    return await deps.record(
-        f"conversation:{client.id}",
-        EventType.CLIENT_ACTION_TAKEN,
-        action.to_data(),
-        Actor(ActorKind.CLIENT, client.id),
-        cause,
-    )
+    return (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CLIENT_ACTION_TAKEN,
+            action.to_data(),
+            Actor(ActorKind.CLIENT, client.id),
+            cause,
+        )
+    ).event

@@ -27,13 +27,15 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Ev
     if not await free_to_write(deps, client):
         return  # a rating is not worth a paid template
     channel = await last_channel(deps, client)
-    asked = await deps.record(
-        f"request:{request.id}",
-        EventType.RATING_ASKED,
-        {"channel": channel.value},
-        fulfilled.actor,
-        f"rating-asked:{request.id}",
-    )
+    asked = (
+        await deps.record(
+            f"request:{request.id}",
+            EventType.RATING_ASKED,
+            {"channel": channel.value},
+            fulfilled.actor,
+            f"rating-asked:{request.id}",
+        )
+    ).event
     buttons = [[{"text": f"{score} ⭐", "data": f"rate:{request.id}:{score}"} for score in SCORES]]
     await to_client(
         deps, client, asked, 0, deps.t(client.language, "rating-ask", number=request.id), buttons=buttons
@@ -48,13 +50,15 @@ async def rated(deps: Deps, client: Client, data: str, cause: str) -> None:
         return
     if request.state is not RequestState.FULFILLED:
         return
-    event = await deps.record(
-        f"request:{request.id}",
-        EventType.REQUEST_RATED,
-        {"score": int(score), "tap": cause},
-        Actor(ActorKind.CLIENT, client.id),
-        f"rating:{request.id}",  # once per request, however many taps race
-    )
+    event = (
+        await deps.record(
+            f"request:{request.id}",
+            EventType.REQUEST_RATED,
+            {"score": int(score), "tap": cause},
+            Actor(ActorKind.CLIENT, client.id),
+            f"rating:{request.id}",  # once per request, however many taps race
+        )
+    ).event
     if event.data["tap"] != cause:
         return  # another tap was first (this one, processed again after a crash, finishes its telling)
     await to_client(deps, client, event, 0, deps.t(client.language, "rating-thanks"))

@@ -1,4 +1,5 @@
-"""Managing Executive Assistants (the `concierge staff` commands)."""
+"""Managing Executive Assistants (the `concierge staff` commands, the console's team page, the sandbox's
+team): written through `Deps.record`, so the timers and the console's live log hear of it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from domain.errors import ConcurrencyConflict, InvalidValue
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.phones import staff_phone
 from engine import queries as q
+from engine.deps import Deps
 from engine.i18n import STAFF_LANGUAGES
-from storage.store import Store
 
 OPERATOR = Actor(ActorKind.OPERATOR, "cli")
 
@@ -26,7 +27,7 @@ def parse_languages(text: str) -> list[str]:
 
 
 async def add(
-    store: Store,
+    deps: Deps,
     telegram_id: int,
     name: str,
     languages: str,
@@ -46,7 +47,7 @@ async def add(
         raise InvalidValue(
             f"the interface language is one of {', '.join(STAFF_LANGUAGES)} (not {ui_language!r})"
         )
-    existing = await q.assistant_by_telegram_id(store, telegram_id)
+    existing = await q.assistant_by_telegram_id(deps.store, telegram_id)
     assistant_id = f"A-{telegram_id}"
     if existing:
         if existing.active:
@@ -58,9 +59,9 @@ async def add(
             actor,
             cause or f"cli:staff-reactivate:{telegram_id}:{existing.version}",
         )
-        await _added(store, reactivated, existing.version, telegram_id)
+        await _added(deps, reactivated, existing.version, telegram_id)
         if phone:
-            await set_phone(store, telegram_id, phone, actor)
+            await set_phone(deps, telegram_id, phone, actor)
     else:
         data = {
             "assistant_id": assistant_id,
@@ -79,29 +80,29 @@ async def add(
             actor,
             cause or f"cli:staff-add:{telegram_id}",
         )
-        await _added(store, new, 0, telegram_id)
-    assistant = await q.assistant(store, assistant_id)
+        await _added(deps, new, 0, telegram_id)
+    assistant = await q.assistant(deps.store, assistant_id)
     assert assistant is not None
     return assistant
 
 
-async def _added(store: Store, new: NewEvent, version: int, telegram_id: int) -> None:
+async def _added(deps: Deps, new: NewEvent, version: int, telegram_id: int) -> None:
     try:
-        await _record_once(store, new, version)
+        await _record_once(deps, new, version)
     except ConcurrencyConflict:
         raise InvalidValue(f"telegram id {telegram_id} was added by someone else a moment ago") from None
 
 
-async def _record_once(store: Store, new: NewEvent, version: int) -> None:
+async def _record_once(deps: Deps, new: NewEvent, version: int) -> None:
     """Written only on the version the decision read: a second add at the same moment is refused, not written
     behind the first (where no projection could apply it); a form id spent on something else is refused."""
-    appended = await store.record(new, expected_seq=version)
-    if appended.event.stream != new.stream or appended.event.type is not new.type:
+    event = (await deps.record(new.stream, new.type, new.data, new.actor, new.cause, version)).event
+    if event.stream != new.stream or event.type is not new.type:
         raise InvalidValue("this form was already used for something else: open the page again")
 
 
 async def set_phone(
-    store: Store, telegram_id: int, phone: str, actor: Actor = OPERATOR, cause: str | None = None
+    deps: Deps, telegram_id: int, phone: str, actor: Actor = OPERATOR, cause: str | None = None
 ) -> Assistant:
     """Where the concierge number rings an assistant (E.164); an empty phone clears it."""
     number = staff_phone(phone) if phone.strip() else None
@@ -114,11 +115,11 @@ async def set_phone(
             f"assistant:{existing.id}", EventType.ASSISTANT_PHONE_SET, {"phone": number}, actor, cause_
         )
 
-    return await _change(store, telegram_id, change)
+    return await _change(deps, telegram_id, change)
 
 
 async def deactivate(
-    store: Store, telegram_id: int, actor: Actor = OPERATOR, cause: str | None = None
+    deps: Deps, telegram_id: int, actor: Actor = OPERATOR, cause: str | None = None
 ) -> Assistant:
     def change(existing: Assistant) -> NewEvent | None:
         if not existing.active:
@@ -126,28 +127,28 @@ async def deactivate(
         cause_ = cause or f"cli:staff-deactivate:{telegram_id}:{existing.version}"
         return NewEvent(f"assistant:{existing.id}", EventType.ASSISTANT_DEACTIVATED, {}, actor, cause_)
 
-    return await _change(store, telegram_id, change)
+    return await _change(deps, telegram_id, change)
 
 
-async def _change(
-    store: Store, telegram_id: int, change: Callable[[Assistant], NewEvent | None]
-) -> Assistant:
+async def _change(deps: Deps, telegram_id: int, change: Callable[[Assistant], NewEvent | None]) -> Assistant:
     """Decide on the assistant as read and write on that version; when someone changed them meanwhile (two
     leads at once), decide again on what they did: nothing is written twice."""
     for _ in range(3):
-        existing = await q.assistant_by_telegram_id(store, telegram_id)
+        existing = await q.assistant_by_telegram_id(deps.store, telegram_id)
         if existing is None:
             raise InvalidValue(f"no assistant has telegram id {telegram_id}")
         new = change(existing)
         if new is None:
             return existing
         try:
-            await _record_once(store, new, existing.version)
+            await _record_once(deps, new, existing.version)
         except ConcurrencyConflict:
-            if head := await store.events.head(new.stream):
-                await store.projector.project(head)  # what the other wrote, projected before deciding again
+            if head := await deps.store.events.head(new.stream):
+                await deps.store.projector.project(
+                    head
+                )  # what the other wrote, projected before deciding again
             continue
-        assistant = await q.assistant(store, existing.id)
+        assistant = await q.assistant(deps.store, existing.id)
         assert assistant is not None
         return assistant
     raise InvalidValue(f"telegram id {telegram_id} is being changed by someone else: try again")

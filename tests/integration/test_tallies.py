@@ -4,8 +4,11 @@ have missed)."""
 
 from __future__ import annotations
 
+from domain.clock import FrozenClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
+from engine.deps import Deps
+from engine.i18n import translator
 from engine.team import admin as staff_admin
 from storage.store import Store
 
@@ -26,9 +29,10 @@ async def client(store: Store, n: int, assistant: str) -> None:
     await store.record(NewEvent(f"client:{cid}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"t:{n}/o"))
 
 
-async def test_open_conversations_are_counted_as_they_change(store: Store) -> None:
-    await staff_admin.add(store, 1, "Anna", "en")
-    await staff_admin.add(store, 2, "Omar", "ar")
+async def test_open_conversations_are_counted_as_they_change(store: Store, clock: FrozenClock) -> None:
+    deps = Deps(store, clock, translator(), None)
+    await staff_admin.add(deps, 1, "Anna", "en")
+    await staff_admin.add(deps, 2, "Omar", "ar")
     for n in range(5):
         await client(store, n, "A-1" if n < 3 else "A-2")
     assert await q.open_load(store) == {"A-1": 3, "A-2": 2}

@@ -21,15 +21,16 @@ from tests.telegram.test_clock import escalations_thread
 @pytest.fixture
 async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
     yield tg
     await tg.store.client.drop_database(db_name)
 
 
 async def test_with_recording_on_the_next_assistants_dial_is_recorded_too(phone: Harness) -> None:
     tg = phone
-    line = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
+    assert tg.engine.deps.calls is not None
+    line = replace(tg.engine.deps.calls.line, recording=True)  # (as CALL_RECORDING=on sets it)
     first = ET.fromstring(render(await calls.incoming(tg.engine.deps, line, call_form("CA20"))))
     assert first[-1].get("record") == "record-from-answer-dual"
     no_answer = call_form("CA20", DialCallStatus="no-answer")

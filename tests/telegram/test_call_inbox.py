@@ -10,6 +10,7 @@ import pytest
 
 from domain.events import EventType
 from engine.conversation import calls
+from engine.deps import Deps
 from engine.team import admin as staff_admin
 from tests import reads
 from tests.harness import PUBLIC, Harness, start_harness
@@ -24,8 +25,8 @@ async def voice_items(tg: Harness) -> int:
 @pytest.fixture
 async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
     yield tg
     await tg.store.client.drop_database(db_name)
 
@@ -139,10 +140,14 @@ async def test_states_of_one_call_are_recorded_in_the_order_they_arrived(phone: 
     assert await leg_states(tg, "CA54") == ["ringing", "in-progress", "completed"]
 
 
-async def test_a_handler_failing_half_way_is_retried_and_completes_once(phone: Harness) -> None:
+async def test_a_handler_failing_half_way_is_retried_and_completes_once(
+    phone: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tg = phone
     ready = await to_voicemail(tg, "CA55", "RE55")
-    delivered = tg.dies_before_storing_deliveries()  # recorded, then the process fails before the audio
+    delivered = tg.dies_before_storing_deliveries(
+        monkeypatch
+    )  # recorded, then the process fails before the audio
     assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
     await tg.settle()
     assert delivered["n"] == 2  # the first try failed half-way; the inbox worker tried again
@@ -166,23 +171,22 @@ async def test_a_callback_whose_worker_died_after_doing_it_is_finished_once_by_a
 
 
 async def test_a_recording_that_fails_for_good_is_told_in_the_callers_topic_and_can_be_retried(
-    phone: Harness,
+    phone: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tg = phone
     ready = await to_voicemail(tg, "CA57", "RE57")
-    deliver = tg.engine.deps.deliver
+    deliver, deps = Deps.deliver, tg.engine.deps
 
-    async def refuses(*deliveries: Any) -> None:
-        if any(
-            (d.payload.get("media") or {}).get("url") for d in deliveries
-        ):  # the audio only: the notice still goes
-            raise ValueError("a bug")  # not a passing fault: set aside at once
-        await deliver(*deliveries)
+    async def refuses(self_: Deps, *deliveries: Any) -> None:
+        # the audio only (the notice still goes): not a passing fault, so it is set aside at once
+        if self_ is deps and any((d.payload.get("media") or {}).get("url") for d in deliveries):
+            raise ValueError("a bug")
+        await deliver(self_, *deliveries)
 
-    tg.engine.deps.deliver = refuses
-    await twilio(tg, "/webhooks/twilio/voice/recording", ready)
-    await tg.process_inbox()
-    tg.engine.deps.deliver = deliver
+    with monkeypatch.context() as patched:  # (Deps is frozen: the fault is patched into its class)
+        patched.setattr(Deps, "deliver", refuses)
+        await twilio(tg, "/webhooks/twilio/voice/recording", ready)
+        await tg.process_inbox()
     await tg.settle()
     assert (await tg.store.inbox.get("voice-recording:RE57"))["status"] == "failed"
     thread = reads.thread(await client_of(tg, CALLER))

@@ -25,8 +25,8 @@ CALLER = "+971500000001"
 @pytest.fixture
 async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
     yield tg
     await tg.store.client.drop_database(db_name)
 
@@ -200,10 +200,10 @@ async def test_a_deactivated_assistant_is_never_rung(phone: Harness) -> None:
     root = await twiml(tg, "/webhooks/twilio/voice", call_form("CA9"))
     first = list(root)[1][0].text
     other = 9002 if first == ANNA_PHONE else 9001
-    await staff_admin.deactivate(tg.store, other)  # while the first phone rings
+    await staff_admin.deactivate(tg.engine.deps, other)  # while the first phone rings
     after = await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", call_form("CA9", DialCallStatus="no-answer"))
     assert [e.tag for e in after] == ["Say", "Record"]  # straight to voicemail
-    await staff_admin.deactivate(tg.store, 9001 if other == 9002 else 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9001 if other == 9002 else 9002)
     nobody = await twiml(tg, "/webhooks/twilio/voice", call_form("CA10", "+79990000000"))
     assert [e.tag for e in nobody] == ["Say", "Record"]  # no active phone: a voicemail, in Russian
     assert nobody[0].get("voice") == "Polly.Tatyana"
@@ -262,9 +262,9 @@ async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_post
     aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
 ) -> None:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    tg.engine.deps.voice = replace(tg.engine.deps.voice, recording=True)  # (as CALL_RECORDING=on sets it)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    line = tg.engine.deps.voice
+    assert tg.engine.deps.calls is not None
+    line = replace(tg.engine.deps.calls.line, recording=True)  # (as CALL_RECORDING=on sets it)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
     root = ET.fromstring(
         render(await calls.incoming(tg.engine.deps, line, call_form("CA12", "+442071234567")))
     )

@@ -86,7 +86,7 @@ async def test_a_deactivated_assistant_gets_no_new_clients(tg: Harness) -> None:
 
     await tg.add_staff(9002, "Omar", "ar")
     await tg.add_staff(9001, "Anna", "en")
-    await staff_admin.deactivate(tg.store, 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9002)
     nour = user("Nour", "ar")
     await tg.send(tg.fake.user_message(nour, text="/start"))
     await tg.settle()

@@ -10,8 +10,9 @@ import pytest
 
 from bot.workers.deadlines import DeadlineRunner
 from domain.clients import Channel
-from domain.events import SYSTEM, EventType
+from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
+from engine.deps import Listeners
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -310,13 +311,18 @@ async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> No
     assert len(escalation_lines(tg)) == 1
 
 
-async def test_a_timer_lost_in_a_crash_is_set_again_by_the_sweep(team: Harness) -> None:
+async def _nobody_hears(_listeners: Listeners, _event: Event) -> None:
+    pass
+
+
+async def test_a_timer_lost_in_a_crash_is_set_again_by_the_sweep(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tg = team
-    deps = tg.engine.deps
-    timers, deps.on_recorded = deps.on_recorded, None  # the process dies between the events and their timers
-    start = tg.clock.now()
-    _, _thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
-    deps.on_recorded = timers
+    with monkeypatch.context() as crash:  # the process dies between the events and their timers
+        crash.setattr(Listeners, "notify", _nobody_hears)
+        start = tg.clock.now()
+        _, _thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
     assert await tg.store.deadlines.current(f"first-response:{layla_id}") is None
     assert await tg.engine.clock_runner.sweep() > 0
     assert (await tg.store.deadlines.current(f"first-response:{layla_id}"))["status"] == "waiting"
@@ -355,13 +361,15 @@ async def test_on_whatsapp_a_lapse_outside_the_window_is_told_only_to_the_topic(
     assert any("The client was not told (WhatsApp's 24-hour window)" in t for t in tg.topic_texts(topic))
 
 
-async def test_a_lapse_interrupted_after_its_event_is_finished_once(team: Harness) -> None:
+async def test_a_lapse_interrupted_after_its_event_is_finished_once(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tg = team
     layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
     await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
     quoted = tg.clock.now()
     await at(tg, quoted, 22 * 60)  # (the reminder is sent)
-    calls = tg.dies_before_storing_deliveries()  # the lapse is recorded, then the process dies
+    calls = tg.dies_before_storing_deliveries(monkeypatch)  # the lapse is recorded, then the process dies
     await at(tg, quoted, 24 * 60 + 1)
     assert calls["n"] == 1 and not tg.to_user(layla)[-1]["text"].startswith("The quote for request R-1001")
     await at(tg, quoted, 24 * 60 + 2)  # the runner tries again

@@ -239,7 +239,7 @@ async def test_deactivation_ends_a_live_session(team: Harness) -> None:
     tg = team
     omar = await signed_in(tg, 9002)
     assert (await omar.get("/console/")).status == 200
-    await staff_admin.deactivate(tg.store, 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9002)
     response = await omar.get("/console/")
     assert response.status == 303 and response.headers["Location"] == "/console/sign-in"
     assert (await omar.get("/console/board.part")).status == 401
@@ -345,7 +345,7 @@ async def test_money_is_credited_to_whoever_sent_the_quote_on_every_page_after_a
     assert ",payment,R-1001,Layla,Anna," in rows[1]
     assert "R-1001" not in await (await omar.get("/console/payments?days=7")).text()
     figures = await kpis.report(
-        tg.store, start, tg.clock.now() + timedelta(seconds=1), tg.engine.deps.promises
+        tg.store, start, tg.clock.now() + timedelta(seconds=1), tg.engine.deps.policy.promises
     )
     revenue = {row.name: row.figures["revenue"] for row in figures}
     assert revenue["Anna"] == {"RUB": 3_300_000} and not revenue.get("Omar")
@@ -492,7 +492,7 @@ async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> 
     await tg.settle()
     await hub.read_once()
     assert any("water in the car" in m for m in drain(omar_tab))
-    await staff_admin.deactivate(tg.store, 9002)
+    await staff_admin.deactivate(tg.engine.deps, 9002)
     await hub.read_once()
     assert None in drain(omar_tab)  # his tab is closed at once
 

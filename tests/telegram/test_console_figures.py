@@ -13,8 +13,8 @@ IRINA = {"id": 9003, "is_bot": False, "first_name": "Irina"}
 
 @pytest.fixture
 async def russian(tg: Harness) -> Harness:
-    await staff_admin.add(tg.store, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru", lead=True)
+    await staff_admin.add(tg.engine.deps, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru", lead=True)
     return tg
 
 

@@ -72,9 +72,9 @@ async def test_one_form_posted_for_two_people_adds_the_first_and_refuses_the_sec
 async def test_two_re_adds_of_someone_deactivated_bring_them_back_once(leads: Harness) -> None:
     tg = leads
     anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
-    await staff_admin.add(tg.store, 9300, "Eve", "en")
+    await staff_admin.add(tg.engine.deps, 9300, "Eve", "en")
     for _trial in range(TRIALS):
-        await staff_admin.deactivate(tg.store, 9300)
+        await staff_admin.deactivate(tg.engine.deps, 9300)
         back = await reads.event_count(tg.store, EventType.ASSISTANT_REACTIVATED)
         forms = [(anna, *await anna.form("/console/team")), (omar, *await omar.form("/console/team"))]
         answers = await asyncio.gather(
@@ -91,7 +91,7 @@ async def test_two_re_adds_of_someone_deactivated_bring_them_back_once(leads: Ha
 async def test_two_leads_deactivating_the_same_person_at_once_deactivate_them_once(leads: Harness) -> None:
     tg = leads
     anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
-    await staff_admin.add(tg.store, 9400, "Eve", "en")
+    await staff_admin.add(tg.engine.deps, 9400, "Eve", "en")
     for _trial in range(TRIALS):
         gone = await reads.event_count(tg.store, EventType.ASSISTANT_DEACTIVATED)
         forms = [(anna, *await anna.form("/console/team")), (omar, *await omar.form("/console/team"))]
@@ -103,5 +103,5 @@ async def test_two_leads_deactivating_the_same_person_at_once_deactivate_them_on
         )
         assert [a.status for a in answers] == [303, 303]
         assert await reads.event_count(tg.store, EventType.ASSISTANT_DEACTIVATED) == gone + 1
-        await staff_admin.add(tg.store, 9400, "Eve", "en")
+        await staff_admin.add(tg.engine.deps, 9400, "Eve", "en")
     await log_is_sound(tg)

@@ -38,7 +38,7 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     await staff_says(tg, omars, "Of course, Sara.", who=OMAR)  # 20 min: broken
 
     end = tg.clock.now() + timedelta(seconds=1)
-    before = await kpis.report(tg.store, start, end, tg.engine.deps.promises)
+    before = await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises)
     anna = next(r for r in before if r.name == "Anna").figures
     omar = next(r for r in before if r.name == "Omar").figures
     assert 240 <= anna["first_response_p50_s"] < 260  # 4 min, and the seconds the first replies took
@@ -47,7 +47,7 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     assert omar["promises_kept_pct"] == 0 and omar["first_response_p50_s"] >= 20 * 60
 
     await tg.store.projector.rebuild()
-    assert await kpis.report(tg.store, start, end, tg.engine.deps.promises) == before
+    assert await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises) == before
 
     await staff_says(tg, None, "/stats 1d", who=OMAR)
     mine = general(tg)[-1]

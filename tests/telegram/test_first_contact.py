@@ -27,8 +27,8 @@ TRIALS = 8
 @pytest.fixture
 async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
     yield tg
     await tg.store.client.drop_database(db_name)
 
@@ -128,7 +128,7 @@ async def test_a_log_the_old_race_left_behind_does_not_stop_start_up(
     first = await start_harness(
         aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True
     )
-    await staff_admin.add(first.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(first.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
     # what the loser of the old race wrote: its own client id, assigned, never registered
     stray_id = f"C-{await next_value(first.store.db, 'client', 1001)}"  # as the old code took it
     assert stray_id == "C-1001"

@@ -503,10 +503,12 @@ async def test_a_test_mode_payment_never_marks_a_live_request_paid(
     await tg.store.client.drop_database(db_name)
 
 
-async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: Harness) -> None:
+async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
-    calls = tg.dies_before_storing_deliveries()  # right after the decision is recorded
+    calls = tg.dies_before_storing_deliveries(monkeypatch)  # right after the decision is recorded
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     assert calls["n"] > 1
     assert len(tg.cp.api_calls("orders/create")) == 1
@@ -526,13 +528,13 @@ async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(team: H
     ],
 )
 async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
-    team: Harness, command: str, told: str
+    team: Harness, command: str, told: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
-    calls = tg.dies_before_storing_deliveries()  # right after the decision is recorded
+    calls = tg.dies_before_storing_deliveries(monkeypatch)  # right after the decision is recorded
     before = len(tg.to_user(layla))
     await staff_says(tg, thread, command)
     assert calls["n"] > 1
@@ -543,13 +545,13 @@ async def test_a_command_processed_again_after_a_crash_is_finished_not_refused(
 
 
 async def test_a_partial_refund_processed_again_after_a_crash_is_told_once_never_refused(
-    team: Harness,
+    team: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
     await staff_says(tg, thread, "/quote 45000 Car to SVO")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
-    tg.dies_before_storing_deliveries()  # the refund is recorded, then the process dies before telling it
+    tg.dies_before_storing_deliveries(monkeypatch)  # the refund is recorded, then the process dies
     await staff_says(tg, thread, "/refund 30000")  # (more than half: what is left no longer covers it)
     assert not any(t.startswith("⚠️") for t in tg.topic_texts(thread))
     receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]

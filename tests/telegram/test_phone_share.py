@@ -20,7 +20,7 @@ ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 @pytest.fixture
 async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.store, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
     yield tg
     await tg.store.client.drop_database(db_name)
 
@@ -80,7 +80,7 @@ async def staff_says(tg: Harness, who: dict, thread: int, text: str) -> None:
 
 async def test_a_lead_merges_a_caller_into_the_telegram_client_by_id(phone: Harness) -> None:
     tg = phone
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone="+971500000009")
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone="+971500000009")
     layla = user("Layla", "en")
     await tg.send(tg.fake.user_message(layla, text="Hello, I need a driver tonight"))
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA41", NUMBER))  # she calls before sharing
@@ -116,7 +116,7 @@ async def test_an_escalation_line_names_the_client_id_that_take_accepts(tg: Harn
 
 async def test_a_lead_merges_two_clients_from_the_console_and_an_assistant_may_not(phone: Harness) -> None:
     tg = phone
-    await staff_admin.add(tg.store, 9002, "Omar", "ar,en", phone="+971500000009")
+    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone="+971500000009")
     layla = user("Layla", "en")
     await tg.send(tg.fake.user_message(layla, text="Hello, I need a driver tonight"))
     await twiml(tg, "/webhooks/twilio/voice", call_form("CA43", NUMBER))

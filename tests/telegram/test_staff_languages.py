@@ -12,7 +12,7 @@ IRINA = {"id": 9003, "is_bot": False, "first_name": "Irina"}
 
 @pytest.fixture
 async def russian(tg: Harness) -> Harness:
-    await staff_admin.add(tg.store, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    await staff_admin.add(tg.engine.deps, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
     return tg
 
 
@@ -46,7 +46,7 @@ async def test_a_russian_speaking_assistants_topic_is_in_russian(russian: Harnes
 
 async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian: Harness) -> None:
     tg = russian
-    await staff_admin.add(tg.store, 9001, "Anna", "en")
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en")
     await tg.send(tg.fake.user_message(IRINA, text="/away for 2h"))
     await tg.send(tg.fake.user_message({"id": 9001, "is_bot": False, "first_name": "Anna"}, text="/start"))
     await tg.settle()

@@ -14,7 +14,7 @@ RU = "45\u00a0000\u00a0RUB"
 
 @pytest.fixture
 async def russian(tg: Harness) -> Harness:
-    await staff_admin.add(tg.store, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    await staff_admin.add(tg.engine.deps, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
     return tg
 
 

@@ -1,0 +1,46 @@
+"""`Deps`, built once from the settings: by the engine runtime for the service, and by the CLI for a command
+that writes (so its events go through the same door, and its timers are kept)."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from bot.channels import message_channels
+from bot.settings import Settings
+from domain.clock import Clock
+from domain.payments import PaymentGateway
+from domain.signin import Signer
+from engine.clock import timers
+from engine.deps import CallPort, Deps, Policy
+from engine.i18n import translator
+from storage.store import Store
+
+
+def build_deps(
+    settings: Settings,
+    store: Store,
+    clock: Clock,
+    *,
+    payments: PaymentGateway | None = None,
+    calls: CallPort | None = None,
+) -> Deps:
+    token = settings.telegram.telegram_bot_token
+    policy = Policy(
+        promises=settings.clock.promises,
+        test_payments=settings.cloudpayments.cloudpayments_test_mode,
+        tz=settings.app.timezone,
+    )
+    deps = Deps(
+        store,
+        clock,
+        translator(),
+        settings.telegram.telegram_staff_chat_id,
+        policy,
+        payments=payments,
+        signer=Signer.derived(token.get_secret_value()) if token else None,
+        calls=calls,
+        console_url=f"{settings.http.base_url}/console",
+        channels=message_channels(),
+    )
+    deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
+    return deps
