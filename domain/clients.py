@@ -50,7 +50,7 @@ class ChannelIdentity:
         return {"channel": self.channel.value, "external_id": self.external_id}
 
     @classmethod
-    def from_data(cls, data: dict) -> ChannelIdentity:
+    def from_data(cls, data: dict[str, Any]) -> ChannelIdentity:
         return cls(Channel(data["channel"]), data["external_id"])
 
 
@@ -136,6 +136,10 @@ class Client:
         """No topic is open or on its way."""
         return self.topic_generation == 0 or (self.topic is not None and self.topic.lost)
 
+    def _topic_of(self, generation: int) -> Topic | None:
+        """The topic, when it is of this generation (an event about an older one changes nothing)."""
+        return self.topic if self.topic and self.topic.generation == generation else None
+
     def apply(self, event: Event) -> Client:
         data, t = event.data, event.type
         if t is EventType.CLIENT_IDENTITY_LINKED:
@@ -168,13 +172,11 @@ class Client:
         elif t is EventType.CLIENT_TOPIC_OPENED:
             changed = replace(self, topic=Topic(data["chat_id"], data["thread_id"], data["generation"]))
         elif t is EventType.CLIENT_TOPIC_LOST:
-            lost = self.topic and self.topic.generation == data["generation"]
-            changed = replace(self, topic=replace(self.topic, lost=True)) if lost else self
+            lost = self._topic_of(data["generation"])
+            changed = replace(self, topic=replace(lost, lost=True)) if lost else self
         elif t is EventType.CLIENT_CARD_POSTED:
-            same = self.topic and self.topic.generation == data["generation"]
-            changed = (
-                replace(self, topic=replace(self.topic, card_message_id=data["message_id"])) if same else self
-            )
+            same = self._topic_of(data["generation"])
+            changed = replace(self, topic=replace(same, card_message_id=data["message_id"])) if same else self
         elif t is EventType.CLIENT_CARD_SAVED:
             changed = replace(self, saved_card={k: data[k] for k in ("token", "last_four", "card_type")})
         elif t is EventType.CLIENT_MERGED:

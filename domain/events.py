@@ -27,7 +27,7 @@ class Actor:
         return {"kind": self.kind.value, "id": self.id}
 
     @classmethod
-    def from_data(cls, data: dict) -> Actor:
+    def from_data(cls, data: dict[str, Any]) -> Actor:
         return cls(ActorKind(data["kind"]), data["id"])
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Literal
 
 from babel import Locale
 from babel.dates import format_timedelta
@@ -14,10 +15,11 @@ from babel.numbers import format_currency, format_decimal, format_percent, get_c
 from domain.money import Money
 
 NONE = "—"
-_UNITS = (("hour", 3600), ("minute", 60), ("second", 1))
+Unit = Literal["day", "hour", "minute", "second"]  # the ones babel's format_timedelta takes that we show
+_UNITS: tuple[tuple[Unit, int], ...] = (("hour", 3600), ("minute", 60), ("second", 1))
 
 
-def _unit(count: int, unit: str, locale: str) -> str:
+def _unit(count: int, unit: Unit, locale: str) -> str:
     return format_timedelta(
         timedelta(seconds=count * dict(_UNITS)[unit]),
         granularity=unit,
@@ -31,7 +33,8 @@ def duration(seconds: float | None, locale: str) -> str:
     """'16 sec', '4 min 16 sec', '2 hr 5 min' (seconds dropped past an hour); None → '—'."""
     if seconds is None:
         return NONE
-    left, parts = max(0, round(seconds)), []
+    left = max(0, round(seconds))
+    parts: list[tuple[int, Unit]] = []
     for unit, size in _UNITS:
         count, left = divmod(left, size)
         if count and not (unit == "second" and parts and parts[0][1] == "hour"):
@@ -42,7 +45,7 @@ def duration(seconds: float | None, locale: str) -> str:
 def period(span: timedelta, locale: str) -> str:
     """'7 days', '24 hours', '30 дней': a period as people say it (under two days, in hours)."""
     whole_days = span >= timedelta(days=2) and span % timedelta(days=1) == timedelta(0)
-    unit = "day" if whole_days else "hour"
+    unit: Unit = "day" if whole_days else "hour"
     return format_timedelta(span, granularity=unit, threshold=10**6, format="long", locale=locale)
 
 
@@ -68,7 +71,7 @@ def money(amount: Money, locale: str) -> str:
     return re.sub(r"([A-Z]{3})(?=[\d-])|(?<=\d)\s?([A-Z]{3})$", _spaced, text)
 
 
-def _spaced(match: re.Match) -> str:
+def _spaced(match: re.Match[str]) -> str:
     return f"{match[1]}\u00a0" if match[1] else f"\u00a0{match[2]}"
 
 

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
@@ -50,7 +51,7 @@ class Understanding:
     inquiry: bool = field(default=False, compare=False)  # a follow-up question that asks for nothing
     refers_to: frozenset[Category] = field(default=frozenset(), compare=False)  # "the table", "the car"
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {
             "category": self.category.value,
             "when": self.when.isoformat() if self.when else None,
@@ -64,7 +65,7 @@ class Understanding:
         }
 
     @classmethod
-    def from_data(cls, data: dict) -> Understanding:
+    def from_data(cls, data: dict[str, Any]) -> Understanding:
         return cls(
             Category(data.get("category") or "other"),
             datetime.fromisoformat(data["when"]) if data.get("when") else None,

@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
 from domain.errors import InvalidValue
@@ -42,7 +43,7 @@ class Tally:
     ratings: list[int] = field(default_factory=list)
     escalations: int = 0
 
-    def figures(self) -> dict:
+    def figures(self) -> dict[str, Any]:
         def pct(values: list[float], q: int) -> int | None:
             if not values:
                 return None
@@ -196,7 +197,9 @@ class _Fold:
                 self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
 
 
-def fold(events: Iterable[Event], start: datetime, end: datetime, promises: Promises) -> dict[str, dict]:
+def fold(
+    events: Iterable[Event], start: datetime, end: datetime, promises: Promises
+) -> dict[str, dict[str, Any]]:
     """Figures per assistant id for [start, end), from events in time order (earlier ones give context:
     who was assigned, when a request opened)."""
     state = _Fold(start, end, promises)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from babel import Locale
 from babel.numbers import format_currency, get_currency_precision, list_currencies
@@ -16,7 +17,7 @@ ISO_CURRENCIES = frozenset(list_currencies())
 MAX_MINOR = 10**12
 
 
-def _check_currency(code: str) -> str:
+def _check_currency(code: object) -> str:
     if not isinstance(code, str) or code.upper() != code or code not in ISO_CURRENCIES:
         raise InvalidMoney(f"{code!r} is not an ISO 4217 currency code")
     return code
@@ -37,7 +38,8 @@ class Money:
     @classmethod
     def of(cls, amount: str | int | Decimal, currency: str) -> Money:
         """From a major-unit amount ("45000", "12.50"); refuses more decimals than the currency has."""
-        currency = _check_currency(currency.strip().upper() if isinstance(currency, str) else currency)
+        code: object = currency  # data from outside may be no string at all: InvalidMoney, not a crash
+        currency = _check_currency(code.strip().upper() if isinstance(code, str) else code)
         try:
             value = Decimal(str(amount).strip().replace(" ", "").replace("\u00a0", ""))
         except InvalidOperation:
@@ -108,5 +110,5 @@ class Money:
         return {"minor": self.minor, "currency": self.currency}
 
     @classmethod
-    def from_data(cls, data: dict) -> Money:
+    def from_data(cls, data: dict[str, Any]) -> Money:
         return cls(data["minor"], data["currency"])

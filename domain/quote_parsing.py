@@ -92,4 +92,6 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
 
 
 def _is_currency(word: str | None) -> bool:
-    return bool(word) and word.upper() in ISO_CURRENCIES
+    if not word:
+        return False
+    return word.upper() in ISO_CURRENCIES

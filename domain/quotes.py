@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from domain.errors import InvalidQuote
 from domain.money import MAX_MINOR, SUPPORTED_CURRENCIES, Money
@@ -25,11 +26,11 @@ class LineItem:
             raise InvalidQuote("every amount must be greater than zero")
         object.__setattr__(self, "description", text)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {"description": self.description, "amount": self.amount.to_data()}
 
     @classmethod
-    def from_data(cls, data: dict) -> LineItem:
+    def from_data(cls, data: dict[str, Any]) -> LineItem:
         return cls(data["description"], Money.from_data(data["amount"]))
 
 
@@ -74,7 +75,7 @@ class Quote:
     def revise(self, items: tuple[LineItem, ...], currency: str, valid_until: datetime) -> Quote:
         return Quote(self.version + 1, items, currency, valid_until)
 
-    def to_data(self) -> dict:
+    def to_data(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "items": [item.to_data() for item in self.items],
@@ -84,7 +85,7 @@ class Quote:
         }
 
     @classmethod
-    def from_data(cls, data: dict) -> Quote:
+    def from_data(cls, data: dict[str, Any]) -> Quote:
         return cls(
             data["version"],
             tuple(LineItem.from_data(item) for item in data["items"]),

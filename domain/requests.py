@@ -129,7 +129,7 @@ class ServiceRequest:
             places=tuple(dict.fromkeys((*current.places, *learned.places))),
             budget=current.budget or learned.budget,
         )
-        data = {"text": text, "details": merged.to_data()}
+        data: dict[str, Any] = {"text": text, "details": merged.to_data()}
         if learned.time_past and current.when is None:
             data["confirm_time"] = True  # the time it brought had already passed: the assistant confirms it
         return EventType.REQUEST_MESSAGE_ADDED, data
@@ -320,5 +320,6 @@ class ServiceRequest:
 def _refunds_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
     """A document of the older shape kept one refund under `refund`."""
     if "refunds" in doc:
-        return doc["refunds"]
+        refunds: list[dict[str, Any]] = doc["refunds"]
+        return refunds
     return [doc["refund"]] if doc.get("refund") else []

@@ -53,7 +53,9 @@ class Signer:
         return self._mac("csrf", session_digest)
 
     def csrf_ok(self, session_digest: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(token.encode(), self.csrf(session_digest).encode())
+        if not token:
+            return False
+        return hmac.compare_digest(token.encode(), self.csrf(session_digest).encode())
 
 
 def session_token() -> str:

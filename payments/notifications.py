@@ -51,13 +51,15 @@ def fields(body: bytes, content_type: str) -> dict[str, str]:
         raise InvalidValue("not a CloudPayments notification (unreadable body)") from None
 
 
-def _number(data: dict[str, str], name: str, required: bool = True) -> int | None:
+def _number(data: dict[str, str], name: str) -> int:
     value = data.get(name, "").strip()
-    if not value and not required:
-        return None
     if not _ID.fullmatch(value) or int(value) == 0:
         raise InvalidValue(f"not a CloudPayments notification: {name} is not a transaction number")
     return int(value)
+
+
+def _optional_number(data: dict[str, str], name: str) -> int | None:
+    return _number(data, name) if data.get(name, "").strip() else None
 
 
 def parse(kind: str, body: bytes, content_type: str) -> Notification:
@@ -82,7 +84,7 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
         token=data.get("Token") or None,
         reason=(data.get("Reason") or None) and data["Reason"][:500],
         reason_code=(data.get("ReasonCode") or None) and data["ReasonCode"][:50],
-        payment_transaction_id=_number(data, "PaymentTransactionId", required=False),
+        payment_transaction_id=_optional_number(data, "PaymentTransactionId"),
         test_mode=data.get("TestMode") in ("1", "true", "True"),
         raw=data,
     )

@@ -11,6 +11,7 @@ refused with 429, so did not count) is handed back. Every read is an `_id` seek 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -136,7 +137,7 @@ class Budgets:
         self.limits = limits
         self._slotted: set[str] = set()  # groups whose slots exist (they are never removed)
 
-    async def view(self, chats: set[str], now: datetime, cards: set[str] = frozenset()) -> BudgetView:
+    async def view(self, chats: set[str], now: datetime, cards: Set[str] = frozenset()) -> BudgetView:
         """The budgets of messages to `chats` and edits of `cards` there, in two reads by `_id`."""
         view = BudgetView(now, self.limits)
         groups = sorted(c for c in chats if self.limits.is_group(c))
@@ -176,7 +177,11 @@ class Budgets:
             claims.insert(0, (None, group, limits.group_window))  # the scarcest first: less to hand back
         claims.append((None, GLOBAL, limits.global_window))
         for slot_id, pool, busy in claims:
-            got = await (self._take_one(slot_id, at, busy) if slot_id else self._take_of(pool, at, busy))
+            if slot_id:
+                got = await self._take_one(slot_id, at, busy)
+            else:
+                assert pool is not None  # a claim names either its slot or its pool
+                got = await self._take_of(pool, at, busy)
             if got is None:
                 if pool and pool != GLOBAL and not pool.startswith("edit:"):
                     await self._mark_pressure(pool, at)

@@ -68,6 +68,7 @@ class ConsoleAccess:
             upsert=True,
             return_document=ReturnDocument.AFTER,
         )
+        assert doc is not None  # upserted, and read after the update
         return doc["n"]
 
     async def prune(self, before: datetime) -> int:

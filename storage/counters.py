@@ -7,4 +7,5 @@ async def next_value(db: AsyncDatabase, name: str, start: int = 1) -> int:
     doc = await db["counters"].find_one_and_update(
         {"_id": name}, {"$inc": {"n": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
+    assert doc is not None  # upserted, and read after the update
     return start - 1 + doc["n"]

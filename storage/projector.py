@@ -283,13 +283,13 @@ class Projector:
         current: tuple[str, dict[str, Any]] | None = None  # events come stream by stream: one doc in memory
         stopped: str | None = None  # a stream whose event could not be applied: the rest of it is skipped
         async for event in self._events.all():
-            projection = self._by_kind.get(event.stream_kind)
-            if projection is None or event.stream == stopped:
+            folds = self._by_kind.get(event.stream_kind)  # the projection this event's stream belongs to
+            if folds is None or event.stream == stopped:
                 continue
             if current and current[0] != event.stream:
                 written += await self._insert(*current)
                 current = None
-            doc = await self._applied(projection, current[1] if current else None, event)
+            doc = await self._applied(folds, current[1] if current else None, event)
             if doc is None:
                 stopped = event.stream
                 continue

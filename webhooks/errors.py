@@ -46,9 +46,10 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        plain = exc.text and exc.status < 500 and not exc.text.startswith(f"{exc.status}:")
+        text = exc.text or ""
+        plain = text and exc.status < 500 and not text.startswith(f"{exc.status}:")
         code = exc.reason.lower().replace(" ", "_")
-        response = error(request, exc.status, code, exc.text if plain else exc.reason)
+        response = error(request, exc.status, code, text if plain else exc.reason)
     except Unavailable as exc:  # answered at once, so the provider retries instead of waiting on us
         response = error(request, 503, exc.code, str(exc))
         response.headers["Retry-After"] = str(exc.retry_after)

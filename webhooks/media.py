@@ -60,7 +60,7 @@ MEDIA_SOURCE = web.AppKey("media_source", MediaSource)
 async def media(request: web.Request) -> web.Response:
     source = request.app.get(MEDIA_SOURCE)
     file_id = verify(source.key, request.match_info["token"], source.now()) if source else None
-    if file_id is None:
+    if source is None or file_id is None:
         return error(request, 404, "not_found", "no such file, or the link expired")
     try:
         content, content_type = await source.fetch(file_id)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from urllib.parse import parse_qsl
 
 import structlog
@@ -61,9 +62,10 @@ class _Refused(Exception):
         self.response = response
 
 
-async def _verified(
-    request: web.Request, key: web.AppKey = TWILIO_INTAKE
-) -> tuple[TwilioIntake, dict[str, str]]:
+Intake = TypeVar("Intake", TwilioIntake, VoiceIntake)  # messages and calls are verified alike
+
+
+async def _verified(request: web.Request, key: web.AppKey[Intake]) -> tuple[Intake, dict[str, str]]:
     """The form, once its signature is checked over the public URL and every field; _Refused otherwise."""
     intake = request.app.get(key)
     if intake is None:
@@ -93,7 +95,7 @@ async def _verified(
 
 async def whatsapp(request: web.Request) -> web.Response:
     try:
-        intake, params = await _verified(request)
+        intake, params = await _verified(request, TWILIO_INTAKE)
     except _Refused as refused:
         return refused.response
     if not params.get("MessageSid") or not params.get("From"):
@@ -109,7 +111,7 @@ async def whatsapp(request: web.Request) -> web.Response:
 
 async def status(request: web.Request) -> web.Response:
     try:
-        intake, params = await _verified(request)
+        intake, params = await _verified(request, TWILIO_INTAKE)
     except _Refused as refused:
         return refused.response
     if not params.get("MessageSid") or not params.get("MessageStatus"):

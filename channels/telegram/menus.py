@@ -23,6 +23,6 @@ def all_menus(
         commands = [BotCommand(command=c, description=t(language, f"command-{c}")) for c in CLIENT_COMMANDS]
         yield private, language.value if language else None, commands
     for chat in staff_chats:
-        for language, commands in staff_commands.items():
-            staff = [BotCommand(command=name, description=text[:256]) for name, text in commands]
+        for language, named in staff_commands.items():
+            staff = [BotCommand(command=name, description=text[:256]) for name, text in named]
             yield BotCommandScopeChat(chat_id=chat), language, staff

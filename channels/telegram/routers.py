@@ -40,6 +40,11 @@ def person(user: User) -> Person:
     return Person(ChannelIdentity(Channel.TELEGRAM, str(user.id)), name, user.username, user.language_code)
 
 
+def author(message: Message) -> Person:
+    assert message.from_user is not None  # the routers' filters let only messages with a sender through
+    return person(message.from_user)
+
+
 def inbound(message: Message) -> Inbound:
     reply_to = message.reply_to_message.message_id if message.reply_to_message else None
     base: dict[str, Any] = {
@@ -51,7 +56,10 @@ def inbound(message: Message) -> Inbound:
         return Inbound(Kind.TEXT, message.text, **base)
     if message.location is not None:
         # as text: event data carries no floats (their JSON is not canonical)
-        extra = {"latitude": str(message.location.latitude), "longitude": str(message.location.longitude)}
+        extra: dict[str, Any] = {
+            "latitude": str(message.location.latitude),
+            "longitude": str(message.location.longitude),
+        }
         return Inbound(Kind.LOCATION, None, extra=extra, **base)
     if message.contact is not None:
         own = (
@@ -84,19 +92,19 @@ def client_router() -> Router:
 
     @router.message(CommandStart())
     async def on_start(message: Message, client_port: ClientPort, cause: str) -> None:
-        await client_port.start(person(message.from_user), inbound(message), cause)
+        await client_port.start(author(message), inbound(message), cause)
 
     @router.message(Command("language"))
     async def on_language(message: Message, client_port: ClientPort, cause: str) -> None:
-        await client_port.language_command(person(message.from_user), inbound(message), cause)
+        await client_port.language_command(author(message), inbound(message), cause)
 
     @router.message(Command("help"))
     async def on_help(message: Message, client_port: ClientPort, cause: str) -> None:
-        await client_port.help(person(message.from_user), inbound(message), cause)
+        await client_port.help(author(message), inbound(message), cause)
 
     @router.message()
     async def on_message(message: Message, client_port: ClientPort, cause: str) -> None:
-        await client_port.message(person(message.from_user), inbound(message), cause)
+        await client_port.message(author(message), inbound(message), cause)
 
     @router.callback_query(F.data.startswith("lang:"))
     async def on_language_chosen(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
@@ -104,12 +112,14 @@ def client_router() -> Router:
             TelegramAPIError
         ):  # the spinner stops either way; the choice is what matters
             await callback.answer()
+        assert callback.data is not None  # the filter matched it
         await client_port.language_chosen(
             person(callback.from_user), callback.data.removeprefix("lang:"), cause
         )
 
     @router.callback_query(F.data.regexp(r"^(tap|ask|decline|rate):"))
     async def on_quote_button(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
+        assert callback.data is not None  # the filter matched it
         notice = None
         try:
             notice = await client_port.quote_button(person(callback.from_user), callback.data, cause)
@@ -127,6 +137,8 @@ def forum_router() -> Router:
 
     @router.message()
     async def on_topic_created(message: Message, staff_port: StaffPort, cause: str, bot: Bot) -> None:
+        # the router's filter lets only topic creations in a thread through
+        assert message.forum_topic_created is not None and message.message_thread_id is not None
         ours = message.from_user is not None and message.from_user.id == bot.id
         await staff_port.topic_seen(
             message.chat.id, message.message_thread_id, message.forum_topic_created.name, ours, cause
@@ -141,6 +153,7 @@ def staff_router() -> Router:
 
     @router.message()
     async def on_staff_message(message: Message, staff_port: StaffPort, cause: str) -> None:
+        assert message.from_user is not None  # the router's filter lets only messages with a sender through
         await staff_port.staff_message(
             message.from_user.id,
             message.chat.id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from domain.clients import Channel, ChannelIdentity
 from domain.errors import InvalidValue
@@ -48,6 +49,7 @@ def normalise(form: Mapping[str, str]) -> tuple[Person, Inbound]:
         for i in range(media_count(form))
         if form.get(f"MediaUrl{i}")
     ]
+    extra: dict[str, Any] | None
     if media:
         kind = KINDS.get(media[0]["content_type"].split("/")[0], Kind.DOCUMENT)
         extra = {"media": media}
