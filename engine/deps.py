@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.calls import VoiceLine
@@ -44,7 +45,7 @@ class Deps:
         self,
         stream: str,
         type: EventType,
-        data: dict,
+        data: dict[str, Any],
         actor: Actor,
         cause: str,
         expected_seq: int | None = None,

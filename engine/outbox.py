@@ -11,6 +11,7 @@ from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
 Buttons = list[list[dict[str, str]]]
+Mentions = list[list[int | str]]  # [[telegram user id, name], ...]
 
 
 def _delivery(event: Event, n: int, chat_id: int, lane: str, op: str, **payload: Any) -> Delivery:
@@ -63,7 +64,7 @@ def to_topic(
     *,
     merge: bool = False,
     reply_to: int | None = None,
-    mentions: list[list] | None = None,
+    mentions: Mentions | None = None,
 ) -> Delivery:
     extra = {"mentions": mentions} if mentions else {}
     return _delivery(
@@ -80,7 +81,7 @@ def to_topic(
     )
 
 
-def mention(*people: tuple[int, str]) -> list[list]:
+def mention(*people: tuple[int, str]) -> Mentions:
     """Telegram user mentions for names that appear in a text (their phones ring): [[user id, name], ...]."""
     return [[user_id, name] for user_id, name in people]
 
