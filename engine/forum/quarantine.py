@@ -6,6 +6,11 @@ from __future__ import annotations
 from domain.events import SYSTEM, EventType
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
+from engine.staff_texts import Text
+
+
+def _quarantined(data: dict[str, str]) -> Text:
+    return lambda t: t("quarantined", **data)
 
 
 async def tell_leads_of_quarantine(deps: Deps) -> int:
@@ -17,6 +22,6 @@ async def tell_leads_of_quarantine(deps: Deps) -> int:
             continue
         data = {"item": doc["_id"], "type": doc["type"], "reason": doc["reason"]}
         event = await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
-        await tell_leads(deps, None, event, 0, lambda t, d=data: t("quarantined", **d))
+        await tell_leads(deps, None, event, 0, _quarantined(data))
         told += 1
     return told
