@@ -32,6 +32,14 @@ async def free_to_write(deps: Deps, client: Client) -> bool:
     return (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
 
 
+def whatsapp_number(client: Client) -> str:
+    """The number of a client `last_channel` finds on WhatsApp (it does only for one with that identity)."""
+    identity = client.identity(Channel.WHATSAPP)
+    if identity is None:
+        raise LookupError(f"client {client.id} has no WhatsApp identity to write to")
+    return identity.external_id
+
+
 def whatsapp_delivery(event: Event, n: int, number: str, op: str, **payload: Any) -> Delivery:
     return Delivery(
         f"{event.id}:{n}",
@@ -64,7 +72,8 @@ def degrade(deps: Deps, client: Client, text: str, buttons: Buttons | None) -> t
     """(text with links and numbered choices, {"1": callback data, ...})."""
     if not buttons:
         return text, {}
-    lines, choices = [text, ""], {}
+    lines = [text, ""]
+    choices: dict[str, str] = {}  # its number → the button's callback data
     for row in buttons:
         for button in row:
             if "url" in button:
@@ -90,7 +99,7 @@ async def to_client(
 ) -> None:
     channel = await last_channel(deps, client)
     if channel is Channel.WHATSAPP:
-        number = client.identity(Channel.WHATSAPP).external_id
+        number = whatsapp_number(client)
         body, choices = degrade(deps, client, text, buttons)
         if choices:
             await deps.record(
