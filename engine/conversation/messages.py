@@ -12,7 +12,7 @@ from domain.events import SYSTEM, Actor, Event, EventType
 from domain.messages import Inbound, Kind, Person
 from engine import queries as q
 from engine.clients.merging import share_phone
-from engine.clients.outbox import last_channel, to_client, whatsapp_delivery, whatsapp_texts
+from engine.clients.outbox import last_channel, to_client, whatsapp_delivery, whatsapp_number, whatsapp_texts
 from engine.clients.registry import (
     ask_language,
     client_actor,
@@ -51,6 +51,8 @@ async def _reachable_again(
     if channel not in client.unreachable:
         return client
     identity = client.identity(channel)
+    if identity is None:  # (ensure_client found or linked them by this channel's identity)
+        raise LookupError(f"client {client.id} wrote on {channel.value} but has no identity there")
     await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_IDENTITY_LINKED,
@@ -58,7 +60,7 @@ async def _reachable_again(
         client_actor(client.id),
         f"{cause}/reachable",
     )
-    return await q.client(deps.store, client.id)
+    return await q.known_client(deps.store, client.id)
 
 
 async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
@@ -89,7 +91,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause, message.channel)
     event = await received(deps, client, message, cause)
-    if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
+    if message.kind is Kind.CONTACT and message.extra and message.extra.get("own"):
         try:
             client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
         except InvalidValue:
@@ -100,7 +102,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await ask_language(deps, client, event, 1)
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
     await ensure_topic(deps, client)
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
@@ -144,6 +146,8 @@ async def relay_to_client(
         await _relay_to_whatsapp(deps, client, event, message)
         return event
     chat = telegram_chat(client)
+    if chat is None:  # no identity at all (only called): the topic and the console refuse before this
+        raise LookupError(f"client {client.id} has no chat to write to")
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     if message.kind is Kind.TEXT:
         delivery = to_private_chat(event, 0, chat, message.text or "", reply_to=reply_to)
@@ -159,7 +163,7 @@ WHATSAPP_MAX_BYTES = 16 * 1024 * 1024
 
 async def _relay_to_whatsapp(deps: Deps, client: Client, event: Event, message: Inbound) -> None:
     """Text as it is; photos, documents and videos through a short-lived link Twilio fetches from us."""
-    number = client.identity(Channel.WHATSAPP).external_id
+    number = whatsapp_number(client)
     extra = message.extra or {}
     if message.kind is Kind.TEXT:
         await deps.deliver(*whatsapp_texts(event, 0, number, message.text or ""))
