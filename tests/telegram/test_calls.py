@@ -12,6 +12,7 @@ from channels.voice.twiml import render
 from domain.events import EventType
 from engine.conversation import calls
 from engine.team import admin as staff_admin
+from tests.console_client import signed_in
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 
@@ -254,6 +255,26 @@ async def test_a_reply_to_a_client_who_only_called_is_explained_not_lost(phone: 
         for line in tg.topic_texts(doc["topic_thread_id"])
     )
     assert await tg.failed_deliveries() == 0
+
+
+async def test_a_console_reply_to_a_client_who_only_called_is_refused_not_queued(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA12", "+971509998866"))
+    await tg.settle()
+    doc = await client_of(tg, "+971509998866")
+    anna, thread_id = {"id": 9001, "is_bot": False, "first_name": "Anna"}, doc["topic_thread_id"]
+    await tg.send(tg.fake.user_message(anna, chat_id=STAFF_CHAT, thread_id=thread_id, text="/new a car at 8"))
+    await tg.settle()
+    request = await tg.store.db["requests"].find_one({"client_id": doc["_id"]})
+    console = await signed_in(tg, 9001)
+    page = f"/console/requests/{request['_id']}"
+    token, action = await console.form(page)
+    refused = await console.post(f"{page}/reply", {"text": "Hello!", "csrf": token, "action": action})
+    assert refused.status == 400 and "has only called" in await refused.text()
+    await tg.settle()  # (a delivery to no chat at all used to be stored, and broke the sender)
+    assert await tg.failed_deliveries() == 0
+    conversation = await tg.store.events.read(f"conversation:{doc['_id']}")
+    assert not [e for e in conversation if e.type is EventType.STAFF_MESSAGE_SENT]
 
 
 async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_posted(
