@@ -26,7 +26,7 @@ async def client(store: Store, client_id: str) -> Client | None:
 
 
 async def known_client(store: Store, client_id: str) -> Client:
-    """A client known to exist (just written to): its state now."""
+    """A client known to exist (just written to, or named by an event of theirs): its state now."""
     found = await client(store, client_id)
     if found is None:
         raise NotProjected(f"client {client_id} has no projection")
@@ -120,7 +120,7 @@ async def request(store: Store, request_id: str) -> ServiceRequest | None:
 
 
 async def known_request(store: Store, request_id: str) -> ServiceRequest:
-    """A request known to exist (just written to): its state now."""
+    """A request known to exist (just written to, or named by an event of its own): its state now."""
     found = await request(store, request_id)
     if found is None:
         raise NotProjected(f"request {request_id} has no projection")
