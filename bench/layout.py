@@ -1,6 +1,7 @@
-"""The shape of the code, as figures: each package's share of the house, the engine's largest room, the imports
-between the engine's modules (and how many cross a room's wall), and the files of ours a client's message passes
-through from the webhook to its topic (traced: the second message of a known client, and a new client's first).
+"""The shape of the code, as figures: each package's share of the house, the engine's largest room, the
+imports between the engine's modules (and how many cross a room's wall), and the files of ours a client's
+message passes through from the webhook to its topic (traced: the second message of a known client, and a
+new client's first).
 
     .venv/bin/python bench/layout.py
 """
@@ -64,7 +65,8 @@ def static() -> None:
     engine = sizes["engine"]
     print(f"engine: {sum(files.values())} files in {len(rooms)} folder(s)")
     for r, n in sorted(rooms.items(), key=lambda kv: -kv[1]):
-        print(f"  {r:<14} {files[r]:>3} files {n:>6} lines  {n / engine:6.1%} of the engine  {n / house:6.1%} of the house")
+        share = f"{n / engine:6.1%} of the engine  {n / house:6.1%} of the house"
+        print(f"  {r:<14} {files[r]:>3} files {n:>6} lines  {share}")
     edges = engine_imports()
 
     def of(module: str) -> str:
@@ -119,7 +121,9 @@ async def journey() -> None:
     fake_server = TestServer(fake.app())
     await fake_server.start_server()
     app = create_app(
-        settings(engine.url, "layout", str(fake_server.make_url("")).rstrip("/"), data), clock, start_workers=False
+        settings(engine.url, "layout", str(fake_server.make_url("")).rstrip("/"), data),
+        clock,
+        start_workers=False,
     )
     http = TestClient(TestServer(app))
     await http.start_server()

@@ -1,5 +1,7 @@
-"""The phone: Twilio Programmable Voice on the concierge number (TWILIO_VOICE_NUMBER). Its webhooks answer
-with TwiML made at once from the store (Twilio waits for it), within the webhook's store deadline."""
+"""The phone: Twilio Programmable Voice on the concierge number (TWILIO_VOICE_NUMBER). The webhooks Twilio
+waits on answer with TwiML made at once from the store, within the webhook's store deadline; a leg's state and
+a recording owe no answer, so they are stored in the inbox (once each) and processed by its handlers, in
+arrival order per call: a crash after the 204 loses nothing, and a repeat records nothing twice."""
 
 from __future__ import annotations
 
@@ -8,21 +10,52 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from twilio.request_validator import RequestValidator
 
-from bot.engine_runtime import ENGINE, answering_in_time
+from bot.engine_runtime import ENGINE, EngineRuntime, answering_in_time
 from bot.keys import SETTINGS
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from domain.calls import VoiceLine
 from engine.conversation import call_back, calls
+from storage.inbox import InboxItem
 from webhooks.twilio import VOICE_INTAKE, VoiceIntake
+
+
+def _lane(form: dict[str, str]) -> str:
+    """One call's callbacks, its legs' too, are processed one after another, in the order they arrived (a late
+    state is harmless: states only move forward)."""
+    return f"call:{form.get('ParentCallSid') or form['CallSid']}"
+
+
+def _status_id(form: dict[str, str]) -> str:
+    """One callback per leg and state (a repeat is a duplicate); the id is the cause of what it records."""
+    return f"voice-status:{form['CallSid']}:{form['CallStatus']}"
+
+
+def _recording_id(form: dict[str, str]) -> str:
+    return f"voice-recording:{form['RecordingSid']}"
+
+
+def register(engine: EngineRuntime) -> None:
+    """The inbox handlers, even with the phone off now: what was stored before a restart is finished."""
+
+    async def status(item: InboxItem) -> None:
+        await calls.leg_status(engine.deps, item.payload, item.id)
+
+    async def recording(item: InboxItem) -> None:
+        await calls.recording(engine.deps, item.payload, item.id)
+
+    engine.register("voice-status", status)
+    engine.register("voice-recording", recording)
 
 
 async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
     tw, http = app[SETTINGS].twilio, app[SETTINGS].http
+    engine = app[ENGINE]
+    register(engine)
     if not (tw.enabled and tw.twilio_voice_number and http.public_base_url):
         yield
         return
-    deps = app[ENGINE].deps
+    deps = engine.deps
     line = VoiceLine(
         tw.twilio_voice_number, f"{http.public_base_url}/webhooks/twilio/voice", tw.call_recording == "on"
     )
@@ -42,13 +75,11 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
         with answering_in_time():
             return render(await calls.voicemail_left(deps, form))
 
-    async def status(form: dict[str, str]) -> None:
-        with answering_in_time():
-            await calls.leg_status(deps, form)
+    async def status(form: dict[str, str]) -> bool:
+        return await engine.store_inbound(_status_id(form), "voice-status", _lane(form), form)
 
-    async def recording(form: dict[str, str]) -> None:
-        with answering_in_time():
-            await calls.recording(deps, form)
+    async def recording(form: dict[str, str]) -> bool:
+        return await engine.store_inbound(_recording_id(form), "voice-recording", _lane(form), form)
 
     async def bridge(form: dict[str, str]) -> str:
         with answering_in_time():

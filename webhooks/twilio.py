@@ -1,6 +1,8 @@
 """Twilio webhooks: X-Twilio-Signature checked against the public URL and every form field, then
 POST /webhooks/twilio/whatsapp stores the message (once per MessageSid) and answers empty TwiML at once;
-POST /webhooks/twilio/status stores a status callback (once per MessageSid and status) for the inbox."""
+POST /webhooks/twilio/status stores a status callback (once per MessageSid and status) for the inbox.
+The voice callbacks Twilio waits on for TwiML (the call, a dial result, the voicemail, /call's bridge) are
+answered at once from the store; a call's state and a recording owe no answer: stored, then 204."""
 
 from __future__ import annotations
 
@@ -38,15 +40,16 @@ TWILIO_INTAKE = web.AppKey("twilio_intake", TwilioIntake)
 
 @dataclass(frozen=True)
 class VoiceIntake:
-    """Calls: each callback is answered with TwiML made from the store at once (Twilio waits for it)."""
+    """Calls: a callback Twilio waits on is answered with TwiML made from the store at once; a leg's state and
+    a recording are only stored (once each) for the inbox, and acknowledged."""
 
     validator: RequestValidator
     public_base_url: str
     incoming: Callable[[dict[str, str]], Awaitable[str]]  # a new call (or the same CallSid again)
     dialled: Callable[[int, dict[str, str]], Awaitable[str]]  # how ringing leg N ended
     voicemail: Callable[[dict[str, str]], Awaitable[str]]  # the caller hung up after the tone
-    status: Callable[[dict[str, str]], Awaitable[None]]  # a leg's state
-    recording: Callable[[dict[str, str]], Awaitable[None]]  # a voicemail is ready
+    status: Callable[[dict[str, str]], Awaitable[bool]]  # a leg's state, stored → True when new
+    recording: Callable[[dict[str, str]], Awaitable[bool]]  # a recording is ready, stored → True when new
     bridge: Callable[[dict[str, str]], Awaitable[str]]  # /call: the assistant answered, now the client
 
 
@@ -126,7 +129,8 @@ def _voice(
     what: str,
     answer: Callable[[VoiceIntake, web.Request, dict[str, str]], Awaitable[object]],
 ) -> Callable[[web.Request], Awaitable[web.Response]]:
-    """A voice callback: signed, its fields there, then answered with TwiML (text) or acknowledged (None)."""
+    """A voice callback: signed, its fields there, then answered with TwiML (text), or stored for the inbox
+    (True when new, False for a repeat) and acknowledged."""
 
     async def handler(request: web.Request) -> web.Response:
         try:
@@ -140,11 +144,10 @@ def _voice(
         except InvalidValue as problem:
             return error(request, 400, "bad_request", str(problem))
         said = await answer(intake, request, params)
-        return (
-            web.Response(text=said, content_type="text/xml")
-            if isinstance(said, str)
-            else web.Response(status=204)
-        )
+        if isinstance(said, str):
+            return web.Response(text=said, content_type="text/xml")
+        log.info("twilio.voice_stored", path=request.path, duplicate=said is False)
+        return web.Response(status=204)
 
     return handler
 

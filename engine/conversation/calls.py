@@ -227,9 +227,10 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     return Answer()
 
 
-async def leg_status(deps: Deps, form: dict[str, str]) -> None:
+async def leg_status(deps: Deps, form: dict[str, str], cause: str) -> None:
     """A leg's state, kept only when it moves forward (callbacks arrive late and out of order: a `ringing`
-    after `completed` changes nothing). The call's state is the furthest one recorded."""
+    after `completed` changes nothing). The call's state is the furthest one recorded. `cause`: the stored
+    callback's id (one per leg and state), so processing it again records nothing new."""
     parent = form.get("ParentCallSid") or form["CallSid"]
     if await _call(deps, parent) is None:
         return
@@ -247,21 +248,21 @@ async def leg_status(deps: Deps, form: dict[str, str]) -> None:
         EventType.CALL_LEG_STATUS,
         {"leg_sid": leg, "state": state, "seconds": seconds(form, "CallDuration")},
         SYSTEM,
-        f"voice-status:{leg}:{state}",
+        cause,
     )
 
 
-async def recording(deps: Deps, form: dict[str, str]) -> None:
-    """A voicemail (or, with CALL_RECORDING=on, a conversation) is ready: kept once (a retried callback
-    changes nothing) and posted into the topic as audio, fetched from Twilio with the account's credentials
-    when it is sent."""
+async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
+    """A voicemail (or, with CALL_RECORDING=on, a conversation) is ready: kept once by `cause` (the stored
+    callback's id: a retried callback, or one processed again, changes nothing) and posted into the topic as
+    audio, fetched from Twilio with the account's credentials when it is sent."""
     sid = form["CallSid"]
     received = await _call(deps, sid)
     url = form.get("RecordingUrl") or ""
     if received is None or not url:
         return
     if received.data["client_id"] is None:
-        await withheld_calls.voicemail(deps, form, url)
+        await withheld_calls.voicemail(deps, form, url, cause)
         return
     client = await q.known_client(deps.store, received.data["client_id"])
     recorded_for = seconds(form, "RecordingDuration")
@@ -276,7 +277,7 @@ async def recording(deps: Deps, form: dict[str, str]) -> None:
             "conversation": conversation,
         },
         client_actor(client.id),
-        f"voice-recording:{form['RecordingSid']}",
+        cause,
     )
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:

@@ -66,15 +66,15 @@ async def missed(deps: Deps, form: dict[str, str]) -> None:
         await tell_leads(deps, None, event, 0, lambda t: t("call-withheld-missed"))
 
 
-async def voicemail(deps: Deps, form: dict[str, str], url: str) -> None:
-    """Posted into ⚠️ Escalations as audio, once however often Twilio retries."""
+async def voicemail(deps: Deps, form: dict[str, str], url: str, cause: str) -> None:
+    """Posted into ⚠️ Escalations as audio, once by `cause` however often Twilio retries."""
     sid, recorded_for = form["CallSid"], seconds(form, "RecordingDuration")
     kept = await deps.record(
         f"call:{sid}",
         EventType.VOICEMAIL_RECORDED,
         {"call_sid": sid, "recording_sid": form["RecordingSid"], "seconds": recorded_for},
         SYSTEM,
-        f"voice-recording:{form['RecordingSid']}",
+        cause,
     )
     chat = deps.staff_chat_id
     if chat is None:

@@ -41,7 +41,8 @@ def _in_topic(key: str) -> bool:
 
 
 async def _client_of(deps: Deps, source: str, key: str) -> Client | None:
-    """Whose it was, from the inbox key: a private chat, a topic, a WhatsApp number, a request, a message."""
+    """Whose it was, from the inbox key: a private chat, a topic, a WhatsApp number, a request, a message,
+    a call."""
     kind, _, rest = key.partition(":")
     if kind == "tg":
         chat, _, thread = rest.partition(":")
@@ -53,6 +54,10 @@ async def _client_of(deps: Deps, source: str, key: str) -> Client | None:
     if kind == "cp":
         request = await q.request(deps.store, rest)
         return await q.client(deps.store, request.client_id) if request else None
+    if kind == "call":  # a call's state or recording: whose call it was (a withheld number: nobody's)
+        first = await deps.store.events.read(f"call:{rest}")
+        client_id = first[0].data.get("client_id") if first else None
+        return await q.client(deps.store, client_id) if client_id else None
     if kind == "wa-status":
         delivery = await deps.store.deliveries.by_provider_message("whatsapp", rest)
         return await q.client_by_identity_key(deps.store, f"whatsapp:{delivery.chat}") if delivery else None

@@ -69,6 +69,7 @@ async def test_a_callback_with_a_number_or_state_that_makes_no_sense_is_refused_
     error = (await response.json())["error"]
     assert error["code"] == "bad_request" and "9" * 20 not in error["message"]
     assert await tg.store.db["events"].count_documents({}) == before
+    assert await tg.store.db["inbox"].count_documents({"source": {"$regex": "^voice-"}}) == 0
 
 
 async def test_good_numbers_still_pass(phone: Harness) -> None:

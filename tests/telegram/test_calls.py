@@ -140,6 +140,7 @@ async def test_leg_states_only_move_forward(phone: Harness) -> None:
     for state in ("completed", "ringing", "in-progress", "completed"):
         form = {"CallSid": "CA5-leg", "ParentCallSid": "CA5", "CallStatus": state, "CallDuration": "252"}
         assert (await twilio(tg, "/webhooks/twilio/voice/status", form)).status == 204
+    await tg.settle()  # stored in the inbox, recorded by its worker
     states = [
         e.data["state"] for e in await tg.store.events.read("call:CA5") if e.type is EventType.CALL_LEG_STATUS
     ]
@@ -299,7 +300,7 @@ async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_post
     form = call_form(
         "CA12", RecordingSid="RE9", RecordingUrl=url, RecordingDuration="75", RecordingSource="DialVerb"
     )
-    await calls.recording(tg.engine.deps, form)
+    await calls.recording(tg.engine.deps, form, "voice-recording:RE9")
     await tg.settle()
     (audio,) = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]
     assert audio.params["caption"] == "📞 Recording of the call · 1:15"
