@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from functools import cache
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -57,7 +57,7 @@ class _PackageLoader(AbstractResourceLoader):
     def __init__(self, root: Traversable) -> None:
         self._root = root
 
-    def resources(self, locale: str, resource_ids: list[str]) -> Iterator[list[FluentResource]]:
+    def resources(self, locale: str, resource_ids: list[str]) -> Generator[list[ast.Resource], None, None]:
         files = [self._root / locale / name for name in resource_ids]
         found = [FluentResource(f.read_text(encoding="utf-8")) for f in files if f.is_file()]
         if found:

@@ -26,6 +26,7 @@ from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
 Buttons = list[list[dict[str, str]]]
+Mentions = list[list[int | str]]  # [[telegram user id, name], ...]
 
 
 def _delivery(
@@ -78,7 +79,7 @@ def to_topic(
     *,
     merge: bool = False,
     reply_to: int | None = None,
-    mentions: list[list[int | str]] | None = None,
+    mentions: Mentions | None = None,
 ) -> Delivery:
     message = Message(
         text,
@@ -96,7 +97,7 @@ def to_topic(
     )
 
 
-def mention(*people: tuple[int, str]) -> list[list[int | str]]:
+def mention(*people: tuple[int, str]) -> Mentions:
     """Telegram user mentions for names that appear in a text (their phones ring): [[user id, name], ...]."""
     return [[user_id, name] for user_id, name in people]
 

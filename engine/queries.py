@@ -10,6 +10,11 @@ from storage.store import Store
 CHANNELS = {c.value for c in Channel}
 
 
+class NotProjected(LookupError):
+    """A document the caller has just written to (or found) is not there: its stream is quarantined or the
+    projections are being rebuilt. Never a client's doing, so no polite answer: the edge logs it."""
+
+
 def _by_number(requests: list[ServiceRequest]) -> list[ServiceRequest]:
     return sorted(requests, key=lambda r: int(r.id.split("-")[1]))  # R-999 before R-1000
 
@@ -18,6 +23,14 @@ def _by_number(requests: list[ServiceRequest]) -> list[ServiceRequest]:
 async def client(store: Store, client_id: str) -> Client | None:
     doc = await store.db["clients"].find_one({"_id": client_id})
     return Client.from_doc(doc) if doc else None
+
+
+async def known_client(store: Store, client_id: str) -> Client:
+    """A client known to exist (just written to, or named by an event of theirs): its state now."""
+    found = await client(store, client_id)
+    if found is None:
+        raise NotProjected(f"client {client_id} has no projection")
+    return found
 
 
 async def client_by_identity(store: Store, identity: ChannelIdentity) -> Client | None:
@@ -104,6 +117,14 @@ async def client_ids_of(store: Store, assistant_id: str) -> list[str]:
 async def request(store: Store, request_id: str) -> ServiceRequest | None:
     doc = await store.db["requests"].find_one({"_id": request_id})
     return ServiceRequest.from_doc(doc) if doc else None
+
+
+async def known_request(store: Store, request_id: str) -> ServiceRequest:
+    """A request known to exist (just written to, or named by an event of its own): its state now."""
+    found = await request(store, request_id)
+    if found is None:
+        raise NotProjected(f"request {request_id} has no projection")
+    return found
 
 
 async def open_requests(store: Store, client_id: str) -> list[ServiceRequest]:

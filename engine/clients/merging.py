@@ -33,7 +33,7 @@ async def share_phone(deps: Deps, client: Client, raw: str, cause: str) -> Clien
             cause,
         )
     ).event
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
     await refresh_card(deps, event, 0, client)
     return await merge_same_phone(deps, client, phone, cause)
 
@@ -115,7 +115,7 @@ async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> 
         await deps.record(
             f"client:{survivor.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/merge/open"
         )
-    survivor = await q.client(deps.store, survivor.id)
+    survivor = await q.known_client(deps.store, survivor.id)
     await _tell(deps, survivor, duplicate, merged)
     return survivor
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import structlog
 
 from domain.assignment import choose_assistant
@@ -75,12 +77,12 @@ async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
             f"{cause}/link",
         )
     ).event
-    joined = await q.client(deps.store, same.id)
+    joined = await q.known_client(deps.store, same.id)
     await refresh_card(deps, linked, 0, joined)  # the card lists WhatsApp now
     return joined
 
 
-async def register(deps: Deps, claim: str, details: dict, cause: str) -> tuple[Client, bool]:
+async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) -> tuple[Client, bool]:
     """One client per identity (or number) whoever else registers it at the same moment, on any instance:
     the registration's cause is the claim, unique in the log, so a twin gets the client the first one made.
     Returns the client and whether `cause` registered it."""
@@ -136,7 +138,7 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
         actor,
         f"{event.cause}/assign",
     )
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
     moved = client.name
     await tell_topic(
         deps,
@@ -189,7 +191,7 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
         )
     ).event
     first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
     texts = [deps.t(language, "language-set")]
     if first_time:
         texts.append(await greeting(deps, client))

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
 
@@ -36,7 +37,7 @@ from engine.clock import timers
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
 from engine.forum.topics import say, staff_chat_for, tell_topic
-from engine.outbox import card_update, mention
+from engine.outbox import Mentions, card_update, mention
 from engine.staff_texts import StaffText, for_client, of, waited
 
 log = structlog.get_logger(__name__)
@@ -45,11 +46,13 @@ Handler = Callable[[Deps, Deadline], Awaitable[Deadline | None]]
 RETRY_CANCEL = timedelta(minutes=5)  # an expiry whose order could not be cancelled is tried again
 
 
-def _rings(*people: Assistant | None) -> list[list]:
+def _rings(*people: Assistant | None) -> Mentions:
     return mention(*((a.telegram_id, a.name) for a in people if a is not None))
 
 
-async def _record(deps: Deps, stream: str, kind: EventType, d: Deadline, suffix: str = "", **data) -> Event:
+async def _record(
+    deps: Deps, stream: str, kind: EventType, d: Deadline, suffix: str = "", **data: Any
+) -> Event:
     payload = {"deadline": d.id, "step": d.step, **data}
     return (await deps.record(stream, kind, payload, SYSTEM, d.cause + suffix)).event
 
@@ -78,11 +81,11 @@ async def first_response(deps: Deps, d: Deadline) -> Deadline | None:
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
     minutes = str(int(promise.total_seconds() // 60))
 
-    def text(t: StaffText) -> str:
+    def escalated(t: StaffText) -> str:
         wait = waited(t, since, now)
         return t("clock-escalated", client=client.name, wait=wait, assistant=assistant.name, promise=minutes)
 
-    await tell_leads(deps, client, event, 0, text)
+    await tell_leads(deps, client, event, 0, escalated)
     return replace(d, step=REASSIGN, due=ladder + REASSIGN * promise)
 
 
@@ -131,7 +134,7 @@ async def _reassign(
         SYSTEM,
         d.cause + "/assign",
     )
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
 
     def handover(t: StaffText) -> str:
         args = {"client": client.name, "assistant": chosen.name, "wait": waited(t, since, now)}
@@ -184,12 +187,12 @@ async def first_quote(deps: Deps, d: Deadline) -> Deadline | None:
         return replace(d, step=ESCALATE, due=since + ESCALATE * deps.policy.promises.first_quote)
     event = await _record(deps, stream, EventType.RESPONSE_OVERDUE, d, action="escalated", **common)
 
-    def text(t: StaffText) -> str:
+    def escalated(t: StaffText) -> str:
         who = assistant.name if assistant else t("clock-nobody")
         wait = waited(t, since, now)
         return t("clock-quote-escalated", request=request.id, client=client.name, wait=wait, who=who)
 
-    await tell_leads(deps, client, event, 0, text)
+    await tell_leads(deps, client, event, 0, escalated)
     return None
 
 

@@ -4,9 +4,10 @@ read for the CLI (`concierge report`), the forum (`/stats`) and the console."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 
 from domain import formats
 from domain.events import Event
@@ -18,19 +19,20 @@ from storage.store import Store
 
 CONTEXT = timedelta(days=90)  # read this far before the period: who was assigned, when a request opened
 PAGE = 5000
+Figures = dict[str, Any]  # one assistant's, as domain.kpis.fold makes them
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
     assistant_id: str
     name: str
-    figures: dict
+    figures: Figures
 
 
 async def _period_events(store: Store, start: datetime, end: datetime) -> list[Event]:
     """The period's events and CONTEXT before it, in time order, each once."""
 
-    async def events():
+    async def events() -> AsyncIterator[Event]:
         cursor = start - CONTEXT
         while True:
             page = await store.events.written_between(cursor, end, PAGE)
@@ -41,7 +43,7 @@ async def _period_events(store: Store, start: datetime, end: datetime) -> list[E
             cursor = page[-1].at  # (events at that very moment are read again; the fold sees each once)
 
     seen: set[str] = set()
-    ordered = []
+    ordered: list[Event] = []
     async for event in events():
         if event.id not in seen:
             seen.add(event.id)
@@ -56,7 +58,9 @@ async def report(store: Store, start: datetime, end: datetime, promises: Promise
     return await asyncio.to_thread(_rows, ordered, start, end, promises, names)
 
 
-def _rows(ordered: list[Event], start: datetime, end: datetime, promises: Promises, names: dict) -> list[Row]:
+def _rows(
+    ordered: list[Event], start: datetime, end: datetime, promises: Promises, names: dict[str, str]
+) -> list[Row]:
     figures = fold(ordered, start, end, promises)
     return [
         Row(who, names.get(who, "unassigned" if who == UNASSIGNED else who), f) for who, f in figures.items()
@@ -68,7 +72,7 @@ class Team:
     rows: list[Row]
     buckets: list[date]  # the first day of each bar of the charts
     weekly: bool  # bars are weeks (a period longer than a month), not days
-    series: dict[str, list[dict]]  # per assistant, the figures of each bucket ({} when nothing happened)
+    series: dict[str, list[Figures]]  # per assistant, the figures of each bucket ({} when nothing happened)
 
 
 async def team(store: Store, start: datetime, end: datetime, promises: Promises, tz: tzinfo) -> Team:
@@ -79,13 +83,18 @@ async def team(store: Store, start: datetime, end: datetime, promises: Promises,
 
 
 def _team(
-    ordered: list[Event], start: datetime, end: datetime, promises: Promises, tz: tzinfo, names: dict
+    ordered: list[Event],
+    start: datetime,
+    end: datetime,
+    promises: Promises,
+    tz: tzinfo,
+    names: dict[str, str],
 ) -> Team:
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     weekly = (last - first).days > 31
     step = timedelta(days=7 if weekly else 1)
     buckets = [first + i * step for i in range((last - first) // step + 1)]
-    series: dict[str, list[dict]] = {}
+    series: dict[str, list[Figures]] = {}
     for i, day in enumerate(buckets):
         bucket_start = max(start, datetime.combine(day, time(0), tz))
         bucket_end = min(end, datetime.combine(day + step, time(0), tz))
@@ -94,10 +103,10 @@ def _team(
     return Team(_rows(ordered, start, end, promises, names), buckets, weekly, series)
 
 
-def columns(locale: str) -> tuple[tuple[str, Callable[[dict], str]], ...]:
+def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:
     """The figures' columns (a title, and how a row's figures show) in the reader's locale."""
 
-    def csat(f: dict) -> str:
+    def csat(f: Figures) -> str:
         return f"{formats.number(f['csat_avg'], locale)} ({f['csat_count']})" if f["csat_count"] else "—"
 
     return (

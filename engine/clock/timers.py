@@ -86,7 +86,10 @@ async def _request_event(deps: Deps, event: Event) -> None:
 
 async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
     """One gentle reminder before the live quote lapses (when there is time for one), and its expiry."""
-    quote, key = request.quote, f"{request.id}/{request.quote.version}"
+    quote = request.quote
+    if quote is None:  # (the caller starts them only for a live quote)
+        raise ValueError(f"{request.id} has no quote to time")
+    key = f"{request.id}/{quote.version}"
     data, round_ = {"version": quote.version}, stamp(quote.valid_until)
     remind_at = quote.valid_until - QUOTE_REMINDER_BEFORE
     if remind_at > deps.clock.now():

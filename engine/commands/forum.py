@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from domain import formats
 from domain.clients import Assistant, Client
@@ -164,7 +165,7 @@ def help_text(private: bool = False, t: StaffText | None = None) -> str:
     return "\n".join(lines)
 
 
-def is_command(text: str | None, private: bool = False) -> bool:
+def is_command(text: str | None, private: bool = False) -> TypeGuard[str]:
     if not text or not text.startswith("/"):
         return False
     command = COMMANDS.get(parse(text)[0])

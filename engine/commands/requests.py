@@ -11,7 +11,8 @@ from domain.clients import Client
 from domain.errors import ConcurrencyConflict, DomainError, InvalidValue
 from domain.events import Event, EventType
 from domain.formats import money
-from domain.intake import Category, Understanding, understand
+from domain.intake import Understanding, understand
+from domain.intake_words import Category
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import GatewayError
@@ -82,7 +83,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
     if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
         made = Quote.from_data(quoted.data["quote"])
-        request = await q.request(deps.store, quoted.stream_id)
+        request = await q.known_request(deps.store, quoted.stream_id)
         note = _quote_sent(made)
         await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
         return
@@ -121,7 +122,7 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
         if not isinstance(refused, ConcurrencyConflict):  # (a race is tried again, with this same order)
             await _withdraw(deps, link.order_id)  # refused for good: no payable link may be left behind
         raise
-    current = await q.request(deps.store, current.id)
+    current = await q.known_request(deps.store, current.id)
     notes: list[Text] = [_quote_sent(quote)]
     if previous:
         try:
@@ -130,7 +131,8 @@ async def quote(deps: Deps, cmd: TopicCommand) -> None:
             )
             notes.append(lambda t: t("quote-old-link-cancelled", version=str(quote.version - 1)))
         except GatewayError as error:
-            notes.append(lambda t, error=str(error): t("quote-old-link-not-cancelled", error=error))
+            failure = str(error)  # (the note is made after the block, where `error` is unbound)
+            notes.append(lambda t: t("quote-old-link-not-cancelled", error=failure))
     await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
 
 
@@ -267,7 +269,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
         current = await _target(deps, client, (RequestState.PAID, RequestState.IN_PROGRESS), cmd.request_id)
         if current.state is RequestState.PAID:
             await decide(deps, current, current.start(), actor, f"{cause}/start")
-            current = await q.request(deps.store, current.id)
+            current = await q.known_request(deps.store, current.id)
         fulfilled = await decide(deps, current, current.fulfil(), actor, f"{cause}/done")
     number = fulfilled.stream_id
     text = deps.t(client.language, "request-done", number=number, name=client.name.split()[0])
@@ -280,13 +282,13 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
         first_n=1,
         card_of=number,
     )
-    await ratings.ask(deps, client, await q.request(deps.store, number), fulfilled)
+    await ratings.ask(deps, client, await q.known_request(deps.store, number), fulfilled)
 
 
 async def cancel(deps: Deps, cmd: TopicCommand) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if (cancelled := await deps.store.events.by_cause(f"{cause}/cancel")) is not None:
-        current = await q.request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
+        current = await q.known_request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
     else:
         current = await _target(
             deps,
@@ -305,7 +307,7 @@ async def refund(deps: Deps, cmd: TopicCommand) -> None:
         latest = (
             await q.request(deps.store, cmd.request_id)
             if cmd.request_id
-            else (await q.requests_of(deps.store, client.id) or [None])[-1]
+            else next(reversed(await q.requests_of(deps.store, client.id)), None)
         )
         if latest is not None and latest.state is RequestState.REFUNDED and latest.refund is not None:
             await payments_flow.record_refund(

@@ -34,11 +34,11 @@ async def staff_message(
     """Only staff. In a client's topic: to the client, or a topic command. Elsewhere in the forum (General,
     ⚠️ Escalations): only the staff commands that work anywhere; conversation there is left alone."""
     assistant = await q.staff_member(deps.store, user_id)
-    topic = is_topic and thread_id is not None
-    client = await q.client_by_topic(deps.store, chat_id, thread_id) if topic else None
+    thread = thread_id if is_topic else None  # a forum topic's (None: General, or not a forum)
+    client = await q.client_by_topic(deps.store, chat_id, thread) if thread is not None else None
     if assistant is not None and client is None:
         if message.kind is Kind.TEXT and staff_commands.is_command(message.text):
-            purpose = await ForumTopics(deps).purpose_of(chat_id, thread_id) if topic else None
+            purpose = await ForumTopics(deps).purpose_of(chat_id, thread) if thread is not None else None
             where = staff_commands.Where(chat_id, purpose, reply_to=_int(message.reply_to))
             await staff_commands.dispatch(deps, assistant, message.text.strip(), where, cause)
         return
@@ -111,7 +111,7 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
         event,
         lambda t: t("client-blocked"),
     )
-    await refresh_card(deps, event, 1, await q.client(deps.store, client.id))
+    await refresh_card(deps, event, 1, await q.known_client(deps.store, client.id))
 
 
 async def maybe_twice(deps: Deps, delivery: Delivery) -> None:

@@ -112,6 +112,7 @@ async def dispatch(
         event, replayed = recorded.event, recorded.duplicate  # a replay: processed again after a crash
     t = of(assistant)
     if command is None:
+        assert event is not None, "an unknown command is recorded above"
         await tell_topic(deps, client, event, t("unknown-command", name=name) + "\n" + help_text(t))
         return t("unknown-command", name=name)
     try:
@@ -121,6 +122,7 @@ async def dispatch(
         await command.handler(deps, typed)
     except (DomainError, GatewayError) as error:
         if event is not None:
-            await tell_topic(deps, client, event, lambda topic, error=error: f"⚠️ {refusal(topic, error)}", 50)
+            refused = error  # (`error` is unbound once the block ends: a lambda names it otherwise)
+            await tell_topic(deps, client, event, lambda topic: f"⚠️ {refusal(topic, refused)}", 50)
         return refusal(t, error)
     return None

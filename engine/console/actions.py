@@ -48,6 +48,8 @@ async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action
         raise InvalidValue(st(viewer, "console-reply-empty"))
     if len(text) > MAX_TEXT:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
+    if not client.identities:  # they have only called: no chat to write to (the topic refuses it too)
+        raise InvalidValue(st(viewer, "calls-only-client"))
     cause = _cause(action_id, viewer)
     message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
     sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
@@ -114,7 +116,7 @@ async def set_profile(
                 f"{cause}/preferences",
             )
         ).event
-    was_vip, client = client.vip, await q.client(deps.store, client.id)
+    was_vip, client = client.vip, await q.known_client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)
     if tagged is not None and client.vip != was_vip:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from domain import search
 from domain.clients import Assistant, Client
@@ -51,7 +52,7 @@ async def visible_request(deps: Deps, viewer: Assistant, request_id: str) -> tup
 IN_BATCH = 500
 
 
-async def _by_ids(deps: Deps, collection: str, ids: list[str]) -> list[dict]:
+async def _by_ids(deps: Deps, collection: str, ids: list[str]) -> list[dict[str, Any]]:
     """Documents by `_id`, a few hundred at a time (an `_id` `$in` is an index seek on both engines)."""
     found = []
     for start in range(0, len(ids), IN_BATCH):

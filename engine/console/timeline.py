@@ -72,7 +72,10 @@ def _scrubbed(value: Any) -> Any:
 
 
 def _plain(doc: dict[str, Any]) -> dict[str, Any]:
-    return _scrubbed({k: v for k, v in doc.items() if k not in ("_id", "hash", "prev", "at_ms", "kind")})
+    plain: dict[str, Any] = _scrubbed(
+        {k: v for k, v in doc.items() if k not in ("_id", "hash", "prev", "at_ms", "kind")}
+    )
+    return plain  # (a dict scrubbed is a dict)
 
 
 async def history(deps: Deps, client: Client) -> dict[str, Any]:

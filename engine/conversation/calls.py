@@ -6,11 +6,14 @@ webhook gets the same answer and changes nothing."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from domain.calls import (
     ANSWERED,
     RANKS,
     WITHHELD_LANGUAGE,
     Answer,
+    Ring,
     Spoken,
     VoiceLine,
     Voicemail,
@@ -46,7 +49,7 @@ async def caller(deps: Deps, number: str, cause: str) -> Client:
     if (known := await q.client_by_identity_key(deps.store, f"whatsapp:{number}")) is not None:
         return known
     language = caller_language(number)
-    details = {
+    details: dict[str, Any] = {
         "name": mask_phone(number),
         "username": None,
         "language": language.value,
@@ -98,7 +101,7 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
             await deps.record(
                 f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open"
             )
-        client = await q.client(deps.store, client.id)
+        client = await q.known_client(deps.store, client.id)
         await ensure_topic(deps, client)
         first = order[0].name if order else None
         await tell_topic(
@@ -135,7 +138,14 @@ async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
     if not order:  # nobody's phone can ring: straight to voicemail
         said.append(Spoken(deps.t(language, "voice-voicemail-prompt"), language))
         return Answer(tuple(said), voicemail=Voicemail(line.voicemail_action, line.recording_status))
-    return Answer(tuple(said), ring=line.ring(order[0].phone, ring_ids.index(order[0].id)))
+    return Answer(tuple(said), ring=_ring(line, order[0], ring_ids))
+
+
+def _ring(line: VoiceLine, who: Assistant, ring_ids: list[str]) -> Ring:
+    """Ring `who`, one of the ring order's assistants that have a phone (the leg is their place in it)."""
+    if who.phone is None:
+        raise ValueError(f"assistant {who.id} is in the ring order without a phone")
+    return line.ring(who.phone, ring_ids.index(who.id))
 
 
 async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -> Answer:
@@ -168,7 +178,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     if status in ANSWERED and assistant is not None and client is None:
         await withheld_calls.answered(deps, ended, assistant, talked_for)
         return Answer()
-    if status in ANSWERED and assistant is not None:
+    if status in ANSWERED and assistant is not None and client is not None:  # (a withheld caller: above)
         talked = (
             await deps.record(  # the client's own stream: they were answered (the clock stops)
                 f"conversation:{client.id}",
@@ -197,7 +207,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         name = assistant.name if assistant else "—"
         if client is not None:
             await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
-        return Answer(ring=line.ring(nxt.phone, ring_ids.index(nxt.id)))
+        return Answer(ring=_ring(line, nxt, ring_ids))
     language = _language(client)
     if client is not None:
         await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
@@ -225,7 +235,7 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
             )
         ).event
         if not form.get("RecordingUrl"):  # (a voicemail is posted, with this line, when it is ready)
-            client = await q.client(deps.store, client_id)
+            client = await q.known_client(deps.store, client_id)
             await tell_topic(deps, client, missed, lambda t: t("call-missed"))
     return Answer()
 
@@ -267,7 +277,7 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     if received.data["client_id"] is None:
         await withheld_calls.voicemail(deps, form, url, cause)
         return
-    client = await q.client(deps.store, received.data["client_id"])
+    client = await q.known_client(deps.store, received.data["client_id"])
     recorded_for = seconds(form, "RecordingDuration")
     conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
     kept = (

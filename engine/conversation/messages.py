@@ -48,6 +48,8 @@ async def _reachable_again(
     if channel not in client.unreachable:
         return client
     identity = client.identity(channel)
+    if identity is None:  # (ensure_client found or linked them by this channel's identity)
+        raise LookupError(f"client {client.id} wrote on {channel.value} but has no identity there")
     await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_IDENTITY_LINKED,
@@ -55,7 +57,7 @@ async def _reachable_again(
         client_actor(client.id),
         f"{cause}/reachable",
     )
-    return await q.client(deps.store, client.id)
+    return await q.known_client(deps.store, client.id)
 
 
 async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
@@ -86,7 +88,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause, message.channel)
     event = await received(deps, client, message, cause)
-    if message.kind is Kind.CONTACT and (message.extra or {}).get("own"):
+    if message.kind is Kind.CONTACT and message.extra and message.extra.get("own"):
         try:
             client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
         except InvalidValue:
@@ -97,7 +99,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await ask_language(deps, client, event, 1)
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
-    client = await q.client(deps.store, client.id)
+    client = await q.known_client(deps.store, client.id)
     await ensure_topic(deps, client)
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:

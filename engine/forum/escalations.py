@@ -5,21 +5,31 @@ restart (the `forums` projection), created anew when someone deletes it. Its del
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypedDict
 
 from domain.clients import Client, Topic
 from domain.events import SYSTEM, Event, EventType
 from engine.deps import Deps
 from engine.forum.staff_chat import staff_chat_for
-from engine.outbox import create_topic, forum_topic_id, to_forum_topic
+from engine.outbox import Mentions, create_topic, forum_topic_id, to_forum_topic
 from engine.staff_texts import StaffText, for_leads
 
 ESCALATIONS = "escalations"
 TOPIC_NAMES = {ESCALATIONS: "⚠️ Escalations"}
 
 
-async def forum_topic(deps: Deps, chat_id: int, purpose: str) -> dict | None:
+class ForumTopicState(TypedDict):
+    """One of a forum's own topics in the `forums` projection (domain.projections.apply_forum)."""
+
+    generation: int
+    thread_id: int | None  # None: requested, not created yet
+    lost: bool
+
+
+async def forum_topic(deps: Deps, chat_id: int, purpose: str) -> ForumTopicState | None:
     doc = await deps.store.db["forums"].find_one({"_id": str(chat_id)})
-    return (doc or {}).get("topics", {}).get(purpose)
+    topic: ForumTopicState | None = (doc or {}).get("topics", {}).get(purpose)
+    return topic
 
 
 def topic_link(chat_id: int, thread_id: int) -> str:
@@ -47,7 +57,7 @@ async def request_forum_topic(deps: Deps, chat_id: int, purpose: str, generation
 async def ensure_forum_topic(deps: Deps, chat_id: int, purpose: str) -> None:
     current = await forum_topic(deps, chat_id, purpose)
     if current is None or current["lost"]:
-        await request_forum_topic(deps, chat_id, purpose, (current or {}).get("generation", 0) + 1)
+        await request_forum_topic(deps, chat_id, purpose, (current["generation"] if current else 0) + 1)
     elif current["thread_id"] is None:  # requested, maybe before a crash: its creation is stored again
         await request_forum_topic(deps, chat_id, purpose, current["generation"])
 
@@ -58,7 +68,7 @@ async def tell_leads(
     event: Event,
     n: int,
     text: str | Callable[[StaffText], str],
-    mentions: list | None = None,
+    mentions: Mentions | None = None,
 ) -> None:
     """A line for the leads in ⚠️ Escalations (`text`: made in their language), with a link to the client's
     topic; `/take` answers it."""
@@ -72,7 +82,7 @@ async def tell_leads(
         topic = client.topic
         link = topic_link(topic.chat_id, topic.thread_id) if topic is not None and not topic.lost else None
         text += "\n" + " · ".join(part for part in (client.id, link) if part)
-    extra = {"about": client.id} if client else {}
+    extra: dict[str, Any] = {"about": client.id} if client else {}
     if mentions:
         extra["mentions"] = mentions
     await deps.deliver(to_forum_topic(event, n, chat, ESCALATIONS, text, **extra))
@@ -128,7 +138,8 @@ class ForumTopics:
 
     async def purpose_of(self, chat_id: int, thread_id: int) -> str | None:
         doc = await self._deps.store.db["forums"].find_one({"_id": str(chat_id)})
-        for purpose, topic in (doc or {}).get("topics", {}).items():
+        topics: dict[str, ForumTopicState] = (doc or {}).get("topics", {})
+        for purpose, topic in topics.items():
             if topic["thread_id"] == thread_id and not topic["lost"]:
                 return purpose
         return None

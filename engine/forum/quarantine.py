@@ -6,6 +6,11 @@ from __future__ import annotations
 from domain.events import SYSTEM, EventType
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
+from engine.staff_texts import Text
+
+
+def _quarantined(data: dict[str, str]) -> Text:
+    return lambda t: t("quarantined", **data)
 
 
 async def tell_leads_of_quarantine(deps: Deps) -> int:
@@ -19,6 +24,6 @@ async def tell_leads_of_quarantine(deps: Deps) -> int:
         event = (
             await deps.record("system:projector", EventType.PROJECTION_QUARANTINED, data, SYSTEM, cause)
         ).event
-        await tell_leads(deps, None, event, 0, lambda t, d=data: t("quarantined", **d))
+        await tell_leads(deps, None, event, 0, _quarantined(data))
         told += 1
     return told

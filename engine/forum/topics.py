@@ -10,7 +10,7 @@ from engine.deps import Deps
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
 from engine.forum.staff_chat import staff_chat_for
-from engine.outbox import delete_topic, to_topic, topic_setup
+from engine.outbox import Mentions, delete_topic, to_topic, topic_setup
 from engine.staff_texts import Text, for_client, of
 
 __all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
@@ -31,7 +31,7 @@ async def say(
     event: Event,
     message_id: str,
     n: int = 0,
-    mentions: list | None = None,
+    mentions: Mentions | None = None,
     **args: object,
 ) -> None:
     """A line in the client's topic in the language of the assistant the client is with."""
@@ -39,7 +39,7 @@ async def say(
 
 
 async def tell_topic(
-    deps: Deps, client: Client, event: Event, text: Text, n: int = 0, mentions: list | None = None
+    deps: Deps, client: Client, event: Event, text: Text, n: int = 0, mentions: Mentions | None = None
 ) -> None:
     """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`);
     `mentions` ([[telegram id, name]]) ring the named people's phones."""

@@ -9,7 +9,7 @@ from domain.clients import Client
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.intake import Understanding, describes_new_need, understand
 from domain.payments import GatewayError
-from domain.requests import ServiceRequest
+from domain.requests import Decision, ServiceRequest
 from engine import queries as q
 from engine.client_texts import pay_button
 from engine.clients.outbox import to_client
@@ -29,7 +29,7 @@ MOVES |= {T.REQUEST_CANCELLED, T.REQUEST_REFUNDED}
 CLIENT_CARD = 20  # its delivery's number: after every line an event makes (no caller makes twenty)
 
 
-async def decide(deps: Deps, current: ServiceRequest, decision: tuple, actor: Actor, cause: str) -> Event:
+async def decide(deps: Deps, current: ServiceRequest, decision: Decision, actor: Actor, cause: str) -> Event:
     kind, data = decision
     return (
         await deps.record(f"request:{current.id}", kind, data, actor, cause, expected_seq=current.version)
@@ -51,9 +51,11 @@ async def deliver_to_topic(
         return
     if any(callable(text) for text in texts):
         t = await for_client(deps, client)
-        texts = [text(t) if callable(text) else text for text in texts]
+        lines = [text(t) if callable(text) else text for text in texts]
+    else:
+        lines = [text for text in texts if isinstance(text, str)]  # (every one is)
     deliveries: list[Delivery] = [
-        to_topic(event, first_n + i, staff_chat, client.id, text) for i, text in enumerate(texts)
+        to_topic(event, first_n + i, staff_chat, client.id, text) for i, text in enumerate(lines)
     ]
     if card_of:
         deliveries.append(
@@ -83,7 +85,7 @@ async def open_request(
     learned = learned or understand(text, deps.clock.now(), deps.policy.tz)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
     event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
-    opened = await q.request(deps.store, request_id)
+    opened = await q.known_request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
         await to_client(
@@ -117,7 +119,8 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     learned = understand(text, deps.clock.now(), deps.policy.tz)
     if learned.small_talk:
         return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
-    current = (await q.open_requests(deps.store, client.id) or [None])[-1]
+    open_now = await q.open_requests(deps.store, client.id)
+    current = open_now[-1] if open_now else None
     if learned.asks and (current is None or describes_new_need(learned, current.details)):
         await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
         return
@@ -167,7 +170,8 @@ async def cancel_request(
                 current.payment_link["order_id"], request_id=f"cancel:{current.payment_link['order_id']}"
             )
         except GatewayError as error:
-            notes.append(lambda t, error=str(error): t("req-link-not-cancelled", error=error))
+            failure = str(error)  # (the note is made after the block, where `error` is unbound)
+            notes.append(lambda t: t("req-link-not-cancelled", error=failure))
     if current.payment:
         notes.append(
             f"💸 It was paid ({current.payment.amount.format('en')}). "

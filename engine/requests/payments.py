@@ -12,7 +12,7 @@ from domain.ledger import Payment
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
-from domain.requests import ServiceRequest, parse_invoice_id
+from domain.requests import ServiceRequest, invoice_id, parse_invoice_id
 from engine import queries as q
 from engine.client_texts import receipt_text, refund_text
 from engine.clients.outbox import to_client
@@ -99,6 +99,8 @@ async def record_payment(
     cause = f"cp:pay:{transaction_id}"
     if current.payment and current.payment.transaction_id == transaction_id:
         paid_event = await deps.store.events.by_cause(cause)  # recorded before: finish what may be missing
+        if paid_event is None:  # (only this function records a payment, and under this cause)
+            raise LookupError(f"{current.id} shows transaction {transaction_id} but the log has no {cause}")
     elif current.state is not RequestState.QUOTED or current.quote is None or amount != current.quote.total:
         await _unexpected(
             deps,
@@ -130,15 +132,16 @@ async def record_payment(
             CLOUDPAYMENTS,
             f"{cause}/card",
         )
-    current = await q.request(deps.store, current.id)
+    current = await q.known_request(deps.store, current.id)
     assistant = await q.assistant(deps.store, client.assistant_id)
-    assert current.payment is not None
+    payment = current.payment
+    assert payment is not None, "the request was just paid"
     await to_client(
         deps,
         client,
         paid_event,
         0,
-        receipt_text(deps, client, current, current.payment, assistant.name if assistant else "—"),
+        receipt_text(deps, client, current, payment, assistant.name if assistant else "—"),
     )
     await deliver_to_topic(
         deps,
@@ -148,10 +151,10 @@ async def record_payment(
             lambda t: t(
                 "pay-paid",
                 request=current.id,
-                amount=money(current.payment.amount, language_of(t)),
+                amount=money(payment.amount, language_of(t)),
                 card=card_mask or t("card-a-card"),
                 transaction=str(transaction_id),
-                receipt=current.payment.receipt,
+                receipt=payment.receipt,
             )
         ],
         first_n=1,
@@ -257,7 +260,7 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
             token=client.saved_card["token"],
             account_id=client.id,
             amount=current.quote.total,
-            invoice_id=current.invoice_id,
+            invoice_id=invoice_id(current.id, current.quote.version),
             description=current.id,
             request_id=f"tap:{current.id}:{current.quote.version}",
         )
@@ -340,6 +343,8 @@ async def record_refund(
     left = current.refundable
     if any(each.transaction_id == refund_tx for each in current.refunds):
         event = await deps.store.events.by_cause(cause)
+        if event is None:  # (only this function records a refund, and under this cause)
+            raise LookupError(f"{current.id} shows refund {refund_tx} but the log has no {cause}")
     elif left is None or left.currency != amount.currency or left < amount:
         await _unexpected(
             deps,
@@ -363,7 +368,7 @@ async def record_refund(
         event = await decide(
             deps, current, current.refund_of(amount, refund_tx, deps.clock.now(), receipt), actor, cause
         )
-    current = await q.request(deps.store, current.id)
+    current = await q.known_request(deps.store, current.id)
     refund = next(each for each in current.refunds if each.transaction_id == refund_tx)
     await to_client(deps, client, event, 0, refund_text(deps, client, current, refund))
     await deliver_to_topic(
@@ -373,11 +378,12 @@ async def record_refund(
 
 def _refunded_note(current: ServiceRequest, refund: Payment) -> Text:
     """The refund, and for part of a payment how much of it is back so far."""
-    assert current.paid is not None and current.refunded is not None
+    paid_in, refunded_so_far = current.paid, current.refunded
+    assert paid_in is not None and refunded_so_far is not None
 
     def note(t: StaffText) -> str:
         locale = language_of(t)
-        paid, refunded = money(current.paid, locale), money(current.refunded, locale)
+        paid, refunded = money(paid_in, locale), money(refunded_so_far, locale)
         text = t(
             "pay-refunded",
             amount=money(refund.amount, locale),

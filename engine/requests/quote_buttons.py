@@ -59,9 +59,11 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
         )
     elif action == "decline":
         await cancel_request(deps, client, current, "declined by the client", actor, cause, tell_client=False)
-        declined = await deps.store.events.by_cause(f"{cause}/cancel")
+        cancelled = await deps.store.events.by_cause(f"{cause}/cancel")
+        if cancelled is None:
+            raise LookupError(f"cancel_request returned without recording {cause}/cancel")
         await to_client(
-            deps, client, declined, 0, deps.t(client.language, "quote-declined", number=request_id)
+            deps, client, cancelled, 0, deps.t(client.language, "quote-declined", number=request_id)
         )
     elif action == "tap":
         await one_tap(deps, client, current, cause)

@@ -15,6 +15,7 @@ from engine import queries as q
 from engine.conversation import calls
 from engine.team import admin as staff_admin
 from tests import reads
+from tests.console_client import signed_in
 from tests.harness import PUBLIC, STAFF_CHAT, VOICE_NUMBER, Harness, start_harness
 from tests.telegram.test_whatsapp import thread
 
@@ -256,6 +257,27 @@ async def test_a_reply_to_a_client_who_only_called_is_explained_not_lost(phone: 
         for line in tg.topic_texts(reads.thread(client))
     )
     assert await tg.failed_deliveries() == 0
+
+
+async def test_a_console_reply_to_a_client_who_only_called_is_refused_not_queued(phone: Harness) -> None:
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA12", "+971509998866"))
+    await tg.settle()
+    client = await client_of(tg, "+971509998866")
+    assert client is not None
+    anna, thread_id = {"id": 9001, "is_bot": False, "first_name": "Anna"}, reads.thread(client)
+    await tg.send(tg.fake.user_message(anna, chat_id=STAFF_CHAT, thread_id=thread_id, text="/new a car at 8"))
+    await tg.settle()
+    (request,) = await q.requests_of(tg.store, client.id)
+    console = await signed_in(tg, 9001)
+    page = f"/console/requests/{request.id}"
+    token, action = await console.form(page)
+    refused = await console.post(f"{page}/reply", {"text": "Hello!", "csrf": token, "action": action})
+    assert refused.status == 400 and "has only called" in await refused.text()
+    await tg.settle()  # (a delivery to no chat at all used to be stored, and broke the sender)
+    assert await tg.failed_deliveries() == 0
+    conversation = await tg.store.events.read(f"conversation:{client.id}")
+    assert not [e for e in conversation if e.type is EventType.STAFF_MESSAGE_SENT]
 
 
 async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_posted(
