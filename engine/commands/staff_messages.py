@@ -49,12 +49,12 @@ async def staff_message(
     """Only staff. In a client's topic: to the client, or a command. Elsewhere in the forum (General,
     ⚠️ Escalations): only commands; conversation there is left alone."""
     assistant = await q.staff_member(deps.store, user_id)
-    topic = is_topic and thread_id is not None
-    client = await q.client_by_topic(deps.store, chat_id, thread_id) if topic else None
+    thread = thread_id if is_topic else None
+    client = await q.client_by_topic(deps.store, chat_id, thread) if thread is not None else None
     text = (message.text or "").strip()
     if assistant is not None and client is None:
         if message.kind is Kind.TEXT and text.startswith("/") and is_command(parse(text)[0]):
-            purpose = await ForumTopics(deps).purpose_of(chat_id, thread_id) if topic else None
+            purpose = await ForumTopics(deps).purpose_of(chat_id, thread) if thread is not None else None
             place = Place.ESCALATIONS if purpose == ESCALATIONS else Place.FORUM
             await dispatch(
                 deps, asked(assistant, text, place, cause, chat_id, reply_to=_int(message.reply_to))

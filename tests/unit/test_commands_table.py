@@ -4,10 +4,13 @@ card's hint line, the console's allowed actions and the README."""
 from pathlib import Path
 from typing import Any
 
+from domain.clients import Assistant
+from domain.events import Actor, ActorKind
+from engine.commands.dispatch import admit
 from engine.commands.table import ANYWHERE, COMMANDS, IN_FORUM, Command, Commands
 from engine.deps import Deps
 from engine.invocation import Invocation, Place, parse
-from engine.staff_texts import bound
+from engine.staff_texts import bound, st
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 
@@ -44,7 +47,16 @@ def test_the_help_of_each_place_lists_what_works_there_and_marks_lead_only_ones(
 def test_the_places_of_each_command() -> None:
     assert COMMANDS.allowed(Place.PRIVATE) == ("away", "back", "stats", "console", "help", "start")
     assert COMMANDS.allowed(Place.ESCALATIONS) == COMMANDS.allowed(Place.FORUM)
-    assert COMMANDS.allowed(Place.FORUM) == ("assign", "take", "away", "back", "stats", "console", "help", "start")
+    assert COMMANDS.allowed(Place.FORUM) == (
+        "assign",
+        "take",
+        "away",
+        "back",
+        "stats",
+        "console",
+        "help",
+        "start",
+    )
     assert set(COMMANDS.allowed(Place.CONSOLE)) == {
         "note", "close", "assign", "take", "merge", "quote", "edit", "progress", "done", "cancel", "refund",
     }  # fmt: skip
@@ -57,7 +69,9 @@ def test_the_card_hint_is_generated_from_the_table() -> None:
 
 def test_the_forum_menu_has_every_command_of_the_forum_but_start() -> None:
     menu = COMMANDS.menu(bound("en"))
-    assert [name for name, _ in menu] == [c.name for c in COMMANDS if c.places & IN_FORUM and c.name != "start"]
+    assert [name for name, _ in menu] == [
+        c.name for c in COMMANDS if c.places & IN_FORUM and c.name != "start"
+    ]
     assert dict(COMMANDS.menu(bound("ru")))["done"] == "заявка выполнена (клиента поблагодарят)"
 
 
@@ -72,8 +86,20 @@ def test_a_new_row_appears_in_every_help_menu_hint_and_the_console_without_anoth
     assert table.get("wave") is TOY and COMMANDS.get("wave") is None
 
 
-def test_only_assign_take_merge_and_refund_are_for_leads() -> None:
+def test_only_assign_take_merge_and_refund_are_for_leads_in_every_place() -> None:
     assert {c.name for c in COMMANDS if c.lead_only} == {"assign", "merge", "refund", "take"}
+    lead, assistant = Assistant("A-1", 1, "Anna", lead=True), Assistant("A-2", 2, "Omar")
+    for command in COMMANDS:
+        for place in Place:
+            for who in (lead, assistant):
+                asked = Invocation(command.name, who, Actor(ActorKind.ASSISTANT, who.id), place, "", "c")
+                refused = admit(command, asked)
+                if not place & command.places:
+                    assert refused and refused.startswith(f"Unknown command /{command.name} here."), place
+                elif command.lead_only and who is assistant:
+                    assert refused == f"Only a lead can {st(who, f'lead-only-{command.name}')}.", place
+                else:
+                    assert refused is None, (command.name, place)
 
 
 def test_only_the_note_is_not_audited_it_is_its_own_event() -> None:
