@@ -28,15 +28,18 @@ class Outcome:
 
 
 def admit(command: Command | None, asked: Invocation, commands: Commands = COMMANDS) -> str | None:
-    """Why `asked` may not run (in the giver's language), or None. The one check of places and roles."""
+    """Why `asked` may not run (in the giver's language), or None: the one check of places and roles."""
     t = of(asked.assistant)
     if command is None:
         return t("unknown-command", name=asked.name) + "\n" + commands.help(asked.place, t)
     if not asked.place & command.places:
         return t("unknown-command-here", name=asked.name) + "\n" + commands.help(asked.place, t)
-    if command.lead_only and not asked.assistant.lead:
-        return leads_only(t, command.name)
-    return None
+    return role_refusal(command, asked.assistant)
+
+
+def role_refusal(command: Command, who: Assistant) -> str | None:
+    """The lead-only rule, for every place."""
+    return leads_only(of(who), command.name) if command.lead_only and not who.lead else None
 
 
 def leads_only(t: StaffText, what: str) -> str:
@@ -61,8 +64,8 @@ def console_may(viewer: Assistant, name: str, commands: Commands = COMMANDS) -> 
     command = commands.get(name)
     if command is None or not Place.CONSOLE & command.places:
         raise InvalidValue(st(viewer, "console-not-an-action", name=name))
-    if command.lead_only and not viewer.lead:
-        raise Forbidden(leads_only(of(viewer), name))
+    if (refused := role_refusal(command, viewer)) is not None:
+        raise Forbidden(refused)
 
 
 async def dispatch(deps: Deps, asked: Invocation, commands: Commands = COMMANDS) -> Outcome:
@@ -71,13 +74,11 @@ async def dispatch(deps: Deps, asked: Invocation, commands: Commands = COMMANDS)
     refused = admit(command, asked, commands)
     if refused is not None and asked.place is Place.CONSOLE:
         console_may(asked.assistant, asked.name, commands)
-    cmd = asked
-    if refused is not None or (command is not None and command.audited):
-        cmd = await _audit(deps, asked)
     if refused is not None or command is None:
-        shown = refused if command is None else f"⚠️ {refused}"  # (an unknown name is not a fault)
-        await _place(deps, cmd, shown or "", REFUSAL)
+        shown = f"⚠️ {refused}" if command is not None else refused  # (an unknown name is no fault)
+        await _place(deps, await _audit(deps, asked), shown or "", REFUSAL)
         return Outcome(refused=refused)
+    cmd = await _audit(deps, asked) if command.audited else asked
     try:
         answer = await command.handler(deps, cmd)
     except (DomainError, GatewayError) as error:
@@ -105,7 +106,8 @@ async def _audit(deps: Deps, asked: Invocation) -> Invocation:
 
 async def _place(deps: Deps, cmd: Invocation, text: str, n: int) -> None:
     """Where the command was given: its topic (which the console's commands are about too), the forum's
-    General or ⚠️ Escalations topic, or the private chat."""
+    General or ⚠️ Escalations topic, or the private chat (`n` matters only in a topic, where a handler may
+    have told lines of its own)."""
     event = cmd.recorded
     if cmd.about is not None:
         await tell_topic(deps, cmd.about, event, text, n)
