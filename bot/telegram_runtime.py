@@ -29,9 +29,8 @@ from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
 from engine import queries
 from engine.clients import registry as clients
-from engine.commands import forum as staff_commands
 from engine.commands import staff_messages as staff
-from engine.commands import topic as topic_commands
+from engine.commands.table import COMMANDS
 from engine.conversation import messages as conversation
 from engine.deps import Deps
 from engine.forum import topics
@@ -77,10 +76,13 @@ class EnginePorts:
     async def message(self, person: Person, message: Inbound, cause: str) -> None:
         user_id = int(person.identity.external_id)
         if await staff.private_command(self._deps, user_id, message, cause):
-            return  # an assistant's /away, /back or /stats
+            return  # a staff member's command (/away, /back, /stats…)
         await conversation.client_message(self._deps, person, message, cause)
 
     async def help(self, person: Person, message: Inbound, cause: str) -> None:
+        user_id = int(person.identity.external_id)
+        if await staff.private_command(self._deps, user_id, message, cause):
+            return  # a staff member's /help: what works in their private chat with the bot
         await conversation.help_command(self._deps, person, message, cause)
 
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:
@@ -143,7 +145,7 @@ def build(app: web.Application) -> TelegramRuntime:
     engine = app[ENGINE]
     deps = engine.deps
     bot = make_bot(tg.telegram_bot_token.get_secret_value(), tg.telegram_api_base)
-    directory = Topics(deps, card_hint=topic_commands.card_hint())
+    directory = Topics(deps, card_hint=COMMANDS.card_hint())
     sender = TelegramSender(
         bot,
         directory,
@@ -210,14 +212,9 @@ async def _register_webhook(runtime: TelegramRuntime, url: str, secret: str, sto
 async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
     """The commands Telegram shows: clients' private chats in each language, every staff forum its own."""
     deps = runtime.engine.deps
-    staff_menu: dict[str | None, list[tuple[str, str]]] = {}
-    for language in (None, *STAFF_LANGUAGES[1:]):
-        t = bound(language or "en")
-        staff_menu[language] = [(name, t(f"help-topic-{name}")) for name in topic_commands.COMMANDS] + [
-            (name, t(f"help-staff-{name}"))
-            for name, c in staff_commands.COMMANDS.items()
-            if name not in topic_commands.COMMANDS and c.menu
-        ]
+    staff_menu: dict[str | None, list[tuple[str, str]]] = {
+        language: COMMANDS.menu(bound(language or "en")) for language in (None, *STAFF_LANGUAGES[1:])
+    }
 
     async def set_all() -> None:
         forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}

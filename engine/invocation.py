@@ -1,32 +1,62 @@
-"""What every topic command handler receives."""
+"""What every staff command handler receives: one frozen value, whichever place the command was given in."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Flag, auto
 
 from domain.clients import Assistant, Client
+from domain.errors import InvalidValue
 from domain.events import Actor, Event
 
 
+class Place(Flag):
+    """Where a command may be given (a table row holds a set of them)."""
+
+    TOPIC = auto()  # a client's topic in the staff forum
+    FORUM = auto()  # the forum's General topic (or another topic that is no client's)
+    ESCALATIONS = auto()  # the forum's ⚠️ Escalations topic
+    PRIVATE = auto()  # a staff member's private chat with the bot
+    CONSOLE = auto()  # a form in the staff console
+
+    @classmethod
+    def anywhere_in_the_forum(cls) -> Place:
+        return cls.TOPIC | cls.FORUM | cls.ESCALATIONS
+
+
 @dataclass(frozen=True, slots=True)
-class TopicCommand:
-    assistant: Assistant  # who typed it
+class Invocation:
+    name: str  # the command's name, lower case, without the slash
+    assistant: Assistant  # who gave it
     actor: Actor
-    client: Client  # whose topic it was typed in
+    place: Place  # exactly one place
     args: str  # everything after the command's name, stripped
-    event: (
-        Event | None
-    )  # the StaffCommandIssued it was recorded as (None for a command that is its own event)
-    cause: str  # the inbox item it came from: derive every further cause from it
-    replayed: bool = False  # recorded before: this is the same message processed again after a crash
-    name: str = ""  # the command's name, as typed
+    cause: str  # the inbox item or console form it came from: derive every further cause from it
+    about: Client | None = None  # the client whose topic (or console page) it was given in
     request_id: str | None = None  # the request it is about (the console acts on one); None: the latest
-    via: str = "topic"  # "topic" or "console"
+    chat_id: int | None = None  # the Telegram chat it was typed in (a forum, a private chat); None: console
+    reply_to: int | None = None  # the message it answers (an escalation line names its client)
+    event: Event | None = None  # the StaffCommandIssued it was recorded as (None: not recorded)
+    replayed: bool = False  # recorded before: this is the same command processed again after a crash
+
+    @property
+    def via(self) -> str:
+        return "console" if self.place is Place.CONSOLE else "telegram"
+
+    @property
+    def client(self) -> Client:
+        """The client of a command that is only ever given about one (the table's places say so)."""
+        assert self.about is not None, f"/{self.name} is about a client"
+        return self.about
 
     @property
     def recorded(self) -> Event:
         assert self.event is not None, "an audited command"
         return self.event
+
+
+class Forbidden(InvalidValue):
+    """Something only a lead may do, asked by someone who is not one (the console answers 403)."""
 
 
 def parse(text: str) -> tuple[str, str]:

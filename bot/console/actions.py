@@ -11,7 +11,6 @@ from bot.console.auth import deps_of
 from bot.console.keys import SESSION
 from domain.clients import Assistant
 from domain.errors import InvalidValue
-from engine.commands.topic import COMMANDS
 from engine.console import actions as act
 from engine.console import reads
 from engine.console.timeline import history
@@ -45,10 +44,7 @@ async def reply(request: web.Request) -> web.Response:
 
 async def command(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
-    name = _field(form, "name", 20)
-    known = COMMANDS.get(name)
-    if known is not None and known.lead_only:
-        act.lead_only(me, name)
+    name = _field(form, "name", 20)  # the table says whether the console may give it, and who may
     refused = await act.command(
         deps, me, client, name, _field(form, "args"), found.id, _field(form, "action", 64)
     )
@@ -59,7 +55,7 @@ async def command(request: web.Request) -> web.Response:
 
 async def refund(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
-    act.lead_only(me, "refund")
+    act.may_give(me, "refund")  # (before the confirmation is asked for)
     if _field(form, "confirm", 10) != "yes":
         raise InvalidValue(st(me, "console-confirm-refund"))
     refused = await act.command(

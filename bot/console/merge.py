@@ -14,7 +14,7 @@ from engine.console import reads
 
 async def merge(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
-    act.lead_only(me, "merge")
+    act.may_give(me, "merge")  # (refused before the client is looked up: 403, not 404)
     client = await reads.visible_client(deps, me, request.match_info["id"])
     form = await request.post()
     other = _field(form, "other", 20)

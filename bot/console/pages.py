@@ -25,7 +25,7 @@ from domain.money import Money
 from engine import queries as q
 from engine.clock import kpis
 from engine.console import reads
-from engine.console.actions import lead_only
+from engine.console.actions import lead_only, may_give
 from engine.console.event_lines import line
 from engine.console.timeline import timeline
 from engine.staff_texts import st
@@ -103,7 +103,7 @@ async def timeline_part(request: web.Request) -> web.Response:
 
 async def refund_confirm(request: web.Request) -> web.Response:
     me = viewer(request)
-    lead_only(me, "refund")
+    may_give(me, "refund")
     found, client = await reads.visible_request(deps_of(request), me, request.match_info["id"])
     if found.payment is None:
         raise InvalidValue(st(me, "console-never-paid", request=found.id))

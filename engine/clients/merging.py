@@ -15,7 +15,7 @@ from engine.deps import Deps
 from engine.forum.escalations import topic_link
 from engine.forum.staff_chat import staff_chat_for
 from engine.forum.topics import tell_topic
-from engine.invocation import TopicCommand
+from engine.invocation import Invocation
 from engine.outbox import close_topic
 from engine.staff_texts import StaffText
 
@@ -56,7 +56,7 @@ async def merge_same_phone(deps: Deps, client: Client, phone: str, cause: str) -
     return client
 
 
-async def merge_command(deps: Deps, cmd: TopicCommand) -> None:
+async def merge_command(deps: Deps, cmd: Invocation) -> None:
     """/merge C-1042 in a client's topic (leads): C-1042 is this same person (they called, or wrote from
     another channel, before sharing their number); everything goes on in this topic."""
     await merge_by_hand(deps, cmd.client, cmd.args, f"{cmd.cause}/staff")

@@ -23,7 +23,7 @@ from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
 from engine.deps import Deps
-from engine.invocation import TopicCommand
+from engine.invocation import Invocation
 from engine.requests import payments as payments_flow
 from engine.requests import ratings
 from engine.requests.intake import (
@@ -78,7 +78,7 @@ async def _target(
     )
 
 
-async def quote(deps: Deps, cmd: TopicCommand) -> None:
+async def quote(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
@@ -207,7 +207,7 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
     return replace(details, budget=Money.of(amount, currency or "RUB"))
 
 
-async def edit(deps: Deps, cmd: TopicCommand) -> None:
+async def edit(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     field_name, _, value = args.partition(" ")
     if field_name not in EDITABLE or not value.strip():
@@ -228,7 +228,7 @@ async def edit(deps: Deps, cmd: TopicCommand) -> None:
     await deliver_to_topic(deps, client, edited, [], card_of=current.id)
 
 
-async def new(deps: Deps, cmd: TopicCommand) -> None:
+async def new(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     text = args.strip()
     if not text:
@@ -248,7 +248,7 @@ async def new(deps: Deps, cmd: TopicCommand) -> None:
     await open_request(deps, client, text, actor, f"{cause}/new", acknowledge=True)
 
 
-async def progress(deps: Deps, cmd: TopicCommand) -> None:
+async def progress(deps: Deps, cmd: Invocation) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
     # recorded before a crash? then only the telling is left: the state moved on already
     started = await deps.store.events.by_cause(f"{cause}/start")
@@ -262,7 +262,7 @@ async def progress(deps: Deps, cmd: TopicCommand) -> None:
     )
 
 
-async def done(deps: Deps, cmd: TopicCommand) -> None:
+async def done(deps: Deps, cmd: Invocation) -> None:
     client, actor, cause = cmd.client, cmd.actor, cmd.cause
     fulfilled = await deps.store.events.by_cause(f"{cause}/done")  # recorded before a crash: tell it
     if fulfilled is None:
@@ -285,7 +285,7 @@ async def done(deps: Deps, cmd: TopicCommand) -> None:
     await ratings.ask(deps, client, await q.known_request(deps.store, number), fulfilled)
 
 
-async def cancel(deps: Deps, cmd: TopicCommand) -> None:
+async def cancel(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if (cancelled := await deps.store.events.by_cause(f"{cause}/cancel")) is not None:
         current = await q.known_request(deps.store, cancelled.stream_id)  # recorded before a crash: finish it
@@ -299,7 +299,7 @@ async def cancel(deps: Deps, cmd: TopicCommand) -> None:
     await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
 
 
-async def refund(deps: Deps, cmd: TopicCommand) -> None:
+async def refund(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     # refunded in full before a crash, maybe untold: tell it. A partial one is asked of the bank again under
     # the same request id, which answers the same refund, so it is recognised and told, never made twice.

@@ -1,25 +1,41 @@
-"""The staff forum: what an Executive Assistant writes in a client's topic."""
+"""The staff forum: what an Executive Assistant writes in a client's topic, elsewhere in the forum, or in a
+private chat with the bot — a command (to the one dispatch) or, in a topic, a reply to the client."""
 
 from __future__ import annotations
 
 import structlog
 
-from domain.clients import Channel
+from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
 from domain.outbound import Message, from_doc, text_of, topic_of
 from engine import queries as q
 from engine.clients.registry import refresh_card
-from engine.commands import forum as staff_commands
-from engine.commands import topic as topic_commands
+from engine.commands.dispatch import dispatch, is_command
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
-from engine.forum.escalations import ForumTopics
+from engine.forum.escalations import ESCALATIONS, ForumTopics
 from engine.forum.topics import tell_topic
+from engine.invocation import Invocation, Place, parse
 from engine.team import sign_in
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
+
+
+def asked(
+    assistant: Assistant,
+    text: str,
+    place: Place,
+    cause: str,
+    chat_id: int,
+    about: Client | None = None,
+    reply_to: int | None = None,
+) -> Invocation:
+    """A command as typed in Telegram."""
+    name, args = parse(text)
+    actor = Actor(ActorKind.ASSISTANT, assistant.id)
+    return Invocation(name, assistant, actor, place, args, cause, about, None, chat_id, reply_to)
 
 
 async def staff_message(
@@ -31,24 +47,26 @@ async def staff_message(
     message: Inbound,
     cause: str,
 ) -> None:
-    """Only staff. In a client's topic: to the client, or a topic command. Elsewhere in the forum (General,
-    ⚠️ Escalations): only the staff commands that work anywhere; conversation there is left alone."""
+    """Only staff. In a client's topic: to the client, or a command. Elsewhere in the forum (General,
+    ⚠️ Escalations): only commands; conversation there is left alone."""
     assistant = await q.staff_member(deps.store, user_id)
-    thread = thread_id if is_topic else None  # a forum topic's (None: General, or not a forum)
+    thread = thread_id if is_topic else None
     client = await q.client_by_topic(deps.store, chat_id, thread) if thread is not None else None
+    text = (message.text or "").strip()
     if assistant is not None and client is None:
-        if message.kind is Kind.TEXT and staff_commands.is_command(message.text):
+        if message.kind is Kind.TEXT and text.startswith("/") and is_command(parse(text)[0]):
             purpose = await ForumTopics(deps).purpose_of(chat_id, thread) if thread is not None else None
-            where = staff_commands.Where(chat_id, purpose, reply_to=_int(message.reply_to))
-            await staff_commands.dispatch(deps, assistant, message.text.strip(), where, cause)
+            place = Place.ESCALATIONS if purpose == ESCALATIONS else Place.FORUM
+            await dispatch(
+                deps, asked(assistant, text, place, cause, chat_id, reply_to=_int(message.reply_to))
+            )
         return
     if assistant is None or client is None:
         log.info("staff.ignored", staff=assistant is not None, topic_known=client is not None)
         return
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
-    text = (message.text or "").strip()
     if message.kind is Kind.TEXT and text.startswith("/"):
-        await topic_commands.dispatch(deps, assistant, client, text, cause)
+        await dispatch(deps, asked(assistant, text, Place.TOPIC, cause, chat_id, about=client))
         return
     why = None
     if not client.identities:
@@ -75,14 +93,14 @@ def _int(value: int | str | None) -> int | None:
 
 
 async def private_command(deps: Deps, user_id: int, message: Inbound, cause: str) -> bool:
-    """/away /back /stats from an assistant in a private chat with the bot (True); anyone else is a client."""
-    if not staff_commands.is_command(message.text, private=True):
+    """A staff command from a staff member in a private chat with the bot (True); anyone else is a client."""
+    text = (message.text or "").strip()
+    if not text.startswith("/") or not is_command(parse(text)[0]):
         return False
     assistant = await q.staff_member(deps.store, user_id)
     if assistant is None:
         return False
-    where = staff_commands.Where(user_id, private=True)
-    await staff_commands.dispatch(deps, assistant, (message.text or "").strip(), where, cause)
+    await dispatch(deps, asked(assistant, text, Place.PRIVATE, cause, user_id))
     return True
 
 

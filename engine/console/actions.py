@@ -12,11 +12,12 @@ from domain.events import Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
 from engine.clients.registry import refresh_card
-from engine.commands import topic as topic_commands
+from engine.commands.dispatch import console_may, dispatch, require_lead
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic, topic_name
 from engine.i18n import STAFF_LANGUAGES
+from engine.invocation import Forbidden, Invocation, Place
 from engine.outbox import rename_topic
 from engine.staff_texts import st
 from engine.team import admin as staff_admin
@@ -26,9 +27,7 @@ MAX_PREFERENCES = 500
 MAX_TAGS = 12
 TAG = re.compile(r"^[\w\-]{1,24}$")
 ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
-# the topic commands a console form may run (the lead-only rule is the topic table's)
-COMMANDS = {"note", "progress", "done", "cancel", "refund", "assign", "take", "close", "quote", "edit"}
-CLIENT_COMMANDS = {"merge"}  # run from a client's page, about no request
+__all__ = ["Forbidden"]  # (the console's routes answer it with 403)
 
 
 def _cause(action_id: str, viewer: Assistant | None = None) -> str:
@@ -65,15 +64,22 @@ async def command(
     request_id: str | None,
     action_id: str,
 ) -> str | None:
-    """A topic command about one request; the refusal (or None) — the topic hears either."""
-    if name not in COMMANDS | CLIENT_COMMANDS:
-        raise InvalidValue(st(viewer, "console-not-an-action", name=name))
+    """A command of the table given from the console about `client` (and one of their requests, or none:
+    their page), built from the form as it is; the refusal (or None) — the topic hears either. A command the
+    console may not give is refused with 400, one only a lead may give with 403, and neither is recorded."""
     if len(args) > MAX_TEXT:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
-    text = f"/{name} {args.strip()}".strip()
-    return await topic_commands.dispatch(
-        deps, viewer, client, text, _cause(action_id, viewer), request_id=request_id, via="console"
+    asked = Invocation(
+        name.strip().lower(),
+        viewer,
+        _actor(viewer),
+        Place.CONSOLE,
+        args.strip(),
+        _cause(action_id, viewer),
+        about=client,
+        request_id=request_id,
     )
+    return (await dispatch(deps, asked)).refused
 
 
 def parse_tags(text: str, viewer: Assistant | None = None) -> list[str]:
@@ -144,14 +150,8 @@ async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: s
         )
 
 
-def lead_only(viewer: Assistant, what: str) -> None:
-    """`what`: a `lead-only-<what>` text."""
-    if not viewer.lead:
-        raise Forbidden(st(viewer, "only-leads", what=st(viewer, f"lead-only-{what}")))
-
-
-class Forbidden(InvalidValue):
-    """A lead's action asked by someone who is not one (a 403)."""
+lead_only = require_lead  # the team, export and audit pages: the commands' own rule and refusal
+may_give = console_may  # a command's page (refund's confirmation, a merge): the table's places and roles
 
 
 async def add_assistant(

@@ -11,11 +11,11 @@ from domain.events import Event, EventType
 from engine import queries as q
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
-from engine.invocation import TopicCommand
+from engine.invocation import Invocation
 from engine.staff_texts import st
 
 
-async def call_client(deps: Deps, cmd: TopicCommand) -> None:
+async def call_client(deps: Deps, cmd: Invocation) -> None:
     """/call in a client's topic: the assistant's phone rings first, and when they answer Twilio connects
     them to the client, who sees the concierge number. Placed once: a command processed again after a crash
     never calls twice (an attempt whose outcome was lost is told, not repeated)."""

@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from engine import queries as q
-from engine.commands import topic as topic_commands
+from engine.commands.table import COMMANDS
 from engine.forum.topics import Topics
 from sandbox.telegram import SENDING
 from tests.harness import STAFF_CHAT, Harness, user
@@ -56,7 +56,7 @@ async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_st
     edits = tg.fake.sent("editMessageText", chat_id=STAFF_CHAT)
     assert edits and len(edits) < 12 * 3  # edits were made, fewer than the changes: they coalesced
     assert tg.rt.delivery_worker.coalesced > 0
-    topics = Topics(tg.engine.deps, card_hint=topic_commands.card_hint())
+    topics = Topics(tg.engine.deps, card_hint=COMMANDS.card_hint())
     for person, texts in people:
         thread = await tg.thread_of(person)
         assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts + more

@@ -26,6 +26,9 @@ UNRESOLVED = {
     ("engine/client_texts.py", "title"),  # quote-title / quote-title-revised, with `number`
     ("engine/clients/registry.py", "message_id"),  # the welcome texts, with `name` and `assistant`
     ("engine/commands/staff_messages.py", "why"),  # a refusal's id, without variables
+    ("engine/commands/table.py", "row.help_id"),  # help-command-<name>, without variables (test_staff_texts)
+    ("engine/commands/table.py", "header"),  # help-topic, help-anywhere, help-private, without variables
+    ("engine/commands/table.py", "footer"),  # help-topic-else, without variables
     ("engine/forum/topics.py", "message_id"),  # topics.say passes its caller's arguments on
     ("engine/staff_texts.py", "message_id"),  # st and bound pass their caller's id and arguments on
     ("engine/requests/intake.py", "message_id"),  # a request's state line, without variables

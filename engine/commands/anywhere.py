@@ -1,0 +1,64 @@
+"""Commands that work anywhere in the staff forum and in a private chat with the bot: presence, figures and
+the console's sign-in link. Each answers with a line for whoever gave it (the dispatch places it)."""
+
+from __future__ import annotations
+
+from domain import formats
+from domain.events import EventType
+from domain.kpis import period
+from domain.promises import away_until
+from engine.clock import kpis
+from engine.deps import Deps
+from engine.invocation import Invocation, Place
+from engine.staff_texts import language_of, of, st
+from engine.team import sign_in
+
+
+async def away(deps: Deps, cmd: Invocation) -> str:
+    assistant = cmd.assistant
+    until = away_until(cmd.args, deps.clock.now(), deps.policy.tz)
+    await deps.record(
+        f"assistant:{assistant.id}",
+        EventType.ASSISTANT_AWAY,
+        {"until": until.isoformat() if until else None},
+        cmd.actor,
+        f"{cmd.recorded.cause}/away",
+    )
+    t = of(assistant)
+    back = (
+        t("away-until", until=f"{until.astimezone(deps.policy.tz):%d %b, %H:%M}")
+        if until
+        else t("away-until-back")
+    )
+    return t("away", assistant=assistant.name, back=back)
+
+
+async def back(deps: Deps, cmd: Invocation) -> str:
+    await deps.record(
+        f"assistant:{cmd.assistant.id}",
+        EventType.ASSISTANT_BACK,
+        {"by": "assistant"},
+        cmd.actor,
+        f"{cmd.recorded.cause}/back",
+    )
+    return st(cmd.assistant, "welcome-back", assistant=cmd.assistant.name)
+
+
+async def stats(deps: Deps, cmd: Invocation) -> str:
+    assistant = cmd.assistant
+    start, end = period(cmd.args or "7d", deps.clock.now())
+    rows = await kpis.report(deps.store, start, end, deps.policy.promises)
+    if not assistant.lead:
+        rows = [row for row in rows if row.assistant_id == assistant.id]
+    t = of(assistant)
+    span = formats.period(end - start, language_of(t))
+    title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
+        "" if assistant.lead else t("stats-yours")
+    )
+    return "\n".join([title, *kpis.lines(rows, t)])
+
+
+async def console(deps: Deps, cmd: Invocation) -> str:
+    private = cmd.place is Place.PRIVATE
+    await sign_in.send_link(deps, cmd.assistant, cmd.recorded, None if private else cmd.chat_id)
+    return "" if private else st(cmd.assistant, "signin-sent-privately")
