@@ -145,7 +145,23 @@ ForumOp = CreateTopic | PostCard | EditCard | RenameTopic | CloseTopic | DeleteT
 Outbound = Message | Template | ForumOp
 
 
-def topic_of(out: Outbound) -> str | None:
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A stored document this version cannot read (a newer shape during a rolling upgrade, a damaged one): it
+    fails on its own, and every other delivery still goes."""
+
+    reason: str
+
+
+def read_doc(doc: Mapping[str, Any]) -> Outbound | Unreadable:
+    """`from_doc`, for a sender: what cannot be read is an `Unreadable`, not an exception in its round."""
+    try:
+        return from_doc(doc)
+    except (KeyError, TypeError, ValueError) as error:
+        return Unreadable(f"{type(error).__name__}: {error}")
+
+
+def topic_of(out: Outbound | Unreadable) -> str | None:
     """The topic an outbound item goes into (the sender finds it first), if any."""
     match out:
         case Message(topic=topic):

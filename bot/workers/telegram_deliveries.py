@@ -20,7 +20,7 @@ from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
-from domain.outbound import EditCard, Message, Outbound, PostCard, from_doc
+from domain.outbound import EditCard, Message, Outbound, PostCard, Unreadable, read_doc
 from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import to_ms
@@ -35,7 +35,7 @@ RESERVE = 3  # the fewest group slots a card post leaves to relays while clients
 WRITING = timedelta(seconds=10)
 
 
-def card_of(item: Delivery, out: Outbound) -> str | None:
+def card_of(item: Delivery, out: Outbound | Unreadable) -> str | None:
     """The card an edit changes (its budget key), or None for anything that posts a message."""
     return f"{item.lane}#{out.card}" if isinstance(out, EditCard) else None
 
@@ -71,13 +71,16 @@ class TelegramDeliveryWorker(LaneWorker):
         self.coalesced = 0
         self._pending: list[Delivery] = []  # card posts waiting, as of this round
         self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
-        self._read: dict[tuple[str, int], Outbound] = {}  # what each queued delivery holds, read once
+        self._read: dict[
+            tuple[str, int], Outbound | Unreadable
+        ] = {}  # what each queued delivery holds, read once
 
-    def outbound(self, item: Delivery) -> Outbound:
-        """What a delivery holds, read from its document once per delivery and change."""
+    def outbound(self, item: Delivery) -> Outbound | Unreadable:
+        """What a delivery holds, read from its document once per delivery and change (one this version cannot
+        read fails alone when its turn comes: it never stops the round)."""
         key = (item.id, item.changed)
         if (found := self._read.get(key)) is None:
-            found = self._read[key] = from_doc(item.payload)
+            found = self._read[key] = read_doc(item.payload)
         return found
 
     def _card_of(self, item: Delivery) -> str | None:

@@ -11,7 +11,7 @@ import structlog
 from bot.workers.lanes import LaneWorker
 from channels.whatsapp.sender import NotSent, OutsideWindow, Refused, Sent, Uncertain, WhatsAppSender
 from domain.clock import Clock
-from domain.outbound import Template, from_doc
+from domain.outbound import Template, read_doc
 from storage.deliveries import Deliveries, Delivery
 
 log = structlog.get_logger(__name__)
@@ -43,7 +43,7 @@ class WhatsAppDeliveryWorker(LaneWorker):
         return self._deliver(head)
 
     async def _deliver(self, head: Delivery) -> None:
-        if not isinstance(from_doc(head.payload), Template) and not await self._hooks.window_open(head.chat):
+        if not isinstance(read_doc(head.payload), Template) and not await self._hooks.window_open(head.chat):
             await self._hooks.window_closed(head)  # the fake and Twilio would refuse it (63016)
             return
         interrupted = head.maybe_sent  # its worker died during the call to Twilio: maybe it went
@@ -56,7 +56,7 @@ class WhatsAppDeliveryWorker(LaneWorker):
             await self._hooks.uncertain(claimed, error)
             return
         await self._deliveries.calling(claimed.id, self.worker_id)
-        outcome = await self._sender.send(claimed.chat, from_doc(claimed.payload))
+        outcome = await self._sender.send(claimed.chat, read_doc(claimed.payload))
         match outcome:
             case Sent(sid):
                 await self._deliveries.sent(claimed.id, self.worker_id, sid)

@@ -45,6 +45,7 @@ from domain.outbound import (
     PostCard,
     RenameTopic,
     Template,
+    Unreadable,
     topic_of,
 )
 
@@ -168,7 +169,7 @@ class TelegramSender:
         self.fetch_media = fetch_media  # media from other channels (WhatsApp through Twilio)
         self.sign_in_url = sign_in_url  # a console sign-in link, made from its nonce only as it is sent
 
-    async def send(self, chat_id: int, out: Outbound, text: str | None = None) -> Outcome:
+    async def send(self, chat_id: int, out: Outbound | Unreadable, text: str | None = None) -> Outcome:
         """Send one stored message or forum operation to `chat_id`; `text` replaces a message's text (merged
         relays)."""
         topic: Topic | None = None
@@ -199,6 +200,8 @@ class TelegramSender:
                     return await self._edit_card(out, topic)
                 case Template():
                     return Failed("Telegram has no templates")
+                case Unreadable(reason):
+                    return Failed(f"a stored delivery this version cannot read ({reason})")
         except TelegramRetryAfter as error:
             return RetryLater(float(error.retry_after), error.message, counts=False, throttled=True)
         except TelegramForbiddenError as error:

@@ -15,7 +15,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from domain.outbound import Message, Outbound, Template
+from domain.outbound import Message, Outbound, Template, Unreadable
 
 OUTSIDE_WINDOW = 63016
 
@@ -74,7 +74,7 @@ class WhatsAppSender:
     async def close(self) -> None:
         await self._http.close()
 
-    async def send(self, number: str, out: Outbound) -> Outcome:
+    async def send(self, number: str, out: Outbound | Unreadable) -> Outcome:
         options: dict[str, Any] = {"to": f"whatsapp:{number}", "from_": self._from}
         if self._status_callback:
             options["status_callback"] = self._status_callback

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from storage.deliveries import Delivery
+from storage.deliveries import Delivery, DeliveryStatus
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_whatsapp import NUMBER, wa
@@ -65,3 +65,22 @@ async def test_a_pending_whatsapp_message_and_template_of_the_old_shape_go_out(t
     assert "Kept from before" in tg.wa_texts(NUMBER)
     assert [m.content_sid for m in tg.tw.to(NUMBER) if m.content_sid] == ["HX0"]
     assert await tg.failed_deliveries() == 0
+
+
+async def test_a_delivery_this_version_cannot_read_fails_alone_and_the_rest_still_go(tg: Harness) -> None:
+    """A document of a newer shape (a rolling upgrade) or a damaged one: it fails, the others are sent."""
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    chat = layla["id"]
+    for n, doc in enumerate([{"type": "hologram", "text": "?"}, {"type": "message", "text": "Still sent"}]):
+        event = f"conversation:future#{n}"
+        await tg.store.deliveries.enqueue(
+            Delivery(f"{event}:0", "telegram", str(chat), doc, event, lane=f"tg:{chat}:{n}")
+        )
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"] == "Still sent"
+    assert await tg.failed_deliveries() == 1
+    (failed,) = [d for d in await reads.deliveries(tg.store) if d.status is DeliveryStatus.FAILED]
+    assert failed.id == "conversation:future#0:0"
