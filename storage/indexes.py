@@ -3,6 +3,8 @@
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
+from domain.clients import Channel
+
 # Single-field indexes wherever a hot read filters: nx-27017 seeks an index only for a field that leads one
 # (a compound index helps it with its first field alone) and answers `$or`, `$in` on a field and array
 # matches by reading every row. tests/integration/test_query_plans.py checks each hot read's plan.
@@ -29,8 +31,8 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "deliveries_archive": [IndexModel([("provider_message_id", ASCENDING)], name="provider_message")],
     "clients": [
-        IndexModel([("identity_telegram", ASCENDING)], name="identity_telegram"),
-        IndexModel([("identity_whatsapp", ASCENDING)], name="identity_whatsapp"),
+        # a client found by who they are on each channel: a new channel's row is indexed with no edit here
+        *[IndexModel([(f"identity_{c.value}", ASCENDING)], name=f"identity_{c.value}") for c in Channel],
         IndexModel([("topic_key", ASCENDING)], name="topic_key"),
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
