@@ -153,28 +153,33 @@ def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
     return _delivery(event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", DeleteTopic(thread_id))
 
 
-WHATSAPP_MARK = "🟢 WhatsApp · "
+MARKS = {Channel.WHATSAPP: "🟢 WhatsApp · "}  # what came on a channel other than Telegram is marked so
+
+
+def mark(channel: Channel) -> str:
+    return "" if channel is Channel.TELEGRAM else MARKS.get(channel, f"{channel.value} · ")
 
 
 def relay_to_topic(
     event: Event, n: int, staff_chat_id: int, client_id: str, message: Inbound, reply_to: int | None = None
 ) -> Delivery:
-    """Text is sent (and may be merged under pressure); Telegram media is copied as it is; WhatsApp media is
-    fetched from Twilio and uploaded. What came on WhatsApp is marked so."""
+    """Text is sent (and may be merged under pressure); Telegram media is copied as it is; any other channel's
+    media is fetched from its provider (`extra["media"]`: url and content type, as its normaliser gives them)
+    and uploaded. What came on another channel than Telegram is marked so."""
     lane = _topic_lane(staff_chat_id, client_id)
-    whatsapp = message.channel is Channel.WHATSAPP
-    mark = WHATSAPP_MARK if whatsapp else ""
+    copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
+    said = mark(message.channel)
     if message.kind is Kind.TEXT:
         return to_topic(
-            event, n, staff_chat_id, client_id, mark + (message.text or ""), merge=True, reply_to=reply_to
+            event, n, staff_chat_id, client_id, said + (message.text or ""), merge=True, reply_to=reply_to
         )
-    if whatsapp and message.kind is Kind.LOCATION:
+    if not copied and message.kind is Kind.LOCATION:
         extra = message.extra or {}
         where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"
-        return to_topic(event, n, staff_chat_id, client_id, mark + where, merge=True)
-    if whatsapp:
+        return to_topic(event, n, staff_chat_id, client_id, said + where, merge=True)
+    if not copied:
         media = (message.extra or {}).get("media") or [{}]
-        caption = (mark + (message.text or "").strip()).strip(" ·")
+        caption = (said + (message.text or "").strip()).strip(" ·")
         return to_topic_upload(
             event, n, staff_chat_id, client_id, media[0].get("url"), media[0].get("content_type"), caption
         )

@@ -54,7 +54,8 @@ async def test_a_client_journey_through_a_channel_the_engine_never_heard_of(tg: 
     await toy_writes(tg, 1, "Hello, a table for two at Pushkin tonight")
     client = await q.client_by_identity_key(tg.store, "toy:ada")
     thread = reads.thread(client)
-    assert tg.topic_texts(thread) == ["Hello, a table for two at Pushkin tonight"]
+    # marked with its channel, as WhatsApp is: the topic says where the client wrote
+    assert tg.topic_texts(thread) == ["toy · Hello, a table for two at Pushkin tonight"]
 
     # no language known: the engine asks with buttons; the toy shows them as words, within its limit
     asked = tg.app[toy.TOY_SENDER].to("ada")
@@ -84,7 +85,7 @@ async def test_a_client_journey_through_a_channel_the_engine_never_heard_of(tg: 
 
     # the client writes again: the same topic, in order
     await toy_writes(tg, 2, "Nine, please")
-    assert tg.topic_texts(thread)[-1] == "Nine, please"
+    assert tg.topic_texts(thread)[-1] == "toy · Nine, please"
     assert await tg.failed_deliveries() == 0
 
 
