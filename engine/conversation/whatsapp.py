@@ -8,15 +8,13 @@ import structlog
 
 from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
-from domain.messages import Inbound, Kind, Person, language_named
+from domain.messages import Inbound, Person
 from domain.outbound import Template, from_doc, text_of
 from engine import queries as q
-from engine.clients import registry as clients
-from engine.clients.outbox import template, to_client
-from engine.conversation import messages as conversation
+from engine.clients.outbox import template
+from engine.conversation import choices
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
-from engine.requests import quote_buttons
 from engine.staff_texts import Text
 from storage.deliveries import Delivery
 
@@ -29,29 +27,10 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> N
     """An inbound WhatsApp message: a numbered choice, a language's name, or a message like any other."""
     number = person.identity.external_id
     client = await _client_of(deps, number) or await q.client_by_phone(deps.store, number)
-    body = (inbound.text or "").strip()
-    choices = await _choices(deps, client) if client else {}
-    if client is None:
-        await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
-    elif inbound.kind is Kind.TEXT and body in choices:
-        chosen = await conversation.received(deps, client, inbound, cause, command=f"choice:{choices[body]}")
-        data = choices[body]
-        if data.startswith("lang:"):
-            await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
-        elif notice := await quote_buttons.quote_button(deps, client, data, cause):
-            await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
-    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
-        await conversation.received(deps, client, inbound, cause, command="language")
-        await clients.choose_language(deps, person, language.value, cause)
-    else:
-        await conversation.client_message(deps, person, inbound, cause)
+    await choices.message(deps, person, inbound, cause, client)
     # they wrote: the window is open again, and what waited for it goes out first, in order
     await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
     deps.senders.wake()
-
-
-async def _choices(deps: Deps, client: Client) -> dict[str, str]:
-    return (await q.conversation(deps.store, client.id)).choices
 
 
 async def _client_of(deps: Deps, number: str) -> Client | None:

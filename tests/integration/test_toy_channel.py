@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.clients import Language
 from domain.events import EventType
 from engine import queries as q
 from storage.deliveries import DeliveryStatus
@@ -69,6 +70,12 @@ async def test_a_client_journey_through_a_channel_the_engine_never_heard_of(tg: 
         "choices": {"english": "lang:en", "العربية": "lang:ar", "русский": "lang:ru"},
     }
 
+    # she answers with a word she was shown: it acts as the button would have (the engine's one use case for
+    # every channel whose buttons are text)
+    await toy_writes(tg, 2, "English")
+    ada = await q.client_by_identity_key(tg.store, "toy:ada")
+    assert ada is not None and ada.language is Language.EN
+
     # the assistant types in the topic: the toy's sender receives it, composed by the toy
     before = len(tg.app[toy.TOY_SENDER].sent)
     answer = "Good evening, Ada. " + "Pushkin has a table at eight by the window, and another at nine. " * 2
@@ -84,7 +91,7 @@ async def test_a_client_journey_through_a_channel_the_engine_never_heard_of(tg: 
     assert {d.provider_message_id for d in sent} >= {"toy-1"}
 
     # the client writes again: the same topic, in order
-    await toy_writes(tg, 2, "Nine, please")
+    await toy_writes(tg, 3, "Nine, please")
     assert tg.topic_texts(thread)[-1] == "toy · Nine, please"
     assert await tg.failed_deliveries() == 0
 

@@ -11,7 +11,8 @@ from aiohttp import web
 from bot.engine_runtime import ENGINE
 from domain.clients import Channel, ChannelIdentity
 from domain.messages import Inbound, Kind, Person
-from engine.conversation import messages as conversation
+from engine import queries as q
+from engine.conversation import choices
 from storage.inbox import InboxItem
 from tests.toy_channel.compose import SPEC
 from tests.toy_channel.sender import ToySender
@@ -45,7 +46,8 @@ async def toy_ctx(app: web.Application) -> AsyncIterator[None]:
 
     async def handle(item: InboxItem) -> None:
         person, inbound = normalise(item.payload)
-        await conversation.client_message(engine.deps, person, inbound, item.id)
+        client = await q.client_by_identity(engine.deps.store, person.identity)
+        await choices.message(engine.deps, person, inbound, item.id, client)
 
     engine.add_channel(SPEC)
     engine.register("toy", handle)

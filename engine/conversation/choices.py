@@ -1,0 +1,34 @@
+"""A client's message on a channel without buttons of its own (WhatsApp, or any other that composes buttons as
+text): an answer to the choices it was last offered acts as the button would have, a language's name sets the
+language, anything else is a message like any other."""
+
+from __future__ import annotations
+
+from domain.clients import Client
+from domain.messages import Inbound, Kind, Person, language_named
+from engine import queries as q
+from engine.clients import registry as clients
+from engine.clients.outbox import to_client
+from engine.conversation import messages as conversation
+from engine.deps import Deps
+from engine.requests import quote_buttons
+
+
+async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, client: Client | None) -> None:
+    """`client`: who the person is, as the channel found them (None: a first message, which registers)."""
+    body = (inbound.text or "").strip()
+    choices = (await q.conversation(deps.store, client.id)).choices if client else {}
+    data = {key.casefold(): value for key, value in choices.items()}.get(body.casefold())
+    if client is None:
+        await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
+    elif inbound.kind is Kind.TEXT and data is not None:
+        chosen = await conversation.received(deps, client, inbound, cause, command=f"choice:{data}")
+        if data.startswith("lang:"):
+            await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
+        elif notice := await quote_buttons.quote_button(deps, client, data, cause):
+            await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
+    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
+        await conversation.received(deps, client, inbound, cause, command="language")
+        await clients.choose_language(deps, person, language.value, cause)
+    else:
+        await conversation.client_message(deps, person, inbound, cause)
