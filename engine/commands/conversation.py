@@ -6,6 +6,7 @@ from __future__ import annotations
 from domain.clients import Client
 from domain.errors import InvalidValue
 from domain.events import EventType
+from domain.outbound import Message, read_doc
 from engine import queries as q
 from engine.clients.outbox import to_client
 from engine.clients.registry import reassign
@@ -62,7 +63,8 @@ async def _client_meant(deps: Deps, cmd: Invocation, words: str) -> Client:
         return cmd.about
     if cmd.reply_to is not None and cmd.chat_id is not None:
         line = await deps.store.deliveries.by_provider_message("telegram", f"{cmd.chat_id}:{cmd.reply_to}")
-        about = line.payload.get("about") or line.payload.get("topic_of") if line else None
+        out = read_doc(line.payload) if line else None
+        about = (out.about or out.topic) if isinstance(out, Message) else None
         if about and (client := await q.client(deps.store, about)):
             return client
     wanted = words.split()[0] if words.split() else ""
