@@ -29,10 +29,6 @@ REPLAY = 500
 CLOSE = None  # put on a tab's queue: its session is over
 
 
-def event_key(event: Event) -> tuple[int, str]:
-    return to_ms(event.at), event.id
-
-
 def sse_id(event: Event) -> str:
     return f"{to_ms(event.at)}-{event.id}"
 
