@@ -24,8 +24,8 @@ from domain.kpis import period
 from domain.money import Money
 from engine import queries as q
 from engine.clock import kpis
+from engine.commands.dispatch import console_may, require_lead
 from engine.console import reads
-from engine.console.actions import lead_only, may_give
 from engine.console.event_lines import line
 from engine.console.timeline import timeline
 from engine.staff_texts import st
@@ -103,7 +103,7 @@ async def timeline_part(request: web.Request) -> web.Response:
 
 async def refund_confirm(request: web.Request) -> web.Response:
     me = viewer(request)
-    may_give(me, "refund")
+    console_may(me, "refund")
     found, client = await reads.visible_request(deps_of(request), me, request.match_info["id"])
     if found.payment is None:
         raise InvalidValue(st(me, "console-never-paid", request=found.id))
@@ -278,7 +278,7 @@ async def activity(request: web.Request) -> web.Response:
 
 async def audit_status(request: web.Request) -> web.Response:
     me = viewer(request)
-    lead_only(me, "audit")
+    require_lead(me, "audit")
     store = deps_of(request).store
     report = await verify(store.db, store.events)
     counts = {"events": report.events, "streams": report.streams}
