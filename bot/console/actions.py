@@ -11,6 +11,7 @@ from bot.console.auth import deps_of
 from bot.console.keys import SESSION
 from domain.clients import Assistant
 from domain.errors import InvalidValue
+from engine.commands.dispatch import console_may, require_lead
 from engine.console import actions as act
 from engine.console import reads
 from engine.console.timeline import history
@@ -55,7 +56,7 @@ async def command(request: web.Request) -> web.Response:
 
 async def refund(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
-    act.may_give(me, "refund")  # (before the confirmation is asked for)
+    console_may(me, "refund")  # (before the confirmation is asked for)
     if _field(form, "confirm", 10) != "yes":
         raise InvalidValue(st(me, "console-confirm-refund"))
     refused = await act.command(
@@ -83,7 +84,7 @@ async def profile(request: web.Request) -> web.Response:
 
 async def export(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
-    act.lead_only(me, "export")
+    require_lead(me, "export")
     client = await reads.visible_client(deps, me, request.match_info["id"])
     form = await request.post()
     await act.exported(deps, me, client, _field(form, "action", 64))

@@ -17,9 +17,9 @@ from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
 from domain.errors import DomainError, InvalidValue, Unavailable
 from domain.signin import SESSION_HOURS
-from engine.console.actions import Forbidden
 from engine.console.reads import NotVisible
 from engine.deps import Deps
+from engine.invocation import Forbidden
 from engine.staff_texts import of, refusal, st
 from engine.team import sign_in
 

@@ -8,13 +8,14 @@ from aiohttp import web
 from bot.console.actions import _back, _field, viewer
 from bot.console.auth import deps_of
 from domain.errors import InvalidValue
+from engine.commands.dispatch import console_may
 from engine.console import actions as act
 from engine.console import reads
 
 
 async def merge(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
-    act.may_give(me, "merge")  # (refused before the client is looked up: 403, not 404)
+    console_may(me, "merge")  # (refused before the client is looked up: 403, not 404)
     client = await reads.visible_client(deps, me, request.match_info["id"])
     form = await request.post()
     other = _field(form, "other", 20)

@@ -24,10 +24,12 @@ from domain.kpis import period
 from domain.money import Money
 from engine import queries as q
 from engine.clock import kpis
+from engine.commands.dispatch import console_may, require_lead, role_refusal
+from engine.commands.table import COMMANDS
 from engine.console import reads
-from engine.console.actions import lead_only, may_give
 from engine.console.event_lines import line
 from engine.console.timeline import timeline
+from engine.invocation import Place
 from engine.staff_texts import st
 from engine.team.sign_in import session_of
 from storage.audit import verify
@@ -45,6 +47,13 @@ def viewer(request: web.Request) -> Assistant:
 def action_id() -> str:
     """Each form's own id: sent twice, it acts once (the cause of what it records)."""
     return secrets.token_urlsafe(18)
+
+
+def offered(me: Assistant) -> tuple[str, ...]:
+    """The commands of the table that `me` may give from the console (its place, their role) and that its
+    pages offer as forms, in the table's order: a page shows a command's form iff its name is here."""
+    rows = (COMMANDS.get(name) for name in COMMANDS.allowed(Place.CONSOLE))
+    return tuple(row.name for row in rows if row and row.form and role_refusal(row, me) is None)
 
 
 async def _team(request: web.Request) -> list[Assistant]:
@@ -89,6 +98,7 @@ async def request_page(request: web.Request) -> web.Response:
             "assistant": await q.assistant(deps.store, client.assistant_id),
             "action_id": action_id(),
             "phone": mask_phone(client.phone),
+            "allowed": offered(me),
         },
     )
 
@@ -103,7 +113,7 @@ async def timeline_part(request: web.Request) -> web.Response:
 
 async def refund_confirm(request: web.Request) -> web.Response:
     me = viewer(request)
-    may_give(me, "refund")
+    console_may(me, "refund")
     found, client = await reads.visible_request(deps_of(request), me, request.match_info["id"])
     if found.payment is None:
         raise InvalidValue(st(me, "console-never-paid", request=found.id))
@@ -136,6 +146,7 @@ async def client_page(request: web.Request) -> web.Response:
             "assistant": await q.assistant(deps.store, client.assistant_id),
             "phone": mask_phone(client.phone),
             "action_id": action_id(),
+            "allowed": offered(me),
         },
     )
 
@@ -278,7 +289,7 @@ async def activity(request: web.Request) -> web.Response:
 
 async def audit_status(request: web.Request) -> web.Response:
     me = viewer(request)
-    lead_only(me, "audit")
+    require_lead(me, "audit")
     store = deps_of(request).store
     report = await verify(store.db, store.events)
     counts = {"events": report.events, "streams": report.streams}

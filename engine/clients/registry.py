@@ -151,11 +151,6 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
     await refresh_card(deps, event, 2, client)
 
 
-def telegram_chat(client: Client) -> int | None:
-    identity = client.identity(Channel.TELEGRAM)
-    return int(identity.external_id) if identity else None
-
-
 async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
     assistant = await q.assistant(deps.store, client.assistant_id)
     first_name = client.name.split()[0]

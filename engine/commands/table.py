@@ -34,6 +34,7 @@ class Command:
     audited: bool = True  # recorded as a StaffCommandIssued first (a note is its own event instead)
     card: str | None = None  # how the request card's hint line shows its arguments; None: not shown
     menu: bool = True  # in the help and Telegram's command menus
+    form: bool = True  # where the console may give it: offered as a form on its pages (else only sent as one)
 
     @property
     def help_id(self) -> str:
@@ -102,12 +103,12 @@ COMMANDS = Commands(
     (
         Command("note", conv.note, T | C, "<text>", audited=False),
         Command("card", conv.card, T),
-        Command("close", conv.close, T | C),
+        Command("close", conv.close, T | C, form=False),
         Command("assign", conv.assign, IN_FORUM | C, "<name>", lead_only=True),
-        Command("take", conv.take, IN_FORUM | C, "", lead_only=True),
+        Command("take", conv.take, IN_FORUM | C, "", lead_only=True, form=False),
         Command("merge", merge_command, T | C, "C-1042", lead_only=True),
-        Command("quote", req.quote, T | C, "<amount> [RUB|USD|EUR|AED] <description>", card=""),
-        Command("edit", req.edit, T | C, f"{EDITABLE} <value>", card=EDITABLE),
+        Command("quote", req.quote, T | C, "<amount> [RUB|USD|EUR|AED] <description>", card="", form=False),
+        Command("edit", req.edit, T | C, f"{EDITABLE} <value>", card=EDITABLE, form=False),
         Command("progress", req.progress, T | C, card=""),
         Command("done", req.done, T | C, card=""),
         Command("cancel", req.cancel, T | C, "<reason>", card=""),

@@ -12,12 +12,12 @@ from domain.events import Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
 from engine.clients.registry import refresh_card
-from engine.commands.dispatch import console_may, dispatch, require_lead
+from engine.commands.dispatch import dispatch, require_lead
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic, topic_name
 from engine.i18n import STAFF_LANGUAGES
-from engine.invocation import Forbidden, Invocation, Place
+from engine.invocation import Invocation, Place
 from engine.outbox import rename_topic
 from engine.staff_texts import st
 from engine.team import admin as staff_admin
@@ -27,7 +27,6 @@ MAX_PREFERENCES = 500
 MAX_TAGS = 12
 TAG = re.compile(r"^[\w\-]{1,24}$")
 ACTION_ID = re.compile(r"^[A-Za-z0-9_\-]{16,64}$")
-__all__ = ["Forbidden"]  # (the console's routes answer it with 403)
 
 
 def _cause(action_id: str, viewer: Assistant | None = None) -> str:
@@ -150,10 +149,6 @@ async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: s
         )
 
 
-lead_only = require_lead  # the team, export and audit pages: the commands' own rule and refusal
-may_give = console_may  # a command's page (refund's confirmation, a merge): the table's places and roles
-
-
 async def add_assistant(
     deps: Deps,
     viewer: Assistant,
@@ -164,7 +159,7 @@ async def add_assistant(
     ui_language: str,
     action_id: str,
 ) -> Assistant:
-    lead_only(viewer, "add")
+    require_lead(viewer, "add")
     if not telegram_id.strip().isdigit() or len(telegram_id.strip()) > 15:
         raise InvalidValue(st(viewer, "console-telegram-id"))
     return await staff_admin.add(
@@ -180,7 +175,7 @@ async def add_assistant(
 
 
 async def deactivate_assistant(deps: Deps, viewer: Assistant, assistant_id: str, action_id: str) -> Assistant:
-    lead_only(viewer, "deactivate")
+    require_lead(viewer, "deactivate")
     target = await q.assistant(deps.store, assistant_id)
     if target is None:
         raise InvalidValue(st(viewer, "console-no-such-assistant"))
