@@ -386,6 +386,11 @@ class ChannelSpec:
     def lane(self, address: str) -> str:
         return f"{self.lane_prefix}:{address}"
 
+    def template_lane(self, address: str) -> str:
+        """Where a `Template` to this chat goes: a lane of its own ("<prefix>-template:<address>"), so it is
+        not held with the messages it re-opens the conversation for."""
+        return f"{self.lane_prefix}-template:{address}"
+
 
 class ChannelRegistry:
     """The message channels the engine can write to a client on, keyed by channel (built in bot/)."""

@@ -9,6 +9,7 @@ from babel.dates import format_datetime
 
 from domain.clients import Client, Language
 from domain.ledger import Payment
+from domain.outbound import Button, Buttons
 from domain.quotes import Quote
 from domain.requests import ServiceRequest
 from engine.deps import Deps
@@ -50,36 +51,26 @@ def quote_text(deps: Deps, client: Client, request: ServiceRequest, quote: Quote
 
 def quote_buttons(
     deps: Deps, client: Client, request: ServiceRequest, quote: Quote, url: str, card_last4: str | None
-) -> list[list[dict[str, str]]]:
+) -> Buttons:
     t, lang = deps.t, client.language
-    rows = [[{"text": t(lang, "button-pay", total=quote.total.format(locale_of(client))), "url": url}]]
-    if card_last4:
-        rows.append(
-            [
-                {
-                    "text": t(lang, "button-pay-card", last4=card_last4),
-                    "data": f"tap:{request.id}:{quote.version}",
-                }
-            ]
-        )
-    rows.append(
-        [
-            {"text": t(lang, "button-ask"), "data": f"ask:{request.id}"},
-            {"text": t(lang, "button-decline"), "data": f"decline:{request.id}:{quote.version}"},
-        ]
+    card: Buttons = (
+        ((Button(t(lang, "button-pay-card", last4=card_last4), data=f"tap:{request.id}:{quote.version}"),),)
+        if card_last4
+        else ()
     )
-    return rows
+    return (
+        *pay_button(deps, client, quote, url),
+        *card,
+        (
+            Button(t(lang, "button-ask"), data=f"ask:{request.id}"),
+            Button(t(lang, "button-decline"), data=f"decline:{request.id}:{quote.version}"),
+        ),
+    )
 
 
-def pay_button(deps: Deps, client: Client, quote: Quote, url: str) -> list[list[dict[str, str]]]:
-    return [
-        [
-            {
-                "text": deps.t(client.language, "button-pay", total=quote.total.format(locale_of(client))),
-                "url": url,
-            }
-        ]
-    ]
+def pay_button(deps: Deps, client: Client, quote: Quote, url: str) -> Buttons:
+    text = deps.t(client.language, "button-pay", total=quote.total.format(locale_of(client)))
+    return ((Button(text, url=url),),)
 
 
 def receipt_text(

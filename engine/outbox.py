@@ -8,6 +8,7 @@ from domain.clients import Channel
 from domain.events import Event
 from domain.messages import Inbound, Kind
 from domain.outbound import (
+    Buttons,
     CloseTopic,
     CreateTopic,
     DeleteTopic,
@@ -19,13 +20,11 @@ from domain.outbound import (
     Outbound,
     PostCard,
     RenameTopic,
-    buttons_of,
     to_doc,
 )
 from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
-Buttons = list[list[dict[str, str]]]
 Mentions = list[list[int | str]]  # [[telegram user id, name], ...]
 
 
@@ -63,10 +62,10 @@ def to_private_chat(
     chat_id: int,
     text: str,
     *,
-    buttons: Buttons | None = None,
+    buttons: Buttons = (),
     reply_to: int | None = None,
 ) -> Delivery:
-    message = Message(text, buttons_of(buttons), reply_to=None if reply_to is None else str(reply_to))
+    message = Message(text, buttons, reply_to=None if reply_to is None else str(reply_to))
     return private_chat(event, n, chat_id, message)
 
 

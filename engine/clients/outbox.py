@@ -9,10 +9,9 @@ from typing import Any
 
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
-from domain.outbound import Composed, Message, Template, buttons_of, to_doc
+from domain.outbound import Buttons, Composed, Message, Template, to_doc
 from engine import queries as q
 from engine.deps import Deps
-from engine.outbox import Buttons
 from storage.deliveries import Delivery
 
 
@@ -94,8 +93,8 @@ async def to_client(
     n: int,
     text: str,
     *,
-    buttons: Buttons | None = None,
+    buttons: Buttons = (),
     reply_to: int | None = None,
 ) -> None:
-    message = Message(text, buttons_of(buttons), reply_to=None if reply_to is None else str(reply_to))
+    message = Message(text, buttons, reply_to=None if reply_to is None else str(reply_to))
     await send(deps, client, event, n, message)

@@ -10,6 +10,7 @@ from domain.assignment import choose_assistant
 from domain.clients import Assistant, Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
+from domain.outbound import Button, Buttons
 from engine import queries as q
 from engine.clients.outbox import to_client
 from engine.deps import Deps
@@ -19,13 +20,13 @@ from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
 
-LANGUAGE_BUTTONS = [
-    [
-        {"text": "English", "data": "lang:en"},
-        {"text": "العربية", "data": "lang:ar"},
-        {"text": "Русский", "data": "lang:ru"},
-    ]
-]
+LANGUAGE_BUTTONS: Buttons = (
+    (
+        Button("English", data="lang:en"),
+        Button("العربية", data="lang:ar"),
+        Button("Русский", data="lang:ru"),
+    ),
+)
 
 
 def client_actor(client_id: str) -> Actor:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from domain.calls import asks_for_call
 from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
+from domain.outbound import Button
 from engine.clients.outbox import last_channel, to_client
 from engine.deps import Deps
 
@@ -33,5 +34,5 @@ async def ask_phone(deps: Deps, client: Client, text: str, cause: str) -> None:
     ).event
     if asked.data["by"] != cause:
         return  # asked before, at another message
-    button = {"text": deps.t(client.language, "phone-ask-button"), "contact": "own"}
-    await to_client(deps, client, asked, 0, deps.t(client.language, "phone-ask"), buttons=[[button]])
+    button = Button(deps.t(client.language, "phone-ask-button"), contact=True)
+    await to_client(deps, client, asked, 0, deps.t(client.language, "phone-ask"), buttons=((button,),))

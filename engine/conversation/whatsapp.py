@@ -9,7 +9,7 @@ import structlog
 from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
 from domain.messages import Inbound, Person
-from domain.outbound import Template, from_doc, text_of
+from domain.outbound import ChannelSpec, Template, from_doc, text_of
 from engine import queries as q
 from engine.clients.outbox import template
 from engine.conversation import choices
@@ -26,11 +26,20 @@ RANKS = {"queued": 1, "sending": 2, "sent": 3, "delivered": 4, "read": 5, "faile
 async def message(deps: Deps, person: Person, inbound: Inbound, cause: str) -> None:
     """An inbound WhatsApp message: a numbered choice, a language's name, or a message like any other."""
     number = person.identity.external_id
+    lane = _spec(deps).lane(number)
     client = await _client_of(deps, number) or await q.client_by_phone(deps.store, number)
     await choices.message(deps, person, inbound, cause, client)
     # they wrote: the window is open again, and what waited for it goes out first, in order
-    await deps.store.deliveries.release_lane(f"wa:{person.identity.external_id}")
+    await deps.store.deliveries.release_lane(lane)
     deps.senders.wake()
+
+
+def _spec(deps: Deps) -> ChannelSpec:
+    """WhatsApp's spec (bot/channels.py): its lanes are named by it, not here."""
+    spec = deps.channels.get(Channel.WHATSAPP)
+    if spec is None:
+        raise LookupError("WhatsApp is not among the message channels (deps.channels)")
+    return spec
 
 
 async def _client_of(deps: Deps, number: str) -> Client | None:
@@ -71,7 +80,8 @@ async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None
         ).event
         reopen = Template(template_sid, {"1": client.name.split()[0]})
         # its own lane: it is not held with the messages it re-opens the window for
-        await deps.deliver(template(event, 0, Channel.WHATSAPP, number, f"wa-template:{number}", reopen))
+        lane = _spec(deps).template_lane(number)
+        await deps.deliver(template(event, 0, Channel.WHATSAPP, number, lane, reopen))
         await tell_topic(
             deps,
             client,

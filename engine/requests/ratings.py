@@ -9,6 +9,7 @@ from datetime import timedelta
 from domain.clients import Client
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.lifecycle import RequestState
+from domain.outbound import Button
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clients.outbox import free_to_write, last_channel, to_client
@@ -36,7 +37,7 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Ev
             f"rating-asked:{request.id}",
         )
     ).event
-    buttons = [[{"text": f"{score} ⭐", "data": f"rate:{request.id}:{score}"} for score in SCORES]]
+    buttons = (tuple(Button(f"{score} ⭐", data=f"rate:{request.id}:{score}") for score in SCORES),)
     await to_client(
         deps, client, asked, 0, deps.t(client.language, "rating-ask", number=request.id), buttons=buttons
     )

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from channels.telegram.compose import compose as telegram
+from channels.whatsapp.compose import SPEC as WHATSAPP
 from channels.whatsapp.compose import compose as whatsapp
 from domain.messages import Kind
 from domain.outbound import (
@@ -180,6 +181,12 @@ def test_whatsapp_makes_links_of_link_buttons_and_numbered_choices_of_the_others
 
 def test_whatsapp_splits_at_1600() -> None:
     assert [len(p.text) for p in whatsapp(Message("y" * 2000), t).parts] == [1600, 400]
+
+
+def test_whatsapp_lanes_keep_the_names_stored_deliveries_carry() -> None:
+    """A chat's messages and its re-open template (in a lane of its own) are named by the spec, as before."""
+    assert WHATSAPP.lane("+971500000001") == "wa:+971500000001"
+    assert WHATSAPP.template_lane("+971500000001") == "wa-template:+971500000001"
 
 
 def test_whatsapp_sends_photos_documents_and_videos_up_to_16_mb_and_refuses_the_rest() -> None:
