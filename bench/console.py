@@ -22,11 +22,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.scale import T0, seed
-from bot.app import create_app
 from bot.logging import configure
 from domain.clock import FrozenClock
 from domain.events import Actor, ActorKind, EventType
@@ -34,10 +31,9 @@ from domain.projections import PROJECTIONS
 from engine import queries as q
 from engine.console import reads as console_reads
 from engine.team import admin as staff_admin
-from sandbox.telegram import FakeTelegram
 from storage.embedded import EmbeddedEngine
 from tests.console_client import signed_in
-from tests.harness import STAFF_CHAT, TOKEN, Harness, settings
+from tests.harness import loopback_service
 
 TEAM = [(9001, "Anna", True), (9002, "Omar", False), (9003, "Irina", False), (9004, "Leila", False)]
 
@@ -103,88 +99,78 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         print(f"seeding {clients:,} clients…", flush=True)
         seeded = await seed(engine.url, "console", clients, history)
         clock = FrozenClock(T0 + timedelta(days=1))
-        fake = FakeTelegram(TOKEN, clock)
-        fake.forum(STAFF_CHAT)
-        fake_server = TestServer(fake.app())
-        await fake_server.start_server()
-        app = create_app(
-            settings(engine.url, "console", str(fake_server.make_url("")).rstrip("/"), data),
-            clock,
-            start_workers=False,
-        )
-        http = TestClient(TestServer(app))
-        await http.start_server()
-        tg = Harness(fake, http, clock)
-        for telegram_id, name, lead in TEAM:
-            await staff_admin.add(tg.engine.deps, telegram_id, name, "en,ar,ru", lead)
-        await shape(tg.store.db, clients, open_requests)
-        clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
-        await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
-        board_started = time.perf_counter()
-        await console_reads.board(tg.engine.deps, await q.assistant(tg.store, "A-9001"))
-        print(f"  the board's reads alone: {(time.perf_counter() - board_started) * 1000:.0f} ms", flush=True)
-        total = await tg.store.db["events"].count_documents({})
-        print(f"seeded in {seeded:.0f} s: {total:,} events, {open_requests} open requests", flush=True)
-        lead, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
-        pages = {
-            "board (lead, every open request)": (lead, "/console/"),
-            "board (an assistant's)": (omar, "/console/"),
-            "request page": (lead, "/console/requests/R-500002"),
-            "client search (lead, by name)": (lead, "/console/clients", {"q": "7771"}),
-            "client search (an assistant's)": (omar, "/console/clients", {"q": "7782"}),
-            "activity": (lead, "/console/activity"),
-        }
-        rows = []
-        heavy = {
-            "team figures, 30 days (every event of the month folded, per day too)": (
-                lead,
-                "/console/team?period=30d",
+        async with loopback_service(engine.url, "console", data, clock) as tg:
+            for telegram_id, name, lead in TEAM:
+                await staff_admin.add(tg.engine.deps, telegram_id, name, "en,ar,ru", lead)
+            await shape(tg.store.db, clients, open_requests)
+            clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
+            await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
+            board_started = time.perf_counter()
+            await console_reads.board(tg.engine.deps, await q.assistant(tg.store, "A-9001"))
+            print(
+                f"  the board's reads alone: {(time.perf_counter() - board_started) * 1000:.0f} ms",
+                flush=True,
             )
-        }
-        for title, (console, path, *form) in (pages | heavy).items():
-            times = await timed(console, path, reads if title in pages else 3, form[0] if form else None)
-            rows.append((title, pct(times, 50) * 1000, pct(times, 99) * 1000))
-            print(f"  {title}: p50 {rows[-1][1]:.0f} ms, p99 {rows[-1][2]:.0f} ms", flush=True)
-
-        responses = [await lead.get("/console/live") for _ in range(tabs)]
-        arrived: dict[str, list[float]] = {}
-        stop = asyncio.Event()
-        readers = [asyncio.create_task(listen(r, arrived, stop)) for r in responses]
-        await asyncio.sleep(0.5)
-        recorded: dict[str, float] = {}
-        deps = tg.engine.deps
-        actor = Actor(ActorKind.ASSISTANT, "A-9001")
-        for i in range(events):
-            started = time.perf_counter()
-            event = (
-                await deps.record(
-                    f"conversation:C-{100001 + i}",
-                    EventType.NOTE_ADDED,
-                    {"assistant_id": "A-9001", "text": f"bench note {i}"},
-                    actor,
-                    f"bench:note:{i}",
+            total = await tg.store.db["events"].count_documents({})
+            print(f"seeded in {seeded:.0f} s: {total:,} events, {open_requests} open requests", flush=True)
+            lead, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+            pages = {
+                "board (lead, every open request)": (lead, "/console/"),
+                "board (an assistant's)": (omar, "/console/"),
+                "request page": (lead, "/console/requests/R-500002"),
+                "client search (lead, by name)": (lead, "/console/clients", {"q": "7771"}),
+                "client search (an assistant's)": (omar, "/console/clients", {"q": "7782"}),
+                "activity": (lead, "/console/activity"),
+            }
+            rows = []
+            heavy = {
+                "team figures, 30 days (every event of the month folded, per day too)": (
+                    lead,
+                    "/console/team?period=30d",
                 )
-            ).event
-            recorded[event.id] = started
-            await asyncio.sleep(0.02)  # 50 events a second
-        for _ in range(200):  # up to 10 s for the last ones to arrive
-            if sum(len(arrived.get(e, [])) for e in recorded) >= events * tabs:
-                break
-            await asyncio.sleep(0.05)
-        stop.set()
-        for response in responses:
-            response.close()
-        for reader in readers:
-            reader.cancel()
-        delays = [t - recorded[e] for e in recorded for t in arrived.get(e, [])]
-        missing = events * tabs - len(delays)
-        fan = (pct(delays, 50) * 1000, pct(delays, 99) * 1000, max(delays) * 1000, missing)
-        print(
-            f"  SSE: {len(delays)} deliveries to {tabs} tabs: p50 {fan[0]:.1f} ms, p99 {fan[1]:.1f} ms",
-            flush=True,
-        )
-        await http.close()
-        await fake_server.close()
+            }
+            for title, (console, path, *form) in (pages | heavy).items():
+                times = await timed(console, path, reads if title in pages else 3, form[0] if form else None)
+                rows.append((title, pct(times, 50) * 1000, pct(times, 99) * 1000))
+                print(f"  {title}: p50 {rows[-1][1]:.0f} ms, p99 {rows[-1][2]:.0f} ms", flush=True)
+
+            responses = [await lead.get("/console/live") for _ in range(tabs)]
+            arrived: dict[str, list[float]] = {}
+            stop = asyncio.Event()
+            readers = [asyncio.create_task(listen(r, arrived, stop)) for r in responses]
+            await asyncio.sleep(0.5)
+            recorded: dict[str, float] = {}
+            deps = tg.engine.deps
+            actor = Actor(ActorKind.ASSISTANT, "A-9001")
+            for i in range(events):
+                started = time.perf_counter()
+                event = (
+                    await deps.record(
+                        f"conversation:C-{100001 + i}",
+                        EventType.NOTE_ADDED,
+                        {"assistant_id": "A-9001", "text": f"bench note {i}"},
+                        actor,
+                        f"bench:note:{i}",
+                    )
+                ).event
+                recorded[event.id] = started
+                await asyncio.sleep(0.02)  # 50 events a second
+            for _ in range(200):  # up to 10 s for the last ones to arrive
+                if sum(len(arrived.get(e, [])) for e in recorded) >= events * tabs:
+                    break
+                await asyncio.sleep(0.05)
+            stop.set()
+            for response in responses:
+                response.close()
+            for reader in readers:
+                reader.cancel()
+            delays = [t - recorded[e] for e in recorded for t in arrived.get(e, [])]
+            missing = events * tabs - len(delays)
+            fan = (pct(delays, 50) * 1000, pct(delays, 99) * 1000, max(delays) * 1000, missing)
+            print(
+                f"  SSE: {len(delays)} deliveries to {tabs} tabs: p50 {fan[0]:.1f} ms, p99 {fan[1]:.1f} ms",
+                flush=True,
+            )
     finally:
         engine.stop()
     print()

@@ -20,6 +20,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from domain.clock import FrozenClock  # noqa: E402 (after the path)
+from storage.embedded import EmbeddedEngine  # noqa: E402
+from tests.harness import Harness, loopback_service, user  # noqa: E402
+
 PACKAGES = ["domain", "engine", "bot", "channels", "payments", "storage", "webhooks", "sandbox"]
 
 
@@ -104,56 +108,40 @@ def trace(action: Callable[[], Any]) -> Callable[[], Any]:
 
 
 async def journey() -> None:
-    from aiohttp.test_utils import TestClient, TestServer
-
-    from bot.app import create_app
-    from domain.clock import FrozenClock
-    from sandbox.telegram import FakeTelegram
-    from storage.embedded import EmbeddedEngine
-    from tests.harness import STAFF_CHAT, TOKEN, Harness, settings, user
-
     data = Path(tempfile.mkdtemp(prefix="concierge-layout-"))
     engine = EmbeddedEngine(data / "engine")
     engine.start()
     clock = FrozenClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
-    fake = FakeTelegram(TOKEN, clock)
-    fake.forum(STAFF_CHAT)
-    fake_server = TestServer(fake.app())
-    await fake_server.start_server()
-    app = create_app(
-        settings(engine.url, "layout", str(fake_server.make_url("")).rstrip("/"), data),
-        clock,
-        start_workers=False,
-    )
-    http = TestClient(TestServer(app))
-    await http.start_server()
-    tg = Harness(fake, http, clock)
     try:
-        await tg.add_staff(9001, "Anna", "en,ar,ru")
-        guest, second = user("Guest", "en"), user("Other", "en")
-
-        def say(person: dict[str, Any], text: str) -> Callable[[], Any]:
-            async def go() -> None:
-                await tg.post(fake.user_message(person, text=text))
-                await tg.settle()
-
-            return go
-
-        await say(guest, "Hello")()
-        known = await trace(say(guest, "A car tonight at 8 from the Ritz"))()
-        new = await trace(say(second, "A table for two at Pushkin tomorrow at 8"))()
-        assert "A car tonight at 8 from the Ritz" in tg.topic_texts(await tg.thread_of(guest))
-        for name, seen in (("a known client's message", known), ("a new client's first message", new)):
-            ours = sorted(f for f in seen if f.split("/")[0] in PACKAGES)
-            print(f"{name}: {len(ours)} files of ours from the webhook to the topic")
-            for package in PACKAGES:
-                count = sum(f.startswith(package + "/") for f in ours)
-                if count:
-                    print(f"  {package:<10} {count}")
+        async with loopback_service(engine.url, "layout", data, clock) as tg:
+            await trace_journey(tg)
     finally:
-        await http.close()
-        await fake_server.close()
         engine.stop()
+
+
+async def trace_journey(tg: Harness) -> None:
+    fake = tg.fake
+    await tg.add_staff(9001, "Anna", "en,ar,ru")
+    guest, second = user("Guest", "en"), user("Other", "en")
+
+    def say(person: dict[str, Any], text: str) -> Callable[[], Any]:
+        async def go() -> None:
+            await tg.post(fake.user_message(person, text=text))
+            await tg.settle()
+
+        return go
+
+    await say(guest, "Hello")()
+    known = await trace(say(guest, "A car tonight at 8 from the Ritz"))()
+    new = await trace(say(second, "A table for two at Pushkin tomorrow at 8"))()
+    assert "A car tonight at 8 from the Ritz" in tg.topic_texts(await tg.thread_of(guest))
+    for name, seen in (("a known client's message", known), ("a new client's first message", new)):
+        ours = sorted(f for f in seen if f.split("/")[0] in PACKAGES)
+        print(f"{name}: {len(ours)} files of ours from the webhook to the topic")
+        for package in PACKAGES:
+            count = sum(f.startswith(package + "/") for f in ours)
+            if count:
+                print(f"  {package:<10} {count}")
 
 
 if __name__ == "__main__":

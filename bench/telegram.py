@@ -20,17 +20,14 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from aiohttp.test_utils import TestClient, TestServer
-
-from bot.app import create_app
 from bot.logging import configure
 from domain.clock import FrozenClock
 from engine.team import admin as staff_admin
-from sandbox.telegram import SENDING, FakeTelegram
+from sandbox.telegram import SENDING
 from storage.embedded import EmbeddedEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test driver lives in tests/
-from tests.harness import STAFF_CHAT, TOKEN, Harness, settings, user
+from tests.harness import STAFF_CHAT, Harness, loopback_service, user
 from tests.realistic import conversation, language_of
 
 
@@ -39,107 +36,96 @@ async def run(clients: int, messages: int, concurrency: int, plain: bool) -> dic
     engine = EmbeddedEngine(data / "engine")
     engine.start()
     clock = FrozenClock(datetime(2026, 11, 28, 12, 0, tzinfo=UTC))
-    fake = FakeTelegram(TOKEN, clock)
-    fake.forum(STAFF_CHAT)
-    fake_server = TestServer(fake.app())
-    await fake_server.start_server()
-    app = create_app(
-        settings(engine.url, "bench", str(fake_server.make_url("")).rstrip("/"), data),
-        clock,
-        start_workers=False,
-    )
-    http = TestClient(TestServer(app))
-    await http.start_server()
-    tg = Harness(fake, http, clock)
     try:
-        await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ar,ru")
-        people = [user(f"Guest{i:03d}", language_of(i)) for i in range(clients)]
-        said = {
-            p["id"]: [f"{p['first_name']} #{n}" for n in range(messages)]
-            if plain
-            else conversation(i, messages)
-            for i, p in enumerate(people)
-        }
-        updates = [fake.user_message(p, text=said[p["id"]][n]) for n in range(messages) for p in people]
-
-        latencies: list[float] = []
-        semaphore = asyncio.Semaphore(concurrency)
-
-        async def post(update: dict) -> None:
-            async with semaphore:
-                started = time.perf_counter()
-                response = await tg.post(update)
-                latencies.append(time.perf_counter() - started)
-                assert response.status == 200
-
-        started = time.perf_counter()
-        await asyncio.gather(*(post(u) for u in updates))
-        accept_seconds = time.perf_counter() - started
-
-        virtual_start, real_start = clock.now(), time.perf_counter()
-        await tg.settle(max_rounds=1_000_000)
-        process_seconds = time.perf_counter() - real_start
-        virtual_minutes = (clock.now() - virtual_start).total_seconds() / 60
-
-        group_posts = [c for c in fake.sent(chat_id=STAFF_CHAT) if c.method in ("sendMessage", "copyMessage")]
-        sends = [c.at for c in fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING]
-        edits = fake.sent("editMessageText", chat_id=STAFF_CHAT)
-        busiest_minute = max(
-            sum(1 for t in sends if timedelta(0) <= t - start < timedelta(minutes=1)) for start in sends
-        )
-        lost = duplicated = 0
-        first_words: list[float] = []
-        all_words: list[float] = []
-        for person in people:
-            thread = await tg.thread_of(person)
-            relayed = Counter("\n\n".join(tg.topic_texts(thread)).split("\n\n"))
-            lost += len(set(said[person["id"]]) - set(relayed))
-            duplicated += sum(n - 1 for n in relayed.values() if n > 1)
-            posts = [  # relays: the thread's posts but the cards (which quote the client too)
-                c
-                for c in fake.sent(chat_id=STAFF_CHAT)
-                if c.params.get("message_thread_id") == thread
-                and not c.params.get("text", "").startswith("📋")
-            ]
-            words = said[person["id"]]
-            first = next(c.at for c in posts if words[0] in c.params.get("text", ""))
-            last = next(c.at for c in reversed(posts) if words[-1] in c.params.get("text", ""))
-            first_words.append((first - virtual_start).total_seconds())
-            all_words.append((last - virtual_start).total_seconds())
-        full = int(
-            (sends[-1] - sends[0]).total_seconds() // 60
-        )  # whole minutes of the burst (the last is a tail)
-        in_full = sum(1 for t in sends if t < sends[0] + timedelta(minutes=full))
-        per_minute = [
-            sum(1 for t in sends if timedelta(minutes=k) <= t - sends[0] < timedelta(minutes=k + 1))
-            for k in range(full)
-        ]
-        return {
-            "updates": len(updates),
-            "accepted_per_second": len(updates) / accept_seconds,
-            "webhook_p50_ms": statistics.median(latencies) * 1000,
-            "webhook_p99_ms": statistics.quantiles(latencies, n=100)[98] * 1000,
-            "processing_seconds_real": process_seconds,
-            "delivery_minutes_virtual": virtual_minutes,
-            "group_messages_per_minute_max": busiest_minute,
-            "client_messages_relayed_per_minute": len(updates) / max(virtual_minutes, 1e-9),
-            "group_sends_per_minute": in_full / max(full, 1),
-            "per_minute": per_minute,
-            "group_posts": len(group_posts),
-            "edits": len(edits),
-            "merged_relays": tg.rt.delivery_worker.merged,
-            "coalesced_edits": tg.rt.delivery_worker.coalesced,
-            "last_first_words_minutes": max(first_words) / 60,
-            "all_words_minutes": max(all_words) / 60,
-            "lost": lost,
-            "duplicated": duplicated,
-            "limit_violations": len(fake.limit_violations),
-            "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
+        async with loopback_service(engine.url, "bench", data, clock) as tg:
+            return await burst(tg, clients, messages, concurrency, plain)
     finally:
-        await http.close()
-        await fake_server.close()
         engine.stop()
+
+
+async def burst(tg: Harness, clients: int, messages: int, concurrency: int, plain: bool) -> dict[str, float]:
+    fake, clock = tg.fake, tg.clock
+    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ar,ru")
+    people = [user(f"Guest{i:03d}", language_of(i)) for i in range(clients)]
+    said = {
+        p["id"]: [f"{p['first_name']} #{n}" for n in range(messages)] if plain else conversation(i, messages)
+        for i, p in enumerate(people)
+    }
+    updates = [fake.user_message(p, text=said[p["id"]][n]) for n in range(messages) for p in people]
+
+    latencies: list[float] = []
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def post(update: dict) -> None:
+        async with semaphore:
+            started = time.perf_counter()
+            response = await tg.post(update)
+            latencies.append(time.perf_counter() - started)
+            assert response.status == 200
+
+    started = time.perf_counter()
+    await asyncio.gather(*(post(u) for u in updates))
+    accept_seconds = time.perf_counter() - started
+
+    virtual_start, real_start = clock.now(), time.perf_counter()
+    await tg.settle(max_rounds=1_000_000)
+    process_seconds = time.perf_counter() - real_start
+    virtual_minutes = (clock.now() - virtual_start).total_seconds() / 60
+
+    group_posts = [c for c in fake.sent(chat_id=STAFF_CHAT) if c.method in ("sendMessage", "copyMessage")]
+    sends = [c.at for c in fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING]
+    edits = fake.sent("editMessageText", chat_id=STAFF_CHAT)
+    busiest_minute = max(
+        sum(1 for t in sends if timedelta(0) <= t - start < timedelta(minutes=1)) for start in sends
+    )
+    lost = duplicated = 0
+    first_words: list[float] = []
+    all_words: list[float] = []
+    for person in people:
+        thread = await tg.thread_of(person)
+        relayed = Counter("\n\n".join(tg.topic_texts(thread)).split("\n\n"))
+        lost += len(set(said[person["id"]]) - set(relayed))
+        duplicated += sum(n - 1 for n in relayed.values() if n > 1)
+        posts = [  # relays: the thread's posts but the cards (which quote the client too)
+            c
+            for c in fake.sent(chat_id=STAFF_CHAT)
+            if c.params.get("message_thread_id") == thread and not c.params.get("text", "").startswith("📋")
+        ]
+        words = said[person["id"]]
+        first = next(c.at for c in posts if words[0] in c.params.get("text", ""))
+        last = next(c.at for c in reversed(posts) if words[-1] in c.params.get("text", ""))
+        first_words.append((first - virtual_start).total_seconds())
+        all_words.append((last - virtual_start).total_seconds())
+    full = int(
+        (sends[-1] - sends[0]).total_seconds() // 60
+    )  # whole minutes of the burst (the last is a tail)
+    in_full = sum(1 for t in sends if t < sends[0] + timedelta(minutes=full))
+    per_minute = [
+        sum(1 for t in sends if timedelta(minutes=k) <= t - sends[0] < timedelta(minutes=k + 1))
+        for k in range(full)
+    ]
+    return {
+        "updates": len(updates),
+        "accepted_per_second": len(updates) / accept_seconds,
+        "webhook_p50_ms": statistics.median(latencies) * 1000,
+        "webhook_p99_ms": statistics.quantiles(latencies, n=100)[98] * 1000,
+        "processing_seconds_real": process_seconds,
+        "delivery_minutes_virtual": virtual_minutes,
+        "group_messages_per_minute_max": busiest_minute,
+        "client_messages_relayed_per_minute": len(updates) / max(virtual_minutes, 1e-9),
+        "group_sends_per_minute": in_full / max(full, 1),
+        "per_minute": per_minute,
+        "group_posts": len(group_posts),
+        "edits": len(edits),
+        "merged_relays": tg.rt.delivery_worker.merged,
+        "coalesced_edits": tg.rt.delivery_worker.coalesced,
+        "last_first_words_minutes": max(first_words) / 60,
+        "all_words_minutes": max(all_words) / 60,
+        "lost": lost,
+        "duplicated": duplicated,
+        "limit_violations": len(fake.limit_violations),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
 
 
 def main() -> None:

@@ -8,11 +8,12 @@ import itertools
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient
+from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
 from bot.app import create_app
@@ -325,3 +326,27 @@ async def served_fake_telegram() -> AsyncIterator[tuple[FakeTelegram, str]]:
         yield telegram, f"http://127.0.0.1:{port}"
     finally:
         await runner.cleanup()
+
+
+@asynccontextmanager
+async def loopback_service(
+    mongo_url: str, db_name: str, data: Path, clock: FrozenClock
+) -> AsyncIterator[Harness]:
+    """The service against the fake Bot API on loopback ports, outside pytest (the bench scripts): the workers
+    are driven by `settle`, as in the tests."""
+    fake = FakeTelegram(TOKEN, clock)
+    fake.forum(STAFF_CHAT)
+    fake_server = TestServer(fake.app())
+    await fake_server.start_server()
+    app = create_app(
+        settings(mongo_url, db_name, str(fake_server.make_url("")).rstrip("/"), data),
+        clock,
+        start_workers=False,
+    )
+    http = TestClient(TestServer(app))
+    await http.start_server()
+    try:
+        yield Harness(fake, http, clock)
+    finally:
+        await http.close()
+        await fake_server.close()
