@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from domain.intake_text import normalize
+from domain.intake.text import normalize
 
 PREFIX = 12  # the longest prefix kept of a word
 WORDS = 8  # the words of a name (and tags) that are indexed

@@ -13,9 +13,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
-from domain.intake_text import DIGITS, asks_for_something, has, is_small_talk, normalize, pattern
-from domain.intake_time import When, read_when
-from domain.intake_words import (
+from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, pattern
+from domain.intake.when import When, read_when
+from domain.intake.words import (
     ALSO,
     AVAILABILITY,
     BUDGET_CUE,
