@@ -5,40 +5,27 @@ weekend), times (20:00, 8pm, at seven, в семь вечера, الساعة ا
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 
+from domain.intake.clock import words_to_digits
+from domain.intake.durations import minutes_from_now
 from domain.intake.text import has, normalize, pattern
-
-WORD_HOURS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12,
-    "час": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9,
-    "десять": 10, "одиннадцать": 11, "двенадцать": 12,
-    "الحاديه عشره": 11, "الثانيه عشره": 12, "الواحده": 1, "الثانيه": 2, "الثالثه": 3, "الرابعه": 4,
-    "الخامسه": 5, "السادسه": 6, "السابعه": 7, "الثامنه": 8, "التاسعه": 9, "العاشره": 10,
-}  # fmt: skip
-_EN_WORDS = "|".join(w for w in WORD_HOURS if w.isascii())
-_RU_WORDS = "|".join(w for w in WORD_HOURS if re.match("[а-я]", w))
-_AR_WORDS = "|".join(w for w in WORD_HOURS if re.match("[\u0600-\u06ff]", w))
-# "at seven" is a time when what follows is not a name ("at Four Seasons")
-_EN_AFTER = (
-    r"\s*(?:$|[,.!?;)]|o'?clock|am\b|pm\b|a\.m|p\.m|tonight|today|tomorrow|in\b|on\b|this\b|sharp"
-    r"|please|pls|and\b|to\b|from\b|at\b|for\b|with\b|thanks)"
-)
-_WORD_TIME = (
-    (re.compile(rf"(?<!\w)half past ({_EN_WORDS})(?!\w)"), lambda m: f"at {WORD_HOURS[m[1]]}:30"),
-    (
-        re.compile(rf"(?<!\w)(at|around|by|about) ({_EN_WORDS})(?!\w)(?={_EN_AFTER})"),
-        lambda m: f"{m[1]} {WORD_HOURS[m[2]]}",
-    ),
-    (
-        re.compile(rf"(?<!\w)({_EN_WORDS}) ?(o'?clock|am|pm|a\.m|p\.m)"),
-        lambda m: f"at {WORD_HOURS[m[1]]}{m[2]}",
-    ),
-    (re.compile(rf"(?<!\w)(в|к|около) ({_RU_WORDS})(?!\w)"), lambda m: f"{m[1]} {WORD_HOURS[m[2]]}"),
-    (re.compile(rf"الساعه ({_AR_WORDS})"), lambda m: f"الساعه {WORD_HOURS[m[1]]}"),
+from domain.intake.time_words import (
+    AM,
+    DAYS,
+    MEALS,
+    MONTHS,
+    NEXT_WEEK,
+    NIGHT,
+    PARTS,
+    PM,
+    SAME_TIME,
+    URGENT,
+    WEEKDAYS,
+    WEEKEND,
 )
 
 _TIME = re.compile(
@@ -46,14 +33,6 @@ _TIME = re.compile(
     r"|(?:\bat|\baround|\bby|\bfrom|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:.,%])"
     r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)",
     re.IGNORECASE,
-)
-_IN = re.compile(
-    r"(?:\bin|через|بعد)\s+(?P<n>\d+)\s*(?P<u>hours?|hrs?|h\b|час\w*|ساعات|ساعه|minutes?|mins?|минут\w*|دقيقه|دقائق)"
-)
-# "in half an hour", "через час", "بعد نص ساعة": minutes from now
-_IN_WORDS = (
-    (re.compile(r"\bin\s+(?:half\s+an|a\s+half)\s+hour|через\s+полчаса|بعد\s+(?:نص|نصف)\s+ساعه"), 30),
-    (re.compile(r"\bin\s+an?\s+hour\b|через\s+час(?!\w)|بعد\s+ساعه(?![\u0600-\u06ff])"), 60),
 )
 _AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
 _DATE_NUMERIC = re.compile(
@@ -67,52 +46,6 @@ _DAY_OF_MONTH = re.compile(
 )
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b")
 
-DAYS = (
-    (2, ("day after tomorrow", "the day after tomorrow", "послезавтра", "بعد غد", "بعد بكره", "بعد بكرا")),
-    (1, ("tomorrow", "tmrw", "tmr", "завтра", "غدا", "بكره", "بكرا")),
-    (0, ("today", "tonight", "this evening", "this afternoon", "this morning", "сегодня", "этим вечером",
-         "اليوم", "الليله", "هذا المساء", "مساء اليوم", "هذه الليله")),
-)  # fmt: skip
-WEEKDAYS = (
-    ("monday", "mon", "понедельник*", "الاثنين", "اثنين"),
-    ("tuesday", "tue", "tues", "вторник*", "الثلاثاء", "ثلاثاء"),
-    ("wednesday", "wed", "сред*", "الاربعاء", "اربعاء"),
-    ("thursday", "thu", "thurs", "четверг*", "الخميس", "خميس"),
-    ("friday", "fri", "пятниц*", "الجمعه", "جمعه"),
-    ("saturday", "sat", "суббот*", "السبت", "سبت"),
-    ("sunday", "sun", "воскресень*", "الاحد", "احد"),
-)
-NEXT = ("next", "следующ*", "القادم", "القادمه", "الجاي", "الجايه")
-WEEKEND = ("weekend", "выходны*", "نهايه الاسبوع", "الويكند", "عطله نهايه الاسبوع")
-NEXT_WEEK = ("next week", "на следующей неделе", "следующей неделе", "الاسبوع القادم", "الاسبوع الجاي")
-MONTHS = (
-    ("january", "jan", "январ*", "يناير"),
-    ("february", "feb", "феврал*", "فبراير"),
-    ("march", "марта", "март", "مارس"),
-    ("april", "apr", "апрел*", "ابريل"),
-    ("may", "мая", "май", "مايو"),
-    ("june", "jun", "июн*", "يونيو"),
-    ("july", "jul", "июл*", "يوليو"),
-    ("august", "aug", "август*", "اغسطس"),
-    ("september", "sept", "sep", "сентябр*", "سبتمبر"),
-    ("october", "oct", "октябр*", "اكتوبر"),
-    ("november", "nov", "ноябр*", "نوفمبر"),
-    ("december", "dec", "декабр*", "ديسمبر"),
-)
-# parts of the day → a typical hour (shown as approximate)
-PARTS = (
-    (10, ("morning", "утром", "утра", "с утра", "صباحا", "الصباح", "صباح", "الصبح")),
-    (15, ("afternoon", "днем", "после обеда", "بعد الظهر", "العصر", "عصرا")),
-    (19, ("evening", "tonight", "вечером", "вечер", "вечера", "مساء", "المساء", "الليله", "مساءا")),
-    (22, ("night", "at night", "ночью", "ليلا", "بالليل", "الليل")),
-)
-PM = ("pm", "p.m", "evening", "afternoon", "tonight", "night", "дня", "вечера", "вечером", "ночи",
-      "ظهرا", "بعد الظهر", "مساء", "مساءا", "ليلا", "الليله", "العصر")  # fmt: skip
-AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "الصباح", "صباح")
-URGENT = ("now", "right now", "right away", "asap", "as soon as possible", "urgent*", "immediately",
-          "срочн*", "сейчас", "немедленно", "как можно скорее", "прямо сейчас",
-          "الان", "الحين", "حالا", "فورا", "عاجل", "بسرعه", "ضروري", "في اسرع وقت")  # fmt: skip
-
 
 @dataclass(frozen=True, slots=True)
 class When:
@@ -121,18 +54,17 @@ class When:
     approximate: bool = False  # a part of the day, not an hour that was said
     urgent: bool = False
     past: bool = False  # the day (and time) said is already behind us: kept, and to be confirmed
+    unsure: bool = False  # a time was said but which one is unclear ("7 or 8"): the card asks, never guesses
+
+
+# reads a prayer or daylight time ("after Maghrib", "بعد صلاة الجمعة") on the day said, or the next to come
+PrayerClock = Callable[[str, datetime | None, datetime], datetime | None]
 
 
 @cache
 def _n(words: tuple[str, ...]) -> tuple[str, ...]:
     """Keywords in the normal form of the text (a stem keeps its '*')."""
     return tuple(normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
-
-
-def _words_to_digits(text: str) -> str:
-    for regex, replace in _WORD_TIME:
-        text = regex.sub(replace, text)
-    return text
 
 
 def _weekday(text: str, today: datetime) -> datetime | None:
@@ -197,13 +129,20 @@ def _day(text: str, today: datetime) -> datetime | None:
     return None
 
 
-def _clock(text: str) -> tuple[int, int, bool] | None:
-    """(hour, minute, explicit): explicit when a 24-hour time or an am/pm word settled it."""
+@dataclass(frozen=True, slots=True)
+class Clock:
+    hour: int
+    minute: int
+    explicit: bool  # a 24-hour time or an am/pm word settled it
+    night: bool = False  # 0-5 o'clock said of a night: the early morning after it
+
+
+def _clock(text: str) -> Clock | None:
     noon = has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and "بعد الظهر" not in text
     if noon and not _TIME.search(text):
-        return 12, 0, True
+        return Clock(12, 0, True)
     if has(_n(("midnight", "полночь", "منتصف الليل")), text):
-        return 0, 0, True
+        return Clock(0, 0, True, night=True)
     match = next((m for m in _TIME.finditer(text) if not _a_date(text, m)), None)
     if not match:
         return None
@@ -211,11 +150,33 @@ def _clock(text: str) -> tuple[int, int, bool] | None:
     minute = int(match["m"] or 0)
     after = text[match.end() : match.end() + 16]
     said = match.group(0)
+    if hour <= 5 and "pm" not in said and has(_n(NIGHT), text) and not has(_n(_DAYTIME), after):
+        return Clock(hour, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 2 الفجر"
     if ("am" in said or has(_n(AM), after)) and hour <= 12:
-        return hour % 12, minute, True
+        return Clock(hour % 12, minute, True)
     if "pm" in said or has(_n(PM), after) or (has(_n(PM), text) and (match["h2"] or match["h3"])):
-        return (hour % 12 + 12 if hour < 12 else hour), minute, True
-    return hour, minute, bool(match["h"] and hour >= 13) or hour == 0
+        return Clock(hour % 12 + 12 if hour < 12 else hour, minute, True)
+    return Clock(hour, minute, bool(match["h"] and hour >= 13) or hour == 0)
+
+
+_DAYTIME = (
+    "pm",
+    "p.m",
+    "afternoon",
+    "evening",
+    "дня",
+    "вечера",
+    "بعد الظهر",
+    "عصرا",
+    "العصر",
+    "مساء",
+    "المسا",
+)
+# two times offered ("at 7 or 8", "в 7 или в 8", "الساعه 7 او 8"): which one is not for intake to guess
+_EITHER = re.compile(
+    r"(?<![\d:])\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\s*(?:or|или|либо|او|ولا|اول)\s*"
+    r"(?:at\s+|в\s+|الساعه\s+)?\d{1,2}(?![\d/.])"
+)
 
 
 _MONTH_NEXT = re.compile(
@@ -243,33 +204,30 @@ def _part_of_day(text: str) -> int | None:
     return None
 
 
-def read_when(text: str, now: datetime) -> When:
-    """`text` normalised; `now` in the business timezone."""
-    text = _words_to_digits(text)
+def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> When:
+    """`text` normalised; `now` in the business timezone; `prayer` reads "after Maghrib" on a day."""
+    text = words_to_digits(text)
     urgent = has(_n(URGENT), text)
-    minutes = next((m for regex, m in _IN_WORDS if regex.search(text)), None)
-    if match := _IN.search(text):
-        minutes = int(match["n"]) * (60 if match["u"][0] in "hчس" else 1)
-    if minutes is not None:
+    if (minutes := minutes_from_now(text)) is not None:
         return When((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0), True, False, urgent)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     try:
         day = _day(text, today)
     except ValueError:  # 31 February
         day = None
+    if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
+        at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
+        return When(at, True, False, urgent, _past(at, now))
+    if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time to be asked
+        return When(day or today, False, False, urgent, unsure=True)
     clock = _clock(text)
     if clock is None:
-        part = _part_of_day(text)
-        if part is not None:
-            base = day or today
-            at = base.replace(hour=part)
-            if day is None and at <= now:
-                at += timedelta(days=1)  # "in the morning", said in the afternoon: tomorrow's
-            return When(at, True, True, urgent, _past(at, now))
-        if urgent and day is None:
-            return When(now.replace(second=0, microsecond=0), True, False, True)
-        return When(day, False, False, urgent, day is not None and day.date() < now.date())
-    hour, minute, explicit = clock
+        return _without_clock(text, now, day, urgent, prayer)
+    if clock.night:
+        base = day or today
+        at = (base + timedelta(days=1)).replace(hour=clock.hour, minute=clock.minute)
+        return When(at, True, False, urgent, _past(at, now))
+    hour, minute, explicit = clock.hour, clock.minute, clock.explicit
     if not explicit and 1 <= hour <= 6:
         hour += 12  # "at 3": afternoon, nobody books 3 a.m. like that
     if day is None:
@@ -283,6 +241,26 @@ def read_when(text: str, now: datetime) -> When:
         hour += 12
     at = day.replace(hour=hour, minute=minute)
     return When(at, True, False, urgent, _past(at, now))
+
+
+def _without_clock(
+    text: str, now: datetime, day: datetime | None, urgent: bool, prayer: PrayerClock | None
+) -> When:
+    """No hour said: a prayer, a part of the day or a meal gives a typical one, or only the day is known."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    if prayer is not None and (at := prayer(text, day, now)) is not None:
+        return When(at, True, True, urgent, _past(at, now))
+    part = _part_of_day(text)
+    if part is None and day is not None:
+        part = next((hour for hour, words in MEALS if has(_n(words), text)), None)
+    if part is not None:
+        at = (day or today).replace(hour=part)
+        if day is None and at <= now:
+            at += timedelta(days=1)  # "in the morning", said in the afternoon: tomorrow's
+        return When(at, True, True, urgent, _past(at, now))
+    if urgent and day is None:
+        return When(now.replace(second=0, microsecond=0), True, False, True)
+    return When(day, False, False, urgent, day is not None and day.date() < now.date())
 
 
 def _past(at: datetime, now: datetime) -> bool:

@@ -1,0 +1,62 @@
+"""Relative times in three languages: "in half an hour", "in an hour and a half", "in 2 hours", "через
+полтора часа", "через пару часов", "через 20 минут", "بعد ساعتين", "بعد ساعة ونص", "بعد ربع ساعة". Works on
+normalised text; answers the minutes from now, or None."""
+
+from __future__ import annotations
+
+import re
+
+from domain.intake.clock import AR_HOURS, EN_HOURS, RU_HOURS
+
+# how many, said in words (a duration's count, not a clock's hour)
+COUNTS: dict[str, float] = {
+    **{w: float(n) for w, n in EN_HOURS.items()},
+    "a": 1, "an": 1, "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "fifteen": 15,
+    "twenty": 20, "thirty": 30, "forty": 40, "forty five": 45, "forty-five": 45, "ninety": 90,
+    "one and a half": 1.5, "an hour and a half": 1.5, "half an": 0.5, "a half": 0.5, "half": 0.5,
+    "a quarter of an": 0.25, "quarter of an": 0.25, "a quarter": 0.25,
+    **{w: float(n) for w, n in RU_HOURS.items() if w != "час"},
+    "одну": 1, "две": 2, "пару": 2, "полтора": 1.5, "полторы": 1.5, "пятнадцать": 15, "двадцать": 20,
+    "тридцать": 30, "сорок": 40, "сорок пять": 45, "четверть": 0.25, "пол": 0.5,
+    **{w: float(n) for w, n in AR_HOURS.items() if not w.startswith("ال")},
+    "ربع": 0.25, "نص": 0.5, "نصف": 0.5, "ثلث": 1 / 3, "عشرين": 20, "ثلاثين": 30, "اربعين": 40,
+    "خمسطعش": 15, "ربع ساعه": 0.25,
+}  # fmt: skip
+_COUNT = "|".join(re.escape(w) for w in sorted(COUNTS, key=len, reverse=True))
+# the unit, with what a dual or "and a half" adds: (minutes per count, a count the word itself carries)
+_UNITS = (
+    (r"hours?|hrs?|h(?!\w)|часа|часов|час|ч(?!\w)|ساعات|ساعه|ساعتين|ساعتان", 60),
+    (r"minutes?|mins?|минуты|минут|минуту|мин(?!\w)|دقائق|دقايق|دقيقه|دقيقتين|دقيقتان", 1),
+)
+_EXTRA = {"and a half": 0.5, "с половиной": 0.5, "ونص": 0.5, "و نص": 0.5, "ونصف": 0.5, "وربع": 0.25,
+          "و ربع": 0.25, "الا ربع": -0.25, "and a quarter": 0.25}  # fmt: skip
+_DURATION = re.compile(
+    r"(?<!\w)(?P<by>in|within|через|спустя|بعد|خلال|عقب)\s+"
+    rf"(?:(?P<n>\d+(?:[.,]\d+)?|{_COUNT})\s*)?"
+    rf"(?P<u>{'|'.join(f'(?:{u})' for u, _ in _UNITS)})(?![\w\u0600-\u06ff])"
+    rf"(?:\s*(?P<x>{'|'.join(re.escape(x) for x in _EXTRA)}))?"
+)
+# "через полчаса", "in half an hour" and the like, written as one word or a fixed phrase
+_FIXED = (
+    (re.compile(r"(?<!\w)через\s+полчаса|(?<!\w)через\s+пол\s+часа"), 30),
+    (re.compile(r"(?<!\w)через\s+четверть\s+часа"), 15),
+    (re.compile(r"(?<!\w)in\s+(?:a\s+)?half\s+(?:an\s+)?hour"), 30),
+    (re.compile(r"(?<!\w)in\s+an?\s+hour\s+and\s+a\s+half"), 90),
+)
+
+
+def minutes_from_now(text: str) -> int | None:
+    for regex, minutes in _FIXED:
+        if regex.search(text):
+            return minutes
+    match = _DURATION.search(text)
+    if match is None or (match["n"] is None and match["by"] in ("in", "within") and match["u"][0] in "hm"):
+        return None  # "in hours" is not a time
+    unit = next(per for pattern, per in _UNITS if re.fullmatch(pattern, match["u"]))
+    raw = match["n"]
+    count = 2.0 if match["u"].endswith(("تين", "تان")) else 1.0
+    if raw is not None:
+        count = float(raw.replace(",", ".")) if raw[0].isdigit() else COUNTS[raw]
+    count += _EXTRA.get(match["x"] or "", 0.0)
+    minutes = round(count * unit)
+    return minutes if 0 < minutes <= 48 * 60 else None
