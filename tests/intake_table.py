@@ -2,7 +2,8 @@
 Arabic and Cyrillic text, emoji), a third per language. 'Now' is Saturday 28 November 2026, 15:00 in Moscow.
 
 Each row: (language, text, category, when, opens). `when`: "YYYY-MM-DD HH:MM" (a time that was said),
-"YYYY-MM-DD ~HH:MM" (a part of the day: a typical hour), "YYYY-MM-DD" (a day, time unknown), or None.
+"YYYY-MM-DD ~HH:MM" (a part of the day: a typical hour), "YYYY-MM-DD" (a day, time unknown), "YYYY-MM-DD ?"
+(a day, and a time said that cannot be told for sure: "7 or 8"), "?" (such a time and no day), or None.
 `opens`: the message asks for something (with nothing open, it opens a request). Small talk has category
 OTHER, no time and opens nothing. Used by tests/unit/test_intake_table.py and bench/intake.py."""
 
@@ -292,19 +293,34 @@ ROWS: list[tuple[str, str, Category, str | None, bool]] = [
 def shown(understood: Understanding) -> str | None:
     """The time as the table writes it."""
     if understood.when is None:
-        return None
+        return "?" if understood.time_unsure else None
     local = understood.when.astimezone(MSK)
+    if understood.time_unsure:
+        return local.strftime("%Y-%m-%d ?")
     if not understood.time_known:
         return local.strftime("%Y-%m-%d")
     return local.strftime("%Y-%m-%d ") + ("~" if understood.time_approx else "") + local.strftime("%H:%M")
 
 
-def score() -> dict[str, dict[str, float]]:
-    """Per language: category, day and time accuracy, false openings, missed openings; and the misses."""
+Row = tuple[str, str, str, Category, str | None, bool]  # (language, class, text, category, when, opens)
+TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text, c, when, opens in ROWS]
+
+
+def sets() -> dict[str, list[Row]]:
+    """The table, the cases written per class of failure (tuned on), and the held-out cases (never tuned on)."""
+    from tests.intake_cases import CASES
+    from tests.intake_held_out import HELD_OUT
+
+    return {"table": TABLE, "cases": CASES, "held-out": HELD_OUT}
+
+
+def score(rows: list[Row] | None = None, by: int = 0) -> dict[str, dict[str, float]]:
+    """Per language (by=0) or per class (by=1): category, day and time accuracy, false and missed openings."""
     tallies: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for language, text, category, when, opens in ROWS:
+    for row in TABLE if rows is None else rows:
+        language, _, text, category, when, opens = row
         got = understand(text, AT, MSK)
-        t = tallies[language]
+        t = tallies[row[by]]
         t["rows"] += 1
         t["category"] += got.category is category
         t["day"] += (shown(got) or "")[:10] == (when or "")[:10]
@@ -314,11 +330,11 @@ def score() -> dict[str, dict[str, float]]:
     return tallies
 
 
-def misses() -> list[str]:
+def misses(rows: list[Row] | None = None) -> list[str]:
     out = []
-    for language, text, category, when, opens in ROWS:
+    for language, kind, text, category, when, opens in TABLE if rows is None else rows:
         got = understand(text, AT, MSK)
         if got.category is not category or shown(got) != when or got.asks != opens:
             got_said = f"{got.category.value} {shown(got)} {got.asks}"
-            out.append(f"{language} {text!r}: {got_said} (want {category.value} {when} {opens})")
+            out.append(f"{language} {kind} {text!r}: {got_said} (want {category.value} {when} {opens})")
     return out

@@ -13,16 +13,16 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
-from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, pattern
+from domain.intake.category import category_of
+from domain.intake.places import named_places
+from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize
 from domain.intake.when import When, read_when
 from domain.intake.words import (
     ALSO,
     AVAILABILITY,
     BUDGET_CUE,
     CURRENCIES,
-    KEYWORDS,
     NUMBER_WORDS,
-    PLACES,
     QUESTION_START,
     REFERENCES,
     Category,
@@ -42,6 +42,7 @@ class Understanding:
     time_approx: bool = False  # a part of the day ("Sunday morning"): a typical hour, shown as ~10:00
     urgent: bool = False  # now, срочно, فورا
     time_past: bool = False  # the time said had already passed when it was said: the assistant confirms it
+    time_unsure: bool = False  # a time was said but not which ("7 or 8"): the card asks rather than guesses
     asks: bool = field(
         default=False, compare=False
     )  # it asks for something: it may open a request (not kept)
@@ -62,6 +63,7 @@ class Understanding:
             "time_approx": self.time_approx,
             "urgent": self.urgent,
             "time_past": self.time_past,
+            "time_unsure": self.time_unsure,
         }
 
     @classmethod
@@ -76,6 +78,7 @@ class Understanding:
             time_approx=data.get("time_approx", False),
             urgent=data.get("urgent", False),
             time_past=data.get("time_past", False),
+            time_unsure=data.get("time_unsure", False),
         )
 
 
@@ -96,39 +99,7 @@ def _contains(text: str, words: tuple[str, ...]) -> bool:
     return any(word in text for word in words)
 
 
-_PLACE_SPELLINGS = {name: tuple(normalize(s) for s in spellings) for name, spellings in PLACES.items()}
 _BUDGET_CUE = tuple(normalize(cue) for cue in BUDGET_CUE)
-_WEIGHTED = {
-    category: tuple(
-        (weight, tuple(w for w, wt in words if wt == weight)) for weight in {wt for _, wt in words}
-    )
-    for category, words in KEYWORDS.items()
-}
-
-
-# a service named after one of these is where, or what for, not what is asked: "a car to the Bolshoi",
-# "a driver for shopping", "цветы в номер", "عشاء في مطعم" (counted half)
-_CONTEXT = re.compile(
-    r"(?:(?<!\w)(?:from|to|near|at|in|into|for|by|outside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
-    r"|(?<!\w)(?:к|от|из|у|в|во|на|для|возле|около|рядом с|до)\s+(?:\w+\s+)?"
-    r"|(?<![\u0600-\u06ff])(?:من|الى|قرب|عند|في|جنب|امام)\s+)$"
-)
-
-
-def _category(normalized: str) -> Category:
-    """The service asked for: each keyword counts its weight (half after a preposition of place or purpose);
-    the most wins, a tie the first listed."""
-    best, best_score = Category.OTHER, 0.0
-    for category, groups in _WEIGHTED.items():
-        score = 0.0
-        for weight, words in groups:
-            for found in pattern(words).finditer(normalized):
-                before = normalized[max(0, found.start() - 16) : found.start()]
-                context = _CONTEXT.search(before) or found.group(0).startswith("لل")
-                score += weight / 2 if context else weight
-        if score > best_score:
-            best, best_score = category, score
-    return best
 
 
 def _guests(lowered: str) -> int | None:
@@ -140,11 +111,11 @@ def _guests(lowered: str) -> int | None:
     return value if value and 0 < value <= 99 else None
 
 
-def _places(text: str, lowered: str) -> tuple[str, ...]:
-    found = [name for name, spellings in PLACES.items() if _contains(lowered, _PLACE_SPELLINGS[name])]
+def _places(text: str, normalized: str) -> tuple[str, ...]:
+    found = [place.name for _, _, place in named_places(normalized)]
     for match in _FROM_TO.finditer(text):
         place = match["p"].strip()
-        if not any(place.lower() in s or s.strip() in place.lower() for n in found for s in PLACES[n]):
+        if not named_places(f" {normalize(place)} "):
             found.append(place)
     return tuple(dict.fromkeys(found))
 
@@ -191,7 +162,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
     normalized = f" {normalize(text)} "
     small_talk = is_small_talk(text)
     when = When() if small_talk else read_when(normalized, local_now)  # "good evening" is not a time
-    category = Category.OTHER if small_talk else _category(normalized)
+    category = Category.OTHER if small_talk else category_of(normalized)
     guests = _guests(normalized)
     places = _places(text.translate(DIGITS), normalized)
     asks = not small_talk and (
@@ -210,6 +181,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
         time_approx=when.approximate,
         urgent=when.urgent,
         time_past=when.past,
+        time_unsure=when.unsure,
         asks=asks,
         small_talk=small_talk,
         follow_up=follow_up,

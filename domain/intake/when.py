@@ -218,8 +218,8 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))
-    if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time to be asked
-        return When(day or today, False, False, urgent, unsure=True)
+    if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time is asked
+        return When(day, False, False, urgent, unsure=True)
     clock = _clock(text)
     if clock is None:
         return _without_clock(text, now, day, urgent, prayer)

@@ -363,25 +363,6 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
 }
 
-PLACES: dict[str, tuple[str, ...]] = {
-    "The Ritz-Carlton": ("ritz", "ритц", "риц", "ريتز"),
-    "Four Seasons": ("four seasons", "фор сизонс", "фо сизонс", "فور سيزونز"),
-    "Ararat Park Hyatt": ("ararat", "park hyatt", "арарат", "أرارات"),
-    "Metropol": ("metropol", "метрополь", "متروبول"),
-    "Baltschug Kempinski": ("baltschug", "kempinski", "балчуг", "كمبينسكي"),
-    "Sheremetyevo (SVO)": ("sheremetyevo", "svo", "шереметьево", "شيريميتيفو"),
-    "Vnukovo (VKO)": ("vnukovo", "vko", "внуково", "فنوكوفو"),
-    "Domodedovo (DME)": ("domodedovo", "dme", "домодедово", "دوموديدوفو"),
-    "Bolshoi Theatre": ("bolshoi", "большой театр", "البولشوي", "بولشوي"),
-    "Red Square": ("red square", "красная площадь", "красной площади", "الساحة الحمراء"),
-    "GUM": ("gum ", "гум", "جوم"),
-    "TSUM": ("tsum", "цум", "تسوم"),
-    "Kremlin": ("kremlin", "кремл", "الكرملين"),
-    "White Rabbit": ("white rabbit", "белый кролик", "وايت رابيت"),
-    "Café Pushkin": ("pushkin", "пушкин", "بوشكين"),
-    "Moscow City": ("moscow city", "москва-сити", "москва сити", "موسكو سيتي"),
-}
-
 NUMBER_WORDS = {
     "one": 1,
     "two": 2,

@@ -12,7 +12,7 @@ from domain.errors import ConcurrencyConflict, DomainError, InvalidValue
 from domain.events import Event, EventType
 from domain.formats import money
 from domain.intake import Understanding, understand
-from domain.intake_words import Category
+from domain.intake.words import Category
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import GatewayError

@@ -25,7 +25,7 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
 def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
     """The day and time as the topic reads them: "Sun 29 Nov, 20:30", "~10:00" for a part of the day."""
     if not d.when:
-        return "—"
+        return t("card-time-unsure") if d.time_unsure else "—"
     locale = getattr(t, "language", "en")  # (babel reads letters as fields: words stay outside the pattern)
     day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale=locale)
     hour = ("~" if d.time_approx else "") + format_datetime(d.when, "HH:mm", tzinfo=tz)

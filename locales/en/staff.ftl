@@ -275,6 +275,7 @@ duration-hours = { $hours } h { $minutes } min
 ## the request card and the client card (in the topic)
 card-day-only = { $day } · time?
 card-urgent = {" "}· ⚡ urgent
+card-time-unsure = time?
 card-time-past = {" "}· ⚠️ already past when said: confirm
 card-quote-lapsed = {" "}(quote lapsed)
 card-partly-refunded = {" "}· partly refunded { $refunded } of { $paid }

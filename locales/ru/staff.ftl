@@ -275,6 +275,7 @@ duration-hours = { $hours } ч { $minutes } мин
 ## карточка заявки и карточка клиента (в теме)
 card-day-only = { $day } · время?
 card-urgent = {" "}· ⚡ срочно
+card-time-unsure = время?
 card-time-past = {" "}· ⚠️ уже прошло на момент сообщения: уточните
 card-quote-lapsed = {" "}(цена истекла)
 card-partly-refunded = {" "}· частичный возврат { $refunded } из { $paid }

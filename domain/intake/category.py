@@ -1,0 +1,107 @@
+"""The service asked for. Each service word counts its weight; what the words around it say about it changes
+that: asked for ("I need a doctor") counts more, a place ("a car to the Bolshoi") or a time ("a doctor after
+dinner") less, ruled out ("not a car, a helicopter", "мو مطعم") not at all. The most wins, a tie the first
+listed. Named places (intake.places) count as what they are: a restaurant as dining, a theatre as events."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, named_places
+from domain.intake.text import REQUEST_CUES, pattern
+from domain.intake.words import KEYWORDS, Category
+
+_AR = "\u0600-\u06ff"
+
+# a service named after one of these is where it happens, not what is asked: "a car to the Bolshoi", "цветы в
+# номер", "عشاء في مطعم"
+_PLACE_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:from|to|near|at|in|into|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
+    r"|(?<!\w)(?:к|от|из|у|в|во|на|возле|около|рядом с|до)\s+(?:\w+\s+)?"
+    rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+)$"
+)
+# ... and after one of these, when it happens: "a doctor after dinner", "после ужина", "بعد العشاء"
+_TIME_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:after|before|during|until|till|since|for)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
+    r"|(?<!\w)(?:после|перед|до|во время|к)\s+(?:\w+\s+)?"
+    rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+)$"
+)
+# what ends a ruled-out stretch: a new clause, a "but", or a new ask
+_BOUNDARY = re.compile(
+    r"[,.;:!?\n]|(?<!\w)(?:but|instead|rather|please|i need|i want|we need|we want|get us|get me|book|"
+    r"а|но|лучше|нужн\w*|хочу|хотим|закаж\w*|забронир\w*)(?!\w)"
+    rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي)(?![{_AR}])"
+)
+# what rules a service out: "not", "no", "instead of", "forget the", "cancel", "не ... а", "вместо", "مو"
+_NEGATION = re.compile(
+    r"(?<!\w)(?:not|no|don'?t need|do not need|don'?t want|no need for|instead of|rather than"
+    r"|forget(?: about)?|cancel|skip|without"
+    r"|не нужн\w*|не надо|не хочу|не хотим|не будем|вместо|без|отмени\w*"
+    r"|не(?= \w+,? а )"  # Russian "не" rules out only in "не X, а Y": a polite "не могли бы вы" asks
+    rf")(?!\w)|(?<![{_AR}])(?:مو|مب|مش|ما ابي|ما ابغى|ما نبي|ما نبغى|ما ابغي|لا ابي|لا نبي|ما نحتاج|ما احتاج"
+    rf"|بدون|بلا|بدل|بدال|عوض|بلاش|الغ\w*|كنسل\w*|انسى|مو لازم)(?![{_AR}])"
+)
+
+
+def _ruled_out(normalized: str) -> list[tuple[int, int]]:
+    spans = []
+    for cue in _NEGATION.finditer(normalized):
+        end = cue.end()
+        boundary = _BOUNDARY.search(normalized, end)
+        stop = boundary.start() if boundary else len(normalized)
+        spans.append((cue.start(), min(stop, end + 40)))
+    return spans
+
+
+@cache
+def _asked() -> re.Pattern[str]:
+    """A request cue and what follows it: the thing asked for ("need a doctor", "ابي سياره")."""
+    return pattern(REQUEST_CUES)
+
+
+def _weight(normalized: str, start: int, weight: float, asked_ends: list[int]) -> float:
+    before = normalized[max(0, start - 18) : start]
+    if _TIME_BEFORE.search(before):
+        return weight / 4
+    if _PLACE_BEFORE.search(before) or normalized.startswith("لل", start):
+        return weight / 2
+    if any(0 <= start - end <= 12 for end in asked_ends):
+        return weight * 1.5  # the object of "need", "book", "ابي": what is asked for
+    return weight
+
+
+_WEIGHTED = {
+    category: tuple(
+        (weight, tuple(w for w, wt in words if wt == weight)) for weight in {wt for _, wt in words}
+    )
+    for category, words in KEYWORDS.items()
+}
+
+
+def category_of(normalized: str) -> Category:
+    places = named_places(normalized)
+    out = _ruled_out(normalized)
+    asked_ends = [m.end() for m in _asked().finditer(normalized)]
+    scores: dict[Category, float] = {}
+
+    def count(category: Category, start: int, weight: float, name: bool = False) -> None:
+        if any(a <= start < b for a, b in out):
+            return
+        if not name and any(a <= start < b for a, b, _ in places):
+            return  # "Dr. Zhivago" is a restaurant, not a doctor
+        scores[category] = scores.get(category, 0.0) + _weight(normalized, start, weight, asked_ends)
+
+    for category, groups in _WEIGHTED.items():
+        for weight, words in groups:
+            for found in pattern(words).finditer(normalized):
+                count(category, found.start(), weight)
+    for start, _, place in places:
+        if place.kind is not None:
+            weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
+            count(place.kind, start, weight, name=True)
+    best, best_score = Category.OTHER, 0.0
+    for category in KEYWORDS:  # the order of the table breaks ties
+        if scores.get(category, 0.0) > best_score:
+            best, best_score = category, scores[category]
+    return best
