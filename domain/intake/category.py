@@ -19,32 +19,41 @@ _AR = "\u0600-\u06ff"
 _PLACE_BEFORE = re.compile(
     r"(?:(?<!\w)(?:from|to|near|at|in|into|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:к|от|из|у|в|во|на|возле|около|рядом с|до)\s+(?:\w+\s+)?"
-    rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+)$"
+    rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+"
+    # the destination of "take me": "take me to the pharmacy", "отвезите меня в аптеку", "وديني الصيدليه"
+    r"|(?<!\w)(?:take|drive|drop|get|ride)\s+(?:me|us)?\s*(?:to|at)?\s+(?:the\s+|a\s+)?"
+    r"|(?<!\w)(?:отвез|довез|подвез)\w*\s+(?:меня\s+|нас\s+)?(?:в|к|на|до)?\s*"
+    rf"|(?<![{_AR}])(?:وديني|ودني|ودينا|يوديني|يودينا|وصلني|وصلنا|يوصلني|يوصلنا|خذني|خذنا)\s+(?:الى\s+|لل?)?"
+    r")$"
 )
-# ... and after one of these, when it happens: "a doctor after dinner", "после ужина", "بعد العشاء"
+# ... and after one of these, when it happens: "a doctor after dinner", "после ужина", "بعد العشاء",
 _TIME_BEFORE = re.compile(
     r"(?:(?<!\w)(?:after|before|during|until|till|since|for)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:после|перед|до|во время|к)\s+(?:\w+\s+)?"
-    rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+)$"
+    rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+"
+    # ... or what the client already has: "we have a table at Beluga", "у нас ужин", "عندنا حجز"
+    r"|(?<!\w)(?:we have|i have|we've got|we already have|у нас|у меня)\s+(?:a\s+|the\s+)?"
+    rf"|(?<![{_AR}])(?:عندنا|عندي)\s+)$"
 )
 # what ends a ruled-out stretch: a new clause, a "but", or a new ask
 _BOUNDARY = re.compile(
     r"[,.;:!?\n]|(?<!\w)(?:but|instead|rather|please|i need|i want|we need|we want|get us|get me|book|"
     r"а|но|лучше|нужн\w*|хочу|хотим|закаж\w*|забронир\w*)(?!\w)"
-    rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي)(?![{_AR}])"
+    rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي|وبدل\w*|بدله|بداله|عوضه)(?![{_AR}])"
 )
 # what rules a service out: "not", "no", "instead of", "forget the", "cancel", "не ... а", "вместо", "مو"
 _NEGATION = re.compile(
-    r"(?<!\w)(?:not|no|don'?t need|do not need|don'?t want|no need for|instead of|rather than"
-    r"|forget(?: about)?|cancel|skip|without"
+    r"(?<!\w)(?:not|no(?! (?:later|earlier|more|less|problem|worries|rush))|don'?t need|do not need"
+    r"|don'?t want|no need for|instead of|rather than|forget(?: about)?|cancel|skip|without"
     r"|не нужн\w*|не надо|не хочу|не хотим|не будем|вместо|без|отмени\w*"
-    r"|не(?= \w+,? а )"  # Russian "не" rules out only in "не X, а Y": a polite "не могли бы вы" asks
+    r"|не(?= (?:\w+ ){0,2}\w+,? а )"  # "не" rules out only in "не X, а Y": "не могли бы вы" asks
     rf")(?!\w)|(?<![{_AR}])(?:مو|مب|مش|ما ابي|ما ابغى|ما نبي|ما نبغى|ما ابغي|لا ابي|لا نبي|ما نحتاج|ما احتاج"
-    rf"|بدون|بلا|بدل|بدال|عوض|بلاش|الغ\w*|كنسل\w*|انسى|مو لازم)(?![{_AR}])"
+    rf"|بدون|بلا|بدل|بدال|عوض|بلاش|الغي|الغاء|الغوا|الغيت|تلغي|نلغي|كنسل\w*|انسى|مو لازم)(?![{_AR}])"
 )
 
 
-def _ruled_out(normalized: str) -> list[tuple[int, int]]:
+def ruled_out(normalized: str) -> list[tuple[int, int]]:
+    """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين"."""
     spans = []
     for cue in _NEGATION.finditer(normalized):
         end = cue.end()
@@ -81,13 +90,16 @@ _WEIGHTED = {
 
 def category_of(normalized: str) -> Category:
     places = named_places(normalized)
-    out = _ruled_out(normalized)
+    out = ruled_out(normalized)
     asked_ends = [m.end() for m in _asked().finditer(normalized)]
     scores: dict[Category, float] = {}
 
-    def count(category: Category, start: int, weight: float, name: bool = False) -> None:
-        if any(a <= start < b for a, b in out):
-            return
+    taken: list[tuple[int, int]] = []
+
+    def count(category: Category, start: int, weight: float, name: bool = False, end: int = 0) -> None:
+        if any(a <= start < b for a, b in out) or any(a <= start < b for a, b in taken):
+            return  # ruled out, or part of a phrase already counted ("a table" in "table at")
+        taken.append((start, max(end, start + 1)))
         if not name and any(a <= start < b for a, b, _ in places):
             return  # "Dr. Zhivago" is a restaurant, not a doctor
         scores[category] = scores.get(category, 0.0) + _weight(normalized, start, weight, asked_ends)
@@ -95,13 +107,25 @@ def category_of(normalized: str) -> Category:
     for category, groups in _WEIGHTED.items():
         for weight, words in groups:
             for found in pattern(words).finditer(normalized):
-                count(category, found.start(), weight)
-    for start, _, place in places:
+                count(category, found.start(), weight, end=found.end())
+    for start, end, place in places:
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
-            count(place.kind, start, weight, name=True)
+            count(place.kind, start, weight, name=True, end=end)
     best, best_score = Category.OTHER, 0.0
     for category in KEYWORDS:  # the order of the table breaks ties
         if scores.get(category, 0.0) > best_score:
             best, best_score = category, scores[category]
     return best
+
+
+def mentions_service(normalized: str) -> bool:
+    """Any service word or named place, whatever is said around it."""
+    return any(
+        pattern(words).search(normalized) for groups in _WEIGHTED.values() for _, words in groups
+    ) or any(place.kind is not None for _, _, place in named_places(normalized))
+
+
+def names_a_service(normalized: str) -> bool:
+    """A service not listed by kind is asked for by naming it: "a photographer for Tuesday"."""
+    return any(pattern(words).search(normalized) for _, words in _WEIGHTED[Category.OTHER])

@@ -123,7 +123,7 @@ REWRITES: tuple[Rewrite, ...] = (
     (
         re.compile(
             rf"(?<!\w)(?P<p>в|к|около|до|часам к|часов в)\s+(?P<w>{_alternatives({**RU_HOURS, **RU_CASES})})"
-            r"(?!\w)(?!\s+(?:час|дн|ноч|минут|челов|гост))"
+            r"(?!\w)(?!\s+(?:дн|минут|челов|гост))"
         ),
         lambda m: _at(_hour(m["w"])),
     ),

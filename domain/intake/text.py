@@ -126,3 +126,37 @@ def is_small_talk(text: str) -> bool:
 
 def asks_for_something(text: str) -> bool:
     return has(REQUEST_CUES, normalize(text))
+
+
+THANKS = ("thank*", "thx", "спасибо", "спс", "благодар*", "شكر*", "مشكور*", "يجزاك", "جزاك", "يعطيك العافيه",
+          "تسلم*", "يسلمو")  # fmt: skip
+# what a service already given sounds like: "yesterday", "was great", "вчера", "было", "امس", "كان"
+PAST = (
+    "yesterday", "last night", "earlier", "was", "were", "loved", "enjoyed", "went", "helped",
+    "вчера", "вчерашн*", "было", "был", "была", "были", "понравил*", "помог*", "прошл*",
+    "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*",
+)  # fmt: skip
+_CLAUSE_END = re.compile(r"[,.!?;\n]")
+_THANKS_FOR = re.compile(
+    r"(?<!\w)(?:thanks|thank you|thank u|thx)(?:\s+(?:so|very)\s+much|\s+a lot)?\s+for(?!\w)"
+    r"|(?<!\w)(?:спасибо|благодар\w*)(?:\s+\w+)?\s+за(?!\w)"
+    r"|(?<![\u0600-\u06ff])(?:شكرا|مشكور\w*|يجزاك خير|جزاك الله خير|تسلم\w*)(?:\s+\S+)?\s+"
+    r"(?:على|علي)(?![\u0600-\u06ff])"
+)
+
+
+def thanks_for_past(text: str) -> bool:
+    """Thanks for a service already given ("thank you for the car yesterday", "спасибо за ужин",
+    "مشكورين على السواق"), asking for nothing new: not a request for that service again."""
+    normalized = normalize(text)
+    if not has(THANKS, normalized):
+        return False
+    thanked = _THANKS_FOR.search(normalized)
+    rest = (
+        normalized[: thanked.start()] + _CLAUSE_END.split(normalized[thanked.end() :], 1)[-1]
+        if thanked
+        else normalized
+    )
+    if has(REQUEST_CUES, rest):  # "thanks for sending the doctor" asks nothing; "thanks, and book ..." does
+        return False
+    return thanked is not None or has(PAST, normalized)

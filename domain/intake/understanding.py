@@ -13,9 +13,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
-from domain.intake.category import category_of
+from domain.intake.category import category_of, mentions_service, names_a_service, ruled_out
 from domain.intake.places import named_places
-from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize
+from domain.intake.prayer import prayer_clock
+from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, thanks_for_past
 from domain.intake.when import When, read_when
 from domain.intake.words import (
     ALSO,
@@ -25,9 +26,11 @@ from domain.intake.words import (
     NUMBER_WORDS,
     QUESTION_START,
     REFERENCES,
+    RESCHEDULE,
     Category,
 )
 from domain.money import Money
+from domain.sun import MOSCOW, Place
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +146,7 @@ _QUESTION = re.compile(
     + r")(?!\w)"
 )
 _ALSO = tuple(normalize(w) for w in ALSO)
+_RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
 _AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
 _REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
 
@@ -157,18 +161,35 @@ def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     return question or has(_ALSO, normalized), question and not asks
 
 
-def understand(text: str, now: datetime, timezone: ZoneInfo) -> Understanding:
+def _without_days_ruled_out(normalized: str) -> str:
+    """ "sorry, Sunday not Monday": what is ruled out is not read as the day (a stretch with a digit is kept:
+    "not at 8 but at 9" has its own order of reading)."""
+    for start, end in ruled_out(normalized):
+        if not mentions_service(normalized[start:end]):
+            normalized = normalized[:start] + " " * (end - start) + normalized[end:]
+    return normalized
+
+
+def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:
+    """`place`: where the business is, for the sun's times ("after Maghrib")."""
     local_now = now.astimezone(timezone)
     normalized = f" {normalize(text)} "
-    small_talk = is_small_talk(text)
-    when = When() if small_talk else read_when(normalized, local_now)  # "good evening" is not a time
+    small_talk = is_small_talk(text) or thanks_for_past(text)
+    prayer = prayer_clock(place, timezone)
+    # "good evening" is not a time; "not Monday, Sunday" is Sunday
+    when = When() if small_talk else read_when(_without_days_ruled_out(normalized), local_now, prayer)
     category = Category.OTHER if small_talk else category_of(normalized)
     guests = _guests(normalized)
     places = _places(text.translate(DIGITS), normalized)
     asks = not small_talk and (
-        asks_for_something(text) or category is not Category.OTHER or (when.at is not None and bool(places))
+        asks_for_something(text)
+        or category is not Category.OTHER
+        or names_a_service(normalized)
+        or (when.at is not None and bool(places))
     )
     follow_up, inquiry = _follow_up(text, normalized, when)
+    if category is Category.OTHER and has(_RESCHEDULE, normalized) and not names_a_service(normalized):
+        asks, follow_up = False, True  # "can we do the 5th?" moves what is open; it asks for nothing new
     if inquiry:  # "when does the driver arrive?" asks about a service, not for one
         category, asks = Category.OTHER, False
     return Understanding(

@@ -30,10 +30,14 @@ from domain.intake.time_words import (
 
 _TIME = re.compile(
     r"(?:(?<![\d.,])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)"
-    r"|(?:\bat|\baround|\bby|\bfrom|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:.,%])"
-    r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b)",
+    r"|(?:\bat|\baround|\bby|\bfrom|\bsay|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:%]|[.,]\d)"
+    r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b"
+    # an hour with its part of the day: "на 11 утра", "8 الصبح", "٧ المسا"
+    r"|(?<![\d.,:])(?P<h4>1[0-2]|0?[1-9])\s+(?=утра|вечера|дня|ночи|صباحا|مساء|الصبح|المسا|الفجر|بالليل|الليل))",
     re.IGNORECASE,
 )
+# a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
+_OTHER_TIME = re.compile(r"(?:flight|plane|рейс|вылет|الطياره|الرحله)\s+(?:is\s+|lands\s+|в\s+)?(?:at\s+)?$")
 _AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
 _DATE_NUMERIC = re.compile(
     rf"(?<![\d:])(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)(?:[./](?P<y>\d{{4}}))?(?![\d:])(?!{_AM_PM_NEXT})"
@@ -143,18 +147,29 @@ def _clock(text: str) -> Clock | None:
         return Clock(12, 0, True)
     if has(_n(("midnight", "полночь", "منتصف الليل")), text):
         return Clock(0, 0, True, night=True)
-    match = next((m for m in _TIME.finditer(text) if not _a_date(text, m)), None)
+    found = [m for m in _TIME.finditer(text) if not _a_date(text, m)]
+    others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 24) : m.start()])]
+    match = next((m for m in found if m not in others), None) or next(iter(found), None)
     if not match:
         return None
-    hour = int(match["h"] or match["h2"] or match["h3"])
+    hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"])
     minute = int(match["m"] or 0)
     after = text[match.end() : match.end() + 16]
     said = match.group(0)
-    if hour <= 5 and "pm" not in said and has(_n(NIGHT), text) and not has(_n(_DAYTIME), after):
-        return Clock(hour, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 2 الفجر"
+    if (
+        (hour <= 5 or hour == 12)
+        and "pm" not in said
+        and has(_n(NIGHT), text)
+        and not has(_n(_DAYTIME), after)
+    ):
+        return Clock(hour % 12, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 12 بالليل"
     if ("am" in said or has(_n(AM), after)) and hour <= 12:
         return Clock(hour % 12, minute, True)
-    if "pm" in said or has(_n(PM), after) or (has(_n(PM), text) and (match["h2"] or match["h3"])):
+    if (
+        "pm" in said
+        or has(_n(PM), after)
+        or (has(_n(PM), text) and (match["h2"] or match["h3"] or match["h4"]))
+    ):
         return Clock(hour % 12 + 12 if hour < 12 else hour, minute, True)
     return Clock(hour, minute, bool(match["h"] and hour >= 13) or hour == 0)
 
@@ -193,6 +208,8 @@ def _a_date(text: str, match: re.Match[str]) -> bool:
         return True  # "с 3 декабря", "from 10 december": a day of a month
     if "." not in said or not match["h"] or re.match(_AM_PM_NEXT, text[match.end() :]):
         return False  # "7.30pm" is a time
+    if int(match["m"]) > 12:
+        return False  # "19.30" cannot be a day and a month
     before = text[max(0, match.start() - 6) : match.start()]
     return not re.search(r"(?:\bat|\bв|\bк|\bby|الساعه)\s*$", before)
 
@@ -220,9 +237,11 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
         return When(at, True, False, urgent, _past(at, now))
     if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time is asked
         return When(day, False, False, urgent, unsure=True)
+    if prayer is not None and not _TIME.search(text) and (said := prayer(text, day, now)) is not None:
+        return When(said, True, True, urgent, _past(said, now))  # "after Maghrib": before "noon" is read
     clock = _clock(text)
     if clock is None:
-        return _without_clock(text, now, day, urgent, prayer)
+        return _without_clock(text, now, day, urgent)
     if clock.night:
         base = day or today
         at = (base + timedelta(days=1)).replace(hour=clock.hour, minute=clock.minute)
@@ -243,13 +262,9 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     return When(at, True, False, urgent, _past(at, now))
 
 
-def _without_clock(
-    text: str, now: datetime, day: datetime | None, urgent: bool, prayer: PrayerClock | None
-) -> When:
-    """No hour said: a prayer, a part of the day or a meal gives a typical one, or only the day is known."""
+def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool) -> When:
+    """No hour said: a part of the day or a meal gives a typical one, or only the day is known."""
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    if prayer is not None and (at := prayer(text, day, now)) is not None:
-        return When(at, True, True, urgent, _past(at, now))
     part = _part_of_day(text)
     if part is None and day is not None:
         part = next((hour for hour, words in MEALS if has(_n(words), text)), None)
