@@ -29,6 +29,7 @@ def build_deps(
         promises=settings.clock.promises,
         test_payments=settings.cloudpayments.cloudpayments_test_mode,
         tz=settings.app.timezone,
+        place=settings.app.place,
     )
     deps = Deps(
         store,

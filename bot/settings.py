@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calls import VoiceLine
 from domain.promises import Promises
+from domain.sun import Place
 
 _CONFIG = SettingsConfigDict(case_sensitive=False, extra="ignore", env_ignore_empty=True)
 _WEBHOOK_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -168,6 +169,9 @@ class CloudPaymentsSettings(BaseSettings):
 class AppSettings(BaseSettings):
     model_config = _CONFIG
     business_timezone: str = "Europe/Moscow"
+    # where the business is, for the sun's times that clients name ("after Maghrib"): Moscow's centre
+    business_latitude: float = Field(55.7558, ge=-90, le=90)
+    business_longitude: float = Field(37.6173, ge=-180, le=180)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["json", "console"] = "json"
     concierge_sandbox: bool | None = (
@@ -192,6 +196,10 @@ class AppSettings(BaseSettings):
     @property
     def timezone(self) -> ZoneInfo:
         return ZoneInfo(self.business_timezone)
+
+    @property
+    def place(self) -> Place:
+        return Place(self.business_latitude, self.business_longitude)
 
 
 class ClockSettings(BaseSettings):

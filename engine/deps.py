@@ -18,6 +18,7 @@ from domain.outbound import ChannelRegistry
 from domain.payments import PaymentGateway
 from domain.promises import Promises
 from domain.signin import Signer
+from domain.sun import MOSCOW, Place
 from engine.i18n import Translator
 from storage.deliveries import Delivery
 from storage.store import Store
@@ -93,6 +94,7 @@ class Policy:
     quote_validity: timedelta = timedelta(hours=24)
     test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
+    place: Place = MOSCOW  # where the business is: the sun's times clients name ("after Maghrib")
 
 
 @dataclass(frozen=True, slots=True)

@@ -307,7 +307,7 @@ TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text
 
 
 def sets() -> dict[str, list[Row]]:
-    """The table, the cases written per class of failure (tuned on), and the held-out cases (never tuned on)."""
+    """The table, the cases per class of failure (tuned on), and the held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
     from tests.intake_held_out import HELD_OUT
 
@@ -318,7 +318,7 @@ def score(rows: list[Row] | None = None, by: int = 0) -> dict[str, dict[str, flo
     """Per language (by=0) or per class (by=1): category, day and time accuracy, false and missed openings."""
     tallies: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for row in TABLE if rows is None else rows:
-        language, _, text, category, when, opens = row
+        _, _, text, category, when, opens = row
         got = understand(text, AT, MSK)
         t = tallies[row[by]]
         t["rows"] += 1

@@ -174,7 +174,7 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
                 details, when=moment, time_known=len(value) > 10, time_approx=False, time_past=False
             )
         except ValueError:
-            learned = understand(value, deps.clock.now(), deps.policy.tz)
+            learned = understand(value, deps.clock.now(), deps.policy.tz, deps.policy.place)
             if learned.when is None:
                 raise InvalidValue(
                     f"“{value}” is not a time; try /edit when 2026-12-01 20:00", key="edit-time", text=value

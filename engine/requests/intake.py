@@ -82,7 +82,7 @@ async def open_request(
     request_id = (
         prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
     )
-    learned = learned or understand(text, deps.clock.now(), deps.policy.tz)
+    learned = learned or understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
     event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
     opened = await q.known_request(deps.store, request_id)
@@ -116,7 +116,7 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
     actor = Actor(ActorKind.CLIENT, client.id)
     if await _replayed(deps, client, text, actor, cause):
         return
-    learned = understand(text, deps.clock.now(), deps.policy.tz)
+    learned = understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
     if learned.small_talk:
         return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
     open_now = await q.open_requests(deps.store, client.id)
