@@ -9,14 +9,14 @@ import re
 from functools import cache
 
 from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, named_places
-from domain.intake.text import REQUEST_CUES, pattern
+from domain.intake.text import REQUEST_CUES, pattern, re_compile
 from domain.intake.words import KEYWORDS, Category
 
 _AR = "\u0600-\u06ff"
 
 # a service named after one of these is where it happens, not what is asked: "a car to the Bolshoi", "цветы в
 # номер", "عشاء في مطعم"
-_PLACE_BEFORE = re.compile(
+_PLACE_BEFORE = re_compile(
     r"(?:(?<!\w)(?:from|to|near|at|in|into|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:к|от|из|у|в|во|на|возле|около|рядом с|до)\s+(?:\w+\s+)?"
     rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+"
@@ -27,7 +27,7 @@ _PLACE_BEFORE = re.compile(
     r")$"
 )
 # ... and after one of these, when it happens: "a doctor after dinner", "после ужина", "بعد العشاء",
-_TIME_BEFORE = re.compile(
+_TIME_BEFORE = re_compile(
     r"(?:(?<!\w)(?:after|before|during|until|till|since|for)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:после|перед|до|во время|к)\s+(?:\w+\s+)?"
     rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+"
@@ -36,13 +36,13 @@ _TIME_BEFORE = re.compile(
     rf"|(?<![{_AR}])(?:عندنا|عندي)\s+)$"
 )
 # what ends a ruled-out stretch: a new clause, a "but", or a new ask
-_BOUNDARY = re.compile(
+_BOUNDARY = re_compile(
     r"[,.;:!?\n]|(?<!\w)(?:but|instead|rather|please|i need|i want|we need|we want|get us|get me|book|"
     r"а|но|лучше|нужн\w*|хочу|хотим|закаж\w*|забронир\w*)(?!\w)"
     rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي|وبدل\w*|بدله|بداله|عوضه)(?![{_AR}])"
 )
 # what rules a service out: "not", "no", "instead of", "forget the", "cancel", "не ... а", "вместо", "مو"
-_NEGATION = re.compile(
+_NEGATION = re_compile(
     r"(?<!\w)(?:not|no(?! (?:later|earlier|more|less|problem|worries|rush))|don'?t need|do not need"
     r"|don'?t want|no need for|instead of|rather than|forget(?: about)?|cancel|skip|without"
     r"|не нужн\w*|не надо|не хочу|не хотим|не будем|вместо|без|отмени\w*"

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from domain.intake.text import re_compile
+
 EN_HOURS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12,
@@ -80,32 +82,32 @@ Rewrite = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 REWRITES: tuple[Rewrite, ...] = (
     # English: "half past seven", "quarter to eight", "twenty past 9", "half seven" (British: 7:30)
     (
-        re.compile(rf"(?<!\w)(?P<m>{_alternatives(EN_MINUTES)}) (?P<rel>past|after|to|till) {_EN_H}(?!\w)"),
+        re_compile(rf"(?<!\w)(?P<m>{_alternatives(EN_MINUTES)}) (?P<rel>past|after|to|till) {_EN_H}(?!\w)"),
         lambda m: _at(_hour(m["w"]), EN_MINUTES[m["m"]] * (-1 if m["rel"] in ("to", "till") else 1)),
     ),
-    (re.compile(rf"(?<!\w)half {_EN_H}(?!\w)(?! (?:hours?|an?)\b)"), lambda m: _at(_hour(m["w"]), 30)),
+    (re_compile(rf"(?<!\w)half {_EN_H}(?!\w)(?! (?:hours?|an?)\b)"), lambda m: _at(_hour(m["w"]), 30)),
     # "seven thirty", "at 8 fifteen"
     (
-        re.compile(rf"(?<!\w)(?:at )?{_EN_H} (?P<m>fifteen|thirty|forty five|forty-five)(?!\w)"),
+        re_compile(rf"(?<!\w)(?:at )?{_EN_H} (?P<m>fifteen|thirty|forty five|forty-five)(?!\w)"),
         lambda m: _at(_hour(m["w"]), {"fifteen": 15, "thirty": 30}.get(m["m"], 45)),
     ),
     (
-        re.compile(rf"(?<!\w)(?:at|around|by|about) {_EN_WORD}(?!\w)(?={_EN_AFTER})"),
+        re_compile(rf"(?<!\w)(?:at|around|by|about) {_EN_WORD}(?!\w)(?={_EN_AFTER})"),
         lambda m: _at(_hour(m["w"])),
     ),
-    (re.compile(rf"(?<!\w){_EN_WORD} ?(?=o'?clock|am\b|pm\b|a\.m|p\.m)"), lambda m: _at(_hour(m["w"]))),
+    (re_compile(rf"(?<!\w){_EN_WORD} ?(?=o'?clock|am\b|pm\b|a\.m|p\.m)"), lambda m: _at(_hour(m["w"]))),
     # Russian: "полвосьмого", "пол восьмого", "в половине восьмого": 7:30; "четверть восьмого": 7:15
     (
-        re.compile(rf"(?<!\w)(?:в\s+|на\s+)?(?:пол\s?|половин[аеуы]\s+)(?P<o>{_RU_ORD})(?!\w)"),
+        re_compile(rf"(?<!\w)(?:в\s+|на\s+)?(?:пол\s?|половин[аеуы]\s+)(?P<o>{_RU_ORD})(?!\w)"),
         lambda m: _at(RU_ORDINALS[m["o"]] - 1 or 12, 30),
     ),
     (
-        re.compile(rf"(?<!\w)(?:в\s+)?четверть\s+(?P<o>{_RU_ORD})(?!\w)"),
+        re_compile(rf"(?<!\w)(?:в\s+)?четверть\s+(?P<o>{_RU_ORD})(?!\w)"),
         lambda m: _at(RU_ORDINALS[m["o"]] - 1 or 12, 15),
     ),
     # "без четверти десять", "без пятнадцати 10": 9:45
     (
-        re.compile(
+        re_compile(
             rf"(?<!\w)(?:в\s+)?без\s+(?P<m>{_alternatives(RU_MINUTES)}|\d{{1,2}})(?:\s+минут)?\s+"
             rf"(?P<w>{_alternatives(RU_HOURS)}|\d{{1,2}})(?!\w)"
         ),
@@ -113,7 +115,7 @@ REWRITES: tuple[Rewrite, ...] = (
     ),
     # "в восемь тридцать", "в 8 тридцать"
     (
-        re.compile(
+        re_compile(
             rf"(?<!\w)(?:в|к|около)\s+(?P<w>{_alternatives(RU_HOURS)}|\d{{1,2}})\s+"
             rf"(?P<m>{_alternatives(RU_PAST)})(?!\w)"
         ),
@@ -121,7 +123,7 @@ REWRITES: tuple[Rewrite, ...] = (
     ),
     # "в восемь", "к девяти", "около семи", "до десяти" (a time to be there by)
     (
-        re.compile(
+        re_compile(
             rf"(?<!\w)(?P<p>в|к|около|до|часам к|часов в)\s+(?P<w>{_alternatives({**RU_HOURS, **RU_CASES})})"
             r"(?!\w)(?!\s+(?:дн|минут|челов|гост))"
         ),
@@ -129,16 +131,16 @@ REWRITES: tuple[Rewrite, ...] = (
     ),
     # Arabic: "الساعه ثمان ونص", "على ٨ الا ربع", "8 وربع", "سبع ونص المسا"
     (
-        re.compile(rf"(?<![\u0600-\u06ff\d]){_AR_H}\s*{_AR_M}{_AR_END}"),
+        re_compile(rf"(?<![\u0600-\u06ff\d]){_AR_H}\s*{_AR_M}{_AR_END}"),
         lambda m: _at(_hour(m["w"]), AR_MINUTES[m["m"]]),
     ),
     (
-        re.compile(rf"(?:الساعه|على|ع)\s+(?P<w>{_alternatives(AR_HOURS)}){_AR_END}"),
+        re_compile(rf"(?:الساعه|على|ع)\s+(?P<w>{_alternatives(AR_HOURS)}){_AR_END}"),
         lambda m: _at(_hour(m["w"])),
     ),
     # an hour word right before a part of the day: "سبع المسا", "ثمان الصبح"
     (
-        re.compile(
+        re_compile(
             rf"(?<![\u0600-\u06ff])(?P<w>{_alternatives(AR_HOURS)})\s+(?=(?:ال|بال)?(?:صبح|صباح|مسا|مساء|ليل|عصر|فجر)"
             r"|صباحا|مساء)"
         ),
@@ -146,7 +148,7 @@ REWRITES: tuple[Rewrite, ...] = (
     ),
     # "على 8", "ع 8": at 8 (Gulf)
     (
-        re.compile(rf"(?<![\u0600-\u06ff])(?:على|ع)\s+{_H}(?![\d:.,%])(?!\s*(?:شخص|اشخاص|ساع|دقي))"),
+        re_compile(rf"(?<![\u0600-\u06ff])(?:على|ع)\s+{_H}(?![\d:.,%])(?!\s*(?:شخص|اشخاص|ساع|دقي))"),
         lambda m: _at(int(m["h"])),
     ),
 )

@@ -91,10 +91,10 @@ GAZETTEER = (
                             "الساحه الحمراء")),
     Place("Moscow City", A, ("moscow city", "москва-сити", "москва сити", "موسكو سيتي")),
     # airports: a transfer, half what "a car" weighs
-    Place("Sheremetyevo (SVO)", Category.CHAUFFEUR, ("sheremetyevo", "sheremetievo", "svo", "шереметьево",
+    Place("Sheremetyevo (SVO)", Category.CHAUFFEUR, ("sheremetyevo", "sheremetievo", "svo", "шереметьев",
                                                      "шарик", "شيريميتيفو", "شيرميتيفو")),
-    Place("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуково", "فنوكوفو")),
-    Place("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедово", "دوموديدوفو")),
+    Place("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуков", "فنوكوفو")),
+    Place("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедов", "دوموديدوفو")),
     Place("Zhukovsky (ZIA)", Category.CHAUFFEUR, ("zhukovsky airport", "аэропорт жуковский", "zia")),
 )  # fmt: skip
 AIRPORTS = frozenset(p.name for p in GAZETTEER if p.kind is Category.CHAUFFEUR)

@@ -17,6 +17,15 @@ _ARABIC_LETTERS = str.maketrans(
 ARABIC = "\u0600-\u06ff"
 
 
+def arabic_form(regex: str) -> str:
+    """A regex written with the usual Arabic letters (على, الى, مكتبة), in the letters normalize leaves."""
+    return regex.translate(_ARABIC_LETTERS)
+
+
+def re_compile(regex: str) -> re.Pattern[str]:
+    return re.compile(arabic_form(regex))
+
+
 def normalize(text: str) -> str:
     """Lowercase; Arabic without diacritics or tatweel and with one alef, ya and ta marbuta; ё as е; digits
     in ASCII. Keywords go through the same function, so both sides meet in one form."""

@@ -88,6 +88,7 @@ def status(url: str) -> int | None:
             "CLOUDPAYMENTS_PUBLIC_ID",
         ),
         ({"BUSINESS_TIMEZONE": "Moscow"}, "BUSINESS_TIMEZONE"),
+        ({"BUSINESS_LATITUDE": "91"}, "BUSINESS_LATITUDE"),
         ({"MONGODB_URL": "localhost:27017"}, "MONGODB_URL"),
         ({"LOG_FORMAT": "xml"}, "LOG_FORMAT"),
         ({"CONCIERGE_SANDBOX": "true", "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35}, "CONCIERGE_SANDBOX"),

@@ -1,0 +1,204 @@
+"""The pieces intake reads with, each on its own: clock phrases in words, relative times, prayer and sun
+times, named places, the structure that decides the service (asked for, a place, a time, ruled out), thanks
+for a past service and a new day for what is open. 'Now' is Saturday 28 November 2026, 15:00 in Moscow."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.intake import Category, understand
+from domain.intake.clock import words_to_digits
+from domain.intake.durations import minutes_from_now
+from domain.intake.places import named_places
+from domain.intake.text import normalize, thanks_for_past
+from domain.sun import Place
+
+MSK = ZoneInfo("Europe/Moscow")
+NOW = datetime(2026, 11, 28, 15, 0, tzinfo=MSK)
+C = Category
+
+
+def at(text: str, now: datetime = NOW, tz: ZoneInfo = MSK, place: Place | None = None) -> str | None:
+    said = understand(text, now, tz) if place is None else understand(text, now, tz, place)
+    if said.when is None:
+        return None
+    local = said.when.astimezone(tz)
+    return local.strftime("%Y-%m-%d %H:%M") if said.time_known else local.strftime("%Y-%m-%d")
+
+
+@pytest.mark.parametrize(
+    ("said", "clock"),
+    [
+        ("half past seven", "7:30"),
+        ("quarter to eight", "7:45"),
+        ("twenty past 9", "9:20"),
+        ("seven thirty", "7:30"),
+        ("полвосьмого", "7:30"),
+        ("в половине девятого", "8:30"),
+        ("четверть восьмого", "7:15"),
+        ("без четверти десять", "9:45"),
+        ("без пятнадцати 10", "9:45"),
+        ("пол первого", "12:30"),
+        ("к девяти", "9:00"),
+        ("в восемь тридцать", "8:30"),
+        ("الساعه ثمان ونص", "8:30"),
+        ("٨ الا ربع", "7:45"),
+        ("سبع وربع", "7:15"),
+        ("على عشر", "10:00"),
+    ],
+)
+def test_clock_phrases_in_words_become_digits(said: str, clock: str) -> None:
+    assert f"at {clock}" in words_to_digits(f" {normalize(said)} ")
+
+
+@pytest.mark.parametrize(
+    ("said", "minutes"),
+    [
+        ("in half an hour", 30),
+        ("in an hour and a half", 90),
+        ("in a couple of hours", 120),
+        ("in 1.5 hours", 90),
+        ("in a quarter of an hour", 15),
+        ("через полчаса", 30),
+        ("через полтора часа", 90),
+        ("через два часа", 120),
+        ("через 20 минут", 20),
+        ("через час", 60),
+        ("через четверть часа", 15),
+        ("بعد نص ساعه", 30),
+        ("بعد ساعتين", 120),
+        ("بعد ساعه ونص", 90),
+        ("بعد ربع ساعه", 15),
+        ("بعد 20 دقيقه", 20),
+        ("in hours", None),
+        ("after dinner", None),
+        ("in 3 days", None),
+    ],
+)
+def test_relative_times_in_three_languages(said: str, minutes: int | None) -> None:
+    assert minutes_from_now(f" {normalize(said)} ") == minutes
+
+
+@pytest.mark.parametrize(
+    ("said", "when"),
+    [
+        ("a car tonight at 2", "2026-11-29 02:00"),  # the early morning after tonight
+        ("сегодня в 3 ночи трансфер", "2026-11-29 03:00"),
+        ("ابي سيارة الليلة الساعة ٢ الفجر", "2026-11-29 02:00"),
+        ("a doctor tonight at 12", "2026-11-29 00:00"),
+        ("tomorrow night at 1 a car", "2026-11-30 01:00"),
+        ("a car at 2am", "2026-11-29 02:00"),  # already past today: the next one
+        ("a car tonight at 10", "2026-11-28 22:00"),
+        ("в 11 ночи охрана", "2026-11-28 23:00"),
+    ],
+)
+def test_night_hours_are_the_next_calendar_day(said: str, when: str) -> None:
+    assert at(said) == when
+
+
+def test_prayer_times_come_from_the_sun_of_that_day_and_place() -> None:
+    assert at("a car after Maghrib") == "2026-11-28 16:25"  # sunset 16:05, +20, rounded up
+    assert at("بعد المغرب ابي سياره") == "2026-11-28 16:25"
+    assert at("before Isha a massage") == "2026-11-28 17:40"  # Isha 18:14, -30, rounded down
+    assert at("massage after Asr") == "2026-11-29 14:10"  # today's Asr (13:48) is past: tomorrow's
+    assert at("بعد صلاة الجمعة طاولة") == "2026-12-04 13:05"  # Friday's Dhuhr 12:20 + 45
+    assert at("a boat at sunset on Monday") == "2026-11-30 16:05"
+    june = datetime(2026, 6, 20, 15, 0, tzinfo=MSK)
+    assert at("a car after Maghrib", june) == "2026-06-20 21:40"  # Moscow's June sunset is ~21:17
+    dubai = ZoneInfo("Asia/Dubai")
+    assert (
+        at("a car after Maghrib", NOW.astimezone(dubai), dubai, Place(25.2048, 55.2708)) == "2026-11-28 17:50"
+    )
+    assert understand("a car after Maghrib", NOW, MSK).time_approx
+
+
+def test_a_bare_name_of_a_prayer_that_means_something_else_is_not_a_time() -> None:
+    assert at("a table at a moroccan restaurant, المطعم المغربي") is None  # المغرب is also Morocco
+
+
+def test_named_places_are_found_longest_first_with_their_kind() -> None:
+    names = [
+        p.name
+        for _, _, p in named_places(normalize(" from the Ritz to the pushkin museum, then Cafe Pushkin "))
+    ]
+    assert names == ["The Ritz-Carlton", "Pushkin Museum", "Café Pushkin"]
+    assert [p.name for _, _, p in named_places(normalize(" из Внукова в Ритце "))] == [
+        "Vnukovo (VKO)",
+        "The Ritz-Carlton",
+    ]
+    assert understand("Dr. Zhivago for 5 tomorrow at 19:30", NOW, MSK).category is C.DINING  # not a doctor
+    assert understand("book Turandot for 4 tonight", NOW, MSK).category is C.DINING
+    assert understand("a car to Turandot at 8", NOW, MSK).category is C.CHAUFFEUR
+    assert understand("a car to the Bolshoi tonight", NOW, MSK).places == ("Bolshoi Theatre",)
+
+
+@pytest.mark.parametrize(
+    ("said", "category"),
+    [
+        ("I need a doctor after dinner", C.WELLNESS),  # a meal says when
+        ("take me to the pharmacy before lunch", C.CHAUFFEUR),  # a destination says where
+        ("вديني الصيدلية".replace("в", "و"), C.CHAUFFEUR),
+        ("flowers to the restaurant at 8, we have a table at Beluga", C.SHOPPING),  # what they already have
+        ("a translator for the meeting at the restaurant", C.OTHER),  # a service we do not list by kind
+        ("not a car, I need a helicopter", C.AVIATION),
+        ("no restaurant tonight, get us tickets for the ballet instead", C.EVENTS),
+        ("не машину, а вертолёт", C.AVIATION),
+        ("مو مطعم، ابي تذاكر", C.EVENTS),
+        ("الغي العشا وبدله بسبا", C.WELLNESS),
+        ("не могли бы вы заказать машину", C.CHAUFFEUR),  # a polite "не" asks
+    ],
+)
+def test_what_is_asked_for_outweighs_where_when_and_what_is_ruled_out(said: str, category: Category) -> None:
+    assert understand(said, NOW, MSK).category is category
+
+
+def test_a_day_ruled_out_is_not_the_day_but_a_service_ruled_out_keeps_its_day() -> None:
+    assert at("sorry I meant Sunday not Monday, the table for 4 at 8pm") == "2026-11-29 20:00"
+    assert at("нет, не в субботу, а в воскресенье — гид по Кремлю") == "2026-11-29"
+    assert at("не в 8, а в полдевятого, столик") == "2026-11-28 20:30"
+    assert understand("no restaurant tonight, get us ballet tickets", NOW, MSK).when is not None
+
+
+@pytest.mark.parametrize(
+    ("said", "thanks"),
+    [
+        ("thank you for the car yesterday, the driver was great", True),
+        ("thank you for sending the doctor yesterday, my son is much better", True),
+        ("спасибо за ужин вчера, всё было супер", True),
+        ("مشكورين على السواق امس", True),
+        ("the guide was fantastic, please thank her", True),
+        ("thanks! and book a car for tomorrow at 8", False),  # a new ask
+        ("thanks, a car tomorrow at 8", False),  # no past service: a request
+        ("a car tomorrow at 8", False),
+    ],
+)
+def test_thanks_for_a_past_service_opens_nothing(said: str, thanks: bool) -> None:
+    assert thanks_for_past(said) is thanks
+    understood = understand(said, NOW, MSK)
+    assert (understood.category is C.OTHER and not understood.asks and understood.when is None) is thanks
+
+
+def test_a_new_day_for_what_is_open_asks_for_nothing_new() -> None:
+    moved = understand("can we do the 5th?", NOW, MSK)
+    assert moved.follow_up and not moved.asks and at("can we do the 5th?") == "2026-12-05"
+    assert understand("перенесите на пятницу", NOW, MSK).follow_up
+    assert understand("can we do a photographer on the 5th?", NOW, MSK).asks
+
+
+@pytest.mark.parametrize(
+    ("said", "when"),
+    [
+        ("ابغى احد يوديني المول الحين", "2026-11-28 15:00"),  # احد is someone, not Sunday
+        ("بغيت طاولة لثنين بكرة على ٩ بالليل", "2026-11-29 21:00"),  # ثنين is two, not Monday
+        ("ودني السفارة عقب باچر الساعه عشر الصبح", "2026-11-30 10:00"),
+        ("يوم الاحد الساعة ٨ المسا", "2026-11-29 20:00"),
+        ("this time tomorrow a car", "2026-11-29 15:00"),
+        ("lunch on Tuesday", "2026-12-01 13:00"),
+        ("Tickets for Swan Lake 3rd December 19.30", "2026-12-03 19:30"),
+        ("transfer at 3am please, our flight is at 6am", "2026-11-29 03:00"),
+        ("our flight is at 6am, transfer to Vnukovo at 3am please", "2026-11-29 03:00"),
+    ],
+)
+def test_gulf_words_and_english_gaps(said: str, when: str) -> None:
+    assert at(said) == when
