@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, named_places
+from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, NamedPlace, named_places
 from domain.intake.text import REQUEST_CUES, pattern, re_compile
 from domain.intake.words import KEYWORDS, Category
 
@@ -88,8 +88,9 @@ _WEIGHTED = {
 }
 
 
-def category_of(normalized: str) -> Category:
-    places = named_places(normalized)
+def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | None = None) -> Category:
+    """`places`: the named places, when they were already found."""
+    places = named_places(normalized) if places is None else places
     out = ruled_out(normalized)
     asked_ends = [m.end() for m in _asked().finditer(normalized)]
     scores: dict[Category, float] = {}

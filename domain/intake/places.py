@@ -16,86 +16,87 @@ AIRPORT_WEIGHT = 1.0
 
 
 @dataclass(frozen=True, slots=True)
-class Place:
+class NamedPlace:
     name: str
     kind: Category | None  # None: a place that says nothing about the service (Red Square, Moscow City)
     spellings: tuple[str, ...]
 
 
+P = NamedPlace
 H, D, E, S, T, A = Category.HOTEL, Category.DINING, Category.EVENTS, Category.SHOPPING, Category.TOURS, None
 GAZETTEER = (
     # hotels
-    Place("The Ritz-Carlton", H, ("ritz", "ритц", "риц", "ريتز", "ريتز كارلتون", "الريتز")),
-    Place("Four Seasons", H, ("four seasons", "4 seasons", "фор сизонс", "фо сизонс", "فور سيزونز",
+    P("The Ritz-Carlton", H, ("ritz", "ритц", "риц", "ريتز", "ريتز كارلتون", "الريتز")),
+    P("Four Seasons", H, ("four seasons", "4 seasons", "фор сизонс", "фо сизонс", "فور سيزونز",
                               "الفور سيزون")),
-    Place("Ararat Park Hyatt", H, ("ararat", "park hyatt", "арарат", "ارارات")),
-    Place("Metropol", H, ("metropol", "метрополь", "متروبول")),
-    Place("Baltschug Kempinski", H, ("baltschug", "kempinski", "балчуг", "кемпински", "كمبينسكي")),
-    Place("National", H, ("hotel national", "national hotel", "националь", "ناشونال")),
-    Place("St. Regis Nikolskaya", H, ("st regis", "st. regis", "saint regis", "сент-реджис", "سانت ريجيس")),
-    Place("Savoy", H, ("savoy", "савой", "سافوي")),
-    Place("Radisson Collection", H, ("radisson", "рэдиссон", "редиссон", "راديسون")),
-    Place("Lotte Hotel", H, ("lotte", "лотте", "لوتي")),
-    Place("Swissôtel Krasnye Holmy", H, ("swissotel", "свиссотель", "سويس اوتيل")),
-    Place("Hyatt Regency Petrovsky Park", H, ("hyatt regency", "хаятт", "حياه ريجنسي")),
-    Place("Marriott", H, ("marriott", "марриотт", "ماريوت")),
-    Place("InterContinental Tverskaya", H, ("intercontinental", "интерконтиненталь", "انتركونتيننتال")),
+    P("Ararat Park Hyatt", H, ("ararat", "park hyatt", "арарат", "ارارات")),
+    P("Metropol", H, ("metropol", "метрополь", "متروبول")),
+    P("Baltschug Kempinski", H, ("baltschug", "kempinski", "балчуг", "кемпински", "كمبينسكي")),
+    P("National", H, ("hotel national", "national hotel", "националь", "ناشونال")),
+    P("St. Regis Nikolskaya", H, ("st regis", "st. regis", "saint regis", "сент-реджис", "سانت ريجيس")),
+    P("Savoy", H, ("savoy", "савой", "سافوي")),
+    P("Radisson Collection", H, ("radisson", "рэдиссон", "редиссон", "راديسون")),
+    P("Lotte Hotel", H, ("lotte", "лотте", "لوتي")),
+    P("Swissôtel Krasnye Holmy", H, ("swissotel", "свиссотель", "سويس اوتيل")),
+    P("Hyatt Regency Petrovsky Park", H, ("hyatt regency", "хаятт", "حياه ريجنسي")),
+    P("Marriott", H, ("marriott", "марриотт", "ماريوت")),
+    P("InterContinental Tverskaya", H, ("intercontinental", "интерконтиненталь", "انتركونتيننتال")),
     # restaurants
-    Place("White Rabbit", D, ("white rabbit", "белый кролик", "вайт раббит", "وايت رابيت")),
-    Place("Café Pushkin", D, ("cafe pushkin", "café pushkin", "pushkin cafe", "кафе пушкин", "pushkin",
+    P("White Rabbit", D, ("white rabbit", "белый кролик", "вайт раббит", "وايت رابيت")),
+    P("Café Pushkin", D, ("cafe pushkin", "café pushkin", "pushkin cafe", "кафе пушкин", "pushkin",
                               "пушкин", "بوشكين")),
-    Place("Turandot", D, ("turandot", "турандот", "توراندوت")),
-    Place("Dr. Zhivago", D, ("dr zhivago", "dr. zhivago", "doctor zhivago", "zhivago", "доктор живаго",
+    P("Turandot", D, ("turandot", "турандот", "توراندوت")),
+    P("Dr. Zhivago", D, ("dr zhivago", "dr. zhivago", "doctor zhivago", "zhivago", "доктор живаго",
                              "живаго", "دكتور جيفاغو", "جيفاغو")),
-    Place("Twins Garden", D, ("twins garden", "твинс гарден", "توينز جاردن")),
-    Place("Savva", D, ("savva", "савва")),
-    Place("Nobu", D, ("nobu", "нобу", "نوبو")),
-    Place("Uilliam's", D, ("uilliam's", "uilliams", "уильямс")),
-    Place("Mari Vanna", D, ("mari vanna", "мари ванна", "ماري فانا")),
-    Place("Chaihona No. 1", D, ("chaihona", "чайхона", "تشايخونا")),
-    Place("Beluga", D, ("beluga restaurant", "ресторан белуга")),
-    Place("Sixty", D, ("sixty restaurant", "ресторан сиксти", "сиксти")),
-    Place("Erwin", D, ("erwin", "эрвин")),
-    Place("Vogue Café", D, ("vogue cafe", "vogue café", "кафе вог")),
+    P("Twins Garden", D, ("twins garden", "твинс гарден", "توينز جاردن")),
+    P("Savva", D, ("savva", "савва")),
+    P("Nobu", D, ("nobu", "нобу", "نوبو")),
+    P("Uilliam's", D, ("uilliam's", "uilliams", "уильямс")),
+    P("Mari Vanna", D, ("mari vanna", "мари ванна", "ماري فانا")),
+    P("Chaihona No. 1", D, ("chaihona", "чайхона", "تشايخونا")),
+    P("Beluga", D, ("beluga restaurant", "ресторан белуга")),
+    P("Sixty", D, ("sixty restaurant", "ресторан сиксти", "сиксти")),
+    P("Erwin", D, ("erwin", "эрвин")),
+    P("Vogue Café", D, ("vogue cafe", "vogue café", "кафе вог")),
     # theatres, concert halls, arenas
-    Place("Bolshoi Theatre", E, ("bolshoi", "большой театр", "большом театре", "большого театра", "البولشوي",
+    P("Bolshoi Theatre", E, ("bolshoi", "большой театр", "большом театре", "большого театра", "البولشوي",
                                  "بولشوي")),
-    Place("Helikon Opera", E, ("helikon", "геликон")),
-    Place("Stanislavsky Music Theatre", E, ("stanislavsky", "станиславского")),
-    Place("Vakhtangov Theatre", E, ("vakhtangov", "вахтангов")),
-    Place("Moscow Art Theatre", E, ("mkhat", "мхат", "moscow art theatre")),
-    Place("Lenkom", E, ("lenkom", "ленком")),
-    Place("State Kremlin Palace", E, ("kremlin palace", "кремлевский дворец", "кремлёвский дворец")),
-    Place("Crocus City Hall", E, ("crocus city hall", "крокус сити холл", "крокус")),
-    Place("Luzhniki", E, ("luzhniki", "лужники", "лужниках", "لوجنيكي")),
-    Place("VTB Arena", E, ("vtb arena", "втб арена", "втб арене")),
-    Place("Zaryadye Hall", E, ("zaryadye hall", "зал зарядье")),
-    Place("Tchaikovsky Concert Hall", E, ("tchaikovsky hall", "зал чайковского")),
-    Place("Moscow Conservatory", E, ("conservatory", "консерватори")),
+    P("Helikon Opera", E, ("helikon", "геликон")),
+    P("Stanislavsky Music Theatre", E, ("stanislavsky", "станиславского")),
+    P("Vakhtangov Theatre", E, ("vakhtangov", "вахтангов")),
+    P("Moscow Art Theatre", E, ("mkhat", "мхат", "moscow art theatre")),
+    P("Lenkom", E, ("lenkom", "ленком")),
+    P("State Kremlin Palace", E, ("kremlin palace", "кремлевский дворец", "кремлёвский дворец")),
+    P("Crocus City Hall", E, ("crocus city hall", "крокус сити холл", "крокус")),
+    P("Luzhniki", E, ("luzhniki", "лужники", "лужниках", "لوجنيكي")),
+    P("VTB Arena", E, ("vtb arena", "втб арена", "втб арене")),
+    P("Zaryadye Hall", E, ("zaryadye hall", "зал зарядье")),
+    P("Tchaikovsky Concert Hall", E, ("tchaikovsky hall", "зал чайковского")),
+    P("Moscow Conservatory", E, ("conservatory", "консерватори")),
     # shops
-    Place("GUM", S, ("gum ", "гум", "جوم")),
-    Place("TSUM", S, ("tsum", "цум", "تسوم")),
-    Place("Petrovsky Passage", S, ("petrovsky passage", "петровский пассаж")),
-    Place("Tretyakovsky Proezd", S, ("tretyakovsky proezd", "третьяковский проезд")),
-    Place("Barvikha Luxury Village", S, ("barvikha", "барвиха", "барвихе")),
-    Place("Vegas Mall", S, ("vegas mall", "вегас")),
-    Place("Afimall City", S, ("afimall", "афимолл")),
-    Place("Evropeisky", S, ("evropeisky", "европейский")),
+    P("GUM", S, ("gum ", "гум", "جوم")),
+    P("TSUM", S, ("tsum", "цум", "تسوم")),
+    P("Petrovsky Passage", S, ("petrovsky passage", "петровский пассаж")),
+    P("Tretyakovsky Proezd", S, ("tretyakovsky proezd", "третьяковский проезд")),
+    P("Barvikha Luxury Village", S, ("barvikha", "барвиха", "барвихе")),
+    P("Vegas Mall", S, ("vegas mall", "вегас")),
+    P("Afimall City", S, ("afimall", "афимолл")),
+    P("Evropeisky", S, ("evropeisky", "европейский")),
     # sights, museums
-    Place("Tretyakov Gallery", T, ("tretyakov", "третьяков", "تريتياكوف")),
-    Place("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "متحف بوشكين")),
-    Place("Armoury Chamber", T, ("armoury", "armory", "оружейная палата", "оружейную палату")),
-    Place("Zaryadye Park", T, ("zaryadye", "зарядье")),
-    Place("Kremlin", T, ("kremlin", "кремл", "الكرملين", "كرملين")),
-    Place("Red Square", A, ("red square", "красная площадь", "красной площади", "الساحة الحمراء",
+    P("Tretyakov Gallery", T, ("tretyakov", "третьяков", "تريتياكوف")),
+    P("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "متحف بوشكين")),
+    P("Armoury Chamber", T, ("armoury", "armory", "оружейная палата", "оружейную палату")),
+    P("Zaryadye Park", T, ("zaryadye", "зарядье")),
+    P("Kremlin", T, ("kremlin", "кремл", "الكرملين", "كرملين")),
+    P("Red Square", A, ("red square", "красная площадь", "красной площади", "الساحة الحمراء",
                             "الساحه الحمراء")),
-    Place("Moscow City", A, ("moscow city", "москва-сити", "москва сити", "موسكو سيتي")),
+    P("Moscow City", A, ("moscow city", "москва-сити", "москва сити", "موسكو سيتي")),
     # airports: a transfer, half what "a car" weighs
-    Place("Sheremetyevo (SVO)", Category.CHAUFFEUR, ("sheremetyevo", "sheremetievo", "svo", "шереметьев",
+    P("Sheremetyevo (SVO)", Category.CHAUFFEUR, ("sheremetyevo", "sheremetievo", "svo", "шереметьев",
                                                      "шарик", "شيريميتيفو", "شيرميتيفو")),
-    Place("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуков", "فنوكوفو")),
-    Place("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедов", "دوموديدوفو")),
-    Place("Zhukovsky (ZIA)", Category.CHAUFFEUR, ("zhukovsky airport", "аэропорт жуковский", "zia")),
+    P("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуков", "فنوكوفو")),
+    P("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедов", "دوموديدوفو")),
+    P("Zhukovsky (ZIA)", Category.CHAUFFEUR, ("zhukovsky airport", "аэропорт жуковский", "zia")),
 )  # fmt: skip
 AIRPORTS = frozenset(p.name for p in GAZETTEER if p.kind is Category.CHAUFFEUR)
 
@@ -108,24 +109,49 @@ _SPELLINGS = sorted(
 )
 
 
-def _spelled(spelling: str) -> str:
-    """A name as said: Russian with its case endings ("в Ритце", "из Внуково"), Latin with a plural or a
-    possessive, Arabic with its clitics before it."""
+_CLITICS = ("", "و", "ب", "ل", "لل", "وال", "بال", "ول", "فال")
+
+
+def _spelled(spelling: str) -> re.Pattern[str]:
+    """A name as said from where it starts: Russian with its case endings ("в Ритце", "из Внукова"), Latin
+    with a plural or a possessive, Arabic as a whole word (its clitics before it are checked apart)."""
     body = re.escape(spelling)
     if re.search("[а-я]", spelling):
-        return rf"(?<![\w{_AR}]){body}[а-я]{{0,3}}(?![а-я])"
+        return re.compile(rf"{body}[а-я]{{0,3}}(?![а-я])")
     if re.search(f"[{_AR}]", spelling):
-        return rf"(?<![{_AR}])(?:و|ب|ل|لل|من|وال|بال)?{body}(?![{_AR}])"
-    return rf"(?<![\w{_AR}]){body}(?:'s|s)?(?![a-z])"
+        return re.compile(rf"{body}(?![{_AR}])")
+    return re.compile(rf"{body}(?:'s|s)?(?![a-z])")
 
 
-_FIND = re.compile("|".join(f"(?P<p{i}>{_spelled(s)})" for i, (s, _) in enumerate(_SPELLINGS)))
+# the spellings by their first two letters: a message is read word by word, not against every name
+_BY_START: dict[str, list[tuple[re.Pattern[str], NamedPlace]]] = {}
+for _spelling, _place in _SPELLINGS:
+    _BY_START.setdefault(_spelling[:2], []).append((_spelled(_spelling), _place))
+_WORD = re.compile(r"(?<!\w)\w")
 
 
-def named_places(normalized: str) -> list[tuple[int, int, Place]]:
+def named_places(normalized: str) -> list[tuple[int, int, NamedPlace]]:
     """The places named, as (start, end, place), none inside a longer one; in the order said."""
-    found = []
-    for match in _FIND.finditer(normalized):
-        index = int((match.lastgroup or "p0")[1:])
-        found.append((match.start(), match.end(), _SPELLINGS[index][1]))
+    found: list[tuple[int, int, NamedPlace]] = []
+    end = 0
+    for word in _WORD.finditer(normalized):
+        start = word.start()
+        if start < end:
+            continue  # inside a name already taken
+        arabic = "\u0600" <= normalized[start] <= "\u06ff"
+        for clitic in _CLITICS if arabic else ("",):
+            if (taken := _name_at(normalized, start, clitic)) is not None:
+                found.append(taken)
+                end = taken[1]
+                break
     return found
+
+
+def _name_at(normalized: str, start: int, clitic: str) -> tuple[int, int, NamedPlace] | None:
+    if not normalized.startswith(clitic, start):
+        return None
+    at = start + len(clitic)
+    for regex, place in _BY_START.get(normalized[at : at + 2], ()):  # longest first
+        if match := regex.match(normalized, at):
+            return at, match.end(), place
+    return None

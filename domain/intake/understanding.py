@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
 from domain.intake.category import category_of, mentions_service, names_a_service, ruled_out
-from domain.intake.places import named_places
+from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
 from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, thanks_for_past
 from domain.intake.when import When, read_when
@@ -114,8 +114,8 @@ def _guests(lowered: str) -> int | None:
     return value if value and 0 < value <= 99 else None
 
 
-def _places(text: str, normalized: str) -> tuple[str, ...]:
-    found = [place.name for _, _, place in named_places(normalized)]
+def _places(text: str, named: list[tuple[int, int, NamedPlace]]) -> tuple[str, ...]:
+    found = [place.name for _, _, place in named]
     for match in _FROM_TO.finditer(text):
         place = match["p"].strip()
         if not named_places(f" {normalize(place)} "):
@@ -178,9 +178,10 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     prayer = prayer_clock(place, timezone)
     # "good evening" is not a time; "not Monday, Sunday" is Sunday
     when = When() if small_talk else read_when(_without_days_ruled_out(normalized), local_now, prayer)
-    category = Category.OTHER if small_talk else category_of(normalized)
+    named = named_places(normalized)
+    category = Category.OTHER if small_talk else category_of(normalized, named)
     guests = _guests(normalized)
-    places = _places(text.translate(DIGITS), normalized)
+    places = _places(text.translate(DIGITS), named)
     asks = not small_talk and (
         asks_for_something(text)
         or category is not Category.OTHER
