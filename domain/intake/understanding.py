@@ -6,8 +6,8 @@ it with /edit. A smarter extractor can replace `understand` behind the same sign
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +17,7 @@ from domain.intake.category import category_of, mentions_service, names_a_servic
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
 from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, thanks_for_past
+from domain.intake.translit import from_translit
 from domain.intake.when import When, read_when
 from domain.intake.words import (
     ALSO,
@@ -161,6 +162,30 @@ def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     return question or has(_ALSO, normalized), question and not asks
 
 
+_DAYTIME_MEALS = tuple(
+    normalize(w)
+    for w in ("breakfast", "brunch", "lunch", "завтрак", "обед", "бранч", "فطور", "ريوق", "غداء", "الغدا")
+)
+
+
+def _in_the_evening(category: Category, normalized: str) -> bool:
+    """Dinner, a show or a match at "7:30" is in the evening; breakfast, a car or a guide may be either."""
+    return category is Category.EVENTS or (
+        category is Category.DINING and not has(_DAYTIME_MEALS, normalized)
+    )
+
+
+def in_script(text: str) -> str:
+    """A message in Latin letters may be Russian ("nuzhna mashina zavtra") or Arabic ("abi sayyara bukra"):
+    intake reads it in Cyrillic or Arabic script, as the rules are written."""
+    if _NOT_LATIN.search(text):
+        return text
+    return from_translit(text) or text
+
+
+_NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
+
+
 def _without_days_ruled_out(normalized: str) -> str:
     """ "sorry, Sunday not Monday": what is ruled out is not read as the day (a stretch with a digit is kept:
     "not at 8 but at 9" has its own order of reading)."""
@@ -173,6 +198,7 @@ def _without_days_ruled_out(normalized: str) -> str:
 def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:
     """`place`: where the business is, for the sun's times ("after Maghrib")."""
     local_now = now.astimezone(timezone)
+    said, text = text, in_script(text)  # Arabic or Russian in Latin letters, in its own letters
     normalized = f" {normalize(text)} "
     small_talk = is_small_talk(text) or thanks_for_past(text)
     prayer = prayer_clock(place, timezone)
@@ -181,13 +207,15 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     named = named_places(normalized)
     category = Category.OTHER if small_talk else category_of(normalized, named)
     guests = _guests(normalized)
-    places = _places(text.translate(DIGITS), named)
+    places = _places(said.translate(DIGITS), named)
     asks = not small_talk and (
         asks_for_something(text)
         or category is not Category.OTHER
         or names_a_service(normalized)
         or (when.at is not None and bool(places))
     )
+    if when.open_hour and when.at is not None and _in_the_evening(category, normalized):
+        when = replace(when, at=when.at + timedelta(hours=12))  # "dinner on Friday at 7:30" is 19:30
     follow_up, inquiry = _follow_up(text, normalized, when)
     if category is Category.OTHER and has(_RESCHEDULE, normalized) and not names_a_service(normalized):
         asks, follow_up = False, True  # "can we do the 5th?" moves what is open; it asks for nothing new

@@ -33,7 +33,8 @@ _TIME = re.compile(
     r"|(?:\bat|\baround|\bby|\bfrom|\bsay|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:%]|[.,]\d)"
     r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b"
     # an hour with its part of the day: "на 11 утра", "8 الصبح", "٧ المسا"
-    r"|(?<![\d.,:])(?P<h4>1[0-2]|0?[1-9])\s+(?=утра|вечера|дня|ночи|صباحا|مساء|الصبح|المسا|الفجر|بالليل|الليل))",
+    r"|(?<![\d.,:])(?P<h4>1[0-2]|0?[1-9])\s+"
+    r"(?=утра|вечера|дня|ночи|صباحا|مساء|الصبح|المسا|الفجر|بالليل|الليل))",
     re.IGNORECASE,
 )
 # a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
@@ -59,6 +60,7 @@ class When:
     urgent: bool = False
     past: bool = False  # the day (and time) said is already behind us: kept, and to be confirmed
     unsure: bool = False  # a time was said but which one is unclear ("7 or 8"): the card asks, never guesses
+    open_hour: bool = False  # "Friday at 7:30": nothing said settles a.m. or p.m. (the service may)
 
 
 # reads a prayer or daylight time ("after Maghrib", "بعد صلاة الجمعة") on the day said, or the next to come
@@ -147,7 +149,7 @@ def _clock(text: str) -> Clock | None:
         return Clock(12, 0, True)
     if has(_n(("midnight", "полночь", "منتصف الليل")), text):
         return Clock(0, 0, True, night=True)
-    found = [m for m in _TIME.finditer(text) if not _a_date(text, m)]
+    found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
     others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 24) : m.start()])]
     match = next((m for m in found if m not in others), None) or next(iter(found), None)
     if not match:
@@ -201,6 +203,13 @@ _MONTH_NEXT = re.compile(
 )
 
 
+def _nights(text: str, match: re.Match[str]) -> bool:
+    """ "на 2 ночи" is two nights (a stay), not 2 a.m."""
+    return (
+        bool(match["h4"]) and text.endswith("на ", 0, match.start()) and text.startswith("ноч", match.end())
+    )
+
+
 def _a_date(text: str, match: re.Match[str]) -> bool:
     """'12.12' after 'on', 'на', 'يوم' is a date, not a time (a time written with a dot follows 'at', 'в')."""
     said = match.group(0)
@@ -249,17 +258,18 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     hour, minute, explicit = clock.hour, clock.minute, clock.explicit
     if not explicit and 1 <= hour <= 6:
         hour += 12  # "at 3": afternoon, nobody books 3 a.m. like that
-    if day is None:
-        # "at 8": the next 8 o'clock to come, 8:00 or 20:00
+    if day is None or (day == today and not explicit):
+        # "at 8", "today at 8": the next 8 o'clock to come, 8:00 or 20:00
         for candidate_hour in (hour,) if explicit or hour >= 12 else (hour, hour + 12):
             candidate = today.replace(hour=candidate_hour, minute=minute)
             if candidate > now:
                 return When(candidate, True, False, urgent)
-        return When((today + timedelta(days=1)).replace(hour=hour, minute=minute), True, False, urgent)
+        if day is None:
+            return When((today + timedelta(days=1)).replace(hour=hour, minute=minute), True, False, urgent)
     if not explicit and 7 <= hour <= 11 and has(_n(PM), text):
         hour += 12
     at = day.replace(hour=hour, minute=minute)
-    return When(at, True, False, urgent, _past(at, now))
+    return When(at, True, False, urgent, _past(at, now), open_hour=not explicit and 7 <= hour <= 11)
 
 
 def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool) -> When:

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.intake import Category, understand
-from domain.intake_translit import from_translit
+from domain.intake.translit import from_translit
 
 
 @pytest.mark.parametrize(

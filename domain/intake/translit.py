@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from domain.intake_words import KEYWORDS, PLACES
+from domain.intake.places import GAZETTEER
+from domain.intake.words import KEYWORDS
 
 # Cyrillic as intake reads it (ё is written е on the way out); a '*' marks a stem that takes any ending,
 # '=' adds spellings the letter rules below do not make
@@ -32,6 +33,7 @@ _LEXICON = """
 один одна одного два две три четыре пять шесть семь восемь девять десять одиннадцать двенадцать пятнадцать
 двадцать тридцать сорок пятьдесят сто двоих троих четверых пятерых шестерых двух трёх четырёх человек человека
 пол половине половина половину четверть четверти пяти десяти пятнадцати двадцати
+часу двум трём четырём шести семи восьми девяти одиннадцати двенадцати
 первого второго третьего четвёртого пятого шестого седьмого восьмого девятого десятого одиннадцатого
 двенадцатого
 машин* водител* шофёр* трансфер* такси лимузин* мерседес* майбах* аэропорт* вокзал* рейс* самолёт* вертолёт*
@@ -86,7 +88,7 @@ def _latin_words(phrases: list[str]) -> set[str]:
 
 # the Latin words and stems of intake's own tables: left in Latin, where intake finds them; its place names
 # ("Sheremetyevo", "bolshoi") and brands stay as written without counting as English
-_KEEP = frozenset(_BRANDS | _latin_words([s for spellings in PLACES.values() for s in spellings]))
+_KEEP = frozenset(_BRANDS | _latin_words([s for place in GAZETTEER for s in place.spellings]))
 _KEYWORDS = _latin_words([w for group in KEYWORDS.values() for w, _ in group])
 _EN_WORDS = frozenset(_ENGLISH | {w for w in _KEYWORDS if len(w) >= 3 and not w.endswith("*")})
 _EN_STEMS = tuple(sorted({w[:-1] for w in _KEYWORDS if w.endswith("*")} | {"organi", "personal", "reserv"}))
