@@ -9,7 +9,7 @@ import re
 from functools import cache
 
 from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, NamedPlace, named_places
-from domain.intake.text import REQUEST_CUES, pattern, re_compile
+from domain.intake.text import REQUEST_CUES, Lexicon, pattern, re_compile
 from domain.intake.words import KEYWORDS, Category
 
 _AR = "\u0600-\u06ff"
@@ -65,7 +65,7 @@ def ruled_out(normalized: str) -> list[tuple[int, int]]:
 
 
 @cache
-def _asked() -> re.Pattern[str]:
+def _asked() -> Lexicon:
     """A request cue and what follows it: the thing asked for ("need a doctor", "ابي سياره")."""
     return pattern(REQUEST_CUES)
 

@@ -5,6 +5,8 @@ the client is asking for something."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import cache
 
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
@@ -38,23 +40,98 @@ _AR_BEFORE = "(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?"
 _AR_AFTER = "(?:ات|ه|ها|هم|ي|ين|ون|ان|ك|كم|نا|تين|تان)?"
 
 
+def _ending(word: str, stem: bool) -> str:
+    """What may follow a keyword: English plurals, up to two letters of a Russian case ending, Arabic
+    pronouns; nothing is checked after a stem."""
+    if stem:
+        return ""
+    if re.search(f"[{ARABIC}]", word):
+        return rf"{_AR_AFTER}(?![{ARABIC}])"
+    if re.search("[а-я]", word):
+        return r"\w{0,2}(?!\w)"
+    return r"(?:s|es|'s)?(?!\w)"
+
+
 def term(word: str) -> str:
     """The regex for one keyword. A trailing '*' marks a stem (any ending); otherwise a whole word, with the
-    usual endings of its language: English plurals, up to two letters of a Russian case ending, Arabic
-    clitics around it."""
+    usual endings of its language and, in Arabic, the clitics before it."""
     stem = word.endswith("*")
     word = normalize(word.rstrip("*"))
     body = r"\s+".join(re.escape(part) for part in word.split())
-    if re.search(f"[{ARABIC}]", word):
-        return rf"(?<![{ARABIC}]){_AR_BEFORE}{body}" + ("" if stem else rf"{_AR_AFTER}(?![{ARABIC}])")
-    if re.search("[а-я]", word):
-        return rf"(?<!\w){body}" + (r"" if stem else r"\w{0,2}(?!\w)")
-    return rf"(?<!\w){body}" + ("" if stem else r"(?:s|es|'s)?(?!\w)")
+    before = rf"(?<![{ARABIC}]){_AR_BEFORE}" if re.search(f"[{ARABIC}]", word) else r"(?<!\w)"
+    return before + body + _ending(word, stem)
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A keyword found: where it starts (with the Arabic clitics before it) and ends."""
+
+    begin: int
+    finish: int
+    text: str
+
+    def start(self) -> int:
+        return self.begin
+
+    def end(self) -> int:
+        return self.finish
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
+# the clitics Arabic writes before a word: (و|ف)?(ب|ل|ك)?(ال|لل)?
+_CLITICS = tuple(
+    sorted({a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال", "لل")})
+)
+_WORD_START = re.compile(r"(?<!\w)\w")
+
+
+class Lexicon:
+    """Keywords found word by word: at each word's start (and after each Arabic clitic there) only the
+    keywords that begin with those two letters are tried, longest first. The same matches as one
+    alternation of every keyword's regex, without trying every keyword at every letter."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        self._by_start: dict[str, list[re.Pattern[str]]] = {}
+        spelled = []
+        for word in words:
+            stem = word.endswith("*")
+            body = normalize(word.rstrip("*"))
+            spelled.append(
+                (body, re.compile(r"\s+".join(map(re.escape, body.split())) + _ending(body, stem)))
+            )
+        for body, regex in sorted(spelled, key=lambda pair: len(pair[0]), reverse=True):
+            self._by_start.setdefault(body[:2], []).append(regex)
+
+    def _at(self, text: str, start: int) -> Hit | None:
+        arabic = "\u0600" <= text[start] <= "\u06ff"
+        for clitic in _CLITICS if arabic else ("",):
+            if not text.startswith(clitic, start):
+                continue
+            at = start + len(clitic)
+            for regex in self._by_start.get(text[at : at + 2], ()):
+                if found := regex.match(text, at):
+                    return Hit(start, found.end(), text[start : found.end()])
+        return None
+
+    def finditer(self, text: str) -> Iterator[Hit]:
+        end = 0
+        for word in _WORD_START.finditer(text):
+            if word.start() >= end and (hit := self._at(text, word.start())) is not None:
+                end = hit.finish
+                yield hit
+
+    def search(self, text: str) -> Hit | None:
+        return next(self.finditer(text), None)
+
+    def findall(self, text: str) -> list[str]:
+        return [hit.text for hit in self.finditer(text)]
 
 
 @cache
-def pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(term(w) for w in words))
+def pattern(words: tuple[str, ...]) -> Lexicon:
+    return Lexicon(words)
 
 
 def count(words: tuple[str, ...], normalized: str) -> int:
