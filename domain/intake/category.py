@@ -5,7 +5,6 @@ listed. Named places (intake.places) count as what they are: a restaurant as din
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
 from domain.intake.places import AIRPORT_WEIGHT, KIND_WEIGHT, NamedPlace, named_places
