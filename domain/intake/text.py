@@ -35,8 +35,7 @@ def normalize(text: str) -> str:
     return _ARABIC_MARKS.sub("", text).translate(_ARABIC_LETTERS)
 
 
-# Arabic attaches conjunctions, prepositions and the article before a word and pronouns after it
-_AR_BEFORE = "(?:و|ف)?(?:ب|ل|ك)?(?:ال|لل)?"
+# Arabic attaches conjunctions, prepositions and the article before a word (_CLITICS) and pronouns after it
 _AR_AFTER = "(?:ات|ه|ها|هم|ي|ين|ون|ان|ك|كم|نا|تين|تان)?"
 
 
@@ -50,16 +49,6 @@ def _ending(word: str, stem: bool) -> str:
     if re.search("[а-я]", word):
         return r"\w{0,2}(?!\w)"
     return r"(?:s|es|'s)?(?!\w)"
-
-
-def term(word: str) -> str:
-    """The regex for one keyword. A trailing '*' marks a stem (any ending); otherwise a whole word, with the
-    usual endings of its language and, in Arabic, the clitics before it."""
-    stem = word.endswith("*")
-    word = normalize(word.rstrip("*"))
-    body = r"\s+".join(re.escape(part) for part in word.split())
-    before = rf"(?<![{ARABIC}]){_AR_BEFORE}" if re.search(f"[{ARABIC}]", word) else r"(?<!\w)"
-    return before + body + _ending(word, stem)
 
 
 @dataclass(frozen=True, slots=True)
