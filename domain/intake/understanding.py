@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
+from domain.intake.arabizi import from_arabizi
 from domain.intake.category import category_of, mentions_service, names_a_service, ruled_out
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
@@ -180,7 +181,7 @@ def in_script(text: str) -> str:
     intake reads it in Cyrillic or Arabic script, as the rules are written."""
     if _NOT_LATIN.search(text):
         return text
-    return from_translit(text) or text
+    return from_arabizi(text) or from_translit(text) or text
 
 
 _NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")

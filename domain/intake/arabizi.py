@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from domain.intake_text import REQUEST_CUES, SMALL_TALK, normalize
-from domain.intake_time import WORD_HOURS
-from domain.intake_words import KEYWORDS
+from domain.intake.clock import AR_HOURS
+from domain.intake.text import REQUEST_CUES, SMALL_TALK, normalize
+from domain.intake.words import KEYWORDS
 
 # One concept a line: its Arabic (|the form with the article, where it is not ال + the word; a number is the
 # hour it names), then its spellings. Spellings differing only in vowels or doubled letters need not be
@@ -47,13 +47,15 @@ _LEXICON = """
 ليموزين: limozin lemozeen limozeen
 وديني: wadeni waddini waddeeni
 يوديني: ywadeeni ywadini ywaddini yiwaddini
+يودينا: ywadeena ywadina ywaddina yiwaddina
+ودينا: wadeena waddina waddeena
 خذني: khathni 5athni khedni 5edni 5idni khudni 5dni
 وصلني: wasselni wa9elni wa9alni wasalni wa9lni wasilni
 توصيل: tawseel taw9eel to9eel
 توصيله: tawseela taw9eela
 مطار: ma6ar matar m6ar
 بكره: bukra bokra bkra bukrah bachir bacher baacher bachr
-بعد بكره: 3gub+bachir 3ugb+bachir 3gob+bacher 3ugub+bachir 3gub+bukra
+بعد بكره: 3gub+bachir 3ugb+bachir 3gob+bacher 3ugub+bachir 3gub+bukra 3gb+bachir 3gb+bukra 3gb+bacher
 يوم: yom youm yoom yawm
 يومين: yomain yomein yomeen
 ليله: lela leela ~leila ~laila ~layla ~lila
@@ -65,7 +67,7 @@ _LEXICON = """
 صباح: sob7 subh sobh 9ob7 9ub7 sba7 9ba7 sabah 9aba7 saba7
 صباحا: saba7an 9aba7an sabahan
 مساء: masa masaa masa2 masa2an masaan
-عصر: 3asr 3a9r 3aser 3asir 3a9er
+عصر: 3asr 3a9r 3aser 3asir 3a9er 3sr 39r
 ساعه: sa3a saa3a sa3ah s3a
 ساعات: sa3at saa3at
 ساعتين: sa3teen sa3tain sa3atain sa3tein sa3ten
@@ -322,7 +324,7 @@ class _Word:
 
 
 _LINE = re.compile(r"(?P<ar>[^|:\d]+?)(?:\|(?P<definite>[^:\d]+?))?(?:\s+(?P<hour>\d+))?:(?P<spellings>.+)")
-_ORDINAL = {hour: words for words, hour in WORD_HOURS.items() if re.match("[\u0600-\u06ff]", words)}
+_ORDINAL = {hour: word for word, hour in AR_HOURS.items() if word.startswith("ال")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -562,6 +564,8 @@ def _analyse(word: str) -> _Token:
     listed = LEXICON.literal.get(_literal(word))
     if listed is not None and listed.soft:
         return _Token(0, 0, "soft", listed.bare, listed, digits, russian, _key(word) in _PHRASE_STARTS)
+    if listed is not None and digits:  # "el 7in" is الحين, not seven inches: the lexicon lists it
+        return _Token(0, 0, "word", listed.bare, listed, digits, russian, _key(word) in _PHRASE_STARTS)
     if not word.isalpha() and _number(word):
         return _Token(0, 0, "number")
     if word in _ENGLISH or word in _RUSSIAN:
@@ -637,9 +641,10 @@ def _is_arabizi(tokens: list[_Token]) -> bool:
 
 def _converts(token: _Token, before: _Token | None) -> bool:
     # "min" after a number is minutes, not من
-    return token.kind in ("word", "spelled") or (
-        token.kind == "soft" and not (before and before.kind == "number")
+    minutes = (
+        token.word is not None and token.word.bare == "من" and before is not None and before.kind == "number"
     )
+    return token.kind in ("word", "spelled") or (token.kind == "soft" and not minutes)
 
 
 def _form(token: _Token, last: str, after: _Token | None, definite: bool = False) -> str:
