@@ -5,399 +5,21 @@ Numbers, English words and names are left as they are; a text that is not Arabiz
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from domain.intake.clock import AR_HOURS
+from domain.intake.arabizi_lexicon import (
+    LEXICON,
+    ORDINAL,
+    PHRASE_STARTS,
+    PHRASE_WORDS,
+    Word,
+    literal_form,
+    lookup,
+    spelling_key,
+)
 from domain.intake.text import REQUEST_CUES, SMALL_TALK, normalize
 from domain.intake.words import KEYWORDS
-
-# One concept a line: its Arabic (|the form with the article, where it is not ال + the word; a number is the
-# hour it names), then its spellings. Spellings differing only in vowels or doubled letters need not be
-# listed (see _key); '+' joins the words of a phrase; '~' marks a spelling that is also an English word, a
-# name or another language's word: converted inside Arabizi when written in lower case, never evidence.
-# Where intake's Arabic lists lack a dialect word, the line gives the word they have (sawwa8 → سائق).
-_LEXICON = """
-ابي: abi aby abee
-نبي: nabi nbi naby nabee
-ابغى: abgha abghi ab8a ba3'et bghet bghit b8et
-نبغى: nabgha nbgha nabghi
-اريد: areed arid ureed oreed
-نريد: nureed nreed
-احتاج: a7taj ahtaj a7tag e7taj
-نحتاج: ni7taj n7taj ne7taj nahtaj
-بدي: bdi biddi beddi
-بدنا: bidna badna bedna
-ودي: wdi widdi weddi
-لو سمحت: law+sama7t lo+sma7t law+sma7t lw+sm7t law+samaht lau+sama7t law+sama7ti lw+sm7ti
-من فضلك: min+fadlak min+fadlik mn+fadlk min+fa9lak min+fadhlak men+fadlak mn+fdlk
-ممكن: mumkin momken mumken mmkn mumkn momkn
-تقدر: tigdar tgdar t8dar tqdar
-احجز: a7jez a7jiz a7jz ahjez e7jez
-احجزلي: a7jezli a7jizli a7jzly a7jezly
-تحجز: ta7jez t7jz ti7jiz
-تحجزلي: ta7jezli ta7jizli t7jzli ti7jizli
-نحجز: ne7jez n7jz ni7jiz
-حجز: 7ajz 7ajez 7agz hajz 7jz
-سياره: sayara sayyara syara sayarah
-سيارات: sayarat syarat
-سائق: sawwa8 sawag sawaq sayeg sa2eq sa2ig saye8 sa2e8 sawa8
-تاكسي: taksi teksi
-ليموزين: limozin lemozeen limozeen
-وديني: wadeni waddini waddeeni
-يوديني: ywadeeni ywadini ywaddini yiwaddini
-يودينا: ywadeena ywadina ywaddina yiwaddina
-ودينا: wadeena waddina waddeena
-خذني: khathni 5athni khedni 5edni 5idni khudni 5dni
-وصلني: wasselni wa9elni wa9alni wasalni wa9lni wasilni
-توصيل: tawseel taw9eel to9eel
-توصيله: tawseela taw9eela
-مطار: ma6ar matar m6ar
-بكره: bukra bokra bkra bukrah bachir bacher baacher bachr
-بعد بكره: 3gub+bachir 3ugb+bachir 3gob+bacher 3ugub+bachir 3gub+bukra 3gb+bachir 3gb+bukra 3gb+bacher
-يوم: yom youm yoom yawm
-يومين: yomain yomein yomeen
-ليله: lela leela ~leila ~laila ~layla ~lila
-ليل: lail layl leil
-ليلا: lailan lelan
-حين: 7een 7in heen 7ein hin
-حالا: 7alan halan
-الان: alaan al2an el2an ~alan
-صباح: sob7 subh sobh 9ob7 9ub7 sba7 9ba7 sabah 9aba7 saba7
-صباحا: saba7an 9aba7an sabahan
-مساء: masa masaa masa2 masa2an masaan
-عصر: 3asr 3a9r 3aser 3asir 3a9er 3sr 39r
-ساعه: sa3a saa3a sa3ah s3a
-ساعات: sa3at saa3at
-ساعتين: sa3teen sa3tain sa3atain sa3tein sa3ten
-نص: nos nus nu9 ni9 nes nis
-نصف: ni9f nisf nu9f nesf
-ربع: rub3 roba3 rb3 rubu3 rob3
-دقائق: da8ayi8 dagayeg d8ayg daqayeq dqayq da8ayeg dgayg d8aye8
-دقيقه: da8ee8a dagiga d8ee8a da8i8a dgega
-بعد: ba3d ba3ad b3d ba3ed
-قبل: gabl 8abl qabl gbl gabel 8bl qabel 8abel
-بعدين: ba3dain ba3dein b3dain ba3den
-اسبوع: usbu3 esbou3 osboo3 isbu3 esbo3 osbo3
-جاي: ~jay jaay jai
-جايه: jaya jaaya jayah
-قادم: 8adem gadim qadem qadim 8adim gadem
-اثنين|الاثنين 2: ithnain ithnayn ithnen ithneen etnen itnen etnein thnain thnen tneen ethnain ithnin
-ثلاثه|الثلاثاء 3: thalatha tlata talata thlatha thulatha tholatha thalatha2
-اربعه|الاربعاء 4: arba3a arbe3a arb3a arbi3a arba3ah
-خميس: khamees 5amees 5mees khamis 5amis khmees 5ames
-جمعه: jum3a jim3a jom3a gom3a jum3ah
-سبت: sabt sebt sibt
-احد: a7ad ahad a7d 7ad
-واحد 1: wa7ed wa7id wahed wa7d wahid
-واحده 1: wa7da wahda wa7deh
-ثنتين 2: thinten thintain thnten thnteen
-ثانيه 2: thanya thaanya thanyah
-ثلاث 3: thalath thlath tlat talat tlath
-ثالثه 3: thaltha thaaltha
-اربع 4: arba3 arb3
-رابعه 4: rab3a raab3a
-خمس 5: khams 5ams
-خمسه 5: khamsa 5amsa khamseh 5amseh 5msa
-ست 6: ~sit sitt
-سته 6: sitta setta sittah
-سادسه 6: sadsa saadsa sadisa
-سبع 7: sab3 seb3
-سبعه 7: sab3a seb3a sab3ah saab3a
-ثمان 8: thaman tmn thamn tamn thmn
-ثمانيه 8: thamanya tmanya thamaniya tamanya thmanya thamania
-ثامنه 8: thamna tamna thaamna thamneh
-تسع 9: tis3 tes3
-تسعه 9: tis3a tes3a tis3ah tas3a taas3a
-عشر 10: 3ashar 3ashr 3shr 3asher 3ashir
-عشره 10: 3ashra 3ashara 3ashrah 3ashreh
-احدعش|الحاديه عشره 11: 7da3ash 7ida3ash 7d3sh 7da3sh hda3sh 7eda3sh 7idi3sh
-اثنعش|الثانيه عشره 12: ithna3ash 6na3sh tna3sh thna3ash etna3sh 6na3ash thna3sh itna3sh ithna3sh
-مطعم: mat3am ma63am mat3em mt3m
-مطاعم: mata3em mata3im
-عشاء: 3asha 3ashaa 3asha2 3sha 3isha 3esha 3ishaa
-غداء: ghada gada 8ada ghadaa ghada2 ghda
-فطور: ftoor fatoor fotoor ftor fu6oor fa6oor f6oor ftour riyoog reyoog ryoog riyoug rayoog
-افطار: iftar eftar iftaar
-طاوله: 6awla tawla 6awlah tawlah 6aawla 6owla towla
-فندق: fondo8 fondog fundu8 funduq fndq fondoq fundug fndg
-غرفه: ghorfa ghurfa 8orfa gurfa ghrfa 8urfa gorfa
-جناح: jana7 jena7 jnah janah
-شقه: sha88a shagga shaqqa sh8a
-ليلتين: laylatain leltain lailtain leltein lailatain
-ليالي: layali liyali lyali
-تذكره: tathkara tadhkara tazkara tathkarah tthkra tathkra tadkara
-تذاكر: tadhaker tathaker tazaker tathakir tadhakir tathakeer
-تذكرتين: tathkartain tadhkartain tazkarten tathkarteen
-حفله: 7afla 7afleh hafla 7aflah hafleh
-حفل: 7afl hafl
-مسرح: masra7 masrah mesra7
-مباراه: mubara mobara mubarah mobarah
-معرض: ma3ra9 ma3rad ma3radh
-طبيب: 6abeeb tabib 6beeb tabeeb 6abib
-دكتور: doktor daktor dktor dektor
-عياده: 3iyada 3eyada 3yada 3yadah 3iyadah
-مستشفى: mustashfa mostashfa mstshfa
-صيدليه: 9aydaliya saydaliya 9aidalia 9aydaleya 9ydlya saydalia 9aydliya 9edlya
-دواء: dawa dawaa dawa2
-ادويه: adwiya adweya adwya
-مساج: masaj massaj masaaj
-تدليك: tadleek tadlik
-تسوق: tasawwog tasawo8 tasawuq tsawg tasawog tasawg tasawoq
-هديه: hadiya hadiyah hdiya hadeya hadyah hadya
-ورد: ~ward wrd
-زهور: zhoor zohoor zhour zuhoor
-عطر: 3e6r 3i6r 3itr 3etr
-عطور: 3utoor 3o6oor 36oor
-مرشد: murshid morshed mrshd murshed morshid
-جوله: jawla jola jawlah jolah jowla
-متحف: mat7af mat7f mathaf mit7af
-يخت: yakht ya5t ya5at
-رحله: ra7la re7la rihla ri7la re7leh rahla
-طياره: 6ayara tayyara 6yara tayara 6ayarah 6iyara tiyara
-خاصه: khasa 5a9a 5aasa khaasa 5a9ah khassa 5a9eh
-هليكوبتر: hilikobter helikobter
-حارس: 7aris 7ares haris 7aaris
-حراسه: 7irasa 7erasa 7rasa hirasa
-حمايه: 7imaya 7emaya himaya 7maya 7imayah
-اشخاص: ashkha9 ashkhas ash5a9 ash5as anfar
-شخص: shakh9 sha5s shakhs shakhes sh5s nafar nfar
-شخصي: shakh9i sha5si shakhsi sh5si
-شخصين: shakh9een shakhsain sha5seen shakhseen sha5sain
-ضيوف: dhyoof 9yoof duyoof thyoof 9iyoof dyoof
-فجر: fajr fajer fijr fejer
-ظهر: dhuhr thuhr duhur zuhr dohr 6'uhr dhuhur thuhur zohr dhohr duhr
-مغرب: maghrib maghreb mgrb magrib m8rb ma8rib maghrb
-صلاه: 9alat salat 9ala 9alah
-شكرا: shukran shokran shukrn shkran chokran choukran shokrn shkrn
-مشكور: mashkoor mashkur mshkor mashkour
-مشكورين: mashkoreen mashkureen mshkoreen
-مشكوره: mashkoora mashkura
-تسلم: tislam teslam tslm
-تسلمين: tislameen teslameen
-يعطيك: ya3tik ya3teek y3tik ya3tek
-عافيه: 3afya 3afia 3afiya 3afyah
-اي: ee eeh
-ايوه: aywa aiwa aywah ewa eiwa
-نعم: na3am n3am na3m
-لا: ~la laa la2
-تمام: tamam tmam tamaam
-زين: zain zein zeen zayn ~zen
-طيب: 6ayeb tayeb 6yb 6ayb tayyib 6ayib
-مرحبا: mar7aba mar7ba marhaba mr7ba marhba
-اهلا: ahlan ahln
-هلا: ~hala halla
-سلام: salam slam salamu
-عليكم: 3alaikum 3alykm 3alaykum 3leikum 3lekum 3alekum
-مع السلامه: ma3+salama ma3a+salama m3+salama
-ان شاء الله: inshallah inshalla insha+allah in+sha+allah inshallh nshallah
-والله: wallah walla wallahi
-يلا: yalla yallah yla
-حبيبي: 7abibi habibi 7abeebi 7bibi
-اكيد: akeed akid
-حاضر: 7ader 7adir 7aadir
-مو: mu ~mo mou
-ما: ~ma maa
-من: ~min ~men mn
-مب: mb mub ~mob
-مش: mish ~mesh msh
-بدل: badal bdal badaal badl
-امس: ams amss
-بارحه: bare7 bara7 baar7a bar7a bare7a
-انا: ~ana ena
-هذا: hatha hadha haza hatha
-هذي: hathi hadhi hathy
-زوجتي: zawjti zojti zoojti zawjati
-زوجي: zawji zoji zooji
-احنا: e7na i7na ehna
-انت: inta enta enti inti
-عندي: 3indi 3ndi 3andi
-عندكم: 3indkum 3ndkm 3endkom 3andkum 3indakum
-فيه: feeh fih ~fee
-في: ~fi fe
-وين: wain wein ween wayn
-كيف: kaif keef kayf
-ليش: lesh laish leish
-ايش: esh aish eish
-شو: shu shoo
-على: 3ala 3la
-الى: ila ela
-مع: ma3 m3 ma3a
-عن: 3an
-عشان: 3ashan 3shan 3alashan
-حق: 7ag 7a8 7aq
-بس: bas bs
-كمان: kaman kamaan kman
-ايضا: aydan ay9an ai9an ay6'an
-بسرعه: bsur3a besor3a bsr3a bisur3a bsor3a
-عاجل: 3ajil 3ajel 3aajil
-فورا: fawran fawrn foran
-ضروري: dharoori 9aroori daroori darury 9arori dharori
-قريب: gareeb 8areeb qareeb qarib 8arib
-بيت: ~bait ~bet beit
-اللي: elli illi alli
-لي: ~li ~lee ~ly
-يا: ~ya
-و: ~w ~wa
-"""
-
-
-# The spelling key: Arabizi writes one letter many ways (ع 3; ق q, g, 8; ح 7, h; ص 9, s; ط 6, t), doubles
-# letters or not and writes vowels loosely, so a word is matched by its letter classes and vowel classes
-# (A, I, U; a lone e is E, either A or I: bacher/bachir, arbe3a/arba3a).
-_APOSTROPHE_DIGIT = re.compile(r"([3679])['’]")
-_DOTTED = {"3": "gh", "7": "kh", "6": "dh", "9": "dh"}  # 3' غ, 7' خ, 6' ظ, 9' ض
-_SILENT_E = re.compile(r"^(?!.*\d)(.*..[^aeiou])e$")  # English, not Arabizi: "mouse", "site", "sale"
-_FINAL_H = re.compile(r"(?<=[aeiou])h$")  # ta marbuta: sayyarah, bukrah
-_GLIDES = (
-    (re.compile(r"(?<=[ae])[iy](?![aeiou])"), "y"),  # zain, zayn, aiwa: a diphthong
-    (re.compile(r"(?<=[^aeiou])i(?=[aou])"), "y"),  # 3afia, thamania: 3afya
-    (re.compile(r"(?<![aeiou])y$"), "i"),  # aby, nby: abi
-)
-_DIGRAPHS = (("sh", "S"), ("kh", "X"), ("gh", "Q"), ("th", "t"), ("dh", "D"), ("ch", "C"))
-_CLASSES = str.maketrans("aiou2e7h5xqg8kc96dpv", "AIUUAEHHXXQQQKKstDbf")
-_RUNS = re.compile(
-    r"([AIUE])[AIUE]+|(.)\2+"
-)  # a run of vowels keeps its first (ou, ie, a2a); one of a double
-_E_RUN = re.compile(r"E(?=[AIUE])")
-_DOUBLE = re.compile(r"(.)\1+")
-_DOUBLE_CONSONANT = re.compile(r"([^aeiou])\1+")
-
-
-def _first(found: re.Match[str]) -> str:  # a function, not r"\1": re's template path is slow on short words
-    return found[found.lastindex or 0]
-
-
-_VOWELS = frozenset("AIUE")
-
-
-@lru_cache(maxsize=4096)
-def _key(word: str) -> str:
-    word = word.lower().replace("-", "")
-    if "'" in word or "’" in word:
-        word = _APOSTROPHE_DIGIT.sub(lambda m: _DOTTED[m[1]], word)
-    if word.endswith("e"):
-        word = _SILENT_E.sub(_first, word)
-    elif word.endswith("h"):
-        word = _FINAL_H.sub("", word)
-    if "i" in word or "y" in word:
-        for glide, letter in _GLIDES:
-            word = glide.sub(letter, word)
-    if "h" in word:
-        for digraph, symbol in _DIGRAPHS:
-            word = word.replace(digraph, symbol)
-    word = word.translate(_CLASSES)
-    if "E" in word:
-        word = _E_RUN.sub("I", word)  # ee, ea: i, not the lone e that may be a
-    return _RUNS.sub(_first, word)
-
-
-def _readings(key: str) -> list[str]:
-    """The keys a written word may stand for: each lone e as a or i (as i only past three of them)."""
-    readings = [key if key.count("E") <= 3 else key.replace("E", "I")]
-    while "E" in readings[0]:
-        readings = [k.replace("E", v, 1) for k in readings for v in "AI"]
-    return readings
-
-
-def _literal(word: str) -> str:
-    return _DOUBLE_CONSONANT.sub(_first, word.lower())
-
-
-def _dropped(key: str) -> set[str]:
-    """The key written with fewer vowels (bkra for bukra, syara for sayyara), longer than three symbols."""
-    slots = [i for i, symbol in enumerate(key) if symbol in _VOWELS]
-    found = set()
-    for mask in range(1, 1 << len(slots)):
-        gone = {slots[n] for n in range(len(slots)) if mask >> n & 1}
-        found.add("".join(symbol for i, symbol in enumerate(key) if i not in gone))
-    return {k for k in found if len(k) > 3 and not _DOUBLE.search(k)}
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    bare: str
-    definite: str  # with the article: al + the word, a weekday (el ithnain) or an hour (el sab3a)
-    hour: int | None = None
-    soft: bool = False  # also an English word or a name: converted in lower case only, never evidence
-
-
-_LINE = re.compile(r"(?P<ar>[^|:\d]+?)(?:\|(?P<definite>[^:\d]+?))?(?:\s+(?P<hour>\d+))?:(?P<spellings>.+)")
-_ORDINAL = {hour: word for word, hour in AR_HOURS.items() if word.startswith("ال")}
-
-
-@dataclass(frozen=True, slots=True)
-class _Lexicon:
-    literal: dict[str, _Word]
-    exact: dict[str, _Word]
-    lossy: dict[str, _Word | None]  # None: two words meet there, so neither is taken
-    phrases: dict[tuple[str, ...], str]
-    conflicts: tuple[str, ...]  # spellings that two concepts claim (the first listed keeps them)
-
-
-def _word(line: re.Match[str], soft: bool) -> _Word:
-    bare = normalize(line["ar"].strip())
-    hour = int(line["hour"]) if line["hour"] else None
-    definite = normalize(line["definite"].strip()) if line["definite"] else None
-    if definite is None:
-        definite = _ORDINAL[hour] if hour else bare if bare.startswith("ال") else "ال" + bare
-    return _Word(bare, definite, hour, soft)
-
-
-def _build(text: str) -> _Lexicon:
-    literal: dict[str, _Word] = {}
-    exact: dict[str, _Word] = {}
-    lossy: dict[str, tuple[int, _Word | None]] = {}
-    phrases: dict[tuple[str, ...], str] = {}
-    conflicts: list[str] = []
-    for raw in text.strip().splitlines():
-        line = _LINE.fullmatch(raw)
-        assert line, raw
-        for spelling in line["spellings"].split():
-            if "+" in spelling:
-                phrases[tuple(_key(w) for w in spelling.split("+"))] = normalize(line["ar"].strip())
-                continue
-            word = _word(line, spelling.startswith("~"))
-            spelling = spelling.lstrip("~")
-            key = _key(spelling).replace("E", "I")
-            for table, at in ((literal, _literal(spelling)), (exact, key)):
-                if at in table and table[at].bare != word.bare and (table is literal or len(at) > 3):
-                    conflicts.append(spelling)
-                table.setdefault(at, word)
-                if word.soft:
-                    break  # a soft word matches as spelled only: "ward", not "word"
-            for at in () if word.soft or len(key) <= 3 else _dropped(key):
-                cost = len(key) - len(at)
-                old = lossy.get(at)
-                if old is None or cost < old[0]:
-                    lossy[at] = (cost, word)
-                elif cost == old[0] and old[1] is not None and old[1].bare != word.bare:
-                    lossy[at] = (cost, None)
-    exact = {k: w for k, w in exact.items() if len(k) > 3}
-    return _Lexicon(literal, exact, {k: w for k, (_, w) in lossy.items()}, phrases, tuple(conflicts))
-
-
-LEXICON = _build(_LEXICON)
-_PHRASE_STARTS = frozenset(keys[0] for keys in LEXICON.phrases)
-_PHRASE_WORDS = frozenset(w.split("+")[0] for w in _LEXICON.split() if "+" in w)  # first words, as spelled
-
-
-def _lookup(word: str) -> _Word | None:
-    """Spelled as listed, else by key: exactly, with fewer vowels, or with one vowel more inside (ba3ad,
-    gabel; not before it: essa3a is the article's)."""
-    if found := LEXICON.literal.get(_literal(word)):
-        return found
-    readings = [k for k in _readings(_key(word)) if len(k) > 3]
-    for table in (LEXICON.exact, LEXICON.lossy):
-        for key in readings:
-            if key in table:
-                return table[key]
-    for key in readings:
-        for i in range(1, len(key) - 1):
-            if key[i] in _VOWELS and (found := LEXICON.exact.get(key[:i] + key[i + 1 :])):
-                return found
-    return None
 
 
 def _set(words: str) -> frozenset[str]:
@@ -405,7 +27,7 @@ def _set(words: str) -> frozenset[str]:
 
 
 # English words are never converted: intake's own, the common ones, those whose key meets a lexicon word's
-# (found by running an English word list through _lookup), and what follows a digit in "5star", "2nights".
+# (found by running an English word list through lookup), and what follows a digit in "5star", "2nights".
 _ENGLISH = frozenset(
     w.rstrip("*")
     for phrase in (
@@ -499,7 +121,7 @@ _LETTERS = {
 
 
 def _spell(word: str) -> str:
-    pieces = _SPELLING.findall(_literal(word).replace("-", "").replace("’", "'"))
+    pieces = _SPELLING.findall(literal_form(word).replace("-", "").replace("’", "'"))
     letters = [
         "ا"
         if n == 0 and piece[0] in "aeiou2"
@@ -516,7 +138,7 @@ class _Token(NamedTuple):  # a tuple: built for every word of every message
     end: int
     kind: str  # number, word, soft, spelled, article, preposition, foreign, name, other
     arabic: str = ""  # a word's Arabic; an article's preposition
-    word: _Word | None = None
+    word: Word | None = None
     digits: bool = False  # written with a letter digit
     russian: bool = False
     phrase: bool = False  # may start a phrase (law sama7t)
@@ -542,7 +164,7 @@ def _attached(word: str, digits: bool) -> _Token | None:
     if found is None:
         return None
     rest = found["rest"] or found["rest2"] or found["rest3"]
-    known = LEXICON.literal.get(_literal(rest)) or LEXICON.exact.get(_key(rest).replace("E", "I"))
+    known = LEXICON.literal.get(literal_form(rest)) or LEXICON.exact.get(spelling_key(rest).replace("E", "I"))
     if found["rest3"]:  # و before a name or an English word is no و: only a sure word
         sure = known is not None and not known.soft
         return _Token(0, 0, "word", "و" + known.bare, known, digits) if known and sure else None
@@ -561,17 +183,17 @@ def _analyse(word: str) -> _Token:
         return _Token(0, 0, "other")  # no Arabizi word is that long, nor has an apostrophe (here's)
     digits = not word.isalpha() and bool(_LETTER_DIGIT.search(word))
     russian = word in _RUSSIAN or bool(_RUSSIAN_SHAPE.search(word))
-    listed = LEXICON.literal.get(_literal(word))
+    listed = LEXICON.literal.get(literal_form(word))
     if listed is not None and listed.soft:
-        return _Token(0, 0, "soft", listed.bare, listed, digits, russian, _key(word) in _PHRASE_STARTS)
+        return _Token(0, 0, "soft", listed.bare, listed, digits, russian, spelling_key(word) in PHRASE_STARTS)
     if listed is not None and digits:  # "el 7in" is الحين, not seven inches: the lexicon lists it
-        return _Token(0, 0, "word", listed.bare, listed, digits, russian, _key(word) in _PHRASE_STARTS)
+        return _Token(0, 0, "word", listed.bare, listed, digits, russian, spelling_key(word) in PHRASE_STARTS)
     if not word.isalpha() and _number(word):
         return _Token(0, 0, "number")
     if word in _ENGLISH or word in _RUSSIAN:
-        return _Token(0, 0, "foreign", russian=russian, phrase=word in _PHRASE_WORDS)
-    phrase = _key(word) in _PHRASE_STARTS
-    if known := listed or _lookup(word):
+        return _Token(0, 0, "foreign", russian=russian, phrase=word in PHRASE_WORDS)
+    phrase = spelling_key(word) in PHRASE_STARTS
+    if known := listed or lookup(word):
         return _Token(0, 0, "word", known.bare, known, digits, russian, phrase)
     if word in _ARTICLES:
         return _Token(0, 0, "article", _ARTICLES[word])
@@ -599,7 +221,7 @@ def _classify(text: str, start: int, end: int, shouting: bool) -> _Token:
 
 def _phrase(text: str, spans: list[tuple[int, int]]) -> _Token | None:
     """law sama7t, min fadlak, 3gub bachir: words that say more together (spans: the next three words)."""
-    keys = [_key(text[s:e]) for s, e in spans]
+    keys = [spelling_key(text[s:e]) for s, e in spans]
     for size in (3, 2):
         if size <= len(keys) and (arabic := LEXICON.phrases.get(tuple(keys[:size]))):
             digits = any(_LETTER_DIGIT.search(text[s:e].lower()) for s, e in spans[:size])
@@ -652,7 +274,7 @@ def _form(token: _Token, last: str, after: _Token | None, definite: bool = False
     reads it), and sa3a before an hour is الساعه."""
     word = token.word
     if word and word.hour and last.endswith("الساعه"):
-        return _ORDINAL[word.hour]
+        return ORDINAL[word.hour]
     if definite:
         return word.definite if word else "ال" + token.arabic
     hour_next = after is not None and (after.kind == "number" or bool(after.word and after.word.hour))
