@@ -1,7 +1,7 @@
 """What a new user tried in the sandbox: a Russian client with a quoted dinner answers "yes, that works,
 thanks" — and it stays one request, one card, no news of a request that does not exist."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -103,3 +103,28 @@ async def test_a_time_already_past_is_never_written_silently(
         "⚠️ R-1001: the time the client gave, Sat 28 Nov, 20:00, had already passed when they "
         "wrote. Please confirm the time with the client, then /edit when …"
     ]
+
+
+async def test_arabic_and_russian_in_latin_letters_are_read_as_clients_mean_them(team: Harness) -> None:
+    """A Gulf client writes Arabizi, a Russian one translit: each gets a chauffeur request for tomorrow at the
+    hour said, the card names the place, and thanks in Arabizi for yesterday's car opens nothing."""
+    tg = team
+    moscow = ZoneInfo("Europe/Moscow")
+    tomorrow = (tg.clock.now().astimezone(moscow) + timedelta(days=1)).date()
+    omar, igor = user("Omar", "ar"), user("Igor", "ru")
+    await tg.send(tg.fake.user_message(omar, text="abi sayyara bukra el sa3a 7 el sob7 min el ritz"))
+    await tg.send(tg.fake.user_message(igor, text="nuzhna mashina zavtra v 8 utra v Sheremetyevo"))
+    await tg.send(tg.fake.user_message(omar, text="mashkoor 3la el sayyara ams, el sawwa8 kan wayed zain"))
+    await tg.settle()
+    requests = await reads.requests(tg.store)
+    assert [r.details.category for r in requests] == ["chauffeur", "chauffeur"]
+    said = {r.client_id: r.details for r in requests}
+    omar_asked = said[(await tg.client_of(omar)).id]
+    igor_asked = said[(await tg.client_of(igor)).id]
+    assert omar_asked.when is not None and omar_asked.when.astimezone(moscow) == datetime(
+        tomorrow.year, tomorrow.month, tomorrow.day, 7, 0, tzinfo=moscow
+    )
+    assert igor_asked.when is not None and igor_asked.when.astimezone(moscow).hour == 8
+    assert "The Ritz-Carlton" in omar_asked.places and "Sheremetyevo (SVO)" in igor_asked.places
+    card = tg.request_cards(await tg.thread_of(omar))[-1]
+    assert "The Ritz-Carlton" in card and "07:00" in card
