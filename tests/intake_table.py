@@ -52,7 +52,7 @@ ROWS: list[tuple[str, str, Category, str | None, bool]] = [
         EN,
         "could you organise security for a private dinner on the 5th of December",
         C.SECURITY,
-        "2026-12-05",
+        "2026-12-05 ~20:00",  # a meal with a day gives its hour (relabelled with the cases' convention)
         True,
     ),
     (EN, "book a massage at the spa for tomorrow at 11", C.WELLNESS, "2026-11-29 11:00", True),
@@ -233,7 +233,13 @@ ROWS: list[tuple[str, str, Category, str | None, bool]] = [
     (AR, "غداء بكره الساعة 1 قرب الساحة الحمراء", C.DINING, "2026-11-29 13:00", True),
     (AR, "ممكن طاولة في مطعم توراندوت بكرة مساء 🙏", C.DINING, "2026-11-29 ~19:00", True),
     (AR, "توصيلة من الفندق بعد 30 دقيقة", C.CHAUFFEUR, "2026-11-28 15:30", True),
-    (AR, "نحتاج فان لـ 8 أشخاص للمطار بعد ساعتين", C.CHAUFFEUR, None, True),
+    (
+        AR,
+        "نحتاج فان لـ 8 أشخاص للمطار بعد ساعتين",
+        C.CHAUFFEUR,
+        "2026-11-28 17:00",
+        True,
+    ),  # in two hours: relabelled
     (AR, "تذاكر أوبرا يوم 12/12", C.EVENTS, "2026-12-12", True),
     (AR, "نبي نروح السيرك مع الأطفال يوم الأحد", C.EVENTS, "2026-11-29", True),
     (AR, "موعد عند طبيب اسنان يوم الاثنين", C.WELLNESS, "2026-11-30", True),

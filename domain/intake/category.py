@@ -109,7 +109,7 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         for weight, words in groups:
             for found in pattern(words).finditer(normalized):
                 count(category, found.start(), weight, end=found.end())
-    for start, end, place in places:
+    for start, end, place in dict((p[2].name, p) for p in reversed(places)).values():  # each place once
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
             count(place.kind, start, weight, name=True, end=end)
