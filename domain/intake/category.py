@@ -16,13 +16,16 @@ _AR = "\u0600-\u06ff"
 # a service named after one of these is where it happens, not what is asked: "a car to the Bolshoi", "цветы в
 # номер", "عشاء في مطعم"
 _PLACE_BEFORE = re_compile(
-    r"(?:(?<!\w)(?:from|to|near|at|in|into|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
+    r"(?:(?<!\w)(?:from|to|near|at|in|into|on|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:к|от|из|у|в|во|на|возле|около|рядом с|до)\s+(?:\w+\s+)?"
     rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+"
     # the destination of "take me": "take me to the pharmacy", "отвезите меня в аптеку", "وديني الصيدليه"
     r"|(?<!\w)(?:take|drive|drop|get|ride)\s+(?:me|us)?\s*(?:to|at)?\s+(?:the\s+|a\s+)?"
+    r"|(?<!\w)(?:go|going|went)\s+(?:to\s+)?(?:the\s+|a\s+)?"  # "my wife wants to go shopping: send the car"
     r"|(?<!\w)(?:отвез|довез|подвез)\w*\s+(?:меня\s+|нас\s+)?(?:в|к|на|до)?\s*"
     rf"|(?<![{_AR}])(?:وديني|ودني|ودينا|يوديني|يودينا|وصلني|وصلنا|يوصلني|يوصلنا|خذني|خذنا)\s+(?:الى\s+|لل?)?"
+    rf"(?:[{_AR}]+\s+)?"  # the destination's first word too: "وديني مطعم وايت رابيت"
+    rf"|(?<![{_AR}])(?:يوصل|توصل|يجي|تجي|يجيني|يجينا)\s+(?:الى\s+|لل?)?"  # "اكل يوصل الجناح": delivered there
     r")$"
 )
 # ... and after one of these, when it happens: "a doctor after dinner", "после ужина", "بعد العشاء",
@@ -31,7 +34,8 @@ _TIME_BEFORE = re_compile(
     r"|(?<!\w)(?:после|перед|до|во время|к)\s+(?:\w+\s+)?"
     rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+"
     # ... or what the client already has: "we have a table at Beluga", "у нас ужин", "عندنا حجز"
-    r"|(?<!\w)(?:we have|i have|we've got|we already have|у нас|у меня)\s+(?:a\s+|the\s+)?"
+    r"|(?<!\w)(?:we have|i have|we've got|we already have|we're having|we are having|у нас|у меня)"
+    r"\s+(?:a\s+|the\s+)?"
     rf"|(?<![{_AR}])(?:عندنا|عندي)\s+)$"
 )
 # what ends a ruled-out stretch: a new clause, a "but", or a new ask
@@ -98,11 +102,11 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
     taken: list[tuple[int, int]] = []
 
     def count(category: Category, start: int, weight: float, name: bool = False, end: int = 0) -> None:
+        if not name and any(a <= start < b for a, b, _ in places):
+            return  # "Dr. Zhivago" is a restaurant, not a doctor
         if any(a <= start < b for a, b in out) or any(a <= start < b for a, b in taken):
             return  # ruled out, or part of a phrase already counted ("a table" in "table at")
         taken.append((start, max(end, start + 1)))
-        if not name and any(a <= start < b for a, b, _ in places):
-            return  # "Dr. Zhivago" is a restaurant, not a doctor
         scores[category] = scores.get(category, 0.0) + _weight(normalized, start, weight, asked_ends)
 
     for category, groups in _WEIGHTED.items():

@@ -121,6 +121,15 @@ REWRITES: tuple[Rewrite, ...] = (
         ),
         lambda m: _at(_hour(m["w"]), RU_PAST[m["m"]]),
     ),
+    # "на час ночи", "на восемь вечера": "на" with an hour is a time when the part of the day says so ("на три
+    # ночи" is three nights)
+    (
+        re_compile(
+            r"(?<!\w)на\s+(?:(?P<one>час)(?=\s+(?:ночи|дня)(?!\w))"
+            rf"|(?P<w>{_alternatives(RU_HOURS)})(?=\s+(?:утра|вечера|дня)(?!\w)))"
+        ),
+        lambda m: _at(1 if m["one"] else _hour(m["w"])),
+    ),
     # "в восемь", "к девяти", "около семи", "до десяти" (a time to be there by)
     (
         re_compile(

@@ -30,9 +30,11 @@ _UNITS = (
 )
 _EXTRA = {"and a half": 0.5, "с половиной": 0.5, "ونص": 0.5, "و نص": 0.5, "ونصف": 0.5, "وربع": 0.25,
           "و ربع": 0.25, "الا ربع": -0.25, "and a quarter": 0.25}  # fmt: skip
+_ABOUT = r"(?:(?:like|about|around|approximately|roughly|примерно|около|где-то|حوالي|تقريبا)\s+)?"
 _DURATION = re.compile(
     r"(?<!\w)(?P<by>in|within|через|спустя|بعد|خلال|عقب)\s+"
-    rf"(?:(?P<n>\d+(?:[.,]\d+)?|{_COUNT})\s*)?"
+    + _ABOUT
+    + rf"(?:(?P<n>\d+(?:[.,]\d+)?|{_COUNT})\s*)?"
     rf"(?P<u>{'|'.join(f'(?:{u})' for u, _ in _UNITS)})(?![\w\u0600-\u06ff])"
     rf"(?:\s*(?P<x>{'|'.join(re.escape(x) for x in _EXTRA)}))?"
 )
@@ -60,3 +62,28 @@ def minutes_from_now(text: str) -> int | None:
     count += _EXTRA.get(match["x"] or "", 0.0)
     minutes = round(count * unit)
     return minutes if 0 < minutes <= 48 * 60 else None
+
+
+# days and weeks: "in 3 days", "a week from today", "через неделю", "через 3 дня", "بعد ثلاث ايام"
+_DAYS = re.compile(
+    r"(?<!\w)(?:in|через|بعد|عقب)\s+" + _ABOUT + rf"(?:(?P<n>\d{{1,2}}|{_COUNT})\s*)?"
+    r"(?P<u>days?|weeks?|дн\w*|день|недел\w*|ايام|يوم|يومين|اسبوع|اسبوعين)"
+    r"(?![\w\u0600-\u06ff])"
+    r"|(?<!\w)(?P<week>a|one)\s+week\s+from\s+(?:today|now)"
+)
+
+
+def days_from_now(text: str) -> tuple[tuple[int, int], int] | None:
+    """Where the days are said, and how many."""
+    match = _DAYS.search(text)
+    if match is None:
+        return None
+    if match["week"]:
+        return match.span(), 7
+    unit = match["u"]
+    week = unit.startswith(("week", "недел", "اسبوع"))
+    count = 2.0 if unit.endswith("ين") else 1.0
+    if match["n"] is not None:
+        count = float(match["n"]) if match["n"].isdigit() else COUNTS[match["n"]]
+    days = round(count * (7 if week else 1))
+    return (match.span(), days) if 0 < days <= 365 else None

@@ -41,7 +41,8 @@ _NAME = "|".join(
 # a bare name counts only where it cannot be something else: المغرب is also Morocco, so it needs "after" and
 # the like; العصر and الفجر alone are times of day
 _PRAYER = re.compile(
-    rf"(?<![\w{_AR}])(?:(?P<rel>{_RELATION})\s+(?:the\s+|a\s+)?)?(?:prayer\s+)?(?:{_NAME})(?![\w{_AR}])"
+    rf"(?<![\w{_AR}])(?:(?P<rel>{_RELATION})\s+(?:the\s+|a\s+)?)?(?:prayer\s+|намаз\w*\s+)?(?:{_NAME})"
+    rf"(?![\w{_AR}])"
 )
 _BARE = ("asr", "fajr", "jumuah", "dhuhr", "isha")
 
@@ -71,7 +72,13 @@ def prayer_clock(place: Place, tz: ZoneInfo) -> PrayerClock:
         for match in _PRAYER.finditer(text):
             name = re.sub(r"\d+$", "", match.lastgroup or "")
             relation = match["rel"] or ""
-            if not relation and name not in _BARE and "صلاه" not in match.group(0) and "prayer" not in text:
+            if (
+                not relation
+                and name not in _BARE
+                and "صلاه" not in match.group(0)
+                and "prayer" not in text
+                and "намаз" not in text
+            ):
                 continue
             return _on_day(name, relation, day, now, place, tz)
         return None

@@ -24,6 +24,11 @@ def arabic_form(regex: str) -> str:
     return regex.translate(_ARABIC_LETTERS)
 
 
+def blank(text: str, start: int, end: int) -> str:
+    """The text with a stretch of it made spaces: no longer read, and every other place where it was."""
+    return text[:start] + " " * (end - start) + text[end:]
+
+
 def re_compile(regex: str) -> re.Pattern[str]:
     return re.compile(arabic_form(regex))
 
@@ -204,20 +209,40 @@ def asks_for_something(text: str) -> bool:
 
 
 THANKS = ("thank*", "thx", "спасибо", "спс", "благодар*", "شكر*", "مشكور*", "يجزاك", "جزاك", "يعطيك العافيه",
-          "تسلم*", "يسلمو")  # fmt: skip
+          "يعطيكم العافيه", "تسلم*", "يسلمو")  # fmt: skip
 # what a service already given sounds like: "yesterday", "was great", "вчера", "было", "امس", "كان"
 PAST = (
     "yesterday", "last night", "earlier", "was", "were", "loved", "enjoyed", "went", "helped",
     "вчера", "вчерашн*", "было", "был", "была", "были", "понравил*", "помог*", "прошл*",
     "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*",
 )  # fmt: skip
+# news of what already happened, with nothing asked: "landed at SVO, the driver picked us up, all good",
+# "уже в отеле", "وصلنا الفندق خلاص"
+DONE = ("landed", "arrived", "picked us up", "picked me up", "we're at", "we are at", "all good", "already",
+        "уже", "приземлились", "прилетели", "доехали", "заселились", "все ок", "всё ок", "все хорошо",
+        "وصلنا", "وصلت", "خلاص", "كل شي تمام")  # fmt: skip
 _CLAUSE_END = re.compile(r"[,.!?;\n]")
+_THANKS_SPAN_END = r"[^,.!?;\n]*"
 _THANKS_FOR = re.compile(
     r"(?<!\w)(?:thanks|thank you|thank u|thx)(?:\s+(?:so|very)\s+much|\s+a lot)?\s+for(?!\w)"
-    r"|(?<!\w)(?:спасибо|благодар\w*)(?:\s+\w+)?\s+за(?!\w)"
-    r"|(?<![\u0600-\u06ff])(?:شكرا|مشكور\w*|يجزاك خير|جزاك الله خير|تسلم\w*)(?:\s+\S+)?\s+"
+    r"|(?<!\w)(?:спасибо|благодар\w*)(?:\s+\w+){0,2}\s+за(?!\w)"
+    r"|(?<![\u0600-\u06ff])(?:شكرا|مشكور\w*|يجزاك خير|جزاك الله خير|تسلم\w*|يعطي\w* العافيه)(?:\s+\S+)?\s+"
     r"(?:على|علي)(?![\u0600-\u06ff])"
 )
+
+
+_THANKS_SPAN = re.compile(f"(?:{_THANKS_FOR.pattern}){_THANKS_SPAN_END}")
+
+
+def only_news(text: str) -> bool:
+    """It tells what has happened and asks nothing: no cue, no question, and one of the DONE phrases."""
+    normalized = normalize(text)
+    return has(DONE, normalized) and "?" not in normalized and not has(REQUEST_CUES, normalized)
+
+
+def thanks_said(normalized: str) -> re.Match[str] | None:
+    """ "thanks for ..." up to the end of its clause: what is thanked for is past, its time too."""
+    return _THANKS_SPAN.search(normalized)
 
 
 def thanks_for_past(text: str) -> bool:

@@ -84,8 +84,8 @@ PM = ("pm", "p.m", "evening", "afternoon", "tonight", "tonite", "night", "дня
 AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "الصباح", "صباح", "الصبح", "الفجر", "فجرا")
 # an hour from 0 to 5 said with one of these is the early morning after that night: "tonight at 2" (dawn,
 # الفجر, is the morning of the day said: "bukra el sa3a 3 el fajr" is tomorrow at 3)
-NIGHT = ("tonight", "tonite", "night", "after midnight", "ночью", "ночи", "после полуночи", "الليله",
-         "بالليل", "الليل", "بعد منتصف الليل", "هالليله")  # fmt: skip
+NIGHT = ("tonight", "tonite", "night", "after midnight", "ночью", "ночи", "в ночь", "после полуночи",
+         "الليله", "بالليل", "الليل", "بعد منتصف الليل", "هالليله")  # fmt: skip
 # the same time on another day: "this time tomorrow", "завтра в это же время", "بكره نفس الوقت"
 SAME_TIME = ("this time", "same time", "в это же время", "в это время", "в тоже время", "в то же время",
              "نفس الوقت", "نفس هالوقت", "بنفس الوقت", "مثل هالوقت")  # fmt: skip
@@ -93,7 +93,7 @@ SAME_TIME = ("this time", "same time", "в это же время", "в это �
 MEALS = (
     (9, ("breakfast", "завтрак*", "فطور", "الريوق", "ريوق")),
     (13, ("lunch", "обед*", "غداء", "الغدا")),
-    (20, ("dinner", "supper", "ужин*", "عشاء")),
+    (20, ("dinner", "supper", "ужин*", "عشاء", "العشا", "عشا")),
 )
 URGENT = ("now", "right now", "right away", "asap", "as soon as possible", "urgent*", "immediately",
           "срочн*", "сейчас", "немедленно", "как можно скорее", "прямо сейчас",

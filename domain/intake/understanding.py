@@ -17,7 +17,19 @@ from domain.intake.arabizi import from_arabizi
 from domain.intake.category import category_of, mentions_service, names_a_service, ruled_out
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
-from domain.intake.text import DIGITS, asks_for_something, has, is_small_talk, normalize, thanks_for_past
+from domain.intake.text import (
+    DIGITS,
+    REQUEST_CUES,
+    asks_for_something,
+    blank,
+    has,
+    is_small_talk,
+    normalize,
+    only_news,
+    pattern,
+    thanks_for_past,
+    thanks_said,
+)
 from domain.intake.translit import from_translit
 from domain.intake.when import When, read_when
 from domain.intake.words import (
@@ -176,6 +188,40 @@ def _in_the_evening(category: Category, normalized: str) -> bool:
     )
 
 
+def _moves_what_is_open(normalized: str, category: Category) -> bool:
+    """A new day or time for what is booked, and nothing else asked: "can we do the 5th?", "перенесите ужин
+    на пятницу", "ممكن نخلي موعد السبا يوم الاثنين"."""
+    moved = pattern(_RESCHEDULE)
+    found = moved.search(normalized)
+    if found is None or (category is Category.OTHER and names_a_service(normalized)):
+        return False
+    rest = normalized[: found.start()] + " " + normalized[found.end() :]
+    return not has(REQUEST_CUES, rest)
+
+
+# Gulf غدا is lunch when tomorrow is said otherwise, or when it is what is wanted ("نبي غدا باچر", "ابي غدا")
+_LUNCH = re.compile(r"(?<![\u0600-\u06ff])(?:ال)?غدا(?![\u0600-\u06ff])")
+_WANTED = re.compile(r"(?:ابي|نبي|ابغى|نبغى|بغيت|نبغي|ابغي|حق)\s+$")
+_TOMORROW = re.compile(r"(?<![\u0600-\u06ff])(?:بكره|بكرا|باكر|باچر|باجر)(?![\u0600-\u06ff])")
+
+
+def _lunch(normalized: str) -> str:
+    def read(found: re.Match[str]) -> str:
+        wanted = _WANTED.search(normalized, 0, found.start()) is not None
+        return "الغداء" if wanted or _TOMORROW.search(normalized) else found.group(0)
+
+    return _LUNCH.sub(read, normalized)
+
+
+def _unthanked(normalized: str) -> str:
+    """What is thanked for was: its time is not the time of what is asked next."""
+    if (thanked := thanks_said(normalized)) is None:
+        return normalized
+    return (
+        normalized[: thanked.start()] + " " * (thanked.end() - thanked.start()) + normalized[thanked.end() :]
+    )
+
+
 def in_script(text: str) -> str:
     """A message in Latin letters may be Russian ("nuzhna mashina zavtra") or Arabic ("abi sayyara bukra"):
     intake reads it in Cyrillic or Arabic script, as the rules are written."""
@@ -192,7 +238,7 @@ def _without_days_ruled_out(normalized: str) -> str:
     "not at 8 but at 9" has its own order of reading)."""
     for start, end in ruled_out(normalized):
         if not mentions_service(normalized[start:end]):
-            normalized = normalized[:start] + " " * (end - start) + normalized[end:]
+            normalized = blank(normalized, start, end)
     return normalized
 
 
@@ -200,11 +246,15 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     """`place`: where the business is, for the sun's times ("after Maghrib")."""
     local_now = now.astimezone(timezone)
     said, text = text, in_script(text)  # Arabic or Russian in Latin letters, in its own letters
-    normalized = f" {normalize(text)} "
-    small_talk = is_small_talk(text) or thanks_for_past(text)
+    normalized = _lunch(f" {normalize(text)} ")
+    small_talk = is_small_talk(text) or thanks_for_past(text) or only_news(text)
     prayer = prayer_clock(place, timezone)
-    # "good evening" is not a time; "not Monday, Sunday" is Sunday
-    when = When() if small_talk else read_when(_without_days_ruled_out(normalized), local_now, prayer)
+    # "good evening" is not a time; "not Monday, Sunday" is Sunday; "thanks for this morning" was
+    when = (
+        When()
+        if small_talk
+        else read_when(_without_days_ruled_out(_unthanked(normalized)), local_now, prayer)
+    )
     named = named_places(normalized)
     category = Category.OTHER if small_talk else category_of(normalized, named)
     guests = _guests(normalized)
@@ -218,8 +268,10 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     if when.open_hour and when.at is not None and _in_the_evening(category, normalized):
         when = replace(when, at=when.at + timedelta(hours=12))  # "dinner on Friday at 7:30" is 19:30
     follow_up, inquiry = _follow_up(text, normalized, when)
-    if category is Category.OTHER and has(_RESCHEDULE, normalized) and not names_a_service(normalized):
-        asks, follow_up = False, True  # "can we do the 5th?" moves what is open; it asks for nothing new
+    if _moves_what_is_open(normalized, category):
+        asks, follow_up = False, True  # "can we do the 5th?", "move the dinner to Friday": nothing new asked
+        if when.meal and when.at is not None:  # the dinner keeps its hour: only the day moves
+            when = replace(when, at=when.at.replace(hour=0), time_known=False, approximate=False, meal=False)
     if inquiry:  # "when does the driver arrive?" asks about a service, not for one
         category, asks = Category.OTHER, False
     return Understanding(

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from domain.intake.clock import words_to_digits
-from domain.intake.durations import minutes_from_now
-from domain.intake.text import has, normalize, pattern
+from domain.intake.durations import days_from_now, minutes_from_now
+from domain.intake.text import blank, has, normalize, pattern
 from domain.intake.time_words import (
     AM,
     DAYS,
@@ -61,6 +61,7 @@ class When:
     past: bool = False  # the day (and time) said is already behind us: kept, and to be confirmed
     unsure: bool = False  # a time was said but which one is unclear ("7 or 8"): the card asks, never guesses
     open_hour: bool = False  # "Friday at 7:30": nothing said settles a.m. or p.m. (the service may)
+    meal: bool = False  # the hour is a meal's ("lunch on Tuesday"), not one that was said
 
 
 # reads a prayer or daylight time ("after Maghrib", "بعد صلاة الجمعة") on the day said, or the next to come
@@ -94,7 +95,7 @@ def _month_day(text: str, today: datetime) -> datetime | None:
             stem = re.escape(name.rstrip("*")) + (r"\w*" if name.endswith("*") else r"(?!\w)")
             found = re.search(
                 rf"(?<!\d)(?P<d>[0-3]?\d)\s*(?:st|nd|rd|th|-?го|-?е)?\s+(?:of\s+)?{stem}"
-                rf"|(?<!\w){stem}\s+(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)",
+                rf"|(?<!\w){stem}\.?\s+(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)",
                 text,
             )
             if found:
@@ -147,7 +148,7 @@ def _clock(text: str) -> Clock | None:
     noon = has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and "بعد الظهر" not in text
     if noon and not _TIME.search(text):
         return Clock(12, 0, True)
-    if has(_n(("midnight", "полночь", "منتصف الليل")), text):
+    if has(_n(("midnight", "полночь", "منتصف الليل", "نص الليل", "نصف الليل")), text):
         return Clock(0, 0, True, night=True)
     found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
     others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 24) : m.start()])]
@@ -203,6 +204,9 @@ _MONTH_NEXT = re.compile(
 )
 
 
+_NIGHT_OF = re.compile(r"(?:в\s+)?ночь\s+с\s+(\w+)\s+на\s+\w+")
+
+
 def _nights(text: str, match: re.Match[str]) -> bool:
     """ "на 2 ночи" is two nights (a stay), not 2 a.m."""
     return (
@@ -217,8 +221,8 @@ def _a_date(text: str, match: re.Match[str]) -> bool:
         return True  # "с 3 декабря", "from 10 december": a day of a month
     if "." not in said or not match["h"] or re.match(_AM_PM_NEXT, text[match.end() :]):
         return False  # "7.30pm" is a time
-    if int(match["m"]) > 12:
-        return False  # "19.30" cannot be a day and a month
+    if not 1 <= int(match["m"]) <= 12:
+        return False  # "19.30", "19.00" cannot be a day and a month
     before = text[max(0, match.start() - 6) : match.start()]
     return not re.search(r"(?:\bat|\bв|\bк|\bby|الساعه)\s*$", before)
 
@@ -232,13 +236,17 @@ def _part_of_day(text: str) -> int | None:
 
 def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> When:
     """`text` normalised; `now` in the business timezone; `prayer` reads "after Maghrib" on a day."""
-    text = words_to_digits(text)
+    text = _NIGHT_OF.sub(r"ночью \1", words_to_digits(text))  # "в ночь с воскресенья на понедельник"
     urgent = has(_n(URGENT), text)
     if (minutes := minutes_from_now(text)) is not None:
         return When((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0), True, False, urgent)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    day = None
+    if (days := days_from_now(text)) is not None:  # "in 3 days", "a week from today", "через 3 дня"
+        span, offset = days
+        day, text = today + timedelta(days=offset), blank(text, *span)
     try:
-        day = _day(text, today)
+        day = day or _day(text, today)
     except ValueError:  # 31 February
         day = None
     if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
@@ -275,14 +283,15 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
 def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool) -> When:
     """No hour said: a part of the day or a meal gives a typical one, or only the day is known."""
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    part = _part_of_day(text)
+    part, meal = _part_of_day(text), False
     if part is None and day is not None:
         part = next((hour for hour, words in MEALS if has(_n(words), text)), None)
+        meal = part is not None
     if part is not None:
         at = (day or today).replace(hour=part)
         if day is None and at <= now:
             at += timedelta(days=1)  # "in the morning", said in the afternoon: tomorrow's
-        return When(at, True, True, urgent, _past(at, now))
+        return When(at, True, True, urgent, _past(at, now), meal=meal)
     if urgent and day is None:
         return When(now.replace(second=0, microsecond=0), True, False, True)
     return When(day, False, False, urgent, day is not None and day.date() < now.date())

@@ -62,19 +62,19 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "medicine*", "physician", "nurse", "sauna", "banya", "hammam", "спа", "массаж*", "врач*",
             "доктор*", "клиник*", "стоматолог*", "больниц*", "аптек*", "лекарств*", "медицин*", "баня",
             "баню", "бани", "сауна*", "سبا", "مساج", "تدليك", "طبيب", "دكتور", "عياده", "مستشفى", "صيدليه",
-            "طبي", "دواء", "ادويه", "حمام مغربي", "gym", "fitness", "personal trainer", "trainer", "yoga",
-            "pilates", "workout", "physio*", "manicure", "pedicure", "hairdresser", "barber", "masseuse",
-            "masseur", "фитнес*", "спортзал*", "тренажер*", "тренер*", "йог*", "пилатес*", "маникюр*",
-            "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي", "مدرب", "يوغا", "مساجيست", "حلاق",
-            "صالون", "مستوصف", "فارمسي", "سبا",
+            "طبي", "دواء", "ادويه", "حمام مغربي", "хаммам*", "حمام تركي", "gym", "fitness",
+            "personal trainer", "trainer", "yoga", "pilates", "workout", "physio*", "manicure", "pedicure",
+            "hairdresser", "barber", "masseuse", "masseur", "фитнес*", "спортзал*", "тренажер*", "тренер*",
+            "йог*", "пилатес*", "маникюр*", "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي",
+            "مدرب", "يوغا", "مساجيست", "حلاق", "صالون", "مستوصف", "فارمسي",
         )),
     ),
     Category.HOTEL: (
         *_weighted(2.0, (
-            "suite", "room for", "a room", "rooms", "check-in", "check in", "check-out", "late checkout",
-            "stay at", "extend my stay", "my stay", "nights at", "apartment*", "номер в", "номер на",
-            "люкс", "заселен*", "выселен*", "проживани*", "апартамент*", "переночевать", "جناح", "غرفه",
-            "اقامه", "ليلتين", "ليالي", "شقه",
+            "suite", "room for", "a room", "room at", "room with", "rooms", "check-in", "check in",
+            "check-out", "late checkout", "stay at", "extend my stay", "my stay", "nights at", "apartment*",
+            "номер в", "номер на", "люкс", "заселен*", "выселен*", "проживани*", "апартамент*",
+            "переночевать", "جناح", "غرفه", "اقامه", "ليلتين", "ليالي", "شقه",
         )),
         *_weighted(1.0, (
             "hotel", "отел*", "гостиниц*", "فندق",
@@ -82,7 +82,7 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.DINING: (
         *_weighted(1.0, (
-            "italian", "georgian", "uzbek", "japanese", "chinese", "lebanese", "indian", "turkish",
+            "table", "italian", "georgian", "uzbek", "japanese", "chinese", "lebanese", "indian", "turkish",
             "arabic", "russian food", "french", "steak", "fish", "place for", "spot", "somewhere for",
             "грузинск*", "узбекск*", "итальянск*", "японск*", "ливанск*", "турецк*", "арабск*", "لبناني",
             "تركي", "عربي", "ايطالي", "ياباني", "هندي", "مغربي",
@@ -95,7 +95,7 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "sushi", "steakhouse", "steak*", "seafood", "shawarma", "plov", "dim sum", "pizza*", "burger*",
             "rooftop", "a bite", "somewhere to eat", "place to eat", "суши", "стейк*", "морепродукт*",
             "шаурм*", "плов*", "пиццер*", "مشويات", "شاورما", "سوشي", "ستيك", "عشا", "الغدا", "ريوق",
-            "كوفي",
+            "كوفي", "food", "еду", "еда", "اكل", "اكله",
         )),
     ),
     Category.EVENTS: (
@@ -197,7 +197,9 @@ REFERENCES: dict[Category, tuple[str, ...]] = {
 # a new day or time for what is already asked: "can we do the 5th?", "перенесите на пятницу", "خليها بكره"
 RESCHEDULE = (
     "can we do", "could we do", "can we make it", "could we make it", "let's do", "lets do", "let's make it",
-    "make it", "move it", "change it to", "how about", "what about",
-    "перенес*", "давайте на", "можно на", "а можно на", "а на",
-    "خليها", "نخليها", "خلها", "خله", "غيرها", "نغيرها", "ممكن نخليها",
+    "make it", "move it", "can we move", "could we move", "move the", "move our", "move my", "reschedule*",
+    "change it to", "how about", "what about", "instead of",
+    "можно перенести", "перенес*", "давайте на", "можно на", "а можно на", "а на",
+    "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله", "غيرها", "نغيرها", "نغير موعد",
+    "نأجل", "نقدم", "تأجيل",
 )  # fmt: skip
