@@ -313,11 +313,13 @@ TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text
 
 
 def sets() -> dict[str, list[Row]]:
-    """The table, the cases per class of failure (tuned on), and the held-out cases (never tuned on)."""
+    """The table, the cases per class of failure and the first held-out set (both tuned on since), and the
+    held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
+    from tests.intake_first_held_out import FIRST_HELD_OUT
     from tests.intake_held_out import HELD_OUT
 
-    return {"table": TABLE, "cases": CASES, "held-out": HELD_OUT}
+    return {"table": TABLE, "cases": CASES, "first held-out": FIRST_HELD_OUT, "held-out": HELD_OUT}
 
 
 def score(rows: list[Row] | None = None, by: int = 0) -> dict[str, dict[str, float]]:

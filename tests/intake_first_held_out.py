@@ -1,8 +1,8 @@
-"""HELD-OUT client messages for the intake: 120 rows, 40 per language. Written after the intake rules, by
-someone who had read neither the rules (domain/intake/) nor the cases they were tuned on
-(tests/intake_cases.py, the unit tests, the bench); the intake was never run on them while writing, and they
-must never be tuned on. If a rule is changed because of a row here, the row stops being held out: move it to
-tests/intake_cases.py and write a new one here.
+"""The FIRST held-out set of client messages for the intake: 120 rows, 40 per language, written after the
+rules of the first round by someone who had read neither the rules (domain/intake/) nor the cases they were
+tuned on. Scored once, untouched (the README gives those figures: category 85-92 %, time 82-85 %), then TUNED
+ON: the classes of failure it showed were fixed, so it is a tuned set now, read with tests/intake_cases.py.
+The set held out from the final rules is tests/intake_held_out.py.
 
 'Now' is Saturday 28 November 2026, 15:00, Europe/Moscow (Sun 29, Mon 30, Tue 1 Dec, Wed 2, Thu 3, Fri 4,
 Sat 5 Dec).
@@ -42,7 +42,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+FIRST_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English ------------------------------------------------------------------------------------------
     (
         EN,
