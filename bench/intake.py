@@ -22,7 +22,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from tests.intake_table import Row, misses, score, sets
+from domain.intake import understand
+from tests.intake_table import AT, MSK, Row, misses, score, sets
 
 HEADER = "             rows  category    day    time  false openings  missed openings"
 
@@ -50,6 +51,11 @@ def main(show_misses: str | None) -> None:
         f"{len(everything)} messages, {per_message_ms:.2f} ms each"
         f" (the first pass, compiling: {first_ms:.0f} ms)"
     )
+    longest = " ".join(text for _, _, text, *_ in everything)[:4096]  # Telegram's longest message
+    started = time.perf_counter()
+    understand(longest, AT, MSK)
+    longest_ms = (time.perf_counter() - started) * 1000
+    print(f"the longest message a client can send (4,096 characters): {longest_ms:.1f} ms")
     for name, rows in every.items():
         print()
         table(f"{name} ({len(rows)}), per language", rows, 0)

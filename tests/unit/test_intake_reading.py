@@ -6,8 +6,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from domain.intake import Category, understand
+from domain.intake import Category, Understanding, understand
 from domain.intake.clock import words_to_digits
 from domain.intake.durations import minutes_from_now
 from domain.intake.places import named_places
@@ -202,3 +204,14 @@ def test_a_new_day_for_what_is_open_asks_for_nothing_new() -> None:
 )
 def test_gulf_words_and_english_gaps(said: str, when: str) -> None:
     assert at(said) == when
+
+
+_LETTERS = "abcdehikmnorstuwy 3579 :.,?!'аеиклмнопрстуячшщ ابحتدرسعفقلمنهويىةأ ٠١٢٣٤٥"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=_LETTERS, max_size=200) | st.text(max_size=60))
+def test_any_message_is_read_without_an_error_and_kept_as_read(text: str) -> None:
+    said = understand(text, NOW, MSK)
+    assert Understanding.from_data(said.to_data()) == said
+    assert said.when is None or said.when.tzinfo is not None
