@@ -13,24 +13,21 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
-from domain.intake.arabizi import from_arabizi
-from domain.intake.category import category_of, mentions_service, names_a_service, ruled_out
+from domain.intake.category import category_of, names_a_service
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
+from domain.intake.prepare import in_script, lunch, unthanked, without_days_ruled_out
 from domain.intake.text import (
     DIGITS,
     REQUEST_CUES,
     asks_for_something,
-    blank,
     has,
     is_small_talk,
     normalize,
     only_news,
     pattern,
     thanks_for_past,
-    thanks_said,
 )
-from domain.intake.translit import from_translit
 from domain.intake.when import When, read_when
 from domain.intake.words import (
     ALSO,
@@ -199,61 +196,16 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
     return not has(REQUEST_CUES, rest)
 
 
-# Gulf غدا is lunch when tomorrow is said otherwise, or when it is what is wanted ("نبي غدا باچر", "ابي غدا")
-_LUNCH = re.compile(r"(?<![\u0600-\u06ff])(?:ال)?غدا(?![\u0600-\u06ff])")
-_WANTED = re.compile(r"(?:ابي|نبي|ابغى|نبغى|بغيت|نبغي|ابغي|حق)\s+$")
-_TOMORROW = re.compile(r"(?<![\u0600-\u06ff])(?:بكره|بكرا|باكر|باچر|باجر)(?![\u0600-\u06ff])")
-
-
-def _lunch(normalized: str) -> str:
-    def read(found: re.Match[str]) -> str:
-        wanted = _WANTED.search(normalized, 0, found.start()) is not None
-        return "الغداء" if wanted or _TOMORROW.search(normalized) else found.group(0)
-
-    return _LUNCH.sub(read, normalized)
-
-
-def _unthanked(normalized: str) -> str:
-    """What is thanked for was: its time is not the time of what is asked next."""
-    if (thanked := thanks_said(normalized)) is None:
-        return normalized
-    return (
-        normalized[: thanked.start()] + " " * (thanked.end() - thanked.start()) + normalized[thanked.end() :]
-    )
-
-
-def in_script(text: str) -> str:
-    """A message in Latin letters may be Russian ("nuzhna mashina zavtra") or Arabic ("abi sayyara bukra"):
-    intake reads it in Cyrillic or Arabic script, as the rules are written."""
-    if _NOT_LATIN.search(text):
-        return text
-    return from_arabizi(text) or from_translit(text) or text
-
-
-_NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
-
-
-def _without_days_ruled_out(normalized: str) -> str:
-    """ "sorry, Sunday not Monday": what is ruled out is not read as the day (a stretch with a digit is kept:
-    "not at 8 but at 9" has its own order of reading)."""
-    for start, end in ruled_out(normalized):
-        if not mentions_service(normalized[start:end]):
-            normalized = blank(normalized, start, end)
-    return normalized
-
-
 def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:
     """`place`: where the business is, for the sun's times ("after Maghrib")."""
     local_now = now.astimezone(timezone)
     said, text = text, in_script(text)  # Arabic or Russian in Latin letters, in its own letters
-    normalized = _lunch(f" {normalize(text)} ")
+    normalized = lunch(f" {normalize(text)} ")
     small_talk = is_small_talk(text) or thanks_for_past(text) or only_news(text)
     prayer = prayer_clock(place, timezone)
     # "good evening" is not a time; "not Monday, Sunday" is Sunday; "thanks for this morning" was
     when = (
-        When()
-        if small_talk
-        else read_when(_without_days_ruled_out(_unthanked(normalized)), local_now, prayer)
+        When() if small_talk else read_when(without_days_ruled_out(unthanked(normalized)), local_now, prayer)
     )
     named = named_places(normalized)
     category = Category.OTHER if small_talk else category_of(normalized, named)
