@@ -37,8 +37,8 @@ Each row: (language, class, text, category, when, opens).
     Sun 2026-11-29  Fajr 06:15  sunrise 08:31  Dhuhr 12:18  Asr 13:47  Maghrib 16:04  Isha 18:13
     Mon 2026-11-30  Fajr 06:16  sunrise 08:33  Dhuhr 12:19  Asr 13:46  Maghrib 16:03  Isha 18:12
     Tue 2026-12-01  Fajr 06:17  sunrise 08:35  Dhuhr 12:19  Asr 13:46  Maghrib 16:02  Isha 18:12
-    Wed 2026-12-02  Fajr 06:19  sunrise 08:36  Dhuhr 12:20  Asr 13:45  Maghrib 16:01  Isha 18:11
-    Thu 2026-12-03  Fajr 06:20  sunrise 08:38  Dhuhr 12:20  Asr 13:45  Maghrib 16:01  Isha 18:11
+    Wed 2026-12-02  Fajr 06:19  sunrise 08:36  Dhuhr 12:19  Asr 13:45  Maghrib 16:01  Isha 18:11
+    Thu 2026-12-03  Fajr 06:20  sunrise 08:38  Dhuhr 12:20  Asr 13:45  Maghrib 16:00  Isha 18:11
     Fri 2026-12-04  Fajr 06:21  sunrise 08:39  Dhuhr 12:20  Asr 13:44  Maghrib 16:00  Isha 18:10
   "after X" = X + 20 min rounded up to a multiple of 5; "before X" = X - 30 min rounded down to a multiple of
   5; "at X"/"at sunset"/"at sunrise" = X rounded to the nearest multiple of 5. After Jumu'ah = Friday's Dhuhr
