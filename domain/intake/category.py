@@ -18,7 +18,7 @@ _AR = "\u0600-\u06ff"
 _PLACE_BEFORE = re_compile(
     r"(?:(?<!\w)(?:from|to|near|at|in|into|on|by|outside|inside)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:к|от|из|у|в|во|на|возле|около|рядом с|до)\s+(?:\w+\s+)?"
-    rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|حق)\s+"
+    rf"|(?<![{_AR}])(?:من|الى|لين|قرب|عند|في|جنب|امام|قدام|حق)\s+"
     # the destination of "take me": "take me to the pharmacy", "отвезите меня в аптеку", "وديني الصيدليه"
     r"|(?<!\w)(?:take|drive|drop|get|ride)\s+(?:me|us)?\s*(?:to|at)?\s+(?:the\s+|a\s+)?"
     r"|(?<!\w)(?:go|going|went)\s+(?:to\s+)?(?:the\s+|a\s+)?"  # "my wife wants to go shopping: send the car"
@@ -32,7 +32,9 @@ _PLACE_BEFORE = re_compile(
 _TIME_BEFORE = re_compile(
     r"(?:(?<!\w)(?:after|before|during|until|till|since|for)\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+|your\s+)?"
     r"|(?<!\w)(?:после|перед|до|во время|к)\s+(?:\w+\s+)?"
-    rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال)\s+"
+    rf"|(?<![{_AR}])(?:بعد|قبل|عقب|وقت|خلال|على)\s+"
+    # the occasion: "flowers for my daughter's birthday lunch", "a photographer for our anniversary dinner"
+    r"|(?<!\w)for\s+(?:\S+\s+){1,3}(?=$)"
     # ... or what the client already has: "we have a table at Beluga", "у нас ужин", "عندنا حجز"
     r"|(?<!\w)(?:we have|i have|we've got|we already have|we're having|we are having|у нас|у меня)"
     r"\s+(?:a\s+|the\s+)?"
@@ -73,11 +75,11 @@ def _asked() -> Lexicon:
     return pattern(REQUEST_CUES)
 
 
-def _weight(normalized: str, start: int, weight: float, asked_ends: list[int]) -> float:
-    before = normalized[max(0, start - 18) : start]
+def _weight(normalized: str, start: int, weight: float, asked_ends: list[int], clitic: str = "") -> float:
+    before = normalized[max(0, start - 32) : start]
     if _TIME_BEFORE.search(before):
         return weight / 4
-    if _PLACE_BEFORE.search(before) or normalized.startswith("لل", start):
+    if _PLACE_BEFORE.search(before) or "ل" in clitic or "ب" in clitic:  # لمطعم، بالمطعم، للجناح: where
         return weight / 2
     if any(0 <= start - end <= 12 for end in asked_ends):
         return weight * 1.5  # the object of "need", "book", "ابي": what is asked for
@@ -101,22 +103,31 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
 
     taken: list[tuple[int, int]] = []
 
-    def count(category: Category, start: int, weight: float, name: bool = False, end: int = 0) -> None:
+    context_ends: list[int] = []  # where a service word said of a place or a time ends
+
+    def count(
+        category: Category, start: int, weight: float, end: int, clitic: str = "", name: bool = False
+    ) -> None:
         if not name and any(a <= start < b for a, b, _ in places):
             return  # "Dr. Zhivago" is a restaurant, not a doctor
         if any(a <= start < b for a, b in out) or any(a <= start < b for a, b in taken):
             return  # ruled out, or part of a phrase already counted ("a table" in "table at")
-        taken.append((start, max(end, start + 1)))
-        scores[category] = scores.get(category, 0.0) + _weight(normalized, start, weight, asked_ends)
+        taken.append((start, end))
+        counted = _weight(normalized, start, weight, asked_ends, clitic)
+        if name and any(0 <= start - e <= 2 for e in context_ends):
+            counted = min(counted, weight / 2)  # "в ресторан Турандот", "وديني فندق الريتز": one place
+        elif counted < weight:
+            context_ends.append(end)
+        scores[category] = scores.get(category, 0.0) + counted
 
     for category, groups in _WEIGHTED.items():
         for weight, words in groups:
             for found in pattern(words).finditer(normalized):
-                count(category, found.start(), weight, end=found.end())
+                count(category, found.start(), weight, found.end(), found.clitic)
     for start, end, place in dict((p[2].name, p) for p in reversed(places)).values():  # each place once
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
-            count(place.kind, start, weight, name=True, end=end)
+            count(place.kind, start, weight, end, name=True)
     best, best_score = Category.OTHER, 0.0
     for category in KEYWORDS:  # the order of the table breaks ties
         if scores.get(category, 0.0) > best_score:

@@ -70,6 +70,7 @@ _DAYS = re.compile(
     r"(?P<u>days?|weeks?|дн\w*|день|недел\w*|ايام|يوم|يومين|اسبوع|اسبوعين)"
     r"(?![\w\u0600-\u06ff])"
     r"|(?<!\w)(?P<week>a|one)\s+week\s+from\s+(?:today|now)"
+    rf"|(?<!\w)(?P<n2>\d{{1,2}}|{_COUNT})\s+(?P<u2>days?|weeks?)\s+from\s+(?:today|now)"
 )
 
 
@@ -80,10 +81,10 @@ def days_from_now(text: str) -> tuple[tuple[int, int], int] | None:
         return None
     if match["week"]:
         return match.span(), 7
-    unit = match["u"]
+    unit, said = match["u"] or match["u2"], match["n"] or match["n2"]
     week = unit.startswith(("week", "недел", "اسبوع"))
     count = 2.0 if unit.endswith("ين") else 1.0
-    if match["n"] is not None:
-        count = float(match["n"]) if match["n"].isdigit() else COUNTS[match["n"]]
+    if said is not None:
+        count = float(said) if said.isdigit() else COUNTS[said]
     days = round(count * (7 if week else 1))
     return (match.span(), days) if 0 < days <= 365 else None

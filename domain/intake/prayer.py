@@ -18,15 +18,16 @@ from domain.sun import Place, PolarDayOrNight, PrayerTimes, prayer_times
 # the time of day each is read from, and the words for it (normalised; Arabizi arrives in Arabic script)
 NAMES = {
     "fajr": ("fajr", "fajer", "dawn prayer", "صلاه الفجر", "صلاه الصبح", "الفجر", "фаджр", "фаджра"),
-    "sunrise": ("sunrise", "الشروق", "شروق الشمس", "восход", "восхода", "рассвет", "рассвета"),
+    "sunrise": ("sunrise", "الشروق", "شروق الشمس", "восход", "восхода", "восходе", "восходом", "рассвет",
+                "рассвета", "рассвете"),
     "dhuhr": ("dhuhr", "zuhr", "duhr", "thuhr", "zohr", "صلاه الظهر"),
     "asr": ("asr", "صلاه العصر", "العصر", "намаза аср", "намаз аср", "аср", "асра"),
     "maghrib": ("maghrib", "magrib", "maghreb", "sunset", "صلاه المغرب", "المغرب", "الغروب", "غروب الشمس",
-                "закат", "заката", "закате", "магриб", "магриба"),
+                "закат", "заката", "закате", "закатом", "магриб", "магриба"),
     "isha": ("isha", "isha'a", "eesha", "صلاه العشاء", "صلاه العشا", "иша", "намаза иша"),
     "jumuah": ("friday prayer", "friday prayers", "jummah", "jumma", "jumuah", "jumu'ah", "juma prayer",
                "صلاه الجمعه", "пятничной молитвы", "пятничная молитва", "джума-намаза", "джума намаза",
-               "джума", "джумы"),
+               "пятничного намаза", "пятничный намаз", "джума", "джумы"),
 }  # fmt: skip
 _AFTER = ("after", "بعد", "عقب", "после")
 _BEFORE = ("before", "قبل", "до", "перед")

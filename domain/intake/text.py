@@ -63,6 +63,7 @@ class Hit:
     begin: int
     finish: int
     text: str
+    clitic: str = ""  # the Arabic clitics before the word: و، ب، لل ...
 
     def start(self) -> int:
         return self.begin
@@ -106,7 +107,7 @@ class Lexicon:
             at = start + len(clitic)
             for regex in self._by_start.get(text[at : at + 2], ()):
                 if found := regex.match(text, at):
-                    return Hit(start, found.end(), text[start : found.end()])
+                    return Hit(start, found.end(), text[start : found.end()], clitic)
         return None
 
     def finditer(self, text: str) -> Iterator[Hit]:

@@ -7,7 +7,7 @@ DAYS = (
          "بعد بكره", "بعد بكرا", "عقب بكره", "عقب بكرا", "بعد باكر", "عقب باكر", "بعد باچر", "عقب باچر",
          "بعد باجر", "عقب باجر")),
     (1, ("tomorrow", "tmrw", "tmr", "tomorow", "tommorow", "tommorrow", "tomoro", "2moro", "2morrow",
-         "завтра", "غدا", "بكره", "بكرا", "باكر", "باچر", "باجر")),
+         "завтра", "завтрашн*", "غدا", "بكره", "بكرا", "باكر", "باچر", "باجر")),
     (0, ("today", "tonight", "tonite", "2nite", "this evening", "this afternoon", "this morning", "сегодня",
          "этим вечером", "اليوم", "الليله", "هذا المساء", "مساء اليوم", "هذه الليله", "هالليله", "الليلا")),
 )  # fmt: skip
@@ -18,7 +18,7 @@ WEEKDAYS = (
     ("thursday", "thu", "thurs", "четверг*", "الخميس", "يوم خميس"),
     ("friday", "fri", "пятниц*", "الجمعه", "يوم جمعه"),
     ("saturday", "sat", "суббот*", "السبت", "يوم سبت"),
-    ("sunday", "sun", "воскресень*", "الاحد", "يوم احد"),
+    ("sunday", "sun", "воскресень*", "воскресени*", "الاحد", "يوم احد"),
 )
 NEXT = ("next", "следующ*", "القادم", "القادمه", "الجاي", "الجايه")
 WEEKEND = ("weekend", "выходны*", "نهايه الاسبوع", "الويكند", "عطله نهايه الاسبوع")
@@ -82,9 +82,11 @@ PM = ("pm", "p.m", "evening", "afternoon", "tonight", "tonite", "night", "дня
       "ночью", "ظهرا", "بعد الظهر", "مساء", "مساءا", "ليلا", "الليله", "العصر", "المسا", "مسا", "بالمسا",
       "بالليل", "الليل", "عصرا")  # fmt: skip
 AM = ("am", "a.m", "morning", "утра", "утром", "صباحا", "الصباح", "صباح", "الصبح", "الفجر", "فجرا")
+# morning words that settle an hour wherever they stand (not "morning" alone: "good morning")
+EARLY = ("early morning", "in the morning", "рано утром", "утром", "الفجر", "فجرا", "الصبح", "صباحا")
 # an hour from 0 to 5 said with one of these is the early morning after that night: "tonight at 2" (dawn,
 # الفجر, is the morning of the day said: "bukra el sa3a 3 el fajr" is tomorrow at 3)
-NIGHT = ("tonight", "tonite", "night", "after midnight", "ночью", "ночи", "в ночь", "после полуночи",
+NIGHT = ("tonight", "tonite", "night", "after midnight", "ночью", "ночи", "в ночь", "ночь", "после полуночи",
          "الليله", "بالليل", "الليل", "بعد منتصف الليل", "هالليله")  # fmt: skip
 # the same time on another day: "this time tomorrow", "завтра в это же время", "بكره نفس الوقت"
 SAME_TIME = ("this time", "same time", "в это же время", "в это время", "в тоже время", "в то же время",

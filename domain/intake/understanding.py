@@ -158,6 +158,10 @@ _QUESTION = re.compile(
 )
 _ALSO = tuple(normalize(w) for w in ALSO)
 _RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
+# the cues that ask, without the nouns that only name the booking being moved ("حجز سافا", "the reservation")
+_ASKING = tuple(
+    w for w in REQUEST_CUES if w not in ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء")
+)
 _AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
 _REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
 
@@ -193,7 +197,7 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
     if found is None or (category is Category.OTHER and names_a_service(normalized)):
         return False
     rest = normalized[: found.start()] + " " + normalized[found.end() :]
-    return not has(REQUEST_CUES, rest)
+    return not has(_ASKING, rest)
 
 
 def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:

@@ -12,10 +12,11 @@ from functools import cache
 
 from domain.intake.clock import words_to_digits
 from domain.intake.durations import days_from_now, minutes_from_now
-from domain.intake.text import blank, has, normalize, pattern
+from domain.intake.text import blank, has, normalize, pattern, re_compile
 from domain.intake.time_words import (
     AM,
     DAYS,
+    EARLY,
     MEALS,
     MONTHS,
     NEXT_WEEK,
@@ -148,7 +149,7 @@ def _clock(text: str) -> Clock | None:
     noon = has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and "بعد الظهر" not in text
     if noon and not _TIME.search(text):
         return Clock(12, 0, True)
-    if has(_n(("midnight", "полночь", "منتصف الليل", "نص الليل", "نصف الليل")), text):
+    if has(_n(("midnight", "полночь", "полуночи", "полночи", "منتصف الليل", "نص الليل", "نصف الليل")), text):
         return Clock(0, 0, True, night=True)
     found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
     others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 24) : m.start()])]
@@ -166,7 +167,8 @@ def _clock(text: str) -> Clock | None:
         and not has(_n(_DAYTIME), after)
     ):
         return Clock(hour % 12, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 12 بالليل"
-    if ("am" in said or has(_n(AM), after)) and hour <= 12:
+    early = has(_n(EARLY), text) and not has(_n(PM), text)  # "بكرة الفجر الساعة اربع", "рано утром в 5"
+    if ("am" in said or has(_n(AM), after) or early) and hour <= 12:
         return Clock(hour % 12, minute, True)
     if (
         "pm" in said
@@ -205,6 +207,16 @@ _MONTH_NEXT = re.compile(
 
 
 _NIGHT_OF = re.compile(r"(?:в\s+)?ночь\s+с\s+(\w+)\s+на\s+\w+")
+_MONTH_WORDS = "|".join(re.escape(normalize(n.rstrip("*"))) for names in MONTHS for n in names)
+# a stay from one day to another: "с 1 по 4 декабря", "from the 3rd to the 6th of December", "3-6 декабря"
+_RANGE = re_compile(
+    r"(?:(?<!\w)с\s+(?P<ru>[0-3]?\d)(?:-?го)?\s+по\s+[0-3]?\d(?:-?го|-?е)?(?!\d)"
+    r"|(?<!\w)(?:from|من|с)\s+(?:the\s+)?(?P<d>[0-3]?\d)(?:-?го|st|nd|rd|th)?\s+(?:to|till|until|الى|لين|до)\s+"
+    rf"(?:the\s+)?[0-3]?\d(?:-?го|st|nd|rd|th)?(?=\s*(?:of\s+)?(?:{_MONTH_WORDS}))"
+    rf"|(?<![\d:.])(?P<d2>[0-3]?\d)\s*[-–]\s*[0-3]?\d(?=\s*(?:{_MONTH_WORDS})))"
+)
+_MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched)")
+_MOVED_FROM = re.compile(r"(?<=\s)(?:с|from)\s+\S+(?=\s+(?:на|to)\s)")
 
 
 def _nights(text: str, match: re.Match[str]) -> bool:
@@ -237,6 +249,9 @@ def _part_of_day(text: str) -> int | None:
 def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> When:
     """`text` normalised; `now` in the business timezone; `prayer` reads "after Maghrib" on a day."""
     text = _NIGHT_OF.sub(r"ночью \1", words_to_digits(text))  # "в ночь с воскресенья на понедельник"
+    text = _RANGE.sub(lambda found: f" {found['ru'] or found['d'] or found['d2']} ", text)  # its first day
+    if _MOVING.search(text):
+        text = _MOVED_FROM.sub(" ", text)  # "перенесите с часу на полвторого": the time it moves to
     urgent = has(_n(URGENT), text)
     if (minutes := minutes_from_now(text)) is not None:
         return When((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0), True, False, urgent)

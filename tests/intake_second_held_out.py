@@ -1,4 +1,9 @@
-"""HELD-OUT client messages for the intake: 150 rows, 50 per language (English; Arabic: Gulf dialect in Arabic
+"""The SECOND held-out set (150 rows, 50 per language), written after the second round of rules by someone
+who had read neither the rules nor any case. Scored once, untouched (the README gives those figures: category
+82-98 %, time 86-98 %), then TUNED ON: the classes of failure it showed were fixed, so it is a tuned set now.
+The set held out from the final rules is tests/intake_held_out.py.
+
+HELD-OUT client messages for the intake: 150 rows, 50 per language (English; Arabic: Gulf dialect in Arabic
 script and Arabizi; Russian: Cyrillic and Latin-letter). Written after the final intake rules, by someone who
 had read neither the rules (domain/intake/) nor any case they were tuned on (tests/intake_cases.py, the unit
 tests, the bench, the earlier held-out set); the intake was never run on these rows while writing them, and
@@ -68,7 +73,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+SECOND_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English ----------------------------------------------------------------------------------------
     (
         EN,
