@@ -36,7 +36,8 @@ _TIME_BEFORE = re_compile(
     # the occasion: "flowers for my daughter's birthday lunch", "a photographer for our anniversary dinner"
     r"|(?<!\w)for\s+(?:\S+\s+){1,3}(?=$)"
     # ... or what the client already has: "we have a table at Beluga", "у нас ужин", "عندنا حجز"
-    r"|(?<!\w)(?:we have|i have|we've got|we already have|we're having|we are having|у нас|у меня)"
+    r"|(?<!\w)(?:we have|(?<!could )(?<!can )(?<!may )i have|we've got|we already have|we're having"
+    r"|we are having|у нас|у меня)"
     r"\s+(?:a\s+|the\s+)?"
     rf"|(?<![{_AR}])(?:عندنا|عندي)\s+)$"
 )
@@ -58,14 +59,28 @@ _NEGATION = re_compile(
 )
 
 
-def ruled_out(normalized: str) -> list[tuple[int, int]]:
-    """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين"."""
+_WHEN_WORD = re_compile(
+    r"(?<![\w\u0600-\u06ff])(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|сегодня|завтра|послезавтра|понедельник\w*|вторник\w*|сред\w|четверг\w*|пятниц\w|суббот\w|воскресен\w*"
+    r"|اليوم|الليله|بكره|بكرا|باچر|باكر|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|الاحد)(?![\w\u0600-\u06ff])"
+)
+
+
+def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
+    """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين". With
+    `services`, only what rules a service out: "no car today, but tomorrow yes" rules out today."""
     spans = []
     for cue in _NEGATION.finditer(normalized):
         end = cue.end()
         boundary = _BOUNDARY.search(normalized, end)
-        stop = boundary.start() if boundary else len(normalized)
-        spans.append((cue.start(), min(stop, end + 40)))
+        stop = min(boundary.start() if boundary else len(normalized), end + 40)
+        if (
+            services
+            and _WHEN_WORD.search(normalized, cue.start(), stop)
+            and _WHEN_WORD.search(normalized, stop)
+        ):
+            continue  # a day ruled out for another said after it
+        spans.append((cue.start(), stop))
     return spans
 
 
@@ -95,19 +110,18 @@ _WEIGHTED = {
 
 
 def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | None = None) -> Category:
-    """`places`: the named places, when they were already found."""
+    """The service asked for. A service said for itself outranks one said only as where or when ("flowers to
+    the restaurant by lunch" is flowers); among those said for themselves, the weights decide, then the order
+    of the table. `places`: the named places, when they were already found."""
     places = named_places(normalized) if places is None else places
-    out = ruled_out(normalized)
+    out = ruled_out(normalized, services=True)
     asked_ends = [m.end() for m in _asked().finditer(normalized)]
+    direct: dict[Category, float] = {}
     scores: dict[Category, float] = {}
-
     taken: list[tuple[int, int]] = []
-
     context_ends: list[int] = []  # where a service word said of a place or a time ends
 
-    def count(
-        category: Category, start: int, weight: float, end: int, clitic: str = "", name: bool = False
-    ) -> None:
+    def count(category: Category, start: int, weight: float, end: int, clitic: str, name: bool) -> None:
         if not name and any(a <= start < b for a, b, _ in places):
             return  # "Dr. Zhivago" is a restaurant, not a doctor
         if any(a <= start < b for a, b in out) or any(a <= start < b for a, b in taken):
@@ -118,21 +132,28 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
             counted = min(counted, weight / 2)  # "в ресторан Турандот", "وديني فندق الريتز": one place
         elif counted < weight:
             context_ends.append(end)
+        else:
+            direct[category] = direct.get(category, 0.0) + counted
         scores[category] = scores.get(category, 0.0) + counted
 
-    for category, groups in _WEIGHTED.items():
-        for weight, words in groups:
-            for found in pattern(words).finditer(normalized):
-                count(category, found.start(), weight, found.end(), found.clitic)
+    hits = [
+        (found.start(), -found.end(), category, weight, found.clitic, False)
+        for category, groups in _WEIGHTED.items()
+        for weight, words in groups
+        for found in pattern(words).finditer(normalized)
+    ]
     for start, end, place in dict((p[2].name, p) for p in reversed(places)).values():  # each place once
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
-            count(place.kind, start, weight, end, name=True)
-    best, best_score = Category.OTHER, 0.0
-    for category in KEYWORDS:  # the order of the table breaks ties
-        if scores.get(category, 0.0) > best_score:
-            best, best_score = category, scores[category]
-    return best
+            hits.append((start, -end, place.kind, weight, "", True))
+    order = list(KEYWORDS)
+    # left to right, the longest first where two begin together ("تذاكر لمتحف" before "تذاكر")
+    for start, minus_end, category, weight, clitic, name in sorted(
+        hits, key=lambda h: (h[0], h[1], order.index(h[2]))
+    ):
+        count(category, start, weight, -minus_end, clitic, name)
+    ranked = sorted(order, key=lambda c: (-direct.get(c, 0.0), -scores.get(c, 0.0), order.index(c)))
+    return ranked[0] if scores.get(ranked[0], 0.0) > 0 else Category.OTHER
 
 
 def mentions_service(normalized: str) -> bool:

@@ -21,6 +21,8 @@ def lunch(normalized: str) -> str:
     """Gulf غدا as lunch ("الغداء") where it is not tomorrow."""
 
     def read(found: re.Match[str]) -> str:
+        if found.group(0).startswith("ال"):
+            return "الغداء"  # tomorrow never takes the article
         wanted = _WANTED.search(normalized, 0, found.start()) is not None
         return "الغداء" if wanted or _TOMORROW.search(normalized) else found.group(0)
 

@@ -186,7 +186,8 @@ REQUEST_CUES = (
     "пришлите", "отправьте", "устройте", "помогите", "купите", "купить", "встрет*", "отвез*", "доставь*",
     "достав*", "прошу", "пожалуйста забронируйте", "сделайте", "запиш*", "арендова*", "снять",
     # Arabic
-    "اريد", "ابي", "ابغى", "ابغا", "نبي", "نبغى", "بدي", "بدنا", "احتاج", "نحتاج", "احجز*", "حجز*", "ممكن",
+    "اريد", "ابي", "ودوا", "ودو", "ارسلوا", "وصلوا", "جيبوا", "ابغى", "ابغا", "نبي", "نبغى", "بدي", "بدنا",
+    "احتاج", "نحتاج", "احجز*", "حجز*", "ممكن",
     "هل يمكن*", "يمكنكم", "رتب*", "ترتيب", "نظم*", "اطلب", "نطلب", "ارسل*", "ابحث", "وفر*", "جهز*",
     "اشتري", "شراء", "استقبال", "استقبل*", "لو سمحت", "من فضلك", "ارجو", "نرجو", "اود", "نود",
 )  # fmt: skip
@@ -222,6 +223,10 @@ PAST = (
 DONE = ("landed", "arrived", "picked us up", "picked me up", "we're at", "we are at", "all good", "already",
         "уже", "приземлились", "прилетели", "доехали", "заселились", "все ок", "всё ок", "все хорошо",
         "وصلنا", "وصلت", "خلاص", "كل شي تمام")  # fmt: skip
+_SAYING = re.compile(
+    r"(?<!\w)(?:wanted|want|wanna)\s+to\s+(?:say|thank|tell|let you know)"
+    r"|хотел\w*\s+(?:сказать|поблагодарить)"
+)
 _CLAUSE_END = re.compile(r"[,.!?;\n]")
 _THANKS_SPAN_END = r"[^,.!?;\n]*"
 _THANKS_FOR = re.compile(
@@ -252,6 +257,7 @@ def thanks_for_past(text: str) -> bool:
     normalized = normalize(text)
     if not has(THANKS, normalized):
         return False
+    normalized = _SAYING.sub(" ", normalized)  # "just wanted to say thank you": no ask in "wanted"
     thanked = _THANKS_FOR.search(normalized)
     rest = (
         normalized[: thanked.start()] + _CLAUSE_END.split(normalized[thanked.end() :], 1)[-1]

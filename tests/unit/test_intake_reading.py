@@ -215,3 +215,49 @@ def test_any_message_is_read_without_an_error_and_kept_as_read(text: str) -> Non
     said = understand(text, NOW, MSK)
     assert Understanding.from_data(said.to_data()) == said
     assert said.when is None or said.when.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("said", "when"),
+    [
+        ("a suite from the 3rd to the 6th of December", "2026-12-03"),  # a stay is its first day
+        ("номер с 1 по 4 декабря", "2026-12-01"),
+        ("a car from 11 to 5 tomorrow", "2026-11-29 11:00"),  # hours, not days
+        ("in 3 days a jet to Dubai", "2026-12-01"),
+        ("helicopter 3 days from now", "2026-12-01"),
+        ("через неделю яхта", "2026-12-05"),
+        ("بعد ثلاث ايام طيارة خاصة", "2026-12-01"),
+        ("بكرة الفجر الساعة اربع سيارة", "2026-11-29 04:00"),  # the morning word before the hour
+        ("Водителя на завтрашнюю ночь перенесите с часу на полвторого", "2026-11-30 01:30"),
+        ("лекарства в номер к полуночи", "2026-11-29 00:00"),
+    ],
+)
+def test_stays_days_from_now_and_moved_hours(said: str, when: str) -> None:
+    assert at(said) == when
+
+
+@pytest.mark.parametrize(
+    ("said", "category"),
+    [
+        ("ودوا ورد لمطعم وايت رابيت على عشانا بكرة", C.SHOPPING),  # to a restaurant, for our dinner
+        ("Balloons and flowers to Turandot for my daughter's birthday lunch", C.SHOPPING),  # the occasion
+        ("цветы в ресторан Турандот к обеду", C.SHOPPING),  # the restaurant named is the same place
+        ("ودني الحين فندق الريتز", C.CHAUFFEUR),
+        ("can someone bring ibuprofen to the Lotte tonight", C.WELLNESS),
+        ("نبي حراسة لحفلة في VTB Arena", C.SECURITY),
+    ],
+)
+def test_where_and_for_what_occasion_do_not_decide(said: str, category: Category) -> None:
+    assert understand(said, NOW, MSK).category is category
+
+
+def test_news_and_moved_bookings_ask_for_nothing_new() -> None:
+    for news in ("landed at SVO, the driver picked us up, all good", "privet, vse ok, uzhe v otele"):
+        said = understand(news, NOW, MSK)
+        assert not said.asks and said.category is C.OTHER, news
+    moved = understand("can we move the Turandot dinner to Friday instead?", NOW, MSK)
+    assert moved.category is C.DINING and not moved.asks and moved.follow_up
+    assert (
+        at("can we move the Turandot dinner to Friday instead?") == "2026-12-04"
+    )  # the dinner keeps its hour
+    assert not understand("حجز سافا مو عشا، خلوه على الغدا بكرة", NOW, MSK).asks
