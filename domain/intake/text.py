@@ -79,6 +79,8 @@ class Hit:
 _CLITICS = tuple(
     sorted({a + b + c for a in ("", "و", "ف") for b in ("", "ب", "ل", "ك") for c in ("", "ال", "لل")})
 )
+_CLITIC_SET = frozenset(_CLITICS)
+_LONGEST_CLITIC = max(map(len, _CLITICS))
 _WORD_START = re.compile(r"(?<!\w)\w")
 
 
@@ -101,10 +103,11 @@ class Lexicon:
 
     def _at(self, text: str, start: int) -> Hit | None:
         arabic = "\u0600" <= text[start] <= "\u06ff"
-        for clitic in _CLITICS if arabic else ("",):
-            if not text.startswith(clitic, start):
+        for size in range(_LONGEST_CLITIC + 1 if arabic else 1):
+            clitic = text[start : start + size]
+            if clitic not in _CLITIC_SET:
                 continue
-            at = start + len(clitic)
+            at = start + size
             for regex in self._by_start.get(text[at : at + 2], ()):
                 if found := regex.match(text, at):
                     return Hit(start, found.end(), text[start : found.end()], clitic)
