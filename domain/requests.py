@@ -115,22 +115,25 @@ class ServiceRequest:
         }
 
     def add_message(self, text: str, learned: Understanding) -> Decision:
-        """A follow-up: what it adds fills what the request did not know yet."""
+        """A follow-up: what it adds fills what the request did not know yet (the hour of a day said, the
+        time asked for when two were offered), and a move ("can we do Friday instead?") moves it."""
         current = self.details
+        when = _when_after(current, learned)
         merged = replace(
             current,
             category=current.category if current.category.value != "other" else learned.category,
-            when=current.when or learned.when,
-            time_known=current.time_known if current.when else learned.time_known,
-            time_approx=current.time_approx if current.when else learned.time_approx,
-            time_past=current.time_past if current.when else learned.time_past,
+            when=when.when,
+            time_known=when.time_known,
+            time_approx=when.time_approx,
+            time_past=when.time_past,
+            time_unsure=when.time_unsure,
             urgent=current.urgent or learned.urgent,
             guests=current.guests or learned.guests,
             places=tuple(dict.fromkeys((*current.places, *learned.places))),
             budget=current.budget or learned.budget,
         )
         data: dict[str, Any] = {"text": text, "details": merged.to_data()}
-        if learned.time_past and current.when is None:
+        if learned.time_past and when.when is learned.when:
             data["confirm_time"] = True  # the time it brought had already passed: the assistant confirms it
         return EventType.REQUEST_MESSAGE_ADDED, data
 
@@ -323,3 +326,22 @@ def _refunds_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
         refunds: list[dict[str, Any]] = doc["refunds"]
         return refunds
     return [doc["refund"]] if doc.get("refund") else []
+
+
+def _when_after(current: Understanding, learned: Understanding) -> Understanding:
+    """The request's time after a follow-up: what it knew, filled or moved by what the follow-up says."""
+    if learned.when is None:
+        return current
+    if current.when is None:
+        return learned
+    if learned.moves and not learned.time_known and current.time_known:  # "Friday instead": same hour
+        at = learned.when.replace(hour=current.when.hour, minute=current.when.minute)
+        return replace(current, when=at, time_past=False)
+    if learned.moves or (learned.time_known and not current.time_known):
+        if not learned.moves and learned.when.date() != current.when.date():
+            at = current.when.replace(
+                hour=learned.when.hour, minute=learned.when.minute
+            )  # "at 8pm" of that day
+            return replace(learned, when=at, time_past=False)
+        return learned
+    return current

@@ -145,7 +145,7 @@ class _Token(NamedTuple):  # a tuple: built for every word of every message
 
 
 _TOKEN = re.compile(
-    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|[@#]\w+"  # addresses and handles: no words in them
+    r"(?:https?://|www\.)\S+|[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,6}|[@#]\w+"  # addresses, handles
     r"|(?P<word>[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*(?:(?<=[3679])['’])?(?:-[A-Za-z0-9]+(?:['’][A-Za-z0-9]+)*)*)"
 )
 _CONTRACTION = re.compile(r"(?<![3679])['’]")

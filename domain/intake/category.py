@@ -70,15 +70,13 @@ def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
     """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين". With
     `services`, only what rules a service out: "no car today, but tomorrow yes" rules out today."""
     spans = []
+    whens = [found.start() for found in _WHEN_WORD.finditer(normalized)] if services else []
     for cue in _NEGATION.finditer(normalized):
         end = cue.end()
-        boundary = _BOUNDARY.search(normalized, end)
-        stop = min(boundary.start() if boundary else len(normalized), end + 40)
-        if (
-            services
-            and _WHEN_WORD.search(normalized, cue.start(), stop)
-            and _WHEN_WORD.search(normalized, stop)
-        ):
+        boundary = _BOUNDARY.search(normalized, end, end + 40)  # (bounded: a scope is a clause)
+        stop = boundary.start() if boundary else min(len(normalized), end + 40)
+        day_for_day = any(cue.start() <= w < stop for w in whens) and any(w >= stop for w in whens)
+        if day_for_day:
             continue  # a day ruled out for another said after it
         spans.append((cue.start(), stop))
     return spans
@@ -156,11 +154,15 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
     return ranked[0] if scores.get(ranked[0], 0.0) > 0 else Category.OTHER
 
 
-def mentions_service(normalized: str) -> bool:
-    """Any service word or named place, whatever is said around it."""
-    return any(
-        pattern(words).search(normalized) for groups in _WEIGHTED.values() for _, words in groups
-    ) or any(place.kind is not None for _, _, place in named_places(normalized))
+def service_starts(normalized: str) -> list[int]:
+    """Where each service word or named place of a kind begins, whatever is said around it."""
+    words = [
+        hit.start()
+        for groups in _WEIGHTED.values()
+        for _, w in groups
+        for hit in pattern(w).finditer(normalized)
+    ]
+    return words + [start for start, _, place in named_places(normalized) if place.kind is not None]
 
 
 def names_a_service(normalized: str) -> bool:

@@ -94,12 +94,11 @@ GAZETTEER = (
     P("Moscow City", A, ("moscow city", "москва-сити", "москва сити", "موسكو سيتي")),
     # airports: a transfer, half what "a car" weighs
     P("Sheremetyevo (SVO)", Category.CHAUFFEUR, ("sheremetyevo", "sheremetievo", "svo", "шереметьев",
-                                                     "шарик", "شيريميتيفو", "شيرميتيفو")),
+                                                     "شيريميتيفو", "شيرميتيفو")),
     P("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуков", "فنوكوفو")),
     P("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедов", "دوموديدوفو")),
     P("Zhukovsky (ZIA)", Category.CHAUFFEUR, ("zhukovsky airport", "аэропорт жуковский", "zia")),
 )  # fmt: skip
-AIRPORTS = frozenset(p.name for p in GAZETTEER if p.kind is Category.CHAUFFEUR)
 
 _AR = "\u0600-\u06ff"
 # every spelling, longest first: "pushkin museum" is taken before "pushkin" can be

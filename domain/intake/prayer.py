@@ -45,7 +45,11 @@ _PRAYER = re.compile(
     rf"(?<![\w{_AR}])(?:(?P<rel>{_RELATION})\s+(?:the\s+|a\s+)?)?(?:prayer\s+|намаз\w*\s+)?(?:{_NAME})"
     rf"(?![\w{_AR}])"
 )
-_BARE = ("asr", "fajr", "jumuah", "dhuhr", "isha")
+# said alone, these are times of day in Arabic (العصر، الفجر); a Latin name ("Isha") may be a person
+_BARE = ("العصر", "الفجر")
+
+
+_MATCH = re.compile(r"مباراه|ماتش|منتخب|كاس|دوري|match|game")
 
 
 def _round(at: datetime, how: str) -> datetime:
@@ -73,14 +77,12 @@ def prayer_clock(place: Place, tz: ZoneInfo) -> PrayerClock:
         for match in _PRAYER.finditer(text):
             name = re.sub(r"\d+$", "", match.lastgroup or "")
             relation = match["rel"] or ""
-            if (
-                not relation
-                and name not in _BARE
-                and "صلاه" not in match.group(0)
-                and "prayer" not in text
-                and "намаз" not in text
-            ):
+            said = match.group(0)
+            named = "صلاه" in said or any(w in text for w in ("prayer", "намаз", "salat"))
+            if not relation and not named and not said.startswith(_BARE):
                 continue
+            if relation == "مع" and name == "maghrib" and not named and _MATCH.search(text):
+                continue  # "مباراة السعودية مع المغرب": Saudi Arabia against Morocco
             return _on_day(name, relation, day, now, place, tz)
         return None
 

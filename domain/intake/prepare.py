@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from domain.intake.arabizi import from_arabizi
-from domain.intake.category import mentions_service, ruled_out
+from domain.intake.category import ruled_out, service_starts
 from domain.intake.text import blank, re_compile, thanks_said
 from domain.intake.translit import from_translit
 
@@ -27,6 +27,17 @@ def lunch(normalized: str) -> str:
         return "الغداء" if wanted or _TOMORROW.search(normalized) else found.group(0)
 
     return _LUNCH.sub(read, normalized)
+
+
+# a greeting says when it is, not when it is wanted: "good evening! a car tomorrow at 9"
+_GREETING = re_compile(
+    r"(?<![\w\u0600-\u06ff])(?:good\s+(?:morning|afternoon|evening|night)|доброе\s+утро|добрый\s+(?:день|вечер)"
+    r"|доброй\s+ночи|спокойной\s+ночи|صباح\s+(?:الخير|النور)|مساء\s+(?:الخير|النور)|تصبح\s+على\s+خير)"
+)
+
+
+def ungreeted(normalized: str) -> str:
+    return _GREETING.sub(lambda found: " " * len(found.group(0)), normalized)
 
 
 def unthanked(normalized: str) -> str:
@@ -50,7 +61,8 @@ _NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
 def without_days_ruled_out(normalized: str) -> str:
     """ "sorry, Sunday not Monday": a day ruled out is not read as the day ("no restaurant tonight" rules out
     the restaurant, not tonight; "не в 8, а в полдевятого" is half past eight)."""
+    services = service_starts(normalized)
     for start, end in ruled_out(normalized):
-        if not mentions_service(normalized[start:end]):
+        if not any(start <= at < end for at in services):
             normalized = blank(normalized, start, end)
     return normalized

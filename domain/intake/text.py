@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
+from domain.intake.time_words import DAYS, PARTS, WEEKDAYS
+
 DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")  # diacritics, tatweel
 # one alef, ya and ta marbuta; Arabic punctuation as Latin, so a word before "؟" ends there
@@ -132,10 +134,6 @@ def pattern(words: tuple[str, ...]) -> Lexicon:
     return Lexicon(words)
 
 
-def count(words: tuple[str, ...], normalized: str) -> int:
-    return len(pattern(words).findall(normalized)) if words else 0
-
-
 def has(words: tuple[str, ...], normalized: str) -> bool:
     return bool(words) and pattern(words).search(normalized) is not None
 
@@ -196,6 +194,13 @@ REQUEST_CUES = (
 )  # fmt: skip
 
 
+_WHEN_WORDS = tuple(
+    normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "")
+    for group in (*(words for _, words in DAYS), *WEEKDAYS, *(words for _, words in PARTS))
+    for w in group
+)
+
+
 def is_small_talk(text: str) -> bool:
     """Thanks, yes or no, a greeting, an emoji: nothing asked for. Short messages made of small-talk
     phrases only (in any case, with or without diacritics, punctuation or emoji)."""
@@ -205,7 +210,10 @@ def is_small_talk(text: str) -> bool:
     if len(words) > 8:
         return False
     left = _SMALL_TALK.sub(" ", " ".join(words)).split()
-    # what is left may be a name ("Thanks, Anna"): one word, beside some small talk
+    # what is left may be a name ("Thanks, Anna"): one word, beside some small talk, that is not a day or an
+    # hour ("Yes, tomorrow", "Да, в 8", "No, Saturday" answer a question)
+    if len(left) == 1 and (any(c.isdigit() for c in left[0]) or has(_WHEN_WORDS, left[0])):
+        return False
     return not left or (len(left) == 1 and len(words) > 1 and not has(REQUEST_CUES, left[0]))
 
 

@@ -242,7 +242,11 @@ def _read(key: str) -> tuple[int, str | None]:
     return (NEUTRAL if any(c.isdigit() for c in key) else UNKNOWN), None
 
 
-_SKIP = r"\S*@\S+|(?:https?://|www\.)\S+|[\w-]+(?:\.[\w-]+)*\.(?:com|ru|net|org|io|me|info|app|co|uk|ae)\b\S*"
+# bounded repeats: a long run of "a.a.a." or "x@x@x" costs a line, not a square of it
+_SKIP = (
+    r"[^\s@]{0,64}@\S{1,255}|(?:https?://|www\.)\S+"
+    r"|[\w-]{1,63}(?:\.[\w-]{1,63}){0,6}\.(?:com|ru|net|org|io|me|info|app|co|uk|ae)\b\S*"
+)
 _TOKENS = re.compile(rf"(?P<skip>{_SKIP})|(?P<word>[^\W_][\w'’`]*(?:-[^\W_][\w'’`]*)*)")
 _NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
 _SENTENCE_END = re.compile(r"[.!?\n]")

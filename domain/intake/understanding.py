@@ -16,7 +16,7 @@ from domain.errors import InvalidMoney
 from domain.intake.category import category_of, names_a_service
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
-from domain.intake.prepare import in_script, lunch, unthanked, without_days_ruled_out
+from domain.intake.prepare import in_script, lunch, ungreeted, unthanked, without_days_ruled_out
 from domain.intake.text import (
     DIGITS,
     REQUEST_CUES,
@@ -65,6 +65,7 @@ class Understanding:
     follow_up: bool = field(default=False, compare=False)
     inquiry: bool = field(default=False, compare=False)  # a follow-up question that asks for nothing
     refers_to: frozenset[Category] = field(default=frozenset(), compare=False)  # "the table", "the car"
+    moves: bool = field(default=False, compare=False)  # a new day or time for what is open ("Friday instead")
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -98,9 +99,10 @@ class Understanding:
 
 _GUESTS = re.compile(
     r"(?:\bfor\s+(?P<a>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-    r"(?!\s*(?:hours?|days?|nights?|am|pm|:|o'?clock))"
+    r"(?!\s*(?:hours?|days?|nights?|am|pm|:|o'?clock|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
     r"|(?P<b>\d{1,2})\s*(?:people|persons|guests|pax|adults|человек|персон|гост|чел\b|اشخاص|شخص|ضيوف|افراد)"
-    r"|на\s+(?P<c>\d{1,2}|двоих|троих|четверых|пятерых|шестерых)\b(?!\s*(?:час|дн|ноч|:))"
+    r"|(?<!\w)на\s+(?P<c>\d{1,2}|двоих|троих|четверых|пятерых|шестерых)\b"
+    r"(?!\s*(?:час|дн|ноч|:|утра|вечера|марта|мая|июня|июля|январ|феврал|апрел|август|сентябр|октябр|ноябр|декабр))"
     r"|(?:لـ|ل)\s*(?P<d>\d{1,2})\s*(?:اشخاص|شخص|ضيوف)"
     r"|(?P<e>شخصين))",
     re.IGNORECASE,
@@ -162,6 +164,9 @@ _RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
 _ASKING = tuple(
     w for w in REQUEST_CUES if w not in ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء")
 )
+_WEAK_MOVES = ("make it", "instead of")
+# what is already booked is named as such: "the Turandot dinner", "our driver", "наш гид", "الحجز"
+_BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
 _AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
 _REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
 
@@ -196,6 +201,16 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
     found = moved.search(normalized)
     if found is None or (category is Category.OTHER and names_a_service(normalized)):
         return False
+    if re.match(r"\s+(?:a|an|another)\s", normalized[found.end() :]):
+        return False  # "can we do a spa tomorrow?" asks for something new
+    if (
+        found.group(0).strip() in _WEAK_MOVES
+        and not _BOOKED.search(normalized)
+        and category is not Category.OTHER
+    ):
+        return (
+            False  # "dinner for 2 at Nobu tomorrow, make it 8pm" is a new ask; "the dinner: make it 8" a move
+        )
     rest = normalized[: found.start()] + " " + normalized[found.end() :]
     return not has(_ASKING, rest)
 
@@ -208,9 +223,8 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     small_talk = is_small_talk(text) or thanks_for_past(text) or only_news(text)
     prayer = prayer_clock(place, timezone)
     # "good evening" is not a time; "not Monday, Sunday" is Sunday; "thanks for this morning" was
-    when = (
-        When() if small_talk else read_when(without_days_ruled_out(unthanked(normalized)), local_now, prayer)
-    )
+    reading = without_days_ruled_out(unthanked(ungreeted(normalized)))
+    when = When() if small_talk else read_when(reading, local_now, prayer)
     named = named_places(normalized)
     category = Category.OTHER if small_talk else category_of(normalized, named)
     guests = _guests(normalized)
@@ -224,7 +238,8 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     if when.open_hour and when.at is not None and _in_the_evening(category, normalized):
         when = replace(when, at=when.at + timedelta(hours=12))  # "dinner on Friday at 7:30" is 19:30
     follow_up, inquiry = _follow_up(text, normalized, when)
-    if _moves_what_is_open(normalized, category):
+    moves = _moves_what_is_open(normalized, category)
+    if moves:
         asks, follow_up = False, True  # "can we do the 5th?", "move the dinner to Friday": nothing new asked
         if when.meal and when.at is not None:  # the dinner keeps its hour: only the day moves
             when = replace(when, at=when.at.replace(hour=0), time_known=False, approximate=False, meal=False)
@@ -246,6 +261,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
         follow_up=follow_up,
         inquiry=inquiry,
         refers_to=frozenset(c for c, words in _REFERENCES.items() if has(words, normalized)),
+        moves=moves,
     )
 
 

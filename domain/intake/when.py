@@ -1,37 +1,36 @@
-"""When a client wants it, from the words they use: days (tomorrow, next Friday, 3rd of December, this
-weekend), times (20:00, 8pm, at seven, в семь вечера, الساعة السابعة), parts of the day (Sunday morning →
-~10:00), and urgency (now, срочно, فورا). Works on text already normalised by `intake_text.normalize`."""
+"""When a client wants it, from the words they use: the day (days.py), times (20:00, 8pm, at seven, в семь
+вечера, الساعة السابعة), parts of the day (Sunday morning → ~10:00), prayer times, and urgency (now, срочно,
+فورا). Works on text already normalised by `intake.text.normalize`."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from functools import cache
+from datetime import UTC, datetime, timedelta
 
 from domain.intake.clock import words_to_digits
+from domain.intake.days import n as _n
+from domain.intake.days import read_day
 from domain.intake.durations import days_from_now, minutes_from_now
-from domain.intake.text import blank, has, normalize, pattern, re_compile
+from domain.intake.text import blank, has, normalize, re_compile
 from domain.intake.time_words import (
     AM,
-    DAYS,
     EARLY,
     MEALS,
     MONTHS,
-    NEXT_WEEK,
     NIGHT,
     PARTS,
     PM,
     SAME_TIME,
     URGENT,
-    WEEKDAYS,
-    WEEKEND,
 )
 
 _TIME = re.compile(
     r"(?:(?<![\d.,])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)"
-    r"|(?:\bat|\baround|\bby|\bfrom|\bsay|\bв|\bк|\bс|\bоколо|الساعه|الساعة)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:%]|[.,]\d)"
+    r"|(?:\bat|\baround|\bby|\bfrom|\bsay|\bв|\bк|\bоколо|الساعه)\s*(?P<h2>[01]?\d|2[0-3])(?![\d:%]|[.,]\d)"
+    # "с 10 до 12", "с 9 утра": "с" with a count ("с 2 детьми") is not a time
+    r"|\bс\s*(?P<h5>[01]?\d|2[0-3])(?=\s*(?:(?:до|по|-|час|утра|вечера|дня|ночи|завтра|сегодня)(?!\w)|$|[,.!?;)]))"
     r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b"
     # an hour with its part of the day: "на 11 утра", "8 الصبح", "٧ المسا"
     r"|(?<![\d.,:])(?P<h4>1[0-2]|0?[1-9])\s+"
@@ -41,16 +40,6 @@ _TIME = re.compile(
 # a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
 _OTHER_TIME = re.compile(r"(?:flight|plane|рейс|вылет|الطياره|الرحله)\s+(?:is\s+|lands\s+|в\s+)?(?:at\s+)?$")
 _AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
-_DATE_NUMERIC = re.compile(
-    rf"(?<![\d:])(?P<d>[0-3]?\d)[./](?P<mo>[01]?\d)(?:[./](?P<y>\d{{4}}))?(?![\d:])(?!{_AM_PM_NEXT})"
-)
-# a day of this month (or the next, once it is past): "on the 15th", "15-го", "15 числа", "يوم 15"
-_DAY_OF_MONTH = re.compile(
-    r"(?<![\d:.])(?:(?P<d>[0-3]?\d)(?:st|nd|rd|th)(?!\w)(?!\s+(?:floor|anniversary|birthday|row|century))"
-    r"|(?P<d2>[0-3]?\d)(?:-?(?:го|е|ое|му))?\s+числа|(?P<d3>[0-3]?\d)-(?:го|е|ое|му)(?!\w))"
-    r"|يوم\s+(?P<d4>[0-3]?\d)(?![\d:.])"
-)
-_ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,74 +56,6 @@ class When:
 
 # reads a prayer or daylight time ("after Maghrib", "بعد صلاة الجمعة") on the day said, or the next to come
 PrayerClock = Callable[[str, datetime | None, datetime], datetime | None]
-
-
-@cache
-def _n(words: tuple[str, ...]) -> tuple[str, ...]:
-    """Keywords in the normal form of the text (a stem keeps its '*')."""
-    return tuple(normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "") for w in words)
-
-
-def _weekday(text: str, today: datetime) -> datetime | None:
-    for weekday, names in enumerate(WEEKDAYS):
-        found = pattern(_n(names)).search(text)
-        if not found:
-            continue
-        ahead = (weekday - today.weekday()) % 7 or 7  # the coming one (a week on, if it is today)
-        around = text[max(0, found.start() - 14) : found.end() + 14]
-        if has(_n(("next", "следующ*")), around) and not has(_n(("this",)), around):
-            # "next Friday": next week's (the coming one when that is already next week)
-            monday_next = 7 - today.weekday()
-            return today + timedelta(days=ahead if ahead >= monday_next else ahead + 7)
-        return today + timedelta(days=ahead)
-    return None
-
-
-def _month_day(text: str, today: datetime) -> datetime | None:
-    for number, names in enumerate(MONTHS, start=1):
-        for name in _n(names):
-            stem = re.escape(name.rstrip("*")) + (r"\w*" if name.endswith("*") else r"(?!\w)")
-            found = re.search(
-                rf"(?<!\d)(?P<d>[0-3]?\d)\s*(?:st|nd|rd|th|-?го|-?е)?\s+(?:of\s+)?{stem}"
-                rf"|(?<!\w){stem}\.?\s+(?:the\s+)?(?P<d2>[0-3]?\d)(?:st|nd|rd|th)?(?!\d)",
-                text,
-            )
-            if found:
-                candidate = today.replace(month=number, day=int(found["d"] or found["d2"]))
-                return (
-                    candidate if candidate.date() >= today.date() else candidate.replace(year=today.year + 1)
-                )
-    return None
-
-
-def _day(text: str, today: datetime) -> datetime | None:
-    text = text.replace("غداء", " ")  # lunch, not tomorrow (غدا)
-    for offset, words in DAYS:
-        if has(_n(words), text):
-            return today + timedelta(days=offset)
-    if match := _ISO_DATE.search(text):
-        return today.replace(year=int(match["y"]), month=int(match["mo"]), day=int(match["d"]))
-    if found := _month_day(text, today):
-        return found
-    if match := _DATE_NUMERIC.search(text):
-        day, month = int(match["d"]), int(match["mo"])
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            year = int(match["y"]) if match["y"] else today.year
-            candidate = today.replace(year=year, month=month, day=day)
-            keep = match["y"] or candidate.date() >= today.date()
-            return candidate if keep else candidate.replace(year=year + 1)
-    if found := _weekday(text, today):
-        return found
-    if has(_n(NEXT_WEEK), text):
-        return today + timedelta(days=7 - today.weekday())  # next Monday
-    if has(_n(WEEKEND), text):
-        return today + timedelta(days=(5 - today.weekday()) % 7)  # the coming Saturday (today, on one)
-    if match := _DAY_OF_MONTH.search(text):
-        day = int(next(d for d in match.group("d", "d2", "d3", "d4") if d))
-        if day < today.day:  # already past this month: the next month's
-            today = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
-        return today.replace(day=day)
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +77,7 @@ def _clock(text: str) -> Clock | None:
     match = next((m for m in found if m not in others), None) or next(iter(found), None)
     if not match:
         return None
-    hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"])
+    hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"] or match["h5"])
     minute = int(match["m"] or 0)
     after = text[match.end() : match.end() + 16]
     said = match.group(0)
@@ -173,7 +94,7 @@ def _clock(text: str) -> Clock | None:
     if (
         "pm" in said
         or has(_n(PM), after)
-        or (has(_n(PM), text) and (match["h2"] or match["h3"] or match["h4"]))
+        or (has(_n(PM), text) and (match["h2"] or match["h3"] or match["h4"] or match["h5"]))
     ):
         return Clock(hour % 12 + 12 if hour < 12 else hour, minute, True)
     return Clock(hour, minute, bool(match["h"] and hour >= 13) or hour == 0)
@@ -194,14 +115,17 @@ _DAYTIME = (
 )
 # two times offered ("at 7 or 8", "в 7 или в 8", "الساعه 7 او 8"): which one is not for intake to guess
 _EITHER = re.compile(
-    r"(?<![\d:])\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\s*(?:or|или|либо|او|ولا|اول)\s*"
+    r"(?<![\d:])(?<!for )(?<!на )\d{1,2}(?::\d\d)?\s*(?:am|pm|h)?\s*(?:or|или|либо|او|ولا|اول)\s*"
     r"(?:at\s+|в\s+|الساعه\s+)?\d{1,2}(?![\d/.])"
+    # "a table for 2 or 3 people", "2 or 3 nights": a count, not two times
+    r"(?!\s*(?:people|persons|guests|pax|adults|kids|children|nights?|days?|hours?|rooms?|cars?|человек\w*"
+    r"|гост\w*|ноч\w*|дн\w*|час\w*|номер\w*|машин\w*|شخص|اشخاص|ليال|ليله|ايام|ساع))"
 )
 
 
 _MONTH_NEXT = re.compile(
     r"\s*(?:st|nd|rd|th|-?го)?\s*(?:of\s+)?(?:"
-    + "|".join(re.escape(normalize(n.rstrip("*"))) for names in MONTHS for n in names if len(n) > 3)
+    + "|".join(re.escape(normalize(n.rstrip("*"))) for names in MONTHS for n in names)
     + ")"
 )
 
@@ -215,14 +139,20 @@ _RANGE = re_compile(
     rf"(?:the\s+)?[0-3]?\d(?:-?го|st|nd|rd|th)?(?=\s*(?:of\s+)?(?:{_MONTH_WORDS}))"
     rf"|(?<![\d:.])(?P<d2>[0-3]?\d)\s*[-–]\s*[0-3]?\d(?=\s*(?:{_MONTH_WORDS})))"
 )
-_MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched)")
+_MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched|push|let's do|lets do|make it)")
+# in a move, the hour it moves to: "push dinner to 9", "let's do 8", "перенесите на 9"
+_MOVED_TO = re.compile(
+    r"(?<!\w)(?:to|на|do|it)\s+(?P<h>[01]?\d|2[0-3])(?![\d:./,]|\s*(?:people|guests|человек|гост))"
+)
 _MOVED_FROM = re.compile(r"(?<=\s)(?:с|from)\s+\S+(?=\s+(?:на|to)\s)")
 
 
 def _nights(text: str, match: re.Match[str]) -> bool:
-    """ "на 2 ночи" is two nights (a stay), not 2 a.m."""
+    """ "на 2 ночи" is two nights (a stay), not 2 a.m.; "на 3 дня" three days, not 15:00."""
     return (
-        bool(match["h4"]) and text.endswith("на ", 0, match.start()) and text.startswith("ноч", match.end())
+        bool(match["h4"])
+        and text.endswith("на ", 0, match.start())
+        and text.startswith(("ноч", "дн"), match.end())
     )
 
 
@@ -252,18 +182,17 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     text = _RANGE.sub(lambda found: f" {found['ru'] or found['d'] or found['d2']} ", text)  # its first day
     if _MOVING.search(text):
         text = _MOVED_FROM.sub(" ", text)  # "перенесите с часу на полвторого": the time it moves to
+        text = _MOVED_TO.sub(lambda found: f" at {found['h']} ", text)
     urgent = has(_n(URGENT), text)
-    if (minutes := minutes_from_now(text)) is not None:
-        return When((now + timedelta(minutes=minutes)).replace(second=0, microsecond=0), True, False, urgent)
+    if (minutes := minutes_from_now(text)) is not None:  # counted in real minutes, across a clock change
+        at = (now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(now.tzinfo)
+        return When(at.replace(second=0, microsecond=0), True, False, urgent)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     day = None
     if (days := days_from_now(text)) is not None:  # "in 3 days", "a week from today", "через 3 дня"
         span, offset = days
         day, text = today + timedelta(days=offset), blank(text, *span)
-    try:
-        day = day or _day(text, today)
-    except ValueError:  # 31 February
-        day = None
+    day = day or read_day(text, today)
     if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))
@@ -279,6 +208,8 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
         at = (base + timedelta(days=1)).replace(hour=clock.hour, minute=clock.minute)
         return When(at, True, False, urgent, _past(at, now))
     hour, minute, explicit = clock.hour, clock.minute, clock.explicit
+    if not explicit and (meal := next((h for h, words in MEALS if has(_n(words), text)), None)) is not None:
+        hour, explicit = _at_meal(hour, meal), True  # dinner at 8 is 20:00, breakfast at 8 is 08:00
     if not explicit and 1 <= hour <= 6:
         hour += 12  # "at 3": afternoon, nobody books 3 a.m. like that
     if day is None or (day == today and not explicit):
@@ -293,6 +224,13 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
         hour += 12
     at = day.replace(hour=hour, minute=minute)
     return When(at, True, False, urgent, _past(at, now), open_hour=not explicit and 7 <= hour <= 11)
+
+
+def _at_meal(hour: int, meal: int) -> int:
+    """An hour said of a meal: dinner at 8 is 20:00, lunch at 1 is 13:00, breakfast at 8 is 08:00."""
+    if (meal >= 17 and hour < 12) or (meal == 13 and 1 <= hour <= 6):
+        return hour + 12
+    return hour
 
 
 def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool) -> When:

@@ -1,4 +1,5 @@
-"""The words intake looks for, in English, Russian and Arabic: categories, places, days, months, hours."""
+"""The words intake looks for, in English, Russian and Arabic: the services, what a follow-up or a move
+sounds like, party sizes, currencies and budgets."""
 
 from __future__ import annotations
 
@@ -216,10 +217,10 @@ REFERENCES: dict[Category, tuple[str, ...]] = {
 }
 # a new day or time for what is already asked: "can we do the 5th?", "перенесите на пятницу", "خليها بكره"
 RESCHEDULE = (
-    "can we do", "could we do", "can we make it", "could we make it", "let's do", "lets do", "let's make it",
-    "make it", "move it", "can we move", "could we move", "move the", "move our", "move my", "reschedule*",
-    "change it to", "how about", "what about", "instead of",
-    "можно перенести", "перенес*", "давайте на", "можно на", "а можно на", "а на",
-    "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله", "غيرها", "نغيرها", "نغير موعد",
-    "نأجل", "نقدم", "تأجيل", "خلوه", "خلوها", "غيروه", "غيروها",
+    "can we do", "could we do", "can we make it", "could we make it", "let's do", "lets do",
+    "let's make it", "move it", "can we move", "could we move", "move the", "move our", "move my",
+    "reschedule*", "push it", "can we push", "could we push", "push back", "push the", "push our",
+    "push my", "change it to", "change the time", "make it", "instead of", "можно перенести", "перенес*",
+    "давайте на", "а можно на", "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله",
+    "غيرها", "نغيرها", "نغير موعد", "نأجل", "نقدم", "تأجيل", "خلوه", "خلوها", "غيروه", "غيروها",
 )  # fmt: skip

@@ -171,7 +171,12 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
             moment = datetime.fromisoformat(value).replace(tzinfo=deps.policy.tz)
             # the assistant set it: confirmed, even if already past
             return replace(
-                details, when=moment, time_known=len(value) > 10, time_approx=False, time_past=False
+                details,
+                when=moment,
+                time_known=len(value) > 10,
+                time_approx=False,
+                time_past=False,
+                time_unsure=False,
             )
         except ValueError:
             learned = understand(value, deps.clock.now(), deps.policy.tz, deps.policy.place)
@@ -185,6 +190,7 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
                 time_known=learned.time_known,
                 time_approx=learned.time_approx,
                 time_past=False,
+                time_unsure=learned.time_unsure,
             )
     if field_name == "category":
         try:

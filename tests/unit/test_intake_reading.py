@@ -261,3 +261,64 @@ def test_news_and_moved_bookings_ask_for_nothing_new() -> None:
         at("can we move the Turandot dinner to Friday instead?") == "2026-12-04"
     )  # the dinner keeps its hour
     assert not understand("حجز سافا مو عشا، خلوه على الغدا بكرة", NOW, MSK).asks
+
+
+@pytest.mark.parametrize(
+    ("said", "category", "when", "asks"),
+    [
+        # a review found these read wrongly; each stays read as a client means it
+        ("How about a table at Nobu tomorrow at 8?", C.DINING, "2026-11-29 20:00", True),
+        ("Dinner for 2 at Nobu tomorrow, make it 8pm", C.DINING, "2026-11-29 20:00", True),
+        ("Instead of a taxi, a Mercedes with driver tomorrow at 9", C.CHAUFFEUR, "2026-11-29 09:00", True),
+        ("Table for 2 or 3 people tomorrow at 8pm", C.DINING, "2026-11-29 20:00", True),  # a count
+        ("Good morning, can I get a table for tonight?", C.DINING, "2026-11-28 19:00", True),  # a greeting
+        ("Добрый вечер! Нужна машина на завтра", C.CHAUFFEUR, "2026-11-29", True),
+        ("Book a table for Isha and me tomorrow", C.DINING, "2026-11-29", True),  # a name, not a prayer
+        ("ابي تذاكر مباراة السعودية مع المغرب", C.EVENTS, None, True),  # Morocco, not Maghrib
+        ("Нужны воздушные шарики в номер", C.SHOPPING, None, True),  # balloons, not Sheremetyevo
+        ("Машину на 3 дня", C.CHAUFFEUR, None, True),  # three days, not 15:00
+        ("Нужен минивэн с 3 детскими креслами завтра", C.CHAUFFEUR, "2026-11-29", True),
+        ("car at 9.05", C.CHAUFFEUR, "2026-11-28 21:05", True),  # a time, not 9 May
+        ("need a driver for 2.5 hours", C.CHAUFFEUR, None, True),
+        ("car on the 31st", C.CHAUFFEUR, "2026-12-31", True),  # the next month that has one
+        ("table on the sun terrace at 8", C.DINING, "2026-11-28 20:00", True),  # not Sunday
+        ("Breakfast at 8", C.DINING, "2026-11-29 08:00", True),
+        ("lunch at 1", C.DINING, "2026-11-29 13:00", True),
+        ("Can we push dinner to 9?", C.DINING, "2026-11-28 21:00", False),  # a move
+        ("Yes, tomorrow", C.OTHER, "2026-11-29", False),  # an answer, not small talk
+    ],
+)
+def test_ordinary_messages_beside_the_special_ones(
+    said: str, category: Category, when: str | None, asks: bool
+) -> None:
+    understood = understand(said, NOW, MSK)
+    assert (understood.category, at(said), understood.asks) == (category, when, asks)
+
+
+def test_a_day_after_на_is_no_party_size() -> None:
+    assert understand("Нужна машина 31 декабря", NOW, MSK).guests is None
+    assert understand("Цветы на 8 марта", NOW, MSK).guests is None
+    assert understand("Столик на 4 завтра", NOW, MSK).guests == 4
+
+
+@pytest.mark.parametrize(
+    "said", ["машина 31.12.9999 в 3 ночи", "car on 9999-12-31 after maghrib", "29.02 car"]
+)
+def test_a_date_out_of_range_is_no_date_and_no_error(said: str) -> None:
+    understand(said, NOW, MSK)
+
+
+def test_a_follow_up_fills_the_hour_of_the_day_and_a_move_moves_it() -> None:
+    from domain.requests import ServiceRequest
+
+    asked = understand("a table tomorrow at 7 or 8", NOW, MSK)
+    request = ServiceRequest("R-1", "C-1", "a table tomorrow at 7 or 8", asked)
+    _, data = request.add_message("8pm please", understand("8pm please", NOW, MSK))
+    settled = Understanding.from_data(data["details"])
+    assert settled.when == datetime(2026, 11, 29, 20, 0, tzinfo=MSK) and not settled.time_unsure
+    booked = understand("dinner at Turandot tomorrow at 8pm", NOW, MSK)
+    request = ServiceRequest("R-2", "C-1", "dinner", booked)
+    _, data = request.add_message(
+        "can we move it to Friday?", understand("can we move it to Friday?", NOW, MSK)
+    )
+    assert Understanding.from_data(data["details"]).when == datetime(2026, 12, 4, 20, 0, tzinfo=MSK)
