@@ -34,7 +34,7 @@ def test_a_time_already_past_when_said_is_marked_to_confirm() -> None:
 
 
 def test_two_times_offered_read_as_a_question_not_a_guess() -> None:
-    """"at 7 or 8": the card asks ("time?") with the day if one was said, and without one if not."""
+    """ "at 7 or 8": the card asks ("time?") with the day if one was said, and without one if not."""
     from domain.intake import understand
 
     now = datetime(2026, 11, 28, 15, 0, tzinfo=MOSCOW)
