@@ -313,8 +313,8 @@ TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text
 
 
 def sets() -> dict[str, list[Row]]:
-    """The table, the cases per class of failure and the first three held-out sets (all tuned on since), and the
-    held-out cases (never tuned on)."""
+    """The table, the cases per class of failure and the first three held-out sets (all tuned on since), and
+    the held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
     from tests.intake_first_held_out import FIRST_HELD_OUT
     from tests.intake_held_out import HELD_OUT

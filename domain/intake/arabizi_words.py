@@ -30,6 +30,7 @@ LEXICON_TEXT = """
 حجز: 7ajz 7ajez 7agz hajz 7jz
 سياره: sayara sayyara syara sayarah
 سيارات: sayarat syarat
+تسلمون: tslmoon tislamoon tslmon tislamon
 حلاق: 7alla8 7allaq 7alag 7allag 7laq
 سائق: sawwa8 sawag sawaq sayeg sa2eq sa2ig saye8 sa2e8 sawa8
 تاكسي: taksi teksi

@@ -22,6 +22,11 @@ _PLACE_BEFORE = re_compile(
     # the destination of "take me": "take me to the pharmacy", "отвезите меня в аптеку", "وديني الصيدليه"
     r"|(?<!\w)(?:take|drive|drop|get|ride)\s+(?:me|us)?\s*(?:to|at)?\s+(?:the\s+|a\s+)?"
     r"|(?<!\w)(?:go|going|went)\s+(?:to\s+)?(?:the\s+|a\s+)?"  # "my wife wants to go shopping: send the car"
+    r"|(?<!\w)(?:едем|едут|поедем|идем|идём|пойдем|пойдём|собираемся)\s+"  # "машину, едем ужинать в Белугу"
+    rf"|(?<![{_AR}])(?:بنروح|رايحين|بنتعشى|بنتغدى|بنفطر)\s+"
+    r"|(?<!\w)with\s+(?:the\s+|a\s+|an\s+|my\s+|our\s+)?"  # "we're 7 with the nanny": who comes along
+    # the name a booking is under: "table under Al-Sabah", "الطاولة باسم", "столик на имя"
+    r"|(?<!\w)(?:under|booked|reserved)\s+(?:\S+\s+){0,2}"
     r"|(?<!\w)(?:отвез|довез|подвез)\w*\s+(?:меня\s+|нас\s+)?(?:в|к|на|до)?\s*"
     rf"|(?<![{_AR}])(?:وديني|ودني|ودينا|يوديني|يودينا|وصلني|وصلنا|يوصلني|يوصلنا|خذني|خذنا)\s+(?:الى\s+|لل?)?"
     rf"(?:[{_AR}]+\s+)?"  # the destination's first word too: "وديني مطعم وايت رابيت"
@@ -44,8 +49,8 @@ _TIME_BEFORE = re_compile(
 # what ends a ruled-out stretch: a new clause, a "but", or a new ask
 _BOUNDARY = re_compile(
     r"[,.;:!?\n]|(?<!\w)(?:but|instead|rather|please|i need|i want|we need|we want|get us|get me|book|"
-    r"а|но|лучше|нужн\w*|хочу|хотим|закаж\w*|забронир\w*)(?!\w)"
-    rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي|وبدل\w*|بدله|بداله|عوضه)(?![{_AR}])"
+    r"а|но|лучше|нужн\w*|хочу|хотим|закаж\w*|забронир\w*|make it|перенес\w*|just|просто)(?!\w)|[-–—]"
+    rf"|(?<![{_AR}])(?:بل|لكن|بس|ابي|ابغى|نبي|نبغى|اريد|احتاج|نحتاج|وابي|ونبي|وبدل\w*|بدله|بداله|عوضه|خلوه|خليها|خلها)(?![{_AR}])"
 )
 # what rules a service out: "not", "no", "instead of", "forget the", "cancel", "не ... а", "вместо", "مو"
 _NEGATION = re_compile(
@@ -66,6 +71,20 @@ _WHEN_WORD = re_compile(
 )
 
 
+# said after what it rules out: "Гид не нужен", "a guide is not needed", "المرشد مو لازم"
+_NOT_NEEDED = re_compile(
+    r"(?<!\w)(?:не нужен|не нужна|не нужно|не нужны|не надо|not needed|no longer needed)(?!\w)"
+    rf"|(?<![{_AR}])(?:مو لازم|ما نحتاجه|ما نبيه|ما ابيه|مب لازم)(?![{_AR}])"
+)
+
+
+_UNDER_A_NAME = re_compile(r"\s+(?:under|booked under|in the name of|на имя|باسم)(?![\w\u0600-\u06ff])")
+# tickets to a museum or a sight are a tour: "tickets to the Pushkin Museum", "билеты в Третьяковку"
+_TICKETS_TO = re_compile(
+    r"(?:tickets?|билет\w*|تذاكر|تذكره|تكت\w*)\s+(?:to|for|в|на|ل|لل|الى)?\s*(?:the\s+)?$"
+)
+
+
 def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
     """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين". With
     `services`, only what rules a service out: "no car today, but tomorrow yes" rules out today."""
@@ -79,24 +98,37 @@ def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
         if day_for_day:
             continue  # a day ruled out for another said after it
         spans.append((cue.start(), stop))
+    for cue in _NOT_NEEDED.finditer(normalized):
+        clause = max(normalized.rfind(mark, 0, cue.start()) for mark in ",.;!?\n")
+        spans.append((max(clause + 1, cue.start() - 30), cue.end()))
     return spans
 
 
 @cache
 def _asked() -> Lexicon:
-    """A request cue and what follows it: the thing asked for ("need a doctor", "ابي سياره")."""
-    return pattern(REQUEST_CUES)
+    """A request cue and what follows it: the thing asked for ("need a doctor", "ابي سياره"); a "please"
+    asks nothing by itself ("ورد للمطعم لو سمحت، كافيه بوشكين": the café is where)."""
+    return pattern(tuple(cue for cue in REQUEST_CUES if cue not in _POLITE))
+
+
+_POLITE = frozenset(("لو سمحت", "من فضلك", "ارجو", "نرجو", "прошу", "пожалуйста забронируйте"))
 
 
 def _weight(normalized: str, start: int, weight: float, asked_ends: list[int], clitic: str = "") -> float:
     before = normalized[max(0, start - 32) : start]
     if _TIME_BEFORE.search(before):
         return weight / 4
-    if _PLACE_BEFORE.search(before) or "ل" in clitic or "ب" in clitic:  # لمطعم، بالمطعم، للجناح: where
+    preposition = clitic.replace("ال", "", 1) if clitic.endswith("ال") else clitic  # not the article itself
+    if _PLACE_BEFORE.search(before) or "ل" in preposition or "ب" in preposition:  # لمطعم، بالمطعم، للجناح
         return weight / 2
     if any(0 <= start - end <= 12 for end in asked_ends):
         return weight * 1.5  # the object of "need", "book", "ابي": what is asked for
+    if _THEIRS.search(before):
+        return weight / 2  # "our Emirates flight leaves at 6, pick us up at 3": what they already have
     return weight
+
+
+_THEIRS = re_compile(r"(?<!\w)(?:our|my|his|her|their|наш\w*|мо[йяеи]\w*)\s+(?:\w+\s+)?$")
 
 
 _WEIGHTED = {
@@ -126,11 +158,15 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
             return  # ruled out, or part of a phrase already counted ("a table" in "table at")
         taken.append((start, end))
         counted = _weight(normalized, start, weight, asked_ends, clitic)
+        if _UNDER_A_NAME.match(normalized, end):
+            counted = weight / 4  # "table under Al-Sabah", "الطاولة باسم الكعبي": the booking they have
         if name and any(0 <= start - e <= 2 for e in context_ends):
             counted = min(counted, weight / 2)  # "в ресторан Турандот", "وديني فندق الريتز": one place
         elif counted < weight:
             context_ends.append(end)
-        else:
+        elif weight >= KIND_WEIGHT:  # a service said for itself (not a weak word: "flight", "hotel")
+            if not direct:
+                counted *= 1.25  # the first one: messages lead with what they ask
             direct[category] = direct.get(category, 0.0) + counted
         scores[category] = scores.get(category, 0.0) + counted
 
@@ -144,6 +180,9 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
             hits.append((start, -end, place.kind, weight, "", True))
+        if place.kind is Category.TOURS and (ticket := _TICKETS_TO.search(normalized, 0, start)):
+            hits = [h for h in hits if not (h[2] is Category.EVENTS and h[0] == ticket.start())]
+            hits.append((ticket.start(), -ticket.end(), Category.TOURS, 2.0, "", False))
     order = list(KEYWORDS)
     # left to right, the longest first where two begin together ("تذاكر لمتحف" before "تذاكر")
     for start, minus_end, category, weight, clitic, name in sorted(

@@ -63,10 +63,13 @@ def _next_day_of_month(today: datetime, day: int) -> datetime | None:
 
 
 def _weekday(text: str, today: datetime) -> datetime | None:
-    for weekday, names in enumerate(WEEKDAYS):
-        found = pattern(n(names)).search(text)
-        if not found:
-            continue
+    """The first weekday said: "from Sunday to Thursday" is Sunday."""
+    said = [
+        (found, weekday)
+        for weekday, names in enumerate(WEEKDAYS)
+        if (found := pattern(n(names)).search(text))
+    ]
+    for found, weekday in sorted(said, key=lambda pair: pair[0].start())[:1]:
         ahead = (weekday - today.weekday()) % 7 or 7  # the coming one (a week on, if it is today)
         around = text[max(0, found.start() - 14) : found.end() + 14]
         if has(n(NEXT), around) and not has(n(("this",)), around):

@@ -47,10 +47,17 @@ _FIXED = (
 )
 
 
+# "минут через двадцать", "часа через два": the count after the unit, said loosely
+_INVERTED = re.compile(rf"(?<!\w)(?P<u>минут|часа|часов)\s+через\s+(?P<n>\d+|{_COUNT})(?!\w)")
+
+
 def minutes_from_now(text: str) -> int | None:
     for regex, minutes in _FIXED:
         if regex.search(text):
             return minutes
+    if said := _INVERTED.search(text):
+        count = float(said["n"]) if said["n"].isdigit() else COUNTS[said["n"]]
+        return round(count * (1 if said["u"] == "минут" else 60))
     match = _DURATION.search(text)
     if match is None or (match["n"] is None and match["by"] in ("in", "within") and match["u"][0] in "hm"):
         return None  # "in hours" is not a time

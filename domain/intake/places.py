@@ -55,7 +55,7 @@ GAZETTEER = (
     P("Uilliam's", D, ("uilliam's", "uilliams", "уильямс")),
     P("Mari Vanna", D, ("mari vanna", "мари ванна", "ماري فانا")),
     P("Chaihona No. 1", D, ("chaihona", "чайхона", "تشايخونا")),
-    P("Beluga", D, ("beluga restaurant", "ресторан белуга")),
+    P("Beluga", D, ("beluga restaurant", "ресторан белуга", "beluga", "белуга")),
     P("Sixty", D, ("sixty restaurant", "ресторан сиксти", "сиксти")),
     P("Erwin", D, ("erwin", "эрвин")),
     P("Vogue Café", D, ("vogue cafe", "vogue café", "кафе вог")),
@@ -120,7 +120,7 @@ def _spelled(spelling: str) -> re.Pattern[str]:
         return re.compile(rf"{body}[а-я]{{0,3}}(?![а-я])")
     if re.search(f"[{_AR}]", spelling):
         return re.compile(rf"{body}(?![{_AR}])")
-    return re.compile(rf"{body}(?:'s|s)?(?![a-z])")
+    return re.compile(rf"{body}(?:'s|s|a|e|u|om)?(?![a-z])")  # "Turandota": a Russian case in Latin
 
 
 # the spellings by their first two letters: a message is read word by word, not against every name

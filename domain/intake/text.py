@@ -254,6 +254,8 @@ _THANKS_SPAN = re.compile(f"(?:{_THANKS_FOR.pattern}){_THANKS_SPAN_END}")
 def only_news(text: str) -> bool:
     """It tells what has happened and asks nothing: no cue, no question, and one of the DONE phrases."""
     normalized = normalize(text)
+    if any(c.isdigit() for c in normalized) or has(_WHEN_WORDS, normalized):
+        return False  # "car Sunday at 5, we've got the tickets already" asks
     return has(DONE, normalized) and "?" not in normalized and not has(REQUEST_CUES, normalized)
 
 
@@ -270,11 +272,12 @@ def thanks_for_past(text: str) -> bool:
         return False
     normalized = _SAYING.sub(" ", normalized)  # "just wanted to say thank you": no ask in "wanted"
     thanked = _THANKS_FOR.search(normalized)
-    rest = (
-        normalized[: thanked.start()] + _CLAUSE_END.split(normalized[thanked.end() :], 1)[-1]
-        if thanked
-        else normalized
-    )
+    rest = normalized
+    if thanked:  # what is said besides the thanks and what it thanks for (that clause)
+        after = _CLAUSE_END.split(normalized[thanked.end() :], 1)
+        rest = normalized[: thanked.start()] + (after[1] if len(after) > 1 else "")
     if has(REQUEST_CUES, rest):  # "thanks for sending the doctor" asks nothing; "thanks, and book ..." does
         return False
+    if thanked and (any(c.isdigit() for c in rest) or has(_WHEN_WORDS, rest)):
+        return False  # "Thanks for last night! Same table Friday 8pm" asks again
     return thanked is not None or has(PAST, normalized)

@@ -93,9 +93,9 @@ SAME_TIME = ("this time", "same time", "в это же время", "в это �
              "نفس الوقت", "نفس هالوقت", "بنفس الوقت", "مثل هالوقت")  # fmt: skip
 # a meal with a day and no hour: its usual hour (approximate)
 MEALS = (
-    (9, ("breakfast", "завтрак*", "فطور", "الريوق", "ريوق")),
-    (13, ("lunch", "обед*", "غداء", "الغدا")),
-    (20, ("dinner", "supper", "ужин*", "عشاء", "العشا", "عشا")),
+    (9, ("breakfast time", "breakfast", "завтрак*", "فطور", "الريوق", "ريوق")),
+    (13, ("lunchtime", "lunch time", "lunch", "обед*", "غداء", "الغدا")),
+    (20, ("dinnertime", "dinner time", "dinner", "supper", "ужин*", "عشاء", "العشا", "عشا")),
 )
 URGENT = ("now", "right now", "right away", "asap", "as soon as possible", "urgent*", "immediately",
           "срочн*", "сейчас", "немедленно", "как можно скорее", "прямо сейчас",

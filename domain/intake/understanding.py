@@ -212,7 +212,7 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
             False  # "dinner for 2 at Nobu tomorrow, make it 8pm" is a new ask; "the dinner: make it 8" a move
         )
     rest = normalized[: found.start()] + " " + normalized[found.end() :]
-    return not has(_ASKING, rest)
+    return not has(_ASKING, re.sub(r"(?<!\w)bookings?(?!\w)", " ", rest))  # "my spa booking" names it
 
 
 def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:
@@ -237,6 +237,8 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     )
     if when.open_hour and when.at is not None and _in_the_evening(category, normalized):
         when = replace(when, at=when.at + timedelta(hours=12))  # "dinner on Friday at 7:30" is 19:30
+    if category is Category.HOTEL and when.approximate and when.at is not None:  # a stay is by the night
+        when = replace(when, at=when.at.replace(hour=0), time_known=False, approximate=False)
     follow_up, inquiry = _follow_up(text, normalized, when)
     moves = _moves_what_is_open(normalized, category)
     if moves:

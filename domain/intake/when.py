@@ -38,7 +38,7 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 # a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
-_OTHER_TIME = re.compile(r"(?:flight|plane|рейс|вылет|الطياره|الرحله)\s+(?:is\s+|lands\s+|в\s+)?(?:at\s+)?$")
+_OTHER_TIME = re.compile(r"(?:flight|plane|рейс|вылет|الطياره|طيارتنا|الرحله|رحلتنا)(?:(?![,.;!?]).){0,30}$")
 _AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
 
 
@@ -73,7 +73,7 @@ def _clock(text: str) -> Clock | None:
     if has(_n(("midnight", "полночь", "полуночи", "полночи", "منتصف الليل", "نص الليل", "نصف الليل")), text):
         return Clock(0, 0, True, night=True)
     found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
-    others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 24) : m.start()])]
+    others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 40) : m.start()])]
     match = next((m for m in found if m not in others), None) or next(iter(found), None)
     if not match:
         return None
