@@ -313,10 +313,11 @@ TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text
 
 
 def sets() -> dict[str, list[Row]]:
-    """The table, the cases per class of failure and the first three held-out sets (all tuned on since), and
+    """The table, the cases per class of failure and the first four held-out sets (all tuned on since), and
     the held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
     from tests.intake_first_held_out import FIRST_HELD_OUT
+    from tests.intake_fourth_held_out import FOURTH_HELD_OUT
     from tests.intake_held_out import HELD_OUT
     from tests.intake_second_held_out import SECOND_HELD_OUT
     from tests.intake_third_held_out import THIRD_HELD_OUT
@@ -327,6 +328,7 @@ def sets() -> dict[str, list[Row]]:
         "first held-out": FIRST_HELD_OUT,
         "second held-out": SECOND_HELD_OUT,
         "third held-out": THIRD_HELD_OUT,
+        "fourth held-out": FOURTH_HELD_OUT,
         "held-out": HELD_OUT,
     }
 

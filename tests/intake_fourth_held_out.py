@@ -1,4 +1,9 @@
-"""Held-out test set for the final intake rules (service asked for and requested time).
+"""The FOURTH held-out set (150 rows, 50 per language), written by someone who had read neither the rules nor
+any case. Scored once, untouched (the README gives those figures: category 90-96 %, time 92-98 %), then TUNED
+ON: the classes of failure it showed were fixed. The set held out from the final rules is
+tests/intake_held_out.py.
+
+Held-out test set for the final intake rules (service asked for and requested time).
 
 Written by someone who had read neither the rules nor any case they were tuned on (no domain/, no other
 intake tables, tests or benches, no commit messages), and never tuned on: the intake was not run on these
@@ -61,7 +66,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+FOURTH_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English ------------------------------------------------------------------------------------------
     # english: services not named the usual way, month-day dates with dotted times, weekday meals, ordinals
     (
