@@ -31,6 +31,9 @@ LEXICON_TEXT = """
 سياره: sayara sayyara syara sayarah
 سيارات: sayarat syarat
 تسلمون: tslmoon tislamoon tslmon tislamon
+وصلنا: wsalna wasalna w9alna wa9alna
+مترجم: mutarjim mtarjim mutarjem mtrjm
+على: 3al 3ala 3la
 حلاق: 7alla8 7allaq 7alag 7allag 7laq
 سائق: sawwa8 sawag sawaq sayeg sa2eq sa2ig saye8 sa2e8 sawa8
 تاكسي: taksi teksi

@@ -24,6 +24,7 @@ _DAY_OF_MONTH = re.compile(
     r"|يوم\s+(?P<d4>[0-3]?\d)(?![\d:.])"
 )
 _ISO_DATE = re.compile(r"\b(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b")
+_NOT_TOMORROW = re.compile(r"غداء|завтрак\w*")
 YEARS_AHEAD = 5  # a date further than this is a typo, not a booking
 
 
@@ -96,7 +97,7 @@ def _month_day(text: str, today: datetime) -> datetime | None:
 
 def read_day(text: str, today: datetime) -> datetime | None:
     """`today`: midnight of the day it is said, in the business timezone."""
-    text = text.replace("غداء", " ")  # lunch, not tomorrow (غدا)
+    text = _NOT_TOMORROW.sub(" ", text)  # lunch, not tomorrow (غدا); breakfast, not tomorrow (завтра)
     for offset, words in DAYS:
         if has(n(words), text):
             return today + timedelta(days=offset)

@@ -51,10 +51,21 @@ _FIXED = (
 _INVERTED = re.compile(rf"(?<!\w)(?P<u>минут|часа|часов)\s+через\s+(?P<n>\d+|{_COUNT})(?!\w)")
 
 
+_TENS = {"пятнадцать": 15, "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "fifteen": 15,
+         "twenty": 20, "thirty": 30, "forty": 40}  # fmt: skip
+_HOUR_AND = re.compile(
+    r"(?<!\w)(?:через\s+час|in\s+an\s+hour)\s+(?:и\s+|and\s+)?"
+    rf"(?P<m>[1-5][05]|{'|'.join(_TENS)})(?:\s+мин\w*|\s+min\w*)?(?!\w)"
+)
+
+
 def minutes_from_now(text: str) -> int | None:
     for regex, minutes in _FIXED:
         if regex.search(text):
             return minutes
+    if said := _HOUR_AND.search(text):  # "через час пятнадцать", "in an hour twenty"
+        past = said["m"]
+        return 60 + (int(past) if past.isdigit() else _TENS[past])
     if said := _INVERTED.search(text):
         count = float(said["n"]) if said["n"].isdigit() else COUNTS[said["n"]]
         return round(count * (1 if said["u"] == "минут" else 60))

@@ -85,7 +85,8 @@ GAZETTEER = (
     P("Evropeisky", S, ("evropeisky", "европейский")),
     # sights, museums
     P("Tretyakov Gallery", T, ("tretyakov", "третьяков", "تريتياكوف")),
-    P("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "متحف بوشكين")),
+    P("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "пушкинский", "pushkinsky",
+                            "متحف بوشكين")),
     P("Armoury Chamber", T, ("armoury", "armory", "оружейная палата", "оружейную палату")),
     P("Zaryadye Park", T, ("zaryadye", "зарядье")),
     P("Kremlin", T, ("kremlin", "кремл", "الكرملين", "كرملين")),

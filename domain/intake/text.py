@@ -229,6 +229,11 @@ PAST = (
     "вчера", "вчерашн*", "было", "был", "была", "были", "понравил*", "помог*", "прошл*",
     "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*",
 )  # fmt: skip
+YESTERDAY = ("yesterday", "last night", "вчера", "вчерашн*", "امس", "البارحه")
+# nothing is wanted: "we don't need anything tonight", "ничего не нужно", "ما نحتاج شي"
+NOTHING = ("don't need anything", "do not need anything", "nothing needed", "nothing for now",
+           "ничего не нужно", "ничего не надо", "ما نحتاج شي", "ما نبي شي", "ما ابي شي", "ما نحتاج شيء",
+           "ما نبغى شي")  # fmt: skip
 # news of what already happened, with nothing asked: "landed at SVO, the driver picked us up, all good",
 # "уже в отеле", "وصلنا الفندق خلاص"
 DONE = ("landed", "arrived", "picked us up", "picked me up", "we're at", "we are at", "all good", "already",
@@ -236,6 +241,7 @@ DONE = ("landed", "arrived", "picked us up", "picked me up", "we're at", "we are
         "وصلنا", "وصلت", "خلاص", "كل شي تمام")  # fmt: skip
 _SAYING = re.compile(
     r"(?<!\w)(?:wanted|want|wanna)\s+to\s+(?:say|thank|tell|let you know)"
+    r"|(?<!\w)send\w*\s+(?:their|his|her|my|our|you)?\s*(?:regards|love|greetings)|передают\s+привет"
     r"|хотел\w*\s+(?:сказать|поблагодарить)"
 )
 _CLAUSE_END = re.compile(r"[,.!?;\n]")
@@ -256,7 +262,8 @@ def only_news(text: str) -> bool:
     normalized = normalize(text)
     if any(c.isdigit() for c in normalized) or has(_WHEN_WORDS, normalized):
         return False  # "car Sunday at 5, we've got the tickets already" asks
-    return has(DONE, normalized) and "?" not in normalized and not has(REQUEST_CUES, normalized)
+    told = has(DONE, normalized) or (has(YESTERDAY, normalized) and has(PAST, normalized))
+    return told and "?" not in normalized and not has(REQUEST_CUES, _SAYING.sub(" ", normalized))
 
 
 def thanks_said(normalized: str) -> re.Match[str] | None:

@@ -13,12 +13,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.errors import InvalidMoney
-from domain.intake.category import category_of, names_a_service
+from domain.intake.category import category_of, names_a_service, service_starts
 from domain.intake.places import NamedPlace, named_places
 from domain.intake.prayer import prayer_clock
 from domain.intake.prepare import in_script, lunch, ungreeted, unthanked, without_days_ruled_out
 from domain.intake.text import (
     DIGITS,
+    NOTHING,
     REQUEST_CUES,
     asks_for_something,
     has,
@@ -164,6 +165,7 @@ _RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
 _ASKING = tuple(
     w for w in REQUEST_CUES if w not in ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء")
 )
+_NOTHING = tuple(normalize(w) for w in NOTHING)
 _WEAK_MOVES = ("make it", "instead of")
 # what is already booked is named as such: "the Turandot dinner", "our driver", "наш гид", "الحجز"
 _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
@@ -221,6 +223,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     said, text = text, in_script(text)  # Arabic or Russian in Latin letters, in its own letters
     normalized = lunch(f" {normalize(text)} ")
     small_talk = is_small_talk(text) or thanks_for_past(text) or only_news(text)
+    small_talk = small_talk or (has(_NOTHING, normalized) and not service_starts(normalized))
     prayer = prayer_clock(place, timezone)
     # "good evening" is not a time; "not Monday, Sunday" is Sunday; "thanks for this morning" was
     reading = without_days_ruled_out(unthanked(ungreeted(normalized)))

@@ -139,6 +139,10 @@ _RANGE = re_compile(
     rf"(?:the\s+)?[0-3]?\d(?:-?го|st|nd|rd|th)?(?=\s*(?:of\s+)?(?:{_MONTH_WORDS}))"
     rf"|(?<![\d:.])(?P<d2>[0-3]?\d)\s*[-–]\s*[0-3]?\d(?=\s*(?:{_MONTH_WORDS})))"
 )
+# a day corrected as it is said: "on Friday - sorry, Thursday", "в субботу, ой нет, в воскресенье"
+_CORRECTION = re_compile(
+    r"(?<!\w)(?:sorry|i mean|i meant|oops|ой нет|ой|точнее|вернее|нет,|اقصد|قصدي|اسف|لا لا)(?!\w)"
+)
 _MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched|push|let's do|lets do|make it)")
 # in a move, the hour it moves to: "push dinner to 9", "let's do 8", "перенесите на 9"
 _MOVED_TO = re.compile(
@@ -192,7 +196,8 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     if (days := days_from_now(text)) is not None:  # "in 3 days", "a week from today", "через 3 дня"
         span, offset = days
         day, text = today + timedelta(days=offset), blank(text, *span)
-    day = day or read_day(text, today)
+    corrected = _CORRECTION.search(text)
+    day = day or (corrected and read_day(text[corrected.end() :], today)) or read_day(text, today)
     if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))

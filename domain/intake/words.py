@@ -32,20 +32,22 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     # restaurant" is not dining)
     Category.OTHER: (
         *_weighted(2.0, (
-            "translator*", "translate*", "interpret*", "guide-interpreter", "photo shoot", "photoshoot",
-            "photosession", "driver license", "sim card", "esim", "переведи*", "перевест*", "фотосесси*",
-            "сим-карт*", "симк*", "يترجم", "ترجمه", "مترجمه", "تصوير", "شريحه", "interpreter*",
-            "photographer*", "videographer*", "nanny", "babysitter*", "tailor*", "lawyer*", "notary",
-            "visa", "переводчик*", "фотограф*", "видеограф*", "нян*", "портн*", "юрист*", "нотариус*",
-            "виза", "визу", "визы", "مترجم", "مصور", "مربيه", "خياط", "محامي", "تاشيره", "فيزا",
+            "translator*", "violinist*", "musician*", "singer*", "band", "dj", "скрипач*", "музыкант*",
+            "مصور فوتوغرافي", "عازف*", "translate*", "interpret*", "guide-interpreter", "photo shoot",
+            "photoshoot", "photosession", "driver license", "sim card", "esim", "переведи*", "перевест*",
+            "фотосесси*", "сим-карт*", "симк*", "يترجم", "ترجمه", "مترجمه", "تصوير", "شريحه",
+            "interpreter*", "photographer*", "videographer*", "nanny", "babysitter*", "tailor*", "lawyer*",
+            "notary", "visa", "переводчик*", "фотограф*", "видеограф*", "нян*", "портн*", "юрист*",
+            "нотариус*", "виза", "визу", "визы", "مترجم", "مصور", "مربيه", "خياط", "محامي", "تاشيره",
+            "فيزا",
         )),
     ),
     Category.AVIATION: (
         *_weighted(2.0, (
-            "private jet", "jet", "charter*", "helicopter*", "fly to", "private flight", "джет",
-            "частный самолет", "чартер*", "вертолет*", "перелет*", "бизнес-джет", "طائره خاصه",
-            "طياره خاصه", "هليكوبتر", "مروحيه", "تشارتر", "رحله جويه", "flight to", "flight tickets",
-            "plane tickets", "билеты на самолет", "تذاكر طيران", "تذكره طيران",
+            "private jet", "jet", "charter*", "helicopter*", "rotors", "chopper", "вертушк*", "fly to",
+            "private flight", "джет", "частный самолет", "чартер*", "вертолет*", "перелет*", "бизнес-джет",
+            "طائره خاصه", "طياره خاصه", "هليكوبتر", "مروحيه", "تشارتر", "رحله جويه", "flight to",
+            "flight tickets", "plane tickets", "билеты на самолет", "تذاكر طيران", "تذكره طيران",
             "تذاكر طياره", "flights to", "business class", "business seats", "economy seats", "seats on",
             "first class", "emirates", "qatar airways", "etihad", "aeroflot", "flydubai",
             "turkish airlines", "saudia", "аэрофлот*", "бизнес-класс*", "бизнес класс*", "авиабилет*",
@@ -94,9 +96,9 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     Category.DINING: (
         *_weighted(1.0, (
             "table", "seats", "italian", "georgian", "uzbek", "japanese", "chinese", "lebanese", "indian",
-            "turkish", "arabic", "russian food", "french", "steak", "fish", "place for", "spot",
-            "somewhere for", "грузинск*", "узбекск*", "итальянск*", "японск*", "ливанск*", "турецк*",
-            "арабск*", "لبناني", "تركي", "عربي", "ايطالي", "ياباني", "هندي", "مغربي",
+            "turkish", "russian food", "french", "steak", "fish", "place for", "spot", "somewhere for",
+            "грузинск*", "узбекск*", "итальянск*", "японск*", "ливанск*", "турецк*", "لبناني", "تركي",
+            "ايطالي", "ياباني", "هندي", "مغربي",
         )),  # a kind of food or place: with "place", "spot", "restaurant" around it
         *_weighted(2.0, (
             "restaurant*", "table for", "a table", "table at", "dinner", "lunch", "breakfast", "brunch",
@@ -135,7 +137,8 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.TOURS: (
         *_weighted(2.0, (
-            "tour", "touring", "guide*", "excursion*", "sightseeing", "museum*", "museum tickets",
+            "tour", "touring", "guide*", "take us round", "take us around", "show us around", "explain the",
+            "провести экскурсию", "excursion*", "sightseeing", "museum*", "museum tickets",
             "tickets to the museum", "билеты в музей", "تذاكر لمتحف", "تذاكر متحف", "تذاكر المتحف",
             "yacht*", "катер*", "лодк*", "boat trip", "speedboat", "cruise*", "boat*", "river trip",
             "walking", "gallery", "экскурси*", "гид*", "тур", "туры", "музе*", "яхт*", "круиз*",
@@ -150,13 +153,13 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "meet our", "meet him", "meet her", "meet them", "машин*", "водител*", "трансфер*", "шофер*",
             "лимузин*", "мерседес*", "майбах*", "такси", "встрет*", "встретите", "встреча в аэропорту",
             "забрать", "заберите", "отвезти", "отвезите", "سياره", "سائق", "مرسيدس", "ليموزين", "توصيل",
-            "تاكسي", "مايباخ", "استقبال", "استقبل", "توصيله", "take me", "vehicle", "suv", "innova",
-            "land cruiser", "send the car", "send a car", "the car back", "minivan", "sprinter", "v-class",
-            "escalade", "машину", "минивэн*", "вэн", "سياره كبيره", "فان", "جمس", "يجيبني", "يجيبنا",
-            "take us", "drive me", "drive us", "drop me", "drop us", "ride to", "get me to", "get us to",
-            "отвез*", "довез*", "подвез*", "отвези", "свози*", "доставьте меня", "водилу", "وديني", "ودني",
-            "ودينا", "يوديني", "يودينا", "وصلني", "وصلنا", "يوصلني", "يوصلنا", "خذني", "خذنا", "ياخذني",
-            "سواق", "دريول", "تكسي", "اوبر",
+            "تاكسي", "مايباخ", "استقبال", "استقبل", "توصيله", "take me", "wheels", "a ride", "vehicle",
+            "suv", "innova", "land cruiser", "send the car", "send a car", "the car back", "minivan",
+            "sprinter", "v-class", "escalade", "машину", "минивэн*", "вэн", "سياره كبيره", "فان", "جمس",
+            "يجيبني", "يجيبنا", "take us", "drive me", "drive us", "drop me", "drop us", "ride to",
+            "get me to", "get us to", "отвез*", "довез*", "подвез*", "отвези", "свози*", "доставьте меня",
+            "водилу", "وديني", "ودني", "ودينا", "يوديني", "يودينا", "وصلني", "وصلنا", "يوصلني", "يوصلنا",
+            "خذني", "خذنا", "ياخذني", "سواق", "دريول", "تكسي", "اوبر",
         )),
         *_weighted(1.0, (
             "airport", "аэропорт*", "مطار",
@@ -223,7 +226,7 @@ RESCHEDULE = (
     "let's make it", "move it", "can we move", "could we move", "move the", "move our", "move my",
     "reschedule*", "push it", "be moved", "moved to", "перенести", "can we push", "could we push",
     "push back", "push the", "push our", "push my", "change it to", "change the time", "make it",
-    "instead of", "можно перенести", "перенес*", "давайте на", "а можно на", "ممكن نخليها", "ممكن نخلي",
-    "خليها", "نخليها", "نخلي", "خلها", "خله", "غيرها", "نغيرها", "نغير موعد", "نأجل", "نقدم", "تأجيل",
-    "خلوه", "خلوها", "غيروه", "غيروها",
+    "instead of", "можно перенести", "перенес*", "перенос*", "переносим", "давайте на", "а можно на",
+    "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله", "غيرها", "نغيرها", "نغير موعد",
+    "نأجل", "نقدم", "تأجيل", "خلوه", "خلوها", "غيروه", "غيروها",
 )  # fmt: skip

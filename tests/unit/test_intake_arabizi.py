@@ -230,7 +230,7 @@ def test_the_article_written_apart_or_attached() -> None:
     assert from_arabizi("a7jez lel mat3am") == from_arabizi("a7jez lelmat3am") == "احجز للمطعم"
     assert from_arabizi("wadeni l el fondo8") == "وديني للفندق"
     assert from_arabizi("abi ghorfa fel fondo8") == "ابي غرفه في الفندق"
-    assert from_arabizi("abi sayara 3al sa3a 7") == "ابي سياره على الساعه 7"
+    assert from_arabizi("abi sayara 3al sa3a 7") == "ابي سياره علي الساعه 7"  # (normalized: ى as ي)
     assert from_arabizi("abi sayara wel sawwa8") == "ابي سياره والسايق"
     assert from_arabizi("abi sayara wbukra") == "ابي سياره وبكره"
     assert from_arabizi("abi sayara ila el Ritz") == "ابي سياره الي el Ritz"  # no article on a name
