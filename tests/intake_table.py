@@ -313,9 +313,10 @@ TABLE: list[Row] = [(language, "table", text, c, when, opens) for language, text
 
 
 def sets() -> dict[str, list[Row]]:
-    """The table, the cases per class of failure and the first four held-out sets (all tuned on since), and
+    """The table, the cases per class of failure and the first five held-out sets (all tuned on since), and
     the held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
+    from tests.intake_fifth_held_out import FIFTH_HELD_OUT
     from tests.intake_first_held_out import FIRST_HELD_OUT
     from tests.intake_fourth_held_out import FOURTH_HELD_OUT
     from tests.intake_held_out import HELD_OUT
@@ -329,6 +330,7 @@ def sets() -> dict[str, list[Row]]:
         "second held-out": SECOND_HELD_OUT,
         "third held-out": THIRD_HELD_OUT,
         "fourth held-out": FOURTH_HELD_OUT,
+        "fifth held-out": FIFTH_HELD_OUT,
         "held-out": HELD_OUT,
     }
 

@@ -1,4 +1,9 @@
-"""The held-out set of the final intake rules: 150 client messages (50 English, 50 Arabic,
+"""The FIFTH held-out set (150 rows, 50 per language), written by someone who had read neither the rules nor
+any case. Scored once, untouched (the README gives those figures: category 90-94 %, time 94-96 %), then TUNED
+ON: the classes of failure it showed were fixed. The set held out from the final rules is
+tests/intake_held_out.py.
+
+The held-out set of the final intake rules: 150 client messages (50 English, 50 Arabic,
 50 Russian), written by someone who had read neither the rules (domain/intake/) nor any case they
 were tuned on (tests/intake_cases.py, the earlier held-out files, the unit tests, the bench). It has
 never been tuned on: do not change the rules to make these rows pass, and do not relabel a row
@@ -64,7 +69,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+FIFTH_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English -------------------------------------------------------------------------------------------
     (
         EN,
