@@ -78,6 +78,7 @@ if __name__ == "__main__":
             "second held-out",
             "third held-out",
             "fourth held-out",
+            "fifth held-out",
             "held-out",
         ),
         help="print every row read differently",

@@ -34,6 +34,10 @@ LEXICON_TEXT = """
 وصلنا: wsalna wasalna w9alna wa9alna
 مترجم: mutarjim mtarjim mutarjem mtrjm
 على: 3al 3ala 3la
+اكل: akel akl akil
+غيروه: 8ayroh ghayroh 8ayrooh ghayrooh
+غيرها: 8ayreha ghayreha
+صارت: 9arat 9aarat sarat
 حلاق: 7alla8 7allaq 7alag 7allag 7laq
 سائق: sawwa8 sawag sawaq sayeg sa2eq sa2ig saye8 sa2e8 sawa8
 تاكسي: taksi teksi
@@ -57,7 +61,7 @@ LEXICON_TEXT = """
 حين: 7een 7in heen 7ein hin
 حالا: 7alan halan
 الان: alaan al2an el2an ~alan
-صباح: sob7 subh sobh 9ob7 9ub7 sba7 9ba7 sabah 9aba7 saba7
+صباح: sob7 subh sobh 9ob7 9ub7 sba7 9ba7 sabah 9aba7 saba7 9b7 sb7
 صباحا: saba7an 9aba7an sabahan
 مساء: masa masaa masa2 masa2an masaan
 عصر: 3asr 3a9r 3aser 3asir 3a9er 3sr 39r

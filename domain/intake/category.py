@@ -79,10 +79,8 @@ _NOT_NEEDED = re_compile(
 
 
 _UNDER_A_NAME = re_compile(r"\s+(?:under|booked under|in the name of|на имя|باسم)(?![\w\u0600-\u06ff])")
-# tickets to a museum or a sight are a tour: "tickets to the Pushkin Museum", "билеты в Третьяковку"
-_TICKETS_TO = re_compile(
-    r"(?:tickets?|билет\w*|تذاكر|تذكره|تكت\w*)\s+(?:to|for|в|на|ل|لل|الى)?\s*(?:the\s+)?$"
-)
+# tickets with a museum or a sight named are a tour: "tickets to the Pushkin Museum", "متحف بوشكين ... تذاكر"
+_TICKETS = re_compile(r"(?<![\w\u0600-\u06ff])(?:tickets?|билет\w*|تذاكر|تذكره|تكت\w*)(?![\w\u0600-\u06ff])")
 
 
 def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
@@ -180,7 +178,7 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         if place.kind is not None:
             weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
             hits.append((start, -end, place.kind, weight, "", True))
-        if place.kind is Category.TOURS and (ticket := _TICKETS_TO.search(normalized, 0, start)):
+        if place.kind is Category.TOURS and (ticket := _TICKETS.search(normalized)):
             hits = [h for h in hits if not (h[2] is Category.EVENTS and h[0] == ticket.start())]
             hits.append((ticket.start(), -ticket.end(), Category.TOURS, 2.0, "", False))
     order = list(KEYWORDS)

@@ -59,7 +59,13 @@ _HOUR_AND = re.compile(
 )
 
 
+_FROM_NOW = re.compile(rf"(?<!\w)(?P<n>\d+|{_COUNT})\s+(?P<u>hours?|minutes?|mins?)\s+from\s+now(?!\w)")
+
+
 def minutes_from_now(text: str) -> int | None:
+    if said := _FROM_NOW.search(text):  # "two hours from now"
+        count = float(said["n"]) if said["n"].isdigit() else COUNTS[said["n"]]
+        return round(count * (60 if said["u"].startswith("hour") else 1))
     for regex, minutes in _FIXED:
         if regex.search(text):
             return minutes

@@ -179,8 +179,10 @@ REQUEST_CUES = (
     "book*", "need*", "want*", "would like", "i'd like", "id like", "arrange*", "can you", "could you",
     "can we", "could we", "can i get", "could i get", "please get", "get me", "get us", "find*", "reserve*",
     "reservation*", "order*", "organi*", "send*", "looking for", "we'd like", "i would like", "please book",
-    "set up", "plan*", "pick* me", "pick* us", "pick* up", "meet*", "help me", "help us", "buy", "get a",
+    "set up", "plan*", "pick me", "pick us", "pick up", "can someone", "could someone", "meet*", "help me",
+    "help us", "buy", "get a",
     "get tickets", "we need", "i need", "request*", "schedule*", "hire*", "rent*",
+    "someone who can", "someone to", "somebody to",
     # Russian
     "нужн*", "нужен", "нужна", "надо", "закаж*", "заказа*", "заказ", "хочу", "хотим", "хотел*",
     "забронир*", "бронь", "организ*", "можно", "можете", "могли бы", "найдите", "найти", "подберите",
@@ -194,6 +196,11 @@ REQUEST_CUES = (
 )  # fmt: skip
 
 
+_DAY_WORDS = tuple(
+    normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "")
+    for group in (*(words for _, words in DAYS), *WEEKDAYS)
+    for w in group
+)
 _WHEN_WORDS = tuple(
     normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "")
     for group in (*(words for _, words in DAYS), *WEEKDAYS, *(words for _, words in PARTS))
@@ -227,8 +234,10 @@ THANKS = ("thank*", "thx", "спасибо", "спс", "благодар*", "ش�
 PAST = (
     "yesterday", "last night", "earlier", "was", "were", "loved", "enjoyed", "went", "helped",
     "вчера", "вчерашн*", "было", "был", "была", "были", "понравил*", "помог*", "прошл*",
-    "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*",
+    "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*", "صارت", "صار",
 )  # fmt: skip
+PRAISE = ("fantastic", "amazing", "lovely", "perfect", "wonderful", "brilliant", "superb", "великолеп*",
+          "прекрасн*", "супер", "رهيب", "روعه", "خيالي", "ممتاز")  # fmt: skip
 YESTERDAY = ("yesterday", "last night", "вчера", "вчерашн*", "امس", "البارحه")
 # nothing is wanted: "we don't need anything tonight", "ничего не нужно", "ما نحتاج شي"
 NOTHING = ("don't need anything", "do not need anything", "nothing needed", "nothing for now",
@@ -260,9 +269,11 @@ _THANKS_SPAN = re.compile(f"(?:{_THANKS_FOR.pattern}){_THANKS_SPAN_END}")
 def only_news(text: str) -> bool:
     """It tells what has happened and asks nothing: no cue, no question, and one of the DONE phrases."""
     normalized = normalize(text)
-    if any(c.isdigit() for c in normalized) or has(_WHEN_WORDS, normalized):
+    if any(c.isdigit() for c in normalized) or has(_DAY_WORDS, normalized):
         return False  # "car Sunday at 5, we've got the tickets already" asks
-    told = has(DONE, normalized) or (has(YESTERDAY, normalized) and has(PAST, normalized))
+    said_of_before = has(PAST, normalized) or has(PRAISE, normalized)
+    told = has(DONE, normalized) or (has(YESTERDAY, normalized) and said_of_before)
+    told = told or (said_of_before and not has(_DAY_WORDS, normalized))  # "lovely evening at the ballet"
     return told and "?" not in normalized and not has(REQUEST_CUES, _SAYING.sub(" ", normalized))
 
 

@@ -162,10 +162,10 @@ _QUESTION = re.compile(
 _ALSO = tuple(normalize(w) for w in ALSO)
 _RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
 # the cues that ask, without the nouns that only name the booking being moved ("حجز سافا", "the reservation")
-_ASKING = tuple(
-    w for w in REQUEST_CUES if w not in ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء")
-)
+_NAMING = ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء", "لو سمحت", "من فضلك", "please")
+_ASKING = tuple(w for w in REQUEST_CUES if w not in _NAMING)
 _NOTHING = tuple(normalize(w) for w in NOTHING)
+_NOT_ASKING = re.compile(r"(?<!\w)(?:bookings?|не надо|не нужн\w*|don'?t need|no need)(?!\w)")
 _WEAK_MOVES = ("make it", "instead of")
 # what is already booked is named as such: "the Turandot dinner", "our driver", "наш гид", "الحجز"
 _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
@@ -214,7 +214,8 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
             False  # "dinner for 2 at Nobu tomorrow, make it 8pm" is a new ask; "the dinner: make it 8" a move
         )
     rest = normalized[: found.start()] + " " + normalized[found.end() :]
-    return not has(_ASKING, re.sub(r"(?<!\w)bookings?(?!\w)", " ", rest))  # "my spa booking" names it
+    rest = _NOT_ASKING.sub(" ", rest)  # "my spa booking" names it; "не надо машину на завтра" asks nothing
+    return not has(_ASKING, rest)
 
 
 def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSCOW) -> Understanding:

@@ -143,6 +143,19 @@ _RANGE = re_compile(
 _CORRECTION = re_compile(
     r"(?<!\w)(?:sorry|i mean|i meant|oops|ой нет|ой|точнее|вернее|нет,|اقصد|قصدي|اسف|لا لا)(?!\w)"
 )
+# the new day or time follows these: "перенесите ее на понедельник", "8ayroh lel ethnain", "خليها ست ونص"
+_MOVED = re_compile(
+    r"(?<!\w)(?:перенес\w*|перенос\w*|move\w*|make it|change it to|лучше)(?!\w)"
+    r"|(?<![\u0600-\u06ff])(?:خليها|خلوه|خلوها|خلها|غيروه|غيروها|نخليها|حوله|حولوه)(?![\u0600-\u06ff])"
+)
+_NO_DIGITS = str.maketrans("0123456789", "          ")
+
+
+def _last(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
+    found = list(regex.finditer(text))
+    return found[-1] if found else None
+
+
 _MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched|push|let's do|lets do|make it)")
 # in a move, the hour it moves to: "push dinner to 9", "let's do 8", "перенесите на 9"
 _MOVED_TO = re.compile(
@@ -196,8 +209,10 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     if (days := days_from_now(text)) is not None:  # "in 3 days", "a week from today", "через 3 дня"
         span, offset = days
         day, text = today + timedelta(days=offset), blank(text, *span)
-    corrected = _CORRECTION.search(text)
+    corrected = _last(_CORRECTION, text) or _last(_MOVED, text)
     day = day or (corrected and read_day(text[corrected.end() :], today)) or read_day(text, today)
+    if corrected and _TIME.search(text, corrected.end()):  # "at 7... sorry, make it 8pm": the time it became
+        text = text[: corrected.start()].translate(_NO_DIGITS) + text[corrected.start() :]
     if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))

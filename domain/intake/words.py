@@ -59,8 +59,9 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.SECURITY: (
         *_weighted(2.0, (
-            "bodyguard*", "security", "guard*", "protection", "охран*", "телохранител*", "секьюрити",
-            "حارس", "حراسه", "حمايه", "امن", "بودي غارد",
+            "bodyguard*", "big guys", "stand by the door", "stand guard", "watch the door", "public figure",
+            "security", "guard*", "protection", "охран*", "телохранител*", "секьюрити", "حارس", "حراسه",
+            "حمايه", "امن", "بودي غارد",
         )),
     ),
     Category.WELLNESS: (
@@ -75,19 +76,20 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "nurse", "sauna", "banya", "hammam", "спа", "массаж*", "врач*", "доктор*", "клиник*",
             "стоматолог*", "больниц*", "аптек*", "лекарств*", "медицин*", "баня", "баню", "бани", "сауна*",
             "سبا", "مساج", "تدليك", "طبيب", "دكتور", "عياده", "مستشفى", "صيدليه", "طبي", "دواء", "ادويه",
-            "حمام مغربي", "хаммам*", "حمام تركي", "gym", "fitness", "personal trainer", "trainer", "yoga",
-            "pilates", "workout", "physio*", "manicure", "pedicure", "hairdresser", "barber", "masseuse",
-            "masseur", "фитнес*", "спортзал*", "тренажер*", "тренер*", "йог*", "пилатес*", "парикмахер*",
-            "барбер*", "массажист*", "جيم", "نادي رياضي", "مدرب", "يوغا", "مساجيست", "حلاق", "صالون",
-            "مستوصف", "فارمسي",
+            "حمام مغربي", "хаммам*", "нурофен*", "nurofen", "панадол*", "panadol", "حمام تركي", "gym",
+            "fitness", "personal trainer", "trainer", "yoga", "pilates", "workout", "physio*", "manicure",
+            "pedicure", "hairdresser", "barber", "masseuse", "masseur", "фитнес*", "спортзал*", "тренажер*",
+            "тренер*", "йог*", "пилатес*", "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي",
+            "مدرب", "يوغا", "مساجيست", "حلاق", "صالون", "مستوصف", "فارمسي",
         )),
     ),
     Category.HOTEL: (
         *_weighted(2.0, (
             "suite", "room for", "a room", "room at", "room with", "rooms", "check-in", "check in",
             "check-out", "late checkout", "stay at", "extend my stay", "my stay", "nights at", "apartment*",
-            "номер в", "номер на", "люкс", "заселен*", "выселен*", "проживани*", "апартамент*",
-            "переночевать", "جناح", "غرفه", "اقامه", "ليلتين", "ليالي", "شقه",
+            "номера", "номер в отеле", "забронируйте номер", "номер в", "номер на", "люкс", "заселен*",
+            "выселен*", "проживани*", "апартамент*", "переночевать", "جناح", "غرفه", "اقامه", "ليلتين",
+            "ليالي", "شقه",
         )),
         *_weighted(1.0, (
             "hotel", "отел*", "гостиниц*", "فندق",
@@ -95,10 +97,10 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.DINING: (
         *_weighted(1.0, (
-            "table", "seats", "italian", "georgian", "uzbek", "japanese", "chinese", "lebanese", "indian",
-            "turkish", "russian food", "french", "steak", "fish", "place for", "spot", "somewhere for",
-            "грузинск*", "узбекск*", "итальянск*", "японск*", "ливанск*", "турецк*", "لبناني", "تركي",
-            "ايطالي", "ياباني", "هندي", "مغربي",
+            "table", "italian", "georgian", "uzbek", "japanese", "chinese", "lebanese", "indian", "turkish",
+            "russian food", "french", "steak", "fish", "place for", "spot", "somewhere for", "грузинск*",
+            "узбекск*", "итальянск*", "японск*", "ливанск*", "турецк*", "لبناني", "تركي", "ايطالي",
+            "ياباني", "هندي", "مغربي",
         )),  # a kind of food or place: with "place", "spot", "restaurant" around it
         *_weighted(2.0, (
             "restaurant*", "table for", "a table", "table at", "dinner", "lunch", "breakfast", "brunch",
@@ -124,15 +126,22 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "كره القدم", "سيرك", "معرض", "تكت", "تكتات", "swan lake", "nutcracker", "лебединое озеро",
             "щелкунчик*",
         )),
+        *_weighted(1.0, (
+            "seats",
+        )),
     ),
     Category.SHOPPING: (
         *_weighted(2.0, (
-            "shopping", "shop*", "gift*", "balloon*", "souvenir*", "bag", "bags", "handbag*",
-            "help me pick", "help me choose", "something for her", "something for him", "шарик*",
-            "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "شنطه", "شنط", "flower*", "bouquet*",
-            "boutique*", "buy", "jewel*", "perfume*", "шопинг*", "подар*", "цвет*", "букет*", "бутик*",
-            "купить", "купите", "ювелир*", "духи", "парфюм*", "تسوق", "هديه", "زهور", "ورد", "باقه",
-            "بوتيك", "شراء", "اشتري", "مجوهرات", "عطر", "عطور",
+            "shopping", "shop*", "gift*", "pram", "stroller", "nappies", "diapers", "коляск*", "подгузник*",
+            "حفاضات", "стилист-шопер", "шопер*", "шоппер*", "balloon*", "souvenir*", "bag", "bags",
+            "handbag*", "help me pick", "help me choose", "something for her", "something for him",
+            "шарик*", "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "شنطه", "شنط", "flower*",
+            "bouquet*", "boutique*", "jewel*", "perfume*", "шопинг*", "подар*", "цвет*", "букет*", "бутик*",
+            "ювелир*", "духи", "парфюм*", "تسوق", "هديه", "زهور", "ورد", "باقه", "بوتيك", "مجوهرات", "عطر",
+            "عطور",
+        )),
+        *_weighted(1.0, (
+            "buy", "купить", "купите", "شراء", "اشتري",
         )),
     ),
     Category.TOURS: (
