@@ -1,4 +1,9 @@
-"""Held-out test set for the final intake rules (service asked for, requested time, whether a request opens).
+"""The SIXTH held-out set (150 rows, 50 per language), written by someone who had read neither the rules nor
+any case. Scored once, untouched (the README gives those figures: category 92-96 %, time 92-98 %), then TUNED
+ON: the classes of failure it showed were fixed. The set held out from the final rules is
+tests/intake_held_out.py.
+
+Held-out test set for the final intake rules (service asked for, requested time, whether a request opens).
 
 Written by someone who had read neither the rules (domain/intake) nor any case they were tuned on, and never
 tuned on: the intake was not run on these rows while writing them. Labels are what a careful human concierge
@@ -47,7 +52,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+SIXTH_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English ------------------------------------------------------------------------------------------
     (
         EN,
