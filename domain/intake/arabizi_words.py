@@ -38,6 +38,10 @@ LEXICON_TEXT = """
 غيروه: 8ayroh ghayroh 8ayrooh ghayrooh
 غيرها: 8ayreha ghayreha
 صارت: 9arat 9aarat sarat
+عند: 3nd 3ind 3end
+توديني: twadini twaddini tewadini twadeeni
+كان: ~kan kaan
+حلو: 7lw 7elw 7ilo 7lo
 حلاق: 7alla8 7allaq 7alag 7allag 7laq
 سائق: sawwa8 sawag sawaq sayeg sa2eq sa2ig saye8 sa2e8 sawa8
 تاكسي: taksi teksi

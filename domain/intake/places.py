@@ -86,6 +86,7 @@ GAZETTEER = (
     # sights, museums
     P("Tretyakov Gallery", T, ("tretyakov", "третьяков", "تريتياكوف")),
     P("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "пушкинский", "pushkinsky",
+                            "pushkinskiy", "pushkinskii",
                             "متحف بوشكين")),
     P("Armoury Chamber", T, ("armoury", "armory", "оружейная палата", "оружейную палату")),
     P("Zaryadye Park", T, ("zaryadye", "зарядье")),

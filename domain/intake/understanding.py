@@ -155,7 +155,7 @@ def _budget(lowered: str) -> Money | None:
 
 
 _QUESTION = re.compile(
-    r"^\W*(?:(?:and|also|so|а|и|ну|و)\W+)?(?:"
+    r"^\W*(?:(?:and|also|so|just curious|curious|btw|а|и|ну|و)\W+)?(?:"
     + "|".join(re.escape(normalize(w)) for w in QUESTION_START)
     + r")(?!\w)"
 )
@@ -176,10 +176,11 @@ _REFERENCES = {category: tuple(normalize(w) for w in words) for category, words 
 def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     """(follow_up, inquiry): a question or an "also" without a day or time of its own; an inquiry asks for
     nothing ("is there parking near the restaurant?")."""
-    if when.at is not None or when.urgent:
-        return False, False
-    question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
     asks = asks_for_something(text) or has(_AVAILABILITY, normalized)
+    if when.at is not None or when.urgent:  # a day or a time of its own: a question about it asks nothing
+        inquiry = _QUESTION.search(normalized.strip()) is not None and "?" in normalized and not asks
+        return inquiry, inquiry
+    question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
     return question or has(_ALSO, normalized), question and not asks
 
 
@@ -213,7 +214,8 @@ def _moves_what_is_open(normalized: str, category: Category) -> bool:
         return (
             False  # "dinner for 2 at Nobu tomorrow, make it 8pm" is a new ask; "the dinner: make it 8" a move
         )
-    rest = normalized[: found.start()] + " " + normalized[found.end() :]
+    before = re.sub(r"(?:can|could)\s+(?:you|we)\s+$", " ", normalized[: found.start()])  # "can you move it"
+    rest = before + " " + normalized[found.end() :]
     rest = _NOT_ASKING.sub(" ", rest)  # "my spa booking" names it; "не надо машину на завтра" asks nothing
     return not has(_ASKING, rest)
 
@@ -249,8 +251,8 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
         asks, follow_up = False, True  # "can we do the 5th?", "move the dinner to Friday": nothing new asked
         if when.meal and when.at is not None:  # the dinner keeps its hour: only the day moves
             when = replace(when, at=when.at.replace(hour=0), time_known=False, approximate=False, meal=False)
-    if inquiry:  # "when does the driver arrive?" asks about a service, not for one
-        category, asks = Category.OTHER, False
+    if inquiry:  # "when does the driver arrive?", "is the Kremlin open on Mondays?": about, not for
+        category, asks, when = Category.OTHER, False, When()
     return Understanding(
         category,
         when.at,

@@ -34,7 +34,7 @@ _TIME = re.compile(
     r"|(?<![\d.,])(?P<h3>1[0-2]|0?[1-9])\s*(?:am|pm|a\.m|p\.m|o'?clock)\b"
     # an hour with its part of the day: "на 11 утра", "8 الصبح", "٧ المسا"
     r"|(?<![\d.,:])(?P<h4>1[0-2]|0?[1-9])\s+"
-    r"(?=утра|вечера|дня|ночи|صباحا|مساء|الصبح|المسا|الفجر|بالليل|الليل))",
+    r"(?=утра|вечера|дня|ночи|صباحا|مساء|الصبح|الصباح|المسا|الفجر|بالليل|الليل))",
     re.IGNORECASE,
 )
 # a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
@@ -91,6 +91,8 @@ def _clock(text: str) -> Clock | None:
     early = has(_n(EARLY), text) and not has(_n(PM), text)  # "بكرة الفجر الساعة اربع", "рано утром в 5"
     if ("am" in said or has(_n(AM), after) or early) and hour <= 12:
         return Clock(hour % 12, minute, True)
+    if hour in (11, 12) and after.lstrip().startswith("дня"):
+        return Clock(hour, minute, True)  # "в 11 дня" is late morning, "в 3 дня" the afternoon
     if (
         "pm" in said
         or has(_n(PM), after)
@@ -265,7 +267,7 @@ def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool)
         if day is None and at <= now:
             at += timedelta(days=1)  # "in the morning", said in the afternoon: tomorrow's
         return When(at, True, True, urgent, _past(at, now), meal=meal)
-    if urgent and day is None:
+    if urgent and (day is None or day == today):  # "today, now": now
         return When(now.replace(second=0, microsecond=0), True, False, True)
     return When(day, False, False, urgent, day is not None and day.date() < now.date())
 

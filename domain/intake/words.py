@@ -59,9 +59,10 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.SECURITY: (
         *_weighted(2.0, (
-            "bodyguard*", "big guys", "stand by the door", "stand guard", "watch the door", "public figure",
-            "security", "guard*", "protection", "охран*", "телохранител*", "секьюрити", "حارس", "حراسه",
-            "حمايه", "امن", "بودي غارد",
+            "bodyguard*", "pair of eyes", "eyes on", "keep an eye on", "watch over", "big guys",
+            "stand by the door", "stand guard", "watch the door", "public figure", "security", "guard*",
+            "protection", "охран*", "телохранител*", "секьюрити", "حارس", "حراسه", "حمايه", "امن",
+            "بودي غارد",
         )),
     ),
     Category.WELLNESS: (
@@ -76,11 +77,12 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "nurse", "sauna", "banya", "hammam", "спа", "массаж*", "врач*", "доктор*", "клиник*",
             "стоматолог*", "больниц*", "аптек*", "лекарств*", "медицин*", "баня", "баню", "бани", "сауна*",
             "سبا", "مساج", "تدليك", "طبيب", "دكتور", "عياده", "مستشفى", "صيدليه", "طبي", "دواء", "ادويه",
-            "حمام مغربي", "хаммам*", "нурофен*", "nurofen", "панадол*", "panadol", "حمام تركي", "gym",
-            "fitness", "personal trainer", "trainer", "yoga", "pilates", "workout", "physio*", "manicure",
-            "pedicure", "hairdresser", "barber", "masseuse", "masseur", "фитнес*", "спортзал*", "тренажер*",
-            "тренер*", "йог*", "пилатес*", "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي",
-            "مدرب", "يوغا", "مساجيست", "حلاق", "صالون", "مستوصف", "فارمسي",
+            "حمام مغربي", "хаммам*", "тренировк*", "training session", "номер в бане", "бане", "нурофен*",
+            "nurofen", "панадол*", "panadol", "حمام تركي", "gym", "fitness", "personal trainer", "trainer",
+            "yoga", "pilates", "workout", "physio*", "manicure", "pedicure", "hairdresser", "barber",
+            "masseuse", "masseur", "фитнес*", "спортзал*", "тренажер*", "тренер*", "йог*", "пилатес*",
+            "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي", "مدرب", "يوغا", "مساجيست", "حلاق",
+            "صالون", "مستوصف", "فارمسي",
         )),
     ),
     Category.HOTEL: (
@@ -107,13 +109,13 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "reservation at", "cafe", "café", "eat", "chef", "catering", "menu", "ресторан*", "столик*",
             "ужин*", "обед*", "завтрак*", "кафе", "поесть", "поужинать", "пообедать", "кейтеринг",
             "шеф-повар", "مطعم", "مطاعم", "طاوله", "عشاء", "غداء", "فطور", "افطار", "عزومه", "شيف", "حلال",
-            "sushi", "omakase", "tasting menu", "chef's table", "grill", "barbecue", "bbq", "kebab*",
-            "dumplings", "room service", "in-room dining", "takeaway", "delivery from", "ресторанчик*",
-            "доставк* еды", "шашлык*", "مشاوي", "مشويات", "مندي", "كبسه", "برياني", "steakhouse", "steak*",
-            "seafood", "shawarma", "plov", "dim sum", "pizza*", "burger*", "rooftop", "a bite",
-            "somewhere to eat", "place to eat", "суши", "стейк*", "морепродукт*", "шаурм*", "плов*",
-            "пиццер*", "شاورما", "سوشي", "ستيك", "عشا", "الغدا", "ريوق", "كوفي", "food", "еду", "еда",
-            "اكل", "اكله",
+            "sushi", "cake*", "торт*", "кейк*", "كيك*", "كيكه", "تورته", "omakase", "tasting menu",
+            "chef's table", "grill", "barbecue", "bbq", "kebab*", "dumplings", "room service",
+            "in-room dining", "takeaway", "delivery from", "ресторанчик*", "доставк* еды", "шашлык*",
+            "مشاوي", "مشويات", "مندي", "كبسه", "برياني", "steakhouse", "steak*", "seafood", "shawarma",
+            "plov", "dim sum", "pizza*", "burger*", "rooftop", "a bite", "somewhere to eat", "place to eat",
+            "суши", "стейк*", "морепродукт*", "шаурм*", "плов*", "пиццер*", "شاورما", "سوشي", "ستيك", "عشا",
+            "الغدا", "ريوق", "كوفي", "food", "еду", "еда", "اكل", "اكله",
         )),
     ),
     Category.EVENTS: (
@@ -135,10 +137,10 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "shopping", "shop*", "gift*", "pram", "stroller", "nappies", "diapers", "коляск*", "подгузник*",
             "حفاضات", "стилист-шопер", "шопер*", "шоппер*", "balloon*", "souvenir*", "bag", "bags",
             "handbag*", "help me pick", "help me choose", "something for her", "something for him",
-            "шарик*", "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "شنطه", "شنط", "flower*",
-            "bouquet*", "boutique*", "jewel*", "perfume*", "шопинг*", "подар*", "цвет*", "букет*", "бутик*",
-            "ювелир*", "духи", "парфюм*", "تسوق", "هديه", "زهور", "ورد", "باقه", "بوتيك", "مجوهرات", "عطر",
-            "عطور",
+            "шарик*", "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "شنطه", "شنط", "flower*", "roses",
+            "rose bouquet", "розы", "роз", "розами", "bouquet*", "boutique*", "jewel*", "perfume*",
+            "шопинг*", "подар*", "цвет*", "букет*", "бутик*", "ювелир*", "духи", "парфюм*", "تسوق", "هديه",
+            "زهور", "ورد", "باقه", "بوتيك", "مجوهرات", "عطر", "عطور",
         )),
         *_weighted(1.0, (
             "buy", "купить", "купите", "شراء", "اشتري",
@@ -211,14 +213,14 @@ BUDGET_CUE = ("budget", "up to", "no more than", "бюджет", "до ", "не 
 # what a follow-up about the open request sounds like: "also" (or "too") and questions that ask for nothing
 ALSO = ("also", "too", "as well", "ещё", "еще", "тоже", "также", "кроме того", "ايضا", "كمان", "برضو")
 QUESTION_START = (
-    "is there", "are there", "is it", "are they", "do they", "does it", "do you know", "will", "what",
-    "where", "how", "which",
-    "есть ли", "а есть", "там есть", "будет ли", "где", "как", "какой", "какая", "сколько",
-    "هل", "وهل", "فيه", "يوجد", "وين", "اين", "كيف", "كم",
+    "is there", "are there", "is it", "is the", "are the", "does the", "are they", "do they", "does it",
+    "do you know", "will", "what", "where", "how", "which", "есть ли", "а есть", "там есть", "будет ли",
+    "где", "как", "какой", "какая", "сколько", "هل", "وهل", "فيه", "يوجد", "وين", "اين", "كيف", "كم",
 )  # fmt: skip
 # a question about what can be had asks for it ("do you have a driver available?")
 AVAILABILITY = (
-    "do you have", "have you got", "available", "availability", "any chance",
+    "do you have", "have you got", "how about", "what about", "как насчет", "available", "availability",
+    "any chance",
     "у вас есть", "есть ли у вас", "свободн*", "найдется", "найдётся",
     "عندكم", "لديكم", "متاح*", "متوفر*",
 )  # fmt: skip
@@ -233,9 +235,9 @@ REFERENCES: dict[Category, tuple[str, ...]] = {
 RESCHEDULE = (
     "can we do", "could we do", "can we make it", "could we make it", "let's do", "lets do",
     "let's make it", "move it", "can we move", "could we move", "move the", "move our", "move my",
-    "reschedule*", "push it", "be moved", "moved to", "перенести", "can we push", "could we push",
-    "push back", "push the", "push our", "push my", "change it to", "change the time", "make it",
-    "instead of", "можно перенести", "перенес*", "перенос*", "переносим", "давайте на", "а можно на",
-    "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله", "غيرها", "نغيرها", "نغير موعد",
-    "نأجل", "نقدم", "تأجيل", "خلوه", "خلوها", "غيروه", "غيروها",
+    "reschedule*", "push it", "move them", "move it to", "move that", "be moved", "moved to", "перенести",
+    "can we push", "could we push", "push back", "push the", "push our", "push my", "change it to",
+    "change the time", "make it", "instead of", "можно перенести", "перенес*", "перенос*", "переносим",
+    "давайте на", "а можно на", "ممكن نخليها", "ممكن نخلي", "خليها", "نخليها", "نخلي", "خلها", "خله",
+    "غيرها", "نغيرها", "نغير موعد", "نأجل", "نقدم", "تأجيل", "خلوه", "خلوها", "غيروه", "غيروها",
 )  # fmt: skip
