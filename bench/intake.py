@@ -71,17 +71,7 @@ if __name__ == "__main__":
     )
     parser.add_argument(
         "--misses",
-        choices=(
-            "table",
-            "cases",
-            "first held-out",
-            "second held-out",
-            "third held-out",
-            "fourth held-out",
-            "fifth held-out",
-            "sixth held-out",
-            "held-out",
-        ),
+        choices=tuple(sets()),
         help="print every row read differently",
     )
     main(parser.parse_args().misses)

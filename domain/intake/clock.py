@@ -68,8 +68,11 @@ _AR_M = rf"(?P<m>{_alternatives(AR_MINUTES)})"
 _AR_END = r"(?![\u0600-\u06ff])"
 
 
+_HOUR_WORDS = {**EN_HOURS, **RU_HOURS, **RU_CASES, **AR_HOURS}
+
+
 def _hour(word: str) -> int:
-    return int(word) if word.isdigit() else {**EN_HOURS, **RU_HOURS, **RU_CASES, **AR_HOURS}[word]
+    return int(word) if word.isdigit() else _HOUR_WORDS[word]
 
 
 # "at seven" is a time when what follows is not a name ("at Four Seasons")

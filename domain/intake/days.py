@@ -66,14 +66,12 @@ def _next_day_of_month(today: datetime, day: int) -> datetime | None:
 def _weekday(text: str, today: datetime) -> datetime | None:
     """The first weekday said: "from Sunday to Thursday" is Sunday."""
     said = [
-        (found, weekday)
-        for weekday, names in enumerate(WEEKDAYS)
-        if (found := pattern(n(names)).search(text))
+        (found, weekday) for weekday, names in enumerate(WEEKDAYS) if (found := pattern(names).search(text))
     ]
     for found, weekday in sorted(said, key=lambda pair: pair[0].start())[:1]:
         ahead = (weekday - today.weekday()) % 7 or 7  # the coming one (a week on, if it is today)
         around = text[max(0, found.start() - 14) : found.end() + 14]
-        if has(n(NEXT), around) and not has(n(("this",)), around):
+        if has(NEXT, around) and not has(("this",), around):
             # "next Friday": next week's (the coming one when that is already next week)
             monday_next = 7 - today.weekday()
             return today + timedelta(days=ahead if ahead >= monday_next else ahead + 7)
@@ -99,7 +97,7 @@ def read_day(text: str, today: datetime) -> datetime | None:
     """`today`: midnight of the day it is said, in the business timezone."""
     text = _NOT_TOMORROW.sub(" ", text)  # lunch, not tomorrow (غدا); breakfast, not tomorrow (завтра)
     for offset, words in DAYS:
-        if has(n(words), text):
+        if has(words, text):
             return today + timedelta(days=offset)
     if match := _ISO_DATE.search(text):
         return _date(today, int(match["y"]), int(match["mo"]), int(match["d"]))
@@ -113,9 +111,9 @@ def read_day(text: str, today: datetime) -> datetime | None:
             return found
     if found := _weekday(text, today):
         return found
-    if has(n(NEXT_WEEK), text):
+    if has(NEXT_WEEK, text):
         return today + timedelta(days=7 - today.weekday())  # next Monday
-    if has(n(WEEKEND), text):
+    if has(WEEKEND, text):
         return today + timedelta(days=(5 - today.weekday()) % 7)  # the coming Saturday (today, on one)
     if match := _DAY_OF_MONTH.search(text):
         return _next_day_of_month(today, int(next(d for d in match.group("d", "d2", "d3", "d4") if d)))

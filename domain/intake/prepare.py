@@ -61,8 +61,9 @@ _NOT_LATIN = re.compile("[\u0400-\u04ff\u0600-\u06ff]")
 def without_days_ruled_out(normalized: str) -> str:
     """ "sorry, Sunday not Monday": a day ruled out is not read as the day ("no restaurant tonight" rules out
     the restaurant, not tonight; "не в 8, а в полдевятого" is half past eight)."""
-    services = service_starts(normalized)
-    for start, end in ruled_out(normalized):
+    spans = ruled_out(normalized)
+    services = service_starts(normalized) if spans else []  # (only a message that rules out reads them)
+    for start, end in spans:
         if not any(start <= at < end for at in services):
             normalized = blank(normalized, start, end)
     return normalized

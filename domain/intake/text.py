@@ -196,16 +196,9 @@ REQUEST_CUES = (
 )  # fmt: skip
 
 
-_DAY_WORDS = tuple(
-    normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "")
-    for group in (*(words for _, words in DAYS), *WEEKDAYS)
-    for w in group
-)
-_WHEN_WORDS = tuple(
-    normalize(w.rstrip("*")) + ("*" if w.endswith("*") else "")
-    for group in (*(words for _, words in DAYS), *WEEKDAYS, *(words for _, words in PARTS))
-    for w in group
-)
+# (Lexicon puts keywords in the normal form itself)
+_DAY_WORDS = tuple(w for group in (*(words for _, words in DAYS), *WEEKDAYS) for w in group)
+_WHEN_WORDS = (*_DAY_WORDS, *(w for _, words in PARTS for w in words))
 
 
 def is_small_talk(text: str) -> bool:

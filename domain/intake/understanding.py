@@ -159,35 +159,27 @@ _QUESTION = re.compile(
     + "|".join(re.escape(normalize(w)) for w in QUESTION_START)
     + r")(?!\w)"
 )
-_ALSO = tuple(normalize(w) for w in ALSO)
-_RESCHEDULE = tuple(normalize(w) for w in RESCHEDULE)
 # the cues that ask, without the nouns that only name the booking being moved ("حجز سافا", "the reservation")
 _NAMING = ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء", "لو سمحت", "من فضلك", "please")
 _ASKING = tuple(w for w in REQUEST_CUES if w not in _NAMING)
-_NOTHING = tuple(normalize(w) for w in NOTHING)
 _NOT_ASKING = re.compile(r"(?<!\w)(?:bookings?|не надо|не нужн\w*|don'?t need|no need)(?!\w)")
 _WEAK_MOVES = ("make it", "instead of")
 # what is already booked is named as such: "the Turandot dinner", "our driver", "наш гид", "الحجز"
 _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
-_AVAILABILITY = tuple(normalize(w) for w in AVAILABILITY)
-_REFERENCES = {category: tuple(normalize(w) for w in words) for category, words in REFERENCES.items()}
 
 
 def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     """(follow_up, inquiry): a question or an "also" without a day or time of its own; an inquiry asks for
     nothing ("is there parking near the restaurant?")."""
-    asks = asks_for_something(text) or has(_AVAILABILITY, normalized)
+    asks = asks_for_something(text) or has(AVAILABILITY, normalized)
     if when.at is not None or when.urgent:  # a day or a time of its own: a question about it asks nothing
         inquiry = _QUESTION.search(normalized.strip()) is not None and "?" in normalized and not asks
         return inquiry, inquiry
     question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
-    return question or has(_ALSO, normalized), question and not asks
+    return question or has(ALSO, normalized), question and not asks
 
 
-_DAYTIME_MEALS = tuple(
-    normalize(w)
-    for w in ("breakfast", "brunch", "lunch", "завтрак", "обед", "бранч", "فطور", "ريوق", "غداء", "الغدا")
-)
+_DAYTIME_MEALS = ("breakfast", "brunch", "lunch", "завтрак", "обед", "бранч", "فطور", "ريوق", "غداء", "الغدا")
 
 
 def _in_the_evening(category: Category, normalized: str) -> bool:
@@ -200,7 +192,7 @@ def _in_the_evening(category: Category, normalized: str) -> bool:
 def _moves_what_is_open(normalized: str, category: Category) -> bool:
     """A new day or time for what is booked, and nothing else asked: "can we do the 5th?", "перенесите ужин
     на пятницу", "ممكن نخلي موعد السبا يوم الاثنين"."""
-    moved = pattern(_RESCHEDULE)
+    moved = pattern(RESCHEDULE)
     found = moved.search(normalized)
     if found is None or (category is Category.OTHER and names_a_service(normalized)):
         return False
@@ -226,7 +218,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
     said, text = text, in_script(text)  # Arabic or Russian in Latin letters, in its own letters
     normalized = lunch(f" {normalize(text)} ")
     small_talk = is_small_talk(text) or thanks_for_past(text) or only_news(text)
-    small_talk = small_talk or (has(_NOTHING, normalized) and not service_starts(normalized))
+    small_talk = small_talk or (has(NOTHING, normalized) and not service_starts(normalized))
     prayer = prayer_clock(place, timezone)
     # "good evening" is not a time; "not Monday, Sunday" is Sunday; "thanks for this morning" was
     reading = without_days_ruled_out(unthanked(ungreeted(normalized)))
@@ -268,7 +260,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
         small_talk=small_talk,
         follow_up=follow_up,
         inquiry=inquiry,
-        refers_to=frozenset(c for c, words in _REFERENCES.items() if has(words, normalized)),
+        refers_to=frozenset(c for c, words in REFERENCES.items() if has(words, normalized)),
         moves=moves,
     )
 

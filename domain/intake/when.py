@@ -67,10 +67,10 @@ class Clock:
 
 
 def _clock(text: str) -> Clock | None:
-    noon = has(_n(("noon", "midday", "полдень", "الظهر", "الظهيره")), text) and "بعد الظهر" not in text
+    noon = has(("noon", "midday", "полдень", "الظهر", "الظهيره"), text) and "بعد الظهر" not in text
     if noon and not _TIME.search(text):
         return Clock(12, 0, True)
-    if has(_n(("midnight", "полночь", "полуночи", "полночи", "منتصف الليل", "نص الليل", "نصف الليل")), text):
+    if has(("midnight", "полночь", "полуночи", "полночи", "منتصف الليل", "نص الليل", "نصف الليل"), text):
         return Clock(0, 0, True, night=True)
     found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
     others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 40) : m.start()])]
@@ -81,22 +81,17 @@ def _clock(text: str) -> Clock | None:
     minute = int(match["m"] or 0)
     after = text[match.end() : match.end() + 16]
     said = match.group(0)
-    if (
-        (hour <= 5 or hour == 12)
-        and "pm" not in said
-        and has(_n(NIGHT), text)
-        and not has(_n(_DAYTIME), after)
-    ):
+    if (hour <= 5 or hour == 12) and "pm" not in said and has(NIGHT, text) and not has(_DAYTIME, after):
         return Clock(hour % 12, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 12 بالليل"
-    early = has(_n(EARLY), text) and not has(_n(PM), text)  # "بكرة الفجر الساعة اربع", "рано утром в 5"
-    if ("am" in said or has(_n(AM), after) or early) and hour <= 12:
+    early = has(EARLY, text) and not has(PM, text)  # "بكرة الفجر الساعة اربع", "рано утром в 5"
+    if ("am" in said or has(AM, after) or early) and hour <= 12:
         return Clock(hour % 12, minute, True)
     if hour in (11, 12) and after.lstrip().startswith("дня"):
         return Clock(hour, minute, True)  # "в 11 дня" is late morning, "в 3 дня" the afternoon
     if (
         "pm" in said
-        or has(_n(PM), after)
-        or (has(_n(PM), text) and (match["h2"] or match["h3"] or match["h4"] or match["h5"]))
+        or has(PM, after)
+        or (has(PM, text) and (match["h2"] or match["h3"] or match["h4"] or match["h5"]))
     ):
         return Clock(hour % 12 + 12 if hour < 12 else hour, minute, True)
     return Clock(hour, minute, bool(match["h"] and hour >= 13) or hour == 0)
@@ -202,7 +197,7 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     if _MOVING.search(text):
         text = _MOVED_FROM.sub(" ", text)  # "перенесите с часу на полвторого": the time it moves to
         text = _MOVED_TO.sub(lambda found: f" at {found['h']} ", text)
-    urgent = has(_n(URGENT), text)
+    urgent = has(URGENT, text)
     if (minutes := minutes_from_now(text)) is not None:  # counted in real minutes, across a clock change
         at = (now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(now.tzinfo)
         return When(at.replace(second=0, microsecond=0), True, False, urgent)
@@ -215,7 +210,7 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     day = day or (corrected and read_day(text[corrected.end() :], today)) or read_day(text, today)
     if corrected and _TIME.search(text, corrected.end()):  # "at 7... sorry, make it 8pm": the time it became
         text = text[: corrected.start()].translate(_NO_DIGITS) + text[corrected.start() :]
-    if day is not None and has(_n(SAME_TIME), text) and not _TIME.search(text):
+    if day is not None and has(SAME_TIME, text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))
     if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time is asked
@@ -230,7 +225,7 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
         at = (base + timedelta(days=1)).replace(hour=clock.hour, minute=clock.minute)
         return When(at, True, False, urgent, _past(at, now))
     hour, minute, explicit = clock.hour, clock.minute, clock.explicit
-    if not explicit and (meal := next((h for h, words in MEALS if has(_n(words), text)), None)) is not None:
+    if not explicit and (meal := next((h for h, words in MEALS if has(words, text)), None)) is not None:
         hour, explicit = _at_meal(hour, meal), True  # dinner at 8 is 20:00, breakfast at 8 is 08:00
     if not explicit and 1 <= hour <= 6:
         hour += 12  # "at 3": afternoon, nobody books 3 a.m. like that
@@ -242,7 +237,7 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
                 return When(candidate, True, False, urgent)
         if day is None:
             return When((today + timedelta(days=1)).replace(hour=hour, minute=minute), True, False, urgent)
-    if not explicit and 7 <= hour <= 11 and has(_n(PM), text):
+    if not explicit and 7 <= hour <= 11 and has(PM, text):
         hour += 12
     at = day.replace(hour=hour, minute=minute)
     return When(at, True, False, urgent, _past(at, now), open_hour=not explicit and 7 <= hour <= 11)
@@ -260,7 +255,7 @@ def _without_clock(text: str, now: datetime, day: datetime | None, urgent: bool)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     part, meal = _part_of_day(text), False
     if part is None and day is not None:
-        part = next((hour for hour, words in MEALS if has(_n(words), text)), None)
+        part = next((hour for hour, words in MEALS if has(words, text)), None)
         meal = part is not None
     if part is not None:
         at = (day or today).replace(hour=part)
