@@ -329,19 +329,19 @@ def _refunds_of(doc: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _when_after(current: Understanding, learned: Understanding) -> Understanding:
-    """The request's time after a follow-up: what it knew, filled or moved by what the follow-up says."""
+    """The request's time after a follow-up: what it knew, filled or moved by what the follow-up says. An hour
+    said alone ("make it 7pm", "8pm please") is on the day the request already has; a day said alone ("Friday
+    instead") keeps the hour it had."""
     if learned.when is None:
         return current
     if current.when is None:
         return learned
-    if learned.moves and not learned.time_known and current.time_known:  # "Friday instead": same hour
-        at = learned.when.replace(hour=current.when.hour, minute=current.when.minute)
+    if not (learned.moves or (learned.time_known and not current.time_known)):
+        return current
+    at = learned.when
+    if learned.time_known and not learned.day_said:
+        at = current.when.replace(hour=at.hour, minute=at.minute)
+    elif learned.moves and not learned.time_known and current.time_known:
+        at = at.replace(hour=current.when.hour, minute=current.when.minute)
         return replace(current, when=at, time_past=False)
-    if learned.moves or (learned.time_known and not current.time_known):
-        if not learned.moves and learned.when.date() != current.when.date():
-            at = current.when.replace(
-                hour=learned.when.hour, minute=learned.when.minute
-            )  # "at 8pm" of that day
-            return replace(learned, when=at, time_past=False)
-        return learned
-    return current
+    return replace(learned, when=at, time_past=False)

@@ -67,6 +67,7 @@ class Understanding:
     inquiry: bool = field(default=False, compare=False)  # a follow-up question that asks for nothing
     refers_to: frozenset[Category] = field(default=frozenset(), compare=False)  # "the table", "the car"
     moves: bool = field(default=False, compare=False)  # a new day or time for what is open ("Friday instead")
+    day_said: bool = field(default=False, compare=False)  # "at 7pm" alone moves the hour, not the day
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -262,6 +263,7 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
         inquiry=inquiry,
         refers_to=frozenset(c for c, words in REFERENCES.items() if has(words, normalized)),
         moves=moves,
+        day_said=when.day_said,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from domain.intake.clock import words_to_digits
@@ -52,6 +52,7 @@ class When:
     unsure: bool = False  # a time was said but which one is unclear ("7 or 8"): the card asks, never guesses
     open_hour: bool = False  # "Friday at 7:30": nothing said settles a.m. or p.m. (the service may)
     meal: bool = False  # the hour is a meal's ("lunch on Tuesday"), not one that was said
+    day_said: bool = False  # a day was said (or a time from now): "at 7pm" alone is of whatever day is meant
 
 
 # reads a prayer or daylight time ("after Maghrib", "بعد صلاة الجمعة") on the day said, or the next to come
@@ -200,7 +201,7 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     urgent = has(URGENT, text)
     if (minutes := minutes_from_now(text)) is not None:  # counted in real minutes, across a clock change
         at = (now.astimezone(UTC) + timedelta(minutes=minutes)).astimezone(now.tzinfo)
-        return When(at.replace(second=0, microsecond=0), True, False, urgent)
+        return When(at.replace(second=0, microsecond=0), True, False, urgent, day_said=True)
     today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     day = None
     if (days := days_from_now(text)) is not None:  # "in 3 days", "a week from today", "через 3 дня"
@@ -210,6 +211,14 @@ def read_when(text: str, now: datetime, prayer: PrayerClock | None = None) -> Wh
     day = day or (corrected and read_day(text[corrected.end() :], today)) or read_day(text, today)
     if corrected and _TIME.search(text, corrected.end()):  # "at 7... sorry, make it 8pm": the time it became
         text = text[: corrected.start()].translate(_NO_DIGITS) + text[corrected.start() :]
+    return replace(_on_the_day(text, now, day, urgent, prayer), day_said=day is not None)
+
+
+def _on_the_day(
+    text: str, now: datetime, day: datetime | None, urgent: bool, prayer: PrayerClock | None
+) -> When:
+    """The time, once the day (if one was said) is known."""
+    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
     if day is not None and has(SAME_TIME, text) and not _TIME.search(text):
         at = day.replace(hour=now.hour, minute=now.minute)  # "this time tomorrow"
         return When(at, True, False, urgent, _past(at, now))

@@ -360,3 +360,14 @@ def test_a_follow_up_fills_the_hour_of_the_day_and_a_move_moves_it() -> None:
 def test_what_the_held_out_sets_taught(said: str, category: Category, when: str | None, asks: bool) -> None:
     understood = understand(said, NOW, MSK)
     assert (understood.category, at(said), understood.asks) == (category, when, asks)
+
+
+def test_an_hour_alone_moves_the_hour_on_the_day_the_request_has() -> None:
+    """Found by hand in the sandbox: "make it 7pm instead" moved a booking for tomorrow to today."""
+    from domain.requests import ServiceRequest
+
+    booked = understand("ابي سيارة بكرة بعد المغرب", NOW, MSK)
+    request = ServiceRequest("R-3", "C-1", "car", booked)
+    move = "ممكن نخليها الساعة ٧ المسا بدال بعد المغرب؟"
+    _, data = request.add_message(move, understand(move, NOW, MSK))
+    assert Understanding.from_data(data["details"]).when == datetime(2026, 11, 29, 19, 0, tzinfo=MSK)
