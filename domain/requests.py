@@ -340,7 +340,14 @@ def _when_after(current: Understanding, learned: Understanding) -> Understanding
         return current
     at = learned.when
     if learned.time_known and not learned.day_said:
-        at = current.when.replace(hour=at.hour, minute=at.minute)
+        hour = at.hour
+        if (
+            current.time_known
+            and hour < 12
+            and abs(hour + 12 - current.when.hour) < abs(hour - current.when.hour)
+        ):
+            hour += 12  # "на полдевятого" for a dinner at 20:00 is 20:30, not 08:30
+        at = current.when.replace(hour=hour, minute=at.minute)
     elif learned.moves and not learned.time_known and current.time_known:
         at = at.replace(hour=current.when.hour, minute=current.when.minute)
         return replace(current, when=at, time_past=False)

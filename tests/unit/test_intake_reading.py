@@ -371,3 +371,10 @@ def test_an_hour_alone_moves_the_hour_on_the_day_the_request_has() -> None:
     move = "ممكن نخليها الساعة ٧ المسا بدال بعد المغرب؟"
     _, data = request.add_message(move, understand(move, NOW, MSK))
     assert Understanding.from_data(data["details"]).when == datetime(2026, 11, 29, 19, 0, tzinfo=MSK)
+
+    dinner = understand("столик в Турандот завтра на восемь вечера на четверых", NOW, MSK)
+    request = ServiceRequest("R-4", "C-1", "table", dinner)
+    move = "перенесите, пожалуйста, на полдевятого"
+    morning = NOW.replace(hour=6)  # said early: the next 8:30 to come is this morning's
+    _, data = request.add_message(move, understand(move, morning, MSK))
+    assert Understanding.from_data(data["details"]).when == datetime(2026, 11, 29, 20, 30, tzinfo=MSK)
