@@ -1,7 +1,8 @@
-"""Held-out test set for the intake of the final rules (the seventh one written for them).
+"""The seventh held-out set (150 rows): scored once on the rules it was held out from, then retired into the
+tuned sets. First score, en / ru / ar: category 86 / 96 / 98 %, time 88 / 96 / 98 %, false openings 2 / 0 / 0.
 
 Written by someone who had read neither the rules (domain/intake/) nor any case they were tuned on; the
-rules were never tuned on these rows. It measures the intake honestly, on messages nobody tuned it on. The
+rules were not tuned on these rows before that first score. The
 labels are what a careful human concierge would put on the card; the intake was not run on them.
 
 'Now' is Saturday 28 November 2026, 15:00, Europe/Moscow (Sun 29, Mon 30, Tue 1 Dec, Wed 2, Thu 3, Fri 4,
@@ -52,7 +53,7 @@ from domain.intake import Category
 C = Category
 EN, RU, AR = "en", "ru", "ar"
 
-HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
+SEVENTH_HELD_OUT: list[tuple[str, str, str, Category, str | None, bool]] = [
     # --- English ---------------------------------------------------------------------------------------
     (
         EN,
