@@ -54,7 +54,7 @@ _BOUNDARY = re_compile(
 )
 # what rules a service out: "not", "no", "instead of", "forget the", "cancel", "не ... а", "вместо", "مو"
 _NEGATION = re_compile(
-    r"(?<!\w)(?:not|no(?! (?:later|earlier|more|less|problem|worries|rush))|don'?t need|do not need"
+    r"(?<!\w)(?:not|no(?! (?:later|earlier|more|less|problem|worries|rush|wait))|don'?t need|do not need"
     r"|don'?t want|no need for|instead of|rather than|forget(?: about)?|cancel|skip|without"
     r"|не нужн\w*|не надо|не хочу|не хотим|не будем|вместо|отмени\w*"
     r"|без(?! (?:четверти|пяти|десяти|пятнадцати|двадцати|\d))"  # "без четверти десять" is a time
@@ -78,22 +78,31 @@ _NOT_NEEDED = re_compile(
 )
 
 
+_ACTION = re_compile(
+    r"(?:отвез|довез|подвез|заберит|встретит"
+    r"|pick (?:me|us) up|collect (?:me|us)|take (?:me|us)|drive (?:me|us)|drop (?:me|us))"
+    rf"|(?:وديني|ودني|ودينا|يوديني|يودينا|وصلني|وصلنا|يوصلني|يوصلنا|خذني|خذنا)(?![{_AR}])"
+)
+_TOWARDS = re_compile(rf"(?:(?<!\w)(?:to|в|во|до)|(?<![{_AR}])(?:الى|لين|ل))\s*$")
+_VENUES = (Category.HOTEL, Category.DINING, Category.EVENTS, Category.SHOPPING, Category.TOURS)
+_ROOM_NUMBER = re_compile(r"\s*(?:no\.?\s*|№\s*|#\s*)?\d")
 _UNDER_A_NAME = re_compile(r"\s+(?:under|booked under|in the name of|на имя|باسم)(?![\w\u0600-\u06ff])")
 # tickets with a museum or a sight named are a tour: "tickets to the Pushkin Museum", "متحف بوشكين ... تذاكر"
 _TICKETS = re_compile(r"(?<![\w\u0600-\u06ff])(?:tickets?|билет\w*|تذاكر|تذكره|تكت\w*)(?![\w\u0600-\u06ff])")
 
 
-def ruled_out(normalized: str, services: bool = False) -> list[tuple[int, int]]:
+def ruled_out(normalized: str, services: list[int] | None = None) -> list[tuple[int, int]]:
     """Where the client rules something out: "not Monday", "no restaurant tonight", "مب الاثنين". With
-    `services`, only what rules a service out: "no car today, but tomorrow yes" rules out today."""
+    `services` (where service words start), only what rules a service out: "no car today, but tomorrow yes"
+    rules out today; "no car tomorrow, but a guide tomorrow" rules out the car."""
     spans = []
-    whens = [found.start() for found in _WHEN_WORD.finditer(normalized)] if services else []
+    whens = [found.start() for found in _WHEN_WORD.finditer(normalized)] if services is not None else []
     for cue in _NEGATION.finditer(normalized):
         end = cue.end()
         boundary = _BOUNDARY.search(normalized, end, end + 40)  # (bounded: a scope is a clause)
         stop = boundary.start() if boundary else min(len(normalized), end + 40)
         day_for_day = any(cue.start() <= w < stop for w in whens) and any(w >= stop for w in whens)
-        if day_for_day:
+        if day_for_day and not any(s >= stop for s in services or ()):
             continue  # a day ruled out for another said after it
         spans.append((cue.start(), stop))
     for cue in _NOT_NEEDED.finditer(normalized):
@@ -142,7 +151,6 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
     the restaurant by lunch" is flowers); among those said for themselves, the weights decide, then the order
     of the table. `places`: the named places, when they were already found."""
     places = named_places(normalized) if places is None else places
-    out = ruled_out(normalized, services=True)
     asked_ends = [m.end() for m in _asked().finditer(normalized)]
     direct: dict[Category, float] = {}
     scores: dict[Category, float] = {}
@@ -156,7 +164,13 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
             return  # ruled out, or part of a phrase already counted ("a table" in "table at")
         taken.append((start, end))
         counted = _weight(normalized, start, weight, asked_ends, clitic)
-        if _UNDER_A_NAME.match(normalized, end):
+        if _ACTION.match(normalized, start):
+            counted = max(
+                counted, weight
+            )  # "отвезите", "pick us up", "وديني": a verb that asks, wherever said
+        if category is Category.HOTEL and _ROOM_NUMBER.match(normalized, end):
+            counted = weight / 4  # "room 305", "غرفه 305": where they are, not a room asked for
+        elif _UNDER_A_NAME.match(normalized, end):
             counted = weight / 4  # "table under Al-Sabah", "الطاولة باسم الكعبي": the booking they have
         if name and any(0 <= start - e <= 2 for e in context_ends):
             counted = min(counted, weight / 2)  # "в ресторан Турандот", "وديني فندق الريتز": one place
@@ -175,12 +189,15 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         for found in pattern(words).finditer(normalized)
     ]
     for start, end, place in dict((p[2].name, p) for p in reversed(places)).values():  # each place once
+        if place.kind is Category.AVIATION and not _TOWARDS.search(normalized[max(0, start - 8) : start]):
+            continue  # a city is a flight only as where they go: "we're in Kazan" asks for nothing
         if place.kind is not None:
-            weight = AIRPORT_WEIGHT if place.kind is Category.CHAUFFEUR else KIND_WEIGHT
+            weight = KIND_WEIGHT if place.kind in _VENUES else AIRPORT_WEIGHT
             hits.append((start, -end, place.kind, weight, "", True))
         if place.kind is Category.TOURS and (ticket := _TICKETS.search(normalized)):
             hits = [h for h in hits if not (h[2] is Category.EVENTS and h[0] == ticket.start())]
             hits.append((ticket.start(), -ticket.end(), Category.TOURS, 2.0, "", False))
+    out = ruled_out(normalized, services=[h[0] for h in hits])
     order = list(KEYWORDS)
     # left to right, the longest first where two begin together ("تذاكر لمتحف" before "تذاكر")
     for start, minus_end, category, weight, clitic, name in sorted(

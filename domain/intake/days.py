@@ -79,6 +79,10 @@ def _weekday(text: str, today: datetime) -> datetime | None:
     return None
 
 
+def _another_weekday(before: str, date: datetime) -> bool:
+    return any(pattern(names).search(before) for day, names in enumerate(WEEKDAYS) if day != date.weekday())
+
+
 def _month_day(text: str, today: datetime) -> datetime | None:
     for number, names in enumerate(MONTHS, start=1):
         for name in n(names):
@@ -107,8 +111,11 @@ def read_day(text: str, today: datetime) -> datetime | None:
         day, month = int(match["d"]), int(match["mo"])
         if match["y"]:
             return _date(today, int(match["y"]), month, day)
-        if found := _next_date(today, month, day):
-            return found
+        found = _next_date(today, month, day)
+        if found is not None and not _another_weekday(
+            text[max(0, match.start() - 14) : match.start()], found
+        ):
+            return found  # "Monday 6.10" is a time on Monday, not 6 October (a Tuesday)
     if found := _weekday(text, today):
         return found
     if has(NEXT_WEEK, text):

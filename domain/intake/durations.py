@@ -34,7 +34,7 @@ _ABOUT = r"(?:(?:like|about|around|approximately|roughly|примерно|око
 _DURATION = re.compile(
     r"(?<!\w)(?P<by>in|within|через|спустя|بعد|خلال|عقب)\s+"
     + _ABOUT
-    + rf"(?:(?P<n>\d+(?:[.,]\d+)?|{_COUNT})\s*)?"
+    + rf"(?:(?P<n>\d+(?:[.,]\d+)?|{_COUNT})\s*(?:(?P<xi>and a half|and a quarter)\s+)?)?"  # "two and a half"
     rf"(?P<u>{'|'.join(f'(?:{u})' for u, _ in _UNITS)})(?![\w\u0600-\u06ff])"
     rf"(?:\s*(?P<x>{'|'.join(re.escape(x) for x in _EXTRA)}))?"
 )
@@ -83,7 +83,7 @@ def minutes_from_now(text: str) -> int | None:
     count = 2.0 if match["u"].endswith(("تين", "تان")) else 1.0
     if raw is not None:
         count = float(raw.replace(",", ".")) if raw[0].isdigit() else COUNTS[raw]
-    count += _EXTRA.get(match["x"] or "", 0.0)
+    count += _EXTRA.get(match["x"] or "", 0.0) + _EXTRA.get(match["xi"] or "", 0.0)
     minutes = round(count * unit)
     return minutes if 0 < minutes <= 48 * 60 else None
 

@@ -1,7 +1,7 @@
 """A small gazetteer of Moscow: hotels, restaurants, theatres and arenas, shops, sights and airports, each
-with what kind of place it is and how clients spell it in three languages. Shown on the card as the places
-said, and counted as what they are when the service is read: "book Turandot" asks for dining, "a car to
-Turandot" for a car (a place after "to" counts half)."""
+with what kind of place it is and how clients spell it in three languages; and the cities clients fly to.
+Shown on the card as the places said, and counted as what they are when the service is read: "book Turandot"
+asks for dining, "a car to Turandot" for a car (a place after "to" counts half), "to Sochi" for a flight."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class NamedPlace:
 
 P = NamedPlace
 H, D, E, S, T, A = Category.HOTEL, Category.DINING, Category.EVENTS, Category.SHOPPING, Category.TOURS, None
+F = Category.AVIATION
 GAZETTEER = (
     # hotels
     P("The Ritz-Carlton", H, ("ritz", "ритц", "риц", "ريتز", "ريتز كارلتون", "الريتز")),
@@ -100,6 +101,28 @@ GAZETTEER = (
     P("Vnukovo (VKO)", Category.CHAUFFEUR, ("vnukovo", "vko", "внуков", "فنوكوفو")),
     P("Domodedovo (DME)", Category.CHAUFFEUR, ("domodedovo", "dme", "домодедов", "دوموديدوفو")),
     P("Zhukovsky (ZIA)", Category.CHAUFFEUR, ("zhukovsky airport", "аэропорт жуковский", "zia")),
+    # cities a flight away: as where they go ("something with wings to Sochi"), a flight
+    P("Sochi", F, ("sochi", "сочи", "سوتشي")),
+    P("St Petersburg", F, ("st petersburg", "saint petersburg", "petersburg", "piter", "петербург", "питер",
+                           "спб", "سانت بطرسبرغ", "بطرسبرغ")),
+    P("Kazan", F, ("kazan", "казань", "قازان")),
+    P("Kaliningrad", F, ("kaliningrad", "калининград", "كالينينغراد")),
+    P("Murmansk", F, ("murmansk", "мурманск", "مورمانسك")),
+    P("Yekaterinburg", F, ("yekaterinburg", "ekaterinburg", "екатеринбург")),
+    P("Dubai", F, ("dubai", "дубай", "دبي")),
+    P("Abu Dhabi", F, ("abu dhabi", "абу-даби", "абу даби", "ابوظبي", "ابو ظبي")),
+    P("Doha", F, ("doha", "доха", "الدوحه")),
+    P("Riyadh", F, ("riyadh", "эр-рияд", "рияд", "الرياض")),
+    P("Jeddah", F, ("jeddah", "jedda", "джидда")),
+    P("Istanbul", F, ("istanbul", "стамбул", "اسطنبول")),
+    P("Baku", F, ("baku", "баку", "باكو")),
+    P("Tbilisi", F, ("tbilisi", "тбилиси", "تبليسي")),
+    P("London", F, ("london", "лондон", "لندن")),
+    P("Paris", F, ("paris", "париж", "باريس")),
+    P("Geneva", F, ("geneva", "женева", "جنيف")),
+    P("Nice", F, ("nice airport", "ницца", "نيس")),
+    P("Courchevel", F, ("courchevel", "куршевель", "كورشفيل")),
+    P("Maldives", F, ("maldives", "мальдив", "المالديف")),
 )  # fmt: skip
 
 _AR = "\u0600-\u06ff"
@@ -118,6 +141,8 @@ def _spelled(spelling: str) -> re.Pattern[str]:
     """A name as said from where it starts: Russian with its case endings ("в Ритце", "из Внукова"), Latin
     with a plural or a possessive, Arabic as a whole word (its clitics before it are checked apart)."""
     body = re.escape(spelling)
+    if re.search("[а-я]", spelling) and len(spelling) > 4 and spelling[-1] in "аяьй":
+        return re.compile(rf"{body[:-1]}[а-я]{{0,3}}(?![а-я])")  # "Белуга", "в Белугу", "в Казани"
     if re.search("[а-я]", spelling):
         return re.compile(rf"{body}[а-я]{{0,3}}(?![а-я])")
     if re.search(f"[{_AR}]", spelling):

@@ -226,6 +226,8 @@ THANKS = ("thank*", "thx", "спасибо", "спс", "благодар*", "ش�
 # what a service already given sounds like: "yesterday", "was great", "вчера", "было", "امس", "كان"
 PAST = (
     "yesterday", "last night", "earlier", "was", "were", "loved", "enjoyed", "went", "helped",
+    "got the", "got it", "received", "checked out", "checked in", "came", "left", "delivered", "получили",
+    "доставили", "выехали", "استلمنا", "استلمت", "وصلتني", "وصلتنا",
     "вчера", "вчерашн*", "было", "был", "была", "были", "понравил*", "помог*", "прошл*",
     "امس", "البارحه", "كان", "كانت", "كانو", "استانس*", "عجبن*", "ساعدن*", "صارت", "صار",
 )  # fmt: skip
@@ -259,10 +261,21 @@ _THANKS_FOR = re.compile(
 _THANKS_SPAN = re.compile(f"(?:{_THANKS_FOR.pattern}){_THANKS_SPAN_END}")
 
 
+_EARLIER_TODAY = ("this morning", "earlier today", "сегодня утром", "الصبح", "اليوم الصبح")
+
+
+def _a_day_ahead(normalized: str) -> bool:
+    """A day is said that may be to come: "checked out this morning" was, "Sunday" may be."""
+    if has(PAST, normalized):
+        for said in pattern(_EARLIER_TODAY).finditer(normalized):
+            normalized = blank(normalized, said.start(), said.end())
+    return has(_DAY_WORDS, normalized)
+
+
 def only_news(text: str) -> bool:
     """It tells what has happened and asks nothing: no cue, no question, and one of the DONE phrases."""
     normalized = normalize(text)
-    if any(c.isdigit() for c in normalized) or has(_DAY_WORDS, normalized):
+    if any(c.isdigit() for c in normalized) or _a_day_ahead(normalized):
         return False  # "car Sunday at 5, we've got the tickets already" asks
     said_of_before = has(PAST, normalized) or has(PRAISE, normalized)
     told = has(DONE, normalized) or (has(YESTERDAY, normalized) and said_of_before)

@@ -169,10 +169,19 @@ _WEAK_MOVES = ("make it", "instead of")
 _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
 
 
+# "is there a pharmacy that delivers tonight?" asks for one; "is there parking at the restaurant?" does not
+_IS_THERE = re.compile(r"(?<!\w)(?:is there|are there|есть ли|а есть)\s+(?:(?:a|an|any|some|тут|здесь)\s+)?")
+
+
+def _is_there_a_service(normalized: str) -> bool:
+    said = _IS_THERE.search(normalized)
+    return said is not None and any(0 <= start - said.end() <= 12 for start in service_starts(normalized))
+
+
 def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     """(follow_up, inquiry): a question or an "also" without a day or time of its own; an inquiry asks for
     nothing ("is there parking near the restaurant?")."""
-    asks = asks_for_something(text) or has(AVAILABILITY, normalized)
+    asks = asks_for_something(text) or has(AVAILABILITY, normalized) or _is_there_a_service(normalized)
     if when.at is not None or when.urgent:  # a day or a time of its own: a question about it asks nothing
         inquiry = _QUESTION.search(normalized.strip()) is not None and "?" in normalized and not asks
         return inquiry, inquiry

@@ -80,11 +80,13 @@ def _clock(text: str) -> Clock | None:
         return None
     hour = int(match["h"] or match["h2"] or match["h3"] or match["h4"] or match["h5"])
     minute = int(match["m"] or 0)
-    after = text[match.end() : match.end() + 16]
+    after = re.split(r"\d", text[match.end() : match.end() + 16], maxsplit=1)[0]  # up to the next number
     said = match.group(0)
     if (hour <= 5 or hour == 12) and "pm" not in said and has(NIGHT, text) and not has(_DAYTIME, after):
         return Clock(hour % 12, minute, True, night=True)  # "tonight at 2", "в 3 ночи", "الساعه 12 بالليل"
-    early = has(EARLY, text) and not has(PM, text)  # "بكرة الفجر الساعة اربع", "рано утром в 5"
+    early = has(EARLY, text[: match.end()] + after) and not has(
+        PM, text
+    )  # "from 11 to 3 at dawn": 23-03  # "بكرة الفجر الساعة اربع", "рано утром в 5"
     if ("am" in said or has(AM, after) or early) and hour <= 12:
         return Clock(hour % 12, minute, True)
     if hour in (11, 12) and after.lstrip().startswith("дня"):
@@ -139,11 +141,12 @@ _RANGE = re_compile(
 )
 # a day corrected as it is said: "on Friday - sorry, Thursday", "в субботу, ой нет, в воскресенье"
 _CORRECTION = re_compile(
-    r"(?<!\w)(?:sorry|i mean|i meant|oops|ой нет|ой|точнее|вернее|нет,|اقصد|قصدي|اسف|لا لا)(?!\w)"
+    r"(?<!\w)(?:sorry|i mean|i meant|oops|no wait|wait no|scratch that"
+    r"|ой нет|ой|точнее|вернее|нет,|اقصد|قصدي|اسف|لا لا)(?!\w)"
 )
 # the new day or time follows these: "перенесите ее на понедельник", "8ayroh lel ethnain", "خليها ست ونص"
 _MOVED = re_compile(
-    r"(?<!\w)(?:перенес\w*|перенос\w*|move\w*|make it|change it to|лучше)(?!\w)"
+    r"(?<!\w)(?:перенес\w*|перенос\w*|move\w*|make it|change it to|(?:can|could) it(?: be)?|лучше)(?!\w)"
     r"|(?<![\u0600-\u06ff])(?:خليها|خلوه|خلوها|خلها|غيروه|غيروها|نخليها|حوله|حولوه)(?![\u0600-\u06ff])"
 )
 _NO_DIGITS = str.maketrans("0123456789", "          ")
@@ -154,10 +157,12 @@ def _last(regex: re.Pattern[str], text: str) -> re.Match[str] | None:
     return found[-1] if found else None
 
 
-_MOVING = re.compile(r"перенес|(?<!\w)(?:move|moving|change|resched|push|let's do|lets do|make it)")
+_MOVING = re.compile(
+    r"перенес|(?<!\w)(?:move|moving|change|resched|push|let's do|lets do|make it|can it be|could it be)"
+)
 # in a move, the hour it moves to: "push dinner to 9", "let's do 8", "перенесите на 9"
 _MOVED_TO = re.compile(
-    r"(?<!\w)(?:to|на|do|it)\s+(?P<h>[01]?\d|2[0-3])(?![\d:./,]|\s*(?:people|guests|человек|гост))"
+    r"(?<!\w)(?:to|на|do|it|be)\s+(?P<h>[01]?\d|2[0-3])(?![\d:./,]|\s*(?:people|guests|человек|гост))"
 )
 _MOVED_FROM = re.compile(r"(?<=\s)(?:с|from)\s+\S+(?=\s+(?:на|to)\s)")
 

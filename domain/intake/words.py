@@ -82,7 +82,13 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "yoga", "pilates", "workout", "physio*", "manicure", "pedicure", "hairdresser", "barber",
             "masseuse", "masseur", "фитнес*", "спортзал*", "тренажер*", "тренер*", "йог*", "пилатес*",
             "парикмахер*", "барбер*", "массажист*", "جيم", "نادي رياضي", "مدرب", "يوغا", "مساجيست", "حلاق",
-            "صالون", "مستوصف", "فارمسي",
+            "صالون", "مستوصف", "فارمسي", "beard*", "shave", "haircut*", "hair", "trim", "barbershop*",
+            "grooming", "борода", "бороду", "бород*", "побрить*", "стрижк*", "подстричь*", "لحيه", "لحيتي",
+            "دقن", "حلاقه", "دوا",
+        )),
+        *_weighted(1.0, (  # what ails them: with nothing else asked, a doctor or a pharmacy is
+            "fever", "headache", "migraine", "toothache", "sore throat", "температур*", "жар", "мигрен*",
+            "حراره", "صداع", "سخونه",
         )),
     ),
     Category.HOTEL: (
@@ -135,9 +141,9 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     Category.SHOPPING: (
         *_weighted(2.0, (
             "shopping", "shop*", "gift*", "pram", "stroller", "nappies", "diapers", "коляск*", "подгузник*",
-            "حفاضات", "стилист-шопер", "шопер*", "шоппер*", "balloon*", "souvenir*", "bag", "bags",
+            "حفاضات", "стилист-шопер", "шопер*", "шоппер*", "balloon*", "souvenir*",
             "handbag*", "help me pick", "help me choose", "something for her", "something for him",
-            "шарик*", "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "شنطه", "شنط", "flower*", "roses",
+            "шарик*", "сувенир*", "сумк*", "بالون*", "بالونات", "هدايا", "flower*", "roses",
             "rose bouquet", "розы", "роз", "розами", "bouquet*", "boutique*", "jewel*", "perfume*",
             "шопинг*", "подар*", "цвет*", "букет*", "бутик*", "ювелир*", "духи", "парфюм*", "تسوق", "هديه",
             "زهور", "ورد", "باقه", "بوتيك", "مجوهرات", "عطر", "عطور",
@@ -148,7 +154,8 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     ),
     Category.TOURS: (
         *_weighted(2.0, (
-            "tour", "touring", "guide*", "take us round", "take us around", "show us around", "explain the",
+            "tour", "touring", "guide*", "show us", "show me", "show my", "show our", "show them",
+            "show him", "show her", "take us round", "take us around", "show us around", "explain the",
             "провести экскурсию", "excursion*", "sightseeing", "museum*", "museum tickets",
             "tickets to the museum", "билеты в музей", "تذاكر لمتحف", "تذاكر متحف", "تذاكر المتحف",
             "yacht*", "катер*", "лодк*", "boat trip", "speedboat", "cruise*", "boat*", "river trip",
@@ -160,7 +167,8 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
     Category.CHAUFFEUR: (
         *_weighted(2.0, (
             "car", "chauffeur*", "driver*", "transfer*", "limo*", "mercedes", "maybach", "s-class",
-            "pick me up", "pick us up", "pick up", "pickup", "taxi", "van", "meet my", "meet me",
+            "pick me up", "pick us up", "pickup", "collect me", "collect us", "collect my", "collect our",
+            "collect him", "collect her", "collect them", "taxi", "van", "meet my", "meet me",
             "meet our", "meet him", "meet her", "meet them", "машин*", "водител*", "трансфер*", "шофер*",
             "лимузин*", "мерседес*", "майбах*", "такси", "встрет*", "встретите", "встреча в аэропорту",
             "забрать", "заберите", "отвезти", "отвезите", "سياره", "سائق", "مرسيدس", "ليموزين", "توصيل",
@@ -172,8 +180,8 @@ KEYWORDS: dict[Category, tuple[tuple[str, float], ...]] = {
             "водилу", "وديني", "ودني", "ودينا", "يوديني", "يودينا", "وصلني", "وصلنا", "يوصلني", "يوصلنا",
             "خذني", "خذنا", "ياخذني", "سواق", "دريول", "تكسي", "اوبر",
         )),
-        *_weighted(1.0, (
-            "airport", "аэропорт*", "مطار",
+        *_weighted(1.0, (  # "pick up a dozen roses on the way" asks for roses
+            "airport", "аэропорт*", "مطار", "pick up",
         )),
     ),
 }  # fmt: skip
@@ -233,8 +241,8 @@ REFERENCES: dict[Category, tuple[str, ...]] = {
 }
 # a new day or time for what is already asked: "can we do the 5th?", "перенесите на пятницу", "خليها بكره"
 RESCHEDULE = (
-    "can we do", "could we do", "can we make it", "could we make it", "let's do", "lets do",
-    "let's make it", "move it", "can we move", "could we move", "move the", "move our", "move my",
+    "can we do", "could we do", "can it be", "could it be", "can we make it", "could we make it", "let's do",
+    "lets do", "let's make it", "move it", "can we move", "could we move", "move the", "move our", "move my",
     "reschedule*", "push it", "move them", "move it to", "move that", "be moved", "moved to", "перенести",
     "can we push", "could we push", "push back", "push the", "push our", "push my", "change it to",
     "change the time", "make it", "instead of", "можно перенести", "перенес*", "перенос*", "переносим",

@@ -355,6 +355,54 @@ def test_a_follow_up_fills_the_hour_of_the_day_and_a_move_moves_it() -> None:
             True,
         ),
         ("بكرة بنفطر في كافيه بوشكين، ابي السواق الساعة ٩ ونص الصبح", C.CHAUFFEUR, "2026-11-29 09:30", True),
+        # the seventh set's: a weekday before a dotted number makes it a time, not a date
+        ("Tuesday 7.40 please, a car from the Savoy", C.CHAUFFEUR, "2026-12-01 07:40", True),
+        ("collect us from GUM in three and a half hours", C.CHAUFFEUR, "2026-11-28 18:30", True),
+        (
+            "a barber to trim my beard tomorrow at 10, I'm at the Four Seasons",
+            C.WELLNESS,
+            "2026-11-29 10:00",
+            True,
+        ),
+        (
+            "anything with wings to Dubai on Friday morning? 4 of us + bags",
+            C.AVIATION,
+            "2026-12-04 10:00",
+            True,
+        ),
+        (
+            "pick up a birthday cake on the way and bring it to the Ritz by 6pm",
+            C.DINING,
+            "2026-11-28 18:00",
+            True,
+        ),
+        ("someone to show my kids the Kremlin on Sunday at 12", C.TOURS, "2026-11-29 12:00", True),
+        ("no car on Monday anymore, we want a masseuse on Monday at 5", C.WELLNESS, "2026-11-30 17:00", True),
+        ("Dinner Friday at 8 - no wait, Saturday", C.DINING, "2026-12-05 20:00", True),
+        (
+            "we'll be late for the 8 o'clock table, could it be 10 instead?",
+            C.DINING,
+            "2026-11-28 22:00",
+            False,
+        ),
+        (
+            "is there a doctor who can come tonight at 11? my wife feels unwell",
+            C.WELLNESS,
+            "2026-11-28 23:00",
+            True,
+        ),
+        ("we left the hotel this morning, all good", C.OTHER, None, False),
+        ("thx, got the tickets", C.OTHER, None, False),
+        ("need a guard tonight from 11 to 3 am", C.SECURITY, "2026-11-28 23:00", True),
+        (
+            "يبي لي دوا للصداع، انا في غرفه 512",
+            C.WELLNESS,
+            None,
+            True,
+        ),  # a room number says where, not a room
+        ("Не в Нобу, а в Белугу, завтра в 9 вечера", C.DINING, "2026-11-29 21:00", True),
+        ("В пятницу после асра отвезите нас из ГУМа в отель", C.CHAUFFEUR, "2026-12-04 14:05", True),
+        ("Завтра перед рассветом машина в Шереметьево", C.CHAUFFEUR, "2026-11-29 08:00", True),
     ],
 )
 def test_what_the_held_out_sets_taught(said: str, category: Category, when: str | None, asks: bool) -> None:
