@@ -2,12 +2,10 @@
 retired into the tuned sets. First score, en / ru / ar: category 86 / 89 / 90 %, time 93 / 94 / 94 %, false
 openings 0 / 0 / 2.
 
-Written for the rules of that commit, 300 rows, by two
-writers who had read neither the rules (domain/intake/) nor any case they were tuned on, with different
-clients in mind (writer 1: Gulf families and business travellers with their assistants; writer 2:
+Written by two writers who had read neither the rules (domain/intake/) nor any case they were tuned on, with
+different clients in mind (writer 1: Gulf families and business travellers with their assistants; writer 2:
 younger travellers, voice notes, Russian businesspeople and their secretaries, English-speaking expats). The
-rules were not tuned on these rows before that first score. The labels are what a careful human concierge would put on the card;
-the intake was not run on them.
+labels are what a careful human concierge would put on the card; the intake was not run on them.
 
 CONVENTIONS (labels are what a careful human concierge would put on the card):
 

@@ -316,8 +316,8 @@ def sets() -> dict[str, list[Row]]:
     """The table, the cases per class of failure and the first eight held-out sets (all tuned on since), and
     the held-out cases (never tuned on)."""
     from tests.intake_cases import CASES
-    from tests.intake_fifth_held_out import FIFTH_HELD_OUT
     from tests.intake_eighth_held_out import EIGHTH_HELD_OUT
+    from tests.intake_fifth_held_out import FIFTH_HELD_OUT
     from tests.intake_first_held_out import FIRST_HELD_OUT
     from tests.intake_fourth_held_out import FOURTH_HELD_OUT
     from tests.intake_second_held_out import SECOND_HELD_OUT
