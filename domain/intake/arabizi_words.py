@@ -241,4 +241,21 @@ LEXICON_TEXT = """
 لي: ~li ~lee ~ly
 يا: ~ya
 و: ~w ~wa
+كانت: kanat kant kanet
+جزاكم الله خير: jazakom+allah+5air jazakum+allah+khair jazakom+allah+khair jzakom+allah+5er jazakallah+5air
+جزاك الله خير: jazak+allah+5air jazak+allah+khair jazakallah+khair jazakallahu+khair
+ممتاز: mumtaz momtaz mmtaz
+ممتازه: mumtaza momtaza mumtaaza
+استانسوا: estanasaw istanasaw estansaw
+استانسنا: estanasna istanasna estansna
+يجي: yiji yji yeji yiiji
+يسوي: ysawi yisawi ysawwi
+يعرفنا: y3arefna y3rfna yi3arifna
+التاريخ: tare5 tarikh tari5 taree5
+العيال: 3ayal 3eyal 3yal
+وايد: wayed wayid waaid
+هل: ~hal
+برد: bard
+دايما: dayman daiman dayeman
+كذا: kitha keda ki6a
 """

@@ -73,7 +73,7 @@ _WHEN_WORD = re_compile(
 
 # said after what it rules out: "Гид не нужен", "a guide is not needed", "المرشد مو لازم"
 _NOT_NEEDED = re_compile(
-    r"(?<!\w)(?:не нужен|не нужна|не нужно|не нужны|не надо|not needed|no longer needed)(?!\w)"
+    r"(?<!\w)(?:не нужен|не нужна|не нужно|не нужны|не надо|not needed|no longer needed|отменя\w+)(?!\w)"
     rf"|(?<![{_AR}])(?:مو لازم|ما نحتاجه|ما نبيه|ما ابيه|مب لازم)(?![{_AR}])"
 )
 
@@ -85,6 +85,10 @@ _ACTION = re_compile(
 )
 _TOWARDS = re_compile(rf"(?:(?<!\w)(?:to|в|во|до)|(?<![{_AR}])(?:الى|لين|ل))\s*$")
 _VENUES = (Category.HOTEL, Category.DINING, Category.EVENTS, Category.SHOPPING, Category.TOURS)
+_Hit = tuple[int, int, Category, float, str, bool]  # start, -end, service, weight, clitic, a named place
+_AND_SO_ON = re_compile(
+    r"[\s,]*(?:and|or|и|или|و)\s+(?:(?:the|a|some|other|probably|maybe|also|then|другие|другой|еще|ещё)\s+){0,3}"
+)
 _ROOM_NUMBER = re_compile(r"\s*(?:no\.?\s*|№\s*|#\s*)?\d")
 _UNDER_A_NAME = re_compile(r"\s+(?:under|booked under|in the name of|на имя|باسم)(?![\w\u0600-\u06ff])")
 # tickets with a museum or a sight named are a tour: "tickets to the Pushkin Museum", "متحف بوشكين ... تذاكر"
@@ -130,11 +134,17 @@ def _weight(normalized: str, start: int, weight: float, asked_ends: list[int], c
         return weight / 2
     if any(0 <= start - end <= 12 for end in asked_ends):
         return weight * 1.5  # the object of "need", "book", "ابي": what is asked for
-    if _THEIRS.search(before):
-        return weight / 2  # "our Emirates flight leaves at 6, pick us up at 3": what they already have
+    if _THEIRS.search(before) or _STATED.match(normalized, start):
+        return weight / 2  # "our Emirates flight leaves at 6", "рейс садится в 23:40": what they already have
     return weight
 
 
+_STATED = re_compile(
+    r"\S+(?:\s+\S+){0,3}?\s+(?:leaves|lands|arrives|departs|gets in|takes off|got moved|was moved|is moved"
+    r"|is (?:on|at|monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|tomorrow|tonight)"
+    r"|садится|вылетает|прилетает|приземляется)(?!\w)"
+    rf"|\S+(?:\s+\S+){{0,3}}?\s+(?:تطير|توصل|تقلع)(?![{_AR}])"
+)
 _THEIRS = re_compile(r"(?<!\w)(?:our|my|his|her|their|наш\w*|мо[йяеи]\w*)\s+(?:\w+\s+)?$")
 
 
@@ -164,16 +174,17 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
             return  # ruled out, or part of a phrase already counted ("a table" in "table at")
         taken.append((start, end))
         counted = _weight(normalized, start, weight, asked_ends, clitic)
-        if _ACTION.match(normalized, start):
-            counted = max(
-                counted, weight
-            )  # "отвезите", "pick us up", "وديني": a verb that asks, wherever said
+        if _ACTION.match(normalized, start):  # "отвезите", "pick us up", "وديني": a verb asks, wherever said
+            counted = max(counted, weight)
         if category is Category.HOTEL and _ROOM_NUMBER.match(normalized, end):
             counted = weight / 4  # "room 305", "غرفه 305": where they are, not a room asked for
         elif _UNDER_A_NAME.match(normalized, end):
             counted = weight / 4  # "table under Al-Sabah", "الطاولة باسم الكعبي": the booking they have
         if name and any(0 <= start - e <= 2 for e in context_ends):
             counted = min(counted, weight / 2)  # "в ресторан Турандот", "وديني فندق الريتز": one place
+        elif any(0 < start - e <= 40 and _AND_SO_ON.fullmatch(normalized, e, start) for e in context_ends):
+            counted = min(counted, weight / 2)  # "go to GUM and TsUM and some other shops": all where
+            context_ends.append(end)
         elif counted < weight:
             context_ends.append(end)
         elif weight >= KIND_WEIGHT:  # a service said for itself (not a weak word: "flight", "hotel")
@@ -188,6 +199,7 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         for weight, words in groups
         for found in pattern(words).finditer(normalized)
     ]
+    hits = [_at_a_club(normalized, hit, places) for hit in hits]
     for start, end, place in dict((p[2].name, p) for p in reversed(places)).values():  # each place once
         if place.kind is Category.AVIATION and not _TOWARDS.search(normalized[max(0, start - 8) : start]):
             continue  # a city is a flight only as where they go: "we're in Kazan" asks for nothing
@@ -206,6 +218,20 @@ def category_of(normalized: str, places: list[tuple[int, int, NamedPlace]] | Non
         count(category, start, weight, -minus_end, clitic, name)
     ranked = sorted(order, key=lambda c: (-direct.get(c, 0.0), -scores.get(c, 0.0), order.index(c)))
     return ranked[0] if scores.get(ranked[0], 0.0) > 0 else Category.OTHER
+
+
+_TABLE = re_compile(r"(?:a\s+)?(?:table|столик|стол|طاوله)")
+_AT = re_compile(r"\s+(?:at|in|в|во|في)\s+(?:the\s+|a\s+)?")
+
+
+def _at_a_club(normalized: str, hit: _Hit, places: list[tuple[int, int, NamedPlace]]) -> _Hit:
+    """ "A table at Soho Rooms" is a night out: the table counts as what the place is."""
+    start, minus_end, category, weight, clitic, name = hit
+    if category is not Category.DINING or not _TABLE.fullmatch(normalized, start, -minus_end):
+        return hit
+    at = _AT.match(normalized, -minus_end)
+    club = at is not None and any(a == at.end() and p.kind is Category.EVENTS for a, _, p in places)
+    return (start, minus_end, Category.EVENTS, weight, clitic, name) if club else hit
 
 
 def service_starts(normalized: str) -> list[int]:

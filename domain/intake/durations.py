@@ -48,7 +48,10 @@ _FIXED = (
 
 
 # "минут через двадцать", "часа через два": the count after the unit, said loosely
-_INVERTED = re.compile(rf"(?<!\w)(?P<u>минут|часа|часов)\s+через\s+(?P<n>\d+|{_COUNT})(?!\w)")
+_INVERTED = re.compile(
+    rf"(?<!\w)(?P<u>минут|часа|часов)\s+через\s+(?P<n>\d+|{_COUNT})(?!\w)"
+    rf"|(?<!\w)через\s+(?P<u2>минут|часа|часов)\s+(?P<n2>\d+|{_COUNT})(?!\w)"  # "через часа два"
+)
 
 
 _TENS = {"пятнадцать": 15, "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50, "fifteen": 15,
@@ -73,8 +76,9 @@ def minutes_from_now(text: str) -> int | None:
         past = said["m"]
         return 60 + (int(past) if past.isdigit() else _TENS[past])
     if said := _INVERTED.search(text):
-        count = float(said["n"]) if said["n"].isdigit() else COUNTS[said["n"]]
-        return round(count * (1 if said["u"] == "минут" else 60))
+        number, unit = said["n"] or said["n2"], said["u"] or said["u2"]
+        count = float(number) if number.isdigit() else COUNTS[number]
+        return round(count * (1 if unit == "минут" else 60))
     match = _DURATION.search(text)
     if match is None or (match["n"] is None and match["by"] in ("in", "within") and match["u"][0] in "hm"):
         return None  # "in hours" is not a time

@@ -77,6 +77,7 @@ GAZETTEER = (
     P("Moscow Conservatory", E, ("conservatory", "консерватори")),
     # shops
     P("GUM", S, ("gum ", "гум", "جوم")),
+    P("GUM", S, ("gum", "гум", "غوم")),
     P("TSUM", S, ("tsum", "цум", "تسوم")),
     P("Petrovsky Passage", S, ("petrovsky passage", "петровский пассаж")),
     P("Tretyakovsky Proezd", S, ("tretyakovsky proezd", "третьяковский проезд")),
@@ -84,6 +85,11 @@ GAZETTEER = (
     P("Vegas Mall", S, ("vegas mall", "вегас")),
     P("Afimall City", S, ("afimall", "афимолл")),
     P("Evropeisky", S, ("evropeisky", "европейский")),
+    # nightclubs: a table there is a night out, not a dinner
+    P("Soho Rooms", E, ("soho rooms", "сохо румс", "сохо", "سوهو رومز", "سوهو")),
+    P("Gipsy", E, ("gipsy", "джипси")),
+    P("Mutabor", E, ("mutabor", "мутабор")),
+    P("Propaganda", E, ("propaganda club", "клуб пропаганда")),
     # sights, museums
     P("Tretyakov Gallery", T, ("tretyakov", "третьяков", "تريتياكوف")),
     P("Pushkin Museum", T, ("pushkin museum", "музей пушкина", "пушкинский музей", "пушкинский", "pushkinsky",

@@ -48,6 +48,21 @@ _PRAYER = re.compile(
 )
 # said alone, these are times of day in Arabic (العصر، الفجر); a Latin name ("Isha") may be a person
 _BARE = ("العصر", "الفجر")
+# the sun is never anything else: "watch the sunset from a boat", "نشوف الغروب", "встретить рассвет"
+_SUN = tuple(
+    normalize(w)
+    for w in (
+        "sunset",
+        "sunrise",
+        "الغروب",
+        "غروب الشمس",
+        "الشروق",
+        "شروق الشمس",
+        "закат",
+        "рассвет",
+        "восход",
+    )
+)
 
 
 _MATCH = re.compile(r"مباراه|ماتش|منتخب|كاس|دوري|match|game")
@@ -80,7 +95,7 @@ def prayer_clock(place: Place, tz: ZoneInfo) -> PrayerClock:
             relation = match["rel"] or ""
             said = match.group(0)
             named = "صلاه" in said or any(w in text for w in ("prayer", "намаз", "salat"))
-            if not relation and not named and not said.startswith(_BARE):
+            if not relation and not named and not said.startswith(_BARE) and not said.startswith(_SUN):
                 continue
             if relation == "مع" and name == "maghrib" and not named and _MATCH.search(text):
                 continue  # "مباراة السعودية مع المغرب": Saudi Arabia against Morocco

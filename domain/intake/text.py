@@ -248,8 +248,8 @@ _SAYING = re.compile(
     r"|(?<!\w)send\w*\s+(?:their|his|her|my|our|you)?\s*(?:regards|love|greetings)|передают\s+привет"
     r"|хотел\w*\s+(?:сказать|поблагодарить)"
 )
-_CLAUSE_END = re.compile(r"[,.!?;\n]")
-_THANKS_SPAN_END = r"[^,.!?;\n]*"
+_CLAUSE_END = re.compile(r"[,.!?;)\n]")
+_THANKS_SPAN_END = r"[^,.!?;)\n]*"
 _THANKS_FOR = re.compile(
     r"(?<!\w)(?:thanks|thank you|thank u|thx)(?:\s+(?:so|very)\s+much|\s+a lot)?\s+for(?!\w)"
     r"|(?<!\w)(?:спасибо|благодар\w*)(?:\s+\w+){0,2}\s+за(?!\w)"
@@ -265,10 +265,10 @@ _EARLIER_TODAY = ("this morning", "earlier today", "сегодня утром", 
 
 
 def _a_day_ahead(normalized: str) -> bool:
-    """A day is said that may be to come: "checked out this morning" was, "Sunday" may be."""
-    if has(PAST, normalized):
-        for said in pattern(_EARLIER_TODAY).finditer(normalized):
-            normalized = blank(normalized, said.start(), said.end())
+    """A day is said that may be to come: "yesterday" and "checked out this morning" were, "Sunday" may be."""
+    was = (*YESTERDAY, *_EARLIER_TODAY) if has(PAST, normalized) else YESTERDAY
+    for said in pattern(was).finditer(normalized):
+        normalized = blank(normalized, said.start(), said.end())
     return has(_DAY_WORDS, normalized)
 
 
@@ -302,6 +302,9 @@ def thanks_for_past(text: str) -> bool:
         rest = normalized[: thanked.start()] + (after[1] if len(after) > 1 else "")
     if has(REQUEST_CUES, rest):  # "thanks for sending the doctor" asks nothing; "thanks, and book ..." does
         return False
-    if thanked and (any(c.isdigit() for c in rest) or has(_WHEN_WORDS, rest)):
-        return False  # "Thanks for last night! Same table Friday 8pm" asks again
+    digits = any(c.isdigit() for c in rest)
+    if (digits and _a_day_ahead(rest)) or (thanked and (digits or has(_WHEN_WORDS, rest))):
+        return (
+            False  # "Thanks for last night! Same table Friday 8pm", "dinner was perfect thx, again tmrw 9pm?"
+        )
     return thanked is not None or has(PAST, normalized)

@@ -156,7 +156,8 @@ def _budget(lowered: str) -> Money | None:
 
 
 _QUESTION = re.compile(
-    r"^\W*(?:(?:and|also|so|just curious|curious|btw|а|и|ну|و)\W+)?(?:"
+    r"^\W*(?:(?:and|also|so|just curious|curious|btw|hi|hello|hey|привет|здравствуйте|а|и|ну"
+    r"|و|السلام عليكم|مرحبا|هلا)\W+)?(?:"
     + "|".join(re.escape(normalize(w)) for w in QUESTION_START)
     + r")(?!\w)"
 )
@@ -164,7 +165,7 @@ _QUESTION = re.compile(
 _NAMING = ("حجز*", "reservation*", "бронь", "заказ", "ترتيب", "شراء", "لو سمحت", "من فضلك", "please")
 _ASKING = tuple(w for w in REQUEST_CUES if w not in _NAMING)
 _NOT_ASKING = re.compile(r"(?<!\w)(?:bookings?|не надо|не нужн\w*|don'?t need|no need)(?!\w)")
-_WEAK_MOVES = ("make it", "instead of")
+_WEAK_MOVES = ("make it", "instead of", "а можно на", "давайте на")
 # what is already booked is named as such: "the Turandot dinner", "our driver", "наш гид", "الحجز"
 _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забронированн\w*)\s|الحجز|حجزنا|موعد")
 
@@ -178,12 +179,25 @@ def _is_there_a_service(normalized: str) -> bool:
     return said is not None and any(0 <= start - said.end() <= 12 for start in service_starts(normalized))
 
 
+_QUESTION_MARK = re.compile("[?؟]")
+_CLAUSE = re.compile(r"[.!?;\n]|[^\w\s,'’]")  # a new sentence, or after an emoji: "وايد برد 🥶 هل ..."
+
+
+def _asked_as_a_question(normalized: str) -> bool:
+    """A question word opens the message or one of its sentences: "wayed bard 🥶 hal dayman kitha?"."""
+    starts = [0, *(m.end() for m in _CLAUSE.finditer(normalized))]
+    return any(_QUESTION.match(normalized[start:].strip()) for start in starts)
+
+
 def _follow_up(text: str, normalized: str, when: When) -> tuple[bool, bool]:
     """(follow_up, inquiry): a question or an "also" without a day or time of its own; an inquiry asks for
     nothing ("is there parking near the restaurant?")."""
     asks = asks_for_something(text) or has(AVAILABILITY, normalized) or _is_there_a_service(normalized)
     if when.at is not None or when.urgent:  # a day or a time of its own: a question about it asks nothing
-        inquiry = _QUESTION.search(normalized.strip()) is not None and "?" in normalized and not asks
+        inquiry = (
+            _asked_as_a_question(ungreeted(normalized)) and _QUESTION_MARK.search(normalized) is not None
+        )
+        inquiry = inquiry and not asks
         return inquiry, inquiry
     question = "?" in normalized or _QUESTION.search(normalized.strip()) is not None
     return question or has(ALSO, normalized), question and not asks

@@ -38,7 +38,9 @@ _TIME = re.compile(
     re.IGNORECASE,
 )
 # a time said of something else, beside the one asked for: "our flight is at 6am, transfer at 3am"
-_OTHER_TIME = re.compile(r"(?:flight|plane|рейс|вылет|الطياره|طيارتنا|الرحله|رحلتنا)(?:(?![,.;!?]).){0,30}$")
+_OTHER_TIME = re.compile(
+    r"(?:flight|plane|(?<!\w)fly|flying|рейс|вылет|летим|الطياره|طيارتنا|الرحله|رحلتنا|نطير)(?:(?![,.;!?]).){0,30}$"
+)
 _AM_PM_NEXT = r"\s*(?:am|pm|a\.m|p\.m|утра|вечера|дня|ночи|صباحا|مساء)(?!\w)"
 
 
@@ -73,8 +75,8 @@ def _clock(text: str) -> Clock | None:
         return Clock(12, 0, True)
     if has(("midnight", "полночь", "полуночи", "полночи", "منتصف الليل", "نص الليل", "نصف الليل"), text):
         return Clock(0, 0, True, night=True)
-    found = [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
-    others = [m for m in found if _OTHER_TIME.search(text[max(0, m.start() - 40) : m.start()])]
+    found = _times(text)
+    others = [m for m in found if _of_something_else(text, m)]
     match = next((m for m in found if m not in others), None) or next(iter(found), None)
     if not match:
         return None
@@ -167,11 +169,19 @@ _MOVED_TO = re.compile(
 _MOVED_FROM = re.compile(r"(?<=\s)(?:с|from)\s+\S+(?=\s+(?:на|to)\s)")
 
 
+def _times(text: str) -> list[re.Match[str]]:
+    return [m for m in _TIME.finditer(text) if not _a_date(text, m) and not _nights(text, m)]
+
+
+def _of_something_else(text: str, match: re.Match[str]) -> bool:
+    return _OTHER_TIME.search(text[max(0, match.start() - 40) : match.start()]) is not None
+
+
 def _nights(text: str, match: re.Match[str]) -> bool:
-    """ "на 2 ночи" is two nights (a stay), not 2 a.m.; "на 3 дня" three days, not 15:00."""
+    """ "на 2 ночи", "номер на двоих, 2 ночи" is two nights (a stay), not 2 a.m.; "на 3 дня" three days."""
     return (
         bool(match["h4"])
-        and text.endswith("на ", 0, match.start())
+        and text[: match.start()].rstrip().endswith((" на", ","))
         and text.startswith(("ноч", "дн"), match.end())
     )
 
@@ -229,7 +239,8 @@ def _on_the_day(
         return When(at, True, False, urgent, _past(at, now))
     if _EITHER.search(text):  # "at 7 or 8": the day if one was said, and the time is asked
         return When(day, False, False, urgent, unsure=True)
-    if prayer is not None and not _TIME.search(text) and (said := prayer(text, day, now)) is not None:
+    own = [m for m in _times(text) if not _of_something_else(text, m)]  # not "we fly at 9"
+    if prayer is not None and not own and (said := prayer(text, day, now)) is not None:
         return When(said, True, True, urgent, _past(said, now))  # "after Maghrib": before "noon" is read
     clock = _clock(text)
     if clock is None:

@@ -35,7 +35,7 @@ TABLE = [
     ("Book a massage at the spa tomorrow at 6pm", C.WELLNESS, "2026-11-29 18:00"),
     ("I need a doctor, my son has a fever", C.WELLNESS, None),
     ("A private guide for a Kremlin tour on Tuesday at 10:00", C.TOURS, "2026-12-01 10:00"),
-    ("Could you find me a good tailor?", C.OTHER, None),
+    ("Could you find me a good tailor?", C.SHOPPING, None),
     # Russian
     ("Машину с водителем завтра в 20:00 от Ритц", C.CHAUFFEUR, "2026-11-29 20:00"),
     ("Трансфер в Шереметьево послезавтра в 6 утра", C.CHAUFFEUR, "2026-11-30 06:00"),

@@ -403,6 +403,28 @@ def test_a_follow_up_fills_the_hour_of_the_day_and_a_move_moves_it() -> None:
         ("Не в Нобу, а в Белугу, завтра в 9 вечера", C.DINING, "2026-11-29 21:00", True),
         ("В пятницу после асра отвезите нас из ГУМа в отель", C.CHAUFFEUR, "2026-12-04 14:05", True),
         ("Завтра перед рассветом машина в Шереметьево", C.CHAUFFEUR, "2026-11-29 08:00", True),
+        # the eighth set's: nightlife, tailoring, nurses, slang for tickets and helicopters, flights that are
+        # theirs, sunsets, a list of places, questions after an emoji, thanks that ask again
+        ("the girls want a table at Gipsy tonight at 11", C.EVENTS, "2026-11-28 23:00", True),
+        ("need 4 tix for the Zenit game tmrw", C.EVENTS, "2026-11-29", True),
+        ("heli to Zavidovo on Sunday at 10am, possible?", C.AVIATION, "2026-11-29 10:00", True),
+        ("can someone take in my dress by Friday?", C.SHOPPING, "2026-12-04", True),
+        ("Медсестру в отель завтра в 9 утра, поставить капельницу", C.WELLNESS, "2026-11-29 09:00", True),
+        (
+            "our flight to Doha leaves Tuesday 7am, car at the hotel at 4am",
+            C.CHAUFFEUR,
+            "2026-12-01 04:00",
+            True,
+        ),
+        ("a boat on Wednesday to watch the sunset", C.TOURS, "2026-12-02 16:00", True),
+        ("we'll go to TsUM and GUM and some other shops, a bodyguard for my wife", C.SECURITY, None, True),
+        ("Бассейн отменяем. Лучше экскурсию по Кремлю завтра в 11", C.TOURS, "2026-11-29 11:00", True),
+        ("Мы в ГУМе, через часа полтора нужна машина", C.CHAUFFEUR, "2026-11-28 16:30", True),
+        ("Lunch was great thx! same table again tmrw at 2?", C.DINING, "2026-11-29 14:00", True),
+        ("so cold today 🥶 is it always like this?", C.OTHER, None, False),
+        ("Спасибо за ужин) А можно на завтра столик в 8?", C.DINING, "2026-11-29 20:00", True),
+        ("номер в Метрополе на двоих, 3 ночи с пятницы", C.HOTEL, "2026-12-04", True),
+        ("mashkoor, el driver kan mumtaz", C.OTHER, None, False),
     ],
 )
 def test_what_the_held_out_sets_taught(said: str, category: Category, when: str | None, asks: bool) -> None:
