@@ -320,6 +320,7 @@ def sets() -> dict[str, list[Row]]:
     from tests.intake_fifth_held_out import FIFTH_HELD_OUT
     from tests.intake_first_held_out import FIRST_HELD_OUT
     from tests.intake_fourth_held_out import FOURTH_HELD_OUT
+    from tests.intake_held_out import HELD_OUT
     from tests.intake_second_held_out import SECOND_HELD_OUT
     from tests.intake_seventh_held_out import SEVENTH_HELD_OUT
     from tests.intake_sixth_held_out import SIXTH_HELD_OUT
@@ -336,6 +337,7 @@ def sets() -> dict[str, list[Row]]:
         "sixth held-out": SIXTH_HELD_OUT,
         "seventh held-out": SEVENTH_HELD_OUT,
         "eighth held-out": EIGHTH_HELD_OUT,
+        "held-out": HELD_OUT,
     }
 
 

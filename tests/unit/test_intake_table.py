@@ -41,13 +41,13 @@ def test_the_intake_meets_its_aims_on_every_set_it_was_tuned_on(name: str) -> No
         assert t["false_openings"] == 0, (language, misses(rows))
 
 
-# the held-out set of the final rules, as first scored (never tuned on): the aims are met in Arabic and
-# Russian; English (category 86 %, time 88 %) is short of them. These floors keep it from falling back;
-# raising them needs a new held-out set, not tuning on this one.
+# the held-out set of the final rules (300 rows, two writers), as first scored (never tuned on): the aims of
+# category ≥ 95 % and time ≥ 90 % are met in every language; a few false openings remain. These floors keep it
+# from falling back; raising them needs a new held-out set, not tuning on this one.
 HELD_OUT_FLOORS = {
-    "en": {"category": 0.86, "time": 0.88, "false_openings": 2},
-    "ru": {"category": 0.96, "time": 0.96, "false_openings": 0},
-    "ar": {"category": 0.98, "time": 0.98, "false_openings": 0},
+    "en": {"category": 0.95, "time": 0.94, "false_openings": 3},
+    "ru": {"category": 0.96, "time": 0.98, "false_openings": 1},
+    "ar": {"category": 0.96, "time": 0.93, "false_openings": 2},
 }
 
 
