@@ -1,12 +1,12 @@
-"""Intake accuracy, per language and per class of message, on nine sets of labelled client messages:
+"""Intake accuracy, per language and per class of message, on eleven sets of labelled client messages:
 - table (tests/intake_table.py): messages in the table's own style;
 - cases (tests/intake_cases.py): written per class of failure (Gulf dialect, Arabizi, Russian in Latin
   letters, relative times, night hours, context words, negation, thanks, prayer times, English gaps) before
   the rules that serve them; the rules were tuned on them;
-- first to sixth held-out (tests/intake_{first,...,sixth}_held_out.py): each written after a
-  round of rules by someone who had not read them, scored once untouched, then tuned on;
-- held-out (tests/intake_held_out.py): written after the final rules, by someone who had not read them nor any
-  case; never tuned on.
+- first to eighth held-out (tests/intake_{first,...,eighth}_held_out.py): each written after a round of rules
+  by someone who had not read them, scored once untouched, then tuned on;
+- held-out (tests/intake_held_out.py): 300 rows by two writers, written while the final round of rules was
+  made, by people who had read neither them nor any case; never tuned on.
 For each: category, day and time accuracy, small talk or questions that would open a request (false
 openings), asks that would not (missed openings), and the time per message. 'Now' is Saturday 28 November
 2026, 15:00 in Moscow.
