@@ -22,7 +22,7 @@ from pymongo.errors import PyMongoError
 from bot import cli_report
 from bot import logging as app_logging
 from bot.deps import build_deps
-from bot.settings import ConfigError, Settings
+from bot.settings import ConfigError, Settings, env_example
 from domain.clients import Assistant, mask_phone
 from domain.clock import SystemClock
 from domain.errors import DomainError, InvalidValue
@@ -339,6 +339,7 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve webhooks, the engine and the workers")
+    commands.add_parser("env-example", help="print .env.example: every setting, its meaning and default")
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
@@ -387,6 +388,9 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "env-example":  # needs no settings: it says what they are
+        sys.stdout.write(env_example())
+        return 0
     settings = _load_settings()
     try:
         check_locales()

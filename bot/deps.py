@@ -24,7 +24,6 @@ def build_deps(
     payments: PaymentGateway | None = None,
     calls: CallPort | None = None,
 ) -> Deps:
-    token = settings.telegram.telegram_bot_token
     policy = Policy(
         promises=settings.clock.promises,
         test_payments=settings.cloudpayments.cloudpayments_test_mode,
@@ -38,10 +37,19 @@ def build_deps(
         settings.telegram.telegram_staff_chat_id,
         policy,
         payments=payments,
-        signer=Signer.derived(token.get_secret_value()) if token else None,
+        signer=_signer(settings),
         calls=calls,
         console_url=f"{settings.http.base_url}/console",
         channels=message_channels(),
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
     return deps
+
+
+def _signer(settings: Settings) -> Signer | None:
+    """Console links are signed with CONSOLE_SECRET (rotating the bot token leaves them valid), or without it
+    with a key derived from the bot token; no bot, no links (they are sent by the bot)."""
+    token, secret = settings.telegram.telegram_bot_token, settings.app.console_secret
+    if token is None:
+        return None
+    return Signer.derived((secret or token).get_secret_value())

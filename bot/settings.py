@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calls import VoiceLine
@@ -49,9 +50,16 @@ def default_data_dir() -> Path:
 
 class StoreSettings(BaseSettings):
     model_config = _CONFIG
-    mongodb_url: SecretStr | None = None  # may carry a password
-    mongodb_db: str = Field("concierge", pattern=r"^[A-Za-z0-9_-]{1,63}$")
-    concierge_data_dir: Path = Field(default_factory=lambda: default_data_dir())
+    mongodb_url: SecretStr | None = Field(
+        None,
+        description="MongoDB connection string (mongodb:// or mongodb+srv://, may carry a password); "
+        "unset: the embedded store in CONCIERGE_DATA_DIR",
+    )
+    mongodb_db: str = Field("concierge", pattern=r"^[A-Za-z0-9_-]{1,63}$", description="database name")
+    concierge_data_dir: Path = Field(
+        default_factory=lambda: default_data_dir(),
+        description="where the embedded store keeps its data (~/.local/share/concierge by default)",
+    )
 
     @field_validator("concierge_data_dir")
     @classmethod
@@ -68,14 +76,41 @@ class StoreSettings(BaseSettings):
 
 class HttpSettings(BaseSettings):
     model_config = _CONFIG
-    http_host: str = "127.0.0.1"
-    http_port: int = Field(8080, ge=0, le=65535)
-    public_base_url: str | None = None
+    http_host: str = Field("127.0.0.1", description="address to listen on (0.0.0.0 in a container)")
+    http_port: int = Field(8080, ge=0, le=65535, description="port to listen on")
+    public_base_url: str | None = Field(
+        None,
+        description="the https:// address the world reaches us at (webhooks, signatures, console links); "
+        "unset: polling and no webhooks",
+    )
+    trusted_proxies: str = Field(
+        "",
+        description="comma-separated addresses or networks of the reverse proxy whose X-Forwarded-For "
+        "is believed (e.g. 172.16.0.0/12 for compose); empty: none",
+    )
 
     @field_validator("public_base_url")
     @classmethod
     def _url(cls, value: str | None) -> str | None:
         return _http_url(value, "PUBLIC_BASE_URL")
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an address or a network like 172.28.0.10 or 10.0.0.0/8"
+                ) from None
+        return value
+
+    @property
+    def proxies(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        """The reverse proxies whose X-Forwarded-For is believed."""
+        parts = (part.strip() for part in self.trusted_proxies.split(","))
+        return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
     @property
     def base_url(self) -> str:
@@ -85,11 +120,19 @@ class HttpSettings(BaseSettings):
 
 class TelegramSettings(BaseSettings):
     model_config = _CONFIG
-    telegram_bot_token: SecretStr | None = None
-    telegram_staff_chat_id: int | None = None
-    telegram_webhook_secret: SecretStr | None = None
-    telegram_mode: Literal["webhook", "polling"] | None = None
-    telegram_api_base: str = "https://api.telegram.org"
+    telegram_bot_token: SecretStr | None = Field(None, description="the bot's token from @BotFather")
+    telegram_staff_chat_id: int | None = Field(
+        None, description="the staff forum's id (a supergroup with topics: -100...)"
+    )
+    telegram_webhook_secret: SecretStr | None = Field(
+        None, description="1-256 characters of A-Z a-z 0-9 _ -: Telegram signs each webhook with it"
+    )
+    telegram_mode: Literal["webhook", "polling"] | None = Field(
+        None, description="webhook or polling; unset: webhook when PUBLIC_BASE_URL is set"
+    )
+    telegram_api_base: str = Field(
+        "https://api.telegram.org", description="Bot API server (a self-hosted one, or a local fake)"
+    )
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -113,13 +156,29 @@ class TelegramSettings(BaseSettings):
 
 class TwilioSettings(BaseSettings):
     model_config = _CONFIG
-    twilio_account_sid: str | None = Field(None, pattern=r"^AC[0-9a-fA-F]{32}$")
-    twilio_auth_token: SecretStr | None = None
-    twilio_whatsapp_from: str | None = None
-    twilio_api_base: str | None = None
-    twilio_template_reopen_sid: str | None = Field(None, pattern=r"^HX[0-9a-fA-F]{32}$")
-    twilio_voice_number: str | None = None  # the concierge number clients call (may be the WhatsApp sender's)
-    call_recording: Literal["off", "on"] = "off"  # on: the caller hears a short notice first
+    twilio_account_sid: str | None = Field(
+        None, pattern=r"^AC[0-9a-fA-F]{32}$", description="Twilio account SID (AC...), for WhatsApp and calls"
+    )
+    twilio_auth_token: SecretStr | None = Field(
+        None, description="Twilio auth token (signs Twilio's webhooks)"
+    )
+    twilio_whatsapp_from: str | None = Field(
+        None, description="the WhatsApp sender, like whatsapp:+74951234567"
+    )
+    twilio_api_base: str | None = Field(
+        None, description="Twilio API base (a local fake in tests); unset: Twilio"
+    )
+    twilio_template_reopen_sid: str | None = Field(
+        None,
+        pattern=r"^HX[0-9a-fA-F]{32}$",
+        description="approved WhatsApp template (HX...) that re-opens a conversation after 24 h of silence",
+    )
+    twilio_voice_number: str | None = Field(
+        None, description="the concierge number clients call, in E.164 (may be the WhatsApp sender's)"
+    )
+    call_recording: Literal["off", "on"] = Field(
+        "off", description="on: a missed call's voicemail is recorded (the caller hears a notice first)"
+    )
 
     @field_validator("twilio_voice_number")
     @classmethod
@@ -150,11 +209,17 @@ class TwilioSettings(BaseSettings):
 
 class CloudPaymentsSettings(BaseSettings):
     model_config = _CONFIG
-    cloudpayments_public_id: str | None = None
-    cloudpayments_api_secret: SecretStr | None = None
-    cloudpayments_api_base: str = "https://api.cloudpayments.ru"
+    cloudpayments_public_id: str | None = Field(None, description="CloudPayments Public ID (pk_...)")
+    cloudpayments_api_secret: SecretStr | None = Field(
+        None, description="CloudPayments API secret (signs its notifications)"
+    )
+    cloudpayments_api_base: str = Field(
+        "https://api.cloudpayments.ru", description="CloudPayments API base (a local fake in tests)"
+    )
     # a test-mode payment (TestMode=1) marks a request paid only when this is on: a test account, the sandbox
-    cloudpayments_test_mode: bool = False
+    cloudpayments_test_mode: bool = Field(
+        False, description="true: test-mode payments (TestMode=1) count as paid (a test account only)"
+    )
 
     @field_validator("cloudpayments_api_base")
     @classmethod
@@ -168,16 +233,30 @@ class CloudPaymentsSettings(BaseSettings):
 
 class AppSettings(BaseSettings):
     model_config = _CONFIG
-    business_timezone: str = "Europe/Moscow"
+    business_timezone: str = Field("Europe/Moscow", description="IANA time zone times are read and shown in")
     # where the business is, for the sun's times that clients name ("after Maghrib"): Moscow's centre
-    business_latitude: float = Field(55.7558, ge=-90, le=90)
-    business_longitude: float = Field(37.6173, ge=-180, le=180)
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    log_format: Literal["json", "console"] = "json"
-    concierge_sandbox: bool | None = (
-        None  # unset: the sandbox runs when no channel or payment credential is set
+    business_latitude: float = Field(
+        55.7558, ge=-90, le=90, description="latitude of the business, for prayer and sun times"
     )
-    concierge_sandbox_exposed: bool = False  # serve the sandbox beyond loopback (anyone could act as a lead)
+    business_longitude: float = Field(37.6173, ge=-180, le=180, description="longitude of the business")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="DEBUG, INFO, WARNING or ERROR"
+    )
+    log_format: Literal["json", "console"] = Field("json", description="json (one object a line) or console")
+    concierge_sandbox: bool | None = Field(
+        None,
+        description="true/false: local stand-ins for Telegram, Twilio and CloudPayments; unset: on when no "
+        "channel or payment credential is set",
+    )
+    concierge_sandbox_exposed: bool = Field(
+        False, description="serve the sandbox beyond loopback (anyone could act as a lead): demos only"
+    )
+    console_secret: SecretStr | None = Field(
+        None,
+        min_length=32,
+        description="at least 32 random characters that sign console links (unset: derived from the bot "
+        "token, so rotating the token voids pending links)",
+    )
 
     @field_validator("log_level", "log_format", mode="before")
     @classmethod
@@ -206,9 +285,13 @@ class ClockSettings(BaseSettings):
     """What the service promises about time (minutes)."""
 
     model_config = _CONFIG
-    sla_first_response_minutes: int = Field(15, ge=1, le=1440)
-    sla_first_response_vip_minutes: int = Field(5, ge=1, le=1440)
-    sla_quote_minutes: int = Field(60, ge=1, le=10080)
+    sla_first_response_minutes: int = Field(
+        15, ge=1, le=1440, description="minutes to a first answer to a new request"
+    )
+    sla_first_response_vip_minutes: int = Field(
+        5, ge=1, le=1440, description="minutes to a first answer for a VIP client"
+    )
+    sla_quote_minutes: int = Field(60, ge=1, le=10080, description="minutes from a request to its quote")
 
     @property
     def promises(self) -> Promises:
@@ -397,3 +480,54 @@ def _unwrap(error: ValidationError) -> list[tuple[str, str]]:
         else:
             problems.append(("CONFIGURATION", e["msg"]))
     return problems
+
+
+_CONCERNS = (
+    ("Storage", StoreSettings),
+    ("Web server", HttpSettings),
+    ("Telegram", TelegramSettings),
+    ("WhatsApp and phone (Twilio)", TwilioSettings),
+    ("Payments (CloudPayments)", CloudPaymentsSettings),
+    ("The service", AppSettings),
+    ("Promises (minutes)", ClockSettings),
+)
+
+
+# read by docker-compose.yml only (the service never sees them): the stack's own secrets and its address
+COMPOSE_VARIABLES = {
+    "DOMAIN": "the domain this service answers at (its DNS A record points here); PUBLIC_BASE_URL becomes "
+    "https://DOMAIN",
+    "ACME_EMAIL": "where Let's Encrypt writes about the certificate Caddy obtains",
+    "MONGO_APP_PASSWORD": "the service's MongoDB password: 32+ random letters and digits (it goes into a "
+    "URL); it may read and write its own database only (root's password is the Docker secret "
+    "secrets/mongo_root_password)",
+}
+
+
+def setting_names() -> list[str]:
+    """Every environment variable the service reads."""
+    return [name.upper() for _, concern in _CONCERNS for name in concern.model_fields]
+
+
+def _shown(default: object) -> str:
+    if default is None or default == "" or default is PydanticUndefined:
+        return ""
+    return f" (default: {str(default).lower() if isinstance(default, bool) else default})"
+
+
+def env_example() -> str:
+    """.env.example, from the settings model: every variable, what it means and its default."""
+    lines = [
+        "# Concierge settings: copy to .env and fill in what you use. An empty or absent variable takes",
+        "# the default shown. Generated from the settings model by `concierge env-example`; a test keeps",
+        "# this file and the model equal.",
+    ]
+    for title, concern in _CONCERNS:
+        lines += ["", f"# --- {title} " + "-" * (100 - len(title))]
+        for name, field in concern.model_fields.items():
+            lines += [f"# {field.description}{_shown(field.default)}", f"{name.upper()}="]
+    title = "docker compose (docker-compose.yml reads these; under it MONGODB_URL, HTTP_*, PUBLIC_BASE_URL"
+    lines += ["", f"# --- {title}", "# and TRUSTED_PROXIES are set by the stack)"]
+    for name, meaning in COMPOSE_VARIABLES.items():
+        lines += [f"# {meaning}", f"{name}="]
+    return "\n".join(lines) + "\n"

@@ -4,6 +4,7 @@ every POST carries the session's CSRF token, every answer the security headers. 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
@@ -132,7 +133,30 @@ def _error(request: web.Request, status: int, message: str) -> web.Response:
 
 def _who(request: web.Request) -> str:
     """Sign-in attempts are counted per address, kept as a digest."""
-    return hashlib.sha256((request.remote or "?").encode()).hexdigest()[:24]
+    return hashlib.sha256(client_address(request).encode()).hexdigest()[:24]
+
+
+def client_address(request: web.Request) -> str:
+    """The client's address: the peer's, or behind a trusted proxy (TRUSTED_PROXIES) the nearest address in
+    X-Forwarded-For that is not one of the proxies. From anyone else the header is ignored (it is forged at
+    will)."""
+    trusted = request.config_dict[SETTINGS].http.proxies
+    remote = request.remote or "?"
+    if not _among(remote, trusted):
+        return remote
+    hops = ",".join(request.headers.getall("X-Forwarded-For", [])).split(",")
+    for hop in reversed([h.strip() for h in hops if h.strip()]):
+        if not _among(hop, trusted):
+            return hop
+    return remote
+
+
+def _among(address: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
 
 
 async def sign_in_page(request: web.Request) -> web.Response:

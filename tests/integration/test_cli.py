@@ -18,6 +18,13 @@ def test_version_and_a_telegram_id_that_cannot_be(tmp_path: Path) -> None:
     assert not tmp_path.joinpath("db").exists()
 
 
+def test_env_example_is_printed_whatever_the_configuration(tmp_path: Path) -> None:
+    env = environment(tmp_path, TELEGRAM_STAFF_CHAT_ID="not a number")  # a broken .env being fixed
+    done = cli(env, "env-example")
+    assert done.returncode == 0
+    assert done.stdout == (Path(__file__).resolve().parents[2] / ".env.example").read_text()
+
+
 def test_an_unreachable_mongodb_is_one_line_and_exit_1(tmp_path: Path) -> None:
     env = environment(tmp_path, MONGODB_URL=f"mongodb://127.0.0.1:{free_port()}")
     done = cli(env, "staff", "list")

@@ -102,6 +102,8 @@ def status(url: str) -> int | None:
             "TWILIO_ACCOUNT_SID",
         ),
         ({"CALL_RECORDING": "sometimes"}, "CALL_RECORDING"),
+        ({"TRUSTED_PROXIES": "caddy"}, "TRUSTED_PROXIES"),  # an address or a network, not a name
+        ({"CONSOLE_SECRET": "short"}, "CONSOLE_SECRET"),  # at least 32 characters
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:

@@ -3,6 +3,7 @@ signed link away; forged ones are limited per address and in all."""
 
 import pytest
 
+from bot.keys import SETTINGS
 from domain.errors import InvalidValue
 from engine.team import sign_in
 from tests.console_client import Console, link_for
@@ -51,3 +52,29 @@ async def test_forged_links_from_many_addresses_are_limited_in_all_but_never_a_g
     path = await link_for(tg, 9001)
     session, assistant = await sign_in.open_link(deps, path.split("t=", 1)[1], "a-new-address")
     assert session and assistant.name == "Anna"
+
+
+async def junk_from(tg: Harness, forwarded_for: str) -> int:
+    response = await tg.http.post(
+        "/console/sign-in",
+        data={"t": "x.y"},
+        headers={"X-Forwarded-For": forwarded_for},
+        allow_redirects=False,
+    )
+    return response.status
+
+
+async def test_behind_a_trusted_proxy_each_client_has_its_own_limit(team: Harness) -> None:
+    tg = team
+    tg.app[SETTINGS].http.trusted_proxies = "127.0.0.1, ::1"  # the proxy is the test client
+    assert [await junk_from(tg, "203.0.113.5") for _ in range(10)] == [403] * 10
+    assert await junk_from(tg, "203.0.113.5") == 429
+    assert await junk_from(tg, "203.0.113.6") == 403  # another client behind the same proxy
+    # what the client writes into the header itself stands to the left of what the proxy adds
+    assert await junk_from(tg, "198.51.100.1, 203.0.113.5") == 429
+
+
+async def test_without_a_trusted_proxy_x_forwarded_for_is_not_believed(team: Harness) -> None:
+    tg = team
+    assert [await junk_from(tg, f"203.0.113.{n}") for n in range(10)] == [403] * 10
+    assert await junk_from(tg, "203.0.113.99") == 429  # all from one peer, whatever the header says
