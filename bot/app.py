@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import structlog
 from aiohttp import web
 
-from bot import console, home
+from bot import console, home, preflight
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx, sandbox_team_ctx
@@ -39,6 +41,28 @@ async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
         yield
 
 
+def _preflight_ctx(start_workers: bool):
+    async def ctx(app: web.Application) -> AsyncIterator[None]:
+        """What `concierge check` says, as warnings once the service is up (it never delays the start)."""
+        task = asyncio.create_task(_preflight(app[SETTINGS])) if start_workers else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    return ctx
+
+
+async def _preflight(settings: Settings) -> None:
+    findings = await preflight.check(settings, starting=True)
+    for finding in findings:
+        if finding.verdict is preflight.Verdict.FAIL:
+            log.warning("preflight.failed", what=finding.what, problem=finding.line)
+    failed = sum(f.verdict is preflight.Verdict.FAIL for f in findings)
+    log.info("preflight.done", checked=len(findings), failed=failed)
+
+
 def create_app(
     settings: Settings, clock: Clock | None = None, *, start_workers: bool = True
 ) -> web.Application:
@@ -62,6 +86,8 @@ def create_app(
     app.cleanup_ctx.append(whatsapp_ctx(start_workers))
     app.cleanup_ctx.append(voice_ctx)
     app.cleanup_ctx.append(engine_workers_ctx(start_workers))  # last: every channel has registered
+    if not settings.sandbox:  # (the sandbox's stand-ins are set up as the service needs by construction)
+        app.cleanup_ctx.append(_preflight_ctx(start_workers))
     health.setup(app)
     home.setup(app, settings.sandbox)
     telegram_webhook.setup(app)

@@ -19,7 +19,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
-from bot import cli_report
+from bot import cli_report, preflight
 from bot import logging as app_logging
 from bot.deps import build_deps
 from bot.settings import ConfigError, Settings, env_example
@@ -76,6 +76,13 @@ def _run(settings: Settings) -> int:
     log.info("service.stopped")
     gc.freeze()  # everything is closed: the collection at interpreter exit took seconds of the 10 s budget
     return 0
+
+
+def _check(settings: Settings) -> int:
+    findings = asyncio.run(preflight.check(settings))
+    for finding in findings:
+        print(finding)
+    return 1 if any(f.verdict is preflight.Verdict.FAIL for f in findings) else 0
 
 
 def _masked(url: str) -> str:
@@ -340,6 +347,9 @@ def parser() -> argparse.ArgumentParser:
     commands = root.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="serve webhooks, the engine and the workers")
     commands.add_parser("env-example", help="print .env.example: every setting, its meaning and default")
+    commands.add_parser(
+        "check", help="ask each configured integration whether it is set up right (exit 1 if not)"
+    )
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
@@ -400,6 +410,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "run":
         app_logging.configure(settings.app.log_level, settings.app.log_format)
         return _run(settings)
+    if args.command == "check":
+        app_logging.configure("WARNING", settings.app.log_format)
+        return _check(settings)
     # a person at the command line reads answers on stdout; logs stay on stderr, warnings only unless asked
     level = settings.app.log_level if args.verbose else "WARNING"
     app_logging.configure(level, settings.app.log_format)

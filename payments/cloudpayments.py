@@ -10,9 +10,11 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import requests
 import structlog
 from cloudpayments import CloudPayments
 from cloudpayments.models import Order, Transaction
+from requests.auth import HTTPBasicAuth
 
 from domain.money import Money
 from domain.payments import Charged, ChargeResult, Declined, GatewayError, NeedsConfirmation, PaymentLink
@@ -43,6 +45,27 @@ class CloudPaymentsGateway:
             ) from None
         except ValueError:  # an HTML error page instead of JSON
             raise GatewayError(f"CloudPayments answered {endpoint} with an error page; try again") from None
+        except OSError as error:
+            raise GatewayError(f"CloudPayments could not be reached ({type(error).__name__})") from None
+
+    async def credentials_accepted(self) -> bool:
+        """The API's `test` method (the preflight): True when the Public ID and the secret are accepted."""
+        client, timeout = self._client, self._timeout
+
+        def ask() -> bool:
+            auth = HTTPBasicAuth(client.public_id, client.api_secret)
+            response = requests.post(client.URL + "test", json={}, auth=auth, timeout=timeout)
+            if response.status_code in (401, 403):
+                return False
+            return bool(response.json().get("Success"))
+
+        loop = asyncio.get_running_loop()
+        try:
+            return await asyncio.wait_for(loop.run_in_executor(self._pool, ask), timeout)
+        except TimeoutError:
+            raise GatewayError(f"CloudPayments did not answer within {timeout:.0f} s") from None
+        except ValueError:
+            raise GatewayError("CloudPayments answered with an error page") from None
         except OSError as error:
             raise GatewayError(f"CloudPayments could not be reached ({type(error).__name__})") from None
 

@@ -78,6 +78,24 @@ class Chat:
     messages: dict[int, dict[str, Any]] = field(default_factory=dict)
     pinned: list[int] = field(default_factory=list)
     closed_topics: set[int] = field(default_factory=set)
+    bot_rights: dict[str, Any] = field(default_factory=dict)  # over an administrator's (getChatMember)
+
+
+# the bot as an administrator of a forum, as the service needs it (a chat's bot_rights change any of it)
+ADMINISTRATOR: dict[str, Any] = {
+    "status": "administrator",
+    **dict.fromkeys(
+        (
+            "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+            "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+            "can_delete_stories", "can_manage_topics", "can_pin_messages",
+        ),
+        True,
+    ),
+    **dict.fromkeys(
+        ("can_be_edited", "is_anonymous", "can_promote_members", "can_send_welcome_messages"), False
+    ),
+}  # fmt: skip
 
 
 class FakeTelegram:
@@ -93,6 +111,7 @@ class FakeTelegram:
         self.blocked: set[int] = set()
         self.limit_violations: list[Call] = []
         self.webhook: dict[str, Any] | None = None
+        self.webhook_error: tuple[datetime, str] | None = None  # Telegram's last failed delivery
         self.service_updates: list[dict[str, Any]] = []
         self.commands: dict[tuple, list[tuple[str, str]]] = {}  # the menus: (scope type, chat, language)
         self.updates: list[dict[str, Any]] = []
@@ -306,6 +325,45 @@ class FakeTelegram:
     def _api_deleteWebhook(self, _p: dict) -> bool:
         self.webhook = None
         return True
+
+    def _api_getWebhookInfo(self, _p: dict) -> dict:
+        info = {
+            "url": (self.webhook or {}).get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": 0 if self.webhook else len(self.updates),
+        }
+        if self.webhook_error is not None:
+            at, message = self.webhook_error
+            info |= {"last_error_date": int(at.timestamp()), "last_error_message": message}
+        return info
+
+    def _api_getChat(self, p: dict) -> dict:
+        chat = self.chats.get(int(p["chat_id"]))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        gifts = dict.fromkeys(
+            (
+                "unlimited_gifts",
+                "limited_gifts",
+                "unique_gifts",
+                "premium_subscription",
+                "gifts_from_channels",
+            ),
+            False,
+        )
+        return self._chat_json(chat) | {
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": gifts,
+        }
+
+    def _api_getChatMember(self, p: dict) -> dict:
+        chat = self.chats.get(int(p["chat_id"]))
+        if chat is None:
+            raise ApiError(400, "Bad Request: chat not found")
+        if int(p["user_id"]) != self.bot_user["id"]:
+            return {"status": "member", "user": {"id": int(p["user_id"]), "is_bot": False, "first_name": "?"}}
+        return {"user": self.bot_user, **ADMINISTRATOR, **chat.bot_rights}
 
     def _api_getUpdates(self, p: dict) -> list:
         if self.webhook:

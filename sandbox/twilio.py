@@ -55,6 +55,8 @@ class FakeTwilio:
     refused: list[dict[str, Any]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)  # what people wrote, for the sandbox phone
     id_base: int = 0  # a restarted sandbox goes on past every SID it handed out before
+    account_status: str = "active"  # or suspended, closed
+    numbers: dict[str, str] = field(default_factory=dict)  # the account's phone numbers → their Voice URL
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(self.id_base + 1)
@@ -65,7 +67,31 @@ class FakeTwilio:
         app.router.add_get("/media/{media_id}", self._media)
         app.router.add_get("/2010-04-01/Accounts/{account}/Recordings/{recording}", self._recording)
         app.router.add_post("/2010-04-01/Accounts/{account}/Calls.json", self._call)
+        app.router.add_get("/2010-04-01/Accounts/{account}.json", self._account)
+        app.router.add_get("/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json", self._phone_numbers)
         return app
+
+    async def _account(self, request: web.Request) -> web.Response:
+        if not self._authorised(request) or request.match_info["account"] != self.account_sid:
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        uri = f"/2010-04-01/Accounts/{self.account_sid}.json"
+        return web.json_response(
+            {"sid": self.account_sid, "friendly_name": "Concierge", "status": self.account_status, "uri": uri}
+        )
+
+    async def _phone_numbers(self, request: web.Request) -> web.Response:
+        if not self._authorised(request) or request.match_info["account"] != self.account_sid:
+            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+        wanted = request.query.get("PhoneNumber")
+        found = [
+            {"sid": f"PN{n:032x}", "phone_number": number, "voice_url": url}
+            for n, (number, url) in enumerate(self.numbers.items())
+            if wanted in (None, number)
+        ]
+        uri = f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers.json"
+        return web.json_response(
+            {"incoming_phone_numbers": found, "page": 0, "page_size": 50, "next_page_uri": None, "uri": uri}
+        )
 
     async def _call(self, request: web.Request) -> web.Response:
         """An outbound call (/call): recorded; the test (or the sandbox) plays what happens next."""

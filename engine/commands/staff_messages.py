@@ -17,6 +17,8 @@ from engine.deps import Deps
 from engine.forum.escalations import ESCALATIONS, ForumTopics
 from engine.forum.topics import tell_topic
 from engine.invocation import Invocation, Place, parse
+from engine.outbox import to_forum
+from engine.staff_texts import st
 from engine.team import sign_in
 from storage.deliveries import Delivery
 
@@ -49,10 +51,13 @@ async def staff_message(
 ) -> None:
     """Only staff. In a client's topic: to the client, or a command. Elsewhere in the forum (General,
     ⚠️ Escalations): only commands; conversation there is left alone."""
+    text = (message.text or "").strip()
+    if message.kind is Kind.TEXT and text.startswith("/") and parse(text)[0] == "chatid":
+        await _tell_chat_id(deps, chat_id, thread_id, cause)
+        return
     assistant = await q.staff_member(deps.store, user_id)
     thread = thread_id if is_topic else None
     client = await q.client_by_topic(deps.store, chat_id, thread) if thread is not None else None
-    text = (message.text or "").strip()
     if assistant is not None and client is None:
         if message.kind is Kind.TEXT and text.startswith("/") and is_command(parse(text)[0]):
             purpose = await ForumTopics(deps).purpose_of(chat_id, thread) if thread is not None else None
@@ -86,6 +91,22 @@ async def staff_message(
         await tell_topic(deps, client, event, lambda t: t(why))
         return
     await relay_to_client(deps, client, actor, message, cause)
+
+
+async def _tell_chat_id(deps: Deps, chat_id: int, thread_id: int | None, cause: str) -> None:
+    """/chatid, by anyone in any group the bot is in: the id to put in TELEGRAM_STAFF_CHAT_ID (setting up,
+    nobody may be staff yet). Answered in the chat's General topic."""
+    event = (
+        await deps.record(
+            f"forum:{chat_id}",
+            EventType.STAFF_COMMAND_ISSUED,
+            {"command": "chatid", "args": "", "thread": thread_id},
+            SYSTEM,
+            f"{cause}/chatid",
+        )
+    ).event
+    key = "chatid-this-forum" if chat_id == deps.staff_chat_id else "chatid-answer"
+    await deps.deliver(to_forum(event, 1, chat_id, st(None, key, chat=str(chat_id))))
 
 
 def _int(value: int | str | None) -> int | None:

@@ -524,3 +524,5 @@ ev-CallAnswered = 📞 talked with { $assistant } on the phone
 ev-CallMissed = 📞 missed call
 ev-VoicemailRecorded = 🎙 voicemail left
 call-recorded = 📞 Recording of the call · { $length }
+chatid-answer = This chat's id is { $chat }. To make it the staff forum, put TELEGRAM_STAFF_CHAT_ID={ $chat } in .env and restart the service (the bot must be an administrator that may manage topics).
+chatid-this-forum = This is the staff forum (TELEGRAM_STAFF_CHAT_ID={ $chat }).

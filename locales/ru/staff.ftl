@@ -524,3 +524,5 @@ ev-CallAnswered = 📞 разговор по телефону с { $assistant }
 ev-CallMissed = 📞 пропущенный звонок
 ev-VoicemailRecorded = 🎙 оставлено сообщение
 call-recorded = 📞 Запись разговора · { $length }
+chatid-answer = Идентификатор этого чата: { $chat }. Чтобы сделать его форумом сотрудников, укажите TELEGRAM_STAFF_CHAT_ID={ $chat } в .env и перезапустите сервис (бот должен быть администратором с правом управлять темами).
+chatid-this-forum = Это форум сотрудников (TELEGRAM_STAFF_CHAT_ID={ $chat }).

@@ -14,6 +14,7 @@ SAMPLE = {
     "minutes": "5 min",
     "hours": 2,
     "name": "Anna",
+    "chat": "-1001234567890",
     "amount": "RUB 45,000",
     "currency": "RUB",
     "value": "RUB 45,000",

@@ -1,0 +1,207 @@
+"""`concierge check`: each integration asked through its real client (aiogram, the Twilio SDK, the
+CloudPayments adapter, PyMongo) against the local stand-ins, every failure mode once, one line each."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from pydantic import SecretStr
+
+from bot import app as app_module
+from bot.preflight import Finding, Verdict, check
+from bot.settings import Settings, StoreSettings, TelegramSettings
+from sandbox.cloudpayments import FakeCloudPayments
+from sandbox.telegram import FakeTelegram
+from sandbox.twilio import FakeTwilio
+from storage.indexes import ensure_indexes
+from storage.store import mongo_client
+from tests.harness import (
+    CP_PUBLIC_ID,
+    CP_SECRET,
+    PUBLIC,
+    STAFF_CHAT,
+    TOKEN,
+    TWILIO_SID,
+    TWILIO_TOKEN,
+    VOICE_NUMBER,
+)
+from tests.harness import settings as harness_settings
+from tests.integration.test_service_process import concierge, environment
+
+VOICE_URL = f"{PUBLIC}/webhooks/twilio/voice"
+
+
+class World:
+    def __init__(self, tg: FakeTelegram, tw: FakeTwilio, cp: FakeCloudPayments, settings: Settings) -> None:
+        self.tg, self.tw, self.cp, self.settings = tg, tw, cp, settings
+
+    async def findings(self, settings: Settings | None = None, starting: bool = False) -> list[Finding]:
+        return await check(settings or self.settings, starting=starting)
+
+    async def failures(self, settings: Settings | None = None, starting: bool = False) -> list[str]:
+        return [
+            f"{f.what}: {f.line}"
+            for f in await self.findings(settings, starting)
+            if f.verdict is Verdict.FAIL
+        ]
+
+
+@pytest.fixture
+async def world(aiohttp_server, mongo_url: str, db_name: str, tmp_path) -> World:
+    tg = FakeTelegram(TOKEN)
+    tg.forum(STAFF_CHAT)
+    tg.webhook = {"url": f"{PUBLIC}/webhooks/telegram"}  # as the service sets it when it starts
+    tw = FakeTwilio(TWILIO_SID, TWILIO_TOKEN, numbers={VOICE_NUMBER: VOICE_URL})
+    cp = FakeCloudPayments(CP_PUBLIC_ID, CP_SECRET)
+    tg_server, tw_server, cp_server = [await aiohttp_server(f.app()) for f in (tg, tw, cp)]
+    settings = harness_settings(
+        mongo_url,
+        db_name,
+        str(tg_server.make_url("")).rstrip("/"),
+        tmp_path,
+        payments_base=str(cp_server.make_url("")).rstrip("/"),
+        twilio_base=str(tw_server.make_url("")).rstrip("/"),
+        voice=True,
+    )
+    client = mongo_client(mongo_url)
+    await ensure_indexes(client[db_name])  # as the service does when it starts
+    await client.close()
+    return World(tg, tw, cp, settings)
+
+
+def _with(settings: Settings, **changes: object) -> Settings:
+    concern, field = next(iter(changes)).split("__")
+    part = getattr(settings, concern).model_copy(update={field: next(iter(changes.values()))})
+    return settings.model_copy(update={concern: part})
+
+
+async def test_everything_set_up_right_says_so_line_by_line(world: World) -> None:
+    findings = await world.findings()
+    verdicts = {f.what: f.verdict for f in findings}
+    assert verdicts["Telegram bot"] is Verdict.OK and verdicts["Telegram staff forum"] is Verdict.OK
+    assert verdicts["Telegram webhook"] is Verdict.OK and verdicts["Twilio"] is Verdict.OK
+    assert verdicts["Phone"] is Verdict.OK and verdicts["CloudPayments"] is Verdict.OK
+    assert verdicts["MongoDB indexes"] is Verdict.OK
+    assert verdicts["WhatsApp sender"] is Verdict.NOTE  # Twilio's API cannot show it: said, not guessed
+    assert [call.endpoint for call in world.cp.calls] == ["test"]  # CloudPayments' own method for this
+    # the embedded engine is no replica set: that is the one failure here
+    assert await world.failures() == [
+        "MongoDB: a standalone server, not a replica set: run it with --replSet (docker-compose.yml)"
+    ]
+    assert all("\n" not in str(f) and TOKEN not in str(f) and TWILIO_TOKEN not in str(f) for f in findings)
+
+
+async def test_a_refused_bot_token(world: World) -> None:
+    wrong = _with(world.settings, telegram__telegram_bot_token=SecretStr("123456:" + "B" * 35))
+    assert (
+        "Telegram bot: TELEGRAM_BOT_TOKEN is refused: copy it again from @BotFather"
+        in await world.failures(wrong)
+    )
+
+
+async def test_a_staff_chat_that_is_not_set_unknown_or_not_a_forum(world: World) -> None:
+    unset = _with(world.settings, telegram__telegram_staff_chat_id=None)
+    assert any("TELEGRAM_STAFF_CHAT_ID is not set" in f for f in await world.failures(unset))
+    unknown = _with(world.settings, telegram__telegram_staff_chat_id=-100999)
+    assert any("cannot see chat -100999" in f for f in await world.failures(unknown))
+    world.tg.chats[STAFF_CHAT].is_forum = False
+    assert any("is not a forum: turn Topics on" in f for f in await world.failures())
+
+
+async def test_a_bot_that_is_no_administrator_or_may_not_manage_topics(world: World) -> None:
+    world.tg.chats[STAFF_CHAT].bot_rights = {"can_manage_topics": False}
+    assert any("may not manage topics" in f for f in await world.failures())
+    world.tg.chats[STAFF_CHAT].bot_rights = {"status": "member"}
+    assert any("is not an administrator" in f for f in await world.failures())
+
+
+async def test_a_webhook_elsewhere_and_telegrams_last_delivery_error(world: World) -> None:
+    world.tg.webhook = {"url": "https://old.example/webhooks/telegram"}
+    world.tg.webhook_error = (datetime(2026, 12, 5, 3, 0, tzinfo=UTC), "Wrong response from the webhook: 502")
+    failures = await world.failures()
+    assert any("Telegram webhook: is https://old.example/webhooks/telegram, not" in f for f in failures)
+    assert any(
+        "last delivery failed at 2026-12-05 03:00 UTC: Wrong response from the webhook: 502" in f
+        for f in failures
+    )
+    # as the service starts it sets the webhook itself: only the error is worth a warning then
+    starting = await world.failures(starting=True)
+    assert not any("old.example" in f for f in starting) and any("502" in f for f in starting)
+    polling = _with(world.settings, telegram__telegram_mode="polling")
+    assert any("is set (https://old.example" in f for f in await world.failures(polling))
+
+
+async def test_twilio_credentials_account_and_the_voice_number(world: World) -> None:
+    world.tw.numbers[VOICE_NUMBER] = "https://elsewhere.example/voice"
+    assert any(
+        f"calls to {VOICE_NUMBER} go to https://elsewhere.example/voice, not {VOICE_URL}" in f
+        for f in await world.failures()
+    )
+    world.tw.numbers.clear()
+    assert any("is not a number of this Twilio account" in f for f in await world.failures())
+    world.tw.account_status = "suspended"
+    assert "Twilio: the account is suspended" in await world.failures()
+    wrong = _with(world.settings, twilio__twilio_auth_token=SecretStr("not-the-token"))
+    assert "Twilio: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are refused" in await world.failures(wrong)
+
+
+async def test_refused_cloudpayments_credentials(world: World) -> None:
+    wrong = _with(world.settings, cloudpayments__cloudpayments_api_secret=SecretStr("not-the-secret"))
+    failures = await world.failures(wrong)
+    assert "CloudPayments: CLOUDPAYMENTS_PUBLIC_ID and CLOUDPAYMENTS_API_SECRET are refused" in failures
+
+
+async def test_mongodb_unreachable_missing_indexes_or_embedded(world: World, mongo_url: str) -> None:
+    fresh = _with(world.settings, store__mongodb_db="t_never_started")
+    assert any(f.startswith("MongoDB indexes:") and "missing" in f for f in await world.failures(fresh))
+    gone = _with(world.settings, store__mongodb_url=SecretStr("mongodb://127.0.0.1:9"))
+    assert any(
+        f.startswith("MongoDB: could not be reached at MONGODB_URL") for f in await world.failures(gone)
+    )
+    embedded = world.settings.model_copy(update={"store": StoreSettings(mongodb_url=None)})
+    (note,) = [f for f in await world.findings(embedded) if f.what == "MongoDB"]
+    assert note.verdict is Verdict.NOTE and "embedded store" in note.line
+
+
+async def test_only_what_is_configured_is_checked() -> None:
+    bare = Settings(telegram=TelegramSettings(), store=StoreSettings(mongodb_url=None))
+    assert [f.what for f in await check(bare)] == ["MongoDB"]
+
+
+async def _concierge_check(env: dict[str, str]) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        *concierge("check"), env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, _ = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode is not None
+    return process.returncode, out.decode()
+
+
+async def test_the_command_prints_a_line_each_and_exits_1_on_any_failure(world: World, tmp_path) -> None:
+    env = environment(
+        tmp_path,
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=world.settings.telegram.telegram_api_base,
+        TELEGRAM_STAFF_CHAT_ID=str(STAFF_CHAT),
+        TELEGRAM_WEBHOOK_SECRET="s3cret",
+        PUBLIC_BASE_URL=PUBLIC,
+    )
+    code, out = await _concierge_check(env)
+    assert code == 0, out
+    assert out.splitlines()[0].startswith("note  MongoDB: MONGODB_URL is unset")
+    assert "ok    Telegram staff forum: Concierge staff: a forum" in out
+    world.tg.chats[STAFF_CHAT].is_forum = False
+    code, out = await _concierge_check(env)
+    assert code == 1 and "FAIL  Telegram staff forum: Concierge staff is not a forum" in out
+
+
+async def test_at_start_up_the_failures_are_warnings_in_the_log(world: World, capsys) -> None:
+    world.tg.chats[STAFF_CHAT].is_forum = False
+    world.tg.webhook = None  # the service is about to set it: not a warning
+    capsys.readouterr()
+    await app_module._preflight(world.settings)
+    logged = "".join(capsys.readouterr())
+    assert "preflight.failed" in logged and "is not a forum" in logged and "Telegram webhook" not in logged
+    assert TOKEN not in logged
