@@ -90,3 +90,9 @@ def test_caddy_serves_https_for_the_domain_and_is_the_only_proxy_the_service_bel
     assert proxy == ipaddress.ip_address(caddy["networks"]["default"]["ipv4_address"])
     subnet = COMPOSE["networks"]["default"]["ipam"]["config"][0]["subnet"]
     assert proxy in ipaddress.ip_network(subnet)
+
+
+def test_the_readme_configuration_table_names_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert [name for name in setting_names() if f"`{name}`" not in table] == []
