@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from bot import console, home, preflight
+from bot import console, home, metrics, preflight
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx, sandbox_team_ctx
@@ -33,7 +33,10 @@ log = structlog.get_logger(__name__)
 async def _store_ctx(app: web.Application) -> AsyncIterator[None]:
     settings = app[SETTINGS].store
     url = settings.mongodb_url.get_secret_value() if settings.mongodb_url else None
-    async with open_store(url, settings.mongodb_db, settings.concierge_data_dir, app[CLOCK]) as store:
+    listeners = [metrics.StoreCommands()]
+    async with open_store(
+        url, settings.mongodb_db, settings.concierge_data_dir, app[CLOCK], listeners=listeners
+    ) as store:
         app[STORE] = store
         app[health.READINESS_CHECKS]["mongodb"] = store.ping
         app[health.READINESS_CHECKS]["store-writes"] = store.writable
@@ -68,7 +71,7 @@ def create_app(
 ) -> web.Application:
     """`start_workers=False` leaves the inbox and delivery loops to the caller (tests drive them by hand)."""
     app = web.Application(
-        middlewares=[error_middleware], client_max_size=1024**2
+        middlewares=[error_middleware, metrics.middleware], client_max_size=1024**2
     )  # each webhook bounds its own body below this
     app[SETTINGS] = settings
     # the sandbox's clock can be fast-forwarded (to watch a reminder fall due); the real one cannot
@@ -89,6 +92,7 @@ def create_app(
     if not settings.sandbox:  # (the sandbox's stand-ins are set up as the service needs by construction)
         app.cleanup_ctx.append(_preflight_ctx(start_workers))
     health.setup(app)
+    metrics.setup(app)
     home.setup(app, settings.sandbox)
     telegram_webhook.setup(app)
     cloudpayments_webhook.setup(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from bot import metrics
 from bot.channels import message_channels
 from bot.settings import Settings
 from domain.clock import Clock
@@ -43,6 +44,7 @@ def build_deps(
         channels=message_channels(),
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
+    deps.listeners.add(metrics.on_event)
     return deps
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import structlog
 
+from bot.metrics import count_log_line
+
 _SECRET_KEYS = re.compile(
     r"token|secret|password|passwd|authorization|auth_token|api_key|card|pan|cvv|hmac", re.IGNORECASE
 )
@@ -121,6 +123,7 @@ def configure(level: str = "INFO", fmt: str = "json") -> None:
         structlog.processors.TimeStamper(fmt="iso", utc=True),
         exception_without_text,
         redact,
+        count_log_line,
     ]
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],

@@ -251,6 +251,11 @@ class AppSettings(BaseSettings):
     concierge_sandbox_exposed: bool = Field(
         False, description="serve the sandbox beyond loopback (anyone could act as a lead): demos only"
     )
+    metrics_token: SecretStr | None = Field(
+        None,
+        min_length=16,
+        description="bearer token Prometheus sends for /metrics (unset: /metrics answers loopback only)",
+    )
     console_secret: SecretStr | None = Field(
         None,
         min_length=32,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,6 +12,7 @@ import structlog
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import PyMongoError
+from pymongo.monitoring import CommandListener
 
 from domain.clock import Clock
 from domain.events import NewEvent
@@ -83,9 +84,14 @@ def cannot_write(error: PyMongoError) -> bool:
     return getattr(error, "code", None) == OUT_OF_DISK_SPACE or any(w in message for w in _CANNOT_WRITE)
 
 
-def mongo_client(url: str) -> AsyncMongoClient:
+def mongo_client(url: str, listeners: Sequence[CommandListener] = ()) -> AsyncMongoClient:
     return AsyncMongoClient(
-        url, tz_aware=True, serverSelectionTimeoutMS=5000, connectTimeoutMS=3000, appname="concierge"
+        url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        connectTimeoutMS=3000,
+        appname="concierge",
+        event_listeners=list(listeners),
     )
 
 
@@ -98,6 +104,7 @@ async def open_store(
     *,
     reuse_running: bool = False,
     catch_up: bool = True,
+    listeners: Sequence[CommandListener] = (),
 ) -> AsyncIterator[Store]:
     """`reuse_running`: a CLI command joins the engine a running service owns instead of refusing."""
     engine = None
@@ -110,7 +117,7 @@ async def open_store(
             await asyncio.to_thread(engine.start)
             url = engine.url
     joined_own = engine is not None or reuse_running
-    client = mongo_client(url)
+    client = mongo_client(url, listeners)
     try:
         if not joined_own:
             await _refuse_a_foreign_engine(client)

@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.metrics import DEADLINE_FAILURES, DEADLINE_FIRINGS
 from bot.workers.inbox import TRANSIENT
 from bot.workers.lanes import WorkLoop
 from bot.workers.tasks import describe, wait_for_work
@@ -78,12 +79,15 @@ class DeadlineRunner(WorkLoop):
             then = await clock.fire(self._deps, claimed)
         except TRANSIENT as error:  # the store, the network, a provider: the same step again shortly
             log.warning("clock.firing_failed", deadline=claimed.kind, error=describe(error))
+            DEADLINE_FAILURES.labels("retried").inc()
             then = replace(claimed, due=self._clock.now() + RETRY)
         except Exception as error:  # fails the same way every time: a retry would only act on a later world
             await self._set_aside(claimed, describe(error))
+            DEADLINE_FAILURES.labels("set_aside").inc()
             self.fired += 1
             return True
         await deadlines.fired(claimed, self.worker_id, then, self._clock.now())
+        DEADLINE_FIRINGS.inc()
         self.fired += 1
         return True
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
+from bot.metrics import BUDGET_REFUSALS, TELEGRAM_THROTTLED
 from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
@@ -188,6 +189,7 @@ class TelegramDeliveryWorker(LaneWorker):
             taken = await self._budgets.take(claimed.chat, self._clock.now(), self._card_of(claimed))
             if taken is None:
                 # another instance used the budget first: back in the queue, no attempt spent
+                BUDGET_REFUSALS.inc()
                 await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
                 return
             riders = [c for f in followers if (c := await self.claim(f))]
@@ -219,6 +221,7 @@ class TelegramDeliveryWorker(LaneWorker):
                 await self._deliveries.sent(item.id, self.worker_id, provider_id)
             case RetryLater(after, error, counts, throttled):
                 if throttled:
+                    TELEGRAM_THROTTLED.inc()
                     await self._budgets.block(item.chat, now + timedelta(seconds=after))
                 else:
                     after = max(after, min(2.0**item.attempts, MAX_BACKOFF))

@@ -1,0 +1,230 @@
+"""`GET /metrics` in Prometheus' text format. What this process did (webhooks answered, events recorded,
+Telegram's refusals, the clock's firings, store round trips, warnings logged) is counted as it happens; what
+every instance shares (the inbox, the deliveries, the timers, the console's sessions) is read from the store
+at each scrape, so any instance answers for all. Labels are bounded: endpoints, event types, channels — never
+a client. Protected by METRICS_TOKEN (a bearer token); without one it answers loopback only."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import ipaddress
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram.exceptions import TelegramAPIError
+from aiohttp import web
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    PlatformCollector,
+    ProcessCollector,
+    generate_latest,
+)
+from pymongo import monitoring
+
+from bot.keys import CLOCK, SETTINGS, STORE
+from domain.clients import Channel
+from domain.events import Event
+from storage.timefmt import to_ms
+
+REGISTRY = CollectorRegistry()
+ProcessCollector(registry=REGISTRY)  # memory, CPU, open files of this process
+PlatformCollector(registry=REGISTRY)
+
+WEBHOOK_REQUESTS = Counter(
+    "concierge_webhook_requests", "Webhook requests answered", ["endpoint", "status"], registry=REGISTRY
+)
+WEBHOOK_SECONDS = Histogram(
+    "concierge_webhook_seconds",
+    "Time to answer a webhook",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+EVENTS = Counter("concierge_events", "Events recorded by this process, by type", ["type"], registry=REGISTRY)
+TELEGRAM_THROTTLED = Counter(
+    "concierge_telegram_throttled", "Telegram's 429 answers (Too Many Requests)", registry=REGISTRY
+)
+BUDGET_REFUSALS = Counter(
+    "concierge_telegram_budget_refusals",
+    "Sends put back because another instance had used the chat's budget",
+    registry=REGISTRY,
+)
+DEADLINE_FIRINGS = Counter("concierge_deadline_firings", "Timers fired", registry=REGISTRY)
+DEADLINE_FAILURES = Counter(
+    "concierge_deadline_failures",
+    "Timer firings that failed (retried or set aside)",
+    ["outcome"],
+    registry=REGISTRY,
+)
+STORE_COMMANDS = Counter(
+    "concierge_store_commands", "Round trips to the store, by command", ["command"], registry=REGISTRY
+)
+LOG_LINES = Counter(
+    "concierge_log_lines", "Warnings and errors logged, by event", ["event", "level"], registry=REGISTRY
+)
+
+# read from the store at each scrape: the same for every instance
+INBOX_WAITING = Gauge("concierge_inbox_waiting", "Inbound items not yet processed", registry=REGISTRY)
+INBOX_OVERDUE = Gauge(
+    "concierge_inbox_overdue_seconds",
+    "How long the longest-waiting inbound item has been due",
+    registry=REGISTRY,
+)
+INBOX_FAILED = Gauge("concierge_inbox_failed", "Inbound items set aside for a person", registry=REGISTRY)
+DELIVERIES_WAITING = Gauge(
+    "concierge_deliveries_waiting",
+    "Outbound messages not yet sent, by channel",
+    ["channel"],
+    registry=REGISTRY,
+)
+DELIVERIES_OVERDUE = Gauge(
+    "concierge_deliveries_overdue_seconds",
+    "How long the longest-waiting outbound message has been due",
+    registry=REGISTRY,
+)
+DELIVERIES_FAILED = Gauge(
+    "concierge_deliveries_failed", "Outbound messages that failed for good", registry=REGISTRY
+)
+DEADLINES_LATE = Gauge("concierge_deadlines_late", "Timers more than a minute past due", registry=REGISTRY)
+CONSOLE_SESSIONS = Gauge("concierge_console_sessions", "Console sessions open", registry=REGISTRY)
+
+TELEGRAM_PENDING = Gauge(
+    "concierge_telegram_webhook_pending_updates", "Updates Telegram holds for our webhook", registry=REGISTRY
+)
+TELEGRAM_LAST_ERROR = Gauge(
+    "concierge_telegram_webhook_last_error_timestamp_seconds",
+    "When Telegram last failed to deliver to our webhook (0: not since it was set)",
+    registry=REGISTRY,
+)
+
+# the series alerts read exist from the start (at 0), not only once something went wrong
+for _outcome in ("retried", "set_aside"):
+    DEADLINE_FAILURES.labels(_outcome)
+LOG_LINES.labels("preflight.failed", "warning")
+
+LATE = 60_000  # ms: a timer this far past due is late, not just due
+WEBHOOK_INFO_EVERY = 60.0  # s: Telegram is asked at most this often, however often Prometheus scrapes
+_asked_telegram = [0.0]  # (a cache of an outside read: each instance asks for itself)
+
+
+def endpoint_of(request: web.Request) -> str:
+    """The route, not the path: `/webhooks/cloudpayments/{kind}` is one label whatever is asked."""
+    route = request.match_info.route
+    resource = route.resource
+    return resource.canonical if resource is not None else "unmatched"
+
+
+@web.middleware
+async def middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
+    if not request.path.startswith("/webhooks/"):
+        return await handler(request)
+    started, status = time.perf_counter(), 500
+    try:
+        response = await handler(request)
+        status = response.status
+        return response
+    except web.HTTPException as error:
+        status = error.status
+        raise
+    finally:
+        endpoint = endpoint_of(request)
+        WEBHOOK_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
+        WEBHOOK_REQUESTS.labels(endpoint, f"{status // 100}xx").inc()
+
+
+async def on_event(event: Event) -> None:
+    EVENTS.labels(event.type.value).inc()
+
+
+class StoreCommands(monitoring.CommandListener):
+    """Every command sent to the store (a round trip), by name."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        STORE_COMMANDS.labels(event.command_name).inc()
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
+_OUR_EVENT = re.compile(r"[a-z_]+(?:\.[a-z_]+)+")
+
+
+def count_log_line(_logger: Any, method: str, event_dict: dict[str, Any]) -> dict[str, Any]:
+    """A structlog processor: warnings and errors counted by event name (ours are dotted names; a library's
+    free text is counted as `other`, so the labels stay few)."""
+    level = "error" if method in ("error", "critical", "exception") else method
+    if level in ("warning", "error"):
+        event = str(event_dict.get("event", ""))
+        LOG_LINES.labels(event if _OUR_EVENT.fullmatch(event) else "other", level).inc()
+    return event_dict
+
+
+async def _read_store(app: web.Application) -> None:
+    store, now = app[STORE], to_ms(app[CLOCK].now())
+    db = store.db
+    unfinished = {"due_ms": {"$gte": 0}}
+    oldest_in = await db["inbox"].find(unfinished, {"due_ms": 1}).sort("due_ms", 1).limit(1).to_list()
+    INBOX_WAITING.set(await db["inbox"].count_documents(unfinished))
+    INBOX_OVERDUE.set(max(0, now - oldest_in[0]["due_ms"]) / 1000 if oldest_in else 0)
+    INBOX_FAILED.set(await db["inbox"].count_documents({"status": "failed"}))
+    for channel in Channel:
+        DELIVERIES_WAITING.labels(channel.value).set(
+            await db["deliveries"].count_documents({"queue": channel.value})
+        )
+    oldest_out = await db["deliveries"].find(unfinished, {"due_ms": 1}).sort("due_ms", 1).limit(1).to_list()
+    DELIVERIES_OVERDUE.set(max(0, now - oldest_out[0]["due_ms"]) / 1000 if oldest_out else 0)
+    DELIVERIES_FAILED.set(await db["deliveries"].count_documents({"status": "failed"}))
+    DEADLINES_LATE.set(await db["deadlines"].count_documents({"due_ms": {"$gte": 0, "$lt": now - LATE}}))
+    CONSOLE_SESSIONS.set(await db["console_sessions"].count_documents({"expires_ms": {"$gt": now}}))
+
+
+async def _read_telegram(app: web.Application) -> None:
+    from bot.telegram_runtime import TELEGRAM  # (here: the runtime's workers count into this module)
+
+    runtime = app.get(TELEGRAM)
+    if runtime is None or app[SETTINGS].telegram_mode != "webhook":
+        return
+    if time.monotonic() - _asked_telegram[0] < WEBHOOK_INFO_EVERY:
+        return
+    _asked_telegram[0] = time.monotonic()
+    try:
+        info = await asyncio.wait_for(runtime.bot.get_webhook_info(), 3)
+    except (TelegramAPIError, TimeoutError, OSError):
+        return  # the figures stay as last read; the preflight and the delivery worker say more
+    TELEGRAM_PENDING.set(info.pending_update_count)
+    TELEGRAM_LAST_ERROR.set(info.last_error_date.timestamp() if info.last_error_date else 0)
+
+
+def _allowed(request: web.Request) -> bool:
+    token = request.config_dict[SETTINGS].app.metrics_token
+    if token is not None:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given.encode(), token.get_secret_value().encode())
+    try:
+        loopback = ipaddress.ip_address(request.remote or "").is_loopback
+    except ValueError:
+        return False
+    return loopback and "X-Forwarded-For" not in request.headers  # (a proxy on this host is not loopback)
+
+
+async def metrics(request: web.Request) -> web.Response:
+    if not _allowed(request):
+        raise web.HTTPUnauthorized(text="metrics need METRICS_TOKEN as a bearer token")
+    await asyncio.wait_for(_read_store(request.app), 5)
+    await _read_telegram(request.app)
+    body = generate_latest(REGISTRY)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+def setup(app: web.Application) -> None:
+    app.router.add_get("/metrics", metrics)
