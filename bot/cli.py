@@ -13,6 +13,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from importlib import metadata
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import structlog
@@ -31,6 +32,7 @@ from engine import queries
 from engine.i18n import LocaleError, check_locales
 from engine.team import admin as staff_admin
 from engine.team import sign_in
+from storage import backup
 from storage.audit import verify
 from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
 from storage.store import Store, open_store
@@ -76,6 +78,56 @@ def _run(settings: Settings) -> int:
     log.info("service.stopped")
     gc.freeze()  # everything is closed: the collection at interpreter exit took seconds of the 10 s budget
     return 0
+
+
+_MONGODUMP = (
+    "concierge: MONGODB_URL is set: back MongoDB up with its own tools (a replica set dumps consistently) —\n"
+    '  mongodump --uri "$MONGODB_URL" --oplog --gzip --archive=concierge-$(date +%F).gz\n'
+    '  mongorestore --uri "$NEW_MONGODB_URL" --oplogReplay --gzip --archive=concierge-….gz\n'
+    "  (or Atlas' continuous backups); then `concierge audit verify` and `concierge rebuild` on the copy."
+)
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    if settings.store.mongodb_url is not None:
+        print(_MONGODUMP, file=sys.stderr)
+        return EXIT_CONFIG
+    try:
+        taken = backup.take(settings.store.concierge_data_dir, settings.store.mongodb_db, args.file)
+    except backup.BackupError as error:
+        print(f"concierge: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"backup: {taken.events} events, {taken.size / 1e6:.1f} MB, checked whole → {taken.path}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    store_settings = settings.store
+    if store_settings.mongodb_url is not None:
+        print(_MONGODUMP, file=sys.stderr)
+        return EXIT_CONFIG
+    data_dir = store_settings.concierge_data_dir
+    if find_running(data_dir) is not None:
+        print(
+            f"concierge: a service runs on {data_dir}: restore into a new CONCIERGE_DATA_DIR", file=sys.stderr
+        )
+        return EXIT_CONFIG
+    try:
+        restored = backup.restore(args.file, data_dir, store_settings.mongodb_db)
+    except backup.BackupError as error:
+        print(f"concierge: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    print(f"restore: {restored.events} events into {data_dir}")
+
+    async def refold() -> int:
+        async with open_store(
+            None, store_settings.mongodb_db, data_dir, SystemClock(), catch_up=False
+        ) as store:
+            report = await verify(store.db, store.events)
+            print(f"audit: {'intact' if report.intact else 'BROKEN — ' + str(report.broken)}")
+            return await _rebuild_all(store) if report.intact else 1
+
+    return asyncio.run(refold())
 
 
 def _check(settings: Settings) -> int:
@@ -350,6 +402,12 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "check", help="ask each configured integration whether it is set up right (exit 1 if not)"
     )
+    commands.add_parser(
+        "backup", help="a consistent snapshot of the embedded store, taken while it runs"
+    ).add_argument("file", type=Path, help="where to write it (never overwritten)")
+    commands.add_parser(
+        "restore", help="a backup into a new CONCIERGE_DATA_DIR, checked and refolded"
+    ).add_argument("file", type=Path, help="the backup to restore")
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
@@ -413,6 +471,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check":
         app_logging.configure("WARNING", settings.app.log_format)
         return _check(settings)
+    if args.command in ("backup", "restore"):
+        app_logging.configure("WARNING", settings.app.log_format)
+        return _backup(args, settings) if args.command == "backup" else _restore(args, settings)
     # a person at the command line reads answers on stdout; logs stay on stderr, warnings only unless asked
     level = settings.app.log_level if args.verbose else "WARNING"
     app_logging.configure(level, settings.app.log_format)

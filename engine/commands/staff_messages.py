@@ -105,8 +105,9 @@ async def _tell_chat_id(deps: Deps, chat_id: int, thread_id: int | None, cause: 
             f"{cause}/chatid",
         )
     ).event
-    key = "chatid-this-forum" if chat_id == deps.staff_chat_id else "chatid-answer"
-    await deps.deliver(to_forum(event, 1, chat_id, st(None, key, chat=str(chat_id))))
+    forum = chat_id == deps.staff_chat_id
+    text = st(None, "chatid-this-forum" if forum else "chatid-answer", chat=str(chat_id))
+    await deps.deliver(to_forum(event, 1, chat_id, text))
 
 
 def _int(value: int | str | None) -> int | None:

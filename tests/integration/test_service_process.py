@@ -11,7 +11,6 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -120,26 +119,6 @@ def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict
     assert f"  {variable}: " in done.stderr
     assert not data_dir.exists()  # nothing was started
     assert "AAAAAAAAAA" not in done.stderr  # secrets are not echoed back
-
-
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
-    port = free_port()
-    process = subprocess.Popen(
-        concierge("run"),
-        env=environment(tmp_path, HTTP_PORT=str(port)),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_until(lambda: status(f"{base}/readyz") == 200, STARTUP), process.stdout.read1().decode()
-        yield process, base, tmp_path
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        process.stdout.close()
 
 
 def test_sigterm_stops_everything_cleanly_within_ten_seconds(service) -> None:
