@@ -28,6 +28,7 @@ def build_deps(
     policy = Policy(
         promises=settings.clock.promises,
         test_payments=settings.cloudpayments.cloudpayments_test_mode,
+        receipts=settings.cloudpayments.cloudpayments_receipts,
         tz=settings.app.timezone,
         place=settings.app.place,
     )

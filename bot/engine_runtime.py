@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
 import pymongo
 import structlog
@@ -22,6 +23,7 @@ from pymongo.errors import ConnectionFailure, PyMongoError
 from bot.deps import build_deps
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
+from bot.settings import Settings
 from bot.workers.admission import Admission
 from bot.workers.deadlines import DeadlineRunner
 from bot.workers.inbox import Handler, InboxWorker
@@ -36,7 +38,7 @@ from engine.deps import CallPort, Deps
 from engine.forum import inbox_failures
 from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.requests import payments as payments_flow
-from payments.cloudpayments import CloudPaymentsGateway
+from payments.cloudpayments import CloudPaymentsGateway, ReceiptRules
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
@@ -124,6 +126,17 @@ def answering_in_time() -> Iterator[None]:
         raise
 
 
+def receipt_rules(settings: Settings) -> ReceiptRules | None:
+    """What the receipts say by law, from settings; None when receipts are off."""
+    cp = settings.cloudpayments
+    taxation, vat_said = cp.cloudpayments_taxation_system, cp.cloudpayments_vat
+    if not cp.cloudpayments_receipts or taxation is None or vat_said is None:
+        return None
+    vat = None if vat_said == "none" else int(vat_said)
+    place = urlsplit(settings.http.base_url).hostname or settings.http.base_url
+    return ReceiptRules(taxation, vat, place)
+
+
 def build(app: web.Application) -> EngineRuntime:
     settings = app[SETTINGS]
     cp = settings.cloudpayments
@@ -133,6 +146,7 @@ def build(app: web.Application) -> EngineRuntime:
             cp.cloudpayments_public_id,
             cp.cloudpayments_api_secret.get_secret_value(),
             cp.cloudpayments_api_base,
+            receipts=receipt_rules(settings),
         )
     line = settings.voice_line
     deps = build_deps(

@@ -63,6 +63,10 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
                 cloudpayments_api_secret=SecretStr(world.payments.secret),
                 cloudpayments_api_base=world.urls["cloudpayments"],
                 cloudpayments_test_mode=True,
+                # the sandbox prints 54-FZ receipts (as a company on the simplified system, without VAT)
+                cloudpayments_receipts=True,
+                cloudpayments_taxation_system=1,
+                cloudpayments_vat="none",
             ),
         }
     )

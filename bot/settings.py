@@ -220,6 +220,23 @@ class CloudPaymentsSettings(BaseSettings):
     cloudpayments_test_mode: bool = Field(
         False, description="true: test-mode payments (TestMode=1) count as paid (a test account only)"
     )
+    cloudpayments_receipts: bool = Field(
+        False,
+        description="true: every payment and refund carries its 54-FZ fiscal receipt (CloudKassir); quotes "
+        "are then in RUB",
+    )
+    cloudpayments_taxation_system: int | None = Field(
+        None,
+        ge=0,
+        le=5,
+        description="the company's taxation system on its receipts: 0 OSN, 1 USN income, 2 USN income minus "
+        "expenses, 4 ESHN, 5 patent",
+    )
+    cloudpayments_vat: (
+        Literal["none", "0", "5", "7", "10", "20", "22", "105", "107", "110", "120", "122"] | None
+    ) = Field(
+        None, description="the VAT rate on receipts (none, 0, 5, 7, 10, 20, 22; 1xx: the 10/110-style rates)"
+    )
 
     @field_validator("cloudpayments_api_base")
     @classmethod
@@ -433,6 +450,15 @@ class Settings(BaseSettings):
         if sla.sla_first_response_vip_minutes > sla.sla_first_response_minutes:
             problems.append(
                 ("SLA_FIRST_RESPONSE_VIP_MINUTES", "cannot be longer than SLA_FIRST_RESPONSE_MINUTES")
+            )
+        if cp.cloudpayments_receipts and (
+            cp.cloudpayments_taxation_system is None or cp.cloudpayments_vat is None
+        ):
+            problems.append(
+                (
+                    "CLOUDPAYMENTS_RECEIPTS",
+                    "needs CLOUDPAYMENTS_TAXATION_SYSTEM and CLOUDPAYMENTS_VAT (set by law: none assumed)",
+                )
             )
         if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))

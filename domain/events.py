@@ -73,6 +73,7 @@ class EventType(StrEnum):
     REQUEST_DETAILS_CHANGED = "RequestDetailsChanged"
     REQUEST_CARD_POSTED = "RequestCardPosted"
     PAYMENT_FAILED = "PaymentFailed"
+    FISCAL_RECEIPT_ISSUED = "FiscalReceiptIssued"  # the 54-FZ receipt of a payment or a refund was printed
     CLIENT_CARD_SAVED = "ClientCardSaved"
     CLIENT_MERGED = "ClientMerged"  # the same person as an earlier client: everything goes on there
     REQUEST_MOVED = "RequestMoved"  # to the client a duplicate was merged into

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from domain.money import Money
+from domain.receipts import FiscalReceipt
 
-KINDS = ("check", "pay", "fail", "confirm", "refund", "cancel", "recurrent")
+KINDS = ("check", "pay", "fail", "confirm", "refund", "cancel", "recurrent", "receipt")
 
 
 class GatewayError(Exception):
@@ -57,6 +58,7 @@ class PaymentGateway(Protocol):
         description: str,
         culture: str,
         request_id: str,
+        receipt: FiscalReceipt | None = None,
     ) -> PaymentLink: ...
     async def cancel_order(self, order_id: str, request_id: str) -> None: ...
     async def charge_token(
@@ -68,8 +70,11 @@ class PaymentGateway(Protocol):
         invoice_id: str,
         description: str,
         request_id: str,
+        receipt: FiscalReceipt | None = None,
     ) -> ChargeResult: ...
-    async def refund(self, *, transaction_id: int, amount: Money, request_id: str) -> int: ...
+    async def refund(
+        self, *, transaction_id: int, amount: Money, request_id: str, receipt: FiscalReceipt | None = None
+    ) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,7 @@ from domain.ledger import Payment, quote_sender, total_of
 from domain.lifecycle import OPEN_STATES, RequestState, can_transition, check_transition
 from domain.money import Money
 from domain.quotes import Quote
+from domain.receipts import IssuedReceipt
 
 Decision = tuple[EventType, dict[str, Any]]
 
@@ -61,6 +62,7 @@ class ServiceRequest:
     rating: int | None = None  # 1–5, the client's answer to "how did we do?"
     rating_comment: str | None = None
     rated_at: datetime | None = None
+    fiscal_receipts: tuple[IssuedReceipt, ...] = ()  # 54-FZ receipts printed for its payment and refunds
     version: int = 0
 
     @property
@@ -246,6 +248,10 @@ class ServiceRequest:
             changed = replace(self, client_id=data["client_id"])
         elif t is EventType.QUOTE_EXPIRED:
             changed = replace(self, quote_lapsed=True, payment_link=None)
+        elif t is EventType.FISCAL_RECEIPT_ISSUED:
+            changed = replace(
+                self, fiscal_receipts=(*self.fiscal_receipts, IssuedReceipt.from_data(data["receipt"]))
+            )
         elif t is EventType.RATING_ASKED:
             changed = replace(self, rating_asked=True)
         elif t is EventType.REQUEST_RATED:
@@ -293,6 +299,7 @@ class ServiceRequest:
             "rating": self.rating,
             "rating_comment": self.rating_comment,
             "rated_at": self.rated_at.isoformat() if self.rated_at else None,
+            "fiscal_receipts": [each.to_data() for each in self.fiscal_receipts],
             "_v": self.version,
         }
 
@@ -316,6 +323,7 @@ class ServiceRequest:
             rating=doc.get("rating"),
             rating_comment=doc.get("rating_comment"),
             rated_at=datetime.fromisoformat(doc["rated_at"]) if doc.get("rated_at") else None,
+            fiscal_receipts=tuple(IssuedReceipt.from_data(each) for each in doc.get("fiscal_receipts") or ()),
             version=doc["_v"],
         )
 

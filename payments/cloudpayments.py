@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -18,12 +19,34 @@ from requests.auth import HTTPBasicAuth
 
 from domain.money import Money
 from domain.payments import Charged, ChargeResult, Declined, GatewayError, NeedsConfirmation, PaymentLink
+from domain.receipts import FiscalReceipt
 
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True)
+class ReceiptRules:
+    """What the company's receipts say by law (from settings): its taxation system, the VAT rate (None: no
+    VAT) and where the sale is made (its site)."""
+
+    taxation_system: int
+    vat: int | None
+    place: str
+
+
+FULL_PAYMENT, SERVICE = 4, 4  # tags 1214 and 1212: paid in full, for a service
+
+
 class CloudPaymentsGateway:
-    def __init__(self, public_id: str, api_secret: str, api_base: str, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        public_id: str,
+        api_secret: str,
+        api_base: str,
+        timeout: float = 15.0,
+        receipts: ReceiptRules | None = None,
+    ) -> None:
+        self._receipts = receipts
         self._client = CloudPayments(public_id, api_secret)
         self._client.URL = api_base.rstrip("/") + "/"  # the instance's, not the class attribute
         self._timeout = timeout
@@ -73,6 +96,38 @@ class CloudPaymentsGateway:
     def _amount(money: Money) -> float:
         return float(money.major)  # requests serialises JSON itself and refuses Decimal; 2 decimals are exact
 
+    def _with_receipt(self, params: dict[str, Any], receipt: FiscalReceipt | None) -> dict[str, Any]:
+        """The receipt CloudKassir prints with this payment or refund (54-FZ), in the payment's JsonData."""
+        rules = self._receipts
+        if receipt is None or rules is None:
+            return params
+        items = [
+            {
+                "label": line.label,
+                "price": self._amount(line.amount),
+                "quantity": 1.0,
+                "amount": self._amount(line.amount),
+                "vat": rules.vat,
+                "method": FULL_PAYMENT,
+                "object": SERVICE,
+            }
+            for line in receipt.lines
+        ]
+        customer = {
+            "Items": items,
+            "calculationPlace": rules.place,
+            "taxationSystem": rules.taxation_system,
+            "phone": receipt.phone,  # without one the payment page asks the payer for an e-mail
+            "isBso": False,
+            "amounts": {
+                "electronic": self._amount(receipt.total),
+                "advancePayment": 0.0,
+                "credit": 0.0,
+                "provision": 0.0,
+            },
+        }
+        return params | {"JsonData": {"CloudPayments": {"CustomerReceipt": customer}}}
+
     async def create_order(
         self,
         *,
@@ -82,18 +137,22 @@ class CloudPaymentsGateway:
         description: str,
         culture: str,
         request_id: str,
+        receipt: FiscalReceipt | None = None,
     ) -> PaymentLink:
         response = await self._call(
             "orders/create",
-            {
-                "Amount": self._amount(amount),
-                "Currency": amount.currency,
-                "Description": description,
-                "InvoiceId": invoice_id,
-                "AccountId": account_id,
-                "RequireConfirmation": False,
-                "CultureName": culture,
-            },
+            self._with_receipt(
+                {
+                    "Amount": self._amount(amount),
+                    "Currency": amount.currency,
+                    "Description": description,
+                    "InvoiceId": invoice_id,
+                    "AccountId": account_id,
+                    "RequireConfirmation": False,
+                    "CultureName": culture,
+                },
+                receipt,
+            ),
             request_id,
         )
         if not response.get("Success"):
@@ -117,17 +176,21 @@ class CloudPaymentsGateway:
         invoice_id: str,
         description: str,
         request_id: str,
+        receipt: FiscalReceipt | None = None,
     ) -> ChargeResult:
         response = await self._call(
             "payments/tokens/charge",
-            {
-                "Amount": self._amount(amount),
-                "Currency": amount.currency,
-                "AccountId": account_id,
-                "Token": token,
-                "InvoiceId": invoice_id,
-                "Description": description,
-            },
+            self._with_receipt(
+                {
+                    "Amount": self._amount(amount),
+                    "Currency": amount.currency,
+                    "AccountId": account_id,
+                    "Token": token,
+                    "InvoiceId": invoice_id,
+                    "Description": description,
+                },
+                receipt,
+            ),
             request_id,
         )
         model = response.get("Model") or {}
@@ -140,10 +203,11 @@ class CloudPaymentsGateway:
             return Declined(model.get("Reason") or "declined", model.get("CardHolderMessage"))
         return Declined(response.get("Message") or "declined", None)
 
-    async def refund(self, *, transaction_id: int, amount: Money, request_id: str) -> int:
-        response = await self._call(
-            "payments/refund", {"TransactionId": transaction_id, "Amount": self._amount(amount)}, request_id
-        )
+    async def refund(
+        self, *, transaction_id: int, amount: Money, request_id: str, receipt: FiscalReceipt | None = None
+    ) -> int:
+        params = {"TransactionId": transaction_id, "Amount": self._amount(amount)}
+        response = await self._call("payments/refund", self._with_receipt(params, receipt), request_id)
         if not response.get("Success"):
             raise GatewayError(f"CloudPayments refused the refund: {response.get('Message') or 'no reason'}")
         return int(response["Model"]["TransactionId"])

@@ -69,6 +69,8 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
     amount = data.get("Amount", "").strip()
     if not _AMOUNT.fullmatch(amount):
         raise InvalidValue("not a CloudPayments notification: Amount is not an amount")
+    if kind == "receipt" and data.get("Type") not in ("Income", "IncomeReturn"):
+        raise InvalidValue("not a receipt notification: Type is neither Income nor IncomeReturn")
     for name in ("InvoiceId", "AccountId", "Currency", "CardFirstSix", "CardLastFour", "CardType", "Token"):
         if len(data.get(name, "")) > 256:
             raise InvalidValue(f"not a CloudPayments notification: {name} is too long")

@@ -1,12 +1,16 @@
 """A local CloudPayments: the REST endpoints the concierge uses (orders/create, orders/cancel,
 payments/tokens/charge with 3-D Secure and declines, payments/refund), HTTP Basic auth, X-Request-ID
-replay, and notifications signed the way CloudPayments signs them. The real cloudpayments package uses it."""
+replay, and notifications signed the way CloudPayments signs them. It plays the receipt service too: a payment
+or refund that carries a CustomerReceipt gets a fiscal receipt (a page at /receipts/<id>) and a signed
+`receipt` notification. The real cloudpayments package uses it."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
+import html
 import itertools
 import json
 from dataclasses import dataclass
@@ -14,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+import aiohttp
 from aiohttp import BasicAuth, web
 
 from domain.clock import Clock, SystemClock
@@ -48,11 +53,95 @@ class FakeCloudPayments:
         self._replies: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1_000_001 + id_base)  # (past a restarted sandbox's earlier ids)
         self._tx_ids = itertools.count(70_000_001 + id_base)
+        self.order_receipts: dict[str, dict[str, Any]] = {}  # order → the CustomerReceipt it was created with
+        self.receipts: dict[
+            int, tuple[str, dict[str, Any]]
+        ] = {}  # transaction → (Income | IncomeReturn, receipt)
+        self.receipt_url: str | None = None  # where `receipt` notifications go (the sandbox; tests post them)
+        self._posting: set[asyncio.Task[None]] = set()
 
     def app(self) -> web.Application:
         app = web.Application()
+        app.router.add_get("/receipts/{transaction}", self.receipt_page)
         app.router.add_post("/{endpoint:.+}", self._handle)
+        app.on_cleanup.append(self._stop_posting)
         return app
+
+    async def _stop_posting(self, _app: web.Application) -> None:
+        for task in list(self._posting):
+            task.cancel()
+        await asyncio.gather(*self._posting, return_exceptions=True)
+
+    @staticmethod
+    def _customer_receipt(body: dict) -> dict[str, Any] | None:
+        data = body.get("JsonData") or {}
+        return ((data.get("CloudPayments") or {}).get("CustomerReceipt")) if isinstance(data, dict) else None
+
+    def _print(self, tx_id: int, kind: str, receipt: dict[str, Any] | None) -> None:
+        """The receipt service prints it, and (in the sandbox) tells the service."""
+        if receipt is None:
+            return
+        self.receipts[tx_id] = (kind, receipt)
+        if self.receipt_url is not None:
+            task = asyncio.create_task(self._post_receipt(tx_id))
+            self._posting.add(task)
+            task.add_done_callback(self._posting.discard)
+
+    async def _post_receipt(self, tx_id: int) -> None:
+        body, headers = self.receipt_notification(tx_id)
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.receipt_url or "", data=body, headers=headers) as response,
+        ):
+            await response.read()
+
+    def receipt_notification(self, tx_id: int, *, secret: str | None = None) -> tuple[bytes, dict[str, str]]:
+        """The body and headers of CloudPayments' `receipt` notification for a printed receipt."""
+        kind, receipt = self.receipts[tx_id]
+        transaction = self.transactions[tx_id]
+        fields = {
+            "Id": f"rc-{tx_id}",
+            "DocumentNumber": str(tx_id % 100_000),
+            "SessionNumber": "12",
+            "Number": str(tx_id % 1000),
+            "FiscalSign": str(tx_id * 7 % 10**10),
+            "DeviceNumber": "0000000400054952",
+            "RegNumber": "0000000001038624",
+            "FiscalNumber": "9999078900004792",
+            "Inn": "7708806062",
+            "Type": kind,
+            "Ofd": "ofd.ru",
+            "Url": f"{self.base_url}/receipts/{tx_id}",
+            "QrCodeUrl": f"{self.base_url}/receipts/{tx_id}.png",
+            "Amount": str(transaction["Amount"]),
+            "DateTime": transaction["CreatedDateIso"].replace("T", " "),
+            "Receipt": json.dumps(receipt, ensure_ascii=False, default=str),
+            "TransactionId": str(tx_id),
+            "InvoiceId": transaction.get("InvoiceId") or "",
+            "AccountId": transaction.get("AccountId") or "",
+        }
+        body = urlencode(fields).encode()
+        return body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-HMAC": sign(body, secret or self.secret),
+        }
+
+    async def receipt_page(self, request: web.Request) -> web.Response:
+        """What the buyer's link shows: the fiscal document (a stand-in for the OFD's page)."""
+        tx_id = int(request.match_info["transaction"]) if request.match_info["transaction"].isdigit() else 0
+        if tx_id not in self.receipts:
+            raise web.HTTPNotFound(text="no such receipt")
+        kind, receipt = self.receipts[tx_id]
+        lines = "".join(
+            f"<tr><td>{html.escape(str(i.get('label')))}</td><td>{i.get('amount')}</td></tr>"
+            for i in receipt.get("Items", [])
+        )
+        title = "Кассовый чек · приход" if kind == "Income" else "Кассовый чек · возврат прихода"
+        return web.Response(
+            text=f"<!doctype html><meta charset=utf-8><title>{title}</title><h1>{title}</h1>"
+            f"<table>{lines}</table><p>ФП {tx_id * 7 % 10**10}</p>",
+            content_type="text/html",
+        )
 
     async def _handle(self, request: web.Request) -> web.Response:
         auth = request.headers.get("Authorization", "")
@@ -86,6 +175,8 @@ class FakeCloudPayments:
 
     def _orders_create(self, body: dict) -> dict:
         order_id = f"ord{next(self._ids)}"
+        if (receipt := self._customer_receipt(body)) is not None:
+            self.order_receipts[order_id] = receipt
         order = {
             "Id": order_id,
             "Number": self._order_number(),
@@ -138,6 +229,7 @@ class FakeCloudPayments:
                 },
             }
         transaction = self.transaction(tx_id, body, token=body["Token"])
+        self._print(tx_id, "Income", self._customer_receipt(body))
         return {"Success": True, "Message": None, "Model": transaction}
 
     def _payments_refund(self, body: dict) -> dict:
@@ -152,6 +244,7 @@ class FakeCloudPayments:
             "Status": "Refunded",
             "RefundOf": original["TransactionId"],
         }
+        self._print(refund_id, "IncomeReturn", self._customer_receipt(body))
         return {"Success": True, "Message": None, "Model": {"TransactionId": refund_id}}
 
     # --- what a payer does -----------------------------------------------------------------------------
@@ -202,7 +295,10 @@ class FakeCloudPayments:
     def pay_order(self, order_id: str, last_four: str = "4242") -> dict[str, Any]:
         """The client paid on the order's page: the transaction behind the `check` and `pay` notifications."""
         order = self.orders[order_id]
-        return self.transaction(next(self._tx_ids), order, last_four=last_four)
+        transaction = self.transaction(next(self._tx_ids), order, last_four=last_four)
+        if order_id in self.order_receipts:
+            self.receipts[transaction["TransactionId"]] = ("Income", self.order_receipts[order_id])
+        return transaction
 
     def notification(
         self,

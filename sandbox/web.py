@@ -312,9 +312,18 @@ async def checkout(request: web.Request) -> web.Response:
         body, headers = world.payments.notification("pay", transaction)
         async with session.post(f"{base}/pay", data=body, headers=headers) as response:
             await response.read()
+        if transaction["TransactionId"] in world.payments.receipts:  # CloudKassir printed its receipt
+            body, headers = world.payments.receipt_notification(transaction["TransactionId"])
+            async with session.post(f"{base}/receipt", data=body, headers=headers) as response:
+                await response.read()
     world.payments.tokens[transaction["Token"]] = "ok"  # the saved card works for one tap next time
     order["Status"] = "Paid"
     return web.Response(text=_checkout_page(order, paid=True), content_type="text/html")
+
+
+async def receipt_page(request: web.Request) -> web.Response:
+    """The link a client's fiscal receipt message carries: the receipt service's page for it."""
+    return await _world(request).payments.receipt_page(request)
 
 
 def setup(app: web.Application) -> None:
@@ -332,3 +341,4 @@ def setup(app: web.Application) -> None:
     app.router.add_post("/sandbox/api/call", call_place)
     app.router.add_post("/sandbox/api/call/{act}", call_act)
     app.router.add_route("*", "/sandbox/pay/{order}", checkout)
+    app.router.add_get("/sandbox/receipts/{transaction}", receipt_page)

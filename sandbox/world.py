@@ -127,5 +127,6 @@ async def start(clock: Clock, public_base_url: str, generation: int = 1) -> Sand
         world.urls[name] = url
     world.twilio.base_url = world.urls["twilio"]
     world.payments.base_url = f"{public_base_url}/sandbox"  # payment links open the sandbox checkout
+    world.payments.receipt_url = f"{public_base_url}/webhooks/cloudpayments/receipt"
     world.phone = SandboxPhone(world.twilio, public_base_url, VOICE_NUMBER, clock.now, id_base=base)
     return world

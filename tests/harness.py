@@ -84,6 +84,7 @@ def settings(
     template_sid: str | None = None,
     test_payments: bool = True,
     voice: bool = False,
+    receipts: bool = False,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -98,6 +99,9 @@ def settings(
         cloudpayments_api_secret=SecretStr(CP_SECRET) if payments_base else None,
         cloudpayments_api_base=payments_base or "https://api.cloudpayments.ru",
         cloudpayments_test_mode=test_payments,  # the fake is a test account: its payments say TestMode=1
+        cloudpayments_receipts=receipts,
+        cloudpayments_taxation_system=1 if receipts else None,
+        cloudpayments_vat="22" if receipts else None,
     )
     return Settings(
         cloudpayments=payments,
@@ -277,6 +281,7 @@ async def start_harness(
     test_payments: bool = True,
     voice: bool = False,
     extend: Callable[[web.Application], None] | None = None,
+    receipts: bool = False,
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -301,6 +306,7 @@ async def start_harness(
         template_sid,
         test_payments,
         voice,
+        receipts,
     )
     app = create_app(app_settings, clock, start_workers=False)
     if extend is not None:  # another channel plugged in before the app starts (tests/toy_channel)

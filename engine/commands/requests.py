@@ -7,6 +7,7 @@ from datetime import datetime
 
 import structlog
 
+from domain import receipts
 from domain.clients import Client
 from domain.errors import ConcurrencyConflict, DomainError, InvalidValue
 from domain.events import Event, EventType
@@ -18,6 +19,7 @@ from domain.money import Money
 from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
+from domain.receipts import FISCAL_CURRENCY
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
@@ -89,6 +91,11 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
         return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
     currency, items = parse_quote(args)
+    if deps.policy.receipts and currency != FISCAL_CURRENCY:
+        raise InvalidValue(
+            "With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …",
+            key="receipts-roubles",
+        )
     if deps.payments is None:
         raise InvalidValue(
             "Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).",
@@ -108,6 +115,7 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             client.language.value if client.language else "en", "en-US"
         ),
         request_id=f"order:{current.id}:{quote.version}",
+        receipt=receipts.for_quote(current.id, quote, client.phone) if deps.policy.receipts else None,
     )
     previous = current.payment_link
     try:

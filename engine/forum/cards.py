@@ -80,6 +80,14 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         lines.append(
             t("card-refunded", amount=money(refund.amount, locale), transaction=str(refund.transaction_id))
         )
+    for fiscal in request.fiscal_receipts:  # 54-FZ: the fiscal document of the payment and each refund
+        lines.append(
+            t(
+                "card-fiscal-refund" if fiscal.kind == "income_return" else "card-fiscal",
+                amount=money(fiscal.amount, locale),
+                link=fiscal.url or "—",
+            )
+        )
     if request.cancel_reason:
         lines.append(t("card-cancelled", reason=request.cancel_reason))
     if request.is_open and hint:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import structlog
 
+from domain import receipts
 from domain.clients import Client
 from domain.errors import DomainError
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
@@ -14,7 +15,7 @@ from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
 from domain.requests import ServiceRequest, invoice_id, parse_invoice_id
 from engine import queries as q
-from engine.client_texts import receipt_text, refund_text
+from engine.client_texts import locale_of, receipt_text, refund_text
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.requests.intake import decide, deliver_to_topic, send_pay_link
@@ -163,7 +164,10 @@ async def record_payment(
 
 
 async def notification(deps: Deps, note: Notification) -> None:
-    """A stored pay, fail, refund, confirm or cancel notification; once per (type, TransactionId)."""
+    """A stored pay, fail, refund, confirm, cancel or receipt notification; once per (type, TransactionId)."""
+    if note.kind == "receipt":
+        await fiscal_receipt(deps, note)
+        return
     if note.kind == "refund":
         original = note.payment_transaction_id
         current = await q.request_paid_by(deps.store, original) if original is not None else None
@@ -195,6 +199,52 @@ async def notification(deps: Deps, note: Notification) -> None:
         await payment_failed(deps, current, note.transaction_id, note.reason or "declined", note.reason_code)
     else:
         log.info("cloudpayments.notification_noted", kind=note.kind, transaction=note.transaction_id)
+
+
+async def fiscal_receipt(deps: Deps, note: Notification) -> None:
+    """CloudKassir printed the fiscal receipt of a payment or a refund: kept on the request, its link sent to
+    the client in their language, the topic told."""
+    current, _ = await _request_of(deps, note.invoice_id)
+    if current is None:
+        current = await q.request_paid_by(deps.store, note.transaction_id)
+    if current is None:
+        log.warning("cloudpayments.receipt_unknown", transaction=note.transaction_id)
+        return
+    issued = receipts.issued(note.raw, note.amount, note.transaction_id)
+    recorded = await deps.record(
+        f"request:{current.id}",
+        EventType.FISCAL_RECEIPT_ISSUED,
+        {"receipt": issued.to_data()},
+        CLOUDPAYMENTS,
+        f"cp:receipt:{issued.kind}:{note.transaction_id}",
+    )
+    client = await _client(deps, current)  # (a replay delivers again under the same ids: sent once)
+    refund = issued.kind == "income_return"
+    if issued.url is not None:
+        amount = issued.amount.format(locale_of(client))
+        text = deps.t(
+            client.language,
+            "fiscal-receipt-refund" if refund else "fiscal-receipt",
+            number=current.id,
+            amount=amount,
+            link=issued.url,
+        )
+        await to_client(deps, client, recorded.event, 0, text)
+    await deliver_to_topic(
+        deps,
+        client,
+        recorded.event,
+        [
+            lambda t: t(
+                "fiscal-receipt-topic",
+                request=current.id,
+                amount=money(issued.amount, language_of(t)),
+                link=issued.url or "—",
+            )
+        ],
+        first_n=1,
+        card_of=current.id,
+    )
 
 
 async def _test_payment(deps: Deps, current: ServiceRequest, note: Notification) -> None:
@@ -263,6 +313,9 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
             invoice_id=invoice_id(current.id, current.quote.version),
             description=current.id,
             request_id=f"tap:{current.id}:{current.quote.version}",
+            receipt=receipts.for_quote(current.id, current.quote, client.phone)
+            if deps.policy.receipts
+            else None,
         )
     except GatewayError as error:
         result = Declined(str(error), None)
@@ -327,8 +380,14 @@ async def refund(
         # this very command may have refunded before a crash (what is left then looks too little): the
         # bank answers the same refund to the same request id, and it is told once
     # one request id per command: a replay gets the same refund back, a second partial refund is its own
+    receipt = None
+    if deps.policy.receipts and current.quote is not None:
+        receipt = receipts.for_refund(current.id, current.quote, amount, client.phone)
     refund_tx = await deps.payments.refund(
-        transaction_id=current.payment.transaction_id, amount=amount, request_id=f"refund:{cause}"
+        transaction_id=current.payment.transaction_id,
+        amount=amount,
+        request_id=f"refund:{cause}",
+        receipt=receipt,
     )
     await record_refund(deps, current, amount, refund_tx, actor)
 

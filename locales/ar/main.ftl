@@ -66,3 +66,5 @@ voice-greeting = مرحبًا، معكم خدمة الكونسيرج. سنوصل
 voice-greeting-team = مرحبًا، معكم خدمة الكونسيرج. سنوصلكم الآن بمساعدكم.
 voice-recording-notice = قد يتم تسجيل هذه المكالمة لخدمتكم.
 voice-voicemail-prompt = لم نتمكن من الرد الآن. يُرجى ترك رسالة بعد الصافرة، وسنعاود الاتصال بكم قريبًا.
+fiscal-receipt = 🧾 الإيصال الضريبي لطلبكم { $number } ({ $amount }): { $link }
+fiscal-receipt-refund = 🧾 الإيصال الضريبي لاسترداد مبلغ طلبكم { $number } ({ $amount }): { $link }

@@ -66,3 +66,5 @@ voice-greeting = Good day, this is your concierge. Connecting you with { $assist
 voice-greeting-team = Good day, this is your concierge. Connecting you with your assistant now.
 voice-recording-notice = This call may be recorded for your service.
 voice-voicemail-prompt = We could not answer right now. Please leave a message after the tone, and we will call you back shortly.
+fiscal-receipt = 🧾 Your fiscal receipt for { $number } ({ $amount }): { $link }
+fiscal-receipt-refund = 🧾 The fiscal receipt of your refund for { $number } ({ $amount }): { $link }

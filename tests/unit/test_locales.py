@@ -25,6 +25,7 @@ SAMPLE = {
     "reason": "plans changed",
     "refunded": "RUB 5,000",
     "paid": "RUB 45,000",
+    "link": "https://receipts.example/r/1",
 }
 
 

@@ -15,6 +15,7 @@ SAMPLE = {
     "hours": 2,
     "name": "Anna",
     "chat": "-1001234567890",
+    "link": "https://receipts.example/r/1",
     "amount": "RUB 45,000",
     "currency": "RUB",
     "value": "RUB 45,000",

@@ -1,0 +1,100 @@
+"""54-FZ: with receipts on, every payment link, one-tap charge and refund carries its fiscal receipt (the
+quote's lines, the VAT rate and taxation system from settings, the client's phone); the receipt service's
+signed notification is kept on the request, its link goes to the client in their language, the topic told."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.events import EventType
+from engine import queries as q
+from sandbox.cloudpayments import ApiCall, sign
+from tests.console_client import signed_in
+from tests.harness import STAFF_CHAT, Harness, start_harness
+from tests.telegram.test_lifecycle import ANNA, client_asks, order_of, pay, quote_message, staff_says
+
+
+@pytest.fixture
+async def fiscal(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    harness = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, receipts=True
+    )
+    await harness.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    yield harness
+    await harness.store.client.drop_database(db_name)
+
+
+def customer_receipt(call: ApiCall) -> dict:
+    return call.body["JsonData"]["CloudPayments"]["CustomerReceipt"]
+
+
+async def test_a_payment_and_a_partial_refund_each_get_their_receipt_told_in_the_clients_language(
+    fiscal: Harness,
+) -> None:
+    tg = fiscal
+    layla, thread = await client_asks(tg, "احتاج سيارة الليلة الساعة ٨", language="ar")
+    await staff_says(tg, thread, "/quote RUB\nMercedes S-Class with chauffeur — 40000\nWaiting time — 5000")
+    (created,) = tg.cp.api_calls("orders/create")
+    receipt = customer_receipt(created)
+    assert [(i["label"], i["amount"], i["vat"], i["quantity"]) for i in receipt["Items"]] == [
+        ("R-1001: Mercedes S-Class with chauffeur", 40000.0, 22, 1.0),
+        ("R-1001: Waiting time", 5000.0, 22, 1.0),
+    ]
+    assert receipt["taxationSystem"] == 1 and receipt["amounts"]["electronic"] == 45000.0
+    assert receipt["calculationPlace"] == "concierge.example"
+
+    transaction = await pay(tg, order_of(tg, quote_message(tg, layla)))
+    body, headers = tg.cp.receipt_notification(transaction["TransactionId"])
+    for _ in range(2):  # delivered twice: kept once, told once
+        assert await (await tg.notify("receipt", body, headers)).json() == {"code": 0}
+    await tg.settle()
+    request = await q.request(tg.store, "R-1001")
+    assert request is not None and [r.kind for r in request.fiscal_receipts] == ["income"]
+    url = request.fiscal_receipts[0].url
+    told = [m["text"] for m in tg.to_user(layla) if url in m.get("text", "")]
+    assert len(told) == 1 and "الإيصال الضريبي" in told[0]
+    assert any("Fiscal receipt for R-1001" in t for t in tg.topic_texts(thread))
+
+    await staff_says(tg, thread, "/refund 5000")
+    (refunded,) = tg.cp.api_calls("payments/refund")
+    assert [(i["label"], i["amount"]) for i in customer_receipt(refunded)["Items"]] == [
+        ("R-1001: partial refund: Mercedes S-Class with chauffeur; Waiting time", 5000.0)
+    ]
+    refund_tx = next(tx for tx, (kind, _) in tg.cp.receipts.items() if kind == "IncomeReturn")
+    body, headers = tg.cp.receipt_notification(refund_tx)
+    await tg.notify("receipt", body, headers)
+    await tg.settle()
+    request = await q.request(tg.store, "R-1001")
+    assert [r.kind for r in request.fiscal_receipts] == ["income", "income_return"]
+    assert any("الإيصال الضريبي لاسترداد" in m.get("text", "") for m in tg.to_user(layla))
+    events = [e.type for e in await tg.store.events.read("request:R-1001")]
+    assert events.count(EventType.FISCAL_RECEIPT_ISSUED) == 2
+    card = tg.fake.chats[STAFF_CHAT].messages[request.card_message_id]["text"]
+    assert "🧾 Fiscal receipt" in card and "🧾 Fiscal refund receipt" in card
+    page = await (await (await signed_in(tg, 9001)).get("/console/requests/R-1001")).text()
+    assert "Fiscal receipt" in page and f'href="{url}"' in page
+
+
+async def test_with_receipts_on_a_quote_is_in_roubles(fiscal: Harness) -> None:
+    tg = fiscal
+    _layla, thread = await client_asks(tg, "A car tonight at 8")
+    await staff_says(tg, thread, "/quote 500 USD Mercedes S-Class")
+    assert tg.cp.api_calls("orders/create") == []
+    assert any("quotes are in roubles" in t for t in tg.topic_texts(thread))
+
+
+async def test_a_forged_or_mangled_receipt_notification_changes_nothing(fiscal: Harness) -> None:
+    tg = fiscal
+    layla, thread = await client_asks(tg, "A car tonight at 8")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    transaction = await pay(tg, order_of(tg, quote_message(tg, layla)))
+    body, headers = tg.cp.receipt_notification(transaction["TransactionId"], secret="not-the-secret")
+    assert (await tg.notify("receipt", body, headers)).status == 401
+    body, headers = tg.cp.receipt_notification(transaction["TransactionId"])
+    mangled = body.replace(b"Type=Income", b"Type=Sale")
+    headers = headers | {"Content-HMAC": sign(mangled, tg.cp.secret)}
+    assert (await tg.notify("receipt", mangled, headers)).status == 400  # refused at the door
+    await tg.settle()
+    request = await q.request(tg.store, "R-1001")
+    assert request is not None and request.fiscal_receipts == ()
+    assert STAFF_CHAT and ANNA  # (the team is the lifecycle test's)
