@@ -165,9 +165,11 @@ def build(app: web.Application) -> EngineRuntime:
     engine.inbox_worker.on_set_aside = set_aside
     if gateway is not None:
         engine.register("cloudpayments", engine._payment)
-        secret = cp.cloudpayments_api_secret.get_secret_value()
+        # while the secret is rotated, a notification signed with the previous one is CloudPayments' too
+        given = (cp.cloudpayments_api_secret, cp.cloudpayments_api_secret_previous)
+        secrets = [each.get_secret_value() for each in given if each]
         app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
-            lambda body, headers: authentic(body, headers, secret),
+            lambda body, headers: any(authentic(body, headers, secret) for secret in secrets),
             parse,
             engine.check_payment,
             engine.store_payment,

@@ -162,6 +162,11 @@ class TwilioSettings(BaseSettings):
     twilio_auth_token: SecretStr | None = Field(
         None, description="Twilio auth token (signs Twilio's webhooks)"
     )
+    twilio_auth_token_previous: SecretStr | None = Field(
+        None,
+        description="while rotating TWILIO_AUTH_TOKEN: the previous one, still accepted on Twilio's webhooks "
+        "(remove it once the new one is primary in Twilio)",
+    )
     twilio_whatsapp_from: str | None = Field(
         None, description="the WhatsApp sender, like whatsapp:+74951234567"
     )
@@ -206,12 +211,22 @@ class TwilioSettings(BaseSettings):
     def enabled(self) -> bool:
         return self.twilio_account_sid is not None
 
+    @property
+    def previous_token(self) -> str | None:
+        previous = self.twilio_auth_token_previous
+        return previous.get_secret_value() if previous else None
+
 
 class CloudPaymentsSettings(BaseSettings):
     model_config = _CONFIG
     cloudpayments_public_id: str | None = Field(None, description="CloudPayments Public ID (pk_...)")
     cloudpayments_api_secret: SecretStr | None = Field(
         None, description="CloudPayments API secret (signs its notifications)"
+    )
+    cloudpayments_api_secret_previous: SecretStr | None = Field(
+        None,
+        description="while rotating CLOUDPAYMENTS_API_SECRET: the previous one, still accepted on its "
+        "notifications",
     )
     cloudpayments_api_base: str = Field(
         "https://api.cloudpayments.ru", description="CloudPayments API base (a local fake in tests)"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from twilio.request_validator import RequestValidator
 
 from bot.engine_runtime import ENGINE, EngineRuntime, answering_in_time
 from bot.keys import SETTINGS
@@ -16,7 +15,7 @@ from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from engine.conversation import call_back, calls
 from storage.inbox import InboxItem
-from webhooks.twilio import VOICE_INTAKE, VoiceIntake
+from webhooks.twilio import VOICE_INTAKE, Signatures, VoiceIntake
 
 
 def _lane(form: dict[str, str]) -> str:
@@ -83,7 +82,14 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
             return render(await call_back.bridge(deps, line, form))
 
     app[VOICE_INTAKE] = VoiceIntake(
-        RequestValidator(token), http.public_base_url, incoming, dialled, voicemail, status, recording, bridge
+        Signatures(token, tw.previous_token),
+        http.public_base_url,
+        incoming,
+        dialled,
+        voicemail,
+        status,
+        recording,
+        bridge,
     )
     try:
         yield

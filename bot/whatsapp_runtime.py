@@ -12,7 +12,6 @@ from functools import partial
 import aiohttp
 import structlog
 from aiohttp import web
-from twilio.request_validator import RequestValidator
 
 from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
@@ -25,7 +24,7 @@ from engine.conversation import whatsapp as whatsapp_flow
 from storage.inbox import InboxItem
 from webhooks import health
 from webhooks.media import LIFETIME_SECONDS, MEDIA_SOURCE, MediaSource, sign
-from webhooks.twilio import TWILIO_INTAKE, TwilioIntake
+from webhooks.twilio import TWILIO_INTAKE, Signatures, TwilioIntake
 
 log = structlog.get_logger(__name__)
 
@@ -100,7 +99,7 @@ def whatsapp_ctx(start_workers: bool):
             )
 
         app[TWILIO_INTAKE] = TwilioIntake(
-            RequestValidator(token), public, store_message, normalise, store_status
+            Signatures(token, tw.previous_token), public, store_message, normalise, store_status
         )
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         media = TwilioMedia(session, tw.twilio_api_base or TWILIO_API, tw.twilio_account_sid, token)

@@ -26,9 +26,20 @@ log = structlog.get_logger(__name__)
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
+class Signatures:
+    """Twilio's signature with the auth token, or while it is being rotated with the previous one too: a
+    request signed by either is Twilio's (outbound calls use the current token only)."""
+
+    def __init__(self, token: str, previous: str | None = None) -> None:
+        self._validators = [RequestValidator(each) for each in (token, previous) if each]
+
+    def validate(self, url: str, params: dict[str, str], signature: str) -> bool:
+        return any(validator.validate(url, params, signature) for validator in self._validators)
+
+
 @dataclass(frozen=True)
 class TwilioIntake:
-    validator: RequestValidator
+    validator: Signatures
     public_base_url: str
     store: Callable[[dict[str, str]], Awaitable[bool]]  # an inbound message → True when new
     check: Callable[[dict[str, str]], object]  # InvalidValue when a message cannot be read
@@ -43,7 +54,7 @@ class VoiceIntake:
     """Calls: a callback Twilio waits on is answered with TwiML made from the store at once; a leg's state and
     a recording are only stored (once each) for the inbox, and acknowledged."""
 
-    validator: RequestValidator
+    validator: Signatures
     public_base_url: str
     incoming: Callable[[dict[str, str]], Awaitable[str]]  # a new call (or the same CallSid again)
     dialled: Callable[[int, dict[str, str]], Awaitable[str]]  # how ringing leg N ended
