@@ -35,6 +35,7 @@ from engine.team import sign_in
 from storage import backup
 from storage.audit import verify
 from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
+from storage.indexes import ensure_indexes, index_plan
 from storage.store import Store, open_store
 
 log = structlog.get_logger(__name__)
@@ -130,6 +131,32 @@ def _restore(args: argparse.Namespace, settings: Settings) -> int:
     return asyncio.run(refold())
 
 
+def _migrate(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
+    async def work(store: Store) -> int:
+        plan, stale = await index_plan(store.db), await store.projector.refold_plan()
+        verb = "would" if args.dry_run else "did"
+        for collection, name, keys in plan.create:
+            print(f"migrate: {verb} create the index {collection}.{name} ({keys})")
+        for collection, name, keys in plan.drop:
+            print(
+                f"migrate: {verb} drop the index {collection}.{name} ({keys}): this version does not use it"
+            )
+        for collection, count in stale.items():
+            print(f"migrate: {verb} refold {count} {collection} documents of an older shape")
+        if stale:
+            print(
+                "migrate: a refold is not safe beside a running older version: stop the old instances first",
+            )
+        if not (plan.create or plan.drop or stale):
+            print("migrate: nothing to change")
+        elif not args.dry_run:
+            await ensure_indexes(store.db)
+            await store.projector.catch_up()
+        return 0
+
+    return work
+
+
 def _check(settings: Settings) -> int:
     findings = asyncio.run(preflight.check(settings))
     for finding in findings:
@@ -143,7 +170,9 @@ def _masked(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
 
 
-async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]], new_store: bool) -> int:
+async def _with_store(
+    settings: Settings, work: Callable[[Store], Awaitable[int]], new_store: bool, prepare: bool = True
+) -> int:
     """Run `work` on the store the service uses, saying which one (on stderr: stdout stays the answer)."""
     store_settings = settings.store
     url = store_settings.mongodb_url.get_secret_value() if store_settings.mongodb_url else None
@@ -166,7 +195,13 @@ async def _with_store(settings: Settings, work: Callable[[Store], Awaitable[int]
         return EXIT_CONFIG
     print(f"concierge: using {where}", file=sys.stderr)
     async with open_store(
-        url, store_settings.mongodb_db, data_dir, SystemClock(), reuse_running=True, catch_up=False
+        url,
+        store_settings.mongodb_db,
+        data_dir,
+        SystemClock(),
+        reuse_running=True,
+        catch_up=False,
+        prepare=prepare,
     ) as store:
         return await work(store)
 
@@ -409,6 +444,9 @@ def parser() -> argparse.ArgumentParser:
         "restore", help="a backup into a new CONCIERGE_DATA_DIR, checked and refolded"
     ).add_argument("file", type=Path, help="the backup to restore")
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
+    commands.add_parser(
+        "migrate", help="what a start of this version changes in the store (indexes, refolds), then does it"
+    ).add_argument("--dry-run", action="store_true", help="only say what would change")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify",
@@ -484,9 +522,11 @@ def main(argv: list[str] | None = None) -> int:
         "rebuild": _rebuild,
         "report": lambda a: cli_report.report(a, settings.clock.promises, settings.app.timezone),
         "console-link": lambda a: _console_link(a, settings),
+        "migrate": _migrate,
     }
     try:
-        code = asyncio.run(_with_store(settings, commands[args.command](args), args.new_store))
+        prepare = args.command != "migrate"  # (migrate says what it changes, then changes it)
+        code = asyncio.run(_with_store(settings, commands[args.command](args), args.new_store, prepare))
         sys.stdout.flush()  # here, where a closed pipe can still be answered
         return code
     except BrokenPipeError:  # `concierge report | head`: the reader has what it wanted

@@ -1,5 +1,8 @@
 """Every index the service relies on. create_index is idempotent: run at each start."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from pymongo import ASCENDING, IndexModel
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -55,13 +58,44 @@ INDEXES: dict[str, list[IndexModel]] = {
 }
 
 
+@dataclass(frozen=True)
+class IndexPlan:
+    """What a start of this version changes in the indexes: (collection, index name, its keys)."""
+
+    create: list[tuple[str, str, str]]
+    drop: list[tuple[str, str, str]]
+
+
+def _keys(key: dict[str, Any]) -> str:
+    return ", ".join(f"{field}" if order == 1 else f"{field} desc" for field, order in key.items())
+
+
+async def index_plan(db: AsyncDatabase) -> IndexPlan:
+    """Compared by keys, not names: nx-27017 names indexes its own way."""
+    plan = IndexPlan([], [])
+    for collection, models in INDEXES.items():
+        wanted = {tuple(model.document["key"].items()): model for model in models}
+        have = {tuple(index["key"].items()): index async for index in await db[collection].list_indexes()}
+        plan.drop.extend(
+            (collection, index["name"], _keys(index["key"]))
+            for keys, index in have.items()
+            if keys not in wanted and keys != (("_id", 1),)
+        )
+        plan.create.extend(
+            (collection, model.document["name"], _keys(model.document["key"]))
+            for keys, model in wanted.items()
+            if keys not in have
+        )
+    return plan
+
+
 async def ensure_indexes(db: AsyncDatabase) -> None:
     """Create what is listed, and drop what an older version made and no longer is: on nx-27017 a stale
-    compound index can turn a seek into a scan (its name decides which fields count as indexed)."""
+    compound index can turn a seek into a scan (its name decides which fields count as indexed). Created
+    first: an older instance still running keeps its reads fast until it stops."""
+    plan = await index_plan(db)
     for collection, models in INDEXES.items():
-        wanted = {tuple(model.document["key"].items()) for model in models} | {(("_id", 1),)}
-        for index in [index async for index in await db[collection].list_indexes()]:
-            if tuple(index["key"].items()) not in wanted:  # by keys: nx-27017 names indexes its own way
-                await db[collection].drop_index(index["name"])
         if models:
             await db[collection].create_indexes(models)
+    for collection, name, _ in plan.drop:
+        await db[collection].drop_index(name)

@@ -230,6 +230,16 @@ class Projector:
         await self.checked(now)
         return repaired
 
+    async def refold_plan(self) -> dict[str, int]:
+        """Documents of another shape a start of this version refolds, per collection."""
+        stale = {}
+        for projection in self._by_kind.values():
+            collection = self._db[projection.collection]
+            count = await collection.count_documents({}) - await collection.count_documents({"_fmt": FORMAT})
+            if count:
+                stale[projection.collection] = count
+        return stale
+
     async def checked(self, now: datetime) -> None:
         """Everything written before `now` is projected (or will be at its stream's next write)."""
         await self._db["jobs"].update_one(

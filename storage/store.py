@@ -105,6 +105,7 @@ async def open_store(
     reuse_running: bool = False,
     catch_up: bool = True,
     listeners: Sequence[CommandListener] = (),
+    prepare: bool = True,
 ) -> AsyncIterator[Store]:
     """`reuse_running`: a CLI command joins the engine a running service owns instead of refusing."""
     engine = None
@@ -122,7 +123,8 @@ async def open_store(
         if not joined_own:
             await _refuse_a_foreign_engine(client)
         db = client[db_name]
-        await ensure_indexes(db)
+        if prepare:  # (`concierge migrate --dry-run` looks without changing anything)
+            await ensure_indexes(db)
         events = EventStore(db, clock)
         store = Store(
             client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine

@@ -1,0 +1,48 @@
+"""Upgrading: `concierge migrate --dry-run` says what a start of this version would change in the store — the
+indexes it creates and drops, the documents of an older shape it refolds — and changes nothing; `migrate` does
+it, after which there is nothing left to do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pymongo import ASCENDING
+
+from domain.clock import FrozenClock
+from storage.store import open_store
+from tests.integration.test_service_process import cli, environment
+
+
+async def _as_an_older_version_left_it(data_dir: Path) -> None:
+    clock = FrozenClock(datetime(2026, 12, 5, tzinfo=UTC))
+    async with open_store(None, "concierge", data_dir, clock, catch_up=False, prepare=False) as store:
+        indexes = [index async for index in await store.db["requests"].list_indexes()]
+        (paid,) = [index["name"] for index in indexes if dict(index["key"]) == {"paid_ms": 1}]
+        await store.db["requests"].drop_index(paid)  # an index this version added (by its name there)
+        await store.db["inbox"].create_index([("legacy_ms", ASCENDING)], name="legacy")  # one it dropped
+        await store.db["assistants"].update_many({}, {"$set": {"_fmt": 3}})  # documents of an older shape
+
+
+async def test_the_plan_is_said_then_done(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    added = cli(
+        env, "--new-store", "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en"
+    )
+    assert added.returncode == 0, added.stderr
+    await _as_an_older_version_left_it(tmp_path)
+
+    for _ in range(2):  # a dry run changes nothing: the same plan twice
+        dry = cli(env, "migrate", "--dry-run")
+        assert dry.returncode == 0, dry.stderr
+        assert "would create the index requests.paid (paid_ms)" in dry.stdout
+        assert "would drop the index inbox." in dry.stdout and "(legacy_ms)" in dry.stdout
+        assert "would refold 1 assistants documents of an older shape" in dry.stdout
+        assert "stop the old instances first" in dry.stdout
+
+    done = cli(env, "migrate")
+    assert done.returncode == 0 and "did create the index requests.paid" in done.stdout
+    after = cli(env, "migrate", "--dry-run")
+    assert after.stdout.strip().endswith("migrate: nothing to change"), after.stdout
+    team = cli(env, "staff", "list")
+    assert "Anna" in team.stdout
