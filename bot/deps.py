@@ -29,6 +29,8 @@ def build_deps(
         promises=settings.clock.promises,
         test_payments=settings.cloudpayments.cloudpayments_test_mode,
         receipts=settings.cloudpayments.cloudpayments_receipts,
+        prepayment=settings.cloudpayments.cloudpayments_receipts
+        and settings.cloudpayments.cloudpayments_receipt_settlement == "prepayment",
         tz=settings.app.timezone,
         place=settings.app.place,
     )

@@ -247,6 +247,16 @@ class CloudPaymentsSettings(BaseSettings):
         description="the company's taxation system on its receipts: 0 OSN, 1 USN income, 2 USN income minus "
         "expenses, 4 ESHN, 5 patent",
     )
+    cloudpayments_receipt_settlement: Literal["full", "prepayment"] = Field(
+        "full",
+        description="full: one receipt, paid in full, at payment; prepayment: a 100% prepayment receipt at "
+        "payment and the full-settlement receipt when the request is done (a service rendered later)",
+    )
+    cloudpayments_inn: str | None = Field(
+        None,
+        pattern=r"^\d{10}(\d{2})?$",
+        description="the company's INN (10 or 12 digits): the settlement receipt of a prepayment names it",
+    )
     cloudpayments_vat: (
         Literal["none", "0", "5", "7", "10", "20", "22", "105", "107", "110", "120", "122"] | None
     ) = Field(
@@ -474,6 +484,10 @@ class Settings(BaseSettings):
                     "CLOUDPAYMENTS_RECEIPTS",
                     "needs CLOUDPAYMENTS_TAXATION_SYSTEM and CLOUDPAYMENTS_VAT (set by law: none assumed)",
                 )
+            )
+        if cp.cloudpayments_receipt_settlement == "prepayment" and cp.cloudpayments_inn is None:
+            problems.append(
+                ("CLOUDPAYMENTS_INN", "is required for prepayment receipts (the settlement names it)")
             )
         if (tw.enabled or cp.enabled) and self.http.public_base_url is None:
             problems.append(("PUBLIC_BASE_URL", "is required to receive Twilio or CloudPayments webhooks"))

@@ -75,6 +75,9 @@ class PaymentGateway(Protocol):
     async def refund(
         self, *, transaction_id: int, amount: Money, request_id: str, receipt: FiscalReceipt | None = None
     ) -> int: ...
+    async def settle_prepayment(
+        self, *, invoice_id: str, account_id: str, receipt: FiscalReceipt, request_id: str
+    ) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,8 @@ class Notification:
 
     @property
     def provider_id(self) -> str:
+        if self.kind == "receipt":  # (a settlement's receipt has no transaction: the receipt's own id)
+            return f"cp:receipt:{self.raw.get('Id') or self.transaction_id}"
         return f"cp:{self.kind}:{self.transaction_id}"
 
     @property

@@ -4,6 +4,7 @@ and the taxation system from settings (they change by law: never a constant here
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -62,7 +63,7 @@ def for_refund(request_id: str, quote: Quote, amount: Money, phone: str | None) 
 class IssuedReceipt:
     """What the receipt service says it printed (its notification)."""
 
-    kind: str  # "income" (a payment) or "income_return" (a refund)
+    kind: str  # "income" (a payment), "settlement" (rendered after a prepayment), "income_return" (a refund)
     url: str | None  # the buyer's link to the fiscal document
     amount: Money
     transaction_id: int
@@ -95,11 +96,21 @@ _URL = re.compile(r"https?://[^\s<>\"']{1,500}")  # (the notification is signed:
 _KINDS = {"Income": "income", "IncomeReturn": "income_return"}
 
 
+def _sets_off_a_prepayment(receipt: str) -> bool:
+    try:
+        amounts = json.loads(receipt[:100_000]).get("amounts") or {}
+        return float(amounts.get("advancePayment") or 0) > 0
+    except (ValueError, AttributeError, TypeError):
+        return False
+
+
 def issued(fields: dict[str, str], amount: Money, transaction_id: int) -> IssuedReceipt:
     """From the receipt service's notification: only a web link is kept, every field bounded."""
     kind = _KINDS.get(fields.get("Type", ""))
     if kind is None:
         raise InvalidValue("not a receipt notification: Type is neither Income nor IncomeReturn")
+    if kind == "income" and _sets_off_a_prepayment(fields.get("Receipt", "")):
+        kind = "settlement"
     url = fields.get("Url", "").strip()
     return IssuedReceipt(
         kind,

@@ -94,6 +94,7 @@ class Policy:
     quote_validity: timedelta = timedelta(hours=24)
     test_payments: bool = False  # CloudPayments' TestMode=1 counts as paid (a test account, the sandbox)
     receipts: bool = False  # every payment and refund carries its fiscal receipt (54-FZ): quotes in roubles
+    prepayment: bool = False  # receipts say "prepaid"; the settlement's is printed when it is done
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
     place: Place = MOSCOW  # where the business is: the sun's times clients name ("after Maghrib")
 

@@ -32,9 +32,11 @@ class ReceiptRules:
     taxation_system: int
     vat: int | None
     place: str
+    method: int = 4  # tag 1214: 4 paid in full, 1 a 100% prepayment (then a settlement receipt when rendered)
+    inn: str | None = None  # the company's, for a receipt printed apart from a payment (the settlement)
 
 
-FULL_PAYMENT, SERVICE = 4, 4  # tags 1214 and 1212: paid in full, for a service
+PREPAYMENT, FULL_PAYMENT, SERVICE = 1, 4, 4  # tag 1214: prepaid in full, paid in full; tag 1212: a service
 
 
 class CloudPaymentsGateway:
@@ -96,11 +98,10 @@ class CloudPaymentsGateway:
     def _amount(money: Money) -> float:
         return float(money.major)  # requests serialises JSON itself and refuses Decimal; 2 decimals are exact
 
-    def _with_receipt(self, params: dict[str, Any], receipt: FiscalReceipt | None) -> dict[str, Any]:
-        """The receipt CloudKassir prints with this payment or refund (54-FZ), in the payment's JsonData."""
+    def _customer_receipt(self, receipt: FiscalReceipt, settling: bool = False) -> dict[str, Any]:
+        """The CustomerReceipt CloudKassir prints (54-FZ). `settling`: rendered after a prepayment."""
         rules = self._receipts
-        if receipt is None or rules is None:
-            return params
+        assert rules is not None
         items = [
             {
                 "label": line.label,
@@ -108,7 +109,7 @@ class CloudPaymentsGateway:
                 "quantity": 1.0,
                 "amount": self._amount(line.amount),
                 "vat": rules.vat,
-                "method": FULL_PAYMENT,
+                "method": FULL_PAYMENT if settling else rules.method,
                 "object": SERVICE,
             }
             for line in receipt.lines
@@ -120,13 +121,39 @@ class CloudPaymentsGateway:
             "phone": receipt.phone,  # without one the payment page asks the payer for an e-mail
             "isBso": False,
             "amounts": {
-                "electronic": self._amount(receipt.total),
-                "advancePayment": 0.0,
+                "electronic": 0.0 if settling else self._amount(receipt.total),
+                "advancePayment": self._amount(receipt.total) if settling else 0.0,  # the prepayment set off
                 "credit": 0.0,
                 "provision": 0.0,
             },
         }
-        return params | {"JsonData": {"CloudPayments": {"CustomerReceipt": customer}}}
+        return customer
+
+    def _with_receipt(self, params: dict[str, Any], receipt: FiscalReceipt | None) -> dict[str, Any]:
+        """The receipt CloudKassir prints with this payment or refund (54-FZ), in the payment's JsonData."""
+        if receipt is None or self._receipts is None:
+            return params
+        return params | {"JsonData": {"CloudPayments": {"CustomerReceipt": self._customer_receipt(receipt)}}}
+
+    async def settle_prepayment(
+        self, *, invoice_id: str, account_id: str, receipt: FiscalReceipt, request_id: str
+    ) -> None:
+        """The service was rendered: the full-settlement receipt, setting off the prepayment (kkt/receipt)."""
+        rules = self._receipts
+        if rules is None or rules.method != PREPAYMENT:
+            return
+        params = {
+            "Inn": rules.inn,
+            "Type": "Income",
+            "InvoiceId": invoice_id,
+            "AccountId": account_id,
+            "CustomerReceipt": self._customer_receipt(receipt, settling=True),
+        }
+        response = await self._call("kkt/receipt", params, request_id)
+        if not response.get("Success"):
+            raise GatewayError(
+                f"CloudKassir refused the settlement receipt: {response.get('Message') or 'no reason'}"
+            )
 
     async def create_order(
         self,

@@ -76,7 +76,9 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
             raise InvalidValue(f"not a CloudPayments notification: {name} is too long")
     return Notification(
         kind=kind,
-        transaction_id=_number(data, "TransactionId"),
+        transaction_id=_optional_number(data, "TransactionId") or 0
+        if kind == "receipt"
+        else _number(data, "TransactionId"),
         amount=Money.of(amount, data.get("Currency") or "RUB"),
         invoice_id=data.get("InvoiceId", ""),
         account_id=data.get("AccountId", ""),

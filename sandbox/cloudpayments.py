@@ -116,7 +116,7 @@ class FakeCloudPayments:
             "Amount": str(transaction["Amount"]),
             "DateTime": transaction["CreatedDateIso"].replace("T", " "),
             "Receipt": json.dumps(receipt, ensure_ascii=False, default=str),
-            "TransactionId": str(tx_id),
+            "TransactionId": "" if transaction.get("Settlement") else str(tx_id),
             "InvoiceId": transaction.get("InvoiceId") or "",
             "AccountId": transaction.get("AccountId") or "",
         }
@@ -194,6 +194,29 @@ class FakeCloudPayments:
         }
         self.orders[order_id] = order
         return {"Success": True, "Message": None, "Model": order}
+
+    def _kkt_receipt(self, body: dict) -> dict:
+        """A receipt printed apart from a payment: the settlement of a prepayment (the service rendered)."""
+        receipt = body.get("CustomerReceipt")
+        if (
+            not body.get("Inn")
+            or not isinstance(receipt, dict)
+            or body.get("Type") not in ("Income", "IncomeReturn")
+        ):
+            return {"Success": False, "Message": "Inn, Type and CustomerReceipt are required"}
+        receipt_id = next(self._tx_ids)
+        total = sum(Decimal(str(item["amount"])) for item in receipt.get("Items", []))
+        self.transactions[receipt_id] = {
+            "TransactionId": receipt_id,
+            "Settlement": True,  # no payment behind it: its notification names no transaction
+            "Amount": total,
+            "Currency": "RUB",
+            "InvoiceId": body.get("InvoiceId"),
+            "AccountId": body.get("AccountId"),
+            "CreatedDateIso": self.clock.now().strftime("%Y-%m-%dT%H:%M:%S"),
+        }
+        self._print(receipt_id, body["Type"], receipt)
+        return {"Success": True, "Message": "Queued", "Model": {"Id": f"rc-{receipt_id}"}}
 
     def _order_number(self) -> int:
         number, self.next_order_number = self.next_order_number or len(self.orders) + 1, None

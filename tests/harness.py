@@ -84,7 +84,7 @@ def settings(
     template_sid: str | None = None,
     test_payments: bool = True,
     voice: bool = False,
-    receipts: bool = False,
+    receipts: bool | str = False,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -99,7 +99,9 @@ def settings(
         cloudpayments_api_secret=SecretStr(CP_SECRET) if payments_base else None,
         cloudpayments_api_base=payments_base or "https://api.cloudpayments.ru",
         cloudpayments_test_mode=test_payments,  # the fake is a test account: its payments say TestMode=1
-        cloudpayments_receipts=receipts,
+        cloudpayments_receipts=bool(receipts),
+        cloudpayments_receipt_settlement="prepayment" if receipts == "prepayment" else "full",
+        cloudpayments_inn="7708806062" if receipts else None,
         cloudpayments_taxation_system=1 if receipts else None,
         cloudpayments_vat="22" if receipts else None,
     )
@@ -281,7 +283,7 @@ async def start_harness(
     test_payments: bool = True,
     voice: bool = False,
     extend: Callable[[web.Application], None] | None = None,
-    receipts: bool = False,
+    receipts: bool | str = False,  # "prepayment": receipts say prepaid, the settlement's comes with /done
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)

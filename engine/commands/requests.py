@@ -20,7 +20,7 @@ from domain.payments import GatewayError
 from domain.quote_parsing import parse_quote
 from domain.quotes import Quote
 from domain.receipts import FISCAL_CURRENCY
-from domain.requests import ServiceRequest
+from domain.requests import ServiceRequest, invoice_id
 from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
@@ -296,7 +296,36 @@ async def done(deps: Deps, cmd: Invocation) -> None:
         first_n=1,
         card_of=number,
     )
+    await _settle_prepayment(deps, client, await q.known_request(deps.store, number), fulfilled)
     await ratings.ask(deps, client, await q.known_request(deps.store, number), fulfilled)
+
+
+async def _settle_prepayment(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Event) -> None:
+    """54-FZ: the service is rendered, so the prepayment's receipt is followed by the settlement's (the same
+    request id whatever the retries: CloudKassir prints it once)."""
+    if (
+        not deps.policy.prepayment
+        or deps.payments is None
+        or request.quote is None
+        or request.payment is None
+    ):
+        return
+    try:
+        await deps.payments.settle_prepayment(
+            invoice_id=invoice_id(request.id, request.quote.version),
+            account_id=client.id,
+            receipt=receipts.for_quote(request.id, request.quote, client.phone),
+            request_id=f"settle:{request.id}",
+        )
+    except GatewayError as error:
+        reason = str(error)
+        await deliver_to_topic(
+            deps,
+            client,
+            fulfilled,
+            [lambda t: t("fiscal-settlement-failed", request=request.id, reason=reason)],
+            first_n=2,
+        )
 
 
 async def cancel(deps: Deps, cmd: Invocation) -> None:

@@ -83,7 +83,11 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
     for fiscal in request.fiscal_receipts:  # 54-FZ: the fiscal document of the payment and each refund
         lines.append(
             t(
-                "card-fiscal-refund" if fiscal.kind == "income_return" else "card-fiscal",
+                "card-fiscal-refund"
+                if fiscal.kind == "income_return"
+                else "card-fiscal-settlement"
+                if fiscal.kind == "settlement"
+                else "card-fiscal",
                 amount=money(fiscal.amount, locale),
                 link=fiscal.url or "—",
             )

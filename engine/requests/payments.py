@@ -216,15 +216,18 @@ async def fiscal_receipt(deps: Deps, note: Notification) -> None:
         EventType.FISCAL_RECEIPT_ISSUED,
         {"receipt": issued.to_data()},
         CLOUDPAYMENTS,
-        f"cp:receipt:{issued.kind}:{note.transaction_id}",
+        note.provider_id,
     )
     client = await _client(deps, current)  # (a replay delivers again under the same ids: sent once)
-    refund = issued.kind == "income_return"
     if issued.url is not None:
         amount = issued.amount.format(locale_of(client))
         text = deps.t(
             client.language,
-            "fiscal-receipt-refund" if refund else "fiscal-receipt",
+            "fiscal-receipt-refund"
+            if issued.kind == "income_return"
+            else "fiscal-receipt-settlement"
+            if issued.kind == "settlement"
+            else "fiscal-receipt",
             number=current.id,
             amount=amount,
             link=issued.url,

@@ -68,3 +68,4 @@ voice-recording-notice = قد يتم تسجيل هذه المكالمة لخدم
 voice-voicemail-prompt = لم نتمكن من الرد الآن. يُرجى ترك رسالة بعد الصافرة، وسنعاود الاتصال بكم قريبًا.
 fiscal-receipt = 🧾 الإيصال الضريبي لطلبكم { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 الإيصال الضريبي لاسترداد مبلغ طلبكم { $number } ({ $amount }): { $link }
+fiscal-receipt-settlement = 🧾 الإيصال الضريبي النهائي لطلبكم { $number } (بعد تقديم الخدمة، { $amount }): { $link }

@@ -68,3 +68,4 @@ voice-recording-notice = This call may be recorded for your service.
 voice-voicemail-prompt = We could not answer right now. Please leave a message after the tone, and we will call you back shortly.
 fiscal-receipt = 🧾 Your fiscal receipt for { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 The fiscal receipt of your refund for { $number } ({ $amount }): { $link }
+fiscal-receipt-settlement = 🧾 The final fiscal receipt for { $number } (the service rendered, { $amount }): { $link }

@@ -68,3 +68,4 @@ voice-recording-notice = Этот разговор может записыват
 voice-voicemail-prompt = Сейчас мы не можем ответить. Оставьте, пожалуйста, сообщение после сигнала — мы скоро перезвоним.
 fiscal-receipt = 🧾 Ваш кассовый чек по заявке { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 Кассовый чек возврата по заявке { $number } ({ $amount }): { $link }
+fiscal-receipt-settlement = 🧾 Итоговый кассовый чек по заявке { $number } (услуга оказана, { $amount }): { $link }
