@@ -63,6 +63,7 @@ async def _preflight(settings: Settings) -> None:
         if finding.verdict is preflight.Verdict.FAIL:
             log.warning("preflight.failed", what=finding.what, problem=finding.line)
     failed = sum(f.verdict is preflight.Verdict.FAIL for f in findings)
+    metrics.PREFLIGHT_FAILURES.set(failed)
     log.info("preflight.done", checked=len(findings), failed=failed)
 
 

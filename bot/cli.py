@@ -35,6 +35,7 @@ from engine.team import sign_in
 from storage import backup
 from storage.audit import verify
 from storage.embedded import DataDirInUse, DataDirUnusable, EngineError, ForeignEngine, find_running
+from storage.heartbeats import Heartbeats
 from storage.indexes import ensure_indexes, index_plan
 from storage.store import Store, open_store
 
@@ -143,12 +144,18 @@ def _migrate(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
             )
         for collection, count in stale.items():
             print(f"migrate: {verb} refold {count} {collection} documents of an older shape")
+        running = await Heartbeats(store.db).alive(datetime.now(UTC))
         if stale:
             print(
-                "migrate: a refold is not safe beside a running older version: stop the old instances first",
+                "migrate: a refold is not safe beside a running older version: stop the old instances first"
             )
         if not (plan.create or plan.drop or stale):
             print("migrate: nothing to change")
+        elif not args.dry_run and stale and running and not args.force:
+            print(
+                f"concierge: {len(running)} instance(s) still running; stop them, or --force", file=sys.stderr
+            )
+            return EXIT_CONFIG
         elif not args.dry_run:
             await ensure_indexes(store.db)
             await store.projector.catch_up()
@@ -444,9 +451,11 @@ def parser() -> argparse.ArgumentParser:
         "restore", help="a backup into a new CONCIERGE_DATA_DIR, checked and refolded"
     ).add_argument("file", type=Path, help="the backup to restore")
     commands.add_parser("rebuild", help="rebuild every projection from the event log")
-    commands.add_parser(
+    migrate = commands.add_parser(
         "migrate", help="what a start of this version changes in the store (indexes, refolds), then does it"
-    ).add_argument("--dry-run", action="store_true", help="only say what would change")
+    )
+    migrate.add_argument("--dry-run", action="store_true", help="only say what would change")
+    migrate.add_argument("--force", action="store_true", help="refold even while instances run")
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify",

@@ -2,7 +2,8 @@
 Telegram's refusals, the clock's firings, store round trips, warnings logged) is counted as it happens; what
 every instance shares (the inbox, the deliveries, the timers, the console's sessions) is read from the store
 at each scrape, so any instance answers for all. Labels are bounded: endpoints, event types, channels — never
-a client. Protected by METRICS_TOKEN (a bearer token); without one it answers loopback only."""
+a client. Protected by METRICS_TOKEN (a bearer token); without one it answers only a local scrape of a
+service with no PUBLIC_BASE_URL."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from prometheus_client import (
     generate_latest,
 )
 from pymongo import monitoring
+from pymongo.errors import PyMongoError
 
 from bot.keys import CLOCK, SETTINGS, STORE
 from domain.clients import Channel
@@ -89,8 +91,11 @@ DELIVERIES_OVERDUE = Gauge(
     "How long the longest-waiting outbound message has been due",
     registry=REGISTRY,
 )
-DELIVERIES_FAILED = Gauge(
-    "concierge_deliveries_failed", "Outbound messages that failed for good", registry=REGISTRY
+STORE_UP = Gauge("concierge_store_up", "1 when the store answered this scrape", registry=REGISTRY)
+PREFLIGHT_FAILURES = Gauge(
+    "concierge_preflight_failures",
+    "What the set-up check found wrong when this instance started",
+    registry=REGISTRY,
 )
 DEADLINES_LATE = Gauge("concierge_deadlines_late", "Timers more than a minute past due", registry=REGISTRY)
 CONSOLE_SESSIONS = Gauge("concierge_console_sessions", "Console sessions open", registry=REGISTRY)
@@ -108,6 +113,7 @@ TELEGRAM_LAST_ERROR = Gauge(
 for _outcome in ("retried", "set_aside"):
     DEADLINE_FAILURES.labels(_outcome)
 LOG_LINES.labels("preflight.failed", "warning")
+LOG_LINES.labels("fiscal.settlement_failed", "warning")
 
 LATE = 60_000  # ms: a timer this far past due is late, not just due
 WEBHOOK_INFO_EVERY = 60.0  # s: Telegram is asked at most this often, however often Prometheus scrapes
@@ -183,7 +189,6 @@ async def _read_store(app: web.Application) -> None:
         )
     oldest_out = await db["deliveries"].find(unfinished, {"due_ms": 1}).sort("due_ms", 1).limit(1).to_list()
     DELIVERIES_OVERDUE.set(max(0, now - oldest_out[0]["due_ms"]) / 1000 if oldest_out else 0)
-    DELIVERIES_FAILED.set(await db["deliveries"].count_documents({"status": "failed"}))
     DEADLINES_LATE.set(await db["deadlines"].count_documents({"due_ms": {"$gte": 0, "$lt": now - LATE}}))
     CONSOLE_SESSIONS.set(await db["console_sessions"].count_documents({"expires_ms": {"$gt": now}}))
 
@@ -206,10 +211,13 @@ async def _read_telegram(app: web.Application) -> None:
 
 
 def _allowed(request: web.Request) -> bool:
-    token = request.config_dict[SETTINGS].app.metrics_token
+    settings = request.config_dict[SETTINGS]
+    token = settings.app.metrics_token
     if token is not None:
         given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
         return hmac.compare_digest(given.encode(), token.get_secret_value().encode())
+    if settings.http.public_base_url is not None:
+        return False  # reachable from outside: a proxy on this host would make every scrape look local
     try:
         loopback = ipaddress.ip_address(request.remote or "").is_loopback
     except ValueError:
@@ -220,7 +228,11 @@ def _allowed(request: web.Request) -> bool:
 async def metrics(request: web.Request) -> web.Response:
     if not _allowed(request):
         raise web.HTTPUnauthorized(text="metrics need METRICS_TOKEN as a bearer token")
-    await asyncio.wait_for(_read_store(request.app), 5)
+    try:  # what this process counted is served even when the store does not answer (and that is said)
+        await asyncio.wait_for(_read_store(request.app), 5)
+        STORE_UP.set(1)
+    except (PyMongoError, TimeoutError):
+        STORE_UP.set(0)
     await _read_telegram(request.app)
     body = generate_latest(REGISTRY)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})

@@ -1,4 +1,7 @@
-// Run by the compose service mongo-init as root on every `docker compose up`: each step is done only once.
+// Run by the compose service mongo-init on every `docker compose up`: each step is done only once. It signs in
+// as root with the Docker secret (read here, never passed on a command line).
+const rootPassword = fs.readFileSync("/run/secrets/mongo_root_password", "utf8").trim();
+db.getSiblingDB("admin").auth("root", rootPassword);
 // 1. the single-node replica set (the shape the service supports: majority writes, one primary)
 try {
   rs.status();

@@ -4,7 +4,6 @@ and the taxation system from settings (they change by law: never a constant here
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ class ReceiptLine:
 class FiscalReceipt:
     lines: tuple[ReceiptLine, ...]
     phone: str | None = None  # where the buyer gets it: their phone (E.164) or, on the payment page, e-mail
+    prepaid: bool = False  # a 100% prepayment (the service rendered later), not paid in full
 
     def __post_init__(self) -> None:
         if not self.lines:
@@ -44,19 +44,27 @@ def _label(request_id: str, text: str) -> str:
     return label if len(label) <= LABEL else label[: LABEL - 1] + "…"
 
 
-def for_quote(request_id: str, quote: Quote, phone: str | None) -> FiscalReceipt:
+# how the receipts of a paid quote were printed, kept with its payment link: later ones follow it, whatever
+# the settings say by then
+FULL, PREPAYMENT = "full", "prepayment"
+
+
+def for_quote(request_id: str, quote: Quote, phone: str | None, prepaid: bool = False) -> FiscalReceipt:
     """The quote's lines, as sold."""
-    return FiscalReceipt(
-        tuple(ReceiptLine(_label(request_id, item.description), item.amount) for item in quote.items), phone
-    )
+    lines = tuple(ReceiptLine(_label(request_id, item.description), item.amount) for item in quote.items)
+    return FiscalReceipt(lines, phone, prepaid)
 
 
-def for_refund(request_id: str, quote: Quote, amount: Money, phone: str | None) -> FiscalReceipt:
-    """What is given back: the whole quote's lines, or for part of it one line of that amount."""
+def for_amount(
+    request_id: str, quote: Quote, amount: Money, phone: str | None, prepaid: bool = False, what: str = ""
+) -> FiscalReceipt:
+    """Part of the quote (a partial refund, what is left to settle after one): the whole quote's lines when it
+    is all of it, else one line of that amount."""
     if amount == quote.total:
-        return for_quote(request_id, quote, phone)
+        return for_quote(request_id, quote, phone, prepaid)
     description = "; ".join(item.description for item in quote.items)
-    return FiscalReceipt((ReceiptLine(_label(request_id, f"partial refund: {description}"), amount),), phone)
+    label = _label(request_id, f"{what}: {description}" if what else description)
+    return FiscalReceipt((ReceiptLine(label, amount),), phone, prepaid)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,21 +104,13 @@ _URL = re.compile(r"https?://[^\s<>\"']{1,500}")  # (the notification is signed:
 _KINDS = {"Income": "income", "IncomeReturn": "income_return"}
 
 
-def _sets_off_a_prepayment(receipt: str) -> bool:
-    try:
-        amounts = json.loads(receipt[:100_000]).get("amounts") or {}
-        return float(amounts.get("advancePayment") or 0) > 0
-    except (ValueError, AttributeError, TypeError):
-        return False
-
-
 def issued(fields: dict[str, str], amount: Money, transaction_id: int) -> IssuedReceipt:
     """From the receipt service's notification: only a web link is kept, every field bounded."""
     kind = _KINDS.get(fields.get("Type", ""))
     if kind is None:
         raise InvalidValue("not a receipt notification: Type is neither Income nor IncomeReturn")
-    if kind == "income" and _sets_off_a_prepayment(fields.get("Receipt", "")):
-        kind = "settlement"
+    if kind == "income" and not (fields.get("TransactionId") or "").strip():
+        kind = "settlement"  # printed apart from any payment: only a prepayment's settlement is
     url = fields.get("Url", "").strip()
     return IssuedReceipt(
         kind,

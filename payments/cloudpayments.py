@@ -109,7 +109,7 @@ class CloudPaymentsGateway:
                 "quantity": 1.0,
                 "amount": self._amount(line.amount),
                 "vat": rules.vat,
-                "method": FULL_PAYMENT if settling else rules.method,
+                "method": FULL_PAYMENT if settling or not receipt.prepaid else PREPAYMENT,
                 "object": SERVICE,
             }
             for line in receipt.lines
@@ -140,7 +140,7 @@ class CloudPaymentsGateway:
     ) -> None:
         """The service was rendered: the full-settlement receipt, setting off the prepayment (kkt/receipt)."""
         rules = self._receipts
-        if rules is None or rules.method != PREPAYMENT:
+        if rules is None:
             return
         params = {
             "Inn": rules.inn,

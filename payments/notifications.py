@@ -71,7 +71,18 @@ def parse(kind: str, body: bytes, content_type: str) -> Notification:
         raise InvalidValue("not a CloudPayments notification: Amount is not an amount")
     if kind == "receipt" and data.get("Type") not in ("Income", "IncomeReturn"):
         raise InvalidValue("not a receipt notification: Type is neither Income nor IncomeReturn")
-    for name in ("InvoiceId", "AccountId", "Currency", "CardFirstSix", "CardLastFour", "CardType", "Token"):
+    if kind == "receipt" and not 0 < len(data.get("Id", "")) <= 64:
+        raise InvalidValue("not a receipt notification: Id is missing or too long")
+    for name in (
+        "InvoiceId",
+        "AccountId",
+        "Currency",
+        "CardFirstSix",
+        "CardLastFour",
+        "CardType",
+        "Token",
+        "Url",
+    ):
         if len(data.get(name, "")) > 256:
             raise InvalidValue(f"not a CloudPayments notification: {name} is too long")
     return Notification(

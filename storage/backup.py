@@ -33,34 +33,44 @@ def take(data_dir: Path, db_name: str, target: Path) -> Snapshot:
         raise BackupError(f"{target} exists: a backup never overwrites one")
     partial = target.with_name(target.name + ".partial")
     target.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as src, sqlite3.connect(partial) as copy:
-        src.backup(copy)  # pages=-1: every page at once, one consistent moment
-        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-    src.close()
-    copy.close()
-    events = _checked(partial)
+    partial.touch(mode=0o600)  # it holds every client's data: readable by its owner only
+    try:
+        with sqlite3.connect(_read_only(source), uri=True) as src, sqlite3.connect(partial) as copy:
+            src.backup(copy)  # pages=-1: every page at once, one consistent moment
+            copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        src.close()
+        copy.close()
+        events = _checked(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # never a half-made copy of everyone's data left behind
+        raise
     partial.rename(target)
     return Snapshot(target, target.stat().st_size, events)
 
 
 def restore(backup: Path, data_dir: Path, db_name: str) -> Snapshot:
     target = store_file(data_dir, db_name)
-    if target.exists():
+    if any(target.parent.glob(f"{target.name}*")):  # the file, or a journal (-wal, -shm) SQLite would replay
         raise BackupError(f"{data_dir} already holds a store: restore into a new CONCIERGE_DATA_DIR")
     if not backup.is_file():
         raise BackupError(f"{backup} is not a file")
     events = _checked(backup)
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
+    partial.touch(mode=0o600)
     shutil.copyfile(backup, partial)
     partial.rename(target)
     return Snapshot(target, target.stat().st_size, events)
 
 
+def _read_only(path: Path) -> str:
+    return path.resolve().as_uri() + "?mode=ro"  # (a path with ?, # or % in it stays a path)
+
+
 def _checked(path: Path) -> int:
     """The events it holds, once SQLite finds the file whole; BackupError otherwise."""
     try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+        with sqlite3.connect(_read_only(path), uri=True) as db:
             (verdict,) = db.execute("PRAGMA integrity_check").fetchone()
             if verdict != "ok":
                 raise BackupError(f"{path} is damaged ({verdict})")

@@ -27,6 +27,11 @@ class Heartbeats:
             {"_id": instance}, {"$set": {"workers": list(workers), "beat_ms": to_ms(now)}}, upsert=True
         )
 
+    async def alive(self, now: datetime) -> list[str]:
+        """The instances that beat within DEAD_AFTER."""
+        beating = await self._beats.find({"beat_ms": {"$gte": to_ms(now - DEAD_AFTER)}}, {"_id": 1}).to_list()
+        return [doc["_id"] for doc in beating]
+
     async def reap(self, now: datetime) -> list[str]:
         """Release the leases of every instance silent for DEAD_AFTER; returns the instances reaped."""
         silent = await self._beats.find({"beat_ms": {"$lt": to_ms(now - DEAD_AFTER)}}).to_list()

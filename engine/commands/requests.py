@@ -115,14 +115,24 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             client.language.value if client.language else "en", "en-US"
         ),
         request_id=f"order:{current.id}:{quote.version}",
-        receipt=receipts.for_quote(current.id, quote, client.phone) if deps.policy.receipts else None,
+        receipt=receipts.for_quote(current.id, quote, client.phone, prepaid=deps.policy.prepayment)
+        if deps.policy.receipts
+        else None,
+    )
+    # how its receipts are printed, kept with the link: a refund or a settlement follows it, not the settings
+    printed = (
+        {"receipt": receipts.PREPAYMENT if deps.policy.prepayment else receipts.FULL}
+        if deps.policy.receipts
+        else {}
     )
     previous = current.payment_link
     try:
         quoted = await decide(
             deps,
             current,
-            current.quote_with(quote, {"order_id": link.order_id, "url": link.url, "number": link.number}),
+            current.quote_with(
+                quote, {"order_id": link.order_id, "url": link.url, "number": link.number} | printed
+            ),
             actor,
             f"{cause}/quote",
         )
@@ -300,32 +310,30 @@ async def done(deps: Deps, cmd: Invocation) -> None:
     await ratings.ask(deps, client, await q.known_request(deps.store, number), fulfilled)
 
 
+SETTLEMENT_NOTE = 30  # its line's place among the deliveries of /done (after the card and the rating's)
+
+
 async def _settle_prepayment(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Event) -> None:
     """54-FZ: the service is rendered, so the prepayment's receipt is followed by the settlement's (the same
     request id whatever the retries: CloudKassir prints it once)."""
-    if (
-        not deps.policy.prepayment
-        or deps.payments is None
-        or request.quote is None
-        or request.payment is None
-    ):
+    printed = (request.payment_link or {}).get("receipt")
+    if printed != receipts.PREPAYMENT or deps.payments is None or request.quote is None:
+        return
+    left = request.refundable  # what was paid and not refunded: what the service was rendered for
+    if left is None or left.minor <= 0:
         return
     try:
         await deps.payments.settle_prepayment(
             invoice_id=invoice_id(request.id, request.quote.version),
             account_id=client.id,
-            receipt=receipts.for_quote(request.id, request.quote, client.phone),
+            receipt=receipts.for_amount(request.id, request.quote, left, client.phone),
             request_id=f"settle:{request.id}",
         )
     except GatewayError as error:
         reason = str(error)
-        await deliver_to_topic(
-            deps,
-            client,
-            fulfilled,
-            [lambda t: t("fiscal-settlement-failed", request=request.id, reason=reason)],
-            first_n=2,
-        )
+        log.warning("fiscal.settlement_failed", request_id=request.id)  # (alerted: deploy/alerts.yml)
+        note: list[Text] = [lambda t: t("fiscal-settlement-failed", request=request.id, reason=reason)]
+        await deliver_to_topic(deps, client, fulfilled, note, first_n=SETTLEMENT_NOTE)
 
 
 async def cancel(deps: Deps, cmd: Invocation) -> None:

@@ -53,7 +53,9 @@ async def staff_message(
     ⚠️ Escalations): only commands; conversation there is left alone."""
     text = (message.text or "").strip()
     if message.kind is Kind.TEXT and text.startswith("/") and parse(text)[0] == "chatid":
-        await _tell_chat_id(deps, chat_id, thread_id, cause)
+        # setting up (no forum yet), the forum itself, or the team: a stranger writes nothing to the log
+        if deps.staff_chat_id in (None, chat_id) or await q.staff_member(deps.store, user_id) is not None:
+            await _tell_chat_id(deps, chat_id, thread_id, cause)
         return
     assistant = await q.staff_member(deps.store, user_id)
     thread = thread_id if is_topic else None
@@ -94,8 +96,8 @@ async def staff_message(
 
 
 async def _tell_chat_id(deps: Deps, chat_id: int, thread_id: int | None, cause: str) -> None:
-    """/chatid, by anyone in any group the bot is in: the id to put in TELEGRAM_STAFF_CHAT_ID (setting up,
-    nobody may be staff yet). Answered in the chat's General topic."""
+    """/chatid in a group the bot is in: the id to put in TELEGRAM_STAFF_CHAT_ID (while setting up, nobody
+    may be staff yet). Answered in the chat's General topic."""
     event = (
         await deps.record(
             f"forum:{chat_id}",

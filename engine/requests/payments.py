@@ -201,6 +201,26 @@ async def notification(deps: Deps, note: Notification) -> None:
         log.info("cloudpayments.notification_noted", kind=note.kind, transaction=note.transaction_id)
 
 
+def _receipt_of_payment(current: ServiceRequest, client: Client) -> receipts.FiscalReceipt | None:
+    """As its order link's receipt was printed (kept with the link), whatever the settings say now."""
+    printed = (current.payment_link or {}).get("receipt")
+    if printed is None or current.quote is None:
+        return None
+    return receipts.for_quote(current.id, current.quote, client.phone, prepaid=printed == receipts.PREPAYMENT)
+
+
+def _receipt_of_refund(
+    current: ServiceRequest, client: Client, amount: Money
+) -> receipts.FiscalReceipt | None:
+    """A refund's receipt mirrors the payment's: none if it had none; prepaid until the settlement."""
+    printed = (current.payment_link or {}).get("receipt")
+    if printed is None or current.quote is None or amount.currency != receipts.FISCAL_CURRENCY:
+        return None
+    settled = any(each.kind == "settlement" for each in current.fiscal_receipts)
+    prepaid = printed == receipts.PREPAYMENT and not settled
+    return receipts.for_amount(current.id, current.quote, amount, client.phone, prepaid, "partial refund")
+
+
 async def fiscal_receipt(deps: Deps, note: Notification) -> None:
     """CloudKassir printed the fiscal receipt of a payment or a refund: kept on the request, its link sent to
     the client in their language, the topic told."""
@@ -316,9 +336,7 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
             invoice_id=invoice_id(current.id, current.quote.version),
             description=current.id,
             request_id=f"tap:{current.id}:{current.quote.version}",
-            receipt=receipts.for_quote(current.id, current.quote, client.phone)
-            if deps.policy.receipts
-            else None,
+            receipt=_receipt_of_payment(current, client),
         )
     except GatewayError as error:
         result = Declined(str(error), None)
@@ -383,9 +401,7 @@ async def refund(
         # this very command may have refunded before a crash (what is left then looks too little): the
         # bank answers the same refund to the same request id, and it is told once
     # one request id per command: a replay gets the same refund back, a second partial refund is its own
-    receipt = None
-    if deps.policy.receipts and current.quote is not None:
-        receipt = receipts.for_refund(current.id, current.quote, amount, client.phone)
+    receipt = _receipt_of_refund(current, client, amount)
     refund_tx = await deps.payments.refund(
         transaction_id=current.payment.transaction_id,
         amount=amount,

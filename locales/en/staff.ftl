@@ -536,4 +536,4 @@ chatid-answer = This chat's id is { $chat }. To make it the staff forum, put TEL
 chatid-this-forum = This is the staff forum (TELEGRAM_STAFF_CHAT_ID={ $chat }).
 fiscal-receipt-topic = 🧾 Fiscal receipt for { $request } ({ $amount }): { $link }
 err-receipts-roubles = With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …
-fiscal-settlement-failed = ⚠️ The settlement receipt of { $request } was not printed: { $reason }. Write /done again to retry.
+fiscal-settlement-failed = ⚠️ The settlement receipt of { $request } was not printed: { $reason }. Print it in CloudPayments' back office (the leads are alerted).

@@ -536,4 +536,4 @@ chatid-answer = Идентификатор этого чата: { $chat }. Чт�
 chatid-this-forum = Это форум сотрудников (TELEGRAM_STAFF_CHAT_ID={ $chat }).
 fiscal-receipt-topic = 🧾 Кассовый чек по { $request } ({ $amount }): { $link }
 err-receipts-roubles = С кассовыми чеками (54-ФЗ) смета только в рублях: /quote 45000 RUB …
-fiscal-settlement-failed = ⚠️ Чек полного расчёта по { $request } не напечатан: { $reason }. Напишите /done ещё раз, чтобы повторить.
+fiscal-settlement-failed = ⚠️ Чек полного расчёта по { $request } не напечатан: { $reason }. Пробейте его в личном кабинете CloudPayments (руководители получили оповещение).

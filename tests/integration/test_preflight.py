@@ -4,13 +4,13 @@ CloudPayments adapter, PyMongo) against the local stand-ins, every failure mode 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from pydantic import SecretStr
 
 from bot import app as app_module
-from bot.preflight import Finding, Verdict, check
+from bot.preflight import Finding, Verdict, _bounded, check
 from bot.settings import Settings, StoreSettings, TelegramSettings
 from sandbox.cloudpayments import FakeCloudPayments
 from sandbox.telegram import FakeTelegram
@@ -119,13 +119,12 @@ async def test_a_bot_that_is_no_administrator_or_may_not_manage_topics(world: Wo
 
 async def test_a_webhook_elsewhere_and_telegrams_last_delivery_error(world: World) -> None:
     world.tg.webhook = {"url": "https://old.example/webhooks/telegram"}
-    world.tg.webhook_error = (datetime(2026, 12, 5, 3, 0, tzinfo=UTC), "Wrong response from the webhook: 502")
+    now = datetime.now(UTC).replace(second=0, microsecond=0)  # (Telegram's clock: the real one)
+    world.tg.webhook_error = (now - timedelta(minutes=2), "Wrong response from the webhook: 502")
     failures = await world.failures()
     assert any("Telegram webhook: is https://old.example/webhooks/telegram, not" in f for f in failures)
-    assert any(
-        "last delivery failed at 2026-12-05 03:00 UTC: Wrong response from the webhook: 502" in f
-        for f in failures
-    )
+    at = (now - timedelta(minutes=2)).strftime("%Y-%m-%d %H:%M UTC")
+    assert any(f"last delivery failed at {at}: Wrong response from the webhook: 502" in f for f in failures)
     # as the service starts it sets the webhook itself: only the error is worth a warning then
     starting = await world.failures(starting=True)
     assert not any("old.example" in f for f in starting) and any("502" in f for f in starting)
@@ -205,3 +204,15 @@ async def test_at_start_up_the_failures_are_warnings_in_the_log(world: World, ca
     logged = "".join(capsys.readouterr())
     assert "preflight.failed" in logged and "is not a forum" in logged and "Telegram webhook" not in logged
     assert TOKEN not in logged
+
+
+async def test_an_old_delivery_error_is_history_and_a_surprise_is_one_line(world: World) -> None:
+    world.tg.webhook_error = (datetime.now(UTC) - timedelta(days=3), "SSL error: certificate verify failed")
+    (old,) = [f for f in await world.findings() if "SSL error" in f.line]
+    assert old.verdict is Verdict.NOTE  # Telegram keeps its last error for ever: three days ago is history
+
+    async def surprise() -> list[Finding]:
+        raise KeyError("something nobody foresaw")
+
+    (line,) = await _bounded("Twilio", surprise)
+    assert line.verdict is Verdict.FAIL and line.line == "could not be checked (KeyError)"

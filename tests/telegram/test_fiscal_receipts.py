@@ -112,13 +112,16 @@ async def test_a_prepayment_is_settled_by_its_own_receipt_when_the_service_is_re
     (created,) = tg.cp.api_calls("orders/create")
     assert {item["method"] for item in customer_receipt(created)["Items"]} == {1}  # a 100% prepayment
     await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/refund 5000")  # part of it given back before the service: not settled
+    (refunded,) = tg.cp.api_calls("payments/refund")
+    assert {item["method"] for item in customer_receipt(refunded)["Items"]} == {1}  # a prepayment returned
     await staff_says(tg, thread, "/done")
     (settled,) = tg.cp.api_calls("kkt/receipt")
     assert settled.body["Inn"] == "7708806062" and settled.body["InvoiceId"] == "R-1001/1"
     assert settled.request_id == "settle:R-1001"
     settlement = settled.body["CustomerReceipt"]
     assert {item["method"] for item in settlement["Items"]} == {4}  # paid in full, now rendered
-    assert settlement["amounts"]["advancePayment"] == 45000.0 and settlement["amounts"]["electronic"] == 0.0
+    assert settlement["amounts"]["advancePayment"] == 40000.0 and settlement["amounts"]["electronic"] == 0.0
     receipt_id = next(tx for tx, record in tg.cp.transactions.items() if record.get("Settlement"))
     body, headers = tg.cp.receipt_notification(receipt_id)
     assert (await tg.notify("receipt", body, headers)).status == 200
@@ -126,4 +129,21 @@ async def test_a_prepayment_is_settled_by_its_own_receipt_when_the_service_is_re
     request = await q.request(tg.store, "R-1001")
     assert request is not None and [r.kind for r in request.fiscal_receipts] == ["settlement"]
     assert any("Итоговый кассовый чек" in m.get("text", "") for m in tg.to_user(layla))
+    await tg.store.client.drop_database(db_name)
+
+
+async def test_a_refused_settlement_receipt_is_told_and_alerted_never_silent(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, receipts="prepayment"
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    layla, thread = await client_asks(tg, "A car tonight at 8")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    tg.cp.fail_next.append(("kkt/receipt", 503))
+    await staff_says(tg, thread, "/done")
+    assert any("settlement receipt of R-1001 was not printed" in t for t in tg.topic_texts(thread))
+    assert await tg.failed_deliveries() == 0
     await tg.store.client.drop_database(db_name)
