@@ -20,7 +20,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
-from bot import cli_report, preflight
+from bot import cli_report
 from bot import logging as app_logging
 from bot.deps import build_deps
 from bot.settings import ConfigError, Settings, env_example
@@ -165,6 +165,8 @@ def _migrate(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
 
 
 def _check(settings: Settings) -> int:
+    from bot import preflight  # (here: aiogram and the Twilio client take seconds to import, every command)
+
     findings = asyncio.run(preflight.check(settings))
     for finding in findings:
         print(finding)

@@ -15,7 +15,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -194,6 +193,8 @@ async def _read_store(app: web.Application) -> None:
 
 
 async def _read_telegram(app: web.Application) -> None:
+    from aiogram.exceptions import TelegramAPIError  # (here: the CLI logs through this module's counters)
+
     from bot.telegram_runtime import TELEGRAM  # (here: the runtime's workers count into this module)
 
     runtime = app.get(TELEGRAM)
