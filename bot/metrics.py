@@ -182,7 +182,10 @@ async def _read_store(app: web.Application) -> None:
     INBOX_WAITING.set(await db["inbox"].count_documents(unfinished))
     INBOX_OVERDUE.set(max(0, now - oldest_in[0]["due_ms"]) / 1000 if oldest_in else 0)
     INBOX_FAILED.set(await db["inbox"].count_documents({"status": "failed"}))
-    for channel in Channel:
+    from bot.engine_runtime import ENGINE  # (here: the engine's workers count into this module)
+
+    engine = app.get(ENGINE)
+    for channel in (c for c in Channel if engine is None or c in engine.deps.channels):  # the ones wired
         DELIVERIES_WAITING.labels(channel.value).set(
             await db["deliveries"].count_documents({"queue": channel.value})
         )
