@@ -18,18 +18,34 @@ from tests.integration.test_service_process import (
 )
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
+def _start(data_dir: Path) -> tuple[subprocess.Popen, str] | None:
+    """The service on a free port; None when another test's process took that port before it bound it."""
     port = free_port()
     process = subprocess.Popen(
         concierge("run"),
-        env=environment(tmp_path, HTTP_PORT=str(port)),
+        env=environment(data_dir, HTTP_PORT=str(port)),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    wait_until(lambda: status(f"{base}/readyz") == 200 or process.poll() is not None, STARTUP)
+    if process.poll() is None and status(f"{base}/readyz") == 200:
+        return process, base
+    if process.poll() is None:
+        process.kill()
+    process.wait(10)
+    said = process.stdout.read().decode()
+    process.stdout.close()
+    assert "address already in use" in said, said
+    return None
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
+    started = _start(tmp_path) or _start(tmp_path) or _start(tmp_path)  # (the port race, three times at most)
+    assert started is not None, "no free port for the service after three tries"
+    process, base = started
     try:
-        assert wait_until(lambda: status(f"{base}/readyz") == 200, STARTUP), process.stdout.read1().decode()
         yield process, base, tmp_path
     finally:
         if process.poll() is None:
