@@ -38,7 +38,7 @@ from engine.deps import CallPort, Deps
 from engine.forum import inbox_failures
 from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.requests import payments as payments_flow
-from payments.cloudpayments import FULL_PAYMENT, PREPAYMENT, CloudPaymentsGateway, ReceiptRules
+from payments.cloudpayments import CloudPaymentsGateway, ReceiptRules
 from payments.notifications import authentic, parse
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
@@ -134,8 +134,7 @@ def receipt_rules(settings: Settings) -> ReceiptRules | None:
         return None
     vat = None if vat_said == "none" else int(vat_said)
     place = urlsplit(settings.http.base_url).hostname or settings.http.base_url
-    prepaid = cp.cloudpayments_receipt_settlement == "prepayment"
-    return ReceiptRules(taxation, vat, place, PREPAYMENT if prepaid else FULL_PAYMENT, cp.cloudpayments_inn)
+    return ReceiptRules(taxation, vat, place, cp.cloudpayments_inn)  # (prepaid or not: said by each receipt)
 
 
 def build(app: web.Application) -> EngineRuntime:

@@ -7,9 +7,10 @@ parsing) with our request id, on a small thread pool the event loop never waits 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 import structlog
@@ -32,11 +33,13 @@ class ReceiptRules:
     taxation_system: int
     vat: int | None
     place: str
-    method: int = 4  # tag 1214: 4 paid in full, 1 a 100% prepayment (then a settlement receipt when rendered)
     inn: str | None = None  # the company's, for a receipt printed apart from a payment (the settlement)
 
 
 PREPAYMENT, FULL_PAYMENT, SERVICE = 1, 4, 4  # tag 1214: prepaid in full, paid in full; tag 1212: a service
+
+
+T = TypeVar("T")
 
 
 class CloudPaymentsGateway:
@@ -58,12 +61,13 @@ class CloudPaymentsGateway:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
     async def _call(self, endpoint: str, params: dict[str, Any], request_id: str) -> dict[str, Any]:
+        return await self._in_thread(endpoint, self._client._send_request, endpoint, params, request_id)
+
+    async def _in_thread(self, endpoint: str, call: Callable[..., T], *args: Any) -> T:
+        """A synchronous call on the pool, never longer than the timeout; its failures in our words."""
         loop = asyncio.get_running_loop()
         try:
-            return await asyncio.wait_for(
-                loop.run_in_executor(self._pool, self._client._send_request, endpoint, params, request_id),
-                self._timeout,
-            )
+            return await asyncio.wait_for(loop.run_in_executor(self._pool, call, *args), self._timeout)
         except TimeoutError:
             raise GatewayError(
                 f"CloudPayments did not answer {endpoint} within {self._timeout:.0f} s"
@@ -77,22 +81,14 @@ class CloudPaymentsGateway:
         """The API's `test` method (the preflight): True when the Public ID and the secret are accepted."""
         client, timeout = self._client, self._timeout
 
-        def ask() -> bool:
+        def ask() -> bool:  # (its own request: a refusal is a status, not the JSON the package expects)
             auth = HTTPBasicAuth(client.public_id, client.api_secret)
             response = requests.post(client.URL + "test", json={}, auth=auth, timeout=timeout)
             if response.status_code in (401, 403):
                 return False
             return bool(response.json().get("Success"))
 
-        loop = asyncio.get_running_loop()
-        try:
-            return await asyncio.wait_for(loop.run_in_executor(self._pool, ask), timeout)
-        except TimeoutError:
-            raise GatewayError(f"CloudPayments did not answer within {timeout:.0f} s") from None
-        except ValueError:
-            raise GatewayError("CloudPayments answered with an error page") from None
-        except OSError as error:
-            raise GatewayError(f"CloudPayments could not be reached ({type(error).__name__})") from None
+        return await self._in_thread("test", ask)
 
     @staticmethod
     def _amount(money: Money) -> float:
