@@ -454,6 +454,14 @@ class Settings(BaseSettings):
             },
             "WhatsApp needs all three",
         )
+        rotating = "is only for rotating the current one, which is not set"
+        if tw.twilio_auth_token_previous and tw.twilio_auth_token is None:
+            problems.append(("TWILIO_AUTH_TOKEN_PREVIOUS", rotating))
+        if (
+            self.cloudpayments.cloudpayments_api_secret_previous
+            and self.cloudpayments.cloudpayments_api_secret is None
+        ):
+            problems.append(("CLOUDPAYMENTS_API_SECRET_PREVIOUS", rotating))
         if tw.twilio_voice_number and not (tw.twilio_account_sid and tw.twilio_auth_token):
             problems.append(("TWILIO_ACCOUNT_SID", "and TWILIO_AUTH_TOKEN are required for phone calls"))
         cp = self.cloudpayments

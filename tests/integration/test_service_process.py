@@ -103,6 +103,15 @@ def status(url: str) -> int | None:
         ({"CALL_RECORDING": "sometimes"}, "CALL_RECORDING"),
         ({"TRUSTED_PROXIES": "caddy"}, "TRUSTED_PROXIES"),  # an address or a network, not a name
         ({"CONSOLE_SECRET": "short"}, "CONSOLE_SECRET"),  # at least 32 characters
+        ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN"),  # at least 16 characters
+        ({"TWILIO_AUTH_TOKEN_PREVIOUS": "old"}, "TWILIO_AUTH_TOKEN_PREVIOUS"),  # rotating nothing
+        ({"CLOUDPAYMENTS_API_SECRET_PREVIOUS": "old"}, "CLOUDPAYMENTS_API_SECRET_PREVIOUS"),
+        ({"CLOUDPAYMENTS_RECEIPTS": "true"}, "CLOUDPAYMENTS_RECEIPTS"),  # no taxation system, no VAT rate
+        ({"CLOUDPAYMENTS_TAXATION_SYSTEM": "9"}, "CLOUDPAYMENTS_TAXATION_SYSTEM"),
+        ({"CLOUDPAYMENTS_VAT": "18"}, "CLOUDPAYMENTS_VAT"),  # the 2018 rate: not one the law has now
+        ({"CLOUDPAYMENTS_RECEIPT_SETTLEMENT": "later"}, "CLOUDPAYMENTS_RECEIPT_SETTLEMENT"),
+        ({"CLOUDPAYMENTS_RECEIPT_SETTLEMENT": "prepayment"}, "CLOUDPAYMENTS_INN"),  # the settlement names it
+        ({"CLOUDPAYMENTS_INN": "77-088"}, "CLOUDPAYMENTS_INN"),
     ],
 )
 def test_bad_configuration_exits_2_naming_the_variable(tmp_path: Path, env: dict, variable: str) -> None:
