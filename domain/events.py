@@ -96,6 +96,7 @@ class EventType(StrEnum):
     CONSOLE_SIGN_IN_SENT = "ConsoleSignInSent"  # a one-time link went to an assistant (never the link itself)
     CONSOLE_SIGNED_IN = "ConsoleSignedIn"
     CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
+    CLIENT_ERASED = "ClientErased"  # their key destroyed: what the log says of the person is unreadable
     # the phone (issue 14)
     ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)
     CALL_RECEIVED = "CallReceived"  # stream call:<CallSid>: who called, whose phones ring in turn
@@ -200,7 +201,9 @@ class ClientAction:
         if command.endswith(
             "-stale"
         ):  # client-<action>-stale, args = the button's data "<action>:<request>:<v>"
-            return cls(command.removeprefix("client-").removesuffix("-stale"), args.split(":")[1], True)
+            parts = args.split(":")  # (empty once the client is erased)
+            request_id = parts[1] if len(parts) > 1 else ""
+            return cls(command.removeprefix("client-").removesuffix("-stale"), request_id, True)
         return cls({"client-asks": "ask", "client-one-tap": "tap"}.get(command, command), args)
 
 

@@ -18,6 +18,7 @@ from domain.events import Actor, Event, EventType, NewEvent
 from domain.payloads import check_integers
 from storage.hashing import GENESIS, at_millis, event_hash
 from storage.timefmt import to_ms
+from storage.vault import Vault
 
 log = structlog.get_logger(__name__)
 
@@ -62,24 +63,29 @@ def from_document(doc: dict[str, Any]) -> Event:
 
 
 class EventStore:
+    """Events are read with their personal fields readable (storage/vault.py), or erased; `sealed` reads give
+    them as stored, which is what the hash chain covers."""
+
     def __init__(self, db: AsyncDatabase, clock: Clock) -> None:
         self._events = db["events"]
         self._clock = clock
+        self.vault = Vault(db, clock)
 
     async def append(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append after the stream's head. With `expected_seq` (the version the caller decided on) a
         concurrent write raises ConcurrencyConflict; without it we retry on the new head."""
         check_integers(new.data)  # a clear InvalidValue, not the driver's OverflowError
         for _ in range(MAX_RETRIES):
-            head = await self.head(new.stream)
-            seq = head.seq + 1 if head else 1
+            head = await self._head(new.stream)  # (as stored: only its seq and hash are read)
+            seq = head["seq"] + 1 if head else 1
             if expected_seq is not None and seq != expected_seq + 1:
                 if existing := await self.by_cause(new.cause):
                     return Appended(existing, duplicate=True)
                 raise ConcurrencyConflict(f"{new.stream} is at {seq - 1}, not {expected_seq}")
-            event = self._seal(new, seq, head.hash if head else GENESIS)
+            stored = await self.vault.seal(new.stream, seq, new.type, new.data)
+            event = self._seal(new, seq, head["hash"] if head else GENESIS, stored)
             try:
-                await self._events.insert_one(to_document(event))
+                await self._events.insert_one(to_document(event) | {"data": stored})
             except DuplicateKeyError:
                 if existing := await self.by_cause(new.cause):
                     return Appended(existing, duplicate=True)
@@ -89,7 +95,8 @@ class EventStore:
             return Appended(event, duplicate=False)
         raise ConcurrencyConflict(f"{new.stream}: gave up after {MAX_RETRIES} conflicting writes")
 
-    def _seal(self, new: NewEvent, seq: int, prev: str) -> Event:
+    def _seal(self, new: NewEvent, seq: int, prev: str, stored: dict[str, Any] | None = None) -> Event:
+        """The event as the caller sees it (`new.data`), chained over its data as stored."""
         at = at_millis(self._clock.now())
         actor = new.actor.to_data()
         digest = event_hash(
@@ -100,32 +107,46 @@ class EventStore:
             at=at,
             actor=actor,
             cause=new.cause,
-            data=new.data,
+            data=new.data if stored is None else stored,
         )
         return Event(new.stream, seq, new.type, at, new.actor, new.cause, new.data, prev, digest)
 
+    async def opened(self, docs: list[dict[str, Any]]) -> list[Event]:
+        """Stored documents as events with their personal fields readable."""
+        return await self.vault.open([from_document(doc) for doc in docs])
+
     async def head(self, stream: str) -> Event | None:
-        doc = await self._events.find_one({"stream": stream}, sort=[("seq", DESCENDING)])
-        return from_document(doc) if doc else None
+        doc = await self._head(stream)
+        return (await self.opened([doc]))[0] if doc else None
+
+    async def _head(self, stream: str) -> dict[str, Any] | None:
+        return await self._events.find_one({"stream": stream}, sort=[("seq", DESCENDING)])
 
     async def by_cause(self, cause: str) -> Event | None:
         doc = await self._events.find_one({"cause": cause})
-        return from_document(doc) if doc else None
+        return (await self.opened([doc]))[0] if doc else None
 
     async def read(self, stream: str, after: int = 0) -> list[Event]:
         cursor = self._events.find({"stream": stream, "seq": {"$gt": after}}).sort("seq", ASCENDING)
-        return [from_document(doc) async for doc in cursor]
+        return await self.opened(await cursor.to_list())
 
-    async def all(self) -> AsyncIterator[Event]:
+    async def all(self, sealed: bool = False, batch: int = 500) -> AsyncIterator[Event]:
         """Every event, stream by stream in seq order (what audit and rebuild walk)."""
         cursor = self._events.find({}).sort([("stream", ASCENDING), ("seq", ASCENDING)])
+        docs: list[dict[str, Any]] = []
         async for doc in cursor:
-            yield from_document(doc)
+            docs.append(doc)
+            if len(docs) >= batch:
+                for event in [from_document(d) for d in docs] if sealed else await self.opened(docs):
+                    yield event
+                docs = []
+        for event in [from_document(d) for d in docs] if sealed else await self.opened(docs):
+            yield event
 
     async def written_between(self, start: datetime, end: datetime, limit: int = 1000) -> list[Event]:
         """Events stamped in [start, end), oldest first, at most `limit` (through the `at_ms` index)."""
         found = self._events.find({"at_ms": {"$gte": to_ms(start), "$lt": to_ms(end)}}).sort("at_ms", 1)
-        return [from_document(doc) for doc in await found.limit(limit).to_list()]
+        return await self.opened(await found.limit(limit).to_list())
 
     async def recent_heads(self, since: datetime) -> dict[str, int]:
         """The last seq of every stream written since `since` (through the `at_ms` index)."""

@@ -17,7 +17,6 @@ from domain.events import Event, EventType
 from engine import queries as q
 from engine.console.event_lines import line, stamp
 from engine.deps import Deps
-from storage.events import from_document
 from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
@@ -147,10 +146,10 @@ class LiveLog:
         )
         fresh = [d for d in docs if d["_id"] not in self._seen]
         fresh.sort(key=lambda d: (d["at_ms"], d["_id"]))
-        for doc in fresh:
+        for doc, event in zip(fresh, await self._deps.store.events.opened(fresh), strict=True):
             self._seen[doc["_id"]] = doc["at_ms"]
             self._cursor_ms = max(self._cursor_ms, doc["at_ms"])
-            await self.fan_out(from_document(doc))
+            await self.fan_out(event)
         horizon = self._cursor_ms - 2 * int(OVERLAP.total_seconds() * 1000)
         self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
         return len(fresh)
@@ -189,10 +188,7 @@ class LiveLog:
         found = self._deps.store.db["events"].find({"at_ms": {"$gte": since}}).sort("at_ms", 1)
         docs = sorted(await found.to_list(REPLAY * 2), key=lambda d: (d["at_ms"], d["_id"]))
         out = []
-        for doc in docs:
-            if doc["_id"] == after[1]:
-                continue
-            event = from_document(doc)
+        for event in await self._deps.store.events.opened([d for d in docs if d["_id"] != after[1]]):
             owner = await self.owner(event)
             if self.allowed(viewer, owner[2]):
                 out.append(await self.message(event, viewer, owner))

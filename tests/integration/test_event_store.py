@@ -141,9 +141,10 @@ async def test_audit_verify_is_intact_while_the_service_writes(store: Store) -> 
     class WrittenMeanwhile:
         def __init__(self) -> None:
             self.written = 0
+            self.vault = store.events.vault
 
-        async def all(self):
-            async for event in store.events.all():
+        async def all(self, sealed: bool = False):
+            async for event in store.events.all(sealed):
                 yield event
             for i in range(3):  # the service goes on: new events, projections moved past what was walked
                 await store.record(tagged("client:C-1", f"live/{i}", [f"live{i}"]))
