@@ -16,6 +16,7 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
+from storage.claims import claimed
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -38,7 +39,7 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
         # registered by this very message (processed again after a crash): still new, so still greeted
-        registered = await deps.store.events.by_cause(registration_cause(_claim(person)))
+        registered = await deps.store.events.by_cause(registration_cause(existing.id))
         return existing, registered is not None and registered.data.get("first_contact") == cause
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
@@ -63,8 +64,8 @@ def _claim(person: Person) -> str:
     return f"phone:{identity.external_id}" if identity.channel is Channel.WHATSAPP else identity.key
 
 
-def registration_cause(claim: str) -> str:
-    return f"register:{claim}"
+def registration_cause(client_id: str) -> str:
+    return f"register:{client_id}"  # (never the claim: a cause is kept for good, a claim names the person)
 
 
 async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
@@ -85,23 +86,26 @@ async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
 
 async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) -> tuple[Client, bool]:
     """One client per identity (or number) whoever else registers it at the same moment, on any instance:
-    the registration's cause is the claim, unique in the log, so a twin gets the client the first one made.
+    the claim is unique (storage/claims.py), so a twin or a replay gets the client the first one chose.
     Returns the client and whether `cause` registered it."""
-    prior = await deps.store.events.by_cause(registration_cause(claim))  # a replay keeps the id chosen
-    client_id = prior.data["client_id"] if prior else f"C-{await next_value(deps.store.db, 'client', 1001)}"
+
+    async def new_id() -> str:
+        return f"C-{await next_value(deps.store.db, 'client', 1001)}"
+
+    client_id = await claimed(deps.store.db, claim, new_id)
     registered = (
         await deps.record(
             f"client:{client_id}",
             EventType.CLIENT_REGISTERED,
             {"client_id": client_id, **details, "first_contact": cause},
             client_actor(client_id),
-            registration_cause(claim),
+            registration_cause(client_id),
             expected_seq=0,  # a registration opens its stream, never lands behind another's event
         )
     ).event
     client_id = registered.data["client_id"]  # the twin's, when it registered first
     language = Language.parse(registered.data.get("language"))
-    await assign(deps, client_id, language, f"{registration_cause(claim)}/assign")
+    await assign(deps, client_id, language, f"{registration_cause(client_id)}/assign")
     client = await q.client(deps.store, client_id)
     if client is None:
         raise LookupError("a registered client is not projected")

@@ -1,0 +1,35 @@
+"""Who a first contact is: one client per Telegram account or phone number, however many twins of the
+first message arrive at once, on any instance. The claim (`telegram:42`, `phone:+9715…`) is a unique
+document kept outside the log, because it names the person: an erase removes it, and the log's causes
+name only the client."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+
+async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[str]]) -> str:
+    """The client the claim belongs to: the one a first contact (or its twin, or its replay) chose."""
+    found = await db["claims"].find_one({"_id": claim})
+    if found is not None:
+        return str(found["client_id"])
+    client_id = await new_id()
+    try:
+        await db["claims"].insert_one({"_id": claim, "client_id": client_id})
+    except DuplicateKeyError:  # a twin claimed it first: theirs
+        found = await db["claims"].find_one({"_id": claim})
+        assert found is not None
+        return str(found["client_id"])
+    return client_id
+
+
+async def claims_of(db: AsyncDatabase, client_ids: list[str]) -> list[str]:
+    return [doc["_id"] async for doc in db["claims"].find({"client_id": {"$in": client_ids}})]
+
+
+async def release(db: AsyncDatabase, client_ids: list[str]) -> int:
+    """An erased person's claims: the same account or number writing again is a new client."""
+    return (await db["claims"].delete_many({"client_id": {"$in": client_ids}})).deleted_count
