@@ -20,7 +20,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
-from bot import cli_report
+from bot import cli_erase, cli_report
 from bot import logging as app_logging
 from bot.deps import build_deps
 from bot.settings import ConfigError, Settings, env_example
@@ -489,6 +489,7 @@ def parser() -> argparse.ArgumentParser:
     off = actions.add_parser("deactivate", help="no new clients for this assistant")
     off.add_argument("--telegram-id", type=_telegram_id, required=True)
     cli_report.add_parser(commands)
+    cli_erase.add_parser(commands)
     link = commands.add_parser(
         "console-link", help="a one-time sign-in link to the staff console (10 minutes) for an assistant"
     )
@@ -534,6 +535,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": lambda a: cli_report.report(a, settings.clock.promises, settings.app.timezone),
         "console-link": lambda a: _console_link(a, settings),
         "migrate": _migrate,
+        "client": lambda a: cli_erase.client(a, settings),
     }
     try:
         prepare = args.command != "migrate"  # (migrate says what it changes, then changes it)

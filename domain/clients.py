@@ -117,6 +117,7 @@ class Client:
     conversation_open: bool = False
     saved_card: dict[str, str] | None = None  # {"token", "last_four", "card_type"}: one-tap payments
     merged_into: str | None = None  # a duplicate: the person is that client (no identity, no live topic here)
+    erased: bool = False  # their personal data is gone (crypto-shredded): an id and the money records remain
     version: int = 0
 
     @property
@@ -146,7 +147,9 @@ class Client:
 
     def apply(self, event: Event) -> Client:
         data, t = event.data, event.type
-        if t is EventType.CLIENT_IDENTITY_LINKED:
+        if t is EventType.CLIENT_IDENTITY_LINKED and data["identity"] is None:
+            changed = self  # (erased: who they were on that channel is no longer known)
+        elif t is EventType.CLIENT_IDENTITY_LINKED:
             identity = ChannelIdentity.from_data(data["identity"])
             identities = self.identities if identity in self.identities else (*self.identities, identity)
             changed = replace(
@@ -191,6 +194,20 @@ class Client:
                 phone=None,
                 conversation_open=False,
                 unreachable=(),
+            )
+        elif t is EventType.CLIENT_ERASED:
+            changed = replace(
+                self,
+                name="",
+                username=None,
+                identities=(),
+                phone=None,
+                tags=(),
+                preferences="",
+                unreachable=(),
+                saved_card=None,
+                conversation_open=False,
+                erased=True,
             )
         elif t is EventType.CONVERSATION_OPENED:
             changed = replace(self, conversation_open=True)
@@ -240,7 +257,7 @@ class Client:
             "topic_chat_id": self.topic.chat_id if self.topic and not self.topic.lost else None,
             "topic_thread_id": self.topic.thread_id if self.topic and not self.topic.lost else None,
             "topic_key": topic_key(self.topic.chat_id, self.topic.thread_id)
-            if self.topic and not self.topic.lost and not self.merged_into
+            if self.topic and not self.topic.lost and not self.merged_into and not self.erased
             else None,
             "topic_generation": self.topic_generation,
             "awaiting_topic": self.topic_generation if self.awaiting_topic else None,
@@ -248,6 +265,7 @@ class Client:
             "open_with": self.assistant_id if self.conversation_open else None,
             "saved_card": self.saved_card,
             "merged_into": self.merged_into,
+            "erased": self.erased,
             "_v": self.version,
         }
 
@@ -269,6 +287,7 @@ class Client:
             conversation_open=doc.get("conversation_open", False),
             saved_card=doc.get("saved_card"),
             merged_into=doc.get("merged_into"),
+            erased=doc.get("erased", False),
             version=doc["_v"],
         )
 

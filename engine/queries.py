@@ -133,6 +133,11 @@ async def open_requests(store: Store, client_id: str) -> list[ServiceRequest]:
     return _by_number([ServiceRequest.from_doc(d) for d in docs])
 
 
+async def merged_into(store: Store, client_id: str) -> list[Client]:
+    """The clients found to be the same person and merged into this one."""
+    return [Client.from_doc(d) async for d in store.db["clients"].find({"merged_into": client_id})]
+
+
 async def requests_of(store: Store, client_id: str) -> list[ServiceRequest]:
     """All of a client's requests, oldest first."""
     docs = await store.db["requests"].find({"client_id": client_id}).to_list()

@@ -23,6 +23,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("open_key", ASCENDING)], name="open_key"),
         IndexModel([("status", ASCENDING)], name="status"),
         IndexModel([("done_ms", ASCENDING)], name="done"),
+        IndexModel([("key", ASCENDING)], name="key"),  # an erased client's payloads
     ],
     "deliveries": [
         IndexModel([("due_ms", ASCENDING)], name="due"),
@@ -40,6 +41,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("phone", ASCENDING)], name="phone"),
         IndexModel([("awaiting_topic", ASCENDING)], name="awaiting_topic"),
         IndexModel([("assistant_id", ASCENDING)], name="assistant"),  # the console: an assistant's clients
+        IndexModel([("merged_into", ASCENDING)], name="merged_into"),  # an erase takes the whole person
     ],
     "clients_keys": [IndexModel([("key", ASCENDING)], name="key")],  # the console's search (domain/search.py)
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
@@ -48,8 +50,12 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("open", ASCENDING)], name="open"),  # the console's board
         IndexModel([("paid_ms", ASCENDING)], name="paid"),  # the console's payments, by time
     ],
+    "claims": [IndexModel([("client_id", ASCENDING)], name="client")],  # released by an erase
     "budgets": [],  # read by _id only
-    "deadlines": [IndexModel([("due_ms", ASCENDING)], name="due")],
+    "deadlines": [
+        IndexModel([("due_ms", ASCENDING)], name="due"),
+        IndexModel([("subject", ASCENDING)], name="subject"),  # an erased client's timers
+    ],
     "forums": [],
     # read by _id (a digest); pruned by time
     "console_links": [IndexModel([("expires_ms", ASCENDING)], name="expires")],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -16,6 +18,7 @@ from pymongo.monitoring import CommandListener
 
 from domain.clock import Clock
 from domain.events import NewEvent
+from storage.backup import store_file
 from storage.console import ConsoleAccess
 from storage.deadlines import Deadlines
 from storage.deliveries import Deliveries
@@ -37,6 +40,7 @@ class Store:
     inbox: Inbox
     deliveries: Deliveries
     engine: EmbeddedEngine | None = None
+    data_file: Path | None = None  # the embedded engine's SQLite file (ours, or a running service's)
     deadlines: Deadlines = field(init=False)
     console: ConsoleAccess = field(init=False)
 
@@ -59,6 +63,18 @@ class Store:
             return f"cannot write ({type(error).__name__})"
         return True
 
+    async def compact(self) -> bool:
+        """Leave no copy of deleted or overwritten data in the embedded store's files: VACUUM rewrites every
+        page, then a truncating checkpoint empties the write-ahead log. (MongoDB frees its blocks on its own
+        schedule: see the README's "Personal data".) False: not the embedded store, or busy; try again."""
+        if self.data_file is None:
+            return False
+        for _ in range(5):
+            vacuumed = await self.db.command("vacuum")
+            if vacuumed.get("ok") and await asyncio.to_thread(_truncate_wal, self.data_file):
+                return True
+        return False
+
     async def ping(self, within: float = 1.0) -> bool:
         try:
             async with asyncio.timeout(within):
@@ -66,6 +82,13 @@ class Store:
         except Exception:  # any failure to answer means "not ready"
             return False
         return True
+
+
+def _truncate_wal(data_file: Path) -> bool:
+    """Every frame copied into the file and the log cut to nothing (what is written next is of now)."""
+    with contextlib.closing(sqlite3.connect(data_file, timeout=5)) as db:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return busy == 0
 
 
 async def _refuse_a_foreign_engine(client: AsyncMongoClient) -> None:
@@ -108,7 +131,7 @@ async def open_store(
     prepare: bool = True,
 ) -> AsyncIterator[Store]:
     """`reuse_running`: a CLI command joins the engine a running service owns instead of refusing."""
-    engine = None
+    engine = data_file = None
     if url is None:
         running = find_running(data_dir) if reuse_running else None
         if running is not None:
@@ -117,6 +140,7 @@ async def open_store(
             engine = EmbeddedEngine(data_dir)
             await asyncio.to_thread(engine.start)
             url = engine.url
+        data_file = store_file(engine.data_dir if engine else data_dir, db_name)
     joined_own = engine is not None or reuse_running
     client = mongo_client(url, listeners)
     try:
@@ -127,7 +151,14 @@ async def open_store(
             await ensure_indexes(db)
         events = EventStore(db, clock)
         store = Store(
-            client, db, events, Projector(db, events), Inbox(db, clock), Deliveries(db, clock), engine
+            client,
+            db,
+            events,
+            Projector(db, events),
+            Inbox(db, clock),
+            Deliveries(db, clock),
+            engine,
+            data_file,
         )
         if catch_up:
             await store.projector.start_up(clock.now())

@@ -109,7 +109,9 @@ def settings(
         cloudpayments=payments,
         twilio=twilio,
         store=StoreSettings(
-            mongodb_url=SecretStr(mongo_url), mongodb_db=db_name, concierge_data_dir=tmp_path
+            mongodb_url=SecretStr(mongo_url) if mongo_url else None,  # None: its own embedded store
+            mongodb_db=db_name,
+            concierge_data_dir=tmp_path,
         ),
         http=HttpSettings(public_base_url=PUBLIC),
         telegram=TelegramSettings(

@@ -246,6 +246,24 @@ class ConciergeMachine(RuleBasedStateMachine):
             world.answered(path, await lead.post(path, data, page))
         await world.settle()
 
+    @rule(person=clients)
+    def lead_erases_a_client(self, person: Person) -> None:
+        self.run(self._erase(person))
+
+    async def _erase(self, person: Person) -> None:
+        """Refused while a request is open; else the person is gone, and writing again is a new client."""
+        world, client = self.world, await self._client(person)
+        if client is None:
+            return
+        who = [client, *await q.merged_into(world.h.store, client.id)]
+        identities = {i.key for c in who for i in c.identities}
+        page = f"/console/clients/{client.id}"
+        response = await world.lead.post(f"{page}/erase", {"confirm": client.id}, page)
+        world.answered(f"{page}/erase", response)
+        await world.settle()
+        if response.status == 303:  # their messages went with their topic
+            self.sent = {word: i for word, i in self.sent.items() if i not in identities}
+
     # ---- money
     @rule(target=paid, person=quoted, how=st.sampled_from(("once", "sequential", "concurrent")))
     def client_pays(self, person: Person, how: str) -> Any:

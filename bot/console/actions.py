@@ -9,7 +9,7 @@ from aiohttp import web
 
 from bot.console.auth import deps_of
 from bot.console.keys import SESSION
-from domain.clients import Assistant
+from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
 from engine.commands.dispatch import console_may, require_lead
 from engine.console import actions as act
@@ -31,6 +31,12 @@ def _back(location: str) -> web.Response:
     return web.Response(status=303, headers={"Location": location})
 
 
+def living(me: Assistant, client: Client) -> None:
+    """An erased client is read, refunded and exported, never written to or about again."""
+    if client.erased:
+        raise InvalidValue(st(me, "console-client-erased", client=client.id))
+
+
 async def _request_action(request: web.Request):
     me, deps = viewer(request), deps_of(request)
     found, client = await reads.visible_request(deps, me, request.match_info["id"])
@@ -39,6 +45,7 @@ async def _request_action(request: web.Request):
 
 async def reply(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
+    living(me, client)
     await act.reply(deps, me, client, _field(form, "text"), _field(form, "action", 64))
     return _back(f"/console/requests/{found.id}")
 
@@ -46,6 +53,7 @@ async def reply(request: web.Request) -> web.Response:
 async def command(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
     name = _field(form, "name", 20)  # the table says whether the console may give it, and who may
+    living(me, client)
     refused = await act.command(
         deps, me, client, name, _field(form, "args"), found.id, _field(form, "action", 64)
     )
@@ -70,6 +78,7 @@ async def refund(request: web.Request) -> web.Response:
 async def profile(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
     client = await reads.visible_client(deps, me, request.match_info["id"])
+    living(me, client)
     form = await request.post()
     await act.set_profile(
         deps,
@@ -94,6 +103,15 @@ async def export(request: web.Request) -> web.Response:
         content_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="{client.id}-history.json"'},
     )
+
+
+async def erase(request: web.Request) -> web.Response:
+    me, deps = viewer(request), deps_of(request)
+    require_lead(me, "erase")
+    client = await reads.visible_client(deps, me, request.match_info["id"])
+    form = await request.post()
+    await act.erase(deps, me, client, _field(form, "confirm", 20), _field(form, "action", 64))
+    return _back(f"/console/clients/{client.id}")
 
 
 async def add_assistant(request: web.Request) -> web.Response:
@@ -133,6 +151,7 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/requests/{id}/refund", refund)
     app.router.add_post("/clients/{id}/profile", profile)
     app.router.add_post("/clients/{id}/export", export)
+    app.router.add_post("/clients/{id}/erase", erase)
     app.router.add_post("/team/add", add_assistant)
     app.router.add_post("/team/{id}/deactivate", deactivate_assistant)
     app.router.add_post("/language", language)

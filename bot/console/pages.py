@@ -18,7 +18,7 @@ from bot.console.live import parse_sse_id
 from bot.console.render import page
 from bot.engine_runtime import ENGINE
 from domain import formats
-from domain.clients import Assistant, mask_phone
+from domain.clients import Assistant, Client, mask_phone
 from domain.errors import InvalidValue
 from domain.kpis import period
 from domain.money import Money
@@ -49,11 +49,13 @@ def action_id() -> str:
     return secrets.token_urlsafe(18)
 
 
-def offered(me: Assistant) -> tuple[str, ...]:
+def offered(me: Assistant, client: Client | None = None) -> tuple[str, ...]:
     """The commands of the table that `me` may give from the console (its place, their role) and that its
-    pages offer as forms, in the table's order: a page shows a command's form iff its name is here."""
+    pages offer as forms, in the table's order: a page shows a command's form iff its name is here. About an
+    erased client, only a refund (the money is still theirs)."""
     rows = (COMMANDS.get(name) for name in COMMANDS.allowed(Place.CONSOLE))
-    return tuple(row.name for row in rows if row and row.form and role_refusal(row, me) is None)
+    names = tuple(row.name for row in rows if row and row.form and role_refusal(row, me) is None)
+    return tuple(n for n in names if n == "refund") if client is not None and client.erased else names
 
 
 async def _team(request: web.Request) -> list[Assistant]:
@@ -98,7 +100,7 @@ async def request_page(request: web.Request) -> web.Response:
             "assistant": await q.assistant(deps.store, client.assistant_id),
             "action_id": action_id(),
             "phone": mask_phone(client.phone),
-            "allowed": offered(me),
+            "allowed": offered(me, client),
         },
     )
 
@@ -146,7 +148,7 @@ async def client_page(request: web.Request) -> web.Response:
             "assistant": await q.assistant(deps.store, client.assistant_id),
             "phone": mask_phone(client.phone),
             "action_id": action_id(),
-            "allowed": offered(me),
+            "allowed": offered(me, client),
         },
     )
 

@@ -11,6 +11,7 @@ from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
 from engine import queries as q
+from engine.clients import erasure
 from engine.clients.registry import refresh_card
 from engine.commands.dispatch import dispatch, require_lead
 from engine.conversation.messages import relay_to_client
@@ -195,3 +196,11 @@ async def exported(deps: Deps, viewer: Assistant, client: Client, action_id: str
         _actor(viewer),
         _cause(action_id, viewer),
     )
+
+
+async def erase(deps: Deps, viewer: Assistant, client: Client, typed: str, action_id: str) -> None:
+    """A lead erases a client, having typed the client's id again (nothing changes otherwise)."""
+    require_lead(viewer, "erase")
+    if typed.strip().upper() != client.id:
+        raise InvalidValue(st(viewer, "console-confirm-erase", client=client.id))
+    await erasure.erase(deps, _actor(viewer), client.id, _cause(action_id, viewer))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 from pathlib import Path
 
+from domain.clients import Client
+from domain.clock import SystemClock
+from domain.events import Actor, ActorKind, EventType, NewEvent
+from engine import queries as q
+from storage.store import open_store
 from tests.integration.test_service_process import cli, concierge, environment, free_port
 
 
@@ -62,3 +68,39 @@ def test_russian_phone_numbers_and_a_quiet_assistant(tmp_path: Path) -> None:
     assert json.loads(quiet.stdout)["assistants"] == []
     nobody = cli(env, "report", "--assistant", "Nobody")
     assert nobody.returncode == 2 and "no assistant is called “Nobody”" in nobody.stderr
+
+
+async def _with_client(data_dir: Path, erased: bool = False) -> Client | None:
+    """Registers C-1001 (unless only reading back), then returns its projection."""
+    async with open_store(None, "concierge", data_dir, SystemClock()) as store:
+        if not erased:
+            data = {
+                "client_id": "C-1001",
+                "name": "Zubaydah Qasimiyya",
+                "username": "zubaydah_q",
+                "language": "ar",
+                "phone": "+971507654321",
+                "identities": [{"channel": "whatsapp", "external_id": "+971507654321"}],
+            }
+            actor = Actor(ActorKind.CLIENT, "C-1001")
+            await store.record(NewEvent("client:C-1001", EventType.CLIENT_REGISTERED, data, actor, "seed"))
+        return await q.client(store, "C-1001")
+
+
+def test_client_erase_is_confirmed_then_leaves_an_id_and_no_name(tmp_path: Path) -> None:
+    env = environment(tmp_path)
+    assert asyncio.run(_with_client(tmp_path)).name == "Zubaydah Qasimiyya"
+    unasked = cli(env, "client", "erase", "C-1001")  # nobody at a terminal to type the id again
+    assert unasked.returncode == 1 and "add --yes" in unasked.stderr and "nothing changed" in unasked.stderr
+    unknown = cli(env, "client", "erase", "C-9999", "--yes")
+    assert unknown.returncode == 2 and "No client 'C-9999'" in unknown.stderr
+    assert asyncio.run(_with_client(tmp_path, erased=True)).name == "Zubaydah Qasimiyya"
+    done = cli(env, "client", "erase", "c-1001", "--yes")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("client erase: C-1001 erased") and "Traceback" not in done.stderr
+    after = asyncio.run(_with_client(tmp_path, erased=True))
+    assert after.erased and after.name == "" and after.phone is None
+    erased = cli(env, "client", "erased")
+    assert erased.returncode == 0 and erased.stdout.startswith("C-1001\t20")
+    files = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
+    assert b"Zubaydah" not in files and b"7654321" not in files

@@ -578,3 +578,31 @@ async def test_an_upserted_counter_returns_its_count(db: AsyncDatabase) -> None:
             return_document=ReturnDocument.AFTER,
         )
         assert doc["n"] == expected and doc["at_ms"] == 5
+
+
+async def test_a_string_range_on_the_id_holds_one_streams_deliveries_and_no_other(db: AsyncDatabase) -> None:
+    """An erase removes the deliveries of each stream by `_id` range (storage/erasure.py)."""
+    ids = ["conversation:C-1#1:0", "conversation:C-1#12:3", "conversation:C-10#1:0", "conversation:C-0#9:0"]
+    await db["t"].insert_many([{"_id": i} for i in [*ids, "client:C-1#1:0"]])
+    between = {"_id": {"$gte": "conversation:C-1#", "$lt": "conversation:C-1$"}}
+    assert sorted([d["_id"] async for d in db["t"].find(between)]) == sorted(ids[:2])
+    assert (await db["t"].delete_many(between)).deleted_count == 2
+    assert await db["t"].count_documents({}) == 3
+
+
+async def test_in_on_a_field_in_delete_many_and_update_many(db: AsyncDatabase) -> None:
+    """An erase stops the client's timers and removes their payloads (storage/erasure.py)."""
+    await db["t"].insert_many([{"_id": f"d{n}", "key": f"k{n}", "data": {"x": n}} for n in range(5)])
+    stopped = await db["t"].update_many({"key": {"$in": ["k1", "k3", "k9"]}}, {"$set": {"data": {}}})
+    assert stopped.modified_count == 2
+    assert await db["t"].find_one({"_id": "d3"}) == {"_id": "d3", "key": "k3", "data": {}}
+    assert await db["t"].find_one({"_id": "d2"}) == {"_id": "d2", "key": "k2", "data": {"x": 2}}
+    assert (await db["t"].delete_many({"key": {"$in": ["k0", "k3"]}})).deleted_count == 2
+    assert sorted([d["_id"] async for d in db["t"].find({})]) == ["d1", "d2", "d4"]
+
+
+@divergence("update_many on documents with integer _ids changes the wrong ones (every _id here is a string)")
+async def test_update_many_by_a_field_with_integer_ids(db: AsyncDatabase) -> None:
+    await db["t"].insert_many([{"_id": n, "key": f"k{n}"} for n in range(4)])
+    await db["t"].update_many({"key": {"$in": ["k2"]}}, {"$set": {"m": 1}})
+    assert [d["_id"] async for d in db["t"].find({"m": 1})] == [2]
