@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from functools import partial
 
+import aiohttp
+
 from bot import metrics
 from bot.channels import message_channels
 from bot.settings import Settings
@@ -12,8 +14,11 @@ from domain.clock import Clock
 from domain.payments import PaymentGateway
 from domain.signin import Signer
 from engine.clock import timers
-from engine.deps import CallPort, Deps, Policy
+from engine.deps import CallPort, Deps, Interpreter, Policy
 from engine.i18n import translator
+from interpreters.deepl import DeepL
+from interpreters.deepl import default_base as deepl_base
+from interpreters.yandex import YandexTranslate
 from storage.store import Store
 
 
@@ -24,6 +29,7 @@ def build_deps(
     *,
     payments: PaymentGateway | None = None,
     calls: CallPort | None = None,
+    interpreter: Interpreter | None = None,
 ) -> Deps:
     policy = Policy(
         promises=settings.clock.promises,
@@ -43,6 +49,7 @@ def build_deps(
         payments=payments,
         signer=_signer(settings),
         calls=calls,
+        interpreter=interpreter,
         console_url=f"{settings.http.base_url}/console",
         channels=message_channels(),
     )
@@ -58,3 +65,15 @@ def _signer(settings: Settings) -> Signer | None:
     if token is None:
         return None
     return Signer.derived((secret or token).get_secret_value())
+
+
+def interpreter(settings: Settings, session: aiohttp.ClientSession) -> Interpreter | None:
+    """The translation provider the settings name, over `session` (None: translation is off)."""
+    tr = settings.translation
+    if tr.translation_provider == "deepl" and tr.deepl_auth_key is not None:
+        key = tr.deepl_auth_key.get_secret_value()
+        return DeepL(session, key, tr.deepl_api_base or deepl_base(key))
+    if tr.translation_provider == "yandex" and tr.yandex_translate_api_key and tr.yandex_folder_id:
+        key = tr.yandex_translate_api_key.get_secret_value()
+        return YandexTranslate(session, key, tr.yandex_folder_id, tr.yandex_translate_api_base)
+    return None

@@ -15,12 +15,13 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiohttp
 import pymongo
 import structlog
 from aiohttp import web
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from bot.deps import build_deps
+from bot.deps import build_deps, interpreter
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.settings import Settings
@@ -137,7 +138,7 @@ def receipt_rules(settings: Settings) -> ReceiptRules | None:
     return ReceiptRules(taxation, vat, place, cp.cloudpayments_inn)  # (prepaid or not: said by each receipt)
 
 
-def build(app: web.Application) -> EngineRuntime:
+def build(app: web.Application, session: aiohttp.ClientSession | None = None) -> EngineRuntime:
     settings = app[SETTINGS]
     cp = settings.cloudpayments
     gateway = None
@@ -150,7 +151,12 @@ def build(app: web.Application) -> EngineRuntime:
         )
     line = settings.voice_line
     deps = build_deps(
-        settings, app[STORE], app[CLOCK], payments=gateway, calls=CallPort(line) if line else None
+        settings,
+        app[STORE],
+        app[CLOCK],
+        payments=gateway,
+        calls=CallPort(line) if line else None,
+        interpreter=interpreter(settings, session) if session else None,
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
@@ -179,7 +185,8 @@ def build(app: web.Application) -> EngineRuntime:
 
 async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
     """After the store (and the sandbox, which supplies credentials), before the channels."""
-    engine = build(app)
+    session = aiohttp.ClientSession() if app[SETTINGS].translation.translation_provider != "off" else None
+    engine = build(app, session)
     app[ENGINE] = engine
     await tell_leads_of_quarantine(engine.deps)  # what start-up's catch-up could not apply: it serves on
     try:
@@ -195,6 +202,8 @@ async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
             log.warning("heartbeat.release_failed", error=type(error).__name__)
         if engine.gateway is not None:
             engine.gateway.close()
+        if session is not None:
+            await session.close()
 
 
 def engine_workers_ctx(start_workers: bool):

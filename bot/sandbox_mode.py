@@ -15,7 +15,14 @@ from pydantic import SecretStr
 
 from bot.engine_runtime import ENGINE
 from bot.keys import CLOCK, SETTINGS, STORE
-from bot.settings import CloudPaymentsSettings, HttpSettings, Settings, TelegramSettings, TwilioSettings
+from bot.settings import (
+    CloudPaymentsSettings,
+    HttpSettings,
+    Settings,
+    TelegramSettings,
+    TranslationSettings,
+    TwilioSettings,
+)
 from domain.clock import ShiftedClock
 from engine import queries
 from engine.team import admin as staff_admin
@@ -67,6 +74,12 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
                 cloudpayments_receipts=True,
                 cloudpayments_taxation_system=1,
                 cloudpayments_vat="none",
+            ),
+            # the sandbox's translator speaks DeepL's API: a Russian-only assistant reads an English client
+            "translation": TranslationSettings(
+                translation_provider="deepl",
+                deepl_auth_key=SecretStr(world.interpreter.deepl_key),
+                deepl_api_base=world.urls["interpreter"],
             ),
         }
     )

@@ -273,6 +273,31 @@ class CloudPaymentsSettings(BaseSettings):
         return self.cloudpayments_public_id is not None
 
 
+class TranslationSettings(BaseSettings):
+    model_config = _CONFIG
+    translation_provider: Literal["off", "deepl", "yandex"] = Field(
+        "off",
+        description="machine translation between a client and an assistant who do not share a language: "
+        "off, deepl or yandex (the sandbox plays a translator of its own)",
+    )
+    deepl_auth_key: SecretStr | None = Field(None, description="DeepL API key (a Free key ends in :fx)")
+    deepl_api_base: str | None = Field(
+        None, description="DeepL API base (default: api-free.deepl.com for a Free key, else api.deepl.com)"
+    )
+    yandex_translate_api_key: SecretStr | None = Field(
+        None, description="Yandex Cloud API key of a service account with the ai.translate.user role"
+    )
+    yandex_folder_id: str | None = Field(None, description="the Yandex Cloud folder the API key works in")
+    yandex_translate_api_base: str = Field(
+        "https://translate.api.cloud.yandex.net", description="Yandex Translate API base"
+    )
+
+    @field_validator("deepl_api_base", "yandex_translate_api_base")
+    @classmethod
+    def _bases(cls, value: str | None) -> str | None:
+        return _http_url(value, "a translation API base") if value else value
+
+
 class AppSettings(BaseSettings):
     model_config = _CONFIG
     business_timezone: str = Field("Europe/Moscow", description="IANA time zone times are read and shown in")
@@ -376,6 +401,7 @@ class Settings(BaseSettings):
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     twilio: TwilioSettings = Field(default_factory=TwilioSettings)
     cloudpayments: CloudPaymentsSettings = Field(default_factory=CloudPaymentsSettings)
+    translation: TranslationSettings = Field(default_factory=TranslationSettings)
     app: AppSettings = Field(default_factory=AppSettings)
     clock: ClockSettings = Field(default_factory=ClockSettings)
 
@@ -454,6 +480,16 @@ class Settings(BaseSettings):
             },
             "WhatsApp needs all three",
         )
+        tr = self.translation
+        if tr.translation_provider == "deepl" and tr.deepl_auth_key is None:
+            problems.append(("DEEPL_AUTH_KEY", "is required when TRANSLATION_PROVIDER=deepl"))
+        if tr.translation_provider == "yandex":
+            for name, value in (
+                ("YANDEX_TRANSLATE_API_KEY", tr.yandex_translate_api_key),
+                ("YANDEX_FOLDER_ID", tr.yandex_folder_id),
+            ):
+                if value is None:
+                    problems.append((name, "is required when TRANSLATION_PROVIDER=yandex"))
         rotating = "is only for rotating the current one, which is not set"
         if tw.twilio_auth_token_previous and tw.twilio_auth_token is None:
             problems.append(("TWILIO_AUTH_TOKEN_PREVIOUS", rotating))
@@ -517,6 +553,7 @@ class Settings(BaseSettings):
             ("telegram", TelegramSettings),
             ("twilio", TwilioSettings),
             ("cloudpayments", CloudPaymentsSettings),
+            ("translation", TranslationSettings),
             ("app", AppSettings),
             ("clock", ClockSettings),
         ):
@@ -556,6 +593,7 @@ _CONCERNS = (
     ("Telegram", TelegramSettings),
     ("WhatsApp and phone (Twilio)", TwilioSettings),
     ("Payments (CloudPayments)", CloudPaymentsSettings),
+    ("Translation (DeepL or Yandex Cloud)", TranslationSettings),
     ("The service", AppSettings),
     ("Promises (minutes)", ClockSettings),
 )

@@ -118,6 +118,7 @@ class Client:
     saved_card: dict[str, str] | None = None  # {"token", "last_four", "card_type"}: one-tap payments
     merged_into: str | None = None  # a duplicate: the person is that client (no identity, no live topic here)
     erased: bool = False  # their personal data is gone (crypto-shredded): an id and the money records remain
+    translated: bool = True  # their messages and the assistant's are machine-translated when needed
     version: int = 0
 
     @property
@@ -209,6 +210,8 @@ class Client:
                 conversation_open=False,
                 erased=True,
             )
+        elif t is EventType.TRANSLATION_SET:
+            changed = replace(self, translated=data["on"])
         elif t is EventType.CONVERSATION_OPENED:
             changed = replace(self, conversation_open=True)
         elif t is EventType.CONVERSATION_CLOSED:
@@ -266,6 +269,7 @@ class Client:
             "saved_card": self.saved_card,
             "merged_into": self.merged_into,
             "erased": self.erased,
+            "translated": self.translated,
             "_v": self.version,
         }
 
@@ -288,6 +292,7 @@ class Client:
             saved_card=doc.get("saved_card"),
             merged_into=doc.get("merged_into"),
             erased=doc.get("erased", False),
+            translated=doc.get("translated", True),
             version=doc["_v"],
         )
 
@@ -305,6 +310,7 @@ class Assistant:
     away_until: datetime | None = None  # None while away: until they say /back
     ui_language: str = "en"  # the console and staff texts: en or ru
     phone: str | None = None  # E.164; the concierge number rings it (never shown to a client)
+    translates: bool = True  # clients in a language they do not read are machine-translated for them
     version: int = 0
 
     def speaks(self, language: Language | None) -> bool:
@@ -339,6 +345,8 @@ class Assistant:
             return replace(self, ui_language=event.data["ui_language"], version=event.seq)
         if event.type is EventType.ASSISTANT_PHONE_SET:
             return replace(self, phone=event.data["phone"], version=event.seq)
+        if event.type is EventType.TRANSLATION_SET:
+            return replace(self, translates=event.data["on"], version=event.seq)
         if event.type is EventType.ASSISTANT_DEACTIVATED:
             return replace(self, active=False, version=event.seq)
         if event.type is EventType.ASSISTANT_REACTIVATED:
@@ -368,6 +376,7 @@ class Assistant:
             "away_until": self.away_until.isoformat() if self.away_until else None,
             "ui_language": self.ui_language,
             "phone": self.phone,
+            "translates": self.translates,
             "_v": self.version,
         }
 
@@ -385,5 +394,6 @@ class Assistant:
             away_until=datetime.fromisoformat(doc["away_until"]) if doc.get("away_until") else None,
             ui_language=doc.get("ui_language", "en"),
             phone=doc.get("phone"),
+            translates=doc.get("translates", True),
             version=doc["_v"],
         )

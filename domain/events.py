@@ -96,6 +96,8 @@ class EventType(StrEnum):
     CONSOLE_SIGN_IN_SENT = "ConsoleSignInSent"  # a one-time link went to an assistant (never the link itself)
     CONSOLE_SIGNED_IN = "ConsoleSignedIn"
     CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
+    TRANSLATION_SET = "TranslationSet"  # (a client's or an assistant's stream) machine translation on or off
+    MESSAGE_TRANSLATED = "MessageTranslated"  # a message machine-translated for the other side of the chat
     CLIENT_ERASED = "ClientErased"  # their key destroyed: what the log says of the person is unreadable
     # the phone (issue 14)
     ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)

@@ -95,6 +95,7 @@ class Message:
     mentions: tuple[Mention, ...] = ()
     about: str | None = None  # the client a line for the leads is about (/take answers it)
     sign_in: SignIn | None = None
+    folded: str | None = None  # shown folded beneath the text (the original of a translated message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +203,8 @@ def _message_doc(m: Message) -> Doc:
         doc["mentions"] = [[p.user_id, p.name] for p in m.mentions]
     if m.about is not None:
         doc["about"] = m.about
+    if m.folded is not None:
+        doc["folded"] = m.folded
     if m.sign_in is not None:
         s = m.sign_in
         doc["sign_in"] = {
@@ -263,6 +266,7 @@ def _message(doc: Mapping[str, Any]) -> Message:
         sign_in=SignIn(sign_in["nonce"], sign_in["button"], sign_in["staff"], sign_in.get("answer_chat"))
         if sign_in
         else None,
+        folded=doc.get("folded"),
     )
 
 

@@ -34,6 +34,7 @@ PERSONAL: dict[T, dict[str, Any]] = {
     T.REQUEST_PAID: {"payment.card_mask": None},
     T.REQUEST_REFUNDED: {"refund.card_mask": None},
     T.VOICEMAIL_RECORDED: {"recording_sid": ""},  # the voice itself, kept at Twilio
+    T.MESSAGE_TRANSLATED: {"text": ""},
 }
 
 # Event types that say nothing of a client as a person: ids, states, times, amounts, staff facts. A new type
@@ -50,6 +51,7 @@ NOT_PERSONAL: frozenset[T] = frozenset(
         T.CLIENT_MERGED,
         T.CLIENT_ERASED,
         T.CLIENT_DATA_EXPORTED,
+        T.TRANSLATION_SET,
         T.CONVERSATION_OPENED,
         T.CONVERSATION_CLOSED,
         T.CLIENT_ACTION_TAKEN,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from domain.calls import VoiceLine
@@ -85,6 +85,17 @@ class CallPort:
         return await self._place(to, self.line.number, url, self.line.leg_status)
 
 
+class Interpreter(Protocol):
+    """Machine translation (interpreters/): markup with placeholders in, markup out, and the language it
+    detected; Unavailable when the provider cannot answer."""
+
+    name: str
+
+    async def translate(
+        self, masked: str, target: str, source: str | None = None
+    ) -> tuple[str, str | None]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """What the business decided: its promises, how long a quote holds, whether test payments count, and the
@@ -117,6 +128,7 @@ class Deps:
     payments: PaymentGateway | None = None  # None: CloudPayments is not configured
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
     calls: CallPort | None = None  # None: calls are off (no TWILIO_VOICE_NUMBER)
+    interpreter: Interpreter | None = None  # None: no translation between client and assistant
     console_url: str = "http://127.0.0.1:8080/console"
     channels: ChannelRegistry = field(default_factory=ChannelRegistry)  # how each message channel composes
     senders: Wakes = field(default_factory=Wakes)  # woken when an outbound message is stored

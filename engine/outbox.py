@@ -160,7 +160,14 @@ def mark(channel: Channel) -> str:
 
 
 def relay_to_topic(
-    event: Event, n: int, staff_chat_id: int, client_id: str, message: Inbound, reply_to: int | None = None
+    event: Event,
+    n: int,
+    staff_chat_id: int,
+    client_id: str,
+    message: Inbound,
+    reply_to: int | None = None,
+    translation: str | None = None,
+    note: str = "",
 ) -> Delivery:
     """Text is sent (and may be merged under pressure); Telegram media is copied as it is; any other channel's
     media is fetched from its provider (`extra["media"]`: url and content type, as its normaliser gives them)
@@ -168,10 +175,14 @@ def relay_to_topic(
     lane = _topic_lane(staff_chat_id, client_id)
     copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
     said = mark(message.channel)
+    if message.kind is Kind.TEXT and translation is not None:  # the client's own words folded beneath
+        text = f"{said}🌐 {translation}"
+        replying = None if reply_to is None else str(reply_to)
+        translated = Message(text, reply_to=replying, topic=client_id, folded=message.text or "")
+        return _delivery(event, n, staff_chat_id, lane, translated)
     if message.kind is Kind.TEXT:
-        return to_topic(
-            event, n, staff_chat_id, client_id, said + (message.text or ""), merge=True, reply_to=reply_to
-        )
+        text = note + said + (message.text or "")
+        return to_topic(event, n, staff_chat_id, client_id, text, merge=not note, reply_to=reply_to)
     if not copied and message.kind is Kind.LOCATION:
         extra = message.extra or {}
         where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"

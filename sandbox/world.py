@@ -12,6 +12,7 @@ from aiohttp import web
 from domain.clock import Clock
 from sandbox.calls import SandboxPhone
 from sandbox.cloudpayments import FakeCloudPayments
+from sandbox.interpreter import FakeInterpreter
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 
@@ -72,6 +73,7 @@ class SandboxWorld:
     telegram: FakeTelegram
     twilio: FakeTwilio
     payments: FakeCloudPayments
+    interpreter: FakeInterpreter
     bot_token: str
     webhook_secret: str
     public_base_url: str
@@ -109,6 +111,9 @@ async def start(clock: Clock, public_base_url: str, generation: int = 1) -> Sand
         payments=FakeCloudPayments(
             "pk_sandbox_" + secrets.token_hex(8), secrets.token_urlsafe(24), clock, id_base=base
         ),
+        interpreter=FakeInterpreter(
+            secrets.token_urlsafe(16) + ":fx", secrets.token_urlsafe(16), "b1gsandbox"
+        ),
         bot_token=token,
         webhook_secret=secrets.token_urlsafe(24),
         public_base_url=public_base_url,
@@ -121,6 +126,7 @@ async def start(clock: Clock, public_base_url: str, generation: int = 1) -> Sand
         ("telegram", world.telegram),
         ("twilio", world.twilio),
         ("cloudpayments", world.payments),
+        ("interpreter", world.interpreter),
     ):
         runner, url = await _serve(fake.app())
         world.runners.append(runner)

@@ -36,6 +36,7 @@ async def scrub(
                     keys.add(f"wa-status:{doc['provider_message_id']}")  # Twilio's callbacks name the number
             deliveries += (await db[collection].delete_many(_of_stream(stream))).deleted_count
     inbox = (await db["inbox"].delete_many({"key": {"$in": sorted(keys)}})).deleted_count if keys else 0
+    await db["translations"].delete_many({"client": {"$in": subjects}})  # (their words, cached translated)
     stopped = await db["deadlines"].update_many(
         {"subject": {"$in": subjects}},
         {"$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}}},

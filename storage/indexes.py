@@ -51,6 +51,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("paid_ms", ASCENDING)], name="paid"),  # the console's payments, by time
     ],
     "claims": [IndexModel([("client_id", ASCENDING)], name="client")],  # released by an erase
+    "translations": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client
     "budgets": [],  # read by _id only
     "deadlines": [
         IndexModel([("due_ms", ASCENDING)], name="due"),

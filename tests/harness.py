@@ -26,6 +26,7 @@ from bot.settings import (
     Settings,
     StoreSettings,
     TelegramSettings,
+    TranslationSettings,
     TwilioSettings,
 )
 from bot.telegram_runtime import TELEGRAM, TelegramRuntime
@@ -35,6 +36,7 @@ from domain.clock import FrozenClock, SystemClock
 from engine.deps import Deps
 from engine.team import admin as staff_admin
 from sandbox.cloudpayments import FakeCloudPayments
+from sandbox.interpreter import FakeInterpreter
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 from storage.deliveries import DeliveryStatus
@@ -69,6 +71,9 @@ TWILIO_TOKEN = "twilio-auth-token-for-tests"
 TWILIO_FROM = "whatsapp:+14155238886"
 VOICE_NUMBER = "+74951234567"
 REOPEN_TEMPLATE = "HX" + "fedcba9876543210" * 2
+DEEPL_KEY = "deepl-key-for-tests:fx"
+YANDEX_KEY = "yandex-api-key-for-tests"
+YANDEX_FOLDER = "b1gtestfolder"
 CP_PUBLIC_ID = "pk_concierge_test"
 CP_SECRET = "cp-api-secret-for-tests"
 
@@ -85,6 +90,8 @@ def settings(
     test_payments: bool = True,
     voice: bool = False,
     receipts: bool | str = False,
+    translation: str | None = None,
+    interpreter_base: str | None = None,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -105,9 +112,18 @@ def settings(
         cloudpayments_taxation_system=1 if receipts else None,
         cloudpayments_vat="22" if receipts else None,
     )
+    translating = TranslationSettings(
+        translation_provider=translation or "off",
+        deepl_auth_key=SecretStr(DEEPL_KEY) if translation else None,
+        deepl_api_base=interpreter_base,
+        yandex_translate_api_key=SecretStr(YANDEX_KEY) if translation else None,
+        yandex_folder_id=YANDEX_FOLDER if translation else None,
+        yandex_translate_api_base=interpreter_base or "https://translate.api.cloud.yandex.net",
+    )
     return Settings(
         cloudpayments=payments,
         twilio=twilio,
+        translation=translating,
         store=StoreSettings(
             mongodb_url=SecretStr(mongo_url) if mongo_url else None,  # None: its own embedded store
             mongodb_db=db_name,
@@ -132,6 +148,7 @@ class Harness:
     clock: FrozenClock
     cp: FakeCloudPayments | None = None
     tw: FakeTwilio | None = None
+    interpreter: FakeInterpreter | None = None
 
     @property
     def app(self) -> web.Application:
@@ -286,6 +303,7 @@ async def start_harness(
     voice: bool = False,
     extend: Callable[[web.Application], None] | None = None,
     receipts: bool | str = False,  # "prepayment": receipts say prepaid, the settlement's comes with /done
+    translation: str | None = None,  # "deepl" or "yandex": the fake translator plays the provider
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -299,6 +317,11 @@ async def start_harness(
         tw = FakeTwilio(TWILIO_SID, TWILIO_TOKEN, clock)
         tw_server = await aiohttp_server(tw.app())
         tw_base = tw.base_url = str(tw_server.make_url("")).rstrip("/")
+    interpreter, interpreter_base = None, None
+    if translation:
+        interpreter = FakeInterpreter(DEEPL_KEY, YANDEX_KEY, YANDEX_FOLDER)
+        interpreter_server = await aiohttp_server(interpreter.app())
+        interpreter_base = str(interpreter_server.make_url("")).rstrip("/")
     app_settings = settings(
         mongo_url,
         db_name,
@@ -311,12 +334,14 @@ async def start_harness(
         test_payments,
         voice,
         receipts,
+        translation,
+        interpreter_base,
     )
     app = create_app(app_settings, clock, start_workers=False)
     if extend is not None:  # another channel plugged in before the app starts (tests/toy_channel)
         extend(app)
     http = await aiohttp_client(app)
-    harness = Harness(fake, http, clock, cp, tw)
+    harness = Harness(fake, http, clock, cp, tw, interpreter)
     if mode == "webhook":
         await asyncio.wait_for(harness.rt.webhook_set.wait(), 10)
     return harness

@@ -124,6 +124,17 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def folded(text: str, original: str, entities: list[MessageEntity] | None) -> tuple[str, list[MessageEntity]]:
+    """`text`, then `original` as an expandable quote (offsets in UTF-16 code units), within Telegram's
+    4,096 characters (the original is cut, never the translation)."""
+    room = 4096 - len(text) - 2
+    quote = original if len(original) <= room else original[: max(room - 1, 0)] + "…"
+    offset = len(text.encode("utf-16-le")) // 2 + 2
+    length = len(quote.encode("utf-16-le")) // 2
+    quoted = MessageEntity(type="expandable_blockquote", offset=offset, length=length)
+    return f"{text}\n\n{quote}", [*(entities or []), quoted]
+
+
 def mention_entities(text: str, mentions: tuple[Mention, ...]) -> list[MessageEntity] | None:
     """Each person whose name appears in `text` becomes a text mention there (offsets in UTF-16
     code units, as Telegram counts): the person is notified even in a muted topic."""
@@ -237,9 +248,12 @@ class TelegramSender:
             text = text.replace("{link}", url)
             buttons = ((Button(message.sign_in.button, url=url),),) if url.startswith("https://") else ()
             preview = LinkPreviewOptions(is_disabled=True)  # a preview fetch must not spend the link
+        entities = mention_entities(text, message.mentions)
+        if message.folded:  # the original, folded beneath: an expandable quote
+            text, entities = folded(text, message.folded, entities)
         sent = await self._bot.send_message(
             text=text,
-            entities=mention_entities(text, message.mentions),
+            entities=entities,
             reply_markup=_keyboard(buttons),
             link_preview_options=preview,
             **self._where(chat_id, topic, message.reply_to),

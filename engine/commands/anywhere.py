@@ -4,9 +4,12 @@ the console's sign-in link. Each answers with a line for whoever gave it (the di
 from __future__ import annotations
 
 from domain import formats
+from domain.errors import InvalidValue
 from domain.events import EventType
 from domain.kpis import period
 from domain.promises import away_until
+from engine import queries as q
+from engine.clients.registry import refresh_card
 from engine.clock import kpis
 from engine.deps import Deps
 from engine.invocation import Invocation, Place
@@ -62,3 +65,21 @@ async def console(deps: Deps, cmd: Invocation) -> str:
     private = cmd.place is Place.PRIVATE
     await sign_in.send_link(deps, cmd.assistant, cmd.recorded, None if private else cmd.chat_id)
     return "" if private else st(cmd.assistant, "signin-sent-privately")
+
+
+async def translate(deps: Deps, cmd: Invocation) -> str:
+    """/translate on|off: in a client's topic (or their console page), machine translation for that client (a
+    client who prefers the original); anywhere else, for every client of whoever gives it."""
+    word = cmd.args.strip().lower()
+    if word not in ("on", "off"):
+        raise InvalidValue("Write /translate on or /translate off.", key="translate-usage")
+    on = word == "on"
+    t = of(cmd.assistant)
+    stream = f"client:{cmd.about.id}" if cmd.about else f"assistant:{cmd.assistant.id}"
+    cause = f"{cmd.recorded.cause}/translate"
+    event = (await deps.record(stream, EventType.TRANSLATION_SET, {"on": on}, cmd.actor, cause)).event
+    state = t("translate-on" if on else "translate-off")
+    if cmd.about is not None:
+        await refresh_card(deps, event, 1, await q.known_client(deps.store, cmd.about.id))  # (it says so)
+        return t("translate-client", client=cmd.about.name or cmd.about.id, state=state)
+    return t("translate-self", state=state)

@@ -118,6 +118,7 @@ COMMANDS = Commands(
         Command("away", anywhere.away, ANYWHERE, "[for 2h | until 18:00]"),
         Command("back", anywhere.back, ANYWHERE),
         Command("stats", anywhere.stats, ANYWHERE, "[7d | 24h | 30d]"),
+        Command("translate", anywhere.translate, ANYWHERE | C, "on | off"),
         Command("console", anywhere.console, ANYWHERE),
         Command("help", help_here, ANYWHERE),
         Command("start", start, Place.FORUM | Place.ESCALATIONS | Place.PRIVATE, menu=False),

@@ -79,6 +79,10 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
         args["text"] = _short(data.get("preferences")) or "—"
     elif event.type in (T.REQUEST_MESSAGE_ADDED, T.RATING_COMMENTED):
         args["text"] = _short(data.get("text")) or "—"
+    elif event.type is T.MESSAGE_TRANSLATED:
+        args |= {"text": _short(data.get("text")) or "—", "target": data.get("target") or "—"}
+    elif event.type is T.TRANSLATION_SET:
+        args["state"] = "on" if data.get("on") else "off"
     else:
         args |= _plain(data, names)
     return args

@@ -15,12 +15,14 @@ from engine import queries as q
 from engine.clients.merging import share_phone
 from engine.clients.outbox import send, to_client
 from engine.clients.registry import ask_language, client_actor, ensure_client, greeting
+from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
 from engine.outbox import original_of, relay_to_topic
 from engine.requests import intake as requests_flow
 from engine.requests import ratings
+from engine.staff_texts import StaffText, for_client
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
@@ -106,7 +108,13 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured
         return
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
-    relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to)
+    translation, note = None, ""
+    if message.kind is Kind.TEXT and message.text:
+        translated = await interpreting.for_assistant(deps, client, event, message.text)
+        if translated is not None and translated.text is None:  # needed, and the provider failed us
+            note = (await for_client(deps, client))("translation-unavailable") + "\n"
+        translation = translated.text if translated is not None else None
+    relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to, translation, note)
     await deps.deliver(_with_source(relay, message.message_id))
     if message.kind is Kind.TEXT and message.text:
         if await ratings.comment(deps, client, message.text, cause):
@@ -142,7 +150,10 @@ async def relay_to_client(
         )
     ).event
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
-    outbound = Message(message.text or "", reply_to=None if reply_to is None else str(reply_to))
+    text = message.text or ""
+    if message.kind is Kind.TEXT and text:
+        text = await _in_their_language(deps, client, assistant.id, event, text)
+    outbound = Message(text, reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:
         extra = message.extra or {}
         media = Media(
@@ -166,3 +177,23 @@ async def relay_to_client(
             ),
         )
     return event
+
+
+async def _in_their_language(deps: Deps, client: Client, assistant_id: str, event: Event, text: str) -> str:
+    """What the client is sent: the assistant's words, translated when the client does not read them; the
+    topic is told what went (or that the translation could not be had, and the words went as written)."""
+    translated = await interpreting.for_client(
+        deps, client, await q.assistant(deps.store, assistant_id), event, text
+    )
+    if translated is None:
+        return text
+    said = translated.text
+    language = translated.target
+
+    def line(t: StaffText) -> str:
+        if said is None:
+            return t("translation-not-sent")
+        return t("translation-sent", tongue=t(f"language-{language}"), text=said)
+
+    await tell_topic(deps, client, event, line, 1)
+    return said or text

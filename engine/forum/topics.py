@@ -123,9 +123,19 @@ async def card_text(deps: Deps, client: Client) -> str:
         t("card-calls-only") if client.phone else "—"
     )
     unreachable = ", ".join(c.value for c in client.unreachable)
+    into = ""
+    if (
+        deps.interpreter is not None
+        and assistant is not None
+        and assistant.translates
+        and client.translated
+        and client.language is not None
+        and not assistant.speaks(client.language)
+    ):
+        into = t("card-translated", tongue=t(f"language-{assistant.languages[0].value}"))
     lines = [
         f"👤 {client.name}" + (f" (@{client.username})" if client.username else "") + f" · {client.id}",
-        f"🌐 {language}" + (" · VIP" if client.vip else ""),
+        f"🌐 {language}" + into + (" · VIP" if client.vip else ""),
         f"📞 {mask_phone(client.phone) or '—'}",
         f"💬 {channels}" + (t("card-unreachable", channels=unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",

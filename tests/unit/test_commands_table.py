@@ -45,7 +45,9 @@ def test_the_help_of_each_place_lists_what_works_there_and_marks_lead_only_ones(
 
 
 def test_the_places_of_each_command() -> None:
-    assert COMMANDS.allowed(Place.PRIVATE) == ("away", "back", "stats", "console", "help", "start")
+    assert COMMANDS.allowed(Place.PRIVATE) == (
+        "away", "back", "stats", "translate", "console", "help", "start",
+    )  # fmt: skip
     assert COMMANDS.allowed(Place.ESCALATIONS) == COMMANDS.allowed(Place.FORUM)
     assert COMMANDS.allowed(Place.FORUM) == (
         "assign",
@@ -53,12 +55,14 @@ def test_the_places_of_each_command() -> None:
         "away",
         "back",
         "stats",
+        "translate",
         "console",
         "help",
         "start",
     )
     assert set(COMMANDS.allowed(Place.CONSOLE)) == {
         "note", "close", "assign", "take", "merge", "quote", "edit", "progress", "done", "cancel", "refund",
+        "translate",
     }  # fmt: skip
     # the console's pages offer forms for the others (quote, edit, close and take: typed in the topic)
     assert {c.name for c in COMMANDS if Place.CONSOLE & c.places and not c.form} == {

@@ -23,6 +23,7 @@ SAMPLE = {
     "tags": "vip",
     "text": "hello",
     "language": "ar",
+    "tongue": "Arabic",
     "channel": "WhatsApp",
     "command": "/done",
     "args": "",

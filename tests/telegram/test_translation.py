@@ -1,0 +1,145 @@
+"""Translation between a client and an assistant who do not share a language, through the real webhooks and
+the real DeepL and Yandex adapters talking to the local translator (sandbox/interpreter.py), which checks
+each request as the providers document it."""
+
+import json
+
+import pytest
+
+from domain.events import EventType
+from tests import reads
+from tests.harness import STAFF_CHAT, Harness, start_harness, user
+from tests.telegram.test_console import staff_says
+
+DMITRI = {"id": 9003, "is_bot": False, "first_name": "Dmitri"}  # reads Russian only
+
+
+@pytest.fixture(params=["deepl", "yandex"])
+async def interpreted(
+    request, aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> Harness:
+    harness = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, translation=request.param
+    )
+    await harness.add_staff(DMITRI["id"], "Dmitri", "ru")
+    yield harness
+    await harness.store.client.drop_database(db_name)
+
+
+def folded_quote(message: dict) -> str | None:
+    entities = message.get("entities") or []
+    entities = json.loads(entities) if isinstance(entities, str) else entities
+    (quote,) = [e for e in entities if e["type"] == "expandable_blockquote"] or [None]
+    if quote is None:
+        return None
+    text = message["text"].encode("utf-16-le")
+    return text[2 * quote["offset"] : 2 * (quote["offset"] + quote["length"])].decode("utf-16-le")
+
+
+def card_of(tg: Harness, thread: int) -> str:
+    chat = tg.fake.chats[STAFF_CHAT]
+    (card,) = [
+        chat.messages[m]["text"] for m in chat.pinned if chat.messages[m].get("message_thread_id") == thread
+    ]
+    return card
+
+
+def topic_messages(tg: Harness, thread: int) -> list[dict]:
+    return [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "text" in m]
+
+
+async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpreted: Harness) -> None:
+    tg = interpreted
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="احجز لي طاولة الليلة الساعة 9 من فضلك"))
+    await tg.settle()
+    client = await tg.client_of(layla)
+    thread = reads.thread(client)
+    (relay,) = [m for m in topic_messages(tg, thread) if m["text"].startswith("🌐")]
+    assert relay["text"].startswith("🌐 [ru] ") and " 9 " in relay["text"]  # the number as written
+    assert folded_quote(relay) == "احجز لي طاولة الليلة الساعة 9 من فضلك"  # the original, folded beneath
+    assert "Arabic · translated for you into Russian" in card_of(tg, thread)
+    (received,) = await reads.events(tg.store, EventType.MESSAGE_RECEIVED)
+    assert received.data["message"]["text"] == "احجز لي طاولة الليلة الساعة 9 من فضلك"  # what is kept
+    provider, body = tg.interpreter.calls[-1]
+    if provider == "deepl":
+        assert body["target_lang"] == "RU" and body["source_lang"] == "AR" and body["tag_handling"] == "xml"
+    else:
+        assert body["targetLanguageCode"] == "ru" and body["sourceLanguageCode"] == "ar"
+        assert body["format"] == "HTML" and body["folderId"]
+
+    reply = "Конечно! Столик на 21:00, депозит 45 000 RUB, заявка R-1001: https://example.com/menu"
+    await staff_says(tg, thread, reply, who=DMITRI)
+    (sent,) = tg.to_user(layla)[-1:]
+    assert sent["text"].startswith("[ar] ")
+    for token in ("21:00", "45 000 RUB", "R-1001", "https://example.com/menu"):
+        assert token in sent["text"], token
+    said = [m["text"] for m in topic_messages(tg, thread) if m["text"].startswith("🌐 Sent in")]
+    assert said and "[ar]" in said[-1]
+    translated = await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)
+    assert [e.data["direction"] for e in translated] == ["to_assistant", "to_client"]
+    (staff,) = await reads.events(tg.store, EventType.STAFF_MESSAGE_SENT)
+    assert staff.data["message"]["text"] == reply  # the assistant's own words are what is kept
+
+
+@pytest.fixture
+async def deepl(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    harness = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, translation="deepl"
+    )
+    await harness.add_staff(DMITRI["id"], "Dmitri", "ru")
+    yield harness
+    await harness.store.client.drop_database(db_name)
+
+
+async def layla_writes(tg: Harness, text: str, layla: dict | None = None) -> tuple[dict, int]:
+    layla = layla or user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text=text))
+    await tg.settle()
+    return layla, reads.thread(await tg.client_of(layla))
+
+
+async def test_a_provider_that_is_down_costs_the_translation_only(deepl: Harness) -> None:
+    tg = deepl
+    tg.interpreter.down = True
+    layla, thread = await layla_writes(tg, "مرحبا، أحتاج سيارة غدا")
+    (relay,) = [m["text"] for m in topic_messages(tg, thread) if m["text"].startswith("⚠️ 🌐")]
+    assert relay.startswith("⚠️ 🌐 Translation is unavailable") and relay.endswith("مرحبا، أحتاج سيارة غدا")
+    await staff_says(tg, thread, "Добрый день! Машина будет в 10:00.", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Добрый день! Машина будет в 10:00."  # as written
+    assert any("went to the client as you wrote it" in m["text"] for m in topic_messages(tg, thread))
+    assert await reads.events(tg.store, EventType.MESSAGE_TRANSLATED) == []
+
+
+async def test_a_translation_that_loses_a_placeholder_is_not_used(deepl: Harness) -> None:
+    tg = deepl
+    layla, thread = await layla_writes(tg, "مرحبا")
+    tg.interpreter.breaks_placeholders = True
+    await staff_says(tg, thread, "Стол на 21:00, R-1001.", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Стол на 21:00, R-1001."  # never a mangled time or id
+
+
+async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
+    tg = deepl
+    layla, thread = await layla_writes(tg, "أريد سيارة")
+    calls = len(tg.interpreter.calls)
+    update = tg.fake.user_message(layla, text="أريد سيارة")  # the same words again: from the cache
+    await tg.send(update, update)  # and the same webhook twice
+    await tg.settle()
+    assert len(tg.interpreter.calls) == calls
+    assert len(await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)) == 2  # one per message
+    await staff_says(tg, thread, "/translate off", who=DMITRI)  # this client prefers the original
+    assert any("Translation for Layla is off" in m["text"] for m in topic_messages(tg, thread))
+    assert "translated for you" not in card_of(tg, thread)
+    await staff_says(tg, thread, "Хорошо", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Хорошо"
+    await staff_says(tg, thread, "/translate on", who=DMITRI)
+    await staff_says(tg, None, "/translate off", who=DMITRI)  # in General: for every client of Dmitri's
+    await staff_says(tg, thread, "Отлично", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Отлично"
+    bad = await tg.post(
+        tg.fake.user_message(DMITRI, chat_id=STAFF_CHAT, thread_id=thread, text="/translate x")
+    )
+    assert bad.status == 200
+    await tg.settle()
+    assert any("Write /translate on or /translate off" in m["text"] for m in topic_messages(tg, thread))
