@@ -7,7 +7,9 @@ import json
 import pytest
 
 from domain.events import EventType
+from engine import queries as q
 from tests import reads
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_console import staff_says
 
@@ -143,3 +145,18 @@ async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
     assert bad.status == 200
     await tg.settle()
     assert any("Write /translate on or /translate off" in m["text"] for m in topic_messages(tg, thread))
+
+
+async def test_the_console_shows_what_was_translated_and_translates_its_replies(deepl: Harness) -> None:
+    tg = deepl
+    layla, _thread = await layla_writes(tg, "أحتاج سيارة إلى المطار غدا الساعة 7")
+    client = await tg.client_of(layla)
+    dmitri = await signed_in(tg, DMITRI["id"])
+    (request,) = await q.requests_of(tg.store, client.id)
+    page = f"/console/requests/{request.id}"
+    answered = await dmitri.post(f"{page}/reply", {"text": "Машина будет в 07:00."}, page)
+    assert answered.status == 303
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"] == "[ar] Машина будет в 07:00."
+    timeline = await (await dmitri.get(f"{page}/timeline.part")).text()
+    assert "🌐" in timeline and "[ru]" in timeline and "[ar] Машина будет в 07:00." in timeline
