@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -82,8 +82,8 @@ class EventStore:
                 if existing := await self.by_cause(new.cause):
                     return Appended(existing, duplicate=True)
                 raise ConcurrencyConflict(f"{new.stream} is at {seq - 1}, not {expected_seq}")
-            stored = await self.vault.seal(new.stream, seq, new.type, new.data)
-            event = self._seal(new, seq, head["hash"] if head else GENESIS, stored)
+            stored, readable = await self.vault.seal(new.stream, seq, new.type, new.data)
+            event = self._seal(replace(new, data=readable), seq, head["hash"] if head else GENESIS, stored)
             try:
                 await self._events.insert_one(to_document(event) | {"data": stored})
             except DuplicateKeyError:

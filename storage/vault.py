@@ -10,6 +10,7 @@ about them afterwards is stored already erased."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import time
@@ -55,22 +56,27 @@ class Vault:
 
     # ---- writing
 
-    async def seal(self, stream: str, seq: int, kind: EventType, data: dict[str, Any]) -> dict[str, Any]:
-        """`data` as it is stored: its personal fields encrypted (or, for an erased client, erased)."""
+    async def seal(
+        self, stream: str, seq: int, kind: EventType, data: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(`data` as it is stored: its personal fields encrypted, and as it reads: `data` itself, or, for an
+        erased client, with those fields erased in both — nothing of them is kept or projected again)."""
         fields = fields_of(kind)
         present = [p for p in fields if _worth_sealing(get_path(data, p))]
         if not present:
-            return data
+            return data, data
         subject = await self._subject(stream, seq, data)
         if subject is None:
-            return data
+            return data, data
         key = await self._key(subject, create=True)
-        for path in present:
-            if not key:  # (ERASED)
+        if not key:  # (ERASED)
+            for path in present:
                 data = with_path(data, path, fields[path])
-            else:
-                data = with_path(data, path, _encrypt(key, subject, stream, path, get_path(data, path)[1]))
-        return data
+            return data, data
+        stored = data
+        for path in present:
+            stored = with_path(stored, path, _encrypt(key, subject, stream, path, get_path(data, path)[1]))
+        return stored, data
 
     async def _subject(self, stream: str, seq: int, data: dict[str, Any]) -> str | None:
         if stream.split(":", 1)[0] not in FIRST_EVENT_NAMES or seq == 1:
@@ -138,12 +144,16 @@ class Vault:
     # ---- erasing
 
     async def destroy(self, subjects: list[str]) -> None:
-        """The clients' keys are gone for good (a tombstone keeps a new key from ever being made)."""
+        """The clients' keys are gone for good (a tombstone keeps a new key from ever being made; a repeat
+        keeps the first erase's time)."""
         now = to_ms(self._clock.now())
         for subject in subjects:
-            await self._keys.update_one(
-                {"_id": subject}, {"$set": {"key": None, "erased_ms": now}}, upsert=True
+            destroyed = await self._keys.update_one(
+                {"_id": subject, "key": {"$ne": None}}, {"$set": {"key": None, "erased_ms": now}}
             )
+            if destroyed.matched_count == 0:
+                with contextlib.suppress(DuplicateKeyError):  # (already a tombstone)
+                    await self._keys.insert_one({"_id": subject, "key": None, "erased_ms": now})
             self._cache_key(subject, ERASED)
 
     async def erasures(self) -> list[tuple[str, datetime]]:
@@ -157,8 +167,9 @@ class Vault:
 
 
 def _worth_sealing(found: tuple[bool, Any]) -> bool:
+    """(Whatever it says: a message that looks like a sealed value is sealed too.)"""
     present, value = found
-    return present and value not in (None, "", [], {}) and sealed_subject(value) is None
+    return present and value not in (None, "", [], {})
 
 
 def _first_client(first: dict[str, Any] | None) -> str | None:

@@ -4,6 +4,7 @@ readable, and read as erased once the key is destroyed, while the hash chain sti
 import json
 
 from domain.events import Actor, ActorKind, EventType, NewEvent
+from engine import queries as q
 from storage.audit import verify
 from storage.store import Store
 from storage.vault import PREFIX, Vault
@@ -83,10 +84,24 @@ async def test_anything_written_about_an_erased_client_is_stored_already_erased(
     await store.record(registered())
     await store.events.vault.destroy(["C-1"])
     late = NewEvent("client:C-1", EventType.CLIENT_PREFERENCES_SET, {"preferences": "no nuts"}, LAYLA, "late")
-    await store.events.append(late)
+    appended = await store.record(late)
+    assert appended.event.data == {"preferences": ""}  # what the projections are given too
     docs = await stored(store, "client:C-1")
     assert docs[-1]["data"] == {"preferences": ""}
+    assert (await q.client(store, "C-1")).preferences == ""
+    first = await store.db["personal_keys"].find_one({"_id": "C-1"})
+    await store.events.vault.destroy(["C-1", "C-2"])  # again, and one that never had a key
+    assert await store.db["personal_keys"].find_one({"_id": "C-1"}) == first  # the first erase's time kept
+    assert await store.events.vault.erased("C-2")
     assert await store.db["personal_keys"].find_one({"_id": "C-1"}, {"key": 1}) == {"_id": "C-1", "key": None}
+
+
+async def test_words_that_look_like_a_sealed_value_are_sealed_like_any_other(store: Store) -> None:
+    await store.record(registered("C-1", "enc1:C-1:AAAA"))
+    (doc,) = await stored(store, "client:C-1")
+    assert doc["data"]["name"] != "enc1:C-1:AAAA"
+    (event,) = await store.events.read("client:C-1")
+    assert event.data["name"] == "enc1:C-1:AAAA"
 
 
 async def test_a_sealed_value_moved_to_another_field_or_stream_does_not_open(store: Store) -> None:
