@@ -55,8 +55,7 @@ def client(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Aw
             print("client erase: not confirmed; nothing changed", file=sys.stderr)
             return EXIT_NOT_CONFIRMED
         deps = build_deps(settings, store, SystemClock())
-        cause = f"cli:erase:{args.client_id.strip().upper()}"
-        done = await erasure.erase(deps, OPERATOR, args.client_id, cause)
+        done = await erasure.erase(deps, OPERATOR, args.client_id)
         also = f" (and {', '.join(done.clients[1:])}, merged into them)" if len(done.clients) > 1 else ""
         print(
             f"client erase: {done.client_id}{also} erased: {done.requests} requests keep their money records"

@@ -100,6 +100,20 @@ class Topic:
         )
 
 
+AFTER_ERASE_IGNORED = frozenset(
+    {
+        EventType.CLIENT_IDENTITY_LINKED,
+        EventType.CLIENT_PHONE_SHARED,
+        EventType.CLIENT_PREFERENCES_SET,
+        EventType.CLIENT_TAGGED,
+        EventType.CLIENT_CARD_SAVED,
+        EventType.CLIENT_TOPIC_REQUESTED,
+        EventType.CLIENT_TOPIC_OPENED,
+        EventType.CONVERSATION_OPENED,
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Client:
     id: str
@@ -148,7 +162,9 @@ class Client:
 
     def apply(self, event: Event) -> Client:
         data, t = event.data, event.type
-        if t is EventType.CLIENT_IDENTITY_LINKED and data["identity"] is None:
+        if self.erased and t in AFTER_ERASE_IGNORED:
+            changed = self  # (written in a race with the erase: nothing of the person is taken up again)
+        elif t is EventType.CLIENT_IDENTITY_LINKED and data["identity"] is None:
             changed = self  # (erased: who they were on that channel is no longer known)
         elif t is EventType.CLIENT_IDENTITY_LINKED:
             identity = ChannelIdentity.from_data(data["identity"])

@@ -26,6 +26,15 @@ async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[
     return client_id
 
 
+async def reclaimed(db: AsyncDatabase, claim: str, erased: str, new_id: Callable[[], Awaitable[str]]) -> str:
+    """A claim that still names an erased client (a message raced the erase): a new client's now."""
+    fresh = await new_id()
+    taken = await db["claims"].update_one({"_id": claim, "client_id": erased}, {"$set": {"client_id": fresh}})
+    if taken.matched_count:
+        return fresh
+    return await claimed(db, claim, new_id)  # (another twin moved it first, or the erase released it)
+
+
 async def claims_of(db: AsyncDatabase, client_ids: list[str]) -> list[str]:
     return [doc["_id"] async for doc in db["claims"].find({"client_id": {"$in": client_ids}})]
 

@@ -23,8 +23,9 @@ def _of_stream(stream: str) -> dict:
 
 
 async def scrub(
-    db: AsyncDatabase, streams: list[str], inbox_keys: list[str], subjects: list[str]
+    db: AsyncDatabase, streams: list[str], inbox_keys: list[str], subjects: list[str], chats: list[str]
 ) -> Scrubbed:
+    """`chats`: the person's chat ids and numbers (the Telegram budgets name them)."""
     deliveries = 0
     keys = set(inbox_keys)
     for collection in ("deliveries", "deliveries_archive"):
@@ -37,8 +38,38 @@ async def scrub(
             deliveries += (await db[collection].delete_many(_of_stream(stream))).deleted_count
     inbox = (await db["inbox"].delete_many({"key": {"$in": sorted(keys)}})).deleted_count if keys else 0
     await db["translations"].delete_many({"client": {"$in": subjects}})  # (their words, cached translated)
+    budgets = [f"{kind}:{chat}" for chat in chats for kind in ("chat", "block")]
+    await db["budgets"].delete_many({"_id": {"$in": budgets}})
     stopped = await db["deadlines"].update_many(
         {"subject": {"$in": subjects}},
         {"$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}}},
     )
     return Scrubbed(inbox, deliveries, stopped.modified_count)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What an erase removes outside the log. Worked out while the person's key still opens their data, and
+    kept (`erasures`) until the erase is done: an erase cut short by a crash is finished from it."""
+
+    streams: list[str]
+    inbox_keys: list[str]
+    chats: list[str]
+
+
+async def remembered(db: AsyncDatabase, person: str, found: Scope) -> Scope:
+    """`found`, with what an earlier, unfinished erase of the person worked out (kept until `forget`)."""
+    earlier = await db["erasures"].find_one({"_id": person}) or {}
+    scope = Scope(
+        *(
+            list(dict.fromkeys([*(earlier.get(name) or []), *getattr(found, name)]))
+            for name in ("streams", "inbox_keys", "chats")
+        )
+    )
+    kept = {"_id": person, "streams": scope.streams, "inbox_keys": scope.inbox_keys, "chats": scope.chats}
+    await db["erasures"].replace_one({"_id": person}, kept, upsert=True)  # (the _id in it: see README)
+    return scope
+
+
+async def forget(db: AsyncDatabase, person: str) -> None:
+    await db["erasures"].delete_one({"_id": person})

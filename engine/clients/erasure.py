@@ -21,7 +21,7 @@ from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import delete_topic
 from storage.claims import claims_of, release
-from storage.erasure import scrub
+from storage.erasure import Scope, forget, remembered, scrub
 
 log = structlog.get_logger(__name__)
 
@@ -39,9 +39,9 @@ class Erasure:
     compacted: bool  # the embedded store's files were rewritten (False on MongoDB: see the README)
 
 
-async def erase(deps: Deps, actor: Actor, client_id: str, cause: str) -> Erasure:
+async def erase(deps: Deps, actor: Actor, client_id: str) -> Erasure:
     person = await _person(deps, client_id)
-    clients = [person, *await q.merged_into(deps.store, person.id)]
+    clients = await _merged(deps, person)
     requests = [r for c in clients for r in await q.requests_of(deps.store, c.id)]
     if busy := [r.id for r in requests if r.is_open]:
         raise InvalidValue(
@@ -50,20 +50,21 @@ async def erase(deps: Deps, actor: Actor, client_id: str, cause: str) -> Erasure
             requests=", ".join(busy),
         )
     streams, inbox_keys = await _scope(deps, clients, requests)
-    for client in clients:
-        if not client.erased:  # (a repeated erase finishes the steps; the event is written once)
-            await deps.record(
-                f"client:{client.id}", EventType.CLIENT_ERASED, {}, actor, f"{cause}/{client.id}"
-            )
-    await deps.store.events.vault.destroy([c.id for c in clients])
+    chats = [i.external_id for c in clients for i in c.identities]
+    scope = await remembered(deps.store.db, person.id, Scope(streams, inbox_keys, chats))
+    ids = [c.id for c in clients]
+    await release(deps.store.db, ids)  # first: whoever writes from now on is a new client
+    for client in clients:  # (once, whoever asks and however often: the cause names only the client)
+        await deps.record(f"client:{client.id}", EventType.CLIENT_ERASED, {}, actor, f"erase:{client.id}")
+    await deps.store.events.vault.destroy(ids)
     by_kind = {p.stream_kind: p for p in PROJECTIONS}
-    for stream in streams:
+    for stream in scope.streams:
         if projection := by_kind.get(stream.split(":", 1)[0]):
             await deps.store.projector.refold(projection, stream)
-    subjects = [c.id for c in clients] + [r.id for r in requests]
-    scrubbed = await scrub(deps.store.db, streams, inbox_keys, subjects)
-    await release(deps.store.db, [c.id for c in clients])
+    subjects = ids + [r.id for r in requests]
+    scrubbed = await scrub(deps.store.db, scope.streams, scope.inbox_keys, subjects, scope.chats)
     await _delete_topics(deps, clients)
+    await forget(deps.store.db, person.id)
     compacted = await deps.store.compact()
     log.info(
         "client.erased",
@@ -74,8 +75,7 @@ async def erase(deps: Deps, actor: Actor, client_id: str, cause: str) -> Erasure
         deliveries_removed=scrubbed.deliveries,
         compacted=compacted,
     )
-    ids = tuple(c.id for c in clients)
-    return Erasure(person.id, ids, len(requests), scrubbed.inbox, scrubbed.deliveries, compacted)
+    return Erasure(person.id, tuple(ids), len(requests), scrubbed.inbox, scrubbed.deliveries, compacted)
 
 
 async def _person(deps: Deps, client_id: str) -> Client:
@@ -85,6 +85,17 @@ async def _person(deps: Deps, client_id: str) -> Client:
     while client.merged_into:  # the person lives on in the client they were merged into
         client = await q.known_client(deps.store, client.merged_into)
     return client
+
+
+async def _merged(deps: Deps, person: Client) -> list[Client]:
+    """The person's clients: theirs, and every client merged into it, however many merges deep."""
+    found, waiting = [person], [person.id]
+    while waiting:
+        for client in await q.merged_into(deps.store, waiting.pop()):
+            if client.id not in {c.id for c in found}:
+                found.append(client)
+                waiting.append(client.id)
+    return found
 
 
 async def _scope(
@@ -106,10 +117,9 @@ async def _scope(
         for event in await deps.store.events.read(f"client:{client.id}"):
             if event.type is EventType.CLIENT_TOPIC_OPENED:
                 keys.append(f"tg:{event.data['chat_id']}:{event.data['thread_id']}")
-        for event in await deps.store.events.read(f"conversation:{client.id}"):
-            if sid := event.data.get("call_sid"):
-                streams.append(f"call:{sid}")
-                keys.append(f"call:{sid}")
+    for sid in await _calls(deps, [c.id for c in clients]):
+        streams.append(f"call:{sid}")
+        keys.append(f"call:{sid}")
     return list(dict.fromkeys(streams)), list(dict.fromkeys(keys))
 
 
@@ -121,3 +131,12 @@ async def _delete_topics(deps: Deps, clients: list[Client]) -> None:
         stream = await deps.store.events.read(f"client:{client.id}")
         erased = next(e for e in reversed(stream) if e.type is EventType.CLIENT_ERASED)
         await deps.deliver(delete_topic(erased, client.topic.chat_id, client.topic.thread_id))
+
+
+async def _calls(deps: Deps, client_ids: list[str]) -> list[str]:
+    """Every call of theirs: those placed to them or answered, missed, abandoned (each call's first event
+    names its client)."""
+    first = {"kind": "call", "seq": 1, "data.client_id": {"$in": client_ids}}
+    return [
+        doc["stream"].split(":", 1)[1] async for doc in deps.store.db["events"].find(first, {"stream": 1})
+    ]

@@ -16,7 +16,7 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
-from storage.claims import claimed
+from storage.claims import claimed, reclaimed
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -93,6 +93,8 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
         return f"C-{await next_value(deps.store.db, 'client', 1001)}"
 
     client_id = await claimed(deps.store.db, claim, new_id)
+    if (before := await q.client(deps.store, client_id)) is not None and before.erased:
+        client_id = await reclaimed(deps.store.db, claim, client_id, new_id)
     registered = (
         await deps.record(
             f"client:{client_id}",
@@ -171,6 +173,8 @@ async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None
 
 
 async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
+    if client.erased:  # (their topic is gone)
+        return
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is not None and client.topic is not None:
         await deps.deliver(card_update(event, n, staff_chat, client.id))

@@ -14,6 +14,7 @@ from engine import queries as q
 from engine.clients import erasure
 from engine.clients.registry import refresh_card
 from engine.commands.dispatch import dispatch, require_lead
+from engine.conversation import saved_replies
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic, topic_name
@@ -203,4 +204,17 @@ async def erase(deps: Deps, viewer: Assistant, client: Client, typed: str, actio
     require_lead(viewer, "erase")
     if typed.strip().upper() != client.id:
         raise InvalidValue(st(viewer, "console-confirm-erase", client=client.id))
-    await erasure.erase(deps, _actor(viewer), client.id, _cause(action_id, viewer))
+    _cause(action_id, viewer)  # (a complete form: the erase itself is caused by the client's id)
+    done = await erasure.erase(deps, _actor(viewer), client.id)
+    if not done.compacted and deps.store.data_file is not None:  # the embedded store was busy
+        raise InvalidValue(st(viewer, "console-erase-not-compacted", client=client.id))
+
+
+async def keep_reply(deps: Deps, viewer: Assistant, name: str, texts: dict[str, str], action_id: str) -> None:
+    require_lead(viewer, "replies")
+    await saved_replies.keep(deps, _actor(viewer), name, texts, _cause(action_id, viewer))
+
+
+async def remove_reply(deps: Deps, viewer: Assistant, name: str, action_id: str) -> None:
+    require_lead(viewer, "replies")
+    await saved_replies.remove(deps, _actor(viewer), name, _cause(action_id, viewer))

@@ -606,3 +606,29 @@ async def test_update_many_by_a_field_with_integer_ids(db: AsyncDatabase) -> Non
     await db["t"].insert_many([{"_id": n, "key": f"k{n}"} for n in range(4)])
     await db["t"].update_many({"key": {"$in": ["k2"]}}, {"$set": {"m": 1}})
     assert [d["_id"] async for d in db["t"].find({"m": 1})] == [2]
+
+
+async def test_ne_null_beside_the_id_in_an_update(db: AsyncDatabase) -> None:
+    """A key is destroyed once: a tombstone (`key: null`) is not matched again (storage/vault.py)."""
+    await db["t"].insert_many([{"_id": "C-1", "key": "k"}, {"_id": "C-2", "key": None}])
+    first = await db["t"].update_one({"_id": "C-1", "key": {"$ne": None}}, {"$set": {"key": None, "n": 1}})
+    again = await db["t"].update_one({"_id": "C-1", "key": {"$ne": None}}, {"$set": {"key": None, "n": 2}})
+    tomb = await db["t"].update_one({"_id": "C-2", "key": {"$ne": None}}, {"$set": {"n": 3}})
+    assert (first.matched_count, again.matched_count, tomb.matched_count) == (1, 0, 0)
+    assert await db["t"].find_one({"_id": "C-1"}) == {"_id": "C-1", "key": None, "n": 1}
+    assert [d["_id"] async for d in db["t"].find({"key": None})] == ["C-1", "C-2"]
+
+
+@divergence(
+    "replace_one with upsert inserts under a new ObjectId, not the filter's _id (the code puts it in)"
+)
+async def test_an_upserted_replacement_takes_the_id_of_its_filter(db: AsyncDatabase) -> None:
+    await db["t"].replace_one({"_id": "C-1"}, {"streams": ["client:C-1"]}, upsert=True)
+    assert await db["t"].find_one({"_id": "C-1"}) == {"_id": "C-1", "streams": ["client:C-1"]}
+
+
+async def test_an_upserted_replacement_with_its_id_is_found_by_it(db: AsyncDatabase) -> None:
+    await db["t"].replace_one({"_id": "C-1"}, {"_id": "C-1", "n": 1}, upsert=True)
+    await db["t"].replace_one({"_id": "C-1"}, {"_id": "C-1", "n": 2}, upsert=True)
+    assert [d async for d in db["t"].find({})] == [{"_id": "C-1", "n": 2}]
+    assert (await db["t"].delete_one({"_id": "C-1"})).deleted_count == 1

@@ -11,11 +11,13 @@ import pytest
 from domain.events import SYSTEM, EventType
 from engine import queries as q
 from engine.clients import erasure
+from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.backup import take
 from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
+from tests.telegram.test_calls import call_form, twilio
 from tests.telegram.test_console import staff_says
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
@@ -38,9 +40,11 @@ MARKERS = [
 @pytest.fixture
 async def own(aiohttp_server, aiohttp_client, db_name, tmp_path, clock) -> Harness:
     """The service on an embedded store of its own, so its files hold nobody else's data."""
-    harness = await start_harness(aiohttp_server, aiohttp_client, None, db_name, tmp_path / "data", clock)
-    await harness.add_staff(9001, "Anna", "en,ru,ar", lead=True)
-    await harness.add_staff(9002, "Omar", "en,ar")
+    harness = await start_harness(
+        aiohttp_server, aiohttp_client, None, db_name, tmp_path / "data", clock, voice=True
+    )
+    await staff_admin.add(harness.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone="+79160000001")
+    await staff_admin.add(harness.engine.deps, 9002, "Omar", "en,ar", phone="+79160000002")
     return harness
 
 
@@ -65,6 +69,11 @@ def readable(data_dir: Path) -> set[str]:
 async def served_person(tg: Harness) -> tuple[dict, str]:
     """WhatsApp first, then Telegram with the same number: one person, the WhatsApp client surviving."""
     await tg.wa(NUMBER, "مرحبا، أنا زبيدة القاسمية", name="Zubaydah Qasimiyya")
+    await tg.settle()
+    # a call from their number, given up while it rang: its stream names them, no conversation event does
+    assert (await twilio(tg, "/webhooks/twilio/voice", call_form("CA77", NUMBER))).status == 200
+    gone = {"CallSid": "CA77-leg", "ParentCallSid": "CA77", "CallStatus": "no-answer", "From": NUMBER}
+    assert (await twilio(tg, "/webhooks/twilio/voice/status", gone)).status == 204
     await tg.settle()
     person = user("Zubaydah", "ar", username="zubaydah_q", last_name="Qasimiyya")
     contact = {"phone_number": NUMBER[1:], "first_name": "Zubaydah", "user_id": person["id"]}
@@ -115,6 +124,7 @@ async def test_an_erased_person_leaves_nothing_readable_in_the_stores_files(
 
     assert readable(data_dir) == set()
     assert (await verify(tg.store.db, tg.store.events)).intact
+    erased_topics = {c: (await q.client(tg.store, c)).topic_generation for c in (client_id, *merged)}
     for cid in (client_id, *merged):
         client = await q.client(tg.store, cid)
         assert client.erased and client.name == "" and client.identities == () and client.phone is None
@@ -144,9 +154,19 @@ async def test_an_erased_person_leaves_nothing_readable_in_the_stores_files(
     projected = await snapshot(tg)
     await tg.store.projector.rebuild()
     assert await snapshot(tg) == projected  # the log folds to the same erased projections
-    again = await erasure.erase(tg.engine.deps, SYSTEM, client_id, "test:erase-again")  # a repeat: harmless
+    again = await erasure.erase(tg.engine.deps, SYSTEM, client_id)  # a repeat: harmless
     assert again.clients == (client_id, *merged)
     assert len(await reads.events(tg.store, EventType.CLIENT_ERASED)) == len(erasures)
+
+    # the money is still theirs: a refund after the erase goes through, and posts nothing anywhere
+    refund_page = f"/console/requests/{request.id}/refund"
+    refunded = await anna.post(refund_page, {"confirm": "yes", "amount": "5000"}, refund_page)
+    assert refunded.status == 303, await refunded.text()
+    await tg.settle()
+    assert (await q.request(tg.store, request.id)).refunded.minor == 500_000
+    assert [d.id for d in await reads.deliveries(tg.store) if d.in_queue] == []
+    assert (await q.client(tg.store, client_id)).topic_generation == erased_topics[client_id]
+    assert readable(data_dir) == set()
 
     await tg.send(tg.fake.user_message(person, text="Hello again"))
     await tg.settle()
@@ -172,7 +192,7 @@ async def test_an_erase_cut_short_by_a_crash_is_finished_by_asking_again(
 
     monkeypatch.setattr(erasure, "scrub", crash)  # after the key is gone, before the payloads are
     with pytest.raises(RuntimeError):
-        await erasure.erase(tg.engine.deps, SYSTEM, client.id, "test:erase")
+        await erasure.erase(tg.engine.deps, SYSTEM, client.id)
     assert (await q.client(tg.store, client.id)).erased and readable(data_dir)  # half done: payloads remain
     monkeypatch.undo()
     anna = await signed_in(tg, 9001)
@@ -181,3 +201,20 @@ async def test_an_erase_cut_short_by_a_crash_is_finished_by_asking_again(
     await tg.settle()
     assert readable(data_dir) == set()
     assert len(await reads.events(tg.store, EventType.CLIENT_ERASED)) == 1
+
+
+async def test_a_first_contact_racing_the_erase_starts_a_new_client(own: Harness) -> None:
+    """A message processed while the erase ran left the person's claim on the erased client: it is no claim."""
+    tg = own
+    person = user("Zubaydah", "ar")
+    await tg.send(tg.fake.user_message(person, text="مرحبا"))
+    await tg.settle()
+    erased = await tg.client_of(person)
+    await erasure.erase(tg.engine.deps, SYSTEM, erased.id)
+    claim = f"telegram:{person['id']}"
+    await tg.store.db["claims"].insert_one({"_id": claim, "client_id": erased.id})  # as the race left it
+    await tg.send(tg.fake.user_message(person, text="Hello?"))
+    await tg.settle()
+    fresh = await tg.client_of(person)
+    assert fresh.id != erased.id and not fresh.erased and reads.thread(fresh) is not None
+    assert (await q.client(tg.store, erased.id)).identities == ()
