@@ -4,8 +4,7 @@ that writes (so its events go through the same door, and its timers are kept).""
 from __future__ import annotations
 
 from functools import partial
-
-import aiohttp
+from typing import TYPE_CHECKING
 
 from bot import metrics
 from bot.channels import message_channels
@@ -16,10 +15,10 @@ from domain.signin import Signer
 from engine.clock import timers
 from engine.deps import CallPort, Deps, Interpreter, Policy
 from engine.i18n import translator
-from interpreters.deepl import DeepL
-from interpreters.deepl import default_base as deepl_base
-from interpreters.yandex import YandexTranslate
 from storage.store import Store
+
+if TYPE_CHECKING:  # (the CLI builds Deps too, and never translates: it does not import the HTTP client)
+    import aiohttp
 
 
 def build_deps(
@@ -69,6 +68,10 @@ def _signer(settings: Settings) -> Signer | None:
 
 def interpreter(settings: Settings, session: aiohttp.ClientSession) -> Interpreter | None:
     """The translation provider the settings name, over `session` (None: translation is off)."""
+    from interpreters.deepl import DeepL
+    from interpreters.deepl import default_base as deepl_base
+    from interpreters.yandex import YandexTranslate
+
     tr = settings.translation
     if tr.translation_provider == "deepl" and tr.deepl_auth_key is not None:
         key = tr.deepl_auth_key.get_secret_value()

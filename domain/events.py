@@ -98,6 +98,9 @@ class EventType(StrEnum):
     CLIENT_DATA_EXPORTED = "ClientDataExported"  # a data request: one client's complete history
     TRANSLATION_SET = "TranslationSet"  # (a client's or an assistant's stream) machine translation on or off
     MESSAGE_TRANSLATED = "MessageTranslated"  # a message machine-translated for the other side of the chat
+    SAVED_REPLY_SET = "SavedReplySet"  # (stream reply:<name>) the team's saved reply, in each language
+    SAVED_REPLY_REMOVED = "SavedReplyRemoved"
+    SAVED_REPLY_USED = "SavedReplyUsed"  # (the client's conversation) sent to them, then as a staff message
     CLIENT_ERASED = "ClientErased"  # their key destroyed: what the log says of the person is unreadable
     # the phone (issue 14)
     ASSISTANT_PHONE_SET = "AssistantPhoneSet"  # where the concierge number rings them (never told to clients)

@@ -9,6 +9,7 @@ from typing import Any
 from domain.clients import Assistant, Client
 from domain.events import Event, EventType
 from domain.requests import ServiceRequest
+from domain.saved_replies import apply_saved_reply
 
 Doc = dict[str, Any]
 
@@ -79,4 +80,5 @@ PROJECTIONS: tuple[Projection, ...] = (
     Projection("requests", "request", apply_request),
     Projection("conversations", "conversation", apply_conversation),
     Projection("forums", "forum", apply_forum),
+    Projection("saved_replies", "reply", apply_saved_reply),
 )

@@ -105,6 +105,20 @@ async def export(request: web.Request) -> web.Response:
     )
 
 
+async def translate(request: web.Request) -> web.Response:
+    """Machine translation for this client on or off (the table's /translate, given about them)."""
+    me, deps = viewer(request), deps_of(request)
+    client = await reads.visible_client(deps, me, request.match_info["id"])
+    living(me, client)
+    form = await request.post()
+    refused = await act.command(
+        deps, me, client, "translate", _field(form, "args", 10), None, _field(form, "action", 64)
+    )
+    if refused:
+        raise InvalidValue(refused)
+    return _back(f"/console/clients/{client.id}")
+
+
 async def erase(request: web.Request) -> web.Response:
     me, deps = viewer(request), deps_of(request)
     require_lead(me, "erase")
@@ -152,6 +166,7 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/clients/{id}/profile", profile)
     app.router.add_post("/clients/{id}/export", export)
     app.router.add_post("/clients/{id}/erase", erase)
+    app.router.add_post("/clients/{id}/translate", translate)
     app.router.add_post("/team/add", add_assistant)
     app.router.add_post("/team/{id}/deactivate", deactivate_assistant)
     app.router.add_post("/language", language)

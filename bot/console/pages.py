@@ -29,6 +29,7 @@ from engine.commands.table import COMMANDS
 from engine.console import reads
 from engine.console.event_lines import line
 from engine.console.timeline import timeline
+from engine.conversation import saved_replies
 from engine.invocation import Place
 from engine.staff_texts import st
 from engine.team.sign_in import session_of
@@ -101,6 +102,7 @@ async def request_page(request: web.Request) -> web.Response:
             "action_id": action_id(),
             "phone": mask_phone(client.phone),
             "allowed": offered(me, client),
+            "replies": await saved_replies.library(deps),
         },
     )
 

@@ -13,7 +13,7 @@ from engine.clients.merging import merge_command
 from engine.commands import anywhere
 from engine.commands import conversation as conv
 from engine.commands import requests as req
-from engine.conversation import call_back
+from engine.conversation import call_back, saved_replies
 from engine.deps import Deps
 from engine.invocation import Invocation, Place
 from engine.staff_texts import StaffText, of, st
@@ -102,6 +102,7 @@ EDITABLE = "|".join(req.EDITABLE)
 COMMANDS = Commands(
     (
         Command("note", conv.note, T | C, "<text>", audited=False),
+        Command("r", saved_replies.send, T | C, "<name>"),
         Command("card", conv.card, T),
         Command("close", conv.close, T | C, form=False),
         Command("assign", conv.assign, IN_FORUM | C, "<name>", lead_only=True),

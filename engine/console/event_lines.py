@@ -81,6 +81,8 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
         args["text"] = _short(data.get("text")) or "—"
     elif event.type is T.MESSAGE_TRANSLATED:
         args |= {"text": _short(data.get("text")) or "—", "target": data.get("target") or "—"}
+    elif event.type in (T.SAVED_REPLY_SET, T.SAVED_REPLY_REMOVED, T.SAVED_REPLY_USED):
+        args["name"] = data.get("name") or event.stream_id
     elif event.type is T.TRANSLATION_SET:
         args["state"] = "on" if data.get("on") else "off"
     else:

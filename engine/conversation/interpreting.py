@@ -68,15 +68,21 @@ async def for_assistant(deps: Deps, client: Client, event: Event, text: str) -> 
 
 
 async def for_client(
-    deps: Deps, client: Client, assistant: Assistant | None, event: Event, text: str
+    deps: Deps,
+    client: Client,
+    assistant: Assistant | None,
+    event: Event,
+    text: str,
+    written_in: str | None = None,
 ) -> Translated | None:
-    """An assistant's words in the client's language, when the assistant does not speak it."""
+    """An assistant's words in the client's language, when the assistant does not speak it (or the text is
+    known to be `written_in` another language than the client's)."""
     if not _needed(deps, client, assistant) or client.language is None or not worth_translating(text):
         return None
     assert assistant is not None
-    if assistant.speaks(client.language):
+    if written_in == client.language.value or (written_in is None and assistant.speaks(client.language)):
         return None
-    source = assistant.languages[0].value
+    source = written_in or assistant.languages[0].value
     return await _translate(
         deps,
         client,

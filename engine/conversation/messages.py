@@ -138,8 +138,9 @@ async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | Non
 
 
 async def relay_to_client(
-    deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str
+    deps: Deps, client: Client, assistant: Actor, message: Inbound, cause: str, written_in: str | None = None
 ) -> Event:
+    """`written_in`: the language the text is known to be in (a saved reply's); else the writer's."""
     event = (
         await deps.record(
             f"conversation:{client.id}",
@@ -152,7 +153,7 @@ async def relay_to_client(
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     text = message.text or ""
     if message.kind is Kind.TEXT and text:
-        text = await _in_their_language(deps, client, assistant.id, event, text)
+        text = await _in_their_language(deps, client, assistant.id, event, text, written_in)
     outbound = Message(text, reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:
         extra = message.extra or {}
@@ -179,12 +180,13 @@ async def relay_to_client(
     return event
 
 
-async def _in_their_language(deps: Deps, client: Client, assistant_id: str, event: Event, text: str) -> str:
+async def _in_their_language(
+    deps: Deps, client: Client, assistant_id: str, event: Event, text: str, written_in: str | None = None
+) -> str:
     """What the client is sent: the assistant's words, translated when the client does not read them; the
     topic is told what went (or that the translation could not be had, and the words went as written)."""
-    translated = await interpreting.for_client(
-        deps, client, await q.assistant(deps.store, assistant_id), event, text
-    )
+    writer = await q.assistant(deps.store, assistant_id)
+    translated = await interpreting.for_client(deps, client, writer, event, text, written_in)
     if translated is None:
         return text
     said = translated.text

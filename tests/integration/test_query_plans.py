@@ -37,6 +37,11 @@ COLD = {
     ("quarantine", "{}"): "events the projections set apart: none, or a few; read at start and hourly",
     ("events", '{"kind": 0}'): STARTUP,
     ("forums", "{}"): STARTUP,
+    ("saved_replies", "{}"): STARTUP,
+    (
+        "saved_replies",
+        '{"removed": 0}',
+    ): "the team's saved replies: tens of documents, read for a request's page",
     ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
     ("budgets", "{}"): "never sent by the service (test clean-up)",

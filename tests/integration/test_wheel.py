@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import tomllib
 import subprocess
 import sys
 import urllib.request
@@ -18,7 +19,13 @@ from packaging.version import Version
 from tests.integration.test_service_process import OUR_VARS, STARTUP, free_port, status, wait_until
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-SOURCES = ("bot", "channels", "domain", "engine", "payments", "storage", "webhooks", "sandbox", "locales")
+# what the wheel is built from: every package pyproject.toml ships (read from it: a new one is never left out)
+SOURCES = tuple(
+    name.rstrip("*")
+    for name in tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"][
+        "find"
+    ]["include"]
+)
 
 RENDER = """
 import json, engine

@@ -62,7 +62,7 @@ def test_the_places_of_each_command() -> None:
     )
     assert set(COMMANDS.allowed(Place.CONSOLE)) == {
         "note", "close", "assign", "take", "merge", "quote", "edit", "progress", "done", "cancel", "refund",
-        "translate",
+        "translate", "r",
     }  # fmt: skip
     # the console's pages offer forms for the others (quote, edit, close and take: typed in the topic)
     assert {c.name for c in COMMANDS if Place.CONSOLE & c.places and not c.form} == {

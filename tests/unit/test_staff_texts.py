@@ -24,6 +24,8 @@ SAMPLE = {
     "text": "hello",
     "language": "ar",
     "tongue": "Arabic",
+    "variable": "price",
+    "variables": "{client}, {time}",
     "channel": "WhatsApp",
     "command": "/done",
     "args": "",

@@ -57,7 +57,7 @@ def test_names_of_the_people_are_kept_as_written() -> None:
 def test_what_translators_do_to_markup() -> None:
     protected = protect("Table at 21:00 for R-1001 & friends")
     assert protected.masked == 'Table at <x id="0"/> for <x id="1"/> &amp; friends'
-    moved = 'Стол для <x id = "1" /> в <x id=\'0\'></x> &amp; друзей'  # reordered, respaced, closed
+    moved = "Стол для <x id = \"1\" /> в <x id='0'></x> &amp; друзей"  # reordered, respaced, closed
     assert protected.restore(moved) == "Стол для R-1001 в 21:00 & друзей"
     assert protected.restore("Стол для друзей") is None  # a placeholder lost
     assert protected.restore('<x id="0"/> <x id="0"/> <x id="1"/>') is None  # doubled

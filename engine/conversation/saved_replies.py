@@ -1,0 +1,98 @@
+"""Saved replies (issue 24 §2): leads keep the library in the console; `/r <name>` in a topic (or the
+console's reply box) sends one in the client's language with its variables filled in; every use is an
+event."""
+
+from __future__ import annotations
+
+from babel.dates import format_datetime
+
+from domain.errors import InvalidValue
+from domain.events import Actor, EventType
+from domain.messages import Inbound, Kind
+from domain.saved_replies import LANGUAGES, SavedReply, render, valid_name, valid_text
+from engine import queries as q
+from engine.conversation.messages import relay_to_client
+from engine.deps import Deps
+from engine.forum.topics import tell_topic
+from engine.invocation import Invocation
+from engine.staff_texts import of
+
+
+async def library(deps: Deps) -> list[SavedReply]:
+    docs = await deps.store.db["saved_replies"].find({"removed": False}).to_list()
+    return sorted((SavedReply.from_doc(d) for d in docs), key=lambda r: r.name)
+
+
+async def saved(deps: Deps, name: str) -> SavedReply | None:
+    doc = await deps.store.db["saved_replies"].find_one({"_id": name})
+    found = SavedReply.from_doc(doc) if doc else None
+    return found if found and not found.removed else None
+
+
+async def keep(deps: Deps, actor: Actor, name: str, texts: dict[str, str], cause: str) -> str:
+    """A saved reply added or changed (the same name): at least one language, each checked."""
+    name = valid_name(name)
+    kept = {lang: valid_text(texts.get(lang, ""), lang) for lang in LANGUAGES}
+    kept = {lang: text for lang, text in kept.items() if text}
+    if not kept:
+        raise InvalidValue("A saved reply needs its text in at least one language.", key="reply-empty")
+    await deps.record(f"reply:{name}", EventType.SAVED_REPLY_SET, {"texts": kept}, actor, cause)
+    return name
+
+
+async def remove(deps: Deps, actor: Actor, name: str, cause: str) -> None:
+    if await saved(deps, valid_name(name)) is None:
+        raise InvalidValue(f"No saved reply {name!r}.", key="reply-unknown", name=name)
+    await deps.record(f"reply:{valid_name(name)}", EventType.SAVED_REPLY_REMOVED, {}, actor, cause)
+
+
+async def send(deps: Deps, cmd: Invocation) -> str | None:
+    """/r <name>: the saved reply, in the client's language, to the client; /r alone: what there is."""
+    t = of(cmd.assistant)
+    replies = await library(deps)
+    word = cmd.args.strip().lower()
+    if not word:
+        names = ", ".join(r.name for r in replies)
+        return t("reply-list", names=names) if names else t("reply-none")
+    reply = next((r for r in replies if r.name == word), None)
+    if reply is None:
+        raise InvalidValue(f"No saved reply {word!r}.", key="reply-unknown", name=word[:32])
+    client = cmd.client
+    language = client.language.value if client.language else None
+    chosen = reply.text_for(language)
+    if chosen is None:  # (a saved reply always has a text: checked when kept)
+        raise InvalidValue(f"No saved reply {word!r}.", key="reply-unknown", name=word[:32])
+    written_in, text = chosen
+    text = render(text, await _values(deps, cmd, written_in))
+    used = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.SAVED_REPLY_USED,
+            {"name": reply.name, "language": written_in, "assistant_id": cmd.assistant.id},
+            cmd.actor,
+            f"{cmd.cause}/reply",
+        )
+    ).event
+    message = Inbound(Kind.TEXT, text, f"reply:{cmd.assistant.id}", used.cause)
+    await relay_to_client(deps, client, cmd.actor, message, f"{cmd.cause}/reply", written_in=written_in)
+    await tell_topic(deps, client, used, lambda st: st("reply-sent", name=reply.name, text=text), 0)
+    return None
+
+
+async def _values(deps: Deps, cmd: Invocation, language: str) -> dict[str, str]:
+    client = cmd.client
+    request = await q.request(deps.store, cmd.request_id) if cmd.request_id else None
+    if request is None:
+        opened = await q.open_requests(deps.store, client.id)
+        request = opened[-1] if opened else None
+    when = ""
+    if request is not None and request.details.when is not None:
+        local = request.details.when.astimezone(deps.policy.tz)
+        shape = "EEE d MMM, HH:mm" if request.details.time_known else "EEE d MMM"
+        when = format_datetime(local, shape, locale=language)
+    return {
+        "client": client.name.split()[0] if client.name else "",
+        "assistant": cmd.assistant.name,
+        "request": request.id if request else "",
+        "time": when,
+    }

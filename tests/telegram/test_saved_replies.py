@@ -1,0 +1,70 @@
+"""Saved replies: leads keep the library in the console (each language, checked variables); an assistant sends
+one with /r in the topic or from the console, in the client's language, its variables filled in."""
+
+import pytest
+
+from domain.events import EventType
+from engine import queries as q
+from tests import reads
+from tests.console_client import signed_in
+from tests.harness import Harness, user
+from tests.telegram.test_console import OMAR, staff_says
+
+TEXTS = {
+    "name": "car-ready",
+    "text_en": "{client}, your car for {request} is ready at {time}. {assistant}",
+    "text_ar": "{client}، سيارتك للطلب {request} جاهزة في {time}. {assistant}",
+    "text_ru": "",
+}
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    return tg
+
+
+async def test_a_lead_keeps_replies_and_an_assistant_sends_one_in_the_clients_language(team: Harness) -> None:
+    tg = team
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    page = "/console/replies"
+    assert (await omar.post(page, TEXTS, page)).status == 403  # leads keep the library
+    wrong = await anna.post(page, TEXTS | {"text_en": "Hello {name}"}, page)
+    assert wrong.status == 400 and "Unknown variable {name}" in await wrong.text()
+    assert (await anna.post(page, TEXTS | {"name": "Car ready!"}, page)).status == 400
+    assert (await anna.post(page, TEXTS | {"text_en": "", "text_ar": ""}, page)).status == 400
+    assert await reads.event_count(tg.store, EventType.SAVED_REPLY_SET) == 0  # refusals change nothing
+    assert (await anna.post(page, TEXTS, page)).status == 303
+    listed = await (await omar.get(page)).text()
+    assert "/r car-ready" in listed and "سيارتك" in listed
+
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="احجز لي سيارة الليلة الساعة 8"))
+    await tg.settle()
+    client = await tg.client_of(layla)
+    (request,) = await q.requests_of(tg.store, client.id)
+    thread = reads.thread(client)
+    await staff_says(tg, thread, "/r car-ready", who=OMAR)
+    sent = tg.to_user(layla)[-1]["text"]
+    assert sent.startswith("Layla، سيارتك للطلب R-1001 جاهزة في ") and sent.endswith("Omar")
+    assert "{" not in sent
+    assert any(t.startswith("💬 Saved reply «car-ready» sent") for t in tg.topic_texts(thread))
+    (used,) = await reads.events(tg.store, EventType.SAVED_REPLY_USED)
+    assert used.data == {"name": "car-ready", "language": "ar", "assistant_id": "A-9002"}
+
+    await staff_says(tg, thread, "/r", who=OMAR)
+    assert "Saved replies: car-ready" in tg.topic_texts(thread)[-1]
+    await staff_says(tg, thread, "/r nope", who=OMAR)
+    assert "No saved reply «nope»" in tg.topic_texts(thread)[-1]
+
+    request_page = f"/console/requests/{request.id}"
+    assert 'id="saved-reply"' in await (await omar.get(request_page)).text()
+    via_console = {"name": "r", "args": "car-ready"}
+    assert (await omar.post(f"{request_page}/command", via_console, request_page)).status == 303
+    await tg.settle()
+    assert len(await reads.events(tg.store, EventType.SAVED_REPLY_USED)) == 2
+    removed = await anna.post("/console/replies/car-ready/remove", {}, page)
+    assert removed.status == 303
+    await staff_says(tg, thread, "/r car-ready", who=OMAR)
+    assert "No saved reply «car-ready»" in tg.topic_texts(thread)[-1]
