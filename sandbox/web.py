@@ -5,6 +5,7 @@ with the secret token, Twilio forms signed with RequestValidator, CloudPayments 
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -160,6 +161,19 @@ async def phone_button(request: web.Request) -> web.Response:
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 
+def _unfolded(message: dict[str, Any]) -> tuple[str, str | None]:
+    """A message's text, and what Telegram would show folded beneath it (an expandable quote: an original)."""
+    text = message.get("text") or message.get("caption") or ""
+    entities = message.get("entities") or []
+    entities = json.loads(entities) if isinstance(entities, str) else entities
+    quote = next((e for e in entities if e.get("type") == "expandable_blockquote"), None)
+    if quote is None:
+        return text, None
+    units = text.encode("utf-16-le")
+    start, end = 2 * quote["offset"], 2 * (quote["offset"] + quote["length"])
+    return (units[:start].decode("utf-16-le").rstrip(), units[start:end].decode("utf-16-le"))
+
+
 async def forum(request: web.Request) -> web.Response:
     world = _world(request)
     chat = world.telegram.chats[STAFF_CHAT]
@@ -174,12 +188,14 @@ async def forum(request: web.Request) -> web.Response:
             if m.get("message_thread_id") != thread or m.get("forum_topic_created"):
                 continue
             author = m.get("from", {})
+            text, folded = _unfolded(m)
             messages.append(
                 {
                     "id": m["message_id"],
                     "bot": bool(author.get("is_bot")),
                     "author": author.get("first_name", ""),
-                    "text": m.get("text") or m.get("caption") or "",
+                    "text": text,
+                    "folded": folded,
                     "media": _media(m),
                     "pinned": m["message_id"] in chat.pinned,
                 }

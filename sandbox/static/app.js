@@ -76,7 +76,9 @@ function renderForum(data) {
     ...rest.map((m) => element("div", { className: `msg ${m.bot ? "bot" : "staff"}`, dir: "auto" },
       element("span", { className: "who" }, m.bot ? "Concierge" : m.author),
       m.media ? element("div", { className: "media" }, MEDIA[m.media] || "📎") : "",
-      element("div", { className: "text" }, linkify(m.text || "")))),
+      element("div", { className: "text" }, linkify(m.text || "")),
+      m.folded ? element("details", { className: "folded", dir: "auto" },
+        element("summary", {}, "Original"), element("div", { className: "text" }, m.folded)) : "")),
   );
   pane.scrollTop = pane.scrollHeight;
 }

@@ -323,3 +323,34 @@ async def test_a_call_rings_the_assistant_then_a_typed_voicemail_reaches_the_top
     await page.locator("#topic-messages .msg", has_text="Missed call · voicemail").wait_for(timeout=WAIT)
     await page.locator(".stage").screenshot(path=ARTIFACTS / "sandbox-call.png")
     await context.close()
+
+
+async def test_an_arabic_client_and_a_russian_assistant_through_the_sandboxs_translator(
+    sandbox: str, browser
+) -> None:
+    """Layla writes Arabic; moved to Dmitri (Russian, English), her words reach him translated with the
+    original folded beneath, and his Russian reaches her in Arabic."""
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    page = await context.new_page()
+    await page.goto(f"{sandbox}/sandbox")
+    await client_writes(page, "layla", "telegram", "مرحبا، أحتاج سيارة إلى المطار غدا الساعة 7 صباحا")
+    await page.locator("#topics .topic-link", has_text="Layla Al Mansouri").click(timeout=WAIT)
+    await page.locator("#topic-messages .msg", has_text="📋 R-1001").wait_for(timeout=WAIT)
+    await page.select_option("#assistant", label="Amira")
+    await page.fill("#forum-input", "/assign Dmitri")
+    await page.click("#forum-send")
+    await page.locator("#topic-messages .msg", has_text="теперь у Dmitri").wait_for(timeout=WAIT)
+    await client_writes(page, "layla", "telegram", "شكرا جزيلا")
+    translated = page.locator("#topic-messages .msg", has_text="🌐 Большое спасибо")
+    await translated.wait_for(timeout=WAIT)
+    await translated.locator("summary").click()
+    await expect(translated.locator("details.folded")).to_contain_text("شكرا جزيلا")
+    await expect(page.locator("#topic-messages .msg.pinned")).to_contain_text("перевод для вас на русский")
+    await page.select_option("#assistant", label="Dmitri")
+    await page.fill("#forum-input", "Конечно, уже занимаюсь.")
+    await page.click("#forum-send")
+    await page.locator("#chat .bubble", has_text="بالتأكيد، أعمل على ذلك.").wait_for(timeout=WAIT)
+    await page.locator("#topic-messages .msg", has_text="🌐 Отправлено").wait_for(timeout=WAIT)
+    ARTIFACTS.mkdir(exist_ok=True)
+    await page.screenshot(path=ARTIFACTS / "translation-sandbox.png", full_page=True)
+    await context.close()
