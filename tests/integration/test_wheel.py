@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tomllib
 import subprocess
 import sys
+import tomllib
 import urllib.request
 from importlib.metadata import version
 from pathlib import Path
