@@ -204,7 +204,7 @@ async def test_an_erase_cut_short_by_a_crash_is_finished_by_asking_again(
 
 
 async def test_a_first_contact_racing_the_erase_starts_a_new_client(own: Harness) -> None:
-    """A message processed while the erase ran left the person's claim on the erased client: it is no claim."""
+    """A message processed while the erase ran left the claim on the erased client: it is no claim."""
     tg = own
     person = user("Zubaydah", "ar")
     await tg.send(tg.fake.user_message(person, text="مرحبا"))
