@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
+import aiohttp
 from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramUnauthorizedError
 from pymongo import AsyncMongoClient
@@ -18,9 +19,13 @@ from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
+from bot.deps import interpreter
 from bot.settings import Settings
 from channels.telegram.client import make_bot
+from domain.errors import Unavailable
 from domain.payments import GatewayError
+from interpreters.deepl import DeepL
+from interpreters.yandex import YandexTranslate
 from payments.cloudpayments import CloudPaymentsGateway
 from storage.indexes import INDEXES
 from storage.store import mongo_client
@@ -62,6 +67,8 @@ async def check(settings: Settings, *, starting: bool = False) -> list[Finding]:
         checks.append(("Twilio", lambda: _twilio(settings)))
     if settings.cloudpayments.enabled:
         checks.append(("CloudPayments", lambda: _cloudpayments(settings)))
+    if settings.translation.translation_provider != "off":
+        checks.append(("Translation", lambda: _translation(settings)))
     results = await asyncio.gather(*(_bounded(name, run) for name, run in checks))
     return [finding for findings in results for finding in findings]
 
@@ -288,3 +295,30 @@ async def _cloudpayments(settings: Settings) -> list[Finding]:
     if not answer:
         return [_fail("CloudPayments", "CLOUDPAYMENTS_PUBLIC_ID and CLOUDPAYMENTS_API_SECRET are refused")]
     return [_ok("CloudPayments", "the Public ID and API secret are accepted")]
+
+
+# --- Translation ------------------------------------------------------------------------------------------
+async def _translation(settings: Settings) -> list[Finding]:
+    async with aiohttp.ClientSession() as session:
+        provider = interpreter(settings, session)
+        try:
+            if isinstance(provider, DeepL):
+                used, limit = await provider.usage()
+                return [
+                    _ok("DeepL", f"the key is accepted; {used:,} of {limit:,} characters used this period")
+                ]
+            if isinstance(provider, YandexTranslate):
+                missing = {"ar", "en", "ru"} - await provider.languages()
+                if missing:
+                    return [
+                        _fail(
+                            "Yandex Translate", f"the folder does not translate {', '.join(sorted(missing))}"
+                        )
+                    ]
+                return [
+                    _ok("Yandex Translate", "the API key and folder are accepted; Arabic, English, Russian")
+                ]
+        except Unavailable as error:
+            name = "DeepL" if isinstance(provider, DeepL) else "Yandex Translate"
+            return [_fail(name, f"{error}: check the key (and the folder)")]
+    return []

@@ -41,3 +41,12 @@ class DeepL:
         headers = {"Authorization": f"DeepL-Auth-Key {self.auth_key}"}
         answer = await post_json(self.session, self.name, f"{self.base_url}/v2/translate", headers, body)
         return first_text(answer, self.name)
+
+    async def usage(self) -> tuple[int, int]:
+        """(characters translated this billing period, the period's limit): what the preflight shows."""
+        headers = {"Authorization": f"DeepL-Auth-Key {self.auth_key}"}
+        answer = await post_json(self.session, self.name, f"{self.base_url}/v2/usage", headers, None)
+        count, limit = answer.get("character_count"), answer.get("character_limit")
+        if not isinstance(count, int) or not isinstance(limit, int):
+            raise Unavailable("DeepL answered its usage without the counts")
+        return count, limit

@@ -13,10 +13,16 @@ TIMEOUT = aiohttp.ClientTimeout(total=10)
 
 
 async def post_json(
-    session: aiohttp.ClientSession, provider: str, url: str, headers: dict[str, str], body: dict[str, Any]
+    session: aiohttp.ClientSession,
+    provider: str,
+    url: str,
+    headers: dict[str, str],
+    body: dict[str, Any] | None,
 ) -> dict[str, Any]:
+    """A POST of `body` (None: a GET) and its JSON object."""
+    method = "GET" if body is None else "POST"
     try:
-        async with session.post(url, json=body, headers=headers, timeout=TIMEOUT) as response:
+        async with session.request(method, url, json=body, headers=headers, timeout=TIMEOUT) as response:
             if response.status != 200:
                 raise Unavailable(f"{provider} answered {response.status}")
             answer = await response.json(content_type=None)

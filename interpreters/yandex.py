@@ -37,3 +37,15 @@ class YandexTranslate:
         headers = {"Authorization": f"Api-Key {self.api_key}"}
         url = f"{self.base_url}/translate/v2/translate"
         return first_text(await post_json(self.session, self.name, url, headers, body), self.name)
+
+    async def languages(self) -> set[str]:
+        """The languages the folder may translate: what the preflight checks (ours must be among them)."""
+        headers = {"Authorization": f"Api-Key {self.api_key}"}
+        url = f"{self.base_url}/translate/v2/languages"
+        answer = await post_json(self.session, self.name, url, headers, {"folderId": self.folder_id})
+        found = answer.get("languages")
+        return (
+            {x["code"] for x in found if isinstance(x, dict) and "code" in x}
+            if isinstance(found, list)
+            else set()
+        )

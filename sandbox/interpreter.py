@@ -57,7 +57,9 @@ class FakeInterpreter:
     def app(self) -> web.Application:
         app = web.Application(client_max_size=1024**2)
         app.router.add_post("/v2/translate", self._deepl)
+        app.router.add_get("/v2/usage", self._deepl_usage)
         app.router.add_post("/translate/v2/translate", self._yandex)
+        app.router.add_post("/translate/v2/languages", self._yandex_languages)
         return app
 
     def _text(self, markup: str, target: str) -> str:
@@ -85,6 +87,20 @@ class FakeInterpreter:
             {"detected_source_language": _detect(t).upper(), "text": self._text(t, language)} for t in texts
         ]
         return web.json_response({"translations": translations})
+
+    async def _deepl_usage(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"DeepL-Auth-Key {self.deepl_key}":
+            return web.json_response({"message": "Wrong endpoint or authentication"}, status=403)
+        used = sum(len(t) for name, body in self.calls if name == "deepl" for t in body.get("text", []))
+        return web.json_response({"character_count": used, "character_limit": 500_000})
+
+    async def _yandex_languages(self, request: web.Request) -> web.Response:
+        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
+            return web.json_response({"code": 16, "message": "Unknown api key"}, status=401)
+        if (await request.json()).get("folderId") != self.folder_id:
+            return web.json_response({"code": 7, "message": "Permission denied"}, status=403)
+        names = {"ar": "العربية", "en": "English", "ru": "русский", "de": "Deutsch"}
+        return web.json_response({"languages": [{"code": c, "name": n} for c, n in names.items()]})
 
     async def _yandex(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":

@@ -11,8 +11,9 @@ from pydantic import SecretStr
 
 from bot import app as app_module
 from bot.preflight import Finding, Verdict, _bounded, check
-from bot.settings import Settings, StoreSettings, TelegramSettings
+from bot.settings import Settings, StoreSettings, TelegramSettings, TranslationSettings
 from sandbox.cloudpayments import FakeCloudPayments
+from sandbox.interpreter import FakeInterpreter
 from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 from storage.indexes import ensure_indexes
@@ -20,12 +21,15 @@ from storage.store import mongo_client
 from tests.harness import (
     CP_PUBLIC_ID,
     CP_SECRET,
+    DEEPL_KEY,
     PUBLIC,
     STAFF_CHAT,
     TOKEN,
     TWILIO_SID,
     TWILIO_TOKEN,
     VOICE_NUMBER,
+    YANDEX_FOLDER,
+    YANDEX_KEY,
 )
 from tests.harness import settings as harness_settings
 from tests.integration.test_service_process import concierge, environment
@@ -216,3 +220,28 @@ async def test_an_old_delivery_error_is_history_and_a_surprise_is_one_line(world
 
     (line,) = await _bounded("Twilio", surprise)
     assert line.verdict is Verdict.FAIL and line.line == "could not be checked (KeyError)"
+
+
+async def test_the_translation_provider_its_key_and_its_languages(aiohttp_server, world: World) -> None:
+    fake = FakeInterpreter(DEEPL_KEY, YANDEX_KEY, YANDEX_FOLDER)
+    base = str((await aiohttp_server(fake.app())).make_url("")).rstrip("/")
+    deepl = TranslationSettings(
+        translation_provider="deepl", deepl_auth_key=SecretStr(DEEPL_KEY), deepl_api_base=base
+    )
+    yandex = TranslationSettings(
+        translation_provider="yandex",
+        yandex_translate_api_key=SecretStr(YANDEX_KEY),
+        yandex_folder_id=YANDEX_FOLDER,
+        yandex_translate_api_base=base,
+    )
+    for translation, what in ((deepl, "DeepL"), (yandex, "Yandex Translate")):
+        settings = world.settings.model_copy(update={"translation": translation})
+        (line,) = [f for f in await world.findings(settings) if f.what == what]
+        assert line.verdict is Verdict.OK, line
+    wrong_key = deepl.model_copy(update={"deepl_auth_key": SecretStr("wrong:fx")})
+    wrong_folder = yandex.model_copy(update={"yandex_folder_id": "b1gother"})
+    for translation, what in ((wrong_key, "DeepL"), (wrong_folder, "Yandex Translate")):
+        settings = world.settings.model_copy(update={"translation": translation})
+        failed = [line for line in await world.failures(settings) if line.startswith(what)]
+        assert failed and "answered 40" in failed[0] and "check the key" in failed[0], failed
+        assert all(DEEPL_KEY not in line and YANDEX_KEY not in line for line in failed)
