@@ -120,6 +120,7 @@ async def test_an_arabic_client_on_telegram_asks_pays_and_gets_a_receipt(sandbox
         "Layla Al Mansouri",
     )
     assert (ARTIFACTS / "layla-telegram-phone.png").stat().st_size > 10_000
+    await translated_conversation(browser, sandbox)
 
 
 async def test_an_english_client_on_whatsapp_asks_pays_and_gets_a_receipt(sandbox: str, browser) -> None:
@@ -325,17 +326,14 @@ async def test_a_call_rings_the_assistant_then_a_typed_voicemail_reaches_the_top
     await context.close()
 
 
-async def test_an_arabic_client_and_a_russian_assistant_through_the_sandboxs_translator(
-    sandbox: str, browser
-) -> None:
-    """Layla writes Arabic; moved to Dmitri (Russian, English), her words reach him translated with the
-    original folded beneath, and his Russian reaches her in Arabic."""
+async def translated_conversation(browser, base: str) -> None:
+    """Layla (Arabic) moved to Dmitri (Russian, English): her words reach him translated with the original
+    folded beneath, and his Russian reaches her in Arabic — through the sandbox's translator."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
-    await page.goto(f"{sandbox}/sandbox")
-    await client_writes(page, "layla", "telegram", "مرحبا، أحتاج سيارة إلى المطار غدا الساعة 7 صباحا")
+    await page.goto(f"{base}/sandbox")
+    await page.select_option("#persona", "layla")
     await page.locator("#topics .topic-link", has_text="Layla Al Mansouri").click(timeout=WAIT)
-    await page.locator("#topic-messages .msg", has_text="📋 R-1001").wait_for(timeout=WAIT)
     await page.select_option("#assistant", label="Amira")
     await page.fill("#forum-input", "/assign Dmitri")
     await page.click("#forum-send")
