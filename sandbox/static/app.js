@@ -1,5 +1,5 @@
 "use strict";
-const state = { persona: null, channel: "telegram", thread: null, personas: [], seen: {} };
+const state = { persona: null, channel: "telegram", thread: null, personas: [], seen: {}, unfolded: new Set() };
 const $ = (selector) => document.querySelector(selector);
 
 async function api(path, body) {
@@ -16,6 +16,17 @@ function element(tag, attributes = {}, ...children) {
   }
   for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(child ?? ""));
   return node;
+}
+
+// a translated message's original, folded beneath it; it stays open across the pane's refreshes once opened
+function folded(m) {
+  const details = element("details", { className: "folded", dir: "auto" },
+    element("summary", {}, "Original"), element("div", { className: "text" }, m.folded));
+  details.open = state.unfolded.has(m.id);
+  details.addEventListener("toggle", () => {
+    if (details.open) state.unfolded.add(m.id); else state.unfolded.delete(m.id);
+  });
+  return details;
 }
 
 const MEDIA = { photo: "🖼 Photo", document: "📄 Document", video: "🎬 Video", voice: "🎙 Voice message",
@@ -77,8 +88,7 @@ function renderForum(data) {
       element("span", { className: "who" }, m.bot ? "Concierge" : m.author),
       m.media ? element("div", { className: "media" }, MEDIA[m.media] || "📎") : "",
       element("div", { className: "text" }, linkify(m.text || "")),
-      m.folded ? element("details", { className: "folded", dir: "auto" },
-        element("summary", {}, "Original"), element("div", { className: "text" }, m.folded)) : "")),
+      m.folded ? folded(m) : "")),
   );
   pane.scrollTop = pane.scrollHeight;
 }

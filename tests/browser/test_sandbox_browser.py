@@ -349,6 +349,8 @@ async def translated_conversation(browser, base: str) -> None:
     await page.click("#forum-send")
     await page.locator("#chat .bubble", has_text="بالتأكيد، أعمل على ذلك.").wait_for(timeout=WAIT)
     await page.locator("#topic-messages .msg", has_text="🌐 Отправлено").wait_for(timeout=WAIT)
+    # the pane was drawn again for the new lines: the original opened above stays open
+    await expect(translated.locator("details.folded")).to_have_attribute("open", "")
     ARTIFACTS.mkdir(exist_ok=True)
     await page.screenshot(path=ARTIFACTS / "translation-sandbox.png", full_page=True)
     await context.close()
