@@ -79,12 +79,14 @@ def to_topic(
     merge: bool = False,
     reply_to: int | None = None,
     mentions: Mentions | None = None,
+    folded: str | None = None,
 ) -> Delivery:
     message = Message(
         text,
         reply_to=None if reply_to is None else str(reply_to),
         topic=client_id,
         mentions=tuple(Mention(int(user), str(name)) for user, name in mentions or []),
+        folded=folded,
     )
     return _delivery(
         event,
@@ -177,9 +179,9 @@ def relay_to_topic(
     said = mark(message.channel)
     if message.kind is Kind.TEXT and translation is not None:  # the client's own words folded beneath
         text = f"{said}🌐 {translation}"
-        replying = None if reply_to is None else str(reply_to)
-        translated = Message(text, reply_to=replying, topic=client_id, folded=message.text or "")
-        return _delivery(event, n, staff_chat_id, lane, translated)
+        return to_topic(
+            event, n, staff_chat_id, client_id, text, reply_to=reply_to, folded=message.text or ""
+        )
     if message.kind is Kind.TEXT:
         text = note + said + (message.text or "")
         return to_topic(event, n, staff_chat_id, client_id, text, merge=not note, reply_to=reply_to)

@@ -105,18 +105,25 @@ async def export(request: web.Request) -> web.Response:
     )
 
 
-async def translate(request: web.Request) -> web.Response:
-    """Machine translation for this client on or off (the table's /translate, given about them)."""
+async def client_command(request: web.Request, name: str, field: str, limit: int) -> web.Response:
+    """A command of the table given from a client's page (their /merge, their /translate), its argument from
+    the form's `field`: refused as the topic refuses it, then back to the page."""
     me, deps = viewer(request), deps_of(request)
+    console_may(me, name)  # (refused before the client is looked up: 403, not 404)
     client = await reads.visible_client(deps, me, request.match_info["id"])
     living(me, client)
     form = await request.post()
     refused = await act.command(
-        deps, me, client, "translate", _field(form, "args", 10), None, _field(form, "action", 64)
+        deps, me, client, name, _field(form, field, limit), None, _field(form, "action", 64)
     )
     if refused:
         raise InvalidValue(refused)
     return _back(f"/console/clients/{client.id}")
+
+
+async def translate(request: web.Request) -> web.Response:
+    """Machine translation for this client on or off."""
+    return await client_command(request, "translate", "args", 10)
 
 
 async def erase(request: web.Request) -> web.Response:

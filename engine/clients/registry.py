@@ -173,8 +173,6 @@ async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None
 
 
 async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
-    if client.erased:  # (their topic is gone)
-        return
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is not None and client.topic is not None:
         await deps.deliver(card_update(event, n, staff_chat, client.id))

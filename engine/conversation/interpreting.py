@@ -47,6 +47,8 @@ def _needed(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
 
 async def for_assistant(deps: Deps, client: Client, event: Event, text: str) -> Translated | None:
     """The client's message in the assistant's first language, when the assistant does not read theirs."""
+    if deps.interpreter is None or not client.translated:  # (no read on a message's path when it is off)
+        return None
     assistant = await q.assistant(deps.store, client.assistant_id)
     if not _needed(deps, client, assistant) or not worth_translating(text):
         return None

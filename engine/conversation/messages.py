@@ -185,6 +185,8 @@ async def _in_their_language(
 ) -> str:
     """What the client is sent: the assistant's words, translated when the client does not read them; the
     topic is told what went (or that the translation could not be had, and the words went as written)."""
+    if deps.interpreter is None or not client.translated:  # (no read on a reply's path when it is off)
+        return text
     writer = await q.assistant(deps.store, assistant_id)
     translated = await interpreting.for_client(deps, client, writer, event, text, written_in)
     if translated is None:

@@ -42,10 +42,7 @@ async def tell_topic(
     deps: Deps, client: Client, event: Event, text: Text, n: int = 0, mentions: Mentions | None = None
 ) -> None:
     """A line for the assistant in the client's topic, derived from `event` (delivery `<event id>:<n>`);
-    `mentions` ([[telegram id, name]]) ring the named people's phones. An erased client has no topic: a
-    line about them (a refund's) is not posted."""
-    if client.erased:
-        return
+    `mentions` ([[telegram id, name]]) ring the named people's phones."""
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is not None:
         if callable(text):
@@ -55,10 +52,7 @@ async def tell_topic(
 
 async def request_topic(deps: Deps, client: Client) -> None:
     """Ask for the next generation of the client's topic. The cause is the generation itself, so any number
-    of racing messages or instances yield exactly one request, and so one topic. An erased client's topic is
-    gone for good."""
-    if client.erased:
-        return
+    of racing messages or instances yield exactly one request, and so one topic."""
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return
