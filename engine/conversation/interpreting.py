@@ -84,7 +84,7 @@ async def for_client(
     assert assistant is not None
     if written_in == client.language.value or (written_in is None and assistant.speaks(client.language)):
         return None
-    source = written_in or assistant.languages[0].value
+    source = written_in  # (else the provider tells: an assistant may write any language they speak)
     return await _translate(
         deps,
         client,
