@@ -76,7 +76,8 @@ async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpre
     assert sent["text"].startswith("[ar] ")
     for token in ("21:00", "45 000 RUB", "R-1001", "https://example.com/menu"):
         assert token in sent["text"], token
-    _provider, asked = tg.interpreter.calls[-1]  # the assistant's words: their language is detected, not assumed
+    # the assistant's words: their language is detected, not assumed
+    _provider, asked = tg.interpreter.calls[-1]
     assert "source_lang" not in asked and "sourceLanguageCode" not in asked
     said = [m["text"] for m in topic_messages(tg, thread) if m["text"].startswith("🌐 Sent in")]
     assert said and "[ar]" in said[-1]
