@@ -257,6 +257,8 @@ def _rebuild(_args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
 async def _rebuild_all(store: Store) -> int:
     applied = await store.projector.rebuild()
     print(f"rebuild: {applied} events applied")
+    read = await store.words.start_up(store.events, SystemClock().now(), afresh=True)
+    print(f"rebuild: the words of {read} events indexed for search")
     quarantined = await store.projector.quarantined()
     _print_quarantine(quarantined)
     return 1 if quarantined else 0

@@ -36,3 +36,73 @@ def query_keys(text: str) -> list[list[str]]:
     if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 2:
         alternatives.append([f"#{tokens[0][-8:]}"])
     return alternatives
+
+
+# --- the words of the conversation: what clients and assistants wrote, found by any word's start ---
+MESSAGE_CHARS = 4000  # what of a message is read for its words
+MESSAGE_WORDS = 200  # the distinct words kept of one message
+QUERY_WORDS = 6
+TOP = "\U0010ffff"  # above every character: [stem, stem + TOP) is every word that starts with the stem
+_AR_LEAD = (("", "و", "ف"), ("", "ب", "ل", "ك"), ("", "ال", "لل"))  # conjunction, preposition, article
+# the case endings a searched Russian word is found without, the longest first
+_RU_ENDINGS = (
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими",
+    "ой", "ей", "ом", "ем", "ам", "ям", "ах", "ях", "ов", "ев", "ую", "юю",
+    "ая", "яя", "ое", "ее", "ые", "ие", "ый", "ий", "а", "я", "у", "ю", "е", "и", "ы", "о", "ь", "й",
+)  # fmt: skip
+_ARABIC = re.compile("[\u0600-\u06ff]")
+_CYRILLIC = re.compile("[а-я]")
+
+
+def _bare(word: str) -> set[str]:
+    """A word as written and without the Arabic clitics it may carry (والمطعم → مطعم, بالفندق → فندق),
+    each kept only when three letters or more are left."""
+    forms = {word}
+    if _ARABIC.match(word):
+        for conjunction in _AR_LEAD[0]:
+            for preposition in _AR_LEAD[1]:
+                for article in _AR_LEAD[2]:
+                    lead = conjunction + preposition + article
+                    if lead and word.startswith(lead) and len(word) - len(lead) >= 3:
+                        forms.add(word[len(lead) :])
+    return forms
+
+
+def message_words(text: str) -> list[str]:
+    """What a message is found by: every word of it in the intake's normal form (and bare of Arabic
+    clitics), at most 12 letters of each; one-letter words are not kept. Bounded: the first 4000 characters,
+    200 distinct words."""
+    found: set[str] = set()
+    for word in words(text[:MESSAGE_CHARS]):
+        if len(word) >= 2:
+            found.update(form[:PREFIX] for form in _bare(word))
+        if len(found) >= MESSAGE_WORDS:
+            break
+    return sorted(found)
+
+
+def stem(word: str) -> str:
+    """What a searched word must start: without an English plural or a Russian case ending (рестораны,
+    ресторане → ресторан; dresses → dress; company → compan), so every form of the word is found."""
+    if _CYRILLIC.search(word):
+        for ending in _RU_ENDINGS:
+            if word.endswith(ending) and len(word) - len(ending) >= 4:
+                return word[: -len(ending)]
+    elif not _ARABIC.match(word) and not word.isdigit():
+        for ending in ("'s", "ies", "es", "s", "y"):  # (company → compan: companies too)
+            if word.endswith(ending) and len(word) - len(ending) >= 3:
+                return word[: -len(ending)]
+    return word
+
+
+def word_ranges(text: str) -> list[tuple[str, str]]:
+    """The ranges of indexed words a search must find, one per searched word (all must match): every word
+    that starts with its stem. Words of one letter are left out."""
+    stems = [stem(word)[:PREFIX] for word in words(text)[:QUERY_WORDS] if len(word) >= 2]
+    return [(start, start + TOP) for start in dict.fromkeys(stems)]
+
+
+def matches(word: str, ranges: list[tuple[str, str]]) -> bool:
+    """Is this word (as written in a message) one the search found? (to mark it on the results page)"""
+    forms = {form[:PREFIX] for form in _bare(word)} if len(word) >= 2 else set()
+    return any(low <= form < high for form in forms for low, high in ranges)

@@ -1,5 +1,6 @@
 """What an erased client leaves outside the event log, removed: the webhook payloads they and their topic sent
-(the inbox), the messages to and about them (deliveries, archived ones too), and their timers' data."""
+(the inbox), the messages to and about them (deliveries, archived ones too), their timers' data, and the
+words of their conversation kept for search."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.database import AsyncDatabase
 
 from storage.deadlines import OVER
+from storage.words import MessageWords
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,7 @@ async def scrub(
             deliveries += (await db[collection].delete_many(_of_stream(stream))).deleted_count
     inbox = (await db["inbox"].delete_many({"key": {"$in": sorted(keys)}})).deleted_count if keys else 0
     await db["translations"].delete_many({"client": {"$in": subjects}})  # (their words, cached translated)
+    await MessageWords(db).forget(streams)  # (their words, indexed for search)
     budgets = [f"{kind}:{chat}" for chat in chats for kind in ("chat", "block")]
     await db["budgets"].delete_many({"_id": {"$in": budgets}})
     stopped = await db["deadlines"].update_many(

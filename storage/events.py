@@ -126,6 +126,13 @@ class EventStore:
         doc = await self._events.find_one({"cause": cause})
         return (await self.opened([doc]))[0] if doc else None
 
+    async def by_ids(self, ids: list[str]) -> list[Event]:
+        """Events by id (`<stream>#<seq>`), in no particular order; ids not there are left out."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(ids), 500):
+            found += await self._events.find({"_id": {"$in": ids[start : start + 500]}}).to_list()
+        return await self.opened(found)
+
     async def read(self, stream: str, after: int = 0) -> list[Event]:
         cursor = self._events.find({"stream": stream, "seq": {"$gt": after}}).sort("seq", ASCENDING)
         return await self.opened(await cursor.to_list())

@@ -27,6 +27,7 @@ from storage.events import Appended, EventStore
 from storage.inbox import Inbox
 from storage.indexes import ensure_indexes
 from storage.projector import Projector
+from storage.words import MessageWords
 
 log = structlog.get_logger(__name__)
 
@@ -43,15 +44,18 @@ class Store:
     data_file: Path | None = None  # the embedded engine's SQLite file (ours, or a running service's)
     deadlines: Deadlines = field(init=False)
     console: ConsoleAccess = field(init=False)
+    words: MessageWords = field(init=False)  # the conversation's words, for the console's search
 
     def __post_init__(self) -> None:
         self.deadlines = Deadlines(self.db)
         self.console = ConsoleAccess(self.db)
+        self.words = MessageWords(self.db)
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
         appended = await self.events.append(new, expected_seq)
         await self.projector.project(appended.event)
+        await self.words.add(appended.event)
         return appended
 
     async def writable(self, within: float = 2.0) -> bool | str:
@@ -162,6 +166,7 @@ async def open_store(
         )
         if catch_up:
             await store.projector.start_up(clock.now())
+            await store.words.start_up(events, clock.now())
         yield store
     finally:
         await client.close()

@@ -15,6 +15,33 @@ from storage.embedded import EmbeddedEngine
 from storage.store import Store, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
+# The files that take longest (`--durations`, summed per file), started first: `make test` runs each file
+# whole on one worker (`--dist loadfile --no-loadscope-reorder`), and a long file started last leaves the
+# other workers idle at the end. Only the order changes; everything else follows in collection order.
+LONGEST_FIRST = (
+    "browser/test_sandbox_browser.py",
+    "integration/test_service_process.py",
+    "integration/test_stateful.py",
+    "integration/test_two_instances.py",
+    "telegram/test_topic_lane.py",
+    "integration/test_backup.py",
+    "integration/test_sandbox_restart.py",
+    "integration/test_cli.py",
+    "integration/test_data_dir.py",
+    "integration/test_preflight.py",
+    "telegram/test_delivery.py",
+    "integration/test_migrate.py",
+    "telegram/test_clock.py",
+    "integration/test_wheel.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.path.relative_to(ROOT / "tests").as_posix()
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+
+    items.sort(key=rank)  # (a stable sort: each file's tests keep their order)
 
 
 @pytest.fixture(scope="session")

@@ -16,6 +16,7 @@ from bot.engine_runtime import ENGINE
 from domain import formats
 from domain.money import Money
 from engine.console.event_lines import stamp
+from engine.console.reads import entry_anchor
 from engine.i18n import staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -72,6 +73,7 @@ def _context(request: web.Request) -> dict[str, Any]:
         "csrf": session.csrf if session else "",
         "lang": language,
         "path": request.path,
+        "anchor": entry_anchor,  # a timeline entry's id: where a search's hit opens
         "new_id": lambda: secrets.token_urlsafe(18),  # each form's own id: sent twice, it acts once
     }
 

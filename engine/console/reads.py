@@ -3,6 +3,8 @@ clients and requests, a lead everything; anything else is `NotVisible` (a 404: i
 
 from __future__ import annotations
 
+import contextlib
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -12,6 +14,7 @@ from domain import search
 from domain.clients import Assistant, Client
 from domain.deadlines import FIRST_QUOTE
 from domain.errors import DomainError
+from domain.events import Event
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.requests import ServiceRequest
@@ -158,6 +161,92 @@ async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Clien
         recent = clients.find(mine).sort("_id", -1).limit(SEARCH_LIMIT)
         found = {d["_id"]: Client.from_doc(d) async for d in recent if not d.get("merged_into")}
     return sorted(found.values(), key=lambda c: -int(c.id.split("-")[1]))[:SEARCH_LIMIT]
+
+
+# --- search: a request number, a client, words of the conversation ---
+_NUMBER = re.compile(r"\s*#?(?:r\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)
+HITS = 30  # messages shown
+OPENED_WITHIN = timedelta(seconds=5)  # a request opened this soon after a message was opened by it
+
+
+@dataclass(frozen=True, slots=True)
+class MessageHit:
+    event: Event
+    client: Client
+    request: ServiceRequest | None  # the request the client had open when it was written, if any
+
+    @property
+    def anchor(self) -> str:
+        """The id of its entry in a timeline (templates/_timeline.html)."""
+        return entry_anchor(self.event.id)
+
+    @property
+    def link(self) -> str:
+        page = f"requests/{self.request.id}" if self.request else f"clients/{self.client.id}"
+        return f"/console/{page}#{self.anchor}"
+
+
+@dataclass(frozen=True, slots=True)
+class Searched:
+    text: str
+    ranges: list[tuple[str, str]]  # the words searched for (to mark them in the messages)
+    requests: list[tuple[ServiceRequest, Client]]  # by number, of the clients found, of the messages found
+    clients: list[Client]
+    messages: list[MessageHit]
+
+
+def entry_anchor(event_id: str) -> str:
+    return "e-" + re.sub(r"[^A-Za-z0-9-]", "-", event_id)
+
+
+async def search_all(deps: Deps, viewer: Assistant, text: str) -> Searched:
+    """A request number (R-1001, 1001), a client's name or phone digits, and words from the conversation in
+    any of our languages (a message is found by its translation too) — each an index seek; only what the
+    viewer may see."""
+    text = text[:80]
+    requests: dict[str, tuple[ServiceRequest, Client]] = {}
+    if number := _NUMBER.fullmatch(text):
+        with contextlib.suppress(NotVisible):
+            found, owner = await visible_request(deps, viewer, f"R-{int(number.group(1))}")
+            requests[found.id] = (found, owner)
+    clients = await search_clients(deps, viewer, text) if text.strip() else []
+    for client in clients[:10]:
+        for r in reversed(await q.requests_of(deps.store, client.id)):
+            requests.setdefault(r.id, (r, client))
+    ranges = search.word_ranges(text)
+    messages = await _messages(deps, viewer, ranges) if ranges else []
+    for hit in messages:  # and the requests the messages found belong to
+        if hit.request:
+            requests.setdefault(hit.request.id, (hit.request, hit.client))
+    return Searched(text, ranges, list(requests.values())[:SEARCH_LIMIT], clients, messages)
+
+
+async def _messages(deps: Deps, viewer: Assistant, ranges: list[tuple[str, str]]) -> list[MessageHit]:
+    found = await deps.store.words.find(ranges)
+    owners = await _clients_by_id(deps, {f.client for f in found})
+    visible = [f for f in found if (c := owners.get(f.client)) and may_see(viewer, c)][:HITS]
+    events = {e.id: e for e in await deps.store.events.by_ids([f.event for f in visible])}
+    opened = await _requests_opened(deps, {f.client for f in visible})
+    hits = []
+    for f in visible:
+        if (event := events.get(f.event)) is None:
+            continue
+        theirs = opened.get(f.client, [])
+        # the latest request opened by then (a client's first words open theirs a moment after they arrive)
+        before = [r for at, r in theirs if at <= event.at + OPENED_WITHIN]
+        request = before[-1] if before else (theirs[0][1] if theirs else None)
+        hits.append(MessageHit(event, owners[f.client], request))
+    return hits
+
+
+async def _requests_opened(deps: Deps, clients: set[str]) -> dict[str, list[tuple[datetime, ServiceRequest]]]:
+    """Each client's requests with the time each was opened, oldest first."""
+    mine = {c: await q.requests_of(deps.store, c) for c in sorted(clients)}
+    firsts = await deps.store.events.by_ids([f"request:{r.id}#1" for rs in mine.values() for r in rs])
+    at = {e.stream_id: e.at for e in firsts}
+    return {
+        c: sorted(((at[r.id], r) for r in rs if r.id in at), key=lambda p: p[0]) for c, rs in mine.items()
+    }
 
 
 @dataclass

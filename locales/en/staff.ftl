@@ -583,3 +583,15 @@ replies-keep = Add or change a reply (the same name changes it)
 action-saved-reply = Saved reply
 field-translation = Machine translation
 console-erase-not-compacted = { $client } is erased, but the store was busy and its file is not rewritten yet: erase again in a moment to finish.
+
+## search
+nav-search = Search
+search-title = Search
+search-placeholder = A request number, a client's name or phone digits, words from a conversation
+search-requests = Requests
+search-no-requests = No request matches.
+search-messages = Messages
+search-no-messages = No message has these words.
+search-in-translation = found in its translation
+search-open = Open in the timeline
+field-client = Client

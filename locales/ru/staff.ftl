@@ -583,3 +583,15 @@ replies-keep = Добавить или изменить ответ (то же и
 action-saved-reply = Сохранённый ответ
 field-translation = Машинный перевод
 console-erase-not-compacted = Данные { $client } удалены, но хранилище было занято и его файл ещё не перезаписан: повторите удаление через минуту.
+
+## search
+nav-search = Поиск
+search-title = Поиск
+search-placeholder = Номер запроса, имя или цифры телефона клиента, слова из переписки
+search-requests = Запросы
+search-no-requests = Подходящих запросов нет.
+search-messages = Сообщения
+search-no-messages = Сообщений с этими словами нет.
+search-in-translation = найдено в переводе
+search-open = Открыть в хронологии
+field-client = Клиент

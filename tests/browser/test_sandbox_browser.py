@@ -224,6 +224,23 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     )
     await console.locator("#board a.req", has_text="Irina").wait_for(timeout=WAIT)
 
+    # search: words from the conversation in another form (столики → столик), marked; a hit opens its entry
+    await console.click("header nav >> text=Search")
+    await console.fill("input[name=q]", "столики")
+    await console.press("input[name=q]", "Enter")
+    hit = console.locator("#found-messages li.entry")
+    await expect(hit).to_have_count(1, timeout=WAIT)
+    await expect(hit.locator("mark")).to_have_text("столик")
+    await console.fill("input[name=q]", "مطعم")
+    await console.press("input[name=q]", "Enter")
+    await expect(hit.locator("mark")).to_have_text("مطعم", timeout=WAIT)
+    await console.screenshot(path=ARTIFACTS / "console-search.png", full_page=True)
+    await hit.locator("a.open").click()
+    await expect(console).to_have_url(re.compile(r"/console/requests/R-\d+#e-conversation-C-\d+-\d+$"))
+    target = console.locator(".timeline .entry:target")
+    await expect(target).to_contain_text("احجز لي طاولة في مطعم")
+    await expect(target).to_be_in_viewport()
+
     # Dmitri, on his phone, in Russian: his clients only
     phone = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     dmitri = await phone.new_page()
@@ -237,6 +254,10 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     await expect(dmitri.locator("table.list")).to_contain_text("Irina")
     await expect(dmitri.locator("table.list")).to_contain_text("James")
     await expect(dmitri.locator("table.list")).not_to_contain_text("Layla")
+    await dmitri.goto(f"{sandbox}/console/search")
+    await dmitri.fill("input[name=q]", "مطعم")  # Layla's words: not his client
+    await dmitri.press("input[name=q]", "Enter")
+    await expect(dmitri.locator("#found-messages")).to_contain_text("Сообщений с этими словами нет.")
     response = await dmitri.goto(f"{sandbox}/console/clients/C-1002")  # Layla's page: not his
     assert response is not None and response.status == 404
     width = await dmitri.evaluate("document.documentElement.scrollWidth")

@@ -44,6 +44,8 @@ COLD = {
     ): "the team's saved replies: tens of documents, read for a request's page",
     ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
+    ("message_words", "{}"): "the search index's first start makes it afresh from the log",
+    ("events", "{}"): "the search index's first start reads the whole log once",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
     ("heartbeats", '{"_id": 0}'): "by _id",
@@ -204,6 +206,8 @@ async def console_journey(tg: Harness) -> None:
         assert (await lead.get(path)).status == 200, path
     for wanted in ("layl", "0001"):  # a word's start, a phone's last digits
         assert (await lead.post("/console/clients", {"q": wanted})).status == 200
+    for wanted in ("R-1001", "layla", "mercedes ritz", "tonight"):  # a number, a name, words written
+        assert (await lead.post("/console/search", {"q": wanted})).status == 200
     reply = await lead.post("/console/requests/R-1002/reply", {"text": "Flowers are on their way"})
     assert reply.status == 303
     await tg.settle()
@@ -212,6 +216,7 @@ async def console_journey(tg: Harness) -> None:
     hub.unsubscribe(tab)
     omar = await signed_in(tg, 9002)
     assert (await omar.post("/console/clients", {"q": "omar"})).status == 200
+    assert (await omar.post("/console/search", {"q": "table"})).status == 200
     assert (await omar.get("/console/")).status == 200
 
 

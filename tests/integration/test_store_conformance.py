@@ -632,3 +632,23 @@ async def test_an_upserted_replacement_with_its_id_is_found_by_it(db: AsyncDatab
     await db["t"].replace_one({"_id": "C-1"}, {"_id": "C-1", "n": 2}, upsert=True)
     assert [d async for d in db["t"].find({})] == [{"_id": "C-1", "n": 2}]
     assert (await db["t"].delete_one({"_id": "C-1"})).deleted_count == 1
+
+
+async def test_a_prefix_range_on_an_indexed_string_in_arabic_cyrillic_and_latin(db: AsyncDatabase) -> None:
+    """The console's search reads every indexed word that starts with a stem: [stem, stem + U+10FFFF), with
+    a projection and a limit (storage/words.py); strings compare by their UTF-8 bytes on both engines."""
+    await ensure_indexes(db)
+    words = ["ресторан", "ресторане", "рестораны", "рест", "restaurant", "restaurants", "فندق", "فندقنا"]
+    words += ["ресторанх\U0001f600", "реставрация"]
+    await db["message_words"].insert_many(
+        [{"_id": f"e{i}\x1f{w}", "word": w, "event": f"e{i}", "at_ms": i} for i, w in enumerate(words)]
+    )
+
+    async def starting(stem: str, limit: int = 0) -> list[str]:
+        rows = db["message_words"].find({"word": {"$gte": stem, "$lt": stem + "\U0010ffff"}}, {"word": 1})
+        return sorted([r["word"] async for r in rows.limit(limit)])
+
+    assert await starting("ресторан") == sorted(["ресторан", "ресторане", "рестораны", "ресторанх\U0001f600"])
+    assert await starting("restaurant") == ["restaurant", "restaurants"]
+    assert await starting("فندق") == ["فندق", "فندقنا"]
+    assert len(await starting("рест", limit=2)) == 2

@@ -86,6 +86,13 @@ async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpre
     (staff,) = await reads.events(tg.store, EventType.STAFF_MESSAGE_SENT)
     assert staff.data["message"]["text"] == reply  # the assistant's own words are what is kept
 
+    # the console's search finds a message by its translation too (the local translator marks its own: [ar])
+    dmitri = await signed_in(tg, DMITRI["id"])
+    found = await (await dmitri.post("/console/search", {"q": "ar"}, "/console/search")).text()
+    hits = found.split('id="found-messages"', 1)[1]
+    assert hits.count('class="open"') == 1 and "found in its translation" in hits
+    assert f"#e-conversation-{client.id}-{staff.seq}" in hits and "Конечно" in hits
+
 
 @pytest.fixture
 async def deepl(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:

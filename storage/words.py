@@ -1,0 +1,122 @@
+"""The words of the conversation, one row per word of a message (`{word, event, client, at_ms}`, indexed on
+`word`): a search by any word's start is a range seek on every engine, whatever the log's size. Written as
+each message is recorded; a crash in between is made good at the next start, which indexes what was written
+since the last one (the first start of this index reads the whole log)."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import structlog
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import BulkWriteError
+
+from domain import search
+from domain.events import Event, EventType
+from storage.events import EventStore
+from storage.timefmt import from_ms, to_ms
+
+log = structlog.get_logger(__name__)
+
+COLLECTION = "message_words"
+FORMAT = 1  # raised when what is indexed changes: the next start indexes the whole log again
+MARGIN = timedelta(days=1)
+SCAN = 5000  # rows read per searched word at most (a two-letter start matches many)
+
+
+def searchable(event: Event) -> tuple[str, str] | None:
+    """(the event a hit shows, its text) for what clients and assistants wrote: messages both ways, notes,
+    and the translations of messages (found in either language, shown as the message)."""
+    if event.type in (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT):
+        text = (event.data.get("message") or {}).get("text")
+    elif event.type is EventType.NOTE_ADDED:
+        text = event.data.get("text")
+    elif event.type is EventType.MESSAGE_TRANSLATED:
+        return f"{event.stream}#{event.data['of']}", event.data.get("text") or ""
+    else:
+        return None
+    return event.id, text or ""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    event: str
+    client: str
+    at_ms: int
+
+
+class MessageWords:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._rows = db[COLLECTION]
+        self._marks = db["jobs"]
+
+    async def add(self, event: Event) -> None:
+        """Index one event's words (again: rows already there are left as they are)."""
+        if event.stream_kind != "conversation" or (found := searchable(event)) is None:
+            return
+        shown, text = found
+        rows = [
+            {
+                "_id": f"{event.id}\x1f{word}",
+                "word": word,
+                "event": shown,
+                "client": event.stream_id,
+                "at_ms": to_ms(event.at),
+            }
+            for word in search.message_words(text)
+        ]
+        if rows:
+            with contextlib.suppress(BulkWriteError):  # (indexed before, by a replay or a catch-up)
+                await self._rows.insert_many(rows, ordered=False)
+
+    async def find(self, ranges: list[tuple[str, str]]) -> list[Found]:
+        """The messages with a word in every range, newest first."""
+        hits: dict[str, Found] | None = None
+        for low, high in ranges:
+            rows = self._rows.find(
+                {"word": {"$gte": low, "$lt": high}}, {"event": 1, "client": 1, "at_ms": 1}
+            )
+            found = {r["event"]: Found(r["event"], r["client"], r["at_ms"]) async for r in rows.limit(SCAN)}
+            hits = found if hits is None else {e: f for e, f in hits.items() if e in found}
+            if not hits:
+                return []
+        return sorted((hits or {}).values(), key=lambda f: (-f.at_ms, f.event))
+
+    async def forget(self, streams: list[str]) -> int:
+        """An erased client's rows (their ids start with the event's: `<stream>#<seq>`)."""
+        gone = 0
+        for stream in streams:
+            where = {"_id": {"$gte": f"{stream}#", "$lt": f"{stream}$"}}
+            gone += (await self._rows.delete_many(where)).deleted_count
+        return gone
+
+    async def start_up(self, events: EventStore, now: datetime, afresh: bool = False) -> int:
+        """Index what a crash may have left out: the events written since the last start (less a margin),
+        or, at this index's first start (or `afresh`: a rebuild), the whole log. Returns events read."""
+        mark = await self._marks.find_one({"_id": COLLECTION})
+        read = 0
+        if afresh or mark is None or mark.get("format") != FORMAT:
+            await self._rows.delete_many({})
+            async for event in events.all():
+                await self.add(event)
+                read += 1
+        else:
+            start = from_ms(mark["checked_ms"]) - MARGIN
+            while batch := await events.written_between(start, now, limit=1000):
+                for event in batch:
+                    await self.add(event)
+                read += len(batch)
+                if len(batch) < 1000:
+                    break
+                # (a thousand events of one millisecond: on past it, they are indexed)
+                start = (
+                    batch[-1].at if batch[-1].at > batch[0].at else batch[-1].at + timedelta(milliseconds=1)
+                )
+        await self._marks.update_one(
+            {"_id": COLLECTION}, {"$set": {"checked_ms": to_ms(now), "format": FORMAT}}, upsert=True
+        )
+        if read:
+            log.info("words.indexed", events=read)
+        return read

@@ -1,0 +1,117 @@
+"""The console's search: a request number, a client's name or phone digits, and words from the conversation in
+all three languages (the intake's normal form: Arabic clitics and letter variants, Russian case endings,
+English plurals), a message found by its translation too — each hit opening its entry in the timeline; an
+assistant finds only their own clients."""
+
+import re
+
+import pytest
+
+from engine import queries as q
+from storage.timefmt import to_ms
+from tests.console_client import signed_in
+from tests.harness import Harness, user
+from tests.telegram.test_console import staff_says
+
+OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+
+
+@pytest.fixture
+async def conversations(tg: Harness) -> tuple[Harness, dict[str, dict]]:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    people = {}
+    for name, language, text in (
+        ("Layla", "ar", "أريد طاولة في المطعم بالفندق الليلة"),
+        ("James", "en", "Book one of the Ritz restaurants for Friday, please"),
+        ("Irina", "ru", "Забронируйте столик в ресторане на вечер"),
+    ):
+        person = people[name] = user(name, language)
+        await tg.send(tg.fake.user_message(person, text="/start"), tg.fake.user_message(person, text=text))
+        await tg.settle()
+    return tg, people
+
+
+def hits(page: str) -> list[str]:
+    """The messages found, as their links (each opens the message's entry in a timeline)."""
+    section = page.split('id="found-messages"', 1)[1]
+    return re.findall(r'<a href="([^"]+)" class="open">', section)
+
+
+async def found(console, text: str) -> str:
+    response = await console.post("/console/search", {"q": text}, "/console/search")
+    assert response.status == 200
+    return await response.text()
+
+
+async def test_words_from_the_conversation_are_found_in_every_language_and_open_in_the_timeline(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    tg, people = conversations
+    anna = await signed_in(tg, 9001)
+    layla = await tg.client_of(people["Layla"])
+    await staff_says(tg, await tg.thread_of(people["Layla"]), "Certainly, the table at Nobu is yours")
+
+    arabic = await found(anna, "فندق")  # written "بالفندق": in the hotel
+    assert len(hits(arabic)) == 1 and "<mark>بالفندق</mark>" in arabic
+    (link,) = hits(arabic)
+    assert link.startswith("/console/requests/R-1001#e-conversation-C-")
+    timeline = await (await anna.get(link.split("#")[0])).text()
+    assert f'id="{link.split("#")[1]}"' in timeline  # the entry the hit opens
+    assert len(hits(await found(anna, "ٱلْمَطْعَم"))) == 1  # diacritics and a variant alef: one normal form
+
+    english = await found(anna, "restaurant")
+    assert len(hits(english)) == 1 and "<mark>restaurants</mark>" in english
+    assert len(hits(await found(anna, "рестораны"))) == 1  # Russian: another ending of the same word
+    assert len(hits(await found(anna, "ресторан ритц"))) == 0  # every word must be in one message
+
+    staff = await found(anna, "nobu table")
+    assert len(hits(staff)) == 1 and "<mark>Nobu</mark>" in staff  # what the assistant wrote, too
+    assert "R-1001" in hits(staff)[0]
+    assert "/console/requests/R-1001" in staff.split('id="found-messages"')[0]  # its request, too
+
+    by_number = await found(anna, "r-1002")
+    assert '<a href="/console/requests/R-1002">R-1002</a>' in by_number.split('id="found-messages"')[0]
+    by_name = await found(anna, "Layla")
+    assert f'href="/console/clients/{layla.id}"' in by_name
+    assert "/console/requests/R-1001" in by_name.split('id="found-messages"')[0]
+    nothing = await found(anna, "zzzz")
+    assert hits(nothing) == [] and "No message has these words." in nothing
+
+
+async def test_an_assistant_finds_only_their_own_clients(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    tg, people = conversations
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    clients = {name: await tg.client_of(people[name]) for name in ("Layla", "James")}
+    everyone = hits(await found(anna, "طاولة")) + hits(await found(anna, "ritz"))
+    assert len(everyone) == 2
+    theirs = hits(await found(omar, "طاولة")) + hits(await found(omar, "ritz"))
+    mine = {c.id for c in clients.values() if c.assistant_id == "A-9002"}
+    assert len(theirs) == len(mine) < 2  # (the team's two share the clients: one is not Omar's)
+    other = next(c for c in clients.values() if c.id not in mine)
+    assert other.id not in "".join(theirs)
+    refused = await found(omar, next(r.id for r in await q.requests_of(tg.store, other.id)))
+    assert "No request matches." in refused
+
+
+async def test_the_index_is_made_good_after_a_crash_and_at_its_first_start(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    """A crash between a message's event and its words: the next start indexes what was written since the
+    last one; a store that never had the index (an older version's) gets the whole log indexed."""
+    tg, _people = conversations
+    anna = await signed_in(tg, 9001)
+    words = tg.store.db["message_words"]
+    assert len(hits(await found(anna, "ritz"))) == 1
+    await words.delete_many({"word": "ritz"})  # (as if the process died right after the event)
+    assert hits(await found(anna, "ritz")) == []
+    assert await tg.store.words.start_up(tg.store.events, tg.clock.now()) > 0
+    assert len(hits(await found(anna, "ritz"))) == 1
+    await words.delete_many({})
+    await tg.store.db["jobs"].delete_one({"_id": "message_words"})
+    await tg.store.words.start_up(tg.store.events, tg.clock.now())
+    assert len(hits(await found(anna, "restaurant"))) == 1 and len(hits(await found(anna, "ресторан"))) == 1
+    mark = await tg.store.db["jobs"].find_one({"_id": "message_words"})
+    assert mark["checked_ms"] == to_ms(tg.clock.now())
