@@ -47,7 +47,7 @@ def window(args: argparse.Namespace, now: datetime, tz: ZoneInfo) -> tuple[datet
     return period(args.since or "7d", now)
 
 
-MONEY = ("revenue", "refunds", "net_revenue")
+MONEY = ("revenue", "refunds", "net_revenue", "margin")
 
 
 def _flat(row: kpis.Row) -> list[dict]:

@@ -187,7 +187,11 @@ async def _forum(bot: Bot, bot_id: int, chat_id: int | None) -> list[Finding]:
         return [_fail(what, f"the bot is not an administrator of {chat.title}: make it one")]
     if member.status == "administrator" and not getattr(member, "can_manage_topics", False):
         return [_fail(what, f"the bot may not manage topics in {chat.title}: allow 'Manage topics'")]
-    return [_ok(what, f"{chat.title}: a forum, the bot an administrator that manages topics")]
+    found = [_ok(what, f"{chat.title}: a forum, the bot an administrator that manages topics")]
+    if member.status == "administrator" and not getattr(member, "can_delete_messages", False):
+        line = "the bot may not delete messages: a /quote that says a cost stays in its topic for all to read"
+        found.append(Finding(what, Verdict.NOTE, f"{line}; allow 'Delete messages'"))
+    return found
 
 
 async def _webhook(bot: Bot, settings: Settings, starting: bool) -> list[Finding]:

@@ -162,6 +162,7 @@ def build(app: web.Application) -> TelegramRuntime:
             blocked=partial(staff.client_blocked, deps),
             topic_gone=directory.topic_gone,
             maybe_twice=partial(staff.maybe_twice, deps),
+            refused=partial(staff.refused, deps),
         ),
         Budgets(deps.store.db, TELEGRAM_LIMITS),
     )

@@ -42,6 +42,11 @@ class Tally:
     refund_count: int = 0
     ratings: list[int] = field(default_factory=list)
     escalations: int = 0
+    # payments whose quote said the supplier's cost: what they earned (net of refunds), and from how much
+    margin: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    costed_revenue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    costed: int = 0
+    payments: int = 0
 
     def figures(self) -> dict[str, Any]:
         def pct(values: list[float], q: int) -> int | None:
@@ -75,7 +80,19 @@ class Tally:
             "csat_avg": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
             "csat_count": len(self.ratings),
             "escalations": self.escalations,
+            "margin": dict(sorted(self.margin.items())),
+            "margin_pct": _share(self.margin, self.costed_revenue),
+            "costed": self.costed,
+            "payments": self.payments,
         }
+
+
+def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
+    """The margin as a share of what it was earned on, when that is in one currency."""
+    if len(whole) != 1:
+        return None
+    ((currency, total),) = whole.items()
+    return round(100 * part.get(currency, 0) / total) if total > 0 else None
 
 
 @dataclass
@@ -90,6 +107,8 @@ class _Fold:
     client_of: dict[str, str] = field(default_factory=dict)  # request → client
     opened: dict[str, datetime] = field(default_factory=dict)
     quoted_by: dict[str, str] = field(default_factory=dict)  # request → who sent the live quote (earns it)
+    cost_of: dict[str, int | None] = field(default_factory=dict)  # request → the live quote's cost (minor)
+    costed: set[str] = field(default_factory=set)  # requests paid with a cost: their refunds cut the margin
     fulfilled_by: dict[str, str] = field(default_factory=dict)
 
     def inside(self, at: datetime) -> bool:
@@ -160,6 +179,8 @@ class _Fold:
             self.tallies[staff].clients.add(client)
             self.tallies[staff].requests.add(request)
         sender = quote_sender(e) if e.type is EventType.REQUEST_QUOTED else None
+        if e.type is EventType.REQUEST_QUOTED:
+            self.cost_of[request] = (data.get("cost") or {}).get("minor")
         if sender:
             first = request not in self.quoted_by
             self.quoted_by[request] = sender
@@ -173,14 +194,24 @@ class _Fold:
         elif e.type is EventType.REQUEST_PAID:
             tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
             tally.paid.add(request)
+            if self.cost_of.get(request) is not None:
+                self.costed.add(request)
             if inside:
                 amount = data["payment"]["amount"]
                 tally.revenue[amount["currency"]] += amount["minor"]
+                tally.payments += 1
+                if (cost := self.cost_of.get(request)) is not None:
+                    tally.costed += 1
+                    tally.margin[amount["currency"]] += amount["minor"] - cost
+                    tally.costed_revenue[amount["currency"]] += amount["minor"]
         elif e.type is EventType.REQUEST_REFUNDED and inside:
             amount = data["refund"]["amount"]
             tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
             tally.refunds[amount["currency"]] += amount["minor"]
             tally.refund_count += 1
+            if request in self.costed:  # money given back is margin lost (the supplier is paid all the same)
+                tally.margin[amount["currency"]] -= amount["minor"]
+                tally.costed_revenue[amount["currency"]] -= amount["minor"]
         elif e.type is EventType.REQUEST_FULFILLED and staff:
             self.fulfilled_by[request] = staff
         elif e.type is EventType.REQUEST_RATED and inside:

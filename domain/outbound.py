@@ -142,7 +142,15 @@ class DeleteTopic:
     thread_id: int
 
 
-ForumOp = CreateTopic | PostCard | EditCard | RenameTopic | CloseTopic | DeleteTopic
+@dataclass(frozen=True, slots=True)
+class DeleteMessage:
+    """A message taken out of a client's topic (a /quote that said the supplier's cost)."""
+
+    topic: str
+    message_id: int
+
+
+ForumOp = CreateTopic | PostCard | EditCard | RenameTopic | CloseTopic | DeleteTopic | DeleteMessage
 Outbound = Message | Template | ForumOp
 
 
@@ -168,7 +176,11 @@ def topic_of(out: Outbound | Unreadable) -> str | None:
         case Message(topic=topic):
             return topic
         case (
-            PostCard(topic=topic) | EditCard(topic=topic) | RenameTopic(topic=topic) | CloseTopic(topic=topic)
+            PostCard(topic=topic)
+            | EditCard(topic=topic)
+            | RenameTopic(topic=topic)
+            | CloseTopic(topic=topic)
+            | DeleteMessage(topic=topic)
         ):
             return topic
     return None
@@ -235,6 +247,8 @@ def to_doc(out: Outbound) -> Doc:
             return {"type": "close_topic", "topic_of": topic}
         case DeleteTopic(thread_id):
             return {"type": "delete_topic", "thread_id": thread_id}
+        case DeleteMessage(topic, message_id):
+            return {"type": "delete_message", "topic_of": topic, "message_id": message_id}
 
 
 def _str(value: object) -> str | None:
@@ -293,6 +307,8 @@ def from_doc(doc: Mapping[str, Any]) -> Outbound:
             return CloseTopic(doc["topic_of"])
         case "delete_topic":
             return DeleteTopic(int(doc["thread_id"]))
+        case "delete_message":
+            return DeleteMessage(doc["topic_of"], int(doc["message_id"]))
     raise ValueError(f"not an outbound document: {doc['type']!r}")
 
 

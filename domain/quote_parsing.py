@@ -19,6 +19,12 @@ _SINGLE = re.compile(
     rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$", re.S
 )
 _LINE = re.compile(rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?P<currency>[A-Za-z]{{3}})?\s*$")
+# the supplier's cost, said last: "… cost 31000", "… cost: 31 000 RUB", "… себестоимость 31000"
+_COST = re.compile(
+    rf"(?:^|[\s,;(])(?:cost|себестоимость|закупка|التكلفة)\s*(?:—|–|-|:|=)?\s*{_AMOUNT}"
+    rf"(?:\s*(?P<currency>[A-Za-z]{{3}}))?\s*\)?\s*$",
+    re.IGNORECASE,
+)
 
 
 def _currency(code: str | None, fallback: str) -> str:
@@ -89,6 +95,33 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
         raise InvalidQuote(f"Say the currency once. {USAGE}", key="quote-currency-once")
     currency = _currency(match["currency"] or after, DEFAULT_CURRENCY)
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
+
+
+def without_cost(args: str) -> str:
+    """A /quote's words with the supplier's cost left out (for what the whole team reads)."""
+    said = _COST.search(args.strip())
+    return args.strip()[: said.start()].rstrip(" ,;—–-(") + " · cost •••" if said else args
+
+
+def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | None]:
+    """`parse_quote`, and the supplier's cost when it is said last (`/quote 45000 RUB Car cost 31000`, or a
+    last line `cost — 31000`): in the quote's currency, seen only by leads and whoever quoted."""
+    text = args.strip()
+    said = _COST.search(text)
+    if said is None:
+        return (*parse_quote(text), None)
+    currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))
+    code = said["currency"]
+    if code and code.upper() != currency:
+        raise InvalidQuote(
+            f"The cost is in the quote's currency, {currency}: /quote 45000 {currency} … cost 31000.",
+            key="quote-cost-currency",
+            currency=currency,
+        )
+    cost = _money(said["amount"], currency)
+    if cost.minor <= 0:
+        raise InvalidQuote("A cost is more than nothing: … cost 31000.", key="quote-cost-zero")
+    return currency, items, cost
 
 
 def _is_currency(word: str | None) -> bool:

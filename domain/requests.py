@@ -50,6 +50,7 @@ class ServiceRequest:
     state: RequestState = RequestState.NEW
     quote: Quote | None = None
     quoted_by: str | None = None  # the assistant who sent the live quote (`quote_sender`)
+    cost: Money | None = None  # the supplier's cost of the live quote: leads and `quoted_by` see it
     payment_link: dict[str, Any] | None = None  # {"order_id", "url", "number"} for the live quote
     payment: Payment | None = None
     refunds: tuple[
@@ -77,6 +78,15 @@ class ServiceRequest:
     def credited_to(self) -> str | None:
         """Who earns what this request is paid (`quote_sender`); None before a quote or for a system one."""
         return self.quoted_by if self.payment else None
+
+    @property
+    def margin(self) -> Money | None:
+        """What the request earns: paid, less refunds, less the supplier's cost; None without a cost or a
+        payment."""
+        if self.cost is None or self.paid is None:
+            return None
+        kept = self.paid - self.refunded if self.refunded else self.paid
+        return kept - self.cost
 
     @property
     def refund(self) -> Payment | None:
@@ -144,15 +154,18 @@ class ServiceRequest:
             raise InvalidTransition(self.state.value, "edited")
         return EventType.REQUEST_DETAILS_CHANGED, {"details": details.to_data(), "field": field_name}
 
-    def quote_with(self, quote: Quote, link: dict[str, Any]) -> Decision:
+    def quote_with(self, quote: Quote, link: dict[str, Any], cost: Money | None = None) -> Decision:
         check_transition(self.state, RequestState.QUOTED)
         if quote.version != self.next_quote_version:
             raise InvalidValue(f"the next quote is version {self.next_quote_version}, not {quote.version}")
-        return EventType.REQUEST_QUOTED, {
+        if cost is not None and cost.currency != quote.currency:
+            raise InvalidValue(f"a cost in {cost.currency} for a quote in {quote.currency}")
+        data = {
             "quote": quote.to_data(),
             "invoice_id": invoice_id(self.id, quote.version),
             "payment_link": link,
         }
+        return EventType.REQUEST_QUOTED, data | ({"cost": cost.to_data()} if cost else {})
 
     @property
     def next_quote_version(self) -> int:
@@ -227,6 +240,7 @@ class ServiceRequest:
                     changed,
                     quote=Quote.from_data(data["quote"]),
                     quoted_by=quote_sender(event),
+                    cost=Money.from_data(data["cost"]) if data.get("cost") else None,
                     payment_link=data["payment_link"],
                     quote_lapsed=False,
                 )
@@ -286,6 +300,7 @@ class ServiceRequest:
             "open": self.is_open,
             "quote": self.quote.to_data() if self.quote else None,
             "quoted_by": self.quoted_by,
+            "cost": self.cost.to_data() if self.cost else None,
             "invoice_id": self.invoice_id,
             "payment_link": self.payment_link,
             "payment": self.payment.to_data() if self.payment else None,
@@ -313,6 +328,7 @@ class ServiceRequest:
             state=RequestState(doc["state"]),
             quote=Quote.from_data(doc["quote"]) if doc.get("quote") else None,
             quoted_by=doc.get("quoted_by"),
+            cost=Money.from_data(doc["cost"]) if doc.get("cost") else None,
             payment_link=doc.get("payment_link"),
             payment=Payment.from_data(doc["payment"]) if doc.get("payment") else None,
             refunds=tuple(Payment.from_data(each) for each in _refunds_of(doc)),

@@ -38,6 +38,7 @@ class Invocation:
     reply_to: int | None = None  # the message it answers (an escalation line names its client)
     event: Event | None = None  # the StaffCommandIssued it was recorded as (None: not recorded)
     replayed: bool = False  # recorded before: this is the same command processed again after a crash
+    message_id: int | None = None  # the Telegram message it was typed as (None: the console)
 
     @property
     def via(self) -> str:

@@ -11,6 +11,7 @@ from domain.outbound import (
     Buttons,
     CloseTopic,
     CreateTopic,
+    DeleteMessage,
     DeleteTopic,
     EditCard,
     Media,
@@ -148,6 +149,12 @@ def to_forum(event: Event, n: int, staff_chat_id: int, text: str) -> Delivery:
 def close_topic(event: Event, n: int, staff_chat_id: int, client_id: str) -> Delivery:
     """Close a client's topic (a duplicate merged away): it stays readable, nobody writes there by mistake."""
     return _delivery(event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), CloseTopic(client_id))
+
+
+def delete_message(event: Event, n: int, staff_chat_id: int, client_id: str, message_id: int) -> Delivery:
+    """Take a message out of a client's topic (in the topic's lane: after what went there before it)."""
+    lane = _topic_lane(staff_chat_id, client_id)
+    return _delivery(event, n, staff_chat_id, lane, DeleteMessage(client_id, message_id))
 
 
 def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:

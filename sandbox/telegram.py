@@ -537,6 +537,15 @@ class FakeTelegram:
         taken, self.service_updates = self.service_updates, []
         return taken
 
+    def _api_deleteMessage(self, p: dict) -> bool:
+        chat, _ = self._target({"chat_id": p["chat_id"]})
+        if int(p["message_id"]) not in chat.messages:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        if chat.type != "private" and not chat.bot_rights.get("can_delete_messages", True):
+            raise ApiError(400, "Bad Request: message can't be deleted")
+        del chat.messages[int(p["message_id"])]
+        return True
+
     def _api_pinChatMessage(self, p: dict) -> bool:
         chat, _ = self._target({"chat_id": p["chat_id"]})
         if int(p["message_id"]) not in chat.messages:

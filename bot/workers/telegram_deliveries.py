@@ -47,6 +47,8 @@ class WorkerHooks:
     topic_gone: Callable[[str, int], Awaitable[None]]
     # sent again after a worker died mid-send: Telegram has no idempotency key, so the first may have gone too
     maybe_twice: Callable[[Delivery], Awaitable[None]]
+    # given up for good (Telegram refused it): the people it concerns hear of it where they work
+    refused: Callable[[Delivery, str], Awaitable[None]]
 
 
 class TelegramDeliveryWorker(LaneWorker):
@@ -238,3 +240,4 @@ class TelegramDeliveryWorker(LaneWorker):
             case Failed(error):
                 log.warning("telegram.delivery_failed", delivery=item.id, error=error)
                 await self._deliveries.failed(item.id, self.worker_id, error)
+                await self._hooks.refused(item, error)

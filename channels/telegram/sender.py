@@ -37,6 +37,7 @@ from domain.outbound import (
     Buttons,
     CloseTopic,
     CreateTopic,
+    DeleteMessage,
     DeleteTopic,
     EditCard,
     Mention,
@@ -201,6 +202,8 @@ class TelegramSender:
                     return await self._create_topic(chat_id, out)
                 case DeleteTopic():
                     return await self._delete_topic(chat_id, out)
+                case DeleteMessage():
+                    return await self._delete_message(chat_id, out)
                 case CloseTopic():
                     return await self._close_topic(topic)
                 case RenameTopic():
@@ -284,6 +287,17 @@ class TelegramSender:
             if not any(mark in str(error).lower() for mark in THREAD_GONE):
                 raise
         return Sent(None)  # gone either way
+
+    async def _delete_message(self, chat_id: int, op: DeleteMessage) -> Outcome:
+        try:
+            await self._bot.delete_message(chat_id=chat_id, message_id=op.message_id)
+        except TelegramBadRequest as error:
+            if "message to delete not found" in error.message.lower():
+                return Sent(None)  # gone already (a retry, or someone deleted it)
+            if "can't be deleted" in error.message.lower():  # no right to, or older than 48 hours
+                return Failed("Telegram refused to delete it: allow the bot to delete messages")
+            raise
+        return Sent(None)
 
     async def _close_topic(self, topic: Topic | None) -> Outcome:
         assert topic is not None

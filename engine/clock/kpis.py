@@ -123,6 +123,12 @@ def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:
         ("net revenue", lambda f: formats.amounts(f["net_revenue"], locale)),
         ("CSAT", csat),
         ("escalations", lambda f: formats.number(f["escalations"], locale)),
+        ("margin", lambda f: formats.amounts(f["margin"], locale)),
+        ("margin %", lambda f: formats.percent(f["margin_pct"], locale)),
+        (
+            "costed",
+            lambda f: f"{formats.number(f['costed'], locale)}/{formats.number(f['payments'], locale)}",
+        ),
     )
 
 

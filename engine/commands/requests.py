@@ -17,7 +17,7 @@ from domain.intake.words import Category
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import GatewayError
-from domain.quote_parsing import parse_quote
+from domain.quote_parsing import parse_quote_and_cost
 from domain.quotes import Quote
 from domain.receipts import FISCAL_CURRENCY
 from domain.requests import ServiceRequest, invoice_id
@@ -26,6 +26,7 @@ from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.invocation import Invocation
+from engine.outbox import delete_message
 from engine.requests import payments as payments_flow
 from engine.requests import ratings
 from engine.requests.intake import (
@@ -37,6 +38,8 @@ from engine.requests.intake import (
 from engine.staff_texts import Text, language_of
 
 log = structlog.get_logger(__name__)
+TAKE_OUT = 50  # the delivery number of a /quote's removal from its topic (after the quote's notes; +1: a
+# line saying it could not be taken out)
 
 
 def _quote_sent(quote: Quote) -> Text:
@@ -86,11 +89,12 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
         made = Quote.from_data(quoted.data["quote"])
         request = await q.known_request(deps.store, quoted.stream_id)
-        note = _quote_sent(made)
-        await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], [note])
+        told = [_quote_sent(made), *_cost_kept(cmd, quoted)]
+        await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], told)
+        await _take_out_cost(deps, cmd, quoted)
         return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
-    currency, items = parse_quote(args)
+    currency, items, cost = parse_quote_and_cost(args)
     if deps.policy.receipts and currency != FISCAL_CURRENCY:
         raise InvalidValue(
             "With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …",
@@ -102,9 +106,7 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             key="no-payments",
         )
     quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.policy.quote_validity)
-    current.quote_with(
-        quote, {}
-    )  # every rule of the decision holds before CloudPayments is asked for an order
+    current.quote_with(quote, {}, cost)  # every rule of the decision holds before CloudPayments is asked
     description = f"{current.id}: " + "; ".join(item.description for item in items)
     link = await deps.payments.create_order(
         invoice_id=f"{current.id}/{quote.version}",
@@ -131,7 +133,7 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             deps,
             current,
             current.quote_with(
-                quote, {"order_id": link.order_id, "url": link.url, "number": link.number} | printed
+                quote, {"order_id": link.order_id, "url": link.url, "number": link.number} | printed, cost
             ),
             actor,
             f"{cause}/quote",
@@ -141,7 +143,7 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             await _withdraw(deps, link.order_id)  # refused for good: no payable link may be left behind
         raise
     current = await q.known_request(deps.store, current.id)
-    notes: list[Text] = [_quote_sent(quote)]
+    notes: list[Text] = [_quote_sent(quote), *_cost_kept(cmd, quoted)]
     if previous:
         try:
             await deps.payments.cancel_order(
@@ -152,6 +154,21 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
             failure = str(error)  # (the note is made after the block, where `error` is unbound)
             notes.append(lambda t: t("quote-old-link-not-cancelled", error=failure))
     await _tell_quote(deps, client, quoted, current, quote, link.url, notes)
+    await _take_out_cost(deps, cmd, quoted)
+
+
+def _cost_kept(cmd: Invocation, quoted: Event) -> list[Text]:
+    if not quoted.data.get("cost"):
+        return []
+    taken_out = cmd.message_id is not None
+    return [lambda t: t("quote-cost-kept", assistant=cmd.assistant.name, taken_out=str(taken_out).lower())]
+
+
+async def _take_out_cost(deps: Deps, cmd: Invocation, quoted: Event) -> None:
+    """The /quote typed with a cost leaves the topic (the whole team reads the forum): the cost and the
+    margin are for leads and whoever quoted, in the console."""
+    if quoted.data.get("cost") and cmd.message_id is not None and cmd.chat_id is not None:
+        await deps.deliver(delete_message(quoted, TAKE_OUT, cmd.chat_id, cmd.client.id, cmd.message_id))
 
 
 async def _withdraw(deps: Deps, order_id: str) -> None:

@@ -8,7 +8,7 @@ import structlog
 from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
-from domain.outbound import Message, from_doc, text_of, topic_of
+from domain.outbound import DeleteMessage, Message, from_doc, text_of, topic_of
 from engine import queries as q
 from engine.clients.registry import refresh_card
 from engine.commands.dispatch import dispatch, is_command
@@ -33,11 +33,14 @@ def asked(
     chat_id: int,
     about: Client | None = None,
     reply_to: int | None = None,
+    message_id: int | None = None,
 ) -> Invocation:
     """A command as typed in Telegram."""
     name, args = parse(text)
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
-    return Invocation(name, assistant, actor, place, args, cause, about, None, chat_id, reply_to)
+    return Invocation(
+        name, assistant, actor, place, args, cause, about, None, chat_id, reply_to, message_id=message_id
+    )
 
 
 async def staff_message(
@@ -73,7 +76,8 @@ async def staff_message(
         return
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
     if message.kind is Kind.TEXT and text.startswith("/"):
-        await dispatch(deps, asked(assistant, text, Place.TOPIC, cause, chat_id, about=client))
+        typed = _int(message.message_id)
+        await dispatch(deps, asked(assistant, text, Place.TOPIC, cause, chat_id, client, message_id=typed))
         return
     why = None
     if not client.identities:
@@ -154,6 +158,19 @@ async def client_blocked(deps: Deps, delivery: Delivery) -> None:
         lambda t: t("client-blocked"),
     )
     await refresh_card(deps, event, 1, await q.known_client(deps.store, client.id))
+
+
+async def refused(deps: Deps, delivery: Delivery, error: str) -> None:
+    """Telegram refused for good to take a message out of a topic (a /quote that said a cost): the topic
+    is told, so nobody believes it gone. Other refusals are the senders' own to report."""
+    taken_out = from_doc(delivery.payload)
+    if not isinstance(taken_out, DeleteMessage):
+        return
+    client = await q.client(deps.store, taken_out.topic)
+    events = await deps.store.events.by_ids([delivery.event_id])
+    if client is None or not events:
+        return
+    await tell_topic(deps, client, events[0], lambda t: t("message-not-taken-out"), n=delivery.n + 1)
 
 
 async def maybe_twice(deps: Deps, delivery: Delivery) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from domain import formats
 from domain.events import ActorKind, ClientAction, Event, EventType
 from domain.money import Money
+from domain.quote_parsing import without_cost
 from domain.quotes import Quote
 from engine.i18n import staff_translator
 
@@ -59,7 +60,9 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
     elif event.type is T.STAFF_COMMAND_ISSUED:
         action = ClientAction.of(event)
         args["command"] = f"client {action.action}" if action else f"/{data.get('command')}"
-        args["args"] = _short(data.get("args"))
+        said = data.get("args") or ""
+        # the supplier's cost is for leads and whoever quoted: a timeline line does not repeat it
+        args["args"] = _short(without_cost(said) if data.get("command") == "quote" else said)
     elif event.type is T.CLIENT_ACTION_TAKEN:
         args["command"] = f"client {data.get('action')}"
         args["args"] = data.get("request_id", "")

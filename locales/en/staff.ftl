@@ -159,6 +159,9 @@ kpi-10 = refunds
 kpi-11 = net revenue
 kpi-12 = CSAT
 kpi-13 = escalations
+kpi-14 = margin
+kpi-15 = margin %
+kpi-16 = paid with a cost
 
 ## payments
 payments-title = Payments and refunds
@@ -595,3 +598,14 @@ search-no-messages = No message has these words.
 search-in-translation = found in its translation
 search-open = Open in the timeline
 field-client = Client
+
+## cost and margin
+err-quote-cost-currency = The cost is in the quote's currency, { $currency }: /quote 45000 { $currency } … cost 31000.
+err-quote-cost-zero = A cost is more than nothing: … cost 31000.
+quote-cost-kept = 🔒 The supplier's cost is kept: leads and { $assistant } see it, and the margin, in the console.{ $taken_out ->
+    [true] {" "}The /quote that said it is taken out of this topic.
+   *[false] {""}
+}
+field-cost = Supplier cost
+field-margin = margin
+message-not-taken-out = ⚠️ Telegram would not let the bot delete the /quote that said the cost: delete it by hand, and allow the bot to delete messages in the forum's settings.

@@ -159,6 +159,9 @@ kpi-10 = возвраты
 kpi-11 = чистая выручка
 kpi-12 = CSAT
 kpi-13 = эскалации
+kpi-14 = маржа
+kpi-15 = маржа, %
+kpi-16 = оплачено с себестоимостью
 
 ## платежи
 payments-title = Платежи и возвраты
@@ -595,3 +598,14 @@ search-no-messages = Сообщений с этими словами нет.
 search-in-translation = найдено в переводе
 search-open = Открыть в хронологии
 field-client = Клиент
+
+## cost and margin
+err-quote-cost-currency = Себестоимость — в валюте предложения, { $currency }: /quote 45000 { $currency } … cost 31000.
+err-quote-cost-zero = Себестоимость должна быть больше нуля: … cost 31000.
+quote-cost-kept = 🔒 Себестоимость сохранена: её и маржу видят в консоли руководители и { $assistant }.{ $taken_out ->
+    [true] {" "}Команда /quote с ней убрана из этой темы.
+   *[false] {""}
+}
+field-cost = Себестоимость
+field-margin = маржа
+message-not-taken-out = ⚠️ Telegram не дал боту удалить команду /quote с себестоимостью: удалите её вручную и разрешите боту удалять сообщения в настройках форума.

@@ -119,6 +119,12 @@ async def test_a_bot_that_is_no_administrator_or_may_not_manage_topics(world: Wo
     assert any("may not manage topics" in f for f in await world.failures())
     world.tg.chats[STAFF_CHAT].bot_rights = {"status": "member"}
     assert any("is not an administrator" in f for f in await world.failures())
+    world.tg.chats[STAFF_CHAT].bot_rights = {"can_delete_messages": False}
+    assert await world.failures() == [
+        "MongoDB: a standalone server, not a replica set: run it with --replSet (docker-compose.yml)"
+    ]
+    (note,) = [f for f in await world.findings() if "may not delete messages" in f.line]
+    assert note.verdict is Verdict.NOTE and "a /quote that says a cost" in note.line
 
 
 async def test_a_webhook_elsewhere_and_telegrams_last_delivery_error(world: World) -> None:

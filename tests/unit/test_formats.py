@@ -28,6 +28,10 @@ FIGURES = {
     "csat_avg": 4.5,
     "csat_count": 2,
     "escalations": 0,
+    "margin": {"RUB": 1_400_000},
+    "margin_pct": 31,
+    "costed": 1,
+    "payments": 2,
 }
 ROWS = [Row("A-9001", "Anna", FIGURES)]
 

@@ -98,6 +98,10 @@ def test_a_hand_built_day() -> None:
         "csat_avg": 4.0,
         "csat_count": 1,
         "escalations": 0,
+        "margin": {},  # (no quote said its cost)
+        "margin_pct": None,
+        "costed": 0,
+        "payments": 1,
     }
     assert figures[A2] == {
         "clients": 1,
@@ -116,6 +120,10 @@ def test_a_hand_built_day() -> None:
         "csat_avg": None,
         "csat_count": 0,
         "escalations": 1,
+        "margin": {},
+        "margin_pct": None,
+        "costed": 0,
+        "payments": 0,
     }
     assert set(figures) == {A1, A2}
 
@@ -164,3 +172,23 @@ def test_away_periods() -> None:
     for nonsense in ("for ever", "until 25:00", "for 0h", "for 900h"):
         with pytest.raises(InvalidValue):
             away_until(nonsense, now, moscow)
+
+
+def test_margin_counts_the_paid_quotes_cost_and_what_goes_back() -> None:
+    """The cost of the quote that was paid (a revision replaces it); a refund cuts the margin, even of a
+    payment before the period; a payment without a cost counts among the payments, not the margin."""
+    events = [
+        ev("request:R1", EventType.REQUEST_OPENED, at(1), client("C1"), client_id="C1"),
+        ev("request:R1", EventType.REQUEST_QUOTED, at(2), staff(A1), cost=money(5_000_000)),
+        ev("request:R1", EventType.REQUEST_QUOTED, at(3), staff(A1), cost=money(3_100_000)),  # revised
+        ev("request:R1", EventType.REQUEST_PAID, at(4), PROVIDER, payment={"amount": money(4_500_000)}),
+        ev("request:R2", EventType.REQUEST_OPENED, at(5), client("C2"), client_id="C2"),
+        ev("request:R2", EventType.REQUEST_QUOTED, at(6), staff(A1)),  # no cost said
+        ev("request:R2", EventType.REQUEST_PAID, at(7), PROVIDER, payment={"amount": money(1_000_000)}),
+        ev("request:R1", EventType.REQUEST_REFUNDED, at(30), staff(A1), refund={"amount": money(500_000)}),
+    ]
+    first = fold(events, at(0), at(24), Promises())[A1]
+    assert first["margin"] == {"RUB": 1_400_000} and first["margin_pct"] == 31  # 14 000 of 45 000
+    assert (first["costed"], first["payments"]) == (1, 2)
+    later = fold(events, at(24), at(48), Promises())[A1]  # R1 was paid the day before
+    assert later["margin"] == {"RUB": -500_000} and later["payments"] == 0 and later["margin_pct"] is None

@@ -15,6 +15,7 @@ from domain.outbound import (
     Button,
     CloseTopic,
     CreateTopic,
+    DeleteMessage,
     DeleteTopic,
     EditCard,
     Media,
@@ -60,6 +61,7 @@ EVERY: list[Outbound] = [
     RenameTopic("C-1", "Layla · AR · VIP"),
     CloseTopic("C-1"),
     DeleteTopic(77),
+    DeleteMessage("C-1001", 4242),
 ]
 
 
