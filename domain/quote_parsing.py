@@ -25,6 +25,7 @@ _COST = re.compile(
     rf"(?:\s*(?P<currency>[A-Za-z]{{3}}))?\s*\)?\s*$",
     re.IGNORECASE,
 )
+_COST_WORD = re.compile(r"(?:^|[\s,;(])(?:cost|себестоимость|закупка|التكلفة)(?:$|[\s:=—–-])", re.IGNORECASE)
 
 
 def _currency(code: str | None, fallback: str) -> str:
@@ -109,6 +110,8 @@ def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | 
     text = args.strip()
     said = _COST.search(text)
     if said is None:
+        if _COST_WORD.search(text):  # a cost meant, but not as an amount: never sent to the client as words
+            raise InvalidQuote("The cost needs an amount, said last: … cost 31000.", key="quote-cost-amount")
         return (*parse_quote(text), None)
     currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))
     code = said["currency"]

@@ -62,6 +62,23 @@ async def command(request: web.Request) -> web.Response:
     return _back(f"/console/requests/{found.id}")
 
 
+async def quote(request: web.Request) -> web.Response:
+    """The console's quote form, read by /quote's own parser and checks: one line `45000 Mercedes` or lines of
+    `description — amount`, a currency, and the supplier's cost if known."""
+    me, deps, found, client, form = await _request_action(request)
+    living(me, client)
+    lines = [line.strip() for line in _field(form, "items", 3000).splitlines() if line.strip()]
+    currency, cost = _field(form, "currency", 3).upper(), _field(form, "cost", 20).strip()
+    if len(lines) == 1 and lines[0][:1].isdigit():
+        args = f"{currency} {lines[0]}" + (f" cost {cost}" if cost else "")
+    else:
+        args = "\n".join([currency, *lines] + ([f"cost — {cost}"] if cost else []))
+    refused = await act.command(deps, me, client, "quote", args, found.id, _field(form, "action", 64))
+    if refused:
+        raise InvalidValue(refused)
+    return _back(f"/console/requests/{found.id}")
+
+
 async def refund(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
     console_may(me, "refund")  # (before the confirmation is asked for)
@@ -170,6 +187,7 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/requests/{id}/reply", reply)
     app.router.add_post("/requests/{id}/command", command)
     app.router.add_post("/requests/{id}/refund", refund)
+    app.router.add_post("/requests/{id}/quote", quote)
     app.router.add_post("/clients/{id}/profile", profile)
     app.router.add_post("/clients/{id}/export", export)
     app.router.add_post("/clients/{id}/erase", erase)

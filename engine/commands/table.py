@@ -108,7 +108,7 @@ COMMANDS = Commands(
         Command("assign", conv.assign, IN_FORUM | C, "<name>", lead_only=True),
         Command("take", conv.take, IN_FORUM | C, "", lead_only=True, form=False),
         Command("merge", merge_command, T | C, "C-1042", lead_only=True),
-        Command("quote", req.quote, T | C, "<amount> [RUB|USD|EUR|AED] <description>", card="", form=False),
+        Command("quote", req.quote, T | C, "<amount> [RUB|USD|EUR|AED] <description> [cost <n>]", card=""),
         Command("edit", req.edit, T | C, f"{EDITABLE} <value>", card=EDITABLE, form=False),
         Command("progress", req.progress, T | C, card=""),
         Command("done", req.done, T | C, card=""),

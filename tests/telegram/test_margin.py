@@ -107,6 +107,8 @@ async def test_a_cost_in_another_currency_or_of_nothing_is_refused_and_changes_n
     assert "The cost is in the quote's currency, RUB" in tg.topic_texts(thread)[-1]
     await staff_says(tg, thread, "/quote 45000 RUB Mercedes cost 0", who=IRINA)
     assert "A cost is more than nothing" in tg.topic_texts(thread)[-1]
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes cost about 30k", who=IRINA)
+    assert "The cost needs an amount, said last" in tg.topic_texts(thread)[-1]  # never a description
     assert await reads.events(tg.store, EventType.REQUEST_QUOTED) == []
     assert tg.cp.orders == {}
     # a quote without a cost is as before, and a later version may add one
@@ -128,3 +130,35 @@ async def test_a_bot_that_may_not_delete_leaves_the_quote_and_says_so_once(team:
     assert [m for m in tg.fake.chats[STAFF_CHAT].messages.values() if m.get("text") == typed]
     told = [t for t in tg.topic_texts(thread) if t.startswith("⚠️ Telegram would not let the bot delete")]
     assert len(told) == 1  # the topic knows it is still there
+
+
+async def test_the_console_quotes_with_the_same_parser_and_checks(team: Harness) -> None:
+    tg = team
+    layla, _thread = await client_asks(tg, "A Mercedes to Sheremetyevo tomorrow at 7")
+    owner = (await tg.client_of(layla)).assistant_id
+    console = await signed_in(tg, int(owner.split("-")[1]))
+    page = "/console/requests/R-1001"
+    assert 'id="quote-form"' in await (await console.get(page)).text()
+    form = {"items": "Mercedes S-Class", "currency": "RUB", "cost": ""}
+    wrong = await console.post(f"{page}/quote", form, page)
+    assert wrong.status == 400 and "needs the form: description — amount" in await wrong.text()
+    wrong = await console.post(f"{page}/quote", form | {"items": "45000 Mercedes", "cost": "abc"}, page)
+    assert wrong.status == 400
+    assert await reads.events(tg.store, EventType.REQUEST_QUOTED) == []  # refused: nothing quoted
+    sent = await console.post(
+        f"{page}/quote", form | {"items": "45000 Mercedes S-Class", "cost": "31000"}, page
+    )
+    assert sent.status == 303
+    await tg.settle()
+    request = await q.request(tg.store, "R-1001")
+    assert request.quote.total == Money.of("45000", "RUB") and request.cost == Money.of("31000", "RUB")
+    assert "45,000" in quote_message(tg, layla)["text"]
+    lines = {"items": "Mercedes — 40000\nFlowers — 5000", "currency": "EUR", "cost": ""}
+    assert (await console.post(f"{page}/quote", lines, page)).status == 303
+    await tg.settle()
+    request = await q.request(tg.store, "R-1001")
+    assert (
+        request.quote.version == 2
+        and request.quote.total == Money.of("45000", "EUR")
+        and request.cost is None
+    )
