@@ -17,6 +17,7 @@ from domain.events import Event, EventType
 from engine import queries as q
 from engine.console.event_lines import line, stamp
 from engine.deps import Deps
+from engine.i18n import staff_translator
 from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
@@ -25,6 +26,7 @@ POLL = 1.0  # seconds between looks at the log for other instances' events
 OVERLAP = timedelta(seconds=5)  # events stamped a little late by another instance are still seen
 QUEUE = 1000  # a tab that falls this far behind is closed; it reconnects and is replayed from the store
 REPLAY = 500
+NOTICE = 140  # characters of a message shown in a notification
 CLOSE = None  # put on a tab's queue: its session is over
 
 
@@ -120,7 +122,28 @@ class LiveLog:
             "kind": shown.kind,
             "line": shown.text,
         }
+        if notice := await self.notice(event, viewer, owner):
+            data["notify"] = notice
         return f"id: {sse_id(event)}\nevent: log\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+    async def notice(self, event: Event, viewer: Assistant, owner: tuple) -> dict[str, str] | None:
+        """What the signed-in person's browser may show as a notification: a client of theirs wrote (not a
+        command), or — for leads — a client's wait was escalated. None for everything else."""
+        client_id, request_id, assigned = owner
+        data, names = event.data, self._names or {}
+        if event.type is EventType.MESSAGE_RECEIVED and assigned == viewer.id and not data.get("command"):
+            message = data.get("message") or {}
+            key, body = "notify-message", (message.get("text") or "").strip()[:NOTICE]
+            body = body or f"[{message.get('kind', 'message')}]"
+        elif event.type is EventType.RESPONSE_OVERDUE and data.get("step", 0) >= 2 and viewer.lead:
+            key, body = "notify-escalation", names.get(data.get("assistant_id") or "", "")
+        else:
+            return None
+        client = await q.client(self._deps.store, client_id) if client_id else None
+        name = (client.name if client else None) or client_id or ""
+        page = f"/console/requests/{request_id}" if request_id else f"/console/clients/{client_id}"
+        title = staff_translator()(viewer.ui_language, key, client=name)
+        return {"title": title, "body": body, "url": page}
 
     # --- the one reader ---
     async def run(self, stopping: asyncio.Event) -> None:

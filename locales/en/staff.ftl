@@ -614,3 +614,7 @@ action-send-quote = Send the quote
 quote-items-example = 45000 Mercedes S-Class with chauffeur — or one line each: Mercedes — 40000
 field-currency = Currency
 err-quote-cost-amount = The cost needs an amount, said last: … cost 31000.
+notify-message = 💬 { $client }
+notify-escalation = ⚠️ Escalated: { $client } is still waiting
+notify-turn-on = 🔔 Notify me
+notify-on = 🔔 Notifications on

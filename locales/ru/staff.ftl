@@ -614,3 +614,7 @@ action-send-quote = Отправить предложение
 quote-items-example = 45000 Mercedes S-Class с водителем — или по строке: Mercedes — 40000
 field-currency = Валюта
 err-quote-cost-amount = Для себестоимости нужна сумма, в самом конце: … cost 31000.
+notify-message = 💬 { $client }
+notify-escalation = ⚠️ Эскалация: { $client } всё ещё ждёт
+notify-turn-on = 🔔 Уведомлять меня
+notify-on = 🔔 Уведомления включены

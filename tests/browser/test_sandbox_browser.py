@@ -27,6 +27,19 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+# the real Notification API, each notification also kept for the test; `document.hidden` as the test says
+NOTIFICATIONS = """
+const Real = window.Notification;
+window.__notified = [];
+window.__away = false;
+window.Notification = function (title, options) {
+  window.__notified.push({ title: title, body: options.body });
+  return new Real(title, options);
+};
+window.Notification.requestPermission = (...args) => Real.requestPermission(...args);
+Object.defineProperty(window.Notification, "permission", { get: () => Real.permission });
+Object.defineProperty(Document.prototype, "hidden", { get: () => window.__away });
+"""
 WAIT = 45_000  # ms: the sandbox keeps Telegram's real limits (1 message a second into a chat); CI is slow
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is installed by .ci/run (apt)")
@@ -167,12 +180,16 @@ async def client_writes(page: Page, persona: str, channel: str, text: str) -> No
 async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(sandbox: str, browser) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     lead = await browser.new_context(viewport={"width": 1400, "height": 900})
+    await lead.grant_permissions(["notifications"], origin=sandbox)
+    await lead.add_init_script(NOTIFICATIONS)
     console = await lead.new_page()
     # the link the bot would send Amira: a page that signs her in (its form is sent by the console's script)
     await console.goto(f"{sandbox}/sandbox/console/7001")
     await console.wait_for_url(f"{sandbox}/console/", timeout=WAIT)
     await expect(console.locator("header .who")).to_contain_text("Amira")
     await expect(console.locator("#board")).not_to_contain_text("R-1001")
+    await expect(console.locator("#notify")).to_have_text("🔔 Notifications on")  # (permission granted)
+    await console.evaluate("window.__away = true")  # Amira looks at another tab for a while
 
     forum = await lead.new_page()
     await forum.goto(f"{sandbox}/sandbox")
@@ -180,6 +197,7 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     # the webhook arrives; the board shows it without a reload
     card = console.locator("#board a.req", has_text="R-1001")
     await card.wait_for(timeout=WAIT)
+    assert await console.evaluate("window.__notified") == []  # James is Dmitri's client: not hers to hear of
     await expect(card).to_contain_text("James Whitmore")
     await console.screenshot(path=ARTIFACTS / "console-board.png", full_page=True)
 
@@ -216,9 +234,17 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     await console.screenshot(path=ARTIFACTS / "console-team.png", full_page=True)
 
     # two more clients: an Arabic one (only Amira speaks Arabic) and a Russian one (Dmitri's)
-    await client_writes(forum, "layla", "telegram", "احجز لي طاولة في مطعم الليلة الساعة 9")
     await console.goto(f"{sandbox}/console/")
+    await console.evaluate("window.__away = true")
+    await client_writes(forum, "layla", "telegram", "احجز لي طاولة في مطعم الليلة الساعة 9")
     await console.locator("#board a.req", has_text="Layla").wait_for(timeout=WAIT)
+    # her own client wrote while she was away: a notification, and the count in the tab's title
+    await console.wait_for_function("() => window.__notified.length > 0", timeout=WAIT)
+    (shown,) = await console.evaluate("window.__notified")
+    assert shown == {"title": "💬 Layla Al Mansouri", "body": "احجز لي طاولة في مطعم الليلة الساعة 9"}
+    assert (await console.title()).startswith("(1) ")
+    await console.evaluate("window.__away = false; document.dispatchEvent(new Event('visibilitychange'))")
+    assert not (await console.title()).startswith("(")
     await client_writes(
         forum, "irina", "telegram", "Забронируйте, пожалуйста, столик на двоих сегодня в 20:00"
     )

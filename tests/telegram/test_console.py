@@ -497,6 +497,43 @@ async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> 
     assert None in drain(omar_tab)  # his tab is closed at once
 
 
+async def test_a_tab_is_told_what_to_notify_its_viewer_of(team: Harness) -> None:
+    """A client of theirs wrote (never a command); for leads, an escalation: the stream marks those events
+    with a notification in the viewer's language; every other event has none."""
+    tg = team
+    hub = tg.app[LIVE]
+    anna, omar = await q.assistant(tg.store, "A-9001"), await q.assistant(tg.store, "A-9002")
+    lead_tab, omar_tab = hub.subscribe(anna), hub.subscribe(omar)
+
+    def notices(tab) -> list[dict]:
+        items = [
+            json.loads(m.split("data: ", 1)[1])
+            for m in [tab.queue.get_nowait() for _ in range(tab.queue.qsize())]
+        ]
+        return [item["notify"] for item in items if "notify" in item]
+
+    layla, thread, client_id = await client_with_request(tg)
+    await staff_says(tg, thread, "/assign Omar")
+    await hub.read_once()
+    notices(lead_tab), notices(omar_tab)
+    await tg.send(tg.fake.user_message(layla, text="and water in the car"))
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.settle()
+    await hub.read_once()
+    assert notices(omar_tab) == [
+        {"title": "💬 Layla", "body": "and water in the car", "url": f"/console/clients/{client_id}"}
+    ]
+    assert notices(lead_tab) == []  # a lead hears of their own clients' messages, and of escalations
+    for _ in range(3):  # nobody answers: reminded, then escalated to the leads
+        tg.clock.advance(minutes=15, seconds=30)
+        await tg.engine.clock_runner.run_once()
+        await tg.settle()
+    await hub.read_once()
+    escalated = notices(lead_tab)
+    assert escalated and escalated[0]["title"] == "⚠️ Escalated: Layla is still waiting"
+    assert not [n for n in notices(omar_tab) if n["title"].startswith("⚠️")]
+
+
 async def test_stopping_the_service_ends_every_live_stream(team: Harness) -> None:
     tg = team
     hub = tg.app[LIVE]

@@ -76,7 +76,45 @@
   }
 
   const live = document.body.dataset.live;
-  if (!live || !window.EventSource) return;
+  if (!document.querySelector("header.top") || !window.EventSource) return; // (signed in: every page listens)
+
+  // notifications for the signed-in person (the server says which events are theirs to hear of: a client of
+  // theirs wrote; for leads, an escalation), and the count of them in the title while the tab is away
+  const title = document.title;
+  let unread = 0;
+  const button = document.getElementById("notify");
+  function showPermission() {
+    if (!button || !window.Notification) return;
+    button.hidden = Notification.permission === "denied";
+    if (Notification.permission === "granted") {
+      button.textContent = button.dataset.on;
+      button.disabled = true;
+    }
+  }
+  if (button) {
+    button.addEventListener("click", () => {
+      Notification.requestPermission().then(showPermission);
+    });
+    showPermission();
+  }
+  document.addEventListener("visibilitychange", () => {
+    if (!document.hidden) {
+      unread = 0;
+      document.title = title;
+    }
+  });
+  function notify(item) {
+    if (!item.notify || !document.hidden) return; // (looking at the console already)
+    unread += 1;
+    document.title = "(" + unread + ") " + title;
+    if (!window.Notification || Notification.permission !== "granted") return;
+    const shown = new Notification(item.notify.title, { body: item.notify.body, tag: item.id });
+    shown.onclick = () => {
+      window.focus();
+      location.href = item.notify.url;
+      shown.close();
+    };
+  }
 
   // refresh a server-rendered part of the page when something it shows changed
   const pending = new Map();
@@ -134,6 +172,7 @@
     if (seen.has(item.id)) return;
     seen.add(item.id);
     if (seen.size > 5000) seen.delete(seen.values().next().value);
+    notify(item);
     if (live === "board" && BOARD.has(item.type)) refresh("board");
     if (live === "request" && item.client === document.body.dataset.client) refresh("timeline");
     if (live === "activity") prepend(item);
