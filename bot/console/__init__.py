@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.console import actions, auth, merge, pages, replies, search
+from bot.console import actions, auth, media, merge, pages, replies, search
 from bot.console.keys import LIVE
 from bot.console.live import LiveLog
 from bot.console.render import setup_templates
@@ -23,6 +23,7 @@ def setup(app: web.Application) -> None:
     merge.routes(console)
     replies.routes(console)
     search.routes(console)
+    media.routes(console)
     app.add_subapp("/console", console)
     app.cleanup_ctx.append(_live_ctx)
     app.on_shutdown.append(_end_streams)  # before aiohttp waits for open requests: a live tab is one

@@ -22,9 +22,69 @@ TELLS = {EventType.STAFF_MESSAGE_SENT, EventType.REQUEST_QUOTED, EventType.REQUE
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file of a message, shown in the timeline through the console's own link (its bytes are fetched from
+    the channel only when the page asks for them)."""
+
+    kind: str  # photo | video | voice | audio | document | sticker | other
+    url: str
+    name: str
+    content_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     line: Line
     delivery: str | None  # sent | delivered | read | failed | pending | held
+    media: tuple[Attachment, ...] = ()
+
+
+MESSAGES = (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT)
+
+
+# what Telegram's files are when their message does not say (a photo is always a JPEG, a voice note OGG/Opus)
+KNOWN_TYPES = {"photo": "image/jpeg", "voice": "audio/ogg", "video": "video/mp4", "sticker": "image/webp"}
+
+
+def media_ref(event: Event, n: int) -> tuple[str, str, str] | None:
+    """("telegram", file id, type) or ("whatsapp", media URL, type): the `n`th file of a message event, if it
+    has one, with the content type its message recorded ("" when unknown)."""
+    message = event.data.get("message") or {}
+    extra = message.get("extra") or {}
+    if event.type not in MESSAGES:
+        return None
+    if extra.get("file_id") and n == 0:
+        recorded = extra.get("mime_type") or KNOWN_TYPES.get(message.get("kind") or "", "")
+        return "telegram", str(extra["file_id"]), recorded
+    items = _items(extra)
+    if 0 <= n < len(items) and isinstance(items[n], dict) and items[n].get("url"):
+        return "whatsapp", str(items[n]["url"]), str(items[n].get("content_type") or "")
+    return None
+
+
+def _items(extra: dict[str, Any]) -> list[Any]:
+    """A WhatsApp message's files ({url, content_type} each)."""
+    media = extra.get("media")
+    return media if isinstance(media, list) else []
+
+
+def attachments(event: Event) -> tuple[Attachment, ...]:
+    if event.type not in MESSAGES or event.stream_kind != "conversation":
+        return ()
+    message = event.data.get("message") or {}
+    extra, kind = message.get("extra") or {}, message.get("kind") or "other"
+    base = f"/console/media/{event.stream_id}/{event.seq}"
+    if extra.get("file_id"):
+        name = extra.get("file_name") or kind
+        return (Attachment(kind, f"{base}/0", name, extra.get("mime_type") or ""),)
+    items = _items(extra)
+    found = []
+    for n, item in enumerate(items):
+        if isinstance(item, dict) and item.get("url"):
+            content_type = str(item.get("content_type") or "")
+            shown = {"image": "photo", "video": "video", "audio": "audio"}.get(content_type.split("/")[0])
+            found.append(Attachment(shown or "document", f"{base}/{n}", f"{kind} {n + 1}", content_type))
+    return tuple(found)
 
 
 async def _names(deps: Deps, client: Client) -> dict[str, str]:
@@ -53,7 +113,10 @@ async def timeline(deps: Deps, client: Client, request: ServiceRequest | None, l
     events.sort(key=lambda e: (e.at, e.stream, e.seq))
     names = await _names(deps, client)
     states = await asyncio.gather(*(_delivery_state(deps, e) if e.type in TELLS else _none() for e in events))
-    return [Entry(line(e, names, language), state) for e, state in zip(events, states, strict=True)]
+    return [
+        Entry(line(e, names, language), state, attachments(e))
+        for e, state in zip(events, states, strict=True)
+    ]
 
 
 async def _none() -> None:

@@ -1,0 +1,79 @@
+"""Every file of a conversation in the console's timeline: a Telegram photo, a voice note and a WhatsApp
+picture shown inline through the console's own link (fetched from the channel when the page asks), a document
+as a download, and nothing for anyone who may not see the client."""
+
+import re
+
+import pytest
+
+from tests.console_client import signed_in
+from tests.harness import Harness, user
+from tests.telegram.test_whatsapp import NUMBER, client_of, wa
+
+JPEG = b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 50
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "ar")
+    return tg
+
+
+def links(page: str) -> dict[str, str]:
+    """Each file's link in a timeline → how it is shown (img, audio, video or a download)."""
+    shown = re.findall(r'<(img|audio|video) [^>]*src="(/console/media/[^"]+)"', page)
+    downloads = re.findall(r'<a href="(/console/media/[^"]+)" download', page)
+    return {src: tag for tag, src in shown} | dict.fromkeys(downloads, "download")
+
+
+async def test_a_conversations_files_are_shown_in_its_timeline_to_whoever_may_see_it(team: Harness) -> None:
+    tg = team
+    layla = user("Layla", "en")
+    tg.fake.files |= {"AgAC-photo": JPEG, "AwAC-voice": b"OggS voice", "BQAD-doc": b"%PDF-1.7 visa"}
+    photo = [{"file_id": "AgAC-photo", "file_unique_id": "p1", "width": 800, "height": 600}]
+    voice = {"file_id": "AwAC-voice", "file_unique_id": "v1", "duration": 3}
+    document = {"file_id": "BQAD-doc", "file_unique_id": "d1", "file_name": "visa.pdf"}
+    document["mime_type"] = "text/html"  # (what the sender's phone claimed)
+    await tg.send(
+        tg.fake.user_message(layla, text="A table at Nobu tonight at 9"),
+        tg.fake.user_message(layla, photo=photo, caption="Like this one"),
+        tg.fake.user_message(layla, voice=voice),
+        tg.fake.user_message(layla, document=document),
+    )
+    await tg.settle()
+    client = await tg.client_of(layla)
+    anna = await signed_in(tg, 9001)
+    page = await (await anna.get("/console/requests/R-1001")).text()
+    found = links(page)
+    assert sorted(found.values()) == ["audio", "download", "img"]
+    (image,) = [src for src, tag in found.items() if tag == "img"]
+    got = await anna.get(image)
+    assert got.status == 200 and await got.read() == JPEG and got.content_type == "image/jpeg"
+    assert got.headers["X-Content-Type-Options"] == "nosniff"
+    (doc,) = [src for src, tag in found.items() if tag == "download"]
+    got = await anna.get(doc)  # said to be HTML: never shown as a page of the console
+    assert got.content_type == "application/octet-stream"
+    assert got.headers["Content-Disposition"] == "attachment"
+    assert await got.read() == b"%PDF-1.7 visa"
+
+    omar = await signed_in(tg, 9002)  # Layla is not his client: her files are not his either
+    assert client.assistant_id != "A-9002" and (await omar.get(image)).status == 404
+    assert (await anna.get(image.rsplit("/", 2)[0] + "/999/0")).status == 404  # no such message
+    assert (await anna.get(image[:-1] + "5")).status == 404  # no such file in it
+    assert (await anna.get(image.replace("/0", "/x"))).status == 404
+    del tg.fake.files["AgAC-photo"]  # gone from Telegram: a 404, not an error page
+    assert (await anna.get(image)).status == 404
+
+
+async def test_a_whatsapp_picture_comes_from_twilio_through_the_console(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A table at Nobu tonight at 9")
+    await wa(tg, NUMBER, "This is the dress I will wear", media=[(JPEG, "image/jpeg")])
+    assert await client_of(tg, NUMBER) is not None
+    anna = await signed_in(tg, 9001)
+    page = await (await anna.get("/console/requests/R-1001")).text()
+    ((image, tag),) = links(page).items()
+    assert tag == "img"
+    got = await anna.get(image)
+    assert got.status == 200 and await got.read() == JPEG and got.content_type == "image/jpeg"
