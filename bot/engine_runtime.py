@@ -161,6 +161,7 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
+    engine.media.stored_file = deps.store.files.fetch  # files sent from the console, for every channel
     engine.clock_runner = DeadlineRunner(deps, engine.instance)
     deps.deadline_runner.add(engine.clock_runner.wake.set)
     engine.workers.append(engine.clock_runner.worker_id)

@@ -149,7 +149,7 @@ def build(app: web.Application) -> TelegramRuntime:
     sender = TelegramSender(
         bot,
         directory,
-        fetch_media=engine.media.fetch_whatsapp_media,
+        fetch_media=engine.media.fetch_media,
         sign_in_url=lambda nonce: (
             sign_in.link_url(deps, deps.signer.link_token(nonce)) if deps.signer else ""
         ),

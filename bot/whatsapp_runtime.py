@@ -104,7 +104,7 @@ def whatsapp_ctx(start_workers: bool):
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         media = TwilioMedia(session, tw.twilio_api_base or TWILIO_API, tw.twilio_account_sid, token)
         engine.media.whatsapp_media = media.fetch
-        app[MEDIA_SOURCE] = MediaSource(key, deps.clock.now, engine.media.fetch_telegram_file)
+        app[MEDIA_SOURCE] = MediaSource(key, deps.clock.now, engine.media.fetch_file)
         tasks = Background()
         if start_workers:
             tasks.spawn(worker.run(tasks.stopping), "whatsapp-deliveries")

@@ -54,6 +54,9 @@ class Mention:
     name: str
 
 
+STORED = "stored:"  # a media url naming a file kept in our store (storage/files.py), not on any channel
+
+
 @dataclass(frozen=True, slots=True)
 class Media:
     """A file to send: one a provider keeps (`url`, fetched as it is sent) or a Telegram file (`file_id`)."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pymongo.asynchronous.database import AsyncDatabase
 
 from storage.deadlines import OVER
+from storage.files import ConsoleFiles
 from storage.words import MessageWords
 
 
@@ -41,6 +42,7 @@ async def scrub(
     inbox = (await db["inbox"].delete_many({"key": {"$in": sorted(keys)}})).deleted_count if keys else 0
     await db["translations"].delete_many({"client": {"$in": subjects}})  # (their words, cached translated)
     await MessageWords(db).forget(streams)  # (their words, indexed for search)
+    await ConsoleFiles(db).forget(subjects)  # (files sent to them from the console)
     budgets = [f"{kind}:{chat}" for chat in chats for kind in ("chat", "block")]
     await db["budgets"].delete_many({"_id": {"$in": budgets}})
     stopped = await db["deadlines"].update_many(

@@ -53,6 +53,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     ],
     "claims": [IndexModel([("client_id", ASCENDING)], name="client")],  # released by an erase
     "translations": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client
+    "console_files": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client
     "budgets": [],  # read by _id only
     "deadlines": [
         IndexModel([("due_ms", ASCENDING)], name="due"),

@@ -24,6 +24,7 @@ from storage.deadlines import Deadlines
 from storage.deliveries import Deliveries
 from storage.embedded import EmbeddedEngine, ForeignEngine, find_running, owned_by_a_service
 from storage.events import Appended, EventStore
+from storage.files import ConsoleFiles
 from storage.inbox import Inbox
 from storage.indexes import ensure_indexes
 from storage.projector import Projector
@@ -45,11 +46,13 @@ class Store:
     deadlines: Deadlines = field(init=False)
     console: ConsoleAccess = field(init=False)
     words: MessageWords = field(init=False)  # the conversation's words, for the console's search
+    files: ConsoleFiles = field(init=False)  # files sent to clients from the console
 
     def __post_init__(self) -> None:
         self.deadlines = Deadlines(self.db)
         self.console = ConsoleAccess(self.db)
         self.words = MessageWords(self.db)
+        self.files = ConsoleFiles(self.db)
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""

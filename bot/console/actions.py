@@ -3,6 +3,7 @@ engine's use cases and go back to the page they came from."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from aiohttp import web
@@ -76,6 +77,20 @@ async def quote(request: web.Request) -> web.Response:
     refused = await act.command(deps, me, client, "quote", args, found.id, _field(form, "action", 64))
     if refused:
         raise InvalidValue(refused)
+    return _back(f"/console/requests/{found.id}")
+
+
+async def send_file(request: web.Request) -> web.Response:
+    me, deps, found, client, form = await _request_action(request)
+    living(me, client)
+    field = form.get("file")
+    if not isinstance(field, web.FileField):
+        raise InvalidValue(st(me, "console-file-empty"))
+    content = await asyncio.to_thread(field.file.read, act.MAX_FILE + 1)  # (a spooled file: off the loop)
+    name = (field.filename or "file").replace("/", "_").replace("\\", "_")[-120:] or "file"
+    kind = (field.content_type or "application/octet-stream").split(";")[0].strip().lower()[:100]
+    upload = act.Upload(name, kind, content)
+    await act.send_file(deps, me, client, upload, _field(form, "caption", 1100), _field(form, "action", 64))
     return _back(f"/console/requests/{found.id}")
 
 
@@ -188,6 +203,7 @@ def routes(app: web.Application) -> None:
     app.router.add_post("/requests/{id}/command", command)
     app.router.add_post("/requests/{id}/refund", refund)
     app.router.add_post("/requests/{id}/quote", quote)
+    app.router.add_post("/requests/{id}/file", send_file)
     app.router.add_post("/clients/{id}/profile", profile)
     app.router.add_post("/clients/{id}/export", export)
     app.router.add_post("/clients/{id}/erase", erase)

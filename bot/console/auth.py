@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 from collections.abc import Awaitable, Callable
 from urllib.parse import parse_qsl
 
@@ -18,6 +19,7 @@ from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
 from domain.errors import DomainError, InvalidValue, Unavailable
 from domain.signin import SESSION_HOURS
+from engine.console.actions import MAX_FILE
 from engine.console.reads import NotVisible
 from engine.deps import Deps
 from engine.invocation import Forbidden
@@ -29,10 +31,12 @@ log = structlog.get_logger(__name__)
 COOKIE = "concierge_session"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 CSP = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; media-src 'self'; "
+    "connect-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 OPEN = ("/console/sign-in", "/console/static/")
+UPLOAD = re.compile(r"^/console/requests/[^/]{1,20}/file$")
 
 
 def deps_of(request: web.Request) -> Deps:
@@ -54,6 +58,8 @@ def _headers(response: web.StreamResponse, static: bool) -> None:
 
 @web.middleware
 async def console_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+    if request.method == "POST" and UPLOAD.match(request.path):  # the one form that carries a file
+        request = request.clone(client_max_size=MAX_FILE + 64 * 1024)
     deps = deps_of(request)
     public = request.path.startswith(OPEN)
     static = request.path.startswith("/console/static/")

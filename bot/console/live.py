@@ -9,6 +9,7 @@ import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 
 import structlog
 
@@ -131,18 +132,21 @@ class LiveLog:
         command), or — for leads — a client's wait was escalated. None for everything else."""
         client_id, request_id, assigned = owner
         data, names = event.data, self._names or {}
-        if event.type is EventType.MESSAGE_RECEIVED and assigned == viewer.id and not data.get("command"):
-            message = data.get("message") or {}
-            key, body = "notify-message", (message.get("text") or "").strip()[:NOTICE]
-            body = body or f"[{message.get('kind', 'message')}]"
-        elif event.type is EventType.RESPONSE_OVERDUE and data.get("step", 0) >= 2 and viewer.lead:
-            key, body = "notify-escalation", names.get(data.get("assistant_id") or "", "")
-        else:
-            return None
+        wrote = event.type is EventType.MESSAGE_RECEIVED and assigned == viewer.id and not data.get("command")
+        escalated = event.type is EventType.RESPONSE_OVERDUE and data.get("step", 0) >= 2 and viewer.lead
+        if not (wrote or escalated):
+            return None  # (the usual case: decided without a read)
         client = await q.client(self._deps.store, client_id) if client_id else None
         name = (client.name if client else None) or client_id or ""
+        t = partial(staff_translator(), viewer.ui_language)
+        if wrote:
+            message = data.get("message") or {}
+            title = t("notify-message", client=name)
+            body = (message.get("text") or "").strip()[:NOTICE] or f"[{message.get('kind', 'message')}]"
+        else:
+            title = t("notify-escalation", client=name)
+            body = names.get(data.get("assistant_id") or "", "")
         page = f"/console/requests/{request_id}" if request_id else f"/console/clients/{client_id}"
-        title = staff_translator()(viewer.ui_language, key, client=name)
         return {"title": title, "body": body, "url": page}
 
     # --- the one reader ---

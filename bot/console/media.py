@@ -39,6 +39,8 @@ async def media(request: web.Request) -> web.Response:
     try:
         if channel == "telegram":
             content, content_type = await bridge.fetch_telegram_file(key)
+        elif channel == "stored":
+            content, content_type = await bridge.fetch_file(key)
         else:
             content, content_type = await bridge.fetch_whatsapp_media(key)
     except (LookupError, OSError) as problem:  # gone, too large, the channel unreachable or not configured

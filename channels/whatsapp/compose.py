@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from domain.clients import Channel
 from domain.messages import Kind
-from domain.outbound import ChannelSpec, Composed, Message, Refusal, Translate
+from domain.outbound import STORED, ChannelSpec, Composed, Message, Refusal, Translate
 from domain.texts import WHATSAPP_MAX, split_text
 
 MEDIA = frozenset({Kind.PHOTO, Kind.DOCUMENT, Kind.VIDEO})
@@ -35,7 +35,8 @@ def degrade(message: Message, t: Translate) -> tuple[str, dict[str, str]]:
 def compose(message: Message, t: Translate) -> Composed:
     if message.media is not None or message.original is not None:
         media = message.media
-        if media is None or media.kind not in MEDIA or not media.file_id:
+        stored = bool(media and media.url and media.url.startswith(STORED))  # (sent from the console)
+        if media is None or media.kind not in MEDIA or not (media.file_id or stored):
             kind = media.kind.value if media else Kind.OTHER.value
             return Composed(refused=Refusal(NOT_SENT, "kind", kind=kind))
         size = media.size or 0

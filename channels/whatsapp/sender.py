@@ -15,7 +15,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
 
-from domain.outbound import Message, Outbound, Template, Unreadable
+from domain.outbound import STORED, Message, Outbound, Template, Unreadable
 
 OUTSIDE_WINDOW = 63016
 
@@ -85,8 +85,9 @@ class WhatsAppSender:
             case Message(text=text, media=media):
                 if text:
                     options["body"] = text
-                if media is not None and media.file_id:
-                    options["media_url"] = [self._media_url(media.file_id)]
+                stored = media.url if media and media.url and media.url.startswith(STORED) else None
+                if media is not None and (ref := media.file_id or stored):
+                    options["media_url"] = [self._media_url(ref)]
             case _:
                 return Refused(None, f"WhatsApp cannot carry {type(out).__name__}")
         try:

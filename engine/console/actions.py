@@ -5,6 +5,7 @@ form sent twice acts once; its events name the signed-in assistant as their acto
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
@@ -20,11 +21,24 @@ from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic, topic_name
 from engine.i18n import STAFF_LANGUAGES
 from engine.invocation import Invocation, Place
-from engine.outbox import rename_topic
-from engine.staff_texts import st
+from engine.outbox import rename_topic, to_topic_upload
+from engine.staff_texts import for_client, st
 from engine.team import admin as staff_admin
+from storage.files import MAX_BYTES
 
 MAX_TEXT = 4000  # a staff reply (Telegram's 4,096 less room for the topic's echo)
+MAX_FILE = MAX_BYTES  # a file sent from the console (kept in the store: under a document's 16 MB)
+MAX_CAPTION = 1000  # Telegram's caption is 1,024 characters
+PHOTOS = {"image/jpeg", "image/png", "image/webp"}  # sent as a photo; anything else as a document
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    name: str
+    content_type: str
+    content: bytes
+
+
 MAX_PREFERENCES = 500
 MAX_TAGS = 12
 TAG = re.compile(r"^[\w\-]{1,24}$")
@@ -54,6 +68,33 @@ async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action
     message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
     sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
     await tell_topic(deps, client, sent, lambda t: t("console-reply", assistant=viewer.name, text=text), 5)
+
+
+async def send_file(
+    deps: Deps, viewer: Assistant, client: Client, file: Upload, caption: str, action_id: str
+) -> None:
+    """A file from the console to the client on their channel, as an assistant's message with it would go
+    from the topic; kept in the store (every instance can hand it on) and shown in the topic too."""
+    if not file.content:
+        raise InvalidValue(st(viewer, "console-file-empty"))
+    if len(file.content) > MAX_FILE:
+        raise InvalidValue(st(viewer, "console-file-too-large", megabytes=str(MAX_FILE // 1024 // 1024)))
+    if len(caption) > MAX_CAPTION:
+        raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_CAPTION)))
+    if not client.identities:
+        raise InvalidValue(st(viewer, "calls-only-client"))
+    cause = _cause(action_id, viewer)  # (sent twice, it is kept once, recorded once and delivered once)
+    files, now = deps.store.files, deps.clock.now()
+    kept = await files.keep(file.content, file.content_type, file.name, client.id, now)
+    kind = Kind.PHOTO if file.content_type in PHOTOS else Kind.DOCUMENT
+    extra = {"url": kept.ref, "mime_type": file.content_type, "file_name": file.name, "file_size": kept.size}
+    message = Inbound(kind, caption.strip() or None, f"console:{viewer.id}", action_id, extra=extra)
+    sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None:  # the topic sees the file too
+        texts = await for_client(deps, client)
+        line = texts("console-file", assistant=viewer.name, name=file.name, text=caption.strip())
+        await deps.deliver(to_topic_upload(sent, 5, staff_chat, client.id, kept.ref, file.content_type, line))
 
 
 async def command(

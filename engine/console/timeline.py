@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.clients import Client
 from domain.events import Event, EventType
+from domain.outbound import STORED
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.console.event_lines import QUIET, Line, line
@@ -56,6 +57,8 @@ def media_ref(event: Event, n: int) -> tuple[str, str, str] | None:
     if extra.get("file_id") and n == 0:
         recorded = extra.get("mime_type") or KNOWN_TYPES.get(message.get("kind") or "", "")
         return "telegram", str(extra["file_id"]), recorded
+    if str(extra.get("url") or "").startswith(STORED) and n == 0:  # sent from the console
+        return "stored", str(extra["url"]), str(extra.get("mime_type") or "")
     items = _items(extra)
     if 0 <= n < len(items) and isinstance(items[n], dict) and items[n].get("url"):
         return "whatsapp", str(items[n]["url"]), str(items[n].get("content_type") or "")
@@ -74,7 +77,7 @@ def attachments(event: Event) -> tuple[Attachment, ...]:
     message = event.data.get("message") or {}
     extra, kind = message.get("extra") or {}, message.get("kind") or "other"
     base = f"/console/media/{event.stream_id}/{event.seq}"
-    if extra.get("file_id"):
+    if extra.get("file_id") or str(extra.get("url") or "").startswith(STORED):
         name = extra.get("file_name") or kind
         return (Attachment(kind, f"{base}/0", name, extra.get("mime_type") or ""),)
     items = _items(extra)

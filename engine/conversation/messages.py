@@ -159,12 +159,14 @@ async def relay_to_client(
         extra = message.extra or {}
         media = Media(
             message.kind,
+            url=extra.get("url"),  # a file sent from the console, kept in the store
             file_id=extra.get("file_id"),
             content_type=extra.get("mime_type"),
             file_name=extra.get("file_name"),
             size=extra.get("file_size"),
         )
-        outbound = replace(outbound, media=media, original=original_of(message))
+        original = None if extra.get("url") else original_of(message)  # (posted in the topic: copied)
+        outbound = replace(outbound, media=media, original=original)
     composed = await send(
         deps, client, event, 0, outbound, meta={"source": message.message_id}, even_unreachable=True
     )

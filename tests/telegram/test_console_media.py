@@ -4,10 +4,11 @@ as a download, and nothing for anyone who may not see the client."""
 
 import re
 
+import aiohttp
 import pytest
 
 from tests.console_client import signed_in
-from tests.harness import Harness, user
+from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_whatsapp import NUMBER, client_of, wa
 
 JPEG = b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 50
@@ -77,3 +78,60 @@ async def test_a_whatsapp_picture_comes_from_twilio_through_the_console(team: Ha
     assert tag == "img"
     got = await anna.get(image)
     assert got.status == 200 and await got.read() == JPEG and got.content_type == "image/jpeg"
+
+
+async def send_file(console, page: str, content: bytes, name: str, kind: str, caption: str = "", action=None):
+    token, fresh = await console.form(page)
+    form = aiohttp.FormData()
+    form.add_field("csrf", token)
+    form.add_field("action", action or fresh)
+    form.add_field("caption", caption)
+    form.add_field("file", content, filename=name, content_type=kind)
+    return await console.http.post(f"{page}/file", data=form, headers=console.headers, allow_redirects=False)
+
+
+async def test_the_console_sends_a_file_to_the_client_on_their_channel_once(team: Harness) -> None:
+    tg = team
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="A car to Sheremetyevo tomorrow at 7"))
+    await tg.settle()
+    client = await tg.client_of(layla)
+    anna = await signed_in(tg, 9001)
+    page = "/console/requests/R-1001"
+    assert 'id="file-form"' in await (await anna.get(page)).text()
+    _token, action = await anna.form(page)
+    sent = await send_file(anna, page, JPEG, "car.jpg", "image/jpeg", "Your car, Layla", action)
+    assert sent.status == 303
+    again = await send_file(anna, page, JPEG, "car.jpg", "image/jpeg", "Your car, Layla", action)
+    assert again.status == 303  # the same form twice: sent once
+    await tg.settle()
+    (photo,) = tg.fake.sent("sendPhoto", layla["id"])
+    assert photo.params["caption"] == "Your car, Layla"
+    topic = [c for c in tg.fake.sent("sendPhoto", STAFF_CHAT) if "from the console" in c.params["caption"]]
+    assert len(topic) == 1 and topic[0].params["caption"].startswith("📎 Anna sent car.jpg from the console.")
+    timeline = links(await (await anna.get(page)).text())
+    (image,) = [src for src, tag in timeline.items() if tag == "img"]
+    got = await anna.get(image)
+    assert got.status == 200 and await got.read() == JPEG
+
+    empty = await send_file(anna, page, b"", "nothing.txt", "text/plain")
+    assert empty.status == 400 and "Choose a file to send." in await empty.text()
+    huge = await send_file(anna, page, b"0" * (16 * 1024 * 1024), "huge.bin", "application/octet-stream")
+    assert huge.status in (400, 413)
+    await tg.settle()
+    assert len(tg.fake.sent("sendPhoto", layla["id"])) == 1 and not tg.fake.sent("sendDocument", layla["id"])
+    assert client.id in image
+
+
+async def test_a_file_from_the_console_reaches_a_whatsapp_client_through_a_signed_link(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A table at Nobu tonight at 9")
+    anna = await signed_in(tg, 9001)
+    page = "/console/requests/R-1001"
+    pdf = b"%PDF-1.7 the menu"
+    assert (await send_file(anna, page, pdf, "menu.pdf", "application/pdf", "Tonight's menu")).status == 303
+    await tg.settle()
+    message = tg.tw.to(NUMBER)[-1]
+    assert message.body == "Tonight's menu" and len(message.media_urls) == 1
+    fetched = await tg.http.get(message.media_urls[0].removeprefix("https://concierge.example"))
+    assert fetched.status == 200 and await fetched.read() == pdf
