@@ -38,6 +38,7 @@ def build_deps(
         and settings.cloudpayments.cloudpayments_receipt_settlement == "prepayment",
         tz=settings.app.timezone,
         place=settings.app.place,
+        reminder_template=settings.twilio.twilio_template_reminder_sid,
     )
     deps = Deps(
         store,

@@ -178,6 +178,12 @@ class TwilioSettings(BaseSettings):
         pattern=r"^HX[0-9a-fA-F]{32}$",
         description="approved WhatsApp template (HX...) that re-opens a conversation after 24 h of silence",
     )
+    twilio_template_reminder_sid: str | None = Field(
+        None,
+        pattern=r"^HX[0-9a-fA-F]{32}$",
+        description="approved WhatsApp template (HX...) reminding a client of a paid booking after 24 h of "
+        "silence: {{1}} first name, {{2}} request, {{3}} time, {{4}} place; unset: no reminder then",
+    )
     twilio_voice_number: str | None = Field(
         None, description="the concierge number clients call, in E.164 (may be the WhatsApp sender's)"
     )

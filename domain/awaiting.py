@@ -27,12 +27,14 @@ REQUEST_ANSWERS = frozenset(
 )
 CLIENT_WAITS = frozenset({EventType.MESSAGE_RECEIVED, EventType.CALL_MISSED})  # a missed call waits too
 STAFF_ANSWERS = frozenset({EventType.STAFF_MESSAGE_SENT, EventType.CALL_ANSWERED})  # they talked: answered
+# a button the client tapped that asks for an answer: "I need a change" under a reminder of their booking
+ASKING_ACTIONS = frozenset({"change"})
 # every type that can start or end a wait: the clock watches exactly these
 TYPES = (
     CLIENT_WAITS
     | STAFF_ANSWERS
     | REQUEST_ANSWERS
-    | {EventType.CONVERSATION_CLOSED, EventType.RATING_COMMENTED}
+    | {EventType.CONVERSATION_CLOSED, EventType.RATING_COMMENTED, EventType.CLIENT_ACTION_TAKEN}
 )
 
 
@@ -47,6 +49,8 @@ def effect(event: Event) -> Wait | None:
     if event.type in CLIENT_WAITS:
         client = event.actor.kind is ActorKind.CLIENT and not event.data.get("command")
         return Wait.STARTS if client else None  # /start, a language, a numbered choice: nothing to answer
+    if event.type is EventType.CLIENT_ACTION_TAKEN:
+        return Wait.STARTS if event.data.get("action") in ASKING_ACTIONS else None
     if event.type in STAFF_ANSWERS or (event.type in REQUEST_ANSWERS and by_staff):
         return Wait.ANSWERED
     if event.type is EventType.CONVERSATION_CLOSED and by_staff:

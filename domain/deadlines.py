@@ -15,6 +15,7 @@ FIRST_QUOTE = "first-quote"
 QUOTE_REMINDER = "quote-reminder"
 QUOTE_EXPIRY = "quote-expiry"
 FULFILMENT = "fulfilment"
+CLIENT_REMINDER = "client-reminder"
 BACK = "back"
 
 

@@ -83,6 +83,7 @@ class EventType(StrEnum):
     RESPONSE_OVERDUE = "ResponseOverdue"  # a promise fell due unanswered: reminded, escalated or reassigned
     QUOTE_REMINDED = "QuoteReminded"
     QUOTE_EXPIRED = "QuoteExpired"
+    CLIENT_REMINDED = "ClientReminded"  # a paid request's client reminded of its time (or why not)
     FULFILMENT_DUE = "FulfilmentDue"  # a paid request's time comes closer (reminder) or passed (overdue)
     RATING_ASKED = "RatingAsked"
     REQUEST_RATED = "RequestRated"

@@ -75,6 +75,7 @@ NOT_PERSONAL: frozenset[T] = frozenset(
         T.QUOTE_REMINDED,
         T.QUOTE_EXPIRED,
         T.FULFILMENT_DUE,
+        T.CLIENT_REMINDED,
         T.RATING_ASKED,
         T.REQUEST_RATED,
         T.CALL_RECEIVED,

@@ -276,6 +276,7 @@ class ServiceRequest:
             EventType.PAYMENT_FAILED,
             EventType.QUOTE_REMINDED,
             EventType.FULFILMENT_DUE,
+            EventType.CLIENT_REMINDED,
             EventType.RESPONSE_OVERDUE,
         ):
             changed = self

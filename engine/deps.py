@@ -108,6 +108,7 @@ class Policy:
     prepayment: bool = False  # receipts say "prepaid"; the settlement's is printed when it is done
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
     place: Place = MOSCOW  # where the business is: the sun's times clients name ("after Maghrib")
+    reminder_template: str | None = None  # WhatsApp's approved booking reminder (outside its 24 hours)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,10 @@ unless they all chose another), a command's answer the language of whoever typed
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
+
+from babel.dates import format_datetime
 
 from domain.clients import Assistant, Client
 from engine import queries as q
@@ -46,6 +48,11 @@ def bound(language: str) -> StaffText:
 def language_of(t: StaffText) -> str:
     """The reader's language of a bound text (for numbers, durations and money made with babel)."""
     return getattr(t, "language", "en")
+
+
+def moment_for(t: StaffText, moment: datetime, tz: tzinfo) -> str:
+    """A date and time for staff: in the reader's language, business time ("5 December, 23:00")."""
+    return format_datetime(moment, "d MMMM, HH:mm", tzinfo=tz, locale=language_of(t))
 
 
 def of(assistant: Assistant | None) -> StaffText:

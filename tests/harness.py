@@ -71,6 +71,7 @@ TWILIO_TOKEN = "twilio-auth-token-for-tests"
 TWILIO_FROM = "whatsapp:+14155238886"
 VOICE_NUMBER = "+74951234567"
 REOPEN_TEMPLATE = "HX" + "fedcba9876543210" * 2
+REMINDER_TEMPLATE = "HX" + "0123456789abcdef" * 2  # set beside the re-open template (template_sid)
 DEEPL_KEY = "deepl-key-for-tests:fx"
 YANDEX_KEY = "yandex-api-key-for-tests"
 YANDEX_FOLDER = "b1gtestfolder"
@@ -99,6 +100,7 @@ def settings(
         twilio_whatsapp_from=TWILIO_FROM if twilio_base else None,
         twilio_api_base=twilio_base,
         twilio_template_reopen_sid=template_sid,
+        twilio_template_reminder_sid=REMINDER_TEMPLATE if template_sid else None,
         twilio_voice_number=VOICE_NUMBER if voice and twilio_base else None,
     )
     payments = CloudPaymentsSettings(

@@ -117,7 +117,7 @@ def client_router() -> Router:
             person(callback.from_user), callback.data.removeprefix("lang:"), cause
         )
 
-    @router.callback_query(F.data.regexp(r"^(tap|ask|decline|rate):"))
+    @router.callback_query(F.data.regexp(r"^(tap|ask|decline|rate|remind):"))
     async def on_quote_button(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:
         assert callback.data is not None  # the filter matched it
         notice = None

@@ -16,6 +16,7 @@ from domain.assignment import choose_assistant
 from domain.clients import Assistant, Client
 from domain.deadlines import (
     BACK,
+    CLIENT_REMINDER,
     FIRST_QUOTE,
     FIRST_RESPONSE,
     FULFILMENT,
@@ -28,6 +29,7 @@ from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
 from domain.payments import GatewayError
 from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND
+from domain.reminders import too_late
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import locale_of, quote_buttons, when
@@ -38,7 +40,8 @@ from engine.deps import Deps
 from engine.forum.escalations import tell_leads
 from engine.forum.topics import say, staff_chat_for, tell_topic
 from engine.outbox import Mentions, card_update, mention
-from engine.staff_texts import StaffText, for_client, of, waited
+from engine.requests import reminders
+from engine.staff_texts import StaffText, for_client, moment_for, of, waited
 
 log = structlog.get_logger(__name__)
 
@@ -280,7 +283,7 @@ async def fulfilment(deps: Deps, d: Deadline) -> Deadline | None:
     if (not live or request.details.when.isoformat() != d.data["when"]) and not await _fired_before(deps, d):
         return None
     assistant = await q.assistant(deps.store, client.assistant_id)
-    at = when(deps, client, request.details.when)
+    moment, tz = request.details.when, deps.policy.tz
     stream = f"request:{request.id}"
     if d.step < len(FULFILMENT_STEPS):
         event = await _record(
@@ -289,6 +292,7 @@ async def fulfilment(deps: Deps, d: Deadline) -> Deadline | None:
         t = of(assistant)
         name = assistant.name if assistant else t("clock-team")
         left = waited(t, deps.clock.now(), request.details.when)
+        at = moment_for(t, moment, tz)
         text = t("clock-fulfilment-soon", assistant=name, request=request.id, at=at, left=left)
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
     else:
@@ -298,10 +302,25 @@ async def fulfilment(deps: Deps, d: Deadline) -> Deadline | None:
 
         def overdue(t: StaffText) -> str:
             who = assistant.name if assistant else t("clock-nobody")
+            at = moment_for(t, moment, tz)
             return t("clock-fulfilment-overdue", request=request.id, client=client.name, at=at, who=who)
 
         await tell_leads(deps, client, event, 0, overdue)
     return timers.fulfilment_step(request, deps.clock.now(), after=d.step)
+
+
+async def client_reminder(deps: Deps, d: Deadline) -> Deadline | None:
+    """The client reminded of their paid booking (engine/requests/reminders.py); then the next reminder."""
+    request, client = await _request_and_client(deps, d)
+    if request is None or client is None or request.details.when is None or client.erased:
+        return None
+    live = request.state in (RequestState.PAID, RequestState.IN_PROGRESS)
+    if (not live or request.details.when.isoformat() != d.data["when"]) and not await _fired_before(deps, d):
+        return None  # done, cancelled or refunded since; a changed time is watched by the reminder set then
+    if not too_late(d.step, request.details.when, deps.clock.now()) or await _fired_before(deps, d):
+        await reminders.remind(deps, request, client, d)
+    # the next is found from this one's time: one missed while the service was down is judged in its turn
+    return timers.reminder_step(request, d.due, deps.policy.tz, after=d.step)
 
 
 # --- presence -------------------------------------------------------------------------------------------
@@ -321,6 +340,7 @@ HANDLERS: dict[str, Handler] = {
     QUOTE_REMINDER: quote_reminder,
     QUOTE_EXPIRY: quote_expiry,
     FULFILMENT: fulfilment,
+    CLIENT_REMINDER: client_reminder,
     BACK: back,
 }
 

@@ -7,12 +7,13 @@ a timer already at its round is left as it is."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from domain import awaiting
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
 from domain.deadlines import (
     BACK,
+    CLIENT_REMINDER,
     FIRST_QUOTE,
     FIRST_RESPONSE,
     FULFILMENT,
@@ -24,6 +25,7 @@ from domain.deadlines import (
 from domain.events import Event, EventType
 from domain.lifecycle import RequestState
 from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
+from domain.reminders import reminders
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
@@ -82,6 +84,8 @@ async def _request_event(deps: Deps, event: Event) -> None:
     timed = event.type in (EventType.REQUEST_PAID, EventType.REQUEST_DETAILS_CHANGED)  # (a corrected time)
     if paid and timed and (step := fulfilment_step(request, deps.clock.now())) is not None:
         await deps.store.deadlines.set(step)
+    if paid and timed and (reminder := reminder_step(request, deps.clock.now(), deps.policy.tz)) is not None:
+        await deps.store.deadlines.set(reminder)
 
 
 async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
@@ -112,6 +116,20 @@ def fulfilment_step(request: ServiceRequest, now: datetime, after: int = 0) -> D
         if step > after and when + offset > now:
             data = {"when": when.isoformat()}
             return Deadline(f"{FULFILMENT}:{request.id}", when + offset, request.id, stamp(when), step, data)
+    return None
+
+
+def reminder_step(request: ServiceRequest, now: datetime, tz: tzinfo, after: int = 0) -> Deadline | None:
+    """The next of the client's reminders of a paid request (domain/reminders.py) beyond step `after`; None
+    when its time is unknown or none is left. The round is the time itself, as for the fulfilment steps."""
+    when = request.details.when
+    if when is None or not request.details.time_known:
+        return None
+    paid_at = request.payment.at if request.payment else None
+    for step, due in reminders(when, now, tz, paid_at):
+        if step > after:
+            data = {"when": when.isoformat()}
+            return Deadline(f"{CLIENT_REMINDER}:{request.id}", due, request.id, stamp(when), step, data)
     return None
 
 

@@ -8,7 +8,7 @@ from domain.lifecycle import RequestState
 from engine import queries as q
 from engine.clients.outbox import to_client
 from engine.deps import Deps
-from engine.requests import ratings
+from engine.requests import ratings, reminders
 from engine.requests.intake import cancel_request, deliver_to_topic
 from engine.requests.payments import one_tap
 
@@ -20,6 +20,8 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
     if action == "rate":
         await ratings.rated(deps, client, data, cause)
         return None
+    if action == "remind":  # a reminder of a paid booking: all good, or a change
+        return await reminders.answered(deps, client, rest)
     request_id, _, version = rest.partition(":")
     current = await q.request(deps.store, request_id)
     if current is None or current.client_id != client.id:

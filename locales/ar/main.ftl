@@ -69,3 +69,12 @@ voice-voicemail-prompt = لم نتمكن من الرد الآن. يُرجى تر
 fiscal-receipt = 🧾 الإيصال الضريبي لطلبكم { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 الإيصال الضريبي لاسترداد مبلغ طلبكم { $number } ({ $amount }): { $link }
 fiscal-receipt-settlement = 🧾 الإيصال الضريبي النهائي لطلبكم { $number } (بعد تقديم الخدمة، { $amount }): { $link }
+
+## reminders of a paid booking
+reminder-evening = تذكير بموعد الغد: الطلب { $number } في { $at } — { $place }. هل كل شيء كما خططنا؟
+reminder-soon = اقترب الموعد: الطلب { $number } في { $at } — { $place }. هل كل شيء كما خططنا؟
+button-all-good = كل شيء على ما يرام
+button-need-change = أحتاج إلى تغيير
+reminder-thanks = رائع — كل شيء جاهز لدى { $assistant }.
+reminder-change = بكل سرور — اكتبوا لنا ما ترغبون في تغييره، وسيتولى { $assistant } الأمر فورًا.
+reminder-over = هذا الحجز مغلق بالفعل — اكتبوا لنا متى شئتم إن احتجتم إلى أي شيء.

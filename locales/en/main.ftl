@@ -69,3 +69,12 @@ voice-voicemail-prompt = We could not answer right now. Please leave a message a
 fiscal-receipt = 🧾 Your fiscal receipt for { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 The fiscal receipt of your refund for { $number } ({ $amount }): { $link }
 fiscal-receipt-settlement = 🧾 The final fiscal receipt for { $number } (the service rendered, { $amount }): { $link }
+
+## reminders of a paid booking
+reminder-evening = A reminder for tomorrow: request { $number } is at { $at } — { $place }. Is everything as planned?
+reminder-soon = Coming up: request { $number } at { $at } — { $place }. Is everything as planned?
+button-all-good = All good
+button-need-change = I need a change
+reminder-thanks = Wonderful — { $assistant } has everything ready.
+reminder-change = Of course — tell me what you would like to change, and { $assistant } will take care of it right away.
+reminder-over = This booking is already closed — just write if you need anything.

@@ -69,3 +69,12 @@ voice-voicemail-prompt = Сейчас мы не можем ответить. О�
 fiscal-receipt = 🧾 Ваш кассовый чек по заявке { $number } ({ $amount }): { $link }
 fiscal-receipt-refund = 🧾 Кассовый чек возврата по заявке { $number } ({ $amount }): { $link }
 fiscal-receipt-settlement = 🧾 Итоговый кассовый чек по заявке { $number } (услуга оказана, { $amount }): { $link }
+
+## reminders of a paid booking
+reminder-evening = Напоминаем о завтрашнем: запрос { $number } — { $at }, { $place }. Всё в силе?
+reminder-soon = Скоро: запрос { $number } — { $at }, { $place }. Всё в силе?
+button-all-good = Всё в порядке
+button-need-change = Нужно изменить
+reminder-thanks = Прекрасно — у { $assistant } всё готово.
+reminder-change = Конечно — напишите, что изменить, и { $assistant } сразу всё устроит.
+reminder-over = Этот заказ уже закрыт — пишите, если что-то понадобится.

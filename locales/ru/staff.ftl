@@ -623,3 +623,17 @@ console-file-empty = Выберите файл для отправки.
 console-file-too-large = Файл из консоли — не больше { $megabytes } МБ.
 action-send-file = Отправить файл или фото
 field-caption = Подпись
+
+## reminders of a paid booking
+ev-ClientReminded = { $action ->
+    [template] напоминание о заказе шаблоном WhatsApp
+    [none] ⚠️ без напоминания о заказе: 24 часа WhatsApp прошли, шаблон напоминания не задан
+   *[other] напоминание о заказе
+}
+clock-client-reminded = { $how ->
+    [template] 🔔 Клиенту напомнили о { $request } одобренным шаблоном WhatsApp (24 часа прошли).
+    [none] 🔔 Клиенту не напомнили о { $request }: 24 часа WhatsApp прошли, шаблон напоминания не задан (TWILIO_TEMPLATE_REMINDER_SID).
+   *[other] 🔔 Клиенту напомнили о { $request } в { $channel }.
+}
+reminder-all-good = ✅ Клиент подтвердил { $request } на { $at }: всё в порядке.
+reminder-change-asked = 🔁 Клиенту нужно изменить { $request } ({ $at }): ответьте ему — время ответа идёт.

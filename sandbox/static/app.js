@@ -183,12 +183,14 @@ async function start() {
     await api("/sandbox/api/forum", { thread: state.thread, text, assistant: Number($("#assistant").value) });
     refresh();
   };
-  $("#fast-forward").onclick = async () => {
-    const moved = await api("/sandbox/api/clock", { minutes: 15 });
-    const at = new Date(moved.now);
-    $("#clock-note").textContent = `service time ${at.toLocaleString([], { dateStyle: "short", timeStyle: "short" })}`;
-    refresh();
-  };
+  for (const button of document.querySelectorAll(".fast-forward")) {
+    button.onclick = async () => {
+      const moved = await api("/sandbox/api/clock", { minutes: Number(button.dataset.minutes) });
+      const at = new Date(moved.now);
+      $("#clock-note").textContent = `service time ${at.toLocaleString([], { dateStyle: "short", timeStyle: "short" })}`;
+      refresh();
+    };
+  }
   refresh(true);
   $("#call").onclick = async () => renderCall(await api("/sandbox/api/call", { persona: state.persona }));
   $("#call-answer").onclick = () => callAct("answer");

@@ -26,6 +26,8 @@ SAMPLE = {
     "refunded": "RUB 5,000",
     "paid": "RUB 45,000",
     "link": "https://receipts.example/r/1",
+    "at": "29 Nov, 21:00",
+    "place": "Nobu, Barvikha",
 }
 
 

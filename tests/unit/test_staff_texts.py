@@ -13,6 +13,7 @@ from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
 SAMPLE = {
     "minutes": "5 min",
     "taken_out": "true",
+    "how": "message",
     "hours": 2,
     "name": "Anna",
     "chat": "-1001234567890",

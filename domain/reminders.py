@@ -1,0 +1,39 @@
+"""When a paid request's client is reminded of it: the evening before at 19:00 and two hours before, in the
+business time zone — each only at a decent hour, only while still ahead, and never within an hour of the
+payment (they have just seen it). Pure."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, tzinfo
+
+EVENING = time(19, 0)  # the evening before
+SOON = timedelta(hours=2)  # and this long before
+DECENT = (time(8, 0), time(22, 0))  # a reminder lands between these, business time, or not at all
+AFTER_PAYMENT = timedelta(hours=1)
+GAP = timedelta(hours=4)  # the evening reminder only for a time at least this long after it
+LAST_CALL = timedelta(minutes=30)  # a reminder due while the service was down goes late, but not this close
+
+
+def too_late(step: int, when: datetime, now: datetime) -> bool:
+    """A reminder that fell due while the service was down (or the sandbox's clock jumped): the evening's is
+    pointless once the day itself is near, the last one once the booking is half an hour away."""
+    return now >= when - (GAP if step == EVENING_STEP else LAST_CALL)
+
+
+EVENING_STEP, SOON_STEP = 1, 2
+
+
+def reminders(
+    when: datetime, now: datetime, tz: tzinfo, paid_at: datetime | None
+) -> list[tuple[int, datetime]]:
+    """(step, due) of each reminder still to come, in order."""
+    local = when.astimezone(tz)
+    evening = datetime.combine(local.date() - timedelta(days=1), EVENING, tz)
+    candidates = [(EVENING_STEP, evening)] if when - evening >= GAP else []
+    candidates.append((SOON_STEP, when - SOON))
+    floor = max(now, paid_at + AFTER_PAYMENT) if paid_at else now
+    return [
+        (step, due)
+        for step, due in candidates
+        if due > floor and DECENT[0] <= due.astimezone(tz).time() < DECENT[1]
+    ]

@@ -1,0 +1,110 @@
+"""The client reminded of a paid booking (the clock fires each reminder: engine/clock/deadlines.py), and their
+answer: "All good", or "I need a change", which opens a line in the topic and starts the response clock
+(domain/awaiting.py). On WhatsApp outside its 24 hours only the approved reminder template may go
+(TWILIO_TEMPLATE_REMINDER_SID), or nothing: never a paid message by accident."""
+
+from __future__ import annotations
+
+from domain.clients import Channel, Client
+from domain.deadlines import Deadline
+from domain.events import SYSTEM, Actor, ActorKind, ClientAction, Event, EventType
+from domain.lifecycle import RequestState
+from domain.outbound import Button, Template
+from domain.reminders import EVENING_STEP
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.client_texts import when
+from engine.clients.outbox import free_to_write, last_channel, template, to_client
+from engine.deps import Deps
+from engine.forum.topics import tell_topic
+from engine.staff_texts import StaffText, moment_for
+
+ANSWERS = {"ok": "all-good", "change": "change"}  # the button's word → the action recorded
+
+
+async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadline) -> Event:
+    """Record the reminder and send it: a message with the two buttons, the template, or (said in the topic)
+    nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids)."""
+    assert request.details.when is not None  # (the clock sets a reminder only for a known time)
+    if await free_to_write(deps, client):
+        how = "message"
+    elif deps.policy.reminder_template and client.identity(Channel.WHATSAPP):
+        how = "template"
+    else:
+        how = "none"
+    data = {"deadline": d.id, "step": d.step, "when": d.data["when"], "action": how}
+    event = (
+        await deps.record(f"request:{request.id}", EventType.CLIENT_REMINDED, data, SYSTEM, d.cause)
+    ).event
+    at = when(deps, client, request.details.when)
+    place = ", ".join(request.details.places)
+    lang = client.language
+    if how == "message":
+        said = {"number": request.id, "at": at, "place": place or "—"}
+        evening = d.step == EVENING_STEP
+        text = deps.t(lang, "reminder-evening", **said) if evening else deps.t(lang, "reminder-soon", **said)
+        buttons = (
+            (
+                Button(deps.t(lang, "button-all-good"), data=f"remind:{request.id}:{d.step}:ok"),
+                Button(deps.t(lang, "button-need-change"), data=f"remind:{request.id}:{d.step}:change"),
+            ),
+        )
+        await to_client(deps, client, event, 0, text, buttons=buttons)
+    elif how == "template":
+        identity = client.identity(Channel.WHATSAPP)
+        spec = deps.channels.get(Channel.WHATSAPP)
+        assert identity is not None and deps.policy.reminder_template is not None
+        if spec is not None:
+            variables = {"1": client.name.split()[0] if client.name else "", "2": request.id, "3": at}
+            out = Template(deps.policy.reminder_template, variables | {"4": place or "—"})
+            number = identity.external_id
+            await deps.deliver(template(event, 0, Channel.WHATSAPP, number, spec.template_lane(number), out))
+    channel = (await last_channel(deps, client)).value
+    await tell_topic(
+        deps,
+        client,
+        event,
+        lambda t: t("clock-client-reminded", request=request.id, how=how, channel=channel),
+        1,
+    )
+    return event
+
+
+async def answered(deps: Deps, client: Client, rest: str) -> str | None:
+    """A tap on a reminder's button (`<request>:<step>:ok|change`); a short answer when there is nothing to
+    do. Each reminder's answer is recorded once: tapped again, or the tap processed again after a crash, it is
+    the same event, so the same deliveries (their ids come from it) — nothing is said twice."""
+    request_id, step, word = [*rest.split(":"), "", ""][:3]
+    request = await q.request(deps.store, request_id)
+    if request is None or request.client_id != client.id or word not in ANSWERS or not step.isdigit():
+        return None
+    lang = client.language
+    if request.state not in (RequestState.PAID, RequestState.IN_PROGRESS):
+        return deps.t(lang, "reminder-over", number=request.id)
+    noted = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CLIENT_ACTION_TAKEN,
+            ClientAction(ANSWERS[word], request.id).to_data(),
+            Actor(ActorKind.CLIENT, client.id),
+            f"remind:{request.id}:{int(step)}:{word}",  # (this reminder's answer, whichever tap brought it)
+        )
+    ).event
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    name = assistant.name if assistant else "—"
+    moment = request.details.when
+
+    def at(t: StaffText) -> str:
+        return moment_for(t, moment, deps.policy.tz) if moment else "—"
+
+    if word == "ok":
+        await to_client(deps, client, noted, 0, deps.t(lang, "reminder-thanks", assistant=name))
+        await tell_topic(
+            deps, client, noted, lambda t: t("reminder-all-good", request=request.id, at=at(t)), 1
+        )
+    else:
+        await to_client(deps, client, noted, 0, deps.t(lang, "reminder-change", assistant=name))
+        await tell_topic(
+            deps, client, noted, lambda t: t("reminder-change-asked", request=request.id, at=at(t)), 1
+        )
+    return None

@@ -1,0 +1,128 @@
+"""A paid booking's client is reminded of it in their language and on their channel — the evening before and
+two hours before — with "All good" / "I need a change" (the second opens a line in the topic and starts the
+response clock); on WhatsApp outside its 24 hours only the approved template goes, or nothing."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from domain.events import EventType
+from engine import queries as q
+from tests import reads
+from tests.harness import REMINDER_TEMPLATE, Harness, start_harness, user
+from tests.telegram.test_clock import new_client, tick
+from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
+from tests.telegram.test_whatsapp import NUMBER, wa
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    return tg
+
+
+async def paid(tg: Harness, person: dict, thread: int) -> datetime:
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    await pay(tg, order_of(tg, quote_message(tg, person)))
+    request = await q.request(tg.store, "R-1001")
+    assert request.details.when is not None and request.details.time_known
+    return request.details.when
+
+
+def buttons(message: dict) -> list[tuple[str, str]]:
+    return [
+        (b["text"], b["callback_data"]) for row in message["reply_markup"]["inline_keyboard"] for b in row
+    ]
+
+
+async def test_an_arabic_client_is_reminded_twice_confirms_then_asks_for_a_change(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "احجز لي طاولة في نوبو غدا الساعة 9 مساء", language="ar")
+    when = await paid(tg, layla, thread)
+    evening = datetime.combine((when - timedelta(days=1)).date(), datetime.min.time(), when.tzinfo)
+    tg.clock.advance_to(evening + timedelta(hours=19, seconds=5))  # 19:00 the evening before, Moscow time
+    await tick(tg)
+    reminder = tg.to_user(layla)[-1]
+    assert reminder["text"].startswith("تذكير بموعد الغد: الطلب R-1001") and "21:00" in reminder["text"]
+    assert buttons(reminder) == [
+        ("كل شيء على ما يرام", "remind:R-1001:1:ok"),
+        ("أحتاج إلى تغيير", "remind:R-1001:1:change"),
+    ]
+    assert "🔔 The client was reminded of R-1001 on telegram." in tg.topic_texts(thread)
+    await tg.send(tg.fake.callback(layla, reminder["message_id"], "remind:R-1001:1:ok"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("رائع")
+    assert tg.topic_texts(thread)[-1].startswith("✅ The client confirmed R-1001")
+
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))
+    await tick(tg)
+    soon = [m for m in tg.to_user(layla) if m["text"].startswith("اقترب الموعد")]
+    assert len(soon) == 1
+    await tg.send(tg.fake.callback(layla, soon[0]["message_id"], "remind:R-1001:2:change"))
+    await tg.send(tg.fake.callback(layla, soon[0]["message_id"], "remind:R-1001:2:change"))  # tapped twice
+    await tg.settle()
+    asked = [t for t in tg.topic_texts(thread) if t.startswith("🔁 The client needs a change to R-1001")]
+    assert len(asked) == 1
+    tg.clock.advance(minutes=15, seconds=30)  # nobody answers: the response clock reminds the assistant
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1].startswith("⏰ Anna, Layla has been waiting")
+    reminded = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert [(e.data["step"], e.data["action"]) for e in reminded] == [(1, "message"), (2, "message")]
+    await tick(tg)  # nothing more is due: each reminder went once
+    assert len(await reads.events(tg.store, EventType.CLIENT_REMINDED)) == 2
+
+
+async def test_a_cancelled_or_moved_booking_is_reminded_of_nothing_stale(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "A table at Nobu tomorrow at 9pm")
+    when = await paid(tg, layla, thread)
+    await staff_says(tg, thread, f"/edit when {(when + timedelta(days=1)):%Y-%m-%d %H:%M}")  # a day later
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))
+    await tick(tg)
+    assert not [m for m in tg.to_user(layla) if m["text"].startswith("Coming up")]
+    tg.clock.advance_to(when + timedelta(days=1) - timedelta(hours=2) + timedelta(seconds=5))
+    await tick(tg)
+    (soon,) = [m for m in tg.to_user(layla) if m["text"].startswith("Coming up")]
+    await staff_says(tg, thread, "/done")
+    assert (await q.request(tg.store, "R-1001")).state == "fulfilled"  # (its stream took the reminders)
+    await tg.send(tg.fake.callback(layla, soon["message_id"], "remind:R-1001:2:change"))
+    await tg.settle()
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("🔁")]  # a closed booking: nothing opened
+
+
+@pytest.fixture(params=[None, "template"])
+async def on_whatsapp(
+    request, aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> Harness:
+    template = "HX" + "fedcba9876543210" * 2 if request.param else None
+    harness = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, template_sid=template
+    )
+    await harness.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    yield harness
+    await harness.store.client.drop_database(db_name)
+
+
+async def test_outside_whatsapps_24_hours_only_the_template_goes_or_nothing(on_whatsapp: Harness) -> None:
+    tg = on_whatsapp
+    await wa(tg, NUMBER, "A table at Nobu in 3 days at 9pm")
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    thread = client.topic.thread_id
+    await staff_says(tg, thread, "/quote 45000 RUB Table at Nobu")
+    link = [m for m in tg.tw.to(NUMBER) if "/pay/" in (m.body or "")][-1]
+    order = tg.cp.orders[link.body.split("/pay/")[1].split()[0].rstrip(".")]
+    await pay(tg, order)
+    request = await q.request(tg.store, "R-1001")
+    sent = len(tg.tw.to(NUMBER))
+    tg.clock.advance_to(request.details.when - timedelta(hours=2) + timedelta(seconds=5))  # days later
+    await tick(tg)
+    (reminded,) = [e for e in await reads.events(tg.store, EventType.CLIENT_REMINDED) if e.data["step"] == 2]
+    new = tg.tw.to(NUMBER)[sent:]
+    if tg.engine.deps.policy.reminder_template:
+        assert reminded.data["action"] == "template"
+        assert [m.content_sid for m in new if m.content_sid] == [REMINDER_TEMPLATE]
+        assert "by the approved WhatsApp template" in "\n".join(tg.topic_texts(thread))
+    else:
+        assert reminded.data["action"] == "none" and new == []  # never a paid message by accident
+        assert "no reminder template is set" in tg.topic_texts(thread)[-1]
+    assert user  # (imported for the Telegram tests above)

@@ -1,0 +1,44 @@
+"""A paid request's reminders to its client: the evening before at 19:00 and two hours before, business time,
+only at a decent hour, only ahead, never right after the payment."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from domain.reminders import reminders, too_late
+
+MSK = ZoneInfo("Europe/Moscow")
+
+
+def at(day: int, hour: int, minute: int = 0) -> datetime:
+    return datetime(2026, 12, day, hour, minute, tzinfo=MSK)
+
+
+def test_a_dinner_tomorrow_is_reminded_the_evening_before_and_two_hours_before() -> None:
+    assert reminders(at(6, 21), at(5, 10), MSK, at(5, 9)) == [(1, at(5, 19)), (2, at(6, 19))]
+
+
+def test_an_early_pickup_is_not_reminded_at_dawn_and_the_evening_before_still_is() -> None:
+    assert reminders(at(6, 7), at(5, 10), MSK, at(5, 9)) == [(1, at(5, 19))]  # (05:00 is no hour to ring)
+
+
+def test_a_time_today_has_no_evening_before_and_nothing_within_an_hour_of_paying() -> None:
+    assert reminders(at(5, 21), at(5, 12), MSK, at(5, 12)) == [(2, at(5, 19))]
+    assert reminders(at(5, 21), at(5, 18, 30), MSK, at(5, 18, 30)) == []  # paid 30 min before it was due
+    assert reminders(at(6, 20), at(5, 23), MSK, at(5, 23)) == [(2, at(6, 18))]  # the evening has gone
+
+
+def test_a_time_just_after_midnight_is_reminded_the_evening_before_it_and_not_at_half_past_ten() -> None:
+    assert reminders(at(7, 0, 30), at(5, 10), MSK, None) == [(1, at(6, 19))]  # (22:30: too late to ring)
+    assert reminders(at(6, 22, 30), at(6, 10), MSK, None) == [(2, at(6, 20, 30))]
+    assert reminders(at(6, 21), at(6, 10), MSK, None) == [(2, at(6, 19))]  # (19:00 that day: not "before")
+
+
+def test_times_are_read_in_the_business_time_zone_whatever_zone_they_come_in() -> None:
+    utc = at(6, 21).astimezone(ZoneInfo("UTC"))
+    assert reminders(utc, at(5, 10), MSK, None) == [(1, at(5, 19)), (2, at(6, 19))]
+
+
+def test_a_reminder_due_while_the_service_was_down_goes_late_but_not_pointlessly() -> None:
+    assert not too_late(1, at(6, 21), at(5, 23))  # the evening's, four hours late: the day is still ahead
+    assert too_late(1, at(6, 21), at(6, 18))  # the day itself: the last reminder says it
+    assert not too_late(2, at(6, 21), at(6, 20, 20)) and too_late(2, at(6, 21), at(6, 20, 30))
