@@ -13,7 +13,7 @@ from domain.clock import Clock
 from domain.payments import PaymentGateway
 from domain.signin import Signer
 from engine.clock import timers
-from engine.deps import CallPort, Deps, Interpreter, Policy
+from engine.deps import CallPort, Deps, Interpreter, Policy, SpeechPort
 from engine.i18n import translator
 from storage.store import Store
 
@@ -29,6 +29,7 @@ def build_deps(
     payments: PaymentGateway | None = None,
     calls: CallPort | None = None,
     interpreter: Interpreter | None = None,
+    speech: SpeechPort | None = None,
 ) -> Deps:
     policy = Policy(
         promises=settings.clock.promises,
@@ -50,6 +51,7 @@ def build_deps(
         signer=_signer(settings),
         calls=calls,
         interpreter=interpreter,
+        speech=speech,
         console_url=f"{settings.http.base_url}/console",
         channels=message_channels(),
     )
@@ -65,6 +67,17 @@ def _signer(settings: Settings) -> Signer | None:
     if token is None:
         return None
     return Signer.derived((secret or token).get_secret_value())
+
+
+def speech(settings: Settings, session: aiohttp.ClientSession) -> SpeechPort | None:
+    """The speech provider the settings name, over `session` (None: voicemails stay audio only)."""
+    from interpreters.speechkit import SpeechKit
+
+    tr = settings.translation
+    if tr.speech_provider == "yandex" and tr.yandex_speechkit_api_key and tr.yandex_folder_id:
+        key = tr.yandex_speechkit_api_key.get_secret_value()
+        return SpeechPort(SpeechKit(session, key, tr.yandex_folder_id, tr.yandex_speechkit_api_base))
+    return None
 
 
 def interpreter(settings: Settings, session: aiohttp.ClientSession) -> Interpreter | None:

@@ -21,7 +21,7 @@ import structlog
 from aiohttp import web
 from pymongo.errors import ConnectionFailure, PyMongoError
 
-from bot.deps import build_deps, interpreter
+from bot.deps import build_deps, interpreter, speech
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.settings import Settings
@@ -157,11 +157,14 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
         payments=gateway,
         calls=CallPort(line) if line else None,
         interpreter=interpreter(settings, session) if session else None,
+        speech=speech(settings, session) if session else None,
     )
     admission = Admission()
     engine = EngineRuntime(deps, InboxWorker(deps.store.inbox, {}, admission), gateway, admission=admission)
     engine.workers.append(engine.inbox_worker.worker_id)
     engine.media.stored_file = deps.store.files.fetch  # files sent from the console, for every channel
+    if deps.speech is not None:  # a voicemail's audio is a Twilio recording: fetched as WhatsApp media are
+        deps.speech.connect(engine.media.fetch_whatsapp_media)
     engine.clock_runner = DeadlineRunner(deps, engine.instance)
     deps.deadline_runner.add(engine.clock_runner.wake.set)
     engine.workers.append(engine.clock_runner.worker_id)

@@ -80,6 +80,11 @@ def wired(settings: Settings, world: sandbox_world.SandboxWorld) -> Settings:
                 translation_provider="deepl",
                 deepl_auth_key=SecretStr(world.interpreter.deepl_key),
                 deepl_api_base=world.urls["interpreter"],
+                # and SpeechKit's: a typed voicemail is heard back as it was written
+                speech_provider="yandex",
+                yandex_speechkit_api_key=SecretStr(world.interpreter.yandex_key),
+                yandex_folder_id=world.interpreter.folder_id,
+                yandex_speechkit_api_base=world.urls["interpreter"],
             ),
         }
     )

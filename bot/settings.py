@@ -297,8 +297,20 @@ class TranslationSettings(BaseSettings):
     yandex_translate_api_base: str = Field(
         "https://translate.api.cloud.yandex.net", description="Yandex Translate API base"
     )
+    speech_provider: Literal["off", "yandex"] = Field(
+        "off",
+        description="voicemails in writing: off or yandex (SpeechKit; the sandbox has its own)",
+    )
+    yandex_speechkit_api_key: SecretStr | None = Field(
+        None,
+        description="Yandex Cloud API key of a service account with the ai.speechkit-stt.user role "
+        "(in YANDEX_FOLDER_ID)",
+    )
+    yandex_speechkit_api_base: str = Field(
+        "https://stt.api.cloud.yandex.net", description="Yandex SpeechKit API base"
+    )
 
-    @field_validator("deepl_api_base", "yandex_translate_api_base")
+    @field_validator("deepl_api_base", "yandex_translate_api_base", "yandex_speechkit_api_base")
     @classmethod
     def _bases(cls, value: str | None) -> str | None:
         return _http_url(value, "a translation API base") if value else value

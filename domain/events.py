@@ -112,6 +112,7 @@ class EventType(StrEnum):
     CALL_REQUESTED = "CallRequested"  # /call: about to ask Twilio (a crash after it: told, never repeated)
     CALL_LEG_STATUS = "CallLegStatus"  # a leg's state, recorded only when it moves forward
     VOICEMAIL_RECORDED = "VoicemailRecorded"  # (the client's conversation) posted into the topic as audio
+    VOICEMAIL_TRANSCRIBED = "VoicemailTranscribed"  # its words, recognised (the topic shows them under it)
     PHONE_ASKED = (
         "PhoneAsked"  # (the client's conversation) a Telegram client asked, once, to share their number
     )

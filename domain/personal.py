@@ -34,6 +34,7 @@ PERSONAL: dict[T, dict[str, Any]] = {
     T.REQUEST_PAID: {"payment.card_mask": None},
     T.REQUEST_REFUNDED: {"refund.card_mask": None},
     T.VOICEMAIL_RECORDED: {"recording_sid": ""},  # the voice itself, kept at Twilio
+    T.VOICEMAIL_TRANSCRIBED: {"text": ""},
     T.MESSAGE_TRANSLATED: {"text": ""},
 }
 

@@ -96,6 +96,39 @@ class Interpreter(Protocol):
     ) -> tuple[str, str | None]: ...
 
 
+class Recognizer(Protocol):
+    """Speech to text (interpreters/speechkit.py): a recording's words; Unavailable when it cannot say."""
+
+    name: str
+
+    async def transcribe(
+        self, audio: bytes, content_type: str, seconds: int, language: str | None
+    ) -> str: ...
+
+
+Fetch = Callable[[str], Awaitable[tuple[bytes, str]]]  # a reference → (content, content type)
+
+
+class SpeechPort:
+    """Voicemails in writing: present when a speech provider is configured; the recording is fetched from the
+    phone's provider through the fetcher the runtime connects (the media bridge), then recognised."""
+
+    __slots__ = ("_fetch", "recognizer")
+
+    def __init__(self, recognizer: Recognizer) -> None:
+        self.recognizer = recognizer
+        self._fetch: Fetch | None = None
+
+    def connect(self, fetch: Fetch) -> None:
+        self._fetch = fetch
+
+    async def transcribe(self, url: str, seconds: int, language: str | None) -> str:
+        if self._fetch is None:
+            raise Unavailable("no fetcher of recordings is connected")
+        audio, content_type = await self._fetch(url)
+        return await self.recognizer.transcribe(audio, content_type, seconds, language)
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """What the business decided: its promises, how long a quote holds, whether test payments count, and the
@@ -130,6 +163,7 @@ class Deps:
     signer: Signer | None = None  # the console's sign-in links (None: no bot to send them)
     calls: CallPort | None = None  # None: calls are off (no TWILIO_VOICE_NUMBER)
     interpreter: Interpreter | None = None  # None: no translation between client and assistant
+    speech: SpeechPort | None = None  # None: voicemails are not turned into text
     console_url: str = "http://127.0.0.1:8080/console"
     channels: ChannelRegistry = field(default_factory=ChannelRegistry)  # how each message channel composes
     senders: Wakes = field(default_factory=Wakes)  # woken when an outbound message is stored

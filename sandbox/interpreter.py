@@ -16,6 +16,8 @@ from aiohttp import web
 DEEPL_TARGETS = {"EN-GB": "en", "EN-US": "en", "RU": "ru", "AR": "ar"}
 DEEPL_SOURCES = {"EN", "RU", "AR"}
 YANDEX_LANGUAGES = {"en", "ru", "ar"}
+SPEECH_FORMATS = {"mp3", "oggopus", "lpcm"}
+SPEECH_LANGUAGES = {"ru-RU", "en-US", "auto"}
 _TAG = re.compile(r"<x id=\"\d+\"/>")
 
 # a few sentences of the demo, for real (placeholders keep their ids)
@@ -60,7 +62,30 @@ class FakeInterpreter:
         app.router.add_get("/v2/usage", self._deepl_usage)
         app.router.add_post("/translate/v2/translate", self._yandex)
         app.router.add_post("/translate/v2/languages", self._yandex_languages)
+        app.router.add_post("/speech/v1/stt:recognize", self._speechkit)
         return app
+
+    async def _speechkit(self, request: web.Request) -> web.Response:
+        """SpeechKit's synchronous recognition: the audio as the body (at most 1 MB), the options as query
+        parameters. The sandbox's "audio" is what the caller typed: it is heard back as it was written."""
+        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
+            return web.json_response(
+                {"error_code": "UNAUTHORIZED", "error_message": "Unknown api key"}, status=401
+            )
+        audio = await request.read()
+        query = dict(request.query)
+        self.calls.append(("speechkit", query | {"bytes": len(audio)}))
+        if self.down:
+            return web.json_response({"error_code": "UNAVAILABLE"}, status=503)
+        known = query.get("format") in SPEECH_FORMATS and query.get("lang") in SPEECH_LANGUAGES
+        if query.get("folderId") != self.folder_id or not known or not audio:
+            return web.json_response({"error_code": "BAD_REQUEST", "error_message": "options"}, status=400)
+        if len(audio) > 1024 * 1024:
+            return web.json_response(
+                {"error_code": "BAD_REQUEST", "error_message": "audio too long"}, status=400
+            )
+        heard = audio.decode("utf-8", errors="ignore").removeprefix("ID3").strip()
+        return web.json_response({"result": heard})
 
     def _text(self, markup: str, target: str) -> str:
         translated = render(markup, target)

@@ -31,7 +31,7 @@ def searchable(event: Event) -> tuple[str, str] | None:
     and the translations of messages (found in either language, shown as the message)."""
     if event.type in (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT):
         text = (event.data.get("message") or {}).get("text")
-    elif event.type is EventType.NOTE_ADDED:
+    elif event.type in (EventType.NOTE_ADDED, EventType.VOICEMAIL_TRANSCRIBED):
         text = event.data.get("text")
     elif event.type is EventType.MESSAGE_TRANSLATED:
         return f"{event.stream}#{event.data['of']}", event.data.get("text") or ""

@@ -93,6 +93,7 @@ def settings(
     receipts: bool | str = False,
     translation: str | None = None,
     interpreter_base: str | None = None,
+    speech: bool = False,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -119,8 +120,11 @@ def settings(
         deepl_auth_key=SecretStr(DEEPL_KEY) if translation else None,
         deepl_api_base=interpreter_base,
         yandex_translate_api_key=SecretStr(YANDEX_KEY) if translation else None,
-        yandex_folder_id=YANDEX_FOLDER if translation else None,
+        yandex_folder_id=YANDEX_FOLDER if translation or speech else None,
         yandex_translate_api_base=interpreter_base or "https://translate.api.cloud.yandex.net",
+        speech_provider="yandex" if speech else "off",
+        yandex_speechkit_api_key=SecretStr(YANDEX_KEY) if speech else None,
+        yandex_speechkit_api_base=interpreter_base or "https://stt.api.cloud.yandex.net",
     )
     return Settings(
         cloudpayments=payments,
@@ -306,6 +310,7 @@ async def start_harness(
     extend: Callable[[web.Application], None] | None = None,
     receipts: bool | str = False,  # "prepayment": receipts say prepaid, the settlement's comes with /done
     translation: str | None = None,  # "deepl" or "yandex": the fake translator plays the provider
+    speech: bool = False,  # voicemails in writing: the same fake plays SpeechKit
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -320,7 +325,7 @@ async def start_harness(
         tw_server = await aiohttp_server(tw.app())
         tw_base = tw.base_url = str(tw_server.make_url("")).rstrip("/")
     interpreter, interpreter_base = None, None
-    if translation:
+    if translation or speech:
         interpreter = FakeInterpreter(DEEPL_KEY, YANDEX_KEY, YANDEX_FOLDER)
         interpreter_server = await aiohttp_server(interpreter.app())
         interpreter_base = str(interpreter_server.make_url("")).rstrip("/")
@@ -338,6 +343,7 @@ async def start_harness(
         receipts,
         translation,
         interpreter_base,
+        speech,
     )
     app = create_app(app_settings, clock, start_workers=False)
     if extend is not None:  # another channel plugged in before the app starts (tests/toy_channel)

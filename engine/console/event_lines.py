@@ -55,7 +55,7 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
         args["channel"] = CHANNELS.get(channel, channel)
         args["text"] = _short(message.get("text")) or f"[{message.get('kind', 'message')}]"
         args["command"] = data.get("command") or ""
-    elif event.type is T.NOTE_ADDED:
+    elif event.type in (T.NOTE_ADDED, T.VOICEMAIL_TRANSCRIBED):
         args["text"] = _short(data.get("text"))
     elif event.type is T.STAFF_COMMAND_ISSUED:
         action = ClientAction.of(event)

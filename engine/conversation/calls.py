@@ -28,7 +28,7 @@ from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
 from engine.clients.registry import client_actor, register
-from engine.conversation import call_back, withheld_calls
+from engine.conversation import call_back, voicemail_text, withheld_calls
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
 from engine.outbox import to_topic_upload
@@ -301,3 +301,5 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
     caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
+    if not conversation:  # a voicemail, in writing under it (a recorded conversation stays audio)
+        await voicemail_text.write_down(deps, client, kept, f"{url}.mp3", recorded_for, cause)

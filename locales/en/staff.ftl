@@ -637,3 +637,9 @@ clock-client-reminded = { $how ->
 }
 reminder-all-good = ✅ The client confirmed { $request } at { $at }: all good.
 reminder-change-asked = 🔁 The client needs a change to { $request } ({ $at }): answer them — the response clock runs.
+
+## voicemails in writing
+ev-VoicemailTranscribed = 📝 voicemail in writing: { $text }
+voicemail-written = 📝 In writing: { $text }
+voicemail-no-words = 📝 No words could be made out in the voicemail.
+voicemail-not-written = 📝 The voicemail could not be put in writing ({ $reason }): listen to it above.

@@ -637,3 +637,9 @@ clock-client-reminded = { $how ->
 }
 reminder-all-good = ✅ Клиент подтвердил { $request } на { $at }: всё в порядке.
 reminder-change-asked = 🔁 Клиенту нужно изменить { $request } ({ $at }): ответьте ему — время ответа идёт.
+
+## voicemails in writing
+ev-VoicemailTranscribed = 📝 голосовое сообщение текстом: { $text }
+voicemail-written = 📝 Текстом: { $text }
+voicemail-no-words = 📝 В голосовом сообщении не удалось разобрать слов.
+voicemail-not-written = 📝 Голосовое сообщение не удалось перевести в текст ({ $reason }): прослушайте его выше.

@@ -1,0 +1,88 @@
+"""Voicemails in writing: the recording fetched from Twilio and recognised by the real SpeechKit adapter
+talking to the local recogniser (sandbox/interpreter.py, which checks the request as documented: API key,
+folder, language, format, 1 MB), the words in the topic under the audio — translated for an assistant who does
+not read them — kept once, found by the console's search; a recogniser that is down leaves the audio and says
+so."""
+
+import pytest
+
+from domain.events import EventType
+from engine.team import admin as staff_admin
+from interpreters.speechkit import PART_SECONDS, parts
+from tests import reads
+from tests.console_client import signed_in
+from tests.harness import STAFF_CHAT, Harness, start_harness
+from tests.telegram.test_calls import CALLER, call_form, client_of, twilio, twiml
+
+DMITRI_PHONE = "+79160000003"
+
+
+@pytest.fixture
+async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
+    tg = await start_harness(
+        aiohttp_server,
+        aiohttp_client,
+        mongo_url,
+        db_name,
+        tmp_path,
+        clock,
+        voice=True,
+        speech=True,
+        translation="yandex",
+    )
+    await staff_admin.add(tg.engine.deps, 9003, "Dmitri", "ru", lead=True, phone=DMITRI_PHONE)
+    yield tg
+    await tg.store.client.drop_database(db_name)
+
+
+async def voicemail(tg: Harness, sid: str, audio: bytes, seconds: int = 12) -> None:
+    await twiml(tg, "/webhooks/twilio/voice", call_form(sid))
+    await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", call_form(sid, DialCallStatus="no-answer"))
+    recording = f"RE{sid}"
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/{recording}"
+    tg.tw.recordings[recording] = audio
+    for _ in range(2):  # Twilio's callback, retried
+        ready = call_form(sid, RecordingUrl=url, RecordingDuration=str(seconds), RecordingSid=recording)
+        assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+
+
+async def test_an_arabic_voicemail_is_written_and_translated_under_its_audio_once(phone: Harness) -> None:
+    tg = phone
+    said = "أريد سيارة إلى المطار غدا الساعة 7"
+    await voicemail(tg, "CA31", b"ID3" + said.encode())
+    client = await client_of(tg, CALLER)
+    thread = reads.thread(client)
+    (asked,) = [body for name, body in tg.interpreter.calls if name == "speechkit"]
+    assert asked["format"] == "mp3" and asked["lang"] == "auto" and asked["folderId"]  # (Arabic: detected)
+    (written,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert written.data["text"] == said and written.data["provider"] == "speechkit"
+    lines = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "text" in m]
+    (line,) = [m for m in lines if m["text"].startswith("📝")]
+    assert line["text"].startswith("📝 In writing: [ru] ")  # Dmitri reads Russian: translated for him
+    assert said in line["text"]  # (the words as said, folded beneath)
+    audio = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id") == thread]
+    assert len(audio) == 1 and audio[0].at <= max(c.at for c in tg.fake.calls if c.method == "sendMessage")
+    dmitri = await signed_in(tg, 9003)
+    found = await (await dmitri.post("/console/search", {"q": "المطار"}, "/console/search")).text()
+    assert found.split('id="found-messages"', 1)[1].count('class="open"') == 1  # its words are searchable
+
+
+async def test_a_recogniser_that_is_down_leaves_the_audio_and_says_so(phone: Harness) -> None:
+    tg = phone
+    tg.interpreter.down = True
+    await voicemail(tg, "CA32", b"ID3 call me back please")
+    client = await client_of(tg, CALLER)
+    lines = tg.topic_texts(reads.thread(client))
+    assert (
+        "📝 The voicemail could not be put in writing (SpeechKit answered 503): listen to it above." in lines
+    )
+    assert await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED) == []
+
+
+def test_a_long_voicemail_goes_in_parts_under_the_limits() -> None:
+    audio = b"x" * 600_000  # two minutes of a 40 kbit/s MP3
+    pieces = parts(audio, 120)
+    assert b"".join(pieces) == audio and len(pieces) == 5
+    assert all(len(p) <= 600_000 // 120 * PART_SECONDS for p in pieces)
+    assert parts(b"short", 10) == [b"short"]
