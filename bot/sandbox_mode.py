@@ -24,7 +24,9 @@ from bot.settings import (
     TwilioSettings,
 )
 from domain.clock import ShiftedClock
+from domain.events import Actor, ActorKind
 from engine import queries
+from engine.conversation import saved_replies
 from engine.team import admin as staff_admin
 from engine.team import sign_in
 from sandbox import world as sandbox_world
@@ -156,6 +158,11 @@ async def sandbox_team_ctx(app: web.Application) -> AsyncIterator[None]:
                 ui_language=assistant["ui_language"],
                 phone=assistant["phone"],
             )
+    if not await saved_replies.library(deps):  # a first start: the lead's library, to try /r and the console
+        lead = next(a for a in sandbox_world.ASSISTANTS if a["lead"])
+        actor = Actor(ActorKind.ASSISTANT, f"A-{lead['telegram_id']}")
+        for name, texts in sandbox_world.SAVED_REPLIES.items():
+            await saved_replies.keep(deps, actor, name, texts, f"sandbox:reply:{name}")
     team = ", ".join(a.name for a in await queries.assistants(deps.store))
     log.info("sandbox.ready", url=f"{world.public_base_url}/sandbox", assistants=team)
     print(f"\n  Concierge sandbox: open {world.public_base_url}/sandbox\n", flush=True)

@@ -17,6 +17,20 @@ from sandbox.telegram import FakeTelegram
 from sandbox.twilio import FakeTwilio
 
 STAFF_CHAT = -1001000000001
+# the lead's saved replies a new sandbox starts with (the console's Replies page changes them)
+SAVED_REPLIES = {
+    "car-ready": {
+        "en": "{client}, your car for {request} is ready at {time}; the chauffeur meets you. {assistant}",
+        "ar": "{client}، سيارتكم للطلب {request} جاهزة في {time}. سيستقبلكم السائق عند الباب. {assistant}",
+        "ru": "{client}, машина по запросу {request} готова к {time}; водитель встретит вас. {assistant}",
+    },
+    "table-confirmed": {
+        "en": "{client}, your table for {request} is confirmed for {time}. Enjoy your evening. {assistant}",
+        "ar": "{client}، تم تأكيد طاولتكم للطلب {request} في {time}. نتمنى لكم أمسية ممتعة. {assistant}",
+        "ru": "{client}, столик по запросу {request} подтверждён на {time}. Приятного вечера! {assistant}",
+    },
+}
+
 ASSISTANTS = (
     {
         "telegram_id": 7001,

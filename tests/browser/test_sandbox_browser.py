@@ -204,8 +204,9 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     await card.click()
     await console.wait_for_url("**/console/requests/R-1001", timeout=WAIT)
     await expect(console.locator("#timeline")).to_contain_text("Book a car to Sheremetyevo")
-    await console.select_option("select[name=args]", label="Dmitri")
-    await console.click("form:has(select[name=args]) button")
+    reassign = console.locator("form:has(input[name=name][value=assign])")
+    await reassign.locator("select[name=args]").select_option(label="Dmitri")
+    await reassign.locator("button").click()
     await expect(console.locator("dl")).to_contain_text("Dmitri", timeout=WAIT)
     await forum.locator("#topics .topic-link", has_text="James Whitmore").click(timeout=WAIT)
     # the topic now speaks its assistant's language (Dmitri chose Russian)
@@ -266,6 +267,14 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     target = console.locator(".timeline .entry:target")
     await expect(target).to_contain_text("احجز لي طاولة في مطعم")
     await expect(target).to_be_in_viewport()
+
+    # a saved reply from the lead's library, sent from the request's page in Layla's language
+    await console.select_option("#saved-reply select[name=args]", "table-confirmed")
+    await console.click("#saved-reply button")
+    await expect(console.locator("#timeline")).to_contain_text("table-confirmed", timeout=WAIT)
+    await forum.select_option("#persona", "layla")
+    await forum.click("#channel-telegram")
+    await expect(forum.locator("#chat")).to_contain_text("تم تأكيد طاولتكم للطلب", timeout=WAIT)
 
     # Dmitri, on his phone, in Russian: his clients only
     phone = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
