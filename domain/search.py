@@ -81,6 +81,26 @@ def message_words(text: str) -> list[str]:
     return sorted(found)
 
 
+MESSAGE_KEYS = 1200  # the keys kept of one message (the starts of its words)
+
+
+def message_keys(text: str) -> list[str]:
+    """The keys a message is found by: every start (two letters or more) of each of its words' forms
+    (`message_words`), so a search is an exact key — its newest messages first — on every engine."""
+    found: set[str] = set()
+    for form in message_words(text):
+        found.update(form[:n] for n in range(2, len(form) + 1))
+        if len(found) >= MESSAGE_KEYS:
+            break
+    return sorted(found)[:MESSAGE_KEYS]
+
+
+def search_keys(text: str) -> list[str]:
+    """The keys a search looks up, one per searched word (all must be in a message): each word's stem."""
+    stems = [stem(word)[:PREFIX] for word in words(text)[:QUERY_WORDS] if len(word) >= 2]
+    return [key for key in dict.fromkeys(stems) if len(key) >= 2]
+
+
 def stem(word: str) -> str:
     """What a searched word must start: without an English plural or a Russian case ending (рестораны,
     ресторане → ресторан; dresses → dress; company → compan), so every form of the word is found."""

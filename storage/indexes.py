@@ -44,7 +44,7 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("merged_into", ASCENDING)], name="merged_into"),  # an erase takes the whole person
     ],
     "clients_keys": [IndexModel([("key", ASCENDING)], name="key")],  # the console's search (domain/search.py)
-    "message_words": [IndexModel([("word", ASCENDING)], name="word")],  # search by a word's start (words.py)
+    "message_keys": [IndexModel([("key", ASCENDING)], name="key")],  # search by a word's start (words.py)
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [
         IndexModel([("client_id", ASCENDING)], name="client"),

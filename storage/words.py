@@ -1,7 +1,9 @@
-"""The words of the conversation, one row per word of a message (`{word, event, client, at_ms}`, indexed on
-`word`): a search by any word's start is a range seek on every engine, whatever the log's size. Written as
-each message is recorded; a crash in between is made good at the next start, which indexes what was written
-since the last one (the first start of this index reads the whole log)."""
+"""The words of the conversation, for the console's search: one row per start of each word of a message,
+`{key: "<start>\\x1f<newest-first time>", event, client, at_ms}`, indexed on `key`. A search for a word is one
+range seek on its start, whose rows come newest first by the key itself — on every engine, whatever the
+log's size; each word reads at most SCAN rows, the newest. Written as each message is recorded; a crash in
+between is made good at the next start, which indexes what was written since the last one (the first start of
+this index reads the whole log)."""
 
 from __future__ import annotations
 
@@ -20,15 +22,19 @@ from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
 
-COLLECTION = "message_words"
+COLLECTION = "message_keys"
+FORMER = ("message_words",)  # the collections of earlier versions of this index: dropped at start
 FORMAT = 1  # raised when what is indexed changes: the next start indexes the whole log again
 MARGIN = timedelta(days=1)
-SCAN = 5000  # rows read per searched word at most (a two-letter start matches many)
+SCAN = 5000  # rows read per searched word at most: its newest messages
+NEWEST = 10**13  # key times are NEWEST − at_ms: the newest sorts first
+SEP = "\x1f"
 
 
 def searchable(event: Event) -> tuple[str, str] | None:
     """(the event a hit shows, its text) for what clients and assistants wrote: messages both ways, notes,
-    and the translations of messages (found in either language, shown as the message)."""
+    voicemails in writing, and the translations of messages (found in either language, shown as the
+    message)."""
     if event.type in (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT):
         text = (event.data.get("message") or {}).get("text")
     elif event.type in (EventType.NOTE_ADDED, EventType.VOICEMAIL_TRANSCRIBED):
@@ -49,6 +55,7 @@ class Found:
 
 class MessageWords:
     def __init__(self, db: AsyncDatabase) -> None:
+        self._db = db
         self._rows = db[COLLECTION]
         self._marks = db["jobs"]
 
@@ -57,28 +64,28 @@ class MessageWords:
         if event.stream_kind != "conversation" or (found := searchable(event)) is None:
             return
         shown, text = found
+        at_ms = to_ms(event.at)
         rows = [
             {
-                "_id": f"{event.id}\x1f{word}",
-                "word": word,
+                "_id": f"{event.id}{SEP}{key}",
+                "key": f"{key}{SEP}{NEWEST - at_ms:013d}",
                 "event": shown,
                 "client": event.stream_id,
-                "at_ms": to_ms(event.at),
+                "at_ms": at_ms,
             }
-            for word in search.message_words(text)
+            for key in search.message_keys(text)
         ]
         if rows:
             with contextlib.suppress(BulkWriteError):  # (indexed before, by a replay or a catch-up)
                 await self._rows.insert_many(rows, ordered=False)
 
-    async def find(self, ranges: list[tuple[str, str]]) -> list[Found]:
-        """The messages with a word in every range, newest first."""
+    async def find(self, keys: list[str]) -> list[Found]:
+        """The messages with every key, newest first (of each key's newest SCAN)."""
         hits: dict[str, Found] | None = None
-        for low, high in ranges:
-            rows = self._rows.find(
-                {"word": {"$gte": low, "$lt": high}}, {"event": 1, "client": 1, "at_ms": 1}
-            )
-            found = {r["event"]: Found(r["event"], r["client"], r["at_ms"]) async for r in rows.limit(SCAN)}
+        for key in keys:
+            where = {"key": {"$gte": f"{key}{SEP}", "$lt": f"{key}{SEP}{search.TOP}"}}
+            rows = self._rows.find(where, {"event": 1, "client": 1, "at_ms": 1}).sort("key", 1).limit(SCAN)
+            found = {r["event"]: Found(r["event"], r["client"], r["at_ms"]) async for r in rows}
             hits = found if hits is None else {e: f for e, f in hits.items() if e in found}
             if not hits:
                 return []
@@ -94,11 +101,15 @@ class MessageWords:
 
     async def start_up(self, events: EventStore, now: datetime, afresh: bool = False) -> int:
         """Index what a crash may have left out: the events written since the last start (less a margin),
-        or, at this index's first start (or `afresh`: a rebuild), the whole log. Returns events read."""
+        or, at this index's first start (or `afresh`: a rebuild), the whole log. Returns events read. Rows
+        are only ever added here (an instance starting beside a running one takes nothing away from it)."""
+        for former in FORMER:
+            await self._db.drop_collection(former)
         mark = await self._marks.find_one({"_id": COLLECTION})
         read = 0
         if afresh or mark is None or mark.get("format") != FORMAT:
-            await self._rows.delete_many({})
+            if afresh:
+                await self._rows.delete_many({})
             async for event in events.all():
                 await self.add(event)
                 read += 1

@@ -213,16 +213,16 @@ async def search_all(deps: Deps, viewer: Assistant, text: str) -> Searched:
     for client in clients[:10]:
         for r in reversed(await q.requests_of(deps.store, client.id)):
             requests.setdefault(r.id, (r, client))
-    ranges = search.word_ranges(text)
-    messages = await _messages(deps, viewer, ranges) if ranges else []
+    ranges, keys = search.word_ranges(text), search.search_keys(text)
+    messages = await _messages(deps, viewer, keys) if keys else []
     for hit in messages:  # and the requests the messages found belong to
         if hit.request:
             requests.setdefault(hit.request.id, (hit.request, hit.client))
     return Searched(text, ranges, list(requests.values())[:SEARCH_LIMIT], clients, messages)
 
 
-async def _messages(deps: Deps, viewer: Assistant, ranges: list[tuple[str, str]]) -> list[MessageHit]:
-    found = await deps.store.words.find(ranges)
+async def _messages(deps: Deps, viewer: Assistant, keys: list[str]) -> list[MessageHit]:
+    found = await deps.store.words.find(keys)
     owners = await _clients_by_id(deps, {f.client for f in found})
     visible = [f for f in found if (c := owners.get(f.client)) and may_see(viewer, c)][:HITS]
     events = {e.id: e for e in await deps.store.events.by_ids([f.event for f in visible])}
@@ -234,7 +234,7 @@ async def _messages(deps: Deps, viewer: Assistant, ranges: list[tuple[str, str]]
         theirs = opened.get(f.client, [])
         # the latest request opened by then (a client's first words open theirs a moment after they arrive)
         before = [r for at, r in theirs if at <= event.at + OPENED_WITHIN]
-        request = before[-1] if before else (theirs[0][1] if theirs else None)
+        request = before[-1] if before else None  # (written before any request: the client's page)
         hits.append(MessageHit(event, owners[f.client], request))
     return hits
 

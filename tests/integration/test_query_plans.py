@@ -44,7 +44,7 @@ COLD = {
     ): "the team's saved replies: tens of documents, read for a request's page",
     ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
-    ("message_words", "{}"): "the search index's first start makes it afresh from the log",
+    ("message_keys", "{}"): "a rebuild makes the search index afresh from the log",
     ("events", "{}"): "the search index's first start reads the whole log once",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",

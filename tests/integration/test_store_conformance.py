@@ -634,21 +634,25 @@ async def test_an_upserted_replacement_with_its_id_is_found_by_it(db: AsyncDatab
     assert (await db["t"].delete_one({"_id": "C-1"})).deleted_count == 1
 
 
-async def test_a_prefix_range_on_an_indexed_string_in_arabic_cyrillic_and_latin(db: AsyncDatabase) -> None:
-    """The console's search reads every indexed word that starts with a stem: [stem, stem + U+10FFFF), with
-    a projection and a limit (storage/words.py); strings compare by their UTF-8 bytes on both engines."""
+async def test_a_prefix_range_on_an_indexed_string_sorted_with_a_limit(db: AsyncDatabase) -> None:
+    """The console's search reads a word's start: [start + SEP, start + SEP + U+10FFFF) on `key`, sorted by
+    it with a limit (storage/words.py: its newest messages first, by a time written newest-first into the
+    key); strings compare by their UTF-8 bytes on both engines, in Arabic, Cyrillic and Latin alike."""
     await ensure_indexes(db)
-    words = ["ресторан", "ресторане", "рестораны", "рест", "restaurant", "restaurants", "فندق", "فندقنا"]
-    words += ["ресторанх\U0001f600", "реставрация"]
-    await db["message_words"].insert_many(
-        [{"_id": f"e{i}\x1f{w}", "word": w, "event": f"e{i}", "at_ms": i} for i, w in enumerate(words)]
-    )
+    rows = []
+    for i, start in enumerate(["ресторан", "рест", "restaurant", "rest", "فندق", "فن", "ресторан", "فندق"]):
+        at_ms = 1_700_000_000_000 + i * 1000
+        rows.append({"_id": f"e{i}\x1f{start}", "key": f"{start}\x1f{10**13 - at_ms:013d}", "event": f"e{i}"})
+    rows.append(
+        {"_id": "e9\x1fресторанх", "key": "ресторанх\x1f0000000000001", "event": "e9"}
+    )  # another word
+    await db["message_keys"].insert_many(rows)
 
-    async def starting(stem: str, limit: int = 0) -> list[str]:
-        rows = db["message_words"].find({"word": {"$gte": stem, "$lt": stem + "\U0010ffff"}}, {"word": 1})
-        return sorted([r["word"] async for r in rows.limit(limit)])
+    async def newest(start: str, limit: int = 0) -> list[str]:
+        where = {"key": {"$gte": f"{start}\x1f", "$lt": f"{start}\x1f\U0010ffff"}}
+        found = db["message_keys"].find(where, {"event": 1}).sort("key", 1).limit(limit)
+        return [r["event"] async for r in found]
 
-    assert await starting("ресторан") == sorted(["ресторан", "ресторане", "рестораны", "ресторанх\U0001f600"])
-    assert await starting("restaurant") == ["restaurant", "restaurants"]
-    assert await starting("فندق") == ["فندق", "فندقنا"]
-    assert len(await starting("рест", limit=2)) == 2
+    assert await newest("ресторан") == ["e6", "e0"]  # newest first, and not the longer word
+    assert await newest("restaurant") == ["e2"] and await newest("rest") == ["e3"]
+    assert await newest("فندق") == ["e7", "e4"] and await newest("فندق", limit=1) == ["e7"]

@@ -47,3 +47,16 @@ def test_any_text_is_found_by_each_of_its_words(text: str) -> None:
     for word in search.words(text)[:5]:
         if len(word) >= 2 and len(search.message_words(text)) < search.MESSAGE_WORDS:
             assert found(text, word), word
+
+
+def test_a_search_key_is_one_of_the_keys_of_every_message_the_search_finds() -> None:
+    for written, searched in (
+        ("سنلتقي بالفندق", "فندق"),
+        ("столик в ресторане", "рестораны"),
+        ("the Ritz restaurants", "restaurant"),
+        ("two dresses", "dress"),
+    ):
+        keys = set(search.message_keys(written))
+        assert all(key in keys for key in search.search_keys(searched)), (written, searched)
+    assert "ri" in search.message_keys("Ritz") and "r" not in search.message_keys("Ritz")
+    assert len(search.message_keys(" ".join(f"word{i}x" for i in range(400)))) <= search.MESSAGE_KEYS
