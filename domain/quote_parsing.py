@@ -19,13 +19,13 @@ _SINGLE = re.compile(
     rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$", re.S
 )
 _LINE = re.compile(rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?P<currency>[A-Za-z]{{3}})?\s*$")
-# the supplier's cost, said last: "… cost 31000", "… cost: 31 000 RUB", "… себестоимость 31000"
-_COST = re.compile(
-    rf"(?:^|[\s,;(])(?:cost|себестоимость|закупка|التكلفة)\s*(?:—|–|-|:|=)?\s*{_AMOUNT}"
-    rf"(?:\s*(?P<currency>[A-Za-z]{{3}}))?\s*\)?\s*$",
-    re.IGNORECASE,
-)
-_COST_WORD = re.compile(r"(?:^|[\s,;(])(?:cost|себестоимость|закупка|التكلفة)(?:$|[\s:=—–-])", re.IGNORECASE)
+# the supplier's cost, said last: "… cost 31000", "… cost: 31 000 RUB", "… себестоимость 31000" — on a
+# one-line quote after its description, on an itemised one as a last line of its own ("cost — 31000"), so an
+# item that merely says the word ("Fuel cost — 5000", "fuel cost included") stays an item
+_COST_WORDS = r"(?:cost|себестоимость|закупка|التكلفة)"
+_COST_TAIL = rf"\s*(?:—|–|-|:|=)?\s*{_AMOUNT}(?:\s*(?P<currency>[A-Za-z]{{3}}))?\s*\)?\s*$"
+_COST = re.compile(rf"(?:^|[\s,;(]){_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
+_COST_LINE = re.compile(rf"(?:^|\n)[ \t]*{_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
 
 
 def _currency(code: str | None, fallback: str) -> str:
@@ -98,20 +98,25 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
 
 
+def cost_said(args: str) -> bool:
+    """Does this /quote say a supplier's cost (right or wrong)?"""
+    text = args.strip()
+    return (_COST_LINE if "\n" in text else _COST).search(text) is not None
+
+
 def without_cost(args: str) -> str:
     """A /quote's words with the supplier's cost left out (for what the whole team reads)."""
-    said = _COST.search(args.strip())
-    return args.strip()[: said.start()].rstrip(" ,;—–-(") + " · cost •••" if said else args
+    text = args.strip()
+    said = (_COST_LINE if "\n" in text else _COST).search(text)
+    return text[: said.start()].rstrip(" ,;—–-(") + " · cost •••" if said else args
 
 
 def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | None]:
     """`parse_quote`, and the supplier's cost when it is said last (`/quote 45000 RUB Car cost 31000`, or a
     last line `cost — 31000`): in the quote's currency, seen only by leads and whoever quoted."""
     text = args.strip()
-    said = _COST.search(text)
+    said = (_COST_LINE if "\n" in text else _COST).search(text)
     if said is None:
-        if _COST_WORD.search(text):  # a cost meant, but not as an amount: never sent to the client as words
-            raise InvalidQuote("The cost needs an amount, said last: … cost 31000.", key="quote-cost-amount")
         return (*parse_quote(text), None)
     currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))
     code = said["currency"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 from aiohttp import web
 
@@ -21,6 +22,9 @@ from engine.staff_texts import st
 
 def viewer(request: web.Request) -> Assistant:
     return request[SESSION].assistant
+
+
+COST = re.compile(r"\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d{1,12}(?:\.\d{1,2})?")  # an amount
 
 
 def _field(form, name: str, limit: int = 5000) -> str:
@@ -65,11 +69,17 @@ async def command(request: web.Request) -> web.Response:
 
 async def quote(request: web.Request) -> web.Response:
     """The console's quote form, read by /quote's own parser and checks: one line `45000 Mercedes` or lines of
-    `description — amount`, a currency, and the supplier's cost if known."""
+    `description — amount`, a currency, and the supplier's cost if known. Too long is refused, never cut (a
+    cut last line would quote another amount)."""
     me, deps, found, client, form = await _request_action(request)
     living(me, client)
-    lines = [line.strip() for line in _field(form, "items", 3000).splitlines() if line.strip()]
-    currency, cost = _field(form, "currency", 3).upper(), _field(form, "cost", 20).strip()
+    items = _field(form, "items", 3001).replace("\r\n", "\n")
+    if len(items) > 3000:
+        raise InvalidValue(st(me, "console-too-long", limit="3000"))
+    currency, cost = _field(form, "currency", 3).upper(), _field(form, "cost", 21).strip()
+    if cost and not COST.fullmatch(cost):
+        raise InvalidValue(st(me, "err-quote-cost-amount"))
+    lines = [line.strip() for line in items.splitlines() if line.strip()]
     if len(lines) == 1 and lines[0][:1].isdigit():
         args = f"{currency} {lines[0]}" + (f" cost {cost}" if cost else "")
     else:

@@ -135,14 +135,22 @@ def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:
 COLUMNS = columns("en")  # the report's table (English, like the rest of the CLI)
 
 
-def lines(rows: list[Row], t: StaffText | None = None) -> list[str]:
-    """For a chat: one block per assistant, in the reader's language (`t`; English without)."""
+MARGINS = ("margin", "margin %", "costed")  # what the supplier's costs reveal: never in a group chat
+
+
+def lines(rows: list[Row], t: StaffText | None = None, margins: bool = True) -> list[str]:
+    """For a chat: one block per assistant, in the reader's language (`t`; English without); without the
+    margins in a chat the whole team reads."""
     t = t or bound("en")
     if not rows:
         return [t("team-nothing")]
-    shown = columns(language_of(t))
+    shown = [
+        (i, show)
+        for i, (title, show) in enumerate(columns(language_of(t)), 1)
+        if margins or title not in MARGINS
+    ]
     out = []
     for row in rows:
         out.append(f"👤 {row.name}")
-        out += [f"  {t(f'kpi-{i}')}: {show(row.figures)}" for i, (_title, show) in enumerate(shown, 1)]
+        out += [f"  {t(f'kpi-{i}')}: {show(row.figures)}" for i, show in shown]
     return out

@@ -58,7 +58,11 @@ async def stats(deps: Deps, cmd: Invocation) -> str:
     title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
         "" if assistant.lead else t("stats-yours")
     )
-    return "\n".join([title, *kpis.lines(rows, t)])
+    # the margins only where the asker alone reads them (a costed payment's margin gives its cost away)
+    private = cmd.place is Place.PRIVATE
+    return "\n".join(
+        [title, *kpis.lines(rows, t, margins=private), *([] if private else [t("stats-margins")])]
+    )
 
 
 async def console(deps: Deps, cmd: Invocation) -> str:

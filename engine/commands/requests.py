@@ -17,7 +17,7 @@ from domain.intake.words import Category
 from domain.lifecycle import RequestState
 from domain.money import Money
 from domain.payments import GatewayError
-from domain.quote_parsing import parse_quote_and_cost
+from domain.quote_parsing import cost_said, parse_quote_and_cost
 from domain.quotes import Quote
 from domain.receipts import FISCAL_CURRENCY
 from domain.requests import ServiceRequest, invoice_id
@@ -38,7 +38,9 @@ from engine.requests.intake import (
 from engine.staff_texts import Text, language_of
 
 log = structlog.get_logger(__name__)
-TAKE_OUT = 50  # the delivery number of a /quote's removal from its topic (after the quote's notes; +1: a
+TAKE_OUT = (
+    60  # the delivery number of a /quote's removal from its topic (after the notes and a refusal, 50; +1: a
+)
 # line saying it could not be taken out)
 
 
@@ -84,6 +86,15 @@ async def _target(
 
 
 async def quote(deps: Deps, cmd: Invocation) -> None:
+    try:
+        await _quote(deps, cmd)
+    except DomainError:  # refused: a cost it said leaves the topic all the same
+        if cost_said(cmd.args) and cmd.event is not None:
+            await _take_out(deps, cmd, cmd.event)
+        raise
+
+
+async def _quote(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
@@ -167,8 +178,13 @@ def _cost_kept(cmd: Invocation, quoted: Event) -> list[Text]:
 async def _take_out_cost(deps: Deps, cmd: Invocation, quoted: Event) -> None:
     """The /quote typed with a cost leaves the topic (the whole team reads the forum): the cost and the
     margin are for leads and whoever quoted, in the console."""
-    if quoted.data.get("cost") and cmd.message_id is not None and cmd.chat_id is not None:
-        await deps.deliver(delete_message(quoted, TAKE_OUT, cmd.chat_id, cmd.client.id, cmd.message_id))
+    if quoted.data.get("cost"):
+        await _take_out(deps, cmd, quoted)
+
+
+async def _take_out(deps: Deps, cmd: Invocation, event: Event) -> None:
+    if cmd.message_id is not None and cmd.chat_id is not None:
+        await deps.deliver(delete_message(event, TAKE_OUT, cmd.chat_id, cmd.client.id, cmd.message_id))
 
 
 async def _withdraw(deps: Deps, order_id: str) -> None:

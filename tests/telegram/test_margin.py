@@ -75,8 +75,12 @@ async def test_a_cost_stays_with_leads_and_the_quoter_and_the_margin_is_counted(
     await staff_says(tg, None, "/stats 7d", who=ANNA)
     said = tg.fake.chats[STAFF_CHAT].messages
     (reply,) = [m["text"] for m in said.values() if m.get("text", "").startswith("📊")][-1:]
-    assert f"👤 {quoter['first_name']}" in reply
-    assert "  margin: RUB\u00a010,000\n  margin %: 24%\n  paid with a cost: 1/1" in reply
+    assert f"👤 {quoter['first_name']}" in reply and "margin" not in reply.replace("Margins:", "")
+    assert reply.endswith("(Margins: /stats in your private chat with the bot, or the console's Team page.)")
+    await tg.send(tg.fake.user_message(ANNA, text="/stats 7d"))  # her private chat: hers alone to read
+    await tg.settle()
+    private = tg.to_user(ANNA)[-1]["text"]
+    assert "  margin: RUB\u00a010,000\n  margin %: 24%\n  paid with a cost: 1/1" in private
 
     now = tg.clock.now()
     rows = await kpis.report(
@@ -103,21 +107,23 @@ async def test_a_cost_stays_with_leads_and_the_quoter_and_the_margin_is_counted(
 async def test_a_cost_in_another_currency_or_of_nothing_is_refused_and_changes_nothing(team: Harness) -> None:
     tg = team
     _layla, thread = await client_asks(tg, "A Mercedes to Sheremetyevo tomorrow at 7")
-    await staff_says(tg, thread, "/quote 45000 RUB Mercedes cost 310 USD", who=IRINA)
+    typed = "/quote 45000 RUB Mercedes cost 310 USD"
+    await staff_says(tg, thread, typed, who=IRINA)
     assert "The cost is in the quote's currency, RUB" in tg.topic_texts(thread)[-1]
+    assert not [m for m in tg.fake.chats[STAFF_CHAT].messages.values() if m.get("text") == typed]  # taken out
     await staff_says(tg, thread, "/quote 45000 RUB Mercedes cost 0", who=IRINA)
     assert "A cost is more than nothing" in tg.topic_texts(thread)[-1]
-    await staff_says(tg, thread, "/quote 45000 RUB Mercedes cost about 30k", who=IRINA)
-    assert "The cost needs an amount, said last" in tg.topic_texts(thread)[-1]  # never a description
     assert await reads.events(tg.store, EventType.REQUEST_QUOTED) == []
     assert tg.cp.orders == {}
     # a quote without a cost is as before, and a later version may add one
-    await staff_says(tg, thread, "/quote 45000 RUB Mercedes", who=IRINA)
-    assert (await q.request(tg.store, "R-1001")).cost is None
-    await staff_says(tg, thread, "/quote RUB\nMercedes — 40000\nFlowers — 5000\ncost — 33000", who=IRINA)
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes, fuel cost included", who=IRINA)
+    request = await q.request(tg.store, "R-1001")  # the word alone is no cost: it stays what the client reads
+    assert request.cost is None and request.quote.items[0].description == "Mercedes, fuel cost included"
+    itemised = "/quote RUB\nMercedes — 35000\nFuel cost — 5000\nFlowers — 5000\ncost — 33000"
+    await staff_says(tg, thread, itemised, who=IRINA)
     request = await q.request(tg.store, "R-1001")
     assert request.quote.version == 2 and request.cost == Money.of("33000", "RUB")
-    assert [i.description for i in request.quote.items] == ["Mercedes", "Flowers"]
+    assert [i.description for i in request.quote.items] == ["Mercedes", "Fuel cost", "Flowers"]
 
 
 async def test_a_bot_that_may_not_delete_leaves_the_quote_and_says_so_once(team: Harness) -> None:
@@ -143,7 +149,9 @@ async def test_the_console_quotes_with_the_same_parser_and_checks(team: Harness)
     wrong = await console.post(f"{page}/quote", form, page)
     assert wrong.status == 400 and "needs the form: description — amount" in await wrong.text()
     wrong = await console.post(f"{page}/quote", form | {"items": "45000 Mercedes", "cost": "abc"}, page)
-    assert wrong.status == 400
+    assert wrong.status == 400 and "is an amount, like 31000" in await wrong.text()
+    too_long = await console.post(f"{page}/quote", form | {"items": "Car — 1\n" * 400}, page)
+    assert too_long.status == 400  # refused, never cut
     assert await reads.events(tg.store, EventType.REQUEST_QUOTED) == []  # refused: nothing quoted
     sent = await console.post(
         f"{page}/quote", form | {"items": "45000 Mercedes S-Class", "cost": "31000"}, page
