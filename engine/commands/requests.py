@@ -38,10 +38,9 @@ from engine.requests.intake import (
 from engine.staff_texts import Text, language_of
 
 log = structlog.get_logger(__name__)
-TAKE_OUT = (
-    60  # the delivery number of a /quote's removal from its topic (after the notes and a refusal, 50; +1: a
-)
-# line saying it could not be taken out)
+# the delivery number of a /quote's removal from its topic (after its notes, and a refusal's 50); +1: the line
+# saying it could not be taken out
+TAKE_OUT = 60
 
 
 def _quote_sent(quote: Quote) -> Text:
