@@ -161,6 +161,9 @@ class FakeTelegram:
                     params[key] = value
             else:
                 params[key] = value.filename  # an uploaded file: keep its name
+        for key, value in list(params.items()):  # `attach://<part>`: the part's file, as Telegram reads it
+            if isinstance(value, str) and value.startswith("attach://"):
+                params[key] = params.get(value.removeprefix("attach://"), value)
         return params
 
     def _dispatch(self, method: str, params: dict[str, Any]) -> Any:

@@ -52,8 +52,10 @@ def _headers(response: web.StreamResponse, static: bool) -> None:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "no-referrer"  # a sign-in link never leaves in a Referer
-    if not static:
-        response.headers["Cache-Control"] = "no-store"
+    if (
+        not static
+    ):  # (a route that says otherwise keeps its own: a conversation's photos, for the viewer alone)
+        response.headers.setdefault("Cache-Control", "no-store")
 
 
 @web.middleware

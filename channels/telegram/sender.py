@@ -156,6 +156,9 @@ def mention_entities(text: str, mentions: tuple[Mention, ...]) -> list[MessageEn
 
 
 MAX_UPLOAD = 20 * 1024 * 1024
+MAX_PHOTO = 10 * 1024 * 1024  # sendPhoto's limit
+PHOTOS = {"image/jpeg", "image/png", "image/webp"}
+CAPTION = 1024  # a caption's characters
 UPLOADS = {"image": "photo", "video": "video", "audio": "audio"}
 UPLOAD_CALLS: dict[
     str, Callable[[Bot, BufferedInputFile, str | None, dict[str, Any]], Awaitable[AgMessage]]
@@ -380,7 +383,9 @@ class TelegramSender:
             sent = await self._bot.send_message(text=note, **where)
             return Sent(sent.message_id)
         kind = UPLOADS.get(content_type.split("/")[0], "document")
+        if kind == "photo" and (content_type not in PHOTOS or len(content) > MAX_PHOTO):
+            kind = "document"  # (what sendPhoto refuses — a GIF, an SVG, over 10 MB — goes as a file)
         extension = content_type.split("/")[-1].split(";")[0] or "bin"
-        upload = BufferedInputFile(content, filename=f"whatsapp.{extension}")
-        sent = await UPLOAD_CALLS[kind](self._bot, upload, caption, where)
+        upload = BufferedInputFile(content, filename=media.file_name or f"whatsapp.{extension}")
+        sent = await UPLOAD_CALLS[kind](self._bot, upload, caption[:CAPTION] if caption else None, where)
         return Sent(sent.message_id)

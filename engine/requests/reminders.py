@@ -36,6 +36,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
     event = (
         await deps.record(f"request:{request.id}", EventType.CLIENT_REMINDED, data, SYSTEM, d.cause)
     ).event
+    how = event.data["action"]  # (retried after a crash: what was decided then, not what would be now)
     at = when(deps, client, request.details.when)
     place = ", ".join(request.details.places)
     lang = client.language

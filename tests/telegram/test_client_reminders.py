@@ -9,7 +9,7 @@ import pytest
 from domain.events import EventType
 from engine import queries as q
 from tests import reads
-from tests.harness import REMINDER_TEMPLATE, Harness, start_harness, user
+from tests.harness import REMINDER_TEMPLATE, Harness, start_harness
 from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
 from tests.telegram.test_whatsapp import NUMBER, wa
@@ -72,7 +72,9 @@ async def test_an_arabic_client_is_reminded_twice_confirms_then_asks_for_a_chang
     assert len(await reads.events(tg.store, EventType.CLIENT_REMINDED)) == 2
 
 
-async def test_a_cancelled_or_moved_booking_is_reminded_of_nothing_stale(team: Harness) -> None:
+async def test_a_moved_booking_is_reminded_at_its_new_time_and_a_done_one_opens_nothing(
+    team: Harness,
+) -> None:
     tg = team
     layla, thread, _ = await new_client(tg, "Layla", "A table at Nobu tomorrow at 9pm")
     when = await paid(tg, layla, thread)
@@ -125,4 +127,3 @@ async def test_outside_whatsapps_24_hours_only_the_template_goes_or_nothing(on_w
     else:
         assert reminded.data["action"] == "none" and new == []  # never a paid message by accident
         assert "no reminder template is set" in tg.topic_texts(thread)[-1]
-    assert user  # (imported for the Telegram tests above)

@@ -52,6 +52,7 @@ async def test_a_conversations_files_are_shown_in_its_timeline_to_whoever_may_se
     got = await anna.get(image)
     assert got.status == 200 and await got.read() == JPEG and got.content_type == "image/jpeg"
     assert got.headers["X-Content-Type-Options"] == "nosniff"
+    assert got.headers["Cache-Control"] == "private, max-age=3600"  # (a page load fetches it once an hour)
     (doc,) = [src for src, tag in found.items() if tag == "download"]
     got = await anna.get(doc)  # said to be HTML: never shown as a page of the console
     assert got.content_type == "application/octet-stream"
@@ -106,7 +107,7 @@ async def test_the_console_sends_a_file_to_the_client_on_their_channel_once(team
     assert again.status == 303  # the same form twice: sent once
     await tg.settle()
     (photo,) = tg.fake.sent("sendPhoto", layla["id"])
-    assert photo.params["caption"] == "Your car, Layla"
+    assert photo.params["caption"] == "Your car, Layla" and photo.params["photo"] == "car.jpg"  # (its name)
     topic = [c for c in tg.fake.sent("sendPhoto", STAFF_CHAT) if "from the console" in c.params["caption"]]
     assert len(topic) == 1 and topic[0].params["caption"].startswith("📎 Anna sent car.jpg from the console.")
     timeline = links(await (await anna.get(page)).text())
@@ -114,12 +115,22 @@ async def test_the_console_sends_a_file_to_the_client_on_their_channel_once(team
     got = await anna.get(image)
     assert got.status == 200 and await got.read() == JPEG
 
+    gif = await send_file(anna, page, b"GIF89a...", "wave.gif", "image/gif", "x" * 1000)
+    assert gif.status == 303
+    await tg.settle()
+    (sent_gif,) = tg.fake.sent("sendDocument", layla["id"])  # (sendPhoto refuses a GIF: a file instead)
+    assert sent_gif.params["document"] == "wave.gif"
+    told = [c for c in tg.fake.sent("sendDocument", STAFF_CHAT) if "wave.gif" in c.params.get("caption", "")]
+    assert len(told) == 1 and len(told[0].params["caption"]) <= 1024  # (Telegram's caption limit)
     empty = await send_file(anna, page, b"", "nothing.txt", "text/plain")
     assert empty.status == 400 and "Choose a file to send." in await empty.text()
     huge = await send_file(anna, page, b"0" * (16 * 1024 * 1024), "huge.bin", "application/octet-stream")
     assert huge.status in (400, 413)
     await tg.settle()
-    assert len(tg.fake.sent("sendPhoto", layla["id"])) == 1 and not tg.fake.sent("sendDocument", layla["id"])
+    assert (
+        len(tg.fake.sent("sendPhoto", layla["id"])) == 1
+        and len(tg.fake.sent("sendDocument", layla["id"])) == 1
+    )
     assert client.id in image
 
 
