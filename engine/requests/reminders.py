@@ -54,8 +54,8 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
     elif how == "template":
         identity = client.identity(Channel.WHATSAPP)
         spec = deps.channels.get(Channel.WHATSAPP)
-        assert identity is not None and deps.policy.reminder_template is not None
-        if spec is not None:
+        # (a retry after the template was unset, or the number unlinked: nothing goes — never a paid message)
+        if spec is not None and identity is not None and deps.policy.reminder_template:
             variables = {"1": client.name.split()[0] if client.name else "", "2": request.id, "3": at}
             out = Template(deps.policy.reminder_template, variables | {"4": place or "—"})
             number = identity.external_id
