@@ -19,6 +19,7 @@ from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_calls import call_form, twilio
 from tests.telegram.test_console import staff_says
+from tests.telegram.test_console_media import send_file
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
 NUMBER = "+971507654321"
@@ -91,6 +92,11 @@ async def served_person(tg: Harness) -> tuple[dict, str]:
     page = f"/console/clients/{client.id}"
     profile = {"tags": "goldline", "preferences": "No Marzipan; window seat"}
     assert (await anna.post(f"{page}/profile", profile, page)).status == 303
+    # a file sent from the console: kept in the store under its name (erased with the person)
+    sent = await send_file(
+        anna, "/console/requests/R-1001", b"%PDF-1.7", "Faisalovich-visa.pdf", "application/pdf"
+    )
+    assert sent.status == 303
     await tg.settle()
     return person, client.id
 
