@@ -644,3 +644,9 @@ voicemail-written = 📝 In writing: { $text }
 voicemail-no-words = 📝 No words could be made out in the voicemail.
 voicemail-not-written = 📝 The voicemail could not be put in writing ({ $reason }): listen to it above.
 stats-margins = (Margins: /stats in your private chat with the bot, or the console's Team page.)
+
+## the Mini App's sign-in (issue 25)
+err-miniapp-missing = The Mini App's sign-in from Telegram is missing.
+err-miniapp-malformed = The Mini App's sign-in from Telegram cannot be read.
+err-miniapp-forged = The Mini App's sign-in is not signed by this bot's Telegram.
+err-miniapp-stale = The Mini App's sign-in has expired: open it again from the chat.

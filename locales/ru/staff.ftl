@@ -644,3 +644,9 @@ voicemail-written = 📝 Текстом: { $text }
 voicemail-no-words = 📝 В голосовом сообщении не удалось разобрать слов.
 voicemail-not-written = 📝 Голосовое сообщение не удалось перевести в текст ({ $reason }): прослушайте его выше.
 stats-margins = (Маржа: /stats в личном чате с ботом или на странице «Команда» в консоли.)
+
+## the Mini App's sign-in (issue 25)
+err-miniapp-missing = Нет данных входа Mini App от Telegram.
+err-miniapp-malformed = Данные входа Mini App от Telegram не читаются.
+err-miniapp-forged = Данные входа Mini App подписаны не Telegram этого бота.
+err-miniapp-stale = Вход в Mini App устарел: откройте его снова из чата.
