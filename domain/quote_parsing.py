@@ -98,16 +98,21 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
 
 
+def _cost_in(text: str) -> re.Match[str] | None:
+    """The cost said last: after a one-line quote's description, or as an itemised quote's last line."""
+    return (_COST_LINE if "\n" in text else _COST).search(text)
+
+
 def cost_said(args: str) -> bool:
     """Does this /quote say a supplier's cost (right or wrong)?"""
     text = args.strip()
-    return (_COST_LINE if "\n" in text else _COST).search(text) is not None
+    return _cost_in(text) is not None
 
 
 def without_cost(args: str) -> str:
     """A /quote's words with the supplier's cost left out (for what the whole team reads)."""
     text = args.strip()
-    said = (_COST_LINE if "\n" in text else _COST).search(text)
+    said = _cost_in(text)
     return text[: said.start()].rstrip(" ,;—–-(") + " · cost •••" if said else args
 
 
@@ -115,7 +120,7 @@ def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | 
     """`parse_quote`, and the supplier's cost when it is said last (`/quote 45000 RUB Car cost 31000`, or a
     last line `cost — 31000`): in the quote's currency, seen only by leads and whoever quoted."""
     text = args.strip()
-    said = (_COST_LINE if "\n" in text else _COST).search(text)
+    said = _cost_in(text)
     if said is None:
         return (*parse_quote(text), None)
     currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))

@@ -42,7 +42,7 @@ def query_keys(text: str) -> list[list[str]]:
 MESSAGE_CHARS = 4000  # what of a message is read for its words
 MESSAGE_WORDS = 200  # the distinct words kept of one message
 QUERY_WORDS = 6
-TOP = "\U0010ffff"  # above every character: [stem, stem + TOP) is every word that starts with the stem
+TOP = "\U0010ffff"  # above every character: [key, key + TOP) holds every string that starts with the key
 _AR_LEAD = (("", "و", "ف"), ("", "ب", "ل", "ك"), ("", "ال", "لل"))  # conjunction, preposition, article
 # the case endings a searched Russian word is found without, the longest first
 _RU_ENDINGS = (
@@ -115,14 +115,7 @@ def stem(word: str) -> str:
     return word
 
 
-def word_ranges(text: str) -> list[tuple[str, str]]:
-    """The ranges of indexed words a search must find, one per searched word (all must match): every word
-    that starts with its stem. Words of one letter are left out."""
-    stems = [stem(word)[:PREFIX] for word in words(text)[:QUERY_WORDS] if len(word) >= 2]
-    return [(start, start + TOP) for start in dict.fromkeys(stems)]
-
-
-def matches(word: str, ranges: list[tuple[str, str]]) -> bool:
+def matches(word: str, keys: list[str]) -> bool:
     """Is this word (as written in a message) one the search found? (to mark it on the results page)"""
     forms = {form[:PREFIX] for form in _bare(word)} if len(word) >= 2 else set()
-    return any(low <= form < high for form in forms for low, high in ranges)
+    return any(form.startswith(key) for form in forms for key in keys)

@@ -18,11 +18,18 @@ async def post_json(
     url: str,
     headers: dict[str, str],
     body: dict[str, Any] | None,
+    *,
+    data: bytes | None = None,
+    params: dict[str, str] | None = None,
+    within: aiohttp.ClientTimeout = TIMEOUT,
 ) -> dict[str, Any]:
-    """A POST of `body` (None: a GET) and its JSON object."""
-    method = "GET" if body is None else "POST"
+    """A POST of `body` — or of raw `data` (audio) — (neither: a GET), and the JSON object answered."""
+    method = "GET" if body is None and data is None else "POST"
+    options: dict[str, Any] = {"json": body} if data is None else {"data": data}
     try:
-        async with session.request(method, url, json=body, headers=headers, timeout=TIMEOUT) as response:
+        async with session.request(
+            method, url, params=params, headers=headers, timeout=within, **options
+        ) as response:
             if response.status != 200:
                 raise Unavailable(f"{provider} answered {response.status}")
             answer = await response.json(content_type=None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from domain.errors import Unavailable
+from interpreters.http import post_json
 
 DEFAULT_BASE = "https://stt.api.cloud.yandex.net"
 MAX_BYTES = 1024 * 1024  # a request's audio
@@ -61,16 +62,10 @@ class SpeechKit:
     async def _recognize(self, chunk: bytes, params: dict[str, str]) -> str:
         url = f"{self.base_url}/speech/v1/stt:recognize"
         headers = {"Authorization": f"Api-Key {self.api_key}"}
-        try:
-            async with self.session.post(
-                url, params=params, data=chunk, headers=headers, timeout=TIMEOUT
-            ) as response:
-                if response.status != 200:
-                    raise Unavailable(f"SpeechKit answered {response.status}")
-                answer = await response.json(content_type=None)
-        except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            raise Unavailable(f"SpeechKit did not answer ({type(error).__name__})") from None
-        result = answer.get("result") if isinstance(answer, dict) else None
+        answer = await post_json(
+            self.session, "SpeechKit", url, headers, None, data=chunk, params=params, within=TIMEOUT
+        )
+        result = answer.get("result")
         if not isinstance(result, str):
             raise Unavailable("SpeechKit answered without a result")
         return result.strip()

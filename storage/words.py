@@ -23,7 +23,6 @@ from storage.timefmt import from_ms, to_ms
 log = structlog.get_logger(__name__)
 
 COLLECTION = "message_keys"
-FORMER = ("message_words",)  # the collections of earlier versions of this index: dropped at start
 FORMAT = 1  # raised when what is indexed changes: the next start indexes the whole log again
 MARGIN = timedelta(days=1)
 SCAN = 5000  # rows read per searched word at most: its newest messages
@@ -55,7 +54,6 @@ class Found:
 
 class MessageWords:
     def __init__(self, db: AsyncDatabase) -> None:
-        self._db = db
         self._rows = db[COLLECTION]
         self._marks = db["jobs"]
 
@@ -103,8 +101,6 @@ class MessageWords:
         """Index what a crash may have left out: the events written since the last start (less a margin),
         or, at this index's first start (or `afresh`: a rebuild), the whole log. Returns events read. Rows
         are only ever added here (an instance starting beside a running one takes nothing away from it)."""
-        for former in FORMER:
-            await self._db.drop_collection(former)
         mark = await self._marks.find_one({"_id": COLLECTION})
         read = 0
         if afresh or mark is None or mark.get("format") != FORMAT:

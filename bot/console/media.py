@@ -14,7 +14,7 @@ from bot.console.actions import viewer
 from bot.console.auth import deps_of
 from bot.engine_runtime import ENGINE
 from engine.console import reads
-from engine.console.timeline import media_ref
+from engine.console.timeline import message_files
 
 log = structlog.get_logger(__name__)
 
@@ -31,25 +31,20 @@ async def media(request: web.Request) -> web.Response:
         raise web.HTTPNotFound()
     client = await reads.visible_client(deps, me, client_id)  # (404 for a client not the viewer's)
     found = await deps.store.events.by_ids([f"conversation:{client.id}#{int(seq)}"])
-    ref = media_ref(found[0], int(n)) if found else None
-    if ref is None:
+    file = message_files(found[0]).get(int(n)) if found else None
+    if file is None:
         raise web.HTTPNotFound()
     bridge = request.config_dict[ENGINE].media
-    channel, key, recorded = ref
+    fetch = bridge.fetch_whatsapp_media if file.whatsapp else bridge.fetch_file
     try:
-        if channel == "telegram":
-            content, content_type = await bridge.fetch_telegram_file(key)
-        elif channel == "stored":
-            content, content_type = await bridge.fetch_file(key)
-        else:
-            content, content_type = await bridge.fetch_whatsapp_media(key)
+        content, content_type = await fetch(file.ref)
     except (LookupError, OSError) as problem:  # gone, too large, the channel unreachable or not configured
-        log.warning("console.media_unavailable", channel=channel, error=type(problem).__name__)
+        log.warning("console.media_unavailable", whatsapp=file.whatsapp, error=type(problem).__name__)
         raise web.HTTPNotFound() from None
     if len(content) > MAX_BYTES:
         raise web.HTTPNotFound()
-    if content_type in ("", "application/octet-stream") and recorded:
-        content_type = recorded  # (Telegram's file paths often say nothing; the message did)
+    if content_type in ("", "application/octet-stream") and file.content_type:
+        content_type = file.content_type  # (Telegram's file paths often say nothing; the message did)
     inline = bool(INLINE.match(content_type))
     headers = {
         "Cache-Control": "private, max-age=3600",

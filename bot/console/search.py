@@ -25,11 +25,11 @@ class Piece:
     marked: bool
 
 
-def snippet(text: str, ranges: list[tuple[str, str]]) -> tuple[list[Piece], bool]:
+def snippet(text: str, keys: list[str]) -> tuple[list[Piece], bool]:
     """The message around its first found word, the found words marked; False: no word of it was found
     (it was found by its translation)."""
     spans = [
-        m.span() for m in _TOKEN.finditer(text) if any(search.matches(w, ranges) for w in search.words(m[0]))
+        m.span() for m in _TOKEN.finditer(text) if any(search.matches(w, keys) for w in search.words(m[0]))
     ]
     start = max(0, spans[0][0] - SNIPPET // 3) if spans else 0
     end = min(len(text), start + SNIPPET)
@@ -57,7 +57,7 @@ async def search_page(request: web.Request) -> web.Response:
     shown = []
     for hit in found.messages if found else []:
         message = hit.event.data.get("message") or {}
-        pieces, own = snippet(message.get("text") or hit.event.data.get("text") or "", found.ranges)
+        pieces, own = snippet(message.get("text") or hit.event.data.get("text") or "", found.keys)
         shown.append((hit, pieces, own))
     names = {a.id: a.name for a in await reads.q.assistants(deps.store)}
     return page(request, "search.html", {"q": text, "found": found, "hits": shown, "names": names})

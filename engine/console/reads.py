@@ -189,7 +189,7 @@ class MessageHit:
 @dataclass(frozen=True, slots=True)
 class Searched:
     text: str
-    ranges: list[tuple[str, str]]  # the words searched for (to mark them in the messages)
+    keys: list[str]  # the starts of the words searched for (to mark them in the messages)
     requests: list[tuple[ServiceRequest, Client]]  # by number, of the clients found, of the messages found
     clients: list[Client]
     messages: list[MessageHit]
@@ -213,12 +213,12 @@ async def search_all(deps: Deps, viewer: Assistant, text: str) -> Searched:
     for client in clients[:10]:
         for r in reversed(await q.requests_of(deps.store, client.id)):
             requests.setdefault(r.id, (r, client))
-    ranges, keys = search.word_ranges(text), search.search_keys(text)
+    keys = search.search_keys(text)
     messages = await _messages(deps, viewer, keys) if keys else []
     for hit in messages:  # and the requests the messages found belong to
         if hit.request:
             requests.setdefault(hit.request.id, (hit.request, hit.client))
-    return Searched(text, ranges, list(requests.values())[:SEARCH_LIMIT], clients, messages)
+    return Searched(text, keys, list(requests.values())[:SEARCH_LIMIT], clients, messages)
 
 
 async def _messages(deps: Deps, viewer: Assistant, keys: list[str]) -> list[MessageHit]:

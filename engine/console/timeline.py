@@ -45,49 +45,49 @@ MESSAGES = (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT)
 
 # what Telegram's files are when their message does not say (a photo is always a JPEG, a voice note OGG/Opus)
 KNOWN_TYPES = {"photo": "image/jpeg", "voice": "audio/ogg", "video": "video/mp4", "sticker": "image/webp"}
+KINDS = {"image": "photo", "video": "video", "audio": "audio"}  # how a WhatsApp file shows, by its type
 
 
-def media_ref(event: Event, n: int) -> tuple[str, str, str] | None:
-    """("telegram", file id, type) or ("whatsapp", media URL, type): the `n`th file of a message event, if it
-    has one, with the content type its message recorded ("" when unknown)."""
-    message = event.data.get("message") or {}
-    extra = message.get("extra") or {}
+@dataclass(frozen=True, slots=True)
+class MessageFile:
+    """One file of a message: where its bytes are — a Telegram file id or a file kept in the store (both
+    through the media bridge's `fetch_file`), or a Twilio media URL (`whatsapp`) — and what it is."""
+
+    whatsapp: bool
+    ref: str
+    kind: str
+    name: str
+    content_type: str  # as its message recorded it ("" when unknown)
+
+
+def message_files(event: Event) -> dict[int, MessageFile]:
+    """The files of a message event by their place in it (a WhatsApp message may carry several)."""
     if event.type not in MESSAGES:
-        return None
-    if extra.get("file_id") and n == 0:
-        recorded = extra.get("mime_type") or KNOWN_TYPES.get(message.get("kind") or "", "")
-        return "telegram", str(extra["file_id"]), recorded
-    if str(extra.get("url") or "").startswith(STORED) and n == 0:  # sent from the console
-        return "stored", str(extra["url"]), str(extra.get("mime_type") or "")
-    items = _items(extra)
-    if 0 <= n < len(items) and isinstance(items[n], dict) and items[n].get("url"):
-        return "whatsapp", str(items[n]["url"]), str(items[n].get("content_type") or "")
-    return None
-
-
-def _items(extra: dict[str, Any]) -> list[Any]:
-    """A WhatsApp message's files ({url, content_type} each)."""
+        return {}
+    message = event.data.get("message") or {}
+    extra, kind = message.get("extra") or {}, message.get("kind") or "other"
+    url = str(extra.get("url") or "")
+    ref = extra.get("file_id") or (url if url.startswith(STORED) else None)
+    if ref:  # posted in Telegram, or sent from the console
+        recorded = extra.get("mime_type") or KNOWN_TYPES.get(kind, "")
+        return {0: MessageFile(False, str(ref), kind, extra.get("file_name") or kind, recorded)}
     media = extra.get("media")
-    return media if isinstance(media, list) else []
+    found = {}
+    for n, item in enumerate(media if isinstance(media, list) else []):
+        if isinstance(item, dict) and item.get("url"):
+            content_type = str(item.get("content_type") or "")
+            shown = KINDS.get(content_type.split("/")[0], "document")
+            found[n] = MessageFile(True, str(item["url"]), shown, f"{kind} {n + 1}", content_type)
+    return found
 
 
 def attachments(event: Event) -> tuple[Attachment, ...]:
-    if event.type not in MESSAGES or event.stream_kind != "conversation":
+    if event.stream_kind != "conversation":
         return ()
-    message = event.data.get("message") or {}
-    extra, kind = message.get("extra") or {}, message.get("kind") or "other"
     base = f"/console/media/{event.stream_id}/{event.seq}"
-    if extra.get("file_id") or str(extra.get("url") or "").startswith(STORED):
-        name = extra.get("file_name") or kind
-        return (Attachment(kind, f"{base}/0", name, extra.get("mime_type") or ""),)
-    items = _items(extra)
-    found = []
-    for n, item in enumerate(items):
-        if isinstance(item, dict) and item.get("url"):
-            content_type = str(item.get("content_type") or "")
-            shown = {"image": "photo", "video": "video", "audio": "audio"}.get(content_type.split("/")[0])
-            found.append(Attachment(shown or "document", f"{base}/{n}", f"{kind} {n + 1}", content_type))
-    return tuple(found)
+    return tuple(
+        Attachment(f.kind, f"{base}/{n}", f.name, f.content_type) for n, f in message_files(event).items()
+    )
 
 
 async def _names(deps: Deps, client: Client) -> dict[str, str]:

@@ -16,9 +16,16 @@ from engine.clock import kpis
 from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness
-from tests.telegram.test_lifecycle import client_asks, order_of, pay, quote_message, request_of, staff_says
+from tests.telegram.test_lifecycle import (
+    ANNA,
+    client_asks,
+    order_of,
+    pay,
+    quote_message,
+    request_of,
+    staff_says,
+)
 
-ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 IRINA = {"id": 9002, "is_bot": False, "first_name": "Irina"}
 OMAR = {"id": 9003, "is_bot": False, "first_name": "Omar"}
 

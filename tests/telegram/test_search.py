@@ -13,8 +13,6 @@ from tests.console_client import signed_in
 from tests.harness import Harness, user
 from tests.telegram.test_console import staff_says
 
-OMAR = {"id": 9002, "is_bot": False, "first_name": "Omar"}
-
 
 @pytest.fixture
 async def conversations(tg: Harness) -> tuple[Harness, dict[str, dict]]:
