@@ -147,9 +147,13 @@ async def phone_send(request: web.Request) -> web.Response:
 async def phone_button(request: web.Request) -> web.Response:
     world = _world(request)
     body = await request.json()
-    persona = world.persona(body["persona"])
+    try:
+        persona, data = world.persona(body["persona"]), str(body["data"])
+        message_id = 0 if data == SHARE_CONTACT else int(body["message_id"])
+    except (KeyError, ValueError, TypeError, StopIteration):
+        raise web.HTTPBadRequest(text="persona, data and message_id (a whole number) are needed") from None
     person = persona.telegram_user()
-    if body["data"] == SHARE_CONTACT:  # as Telegram sends it: the sender's own contact
+    if data == SHARE_CONTACT:  # as Telegram sends it: the sender's own contact
         contact = {
             "phone_number": persona.phone.lstrip("+"),
             "first_name": persona.name,
@@ -157,7 +161,10 @@ async def phone_button(request: web.Request) -> web.Response:
         }
         update = world.telegram.user_message(person, contact=contact)
     else:
-        update = world.telegram.callback(person, int(body["message_id"]), str(body["data"]))
+        try:
+            update = world.telegram.callback(person, message_id, data)
+        except KeyError:
+            raise web.HTTPNotFound(text="no such message in the persona's chat") from None
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 

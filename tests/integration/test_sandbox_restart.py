@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.integration.test_service_process import (
     STARTUP,
@@ -108,3 +111,13 @@ def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path
             ),
             WAIT,
         ), log.read_text()[-4000:]
+        # a wrong value in each of a button press's fields: a clear 400 or 404, never a 500
+        for wrong, code in (
+            ({"persona": "james"}, 400),
+            ({"persona": "nobody", "data": "rate:R-1001:5", "message_id": 1}, 400),
+            ({"persona": "james", "data": "remind:R-1001:1:ok", "message_id": "first"}, 400),
+            ({"persona": "james", "data": "remind:R-1001:1:ok", "message_id": 999999}, 404),
+        ):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _call(f"{base}/sandbox/api/phone/button", wrong)
+            assert refused.value.code == code, wrong
