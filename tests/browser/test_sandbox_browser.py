@@ -41,6 +41,8 @@ Object.defineProperty(window.Notification, "permission", { get: () => Real.permi
 Object.defineProperty(Document.prototype, "hidden", { get: () => window.__away });
 """
 WAIT = 45_000  # ms: the sandbox keeps Telegram's real limits (1 message a second into a chat); CI is slow
+# every expectation waits as long: what it waits for is often a message queued behind others in one chat
+expect.set_options(timeout=WAIT)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is installed by .ci/run (apt)")
 
