@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 import structlog
 from aiohttp import web
 
-from bot import console, home, metrics, preflight
+from bot import console, home, metrics, miniapp, preflight
 from bot.engine_runtime import engine_ctx, engine_workers_ctx
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.sandbox_mode import sandbox_ctx, sandbox_team_ctx
@@ -100,4 +100,5 @@ def create_app(
     twilio_webhook.setup(app)
     media_webhook.setup(app)
     console.setup(app)  # (its live reader listens to every event the engine records)
+    miniapp.setup(app)  # the client's own page
     return app

@@ -28,7 +28,7 @@ REQUEST_ANSWERS = frozenset(
 CLIENT_WAITS = frozenset({EventType.MESSAGE_RECEIVED, EventType.CALL_MISSED})  # a missed call waits too
 STAFF_ANSWERS = frozenset({EventType.STAFF_MESSAGE_SENT, EventType.CALL_ANSWERED})  # they talked: answered
 # a button the client tapped that asks for an answer: "I need a change" under a reminder of their booking
-ASKING_ACTIONS = frozenset({"change"})
+ASKING_ACTIONS = frozenset({"change", "call-me"})  # … and "call me" pressed in their own page
 # every type that can start or end a wait: the clock watches exactly these
 TYPES = (
     CLIENT_WAITS

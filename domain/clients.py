@@ -102,6 +102,7 @@ class Topic:
 
 AFTER_ERASE_IGNORED = frozenset(
     {
+        EventType.CLIENT_CONTACT_SET,
         EventType.CLIENT_IDENTITY_LINKED,
         EventType.CLIENT_PHONE_SHARED,
         EventType.CLIENT_PREFERENCES_SET,
@@ -133,6 +134,8 @@ class Client:
     merged_into: str | None = None  # a duplicate: the person is that client (no identity, no live topic here)
     erased: bool = False  # their personal data is gone (crypto-shredded): an id and the money records remain
     translated: bool = True  # their messages and the assistant's are machine-translated when needed
+    contact: str | None = None  # how they prefer to be reached (CONTACTS): reminders and proactive messages
+    quiet: tuple[int, int] | None = None  # hours (from, to) in business time when nothing proactive is sent
     version: int = 0
 
     @property
@@ -224,10 +227,21 @@ class Client:
                 unreachable=(),
                 saved_card=None,
                 conversation_open=False,
+                contact=None,
+                quiet=None,
                 erased=True,
             )
         elif t is EventType.TRANSLATION_SET:
             changed = replace(self, translated=data["on"])
+        elif t is EventType.CLIENT_DATA_EXPORTED:
+            changed = self  # (the client's own data request, made in their page)
+        elif t is EventType.CLIENT_CARD_REMOVED:
+            changed = replace(self, saved_card=None)
+        elif t is EventType.CLIENT_CONTACT_SET:
+            quiet = data.get("quiet")
+            changed = replace(
+                self, contact=data.get("contact"), quiet=(quiet[0], quiet[1]) if quiet else None
+            )
         elif t is EventType.CONVERSATION_OPENED:
             changed = replace(self, conversation_open=True)
         elif t is EventType.CONVERSATION_CLOSED:
@@ -286,6 +300,8 @@ class Client:
             "merged_into": self.merged_into,
             "erased": self.erased,
             "translated": self.translated,
+            "contact": self.contact,
+            "quiet": list(self.quiet) if self.quiet else None,
             "_v": self.version,
         }
 
@@ -309,6 +325,8 @@ class Client:
             merged_into=doc.get("merged_into"),
             erased=doc.get("erased", False),
             translated=doc.get("translated", True),
+            contact=doc.get("contact"),
+            quiet=(doc["quiet"][0], doc["quiet"][1]) if doc.get("quiet") else None,
             version=doc["_v"],
         )
 

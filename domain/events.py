@@ -116,6 +116,9 @@ class EventType(StrEnum):
     PHONE_ASKED = (
         "PhoneAsked"  # (the client's conversation) a Telegram client asked, once, to share their number
     )
+    # the client's own page, the Mini App (issue 25)
+    CLIENT_CARD_REMOVED = "ClientCardRemoved"  # the saved card forgotten: no one-tap payment until the next
+    CLIENT_CONTACT_SET = "ClientContactSet"  # how they prefer to be reached, and their quiet hours
 
 
 def _check_json(value: Any, path: str = "data") -> None:

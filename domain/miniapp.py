@@ -9,11 +9,15 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
 
-from domain.errors import DomainError
+from domain.errors import DomainError, InvalidMoney
+from domain.intake.understanding import Understanding
+from domain.intake.words import Category
+from domain.money import SUPPORTED_CURRENCIES, Money
 
 MAX_CHARS = 4096  # an initData string is a few hundred characters; more is not Telegram's
 FRESH = timedelta(hours=12)  # a page open longer than this signs in again (Telegram re-opens it signed anew)
@@ -87,3 +91,158 @@ def verify(raw: str, bot_token: str, now: datetime, fresh: timedelta = FRESH) ->
     if now - auth_date > fresh or auth_date - now > SKEW:
         raise NotTelegrams("initData is too old", key="miniapp-stale")
     return InitData(person, auth_date, fields.get("query_id"), fields.get("start_param"))
+
+
+# ---- what the client sets and asks for in the app: checked here, before anything is recorded ----
+
+CONTACTS = ("telegram", "whatsapp", "phone")  # how a client prefers to be reached
+# the notes the team keeps about a client, one line each in their preferences (the console edits the same
+# text): a line that starts with the mark is that note; any other line is kept as it is
+NOTES = {"dietary": "🍽", "car": "🚗", "seating": "💺"}
+NOTE_CHARS = 300
+PLACE_CHARS = 200
+ASK_CHARS = 1000
+MAX_GUESTS = 500
+AHEAD = timedelta(days=400)  # a date further out than this is a typo
+
+
+class Unusable(DomainError):
+    """A value in an app form that cannot be used (400, with the field it names)."""
+
+    code = "app_unusable"
+
+
+def notes_of(preferences: str) -> dict[str, str]:
+    """{"dietary", "car", "seating", "other"} from the preferences text."""
+    found = {name: "" for name in NOTES} | {"other": ""}
+    other = []
+    for line in preferences.splitlines():
+        name = next((n for n, mark in NOTES.items() if line.startswith(mark)), None)
+        if name is not None and not found[name]:
+            found[name] = line.removeprefix(NOTES[name]).strip()
+        elif line.strip():
+            other.append(line)
+    found["other"] = "\n".join(other)
+    return found
+
+
+def with_notes(preferences: str, notes: dict[str, str]) -> str:
+    """The preferences text with these notes in place (an empty one removed), every other line kept."""
+    kept = notes_of(preferences)["other"]
+    lines = []
+    for name, mark in NOTES.items():
+        value = " ".join((notes.get(name) or "").split())
+        if len(value) > NOTE_CHARS:
+            raise Unusable(f"the {name} note is longer than {NOTE_CHARS} characters", key="app-too-long")
+        if value:
+            lines.append(f"{mark} {value}")
+    return "\n".join([*lines, *([kept] if kept else [])])
+
+
+def contact_of(value: str) -> str:
+    if value not in CONTACTS:
+        raise Unusable("preferred contact is telegram, whatsapp or phone", key="app-bad-contact")
+    return value
+
+
+def quiet_of(start: str, end: str) -> tuple[int, int] | None:
+    """Quiet hours from two "HH:00" (or empty) fields: None when both are empty."""
+    if not start and not end:
+        return None
+    hours = []
+    for said in (start, end):
+        hour, _, minutes = said.partition(":")
+        if not hour.isdigit() or not 0 <= int(hour) <= 23 or minutes not in ("", "00"):
+            raise Unusable("quiet hours are whole hours, 00:00 to 23:00", key="app-bad-quiet")
+        hours.append(int(hour))
+    if hours[0] == hours[1]:
+        raise Unusable("quiet hours start and end at different hours", key="app-bad-quiet")
+    return hours[0], hours[1]
+
+
+def is_quiet(quiet: tuple[int, int] | None, hour: int) -> bool:
+    """Whether `hour` falls in the quiet hours (which may run over midnight: 22 → 8)."""
+    if quiet is None:
+        return False
+    start, end = quiet
+    return start <= hour < end if start < end else hour >= start or hour < end
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """A request made with the app's form: what the intake would have read from a message, said exactly."""
+
+    category: Category
+    when: datetime | None  # aware, business time
+    time_known: bool
+    guests: int | None
+    place: str
+    budget: Money | None
+    notes: str
+    lines: dict[str, str] = field(default_factory=dict)  # the fields as said, for the client's words
+
+    def understanding(self) -> Understanding:
+        return Understanding(
+            category=self.category,
+            when=self.when,
+            time_known=self.time_known,
+            guests=self.guests,
+            places=(self.place,) if self.place else (),
+            budget=self.budget,
+        )
+
+
+def _one_line(form: dict[str, str], name: str, limit: int) -> str:
+    value = " ".join((form.get(name) or "").split())
+    if len(value) > limit:
+        raise Unusable(f"{name} is longer than {limit} characters", key="app-too-long")
+    return value
+
+
+def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
+    """The form's fields checked one by one; Unusable names the first that cannot be used."""
+    try:
+        category = Category(form.get("category") or "")
+    except ValueError:
+        raise Unusable("choose what the request is about", key="app-bad-category") from None
+    day_said, time_said = (form.get("date") or "").strip(), (form.get("time") or "").strip()
+    when = None
+    if day_said or time_said:
+        try:
+            day = date.fromisoformat(day_said) if day_said else now.astimezone(tz).date()
+            at = time.fromisoformat(time_said) if time_said else time(12, 0)
+        except ValueError:
+            raise Unusable("the date or time cannot be read", key="app-bad-when") from None
+        when = datetime.combine(day, at.replace(second=0, microsecond=0), tz)
+        today = now.astimezone(tz).date()
+        if day < today or when - now > AHEAD or (time_said and when < now - timedelta(minutes=5)):
+            raise Unusable("the date is past or too far ahead", key="app-bad-when")
+    guests_said = (form.get("guests") or "").strip()
+    if guests_said and (not guests_said.isdigit() or not 1 <= int(guests_said) <= MAX_GUESTS):
+        raise Unusable(f"guests is a number from 1 to {MAX_GUESTS}", key="app-bad-guests")
+    budget = None
+    if amount := (form.get("budget") or "").strip():
+        currency = (form.get("currency") or "RUB").strip()
+        if currency not in SUPPORTED_CURRENCIES:
+            raise Unusable("the budget's currency is RUB, USD, EUR or AED", key="app-bad-budget")
+        try:
+            budget = Money.of(amount, currency)
+        except InvalidMoney:
+            raise Unusable("the budget is not an amount", key="app-bad-budget") from None
+        if budget.minor <= 0:
+            raise Unusable("the budget is not an amount", key="app-bad-budget")
+    notes = (form.get("notes") or "").strip()
+    if len(notes) > ASK_CHARS:
+        raise Unusable(f"notes are longer than {ASK_CHARS} characters", key="app-too-long")
+    place = _one_line(form, "place", PLACE_CHARS)
+    if category is Category.OTHER and not notes:
+        raise Unusable("say in the notes what you would like", key="app-say-what")
+    return Asked(
+        category,
+        when,
+        bool(time_said),
+        int(guests_said) if guests_said else None,
+        place,
+        budget,
+        notes,
+    )

@@ -52,6 +52,8 @@ NOT_PERSONAL: frozenset[T] = frozenset(
         T.CLIENT_MERGED,
         T.CLIENT_ERASED,
         T.CLIENT_DATA_EXPORTED,
+        T.CLIENT_CARD_REMOVED,
+        T.CLIENT_CONTACT_SET,
         T.TRANSLATION_SET,
         T.SAVED_REPLY_SET,
         T.SAVED_REPLY_REMOVED,

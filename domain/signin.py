@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 LINK_MINUTES = 10
 SESSION_HOURS = 12
+APP_LINK_MINUTES = 30  # a client's link to their own page (WhatsApp): opened once, within this
+APP_SESSION_HOURS = 1  # … then a short session
 
 
 def _b64(raw: bytes) -> str:
@@ -47,6 +49,21 @@ class Signer:
             return False
         nonce, mac = token.split(".")
         return hmac.compare_digest(mac, self._mac("link", nonce))
+
+    def app_token(self, nonce: str) -> str:
+        """A client's one-time link to their own page: signed for that purpose, so it never opens the console
+        (nor a console link the client's page)."""
+        return f"{nonce}.{self._mac('app-link', nonce)}"
+
+    def app_authentic(self, token: str) -> bool:
+        if len(token) > 100 or token.count(".") != 1:
+            return False
+        nonce, mac = token.split(".")
+        return hmac.compare_digest(mac, self._mac("app-link", nonce))
+
+    def export_mac(self, client_id: str, expires: int) -> str:
+        """A client's download of their own data, good until `expires` (epoch seconds)."""
+        return self._mac("app-export", f"{client_id}:{expires}")
 
     def csrf(self, session_digest: str) -> str:
         """The form token of a session: derived, so nothing more is stored, and useless elsewhere."""

@@ -9,6 +9,7 @@ import structlog
 from domain.clients import Channel, Client
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, Actor, Event, EventType
+from domain.intake import Understanding
 from domain.messages import Inbound, Kind, Person
 from domain.outbound import Media, Message
 from engine import queries as q
@@ -99,6 +100,28 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
         await ask_language(deps, client, event, 1)
+    if not await _into_topic(deps, client, event, message, cause):
+        return
+    if message.kind is Kind.TEXT and message.text:
+        if await ratings.comment(deps, client, message.text, cause):
+            return  # a word about the service just rated, not a new request
+        await requests_flow.intake(deps, client, message.text, cause)
+        await ask_phone(deps, client, message.text, cause)
+
+
+async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understanding, cause: str) -> None:
+    """A request made in the client's own page (the Mini App): their words as a message of theirs, relayed
+    like one (so the response clock starts), and a request opened with exactly what the form said."""
+    event = await received(deps, client, message, cause)
+    if not await _into_topic(deps, client, event, message, cause):
+        return
+    await requests_flow.open_request(
+        deps, client, message.text or "", client_actor(client.id), f"{cause}/request", learned=asked
+    )
+
+
+async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> bool:
+    """The message relayed into the client's topic (opened on the first); False while no forum is set."""
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
     client = await q.known_client(deps.store, client.id)
@@ -106,7 +129,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured
-        return
+        return False
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     translation, note = None, ""
     if message.kind is Kind.TEXT and message.text:
@@ -116,11 +139,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         translation = translated.text if translated is not None else None
     relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to, translation, note)
     await deps.deliver(_with_source(relay, message.message_id))
-    if message.kind is Kind.TEXT and message.text:
-        if await ratings.comment(deps, client, message.text, cause):
-            return  # a word about the service just rated, not a new request
-        await requests_flow.intake(deps, client, message.text, cause)
-        await ask_phone(deps, client, message.text, cause)
+    return True
 
 
 def _with_source(delivery: Delivery, source: int | str) -> Delivery:
@@ -133,8 +152,9 @@ async def _counterpart(deps: Deps, chat_id: int | str, reply_to: int | str | Non
     if reply_to is None:
         return None
     delivery = await deps.store.deliveries.by_provider_message("telegram", f"{chat_id}:{reply_to}")
-    source = delivery.meta.get("source") if delivery else None
-    return int(source) if source is not None else None
+    source = str(delivery.meta.get("source")) if delivery else ""
+    # a Telegram message id; a WhatsApp message's or one made in the app cannot be replied to there
+    return int(source) if source.lstrip("-").isdigit() else None
 
 
 async def relay_to_client(

@@ -140,6 +140,12 @@ async def card_text(deps: Deps, client: Client) -> str:
         f"💬 {channels}" + (t("card-unreachable", channels=unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",
         *([f"⭐ {client.preferences}"] if client.preferences else []),
+        *([t("card-contact", contact=client.contact)] if client.contact else []),
+        *(
+            [t("card-quiet", **{"from": f"{client.quiet[0]:02d}", "to": f"{client.quiet[1]:02d}"})]
+            if client.quiet
+            else []
+        ),
         t("card-assistant", name=assistant.name if assistant else t("card-unassigned")),
         t(
             "card-open-requests",

@@ -88,7 +88,7 @@ async def open_link(deps: Deps, token: str, who: str) -> tuple[str, Assistant]:
         "This sign-in link is not valid any more. Write /console to the bot for a new one."
     )
     if not signer.authentic(token):
-        await _count_forged(deps, who)
+        await count_forged(deps, who)
         raise refused
     link = await deps.store.console.use_link(digest(token), now)
     if link is None:
@@ -112,7 +112,7 @@ class TooManyAttempts(InvalidValue):
     pass
 
 
-async def _count_forged(deps: Deps, who: str) -> None:
+async def count_forged(deps: Deps, who: str) -> None:
     """Only forged links are counted and limited: a validly signed one is never turned away by the limit,
     so junk from one address (or from everyone) cannot lock the team out."""
     now, minute = deps.clock.now(), timedelta(minutes=1)

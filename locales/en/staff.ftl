@@ -650,3 +650,21 @@ err-miniapp-missing = The Mini App's sign-in from Telegram is missing.
 err-miniapp-malformed = The Mini App's sign-in from Telegram cannot be read.
 err-miniapp-forged = The Mini App's sign-in is not signed by this bot's Telegram.
 err-miniapp-stale = The Mini App's sign-in has expired: open it again from the chat.
+
+## the client's own page (the Mini App)
+app-preferences-changed = 📱 The client changed their { $what } in their page.
+app-card-removed = 📱 The client removed their saved card: no one-tap payment until they pay again.
+app-call-me = 📞 The client asks to be called back from their page: /call
+app-call-me-no-number = 📞 The client asks to be called back from their page, but their number is not known yet: ask for it.
+card-contact = 📣 Prefers { $contact }
+card-quiet = 🌙 Quiet { $from }–{ $to }
+ev-ClientCardRemoved = saved card removed by the client
+ev-ClientContactSet = preferred contact set
+err-app-too-long = A value in the client's page form is too long.
+err-app-bad-contact = The preferred contact is telegram, whatsapp or phone.
+err-app-bad-quiet = Quiet hours are two different whole hours.
+err-app-bad-category = The request needs a category.
+err-app-bad-when = The date is past or too far ahead.
+err-app-bad-guests = Guests is a number from 1 to 500.
+err-app-bad-budget = The budget is not an amount in RUB, USD, EUR or AED.
+err-app-say-what = “Something else” needs a note saying what.

@@ -650,3 +650,21 @@ err-miniapp-missing = Нет данных входа Mini App от Telegram.
 err-miniapp-malformed = Данные входа Mini App от Telegram не читаются.
 err-miniapp-forged = Данные входа Mini App подписаны не Telegram этого бота.
 err-miniapp-stale = Вход в Mini App устарел: откройте его снова из чата.
+
+## страница клиента (мини-приложение)
+app-preferences-changed = 📱 Клиент изменил на своей странице: { $what }.
+app-card-removed = 📱 Клиент удалил сохранённую карту: оплаты в одно касание не будет до следующей оплаты.
+app-call-me = 📞 Клиент просит перезвонить (со своей страницы): /call
+app-call-me-no-number = 📞 Клиент просит перезвонить (со своей страницы), но его номер ещё не известен: попросите его.
+card-contact = 📣 Предпочитает: { $contact }
+card-quiet = 🌙 Тихие часы { $from }–{ $to }
+ev-ClientCardRemoved = клиент удалил сохранённую карту
+ev-ClientContactSet = выбран способ связи
+err-app-too-long = Значение в форме страницы клиента слишком длинное.
+err-app-bad-contact = Способ связи: telegram, whatsapp или phone.
+err-app-bad-quiet = Тихие часы — два разных целых часа.
+err-app-bad-category = У запроса должна быть категория.
+err-app-bad-when = Дата уже прошла или слишком далеко.
+err-app-bad-guests = Гостей — число от 1 до 500.
+err-app-bad-budget = Бюджет — не сумма в RUB, USD, EUR или AED.
+err-app-say-what = Для «Другого» нужна заметка, что именно.

@@ -35,6 +35,11 @@ UNRESOLVED = {
     ("engine/console/event_lines.py", "message_id"),  # ev-<type>: its arguments per type (test_staff_texts)
     ("engine/clients/outbox.py", "message_id"),  # a channel's compose asks for its texts (choices-hint)
     ("engine/conversation/messages.py", "refused.notice"),  # a channel's refusal (wa-not-sent)
+    (
+        "bot/miniapp/pages.py",
+        "message_id",
+    ),  # the client's page: t() passes its template's id and arguments on
+    ("bot/miniapp/pages.py", "refused.key or 'app-too-long'"),  # a form's refusal (app-bad-…), no variables
 }
 
 

@@ -11,6 +11,7 @@ from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
 
 SAMPLE = {
+    "contact": "whatsapp",
     "minutes": "5 min",
     "taken_out": "true",
     "how": "message",

@@ -1,0 +1,129 @@
+/* The client's page: asks Telegram who is here (initData, sent on every request), then loads each page and
+   sends each form through fetch, swapping the page in place. A WhatsApp client's session is a cookie. */
+(function () {
+  "use strict";
+  var tg = window.Telegram && window.Telegram.WebApp;
+  var initData = (tg && tg.initData) || "";
+
+  function headers() {
+    var h = { "X-Concierge-App": "1" };
+    if (initData) h.Authorization = "tma " + initData;
+    return h;
+  }
+
+  function notice(text) {
+    var box = document.getElementById("toast");
+    if (!box) {
+      box = document.createElement("p");
+      box.id = "toast";
+      box.setAttribute("role", "alert");
+      document.body.appendChild(box);
+    }
+    box.textContent = text;
+    box.hidden = false;
+  }
+
+  function swap(html, url, push) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    document.documentElement.lang = doc.documentElement.lang;
+    document.documentElement.dir = doc.documentElement.dir;
+    document.title = doc.title;
+    document.body.replaceWith(document.importNode(doc.body, true));
+    if (push) history.pushState({}, "", url);
+    else history.replaceState({}, "", url);
+    decorate();
+    window.scrollTo(0, 0);
+  }
+
+  function load(url, options, push) {
+    options = options || {};
+    options.headers = headers();
+    options.credentials = "same-origin";
+    return fetch(url, options).then(function (response) {
+      var type = response.headers.get("Content-Type") || "";
+      return response.text().then(function (text) {
+        if (type.indexOf("text/html") === 0) swap(text, response.url, push);
+        else notice(text);
+      });
+    }).catch(function () { notice("…"); });
+  }
+
+  function localTimes() {
+    var offset = parseInt(document.body.dataset.tzOffset || "0", 10);
+    var mine = -new Date().getTimezoneOffset();
+    if (offset === mine) return;
+    var label = document.body.dataset.yourTime || "";
+    document.querySelectorAll("time[data-local='time']").forEach(function (el) {
+      var at = new Date(el.getAttribute("datetime"));
+      var hm = at.toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
+      var extra = document.createElement("small");
+      extra.className = "mine";
+      extra.textContent = " · " + hm + " " + label;
+      el.appendChild(extra);
+    });
+  }
+
+  function decorate() {
+    if (tg && tg.colorScheme) document.documentElement.dataset.scheme = tg.colorScheme;
+    localTimes();
+    var link = document.getElementById("open-link");
+    if (link) link.submit();
+    var shell = document.getElementById("shell");
+    if (shell && !initData) {
+      var hint = document.getElementById("no-telegram");
+      if (hint) hint.hidden = false;
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var a = event.target.closest("a");
+    if (!a) return;
+    if (a.hasAttribute("data-write")) {
+      event.preventDefault();
+      if (tg && initData) tg.close();
+      else if (a.dataset.write) window.location.href = a.dataset.write;
+      return;
+    }
+    if (a.hasAttribute("data-external")) {
+      if (tg && tg.openLink && initData) {
+        event.preventDefault();
+        tg.openLink(a.href);
+      }
+      return;
+    }
+    if (a.getAttribute("href").indexOf("/app") === 0) {
+      event.preventDefault();
+      load(a.getAttribute("href"), {}, true);
+    }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.id === "open-link") return;  // the one-time link: an ordinary form, it sets the session
+    event.preventDefault();
+    var button = event.submitter;
+    var body = new URLSearchParams(new FormData(form, button));
+    form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
+    if (form.hasAttribute("data-download")) {
+      fetch(form.action, { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
+        .then(function (r) { return r.json(); })
+        .then(function (answer) {
+          var url = new URL(answer.url, window.location.href).href;
+          if (tg && tg.downloadFile && initData) tg.downloadFile({ url: url, file_name: "my-data.json" });
+          else window.location.href = url;
+          form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+        });
+      return;
+    }
+    load(form.action, { method: "POST", body: body }, true);
+  });
+
+  window.addEventListener("popstate", function () { load(window.location.href, {}, false); });
+
+  if (tg) {
+    tg.ready();
+    if (tg.expand) tg.expand();
+  }
+  decorate();
+  if (document.getElementById("shell") && initData) load(window.location.href, {}, false);
+})();

@@ -1,0 +1,212 @@
+"""The client's own page (the Mini App) through the service's real routes: Telegram's initData signed as
+Telegram signs it, on every request; every page in the client's language; every action an event with the
+client as actor, seen in the topic where it matters; a WhatsApp client by a one-time link."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import timedelta
+
+import pytest
+
+from domain.events import ActorKind, EventType
+from domain.miniapp import sign
+from engine import queries as q
+from engine.console import client_page as flow
+from tests import reads
+from tests.harness import STAFF_CHAT, TOKEN, Harness
+from tests.telegram.test_clock import new_client, tick
+from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
+
+FORM = re.compile(r'name="action" value="([^"]+)"')
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    return tg
+
+
+def init_data(person: dict, token: str = TOKEN, age: int = 0, now: float | None = None) -> str:
+    user = {"id": person["id"], "first_name": person["first_name"], "language_code": "ar"}
+    when = int(now if now is not None else time.time()) - age
+    return sign({"auth_date": str(when), "query_id": "AAE1", "user": json.dumps(user)}, token)
+
+
+class App:
+    """One client's Mini App: every request carries their initData, as our script sends it."""
+
+    def __init__(self, tg: Harness, person: dict) -> None:
+        self.tg, self.person = tg, person
+
+    def headers(self, **more: str) -> dict[str, str]:
+        now = self.tg.clock.now().timestamp()
+        return {"Authorization": "tma " + init_data(self.person, now=now), "X-Concierge-App": "1"} | more
+
+    async def get(self, path: str) -> tuple[int, str]:
+        response = await self.tg.http.get(path, headers=self.headers(), allow_redirects=False)
+        return response.status, await response.text()
+
+    async def post(self, path: str, data: dict, page: str | None = None) -> tuple[int, str]:
+        if page is not None:
+            data = {"action": FORM.search((await self.get(page))[1])[1]} | data
+        response = await self.tg.http.post(path, data=data, headers=self.headers(), allow_redirects=False)
+        return response.status, response.headers.get("Location") or await response.text()
+
+
+async def test_the_first_load_is_a_shell_and_forged_stale_or_unknown_data_is_refused(team: Harness) -> None:
+    tg = team
+    layla, _thread, _ = await new_client(
+        tg, "Layla", "احجز لي طاولة في نوبو غدا الساعة 9 مساء", language="ar"
+    )
+    shell = await tg.http.get("/app/")
+    text = await shell.text()
+    assert shell.status == 200 and 'id="shell"' in text and "Layla" not in text
+    assert "frame-ancestors 'self' https://web.telegram.org" in shell.headers["Content-Security-Policy"]
+    now = tg.clock.now().timestamp()
+    for said in (
+        init_data(layla, token="123:" + "x" * 35, now=now),  # another bot's
+        init_data(layla, age=13 * 3600, now=now),  # stale
+        init_data(layla, now=now).replace("hash=", "hash=0"),  # forged
+        init_data({"id": 555, "first_name": "Stranger"}, now=now),  # not a client
+        "user=%7B%7D",  # no hash at all
+    ):
+        refused = await tg.http.get("/app/", headers={"Authorization": "tma " + said, "X-Concierge-App": "1"})
+        assert refused.status == 401, said
+    post = await tg.http.post("/app/call-me", data={"action": "x" * 20})
+    assert post.status == 403  # not from our script
+
+
+async def test_a_structured_request_reaches_the_topic_and_opens_a_request_with_the_clock(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    status, page = await app.get("/app/")
+    assert status == 200 and 'dir="rtl"' in page and "أهلاً Layla" in page
+    tomorrow = (tg.clock.now() + timedelta(days=1)).astimezone(tg.engine.deps.policy.tz).date().isoformat()
+    form = {
+        "category": "chauffeur",
+        "date": tomorrow,
+        "time": "19:30",
+        "guests": "4",
+        "place": "Ritz-Carlton",
+        "budget": "50000",
+        "currency": "RUB",
+        "notes": "Maybach please",
+    }
+    status, where = await app.post("/app/new", form, page="/app/new")
+    assert status == 303 and where == "/app/requests?opened=R-1001", where
+    await tg.settle()
+    request = await q.known_request(tg.store, "R-1001")
+    assert request.details.category.value == "chauffeur" and request.details.guests == 4
+    assert request.details.when is not None and request.details.when.strftime("%H:%M") == "19:30"
+    assert request.details.places == ("Ritz-Carlton",)
+    topic = "\n".join(tg.topic_texts(thread))
+    assert "📱" in topic and "Ritz-Carlton" in topic and "Maybach please" in topic
+    card = tg.request_cards(thread)[-1]
+    assert card.startswith("📋 R-1001") and "19:30" in card
+    said = (await reads.events(tg.store, EventType.MESSAGE_RECEIVED))[-1]
+    assert said.actor.kind is ActorKind.CLIENT and said.cause.startswith("app:")
+    tg.clock.advance(minutes=15, seconds=30)  # nobody answers: the response clock reminds the assistant
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1] == "⏰ Anna, Layla has been waiting 15 min for an answer."
+    status, page = await app.get("/app/requests?opened=R-1001")
+    assert "R-1001" in page and "لدى المساعد" in page
+    # a wrong value in every field: refused with the field's own words, nothing recorded
+    for wrong, says in (
+        ({"category": "spaceflight"}, "نوع الطلب"),
+        ({"date": "2020-01-01"}, "مضى"),
+        ({"date": "tomorrow"}, "مضى"),
+        ({"guests": "0"}, "عدد الضيوف"),
+        ({"guests": "many"}, "عدد الضيوف"),
+        ({"budget": "lots"}, "الميزانية"),
+        ({"currency": "XYZ", "budget": "10"}, "الميزانية"),
+        ({"place": "x" * 201}, "أطول"),
+        ({"category": "other", "notes": ""}, "ملاحظات أخرى"),
+    ):
+        status, page = await app.post("/app/new", form | wrong, page="/app/new")
+        assert status == 400 and says in page, (wrong, page[-600:])
+    assert [r.id for r in await q.requests_of(tg.store, layla_id)] == ["R-1001"]
+
+
+async def test_a_quote_is_paid_from_the_app_and_the_receipt_and_rating_show(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(
+        tg, "Layla", "Book a table at Nobu tomorrow at 9pm", language="en"
+    )
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    app = App(tg, layla)
+    _status, page = await app.get("/app/requests")
+    request = await q.known_request(tg.store, "R-1001")
+    assert request.payment_link["url"] in page and "Pay RUB" in page
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    _status, page = await app.get("/app/requests")
+    assert "Receipt" in page and "Paid" in page
+    _status, page = await app.get("/app/history")
+    assert "R-1001" in page
+    client = await q.known_client(tg.store, layla_id)
+    assert client.saved_card is not None
+    status, _ = await app.post("/app/card/remove", {}, page="/app/preferences")
+    assert status == 303
+    await tg.settle()
+    assert (await q.known_client(tg.store, layla_id)).saved_card is None
+    assert any("card" in line for line in tg.topic_texts(thread)[-3:])
+
+
+async def test_preferences_change_the_pinned_card_once_per_form(team: Harness) -> None:
+    tg = team
+    layla, _thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
+    app = App(tg, layla)
+    _status, page = await app.get("/app/preferences")
+    action = FORM.search(page)[1]
+    form = {
+        "action": action,
+        "language": "ar",
+        "contact": "whatsapp",
+        "quiet_from": "23:00",
+        "quiet_to": "08:00",
+        "dietary": "halal only",
+        "car": "Maybach",
+        "seating": "",
+    }
+    for _ in range(2):  # a double tap: the form acts once
+        response = await tg.http.post(
+            "/app/preferences", data=form, headers=app.headers(), allow_redirects=False
+        )
+        assert response.status == 303
+    await tg.settle()
+    client = await q.known_client(tg.store, layla_id)
+    assert client.language.value == "ar" and client.contact == "whatsapp" and client.quiet == (23, 8)
+    assert client.preferences == "🍽 halal only\n🚗 Maybach"
+    changes = [e for e in await reads.events(tg.store) if e.cause.startswith("app:")]
+    assert len(changes) == 3 and {e.actor.kind for e in changes} == {ActorKind.CLIENT}
+    chat = tg.fake.chats[STAFF_CHAT]
+    assert "⭐ 🍽 halal only\n🚗 Maybach" in chat.messages[max(chat.pinned)]["text"]
+    for wrong in ({"contact": "pigeon"}, {"quiet_from": "23:00", "quiet_to": "23:00"}, {"quiet_from": "25"}):
+        response = await tg.http.post(
+            "/app/preferences", data=form | wrong | {"action": "y" * 20}, headers=app.headers()
+        )
+        assert response.status == 400
+
+
+async def test_a_whatsapp_client_opens_the_page_once_by_link(team: Harness) -> None:
+    tg = team
+    _layla, _thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
+    client = await q.known_client(tg.store, layla_id)
+    url = await flow.issue_link(tg.engine.deps, client)
+    path = url[url.index("/app/link") :]
+    page = await tg.http.get(path)
+    token = re.search(r'name="t" value="([^"]+)"', await page.text())[1]
+    opened = await tg.http.post("/app/link", data={"t": token}, allow_redirects=False)
+    assert opened.status == 303
+    cookie = opened.cookies["concierge_app"].value
+    home = await tg.http.get("/app/", headers={"Cookie": f"concierge_app={cookie}"})
+    assert "Hello, Layla" in await home.text()
+    again = await tg.http.post("/app/link", data={"t": token}, allow_redirects=False)
+    assert again.status == 403
+    forged = await tg.http.post("/app/link", data={"t": token[:-2] + "xx"}, allow_redirects=False)
+    assert forged.status == 403
