@@ -53,11 +53,18 @@ def build_deps(
         interpreter=interpreter,
         speech=speech,
         console_url=f"{settings.http.base_url}/console",
+        app_url=_app_url(settings),
         channels=message_channels(),
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
     deps.listeners.add(metrics.on_event)
     return deps
+
+
+def _app_url(settings: Settings) -> str | None:
+    """Telegram opens a Mini App only from https (the sandbox's stand-in for Telegram takes its own http)."""
+    base = settings.http.base_url
+    return f"{base}/app/" if base.startswith("https://") or settings.sandbox else None
 
 
 def _signer(settings: Settings) -> Signer | None:

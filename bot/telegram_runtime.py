@@ -85,6 +85,12 @@ class EnginePorts:
             return  # a staff member's /help: what works in their private chat with the bot
         await conversation.help_command(self._deps, person, message, cause)
 
+    async def app_command(self, person: Person, message: Inbound, cause: str) -> None:
+        user_id = int(person.identity.external_id)
+        if await staff.private_command(self._deps, user_id, message, cause):
+            return  # (a staff member's private chat: no client page)
+        await conversation.app_command(self._deps, person, message, cause)
+
     async def language_chosen(self, person: Person, code: str, cause: str) -> None:
         await clients.choose_language(self._deps, person, code, cause)
 

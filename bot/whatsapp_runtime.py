@@ -20,6 +20,7 @@ from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHook
 from channels.whatsapp.inbound import normalise
 from channels.whatsapp.media import TwilioMedia
 from channels.whatsapp.sender import WhatsAppSender
+from engine.clients import page as client_page
 from engine.conversation import whatsapp as whatsapp_flow
 from storage.inbox import InboxItem
 from webhooks import health
@@ -71,6 +72,7 @@ def whatsapp_ctx(start_workers: bool):
             tw.twilio_api_base,
             f"{public}/webhooks/twilio/status",
             media_url,
+            page_url=partial(client_page.page_url, deps),  # a client's one-time link, made as it is sent
         )
         hooks = WhatsAppHooks(
             window_open=partial(whatsapp_flow.window_open, deps),

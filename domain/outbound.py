@@ -16,17 +16,21 @@ Doc = dict[str, Any]
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """Answered with `data` (a tap), opens `url`, or asks for the person's own number (`contact`)."""
+    """Answered with `data` (a tap), opens `url` (in the chat's own Mini App view when `app`: Telegram only),
+    or asks for the person's own number (`contact`)."""
 
     text: str
     data: str | None = None
     url: str | None = None
     contact: bool = False
+    app: bool = False
 
     def to_doc(self) -> dict[str, str]:
         doc = {"text": self.text}
         if self.url is not None:
             doc["url"] = self.url
+        if self.app:
+            doc["app"] = "1"
         if self.data is not None:
             doc["data"] = self.data
         if self.contact:
@@ -35,7 +39,9 @@ class Button:
 
     @classmethod
     def from_doc(cls, doc: Mapping[str, Any]) -> Button:
-        return cls(str(doc["text"]), doc.get("data"), doc.get("url"), bool(doc.get("contact")))
+        return cls(
+            str(doc["text"]), doc.get("data"), doc.get("url"), bool(doc.get("contact")), bool(doc.get("app"))
+        )
 
 
 Buttons = tuple[tuple[Button, ...], ...]
@@ -99,6 +105,8 @@ class Message:
     about: str | None = None  # the client a line for the leads is about (/take answers it)
     sign_in: SignIn | None = None
     folded: str | None = None  # shown folded beneath the text (the original of a translated message)
+    # a client's one-time link to their own page, made from this nonce only as it is sent ("{link}" in text)
+    page_link: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,8 +161,16 @@ class DeleteMessage:
     message_id: int
 
 
+@dataclass(frozen=True, slots=True)
+class MenuButton:
+    """The menu button of a client's private chat with the bot: it opens their page (a Telegram Mini App)."""
+
+    text: str
+    url: str
+
+
 ForumOp = CreateTopic | PostCard | EditCard | RenameTopic | CloseTopic | DeleteTopic | DeleteMessage
-Outbound = Message | Template | ForumOp
+Outbound = Message | Template | MenuButton | ForumOp
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +244,8 @@ def _message_doc(m: Message) -> Doc:
             "staff": s.staff,
             "answer_chat": s.answer_chat,
         }
+    if m.page_link is not None:
+        doc["page_link"] = m.page_link
     return doc
 
 
@@ -252,6 +270,8 @@ def to_doc(out: Outbound) -> Doc:
             return {"type": "delete_topic", "thread_id": thread_id}
         case DeleteMessage(topic, message_id):
             return {"type": "delete_message", "topic_of": topic, "message_id": message_id}
+        case MenuButton(text, url):
+            return {"type": "menu_button", "text": text, "url": url}
 
 
 def _str(value: object) -> str | None:
@@ -284,6 +304,7 @@ def _message(doc: Mapping[str, Any]) -> Message:
         if sign_in
         else None,
         folded=doc.get("folded"),
+        page_link=doc.get("page_link"),
     )
 
 
@@ -312,6 +333,8 @@ def from_doc(doc: Mapping[str, Any]) -> Outbound:
             return DeleteTopic(int(doc["thread_id"]))
         case "delete_message":
             return DeleteMessage(doc["topic_of"], int(doc["message_id"]))
+        case "menu_button":
+            return MenuButton(doc["text"], doc["url"])
     raise ValueError(f"not an outbound document: {doc['type']!r}")
 
 

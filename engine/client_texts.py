@@ -65,7 +65,20 @@ def quote_buttons(
             Button(t(lang, "button-ask"), data=f"ask:{request.id}"),
             Button(t(lang, "button-decline"), data=f"decline:{request.id}:{quote.version}"),
         ),
+        *page_row(deps, client),
     )
+
+
+def open_button(deps: Deps, language: Language | None) -> Button | None:
+    """The button that opens the client's own page in Telegram (WhatsApp leaves it out: a Mini App)."""
+    if deps.app_url is None:
+        return None
+    return Button(deps.t(language, "app-open-button"), url=deps.app_url, app=True)
+
+
+def page_row(deps: Deps, client: Client) -> Buttons:
+    button = open_button(deps, client.language)
+    return ((button,),) if button else ()
 
 
 def pay_button(deps: Deps, client: Client, quote: Quote, url: str) -> Buttons:

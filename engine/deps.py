@@ -165,6 +165,7 @@ class Deps:
     interpreter: Interpreter | None = None  # None: no translation between client and assistant
     speech: SpeechPort | None = None  # None: voicemails are not turned into text
     console_url: str = "http://127.0.0.1:8080/console"
+    app_url: str | None = None  # the client's own page (a Mini App needs https; None: not offered in chats)
     channels: ChannelRegistry = field(default_factory=ChannelRegistry)  # how each message channel composes
     senders: Wakes = field(default_factory=Wakes)  # woken when an outbound message is stored
     deadline_runner: Wakes = field(default_factory=Wakes)  # woken when a deadline falls due now

@@ -114,6 +114,7 @@ class FakeTelegram:
         self.webhook_error: tuple[datetime, str] | None = None  # Telegram's last failed delivery
         self.service_updates: list[dict[str, Any]] = []
         self.commands: dict[tuple, list[tuple[str, str]]] = {}  # the menus: (scope type, chat, language)
+        self.menu_buttons: dict[int | None, dict[str, Any]] = {}  # chat (None: the default) → its menu button
         self.updates: list[dict[str, Any]] = []
         self._next_update_id = 100_000 + id_base
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
@@ -526,6 +527,21 @@ class FakeTelegram:
         scope = p.get("scope") or {"type": "default"}
         key = (scope.get("type"), scope.get("chat_id"), p.get("language_code"))
         self.commands[key] = [(c["command"], c["description"]) for c in p["commands"]]
+        return True
+
+    def _api_setChatMenuButton(self, p: dict) -> bool:
+        """A private chat's menu button (a Mini App), or the default for every chat when no chat is named."""
+        button = p.get("menu_button") or {"type": "default"}
+        if button.get("type") == "web_app":
+            url = (button.get("web_app") or {}).get("url", "")
+            if not button.get("text") or not url.startswith(
+                ("https://", "http://127.0.0.1", "http://localhost")
+            ):
+                raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
+        chat = p.get("chat_id")
+        if chat is not None and int(chat) <= 0:
+            raise ApiError(400, "Bad Request: chat not found")  # only a private chat has a menu button
+        self.menu_buttons[None if chat is None else int(chat)] = button
         return True
 
     def _api_closeForumTopic(self, p: dict) -> bool:

@@ -9,7 +9,7 @@ from aiogram.types import BotCommand, BotCommandScopeAllPrivateChats, BotCommand
 
 from domain.clients import Language
 
-CLIENT_COMMANDS = ("start", "language", "help")
+CLIENT_COMMANDS = ("start", "app", "language", "help")
 Translate = Callable[..., str]
 
 

@@ -26,6 +26,7 @@ class ClientPort(Protocol):
     async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
     async def quote_button(self, person: Person, data: str, cause: str) -> str | None: ...
     async def help(self, person: Person, message: Inbound, cause: str) -> None: ...
+    async def app_command(self, person: Person, message: Inbound, cause: str) -> None: ...
 
 
 class StaffPort(Protocol):
@@ -101,6 +102,10 @@ def client_router() -> Router:
     @router.message(Command("help"))
     async def on_help(message: Message, client_port: ClientPort, cause: str) -> None:
         await client_port.help(author(message), inbound(message), cause)
+
+    @router.message(Command("app"))
+    async def on_app(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.app_command(author(message), inbound(message), cause)
 
     @router.message()
     async def on_message(message: Message, client_port: ClientPort, cause: str) -> None:

@@ -22,10 +22,12 @@ from aiogram.types import (
     InlineKeyboardMarkup,
     KeyboardButton,
     LinkPreviewOptions,
+    MenuButtonWebApp,
     MessageEntity,
     ReplyKeyboardMarkup,
     ReplyParameters,
     User,
+    WebAppInfo,
 )
 from aiogram.types import (
     Message as AgMessage,
@@ -41,6 +43,7 @@ from domain.outbound import (
     DeleteTopic,
     EditCard,
     Mention,
+    MenuButton,
     Message,
     Outbound,
     PostCard,
@@ -111,7 +114,9 @@ def _keyboard(buttons: Buttons) -> InlineKeyboardMarkup | ReplyKeyboardMarkup | 
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [
-                InlineKeyboardButton(text=b.text, url=b.url)
+                InlineKeyboardButton(text=b.text, web_app=WebAppInfo(url=b.url))
+                if b.app and b.url is not None
+                else InlineKeyboardButton(text=b.text, url=b.url)
                 if b.url is not None
                 else InlineKeyboardButton(text=b.text, callback_data=b.data)
                 for b in row
@@ -215,6 +220,10 @@ class TelegramSender:
                     return await self._card(chat_id, out, topic)
                 case EditCard():
                     return await self._edit_card(out, topic)
+                case MenuButton(text=label, url=url):
+                    button = MenuButtonWebApp(text=label, web_app=WebAppInfo(url=url))
+                    await self._bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
+                    return Sent(None)
                 case Template():
                     return Failed("Telegram has no templates")
                 case Unreadable(reason):

@@ -21,6 +21,8 @@ def degrade(message: Message, t: Translate) -> tuple[str, dict[str, str]]:
     lines, choices = [message.text, ""], dict[str, str]()
     for row in message.buttons:
         for button in row:
+            if button.app:
+                continue  # a Telegram Mini App: WhatsApp clients open their page by a one-time link
             if button.url is not None:
                 lines.append(f"{button.text}: {button.url}")
             elif button.data is not None:
@@ -44,7 +46,10 @@ def compose(message: Message, t: Translate) -> Composed:
             return Composed(refused=Refusal(NOT_SENT, "size", megabytes=str(size // 1024 // 1024)))
         return Composed((Message(text=message.text, media=media),))
     body, choices = degrade(message, t)
-    return Composed(tuple(Message(text=part) for part in split_text(body, WHATSAPP_MAX)), choices)
+    parts = split_text(body, WHATSAPP_MAX)
+    return Composed(
+        tuple(Message(text=p, page_link=message.page_link if "{link}" in p else None) for p in parts), choices
+    )
 
 
 SPEC = ChannelSpec(Channel.WHATSAPP, compose, "wa")

@@ -62,6 +62,7 @@ class WhatsAppSender:
         status_callback: str | None,
         media_url: Callable[[str], str],  # a Telegram file id → a short-lived link Twilio fetches
         timeout: float = 15.0,
+        page_url: Callable[[str], str] | None = None,  # a nonce → the client's one-time link to their page
     ) -> None:
         self._http = AsyncTwilioHttpClient(timeout=timeout)  # no max_retries: a retried POST can send twice
         self._client = Client(account_sid, auth_token, http_client=self._http)
@@ -70,6 +71,7 @@ class WhatsAppSender:
         self._from = sender
         self._status_callback = status_callback
         self._media_url = media_url
+        self._page_url = page_url
 
     async def close(self) -> None:
         await self._http.close()
@@ -82,7 +84,9 @@ class WhatsAppSender:
             case Template(content_sid, variables):
                 options["content_sid"] = content_sid
                 options["content_variables"] = json.dumps(dict(variables))
-            case Message(text=text, media=media):
+            case Message(text=text, media=media, page_link=nonce):
+                if nonce and self._page_url is not None:  # made only now: the stored message holds the nonce
+                    text = text.replace("{link}", self._page_url(nonce))
                 if text:
                     options["body"] = text
                 stored = media.url if media and media.url and media.url.startswith(STORED) else None

@@ -12,6 +12,7 @@ from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
 from domain.outbound import Button, Buttons
 from engine import queries as q
+from engine.clients import page
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
@@ -200,3 +201,4 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     for n, text in enumerate(texts):
         await to_client(deps, client, event, n, text)
     await refresh_card(deps, event, len(texts), client)
+    await page.set_menu(deps, client, event, len(texts) + 1)  # the menu button, named in their language

@@ -14,9 +14,10 @@ from domain.lifecycle import OPEN_STATES, RequestState
 from domain.messages import Inbound, Kind
 from domain.miniapp import Asked, with_notes
 from domain.requests import ServiceRequest
-from domain.signin import APP_LINK_MINUTES, APP_SESSION_HOURS, digest, session_token
+from domain.signin import APP_SESSION_HOURS, digest, session_token
 from engine import queries as q
 from engine.clients.outbox import last_channel, to_client
+from engine.clients.page import CLIENT, set_menu
 from engine.clients.registry import client_actor, refresh_card
 from engine.console.timeline import history
 from engine.conversation.messages import from_app
@@ -24,8 +25,6 @@ from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.requests import quote_buttons
 from engine.team.sign_in import count_forged
-
-CLIENT = "client:"  # a session's owner, when a client's: never an assistant's id, so never the console's
 
 SOON = timedelta(hours=6)  # a booking this close is "now"; later ones are "upcoming"
 PAST_GRACE = timedelta(hours=3)  # a booking stays on "now" this long after its time
@@ -139,6 +138,7 @@ async def set_preferences(
             f"{cause}/language",
         )
         await to_client(deps, client, last, 0, deps.t(language, "language-set"))
+        await set_menu(deps, await q.known_client(deps.store, client.id), last, 3)  # named in it
         changed.append("language")
     if contact != (client.contact or "") or quiet != client.quiet:
         data = {"contact": contact or None, "quiet": list(quiet) if quiet else None}
@@ -204,21 +204,6 @@ async def export(deps: Deps, client: Client, action_id: str) -> dict[str, Any]:
 def within(request: ServiceRequest, now: datetime) -> bool:
     """Whether a booking is close enough to be "now" rather than "upcoming"."""
     return request.details.when is not None and request.details.when - now <= SOON
-
-
-def link(deps: Deps, token: str) -> str:
-    return f"{deps.console_url.removesuffix('/console')}/app/link?t={token}"
-
-
-async def issue_link(deps: Deps, client: Client) -> str:
-    """A one-time link to the client's own page (for WhatsApp, which has no Mini Apps): only its digest is
-    kept; it opens once, within APP_LINK_MINUTES."""
-    if deps.signer is None:
-        raise LookupError("the client's page needs the Telegram bot's token (its links are signed with it)")
-    token = deps.signer.app_token(deps.signer.nonce())
-    expires = deps.clock.now() + timedelta(minutes=APP_LINK_MINUTES)
-    await deps.store.console.add_link(digest(token), CLIENT + client.id, 0, expires)
-    return link(deps, token)
 
 
 async def open_link(deps: Deps, token: str, who: str) -> tuple[str, Client] | None:

@@ -13,6 +13,11 @@ from engine.conversation import messages as conversation
 from engine.deps import Deps
 from engine.requests import quote_buttons
 
+# what a client writes, alone, to be sent the one-time link to their own page
+PAGE_WORDS = frozenset(
+    {"app", "my page", "تطبيق", "التطبيق", "صفحتي", "приложение", "кабинет", "моя страница"}
+)
+
 
 async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, client: Client | None) -> None:
     """`client`: who the person is, as the channel found them (None: a first message, which registers)."""
@@ -27,6 +32,8 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, clie
             await clients.choose_language(deps, person, data.removeprefix("lang:"), cause)
         elif notice := await quote_buttons.quote_button(deps, client, data, cause):
             await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
+    elif inbound.kind is Kind.TEXT and body.casefold().lstrip("/") in PAGE_WORDS:
+        await conversation.app_command(deps, person, inbound, cause)
     elif inbound.kind is Kind.TEXT and (language := language_named(body)):
         await conversation.received(deps, client, inbound, cause, command="language")
         await clients.choose_language(deps, person, language.value, cause)

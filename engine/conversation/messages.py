@@ -13,6 +13,7 @@ from domain.intake import Understanding
 from domain.messages import Inbound, Kind, Person
 from domain.outbound import Media, Message
 from engine import queries as q
+from engine.clients import page
 from engine.clients.merging import share_phone
 from engine.clients.outbox import send, to_client
 from engine.clients.registry import ask_language, client_actor, ensure_client, greeting
@@ -68,6 +69,7 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause)
     event = await received(deps, client, message, cause, command="start")
+    await page.set_menu(deps, client, event, 2)  # the chat's menu button opens their page
     if client.language is None:
         await ask_language(deps, client, event, 0)
     else:
@@ -78,6 +80,13 @@ async def help_command(deps: Deps, person: Person, message: Inbound, cause: str)
     client, _new = await ensure_client(deps, person, cause)
     event = await received(deps, client, message, cause, command="help")
     await to_client(deps, client, event, 0, deps.t(client.language, "help"))
+
+
+async def app_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """/app (or "app" on WhatsApp): their own page — the Mini App's button, or a one-time link."""
+    client, _new = await ensure_client(deps, person, cause)
+    event = await received(deps, client, message, cause, command="app")
+    await page.offer(deps, client, event, 0)
 
 
 async def language_command(deps: Deps, person: Person, message: Inbound, cause: str) -> None:

@@ -15,7 +15,7 @@ from domain.money import Money
 from domain.payments import Charged, CheckCode, Declined, GatewayError, NeedsConfirmation, Notification
 from domain.requests import ServiceRequest, invoice_id, parse_invoice_id
 from engine import queries as q
-from engine.client_texts import locale_of, receipt_text, refund_text
+from engine.client_texts import locale_of, page_row, receipt_text, refund_text
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.requests.intake import decide, deliver_to_topic, send_pay_link
@@ -143,6 +143,7 @@ async def record_payment(
         paid_event,
         0,
         receipt_text(deps, client, current, payment, assistant.name if assistant else "—"),
+        buttons=page_row(deps, client),
     )
     await deliver_to_topic(
         deps,

@@ -77,6 +77,7 @@ app-say-what = Please say in “Anything else” what you would like.
 app-words-guests = 👥 { $count }
 app-words-place = 📍 { $place }
 app-words-budget = 💰 { $amount }
+app-page = Your requests, receipts and preferences — all in one page:
 app-open-button = 📱 My Concierge
 app-link = Your requests, receipts and preferences in one page — this link opens it once, within 30 minutes: { $link }
 app-link-used = This link has been used or has expired. Write “app” in the chat for a new one.

@@ -117,9 +117,10 @@ async def test_someone_elses_contact_is_relayed_but_not_taken_as_the_clients_pho
 async def test_the_command_menus_fit_each_audience(tg: Harness) -> None:
     await asyncio.wait_for(tg.rt.menus_set.wait(), 10)  # set at start (retried until Telegram answers)
     menus = tg.fake.commands
-    assert [c for c, _ in menus[("all_private_chats", None, None)]] == ["start", "language", "help"]
-    assert menus[("all_private_chats", None, "ru")][2] == ("help", "Чем я могу помочь")
-    assert menus[("all_private_chats", None, "ar")][1] == ("language", "اختيار اللغة")
+    assert [c for c, _ in menus[("all_private_chats", None, None)]] == ["start", "app", "language", "help"]
+    assert menus[("all_private_chats", None, "ru")][3] == ("help", "Чем я могу помочь")
+    assert menus[("all_private_chats", None, "ar")][1] == ("app", "طلباتي وتفضيلاتي")
+    assert menus[("all_private_chats", None, "ar")][2] == ("language", "اختيار اللغة")
     staff = dict(menus[("chat", STAFF_CHAT, None)])
     assert {"quote", "done", "refund", "note", "take", "away", "back", "stats", "assign"} <= set(staff)
     assert all(3 <= len(text) <= 256 for text in staff.values())

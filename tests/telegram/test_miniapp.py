@@ -14,11 +14,12 @@ import pytest
 from domain.events import ActorKind, EventType
 from domain.miniapp import sign
 from engine import queries as q
-from engine.console import client_page as flow
+from engine.clients import page
 from tests import reads
 from tests.harness import STAFF_CHAT, TOKEN, Harness
 from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
+from tests.telegram.test_whatsapp import NUMBER, wa
 
 FORM = re.compile(r'name="action" value="([^"]+)"')
 
@@ -197,10 +198,10 @@ async def test_a_whatsapp_client_opens_the_page_once_by_link(team: Harness) -> N
     tg = team
     _layla, _thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
     client = await q.known_client(tg.store, layla_id)
-    url = await flow.issue_link(tg.engine.deps, client)
+    url = page.page_url(tg.engine.deps, await page.issue(tg.engine.deps, client))
     path = url[url.index("/app/link") :]
-    page = await tg.http.get(path)
-    token = re.search(r'name="t" value="([^"]+)"', await page.text())[1]
+    opening = await tg.http.get(path)
+    token = re.search(r'name="t" value="([^"]+)"', await opening.text())[1]
     opened = await tg.http.post("/app/link", data={"t": token}, allow_redirects=False)
     assert opened.status == 303
     cookie = opened.cookies["concierge_app"].value
@@ -210,3 +211,96 @@ async def test_a_whatsapp_client_opens_the_page_once_by_link(team: Harness) -> N
     assert again.status == 403
     forged = await tg.http.post("/app/link", data={"t": token[:-2] + "xx"}, allow_redirects=False)
     assert forged.status == 403
+
+
+async def test_the_chat_opens_the_page_menu_button_app_command_and_buttons_under_quote_and_receipt(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Book a table at Nobu tomorrow at 9pm", language="ar")
+    menu = tg.fake.menu_buttons[layla["id"]]
+    assert menu["type"] == "web_app" and menu["text"] == "📱 الكونسيرج الخاص بكم"
+    assert menu["web_app"]["url"].endswith("/app/")
+    await tg.send(tg.fake.user_message(layla, text="/app"))
+    await tg.settle()
+    offered = tg.to_user(layla)[-1]
+    assert offered["text"].startswith("طلباتكم وإيصالاتكم")
+    assert offered["reply_markup"]["inline_keyboard"][0][0]["web_app"]["url"].endswith("/app/")
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    quote = quote_message(tg, layla)
+    assert quote["reply_markup"]["inline_keyboard"][-1][0]["web_app"]["url"].endswith("/app/")
+    await pay(tg, order_of(tg, quote))
+    receipt = next(m for m in reversed(tg.to_user(layla)) if "RC-" in m["text"])
+    assert receipt["reply_markup"]["inline_keyboard"][0][0]["web_app"]["url"].endswith("/app/")
+
+
+async def test_a_whatsapp_client_who_writes_app_gets_a_link_the_store_never_held(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A car tonight at 8 from the Ritz")
+    await wa(tg, NUMBER, "app")
+    sent = tg.tw.to(NUMBER)[-1].body or ""
+    link = re.search(r"https?://\S+/app/link\?t=(\S+)", sent)
+    assert link is not None, sent
+    stored = json.dumps([d.payload for d in await reads.deliveries(tg.store)], ensure_ascii=False)
+    assert link[1] not in stored and "{link}" in stored  # the nonce only: the link was made as it was sent
+    opened = await tg.http.post("/app/link", data={"t": link[1]}, allow_redirects=False)
+    assert opened.status == 303
+    home = await tg.http.get(
+        "/app/", headers={"Cookie": f"concierge_app={opened.cookies['concierge_app'].value}"}
+    )
+    assert "Hello, Layla" in await home.text()
+    # a WhatsApp quote carries no Mini App button (its page opens by a link)
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    await staff_says(tg, reads.thread(client), "/quote 9000 RUB Mercedes S-Class, 3 hours")
+    assert "📱" not in (tg.tw.to(NUMBER)[-1].body or "")
+
+
+async def test_call_me_rating_pay_by_saved_card_and_export(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(
+        tg, "Layla", "Book a table at Nobu tomorrow at 9pm", language="en"
+    )
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    first = await pay(tg, order_of(tg, quote_message(tg, layla)))  # the card is kept for one tap
+    tg.cp.tokens[first["Token"]] = "ok"
+    await tg.send(tg.fake.user_message(layla, text="And a car tomorrow at 8pm from the Ritz"))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 20000 RUB Mercedes S-Class")
+    app = App(tg, layla)
+    _status, page = await app.get("/app/requests")
+    assert "Pay with card •••• 4242" in page
+    status, where = await app.post("/app/requests/R-1002/pay", {}, page="/app/")
+    assert status == 303 and where == "/app/requests?paying=R-1002"
+    await tg.settle()
+    assert (await q.known_request(tg.store, "R-1002")).payment is not None  # charged by its token
+    status, _ = await app.post("/app/requests/R-9999/pay", {}, page="/app/")
+    assert status == 404
+
+    status, where = await app.post("/app/call-me", {}, page="/app/")
+    assert status == 303 and where == "/app/?called=1"
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1].startswith("📞 The client asks to be called back")
+    _status, page = await app.get("/app/?called=1")
+    assert "We will call you shortly." in page
+
+    await staff_says(tg, thread, "/done")  # (the latest request: R-1002)
+    _status, page = await app.get("/app/requests")
+    assert "How did we do?" in page
+    status, _ = await app.post("/app/requests/R-1002/rate", {"score": "9"}, page="/app/")
+    assert status == 400
+    status, _ = await app.post("/app/requests/R-1002/rate", {"score": "5"}, page="/app/")
+    assert status == 303
+    await tg.settle()
+    assert (await q.known_request(tg.store, "R-1002")).rating == 5
+    _status, page = await app.get("/app/history")
+    assert "★★★★★" in page
+
+    status, answer = await app.post("/app/export", {}, page="/app/history")
+    url = json.loads(answer)["url"]
+    download = await tg.http.get(url)  # by address alone: Telegram's downloadFile sends no headers
+    assert download.status == 200 and layla_id in await download.text()
+    assert (await tg.http.get(url.replace("/C-", "/C-9"))).status == 404  # another client's: refused
+    tg.clock.advance(minutes=6)
+    assert (await tg.http.get(url)).status == 404  # expired
+    exported = await reads.events(tg.store, EventType.CLIENT_DATA_EXPORTED)
+    assert exported[-1].actor.kind is ActorKind.CLIENT
