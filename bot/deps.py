@@ -26,6 +26,7 @@ def build_deps(
     store: Store,
     clock: Clock,
     *,
+    stand_ins: bool = False,  # the sandbox's providers: its Telegram opens a Mini App over plain http
     payments: PaymentGateway | None = None,
     calls: CallPort | None = None,
     interpreter: Interpreter | None = None,
@@ -53,7 +54,7 @@ def build_deps(
         interpreter=interpreter,
         speech=speech,
         console_url=f"{settings.http.base_url}/console",
-        app_url=_app_url(settings),
+        app_url=_app_url(settings, stand_ins),
         channels=message_channels(),
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
@@ -61,10 +62,10 @@ def build_deps(
     return deps
 
 
-def _app_url(settings: Settings) -> str | None:
+def _app_url(settings: Settings, stand_ins: bool) -> str | None:
     """Telegram opens a Mini App only from https (the sandbox's stand-in for Telegram takes its own http)."""
     base = settings.http.base_url
-    return f"{base}/app/" if base.startswith("https://") or settings.sandbox else None
+    return f"{base}/app/" if base.startswith("https://") or stand_ins else None
 
 
 def _signer(settings: Settings) -> Signer | None:

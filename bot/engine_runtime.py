@@ -41,6 +41,7 @@ from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.requests import payments as payments_flow
 from payments.cloudpayments import CloudPaymentsGateway, ReceiptRules
 from payments.notifications import authentic, parse
+from sandbox.web import SANDBOX_WORLD
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
 from storage.store import cannot_write
@@ -154,6 +155,7 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
         settings,
         app[STORE],
         app[CLOCK],
+        stand_ins=SANDBOX_WORLD in app,
         payments=gateway,
         calls=CallPort(line) if line else None,
         interpreter=interpreter(settings, session) if session else None,

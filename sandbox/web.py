@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from string import Template
 from typing import Any
+from urllib.parse import urlencode
 
 import aiohttp
 from aiohttp import web
 
+from domain.miniapp import sign
 from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, SandboxWorld
 
 SANDBOX_WORLD = web.AppKey("sandbox_world", SandboxWorld)
@@ -69,18 +71,65 @@ SHARE_CONTACT = "contact:own"  # a request_contact button: pressing it shares th
 
 def _buttons(message: dict[str, Any]) -> list[list[dict[str, str]]]:
     keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-    inline = [
-        [
-            {"text": b["text"], **({"url": b["url"]} if "url" in b else {"data": b.get("callback_data", "")})}
-            for b in row
-        ]
-        for row in keyboard
-    ]
+    inline = [[{"text": b["text"], **_action(b)} for b in row] for row in keyboard]
     shares = [
         [{"text": b["text"], "data": SHARE_CONTACT} for b in row if b.get("request_contact")]
         for row in message.get("reply_keyboard") or []
     ]
     return inline + [row for row in shares if row]
+
+
+def _action(button: dict[str, Any]) -> dict[str, str]:
+    """What a button does: opens a link, opens the Mini App in place, or answers with its data."""
+    if "web_app" in button:
+        return {"app": button["web_app"]["url"]}
+    if "url" in button:
+        return {"url": button["url"]}
+    return {"data": button.get("callback_data", "")}
+
+
+# Telegram's light and dark themes, as it hands them to a Mini App (tgWebAppThemeParams)
+THEMES = {
+    "light": {
+        "bg_color": "#ffffff", "text_color": "#000000", "hint_color": "#707579", "link_color": "#3390ec",
+        "button_color": "#3390ec", "button_text_color": "#ffffff", "secondary_bg_color": "#f4f4f5",
+    },
+    "dark": {
+        "bg_color": "#212121", "text_color": "#ffffff", "hint_color": "#aaaaaa", "link_color": "#8774e1",
+        "button_color": "#8774e1", "button_text_color": "#ffffff", "secondary_bg_color": "#181818",
+    },
+}  # fmt: skip
+
+
+async def webapp(request: web.Request) -> web.Response:
+    """Where the persona's Telegram opens a Mini App: its address with the launch parameters in the fragment,
+    initData signed with the bot's token exactly as Telegram signs it (the service checks it each request)."""
+    world = _world(request)
+    try:
+        persona = world.persona(request.query["persona"])
+    except (KeyError, StopIteration):
+        raise web.HTTPBadRequest(text="persona is needed") from None
+    url = request.query.get("url") or f"{world.public_base_url}/app/"
+    if not url.startswith(world.public_base_url + "/app/"):
+        raise web.HTTPBadRequest(text="the sandbox opens only the service's own Mini App")
+    theme = "dark" if request.query.get("theme") == "dark" else "light"
+    person = persona.telegram_user()
+    user = {k: person[k] for k in ("id", "first_name", "last_name", "language_code") if k in person}
+    fields = {
+        "auth_date": str(int(world.telegram.clock.now().timestamp())),
+        "query_id": "AAH" + str(persona.telegram_id),
+        "user": json.dumps(user, ensure_ascii=False, separators=(",", ":")),
+    }
+    launch = urlencode(
+        {
+            "tgWebAppData": sign(fields, world.bot_token),
+            "tgWebAppVersion": "8.0",
+            "tgWebAppPlatform": "weba",
+            "tgWebAppThemeParams": json.dumps(THEMES[theme], separators=(",", ":")),
+        }
+    )
+    menu = world.telegram.menu_buttons.get(persona.telegram_id) or {}
+    return web.json_response({"url": f"{url.split('#')[0]}#{launch}", "title": menu.get("text")})
 
 
 def _media(message: dict[str, Any]) -> str | None:
@@ -123,7 +172,8 @@ async def phone(request: web.Request) -> web.Response:
         }
         for m in (chat.messages.values() if chat else [])
     ]
-    return web.json_response({"messages": messages})
+    menu = world.telegram.menu_buttons.get(persona.telegram_id) or {}  # the chat's menu button: a Mini App
+    return web.json_response({"messages": messages, "menu": menu.get("text")})
 
 
 async def phone_send(request: web.Request) -> web.Response:
@@ -356,6 +406,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/sandbox/api/phone", phone)
     app.router.add_post("/sandbox/api/phone", phone_send)
     app.router.add_post("/sandbox/api/phone/button", phone_button)
+    app.router.add_get("/sandbox/api/webapp", webapp)
     app.router.add_get("/sandbox/api/forum", forum)
     app.router.add_post("/sandbox/api/forum", forum_send)
     app.router.add_post("/sandbox/api/clock", fast_forward)

@@ -23,6 +23,7 @@ LONGEST_FIRST = (
     "integration/test_service_process.py",
     "integration/test_stateful.py",
     "integration/test_two_instances.py",
+    "browser/test_miniapp_browser.py",
     "telegram/test_topic_lane.py",
     "integration/test_backup.py",
     "integration/test_sandbox_restart.py",

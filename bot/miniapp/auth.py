@@ -19,6 +19,7 @@ from domain.errors import DomainError, Unavailable
 from domain.miniapp import NotTelegrams, verify
 from engine.console import client_page as flow
 from engine.deps import Deps
+from sandbox.web import SANDBOX_WORLD
 
 log = structlog.get_logger(__name__)
 
@@ -34,13 +35,17 @@ def deps_of(request: web.Request) -> Deps:
     return request.config_dict[ENGINE].deps
 
 
+def _sandbox(request: web.Request) -> bool:
+    return SANDBOX_WORLD in request.config_dict
+
+
 def script_source(request: web.Request) -> str:
     """Telegram's own script, as Telegram requires; the sandbox serves its stand-in (no internet there)."""
-    return "/sandbox/static/telegram-web-app.js" if request.config_dict[SETTINGS].sandbox else TELEGRAM_SCRIPT
+    return "/sandbox/static/telegram-web-app.js" if _sandbox(request) else TELEGRAM_SCRIPT
 
 
 def _csp(request: web.Request) -> str:
-    telegram = "" if request.config_dict[SETTINGS].sandbox else " https://telegram.org"
+    telegram = "" if _sandbox(request) else " https://telegram.org"
     return (
         f"default-src 'none'; script-src 'self'{telegram}; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; form-action 'self'; base-uri 'none'; "

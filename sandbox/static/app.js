@@ -54,7 +54,9 @@ function renderPhone(messages) {
       for (const row of m.buttons) {
         const line = element("div", { className: "button-row" });
         for (const b of row) {
-          line.append(b.url
+          line.append(b.app
+            ? element("button", { className: "button app", onclick: () => openApp(b.app) }, b.text)
+            : b.url
             ? element("a", { className: "button", href: b.url, target: "_blank", rel: "noopener" }, b.text + " ↗")
             : element("button", { className: "button", onclick: () => api("/sandbox/api/phone/button",
               { persona: state.persona, message_id: m.id, data: b.data }) }, b.text));
@@ -93,9 +95,39 @@ function renderForum(data) {
   pane.scrollTop = pane.scrollHeight;
 }
 
+// the Mini App, opened in place as Telegram would: its address with signed launch parameters in the fragment
+async function openApp(url) {
+  const dark = window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  const query = new URLSearchParams({ persona: state.persona, theme: dark });
+  if (url) query.set("url", url);
+  const opened = await api(`/sandbox/api/webapp?${query}`);
+  $("#webapp-title").textContent = opened.title || "My Concierge";
+  $("#webapp-frame").src = opened.url;
+  $("#webapp").hidden = false;
+}
+
+function closeApp() {
+  $("#webapp").hidden = true;
+  $("#webapp-frame").src = "about:blank";
+}
+
+window.addEventListener("message", (event) => {
+  if (event.origin !== window.location.origin || !event.data || !event.data.webapp) return;
+  if (event.data.webapp === "close") closeApp();
+  if (event.data.webapp === "download") {
+    const link = element("a", { href: event.data.detail.url, download: event.data.detail.file_name || "" });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }
+});
+
 async function refresh(force = false) {
   if (!state.persona) return;
   const phone = await api(`/sandbox/api/phone?persona=${state.persona}&channel=${state.channel}`);
+  const menu = state.channel === "telegram" ? phone.menu : null;
+  $("#open-app").hidden = !menu;
+  $("#open-app").textContent = menu || "";
   const forum = await api(`/sandbox/api/forum${state.thread !== null ? `?thread=${state.thread}` : ""}`);
   const phoneKey = JSON.stringify(phone), forumKey = JSON.stringify(forum) + state.thread;
   if (force || state.seen.phone !== phoneKey) { state.seen.phone = phoneKey; renderPhone(phone.messages); }
@@ -142,7 +174,9 @@ async function start() {
   $("#console-links").replaceChildren(...data.assistants.map((a) =>
     element("a", { href: `/sandbox/console/${a.id}`, target: "_blank", rel: "noopener", class: "console-link" },
       `Open the console as ${a.name}`)));
-  $("#persona").onchange = (e) => { state.persona = e.target.value; refresh(true); };
+  $("#persona").onchange = (e) => { state.persona = e.target.value; closeApp(); refresh(true); };
+  $("#open-app").onclick = () => openApp();
+  $("#webapp-close").onclick = closeApp;
   for (const button of document.querySelectorAll(".channel")) {
     button.onclick = () => {
       state.channel = button.dataset.channel;

@@ -105,7 +105,7 @@
     var body = new URLSearchParams(new FormData(form, button));
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     if (form.hasAttribute("data-download")) {
-      fetch(form.action, { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
+      fetch(form.getAttribute("action"), { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
         .then(function (r) { return r.json(); })
         .then(function (answer) {
           var url = new URL(answer.url, window.location.href).href;
@@ -115,7 +115,7 @@
         });
       return;
     }
-    load(form.action, { method: "POST", body: body }, true);
+    load(form.getAttribute("action"), { method: "POST", body: body }, true);  // (form.action is the input named "action")
   });
 
   window.addEventListener("popstate", function () { load(window.location.href, {}, false); });
