@@ -37,7 +37,7 @@ STATIC = HERE / "static"
 CATEGORIES = [c for c in Category if c is not Category.OTHER] + [Category.OTHER]
 SCORES = (1, 2, 3, 4, 5)
 EXPORT_SECONDS = 300
-TABS = ("now", "requests", "new", "preferences", "history")
+WAITING = (RequestState.NEW, RequestState.QUOTED)
 
 
 def client_of(request: web.Request) -> Client:
@@ -151,7 +151,9 @@ async def requests_page(request: web.Request) -> web.Response:
         "request_opened": request.query.get("opened", "")[:20],
         "paying": request.query.get("paying", "")[:20],
     }
-    return tab(request, "requests.html", {"affairs": affairs, "scores": SCORES} | said)
+    # while something is on its way (a quote, a payment's receipt) the page keeps itself current
+    live = bool(said["paying"]) or any(r.state in WAITING for r in affairs.open)
+    return tab(request, "requests.html", {"affairs": affairs, "scores": SCORES, "live": live} | said)
 
 
 async def new_page(

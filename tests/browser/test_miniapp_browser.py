@@ -1,40 +1,27 @@
-"""The client's own page (the Telegram Mini App) in a real browser, on a phone-sized screen, with the sandbox's
-stand-in for Telegram's WebApp object (its telegram-web-app.js reads the launch parameters Telegram puts in the
-page's fragment; initData is signed with the bot's token exactly as Telegram signs it). In Arabic: a structured
-request reaches the topic and the console's board, the quote is paid from the app, and preferences change the
-pinned card. In English: the same page opened from the chat's menu button, in place, as Telegram shows it.
-Screenshots under artifacts/ (the README shows one in each language)."""
+"""The client's own page (the Telegram Mini App) in a real browser, on a phone-sized screen, with the
+sandbox's stand-in for Telegram's WebApp object (its telegram-web-app.js reads the launch parameters Telegram
+puts in the page's fragment; initData is signed with the bot's token exactly as Telegram signs it). In Arabic:
+a structured request reaches the topic and the console's board, the quote is paid from the app, and
+preferences change the pinned card. In English: the same page opened from the chat's menu button, in place, as
+Telegram shows it. Screenshots under artifacts/ (the README shows one in each language)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
-from tests.browser.test_sandbox_browser import (  # noqa: F401  (fixtures)
+from tests.browser.test_sandbox_browser import (  # noqa: F401  (pytestmark: skipped without Chromium)
     ARTIFACTS,
     PHONE,
     WAIT,
-    browser,
     client_writes,
     pays_at_checkout,
     pytestmark,
-    sandbox,
 )
 
 expect.set_options(timeout=WAIT)
-
-
-async def until(page: Page, tab: str, locator) -> None:
-    """Open `tab` again until `locator` shows (what the page waits for is done by a worker, a moment later)."""
-    for _ in range(60):
-        await page.locator(f"a.tab[data-tab={tab}]").click()
-        await page.locator("main").wait_for()
-        if await locator.count():
-            return
-        await page.wait_for_timeout(500)
-    await expect(locator.first).to_be_visible()
 
 
 async def opened_in_telegram(browser, base: str, persona: str, context_options: dict | None = None):
@@ -84,10 +71,11 @@ async def test_an_arabic_client_asks_pays_and_sets_preferences_in_the_mini_app(s
     # the assistant quotes; the client pays from the app
     await forum.fill("#forum-input", "/quote 45000 RUB Mercedes Maybach with chauffeur")
     await forum.click("#forum-send")
-    await until(app, "requests", app.locator("a.pay-link"))
+    await app.locator("a.tab[data-tab=requests]").click()  # (it keeps itself current while a quote is due)
+    await app.locator("a.pay-link").wait_for()
     await app.screenshot(path=ARTIFACTS / "miniapp-ar-quote.png", full_page=True)
     await pays_at_checkout(phone, app.locator("a.pay-link"))
-    await until(app, "requests", app.locator(".receipt"))
+    await app.locator(".receipt").wait_for()  # the page waits for the payment to go through
     await expect(app.locator(".receipt")).to_contain_text("إيصال رقم")
     await forum.locator("#topic-messages .msg", has_text=re.compile("✅ (Paid|Оплачено): R-1001")).wait_for()
 

@@ -7,14 +7,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, expect
-
-from tests.integration.test_sandbox_restart import running_sandbox
-from tests.integration.test_service_process import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -45,28 +41,6 @@ WAIT = 45_000  # ms: the sandbox keeps Telegram's real limits (1 message a secon
 expect.set_options(timeout=WAIT)
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Chromium is installed by .ci/run (apt)")
-
-
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[str]:
-    log = tmp_path / "service.log"
-    try:
-        with running_sandbox(tmp_path, free_port(), log) as base:
-            yield base
-    finally:
-        print("the service's log (shown when a test fails):\n" + log.read_text()[-4000:])
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator:
-    from playwright.async_api import async_playwright
-
-    async with async_playwright() as playwright:
-        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield chromium
-        finally:
-            await chromium.close()
 
 
 async def pays_at_checkout(context, pay, screenshot: Path | None = None) -> None:

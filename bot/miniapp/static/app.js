@@ -63,9 +63,25 @@
     });
   }
 
+  var refresher = null;
+
+  function keepCurrent() {
+    // a page waiting for something (a quote, a receipt) loads itself again, unless the client is typing
+    if (refresher) clearTimeout(refresher);
+    var live = document.getElementById("live");
+    if (!live) return;
+    refresher = setTimeout(function () {
+      var busy = document.activeElement && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);
+      if (document.getElementById("live") && !busy && document.visibilityState !== "hidden") {
+        load(window.location.href, {}, false);
+      } else keepCurrent();
+    }, 1000 * parseInt(live.dataset.refresh || "5", 10));
+  }
+
   function decorate() {
     if (tg && tg.colorScheme) document.documentElement.dataset.scheme = tg.colorScheme;
     localTimes();
+    keepCurrent();
     var link = document.getElementById("open-link");
     if (link) link.submit();
     var shell = document.getElementById("shell");
