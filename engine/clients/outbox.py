@@ -22,10 +22,11 @@ async def last_channel(deps: Deps, client: Client) -> Channel:
     return client.identities[0].channel if client.identities else Channel.TELEGRAM
 
 
-async def free_to_write(deps: Deps, client: Client) -> bool:
-    """Can the service write to the client now without a paid template? Not on WhatsApp outside its 24-hour
-    window: what is merely nice to say (a reminder, a rating question) is then left unsaid."""
-    if await last_channel(deps, client) is not Channel.WHATSAPP:
+async def free_to_write(deps: Deps, client: Client, channel: Channel | None = None) -> bool:
+    """Can the service write to the client now (on `channel`, else their last) without a paid template? Not
+    on WhatsApp outside its 24-hour window: what is merely nice to say (a reminder, a rating question) is then
+    left unsaid."""
+    if (channel or await last_channel(deps, client)) is not Channel.WHATSAPP:
         return True
     return (await q.conversation(deps.store, client.id)).window_open(deps.clock.now())
 

@@ -626,15 +626,18 @@ field-caption = Caption
 
 ## reminders of a paid booking
 ev-ClientReminded = { $action ->
+    [quiet] not reminded of the booking: their quiet hours
     [template] reminded of the booking by WhatsApp's template
     [none] ⚠️ not reminded of the booking: WhatsApp's 24 hours had passed and no reminder template is set
    *[other] reminded of the booking
 }
 clock-client-reminded = { $how ->
+    [quiet] 🌙 The client was not reminded of { $request }: it fell in their quiet hours.
     [template] 🔔 The client was reminded of { $request } by the approved WhatsApp template (their 24 hours had passed).
     [none] 🔔 The client was not reminded of { $request }: WhatsApp's 24 hours have passed and no reminder template is set (TWILIO_TEMPLATE_REMINDER_SID).
    *[other] 🔔 The client was reminded of { $request } on { $channel }.
 }
+clock-client-prefers-call = 📞 They prefer a call: please call them about { $request }.
 reminder-all-good = ✅ The client confirmed { $request } at { $at }: all good.
 reminder-change-asked = 🔁 The client needs a change to { $request } ({ $at }): answer them — the response clock runs.
 

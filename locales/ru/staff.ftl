@@ -626,15 +626,18 @@ field-caption = Подпись
 
 ## reminders of a paid booking
 ev-ClientReminded = { $action ->
+    [quiet] без напоминания о заказе: тихие часы клиента
     [template] напоминание о заказе шаблоном WhatsApp
     [none] ⚠️ без напоминания о заказе: 24 часа WhatsApp прошли, шаблон напоминания не задан
    *[other] напоминание о заказе
 }
 clock-client-reminded = { $how ->
+    [quiet] 🌙 Клиенту не напомнили о { $request }: это его тихие часы.
     [template] 🔔 Клиенту напомнили о { $request } одобренным шаблоном WhatsApp (24 часа прошли).
     [none] 🔔 Клиенту не напомнили о { $request }: 24 часа WhatsApp прошли, шаблон напоминания не задан (TWILIO_TEMPLATE_REMINDER_SID).
    *[other] 🔔 Клиенту напомнили о { $request } в { $channel }.
 }
+clock-client-prefers-call = 📞 Клиент предпочитает звонок: позвоните ему о { $request }.
 reminder-all-good = ✅ Клиент подтвердил { $request } на { $at }: всё в порядке.
 reminder-change-asked = 🔁 Клиенту нужно изменить { $request } ({ $at }): ответьте ему — время ответа идёт.
 

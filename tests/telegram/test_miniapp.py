@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -304,3 +304,32 @@ async def test_call_me_rating_pay_by_saved_card_and_export(team: Harness) -> Non
     assert (await tg.http.get(url)).status == 404  # expired
     exported = await reads.events(tg.store, EventType.CLIENT_DATA_EXPORTED)
     assert exported[-1].actor.kind is ActorKind.CLIENT
+
+
+async def test_quiet_hours_and_a_preferred_call_shape_the_reminders_of_a_booking(team: Harness) -> None:
+    tg = team
+    layla, thread, _ = await new_client(
+        tg, "Layla", "Book a table at Nobu tomorrow at 10pm", language="en"
+    )
+    app = App(tg, layla)
+    prefs = {"language": "en", "contact": "phone", "quiet_from": "18:00", "quiet_to": "20:00"}
+    status, _ = await app.post("/app/preferences", prefs, page="/app/")
+    assert status == 303
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    when = (await q.known_request(tg.store, "R-1001")).details.when
+    assert when is not None and when.hour == 22
+    before = len(tg.to_user(layla))
+    evening = datetime.combine((when - timedelta(days=1)).date(), datetime.min.time(), when.tzinfo)
+    tg.clock.advance_to(evening + timedelta(hours=19, seconds=5))  # 19:00 the evening before: quiet
+    await tick(tg)
+    assert len(tg.to_user(layla)) == before  # nothing sent in their quiet hours
+    assert tg.topic_texts(thread)[-1].startswith("🌙 The client was not reminded of R-1001")
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # 20:00: no longer quiet
+    await tick(tg)
+    assert tg.to_user(layla)[-1]["text"].startswith("Coming up: request R-1001")
+    said = tg.topic_texts(thread)[-1]
+    assert said.startswith("🔔 The client was reminded of R-1001 on telegram.")
+    assert "They prefer a call: please call them about R-1001." in said
+    reminded = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert [e.data["action"] for e in reminded] == ["quiet", "message"]
