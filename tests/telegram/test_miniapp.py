@@ -308,9 +308,7 @@ async def test_call_me_rating_pay_by_saved_card_and_export(team: Harness) -> Non
 
 async def test_quiet_hours_and_a_preferred_call_shape_the_reminders_of_a_booking(team: Harness) -> None:
     tg = team
-    layla, thread, _ = await new_client(
-        tg, "Layla", "Book a table at Nobu tomorrow at 10pm", language="en"
-    )
+    layla, thread, _ = await new_client(tg, "Layla", "Book a table at Nobu tomorrow at 10pm", language="en")
     app = App(tg, layla)
     prefs = {"language": "en", "contact": "phone", "quiet_from": "18:00", "quiet_to": "20:00"}
     status, _ = await app.post("/app/preferences", prefs, page="/app/")
