@@ -33,6 +33,7 @@
     else history.replaceState({}, "", url);
     decorate();
     window.scrollTo(0, 0);
+    if (window.performance && performance.mark) performance.mark("concierge-page");  // (bench/miniapp.py)
   }
 
   function load(url, options, push) {
