@@ -28,6 +28,7 @@ from channels.telegram.routers import check_update, client_router, forum_router,
 from channels.telegram.sender import TelegramSender
 from domain.messages import Inbound, Person
 from engine import queries
+from engine.clients import page as client_page
 from engine.clients import registry as clients
 from engine.commands import staff_messages as staff
 from engine.commands.table import COMMANDS
@@ -159,6 +160,7 @@ def build(app: web.Application) -> TelegramRuntime:
         sign_in_url=lambda nonce: (
             sign_in.link_url(deps, deps.signer.link_token(nonce)) if deps.signer else ""
         ),
+        page_url=partial(client_page.page_url, deps),
     )
     worker = TelegramDeliveryWorker(
         deps.store.deliveries,

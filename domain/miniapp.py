@@ -74,7 +74,7 @@ def verify(raw: str, bot_token: str, now: datetime, fresh: timedelta = FRESH) ->
         raise NotTelegrams("initData names a field twice", key="miniapp-malformed")
     given = fields.pop("hash", "")
     expected = hmac.new(_secret(bot_token), _check_string(fields).encode(), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given):
+    if not hmac.compare_digest(expected.encode(), given.encode()):  # (bytes: any text compares)
         raise NotTelegrams("initData is not signed with this bot's token", key="miniapp-forged")
     try:
         auth_date = datetime.fromtimestamp(int(fields.get("auth_date", "")), UTC)
@@ -149,10 +149,12 @@ def quiet_of(start: str, end: str) -> tuple[int, int] | None:
     """Quiet hours from two "HH:00" (or empty) fields: None when both are empty."""
     if not start and not end:
         return None
+    if not start or not end:
+        raise Unusable("quiet hours need a start and an end", key="app-quiet-half")
     hours = []
     for said in (start, end):
         hour, _, minutes = said.partition(":")
-        if not hour.isdigit() or not 0 <= int(hour) <= 23 or minutes not in ("", "00"):
+        if not (hour.isascii() and hour.isdecimal()) or not 0 <= int(hour) <= 23 or minutes not in ("", "00"):
             raise Unusable("quiet hours are whole hours, 00:00 to 23:00", key="app-bad-quiet")
         hours.append(int(hour))
     if hours[0] == hours[1]:
@@ -218,7 +220,7 @@ def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
         if day < today or when - now > AHEAD or (time_said and when < now - timedelta(minutes=5)):
             raise Unusable("the date is past or too far ahead", key="app-bad-when")
     guests_said = (form.get("guests") or "").strip()
-    if guests_said and (not guests_said.isdigit() or not 1 <= int(guests_said) <= MAX_GUESTS):
+    if guests_said and (not guests_said.isdecimal() or not 1 <= int(guests_said) <= MAX_GUESTS):
         raise Unusable(f"guests is a number from 1 to {MAX_GUESTS}", key="app-bad-guests")
     budget = None
     if amount := (form.get("budget") or "").strip():

@@ -48,7 +48,7 @@ class Signer:
         if len(token) > 100 or token.count(".") != 1:
             return False
         nonce, mac = token.split(".")
-        return hmac.compare_digest(mac, self._mac("link", nonce))
+        return hmac.compare_digest(mac.encode(), self._mac("link", nonce).encode())  # (bytes: any text)
 
     def app_token(self, nonce: str) -> str:
         """A client's one-time link to their own page: signed for that purpose, so it never opens the console
@@ -59,7 +59,7 @@ class Signer:
         if len(token) > 100 or token.count(".") != 1:
             return False
         nonce, mac = token.split(".")
-        return hmac.compare_digest(mac, self._mac("app-link", nonce))
+        return hmac.compare_digest(mac.encode(), self._mac("app-link", nonce).encode())
 
     def export_mac(self, client_id: str, expires: int) -> str:
         """A client's download of their own data, good until `expires` (epoch seconds)."""

@@ -15,7 +15,7 @@ TEMPLATES = pages.HERE / "templates"
 
 
 def setup(app: web.Application) -> None:
-    miniapp = web.Application(middlewares=[app_middleware], client_max_size=32 * 1024)
+    miniapp = web.Application(middlewares=[app_middleware])  # (forms bounded by the middleware: MAX_FORM)
     aiohttp_jinja2.setup(
         miniapp,
         loader=jinja2.FileSystemLoader(TEMPLATES),

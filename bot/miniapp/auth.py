@@ -7,6 +7,7 @@ acts)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
@@ -29,6 +30,7 @@ CLIENT = web.RequestKey("app_client", Client)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 OPEN = ("/app/static/", "/app/link")
 TELEGRAM_SCRIPT = "https://telegram.org/js/telegram-web-app.js"
+MAX_FORM = 32 * 1024  # the longest form (a request with its notes) is a few kilobytes
 
 
 def deps_of(request: web.Request) -> Deps:
@@ -74,10 +76,27 @@ async def _client(request: web.Request) -> Client | None:
     return await flow.session_client(deps, request.cookies.get(COOKIE))
 
 
+async def _readable_form(request: web.Request) -> None:
+    """A form bounded before it is read, and refused unless it is URL-encoded UTF-8 (a raw byte, a %-escape
+    of one, another charset: 400, nothing done)."""
+    if request.content_length is not None and request.content_length > MAX_FORM:
+        raise web.HTTPRequestEntityTooLarge(max_size=MAX_FORM, actual_size=request.content_length)
+    body = await request.read()
+    if request.content_type not in ("application/x-www-form-urlencoded", ""):
+        raise web.HTTPUnsupportedMediaType(text="A form of this page is URL-encoded.")
+    try:
+        parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise web.HTTPBadRequest(text="The form is not readable.") from None
+
+
 @web.middleware
 async def app_middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
     static = request.path.startswith("/app/static/")
     try:
+        if request.method == "POST":
+            request = request.clone(client_max_size=MAX_FORM)  # (a sub-app's own limit is not applied)
+            await _readable_form(request)
         if not request.path.startswith(OPEN):
             if request.method == "POST" and request.headers.get(HEADER) != "1":
                 raise web.HTTPForbidden(text="This form is sent by the page itself.")

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import structlog
@@ -37,7 +38,6 @@ STATIC = HERE / "static"
 CATEGORIES = [c for c in Category if c is not Category.OTHER] + [Category.OTHER]
 SCORES = (1, 2, 3, 4, 5)
 EXPORT_SECONDS = 300
-WAITING = (RequestState.NEW, RequestState.QUOTED)
 
 
 def client_of(request: web.Request) -> Client:
@@ -151,8 +151,13 @@ async def requests_page(request: web.Request) -> web.Response:
         "request_opened": request.query.get("opened", "")[:20],
         "paying": request.query.get("paying", "")[:20],
     }
-    # while something is on its way (a quote, a payment's receipt) the page keeps itself current
-    live = bool(said["paying"]) or any(r.state in WAITING for r in affairs.open)
+    # while something is on its way (a quote; the receipt of a payment under way) it keeps itself current
+    paying = next((r for r in affairs.open if r.id == said["paying"]), None)
+    live = any(r.state is RequestState.NEW for r in affairs.open) or (
+        paying is not None and paying.state is RequestState.QUOTED
+    )
+    if paying is None or paying.state is not RequestState.QUOTED:
+        said["paying"] = ""  # (paid: the receipt shows; the notice has done its work)
     return tab(request, "requests.html", {"affairs": affairs, "scores": SCORES, "live": live} | said)
 
 
@@ -270,8 +275,11 @@ async def call_me(request: web.Request) -> web.StreamResponse:
 async def pay(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     current = await _request_of(request)
-    if current.state is RequestState.QUOTED and client_of(request).saved_card:
-        await flow.pay_by_card(deps_of(request), client_of(request), current, _form_id(form))
+    version = _text(form, "version", 6)
+    if not (version.isascii() and version.isdecimal()):
+        raise web.HTTPBadRequest(text="The form names no quote; reload the page.")
+    if client_of(request).saved_card:  # (a quote revised or paid since is refused as the chat's button is)
+        await flow.pay_by_card(deps_of(request), client_of(request), current, int(version), _form_id(form))
     raise web.HTTPSeeOther(f"/app/requests?paying={current.id}")
 
 
@@ -279,7 +287,7 @@ async def rate(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     current = await _request_of(request)
     score = _text(form, "score", 2)
-    if not score.isdigit() or int(score) not in SCORES:
+    if not (score.isascii() and score.isdecimal()) or int(score) not in SCORES:
         raise web.HTTPBadRequest(text="A rating is 1 to 5.")
     await flow.rate(deps_of(request), client_of(request), current, int(score), _form_id(form))
     raise web.HTTPSeeOther("/app/requests")
@@ -289,7 +297,7 @@ async def export(request: web.Request) -> web.StreamResponse:
     """A short-lived signed address of the client's data (a Mini App downloads by address, not headers)."""
     deps, client = deps_of(request), client_of(request)
     form = await request.post()
-    await flow.export(deps, client, _form_id(form))
+    await flow.exported(deps, client, _form_id(form))
     assert deps.signer is not None  # (a client is signed in: the bot's token is set)
     expires = int((deps.clock.now() + timedelta(seconds=EXPORT_SECONDS)).timestamp())
     mac = deps.signer.export_mac(client.id, expires)
@@ -302,15 +310,17 @@ async def download(request: web.Request) -> web.StreamResponse:
     mac = request.match_info["mac"]
     good = (
         deps.signer is not None
-        and expires.isdigit()
+        and expires.isascii()
+        and expires.isdecimal()
         and len(expires) < 12
-        and secrets.compare_digest(mac, deps.signer.export_mac(client_id, int(expires)))
+        and secrets.compare_digest(mac.encode(), deps.signer.export_mac(client_id, int(expires)).encode())
         and int(expires) >= deps.clock.now().timestamp()
     )
     client = await flow.living(deps, client_id) if good else None
     if client is None:
         raise web.HTTPNotFound(text="This download has expired; ask for it again.")
-    body = json.dumps(await history(deps, client), ensure_ascii=False, indent=1, default=str)
+    mine = flow.for_the_client(await history(deps, client))  # (what the team keeps for itself left out)
+    body = json.dumps(mine, ensure_ascii=False, indent=1, default=str)
     return web.Response(
         text=body,
         content_type="application/json",
@@ -327,6 +337,10 @@ async def link_page(request: web.Request) -> web.Response:
 
 async def link_open(request: web.Request) -> web.StreamResponse:
     deps = deps_of(request)
+    site = request.headers.get("Sec-Fetch-Site", "same-origin")
+    origin = request.headers.get("Origin")
+    if site not in ("same-origin", "none") or (origin and urlsplit(origin).netloc != request.host):
+        raise web.HTTPForbidden(text="A link is opened from its own page.")  # (no site signs a client in)
     form = await request.post()
     token = form.get("t")
     with answering_in_time():

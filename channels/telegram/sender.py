@@ -183,11 +183,13 @@ class TelegramSender:
         topics: TopicDirectory,
         fetch_media: MediaFetcher | None = None,
         sign_in_url: Callable[[str], str] | None = None,
+        page_url: Callable[[str], str] | None = None,
     ) -> None:
         self._bot = bot
         self._topics = topics
         self.fetch_media = fetch_media  # media from other channels (WhatsApp through Twilio)
         self.sign_in_url = sign_in_url  # a console sign-in link, made from its nonce only as it is sent
+        self.page_url = page_url  # a client's one-time link to their page, made from its nonce likewise
 
     async def send(self, chat_id: int, out: Outbound | Unreadable, text: str | None = None) -> Outcome:
         """Send one stored message or forum operation to `chat_id`; `text` replaces a message's text (merged
@@ -257,6 +259,9 @@ class TelegramSender:
     async def _text(self, chat_id: int, message: Message, topic: Topic | None, text: str | None) -> Outcome:
         text = text or message.text
         buttons, preview = message.buttons, None
+        if message.page_link is not None and self.page_url is not None:  # a client's one-time link (no https)
+            text = text.replace("{link}", self.page_url(message.page_link))
+            preview = LinkPreviewOptions(is_disabled=True)
         if message.sign_in is not None and self.sign_in_url is not None:
             # the link exists only in this call and in Telegram: the stored delivery holds the nonce
             url = self.sign_in_url(message.sign_in.nonce)

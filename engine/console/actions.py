@@ -140,7 +140,8 @@ async def set_profile(
     """Tags (VIP among them) and preferences; the pinned card in the topic shows them."""
     cause = _cause(action_id, viewer)
     wanted_tags = parse_tags(tags, viewer)
-    preferences = " ".join(preferences.split())
+    # one note a line (the client's page keeps its diet, car and seating notes as lines of their own)
+    preferences = "\n".join(" ".join(line.split()) for line in preferences.splitlines() if line.strip())
     if len(preferences) > MAX_PREFERENCES:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
     changed = tagged = None

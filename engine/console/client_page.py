@@ -12,18 +12,18 @@ from domain.clients import Channel, ChannelIdentity, Client, Language
 from domain.events import ClientAction, Event, EventType
 from domain.lifecycle import OPEN_STATES, RequestState
 from domain.messages import Inbound, Kind
-from domain.miniapp import Asked, with_notes
+from domain.miniapp import Asked, notes_of, with_notes
 from domain.requests import ServiceRequest
 from domain.signin import APP_SESSION_HOURS, digest, session_token
 from engine import queries as q
 from engine.clients.outbox import last_channel, to_client
 from engine.clients.page import CLIENT, set_menu
 from engine.clients.registry import client_actor, refresh_card
-from engine.console.timeline import history
 from engine.conversation.messages import from_app
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.requests import quote_buttons
+from engine.staff_texts import StaffText
 from engine.team.sign_in import count_forged
 
 SOON = timedelta(hours=6)  # a booking this close is "now"; later ones are "upcoming"
@@ -41,7 +41,10 @@ async def client_of_telegram(deps: Deps, user_id: int) -> Client | None:
 
 
 async def living(deps: Deps, client_id: str) -> Client | None:
+    """The client, or the one a duplicate was merged into (their page goes on there); None once erased."""
     client = await q.client(deps.store, client_id)
+    if client is not None and client.merged_into:
+        client = await q.client(deps.store, client.merged_into)
     return client if client is not None and not client.erased and not client.merged_into else None
 
 
@@ -127,7 +130,9 @@ async def set_preferences(
     notes: dict[str, str],
     action_id: str,
 ) -> list[str]:
-    """Records what changed (nothing when nothing did) and tells the topic; returns what changed."""
+    """Records what changed (nothing when nothing did), tells the topic and refreshes the pinned card; returns
+    what changed. Every value is checked before anything is recorded (a refusal changes nothing)."""
+    preferences = with_notes(client.preferences, notes)  # (Unusable here: nothing recorded yet)
     cause, changed, last = cause_of(action_id), [], None
     if language is not None and language is not client.language:
         last = await _client_event(
@@ -144,15 +149,19 @@ async def set_preferences(
         data = {"contact": contact or None, "quiet": list(quiet) if quiet else None}
         last = await _client_event(deps, client, EventType.CLIENT_CONTACT_SET, data, f"{cause}/contact")
         changed.append("contact")
-    preferences = with_notes(client.preferences, notes)
-    if preferences != client.preferences:
+    if notes_of(preferences) != notes_of(
+        client.preferences
+    ):  # (the notes said, not how the text is laid out)
         data = {"preferences": preferences}
         last = await _client_event(deps, client, EventType.CLIENT_PREFERENCES_SET, data, f"{cause}/notes")
         changed.append("notes")
     if last is not None:
         client = await q.known_client(deps.store, client.id)
-        what = ", ".join(changed)
-        await tell_topic(deps, client, last, lambda t: t("app-preferences-changed", what=what), 1)
+
+        def what(t: StaffText) -> str:
+            return t("app-preferences-changed", what=", ".join(t(f"app-what-{c}") for c in changed))
+
+        await tell_topic(deps, client, last, what, 1)
         await refresh_card(deps, last, 2, client)
     return changed
 
@@ -183,9 +192,11 @@ async def call_me(deps: Deps, client: Client, action_id: str) -> None:
         await tell_topic(deps, client, event, lambda t: t("app-call-me-no-number"), 0)
 
 
-async def pay_by_card(deps: Deps, client: Client, request: ServiceRequest, action_id: str) -> None:
-    """The quote's one-tap payment, as the button under the quote in the chat does it."""
-    version = request.quote.version if request.quote else 0
+async def pay_by_card(
+    deps: Deps, client: Client, request: ServiceRequest, version: int, action_id: str
+) -> None:
+    """The one-tap payment of the quote the client saw (`version`), as the button under it in the chat does
+    it: a quote revised since is not charged, the client is told it is no longer valid."""
     await quote_buttons.quote_button(deps, client, f"tap:{request.id}:{version}", cause_of(action_id))
 
 
@@ -193,12 +204,42 @@ async def rate(deps: Deps, client: Client, request: ServiceRequest, score: int, 
     await quote_buttons.quote_button(deps, client, f"rate:{request.id}:{score}", cause_of(action_id))
 
 
-async def export(deps: Deps, client: Client, action_id: str) -> dict[str, Any]:
-    """The client's own data request: the same history the console exports, and on record who asked."""
+async def exported(deps: Deps, client: Client, action_id: str) -> None:
+    """The client's own data request, on record (the file itself is read at its signed address)."""
     await _client_event(
         deps, client, EventType.CLIENT_DATA_EXPORTED, {"client_id": client.id}, cause_of(action_id)
     )
-    return await history(deps, client)
+
+
+# what the team keeps for itself: the supplier's cost, internal notes, staff commands (a /quote's cost), tags
+INTERNAL_EVENTS = frozenset(
+    {
+        EventType.NOTE_ADDED.value,
+        EventType.STAFF_COMMAND_ISSUED.value,
+        EventType.RESPONSE_OVERDUE.value,  # (the team's reminders and escalations about them)
+        EventType.CLIENT_TAGGED.value,
+    }
+)
+INTERNAL_FIELDS = ("cost", "quoted_by", "margin", "tags", "search", "assistant_id", "open_with")
+
+
+def for_the_client(kept: dict[str, Any]) -> dict[str, Any]:
+    """The console's full history, less what is the team's own: what a client's own export gives."""
+
+    def plain(doc: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in doc.items() if k not in INTERNAL_FIELDS}
+
+    events = []
+    for event in kept["events"]:
+        if event.get("type") in INTERNAL_EVENTS:
+            continue
+        actor = event.get("actor") or {}
+        events.append(event | {"data": plain(event.get("data") or {}), "actor": {"kind": actor.get("kind")}})
+    return {
+        "client": plain(kept["client"]),
+        "requests": [plain(r) for r in kept["requests"]],
+        "events": events,
+    }
 
 
 def within(request: ServiceRequest, now: datetime) -> bool:

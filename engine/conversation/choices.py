@@ -14,9 +14,7 @@ from engine.deps import Deps
 from engine.requests import quote_buttons
 
 # what a client writes, alone, to be sent the one-time link to their own page
-PAGE_WORDS = frozenset(
-    {"app", "my page", "تطبيق", "التطبيق", "صفحتي", "приложение", "кабинет", "моя страница"}
-)
+PAGE_WORDS = frozenset({"app", "my page", "تطبيق", "التطبيق", "صفحتي", "приложение", "моя страница"})
 
 
 async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, client: Client | None) -> None:

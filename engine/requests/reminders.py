@@ -65,7 +65,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
             number = identity.external_id
             await deps.deliver(template(event, 0, Channel.WHATSAPP, number, spec.template_lane(number), out))
     on = channel.value
-    call = client.contact == "phone"  # they prefer a call: the assistant is asked to make it too
+    call = client.contact == "phone" and how != "quiet"  # they prefer a call: the assistant is asked to call
     await tell_topic(
         deps,
         client,

@@ -655,7 +655,7 @@ err-miniapp-forged = The Mini App's sign-in is not signed by this bot's Telegram
 err-miniapp-stale = The Mini App's sign-in has expired: open it again from the chat.
 
 ## the client's own page (the Mini App)
-app-preferences-changed = 📱 The client changed their { $what } in their page.
+app-preferences-changed = 📱 The client changed in their page: { $what }.
 app-card-removed = 📱 The client removed their saved card: no one-tap payment until they pay again.
 app-call-me = 📞 The client asks to be called back from their page: /call
 app-call-me-no-number = 📞 The client asks to be called back from their page, but their number is not known yet: ask for it.
@@ -671,3 +671,8 @@ err-app-bad-when = The date is past or too far ahead.
 err-app-bad-guests = Guests is a number from 1 to 500.
 err-app-bad-budget = The budget is not an amount in RUB, USD, EUR or AED.
 err-app-say-what = “Something else” needs a note saying what.
+field-contact = Prefers (their page)
+err-app-quiet-half = Quiet hours need both a start and an end.
+app-what-language = language
+app-what-contact = preferred contact or quiet hours
+app-what-notes = notes

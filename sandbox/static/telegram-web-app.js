@@ -35,6 +35,8 @@
       openLink: function (url) { window.open(url, "_blank", "noopener"); },
       openTelegramLink: function (url) { window.open(url, "_blank", "noopener"); },
       downloadFile: function (params) { around("download", params); },
+      isVersionAtLeast: function (version) { return parseFloat(this.version) >= parseFloat(version); },
+      showAlert: function (message, callback) { window.alert(message); if (callback) callback(); },
       onEvent: function () {}, offEvent: function () {},
       MainButton: stub(), BackButton: stub(),
       HapticFeedback: { impactOccurred: function () {}, notificationOccurred: function () {}, selectionChanged: function () {} },

@@ -16,6 +16,7 @@ from domain.miniapp import sign
 from engine import queries as q
 from engine.clients import page
 from tests import reads
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, TOKEN, Harness
 from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
@@ -192,6 +193,10 @@ async def test_preferences_change_the_pinned_card_once_per_form(team: Harness) -
             "/app/preferences", data=form | wrong | {"action": "y" * 20}, headers=app.headers()
         )
         assert response.status == 400
+    assert (await q.known_client(tg.store, layla_id)).preferences == "🍽 halal only\n🚗 Maybach"  # unchanged
+    console = await signed_in(tg, 9001)  # the lead's console shows what the client chose
+    page = await (await console.get(f"/console/clients/{layla_id}")).text()
+    assert "Prefers (their page)" in page and "whatsapp · 🌙 Quiet 23–08" in page
 
 
 async def test_a_whatsapp_client_opens_the_page_once_by_link(team: Harness) -> None:
@@ -269,7 +274,7 @@ async def test_call_me_rating_pay_by_saved_card_and_export(team: Harness) -> Non
     app = App(tg, layla)
     _status, page = await app.get("/app/requests")
     assert "Pay with card •••• 4242" in page
-    status, where = await app.post("/app/requests/R-1002/pay", {}, page="/app/")
+    status, where = await app.post("/app/requests/R-1002/pay", {"version": "1"}, page="/app/")
     assert status == 303 and where == "/app/requests?paying=R-1002"
     await tg.settle()
     assert (await q.known_request(tg.store, "R-1002")).payment is not None  # charged by its token
@@ -331,3 +336,105 @@ async def test_quiet_hours_and_a_preferred_call_shape_the_reminders_of_a_booking
     assert "They prefer a call: please call them about R-1001." in said
     reminded = await reads.events(tg.store, EventType.CLIENT_REMINDED)
     assert [e.data["action"] for e in reminded] == ["quiet", "message"]
+
+
+async def test_what_the_team_keeps_for_itself_stays_out_and_a_revised_quote_is_not_charged(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Book a table at Nobu tomorrow at 9pm", language="en")
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Nobu")
+    first = await pay(tg, order_of(tg, quote_message(tg, layla)))
+    tg.cp.tokens[first["Token"]] = "ok"
+    await tg.send(tg.fake.user_message(layla, text="And a car tomorrow at 8pm from the Ritz"))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 20000 RUB Mercedes S-Class cost 14000")
+    await staff_says(tg, thread, "/note prefers the quiet driver, tips well")
+    app = App(tg, layla)
+    _status, seen = await app.get("/app/requests")  # the client sees version 1 of R-1002's quote …
+    assert 'name="version" value="1"' in seen
+    await staff_says(tg, thread, "/quote 26000 RUB Mercedes S-Class, with a second car")  # … it is revised
+    action = FORM.search(seen)[1]
+    response = await tg.http.post(
+        "/app/requests/R-1002/pay",
+        data={"action": action, "version": "1"},
+        headers=app.headers(),
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    await tg.settle()
+    assert (await q.known_request(tg.store, "R-1002")).payment is None  # what they saw is not what it costs
+    assert tg.cp.api_calls("payments/tokens/charge") == []
+    assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid")
+
+    _status, answer = await app.post("/app/export", {}, page="/app/")
+    exported = await (await tg.http.get(json.loads(answer)["url"])).text()
+    assert "Mercedes S-Class" in exported and "Layla" in exported
+    for internal in ("14000", "1400000", "tips well", '"cost"', '"quoted_by"', "A-9001"):
+        assert internal not in exported, internal
+
+
+async def test_odd_input_is_refused_plainly_and_changes_nothing(team: Harness) -> None:
+    tg = team
+    layla, _thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
+    app = App(tg, layla)
+    now = tg.clock.now().timestamp()
+    odd = init_data(layla, now=now).rsplit("hash=", 1)[0] + "hash=%C3%A9%C3%A9"  # a hash that is not hex
+    refused = await tg.http.get("/app/", headers={"Authorization": "tma " + odd, "X-Concierge-App": "1"})
+    assert refused.status == 401
+    assert (await tg.http.post("/app/link", data={"t": "é.é"})).status == 403
+    assert (await tg.http.get("/app/export/C-1001/1²/é")).status == 404
+    before = await reads.event_count(tg.store)
+    requests = [r.id for r in await q.requests_of(tg.store, layla_id)]
+    status, page = await app.post("/app/new", {"category": "dining", "guests": "²"}, page="/app/")
+    assert status == 400 and "Guests: a number from 1 to 500." in page
+    status, page = await app.post("/app/preferences", {"quiet_from": "23:00"}, page="/app/")
+    assert status == 400 and "Please choose both when your quiet hours start and when they end." in page
+    status, page = await app.post("/app/preferences", {"language": "ar", "car": "x" * 301}, page="/app/")
+    assert status == 400  # a note too long: nothing of the form is recorded, not even the language
+    assert (await q.known_client(tg.store, layla_id)).language.value == "en"
+    headers = app.headers(**{"Content-Type": "application/x-www-form-urlencoded"})
+    for body in (b"action=" + b"a" * 20 + b"&notes=%FF%FE", b"action=\xff\xfe"):
+        response = await tg.http.post("/app/new", data=body, headers=headers)
+        assert response.status == 400
+    huge = await tg.http.post("/app/new", data=b"notes=" + b"a" * 40_000, headers=headers)
+    assert huge.status == 413
+    elsewhere = await tg.http.post(
+        "/app/link",
+        data={"t": "x.y"},
+        headers={"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"},
+    )
+    assert elsewhere.status == 403  # no site signs a client in with its own link
+    assert await reads.event_count(tg.store) == before
+    assert [r.id for r in await q.requests_of(tg.store, layla_id)] == requests
+    _status, page = await app.get("/app/preferences")
+    assert 'name="language"' in page
+
+
+async def test_a_saved_language_alone_changes_only_the_language(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
+    await staff_says(tg, thread, "/note x")  # (unrelated)
+    console = await signed_in(tg, 9001)
+    await console.post(
+        f"/console/clients/{layla_id}/profile",
+        {"tags": "", "preferences": "Prefers a window seat\n🍽 vegan"},
+        page=f"/console/clients/{layla_id}",
+    )
+    app = App(tg, layla)
+    status, _ = await app.post("/app/preferences", {"language": "ru", "dietary": "vegan"}, page="/app/")
+    assert status == 303
+    await tg.settle()
+    client = await q.known_client(tg.store, layla_id)
+    assert client.language.value == "ru" and client.preferences == "Prefers a window seat\n🍽 vegan"
+    changed = [e.type for e in await reads.events(tg.store) if e.cause.startswith("app:")]
+    assert changed == [EventType.CLIENT_LANGUAGE_CHANGED]
+    assert tg.topic_texts(thread)[-1] == "📱 The client changed in their page: language."
+
+
+async def test_a_whatsapp_word_that_only_sounds_like_the_page_reaches_the_topic(team: Harness) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A table for two tonight at Pushkin")
+    await wa(tg, NUMBER, "Кабинет")  # "a private room", not the page
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    assert tg.topic_texts(reads.thread(client))[-1] == "🟢 WhatsApp · Кабинет"

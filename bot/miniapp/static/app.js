@@ -23,7 +23,17 @@
     box.hidden = false;
   }
 
+  function said(name) {
+    // an error in the client's language: every page carries these texts (data-err-*)
+    return document.body.getAttribute("data-err-" + name) || "…";
+  }
+
+  function enable() {
+    document.querySelectorAll("form button").forEach(function (b) { b.disabled = false; });
+  }
+
   function swap(html, url, push) {
+    var same = url === window.location.href;
     var doc = new DOMParser().parseFromString(html, "text/html");
     document.documentElement.lang = doc.documentElement.lang;
     document.documentElement.dir = doc.documentElement.dir;
@@ -32,21 +42,29 @@
     if (push) history.pushState({}, "", url);
     else history.replaceState({}, "", url);
     decorate();
-    window.scrollTo(0, 0);
+    if (!same || push) window.scrollTo(0, 0);  // (a page keeping itself current stays where it was read)
     if (window.performance && performance.mark) performance.mark("concierge-page");  // (bench/miniapp.py)
   }
 
   function load(url, options, push) {
+    if (push) reloads = 0;
     options = options || {};
     options.headers = headers();
     options.credentials = "same-origin";
     return fetch(url, options).then(function (response) {
       var type = response.headers.get("Content-Type") || "";
       return response.text().then(function (text) {
-        if (type.indexOf("text/html") === 0) swap(text, response.url, push);
-        else notice(text);
+        if (type.indexOf("text/html") === 0) return swap(text, response.url, push);
+        enable();
+        if (response.status === 401) {
+          notice(said("expired"));
+          if (tg && initData && tg.showAlert) tg.showAlert(said("expired"), function () { tg.close(); });
+        } else notice(said(response.status >= 500 ? "busy" : "form"));
       });
-    }).catch(function () { notice("…"); });
+    }).catch(function () {
+      enable();
+      notice(said("network"));
+    });
   }
 
   function localTimes() {
@@ -65,15 +83,17 @@
   }
 
   var refresher = null;
+  var reloads = 0;  // in place, since the client last moved: a page left open stops after half an hour
 
   function keepCurrent() {
     // a page waiting for something (a quote, a receipt) loads itself again, unless the client is typing
     if (refresher) clearTimeout(refresher);
     var live = document.getElementById("live");
-    if (!live) return;
+    if (!live || reloads > 450) return;
     refresher = setTimeout(function () {
       var busy = document.activeElement && /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName);
       if (document.getElementById("live") && !busy && document.visibilityState !== "hidden") {
+        reloads += 1;
         load(window.location.href, {}, false);
       } else keepCurrent();
     }, 1000 * parseInt(live.dataset.refresh || "5", 10));
@@ -106,6 +126,8 @@
         event.preventDefault();
         tg.openLink(a.href);
       }
+      // paying by the link: the page waits for the receipt and shows it
+      if (a.dataset.paying) load("/app/requests?paying=" + encodeURIComponent(a.dataset.paying), {}, true);
       return;
     }
     if (a.getAttribute("href").indexOf("/app") === 0) {
@@ -119,16 +141,26 @@
     if (form.id === "open-link") return;  // the one-time link: an ordinary form, it sets the session
     event.preventDefault();
     var button = event.submitter;
-    var body = new URLSearchParams(new FormData(form, button));
+    var body = new URLSearchParams(new FormData(form));
+    if (button && button.name) body.set(button.name, button.value);  // (FormData's submitter: iOS 16.4+)
     form.querySelectorAll("button").forEach(function (b) { b.disabled = true; });
     if (form.hasAttribute("data-download")) {
       fetch(form.getAttribute("action"), { method: "POST", body: body, headers: headers(), credentials: "same-origin" })
-        .then(function (r) { return r.json(); })
+        .then(function (r) {
+          if (!r.ok) throw new Error(r.status >= 500 || r.status === 401 ? "busy" : "form");
+          return r.json();
+        })
         .then(function (answer) {
           var url = new URL(answer.url, window.location.href).href;
-          if (tg && tg.downloadFile && initData) tg.downloadFile({ url: url, file_name: "my-data.json" });
+          var canDownload = tg && initData && tg.downloadFile && (!tg.isVersionAtLeast || tg.isVersionAtLeast("8.0"));
+          if (canDownload) tg.downloadFile({ url: url, file_name: "my-data.json" });
+          else if (tg && initData && tg.openLink) tg.openLink(url);
           else window.location.href = url;
-          form.querySelectorAll("button").forEach(function (b) { b.disabled = false; });
+          enable();
+        })
+        .catch(function (error) {
+          enable();
+          notice(said(error.message === "form" ? "form" : error.message === "busy" ? "busy" : "network"));
         });
       return;
     }
