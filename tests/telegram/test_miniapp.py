@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -14,7 +15,8 @@ import pytest
 from domain.events import ActorKind, EventType
 from domain.miniapp import sign
 from engine import queries as q
-from engine.clients import page
+from engine.clients import merging, page
+from engine.console import client_page as flow
 from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, TOKEN, Harness
@@ -438,3 +440,29 @@ async def test_a_whatsapp_word_that_only_sounds_like_the_page_reaches_the_topic(
     await wa(tg, NUMBER, "Кабинет")  # "a private room", not the page
     client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
     assert tg.topic_texts(reads.thread(client))[-1] == "🟢 WhatsApp · Кабинет"
+
+
+async def test_a_merged_duplicates_session_follows_them_and_telegram_without_https_gets_a_link(
+    team: Harness,
+) -> None:
+    tg = team
+    await wa(tg, NUMBER, "A table for two tonight at Pushkin")
+    duplicate = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    url = page.page_url(tg.engine.deps, await page.issue(tg.engine.deps, duplicate))
+    token = url.rsplit("t=", 1)[1]
+    opened = await tg.http.post("/app/link", data={"t": token}, allow_redirects=False)
+    cookie = {"Cookie": f"concierge_app={opened.cookies['concierge_app'].value}"}
+    layla, _thread, layla_id = await new_client(tg, "Layla", "hello, I need a car", language="en")
+    survivor = await q.known_client(tg.store, layla_id)
+    await merging.merge(tg.engine.deps, survivor, duplicate, "test:merge")
+    home = await tg.http.get("/app/requests", headers=cookie)  # the page goes on with the one they are
+    text = await home.text()
+    assert home.status == 200 and "R-1001" in text and "R-1002" in text  # (R-1001 moved to them)
+    assert (await flow.living(tg.engine.deps, duplicate.id)).id == layla_id
+
+    event = (await reads.events(tg.store, EventType.MESSAGE_RECEIVED))[-1]
+    plain = replace(tg.engine.deps, app_url=None)  # PUBLIC_BASE_URL on http: Telegram opens no Mini App
+    await page.offer(plain, await q.known_client(tg.store, layla_id), event, 9)
+    await tg.settle()
+    sent = tg.to_user(layla)[-1]["text"]
+    assert re.search(r"/app/link\?t=\S+\.\S+", sent) and "{link}" not in sent
