@@ -1,4 +1,4 @@
-"""The browser tests' service (a sandbox of its own per test) and browser (Debian's Chromium)."""
+"""The browser tests' service (a sandbox of their own, or one per file) and browser (Debian's Chromium)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,24 @@ from tests.integration.test_sandbox_restart import running_sandbox
 from tests.integration.test_service_process import free_port
 
 
-@pytest.fixture
-def sandbox(tmp_path: Path) -> Iterator[str]:
-    log = tmp_path / "service.log"
+def _running(folder: Path) -> Iterator[str]:
+    log = folder / "service.log"
     try:
-        with running_sandbox(tmp_path, free_port(), log) as base:
+        with running_sandbox(folder, free_port(), log) as base:
             yield base
     finally:
         print("the service's log (shown when a test fails):\n" + log.read_text()[-4000:])
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[str]:
+    yield from _running(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One sandbox for a file whose tests each bring their own persona (a service start is many seconds)."""
+    yield from _running(tmp_path_factory.mktemp("sandbox"))
 
 
 @pytest.fixture

@@ -32,7 +32,10 @@ async def opened_in_telegram(browser, base: str, persona: str, context_options: 
     return context, page
 
 
-async def test_an_arabic_client_asks_pays_and_sets_preferences_in_the_mini_app(sandbox: str, browser) -> None:
+async def test_an_arabic_client_asks_pays_and_sets_preferences_in_the_mini_app(
+    shared_sandbox: str, browser
+) -> None:
+    sandbox = shared_sandbox  # (the file's first test: its request is R-1001)
     ARTIFACTS.mkdir(exist_ok=True)
     desk = await browser.new_context(viewport={"width": 1400, "height": 900})
     forum = await desk.new_page()
@@ -119,7 +122,9 @@ async def test_an_english_client_opens_the_mini_app_from_the_menu_button_in_plac
     await app.locator("input[name=time]").fill("21:00")
     await app.locator("input[name=place]").fill("White Rabbit")
     await app.locator("#send").click()
-    await expect(app.locator("#opened")).to_contain_text("R-1001")
+    await expect(app.locator("#opened")).to_contain_text(
+        re.compile(r"R-\d{4}")
+    )  # (after Layla's, if she ran)
     await page.locator(".phone").screenshot(path=ARTIFACTS / "miniapp-en-phone.png")
     await app.locator("a.tab[data-tab=now]").click()
     await app.locator("#call-me").click()
