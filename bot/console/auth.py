@@ -191,12 +191,17 @@ async def sign_in_post(request: web.Request) -> web.StreamResponse:
     except InvalidValue:
         return page(request, "signin.html", {"token": "", "refused": "used"}, 403)
     log.info("console.signed_in", assistant_id=assistant.id)
-    response = web.Response(status=303, headers={"Location": "/console/"})
+    return signed_in(request, COOKIE, session, SESSION_HOURS, "/console")
+
+
+def signed_in(request: web.Request, cookie: str, session: str, hours: int, path: str) -> web.Response:
+    """Into `path` with the session's cookie: HttpOnly, SameSite=Lax, Secure on https, for `path` alone."""
+    response = web.Response(status=303, headers={"Location": f"{path}/"})
     response.set_cookie(
-        COOKIE,
+        cookie,
         session,
-        max_age=SESSION_HOURS * 3600,
-        path="/console",
+        max_age=hours * 3600,
+        path=path,
         httponly=True,
         samesite="Lax",
         secure=_secure(request),

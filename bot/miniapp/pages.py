@@ -16,7 +16,7 @@ import structlog
 from aiohttp import web
 from babel.dates import format_datetime
 
-from bot.console.auth import _secure, _who
+from bot.console.auth import _who, signed_in
 from bot.engine_runtime import answering_in_time
 from bot.keys import SETTINGS
 from bot.miniapp.auth import CLIENT, COOKIE, deps_of, script_source
@@ -30,6 +30,7 @@ from domain.signin import APP_SESSION_HOURS
 from engine import queries as q
 from engine.console import client_page as flow
 from engine.console.timeline import history
+from engine.team.sign_in import TooManyAttempts
 
 log = structlog.get_logger(__name__)
 
@@ -343,23 +344,16 @@ async def link_open(request: web.Request) -> web.StreamResponse:
         raise web.HTTPForbidden(text="A link is opened from its own page.")  # (no site signs a client in)
     form = await request.post()
     token = form.get("t")
-    with answering_in_time():
-        opened = await flow.open_link(deps, token if isinstance(token, str) else "", _who(request))
+    try:
+        with answering_in_time():
+            opened = await flow.open_link(deps, token if isinstance(token, str) else "", _who(request))
+    except TooManyAttempts:  # (forged links from one address, or from everyone: a minute's pause)
+        return render(request, "link.html", {"token": ""}, 429)
     if opened is None:
-        return render(request, "link.html", {"token": "", "refused": True}, 403)
+        return render(request, "link.html", {"token": ""}, 403)
     session, client = opened
     log.info("app.opened_by_link", client_id=client.id)
-    response = web.Response(status=303, headers={"Location": "/app/"})
-    response.set_cookie(
-        COOKIE,
-        session,
-        max_age=APP_SESSION_HOURS * 3600,
-        path="/app",
-        httponly=True,
-        samesite="Lax",
-        secure=_secure(request),
-    )
-    return response
+    return signed_in(request, COOKIE, session, APP_SESSION_HOURS, "/app")
 
 
 def routes(app: web.Application) -> None:

@@ -466,3 +466,11 @@ async def test_a_merged_duplicates_session_follows_them_and_telegram_without_htt
     await tg.settle()
     sent = tg.to_user(layla)[-1]["text"]
     assert re.search(r"/app/link\?t=\S+\.\S+", sent) and "{link}" not in sent
+
+
+async def test_forged_links_from_one_address_are_paused_a_minute(team: Harness) -> None:
+    tg = team
+    statuses = [(await tg.http.post("/app/link", data={"t": f"forged{n}.mac"})).status for n in range(12)]
+    assert statuses[:10] == [403] * 10 and statuses[-1] == 429
+    tg.clock.advance(minutes=1, seconds=1)
+    assert (await tg.http.post("/app/link", data={"t": "forged.mac"})).status == 403
