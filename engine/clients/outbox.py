@@ -22,6 +22,16 @@ async def last_channel(deps: Deps, client: Client) -> Channel:
     return client.identities[0].channel if client.identities else Channel.TELEGRAM
 
 
+async def proactive_channel(deps: Deps, client: Client) -> Channel:
+    """Where the service writes of its own accord (a reminder, a rating question, a new assistant): the
+    channel the client prefers (set in their page) when they can be written to there; else their last."""
+    if client.contact in (Channel.TELEGRAM.value, Channel.WHATSAPP.value):
+        preferred = Channel(client.contact)
+        if client.identity(preferred) is not None and preferred not in client.unreachable:
+            return preferred
+    return await last_channel(deps, client)
+
+
 async def free_to_write(deps: Deps, client: Client, channel: Channel | None = None) -> bool:
     """Can the service write to the client now (on `channel`, else their last) without a paid template? Not
     on WhatsApp outside its 24-hour window: what is merely nice to say (a reminder, a rating question) is then
@@ -96,6 +106,7 @@ async def to_client(
     *,
     buttons: Buttons = (),
     reply_to: int | None = None,
+    channel: Channel | None = None,
 ) -> None:
     message = Message(text, buttons, reply_to=None if reply_to is None else str(reply_to))
-    await send(deps, client, event, n, message)
+    await send(deps, client, event, n, message, channel=channel)

@@ -27,13 +27,14 @@ from domain.deadlines import (
 )
 from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
+from domain.miniapp import is_quiet
 from domain.payments import GatewayError
 from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND
 from domain.reminders import too_late
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import locale_of, quote_buttons, when
-from engine.clients.outbox import free_to_write, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, to_client
 from engine.clients.registry import refresh_card
 from engine.clock import timers
 from engine.deps import Deps
@@ -149,9 +150,10 @@ async def _reassign(
     text = handover(in_topic) + in_topic("clock-handover-above")
     await tell_topic(deps, client, event, text, 0, _rings(chosen, old))
     await tell_leads(deps, client, event, 1, handover)
-    if await free_to_write(deps, client):  # one line, and never a paid WhatsApp template for it
+    channel = await proactive_channel(deps, client)
+    if await free_to_write(deps, client, channel):  # one line, and never a paid WhatsApp template for it
         line = deps.t(client.language, "client-reassigned", assistant=chosen.name)
-        await to_client(deps, client, event, 2, line)
+        await to_client(deps, client, event, 2, line, channel=channel)
     await refresh_card(deps, event, 3, client)
     hand = d.data.get("hand", 0) + 1
     promise = deps.policy.promises.response(client.vip)
@@ -213,10 +215,14 @@ async def quote_reminder(deps: Deps, d: Deadline) -> Deadline | None:
     request, client = await _request_and_client(deps, d)
     if request is None or client is None or not request.payment_link or request.quote is None:
         return None
-    if not _live_quote(request, d) and not await _fired_before(deps, d):
+    fired = await _fired_before(deps, d)  # (recorded before a crash: finished whatever the hour now)
+    if not _live_quote(request, d) and not fired:
         return None
-    if not await free_to_write(deps, client):
+    channel = await proactive_channel(deps, client)
+    if not await free_to_write(deps, client, channel):
         return None  # WhatsApp's window closed: a reminder is not worth a paid template
+    if not fired and is_quiet(client.quiet, deps.clock.now().astimezone(deps.policy.tz).hour):
+        return None  # their quiet hours (set in their page): a nudge about a quote is left unsaid
     quote = request.quote
     event = await _record(deps, f"request:{request.id}", EventType.QUOTE_REMINDED, d, version=quote.version)
     card = client.saved_card["last_four"] if client.saved_card else None
@@ -228,7 +234,7 @@ async def quote_reminder(deps: Deps, d: Deadline) -> Deadline | None:
         until=when(deps, client, quote.valid_until),
     )
     buttons = quote_buttons(deps, client, request, quote, request.payment_link["url"], card)
-    await to_client(deps, client, event, 0, text, buttons=buttons)
+    await to_client(deps, client, event, 0, text, buttons=buttons, channel=channel)
     await say(
         deps, client, event, "clock-quote-lapses-soon", 1, version=str(quote.version), request=request.id
     )
@@ -260,9 +266,11 @@ async def quote_expiry(deps: Deps, d: Deadline) -> Deadline | None:
         version=version,
         order_id=link.get("order_id"),
     )
-    told = await free_to_write(deps, client)  # on WhatsApp outside its window: only the topic hears it
+    channel = await proactive_channel(deps, client)
+    told = await free_to_write(deps, client, channel)  # outside WhatsApp's window: only the topic hears it
     if told:
-        await to_client(deps, client, event, 0, deps.t(client.language, "quote-lapsed", number=request.id))
+        lapsed_text = deps.t(client.language, "quote-lapsed", number=request.id)
+        await to_client(deps, client, event, 0, lapsed_text, channel=channel)
     staff_chat = await staff_chat_for(deps, client)
     t = await for_client(deps, client)
     lapsed = t("clock-quote-lapsed", version=str(version), request=request.id)

@@ -12,7 +12,7 @@ from domain.lifecycle import RequestState
 from domain.outbound import Button
 from domain.requests import ServiceRequest
 from engine import queries as q
-from engine.clients.outbox import free_to_write, last_channel, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, to_client
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
 from engine.forum.topics import tell_topic
@@ -25,9 +25,9 @@ SCORES = range(1, 6)
 async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Event) -> None:
     if request.rating_asked or request.rating is not None:
         return
-    if not await free_to_write(deps, client):
+    channel = await proactive_channel(deps, client)
+    if not await free_to_write(deps, client, channel):
         return  # a rating is not worth a paid template
-    channel = await last_channel(deps, client)
     asked = (
         await deps.record(
             f"request:{request.id}",
@@ -38,9 +38,8 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Ev
         )
     ).event
     buttons = (tuple(Button(f"{score} ⭐", data=f"rate:{request.id}:{score}") for score in SCORES),)
-    await to_client(
-        deps, client, asked, 0, deps.t(client.language, "rating-ask", number=request.id), buttons=buttons
-    )
+    text = deps.t(client.language, "rating-ask", number=request.id)
+    await to_client(deps, client, asked, 0, text, buttons=buttons, channel=channel)
 
 
 async def rated(deps: Deps, client: Client, data: str, cause: str) -> None:

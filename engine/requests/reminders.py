@@ -10,12 +10,12 @@ from domain.deadlines import Deadline
 from domain.events import SYSTEM, Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
 from domain.miniapp import is_quiet
-from domain.outbound import Button, Message, Template
+from domain.outbound import Button, Template
 from domain.reminders import EVENING_STEP
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import when
-from engine.clients.outbox import free_to_write, last_channel, send, template, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, template, to_client
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.staff_texts import StaffText, moment_for
@@ -27,7 +27,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
     """Record the reminder and send it: a message with the two buttons, the template, or (said in the topic)
     nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids)."""
     assert request.details.when is not None  # (the clock sets a reminder only for a known time)
-    channel = await reminded_on(deps, client)
+    channel = await proactive_channel(deps, client)
     if is_quiet(client.quiet, deps.clock.now().astimezone(deps.policy.tz).hour):
         how = "quiet"  # their quiet hours (set in their page): nothing proactive
     elif await free_to_write(deps, client, channel):
@@ -54,7 +54,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
                 Button(deps.t(lang, "button-need-change"), data=f"remind:{request.id}:{d.step}:change"),
             ),
         )
-        await send(deps, client, event, 0, Message(text, buttons), channel=channel)
+        await to_client(deps, client, event, 0, text, buttons=buttons, channel=channel)
     elif how == "template":
         identity = client.identity(Channel.WHATSAPP)
         spec = deps.channels.get(Channel.WHATSAPP)
@@ -77,15 +77,6 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
         1,
     )
     return event
-
-
-async def reminded_on(deps: Deps, client: Client) -> Channel:
-    """The channel they prefer (set in their page) when they can be written to there; else their last."""
-    if client.contact in (Channel.TELEGRAM.value, Channel.WHATSAPP.value):
-        preferred = Channel(client.contact)
-        if client.identity(preferred) is not None and preferred not in client.unreachable:
-            return preferred
-    return await last_channel(deps, client)
 
 
 async def answered(deps: Deps, client: Client, rest: str) -> str | None:

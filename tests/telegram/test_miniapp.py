@@ -333,8 +333,8 @@ async def test_quiet_hours_and_a_preferred_call_shape_the_reminders_of_a_booking
     tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # 20:00: no longer quiet
     await tick(tg)
     assert tg.to_user(layla)[-1]["text"].startswith("Coming up: request R-1001")
-    said = tg.topic_texts(thread)[-1]
-    assert said.startswith("🔔 The client was reminded of R-1001 on telegram.")
+    said = next(t for t in tg.topic_texts(thread) if t.startswith("🔔 The client was reminded of R-1001"))
+    assert said.startswith("🔔 The client was reminded of R-1001 on telegram.")  # (the assistant's ⏰ beside it)
     assert "They prefer a call: please call them about R-1001." in said
     reminded = await reads.events(tg.store, EventType.CLIENT_REMINDED)
     assert [e.data["action"] for e in reminded] == ["quiet", "message"]
@@ -474,3 +474,26 @@ async def test_forged_links_from_one_address_are_paused_a_minute(team: Harness) 
     assert statuses[:10] == [403] * 10 and statuses[-1] == 429
     tg.clock.advance(minutes=1, seconds=1)
     assert (await tg.http.post("/app/link", data={"t": "forged.mac"})).status == 403
+
+
+async def test_what_the_service_says_of_its_own_accord_goes_where_the_client_prefers(team: Harness) -> None:
+    tg = team
+    layla = {"id": 700001, "is_bot": False, "first_name": "Layla", "language_code": "en"}
+    contact = {"phone_number": NUMBER.lstrip("+"), "first_name": "Layla", "user_id": layla["id"]}
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, contact=contact))
+    await tg.settle()
+    await wa(tg, NUMBER, "A table at Nobu tomorrow at 9pm please")  # the same person, on WhatsApp too
+    await tg.send(tg.fake.user_message(layla, text="For two"))  # … and last on Telegram
+    await tg.settle()
+    app = App(tg, layla)
+    status, _ = await app.post("/app/preferences", {"language": "en", "contact": "whatsapp"}, page="/app/")
+    assert status == 303
+    thread = await tg.thread_of(layla)
+    await staff_says(
+        tg, thread, "/quote 45000 RUB Table for two at Nobu"
+    )  # (an answer: on their last channel)
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/done")
+    asked = [m.body for m in tg.tw.to(NUMBER) if m.body and "How did we do with request R-1001" in m.body]
+    assert len(asked) == 1  # on WhatsApp, which they prefer (its 24 hours are open)
+    assert not any("How did we do" in m["text"] for m in tg.to_user(layla))
