@@ -121,16 +121,22 @@ def _unavailable(request: web.Request, session: sign_in.Session | None, retry_af
 
 async def _readable_form(request: web.Request, session: sign_in.Session | None) -> None:
     """A form whose text is not UTF-8 (a raw byte or a %-escape) is refused before anyone reads it."""
+    if not await readable_form(request):
+        raise web.HTTPBadRequest(text=st(session.assistant if session else None, "console-form-unreadable"))
+
+
+async def readable_form(request: web.Request) -> bool:
+    """Whether a posted form reads as UTF-8 throughout (its raw bytes and every %-escape); the console's and
+    the client's page say no each in their own words."""
     try:
         if request.content_type == "application/x-www-form-urlencoded":
             body = (await request.read()).decode("utf-8")
             parse_qsl(body, keep_blank_values=True, encoding="utf-8", errors="strict")
         else:
             await request.post()
-    except (UnicodeDecodeError, ValueError):
-        raise web.HTTPBadRequest(
-            text=st(session.assistant if session else None, "console-form-unreadable")
-        ) from None
+    except (UnicodeDecodeError, ValueError, LookupError):  # (LookupError: a charset nobody knows)
+        return False
+    return True
 
 
 def _error(request: web.Request, status: int, message: str) -> web.Response:

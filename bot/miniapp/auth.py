@@ -7,12 +7,12 @@ acts)."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from urllib.parse import parse_qsl
 
 import structlog
 from aiohttp import web
 from pymongo.errors import ConnectionFailure, PyMongoError
 
+from bot.console.auth import readable_form
 from bot.engine_runtime import ENGINE, answering_in_time
 from bot.keys import SETTINGS
 from domain.clients import Client
@@ -81,13 +81,10 @@ async def _readable_form(request: web.Request) -> None:
     of one, another charset: 400, nothing done)."""
     if request.content_length is not None and request.content_length > MAX_FORM:
         raise web.HTTPRequestEntityTooLarge(max_size=MAX_FORM, actual_size=request.content_length)
-    body = await request.read()
     if request.content_type not in ("application/x-www-form-urlencoded", ""):
         raise web.HTTPUnsupportedMediaType(text="A form of this page is URL-encoded.")
-    try:
-        parse_qsl(body.decode("utf-8"), keep_blank_values=True, encoding="utf-8", errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        raise web.HTTPBadRequest(text="The form is not readable.") from None
+    if not await readable_form(request):
+        raise web.HTTPBadRequest(text="The form is not readable.")
 
 
 @web.middleware

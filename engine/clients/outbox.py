@@ -9,6 +9,7 @@ from typing import Any
 
 from domain.clients import Channel, Client
 from domain.events import Actor, ActorKind, Event, EventType
+from domain.miniapp import is_quiet
 from domain.outbound import Buttons, Composed, Message, Template, to_doc
 from engine import queries as q
 from engine.deps import Deps
@@ -30,6 +31,11 @@ async def proactive_channel(deps: Deps, client: Client) -> Channel:
         if client.identity(preferred) is not None and preferred not in client.unreachable:
             return preferred
     return await last_channel(deps, client)
+
+
+def quiet_now(deps: Deps, client: Client) -> bool:
+    """Inside the client's quiet hours (business time), when nothing merely nice to say is sent."""
+    return is_quiet(client.quiet, deps.clock.now().astimezone(deps.policy.tz).hour)
 
 
 async def free_to_write(deps: Deps, client: Client, channel: Channel | None = None) -> bool:

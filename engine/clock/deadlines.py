@@ -27,14 +27,13 @@ from domain.deadlines import (
 )
 from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
-from domain.miniapp import is_quiet
 from domain.payments import GatewayError
 from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND
 from domain.reminders import too_late
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import locale_of, quote_buttons, when
-from engine.clients.outbox import free_to_write, proactive_channel, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, to_client
 from engine.clients.registry import refresh_card
 from engine.clock import timers
 from engine.deps import Deps
@@ -221,7 +220,7 @@ async def quote_reminder(deps: Deps, d: Deadline) -> Deadline | None:
     channel = await proactive_channel(deps, client)
     if not await free_to_write(deps, client, channel):
         return None  # WhatsApp's window closed: a reminder is not worth a paid template
-    if not fired and is_quiet(client.quiet, deps.clock.now().astimezone(deps.policy.tz).hour):
+    if not fired and quiet_now(deps, client):
         return None  # their quiet hours (set in their page): a nudge about a quote is left unsaid
     quote = request.quote
     event = await _record(deps, f"request:{request.id}", EventType.QUOTE_REMINDED, d, version=quote.version)

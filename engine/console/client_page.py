@@ -77,7 +77,7 @@ async def affairs(deps: Deps, client: Client) -> Affairs:
         ),
         key=lambda r: r.details.when or now,
     )
-    newest = sorted(requests, key=lambda r: int(r.id.split("-")[-1]), reverse=True)
+    newest = requests[::-1]  # (read oldest first)
     places: list[str] = []
     for r in newest:
         for place in r.details.places:

@@ -9,13 +9,12 @@ from domain.clients import Channel, Client
 from domain.deadlines import Deadline
 from domain.events import SYSTEM, Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
-from domain.miniapp import is_quiet
 from domain.outbound import Button, Template
 from domain.reminders import EVENING_STEP
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import when
-from engine.clients.outbox import free_to_write, proactive_channel, template, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, template, to_client
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.staff_texts import StaffText, moment_for
@@ -28,7 +27,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
     nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids)."""
     assert request.details.when is not None  # (the clock sets a reminder only for a known time)
     channel = await proactive_channel(deps, client)
-    if is_quiet(client.quiet, deps.clock.now().astimezone(deps.policy.tz).hour):
+    if quiet_now(deps, client):
         how = "quiet"  # their quiet hours (set in their page): nothing proactive
     elif await free_to_write(deps, client, channel):
         how = "message"
