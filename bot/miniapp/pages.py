@@ -179,10 +179,21 @@ async def new_page(
     return tab(request, "new.html", context, status)
 
 
-async def preferences_page(request: web.Request, error: str = "", status: int = 200) -> web.Response:
+async def preferences_page(
+    request: web.Request, error: str = "", said: dict[str, str] | None = None, status: int = 200
+) -> web.Response:
+    """The form as stored, or — refused — as the client filled it in (nothing they chose is lost)."""
     client = client_of(request)
+    quiet = [f"{h:02d}:00" for h in client.quiet] if client.quiet else ["", ""]
+    stored = {
+        "language": client.language.value if client.language else "",
+        "contact": client.contact or "",
+        "quiet_from": quiet[0],
+        "quiet_to": quiet[1],
+        **notes_of(client.preferences),
+    }
     context = {
-        "notes": notes_of(client.preferences),
+        "shown": stored | (said or {}),
         "names": list(NOTES),
         "contacts": CONTACTS,
         "languages": list(Language),
@@ -248,16 +259,17 @@ async def save_preferences(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     action = _form_id(form)
     t = _texts(request, language_of(client))
+    said = {name: _text(form, name, 400) for name in NOTES}
+    said |= {name: _text(form, name, 16) for name in ("language", "contact", "quiet_from", "quiet_to")}
     try:
-        language = Language.parse(_text(form, "language", 8))
-        contact = _text(form, "contact", 16)
-        if contact:
-            contact_of(contact)
-        quiet = quiet_of(_text(form, "quiet_from", 8), _text(form, "quiet_to", 8))
-        notes = {name: _text(form, name, 400) for name in NOTES}
-        await flow.set_preferences(deps, client, language, contact, quiet, notes, action)
+        if said["contact"]:
+            contact_of(said["contact"])
+        quiet = quiet_of(said["quiet_from"], said["quiet_to"])
+        notes = {name: said[name] for name in NOTES}
+        language = Language.parse(said["language"])
+        await flow.set_preferences(deps, client, language, said["contact"], quiet, notes, action)
     except Unusable as refused:
-        return await preferences_page(request, t(refused.key or "app-too-long"), status=400)
+        return await preferences_page(request, t(refused.key or "app-too-long"), said, 400)
     raise web.HTTPSeeOther("/app/preferences?saved=1")
 
 

@@ -85,6 +85,8 @@ async def open_request(
     learned = learned or understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
     kind, data = ServiceRequest.open(request_id, client.id, text, learned)
     event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
+    # the same cause at the same moment (a form sent twice at once) took two numbers: the first recorded wins
+    request_id = event.stream_id
     opened = await q.known_request(deps.store, request_id)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)

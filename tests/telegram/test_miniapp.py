@@ -4,6 +4,7 @@ client as actor, seen in the topic where it matters; a WhatsApp client by a one-
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import time
@@ -392,6 +393,7 @@ async def test_odd_input_is_refused_plainly_and_changes_nothing(team: Harness) -
     assert status == 400 and "Guests: a number from 1 to 500." in page
     status, page = await app.post("/app/preferences", {"quiet_from": "23:00"}, page="/app/")
     assert status == 400 and "Please choose both when your quiet hours start and when they end." in page
+    assert "<option selected>23:00</option>" in page  # what they chose is still there to finish
     status, page = await app.post("/app/preferences", {"language": "ar", "car": "x" * 301}, page="/app/")
     assert status == 400  # a note too long: nothing of the form is recorded, not even the language
     assert (await q.known_client(tg.store, layla_id)).language.value == "en"
@@ -497,3 +499,19 @@ async def test_what_the_service_says_of_its_own_accord_goes_where_the_client_pre
     asked = [m.body for m in tg.tw.to(NUMBER) if m.body and "How did we do with request R-1001" in m.body]
     assert len(asked) == 1  # on WhatsApp, which they prefer (its 24 hours are open)
     assert not any("How did we do" in m["text"] for m in tg.to_user(layla))
+
+
+async def test_one_form_sent_twice_at_the_same_moment_opens_one_request(team: Harness) -> None:
+    tg = team
+    layla, thread, layla_id = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    action = FORM.search((await app.get("/app/new"))[1])[1]
+    form = {"action": action, "category": "chauffeur", "time": "23:30", "place": "Ritz-Carlton"}
+    sent = await asyncio.gather(
+        *(tg.http.post("/app/new", data=form, headers=app.headers(), allow_redirects=False) for _ in range(2))
+    )
+    assert [r.status for r in sent] == [303, 303]
+    assert {r.headers["Location"] for r in sent} == {"/app/requests?opened=R-1001"}
+    await tg.settle()
+    assert [r.id for r in await q.requests_of(tg.store, layla_id)] == ["R-1001"]
+    assert len(tg.request_cards(thread)) == 1 and len([t for t in tg.topic_texts(thread) if "📱" in t]) == 1
