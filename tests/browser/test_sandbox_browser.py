@@ -290,8 +290,9 @@ CONSOLE_PAGES = [
 
 
 async def test_the_console_fits_a_phone_and_its_language_switch_works_by_clicking(
-    sandbox: str, browser
+    shared_sandbox: str, browser
 ) -> None:
+    sandbox = shared_sandbox  # (with the call below, which brings a caller of its own: a service start less)
     forum_context = await browser.new_context(viewport={"width": 1400, "height": 900})
     forum = await forum_context.new_page()
     await forum.goto(f"{sandbox}/sandbox")
@@ -333,8 +334,9 @@ async def test_the_console_fits_a_phone_and_its_language_switch_works_by_clickin
 
 # --- the phone ---
 async def test_a_call_rings_the_assistant_then_a_typed_voicemail_reaches_the_topic(
-    sandbox: str, browser
+    shared_sandbox: str, browser
 ) -> None:
+    sandbox = shared_sandbox
     context = await browser.new_context(viewport={"width": 1400, "height": 900})
     page = await context.new_page()
     await page.goto(f"{sandbox}/sandbox")
