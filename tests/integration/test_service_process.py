@@ -31,6 +31,7 @@ OUR_VARS = (
 )
 
 
+LAUNCH = Path(__file__).parent.parent / "launch.py"
 STARTUP = 60  # s: a hang guard for a service's start, not a timing (coverage and a busy CI slow it)
 
 
@@ -42,11 +43,13 @@ def free_port() -> int:
 
 def environment(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(OUR_VARS)}
+    if "COVERAGE_PROCESS_CONFIG" in env:  # tests/launch.py starts coverage itself, a little later
+        env["LATE_COVERAGE_PROCESS_CONFIG"] = env.pop("COVERAGE_PROCESS_CONFIG")
     return env | {"CONCIERGE_DATA_DIR": str(data_dir), "LOG_FORMAT": "json"} | extra
 
 
 def concierge(*args: str) -> list[str]:
-    return [sys.executable, "-m", "bot.cli", *args]
+    return [sys.executable, str(LAUNCH), *args]  # python -m bot.cli, coverage started after aiogram's import
 
 
 def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
