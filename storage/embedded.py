@@ -129,6 +129,15 @@ def _is_engine(pid: int) -> bool:
     return b"nx_27017" in cmdline or b"nx-27017" in cmdline
 
 
+# what would start coverage measurement in a process (its subprocess patch): the store runs none of our code,
+# and the tracer would only slow every command it answers (by about half, measured)
+MEASURING = ("COVERAGE_PROCESS_CONFIG", "COVERAGE_PROCESS_START")
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in MEASURING}
+
+
 def _executable() -> list[str]:
     beside = Path(sys.executable).with_name("nx-27017")
     if beside.exists():
@@ -208,6 +217,7 @@ class EmbeddedEngine:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=err_fd,
+                env=_environment(),
                 preexec_fn=partial(_die_with_parent, os.getpid())
                 if sys.platform.startswith("linux")
                 else None,
