@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.clients import Assistant, Channel, ChannelIdentity, Client, topic_key
 from domain.conversations import Conversation
 from domain.requests import ServiceRequest
+from storage.step_reads import by_id, seen
 from storage.store import Store
 
 CHANNELS = {c.value for c in Channel}
@@ -21,7 +22,7 @@ def _by_number(requests: list[ServiceRequest]) -> list[ServiceRequest]:
 
 # --- clients ---
 async def client(store: Store, client_id: str) -> Client | None:
-    doc = await store.db["clients"].find_one({"_id": client_id})
+    doc = await by_id(store.db, "clients", client_id)
     return Client.from_doc(doc) if doc else None
 
 
@@ -42,12 +43,12 @@ async def client_by_identity_key(store: Store, key: str) -> Client | None:
     if channel not in CHANNELS:
         return None
     doc = await store.db["clients"].find_one({f"identity_{channel}": key})
-    return Client.from_doc(doc) if doc else None
+    return Client.from_doc(seen("clients", doc)) if doc else None
 
 
 async def client_by_topic(store: Store, chat_id: int, thread_id: int) -> Client | None:
     doc = await store.db["clients"].find_one({"topic_key": topic_key(chat_id, thread_id)})
-    return Client.from_doc(doc) if doc else None
+    return Client.from_doc(seen("clients", doc)) if doc else None
 
 
 async def client_by_phone(store: Store, e164: str) -> Client | None:
@@ -68,7 +69,7 @@ async def clients_awaiting_topic(store: Store) -> list[Client]:
 
 
 async def conversation(store: Store, client_id: str) -> Conversation:
-    return Conversation.from_doc(client_id, await store.db["conversations"].find_one({"_id": client_id}))
+    return Conversation.from_doc(client_id, await by_id(store.db, "conversations", client_id))
 
 
 # --- assistants ---
@@ -77,7 +78,7 @@ async def assistants(store: Store) -> list[Assistant]:
 
 
 async def assistant(store: Store, assistant_id: str | None) -> Assistant | None:
-    doc = await store.db["assistants"].find_one({"_id": assistant_id}) if assistant_id else None
+    doc = await by_id(store.db, "assistants", assistant_id) if assistant_id else None
     return Assistant.from_doc(doc) if doc else None
 
 
@@ -115,7 +116,7 @@ async def client_ids_of(store: Store, assistant_id: str) -> list[str]:
 
 # --- requests ---
 async def request(store: Store, request_id: str) -> ServiceRequest | None:
-    doc = await store.db["requests"].find_one({"_id": request_id})
+    doc = await by_id(store.db, "requests", request_id)
     return ServiceRequest.from_doc(doc) if doc else None
 
 

@@ -16,6 +16,7 @@ from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.payloads import check_integers
+from storage import step_reads
 from storage.hashing import GENESIS, at_millis, event_hash
 from storage.timefmt import to_ms
 from storage.vault import Vault
@@ -71,12 +72,20 @@ class EventStore:
         self._clock = clock
         self.vault = Vault(db, clock)
 
-    async def append(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
+    async def append(
+        self, new: NewEvent, expected_seq: int | None = None, known: tuple[int, str] | None = None
+    ) -> Appended:
         """Append after the stream's head. With `expected_seq` (the version the caller decided on) a
-        concurrent write raises ConcurrencyConflict; without it we retry on the new head."""
+        concurrent write raises ConcurrencyConflict; without it we retry on the new head. `known`: the head's
+        seq and hash as this step last saw them (its projection): tried first without reading the head, the
+        unique (stream, seq) index refusing it when the stream has moved on."""
         check_integers(new.data)  # a clear InvalidValue, not the driver's OverflowError
         for _ in range(MAX_RETRIES):
-            head = await self._head(new.stream)  # (as stored: only its seq and hash are read)
+            if known is not None and (expected_seq is None or known[0] == expected_seq):
+                head: dict[str, Any] | None = {"seq": known[0], "hash": known[1]} if known[0] else None
+                known = None  # once: a refusal reads the head
+            else:
+                head = await self._head(new.stream)  # (as stored: only its seq and hash are read)
             seq = head["seq"] + 1 if head else 1
             if expected_seq is not None and seq != expected_seq + 1:
                 if existing := await self.by_cause(new.cause):
@@ -121,6 +130,11 @@ class EventStore:
 
     async def _head(self, stream: str) -> dict[str, Any] | None:
         return await self._events.find_one({"stream": stream}, sort=[("seq", DESCENDING)])
+
+    async def replayed(self, cause: str) -> Event | None:
+        """What an earlier attempt of this step recorded under `cause`: on a first attempt nothing can be,
+        and no read is made (storage/step_reads.py)."""
+        return None if step_reads.first_attempt() else await self.by_cause(cause)
 
     async def by_cause(self, cause: str) -> Event | None:
         doc = await self._events.find_one({"cause": cause})

@@ -38,10 +38,12 @@ class InboxItem:
     payload: dict[str, Any]
     attempts: int
     n: int
+    first: bool = False  # never tried before (a retried failure keeps its error): nothing of it is recorded
 
 
 def _item(doc: dict[str, Any]) -> InboxItem:
-    return InboxItem(doc["_id"], doc["source"], doc["key"], doc["payload"], doc["attempts"], doc["n"])
+    first = doc["attempts"] == 1 and not doc.get("error")
+    return InboxItem(doc["_id"], doc["source"], doc["key"], doc["payload"], doc["attempts"], doc["n"], first)
 
 
 class Inbox:
@@ -121,6 +123,40 @@ class Inbox:
             if len(keys) == limit:
                 break
         return list(keys)
+
+    async def due_heads(self, limit: int = 100) -> tuple[dict[str, str | None], bool]:
+        """Keys whose head (the oldest unfinished item) is due now, the longest waiting first, each with its
+        head's id when the read showed every unfinished item of the key (None: `claim_head` finds it); and
+        whether any key has more than its head. One read of at most `limit` × 5 unfinished items through the
+        `due_ms` index, as `keys_with_work`."""
+        now = to_ms(self._clock.now())
+        rows = self._items.find({"due_ms": {"$gte": 0}}, {"key": 1, "order": 1, "n": 1, "due_ms": 1})
+        found = await rows.sort("due_ms", ASCENDING).limit(limit * 5).to_list()
+        whole = len(found) < limit * 5
+        by_key: dict[str, list[dict[str, Any]]] = {}
+        for row in found:
+            by_key.setdefault(row["key"], []).append(row)
+        heads: dict[str, str | None] = {}
+        for key, items in by_key.items():
+            head = min(items, key=lambda r: (r["order"] is not None, r["order"] or 0, r["n"]))
+            if not whole:
+                if any(r["due_ms"] <= now for r in items):
+                    heads[key] = None
+            elif head["due_ms"] <= now:
+                heads[key] = head["_id"]
+            if len(heads) == limit:
+                break
+        return heads, not whole or any(len(items) > 1 for items in by_key.values())
+
+    async def claim_id(self, item_id: str, worker: str, lease: timedelta) -> InboxItem | None:
+        """Claim the item `due_heads` named the head of its key, if it is still due."""
+        now = to_ms(self._clock.now())
+        doc = await self._items.find_one_and_update(
+            claimable(item_id, now),
+            claim_update(InboxStatus.PROCESSING.value, worker, now, lease),
+            return_document=ReturnDocument.AFTER,
+        )
+        return _item(checked_claim(doc, item_id, worker)) if doc else None
 
     async def claim_head(self, key: str, worker: str, lease: timedelta) -> InboxItem | None:
         """Claim the oldest unfinished item of `key`, if it is due. Later items of the key wait for it."""

@@ -12,6 +12,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.events import Event
 from domain.projections import PROJECTIONS, Projection
+from storage import step_reads
 from storage.events import EventStore
 from storage.timefmt import from_ms, to_ms
 
@@ -48,6 +49,18 @@ class Projector:
         found = {doc["_id"]: doc["n"] async for doc in self._db["tallies"].find({"_id": {"$in": ids}})}
         return {v: found.get(i, 0) for v, i in zip(values, ids, strict=True)}
 
+    async def known_head(self, stream: str) -> tuple[int, str] | None:
+        """Inside a step (storage/step_reads.py): the stream's head (seq, hash) as its projection shows it —
+        one read the projector then makes no more, instead of a read of the log's head — for an append to try
+        first (storage/events.py). None: read the head (no step, or a document of an older shape)."""
+        projection = self._by_kind.get(stream.split(":", 1)[0])
+        if projection is None or not step_reads.active():
+            return None
+        doc = await step_reads.by_id(self._db, projection.collection, stream.split(":", 1)[1])
+        if doc is None:
+            return 0, ""  # a new stream (or one whose projection lags: the index refuses seq 1)
+        return (doc["_v"], doc["_h"]) if "_h" in doc else None
+
     def projection_for(self, kind: str) -> Projection | None:
         return self._by_kind.get(kind)
 
@@ -56,8 +69,7 @@ class Projector:
         projection = self._by_kind.get(event.stream_kind)
         if projection is None:
             return
-        collection = self._db[projection.collection]
-        doc = await collection.find_one({"_id": event.stream_id})
+        doc = await step_reads.by_id(self._db, projection.collection, event.stream_id)
         version = doc["_v"] if doc else 0
         if version >= event.seq:
             return  # already applied: applying twice is a no-op
@@ -74,7 +86,7 @@ class Projector:
         except Exception as error:  # one bad event never stops the service: set apart, told, the rest served
             await self.quarantine(event, error)
             return None
-        new["_id"], new["_fmt"] = event.stream_id, FORMAT
+        new["_id"], new["_fmt"], new["_h"] = event.stream_id, FORMAT, event.hash
         return new
 
     async def quarantine(self, event: Event, error: Exception) -> None:
@@ -105,11 +117,14 @@ class Projector:
             try:
                 await collection.insert_one(new)
             except DuplicateKeyError:
+                step_reads.written(projection.collection, event.stream_id, None)
                 return False
         elif (
             await collection.replace_one({"_id": event.stream_id, "_v": doc["_v"]}, new)
         ).matched_count != 1:
+            step_reads.written(projection.collection, event.stream_id, None)
             return False
+        step_reads.written(projection.collection, event.stream_id, new)
         await self._count(projection, doc, new)
         await self._index(projection, doc, new)
         return True

@@ -56,7 +56,7 @@ class Store:
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
-        appended = await self.events.append(new, expected_seq)
+        appended = await self.events.append(new, expected_seq, await self.projector.known_head(new.stream))
         await self.projector.project(appended.event)
         await self.words.add(appended.event)
         return appended

@@ -16,6 +16,7 @@ from pymongo.errors import PyMongoError
 from bot.workers.admission import Admission
 from bot.workers.tasks import describe, wait_for_work
 from domain.errors import ConcurrencyConflict
+from storage import step_reads
 from storage.inbox import Inbox, InboxItem, InboxStatus
 
 log = structlog.get_logger(__name__)
@@ -51,6 +52,7 @@ class InboxWorker:
         self._concurrency = concurrency
         self.worker_id = f"in-{secrets.token_hex(4)}"
         self.wake = asyncio.Event()
+        self.more = False  # the last pass saw a key with more than its head: the next pass goes at once
 
     def register(self, source: str, handler: Handler) -> None:
         self._handlers[source] = handler
@@ -58,24 +60,32 @@ class InboxWorker:
     async def run_once(self) -> int:
         """One pass: the head of every key with work, side by side — one item per key, so a chatty key
         waits its turn behind the others instead of being drained first. Returns how many were handled."""
-        keys = await self._inbox.keys_with_work(due_only=True)
+        heads, self.more = await self._inbox.due_heads()
         semaphore = asyncio.Semaphore(self._concurrency)
 
-        async def one(key: str) -> int:
+        async def one(key: str, head: str | None) -> int:
             async with semaphore, self._admission.background():
-                return await self._next_of(key)
+                return await self._next_of(key, head)
 
-        return sum(await asyncio.gather(*(one(key) for key in keys)))
+        return sum(await asyncio.gather(*(one(key, head) for key, head in heads.items())))
 
-    async def _next_of(self, key: str) -> int:
-        """Process the head of `key`; a head set aside for good lets the next one go in the same pass."""
-        while (item := await self._inbox.claim_head(key, self.worker_id, LEASE)) is not None:
+    async def _claim(self, key: str, head: str | None) -> InboxItem | None:
+        if head is not None:
+            return await self._inbox.claim_id(head, self.worker_id, LEASE)
+        return await self._inbox.claim_head(key, self.worker_id, LEASE)
+
+    async def _next_of(self, key: str, head: str | None = None) -> int:
+        """Process the head of `key` (`head`: its id, when known); a head set aside for good lets the next
+        one go in the same pass."""
+        while (item := await self._claim(key, head)) is not None:
+            head = None  # (the next one, after a head set aside: found by its key)
             structlog.contextvars.bind_contextvars(inbox_id=item.id)
             handler = self._handlers.get(item.source)
             try:
                 if handler is None:
                     raise LookupError(f"no handler for {item.source}")
-                await handler(item)
+                with step_reads.step(first_attempt=item.first):
+                    await handler(item)
             except Exception as error:
                 transient = isinstance(error, TRANSIENT)
                 reason = describe(error)  # the type and the place, never the payload's words
@@ -107,8 +117,8 @@ class InboxWorker:
         while not stopping.is_set():
             self.wake.clear()
             try:
-                if await self.run_once():
-                    continue  # the keys may have more: next pass at once
+                if await self.run_once() and self.more:
+                    continue  # a key has more: the next pass at once (new work wakes it too)
             except Exception:
                 log.exception("inbox.worker_error")
             await wait_for_work(self.wake, stopping, idle_poll)

@@ -40,7 +40,7 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
         # registered by this very message (processed again after a crash): still new, so still greeted
-        registered = await deps.store.events.by_cause(registration_cause(existing.id))
+        registered = await deps.store.events.replayed(registration_cause(existing.id))
         return existing, registered is not None and registered.data.get("first_contact") == cause
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):

@@ -135,10 +135,10 @@ async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
 async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: str) -> bool:
     """This message was read before (processed again after a crash): finish what it decided then, rather than
     decide again on a state it already changed."""
-    if await deps.store.events.by_cause(f"{cause}/request") is not None:
+    if await deps.store.events.replayed(f"{cause}/request") is not None:
         await open_request(deps, client, text, actor, f"{cause}/request")  # idempotent: same number, same ids
         return True
-    if (added := await deps.store.events.by_cause(f"{cause}/request-more")) is not None:
+    if (added := await deps.store.events.replayed(f"{cause}/request-more")) is not None:
         await _deliver_added(deps, client, added)
         return True
     return False

@@ -75,7 +75,7 @@ async def comment(deps: Deps, client: Client, text: str, cause: str) -> bool:
     """The message right after a rating is its comment (True): kept with the rating, not a new request."""
     if not text.strip():
         return False
-    if await deps.store.events.by_cause(f"{cause}/rating-comment") is not None:
+    if await deps.store.events.replayed(f"{cause}/rating-comment") is not None:
         return True  # kept before a crash
     now = deps.clock.now()
     for request in reversed(await q.requests_of(deps.store, client.id)):

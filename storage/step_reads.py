@@ -1,0 +1,75 @@
+"""One step's reads: within a step (an inbox item handled, a message sent), a projection document read by
+`_id` comes from the store once, then from memory — the engine reads a client, their assistant and their
+request several times while it handles one message. The projector keeps what it writes here in step, so a
+read after a write sees the write; a write that lost a race forgets the document instead. Outside a step
+every read goes to the store. (A step is short: its reads are as fresh as the step; what another instance
+writes meanwhile is caught by the event log's version checks, as before.) A step also knows whether it is
+a first attempt: then nothing can have been recorded under its causes yet, and the checks that finish what an
+interrupted attempt began (`EventStore.replayed`) need no read."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from pymongo.asynchronous.database import AsyncDatabase
+
+Key = tuple[str, str]
+_READS: ContextVar[dict[Key, dict[str, Any] | None] | None] = ContextVar("step_reads", default=None)
+_FIRST: ContextVar[bool] = ContextVar("step_first_attempt", default=False)
+
+
+@contextmanager
+def step(first_attempt: bool = False) -> Iterator[None]:
+    """Reads by `_id` inside are made once (a step inside a step shares the outer one's reads).
+    `first_attempt`: the work was never begun before (its causes cannot be in the log)."""
+    if _READS.get() is not None:
+        yield
+        return
+    reads, first = _READS.set({}), _FIRST.set(first_attempt)
+    try:
+        yield
+    finally:
+        _READS.reset(reads)
+        _FIRST.reset(first)
+
+
+def active() -> bool:
+    return _READS.get() is not None
+
+
+def first_attempt() -> bool:
+    return _FIRST.get()
+
+
+async def by_id(db: AsyncDatabase, collection: str, doc_id: str) -> dict[str, Any] | None:
+    """The document `doc_id` of `collection` (a copy: the caller may change it)."""
+    reads = _READS.get()
+    if reads is None:
+        return await db[collection].find_one({"_id": doc_id})
+    key = (collection, doc_id)
+    if key not in reads:
+        reads[key] = await db[collection].find_one({"_id": doc_id})
+    return copy.deepcopy(reads[key])
+
+
+def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """A document this step found by another field: a later read by its `_id` need not go to the store."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.setdefault((collection, doc["_id"]), copy.deepcopy(doc))
+    return doc
+
+
+def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
+    """The projector wrote `doc` (None: it does not know what is there now)."""
+    reads = _READS.get()
+    if reads is None:
+        return
+    if doc is None:
+        reads.pop((collection, doc_id), None)
+    else:
+        reads[(collection, doc_id)] = copy.deepcopy(doc)

@@ -1,0 +1,93 @@
+"""One step's reads (storage/step_reads.py): a document read by `_id` once per step, the projector's writes
+seen by the reads after them, an append that tries the head its projection showed and falls back when the
+log has moved on without it, and no read for the replay checks of a first attempt."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from domain.clock import FrozenClock
+from domain.events import Actor, ActorKind, EventType, NewEvent
+from engine import queries as q
+from storage import step_reads
+from storage.audit import verify
+from storage.store import Store, open_store
+from tests.round_trips import Commands
+
+CLIENT = Actor(ActorKind.CLIENT, "C-1")
+
+
+@pytest.fixture
+async def counted(
+    mongo_url: str, db_name: str, clock: FrozenClock, tmp_path: Path
+) -> AsyncIterator[tuple[Store, Commands]]:
+    commands = Commands()
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
+        await store.record(
+            NewEvent(
+                "client:C-1",
+                EventType.CLIENT_REGISTERED,
+                {"client_id": "C-1", "name": "Layla", "language": "ar", "identities": []},
+                CLIENT,
+                "tg:1/0",
+            )
+        )
+        commands.sent.clear()
+        try:
+            yield store, commands
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)
+
+
+def finds(commands: Commands, collection: str) -> int:
+    return commands.sent[("find", collection)]
+
+
+async def test_a_document_is_read_once_a_step_and_a_write_is_seen_after_it(counted) -> None:
+    store, commands = counted
+    assert (await q.client(store, "C-1")).name == (await q.client(store, "C-1")).name == "Layla"
+    assert finds(commands, "clients") == 2  # outside a step, every read goes to the store
+    commands.sent.clear()
+    with step_reads.step():
+        first = await q.client(store, "C-1")
+        assert (await q.client(store, "C-1")).language == first.language
+        await store.record(
+            NewEvent(
+                "client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971501234567"}, CLIENT, "tg:2/0"
+            )
+        )
+        assert (await q.client(store, "C-1")).phone == "+971501234567"  # the write, without a read
+    assert finds(commands, "clients") == 1
+    assert finds(commands, "events") == 0  # the head came from the projection this step read
+    assert (await q.client(store, "C-1")).phone == "+971501234567"  # and the store has it
+
+
+async def test_an_append_on_a_head_the_log_has_passed_falls_back_and_keeps_the_chain(counted) -> None:
+    store, _ = counted
+    with step_reads.step():
+        assert (await q.client(store, "C-1")).version == 1  # this step saw the head at 1
+        # meanwhile another instance appends, and dies before projecting it
+        await store.events.append(
+            NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000002"}, CLIENT, "x/1")
+        )
+        appended = await store.record(
+            NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000003"}, CLIENT, "x/2")
+        )
+    assert appended.event.seq == 3 and not appended.duplicate
+    client = await q.client(store, "C-1")
+    assert (client.version, client.phone) == (3, "+971500000003")  # caught up through the missed event
+    assert (await verify(store.db, store.events)).intact
+
+
+async def test_a_first_attempt_reads_nothing_for_its_replay_checks(counted) -> None:
+    store, commands = counted
+    with step_reads.step(first_attempt=True):
+        assert await store.events.replayed("tg:1/0") is None  # (it is there: a first attempt cannot be)
+    assert finds(commands, "events") == 0
+    with step_reads.step():
+        assert (await store.events.replayed("tg:1/0")).type is EventType.CLIENT_REGISTERED
+    assert finds(commands, "events") == 1
