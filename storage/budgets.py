@@ -15,13 +15,14 @@ from collections.abc import Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from storage.timefmt import from_ms, to_ms
 
 GLOBAL = "global"
+DUPLICATE = 11000  # the store's duplicate key error: an upsert of a busy slot
 ANYONE = "*"
 
 
@@ -136,13 +137,18 @@ class Budgets:
         self._slots = db["budgets"]
         self.limits = limits
         self._slotted: set[str] = set()  # groups whose slots exist (they are never removed)
+        self._seen: dict[str, int] = {}  # a pool slot's free_at_ms as last read or set here: which to ask for
 
     async def view(self, chats: set[str], now: datetime, cards: Set[str] = frozenset()) -> BudgetView:
-        """The budgets of messages to `chats` and edits of `cards` there, in two reads by `_id`."""
+        """The budgets of messages to `chats` and edits of `cards` there, in one read by `_id`."""
         view = BudgetView(now, self.limits)
         groups = sorted(c for c in chats if self.limits.is_group(c))
         ids = [f"chat:{c}" for c in chats] + [f"card:{c}" for c in cards]
         ids += [f"block:{c}" for c in (*chats, ANYONE)] + [f"pressure:{g}" for g in groups]
+        pools = [*groups, GLOBAL]
+        if self.limits.edit_limit and cards:
+            pools += [f"edit:{g}" for g in groups]
+        ids += [i for pool in pools for i in self._slot_ids(pool)]
         async for doc in self._slots.find({"_id": {"$in": ids}}):
             kind, _, name = doc["_id"].partition(":")
             if kind == "chat":
@@ -151,60 +157,99 @@ class Budgets:
                 view.chat_free[doc["_id"]] = doc["free_at_ms"]
             elif kind == "block":
                 view.blocked[name] = doc["until_ms"]
-            else:
+            elif kind == "pressure":
                 view.pressure[name] = doc["at_ms"]
-        pools = [*groups, GLOBAL]
-        if self.limits.edit_limit and cards:
-            pools += [f"edit:{g}" for g in groups]
-        slot_ids = [i for pool in pools for i in self._slot_ids(pool)]
-        async for doc in self._slots.find({"_id": {"$in": slot_ids}}):
-            if doc["group"] == GLOBAL:
-                view.global_slots.append(doc["free_at_ms"])
             else:
-                view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
+                self._seen[doc["_id"]] = doc["free_at_ms"]
+                if doc["group"] == GLOBAL:
+                    view.global_slots.append(doc["free_at_ms"])
+                else:
+                    view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
         return view
 
     async def take(self, chat: str, now: datetime, card: str | None = None) -> list[Taken] | None:
-        """One slot of each budget a message to `chat` (or an edit of `card`) falls under, atomically each,
-        all or none (None)."""
-        at = to_ms(now)
-        taken: list[Taken] = []
-        limits = self.limits
-        claims: list[tuple[str | None, str | None, timedelta]] = [(f"chat:{chat}", None, limits.per_chat)]
+        """One slot of each budget a message to `chat` (or an edit of `card`) falls under, all or none
+        (None), in one write: each slot on the condition that it is free now (a busy one refuses it, as a
+        duplicate `_id`). A pool's slot is the one free the last read of it showed (`view`); when that read
+        showed none free, or there was none, the pool is asked for any free slot."""
+        at, limits = to_ms(now), self.limits
+        chosen: list[tuple[str, timedelta]] = [(f"chat:{chat}", limits.per_chat)]
         if card is not None:
-            claims.insert(0, (f"card:{card}", None, limits.card_interval))
-        if group := limits.group_of(chat, card):
-            claims.insert(0, (None, group, limits.group_window))  # the scarcest first: less to hand back
-        claims.append((None, GLOBAL, limits.global_window))
-        for slot_id, pool, busy in claims:
-            if slot_id:
-                got = await self._take_one(slot_id, at, busy)
-            else:
-                assert pool is not None  # a claim names either its slot or its pool
-                got = await self._take_of(pool, at, busy)
+            chosen.append((f"card:{card}", limits.card_interval))
+        taken: list[Taken] = []
+        group = limits.group_of(chat, card)
+        for pool, busy in [
+            *([(group, limits.group_window)] if group else []),
+            (GLOBAL, limits.global_window),
+        ]:
+            await self._ensure_slots(pool)
+            if (slot := self._free_slot(pool, at)) is not None:
+                chosen.append((slot, busy))
+                self._seen[slot] = at + ms(busy)  # (a send beside this one chooses another)
+                continue
+            got = await self._take_of(pool, at, busy)  # (the scarcest first: less to hand back)
             if got is None:
-                if pool and pool != GLOBAL and not pool.startswith("edit:"):
+                if pool != GLOBAL and not pool.startswith("edit:"):
                     await self._mark_pressure(pool, at)
                 await self.give_back(taken)
                 return None
             taken.append(got)
+        ops = [
+            UpdateOne(
+                {"_id": i, "free_at_ms": {"$lte": at}}, {"$set": {"free_at_ms": at + ms(b)}}, upsert=True
+            )
+            for i, b in chosen
+        ]
+        refused: set[int] = set()
+        try:
+            await self._slots.bulk_write(ops, ordered=False)
+        except BulkWriteError as error:
+            if any(e.get("code") != DUPLICATE for e in error.details["writeErrors"]):
+                raise
+            refused = {e["index"] for e in error.details["writeErrors"]}
+        for k, (slot_id, busy) in enumerate(chosen):
+            if k in refused:
+                self._seen.pop(slot_id, None)  # someone else's now: read it again before choosing it
+            else:  # (free at `at` or before: handing it back makes it free at `at`, which is the same)
+                taken.append(Taken(slot_id, at, at + ms(busy), ms(busy)))
+                self._seen[slot_id] = at + ms(busy)
+        if refused:
+            await self.give_back(taken)
+            return None
         return taken
+
+    def _free_slot(self, pool: str, at: int) -> str | None:
+        """The pool's slot that was free earliest when last read, if it is free by `at`."""
+        seen = [(self._seen[i], i) for i in self._slot_ids(pool) if i in self._seen]
+        free = min(seen) if len(seen) == self.limits.size(pool) else None
+        return free[1] if free and free[0] <= at else None
 
     async def give_back(self, taken: list[Taken]) -> None:
         """The send did not happen, or Telegram refused it (a 429 does not count): slots free again."""
-        for slot in reversed(taken):
-            await self._hand_back(slot)
+        await self._each([(slot.id, slot.ours, slot.previous) for slot in taken])
 
     async def sent(self, taken: list[Taken], done: datetime) -> None:
         """The call came back at `done`: its slots stay busy from then on. Telegram counts a message when it
         receives it, somewhere between our call and its answer, so counting from the answer keeps the next
         send far enough behind whatever the network did to this one."""
-        for slot in taken:
-            later = to_ms(done) + slot.busy_ms
-            if later > slot.ours:
-                await self._slots.update_one(
-                    {"_id": slot.id, "free_at_ms": slot.ours}, {"$set": {"free_at_ms": later}}
-                )
+        await self._each(
+            [(s.id, s.ours, to_ms(done) + s.busy_ms) for s in taken if to_ms(done) + s.busy_ms > s.ours]
+        )
+
+    async def _each(self, moves: list[tuple[str, int, int]]) -> None:
+        """Slots from the time we set to another, each only if still ours (one write for them all)."""
+        if not moves:
+            return
+        await self._slots.bulk_write(
+            [
+                UpdateOne({"_id": i, "free_at_ms": ours}, {"$set": {"free_at_ms": to}})
+                for i, ours, to in moves
+            ],
+            ordered=False,
+        )
+        for slot_id, _, to in moves:
+            if slot_id in self._seen:
+                self._seen[slot_id] = to
 
     async def block(self, chat: str | None, until: datetime) -> None:
         """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
@@ -215,21 +260,6 @@ class Budgets:
         if result.matched_count == 0:
             with contextlib.suppress(DuplicateKeyError):  # there, and already at or past `until`
                 await self._slots.insert_one({"_id": slot_id, "until_ms": until_ms})
-
-    async def _take_one(self, slot_id: str, at: int, busy: timedelta) -> Taken | None:
-        until = at + ms(busy)
-        doc = await self._slots.find_one_and_update(
-            {"_id": slot_id, "free_at_ms": {"$lte": at}},
-            {"$set": {"free_at_ms": until}},
-            return_document=ReturnDocument.BEFORE,
-        )
-        if doc is not None:
-            return Taken(slot_id, doc["free_at_ms"], until, ms(busy))
-        try:
-            await self._slots.insert_one({"_id": slot_id, "free_at_ms": until})
-        except DuplicateKeyError:
-            return None  # it exists and is busy
-        return Taken(slot_id, 0, until, ms(busy))
 
     async def _take_of(self, group: str, at: int, busy: timedelta) -> Taken | None:
         await self._ensure_slots(group)
@@ -256,11 +286,6 @@ class Budgets:
     def _slot_ids(self, group: str) -> list[str]:
         """A pool's slots by id (a pool that had more slots under older limits keeps only these)."""
         return [_slot_id(group, i) for i in range(self.limits.size(group))]
-
-    async def _hand_back(self, slot: Taken) -> None:
-        await self._slots.update_one(
-            {"_id": slot.id, "free_at_ms": slot.ours}, {"$set": {"free_at_ms": slot.previous}}
-        )
 
     async def _mark_pressure(self, group: str, at: int) -> None:
         await self._slots.update_one({"_id": f"pressure:{group}"}, {"$set": {"at_ms": at}}, upsert=True)

@@ -104,9 +104,10 @@ class Deliveries:
         now = to_ms(self._clock.now())
         return self._stamp({"status": status.value, "error": error[:500], "settled_ms": now, **PARKED})
 
-    def _claimed(self, worker: str, now: int, lease: timedelta) -> dict[str, Any]:
+    def _claimed(self, worker: str, now: int, lease: timedelta, calling: bool = False) -> dict[str, Any]:
         update = claim_update(DeliveryStatus.SENDING.value, worker, now, lease)
-        update["$set"] = self._stamp({**update["$set"], "calling_ms": 0})  # no call made in this attempt yet
+        # 0: no call made in this attempt yet; `calling`: the call follows at once (as `calling()` says)
+        update["$set"] = self._stamp({**update["$set"], "calling_ms": now if calling else 0})
         return update
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
@@ -158,12 +159,15 @@ class Deliveries:
         )
         return _delivery(doc) if doc else None
 
-    async def claim_id(self, delivery_id: str, worker: str, lease: timedelta) -> Delivery | None:
-        """Claim one chosen delivery, if it is still due and nobody holds it."""
+    async def claim_id(
+        self, delivery_id: str, worker: str, lease: timedelta, calling: bool = False
+    ) -> Delivery | None:
+        """Claim one chosen delivery, if it is still due and nobody holds it; `calling`: about to call the
+        provider with it (one write for the claim and `calling()`)."""
         now = to_ms(self._clock.now())
         doc = await self._items.find_one_and_update(
             claimable(delivery_id, now),
-            self._claimed(worker, now, lease),
+            self._claimed(worker, now, lease, calling),
             return_document=ReturnDocument.AFTER,
         )
         return _delivery(checked_claim(doc, delivery_id, worker)) if doc else None

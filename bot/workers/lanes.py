@@ -147,8 +147,8 @@ class LaneWorker(WorkLoop):
         await asyncio.gather(*sending)
         return wake
 
-    async def claim(self, item: Delivery) -> Delivery | None:
-        return await self._deliveries.claim_id(item.id, self.worker_id, self.lease)
+    async def claim(self, item: Delivery, calling: bool = False) -> Delivery | None:
+        return await self._deliveries.claim_id(item.id, self.worker_id, self.lease, calling)
 
 
 class HeartbeatLoop(WorkLoop):

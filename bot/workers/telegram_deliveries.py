@@ -22,6 +22,7 @@ from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
 from domain.outbound import EditCard, Message, Outbound, PostCard, Unreadable, read_doc
+from storage import step_reads
 from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import to_ms
@@ -104,6 +105,9 @@ class TelegramDeliveryWorker(LaneWorker):
         live = {(d.id, d.changed) for d in queued}
         self._read = {key: out for key, out in self._read.items() if key in live}
         self._pending = [d for d in queued if isinstance(self.outbound(d), PostCard)]
+        if not heads:
+            self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
+            return
         cards = {card for head in heads if (card := self._card_of(head))}
         self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
 
@@ -185,35 +189,37 @@ class TelegramDeliveryWorker(LaneWorker):
     async def _deliver(self, head: Delivery, followers: list[Delivery]) -> None:
         interrupted = head.maybe_sent  # taken over from a worker that died during the call
         async with self._semaphore:
-            claimed = await self.claim(head)
-            if claimed is None:
-                return
-            taken = await self._budgets.take(claimed.chat, self._clock.now(), self._card_of(claimed))
-            if taken is None:
-                # another instance used the budget first: back in the queue, no attempt spent
-                BUDGET_REFUSALS.inc()
-                await self._deliveries.retry(claimed.id, self.worker_id, "budget", timedelta(), False)
-                return
-            riders = [c for f in followers if (c := await self.claim(f))]
-            merging = riders and not self._card_of(claimed)
-            text = "\n\n".join(self._text(d) for d in (claimed, *riders)) if merging else None
-            for item in (claimed, *riders):
-                await self._deliveries.calling(item.id, self.worker_id)
-            outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
-            if isinstance(outcome, RetryLater) and outcome.throttled:
-                await self._budgets.give_back(taken)  # refused, so not counted by Telegram
-            else:
-                await self._budgets.sent(taken, self._clock.now())
-            for rider in riders:
-                await self._settle(rider, outcome)
-            await self._settle(claimed, outcome)
-            if interrupted and isinstance(outcome, Sent) and isinstance(self.outbound(claimed), Message):
-                await self._hooks.maybe_twice(claimed)
-            if merging and isinstance(outcome, Sent):
-                self.merged += len(riders)
-                log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)
-            elif riders and isinstance(outcome, Sent):
-                self.coalesced += len(riders)
+            with step_reads.step():
+                await self._deliver_now(head, followers, interrupted)
+
+    async def _deliver_now(self, head: Delivery, followers: list[Delivery], interrupted: bool) -> None:
+        taken = await self._budgets.take(head.chat, self._clock.now(), self._card_of(head))
+        if taken is None:
+            # another instance used the budget first: the head waits for the next round, nothing claimed
+            BUDGET_REFUSALS.inc()
+            return
+        claimed = await self.claim(head, calling=True)  # (claimed and marked as being sent: one write)
+        if claimed is None:
+            await self._budgets.give_back(taken)  # another worker has it
+            return
+        riders = [c for f in followers if (c := await self.claim(f, calling=True))]
+        merging = riders and not self._card_of(claimed)
+        text = "\n\n".join(self._text(d) for d in (claimed, *riders)) if merging else None
+        outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
+        if isinstance(outcome, RetryLater) and outcome.throttled:
+            await self._budgets.give_back(taken)  # refused, so not counted by Telegram
+        else:
+            await self._budgets.sent(taken, self._clock.now())
+        for rider in riders:
+            await self._settle(rider, outcome)
+        await self._settle(claimed, outcome)
+        if interrupted and isinstance(outcome, Sent) and isinstance(self.outbound(claimed), Message):
+            await self._hooks.maybe_twice(claimed)
+        if merging and isinstance(outcome, Sent):
+            self.merged += len(riders)
+            log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)
+        elif riders and isinstance(outcome, Sent):
+            self.coalesced += len(riders)
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()

@@ -47,7 +47,7 @@ class WhatsAppDeliveryWorker(LaneWorker):
             await self._hooks.window_closed(head)  # the fake and Twilio would refuse it (63016)
             return
         interrupted = head.maybe_sent  # its worker died during the call to Twilio: maybe it went
-        claimed = await self.claim(head)
+        claimed = await self.claim(head, calling=True)  # (the call follows at once, unless interrupted)
         if claimed is None:
             return
         if interrupted:  # never a send twice: kept as uncertain, and the assistant decides
@@ -55,7 +55,6 @@ class WhatsAppDeliveryWorker(LaneWorker):
             await self._deliveries.uncertain(claimed.id, self.worker_id, error)
             await self._hooks.uncertain(claimed, error)
             return
-        await self._deliveries.calling(claimed.id, self.worker_id)
         outcome = await self._sender.send(claimed.chat, read_doc(claimed.payload))
         match outcome:
             case Sent(sid):

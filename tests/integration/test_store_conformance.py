@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -310,6 +310,34 @@ async def test_an_unordered_insert_many_keeps_the_new_and_reports_the_duplicates
         ("slot:g:1", 9),
         ("slot:g:2", 0),
     ]
+
+
+async def test_an_unordered_bulk_of_conditional_upserts_takes_the_free_and_names_the_busy(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.take: each slot on the condition that it is free by now, one write for all; a busy slot's
+    upsert is refused as a duplicate `_id`, reported by its index, and the others are taken."""
+    await db.x.insert_many([{"_id": "chat:1", "free_at_ms": 5}, {"_id": "slot:g:0", "free_at_ms": 50}])
+    free = {"$lte": 10}
+    ops = [
+        UpdateOne({"_id": i, "free_at_ms": free}, {"$set": {"free_at_ms": 20}}, upsert=True)
+        for i in ("chat:1", "slot:g:0", "card:7")
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.bulk_write(ops, ordered=False)
+    assert [(e["index"], e["code"]) for e in refused.value.details["writeErrors"]] == [(1, 11000)]
+    assert sorted([(d["_id"], d["free_at_ms"]) async for d in db.x.find({})]) == [
+        ("card:7", 20),
+        ("chat:1", 20),
+        ("slot:g:0", 50),
+    ]
+    # handing back: each only if still at the time we set (one write)
+    back = [
+        UpdateOne({"_id": i, "free_at_ms": 20}, {"$set": {"free_at_ms": 10}}) for i in ("chat:1", "slot:g:0")
+    ]
+    result = await db.x.bulk_write(back, ordered=False)
+    assert (result.matched_count, result.modified_count) == (1, 1)
+    assert (await db.x.find_one({"_id": "chat:1"}))["free_at_ms"] == 10
 
 
 async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDatabase) -> None:
