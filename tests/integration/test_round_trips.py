@@ -1,0 +1,37 @@
+"""The store round trips of each step of a client's journey stay within their budgets (tests/round_trips.py):
+a change that reads the same document twice in a step, or checks before every first attempt what a unique
+index would answer, shows here as a step over its budget."""
+
+from __future__ import annotations
+
+from pymongo import monitoring
+
+from tests.harness import start_harness
+from tests.round_trips import BUDGETS, NEW_CLIENT, Commands, journey
+
+
+async def test_each_step_of_a_journey_stays_within_its_store_round_trips(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    commands = Commands()
+    monitoring.register(commands)  # (clients made from now on report to it)
+    try:
+        tg = await start_harness(
+            aiohttp_server,
+            aiohttp_client,
+            mongo_url,
+            db_name,
+            tmp_path,
+            clock,
+            payments=False,
+            whatsapp=False,
+        )
+        steps = await journey(tg, commands)
+    finally:
+        commands.stop()
+    counted = {step.name: step.total for step in steps}
+    assert set(counted) == set(BUDGETS)
+    assert all(n > 5 for n in counted.values()), counted  # (the listener heard the service)
+    over = {name: (n, BUDGETS[name]) for name, n in counted.items() if n > BUDGETS[name]}
+    assert not over, f"over budget (counted, budget): {over}; bench/roundtrips.py --detail shows the commands"
+    assert counted["new client: /start"] + counted["new client: a request"] <= NEW_CLIENT

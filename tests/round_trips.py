@@ -1,0 +1,136 @@
+"""The store round trips of a client's journey, step by step: every command the service sends the store
+(webhook, inbox worker, engine, delivery worker, aiogram against the fake Bot API), counted by a command
+listener. `bench/roundtrips.py` prints them; tests/integration/test_round_trips.py keeps each step within
+its budget."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from pymongo import monitoring
+
+from tests.harness import STAFF_CHAT, Harness, user
+
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
+
+
+class Commands(monitoring.CommandListener):
+    """Every command sent, as (command, collection). Listeners cannot be removed: `stop` silences this one."""
+
+    def __init__(self) -> None:
+        self.sent: Counter[tuple[str, str]] = Counter()
+        self.on = True
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on:
+            target = event.command.get(event.command_name)
+            self.sent[(event.command_name, target if isinstance(target, str) else "")] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+    def stop(self) -> None:
+        self.on = False
+
+
+async def settle(tg: Harness, commands: Commands | None = None) -> None:
+    """Run the workers as their production loops do (bot/workers/lanes.py `WorkLoop.run`, InboxWorker.run):
+    the inbox worker when woken (a webhook stored something), pass after pass while a key has more; the
+    delivery worker when woken (the engine stored a message) or when what it waits for
+    falls due, the clock moved to that moment, or after its idle poll while its queue holds something (an item
+    retried during a pass). Their idle polls (one pass a second or two whatever the
+    traffic) are left out: they are the cost of time, not of a message."""
+    inbox, sender = tg.engine.inbox_worker, tg.rt.delivery_worker
+    due = None
+    for _ in range(100_000):
+        if inbox.wake.is_set():
+            inbox.wake.clear()
+            while await inbox.run_once() and inbox.more:
+                pass
+            continue
+        if sender.wake.is_set() or (due is not None and due <= tg.clock.now()):
+            sender.wake.clear()
+            due = await sender.run_once()
+            continue
+        if due is None:
+            if not await unsent(tg, commands):
+                return
+            due = tg.clock.now() + IDLE_POLL  # (an item retried during the pass: the loop's poll finds it)
+        tg.clock.advance_to(due)
+    raise RuntimeError("the workers did not settle")
+
+
+IDLE_POLL = timedelta(seconds=2)  # WorkLoop.run's: the longest a delivery worker sleeps
+PAUSE = 30  # s between two steps, as people write (a chat's one message a second is long free again)
+
+
+async def unsent(tg: Harness, commands: Commands | None) -> bool:
+    """Whether a Telegram delivery is still to go (a look of the test's own, not counted)."""
+    if commands is not None:
+        commands.on = False
+    try:
+        return bool(await tg.store.deliveries.unfinished("telegram"))
+    finally:
+        if commands is not None:
+            commands.on = True
+
+
+@dataclass
+class Step:
+    name: str
+    sent: Counter[tuple[str, str]] = field(default_factory=Counter)
+
+    @property
+    def total(self) -> int:
+        return sum(self.sent.values())
+
+
+# what each step of the journey may cost at most: today's counts, so that none grows back (the same journey
+# before this work: 57, 121, 33, 59 and 24). Issue 26 asks for an ordinary message ≤ 20 and a new client's
+# /start and first request ≤ 50 together (GOALS): the first is met, the second not yet (README).
+BUDGETS = {
+    "new client: /start": 42,
+    "new client: a request": 74,
+    "an ordinary message": 19,
+    "a message that extends the request": 36,
+    "the assistant replies in the topic": 17,
+}
+NEW_CLIENT = 116  # the first two steps together
+GOALS = {"an ordinary message": 20, "a new client (/start and a request)": 50}
+
+
+async def journey(tg: Harness, commands: Commands) -> list[Step]:
+    """A new client's /start and first request, an ordinary message, one that extends the request, and the
+    assistant's reply from the topic — each step from its webhook until the workers are idle."""
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await settle(tg, commands)
+    layla = user("Layla")
+    steps: list[Step] = []
+
+    async def step(name: str, act: Callable[[], Awaitable[Any]]) -> None:
+        tg.clock.advance(seconds=PAUSE)
+        before = commands.sent.copy()
+        await act()
+        await settle(tg, commands)
+        steps.append(Step(name, commands.sent - before))
+
+    def say(text: str) -> Callable[[], Awaitable[Any]]:
+        return lambda: tg.send(tg.fake.user_message(layla, text=text))
+
+    await step("new client: /start", say("/start"))
+    await step("new client: a request", say("Book a Mercedes S-Class tomorrow at 8 pm from the Ritz"))
+    await step("an ordinary message", say("Thank you so much"))
+    await step("a message that extends the request", say("We will be 4 people"))
+    thread = await tg.thread_of(layla)
+    await step(
+        "the assistant replies in the topic",
+        lambda: tg.send(
+            tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="Certainly, Layla")
+        ),
+    )
+    return steps
