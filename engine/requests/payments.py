@@ -6,7 +6,7 @@ import structlog
 
 from domain import receipts
 from domain.clients import Client
-from domain.errors import DomainError
+from domain.errors import ConcurrencyConflict, DomainError
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.formats import money
 from domain.ledger import Payment
@@ -25,6 +25,7 @@ from storage.counters import next_value
 log = structlog.get_logger(__name__)
 
 CLOUDPAYMENTS = Actor(ActorKind.PROVIDER, "cloudpayments")
+RACES = 5  # a money event decided again on the fresh state when another write to its request came first
 
 
 async def _request_of(deps: Deps, invoice: str) -> tuple[ServiceRequest | None, int | None]:
@@ -413,6 +414,19 @@ async def refund(
 
 
 async def record_refund(
+    deps: Deps, current: ServiceRequest, amount: Money, refund_tx: int, actor: Actor
+) -> None:
+    """The bank has refunded: recorded whatever else the request's log took meanwhile (its card posted, a
+    note), decided again on the request as it is then — never refused for a race once the money moved."""
+    for _ in range(RACES):
+        try:
+            return await _record_refund(deps, current, amount, refund_tx, actor)
+        except ConcurrencyConflict:
+            current = await q.known_request(deps.store, current.id)
+    return await _record_refund(deps, current, amount, refund_tx, actor)
+
+
+async def _record_refund(
     deps: Deps, current: ServiceRequest, amount: Money, refund_tx: int, actor: Actor
 ) -> None:
     client = await _client(deps, current)

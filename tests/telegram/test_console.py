@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 
 from bot.console.keys import LIVE
-from domain.events import ActorKind, EventType
+from domain.events import Actor, ActorKind, EventType
 from engine import queries as q
 from engine.clock import kpis
 from engine.team import admin as staff_admin
@@ -326,6 +326,49 @@ async def test_progress_done_reassign_and_a_confirmed_refund(team: Harness) -> N
         ("assign", "A-9001", "R-1001"),
         ("refund", "A-9001", "R-1001"),
     }
+
+
+async def test_a_refund_is_recorded_when_the_request_moved_on_while_the_bank_answered(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found in the browser journey: the request's card was posted again (an event of the request) right
+    after the refund was read back, and the lead got 400 "moved past" for money that had moved. Now the
+    refund is decided again on the request as it is, and recorded."""
+    tg = team
+    _layla, thread, _client_id = await paid_request(tg)
+    anna = await signed_in(tg, 9001)
+    page = "/console/requests/R-1001"
+    payments = tg.engine.deps.payments
+    bank_refund, read = type(payments).refund, q.request
+    refunded_by_the_bank: list[bool] = []
+
+    async def refund(self, **asked):
+        refunded_by_the_bank.append(True)
+        return await bank_refund(self, **asked)
+
+    async def read_then_the_card_is_posted(store, request_id):
+        found = await read(store, request_id)
+        if refunded_by_the_bank and len(refunded_by_the_bank) == 1:
+            refunded_by_the_bank.append(True)  # once: the next read sees the log as it is
+            await tg.engine.deps.record(
+                "request:R-1001",
+                EventType.REQUEST_CARD_POSTED,
+                {"message_id": 777, "generation": 1},
+                Actor(ActorKind.SYSTEM, "concierge"),
+                "card:R-1001/1/777",
+            )
+        return found
+
+    monkeypatch.setattr(type(payments), "refund", refund)
+    monkeypatch.setattr(q, "request", read_then_the_card_is_posted)
+    token, action = await anna.form(f"{page}/refund")
+    refunded = await anna.post(f"{page}/refund", {"confirm": "yes", "csrf": token, "action": action})
+    assert refunded.status == 303, re.findall(r'<p dir="auto">(.*?)</p>', await refunded.text())
+    await tg.settle()
+    assert (await q.request(tg.store, "R-1001")).state == "refunded"
+    kinds = [e.type for e in await tg.store.events.read("request:R-1001")]
+    assert kinds[-2:] == [EventType.REQUEST_CARD_POSTED, EventType.REQUEST_REFUNDED]
+    assert any("refunded" in t.lower() for t in tg.topic_texts(thread))
 
 
 async def test_money_is_credited_to_whoever_sent_the_quote_on_every_page_after_a_reassignment(
