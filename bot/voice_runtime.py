@@ -14,6 +14,7 @@ from bot.keys import SETTINGS
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from engine.conversation import call_back, calls
+from storage import step_reads
 from storage.inbox import InboxItem
 from webhooks.twilio import VOICE_INTAKE, Signatures, VoiceIntake
 
@@ -60,15 +61,15 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
     deps.calls.connect(caller.call)
 
     async def incoming(form: dict[str, str]) -> str:
-        with answering_in_time():
+        with answering_in_time(), step_reads.step():
             return render(await calls.incoming(deps, line, form))
 
     async def dialled(leg: int, form: dict[str, str]) -> str:
-        with answering_in_time():
+        with answering_in_time(), step_reads.step():
             return render(await calls.dialled(deps, line, leg, form))
 
     async def voicemail(form: dict[str, str]) -> str:
-        with answering_in_time():
+        with answering_in_time(), step_reads.step():
             return render(await calls.voicemail_left(deps, form))
 
     async def status(form: dict[str, str]) -> bool:
@@ -78,7 +79,7 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
         return await engine.store_inbound(_recording_id(form), "voice-recording", _lane(form), form)
 
     async def bridge(form: dict[str, str]) -> str:
-        with answering_in_time():
+        with answering_in_time(), step_reads.step():
             return render(await call_back.bridge(deps, line, form))
 
     app[VOICE_INTAKE] = VoiceIntake(

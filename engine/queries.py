@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain.clients import Assistant, Channel, ChannelIdentity, Client, topic_key
 from domain.conversations import Conversation
 from domain.requests import ServiceRequest
-from storage.step_reads import by_id, seen
+from storage.step_reads import by_id, every, seen
 from storage.store import Store
 
 CHANNELS = {c.value for c in Channel}
@@ -74,7 +74,7 @@ async def conversation(store: Store, client_id: str) -> Conversation:
 
 # --- assistants ---
 async def assistants(store: Store) -> list[Assistant]:
-    return [Assistant.from_doc(doc) async for doc in store.db["assistants"].find().sort("_id", 1)]
+    return [Assistant.from_doc(doc) for doc in await every(store.db, "assistants")]
 
 
 async def assistant(store: Store, assistant_id: str | None) -> Assistant | None:

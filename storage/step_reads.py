@@ -56,6 +56,21 @@ async def by_id(db: AsyncDatabase, collection: str, doc_id: str) -> dict[str, An
     return copy.deepcopy(reads[key])
 
 
+EVERY = "*"  # the key of a whole (small) collection read in a step: the team
+
+
+async def every(db: AsyncDatabase, collection: str) -> list[dict[str, Any]]:
+    """Every document of a small collection, by `_id` (copies); once a step. A write to any of them
+    forgets the list."""
+    reads = _READS.get()
+    if reads is None or (collection, EVERY) not in reads:
+        docs = await db[collection].find().sort("_id", 1).to_list()
+        if reads is None:
+            return docs
+        reads[(collection, EVERY)] = {"docs": docs}
+    return copy.deepcopy(reads[(collection, EVERY)]["docs"])  # type: ignore[index]
+
+
 def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
     """A document this step found by another field: a later read by its `_id` need not go to the store."""
     reads = _READS.get()
@@ -69,6 +84,7 @@ def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
     reads = _READS.get()
     if reads is None:
         return
+    reads.pop((collection, EVERY), None)
     if doc is None:
         reads.pop((collection, doc_id), None)
     else:

@@ -91,3 +91,22 @@ async def test_a_first_attempt_reads_nothing_for_its_replay_checks(counted) -> N
     with step_reads.step():
         assert (await store.events.replayed("tg:1/0")).type is EventType.CLIENT_REGISTERED
     assert finds(commands, "events") == 1
+
+
+async def test_the_team_is_read_once_a_step_and_again_after_a_change_to_it(counted) -> None:
+    store, commands = counted
+    anna = NewEvent(
+        "assistant:A-1",
+        EventType.ASSISTANT_ADDED,
+        {"assistant_id": "A-1", "telegram_id": 1001, "name": "Anna", "languages": ["en"], "lead": True},
+        Actor(ActorKind.SYSTEM, "cli"),
+        "cli:add/A-1",
+    )
+    with step_reads.step():
+        assert await q.assistants(store) == []
+        assert await q.assistants(store) == []
+        assert finds(commands, "assistants") == 1
+        await store.record(anna)
+        assert finds(commands, "assistants") == 2  # (the append read the new stream's document: its head)
+        assert [a.name for a in await q.assistants(store)] == ["Anna"]  # the write forgot the list
+        assert finds(commands, "assistants") == 3
