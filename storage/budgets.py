@@ -159,19 +159,23 @@ class Budgets:
                 view.blocked[name] = doc["until_ms"]
             elif kind == "pressure":
                 view.pressure[name] = doc["at_ms"]
-            else:
+            else:  # slot:<group>:<i> (the group named by the id: a slot made again by `take` has no field)
                 self._seen[doc["_id"]] = doc["free_at_ms"]
-                if doc["group"] == GLOBAL:
+                group = name.rsplit(":", 1)[0]
+                if group == GLOBAL:
                     view.global_slots.append(doc["free_at_ms"])
                 else:
-                    view.group_slots.setdefault(doc["group"], []).append(doc["free_at_ms"])
+                    view.group_slots.setdefault(group, []).append(doc["free_at_ms"])
         return view
 
-    async def take(self, chat: str, now: datetime, card: str | None = None) -> list[Taken] | None:
+    async def take(
+        self, chat: str, now: datetime, card: str | None = None, hinted: bool = True
+    ) -> list[Taken] | None:
         """One slot of each budget a message to `chat` (or an edit of `card`) falls under, all or none
         (None), in one write: each slot on the condition that it is free now (a busy one refuses it, as a
         duplicate `_id`). A pool's slot is the one free the last read of it showed (`view`); when that read
-        showed none free, or there was none, the pool is asked for any free slot."""
+        showed none free, or there was none, or another instance took the one chosen, the pool is asked for
+        any free slot."""
         at, limits = to_ms(now), self.limits
         chosen: list[tuple[str, timedelta]] = [(f"chat:{chat}", limits.per_chat)]
         if card is not None:
@@ -183,7 +187,7 @@ class Budgets:
             (GLOBAL, limits.global_window),
         ]:
             await self._ensure_slots(pool)
-            if (slot := self._free_slot(pool, at)) is not None:
+            if hinted and (slot := self._free_slot(pool, at)) is not None:
                 chosen.append((slot, busy))
                 self._seen[slot] = at + ms(busy)  # (a send beside this one chooses another)
                 continue
@@ -215,6 +219,9 @@ class Budgets:
                 self._seen[slot_id] = at + ms(busy)
         if refused:
             await self.give_back(taken)
+            if hinted and all(chosen[k][0].startswith("slot:") for k in refused):
+                # only a pool's slot was taken meanwhile (another instance read the same): ask the pools
+                return await self.take(chat, now, card, hinted=False)
             return None
         return taken
 

@@ -127,8 +127,8 @@ class Inbox:
     async def due_heads(self, limit: int = 100) -> tuple[dict[str, str | None], bool]:
         """Keys whose head (the oldest unfinished item) is due now, the longest waiting first, each with its
         head's id when the read showed every unfinished item of the key (None: `claim_head` finds it); and
-        whether any key has more than its head. One read of at most `limit` × 5 unfinished items through the
-        `due_ms` index, as `keys_with_work`."""
+        whether there is more than these heads (a key with more, or more keys). One read of at most
+        `limit` × 5 unfinished items through the `due_ms` index, as `keys_with_work`."""
         now = to_ms(self._clock.now())
         rows = self._items.find({"due_ms": {"$gte": 0}}, {"key": 1, "order": 1, "n": 1, "due_ms": 1})
         found = await rows.sort("due_ms", ASCENDING).limit(limit * 5).to_list()
@@ -138,14 +138,14 @@ class Inbox:
             by_key.setdefault(row["key"], []).append(row)
         heads: dict[str, str | None] = {}
         for key, items in by_key.items():
-            head = min(items, key=lambda r: (r["order"] is not None, r["order"] or 0, r["n"]))
+            head = min(items, key=lambda r: (r.get("order") is not None, r.get("order") or 0, r["n"]))
             if not whole:
                 if any(r["due_ms"] <= now for r in items):
                     heads[key] = None
             elif head["due_ms"] <= now:
                 heads[key] = head["_id"]
             if len(heads) == limit:
-                break
+                return heads, True  # more keys than one pass takes
         return heads, not whole or any(len(items) > 1 for items in by_key.values())
 
     async def claim_id(self, item_id: str, worker: str, lease: timedelta) -> InboxItem | None:

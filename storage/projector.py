@@ -61,6 +61,11 @@ class Projector:
             return 0, ""  # a new stream (or one whose projection lags: the index refuses seq 1)
         return (doc["_v"], doc["_h"]) if "_h" in doc else None
 
+    def forget(self, stream: str) -> None:
+        """This step's copy of the stream's document is out of date (a write lost a race)."""
+        if (projection := self._by_kind.get(stream.split(":", 1)[0])) is not None:
+            step_reads.written(projection.collection, stream.split(":", 1)[1], None)
+
     def projection_for(self, kind: str) -> Projection | None:
         return self._by_kind.get(kind)
 

@@ -75,7 +75,9 @@ def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
     """A document this step found by another field: a later read by its `_id` need not go to the store."""
     reads = _READS.get()
     if reads is not None:
-        reads.setdefault((collection, doc["_id"]), copy.deepcopy(doc))
+        known = reads.get((collection, doc["_id"]))
+        if known is None or known.get("_v", 0) < doc.get("_v", 0):
+            reads[(collection, doc["_id"])] = copy.deepcopy(doc)
     return doc
 
 

@@ -17,6 +17,7 @@ from pymongo.errors import PyMongoError
 from pymongo.monitoring import CommandListener
 
 from domain.clock import Clock
+from domain.errors import ConcurrencyConflict
 from domain.events import NewEvent
 from storage.backup import store_file
 from storage.console import ConsoleAccess
@@ -56,7 +57,12 @@ class Store:
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
-        appended = await self.events.append(new, expected_seq, await self.projector.known_head(new.stream))
+        known = await self.projector.known_head(new.stream)
+        try:
+            appended = await self.events.append(new, expected_seq, known)
+        except ConcurrencyConflict:
+            self.projector.forget(new.stream)  # the caller reads it again: from the store, as it is now
+            raise
         await self.projector.project(appended.event)
         await self.words.add(appended.event)
         return appended

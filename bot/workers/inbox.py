@@ -64,7 +64,11 @@ class InboxWorker:
         semaphore = asyncio.Semaphore(self._concurrency)
 
         async def one(key: str, head: str | None) -> int:
+            if semaphore.locked():
+                head = None  # it waits its turn: its head is found again then (an earlier one may come)
             async with semaphore, self._admission.background():
+                if self.wake.is_set():
+                    head = None  # something was stored since the read: maybe an earlier one of this key
                 return await self._next_of(key, head)
 
         return sum(await asyncio.gather(*(one(key, head) for key, head in heads.items())))

@@ -198,11 +198,16 @@ class TelegramDeliveryWorker(LaneWorker):
             # another instance used the budget first: the head waits for the next round, nothing claimed
             BUDGET_REFUSALS.inc()
             return
-        claimed = await self.claim(head, calling=True)  # (claimed and marked as being sent: one write)
+        riders = [c for f in followers if (c := await self.claim(f))]
+        # the head last, claimed and marked as being sent in one write: the call follows at once
+        claimed = await self.claim(head, calling=True)
         if claimed is None:
             await self._budgets.give_back(taken)  # another worker has it
+            for rider in riders:  # (they go behind it, in order)
+                await self._deliveries.retry(rider.id, self.worker_id, "head taken", timedelta(), False)
             return
-        riders = [c for f in followers if (c := await self.claim(f, calling=True))]
+        for rider in riders:  # (only under pressure, when relays merge)
+            await self._deliveries.calling(rider.id, self.worker_id)
         merging = riders and not self._card_of(claimed)
         text = "\n\n".join(self._text(d) for d in (claimed, *riders)) if merging else None
         outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)

@@ -143,3 +143,17 @@ async def test_a_card_post_leaves_slots_to_the_relays(store: Store) -> None:
     assert view.next_slot("-1001") == now  # three slots are free: a relay goes at once
     assert view.next_slot("-1001", reserve=3) == T0 + timedelta(minutes=1)  # a card waits for the fourth
     assert view.next_slot("-1001", reserve=2) == now
+
+
+async def test_two_instances_that_read_the_same_free_slot_both_send(store: Store) -> None:
+    """Each takes the pool slot its view showed free earliest: the same one. The second is refused that
+    slot, and asks the pool for any other free one instead of waiting a round."""
+    a, b = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
+    assert await a.take("1", T0 - timedelta(minutes=5))  # (the pools' slots exist)
+    for budgets in (a, b):
+        await budgets.view({"100", "200"}, T0)
+    assert await a.take("100", T0) is not None
+    taken = await b.take("200", T0)
+    assert taken is not None and len({slot.id for slot in taken}) == len(taken)
+    chosen = [slot.id for slot in taken if slot.id.startswith("slot:global")]
+    assert chosen and chosen != ["slot:global:0"]  # (a has that one)

@@ -94,3 +94,39 @@ async def test_an_unknown_source_is_set_aside_not_retried(store: Store) -> None:
     await store.inbox.put("x:1", "carrier-pigeon", "x", {})
     assert await worker.run_once() == 0
     assert (await store.inbox.get("x:1"))["status"] == InboxStatus.FAILED.value
+
+
+async def test_an_earlier_update_stored_after_the_pass_read_its_heads_still_goes_first(
+    store: Store, monkeypatch
+) -> None:
+    """Telegram numbers its updates and may deliver them out of order: update 100 stored while a pass waits
+    to claim 101 (the head its read named) is handled first."""
+    handler = Handler({})
+    worker = InboxWorker(store.inbox, {"telegram": handler})
+    await store.inbox.put("tg:101", "telegram", "tg:7", {}, order=101)
+    read = store.inbox.due_heads
+
+    async def read_then_an_earlier_one_arrives(limit: int = 100):
+        heads = await read(limit)
+        assert heads[0] == {"tg:7": "tg:101"}
+        await store.inbox.put("tg:100", "telegram", "tg:7", {}, order=100)
+        worker.wake.set()  # (as the webhook's store does)
+        return heads
+
+    monkeypatch.setattr(store.inbox, "due_heads", read_then_an_earlier_one_arrives)
+    assert await worker.run_once() == 1
+    monkeypatch.undo()
+    assert await worker.run_once() == 1
+    assert handler.done == ["tg:100", "tg:101"]
+
+
+async def test_a_pass_names_heads_for_at_most_its_limit_of_keys_and_says_there_is_more(store: Store) -> None:
+    for n in range(3):
+        await store.inbox.put(f"tg:{n}", "telegram", f"tg:key{n}", {})
+    heads, more = await store.inbox.due_heads(limit=2)
+    assert len(heads) == 2 and more  # the third key: the next pass, at once
+    heads, more = await store.inbox.due_heads(limit=5)
+    assert heads == {f"tg:key{n}": f"tg:{n}" for n in range(3)} and not more
+    await store.inbox.put("tg:9", "telegram", "tg:key0", {})
+    heads, more = await store.inbox.due_heads(limit=5)
+    assert heads["tg:key0"] == "tg:0" and more  # a key with more than its head

@@ -4,12 +4,15 @@ log has moved on without it, and no read for the replay checks of a first attemp
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from domain.clock import FrozenClock
+from domain.errors import ConcurrencyConflict
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
 from storage import step_reads
@@ -110,3 +113,26 @@ async def test_the_team_is_read_once_a_step_and_again_after_a_change_to_it(count
         assert finds(commands, "assistants") == 2  # (the append read the new stream's document: its head)
         assert [a.name for a in await q.assistants(store)] == ["Anna"]  # the write forgot the list
         assert finds(commands, "assistants") == 3
+
+
+async def test_a_write_that_lost_a_race_in_a_step_is_read_again_from_the_store(counted) -> None:
+    store, _ = counted
+
+    async def another_instance() -> None:
+        await store.record(
+            NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000002"}, CLIENT, "x/1")
+        )
+
+    with step_reads.step():
+        client = await q.client(store, "C-1")
+        loop = asyncio.get_running_loop()
+        await loop.create_task(another_instance(), context=contextvars.Context())  # outside this step
+        with pytest.raises(ConcurrencyConflict):
+            await store.record(
+                NewEvent(
+                    "client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000003"}, CLIENT, "x/2"
+                ),
+                expected_seq=client.version,
+            )
+        again = await q.client(store, "C-1")  # what a retry reads: the store, not this step's old copy
+        assert (again.version, again.phone) == (2, "+971500000002")
