@@ -10,6 +10,7 @@ from typing import Any
 
 from domain.calls import (
     ANSWERED,
+    ENDED,
     RANKS,
     WITHHELD_LANGUAGE,
     Answer,
@@ -97,20 +98,33 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
                 f"{cause}/received",
             )
         ).event
-        if not client.conversation_open:
-            await deps.record(
-                f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open"
-            )
-        client = await q.known_client(deps.store, client.id)
-        await ensure_topic(deps, client)
-        first = order[0].name if order else None
-        await tell_topic(
-            deps,
-            client,
-            received,
-            lambda t: t("call-incoming", client=client.name, assistant=first or t("call-voicemail-only")),
-        )
     return await _answer(deps, line, received)
+
+
+async def told(deps: Deps, sid: str) -> None:
+    """The topic hears of a call that came in: the conversation opened, the topic asked for when there is
+    none, a line naming whose phone rings first. After the answer, through the inbox (the caller hears
+    silence until the answer goes); again when the call ends, as a repair for a crash between the answer's
+    record and the inbox: idempotent, by the call's causes and the delivery's id."""
+    received = await _call(deps, sid)
+    if received is None or received.data.get("direction") != "inbound" or not received.data.get("client_id"):
+        return  # (placed by /call, or a withheld number: told as they come, by their own flows)
+    client = await q.known_client(deps.store, received.data["client_id"])
+    if not client.conversation_open:
+        await deps.record(
+            f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"voice:{sid}/open"
+        )
+        client = await q.known_client(deps.store, client.id)
+    await ensure_topic(deps, client)
+    ring = received.data.get("ring") or []
+    first = (await q.assistant(deps.store, ring[0])) if ring else None
+    name = first.name if first else None
+    await tell_topic(
+        deps,
+        client,
+        received,
+        lambda t: t("call-incoming", client=client.name, assistant=name or t("call-voicemail-only")),
+    )
 
 
 def _language(client: Client | None) -> Language:
@@ -248,6 +262,8 @@ async def leg_status(deps: Deps, form: dict[str, str], cause: str) -> None:
     if await _call(deps, parent) is None:
         return
     leg, state = form["CallSid"], form["CallStatus"]
+    if leg == parent and state in ENDED:
+        await told(deps, parent)  # (a repair, once a call: told before what became of it, crash or not)
     known = [
         e.data["state"]
         for e in await deps.store.events.read(f"call:{parent}")

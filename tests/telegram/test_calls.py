@@ -290,6 +290,7 @@ async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_post
     root = ET.fromstring(
         render(await calls.incoming(tg.engine.deps, line, call_form("CA12", "+442071234567")))
     )
+    await calls.told(tg.engine.deps, "CA12")  # (what the runtime has the inbox do after the answer)
     _greeting, notice, dial = list(root)
     assert (
         notice.text == "This call may be recorded for your service."
@@ -307,3 +308,25 @@ async def test_with_recording_on_the_caller_is_told_and_the_conversation_is_post
     (audio,) = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]
     assert audio.params["caption"] == "📞 Recording of the call · 1:15"
     await tg.store.client.drop_database(db_name)
+
+
+async def test_a_call_is_answered_first_and_its_topic_told_after_even_if_the_service_died_between(
+    phone: Harness,
+) -> None:
+    """The answer goes as soon as the call is recorded; the topic hears of it through the inbox. A process
+    that died between the record and the inbox leaves it to the call's end: the topic is told then, once."""
+    tg = phone
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA20"))
+    assert (await tg.store.inbox.get("voice-call:CA20")) is not None  # to be told after the answer
+    await tg.settle()
+    lines = tg.topic_texts(reads.thread(await client_of(tg, CALLER)))  # (a caller's number: no WhatsApp)
+    assert sum(t.startswith("📞 Incoming call from") for t in lines) == 1
+    assert tg.engine.deps.calls is not None
+    other = "+971500000055"
+    await calls.incoming(tg.engine.deps, tg.engine.deps.calls.line, call_form("CA21", other))  # then died
+    for _ in range(2):  # (Twilio may post it twice)
+        ended = call_form("CA21", other, CallStatus="completed", CallDuration="0")
+        assert (await twilio(tg, "/webhooks/twilio/voice/status", ended)).status == 204
+    await tg.settle()
+    texts = tg.topic_texts(reads.thread(await client_of(tg, other)))
+    assert sum(t.startswith("📞 Incoming call from") for t in texts) == 1
