@@ -3,6 +3,8 @@ a person is told, and nothing waits behind it."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.workers.inbox import InboxWorker
 from storage.inbox import InboxItem, InboxStatus
 from storage.store import Store
@@ -130,3 +132,31 @@ async def test_a_pass_names_heads_for_at_most_its_limit_of_keys_and_says_there_i
     await store.inbox.put("tg:9", "telegram", "tg:key0", {})
     heads, more = await store.inbox.due_heads(limit=5)
     assert heads["tg:key0"] == "tg:0" and more  # a key with more than its head
+
+
+async def test_the_running_loop_goes_again_at_once_while_a_key_has_more(store: Store) -> None:
+    """InboxWorker.run, as the service runs it: three items of one key, one a pass, each pass right after
+    the last — not after the idle poll (an hour here: the test would hang, and its guard fail it)."""
+
+    class Counting(Handler):
+        def __init__(self) -> None:
+            super().__init__({})
+            self.all_done = asyncio.Event()
+
+        async def __call__(self, item: InboxItem) -> None:
+            await super().__call__(item)
+            if len(self.done) == 3:
+                self.all_done.set()
+
+    handler = Counting()
+    worker = InboxWorker(store.inbox, {"telegram": handler})
+    for n in range(3):
+        await store.inbox.put(f"tg:{n}", "telegram", "tg:7", {}, order=n)
+    stopping = asyncio.Event()
+    running = asyncio.create_task(worker.run(stopping, idle_poll=3600))
+    try:
+        await asyncio.wait_for(handler.all_done.wait(), 30)  # a hang guard, not a timing
+    finally:
+        stopping.set()
+        await asyncio.wait_for(running, 30)
+    assert handler.done == ["tg:0", "tg:1", "tg:2"]
