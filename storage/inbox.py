@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
 from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
 from domain.clock import Clock
 from storage.arrival import Arrivals
@@ -28,6 +29,7 @@ class InboxStatus(StrEnum):
 # Fields that keep every hot read an index seek on both engines (test_query_plans.py): `due_ms` (when the
 # item may be claimed; None when finished), `open_key` (its key while unfinished; None after).
 FINISHED = {"due_ms": None, "open_key": None}
+DUPLICATE = 11000  # the store's duplicate key error
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +48,22 @@ def _item(doc: dict[str, Any]) -> InboxItem:
     return InboxItem(doc["_id"], doc["source"], doc["key"], doc["payload"], doc["attempts"], doc["n"], first)
 
 
+@dataclass(eq=False)
+class _Batch:
+    """Payloads stored together: each request waits for the one write and reads its own result."""
+
+    docs: list[dict[str, Any]] = field(default_factory=list)
+    written: asyncio.Future[list[bool]] = field(init=False)
+
+
 class Inbox:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 8) -> None:
         self._items = db["inbox"]
         self._clock = clock
         self._arrivals = Arrivals(clock)
         self.max_attempts = max_attempts
+        self._batch: _Batch | None = None  # the one collecting payloads now
+        self._writing = asyncio.Lock()
 
     async def put(
         self, provider_id: str, source: str, key: str, payload: dict[str, Any], order: int | None = None
@@ -92,23 +104,43 @@ class Inbox:
         )
 
     async def _insert(self, provider_id: str, source: str, now: int, **fields: Any) -> bool:
-        """One insert; False when the provider's id is there already."""
-        try:
-            await self._items.insert_one(
-                {
-                    "_id": provider_id,
-                    "source": source,
-                    "attempts": 0,
-                    "received_ms": now,
-                    "next_attempt_ms": now,
-                    "lease_ms": 0,
-                    "worker": None,
-                    **fields,
-                }
-            )
-        except DuplicateKeyError:
-            return False
-        return True
+        """Stored in one write with the others arriving meanwhile (`_Batch`); False when the provider's id
+        is there already — or came twice in the same write (one of the two is stored)."""
+        doc = {
+            "_id": provider_id,
+            "source": source,
+            "attempts": 0,
+            "received_ms": now,
+            "next_attempt_ms": now,
+            "lease_ms": 0,
+            "worker": None,
+            **fields,
+        }
+        batch = self._batch
+        if batch is None:
+            batch = self._batch = _Batch()
+            batch.written = asyncio.ensure_future(self._write(batch))
+        index = len(batch.docs)
+        batch.docs.append(doc)
+        stored = await asyncio.shield(batch.written)  # (a request given up leaves the others theirs)
+        return stored[index]
+
+    async def _write(self, batch: _Batch) -> list[bool]:
+        """One insert in flight at a time: what arrives while it runs is the next one's (group commit). Under
+        no load a batch is its one document, written at once."""
+        await asyncio.sleep(0)  # the requests already read in this same moment join
+        async with self._writing:
+            if self._batch is batch:
+                self._batch = None
+            try:
+                await self._items.insert_many(batch.docs, ordered=False)
+            except BulkWriteError as error:
+                failed = error.details.get("writeErrors", [])
+                if any(e.get("code") != DUPLICATE for e in failed):
+                    raise
+                repeated = {e["index"] for e in failed}
+                return [i not in repeated for i in range(len(batch.docs))]
+            return [True] * len(batch.docs)
 
     async def keys_with_work(self, limit: int = 100, due_only: bool = False) -> list[str]:
         """Keys with unfinished items (`due_only`: with an item due now), the longest waiting first. Reads

@@ -3,7 +3,8 @@ from datetime import timedelta
 
 from storage.deliveries import Delivery, DeliveryStatus
 from storage.inbox import InboxStatus
-from storage.store import Store
+from storage.store import Store, open_store
+from tests.round_trips import Commands
 
 
 async def test_the_same_provider_id_is_stored_once(store: Store) -> None:
@@ -155,3 +156,25 @@ def test_a_claim_that_returns_something_else_stops_there() -> None:
         except WrongClaim:
             continue
         raise AssertionError(f"{doc} was accepted as a claim of 'a' by 'w'")
+
+
+async def test_payloads_arriving_together_are_stored_in_one_write_each_told_its_own_result(
+    mongo_url: str, db_name: str, clock, tmp_path
+) -> None:
+    """Group commit: what arrives while a write is in flight goes in the next one; a provider id sent twice
+    at the same moment is stored once (one True), and one already stored is told as a repeat."""
+    commands = Commands()
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
+        try:
+            assert await store.inbox.put("tg:1", "telegram", "tg:7", {"n": 1})
+            commands.sent.clear()
+            ids = ["tg:1", "tg:2", "tg:3", "tg:3", *(f"tg:{n}" for n in range(4, 24))]
+            stored = await asyncio.gather(*(store.inbox.put(i, "telegram", "tg:7", {}) for i in ids))
+            assert stored[0] is False  # there already
+            assert sorted(stored[2:4]) == [False, True]  # twice at once: once
+            assert all(stored[4:]) and stored[1]
+            assert commands.sent[("insert", "inbox")] <= 2  # (not 24)
+            assert await store.inbox.count() == 23
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)

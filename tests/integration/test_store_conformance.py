@@ -312,6 +312,19 @@ async def test_an_unordered_insert_many_keeps_the_new_and_reports_the_duplicates
     ]
 
 
+async def test_an_unordered_insert_many_names_each_duplicate_by_its_index(db: AsyncDatabase) -> None:
+    """Inbox.put's group commit: one already stored and one twice in the same write, each named."""
+    await db.x.insert_one({"_id": "tg:1"})
+    docs = [{"_id": "tg:1"}, {"_id": "tg:2"}, {"_id": "tg:3"}, {"_id": "tg:3"}, {"_id": "tg:4"}]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.insert_many(docs, ordered=False)
+    assert sorted((e["index"], e["code"]) for e in refused.value.details["writeErrors"]) == [
+        (0, 11000),
+        (3, 11000),
+    ]
+    assert sorted([d["_id"] async for d in db.x.find({})]) == ["tg:1", "tg:2", "tg:3", "tg:4"]
+
+
 async def test_an_unordered_bulk_of_conditional_upserts_takes_the_free_and_names_the_busy(
     db: AsyncDatabase,
 ) -> None:
