@@ -19,10 +19,10 @@ from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
+from storage.bulk import duplicates
 from storage.timefmt import from_ms, to_ms
 
 GLOBAL = "global"
-DUPLICATE = 11000  # the store's duplicate key error: an upsert of a busy slot
 ANYONE = "*"
 
 
@@ -208,9 +208,7 @@ class Budgets:
         try:
             await self._slots.bulk_write(ops, ordered=False)
         except BulkWriteError as error:
-            if any(e.get("code") != DUPLICATE for e in error.details["writeErrors"]):
-                raise
-            refused = {e["index"] for e in error.details["writeErrors"]}
+            refused = duplicates(error)  # (a busy slot's upsert)
         for k, (slot_id, busy) in enumerate(chosen):
             if k in refused:
                 self._seen.pop(slot_id, None)  # someone else's now: read it again before choosing it

@@ -14,6 +14,7 @@ from pymongo.errors import BulkWriteError
 
 from domain.clock import Clock
 from storage.arrival import Arrivals
+from storage.bulk import duplicates
 from storage.leases import checked_claim, claim_update, claimable
 from storage.timefmt import to_ms
 
@@ -29,7 +30,6 @@ class InboxStatus(StrEnum):
 # Fields that keep every hot read an index seek on both engines (test_query_plans.py): `due_ms` (when the
 # item may be claimed; None when finished), `open_key` (its key while unfinished; None after).
 FINISHED = {"due_ms": None, "open_key": None}
-DUPLICATE = 11000  # the store's duplicate key error
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,10 +135,7 @@ class Inbox:
             try:
                 await self._items.insert_many(batch.docs, ordered=False)
             except BulkWriteError as error:
-                failed = error.details.get("writeErrors", [])
-                if any(e.get("code") != DUPLICATE for e in failed):
-                    raise
-                repeated = {e["index"] for e in failed}
+                repeated = duplicates(error)
                 return [i not in repeated for i in range(len(batch.docs))]
             return [True] * len(batch.docs)
 

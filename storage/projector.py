@@ -49,22 +49,28 @@ class Projector:
         found = {doc["_id"]: doc["n"] async for doc in self._db["tallies"].find({"_id": {"$in": ids}})}
         return {v: found.get(i, 0) for v, i in zip(values, ids, strict=True)}
 
+    def _document_of(self, stream: str) -> tuple[str, str] | None:
+        """The projection collection and `_id` a stream is kept in (None: a stream without one)."""
+        kind, _, stream_id = stream.partition(":")
+        projection = self._by_kind.get(kind)
+        return (projection.collection, stream_id) if projection else None
+
     async def known_head(self, stream: str) -> tuple[int, str] | None:
         """Inside a step (storage/step_reads.py): the stream's head (seq, hash) as its projection shows it —
         one read the projector then makes no more, instead of a read of the log's head — for an append to try
         first (storage/events.py). None: read the head (no step, or a document of an older shape)."""
-        projection = self._by_kind.get(stream.split(":", 1)[0])
-        if projection is None or not step_reads.active():
+        where = self._document_of(stream)
+        if where is None or not step_reads.active():
             return None
-        doc = await step_reads.by_id(self._db, projection.collection, stream.split(":", 1)[1])
+        doc = await step_reads.by_id(self._db, *where)
         if doc is None:
             return 0, ""  # a new stream (or one whose projection lags: the index refuses seq 1)
         return (doc["_v"], doc["_h"]) if "_h" in doc else None
 
     def forget(self, stream: str) -> None:
         """This step's copy of the stream's document is out of date (a write lost a race)."""
-        if (projection := self._by_kind.get(stream.split(":", 1)[0])) is not None:
-            step_reads.written(projection.collection, stream.split(":", 1)[1], None)
+        if (where := self._document_of(stream)) is not None:
+            step_reads.written(*where, None)
 
     def projection_for(self, kind: str) -> Projection | None:
         return self._by_kind.get(kind)

@@ -18,7 +18,8 @@ from typing import Any
 from pymongo.asynchronous.database import AsyncDatabase
 
 Key = tuple[str, str]
-_READS: ContextVar[dict[Key, dict[str, Any] | None] | None] = ContextVar("step_reads", default=None)
+# (collection, _id) → the document (None: not there); (collection, EVERY) → all of them, by _id
+_READS: ContextVar[dict[Key, Any] | None] = ContextVar("step_reads", default=None)
 _FIRST: ContextVar[bool] = ContextVar("step_first_attempt", default=False)
 
 
@@ -67,8 +68,8 @@ async def every(db: AsyncDatabase, collection: str) -> list[dict[str, Any]]:
         docs = await db[collection].find().sort("_id", 1).to_list()
         if reads is None:
             return docs
-        reads[(collection, EVERY)] = {"docs": docs}
-    return copy.deepcopy(reads[(collection, EVERY)]["docs"])  # type: ignore[index]
+        reads[(collection, EVERY)] = docs
+    return copy.deepcopy(reads[(collection, EVERY)])
 
 
 def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
