@@ -9,6 +9,7 @@ COPY bot bot/
 COPY channels channels/
 COPY domain domain/
 COPY engine engine/
+COPY interpreters interpreters/
 COPY payments payments/
 COPY storage storage/
 COPY webhooks webhooks/

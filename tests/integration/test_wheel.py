@@ -19,13 +19,31 @@ from packaging.version import Version
 from tests.integration.test_service_process import OUR_VARS, STARTUP, free_port, status, wait_until
 
 CHECKOUT = Path(__file__).resolve().parents[2]
-# what the wheel is built from: every package pyproject.toml ships (read from it: a new one is never left out)
-SOURCES = tuple(
+# every package pyproject.toml ships (read from it: a new one is never left out)
+PACKAGES = tuple(
     name.rstrip("*")
     for name in tomllib.loads((CHECKOUT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"][
         "find"
     ]["include"]
 )
+# what the wheel is built from: exactly what the Dockerfile copies into the image before `pip install .`, so
+# the wheel tested here is the one the container runs
+DOCKERFILE = (CHECKOUT / "Dockerfile").read_text()
+SOURCES = tuple(
+    source
+    for line in DOCKERFILE.splitlines()
+    if line.startswith("COPY ") and "--from" not in line
+    for source in line.split()[1:-1]
+)
+
+
+def test_the_image_copies_every_package_pyproject_ships() -> None:
+    """The image installs from what it copied: a package left out of the Dockerfile (once `interpreters/`)
+    makes `concierge run` fail in the container with a ModuleNotFoundError."""
+    missing = [name for name in PACKAGES if name not in SOURCES]
+    assert not missing, f"the Dockerfile does not COPY {missing}"
+    assert "pyproject.toml" in SOURCES
+
 
 RENDER = """
 import json, engine
@@ -56,10 +74,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("wheel")
     source = root / "source"  # a copy: building in the checkout would leave build/ and egg-info there
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy(CHECKOUT / name, source / name)
-    for name in SOURCES:
-        shutil.copytree(CHECKOUT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in SOURCES:  # the image's build context, as its COPY lines lay it out
+        if (CHECKOUT / name).is_dir():
+            shutil.copytree(CHECKOUT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(CHECKOUT / name, source / name)
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "--no-input"]
     _run(*pip, "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", root / "dist", source, cwd=root)
     (wheel,) = (root / "dist").glob("concierge-*.whl")
