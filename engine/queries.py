@@ -139,6 +139,27 @@ async def merged_into(store: Store, client_id: str) -> list[Client]:
     return [Client.from_doc(d) async for d in store.db["clients"].find({"merged_into": client_id})]
 
 
+async def person(store: Store, client: Client) -> list[Client]:
+    """One person's clients: the one they live on in (first; a merged client leads to it), and every client
+    merged into it, however many merges deep."""
+    while client.merged_into:
+        client = await known_client(store, client.merged_into)
+    found, waiting = [client], [client.id]
+    while waiting:
+        for merged in await merged_into(store, waiting.pop()):
+            if merged.id not in {c.id for c in found}:
+                found.append(merged)
+                waiting.append(merged.id)
+    return found
+
+
+async def calls_of(store: Store, client_ids: list[str]) -> list[str]:
+    """Every call of these clients (placed to them or answered, missed, abandoned): each call's first event
+    names its client."""
+    first = {"kind": "call", "seq": 1, "data.client_id": {"$in": client_ids}}
+    return [doc["stream"].split(":", 1)[1] async for doc in store.db["events"].find(first, {"stream": 1})]
+
+
 async def requests_of(store: Store, client_id: str) -> list[ServiceRequest]:
     """All of a client's requests, oldest first."""
     docs = await store.db["requests"].find({"client_id": client_id}).to_list()

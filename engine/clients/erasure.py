@@ -40,8 +40,8 @@ class Erasure:
 
 
 async def erase(deps: Deps, actor: Actor, client_id: str) -> Erasure:
-    person = await _person(deps, client_id)
-    clients = await _merged(deps, person)
+    clients = await q.person(deps.store, await _person(deps, client_id))
+    person = clients[0]
     requests = [r for c in clients for r in await q.requests_of(deps.store, c.id)]
     if busy := [r.id for r in requests if r.is_open]:
         raise InvalidValue(
@@ -82,20 +82,7 @@ async def _person(deps: Deps, client_id: str) -> Client:
     client = await q.client(deps.store, client_id.strip().upper()[:20])
     if client is None:
         raise InvalidValue(f"No client {client_id[:20]!r}.", key="erase-unknown", client=client_id[:20])
-    while client.merged_into:  # the person lives on in the client they were merged into
-        client = await q.known_client(deps.store, client.merged_into)
     return client
-
-
-async def _merged(deps: Deps, person: Client) -> list[Client]:
-    """The person's clients: theirs, and every client merged into it, however many merges deep."""
-    found, waiting = [person], [person.id]
-    while waiting:
-        for client in await q.merged_into(deps.store, waiting.pop()):
-            if client.id not in {c.id for c in found}:
-                found.append(client)
-                waiting.append(client.id)
-    return found
 
 
 async def _scope(
@@ -117,7 +104,7 @@ async def _scope(
         for event in await deps.store.events.read(f"client:{client.id}"):
             if event.type is EventType.CLIENT_TOPIC_OPENED:
                 keys.append(f"tg:{event.data['chat_id']}:{event.data['thread_id']}")
-    for sid in await _calls(deps, [c.id for c in clients]):
+    for sid in await q.calls_of(deps.store, [c.id for c in clients]):
         streams.append(f"call:{sid}")
         keys.append(f"call:{sid}")
     return list(dict.fromkeys(streams)), list(dict.fromkeys(keys))
@@ -131,12 +118,3 @@ async def _delete_topics(deps: Deps, clients: list[Client]) -> None:
         stream = await deps.store.events.read(f"client:{client.id}")
         erased = next(e for e in reversed(stream) if e.type is EventType.CLIENT_ERASED)
         await deps.deliver(delete_topic(erased, client.topic.chat_id, client.topic.thread_id))
-
-
-async def _calls(deps: Deps, client_ids: list[str]) -> list[str]:
-    """Every call of theirs: those placed to them or answered, missed, abandoned (each call's first event
-    names its client)."""
-    first = {"kind": "call", "seq": 1, "data.client_id": {"$in": client_ids}}
-    return [
-        doc["stream"].split(":", 1)[1] async for doc in deps.store.db["events"].find(first, {"stream": 1})
-    ]

@@ -237,6 +237,7 @@ def for_the_client(kept: dict[str, Any]) -> dict[str, Any]:
         events.append(event | {"data": plain(event.get("data") or {}), "actor": {"kind": actor.get("kind")}})
     return {
         "client": plain(kept["client"]),
+        "merged": [plain(m) for m in kept["merged"]],
         "requests": [plain(r) for r in kept["requests"]],
         "events": events,
     }

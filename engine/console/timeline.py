@@ -145,15 +145,25 @@ def _plain(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 async def history(deps: Deps, client: Client) -> dict[str, Any]:
-    """Everything we hold about one person (a data request): the projections and every event of theirs."""
-    requests = await q.requests_of(deps.store, client.id)
-    streams = [f"client:{client.id}", f"conversation:{client.id}"] + [f"request:{r.id}" for r in requests]
-    events = [e for s in streams for e in await deps.store.events.read(s)]
+    """Everything we hold about one person (a data request): the projections and every event of theirs — of
+    every client merged into them too (their other channel, their calls)."""
+    clients = await q.person(deps.store, client)
+    ids = [c.id for c in clients]
+    requests = [r for c in clients for r in await q.requests_of(deps.store, c.id)]
+    streams = [f"{kind}:{i}" for i in ids for kind in ("client", "conversation")]
+    streams += [f"request:{r.id}" for r in requests]
+    streams += [f"call:{sid}" for sid in await q.calls_of(deps.store, ids)]
+    events = [e for s in dict.fromkeys(streams) for e in await deps.store.events.read(s)]
     events.sort(key=lambda e: (e.at, e.stream, e.seq))
-    doc = await deps.store.db["clients"].find_one({"_id": client.id}) or {}
+    docs = {d["_id"]: d async for d in deps.store.db["clients"].find({"_id": {"$in": ids}})}
+
+    def kept(doc: dict[str, Any]) -> dict[str, Any]:
+        card = bool(doc.get("saved_card"))  # (whether there is one: its token is a credential)
+        return {k: v for k, v in doc.items() if k != "saved_card"} | {"saved_card": card}
+
     return {
-        "client": {k: v for k, v in doc.items() if k not in ("saved_card",)}
-        | {"saved_card": bool(doc.get("saved_card"))},
+        "client": kept(docs.get(ids[0], {})),
+        "merged": [kept(docs[i]) for i in ids[1:] if i in docs],
         "requests": [r.to_doc() for r in requests],
         "events": [{"id": e.id, **_plain(to_document(e)), "at": e.at.isoformat()} for e in events],
     }

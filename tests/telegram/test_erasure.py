@@ -180,6 +180,26 @@ async def test_an_erased_person_leaves_nothing_readable_in_the_stores_files(
     assert again.id not in (client_id, *merged) and reads.thread(again) not in (None, thread)
 
 
+async def test_the_export_of_a_merged_person_holds_every_client_and_call_of_theirs(own: Harness) -> None:
+    """A data request is answered whole: the WhatsApp client, the Telegram one merged into it (with its
+    username), and the call from their number — asked from either client's page."""
+    tg = own
+    _person, client_id = await served_person(tg)
+    (merged,) = [c.id for c in await q.merged_into(tg.store, client_id)]
+    anna = await signed_in(tg, 9001)
+    for asked in (client_id, merged):
+        page = f"/console/clients/{asked}"
+        response = await anna.post(f"{page}/export", {}, page)
+        assert response.status == 200
+        history = json.loads(await response.text())
+        assert history["client"]["_id"] == client_id
+        assert [m["_id"] for m in history["merged"]] == [merged]
+        streams = {e["stream"] for e in history["events"]}
+        assert {f"client:{merged}", f"conversation:{merged}", f"client:{client_id}", "call:CA77"} <= streams
+        assert "zubaydah_q" in json.dumps(history, ensure_ascii=False)
+        assert "R-1001" in {r["_id"] for r in history["requests"]}
+
+
 async def test_an_erase_cut_short_by_a_crash_is_finished_by_asking_again(
     own: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
