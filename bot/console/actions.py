@@ -17,6 +17,7 @@ from engine.commands.dispatch import console_may, require_lead
 from engine.console import actions as act
 from engine.console import reads
 from engine.console.timeline import history
+from engine.conversation import saved_replies
 from engine.staff_texts import st
 
 
@@ -51,8 +52,23 @@ async def _request_action(request: web.Request):
 async def reply(request: web.Request) -> web.Response:
     me, deps, found, client, form = await _request_action(request)
     living(me, client)
-    await act.reply(deps, me, client, _field(form, "text"), _field(form, "action", 64))
+    if saved := _field(form, "saved", 32):  # the box was filled with a saved reply
+        console_may(me, "r")
+    text, action = _field(form, "text"), _field(form, "action", 64)
+    await act.reply(deps, me, client, text, action, found.id, saved)
     return _back(f"/console/requests/{found.id}")
+
+
+async def saved_reply(request: web.Request) -> web.Response:
+    """A saved reply as it would go to this request's client (their language, its variables filled), for the
+    reply box to be filled with and edited before it goes; nothing is recorded until it is sent."""
+    me, deps = viewer(request), deps_of(request)
+    console_may(me, "r")
+    found, client = await reads.visible_request(deps, me, request.match_info["id"])
+    living(me, client)
+    filled = await saved_replies.fill(deps, me, client, found.id, request.match_info["name"][:32])
+    shown = {"name": filled.name, "language": filled.language, "text": filled.text}
+    return web.json_response(shown, headers={"Cache-Control": "no-store"})
 
 
 async def command(request: web.Request) -> web.Response:
@@ -210,6 +226,7 @@ async def language(request: web.Request) -> web.Response:
 
 def routes(app: web.Application) -> None:
     app.router.add_post("/requests/{id}/reply", reply)
+    app.router.add_get("/requests/{id}/saved/{name}", saved_reply)
     app.router.add_post("/requests/{id}/command", command)
     app.router.add_post("/requests/{id}/refund", refund)
     app.router.add_post("/requests/{id}/quote", quote)

@@ -55,8 +55,17 @@ def _actor(viewer: Assistant) -> Actor:
     return Actor(ActorKind.ASSISTANT, viewer.id)
 
 
-async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action_id: str) -> None:
-    """To the client through the same outbox as a reply typed in the topic; the topic sees it too."""
+async def reply(
+    deps: Deps,
+    viewer: Assistant,
+    client: Client,
+    text: str,
+    action_id: str,
+    request_id: str | None = None,
+    saved: str = "",
+) -> None:
+    """To the client through the same outbox as a reply typed in the topic; the topic sees it too. `saved`:
+    the saved reply the box was filled with (its use is recorded, and whether it was edited first)."""
     text = text.strip()
     if not text:
         raise InvalidValue(st(viewer, "console-reply-empty"))
@@ -64,9 +73,16 @@ async def reply(deps: Deps, viewer: Assistant, client: Client, text: str, action
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_TEXT)))
     if not client.identities:  # they have only called: no chat to write to (the topic refuses it too)
         raise InvalidValue(st(viewer, "calls-only-client"))
-    cause = _cause(action_id, viewer)
+    cause, written_in = _cause(action_id, viewer), None
+    if saved:
+        filled = await saved_replies.fill(deps, viewer, client, request_id, saved)
+        edited = text != filled.text
+        await saved_replies.record_use(
+            deps, _actor(viewer), viewer, client, filled, f"{cause}/saved", edited=edited
+        )
+        written_in = filled.language
     message = Inbound(Kind.TEXT, text, f"console:{viewer.id}", action_id)
-    sent = await relay_to_client(deps, client, _actor(viewer), message, cause)
+    sent = await relay_to_client(deps, client, _actor(viewer), message, cause, written_in=written_in)
     await tell_topic(deps, client, sent, lambda t: t("console-reply", assistant=viewer.name, text=text), 5)
 
 

@@ -4,10 +4,13 @@ event."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel.dates import format_datetime
 
+from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
-from domain.events import Actor, EventType
+from domain.events import Actor, Event, EventType
 from domain.messages import Inbound, Kind
 from domain.saved_replies import LANGUAGES, SavedReply, render, valid_name, valid_text
 from engine import queries as q
@@ -46,42 +49,55 @@ async def remove(deps: Deps, actor: Actor, name: str, cause: str) -> None:
     await deps.record(f"reply:{valid_name(name)}", EventType.SAVED_REPLY_REMOVED, {}, actor, cause)
 
 
-async def send(deps: Deps, cmd: Invocation) -> str | None:
-    """/r <name>: the saved reply, in the client's language, to the client; /r alone: what there is."""
-    t = of(cmd.assistant)
-    replies = await library(deps)
-    word = cmd.args.strip().lower()
-    if not word:
-        names = ", ".join(r.name for r in replies)
-        return t("reply-list", names=names) if names else t("reply-none")
-    reply = next((r for r in replies if r.name == word), None)
-    if reply is None:
-        raise InvalidValue(f"No saved reply {word!r}.", key="reply-unknown", name=word[:32])
-    client = cmd.client
-    language = client.language.value if client.language else None
-    chosen = reply.text_for(language)
-    if chosen is None:  # (a saved reply always has a text: checked when kept)
+@dataclass(frozen=True, slots=True)
+class Filled:
+    """A saved reply made ready for one client: in their language when it has it, its variables filled."""
+
+    name: str
+    language: str  # the language it is written in
+    text: str
+
+
+async def fill(deps: Deps, assistant: Assistant, client: Client, request_id: str | None, name: str) -> Filled:
+    word = name.strip().lower()
+    reply = next((r for r in await library(deps) if r.name == word), None)
+    chosen = reply.text_for(client.language.value if client.language else None) if reply else None
+    if reply is None or chosen is None:  # (a saved reply always has a text: checked when kept)
         raise InvalidValue(f"No saved reply {word!r}.", key="reply-unknown", name=word[:32])
     written_in, text = chosen
-    text = render(text, await _values(deps, cmd, written_in))
-    used = (
-        await deps.record(
-            f"conversation:{client.id}",
-            EventType.SAVED_REPLY_USED,
-            {"name": reply.name, "language": written_in, "assistant_id": cmd.assistant.id},
-            cmd.actor,
-            f"{cmd.cause}/reply",
-        )
+    values = await _values(deps, assistant, client, request_id, written_in)
+    return Filled(reply.name, written_in, render(text, values))
+
+
+async def record_use(
+    deps: Deps, actor: Actor, assistant: Assistant, client: Client, filled: Filled, cause: str, **more: bool
+) -> Event:
+    """Every use is an event on the client's conversation (`edited`: changed in the console before going)."""
+    data = {"name": filled.name, "language": filled.language, "assistant_id": assistant.id} | more
+    return (
+        await deps.record(f"conversation:{client.id}", EventType.SAVED_REPLY_USED, data, actor, cause)
     ).event
-    message = Inbound(Kind.TEXT, text, f"reply:{cmd.assistant.id}", used.cause)
-    await relay_to_client(deps, client, cmd.actor, message, f"{cmd.cause}/reply", written_in=written_in)
-    await tell_topic(deps, client, used, lambda st: st("reply-sent", name=reply.name, text=text), 0)
+
+
+async def send(deps: Deps, cmd: Invocation) -> str | None:
+    """/r <name>: the saved reply, in the client's language, to the client; /r alone: what there is."""
+    if not cmd.args.strip():
+        names = ", ".join(r.name for r in await library(deps))
+        t = of(cmd.assistant)
+        return t("reply-list", names=names) if names else t("reply-none")
+    client = cmd.client
+    filled = await fill(deps, cmd.assistant, client, cmd.request_id, cmd.args)
+    used = await record_use(deps, cmd.actor, cmd.assistant, client, filled, f"{cmd.cause}/reply")
+    message = Inbound(Kind.TEXT, filled.text, f"reply:{cmd.assistant.id}", used.cause)
+    await relay_to_client(deps, client, cmd.actor, message, f"{cmd.cause}/reply", written_in=filled.language)
+    await tell_topic(deps, client, used, lambda st: st("reply-sent", name=filled.name, text=filled.text), 0)
     return None
 
 
-async def _values(deps: Deps, cmd: Invocation, language: str) -> dict[str, str]:
-    client = cmd.client
-    request = await q.request(deps.store, cmd.request_id) if cmd.request_id else None
+async def _values(
+    deps: Deps, assistant: Assistant, client: Client, request_id: str | None, language: str
+) -> dict[str, str]:
+    request = await q.request(deps.store, request_id) if request_id else None
     if request is None:
         opened = await q.open_requests(deps.store, client.id)
         request = opened[-1] if opened else None
@@ -92,7 +108,7 @@ async def _values(deps: Deps, cmd: Invocation, language: str) -> dict[str, str]:
         when = format_datetime(local, shape, locale=language)
     return {
         "client": client.name.split()[0] if client.name else "",
-        "assistant": cmd.assistant.name,
+        "assistant": assistant.name,
         "request": request.id if request else "",
         "time": when,
     }

@@ -584,6 +584,7 @@ replies-remove = Remove
 replies-none = No saved replies yet.
 replies-keep = Add or change a reply (the same name changes it)
 action-saved-reply = Saved reply
+action-fill-saved-reply = Fill in a saved reply
 field-translation = Machine translation
 console-erase-not-compacted = { $client } is erased, but the store was busy and its file is not rewritten yet: erase again in a moment to finish.
 

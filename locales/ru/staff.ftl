@@ -584,6 +584,7 @@ replies-remove = Удалить
 replies-none = Сохранённых ответов пока нет.
 replies-keep = Добавить или изменить ответ (то же имя — изменить)
 action-saved-reply = Сохранённый ответ
+action-fill-saved-reply = Вставить сохранённый ответ
 field-translation = Машинный перевод
 console-erase-not-compacted = Данные { $client } удалены, но хранилище было занято и его файл ещё не перезаписан: повторите удаление через минуту.
 

@@ -244,13 +244,18 @@ async def test_a_lead_works_the_console_and_an_assistant_sees_only_their_own(san
     await expect(target).to_contain_text("احجز لي طاولة في مطعم")
     await expect(target).to_be_in_viewport()
 
-    # a saved reply from the lead's library, sent from the request's page in Layla's language
-    await console.select_option("#saved-reply select[name=args]", "table-confirmed")
-    await console.click("#saved-reply button")
+    # a saved reply from the lead's library: the reply box is filled in Layla's language, edited, and sent
+    await console.select_option("#saved-fill", "table-confirmed")
+    box = console.locator("#reply-text")
+    await expect(box).to_have_value(re.compile("تم تأكيد طاولتكم للطلب R-"), timeout=WAIT)
+    await box.press("End")
+    await box.type(" 🌹")
+    await console.click("form[action$='/reply'] button")
     await expect(console.locator("#timeline")).to_contain_text("table-confirmed", timeout=WAIT)
     await forum.select_option("#persona", "layla")
     await forum.click("#channel-telegram")
     await expect(forum.locator("#chat")).to_contain_text("تم تأكيد طاولتكم للطلب", timeout=WAIT)
+    await expect(forum.locator("#chat")).to_contain_text("🌹", timeout=WAIT)
 
     # Dmitri, on his phone, in Russian: his clients only
     phone = await browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)

@@ -68,3 +68,41 @@ async def test_a_lead_keeps_replies_and_an_assistant_sends_one_in_the_clients_la
     assert removed.status == 303
     await staff_says(tg, thread, "/r car-ready", who=OMAR)
     assert "No saved reply «car-ready»" in tg.topic_texts(thread)[-1]
+
+
+async def test_the_console_fills_the_reply_box_with_a_saved_reply_to_edit_first(team: Harness) -> None:
+    """The reply box offers the library: a reply comes filled in for this client (their language, its
+    variables) and goes as edited; its use is recorded either way, saying whether it was changed."""
+    tg = team
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    assert (await anna.post("/console/replies", TEXTS, "/console/replies")).status == 303
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="احجز لي سيارة الليلة الساعة 8"))
+    await tg.settle()
+    client = await tg.client_of(layla)
+    (request,) = await q.requests_of(tg.store, client.id)
+    page = f"/console/requests/{request.id}"
+    assert 'id="saved-fill"' in await (await omar.get(page)).text()
+
+    filled = await (await omar.get(f"{page}/saved/car-ready")).json()
+    assert filled["language"] == "ar" and filled["text"].startswith("Layla، سيارتك للطلب R-1001 جاهزة في ")
+    assert await reads.event_count(tg.store, EventType.SAVED_REPLY_USED) == 0  # (filling records nothing)
+    unknown = await omar.get(f"{page}/saved/nope")
+    assert unknown.status == 400 and "No saved reply «nope»" in await unknown.text()
+
+    edited = filled["text"] + " 🚘"
+    sent = await omar.post(f"{page}/reply", {"text": edited, "saved": "car-ready"}, page)
+    assert sent.status == 303
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"] == edited
+    as_is = await omar.post(f"{page}/reply", {"text": filled["text"], "saved": "car-ready"}, page)
+    assert as_is.status == 303
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"] == filled["text"]
+    used = await reads.events(tg.store, EventType.SAVED_REPLY_USED)
+    assert [(u.data["name"], u.data["language"], u.data["edited"]) for u in used] == [
+        ("car-ready", "ar", True),
+        ("car-ready", "ar", False),
+    ]
+    wrong = await omar.post(f"{page}/reply", {"text": "hello", "saved": "nope"}, page)
+    assert wrong.status == 400 and await reads.event_count(tg.store, EventType.SAVED_REPLY_USED) == 2

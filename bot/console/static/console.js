@@ -22,6 +22,23 @@
       }
     });
   });
+  // the reply box filled with a saved reply as it would go to this client (their language, its variables
+  // filled in), to be edited before it goes; the form says which one it was, so its use is recorded
+  const fill = document.getElementById("saved-fill");
+  if (fill) {
+    const box = document.getElementById("reply-text");
+    const name = document.getElementById("saved-name");
+    fill.addEventListener("change", async () => {
+      name.value = "";
+      if (!fill.value) return;
+      const response = await fetch(fill.dataset.url + encodeURIComponent(fill.value), { credentials: "same-origin" });
+      if (!response.ok) return;
+      const filled = await response.json();
+      box.value = filled.text;
+      name.value = filled.name;
+      box.focus();
+    });
+  }
   // a form sent once: the button rests until the page answers (its id makes a second send harmless anyway);
   // a disabled button's name/value is not sent, so the pressed one's (EN/RU) goes along as a hidden field
   document.querySelectorAll("form[method=post]").forEach((form) => {
