@@ -11,8 +11,8 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
@@ -47,6 +47,42 @@ class Tally:
     costed_revenue: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     costed: int = 0
     payments: int = 0
+
+    def add(self, other: Tally) -> None:
+        """Another stretch of time's figures added to these: sets joined, values kept, sums added."""
+        for name in TALLY_FIELDS:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            if isinstance(mine, set):
+                mine |= theirs
+            elif isinstance(mine, list):
+                mine += theirs
+            elif isinstance(mine, dict):
+                for key, value in theirs.items():
+                    mine[key] += value
+            else:
+                setattr(self, name, mine + theirs)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            name: sorted(value)
+            if isinstance(value, set)
+            else dict(value)
+            if isinstance(value, dict)
+            else value
+            for name in TALLY_FIELDS
+            if (value := getattr(self, name))
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Tally:
+        tally = cls()
+        for name, value in doc.items():
+            mine = getattr(tally, name)
+            if isinstance(mine, set | dict):
+                mine.update(value)
+            else:
+                setattr(tally, name, list(value) if isinstance(mine, list) else value)
+        return tally
 
     def figures(self) -> dict[str, Any]:
         def pct(values: list[float], q: int) -> int | None:
@@ -87,6 +123,9 @@ class Tally:
         }
 
 
+TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+
+
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
     """The margin as a share of what it was earned on, when that is in one currency."""
     if len(whole) != 1:
@@ -110,6 +149,9 @@ class _Fold:
     cost_of: dict[str, int | None] = field(default_factory=dict)  # request → the live quote's cost (minor)
     costed: set[str] = field(default_factory=set)  # requests paid with a cost: their refunds cut the margin
     fulfilled_by: dict[str, str] = field(default_factory=dict)
+    # the day fold (`fold_day`): waits found moot after their promise ran out, (assistant, due), kept apart
+    # instead of counted, since whether one counts depends on where the period starts
+    late_moots: list[tuple[str, datetime]] | None = None
 
     def inside(self, at: datetime) -> bool:
         return self.start <= at < self.end
@@ -132,7 +174,11 @@ class _Fold:
         if client not in self.waiting:
             return
         due = self.waiting.pop(client) + self.promises.response(self.vip.get(client, False))
-        if due < at and self.inside(due):
+        if due >= at:
+            return
+        if self.late_moots is not None:
+            self.late_moots.append((self.assigned.get(client, UNASSIGNED), due))
+        elif self.inside(due):
             self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
 
     def wait(self, e: Event, wait: Wait) -> None:
@@ -192,11 +238,11 @@ class _Fold:
                     if request in self.opened:
                         tally.first_quotes.append((e.at - self.opened[request]).total_seconds())
         elif e.type is EventType.REQUEST_PAID:
-            tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
-            tally.paid.add(request)
             if self.cost_of.get(request) is not None:
                 self.costed.add(request)
-            if inside:
+            if inside:  # (paid before the period: never first quoted inside it, so no conversion either)
+                tally = self.tallies[self.quoted_by.get(request, UNASSIGNED)]
+                tally.paid.add(request)
                 amount = data["payment"]["amount"]
                 tally.revenue[amount["currency"]] += amount["minor"]
                 tally.payments += 1
@@ -220,12 +266,23 @@ class _Fold:
         elif e.type is EventType.RESPONSE_OVERDUE and inside and data.get("step", 0) >= 2:
             self.tallies[data.get("assistant_id") or UNASSIGNED].escalations += 1
 
+    def still_waiting(self) -> list[tuple[str, str, datetime]]:
+        """(client, the assistant who has them, when their promise runs out) of every wait still open."""
+        return [
+            (
+                client,
+                self.assigned.get(client, UNASSIGNED),
+                since + self.promises.response(self.vip.get(client, False)),
+            )
+            for client, since in self.waiting.items()
+        ]
+
     def close(self) -> None:
-        """Clients still waiting at the end whose promise ran out inside the period: promises broken."""
-        for client, since in self.waiting.items():
-            due = since + self.promises.response(self.vip.get(client, False))
-            if self.inside(due) or (due < self.end and self.inside(since)):
-                self.tallies[self.assigned.get(client, UNASSIGNED)].promises_due += 1
+        """Clients still waiting at the end whose promise ran out inside the period: promises broken (a wait
+        that began inside the period and ran out before its end ran out inside it too)."""
+        for _client, who, due in self.still_waiting():
+            if self.inside(due):
+                self.tallies[who].promises_due += 1
 
 
 def fold(
@@ -240,6 +297,134 @@ def fold(
         state.apply(event)
     state.close()
     return {who: tally.figures() for who, tally in sorted(state.tallies.items())}
+
+
+@dataclass
+class Day:
+    """One day's share of a period's figures — the fold split at the day's bounds: what its events counted,
+    the waits found moot that day after their promise had run out (whether one counts depends on where the
+    period starts), and the waits still open at its end (they count if the period ends with this day)."""
+
+    tallies: dict[str, Tally]
+    late_moots: list[tuple[str, datetime]]  # (assistant, when the promise ran out)
+    still_waiting: list[tuple[str, str, datetime]]  # (client, assistant, when the promise runs out)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "tallies": {who: tally.to_doc() for who, tally in sorted(self.tallies.items())},
+            "late_moots": [[who, due.isoformat()] for who, due in self.late_moots],
+            "still_waiting": [[client, who, due.isoformat()] for client, who, due in self.still_waiting],
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Day:
+        return cls(
+            {who: Tally.from_doc(t) for who, t in doc["tallies"].items()},
+            [(who, datetime.fromisoformat(due)) for who, due in doc["late_moots"]],
+            [(client, who, datetime.fromisoformat(due)) for client, who, due in doc["still_waiting"]],
+        )
+
+
+class Carried:
+    """The fold carried from one day to the next: what it knows between events (who has each client, who is
+    VIP, who waits since when, each request's client, opening, quote and fulfiller) never depends on the
+    period asked about, so a day folded from the state the day before left gives exactly its share of any
+    period's figures (`combine`). The state is kept per client and per request (`client`/`request`), so a
+    day's fold loads only what its events touch."""
+
+    def __init__(self, promises: Promises) -> None:
+        self._fold = _Fold(datetime.min.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC), promises)
+
+    def day(self, events: Iterable[Event], start: datetime, end: datetime) -> Day:
+        """Fold the events of [start, end), in time order, into the state; the day's share of the figures."""
+        f = self._fold
+        f.start, f.end, f.tallies, f.late_moots = start, end, defaultdict(Tally), []
+        for event in events:
+            f.apply(event)
+        return Day(dict(f.tallies), f.late_moots, f.still_waiting())
+
+    def client(self, client: str) -> dict[str, Any]:
+        f = self._fold
+        waiting = f.waiting.get(client)
+        return {
+            "assigned": f.assigned.get(client),
+            "vip": f.vip.get(client),
+            "waiting": waiting.isoformat() if waiting else None,
+        }
+
+    def request(self, request: str) -> dict[str, Any]:
+        f = self._fold
+        opened = f.opened.get(request)
+        return {
+            "client": f.client_of.get(request),
+            "opened": opened.isoformat() if opened else None,
+            "quoted_by": f.quoted_by.get(request),
+            "cost": f.cost_of.get(request, _NONE),
+            "costed": request in f.costed,
+            "fulfilled_by": f.fulfilled_by.get(request),
+        }
+
+    def know_client(self, client: str, doc: dict[str, Any]) -> None:
+        f = self._fold
+        _put(f.assigned, client, doc["assigned"])
+        _put(f.vip, client, doc["vip"])
+        _put(f.waiting, client, datetime.fromisoformat(doc["waiting"]) if doc["waiting"] else None)
+
+    def know_request(self, request: str, doc: dict[str, Any]) -> None:
+        f = self._fold
+        _put(f.client_of, request, doc["client"])
+        _put(f.opened, request, datetime.fromisoformat(doc["opened"]) if doc["opened"] else None)
+        _put(f.quoted_by, request, doc["quoted_by"])
+        if doc["cost"] != _NONE:
+            f.cost_of[request] = doc["cost"]
+        if doc["costed"]:
+            f.costed.add(request)
+        _put(f.fulfilled_by, request, doc["fulfilled_by"])
+
+    def client_of(self, request: str) -> str | None:
+        return self._fold.client_of.get(request)
+
+
+_NONE = "-"  # a request no quote has set a cost for yet (a quote without one sets None)
+
+
+def _put(state: dict[str, Any], key: str, value: Any) -> None:
+    if value is None:
+        state.pop(key, None)
+    else:
+        state[key] = value
+
+
+def touched(events: Iterable[Event]) -> tuple[set[str], set[str]]:
+    """The clients and the requests whose state the fold of these events reads or changes (a request's
+    client too, once known: `Carried.client_of`)."""
+    clients, requests = set(), set()
+    for e in events:
+        if e.stream_kind in ("client", "conversation"):
+            clients.add(e.stream_id)
+        elif e.stream_kind == "request":
+            requests.add(e.stream_id)
+            if e.type is EventType.REQUEST_OPENED:
+                clients.add(e.data["client_id"])
+    return clients, requests
+
+
+def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+    """The figures of [start, end) from the days that make it up, in order, the last one ending at `end`:
+    the same figures as `fold` over the events (tests/unit/test_kpi_days.py compares them on random logs)."""
+    tallies: dict[str, Tally] = defaultdict(Tally)
+    last: Day | None = None
+    for day in days:
+        for who, tally in day.tallies.items():
+            tallies[who].add(tally)
+        for who, due in day.late_moots:  # (found moot before `end`, and ran out before that)
+            if due >= start:
+                tallies[who].promises_due += 1
+        last = day
+    for _client, who, due in last.still_waiting if last else ():
+        if start <= due < end:
+            tallies[who].promises_due += 1
+    return {who: tally.figures() for who, tally in sorted(tallies.items())}
 
 
 def period(since: str, now: datetime) -> tuple[datetime, datetime]:
