@@ -280,6 +280,8 @@ async def _projected(store: Store) -> dict[str, str]:
 async def _rebuild_all(store: Store) -> int:
     applied = await store.projector.rebuild()
     print(f"rebuild: {applied} events applied")
+    await store.kpi_days.reset()
+    print("rebuild: the figures kept by day are folded again by the service, a month a run")
     read = await store.words.start_up(store.events, SystemClock().now(), afresh=True)
     print(f"rebuild: the words of {read} events indexed for search")
     quarantined = await store.projector.quarantined()

@@ -39,12 +39,12 @@ def window(args: argparse.Namespace, now: datetime, tz: ZoneInfo) -> tuple[datet
     if args.start or args.end:
         if args.since:
             raise InvalidValue("use --since, or --from/--to, not both")
-        start = _day(args.start, tz) if args.start else now - timedelta(days=7)
+        start = _day(args.start, tz) if args.start else period("7d", now, tz)[0]
         end = _day(args.end, tz) + timedelta(days=1) if args.end else now
         if end <= start:
             raise InvalidValue("--to is before --from")
         return start, end
-    return period(args.since or "7d", now)
+    return period(args.since or "7d", now, tz)
 
 
 MONEY = ("revenue", "refunds", "net_revenue", "margin")
@@ -93,7 +93,7 @@ def render(rows: list[kpis.Row], form: str, start: datetime, end: datetime) -> s
 def report(args: argparse.Namespace, promises: Promises, tz: ZoneInfo) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
         start, end = window(args, datetime.now(UTC), tz)
-        rows = await kpis.report(store, start, end, promises)
+        rows = await kpis.report(store, start, end, promises, tz)
         if args.assistant:
             rows = [row for row in rows if row.name.lower() == args.assistant.lower()]
             team = {a.name.lower() for a in await queries.assistants(store)}

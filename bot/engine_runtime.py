@@ -28,6 +28,7 @@ from bot.settings import Settings
 from bot.workers.admission import Admission
 from bot.workers.deadlines import DeadlineRunner
 from bot.workers.inbox import Handler, InboxWorker
+from bot.workers.kpi_days import KpiDaysLoop
 from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.retention import RetentionLoop
 from bot.workers.tasks import Background
@@ -232,6 +233,11 @@ def engine_workers_ctx(start_workers: bool):
                 partial(tell_leads_of_quarantine, engine.deps),
             )
             engine.tasks.spawn(retention.run(engine.tasks.stopping, idle_poll=300), "retention")
+            policy = engine.deps.policy
+            days = KpiDaysLoop(
+                engine.deps.store, engine.deps.clock, engine.instance, policy.promises, policy.tz
+            )
+            engine.tasks.spawn(days.run(engine.tasks.stopping, idle_poll=60), "kpi-days")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
         try:
             yield

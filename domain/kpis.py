@@ -12,7 +12,7 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
@@ -427,10 +427,15 @@ def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, di
     return {who: tally.figures() for who, tally in sorted(tallies.items())}
 
 
-def period(since: str, now: datetime) -> tuple[datetime, datetime]:
-    """'7d', '24h', '30d' → (now − that, now)."""
+def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """'7d', '24h', '30d' → (start, now). With the business time zone, days are whole days of its calendar
+    (today so far and the days before it: what the days kept of the figures are read for); hours are
+    hours."""
     text = since.strip().lower()
     unit = {"d": "days", "h": "hours"}.get(text[-1:]) if text else None
     if unit is None or not text[:-1].isdigit() or not 0 < int(text[:-1]) <= 3660:
         raise InvalidValue(f"“{since}” is not a period like 7d or 24h", key="period", text=since)
+    if unit == "days" and tz is not None:
+        first = now.astimezone(tz).date() - timedelta(days=int(text[:-1]) - 1)
+        return datetime.combine(first, time(0), tz), now
     return now - timedelta(**{unit: int(text[:-1])}), now

@@ -28,6 +28,7 @@ from storage.events import Appended, EventStore
 from storage.files import ConsoleFiles
 from storage.inbox import Inbox
 from storage.indexes import ensure_indexes
+from storage.kpi_days import KpiDays
 from storage.projector import Projector
 from storage.words import MessageWords
 
@@ -48,12 +49,14 @@ class Store:
     console: ConsoleAccess = field(init=False)
     words: MessageWords = field(init=False)  # the conversation's words, for the console's search
     files: ConsoleFiles = field(init=False)  # files sent to clients from the console
+    kpi_days: KpiDays = field(init=False)  # the team's figures, day by day
 
     def __post_init__(self) -> None:
         self.deadlines = Deadlines(self.db)
         self.console = ConsoleAccess(self.db)
         self.words = MessageWords(self.db)
         self.files = ConsoleFiles(self.db)
+        self.kpi_days = KpiDays(self.db)
 
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""

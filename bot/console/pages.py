@@ -166,7 +166,7 @@ async def team(request: web.Request) -> web.Response:
     chosen = request.query.get("period", "7d")
     if chosen not in PERIODS:
         chosen = "7d"
-    start, end = period(chosen, deps.clock.now())
+    start, end = period(chosen, deps.clock.now(), deps.policy.tz)
     figures = await kpis.team(deps.store, start, end, deps.policy.promises, deps.policy.tz)
     rows = figures.rows if me.lead else [row for row in figures.rows if row.assistant_id == me.id]
     members = await _team(request)

@@ -49,12 +49,14 @@ async def back(deps: Deps, cmd: Invocation) -> str:
 
 async def stats(deps: Deps, cmd: Invocation) -> str:
     assistant = cmd.assistant
-    start, end = period(cmd.args or "7d", deps.clock.now())
-    rows = await kpis.report(deps.store, start, end, deps.policy.promises)
+    asked, now = cmd.args or "7d", deps.clock.now()
+    start, end = period(asked, now, deps.policy.tz)  # (days: whole days, today so far the last)
+    rows = await kpis.report(deps.store, start, end, deps.policy.promises, deps.policy.tz)
     if not assistant.lead:
         rows = [row for row in rows if row.assistant_id == assistant.id]
     t = of(assistant)
-    span = formats.period(end - start, language_of(t))
+    nominal = period(asked, now)
+    span = formats.period(nominal[1] - nominal[0], language_of(t))
     title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
         "" if assistant.lead else t("stats-yours")
     )

@@ -20,6 +20,7 @@ import pytest
 from pymongo import monitoring
 
 from bot.console.keys import LIVE
+from bot.workers.kpi_days import KpiDaysLoop
 from engine import queries as q
 from storage.indexes import INDEXES
 from tests.console_client import signed_in
@@ -183,6 +184,14 @@ async def clock_journey(tg: Harness, layla: dict, thread: int) -> None:
     await tg.engine.clock_runner.run_once()
     await tg.settle()
     await console_journey(tg)
+    # the days just over are kept (the figures' reads of them: the Team page and /stats above, read again)
+    policy = tg.engine.deps.policy
+    days = KpiDaysLoop(tg.store, tg.clock, "journey", policy.promises, policy.tz)
+    tg.clock.advance(days=2)
+    await days.run_once()
+    assert await tg.store.kpi_days.closed_through() is not None
+    lead = await signed_in(tg, 9001)
+    assert (await lead.get("/console/team?period=7d")).status == 200
 
 
 async def console_journey(tg: Harness) -> None:

@@ -697,3 +697,33 @@ async def test_a_prefix_range_on_an_indexed_string_sorted_with_a_limit(db: Async
     assert await newest("ресторан") == ["e6", "e0"]  # newest first, and not the longer word
     assert await newest("restaurant") == ["e2"] and await newest("rest") == ["e3"]
     assert await newest("فندق") == ["e7", "e4"] and await newest("فندق", limit=1) == ["e7"]
+
+
+async def test_an_upserted_replacement_keeps_the_id_it_names(db: AsyncDatabase) -> None:
+    """The day kept of the figures (storage/kpi_days.py): replaced whole by its date, created the first time;
+    the replacement names its `_id` itself (nx-27017 would not take it from the filter: see above)."""
+    for revenue in (1, 2):
+        doc = {"_id": "d:2026-12-05", "tallies": {"A-1": {"revenue": {"RUB": revenue}}}}
+        await db.x.replace_one({"_id": "d:2026-12-05"}, doc, upsert=True)
+    assert await db.x.find({}).to_list() == [
+        {"_id": "d:2026-12-05", "tallies": {"A-1": {"revenue": {"RUB": 2}}}}
+    ]
+    assert await ids(db.x.find({"_id": {"$in": ["d:2026-12-04", "d:2026-12-05"]}})) == ["d:2026-12-05"]
+
+
+async def test_an_unordered_bulk_of_upserts_by_id_sets_or_creates_each(db: AsyncDatabase) -> None:
+    """The figures' carried state (storage/kpi_days.py): each client's and request's, set whole by its id."""
+    await db.x.insert_one({"_id": "c:C-1", "day": "2026-12-04", "now": {"vip": True}, "before": None})
+    ops = [
+        UpdateOne(
+            {"_id": i}, {"$set": {"day": "2026-12-05", "now": {"vip": False}, "before": b}}, upsert=True
+        )
+        for i, b in (("c:C-1", {"vip": True}), ("r:R-1", None))
+    ]
+    result = await db.x.bulk_write(ops, ordered=False)
+    assert (result.matched_count, result.upserted_count) == (1, 1)
+    found = await db.x.find({"_id": {"$in": ["c:C-1", "r:R-1", "c:C-9"]}}).sort("_id", ASCENDING).to_list()
+    assert found == [
+        {"_id": "c:C-1", "day": "2026-12-05", "now": {"vip": False}, "before": {"vip": True}},
+        {"_id": "r:R-1", "day": "2026-12-05", "now": {"vip": False}, "before": None},
+    ]

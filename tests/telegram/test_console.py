@@ -388,7 +388,11 @@ async def test_money_is_credited_to_whoever_sent_the_quote_on_every_page_after_a
     assert ",payment,R-1001,Layla,Anna," in rows[1]
     assert "R-1001" not in await (await omar.get("/console/payments?days=7")).text()
     figures = await kpis.report(
-        tg.store, start, tg.clock.now() + timedelta(seconds=1), tg.engine.deps.policy.promises
+        tg.store,
+        start,
+        tg.clock.now() + timedelta(seconds=1),
+        tg.engine.deps.policy.promises,
+        tg.engine.deps.policy.tz,
     )
     revenue = {row.name: row.figures["revenue"] for row in figures}
     assert revenue["Anna"] == {"RUB": 3_300_000} and not revenue.get("Omar")

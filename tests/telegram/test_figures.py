@@ -1,10 +1,11 @@
 """The figures of a real journey: /stats in the forum (an assistant sees their own, a lead everyone's),
 the same numbers from `engine.clock.kpis.report`, and a rebuild of every projection changes none of them."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
+from domain.kpis import fold
 from engine.clock import kpis
 from tests.harness import STAFF_CHAT, Harness
 from tests.telegram.test_clock import OMAR, new_client, staff_says
@@ -38,7 +39,7 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     await staff_says(tg, omars, "Of course, Sara.", who=OMAR)  # 20 min: broken
 
     end = tg.clock.now() + timedelta(seconds=1)
-    before = await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises)
+    before = await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises, tg.engine.deps.policy.tz)
     anna = next(r for r in before if r.name == "Anna").figures
     omar = next(r for r in before if r.name == "Omar").figures
     assert 240 <= anna["first_response_p50_s"] < 260  # 4 min, and the seconds the first replies took
@@ -46,8 +47,28 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     assert (anna["quotes_sent"], anna["conversion_pct"], anna["csat_avg"]) == (1, 100, 5.0)
     assert omar["promises_kept_pct"] == 0 and omar["first_response_p50_s"] >= 20 * 60
 
+    policy = tg.engine.deps.policy
     await tg.store.projector.rebuild()
-    assert await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises) == before
+    assert await kpis.report(tg.store, start, end, policy.promises, policy.tz) == before
+
+    # whole days read the days kept: today folded now, then kept once it is over, the same figures as the fold
+    midnight = datetime.combine(start.astimezone(policy.tz).date(), time(0), policy.tz)
+    everything = [e async for e in tg.store.events.all()]
+    expected = fold(sorted(everything, key=lambda e: e.at), midnight, end, policy.promises)
+    assert await tg.store.kpi_days.closed_through() is None
+    today = await kpis.report(tg.store, midnight, end, policy.promises, policy.tz)
+    assert {r.assistant_id: r.figures for r in today} == expected
+    assert await kpis.close_days(tg.store, policy.promises, policy.tz, end) == 0  # (today is not over)
+    later = datetime.combine(midnight.date() + timedelta(days=2), time(0, 6), policy.tz)
+    assert await kpis.close_days(tg.store, policy.promises, policy.tz, later) == 2
+    assert await kpis.close_days(tg.store, policy.promises, policy.tz, later) == 0
+
+    kept = await kpis.report(tg.store, midnight, end, policy.promises, policy.tz)
+    assert kept == today and [r.name for r in kept if r.figures["revenue"]] == ["Anna"]
+    two_days = await kpis.report(tg.store, midnight, later, policy.promises, policy.tz)
+    assert {r.assistant_id: r.figures for r in two_days} == fold(
+        sorted(everything, key=lambda e: e.at), midnight, later, policy.promises
+    )
 
     await staff_says(tg, None, "/stats 1d", who=OMAR)
     mine = general(tg)[-1]

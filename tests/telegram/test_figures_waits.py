@@ -32,5 +32,10 @@ async def test_a_comment_after_a_rating_is_no_broken_promise(team: Harness) -> N
     layla_id = (await tg.client_of(layla)).id
     assert await overdue(tg, layla_id) == []  # the clock waits on nothing
     end = tg.clock.now() + timedelta(seconds=1)
-    (anna,) = [r.figures for r in await kpis.report(tg.store, start, end, tg.engine.deps.policy.promises)]
+    (anna,) = [
+        r.figures
+        for r in await kpis.report(
+            tg.store, start, end, tg.engine.deps.policy.promises, tg.engine.deps.policy.tz
+        )
+    ]
     assert (anna["promises_kept_pct"], anna["promises_due"]) == (100, 1)  # the request, quoted at once

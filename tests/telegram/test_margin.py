@@ -91,7 +91,11 @@ async def test_a_cost_stays_with_leads_and_the_quoter_and_the_margin_is_counted(
 
     now = tg.clock.now()
     rows = await kpis.report(
-        tg.store, now - timedelta(days=1), now + timedelta(seconds=1), tg.engine.deps.policy.promises
+        tg.store,
+        now - timedelta(days=1),
+        now + timedelta(seconds=1),
+        tg.engine.deps.policy.promises,
+        tg.engine.deps.policy.tz,
     )
     (row,) = [r for r in rows if r.name == quoter["first_name"]]
     assert row.figures["margin"] == {"RUB": 1_000_000} and row.figures["margin_pct"] == 24

@@ -1,0 +1,102 @@
+"""The team's figures kept by day (domain/kpis.py: `Day`, `Carried`), so a period's figures read days, not
+events. Two collections:
+
+- `kpi_days`: one document per closed day of the business calendar, `_id` its date (`d:2026-12-05`): each
+  assistant's tally of the day, the waits found moot after their promise ran out, the waits still open at its
+  end. Ids of clients and requests only: nothing personal.
+- `kpi_state`: what the fold knows between days, one document per client (`c:C-1001`) and per request
+  (`r:R-1001`), as of the last day that touched it (`day`), with what it was before that day (`before`): a day
+  closed again after a crash in the middle starts from `before`, so closing is idempotent. `_closed` says the
+  last day closed.
+
+A day is closed once, by whichever instance claims the job (engine/clock/kpis.py), in order."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from pymongo import UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+
+from domain.kpis import Carried, Day
+
+DAYS = "kpi_days"
+STATE = "kpi_state"
+CLOSED = "_closed"
+
+
+class KpiDays:
+    def __init__(self, db: AsyncDatabase) -> None:
+        self._days = db[DAYS]
+        self._state = db[STATE]
+
+    async def closed_through(self) -> date | None:
+        doc = await self._state.find_one({"_id": CLOSED})
+        return date.fromisoformat(doc["day"]) if doc else None
+
+    async def days(self, first: date, last: date) -> dict[date, Day]:
+        """The closed days in [first, last] (by their ids: a range of `_id` would be a scan on nx-27017)."""
+        each = [_day_id(first + timedelta(days=i)) for i in range((last - first).days + 1)]
+        if not each:
+            return {}
+        found = self._days.find({"_id": {"$in": each}})
+        return {date.fromisoformat(doc["_id"][2:]): Day.from_doc(doc) async for doc in found}
+
+    async def load(self, carried: Carried, clients: set[str], requests: set[str], day: date) -> set[str]:
+        """Teach `carried` what was known at the start of `day` of these requests, then of these clients and
+        the requests' own; returns the clients it was asked about, the requests' included."""
+        for request, doc in (await self._read("r", requests, day)).items():
+            carried.know_request(request, doc)
+        clients = clients | {c for r in requests if (c := carried.client_of(r)) is not None}
+        for client, doc in (await self._read("c", clients, day)).items():
+            carried.know_client(client, doc)
+        return clients
+
+    async def _read(self, kind: str, ids: set[str], day: date) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        found: dict[str, dict[str, Any]] = {}
+        async for doc in self._state.find({"_id": {"$in": [f"{kind}:{i}" for i in ids]}}):
+            # kept as the day itself left it: that day is being closed again, so what it started from
+            state = doc["before"] if doc["day"] >= day.isoformat() else doc["now"]
+            if state is not None:
+                found[doc["_id"].split(":", 1)[1]] = state
+        return found
+
+    async def save(
+        self, day: date, share: Day, carried: Carried, clients: set[str], requests: set[str]
+    ) -> None:
+        """The day's share, and the state it leaves: the state first (with what it was before this day),
+        the day next, then the mark, so a crash anywhere is mended by closing the day again."""
+        ids = [("c", c, carried.client(c)) for c in sorted(clients)]
+        ids += [("r", r, carried.request(r)) for r in sorted(requests)]
+        named = [f"{kind}:{i}" for kind, i, _ in ids]
+        kept = {doc["_id"]: doc async for doc in self._state.find({"_id": {"$in": named}})} if named else {}
+        ops = []
+        for kind, i, now in ids:
+            old = kept.get(f"{kind}:{i}")
+            before = None if old is None else old["before"] if old["day"] >= day.isoformat() else old["now"]
+            ops.append(
+                UpdateOne(
+                    {"_id": f"{kind}:{i}"},
+                    {"$set": {"day": day.isoformat(), "now": now, "before": before}},
+                    upsert=True,
+                )
+            )
+        for start in range(0, len(ops), 1000):
+            await self._state.bulk_write(ops[start : start + 1000], ordered=False)
+        # (the `_id` written in the document too: nx-27017 does not take an upsert's `_id` from its filter)
+        doc = {"_id": _day_id(day), **share.to_doc()}
+        await self._days.replace_one({"_id": _day_id(day)}, doc, upsert=True)
+        await self._state.update_one({"_id": CLOSED}, {"$set": {"day": day.isoformat()}}, upsert=True)
+
+    async def reset(self) -> None:
+        """Everything kept here is folded from the log again (a rebuild)."""
+        await self._days.delete_many({})
+        await self._state.delete_many({})
+
+
+def _day_id(day: date) -> str:
+    """`d:2026-12-05`: prefixed, since nx-27017 reads a string that looks like a date as one (a scan)."""
+    return f"d:{day.isoformat()}"
