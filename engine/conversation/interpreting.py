@@ -128,13 +128,12 @@ async def _translate(
     except Unavailable as error:
         log.warning("translation.unavailable", provider=deps.interpreter.name, reason=str(error)[:80])
         return Translated(None, source, target)
-    if detected and detected in {lang.value for lang in unless}:
-        return None  # written in a language the reader reads after all
-    restored = protected.restore(markup)
-    if not restored:
+    reads_it = bool(detected) and detected in {lang.value for lang in unless}
+    restored = None if reads_it else protected.restore(markup)
+    if not reads_it and not restored:
         log.warning("translation.placeholders_lost", provider=deps.interpreter.name)
         return Translated(None, source, target)
-    if cached is None:
+    if cached is None:  # (what the provider said, a text the reader reads included: it is not asked again)
         await deps.store.db["translations"].update_one(
             {"_id": digest},
             {
@@ -147,6 +146,8 @@ async def _translate(
             },
             upsert=True,
         )
+    if reads_it:
+        return None  # written in a language the reader reads after all
     written = source or detected
     data = {
         "of": event.seq,

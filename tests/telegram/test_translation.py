@@ -157,6 +157,16 @@ async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
     assert any("Write /translate on or /translate off" in m["text"] for m in topic_messages(tg, thread))
 
 
+async def test_a_text_already_in_the_readers_language_is_asked_about_once(deepl: Harness) -> None:
+    tg = deepl
+    layla, thread = await layla_writes(tg, "مرحبا")
+    calls = len(tg.interpreter.calls)
+    await staff_says(tg, thread, "شكرا لك يا ليلى", who=DMITRI)  # Dmitri writes some Arabic himself
+    await staff_says(tg, thread, "شكرا لك يا ليلى", who=DMITRI)  # the same words again: from the cache
+    assert len(tg.interpreter.calls) == calls + 1
+    assert [m["text"] for m in tg.to_user(layla)[-2:]] == ["شكرا لك يا ليلى"] * 2  # as written, both
+
+
 async def test_the_console_shows_what_was_translated_and_translates_its_replies(deepl: Harness) -> None:
     tg = deepl
     layla, _thread = await layla_writes(tg, "أحتاج سيارة إلى المطار غدا الساعة 7")
