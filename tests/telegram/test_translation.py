@@ -189,7 +189,7 @@ PHOTO = [{"file_id": "AgAC-photo", "file_unique_id": "p1", "width": 800, "height
 
 async def test_a_photos_caption_is_translated_both_ways(deepl: Harness) -> None:
     tg = deepl
-    layla = user("Layla", "ar")
+    layla = user("Layla", "ar", last_name="Al Mansouri")
     caption = "هل هذه السيارة متاحة الساعة 9 PM؟"
     await tg.send(tg.fake.user_message(layla, photo=PHOTO, caption=caption))
     await tg.settle()
@@ -198,13 +198,15 @@ async def test_a_photos_caption_is_translated_both_ways(deepl: Harness) -> None:
     assert copy["caption"] == f"🌐 [ru] {caption}\n\n{caption}"  # the photo, its caption translated
     assert folded_quote(copy, "caption") == caption  # and as written, folded beneath
 
-    reply = "Да, свободна в 21:00, заявка R-1001"
+    reply = "Layla, да, свободна в 21:00 за 45 000 рублей, заявка R-1001"
     await tg.send(
         tg.fake.user_message(DMITRI, chat_id=STAFF_CHAT, thread_id=thread, photo=PHOTO, caption=reply)
     )
     await tg.settle()
     (sent,) = tg.to_user(layla)[-1:]
     assert "photo" in sent and sent["caption"] == f"[ar] {reply}" and "caption_entities" not in sent
+    (asked,) = tg.interpreter.calls[-1][1]["text"]  # her first name and the amount, as placeholders
+    assert asked == '<x id="0"/>, да, свободна в <x id="1"/> за <x id="2"/>, заявка <x id="3"/>'
     assert any(m["text"] == f"🌐 Sent in Arabic: [ar] {reply}" for m in topic_messages(tg, thread))
     translated = await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)
     assert [e.data["direction"] for e in translated] == ["to_assistant", "to_client"]
