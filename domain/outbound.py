@@ -105,6 +105,7 @@ class Message:
     about: str | None = None  # the client a line for the leads is about (/take answers it)
     sign_in: SignIn | None = None
     folded: str | None = None  # shown folded beneath the text (the original of a translated message)
+    recaption: bool = False  # a copy's caption replaced by the text (a translated caption), not kept
     # a client's one-time link to their own page, made from this nonce only as it is sent ("{link}" in text)
     page_link: str | None = None
 
@@ -236,6 +237,8 @@ def _message_doc(m: Message) -> Doc:
         doc["about"] = m.about
     if m.folded is not None:
         doc["folded"] = m.folded
+    if m.recaption:
+        doc["recaption"] = True
     if m.sign_in is not None:
         s = m.sign_in
         doc["sign_in"] = {
@@ -304,6 +307,7 @@ def _message(doc: Mapping[str, Any]) -> Message:
         if sign_in
         else None,
         folded=doc.get("folded"),
+        recaption=bool(doc.get("recaption")),
         page_link=doc.get("page_link"),
     )
 

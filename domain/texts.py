@@ -7,6 +7,7 @@ import re
 
 WHATSAPP_MAX = 1600  # Twilio refuses a longer WhatsApp body (error 21617)
 TELEGRAM_MAX = 4096
+TELEGRAM_CAPTION_MAX = 1024  # a photo's or a file's caption
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…۔؟。])\s+")
 

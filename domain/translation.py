@@ -12,17 +12,37 @@ from dataclasses import dataclass
 
 MAX_CHARS = 4096  # a message is at most this long (Telegram's limit); what is longer is not translated
 
+_SPACE = "[ \u00a0\u202f]"  # between a number and its unit, or its groups of thousands (also no-break spaces)
+_END = r"[^\s<>.,;:!?)\]}»\"'…]"  # a link's last character: not the sentence's punctuation around it
+_CODE = "(?:RUB|USD|EUR|AED|GBP|SAR)(?![A-Za-z])"
+_CURRENCY = "|".join(
+    [
+        _CODE,
+        r"[$€£₽]",
+        r"د\.إ",
+        r"(?i:рубл(?:ь|я|ей|ю|ем|ём|и|ям|ях|ями)|руб\.?|р\.)(?!\w)",
+        r"(?i:доллар(?:а|ов|ы|ам|ах)?|дирхам(?:а|ов|ы)?|евро)(?!\w)",
+        r"(?i:dollars?|euros?|dirhams?|r[o]?ubles?|riyals?)(?![A-Za-z])",
+        r"(?:ال)?(?:ريال(?:ات)?|درهم|دراهم|روبل(?:ات)?|دولار(?:ات)?|يورو)(?!\w)",
+    ]
+)
+_SCALE = r"(?:[kK](?!\w)|тыс\.|тыс(?!\w)|тысяч[иа]?(?!\w)|млн\.?(?!\w)|миллион(?:а|ов)?(?!\w)|ألف|آلاف|مليون)"
+_NUMBER = rf"\d+(?:(?:[.,:/\-٫٬]|{_SPACE}(?=\d{{3}}(?!\d)))\d+)*"
+_AMPM = r"(?i:[ap]\.?m\.?)(?!\w)"
+
 # longest first where they overlap: a link holds digits, an amount holds a number
 _PATTERNS = [
-    r"https?://\S+",
-    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
-    r"(?<![\w/])/[A-Za-z_]+(?:@\w+)?",  # a command
-    r"@\w{3,}",  # a Telegram username
-    r"\b[RCA]-\d+\b",  # a request, client or assistant id
-    # an amount with its currency on either side, a time, a date, a phone number, any number
-    r"(?:[$€£₽]\s?)?\+?\d+(?:(?:[.,:/\-]|\s(?=\d{3}(?!\d)))\d+)*"
-    r"(?:\s?(?:RUB|USD|EUR|AED|GBP|руб\.?|₽|\$|€|درهم|[ap]\.?m\.?\b))?",
-    r"\b(?:RUB|USD|EUR|AED|GBP)\b",
+    rf"(?:https?://|www\.)[^\s<>]*{_END}",  # a link
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+",  # an address
+    rf"(?<![\w@.])(?:[A-Za-z0-9-]+\.)+(?:com|net|org|ru|ae|me|io|app|info)(?:/[^\s<>]*{_END})?(?![\w@])",
+    r"(?<![\w/])/[A-Za-z][A-Za-z0-9_]*(?:@\w+)?",  # a command
+    r"(?<![\w.])@\w{3,}",  # a Telegram username
+    r"(?<![\w-])[RCArca]-\d+(?!\w)",  # a request, client or assistant id (as written, in either case)
+    r"\+\d(?:[ \-.]?(?:\(\d+\)|\d)){6,14}(?!\d)",  # an international phone number
+    # an amount with its currency on either side (and its scale: тыс., k), a time, a date, any number
+    rf"(?:(?:[$€£₽]|(?<![A-Za-z]){_CODE}){_SPACE}?)?\+?{_NUMBER}"
+    rf"(?:{_SPACE}?{_SCALE})?(?:{_SPACE}?(?:{_CURRENCY}|{_AMPM}))?",
+    rf"(?<![A-Za-z]){_CODE}",
 ]
 _PLACEHOLDER = re.compile(r"""<x\s+id\s*=\s*["'](\d+)["']\s*/?>(?:\s*</x>)?""")
 
@@ -43,10 +63,25 @@ class Protected:
         return re.sub("\x00(\\d+)\x00", lambda m: self.tokens[int(m.group(1))], restored).strip()
 
 
+def _names(keep: Iterable[str]) -> list[str]:
+    """The names to keep as written, longest first: each person's name as stored, and its parts of two letters
+    or more that begin with a capital (or a letter of a script without capitals: Arabic), so "Layla" of
+    "Layla Al Mansouri" is kept too, and "al" or an initial is not."""
+    found = set()
+    for name in keep:
+        found.add(name.strip())
+        found.update(
+            part
+            for part in re.split(r"[\s\-]+", name)
+            if sum(ch.isalpha() for ch in part) >= 2 and part[0].isalpha() and not part[0].islower()
+        )
+    return sorted((n for n in found if len(n) >= 2), key=len, reverse=True)
+
+
 def protect(text: str, keep: Iterable[str] = ()) -> Protected:
-    """`keep`: the names in the conversation (the client's, the assistant's), kept as written."""
-    names = sorted({k for k in keep if k and len(k) >= 2}, key=len, reverse=True)
-    alternatives = [re.escape(name) for name in names] + _PATTERNS
+    """`keep`: the names in the conversation (the client's, the assistant's), kept as written wherever they
+    stand as words of their own (as written: "Layla", not "layla")."""
+    alternatives = [rf"(?<!\w){re.escape(name)}(?!\w)" for name in _names(keep)] + _PATTERNS
     pattern = re.compile("|".join(f"(?:{a})" for a in alternatives))
     tokens: list[str] = []
     parts: list[str] = []

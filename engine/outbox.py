@@ -23,9 +23,11 @@ from domain.outbound import (
     RenameTopic,
     to_doc,
 )
+from domain.texts import TELEGRAM_CAPTION_MAX
 from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
+TRANSLATED = "🌐 "  # before a translation of what a client wrote
 Mentions = list[list[int | str]]  # [[telegram user id, name], ...]
 
 
@@ -178,14 +180,15 @@ def relay_to_topic(
     translation: str | None = None,
     note: str = "",
 ) -> Delivery:
-    """Text is sent (and may be merged under pressure); Telegram media is copied as it is; any other channel's
-    media is fetched from its provider (`extra["media"]`: url and content type, as its normaliser gives them)
-    and uploaded. What came on another channel than Telegram is marked so."""
+    """Text is sent (and may be merged under pressure); Telegram media is copied as it is (but for a caption
+    translated, or said to be untranslated: `note`); any other channel's media is fetched from its provider
+    (`extra["media"]`: url and content type, as its normaliser gives them) and uploaded. What came on another
+    channel than Telegram is marked so."""
     lane = _topic_lane(staff_chat_id, client_id)
     copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
     said = mark(message.channel)
     if message.kind is Kind.TEXT and translation is not None:  # the client's own words folded beneath
-        text = f"{said}🌐 {translation}"
+        text = f"{said}{TRANSLATED}{translation}"
         return to_topic(
             event, n, staff_chat_id, client_id, text, reply_to=reply_to, folded=message.text or ""
         )
@@ -196,16 +199,30 @@ def relay_to_topic(
         extra = message.extra or {}
         where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"
         return to_topic(event, n, staff_chat_id, client_id, said + where, merge=True)
+    # a file: its caption translated like a text, with the client's own words folded beneath
+    caption = (note + said + (message.text or "").strip()).strip(" ·")
+    original = None
+    if translation is not None:
+        caption, original = f"{said}{TRANSLATED}{translation}", message.text
     if not copied:
         media = (message.extra or {}).get("media") or [{}]
-        caption = (said + (message.text or "").strip()).strip(" ·")
-        return to_topic_upload(
-            event, n, staff_chat_id, client_id, media[0].get("url"), media[0].get("content_type"), caption
-        )
+        url, content_type = media[0].get("url"), media[0].get("content_type")
+        return to_topic_upload(event, n, staff_chat_id, client_id, url, content_type, caption, original)
+    recaption = translation is not None or bool(note)
     copy = Message(
-        original=original_of(message), reply_to=None if reply_to is None else str(reply_to), topic=client_id
+        caption if recaption else "",
+        original=original_of(message),
+        reply_to=None if reply_to is None else str(reply_to),
+        topic=client_id,
+        folded=original,
+        recaption=recaption,
     )
     return _delivery(event, n, staff_chat_id, lane, copy)
+
+
+def caption_room(channel: Channel) -> int:
+    """How long a caption's translation may be in the topic: Telegram's limit less the marks before it."""
+    return TELEGRAM_CAPTION_MAX - len(mark(channel) + TRANSLATED)
 
 
 def to_topic_upload(
@@ -216,9 +233,13 @@ def to_topic_upload(
     url: str | None,
     content_type: str | None,
     caption: str,
+    folded: str | None = None,
 ) -> Delivery:
-    """A file fetched from a provider as it is sent (WhatsApp media, a voicemail), uploaded into the topic."""
-    message = Message(caption, media=Media(url=url, content_type=content_type), topic=client_id)
+    """A file fetched from a provider as it is sent (WhatsApp media, a voicemail), uploaded into the topic;
+    `folded`: the caption as the client wrote it, beneath its translation."""
+    message = Message(
+        caption, media=Media(url=url, content_type=content_type), topic=client_id, folded=folded
+    )
     return _delivery(event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), message)
 
 

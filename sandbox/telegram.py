@@ -48,6 +48,17 @@ class ApiError(Exception):
         return body
 
 
+def _caption(p: dict) -> dict[str, Any]:
+    """A caption as Telegram takes it: at most 1,024 characters, with its entities."""
+    caption = p.get("caption")
+    if not caption:
+        return {}
+    if len(caption) > 1024:
+        raise ApiError(400, "Bad Request: message caption is too long")
+    entities = {"caption_entities": p["caption_entities"]} if p.get("caption_entities") else {}
+    return {"caption": caption} | entities
+
+
 @dataclass
 class Call:
     method: str
@@ -424,9 +435,7 @@ class FakeTelegram:
         if kind in ("video", "audio"):
             file |= {"duration": 1}
         content: dict[str, Any] = {kind: [file] if kind == "photo" else file}
-        if p.get("caption"):
-            content["caption"] = p["caption"]
-        return self._bot_message(p, content)
+        return self._bot_message(p, content | _caption(p))
 
     def _api_sendPhoto(self, p: dict) -> dict:
         return self._upload(p, "photo")
@@ -474,8 +483,12 @@ class FakeTelegram:
                 "contact",
                 "sticker",
                 "caption",
+                "caption_entities",
             }
         }
+        if "caption" in p:  # a new caption for the copy (else the original's is kept)
+            content = {k: v for k, v in content.items() if k not in ("caption", "caption_entities")}
+            content |= _caption(p)
         return {
             "message_id": self._bot_message(
                 p, content | {"copied_from": [source.id, original["message_id"]]}

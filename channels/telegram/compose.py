@@ -12,8 +12,9 @@ from domain.texts import TELEGRAM_MAX, split_text
 
 
 def compose(message: Message, _t: Translate) -> Composed:
-    if message.original is not None:  # copied as it is, caption included
-        return Composed((replace(message, text="", buttons=(), media=None),))
+    if message.original is not None:  # copied as it is, caption included (unless translated: `recaption`)
+        caption = message.text if message.recaption else ""
+        return Composed((replace(message, text=caption, buttons=(), media=None),))
     if message.media is not None:
         return Composed((message,))
     texts = split_text(message.text, TELEGRAM_MAX)

@@ -52,6 +52,7 @@ from domain.outbound import (
     Unreadable,
     topic_of,
 )
+from domain.texts import TELEGRAM_CAPTION_MAX, TELEGRAM_MAX
 
 log = structlog.get_logger(__name__)
 
@@ -130,10 +131,15 @@ def _utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def folded(text: str, original: str, entities: list[MessageEntity] | None) -> tuple[str, list[MessageEntity]]:
+def folded(
+    text: str, original: str, entities: list[MessageEntity] | None, limit: int = TELEGRAM_MAX
+) -> tuple[str, list[MessageEntity] | None]:
     """`text`, then `original` as an expandable quote (offsets in UTF-16 code units), within Telegram's
-    4,096 characters (the original is cut, never the translation)."""
-    room = 4096 - len(text) - 2
+    4,096 characters or a caption's `limit`: the original is cut, never the translation (left out, if no
+    room is left)."""
+    room = limit - len(text) - 2
+    if room < 2:
+        return text, entities
     quote = original if len(original) <= room else original[: max(room - 1, 0)] + "…"
     offset = len(text.encode("utf-16-le")) // 2 + 2
     length = len(quote.encode("utf-16-le")) // 2
@@ -163,7 +169,6 @@ def mention_entities(text: str, mentions: tuple[Mention, ...]) -> list[MessageEn
 MAX_UPLOAD = 20 * 1024 * 1024
 MAX_PHOTO = 10 * 1024 * 1024  # sendPhoto's limit
 PHOTOS = {"image/jpeg", "image/png", "image/webp"}
-CAPTION = 1024  # a caption's characters
 UPLOADS = {"image": "photo", "video": "video", "audio": "audio"}
 UPLOAD_CALLS: dict[
     str, Callable[[Bot, BufferedInputFile, str | None, dict[str, Any]], Awaitable[AgMessage]]
@@ -174,6 +179,14 @@ UPLOAD_CALLS: dict[
     "document": lambda bot, file, caption, where: bot.send_document(document=file, caption=caption, **where),
 }
 MediaFetcher = Callable[[str], Awaitable[tuple[bytes, str]]]
+
+
+def _caption(message: Message) -> tuple[str, list[MessageEntity] | None]:
+    """A message's text as a caption: within Telegram's limit, what it translates folded beneath."""
+    caption = message.text[:TELEGRAM_CAPTION_MAX]
+    if message.folded:
+        return folded(caption, message.folded, None, TELEGRAM_CAPTION_MAX)
+    return caption, None
 
 
 class TelegramSender:
@@ -282,9 +295,14 @@ class TelegramSender:
 
     async def _copy(self, chat_id: int, message: Message, topic: Topic | None) -> Outcome:
         assert message.original is not None
+        recaptioned: dict[str, Any] = {}
+        if message.recaption:  # (else the copy keeps its caption as it is, formatting included)
+            caption, entities = _caption(message)
+            recaptioned = {"caption": caption, "caption_entities": entities}
         copied = await self._bot.copy_message(
             from_chat_id=int(message.original.chat),
             message_id=int(message.original.message_id),
+            **recaptioned,
             **self._where(chat_id, topic, message.reply_to),
         )
         return Sent(copied.message_id)
@@ -401,5 +419,7 @@ class TelegramSender:
             kind = "document"  # (what sendPhoto refuses — a GIF, an SVG, over 10 MB — goes as a file)
         extension = content_type.split("/")[-1].split(";")[0] or "bin"
         upload = BufferedInputFile(content, filename=media.file_name or f"whatsapp.{extension}")
-        sent = await UPLOAD_CALLS[kind](self._bot, upload, caption[:CAPTION] if caption else None, where)
+        caption, entities = _caption(message)
+        where |= {"caption_entities": entities} if entities else {}
+        sent = await UPLOAD_CALLS[kind](self._bot, upload, caption or None, where)
         return Sent(sent.message_id)

@@ -45,8 +45,11 @@ def _needed(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
     )
 
 
-async def for_assistant(deps: Deps, client: Client, event: Event, text: str) -> Translated | None:
-    """The client's message in the assistant's first language, when the assistant does not read theirs."""
+async def for_assistant(
+    deps: Deps, client: Client, event: Event, text: str, limit: int | None = None
+) -> Translated | None:
+    """The client's message in the assistant's first language, when the assistant does not read theirs;
+    `limit`: how long the translation may be (a caption's), else it is not used."""
     if deps.interpreter is None or not client.translated:  # (no read on a message's path when it is off)
         return None
     assistant = await q.assistant(deps.store, client.assistant_id)
@@ -66,6 +69,7 @@ async def for_assistant(deps: Deps, client: Client, event: Event, text: str) -> 
         source,
         keep=(client.name, assistant.name),
         unless=assistant.languages,
+        limit=limit,
     )
 
 
@@ -76,9 +80,10 @@ async def for_client(
     event: Event,
     text: str,
     written_in: str | None = None,
+    limit: int | None = None,
 ) -> Translated | None:
     """An assistant's words in the client's language, when the assistant does not speak it (or the text is
-    known to be `written_in` another language than the client's)."""
+    known to be `written_in` another language than the client's); `limit` as for the assistant."""
     if not _needed(deps, client, assistant) or client.language is None or not worth_translating(text):
         return None
     assert assistant is not None
@@ -95,6 +100,7 @@ async def for_client(
         source,
         keep=(client.name, assistant.name),
         unless=(client.language,),
+        limit=limit,
     )
 
 
@@ -108,6 +114,7 @@ async def _translate(
     source: str | None,
     keep: tuple[str, ...],
     unless: tuple[Language, ...],
+    limit: int | None,
 ) -> Translated | None:
     cause = f"{event.cause}/translated"
     if (
@@ -128,13 +135,12 @@ async def _translate(
     except Unavailable as error:
         log.warning("translation.unavailable", provider=deps.interpreter.name, reason=str(error)[:80])
         return Translated(None, source, target)
-    if detected and detected in {lang.value for lang in unless}:
-        return None  # written in a language the reader reads after all
-    restored = protected.restore(markup)
-    if not restored:
+    reads_it = bool(detected) and detected in {lang.value for lang in unless}
+    restored = None if reads_it else protected.restore(markup)
+    if not reads_it and not restored:
         log.warning("translation.placeholders_lost", provider=deps.interpreter.name)
         return Translated(None, source, target)
-    if cached is None:
+    if cached is None:  # (what the provider said, a text the reader reads included: it is not asked again)
         await deps.store.db["translations"].update_one(
             {"_id": digest},
             {
@@ -147,6 +153,11 @@ async def _translate(
             },
             upsert=True,
         )
+    if restored is None:
+        return None  # written in a language the reader reads after all
+    if limit is not None and len(restored) > limit:  # (a caption's translation that would not fit)
+        log.warning("translation.too_long", provider=deps.interpreter.name, chars=len(restored), limit=limit)
+        return Translated(None, source, target)
     written = source or detected
     data = {
         "of": event.seq,

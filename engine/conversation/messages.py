@@ -12,6 +12,7 @@ from domain.events import SYSTEM, Actor, Event, EventType
 from domain.intake import Understanding
 from domain.messages import Inbound, Kind, Person
 from domain.outbound import Media, Message
+from domain.texts import TELEGRAM_CAPTION_MAX
 from engine import queries as q
 from engine.clients import page
 from engine.clients.merging import share_phone
@@ -21,13 +22,15 @@ from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
-from engine.outbox import original_of, relay_to_topic
+from engine.outbox import caption_room, original_of, relay_to_topic
 from engine.requests import intake as requests_flow
 from engine.requests import ratings
 from engine.staff_texts import StaffText, for_client
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
+
+_NO_CAPTION = (Kind.LOCATION, Kind.CONTACT)  # what has no words of its own to translate
 
 
 async def received(
@@ -141,8 +144,9 @@ async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound
         return False
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     translation, note = None, ""
-    if message.kind is Kind.TEXT and message.text:
-        translated = await interpreting.for_assistant(deps, client, event, message.text)
+    if message.text and message.kind not in _NO_CAPTION:  # a text, or a file's caption (within its limit)
+        limit = None if message.kind is Kind.TEXT else caption_room(message.channel)
+        translated = await interpreting.for_assistant(deps, client, event, message.text, limit)
         if translated is not None and translated.text is None:  # needed, and the provider failed us
             note = (await for_client(deps, client))("translation-unavailable") + "\n"
         translation = translated.text if translated is not None else None
@@ -181,8 +185,9 @@ async def relay_to_client(
     ).event
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     text = message.text or ""
-    if message.kind is Kind.TEXT and text:
-        text = await _in_their_language(deps, client, assistant.id, event, text, written_in)
+    if text and message.kind not in _NO_CAPTION:  # a text, or a file's caption (within its limit)
+        limit = None if message.kind is Kind.TEXT else TELEGRAM_CAPTION_MAX
+        text = await _in_their_language(deps, client, assistant.id, event, text, written_in, limit)
     outbound = Message(text, reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:
         extra = message.extra or {}
@@ -195,7 +200,7 @@ async def relay_to_client(
             size=extra.get("file_size"),
         )
         original = None if extra.get("url") else original_of(message)  # (posted in the topic: copied)
-        outbound = replace(outbound, media=media, original=original)
+        outbound = replace(outbound, media=media, original=original, recaption=text != (message.text or ""))
     composed = await send(
         deps, client, event, 0, outbound, meta={"source": message.message_id}, even_unreachable=True
     )
@@ -212,14 +217,20 @@ async def relay_to_client(
 
 
 async def _in_their_language(
-    deps: Deps, client: Client, assistant_id: str, event: Event, text: str, written_in: str | None = None
+    deps: Deps,
+    client: Client,
+    assistant_id: str,
+    event: Event,
+    text: str,
+    written_in: str | None = None,
+    limit: int | None = None,
 ) -> str:
     """What the client is sent: the assistant's words, translated when the client does not read them; the
     topic is told what went (or that the translation could not be had, and the words went as written)."""
     if deps.interpreter is None or not client.translated:  # (no read on a reply's path when it is off)
         return text
     writer = await q.assistant(deps.store, assistant_id)
-    translated = await interpreting.for_client(deps, client, writer, event, text, written_in)
+    translated = await interpreting.for_client(deps, client, writer, event, text, written_in, limit)
     if translated is None:
         return text
     said = translated.text

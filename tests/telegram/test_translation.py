@@ -12,6 +12,7 @@ from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_console import staff_says
+from tests.telegram.test_whatsapp import wa
 
 DMITRI = {"id": 9003, "is_bot": False, "first_name": "Dmitri"}  # reads Russian only
 
@@ -28,13 +29,14 @@ async def interpreted(
     await harness.store.client.drop_database(db_name)
 
 
-def folded_quote(message: dict) -> str | None:
-    entities = message.get("entities") or []
+def folded_quote(message: dict, field: str = "text") -> str | None:
+    """What is folded beneath a message's text (or `field`: "caption")."""
+    entities = message.get("entities" if field == "text" else f"{field}_entities") or []
     entities = json.loads(entities) if isinstance(entities, str) else entities
     (quote,) = [e for e in entities if e["type"] == "expandable_blockquote"] or [None]
     if quote is None:
         return None
-    text = message["text"].encode("utf-16-le")
+    text = message[field].encode("utf-16-le")
     return text[2 * quote["offset"] : 2 * (quote["offset"] + quote["length"])].decode("utf-16-le")
 
 
@@ -157,6 +159,16 @@ async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
     assert any("Write /translate on or /translate off" in m["text"] for m in topic_messages(tg, thread))
 
 
+async def test_a_text_already_in_the_readers_language_is_asked_about_once(deepl: Harness) -> None:
+    tg = deepl
+    layla, thread = await layla_writes(tg, "مرحبا")
+    calls = len(tg.interpreter.calls)
+    await staff_says(tg, thread, "شكرا لك يا ليلى", who=DMITRI)  # Dmitri writes some Arabic himself
+    await staff_says(tg, thread, "شكرا لك يا ليلى", who=DMITRI)  # the same words again: from the cache
+    assert len(tg.interpreter.calls) == calls + 1
+    assert [m["text"] for m in tg.to_user(layla)[-2:]] == ["شكرا لك يا ليلى"] * 2  # as written, both
+
+
 async def test_the_console_shows_what_was_translated_and_translates_its_replies(deepl: Harness) -> None:
     tg = deepl
     layla, _thread = await layla_writes(tg, "أحتاج سيارة إلى المطار غدا الساعة 7")
@@ -170,3 +182,70 @@ async def test_the_console_shows_what_was_translated_and_translates_its_replies(
     assert tg.to_user(layla)[-1]["text"] == "[ar] Машина будет в 07:00."
     timeline = await (await dmitri.get(f"{page}/timeline.part")).text()
     assert "🌐" in timeline and "[ru]" in timeline and "[ar] Машина будет в 07:00." in timeline
+
+
+PHOTO = [{"file_id": "AgAC-photo", "file_unique_id": "p1", "width": 800, "height": 600}]
+
+
+async def test_a_photos_caption_is_translated_both_ways(deepl: Harness) -> None:
+    tg = deepl
+    layla = user("Layla", "ar", last_name="Al Mansouri")
+    caption = "هل هذه السيارة متاحة الساعة 9 PM؟"
+    await tg.send(tg.fake.user_message(layla, photo=PHOTO, caption=caption))
+    await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    (copy,) = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "photo" in m]
+    assert copy["caption"] == f"🌐 [ru] {caption}\n\n{caption}"  # the photo, its caption translated
+    assert folded_quote(copy, "caption") == caption  # and as written, folded beneath
+
+    reply = "Layla, да, свободна в 21:00 за 45 000 рублей, заявка R-1001"
+    await tg.send(
+        tg.fake.user_message(DMITRI, chat_id=STAFF_CHAT, thread_id=thread, photo=PHOTO, caption=reply)
+    )
+    await tg.settle()
+    (sent,) = tg.to_user(layla)[-1:]
+    assert "photo" in sent and sent["caption"] == f"[ar] {reply}" and "caption_entities" not in sent
+    (asked,) = tg.interpreter.calls[-1][1]["text"]  # her first name and the amount, as placeholders
+    assert asked == '<x id="0"/>, да, свободна в <x id="1"/> за <x id="2"/>, заявка <x id="3"/>'
+    assert any(m["text"] == f"🌐 Sent in Arabic: [ar] {reply}" for m in topic_messages(tg, thread))
+    translated = await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)
+    assert [e.data["direction"] for e in translated] == ["to_assistant", "to_client"]
+
+    # within Telegram's 1,024 characters: the translation whole, the words as written cut beneath it
+    await tg.send(tg.fake.user_message(layla, photo=PHOTO, caption="سيارة " * 165))  # 990 characters
+    await tg.settle()
+    copy = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "photo" in m][-1]
+    assert copy["caption"].startswith(f"🌐 [ru] {'سيارة ' * 164}سيارة\n\n") and len(copy["caption"]) <= 1024
+    assert folded_quote(copy, "caption").endswith("…")
+    # a translation that would not fit a caption is not used: the photo goes as written, the topic told
+    long = ("Машина " * 146).strip()  # 1,021 characters: with "[ar] ", two too many
+    await tg.send(
+        tg.fake.user_message(DMITRI, chat_id=STAFF_CHAT, thread_id=thread, photo=PHOTO, caption=long)
+    )
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["caption"] == long
+    assert "went to the client as you wrote it" in topic_messages(tg, thread)[-1]["text"]
+
+
+async def test_a_whatsapp_clients_caption_is_translated_both_ways(deepl: Harness) -> None:
+    tg = deepl
+    number = "+971501234567"
+    photo = b"\xff\xd8\xff\xe0" + b"jpeg-bytes" * 100
+    await wa(tg, number, "هذا هو الفستان", media=[(photo, "image/jpeg")])
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{number}")
+    upload = tg.fake.sent("sendPhoto", STAFF_CHAT)[-1]
+    assert upload.params["caption"] == "🟢 WhatsApp · 🌐 [ru] هذا هو الفستان\n\nهذا هو الفستان"
+    assert (
+        folded_quote(
+            {"caption": upload.params["caption"], "caption_entities": upload.params["caption_entities"]},
+            "caption",
+        )
+        == "هذا هو الفستان"
+    )
+    await tg.send(
+        tg.fake.user_message(
+            DMITRI, chat_id=STAFF_CHAT, thread_id=reads.thread(client), photo=PHOTO, caption="Красивое платье"
+        )
+    )
+    await tg.settle()
+    assert tg.tw.to(number)[-1].body == "[ar] Красивое платье"

@@ -54,6 +54,7 @@ EVERY: list[Outbound] = [
         "caption", media=Media(Kind.PHOTO, url="https://x", file_id="f", content_type="image/jpeg", size=9)
     ),
     Message(original=Original("42", "7"), topic="C-1"),
+    Message("🌐 [ru] هذا", original=Original("42", "8"), topic="C-1", folded="هذا", recaption=True),
     Template("HX1", {"1": "Layla"}),
     CreateTopic("forum:-100/escalations", 2, "⚠️ Escalations"),
     PostCard("C-1", "request:R-1"),
@@ -167,6 +168,8 @@ def test_telegram_keeps_buttons_and_splits_at_4096_with_the_buttons_on_the_last_
 def test_telegram_copies_a_telegram_message_as_it_is() -> None:
     original = Message("caption", media=Media(Kind.PHOTO, file_id="f"), original=Original("-100", "9"))
     assert telegram(original, t).parts == (Message(original=Original("-100", "9")),)
+    translated = Message("[ar] Вот", original=Original("-100", "9"), folded="Вот", recaption=True)
+    assert telegram(translated, t).parts == (translated,)  # its caption replaced by the translation
 
 
 def test_whatsapp_makes_links_of_link_buttons_and_numbered_choices_of_the_others() -> None:
