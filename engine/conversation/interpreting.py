@@ -98,6 +98,17 @@ async def for_client(
     )
 
 
+async def translation_of(deps: Deps, message_cause: str) -> Event | None:
+    """The translation made for the assistant of the client's message taken in under `message_cause` (its
+    MessageReceived is `<cause>/received`, engine/conversation/messages.py)."""
+    return await deps.store.events.by_cause(_translation_cause(f"{message_cause}/received"))
+
+
+def _translation_cause(translated: str) -> str:
+    """Of the event whose words were translated."""
+    return f"{translated}/translated"
+
+
 async def _translate(
     deps: Deps,
     client: Client,
@@ -109,7 +120,7 @@ async def _translate(
     keep: tuple[str, ...],
     unless: tuple[Language, ...],
 ) -> Translated | None:
-    cause = f"{event.cause}/translated"
+    cause = _translation_cause(event.cause)
     if (
         done := await deps.store.events.by_cause(cause)
     ) is not None:  # a replay: as translated the first time

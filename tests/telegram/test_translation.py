@@ -170,3 +170,18 @@ async def test_the_console_shows_what_was_translated_and_translates_its_replies(
     assert tg.to_user(layla)[-1]["text"] == "[ar] Машина будет в 07:00."
     timeline = await (await dmitri.get(f"{page}/timeline.part")).text()
     assert "🌐" in timeline and "[ru]" in timeline and "[ar] Машина будет в 07:00." in timeline
+
+
+async def test_the_request_card_shows_the_words_as_the_assistant_read_them(deepl: Harness) -> None:
+    tg = deepl
+    asked = "أحتاج سيارة إلى المطار غدا الساعة 7"
+    _layla, thread = await layla_writes(tg, asked)
+    (card,) = tg.request_cards(thread)
+    assert f"💬 🌐 AR→RU: “[ru] {asked}”" in card, card  # the translation the topic showed, marked
+    assert f"↳ as written: “{asked}”" in card  # and the client's own words beneath
+
+    karim, karims = await layla_writes(tg, "مرحبا", user("Karim", "ar"))
+    await staff_says(tg, karims, "/translate off", who=DMITRI)  # Karim prefers his own words read
+    await layla_writes(tg, "أحتاج سيارة إلى المطار غدا الساعة 9", karim)
+    (plain,) = tg.request_cards(karims)
+    assert "💬 “أحتاج سيارة إلى المطار غدا الساعة 9”" in plain and "🌐" not in plain and "↳" not in plain
