@@ -45,6 +45,18 @@ def _needed(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
     )
 
 
+def bridges(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
+    """Translation stands between the client and their assistant, whenever the client has it on: a translator
+    is set, the assistant takes it, and does not read the client's language."""
+    return (
+        deps.interpreter is not None
+        and assistant is not None
+        and assistant.translates
+        and client.language is not None
+        and not assistant.speaks(client.language)
+    )
+
+
 async def for_assistant(deps: Deps, client: Client, event: Event, text: str) -> Translated | None:
     """The client's message in the assistant's first language, when the assistant does not read theirs."""
     if deps.interpreter is None or not client.translated:  # (no read on a message's path when it is off)

@@ -677,4 +677,6 @@ field-contact = Prefers (their page)
 err-app-quiet-half = Quiet hours need both a start and an end.
 app-what-language = language
 app-what-contact = preferred contact or quiet hours
+app-what-translation-on = machine translation on
+app-what-translation-off = machine translation off (they prefer you read their own words)
 app-what-notes = notes

@@ -677,4 +677,6 @@ field-contact = Предпочитает (со своей страницы)
 err-app-quiet-half = Для тихих часов нужны и начало, и конец.
 app-what-language = язык
 app-what-contact = способ связи или тихие часы
+app-what-translation-on = машинный перевод включён
+app-what-translation-off = машинный перевод выключен (клиент предпочитает, чтобы вы читали его слова в оригинале)
 app-what-notes = заметки
