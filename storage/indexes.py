@@ -44,7 +44,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("merged_into", ASCENDING)], name="merged_into"),  # an erase takes the whole person
     ],
     "clients_keys": [IndexModel([("key", ASCENDING)], name="key")],  # the console's search (domain/search.py)
-    "message_keys": [IndexModel([("key", ASCENDING)], name="key")],  # search by a word's start (words.py)
+    "message_keys": [  # search by a word's start (words.py)
+        IndexModel([("key", ASCENDING)], name="key"),
+        IndexModel([("client_key", ASCENDING)], name="client_key"),  # an assistant's: by each client's
+    ],
     "assistants": [IndexModel([("telegram_id", ASCENDING)], unique=True, name="telegram_id")],
     "requests": [
         IndexModel([("client_id", ASCENDING)], name="client"),

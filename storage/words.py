@@ -1,17 +1,23 @@
 """The words of the conversation, for the console's search: one row per start of each word of a message,
-`{key: "<start>\\x1f<newest-first time>", event, client, at_ms}`, indexed on `key`. A search for a word is one
-range seek on its start, whose rows come newest first by the key itself — on every engine, whatever the
-log's size; each word reads at most SCAN rows, the newest. Written as each message is recorded; a crash in
-between is made good at the next start, which indexes what was written since the last one (the first start of
-this index reads the whole log)."""
+`{key: "<start>\\x1f<newest-first time>", client_key: "<start>\\x1f<client>\\x1f<newest-first time>",
+event, client, at_ms}`, indexed on `key` and on `client_key`. A search for a word is one range seek on its
+start, whose rows come newest first by the key itself — on every engine, whatever the log's size; each word
+reads at most SCAN rows, the newest. A viewer who sees only some clients (an assistant) reads, when a word has
+more rows than that, each of their clients' newest SCAN instead (one seek each on `client_key`): other
+clients' words never crowd theirs out. Written as each message is recorded; a crash in between is made good
+at the next start, which indexes what was written since the last one (the first start of this index reads the
+whole log, and the first start of a new FORMAT completes the rows there in place)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import structlog
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
@@ -23,9 +29,9 @@ from storage.timefmt import from_ms, to_ms
 log = structlog.get_logger(__name__)
 
 COLLECTION = "message_keys"
-FORMAT = 1  # raised when what is indexed changes: the next start indexes the whole log again
+FORMAT = 2  # raised when what is indexed changes: the next start indexes the whole log again
 MARGIN = timedelta(days=1)
-SCAN = 5000  # rows read per searched word at most: its newest messages
+SCAN = 5000  # rows read per searched word at most: its newest messages (for an assistant: each client's)
 NEWEST = 10**13  # key times are NEWEST − at_ms: the newest sorts first
 SEP = "\x1f"
 
@@ -45,6 +51,10 @@ def searchable(event: Event) -> tuple[str, str] | None:
     return event.id, text or ""
 
 
+def _fields(row: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in row.items() if name != "_id"}
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     event: str
@@ -53,41 +63,68 @@ class Found:
 
 
 class MessageWords:
-    def __init__(self, db: AsyncDatabase) -> None:
+    def __init__(self, db: AsyncDatabase, scan: int = SCAN) -> None:
         self._rows = db[COLLECTION]
         self._marks = db["jobs"]
+        self.scan = scan  # rows read per seek at most (a test lowers it)
 
-    async def add(self, event: Event) -> None:
-        """Index one event's words (again: rows already there are left as they are)."""
+    async def add(self, event: Event, again: bool = False) -> None:
+        """Index one event's words (again: rows already there are left as they are; `again`, by an older
+        FORMAT's rows: completed with this one's fields)."""
         if event.stream_kind != "conversation" or (found := searchable(event)) is None:
             return
         shown, text = found
         at_ms = to_ms(event.at)
+        newest = f"{NEWEST - at_ms:013d}"
         rows = [
             {
                 "_id": f"{event.id}{SEP}{key}",
-                "key": f"{key}{SEP}{NEWEST - at_ms:013d}",
+                "key": f"{key}{SEP}{newest}",
+                "client_key": f"{key}{SEP}{event.stream_id}{SEP}{newest}",
                 "event": shown,
                 "client": event.stream_id,
                 "at_ms": at_ms,
             }
             for key in search.message_keys(text)
         ]
-        if rows:
-            with contextlib.suppress(BulkWriteError):  # (indexed before, by a replay or a catch-up)
+        if not rows:
+            return
+        with contextlib.suppress(BulkWriteError):  # (indexed before, by a replay or a catch-up)
+            if again:
+                ops = [UpdateOne({"_id": r["_id"]}, {"$set": _fields(r)}, upsert=True) for r in rows]
+                await self._rows.bulk_write(ops, ordered=False)
+            else:
                 await self._rows.insert_many(rows, ordered=False)
 
-    async def find(self, keys: list[str]) -> list[Found]:
-        """The messages with every key, newest first (of each key's newest SCAN)."""
+    async def find(self, keys: list[str], clients: Collection[str] | None = None) -> list[Found]:
+        """The messages with every key, newest first: of each key's newest `scan` — or, for a viewer who sees
+        only `clients`, of each key's newest `scan` of each of those clients."""
         hits: dict[str, Found] | None = None
         for key in keys:
-            where = {"key": {"$gte": f"{key}{SEP}", "$lt": f"{key}{SEP}{search.TOP}"}}
-            rows = self._rows.find(where, {"event": 1, "client": 1, "at_ms": 1}).sort("key", 1).limit(SCAN)
-            found = {r["event"]: Found(r["event"], r["client"], r["at_ms"]) async for r in rows}
+            among = clients if hits is None or clients is None else {f.client for f in hits.values()}
+            found = await self._with(key, among)
             hits = found if hits is None else {e: f for e, f in hits.items() if e in found}
             if not hits:
                 return []
         return sorted((hits or {}).values(), key=lambda f: (-f.at_ms, f.event))
+
+    async def _with(self, key: str, clients: Collection[str] | None) -> dict[str, Found]:
+        everyone, whole = await self._newest("key", key)
+        if clients is None:
+            return everyone
+        if whole:  # (every message with the word: the clients' are among them)
+            return {event: f for event, f in everyone.items() if f.client in clients}
+        theirs: dict[str, Found] = {}
+        for client in sorted(clients):
+            theirs |= (await self._newest("client_key", f"{key}{SEP}{client}"))[0]
+        return theirs
+
+    async def _newest(self, field: str, start: str) -> tuple[dict[str, Found], bool]:
+        """The newest rows of one range seek, by the event each shows; and whether that was all of them."""
+        where = {field: {"$gte": f"{start}{SEP}", "$lt": f"{start}{SEP}{search.TOP}"}}
+        rows = self._rows.find(where, {"event": 1, "client": 1, "at_ms": 1}).sort(field, 1).limit(self.scan)
+        read = [r async for r in rows]
+        return {r["event"]: Found(r["event"], r["client"], r["at_ms"]) for r in read}, len(read) < self.scan
 
     async def forget(self, streams: list[str]) -> int:
         """An erased client's rows (their ids start with the event's: `<stream>#<seq>`)."""
@@ -106,8 +143,9 @@ class MessageWords:
         if afresh or mark is None or mark.get("format") != FORMAT:
             if afresh:
                 await self._rows.delete_many({})
+            again = not afresh and mark is not None  # (an older FORMAT's rows: completed in place)
             async for event in events.all():
-                await self.add(event)
+                await self.add(event, again)
                 read += 1
         else:
             start = from_ms(mark["checked_ms"]) - MARGIN

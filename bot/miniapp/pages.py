@@ -30,6 +30,7 @@ from domain.signin import APP_SESSION_HOURS
 from engine import queries as q
 from engine.console import client_page as flow
 from engine.console.timeline import history
+from engine.conversation.interpreting import bridges
 from engine.team.sign_in import TooManyAttempts
 
 log = structlog.get_logger(__name__)
@@ -39,6 +40,7 @@ STATIC = HERE / "static"
 CATEGORIES = [c for c in Category if c is not Category.OTHER] + [Category.OTHER]
 SCORES = (1, 2, 3, 4, 5)
 EXPORT_SECONDS = 300
+TRANSLATED = {"on": True, "off": False, "": None}  # ("": not offered, their assistant reads their language)
 
 
 def client_of(request: web.Request) -> Client:
@@ -183,10 +185,11 @@ async def preferences_page(
     request: web.Request, error: str = "", said: dict[str, str] | None = None, status: int = 200
 ) -> web.Response:
     """The form as stored, or — refused — as the client filled it in (nothing they chose is lost)."""
-    client = client_of(request)
+    deps, client = deps_of(request), client_of(request)
     quiet = [f"{h:02d}:00" for h in client.quiet] if client.quiet else ["", ""]
     stored = {
         "language": client.language.value if client.language else "",
+        "translated": "on" if client.translated else "off",
         "contact": client.contact or "",
         "quiet_from": quiet[0],
         "quiet_to": quiet[1],
@@ -198,6 +201,7 @@ async def preferences_page(
         "contacts": CONTACTS,
         "languages": list(Language),
         "hours": [f"{h:02d}:00" for h in range(24)],
+        "translation": bridges(deps, client, await q.assistant(deps.store, client.assistant_id)),
         "error": error,
         "saved": "saved" in request.query and not error,
     }
@@ -260,14 +264,20 @@ async def save_preferences(request: web.Request) -> web.StreamResponse:
     action = _form_id(form)
     t = _texts(request, language_of(client))
     said = {name: _text(form, name, 400) for name in NOTES}
-    said |= {name: _text(form, name, 16) for name in ("language", "contact", "quiet_from", "quiet_to")}
+    said |= {
+        name: _text(form, name, 16)
+        for name in ("language", "contact", "quiet_from", "quiet_to", "translated")
+    }
+    if said["translated"] not in TRANSLATED:
+        raise web.HTTPBadRequest(text="Translation is on or off.")
     try:
         if said["contact"]:
             contact_of(said["contact"])
         quiet = quiet_of(said["quiet_from"], said["quiet_to"])
         notes = {name: said[name] for name in NOTES}
         language = Language.parse(said["language"])
-        await flow.set_preferences(deps, client, language, said["contact"], quiet, notes, action)
+        translated = TRANSLATED[said["translated"]]
+        await flow.set_preferences(deps, client, language, said["contact"], quiet, notes, action, translated)
     except Unusable as refused:
         return await preferences_page(request, t(refused.key or "app-too-long"), said, 400)
     raise web.HTTPSeeOther("/app/preferences?saved=1")

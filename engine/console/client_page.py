@@ -129,9 +129,12 @@ async def set_preferences(
     quiet: tuple[int, int] | None,
     notes: dict[str, str],
     action_id: str,
+    translated: bool | None = None,
 ) -> list[str]:
     """Records what changed (nothing when nothing did), tells the topic and refreshes the pinned card; returns
-    what changed. Every value is checked before anything is recorded (a refusal changes nothing)."""
+    what changed. Every value is checked before anything is recorded (a refusal changes nothing).
+    `translated`: machine translation with their assistant, as the client chose it (None: not offered) —
+    recorded as the staff's /translate records it, the client its actor."""
     preferences = with_notes(client.preferences, notes)  # (Unusable here: nothing recorded yet)
     cause, changed, last = cause_of(action_id), [], None
     if language is not None and language is not client.language:
@@ -155,6 +158,11 @@ async def set_preferences(
         data = {"preferences": preferences}
         last = await _client_event(deps, client, EventType.CLIENT_PREFERENCES_SET, data, f"{cause}/notes")
         changed.append("notes")
+    if translated is not None and translated != client.translated:
+        last = await _client_event(
+            deps, client, EventType.TRANSLATION_SET, {"on": translated}, f"{cause}/translation"
+        )
+        changed.append("translation-on" if translated else "translation-off")
     if last is not None:
         client = await q.known_client(deps.store, client.id)
 

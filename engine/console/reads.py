@@ -222,7 +222,8 @@ async def search_all(deps: Deps, viewer: Assistant, text: str) -> Searched:
 
 
 async def _messages(deps: Deps, viewer: Assistant, keys: list[str]) -> list[MessageHit]:
-    found = await deps.store.words.find(keys)
+    mine = None if viewer.lead else set(await q.client_ids_of(deps.store, viewer.id))
+    found = await deps.store.words.find(keys, mine)  # (an assistant's: theirs, however much others wrote)
     owners = await _clients_by_id(deps, {f.client for f in found})
     visible = [f for f in found if (c := owners.get(f.client)) and may_see(viewer, c)][:HITS]
     events = {e.id: e for e in await deps.store.events.by_ids([f.event for f in visible])}

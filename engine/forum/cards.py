@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from domain.events import EventType
 from domain.formats import money
 from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
+from engine.conversation.interpreting import translation_of
 from engine.deps import Deps
 from engine.staff_texts import StaffText, bound, for_client, language_of
 
@@ -19,7 +22,42 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     assert current is not None
     client = await q.client(deps.store, current.client_id)
     t = await for_client(deps, client) if client else bound("en")
-    return render(current, deps.policy.tz, hint, t)
+    return render(current, deps.policy.tz, hint, t, await as_read(deps, current))
+
+
+@dataclass(frozen=True, slots=True)
+class AsRead:
+    """A request's words as its assistant read them in the topic: translated (`pairs`: "AR→RU")."""
+
+    text: str
+    pairs: str
+
+
+_WORDS = (EventType.REQUEST_OPENED, EventType.REQUEST_MESSAGE_ADDED, EventType.REQUEST_DETAILS_CHANGED)
+_TAKEN_IN = (
+    "/request",
+    "/request-more",
+)  # a client's message's cause, then these (engine/requests/intake.py)
+
+
+async def as_read(deps: Deps, request: ServiceRequest) -> AsRead | None:
+    """Each of the client's messages the request took in, as the topic showed it: by its translation where
+    one was made for the assistant; None when none was (the card shows the words as written)."""
+    parts: list[str] = []
+    pairs: list[str] = []
+    for event in await deps.store.events.read(f"request:{request.id}"):
+        said = event.data.get("text") if event.type in _WORDS else None
+        if not said:
+            continue
+        message = next((event.cause.removesuffix(s) for s in _TAKEN_IN if event.cause.endswith(s)), None)
+        done = await translation_of(deps, message) if message else None
+        if done is None or not done.data.get("text"):  # (erased: the words are gone from both)
+            parts.append(said)
+            continue
+        parts.append(done.data["text"])
+        pair = f"{(done.data.get('source') or '?').upper()}→{done.data['target'].upper()}"
+        pairs += [pair] if pair not in pairs else []
+    return AsRead("\n".join(parts), ", ".join(pairs)) if pairs else None
 
 
 def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
@@ -32,9 +70,20 @@ def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
     return f"{day}, {hour}" if d.time_known else t("card-day-only", day=day)
 
 
-def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText | None = None) -> str:
+def _cut(text: str, most: int) -> str:
+    return text if len(text) <= most else text[: most - 3] + "…"
+
+
+def render(
+    request: ServiceRequest,
+    tz: ZoneInfo,
+    hint: str = "",
+    t: StaffText | None = None,
+    read: AsRead | None = None,
+) -> str:
     """`hint`: the commands that move an open request along (from the topic command table); `t`: the
-    reader's language (English by default)."""
+    reader's language (English by default); `read`: the words as translated for the assistant, shown
+    marked, with the client's own beneath (each cut, so a card stays well within a message)."""
     t = t or bound("en")
     locale = getattr(t, "language", "en")
     d = request.details
@@ -43,7 +92,14 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         when += t("card-urgent")
     if d.when and d.time_past:
         when += t("card-time-past")
-    words = request.text if len(request.text) <= 300 else request.text[:297] + "…"
+    words = (
+        [f"💬 “{_cut(request.text, 300)}”"]
+        if read is None
+        else [
+            t("card-words-translated", pairs=read.pairs, text=_cut(read.text, 300)),
+            t("card-words-original", text=_cut(request.text, 200)),
+        ]
+    )
     state = t(f"card-state-{request.state.value}")
     lines = [
         f"📋 {request.id} · {t(f'card-category-{d.category.value}')} · {state}"
@@ -53,7 +109,7 @@ def render(request: ServiceRequest, tz: ZoneInfo, hint: str = "", t: StaffText |
         f"👥 {d.guests or '—'}",
         f"📍 {', '.join(d.places) or '—'}",
         t("card-budget", budget=money(d.budget, locale) if d.budget else "—"),
-        f"💬 “{words}”",
+        *words,
     ]
     if request.quote:
         until = format_datetime(request.quote.valid_until, "d MMM, HH:mm", tzinfo=tz, locale=locale)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from domain.clients import Client, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
+from engine.conversation import interpreting
 from engine.deps import Deps
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
@@ -124,14 +125,8 @@ async def card_text(deps: Deps, client: Client) -> str:
     )
     unreachable = ", ".join(c.value for c in client.unreachable)
     into = ""
-    if (
-        deps.interpreter is not None
-        and assistant is not None
-        and assistant.translates
-        and client.translated
-        and client.language is not None
-        and not assistant.speaks(client.language)
-    ):
+    if client.translated and interpreting.bridges(deps, client, assistant):
+        assert assistant is not None
         into = t("card-translated", tongue=t(f"language-{assistant.languages[0].value}"))
     lines = [
         f"👤 {client.name}" + (f" (@{client.username})" if client.username else "") + f" · {client.id}",

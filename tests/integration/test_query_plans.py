@@ -23,6 +23,7 @@ from bot.console.keys import LIVE
 from bot.workers.kpi_days import KpiDaysLoop
 from engine import queries as q
 from storage.indexes import INDEXES
+from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, order_of, pay, quote_message
@@ -223,8 +224,12 @@ async def console_journey(tg: Harness) -> None:
     await hub.read_once()
     assert tab.queue.qsize() > 0
     hub.unsubscribe(tab)
+    layla = reads.thread(await q.known_client(tg.store, "C-1001"))
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=layla, text="/assign Omar"))
+    await tg.settle()
     omar = await signed_in(tg, 9002)
     assert (await omar.post("/console/clients", {"q": "omar"})).status == 200
+    tg.store.words.scan = 1  # (a word with more rows than a seek reads: an assistant's, client by client)
     assert (await omar.post("/console/search", {"q": "table"})).status == 200
     assert (await omar.get("/console/")).status == 200
 
@@ -233,6 +238,11 @@ async def test_every_query_of_a_journey_seeks_an_index(recorded) -> None:
     _, commands = recorded
     shapes = queries(commands)
     assert len(shapes) > 20  # the journey exercised the service
+    assert (
+        "message_keys",
+        "find",
+        '{"client_key": {"$gte": 0, "$lt": 0}}',
+    ) in shapes  # (an assistant's search)
     scans = []
     for (collection, kind, shape), example in sorted(shapes.items()):
         if (collection, shape) in COLD or collection.startswith("system."):

@@ -727,3 +727,47 @@ async def test_an_unordered_bulk_of_upserts_by_id_sets_or_creates_each(db: Async
         {"_id": "c:C-1", "day": "2026-12-05", "now": {"vip": False}, "before": {"vip": True}},
         {"_id": "r:R-1", "day": "2026-12-05", "now": {"vip": False}, "before": None},
     ]
+
+
+async def test_a_prefix_range_on_the_word_and_client_key_holds_that_clients_rows_newest_first(
+    db: AsyncDatabase,
+) -> None:
+    """An assistant's search, when a word has more rows than it reads: [start SEP client SEP, … U+10FFFF) on
+    `client_key`, sorted by it with a limit (storage/words.py) — that client's rows alone, not those of a
+    client whose id starts with theirs (C-1, C-10), newest first."""
+    await ensure_indexes(db)
+    rows = []
+    for i, (start, client) in enumerate(
+        [("стол", "C-1"), ("стол", "C-10"), ("стол", "C-1"), ("столик", "C-1")]
+    ):
+        newest = f"{10**13 - (1_700_000_000_000 + i * 1000):013d}"
+        rows.append({"_id": f"e{i}", "client_key": f"{start}\x1f{client}\x1f{newest}", "event": f"e{i}"})
+    await db["message_keys"].insert_many(rows)
+
+    async def newest(start: str, client: str, limit: int = 0) -> list[str]:
+        where = {
+            "client_key": {"$gte": f"{start}\x1f{client}\x1f", "$lt": f"{start}\x1f{client}\x1f\U0010ffff"}
+        }
+        found = db["message_keys"].find(where, {"event": 1}).sort("client_key", 1).limit(limit)
+        return [r["event"] async for r in found]
+
+    assert await newest("стол", "C-1") == ["e2", "e0"] and await newest("стол", "C-1", limit=1) == ["e2"]
+    assert await newest("стол", "C-10") == ["e1"] and await newest("столик", "C-10") == []
+
+
+async def test_an_unordered_bulk_of_upserts_by_id_completes_the_rows_there_and_adds_the_rest(
+    db: AsyncDatabase,
+) -> None:
+    """The search index's first start of a new row format (storage/words.py): each row completed in place
+    by its `_id` ($set of this format's fields), a missing one created, in one write."""
+    await db.x.insert_one({"_id": "e1\x1fстол", "key": "стол\x1f1", "event": "e1"})
+    ops = [
+        UpdateOne({"_id": i}, {"$set": {"key": "стол\x1f1", "client_key": f"стол\x1f{c}\x1f1"}}, upsert=True)
+        for i, c in (("e1\x1fстол", "C-1"), ("e2\x1fстол", "C-2"))
+    ]
+    result = await db.x.bulk_write(ops, ordered=False)
+    assert (result.matched_count, result.upserted_count) == (1, 1)
+    assert sorted([(d["_id"], d.get("event"), d["client_key"]) async for d in db.x.find({})]) == [
+        ("e1\x1fстол", "e1", "стол\x1fC-1\x1f1"),
+        ("e2\x1fстол", None, "стол\x1fC-2\x1f1"),
+    ]

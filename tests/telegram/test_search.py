@@ -9,6 +9,7 @@ import pytest
 
 from engine import queries as q
 from storage.timefmt import to_ms
+from storage.words import FORMAT
 from tests.console_client import signed_in
 from tests.harness import Harness, user
 from tests.telegram.test_console import staff_says
@@ -94,6 +95,37 @@ async def test_an_assistant_finds_only_their_own_clients(
     assert "No request matches." in refused
 
 
+async def with_assistant(tg: Harness, person: dict, name: str) -> str:
+    client = await tg.client_of(person)
+    if client.assistant_id != {"Anna": "A-9001", "Omar": "A-9002"}[name]:
+        await staff_says(tg, await tg.thread_of(person), f"/assign {name}")
+    return client.id
+
+
+async def test_an_assistant_finds_their_own_however_often_other_clients_wrote_the_word(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    """Each word reads its newest rows, up to a cap (5000; here 3): a word other clients wrote more often and
+    more lately takes none of an assistant's away (read client by client); a lead reads the newest."""
+    tg, people = conversations
+    karim = user("Karim", "en")
+    await tg.send(tg.fake.user_message(karim, text="/start"))
+    await tg.send(tg.fake.user_message(karim, text="A table by the window tonight, please"))
+    await tg.settle()
+    omars = await with_assistant(tg, karim, "Omar")
+    await with_assistant(tg, people["James"], "Anna")
+    tg.store.words.scan = 3
+    for n in range(tg.store.words.scan + 1):  # later, and more than the cap
+        tg.clock.advance(seconds=1)
+        await tg.send(tg.fake.user_message(people["James"], text=f"And another table, number {n}"))
+        await tg.settle()
+    omar, anna = await signed_in(tg, 9002), await signed_in(tg, 9001)
+    (theirs,) = hits(await found(omar, "table"))
+    assert f"conversation-{omars}-" in theirs
+    newest = hits(await found(anna, "table"))
+    assert len(newest) == 3 and not any(omars in link for link in newest)  # the cap, across all clients
+
+
 async def test_the_index_is_made_good_after_a_crash_and_at_its_first_start(
     conversations: tuple[Harness, dict[str, dict]],
 ) -> None:
@@ -114,3 +146,18 @@ async def test_the_index_is_made_good_after_a_crash_and_at_its_first_start(
     assert len(hits(await found(anna, "restaurant"))) == 1 and len(hits(await found(anna, "ресторан"))) == 1
     mark = await tg.store.db["jobs"].find_one({"_id": "message_keys"})
     assert mark["checked_ms"] == to_ms(tg.clock.now())
+
+
+async def test_the_first_start_of_a_new_row_format_completes_the_rows_in_place(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    """Rows an older version wrote (no `client_key`) are completed, none taken away."""
+    tg, _people = conversations
+    rows = tg.store.db["message_keys"]
+    older = [{k: v for k, v in r.items() if k != "client_key"} async for r in rows.find({})]
+    await rows.delete_many({})
+    await rows.insert_many(older)
+    await tg.store.db["jobs"].update_one({"_id": "message_keys"}, {"$set": {"format": FORMAT - 1}})
+    await tg.store.words.start_up(tg.store.events, tg.clock.now())
+    now = [r async for r in rows.find({})]
+    assert len(now) == len(older) and all(r["client_key"].startswith(r["key"].split("\x1f")[0]) for r in now)

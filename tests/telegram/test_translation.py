@@ -6,12 +6,13 @@ import json
 
 import pytest
 
-from domain.events import EventType
+from domain.events import ActorKind, EventType
 from engine import queries as q
 from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_console import staff_says
+from tests.telegram.test_miniapp import App
 from tests.telegram.test_whatsapp import wa
 
 DMITRI = {"id": 9003, "is_bot": False, "first_name": "Dmitri"}  # reads Russian only
@@ -249,3 +250,48 @@ async def test_a_whatsapp_clients_caption_is_translated_both_ways(deepl: Harness
     )
     await tg.settle()
     assert tg.tw.to(number)[-1].body == "[ar] Красивое платье"
+
+
+async def test_the_request_card_shows_the_words_as_the_assistant_read_them(deepl: Harness) -> None:
+    tg = deepl
+    asked = "أحتاج سيارة إلى المطار غدا الساعة 7"
+    _layla, thread = await layla_writes(tg, asked)
+    (card,) = tg.request_cards(thread)
+    assert f"💬 🌐 AR→RU: “[ru] {asked}”" in card, card  # the translation the topic showed, marked
+    assert f"↳ as written: “{asked}”" in card  # and the client's own words beneath
+
+    karim, karims = await layla_writes(tg, "مرحبا", user("Karim", "ar"))
+    await staff_says(tg, karims, "/translate off", who=DMITRI)  # Karim prefers his own words read
+    await layla_writes(tg, "أحتاج سيارة إلى المطار غدا الساعة 9", karim)
+    (plain,) = tg.request_cards(karims)
+    assert "💬 “أحتاج سيارة إلى المطار غدا الساعة 9”" in plain and "🌐" not in plain and "↳" not in plain
+
+
+async def test_a_client_chooses_in_their_page_whether_their_words_are_translated(deepl: Harness) -> None:
+    tg = deepl
+    layla, thread = await layla_writes(tg, "مرحبا")
+    app = App(tg, layla)
+    _status, page = await app.get("/app/preferences")
+    assert "أفضّل أن يقرأ مساعدي كلماتي كما كتبتها" in page  # offered, in her language
+    status, _ = await app.post(
+        "/app/preferences", {"language": "ar", "translated": "off"}, "/app/preferences"
+    )
+    assert status == 303
+    await tg.settle()
+    (chosen,) = await reads.events(tg.store, EventType.TRANSLATION_SET)  # as the staff's /translate records
+    assert chosen.data == {"on": False} and chosen.actor.kind is ActorKind.CLIENT
+    told = tg.topic_texts(thread)[-1]
+    assert told.endswith("in their page: machine translation off (they prefer you read their own words).")
+    assert "translated for you" not in card_of(tg, thread)
+    calls = len(tg.interpreter.calls)
+    await layla_writes(tg, "أحتاج سيارة", layla)
+    assert len(tg.interpreter.calls) == calls and tg.topic_texts(thread)[-1] == "أحتاج سيارة"
+
+    status, _ = await app.post("/app/preferences", {"language": "ar", "translated": "on"}, "/app/preferences")
+    await tg.settle()
+    assert "translated for you into Russian" in card_of(tg, thread)
+    assert (await tg.client_of(layla)).translated
+
+    ivan, _ivans = await layla_writes(tg, "Здравствуйте", user("Ivan", "ru"))  # Dmitri reads him: no choice
+    _status, page = await App(tg, ivan).get("/app/preferences")
+    assert 'name="language"' in page and 'name="translated"' not in page

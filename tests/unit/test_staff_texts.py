@@ -27,6 +27,7 @@ SAMPLE = {
     "text": "hello",
     "language": "ar",
     "tongue": "Arabic",
+    "pairs": "AR→RU",
     "variable": "price",
     "variables": "{client}, {time}",
     "channel": "WhatsApp",
