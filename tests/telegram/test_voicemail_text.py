@@ -7,7 +7,8 @@ refuses the key leaves the audio and says so."""
 
 import pytest
 
-from domain.events import EventType
+from domain.events import SYSTEM, EventType
+from engine.clients import erasure
 from engine.team import admin as staff_admin
 from interpreters.speechkit import PART_SECONDS, parts
 from tests import reads
@@ -96,6 +97,61 @@ async def test_a_long_voicemail_goes_in_parts_each_within_what_speechkit_takes(p
     assert len(sent) == 3 and all(b["seconds"] <= 30 and b["bytes"] <= 1024 * 1024 for b in sent)
     (written,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
     assert written.data["text"] == "Перезвоните мне, пожалуйста"
+
+
+async def test_a_recorded_call_is_written_under_its_audio_like_a_voicemail(phone: Harness) -> None:
+    """CALL_RECORDING=on: Twilio posts the conversation's recording (RecordingSource=DialVerb, two channels)
+    to the same signed callback; it is fetched mixed into one channel, recognised in parts (a call is longer
+    than SpeechKit's 30 seconds a request), translated for Dmitri, kept once, found and erased."""
+    tg = phone
+    said = "أريد سيارة إلى المطار غدا الساعة 7"
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA34"))
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RECA34"
+    tg.tw.recordings["RECA34"] = mp3(58, said)
+    for _ in range(2):  # Twilio's callback, retried
+        ready = call_form(
+            "CA34",
+            RecordingUrl=url,
+            RecordingDuration="58",
+            RecordingSid="RECA34",
+            RecordingSource="DialVerb",
+        )
+        assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+    assert "RECA34.mp3?RequestedChannels=1" in tg.tw.recordings_fetched  # one channel: what SpeechKit takes
+    sent = [body for name, body in tg.interpreter.calls if name == "speechkit"]
+    assert len(sent) == 3 and all(b["seconds"] <= 30 and b["lang"] == "auto" for b in sent)
+    client = await client_of(tg, CALLER)
+    thread = reads.thread(client)
+    (audio,) = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id") == thread]
+    assert audio.params["caption"] == "📞 Recording of the call · 0:58"
+    (written,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert written.data["text"] == said
+    (line,) = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m.get("text", "").startswith("📝")]
+    assert line["text"].startswith("📝 In writing: [ru] ") and said in line["text"]
+    dmitri = await signed_in(tg, 9003)
+    found = await (await dmitri.post("/console/search", {"q": "المطار"}, "/console/search")).text()
+    assert found.split('id="found-messages"', 1)[1].count('class="open"') == 1
+
+    await erasure.erase(tg.engine.deps, SYSTEM, client.id)
+    (erased,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert said not in str(erased.data)  # the words went with the client
+
+
+async def test_a_recorded_call_speechkit_cannot_hear_says_so_in_its_own_words(phone: Harness) -> None:
+    tg = phone
+    tg.interpreter.down = True
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA35"))
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RECA35"
+    tg.tw.recordings["RECA35"] = mp3(12, "hello")
+    ready = call_form(
+        "CA35", RecordingUrl=url, RecordingDuration="12", RecordingSid="RECA35", RecordingSource="DialVerb"
+    )
+    assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+    lines = tg.topic_texts(reads.thread(await client_of(tg, CALLER)))
+    said = "could not be put in writing (SpeechKit answered 503): listen to it above."
+    assert f"📝 The recording of the call {said}" in lines
 
 
 def test_a_long_voicemail_goes_in_parts_under_the_limits() -> None:
