@@ -188,7 +188,7 @@ class TwilioSettings(BaseSettings):
         None, description="the concierge number clients call, in E.164 (may be the WhatsApp sender's)"
     )
     call_recording: Literal["off", "on"] = Field(
-        "off", description="on: a missed call's voicemail is recorded (the caller hears a notice first)"
+        "off", description="on: calls are recorded (the caller hears a notice first) and posted in the topic"
     )
 
     @field_validator("twilio_voice_number")
@@ -299,7 +299,7 @@ class TranslationSettings(BaseSettings):
     )
     speech_provider: Literal["off", "yandex"] = Field(
         "off",
-        description="voicemails in writing: off or yandex (SpeechKit; the sandbox has its own)",
+        description="voicemails and recorded calls in writing: off or yandex (SpeechKit; or the sandbox's)",
     )
     yandex_speechkit_api_key: SecretStr | None = Field(
         None,

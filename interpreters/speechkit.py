@@ -1,8 +1,9 @@
 """Yandex SpeechKit, synchronous recognition (API v1): POST /speech/v1/stt:recognize?topic=general&
 lang=…&format=mp3&folderId=… with `Authorization: Api-Key …` (a service account's key, role
 ai.speechkit-stt.user) and the audio as the body; the answer is {"result": "<text>"}. One request takes at
-most 1 MB and 30 seconds of one channel, so a longer voicemail goes in parts of 25 seconds (an MP3 is a run of
-frames: a decoder starts at the next frame of a part), recognised in order and joined."""
+most 1 MB and 30 seconds of one channel, so a longer recording goes in parts of 25 seconds (an MP3 is a run of
+frames: a decoder starts at the next frame of a part), recognised in order and joined; audio that cannot be
+cut so (OggOpus) and is over the limits is refused here, never sent."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from interpreters.http import post_json
 
 DEFAULT_BASE = "https://stt.api.cloud.yandex.net"
 MAX_BYTES = 1024 * 1024  # a request's audio
+REQUEST_SECONDS = 30  # a request's audio
 PART_SECONDS = 25  # under the 30 seconds a request may hold, with room for a rounded duration
-MAX_SECONDS = 300  # a voicemail longer than this is not sent (12 requests at most)
+MAX_SECONDS = 300  # a recording longer than this is not sent (12 requests at most)
 TIMEOUT = aiohttp.ClientTimeout(total=30)
 # the client's language → SpeechKit's; Arabic by the models' automatic language detection ("auto")
 LANGUAGES = {"ru": "ru-RU", "en": "en-US", "ar": "auto"}
@@ -53,9 +55,9 @@ class SpeechKit:
             "format": audio_format,
             "folderId": self.folder_id,
         }
+        if audio_format != "mp3" and (seconds > REQUEST_SECONDS or len(audio) > MAX_BYTES):
+            raise Unavailable(f"over SpeechKit's {REQUEST_SECONDS} seconds or 1 MB a request")
         chunks = parts(audio, seconds) if audio_format == "mp3" else [audio]
-        if any(len(chunk) > MAX_BYTES for chunk in chunks):
-            raise Unavailable("larger than SpeechKit's 1 MB a request")
         heard = [await self._recognize(chunk, params) for chunk in chunks]
         return " ".join(text for text in heard if text)
 

@@ -1,8 +1,10 @@
 """A local translator that speaks both providers' APIs: DeepL's /v2/translate and Yandex Cloud Translate's
-/translate/v2/translate, with their authentication, fields and limits checked as documented, so the real
-adapters (interpreters/) talk to it unchanged. It translates a few phrases for real and marks the rest with
-the target language ("[ru] …"), keeping the placeholders where they were; it records every request and can
-be told to fail."""
+/translate/v2/translate, and SpeechKit's synchronous recognition, with their authentication, fields and limits
+checked as documented (DeepL: 128 KiB and 50 texts a request; Translate: 10,000 characters; SpeechKit: 1 MB,
+30 seconds and one channel, the duration read from the audio itself), so the real adapters (interpreters/)
+talk to it unchanged. It translates a few phrases for real and marks the rest with the target language
+("[ru] …"), keeping the placeholders where they were; it records every request, refused or not (an over-limit
+one included: a test sees what was sent), and can be told to fail."""
 
 from __future__ import annotations
 
@@ -18,6 +20,12 @@ DEEPL_SOURCES = {"EN", "RU", "AR"}
 YANDEX_LANGUAGES = {"en", "ru", "ar"}
 SPEECH_FORMATS = {"mp3", "oggopus", "lpcm"}
 SPEECH_LANGUAGES = {"ru-RU", "en-US", "auto"}
+SPEECH_RATES = {"48000", "16000", "8000"}  # LPCM's sampleRateHertz (16-bit, one channel)
+SPEECH_MAX_BYTES = 1024 * 1024
+SPEECH_MAX_SECONDS = 30
+DEEPL_MAX_BODY = 128 * 1024
+DEEPL_MAX_TEXTS = 50
+YANDEX_MAX_CHARS = 10_000
 _TAG = re.compile(r"<x id=\"\d+\"/>")
 
 # a few sentences of the demo, for real (placeholders keep their ids)
@@ -47,6 +55,62 @@ def render(markup: str, target: str) -> str:
     return f"[{target}] {markup}"
 
 
+# MPEG audio Layer III frame headers: kbit/s by bitrate index, Hz by sample-rate index, for MPEG-1 (version
+# bits 11), MPEG-2 (10) and MPEG-2.5 (00)
+_MP3_KBPS = {
+    3: (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    2: (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_MP3_HZ = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def mp3_audio(audio: bytes) -> tuple[float, int]:
+    """(seconds, channels) of an MP3 by its frames, each found by its header as a decoder finds it (a part
+    cut anywhere starts at its next frame); bytes that are no frame count for nothing."""
+    seconds, channels, at = 0.0, 1, 0
+    while at + 4 <= len(audio):
+        b1, b2, b3 = audio[at + 1], audio[at + 2], audio[at + 3]
+        version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
+        rate, hz = b2 >> 4, (b2 >> 2) & 3
+        if audio[at] != 0xFF or b1 & 0xE0 != 0xE0 or version == 1 or layer != 1 or rate in (0, 15) or hz == 3:
+            at += 1
+            continue
+        kbps, sample_rate = _MP3_KBPS[3 if version == 3 else 2][rate], _MP3_HZ[version][hz]
+        samples = 1152 if version == 3 else 576
+        length = samples // 8 * kbps * 1000 // sample_rate + ((b2 >> 1) & 1)
+        seconds += samples / sample_rate
+        channels = max(channels, 1 if b3 >> 6 == 3 else 2)
+        at += length
+    return seconds, channels
+
+
+def ogg_opus_audio(audio: bytes) -> tuple[float, int]:
+    """(seconds, channels) of an OggOpus stream: its last page's granule position (48 kHz samples) less the
+    pre-skip of its OpusHead."""
+    head, last = audio.find(b"OpusHead"), audio.rfind(b"OggS")
+    if head < 0 or last < 0 or len(audio) < max(head + 12, last + 14):
+        return 0.0, 1
+    granule = int.from_bytes(audio[last + 6 : last + 14], "little")
+    pre_skip = int.from_bytes(audio[head + 10 : head + 12], "little")
+    return max(0, granule - pre_skip) / 48000, audio[head + 9]
+
+
+def measure(audio: bytes, audio_format: str, sample_rate: str) -> tuple[float, int]:
+    """(seconds, channels) of `audio` in SpeechKit's `format` (LPCM: 16-bit samples of one channel)."""
+    if audio_format == "mp3":
+        return mp3_audio(audio)
+    if audio_format == "oggopus":
+        return ogg_opus_audio(audio)
+    return len(audio) / (2 * int(sample_rate)), 1
+
+
+def heard(audio: bytes) -> str:
+    """What the sandbox "hears": the text written in the audio (a typed voicemail, or words a test put in
+    frames), every byte that is not printable text left out."""
+    text = audio.decode("utf-8", errors="ignore").removeprefix("ID3")
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 @dataclass
 class FakeInterpreter:
     deepl_key: str
@@ -57,7 +121,7 @@ class FakeInterpreter:
     breaks_placeholders: bool = False  # drop the placeholders (a provider that mangles markup)
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=1024**2)
+        app = web.Application(client_max_size=8 * 1024**2)  # (the limits are checked below, as documented)
         app.router.add_post("/v2/translate", self._deepl)
         app.router.add_get("/v2/usage", self._deepl_usage)
         app.router.add_post("/translate/v2/translate", self._yandex)
@@ -66,26 +130,48 @@ class FakeInterpreter:
         return app
 
     async def _speechkit(self, request: web.Request) -> web.Response:
-        """SpeechKit's synchronous recognition: the audio as the body (at most 1 MB), the options as query
-        parameters. The sandbox's "audio" is what the caller typed: it is heard back as it was written."""
-        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
-            return web.json_response(
-                {"error_code": "UNAUTHORIZED", "error_message": "Unknown api key"}, status=401
-            )
+        """SpeechKit's synchronous recognition: the audio as the body (at most 1 MB, 30 seconds, one channel),
+        the options as query parameters. The sandbox's "audio" is what the caller typed: it is heard back as
+        it was written."""
+        refused = self._yandex_refusal(request, request.query.get("folderId"), speech=True)
+        if refused is not None:
+            return refused
         audio = await request.read()
         query = dict(request.query)
-        self.calls.append(("speechkit", query | {"bytes": len(audio)}))
+        audio_format, rate = query.get("format"), query.get("sampleRateHertz", "48000")
+        known = (
+            audio_format in SPEECH_FORMATS
+            and query.get("lang", "ru-RU") in SPEECH_LANGUAGES
+            and rate in SPEECH_RATES
+        )
+        seconds, channels = measure(audio, audio_format or "", rate) if known else (0.0, 1)
+        self.calls.append(("speechkit", query | {"bytes": len(audio), "seconds": seconds}))
         if self.down:
             return web.json_response({"error_code": "UNAVAILABLE"}, status=503)
-        known = query.get("format") in SPEECH_FORMATS and query.get("lang") in SPEECH_LANGUAGES
-        if query.get("folderId") != self.folder_id or not known or not audio:
-            return web.json_response({"error_code": "BAD_REQUEST", "error_message": "options"}, status=400)
-        if len(audio) > 1024 * 1024:
+        if not known or not audio:
+            return _speech_refusal("options")
+        if len(audio) > SPEECH_MAX_BYTES:
+            return _speech_refusal("audio size should be less than 1MB")
+        if seconds > SPEECH_MAX_SECONDS:
+            return _speech_refusal("audio duration should be less than 30s")
+        if channels > 1:
+            return _speech_refusal("audio should have one channel")
+        return web.json_response({"result": heard(audio)})
+
+    def _yandex_refusal(self, request: web.Request, folder: Any, speech: bool = False) -> web.Response | None:
+        """Yandex Cloud's authentication: a service account's `Authorization: Api-Key …`; such a request
+        needs no folderId (the account's folder is used), and one naming another folder is denied."""
+        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
+            error = {"error_code": "UNAUTHORIZED", "error_message": "Unknown api key"}
             return web.json_response(
-                {"error_code": "BAD_REQUEST", "error_message": "audio too long"}, status=400
+                error if speech else {"code": 16, "message": "Unknown api key"}, status=401
             )
-        heard = audio.decode("utf-8", errors="ignore").removeprefix("ID3").strip()
-        return web.json_response({"result": heard})
+        if folder is not None and folder != self.folder_id:
+            error = {"error_code": "PERMISSION_DENIED", "error_message": "Permission denied"}
+            return web.json_response(
+                error if speech else {"code": 7, "message": "Permission denied"}, status=403
+            )
+        return None
 
     def _text(self, markup: str, target: str) -> str:
         translated = render(markup, target)
@@ -95,14 +181,19 @@ class FakeInterpreter:
         if request.headers.get("Authorization") != f"DeepL-Auth-Key {self.deepl_key}":
             return web.json_response({"message": "Wrong endpoint or authentication"}, status=403)
         raw = await request.read()
-        if len(raw) > 128 * 1024:
+        if len(raw) > DEEPL_MAX_BODY:
+            self.calls.append(("deepl", {"bytes": len(raw)}))
             return web.json_response({"message": "Request Entity Too Large"}, status=413)
         body = json.loads(raw)
         self.calls.append(("deepl", body))
         if self.down:
             return web.json_response({"message": "Service unavailable"}, status=503)
         texts, target = body.get("text"), body.get("target_lang")
-        valid = isinstance(texts, list) and 1 <= len(texts) <= 50 and all(isinstance(t, str) for t in texts)
+        valid = (
+            isinstance(texts, list)
+            and 1 <= len(texts) <= DEEPL_MAX_TEXTS
+            and all(isinstance(t, str) for t in texts)
+        )
         if not valid or target not in DEEPL_TARGETS or body.get("source_lang", "EN") not in DEEPL_SOURCES:
             return web.json_response({"message": "Bad request"}, status=400)
         if body.get("tag_handling") != "xml" or "x" not in body.get("ignore_tags", []):
@@ -120,26 +211,30 @@ class FakeInterpreter:
         return web.json_response({"character_count": used, "character_limit": 500_000})
 
     async def _yandex_languages(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
-            return web.json_response({"code": 16, "message": "Unknown api key"}, status=401)
-        if (await request.json()).get("folderId") != self.folder_id:
-            return web.json_response({"code": 7, "message": "Permission denied"}, status=403)
+        refused = self._yandex_refusal(request, (await request.json()).get("folderId"))
+        if refused is not None:
+            return refused
         names = {"ar": "العربية", "en": "English", "ru": "русский", "de": "Deutsch"}
         return web.json_response({"languages": [{"code": c, "name": n} for c, n in names.items()]})
 
     async def _yandex(self, request: web.Request) -> web.Response:
-        if request.headers.get("Authorization") != f"Api-Key {self.yandex_key}":
-            return web.json_response({"code": 16, "message": "Unknown api key"}, status=401)
         body = await request.json()
+        refused = self._yandex_refusal(request, body.get("folderId"))
+        if refused is not None:
+            return refused
         self.calls.append(("yandex", body))
         if self.down:
             return web.json_response({"code": 14, "message": "Unavailable"}, status=503)
         texts, target = body.get("texts"), body.get("targetLanguageCode")
-        if body.get("folderId") != self.folder_id or not isinstance(texts, list) or not texts:
-            return web.json_response({"code": 3, "message": "folderId and texts are required"}, status=400)
-        if sum(len(t) for t in texts) > 10_000 or target not in YANDEX_LANGUAGES:
+        if not isinstance(texts, list) or not texts or not all(isinstance(t, str) for t in texts):
+            return web.json_response({"code": 3, "message": "texts are required"}, status=400)
+        if sum(len(t) for t in texts) > YANDEX_MAX_CHARS or target not in YANDEX_LANGUAGES:
             return web.json_response({"code": 3, "message": "limit exceeded or language"}, status=400)
         if body.get("format") != "HTML":
             return web.json_response({"code": 3, "message": "placeholders would be translated"}, status=400)
         translations = [{"text": self._text(t, target), "detectedLanguageCode": _detect(t)} for t in texts]
         return web.json_response({"translations": translations})
+
+
+def _speech_refusal(why: str) -> web.Response:
+    return web.json_response({"error_code": "BAD_REQUEST", "error_message": why}, status=400)

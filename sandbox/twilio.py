@@ -49,7 +49,7 @@ class FakeTwilio:
     failures: list[Failure] = field(default_factory=list)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     recordings: dict[str, bytes] = field(default_factory=dict)  # a voicemail's audio by RecordingSid
-    recordings_fetched: list[str] = field(default_factory=list)
+    recordings_fetched: list[str] = field(default_factory=list)  # "RE….mp3", with the query asked if any
     calls: list[dict[str, Any]] = field(default_factory=list)  # outbound calls asked for (/call)
     inbound_at: dict[str, Any] = field(default_factory=dict)  # whatsapp:+E164 → last inbound time
     refused: list[dict[str, Any]] = field(default_factory=list)
@@ -117,7 +117,8 @@ class FakeTwilio:
         """A voicemail's audio (`<RecordingUrl>.mp3`), with the account's credentials only."""
         if not self._authorised(request) or request.match_info["account"] != self.account_sid:
             return web.Response(status=401)
-        self.recordings_fetched.append(request.match_info["recording"])
+        query = f"?{request.query_string}" if request.query_string else ""
+        self.recordings_fetched.append(request.match_info["recording"] + query)
         name = request.match_info["recording"].removesuffix(".mp3")
         if name not in self.recordings:
             return web.Response(status=404)

@@ -317,5 +317,7 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     length = f"{recorded_for // 60}:{recorded_for % 60:02d}"
     caption = t("call-recorded", length=length) if conversation else t("call-missed-voicemail", length=length)
     await deps.deliver(to_topic_upload(kept, 0, staff_chat, client.id, f"{url}.mp3", "audio/mpeg", caption))
-    if not conversation:  # a voicemail, in writing under it (a recorded conversation stays audio)
-        await voicemail_text.write_down(deps, client, kept, f"{url}.mp3", recorded_for, cause)
+    # in writing under it; a call is recorded in two channels (record-from-answer-dual), recognised as
+    # Twilio mixes it into one (RequestedChannels=1): SpeechKit's synchronous recognition takes one channel
+    heard = f"{url}.mp3?RequestedChannels=1" if conversation else f"{url}.mp3"
+    await voicemail_text.write_down(deps, client, kept, heard, recorded_for, cause)

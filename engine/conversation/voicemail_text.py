@@ -1,6 +1,7 @@
-"""A voicemail in writing: the recording recognised (deps.speech) and its words put in the topic under the
-audio — translated, with the words as said folded beneath, when the assistant does not read the client's
-language (as their messages are). The words are kept as an event (personal: erased with the client), once."""
+"""A voicemail — or, with CALL_RECORDING=on, a recorded call — in writing: the recording recognised
+(deps.speech) and its words put in the topic under the audio — translated, with the words as said folded
+beneath, when the assistant does not read the client's language (as their messages are). The words are kept as
+an event (personal: erased with the client), once."""
 
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ from engine.staff_texts import for_client
 async def write_down(
     deps: Deps, client: Client, kept: Event, audio_url: str, seconds: int, cause: str
 ) -> None:
-    """`kept`: the VoicemailRecorded; `cause`: its recording callback's (a retry finds the words kept)."""
+    """`kept`: the VoicemailRecorded (of a voicemail or a call); `cause`: its recording callback's (a retry
+    finds the words kept)."""
     if deps.speech is None:
         return
+    call = bool(kept.data.get("conversation"))
     done = await deps.store.events.by_cause(f"{cause}/written")
     if done is None:
         language = client.language.value if client.language else None
@@ -27,7 +30,8 @@ async def write_down(
             words = await deps.speech.transcribe(audio_url, seconds, language)
         except (Unavailable, LookupError, OSError) as error:
             reason = str(error) if isinstance(error, Unavailable) else type(error).__name__
-            await tell_topic(deps, client, kept, lambda t: t("voicemail-not-written", reason=reason), 2)
+            not_written = "call-not-written" if call else "voicemail-not-written"
+            await tell_topic(deps, client, kept, lambda t: t(not_written, reason=reason), 2)
             return
         data = {"of": kept.seq, "text": words, "provider": deps.speech.recognizer.name}
         done = (
@@ -35,7 +39,9 @@ async def write_down(
         ).event
     words = done.data["text"]
     if not words:
-        await tell_topic(deps, client, done, lambda t: t("voicemail-no-words"), 0)
+        await tell_topic(
+            deps, client, done, lambda t: t("call-no-words" if call else "voicemail-no-words"), 0
+        )
         return
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:

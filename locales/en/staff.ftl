@@ -644,11 +644,13 @@ clock-client-prefers-call = 📞 They prefer a call: please call them about { $r
 reminder-all-good = ✅ The client confirmed { $request } at { $at }: all good.
 reminder-change-asked = 🔁 The client needs a change to { $request } ({ $at }): answer them — the response clock runs.
 
-## voicemails in writing
-ev-VoicemailTranscribed = 📝 voicemail in writing: { $text }
+## voicemails and recorded calls in writing
+ev-VoicemailTranscribed = 📝 recording in writing: { $text }
 voicemail-written = 📝 In writing: { $text }
 voicemail-no-words = 📝 No words could be made out in the voicemail.
 voicemail-not-written = 📝 The voicemail could not be put in writing ({ $reason }): listen to it above.
+call-no-words = 📝 No words could be made out in the recording of the call.
+call-not-written = 📝 The recording of the call could not be put in writing ({ $reason }): listen to it above.
 stats-margins = (Margins: /stats in your private chat with the bot, or the console's Team page.)
 
 ## the Mini App's sign-in (issue 25)

@@ -644,11 +644,13 @@ clock-client-prefers-call = 📞 Клиент предпочитает звон�
 reminder-all-good = ✅ Клиент подтвердил { $request } на { $at }: всё в порядке.
 reminder-change-asked = 🔁 Клиенту нужно изменить { $request } ({ $at }): ответьте ему — время ответа идёт.
 
-## voicemails in writing
-ev-VoicemailTranscribed = 📝 голосовое сообщение текстом: { $text }
+## voicemails and recorded calls in writing
+ev-VoicemailTranscribed = 📝 запись текстом: { $text }
 voicemail-written = 📝 Текстом: { $text }
 voicemail-no-words = 📝 В голосовом сообщении не удалось разобрать слов.
 voicemail-not-written = 📝 Голосовое сообщение не удалось перевести в текст ({ $reason }): прослушайте его выше.
+call-no-words = 📝 В записи разговора не удалось разобрать слов.
+call-not-written = 📝 Запись разговора не удалось перевести в текст ({ $reason }): прослушайте её выше.
 stats-margins = (Маржа: /stats в личном чате с ботом или на странице «Команда» в консоли.)
 
 ## the Mini App's sign-in (issue 25)

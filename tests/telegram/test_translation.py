@@ -126,6 +126,19 @@ async def test_a_provider_that_is_down_costs_the_translation_only(deepl: Harness
     assert await reads.events(tg.store, EventType.MESSAGE_TRANSLATED) == []
 
 
+async def test_a_revoked_key_costs_the_translation_only(interpreted: Harness) -> None:
+    """The provider refuses the key with its documented status (DeepL 403, Yandex 401): as when it is down,
+    the message still reaches the topic, untranslated, and the topic is told."""
+    tg = interpreted
+    tg.interpreter.deepl_key = tg.interpreter.yandex_key = "rotated"  # the service's key no longer holds
+    layla, thread = await layla_writes(tg, "مرحبا، أحتاج سيارة غدا")
+    (relay,) = [m["text"] for m in topic_messages(tg, thread) if m["text"].startswith("⚠️ 🌐")]
+    assert relay.startswith("⚠️ 🌐 Translation is unavailable") and relay.endswith("مرحبا، أحتاج سيارة غدا")
+    await staff_says(tg, thread, "Добрый день!", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Добрый день!"
+    assert tg.interpreter.calls == [] and await reads.events(tg.store, EventType.MESSAGE_TRANSLATED) == []
+
+
 async def test_a_translation_that_loses_a_placeholder_is_not_used(deepl: Harness) -> None:
     tg = deepl
     layla, thread = await layla_writes(tg, "مرحبا")

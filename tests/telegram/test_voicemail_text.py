@@ -1,17 +1,20 @@
-"""Voicemails in writing: the recording fetched from Twilio and recognised by the real SpeechKit adapter
-talking to the local recogniser (sandbox/interpreter.py, which checks the request as documented: API key,
-folder, language, format, 1 MB), the words in the topic under the audio — translated for an assistant who does
-not read them — kept once, found by the console's search; a recogniser that is down leaves the audio and says
-so."""
+"""Voicemails and recorded calls in writing: the recording fetched from Twilio and recognised by the real
+SpeechKit adapter talking to the local recogniser (sandbox/interpreter.py, which checks the request as
+documented: API key, folder, language, format, 1 MB, 30 seconds and one channel read from the audio), the
+words in the topic under the audio — translated for an assistant who does not read them — kept once, found by
+the console's search, erased with the client; a long recording goes in parts; a recogniser that is down or
+refuses the key leaves the audio and says so."""
 
 import pytest
 
-from domain.events import EventType
+from domain.events import SYSTEM, EventType
+from engine.clients import erasure
 from engine.team import admin as staff_admin
 from interpreters.speechkit import PART_SECONDS, parts
 from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness
+from tests.integration.test_interpreters import mp3
 from tests.telegram.test_calls import CALLER, call_form, client_of, twilio, twiml
 
 DMITRI_PHONE = "+79160000003"
@@ -68,16 +71,87 @@ async def test_an_arabic_voicemail_is_written_and_translated_under_its_audio_onc
     assert found.split('id="found-messages"', 1)[1].count('class="open"') == 1  # its words are searchable
 
 
-async def test_a_recogniser_that_is_down_leaves_the_audio_and_says_so(phone: Harness) -> None:
+@pytest.mark.parametrize("refusal", ["down", "revoked key"])
+async def test_a_recogniser_that_is_down_or_refuses_the_key_leaves_the_audio_and_says_so(
+    phone: Harness, refusal: str
+) -> None:
     tg = phone
-    tg.interpreter.down = True
+    if refusal == "down":
+        tg.interpreter.down = True
+    else:
+        tg.interpreter.yandex_key = "rotated"  # the key the service holds was revoked: SpeechKit answers 401
     await voicemail(tg, "CA32", b"ID3 call me back please")
     client = await client_of(tg, CALLER)
     lines = tg.topic_texts(reads.thread(client))
-    assert (
-        "📝 The voicemail could not be put in writing (SpeechKit answered 503): listen to it above." in lines
-    )
+    status = 503 if refusal == "down" else 401
+    said = f"📝 The voicemail could not be put in writing (SpeechKit answered {status}): listen to it above."
+    assert said in lines
+    assert len([c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id")]) == 1
     assert await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED) == []
+
+
+async def test_a_long_voicemail_goes_in_parts_each_within_what_speechkit_takes(phone: Harness) -> None:
+    tg = phone
+    await voicemail(tg, "CA33", mp3(55, "Перезвоните мне, пожалуйста"), seconds=55)
+    sent = [body for name, body in tg.interpreter.calls if name == "speechkit"]
+    assert len(sent) == 3 and all(b["seconds"] <= 30 and b["bytes"] <= 1024 * 1024 for b in sent)
+    (written,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert written.data["text"] == "Перезвоните мне, пожалуйста"
+
+
+async def test_a_recorded_call_is_written_under_its_audio_like_a_voicemail(phone: Harness) -> None:
+    """CALL_RECORDING=on: Twilio posts the conversation's recording (RecordingSource=DialVerb, two channels)
+    to the same signed callback; it is fetched mixed into one channel, recognised in parts (a call is longer
+    than SpeechKit's 30 seconds a request), translated for Dmitri, kept once, found and erased."""
+    tg = phone
+    said = "أريد سيارة إلى المطار غدا الساعة 7"
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA34"))
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RECA34"
+    tg.tw.recordings["RECA34"] = mp3(58, said)
+    for _ in range(2):  # Twilio's callback, retried
+        ready = call_form(
+            "CA34",
+            RecordingUrl=url,
+            RecordingDuration="58",
+            RecordingSid="RECA34",
+            RecordingSource="DialVerb",
+        )
+        assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+    assert "RECA34.mp3?RequestedChannels=1" in tg.tw.recordings_fetched  # one channel: what SpeechKit takes
+    sent = [body for name, body in tg.interpreter.calls if name == "speechkit"]
+    assert len(sent) == 3 and all(b["seconds"] <= 30 and b["lang"] == "auto" for b in sent)
+    client = await client_of(tg, CALLER)
+    thread = reads.thread(client)
+    (audio,) = [c for c in tg.fake.sent("sendAudio") if c.params.get("message_thread_id") == thread]
+    assert audio.params["caption"] == "📞 Recording of the call · 0:58"
+    (written,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert written.data["text"] == said
+    (line,) = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m.get("text", "").startswith("📝")]
+    assert line["text"].startswith("📝 In writing: [ru] ") and said in line["text"]
+    dmitri = await signed_in(tg, 9003)
+    found = await (await dmitri.post("/console/search", {"q": "المطار"}, "/console/search")).text()
+    assert found.split('id="found-messages"', 1)[1].count('class="open"') == 1
+
+    await erasure.erase(tg.engine.deps, SYSTEM, client.id)
+    (erased,) = await reads.events(tg.store, EventType.VOICEMAIL_TRANSCRIBED)
+    assert said not in str(erased.data)  # the words went with the client
+
+
+async def test_a_recorded_call_speechkit_cannot_hear_says_so_in_its_own_words(phone: Harness) -> None:
+    tg = phone
+    tg.interpreter.down = True
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA35"))
+    url = f"{tg.tw.base_url}/2010-04-01/Accounts/{tg.tw.account_sid}/Recordings/RECA35"
+    tg.tw.recordings["RECA35"] = mp3(12, "hello")
+    ready = call_form(
+        "CA35", RecordingUrl=url, RecordingDuration="12", RecordingSid="RECA35", RecordingSource="DialVerb"
+    )
+    assert (await twilio(tg, "/webhooks/twilio/voice/recording", ready)).status == 204
+    await tg.settle()
+    lines = tg.topic_texts(reads.thread(await client_of(tg, CALLER)))
+    said = "could not be put in writing (SpeechKit answered 503): listen to it above."
+    assert f"📝 The recording of the call {said}" in lines
 
 
 def test_a_long_voicemail_goes_in_parts_under_the_limits() -> None:
