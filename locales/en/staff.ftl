@@ -415,7 +415,7 @@ maybe-twice = ⚠️ After an interruption this may have been sent twice { $wher
        *[client] to the client
     }: “{ $preview }”
 wa-window-template-sent = ⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages wait, and the re-open template was sent. They go out when the client answers.
-wa-window-no-template = ⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is configured (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes first.
+wa-window-no-template = ⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is configured for the client's language (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes first.
 wa-refused = ⚠️ Twilio refused a WhatsApp message (error { $code }): { $error }
 wa-undelivered = ⚠️ WhatsApp did not deliver a message ({ $state }, Twilio error { $code }): “{ $preview }”
 wa-not-sent = ⚠️ Not sent to WhatsApp: { $problem ->
@@ -634,7 +634,7 @@ ev-ClientReminded = { $action ->
 clock-client-reminded = { $how ->
     [quiet] 🌙 The client was not reminded of { $request }: it fell in their quiet hours.
     [template] 🔔 The client was reminded of { $request } by the approved WhatsApp template (their 24 hours had passed).
-    [none] 🔔 The client was not reminded of { $request }: WhatsApp's 24 hours have passed and no reminder template is set (TWILIO_TEMPLATE_REMINDER_SID).
+    [none] 🔔 The client was not reminded of { $request }: WhatsApp's 24 hours have passed and no reminder template is set for the client's language (TWILIO_TEMPLATE_REMINDER_SID).
    *[other] 🔔 The client was reminded of { $request } on { $channel }.
 }
 clock-client-prefers-call = 📞 They prefer a call: please call them about { $request }.

@@ -14,6 +14,9 @@ from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
 from tests.telegram.test_whatsapp import NUMBER, wa
 
+ARABIC_TEMPLATE = "HX" + "a" * 32
+ENGLISH_TEMPLATE = "HX" + "e" * 32
+
 
 @pytest.fixture
 async def team(tg: Harness) -> Harness:
@@ -120,10 +123,53 @@ async def test_outside_whatsapps_24_hours_only_the_template_goes_or_nothing(on_w
     await tick(tg)
     (reminded,) = [e for e in await reads.events(tg.store, EventType.CLIENT_REMINDED) if e.data["step"] == 2]
     new = tg.tw.to(NUMBER)[sent:]
-    if tg.engine.deps.policy.reminder_template:
+    if tg.engine.deps.policy.reminder_templates.any_language:
         assert reminded.data["action"] == "template"
         assert [m.content_sid for m in new if m.content_sid] == [REMINDER_TEMPLATE]
         assert "by the approved WhatsApp template" in "\n".join(tg.topic_texts(thread))
     else:
         assert reminded.data["action"] == "none" and new == []  # never a paid message by accident
         assert "no reminder template is set" in tg.topic_texts(thread)[-1]
+
+
+async def paid_on_whatsapp(tg: Harness, text: str) -> tuple[int, datetime]:
+    """A WhatsApp client books by `text` (at 15:00 Moscow time) and pays: their topic, the booking's time."""
+    await wa(tg, NUMBER, text)
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    thread = client.topic.thread_id
+    await staff_says(tg, thread, "/quote 45000 RUB Table at Nobu")
+    link = [m for m in tg.tw.to(NUMBER) if "/pay/" in (m.body or "")][-1]
+    await pay(tg, tg.cp.orders[link.body.split("/pay/")[1].split()[0].rstrip(".")])
+    when = (await q.request(tg.store, "R-1001")).details.when
+    assert when is not None
+    return thread, when
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (f"ar={ARABIC_TEMPLATE},en={ENGLISH_TEMPLATE}", ARABIC_TEMPLATE),  # theirs, not the English one
+        (f"en={ENGLISH_TEMPLATE}", None),  # none in Arabic: nothing, rather than English
+        (f"{REMINDER_TEMPLATE},en={ENGLISH_TEMPLATE}", REMINDER_TEMPLATE),  # the one for any language
+    ],
+)
+async def test_outside_the_24_hours_the_reminder_template_is_the_one_in_the_clients_language(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, setting: str, expected: str | None
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, reminder_sid=setting
+    )
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    thread, when = await paid_on_whatsapp(tg, "احجز لي طاولة في نوبو غدا الساعة 9 مساء")
+    assert (await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")).language == "ar"
+    sent = len(tg.tw.to(NUMBER))
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # 28 h after they wrote
+    await tick(tg)
+    (soon,) = [e for e in await reads.events(tg.store, EventType.CLIENT_REMINDED) if e.data["step"] == 2]
+    new = [m for m in tg.tw.to(NUMBER)[sent:] if m.body is None]
+    if expected:
+        assert soon.data["action"] == "template" and [m.content_sid for m in new] == [expected]
+    else:
+        assert soon.data["action"] == "none" and new == []
+        assert "no reminder template is set for the client's language" in tg.topic_texts(thread)[-1]
+    await tg.store.client.drop_database(db_name)
