@@ -79,6 +79,7 @@ def whatsapp_ctx(start_workers: bool):
             window_closed=partial(whatsapp_flow.window_closed, deps, templates=tw.reopen_templates),
             uncertain=partial(whatsapp_flow.uncertain, deps),
             refused=partial(whatsapp_flow.refused, deps),
+            lapsed=partial(whatsapp_flow.lapsed, deps),
         )
         worker = WhatsAppDeliveryWorker(deps.store.deliveries, sender, deps.clock, hooks)
         app[WHATSAPP] = worker

@@ -119,6 +119,9 @@ class Template:
 
 
 _CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+# what a message goes as when WhatsApp's 24 hours are over, in its delivery's meta: a Template's document, or
+# None — not at all (a reminder: never a paid message by accident); a message without it waits for the window
+OUTSIDE_WINDOW = "outside_window"
 
 
 @dataclass(frozen=True, slots=True)

@@ -121,6 +121,18 @@ async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **dat
         )
 
 
+async def lapsed(deps: Deps, delivery: Delivery, template: bool) -> None:
+    """A reminder whose turn came after WhatsApp's 24 hours: it went as its template, or not at all."""
+    await _problem(
+        deps,
+        delivery,
+        f"lapsed:{delivery.id}",
+        lambda t: t("wa-lapsed", template="yes" if template else "no", preview=_preview(delivery)),
+        problem="lapsed",
+        as_template=template,
+    )
+
+
 async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
     await _problem(
         deps,

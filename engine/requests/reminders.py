@@ -9,12 +9,12 @@ from domain.clients import Channel, Client
 from domain.deadlines import Deadline
 from domain.events import SYSTEM, Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
-from domain.outbound import Button, Template
+from domain.outbound import OUTSIDE_WINDOW, Button, Message, Template, to_doc
 from domain.reminders import EVENING_STEP
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import when
-from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, template, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, send, template, to_client
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.i18n import DEFAULT
@@ -25,7 +25,9 @@ ANSWERS = {"ok": "all-good", "change": "change"}  # the button's word → the ac
 
 async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadline) -> Event:
     """Record the reminder and send it: a message with the two buttons, the template, or (said in the topic)
-    nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids)."""
+    nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids); a
+    message on WhatsApp whose turn comes after the 24 hours goes as the template or not at all
+    (OUTSIDE_WINDOW: bot/workers/whatsapp_deliveries.py), never as a paid re-open."""
     assert request.details.when is not None  # (the clock sets a reminder only for a known time)
     channel = await proactive_channel(deps, client)
     at = when(deps, client, request.details.when)
@@ -55,7 +57,9 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
                 Button(deps.t(lang, "button-need-change"), data=f"remind:{request.id}:{d.step}:change"),
             ),
         )
-        await to_client(deps, client, event, 0, text, buttons=buttons, channel=channel)
+        late = {OUTSIDE_WINDOW: to_doc(approved) if approved else None}
+        meta = late if channel is Channel.WHATSAPP else None
+        await send(deps, client, event, 0, Message(text, buttons), channel=channel, meta=meta)
     elif how == "template":
         identity = client.identity(Channel.WHATSAPP)
         spec = deps.channels.get(Channel.WHATSAPP)

@@ -2,12 +2,14 @@
 two hours before — with "All good" / "I need a change" (the second opens a line in the topic and starts the
 response clock); on WhatsApp outside its 24 hours only the approved template goes, or nothing."""
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 
 from domain.events import EventType
 from engine import queries as q
+from sandbox.twilio import Failure
 from tests import reads
 from tests.harness import REMINDER_TEMPLATE, Harness, start_harness
 from tests.telegram.test_clock import new_client, tick
@@ -143,6 +145,57 @@ async def paid_on_whatsapp(tg: Harness, text: str) -> tuple[int, datetime]:
     when = (await q.request(tg.store, "R-1001")).details.when
     assert when is not None
     return thread, when
+
+
+def the_evening_before(when: datetime) -> datetime:
+    """19:00 the evening before `when`, in its (the business) time zone."""
+    midnight = datetime.combine((when - timedelta(days=1)).date(), datetime.min.time(), when.tzinfo)
+    return midnight + timedelta(hours=19)
+
+
+def lapsed_as_it_should(tg: Harness, thread: int, new: list) -> None:
+    """Outside the 24 hours the reminder went as its own template (when one is set), else not at all: never a
+    free-form message, never the (paid) re-open template."""
+    assert all(m.body is None for m in new)
+    notes = "\n".join(tg.topic_texts(thread))
+    if tg.engine.deps.policy.reminder_templates.any_language:
+        assert [m.content_sid for m in new] == [REMINDER_TEMPLATE]
+        assert json.loads(new[0].content_variables)["2"] == "R-1001"
+        assert "the approved reminder template went instead" in notes
+    else:
+        assert new == []
+        assert "no reminder template is set for the client's language" in notes and "not sent" in notes
+
+
+async def test_a_reminder_whose_turn_comes_after_the_24_hours_goes_as_its_template_or_not_at_all(
+    on_whatsapp: Harness,
+) -> None:
+    tg = on_whatsapp
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    sent = len(tg.tw.to(NUMBER))
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))  # 4 h after the client wrote
+    await tg.engine.clock_runner.run_once()  # decided and stored inside the window...
+    (reminded,) = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert reminded.data["action"] == "message"
+    tg.clock.advance(hours=21)  # ...and its turn comes after it closed (a backlog, a restart)
+    await tg.settle()
+    lapsed_as_it_should(tg, thread, tg.tw.to(NUMBER)[sent:])
+    assert tg.tw.refused == []  # nothing was tried outside the window
+
+
+async def test_a_reminder_twilio_refuses_as_outside_the_window_goes_as_its_template_or_not_at_all(
+    on_whatsapp: Harness,
+) -> None:
+    tg = on_whatsapp
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    sent = len(tg.tw.to(NUMBER))
+    tg.tw.failures.append(Failure(400, 63016, "Failed to send freeform message: outside the allowed window"))
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))  # our clock says the window is open
+    await tick(tg)
+    (reminded,) = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert reminded.data["action"] == "message"
+    assert tg.tw.refused == [{"to": f"whatsapp:{NUMBER}", "code": 63016}]  # Twilio knew better
+    lapsed_as_it_should(tg, thread, tg.tw.to(NUMBER)[sent:])
 
 
 @pytest.mark.parametrize(
