@@ -226,3 +226,30 @@ async def test_outside_the_24_hours_the_reminder_template_is_the_one_in_the_clie
         assert soon.data["action"] == "none" and new == []
         assert "no reminder template is set for the client's language" in tg.topic_texts(thread)[-1]
     await tg.store.client.drop_database(db_name)
+
+
+async def test_a_whatsapp_client_answers_the_reminders_by_number_all_good_then_a_change(
+    team: Harness,
+) -> None:
+    tg = team
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))
+    await tick(tg)
+    evening = tg.wa_texts(NUMBER)[-1]
+    assert evening.startswith("A reminder for tomorrow: request R-1001 is at")
+    assert "1 — All good\n2 — I need a change" in evening
+    tg.clock.advance(hours=1)
+    await wa(tg, NUMBER, "1")  # through Twilio's webhook, signed as Twilio signs
+    assert tg.topic_texts(thread)[-1].startswith("✅ The client confirmed R-1001")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Wonderful — Anna")
+
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # inside the 24 hours of the "1"
+    await tick(tg)
+    soon = tg.wa_texts(NUMBER)[-1]
+    assert soon.startswith("Coming up: request R-1001") and "2 — I need a change" in soon
+    await wa(tg, NUMBER, "2")
+    assert tg.topic_texts(thread)[-1].startswith("🔁 The client needs a change to R-1001")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Of course — tell me what you would like to change")
+    tg.clock.advance(minutes=15, seconds=30)  # nobody answers: the response clock reminds the assistant
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1].startswith("⏰ Anna, Layla has been waiting")
