@@ -40,7 +40,7 @@ def build_deps(
         and settings.cloudpayments.cloudpayments_receipt_settlement == "prepayment",
         tz=settings.app.timezone,
         place=settings.app.place,
-        reminder_template=settings.twilio.twilio_template_reminder_sid,
+        reminder_templates=settings.twilio.reminder_templates,
     )
     deps = Deps(
         store,

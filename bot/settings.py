@@ -16,6 +16,7 @@ from pydantic_core import PydanticUndefined
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from domain.calls import VoiceLine
+from domain.outbound import TemplateSids
 from domain.promises import Promises
 from domain.sun import Place
 
@@ -175,14 +176,15 @@ class TwilioSettings(BaseSettings):
     )
     twilio_template_reopen_sid: str | None = Field(
         None,
-        pattern=r"^HX[0-9a-fA-F]{32}$",
-        description="approved WhatsApp template (HX...) that re-opens a conversation after 24 h of silence",
+        description="approved WhatsApp template that re-opens a conversation after 24 h of silence: one "
+        "Content SID per language (ar=HX...,en=HX...,ru=HX...) and/or a bare HX... for any language; a "
+        "client with none in their language is not sent one",
     )
     twilio_template_reminder_sid: str | None = Field(
         None,
-        pattern=r"^HX[0-9a-fA-F]{32}$",
-        description="approved WhatsApp template (HX...) reminding a client of a paid booking after 24 h of "
-        "silence: {{1}} first name, {{2}} request, {{3}} time, {{4}} place; unset: no reminder then",
+        description="approved WhatsApp template reminding a client of a paid booking after 24 h of silence "
+        "({{1}} first name, {{2}} request, {{3}} time, {{4}} place), written like "
+        "TWILIO_TEMPLATE_REOPEN_SID; none in the client's language: no reminder then",
     )
     twilio_voice_number: str | None = Field(
         None, description="the concierge number clients call, in E.164 (may be the WhatsApp sender's)"
@@ -190,6 +192,12 @@ class TwilioSettings(BaseSettings):
     call_recording: Literal["off", "on"] = Field(
         "off", description="on: calls are recorded (the caller hears a notice first) and posted in the topic"
     )
+
+    @field_validator("twilio_template_reopen_sid", "twilio_template_reminder_sid")
+    @classmethod
+    def _templates(cls, value: str | None) -> str | None:
+        TemplateSids.parse(value)
+        return value
 
     @field_validator("twilio_voice_number")
     @classmethod
@@ -221,6 +229,14 @@ class TwilioSettings(BaseSettings):
     def previous_token(self) -> str | None:
         previous = self.twilio_auth_token_previous
         return previous.get_secret_value() if previous else None
+
+    @property
+    def reopen_templates(self) -> TemplateSids:
+        return TemplateSids.parse(self.twilio_template_reopen_sid)
+
+    @property
+    def reminder_templates(self) -> TemplateSids:
+        return TemplateSids.parse(self.twilio_template_reminder_sid)
 
 
 class CloudPaymentsSettings(BaseSettings):

@@ -76,11 +76,10 @@ def whatsapp_ctx(start_workers: bool):
         )
         hooks = WhatsAppHooks(
             window_open=partial(whatsapp_flow.window_open, deps),
-            window_closed=partial(
-                whatsapp_flow.window_closed, deps, template_sid=tw.twilio_template_reopen_sid
-            ),
+            window_closed=partial(whatsapp_flow.window_closed, deps, templates=tw.reopen_templates),
             uncertain=partial(whatsapp_flow.uncertain, deps),
             refused=partial(whatsapp_flow.refused, deps),
+            lapsed=partial(whatsapp_flow.lapsed, deps),
         )
         worker = WhatsAppDeliveryWorker(deps.store.deliveries, sender, deps.clock, hooks)
         app[WHATSAPP] = worker

@@ -4,11 +4,12 @@ its own limits; a delivery stores the result with `to_doc`, and the sender reads
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from domain.clients import Channel
+from domain.clients import Channel, Language
 from domain.messages import Kind
 
 Doc = dict[str, Any]
@@ -116,6 +117,51 @@ class Template:
 
     content_sid: str
     variables: Mapping[str, str] = field(default_factory=dict)
+
+
+_CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+# what a message goes as when WhatsApp's 24 hours are over, in its delivery's meta: a Template's document, or
+# None — not at all (a reminder: never a paid message by accident); a message without it waits for the window
+OUTSIDE_WINDOW = "outside_window"
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateSids:
+    """One approved template in each language it was approved in (Twilio approves a Content template per
+    language), and perhaps one SID for any language (a setting written before there were several)."""
+
+    by_language: Mapping[Language, str] = field(default_factory=dict)
+    any_language: str | None = None
+
+    @classmethod
+    def parse(cls, value: str | None) -> TemplateSids:
+        """`ar=HX…,en=HX…,ru=HX…`, a bare `HX…` for any language, or both; a ValueError says what is wrong."""
+        by_language: dict[Language, str] = {}
+        any_language = None
+        for part in filter(None, (p.strip() for p in (value or "").split(","))):
+            code, named, sid = part.rpartition("=")
+            code, sid = code.strip().lower(), sid.strip()
+            if not _CONTENT_SID.fullmatch(sid):
+                raise ValueError(
+                    f"{part!r} is not a Content SID (HX and 32 hex digits), alone or after a language like "
+                    "ar=HX…,en=HX…,ru=HX…"
+                )
+            if not named:
+                if any_language is not None:
+                    raise ValueError("names two SIDs for any language: give one, or one per language")
+                any_language = sid
+            elif code not in Language._value2member_map_:
+                languages = ", ".join(language.value for language in Language)
+                raise ValueError(f"{code!r} is not a client language ({languages})")
+            elif Language(code) in by_language:
+                raise ValueError(f"names two SIDs for {code}")
+            else:
+                by_language[Language(code)] = sid
+        return cls(by_language, any_language)
+
+    def sid(self, language: Language) -> str | None:
+        """The template approved in `language`, else the one for any language: None, no template for them."""
+        return self.by_language.get(language) or self.any_language
 
 
 # the staff forum's operations

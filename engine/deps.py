@@ -14,7 +14,7 @@ from domain.calls import VoiceLine
 from domain.clock import Clock
 from domain.errors import Unavailable
 from domain.events import Actor, Event, EventType, NewEvent
-from domain.outbound import ChannelRegistry
+from domain.outbound import ChannelRegistry, TemplateSids
 from domain.payments import PaymentGateway
 from domain.promises import Promises
 from domain.signin import Signer
@@ -141,7 +141,8 @@ class Policy:
     prepayment: bool = False  # receipts say "prepaid"; the settlement's is printed when it is done
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Europe/Moscow"))
     place: Place = MOSCOW  # where the business is: the sun's times clients name ("after Maghrib")
-    reminder_template: str | None = None  # WhatsApp's approved booking reminder (outside its 24 hours)
+    # WhatsApp's approved booking reminder in each language (outside its 24 hours)
+    reminder_templates: TemplateSids = field(default_factory=TemplateSids)
 
 
 @dataclass(frozen=True, slots=True)

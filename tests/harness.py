@@ -94,6 +94,7 @@ def settings(
     translation: str | None = None,
     interpreter_base: str | None = None,
     speech: bool = False,
+    reminder_sid: str | None = None,
 ) -> Settings:
     twilio = TwilioSettings(
         twilio_account_sid=TWILIO_SID if twilio_base else None,
@@ -101,7 +102,7 @@ def settings(
         twilio_whatsapp_from=TWILIO_FROM if twilio_base else None,
         twilio_api_base=twilio_base,
         twilio_template_reopen_sid=template_sid,
-        twilio_template_reminder_sid=REMINDER_TEMPLATE if template_sid else None,
+        twilio_template_reminder_sid=reminder_sid or (REMINDER_TEMPLATE if template_sid else None),
         twilio_voice_number=VOICE_NUMBER if voice and twilio_base else None,
     )
     payments = CloudPaymentsSettings(
@@ -311,6 +312,7 @@ async def start_harness(
     receipts: bool | str = False,  # "prepayment": receipts say prepaid, the settlement's comes with /done
     translation: str | None = None,  # "deepl" or "yandex": the fake translator plays the provider
     speech: bool = False,  # voicemails in writing: the same fake plays SpeechKit
+    reminder_sid: str | None = None,  # TWILIO_TEMPLATE_REMINDER_SID; unset: REMINDER_TEMPLATE beside one
 ) -> Harness:
     fake = FakeTelegram(TOKEN, clock)
     fake.forum(STAFF_CHAT)
@@ -344,6 +346,7 @@ async def start_harness(
         translation,
         interpreter_base,
         speech,
+        reminder_sid,
     )
     app = create_app(app_settings, clock, start_workers=False)
     if extend is not None:  # another channel plugged in before the app starts (tests/toy_channel)

@@ -9,12 +9,13 @@ import structlog
 from domain.clients import Channel, Client
 from domain.events import SYSTEM, EventType
 from domain.messages import Inbound, Person
-from domain.outbound import ChannelSpec, Template, from_doc, text_of
+from domain.outbound import ChannelSpec, Template, TemplateSids, from_doc, text_of
 from engine import queries as q
 from engine.clients.outbox import template
 from engine.conversation import choices
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
+from engine.i18n import DEFAULT
 from engine.staff_texts import Text
 from storage.deliveries import Delivery
 
@@ -58,13 +59,15 @@ async def _tell_topic(
     await tell_topic(deps, client, event, note)
 
 
-async def window_closed(deps: Deps, delivery: Delivery, template_sid: str | None) -> None:
-    """Hold the client's messages; send the approved re-open template, or tell the assistant."""
+async def window_closed(deps: Deps, delivery: Delivery, templates: TemplateSids) -> None:
+    """Hold the client's messages; send the approved re-open template in their language, or tell the
+    assistant."""
     number = delivery.chat
     await deps.store.deliveries.hold_lane(delivery.lane, "outside the 24-hour window")
     client = await _client_of(deps, number)
     if client is None:
         return
+    template_sid = templates.sid(client.language or DEFAULT)
     last = (await q.conversation(deps.store, client.id)).last_inbound.get(Channel.WHATSAPP)
     since = last.isoformat() if last else "never"
     cause = f"window:{client.id}:{since}"
@@ -116,6 +119,18 @@ async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **dat
             cause,
             note,
         )
+
+
+async def lapsed(deps: Deps, delivery: Delivery, template: bool) -> None:
+    """A reminder whose turn came after WhatsApp's 24 hours: it went as its template, or not at all."""
+    await _problem(
+        deps,
+        delivery,
+        f"lapsed:{delivery.id}",
+        lambda t: t("wa-lapsed", template="yes" if template else "no", preview=_preview(delivery)),
+        problem="lapsed",
+        as_template=template,
+    )
 
 
 async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:

@@ -1,7 +1,7 @@
 """The client reminded of a paid booking (the clock fires each reminder: engine/clock/deadlines.py), and their
 answer: "All good", or "I need a change", which opens a line in the topic and starts the response clock
-(domain/awaiting.py). On WhatsApp outside its 24 hours only the approved reminder template may go
-(TWILIO_TEMPLATE_REMINDER_SID), or nothing: never a paid message by accident."""
+(domain/awaiting.py). On WhatsApp outside its 24 hours only the approved reminder template in the client's
+language may go (TWILIO_TEMPLATE_REMINDER_SID), or nothing: never a paid message by accident."""
 
 from __future__ import annotations
 
@@ -9,14 +9,15 @@ from domain.clients import Channel, Client
 from domain.deadlines import Deadline
 from domain.events import SYSTEM, Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
-from domain.outbound import Button, Template
+from domain.outbound import OUTSIDE_WINDOW, Button, Message, Template, to_doc
 from domain.reminders import EVENING_STEP
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import when
-from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, template, to_client
+from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, send, template, to_client
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
+from engine.i18n import DEFAULT
 from engine.staff_texts import StaffText, moment_for
 
 ANSWERS = {"ok": "all-good", "change": "change"}  # the button's word → the action recorded
@@ -24,14 +25,19 @@ ANSWERS = {"ok": "all-good", "change": "change"}  # the button's word → the ac
 
 async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadline) -> Event:
     """Record the reminder and send it: a message with the two buttons, the template, or (said in the topic)
-    nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids)."""
+    nothing. A retry after a crash records nothing twice and sends nothing twice (deterministic ids); a
+    message on WhatsApp whose turn comes after the 24 hours goes as the template or not at all
+    (OUTSIDE_WINDOW: bot/workers/whatsapp_deliveries.py), never as a paid re-open."""
     assert request.details.when is not None  # (the clock sets a reminder only for a known time)
     channel = await proactive_channel(deps, client)
+    at = when(deps, client, request.details.when)
+    place = ", ".join(request.details.places)
+    approved = _template(deps, client, request, at, place)
     if quiet_now(deps, client):
         how = "quiet"  # their quiet hours (set in their page): nothing proactive
     elif await free_to_write(deps, client, channel):
         how = "message"
-    elif deps.policy.reminder_template and client.identity(Channel.WHATSAPP):
+    elif approved is not None:
         how = "template"
     else:
         how = "none"
@@ -40,8 +46,6 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
         await deps.record(f"request:{request.id}", EventType.CLIENT_REMINDED, data, SYSTEM, d.cause)
     ).event
     how = event.data["action"]  # (retried after a crash: what was decided then, not what would be now)
-    at = when(deps, client, request.details.when)
-    place = ", ".join(request.details.places)
     lang = client.language
     if how == "message":
         said = {"number": request.id, "at": at, "place": place or "—"}
@@ -53,16 +57,18 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
                 Button(deps.t(lang, "button-need-change"), data=f"remind:{request.id}:{d.step}:change"),
             ),
         )
-        await to_client(deps, client, event, 0, text, buttons=buttons, channel=channel)
+        late = {OUTSIDE_WINDOW: to_doc(approved) if approved else None}
+        meta = late if channel is Channel.WHATSAPP else None
+        await send(deps, client, event, 0, Message(text, buttons), channel=channel, meta=meta)
     elif how == "template":
         identity = client.identity(Channel.WHATSAPP)
         spec = deps.channels.get(Channel.WHATSAPP)
         # (a retry after the template was unset, or the number unlinked: nothing goes — never a paid message)
-        if spec is not None and identity is not None and deps.policy.reminder_template:
-            variables = {"1": client.name.split()[0] if client.name else "", "2": request.id, "3": at}
-            out = Template(deps.policy.reminder_template, variables | {"4": place or "—"})
+        if spec is not None and identity is not None and approved is not None:
             number = identity.external_id
-            await deps.deliver(template(event, 0, Channel.WHATSAPP, number, spec.template_lane(number), out))
+            await deps.deliver(
+                template(event, 0, Channel.WHATSAPP, number, spec.template_lane(number), approved)
+            )
     on = channel.value
     call = client.contact == "phone" and how != "quiet"  # they prefer a call: the assistant is asked to call
     await tell_topic(
@@ -76,6 +82,17 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
         1,
     )
     return event
+
+
+def _template(deps: Deps, client: Client, request: ServiceRequest, at: str, place: str) -> Template | None:
+    """The approved reminder template in the client's language (Twilio approves each language apart), for
+    their WhatsApp; None: no WhatsApp, or no template in their language (then nothing goes, rather than one in
+    a language they may not read)."""
+    sid = deps.policy.reminder_templates.sid(client.language or DEFAULT)
+    if sid is None or client.identity(Channel.WHATSAPP) is None:
+        return None
+    first = client.name.split()[0] if client.name else ""
+    return Template(sid, {"1": first, "2": request.id, "3": at, "4": place or "—"})
 
 
 async def answered(deps: Deps, client: Client, rest: str) -> str | None:

@@ -239,6 +239,7 @@ ev-ChoicesOffered = numbered choices offered on { $channel }
 ev-DeliveryProblem = a message on { $channel } { $problem ->
     [window-closed] waits: the 24-hour window is closed
     [maybe-twice] may have arrived twice
+    [lapsed] went as its template or not at all: the 24-hour window had closed
    *[other] could not be delivered
 }
 ev-InboxItemSetAside = an incoming { $source } update was set aside: someone must look (concierge inbox failed)
@@ -417,7 +418,11 @@ maybe-twice = ⚠️ After an interruption this may have been sent twice { $wher
        *[client] to the client
     }: “{ $preview }”
 wa-window-template-sent = ⏳ The client last wrote on WhatsApp more than 24 hours ago: your messages wait, and the re-open template was sent. They go out when the client answers.
-wa-window-no-template = ⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is configured (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes first.
+wa-window-no-template = ⏳ The client last wrote on WhatsApp more than 24 hours ago, and no re-open template is configured for the client's language (TWILIO_TEMPLATE_REOPEN_SID): your messages wait until the client writes first.
+wa-lapsed = { $template ->
+    [yes] ⏳ WhatsApp's 24 hours had passed when this reminder's turn came, so the approved reminder template went instead: “{ $preview }”
+   *[no] ⏳ WhatsApp's 24 hours had passed when this reminder's turn came, and no reminder template is set for the client's language (TWILIO_TEMPLATE_REMINDER_SID): it was not sent. “{ $preview }”
+}
 wa-refused = ⚠️ Twilio refused a WhatsApp message (error { $code }): { $error }
 wa-undelivered = ⚠️ WhatsApp did not deliver a message ({ $state }, Twilio error { $code }): “{ $preview }”
 wa-not-sent = ⚠️ Not sent to WhatsApp: { $problem ->
@@ -637,7 +642,7 @@ ev-ClientReminded = { $action ->
 clock-client-reminded = { $how ->
     [quiet] 🌙 The client was not reminded of { $request }: it fell in their quiet hours.
     [template] 🔔 The client was reminded of { $request } by the approved WhatsApp template (their 24 hours had passed).
-    [none] 🔔 The client was not reminded of { $request }: WhatsApp's 24 hours have passed and no reminder template is set (TWILIO_TEMPLATE_REMINDER_SID).
+    [none] 🔔 The client was not reminded of { $request }: WhatsApp's 24 hours have passed and no reminder template is set for the client's language (TWILIO_TEMPLATE_REMINDER_SID).
    *[other] 🔔 The client was reminded of { $request } on { $channel }.
 }
 clock-client-prefers-call = 📞 They prefer a call: please call them about { $request }.

@@ -239,6 +239,7 @@ ev-ChoicesOffered = предложены варианты с номерами в
 ev-DeliveryProblem = сообщение в { $channel } { $problem ->
     [window-closed] ждёт: 24-часовое окно закрыто
     [maybe-twice] могло прийти дважды
+    [lapsed] ушло шаблоном или не ушло вовсе: 24-часовое окно закрылось
    *[other] не доставлено
 }
 ev-InboxItemSetAside = входящее обновление { $source } отложено: нужно посмотреть (concierge inbox failed)
@@ -417,7 +418,11 @@ maybe-twice = ⚠️ После сбоя это могло уйти дважды
        *[client] клиенту
     }: «{ $preview }»
 wa-window-template-sent = ⏳ Клиент писал в WhatsApp больше 24 часов назад: ваши сообщения ждут, шаблон для возобновления отправлен. Они уйдут, когда клиент ответит.
-wa-window-no-template = ⏳ Клиент писал в WhatsApp больше 24 часов назад, а шаблон для возобновления не настроен (TWILIO_TEMPLATE_REOPEN_SID): ваши сообщения ждут, пока клиент не напишет первым.
+wa-window-no-template = ⏳ Клиент писал в WhatsApp больше 24 часов назад, а шаблон для возобновления на языке клиента не настроен (TWILIO_TEMPLATE_REOPEN_SID): ваши сообщения ждут, пока клиент не напишет первым.
+wa-lapsed = { $template ->
+    [yes] ⏳ Когда подошла очередь напоминания, 24 часа WhatsApp уже прошли, поэтому вместо него ушёл одобренный шаблон напоминания: «{ $preview }»
+   *[no] ⏳ Когда подошла очередь напоминания, 24 часа WhatsApp уже прошли, а шаблон напоминания на языке клиента не задан (TWILIO_TEMPLATE_REMINDER_SID): оно не отправлено. «{ $preview }»
+}
 wa-refused = ⚠️ Twilio отклонил сообщение WhatsApp (ошибка { $code }): { $error }
 wa-undelivered = ⚠️ WhatsApp не доставил сообщение ({ $state }, ошибка Twilio { $code }): «{ $preview }»
 wa-not-sent = ⚠️ Не отправлено в WhatsApp: { $problem ->
@@ -637,7 +642,7 @@ ev-ClientReminded = { $action ->
 clock-client-reminded = { $how ->
     [quiet] 🌙 Клиенту не напомнили о { $request }: это его тихие часы.
     [template] 🔔 Клиенту напомнили о { $request } одобренным шаблоном WhatsApp (24 часа прошли).
-    [none] 🔔 Клиенту не напомнили о { $request }: 24 часа WhatsApp прошли, шаблон напоминания не задан (TWILIO_TEMPLATE_REMINDER_SID).
+    [none] 🔔 Клиенту не напомнили о { $request }: 24 часа WhatsApp прошли, шаблон напоминания на языке клиента не задан (TWILIO_TEMPLATE_REMINDER_SID).
    *[other] 🔔 Клиенту напомнили о { $request } в { $channel }.
 }
 clock-client-prefers-call = 📞 Клиент предпочитает звонок: позвоните ему о { $request }.

@@ -104,6 +104,8 @@ def status(url: str) -> int | None:
             "TWILIO_ACCOUNT_SID",
         ),
         ({"CALL_RECORDING": "sometimes"}, "CALL_RECORDING"),
+        ({"TWILIO_TEMPLATE_REMINDER_SID": "fr=HX" + "0" * 32}, "TWILIO_TEMPLATE_REMINDER_SID"),  # no French
+        ({"TWILIO_TEMPLATE_REOPEN_SID": "ar=HX123"}, "TWILIO_TEMPLATE_REOPEN_SID"),  # not a Content SID
         ({"TRUSTED_PROXIES": "caddy"}, "TRUSTED_PROXIES"),  # an address or a network, not a name
         ({"CONSOLE_SECRET": "short"}, "CONSOLE_SECRET"),  # at least 32 characters
         ({"METRICS_TOKEN": "short"}, "METRICS_TOKEN"),  # at least 16 characters

@@ -2,17 +2,22 @@
 two hours before — with "All good" / "I need a change" (the second opens a line in the topic and starts the
 response clock); on WhatsApp outside its 24 hours only the approved template goes, or nothing."""
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
 
 from domain.events import EventType
 from engine import queries as q
+from sandbox.twilio import Failure
 from tests import reads
 from tests.harness import REMINDER_TEMPLATE, Harness, start_harness
 from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
 from tests.telegram.test_whatsapp import NUMBER, wa
+
+ARABIC_TEMPLATE = "HX" + "a" * 32
+ENGLISH_TEMPLATE = "HX" + "e" * 32
 
 
 @pytest.fixture
@@ -120,10 +125,131 @@ async def test_outside_whatsapps_24_hours_only_the_template_goes_or_nothing(on_w
     await tick(tg)
     (reminded,) = [e for e in await reads.events(tg.store, EventType.CLIENT_REMINDED) if e.data["step"] == 2]
     new = tg.tw.to(NUMBER)[sent:]
-    if tg.engine.deps.policy.reminder_template:
+    if tg.engine.deps.policy.reminder_templates.any_language:
         assert reminded.data["action"] == "template"
         assert [m.content_sid for m in new if m.content_sid] == [REMINDER_TEMPLATE]
         assert "by the approved WhatsApp template" in "\n".join(tg.topic_texts(thread))
     else:
         assert reminded.data["action"] == "none" and new == []  # never a paid message by accident
         assert "no reminder template is set" in tg.topic_texts(thread)[-1]
+
+
+async def paid_on_whatsapp(tg: Harness, text: str) -> tuple[int, datetime]:
+    """A WhatsApp client books by `text` (at 15:00 Moscow time) and pays: their topic, the booking's time."""
+    await wa(tg, NUMBER, text)
+    client = await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")
+    thread = client.topic.thread_id
+    await staff_says(tg, thread, "/quote 45000 RUB Table at Nobu")
+    link = [m for m in tg.tw.to(NUMBER) if "/pay/" in (m.body or "")][-1]
+    await pay(tg, tg.cp.orders[link.body.split("/pay/")[1].split()[0].rstrip(".")])
+    when = (await q.request(tg.store, "R-1001")).details.when
+    assert when is not None
+    return thread, when
+
+
+def the_evening_before(when: datetime) -> datetime:
+    """19:00 the evening before `when`, in its (the business) time zone."""
+    midnight = datetime.combine((when - timedelta(days=1)).date(), datetime.min.time(), when.tzinfo)
+    return midnight + timedelta(hours=19)
+
+
+def lapsed_as_it_should(tg: Harness, thread: int, new: list) -> None:
+    """Outside the 24 hours the reminder went as its own template (when one is set), else not at all: never a
+    free-form message, never the (paid) re-open template."""
+    assert all(m.body is None for m in new)
+    notes = "\n".join(tg.topic_texts(thread))
+    if tg.engine.deps.policy.reminder_templates.any_language:
+        assert [m.content_sid for m in new] == [REMINDER_TEMPLATE]
+        assert json.loads(new[0].content_variables)["2"] == "R-1001"
+        assert "the approved reminder template went instead" in notes
+    else:
+        assert new == []
+        assert "no reminder template is set for the client's language" in notes and "not sent" in notes
+
+
+async def test_a_reminder_whose_turn_comes_after_the_24_hours_goes_as_its_template_or_not_at_all(
+    on_whatsapp: Harness,
+) -> None:
+    tg = on_whatsapp
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    sent = len(tg.tw.to(NUMBER))
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))  # 4 h after the client wrote
+    await tg.engine.clock_runner.run_once()  # decided and stored inside the window...
+    (reminded,) = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert reminded.data["action"] == "message"
+    tg.clock.advance(hours=21)  # ...and its turn comes after it closed (a backlog, a restart)
+    await tg.settle()
+    lapsed_as_it_should(tg, thread, tg.tw.to(NUMBER)[sent:])
+    assert tg.tw.refused == []  # nothing was tried outside the window
+
+
+async def test_a_reminder_twilio_refuses_as_outside_the_window_goes_as_its_template_or_not_at_all(
+    on_whatsapp: Harness,
+) -> None:
+    tg = on_whatsapp
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    sent = len(tg.tw.to(NUMBER))
+    tg.tw.failures.append(Failure(400, 63016, "Failed to send freeform message: outside the allowed window"))
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))  # our clock says the window is open
+    await tick(tg)
+    (reminded,) = await reads.events(tg.store, EventType.CLIENT_REMINDED)
+    assert reminded.data["action"] == "message"
+    assert tg.tw.refused == [{"to": f"whatsapp:{NUMBER}", "code": 63016}]  # Twilio knew better
+    lapsed_as_it_should(tg, thread, tg.tw.to(NUMBER)[sent:])
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (f"ar={ARABIC_TEMPLATE},en={ENGLISH_TEMPLATE}", ARABIC_TEMPLATE),  # theirs, not the English one
+        (f"en={ENGLISH_TEMPLATE}", None),  # none in Arabic: nothing, rather than English
+        (f"{REMINDER_TEMPLATE},en={ENGLISH_TEMPLATE}", REMINDER_TEMPLATE),  # the one for any language
+    ],
+)
+async def test_outside_the_24_hours_the_reminder_template_is_the_one_in_the_clients_language(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, setting: str, expected: str | None
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, reminder_sid=setting
+    )
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    thread, when = await paid_on_whatsapp(tg, "احجز لي طاولة في نوبو غدا الساعة 9 مساء")
+    assert (await q.client_by_identity_key(tg.store, f"whatsapp:{NUMBER}")).language == "ar"
+    sent = len(tg.tw.to(NUMBER))
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # 28 h after they wrote
+    await tick(tg)
+    (soon,) = [e for e in await reads.events(tg.store, EventType.CLIENT_REMINDED) if e.data["step"] == 2]
+    new = [m for m in tg.tw.to(NUMBER)[sent:] if m.body is None]
+    if expected:
+        assert soon.data["action"] == "template" and [m.content_sid for m in new] == [expected]
+    else:
+        assert soon.data["action"] == "none" and new == []
+        assert "no reminder template is set for the client's language" in tg.topic_texts(thread)[-1]
+    await tg.store.client.drop_database(db_name)
+
+
+async def test_a_whatsapp_client_answers_the_reminders_by_number_all_good_then_a_change(
+    team: Harness,
+) -> None:
+    tg = team
+    thread, when = await paid_on_whatsapp(tg, "A table at Nobu tomorrow at 9pm")
+    tg.clock.advance_to(the_evening_before(when) + timedelta(seconds=5))
+    await tick(tg)
+    evening = tg.wa_texts(NUMBER)[-1]
+    assert evening.startswith("A reminder for tomorrow: request R-1001 is at")
+    assert "1 — All good\n2 — I need a change" in evening
+    tg.clock.advance(hours=1)
+    await wa(tg, NUMBER, "1")  # through Twilio's webhook, signed as Twilio signs
+    assert tg.topic_texts(thread)[-1].startswith("✅ The client confirmed R-1001")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Wonderful — Anna")
+
+    tg.clock.advance_to(when - timedelta(hours=2) + timedelta(seconds=5))  # inside the 24 hours of the "1"
+    await tick(tg)
+    soon = tg.wa_texts(NUMBER)[-1]
+    assert soon.startswith("Coming up: request R-1001") and "2 — I need a change" in soon
+    await wa(tg, NUMBER, "2")
+    assert tg.topic_texts(thread)[-1].startswith("🔁 The client needs a change to R-1001")
+    assert tg.wa_texts(NUMBER)[-1].startswith("Of course — tell me what you would like to change")
+    tg.clock.advance(minutes=15, seconds=30)  # nobody answers: the response clock reminds the assistant
+    await tick(tg)
+    assert tg.topic_texts(thread)[-1].startswith("⏰ Anna, Layla has been waiting")

@@ -224,6 +224,34 @@ async def test_outside_the_window_messages_wait_for_the_template_and_the_reply(
     await tg.store.client.drop_database(db_name)
 
 
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        (f"ru={REOPEN_TEMPLATE},ar={'HX' + 'a' * 32}", "HX" + "a" * 32),  # the one approved in Arabic
+        (f"ru={REOPEN_TEMPLATE}", None),  # none in Arabic: the assistant is told, nothing is sent
+    ],
+)
+async def test_the_re_open_template_is_the_one_in_the_clients_language(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, setting: str, expected: str | None
+) -> None:
+    tg = await start_harness(
+        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, template_sid=setting
+    )
+    await tg.add_staff(9001, "Anna", "en,ar", lead=True)
+    await wa(tg, NUMBER, "مرحبا، أنا في موسكو الأسبوع المقبل")
+    assert (await client_of(tg, NUMBER)).language == "ar"
+    topic = await thread(tg, NUMBER)
+    tg.clock.advance(hours=25)
+    await staff_says(tg, topic, "Welcome back!")
+    templates = [m.content_sid for m in tg.tw.to(NUMBER) if m.content_sid]
+    if expected:
+        assert templates == [expected] and "re-open template was sent" in tg.topic_texts(topic)[-1]
+    else:
+        assert templates == []
+        assert "no re-open template is configured for the client's language" in tg.topic_texts(topic)[-1]
+    await tg.store.client.drop_database(db_name)
+
+
 async def test_without_a_template_the_assistant_is_told_the_client_must_write_first(team: Harness) -> None:
     tg = team
     topic = await outside_window(tg)

@@ -10,6 +10,7 @@ import pytest
 from channels.telegram.compose import compose as telegram
 from channels.whatsapp.compose import SPEC as WHATSAPP
 from channels.whatsapp.compose import compose as whatsapp
+from domain.clients import Language
 from domain.messages import Kind
 from domain.outbound import (
     Button,
@@ -27,6 +28,7 @@ from domain.outbound import (
     RenameTopic,
     SignIn,
     Template,
+    TemplateSids,
     from_doc,
     to_doc,
 )
@@ -203,3 +205,30 @@ def test_whatsapp_sends_photos_documents_and_videos_up_to_16_mb_and_refuses_the_
         Message(media=Media(Kind.STICKER, file_id="f"), original=Original("1", "2")), t
     ).refused
     assert sticker is not None and (sticker.problem, sticker.kind) == ("kind", "sticker")
+
+
+AR, EN, ANY = "HX" + "a" * 32, "HX" + "e" * 32, "HX" + "0" * 32
+
+
+def test_a_template_setting_names_one_sid_per_language_and_perhaps_one_for_any() -> None:
+    per_language = TemplateSids.parse(f" ar={AR} , EN={EN},")
+    assert [per_language.sid(lang) for lang in Language] == [EN, AR, None]  # no Russian one: none
+    assert TemplateSids.parse(f"{ANY},en={EN}").sid(Language.RU) == ANY  # the older bare SID: any language
+    assert TemplateSids.parse(ANY).sid(Language.AR) == ANY
+    assert TemplateSids.parse(None).sid(Language.EN) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "says"),
+    [
+        ("HX123", "is not a Content SID"),
+        (f"ar={AR},ar={EN}", "two SIDs for ar"),
+        (f"fr={AR}", "'fr' is not a client language"),
+        (f"={AR}", "'' is not a client language"),
+        (f"{AR},{EN}", "two SIDs for any language"),
+        (f"ar:{AR}", "is not a Content SID"),
+    ],
+)
+def test_a_wrong_template_setting_says_what_is_wrong(value: str, says: str) -> None:
+    with pytest.raises(ValueError, match=says):
+        TemplateSids.parse(value)

@@ -62,6 +62,7 @@ SAMPLE = {
     "survivor": "Layla A.",
     "where": "topic",
     "preview": "hello",
+    "template": "yes",
     "state": "paid",
     "code": "63016",
     "megabytes": "20",
