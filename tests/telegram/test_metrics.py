@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from pymongo import AsyncMongoClient
 
 from bot.keys import SETTINGS
+from bot.metrics import LANE_KINDS
 from domain.deadlines import Deadline
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
@@ -69,7 +70,6 @@ def lanes(samples: dict, channel: str = "telegram") -> dict[str, float]:
     return {k: value(samples, "concierge_deliveries_waiting", channel=channel, lane=k) for k in LANE_KINDS}
 
 
-LANE_KINDS = ("chat", "group", "template")
 RUB_45000 = 4_500_000  # in kopecks
 
 
