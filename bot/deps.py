@@ -58,7 +58,7 @@ def build_deps(
         channels=message_channels(),
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
-    deps.listeners.add(metrics.on_event)
+    deps.listeners.add(metrics.EventCounts())
     return deps
 
 

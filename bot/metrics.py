@@ -1,9 +1,9 @@
 """`GET /metrics` in Prometheus' text format. What this process did (webhooks answered, events recorded,
 Telegram's refusals, the clock's firings, store round trips, warnings logged) is counted as it happens; what
 every instance shares (the inbox, the deliveries, the timers, the console's sessions) is read from the store
-at each scrape, so any instance answers for all. Labels are bounded: endpoints, event types, channels — never
-a client. Protected by METRICS_TOKEN (a bearer token); without one it answers only a local scrape of a
-service with no PUBLIC_BASE_URL."""
+at each scrape, so any instance answers for all. Labels are bounded: endpoints, event types, channels, a
+lane's kind, promises, currencies — never a client, a chat or a topic. Protected by METRICS_TOKEN (a bearer
+token); without one it answers only a local scrape of a service with no PUBLIC_BASE_URL."""
 
 from __future__ import annotations
 
@@ -29,9 +29,13 @@ from prometheus_client import (
 from pymongo import monitoring
 from pymongo.errors import PyMongoError
 
+from bot.channels import message_channels
 from bot.keys import CLOCK, SETTINGS, STORE
 from domain.clients import Channel
-from domain.events import Event
+from domain.deadlines import FIRST_QUOTE, FIRST_RESPONSE
+from domain.events import Event, EventType
+from domain.outbound import ChannelRegistry, ChannelSpec
+from domain.promises import REMIND
 from storage.timefmt import to_ms
 
 REGISTRY = CollectorRegistry()
@@ -49,8 +53,36 @@ WEBHOOK_SECONDS = Histogram(
     registry=REGISTRY,
 )
 EVENTS = Counter("concierge_events", "Events recorded by this process, by type", ["type"], registry=REGISTRY)
+SLA_BREACHES = Counter(
+    "concierge_sla_breaches",
+    "Promises that fell due unanswered (a ladder's first step), by promise",
+    ["promise"],
+    registry=REGISTRY,
+)
+ESCALATIONS = Counter(
+    "concierge_escalations",
+    "Broken promises taken to the leads: escalated, reassigned, or nobody present to take the client",
+    ["promise", "action"],
+    registry=REGISTRY,
+)
+PAYMENTS = Counter("concierge_payments", "Payments received, by currency", ["currency"], registry=REGISTRY)
+PAID = Counter(
+    "concierge_paid_minor_units",
+    "Money received, in minor units (kopecks, cents)",
+    ["currency"],
+    registry=REGISTRY,
+)
+REFUNDS = Counter("concierge_refunds", "Refunds made, by currency", ["currency"], registry=REGISTRY)
+REFUNDED = Counter(
+    "concierge_refunded_minor_units", "Money given back, in minor units", ["currency"], registry=REGISTRY
+)
 TELEGRAM_THROTTLED = Counter(
     "concierge_telegram_throttled", "Telegram's 429 answers (Too Many Requests)", registry=REGISTRY
+)
+BUDGET_WAITS = Counter(
+    "concierge_telegram_budget_waits",
+    "Sends held back for a chat's budget (Telegram's limits kept before it answers 429), each once",
+    registry=REGISTRY,
 )
 BUDGET_REFUSALS = Counter(
     "concierge_telegram_budget_refusals",
@@ -73,16 +105,26 @@ LOG_LINES = Counter(
 
 # read from the store at each scrape: the same for every instance
 INBOX_WAITING = Gauge("concierge_inbox_waiting", "Inbound items not yet processed", registry=REGISTRY)
+INBOX_OLDEST = Gauge(
+    "concierge_inbox_oldest_seconds",
+    "How long ago the oldest inbound item not yet processed was accepted (a retry's wait included)",
+    registry=REGISTRY,
+)
 INBOX_OVERDUE = Gauge(
     "concierge_inbox_overdue_seconds",
-    "How long the longest-waiting inbound item has been due",
+    "How long the longest-waiting inbound item has been due (workers behind, not a retry's wait)",
     registry=REGISTRY,
 )
 INBOX_FAILED = Gauge("concierge_inbox_failed", "Inbound items set aside for a person", registry=REGISTRY)
 DELIVERIES_WAITING = Gauge(
     "concierge_deliveries_waiting",
-    "Outbound messages not yet sent, by channel",
-    ["channel"],
+    "Outbound messages not yet sent, by channel and lane kind (chat, group, template)",
+    ["channel", "lane"],
+    registry=REGISTRY,
+)
+DELIVERIES_OLDEST = Gauge(
+    "concierge_deliveries_oldest_seconds",
+    "How long ago the oldest outbound message not yet sent was stored (its retries' waits included)",
     registry=REGISTRY,
 )
 DELIVERIES_OVERDUE = Gauge(
@@ -111,6 +153,13 @@ TELEGRAM_LAST_ERROR = Gauge(
 # the series alerts read exist from the start (at 0), not only once something went wrong
 for _outcome in ("retried", "set_aside"):
     DEADLINE_FAILURES.labels(_outcome)
+# what a broken promise's step did that took it to the leads (engine/clock/deadlines.py); `reminded` rings
+# only the assistant
+TO_LEADS = {FIRST_RESPONSE: ("escalated", "reassigned", "unassignable"), FIRST_QUOTE: ("escalated",)}
+for _promise, _actions in TO_LEADS.items():
+    SLA_BREACHES.labels(_promise)
+    for _action in _actions:
+        ESCALATIONS.labels(_promise, _action)
 LOG_LINES.labels("preflight.failed", "warning")
 LOG_LINES.labels("fiscal.settlement_failed", "warning")
 
@@ -144,8 +193,42 @@ async def middleware(request: web.Request, handler: Callable[[web.Request], Awai
         WEBHOOK_REQUESTS.labels(endpoint, f"{status // 100}xx").inc()
 
 
-async def on_event(event: Event) -> None:
-    EVENTS.labels(event.type.value).inc()
+class EventCounts:
+    """An engine's listener: every event it records, counted by type and by what the dashboards read. A
+    replay (a retried step records its cause again, and the listeners hear it again) is not counted twice:
+    the ids of the events counted lately are remembered."""
+
+    def __init__(self, remembered: int = 10_000) -> None:
+        self._ids: dict[str, None] = {}  # (insertion-ordered: the oldest is forgotten first)
+        self._remembered = remembered
+
+    def _first_time(self, event_id: str) -> bool:
+        if event_id in self._ids:
+            return False
+        self._ids[event_id] = None
+        if len(self._ids) > self._remembered:
+            del self._ids[next(iter(self._ids))]
+        return True
+
+    async def __call__(self, event: Event) -> None:
+        if not self._first_time(event.id):
+            return
+        EVENTS.labels(event.type.value).inc()
+        data = event.data
+        if event.type is EventType.RESPONSE_OVERDUE:
+            promise = data.get("promise", "")
+            if data.get("step") == REMIND:  # the ladder's first step: the promise has just run out
+                SLA_BREACHES.labels(promise).inc()
+            if data.get("action") in TO_LEADS.get(promise, ()):
+                ESCALATIONS.labels(promise, data["action"]).inc()
+        elif event.type is EventType.REQUEST_PAID:
+            amount = data["payment"]["amount"]
+            PAYMENTS.labels(amount["currency"]).inc()
+            PAID.labels(amount["currency"]).inc(amount["minor"])
+        elif event.type is EventType.REQUEST_REFUNDED:
+            amount = data["refund"]["amount"]
+            REFUNDS.labels(amount["currency"]).inc()
+            REFUNDED.labels(amount["currency"]).inc(amount["minor"])
 
 
 class StoreCommands(monitoring.CommandListener):
@@ -174,23 +257,55 @@ def count_log_line(_logger: Any, method: str, event_dict: dict[str, Any]) -> dic
     return event_dict
 
 
+UNFINISHED = {"due_ms": {"$gte": 0}}  # an inbox item or a delivery not yet done (storage/leases.py)
+READ_AT_MOST = 10_000  # of a queue at one scrape: a longer one shows as this long (the alerts read its age)
+LANE_KINDS = ("chat", "group", "template")
+
+
+async def _seconds_since_earliest(collection: Any, field: str, now: int) -> float:
+    """How long ago the earliest `field` (ms) of the unfinished items was: one item read, through the
+    `due_ms` index (the unfinished only are sorted, however long the collection's history)."""
+    first = await collection.find(UNFINISHED, {field: 1}).sort(field, 1).limit(1).to_list()
+    return max(0, now - first[0][field]) / 1000 if first else 0
+
+
+def lane_kind(spec: ChannelSpec, lane: str) -> str:
+    """A lane read as one of a few kinds, so the label stays bounded (a lane is a topic or a chat: one per
+    client). `group`: the staff forum's topics, a client's or the team's, which share the group's budget
+    ("tg:-100…:C-1001"; a group's chat id is negative); `template`: a paid re-open template's own lane
+    ("wa-template:+971…"); any other lane is one person's `chat` ("tg:42", "wa:+971…")."""
+    if lane.startswith(spec.template_lane("")):
+        return "template"
+    return "group" if lane.startswith(spec.lane("-")) else "chat"
+
+
+async def _read_deliveries(db: Any, registry: ChannelRegistry) -> None:
+    """Waiting deliveries by channel and lane kind: the unfinished ones read through the `due_ms` index
+    (counts by an equal `queue` would read every row on the embedded engine: test_query_plans.py)."""
+    specs = {c.value: spec for c in Channel if (spec := registry.get(c)) is not None}  # the channels wired
+    counts = dict.fromkeys(((channel, kind) for channel in specs for kind in LANE_KINDS), 0)
+    waiting = db["deliveries"].find(UNFINISHED, {"channel": 1, "lane": 1}).limit(READ_AT_MOST)
+    async for doc in waiting:
+        if (spec := specs.get(doc["channel"])) is not None:
+            counts[doc["channel"], lane_kind(spec, doc["lane"])] += 1
+    for (channel, kind), n in counts.items():
+        DELIVERIES_WAITING.labels(channel, kind).set(n)
+
+
 async def _read_store(app: web.Application) -> None:
     store, now = app[STORE], to_ms(app[CLOCK].now())
     db = store.db
-    unfinished = {"due_ms": {"$gte": 0}}
-    oldest_in = await db["inbox"].find(unfinished, {"due_ms": 1}).sort("due_ms", 1).limit(1).to_list()
-    INBOX_WAITING.set(await db["inbox"].count_documents(unfinished))
-    INBOX_OVERDUE.set(max(0, now - oldest_in[0]["due_ms"]) / 1000 if oldest_in else 0)
-    INBOX_FAILED.set(await db["inbox"].count_documents({"status": "failed"}))
+    INBOX_WAITING.set(await db["inbox"].count_documents(UNFINISHED))
+    INBOX_OLDEST.set(await _seconds_since_earliest(db["inbox"], "received_ms", now))
+    INBOX_OVERDUE.set(await _seconds_since_earliest(db["inbox"], "due_ms", now))
+    failed = db["inbox"].find({"status": "failed"}, {"_id": 1}).limit(READ_AT_MOST)  # (an index seek)
+    INBOX_FAILED.set(len(await failed.to_list()))
     from bot.engine_runtime import ENGINE  # (here: the engine's workers count into this module)
 
     engine = app.get(ENGINE)
-    for channel in (c for c in Channel if engine is None or c in engine.deps.channels):  # the ones wired
-        DELIVERIES_WAITING.labels(channel.value).set(
-            await db["deliveries"].count_documents({"queue": channel.value})
-        )
-    oldest_out = await db["deliveries"].find(unfinished, {"due_ms": 1}).sort("due_ms", 1).limit(1).to_list()
-    DELIVERIES_OVERDUE.set(max(0, now - oldest_out[0]["due_ms"]) / 1000 if oldest_out else 0)
+    await _read_deliveries(db, engine.deps.channels if engine is not None else message_channels())
+    DELIVERIES_OLDEST.set(await _seconds_since_earliest(db["deliveries"], "created_ms", now))
+    DELIVERIES_OVERDUE.set(await _seconds_since_earliest(db["deliveries"], "due_ms", now))
     DEADLINES_LATE.set(await db["deadlines"].count_documents({"due_ms": {"$gte": 0, "$lt": now - LATE}}))
     CONSOLE_SESSIONS.set(await db["console_sessions"].count_documents({"expires_ms": {"$gt": now}}))
 

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from bot.metrics import BUDGET_REFUSALS, TELEGRAM_THROTTLED
+from bot.metrics import BUDGET_REFUSALS, BUDGET_WAITS, TELEGRAM_THROTTLED
 from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
@@ -78,6 +78,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self._read: dict[
             tuple[str, int], Outbound | Unreadable
         ] = {}  # what each queued delivery holds, read once
+        self._held: set[str] = set()  # deliveries a budget has held back (counted once each)
 
     def outbound(self, item: Delivery) -> Outbound | Unreadable:
         """What a delivery holds, read from its document once per delivery and change (one this version cannot
@@ -105,6 +106,7 @@ class TelegramDeliveryWorker(LaneWorker):
         live = {(d.id, d.changed) for d in queued}
         self._read = {key: out for key, out in self._read.items() if key in live}
         self._pending = [d for d in queued if isinstance(self.outbound(d), PostCard)]
+        self._held &= {d.id for d in queued}
         if not heads:
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
             return
@@ -112,6 +114,14 @@ class TelegramDeliveryWorker(LaneWorker):
         self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
+        slot = self._budget_slot(head, now)
+        due = head.status is DeliveryStatus.PENDING and head.next_attempt_ms <= to_ms(now)
+        if slot > now and due and head.id not in self._held:  # ready, but the chat's budget is spent
+            self._held.add(head.id)
+            BUDGET_WAITS.inc()
+        return slot
+
+    def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
             return now  # moot: costs no budget
         reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0

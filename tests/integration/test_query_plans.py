@@ -17,9 +17,11 @@ from typing import Any
 
 import neosqlite
 import pytest
+from pydantic import SecretStr
 from pymongo import monitoring
 
 from bot.console.keys import LIVE
+from bot.keys import SETTINGS
 from bot.workers.kpi_days import KpiDaysLoop
 from engine import queries as q
 from storage.indexes import INDEXES
@@ -162,6 +164,14 @@ async def journey(tg: Harness) -> None:
     await tg.wa_status(sent.sid, "read")
     await tg.settle()
     await clock_journey(tg, layla, thread)
+    await metrics_scrape(tg)
+
+
+async def metrics_scrape(tg: Harness) -> None:
+    """What /metrics reads of the store at each scrape: the inbox, the deliveries by lane kind, the timers."""
+    tg.app[SETTINGS].app.metrics_token = SecretStr("a-long-metrics-token")
+    response = await tg.http.get("/metrics", headers={"Authorization": "Bearer a-long-metrics-token"})
+    assert response.status == 200 and "concierge_store_up 1.0" in await response.text()
 
 
 async def clock_journey(tg: Harness, layla: dict, thread: int) -> None:

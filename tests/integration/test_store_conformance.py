@@ -546,6 +546,24 @@ async def test_the_earliest_of_a_range_by_find_one_with_a_sort(db: AsyncDatabase
     assert [d["_id"] for d in due] == ["d", "a"]
 
 
+async def test_the_earliest_of_the_unfinished_by_another_field(db: AsyncDatabase) -> None:
+    """/metrics: the oldest unfinished item's age — `{due_ms: {$gte: 0}}` (the `due_ms` index) sorted by when
+    it was accepted, one read; a finished item (due_ms None), however old, is not it."""
+    await ensure_indexes(db)
+    await db["inbox"].insert_many(
+        [
+            {"_id": "done", "due_ms": None, "received_ms": 10, "status": "done"},
+            {"_id": "retried", "due_ms": 900, "received_ms": 200, "status": "pending"},
+            {"_id": "new", "due_ms": 300, "received_ms": 300, "status": "pending"},
+            {"_id": "failed", "due_ms": None, "received_ms": 50, "status": "failed"},
+        ]
+    )
+    oldest = db["inbox"].find({"due_ms": {"$gte": 0}}, {"received_ms": 1}).sort("received_ms", 1).limit(1)
+    assert await oldest.to_list() == [{"_id": "retried", "received_ms": 200}]
+    failed = db["inbox"].find({"status": "failed"}, {"_id": 1}).limit(10)
+    assert await failed.to_list() == [{"_id": "failed"}]
+
+
 async def test_a_half_open_time_range_in_order(db: AsyncDatabase) -> None:
     """The log read by time (`at_ms` in [start, end)), oldest first: the clock's sweep and the KPIs."""
     await db["events"].insert_many([{"_id": n, "at_ms": at} for n, at in enumerate([50, 10, 30, 20, 40])])
