@@ -303,7 +303,7 @@ def _print_quarantine(quarantined: list[dict]) -> None:
 
 def _staff(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Awaitable[int]]:
     async def work(store: Store) -> int:
-        deps = build_deps(
+        deps = await build_deps(
             settings, store, SystemClock()
         )  # (a write goes through Deps.record, like the service's)
         if args.staff_command == "add":
@@ -379,7 +379,7 @@ def _console_link(args: argparse.Namespace, settings: Settings) -> Callable[[Sto
             return 0
         if settings.telegram.telegram_bot_token is None:
             raise InvalidValue("the console's links are signed with TELEGRAM_BOT_TOKEN: set it")
-        deps = build_deps(settings, store, SystemClock())
+        deps = await build_deps(settings, store, SystemClock())
         _nonce, url = await sign_in.issue(deps, assistant)
         print(url)
         print(f"console-link: for {assistant.name}; one use, valid {LINK_MINUTES} minutes", file=sys.stderr)

@@ -54,7 +54,7 @@ def client(args: argparse.Namespace, settings: Settings) -> Callable[[Store], Aw
         if not confirmed(args):
             print("client erase: not confirmed; nothing changed", file=sys.stderr)
             return EXIT_NOT_CONFIRMED
-        deps = build_deps(settings, store, SystemClock())
+        deps = await build_deps(settings, store, SystemClock())
         done = await erasure.erase(deps, OPERATOR, args.client_id)
         also = f" (and {', '.join(done.clients[1:])}, merged into them)" if len(done.clients) > 1 else ""
         print(

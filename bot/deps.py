@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # (the CLI builds Deps too, and never translates: it does not
     import aiohttp
 
 
-def build_deps(
+async def build_deps(
     settings: Settings,
     store: Store,
     clock: Clock,
@@ -49,7 +49,7 @@ def build_deps(
         settings.telegram.telegram_staff_chat_id,
         policy,
         payments=payments,
-        signer=_signer(settings),
+        signer=await _signer(settings, store),
         calls=calls,
         interpreter=interpreter,
         speech=speech,
@@ -68,13 +68,16 @@ def _app_url(settings: Settings, stand_ins: bool) -> str | None:
     return f"{base}/app/" if base.startswith("https://") or stand_ins else None
 
 
-def _signer(settings: Settings) -> Signer | None:
-    """Console links are signed with CONSOLE_SECRET (rotating the bot token leaves them valid), or without it
-    with a key derived from the bot token; no bot, no links (they are sent by the bot)."""
-    token, secret = settings.telegram.telegram_bot_token, settings.app.console_secret
-    if token is None:
+async def _signer(settings: Settings, store: Store) -> Signer | None:
+    """Console links, the console's form tokens and a client's page links are signed with a key of their own,
+    never one derived from the bot token (rotating the token voids none of them): CONSOLE_SECRET's, or without
+    it a random key the store keeps for every instance. No bot, no links (they are sent by the bot)."""
+    if settings.telegram.telegram_bot_token is None:
         return None
-    return Signer.derived((secret or token).get_secret_value())
+    secret = settings.app.console_secret
+    if secret is not None:
+        return Signer.derived(secret.get_secret_value())
+    return Signer(await store.console.signing_key())
 
 
 def speech(settings: Settings, session: aiohttp.ClientSession) -> SpeechPort | None:

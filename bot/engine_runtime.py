@@ -25,6 +25,7 @@ from bot.deps import build_deps, interpreter, speech
 from bot.keys import CLOCK, SETTINGS, STORE
 from bot.media_bridge import MediaBridge
 from bot.settings import Settings
+from bot.signatures import cloudpayments_signatures
 from bot.workers.admission import Admission
 from bot.workers.deadlines import DeadlineRunner
 from bot.workers.inbox import Handler, InboxWorker
@@ -41,7 +42,7 @@ from engine.forum import inbox_failures
 from engine.forum.quarantine import tell_leads_of_quarantine
 from engine.requests import payments as payments_flow
 from payments.cloudpayments import CloudPaymentsGateway, ReceiptRules
-from payments.notifications import authentic, parse
+from payments.notifications import parse
 from sandbox.web import SANDBOX_WORLD
 from storage.heartbeats import BEAT, Heartbeats
 from storage.inbox import InboxItem
@@ -140,7 +141,7 @@ def receipt_rules(settings: Settings) -> ReceiptRules | None:
     return ReceiptRules(taxation, vat, place, cp.cloudpayments_inn)  # (prepaid or not: said by each receipt)
 
 
-def build(app: web.Application, session: aiohttp.ClientSession | None = None) -> EngineRuntime:
+async def build(app: web.Application, session: aiohttp.ClientSession | None = None) -> EngineRuntime:
     settings = app[SETTINGS]
     cp = settings.cloudpayments
     gateway = None
@@ -152,7 +153,7 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
             receipts=receipt_rules(settings),
         )
     line = settings.voice_line
-    deps = build_deps(
+    deps = await build_deps(
         settings,
         app[STORE],
         app[CLOCK],
@@ -178,11 +179,8 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
     engine.inbox_worker.on_set_aside = set_aside
     if gateway is not None:
         engine.register("cloudpayments", engine._payment)
-        # while the secret is rotated, a notification signed with the previous one is CloudPayments' too
-        given = (cp.cloudpayments_api_secret, cp.cloudpayments_api_secret_previous)
-        secrets = [each.get_secret_value() for each in given if each]
         app[CLOUDPAYMENTS_INTAKE] = CloudPaymentsIntake(
-            lambda body, headers: any(authentic(body, headers, secret) for secret in secrets),
+            cloudpayments_signatures(cp),
             parse,
             engine.check_payment,
             engine.store_payment,
@@ -193,7 +191,7 @@ def build(app: web.Application, session: aiohttp.ClientSession | None = None) ->
 async def engine_ctx(app: web.Application) -> AsyncIterator[None]:
     """After the store (and the sandbox, which supplies credentials), before the channels."""
     session = aiohttp.ClientSession() if app[SETTINGS].translation.translation_provider != "off" else None
-    engine = build(app, session)
+    engine = await build(app, session)
     app[ENGINE] = engine
     await tell_leads_of_quarantine(engine.deps)  # what start-up's catch-up could not apply: it serves on
     try:

@@ -5,10 +5,11 @@ service logs the failures as warnings when it starts."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any, cast
 
 import aiohttp
 from aiogram import Bot
@@ -18,6 +19,7 @@ from pymongo.errors import OperationFailure, PyMongoError
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.rest import Client
+from twilio.rest.messaging.v1.service import ServiceInstance
 
 from bot.deps import interpreter
 from bot.settings import Settings
@@ -32,6 +34,7 @@ from storage.store import mongo_client
 
 TIMEOUT = 10.0  # seconds for each integration: a check that hangs says so instead
 RECENT_ERROR = timedelta(minutes=10)
+TWILIO_SANDBOX = "whatsapp:+14155238886"  # the Twilio Sandbox for WhatsApp: no sender of any account
 
 
 class Verdict(StrEnum):
@@ -107,23 +110,7 @@ async def _store(settings: Settings) -> list[Finding]:
 
 
 async def _mongodb(client: AsyncMongoClient, db_name: str) -> list[Finding]:
-    hello = await client.admin.command("hello")
-    found = []
-    if hello.get("setName"):
-        name = hello["setName"]
-        if hello.get("isWritablePrimary"):
-            found.append(_ok("MongoDB", f"replica set {name}, a writable primary"))
-        else:
-            found.append(_fail("MongoDB", f"replica set {name} has no writable primary: nothing can be kept"))
-    elif hello.get("msg") == "isdbgrid":
-        found.append(_ok("MongoDB", "a sharded cluster (mongos)"))
-    else:
-        found.append(
-            _fail(
-                "MongoDB",
-                "a standalone server, not a replica set: run it with --replSet (docker-compose.yml)",
-            )
-        )
+    found = [topology(await client.admin.command("hello"))]
     db = client[db_name]
     missing = []
     for collection, models in INDEXES.items():
@@ -143,6 +130,20 @@ async def _mongodb(client: AsyncMongoClient, db_name: str) -> list[Finding]:
     else:
         found.append(_ok("MongoDB indexes", f"all {sum(len(m) for m in INDEXES.values())} present"))
     return found
+
+
+def topology(hello: Mapping[str, Any]) -> Finding:
+    """What a server's `hello` says of it: the service needs a replica set (or mongos) that can write."""
+    if hello.get("setName"):
+        name = hello["setName"]
+        if hello.get("isWritablePrimary"):
+            return _ok("MongoDB", f"replica set {name}, a writable primary")
+        return _fail("MongoDB", f"replica set {name} has no writable primary: nothing can be kept")
+    if hello.get("msg") == "isdbgrid":
+        return _ok("MongoDB", "a sharded cluster (mongos)")
+    return _fail(
+        "MongoDB", "a standalone server, not a replica set: run it with --replSet (docker-compose.yml)"
+    )
 
 
 # --- Telegram -----------------------------------------------------------------------------------------------
@@ -227,7 +228,7 @@ async def _twilio(settings: Settings) -> list[Finding]:
     http = AsyncTwilioHttpClient(timeout=TIMEOUT)
     client = Client(tw.twilio_account_sid, tw.twilio_auth_token.get_secret_value(), http_client=http)
     if tw.twilio_api_base:
-        client.api.base_url = tw.twilio_api_base.rstrip("/")
+        client.api.base_url = client.messaging.base_url = tw.twilio_api_base.rstrip("/")
     try:
         try:
             account = await client.api.v2010.accounts(tw.twilio_account_sid).fetch_async()
@@ -250,15 +251,7 @@ async def _numbers(client: Client, settings: Settings) -> list[Finding]:
     tw, base = settings.twilio, settings.http.base_url
     found = []
     if tw.twilio_whatsapp_from:
-        found.append(
-            Finding(
-                "WhatsApp sender",
-                Verdict.NOTE,
-                f"{tw.twilio_whatsapp_from}: Twilio's API does not show a WhatsApp sender's webhook; in the "
-                f"Twilio console it must be {base}/webhooks/twilio/whatsapp "
-                f"(status callback: {base}/webhooks/twilio/status)",
-            )
-        )
+        found += await _whatsapp_sender(client, tw.twilio_whatsapp_from, f"{base}/webhooks/twilio/whatsapp")
     if tw.twilio_voice_number:
         number = tw.twilio_voice_number
         listed = await client.incoming_phone_numbers.list_async(phone_number=number, limit=1)
@@ -278,6 +271,60 @@ async def _numbers(client: Client, settings: Settings) -> list[Finding]:
         else:
             found.append(_ok("Phone", f"calls to {number} come to {wanted}"))
     return found
+
+
+async def _whatsapp_sender(client: Client, sender: str, wanted: str) -> list[Finding]:
+    """Where Twilio posts the sender's messages: its own webhook (the Senders API), or the Incoming Messages
+    URL of the Messaging Service it is in, unless that service defers to each sender's webhook."""
+    what = "WhatsApp sender"
+    if sender == TWILIO_SANDBOX:
+        line = (
+            f"{sender} is the Twilio Sandbox for WhatsApp, which Twilio's API does not show: in its sandbox "
+            f"settings 'When a message comes in' must be {wanted}"
+        )
+        return [Finding(what, Verdict.NOTE, line)]
+    try:
+        senders = await client.messaging.v2.channels_senders.list_async(channel="whatsapp")
+        service = await _messaging_service(client, sender)
+    except TwilioRestException as error:  # (the Senders API is a public beta)
+        line = (
+            f"Twilio's Senders API answered HTTP {error.status}: in the console its webhook must be {wanted}"
+        )
+        return [Finding(what, Verdict.NOTE, f"{sender}: {line}")]
+    mine = next((each for each in senders if each.sender_id == sender), None)
+    if mine is None:
+        line = f"{sender} is not a WhatsApp sender of this Twilio account: fix TWILIO_WHATSAPP_FROM"
+        return [_fail(what, line)]
+    if mine.status not in ("ONLINE", "ONLINE:UPDATING"):
+        line = f"{sender} is {mine.status}, not ONLINE: WhatsApp does not carry its messages yet"
+        return [_fail(what, line)]
+    if service is not None:
+        url = service.inbound_request_url or ""
+        if url.rstrip("/") != wanted:
+            line = (
+                f"{sender} is in Messaging Service {service.friendly_name}, whose incoming messages go to "
+                f"{url or 'nowhere'}, not {wanted}: set the service's Incoming Messages request URL"
+            )
+            return [_fail(what, line)]
+        return [_ok(what, f"{sender} is online; Messaging Service {service.friendly_name} posts to {wanted}")]
+    webhook = cast(dict[str, str | None], mine.webhook or {})  # (the SDK types it str: it is an object)
+    url = webhook.get("callback_url") or ""
+    if url.rstrip("/") != wanted:
+        line = f"messages to {sender} go to {url or 'nowhere'}, not {wanted}: set the sender's webhook URL"
+        return [_fail(what, line)]
+    return [_ok(what, f"{sender} is online; its messages come to {wanted}")]
+
+
+async def _messaging_service(client: Client, sender: str) -> ServiceInstance | None:
+    """The Messaging Service whose Incoming Messages URL receives `sender`'s messages, if any."""
+    for service in await client.messaging.v1.services.list_async():
+        if service.use_inbound_webhook_on_number:
+            continue
+        assert service.sid is not None
+        members = await client.messaging.v1.services(service.sid).channel_senders.list_async()
+        if any(member.sender == sender for member in members):
+            return service
+    return None
 
 
 # --- CloudPayments ------------------------------------------------------------------------------------------

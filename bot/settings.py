@@ -360,8 +360,8 @@ class AppSettings(BaseSettings):
     console_secret: SecretStr | None = Field(
         None,
         min_length=32,
-        description="at least 32 random characters that sign console links (unset: derived from the bot "
-        "token, so rotating the token voids pending links)",
+        description="at least 32 random characters that sign console links (unset: a random key made once "
+        "and kept in the store, shared by every instance; never derived from the bot token)",
     )
 
     @field_validator("log_level", "log_format", mode="before")

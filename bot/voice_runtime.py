@@ -11,12 +11,13 @@ from aiohttp import web
 
 from bot.engine_runtime import ENGINE, EngineRuntime, answering_in_time
 from bot.keys import SETTINGS
+from bot.signatures import twilio_signatures
 from channels.voice.caller import TwilioCaller
 from channels.voice.twiml import render
 from engine.conversation import call_back, calls
 from storage import step_reads
 from storage.inbox import InboxItem
-from webhooks.twilio import VOICE_INTAKE, Signatures, VoiceIntake
+from webhooks.twilio import VOICE_INTAKE, VoiceIntake
 
 
 def _lane(form: dict[str, str]) -> str:
@@ -90,7 +91,7 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
             return render(await call_back.bridge(deps, line, form))
 
     app[VOICE_INTAKE] = VoiceIntake(
-        Signatures(token, tw.previous_token),
+        twilio_signatures(tw),
         http.public_base_url,
         incoming,
         dialled,

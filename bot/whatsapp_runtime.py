@@ -15,6 +15,7 @@ from aiohttp import web
 
 from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
+from bot.signatures import twilio_signatures
 from bot.workers.tasks import Background
 from bot.workers.whatsapp_deliveries import WhatsAppDeliveryWorker, WhatsAppHooks
 from channels.whatsapp.inbound import normalise
@@ -25,7 +26,7 @@ from engine.conversation import whatsapp as whatsapp_flow
 from storage.inbox import InboxItem
 from webhooks import health
 from webhooks.media import LIFETIME_SECONDS, MEDIA_SOURCE, MediaSource, sign
-from webhooks.twilio import TWILIO_INTAKE, Signatures, TwilioIntake
+from webhooks.twilio import TWILIO_INTAKE, TwilioIntake
 
 log = structlog.get_logger(__name__)
 
@@ -100,7 +101,7 @@ def whatsapp_ctx(start_workers: bool):
             )
 
         app[TWILIO_INTAKE] = TwilioIntake(
-            Signatures(token, tw.previous_token), public, store_message, normalise, store_status
+            twilio_signatures(tw), public, store_message, normalise, store_status
         )
         session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60))
         media = TwilioMedia(session, tw.twilio_api_base or TWILIO_API, tw.twilio_account_sid, token)

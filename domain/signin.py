@@ -1,5 +1,6 @@
-"""One-time sign-in links and console sessions: opaque tokens, signed with a key only the service holds and
-stored only as digests, so a copy of the store signs nobody in."""
+"""One-time sign-in links and console sessions: opaque tokens, signed with a key of the service's own
+(CONSOLE_SECRET's, or one the store keeps) and stored only as digests, so a copy of the store signs nobody in:
+a link is good only while its digest is stored unused, and a session only while its digest is stored."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class Signer:
 
     @classmethod
     def derived(cls, secret: str) -> Signer:
-        """From a secret every instance already has (the bot token): no new setting, the same on all."""
+        """From CONSOLE_SECRET: the same on every instance that is given it."""
         return cls(hmac.new(secret.encode(), b"concierge console sign-in v1", hashlib.sha256).digest())
 
     def _mac(self, purpose: str, value: str) -> str:

@@ -1,6 +1,8 @@
 """A local Twilio: the Messages REST resource the concierge uses, HTTP Basic auth, the 24-hour WhatsApp
 window, media behind basic auth, failures on demand (an error code, a dropped connection after the message
-was taken), and inbound webhooks and status callbacks signed with the real RequestValidator."""
+was taken, an outage of every resource), and inbound webhooks and status callbacks signed with the real
+RequestValidator. For the preflight: the account, its phone numbers, its WhatsApp senders (the Senders API)
+and its Messaging Services, as Twilio's REST API shows them."""
 
 from __future__ import annotations
 
@@ -39,6 +41,29 @@ class Failure:
     drop: bool = False  # take the message, then drop the connection: the caller cannot know it was sent
 
 
+def _unauthenticated() -> web.Response:
+    return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+
+
+@dataclass
+class WhatsAppSender:
+    """A WhatsApp sender as the Senders API shows it: where its messages go, and whether it is live."""
+
+    callback_url: str | None
+    status: str = "ONLINE"  # or CREATING, OFFLINE, PENDING_VERIFICATION, TWILIO_REVIEW, …
+
+
+@dataclass
+class MessagingService:
+    """A Messaging Service: its senders' incoming messages go to its Incoming Messages URL, unless it defers
+    to each sender's own webhook."""
+
+    friendly_name: str
+    inbound_request_url: str | None
+    senders: list[str] = field(default_factory=list)  # whatsapp:+E164
+    use_inbound_webhook_on_number: bool = False
+
+
 @dataclass
 class FakeTwilio:
     account_sid: str
@@ -57,23 +82,101 @@ class FakeTwilio:
     id_base: int = 0  # a restarted sandbox goes on past every SID it handed out before
     account_status: str = "active"  # or suspended, closed
     numbers: dict[str, str] = field(default_factory=dict)  # the account's phone numbers → their Voice URL
+    senders: dict[str, WhatsAppSender] = field(default_factory=dict)  # by sender id (whatsapp:+E164)
+    services: list[MessagingService] = field(default_factory=list)
+    outage: int | None = None  # an HTTP status every REST resource answers with (5xx: Twilio is down)
 
     def __post_init__(self) -> None:
         self._sids = itertools.count(self.id_base + 1)
 
     def app(self) -> web.Application:
-        app = web.Application()
+        app = web.Application(middlewares=[self._outage])
         app.router.add_post("/2010-04-01/Accounts/{account}/Messages.json", self._create)
         app.router.add_get("/media/{media_id}", self._media)
         app.router.add_get("/2010-04-01/Accounts/{account}/Recordings/{recording}", self._recording)
         app.router.add_post("/2010-04-01/Accounts/{account}/Calls.json", self._call)
         app.router.add_get("/2010-04-01/Accounts/{account}.json", self._account)
         app.router.add_get("/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json", self._phone_numbers)
+        app.router.add_get("/v2/Channels/Senders", self._senders)
+        app.router.add_get("/v1/Services", self._services)
+        app.router.add_get("/v1/Services/{service}/ChannelSenders", self._service_senders)
         return app
+
+    @web.middleware
+    async def _outage(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        if self.outage is None:
+            return await handler(request)
+        return web.json_response(
+            {"code": 20500, "message": "Internal Server Error", "status": self.outage}, status=self.outage
+        )
+
+    @staticmethod
+    def _page(request: web.Request, key: str, items: list[dict[str, Any]]) -> web.Response:
+        """One page of a list of the messaging API (v1 and v2 alike): the items under `meta.key`."""
+        url = str(request.url)
+        meta = {"page": 0, "page_size": 50, "first_page_url": url, "previous_page_url": None, "url": url}
+        return web.json_response({key: items, "meta": {**meta, "next_page_url": None, "key": key}})
+
+    async def _senders(self, request: web.Request) -> web.Response:
+        """GET /v2/Channels/Senders?Channel=whatsapp: the account's WhatsApp senders (the Senders API)."""
+        if not self._authorised(request):
+            return _unauthenticated()
+        if request.query.get("Channel") != "whatsapp":
+            return web.json_response(
+                {"code": 20001, "message": "Channel is required", "status": 400}, status=400
+            )
+        found = [
+            {
+                "sid": f"XE{n:032x}",
+                "sender_id": sender_id,
+                "status": sender.status,
+                "webhook": {
+                    "callback_url": sender.callback_url,
+                    "callback_method": "POST",
+                    "fallback_url": None,
+                    "fallback_method": "POST",
+                    "status_callback_url": None,
+                    "status_callback_method": "POST",
+                },
+                "url": f"https://messaging.twilio.com/v2/Channels/Senders/XE{n:032x}",
+            }
+            for n, (sender_id, sender) in enumerate(self.senders.items())
+        ]
+        return self._page(request, "senders", found)
+
+    async def _services(self, request: web.Request) -> web.Response:
+        if not self._authorised(request):
+            return _unauthenticated()
+        found = [
+            {
+                "sid": f"MG{n:032x}",
+                "account_sid": self.account_sid,
+                "friendly_name": service.friendly_name,
+                "inbound_request_url": service.inbound_request_url,
+                "inbound_method": "POST",
+                "use_inbound_webhook_on_number": service.use_inbound_webhook_on_number,
+            }
+            for n, service in enumerate(self.services)
+        ]
+        return self._page(request, "services", found)
+
+    async def _service_senders(self, request: web.Request) -> web.Response:
+        """A Messaging Service's channel senders (WhatsApp): GET /v1/Services/{sid}/ChannelSenders."""
+        if not self._authorised(request):
+            return _unauthenticated()
+        sid = request.match_info["service"]
+        n = int(sid[2:], 16) if sid.startswith("MG") else -1
+        if not 0 <= n < len(self.services):
+            return web.json_response({"code": 20404, "message": "Not Found", "status": 404}, status=404)
+        found = [
+            {"sid": f"XE{i:032x}", "messaging_service_sid": sid, "sender": sender, "sender_type": "WhatsApp"}
+            for i, sender in enumerate(self.services[n].senders)
+        ]
+        return self._page(request, "senders", found)
 
     async def _account(self, request: web.Request) -> web.Response:
         if not self._authorised(request) or request.match_info["account"] != self.account_sid:
-            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+            return _unauthenticated()
         uri = f"/2010-04-01/Accounts/{self.account_sid}.json"
         return web.json_response(
             {"sid": self.account_sid, "friendly_name": "Concierge", "status": self.account_status, "uri": uri}
@@ -81,7 +184,7 @@ class FakeTwilio:
 
     async def _phone_numbers(self, request: web.Request) -> web.Response:
         if not self._authorised(request) or request.match_info["account"] != self.account_sid:
-            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+            return _unauthenticated()
         wanted = request.query.get("PhoneNumber")
         found = [
             {"sid": f"PN{n:032x}", "phone_number": number, "voice_url": url}
@@ -96,7 +199,7 @@ class FakeTwilio:
     async def _call(self, request: web.Request) -> web.Response:
         """An outbound call (/call): recorded; the test (or the sandbox) plays what happens next."""
         if not self._authorised(request) or request.match_info["account"] != self.account_sid:
-            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+            return _unauthenticated()
         form = {k: v for k, v in (await request.post()).items()}
         sid = f"CA{next(self._sids):032x}"
         self.calls.append({"sid": sid, **form})
@@ -133,7 +236,7 @@ class FakeTwilio:
 
     async def _create(self, request: web.Request) -> web.StreamResponse:
         if not self._authorised(request) or request.match_info["account"] != self.account_sid:
-            return web.json_response({"code": 20003, "message": "Authenticate", "status": 401}, status=401)
+            return _unauthenticated()
         form = await request.post()
         params = {key: form.getall(key) for key in form}
         to = params["To"][0]

@@ -1,17 +1,23 @@
-"""The console's sign-in links, sessions and sign-in attempts: digests only, times in epoch milliseconds.
+"""The console's sign-in links, sessions and sign-in attempts: digests only, times in epoch milliseconds; and,
+when CONSOLE_SECRET is not set, the key their links are signed with.
 
 A link is used by one atomic update (`used_ms` unset and not expired → set), so two clicks on two instances
 sign in once. Sessions are read by `_id` on every console request; ending one is one update."""
 
 from __future__ import annotations
 
+import base64
+import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
 
 from storage.timefmt import to_ms
+
+SIGNING_KEY = "console-links"
 
 
 class ConsoleAccess:
@@ -19,6 +25,22 @@ class ConsoleAccess:
         self._links = db["console_links"]
         self._sessions = db["console_sessions"]
         self._attempts = db["console_attempts"]
+        self._keys = db["console_keys"]
+
+    async def signing_key(self) -> bytes:
+        """The key console links are signed with when CONSOLE_SECRET is not set: 32 random bytes, made once by
+        whichever instance asks first (one `_id`, so of two asking at once one insert wins and both read
+        it). Kept until the store is: rotating the bot token leaves it as it is."""
+        doc = await self._keys.find_one({"_id": SIGNING_KEY})
+        if doc is None:
+            fresh = base64.b64encode(secrets.token_bytes(32)).decode()
+            try:
+                await self._keys.insert_one({"_id": SIGNING_KEY, "key": fresh})
+                return base64.b64decode(fresh)
+            except DuplicateKeyError:  # another instance made it first: theirs is the key
+                doc = await self._keys.find_one({"_id": SIGNING_KEY})
+                assert doc is not None
+        return base64.b64decode(doc["key"])
 
     async def add_link(self, digest: str, assistant_id: str, telegram_id: int, expires: datetime) -> None:
         await self._links.insert_one(
