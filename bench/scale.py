@@ -140,7 +140,7 @@ async def seed(url: str, db_name: str, clients: int, messages: int) -> float:
     started = time.perf_counter()
     client = mongo_client(url)
     db = client[db_name]
-    await ensure_indexes(db)
+    await ensure_indexes(db, drop_stale=True)
     store = EventStore(db, FrozenClock(T0 - timedelta(days=30)))  # a history: written a month ago
     by_kind = {p.stream_kind: p for p in PROJECTIONS}
     events, docs = [], {p.collection: [] for p in PROJECTIONS}

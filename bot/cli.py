@@ -159,20 +159,25 @@ def _migrate(args: argparse.Namespace) -> Callable[[Store], Awaitable[int]]:
         for collection, count in stale.items():
             print(f"migrate: {verb} refold {count} {collection} documents of an older shape")
         running = await Heartbeats(store.db).alive(datetime.now(UTC))
-        if stale:
-            print(
-                "migrate: a refold is not safe beside a running older version: stop the old instances first"
-            )
+        unsafe = []  # what a migration would do to the instances running now (a start beside them does not)
+        if plan.drop and running:
+            unsafe.append("they may still read through the indexes it drops")
+        if stale and 0 in running.values():
+            unsafe.append("one from before document formats were told apart writes the old shape back")
+        for reason in unsafe:
+            print(f"migrate: not safe beside the {len(running)} running instance(s): {reason}")
         if not (plan.create or plan.drop or stale):
             print("migrate: nothing to change")
-        elif not args.dry_run and stale and running and not args.force:
+        elif not args.dry_run and unsafe and not args.force:
             print(
                 f"concierge: {len(running)} instance(s) still running; stop them, or --force", file=sys.stderr
             )
             return EXIT_CONFIG
         elif not args.dry_run:
-            await ensure_indexes(store.db)
-            await store.projector.catch_up()
+            await ensure_indexes(store.db, drop_stale=True)
+            await store.projector.catch_up(
+                take_newer=max(running.values(), default=0) <= store.projector.format
+            )
         return 0
 
     return work
@@ -484,7 +489,9 @@ def parser() -> argparse.ArgumentParser:
         "migrate", help="what a start of this version changes in the store (indexes, refolds), then does it"
     )
     migrate.add_argument("--dry-run", action="store_true", help="only say what would change")
-    migrate.add_argument("--force", action="store_true", help="refold even while instances run")
+    migrate.add_argument(
+        "--force", action="store_true", help="drop indexes and refold even while instances run"
+    )
     audit = commands.add_parser("audit", help="the audit log")
     audit.add_subparsers(dest="audit_command", required=True).add_parser(
         "verify",

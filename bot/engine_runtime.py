@@ -221,7 +221,11 @@ def engine_workers_ctx(start_workers: bool):
         if start_workers:
             engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
             heartbeat = HeartbeatLoop(
-                Heartbeats(engine.deps.store.db), engine.deps.clock, engine.instance, engine.workers
+                Heartbeats(engine.deps.store.db),
+                engine.deps.clock,
+                engine.instance,
+                engine.workers,
+                engine.deps.store.projector,
             )
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
             retention = RetentionLoop(

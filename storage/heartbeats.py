@@ -22,15 +22,20 @@ class Heartbeats:
         self._db = db
         self._beats = db["heartbeats"]
 
-    async def beat(self, instance: str, workers: list[str], now: datetime) -> None:
+    async def beat(self, instance: str, workers: list[str], now: datetime, fmt: int) -> None:
+        """`fmt`: the instance's projection format (storage/projector.py), told so a newer version knows an
+        older one runs beside it."""
         await self._beats.update_one(
-            {"_id": instance}, {"$set": {"workers": list(workers), "beat_ms": to_ms(now)}}, upsert=True
+            {"_id": instance},
+            {"$set": {"workers": list(workers), "beat_ms": to_ms(now), "format": fmt}},
+            upsert=True,
         )
 
-    async def alive(self, now: datetime) -> list[str]:
-        """The instances that beat within DEAD_AFTER."""
-        beating = await self._beats.find({"beat_ms": {"$gte": to_ms(now - DEAD_AFTER)}}, {"_id": 1}).to_list()
-        return [doc["_id"] for doc in beating]
+    async def alive(self, now: datetime) -> dict[str, int]:
+        """The instances that beat within DEAD_AFTER, with their projection format (0: a version from before
+        formats were told, which writes its own shape over a newer one's)."""
+        beating = self._beats.find({"beat_ms": {"$gte": to_ms(now - DEAD_AFTER)}}, {"format": 1})
+        return {doc["_id"]: doc.get("format", 0) async for doc in beating}
 
     async def reap(self, now: datetime) -> list[str]:
         """Release the leases of every instance silent for DEAD_AFTER; returns the instances reaped."""

@@ -82,10 +82,10 @@ def _keys(key: dict[str, Any]) -> str:
     return ", ".join(f"{field}" if order == 1 else f"{field} desc" for field, order in key.items())
 
 
-async def index_plan(db: AsyncDatabase) -> IndexPlan:
+async def index_plan(db: AsyncDatabase, indexes: dict[str, list[IndexModel]] = INDEXES) -> IndexPlan:
     """Compared by keys, not names: nx-27017 names indexes its own way."""
     plan = IndexPlan([], [])
-    for collection, models in INDEXES.items():
+    for collection, models in indexes.items():
         wanted = {tuple(model.document["key"].items()): model for model in models}
         have = {tuple(index["key"].items()): index async for index in await db[collection].list_indexes()}
         plan.drop.extend(
@@ -101,13 +101,16 @@ async def index_plan(db: AsyncDatabase) -> IndexPlan:
     return plan
 
 
-async def ensure_indexes(db: AsyncDatabase) -> None:
-    """Create what is listed, and drop what an older version made and no longer is: on nx-27017 a stale
-    compound index can turn a seek into a scan (its name decides which fields count as indexed). Created
-    first: an older instance still running keeps its reads fast until it stops."""
-    plan = await index_plan(db)
-    for collection, models in INDEXES.items():
+async def ensure_indexes(
+    db: AsyncDatabase, drop_stale: bool, indexes: dict[str, list[IndexModel]] = INDEXES
+) -> None:
+    """Create what is listed, and with `drop_stale` drop what another version made and this one does not
+    list: on nx-27017 a stale compound index can turn a seek into a scan (its name decides which fields
+    count as indexed). Only a start that runs alone drops (or `concierge migrate`): an older instance still
+    running keeps its reads fast, and one restarted mid-upgrade leaves the newer one's indexes alone."""
+    plan = await index_plan(db, indexes)
+    for collection, models in indexes.items():
         if models:
             await db[collection].create_indexes(models)
-    for collection, name, _ in plan.drop:
+    for collection, name, _ in plan.drop if drop_stale else ():
         await db[collection].drop_index(name)

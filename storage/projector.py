@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -31,17 +32,24 @@ QUARANTINE = "quarantine"  # events the projections could not apply (listed by `
 CHECK_MARGIN = timedelta(days=1)  # start-up looks this far behind the last check
 # the shape of projection documents: raised when a projection gains a field its queries seek (the per-channel
 # identity keys, `topic_key`, `open_with`, `awaiting_topic`, a request's `paid_ms`) or its pages read (a
-# request's `quoted_by`), so start-up refolds documents written before
+# request's `quoted_by`), so start-up refolds documents written before. Each document carries the format it
+# was folded in (`_fmt`): one of an older format is folded again from the log when touched; one of a newer
+# format is a newer version's, left to it (an older instance still running never writes its shape back).
 FORMAT = 4
 
 
 class Projector:
     def __init__(
-        self, db: AsyncDatabase, events: EventStore, projections: tuple[Projection, ...] = PROJECTIONS
+        self,
+        db: AsyncDatabase,
+        events: EventStore,
+        projections: tuple[Projection, ...] = PROJECTIONS,
+        fmt: int = FORMAT,  # (a test runs an older version beside this one)
     ) -> None:
         self._db = db
         self._events = events
         self._by_kind = {p.stream_kind: p for p in projections}
+        self.format = fmt
 
     async def tally(self, collection: str, field: str, values: list[str]) -> dict[str, int]:
         """How many documents of `collection` have each of `values` in `field` (a projection's tally)."""
@@ -84,9 +92,9 @@ class Projector:
         version = doc["_v"] if doc else 0
         if version >= event.seq:
             return  # already applied: applying twice is a no-op
-        if version == event.seq - 1:
+        if version == event.seq - 1 and (doc is None or doc.get("_fmt") == self.format):
             new = await self._applied(projection, doc, event)
-            if new is None or await self._write(projection, doc, new, event):
+            if new is None or await self._write(projection, doc, new):
                 return
         await self.catch_up_stream(projection, event.stream)
 
@@ -97,7 +105,7 @@ class Projector:
         except Exception as error:  # one bad event never stops the service: set apart, told, the rest served
             await self.quarantine(event, error)
             return None
-        new["_id"], new["_fmt"], new["_h"] = event.stream_id, FORMAT, event.hash
+        new["_id"], new["_fmt"], new["_h"] = event.stream_id, self.format, event.hash
         return new
 
     async def quarantine(self, event: Event, error: Exception) -> None:
@@ -119,23 +127,22 @@ class Projector:
     async def quarantined(self) -> list[dict[str, Any]]:
         return await self._db[QUARANTINE].find({}).sort("_id", 1).to_list()
 
-    async def _write(
-        self, projection: Projection, doc: dict[str, Any] | None, new: dict[str, Any], event: Event
-    ) -> bool:
-        """One guarded write; False when another writer moved the document first."""
-        collection = self._db[projection.collection]
+    async def _write(self, projection: Projection, doc: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+        """One guarded write; False when another writer moved the document first, or folded it again (in its
+        own format: an older instance never overwrites a newer one's refold)."""
+        collection, doc_id = self._db[projection.collection], new["_id"]
         if doc is None:
             try:
                 await collection.insert_one(new)
             except DuplicateKeyError:
-                step_reads.written(projection.collection, event.stream_id, None)
+                step_reads.written(projection.collection, doc_id, None)
                 return False
         elif (
-            await collection.replace_one({"_id": event.stream_id, "_v": doc["_v"]}, new)
+            await collection.replace_one({"_id": doc_id, "_v": doc["_v"], "_fmt": doc.get("_fmt")}, new)
         ).matched_count != 1:
-            step_reads.written(projection.collection, event.stream_id, None)
+            step_reads.written(projection.collection, doc_id, None)
             return False
-        step_reads.written(projection.collection, event.stream_id, new)
+        step_reads.written(projection.collection, doc_id, new)
         await self._count(projection, doc, new)
         await self._index(projection, doc, new)
         return True
@@ -211,49 +218,66 @@ class Projector:
         for tally, n in counts.items():
             await tallies.update_one({"_id": tally}, {"$set": {"n": n}}, upsert=True)
 
-    async def catch_up_stream(self, projection: Projection, stream: str) -> None:
-        collection = self._db[projection.collection]
+    async def catch_up_stream(
+        self, projection: Projection, stream: str, take_newer: bool = False, afresh: bool = False
+    ) -> bool:
+        """Bring the stream's document up to the log's head, written once (a reader never sees it go back).
+        One of an older format is folded again from the whole stream (every one with `afresh`). One of a
+        newer format is left to the newer version, which catches it up (`catch_up_since`) — unless
+        `take_newer` (no newer instance runs any more: a rollback); meanwhile this step reads what this
+        version folds. True: written."""
+        collection, doc_id = self._db[projection.collection], stream.split(":", 1)[1]
         for _ in range(100):
-            doc = await collection.find_one({"_id": stream.split(":", 1)[1]})
-            pending = await self._events.read(stream, after=doc["_v"] if doc else 0)
-            if not pending:
-                return
-            for event in pending:
+            stored = await collection.find_one({"_id": doc_id})
+            fmt = stored.get("_fmt", 0) if stored else self.format
+            left = fmt > self.format and not take_newer
+            if left and not step_reads.active():
+                return False
+            base = stored if fmt == self.format and not afresh else None
+            doc = base
+            for event in await self._events.read(stream, after=base["_v"] if base else 0):
                 new = await self._applied(projection, doc, event)
                 if new is None:
-                    return  # quarantined: the stream stays at its last good event
-                if not await self._write(projection, doc, new, event):
-                    break  # someone else is projecting this stream too: reload and go on
+                    break  # quarantined: the stream stays at its last good event
                 doc = new
-            else:
-                return
+            if doc is None or doc is base:
+                return False
+            if left:
+                step_reads.written(projection.collection, doc_id, doc)
+                return False
+            if await self._write(projection, stored, doc):
+                return True
+            # someone else is projecting this stream too: reload and go on
         log.warning("projection.contended", stream=stream)
+        return False
 
     async def refold(self, projection: Projection, stream: str) -> None:
-        """Write a document of an older shape again, folded from its whole stream."""
-        doc: dict[str, Any] | None = None
-        for event in await self._events.read(stream, after=0):
-            new = await self._applied(projection, doc, event)
-            if new is None:
-                break
-            doc = new
-        if doc is not None:
-            doc["_id"], doc["_fmt"] = stream.split(":", 1)[1], FORMAT
-            await self._db[projection.collection].replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        """Write the stream's document again, folded from its whole stream, whatever its format (an erasure:
+        the fold reads what the destroyed keys no longer open; a newer version folds it again in its own)."""
+        await self.catch_up_stream(projection, stream, take_newer=True, afresh=True)
 
-    async def start_up(self, now: datetime) -> int:
+    async def start_up(self, now: datetime, others: Iterable[int] = ()) -> int:
         """At start: catch up what a crash left unprojected. Only the streams written since the last start
         (less a day's margin) are looked at, through the events' `at_ms` index; the first start of a version
         whose documents have another shape looks at everything (and counts the tallies afresh). A stream
         missed anyway (its writer died and stayed down for more than the margin) is caught up by its next
-        write: `project` catches a stream up whenever a document is not right behind the event."""
+        write: `project` catches a stream up whenever a document is not right behind the event.
+        `others`: the formats of the other instances running. Beside a newer one, its documents are left to
+        it; beside any other format, the store is marked mixed: the next start looks at everything again."""
+        others = set(others)
+        take_newer = not any(fmt > self.format for fmt in others)
         marks = self._db["jobs"]
         mark = await marks.find_one({"_id": "projections"})
-        if mark is None or mark.get("format") != FORMAT:
-            repaired = await self.catch_up()
+        if mark is None or mark.get("format") != self.format:
+            repaired = await self.catch_up(take_newer)
         else:
-            repaired = await self.catch_up_since(from_ms(mark["checked_ms"]) - CHECK_MARGIN)
-        await self.checked(now)
+            repaired = await self.catch_up_since(from_ms(mark["checked_ms"]) - CHECK_MARGIN, take_newer)
+        mixed = bool(others - {self.format})
+        await marks.update_one(
+            {"_id": "projections"},
+            {"$set": {"checked_ms": to_ms(now), "format": None if mixed else self.format}},
+            upsert=True,
+        )
         return repaired
 
     async def refold_plan(self) -> dict[str, int]:
@@ -261,49 +285,46 @@ class Projector:
         stale = {}
         for projection in self._by_kind.values():
             collection = self._db[projection.collection]
-            count = await collection.count_documents({}) - await collection.count_documents({"_fmt": FORMAT})
-            if count:
+            mine = await collection.count_documents({"_fmt": self.format})
+            if count := await collection.count_documents({}) - mine:
                 stale[projection.collection] = count
         return stale
 
     async def checked(self, now: datetime) -> None:
         """Everything written before `now` is projected (or will be at its stream's next write)."""
         await self._db["jobs"].update_one(
-            {"_id": "projections"}, {"$set": {"checked_ms": to_ms(now), "format": FORMAT}}, upsert=True
+            {"_id": "projections"}, {"$set": {"checked_ms": to_ms(now)}}, upsert=True
         )
 
-    async def catch_up_since(self, since: datetime) -> int:
+    async def catch_up_since(self, since: datetime, take_newer: bool = False) -> int:
+        """The streams written since `since` whose document lags behind or has another format."""
         repaired = 0
         for stream, last in (await self._events.recent_heads(since)).items():
             projection = self._by_kind.get(stream.split(":", 1)[0])
             if projection is None:
                 continue
-            doc = await self._db[projection.collection].find_one({"_id": stream.split(":", 1)[1]}, {"_v": 1})
-            if (doc["_v"] if doc else 0) < last:
-                await self.catch_up_stream(projection, stream)
-                repaired += 1
+            doc = await self._db[projection.collection].find_one(
+                {"_id": stream.split(":", 1)[1]}, {"_v": 1, "_fmt": 1}
+            )
+            if doc is None or doc["_v"] < last or doc.get("_fmt") != self.format:
+                repaired += await self.catch_up_stream(projection, stream, take_newer)
         if repaired:
             log.info("projections.caught_up", streams=repaired)
         return repaired
 
-    async def catch_up(self) -> int:
-        """Bring every stream's document up to the stream's head, refold documents of an older shape and
-        count the tallies afresh. Returns streams repaired."""
+    async def catch_up(self, take_newer: bool = False) -> int:
+        """Bring every stream's document up to the stream's head, refold documents of another shape (a newer
+        one's only with `take_newer`) and count the tallies afresh. Returns streams repaired."""
         repaired = 0
         for projection in self._by_kind.values():
             heads = await self._events.heads(projection.stream_kind)
             collection = self._db[projection.collection]
             versions: dict[str, int] = {}
             async for doc in collection.find({}, {"_v": 1, "_fmt": 1}):
-                versions[doc["_id"]] = doc["_v"] if doc.get("_fmt") == FORMAT else -1
+                versions[doc["_id"]] = doc["_v"] if doc.get("_fmt") == self.format else -1
             for stream, last in heads.items():
-                version = versions.get(stream.split(":", 1)[1], 0)
-                if version == -1:
-                    await self.refold(projection, stream)
-                    repaired += 1
-                elif version < last:
-                    await self.catch_up_stream(projection, stream)
-                    repaired += 1
+                if versions.get(stream.split(":", 1)[1], 0) < last:
+                    repaired += await self.catch_up_stream(projection, stream, take_newer)
             await self.recount(projection)
             await self.reindex(projection)
         if repaired:

@@ -26,6 +26,7 @@ from storage.deliveries import Deliveries
 from storage.embedded import EmbeddedEngine, ForeignEngine, find_running, owned_by_a_service
 from storage.events import Appended, EventStore
 from storage.files import ConsoleFiles
+from storage.heartbeats import Heartbeats
 from storage.inbox import Inbox
 from storage.indexes import ensure_indexes
 from storage.kpi_days import KpiDays
@@ -163,8 +164,10 @@ async def open_store(
         if not joined_own:
             await _refuse_a_foreign_engine(client)
         db = client[db_name]
+        # the others running on this store (a rolling upgrade: perhaps an older version) and their formats
+        others = await Heartbeats(db).alive(clock.now())
         if prepare:  # (`concierge migrate --dry-run` looks without changing anything)
-            await ensure_indexes(db)
+            await ensure_indexes(db, drop_stale=not others)
         events = EventStore(db, clock)
         store = Store(
             client,
@@ -177,7 +180,7 @@ async def open_store(
             data_file,
         )
         if catch_up:
-            await store.projector.start_up(clock.now())
+            await store.projector.start_up(clock.now(), others.values())
             await store.words.start_up(events, clock.now())
         yield store
     finally:

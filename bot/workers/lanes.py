@@ -23,9 +23,12 @@ from domain.clock import Clock
 from storage.arrival import PER_MS
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.heartbeats import BEAT, Heartbeats
+from storage.projector import Projector
 from storage.timefmt import from_ms, to_ms
 
 RESYNC = timedelta(seconds=30)  # the whole queue read now and then: what a late clock stamped is seen too
+# an older version's writes are looked at this far back at each beat (a late clock, a missed beat covered)
+BESIDE_AN_OLDER = timedelta(minutes=1)
 OVERLAP_MS = 1000  # changes read again this far back: a write stamped before our last read may land after it
 
 log = structlog.get_logger(__name__)
@@ -152,21 +155,30 @@ class LaneWorker(WorkLoop):
 
 
 class HeartbeatLoop(WorkLoop):
-    """This instance's heartbeat, and the reaper of silent ones: every BEAT."""
+    """This instance's heartbeat, and the reaper of silent ones: every BEAT. While an older version runs
+    beside this one (a rolling upgrade), it also folds what that one wrote lately in this version's shape:
+    the older one leaves this version's documents as they are (or, from before formats were told, writes
+    its own shape over them)."""
 
     name = "heartbeat"
 
-    def __init__(self, heartbeats: Heartbeats, clock: Clock, instance: str, workers: list[str]) -> None:
+    def __init__(
+        self, heartbeats: Heartbeats, clock: Clock, instance: str, workers: list[str], projector: Projector
+    ) -> None:
         super().__init__(clock)
         self._heartbeats = heartbeats
+        self._projector = projector
         self.instance = instance
         self.workers = workers  # the ids of this instance's workers, as they claim with
 
     async def run_once(self) -> datetime | None:
         now = self._clock.now()
-        await self._heartbeats.beat(self.instance, self.workers, now)
+        await self._heartbeats.beat(self.instance, self.workers, now, self._projector.format)
         for reaped in await self._heartbeats.reap(now):
             log.warning("heartbeat.instance_gone", instance=reaped)
+        others = await self._heartbeats.alive(now)
+        if any(fmt < self._projector.format for instance, fmt in others.items() if instance != self.instance):
+            await self._projector.catch_up_since(now - BESIDE_AN_OLDER)
         return now + BEAT
 
     async def stop(self) -> None:

@@ -27,8 +27,8 @@ async def holding(store: Store, worker: str, now) -> None:
 
 async def test_a_silent_instance_s_leases_are_released_within_seconds(store: Store, clock) -> None:
     heartbeats = Heartbeats(store.db)
-    a = HeartbeatLoop(heartbeats, clock, "a", ["a/inbox", "a/telegram"])
-    b = HeartbeatLoop(heartbeats, clock, "b", ["b/inbox", "b/telegram"])
+    a = HeartbeatLoop(heartbeats, clock, "a", ["a/inbox", "a/telegram"], store.projector)
+    b = HeartbeatLoop(heartbeats, clock, "b", ["b/inbox", "b/telegram"], store.projector)
     await a.run_once()
     await holding(store, "a", clock.now())
     clock.advance(seconds=10)
@@ -43,7 +43,7 @@ async def test_a_silent_instance_s_leases_are_released_within_seconds(store: Sto
 
 
 async def test_a_clean_stop_frees_what_the_instance_held_at_once(store: Store, clock) -> None:
-    a = HeartbeatLoop(Heartbeats(store.db), clock, "a", ["a/inbox", "a/telegram", "a/clock"])
+    a = HeartbeatLoop(Heartbeats(store.db), clock, "a", ["a/inbox", "a/telegram", "a/clock"], store.projector)
     await a.run_once()
     await holding(store, "a", clock.now())
     await a.stop()

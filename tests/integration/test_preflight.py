@@ -77,7 +77,7 @@ async def world(aiohttp_server, mongo_url: str, db_name: str, tmp_path) -> World
     )
     settings = _with(settings, twilio__twilio_whatsapp_from=SENDER)
     client = mongo_client(mongo_url)
-    await ensure_indexes(client[db_name])  # as the service does when it starts
+    await ensure_indexes(client[db_name], drop_stale=True)  # as the service does when it starts
     await client.close()
     return World(tg, tw, cp, settings)
 

@@ -52,6 +52,7 @@ COLD = {
     ("events", "{}"): "the search index's first start reads the whole log once",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
     ("heartbeats", '{"beat_ms": {"$lt": 0}}'): "a few documents, one per running instance",
+    ("heartbeats", '{"beat_ms": {"$gte": 0}}'): "a few documents, one per running instance",
     ("heartbeats", '{"_id": 0}'): "by _id",
     ("clients", '{"$query": {}, "$orderby": {"_id": 0}}'): "the console's newest clients: the _id order",
 }

@@ -404,6 +404,25 @@ async def test_replace_one_with_a_version_guard(db: AsyncDatabase) -> None:
     assert await db.x.find_one({"_id": "client-1"}) == {"_id": "client-1", "_v": 2, "name": "Nour"}
 
 
+async def test_replace_one_with_a_version_and_format_guard(db: AsyncDatabase) -> None:
+    """storage/projector.py: a document folded again in another format meanwhile is not overwritten; a
+    document from before formats (no `_fmt`) is matched by `_fmt: None`."""
+    await db.x.insert_many([{"_id": "c-1", "_v": 1, "_fmt": 5}, {"_id": "c-2", "_v": 1}])
+    assert (
+        await db.x.replace_one({"_id": "c-1", "_v": 1, "_fmt": 4}, {"_v": 2, "_fmt": 4})
+    ).matched_count == 0
+    assert (
+        await db.x.replace_one({"_id": "c-1", "_v": 1, "_fmt": 5}, {"_v": 2, "_fmt": 5})
+    ).matched_count == 1
+    assert (
+        await db.x.replace_one({"_id": "c-2", "_v": 1, "_fmt": None}, {"_v": 2, "_fmt": 5})
+    ).matched_count == 1
+    assert await db.x.find({}).sort("_id", 1).to_list() == [
+        {"_id": "c-1", "_v": 2, "_fmt": 5},
+        {"_id": "c-2", "_v": 2, "_fmt": 5},
+    ]
+
+
 async def test_delete_many_with_an_empty_filter_empties_the_collection(db: AsyncDatabase) -> None:
     await db.x.insert_many([{"_id": i} for i in range(5)])
     assert (await db.x.delete_many({})).deleted_count == 5
@@ -441,15 +460,15 @@ async def test_push_of_a_subdocument_keeps_a_subdocument(db: AsyncDatabase) -> N
 
 # --- indexes and races --------------------------------------------------------------------------------------
 async def test_every_index_the_service_declares_can_be_created_twice(db: AsyncDatabase) -> None:
-    await ensure_indexes(db)
-    await ensure_indexes(db)  # at every start
+    await ensure_indexes(db, drop_stale=True)
+    await ensure_indexes(db, drop_stale=True)  # at every start
     for collection, models in INDEXES.items():
         indexes = [index async for index in await db[collection].list_indexes()]
         assert len(indexes) >= len(models)  # (nx-27017 names them its own way: the code never reads names)
 
 
 async def test_unique_indexes_let_exactly_one_racing_insert_through(db: AsyncDatabase) -> None:
-    await ensure_indexes(db)
+    await ensure_indexes(db, drop_stale=True)
 
     async def insert(collection: str, doc: dict) -> bool:
         try:
@@ -697,7 +716,7 @@ async def test_a_prefix_range_on_an_indexed_string_sorted_with_a_limit(db: Async
     """The console's search reads a word's start: [start + SEP, start + SEP + U+10FFFF) on `key`, sorted by
     it with a limit (storage/words.py: its newest messages first, by a time written newest-first into the
     key); strings compare by their UTF-8 bytes on both engines, in Arabic, Cyrillic and Latin alike."""
-    await ensure_indexes(db)
+    await ensure_indexes(db, drop_stale=True)
     rows = []
     for i, start in enumerate(["ресторан", "рест", "restaurant", "rest", "فندق", "فن", "ресторан", "فندق"]):
         at_ms = 1_700_000_000_000 + i * 1000

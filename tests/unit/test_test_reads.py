@@ -19,6 +19,7 @@ STORAGE_TESTS = {
         "test_projections",
         "test_query_plans",
         "test_retention",
+        "test_rolling_upgrade",
         "test_store_conformance",
         "test_tallies",
         "test_vault",
