@@ -30,8 +30,8 @@ from domain.signin import APP_SESSION_HOURS
 from engine import queries as q
 from engine.console import client_page as flow
 from engine.console.timeline import history
-from engine.conversation.interpreting import bridges
 from engine.team.sign_in import TooManyAttempts
+from engine.translations import bridges
 
 log = structlog.get_logger(__name__)
 

@@ -21,6 +21,7 @@ from domain.events import SYSTEM, Event, EventType
 from domain.translation import protect, worth_translating
 from engine import queries as q
 from engine.deps import Deps
+from engine.translations import translation_cause
 from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
@@ -42,18 +43,6 @@ def _needed(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
         and assistant.translates
         and client.translated
         and not client.erased
-    )
-
-
-def bridges(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
-    """Translation stands between the client and their assistant, whenever the client has it on: a translator
-    is set, the assistant takes it, and does not read the client's language."""
-    return (
-        deps.interpreter is not None
-        and assistant is not None
-        and assistant.translates
-        and client.language is not None
-        and not assistant.speaks(client.language)
     )
 
 
@@ -116,17 +105,6 @@ async def for_client(
     )
 
 
-async def translation_of(deps: Deps, message_cause: str) -> Event | None:
-    """The translation made for the assistant of the client's message taken in under `message_cause` (its
-    MessageReceived is `<cause>/received`, engine/conversation/messages.py)."""
-    return await deps.store.events.by_cause(_translation_cause(f"{message_cause}/received"))
-
-
-def _translation_cause(translated: str) -> str:
-    """Of the event whose words were translated."""
-    return f"{translated}/translated"
-
-
 async def _translate(
     deps: Deps,
     client: Client,
@@ -139,7 +117,7 @@ async def _translate(
     unless: tuple[Language, ...],
     limit: int | None,
 ) -> Translated | None:
-    cause = _translation_cause(event.cause)
+    cause = translation_cause(event.cause)
     if (
         done := await deps.store.events.by_cause(cause)
     ) is not None:  # a replay: as translated the first time

@@ -30,8 +30,17 @@ async def write_down(
             words = await deps.speech.transcribe(audio_url, seconds, language)
         except (Unavailable, LookupError, OSError) as error:
             reason = str(error) if isinstance(error, Unavailable) else type(error).__name__
-            not_written = "call-not-written" if call else "voicemail-not-written"
-            await tell_topic(deps, client, kept, lambda t: t(not_written, reason=reason), 2)
+            await tell_topic(
+                deps,
+                client,
+                kept,
+                lambda t: (
+                    t("call-not-written", reason=reason)
+                    if call
+                    else t("voicemail-not-written", reason=reason)
+                ),
+                2,
+            )
             return
         data = {"of": kept.seq, "text": words, "provider": deps.speech.recognizer.name}
         done = (

@@ -12,9 +12,9 @@ from domain.formats import money
 from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
-from engine.conversation.interpreting import translation_of
 from engine.deps import Deps
 from engine.staff_texts import StaffText, bound, for_client, language_of
+from engine.translations import translation_of
 
 
 async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
@@ -22,7 +22,8 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     assert current is not None
     client = await q.client(deps.store, current.client_id)
     t = await for_client(deps, client) if client else bound("en")
-    return render(current, deps.policy.tz, hint, t, await as_read(deps, current))
+    translated = client is not None and client.translated and deps.interpreter is not None
+    return render(current, deps.policy.tz, hint, t, await as_read(deps, current) if translated else None)
 
 
 @dataclass(frozen=True, slots=True)

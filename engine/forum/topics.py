@@ -6,13 +6,13 @@ from __future__ import annotations
 from domain.clients import Client, Topic, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
-from engine.conversation import interpreting
 from engine.deps import Deps
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
 from engine.forum.staff_chat import staff_chat_for
 from engine.outbox import Mentions, delete_topic, to_topic, topic_setup
 from engine.staff_texts import Text, for_client, of
+from engine.translations import bridges
 
 __all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
 
@@ -125,7 +125,7 @@ async def card_text(deps: Deps, client: Client) -> str:
     )
     unreachable = ", ".join(c.value for c in client.unreachable)
     into = ""
-    if client.translated and interpreting.bridges(deps, client, assistant):
+    if client.translated and bridges(deps, client, assistant):
         assert assistant is not None
         into = t("card-translated", tongue=t(f"language-{assistant.languages[0].value}"))
     lines = [

@@ -568,7 +568,7 @@ async def test_the_earliest_of_a_range_by_find_one_with_a_sort(db: AsyncDatabase
 async def test_the_earliest_of_the_unfinished_by_another_field(db: AsyncDatabase) -> None:
     """/metrics: the oldest unfinished item's age — `{due_ms: {$gte: 0}}` (the `due_ms` index) sorted by when
     it was accepted, one read; a finished item (due_ms None), however old, is not it."""
-    await ensure_indexes(db)
+    await ensure_indexes(db, drop_stale=True)
     await db["inbox"].insert_many(
         [
             {"_id": "done", "due_ms": None, "received_ms": 10, "status": "done"},
@@ -772,7 +772,7 @@ async def test_a_prefix_range_on_the_word_and_client_key_holds_that_clients_rows
     """An assistant's search, when a word has more rows than it reads: [start SEP client SEP, … U+10FFFF) on
     `client_key`, sorted by it with a limit (storage/words.py) — that client's rows alone, not those of a
     client whose id starts with theirs (C-1, C-10), newest first."""
-    await ensure_indexes(db)
+    await ensure_indexes(db, drop_stale=True)
     rows = []
     for i, (start, client) in enumerate(
         [("стол", "C-1"), ("стол", "C-10"), ("стол", "C-1"), ("столик", "C-1")]
