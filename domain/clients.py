@@ -70,6 +70,14 @@ def mask_phone(e164: str | None) -> str:
     return e164[:4] + "•" * max(len(e164) - 8, 1) + e164[-4:]
 
 
+def mask_email(email: str | None) -> str:
+    """layla@example.com → l•••@example.com: the topic sees that one is set, and whose."""
+    if not email:
+        return ""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}•••@{domain}"
+
+
 @dataclass(frozen=True, slots=True)
 class Topic:
     """The client's topic in a staff forum."""
@@ -103,6 +111,7 @@ class Topic:
 AFTER_ERASE_IGNORED = frozenset(
     {
         EventType.CLIENT_CONTACT_SET,
+        EventType.CLIENT_EMAIL_SET,
         EventType.CLIENT_IDENTITY_LINKED,
         EventType.CLIENT_PHONE_SHARED,
         EventType.CLIENT_PREFERENCES_SET,
@@ -136,6 +145,7 @@ class Client:
     translated: bool = True  # their messages and the assistant's are machine-translated when needed
     contact: str | None = None  # how they prefer to be reached (CONTACTS): reminders and proactive messages
     quiet: tuple[int, int] | None = None  # hours (from, to) in business time when nothing proactive is sent
+    email: str | None = None  # where their fiscal receipts go (54-FZ), set by them or the team
     version: int = 0
 
     @property
@@ -181,6 +191,8 @@ class Client:
             changed = replace(self, language=Language(data["language"]))
         elif t is EventType.CLIENT_PHONE_SHARED:
             changed = replace(self, phone=data["phone"])
+        elif t is EventType.CLIENT_EMAIL_SET:
+            changed = replace(self, email=data["email"])
         elif t is EventType.CLIENT_ASSIGNED:
             changed = replace(self, assistant_id=data["assistant_id"])
         elif t is EventType.CLIENT_TAGGED:
@@ -229,6 +241,7 @@ class Client:
                 conversation_open=False,
                 contact=None,
                 quiet=None,
+                email=None,
                 erased=True,
             )
         elif t is EventType.TRANSLATION_SET:
@@ -302,6 +315,7 @@ class Client:
             "translated": self.translated,
             "contact": self.contact,
             "quiet": list(self.quiet) if self.quiet else None,
+            "email": self.email,
             "_v": self.version,
         }
 
@@ -327,6 +341,7 @@ class Client:
             translated=doc.get("translated", True),
             contact=doc.get("contact"),
             quiet=(doc["quiet"][0], doc["quiet"][1]) if doc.get("quiet") else None,
+            email=doc.get("email"),
             version=doc["_v"],
         )
 

@@ -119,6 +119,7 @@ class EventType(StrEnum):
     # the client's own page, the Mini App (issue 25)
     CLIENT_CARD_REMOVED = "ClientCardRemoved"  # the saved card forgotten: no one-tap payment until the next
     CLIENT_CONTACT_SET = "ClientContactSet"  # how they prefer to be reached, and their quiet hours
+    CLIENT_EMAIL_SET = "ClientEmailSet"  # (issue 23) where their fiscal receipts go (None: removed)
 
 
 def _check_json(value: Any, path: str = "data") -> None:

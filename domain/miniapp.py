@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import parse_qsl, urlencode
@@ -143,6 +144,23 @@ def contact_of(value: str) -> str:
     if value not in CONTACTS:
         raise Unusable("preferred contact is telegram, whatsapp or phone", key="app-bad-contact")
     return value
+
+
+EMAIL_CHARS = 254  # the longest address mail can carry (RFC 5321)
+_EMAIL = re.compile(  # a local part, then a domain of dotted labels (an IDN's in its xn-- form)
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.)+(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})"
+)
+
+
+def email_of(value: str) -> str | None:
+    """The e-mail fiscal receipts go to (54-FZ): None when left empty; Unusable unless it has an address's
+    shape (the receipt service refuses what is not one, and the receipt would reach no one)."""
+    said = value.strip()
+    if not said:
+        return None
+    if len(said) > EMAIL_CHARS or not _EMAIL.fullmatch(said):
+        raise Unusable("the e-mail is not an address such as name@example.com", key="app-bad-email")
+    return said
 
 
 def quiet_of(start: str, end: str) -> tuple[int, int] | None:

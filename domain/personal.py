@@ -19,6 +19,7 @@ PERSONAL: dict[T, dict[str, Any]] = {
     T.CLIENT_IDENTITY_LINKED: {"identity": None},
     T.CLIENT_PHONE_SHARED: {"phone": None},
     T.CLIENT_PREFERENCES_SET: {"preferences": ""},
+    T.CLIENT_EMAIL_SET: {"email": None},
     T.CLIENT_TAGGED: {"tags": []},
     T.CLIENT_CARD_SAVED: {"token": "", "last_four": "", "card_type": ""},
     T.MESSAGE_RECEIVED: _MESSAGE,

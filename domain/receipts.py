@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from domain.clients import Client
 from domain.errors import InvalidValue
 from domain.money import Money
 from domain.quotes import Quote
@@ -25,7 +26,8 @@ class ReceiptLine:
 @dataclass(frozen=True, slots=True)
 class FiscalReceipt:
     lines: tuple[ReceiptLine, ...]
-    phone: str | None = None  # where the buyer gets it: their phone (E.164) or, on the payment page, e-mail
+    email: str | None = None  # where the buyer gets it (54-FZ): their e-mail when known,
+    phone: str | None = None  # else their phone (E.164); neither: only a payment page can ask for one
     prepaid: bool = False  # a 100% prepayment (the service rendered later), not paid in full
 
     def __post_init__(self) -> None:
@@ -33,6 +35,11 @@ class FiscalReceipt:
             raise InvalidValue("a receipt needs at least one line")
         if any(line.amount.currency != FISCAL_CURRENCY for line in self.lines):
             raise InvalidValue("a fiscal receipt is in roubles")
+
+    @property
+    def addressed(self) -> bool:
+        """Whether the receipt service has somewhere to send it."""
+        return bool(self.email or self.phone)
 
     @property
     def total(self) -> Money:
@@ -49,22 +56,27 @@ def _label(request_id: str, text: str) -> str:
 FULL, PREPAYMENT = "full", "prepayment"
 
 
-def for_quote(request_id: str, quote: Quote, phone: str | None, prepaid: bool = False) -> FiscalReceipt:
+def _to(lines: tuple[ReceiptLine, ...], client: Client, prepaid: bool) -> FiscalReceipt:
+    """Sent to the client's e-mail when known, else to their phone."""
+    return FiscalReceipt(lines, client.email, None if client.email else client.phone, prepaid)
+
+
+def for_quote(request_id: str, quote: Quote, client: Client, prepaid: bool = False) -> FiscalReceipt:
     """The quote's lines, as sold."""
     lines = tuple(ReceiptLine(_label(request_id, item.description), item.amount) for item in quote.items)
-    return FiscalReceipt(lines, phone, prepaid)
+    return _to(lines, client, prepaid)
 
 
 def for_amount(
-    request_id: str, quote: Quote, amount: Money, phone: str | None, prepaid: bool = False, what: str = ""
+    request_id: str, quote: Quote, amount: Money, client: Client, prepaid: bool = False, what: str = ""
 ) -> FiscalReceipt:
     """Part of the quote (a partial refund, what is left to settle after one): the whole quote's lines when it
     is all of it, else one line of that amount."""
     if amount == quote.total:
-        return for_quote(request_id, quote, phone, prepaid)
+        return for_quote(request_id, quote, client, prepaid)
     description = "; ".join(item.description for item in quote.items)
     label = _label(request_id, f"{what}: {description}" if what else description)
-    return FiscalReceipt((ReceiptLine(label, amount),), phone, prepaid)
+    return _to((ReceiptLine(label, amount),), client, prepaid)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,8 @@ class CloudPaymentsGateway:
             "Items": items,
             "calculationPlace": rules.place,
             "taxationSystem": rules.taxation_system,
-            "phone": receipt.phone,  # without one the payment page asks the payer for an e-mail
+            "email": receipt.email,  # without either, only the payment page can ask the payer for one
+            "phone": receipt.phone,
             "isBso": False,
             "amounts": {
                 "electronic": 0.0 if settling else self._amount(receipt.total),

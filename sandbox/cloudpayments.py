@@ -87,6 +87,10 @@ class FakeCloudPayments:
             self._posting.add(task)
             task.add_done_callback(self._posting.discard)
 
+    async def posted(self) -> None:
+        """Once every receipt notification sent so far is answered (a test waits on this, not on time)."""
+        await asyncio.gather(*list(self._posting))
+
     async def _post_receipt(self, tx_id: int) -> None:
         body, headers = self.receipt_notification(tx_id)
         async with (

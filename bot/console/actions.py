@@ -144,6 +144,7 @@ async def profile(request: web.Request) -> web.Response:
         client,
         _field(form, "tags", 400),
         _field(form, "preferences", 2000),
+        _field(form, "email", 400),
         _field(form, "action", 64),
     )
     return _back(f"/console/clients/{client.id}")

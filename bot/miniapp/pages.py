@@ -23,7 +23,18 @@ from bot.miniapp.auth import CLIENT, COOKIE, deps_of, script_source
 from domain.clients import Channel, Client, Language
 from domain.intake.words import Category
 from domain.lifecycle import RequestState
-from domain.miniapp import CONTACTS, NOTES, Asked, Unusable, asked_of, contact_of, notes_of, quiet_of
+from domain.miniapp import (
+    CONTACTS,
+    EMAIL_CHARS,
+    NOTES,
+    Asked,
+    Unusable,
+    asked_of,
+    contact_of,
+    email_of,
+    notes_of,
+    quiet_of,
+)
 from domain.money import SUPPORTED_CURRENCIES, Money
 from domain.requests import ServiceRequest
 from domain.signin import APP_SESSION_HOURS
@@ -193,6 +204,7 @@ async def preferences_page(
         "contact": client.contact or "",
         "quiet_from": quiet[0],
         "quiet_to": quiet[1],
+        "email": client.email or "",
         **notes_of(client.preferences),
     }
     context = {
@@ -202,6 +214,7 @@ async def preferences_page(
         "languages": list(Language),
         "hours": [f"{h:02d}:00" for h in range(24)],
         "translation": bridges(deps, client, await q.assistant(deps.store, client.assistant_id)),
+        "email_chars": EMAIL_CHARS,
         "error": error,
         "saved": "saved" in request.query and not error,
     }
@@ -270,14 +283,18 @@ async def save_preferences(request: web.Request) -> web.StreamResponse:
     }
     if said["translated"] not in TRANSLATED:
         raise web.HTTPBadRequest(text="Translation is on or off.")
+    said["email"] = _text(form, "email", 400)
     try:
         if said["contact"]:
             contact_of(said["contact"])
         quiet = quiet_of(said["quiet_from"], said["quiet_to"])
+        email = email_of(said["email"])
         notes = {name: said[name] for name in NOTES}
         language = Language.parse(said["language"])
         translated = TRANSLATED[said["translated"]]
-        await flow.set_preferences(deps, client, language, said["contact"], quiet, notes, action, translated)
+        await flow.set_preferences(
+            deps, client, language, said["contact"], quiet, email, notes, action, translated
+        )
     except Unusable as refused:
         return await preferences_page(request, t(refused.key or "app-too-long"), said, 400)
     raise web.HTTPSeeOther("/app/preferences?saved=1")

@@ -98,6 +98,14 @@ async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> 
             SYSTEM,
             f"{cause}/merge/phone",
         )
+    if duplicate.email and not survivor.email:  # their fiscal receipts go on reaching them
+        await deps.record(
+            f"client:{survivor.id}",
+            EventType.CLIENT_EMAIL_SET,
+            {"email": duplicate.email},
+            SYSTEM,
+            f"{cause}/merge/email",
+        )
     merged = (
         await deps.record(
             f"client:{duplicate.id}", EventType.CLIENT_MERGED, {"into": survivor.id}, SYSTEM, f"{cause}/merge"

@@ -127,7 +127,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
             client.language.value if client.language else "en", "en-US"
         ),
         request_id=f"order:{current.id}:{quote.version}",
-        receipt=receipts.for_quote(current.id, quote, client.phone, prepaid=deps.policy.prepayment)
+        receipt=receipts.for_quote(current.id, quote, client, prepaid=deps.policy.prepayment)
         if deps.policy.receipts
         else None,
     )
@@ -354,11 +354,12 @@ async def _settle_prepayment(deps: Deps, client: Client, request: ServiceRequest
     left = request.refundable  # what was paid and not refunded: what the service was rendered for
     if left is None or left.minor <= 0:
         return
+    receipt = receipts.for_amount(request.id, request.quote, left, client)
     try:
         await deps.payments.settle_prepayment(
             invoice_id=invoice_id(request.id, request.quote.version),
             account_id=client.id,
-            receipt=receipts.for_amount(request.id, request.quote, left, client.phone),
+            receipt=receipt,
             request_id=f"settle:{request.id}",
         )
     except GatewayError as error:
@@ -366,6 +367,8 @@ async def _settle_prepayment(deps: Deps, client: Client, request: ServiceRequest
         log.warning("fiscal.settlement_failed", request_id=request.id)  # (alerted: deploy/alerts.yml)
         note: list[Text] = [lambda t: t("fiscal-settlement-failed", request=request.id, reason=reason)]
         await deliver_to_topic(deps, client, fulfilled, note, first_n=SETTLEMENT_NOTE)
+        return
+    await payments_flow.tell_unaddressed(deps, client, fulfilled, receipt, request.id, SETTLEMENT_NOTE + 1)
 
 
 async def cancel(deps: Deps, cmd: Invocation) -> None:

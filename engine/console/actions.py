@@ -11,6 +11,7 @@ from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
 from domain.events import Actor, ActorKind, Event, EventType
 from domain.messages import Inbound, Kind
+from domain.miniapp import email_of
 from engine import queries as q
 from engine.clients import erasure
 from engine.clients.registry import refresh_card
@@ -151,11 +152,13 @@ def parse_tags(text: str, viewer: Assistant | None = None) -> list[str]:
 
 
 async def set_profile(
-    deps: Deps, viewer: Assistant, client: Client, tags: str, preferences: str, action_id: str
+    deps: Deps, viewer: Assistant, client: Client, tags: str, preferences: str, email: str, action_id: str
 ) -> Client:
-    """Tags (VIP among them) and preferences; the pinned card in the topic shows them."""
+    """Tags (VIP among them), preferences and the e-mail for fiscal receipts; the pinned card in the topic
+    shows them. Every value is checked before anything is recorded."""
     cause = _cause(action_id, viewer)
     wanted_tags = parse_tags(tags, viewer)
+    wanted_email = email_of(email)
     # one note a line (the client's page keeps its diet, car and seating notes as lines of their own)
     preferences = "\n".join(" ".join(line.split()) for line in preferences.splitlines() if line.strip())
     if len(preferences) > MAX_PREFERENCES:
@@ -179,6 +182,16 @@ async def set_profile(
                 {"preferences": preferences},
                 _actor(viewer),
                 f"{cause}/preferences",
+            )
+        ).event
+    if wanted_email != client.email:
+        changed = (
+            await deps.record(
+                f"client:{client.id}",
+                EventType.CLIENT_EMAIL_SET,
+                {"email": wanted_email},
+                _actor(viewer),
+                f"{cause}/email",
             )
         ).event
     was_vip, client = client.vip, await q.known_client(deps.store, client.id)

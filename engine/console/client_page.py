@@ -127,6 +127,7 @@ async def set_preferences(
     language: Language | None,
     contact: str,
     quiet: tuple[int, int] | None,
+    email: str | None,
     notes: dict[str, str],
     action_id: str,
     translated: bool | None = None,
@@ -152,6 +153,11 @@ async def set_preferences(
         data = {"contact": contact or None, "quiet": list(quiet) if quiet else None}
         last = await _client_event(deps, client, EventType.CLIENT_CONTACT_SET, data, f"{cause}/contact")
         changed.append("contact")
+    if email != client.email:
+        last = await _client_event(
+            deps, client, EventType.CLIENT_EMAIL_SET, {"email": email}, f"{cause}/email"
+        )
+        changed.append("email")
     if notes_of(preferences) != notes_of(
         client.preferences
     ):  # (the notes said, not how the text is laid out)

@@ -3,7 +3,7 @@ deleted. Implements the sender's TopicDirectory."""
 
 from __future__ import annotations
 
-from domain.clients import Client, Topic, mask_phone
+from domain.clients import Client, Topic, mask_email, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Deps
@@ -132,6 +132,7 @@ async def card_text(deps: Deps, client: Client) -> str:
         f"👤 {client.name}" + (f" (@{client.username})" if client.username else "") + f" · {client.id}",
         f"🌐 {language}" + into + (" · VIP" if client.vip else ""),
         f"📞 {mask_phone(client.phone) or '—'}",
+        *([f"📧 {mask_email(client.email)}"] if client.email else []),
         f"💬 {channels}" + (t("card-unreachable", channels=unreachable) if client.unreachable else ""),
         f"🏷 {', '.join(client.tags) or '—'}",
         *([f"⭐ {client.preferences}"] if client.preferences else []),

@@ -95,8 +95,9 @@ async def record_payment(
     token: str | None,
     last_four: str | None,
     card_type: str | None,
-) -> None:
-    """Paid: the request moves on, the card is kept for one tap, a receipt goes out, the topic is told."""
+) -> Event | None:
+    """Paid: the request moves on, the card is kept for one tap, a receipt goes out, the topic is told.
+    Returns the payment's event (None for money the request did not expect)."""
     client = await _client(deps, current)
     cause = f"cp:pay:{transaction_id}"
     if current.payment and current.payment.transaction_id == transaction_id:
@@ -120,7 +121,7 @@ async def record_payment(
                 state=current.state.value,
             ),
         )
-        return
+        return None
     else:
         prior = await deps.store.events.by_cause(cause)
         receipt = prior.data["payment"]["receipt"] if prior else await _number(deps, "RC", "receipt")
@@ -163,6 +164,7 @@ async def record_payment(
         first_n=1,
         card_of=current.id,
     )
+    return paid_event
 
 
 async def notification(deps: Deps, note: Notification) -> None:
@@ -208,7 +210,7 @@ def _receipt_of_payment(current: ServiceRequest, client: Client) -> receipts.Fis
     printed = (current.payment_link or {}).get("receipt")
     if printed is None or current.quote is None:
         return None
-    return receipts.for_quote(current.id, current.quote, client.phone, prepaid=printed == receipts.PREPAYMENT)
+    return receipts.for_quote(current.id, current.quote, client, prepaid=printed == receipts.PREPAYMENT)
 
 
 def _receipt_of_refund(
@@ -220,7 +222,27 @@ def _receipt_of_refund(
         return None
     settled = any(each.kind == "settlement" for each in current.fiscal_receipts)
     prepaid = printed == receipts.PREPAYMENT and not settled
-    return receipts.for_amount(current.id, current.quote, amount, client.phone, prepaid, "partial refund")
+    return receipts.for_amount(current.id, current.quote, amount, client, prepaid, "partial refund")
+
+
+UNADDRESSED = 40  # the line's place among a payment's or a refund's deliveries (after its own and its card)
+
+
+async def tell_unaddressed(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    receipt: receipts.FiscalReceipt | None,
+    request_id: str,
+    n: int = UNADDRESSED,
+) -> None:
+    """54-FZ: a receipt with neither e-mail nor phone reaches no one (no payment page asked for one). The
+    topic is told with the payment or refund it belongs to (once, whatever the retries): the assistant asks
+    the client for an e-mail."""
+    if receipt is None or receipt.addressed:
+        return
+    note: list[Text] = [lambda t: t("fiscal-no-contact", request=request_id)]
+    await deliver_to_topic(deps, client, event, note, first_n=n)
 
 
 async def fiscal_receipt(deps: Deps, note: Notification) -> None:
@@ -330,6 +352,7 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
             deps, client, current, await _tap_event(deps, client, current, cause), 0, "payment-confirm-link"
         )
         return
+    receipt = _receipt_of_payment(current, client)
     try:
         result = await deps.payments.charge_token(
             token=client.saved_card["token"],
@@ -338,16 +361,18 @@ async def one_tap(deps: Deps, client: Client, current: ServiceRequest, cause: st
             invoice_id=invoice_id(current.id, current.quote.version),
             description=current.id,
             request_id=f"tap:{current.id}:{current.quote.version}",
-            receipt=_receipt_of_payment(current, client),
+            receipt=receipt,
         )
     except GatewayError as error:
         result = Declined(str(error), None)
     if isinstance(result, Charged):
         saved = client.saved_card
         card = f"{result.card_type or saved['card_type']} •••• {result.card_last_four or saved['last_four']}"
-        await record_payment(
+        paid = await record_payment(
             deps, current, current.quote.total, result.transaction_id, card, None, None, None
         )
+        if paid is not None:
+            await tell_unaddressed(deps, client, paid, receipt, current.id)
         return
     event = await _tap_event(deps, client, current, cause)
     await send_pay_link(
@@ -410,14 +435,17 @@ async def refund(
         request_id=f"refund:{cause}",
         receipt=receipt,
     )
-    await record_refund(deps, current, amount, refund_tx, actor)
+    refunded = await record_refund(deps, current, amount, refund_tx, actor)
+    if refunded is not None:
+        await tell_unaddressed(deps, client, refunded, receipt, current.id)
 
 
 async def record_refund(
     deps: Deps, current: ServiceRequest, amount: Money, refund_tx: int, actor: Actor
-) -> None:
+) -> Event | None:
     """The bank has refunded: recorded whatever else the request's log took meanwhile (its card posted, a
-    note), decided again on the request as it is then — never refused for a race once the money moved."""
+    note), decided again on the request as it is then — never refused for a race once the money moved.
+    Returns the refund's event (None for a refund the request did not expect)."""
     for _ in range(RACES):
         try:
             return await _record_refund(deps, current, amount, refund_tx, actor)
@@ -428,7 +456,7 @@ async def record_refund(
 
 async def _record_refund(
     deps: Deps, current: ServiceRequest, amount: Money, refund_tx: int, actor: Actor
-) -> None:
+) -> Event | None:
     client = await _client(deps, current)
     cause = f"cp:refund:{refund_tx}"
     # as it is now: CloudPayments' refund notification may have been recorded while the bank answered us
@@ -454,7 +482,7 @@ async def _record_refund(
                 request=current.id,
             ),
         )
-        return
+        return None
     else:
         prior = await deps.store.events.by_cause(cause)
         receipt = prior.data["refund"]["receipt"] if prior else await _number(deps, "RF", "refund")
@@ -467,6 +495,7 @@ async def _record_refund(
     await deliver_to_topic(
         deps, client, event, [_refunded_note(current, refund)], first_n=1, card_of=current.id
     )
+    return event
 
 
 def _refunded_note(current: ServiceRequest, refund: Payment) -> Text:

@@ -89,6 +89,7 @@ async def test_an_arabic_client_asks_pays_and_sets_preferences_in_the_mini_app(
     await app.select_option("select[name=quiet_to]", "08:00")
     await app.fill("input[name=dietary]", "حلال فقط")
     await app.fill("input[name=car]", "Maybach")
+    await app.fill("input[name=email]", "layla@example.com")  # where the fiscal receipts go
     await app.click("#save")
     await expect(app.locator("#saved")).to_be_visible()
     await app.screenshot(path=ARTIFACTS / "miniapp-ar-preferences.png", full_page=True)
@@ -96,6 +97,7 @@ async def test_an_arabic_client_asks_pays_and_sets_preferences_in_the_mini_app(
     await expect(pinned).to_contain_text("🍽 حلال فقط")
     await expect(pinned).to_contain_text("🚗 Maybach")
     await expect(pinned).to_contain_text("23–08")
+    await expect(pinned).to_contain_text("📧 l•••@example.com")
     await forum.locator(".forum").screenshot(path=ARTIFACTS / "miniapp-ar-forum.png")
     await phone.close()
     await desk.close()

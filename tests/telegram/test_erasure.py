@@ -90,7 +90,11 @@ async def served_person(tg: Harness) -> tuple[dict, str]:
     await pay(tg, order_of(tg, quote_message(tg, person)))
     anna = await signed_in(tg, 9001)
     page = f"/console/clients/{client.id}"
-    profile = {"tags": "goldline", "preferences": "No Marzipan; window seat"}
+    profile = {
+        "tags": "goldline",
+        "preferences": "No Marzipan; window seat",
+        "email": "qasimiyya.z@example.com",
+    }
     assert (await anna.post(f"{page}/profile", profile, page)).status == 303
     # a file sent from the console: kept in the store under its name (erased with the person)
     sent = await send_file(
@@ -134,6 +138,7 @@ async def test_an_erased_person_leaves_nothing_readable_in_the_stores_files(
     for cid in (client_id, *merged):
         client = await q.client(tg.store, cid)
         assert client.erased and client.name == "" and client.identities == () and client.phone is None
+        assert client.email is None
     (kept,) = await q.requests_of(tg.store, client_id)
     assert (
         kept.payment.amount.minor == 4_500_000

@@ -1,6 +1,7 @@
 """54-FZ: with receipts on, every payment link, one-tap charge and refund carries its fiscal receipt (the
-quote's lines, the VAT rate and taxation system from settings, the client's phone); the receipt service's
-signed notification is kept on the request, its link goes to the client in their language, the topic told."""
+quote's lines, the VAT rate and taxation system from settings, the client's e-mail or else their phone; the
+topic told when neither is known); the receipt service's signed notification is kept on the request, its link
+goes to the client in their language, the topic told."""
 
 from __future__ import annotations
 
@@ -13,7 +14,18 @@ from engine import queries as q
 from sandbox.cloudpayments import ApiCall, sign
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, start_harness
-from tests.telegram.test_lifecycle import ANNA, client_asks, order_of, pay, quote_message, staff_says
+from tests.telegram.test_lifecycle import (
+    ANNA,
+    client_asks,
+    order_of,
+    pay,
+    quote_message,
+    returning_client,
+    staff_says,
+)
+from tests.telegram.test_miniapp import App
+
+NO_CONTACT = "has no e-mail or phone to go to"
 
 
 @pytest.fixture
@@ -44,6 +56,7 @@ async def test_a_payment_and_a_partial_refund_each_get_their_receipt_told_in_the
     ]
     assert receipt["taxationSystem"] == 1 and receipt["amounts"]["electronic"] == 45000.0
     assert receipt["calculationPlace"] == "concierge.example"
+    assert receipt["email"] is None and receipt["phone"] is None  # (the payment page asks for an e-mail)
 
     transaction = await pay(tg, order_of(tg, quote_message(tg, layla)))
     body, headers = tg.cp.receipt_notification(transaction["TransactionId"])
@@ -65,6 +78,8 @@ async def test_a_payment_and_a_partial_refund_each_get_their_receipt_told_in_the
     assert [(i["label"], i["amount"]) for i in customer_receipt(refunded)["Items"]] == [
         ("R-1001: partial refund: Mercedes S-Class with chauffeur; Waiting time", 5000.0)
     ]
+    assert customer_receipt(refunded)["email"] is None and customer_receipt(refunded)["phone"] is None
+    assert sum(NO_CONTACT in t for t in tg.topic_texts(thread)) == 1  # no page asks: the assistant will
     refund_tx = next(tx for tx, (kind, _) in tg.cp.receipts.items() if kind == "IncomeReturn")
     body, headers = tg.cp.receipt_notification(refund_tx)
     await tg.notify("receipt", body, headers)
@@ -152,3 +167,74 @@ async def test_a_refused_settlement_receipt_is_told_and_alerted_never_silent(
     assert any("settlement receipt of R-1001 was not printed" in t for t in tg.topic_texts(thread))
     assert await tg.failed_deliveries() == 0
     await tg.store.client.drop_database(db_name)
+
+
+async def test_a_one_tap_charge_carries_its_receipt_to_the_email_the_client_set_and_the_service_posts_it(
+    fiscal: Harness,
+) -> None:
+    tg = fiscal
+    tg.cp.receipt_url = str(tg.http.make_url("/webhooks/cloudpayments/receipt"))  # as the sandbox wires it
+    layla, thread, _first, offer = await returning_client(
+        tg, "ok", "Now a table for 4 at White Rabbit on Friday at 21:00", "/quote 30000 Table for four"
+    )
+    app = App(tg, layla)
+    status, page = await app.post("/app/preferences", {"email": "layla@"}, page="/app/preferences")
+    assert status == 400 and "Please write an e-mail address" in page
+    assert (await tg.client_of(layla)).email is None
+    form = {"language": "en", "email": " layla@example.com "}
+    assert (await app.post("/app/preferences", form, page="/app/preferences"))[0] == 303
+    await tg.settle()
+    assert (await tg.client_of(layla)).email == "layla@example.com"
+    assert tg.topic_texts(thread)[-1] == "📱 The client changed in their page: e-mail for receipts."
+    assert 'value="layla@example.com"' in (await app.get("/app/preferences"))[1]
+
+    await tg.send(tg.fake.callback(layla, offer["message_id"], "tap:R-1002:1"))
+    await tg.settle()
+    (charge,) = tg.cp.api_calls("payments/tokens/charge")
+    receipt = customer_receipt(charge)
+    assert [(i["label"], i["amount"], i["vat"], i["method"]) for i in receipt["Items"]] == [
+        ("R-1002: Table for four", 30000.0, 22, 4)
+    ]
+    assert receipt["taxationSystem"] == 1 and receipt["amounts"]["electronic"] == 30000.0
+    assert receipt["email"] == "layla@example.com" and receipt["phone"] is None
+    await tg.cp.posted()  # CloudPayments, as the receipt service, posts the notification by itself
+    await tg.settle()
+    request = await q.request(tg.store, "R-1002")
+    assert request is not None and [r.kind for r in request.fiscal_receipts] == ["income"]
+    url = request.fiscal_receipts[0].url
+    assert url is not None and any(url in m.get("text", "") for m in tg.to_user(layla))
+    assert not any(NO_CONTACT in t for t in tg.topic_texts(thread))
+
+
+async def test_a_receipt_goes_to_the_phone_until_the_team_sets_an_email(fiscal: Harness) -> None:
+    tg = fiscal
+    layla, thread = await client_asks(tg, "A car tonight at 8")
+    contact = {"phone_number": "971501234567", "first_name": "Layla", "user_id": layla["id"]}
+    await tg.send(tg.fake.user_message(layla, contact=contact))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    (created,) = tg.cp.api_calls("orders/create")
+    assert (
+        customer_receipt(created)["phone"] == "+971501234567" and customer_receipt(created)["email"] is None
+    )
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+
+    client = await tg.client_of(layla)
+    anna, page = await signed_in(tg, 9001), f"/console/clients/{client.id}"
+    refused = await anna.post(
+        f"{page}/profile", {"tags": "", "preferences": "", "email": "not an e-mail"}, page
+    )
+    assert refused.status == 400 and "name@example.com" in await refused.text()
+    assert (await tg.client_of(layla)).email is None
+    profile = {"tags": "", "preferences": "", "email": "layla@example.com"}
+    assert (await anna.post(f"{page}/profile", profile, page)).status == 303
+    await tg.settle()
+    assert 'value="layla@example.com"' in await (await anna.get(page)).text()
+    chat = tg.fake.chats[STAFF_CHAT]
+    assert "📧 l•••@example.com" in chat.messages[max(chat.pinned)]["text"]  # the forum sees it masked
+
+    await staff_says(tg, thread, "/refund 5000")
+    (refunded,) = tg.cp.api_calls("payments/refund")
+    receipt = customer_receipt(refunded)
+    assert receipt["email"] == "layla@example.com" and receipt["phone"] is None
+    assert not any(NO_CONTACT in t for t in tg.topic_texts(thread))

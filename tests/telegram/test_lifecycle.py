@@ -248,6 +248,8 @@ async def test_a_returning_client_pays_in_one_tap(team: Harness) -> None:
     (charge,) = tg.cp.api_calls("payments/tokens/charge")
     assert charge.body["Token"] == first["Token"] and charge.body["InvoiceId"] == "R-1002/1"
     assert charge.request_id == "tap:R-1002:1"
+    sent = [c.body for c in tg.cp.calls]  # receipts off (the default): no fiscal receipt data, as before
+    assert sent and not any("JsonData" in body or "CustomerReceipt" in body for body in sent)
     assert tg.to_user(layla)[-1]["text"].startswith("Receipt RC-10002\nRequest R-1002")
     assert (await request_of(tg, "R-1002")).state == "paid"
     token = first["Token"]
@@ -290,6 +292,8 @@ async def test_a_lead_refunds_and_the_client_gets_a_refund_receipt(team: Harness
     await staff_says(tg, thread, "/refund")
     (call,) = tg.cp.api_calls("payments/refund")
     assert call.request_id.startswith("refund:") and call.body["Amount"] == 45000.0
+    assert "JsonData" not in call.body  # receipts off: no fiscal receipt, and no word of one in the topic
+    assert not any("fiscal receipt" in t.lower() for t in tg.topic_texts(thread))
     refund_receipt = tg.to_user(layla)[-1]["text"]
     assert (
         refund_receipt.startswith("Refund RF-10001\nRequest R-1001")

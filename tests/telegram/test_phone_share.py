@@ -129,9 +129,14 @@ async def test_a_lead_merges_two_clients_from_the_console_and_an_assistant_may_n
     assert caller.id in await (await anna.get(f"/console/clients/{caller.id}")).text()
     assert (await anna.post(f"{page}/merge", {"other": "C-9999"}, page)).status == 400
     assert (await q.client(tg.store, caller.id)).merged_into is None
+    theirs = f"/console/clients/{caller.id}"
+    profile = {"tags": "", "preferences": "", "email": "layla@example.com"}
+    assert (await anna.post(f"{theirs}/profile", profile, theirs)).status == 303
     response = await anna.post(f"{page}/merge", {"other": caller.id}, page)
     assert response.status == 303 and response.headers["Location"] == page
     assert (await q.client(tg.store, caller.id)).merged_into == telegram.id
+    # the e-mail for their fiscal receipts goes on with the person (as the number does)
+    assert (await q.client(tg.store, telegram.id)).email == "layla@example.com"
     issued = [
         e
         async for e in tg.store.events.all()
