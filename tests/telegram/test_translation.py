@@ -308,3 +308,43 @@ async def test_a_client_chooses_in_their_page_whether_their_words_are_translated
     ivan, _ivans = await layla_writes(tg, "Здравствуйте", user("Ivan", "ru"))  # Dmitri reads him: no choice
     _status, page = await App(tg, ivan).get("/app/preferences")
     assert 'name="language"' in page and 'name="translated"' not in page
+
+
+async def test_the_console_switches_a_clients_translation(deepl: Harness) -> None:
+    """The client's page in the console gives /translate's switch: off, the client reads the assistant's own
+    words; a wrong value is refused and changes nothing."""
+    tg = deepl
+    layla, thread = await layla_writes(tg, "أريد سيارة")
+    client = await tg.client_of(layla)
+    dmitri = await signed_in(tg, DMITRI["id"])
+    page = f"/console/clients/{client.id}"
+    wrong = await dmitri.post(f"{page}/translate", {"args": "maybe"}, page)
+    assert wrong.status == 400 and "on or /translate off" in await wrong.text()
+    assert (await q.client(tg.store, client.id)).translated  # (the command is kept, refused: nothing set)
+    assert not await reads.events(tg.store, EventType.TRANSLATION_SET)
+    assert (await dmitri.post(f"{page}/translate", {"args": "off"}, page)).status == 303
+    await tg.settle()
+    assert not (await q.client(tg.store, client.id)).translated
+    assert any("Translation for Layla is off" in m["text"] for m in topic_messages(tg, thread))
+    await staff_says(tg, thread, "Хорошо", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "Хорошо"
+
+
+async def test_a_saved_reply_only_in_english_reaches_an_arabic_client_translated(deepl: Harness) -> None:
+    tg = deepl
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    anna = await signed_in(tg, 9001)
+    texts = {
+        "name": "on-way",
+        "text_en": "{client}, your driver is on the way.",
+        "text_ar": "",
+        "text_ru": "",
+    }
+    assert (await anna.post("/console/replies", texts, "/console/replies")).status == 303
+    layla, thread = await layla_writes(tg, "أين السائق؟")
+    await staff_says(tg, thread, "/r on-way", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "[ar] Layla, your driver is on the way."
+    (asked,) = tg.interpreter.calls[-1][1]["text"]
+    assert asked == '<x id="0"/>, your driver is on the way.'  # her name kept as a placeholder
+    (used,) = await reads.events(tg.store, EventType.SAVED_REPLY_USED)
+    assert used.data["language"] == "en"
