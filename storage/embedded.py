@@ -22,6 +22,8 @@ from functools import partial
 from pathlib import Path
 
 import structlog
+from pymongo import MongoClient
+from pymongo.errors import PyMongoError
 
 log = structlog.get_logger(__name__)
 
@@ -225,7 +227,7 @@ class EmbeddedEngine:
                 process_group=0,
             )
             os.close(err_fd)
-            if self._wait_listening(timeout):
+            if self._wait_listening(timeout) and self._wait_answering(timeout):
                 (self.data_dir / STATE_FILE).write_text(
                     json.dumps({"pid": self._process.pid, "port": self.port})
                 )
@@ -249,6 +251,23 @@ class EmbeddedEngine:
                 return True
             time.sleep(0.02)
         return False
+
+    def _wait_answering(self, timeout: float) -> bool:
+        """Listening is not yet answering: on a loaded machine the engine binds its port well before it
+        answers a command, and the first command would give up after its 5 s of server selection."""
+        client: MongoClient = MongoClient(
+            f"mongodb://127.0.0.1:{self.port}",
+            serverSelectionTimeoutMS=int(timeout * 1000),
+            directConnection=True,
+        )
+        try:
+            client.admin.command("ping")
+            return True
+        except PyMongoError as error:
+            log.warning("embedded_store.silent", error=type(error).__name__)
+            return False
+        finally:
+            client.close()
 
     def _clear_stale_pid_file(self) -> None:
         # nx-27017 refuses to start while its pid file names a live process; after a crash that pid may be
