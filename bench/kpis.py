@@ -57,7 +57,9 @@ def a_clients_year(rng: random.Random, n: int, assistants: list[str], per_client
     out = [
         (
             first,
-            NewEvent(f"client:{cid}", EventType.CLIENT_REGISTERED, {"client_id": cid, "tags": []}, me, "r"),
+            NewEvent(
+                f"client:{cid}", EventType.CLIENT_REGISTERED, {"client_id": cid, "tags": []}, me, f"{cid}/r"
+            ),
         ),
         (
             first,
@@ -66,7 +68,7 @@ def a_clients_year(rng: random.Random, n: int, assistants: list[str], per_client
                 EventType.CLIENT_ASSIGNED,
                 {"assistant_id": rng.choice(assistants)},
                 SYSTEM,
-                "a",
+                f"{cid}/a",
             ),
         ),
     ]
@@ -170,7 +172,7 @@ async def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--clients", type=int, default=20_000)
-    parser.add_argument("--events-per-client", type=int, default=110)
+    parser.add_argument("--events-per-client", type=int, default=120)
     parser.add_argument("--assistants", type=int, default=50)
     parser.add_argument("--views", type=int, default=20)
     parser.add_argument("--before-views", type=int, default=3, help="the old fold is slow: fewer views of it")

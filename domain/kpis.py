@@ -22,6 +22,7 @@ from domain.ledger import quote_sender
 from domain.promises import Promises
 
 UNASSIGNED = "—"
+_SEP = "\x1f"  # between the ids of a set kept as one string (never in an id)
 
 
 @dataclass
@@ -63,26 +64,37 @@ class Tally:
                 setattr(self, name, mine + theirs)
 
     def to_doc(self) -> dict[str, Any]:
-        return {
-            name: sorted(value)
-            if isinstance(value, set)
-            else dict(value)
-            if isinstance(value, dict)
-            else value
-            for name in TALLY_FIELDS
-            if (value := getattr(self, name))
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> Tally:
-        tally = cls()
-        for name, value in doc.items():
-            mine = getattr(tally, name)
-            if isinstance(mine, set | dict):
-                mine.update(value)
+        """Kept compact — a set of ids as one string, values as one string of numbers — since a 90-day view
+        reads 90 of these a view: arrays of thousands of elements cost the store far more to hand over."""
+        doc: dict[str, Any] = {}
+        for name in TALLY_FIELDS:
+            value = getattr(self, name)
+            if not value:
+                continue
+            if isinstance(value, set):
+                doc[name] = _SEP.join(sorted(value))
+            elif isinstance(value, list):
+                doc[name] = " ".join(map(repr, value))  # (repr: a float read back is the same float)
             else:
-                setattr(tally, name, list(value) if isinstance(mine, list) else value)
-        return tally
+                doc[name] = dict(value) if isinstance(value, dict) else value
+        return doc
+
+    def add_doc(self, doc: dict[str, Any]) -> None:
+        """`add` of a kept day's tally straight from its document (`to_doc`): a 90-day view merges 90 days of
+        50 assistants, and building each as a Tally first cost more than the merge."""
+        for name, value in doc.items():
+            kind = _KINDS[name]
+            if kind is set:
+                getattr(self, name).update(value.split(_SEP))
+            elif kind is list:
+                number = int if name == "ratings" else float
+                getattr(self, name).extend(map(number, value.split(" ")))
+            elif kind is dict:
+                mine = getattr(self, name)
+                for key, amount in value.items():
+                    mine[key] += amount
+            else:
+                setattr(self, name, getattr(self, name) + value)
 
     def figures(self) -> dict[str, Any]:
         def pct(values: list[float], q: int) -> int | None:
@@ -124,6 +136,7 @@ class Tally:
 
 
 TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+_KINDS = {name: type(value) if not isinstance(value, dict) else dict for name, value in vars(Tally()).items()}
 
 
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
@@ -305,13 +318,16 @@ class Day:
     the waits found moot that day after their promise had run out (whether one counts depends on where the
     period starts), and the waits still open at its end (they count if the period ends with this day)."""
 
-    tallies: dict[str, Tally]
+    tallies: dict[str, Tally | dict[str, Any]]  # (a day read back: each tally as its document, merged as is)
     late_moots: list[tuple[str, datetime]]  # (assistant, when the promise ran out)
     still_waiting: list[tuple[str, str, datetime]]  # (client, assistant, when the promise runs out)
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "tallies": {who: tally.to_doc() for who, tally in sorted(self.tallies.items())},
+            "tallies": {
+                who: tally.to_doc() if isinstance(tally, Tally) else tally
+                for who, tally in sorted(self.tallies.items())
+            },
             "late_moots": [[who, due.isoformat()] for who, due in self.late_moots],
             "still_waiting": [[client, who, due.isoformat()] for client, who, due in self.still_waiting],
         }
@@ -319,7 +335,7 @@ class Day:
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Day:
         return cls(
-            {who: Tally.from_doc(t) for who, t in doc["tallies"].items()},
+            dict(doc["tallies"]),
             [(who, datetime.fromisoformat(due)) for who, due in doc["late_moots"]],
             [(client, who, datetime.fromisoformat(due)) for client, who, due in doc["still_waiting"]],
         )
@@ -416,7 +432,10 @@ def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, di
     last: Day | None = None
     for day in days:
         for who, tally in day.tallies.items():
-            tallies[who].add(tally)
+            if isinstance(tally, Tally):
+                tallies[who].add(tally)
+            else:
+                tallies[who].add_doc(tally)
         for who, due in day.late_moots:  # (found moot before `end`, and ran out before that)
             if due >= start:
                 tallies[who].promises_due += 1
