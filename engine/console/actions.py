@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
@@ -163,37 +164,17 @@ async def set_profile(
     preferences = "\n".join(" ".join(line.split()) for line in preferences.splitlines() if line.strip())
     if len(preferences) > MAX_PREFERENCES:
         raise InvalidValue(st(viewer, "console-too-long", limit=str(MAX_PREFERENCES)))
+
+    async def record(kind: EventType, data: dict[str, Any], what: str) -> Event:
+        return (await deps.record(f"client:{client.id}", kind, data, _actor(viewer), f"{cause}/{what}")).event
+
     changed = tagged = None
     if wanted_tags != sorted(client.tags):
-        changed = tagged = (
-            await deps.record(
-                f"client:{client.id}",
-                EventType.CLIENT_TAGGED,
-                {"tags": wanted_tags},
-                _actor(viewer),
-                f"{cause}/tags",
-            )
-        ).event
+        changed = tagged = await record(EventType.CLIENT_TAGGED, {"tags": wanted_tags}, "tags")
     if preferences != client.preferences:
-        changed = (
-            await deps.record(
-                f"client:{client.id}",
-                EventType.CLIENT_PREFERENCES_SET,
-                {"preferences": preferences},
-                _actor(viewer),
-                f"{cause}/preferences",
-            )
-        ).event
+        changed = await record(EventType.CLIENT_PREFERENCES_SET, {"preferences": preferences}, "preferences")
     if wanted_email != client.email:
-        changed = (
-            await deps.record(
-                f"client:{client.id}",
-                EventType.CLIENT_EMAIL_SET,
-                {"email": wanted_email},
-                _actor(viewer),
-                f"{cause}/email",
-            )
-        ).event
+        changed = await record(EventType.CLIENT_EMAIL_SET, {"email": wanted_email}, "email")
     was_vip, client = client.vip, await q.known_client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)
