@@ -9,16 +9,29 @@ from typing import TYPE_CHECKING
 from bot import metrics
 from bot.channels import message_channels
 from bot.settings import Settings
+from channels.telegram import limits
 from domain.clock import Clock
 from domain.payments import PaymentGateway
 from domain.signin import Signer
 from engine.clock import timers
 from engine.deps import CallPort, Deps, Interpreter, Policy, SpeechPort
 from engine.i18n import translator
+from storage.budgets import Budgets, Limits
 from storage.store import Store
 
 if TYPE_CHECKING:  # (the CLI builds Deps too, and never translates: it does not import the HTTP client)
     import aiohttp
+
+
+TELEGRAM_LIMITS = Limits(
+    per_chat=limits.KEEP_PER_CHAT,
+    group_window=limits.GROUP_WINDOW,
+    group_limit=limits.KEEP_GROUP_LIMIT,
+    global_window=limits.GLOBAL_WINDOW + limits.MARGIN,
+    global_limit=limits.GLOBAL_LIMIT,
+    edit_limit=limits.KEEP_EDIT_LIMIT,
+    card_interval=limits.CARD_INTERVAL,
+)
 
 
 async def build_deps(
@@ -56,6 +69,7 @@ async def build_deps(
         console_url=f"{settings.http.base_url}/console",
         app_url=_app_url(settings, stand_ins),
         channels=message_channels(),
+        forum_load=Budgets(store.db, TELEGRAM_LIMITS).group_load,  # (read only when the team has two forums)
     )
     deps.listeners.add(partial(timers.on_event, deps))  # first: whoever listens next sees the timers kept
     deps.listeners.add(metrics.EventCounts())

@@ -17,12 +17,13 @@ from aiogram.exceptions import TelegramAPIError
 from aiohttp import web
 from pymongo.errors import PyMongoError
 
+from bot.deps import TELEGRAM_LIMITS
 from bot.engine_runtime import ENGINE, EngineRuntime
 from bot.keys import SETTINGS
 from bot.media_bridge import MediaUnavailable
 from bot.workers.tasks import Background, pause
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker, WorkerHooks
-from channels.telegram import limits, menus
+from channels.telegram import menus
 from channels.telegram.client import make_bot
 from channels.telegram.routers import check_update, client_router, forum_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
@@ -40,7 +41,7 @@ from engine.i18n import STAFF_LANGUAGES
 from engine.requests import quote_buttons
 from engine.staff_texts import bound
 from engine.team import sign_in
-from storage.budgets import Budgets, Limits
+from storage.budgets import Budgets
 from storage.inbox import InboxItem
 from webhooks import health
 from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
@@ -48,15 +49,6 @@ from webhooks.telegram import TELEGRAM_INTAKE, TelegramIntake
 log = structlog.get_logger(__name__)
 
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
-TELEGRAM_LIMITS = Limits(
-    per_chat=limits.KEEP_PER_CHAT,
-    group_window=limits.GROUP_WINDOW,
-    group_limit=limits.KEEP_GROUP_LIMIT,
-    global_window=limits.GLOBAL_WINDOW + limits.MARGIN,
-    global_limit=limits.GLOBAL_LIMIT,
-    edit_limit=limits.KEEP_EDIT_LIMIT,
-    card_interval=limits.CARD_INTERVAL,
-)
 
 
 class EnginePorts:

@@ -6,17 +6,29 @@ from collections.abc import Mapping, Sequence
 
 from domain.clients import Assistant, Language
 
+BUSY = 0.75  # of a forum's minute of posts used: it takes no new client while another forum has room
+
 
 def choose_assistant(
-    assistants: Sequence[Assistant], language: Language | None, open_load: Mapping[str, int], rotation: int
+    assistants: Sequence[Assistant],
+    language: Language | None,
+    open_load: Mapping[str, int],
+    rotation: int,
+    forum_load: Mapping[str, float] | None = None,
 ) -> Assistant | None:
-    """Active ones only; those who speak the client's language if anyone does; then the fewest open
-    conversations; a tie is broken by `rotation` (a counter) so equal assistants take turns."""
+    """Active ones only; those who speak the client's language if anyone does; then those whose forum has
+    room (`forum_load`: per assistant, how much of their forum's minute of posts the last minute used — a
+    team that adds forums spreads its new clients over them; when none has room, the least used); then the
+    fewest open conversations; a tie is broken by `rotation` (a counter) so equal assistants take turns."""
     active = [a for a in assistants if a.active]
     speakers = [a for a in active if a.speaks(language)]
     pool = speakers or active
     if not pool:
         return None
+    if forum_load:
+        used = {a.id: forum_load.get(a.id, 0.0) for a in pool}
+        roomy = [a for a in pool if used[a.id] < BUSY]
+        pool = roomy or [a for a in pool if used[a.id] == min(used.values())]
     least = min(open_load.get(a.id, 0) for a in pool)
     tied = sorted((a for a in pool if open_load.get(a.id, 0) == least), key=lambda a: a.id)
     return tied[rotation % len(tied)]

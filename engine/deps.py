@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -129,6 +129,9 @@ class SpeechPort:
         return await self.recognizer.transcribe(audio, content_type, seconds, language)
 
 
+ForumLoad = Callable[[list[str], datetime], Awaitable[dict[str, float]]]  # forum chat ids → used, 0–1
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """What the business decided: its promises, how long a quote holds, whether test payments count, and the
@@ -171,6 +174,8 @@ class Deps:
     senders: Wakes = field(default_factory=Wakes)  # woken when an outbound message is stored
     deadline_runner: Wakes = field(default_factory=Wakes)  # woken when a deadline falls due now
     listeners: Listeners = field(default_factory=Listeners)  # told of every recorded event
+    # how much of each staff forum's minute of posts is in use (None: one forum, or no Telegram)
+    forum_load: ForumLoad | None = None
 
     async def record(
         self,
@@ -189,6 +194,8 @@ class Deps:
 
     async def deliver(self, *deliveries: Delivery) -> None:
         """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""
-        for delivery in deliveries:
-            await self.store.deliveries.enqueue(delivery)
+        if len(deliveries) == 1:
+            await self.store.deliveries.enqueue(deliveries[0])
+        elif deliveries:
+            await self.store.deliveries.enqueue_all(deliveries)  # (in one write)
         self.senders.wake()

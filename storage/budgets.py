@@ -229,6 +229,16 @@ class Budgets:
         free = min(seen) if len(seen) == self.limits.size(pool) else None
         return free[1] if free and free[0] <= at else None
 
+    async def group_load(self, chats: list[str], now: datetime) -> dict[str, float]:
+        """How much of each group's window of messages is in use now (sends in the last `group_window` over
+        `group_limit`, 0–1): in one read by `_id`."""
+        ids = [i for chat in chats for i in self._slot_ids(chat)]
+        busy, at = dict.fromkeys(chats, 0), to_ms(now)
+        async for doc in self._slots.find({"_id": {"$in": ids}}):  # (the shape `view` reads by)
+            if doc.get("free_at_ms", 0) > at:
+                busy[doc["_id"].split(":")[1]] += 1
+        return {chat: n / self.limits.group_limit for chat, n in busy.items()}
+
     async def give_back(self, taken: list[Taken]) -> None:
         """The send did not happen, or Telegram refused it (a 429 does not count): slots free again."""
         await self._each([(slot.id, slot.ours, slot.previous) for slot in taken])

@@ -122,11 +122,15 @@ async def assign(deps: Deps, client_id: str, language: Language | None, cause: s
         return
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]
+    pool = (
+        present or team
+    )  # away assistants take no new clients (unless everyone is away: the clock escalates)
     chosen = choose_assistant(
-        present or team,  # away assistants take no new clients (unless everyone is away: the clock escalates)
+        pool,
         language,
         await q.open_load(deps.store),
         await next_value(deps.store.db, "assignment_rotation"),
+        await _forum_load(deps, pool),
     )
     if chosen is None:
         log.warning("assignment.no_active_assistant", client_id=client_id)
@@ -134,6 +138,16 @@ async def assign(deps: Deps, client_id: str, language: Language | None, cause: s
     await deps.record(
         f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen.id}, SYSTEM, cause
     )
+
+
+async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
+    """Per assistant, how much of their forum's minute of posts is in use — read only when the team posts in
+    more than one forum (with one, it cannot tell them apart)."""
+    forum_of = {a.id: str(chat) for a in team if a.active and (chat := a.staff_chat_id or deps.staff_chat_id)}
+    if deps.forum_load is None or len(set(forum_of.values())) < 2:
+        return {}
+    used = await deps.forum_load(sorted(set(forum_of.values())), deps.clock.now())
+    return {assistant: used.get(forum, 0.0) for assistant, forum in forum_of.items()}
 
 
 async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
