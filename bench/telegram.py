@@ -83,19 +83,17 @@ async def burst(tg: Harness, clients: int, messages: int, concurrency: int, plai
     all_words: list[float] = []
     for person in people:
         thread = await tg.thread_of(person)
-        relayed = Counter("\n\n".join(tg.topic_texts(thread)).split("\n\n"))
+        relayed = Counter("\n\n".join(await tg.topic_words(thread)).split("\n\n"))
         lost += len(set(said[person["id"]]) - set(relayed))
         duplicated += sum(n - 1 for n in relayed.values() if n > 1)
-        posts = [  # relays: the thread's posts but the cards (which quote the client too)
-            c
-            for c in fake.sent(chat_id=STAFF_CHAT)
-            if c.params.get("message_thread_id") == thread and not c.params.get("text", "").startswith("📋")
+        # when each message was first shown: in a relay, or in the card of the request it opened
+        posts = [c for c in fake.sent(chat_id=STAFF_CHAT) if c.params.get("message_thread_id") == thread]
+        shown = [
+            next(c.at for c in posts if words in c.params.get("text", "")) for words in said[person["id"]]
         ]
-        words = said[person["id"]]
-        first = next(c.at for c in posts if words[0] in c.params.get("text", ""))
-        last = next(c.at for c in reversed(posts) if words[-1] in c.params.get("text", ""))
-        first_words.append((first - virtual_start).total_seconds())
-        all_words.append((last - virtual_start).total_seconds())
+        first_words.append((shown[0] - virtual_start).total_seconds())
+        all_words.append((max(shown) - virtual_start).total_seconds())
+    requests = await tg.store.db["requests"].count_documents({})
     full = int(
         (sends[-1] - sends[0]).total_seconds() // 60
     )  # whole minutes of the burst (the last is a tail)
@@ -116,6 +114,8 @@ async def burst(tg: Harness, clients: int, messages: int, concurrency: int, plai
         "group_sends_per_minute": in_full / max(full, 1),
         "per_minute": per_minute,
         "group_posts": len(group_posts),
+        "requests_opened": requests,
+        "topics_created": len(fake.sent("createForumTopic", chat_id=STAFF_CHAT)),
         "edits": len(edits),
         "merged_relays": tg.rt.delivery_worker.merged,
         "coalesced_edits": tg.rt.delivery_worker.coalesced,

@@ -64,7 +64,15 @@ class ServiceRequest:
     rating_comment: str | None = None
     rated_at: datetime | None = None
     fiscal_receipts: tuple[IssuedReceipt, ...] = ()  # 54-FZ receipts printed for its payment and refunds
+    via: str | None = None  # the channel its first words came on, when not Telegram (the card marks them)
+    first_words: str = ""  # the message that opened it (`text`: with every one it took in since)
     version: int = 0
+
+    @property
+    def words_since(self) -> str:
+        """What it took in after the message that opened it."""
+        first = self.first_words
+        return self.text[len(first) + 1 :] if first and self.text.startswith(first + "\n") else ""
 
     @property
     def is_open(self) -> bool:
@@ -116,7 +124,14 @@ class ServiceRequest:
 
     # --- decisions ------------------------------------------------------------------------------------
     @staticmethod
-    def open(request_id: str, client_id: str, text: str, details: Understanding | None = None) -> Decision:
+    def open(
+        request_id: str,
+        client_id: str,
+        text: str,
+        details: Understanding | None = None,
+        via: str | None = None,
+    ) -> Decision:
+        """`via`: the channel the words came on, when not Telegram."""
         if not text.strip():
             raise InvalidValue("a request needs the client's words")
         return EventType.REQUEST_OPENED, {
@@ -124,6 +139,7 @@ class ServiceRequest:
             "client_id": client_id,
             "text": text,
             "details": (details or Understanding()).to_data(),
+            **({"via": via} if via else {}),
         }
 
     def add_message(self, text: str, learned: Understanding) -> Decision:
@@ -226,6 +242,8 @@ class ServiceRequest:
             client_id=data["client_id"],
             text=data["text"],
             details=details,
+            via=data.get("via"),
+            first_words=data["text"],
             version=event.seq,
         )
 
@@ -316,6 +334,8 @@ class ServiceRequest:
             "rating_comment": self.rating_comment,
             "rated_at": self.rated_at.isoformat() if self.rated_at else None,
             "fiscal_receipts": [each.to_data() for each in self.fiscal_receipts],
+            "via": self.via,
+            "first_words": self.first_words,
             "_v": self.version,
         }
 
@@ -341,6 +361,8 @@ class ServiceRequest:
             rating_comment=doc.get("rating_comment"),
             rated_at=datetime.fromisoformat(doc["rated_at"]) if doc.get("rated_at") else None,
             fiscal_receipts=tuple(IssuedReceipt.from_data(each) for each in doc.get("fiscal_receipts") or ()),
+            via=doc.get("via"),
+            first_words=doc.get("first_words") or doc["text"],  # (folded before it was kept: all of them)
             version=doc["_v"],
         )
 

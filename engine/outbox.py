@@ -4,6 +4,8 @@ document; every one derives from an event: id = '<event id>:<n>'."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from domain.clients import Channel
 from domain.events import Event
 from domain.messages import Inbound, Kind
@@ -170,6 +172,16 @@ def mark(channel: Channel) -> str:
     return "" if channel is Channel.TELEGRAM else MARKS.get(channel, f"{channel.value} · ")
 
 
+def marked(via: str | None) -> str:
+    """The mark of a channel named by its value (a request's `via`), none for Telegram's."""
+    if not via:
+        return ""
+    try:
+        return mark(Channel(via))
+    except ValueError:  # (a channel this version does not know)
+        return f"{via} · "
+
+
 def relay_to_topic(
     event: Event,
     n: int,
@@ -267,12 +279,35 @@ def rename_topic(event: Event, n: int, staff_chat_id: int, client_id: str, name:
 
 
 def card_update(
-    event: Event, n: int, staff_chat_id: int, client_id: str, repost: bool = False, card: str = "client"
+    event: Event,
+    n: int,
+    staff_chat_id: int,
+    client_id: str,
+    repost: bool = False,
+    card: str = "client",
+    words: Words | None = None,
 ) -> Delivery:
     """Post a card again (`repost`) or edit it in place; `card` is "client" or "request:<id>". A posted card
     waits behind the relays of its topic (`prio` 2: the client's words first; it shows the request as it is
-    when it goes, so nothing is lost by waiting)."""
+    when it goes, so nothing is lost by waiting) — unless it carries the words that opened its request
+    (`words`): then it goes as their relay would have, in its place (a reply to it threads to them)."""
     op = PostCard(client_id, card) if repost else EditCard(client_id, card)
-    return _delivery(
-        event, n, staff_chat_id, _topic_lane(staff_chat_id, client_id), op, prio=2 if repost else 1
-    )
+    lane = _topic_lane(staff_chat_id, client_id)
+    if words is not None and repost:
+        return replace(_delivery(event, n, staff_chat_id, lane, op), meta={"source": words.source})
+    return _delivery(event, n, staff_chat_id, lane, op, prio=2 if repost else 1)
+
+
+WORDS_IN_CARD = 1000  # characters of a client's words (and of their translation) a request card shows whole
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """A client's message on its way into their topic: its relay, and whether the card of a request it opens
+    may carry it instead (`foldable`: a text with no reply to thread and no note, short enough for the card to
+    show whole, translated or not) — one post instead of two."""
+
+    relay: Delivery
+    source: int | str  # the client's message id
+    foldable: bool
+    via: str | None = None  # the channel it came on, when not Telegram (the card marks the words so)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -14,6 +15,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.clock import Clock
 from storage.arrival import Arrivals
+from storage.bulk import duplicates
 from storage.leases import checked_claim, claim_update, claimable
 from storage.timefmt import to_ms
 
@@ -86,6 +88,7 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
 # `changed` (an arrival stamp renewed by every write: a worker reads only what changed since it last looked).
 PARKED = {"due_ms": None, "queue": None}
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
+QUEUED_VALUES = {status.value for status in QUEUED}
 
 
 class Deliveries:
@@ -112,38 +115,49 @@ class Deliveries:
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
         """False when a delivery with this id exists already (the event was processed before)."""
-        now = to_ms(self._clock.now())
-        due_ms = now + int(delay.total_seconds() * 1000)
         try:
-            await self._items.insert_one(
-                {
-                    "_id": delivery.id,
-                    "channel": delivery.channel,
-                    "chat": delivery.chat,
-                    "payload": delivery.payload,
-                    "event_id": delivery.event_id,
-                    "meta": delivery.meta,
-                    "lane": delivery.lane or delivery.chat,
-                    "prio": delivery.prio,
-                    "merge_key": delivery.merge_key,
-                    "n": (stamp := self._arrivals.next()),
-                    "changed": stamp,
-                    "status": DeliveryStatus.PENDING.value,
-                    "attempts": 0,
-                    "created_ms": now,
-                    "next_attempt_ms": due_ms,
-                    "due_ms": due_ms,
-                    "queue": delivery.channel,
-                    "lease_ms": 0,
-                    "worker": None,
-                    "provider_message_id": None,
-                    "error": None,
-                    "sent_ms": None,
-                }
-            )
+            await self._items.insert_one(self._new(delivery, delay))
         except DuplicateKeyError:
             return False
         return True
+
+    async def enqueue_all(self, deliveries: Sequence[Delivery]) -> list[bool]:
+        """Several at once, in this order, in one write; each False when it exists already."""
+        docs = [self._new(delivery) for delivery in deliveries]
+        try:
+            await self._items.insert_many(docs, ordered=False)
+        except BulkWriteError as error:
+            refused = duplicates(error)
+            return [i not in refused for i in range(len(docs))]
+        return [True] * len(docs)
+
+    def _new(self, delivery: Delivery, delay: timedelta = timedelta()) -> dict[str, Any]:
+        now = to_ms(self._clock.now())
+        due_ms = now + int(delay.total_seconds() * 1000)
+        return {
+            "_id": delivery.id,
+            "channel": delivery.channel,
+            "chat": delivery.chat,
+            "payload": delivery.payload,
+            "event_id": delivery.event_id,
+            "meta": delivery.meta,
+            "lane": delivery.lane or delivery.chat,
+            "prio": delivery.prio,
+            "merge_key": delivery.merge_key,
+            "n": (stamp := self._arrivals.next()),
+            "changed": stamp,
+            "status": DeliveryStatus.PENDING.value,
+            "attempts": 0,
+            "created_ms": now,
+            "next_attempt_ms": due_ms,
+            "due_ms": due_ms,
+            "queue": delivery.channel,
+            "lease_ms": 0,
+            "worker": None,
+            "provider_message_id": None,
+            "error": None,
+            "sent_ms": None,
+        }
 
     async def claim(self, worker: str, lease: timedelta, channel: str | None = None) -> Delivery | None:
         """Take the delivery that has waited longest. A lease that expired (a worker died) is taken over."""
@@ -237,6 +251,11 @@ class Deliveries:
         )
         return DeliveryStatus.PENDING
 
+    async def mergeable_waiting(self, lane: str) -> bool:
+        """Does a message that may be merged with the next (a relay of text) wait in the lane?"""
+        found = self._items.find({"lane": lane}, {"status": 1, "merge_key": 1})  # (the `lane` index)
+        return any([doc async for doc in found if doc.get("merge_key") and doc["status"] in QUEUED_VALUES])
+
     async def _in_lane(self, lane: str, status: DeliveryStatus) -> list[dict[str, Any]]:
         """The lane's items in a status: found through the `lane` index (an update by an equality on any
         field but `_id` reads every row on nx-27017), then updated by `_id`."""
@@ -304,6 +323,13 @@ class Deliveries:
     async def get(self, delivery_id: str) -> Delivery | None:
         doc = await self._items.find_one({"_id": delivery_id})
         return _delivery(doc) if doc else None
+
+    async def stored(self, delivery_id: str) -> bool:
+        """Was it stored (in the queue, or settled and archived)?"""
+        for collection in (self._items, self._archive):
+            if await collection.find_one({"_id": delivery_id}, {"_id": 1}) is not None:
+                return True
+        return False
 
     async def by_provider_message(self, channel: str, provider_message_id: str) -> Delivery | None:
         """What we sent under a provider's id (a reply to it names it), in the queue or in the archive."""

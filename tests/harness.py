@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -277,13 +278,33 @@ class Harness:
         """What the bot posted in a topic: relays and notes (client card and request cards left out)."""
         return [text for text in self._topic_posts(thread_id) if not text.startswith("📋 ")]
 
+    async def topic_words(self, thread_id: int) -> list[str]:
+        """`topic_texts`, with the words a request card carries in place of the relay of the message that
+        opened it, as that relay would have read (marked, translated: "🟢 WhatsApp · 🌐 …")."""
+        shown = []
+        for m in self._topic_messages(thread_id):
+            if not m["text"].startswith("📋 "):
+                shown.append(m["text"])
+            elif (words := await self.carried(m)) is not None:
+                shown.append(words)
+        return shown
+
+    async def carried(self, message: dict[str, Any]) -> str | None:
+        """The client's words a request card in the staff forum carries (None: it carries no one's)."""
+        at = f"{STAFF_CHAT}:{message['message_id']}"
+        sent = await self.store.deliveries.by_provider_message("telegram", at)
+        return None if sent is None or sent.meta.get("source") is None else carried_words(message["text"])
+
     def request_cards(self, thread_id: int) -> list[str]:
         return [text for text in self._topic_posts(thread_id) if text.startswith("📋 ")]
 
     def _topic_posts(self, thread_id: int) -> list[str]:
+        return [m["text"] for m in self._topic_messages(thread_id)]
+
+    def _topic_messages(self, thread_id: int) -> list[dict[str, Any]]:
         chat = self.fake.chats[STAFF_CHAT]
         return [
-            m["text"]
+            m
             for m in self.fake.topic_messages(STAFF_CHAT, thread_id)
             if "text" in m and m["message_id"] not in chat.pinned
         ]
@@ -293,6 +314,21 @@ class Harness:
 
     async def failed_deliveries(self) -> int:
         return await self.store.deliveries.count(DeliveryStatus.FAILED)
+
+
+_CARRIED = re.compile(
+    r"^💬 (?P<via>.*?)(?P<pairs>🌐 [A-Z?]+→[A-Z]+(?:, [A-Z?]+→[A-Z]+)*: )?[“«](?P<said>.*)[”»]", re.DOTALL
+)
+
+
+def carried_words(card: str) -> str:
+    """The client's words a request card carries, as their relay would have read."""
+    lines = card.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("💬 "))
+    end = next(i for i in range(start, len(lines)) if lines[i].endswith(("”", "»")))
+    found = _CARRIED.fullmatch("\n".join(lines[start : end + 1]))
+    assert found is not None, card
+    return found["via"] + ("🌐 " if found["pairs"] else "") + found["said"]
 
 
 async def start_harness(

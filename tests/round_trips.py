@@ -95,12 +95,12 @@ class Step:
 # /start and first request ≤ 50 together (GOALS): the first is met, the second not yet (README).
 BUDGETS = {
     "new client: /start": 41,
-    "new client: a request": 74,
+    "new client: a request": 67,
     "an ordinary message": 19,
     "a message that extends the request": 36,
     "the assistant replies in the topic": 17,
 }
-NEW_CLIENT = 115  # the first two steps together
+NEW_CLIENT = 108  # the first two steps together
 GOALS = {"an ordinary message": 20, "a new client (/start and a request)": 50}
 
 

@@ -178,7 +178,7 @@ class World:
         console = await self.console_failures()
         problems += [f"console page for a lead: {page} {status}" for page, status in console]
         problems += [f"ERROR log line: {line}" for line in self.error_lines()]  # (the console's included)
-        posts = self.staff_posts()
+        posts = await self.staff_posts()
         for word, identity in sent.items():
             thread = await self.thread_of(identity)
             where = {t: n for t, texts in posts.items() if (n := sum(x.split().count(word) for x in texts))}
@@ -206,14 +206,17 @@ class World:
         self._structlog.entries.clear()
         return lines
 
-    def staff_posts(self) -> dict[int, list[str]]:
-        """What the staff forum's topics show, per thread: relays and notes (cards and pinned left out)."""
+    async def staff_posts(self) -> dict[int, list[str]]:
+        """What the staff forum's topics show, per thread: relays and notes, and the words a request card
+        carries in place of a relay (cards otherwise, and pinned ones, left out)."""
         chat = self.h.fake.chats[STAFF_CHAT]
         posts: dict[int, list[str]] = {}
         for message in chat.messages.values():
             thread = message.get("message_thread_id")
             text = message.get("text") or message.get("caption") or ""
-            if thread is None or message["message_id"] in chat.pinned or text.startswith("📋 "):
+            if thread is None or message["message_id"] in chat.pinned:
+                continue
+            if text.startswith("📋 ") and (text := await self.h.carried(message)) is None:
                 continue
             posts.setdefault(thread, []).append(text)
         return posts

@@ -22,7 +22,7 @@ from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
-from engine.outbox import caption_room, original_of, relay_to_topic
+from engine.outbox import WORDS_IN_CARD, Words, caption_room, original_of, relay_to_topic
 from engine.requests import intake as requests_flow
 from engine.requests import ratings
 from engine.staff_texts import StaffText, for_client
@@ -112,28 +112,40 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
         await ask_language(deps, client, event, 1)
-    if not await _into_topic(deps, client, event, message, cause):
+    words = await _into_topic(deps, client, event, message, cause)
+    if words is None:
         return
     if message.kind is Kind.TEXT and message.text:
         if await ratings.comment(deps, client, message.text, cause):
+            await deps.deliver(words.relay)
             return  # a word about the service just rated, not a new request
-        await requests_flow.intake(deps, client, message.text, cause)
+        await requests_flow.intake(deps, client, message.text, cause, words)  # relayed, or in the card
         await ask_phone(deps, client, message.text, cause)
+    else:
+        await deps.deliver(words.relay)
 
 
 async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understanding, cause: str) -> None:
     """A request made in the client's own page (the Mini App): their words as a message of theirs, relayed
     like one (so the response clock starts), and a request opened with exactly what the form said."""
     event = await received(deps, client, message, cause)
-    if not await _into_topic(deps, client, event, message, cause):
+    words = await _into_topic(deps, client, event, message, cause)
+    if words is None:
         return
     await requests_flow.open_request(
-        deps, client, message.text or "", client_actor(client.id), f"{cause}/request", learned=asked
+        deps,
+        client,
+        message.text or "",
+        client_actor(client.id),
+        f"{cause}/request",
+        learned=asked,
+        words=words,
     )
 
 
-async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> bool:
-    """The message relayed into the client's topic (opened on the first); False while no forum is set."""
+async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> Words | None:
+    """The message on its way into the client's topic (opened on the first): its relay, to be stored by the
+    caller (or carried by the card of the request it opens); None while no forum is set."""
     if not client.conversation_open:
         await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
     client = await q.known_client(deps.store, client.id)
@@ -141,7 +153,7 @@ async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured
-        return False
+        return None
     reply_to = await _counterpart(deps, message.chat_id, message.reply_to)
     translation, note = None, ""
     if message.text and message.kind not in _NO_CAPTION:  # a text, or a file's caption (within its limit)
@@ -151,8 +163,10 @@ async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound
             note = (await for_client(deps, client))("translation-unavailable") + "\n"
         translation = translated.text if translated is not None else None
     relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to, translation, note)
-    await deps.deliver(_with_source(relay, message.message_id))
-    return True
+    foldable = message.kind is Kind.TEXT and reply_to is None and not note
+    foldable &= max(len(message.text or ""), len(translation or "")) <= WORDS_IN_CARD
+    via = None if message.channel is Channel.TELEGRAM else message.channel.value
+    return Words(_with_source(relay, message.message_id), message.message_id, foldable, via)
 
 
 def _with_source(delivery: Delivery, source: int | str) -> Delivery:

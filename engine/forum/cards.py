@@ -13,6 +13,7 @@ from domain.intake import Understanding
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
+from engine.outbox import WORDS_IN_CARD, marked
 from engine.staff_texts import StaffText, bound, for_client, language_of
 from engine.translations import translation_of
 
@@ -28,9 +29,11 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
 
 @dataclass(frozen=True, slots=True)
 class AsRead:
-    """A request's words as its assistant read them in the topic: translated (`pairs`: "AR→RU")."""
+    """A request's words as its assistant read them in the topic: translated (`pairs`: "AR→RU"), the message
+    that opened it apart from those it took in since."""
 
-    text: str
+    first: str
+    since: str
     pairs: str
 
 
@@ -58,7 +61,9 @@ async def as_read(deps: Deps, request: ServiceRequest) -> AsRead | None:
         parts.append(done.data["text"])
         pair = f"{(done.data.get('source') or '?').upper()}→{done.data['target'].upper()}"
         pairs += [pair] if pair not in pairs else []
-    return AsRead("\n".join(parts), ", ".join(pairs)) if pairs else None
+    if not pairs or not parts:
+        return None
+    return AsRead(parts[0], "\n".join(parts[1:]), ", ".join(pairs))
 
 
 def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
@@ -69,6 +74,9 @@ def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
     day = format_datetime(d.when, "EEE d MMM", tzinfo=tz, locale=locale)
     hour = ("~" if d.time_approx else "") + format_datetime(d.when, "HH:mm", tzinfo=tz)
     return f"{day}, {hour}" if d.time_known else t("card-day-only", day=day)
+
+
+SINCE = 300  # characters of what a request took in after its first message, on its card
 
 
 def _cut(text: str, most: int) -> str:
@@ -93,14 +101,17 @@ def render(
         when += t("card-urgent")
     if d.when and d.time_past:
         when += t("card-time-past")
-    words = (
-        [f"💬 “{_cut(request.text, 300)}”"]
-        if read is None
-        else [
-            t("card-words-translated", pairs=read.pairs, text=_cut(read.text, 300)),
-            t("card-words-original", text=_cut(request.text, 200)),
-        ]
-    )
+    # the message that opened it whole (within WORDS_IN_CARD: the card may be the only post that carries
+    # it), then what the request took in since, cut (each of those was relayed on its own)
+    said = marked(request.via)
+    since = request.words_since
+    if read is None:
+        words = [f"💬 {said}“{_cut(request.first_words, WORDS_IN_CARD)}”"]
+        words += [f"➕ “{_cut(since, SINCE)}”"] if since else []
+    else:
+        words = [t("card-words-translated", via=said, pairs=read.pairs, text=_cut(read.first, WORDS_IN_CARD))]
+        words += [f"➕ “{_cut(read.since, SINCE)}”"] if read.since else []
+        words.append(t("card-words-original", text=_cut(request.first_words, WORDS_IN_CARD)))
     state = t(f"card-state-{request.state.value}")
     lines = [
         f"📋 {request.id} · {t(f'card-category-{d.category.value}')} · {state}"

@@ -16,10 +16,11 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.cards import when_text
 from engine.forum.topics import staff_chat_for
-from engine.outbox import card_update, to_topic
+from engine.outbox import Words, card_update, to_topic
 from engine.staff_texts import Text, for_client
 from storage.counters import next_value
 from storage.deliveries import Delivery
+from storage.step_reads import first_attempt
 
 log = structlog.get_logger(__name__)
 T = EventType
@@ -76,18 +77,28 @@ async def open_request(
     cause: str,
     acknowledge: bool = True,
     learned: Understanding | None = None,
+    words: Words | None = None,
 ) -> ServiceRequest:
-    """`learned`: what intake already read from `text` (read here otherwise)."""
-    prior = await deps.store.events.by_cause(cause)  # a replay keeps the number it took
-    request_id = (
-        prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
-    )
-    learned = learned or understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
-    kind, data = ServiceRequest.open(request_id, client.id, text, learned)
-    event = (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
-    # the same cause at the same moment (a form sent twice at once) took two numbers: the first recorded wins
-    request_id = event.stream_id
-    opened = await q.known_request(deps.store, request_id)
+    """`learned`: what intake already read from `text` (read here otherwise); `words`: the client's message
+    that opens it, on its way to the topic — carried by the request's card when it may be (`_carries`), else
+    relayed before any line about the request."""
+    shown = carried = False  # the words are on their way to the topic (relayed, or carried by the card)
+    try:
+        event = await _opened(deps, client, text, actor, cause, learned, words)
+        opened = await q.known_request(deps.store, event.stream_id)
+        if words is not None and (carried := await _carries(deps, words, event)):  # in place of the relay
+            chat = int(words.relay.chat)
+            await deps.deliver(card_update(event, 1, chat, client.id, True, f"request:{opened.id}", words))
+        else:
+            await _relay(deps, words)
+        shown = True
+    except Exception:
+        if words is not None and not shown:  # whatever happens next, the words go as they are
+            await deps.deliver(words.relay)
+        raise
+    notes = _confirm_time(deps, opened) if opened.details.time_past else []
+    card_of = None if carried else opened.id
+    await deliver_to_topic(deps, client, event, notes, first_n=2, card_of=card_of, repost=True)
     if acknowledge:
         assistant = await q.assistant(deps.store, client.assistant_id)
         await to_client(
@@ -98,13 +109,47 @@ async def open_request(
             deps.t(
                 client.language,
                 "request-received",
-                number=request_id,
+                number=opened.id,
                 assistant=assistant.name if assistant else "—",
             ),
         )
-    notes = _confirm_time(deps, opened) if opened.details.time_past else []
-    await deliver_to_topic(deps, client, event, notes, first_n=1, card_of=request_id, repost=True)
     return opened
+
+
+async def _carries(deps: Deps, words: Words, opened: Event) -> bool:
+    """May the request's card carry the words that opened it (one post, not two)? When they fit, and no relay
+    waits in the topic: one waiting (a client writing faster than the forum may post) is merged with the
+    words into one post, and the card waits behind them, as every card does. A second attempt keeps to what
+    the first one stored."""
+    if not words.foldable:
+        return False
+    if not first_attempt():
+        if await deps.store.deliveries.stored(f"{opened.id}:1"):
+            return True
+        if await deps.store.deliveries.stored(words.relay.id):
+            return False
+    return not await deps.store.deliveries.mergeable_waiting(words.relay.lane)
+
+
+async def _opened(
+    deps: Deps,
+    client: Client,
+    text: str,
+    actor: Actor,
+    cause: str,
+    learned: Understanding | None,
+    words: Words | None,
+) -> Event:
+    """The request recorded: the same cause at the same moment (a form sent twice at once) took two numbers,
+    and the first recorded wins."""
+    prior = await deps.store.events.by_cause(cause)  # a replay keeps the number it took
+    request_id = (
+        prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
+    )
+    learned = learned or understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
+    via = words.via if words is not None else None
+    kind, data = ServiceRequest.open(request_id, client.id, text, learned, via)
+    return (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
 
 
 def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
@@ -113,35 +158,38 @@ def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
     return [lambda t: t("req-time-past", request=request.id, at=when_text(details, deps.policy.tz, t))]
 
 
-async def intake(deps: Deps, client: Client, text: str, cause: str) -> None:
-    """A client's words: a new request, or more about the open one."""
+async def intake(deps: Deps, client: Client, text: str, cause: str, words: Words | None = None) -> None:
+    """A client's words: a new request, or more about the open one. `words`: the message on its way to the
+    topic, stored here before anything is recorded about it (or carried by the card of a request it opens)."""
     actor = Actor(ActorKind.CLIENT, client.id)
-    if await _replayed(deps, client, text, actor, cause):
+    if await deps.store.events.replayed(f"{cause}/request") is not None:  # read before a crash: finish it
+        await open_request(
+            deps, client, text, actor, f"{cause}/request", words=words
+        )  # same number, same ids
+        return
+    if (added := await deps.store.events.replayed(f"{cause}/request-more")) is not None:
+        await _relay(deps, words)
+        await _deliver_added(deps, client, added)
         return
     learned = understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
     if learned.small_talk:
+        await _relay(deps, words)
         return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
     open_now = await q.open_requests(deps.store, client.id)
     current = open_now[-1] if open_now else None
     if learned.asks and (current is None or describes_new_need(learned, current.details)):
-        await open_request(deps, client, text, actor, f"{cause}/request", learned=learned)
+        await open_request(deps, client, text, actor, f"{cause}/request", learned=learned, words=words)
         return
+    await _relay(deps, words)
     if current is None:
         return  # a question or a remark with nothing open: the assistant reads it in the topic
     event = await decide(deps, current, current.add_message(text, learned), actor, f"{cause}/request-more")
     await _deliver_added(deps, client, event)
 
 
-async def _replayed(deps: Deps, client: Client, text: str, actor: Actor, cause: str) -> bool:
-    """This message was read before (processed again after a crash): finish what it decided then, rather than
-    decide again on a state it already changed."""
-    if await deps.store.events.replayed(f"{cause}/request") is not None:
-        await open_request(deps, client, text, actor, f"{cause}/request")  # idempotent: same number, same ids
-        return True
-    if (added := await deps.store.events.replayed(f"{cause}/request-more")) is not None:
-        await _deliver_added(deps, client, added)
-        return True
-    return False
+async def _relay(deps: Deps, words: Words | None) -> None:
+    if words is not None:
+        await deps.deliver(words.relay)
 
 
 async def _deliver_added(deps: Deps, client: Client, added: Event) -> None:

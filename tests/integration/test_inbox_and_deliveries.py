@@ -85,6 +85,26 @@ async def test_a_delivery_is_enqueued_once_per_id(store: Store) -> None:
     assert await store.deliveries.count() == 1
 
 
+async def test_several_deliveries_are_stored_in_one_write_in_their_order_each_once(
+    mongo_url, db_name, tmp_path, clock
+) -> None:
+    """`enqueue_all` (a decision's deliveries together): one insert; one stored before is refused alone."""
+    commands = Commands()
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
+        try:
+            assert await store.deliveries.enqueue(delivery(2))
+            commands.sent.clear()
+            stored = await store.deliveries.enqueue_all([delivery(1), delivery(2), delivery(3)])
+            assert stored == [True, False, True]
+            assert commands.sent[("insert", "deliveries")] == 1
+            queued = {d.id: d for d in await store.deliveries.unfinished("telegram")}
+            assert set(queued) == {delivery(n).id for n in (1, 2, 3)}
+            assert queued[delivery(1).id].n < queued[delivery(3).id].n  # (in the order given)
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)
+
+
 async def test_an_expired_lease_can_be_claimed_again(store: Store, clock) -> None:
     await store.deliveries.enqueue(delivery(1))
     first = await store.deliveries.claim("w1", timedelta(seconds=30))

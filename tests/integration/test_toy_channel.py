@@ -56,7 +56,7 @@ async def test_a_client_journey_through_a_channel_the_engine_never_heard_of(tg: 
     client = await q.client_by_identity_key(tg.store, "toy:ada")
     thread = reads.thread(client)
     # marked with its channel, as WhatsApp is: the topic says where the client wrote
-    assert tg.topic_texts(thread) == ["toy · Hello, a table for two at Pushkin tonight"]
+    assert await tg.topic_words(thread) == ["toy · Hello, a table for two at Pushkin tonight"]
 
     # no language known: the engine asks with buttons; the toy shows them as words, within its limit
     asked = tg.app[toy.TOY_SENDER].to("ada")

@@ -110,7 +110,7 @@ async def test_a_structured_request_reaches_the_topic_and_opens_a_request_with_t
     assert request.details.category.value == "chauffeur" and request.details.guests == 4
     assert request.details.when is not None and request.details.when.strftime("%H:%M") == "19:30"
     assert request.details.places == ("Ritz-Carlton",)
-    topic = "\n".join(tg.topic_texts(thread))
+    topic = "\n".join(await tg.topic_words(thread))
     assert "📱" in topic and "Ritz-Carlton" in topic and "Maybach please" in topic
     card = tg.request_cards(thread)[-1]
     assert card.startswith("📋 R-1001") and "19:30" in card
@@ -514,4 +514,7 @@ async def test_one_form_sent_twice_at_the_same_moment_opens_one_request(team: Ha
     assert {r.headers["Location"] for r in sent} == {"/app/requests?opened=R-1001"}
     await tg.settle()
     assert [r.id for r in await q.requests_of(tg.store, layla_id)] == ["R-1001"]
-    assert len(tg.request_cards(thread)) == 1 and len([t for t in tg.topic_texts(thread) if "📱" in t]) == 1
+    assert (
+        len(tg.request_cards(thread)) == 1
+        and len([t for t in await tg.topic_words(thread) if "📱" in t]) == 1
+    )

@@ -14,4 +14,4 @@ async def test_start_then_a_message_reaches_the_topic(tg: Harness) -> None:
     await tg.settle()
     thread = await tg.thread_of(layla)
     assert tg.fake.chats[STAFF_CHAT].topics[thread] == "Layla · EN"
-    assert tg.topic_texts(thread) == ["A car tonight at 8 from the Ritz"]
+    assert await tg.topic_words(thread) == ["A car tonight at 8 from the Ritz"]

@@ -30,7 +30,7 @@ async def test_a_realistic_burst_reaches_every_topic_in_order_new_topics_first(t
     first_relay, later_relays = [], []
     for person, texts in people:
         thread = await tg.thread_of(person)
-        assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts  # all, once, in order
+        assert "\n\n".join(await tg.topic_words(thread)).split("\n\n") == texts  # all, once, in order
         relays = [
             c.at
             for c in tg.fake.sent(chat_id=STAFF_CHAT)
@@ -59,7 +59,7 @@ async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_st
     topics = Topics(tg.engine.deps, card_hint=COMMANDS.card_hint())
     for person, texts in people:
         thread = await tg.thread_of(person)
-        assert "\n\n".join(tg.topic_texts(thread)).split("\n\n") == texts + more
+        assert "\n\n".join(await tg.topic_words(thread)).split("\n\n") == texts + more
         client = await tg.client_of(person)
         (request,) = await q.requests_of(tg.store, client.id)
         current = await topics.card_text(client.id, f"request:{request.id}")
@@ -76,4 +76,4 @@ async def test_edits_wait_behind_relays_and_take_none_of_the_group_s_messages(tg
         start = sends[0] + timedelta(minutes=k)
         assert sum(1 for at in sends if start <= at < start + timedelta(minutes=1)) == 19
     for person, texts in people:
-        assert "\n\n".join(tg.topic_texts(await tg.thread_of(person))).split("\n\n") == texts
+        assert "\n\n".join(await tg.topic_words(await tg.thread_of(person))).split("\n\n") == texts

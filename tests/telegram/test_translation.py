@@ -60,12 +60,20 @@ async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpre
     await tg.settle()
     client = await tg.client_of(layla)
     thread = reads.thread(client)
-    (relay,) = [m for m in topic_messages(tg, thread) if m["text"].startswith("🌐")]
-    assert relay["text"].startswith("🌐 [ru] ") and " 9 " in relay["text"]  # the number as written
-    assert folded_quote(relay) == "احجز لي طاولة الليلة الساعة 9 من فضلك"  # the original, folded beneath
+    # the words that opened the request are carried by its card: translated, the original beneath
+    (card,) = tg.request_cards(thread)
+    assert "💬 🌐 AR→RU: “[ru] " in card and " 9 " in card  # the number as written
+    assert "↳ as written: “احجز لي طاولة الليلة الساعة 9 من فضلك”" in card
+    assert not [m for m in topic_messages(tg, thread) if m["text"].startswith("🌐")]  # one post, not two
     assert "Arabic · translated for you into Russian" in card_of(tg, thread)
-    (received,) = await reads.events(tg.store, EventType.MESSAGE_RECEIVED)
-    assert received.data["message"]["text"] == "احجز لي طاولة الليلة الساعة 9 من فضلك"  # what is kept
+    # what adds to it is relayed: translated, the original folded beneath
+    await tg.send(tg.fake.user_message(layla, text="بجانب النافذة من فضلك"))
+    await tg.settle()
+    (relay,) = [m for m in topic_messages(tg, thread) if m["text"].startswith("🌐")]
+    assert relay["text"].startswith("🌐 [ru] ")
+    assert folded_quote(relay) == "بجانب النافذة من فضلك"
+    received = await reads.events(tg.store, EventType.MESSAGE_RECEIVED)
+    assert received[0].data["message"]["text"] == "احجز لي طاولة الليلة الساعة 9 من فضلك"  # what is kept
     provider, body = tg.interpreter.calls[-1]
     if provider == "deepl":
         assert body["target_lang"] == "RU" and body["source_lang"] == "AR" and body["tag_handling"] == "xml"
@@ -85,7 +93,7 @@ async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpre
     said = [m["text"] for m in topic_messages(tg, thread) if m["text"].startswith("🌐 Sent in")]
     assert said and "[ar]" in said[-1]
     translated = await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)
-    assert [e.data["direction"] for e in translated] == ["to_assistant", "to_client"]
+    assert [e.data["direction"] for e in translated] == ["to_assistant", "to_assistant", "to_client"]
     (staff,) = await reads.events(tg.store, EventType.STAFF_MESSAGE_SENT)
     assert staff.data["message"]["text"] == reply  # the assistant's own words are what is kept
 
@@ -298,7 +306,7 @@ async def test_a_client_chooses_in_their_page_whether_their_words_are_translated
     assert "translated for you" not in card_of(tg, thread)
     calls = len(tg.interpreter.calls)
     await layla_writes(tg, "أحتاج سيارة", layla)
-    assert len(tg.interpreter.calls) == calls and tg.topic_texts(thread)[-1] == "أحتاج سيارة"
+    assert len(tg.interpreter.calls) == calls and (await tg.topic_words(thread))[-1] == "أحتاج سيارة"
 
     status, _ = await app.post("/app/preferences", {"language": "ar", "translated": "on"}, "/app/preferences")
     await tg.settle()

@@ -55,7 +55,7 @@ async def test_a_forged_or_unsigned_request_is_refused_and_a_duplicate_is_recogn
     assert (await tg.http.post("/webhooks/twilio/whatsapp", data=tampered, headers=headers)).status == 403
     await tg.settle()
     assert await tg.store.inbox.count(source="whatsapp") == 1
-    assert tg.topic_texts(await thread(tg, NUMBER)) == ["🟢 WhatsApp · A car tonight at 8"]
+    assert await tg.topic_words(await thread(tg, NUMBER)) == ["🟢 WhatsApp · A car tonight at 8"]
 
 
 async def test_a_telegram_client_writing_on_whatsapp_is_the_same_conversation(team: Harness) -> None:
@@ -377,7 +377,7 @@ async def test_a_poison_message_is_set_aside_the_assistant_is_told_and_the_next_
     await wa(tg, NUMBER, "And a table for two at eight")
     item = await tg.store.inbox.get("wa:SMpoison")
     assert item["status"] == "failed" and item["attempts"] == 1  # not retried eight times
-    texts = tg.topic_texts(topic)
+    texts = await tg.topic_words(topic)
     assert "🟢 WhatsApp · And a table for two at eight" in texts
     (notice,) = [t for t in texts if t.startswith("⚠️ Something the client sent")]
     assert (

@@ -28,6 +28,7 @@ SAMPLE = {
     "language": "ar",
     "tongue": "Arabic",
     "pairs": "AR→RU",
+    "via": "🟢 WhatsApp · ",
     "variable": "price",
     "variables": "{client}, {time}",
     "channel": "WhatsApp",

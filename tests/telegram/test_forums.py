@@ -1,0 +1,205 @@
+"""Forums of their own (issue 26, goal 5): a team that adds forums spreads its new clients over them, so no
+one forum's 20 posts a minute binds while another has room."""
+
+from datetime import timedelta
+
+from bot.deps import TELEGRAM_LIMITS
+from domain.events import EventType
+from engine.team import admin as staff_admin
+from storage.budgets import Budgets
+from tests import reads
+from tests.harness import STAFF_CHAT, Harness, user
+
+OWN_FORUM = -1007770000001
+
+
+async def team_of_two_forums(tg: Harness) -> dict[str, str]:
+    """Anna posts in the default forum, Omar in a forum of his own; both speak English."""
+    tg.fake.forum(OWN_FORUM, "Omar's forum")
+    anna = await staff_admin.add(tg.engine.deps, 9001, "Anna", "en")
+    omar = await staff_admin.add(tg.engine.deps, 9002, "Omar", "en", staff_chat_id=OWN_FORUM)
+    return {anna.id: "Anna", omar.id: "Omar"}
+
+
+PEOPLE: dict[str, dict] = {}
+
+
+async def writes(tg: Harness, name: str, text: str = "Book a car tonight at 8 from the Ritz") -> str:
+    person = PEOPLE.setdefault(f"{id(tg)}:{name}", user(name, "en"))
+    await tg.send(tg.fake.user_message(person, text=text))
+    await tg.settle()
+    return (await tg.client_of(person)).assistant_id or ""
+
+
+async def busy(tg: Harness, forum: int, posts: int) -> None:
+    """`posts` messages went to the forum (another instance's, say): its budget in the store says so."""
+    budgets, now = Budgets(tg.store.db, TELEGRAM_LIMITS), tg.clock.now()
+    for k in range(posts):  # (a chat takes one a second)
+        assert await budgets.take(str(forum), now + timedelta(seconds=1.2 * k))
+
+
+async def test_a_new_client_goes_to_the_assistant_whose_forum_has_room(tg: Harness) -> None:
+    names = await team_of_two_forums(tg)
+    # quiet forums: the fewest open conversations, taking turns
+    first = names[await writes(tg, "Layla")]
+    second = names[await writes(tg, "James")]
+    assert {first, second} == {"Anna", "Omar"}
+    # Anna's forum is busy (15 of its 19 posts a minute used), Omar's is not: Omar takes the next two,
+    # though he has as many open conversations as she does, then more
+    tg.clock.advance(seconds=61)
+    await busy(tg, STAFF_CHAT, 15)
+    assert names[await writes(tg, "Irina")] == "Omar"
+    tg.clock.advance(seconds=61)
+    await busy(tg, STAFF_CHAT, 15)
+    assert names[await writes(tg, "Fatima")] == "Omar"
+    # both busy: the less used forum
+    tg.clock.advance(seconds=61)
+    await busy(tg, STAFF_CHAT, 19)
+    await busy(tg, OWN_FORUM, 15)
+    assert names[await writes(tg, "Khalid")] == "Omar"
+    # a minute later both are quiet again: the fewest open conversations (Anna: 1, Omar: 4)
+    tg.clock.advance(seconds=61)
+    assert names[await writes(tg, "Maria")] == "Anna"
+    # each client's topic is in their assistant's forum
+    for name in ("Irina", "Fatima"):
+        client = await tg.client_of(PEOPLE[f"{id(tg)}:{name}"])
+        assert client.topic is not None and client.topic.chat_id == OWN_FORUM
+
+
+async def test_one_forum_is_not_read_for_its_load(tg: Harness) -> None:
+    """With every assistant in one forum its load cannot tell them apart: nothing is read for it."""
+    await tg.add_staff(9001, "Anna")
+    await tg.add_staff(9002, "Omar")
+    asked: list[list[str]] = []
+    load = tg.engine.deps.forum_load
+    assert load is not None
+
+    async def counted(chats: list[str], now):
+        asked.append(chats)
+        return await load(chats, now)
+
+    object.__setattr__(tg.engine.deps, "forum_load", counted)
+    await busy(tg, STAFF_CHAT, 19)
+    await writes(tg, "Layla", "/start")
+    assert asked == []
+    assert len(await reads.events(tg.store, EventType.CLIENT_ASSIGNED)) == 1
+    await writes(tg, "Layla", "Book a car tonight at 8 from the Ritz")
+    assert asked == []
+
+
+# --- the request card carries the words that opened it ---
+
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
+
+
+async def anna_says(tg: Harness, thread: int | None, text: str, reply_to: int | None = None) -> None:
+    await tg.send(
+        tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, reply_to=reply_to, text=text)
+    )
+    await tg.settle()
+
+
+def said_by(tg: Harness, person: dict) -> list[dict]:
+    return [m for m in tg.fake.chats[person["id"]].messages.values() if "text" in m]
+
+
+def posts_in(tg: Harness, thread: int | None) -> list[dict]:
+    return [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "text" in m]
+
+
+async def test_a_new_request_is_one_post_its_card_carrying_the_client_s_words(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    client_card, request_card = posts_in(tg, thread)  # two posts (and the topic): not three
+    assert client_card["text"].startswith("👤 Layla")
+    assert request_card["text"].startswith("📋 R-1001 · Chauffeur & transport · new")
+    assert "💬 “Book a car tonight at 8 from the Ritz”" in request_card["text"]
+    assert tg.topic_texts(thread) == []  # no relay besides it
+    # a reply to the card is a reply to the client's message
+    (asked,) = [
+        m for m in tg.fake.chats[layla["id"]].messages.values() if m.get("text", "").startswith("Book")
+    ]
+    reply = "Of course. Which entrance?"
+    await tg.send(
+        tg.fake.user_message(
+            {"id": 9001, "is_bot": False, "first_name": "Anna"},
+            chat_id=STAFF_CHAT,
+            thread_id=thread,
+            reply_to=request_card["message_id"],
+            text=reply,
+        )
+    )
+    await tg.settle()
+    delivered = tg.to_user(layla)[-1]
+    assert delivered["text"] == reply and delivered["reply_to_message"]["message_id"] == asked["message_id"]
+    # what the client adds is relayed on its own, and the card shows it after the first words
+    await tg.send(tg.fake.user_message(layla, text="We will be 4 people"))
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1] == "We will be 4 people"
+    (card,) = tg.request_cards(thread)
+    assert "💬 “Book a car tonight at 8 from the Ritz”\n➕ “We will be 4 people”" in card
+    assert "👥 4" in card
+
+
+async def test_words_the_card_cannot_carry_whole_are_relayed_as_before(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    long = "Book a car tonight at 8 from the Ritz. " + "We have a lot of luggage, please mind it. " * 30
+    await tg.send(tg.fake.user_message(layla, text=long.strip()))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    assert tg.topic_texts(thread) == [long.strip()]  # relayed whole
+    (card,) = tg.request_cards(thread)
+    assert "…”" in card and len(card) < 4096  # the card shows it cut
+    assert await tg.topic_words(thread) == [long.strip()]  # once
+    # a reply to the assistant's message is threaded to it in the topic: relayed, even when it opens a request
+    await anna_says(tg, thread, "Noted. Anything else?")
+    answer = tg.to_user(layla)[-1]
+    await tg.send(
+        tg.fake.user_message(layla, reply_to=answer["message_id"], text="A table at Pushkin at 9pm")
+    )
+    await tg.settle()
+    relay = posts_in(tg, thread)[-2]
+    assert relay["text"] == "A table at Pushkin at 9pm" and relay.get("reply_to_message")
+    assert len(tg.request_cards(thread)) == 2
+    assert "“A table at Pushkin at 9pm”" in tg.request_cards(thread)[-1]
+
+
+async def test_a_forum_post_fewer_per_new_request(tg: Harness) -> None:
+    """The figure the capacity table rests on: a new client's first request costs the forum 3 posts (the
+    topic, its pinned card, the request's card with the words), a later request 1 (its card)."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    before = len(tg.fake.sent("sendMessage", STAFF_CHAT)) + len(tg.fake.sent("createForumTopic"))
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.settle()
+    to_forum = tg.fake.sent("sendMessage", STAFF_CHAT)
+    assert len(to_forum) + len(tg.fake.sent("createForumTopic")) - before == 3
+    await tg.send(tg.fake.user_message(layla, text="Also a table at Pushkin tomorrow at 9pm"))
+    await tg.settle()
+    again = tg.fake.sent("sendMessage", STAFF_CHAT)
+    assert len(again) - len(to_forum) == 1
+
+
+async def test_words_behind_a_waiting_relay_are_relayed_with_it_and_the_card_waits(tg: Harness) -> None:
+    """A client writing faster than the forum may post: their words merge with the relay waiting in the topic
+    (one post under pressure), so the card does not carry them and waits behind, as every card does."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    await tg.send(
+        tg.fake.user_message(layla, text="Good evening"),
+        tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"),
+    )
+    await tg.process_inbox()  # both read before the first is posted
+    await tg.settle()
+    assert tg.topic_texts(thread)[-2:] == ["Good evening", "Book a car tonight at 8 from the Ritz"]
+    (card,) = tg.request_cards(thread)
+    last = posts_in(tg, thread)[-1]
+    assert last["text"] == card and await tg.carried(last) is None  # after the relays, carrying nothing
+    assert await tg.topic_words(thread) == ["Hello", "Good evening", "Book a car tonight at 8 from the Ritz"]
