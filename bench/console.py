@@ -7,13 +7,21 @@ still says "new"). The real service answers over loopback HTTP (aiohttp's test s
 assistant signed in by one-time links, every page read `--reads` times. Then `--tabs` live tabs listen while
 `--events` notes are recorded; the delay from each record to its arrival in every tab is measured.
 
+Then the board live (issue 26, goal 4): `--board-tabs` open boards (a lead's: every card) while clients with
+an open request are tagged VIP, `--rate` a second (each tag changes one card: its VIP mark and its clock). The
+delay from each record to every tab having its update is measured twice: as the page did before (on the
+event's line, each tab fetches the whole board again: `--before-events` events) and as it does now (the
+event's one card arrives in the stream: `--board-events` events).
+
     .venv/bin/python bench/console.py --clients 10000 --history 1 --open 300
+    .venv/bin/python bench/console.py --open 3000 --board-tabs 200 --before-events 2
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import statistics
 import sys
@@ -21,6 +29,8 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+
+import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.scale import T0, seed
@@ -90,7 +100,87 @@ async def listen(response, arrived: dict[str, list[float]], stop: asyncio.Event)
                     arrived.setdefault(json.loads(line[6:])["id"], []).append(now)
 
 
-async def main(clients: int, history: int, open_requests: int, reads: int, tabs: int, events: int) -> None:
+async def board_listen(
+    response, session, base: str, arrived: dict[str, list[float]], before: bool, stop: asyncio.Event
+) -> None:
+    """One open board: now, a card's arrival is its update; before, the line made the tab fetch the board."""
+    buffer = ""
+    while not stop.is_set():
+        chunk = await response.content.readany()
+        if not chunk:
+            return
+        buffer += chunk.decode()
+        while "\n\n" in buffer:
+            block, buffer = buffer.split("\n\n", 1)
+            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+            if not before and fields.get("event") == "card":
+                now = time.perf_counter()
+                for card in json.loads(fields["data"])["cards"]:
+                    arrived.setdefault(card["id"], []).append(now)
+            elif before and fields.get("event") == "log":
+                item = json.loads(fields["data"])
+                if item["type"] != EventType.CLIENT_TAGGED.value:
+                    continue
+                async with session.get(f"{base}/console/board.part") as part:
+                    await part.read()
+                request_id = f"R-{500001 + int(item['client'].split('-')[1]) - 100001}"
+                arrived.setdefault(request_id, []).append(time.perf_counter())
+
+
+async def board_live(tg, cookie: str, tabs: int, events: int, rate: float, before: bool, first: int) -> tuple:
+    """`events` clients tagged VIP (from `first` on), one card each: from each record to each tab's update."""
+    base = str(tg.http.make_url("")).rstrip("/")
+    headers = {"Cookie": f"concierge_session={cookie}"}
+    async with aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0), headers=headers, timeout=aiohttp.ClientTimeout(total=None)
+    ) as session:
+        responses = [await session.get(f"{base}/console/live?board=1") for _ in range(tabs)]
+        arrived: dict[str, list[float]] = {}
+        stop = asyncio.Event()
+        readers = [
+            asyncio.create_task(board_listen(r, session, base, arrived, before, stop)) for r in responses
+        ]
+        await asyncio.sleep(0.5)
+        recorded: dict[str, float] = {}
+        actor = Actor(ActorKind.ASSISTANT, "A-9001")
+        for i in range(first, first + events):
+            started = time.perf_counter()
+            await tg.engine.deps.record(
+                f"client:C-{100001 + i}", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, actor, f"bench:vip:{i}"
+            )
+            recorded[f"R-{500001 + i}"] = started
+            await asyncio.sleep(1 / rate)
+        waited = time.perf_counter()
+        while time.perf_counter() - waited < (600 if before else 10):
+            if all(len(arrived.get(r, [])) >= tabs for r in recorded):
+                break
+            await asyncio.sleep(0.05)
+        stop.set()
+        for response in responses:
+            response.close()
+        for reader in readers:
+            reader.cancel()
+            with contextlib.suppress(BaseException):
+                await reader
+    # a tab has its update when the card (or the board) arrived the first time after the record
+    per_tab = [t - recorded[r] for r in recorded for t in arrived.get(r, [])[:tabs]]
+    missing = events * tabs - len(per_tab)
+    everyone = [max(arrived[r][:tabs]) - recorded[r] for r in recorded if len(arrived.get(r, [])) >= tabs]
+    return per_tab, everyone, missing
+
+
+async def main(
+    clients: int,
+    history: int,
+    open_requests: int,
+    reads: int,
+    tabs: int,
+    events: int,
+    board_tabs: int,
+    board_events: int,
+    before_events: int,
+    rate: float,
+) -> None:
     configure("WARNING", "console")
     data = Path(tempfile.mkdtemp(prefix="concierge-console-"))
     engine = EmbeddedEngine(data / "engine")
@@ -171,6 +261,27 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
                 f"  SSE: {len(delays)} deliveries to {tabs} tabs: p50 {fan[0]:.1f} ms, p99 {fan[1]:.1f} ms",
                 flush=True,
             )
+            boards = []
+            runs = [("before: each tab fetches the whole board", True, before_events, 0)]
+            runs.append(("now: the one card in the stream", False, board_events, before_events))
+            for title, before, count, first in runs:
+                if not count or not board_tabs:
+                    continue
+                per_tab, everyone, gone = await board_live(
+                    tg, lead.cookie, board_tabs, count, rate, before, first
+                )
+                if not everyone:
+                    print(f"  board live, {title}: no event reached every tab ({gone} missing)", flush=True)
+                    continue
+                row = (title, count, pct(per_tab, 50) * 1000, pct(per_tab, 99) * 1000)
+                row += (pct(everyone, 50) * 1000, pct(everyone, 99) * 1000, max(everyone) * 1000, gone)
+                boards.append(row)
+                print(
+                    f"  board live to {board_tabs} tabs, {title}: a tab p50 {row[2]:.0f} ms, "
+                    f"p99 {row[3]:.0f} ms; every tab p50 {row[4]:.0f} ms, p99 {row[5]:.0f} ms "
+                    f"({gone} missing)",
+                    flush=True,
+                )
     finally:
         engine.stop()
     print()
@@ -183,6 +294,18 @@ async def main(clients: int, history: int, open_requests: int, reads: int, tabs:
         f"| live: an event to {tabs} open tabs ({events} events, 50/s) | {fan[0]:.0f} ms | {fan[1]:.0f} ms "
         f"(max {fan[2]:.0f} ms, {fan[3]} missing) |"
     )
+    if boards:
+        print()
+        print(
+            f"A card changed, {board_tabs} open boards (a lead's, {open_requests} cards), {rate:g} events/s:"
+        )
+        print("| how | events | a tab has it p50 | p99 | every tab has it p50 | p99 (max) |")
+        print("|---|---|---|---|---|---|")
+        for title, count, a50, a99, e50, e99, emax, gone in boards:
+            print(
+                f"| {title} | {count} | {a50:.0f} ms | {a99:.0f} ms | {e50:.0f} ms | {e99:.0f} ms "
+                f"({emax:.0f} ms{f', {gone} missing' if gone else ''}) |"
+            )
 
 
 if __name__ == "__main__":
@@ -195,5 +318,24 @@ if __name__ == "__main__":
     parser.add_argument("--reads", type=int, default=30, help="reads of each page")
     parser.add_argument("--tabs", type=int, default=50)
     parser.add_argument("--events", type=int, default=200)
+    parser.add_argument("--board-tabs", type=int, default=200, help="open boards (0: not measured)")
+    parser.add_argument("--board-events", type=int, default=100, help="cards changed, sent as cards")
+    parser.add_argument(
+        "--before-events", type=int, default=2, help="cards changed, each tab fetching the whole board"
+    )
+    parser.add_argument("--rate", type=float, default=10, help="board events a second")
     args = parser.parse_args()
-    asyncio.run(main(args.clients, args.history, args.open, args.reads, args.tabs, args.events))
+    asyncio.run(
+        main(
+            args.clients,
+            args.history,
+            args.open,
+            args.reads,
+            args.tabs,
+            args.events,
+            args.board_tabs,
+            args.board_events,
+            args.before_events,
+            args.rate,
+        )
+    )

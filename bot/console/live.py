@@ -1,21 +1,26 @@
 """Live updates for open console tabs: ONE reader per instance follows the event log (woken at once by this
 instance's own writes, and every second for the others'), and fans each event out to the tabs allowed to see
-it. A tab that reconnects names its last event id and is replayed what it missed from the store."""
+it — and, to open boards, the cards it changed (board_live.py). A tab that reconnects names its last event id
+and is replayed what it missed from the store (a board draws itself again whole)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import partial
 
 import structlog
 
+from bot.console import board_live
 from domain.clients import Assistant
 from domain.events import Event, EventType
 from engine import queries as q
+from engine.console import reads
 from engine.console.event_lines import line, stamp
 from engine.deps import Deps
 from engine.i18n import staff_translator
@@ -45,12 +50,14 @@ def parse_sse_id(value: str | None) -> tuple[int, str] | None:
 @dataclass(eq=False)
 class Tab:
     viewer: Assistant
+    board: bool = False  # an open board: it is sent the cards events change
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
 
 
 class LiveLog:
-    def __init__(self, deps: Deps) -> None:
+    def __init__(self, deps: Deps, render: Callable[[Assistant, reads.Card], str] | None = None) -> None:
         self._deps = deps
+        self._render = render  # one card's HTML for a viewer (None: no boards are sent cards)
         self._tabs: set[Tab] = set()
         self._wake = asyncio.Event()
         self._seen: dict[str, int] = {}  # event id → at_ms, for the overlap window
@@ -58,10 +65,14 @@ class LiveLog:
         self._owner_of_client: dict[str, str | None] = {}
         self._client_of_request: dict[str, str] = {}
         self._names: dict[str, str] | None = None  # the team's names (a few), read again when it changes
+        # an event read before this instance's `record` had finished with it (projections, clocks) may have
+        # drawn its cards from the state before it: they are drawn again once it has (or a poll later)
+        self._settled: dict[str, int] = {}  # event id → at_ms: this instance's writes, fully recorded
+        self._again: dict[str, tuple[Event, float]] = {}
 
     # --- the tabs ---
-    def subscribe(self, viewer: Assistant) -> Tab:
-        tab = Tab(viewer)
+    def subscribe(self, viewer: Assistant, board: bool = False) -> Tab:
+        tab = Tab(viewer, board)
         self._tabs.add(tab)
         self._wake.set()
         return tab
@@ -72,13 +83,16 @@ class LiveLog:
     def wake(self) -> None:
         self._wake.set()
 
-    async def on_recorded(self, _event: Event) -> None:
-        """A listener of `Deps.record`: this instance wrote an event, read the log now."""
+    async def on_recorded(self, event: Event) -> None:
+        """A listener of `Deps.record` (the last): this instance wrote an event, read the log now."""
+        if board_live.touches_cards(event):
+            self._settled[event.id] = to_ms(event.at)
         self._wake.set()
 
     # --- who may see what ---
-    async def owner(self, event: Event) -> tuple[str | None, str | None, str | None]:
-        """(client id, request id, the assistant the event belongs to) — None where it is nobody's."""
+    async def owner(self, event: Event, follow: bool = False) -> tuple[str | None, str | None, str | None]:
+        """(client id, request id, the assistant the event belongs to) — None where it is nobody's. Only the
+        reader, which reads the log in order, `follow`s an assignment (a page reading back never moves it)."""
         kind, key = event.stream_kind, event.stream_id
         if kind in ("assistant", "staff"):
             return None, None, key
@@ -95,22 +109,23 @@ class LiveLog:
             client_id = key
         else:
             return None, None, None
-        if event.type is EventType.CLIENT_ASSIGNED:
+        if event.type is EventType.CLIENT_ASSIGNED and follow:
             self._owner_of_client[client_id] = event.data.get("assistant_id")
         if client_id not in self._owner_of_client:
             doc = await self._deps.store.db["clients"].find_one({"_id": client_id}, {"assistant_id": 1})
             self._owner_of_client[client_id] = doc.get("assistant_id") if doc else None
         return client_id, request_id, self._owner_of_client[client_id]
 
-    @staticmethod
-    def allowed(viewer: Assistant, owner: str | None) -> bool:
-        return viewer.lead or (owner is not None and owner == viewer.id)
+    allowed = staticmethod(board_live.allowed)
+
+    async def names(self, event: Event) -> dict[str, str]:
+        if self._names is None or event.type is EventType.ASSISTANT_ADDED:
+            self._names = {a.id: a.name for a in await q.assistants(self._deps.store)}
+        return self._names
 
     async def message(self, event: Event, viewer: Assistant, owner: tuple) -> str:
         client_id, request_id, _ = owner
-        if self._names is None or event.type is EventType.ASSISTANT_ADDED:
-            self._names = {a.id: a.name for a in await q.assistants(self._deps.store)}
-        shown = line(event, self._names, viewer.ui_language)
+        shown = line(event, await self.names(event), viewer.ui_language)
         data = {
             "id": event.id,
             "type": event.type.value,
@@ -173,26 +188,88 @@ class LiveLog:
         )
         fresh = [d for d in docs if d["_id"] not in self._seen]
         fresh.sort(key=lambda d: (d["at_ms"], d["_id"]))
+        await self._draw_again()
         for doc, event in zip(fresh, await self._deps.store.events.opened(fresh), strict=True):
             self._seen[doc["_id"]] = doc["at_ms"]
             self._cursor_ms = max(self._cursor_ms, doc["at_ms"])
             await self.fan_out(event)
         horizon = self._cursor_ms - 2 * int(OVERLAP.total_seconds() * 1000)
         self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
+        self._settled = {k: v for k, v in self._settled.items() if v >= horizon}
         return len(fresh)
 
     async def fan_out(self, event: Event) -> None:
-        owner = await self.owner(event)
+        owner = await self.owner(event, follow=True)
+        sent: dict[Tab, list[str]] = {}
+        made: dict[tuple, str] = {}  # tabs that would be sent the same line share it
         for tab in list(self._tabs):
             if event.type is EventType.ASSISTANT_DEACTIVATED and event.stream_id == tab.viewer.id:
                 self._close(tab)
                 continue
             if not self.allowed(tab.viewer, owner[2]):
                 continue
-            try:
-                tab.queue.put_nowait(await self.message(event, tab.viewer, owner))
-            except asyncio.QueueFull:
-                self._close(tab)  # it reconnects and is replayed what it missed
+            viewer = tab.viewer
+            key = (viewer.ui_language, viewer.lead, viewer.id == owner[2])
+            if key not in made:
+                made[key] = await self.message(event, viewer, owner)
+            sent[tab] = [made[key]]
+        for tab, message in await self.card_messages(event, owner):
+            sent.setdefault(tab, []).append(message)
+        for tab, messages in sent.items():
+            self._put(tab, "".join(messages))  # (one write a tab: the line and its cards)
+
+    async def card_messages(self, event: Event, owner: tuple) -> list[tuple[Tab, str]]:
+        """The cards this event changed, for every open board that may see them (rendered once a language)."""
+        boards = [tab for tab in self._tabs if tab.board]
+        if not boards or self._render is None:
+            return []
+        if event.type in board_live.REDRAW_TYPES:
+            return [(tab, board_live.REDRAW) for tab in boards]
+        client_id, request_id, _ = owner
+        if not board_live.touches_cards(event) or client_id is None:
+            return []
+        if event.id not in self._settled:
+            self._again[event.id] = (event, time.monotonic())
+        update = await self.cards(event, client_id, request_id, boards, self._render)
+        return [(tab, message) for tab in boards if (message := update.message(tab.viewer)) is not None]
+
+    async def cards(
+        self,
+        event: Event,
+        client_id: str,
+        request_id: str | None,
+        boards: list[Tab],
+        render: Callable[[Assistant, reads.Card], str],
+    ) -> board_live.CardUpdate:
+        found = await reads.client_cards(self._deps, client_id, await self.names(event))
+        gone = [request_id] if request_id and request_id in found.off_board else []
+        before = None
+        new_owner = found.client.assistant_id if found.client else None
+        if event.type is EventType.CLIENT_ASSIGNED and any(
+            not t.viewer.lead and t.viewer.id != new_owner for t in boards
+        ):
+            before = board_live.previous_owner(await self._deps.store.events.read(event.stream), event)
+        return board_live.CardUpdate(found, gone, before, render)
+
+    async def _draw_again(self) -> None:
+        """Cards drawn while their event was still being recorded, drawn again now that it has been (this
+        instance's writes), or a poll later (another instance's): the state they show is the latest."""
+        now = time.monotonic()
+        due = [
+            (event, at) for event, at in self._again.values() if event.id in self._settled or now - at >= POLL
+        ]
+        for event, _ in due:
+            self._again.pop(event.id, None)
+        for event, _ in due:
+            self._settled.setdefault(event.id, to_ms(event.at))  # (once)
+            for tab, message in await self.card_messages(event, await self.owner(event)):
+                self._put(tab, message)
+
+    def _put(self, tab: Tab, message: str) -> None:
+        try:
+            tab.queue.put_nowait(message)
+        except asyncio.QueueFull:
+            self._close(tab)  # it reconnects and is replayed what it missed
 
     def close_all(self) -> None:
         """The service is stopping: every open tab's stream ends now (the browser reconnects elsewhere)."""

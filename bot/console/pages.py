@@ -15,7 +15,7 @@ from bot.console import charts
 from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
 from bot.console.live import parse_sse_id
-from bot.console.render import page
+from bot.console.render import base_context, card_context, page
 from bot.engine_runtime import ENGINE
 from domain import formats
 from domain.clients import Assistant, Client, mask_phone
@@ -80,8 +80,10 @@ async def board_part(request: web.Request) -> web.Response:
 
 async def _board_context(request: web.Request, me: Assistant) -> dict:
     chosen = _assistant_filter(request, me)
-    columns = await reads.board(deps_of(request), me, chosen)
-    return {"columns": columns, "chosen": chosen or "", "states": list(columns)}
+    deps = deps_of(request)
+    columns = await reads.board(deps, me, chosen)
+    shared = card_context(base_context(deps, me))  # (each card's clock labels: translated once a page)
+    return {"columns": columns, "chosen": chosen or "", "states": list(columns)} | shared
 
 
 async def request_page(request: web.Request) -> web.Response:
@@ -313,7 +315,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
     response.headers["X-Accel-Buffering"] = "no"
     await response.prepare(request)
-    tab = hub.subscribe(me)
+    tab = hub.subscribe(me, board=request.query.get("board") == "1")
     try:
         after = parse_sse_id(request.headers.get("Last-Event-ID"))
         sent = 0

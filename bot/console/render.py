@@ -14,9 +14,11 @@ from aiohttp import web
 from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
 from domain import formats
+from domain.clients import Assistant
 from domain.money import Money
 from engine.console.event_lines import stamp
-from engine.console.reads import entry_anchor
+from engine.console.reads import Card, entry_anchor
+from engine.deps import Deps
 from engine.i18n import staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -40,10 +42,18 @@ def _money(context: Any, amount: Any) -> str:
 
 def _context(request: web.Request) -> dict[str, Any]:
     session = request.get(SESSION)
-    language = session.assistant.ui_language if session else "en"
     deps = request.config_dict[ENGINE].deps
+    return base_context(deps, session.assistant if session else None, session.csrf if session else "") | {
+        "path": request.path
+    }
+
+
+def base_context(deps: Deps, viewer: Assistant | None, csrf: str = "") -> dict[str, Any]:
+    """What every template is given: the viewer's language, times in the business timezone, the clock."""
+    language = viewer.ui_language if viewer else "en"
     tz = deps.policy.tz
     translate = staff_translator()
+    now = deps.clock.now()
 
     def t(message_id: str, **args: Any) -> str:
         return translate(language, message_id, **args)
@@ -52,10 +62,10 @@ def _context(request: web.Request) -> dict[str, Any]:
         return moment.astimezone(tz).strftime(fmt) if moment else "—"
 
     def ago(moment: datetime) -> str:
-        return span(max(0, int((deps.clock.now() - moment).total_seconds() // 60)))
+        return span(max(0, int((now - moment).total_seconds() // 60)))
 
     def until(moment: datetime) -> str:
-        return span(max(0, -int((deps.clock.now() - moment).total_seconds() // 60)))
+        return span(max(0, -int((now - moment).total_seconds() // 60)))
 
     def span(minutes: int) -> str:
         if minutes >= 60:
@@ -68,14 +78,34 @@ def _context(request: web.Request) -> dict[str, Any]:
         "stamp": lambda moment: stamp(moment, tz),
         "ago": ago,
         "until": until,
-        "now": deps.clock.now(),
-        "viewer": session.assistant if session else None,
-        "csrf": session.csrf if session else "",
+        "now": now,
+        "viewer": viewer,
+        "csrf": csrf,
         "lang": language,
-        "path": request.path,
+        "path": "",
         "anchor": entry_anchor,  # a timeline entry's id: where a search's hit opens
         "new_id": lambda: secrets.token_urlsafe(18),  # each form's own id: sent twice, it acts once
     }
+
+
+def card_context(context: dict[str, Any]) -> dict[str, Any]:
+    """What a board's cards share: the clock's labels (the page's script fills them in) and the time."""
+    t = context["t"]
+    labels = {
+        "waiting_reply": t("clock-waiting-reply", minutes="{m}"),
+        "waiting_quote": t("clock-waiting-quote", minutes="{m}"),
+        "due_in": t("clock-due-in", minutes="{m}"),
+        "overdue": t("clock-overdue", minutes="{m}"),
+        "minutes": t("duration-minutes", minutes="{n}"),
+        "hours": t("duration-hours", hours="{h}", minutes="{n}"),
+    }
+    return {"labels": labels, "now_s": int(context["now"].timestamp())}
+
+
+def render_card(env: jinja2.Environment, deps: Deps, viewer: Assistant, card: Card) -> str:
+    """One card as the board draws it, for a viewer (their language): what the live stream sends."""
+    context = base_context(deps, viewer)
+    return env.get_template("_one_card.html").render(context | card_context(context) | {"c": card})
 
 
 def page(request: web.Request, template: str, context: dict[str, Any], status: int = 200) -> web.Response:

@@ -93,6 +93,11 @@ class Card:
             return self.request.payment.amount
         return self.request.quote.total if self.request.quote else None
 
+    def order(self, now: datetime) -> tuple[bool, datetime, int]:
+        """Its place in its column (the page's script keeps the same order as cards come and go)."""
+        breached = self.clock is not None and self.clock.breached(now)
+        return not breached, self.clock.since if self.clock else now, int(self.request.id.split("-")[1])
+
 
 async def _clocks(deps: Deps, requests: list[ServiceRequest], clients: dict[str, Client]) -> dict[str, Clock]:
     """Per request: the client waiting for a reply first, else a new request waiting for its first quote."""
@@ -122,22 +127,46 @@ async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) 
         if (c := clients.get(r.client_id)) and may_see(viewer, c) and (not wanted or c.assistant_id == wanted)
     ]
     names = {a.id: a.name for a in await q.assistants(deps.store)}
-    clocks = await _clocks(deps, requests, clients)
     now = deps.clock.now()
     columns: dict[str, list[Card]] = {s.value: [] for s in BOARD_STATES}
-    for r in requests:
-        client = clients[r.client_id]
-        card = Card(r, client, names.get(client.assistant_id or "", "—"), clocks.get(r.id))
-        columns[r.state.value].append(card)
+    for card in await _cards(deps, requests, clients, names):
+        columns[card.request.state.value].append(card)
     for cards in columns.values():
-        cards.sort(
-            key=lambda c: (
-                not (c.clock and c.clock.breached(now)),
-                c.clock.since if c.clock else now,
-                int(c.request.id.split("-")[1]),
-            )
-        )
+        cards.sort(key=lambda c: c.order(now))
     return columns
+
+
+async def _cards(
+    deps: Deps, requests: list[ServiceRequest], clients: dict[str, Client], names: dict[str, str]
+) -> list[Card]:
+    clocks = await _clocks(deps, requests, clients)
+    return [
+        Card(
+            r, clients[r.client_id], names.get(clients[r.client_id].assistant_id or "", "—"), clocks.get(r.id)
+        )
+        for r in requests
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCards:
+    """A client's cards as the board shows them now, for the live stream: their open requests' cards, and
+    the ids of their requests that are not on the board (closed)."""
+
+    client: Client | None
+    cards: list[Card]
+    off_board: list[str]
+
+
+async def client_cards(deps: Deps, client_id: str, names: dict[str, str]) -> ClientCards:
+    """Three reads by index (the client, their requests, their clocks), whatever the size of the board."""
+    client = await q.client(deps.store, client_id)
+    if client is None:
+        return ClientCards(None, [], [])
+    requests = await q.requests_of(deps.store, client_id)
+    shown = [r for r in requests if r.state in BOARD_STATES]
+    cards = await _cards(deps, shown, {client.id: client}, names) if shown else []
+    return ClientCards(client, cards, [r.id for r in requests if r.state not in BOARD_STATES])
 
 
 # --- clients ---

@@ -210,7 +210,7 @@ async def console_journey(tg: Harness) -> None:
     """A lead and an assistant at the staff console: every page, a search, a reply, the live log."""
     hub = tg.app[LIVE]
     lead = await signed_in(tg, 9001)
-    tab = hub.subscribe(await lead.get("/console/") and await q.assistant(tg.store, "A-9001"))
+    tab = hub.subscribe(await lead.get("/console/") and await q.assistant(tg.store, "A-9001"), board=True)
     for path in (
         "/console/",
         "/console/?assistant=A-9002",

@@ -62,8 +62,8 @@
     if (m < 60) return clock.dataset.minutes.replace("{n}", String(m));
     return clock.dataset.hours.replace("{h}", String(Math.floor(m / 60))).replace("{n}", String(m % 60).padStart(2, "0"));
   }
-  function tick() {
-    document.querySelectorAll(".clock[data-due]").forEach((clock) => {
+  function tick(within) {
+    (within || document).querySelectorAll(".clock[data-due]").forEach((clock) => {
       const offset = Number(clock.dataset.now) - (clock.dataset.loaded ? Number(clock.dataset.loaded) : Date.now() / 1000);
       if (!clock.dataset.loaded) clock.dataset.loaded = String(Date.now() / 1000);
       const now = Date.now() / 1000 + offset;
@@ -135,14 +135,15 @@
 
   // refresh a server-rendered part of the page when something it shows changed
   const pending = new Map();
-  const BOARD = new Set(["RequestOpened", "RequestQuoted", "RequestPaid", "RequestStarted", "RequestFulfilled",
-    "RequestCancelled", "RequestRefunded", "RequestDetailsChanged", "RequestMoved", "ClientAssigned",
-    "MessageReceived", "StaffMessageSent", "ResponseOverdue", "QuoteExpired", "ClientTagged"]);
-  function refresh(id) {
+  const held = new Map(); // parts being fetched: the cards that arrive meanwhile, applied after it lands
+  const fetching = new Map();
+  function refresh(id, delay = 1000) {
     const target = document.getElementById(id);
     if (!target || pending.has(id)) return;
     pending.set(id, setTimeout(() => { // (at most once a second, whatever the burst)
       pending.delete(id);
+      fetching.set(id, (fetching.get(id) || 0) + 1);
+      if (!held.has(id)) held.set(id, []);
       fetch(target.dataset.part, { credentials: "same-origin" })
         .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
         .then((html) => {
@@ -150,8 +151,71 @@
           tick();
           document.body.dataset.updated = String(Date.now());
         })
-        .catch(() => {});
-    }, 1000));
+        .catch(() => {})
+        .finally(() => {
+          const left = fetching.get(id) - 1;
+          if (left > 0) return fetching.set(id, left);
+          fetching.delete(id);
+          const later = held.get(id);
+          held.delete(id);
+          later.forEach(applyCards); // (each drawn as it was then: the same as the part, or newer)
+        });
+    }, delay));
+  }
+
+  // the board: one card swapped, moved or taken off as an event changes it; its column keeps the board's
+  // order (breached first, then the longest waiting, then the oldest) and its count
+  function order(card) {
+    const since = card.dataset.since ? Number(card.dataset.since) : Infinity;
+    return [card.classList.contains("breached") ? 0 : 1, since, Number(card.dataset.request.split("-")[1])];
+  }
+  function before(a, b) {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] < b[i];
+    return false;
+  }
+  function counted(column) {
+    const n = column.querySelectorAll("a.req").length;
+    column.querySelector(".count").textContent = String(n);
+    column.querySelector(".empty").hidden = n > 0;
+  }
+  function applyCards(update) {
+    const board = document.getElementById("board");
+    if (!board) return;
+    if (held.has("board")) { // a whole board is on its way: these follow it
+      held.get("board").push(update);
+      return;
+    }
+    const only = board.dataset.assistant;
+    const touched = new Set();
+    const cardOf = (id) => board.querySelector('a.req[data-request="' + CSS.escape(id) + '"]');
+    const takeOff = (id) => {
+      const old = cardOf(id);
+      if (old) {
+        touched.add(old.closest("section.column"));
+        old.remove();
+      }
+    };
+    (update.gone || []).forEach(takeOff);
+    (update.cards || []).forEach((item) => {
+      const column = board.querySelector('section.column[data-state="' + CSS.escape(item.state) + '"]');
+      if (!column || (only && item.assistant !== only)) return takeOff(item.id);
+      const shell = document.createElement("template");
+      shell.innerHTML = item.html.trim(); // our own server-rendered, escaped template
+      const card = shell.content.firstElementChild;
+      const old = cardOf(item.id);
+      if (old) {
+        touched.add(old.closest("section.column"));
+        old.remove();
+      }
+      const key = order(card);
+      const next = Array.from(column.querySelectorAll("a.req")).find((other) => before(key, order(other)));
+      column.insertBefore(card, next || null);
+      if (!old) card.classList.add("fresh");
+      touched.add(column);
+      tick(card);
+    });
+    touched.forEach(counted);
+    if (touched.size) document.body.dataset.updated = String(Date.now());
   }
 
   function prepend(item) {
@@ -183,15 +247,26 @@
 
   // a reconnecting tab is replayed a window of what it may have missed: each event is handled once
   const seen = new Set();
-  const source = new EventSource("/console/live");
+  const source = new EventSource(live === "board" ? "/console/live?board=1" : "/console/live");
   source.addEventListener("log", (message) => {
     const item = JSON.parse(message.data);
     if (seen.has(item.id)) return;
     seen.add(item.id);
     if (seen.size > 5000) seen.delete(seen.values().next().value);
     notify(item);
-    if (live === "board" && BOARD.has(item.type)) refresh("board");
     if (live === "request" && item.client === document.body.dataset.client) refresh("timeline");
     if (live === "activity") prepend(item);
+  });
+  // the board's cards come as they change; what a dropped connection missed, the whole board says again
+  let opened = false;
+  source.addEventListener("open", () => {
+    if (opened && live === "board") refresh("board", 0);
+    opened = true;
+  });
+  source.addEventListener("card", (message) => {
+    if (live === "board") applyCards(JSON.parse(message.data));
+  });
+  source.addEventListener("board", () => {
+    if (live === "board") refresh("board", 0);
   });
 })();

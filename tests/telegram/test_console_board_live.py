@@ -1,0 +1,164 @@
+"""The board's live cards: an event sends an open board the cards it changed (never the whole board), drawn
+as the board draws them, only to the tabs allowed to see them; a card leaves when its request closes or its
+client goes to someone else; an event read before it was fully recorded is drawn again."""
+
+import json
+import re
+
+import pytest
+
+from bot.console.keys import LIVE
+from bot.console.live import Tab
+from engine import queries as q
+from tests.console_client import signed_in
+from tests.harness import Harness
+from tests.telegram.test_console import client_with_request, staff_says
+from tests.telegram.test_lifecycle import order_of, pay, quote_message
+
+
+@pytest.fixture
+async def team(tg: Harness) -> Harness:
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    await tg.add_staff(9003, "Irina", "en,ru")
+    return tg
+
+
+def drained(tab: Tab) -> list[str]:
+    return [tab.queue.get_nowait() for _ in range(tab.queue.qsize())]
+
+
+def cards_sent(messages: list[str]) -> list[dict]:
+    """The `card` events in what a tab was sent, in order."""
+    found = []
+    for message in messages:
+        for block in message.split("\n\n"):
+            fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+            if fields.get("event") == "card":
+                found.append(json.loads(fields["data"]))
+    return found
+
+
+async def assigned(tg: Harness, thread: int, who: str) -> None:
+    await staff_says(tg, thread, f"/assign {who}")
+
+
+async def test_one_event_sends_an_open_board_its_one_card_drawn_as_the_board_draws_it(team: Harness) -> None:
+    tg = team
+    hub = tg.app[LIVE]
+    anna = await q.assistant(tg.store, "A-9001")
+    _layla, layla_thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    board, elsewhere = hub.subscribe(anna, board=True), hub.subscribe(anna)
+    await hub.read_once()
+    drained(board), drained(elsewhere)
+
+    await staff_says(tg, layla_thread, "/quote 45000 RUB Mercedes S-Class")
+    await hub.read_once()
+    sent = drained(board)
+    updates = [u for u in cards_sent(sent) if u["cards"] or u["gone"]]
+    # the quote moved R-1001 to the quoted column; nothing was said about R-1002, and no whole board was asked
+    assert {c["id"] for u in updates for c in u["cards"]} == {"R-1001"}
+    assert updates[-1]["cards"][0]["state"] == "quoted" and updates[-1]["gone"] == []
+    assert not any("event: board" in m for m in sent)
+    assert not cards_sent(drained(elsewhere))  # a tab on another page is not sent cards
+
+    # the card is the board's own markup for that request
+    lead = await signed_in(tg, 9001)
+    part = await (await lead.get("/console/board.part")).text()
+    drawn = re.search(r'<a class="req[^"]*" href="/console/requests/R-1001".*?</a>', part, re.S)
+    assert drawn is not None
+    assert " ".join(updates[-1]["cards"][0]["html"].split()) == " ".join(drawn.group(0).split())
+    assert 'data-state="quoted"' in part.split('href="/console/requests/R-1001"')[0].rsplit("<section", 1)[1]
+
+
+async def test_a_card_moves_on_payment_and_leaves_the_board_when_its_request_closes(team: Harness) -> None:
+    tg = team
+    hub = tg.app[LIVE]
+    board = hub.subscribe(await q.assistant(tg.store, "A-9001"), board=True)
+    layla, thread, _ = await client_with_request(tg)
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    await hub.read_once()
+    drained(board)
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await hub.read_once()
+    paid = [c for u in cards_sent(drained(board)) for c in u["cards"]]
+    assert paid and paid[-1]["id"] == "R-1001" and paid[-1]["state"] == "paid"
+    assert "45,000" in paid[-1]["html"]
+    await staff_says(tg, thread, "/cancel the client changed plans")
+    await hub.read_once()
+    closed = cards_sent(drained(board))
+    assert closed and closed[-1] == {"cards": [], "gone": ["R-1001"]}
+
+
+async def test_an_assistants_board_never_gets_another_assistants_card(team: Harness) -> None:
+    tg = team
+    hub = tg.app[LIVE]
+    omar, irina = await q.assistant(tg.store, "A-9002"), await q.assistant(tg.store, "A-9003")
+    lead = hub.subscribe(await q.assistant(tg.store, "A-9001"), board=True)
+    omar_board, irina_board = hub.subscribe(omar, board=True), hub.subscribe(irina, board=True)
+    layla, thread, _ = await client_with_request(tg)
+    await assigned(tg, thread, "Omar")
+    await hub.read_once()
+    drained(lead), drained(omar_board), drained(irina_board)
+
+    await tg.send(tg.fake.user_message(layla, text="and water in the car"))
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    await hub.read_once()
+    assert [c["id"] for u in cards_sent(drained(omar_board)) for c in u["cards"]][-1] == "R-1001"
+    assert any(u["cards"] for u in cards_sent(drained(lead)))
+    assert drained(irina_board) == []  # Omar's client: not a card, not a line, not that it exists
+
+    await assigned(tg, thread, "Irina")  # Omar's board takes the card off; Irina's gets it
+    await hub.read_once()
+    omar_sent = cards_sent(drained(omar_board))
+    assert omar_sent == [{"cards": [], "gone": ["R-1001"]}]
+    assert [c["id"] for u in cards_sent(drained(irina_board)) for c in u["cards"]] == ["R-1001"]
+    await tg.send(tg.fake.user_message(layla, text="and a child seat"))
+    await tg.settle()
+    await hub.read_once()
+    assert not [m for m in drained(omar_board) if "R-1001" in m or "child seat" in m]
+    assert any("R-1001" in c["id"] for u in cards_sent(drained(irina_board)) for c in u["cards"])
+
+
+async def test_a_card_read_before_its_event_was_fully_recorded_is_drawn_again(team: Harness) -> None:
+    """Another writer's event can be read between its append and its projection: its cards are drawn again
+    once this instance has finished recording it (or a poll later for another instance's)."""
+    tg = team
+    hub = tg.app[LIVE]
+    board = hub.subscribe(await q.assistant(tg.store, "A-9001"), board=True)
+    _layla, thread, _ = await client_with_request(tg)
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    (quoted,) = [e for e in await tg.store.events.read("request:R-1001") if e.type.value == "RequestQuoted"]
+    await hub.read_once()
+    drained(board)
+    hub._settled.pop(quoted.id, None)  # as if read before its `record` had told the listeners
+    await hub.fan_out(quoted)
+    assert [c["id"] for u in cards_sent(drained(board)) for c in u["cards"]] == ["R-1001"]
+    await hub.read_once()
+    assert cards_sent(drained(board)) == []  # not yet settled: nothing drawn again
+    await hub.on_recorded(quoted)
+    await hub.read_once()
+    again = cards_sent(drained(board))
+    assert [c["id"] for u in again for c in u["cards"]] == ["R-1001"]
+    await hub.read_once()
+    assert cards_sent(drained(board)) == []  # once
+
+
+async def test_reading_the_activity_page_does_not_move_whom_a_client_belongs_to(team: Harness) -> None:
+    """The activity page reads assignments newest first: the live reader must not take the oldest as now."""
+    tg = team
+    hub = tg.app[LIVE]
+    omar_tab = hub.subscribe(await q.assistant(tg.store, "A-9002"), board=True)
+    layla, thread, _ = await client_with_request(tg)
+    await assigned(tg, thread, "Omar")
+    await assigned(tg, thread, "Irina")
+    await hub.read_once()
+    drained(omar_tab)
+    lead = await signed_in(tg, 9001)
+    assert (await lead.get("/console/activity")).status == 200
+    await tg.send(tg.fake.user_message(layla, text="my passport number is in the bag"))
+    await tg.settle()
+    await hub.read_once()
+    assert not [m for m in drained(omar_tab) if "passport" in m or "R-1001" in m]
