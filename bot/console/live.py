@@ -68,6 +68,7 @@ class LiveLog:
         # an event read before this instance's `record` had finished with it (projections, clocks) may have
         # drawn its cards from the state before it: they are drawn again once it has (or a poll later)
         self._settled: dict[str, int] = {}  # event id → at_ms: this instance's writes, fully recorded
+        self._reading = asyncio.Lock()
         self._again: dict[str, tuple[Event, float]] = {}
 
     # --- the tabs ---
@@ -179,6 +180,10 @@ class LiveLog:
                 log.warning("console.live_read_failed", exc_info=True)
 
     async def read_once(self) -> int:
+        async with self._reading:  # one read at a time: two would fan the same events out twice
+            return await self._read_once()
+
+    async def _read_once(self) -> int:
         since = self._cursor_ms - int(OVERLAP.total_seconds() * 1000)
         docs = (
             await self._deps.store.db["events"]
