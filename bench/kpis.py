@@ -5,20 +5,24 @@ paid, refunded, fulfilled, rated, escalations) — is written straight into the 
 console's Team page, `/stats` and `concierge report` ask for is read:
 
 - before: folding the events, as every view did (the period and 90 days of context before it);
-- after: reading the days kept (storage/kpi_days.py) and folding only today so far — once the year's days are
-  kept, which a store upgraded to this version does once, in the background (timed too).
+- after: reading the weeks and days kept (storage/kpi_days.py) and today's checkpoint, folding only the
+  minutes since it — once the year's days and weeks are kept, which a store upgraded to this version does
+  once, in the background (timed too), and the checkpoint taken (by the job, every 15 minutes).
 
 It prints p50/p99 of each over repeated views, and checks that both give the same figures for the same whole
 days (the first view of each; the fold reads 90 days of context, so the seeded clients are all assigned then).
 
     .venv/bin/python bench/kpis.py                      # the issue's size (several minutes to seed)
     .venv/bin/python bench/kpis.py --clients 2000 --views 5
+    .venv/bin/python bench/kpis.py --data /tmp/year     # seed once, reuse: --before-views 0 --no-reference
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import random
 import statistics
 import sys
@@ -34,7 +38,7 @@ from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.kpis import fold, period
 from domain.projections import PROJECTIONS
 from domain.promises import Promises
-from engine.clock import kpis
+from engine.clock import kpi_keep, kpis
 from storage.embedded import EmbeddedEngine
 from storage.events import EventStore, to_document
 from storage.indexes import ensure_indexes
@@ -176,16 +180,31 @@ async def main() -> None:
     parser.add_argument("--assistants", type=int, default=50)
     parser.add_argument("--views", type=int, default=20)
     parser.add_argument("--before-views", type=int, default=3, help="the old fold is slow: fewer views of it")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="keep the seeded store here and reuse it on the next run (seeding a year takes minutes); "
+        "the sizes given must be the same",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile three views of each (after)")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the fold over the whole log (minutes at a year)"
+    )
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="concierge-kpis-"))
+    data = args.data or Path(tempfile.mkdtemp(prefix="concierge-kpis-"))
+    sizes = f"{args.clients} {args.events_per_client} {args.assistants}"
+    seeded = data / "seeded"
     engine = EmbeddedEngine(data / "engine")
     engine.start()
     try:
-        started = time.perf_counter()
-        events = await seed(engine.url, args.clients, args.events_per_client, args.assistants)
-        print(
-            f"seeded {events:,} events of {args.clients:,} clients in {time.perf_counter() - started:.0f} s"
-        )
+        if seeded.exists() and seeded.read_text().split("\n")[0] == sizes:
+            print(f"reusing the store seeded in {data}: {seeded.read_text().split(chr(10))[1]} events")
+        else:
+            started = time.perf_counter()
+            events = await seed(engine.url, args.clients, args.events_per_client, args.assistants)
+            took = time.perf_counter() - started
+            print(f"seeded {events:,} events of {args.clients:,} clients in {took:.0f} s")
+            seeded.write_text(f"{sizes}\n{events:,}\n")
         promises = Promises()
         clock = FrozenClock(NOW)
         async with open_store(engine.url, "bench", data / "unused", clock, catch_up=False) as store:
@@ -201,19 +220,37 @@ async def main() -> None:
                 return result
 
             # before: every view folded the period's events and 90 days before them
-            before = await views(
-                "before — report, 90 days folded from events",
-                args.before_views,
-                lambda: kpis.report(store, start + timedelta(microseconds=1), end, promises, TZ),
+            before = (
+                await views(
+                    "before — report, 90 days folded from events",
+                    args.before_views,
+                    lambda: kpis.report(store, start + timedelta(microseconds=1), end, promises, TZ),
+                )
+                if args.before_views
+                else None
             )
             t = time.perf_counter()
             kept = 0
             while True:
-                n = await kpis.close_days(store, promises, TZ, NOW)
+                n = await kpi_keep.close_days(store, promises, TZ, NOW)
                 kept += n
-                if n < kpis.MOST:
+                if n < kpi_keep.MOST:
                     break
             print(f"kept {kept} days once (the catch-up of a year) in {time.perf_counter() - t:.0f} s")
+            t = time.perf_counter()
+            weeks = await kpi_keep.roll_weeks(store, TZ, NOW)
+            print(f"joined {weeks} weeks once (an upgraded store's) in {time.perf_counter() - t:.1f} s")
+            # the job's runs through the day: the first checkpoint folds from midnight, the next from it; the
+            # job runs every 15 minutes and a checkpoint is 5 minutes old when taken, so the views below fold
+            # the most a view folds: the 20 minutes since the last checkpoint
+            for at in (NOW - timedelta(minutes=30), NOW - timedelta(minutes=15)):
+                t = time.perf_counter()
+                taken = await kpi_keep.take_checkpoint(store, promises, TZ, at)
+                assert taken is not None
+                print(
+                    f"checkpoint of today until {taken.at:%H:%M} ({len(taken.clients):,} clients, "
+                    f"{len(taken.requests):,} requests) in {(time.perf_counter() - t) * 1000:,.0f} ms"
+                )
             after = await views(
                 "after — report (/stats, concierge report), 90 days read from days",
                 args.views,
@@ -224,10 +261,20 @@ async def main() -> None:
                 args.views,
                 lambda: kpis.team(store, start, end, promises, TZ),
             )
+            if args.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(3):
+                    await kpis.report(store, start, end, promises, TZ)
+                    await kpis.team(store, start, end, promises, TZ)
+                profile.disable()
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            if args.no_reference:
+                return
             # the reference: the fold over the whole log (the old view read 90 days of context only, so it
             # missed who had clients assigned earlier than that)
             t = time.perf_counter()
-            everything = await kpis._events(store, NOW - YEAR - timedelta(days=2), end)
+            everything = await kpi_keep.events_between(store, NOW - YEAR - timedelta(days=2), end)
             reference = fold(everything, start, end, promises)
             print(f"the fold over all {len(everything):,} events took {time.perf_counter() - t:.0f} s")
             read = {row.assistant_id: row.figures for row in after}
@@ -235,6 +282,8 @@ async def main() -> None:
             print(
                 f"the same figures as the fold over the log: {same}/{len(reference)} rows (read {len(read)})"
             )
+            if before is None:
+                return
             old = {row.assistant_id: row.figures for row in before}
             print(f"… and as the old view's: {sum(old.get(w) == f for w, f in read.items())}/{len(old)} rows")
     finally:

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
@@ -404,6 +404,70 @@ class Carried:
 _NONE = "-"  # a request no quote has set a cost for yet (a quote without one sets None)
 
 
+@dataclass
+class Checkpoint:
+    """The first day not kept yet, folded until `at` from the days kept through `since`, and kept: its share
+    so far, and what the fold knew at `at` of every client and request it read or changed since the day
+    began — so a view goes on from there (`resume`) exactly as the fold would have, and folds only what came
+    after (`joined` with that)."""
+
+    day: date
+    at: datetime
+    since: date | None
+    share: Day
+    clients: dict[str, dict[str, Any]]
+    requests: dict[str, dict[str, Any]]
+
+    @classmethod
+    def taken(
+        cls,
+        day: date,
+        at: datetime,
+        since: date | None,
+        share: Day,
+        carried: Carried,
+        clients: Iterable[str],
+        requests: Iterable[str],
+    ) -> Checkpoint:
+        return cls(
+            day,
+            at,
+            since,
+            share,
+            {c: carried.client(c) for c in sorted(clients)},
+            {r: carried.request(r) for r in sorted(requests)},
+        )
+
+    def resume(self, promises: Promises) -> Carried:
+        carried = Carried(promises)
+        for request, doc in self.requests.items():
+            carried.know_request(request, doc)
+        for client, doc in self.clients.items():
+            carried.know_client(client, doc)
+        return carried
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "at": self.at.isoformat(),
+            "since": self.since.isoformat() if self.since else None,
+            "share": self.share.to_doc(),
+            "clients": self.clients,
+            "requests": self.requests,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Checkpoint:
+        return cls(
+            date.fromisoformat(doc["day"]),
+            datetime.fromisoformat(doc["at"]),
+            date.fromisoformat(doc["since"]) if doc["since"] else None,
+            Day.from_doc(doc["share"]),
+            doc["clients"],
+            doc["requests"],
+        )
+
+
 def _put(state: dict[str, Any], key: str, value: Any) -> None:
     if value is None:
         state.pop(key, None)
@@ -425,25 +489,57 @@ def touched(events: Iterable[Event]) -> tuple[set[str], set[str]]:
     return clients, requests
 
 
-def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
-    """The figures of [start, end) from the days that make it up, in order, the last one ending at `end`:
-    the same figures as `fold` over the events (tests/unit/test_kpi_days.py compares them on random logs)."""
+def joined(pieces: Sequence[Day]) -> Day:
+    """Pieces that follow each other (the days of a week; today until a checkpoint, then since) as one: the
+    same share of any period's figures as the pieces in a row (`combine`), since tallies add, the waits found
+    moot late are kept with when their promise ran out, and the waits still open are the last piece's."""
+    late = [moot for piece in pieces for moot in piece.late_moots]
+    return Day(dict(gather(pieces)), late, list(pieces[-1].still_waiting) if pieces else [])
+
+
+def gather(pieces: Iterable[Day]) -> dict[str, Tally]:
+    """The tallies of pieces that follow each other, added up (without the promises broken: `broken`)."""
     tallies: dict[str, Tally] = defaultdict(Tally)
-    last: Day | None = None
-    for day in days:
-        for who, tally in day.tallies.items():
+    for piece in pieces:
+        for who, tally in piece.tallies.items():
             if isinstance(tally, Tally):
                 tallies[who].add(tally)
             else:
                 tallies[who].add_doc(tally)
-        for who, due in day.late_moots:  # (found moot before `end`, and ran out before that)
+    return tallies
+
+
+def broken(pieces: Sequence[Day], start: datetime, end: datetime) -> dict[str, int]:
+    """Promises of [start, end) that ran out unanswered, per assistant, from the pieces that make it up (the
+    last one ending at `end`): the waits found moot late (before `end`, and ran out before that), and the
+    waits still open at the end that ran out inside the period."""
+    out: dict[str, int] = defaultdict(int)
+    for piece in pieces:
+        for who, due in piece.late_moots:
             if due >= start:
-                tallies[who].promises_due += 1
-        last = day
-    for _client, who, due in last.still_waiting if last else ():
+                out[who] += 1
+    for _client, who, due in pieces[-1].still_waiting if pieces else ():
         if start <= due < end:
-            tallies[who].promises_due += 1
-    return {who: tally.figures() for who, tally in sorted(tallies.items())}
+            out[who] += 1
+    return out
+
+
+def figures_of(tallies: dict[str, Tally], broken: dict[str, int]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for who in sorted(tallies.keys() | broken.keys()):
+        tally = tallies.get(who) or Tally()
+        if broken.get(who):
+            tally = replace(tally, promises_due=tally.promises_due + broken[who])
+        out[who] = tally.figures()
+    return out
+
+
+def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+    """The figures of [start, end) from the days (or weeks, or pieces of a day) that make it up, in order,
+    the last one ending at `end`: the same figures as `fold` over the events (tests/unit/test_kpi_days.py
+    compares them on random logs)."""
+    pieces = list(days)
+    return figures_of(gather(pieces), broken(pieces, start, end))
 
 
 def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:

@@ -9,22 +9,45 @@ events. Two collections:
   closed again after a crash in the middle starts from `before`, so closing is idempotent. `_closed` says the
   last day closed.
 
+Beside the days, in `kpi_days` too: each ISO week once all its days are kept (`w:2026-11-30`, its Monday:
+the days joined, so a 90-day view reads 13 weeks and a few days, not 90 days; `_weeks` in `kpi_state` says
+through which Monday), and the checkpoint of the first day not kept yet (`checkpoint`: its share until a
+moment and what the fold knew then, so a view folds only the minutes since). All of it is folded again from
+the log at will (a rebuild deletes it).
+
 A day is closed once, by whichever instance claims the job (engine/clock/kpis.py), in order."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from domain.kpis import Carried, Day
+from domain.kpis import Carried, Checkpoint, Day
 
 DAYS = "kpi_days"
 STATE = "kpi_state"
 CLOSED = "_closed"
+WEEKS = "_weeks"
+CHECKPOINT = "checkpoint"
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    closed: date | None  # the last day kept
+    weeks: date | None  # the Monday of the last week kept whole (every week before it is kept too)
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    days: dict[date, Day]
+    weeks: dict[date, Day]  # by Monday
+    checkpoint: Checkpoint | None
 
 
 class KpiDays:
@@ -36,23 +59,42 @@ class KpiDays:
         doc = await self._state.find_one({"_id": CLOSED})
         return date.fromisoformat(doc["day"]) if doc else None
 
+    async def marks(self) -> Marks:
+        found = {doc["_id"]: doc async for doc in self._state.find({"_id": {"$in": [CLOSED, WEEKS]}})}
+        return Marks(*(date.fromisoformat(found[m]["day"]) if m in found else None for m in (CLOSED, WEEKS)))
+
     async def days(self, first: date, last: date) -> dict[date, Day]:
         """The closed days in [first, last] (by their ids: a range of `_id` would be a scan on nx-27017)."""
-        each = [_day_id(first + timedelta(days=i)) for i in range((last - first).days + 1)]
-        if not each:
-            return {}
-        found = self._days.find({"_id": {"$in": each}})
-        return {
-            date.fromisoformat(doc["_id"][2:]): Day.from_doc(json.loads(doc["share"])) async for doc in found
-        }
+        return (await self.kept([first + timedelta(days=i) for i in range((last - first).days + 1)])).days
 
-    async def load(self, carried: Carried, clients: set[str], requests: set[str], day: date) -> set[str]:
+    async def kept(self, days: Iterable[date], weeks: Iterable[date] = (), checkpoint: bool = False) -> Kept:
+        """These days and weeks (by Monday) as kept, and the checkpoint if asked for: one read."""
+        each = (
+            [_day_id(d) for d in days] + [_week_id(w) for w in weeks] + ([CHECKPOINT] if checkpoint else [])
+        )
+        out = Kept({}, {}, None)
+        if not each:
+            return out
+        async for doc in self._days.find({"_id": {"$in": each}}):
+            share = json.loads(doc["share"])
+            if doc["_id"] == CHECKPOINT:
+                out = Kept(out.days, out.weeks, Checkpoint.from_doc(share))
+            else:
+                (out.days if doc["_id"][0] == "d" else out.weeks)[date.fromisoformat(doc["_id"][2:])] = (
+                    Day.from_doc(share)
+                )
+        return out
+
+    async def load(
+        self, carried: Carried, clients: set[str], requests: set[str], day: date, known: Collection[str] = ()
+    ) -> set[str]:
         """Teach `carried` what was known at the start of `day` of these requests, then of these clients and
-        the requests' own; returns the clients it was asked about, the requests' included."""
+        the requests' own but those it `known`s already; returns the clients it was asked about, the
+        requests' included."""
         for request, doc in (await self._read("r", requests, day)).items():
             carried.know_request(request, doc)
         clients = clients | {c for r in requests if (c := carried.client_of(r)) is not None}
-        for client, doc in (await self._read("c", clients, day)).items():
+        for client, doc in (await self._read("c", clients.difference(known), day)).items():
             carried.know_client(client, doc)
         return clients
 
@@ -96,6 +138,22 @@ class KpiDays:
         await self._days.replace_one({"_id": _day_id(day)}, doc, upsert=True)
         await self._state.update_one({"_id": CLOSED}, {"$set": {"day": day.isoformat()}}, upsert=True)
 
+    async def save_weeks(self, weeks: list[tuple[date, Day]]) -> None:
+        """Weeks joined from their kept days (in order), then the mark: a crash between is mended by joining
+        them again, to the same."""
+        for monday, share in weeks:
+            doc = {"_id": _week_id(monday), "share": json.dumps(share.to_doc(), separators=(",", ":"))}
+            await self._days.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+        if weeks:
+            await self._state.update_one(
+                {"_id": WEEKS}, {"$set": {"day": weeks[-1][0].isoformat()}}, upsert=True
+            )
+
+    async def save_checkpoint(self, checkpoint: Checkpoint) -> None:
+        """One document, replaced whole: a view reads the old one or the new one, both exact."""
+        doc = {"_id": CHECKPOINT, "share": json.dumps(checkpoint.to_doc(), separators=(",", ":"))}
+        await self._days.replace_one({"_id": CHECKPOINT}, doc, upsert=True)
+
     async def reset(self) -> None:
         """Everything kept here is folded from the log again (a rebuild)."""
         await self._days.delete_many({})
@@ -105,3 +163,7 @@ class KpiDays:
 def _day_id(day: date) -> str:
     """`d:2026-12-05`: prefixed, since nx-27017 reads a string that looks like a date as one (a scan)."""
     return f"d:{day.isoformat()}"
+
+
+def _week_id(monday: date) -> str:
+    return f"w:{monday.isoformat()}"
