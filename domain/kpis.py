@@ -8,7 +8,10 @@ request, an escalation to the assistant who let it happen."""
 
 from __future__ import annotations
 
+import array
+import base64
 import statistics
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
@@ -74,7 +77,7 @@ class Tally:
             if isinstance(value, set):
                 doc[name] = _SEP.join(sorted(value))
             elif isinstance(value, list):
-                doc[name] = " ".join(map(repr, value))  # (repr: a float read back is the same float)
+                doc[name] = _packed(name, value)
             else:
                 doc[name] = dict(value) if isinstance(value, dict) else value
         return doc
@@ -87,8 +90,7 @@ class Tally:
             if kind is set:
                 getattr(self, name).update(value.split(_SEP))
             elif kind is list:
-                number = int if name == "ratings" else float
-                getattr(self, name).extend(map(number, value.split(" ")))
+                getattr(self, name).extend(_unpacked(name, value))
             elif kind is dict:
                 mine = getattr(self, name)
                 for key, amount in value.items():
@@ -97,23 +99,31 @@ class Tally:
                 setattr(self, name, getattr(self, name) + value)
 
     def figures(self) -> dict[str, Any]:
-        def pct(values: list[float], q: int) -> int | None:
+        def pct(values: list[float], *qs: int) -> list[int | None]:
+            """The q-th percentiles, as `statistics.quantiles(values, n=100, method="inclusive")` cuts them
+            (its very arithmetic), without cutting the 98 others: the Team page asks for some 1,500."""
             if not values:
-                return None
+                return [None for _ in qs]
             if len(values) == 1:
-                return round(values[0])
-            return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1])
+                return [round(values[0]) for _ in qs]
+            data, last = sorted(values), len(values) - 1
+            out: list[int | None] = []
+            for q in qs:
+                j, delta = divmod(q * last, 100)
+                out.append(round((data[j] * (100 - delta) + data[j + 1] * delta) / 100))
+            return out
 
+        response_p50, response_p90 = pct(self.first_responses, 50, 90)
         return {
             "clients": len(self.clients),
             "requests": len(self.requests),
-            "first_response_p50_s": pct(self.first_responses, 50),
-            "first_response_p90_s": pct(self.first_responses, 90),
+            "first_response_p50_s": response_p50,
+            "first_response_p90_s": response_p90,
             "promises_kept_pct": round(100 * self.promises_kept / self.promises_due)
             if self.promises_due
             else None,
             "promises_due": self.promises_due,
-            "first_quote_p50_s": pct(self.first_quotes, 50),
+            "first_quote_p50_s": pct(self.first_quotes, 50)[0],
             "quotes_sent": self.quotes_sent,
             "conversion_pct": round(100 * len(self.paid & self.quoted) / len(self.quoted))
             if self.quoted
@@ -137,6 +147,26 @@ class Tally:
 
 TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 _KINDS = {name: type(value) if not isinstance(value, dict) else dict for name, value in vars(Tally()).items()}
+
+
+def _packed(name: str, values: list[float] | list[int]) -> str:
+    """A list of numbers kept as the bytes of its machine values (little-endian), in base64 after a `~`: read
+    back exactly, ten times faster than numbers written out (a 90-day view reads some 200,000 of them); and
+    in order, since only their percentiles and mean are figures: a view's lists are then runs already in
+    order, which Python sorts for the percentiles several times faster."""
+    packed = array.array("q" if name == "ratings" else "d", sorted(values))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return "~" + base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpacked(name: str, text: str) -> Iterable[float]:
+    if not text.startswith("~"):  # (as the first version kept them: numbers written out)
+        return map(int if name == "ratings" else float, text.split(" "))
+    values = array.array("q" if name == "ratings" else "d", base64.b64decode(text[1:]))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:

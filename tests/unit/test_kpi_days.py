@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import statistics
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
@@ -16,7 +17,7 @@ from functools import partial
 import pytest
 
 from domain.events import Actor, ActorKind, Event, EventType
-from domain.kpis import Carried, Checkpoint, Day, combine, fold, joined, touched
+from domain.kpis import Carried, Checkpoint, Day, Tally, combine, fold, joined, touched
 from domain.promises import Promises
 from engine.clock.kpis import _charted
 
@@ -355,3 +356,45 @@ def test_the_team_pages_bars_and_table_are_the_folds(seed: int) -> None:
     assert table == fold(events, midnight(first), now, promises)
     assert bars == [fold(events, *bound, promises) for bound in bounds]
     assert len(bars) > 1
+
+
+def test_a_day_kept_with_its_numbers_written_out_reads_the_same() -> None:
+    """The days kept by the first version wrote their numbers out ("1.5 0.25"); this one packs them. Both
+    read back to the same figures, packed ones in order and exactly (a float's every bit)."""
+    promises = Promises()
+    events = random_log(7)
+    (day,) = [d for i, d in enumerate(days_kept_apart(events, promises)) if i == 3]
+    packed = through_json(day.to_doc())
+    written_out = json.loads(json.dumps(packed))
+    for tally in written_out["tallies"].values():
+        for name in ("first_responses", "first_quotes", "ratings"):
+            if name in tally:
+                values = Tally()
+                values.add_doc({name: tally[name]})
+                tally[name] = " ".join(map(repr, getattr(values, name)))
+    start, end = midnight(3), midnight(4)
+    assert combine([Day.from_doc(written_out)], start, end) == combine([Day.from_doc(packed)], start, end)
+    assert combine([Day.from_doc(packed)], start, end) == fold(events, start, end, promises)
+    assert any(
+        v.startswith("~") for t in packed["tallies"].values() for v in t.values() if isinstance(v, str)
+    )
+
+
+@pytest.mark.parametrize("size", [2, 3, 7, 10, 101, 1000])
+def test_percentiles_are_statistics_quantiles_inclusive_cuts(size: int) -> None:
+    """The figures cut only the percentiles they show, with `statistics.quantiles`'s own arithmetic."""
+    rng = random.Random(size)
+    for _ in range(50):
+        tally = Tally()
+        tally.first_responses = [
+            rng.choice([rng.expovariate(1 / 600), rng.randint(0, 99)]) for _ in range(size)
+        ]
+        tally.first_quotes = [rng.uniform(0, 1e5) for _ in range(size)]
+        cuts = statistics.quantiles(tally.first_responses, n=100, method="inclusive")
+        quote = statistics.quantiles(tally.first_quotes, n=100, method="inclusive")[49]
+        figures = tally.figures()
+        assert (figures["first_response_p50_s"], figures["first_response_p90_s"]) == (
+            round(cuts[49]),
+            round(cuts[89]),
+        )
+        assert figures["first_quote_p50_s"] == round(quote)
