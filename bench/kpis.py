@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import pstats
 import random
 import statistics
@@ -167,6 +168,15 @@ async def seed(url: str, clients: int, per_client: int, assistants: int) -> int:
     return written + assistants
 
 
+def cpu_ms(engine: int | None) -> float:
+    """CPU time used so far by this process (its threads too) and the store's: what a view costs on a
+    machine of its own, whatever the other processes on this one are doing."""
+    ticks = 0
+    if engine is not None:
+        ticks = sum(int(x) for x in Path(f"/proc/{engine}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+    return time.process_time() * 1000 + ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -211,12 +221,17 @@ async def main() -> None:
             start, end = period("90d", NOW, TZ)
 
             async def views(how: str, n: int, read) -> list:
-                took, result = [], None
+                took, cpu, result = [], [], None
                 for _ in range(n):
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), cpu_ms(engine.pid)
                     result = await read()
                     took.append((time.perf_counter() - t) * 1000)
-                print(f"{how}: p50 {pct(took, 50):,.0f} ms, p99 {pct(took, 99):,.0f} ms over {n} views")
+                    cpu.append(cpu_ms(engine.pid) - c)
+                print(
+                    f"{how}: p50 {pct(took, 50):,.0f} ms, p99 {pct(took, 99):,.0f} ms over {n} views "
+                    f"(CPU, ours and the store's: p50 {pct(cpu, 50):,.0f}, p99 {pct(cpu, 99):,.0f} ms; "
+                    f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())})"
+                )
                 return result
 
             # before: every view folded the period's events and 90 days before them

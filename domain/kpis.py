@@ -362,6 +362,17 @@ class Day:
             "still_waiting": [[client, who, due.isoformat()] for client, who, due in self.still_waiting],
         }
 
+    def opened(self) -> Day:
+        """With each tally as a Tally (read back, a day's tallies are their documents)."""
+        tallies: dict[str, Tally | dict[str, Any]] = {}
+        for who, tally in self.tallies.items():
+            if isinstance(tally, dict):
+                tallies[who] = opened = Tally()
+                opened.add_doc(tally)
+            else:
+                tallies[who] = tally
+        return Day(tallies, self.late_moots, self.still_waiting)
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Day:
         return cls(

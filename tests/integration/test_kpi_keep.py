@@ -12,10 +12,10 @@ import pytest
 
 from domain.clock import FrozenClock
 from domain.events import Event, NewEvent
-from domain.kpis import fold
+from domain.kpis import Day, fold
 from domain.promises import Promises
 from engine.clock import kpi_keep, kpis
-from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS
+from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS, _doc
 from storage.store import Store
 from tests.unit.test_kpi_days import START, random_log
 
@@ -145,6 +145,13 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert await view(store, SPAN, now) == right
     assert await kpi_keep.roll_weeks(store, TZ, now) == 1
     assert {d["_id"]: d async for d in store.db[DAYS].find({"_id": {"$regex": "^w:"}})} == weeks
+
+    # what an instance has opened is read again once the store holds something else (its digest changed)
+    last_week = f"w:{marks.weeks.isoformat()}"
+    await store.db[DAYS].replace_one({"_id": last_week}, _doc(last_week, Day({}, [], []).to_doc()))
+    assert await view(store, SPAN, now) != right
+    await store.db[DAYS].replace_one({"_id": last_week}, weeks[last_week])
+    assert await view(store, SPAN, now) == right
 
     # a checkpoint of a day already kept (written late, or left by a crash before the next one): not read
     assert stale is not None
