@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -43,6 +44,7 @@ from engine.clock import kpi_keep, kpis
 from storage.embedded import EmbeddedEngine
 from storage.events import EventStore, to_document
 from storage.indexes import ensure_indexes
+from storage.kpi_days import KpiDays
 from storage.projector import FORMAT
 from storage.store import mongo_client, open_store
 
@@ -266,16 +268,31 @@ async def main() -> None:
                     f"checkpoint of today until {taken.at:%H:%M} ({len(taken.clients):,} clients, "
                     f"{len(taken.requests):,} requests) in {(time.perf_counter() - t) * 1000:,.0f} ms"
                 )
+
+            async def cold(read):  # an instance that has opened nothing yet (just started)
+                store.kpi_days = KpiDays(store.db)
+                return await read()
+
+            await views(
+                "after, cold — report, the first view of an instance (nothing opened yet)",
+                max(3, args.views // 4),
+                lambda: cold(lambda: kpis.report(store, start, end, promises, TZ)),
+            )
             after = await views(
-                "after — report (/stats, concierge report), 90 days read from days",
+                "after — report (/stats, concierge report), 90 days from weeks, days and the checkpoint",
                 args.views,
                 lambda: kpis.report(store, start, end, promises, TZ),
             )
             await views(
-                "after — the Team page (table + weekly charts), 90 days from days",
+                "after — the Team page (table + weekly charts), 90 days from weeks, days and the checkpoint",
                 args.views,
                 lambda: kpis.team(store, start, end, promises, TZ),
             )
+            tracemalloc.start()
+            await cold(lambda: kpis.report(store, start, end, promises, TZ))
+            held = tracemalloc.get_traced_memory()[0] / 1e6
+            tracemalloc.stop()
+            print(f"pieces opened and kept after a 90-day view: {len(store.kpi_days._opened)}, {held:.0f} MB")
             if args.profile:
                 profile = cProfile.Profile()
                 profile.enable()
