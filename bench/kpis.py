@@ -198,6 +198,11 @@ async def main() -> None:
         help="keep the seeded store here and reuse it on the next run (seeding a year takes minutes); "
         "the sizes given must be the same",
     )
+    parser.add_argument(
+        "--rekeep",
+        action="store_true",
+        help="a reused store: delete what is kept and keep it all again (timed)",
+    )
     parser.add_argument("--profile", action="store_true", help="cProfile three views of each (after)")
     parser.add_argument(
         "--no-reference", action="store_true", help="skip the fold over the whole log (minutes at a year)"
@@ -246,6 +251,8 @@ async def main() -> None:
                 if args.before_views
                 else None
             )
+            if args.rekeep:
+                await store.kpi_days.reset()
             t = time.perf_counter()
             kept = 0
             while True:
