@@ -15,7 +15,7 @@ through which Monday), and the checkpoint of the first day not kept yet (`checkp
 moment and what the fold knew then, so a view folds only the minutes since). All of it is folded again from
 the log at will (a rebuild deletes it).
 
-A day is closed once, by whichever instance claims the job (engine/clock/kpis.py), in order."""
+A day is closed once, by whichever instance claims the job (engine/clock/kpi_keep.py), in order."""
 
 from __future__ import annotations
 
@@ -90,6 +90,8 @@ class KpiDays:
             async for doc in self._days.find({"_id": {"$in": wanted}}):
                 found[doc["_id"]] = piece = _opened(doc["_id"], doc["share"])
                 if "sum" in doc:
+                    for older in [key for key in self._opened if key[0] == doc["_id"]]:
+                        del self._opened[older]  # (the checkpoint before this one)
                     self._opened[(doc["_id"], doc["sum"])] = piece
                     while len(self._opened) > OPENED:
                         self._opened.popitem(last=False)

@@ -107,6 +107,10 @@ async def test_views_read_from_days_weeks_and_checkpoints_are_the_folds(
         for days in (1, 3, SPAN):
             assert await view(store, days, now) == await expected(log, days, now), (day, hour, days)
     assert taken == len(RUNS)
+    # the instance keeps opened the last checkpoint it read, not every one the job took
+    assert [key for key in store.kpi_days._opened if key[0] == CHECKPOINT] == [
+        (CHECKPOINT, (await store.db[DAYS].find_one({"_id": CHECKPOINT}))["sum"])
+    ]
     marks = await store.kpi_days.marks()
     assert marks.closed == moscow(14, 12).date() and marks.weeks is not None
 
