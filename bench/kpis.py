@@ -5,25 +5,31 @@ paid, refunded, fulfilled, rated, escalations) — is written straight into the 
 console's Team page, `/stats` and `concierge report` ask for is read:
 
 - before: folding the events, as every view did (the period and 90 days of context before it);
-- after: reading the days kept (storage/kpi_days.py) and folding only today so far — once the year's days are
-  kept, which a store upgraded to this version does once, in the background (timed too).
+- after: reading the weeks and days kept (storage/kpi_days.py) and today's checkpoint, folding only the
+  minutes since it — once the year's days and weeks are kept, which a store upgraded to this version does
+  once, in the background (timed too), and the checkpoint taken (by the job, every 15 minutes).
 
 It prints p50/p99 of each over repeated views, and checks that both give the same figures for the same whole
 days (the first view of each; the fold reads 90 days of context, so the seeded clients are all assigned then).
 
     .venv/bin/python bench/kpis.py                      # the issue's size (several minutes to seed)
     .venv/bin/python bench/kpis.py --clients 2000 --views 5
+    .venv/bin/python bench/kpis.py --data /tmp/year     # seed once, reuse: --before-views 0 --no-reference
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import os
+import pstats
 import random
 import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,10 +40,11 @@ from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.kpis import fold, period
 from domain.projections import PROJECTIONS
 from domain.promises import Promises
-from engine.clock import kpis
+from engine.clock import kpi_keep, kpis
 from storage.embedded import EmbeddedEngine
 from storage.events import EventStore, to_document
 from storage.indexes import ensure_indexes
+from storage.kpi_days import KpiDays
 from storage.projector import FORMAT
 from storage.store import mongo_client, open_store
 
@@ -163,6 +170,15 @@ async def seed(url: str, clients: int, per_client: int, assistants: int) -> int:
     return written + assistants
 
 
+def cpu_ms(engine: int | None) -> float:
+    """CPU time used so far by this process (its threads too) and the store's: what a view costs on a
+    machine of its own, whatever the other processes on this one are doing."""
+    ticks = 0
+    if engine is not None:
+        ticks = sum(int(x) for x in Path(f"/proc/{engine}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
+    return time.process_time() * 1000 + ticks * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -176,58 +192,128 @@ async def main() -> None:
     parser.add_argument("--assistants", type=int, default=50)
     parser.add_argument("--views", type=int, default=20)
     parser.add_argument("--before-views", type=int, default=3, help="the old fold is slow: fewer views of it")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        help="keep the seeded store here and reuse it on the next run (seeding a year takes minutes); "
+        "the sizes given must be the same",
+    )
+    parser.add_argument(
+        "--rekeep",
+        action="store_true",
+        help="a reused store: delete what is kept and keep it all again (timed)",
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile three views of each (after)")
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the fold over the whole log (minutes at a year)"
+    )
     args = parser.parse_args()
-    data = Path(tempfile.mkdtemp(prefix="concierge-kpis-"))
+    data = args.data or Path(tempfile.mkdtemp(prefix="concierge-kpis-"))
+    sizes = f"{args.clients} {args.events_per_client} {args.assistants}"
+    seeded = data / "seeded"
     engine = EmbeddedEngine(data / "engine")
     engine.start()
     try:
-        started = time.perf_counter()
-        events = await seed(engine.url, args.clients, args.events_per_client, args.assistants)
-        print(
-            f"seeded {events:,} events of {args.clients:,} clients in {time.perf_counter() - started:.0f} s"
-        )
+        if seeded.exists() and seeded.read_text().split("\n")[0] == sizes:
+            print(f"reusing the store seeded in {data}: {seeded.read_text().split(chr(10))[1]} events")
+        else:
+            started = time.perf_counter()
+            events = await seed(engine.url, args.clients, args.events_per_client, args.assistants)
+            took = time.perf_counter() - started
+            print(f"seeded {events:,} events of {args.clients:,} clients in {took:.0f} s")
+            seeded.write_text(f"{sizes}\n{events:,}\n")
         promises = Promises()
         clock = FrozenClock(NOW)
         async with open_store(engine.url, "bench", data / "unused", clock, catch_up=False) as store:
             start, end = period("90d", NOW, TZ)
 
             async def views(how: str, n: int, read) -> list:
-                took, result = [], None
+                took, cpu, result = [], [], None
                 for _ in range(n):
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), cpu_ms(engine.pid)
                     result = await read()
                     took.append((time.perf_counter() - t) * 1000)
-                print(f"{how}: p50 {pct(took, 50):,.0f} ms, p99 {pct(took, 99):,.0f} ms over {n} views")
+                    cpu.append(cpu_ms(engine.pid) - c)
+                print(
+                    f"{how}: p50 {pct(took, 50):,.0f} ms, p99 {pct(took, 99):,.0f} ms over {n} views "
+                    f"(CPU, ours and the store's: p50 {pct(cpu, 50):,.0f}, p99 {pct(cpu, 99):,.0f} ms; "
+                    f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())})"
+                )
                 return result
 
             # before: every view folded the period's events and 90 days before them
-            before = await views(
-                "before — report, 90 days folded from events",
-                args.before_views,
-                lambda: kpis.report(store, start + timedelta(microseconds=1), end, promises, TZ),
+            before = (
+                await views(
+                    "before — report, 90 days folded from events",
+                    args.before_views,
+                    lambda: kpis.report(store, start + timedelta(microseconds=1), end, promises, TZ),
+                )
+                if args.before_views
+                else None
             )
+            if args.rekeep:
+                await store.kpi_days.reset()
             t = time.perf_counter()
             kept = 0
             while True:
-                n = await kpis.close_days(store, promises, TZ, NOW)
+                n = await kpi_keep.close_days(store, promises, TZ, NOW)
                 kept += n
-                if n < kpis.MOST:
+                if n < kpi_keep.MOST:
                     break
             print(f"kept {kept} days once (the catch-up of a year) in {time.perf_counter() - t:.0f} s")
+            t = time.perf_counter()
+            weeks = await kpi_keep.roll_weeks(store, TZ, NOW)
+            print(f"joined {weeks} weeks once (an upgraded store's) in {time.perf_counter() - t:.1f} s")
+            # the job's runs through the day: the first checkpoint folds from midnight, the next from it; the
+            # job runs every 15 minutes and a checkpoint is 5 minutes old when taken, so the views below fold
+            # the most a view folds: the 20 minutes since the last checkpoint
+            for at in (NOW - timedelta(minutes=30), NOW - timedelta(minutes=15)):
+                t = time.perf_counter()
+                taken = await kpi_keep.take_checkpoint(store, promises, TZ, at)
+                assert taken is not None
+                print(
+                    f"checkpoint of today until {taken.at:%H:%M} ({len(taken.clients):,} clients, "
+                    f"{len(taken.requests):,} requests) in {(time.perf_counter() - t) * 1000:,.0f} ms"
+                )
+
+            async def cold(read):  # an instance that has opened nothing yet (just started)
+                store.kpi_days = KpiDays(store.db)
+                return await read()
+
+            await views(
+                "after, cold — report, the first view of an instance (nothing opened yet)",
+                max(3, args.views // 4),
+                lambda: cold(lambda: kpis.report(store, start, end, promises, TZ)),
+            )
             after = await views(
-                "after — report (/stats, concierge report), 90 days read from days",
+                "after — report (/stats, concierge report), 90 days from weeks, days and the checkpoint",
                 args.views,
                 lambda: kpis.report(store, start, end, promises, TZ),
             )
             await views(
-                "after — the Team page (table + weekly charts), 90 days from days",
+                "after — the Team page (table + weekly charts), 90 days from weeks, days and the checkpoint",
                 args.views,
                 lambda: kpis.team(store, start, end, promises, TZ),
             )
+            tracemalloc.start()
+            await cold(lambda: kpis.report(store, start, end, promises, TZ))
+            held = tracemalloc.get_traced_memory()[0] / 1e6
+            tracemalloc.stop()
+            print(f"pieces opened and kept after a 90-day view: {len(store.kpi_days._opened)}, {held:.0f} MB")
+            if args.profile:
+                profile = cProfile.Profile()
+                profile.enable()
+                for _ in range(3):
+                    await kpis.report(store, start, end, promises, TZ)
+                    await kpis.team(store, start, end, promises, TZ)
+                profile.disable()
+                pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+            if args.no_reference:
+                return
             # the reference: the fold over the whole log (the old view read 90 days of context only, so it
             # missed who had clients assigned earlier than that)
             t = time.perf_counter()
-            everything = await kpis._events(store, NOW - YEAR - timedelta(days=2), end)
+            everything = await kpi_keep.events_between(store, NOW - YEAR - timedelta(days=2), end)
             reference = fold(everything, start, end, promises)
             print(f"the fold over all {len(everything):,} events took {time.perf_counter() - t:.0f} s")
             read = {row.assistant_id: row.figures for row in after}
@@ -235,6 +321,8 @@ async def main() -> None:
             print(
                 f"the same figures as the fold over the log: {same}/{len(reference)} rows (read {len(read)})"
             )
+            if before is None:
+                return
             old = {row.assistant_id: row.figures for row in before}
             print(f"… and as the old view's: {sum(old.get(w) == f for w, f in read.items())}/{len(old)} rows")
     finally:

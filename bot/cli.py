@@ -286,7 +286,9 @@ async def _rebuild_all(store: Store) -> int:
     applied = await store.projector.rebuild()
     print(f"rebuild: {applied} events applied")
     await store.kpi_days.reset()
-    print("rebuild: the figures kept by day are folded again by the service, a month a run")
+    print(
+        "rebuild: the figures kept by day and week (and today's checkpoint) are folded again by the service"
+    )
     read = await store.words.start_up(store.events, SystemClock().now(), afresh=True)
     print(f"rebuild: the words of {read} events indexed for search")
     quarantined = await store.projector.quarantined()

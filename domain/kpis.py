@@ -8,11 +8,14 @@ request, an escalation to the assistant who let it happen."""
 
 from __future__ import annotations
 
+import array
+import base64
 import statistics
+import sys
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime, time, timedelta, tzinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
@@ -74,7 +77,7 @@ class Tally:
             if isinstance(value, set):
                 doc[name] = _SEP.join(sorted(value))
             elif isinstance(value, list):
-                doc[name] = " ".join(map(repr, value))  # (repr: a float read back is the same float)
+                doc[name] = _packed(name, value)
             else:
                 doc[name] = dict(value) if isinstance(value, dict) else value
         return doc
@@ -87,8 +90,7 @@ class Tally:
             if kind is set:
                 getattr(self, name).update(value.split(_SEP))
             elif kind is list:
-                number = int if name == "ratings" else float
-                getattr(self, name).extend(map(number, value.split(" ")))
+                getattr(self, name).extend(_unpacked(name, value))
             elif kind is dict:
                 mine = getattr(self, name)
                 for key, amount in value.items():
@@ -97,23 +99,31 @@ class Tally:
                 setattr(self, name, getattr(self, name) + value)
 
     def figures(self) -> dict[str, Any]:
-        def pct(values: list[float], q: int) -> int | None:
+        def pct(values: list[float], *qs: int) -> list[int | None]:
+            """The q-th percentiles, as `statistics.quantiles(values, n=100, method="inclusive")` cuts them
+            (its very arithmetic), without cutting the 98 others: the Team page asks for some 1,500."""
             if not values:
-                return None
+                return [None for _ in qs]
             if len(values) == 1:
-                return round(values[0])
-            return round(statistics.quantiles(values, n=100, method="inclusive")[q - 1])
+                return [round(values[0]) for _ in qs]
+            data, last = sorted(values), len(values) - 1
+            out: list[int | None] = []
+            for q in qs:
+                j, delta = divmod(q * last, 100)
+                out.append(round((data[j] * (100 - delta) + data[j + 1] * delta) / 100))
+            return out
 
+        response_p50, response_p90 = pct(self.first_responses, 50, 90)
         return {
             "clients": len(self.clients),
             "requests": len(self.requests),
-            "first_response_p50_s": pct(self.first_responses, 50),
-            "first_response_p90_s": pct(self.first_responses, 90),
+            "first_response_p50_s": response_p50,
+            "first_response_p90_s": response_p90,
             "promises_kept_pct": round(100 * self.promises_kept / self.promises_due)
             if self.promises_due
             else None,
             "promises_due": self.promises_due,
-            "first_quote_p50_s": pct(self.first_quotes, 50),
+            "first_quote_p50_s": pct(self.first_quotes, 50)[0],
             "quotes_sent": self.quotes_sent,
             "conversion_pct": round(100 * len(self.paid & self.quoted) / len(self.quoted))
             if self.quoted
@@ -137,6 +147,26 @@ class Tally:
 
 TALLY_FIELDS = tuple(f.name for f in fields(Tally))
 _KINDS = {name: type(value) if not isinstance(value, dict) else dict for name, value in vars(Tally()).items()}
+
+
+def _packed(name: str, values: list[float] | list[int]) -> str:
+    """A list of numbers kept as the bytes of its machine values (little-endian), in base64 after a `~`: read
+    back exactly, ten times faster than numbers written out (a 90-day view reads some 200,000 of them); and
+    in order, since only their percentiles and mean are figures: a view's lists are then runs already in
+    order, which Python sorts for the percentiles several times faster."""
+    packed = array.array("q" if name == "ratings" else "d", sorted(values))
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return "~" + base64.b64encode(packed.tobytes()).decode("ascii")
+
+
+def _unpacked(name: str, text: str) -> Iterable[float]:
+    if not text.startswith("~"):  # (as the first version kept them: numbers written out)
+        return map(int if name == "ratings" else float, text.split(" "))
+    values = array.array("q" if name == "ratings" else "d", base64.b64decode(text[1:]))
+    if sys.byteorder != "little":
+        values.byteswap()
+    return values
 
 
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
@@ -332,6 +362,17 @@ class Day:
             "still_waiting": [[client, who, due.isoformat()] for client, who, due in self.still_waiting],
         }
 
+    def opened(self) -> Day:
+        """With each tally as a Tally (read back, a day's tallies are their documents)."""
+        tallies: dict[str, Tally | dict[str, Any]] = {}
+        for who, tally in self.tallies.items():
+            if isinstance(tally, dict):
+                tallies[who] = opened = Tally()
+                opened.add_doc(tally)
+            else:
+                tallies[who] = tally
+        return Day(tallies, self.late_moots, self.still_waiting)
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Day:
         return cls(
@@ -404,6 +445,70 @@ class Carried:
 _NONE = "-"  # a request no quote has set a cost for yet (a quote without one sets None)
 
 
+@dataclass
+class Checkpoint:
+    """The first day not kept yet, folded until `at` from the days kept through `since`, and kept: its share
+    so far, and what the fold knew at `at` of every client and request it read or changed since the day
+    began — so a view goes on from there (`resume`) exactly as the fold would have, and folds only what came
+    after (`joined` with that)."""
+
+    day: date
+    at: datetime
+    since: date | None
+    share: Day
+    clients: dict[str, dict[str, Any]]
+    requests: dict[str, dict[str, Any]]
+
+    @classmethod
+    def taken(
+        cls,
+        day: date,
+        at: datetime,
+        since: date | None,
+        share: Day,
+        carried: Carried,
+        clients: Iterable[str],
+        requests: Iterable[str],
+    ) -> Checkpoint:
+        return cls(
+            day,
+            at,
+            since,
+            share,
+            {c: carried.client(c) for c in sorted(clients)},
+            {r: carried.request(r) for r in sorted(requests)},
+        )
+
+    def resume(self, promises: Promises) -> Carried:
+        carried = Carried(promises)
+        for request, doc in self.requests.items():
+            carried.know_request(request, doc)
+        for client, doc in self.clients.items():
+            carried.know_client(client, doc)
+        return carried
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "day": self.day.isoformat(),
+            "at": self.at.isoformat(),
+            "since": self.since.isoformat() if self.since else None,
+            "share": self.share.to_doc(),
+            "clients": self.clients,
+            "requests": self.requests,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Checkpoint:
+        return cls(
+            date.fromisoformat(doc["day"]),
+            datetime.fromisoformat(doc["at"]),
+            date.fromisoformat(doc["since"]) if doc["since"] else None,
+            Day.from_doc(doc["share"]),
+            doc["clients"],
+            doc["requests"],
+        )
+
+
 def _put(state: dict[str, Any], key: str, value: Any) -> None:
     if value is None:
         state.pop(key, None)
@@ -425,25 +530,57 @@ def touched(events: Iterable[Event]) -> tuple[set[str], set[str]]:
     return clients, requests
 
 
-def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
-    """The figures of [start, end) from the days that make it up, in order, the last one ending at `end`:
-    the same figures as `fold` over the events (tests/unit/test_kpi_days.py compares them on random logs)."""
+def joined(pieces: Sequence[Day]) -> Day:
+    """Pieces that follow each other (the days of a week; today until a checkpoint, then since) as one: the
+    same share of any period's figures as the pieces in a row (`combine`), since tallies add, the waits found
+    moot late are kept with when their promise ran out, and the waits still open are the last piece's."""
+    late = [moot for piece in pieces for moot in piece.late_moots]
+    return Day(dict(gather(pieces)), late, list(pieces[-1].still_waiting) if pieces else [])
+
+
+def gather(pieces: Iterable[Day]) -> dict[str, Tally]:
+    """The tallies of pieces that follow each other, added up (without the promises broken: `broken`)."""
     tallies: dict[str, Tally] = defaultdict(Tally)
-    last: Day | None = None
-    for day in days:
-        for who, tally in day.tallies.items():
+    for piece in pieces:
+        for who, tally in piece.tallies.items():
             if isinstance(tally, Tally):
                 tallies[who].add(tally)
             else:
                 tallies[who].add_doc(tally)
-        for who, due in day.late_moots:  # (found moot before `end`, and ran out before that)
+    return tallies
+
+
+def broken(pieces: Sequence[Day], start: datetime, end: datetime) -> dict[str, int]:
+    """Promises of [start, end) that ran out unanswered, per assistant, from the pieces that make it up (the
+    last one ending at `end`): the waits found moot late (before `end`, and ran out before that), and the
+    waits still open at the end that ran out inside the period."""
+    out: dict[str, int] = defaultdict(int)
+    for piece in pieces:
+        for who, due in piece.late_moots:
             if due >= start:
-                tallies[who].promises_due += 1
-        last = day
-    for _client, who, due in last.still_waiting if last else ():
+                out[who] += 1
+    for _client, who, due in pieces[-1].still_waiting if pieces else ():
         if start <= due < end:
-            tallies[who].promises_due += 1
-    return {who: tally.figures() for who, tally in sorted(tallies.items())}
+            out[who] += 1
+    return out
+
+
+def figures_of(tallies: dict[str, Tally], broken: dict[str, int]) -> dict[str, dict[str, Any]]:
+    out = {}
+    for who in sorted(tallies.keys() | broken.keys()):
+        tally = tallies.get(who) or Tally()
+        if broken.get(who):
+            tally = replace(tally, promises_due=tally.promises_due + broken[who])
+        out[who] = tally.figures()
+    return out
+
+
+def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+    """The figures of [start, end) from the days (or weeks, or pieces of a day) that make it up, in order,
+    the last one ending at `end`: the same figures as `fold` over the events (tests/unit/test_kpi_days.py
+    compares them on random logs)."""
+    pieces = list(days)
+    return figures_of(gather(pieces), broken(pieces, start, end))
 
 
 def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:

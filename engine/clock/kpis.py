@@ -1,32 +1,32 @@
 """The team's figures for a period. A period of whole days in the business time zone (what `/stats`, the
-console's Team page and `concierge report` ask for) reads the days the log has been folded into
-(storage/kpi_days.py: each whole day is folded once, from the state the day before left, by `close_days`),
-and folds only what is not kept yet — today so far; any other period folds the log read through its time
-index (domain/kpis.py). Both give the fold's figures (tests/unit/test_kpi_days.py). One read for the CLI
+console's Team page and `concierge report` ask for) reads what is kept of the log (engine/clock/kpi_keep.py:
+each ISO week and each whole day folded once, and a checkpoint of today) and folds only what is not kept yet —
+the minutes since the checkpoint; any other period folds the log read through its time index
+(domain/kpis.py). Both give the fold's figures (tests/unit/test_kpi_days.py). One read for the CLI
 (`concierge report`), the forum (`/stats`) and the console."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from domain import formats
 from domain.events import Event
-from domain.kpis import UNASSIGNED, Carried, Day, combine, fold, touched
+from domain.kpis import UNASSIGNED, Day, Tally, broken, combine, figures_of, fold, gather, joined
 from domain.promises import Promises
 from engine import queries as q
+from engine.clock.kpi_keep import ONE_DAY, events_between, first_day, going_on, midnight, monday
 from engine.staff_texts import StaffText, bound, language_of
 from storage.store import Store
 
 CONTEXT = timedelta(days=90)  # read this far before the period: who was assigned, when a request opened
-PAGE = 5000
-ONE_DAY = timedelta(days=1)
-GRACE = timedelta(minutes=5)  # a day is kept this long after it ends: all it stamped is in the log by then
-MOST = 31  # days kept per run (a store with a year of history catches up over a few runs, at once)
+WEEK = timedelta(days=7)
 Figures = dict[str, Any]  # one assistant's, as domain.kpis.fold makes them
+Piece = tuple[date, Day]  # a stretch of whole days (a day, a week, today so far) and its first day
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,115 +36,87 @@ class Row:
     figures: Figures
 
 
-async def _events(store: Store, start: datetime, end: datetime) -> list[Event]:
-    """The events stamped in [start, end), in time order, each once."""
-
-    async def pages() -> AsyncIterator[Event]:
-        cursor = start
-        while True:
-            page = await store.events.written_between(cursor, end, PAGE)
-            for event in page:
-                yield event
-            if len(page) < PAGE or page[-1].at <= cursor:
-                return
-            cursor = page[-1].at  # (events at that very moment are read again; the fold sees each once)
-
-    seen: set[str] = set()
-    ordered: list[Event] = []
-    async for event in pages():
-        if event.id not in seen:
-            seen.add(event.id)
-            ordered.append(event)
-    return ordered
-
-
-def _midnight(day: date, tz: tzinfo) -> datetime:
-    return datetime.combine(day, time(0), tz)
-
-
 def whole_days(start: datetime, tz: tzinfo) -> bool:
     """Whether a period starts at a midnight of the business calendar (so it reads days)."""
-    return _midnight(start.astimezone(tz).date(), tz) == start
+    return midnight(start.astimezone(tz).date(), tz) == start
 
 
-async def _first_day(store: Store, tz: tzinfo, before: datetime) -> date | None:
-    """The day of the log's first event (before `before`)."""
-    first = await store.events.written_between(datetime(1970, 1, 2, tzinfo=tz), before, 1)
-    return first[0].at.astimezone(tz).date() if first else None
-
-
-async def _from_day_before(
-    store: Store, promises: Promises, tz: tzinfo, day: date, events: list[Event], through: date | None
-) -> tuple[Carried, set[str], set[str]]:
-    """A fold that knows what the kept days left at the start of `day` of everyone these events touch, and of
-    the clients still waiting when the day before it ended; the clients and requests it was taught."""
-    carried = Carried(promises)
-    waiting: set[str] = set()
-    if through is not None and through == day - ONE_DAY:
-        before = await store.kpi_days.days(through, through)
-        waiting = {client for client, _who, _due in before[through].still_waiting} if before else set()
-    clients, requests = touched(events)
-    clients = await store.kpi_days.load(carried, clients | waiting, requests, day)
-    return carried, clients, requests
-
-
-async def close_days(store: Store, promises: Promises, tz: tzinfo, now: datetime) -> int:
-    """Keep every whole day not kept yet, oldest first, each folded once from the state the day before left
-    (at most MOST a call); how many were kept. Run by one instance at a time (bot/workers/kpi_days.py), and
-    harmless twice: a day kept again starts from what it started from before."""
-    through = await store.kpi_days.closed_through()
-    day = through + ONE_DAY if through is not None else await _first_day(store, tz, now)
-    kept = 0
-    while day is not None and kept < MOST and _midnight(day + ONE_DAY, tz) + GRACE <= now:
-        start, end = _midnight(day, tz), _midnight(day + ONE_DAY, tz)
-        events = await _events(store, start, end)
-        carried, clients, requests = await _from_day_before(store, promises, tz, day, events, through)
-        share = await asyncio.to_thread(carried.day, events, start, end)
-        await store.kpi_days.save(day, share, carried, clients, requests)
-        through, day, kept = day, day + ONE_DAY, kept + 1
-    return kept
-
-
-async def _days(store: Store, first: date, end: datetime, promises: Promises, tz: tzinfo) -> list[Day]:
-    """Each day from `first` to the one `end` ends or falls in: as kept, or folded now from the last kept
-    day's state when not kept yet (today so far; more while keeping catches up)."""
+async def _pieces(
+    store: Store, first: date, end: datetime, promises: Promises, tz: tzinfo, weeks: bool = True
+) -> list[Piece]:
+    """From `first` to the day `end` ends or falls in, in order: the weeks kept whole inside it (`weeks`),
+    the other days as kept, and the days not kept yet (today so far; more while keeping catches up) folded
+    now from the last kept day's state — or from today's checkpoint, when it was taken from that state."""
     last = (end - timedelta(microseconds=1)).astimezone(tz).date()
-    through = await store.kpi_days.closed_through()
-    kept = await store.kpi_days.days(first, min(last, through)) if through is not None else {}
-    start = through + ONE_DAY if through is not None else await _first_day(store, tz, end)
+    marks = await store.kpi_days.marks()
+    through = marks.closed
+    start = through + ONE_DAY if through is not None else await first_day(store, tz, end)
+    kept_last = min(last, through) if through is not None else first - ONE_DAY
+    week_list = [
+        w
+        for w in _each(monday(first + timedelta(days=6)), kept_last - timedelta(days=6), WEEK)
+        if weeks and marks.weeks is not None and w <= marks.weeks
+    ]
+    in_weeks = {w + timedelta(days=i) for w in week_list for i in range(7)}
+    day_list = [d for d in _each(first, kept_last) if d not in in_weeks]
+    folding = start is not None and start <= last
+    kept = await store.kpi_days.kept(day_list, week_list, checkpoint=folding)
+    lost = [w for w in week_list if w not in kept.weeks]  # (before the log began, or gone since: a rebuild)
+    if lost:
+        more = await store.kpi_days.kept(d for w in lost for d in _each(w, w + timedelta(days=6)))
+        kept.days.update(more.days)
     folded: dict[date, Day] = {}
-    if start is not None and start <= last:
-        events = await _events(store, _midnight(start, tz), end)
-        carried, _, _ = await _from_day_before(store, promises, tz, start, events, through)
+    if folding:
+        assert start is not None
+        checkpoint = kept.checkpoint
+        if checkpoint is not None and not (
+            checkpoint.day == start and checkpoint.since == through and checkpoint.at <= end
+        ):
+            checkpoint = None
+        begin = checkpoint.at if checkpoint is not None else midnight(start, tz)
+        events = await events_between(store, begin, end)
+        carried, _, _ = await going_on(store, promises, start, events, through, checkpoint)
 
         def fold_each() -> None:
-            day, rest = start, events
+            day, rest, since = start, events, begin
             while day <= last:
-                day_end = min(_midnight(day + ONE_DAY, tz), end)
+                day_end = min(midnight(day + ONE_DAY, tz), end)
                 today = [e for e in rest if e.at < day_end]
                 rest = rest[len(today) :]
-                folded[day] = carried.day(today, _midnight(day, tz), day_end)
-                day += ONE_DAY
+                folded[day] = carried.day(today, since, day_end)
+                day, since = day + ONE_DAY, day_end
 
         await asyncio.to_thread(fold_each)
+        if checkpoint is not None:
+            folded[start] = joined([checkpoint.share, folded[start]])
     empty = Day({}, [], [])
-    return [kept.get(d) or folded.get(d) or empty for d in _each(first, last)]
+    pieces: list[Piece] = []
+    day = first
+    while day <= last:
+        if day in kept.weeks:
+            pieces.append((day, kept.weeks[day]))
+            day += WEEK
+        else:
+            pieces.append((day, kept.days.get(day) or folded.get(day) or empty))
+            day += ONE_DAY
+    return pieces
 
 
-def _each(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+def _each(first: date, last: date, step: timedelta = ONE_DAY) -> list[date]:
+    return [first + i * step for i in range((last - first) // step + 1)] if first <= last else []
 
 
 async def _period_events(store: Store, start: datetime, end: datetime) -> list[Event]:
     """A period that is not whole days: its events and CONTEXT before it."""
-    return await _events(store, start - CONTEXT, end)
+    return await events_between(store, start - CONTEXT, end)
 
 
 async def report(store: Store, start: datetime, end: datetime, promises: Promises, tz: tzinfo) -> list[Row]:
     names = {a.id: a.name for a in await q.assistants(store)}
     if whole_days(start, tz):
-        days = await _days(store, start.astimezone(tz).date(), end, promises, tz)
-        return _rows(combine(days, start, end), names)
+        pieces = await _pieces(store, start.astimezone(tz).date(), end, promises, tz)
+        # (pure CPU: some 100,000 ids and numbers of a 90-day view merged; off the event loop)
+        return _rows(await asyncio.to_thread(combine, [share for _, share in pieces], start, end), names)
     ordered = await _period_events(store, start, end)
     # the fold is pure CPU (a month of a busy log: a second or more): off the event loop
     return _rows(await asyncio.to_thread(fold, ordered, start, end, promises), names)
@@ -165,21 +137,21 @@ class Team:
 
 
 async def team(store: Store, start: datetime, end: datetime, promises: Promises, tz: tzinfo) -> Team:
-    """The table and the small charts of the console's Team page: bars of days (weeks, for a period longer
-    than a month), from the days kept, or from one read of the log folded off the loop."""
+    """The table and the small charts of the console's Team page: bars of days (ISO weeks, for a period
+    longer than a month: the first and the last may be partial), from what is kept, or from one read of the
+    log folded off the loop."""
     names = {a.id: a.name for a in await q.assistants(store)}
     first, last = start.astimezone(tz).date(), end.astimezone(tz).date()
     weekly = (last - first).days > 31
-    step = timedelta(days=7 if weekly else 1)
-    buckets = [first + i * step for i in range((last - first) // step + 1)]
-    bounds = [(max(start, _midnight(day, tz)), min(end, _midnight(day + step, tz))) for day in buckets]
+    buckets = [first, *_each(monday(first) + WEEK, last, WEEK)] if weekly else _each(first, last)
+    ends = [midnight(day, tz) for day in buckets[1:]] + [end]
+    bounds = [
+        (max(start, midnight(day, tz)), min(end, stop)) for day, stop in zip(buckets, ends, strict=True)
+    ]
     series: dict[str, list[Figures]] = {}
     if whole_days(start, tz):
-        days = await _days(store, first, end, promises, tz)
-        table = combine(days, start, end)
-        per_bucket = [
-            combine(days[i * step.days : (i + 1) * step.days], *bounds[i]) for i in range(len(buckets))
-        ]
+        pieces = await _pieces(store, first, end, promises, tz, weeks=weekly)
+        table, per_bucket = await asyncio.to_thread(_charted, pieces, buckets, bounds, start, end)
     else:
         ordered = await _period_events(store, start, end)
         table, per_bucket = await asyncio.to_thread(
@@ -192,6 +164,28 @@ async def team(store: Store, start: datetime, end: datetime, promises: Promises,
         for who, f in figures.items():
             series.setdefault(who, [{} for _ in buckets])[i] = f
     return Team(_rows(table, names), buckets, weekly, series)
+
+
+def _charted(
+    pieces: list[Piece],
+    buckets: list[date],
+    bounds: list[tuple[datetime, datetime]],
+    start: datetime,
+    end: datetime,
+) -> tuple[dict[str, Figures], list[dict[str, Figures]]]:
+    """The figures of the period and of each bucket, each piece read once (a bucket's tallies added up make
+    the period's: `combine`'s figures, tests/unit/test_kpi_days.py)."""
+    per_bucket, shares = [], []
+    whole: dict[str, Tally] = defaultdict(Tally)
+    for i, bucket in enumerate(buckets):
+        upto = buckets[i + 1] if i + 1 < len(buckets) else date.max
+        mine = [share for day, share in pieces if bucket <= day < upto]
+        tallies = gather(mine)
+        per_bucket.append(figures_of(tallies, broken(mine, *bounds[i])))
+        for who, tally in tallies.items():
+            whole[who].add(tally)
+        shares += mine
+    return figures_of(whole, broken(shares, start, end)), per_bucket
 
 
 def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:

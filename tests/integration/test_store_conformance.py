@@ -738,7 +738,8 @@ async def test_a_prefix_range_on_an_indexed_string_sorted_with_a_limit(db: Async
 
 async def test_an_upserted_replacement_keeps_the_id_it_names(db: AsyncDatabase) -> None:
     """The day kept of the figures (storage/kpi_days.py): replaced whole by its date, created the first time;
-    the replacement names its `_id` itself (nx-27017 would not take it from the filter: see above)."""
+    the replacement names its `_id` itself (nx-27017 would not take it from the filter: see above). Weeks and
+    today's checkpoint the same way, all read in one list of ids."""
     for revenue in (1, 2):
         doc = {"_id": "d:2026-12-05", "tallies": {"A-1": {"revenue": {"RUB": revenue}}}}
         await db.x.replace_one({"_id": "d:2026-12-05"}, doc, upsert=True)
@@ -746,6 +747,21 @@ async def test_an_upserted_replacement_keeps_the_id_it_names(db: AsyncDatabase) 
         {"_id": "d:2026-12-05", "tallies": {"A-1": {"revenue": {"RUB": 2}}}}
     ]
     assert await ids(db.x.find({"_id": {"$in": ["d:2026-12-04", "d:2026-12-05"]}})) == ["d:2026-12-05"]
+    for kept in ("w:2026-11-30", "checkpoint", "checkpoint"):
+        await db.x.replace_one({"_id": kept}, {"_id": kept, "share": "{}", "sum": f"s{kept}"}, upsert=True)
+    every = ["d:2026-12-05", "d:2026-12-06", "w:2026-11-30", "w:2026-11-23", "checkpoint"]
+    assert sorted(await ids(db.x.find({"_id": {"$in": every}}))) == [
+        "checkpoint",
+        "d:2026-12-05",
+        "w:2026-11-30",
+    ]
+    # their digests alone first (what an instance has opened already is not read again)
+    sums = sorted(await db.x.find({"_id": {"$in": every}}, {"sum": 1}).to_list(), key=lambda d: d["_id"])
+    assert sums == [
+        {"_id": "checkpoint", "sum": "scheckpoint"},
+        {"_id": "d:2026-12-05"},
+        {"_id": "w:2026-11-30", "sum": "sw:2026-11-30"},
+    ]
 
 
 async def test_an_unordered_bulk_of_upserts_by_id_sets_or_creates_each(db: AsyncDatabase) -> None:

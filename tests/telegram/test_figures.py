@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 
 from domain.kpis import fold
-from engine.clock import kpis
+from engine.clock import kpi_keep, kpis
 from tests.harness import STAFF_CHAT, Harness
 from tests.telegram.test_clock import OMAR, new_client, staff_says
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -58,10 +58,10 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     assert await tg.store.kpi_days.closed_through() is None
     today = await kpis.report(tg.store, midnight, end, policy.promises, policy.tz)
     assert {r.assistant_id: r.figures for r in today} == expected
-    assert await kpis.close_days(tg.store, policy.promises, policy.tz, end) == 0  # (today is not over)
+    assert await kpi_keep.close_days(tg.store, policy.promises, policy.tz, end) == 0  # (today is not over)
     later = datetime.combine(midnight.date() + timedelta(days=2), time(0, 6), policy.tz)
-    assert await kpis.close_days(tg.store, policy.promises, policy.tz, later) == 2
-    assert await kpis.close_days(tg.store, policy.promises, policy.tz, later) == 0
+    assert await kpi_keep.close_days(tg.store, policy.promises, policy.tz, later) == 2
+    assert await kpi_keep.close_days(tg.store, policy.promises, policy.tz, later) == 0
 
     kept = await kpis.report(tg.store, midnight, end, policy.promises, policy.tz)
     assert kept == today and [r.name for r in kept if r.figures["revenue"]] == ["Anna"]

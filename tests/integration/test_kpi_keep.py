@@ -1,0 +1,180 @@
+"""The figures kept by the job (engine/clock/kpi_keep.py: days, ISO weeks, today's checkpoint) read back from
+the store by a view (engine/clock/kpis.py) are the fold's over the log — with the events arriving as the job
+runs through the days (a checkpoint mid-day, events after it), after a crash between the pieces it writes,
+after a stale checkpoint, and after a rebuild (`concierge rebuild` resets them)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.clock import FrozenClock
+from domain.events import Event, NewEvent
+from domain.kpis import Day, fold
+from domain.promises import Promises
+from engine.clock import kpi_keep, kpis
+from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS, _doc
+from storage.store import Store
+from tests.unit.test_kpi_days import START, random_log
+
+TZ = ZoneInfo("Europe/Moscow")
+SPAN = 17  # days of the log: two whole ISO weeks and the days around them
+PROMISES = Promises()
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock(START - timedelta(days=1))
+
+
+def moscow(day: int, hour: float) -> datetime:
+    """`hour` o'clock of the log's day `day` in the business time zone."""
+    first = START.astimezone(TZ).date()
+    return datetime.combine(first + timedelta(days=day), time(0), TZ) + timedelta(hours=hour)
+
+
+class Log:
+    """A random log written into the store as time goes by, each event stamped when it happens."""
+
+    def __init__(self, store: Store, clock: FrozenClock, seed: int) -> None:
+        self.store, self.clock = store, clock
+        self.pending = random_log(seed, size=1300, days=SPAN)
+        self.written = 0
+
+    async def until(self, moment: datetime) -> None:
+        while self.pending and self.pending[0].at < moment:
+            e = self.pending.pop(0)
+            self.clock.advance_to(e.at + timedelta(milliseconds=1))  # (one millisecond apart, in order)
+            await self.store.events.append(
+                NewEvent(e.stream, e.type, e.data, e.actor, f"{self.written}/{e.cause}")
+            )
+            self.written += 1
+        self.clock.advance_to(moment)
+
+    async def fold(self, start: datetime, end: datetime) -> dict:
+        everything: list[Event] = [e async for e in self.store.events.all()]
+        return fold(sorted(everything, key=lambda e: e.at), start, end, PROMISES)
+
+
+async def view(store: Store, days: int, now: datetime) -> dict:
+    start, end = kpi_keep.midnight(now.astimezone(TZ).date() - timedelta(days=days - 1), TZ), now
+    return {row.assistant_id: row.figures for row in await kpis.report(store, start, end, PROMISES, TZ)}
+
+
+async def team(store: Store, days: int, now: datetime) -> kpis.Team:
+    start = kpi_keep.midnight(now.astimezone(TZ).date() - timedelta(days=days - 1), TZ)
+    return await kpis.team(store, start, now, PROMISES, TZ)
+
+
+async def expected(log: Log, days: int, now: datetime) -> dict:
+    return await log.fold(kpi_keep.midnight(now.astimezone(TZ).date() - timedelta(days=days - 1), TZ), now)
+
+
+# the job's runs: mid-day (a checkpoint, then another from it), past midnight (days kept), a week complete
+RUNS = [
+    (0, 9.5),
+    (0, 16),
+    (1, 0.2),
+    (1, 11),
+    (1, 11.3),
+    (3, 14),
+    (7, 10),
+    (8, 0.1),
+    (9, 12),
+    (9, 18),
+    (15, 8),
+]
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+async def test_views_read_from_days_weeks_and_checkpoints_are_the_folds(
+    store: Store, clock: FrozenClock, seed: int
+) -> None:
+    log = Log(store, clock, seed)
+    taken = 0
+    for day, hour in RUNS:
+        job = moscow(day, hour)
+        await log.until(job)
+        await kpi_keep.keep(store, PROMISES, TZ, job)
+        checkpoint = (await store.kpi_days.kept([], checkpoint=True)).checkpoint
+        if checkpoint is not None and checkpoint.at == kpi_keep.checkpoint_time(job):
+            taken += 1
+        # a view a while after the run: the events since the checkpoint folded on
+        now = job + timedelta(minutes=17)
+        await log.until(now)
+        for days in (1, 3, SPAN):
+            assert await view(store, days, now) == await expected(log, days, now), (day, hour, days)
+    assert taken == len(RUNS)
+    # the instance keeps opened the last checkpoint it read, not every one the job took
+    assert [key for key in store.kpi_days._opened if key[0] == CHECKPOINT] == [
+        (CHECKPOINT, (await store.db[DAYS].find_one({"_id": CHECKPOINT}))["sum"])
+    ]
+    marks = await store.kpi_days.marks()
+    assert marks.closed == moscow(14, 12).date() and marks.weeks is not None
+
+    now = moscow(15, 8) + timedelta(minutes=17)
+    for days in (SPAN, 40):  # bars of days; of ISO weeks (the log's two whole weeks read as kept)
+        page = await team(store, days, now)
+        assert page.weekly == (days > 32) and len(page.buckets) == (SPAN if days == SPAN else 7)
+        assert {r.assistant_id: r.figures for r in page.rows} == await expected(log, days, now)
+        for i, bucket in enumerate(page.buckets):
+            stop = kpi_keep.midnight(page.buckets[i + 1], TZ) if i + 1 < len(page.buckets) else now
+            bar = await log.fold(kpi_keep.midnight(bucket, TZ), stop)
+            assert {who: s[i] for who, s in page.series.items() if s[i]} == bar, (days, bucket)
+
+
+async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no_figure(
+    store: Store, clock: FrozenClock
+) -> None:
+    log = Log(store, clock, 5)
+    stale = None
+    for day, hour in RUNS:
+        await log.until(moscow(day, hour))
+        await kpi_keep.keep(store, PROMISES, TZ, moscow(day, hour))
+        if (day, hour) == (9, 12):  # today's checkpoint, as a slow instance might write it again later
+            stale = await store.db[DAYS].find_one({"_id": CHECKPOINT})
+    now = moscow(15, 8) + timedelta(minutes=17)
+    await log.until(now)
+    right = await expected(log, SPAN, now)
+    assert await view(store, SPAN, now) == right
+
+    # a crash after a week was written and before its mark: read from days, then joined again, the same
+    marks = await store.kpi_days.marks()
+    assert marks.weeks is not None
+    weeks = {d["_id"]: d async for d in store.db[DAYS].find({"_id": {"$regex": "^w:"}})}
+    earlier = (marks.weeks - timedelta(days=7)).isoformat()
+    await store.db[STATE].update_one({"_id": WEEKS}, {"$set": {"day": earlier}})
+    assert await view(store, SPAN, now) == right
+    assert await kpi_keep.roll_weeks(store, TZ, now) == 1
+    assert {d["_id"]: d async for d in store.db[DAYS].find({"_id": {"$regex": "^w:"}})} == weeks
+
+    # what an instance has opened is read again once the store holds something else (its digest changed)
+    last_week = f"w:{marks.weeks.isoformat()}"
+    await store.db[DAYS].replace_one({"_id": last_week}, _doc(last_week, Day({}, [], []).to_doc()))
+    assert await view(store, SPAN, now) != right
+    await store.db[DAYS].replace_one({"_id": last_week}, weeks[last_week])
+    assert await view(store, SPAN, now) == right
+
+    # a checkpoint of a day already kept (written late, or left by a crash before the next one): not read
+    assert stale is not None
+    await store.db[DAYS].replace_one({"_id": CHECKPOINT}, stale)
+    assert await view(store, SPAN, now) == right
+    # a checkpoint taken from days kept otherwise than now (say, before a rebuild): not read either
+    current = await kpi_keep.take_checkpoint(store, PROMISES, TZ, now)
+    assert current is not None
+    assert await view(store, SPAN, now) == right
+    wrong = current.to_doc() | {"since": (current.day - timedelta(days=3)).isoformat()}
+    await store.kpi_days.save_checkpoint(type(current).from_doc(wrong))
+    assert await view(store, SPAN, now) == right
+
+    # a rebuild: everything kept is gone, the view folds the log, the job keeps it all again
+    await store.kpi_days.reset()
+    assert await store.db[DAYS].count_documents({}) == 0 and await store.db[STATE].count_documents({}) == 0
+    assert await view(store, SPAN, now) == right
+    while await kpi_keep.keep(store, PROMISES, TZ, now) == kpi_keep.MOST:
+        pass
+    assert (await store.kpi_days.marks()).weeks is not None
+    assert (await store.kpi_days.kept([], checkpoint=True)).checkpoint is not None
+    assert await view(store, SPAN, now) == right
