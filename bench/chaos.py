@@ -126,9 +126,13 @@ def count(telegram: FakeTelegram, clients: list[dict], said: dict[int, list[str]
     for thread, name in live.items():
         messages = [m["text"] for m in telegram.topic_messages(STAFF_CHAT, thread) if "text" in m]
         relays = [t for t in messages if not t.startswith(("👤", "📋", "⚠️", "❔"))]
-        texts_in.setdefault(owner.get(name, 0), []).extend(
-            "\n\n".join(relays).split("\n\n") if relays else []
-        )
+        shown = "\n\n".join(relays).split("\n\n") if relays else []
+        # the words a request card carries in place of their relay (a card shows them too when relayed)
+        words = [
+            line for t in messages if t.startswith("📋") for line in t.split("\n") if line.startswith("💬 “")
+        ]
+        shown += [w for line in words if (w := line.removeprefix("💬 “").removesuffix("”")) not in shown]
+        texts_in.setdefault(owner.get(name, 0), []).extend(shown)
         notices.setdefault(owner.get(name, 0), []).extend(t for t in messages if t.startswith("⚠️ After"))
     for client in clients:
         name = f"{client['first_name']} · EN"

@@ -102,6 +102,12 @@ class Stack:
         self.fake.wait(10)
 
 
+def shows(post: str, text: str) -> bool:
+    """Does a post in the forum show a client's message: a relay (merged ones apart), or the request card that
+    carries the words that opened it?"""
+    return text in post.split("\n\n") or (post.startswith("📋") and f"\n💬 “{text}”\n" in post)
+
+
 async def timed_post(http: aiohttp.ClientSession, url: str, update: dict, latencies: list[float]) -> None:
     started = time.perf_counter()
     async with http.post(
@@ -180,11 +186,11 @@ async def latency(clients: int, every: float, minutes: float) -> None:
         ]
         waits, slowest = [], []
         for text, at in posted:
-            seen = next((c["at"] for c in relays if text in c["text"].split("\n\n")), None)
+            seen = next((c["at"] for c in relays if shows(c["text"], text)), None)
             waits.append(float("inf") if seen is None else seen - at)
             slowest.append((waits[-1], round(at - started, 1), text))
         waits.sort()
-        cards = sum(1 for c in relays if c["text"].startswith("📋"))
+        cards = sum(1 for c in relays if c["text"].startswith("📋"))  # (those carrying words included)
         print(f"{len(posted)} messages from {clients} clients, one each every {every:.0f} s, {minutes} min")
         print(
             f"webhook → topic p50 / p99 / max: {statistics.median(waits):.2f} / "
