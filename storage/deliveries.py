@@ -88,7 +88,6 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
 # `changed` (an arrival stamp renewed by every write: a worker reads only what changed since it last looked).
 PARKED = {"due_ms": None, "queue": None}
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
-QUEUED_VALUES = {status.value for status in QUEUED}
 
 
 class Deliveries:
@@ -252,9 +251,11 @@ class Deliveries:
         return DeliveryStatus.PENDING
 
     async def mergeable_waiting(self, lane: str) -> bool:
-        """Does a message that may be merged with the next (a relay of text) wait in the lane?"""
-        found = self._items.find({"lane": lane}, {"status": 1, "merge_key": 1})  # (the `lane` index)
-        return any([doc async for doc in found if doc.get("merge_key") and doc["status"] in QUEUED_VALUES])
+        """Does a message that may be merged with the next (a relay of text, not yet being sent) wait in the
+        lane? (Read through the `lane` index: the lane's items of the last two days, then archived.)"""
+        found = self._items.find({"lane": lane}, {"status": 1, "merge_key": 1})
+        pending = DeliveryStatus.PENDING.value
+        return any([doc async for doc in found if doc.get("merge_key") and doc["status"] == pending])
 
     async def _in_lane(self, lane: str, status: DeliveryStatus) -> list[dict[str, Any]]:
         """The lane's items in a status: found through the `lane` index (an update by an equality on any
@@ -332,12 +333,18 @@ class Deliveries:
         return False
 
     async def by_provider_message(self, channel: str, provider_message_id: str) -> Delivery | None:
-        """What we sent under a provider's id (a reply to it names it), in the queue or in the archive."""
+        """What we sent under a provider's id (a reply to it names it), in the queue or in the archive: the
+        one that carries someone's message (`meta.source`) before the edits of the same message (a card's),
+        which share its id."""
+        found: list[dict[str, Any]] = []
         for collection in (self._items, self._archive):
-            doc = await collection.find_one({"provider_message_id": provider_message_id})
-            if doc is not None:
-                return _delivery(doc) if doc["channel"] == channel else None
-        return None
+            found += await collection.find({"provider_message_id": provider_message_id}).to_list(100)
+            if any(doc.get("meta", {}).get("source") is not None for doc in found):
+                break  # (the archive is read only when the queue's have none)
+        if not found:
+            return None
+        doc = next((d for d in found if d.get("meta", {}).get("source") is not None), found[0])
+        return _delivery(doc) if doc["channel"] == channel else None
 
     async def archive_settled(self, before: datetime, batch: int = 500) -> int:
         """Move deliveries settled before `before` out of the working set, into `deliveries_archive` (kept

@@ -143,11 +143,13 @@ async def assign(deps: Deps, client_id: str, language: Language | None, cause: s
 async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
     """Per assistant, how much of their forum's minute of posts is in use — read only when the team posts in
     more than one forum (with one, it cannot tell them apart)."""
-    forum_of = {a.id: str(chat) for a in team if a.active and (chat := a.staff_chat_id or deps.staff_chat_id)}
-    if deps.forum_load is None or len(set(forum_of.values())) < 2:
+    forum_of = {a.id: str(chat) if (chat := a.staff_chat_id or deps.staff_chat_id) else None for a in team}
+    forums = sorted({forum for forum in forum_of.values() if forum is not None})
+    if deps.forum_load is None or len(forums) < 2:
         return {}
-    used = await deps.forum_load(sorted(set(forum_of.values())), deps.clock.now())
-    return {assistant: used.get(forum, 0.0) for assistant, forum in forum_of.items()}
+    used = await deps.forum_load(forums, deps.clock.now())
+    # one with no forum has no room at all: their clients' words would reach no one
+    return {a: used.get(forum, 0.0) if forum is not None else 1.0 for a, forum in forum_of.items()}
 
 
 async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:

@@ -115,14 +115,18 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     words = await _into_topic(deps, client, event, message, cause)
     if words is None:
         return
-    if message.kind is Kind.TEXT and message.text:
+    if message.kind is not Kind.TEXT or not message.text:
+        await deps.deliver(words.relay)
+        return
+    try:
         if await ratings.comment(deps, client, message.text, cause):
             await deps.deliver(words.relay)
             return  # a word about the service just rated, not a new request
         await requests_flow.intake(deps, client, message.text, cause, words)  # relayed, or in the card
-        await ask_phone(deps, client, message.text, cause)
-    else:
-        await deps.deliver(words.relay)
+    except Exception:
+        await requests_flow.words_shown(deps, words, cause)  # (then the item is retried, or set aside)
+        raise
+    await ask_phone(deps, client, message.text, cause)
 
 
 async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understanding, cause: str) -> None:
@@ -132,15 +136,14 @@ async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understa
     words = await _into_topic(deps, client, event, message, cause)
     if words is None:
         return
-    await requests_flow.open_request(
-        deps,
-        client,
-        message.text or "",
-        client_actor(client.id),
-        f"{cause}/request",
-        learned=asked,
-        words=words,
-    )
+    actor, text = client_actor(client.id), message.text or ""
+    try:
+        await requests_flow.open_request(
+            deps, client, text, actor, f"{cause}/request", learned=asked, words=words
+        )
+    except Exception:
+        await requests_flow.words_shown(deps, words, cause)
+        raise
 
 
 async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> Words | None:

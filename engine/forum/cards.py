@@ -11,6 +11,7 @@ from domain.events import EventType
 from domain.formats import money
 from domain.intake import Understanding
 from domain.requests import ServiceRequest
+from domain.texts import TELEGRAM_MAX
 from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import WORDS_IN_CARD, marked
@@ -30,9 +31,9 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
 @dataclass(frozen=True, slots=True)
 class AsRead:
     """A request's words as its assistant read them in the topic: translated (`pairs`: "AR→RU"), the message
-    that opened it apart from those it took in since."""
+    that opened it (None: it was not translated) apart from those it took in since."""
 
-    first: str
+    first: str | None
     since: str
     pairs: str
 
@@ -49,6 +50,7 @@ async def as_read(deps: Deps, request: ServiceRequest) -> AsRead | None:
     one was made for the assistant; None when none was (the card shows the words as written)."""
     parts: list[str] = []
     pairs: list[str] = []
+    first_translated = False
     for event in await deps.store.events.read(f"request:{request.id}"):
         said = event.data.get("text") if event.type in _WORDS else None
         if not said:
@@ -58,12 +60,13 @@ async def as_read(deps: Deps, request: ServiceRequest) -> AsRead | None:
         if done is None or not done.data.get("text"):  # (erased: the words are gone from both)
             parts.append(said)
             continue
+        first_translated |= not parts
         parts.append(done.data["text"])
         pair = f"{(done.data.get('source') or '?').upper()}→{done.data['target'].upper()}"
         pairs += [pair] if pair not in pairs else []
     if not pairs or not parts:
         return None
-    return AsRead(parts[0], "\n".join(parts[1:]), ", ".join(pairs))
+    return AsRead(parts[0] if first_translated else None, "\n".join(parts[1:]), ", ".join(pairs))
 
 
 def when_text(d: Understanding, tz: ZoneInfo, t: StaffText) -> str:
@@ -92,8 +95,30 @@ def render(
 ) -> str:
     """`hint`: the commands that move an open request along (from the topic command table); `t`: the
     reader's language (English by default); `read`: the words as translated for the assistant, shown
-    marked, with the client's own beneath (each cut, so a card stays well within a message)."""
-    t = t or bound("en")
+    marked, with the client's own beneath (each cut, so a card stays within a Telegram message: the words
+    and a cancellation's reason are cut shorter when the rest leaves them less room)."""
+    for most, reason in (
+        (WORDS_IN_CARD, WORDS_IN_CARD),
+        (WORDS_IN_CARD, 200),
+        (500, 200),
+        (200, 100),
+        (80, 80),
+    ):
+        card = _render(request, tz, hint, t or bound("en"), read, most, reason)
+        if len(card) <= TELEGRAM_MAX:
+            return card
+    return _cut(card, TELEGRAM_MAX)
+
+
+def _render(
+    request: ServiceRequest,
+    tz: ZoneInfo,
+    hint: str,
+    t: StaffText,
+    read: AsRead | None,
+    most: int,
+    reason: int,
+) -> str:
     locale = getattr(t, "language", "en")
     d = request.details
     when = when_text(d, tz, t)
@@ -105,13 +130,14 @@ def render(
     # it), then what the request took in since, cut (each of those was relayed on its own)
     said = marked(request.via)
     since = request.words_since
-    if read is None:
-        words = [f"💬 {said}“{_cut(request.first_words, WORDS_IN_CARD)}”"]
+    if read is None or read.first is None:  # (the first words as written; what was added since as read)
+        words = [f"💬 {said}“{_cut(request.first_words, most)}”"]
+        since = read.since if read is not None else since
         words += [f"➕ “{_cut(since, SINCE)}”"] if since else []
     else:
-        words = [t("card-words-translated", via=said, pairs=read.pairs, text=_cut(read.first, WORDS_IN_CARD))]
+        words = [t("card-words-translated", via=said, pairs=read.pairs, text=_cut(read.first, most))]
         words += [f"➕ “{_cut(read.since, SINCE)}”"] if read.since else []
-        words.append(t("card-words-original", text=_cut(request.first_words, WORDS_IN_CARD)))
+        words.append(t("card-words-original", text=_cut(request.first_words, most)))
     state = t(f"card-state-{request.state.value}")
     lines = [
         f"📋 {request.id} · {t(f'card-category-{d.category.value}')} · {state}"
@@ -161,7 +187,7 @@ def render(
             )
         )
     if request.cancel_reason:
-        lines.append(t("card-cancelled", reason=request.cancel_reason))
+        lines.append(t("card-cancelled", reason=_cut(request.cancel_reason, reason)))
     if request.is_open and hint:
         lines.append(hint)
     return "\n".join(lines)

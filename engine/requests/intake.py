@@ -82,20 +82,14 @@ async def open_request(
     """`learned`: what intake already read from `text` (read here otherwise); `words`: the client's message
     that opens it, on its way to the topic — carried by the request's card when it may be (`_carries`), else
     relayed before any line about the request."""
-    shown = carried = False  # the words are on their way to the topic (relayed, or carried by the card)
-    try:
-        event = await _opened(deps, client, text, actor, cause, learned, words)
-        opened = await q.known_request(deps.store, event.stream_id)
-        if words is not None and (carried := await _carries(deps, words, event)):  # in place of the relay
-            chat = int(words.relay.chat)
-            await deps.deliver(card_update(event, 1, chat, client.id, True, f"request:{opened.id}", words))
-        else:
-            await _relay(deps, words)
-        shown = True
-    except Exception:
-        if words is not None and not shown:  # whatever happens next, the words go as they are
-            await deps.deliver(words.relay)
-        raise
+    event = await _opened(deps, client, text, actor, cause, learned, words)
+    opened = await q.known_request(deps.store, event.stream_id)
+    if words is not None and (carried := await _carries(deps, words, event)):  # in place of the relay
+        chat = int(words.relay.chat)
+        await deps.deliver(card_update(event, 1, chat, client.id, True, f"request:{opened.id}", words))
+    else:
+        carried = False
+        await _relay(deps, words)
     notes = _confirm_time(deps, opened) if opened.details.time_past else []
     card_of = None if carried else opened.id
     await deliver_to_topic(deps, client, event, notes, first_n=2, card_of=card_of, repost=True)
@@ -121,13 +115,13 @@ async def _carries(deps: Deps, words: Words, opened: Event) -> bool:
     waits in the topic: one waiting (a client writing faster than the forum may post) is merged with the
     words into one post, and the card waits behind them, as every card does. A second attempt keeps to what
     the first one stored."""
-    if not words.foldable:
-        return False
-    if not first_attempt():
+    if not first_attempt():  # (before anything read again: a translation may fail now, a client move on)
         if await deps.store.deliveries.stored(f"{opened.id}:1"):
             return True
         if await deps.store.deliveries.stored(words.relay.id):
             return False
+    if not words.foldable:
+        return False
     return not await deps.store.deliveries.mergeable_waiting(words.relay.lane)
 
 
@@ -189,6 +183,16 @@ async def intake(deps: Deps, client: Client, text: str, cause: str, words: Words
 
 async def _relay(deps: Deps, words: Words | None) -> None:
     if words is not None:
+        await deps.deliver(words.relay)
+
+
+async def words_shown(deps: Deps, words: Words, cause: str) -> None:
+    """After a failure in reading a client's message: its words go to the topic as they are, unless they are
+    on their way already (relayed, or carried by the card of the request they opened), come what may."""
+    if await deps.store.deliveries.stored(words.relay.id):
+        return
+    opened = await deps.store.events.by_cause(f"{cause}/request")
+    if opened is None or not await deps.store.deliveries.stored(f"{opened.id}:1"):
         await deps.deliver(words.relay)
 
 

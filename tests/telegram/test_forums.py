@@ -1,10 +1,19 @@
 """Forums of their own (issue 26, goal 5): a team that adds forums spreads its new clients over them, so no
 one forum's 20 posts a minute binds while another has room."""
 
+from dataclasses import replace
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from bot.deps import TELEGRAM_LIMITS
 from domain.events import EventType
+from domain.requests import RequestState, ServiceRequest
+from engine import queries as q
+from engine.clients import registry
+from engine.forum import cards
+from engine.forum.cards import AsRead
+from engine.outbox import WORDS_IN_CARD
+from engine.requests import intake
 from engine.team import admin as staff_admin
 from storage.budgets import Budgets
 from tests import reads
@@ -203,3 +212,77 @@ async def test_words_behind_a_waiting_relay_are_relayed_with_it_and_the_card_wai
     last = posts_in(tg, thread)[-1]
     assert last["text"] == card and await tg.carried(last) is None  # after the relays, carrying nothing
     assert await tg.topic_words(thread) == ["Hello", "Good evening", "Book a car tonight at 8 from the Ritz"]
+
+
+async def test_reading_that_fails_for_good_still_shows_the_words(tg: Harness, monkeypatch) -> None:
+    """A message whose reading fails (a bug, say) is set aside — and its words are in the topic regardless."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    read = intake.understand
+
+    def fails_on_pushkin(text: str, *args, **kwargs):
+        if "Pushkin" in text:
+            raise ValueError("a reading that fails for good")
+        return read(text, *args, **kwargs)
+
+    monkeypatch.setattr(intake, "understand", fails_on_pushkin)
+    await tg.send(tg.fake.user_message(layla, text="A table at Pushkin at 9pm"))
+    await tg.settle()
+    words = await tg.topic_words(thread)
+    assert words[:2] == ["Hello", "A table at Pushkin at 9pm"]
+    assert words[2].startswith("⚠️ Something the client sent could not be processed")
+
+
+async def test_a_reply_to_the_card_threads_to_the_words_after_its_edits_and_the_archive(tg: Harness) -> None:
+    """An edit of the card is recorded under the card's message id too: a reply to the card still finds the
+    words it carries, also once the post is archived and only its later edit is in the queue."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    _client_card, request_card = posts_in(tg, thread)
+    (asked,) = [m for m in said_by(tg, layla) if m["text"].startswith("Book")]
+    tg.clock.advance(days=2, minutes=5)
+    await anna_says(tg, thread, "/edit guests 4")
+    assert await tg.store.deliveries.archive_settled(tg.clock.now() - timedelta(days=2))
+    await anna_says(tg, thread, "Of course. Which entrance?", reply_to=request_card["message_id"])
+    assert tg.to_user(layla)[-1]["reply_to_message"]["message_id"] == asked["message_id"]
+
+
+def test_a_card_stays_within_a_telegram_message_whatever_it_holds() -> None:
+    """Words whole up to 1,000 characters, translated with the original beneath, more added since, a long
+    cancellation reason: the reason is cut first, then the words, so the card is never refused."""
+    words, since = "w" * WORDS_IN_CARD, "m" * 900
+    request = ServiceRequest(
+        "R-1001",
+        "C-1001",
+        f"{words}\n{since}",
+        first_words=words,
+        state=RequestState.CANCELLED,
+        cancel_reason="r" * 3000,
+    )
+    read = AsRead("t" * WORDS_IN_CARD, "s" * 900, "AR→RU")
+    card = cards.render(request, ZoneInfo("Europe/Moscow"), "/quote · /edit", None, read)
+    assert len(card) <= 4096
+    assert f"“{'t' * WORDS_IN_CARD}”" in card and f"“{words}”" in card  # the words whole
+    assert "r" * (WORDS_IN_CARD + 1) not in card  # the reason cut
+    open_one = replace(request, state=RequestState.NEW)  # (an open card shows its hint: a long one here)
+    crowded = cards.render(open_one, ZoneInfo("Europe/Moscow"), "h" * 1200, None, read)
+    assert len(crowded) <= 4096 and f"“{words}”" in crowded and "r" * 201 not in crowded  # the reason first
+    short = replace(request, cancel_reason="plans changed")
+    assert "plans changed" in cards.render(short, ZoneInfo("Europe/Moscow"), "", None, read)
+
+
+async def test_an_assistant_with_no_forum_has_no_room(tg: Harness) -> None:
+    """With no default forum, an assistant without one of their own takes no new client while others have
+    room (their clients' words would reach no one)."""
+    team = await team_of_two_forums(tg)  # Anna in the default forum, Omar in his own
+    nadia = await staff_admin.add(tg.engine.deps, 9003, "Nadia", "en", staff_chat_id=OWN_FORUM - 1)
+    deps = replace(tg.engine.deps, staff_chat_id=None)  # no default forum: Anna has none
+    used = await registry._forum_load(deps, await q.assistants(tg.store))
+    anna = next(a for a in team if team[a] == "Anna")
+    assert used[anna] == 1.0 and used[nadia.id] == 0.0

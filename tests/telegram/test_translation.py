@@ -356,3 +356,29 @@ async def test_a_saved_reply_only_in_english_reaches_an_arabic_client_translated
     assert asked == '<x id="0"/>, your driver is on the way.'  # her name kept as a placeholder
     (used,) = await reads.events(tg.store, EventType.SAVED_REPLY_USED)
     assert used.data["language"] == "en"
+
+
+async def test_a_retry_keeps_to_what_the_first_attempt_stored_though_the_translation_now_fails(
+    deepl: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first attempt stored the card carrying Layla's words and died; before the retry she is moved to an
+    assistant who needs a translation, and the translator is down. The retry keeps the card: her words once,
+    one card (not a relay, a note and a second card)."""
+    tg = deepl
+    amal = {"id": 9004, "is_bot": False, "first_name": "Amal"}
+    await tg.add_staff(amal["id"], "Amal", "ar", lead=True)
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="مرحبا"))
+    await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    calls = tg.dies_before_storing_deliveries(monkeypatch, at=2)
+    asked = "احجز لي سيارة الليلة الساعة 8 من فندق ريتز"
+    await tg.send(tg.fake.user_message(layla, text=asked))
+    await tg.process_inbox()  # the card carrying her words is stored, then the process dies
+    assert calls["n"] >= 2
+    tg.interpreter.down = True
+    await tg.send(tg.fake.user_message(amal, chat_id=STAFF_CHAT, thread_id=thread, text="/assign Dmitri"))
+    await tg.settle()
+    assert (await tg.client_of(layla)).assistant_id == f"A-{DMITRI['id']}"
+    assert (await tg.topic_words(thread)).count(asked) == 1
+    assert len(tg.request_cards(thread)) == 1
