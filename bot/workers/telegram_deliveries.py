@@ -228,13 +228,18 @@ class TelegramDeliveryWorker(LaneWorker):
         for rider in riders:
             await self._settle(rider, outcome)
         await self._settle(claimed, outcome)
-        if interrupted and isinstance(outcome, Sent) and isinstance(self.outbound(claimed), Message):
+        if interrupted and isinstance(outcome, Sent) and self._says_something(claimed):
             await self._hooks.maybe_twice(claimed)
         if merging and isinstance(outcome, Sent):
             self.merged += len(riders)
             log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)
         elif riders and isinstance(outcome, Sent):
             self.coalesced += len(riders)
+
+    def _says_something(self, item: Delivery) -> bool:
+        """A message, or a card that carries a client's words: sent twice, it would show them twice."""
+        out = self.outbound(item)
+        return isinstance(out, Message) or (isinstance(out, PostCard) and item.meta.get("source") is not None)
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()

@@ -8,7 +8,7 @@ import structlog
 from domain.clients import Assistant, Channel, Client
 from domain.events import SYSTEM, Actor, ActorKind, EventType
 from domain.messages import Inbound, Kind
-from domain.outbound import DeleteMessage, Message, from_doc, read_doc, text_of, topic_of
+from domain.outbound import DeleteMessage, Message, PostCard, from_doc, read_doc, text_of, topic_of
 from engine import queries as q
 from engine.clients.registry import refresh_card
 from engine.commands.dispatch import dispatch, is_command
@@ -192,7 +192,7 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
             f"maybe-twice:{delivery.id}",
         )
     ).event
-    text = text_of(sent)
+    text = text_of(sent) or (f"📋 {sent.card.removeprefix('request:')}" if isinstance(sent, PostCard) else "")
     await tell_topic(
         deps,
         client,

@@ -286,3 +286,29 @@ async def test_an_assistant_with_no_forum_has_no_room(tg: Harness) -> None:
     used = await registry._forum_load(deps, await q.assistants(tg.store))
     anna = next(a for a in team if team[a] == "Anna")
     assert used[anna] == 1.0 and used[nadia.id] == 0.0
+
+
+async def test_a_card_carrying_words_sent_again_after_its_worker_died_mid_send_is_told(tg: Harness) -> None:
+    """As a relay is: the card may be in the topic twice (the words with it), and the assistant hears so."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.process_inbox()
+    (card,) = [
+        d for d in await tg.store.deliveries.unfinished("telegram") if d.meta.get("source") is not None
+    ]
+    assert await tg.store.deliveries.claim_id(card.id, "dead/telegram", timedelta(seconds=1))
+    await tg.store.deliveries.calling(card.id, "dead/telegram")  # it called Telegram, then died
+    tg.clock.advance(seconds=2)
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1] == (
+        "⚠️ After an interruption this may have been sent twice in this topic: “📋 R-1001”"
+    )
+    assert await tg.topic_words(thread) == [
+        "Hello",
+        "Book a car tonight at 8 from the Ritz",
+        tg.topic_texts(thread)[-1],
+    ]
