@@ -112,16 +112,21 @@ def said_by(tg: Harness, person: dict) -> list[dict]:
     return [m for m in tg.fake.chats[person["id"]].messages.values() if "text" in m]
 
 
+async def layla_writes_to_anna(tg: Harness, text: str) -> tuple[dict, int | None]:
+    """Anna's client Layla writes her first message: (Layla, her topic)."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text=text))
+    await tg.settle()
+    return layla, await tg.thread_of(layla)
+
+
 def posts_in(tg: Harness, thread: int | None) -> list[dict]:
     return [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if "text" in m]
 
 
 async def test_a_new_request_is_one_post_its_card_carrying_the_client_s_words(tg: Harness) -> None:
-    await tg.add_staff(9001, "Anna")
-    layla = user("Layla", "en")
-    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
+    layla, thread = await layla_writes_to_anna(tg, "Book a car tonight at 8 from the Ritz")
     client_card, request_card = posts_in(tg, thread)  # two posts (and the topic): not three
     assert client_card["text"].startswith("👤 Layla")
     assert request_card["text"].startswith("📋 R-1001 · Chauffeur & transport · new")
@@ -196,11 +201,7 @@ async def test_a_forum_post_fewer_per_new_request(tg: Harness) -> None:
 async def test_words_behind_a_waiting_relay_are_relayed_with_it_and_the_card_waits(tg: Harness) -> None:
     """A client writing faster than the forum may post: their words merge with the relay waiting in the topic
     (one post under pressure), so the card does not carry them and waits behind, as every card does."""
-    await tg.add_staff(9001, "Anna")
-    layla = user("Layla", "en")
-    await tg.send(tg.fake.user_message(layla, text="Hello"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
+    layla, thread = await layla_writes_to_anna(tg, "Hello")
     await tg.send(
         tg.fake.user_message(layla, text="Good evening"),
         tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"),
@@ -216,11 +217,7 @@ async def test_words_behind_a_waiting_relay_are_relayed_with_it_and_the_card_wai
 
 async def test_reading_that_fails_for_good_still_shows_the_words(tg: Harness, monkeypatch) -> None:
     """A message whose reading fails (a bug, say) is set aside — and its words are in the topic regardless."""
-    await tg.add_staff(9001, "Anna")
-    layla = user("Layla", "en")
-    await tg.send(tg.fake.user_message(layla, text="Hello"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
+    layla, thread = await layla_writes_to_anna(tg, "Hello")
     read = intake.understand
 
     def fails_on_pushkin(text: str, *args, **kwargs):
@@ -239,11 +236,7 @@ async def test_reading_that_fails_for_good_still_shows_the_words(tg: Harness, mo
 async def test_a_reply_to_the_card_threads_to_the_words_after_its_edits_and_the_archive(tg: Harness) -> None:
     """An edit of the card is recorded under the card's message id too: a reply to the card still finds the
     words it carries, also once the post is archived and only its later edit is in the queue."""
-    await tg.add_staff(9001, "Anna")
-    layla = user("Layla", "en")
-    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
+    layla, thread = await layla_writes_to_anna(tg, "Book a car tonight at 8 from the Ritz")
     _client_card, request_card = posts_in(tg, thread)
     (asked,) = [m for m in said_by(tg, layla) if m["text"].startswith("Book")]
     tg.clock.advance(days=2, minutes=5)
@@ -290,11 +283,7 @@ async def test_an_assistant_with_no_forum_has_no_room(tg: Harness) -> None:
 
 async def test_a_card_carrying_words_sent_again_after_its_worker_died_mid_send_is_told(tg: Harness) -> None:
     """As a relay is: the card may be in the topic twice (the words with it), and the assistant hears so."""
-    await tg.add_staff(9001, "Anna")
-    layla = user("Layla", "en")
-    await tg.send(tg.fake.user_message(layla, text="Hello"))
-    await tg.settle()
-    thread = await tg.thread_of(layla)
+    layla, thread = await layla_writes_to_anna(tg, "Hello")
     await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
     await tg.process_inbox()
     (card,) = [
