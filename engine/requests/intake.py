@@ -112,9 +112,9 @@ async def open_request(
 
 async def _carries(deps: Deps, words: Words, opened: Event) -> bool:
     """May the request's card carry the words that opened it (one post, not two)? When they fit, and no relay
-    waits in the topic: one waiting (a client writing faster than the forum may post) is merged with the
-    words into one post, and the card waits behind them, as every card does. A second attempt keeps to what
-    the first one stored."""
+    of the client's waits in the topic (they write faster than the forum may post): then the words go behind
+    it as a relay — the two merged into one post when the forum is busy — and the card waits behind them, as
+    every card does. A second attempt keeps to what the first one stored."""
     if not first_attempt():  # (before anything read again: a translation may fail now, a client move on)
         if await deps.store.deliveries.stored(f"{opened.id}:1"):
             return True
@@ -154,12 +154,11 @@ def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:
 
 async def intake(deps: Deps, client: Client, text: str, cause: str, words: Words | None = None) -> None:
     """A client's words: a new request, or more about the open one. `words`: the message on its way to the
-    topic, stored here before anything is recorded about it (or carried by the card of a request it opens)."""
+    topic, stored here before what it adds to a request is recorded (or after the request it opens is, by
+    `open_request`: relayed, or carried by its card)."""
     actor = Actor(ActorKind.CLIENT, client.id)
     if await deps.store.events.replayed(f"{cause}/request") is not None:  # read before a crash: finish it
-        await open_request(
-            deps, client, text, actor, f"{cause}/request", words=words
-        )  # same number, same ids
+        await open_request(deps, client, text, actor, f"{cause}/request", words=words)  # (same number)
         return
     if (added := await deps.store.events.replayed(f"{cause}/request-more")) is not None:
         await _relay(deps, words)
