@@ -195,6 +195,7 @@ async def main(
             await shape(tg.store.db, clients, open_requests)
             clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
             await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
+            await tg.store.projector.board.rebuild()  # (and shaped them: the board's cards are made of them)
             board_started = time.perf_counter()
             await console_reads.board(tg.engine.deps, await q.assistant(tg.store, "A-9001"))
             print(
