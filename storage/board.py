@@ -8,10 +8,11 @@ older version cannot put it back. Rebuilt from the projections with them (`conci
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.board import client_part, request_part
 from domain.clients import Client
@@ -82,8 +83,14 @@ class BoardCards:
         side = side if side is not None else _client_side(doc)
         await self._cards.update_many(where | older, {"$set": (side or {}) | {"cv": doc["_v"]}})
 
+    async def ensure(self) -> None:
+        """At start: the cards made once on a store that has none yet (one kept before they were)."""
+        if await self._db["jobs"].find_one({"_id": BOARD}) is None:
+            await self.rebuild()
+
     async def rebuild(self) -> int:
-        """Every card made afresh from the requests and clients documents. Returns cards on the board."""
+        """Every card made afresh from the requests and clients documents. Returns cards on the board. A card
+        written meanwhile (a projection's write, another start's rebuild) is kept: it is as new or newer."""
         await self._cards.delete_many({})
         chunk: list[Doc] = []
         on = 0
@@ -94,6 +101,7 @@ class BoardCards:
                 chunk = []
         if chunk:
             on += await self._insert(chunk)
+        await self._db["jobs"].update_one({"_id": BOARD}, {"$set": {"cards": on}}, upsert=True)
         return on
 
     async def _insert(self, chunk: list[Doc]) -> int:
@@ -104,5 +112,6 @@ class BoardCards:
             if (client := clients.get(card["client_id"])) is not None:
                 card |= client_part(Client.from_doc(client)) | {"cv": client["_v"]}
                 on += card["open"]
-        await self._cards.insert_many(chunk, ordered=False)
+        with contextlib.suppress(BulkWriteError):  # (those already there were written meanwhile)
+            await self._cards.insert_many(chunk, ordered=False)
         return on

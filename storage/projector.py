@@ -275,6 +275,7 @@ class Projector:
             repaired = await self.catch_up(take_newer)
         else:
             repaired = await self.catch_up_since(from_ms(mark["checked_ms"]) - CHECK_MARGIN, take_newer)
+        await self.board.ensure()
         mixed = bool(others - {self.format})
         await marks.update_one(
             {"_id": "projections"},

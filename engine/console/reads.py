@@ -116,6 +116,14 @@ async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) 
     return await _columns(deps, faces)
 
 
+async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Card]:
+    """Cards by request id (a column's next ones), of those on the board the viewer may see."""
+    docs = await _by_ids(deps, "board", sorted({i for i in ids if len(i) <= 20}))
+    mine = [d for d in docs if d["open"] and d["cv"] >= 0 and (viewer.lead or d["assistant_id"] == viewer.id)]
+    names = {a.id: a.name for a in await q.assistants(deps.store)}
+    return await _cards(deps, [Face.from_doc(d) for d in mine], names)
+
+
 async def _columns(deps: Deps, faces: list[Face]) -> dict[str, list[Card]]:
     names = {a.id: a.name for a in await q.assistants(deps.store)}
     now = deps.clock.now()

@@ -216,6 +216,7 @@ async def console_journey(tg: Harness) -> None:
         "/console/",
         "/console/?assistant=A-9002",
         "/console/board.part",
+        "/console/board.cards?ids=R-1001,R-1002",  # (a column's next cards)
         "/console/requests/R-1001",
         "/console/requests/R-1001/timeline.part",
         "/console/clients",
