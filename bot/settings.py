@@ -357,6 +357,13 @@ class AppSettings(BaseSettings):
         min_length=16,
         description="bearer token Prometheus sends for /metrics (unset: /metrics answers loopback only)",
     )
+    console_board_cards: int = Field(
+        50,
+        ge=1,
+        le=1000,
+        description="cards each column of the console's board draws at first, the most urgent (the others "
+        "are in the page, counted and in order, drawn when asked for)",
+    )
     console_secret: SecretStr | None = Field(
         None,
         min_length=32,

@@ -54,6 +54,10 @@ INDEXES: dict[str, list[IndexModel]] = {
         IndexModel([("open", ASCENDING)], name="open"),  # the console's board
         IndexModel([("paid_ms", ASCENDING)], name="paid"),  # the console's payments, by time
     ],
+    "board": [  # the console's board (storage/board.py): its open cards; a client's cards as they change
+        IndexModel([("open", ASCENDING)], name="open"),
+        IndexModel([("client_id", ASCENDING)], name="client"),
+    ],
     "claims": [IndexModel([("client_id", ASCENDING)], name="client")],  # released by an erase
     "translations": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client
     "console_files": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client

@@ -14,6 +14,7 @@ from pymongo.errors import BulkWriteError, DuplicateKeyError
 from domain.events import Event
 from domain.projections import PROJECTIONS, Projection
 from storage import step_reads
+from storage.board import FOLLOWED, BoardCards
 from storage.events import EventStore
 from storage.timefmt import from_ms, to_ms
 
@@ -50,6 +51,7 @@ class Projector:
         self._events = events
         self._by_kind = {p.stream_kind: p for p in projections}
         self.format = fmt
+        self.board = BoardCards(db)  # the console board's cards, kept from the requests and clients
 
     async def tally(self, collection: str, field: str, values: list[str]) -> dict[str, int]:
         """How many documents of `collection` have each of `values` in `field` (a projection's tally)."""
@@ -145,6 +147,7 @@ class Projector:
         step_reads.written(projection.collection, doc_id, new)
         await self._count(projection, doc, new)
         await self._index(projection, doc, new)
+        await self.board.follow(projection.collection, doc, new)
         return True
 
     async def _index(self, projection: Projection, old: dict[str, Any] | None, new: dict[str, Any]) -> None:
@@ -272,6 +275,7 @@ class Projector:
             repaired = await self.catch_up(take_newer)
         else:
             repaired = await self.catch_up_since(from_ms(mark["checked_ms"]) - CHECK_MARGIN, take_newer)
+        await self.board.ensure()
         mixed = bool(others - {self.format})
         await marks.update_one(
             {"_id": "projections"},
@@ -303,11 +307,14 @@ class Projector:
             projection = self._by_kind.get(stream.split(":", 1)[0])
             if projection is None:
                 continue
+            followed = projection.collection in FOLLOWED  # (its whole document: the board's cards too)
             doc = await self._db[projection.collection].find_one(
-                {"_id": stream.split(":", 1)[1]}, {"_v": 1, "_fmt": 1}
+                {"_id": stream.split(":", 1)[1]}, None if followed else {"_v": 1, "_fmt": 1}
             )
             if doc is None or doc["_v"] < last or doc.get("_fmt") != self.format:
                 repaired += await self.catch_up_stream(projection, stream, take_newer)
+            elif followed:  # a crash between its write and its cards' is made good here
+                await self.board.follow(projection.collection, None, doc, again=True)
         if repaired:
             log.info("projections.caught_up", streams=repaired)
         return repaired
@@ -327,6 +334,7 @@ class Projector:
                     repaired += await self.catch_up_stream(projection, stream, take_newer)
             await self.recount(projection)
             await self.reindex(projection)
+        await self.board.rebuild()
         if repaired:
             log.info("projections.caught_up", streams=repaired)
         return repaired
@@ -357,6 +365,7 @@ class Projector:
         for projection in self._by_kind.values():
             await self.recount(projection)
             await self.reindex(projection)
+        await self.board.rebuild()
         log.info("projections.rebuilt", events=applied, documents=written)
         return applied
 

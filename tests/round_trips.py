@@ -93,14 +93,16 @@ class Step:
 # what each step of the journey may cost at most: today's counts, so that none grows back (the same journey
 # before this work: 57, 121, 33, 59 and 24). Issue 26 asks for an ordinary message ≤ 20 and a new client's
 # /start and first request ≤ 50 together (GOALS): the first is met, the second not yet (README).
+# The console board's cards (storage/board.py) cost an assignment one write and a new request's card two (its
+# write, and its client read after it): 41 and 74 before them.
 BUDGETS = {
-    "new client: /start": 41,
-    "new client: a request": 67,
+    "new client: /start": 42,
+    "new client: a request": 69,
     "an ordinary message": 19,
     "a message that extends the request": 36,
     "the assistant replies in the topic": 17,
 }
-NEW_CLIENT = 108  # the first two steps together
+NEW_CLIENT = 111  # the first two steps together
 GOALS = {"an ordinary message": 20, "a new client (/start and a request)": 50}
 
 

@@ -246,6 +246,9 @@ class World:
                     for key in sorted(live.keys() | again.keys())
                     if live.get(key) != again.get(key)
                 ]
+        # the board's cards, without the versions each side was written at (a rebuild writes the last ones)
+        live, again = await _cards(store.db["board"]), await _cards(rebuilt["board"])
+        drift += [f"board/{k}" for k in sorted(live.keys() | again.keys()) if live.get(k) != again.get(k)]
         live_tallies = {k: v for k, v in (await _documents(store.db["tallies"])).items() if v["n"]}
         rebuilt_tallies = {k: v for k, v in (await _documents(rebuilt["tallies"])).items() if v["n"]}
         if live_tallies != rebuilt_tallies:
@@ -292,3 +295,10 @@ def _pages_of(requests: Iterable[str], clients: Iterable[str]) -> list[str]:
 
 async def _documents(collection) -> dict[str, dict[str, Any]]:
     return {doc["_id"]: doc async for doc in collection.find({})}
+
+
+async def _cards(collection) -> dict[str, dict[str, Any]]:
+    return {
+        doc["_id"]: {k: v for k, v in doc.items() if k not in ("rv", "cv")}
+        async for doc in collection.find({})
+    }

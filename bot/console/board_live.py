@@ -67,15 +67,15 @@ class CardUpdate:
         return self._made[key]
 
     def _make(self, viewer: Assistant, taken_off: bool) -> str | None:
-        ids = [c.request.id for c in self.found.cards]
+        ids = [c.face.id for c in self.found.cards]
         if taken_off:
             data: dict = {"cards": [], "gone": ids + self.gone}
         else:
             cards = [
                 {
-                    "id": c.request.id,
-                    "state": c.request.state.value,
-                    "assistant": c.client.assistant_id or "",
+                    "id": c.face.id,
+                    "state": c.face.state.value,
+                    "assistant": c.face.assistant_id or "",
                     "html": self.render(viewer, c),
                 }
                 for c in self.found.cards

@@ -15,8 +15,9 @@ from bot.console import charts
 from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
 from bot.console.live import parse_sse_id
-from bot.console.render import base_context, card_context, page
+from bot.console.render import base_context, card_context, page, stubs
 from bot.engine_runtime import ENGINE
+from bot.keys import SETTINGS
 from domain import formats
 from domain.clients import Assistant, Client, mask_phone
 from domain.errors import InvalidValue
@@ -39,6 +40,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 PERIODS = ("24h", "7d", "30d", "90d")
 ACTIVITY = 100
 KEEPALIVE = 15.0
+MORE = 100  # a board column's cards drawn at each asking (the first: CONSOLE_BOARD_CARDS)
 
 
 def viewer(request: web.Request) -> Assistant:
@@ -83,7 +85,16 @@ async def _board_context(request: web.Request, me: Assistant) -> dict:
     deps = deps_of(request)
     columns = await reads.board(deps, me, chosen)
     shared = card_context(base_context(deps, me))  # (each card's clock labels: translated once a page)
-    return {"columns": columns, "chosen": chosen or "", "states": list(columns)} | shared
+    drawn = {"drawn": request.config_dict[SETTINGS].app.console_board_cards, "stubs": stubs(deps.clock.now())}
+    return {"columns": columns, "chosen": chosen or "", "states": list(columns)} | shared | drawn
+
+
+async def board_cards(request: web.Request) -> web.Response:
+    """A column's next cards, by request id (`?ids=R-1001,R-1002`): those on the board the viewer may see."""
+    me, deps = viewer(request), deps_of(request)
+    ids = [each for each in request.query.get("ids", "").split(",") if each][:MORE]
+    shared = card_context(base_context(deps, me))
+    return page(request, "_cards.html", {"cards": await reads.board_cards(deps, me, ids)} | shared)
 
 
 async def request_page(request: web.Request) -> web.Response:
@@ -345,6 +356,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
 def routes(app: web.Application) -> None:
     app.router.add_get("/", board)
     app.router.add_get("/board.part", board_part)
+    app.router.add_get("/board.cards", board_cards)
     app.router.add_get("/requests/{id}", request_page)
     app.router.add_get("/requests/{id}/timeline.part", timeline_part)
     app.router.add_get("/requests/{id}/refund", refund_confirm)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
+from markupsafe import Markup, escape
 
 from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
@@ -100,6 +102,26 @@ def card_context(context: dict[str, Any]) -> dict[str, Any]:
         "hours": t("duration-hours", hours="{h}", minutes="{n}"),
     }
     return {"labels": labels, "now_s": int(context["now"].timestamp())}
+
+
+def stubs(now: datetime) -> Callable[[list[Card]], Markup]:
+    """A column's cards past the drawn ones, as the page keeps them until they are asked for (`button.more`):
+    each its place in the column's order (breached, since, number) and its count, nothing drawn. Written
+    here, not by the template: thousands of them, each a few microseconds (every value escaped)."""
+
+    def made(cards: list[Card]) -> Markup:
+        parts = []
+        for c in cards:
+            breached = " breached" if c.clock and c.clock.breached(now) else ""
+            since = f' data-since="{int(c.clock.since.timestamp())}"' if c.clock else ""
+            rid, owner = escape(c.face.id), escape(c.face.assistant_id or "")
+            parts.append(
+                f'<a class="req stub{breached}" href="/console/requests/{rid}" data-request="{rid}"'
+                f' data-assistant="{owner}"{since} hidden></a>'
+            )
+        return Markup("".join(parts))  # noqa: S704 (each value above is escaped)
+
+    return made
 
 
 def render_card(env: jinja2.Environment, deps: Deps, viewer: Assistant, card: Card) -> str:

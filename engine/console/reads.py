@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain import search
+from domain.board import BOARD_STATES, Face, face
 from domain.clients import Assistant, Client
 from domain.deadlines import FIRST_QUOTE
 from domain.errors import DomainError
@@ -23,7 +24,6 @@ from engine.clock.timers import response_id
 from engine.deps import Deps
 from storage.timefmt import from_ms, to_ms
 
-BOARD_STATES = (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS)
 SEARCH_LIMIT = 50
 SEARCH_SCAN = 2000  # clients read per search word at most (a one-letter word matches many)
 PAYMENTS_LIMIT = 2000
@@ -82,70 +82,62 @@ class Clock:
 
 @dataclass(frozen=True, slots=True)
 class Card:
-    request: ServiceRequest
-    client: Client
+    face: Face  # what it shows of the request and its client
     assistant: str
     clock: Clock | None
-
-    @property
-    def amount(self) -> Money | None:
-        if self.request.payment:
-            return self.request.payment.amount
-        return self.request.quote.total if self.request.quote else None
 
     def order(self, now: datetime) -> tuple[bool, datetime, int]:
         """Its place in its column (the page's script keeps the same order as cards come and go)."""
         breached = self.clock is not None and self.clock.breached(now)
-        return not breached, self.clock.since if self.clock else now, int(self.request.id.split("-")[1])
+        return not breached, self.clock.since if self.clock else now, self.face.number
 
 
-async def _clocks(deps: Deps, requests: list[ServiceRequest], clients: dict[str, Client]) -> dict[str, Clock]:
-    """Per request: the client waiting for a reply first, else a new request waiting for its first quote."""
-    ids = [response_id(r.client_id) for r in requests] + [f"{FIRST_QUOTE}:{r.id}" for r in requests]
+async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
+    """Per card: the client waiting for a reply first, else a new request waiting for its first quote."""
+    ids = [response_id(f.client_id) for f in faces] + [f"{FIRST_QUOTE}:{f.id}" for f in faces]
     live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if d.get("status") != "over"}
     found = {}
-    for r in requests:
-        client = clients.get(r.client_id)
-        if (doc := live.get(response_id(r.client_id))) and client:
+    for f in faces:
+        if doc := live.get(response_id(f.client_id)):
             since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
-            found[r.id] = Clock("reply", since, since + deps.policy.promises.response(client.vip))
-        elif r.state is RequestState.NEW and (doc := live.get(f"{FIRST_QUOTE}:{r.id}")):
+            found[f.id] = Clock("reply", since, since + deps.policy.promises.response(f.vip))
+        elif f.state is RequestState.NEW and (doc := live.get(f"{FIRST_QUOTE}:{f.id}")):
             since = from_ms(doc["since_ms"]) if doc.get("since_ms") else from_ms(doc["at_ms"])
-            found[r.id] = Clock("quote", since, since + deps.policy.promises.first_quote)
+            found[f.id] = Clock("quote", since, since + deps.policy.promises.first_quote)
     return found
 
 
 async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list[Card]]:
-    """Open requests in columns by state; breached first, then the longest waiting, then the oldest."""
-    docs = await deps.store.db["requests"].find({"open": True}).to_list()
-    requests = [ServiceRequest.from_doc(d) for d in docs]
-    clients = await _clients_by_id(deps, {r.client_id for r in requests})
+    """Open requests in columns by state; breached first, then the longest waiting, then the oldest. One
+    seek of the board's cards (storage/board.py: only what a card shows), an assistant's by their own."""
     wanted = viewer.id if not viewer.lead else assistant_id
-    requests = [
-        r
-        for r in requests
-        if (c := clients.get(r.client_id)) and may_see(viewer, c) and (not wanted or c.assistant_id == wanted)
-    ]
+    query: dict[str, Any] = {"open": True} | ({"assistant_id": wanted} if wanted else {})
+    faces = [Face.from_doc(d) for d in await deps.store.db["board"].find(query).to_list() if d["cv"] >= 0]
+    return await _columns(deps, faces)
+
+
+async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Card]:
+    """Cards by request id (a column's next ones), of those on the board the viewer may see."""
+    docs = await _by_ids(deps, "board", sorted({i for i in ids if len(i) <= 20}))
+    mine = [d for d in docs if d["open"] and d["cv"] >= 0 and (viewer.lead or d["assistant_id"] == viewer.id)]
+    names = {a.id: a.name for a in await q.assistants(deps.store)}
+    return await _cards(deps, [Face.from_doc(d) for d in mine], names)
+
+
+async def _columns(deps: Deps, faces: list[Face]) -> dict[str, list[Card]]:
     names = {a.id: a.name for a in await q.assistants(deps.store)}
     now = deps.clock.now()
     columns: dict[str, list[Card]] = {s.value: [] for s in BOARD_STATES}
-    for card in await _cards(deps, requests, clients, names):
-        columns[card.request.state.value].append(card)
+    for card in await _cards(deps, faces, names):
+        columns[card.face.state.value].append(card)
     for cards in columns.values():
         cards.sort(key=lambda c: c.order(now))
     return columns
 
 
-async def _cards(
-    deps: Deps, requests: list[ServiceRequest], clients: dict[str, Client], names: dict[str, str]
-) -> list[Card]:
-    clocks = await _clocks(deps, requests, clients)
-    return [
-        Card(
-            r, clients[r.client_id], names.get(clients[r.client_id].assistant_id or "", "—"), clocks.get(r.id)
-        )
-        for r in requests
-    ]
+async def _cards(deps: Deps, faces: list[Face], names: dict[str, str]) -> list[Card]:
+    clocks = await _clocks(deps, faces)
+    return [Card(f, names.get(f.assistant_id or "", "—"), clocks.get(f.id)) for f in faces]
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,8 +156,8 @@ async def client_cards(deps: Deps, client_id: str, names: dict[str, str]) -> Cli
     if client is None:
         return ClientCards(None, [], [])
     requests = await q.requests_of(deps.store, client_id)
-    shown = [r for r in requests if r.state in BOARD_STATES]
-    cards = await _cards(deps, shown, {client.id: client}, names) if shown else []
+    shown = [face(r, client) for r in requests if r.state in BOARD_STATES]
+    cards = await _cards(deps, shown, names) if shown else []
     return ClientCards(client, cards, [r.id for r in requests if r.state not in BOARD_STATES])
 
 

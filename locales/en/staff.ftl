@@ -32,6 +32,7 @@ board-title = Open requests
 board-filter = Assistant
 board-everyone = Everyone
 board-empty = Nothing here.
+board-more = Show more
 state-new = New
 state-quoted = Quoted
 state-paid = Paid

@@ -32,6 +32,7 @@ board-title = Открытые заявки
 board-filter = Ассистент
 board-everyone = Все
 board-empty = Здесь пусто.
+board-more = Показать ещё
 state-new = Новые
 state-quoted = Цена предложена
 state-paid = Оплачены

@@ -5,9 +5,15 @@ dropped connection is made good by drawing the whole board again."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.test_sandbox_browser import PHONE, WAIT, client_writes, pytestmark  # noqa: F401
+from tests.integration.test_sandbox_restart import running_sandbox
+from tests.integration.test_service_process import free_port
 
 # every card message the page's stream delivers, kept for the test (the page's own listener runs as usual)
 CARDS_SEEN = """
@@ -130,5 +136,60 @@ async def test_one_event_changes_one_card_and_a_dropped_connection_draws_the_boa
     assert await board.evaluate(BOARD_FETCHES) >= 1
     assert (await count(board, "new"), await count(board, "quoted")) == ("2", "0")
     await phone.close()
+    await lead.close()
+    await people.close()
+
+
+@pytest.fixture
+def one_card_sandbox(tmp_path: Path) -> Iterator[str]:
+    """A service whose board columns draw one card at first (CONSOLE_BOARD_CARDS)."""
+    log = tmp_path / "service.log"
+    try:
+        with running_sandbox(tmp_path, free_port(), log, CONSOLE_BOARD_CARDS="1") as base:
+            yield base
+    finally:
+        print("the service's log (shown when a test fails):\n" + log.read_text()[-4000:])
+
+
+async def test_a_column_draws_its_first_cards_shows_more_when_asked_and_keeps_its_count(
+    one_card_sandbox: str, browser
+) -> None:
+    sandbox = one_card_sandbox
+    people = await browser.new_context(viewport={"width": 1400, "height": 900})
+    forum = await people.new_page()
+    await forum.goto(f"{sandbox}/sandbox")
+    lead = await browser.new_context(viewport={"width": 1400, "height": 900})
+    board = await lead.new_page()
+    await board.goto(f"{sandbox}/sandbox/console/7001")
+    await board.wait_for_url(f"{sandbox}/console/", timeout=WAIT)
+    await client_writes(forum, "james", "whatsapp", "Book a car to Sheremetyevo tomorrow at 7am")
+    await client_writes(forum, "layla", "telegram", "احجز لي طاولة في مطعم الليلة الساعة 9")
+    await client_writes(forum, "irina", "telegram", "Забронируйте столик на двоих сегодня в 20:00")
+    await card(board, "R-1003", "new").wait_for(timeout=WAIT)
+
+    # drawn afresh: the most urgent card of the column, the others counted and kept for "show more"
+    await board.reload()
+    new = board.locator('section.column[data-state="new"]')
+    await expect(new.locator("a.req:visible")).to_have_count(1)
+    assert await count(board, "new") == "3"
+    more = new.locator("button.more")
+    await expect(more).to_be_visible()
+    await expect(board.locator('section.column[data-state="quoted"] button.more')).to_be_hidden()
+    hidden = await new.locator("a.req.stub").evaluate_all("(cards) => cards.map((c) => c.dataset.request)")
+    assert len(hidden) == 2
+
+    # a card not drawn yet is quoted: it moves to its column, drawn there; the counts follow
+    await staff_writes(forum, "Layla" if "R-1002" in hidden else "James", "/quote 30000 RUB A table for two")
+    moved = "R-1002" if "R-1002" in hidden else "R-1001"
+    await expect(card(board, moved, "quoted")).to_be_visible(timeout=WAIT)
+    assert (await count(board, "new"), await count(board, "quoted")) == ("2", "1")
+
+    # asked for, the rest of the column is drawn, every card once; nothing is left to show
+    await more.click()
+    await expect(new.locator("a.req:visible")).to_have_count(2, timeout=WAIT)
+    await expect(new.locator("a.req.stub")).to_have_count(0)
+    await expect(more).to_be_hidden()
+    await expect(new.locator("a.req .line1")).to_have_count(2)
+    assert await count(board, "new") == "2"
     await lead.close()
     await people.close()

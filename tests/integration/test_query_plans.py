@@ -48,6 +48,7 @@ COLD = {
     ): "the team's saved replies: tens of documents, read for a request's page",
     ("clients_keys", "{}"): "the first start of a new document shape makes the search keys afresh",
     ("tallies", "{}"): "the first start of a new document shape counts the tallies afresh",
+    ("board", "{}"): "the first start of a new document shape (and a rebuild) makes the board's cards afresh",
     ("message_keys", "{}"): "a rebuild makes the search index afresh from the log",
     ("events", "{}"): "the search index's first start reads the whole log once",
     ("budgets", "{}"): "never sent by the service (test clean-up)",
@@ -215,6 +216,7 @@ async def console_journey(tg: Harness) -> None:
         "/console/",
         "/console/?assistant=A-9002",
         "/console/board.part",
+        "/console/board.cards?ids=R-1001,R-1002",  # (a column's next cards)
         "/console/requests/R-1001",
         "/console/requests/R-1001/timeline.part",
         "/console/clients",

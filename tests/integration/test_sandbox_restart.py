@@ -36,11 +36,11 @@ def _call(url: str, body: dict[str, Any] | None = None) -> Any:
 
 
 @contextmanager
-def running_sandbox(data_dir: Path, port: int, log: Path) -> Iterator[str]:
+def running_sandbox(data_dir: Path, port: int, log: Path, **settings: str) -> Iterator[str]:
     with log.open("ab") as output:
         process = subprocess.Popen(
             concierge("run"),
-            env=environment(data_dir, HTTP_PORT=str(port), LOG_LEVEL="WARNING"),
+            env=environment(data_dir, HTTP_PORT=str(port), LOG_LEVEL="WARNING", **settings),
             stdout=output,
             stderr=subprocess.STDOUT,
         )

@@ -824,3 +824,40 @@ async def test_an_unordered_bulk_of_upserts_by_id_completes_the_rows_there_and_a
         ("e1\x1fстол", "e1", "стол\x1fC-1\x1f1"),
         ("e2\x1fстол", None, "стол\x1fC-2\x1f1"),
     ]
+
+
+async def test_a_version_guarded_upsert_creates_takes_newer_refuses_older(
+    db: AsyncDatabase,
+) -> None:
+    """The board's cards (storage/board.py): a request's side is written over an older version only; an
+    older write finds no match, tries to insert and is refused as a duplicate `_id` (never a second card)."""
+
+    def side(version: int, state: str) -> tuple[dict, dict]:
+        return {"_id": "R-1", "rv": {"$lt": version}}, {"$set": {"rv": version, "state": state, "cv": -1}}
+
+    await db["board"].update_one(*side(2, "new"), upsert=True)
+    await db["board"].update_one(*side(3, "quoted"), upsert=True)
+    with pytest.raises(DuplicateKeyError):
+        await db["board"].update_one(*side(2, "new"), upsert=True)
+    assert [d async for d in db["board"].find({})] == [{"_id": "R-1", "rv": 3, "state": "quoted", "cv": -1}]
+
+
+async def test_a_clients_older_cards_are_found_then_updated_by_id(db: AsyncDatabase) -> None:
+    """A client's side onto those of their cards that show an older version: found by `client_id` (a seek),
+    updated by `_id` `$in` under the same guard (an update seeks only `_id` on nx-27017)."""
+    await ensure_indexes(db, drop_stale=True)
+    await db["board"].insert_many(
+        [
+            {"_id": "R-1", "client_id": "C-1", "cv": 4, "vip": False},
+            {"_id": "R-2", "client_id": "C-1", "cv": 6, "vip": True},
+            {"_id": "R-3", "client_id": "C-1", "cv": -1},
+            {"_id": "R-4", "client_id": "C-2", "cv": 1, "vip": False},
+        ]
+    )
+    older = {"client_id": "C-1", "cv": {"$lt": 5}}
+    ids = sorted([d["_id"] async for d in db["board"].find(older, {"_id": 1})])
+    assert ids == ["R-1", "R-3"]
+    done = await db["board"].update_many({"_id": {"$in": ids}} | older, {"$set": {"vip": True, "cv": 5}})
+    assert done.modified_count == 2
+    cards = {d["_id"]: (d["cv"], d.get("vip")) async for d in db["board"].find({})}
+    assert cards == {"R-1": (5, True), "R-2": (6, True), "R-3": (5, True), "R-4": (1, False)}

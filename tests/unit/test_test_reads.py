@@ -11,6 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STORAGE_TESTS = {
     f"tests/integration/{name}.py"
     for name in (
+        "test_board_cards",
         "test_budgets",
         "test_embedded_engine",
         "test_event_store",

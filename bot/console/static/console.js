@@ -174,9 +174,11 @@
     return false;
   }
   function counted(column) {
-    const n = column.querySelectorAll("a.req").length;
+    const n = column.querySelectorAll("a.req").length; // (drawn or not yet: every card is in the page)
     column.querySelector(".count").textContent = String(n);
     column.querySelector(".empty").hidden = n > 0;
+    const more = column.querySelector("button.more");
+    if (more) more.hidden = !column.querySelector("a.req.stub");
   }
   function applyCards(update) {
     const board = document.getElementById("board");
@@ -209,7 +211,12 @@
       }
       const key = order(card);
       const next = Array.from(column.querySelectorAll("a.req")).find((other) => before(key, order(other)));
-      column.insertBefore(card, next || null);
+      column.insertBefore(card, next || column.querySelector("button.more"));
+      const above = card.previousElementSibling;
+      if (above && above.matches("a.req.stub")) { // behind cards not drawn yet: not drawn either
+        card.classList.add("stub");
+        card.hidden = true;
+      }
       if (!old) card.classList.add("fresh");
       touched.add(column);
       tick(card);
@@ -217,6 +224,35 @@
     touched.forEach(counted);
     if (touched.size) document.body.dataset.updated = String(Date.now());
   }
+
+  // a column draws its most urgent cards; "show more" draws the next of those kept in the page undrawn
+  const MORE = 100;
+  document.addEventListener("click", (e) => {
+    const button = e.target.closest && e.target.closest("section.column button.more");
+    if (!button || button.disabled) return;
+    const column = button.closest("section.column");
+    const ids = Array.from(column.querySelectorAll("a.req.stub")).slice(0, MORE).map((s) => s.dataset.request);
+    button.disabled = true;
+    fetch("/console/board.cards?ids=" + encodeURIComponent(ids.join(",")), { credentials: "same-origin" })
+      .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+      .then((html) => {
+        const shell = document.createElement("template");
+        shell.innerHTML = html; // our own server-rendered, escaped template
+        const drawn = new Map(Array.from(shell.content.querySelectorAll("a.req")).map((c) => [c.dataset.request, c]));
+        ids.forEach((id) => {
+          const stub = column.querySelector('a.req.stub[data-request="' + CSS.escape(id) + '"]');
+          if (!stub) return; // (changed meanwhile: the stream drew it)
+          const card = drawn.get(id);
+          if (!card) return stub.remove(); // (no longer on the board)
+          stub.replaceWith(card);
+          tick(card);
+        });
+        counted(column);
+        document.body.dataset.updated = String(Date.now());
+      })
+      .catch(() => {})
+      .finally(() => { button.disabled = false; });
+  });
 
   function prepend(item) {
     const list = document.getElementById("activity");

@@ -1,0 +1,156 @@
+"""The board's cards (storage/board.py: one small document per request, kept by the projector): the board read
+from them is the board a whole read of the open requests and their clients makes, for every viewer, through a
+journey with every state a card has; they are what a rebuild of the log makes; a crash between a document and
+its card, and a store kept before the cards, are made good at a start."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from domain.board import face
+from domain.clients import Assistant, Client
+from domain.requests import ServiceRequest
+from engine import queries as q
+from engine.clients.merging import merge
+from engine.console import reads
+from storage.projector import Projector
+from tests.console_client import signed_in
+from tests.harness import Harness, start_harness
+from tests.telegram.test_console import client_with_request, staff_says
+from tests.telegram.test_lifecycle import order_of, pay, quote_message
+
+
+@pytest.fixture
+async def team(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> AsyncIterator[Harness]:
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.add_staff(9002, "Omar", "en,ar")
+    await tg.add_staff(9003, "Irina", "en,ru")
+    yield tg
+    await tg.store.client.drop_database(db_name)
+
+
+async def whole_read(tg: Harness, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list]:
+    """The board as it was read before its cards were kept: every open request, and their clients."""
+    docs = await tg.store.db["requests"].find({"open": True}).to_list()
+    requests = [ServiceRequest.from_doc(d) for d in docs]
+    ids = sorted({r.client_id for r in requests})
+    clients = {
+        d["_id"]: Client.from_doc(d)
+        for d in await tg.store.db["clients"].find({"_id": {"$in": ids}}).to_list()
+    }
+    wanted = viewer.id if not viewer.lead else assistant_id
+    faces = [
+        face(r, c)
+        for r in requests
+        if (c := clients.get(r.client_id))
+        and reads.may_see(viewer, c)
+        and (not wanted or c.assistant_id == wanted)
+    ]
+    return await reads._columns(tg.engine.deps, faces)
+
+
+async def same_boards(tg: Harness) -> dict[str, list]:
+    team = await q.assistants(tg.store)
+    lead = next(a for a in team if a.lead)
+    seen = {}
+    for viewer, chosen in [(lead, None), *((lead, a.id) for a in team), *((a, None) for a in team)]:
+        kept = await reads.board(tg.engine.deps, viewer, chosen)
+        assert kept == await whole_read(tg, viewer, chosen), (viewer.id, chosen)
+        seen[f"{viewer.id}/{chosen}"] = kept
+    return seen[f"{lead.id}/None"]
+
+
+def cards(board: dict[str, list]) -> dict[str, list[str]]:
+    return {state: [c.face.id for c in column] for state, column in board.items()}
+
+
+async def kept_cards(db: Any) -> dict[str, dict]:
+    """The board's documents without the versions they were written at (a rebuild writes the last ones)."""
+    found = await db["board"].find().sort("_id", 1).to_list()
+    return {d["_id"]: {k: v for k, v in d.items() if k not in ("rv", "cv")} for d in found}
+
+
+async def test_the_board_from_its_cards_is_a_whole_reads_board_through_every_state(
+    team: Harness,
+) -> None:
+    tg = team
+    anna = await signed_in(tg, 9001)
+    layla, layla_thread, layla_id = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    _james, _, _ = await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    sara, sara_thread, _ = await client_with_request(tg, "Sara", "Flowers to the Ritz tomorrow")
+    _noor, noor_thread, _ = await client_with_request(tg, "Noor", "A guide on Sunday")
+    ivan, ivan_thread, _ = await client_with_request(tg, "Ivan", "A car to the airport tomorrow at 6")
+    _mia, _, mia_id = await client_with_request(tg, "Mia", "Tickets to the Bolshoi on Friday")
+    _mia2, _, mia2_id = await client_with_request(tg, "Mia K", "A table at Pushkin on Saturday at 8 pm")
+    board = await same_boards(tg)
+    assert len(board["new"]) == 7
+
+    await staff_says(tg, layla_thread, "/quote 45000 RUB Mercedes S-Class")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, layla_thread, "/progress")
+    page = f"/console/clients/{layla_id}"
+    assert (await anna.post(f"{page}/profile", {"tags": "VIP", "preferences": ""}, page)).status == 303
+    await staff_says(tg, sara_thread, "/quote 9000 RUB Roses")
+    await staff_says(tg, sara_thread, "/assign Omar")
+    await staff_says(tg, noor_thread, "/cancel plans changed")
+    await staff_says(tg, ivan_thread, "/quote 7000 RUB Airport transfer")
+    await pay(tg, order_of(tg, quote_message(tg, ivan)))
+    await staff_says(tg, ivan_thread, "/done")
+    # (the merge a lead makes of two accounts of one person, here two Telegram ones)
+    mia, mia2 = await q.client(tg.store, mia_id), await q.client(tg.store, mia2_id)
+    assert mia is not None and mia2 is not None
+    await merge(tg.engine.deps, mia, mia2, "test:merge")
+    await tg.settle()
+    tg.clock.advance(hours=3)  # (clocks run out: breached cards first)
+    board = await same_boards(tg)
+    shown = cards(board)
+    assert [len(shown[s]) for s in ("new", "quoted", "paid", "in_progress")] == [3, 1, 0, 1], shown
+    progress = board["in_progress"][0].face
+    assert progress.vip and progress.amount is not None and progress.name == "Layla"
+    assert board["quoted"][0].face.assistant_id == "A-9002"
+    merged = [c.face for c in board["new"] if c.face.client_id == mia_id]
+    assert len(merged) == 2, "the moved card is Mia's"
+    assert len(await tg.store.db["board"].find({"open": False}).to_list()) == 2  # (off the board: kept)
+    assert {c["assistant_id"] for c in (await kept_cards(tg.store.db)).values()} >= {"A-9002"}
+    del sara  # (her request's card is Omar's now)
+
+    # a rebuild of the log makes the same cards
+    live = await kept_cards(tg.store.db)
+    rebuilt = tg.store.client[f"{tg.store.db.name}_board_rebuilt"]
+    await Projector(rebuilt, tg.store.events).rebuild()
+    assert await kept_cards(rebuilt) == live
+
+
+async def test_a_crash_between_a_document_and_its_card_is_made_good_at_the_next_start(team: Harness) -> None:
+    tg = team
+    _layla, thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    live = await kept_cards(tg.store.db)
+    (card_id,) = live
+    # the process died after writing the request's document, before its card
+    await tg.store.db["board"].update_one(
+        {"_id": card_id}, {"$set": {"state": "new", "amount": None, "rv": 1}}
+    )
+    assert await kept_cards(tg.store.db) != live
+    await tg.store.projector.start_up(tg.clock.now())
+    assert await kept_cards(tg.store.db) == live
+
+
+async def test_a_store_kept_before_the_cards_has_them_made_at_its_next_start(team: Harness) -> None:
+    tg = team
+    _layla, thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    live = await kept_cards(tg.store.db)
+    assert len(live) == 2
+    await tg.store.db["board"].delete_many({})  # (a store of the version before the cards)
+    await tg.store.db["jobs"].delete_one({"_id": "board"})
+    tg.clock.advance(days=3)  # (the streams are older than what a start looks at again)
+    await tg.store.projector.checked(tg.clock.now())
+    await tg.store.projector.start_up(tg.clock.now())
+    assert await kept_cards(tg.store.db) == live
+    assert (await tg.store.db["jobs"].find_one({"_id": "board"}))["cards"] == 2  # (made once)
