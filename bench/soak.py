@@ -11,11 +11,13 @@ signed as Twilio signs) and CloudPayments (signed notifications) are served here
 - clients pay most quotes (CloudPayments `check` then `pay`, signed);
 - an inbound call arrives about every `--call-every` seconds (the signed Twilio voice webhook), and ends.
 
-Every `--sample` seconds it reads the RSS of the service and of the store, the open queues (inbox items not
-finished, deliveries not sent, timers past due), the lateness of every timer that fired (the event a firing
-records, stamped `at`, against the due time its deadline document held) and the store's size. Then a summary:
-RSS of the first and the last ten minutes, queue depths and their trend, timer lateness, store bytes per
-client per month (extrapolated from the run). It exits non-zero when a goal is missed.
+Every `--sample` seconds it reads the RSS of the service and of the store, the open queues as the service's
+own /metrics tells them (inbox items not finished, deliveries not sent and the oldest one's wait), the timers
+more than a second past due, the lateness of every timer that fired (the event a firing records, its cause
+naming the deadline's round and step, stamped `at`, against the due time the deadline document held when
+it was about to fall due) and the size of the store's files. Then a summary: RSS of the first ten minutes
+after the clients came in (`--warmup`) and of the last ten, queue depths and their trend, timer lateness,
+store bytes per client per month (extrapolated from the run). It exits non-zero when a goal is missed.
 
     .venv/bin/python bench/soak.py --minutes 60
 """
