@@ -40,14 +40,29 @@ async def post(http: aiohttp.ClientSession, twilio: FakeTwilio, url: str, path: 
     return await http.post(url + path, data=params, headers=headers)
 
 
-async def measure(calls: int, rounds: int) -> None:
-    twilio = FakeTwilio(TWILIO_SID, TWILIO_TOKEN)
-    runner = web.AppRunner(twilio.app())
+def ringing(sid: str, number: str) -> dict[str, str]:
+    """Twilio's first callback of an inbound call."""
+    return {
+        "CallSid": sid,
+        "AccountSid": TWILIO_SID,
+        "From": number,
+        "To": VOICE_NUMBER,
+        "CallStatus": "ringing",
+        "Direction": "inbound",
+    }
+
+
+async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
+    """A fake provider served in this process on a free loopback port: its runner and its URL."""
+    runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    twilio_url = f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
-    stack = Stack()
+    return runner, f"http://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"  # type: ignore[union-attr]
+
+
+def with_twilio(stack: Stack, twilio_url: str) -> None:
+    """The service talks to this Twilio (WhatsApp and voice)."""
     stack.service.env |= {
         "TWILIO_ACCOUNT_SID": TWILIO_SID,
         "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
@@ -55,17 +70,28 @@ async def measure(calls: int, rounds: int) -> None:
         "TWILIO_VOICE_NUMBER": VOICE_NUMBER,
         "TWILIO_API_BASE": twilio_url,
     }
+
+
+def add_phones(env: dict[str, str], forum: int | None = None) -> None:
+    """A second assistant (in a staff forum of his own, given one), and both assistants' phones: an inbound
+    call rings them."""
+    team = ("staff", "add", "--telegram-id", "9002", "--name", "Omar", "--languages", "ar,en")
+    assert cli(env, *team, *(("--staff-chat-id", str(forum)) if forum else ())).returncode == 0
+    for telegram_id, phone in PHONES.items():
+        said = cli(env, "staff", "set-phone", "--telegram-id", telegram_id, "--phone", phone)
+        assert said.returncode == 0, said.stderr
+
+
+async def measure(calls: int, rounds: int) -> None:
+    twilio = FakeTwilio(TWILIO_SID, TWILIO_TOKEN)
+    runner, twilio_url = await serve(twilio.app())
+    stack = Stack()
+    with_twilio(stack, twilio_url)
     url = stack.service.url
     try:
         async with aiohttp.ClientSession() as http:
             await stack.start(http)
-            team = ("staff", "add", "--telegram-id", "9002", "--name", "Omar", "--languages", "ar,en")
-            assert cli(stack.service.env, *team).returncode == 0
-            for telegram_id, phone in PHONES.items():
-                said = cli(
-                    stack.service.env, "staff", "set-phone", "--telegram-id", telegram_id, "--phone", phone
-                )
-                assert said.returncode == 0, said.stderr
+            add_phones(stack.service.env)
             known = calls * rounds // 2
             for n in range(known):  # clients who wrote first: the service knows their numbers
                 form = twilio.inbound(caller(n), "Hello, I need a car tonight", f"Guest {n}")
@@ -75,14 +101,7 @@ async def measure(calls: int, rounds: int) -> None:
             latencies: list[float] = []
 
             async def call(n: int) -> None:
-                form = {
-                    "CallSid": f"CA{n:032d}",
-                    "AccountSid": TWILIO_SID,
-                    "From": caller(n if n % 2 else known + n),  # every other one known
-                    "To": VOICE_NUMBER,
-                    "CallStatus": "ringing",
-                    "Direction": "inbound",
-                }
+                form = ringing(f"CA{n:032d}", caller(n if n % 2 else known + n))  # every other one known
                 started = time.perf_counter()
                 async with await post(http, twilio, url, "/webhooks/twilio/voice", form) as response:
                     said = await response.text()

@@ -51,20 +51,30 @@ def engine_pid(data_dir: Path) -> int:
 class Stack:
     """The fake Bot API and the service, each a process; this process generates the load."""
 
-    def __init__(self, data_dir: Path | None = None, db: str | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        db: str | None = None,
+        telegram: tuple[FakeTelegram, str] | None = None,
+    ) -> None:
+        """`telegram`: a fake Bot API served by the caller (and its URL) instead of a process of its own."""
         self.fresh = data_dir is None
         self.data_dir = data_dir or Path(tempfile.mkdtemp(prefix="concierge-live-"))
-        port = free_port()
-        self.fake_url = f"http://127.0.0.1:{port}"
-        self.fake = subprocess.Popen(  # noqa: S603
-            [sys.executable, str(HERE / "fake_bot_api.py"), "--port", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        self.fake: subprocess.Popen | None = None
+        if telegram is None:
+            port = free_port()
+            self.fake_url = f"http://127.0.0.1:{port}"
+            self.fake = subprocess.Popen(  # noqa: S603
+                [sys.executable, str(HERE / "fake_bot_api.py"), "--port", str(port)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.users = FakeTelegram(TOKEN)  # only to build updates as Telegram shapes them
+        else:
+            self.users, self.fake_url = telegram
         self.service = Service(self.data_dir, self.fake_url)
         if db:
             self.service.env["MONGODB_DB"] = db
-        self.users = FakeTelegram(TOKEN)  # only to build updates as Telegram shapes them
         # new ids on every run: a run against a store kept from an earlier one must not send duplicates
         self.base = int(time.time()) % 100_000 * 10_000
         self.users._next_update_id = 1_000_000_000 + self.base
@@ -98,8 +108,9 @@ class Stack:
 
     def stop(self) -> None:
         self.service.stop()
-        self.fake.terminate()
-        self.fake.wait(10)
+        if self.fake is not None:
+            self.fake.terminate()
+            self.fake.wait(10)
 
 
 def shows(post: str, text: str) -> bool:

@@ -85,6 +85,14 @@ class LaneWorker(WorkLoop):
         priority (a card posted again)."""
         return 0 if head.prio == 0 or (head.prio == 1 and lane not in self._started) else head.prio
 
+    def _order(self, lane: str, head: Delivery) -> tuple[int, int, int]:
+        """Lanes by rank; within a rank of messages (0, 1) the round robin (the lane that sent longest ago
+        first), behind them oldest first: a card whose client keeps writing would otherwise wait behind every
+        quieter lane's card, each new one too, for as long as the client writes (bench/soak.py: a request
+        card 18 minutes unposted, and later)."""
+        rank = self.rank(lane, head)
+        return rank, self._served.get(lane, 0) if rank <= 1 else 0, head.n
+
     async def prepare(self, heads: list[Delivery], now: datetime) -> None:
         """Read what this round's decisions need (a rate limit's state), once."""
 
@@ -124,10 +132,7 @@ class LaneWorker(WorkLoop):
         lanes: dict[str, list[Delivery]] = {}
         for item in sorted(await self.queue(), key=lambda d: (d.prio, d.n)):
             lanes.setdefault(self.lane_of(item), []).append(item)
-        ordered = sorted(
-            lanes.items(),
-            key=lambda kv: (self.rank(kv[0], kv[1][0]), self._served.get(kv[0], 0), kv[1][0].n),
-        )
+        ordered = sorted(lanes.items(), key=lambda kv: self._order(kv[0], kv[1][0]))
         await self.prepare([items[0] for _, items in ordered], now)
         wake: datetime | None = None
         sending: list[Awaitable[None]] = []
