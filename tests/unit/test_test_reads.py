@@ -17,6 +17,7 @@ STORAGE_TESTS = {
         "test_event_store",
         "test_heartbeats",
         "test_inbox_and_deliveries",
+        "test_kpi_keep",
         "test_projections",
         "test_query_plans",
         "test_retention",
