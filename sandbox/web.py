@@ -179,10 +179,15 @@ async def phone(request: web.Request) -> web.Response:
 async def phone_send(request: web.Request) -> web.Response:
     world = _world(request)
     body = await request.json()
-    persona = world.persona(body["persona"])
+    try:
+        persona = world.persona(body["persona"])
+    except (KeyError, TypeError, StopIteration):
+        raise web.HTTPBadRequest(text="persona is one of the sandbox's personas") from None
     text = str(body.get("text", "")).strip()
     if not text:
         raise web.HTTPBadRequest(text="write something first")
+    if body.get("channel", "telegram") not in ("telegram", "whatsapp"):
+        raise web.HTTPBadRequest(text="channel is telegram or whatsapp")
     if body.get("channel") == "whatsapp":
         url = f"{world.public_base_url}/webhooks/twilio/whatsapp"
         params, headers = world.twilio.signed(url, world.twilio.inbound(persona.phone, text, persona.name))

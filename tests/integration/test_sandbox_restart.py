@@ -121,3 +121,13 @@ def test_a_restarted_sandbox_still_hears_its_clients_and_keeps_its_time(tmp_path
             with pytest.raises(urllib.error.HTTPError) as refused:
                 _call(f"{base}/sandbox/api/phone/button", wrong)
             assert refused.value.code == code, wrong
+        # and in each of a message's: 400, never a 500
+        for wrong in (
+            {"text": "A car"},
+            {"persona": "nobody", "text": "A car"},
+            {"persona": "james", "text": "A car", "channel": "pigeon"},
+            {"persona": "james", "text": "  "},
+        ):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                _call(f"{base}/sandbox/api/phone", wrong)
+            assert refused.value.code == 400, wrong
