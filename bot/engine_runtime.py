@@ -68,8 +68,15 @@ class EngineRuntime:
     clock_runner: DeadlineRunner | None = None
 
     def register(self, source: str, handler: Handler) -> None:
-        """The inbox handler for what `source` (a channel, a provider) stores."""
-        self.inbox_worker.register(source, handler)
+        """The inbox handler for what `source` (a channel, a provider) stores. What it delivers is stored at
+        its end, in one write (storage/deliveries.py `held`)."""
+        deliveries, senders = self.deps.store.deliveries, self.deps.senders
+
+        async def holding(item: InboxItem) -> None:
+            async with deliveries.held(senders.wake):
+                await handler(item)
+
+        self.inbox_worker.register(source, holding)
 
     def add_sender(self, worker: LaneWorker) -> None:
         """A delivery worker: woken whenever the engine stores an outbound message; its leases are this

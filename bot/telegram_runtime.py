@@ -219,6 +219,7 @@ async def _set_menus(runtime: TelegramRuntime, stopping: asyncio.Event) -> None:
 
     async def set_all() -> None:
         forums = {deps.staff_chat_id} | {a.staff_chat_id for a in await queries.assistants(deps.store)}
+        await runtime.delivery_worker.ready(forums)  # (the forums are known here: their budgets too)
         for scope, language, commands in menus.all_menus(deps.t, sorted(f for f in forums if f), staff_menu):
             await runtime.bot.set_my_commands(commands, scope=scope, language_code=language)
 

@@ -487,6 +487,11 @@ class ChannelSpec:
         not held with the messages it re-opens the conversation for."""
         return f"{self.lane_prefix}-template:{address}"
 
+    def menu_lane(self, address: str) -> str:
+        """Where the chat's menu button is set ("<prefix>-menu:<address>"): a setting, not a message, so it
+        neither waits for the chat's messages nor makes them wait (the welcome goes at once)."""
+        return f"{self.lane_prefix}-menu:{address}"
+
 
 class ChannelRegistry:
     """The message channels the engine can write to a client on, keyed by channel (built in bot/)."""

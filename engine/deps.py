@@ -185,10 +185,12 @@ class Deps:
         actor: Actor,
         cause: str,
         expected_seq: int | None = None,
+        opens: bool = False,
     ) -> Recorded:
         """Append (idempotent by cause), project, and tell the listeners; returns the event, whether new or
-        recorded before (`duplicate`: the listeners hear it again, and it changes no timer)."""
-        appended = await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq)
+        recorded before (`duplicate`: the listeners hear it again, and it changes no timer). `opens`: the
+        stream is most likely new (its first event): nothing of it is read first (wrong, it costs a retry)."""
+        appended = await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq, opens)
         await self.listeners.notify(appended.event)
         return Recorded(appended.event, appended.duplicate)
 

@@ -11,7 +11,7 @@ refused with 429, so did not count) is handed back. Every read is an `_id` seek 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Set
+from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -287,16 +287,26 @@ class Budgets:
         )
         return Taken(doc["_id"], doc["free_at_ms"], until, ms(busy)) if doc else None
 
-    async def _ensure_slots(self, group: str) -> None:
-        if group in self._slotted:
+    async def ready(self, chats: Iterable[str]) -> None:
+        """At start: the slots of every pool these chats' messages fall under (and the global one), made
+        in one read and one write, so that a first message to a chat (a new client's) costs no more."""
+        pools = [GLOBAL]
+        for chat in chats:
+            if self.limits.is_group(chat):
+                pools += [chat] + ([f"edit:{chat}"] if self.limits.edit_limit else [])
+        await self._ensure_slots(*pools)
+
+    async def _ensure_slots(self, *groups: str) -> None:
+        groups = tuple(g for g in groups if g not in self._slotted)
+        if not groups:
             return
-        ids = self._slot_ids(group)
-        if await self._slots.count_documents({"_id": {"$in": ids}}) < len(ids):
+        slots = [
+            {"_id": i, "group": group, "free_at_ms": 0} for group in groups for i in self._slot_ids(group)
+        ]
+        if await self._slots.count_documents({"_id": {"$in": [slot["_id"] for slot in slots]}}) < len(slots):
             with contextlib.suppress(BulkWriteError):  # another instance made (some of) them first
-                await self._slots.insert_many(
-                    [{"_id": i, "group": group, "free_at_ms": 0} for i in ids], ordered=False
-                )
-        self._slotted.add(group)
+                await self._slots.insert_many(slots, ordered=False)
+        self._slotted.update(groups)
 
     def _slot_ids(self, group: str) -> list[str]:
         """A pool's slots by id (a pool that had more slots under older limits keeps only these)."""

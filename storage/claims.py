@@ -11,19 +11,19 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 
-async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[str]]) -> str:
-    """The client the claim belongs to: the one a first contact (or its twin, or its replay) chose."""
-    found = await db["claims"].find_one({"_id": claim})
-    if found is not None:
-        return str(found["client_id"])
+async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[str]]) -> tuple[str, bool]:
+    """The client the claim belongs to: the one a first contact (or its twin, or its replay) chose; and
+    whether this call chose it. The unique `_id` answers who was first (no read before: a first contact is
+    almost always the first; a twin or a replay wastes a number, which leaves a gap in the clients' ids)."""
     client_id = await new_id()
     try:
         await db["claims"].insert_one({"_id": claim, "client_id": client_id})
-    except DuplicateKeyError:  # a twin claimed it first: theirs
+    except DuplicateKeyError:  # a twin claimed it first, or an attempt before a crash: theirs
         found = await db["claims"].find_one({"_id": claim})
-        assert found is not None
-        return str(found["client_id"])
-    return client_id
+        if found is None:  # (released by an erase in between: claim it again)
+            return await claimed(db, claim, new_id)
+        return str(found["client_id"]), False
+    return client_id, True
 
 
 async def reclaimed(db: AsyncDatabase, claim: str, erased: str, new_id: Callable[[], Awaitable[str]]) -> str:
@@ -32,7 +32,7 @@ async def reclaimed(db: AsyncDatabase, claim: str, erased: str, new_id: Callable
     taken = await db["claims"].update_one({"_id": claim, "client_id": erased}, {"$set": {"client_id": fresh}})
     if taken.matched_count:
         return fresh
-    return await claimed(db, claim, new_id)  # (another twin moved it first, or the erase released it)
+    return (await claimed(db, claim, new_id))[0]  # (another twin moved it first, or the erase released it)
 
 
 async def claims_of(db: AsyncDatabase, client_ids: list[str]) -> list[str]:

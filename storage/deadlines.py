@@ -51,9 +51,12 @@ class Deadlines:
             return False
         return await self._write(deadline, current)
 
-    async def start(self, deadline: Deadline, since: datetime) -> bool:
+    async def start(self, deadline: Deadline, since: datetime, new: bool = False) -> bool:
         """Start a wait that began at `since` unless one is running (a client still waiting keeps their
-        first message's time) or it was stopped at or after `since` (an answer already came)."""
+        first message's time) or it was stopped at or after `since` (an answer already came). `new`: most
+        likely never started (a request's first wait): written without a read first."""
+        if new and await self._write(deadline, None, since_ms=to_ms(since)):
+            return True
         current = await self._items.find_one({"_id": deadline.id}, {"round": 1, "status": 1, "stopped_ms": 1})
         if current is not None and (current["status"] != OVER or current.get("stopped_ms", 0) > to_ms(since)):
             return False

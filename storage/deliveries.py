@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -90,6 +92,10 @@ PARKED = {"due_ms": None, "queue": None}
 QUEUED = (DeliveryStatus.PENDING, DeliveryStatus.SENDING)
 
 
+# the deliveries a step holds until its end (Deliveries.held); None: outside one, each is stored at once
+_HELD: ContextVar[list[Delivery] | None] = ContextVar("held_deliveries", default=None)
+
+
 class Deliveries:
     def __init__(self, db: AsyncDatabase, clock: Clock, max_attempts: int = 10) -> None:
         self._items = db["deliveries"]
@@ -112,8 +118,32 @@ class Deliveries:
         update["$set"] = self._stamp({**update["$set"], "calling_ms": now if calling else 0})
         return update
 
+    @asynccontextmanager
+    async def held(self, then: Callable[[], None]) -> AsyncIterator[None]:
+        """A step's deliveries (an inbox item handled) held and stored together at its end, in one write, and
+        `then` called (the senders woken). A step that fails stores what it held all the same, as it would
+        have one by one; a crash stores none of them, and the step, not done, is handled again and makes them
+        again (deterministic ids), as it would after a crash between two writes. Nothing is sent before the
+        step's end either way: the senders read only what is stored."""
+        if _HELD.get() is not None:
+            yield
+            return
+        token = _HELD.set([])
+        try:
+            yield
+        finally:
+            held = _HELD.get() or []
+            _HELD.reset(token)
+            if held:
+                await self._insert(held)
+                then()
+
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
-        """False when a delivery with this id exists already (the event was processed before)."""
+        """False when a delivery with this id exists already (the event was processed before). Inside
+        `held`: True, and stored at the step's end (a duplicate then is left alone, as here)."""
+        if (held := _HELD.get()) is not None and not delay:
+            held.append(delivery)
+            return True
         try:
             await self._items.insert_one(self._new(delivery, delay))
         except DuplicateKeyError:
@@ -121,7 +151,14 @@ class Deliveries:
         return True
 
     async def enqueue_all(self, deliveries: Sequence[Delivery]) -> list[bool]:
-        """Several at once, in this order, in one write; each False when it exists already."""
+        """Several at once, in this order, in one write; each False when it exists already (inside `held`:
+        True, stored at the step's end)."""
+        if (held := _HELD.get()) is not None:
+            held.extend(deliveries)
+            return [True] * len(deliveries)
+        return await self._insert(deliveries)
+
+    async def _insert(self, deliveries: Sequence[Delivery]) -> list[bool]:
         docs = [self._new(delivery) for delivery in deliveries]
         try:
             await self._items.insert_many(docs, ordered=False)
@@ -223,6 +260,29 @@ class Deliveries:
         )
         return result.modified_count == 1
 
+    async def moot(self, delivery_ids: list[str]) -> int:
+        """Settled without being sent (edits of a card that one edit, or its post, shows as it is now): those
+        still waiting and due, in one write; how many."""
+        now = to_ms(self._clock.now())
+        result = await self._items.update_many(
+            {"_id": {"$in": delivery_ids}, "status": DeliveryStatus.PENDING.value, "due_ms": {"$lte": now}},
+            {
+                "$set": self._stamp(
+                    {
+                        "status": DeliveryStatus.SENT.value,
+                        "provider_message_id": None,
+                        "provider_status": "accepted",
+                        "provider_rank": 0,
+                        "sent_ms": now,
+                        "settled_ms": now,
+                        "error": None,
+                        **PARKED,
+                    }
+                )
+            },
+        )
+        return result.modified_count
+
     async def retry(
         self, delivery_id: str, worker: str, error: str, after: timedelta, count_attempt: bool = True
     ) -> DeliveryStatus:
@@ -253,6 +313,8 @@ class Deliveries:
     async def mergeable_waiting(self, lane: str) -> bool:
         """Does a message that may be merged with the next (a relay of text, not yet being sent) wait in the
         lane? (Read through the `lane` index: the lane's items of the last two days, then archived.)"""
+        if any(d.lane == lane and d.merge_key for d in _HELD.get() or ()):
+            return True  # (held by this step: stored with it, pending)
         found = self._items.find({"lane": lane}, {"status": 1, "merge_key": 1})
         pending = DeliveryStatus.PENDING.value
         return any([doc async for doc in found if doc.get("merge_key") and doc["status"] == pending])
@@ -326,7 +388,9 @@ class Deliveries:
         return _delivery(doc) if doc else None
 
     async def stored(self, delivery_id: str) -> bool:
-        """Was it stored (in the queue, or settled and archived)?"""
+        """Was it stored (in the queue, or settled and archived; or held by this step)?"""
+        if any(d.id == delivery_id for d in _HELD.get() or ()):
+            return True
         for collection in (self._items, self._archive):
             if await collection.find_one({"_id": delivery_id}, {"_id": 1}) is not None:
                 return True

@@ -77,6 +77,11 @@ class Projector:
             return 0, ""  # a new stream (or one whose projection lags: the index refuses seq 1)
         return (doc["_v"], doc["_h"]) if "_h" in doc else None
 
+    def absent(self, stream: str) -> None:
+        """The stream is new (its first event is about to be appended): its document is not read."""
+        if (where := self._document_of(stream)) is not None:
+            step_reads.absent(*where)
+
     def forget(self, stream: str) -> None:
         """This step's copy of the stream's document is out of date (a write lost a race)."""
         if (where := self._document_of(stream)) is not None:

@@ -53,7 +53,10 @@ async def by_id(db: AsyncDatabase, collection: str, doc_id: str) -> dict[str, An
         return await db[collection].find_one({"_id": doc_id})
     key = (collection, doc_id)
     if key not in reads:
-        reads[key] = await db[collection].find_one({"_id": doc_id})
+        if (whole := reads.get((collection, EVERY))) is not None:  # (the team, read whole this step)
+            reads[key] = next((doc for doc in whole if doc["_id"] == doc_id), None)
+        else:
+            reads[key] = await db[collection].find_one({"_id": doc_id})
     return copy.deepcopy(reads[key])
 
 
@@ -72,6 +75,29 @@ async def every(db: AsyncDatabase, collection: str) -> list[dict[str, Any]]:
     return copy.deepcopy(reads[(collection, EVERY)])
 
 
+WHERE = "\x00where:"  # the key of a step's read of the documents whose one field has one value
+
+
+async def where(db: AsyncDatabase, collection: str, field: str, value: str) -> list[dict[str, Any]]:
+    """The documents of `collection` whose `field` is `value` (a client's requests), once a step (copies).
+    A write to the collection forgets the read."""
+    reads = _READS.get()
+    key = (collection, f"{WHERE}{field}={value}")
+    if reads is None or key not in reads:
+        docs = await db[collection].find({field: value}).to_list()
+        if reads is None:
+            return docs
+        reads[key] = [seen(collection, doc) for doc in docs]
+    return copy.deepcopy(reads[key])
+
+
+def read_where(collection: str, field: str, value: str) -> list[dict[str, Any]] | None:
+    """What `where` read this step (copies), if it did: a narrower read can take its part of it."""
+    reads = _READS.get()
+    found = None if reads is None else reads.get((collection, f"{WHERE}{field}={value}"))
+    return None if found is None else copy.deepcopy(found)
+
+
 def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
     """A document this step found by another field: a later read by its `_id` need not go to the store."""
     reads = _READS.get()
@@ -82,12 +108,22 @@ def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def absent(collection: str, doc_id: str) -> None:
+    """The step is about to open `doc_id` (a stream it just numbered): not there, so not read. Were it there
+    after all (a twin's), the write that expects it absent is refused and the step reads it then."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.setdefault((collection, doc_id), None)
+
+
 def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
     """The projector wrote `doc` (None: it does not know what is there now)."""
     reads = _READS.get()
     if reads is None:
         return
     reads.pop((collection, EVERY), None)
+    for key in [k for k in reads if k[0] == collection and k[1].startswith(WHERE)]:
+        del reads[key]
     if doc is None:
         reads.pop((collection, doc_id), None)
     else:

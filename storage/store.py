@@ -59,8 +59,11 @@ class Store:
         self.files = ConsoleFiles(self.db)
         self.kpi_days = KpiDays(self.db)
 
-    async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
-        """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
+    async def record(self, new: NewEvent, expected_seq: int | None = None, opens: bool = False) -> Appended:
+        """Append one event and bring its projection up to date (catch-up repairs a crash in between).
+        `opens`: the event opens its stream (a number just taken): its document is not read first."""
+        if opens or expected_seq == 0:
+            self.projector.absent(new.stream)
         known = await self.projector.known_head(new.stream)
         try:
             appended = await self.events.append(new, expected_seq, known)

@@ -68,7 +68,8 @@ class Vault:
         subject = await self._subject(stream, seq, data)
         if subject is None:
             return data, data
-        key = await self._key(subject, create=True)
+        # a client's first event: their key is new (made without a read; a replay finds it made)
+        key = await self._key(subject, create=True, new=seq == 1 and stream == f"client:{subject}")
         if not key:  # (ERASED)
             for path in present:
                 data = with_path(data, path, fields[path])
@@ -89,11 +90,11 @@ class Vault:
         _remember(self._subjects, stream, found)
         return found
 
-    async def _key(self, subject: str, create: bool = False) -> bytes | None:
+    async def _key(self, subject: str, create: bool = False, new: bool = False) -> bytes | None:
         cached = self._cache.get(subject)
         if cached is not None and cached[1] > time.monotonic():
             return cached[0]
-        doc = await self._keys.find_one({"_id": subject})
+        doc = None if new else await self._keys.find_one({"_id": subject})
         if doc is None and create:
             fresh = AESGCM.generate_key(bit_length=256)
             try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +21,7 @@ from bot.workers.lanes import LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
-from domain.outbound import EditCard, Message, Outbound, PostCard, Unreadable, read_doc
+from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, Unreadable, read_doc
 from storage import step_reads
 from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
@@ -80,6 +80,10 @@ class TelegramDeliveryWorker(LaneWorker):
         ] = {}  # what each queued delivery holds, read once
         self._held: set[str] = set()  # deliveries a budget has held back (counted once each)
 
+    async def ready(self, chats: Iterable[int | None]) -> None:
+        """The rate budgets of these chats (the staff forums) made before the first message needs them."""
+        await self._budgets.ready(str(chat) for chat in chats if chat)
+
     def outbound(self, item: Delivery) -> Outbound | Unreadable:
         """What a delivery holds, read from its document once per delivery and change (one this version cannot
         read fails alone when its turn comes: it never stops the round)."""
@@ -87,6 +91,11 @@ class TelegramDeliveryWorker(LaneWorker):
         if (found := self._read.get(key)) is None:
             found = self._read[key] = read_doc(item.payload)
         return found
+
+    def _budget_chat(self, item: Delivery) -> str:
+        """Whose budget a delivery spends: its chat's; a menu button's is a setting, not a message to the
+        chat (it spends Telegram's overall budget, and a slot of its own: settings a second apart)."""
+        return f"menu:{item.chat}" if isinstance(self.outbound(item), MenuButton) else item.chat
 
     def _card_of(self, item: Delivery) -> str | None:
         return card_of(item, self.outbound(item))
@@ -111,7 +120,7 @@ class TelegramDeliveryWorker(LaneWorker):
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
             return
         cards = {card for head in heads if (card := self._card_of(head))}
-        self._view = await self._budgets.view({head.chat for head in heads}, now, cards)
+        self._view = await self._budgets.view({self._budget_chat(head) for head in heads}, now, cards)
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
         slot = self._budget_slot(head, now)
@@ -125,7 +134,7 @@ class TelegramDeliveryWorker(LaneWorker):
         if self._card_of(head) and self._posting(head):
             return now  # moot: costs no budget
         reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
-        slot = self._view.next_slot(head.chat, self._card_of(head))
+        slot = self._view.next_slot(self._budget_chat(head), self._card_of(head))
         if not reserve:
             return slot
         lapses = self._relayed[head.chat][-1] + WRITING  # then the cards may take the whole budget
@@ -144,7 +153,7 @@ class TelegramDeliveryWorker(LaneWorker):
         if self._card_of(head) and self._posting(head):
             return self._moot(self._coalesced(lane, now, everything=True))
         self._view.use(
-            head.chat, self._card_of(head)
+            self._budget_chat(head), self._card_of(head)
         )  # this round's later decisions see it; the store decides
         if head.prio <= 1 and is_group(head.chat) and not self._card_of(head):
             self._recent_relays(head.chat, now).append(now)
@@ -168,10 +177,8 @@ class TelegramDeliveryWorker(LaneWorker):
         )
 
     async def _moot(self, edits: list[Delivery]) -> None:
-        for edit in edits:
-            if (claimed := await self.claim(edit)) is not None:
-                await self._deliveries.sent(claimed.id, self.worker_id, None)
-                self.coalesced += 1
+        if edits:
+            self.coalesced += await self._deliveries.moot([edit.id for edit in edits])
 
     @staticmethod
     def _coalesced(lane: list[Delivery], now: datetime, everything: bool = False) -> list[Delivery]:
@@ -203,7 +210,7 @@ class TelegramDeliveryWorker(LaneWorker):
                 await self._deliver_now(head, followers, interrupted)
 
     async def _deliver_now(self, head: Delivery, followers: list[Delivery], interrupted: bool) -> None:
-        taken = await self._budgets.take(head.chat, self._clock.now(), self._card_of(head))
+        taken = await self._budgets.take(self._budget_chat(head), self._clock.now(), self._card_of(head))
         if taken is None:
             # another instance used the budget first: the head waits for the next round, nothing claimed
             BUDGET_REFUSALS.inc()

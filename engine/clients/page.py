@@ -44,7 +44,7 @@ async def set_menu(deps: Deps, client: Client, event: Event, n: int) -> None:
     menu = MenuButton(deps.t(client.language, "app-open-button"), deps.app_url)
     chat = identity.external_id
     await deps.deliver(
-        Delivery(f"{event.id}:{n}", "telegram", chat, to_doc(menu), event.id, lane=spec.lane(chat))
+        Delivery(f"{event.id}:{n}", "telegram", chat, to_doc(menu), event.id, lane=spec.menu_lane(chat))
     )
 
 

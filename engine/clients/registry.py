@@ -93,8 +93,8 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
     async def new_id() -> str:
         return f"C-{await next_value(deps.store.db, 'client', 1001)}"
 
-    client_id = await claimed(deps.store.db, claim, new_id)
-    if (before := await q.client(deps.store, client_id)) is not None and before.erased:
+    client_id, fresh = await claimed(deps.store.db, claim, new_id)
+    if not fresh and (before := await q.client(deps.store, client_id)) is not None and before.erased:
         client_id = await reclaimed(deps.store.db, claim, client_id, new_id)
     registered = (
         await deps.record(
@@ -118,7 +118,8 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
 
 
 async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
-    if await deps.store.events.by_cause(cause):
+    # (on a first attempt a twin may have assigned them a moment before: the unique cause keeps theirs)
+    if await deps.store.events.replayed(cause):
         return
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]

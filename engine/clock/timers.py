@@ -74,7 +74,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
         first_quote = Deadline(
             f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
         )
-        await deps.store.deadlines.start(first_quote, event.at)
+        await deps.store.deadlines.start(first_quote, event.at, new=event.seq == 1)
     if event.type in REQUEST_ANSWERS or event.type is EventType.REQUEST_PAID:
         await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)
     live_quote = request.state is RequestState.QUOTED and request.quote and not request.quote_lapsed

@@ -34,8 +34,9 @@ _NO_CAPTION = (Kind.LOCATION, Kind.CONTACT)  # what has no words of its own to t
 
 
 async def received(
-    deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None
+    deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None, first: bool = False
 ) -> Event:
+    """`first`: the client was registered by this message (their conversation opens with it)."""
     data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
     return (
         await deps.record(
@@ -44,6 +45,7 @@ async def received(
             data,
             client_actor(client.id),
             f"{cause}/received",
+            opens=first,
         )
     ).event
 
@@ -71,7 +73,7 @@ async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> Non
     """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause)
-    event = await received(deps, client, message, cause, command="start")
+    event = await received(deps, client, message, cause, command="start", first=new)
     await page.set_menu(deps, client, event, 2)  # the chat's menu button opens their page
     if client.language is None:
         await ask_language(deps, client, event, 0)
@@ -102,7 +104,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     """A real message: kept, relayed into the client's topic (created on the first one), in order."""
     client, new = await ensure_client(deps, person, cause)
     client = await _reachable_again(deps, client, cause, message.channel)
-    event = await received(deps, client, message, cause)
+    event = await received(deps, client, message, cause, first=new)
     if message.kind is Kind.CONTACT and message.extra and message.extra.get("own"):
         try:
             client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")

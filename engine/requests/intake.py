@@ -136,14 +136,15 @@ async def _opened(
 ) -> Event:
     """The request recorded: the same cause at the same moment (a form sent twice at once) took two numbers,
     and the first recorded wins."""
-    prior = await deps.store.events.by_cause(cause)  # a replay keeps the number it took
+    prior = await deps.store.events.replayed(cause)  # a replay keeps the number it took
     request_id = (
         prior.stream.split(":", 1)[1] if prior else f"R-{await next_value(deps.store.db, 'request', 1001)}"
     )
     learned = learned or understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
     via = words.via if words is not None else None
     kind, data = ServiceRequest.open(request_id, client.id, text, learned, via)
-    return (await deps.record(f"request:{request_id}", kind, data, actor, cause)).event
+    stream = f"request:{request_id}"
+    return (await deps.record(stream, kind, data, actor, cause, opens=prior is None)).event
 
 
 def _confirm_time(deps: Deps, request: ServiceRequest) -> list[Text]:

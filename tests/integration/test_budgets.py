@@ -157,3 +157,34 @@ async def test_two_instances_that_read_the_same_free_slot_both_send(store: Store
     assert taken is not None and len({slot.id for slot in taken}) == len(taken)
     chosen = [slot.id for slot in taken if slot.id.startswith("slot:global")]
     assert chosen and chosen != ["slot:global:0"]  # (a has that one)
+
+
+async def test_the_forums_budgets_are_made_at_start_so_a_first_message_costs_no_more(
+    mongo_url, db_name, tmp_path
+) -> None:
+    """`ready` (at start, with the staff forums): every pool's slots in one read and one write; a take then
+    makes none, and an instance that finds them made (another made them) writes nothing."""
+    from domain.clock import FrozenClock
+    from storage.store import open_store
+    from tests.round_trips import Commands
+
+    commands = Commands()
+    async with open_store(mongo_url, db_name, tmp_path, FrozenClock(T0), listeners=[commands]) as store:
+        try:
+            commands.sent.clear()
+            budgets = Budgets(store.db, TELEGRAM_LIMITS)
+            await budgets.ready(["-1001", "42"])  # (a private chat has no pool)
+            assert dict(commands.sent) == {("aggregate", "budgets"): 1, ("insert", "budgets"): 1}
+            commands.sent.clear()
+            later = T0 + timedelta(seconds=2)
+            assert await budgets.take("-1001", T0) and await budgets.take("-1001", later, card="-1001#c")
+            assert ("insert", "budgets") not in commands.sent and (
+                "aggregate",
+                "budgets",
+            ) not in commands.sent
+            commands.sent.clear()
+            await Budgets(store.db, TELEGRAM_LIMITS).ready(["-1001"])
+            assert dict(commands.sent) == {("aggregate", "budgets"): 1}
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)

@@ -38,6 +38,18 @@ async def test_a_wait_keeps_its_first_time_and_an_answer_stops_only_what_began_b
     assert await deadlines.next_due() == later + timedelta(minutes=15)
 
 
+async def test_a_wait_started_as_new_that_is_not_new_keeps_to_the_rules(deadlines: Deadlines) -> None:
+    """`new` (a request's first wait) only skips the read: a wait already there is judged as always."""
+    assert await deadlines.start(wait(T0), T0, new=True)
+    later = T0 + timedelta(minutes=5)
+    assert not await deadlines.start(wait(later), later, new=True)  # running: keeps its first time
+    assert await deadlines.next_due() == T0 + timedelta(minutes=15)
+    await deadlines.stop("first-response:C-1", later)
+    assert not await deadlines.start(wait(T0), T0, new=True)  # its own old message, seen again
+    assert await deadlines.start(wait(later + timedelta(minutes=1)), later + timedelta(minutes=1), new=True)
+    assert await deadlines.next_due() == later + timedelta(minutes=16)
+
+
 async def test_set_again_at_its_round_is_left_alone(deadlines: Deadlines) -> None:
     expiry = Deadline("quote-expiry:R-1/1", T0, "R-1", "r1", 1, {"version": 1})
     assert await deadlines.set(expiry)

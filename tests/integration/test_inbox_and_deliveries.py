@@ -105,6 +105,59 @@ async def test_several_deliveries_are_stored_in_one_write_in_their_order_each_on
             await store.client.drop_database(db_name)
 
 
+async def test_a_steps_deliveries_are_held_and_stored_together_at_its_end(
+    mongo_url, db_name, tmp_path, clock
+) -> None:
+    """`held` (an inbox item handled): what the step delivers is stored in one write at its end, the senders
+    woken once after it; inside, the step sees its held deliveries as stored (a replay check, a relay waiting
+    to merge), and another step (outside) does not see them at all."""
+    commands = Commands()
+    woken: list[int] = []
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
+        try:
+            assert await store.deliveries.enqueue(delivery(2))  # (stored before: left alone at the end)
+            relay = Delivery("e#1:9", "telegram", "-100", {"text": "hi"}, "e#1", lane="topic", merge_key="m")
+            commands.sent.clear()
+            async with store.deliveries.held(lambda: woken.append(1)):
+                assert await store.deliveries.enqueue(delivery(1))
+                assert await store.deliveries.enqueue_all([delivery(2), relay]) == [True, True]
+                assert await store.deliveries.stored(relay.id)
+                assert await store.deliveries.mergeable_waiting("topic")
+                assert not await store.deliveries.mergeable_waiting("another topic")
+                async with store.deliveries.held(lambda: woken.append(2)):  # (a step in the step: the same)
+                    assert await store.deliveries.enqueue(delivery(3))
+                assert commands.sent[("insert", "deliveries")] == 0
+                assert {d.id for d in await store.deliveries.unfinished("telegram")} == {delivery(2).id}
+                assert woken == []
+            assert commands.sent[("insert", "deliveries")] == 1
+            assert woken == [1]
+            queued = {d.id: d for d in await store.deliveries.unfinished("telegram")}
+            assert set(queued) == {delivery(n).id for n in (1, 2, 3)} | {relay.id}
+            assert queued[delivery(1).id].n < queued[relay.id].n < queued[delivery(3).id].n  # (in order)
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)
+
+
+async def test_a_step_that_fails_stores_what_it_held_and_one_that_held_nothing_wakes_no_one(
+    store: Store,
+) -> None:
+    """A failing step's deliveries are stored as they would have been one by one (the words a reading that
+    failed still shows the topic), and its error goes on to the inbox worker, which retries the item."""
+    woken: list[int] = []
+    try:
+        async with store.deliveries.held(lambda: woken.append(1)):
+            await store.deliveries.enqueue(delivery(1))
+            raise ValueError("the reading failed")
+    except ValueError:
+        pass
+    assert {d.id for d in await store.deliveries.unfinished("telegram")} == {delivery(1).id}
+    assert woken == [1]
+    async with store.deliveries.held(lambda: woken.append(2)):
+        pass
+    assert woken == [1]
+
+
 async def test_an_expired_lease_can_be_claimed_again(store: Store, clock) -> None:
     await store.deliveries.enqueue(delivery(1))
     first = await store.deliveries.claim("w1", timedelta(seconds=30))

@@ -110,9 +110,12 @@ async def test_the_team_is_read_once_a_step_and_again_after_a_change_to_it(count
         assert await q.assistants(store) == []
         assert finds(commands, "assistants") == 1
         await store.record(anna)
-        assert finds(commands, "assistants") == 2  # (the append read the new stream's document: its head)
+        # (the append's look at the new stream's document came from the team as read: not there)
+        assert finds(commands, "assistants") == 1
         assert [a.name for a in await q.assistants(store)] == ["Anna"]  # the write forgot the list
-        assert finds(commands, "assistants") == 3
+        assert finds(commands, "assistants") == 2
+        assert (await q.assistant(store, "A-1")).name == "Anna"  # by `_id`: from the team as read again
+        assert finds(commands, "assistants") == 2
 
 
 async def test_a_write_that_lost_a_race_in_a_step_is_read_again_from_the_store(counted) -> None:
@@ -136,3 +139,46 @@ async def test_a_write_that_lost_a_race_in_a_step_is_read_again_from_the_store(c
             )
         again = await q.client(store, "C-1")  # what a retry reads: the store, not this step's old copy
         assert (again.version, again.phone) == (2, "+971500000002")
+
+
+async def test_a_stream_thought_new_that_a_twin_opened_first_is_appended_behind_it(counted) -> None:
+    """`opens` (a number just taken, a first contact's conversation) skips the read of the stream's
+    document; when the guess is wrong the unique (stream, seq) refuses the first try and the append, and its
+    projection, land behind what is there."""
+    store, commands = counted
+    shared = NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000002"}, CLIENT, "x/1")
+    with step_reads.step(first_attempt=True):
+        appended = await store.record(shared, opens=True)  # (wrong: the fixture registered C-1)
+    assert (appended.event.seq, appended.duplicate) == (2, False)
+    client = await q.client(store, "C-1")
+    assert (client.version, client.phone, client.name) == (2, "+971500000002", "Layla")
+    assert (await verify(store.db, store.events)).intact
+    commands.sent.clear()
+    with step_reads.step(first_attempt=True):
+        opened = NewEvent("conversation:C-2", EventType.MESSAGE_RECEIVED, {"message": {}}, CLIENT, "tg:4/x")
+        await store.record(opened, opens=True)  # right: nothing is read before the writes
+    assert finds(commands, "conversations") == finds(commands, "events") == 0
+
+
+async def test_a_clients_requests_are_read_once_a_step_and_again_after_a_write(counted) -> None:
+    """`requests_of` (a rating's comment) reads them all once a step; `open_requests` takes its part of
+    that read; a write to a request forgets it."""
+    store, commands = counted
+    opened = NewEvent(
+        "request:R-1",
+        EventType.REQUEST_OPENED,
+        {"request_id": "R-1", "client_id": "C-1", "text": "a car", "category": "transport", "details": {}},
+        CLIENT,
+        "tg:5/request",
+    )
+    await store.record(opened)
+    commands.sent.clear()
+    with step_reads.step():
+        assert [r.id for r in await q.open_requests(store, "C-1")] == ["R-1"]  # (alone: its own read)
+        assert [r.id for r in await q.requests_of(store, "C-1")] == ["R-1"]
+        assert [r.id for r in await q.open_requests(store, "C-1")] == ["R-1"]
+        assert finds(commands, "requests") == 2
+        cancel = NewEvent("request:R-1", EventType.REQUEST_CANCELLED, {"reason": "no"}, CLIENT, "tg:6/x")
+        await store.record(cancel)
+        assert await q.open_requests(store, "C-1") == []  # the write forgot the read
+        assert [r.id for r in await q.requests_of(store, "C-1")] == ["R-1"]

@@ -368,6 +368,29 @@ async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDataba
     assert (await db.x.find_one({"_id": 1}))["free_at_ms"] == 1000
 
 
+async def test_update_many_by_ids_a_status_and_a_time_come(db: AsyncDatabase) -> None:
+    """A card's moot edits settled in one write (storage/deliveries.py `moot`): only those named, waiting and
+    due; one that is being sent, due later, or parked (its due time unset) is left as it is."""
+    await db.x.insert_many(
+        [
+            {"_id": "e:1", "status": "pending", "due_ms": 100},
+            {"_id": "e:2", "status": "pending", "due_ms": 200},
+            {"_id": "e:3", "status": "sending", "due_ms": 50},
+            {"_id": "e:4", "status": "pending", "due_ms": 999},
+            {"_id": "e:5", "status": "sent", "due_ms": None},
+            {"_id": "e:6", "status": "pending", "due_ms": 100},
+        ]
+    )
+    named = ["e:1", "e:2", "e:3", "e:4", "e:5"]
+    moot = await db.x.update_many(
+        {"_id": {"$in": named}, "status": "pending", "due_ms": {"$lte": 200}},
+        {"$set": {"status": "sent", "due_ms": None}},
+    )
+    assert moot.modified_count == 2
+    assert await ids(db.x.find({"status": "sent"}).sort("_id", ASCENDING)) == ["e:1", "e:2", "e:5"]
+    assert await ids(db.x.find({"status": "pending"}).sort("_id", ASCENDING)) == ["e:4", "e:6"]
+
+
 async def test_update_one_and_many_report_what_they_changed(db: AsyncDatabase) -> None:
     await db.x.insert_many(
         [

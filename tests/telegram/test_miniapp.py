@@ -20,7 +20,7 @@ from engine.clients import merging, page
 from engine.console import client_page as flow
 from tests import reads
 from tests.console_client import signed_in
-from tests.harness import STAFF_CHAT, TOKEN, Harness
+from tests.harness import STAFF_CHAT, TOKEN, Harness, user
 from tests.telegram.test_clock import new_client, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
 from tests.telegram.test_whatsapp import NUMBER, wa
@@ -240,6 +240,18 @@ async def test_the_chat_opens_the_page_menu_button_app_command_and_buttons_under
     await pay(tg, order_of(tg, quote))
     receipt = next(m for m in reversed(tg.to_user(layla)) if "RC-" in m["text"])
     assert receipt["reply_markup"]["inline_keyboard"][0][0]["web_app"]["url"].endswith("/app/")
+
+
+async def test_the_welcome_goes_at_once_beside_the_menu_button_not_a_second_behind_it(team: Harness) -> None:
+    """The menu button is a setting, not a message to the chat: it has a lane and a budget of its own, so a
+    new client's welcome is sent in the same round (it used to wait for the chat's next second)."""
+    tg = team
+    layla = user("Layla", language_code="ar")
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    assert await tg.engine.inbox_worker.run_once()
+    await tg.rt.delivery_worker.run_once()
+    assert layla["id"] in tg.fake.menu_buttons
+    assert [m["text"].split(".")[0] for m in tg.to_user(layla)] == ["أهلاً وسهلاً Layla"]
 
 
 async def test_a_whatsapp_client_who_writes_app_gets_a_link_the_store_never_held(team: Harness) -> None:
