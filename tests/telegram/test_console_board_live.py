@@ -113,8 +113,9 @@ async def test_an_assistants_board_never_gets_another_assistants_card(team: Harn
     await assigned(tg, thread, "Irina")  # Omar's board takes the card off; Irina's gets it
     await hub.read_once()
     omar_sent = cards_sent(drained(omar_board))
-    assert omar_sent == [{"cards": [], "gone": ["R-1001"]}]
-    assert [c["id"] for u in cards_sent(drained(irina_board)) for c in u["cards"]] == ["R-1001"]
+    # (taken off; again when the reader drew it before its record had finished: never a card)
+    assert omar_sent and all(sent == {"cards": [], "gone": ["R-1001"]} for sent in omar_sent)
+    assert {c["id"] for u in cards_sent(drained(irina_board)) for c in u["cards"]} == {"R-1001"}
     await tg.send(tg.fake.user_message(layla, text="and a child seat"))
     await tg.settle()
     await hub.read_once()
