@@ -16,7 +16,7 @@ run: $(STAMP)
 
 # line and branch coverage of every process the tests start (workers, services, the CLI), then its floor
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 5 --dist loadfile --no-loadscope-reorder --cov --cov-report=term:skip-covered
+	$(BIN)/python -m pytest -n 5 --dist loadfile --no-loadscope-reorder --durations=15 --cov --cov-report=term:skip-covered
 	$(BIN)/python tests/coverage_floor.py
 
 lint: $(STAMP)
