@@ -53,6 +53,9 @@ async def by_id(db: AsyncDatabase, collection: str, doc_id: str) -> dict[str, An
         return await db[collection].find_one({"_id": doc_id})
     key = (collection, doc_id)
     if key not in reads:
+        whole = reads.get((collection, EVERY))
+        if whole is not None:  # the step read all of them: this one is there, or was not
+            return copy.deepcopy(next((doc for doc in whole if doc["_id"] == doc_id), None))
         reads[key] = await db[collection].find_one({"_id": doc_id})
     return copy.deepcopy(reads[key])
 
@@ -80,6 +83,27 @@ def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
         if known is None or known.get("_v", 0) < doc.get("_v", 0):
             reads[(collection, doc["_id"])] = copy.deepcopy(doc)
     return doc
+
+
+async def by_ids(db: AsyncDatabase, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The documents of `ids` that are there, by `_id` (copies): what the step holds, the rest in one read."""
+    reads = _READS.get()
+    held = {} if reads is None else {i: reads[(collection, i)] for i in ids if (collection, i) in reads}
+    missing = [i for i in ids if i not in held]
+    if missing:
+        found = {doc["_id"]: doc async for doc in db[collection].find({"_id": {"$in": missing}})}
+        for i in missing:
+            held[i] = found.get(i)
+            if reads is not None:
+                reads[(collection, i)] = found.get(i)
+    return {i: copy.deepcopy(doc) for i, doc in held.items() if doc is not None}
+
+
+def absent(collection: str, doc_id: str) -> None:
+    """This step knows `doc_id` is not there (an id it just drew): a read of it need not go to the store."""
+    reads = _READS.get()
+    if reads is not None:
+        reads[(collection, doc_id)] = None
 
 
 def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:

@@ -62,6 +62,11 @@ class Store:
     async def record(self, new: NewEvent, expected_seq: int | None = None) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between)."""
         known = await self.projector.known_head(new.stream)
+        if known is None and expected_seq == 0:
+            known = (
+                0,
+                "",
+            )  # it opens its stream: no head to read (the unique index refuses seq 1 if there is one)
         try:
             appended = await self.events.append(new, expected_seq, known)
         except ConcurrencyConflict:

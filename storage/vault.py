@@ -68,7 +68,8 @@ class Vault:
         subject = await self._subject(stream, seq, data)
         if subject is None:
             return data, data
-        key = await self._key(subject, create=True)
+        opens = seq == 1 and stream == f"client:{subject}"  # a registration: the client has no key yet
+        key = await (self._new_key(subject) if opens else self._key(subject, create=True))
         if not key:  # (ERASED)
             for path in present:
                 data = with_path(data, path, fields[path])
@@ -108,6 +109,21 @@ class Vault:
         key = base64.b64decode(doc["key"]) if doc.get("key") else ERASED
         self._cache_key(subject, key)
         return key
+
+    async def _new_key(self, subject: str) -> bytes | None:
+        """A client's key made before any is looked for (their registration): one write, a read only when
+        there is one already (a registration retried, an erased client's)."""
+        if subject in self._cache:
+            return await self._key(subject)
+        fresh = AESGCM.generate_key(bit_length=256)
+        try:
+            await self._keys.insert_one(
+                {"_id": subject, "key": _b64(fresh), "created_ms": to_ms(self._clock.now())}
+            )
+        except DuplicateKeyError:
+            return await self._key(subject, create=True)
+        self._cache_key(subject, fresh)
+        return fresh
 
     def _cache_key(self, subject: str, key: bytes) -> None:
         self._cache[subject] = (key, time.monotonic() + CACHED_FOR)
