@@ -17,6 +17,7 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
+from storage import step_reads
 from storage.claims import claimed, reclaimed
 from storage.counters import next_value
 
@@ -90,35 +91,43 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
     the claim is unique (storage/claims.py), so a twin or a replay gets the client the first one chose.
     Returns the client and whether `cause` registered it."""
 
+    drawn: list[str] = []
+
     async def new_id() -> str:
-        return f"C-{await next_value(deps.store.db, 'client', 1001)}"
+        drawn.append(f"C-{await next_value(deps.store.db, 'client', 1001)}")
+        return drawn[-1]
 
     client_id = await claimed(deps.store.db, claim, new_id)
-    if (before := await q.client(deps.store, client_id)) is not None and before.erased:
+    if client_id in drawn:  # a number just drawn names nobody yet: nothing to read
+        step_reads.absent("clients", client_id)
+    elif (before := await q.client(deps.store, client_id)) is not None and before.erased:
         client_id = await reclaimed(deps.store.db, claim, client_id, new_id)
-    registered = (
-        await deps.record(
-            f"client:{client_id}",
-            EventType.CLIENT_REGISTERED,
-            {"client_id": client_id, **details, "first_contact": cause},
-            client_actor(client_id),
-            registration_cause(client_id),
-            expected_seq=0,  # a registration opens its stream, never lands behind another's event
-        )
-    ).event
-    client_id = registered.data["client_id"]  # the twin's, when it registered first
-    language = Language.parse(registered.data.get("language"))
-    await assign(deps, client_id, language, f"{registration_cause(client_id)}/assign")
+    registered = await deps.record(
+        f"client:{client_id}",
+        EventType.CLIENT_REGISTERED,
+        {"client_id": client_id, **details, "first_contact": cause},
+        client_actor(client_id),
+        registration_cause(client_id),
+        expected_seq=0,  # a registration opens its stream, never lands behind another's event
+    )
+    client_id = registered.event.data["client_id"]  # the twin's, when it registered first
+    language = Language.parse(registered.event.data.get("language"))
+    assigning = f"{registration_cause(client_id)}/assign"
+    await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate)
     client = await q.client(deps.store, client_id)
     if client is None:
         raise LookupError("a registered client is not projected")
     if client.merged_into and (survivor := await q.client(deps.store, client.merged_into)):
         client = survivor  # registered once, then found to be someone else's second account
-    return client, registered.data.get("first_contact") == cause
+    return client, registered.event.data.get("first_contact") == cause
 
 
-async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
-    if await deps.store.events.by_cause(cause):
+async def assign(
+    deps: Deps, client_id: str, language: Language | None, cause: str, unassigned: bool = False
+) -> None:
+    """`unassigned`: the client was registered by this very step, so nothing has assigned them yet (a twin
+    that does at the same moment records the same cause: one of the two is kept)."""
+    if not unassigned and await deps.store.events.by_cause(cause):
         return
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]
