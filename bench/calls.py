@@ -99,13 +99,16 @@ async def measure(calls: int, rounds: int) -> None:
                     assert response.status == 200, response.status
             await asyncio.sleep(5)  # (real time: the service's workers take them in meanwhile)
             latencies: list[float] = []
+            by_kind: dict[str, list[float]] = {"known": [], "new": []}
 
             async def call(n: int) -> None:
-                form = ringing(f"CA{n:032d}", caller(n if n % 2 else known + n))  # every other one known
+                # every other one known (the numbers that wrote first), the others new (numbers after them)
+                form = ringing(f"CA{n:032d}", caller(n // 2 if n % 2 else known + n // 2))
                 started = time.perf_counter()
                 async with await post(http, twilio, url, "/webhooks/twilio/voice", form) as response:
                     said = await response.text()
                 latencies.append(time.perf_counter() - started)
+                by_kind["known" if n % 2 else "new"].append(latencies[-1])
                 assert response.status == 200 and response.content_type == "text/xml", said[:200]
                 assert ET.fromstring(said).find("Dial") is not None, said[:200]  # noqa: S314 (our own answer)
 
@@ -116,6 +119,9 @@ async def measure(calls: int, rounds: int) -> None:
             print(f"{len(latencies)} calls, {calls} at a time ({rounds} waves), half of them known clients")
             slowest = max(latencies) * 1000
             print(f"TwiML answered: p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {slowest:.0f} ms")
+            for kind, taken in by_kind.items():
+                mid, worst = statistics.median(taken) * 1000, max(taken) * 1000
+                print(f"  {kind} callers ({len(taken)}): p50 {mid:.0f} ms, max {worst:.0f} ms")
             print(f"service RSS {rss_mb(stack.service.process.pid):.0f} MB")
     finally:
         stack.stop()

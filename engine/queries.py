@@ -59,7 +59,7 @@ async def client_by_phone(store: Store, e164: str) -> Client | None:
 
 async def clients_with_phone(store: Store, e164: str) -> list[Client]:
     docs = await store.db["clients"].find({"phone": e164}).to_list()
-    return sorted((Client.from_doc(d) for d in docs), key=lambda c: int(c.id.split("-")[1]))
+    return sorted((Client.from_doc(seen("clients", d)) for d in docs), key=lambda c: int(c.id.split("-")[1]))
 
 
 async def clients_awaiting_topic(store: Store) -> list[Client]:

@@ -56,8 +56,8 @@ class Projector:
     async def tally(self, collection: str, field: str, values: list[str]) -> dict[str, int]:
         """How many documents of `collection` have each of `values` in `field` (a projection's tally)."""
         ids = [tally_id(collection, field, v) for v in values]
-        found = {doc["_id"]: doc["n"] async for doc in self._db["tallies"].find({"_id": {"$in": ids}})}
-        return {v: found.get(i, 0) for v, i in zip(values, ids, strict=True)}
+        found = await step_reads.by_ids(self._db, "tallies", ids)  # (once a step: `_count` forgets them)
+        return {v: found[i]["n"] if i in found else 0 for v, i in zip(values, ids, strict=True)}
 
     def _document_of(self, stream: str) -> tuple[str, str] | None:
         """The projection collection and `_id` a stream is kept in (None: a stream without one)."""
@@ -203,11 +203,9 @@ class Projector:
         tallies = self._db["tallies"]
         for value, step in ((before, -1), (after, 1)):
             if value is not None:
-                await tallies.update_one(
-                    {"_id": tally_id(projection.collection, projection.tally, value)},
-                    {"$inc": {"n": step}},
-                    upsert=True,
-                )
+                counted = tally_id(projection.collection, projection.tally, value)
+                step_reads.written("tallies", counted, None)
+                await tallies.update_one({"_id": counted}, {"$inc": {"n": step}}, upsert=True)
 
     async def recount(self, projection: Projection) -> None:
         """The tally counted afresh from the documents (a full catch-up, a rebuild)."""

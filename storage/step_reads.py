@@ -108,6 +108,20 @@ def seen(collection: str, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+async def by_ids(db: AsyncDatabase, collection: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The documents of `ids` that are there, by `_id` (copies): what the step holds, the rest in one read."""
+    reads = _READS.get()
+    held = {} if reads is None else {i: reads[(collection, i)] for i in ids if (collection, i) in reads}
+    missing = [i for i in ids if i not in held]
+    if missing:
+        found = {doc["_id"]: doc async for doc in db[collection].find({"_id": {"$in": missing}})}
+        for i in missing:
+            held[i] = found.get(i)
+            if reads is not None:
+                reads[(collection, i)] = found.get(i)
+    return {i: copy.deepcopy(doc) for i, doc in held.items() if doc is not None}
+
+
 def absent(collection: str, doc_id: str) -> None:
     """The step is about to open `doc_id` (a stream it just numbered): not there, so not read. Were it there
     after all (a twin's), the write that expects it absent is refused and the step reads it then."""

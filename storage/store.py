@@ -62,9 +62,12 @@ class Store:
     async def record(self, new: NewEvent, expected_seq: int | None = None, opens: bool = False) -> Appended:
         """Append one event and bring its projection up to date (catch-up repairs a crash in between).
         `opens`: the event opens its stream (a number just taken): its document is not read first."""
-        if opens or expected_seq == 0:
+        opening = opens or expected_seq == 0
+        if opening:
             self.projector.absent(new.stream)
         known = await self.projector.known_head(new.stream)
+        if known is None and opening:  # (a stream with no projection, or no step: no head to read either;
+            known = (0, "")  # the unique (stream, seq) refuses seq 1 if there is one)
         try:
             appended = await self.events.append(new, expected_seq, known)
         except ConcurrencyConflict:

@@ -94,32 +94,35 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
         return f"C-{await next_value(deps.store.db, 'client', 1001)}"
 
     client_id, fresh = await claimed(deps.store.db, claim, new_id)
+    # (a number just drawn names nobody yet: nothing to read, and the registration reads nothing either)
     if not fresh and (before := await q.client(deps.store, client_id)) is not None and before.erased:
         client_id = await reclaimed(deps.store.db, claim, client_id, new_id)
-    registered = (
-        await deps.record(
-            f"client:{client_id}",
-            EventType.CLIENT_REGISTERED,
-            {"client_id": client_id, **details, "first_contact": cause},
-            client_actor(client_id),
-            registration_cause(client_id),
-            expected_seq=0,  # a registration opens its stream, never lands behind another's event
-        )
-    ).event
-    client_id = registered.data["client_id"]  # the twin's, when it registered first
-    language = Language.parse(registered.data.get("language"))
-    await assign(deps, client_id, language, f"{registration_cause(client_id)}/assign")
+    registered = await deps.record(
+        f"client:{client_id}",
+        EventType.CLIENT_REGISTERED,
+        {"client_id": client_id, **details, "first_contact": cause},
+        client_actor(client_id),
+        registration_cause(client_id),
+        expected_seq=0,  # a registration opens its stream, never lands behind another's event
+    )
+    client_id = registered.event.data["client_id"]  # the twin's, when it registered first
+    language = Language.parse(registered.event.data.get("language"))
+    assigning = f"{registration_cause(client_id)}/assign"
+    await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate)
     client = await q.client(deps.store, client_id)
     if client is None:
         raise LookupError("a registered client is not projected")
     if client.merged_into and (survivor := await q.client(deps.store, client.merged_into)):
         client = survivor  # registered once, then found to be someone else's second account
-    return client, registered.data.get("first_contact") == cause
+    return client, registered.event.data.get("first_contact") == cause
 
 
-async def assign(deps: Deps, client_id: str, language: Language | None, cause: str) -> None:
-    # (on a first attempt a twin may have assigned them a moment before: the unique cause keeps theirs)
-    if await deps.store.events.replayed(cause):
+async def assign(
+    deps: Deps, client_id: str, language: Language | None, cause: str, unassigned: bool = False
+) -> None:
+    """`unassigned`: the client was registered by this very step, so nothing has assigned them yet (a twin
+    that does at the same moment records the same cause: one of the two is kept)."""
+    if not unassigned and await deps.store.events.by_cause(cause):
         return
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]

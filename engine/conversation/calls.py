@@ -75,29 +75,29 @@ async def ringing_order(deps: Deps, client: Client) -> list[Assistant]:
 
 
 async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
-    """What a new call is told to do; the same to the same CallSid."""
+    """What a new call is told to do; the same to the same CallSid: nothing is read first (the caller waits in
+    silence), a retry decides again and its record finds the first one's, which is answered."""
     sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
-    received = await deps.store.events.by_cause(f"{cause}/received")
-    if received is None and withheld(form["From"]):  # an unknown caller: nobody's client
-        received = await withheld_calls.received(deps, form)
-    if received is None:
-        number = to_e164(form["From"])
-        client = await caller(deps, number, cause)
-        order = await ringing_order(deps, client)
-        received = (
-            await deps.record(
-                f"call:{sid}",
-                EventType.CALL_RECEIVED,
-                {
-                    "call_sid": sid,
-                    "client_id": client.id,
-                    "ring": [a.id for a in order],
-                    "direction": "inbound",
-                },
-                client_actor(client.id),
-                f"{cause}/received",
-            )
-        ).event
+    if withheld(form["From"]):  # an unknown caller: nobody's client
+        return await _answer(deps, line, await withheld_calls.received(deps, form))
+    number = to_e164(form["From"])
+    client = await caller(deps, number, cause)
+    order = await ringing_order(deps, client)
+    received = (
+        await deps.record(
+            f"call:{sid}",
+            EventType.CALL_RECEIVED,
+            {
+                "call_sid": sid,
+                "client_id": client.id,
+                "ring": [a.id for a in order],
+                "direction": "inbound",
+            },
+            client_actor(client.id),
+            f"{cause}/received",
+            expected_seq=0,  # the call's first event: no head to read
+        )
+    ).event
     return await _answer(deps, line, received)
 
 

@@ -36,6 +36,7 @@ async def received(deps: Deps, form: dict[str, str]) -> Event:
             {"call_sid": sid, "client_id": None, "ring": [a.id for a in order], "direction": "inbound"},
             SYSTEM,
             f"voice:{sid}/received",
+            expected_seq=0,  # the call's first event (a retry finds the first one's by its cause)
         )
     ).event
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pymongo import monitoring
 
 from tests.harness import start_harness
-from tests.round_trips import BUDGETS, NEW_CLIENT, Commands, journey
+from tests.round_trips import BUDGETS, CALL_BUDGETS, NEW_CLIENT, Commands, call_answers, journey
 
 
 async def test_each_step_of_a_journey_stays_within_its_store_round_trips(
@@ -35,3 +35,22 @@ async def test_each_step_of_a_journey_stays_within_its_store_round_trips(
     over = {name: (n, BUDGETS[name]) for name, n in counted.items() if n > BUDGETS[name]}
     assert not over, f"over budget (counted, budget): {over}; bench/roundtrips.py --detail shows the commands"
     assert counted["new client: /start"] + counted["new client: a request"] <= NEW_CLIENT
+
+
+async def test_answering_a_call_stays_within_its_store_round_trips(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    commands = Commands()
+    monitoring.register(commands)
+    try:
+        tg = await start_harness(
+            aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, payments=False, voice=True
+        )
+        steps = await call_answers(tg, commands)
+    finally:
+        commands.stop()
+    counted = {step.name: step.total for step in steps}
+    assert set(counted) == set(CALL_BUDGETS) and all(n > 2 for n in counted.values()), counted
+    over = {name: (n, CALL_BUDGETS[name]) for name, n in counted.items() if n > CALL_BUDGETS[name]}
+    detail = {step.name: dict(step.sent) for step in steps if step.name in over}
+    assert not over, f"over budget (counted, budget): {over}; the commands: {detail}"

@@ -182,3 +182,77 @@ async def test_a_clients_requests_are_read_once_a_step_and_again_after_a_write(c
         await store.record(cancel)
         assert await q.open_requests(store, "C-1") == []  # the write forgot the read
         assert [r.id for r in await q.requests_of(store, "C-1")] == ["R-1"]
+
+
+def added(assistant_id: str, name: str) -> NewEvent:
+    data = {
+        "assistant_id": assistant_id,
+        "telegram_id": 1001,
+        "name": name,
+        "languages": ["en"],
+        "lead": True,
+    }
+    return NewEvent(
+        f"assistant:{assistant_id}",
+        EventType.ASSISTANT_ADDED,
+        data,
+        Actor(ActorKind.SYSTEM, "cli"),
+        f"cli:add/{assistant_id}",
+    )
+
+
+async def test_one_of_a_collection_the_step_read_whole_is_not_read_again(counted) -> None:
+    store, commands = counted
+    await store.record(added("A-1", "Anna"))
+    commands.sent.clear()
+    with step_reads.step():
+        assert [a.id for a in await q.assistants(store)] == ["A-1"]
+        assert (await q.assistant(store, "A-1")).name == "Anna"  # (whose phone rings: after the team)
+        assert await q.assistant(store, "A-2") is None  # not in the team the step read: not there
+        assert finds(commands, "assistants") == 1
+    assert (await q.assistant(store, "A-1")).name == "Anna"  # outside a step: the store
+    assert finds(commands, "assistants") == 2
+
+
+async def test_open_conversations_are_counted_once_a_step_and_again_after_a_change_to_them(counted) -> None:
+    store, commands = counted
+    await store.record(added("A-1", "Anna"))
+    assigned = NewEvent("client:C-1", EventType.CLIENT_ASSIGNED, {"assistant_id": "A-1"}, CLIENT, "x/assign")
+    await store.record(assigned)
+    commands.sent.clear()
+    with step_reads.step():
+        assert await q.open_load(store) == await q.open_load(store) == {}
+        assert finds(commands, "tallies") == 1
+        opened = NewEvent("client:C-1", EventType.CONVERSATION_OPENED, {}, CLIENT, "x/open")
+        await store.record(opened)
+        assert await q.open_load(store) == {"A-1": 1}  # the projector's count forgot what the step held
+        assert finds(commands, "tallies") == 2
+
+
+async def test_a_client_found_by_phone_is_not_read_again_by_id(counted) -> None:
+    store, commands = counted
+    shared = NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000002"}, CLIENT, "x/1")
+    await store.record(shared)
+    commands.sent.clear()
+    with step_reads.step():
+        assert (await q.client_by_phone(store, "+971500000002")).id == "C-1"
+        assert (await q.client(store, "C-1")).phone == "+971500000002"  # (who called: then by id)
+        assert finds(commands, "clients") == 1
+
+
+async def test_an_event_that_opens_a_stream_without_a_projection_reads_no_head(counted) -> None:
+    store, commands = counted
+    call = {"call_sid": "CA1", "client_id": "C-1", "ring": [], "direction": "inbound"}
+    received = NewEvent("call:CA1", EventType.CALL_RECEIVED, call, CLIENT, "voice:CA1/received")
+    first = await store.record(received, expected_seq=0)
+    assert (first.event.seq, first.duplicate) == (1, False)
+    assert (
+        finds(commands, "events") == 0
+    )  # (inserted as the stream's first: no head read, in or out of a step)
+    again = await store.record(received, expected_seq=0)  # the same call again: the first one's event
+    assert (again.event.hash, again.duplicate) == (first.event.hash, True)
+    other = NewEvent("call:CA1", EventType.CALL_RECEIVED, call, CLIENT, "voice:CA1/other")
+    with pytest.raises(ConcurrencyConflict):  # another cause: the stream is not new
+        await store.record(other, expected_seq=0)
+    assert [e.cause for e in await store.events.read("call:CA1")] == ["voice:CA1/received"]
+    assert (await verify(store.db, store.events)).intact

@@ -2,12 +2,15 @@
 readable, and read as erased once the key is destroyed, while the hash chain still verifies."""
 
 import json
+from pathlib import Path
 
+from domain.clock import FrozenClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
 from storage.audit import verify
-from storage.store import Store
+from storage.store import Store, open_store
 from storage.vault import PREFIX, Vault
+from tests.round_trips import Commands
 
 LAYLA = Actor(ActorKind.CLIENT, "C-1")
 
@@ -123,3 +126,28 @@ async def test_streams_of_nobody_are_stored_as_written(store: Store) -> None:
     (doc,) = await stored(store, "staff:A-1")
     assert doc["data"] == {"command": "away", "args": "2h"}
     assert await store.db["personal_keys"].count_documents({}) == 0
+
+
+async def test_a_registration_makes_its_clients_key_in_one_write_and_a_tombstone_still_wins(
+    mongo_url: str, db_name: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    commands = Commands()
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
+        try:
+            await store.record(registered("C-1"))
+            keys = {c: n for (c, coll), n in commands.sent.items() if coll == "personal_keys"}
+            assert keys == {"insert": 1}  # (a new client has no key: nothing to look for first)
+            await store.db["personal_keys"].insert_one({"_id": "C-2", "key": None})  # erased elsewhere
+            appended = await store.record(registered("C-2"))  # (a claim that raced the erase)
+            assert (
+                appended.event.data["name"] == ""
+                and (await stored(store, "client:C-2"))[0]["data"]["name"] == ""
+            )
+            assert await store.db["personal_keys"].find_one({"_id": "C-2"}, {"key": 1}) == {
+                "_id": "C-2",
+                "key": None,
+            }
+            assert [e.data["name"] for e in await store.events.read("client:C-1")] == ["Layla Haddad"]
+        finally:
+            commands.stop()
+            await store.client.drop_database(db_name)

@@ -1,6 +1,7 @@
 """The phone at its edges, through the real webhook endpoints signed as Twilio signs them: every leg recorded
 when recording is on, numbers and states that make no sense refused with nothing kept."""
 
+import asyncio
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
@@ -10,6 +11,7 @@ import pytest
 from channels.voice.twiml import render
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, EventType
+from engine import queries as q
 from engine.conversation import calls
 from engine.team import admin as staff_admin
 from tests import reads
@@ -195,3 +197,28 @@ async def test_a_client_who_does_not_answer_a_call_back_is_told_to_the_assistant
     lines = tg.topic_texts(reads.thread(client))
     assert sum(line.endswith("did not answer (no-answer)") for line in lines) == 1
     assert "📞 Nobody answered → voicemail" not in lines
+
+
+async def test_the_same_call_twice_at_once_is_answered_alike_and_kept_once(phone: Harness) -> None:
+    """Twilio retrying while the first attempt is in flight, or two instances behind a balancer: nothing is
+    read before the answer is decided, so the call's record decides (its first event, once per CallSid)."""
+    tg = phone
+    await tg.wa(CALLER, "Hello, I need a car tonight", name="Layla")
+    await tg.settle()
+    new = "+971500000042"
+    for sid, number in (("CA40", CALLER), ("CA41", new), ("CA42", "anonymous")):
+        params, headers = tg.tw.signed(f"{PUBLIC}/webhooks/twilio/voice", call_form(sid, number))
+        both = await asyncio.gather(
+            *(tg.http.post("/webhooks/twilio/voice", data=params, headers=headers) for _ in range(2))
+        )
+        said = [await response.text() for response in both]
+        assert [r.status for r in both] == [200, 200] and said[0] == said[1] and "<Dial" in said[0], said
+        kept = [e for e in await tg.store.events.read(f"call:{sid}") if e.type is EventType.CALL_RECEIVED]
+        assert len(kept) == 1, sid
+    (client,) = await q.clients_with_phone(tg.store, new)  # one client for the new number
+    told = [e.type for e in await tg.store.events.read(f"client:{client.id}")]
+    assert told.count(EventType.CLIENT_REGISTERED) == told.count(EventType.CLIENT_ASSIGNED) == 1
+    await tg.settle()
+    for number in (CALLER, new):
+        lines = tg.topic_texts(reads.thread(await client_of(tg, number)))
+        assert sum(line.startswith("📞 Incoming call from") for line in lines) == 1, lines
