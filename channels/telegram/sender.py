@@ -67,6 +67,7 @@ class TopicDirectory(Protocol):
     async def card_message(self, client_id: str, card: str) -> int | None: ...
     async def topic_created(self, client_id: str, generation: int, chat_id: int, thread_id: int) -> None: ...
     async def card_posted(self, client_id: str, card: str, generation: int, message_id: int) -> None: ...
+    async def card_lost(self, client_id: str, card: str, generation: int, message_id: int) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,6 +384,10 @@ class TelegramSender:
                 message_id=message_id,
             )
         except TelegramBadRequest as error:
+            if "message to edit not found" in error.message.lower():  # deleted in the topic: posted again
+                log.info("telegram.card_lost", card=op.card.split(":", 1)[0])
+                await self._topics.card_lost(op.topic, op.card, topic.generation, message_id)
+                return Sent(None)
             if "not modified" not in error.message:
                 raise
         return Sent(message_id)

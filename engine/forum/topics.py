@@ -10,7 +10,7 @@ from engine.deps import Deps
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
 from engine.forum.staff_chat import staff_chat_for
-from engine.outbox import Mentions, delete_topic, to_topic, topic_setup
+from engine.outbox import Mentions, card_update, delete_topic, to_topic, topic_setup
 from engine.staff_texts import Text, for_client, of
 from engine.translations import bridges
 
@@ -195,23 +195,34 @@ class Topics:
         )
 
     async def card_posted(self, client_id: str, card: str, generation: int, message_id: int) -> None:
+        await self._card_at(client_id, card, generation, message_id, f"card:{{}}/{generation}/{message_id}")
+
+    async def card_lost(self, client_id: str, card: str, generation: int, message_id: int) -> None:
+        """The card's message is gone from the topic (someone deleted it): it has none now, and it is posted
+        again — as a new delivery, behind what the topic is sent and within the forum's budget."""
+        if parse_forum_topic_id(client_id) or (topic := await self.topic_for(client_id)) is None:
+            return
+        cause = f"card-lost:{{}}/{generation}/{message_id}"
+        lost = await self._card_at(client_id, card, generation, None, cause, {"lost": message_id})
+        await self._deps.deliver(card_update(lost, 0, topic.chat_id, client_id, repost=True, card=card))
+
+    async def _card_at(
+        self,
+        client_id: str,
+        card: str,
+        generation: int,
+        message_id: int | None,
+        cause: str,
+        more: dict[str, int] | None = None,
+    ) -> Event:
+        """Which message shows the card now (None: none); `cause` names its stream's id at `{}`."""
+        data = {"message_id": message_id, "generation": generation, **(more or {})}
         if card.startswith("request:"):
             request_id = card.split(":", 1)[1]
-            await self._deps.record(
-                f"request:{request_id}",
-                EventType.REQUEST_CARD_POSTED,
-                {"message_id": message_id, "generation": generation},
-                SYSTEM,
-                f"card:{request_id}/{generation}/{message_id}",
-            )
-            return
-        await self._deps.record(
-            f"client:{client_id}",
-            EventType.CLIENT_CARD_POSTED,
-            {"generation": generation, "message_id": message_id},
-            SYSTEM,
-            f"card:{client_id}/{generation}/{message_id}",
-        )
+            kind, stream = EventType.REQUEST_CARD_POSTED, f"request:{request_id}"
+            return (await self._deps.record(stream, kind, data, SYSTEM, cause.format(request_id))).event
+        kind, stream = EventType.CLIENT_CARD_POSTED, f"client:{client_id}"
+        return (await self._deps.record(stream, kind, data, SYSTEM, cause.format(client_id))).event
 
     async def topic_gone(self, client_id: str, generation: int) -> None:
         """Deleted in Telegram: record it and set up the next generation (card included); nothing queued is

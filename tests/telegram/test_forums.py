@@ -301,3 +301,41 @@ async def test_a_card_carrying_words_sent_again_after_its_worker_died_mid_send_i
         "Book a car tonight at 8 from the Ritz",
         tg.topic_texts(thread)[-1],
     ]
+
+
+async def test_a_card_someone_deleted_is_posted_again_when_it_next_changes(tg: Harness) -> None:
+    """An assistant deletes a card by mistake: its next change posts it again (the client's pinned again),
+    within the forum's budget, instead of failing on every edit from then on."""
+    from tests.telegram.test_lifecycle import staff_says
+
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.settle()
+    client = await tg.client_of(layla)
+    request = (await q.open_requests(tg.store, client.id))[0]
+    assert client.topic is not None and request.card_message_id is not None
+    pinned, card = client.topic.card_message_id, request.card_message_id
+    for message_id in (pinned, card):  # (as an assistant deleting them in the forum)
+        tg.fake._api_deleteMessage({"chat_id": STAFF_CHAT, "message_id": message_id})
+
+    await tg.send(tg.fake.user_message(layla, text="We will be 4 people, with luggage"))
+    await tg.settle()
+    request = await q.known_request(tg.store, request.id)
+    assert request.card_message_id not in (None, card)
+    posts = {m["message_id"]: m.get("text", "") for m in tg.fake.bot_messages(STAFF_CHAT)}
+    assert posts[request.card_message_id].startswith(f"📋 {request.id}")
+    assert "👥 4" in posts[request.card_message_id]  # (the card as it is now)
+    lost = [e.data for e in await tg.store.events.read(f"request:{request.id}") if e.data.get("lost")]
+    assert lost == [{"message_id": None, "generation": 1, "lost": card}]
+
+    await staff_says(tg, reads.thread(client), "/quote 45000 RUB Mercedes S-Class")  # the client card moves
+    client = await tg.client_of(layla)
+    assert client.topic is not None and client.topic.card_message_id not in (None, pinned)
+    assert tg.fake.chats[STAFF_CHAT].pinned[-1] == client.topic.card_message_id
+    # the next change edits the cards posted again: no third post of either
+    await tg.send(tg.fake.user_message(layla, text="And a child seat, please"))
+    await tg.settle()
+    assert (await q.known_request(tg.store, request.id)).card_message_id == request.card_message_id
+    cards = [t for t in (m.get("text", "") for m in tg.fake.bot_messages(STAFF_CHAT)) if t.startswith("📋 R")]
+    assert len(cards) == 1
