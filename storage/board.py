@@ -14,6 +14,7 @@ newest. A start makes good a crash between a deadline's write and its cards' (`c
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 
 import structlog
@@ -34,6 +35,12 @@ BATCH = 500
 Doc = dict[str, Any]
 NO_CLOCKS = {"rs": None, "rk": 0, "qs": None, "qk": 0}  # (version 0: no deadline)
 CLOCKED = (FIRST_RESPONSE, FIRST_QUOTE)  # the deadlines a card shows: its client's wait, its first quote
+
+
+def written_ms() -> int:
+    """When a card is written (`w_ms`, by the writer's own clock): what each instance's copy of the open cards
+    reads again (storage/board_view.py)."""
+    return int(time.time() * 1000)
 
 
 def clock_ids(client_id: str, request_id: str) -> tuple[str, str]:
@@ -82,7 +89,7 @@ class BoardCards:
         try:
             await self._cards.update_one(
                 {"_id": new["_id"], "rv": {"$lt": new["_v"]}},
-                {"$set": side | {"rv": new["_v"], "cv": client["_v"] if client else -1}}
+                {"$set": side | {"rv": new["_v"], "cv": client["_v"] if client else -1, "w_ms": written_ms()}}
                 | ({"$setOnInsert": NO_CLOCKS} if old is None else {}),
                 upsert=True,
             )
@@ -110,7 +117,9 @@ class BoardCards:
                 return  # (a new client, or one without requests)
             where = {"_id": {"$in": ids}}
         side = side if side is not None else _client_side(doc)
-        await self._cards.update_many(where | older, {"$set": (side or {}) | {"cv": doc["_v"]}})
+        await self._cards.update_many(
+            where | older, {"$set": (side or {}) | {"cv": doc["_v"], "w_ms": written_ms()}}
+        )
 
     async def clock(self, deadline: Doc) -> None:
         """After a deadline was written (`deadline`, as it is now): its state onto the cards that show it (a
@@ -128,14 +137,15 @@ class BoardCards:
         since, version = clock_state(deadline)
         if kind == FIRST_QUOTE:
             await self._cards.update_one(
-                {"_id": subject, "qk": {"$lt": version}}, {"$set": {"qs": since, "qk": version}}
+                {"_id": subject, "qk": {"$lt": version}},
+                {"$set": {"qs": since, "qk": version, "w_ms": written_ms()}},
             )
             return
         older = {"client_id": subject, "rk": {"$lt": version}}
         ids = [card] if card else [c["_id"] async for c in self._cards.find(older, {"_id": 1})]
         if ids:  # (found first, then updated by `_id`: an update seeks only `_id` on nx-27017)
             await self._cards.update_many(
-                {"_id": {"$in": ids}} | older, {"$set": {"rs": since, "rk": version}}
+                {"_id": {"$in": ids}} | older, {"$set": {"rs": since, "rk": version, "w_ms": written_ms()}}
             )
 
     async def _clocks_of(self, cards: list[Doc]) -> int:
@@ -181,9 +191,8 @@ class BoardCards:
                 chunk = []
         if chunk:
             on += await self._insert(chunk)
-        await self._db["jobs"].update_one(
-            {"_id": BOARD}, {"$set": {"cards": on, "clocks": True}}, upsert=True
-        )
+        marked = {"$set": {"cards": on, "clocks": True}, "$inc": {"made": 1}}  # (`made`: copies read afresh)
+        await self._db["jobs"].update_one({"_id": BOARD}, marked, upsert=True)
         return on
 
     async def _insert(self, chunk: list[Doc]) -> int:
@@ -197,7 +206,7 @@ class BoardCards:
                 card |= client_part(Client.from_doc(client)) | {"cv": client["_v"]}
                 on += card["open"]
             reply, quote = (clock_state(deadlines.get(i)) for i in clock_ids(card["client_id"], card["_id"]))
-            card |= {"rs": reply[0], "rk": reply[1], "qs": quote[0], "qk": quote[1]}
+            card |= {"rs": reply[0], "rk": reply[1], "qs": quote[0], "qk": quote[1], "w_ms": written_ms()}
         with contextlib.suppress(BulkWriteError):  # (those already there were written meanwhile)
             await self._cards.insert_many(chunk, ordered=False)
         return on

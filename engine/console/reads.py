@@ -108,13 +108,14 @@ async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
 
 
 async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list[Card]]:
-    """Open requests in columns by state; breached first, then the longest waiting, then the oldest. One
-    seek of the board's cards (storage/board.py: only what a card shows, its clocks too), an assistant's by
-    their own."""
+    """Open requests in columns by state; breached first, then the longest waiting, then the oldest. From the
+    board's cards (storage/board.py: only what a card shows, its clocks too), as this instance's copy of the
+    open ones has them (storage/board_view.py: those written since its last read, read again)."""
     wanted = viewer.id if not viewer.lead else assistant_id
-    query: dict[str, Any] = {"open": True} | ({"assistant_id": wanted} if wanted else {})
-    docs = [d for d in await deps.store.db["board"].find(query).to_list() if d["cv"] >= 0]
-    return await _columns(deps, [], docs)
+    docs = await deps.store.open_cards.read()
+    return await _columns(
+        deps, [], [d for d in docs if d["cv"] >= 0 and (not wanted or d["assistant_id"] == wanted)]
+    )
 
 
 async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Card]:

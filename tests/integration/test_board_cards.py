@@ -16,6 +16,8 @@ from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clients.merging import merge
 from engine.console import reads
+from storage.board import written_ms
+from storage.board_view import OpenCards
 from storage.projector import Projector
 from tests.console_client import signed_in
 from tests.harness import Harness, start_harness
@@ -72,9 +74,10 @@ CLOCKS = ("rs", "rk", "qs", "qk")  # (the timers', not the log's: a rebuild into
 
 
 async def kept_cards(db: Any, clocks: bool = True) -> dict[str, dict]:
-    """The board's documents without the versions they were written at (a rebuild writes the last ones)."""
+    """The board's documents without the versions they were written at (a rebuild writes the last ones), nor
+    when."""
     found = await db["board"].find().sort("_id", 1).to_list()
-    left = ("rv", "cv") if clocks else ("rv", "cv", *CLOCKS)
+    left = ("rv", "cv", "w_ms") if clocks else ("rv", "cv", "w_ms", *CLOCKS)
     return {d["_id"]: {k: v for k, v in d.items() if k not in left} for d in found}
 
 
@@ -140,7 +143,7 @@ async def test_a_crash_between_a_document_and_its_card_is_made_good_at_the_next_
     (card_id,) = live
     # the process died after writing the request's document, before its card
     await tg.store.db["board"].update_one(
-        {"_id": card_id}, {"$set": {"state": "new", "amount": None, "rv": 1}}
+        {"_id": card_id}, {"$set": {"state": "new", "amount": None, "rv": 1, "w_ms": written_ms()}}
     )
     assert await kept_cards(tg.store.db) != live
     await tg.store.projector.start_up(tg.clock.now())
@@ -178,7 +181,7 @@ async def test_a_crash_between_a_deadline_and_its_cards_clock_is_made_good_at_th
     # the process died after the deadlines were stopped, before the card's clocks were
     await tg.store.db["board"].update_one(
         {"_id": layla_card["_id"]},
-        {"$set": {k: live[layla_card["_id"]][k] for k in ("rs", "rk", "qs", "qk")}},
+        {"$set": {k: live[layla_card["_id"]][k] for k in CLOCKS} | {"w_ms": written_ms()}},
     )
     tg.clock.advance(hours=3)  # (the clock it shows would have run out)
     with pytest.raises(AssertionError):
@@ -186,3 +189,38 @@ async def test_a_crash_between_a_deadline_and_its_cards_clock_is_made_good_at_th
     await tg.store.projector.start_up(tg.clock.now())
     assert await kept_cards(tg.store.db) == answered
     await same_boards(tg)
+
+
+async def test_each_instances_copy_of_the_open_cards_reads_what_another_wrote(team: Harness) -> None:
+    tg = team
+    now = [written_ms()]
+    other = OpenCards(tg.store.db, lambda: now[0])  # (another instance's copy, on the same store)
+
+    async def as_stored() -> dict[str, dict]:
+        return {d["_id"]: d for d in await tg.store.db["board"].find({"open": True}).to_list()}
+
+    async def copied() -> dict[str, dict]:
+        return {d["_id"]: d for d in await other.read()}
+
+    _layla, thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    _james, james_thread, _ = await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    assert await copied() == await as_stored() and len(await as_stored()) == 2
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (its state, its clocks)
+    await staff_says(tg, james_thread, "/cancel plans changed")  # (off the board)
+    await client_with_request(tg, "Sara", "Flowers to the Ritz tomorrow")  # (a new card)
+    now[0] += 1_000
+    assert await copied() == await as_stored() and len(await as_stored()) == 2
+
+    # a write held up longer than the margin (its writer's clock behind) is read at the next full read
+    card = next(iter(await as_stored()))
+    await tg.store.db["board"].update_one({"_id": card}, {"$set": {"vip": True, "w_ms": now[0] - 60_000}})
+    now[0] += 1_000
+    assert not (await copied())[card]["vip"]
+    now[0] += 60_000
+    assert (await copied())[card]["vip"]
+
+    # the cards made again (a rebuild) are read afresh at once
+    await tg.store.db["board"].update_one({"_id": card}, {"$set": {"w_ms": 0}})  # (as a rebuild writes them)
+    await tg.store.projector.board.rebuild()
+    now[0] += 1_000
+    assert await copied() == await as_stored() and not (await copied())[card]["vip"]
