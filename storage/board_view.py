@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from storage.board import BOARD
 
-MARGIN_MS = 10_000  # cards written this long before the last read are read again
+MARGIN_MS = 3_000  # cards written this long before the last read are read again (writes in flight, clocks)
 AFRESH_MS = 60_000  # every card read again at least this often
 Doc = dict[str, Any]
 
