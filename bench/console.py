@@ -214,6 +214,7 @@ async def main(
     before_events: int,
     rate: float,
     profile: bool = False,
+    freeze: bool = False,
 ) -> None:
     configure("WARNING", "console")
     gc.callbacks.append(_collections)
@@ -231,6 +232,9 @@ async def main(
             clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
             await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
             await tg.store.projector.board.rebuild()  # (and shaped them: the board's cards are made of them)
+            if freeze:  # what was made so far kept out of every later full garbage collection
+                gc.collect()
+                gc.freeze()
             anna = await q.assistant(tg.store, "A-9001")
             reads_alone = {}
             for _ in range(5):  # the board's reads alone, as before and now, in turn
@@ -391,6 +395,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rate", type=float, default=10, help="board events a second")
     parser.add_argument("--profile", action="store_true", help="cProfile the first page's reads (the board)")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() once the store is seeded")
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -405,5 +410,6 @@ if __name__ == "__main__":
             args.before_events,
             args.rate,
             args.profile,
+            args.freeze,
         )
     )
