@@ -23,6 +23,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import gc
 import json
 import pstats
 import statistics
@@ -89,7 +90,19 @@ async def shape(db, clients: int, open_requests: int) -> None:
         )
 
 
+COLLECTED: list[float] = []  # the full garbage collections' times (ms) during the reads of a page
+
+
+def _collections(phase: str, info: dict, started: list[float] = [0.0]) -> None:  # noqa: B006 (its own state)
+    if info["generation"] == 2:
+        if phase == "start":
+            started[0] = time.perf_counter()
+        else:
+            COLLECTED.append((time.perf_counter() - started[0]) * 1000)
+
+
 async def timed(console, path: str, reads: int, form: dict | None = None) -> list[float]:
+    COLLECTED.clear()
     times = []
     for _ in range(reads):
         if form is not None:
@@ -201,8 +214,10 @@ async def main(
     before_events: int,
     rate: float,
     profile: bool = False,
+    freeze: bool = False,
 ) -> None:
     configure("WARNING", "console")
+    gc.callbacks.append(_collections)
     data = Path(tempfile.mkdtemp(prefix="concierge-console-"))
     engine = EmbeddedEngine(data / "engine")
     engine.start()
@@ -217,6 +232,9 @@ async def main(
             clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
             await tg.store.projector.reindex(clients_projection)  # (the seed wrote the documents directly)
             await tg.store.projector.board.rebuild()  # (and shaped them: the board's cards are made of them)
+            if freeze:  # what was made so far kept out of every later full garbage collection
+                gc.collect()
+                gc.freeze()
             anna = await q.assistant(tg.store, "A-9001")
             reads_alone = {}
             for _ in range(5):  # the board's reads alone, as before and now, in turn
@@ -265,7 +283,15 @@ async def main(
                     profiler.disable()
                     pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
                 rows.append((title, pct(times, 50) * 1000, pct(times, 99) * 1000))
-                print(f"  {title}: p50 {rows[-1][1]:.0f} ms, p99 {rows[-1][2]:.0f} ms", flush=True)
+                slowest = sorted(enumerate(times), key=lambda t: -t[1])[
+                    :3
+                ]  # (which reads: the first, a pause?)
+                print(
+                    f"  {title}: p50 {rows[-1][1]:.0f} ms, p99 {rows[-1][2]:.0f} ms "
+                    f"(slowest: {', '.join(f'#{i + 1} {t * 1000:.0f} ms' for i, t in slowest)}; "
+                    f"full garbage collections: {', '.join(f'{t:.0f}' for t in COLLECTED) or 'none'} ms)",
+                    flush=True,
+                )
             settings.console_board_cards = 50
 
             responses = [await lead.get("/console/live") for _ in range(tabs)]
@@ -369,6 +395,7 @@ if __name__ == "__main__":
     )
     parser.add_argument("--rate", type=float, default=10, help="board events a second")
     parser.add_argument("--profile", action="store_true", help="cProfile the first page's reads (the board)")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() once the store is seeded")
     args = parser.parse_args()
     asyncio.run(
         main(
@@ -383,5 +410,6 @@ if __name__ == "__main__":
             args.before_events,
             args.rate,
             args.profile,
+            args.freeze,
         )
     )

@@ -4,25 +4,55 @@ cards when their name, tag or assistant does. Each side is guarded by its own do
 instances projecting at once leave the newest of each; a request's write clears the client's version (`cv`)
 and reads the client afresh after it, so a client changed meanwhile (or another client, after a merge) is
 never left on the card. A closed request's card stays, off the board (`open` false), so a late write of an
-older version cannot put it back. Rebuilt from the projections with them (`concierge rebuild`)."""
+older version cannot put it back. Rebuilt from the projections with them (`concierge rebuild`).
+
+A card also keeps its clocks (`rs`: since when its client waits for a reply, `qs`: since when it waits for its
+first quote; None when not waiting), written as the timers are (storage/deadlines.py), each under its
+deadline's version (`rk`, `qk`: 0 before any), so the board reads no deadline and two writers leave the
+newest. A start makes good a crash between a deadline's write and its cards' (`clocks_again`)."""
 
 from __future__ import annotations
 
 import contextlib
+import time
 from typing import Any
 
+import structlog
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.board import client_part, request_part
 from domain.clients import Client
+from domain.deadlines import FIRST_QUOTE, FIRST_RESPONSE
 from domain.requests import ServiceRequest
 from storage import step_reads
+
+log = structlog.get_logger(__name__)
 
 BOARD = "board"
 FOLLOWED = frozenset({"requests", "clients"})  # the projections its cards are made of
 BATCH = 500
 Doc = dict[str, Any]
+NO_CLOCKS = {"rs": None, "rk": 0, "qs": None, "qk": 0}  # (version 0: no deadline)
+CLOCKED = (FIRST_RESPONSE, FIRST_QUOTE)  # the deadlines a card shows: its client's wait, its first quote
+
+
+def written_ms() -> int:
+    """When a card is written (`w_ms`, by the writer's own clock): what each instance's copy of the open cards
+    reads again (storage/board_view.py)."""
+    return int(time.time() * 1000)
+
+
+def clock_ids(client_id: str, request_id: str) -> tuple[str, str]:
+    return f"{FIRST_RESPONSE}:{client_id}", f"{FIRST_QUOTE}:{request_id}"
+
+
+def clock_state(deadline: Doc | None) -> tuple[int | None, int]:
+    """A deadline as a card shows it: since when (ms; None when over or never set), and its version."""
+    if deadline is None:
+        return None, 0  # (never set: version 0, as a card without its clocks)
+    since = (deadline.get("since_ms") or deadline["at_ms"]) if deadline.get("status") != "over" else None
+    return since, deadline.get("v", 0)
 
 
 def _request_side(doc: Doc | None) -> Doc | None:
@@ -53,14 +83,20 @@ class BoardCards:
         client = await step_reads.by_id(self._db, "clients", new["client_id"])  # (read in the step, often)
         if client is not None:
             side |= client_part(Client.from_doc(client))
+        moved = old is None or old["client_id"] != new["client_id"]  # (new, merged, or looked at again)
+        if old is not None and moved:
+            side |= {"rs": None, "rk": 0}  # another client's wait: theirs is written below
         try:
             await self._cards.update_one(
                 {"_id": new["_id"], "rv": {"$lt": new["_v"]}},
-                {"$set": side | {"rv": new["_v"], "cv": client["_v"] if client else -1}},
+                {"$set": side | {"rv": new["_v"], "cv": client["_v"] if client else -1, "w_ms": written_ms()}}
+                | ({"$setOnInsert": NO_CLOCKS} if old is None else {}),
                 upsert=True,
             )
         except DuplicateKeyError:
             return  # a newer version of the request is on the card already
+        if moved:  # its clocks as the timers left them (a timer's write may have come before the card)
+            await self._clocks_of([{"_id": new["_id"], "client_id": new["client_id"]} | NO_CLOCKS])
         # the client may have changed meanwhile, their cards' update run before this card was written
         fresh = await self._db["clients"].find_one({"_id": new["client_id"]})
         if fresh is not None and (client is None or fresh["_v"] > client["_v"]):
@@ -81,12 +117,66 @@ class BoardCards:
                 return  # (a new client, or one without requests)
             where = {"_id": {"$in": ids}}
         side = side if side is not None else _client_side(doc)
-        await self._cards.update_many(where | older, {"$set": (side or {}) | {"cv": doc["_v"]}})
+        await self._cards.update_many(
+            where | older, {"$set": (side or {}) | {"cv": doc["_v"], "w_ms": written_ms()}}
+        )
+
+    async def clock(self, deadline: Doc) -> None:
+        """After a deadline was written (`deadline`, as it is now): its state onto the cards that show it (a
+        client's wait onto each of their cards, a first quote onto its request's) that hold an older one."""
+        kind, subject = deadline["_id"].split(":", 1)
+        if kind in CLOCKED:
+            await self._clock_onto(kind, subject, deadline)
+
+    async def clock_by_id(self, deadline_id: str) -> None:
+        if deadline_id.split(":", 1)[0] in CLOCKED:
+            found = await self._db["deadlines"].find_one({"_id": deadline_id})
+            await self.clock(found or {"_id": deadline_id, "status": "over", "v": 0})
+
+    async def _clock_onto(self, kind: str, subject: str, deadline: Doc | None, card: str = "") -> None:
+        since, version = clock_state(deadline)
+        if kind == FIRST_QUOTE:
+            await self._cards.update_one(
+                {"_id": subject, "qk": {"$lt": version}},
+                {"$set": {"qs": since, "qk": version, "w_ms": written_ms()}},
+            )
+            return
+        older = {"client_id": subject, "rk": {"$lt": version}}
+        ids = [card] if card else [c["_id"] async for c in self._cards.find(older, {"_id": 1})]
+        if ids:  # (found first, then updated by `_id`: an update seeks only `_id` on nx-27017)
+            await self._cards.update_many(
+                {"_id": {"$in": ids}} | older, {"$set": {"rs": since, "rk": version, "w_ms": written_ms()}}
+            )
+
+    async def _clocks_of(self, cards: list[Doc]) -> int:
+        """These cards' clocks from their deadlines, where a card holds an older version. Returns how many
+        were behind."""
+        behind = 0
+        for start in range(0, len(cards), BATCH):
+            chunk = cards[start : start + BATCH]
+            ids = sorted({i for c in chunk for i in clock_ids(c["client_id"], c["_id"])})
+            found = {d["_id"]: d async for d in self._db["deadlines"].find({"_id": {"$in": ids}})}
+            for card in chunk:
+                for kind, deadline_id in zip(CLOCKED, clock_ids(card["client_id"], card["_id"]), strict=True):
+                    deadline = found.get(deadline_id)
+                    if card["rk" if kind == FIRST_RESPONSE else "qk"] < clock_state(deadline)[1]:
+                        behind += 1
+                        await self._clock_onto(kind, deadline_id.split(":", 1)[1], deadline, card["_id"])
+        return behind
+
+    async def clocks_again(self) -> int:
+        """At start: the open cards' clocks made good (a crash between a deadline's write and its cards')."""
+        fields = {"client_id": 1, "rk": 1, "qk": 1}
+        cards = [c | NO_CLOCKS | c async for c in self._cards.find({"open": True}, fields)]
+        return await self._clocks_of(cards)
 
     async def ensure(self) -> None:
-        """At start: the cards made once on a store that has none yet (one kept before they were)."""
-        if await self._db["jobs"].find_one({"_id": BOARD}) is None:
+        """At start: the cards made once on a store that has none yet (one kept before they were, or before
+        they kept their clocks); the open cards' clocks made good."""
+        if not ((await self._db["jobs"].find_one({"_id": BOARD})) or {}).get("clocks"):
             await self.rebuild()
+        elif behind := await self.clocks_again():
+            log.info("board.clocks_made_good", cards=behind)
 
     async def rebuild(self) -> int:
         """Every card made afresh from the requests and clients documents. Returns cards on the board. A card
@@ -95,23 +185,28 @@ class BoardCards:
         chunk: list[Doc] = []
         on = 0
         async for doc in self._db["requests"].find({}):
-            chunk.append(request_part(ServiceRequest.from_doc(doc)) | {"rv": doc["_v"], "cv": -1})
+            chunk.append(request_part(ServiceRequest.from_doc(doc)) | {"rv": doc["_v"], "cv": -1} | NO_CLOCKS)
             if len(chunk) >= BATCH:
                 on += await self._insert(chunk)
                 chunk = []
         if chunk:
             on += await self._insert(chunk)
-        await self._db["jobs"].update_one({"_id": BOARD}, {"$set": {"cards": on}}, upsert=True)
+        marked = {"$set": {"cards": on, "clocks": True}, "$inc": {"made": 1}}  # (`made`: copies read afresh)
+        await self._db["jobs"].update_one({"_id": BOARD}, marked, upsert=True)
         return on
 
     async def _insert(self, chunk: list[Doc]) -> int:
         ids = sorted({c["client_id"] for c in chunk})
         clients = {d["_id"]: d async for d in self._db["clients"].find({"_id": {"$in": ids}})}
+        timers = [i for c in chunk for i in clock_ids(c["client_id"], c["_id"])]
+        deadlines = {d["_id"]: d async for d in self._db["deadlines"].find({"_id": {"$in": timers}})}
         on = 0
         for card in chunk:
             if (client := clients.get(card["client_id"])) is not None:
                 card |= client_part(Client.from_doc(client)) | {"cv": client["_v"]}
                 on += card["open"]
+            reply, quote = (clock_state(deadlines.get(i)) for i in clock_ids(card["client_id"], card["_id"]))
+            card |= {"rs": reply[0], "rk": reply[1], "qs": quote[0], "qk": quote[1], "w_ms": written_ms()}
         with contextlib.suppress(BulkWriteError):  # (those already there were written meanwhile)
             await self._cards.insert_many(chunk, ordered=False)
         return on

@@ -3,7 +3,8 @@
 `due_ms` is when it may be taken next (its due time, or a firing worker's lease end), None once it is over.
 Nothing in-process holds a timer: a restart loses none, and two instances on one store fire each once (the
 claim is one atomic `{_id, due_ms <= now}` update; the event a firing writes has a cause derived from the
-deadline's id, round and step)."""
+deadline's id, round and step). `v` counts its writes: the board's cards keep the first-response and
+first-quote clocks under it (storage/board.py), written here after each of theirs."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from domain.deadlines import Deadline
+from storage.board import CLOCKED, BoardCards
 from storage.leases import checked_claim, claimable, lease_end
 from storage.timefmt import from_ms, to_ms
 
@@ -42,6 +44,7 @@ def deadline_of(doc: dict[str, Any]) -> Deadline:
 class Deadlines:
     def __init__(self, db: AsyncDatabase) -> None:
         self._items = db["deadlines"]
+        self._cards = BoardCards(db)
 
     async def set(self, deadline: Deadline) -> bool:
         """Set it, or move it to a new round; the same round again is a no-op (a retry, an event seen twice,
@@ -66,30 +69,38 @@ class Deadlines:
         fields = {**_doc(deadline), "at_ms": to_ms(deadline.due), "since_ms": since_ms}
         if current is None:
             try:
-                await self._items.insert_one({"_id": deadline.id, **fields})
-                return True
+                await self._items.insert_one(doc := {"_id": deadline.id, **fields, "v": 1})
             except DuplicateKeyError:  # set by someone else just now
                 return False
-        moved = await self._items.update_one(
-            {"_id": deadline.id, "round": current["round"]}, {"$set": fields}
-        )
-        return moved.modified_count == 1
+            await self._cards.clock(doc)
+            return True
+        return await self._update({"_id": deadline.id, "round": current["round"]}, fields)
+
+    async def _update(self, where: dict[str, Any], fields: dict[str, Any]) -> bool:
+        """One write, counted (`v`); a clock a card shows is then written onto it (storage/board.py). True
+        when one matched."""
+        update = {"$set": fields, "$inc": {"v": 1}}
+        if where["_id"].split(":", 1)[0] not in CLOCKED:
+            return (await self._items.update_one(where, update)).matched_count == 1
+        doc = await self._items.find_one_and_update(where, update, return_document=ReturnDocument.AFTER)
+        if doc is not None:
+            await self._cards.clock(doc)
+        return doc is not None
 
     async def stop(self, deadline_id: str, at: datetime) -> None:
         """Moot from `at` on (the client was answered): a wait that began later is left running. A firing
         already under way reads `current` before it acts."""
-        await self._items.update_one(
+        await self._update(
             {"_id": deadline_id, "since_ms": {"$lte": to_ms(at)}},
-            {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)}},
+            {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)},
         )
 
     async def hasten(self, deadline_id: str, now: datetime) -> bool:
         """A waiting deadline falls due now (a firing under way is left alone). True when moved."""
-        moved = await self._items.update_one(
+        return await self._update(
             {"_id": deadline_id, "status": WAITING, "due_ms": {"$gt": to_ms(now)}},
-            {"$set": {"due_ms": to_ms(now), "at_ms": to_ms(now)}},
+            {"due_ms": to_ms(now), "at_ms": to_ms(now)},
         )
-        return moved.modified_count == 1
 
     async def current(self, deadline_id: str) -> dict[str, Any] | None:
         return await self._items.find_one({"_id": deadline_id})
@@ -122,16 +133,14 @@ class Deadlines:
             update["stopped_ms"] = to_ms(now)
         if then is not None:
             update = {**_doc(then), "at_ms": to_ms(then.due)}
-        await self._items.update_one(
-            {"_id": deadline.id, "worker": worker, "round": deadline.round}, {"$set": update}
-        )
+        await self._update({"_id": deadline.id, "worker": worker, "round": deadline.round}, update)
 
     async def set_aside(self, deadline: Deadline, worker: str, reason: str, now: datetime) -> None:
         """Failed for good: over at once (a later wait starts anew), the reason kept for whoever looks."""
         failed = {"failed": reason}
-        await self._items.update_one(
+        await self._update(
             {"_id": deadline.id, "worker": worker, "round": deadline.round},
-            {"$set": {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(now), **failed}},
+            {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(now), **failed},
         )
 
     async def count_waiting(self) -> int:

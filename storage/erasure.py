@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from storage.board import BoardCards, clock_ids
 from storage.deadlines import OVER
 from storage.files import ConsoleFiles
 from storage.words import MessageWords
@@ -47,8 +48,12 @@ async def scrub(
     await db["budgets"].delete_many({"_id": {"$in": budgets}})
     stopped = await db["deadlines"].update_many(
         {"subject": {"$in": subjects}},
-        {"$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}}},
+        {"$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}}, "$inc": {"v": 1}},
     )
+    cards = BoardCards(db)  # (their cards' clocks stopped with them)
+    for subject in subjects:
+        for deadline_id in clock_ids(subject, subject):
+            await cards.clock_by_id(deadline_id)
     return Scrubbed(inbox, deliveries, stopped.modified_count)
 
 

@@ -57,6 +57,7 @@ INDEXES: dict[str, list[IndexModel]] = {
     "board": [  # the console's board (storage/board.py): its open cards; a client's cards as they change
         IndexModel([("open", ASCENDING)], name="open"),
         IndexModel([("client_id", ASCENDING)], name="client"),
+        IndexModel([("w_ms", ASCENDING)], name="written"),  # each instance's copy: what was written since
     ],
     "claims": [IndexModel([("client_id", ASCENDING)], name="client")],  # released by an erase
     "translations": [IndexModel([("client", ASCENDING)], name="client")],  # read by _id; erased by client

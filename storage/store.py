@@ -20,6 +20,7 @@ from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import NewEvent
 from storage.backup import store_file
+from storage.board_view import OpenCards
 from storage.console import ConsoleAccess
 from storage.deadlines import Deadlines
 from storage.deliveries import Deliveries
@@ -47,6 +48,7 @@ class Store:
     engine: EmbeddedEngine | None = None
     data_file: Path | None = None  # the embedded engine's SQLite file (ours, or a running service's)
     deadlines: Deadlines = field(init=False)
+    open_cards: OpenCards = field(init=False)  # this instance's copy of the board's open cards
     console: ConsoleAccess = field(init=False)
     words: MessageWords = field(init=False)  # the conversation's words, for the console's search
     files: ConsoleFiles = field(init=False)  # files sent to clients from the console
@@ -54,6 +56,7 @@ class Store:
 
     def __post_init__(self) -> None:
         self.deadlines = Deadlines(self.db)
+        self.open_cards = OpenCards(self.db)
         self.console = ConsoleAccess(self.db)
         self.words = MessageWords(self.db)
         self.files = ConsoleFiles(self.db)

@@ -94,15 +94,17 @@ class Step:
 # what each step of the journey may cost at most: today's counts, so that none grows back (the same journey
 # before issue 26: 57, 121, 33, 59 and 24; after its first round: 42, 69, 19, 36 and 17). Issue 26 asks for an
 # ordinary message ≤ 20 and a new client's /start and first request ≤ 50 together (GOALS): the first is met,
-# the second not yet (README).
+# the second not yet (README). The board's cards keep their clocks (storage/board.py: written as the timers
+# are, so a board reads no deadline): a new request four more (its card's timers read; the first quote's clock
+# and the client's wait written on the card, the client's cards found first), a reply two (the same).
 BUDGETS = {
     "new client: /start": 29,
-    "new client: a request": 58,
+    "new client: a request": 62,
     "an ordinary message": 19,
     "a message that extends the request": 30,
-    "the assistant replies in the topic": 17,
+    "the assistant replies in the topic": 19,
 }
-NEW_CLIENT = 87  # the first two steps together
+NEW_CLIENT = 91  # the first two steps together
 GOALS = {"an ordinary message": 20, "a new client (/start and a request)": 50}
 
 

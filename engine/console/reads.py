@@ -108,12 +108,14 @@ async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
 
 
 async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list[Card]]:
-    """Open requests in columns by state; breached first, then the longest waiting, then the oldest. One
-    seek of the board's cards (storage/board.py: only what a card shows), an assistant's by their own."""
+    """Open requests in columns by state; breached first, then the longest waiting, then the oldest. From the
+    board's cards (storage/board.py: only what a card shows, its clocks too), as this instance's copy of the
+    open ones has them (storage/board_view.py: those written since its last read, read again)."""
     wanted = viewer.id if not viewer.lead else assistant_id
-    query: dict[str, Any] = {"open": True} | ({"assistant_id": wanted} if wanted else {})
-    faces = [Face.from_doc(d) for d in await deps.store.db["board"].find(query).to_list() if d["cv"] >= 0]
-    return await _columns(deps, faces)
+    docs = await deps.store.open_cards.read()
+    return await _columns(
+        deps, [], [d for d in docs if d["cv"] >= 0 and (not wanted or d["assistant_id"] == wanted)]
+    )
 
 
 async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Card]:
@@ -121,14 +123,34 @@ async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Car
     docs = await _by_ids(deps, "board", sorted({i for i in ids if len(i) <= 20}))
     mine = [d for d in docs if d["open"] and d["cv"] >= 0 and (viewer.lead or d["assistant_id"] == viewer.id)]
     names = {a.id: a.name for a in await q.assistants(deps.store)}
-    return await _cards(deps, [Face.from_doc(d) for d in mine], names)
+    return _kept_cards(deps, mine, names)
 
 
-async def _columns(deps: Deps, faces: list[Face]) -> dict[str, list[Card]]:
+def _kept_clock(deps: Deps, doc: dict[str, Any], f: Face) -> Clock | None:
+    """A card's clock as the card keeps it (as `_clocks` reads it from the deadlines)."""
+    if doc.get("rs") is not None:
+        since = from_ms(doc["rs"])
+        return Clock("reply", since, since + deps.policy.promises.response(f.vip))
+    if f.state is RequestState.NEW and doc.get("qs") is not None:
+        since = from_ms(doc["qs"])
+        return Clock("quote", since, since + deps.policy.promises.first_quote)
+    return None
+
+
+def _kept_cards(deps: Deps, docs: list[dict[str, Any]], names: dict[str, str]) -> list[Card]:
+    faces = [(Face.from_doc(d), d) for d in docs]
+    return [Card(f, names.get(f.assistant_id or "", "—"), _kept_clock(deps, d, f)) for f, d in faces]
+
+
+async def _columns(
+    deps: Deps, faces: list[Face], kept: list[dict[str, Any]] | None = None
+) -> dict[str, list[Card]]:
+    """The board's columns of these faces (their clocks read from the deadlines), or of these cards (`kept`:
+    the board's documents, their clocks on them)."""
     names = {a.id: a.name for a in await q.assistants(deps.store)}
     now = deps.clock.now()
     columns: dict[str, list[Card]] = {s.value: [] for s in BOARD_STATES}
-    for card in await _cards(deps, faces, names):
+    for card in _kept_cards(deps, kept, names) if kept else await _cards(deps, faces, names):
         columns[card.face.state.value].append(card)
     for cards in columns.values():
         cards.sort(key=lambda c: c.order(now))

@@ -16,6 +16,8 @@ from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clients.merging import merge
 from engine.console import reads
+from storage.board import written_ms
+from storage.board_view import OpenCards
 from storage.projector import Projector
 from tests.console_client import signed_in
 from tests.harness import Harness, start_harness
@@ -68,10 +70,15 @@ def cards(board: dict[str, list]) -> dict[str, list[str]]:
     return {state: [c.face.id for c in column] for state, column in board.items()}
 
 
-async def kept_cards(db: Any) -> dict[str, dict]:
-    """The board's documents without the versions they were written at (a rebuild writes the last ones)."""
+CLOCKS = ("rs", "rk", "qs", "qk")  # (the timers', not the log's: a rebuild into another store has none)
+
+
+async def kept_cards(db: Any, clocks: bool = True) -> dict[str, dict]:
+    """The board's documents without the versions they were written at (a rebuild writes the last ones), nor
+    when."""
     found = await db["board"].find().sort("_id", 1).to_list()
-    return {d["_id"]: {k: v for k, v in d.items() if k not in ("rv", "cv")} for d in found}
+    left = ("rv", "cv", "w_ms") if clocks else ("rv", "cv", "w_ms", *CLOCKS)
+    return {d["_id"]: {k: v for k, v in d.items() if k not in left} for d in found}
 
 
 async def test_the_board_from_its_cards_is_a_whole_reads_board_through_every_state(
@@ -118,11 +125,14 @@ async def test_the_board_from_its_cards_is_a_whole_reads_board_through_every_sta
     assert {c["assistant_id"] for c in (await kept_cards(tg.store.db)).values()} >= {"A-9002"}
     del sara  # (her request's card is Omar's now)
 
-    # a rebuild of the log makes the same cards
+    # a rebuild of the log makes the same cards; a rebuild of the cards, the same clocks on them
     live = await kept_cards(tg.store.db)
+    assert any(c["rs"] for c in live.values()) and any(c["qs"] for c in live.values())
     rebuilt = tg.store.client[f"{tg.store.db.name}_board_rebuilt"]
     await Projector(rebuilt, tg.store.events).rebuild()
-    assert await kept_cards(rebuilt) == live
+    assert await kept_cards(rebuilt, clocks=False) == await kept_cards(tg.store.db, clocks=False)
+    await tg.store.projector.board.rebuild()
+    assert await kept_cards(tg.store.db) == live
 
 
 async def test_a_crash_between_a_document_and_its_card_is_made_good_at_the_next_start(team: Harness) -> None:
@@ -133,7 +143,7 @@ async def test_a_crash_between_a_document_and_its_card_is_made_good_at_the_next_
     (card_id,) = live
     # the process died after writing the request's document, before its card
     await tg.store.db["board"].update_one(
-        {"_id": card_id}, {"$set": {"state": "new", "amount": None, "rv": 1}}
+        {"_id": card_id}, {"$set": {"state": "new", "amount": None, "rv": 1, "w_ms": written_ms()}}
     )
     assert await kept_cards(tg.store.db) != live
     await tg.store.projector.start_up(tg.clock.now())
@@ -154,3 +164,63 @@ async def test_a_store_kept_before_the_cards_has_them_made_at_its_next_start(tea
     await tg.store.projector.start_up(tg.clock.now())
     assert await kept_cards(tg.store.db) == live
     assert (await tg.store.db["jobs"].find_one({"_id": "board"}))["cards"] == 2  # (made once)
+
+
+async def test_a_crash_between_a_deadline_and_its_cards_clock_is_made_good_at_the_next_start(
+    team: Harness,
+) -> None:
+    tg = team
+    _layla, thread, layla_id = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    live = await kept_cards(tg.store.db)
+    assert all(c["rs"] and c["qs"] for c in live.values())  # (waiting for a reply, and for a first quote)
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (answered and quoted: both stop)
+    (layla_card,) = [c for c in (await kept_cards(tg.store.db)).values() if c["client_id"] == layla_id]
+    assert layla_card["rs"] is None and layla_card["qs"] is None
+    answered = await kept_cards(tg.store.db)
+    # the process died after the deadlines were stopped, before the card's clocks were
+    await tg.store.db["board"].update_one(
+        {"_id": layla_card["_id"]},
+        {"$set": {k: live[layla_card["_id"]][k] for k in CLOCKS} | {"w_ms": written_ms()}},
+    )
+    tg.clock.advance(hours=3)  # (the clock it shows would have run out)
+    with pytest.raises(AssertionError):
+        await same_boards(tg)
+    await tg.store.projector.start_up(tg.clock.now())
+    assert await kept_cards(tg.store.db) == answered
+    await same_boards(tg)
+
+
+async def test_each_instances_copy_of_the_open_cards_reads_what_another_wrote(team: Harness) -> None:
+    tg = team
+    now = [written_ms()]
+    other = OpenCards(tg.store.db, lambda: now[0])  # (another instance's copy, on the same store)
+
+    async def as_stored() -> dict[str, dict]:
+        return {d["_id"]: d for d in await tg.store.db["board"].find({"open": True}).to_list()}
+
+    async def copied() -> dict[str, dict]:
+        return {d["_id"]: d for d in await other.read()}
+
+    _layla, thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    _james, james_thread, _ = await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    assert await copied() == await as_stored() and len(await as_stored()) == 2
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (its state, its clocks)
+    await staff_says(tg, james_thread, "/cancel plans changed")  # (off the board)
+    await client_with_request(tg, "Sara", "Flowers to the Ritz tomorrow")  # (a new card)
+    now[0] += 1_000
+    assert await copied() == await as_stored() and len(await as_stored()) == 2
+
+    # a write held up longer than the margin (its writer's clock behind) is read at the next full read
+    card = next(iter(await as_stored()))
+    await tg.store.db["board"].update_one({"_id": card}, {"$set": {"vip": True, "w_ms": now[0] - 60_000}})
+    now[0] += 1_000
+    assert not (await copied())[card]["vip"]
+    now[0] += 60_000
+    assert (await copied())[card]["vip"]
+
+    # the cards made again (a rebuild) are read afresh at once
+    await tg.store.db["board"].update_one({"_id": card}, {"$set": {"w_ms": 0}})  # (as a rebuild writes them)
+    await tg.store.projector.board.rebuild()
+    now[0] += 1_000
+    assert await copied() == await as_stored() and not (await copied())[card]["vip"]

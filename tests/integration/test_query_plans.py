@@ -256,6 +256,12 @@ async def test_every_query_of_a_journey_seeks_an_index(recorded) -> None:
         "find",
         '{"client_key": {"$gte": 0, "$lt": 0}}',
     ) in shapes  # (an assistant's search)
+    assert ("board", "find", '{"w_ms": {"$gte": 0}}') in shapes  # (a board: the cards written since the last)
+    assert (
+        "board",
+        "find",
+        '{"client_id": 0, "rk": {"$lt": 0}}',
+    ) in shapes  # (a wait's clock onto the cards)
     scans = []
     for (collection, kind, shape), example in sorted(shapes.items()):
         if (collection, shape) in COLD or collection.startswith("system."):

@@ -884,3 +884,53 @@ async def test_a_clients_older_cards_are_found_then_updated_by_id(db: AsyncDatab
     assert done.modified_count == 2
     cards = {d["_id"]: (d["cv"], d.get("vip")) async for d in db["board"].find({})}
     assert cards == {"R-1": (5, True), "R-2": (6, True), "R-3": (5, True), "R-4": (1, False)}
+
+
+async def test_a_set_with_an_inc_counts_the_writes_of_a_deadline(db: AsyncDatabase) -> None:
+    """A deadline's writes counted (`v`, storage/deadlines.py) in the same update as its `$set`, by `_id` and
+    by `_id` `$in` (an erasure's), and in a find-and-modify; a field not there yet starts from the
+    increment."""
+    await db["deadlines"].insert_many(
+        [{"_id": "d1", "v": 1, "status": "waiting"}, {"_id": "d2", "status": "waiting"}]
+    )
+    one = await db["deadlines"].update_one({"_id": "d1"}, {"$set": {"status": "over"}, "$inc": {"v": 1}})
+    many = await db["deadlines"].update_many(
+        {"_id": {"$in": ["d2"]}}, {"$set": {"status": "over"}, "$inc": {"v": 1}}
+    )
+    assert (one.modified_count, many.modified_count) == (1, 1)
+    assert [d async for d in db["deadlines"].find({}).sort("_id", 1)] == [
+        {"_id": "d1", "v": 2, "status": "over"},
+        {"_id": "d2", "status": "over", "v": 1},
+    ]
+    # a clocked one's write hands back the deadline as it is now (its cards are written from it)
+    after = await db["deadlines"].find_one_and_update(
+        {"_id": "d1", "status": "over"},
+        {"$set": {"status": "waiting"}, "$inc": {"v": 1}},
+        return_document=ReturnDocument.AFTER,
+    )
+    missed = await db["deadlines"].find_one_and_update(
+        {"_id": "d1", "status": "over"}, {"$set": {"status": "x"}, "$inc": {"v": 1}}
+    )
+    assert (after, missed) == ({"_id": "d1", "v": 3, "status": "waiting"}, None)
+
+
+async def test_a_guarded_upsert_sets_the_clocks_only_when_it_inserts(db: AsyncDatabase) -> None:
+    """A request's side of its card (storage/board.py) with `$setOnInsert` of its clocks: a new card starts
+    with none, a later side leaves the clocks a timer wrote meanwhile; a clock is written under its own
+    guard."""
+    none = {"rs": None, "rk": -1}
+
+    async def side(version: int, state: str) -> None:
+        await db["board"].update_one(
+            {"_id": "R-1", "rv": {"$lt": version}},
+            {"$set": {"rv": version, "state": state}, "$setOnInsert": none},
+            upsert=True,
+        )
+
+    await side(1, "new")
+    assert await db["board"].find_one({}) == {"_id": "R-1", "rv": 1, "state": "new", "rs": None, "rk": -1}
+    clock = await db["board"].update_one({"_id": "R-1", "rk": {"$lt": 3}}, {"$set": {"rs": 1000, "rk": 3}})
+    older = await db["board"].update_one({"_id": "R-1", "rk": {"$lt": 2}}, {"$set": {"rs": None, "rk": 2}})
+    assert (clock.modified_count, older.modified_count) == (1, 0)
+    await side(2, "quoted")
+    assert await db["board"].find_one({}) == {"_id": "R-1", "rv": 2, "state": "quoted", "rs": 1000, "rk": 3}
