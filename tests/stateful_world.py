@@ -23,6 +23,7 @@ from bot.keys import SETTINGS
 from domain.clock import FrozenClock
 from domain.projections import PROJECTIONS
 from engine import queries as q
+from engine.console import reads as console_reads
 from engine.team import admin as staff_admin
 from storage.audit import verify
 from storage.projector import Projector
@@ -246,14 +247,28 @@ class World:
                     for key in sorted(live.keys() | again.keys())
                     if live.get(key) != again.get(key)
                 ]
-        # the board's cards, without the versions each side was written at (a rebuild writes the last ones)
+        # the board's cards, without the versions each side was written at (a rebuild writes the last ones),
+        # when, and their clocks: those are the deadlines' (not the log's), compared with them instead
         live, again = await _cards(store.db["board"]), await _cards(rebuilt["board"])
         drift += [f"board/{k}" for k in sorted(live.keys() | again.keys()) if live.get(k) != again.get(k)]
+        drift += await self.card_clocks_drift()
         live_tallies = {k: v for k, v in (await _documents(store.db["tallies"])).items() if v["n"]}
         rebuilt_tallies = {k: v for k, v in (await _documents(rebuilt["tallies"])).items() if v["n"]}
         if live_tallies != rebuilt_tallies:
             drift.append(f"tallies: {live_tallies} != {rebuilt_tallies}")
         return drift
+
+    async def card_clocks_drift(self) -> list[str]:
+        """Each open card's clocks as it keeps them, against the deadlines they are copied from."""
+        deps = self.h.engine.deps
+        docs = [d async for d in self.h.store.db["board"].find({"open": True}) if d["cv"] >= 0]
+        faces = [(console_reads.Face.from_doc(d), d) for d in docs]
+        read = await console_reads._clocks(deps, [face for face, _ in faces])
+        return [
+            f"board/{face.id} clock: kept {kept}, deadlines {read.get(face.id)}"
+            for face, doc in faces
+            if (kept := console_reads._kept_clock(deps, doc, face)) != read.get(face.id)
+        ]
 
     async def audit_break(self) -> str | None:
         return (await verify(self.h.store.db, self.h.store.events)).broken
@@ -299,6 +314,9 @@ async def _documents(collection) -> dict[str, dict[str, Any]]:
 
 async def _cards(collection) -> dict[str, dict[str, Any]]:
     return {
-        doc["_id"]: {k: v for k, v in doc.items() if k not in ("rv", "cv")}
+        doc["_id"]: {k: v for k, v in doc.items() if k not in CARD_WRITES}
         async for doc in collection.find({})
     }
+
+
+CARD_WRITES = ("rv", "cv", "w_ms", "rs", "rk", "qs", "qk")  # storage/board.py: versions, when, clocks
