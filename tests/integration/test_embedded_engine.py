@@ -1,3 +1,4 @@
+import asyncio
 import json
 import os
 import signal
@@ -8,6 +9,7 @@ from pymongo import AsyncMongoClient
 
 from domain.clock import SystemClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
+from storage import embedded
 from storage.embedded import STATE_FILE, DataDirInUse, EmbeddedEngine, find_running
 from storage.store import open_store
 
@@ -86,3 +88,47 @@ def test_a_stale_pid_file_after_a_crash_does_not_block_the_start(tmp_path: Path)
         assert alive(again.pid)
     finally:
         again.stop()
+
+
+ARENA_HEAP = 64 << 20  # glibc maps a thread's malloc arena as a heap of this size (reserved), aligned to it
+
+
+def malloc_arenas(pid: int) -> int:
+    """glibc's thread arenas in a process: each heap a read-write start at a 64 MiB boundary and the rest of
+    its 64 MiB reserved (---p) right after it (the main arena, the brk heap, is not counted)."""
+    spans = []
+    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
+        start, end = (int(x, 16) for x in line.split()[0].split("-"))
+        spans.append((start, end, line.split()[1]))
+    heaps = 0
+    for (start, end, perms), (_, after_end, after_perms) in zip(spans, [*spans[1:], (0, 0, "")], strict=True):
+        whole = after_end - start if after_perms.startswith("---") else end - start
+        heaps += perms.startswith("rw") and start % ARENA_HEAP == 0 and whole == ARENA_HEAP
+    return heaps
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads the engine's memory map in /proc")
+async def test_the_engine_keeps_to_two_malloc_arenas_however_many_threads_answer(tmp_path: Path) -> None:
+    """nx-27017 answers each command on a thread of a pool; with an arena a thread, memory freed after a
+    burst stays in each of them and the store's RSS grew with the data it had handled (the soak)."""
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    client = AsyncMongoClient(engine.url, serverSelectionTimeoutMS=3000, maxPoolSize=16)
+    try:
+        things = client.probe.things
+        await things.insert_many([{"_id": i, "words": "x" * 2000} for i in range(200)])
+        for _ in range(5):  # bursts of concurrent reads: the pool's threads all come to work
+            await asyncio.gather(*(things.find({"_id": {"$gte": i}}).to_list() for i in range(16)))
+        threads = len(os.listdir(f"/proc/{engine.pid}/task"))
+        assert threads > 3, "the burst did not bring several threads to work: the test shows nothing"
+        assert 0 < malloc_arenas(engine.pid) <= 1  # (the main arena besides: two)
+    finally:
+        await client.close()
+        engine.stop()
+
+
+def test_an_operators_own_allocator_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert embedded._environment()["MALLOC_ARENA_MAX"] == "4"
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    assert embedded._environment()["MALLOC_ARENA_MAX"] == "2"
