@@ -30,6 +30,7 @@ STORAGE_TESTS = {
 # one function each, where the raw documents are the point
 RAW_ON_PURPOSE = {
     ("tests/stateful_world.py", "projection_drift"): "compares every projection document with a rebuild",
+    ("tests/stateful_world.py", "card_clocks_drift"): "compares each open card's clocks with its deadlines",
     (
         "tests/integration/test_service_process.py",
         "write_and_tamper",
