@@ -17,6 +17,7 @@ from functools import partial
 import structlog
 
 from bot.console import board_live
+from bot.workers.tasks import wait_for_work
 from domain.clients import Assistant
 from domain.events import Event, EventType
 from engine import queries as q
@@ -168,8 +169,9 @@ class LiveLog:
     # --- the one reader ---
     async def run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL)
+            await wait_for_work(self._wake, stopping, POLL)  # (a stop does not wait for the poll)
+            if stopping.is_set():
+                return
             self._wake.clear()
             if not self._tabs:
                 self._cursor_ms = max(self._cursor_ms, to_ms(self._deps.clock.now()) - 1)

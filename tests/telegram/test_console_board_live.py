@@ -163,3 +163,18 @@ async def test_reading_the_activity_page_does_not_move_whom_a_client_belongs_to(
     await tg.settle()
     await hub.read_once()
     assert not [m for m in drained(omar_tab) if "passport" in m or "R-1001" in m]
+
+
+async def test_the_live_reader_stops_at_once_not_at_its_next_poll(team: Harness, monkeypatch) -> None:
+    """A service asked to stop (SIGTERM, a rolling upgrade) does not wait for the reader's next look at the
+    log: it used to sleep out its poll first (each harness's teardown waited a second for it)."""
+    import asyncio
+
+    from bot.console import live
+
+    monkeypatch.setattr(live, "POLL", 3600.0)
+    stopping = asyncio.Event()
+    reader = asyncio.create_task(team.app[LIVE].run(stopping))
+    await asyncio.sleep(0)  # (it is waiting now)
+    stopping.set()
+    await asyncio.wait_for(reader, 10)  # an hour's poll would time out here
