@@ -385,7 +385,7 @@ class TelegramSender:
             )
         except TelegramBadRequest as error:
             if "message to edit not found" in error.message.lower():  # deleted in the topic: posted again
-                log.info("telegram.card_lost", card=op.card.split(":", 1)[0])
+                log.info("telegram.card_lost", which=op.card.split(":", 1)[0])  # ("card" is redacted)
                 await self._topics.card_lost(op.topic, op.card, topic.generation, message_id)
                 return Sent(None)
             if "not modified" not in error.message:
