@@ -243,20 +243,7 @@ class Deliveries:
     async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:
         result = await self._items.update_one(
             {"_id": delivery_id, "worker": worker, "status": DeliveryStatus.SENDING.value},
-            {
-                "$set": self._stamp(
-                    {
-                        "status": DeliveryStatus.SENT.value,
-                        "provider_message_id": provider_message_id,
-                        "provider_status": "accepted",
-                        "provider_rank": 0,
-                        "sent_ms": to_ms(self._clock.now()),
-                        "settled_ms": to_ms(self._clock.now()),
-                        "error": None,
-                        **PARKED,
-                    }
-                )
-            },
+            {"$set": self._sent(provider_message_id, to_ms(self._clock.now()))},
         )
         return result.modified_count == 1
 
@@ -266,22 +253,23 @@ class Deliveries:
         now = to_ms(self._clock.now())
         result = await self._items.update_many(
             {"_id": {"$in": delivery_ids}, "status": DeliveryStatus.PENDING.value, "due_ms": {"$lte": now}},
-            {
-                "$set": self._stamp(
-                    {
-                        "status": DeliveryStatus.SENT.value,
-                        "provider_message_id": None,
-                        "provider_status": "accepted",
-                        "provider_rank": 0,
-                        "sent_ms": now,
-                        "settled_ms": now,
-                        "error": None,
-                        **PARKED,
-                    }
-                )
-            },
+            {"$set": self._sent(None, now)},
         )
         return result.modified_count
+
+    def _sent(self, provider_message_id: str | None, now: int) -> dict[str, Any]:
+        return self._stamp(
+            {
+                "status": DeliveryStatus.SENT.value,
+                "provider_message_id": provider_message_id,
+                "provider_status": "accepted",
+                "provider_rank": 0,
+                "sent_ms": now,
+                "settled_ms": now,
+                "error": None,
+                **PARKED,
+            }
+        )
 
     async def retry(
         self, delivery_id: str, worker: str, error: str, after: timedelta, count_attempt: bool = True
