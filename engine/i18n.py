@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Generator
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any
@@ -46,9 +46,16 @@ def check_locales(root: Traversable = LOCALES_DIR) -> None:
             text = (root / language / name).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise LocaleError(f"cannot read {language}/{name} ({type(error).__name__})") from None
-        junk = [entry for entry in FluentResource(text).body if isinstance(entry, ast.Junk)]
+        junk = [entry for entry in _parsed(text).body if isinstance(entry, ast.Junk)]
         if junk or not text.strip():
             raise LocaleError(f"{language}/{name} is empty or does not parse")
+
+
+@lru_cache(maxsize=64)
+def _parsed(text: str) -> ast.Resource:
+    """A file's text parsed once a process: the start-up check, then each language's fallbacks read the same
+    files (Fluent's parser is pure Python; a resource is only read once parsed)."""
+    return FluentResource(text)
 
 
 class _PackageLoader(AbstractResourceLoader):
@@ -59,7 +66,7 @@ class _PackageLoader(AbstractResourceLoader):
 
     def resources(self, locale: str, resource_ids: list[str]) -> Generator[list[ast.Resource], None, None]:
         files = [self._root / locale / name for name in resource_ids]
-        found = [FluentResource(f.read_text(encoding="utf-8")) for f in files if f.is_file()]
+        found = [_parsed(f.read_text(encoding="utf-8")) for f in files if f.is_file()]
         if found:
             yield found
 
