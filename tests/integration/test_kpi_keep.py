@@ -42,6 +42,7 @@ class Log:
         self.store, self.clock = store, clock
         self.pending = random_log(seed, size=1300, days=SPAN)
         self.written = 0
+        self._read: list[Event] | None = None  # the store's events as last read, until more are written
 
     async def until(self, moment: datetime) -> None:
         while self.pending and self.pending[0].at < moment:
@@ -51,11 +52,14 @@ class Log:
                 NewEvent(e.stream, e.type, e.data, e.actor, f"{self.written}/{e.cause}")
             )
             self.written += 1
+            self._read = None
         self.clock.advance_to(moment)
 
     async def fold(self, start: datetime, end: datetime) -> dict:
-        everything: list[Event] = [e async for e in self.store.events.all()]
-        return fold(sorted(everything, key=lambda e: e.at), start, end, PROMISES)
+        """The fold over the store's whole log (read again only once more has been written)."""
+        if self._read is None:
+            self._read = sorted([e async for e in self.store.events.all()], key=lambda e: e.at)
+        return fold(self._read, start, end, PROMISES)
 
 
 async def view(store: Store, days: int, now: datetime) -> dict:
