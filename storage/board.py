@@ -30,6 +30,7 @@ from storage import step_reads
 log = structlog.get_logger(__name__)
 
 BOARD = "board"
+CARDED = "a card written"  # (noted in a step, by client: storage/step_reads.py)
 FOLLOWED = frozenset({"requests", "clients"})  # the projections its cards are made of
 BATCH = 500
 Doc = dict[str, Any]
@@ -86,6 +87,7 @@ class BoardCards:
         moved = old is None or old["client_id"] != new["client_id"]  # (new, merged, or looked at again)
         if old is not None and moved:
             side |= {"rs": None, "rk": 0}  # another client's wait: theirs is written below
+        step_reads.note(CARDED, new["client_id"])
         try:
             await self._cards.update_one(
                 {"_id": new["_id"], "rv": {"$lt": new["_v"]}},
@@ -103,8 +105,13 @@ class BoardCards:
             await self._client_onto(new["client_id"], fresh, {"_id": new["_id"]})
 
     async def _client(self, old: Doc | None, new: Doc, again: bool) -> None:
-        # (a new client has no cards yet: a request's card reads its client after it is written)
-        if ((side := _client_side(new)) != _client_side(old) and old is not None) or again:
+        # (a new client has no cards yet: a request's card reads its client after it is written — so nor has
+        # one this step registered, unless it wrote a card of theirs since: their assignment looks for none)
+        if again:
+            await self._client_onto(new["_id"], new, {})
+        elif old is not None and (side := _client_side(new)) != _client_side(old):
+            if step_reads.opened("clients", new["_id"]) and not step_reads.noted(CARDED, new["_id"]):
+                return
             await self._client_onto(new["_id"], new, {}, side)
 
     async def _client_onto(self, client_id: str, doc: Doc, where: Doc, side: Doc | None = None) -> None:

@@ -122,12 +122,34 @@ async def by_ids(db: AsyncDatabase, collection: str, ids: list[str]) -> dict[str
     return {i: copy.deepcopy(doc) for i, doc in held.items() if doc is not None}
 
 
+NOTES = ("\x00notes", "")  # the key of what this step noted of itself: {(what, _id)}
+
+
+def note(what: str, doc_id: str) -> None:
+    """Remember for the rest of the step that `what` happened to `doc_id` (outside a step: nothing)."""
+    reads = _READS.get()
+    if reads is not None:
+        reads.setdefault(NOTES, set()).add((what, doc_id))
+
+
+def noted(what: str, doc_id: str) -> bool:
+    reads = _READS.get()
+    return reads is not None and (what, doc_id) in reads.get(NOTES, ())
+
+
 def absent(collection: str, doc_id: str) -> None:
     """The step is about to open `doc_id` (a stream it just numbered): not there, so not read. Were it there
     after all (a twin's), the write that expects it absent is refused and the step reads it then."""
     reads = _READS.get()
     if reads is not None:
         reads.setdefault((collection, doc_id), None)
+        note(f"opened {collection}", doc_id)
+
+
+def opened(collection: str, doc_id: str) -> bool:
+    """Whether this step opened `doc_id` (and no write of it lost a race since): nothing written before the
+    step can refer to it."""
+    return noted(f"opened {collection}", doc_id)
 
 
 def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
@@ -140,5 +162,6 @@ def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
         del reads[key]
     if doc is None:
         reads.pop((collection, doc_id), None)
+        reads.get(NOTES, set()).discard((f"opened {collection}", doc_id))  # (it was there after all)
     else:
         reads[(collection, doc_id)] = copy.deepcopy(doc)

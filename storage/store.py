@@ -76,6 +76,10 @@ class Store:
         except ConcurrencyConflict:
             self.projector.forget(new.stream)  # the caller reads it again: from the store, as it is now
             raise
+        if opening and (
+            appended.event.seq != 1 or appended.duplicate
+        ):  # there after all: not this step's own
+            self.projector.forget(new.stream)  # (a twin's, or an earlier attempt's, which may have cards)
         await self.projector.project(appended.event)
         await self.words.add(appended.event)
         return appended

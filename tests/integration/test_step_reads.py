@@ -149,6 +149,7 @@ async def test_a_stream_thought_new_that_a_twin_opened_first_is_appended_behind_
     shared = NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971500000002"}, CLIENT, "x/1")
     with step_reads.step(first_attempt=True):
         appended = await store.record(shared, opens=True)  # (wrong: the fixture registered C-1)
+        assert not step_reads.opened("clients", "C-1")  # (its cards are looked for again: it had a past)
     assert (appended.event.seq, appended.duplicate) == (2, False)
     client = await q.client(store, "C-1")
     assert (client.version, client.phone, client.name) == (2, "+971500000002", "Layla")
@@ -157,7 +158,9 @@ async def test_a_stream_thought_new_that_a_twin_opened_first_is_appended_behind_
     with step_reads.step(first_attempt=True):
         opened = NewEvent("conversation:C-2", EventType.MESSAGE_RECEIVED, {"message": {}}, CLIENT, "tg:4/x")
         await store.record(opened, opens=True)  # right: nothing is read before the writes
+        assert step_reads.opened("conversations", "C-2") and not step_reads.opened("clients", "C-2")
     assert finds(commands, "conversations") == finds(commands, "events") == 0
+    assert not step_reads.opened("conversations", "C-2")  # (a step's own, forgotten after it)
 
 
 async def test_a_clients_requests_are_read_once_a_step_and_again_after_a_write(counted) -> None:
