@@ -30,7 +30,7 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from domain.kpis import Carried, Checkpoint, Day
+from domain.kpis import Carried, Checkpoint, Day, Runs
 
 DAYS = "kpi_days"
 STATE = "kpi_state"
@@ -58,6 +58,7 @@ class KpiDays:
         self._days = db[DAYS]
         self._state = db[STATE]
         self._opened: OrderedDict[tuple[str, str | None], Day | Checkpoint] = OrderedDict()
+        self.runs = Runs()  # the kept pieces this instance's views merged (domain/kpis.py)
 
     async def closed_through(self) -> date | None:
         doc = await self._state.find_one({"_id": CLOSED})
@@ -90,6 +91,8 @@ class KpiDays:
             async for doc in self._days.find({"_id": {"$in": wanted}}):
                 found[doc["_id"]] = piece = _opened(doc["_id"], doc["share"])
                 if "sum" in doc:
+                    if isinstance(piece, Day):
+                        piece.key = f"{doc['_id']}/{doc['sum']}"  # (what it holds: `Runs`)
                     for older in [key for key in self._opened if key[0] == doc["_id"]]:
                         del self._opened[older]  # (the checkpoint before this one)
                     self._opened[(doc["_id"], doc["sum"])] = piece
@@ -173,6 +176,7 @@ class KpiDays:
         """Everything kept here is folded from the log again (a rebuild)."""
         await self._days.delete_many({})
         await self._state.delete_many({})
+        self.runs.clear()
 
 
 def _doc(kept_id: str, share: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from domain.events import Event, NewEvent
 from domain.kpis import Day, fold
 from domain.promises import Promises
 from engine.clock import kpi_keep, kpis
-from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS, _doc
+from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS, KpiDays, _doc
 from storage.store import Store
 from tests.unit.test_kpi_days import START, random_log
 
@@ -123,6 +123,12 @@ async def test_views_read_from_days_weeks_and_checkpoints_are_the_folds(
             stop = kpi_keep.midnight(page.buckets[i + 1], TZ) if i + 1 < len(page.buckets) else now
             bar = await log.fold(kpi_keep.midnight(bucket, TZ), stop)
             assert {who: s[i] for who, s in page.series.items() if s[i]} == bar, (days, bucket)
+    # the page again, later today: what the instance made of the kept pieces is held (nothing made again)
+    made, later = store.kpi_days.runs.made, now + timedelta(minutes=9)
+    await log.until(later)
+    again = await team(store, 40, later)
+    assert store.kpi_days.runs.made == made
+    assert {r.assistant_id: r.figures for r in again.rows} == await expected(log, 40, later)
 
 
 async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no_figure(
@@ -150,10 +156,15 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert await kpi_keep.roll_weeks(store, TZ, now) == 1
     assert {d["_id"]: d async for d in store.db[DAYS].find({"_id": {"$regex": "^w:"}})} == weeks
 
-    # what an instance has opened is read again once the store holds something else (its digest changed)
+    # what an instance has opened, and merged, is read and merged again once the store holds something else
+    # (its digest changed): the figures of a fresh instance's view
     last_week = f"w:{marks.weeks.isoformat()}"
+    assert store.kpi_days.runs.made > 0
     await store.db[DAYS].replace_one({"_id": last_week}, _doc(last_week, Day({}, [], []).to_doc()))
-    assert await view(store, SPAN, now) != right
+    changed = await view(store, SPAN, now)
+    held, store.kpi_days = store.kpi_days, KpiDays(store.db)
+    assert changed == await view(store, SPAN, now) != right
+    store.kpi_days = held
     await store.db[DAYS].replace_one({"_id": last_week}, weeks[last_week])
     assert await view(store, SPAN, now) == right
 
