@@ -267,6 +267,9 @@ async def main() -> None:
             t = time.perf_counter()
             weeks = await kpi_keep.roll_weeks(store, TZ, NOW)
             print(f"joined {weeks} weeks once (an upgraded store's) in {time.perf_counter() - t:.1f} s")
+            t = time.perf_counter()
+            sums = await kpi_keep.write_sums(store, TZ, NOW)
+            print(f"wrote {sums} digests apart once (an upgraded store's) in {time.perf_counter() - t:.1f} s")
             # the job's runs through the day: the first checkpoint folds from midnight, the next from it; the
             # job runs every 15 minutes and a checkpoint is 5 minutes old when taken, so the views below fold
             # the most a view folds: the 20 minutes since the last checkpoint
