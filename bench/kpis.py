@@ -296,6 +296,7 @@ async def main() -> None:
                 args.views,
                 lambda: kpis.report(store, start, end, promises, TZ),
             )
+            await kpis.team(store, start, end, promises, TZ)  # (its bars figured: the first view of a day's)
             await views(
                 "after — the Team page (table + weekly charts), 90 days from weeks, days and the checkpoint",
                 args.views,
