@@ -60,7 +60,7 @@ class Tally:
         for name in TALLY_FIELDS:
             mine, theirs = getattr(self, name), getattr(other, name)
             if isinstance(mine, set):
-                mine |= theirs
+                mine.update(theirs)  # (a set, or a tally held: the keys of a dict)
             elif isinstance(mine, list):
                 mine += theirs
             elif isinstance(mine, dict):
@@ -187,6 +187,7 @@ def _figures(sums: Tally, counts: Counts) -> dict[str, Any]:
 
 
 TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+_TYPECODE = {"first_responses": "d", "first_quotes": "d", "ratings": "q"}  # (a list's values packed)
 _KINDS = {name: type(value) if not isinstance(value, dict) else dict for name, value in vars(Tally()).items()}
 
 
@@ -195,7 +196,7 @@ def _packed(name: str, values: list[float] | list[int]) -> str:
     back exactly, ten times faster than numbers written out (a 90-day view reads some 200,000 of them); and
     in order, since only their percentiles and mean are figures: a view's lists are then runs already in
     order, which Python sorts for the percentiles several times faster."""
-    packed = array.array("q" if name == "ratings" else "d", sorted(values))
+    packed = array.array(_TYPECODE[name], sorted(values))
     if sys.byteorder != "little":
         packed.byteswap()
     return "~" + base64.b64encode(packed.tobytes()).decode("ascii")
@@ -204,10 +205,32 @@ def _packed(name: str, values: list[float] | list[int]) -> str:
 def _unpacked(name: str, text: str) -> Iterable[float]:
     if not text.startswith("~"):  # (as the first version kept them: numbers written out)
         return map(int if name == "ratings" else float, text.split(" "))
-    values = array.array("q" if name == "ratings" else "d", base64.b64decode(text[1:]))
+    values = array.array(_TYPECODE[name], base64.b64decode(text[1:]))
     if sys.byteorder != "little":
         values.byteswap()
     return values
+
+
+def held(doc: dict[str, Any]) -> Tally:
+    """A kept tally (`Tally.to_doc`) opened to be held long, and added to others (`Tally.add`, `gather`):
+    its ids the keys of dicts (of strings alone: not tracked) and its values arrays — an instance holds the
+    pieces it has opened, and the garbage collector's full passes walked every id and value of them (some
+    60 ms, every twenty views or so, at a 90-day view's). Read only: a set's field is a dict, a list's an
+    array."""
+    tally = Tally()
+    for name, value in doc.items():
+        kind = _KINDS[name]
+        if kind is set:
+            setattr(tally, name, dict.fromkeys(value.split(_SEP)))
+        elif kind is list:
+            values = _unpacked(name, value)
+            kept = values if isinstance(values, array.array) else array.array(_TYPECODE[name], values)
+            setattr(tally, name, kept)
+        elif kind is dict:
+            getattr(tally, name).update(value)
+        else:
+            setattr(tally, name, value)
+    return tally
 
 
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
@@ -406,14 +429,10 @@ class Day:
         }
 
     def opened(self) -> Day:
-        """With each tally as a Tally (read back, a day's tallies are their documents)."""
+        """With each tally as a Tally (read back, a day's tallies are their documents), held (`held`)."""
         tallies: dict[str, Tally | dict[str, Any]] = {}
         for who, tally in self.tallies.items():
-            if isinstance(tally, dict):
-                tallies[who] = opened = Tally()
-                opened.add_doc(tally)
-            else:
-                tallies[who] = tally
+            tallies[who] = held(tally) if isinstance(tally, dict) else tally
         return Day(tallies, self.late_moots, self.still_waiting)
 
     @classmethod
@@ -610,22 +629,43 @@ def broken(pieces: Sequence[Day], start: datetime, end: datetime) -> dict[str, i
 
 class Merged:
     """One assistant's tally of kept pieces (days, weeks), merged once and held by an instance (`Runs`): its
-    lists in order, its conversions counted. Its figures with a tally not kept added (today so far: some
+    values in order, its conversions counted. Its figures with a tally not kept added (today so far: some
     minutes' worth) are those of the two added up (`Tally.figures`), figured without copying it — the sets
-    of a 90-day view (some 250,000 ids) are merged once, not at each view."""
+    of a 90-day view (some 250,000 ids) are merged once, not at each view. Held long, as what the garbage
+    collector does not walk through, item by item, at each of its full passes: ids as the keys of dicts
+    (of strings alone: not tracked) and numbers in arrays."""
 
-    __slots__ = ("converted", "rated", "tally")
+    __slots__ = (
+        "clients",
+        "converted",
+        "paid",
+        "quoted",
+        "quotes",
+        "rated",
+        "ratings",
+        "requests",
+        "responses",
+        "sums",
+    )
 
     def __init__(self, tally: Tally) -> None:
-        """`tally` is the Merged's own from now on (sorted in place; never changed again)."""
-        tally.first_responses.sort()
-        tally.first_quotes.sort()
-        self.tally = tally
+        """(`tally` is emptied of its sets and lists: the Merged's own from now on, never changed again)"""
+        self.clients = dict.fromkeys(tally.clients)
+        self.requests = dict.fromkeys(tally.requests)
+        self.quoted = dict.fromkeys(tally.quoted)
+        self.paid = dict.fromkeys(tally.paid)
         self.converted = len(tally.paid & tally.quoted)
-        self.rated = sum(tally.ratings) if all(type(r) is int for r in tally.ratings) else None
+        self.responses = array.array("d", sorted(tally.first_responses))
+        self.quotes = array.array("d", sorted(tally.first_quotes))
+        whole = all(type(r) is int for r in tally.ratings)
+        self.ratings: Sequence[float] = array.array("q", tally.ratings) if whole else tally.ratings
+        self.rated = sum(tally.ratings) if whole else None
+        tally.clients, tally.requests, tally.quoted, tally.paid = set(), set(), set(), set()
+        tally.first_responses, tally.first_quotes, tally.ratings = [], [], []
+        self.sums = tally
 
     def figures(self, more: Tally | None = None, broken: int = 0) -> dict[str, Any]:
-        mine, more = self.tally, more if more is not None else _NOTHING
+        mine, more = self.sums, more if more is not None else _NOTHING
         sums = Tally()
         for name in _SUMMED:
             setattr(sums, name, getattr(mine, name) + getattr(more, name))
@@ -636,7 +676,7 @@ class Merged:
                     added[key] += value
         sums.promises_due += broken
         responses, quotes = sorted(more.first_responses), sorted(more.first_quotes)
-        quoted, paid = mine.quoted, mine.paid
+        quoted, paid = self.quoted, self.paid
         converted = self.converted + sum(  # (the requests quoted and paid that were not both, kept)
             1
             for r in more.paid | more.quoted
@@ -644,24 +684,24 @@ class Merged:
             and (r in paid or r in more.paid)
             and (r in quoted or r in more.quoted)
         )
-        ratings = len(mine.ratings) + len(more.ratings)
+        ratings = len(self.ratings) + len(more.ratings)
         if not ratings:
             csat = None
         elif self.rated is not None and all(type(r) is int for r in more.ratings):
             csat = round((self.rated + sum(more.ratings)) / ratings, 2)  # (fmean's, for whole numbers)
         else:
-            csat = round(statistics.fmean([*mine.ratings, *more.ratings]), 2)
+            csat = round(statistics.fmean([*self.ratings, *more.ratings]), 2)
         return _figures(
             sums,
             Counts(
-                len(mine.clients) + _new(more.clients, mine.clients),
-                len(mine.requests) + _new(more.requests, mine.requests),
+                len(self.clients) + _new(more.clients, self.clients),
+                len(self.requests) + _new(more.requests, self.requests),
                 len(quoted) + _new(more.quoted, quoted),
                 converted,
-                len(mine.first_responses) + len(responses),
-                partial(_kth, mine.first_responses, responses),
-                len(mine.first_quotes) + len(quotes),
-                partial(_kth, mine.first_quotes, quotes),
+                len(self.responses) + len(responses),
+                partial(_kth, self.responses, responses),
+                len(self.quotes) + len(quotes),
+                partial(_kth, self.quotes, quotes),
                 csat,
                 ratings,
             ),
@@ -674,9 +714,9 @@ _NO_ONE = Merged(Tally())  # (an assistant with nothing kept in a period: never 
 _NOTHING = Tally()  # (nothing more: never changed)
 
 
-def _new(ids: set[str], known: set[str]) -> int:
+def _new(ids: set[str], known: dict[str, None]) -> int:
     """How many of `ids` are not `known` (the few of today so far, against the many kept)."""
-    return sum(1 for i in ids if i not in known) if len(ids) < len(known) else len(ids - known)
+    return sum(1 for i in ids if i not in known) if len(ids) < len(known) else len(ids.difference(known))
 
 
 def _kth(many: Sequence[float], few: list[float], k: int) -> float:
