@@ -793,8 +793,8 @@ def combine(
 ) -> dict[str, dict[str, Any]]:
     """The figures of [start, end) from the days (or weeks, or pieces of a day) that make it up, in order,
     the last one ending at `end`: the same figures as `fold` over the events (tests/unit/test_kpi_days.py
-    compares them on random logs). The kept pieces (with a `key`) are merged once (held in `runs`, when
-    given) and what is not kept (today so far) added as it is figured — tallies add in any order."""
+    compares them on random logs). With `runs`, the kept pieces (with a `key`) are merged once and held
+    there, and what is not kept (today so far) added as it is figured — tallies add in any order."""
     pieces = list(days)
     if runs is not None and all(piece.key is not None for piece in pieces):
         return runs.figured(pieces, start, end)
@@ -804,10 +804,14 @@ def combine(
 def _combined(
     pieces: Sequence[Day], start: datetime, end: datetime, runs: Runs | None
 ) -> dict[str, dict[str, Any]]:
-    kept = [piece for piece in pieces if piece.key is not None]
-    base = runs.merged(kept) if runs is not None else merged(kept)
-    more = gather(piece for piece in pieces if piece.key is None)
     late = broken(pieces, start, end)
+    if runs is None:  # (nothing held: the pieces' tallies added up, and figured)
+        tallies = gather(pieces)
+        for who, due in late.items():
+            tallies[who].promises_due += due  # (tallies of `gather`'s own)
+        return {who: tally.figures() for who, tally in sorted(tallies.items())}
+    base = runs.merged([piece for piece in pieces if piece.key is not None])
+    more = gather(piece for piece in pieces if piece.key is None)
     return {
         who: base.get(who, _NO_ONE).figures(more.get(who), late.get(who, 0))
         for who in sorted(base.keys() | more.keys() | late.keys())
