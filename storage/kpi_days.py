@@ -12,8 +12,10 @@ events. Two collections:
 Beside the days, in `kpi_days` too: each ISO week once all its days are kept (`w:2026-11-30`, its Monday:
 the days joined, so a 90-day view reads 13 weeks and a few days, not 90 days; `_weeks` in `kpi_state` says
 through which Monday), and the checkpoint of the first day not kept yet (`checkpoint`: its share until a
-moment and what the fold knew then, so a view folds only the minutes since). All of it is folded again from
-the log at will (a rebuild deletes it).
+moment and what the fold knew then, so a view folds only the minutes since). Each of these pieces has its
+digest apart, written before it (`s:<its id>`: what an instance has opened is checked without the store
+reading the pieces; `_sums` in `kpi_state` says an older version's were written apart too). All of it is
+folded again from the log at will (a rebuild deletes it).
 
 A day is closed once, by whichever instance claims the job (engine/clock/kpi_keep.py), in order."""
 
