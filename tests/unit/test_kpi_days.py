@@ -3,7 +3,8 @@ logs: every period of whole days, every day folded from only the state its event
 it, client by client and request by request), every day and state written as a document and read back; days
 folded in pieces from checkpoints taken mid-day (and the events after them), stretches of days joined (the
 weeks kept, whichever days a period starts and ends on), today so far from its checkpoint, and the Team
-page's bars and table read from them."""
+page's bars and table read from them — with what an instance makes of the kept pieces held (`Runs`: their
+merge, and the figures of kept pieces alone) and today added to it (`Merged`)."""
 
 from __future__ import annotations
 
