@@ -12,11 +12,14 @@ import array
 import base64
 import statistics
 import sys
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields, replace
+import threading
+from bisect import bisect_left
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
 from domain.errors import InvalidValue
@@ -57,7 +60,7 @@ class Tally:
         for name in TALLY_FIELDS:
             mine, theirs = getattr(self, name), getattr(other, name)
             if isinstance(mine, set):
-                mine |= theirs
+                mine.update(theirs)  # (a set, or a tally held: the keys of a dict)
             elif isinstance(mine, list):
                 mine += theirs
             elif isinstance(mine, dict):
@@ -99,53 +102,92 @@ class Tally:
                 setattr(self, name, getattr(self, name) + value)
 
     def figures(self) -> dict[str, Any]:
-        def pct(values: list[float], *qs: int) -> list[int | None]:
-            """The q-th percentiles, as `statistics.quantiles(values, n=100, method="inclusive")` cuts them
-            (its very arithmetic), without cutting the 98 others: the Team page asks for some 1,500."""
-            if not values:
-                return [None for _ in qs]
-            if len(values) == 1:
-                return [round(values[0]) for _ in qs]
-            data, last = sorted(values), len(values) - 1
-            out: list[int | None] = []
-            for q in qs:
-                j, delta = divmod(q * last, 100)
-                out.append(round((data[j] * (100 - delta) + data[j + 1] * delta) / 100))
-            return out
+        responses, quotes = sorted(self.first_responses), sorted(self.first_quotes)
+        return _figures(
+            self,
+            Counts(
+                len(self.clients),
+                len(self.requests),
+                len(self.quoted),
+                len(self.paid & self.quoted),
+                len(responses),
+                responses.__getitem__,
+                len(quotes),
+                quotes.__getitem__,
+                round(statistics.fmean(self.ratings), 2) if self.ratings else None,
+                len(self.ratings),
+            ),
+        )
 
-        response_p50, response_p90 = pct(self.first_responses, 50, 90)
-        return {
-            "clients": len(self.clients),
-            "requests": len(self.requests),
-            "first_response_p50_s": response_p50,
-            "first_response_p90_s": response_p90,
-            "promises_kept_pct": round(100 * self.promises_kept / self.promises_due)
-            if self.promises_due
-            else None,
-            "promises_due": self.promises_due,
-            "first_quote_p50_s": pct(self.first_quotes, 50)[0],
-            "quotes_sent": self.quotes_sent,
-            "conversion_pct": round(100 * len(self.paid & self.quoted) / len(self.quoted))
-            if self.quoted
-            else None,
-            "revenue": dict(sorted(self.revenue.items())),
-            "refunds": dict(sorted(self.refunds.items())),
-            "refund_count": self.refund_count,
-            "net_revenue": {
-                c: self.revenue.get(c, 0) - self.refunds.get(c, 0)
-                for c in sorted(set(self.revenue) | set(self.refunds))
-            },
-            "csat_avg": round(statistics.fmean(self.ratings), 2) if self.ratings else None,
-            "csat_count": len(self.ratings),
-            "escalations": self.escalations,
-            "margin": dict(sorted(self.margin.items())),
-            "margin_pct": _share(self.margin, self.costed_revenue),
-            "costed": self.costed,
-            "payments": self.payments,
-        }
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What a tally's figures take from its sets and lists: the sizes of its sets (the conversions: the
+    requests both quoted and paid), and its values in order (`response(k)`: the k-th first response from
+    the quickest, of `responses`)."""
+
+    clients: int
+    requests: int
+    quoted: int
+    converted: int
+    responses: int
+    response: Callable[[int], float]
+    quotes: int
+    quote: Callable[[int], float]
+    csat: float | None
+    ratings: int
+
+
+def _cuts(n: int, at: Callable[[int], float], *qs: int) -> list[int | None]:
+    """The q-th percentiles of n values in order (`at(k)`, the k-th), as `statistics.quantiles(values,
+    n=100, method="inclusive")` cuts them (its very arithmetic), without cutting the 98 others: the Team
+    page asks for some 1,500."""
+    if not n:
+        return [None for _ in qs]
+    if n == 1:
+        return [round(at(0)) for _ in qs]
+    out: list[int | None] = []
+    for q in qs:
+        j, delta = divmod(q * (n - 1), 100)
+        out.append(round((at(j) * (100 - delta) + at(j + 1) * delta) / 100))
+    return out
+
+
+def _figures(sums: Tally, counts: Counts) -> dict[str, Any]:
+    """The figures of a tally: its sums from `sums` (its sets and lists are not read), the rest from
+    `counts`."""
+    response_p50, response_p90 = _cuts(counts.responses, counts.response, 50, 90)
+    return {
+        "clients": counts.clients,
+        "requests": counts.requests,
+        "first_response_p50_s": response_p50,
+        "first_response_p90_s": response_p90,
+        "promises_kept_pct": round(100 * sums.promises_kept / sums.promises_due)
+        if sums.promises_due
+        else None,
+        "promises_due": sums.promises_due,
+        "first_quote_p50_s": _cuts(counts.quotes, counts.quote, 50)[0],
+        "quotes_sent": sums.quotes_sent,
+        "conversion_pct": round(100 * counts.converted / counts.quoted) if counts.quoted else None,
+        "revenue": dict(sorted(sums.revenue.items())),
+        "refunds": dict(sorted(sums.refunds.items())),
+        "refund_count": sums.refund_count,
+        "net_revenue": {
+            c: sums.revenue.get(c, 0) - sums.refunds.get(c, 0)
+            for c in sorted(set(sums.revenue) | set(sums.refunds))
+        },
+        "csat_avg": counts.csat,
+        "csat_count": counts.ratings,
+        "escalations": sums.escalations,
+        "margin": dict(sorted(sums.margin.items())),
+        "margin_pct": _share(sums.margin, sums.costed_revenue),
+        "costed": sums.costed,
+        "payments": sums.payments,
+    }
 
 
 TALLY_FIELDS = tuple(f.name for f in fields(Tally))
+_TYPECODE = {"first_responses": "d", "first_quotes": "d", "ratings": "q"}  # (a list's values packed)
 _KINDS = {name: type(value) if not isinstance(value, dict) else dict for name, value in vars(Tally()).items()}
 
 
@@ -154,7 +196,7 @@ def _packed(name: str, values: list[float] | list[int]) -> str:
     back exactly, ten times faster than numbers written out (a 90-day view reads some 200,000 of them); and
     in order, since only their percentiles and mean are figures: a view's lists are then runs already in
     order, which Python sorts for the percentiles several times faster."""
-    packed = array.array("q" if name == "ratings" else "d", sorted(values))
+    packed = array.array(_TYPECODE[name], sorted(values))
     if sys.byteorder != "little":
         packed.byteswap()
     return "~" + base64.b64encode(packed.tobytes()).decode("ascii")
@@ -163,10 +205,32 @@ def _packed(name: str, values: list[float] | list[int]) -> str:
 def _unpacked(name: str, text: str) -> Iterable[float]:
     if not text.startswith("~"):  # (as the first version kept them: numbers written out)
         return map(int if name == "ratings" else float, text.split(" "))
-    values = array.array("q" if name == "ratings" else "d", base64.b64decode(text[1:]))
+    values = array.array(_TYPECODE[name], base64.b64decode(text[1:]))
     if sys.byteorder != "little":
         values.byteswap()
     return values
+
+
+def held(doc: dict[str, Any]) -> Tally:
+    """A kept tally (`Tally.to_doc`) opened to be held long, and added to others (`Tally.add`, `gather`):
+    its ids the keys of dicts (of strings alone: not tracked) and its values arrays — an instance holds the
+    pieces it has opened, and the garbage collector's full passes walked every id and value of them (some
+    60 ms, every twenty views or so, at a 90-day view's). Read only: a set's field is a dict, a list's an
+    array."""
+    tally = Tally()
+    for name, value in doc.items():
+        kind = _KINDS[name]
+        if kind is set:
+            setattr(tally, name, dict.fromkeys(value.split(_SEP)))
+        elif kind is list:
+            values = _unpacked(name, value)
+            kept = values if isinstance(values, array.array) else array.array(_TYPECODE[name], values)
+            setattr(tally, name, kept)
+        elif kind is dict:
+            getattr(tally, name).update(value)
+        else:
+            setattr(tally, name, value)
+    return tally
 
 
 def _share(part: dict[str, int], whole: dict[str, int]) -> int | None:
@@ -351,6 +415,8 @@ class Day:
     tallies: dict[str, Tally | dict[str, Any]]  # (a day read back: each tally as its document, merged as is)
     late_moots: list[tuple[str, datetime]]  # (assistant, when the promise ran out)
     still_waiting: list[tuple[str, str, datetime]]  # (client, assistant, when the promise runs out)
+    # a kept piece's id and digest (storage/kpi_days.py): what it holds, so a merge of it can be held (`Runs`)
+    key: str | None = field(default=None, compare=False)
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -363,14 +429,10 @@ class Day:
         }
 
     def opened(self) -> Day:
-        """With each tally as a Tally (read back, a day's tallies are their documents)."""
+        """With each tally as a Tally (read back, a day's tallies are their documents), held (`held`)."""
         tallies: dict[str, Tally | dict[str, Any]] = {}
         for who, tally in self.tallies.items():
-            if isinstance(tally, dict):
-                tallies[who] = opened = Tally()
-                opened.add_doc(tally)
-            else:
-                tallies[who] = tally
+            tallies[who] = held(tally) if isinstance(tally, dict) else tally
         return Day(tallies, self.late_moots, self.still_waiting)
 
     @classmethod
@@ -565,22 +627,195 @@ def broken(pieces: Sequence[Day], start: datetime, end: datetime) -> dict[str, i
     return out
 
 
-def figures_of(tallies: dict[str, Tally], broken: dict[str, int]) -> dict[str, dict[str, Any]]:
-    out = {}
-    for who in sorted(tallies.keys() | broken.keys()):
-        tally = tallies.get(who) or Tally()
-        if broken.get(who):
-            tally = replace(tally, promises_due=tally.promises_due + broken[who])
-        out[who] = tally.figures()
-    return out
+class Merged:
+    """One assistant's tally of kept pieces (days, weeks), merged once and held by an instance (`Runs`): its
+    values in order, its conversions counted. Its figures with a tally not kept added (today so far: some
+    minutes' worth) are those of the two added up (`Tally.figures`), figured without copying it — the sets
+    of a 90-day view (some 250,000 ids) are merged once, not at each view. Held long, as what the garbage
+    collector does not walk through, item by item, at each of its full passes: ids as the keys of dicts
+    (of strings alone: not tracked) and numbers in arrays."""
+
+    __slots__ = (
+        "clients",
+        "converted",
+        "paid",
+        "quoted",
+        "quotes",
+        "rated",
+        "ratings",
+        "requests",
+        "responses",
+        "sums",
+    )
+
+    def __init__(self, tally: Tally) -> None:
+        """(`tally` is emptied of its sets and lists: the Merged's own from now on, never changed again)"""
+        self.clients = dict.fromkeys(tally.clients)
+        self.requests = dict.fromkeys(tally.requests)
+        self.quoted = dict.fromkeys(tally.quoted)
+        self.paid = dict.fromkeys(tally.paid)
+        self.converted = len(tally.paid & tally.quoted)
+        self.responses = array.array("d", sorted(tally.first_responses))
+        self.quotes = array.array("d", sorted(tally.first_quotes))
+        whole = all(type(r) is int for r in tally.ratings)
+        self.ratings: Sequence[float] = array.array("q", tally.ratings) if whole else tally.ratings
+        self.rated = sum(tally.ratings) if whole else None
+        tally.clients, tally.requests, tally.quoted, tally.paid = set(), set(), set(), set()
+        tally.first_responses, tally.first_quotes, tally.ratings = [], [], []
+        self.sums = tally
+
+    def figures(self, more: Tally | None = None, broken: int = 0) -> dict[str, Any]:
+        mine, more = self.sums, more if more is not None else _NOTHING
+        sums = Tally()
+        for name in _SUMMED:
+            setattr(sums, name, getattr(mine, name) + getattr(more, name))
+        for name in _ADDED:
+            added = getattr(sums, name)
+            for part in (getattr(mine, name), getattr(more, name)):
+                for key, value in part.items():
+                    added[key] += value
+        sums.promises_due += broken
+        responses, quotes = sorted(more.first_responses), sorted(more.first_quotes)
+        quoted, paid = self.quoted, self.paid
+        converted = self.converted + sum(  # (the requests quoted and paid that were not both, kept)
+            1
+            for r in more.paid | more.quoted
+            if not (r in paid and r in quoted)
+            and (r in paid or r in more.paid)
+            and (r in quoted or r in more.quoted)
+        )
+        ratings = len(self.ratings) + len(more.ratings)
+        if not ratings:
+            csat = None
+        elif self.rated is not None and all(type(r) is int for r in more.ratings):
+            csat = round((self.rated + sum(more.ratings)) / ratings, 2)  # (fmean's, for whole numbers)
+        else:
+            csat = round(statistics.fmean([*self.ratings, *more.ratings]), 2)
+        return _figures(
+            sums,
+            Counts(
+                len(self.clients) + _new(more.clients, self.clients),
+                len(self.requests) + _new(more.requests, self.requests),
+                len(quoted) + _new(more.quoted, quoted),
+                converted,
+                len(self.responses) + len(responses),
+                partial(_kth, self.responses, responses),
+                len(self.quotes) + len(quotes),
+                partial(_kth, self.quotes, quotes),
+                csat,
+                ratings,
+            ),
+        )
 
 
-def combine(days: Iterable[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+_SUMMED = tuple(name for name, kind in _KINDS.items() if kind is int)
+_ADDED = tuple(name for name, kind in _KINDS.items() if kind is dict)
+_NO_ONE = Merged(Tally())  # (an assistant with nothing kept in a period: never changed)
+_NOTHING = Tally()  # (nothing more: never changed)
+
+
+def _new(ids: set[str], known: dict[str, None]) -> int:
+    """How many of `ids` are not `known` (the few of today so far, against the many kept)."""
+    return sum(1 for i in ids if i not in known) if len(ids) < len(known) else len(ids.difference(known))
+
+
+def _kth(many: Sequence[float], few: list[float], k: int) -> float:
+    """The k-th (from 0) of two lists in order merged in order (`few` the shorter, as a rule)."""
+    if not few:
+        return many[k]
+    before = 0  # how many of `few` come before the k-th
+    for i, value in enumerate(few):
+        at = bisect_left(many, value) + i  # its place merged (before the equal values of `many`)
+        if at == k:
+            return value
+        if at > k:
+            break
+        before = i + 1
+    return many[k - before]
+
+
+_T = TypeVar("_T")
+
+
+class Runs:
+    """What an instance's views made of kept pieces, by the pieces' keys (their ids and digests: what they
+    hold, so never stale), the last used: the pieces merged (`Merged`: MERGED of them, a period's — some
+    15 MB for 90 days at 50 assistants and 20,000 clients), and the figures of a stretch of them alone
+    (FIGURED of them: a bar of the Team page, a week or a day kept) — so a view merges again only when what
+    it reads of the kept pieces changed (a day kept since: once a day), else figures only what is not kept
+    (today so far). Made off the event loop, by views at once: the lock guards the lists, not the making."""
+
+    MERGED = 8  # (a period's table or report, and its last bar's days kept: two a period asked for)
+    FIGURED = 256  # (a bar's figures: some 100 kB; a 31-day page has 31 bars, of days)
+
+    def __init__(self) -> None:
+        self._merged: OrderedDict[tuple[str | None, ...], dict[str, Merged]] = OrderedDict()
+        self._figured: OrderedDict[tuple[Any, ...], dict[str, dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.made = 0  # how many were made (not found held): for tests and benchmarks
+
+    def merged(self, pieces: Sequence[Day]) -> dict[str, Merged]:
+        key = tuple(piece.key for piece in pieces)
+        return self._held(self._merged, self.MERGED, key, lambda: merged(pieces))
+
+    def figured(self, pieces: Sequence[Day], start: datetime, end: datetime) -> dict[str, dict[str, Any]]:
+        """The figures of [start, end) made of kept pieces only (shared by the views: read, never changed)."""
+        key = (*(piece.key for piece in pieces), start, end)
+        return self._held(self._figured, self.FIGURED, key, lambda: _combined(pieces, start, end, None))
+
+    def _held(
+        self, held: OrderedDict[Any, _T], most: int, key: tuple[Any, ...], make: Callable[[], _T]
+    ) -> _T:
+        with self._lock:
+            if (found := held.get(key)) is not None:
+                held.move_to_end(key)
+                return found
+        made = make()
+        with self._lock:
+            self.made += 1
+            held[key] = made
+            while len(held) > most:
+                held.popitem(last=False)
+        return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._merged.clear()
+            self._figured.clear()
+
+
+def merged(pieces: Iterable[Day]) -> dict[str, Merged]:
+    return {who: Merged(tally) for who, tally in gather(pieces).items()}
+
+
+def combine(
+    days: Iterable[Day], start: datetime, end: datetime, runs: Runs | None = None
+) -> dict[str, dict[str, Any]]:
     """The figures of [start, end) from the days (or weeks, or pieces of a day) that make it up, in order,
     the last one ending at `end`: the same figures as `fold` over the events (tests/unit/test_kpi_days.py
-    compares them on random logs)."""
+    compares them on random logs). With `runs`, the kept pieces (with a `key`) are merged once and held
+    there, and what is not kept (today so far) added as it is figured — tallies add in any order."""
     pieces = list(days)
-    return figures_of(gather(pieces), broken(pieces, start, end))
+    if runs is not None and all(piece.key is not None for piece in pieces):
+        return runs.figured(pieces, start, end)
+    return _combined(pieces, start, end, runs)
+
+
+def _combined(
+    pieces: Sequence[Day], start: datetime, end: datetime, runs: Runs | None
+) -> dict[str, dict[str, Any]]:
+    late = broken(pieces, start, end)
+    if runs is None:  # (nothing held: the pieces' tallies added up, and figured)
+        tallies = gather(pieces)
+        for who, due in late.items():
+            tallies[who].promises_due += due  # (tallies of `gather`'s own)
+        return {who: tally.figures() for who, tally in sorted(tallies.items())}
+    base = runs.merged([piece for piece in pieces if piece.key is not None])
+    more = gather(piece for piece in pieces if piece.key is None)
+    return {
+        who: base.get(who, _NO_ONE).figures(more.get(who), late.get(who, 0))
+        for who in sorted(base.keys() | more.keys() | late.keys())
+    }
 
 
 def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:

@@ -12,8 +12,10 @@ events. Two collections:
 Beside the days, in `kpi_days` too: each ISO week once all its days are kept (`w:2026-11-30`, its Monday:
 the days joined, so a 90-day view reads 13 weeks and a few days, not 90 days; `_weeks` in `kpi_state` says
 through which Monday), and the checkpoint of the first day not kept yet (`checkpoint`: its share until a
-moment and what the fold knew then, so a view folds only the minutes since). All of it is folded again from
-the log at will (a rebuild deletes it).
+moment and what the fold knew then, so a view folds only the minutes since). Each of these pieces has its
+digest apart, written before it (`s:<its id>`: what an instance has opened is checked without the store
+reading the pieces; `_sums` in `kpi_state` says an older version's were written apart too). All of it is
+folded again from the log at will (a rebuild deletes it).
 
 A day is closed once, by whichever instance claims the job (engine/clock/kpi_keep.py), in order."""
 
@@ -30,13 +32,15 @@ from typing import Any
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
-from domain.kpis import Carried, Checkpoint, Day
+from domain.kpis import Carried, Checkpoint, Day, Runs
 
 DAYS = "kpi_days"
 STATE = "kpi_state"
 CLOSED = "_closed"
 WEEKS = "_weeks"
 CHECKPOINT = "checkpoint"
+SUM = "s:"  # a piece's digest, apart: `s:d:2026-12-05`, `s:w:2026-11-30`, `s:checkpoint`
+SUMS = "_sums"  # the digests of the pieces an older version kept are written apart too
 OPENED = 32  # pieces an instance keeps opened (a 90-day view reads 14 to 26: weeks, days around them, today)
 
 
@@ -58,6 +62,7 @@ class KpiDays:
         self._days = db[DAYS]
         self._state = db[STATE]
         self._opened: OrderedDict[tuple[str, str | None], Day | Checkpoint] = OrderedDict()
+        self.runs = Runs()  # the kept pieces this instance's views merged (domain/kpis.py)
 
     async def closed_through(self) -> date | None:
         doc = await self._state.find_one({"_id": CLOSED})
@@ -72,24 +77,35 @@ class KpiDays:
         return (await self.kept([first + timedelta(days=i) for i in range((last - first).days + 1)])).days
 
     async def kept(self, days: Iterable[date], weeks: Iterable[date] = (), checkpoint: bool = False) -> Kept:
-        """These days and weeks (by Monday) as kept, and the checkpoint if asked for. Their digests first:
-        what this instance has read and opened already, and is still what the store holds, is not read again
-        (a day or a week does not change once kept; the checkpoint every EVERY) — a 90-day view's pieces
-        weigh some 4 MB and 40 ms of the store's time to hand over, and as much again to open."""
+        """These days and weeks (by Monday) as kept, and the checkpoint if asked for. Their digests first —
+        each kept apart, in a small document of its own (`s:<id>`, written before the piece): what this
+        instance has read and opened already, and is still what the store holds, is not read again (a day or
+        a week does not change once kept; the checkpoint every EVERY) — a 90-day view's pieces weigh some
+        4 MB and 40 ms of the store's time to hand over, and as much again to open; their digests read from
+        the pieces themselves, 15 ms of it."""
         each = [_day_id(d) for d in days] + [_week_id(w) for w in weeks]
         each += [CHECKPOINT] if checkpoint else []
         out = Kept({}, {}, None)
         if not each:
             return out
+        sums: dict[str, str] = {}
+        async for doc in self._days.find({"_id": {"$in": [_sum_id(i) for i in each]}}):
+            sums[doc["_id"][len(SUM) :]] = doc["sum"]
+        if unsure := [i for i in each if i not in sums]:  # (not kept, or kept before digests were apart)
+            async for doc in self._days.find({"_id": {"$in": unsure}}, {"sum": 1}):
+                if "sum" in doc:
+                    sums[doc["_id"]] = doc["sum"]
         found: dict[str, Day | Checkpoint] = {}
-        async for doc in self._days.find({"_id": {"$in": each}}, {"sum": 1}):
-            if (piece := self._opened.get((doc["_id"], doc.get("sum")))) is not None:
-                self._opened.move_to_end((doc["_id"], doc.get("sum")))
-                found[doc["_id"]] = piece
+        for kept_id, digest in sums.items():
+            if (piece := self._opened.get((kept_id, digest))) is not None:
+                self._opened.move_to_end((kept_id, digest))
+                found[kept_id] = piece
         if wanted := [i for i in each if i not in found]:
             async for doc in self._days.find({"_id": {"$in": wanted}}):
                 found[doc["_id"]] = piece = _opened(doc["_id"], doc["share"])
-                if "sum" in doc:
+                if "sum" in doc:  # (kept under the digest it holds: a newer one written apart reads it again)
+                    if isinstance(piece, Day):
+                        piece.key = f"{doc['_id']}/{doc['sum']}"  # (what it holds: `Runs`)
                     for older in [key for key in self._opened if key[0] == doc["_id"]]:
                         del self._opened[older]  # (the checkpoint before this one)
                     self._opened[(doc["_id"], doc["sum"])] = piece
@@ -149,16 +165,14 @@ class KpiDays:
         for start in range(0, len(ops), 1000):
             await self._state.bulk_write(ops[start : start + 1000], ordered=False)
         # (the `_id` written in the document too: nx-27017 does not take an upsert's `_id` from its filter)
-        doc = _doc(_day_id(day), share.to_doc())
-        await self._days.replace_one({"_id": _day_id(day)}, doc, upsert=True)
+        await self._put(_doc(_day_id(day), share.to_doc()))
         await self._state.update_one({"_id": CLOSED}, {"$set": {"day": day.isoformat()}}, upsert=True)
 
     async def save_weeks(self, weeks: list[tuple[date, Day]]) -> None:
         """Weeks joined from their kept days (in order), then the mark: a crash between is mended by joining
         them again, to the same."""
         for monday, share in weeks:
-            doc = _doc(_week_id(monday), share.to_doc())
-            await self._days.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+            await self._put(_doc(_week_id(monday), share.to_doc()))
         if weeks:
             await self._state.update_one(
                 {"_id": WEEKS}, {"$set": {"day": weeks[-1][0].isoformat()}}, upsert=True
@@ -166,13 +180,43 @@ class KpiDays:
 
     async def save_checkpoint(self, checkpoint: Checkpoint) -> None:
         """One document, replaced whole: a view reads the old one or the new one, both exact."""
-        doc = _doc(CHECKPOINT, checkpoint.to_doc())
-        await self._days.replace_one({"_id": CHECKPOINT}, doc, upsert=True)
+        await self._put(_doc(CHECKPOINT, checkpoint.to_doc()))
+
+    async def _put(self, doc: dict[str, Any]) -> None:
+        """A piece, its digest apart first: a view that reads the new digest and then the old piece (a crash
+        between, or the moment between) reads the piece again at its next view, until they agree — never an
+        old piece under a new digest."""
+        digest = {"_id": _sum_id(doc["_id"]), "sum": doc["sum"]}
+        await self._days.replace_one({"_id": digest["_id"]}, digest, upsert=True)
+        await self._days.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+
+    async def sums_apart(self) -> bool:
+        """Whether the digests of the pieces an older version kept are written apart (`write_sums`)."""
+        return await self._state.find_one({"_id": SUMS}) is not None
+
+    async def write_sums(self, days: Iterable[date], weeks: Iterable[date]) -> int:
+        """The digests of these days and weeks kept before digests were written apart (a store upgraded to
+        this version), written apart now from the pieces themselves (read once), then the mark `_sums`: how
+        many. Harmless twice (a crash before the mark): the same digests again."""
+        kept_ids = [_day_id(d) for d in days] + [_week_id(w) for w in weeks]
+        ids = [_sum_id(i) for i in kept_ids]
+        apart = {doc["_id"] async for doc in self._days.find({"_id": {"$in": ids}}, {"_id": 1})}
+        written = 0
+        missing = [i for i in kept_ids if _sum_id(i) not in apart]
+        for start in range(0, len(missing), 50):
+            async for doc in self._days.find({"_id": {"$in": missing[start : start + 50]}}, {"sum": 1}):
+                if "sum" in doc:  # (the first version's days have none: read whole, as ever)
+                    digest = {"_id": _sum_id(doc["_id"]), "sum": doc["sum"]}
+                    await self._days.replace_one({"_id": digest["_id"]}, digest, upsert=True)
+                    written += 1
+        await self._state.update_one({"_id": SUMS}, {"$set": {"n": written}}, upsert=True)
+        return written
 
     async def reset(self) -> None:
         """Everything kept here is folded from the log again (a rebuild)."""
         await self._days.delete_many({})
         await self._state.delete_many({})
+        self.runs.clear()
 
 
 def _doc(kept_id: str, share: dict[str, Any]) -> dict[str, Any]:
@@ -190,6 +234,10 @@ def _opened(kept_id: str, text: str) -> Day | Checkpoint:
         checkpoint.share = checkpoint.share.opened()
         return checkpoint
     return Day.from_doc(share).opened()
+
+
+def _sum_id(kept_id: str) -> str:
+    return f"{SUM}{kept_id}"
 
 
 def _day_id(day: date) -> str:

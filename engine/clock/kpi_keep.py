@@ -150,11 +150,30 @@ async def take_checkpoint(store: Store, promises: Promises, tz: tzinfo, now: dat
     return checkpoint
 
 
+async def write_sums(store: Store, tz: tzinfo, now: datetime) -> int:
+    """Once (a store kept by an older version): the digests of every day and week kept, written apart, so a
+    view reads them without reading the pieces (storage/kpi_days.py); how many were written."""
+    if await store.kpi_days.sums_apart():
+        return 0
+    marks = await store.kpi_days.marks()
+    first = await first_day(store, tz, now)
+    if marks.closed is None or first is None:
+        return 0  # (nothing kept yet: what is kept from now on has its digest apart; asked again next run)
+    days = [first + timedelta(days=i) for i in range((marks.closed - first).days + 1)]
+    weeks, week = [], monday(first)
+    while marks.weeks is not None and week <= marks.weeks:
+        weeks.append(week)
+        week += timedelta(days=7)
+    return await store.kpi_days.write_sums(days, weeks)
+
+
 async def keep(store: Store, promises: Promises, tz: tzinfo, now: datetime) -> int:
     """A run of the job: the days not kept yet (at most MOST), then, once they have caught up, the weeks
-    they complete and today's checkpoint; how many days were kept."""
+    they complete, the digests an older version kept within its pieces written apart (once), and today's
+    checkpoint; how many days were kept."""
     kept = await close_days(store, promises, tz, now)
     if kept < MOST:
         await roll_weeks(store, tz, now)
+        await write_sums(store, tz, now)
         await take_checkpoint(store, promises, tz, now)
     return kept

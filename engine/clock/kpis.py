@@ -8,7 +8,6 @@ the minutes since the checkpoint; any other period folds the log read through it
 from __future__ import annotations
 
 import asyncio
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
@@ -16,7 +15,7 @@ from typing import Any
 
 from domain import formats
 from domain.events import Event
-from domain.kpis import UNASSIGNED, Day, Tally, broken, combine, figures_of, fold, gather, joined
+from domain.kpis import UNASSIGNED, Day, Runs, combine, fold, joined
 from domain.promises import Promises
 from engine import queries as q
 from engine.clock.kpi_keep import ONE_DAY, events_between, first_day, going_on, midnight, monday
@@ -115,8 +114,10 @@ async def report(store: Store, start: datetime, end: datetime, promises: Promise
     names = {a.id: a.name for a in await q.assistants(store)}
     if whole_days(start, tz):
         pieces = await _pieces(store, start.astimezone(tz).date(), end, promises, tz)
-        # (pure CPU: some 100,000 ids and numbers of a 90-day view merged; off the event loop)
-        return _rows(await asyncio.to_thread(combine, [share for _, share in pieces], start, end), names)
+        # (pure CPU — the kept pieces merged, once a day: some 250,000 ids of a 90-day view; off the loop)
+        shares = [share for _, share in pieces]
+        figures = await asyncio.to_thread(combine, shares, start, end, store.kpi_days.runs)
+        return _rows(figures, names)
     ordered = await _period_events(store, start, end)
     # the fold is pure CPU (a month of a busy log: a second or more): off the event loop
     return _rows(await asyncio.to_thread(fold, ordered, start, end, promises), names)
@@ -151,7 +152,9 @@ async def team(store: Store, start: datetime, end: datetime, promises: Promises,
     series: dict[str, list[Figures]] = {}
     if whole_days(start, tz):
         pieces = await _pieces(store, first, end, promises, tz, weeks=weekly)
-        table, per_bucket = await asyncio.to_thread(_charted, pieces, buckets, bounds, start, end)
+        table, per_bucket = await asyncio.to_thread(
+            _charted, pieces, buckets, bounds, start, end, store.kpi_days.runs
+        )
     else:
         ordered = await _period_events(store, start, end)
         table, per_bucket = await asyncio.to_thread(
@@ -172,20 +175,16 @@ def _charted(
     bounds: list[tuple[datetime, datetime]],
     start: datetime,
     end: datetime,
+    runs: Runs | None = None,
 ) -> tuple[dict[str, Figures], list[dict[str, Figures]]]:
-    """The figures of the period and of each bucket, each piece read once (a bucket's tallies added up make
-    the period's: `combine`'s figures, tests/unit/test_kpi_days.py)."""
-    per_bucket, shares = [], []
-    whole: dict[str, Tally] = defaultdict(Tally)
+    """The figures of the period and of each bucket (`combine`'s figures, tests/unit/test_kpi_days.py): the
+    kept pieces of each, and of the whole, merged once and held in `runs` (a view after the first figures
+    only what is not kept: today so far)."""
+    per_bucket = []
     for i, bucket in enumerate(buckets):
         upto = buckets[i + 1] if i + 1 < len(buckets) else date.max
-        mine = [share for day, share in pieces if bucket <= day < upto]
-        tallies = gather(mine)
-        per_bucket.append(figures_of(tallies, broken(mine, *bounds[i])))
-        for who, tally in tallies.items():
-            whole[who].add(tally)
-        shares += mine
-    return figures_of(whole, broken(shares, start, end)), per_bucket
+        per_bucket.append(combine([share for day, share in pieces if bucket <= day < upto], *bounds[i], runs))
+    return combine([share for _, share in pieces], start, end, runs), per_bucket
 
 
 def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:

@@ -15,7 +15,7 @@ from domain.events import Event, NewEvent
 from domain.kpis import Day, fold
 from domain.promises import Promises
 from engine.clock import kpi_keep, kpis
-from storage.kpi_days import CHECKPOINT, DAYS, STATE, WEEKS, _doc
+from storage.kpi_days import CHECKPOINT, DAYS, STATE, SUMS, WEEKS, KpiDays, _doc
 from storage.store import Store
 from tests.unit.test_kpi_days import START, random_log
 
@@ -60,6 +60,12 @@ class Log:
         if self._read is None:
             self._read = sorted([e async for e in self.store.events.all()], key=lambda e: e.at)
         return fold(self._read, start, end, PROMISES)
+
+
+async def put_sum(store: Store, kept_id: str, digest: str) -> None:
+    await store.db[DAYS].replace_one(
+        {"_id": f"s:{kept_id}"}, {"_id": f"s:{kept_id}", "sum": digest}, upsert=True
+    )
 
 
 async def view(store: Store, days: int, now: datetime) -> dict:
@@ -127,6 +133,12 @@ async def test_views_read_from_days_weeks_and_checkpoints_are_the_folds(
             stop = kpi_keep.midnight(page.buckets[i + 1], TZ) if i + 1 < len(page.buckets) else now
             bar = await log.fold(kpi_keep.midnight(bucket, TZ), stop)
             assert {who: s[i] for who, s in page.series.items() if s[i]} == bar, (days, bucket)
+    # the page again, later today: what the instance made of the kept pieces is held (nothing made again)
+    made, later = store.kpi_days.runs.made, now + timedelta(minutes=9)
+    await log.until(later)
+    again = await team(store, 40, later)
+    assert store.kpi_days.runs.made == made
+    assert {r.assistant_id: r.figures for r in again.rows} == await expected(log, 40, later)
 
 
 async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no_figure(
@@ -154,12 +166,39 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert await kpi_keep.roll_weeks(store, TZ, now) == 1
     assert {d["_id"]: d async for d in store.db[DAYS].find({"_id": {"$regex": "^w:"}})} == weeks
 
-    # what an instance has opened is read again once the store holds something else (its digest changed)
+    # what an instance has opened, and merged, is read and merged again once the store holds something else:
+    # a piece is written after its digest apart (`s:<id>`), so a view between the two (or after a crash
+    # between) reads the old piece under the new digest — the figures it holds — and the new one after it,
+    # the figures of a fresh instance's view
     last_week = f"w:{marks.weeks.isoformat()}"
-    await store.db[DAYS].replace_one({"_id": last_week}, _doc(last_week, Day({}, [], []).to_doc()))
-    assert await view(store, SPAN, now) != right
+    assert store.kpi_days.runs.made > 0
+    other = _doc(last_week, Day({}, [], []).to_doc())
+    await put_sum(store, last_week, other["sum"])
+    assert await view(store, SPAN, now) == right
+    await store.db[DAYS].replace_one({"_id": last_week}, other)
+    changed = await view(store, SPAN, now)
+    held, store.kpi_days = store.kpi_days, KpiDays(store.db)
+    assert changed == await view(store, SPAN, now) != right
+    store.kpi_days = held
+    await put_sum(store, last_week, weeks[last_week]["sum"])
     await store.db[DAYS].replace_one({"_id": last_week}, weeks[last_week])
     assert await view(store, SPAN, now) == right
+
+    # a store kept by the last version: the digests within the pieces only, read from them until the job
+    # writes them apart (once)
+    assert await store.db[DAYS].count_documents({"_id": {"$regex": "^s:"}}) > 17
+    await store.db[DAYS].delete_many({"_id": {"$regex": "^s:"}})
+    await store.db[STATE].delete_one({"_id": SUMS})
+    assert await view(store, SPAN, now) == right
+    assert await kpi_keep.write_sums(store, TZ, now) > 17  # (every day kept, and the weeks)
+    assert await kpi_keep.write_sums(store, TZ, now) == 0
+    assert await view(store, SPAN, now) == right
+    fresh = KpiDays(store.db)
+    opened = await fresh.kept([marks.weeks], [marks.weeks - timedelta(days=7)])
+    assert [p.key for p in [*opened.days.values(), *opened.weeks.values()]] == [
+        f"{kept}/{(await store.db[DAYS].find_one({'_id': f's:{kept}'}))['sum']}"
+        for kept in (f"d:{marks.weeks.isoformat()}", f"w:{(marks.weeks - timedelta(days=7)).isoformat()}")
+    ]
 
     # a checkpoint of a day already kept (written late, or left by a crash before the next one): not read
     assert stale is not None

@@ -785,6 +785,18 @@ async def test_an_upserted_replacement_keeps_the_id_it_names(db: AsyncDatabase) 
         {"_id": "d:2026-12-05"},
         {"_id": "w:2026-11-30", "sum": "sw:2026-11-30"},
     ]
+    # the digests apart (`s:<id>`, each a small document of its own): by their ids, or only which exist
+    for kept in ("s:w:2026-11-30", "s:checkpoint", "s:checkpoint"):
+        await db.x.replace_one({"_id": kept}, {"_id": kept, "sum": kept[2:]}, upsert=True)
+    apart = ["s:" + i for i in every]
+    assert sorted(await db.x.find({"_id": {"$in": apart}}).to_list(), key=lambda d: d["_id"]) == [
+        {"_id": "s:checkpoint", "sum": "checkpoint"},
+        {"_id": "s:w:2026-11-30", "sum": "w:2026-11-30"},
+    ]
+    assert sorted(await ids(db.x.find({"_id": {"$in": apart}}, {"_id": 1}))) == [
+        "s:checkpoint",
+        "s:w:2026-11-30",
+    ]
 
 
 async def test_an_unordered_bulk_of_upserts_by_id_sets_or_creates_each(db: AsyncDatabase) -> None:

@@ -3,10 +3,12 @@ logs: every period of whole days, every day folded from only the state its event
 it, client by client and request by request), every day and state written as a document and read back; days
 folded in pieces from checkpoints taken mid-day (and the events after them), stretches of days joined (the
 weeks kept, whichever days a period starts and ends on), today so far from its checkpoint, and the Team
-page's bars and table read from them."""
+page's bars and table read from them — with what an instance makes of the kept pieces held (`Runs`: their
+merge, and the figures of kept pieces alone) and today added to it (`Merged`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import statistics
@@ -17,7 +19,7 @@ from functools import partial
 import pytest
 
 from domain.events import Actor, ActorKind, Event, EventType
-from domain.kpis import Carried, Checkpoint, Day, Tally, combine, fold, joined, touched
+from domain.kpis import Carried, Checkpoint, Day, Merged, Runs, Tally, combine, fold, gather, joined, touched
 from domain.promises import Promises
 from engine.clock.kpis import _charted
 
@@ -150,6 +152,15 @@ def through_json(doc: dict) -> dict:
     return json.loads(json.dumps(doc))
 
 
+def as_kept(piece: Day) -> Day:
+    """A piece as the store hands it over: read back from its document, keyed by what it holds (its digest:
+    `Runs` holds what is made of it by that)."""
+    doc = piece.to_doc()
+    day = Day.from_doc(through_json(doc))
+    day.key = hashlib.blake2b(json.dumps(doc, sort_keys=True).encode(), digest_size=12).hexdigest()
+    return day
+
+
 def checkpointed(
     kept: Kept, day: date, events: list[Event], start: datetime, cuts: list[datetime], promises: Promises
 ) -> Iterator[Checkpoint]:
@@ -218,7 +229,7 @@ def days_kept_apart(
         share, carried, clients, requests = since_checkpoint(
             kept, last, day_events, midnight(d), midnight(d + 1), promises
         )
-        day = Day.from_doc(through_json(share.to_doc()))
+        day = as_kept(share)
         kept.keep(carried, clients, requests, day)
         yield day
 
@@ -278,23 +289,22 @@ def test_today_so_far_from_its_checkpoint_and_the_events_after_it(seed: int) -> 
     today = midnight(DAYS - 1)
     cuts = sorted(today + timedelta(seconds=rng.uniform(0, 86400)) for _ in range(4))
     checkpoints = list(checkpointed(kept, today.date(), events, today, cuts, promises))
+    runs, views = Runs(), 0  # (the days kept merged once for each period, held for the moments after)
     for now in sorted(today + timedelta(seconds=rng.uniform(0, 86400)) for _ in range(6)) + cuts:
         taken = [c for c in checkpoints if c.at <= now]
         share, *_ = since_checkpoint(kept, taken[-1] if taken else None, events, today, now, promises)
         for first in (0, DAYS - 3, DAYS - 1):
             start = midnight(first)
-            assert combine([*days[first:], share], start, now) == fold(events, start, now, promises), (
-                now,
-                first,
-            )
+            folded = fold(events, start, now, promises)
+            assert combine([*days[first:], share], start, now) == folded, (now, first)
+            assert combine([*days[first:], share], start, now, runs) == folded, (now, first)
+            views += 1
+    assert runs.made == 3 < views  # (one merge a period: its days kept, whatever the moment today)
 
 
 def weeks_of(days: list[Day], offset: int) -> dict[int, Day]:
     """The stretches of seven days from `offset` on, joined (read back from their documents), by first day."""
-    return {
-        w: Day.from_doc(through_json(joined(days[w : w + 7]).to_doc()))
-        for w in range(offset, len(days) - 6, 7)
-    }
+    return {w: as_kept(joined(days[w : w + 7])) for w in range(offset, len(days) - 6, 7)}
 
 
 def pieces_of(days: list[Day], weeks: dict[int, Day], first: int, last: int) -> list[tuple[int, Day]]:
@@ -318,17 +328,19 @@ def test_weeks_joined_give_the_folds_figures_wherever_a_period_starts_and_ends(s
     events = random_log(seed, size=1400, days=span)
     days = list(days_kept_apart(events, promises, days=span, cuts=random.Random(seed)))
     weeks = weeks_of(days, seed % 7)
-    used = 0
+    used, runs = 0, Runs()
     for first in range(span):
         for last in range(first, span):
             pieces = pieces_of(days, weeks, first, last)
             used += len(pieces) < last - first + 1
             start, end = midnight(first), midnight(last + 1)
-            assert combine([p for _, p in pieces], start, end) == fold(events, start, end, promises), (
-                first,
-                last,
-            )
+            folded = fold(events, start, end, promises)
+            assert combine([p for _, p in pieces], start, end) == folded, (first, last)
+            # held: the figures of kept pieces alone, by their keys and the period's bounds
+            assert combine([p for _, p in pieces], start, end, runs) == folded, (first, last)
+            assert combine([p for _, p in pieces], start, end, runs) == folded, (first, last)
     assert used > 30  # (the weeks were read, not only the days)
+    assert runs.made == span * (span + 1) // 2
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -339,23 +351,31 @@ def test_the_team_pages_bars_and_table_are_the_folds(seed: int) -> None:
     events = random_log(seed, size=1400, days=span)
     kept = Kept()
     days = list(days_kept_apart(events, promises, days=span - 1, kept=kept))
-    now = midnight(span - 1) + timedelta(hours=rng.uniform(0, 24))
-    today, *_ = since_checkpoint(kept, None, events, midnight(span - 1), now, promises)
-    days.append(today)
-    weeks = weeks_of(days[: span - 1], rng.randint(0, 6))
+    weeks = weeks_of(days, rng.randint(0, 6))
     first = rng.randint(0, 6)
-    pieces = pieces_of(days, weeks, first, span - 1)
-    starts = [d for d, _ in pieces]
-    buckets = sorted({first, *(d for d in starts if d in weeks or rng.random() < 0.3)})
-    bounds = [
-        (midnight(b), midnight(nxt) if nxt is not None else now)
-        for b, nxt in zip(buckets, [*buckets[1:], None], strict=True)
-    ]
-    as_dates = [(midnight(d).date(), p) for d, p in pieces]
-    table, bars = _charted(as_dates, [midnight(b).date() for b in buckets], bounds, midnight(first), now)
-    assert table == fold(events, midnight(first), now, promises)
-    assert bars == [fold(events, *bound, promises) for bound in bounds]
-    assert len(bars) > 1
+    runs, made = Runs(), []
+    # two views of the page today, an instance's views holding what they made of the kept pieces: the
+    # second makes nothing again (the bars of kept pieces alone are held figured, the rest merged)
+    for now in sorted(midnight(span - 1) + timedelta(hours=rng.uniform(0, 24)) for _ in range(2)):
+        today, *_ = since_checkpoint(kept, None, events, midnight(span - 1), now, promises)
+        pieces = pieces_of([*days, today], weeks, first, span - 1)
+        starts = [d for d, _ in pieces]
+        pick = random.Random(seed)  # (the same bars for both views)
+        buckets = sorted({first, *(d for d in starts if d in weeks or pick.random() < 0.3)})
+        bounds = [
+            (midnight(b), midnight(nxt) if nxt is not None else now)
+            for b, nxt in zip(buckets, [*buckets[1:], None], strict=True)
+        ]
+        as_dates = [(midnight(d).date(), p) for d, p in pieces]
+        for held in (None, runs):
+            table, bars = _charted(
+                as_dates, [midnight(b).date() for b in buckets], bounds, midnight(first), now, held
+            )
+            assert table == fold(events, midnight(first), now, promises)
+            assert bars == [fold(events, *bound, promises) for bound in bounds]
+            assert len(bars) > 1
+        made.append(runs.made)
+    assert made[0] == made[1] == len(buckets) + 1
 
 
 def test_a_day_kept_with_its_numbers_written_out_reads_the_same() -> None:
@@ -398,3 +418,54 @@ def test_percentiles_are_statistics_quantiles_inclusive_cuts(size: int) -> None:
             round(cuts[89]),
         )
         assert figures["first_quote_p50_s"] == round(quote)
+
+
+def test_a_period_of_days_kept_by_an_older_version_and_weeks_kept_now() -> None:
+    """A store upgraded to this version keeps its past days without a digest (no key: figured each view, as
+    they are not held) beside the weeks joined since (keyed): the same figures, held or not."""
+    promises, span = Promises(), 17
+    events = random_log(4, size=1400, days=span)
+    days = list(days_kept_apart(events, promises, days=span))
+    weeks = weeks_of(days, 2)
+    old = [Day(d.tallies, d.late_moots, d.still_waiting) for d in days]  # (their keys: None)
+    runs = Runs()
+    for first in range(0, 6):
+        pieces = [p for _, p in pieces_of(old, weeks, first, span - 1)]
+        assert any(p.key is None for p in pieces) and any(p.key is not None for p in pieces)
+        folded = fold(events, midnight(first), midnight(span), promises)
+        for _ in range(2):
+            assert combine(pieces, midnight(first), midnight(span), runs) == folded, first
+    assert runs.made == 2  # (the weeks inside: both, or the second; the old days figured each view)
+
+
+def random_tally(rng: random.Random, ids: list[str]) -> Tally:
+    tally = Tally()
+    for name in ("clients", "requests", "quoted", "paid"):
+        getattr(tally, name).update(rng.sample(ids, rng.randint(0, len(ids))))
+    for name in ("first_responses", "first_quotes"):  # (some equal values: ties across the pieces)
+        getattr(tally, name).extend(rng.choice([rng.uniform(0, 900), 60.0]) for _ in range(rng.randint(0, 9)))
+    tally.ratings = [rng.randint(1, 5) for _ in range(rng.randint(0, 6))]
+    for name in ("promises_kept", "promises_due", "quotes_sent", "escalations", "costed", "payments"):
+        setattr(tally, name, rng.randint(0, 5))
+    for name in ("revenue", "refunds", "margin", "costed_revenue"):
+        for currency in rng.sample(["RUB", "USD"], rng.randint(0, 2)):
+            getattr(tally, name)[currency] += rng.randint(-1000, 9000)
+    return tally
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_merged_tallies_and_a_tally_not_kept_figure_as_the_two_added(seed: int) -> None:
+    """`Merged.figures(more)`: the figures of kept tallies merged and of one more added to them, counted
+    without adding the sets (ids in both, in one only), merging the lists (ties, one empty), or the
+    ratings (whole numbers, or not) — the same as `Tally.figures` of the tallies added up."""
+    rng = random.Random(seed)
+    ids = [f"R{i}" for i in range(rng.choice([3, 12, 40]))]
+    kept = [Day({"A": random_tally(rng, ids)}, [], []) for _ in range(rng.randint(0, 4))]
+    more = random_tally(rng, ids) if rng.random() < 0.8 else Tally()
+    if seed % 10 == 9:
+        more.ratings.append(4.5)
+    broken = rng.randint(0, 3)
+    everything = gather([*kept, Day({"A": more}, [], [])])["A"]
+    everything.promises_due += broken
+    merged = gather(kept).get("A")
+    assert Merged(merged or Tally()).figures(more, broken) == everything.figures()
