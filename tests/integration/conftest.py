@@ -10,6 +10,7 @@ import pytest
 
 from tests.integration.test_service_process import (
     STARTUP,
+    CliSession,
     concierge,
     environment,
     free_port,
@@ -52,3 +53,13 @@ def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
             process.kill()
         process.wait(10)
         process.stdout.close()
+
+
+@pytest.fixture
+def cli_session(tmp_path: Path) -> Iterator[CliSession]:
+    """`cli` for a test that gives many commands: one process runs them all (tests/bin/concierge-session)."""
+    opened = CliSession(environment(tmp_path))
+    try:
+        yield opened
+    finally:
+        opened.close()

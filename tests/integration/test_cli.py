@@ -12,7 +12,7 @@ from domain.clock import SystemClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
 from storage.store import open_store
-from tests.integration.test_service_process import cli, concierge, environment, free_port
+from tests.integration.test_service_process import CliSession, cli, concierge, environment, free_port
 
 
 def test_version_and_a_telegram_id_that_cannot_be(tmp_path: Path) -> None:
@@ -54,19 +54,19 @@ def test_a_reader_that_stops_reading_is_no_error(tmp_path: Path) -> None:
     process.stderr.close()
 
 
-def test_russian_phone_numbers_and_a_quiet_assistant(tmp_path: Path) -> None:
+def test_russian_phone_numbers_and_a_quiet_assistant(tmp_path: Path, cli_session: CliSession) -> None:
     env = environment(tmp_path)
     args = ("staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru")
-    added = cli(env, "--new-store", *args, "--phone", "89161234567")
+    added = cli_session(env, "--new-store", *args, "--phone", "89161234567")
     assert added.returncode == 0, added.stderr
-    (anna,) = json.loads(cli(env, "staff", "list", "--json").stdout)
+    (anna,) = json.loads(cli_session(env, "staff", "list", "--json").stdout)
     assert anna["phone"] == "+791••••4567"  # as Russians write it: 8, then the ten digits
-    bad = cli(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "12345")
+    bad = cli_session(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "12345")
     assert bad.returncode == 2 and "like +79161234567" in bad.stderr
-    quiet = cli(env, "report", "--assistant", "anna", "--format", "json")
+    quiet = cli_session(env, "report", "--assistant", "anna", "--format", "json")
     assert quiet.returncode == 0, quiet.stderr  # no activity: an empty report is an answer
     assert json.loads(quiet.stdout)["assistants"] == []
-    nobody = cli(env, "report", "--assistant", "Nobody")
+    nobody = cli_session(env, "report", "--assistant", "Nobody")
     assert nobody.returncode == 2 and "no assistant is called “Nobody”" in nobody.stderr
 
 
@@ -87,20 +87,22 @@ async def _with_client(data_dir: Path, erased: bool = False) -> Client | None:
         return await q.client(store, "C-1001")
 
 
-def test_client_erase_is_confirmed_then_leaves_an_id_and_no_name(tmp_path: Path) -> None:
+def test_client_erase_is_confirmed_then_leaves_an_id_and_no_name(
+    tmp_path: Path, cli_session: CliSession
+) -> None:
     env = environment(tmp_path)
     assert asyncio.run(_with_client(tmp_path)).name == "Zubaydah Qasimiyya"
-    unasked = cli(env, "client", "erase", "C-1001")  # nobody at a terminal to type the id again
+    unasked = cli_session(env, "client", "erase", "C-1001")  # nobody at a terminal to type the id again
     assert unasked.returncode == 1 and "add --yes" in unasked.stderr and "nothing changed" in unasked.stderr
-    unknown = cli(env, "client", "erase", "C-9999", "--yes")
+    unknown = cli_session(env, "client", "erase", "C-9999", "--yes")
     assert unknown.returncode == 2 and "No client 'C-9999'" in unknown.stderr
     assert asyncio.run(_with_client(tmp_path, erased=True)).name == "Zubaydah Qasimiyya"
-    done = cli(env, "client", "erase", "c-1001", "--yes")
+    done = cli_session(env, "client", "erase", "c-1001", "--yes")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("client erase: C-1001 erased") and "Traceback" not in done.stderr
     after = asyncio.run(_with_client(tmp_path, erased=True))
     assert after.erased and after.name == "" and after.phone is None
-    erased = cli(env, "client", "erased")
+    erased = cli_session(env, "client", "erased")
     assert erased.returncode == 0 and erased.stdout.startswith("C-1001\t20")
     files = b"".join(p.read_bytes() for p in tmp_path.rglob("*") if p.is_file())
     assert b"Zubaydah" not in files and b"7654321" not in files

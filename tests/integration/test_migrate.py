@@ -14,7 +14,7 @@ from bot.cli import EXIT_CONFIG
 from domain.clock import FrozenClock
 from storage.heartbeats import Heartbeats
 from storage.store import open_store
-from tests.integration.test_service_process import cli, environment
+from tests.integration.test_service_process import CliSession, environment
 
 
 async def _an_instance_runs(data_dir: Path, running: bool) -> None:
@@ -38,16 +38,16 @@ async def _as_an_older_version_left_it(data_dir: Path) -> None:
         await store.db["assistants"].update_many({}, {"$set": {"_fmt": 3}})  # documents of an older shape
 
 
-async def test_the_plan_is_said_then_done(tmp_path: Path) -> None:
+async def test_the_plan_is_said_then_done(tmp_path: Path, cli_session: CliSession) -> None:
     env = environment(tmp_path)
-    added = cli(
+    added = cli_session(
         env, "--new-store", "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en"
     )
     assert added.returncode == 0, added.stderr
     await _as_an_older_version_left_it(tmp_path)
 
     for _ in range(2):  # a dry run changes nothing: the same plan twice
-        dry = cli(env, "migrate", "--dry-run")
+        dry = cli_session(env, "migrate", "--dry-run")
         assert dry.returncode == 0, dry.stderr
         assert "would create the index requests.paid (paid_ms)" in dry.stdout
         assert "would drop the index inbox." in dry.stdout and "(legacy_ms)" in dry.stdout
@@ -55,17 +55,19 @@ async def test_the_plan_is_said_then_done(tmp_path: Path) -> None:
         assert "not safe" not in dry.stdout  # nothing runs
 
     await _an_instance_runs(tmp_path, True)
-    dry = cli(env, "migrate", "--dry-run")
+    dry = cli_session(env, "migrate", "--dry-run")
     assert "not safe beside the 1 running instance(s): they may still read through the indexes" in dry.stdout
     assert "one from before document formats were told apart writes the old shape back" in dry.stdout
-    refused = cli(env, "migrate")
+    refused = cli_session(env, "migrate")
     assert refused.returncode == EXIT_CONFIG and "stop them, or --force" in refused.stderr
-    assert "would drop the index inbox." in cli(env, "migrate", "--dry-run").stdout  # nothing was done
+    assert (
+        "would drop the index inbox." in cli_session(env, "migrate", "--dry-run").stdout
+    )  # nothing was done
     await _an_instance_runs(tmp_path, False)
 
-    done = cli(env, "migrate")
+    done = cli_session(env, "migrate")
     assert done.returncode == 0 and "did create the index requests.paid" in done.stdout
-    after = cli(env, "migrate", "--dry-run")
+    after = cli_session(env, "migrate", "--dry-run")
     assert after.stdout.strip().endswith("migrate: nothing to change"), after.stdout
-    team = cli(env, "staff", "list")
+    team = cli_session(env, "staff", "list")
     assert "Anna" in team.stdout

@@ -56,6 +56,34 @@ def cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(concierge(*args), env=env, capture_output=True, text=True, timeout=60, check=False)
 
 
+SESSION = LAUNCH.with_name("concierge-session")
+
+
+class CliSession:
+    """`cli`, for a test that gives many commands: one process runs them one after another (tests/bin/
+    concierge-session: each as `python -m bot.cli` would, with its own environment, arguments and output)."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, str(SESSION)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def __call__(self, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(json.dumps({"argv": list(args), "env": env}) + "\n")
+        self._process.stdin.flush()
+        line = self._process.stdout.readline()
+        assert line, f"the session ended (exit {self._process.wait(10)})"
+        done = json.loads(line)
+        return subprocess.CompletedProcess(["concierge", *args], done["code"], done["stdout"], done["stderr"])
+
+    def close(self) -> None:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.close()
+        self._process.wait(60)  # (coverage writes its data as the process ends)
+        self._process.stdout.close()
+
+
 def wait_until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -224,21 +252,21 @@ def test_audit_verify_names_the_first_broken_link_and_exits_non_zero(tmp_path: P
     assert "client:C-1#1: content does not match its hash (edited)" in audit.stdout
 
 
-def test_the_staff_commands(tmp_path: Path) -> None:
+def test_the_staff_commands(tmp_path: Path, cli_session: CliSession) -> None:
     env = environment(tmp_path)
-    nowhere = cli(env, "staff", "list")
+    nowhere = cli_session(env, "staff", "list")
     assert nowhere.returncode == 2 and f"no store in {tmp_path.resolve()}" in nowhere.stderr
     assert not (tmp_path / "db").exists()  # nothing was created behind the operator's back
-    empty = cli(env, "--new-store", "staff", "list")
+    empty = cli_session(env, "--new-store", "staff", "list")
     assert empty.returncode == 0 and empty.stdout.startswith("staff: no assistants yet")
     assert empty.stderr.strip() == f"concierge: using a new embedded store in {tmp_path.resolve()}"
-    added = cli(
+    added = cli_session(
         env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en,ru", "--lead"
     )
     assert added.returncode == 0 and "Anna (A-9001) is on the team" in added.stdout
     assert "using the embedded store in" in added.stderr and "{" not in added.stdout  # no log lines
     assert (
-        cli(
+        cli_session(
             env,
             "staff",
             "add",
@@ -253,37 +281,37 @@ def test_the_staff_commands(tmp_path: Path) -> None:
         ).returncode
         == 0
     )
-    again = cli(env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en")
+    again = cli_session(env, "staff", "add", "--telegram-id", "9001", "--name", "Anna", "--languages", "en")
     assert again.returncode == 2 and "already on the team" in again.stderr
-    bad = cli(env, "staff", "add", "--telegram-id", "9003", "--name", "Zed", "--languages", "en,fr")
+    bad = cli_session(env, "staff", "add", "--telegram-id", "9003", "--name", "Zed", "--languages", "en,fr")
     assert bad.returncode == 2 and "fr" in bad.stderr
-    assert cli(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
-    phone = cli(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "+7 916 123-45-67")
+    assert cli_session(env, "staff", "deactivate", "--telegram-id", "9002").returncode == 0
+    phone = cli_session(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "+7 916 123-45-67")
     assert phone.returncode == 0 and "+791••••4567" in phone.stdout and "9161234567" not in phone.stdout
-    nonsense = cli(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "call me")
+    nonsense = cli_session(env, "staff", "set-phone", "--telegram-id", "9001", "--phone", "call me")
     assert nonsense.returncode == 2 and "with its country code, like +79161234567" in nonsense.stderr
-    table = cli(env, "staff", "list").stdout.splitlines()
+    table = cli_session(env, "staff", "list").stdout.splitlines()
     header = ["TELEGRAM", "ID", "NAME", "LANGUAGES", "OPEN", "PHONE", "STAFF", "FORUM", "ROLE", "PRESENCE"]
     assert table[0].split() == header
     assert table[1].split() == ["9001", "Anna", "en,ru", "0", "+791••••4567", "—", "lead", "on", "duty"]
     assert table[2].split() == ["9002", "Omar", "ar", "0", "—", "-1002000000002", "inactive", "—"]
-    listed = json.loads(cli(env, "staff", "list", "--json").stdout)
+    listed = json.loads(cli_session(env, "staff", "list", "--json").stdout)
     assert [(a["name"], a["lead"], a["active"], a["staff_chat_id"]) for a in listed] == [
         ("Anna", True, True, None),
         ("Omar", False, False, -1002000000002),
     ]
-    report = json.loads(cli(env, "report", "--since", "30d", "--format", "json").stdout)
+    report = json.loads(cli_session(env, "report", "--since", "30d", "--format", "json").stdout)
     assert report["assistants"] == [] and report["from"] < report["to"]
-    assert "ASSISTANT" in cli(env, "report").stdout
-    nonsense = cli(env, "report", "--since", "forever")
+    assert "ASSISTANT" in cli_session(env, "report").stdout
+    nonsense = cli_session(env, "report", "--since", "forever")
     assert nonsense.returncode == 2 and "not a period like 7d" in nonsense.stderr
-    missing = cli(env, "staff", "deactivate", "--telegram-id", "1")
+    missing = cli_session(env, "staff", "deactivate", "--telegram-id", "1")
     assert missing.returncode == 2 and "no assistant has telegram id 1" in missing.stderr
-    assert cli(env, "audit", "verify").returncode == 0
-    assert json.loads(cli(env, "audit", "verify", "--json").stdout)["intact"] is True
+    assert cli_session(env, "audit", "verify").returncode == 0
+    assert json.loads(cli_session(env, "audit", "verify", "--json").stdout)["intact"] is True
 
 
-def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
+def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path, cli_session: CliSession) -> None:
     import asyncio
     from datetime import timedelta
 
@@ -291,7 +319,7 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
     from storage.store import open_store
 
     env = environment(tmp_path)
-    empty = cli(env, "--new-store", "inbox", "failed")
+    empty = cli_session(env, "--new-store", "inbox", "failed")
     assert empty.returncode == 0 and empty.stdout.strip() == "inbox: nothing failed"
 
     async def a_failure() -> None:
@@ -301,16 +329,16 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path) -> None:
             await store.inbox.failed(item.id, "w", "InvalidValue at channels.whatsapp.inbound:38", None)
 
     asyncio.run(a_failure())
-    table = cli(env, "inbox", "failed").stdout.splitlines()
+    table = cli_session(env, "inbox", "failed").stdout.splitlines()
     assert table[0].split() == ["ID", "SOURCE", "RECEIVED", "ATTEMPTS", "ERROR"] and len(table) == 2
     assert table[1].startswith("wa:SM1  whatsapp") and "secret words" not in table[1]
-    (failed,) = json.loads(cli(env, "inbox", "failed", "--json").stdout)
+    (failed,) = json.loads(cli_session(env, "inbox", "failed", "--json").stdout)
     assert failed["_id"] == "wa:SM1" and failed["attempts"] == 1
     assert failed["error"] == "InvalidValue at channels.whatsapp.inbound:38"
-    retried = cli(env, "inbox", "retry", "wa:SM1")
+    retried = cli_session(env, "inbox", "retry", "wa:SM1")
     assert retried.returncode == 0 and "queued again" in retried.stdout
-    assert cli(env, "inbox", "failed").stdout.strip() == "inbox: nothing failed"
-    unknown = cli(env, "inbox", "retry", "wa:SM1")
+    assert cli_session(env, "inbox", "failed").stdout.strip() == "inbox: nothing failed"
+    unknown = cli_session(env, "inbox", "retry", "wa:SM1")
     assert unknown.returncode == 1 and "no failed item wa:SM1" in unknown.stderr
 
 
