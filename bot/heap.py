@@ -16,24 +16,22 @@ were frozen (`concierge_gc_frozen_objects`).
 
 from __future__ import annotations
 
+import bisect
 import gc
+import itertools
 import time
+from collections.abc import Iterator
 
 import structlog
 from aiohttp import web
-from prometheus_client import Gauge, Histogram
+from prometheus_client import Gauge
+from prometheus_client.core import HistogramMetricFamily
+from prometheus_client.registry import Collector
 
 from bot.metrics import REGISTRY
 
 log = structlog.get_logger(__name__)
 
-PAUSES = Histogram(
-    "concierge_gc_pause_seconds",
-    "Garbage collection pauses of this process (the event loop stands still), by generation",
-    ["generation"],
-    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0),
-    registry=REGISTRY,
-)
 FROZEN = Gauge(
     "concierge_gc_frozen_objects",
     "Objects the start made, moved out of every later garbage collection (gc.freeze)",
@@ -48,23 +46,51 @@ FROZEN = Gauge(
 YOUNG = 10_000
 
 
-class _Pauses:
-    """A gc callback: each collection's time, observed by generation."""
+BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0)  # seconds
+
+
+class _Pauses(Collector):
+    """A gc callback: each collection's time, counted by generation in plain numbers — a collection can
+    start at any allocation, a metric's lock held meanwhile (a scrape copying its series): a callback taking
+    that lock again would hang the process. The histogram is made of them when /metrics is read."""
 
     def __init__(self) -> None:
         self._started = 0.0
+        self._counts = [[0] * (len(BUCKETS) + 1) for _ in range(3)]  # generation → per bucket, then +Inf
+        self._sums = [0.0, 0.0, 0.0]
 
     def __call__(self, phase: str, info: dict) -> None:
         if phase == "start":
             self._started = time.perf_counter()
-        else:
-            PAUSES.labels(str(info["generation"])).observe(time.perf_counter() - self._started)
+            return
+        seconds = time.perf_counter() - self._started
+        generation = info["generation"]
+        self._counts[generation][bisect.bisect_left(BUCKETS, seconds)] += 1
+        self._sums[generation] += seconds
+
+    def collect(self) -> Iterator[HistogramMetricFamily]:
+        family = HistogramMetricFamily(
+            "concierge_gc_pause_seconds",
+            "Garbage collection pauses of this process (the event loop stands still), by generation",
+            labels=["generation"],
+        )
+        for generation, counts in enumerate(self._counts):
+            cumulative = list(itertools.accumulate(counts))
+            bounds = [*(str(b) for b in BUCKETS), "+Inf"]
+            family.add_metric(
+                [str(generation)], list(zip(bounds, cumulative, strict=True)), self._sums[generation]
+            )
+        yield family
+
+
+PAUSES = _Pauses()
+REGISTRY.register(PAUSES)
 
 
 def measure_pauses() -> None:
     """Observe every collection's pause (once per process)."""
-    if not any(isinstance(c, _Pauses) for c in gc.callbacks):
-        gc.callbacks.append(_Pauses())
+    if PAUSES not in gc.callbacks:
+        gc.callbacks.append(PAUSES)
 
 
 async def settle(app: web.Application) -> None:

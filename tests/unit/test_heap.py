@@ -7,8 +7,10 @@ import gc
 import weakref
 
 from aiohttp import web
+from prometheus_client import generate_latest
 
 from bot import heap
+from bot.metrics import REGISTRY
 
 
 class Node:
@@ -51,8 +53,9 @@ def test_every_collection_s_pause_is_observed_by_generation() -> None:
         }
         return found["concierge_gc_pause_seconds_count"], found["concierge_gc_pause_seconds_sum"]
 
-    heap.PAUSES.labels("2")  # (the series exists before its first collection)
     count, seconds = full()
     gc.collect()
     assert full()[0] == count + 1
     assert full()[1] > seconds
+    scraped = generate_latest(REGISTRY).decode()  # (served on /metrics)
+    assert f'concierge_gc_pause_seconds_count{{generation="2"}} {count + 1}' in scraped
