@@ -13,8 +13,17 @@ delay from each record to every tab having its update is measured twice: as the 
 event's line, each tab fetches the whole board again: `--before-events` events) and as it does now (the
 event's one card arrives in the stream: `--board-events` events).
 
+`--process` (goal 4, the service's own heap): the service as the product runs it — `concierge run`, a process
+of its own, its workers running — on a store this script seeds and lets go of, so that the seeding is not in
+the measured heap. The boards are read, and clients tagged VIP through the console's profile form, over
+loopback; the delays are taken from the tag's start and from its record (its stamp, in the stream's line).
+Its garbage collections come from its /metrics. The `--variants` run in turn, `--runs` times, each on the same
+copy of the seeded store: `frozen` (as the product runs), `not-frozen` (bot/heap.py's settle undone),
+`freeze-only` (CPython's thresholds), `before` (the code of the git revision `--before`).
+
     .venv/bin/python bench/console.py --clients 10000 --history 1 --open 300
     .venv/bin/python bench/console.py --open 3000 --board-tabs 200 --before-events 2
+    .venv/bin/python bench/console.py --process --open 3000 --variants before,not-frozen,frozen
 """
 
 from __future__ import annotations
