@@ -13,8 +13,17 @@ delay from each record to every tab having its update is measured twice: as the 
 event's line, each tab fetches the whole board again: `--before-events` events) and as it does now (the
 event's one card arrives in the stream: `--board-events` events).
 
+`--process` (goal 4, the service's own heap): the service as the product runs it — `concierge run`, a process
+of its own, its workers running — on a store this script seeds and lets go of, so that the seeding is not in
+the measured heap. The boards are read, and clients tagged VIP through the console's profile form, over
+loopback; the delays are taken from the tag's start and from its record (its stamp, in the stream's line).
+Its garbage collections come from its /metrics. The `--variants` run in turn, `--runs` times, each on the same
+copy of the seeded store: `frozen` (as the product runs), `not-frozen` (bot/heap.py's settle undone),
+`freeze-only` (CPython's thresholds), `before` (the code of the git revision `--before`).
+
     .venv/bin/python bench/console.py --clients 10000 --history 1 --open 300
     .venv/bin/python bench/console.py --open 3000 --board-tabs 200 --before-events 2
+    .venv/bin/python bench/console.py --process --open 3000 --variants before,not-frozen,frozen
 """
 
 from __future__ import annotations
@@ -25,23 +34,35 @@ import contextlib
 import cProfile
 import gc
 import json
+import os
 import pstats
+import re
+import secrets
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from datetime import timedelta
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import chaos  # (bench/ is on the path: this script's directory)
+from live import Stack, rss_mb
+
 from bench.scale import T0, seed
 from bot.keys import SETTINGS
 from bot.logging import configure
 from domain.board import face
 from domain.clients import Client
-from domain.clock import FrozenClock
+from domain.clock import FrozenClock, SystemClock
 from domain.events import Actor, ActorKind, EventType
 from domain.projections import PROJECTIONS
 from domain.requests import ServiceRequest
@@ -49,8 +70,10 @@ from engine import queries as q
 from engine.console import reads as console_reads
 from engine.team import admin as staff_admin
 from storage.embedded import EmbeddedEngine
-from tests.console_client import signed_in
+from storage.store import open_store
+from tests.console_client import Console, signed_in
 from tests.harness import loopback_service
+from tests.integration.test_service_process import cli
 
 TEAM = [(9001, "Anna", True), (9002, "Omar", False), (9003, "Irina", False), (9004, "Leila", False)]
 
@@ -67,6 +90,14 @@ async def whole_board(deps, viewer) -> dict:
         clients |= {d["_id"]: Client.from_doc(d) async for d in found}
     faces = [face(r, clients[r.client_id]) for r in requests if r.client_id in clients]
     return await console_reads._columns(deps, faces)
+
+
+async def record_vip(deps, i: int) -> None:
+    """Client i tagged VIP, recorded in this process (the service's own engine)."""
+    actor = Actor(ActorKind.ASSISTANT, "A-9001")
+    await deps.record(
+        f"client:C-{100001 + i}", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, actor, f"bench:vip:{i}"
+    )
 
 
 def pct(values: list[float], q: int) -> float:
@@ -134,9 +165,17 @@ async def listen(response, arrived: dict[str, list[float]], stop: asyncio.Event)
 
 
 async def board_listen(
-    response, session, base: str, arrived: dict[str, list[float]], before: bool, stop: asyncio.Event
+    response,
+    session,
+    base: str,
+    arrived: dict[str, list[float]],
+    stamped: dict[str, float],
+    before: bool,
+    stop: asyncio.Event,
 ) -> None:
-    """One open board: now, a card's arrival is its update; before, the line made the tab fetch the board."""
+    """One open board: now, a card's arrival is its update; before, the line made the tab fetch the board.
+    Times are the wall clock's (the service stamps its events by the same machine's): `stamped` keeps when
+    each tag was recorded, as its line in the stream says."""
     buffer = ""
     while not stop.is_set():
         chunk = await response.content.readany()
@@ -147,40 +186,50 @@ async def board_listen(
             block, buffer = buffer.split("\n\n", 1)
             fields = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
             if not before and fields.get("event") == "card":
-                now = time.perf_counter()
+                now = time.time()
                 for card in json.loads(fields["data"])["cards"]:
                     arrived.setdefault(card["id"], []).append(now)
-            elif before and fields.get("event") == "log":
+            elif fields.get("event") == "log":
                 item = json.loads(fields["data"])
                 if item["type"] != EventType.CLIENT_TAGGED.value:
                     continue
-                async with session.get(f"{base}/console/board.part") as part:
-                    await part.read()
                 request_id = f"R-{500001 + int(item['client'].split('-')[1]) - 100001}"
-                arrived.setdefault(request_id, []).append(time.perf_counter())
+                stamped[request_id] = datetime.fromisoformat(item["at"]).timestamp()
+                if before:
+                    async with session.get(f"{base}/console/board.part") as part:
+                        await part.read()
+                    arrived.setdefault(request_id, []).append(time.time())
 
 
-async def board_live(tg, cookie: str, tabs: int, events: int, rate: float, before: bool, first: int) -> tuple:
-    """`events` clients tagged VIP (from `first` on), one card each: from each record to each tab's update."""
-    base = str(tg.http.make_url("")).rstrip("/")
+async def board_live(
+    base: str,
+    cookie: str,
+    tag: Callable[[int], Awaitable[object]],
+    tabs: int,
+    events: int,
+    rate: float,
+    before: bool,
+    first: int,
+) -> tuple:
+    """`events` clients tagged VIP (from `first` on, by `tag`), one card each: from each tag's start to each
+    tab's update."""
     headers = {"Cookie": f"concierge_session={cookie}"}
     async with aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=0), headers=headers, timeout=aiohttp.ClientTimeout(total=None)
     ) as session:
         responses = [await session.get(f"{base}/console/live?board=1") for _ in range(tabs)]
         arrived: dict[str, list[float]] = {}
+        stamped: dict[str, float] = {}
         stop = asyncio.Event()
         readers = [
-            asyncio.create_task(board_listen(r, session, base, arrived, before, stop)) for r in responses
+            asyncio.create_task(board_listen(r, session, base, arrived, stamped, before, stop))
+            for r in responses
         ]
         await asyncio.sleep(0.5)
         recorded: dict[str, float] = {}
-        actor = Actor(ActorKind.ASSISTANT, "A-9001")
         for i in range(first, first + events):
-            started = time.perf_counter()
-            await tg.engine.deps.record(
-                f"client:C-{100001 + i}", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, actor, f"bench:vip:{i}"
-            )
+            started = time.time()
+            await tag(i)
             recorded[f"R-{500001 + i}"] = started
             await asyncio.sleep(1 / rate)
         waited = time.perf_counter()
@@ -199,7 +248,9 @@ async def board_live(tg, cookie: str, tabs: int, events: int, rate: float, befor
     per_tab = [t - recorded[r] for r in recorded for t in arrived.get(r, [])[:tabs]]
     missing = events * tabs - len(per_tab)
     everyone = [max(arrived[r][:tabs]) - recorded[r] for r in recorded if len(arrived.get(r, [])) >= tabs]
-    return per_tab, everyone, missing
+    # from the event's record on (its stamp), not from the tag's start (the action's request before it)
+    from_record = [t - stamped[r] for r in recorded if r in stamped for t in arrived.get(r, [])[:tabs]]
+    return per_tab, everyone, missing, from_record
 
 
 async def main(
@@ -337,8 +388,15 @@ async def main(
             for title, before, count, first in runs:
                 if not count or not board_tabs:
                     continue
-                per_tab, everyone, gone = await board_live(
-                    tg, lead.cookie, board_tabs, count, rate, before, first
+                per_tab, everyone, gone, _ = await board_live(
+                    str(tg.http.make_url("")).rstrip("/"),
+                    lead.cookie,
+                    partial(record_vip, tg.engine.deps),
+                    board_tabs,
+                    count,
+                    rate,
+                    before,
+                    first,
                 )
                 if not everyone:
                     print(f"  board live, {title}: no event reached every tab ({gone} missing)", flush=True)
@@ -378,6 +436,270 @@ async def main(
             )
 
 
+# `--process`, "not frozen": what the start made is not frozen (bot/heap.py's settle undone)
+UNFROZEN = (
+    "import sys, runpy, bot.heap\n"
+    "async def settle(app): pass\n"
+    "bot.heap.settle = settle\n"
+    "sys.argv = ['concierge', 'run']\n"
+    "runpy.run_module('bot.cli', run_name='__main__', alter_sys=True)\n"
+)
+
+
+# `--profile-live FILE`: the service profiled while the board live is measured (SIGUSR1 on, SIGUSR2 off)
+PROFILED = (
+    "import cProfile, os, signal, sys, runpy\n"
+    "profile = cProfile.Profile()\n"
+    "signal.signal(signal.SIGUSR1, lambda *_: profile.enable())\n"
+    "def off(*_):\n"
+    "    profile.disable()\n"
+    "    profile.dump_stats(os.environ['BENCH_PROFILE'])\n"
+    "signal.signal(signal.SIGUSR2, off)\n"
+    "sys.argv = ['concierge', 'run']\n"
+    "runpy.run_module('bot.cli', run_name='__main__', alter_sys=True)\n"
+)
+METRICS_TOKEN = secrets.token_urlsafe(24)  # (the service has a public URL: /metrics wants a token)
+SIGNED_IN: dict[int, str] = {}  # telegram id → session cookie
+TAGGED = [0]  # clients tagged VIP so far, across the runs
+
+
+FREEZE_ONLY = UNFROZEN.replace(
+    "async def settle(app): pass",
+    "async def settle(app): gc.collect(); gc.freeze(); bot.heap.FROZEN.set(gc.get_freeze_count())",
+)
+FREEZE_ONLY = FREEZE_ONLY.replace("import sys,", "import gc, sys,")
+PLAIN = (
+    "import sys, runpy\nsys.argv = ['concierge', 'run']\nrunpy.run_module('bot.cli', run_name='__main__')\n"
+)
+
+
+def launch(code: str, cwd: Path | None, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """`concierge run` by `code` (its command line still names bot.cli and run: the store knows a service so),
+    its modules from `cwd` when given."""
+    with log.open("ab") as out:
+        return subprocess.Popen(  # noqa: S603
+            [sys.executable, "-c", code, "bot.cli", "run"], env=env, stdout=out, stderr=out, cwd=cwd
+        )
+
+
+def before_tree(rev: str, made: dict[str, Path] = {}) -> Path:  # noqa: B006 (its own cache)
+    """The code of a git revision, copied out once."""
+    if rev not in made:
+        tree = Path(tempfile.mkdtemp(prefix="concierge-before-"))
+        root = Path(__file__).resolve().parents[1]
+        git = ["git", "archive", rev]
+        archive = subprocess.run(git, cwd=root, capture_output=True, check=True)  # noqa: S603
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)  # noqa: S603, S607
+        made[rev] = tree
+    return made[rev]
+
+
+class Remote:
+    """tests/console_client.Console's HTTP client, on a service process's URL."""
+
+    def __init__(self, session: aiohttp.ClientSession, base: str) -> None:
+        self.session, self.base = session, base
+
+    def get(self, path: str, **kwargs):
+        return self.session.get(self.base + path, **kwargs)
+
+    def post(self, path: str, **kwargs):
+        return self.session.post(self.base + path, **kwargs)
+
+
+async def gc_pauses(http: aiohttp.ClientSession, url: str) -> dict[str, tuple[float, float]]:
+    """The service's garbage collections so far, from its /metrics: generation → (count, seconds)."""
+    async with http.get(f"{url}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}) as response:
+        text = await response.text()
+    found: dict[str, list[float]] = {}
+    frozen = re.search(r"^concierge_gc_frozen_objects (\S+)$", text, re.M)
+    found["frozen"] = [float(frozen[1]) if frozen else 0.0, 0.0]
+    for name, generation, value in re.findall(
+        r'^concierge_gc_pause_seconds_(count|sum)\{generation="(\d)"\} (\S+)$', text, re.M
+    ):
+        found.setdefault(generation, [0.0, 0.0])[name == "sum"] = float(value)
+    return {g: (c, t) for g, (c, t) in found.items()}
+
+
+def collected(before: dict, after: dict) -> str:
+    if len(after) <= 1:  # (a version without the metric)
+        return "collections not measured"
+    full = [after.get("2", (0, 0))[i] - before.get("2", (0, 0))[i] for i in (0, 1)]
+    young = [sum(after.get(g, (0, 0))[i] - before.get(g, (0, 0))[i] for g in "01") for i in (0, 1)]
+    return (
+        f"full collections: {full[0]:.0f}, {full[1] * 1000:.0f} ms in all; "
+        f"younger: {young[0]:.0f}, {young[1] * 1000:.0f} ms"
+    )
+
+
+def ms(p50_p99: tuple[float, float]) -> str:
+    return f"{p50_p99[0]:.0f} / {p50_p99[1]:.0f} ms"
+
+
+async def seed_store(data: Path, clients: int, history: int, open_requests: int) -> float:
+    """The store a service process will open (its data dir), seeded and shaped by this process."""
+    engine = EmbeddedEngine(data)
+    engine.start()
+    try:
+        seconds = await seed(engine.url, "console", clients, history)
+        async with open_store(engine.url, "console", data, SystemClock(), catch_up=False) as store:
+            await shape(store.db, clients, open_requests)
+            clients_projection = next(p for p in PROJECTIONS if p.collection == "clients")
+            await store.projector.reindex(clients_projection)
+            await store.projector.board.rebuild()
+            await store.words.start_up(store.events, SystemClock().now())  # (a service's first start would)
+        return seconds
+    finally:
+        engine.stop()
+
+
+async def process_main(args: argparse.Namespace) -> None:
+    """The service as the product runs it (`concierge run`, a process of its own, its workers running), on a
+    store this process seeded and let go of: its heap holds what a service holds, not the seeding. The pages
+    and the board live are measured from here, over loopback; the service's garbage collections are read
+    from its /metrics. Each of `--runs` starts it with its start frozen (bot/heap.py) and without, in turn."""
+    data = args.data_dir or Path(tempfile.mkdtemp(prefix="concierge-console-"))
+    fresh = not (data / "db").exists()
+    if fresh:
+        print(f"seeding {args.clients:,} clients in {data}…", flush=True)
+        seconds = await seed_store(data, args.clients, args.history, args.open)
+        print(f"seeded in {seconds:.0f} s", flush=True)
+    stack = Stack(data_dir=data, db="console")
+    stack.service.env["METRICS_TOKEN"] = METRICS_TOKEN
+    for telegram_id, name, lead in TEAM if fresh else ():
+        add = ["staff", "add", "--telegram-id", str(telegram_id), "--name", name, "--languages", "en,ar,ru"]
+        done = cli(stack.service.env, *add, *(["--lead"] if lead else []))
+        assert done.returncode == 0, done.stderr
+    seeded = data / "db.seeded"  # every service starts on the store as seeded: the same cards, no backlog
+    if fresh:
+        shutil.copytree(data / "db", seeded)
+    results: list[tuple[str, str, dict]] = []
+    order = [v.replace("-", " ") for v in args.variants.split(",")]
+    for run in range(args.runs):
+        for variant in order if run % 2 == 0 else order[::-1]:  # (which starts first alternates too)
+            print(f"run {run + 1}, the service {variant} (load {os.getloadavg()[0]:.1f})", flush=True)
+            if seeded.exists():  # (the Telegram edits a run's tags leave queued would slow the next one)
+                shutil.rmtree(data / "db")
+                shutil.copytree(seeded, data / "db")
+                SIGNED_IN.clear()
+                TAGGED[0] = 0
+            results.append((f"{run + 1}", variant, await one_service(stack, args, variant)))
+    stack.stop()
+    print()
+    print(
+        f"{args.clients:,} clients, {args.open} open requests, the service a process of its own, "
+        f"{args.reads} reads a page, {args.board_tabs} boards:"
+    )
+    print(
+        "| run | the service | load | board (lead) p50 / p99 | its full collections "
+        "| board (assistant) p50 / p99 | a tag's action → a tab p50 / p99 | → every tab p50 / p99 "
+        "| the tag's record → a tab p50 / p99 | RSS after |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for run, variant, r in results:
+        print(
+            f"| {run} | {variant} | {r['load']:.1f} | {ms(r['lead'])} | {r['lead_gc']} "
+            f"| {ms(r['assistant'])} | {ms(r['tab'])} | {ms(r['every'])} | {ms(r['record'])} "
+            f"| {r['rss']:.0f} MB |"
+        )
+
+
+async def one_service(stack: Stack, args: argparse.Namespace, variant: str) -> dict:
+    """The service started as `variant` says: "frozen" (this tree, as the product runs), "not frozen" (this
+    tree, bot/heap.py's settle undone), "freeze only" (its start frozen, CPython's thresholds) or "before"
+    (the code of `--before`, copied out of git)."""
+    service = stack.service
+    original = chaos.spawn
+    if variant == "not frozen":  # the same command line's shape (the store knows a service by it)
+        chaos.spawn = partial(launch, UNFROZEN, None)
+    elif variant == "freeze only":  # (CPython's thresholds)
+        chaos.spawn = partial(launch, FREEZE_ONLY, None)
+    elif variant == "before":
+        chaos.spawn = partial(launch, PLAIN, before_tree(args.before))
+    elif args.profile_live:
+        chaos.spawn = partial(launch, PROFILED, None)
+        stack.service.env["BENCH_PROFILE"] = str(args.profile_live)
+    try:
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            await stack.start(http)
+            try:
+                return await measure_service(http, stack, args)
+            finally:
+                service.stop()
+                service.process = None
+    finally:
+        chaos.spawn = original
+
+
+async def measure_service(http: aiohttp.ClientSession, stack: Stack, args: argparse.Namespace) -> dict:
+    base = stack.service.url
+    result: dict = {"load": os.getloadavg()[0]}
+
+    async def signed(telegram_id: int) -> Console:
+        if telegram_id in SIGNED_IN:  # (a session outlives the service that opened it: it is in the store)
+            return Console(Remote(http, base), SIGNED_IN[telegram_id])  # type: ignore[arg-type]
+        done = cli(stack.service.env, "console-link", "--telegram-id", str(telegram_id))
+        assert done.returncode == 0, done.stderr
+        parts = urlsplit(done.stdout.strip())
+        console = Console(Remote(http, base))  # type: ignore[arg-type]
+        response = await console.open_link(f"{parts.path}?{parts.query}")
+        assert response.status == 303, response.status
+        SIGNED_IN[telegram_id] = console.cookie
+        return console
+
+    lead, omar = await signed(9001), await signed(9002)
+    result["frozen"] = (await gc_pauses(http, base))["frozen"][0]
+    print(f"  objects frozen at the start: {result['frozen']:,.0f}", flush=True)
+    await timed(lead, "/console/", 3)  # (the first board reads the copy of the cards whole)
+    pages = {"lead": (lead, "/console/"), "assistant": (omar, "/console/")}
+    for key, (console, path) in pages.items():
+        before = await gc_pauses(http, base)
+        times = await timed(console, path, args.reads)
+        after = await gc_pauses(http, base)
+        result[key] = (pct(times, 50) * 1000, pct(times, 99) * 1000)
+        result[f"{key}_gc"] = collected(before, after)
+        slowest = sorted(enumerate(times), key=lambda t: -t[1])[:3]
+        print(
+            f"  board ({key}): p50 {result[key][0]:.0f} ms, p99 {result[key][1]:.0f} ms "
+            f"(slowest: {', '.join(f'#{i + 1} {t * 1000:.0f} ms' for i, t in slowest)}; "
+            f"{result[f'{key}_gc']})",
+            flush=True,
+        )
+    token, _ = await lead.form("/console/clients")
+    run = secrets.token_hex(4)
+
+    async def tag(i: int) -> None:
+        form = {"tags": "vip", "preferences": "", "email": "", "csrf": token, "action": f"bench-{run}-{i}"}
+        response = await lead.post(f"/console/clients/C-{100001 + i}/profile", form, csrf=False)
+        assert response.status == 303, (response.status, await response.text())
+
+    first, TAGGED[0] = TAGGED[0], TAGGED[0] + args.board_events  # (a client tagged VIP twice changes nothing)
+    before = await gc_pauses(http, base)
+    profiling = args.profile_live and "BENCH_PROFILE" in stack.service.env
+    if profiling:
+        stack.service.process.send_signal(signal.SIGUSR1)
+    per_tab, everyone, gone, from_record = await board_live(
+        base, lead.cookie, tag, args.board_tabs, args.board_events, args.rate, False, first
+    )
+    if profiling:
+        stack.service.process.send_signal(signal.SIGUSR2)
+        stack.service.env.pop("BENCH_PROFILE")
+    after = await gc_pauses(http, base)
+    result["tab"] = (pct(per_tab, 50) * 1000, pct(per_tab, 99) * 1000)
+    result["every"] = (pct(everyone, 50) * 1000, pct(everyone, 99) * 1000) if everyone else (0.0, 0.0)
+    result["record"] = (pct(from_record, 50) * 1000, pct(from_record, 99) * 1000) if from_record else (0, 0)
+    print(
+        f"  board live to {args.board_tabs} tabs: a tab p50 / p99 {ms(result['tab'])}; "
+        f"every tab p50 / p99 {ms(result['every'])}; from the event's record, a tab p50 / p99 "
+        f"{ms(result['record'])} ({gone} missing; "
+        f"{collected(before, after)})",
+        flush=True,
+    )
+    result["rss"] = rss_mb(stack.service.process.pid)
+    result["load"] = max(result["load"], os.getloadavg()[0])
+    return result
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -396,7 +718,30 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=float, default=10, help="board events a second")
     parser.add_argument("--profile", action="store_true", help="cProfile the first page's reads (the board)")
     parser.add_argument("--freeze", action="store_true", help="gc.freeze() once the store is seeded")
+    parser.add_argument(
+        "--process",
+        action="store_true",
+        help="the service as a process of its own (`concierge run`), on a store seeded here: the board's"
+        " pages and the board live, its start frozen and not, in turn",
+    )
+    parser.add_argument("--runs", type=int, default=3, help="--process: runs of each variant")
+    parser.add_argument(
+        "--profile-live", type=Path, help="--process: cProfile the (frozen) service during the board live"
+    )
+    parser.add_argument("--data-dir", type=Path, help="--process: a store seeded by an earlier run")
+    parser.add_argument(
+        "--variants",
+        default="not-frozen,frozen",
+        help="--process: the services run in turn, of frozen (as the product runs), not-frozen (its start's"
+        " freeze and thresholds undone), freeze-only (CPython's thresholds), before (the code of --before)",
+    )
+    parser.add_argument(
+        "--before", default="HEAD", help="--process: the git revision of the 'before' variant"
+    )
     args = parser.parse_args()
+    if args.process:
+        asyncio.run(process_main(args))
+        raise SystemExit(0)
     asyncio.run(
         main(
             args.clients,

@@ -58,11 +58,15 @@ def _load_settings() -> Settings:
 
 
 def _run(settings: Settings) -> int:
+    from bot import heap
     from bot.app import create_app  # the web stack is only needed to serve
 
+    app = create_app(settings)
+    heap.measure_pauses()
+    app.on_startup.append(heap.settle)  # (after every start-up step: they are the app's cleanup contexts)
     try:
         web.run_app(
-            create_app(settings),
+            app,
             host=settings.http.http_host,
             port=settings.http.http_port,
             shutdown_timeout=SHUTDOWN_GRACE,

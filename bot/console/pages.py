@@ -337,15 +337,20 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
         await response.write(b"retry: 2000\n\n")
         while not engine.tasks.stopping.is_set():
             try:
-                message = await asyncio.wait_for(tab.queue.get(), KEEPALIVE)
+                async with asyncio.timeout(KEEPALIVE):  # (not wait_for: no task of its own for each message)
+                    message = await tab.queue.get()
             except TimeoutError:
                 if await session_of(deps_of(request), request.cookies.get(COOKIE)) is None:
                     break  # signed out, or deactivated, meanwhile
                 await response.write(b": keep-alive\n\n")
                 continue
-            if message is None:
+            messages = [message]  # what else is queued by now goes in the same write
+            while messages[-1] is not None and not tab.queue.empty():
+                messages.append(tab.queue.get_nowait())
+            if text := "".join(m for m in messages if m is not None):
+                await response.write(text.encode())
+            if messages[-1] is None:
                 break
-            await response.write(message.encode())
     except ConnectionResetError:  # the tab went away
         pass
     finally:

@@ -73,7 +73,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self._semaphore = asyncio.Semaphore(concurrency)
         self.merged = 0
         self.coalesced = 0
-        self._pending: list[Delivery] = []  # card posts waiting, as of this round
+        self._posts: set[tuple[str, str]] = set()  # card posts waiting, as of this round: (lane, card)
         self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
         self._read: dict[
             tuple[str, int], Outbound | Unreadable
@@ -114,7 +114,12 @@ class TelegramDeliveryWorker(LaneWorker):
         queued = self.queued()
         live = {(d.id, d.changed) for d in queued}
         self._read = {key: out for key, out in self._read.items() if key in live}
-        self._pending = [d for d in queued if isinstance(self.outbound(d), PostCard)]
+        # (a set: each queued edit asks, and a backlog held by a budget is hundreds of edits and posts)
+        self._posts = {
+            (d.lane, f"{d.lane}#{post.card}")
+            for d in queued
+            if isinstance(post := self.outbound(d), PostCard)
+        }
         self._held &= {d.id for d in queued}
         if not heads:
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
@@ -170,11 +175,7 @@ class TelegramDeliveryWorker(LaneWorker):
     def _posting(self, edit: Delivery) -> bool:
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
         card = self._card_of(edit)
-        return any(
-            d.lane == edit.lane and f"{d.lane}#{post.card}" == card
-            for d in self._pending
-            if isinstance(post := self.outbound(d), PostCard)
-        )
+        return card is not None and (edit.lane, card) in self._posts
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.test_service_process import (
+    METRICS_TOKEN,
     STARTUP,
     CliSession,
     concierge,
@@ -19,12 +20,12 @@ from tests.integration.test_service_process import (
 )
 
 
-def _start(data_dir: Path) -> tuple[subprocess.Popen, str] | None:
+def _start(data_dir: Path, **env: str) -> tuple[subprocess.Popen, str] | None:
     """The service on a free port; None when another test's process took that port before it bound it."""
     port = free_port()
     process = subprocess.Popen(
         concierge("run"),
-        env=environment(data_dir, HTTP_PORT=str(port)),
+        env=environment(data_dir, HTTP_PORT=str(port), **env),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -43,7 +44,10 @@ def _start(data_dir: Path) -> tuple[subprocess.Popen, str] | None:
 
 @pytest.fixture
 def service(tmp_path: Path) -> Iterator[tuple[subprocess.Popen, str, Path]]:
-    started = _start(tmp_path) or _start(tmp_path) or _start(tmp_path)  # (the port race, three times at most)
+    """The service; its /metrics asks for METRICS_TOKEN."""
+    token = {"METRICS_TOKEN": METRICS_TOKEN}
+    # (the port race, three times at most)
+    started = _start(tmp_path, **token) or _start(tmp_path, **token) or _start(tmp_path, **token)
     assert started is not None, "no free port for the service after three tries"
     process, base = started
     try:

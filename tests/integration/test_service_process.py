@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -32,6 +33,7 @@ OUR_VARS = (
 
 
 LAUNCH = Path(__file__).parent.parent / "bin" / "concierge"  # (named so: a service is known by its command)
+METRICS_TOKEN = "t" * 24  # (the `service` fixture's /metrics asks for it)
 STARTUP = 60  # s: a hang guard for a service's start, not a timing (coverage and a busy CI slow it)
 
 
@@ -201,6 +203,19 @@ def test_sigterm_stops_everything_cleanly_within_ten_seconds(service) -> None:
     assert wait_until(lambda: not alive(engine_pid), 2)
     assert status(f"{base}/healthz") is None
     assert not (data_dir / STATE_FILE).exists()
+
+
+def test_the_service_freezes_what_its_start_made(service) -> None:
+    """bot/heap.py, as `concierge run` starts: once ready, its start is out of every later collection, and
+    each collection's pause is a metric."""
+    _process, base, _data_dir = service
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    scrape = urllib.request.Request(f"{base}/metrics", headers=bearer)  # noqa: S310 — loopback
+    with urllib.request.urlopen(scrape, timeout=5) as response:  # noqa: S310 — loopback
+        text = response.read().decode()
+    frozen = re.search(r"^concierge_gc_frozen_objects (\S+)$", text, re.M)
+    assert frozen is not None and float(frozen[1]) > 10_000  # (the modules alone are more)
+    assert re.search(r'^concierge_gc_pause_seconds_count\{generation="0"\} [1-9]', text, re.M)
 
 
 def test_the_engine_dies_with_a_killed_service(service) -> None:

@@ -519,6 +519,22 @@ async def test_live_events_reach_an_open_tab_and_a_reconnecting_one_resumes(team
     resumed.close()
 
 
+async def test_what_a_tab_was_sent_meanwhile_goes_out_in_order_and_a_close_after_it(team: Harness) -> None:
+    """The stream writes what is queued for its tab by the time it writes (a burst of events in one write):
+    all of it, in order, and a close queued behind ends the stream only after it."""
+    tg = team
+    anna = await signed_in(tg, 9001)
+    stream = await anna.get("/console/live")
+    assert await stream.content.readuntil(b"\n\n") == b"retry: 2000\n\n"
+    (tab,) = tg.app[LIVE]._tabs
+    for n in range(3):
+        tab.queue.put_nowait(f"event: log\ndata: {n}\n\n")
+    tab.queue.put_nowait(None)  # (the service stopping, or the viewer deactivated)
+    body = await asyncio.wait_for(stream.content.read(), 10)
+    assert body == b"event: log\ndata: 0\n\nevent: log\ndata: 1\n\nevent: log\ndata: 2\n\n"
+    assert not tg.app[LIVE]._tabs
+
+
 async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> None:
     tg = team
     hub = tg.app[LIVE]
