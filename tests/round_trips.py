@@ -146,7 +146,7 @@ async def journey(tg: Harness, commands: Commands) -> list[Step]:
 # new number registered and assigned before the answer; now after it, through the inbox).
 CALL_BUDGETS = {
     "a call from a known client": 5,
-    "a call from a new number": 9,
+    "a call from a new number": 8,
     "the same call again (Twilio retried)": 6,
 }
 

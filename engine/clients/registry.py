@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 
-from domain.assignment import choose_assistant
+from domain.assignment import candidates
 from domain.clients import Assistant, Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
@@ -167,19 +167,17 @@ async def assign(
 
 
 async def choose(deps: Deps, language: Language | None) -> Assistant | None:
-    """Who would take a new client of this language now (domain/assignment.py)."""
+    """Who would take a new client of this language now (domain/assignment.py). The turn is drawn only when
+    assistants are tied (a write: one fewer on a new client's path when one is plainly the least loaded)."""
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]
     pool = (
         present or team
     )  # away assistants take no new clients (unless everyone is away: the clock escalates)
-    return choose_assistant(
-        pool,
-        language,
-        await q.open_load(deps.store),
-        await next_value(deps.store.db, "assignment_rotation"),
-        await _forum_load(deps, pool),
-    )
+    tied = candidates(pool, language, await q.open_load(deps.store), await _forum_load(deps, pool))
+    if len(tied) < 2:
+        return tied[0] if tied else None
+    return tied[await next_value(deps.store.db, "assignment_rotation") % len(tied)]
 
 
 async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
