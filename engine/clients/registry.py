@@ -17,7 +17,7 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
-from storage.claims import claimed, claims_of, reclaimed
+from storage.claims import claimed, phone_claimed_for, reclaimed
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -111,8 +111,7 @@ async def claim_for(deps: Deps, claim: str) -> tuple[str, Client | None]:
 
 async def claimed_phone(deps: Deps, client_id: str) -> str | None:
     """The number a client's id was claimed for before they were registered (a call answered first)."""
-    claims = await claims_of(deps.store.db, [client_id])
-    return next((c.split(":", 1)[1] for c in claims if c.startswith("phone:")), None)
+    return await phone_claimed_for(deps.store.db, client_id)
 
 
 async def enrol(

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import structlog
-
 from domain.calls import (
     ANSWERED,
     ENDED,
@@ -26,50 +24,22 @@ from domain.calls import (
     seconds,
     withheld,
 )
-from domain.clients import Assistant, Client, Language, mask_phone
+from domain.clients import Assistant, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
-from engine.clients.registry import (
-    assign,
-    choose,
-    claim_for,
-    claimed_phone,
-    client_actor,
-    enrol,
-    registration_cause,
-)
-from engine.conversation import call_back, voicemail_text, withheld_calls
+from engine.clients.registry import choose, claim_for, client_actor
+from engine.conversation import call_back, callers, voicemail_text, withheld_calls
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
 from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client, language_of
-
-log = structlog.get_logger(__name__)
 
 
 async def _call(deps: Deps, sid: str) -> Event | None:
     """How a call began (inbound or placed by /call): the first event of its stream."""
     first = await deps.store.events.read(f"call:{sid}")
     return first[0] if first and first[0].type is EventType.CALL_RECEIVED else None
-
-
-async def known_caller(deps: Deps, number: str) -> Client | None:
-    """The client this number belongs to: a shared phone, a WhatsApp number, an earlier call."""
-    if (known := await q.client_by_phone(deps.store, number)) is not None:
-        return known
-    return await q.client_by_identity_key(deps.store, f"whatsapp:{number}")
-
-
-def caller_details(number: str) -> dict[str, Any]:
-    """A new caller: named by their number (masked), in the language of its country."""
-    return {
-        "name": mask_phone(number),
-        "username": None,
-        "language": caller_language(number).value,
-        "identities": [],
-        "phone": number,
-    }
 
 
 async def ringing_order(deps: Deps, own: str | None, language: Language | None) -> list[Assistant]:
@@ -94,7 +64,7 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
         return await _answer(deps, line, await withheld_calls.received(deps, form), WITHHELD_LANGUAGE)
     number = to_e164(form["From"])
     data: dict[str, Any] = {"call_sid": sid, "direction": "inbound"}
-    client = await known_caller(deps, number)
+    client = await callers.known(deps, number)
     if client is None:  # a new number, or one a twin (or an attempt before a crash) claimed a moment ago
         data["client_id"], client = await claim_for(deps, f"phone:{number}")
     if client is not None:
@@ -128,7 +98,7 @@ async def told(deps: Deps, sid: str) -> None:
     received = await _call(deps, sid)
     if received is None or received.data.get("direction") != "inbound" or not received.data.get("client_id"):
         return  # (placed by /call, or a withheld number: told as they come, by their own flows)
-    client = await _client(deps, received)
+    client = await callers.of_call(deps, received)
     if client is None:
         return
     if not client.conversation_open:
@@ -150,30 +120,6 @@ async def told(deps: Deps, sid: str) -> None:
 
 def _language(client: Client) -> Language:
     return client.language or caller_language(client.phone or "")
-
-
-async def _client(deps: Deps, received: Event) -> Client | None:
-    """Who called (None: a withheld number). A new number answered before it was registered is registered
-    here by the first of the call's steps to need them (the inbox's, or a callback Twilio waits on): the
-    claim drawn at the answer names them, so twins and repeats register them once."""
-    client_id = received.data["client_id"]
-    if not client_id:
-        return None
-    assigns = received.data.get("assigns")
-    if (client := await q.client(deps.store, client_id)) is not None:
-        if client.assistant_id is None and assigns:  # (registered, and the service died before assigning)
-            await assign(
-                deps, client_id, client.language, f"{registration_cause(client_id)}/assign", to=assigns
-            )
-            client = await q.known_client(deps.store, client_id)
-        return client
-    number = await claimed_phone(deps, client_id)
-    if number is None:  # (never: a claim is released only by erasing a registered client)
-        log.warning("call.caller_unclaimed", client_id=client_id)
-        return None
-    cause = f"voice:{received.data['call_sid']}"
-    client, _new = await enrol(deps, client_id, caller_details(number), cause, assigns)
-    return client
 
 
 async def _answer(deps: Deps, line: VoiceLine, received: Event, language: Language) -> Answer:
@@ -205,7 +151,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     received = await _call(deps, sid)
     if received is None:
         return Answer()  # not a call of ours: hang up
-    client = await _client(deps, received)
+    client = await callers.of_call(deps, received)
     ring_ids: list[str] = received.data["ring"]
     status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
@@ -272,7 +218,7 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     received = await _call(deps, sid)
     if received is not None and received.data["client_id"] is None:
         await withheld_calls.missed(deps, form)
-    elif received is not None and (client := await _client(deps, received)) is not None:
+    elif received is not None and (client := await callers.of_call(deps, received)) is not None:
         client_id = received.data["client_id"]
         length = seconds(form, "RecordingDuration")
         missed = (
@@ -328,7 +274,7 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     if received.data["client_id"] is None:
         await withheld_calls.voicemail(deps, form, url, cause)
         return
-    client = await _client(deps, received)
+    client = await callers.of_call(deps, received)
     if client is None:
         return
     recorded_for = seconds(form, "RecordingDuration")

@@ -10,9 +10,9 @@ import pytest
 from domain.events import EventType
 from engine import queries as q
 from engine.clients.registry import client_actor
-from engine.conversation import calls
+from engine.conversation import callers, calls
 from engine.team import admin as staff_admin
-from storage.claims import claims_of
+from storage.claims import phone_claimed_for
 from tests import reads
 from tests.harness import Harness, start_harness
 from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form, twilio, twiml
@@ -59,7 +59,7 @@ async def test_a_new_number_is_answered_first_and_registered_after_through_the_i
     rung = {"A-9001": ANNA_PHONE, "A-9002": OMAR_PHONE}[call["assigns"]]
     assert say.get("voice") == "Polly.Hala-Neural" and dial[0].text == rung  # in Arabic, their assistant
     assert await q.clients_with_phone(tg.store, NEW) == []  # answered before registered …
-    assert await claims_of(tg.store.db, [call["client_id"]]) == [f"phone:{NEW}"]  # … its id claimed
+    assert await phone_claimed_for(tg.store.db, call["client_id"]) == NEW  # … its id claimed
     again = await twiml(tg, "/webhooks/twilio/voice", call_form("CA50", NEW))  # Twilio retried meanwhile
     assert (
         [e.tag for e in again] == ["Say", "Dial"] and again[1][0].text == rung and again[0].text == say.text
@@ -133,7 +133,7 @@ async def test_a_registration_cut_short_is_finished_with_the_assistant_who_was_r
     await tg.engine.deps.record(
         f"client:{call['client_id']}",
         EventType.CLIENT_REGISTERED,
-        {"client_id": call["client_id"], **calls.caller_details(NEW), "first_contact": "voice:CA53"},
+        {"client_id": call["client_id"], **callers.details(NEW), "first_contact": "voice:CA53"},
         client_actor(call["client_id"]),
         f"register:{call['client_id']}",
     )
