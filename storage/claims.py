@@ -35,6 +35,15 @@ async def reclaimed(db: AsyncDatabase, claim: str, erased: str, new_id: Callable
     return (await claimed(db, claim, new_id))[0]  # (another twin moved it first, or the erase released it)
 
 
+async def phone_claimed_for(db: AsyncDatabase, client_id: str) -> str | None:
+    """The number a client's id was claimed for (a call answered before its caller was registered). By
+    equality on the `client` index: an `$in` of one is a scan on the embedded engine."""
+    async for doc in db["claims"].find({"client_id": client_id}):
+        if str(doc["_id"]).startswith("phone:"):
+            return str(doc["_id"]).split(":", 1)[1]
+    return None
+
+
 async def claims_of(db: AsyncDatabase, client_ids: list[str]) -> list[str]:
     return [doc["_id"] async for doc in db["claims"].find({"client_id": {"$in": client_ids}})]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import structlog
 
-from domain.assignment import choose_assistant
+from domain.assignment import candidates
 from domain.clients import Assistant, Channel, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.messages import Person
@@ -17,7 +17,7 @@ from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
-from storage.claims import claimed, reclaimed
+from storage.claims import claimed, phone_claimed_for, reclaimed
 from storage.counters import next_value
 
 log = structlog.get_logger(__name__)
@@ -89,14 +89,37 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
     """One client per identity (or number) whoever else registers it at the same moment, on any instance:
     the claim is unique (storage/claims.py), so a twin or a replay gets the client the first one chose.
     Returns the client and whether `cause` registered it."""
+    client_id, _client = await claim_for(deps, claim)
+    return await enrol(deps, client_id, details, cause)
+
+
+async def claim_for(deps: Deps, claim: str) -> tuple[str, Client | None]:
+    """The id of the client this claim names (drawn now, when it names nobody yet), and that client when it
+    is registered already (by a twin, or an attempt before a crash); an erased one's claim is a new id's."""
 
     async def new_id() -> str:
         return f"C-{await next_value(deps.store.db, 'client', 1001)}"
 
     client_id, fresh = await claimed(deps.store.db, claim, new_id)
-    # (a number just drawn names nobody yet: nothing to read, and the registration reads nothing either)
-    if not fresh and (before := await q.client(deps.store, client_id)) is not None and before.erased:
-        client_id = await reclaimed(deps.store.db, claim, client_id, new_id)
+    if fresh:  # (a number just drawn names nobody yet: nothing to read)
+        return client_id, None
+    before = await q.client(deps.store, client_id)
+    if before is not None and before.erased:
+        return await reclaimed(deps.store.db, claim, client_id, new_id), None
+    return client_id, before
+
+
+async def claimed_phone(deps: Deps, client_id: str) -> str | None:
+    """The number a client's id was claimed for before they were registered (a call answered first)."""
+    return await phone_claimed_for(deps.store.db, client_id)
+
+
+async def enrol(
+    deps: Deps, client_id: str, details: dict[str, Any], cause: str, assigns: str | None = None
+) -> tuple[Client, bool]:
+    """Register the client of a claimed id, and assign them (`assigns`: the assistant chosen before, whose
+    phone rang first). Twins, replays and every callback of a call may enrol the same id at once: the
+    registration opens the client's stream (once), the assignment is once by its cause."""
     registered = await deps.record(
         f"client:{client_id}",
         EventType.CLIENT_REGISTERED,
@@ -108,7 +131,7 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
     client_id = registered.event.data["client_id"]  # the twin's, when it registered first
     language = Language.parse(registered.event.data.get("language"))
     assigning = f"{registration_cause(client_id)}/assign"
-    await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate)
+    await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate, to=assigns)
     client = await q.client(deps.store, client_id)
     if client is None:
         raise LookupError("a registered client is not projected")
@@ -118,30 +141,42 @@ async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) 
 
 
 async def assign(
-    deps: Deps, client_id: str, language: Language | None, cause: str, unassigned: bool = False
+    deps: Deps,
+    client_id: str,
+    language: Language | None,
+    cause: str,
+    unassigned: bool = False,
+    to: str | None = None,
 ) -> None:
     """`unassigned`: the client was registered by this very step, so nothing has assigned them yet (a twin
-    that does at the same moment records the same cause: one of the two is kept)."""
+    that does at the same moment records the same cause: one of the two is kept). `to`: the assistant
+    chosen before the registration (a call rang them first)."""
     if not unassigned and await deps.store.events.by_cause(cause):
         return
+    chosen_id = to
+    if chosen_id is None:
+        chosen = await choose(deps, language)
+        if chosen is None:
+            log.warning("assignment.no_active_assistant", client_id=client_id)
+            return
+        chosen_id = chosen.id
+    await deps.record(
+        f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen_id}, SYSTEM, cause
+    )
+
+
+async def choose(deps: Deps, language: Language | None) -> Assistant | None:
+    """Who would take a new client of this language now (domain/assignment.py). The turn is drawn only when
+    assistants are tied (a write: one fewer on a new client's path when one is plainly the least loaded)."""
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]
     pool = (
         present or team
     )  # away assistants take no new clients (unless everyone is away: the clock escalates)
-    chosen = choose_assistant(
-        pool,
-        language,
-        await q.open_load(deps.store),
-        await next_value(deps.store.db, "assignment_rotation"),
-        await _forum_load(deps, pool),
-    )
-    if chosen is None:
-        log.warning("assignment.no_active_assistant", client_id=client_id)
-        return
-    await deps.record(
-        f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen.id}, SYSTEM, cause
-    )
+    tied = candidates(pool, language, await q.open_load(deps.store), await _forum_load(deps, pool))
+    if len(tied) < 2:
+        return tied[0] if tied else None
+    return tied[await next_value(deps.store.db, "assignment_rotation") % len(tied)]
 
 
 async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:

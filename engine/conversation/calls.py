@@ -24,12 +24,12 @@ from domain.calls import (
     seconds,
     withheld,
 )
-from domain.clients import Assistant, Client, Language, mask_phone
+from domain.clients import Assistant, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
-from engine.clients.registry import client_actor, register
-from engine.conversation import call_back, voicemail_text, withheld_calls
+from engine.clients.registry import choose, claim_for, client_actor
+from engine.conversation import call_back, callers, voicemail_text, withheld_calls
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
 from engine.outbox import to_topic_upload
@@ -42,74 +42,65 @@ async def _call(deps: Deps, sid: str) -> Event | None:
     return first[0] if first and first[0].type is EventType.CALL_RECEIVED else None
 
 
-async def caller(deps: Deps, number: str, cause: str) -> Client:
-    """The client this number belongs to (a shared phone, a WhatsApp number, an earlier call), or a new one
-    named by the number (masked), in the language of its country, assigned like any new client."""
-    if (known := await q.client_by_phone(deps.store, number)) is not None:
-        return known
-    if (known := await q.client_by_identity_key(deps.store, f"whatsapp:{number}")) is not None:
-        return known
-    language = caller_language(number)
-    details: dict[str, Any] = {
-        "name": mask_phone(number),
-        "username": None,
-        "language": language.value,
-        "identities": [],
-        "phone": number,
-    }
-    client, _new = await register(deps, f"phone:{number}", details, cause)
-    return client
-
-
-async def ringing_order(deps: Deps, client: Client) -> list[Assistant]:
-    """Whose phones ring, in turn: the client's assistant, then present assistants who speak the client's
-    language (the fewest open conversations first, leads last). Only active assistants with a phone."""
+async def ringing_order(deps: Deps, own: str | None, language: Language | None) -> list[Assistant]:
+    """Whose phones ring, in turn: the client's assistant (`own`), then present assistants who speak the
+    client's language (the fewest open conversations first, leads last). Only active assistants with a
+    phone."""
     now, load = deps.clock.now(), await q.open_load(deps.store)
     team = [a for a in await q.assistants(deps.store) if a.active and a.phone]
-    own = [a for a in team if a.id == client.assistant_id]
-    others = [
-        a for a in team if a.id != client.assistant_id and a.present_at(now) and a.speaks(client.language)
-    ]
+    others = [a for a in team if a.id != own and a.present_at(now) and a.speaks(language)]
     others.sort(key=lambda a: (a.lead, load.get(a.id, 0), a.id))
-    return own + others
+    return [a for a in team if a.id == own] + others
 
 
 async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
     """What a new call is told to do; the same to the same CallSid: nothing is read first (the caller waits in
-    silence), a retry decides again and its record finds the first one's, which is answered."""
+    silence), a retry decides again and its record finds the first one's, which is answered. A new number is
+    answered before it is registered: the call names the id its claim drew and the assistant who will take
+    them (their phone rings first); the registration follows through the inbox, or whichever of the call's
+    callbacks comes first (`_client`)."""
     sid, cause = form["CallSid"], f"voice:{form['CallSid']}"
     if withheld(form["From"]):  # an unknown caller: nobody's client
-        return await _answer(deps, line, await withheld_calls.received(deps, form))
+        return await _answer(deps, line, await withheld_calls.received(deps, form), WITHHELD_LANGUAGE)
     number = to_e164(form["From"])
-    client = await caller(deps, number, cause)
-    order = await ringing_order(deps, client)
+    data: dict[str, Any] = {"call_sid": sid, "direction": "inbound"}
+    client = await callers.known(deps, number)
+    if client is None:  # a new number, or one a twin (or an attempt before a crash) claimed a moment ago
+        data["client_id"], client = await claim_for(deps, f"phone:{number}")
+    if client is not None:
+        data["client_id"], language = client.id, _language(client)
+        order = await ringing_order(deps, client.assistant_id, client.language)
+    else:  # (not registered yet: who takes them is chosen now, and the registration assigns them)
+        language = caller_language(number)
+        chosen = await choose(deps, language)
+        data["assigns"] = chosen.id if chosen else None
+        order = await ringing_order(deps, data["assigns"], language)
+    data["ring"] = [a.id for a in order]
     received = (
         await deps.record(
             f"call:{sid}",
             EventType.CALL_RECEIVED,
-            {
-                "call_sid": sid,
-                "client_id": client.id,
-                "ring": [a.id for a in order],
-                "direction": "inbound",
-            },
-            client_actor(client.id),
+            data,
+            client_actor(data["client_id"]),
             f"{cause}/received",
             expected_seq=0,  # the call's first event: no head to read
         )
     ).event
-    return await _answer(deps, line, received)
+    return await _answer(deps, line, received, language)
 
 
 async def told(deps: Deps, sid: str) -> None:
-    """The topic hears of a call that came in: the conversation opened, the topic asked for when there is
-    none, a line naming whose phone rings first. After the answer, through the inbox (the caller hears
-    silence until the answer goes); again when the call ends, as a repair for a crash between the answer's
-    record and the inbox: idempotent, by the call's causes and the delivery's id."""
+    """The topic hears of a call that came in: the caller registered when they were new, the conversation
+    opened, the topic asked for when there is none, a line naming whose phone rings first. After the answer,
+    through the inbox (the caller hears silence until the answer goes); again when the call ends, as a repair
+    for a crash between the answer's record and the inbox: idempotent, by the call's causes and the
+    delivery's id."""
     received = await _call(deps, sid)
     if received is None or received.data.get("direction") != "inbound" or not received.data.get("client_id"):
         return  # (placed by /call, or a withheld number: told as they come, by their own flows)
-    client = await q.known_client(deps.store, received.data["client_id"])
+    client = await callers.of_call(deps, received)
+    if client is None:
+        return
     if not client.conversation_open:
         await deps.record(
             f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"voice:{sid}/open"
@@ -127,20 +118,11 @@ async def told(deps: Deps, sid: str) -> None:
     )
 
 
-def _language(client: Client | None) -> Language:
-    if client is None:
-        return WITHHELD_LANGUAGE
+def _language(client: Client) -> Language:
     return client.language or caller_language(client.phone or "")
 
 
-async def _client(deps: Deps, received: Event) -> Client | None:
-    """Who called (None: a withheld number)."""
-    client_id = received.data["client_id"]
-    return await q.client(deps.store, client_id) if client_id else None
-
-
-async def _answer(deps: Deps, line: VoiceLine, received: Event) -> Answer:
-    language = _language(await _client(deps, received))
+async def _answer(deps: Deps, line: VoiceLine, received: Event, language: Language) -> Answer:
     ring_ids: list[str] = received.data["ring"]
     order = [a for i in ring_ids if (a := await q.assistant(deps.store, i)) and a.active and a.phone]
     said = []
@@ -169,7 +151,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
     received = await _call(deps, sid)
     if received is None:
         return Answer()  # not a call of ours: hang up
-    client = await _client(deps, received)
+    client = await callers.of_call(deps, received)
     ring_ids: list[str] = received.data["ring"]
     status, talked_for = form.get("DialCallStatus", "failed"), seconds(form, "DialCallDuration")
     who = ring_ids[leg] if 0 <= leg < len(ring_ids) else None
@@ -222,7 +204,7 @@ async def dialled(deps: Deps, line: VoiceLine, leg: int, form: dict[str, str]) -
         if client is not None:
             await tell_topic(deps, client, ended, lambda t: t("call-next", assistant=name, next=nxt.name))
         return Answer(ring=_ring(line, nxt, ring_ids))
-    language = _language(client)
+    language = _language(client) if client is not None else WITHHELD_LANGUAGE
     if client is not None:
         await tell_topic(deps, client, ended, lambda t: t("call-to-voicemail"))
     prompt = Spoken(deps.t(language, "voice-voicemail-prompt"), language)
@@ -236,7 +218,7 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
     received = await _call(deps, sid)
     if received is not None and received.data["client_id"] is None:
         await withheld_calls.missed(deps, form)
-    elif received is not None:
+    elif received is not None and (client := await callers.of_call(deps, received)) is not None:
         client_id = received.data["client_id"]
         length = seconds(form, "RecordingDuration")
         missed = (
@@ -249,7 +231,6 @@ async def voicemail_left(deps: Deps, form: dict[str, str]) -> Answer:
             )
         ).event
         if not form.get("RecordingUrl"):  # (a voicemail is posted, with this line, when it is ready)
-            client = await q.known_client(deps.store, client_id)
             await tell_topic(deps, client, missed, lambda t: t("call-missed"))
     return Answer()
 
@@ -293,7 +274,9 @@ async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:
     if received.data["client_id"] is None:
         await withheld_calls.voicemail(deps, form, url, cause)
         return
-    client = await q.known_client(deps.store, received.data["client_id"])
+    client = await callers.of_call(deps, received)
+    if client is None:
+        return
     recorded_for = seconds(form, "RecordingDuration")
     conversation = form.get("RecordingSource") == "DialVerb"  # (a voicemail comes from RecordVerb)
     kept = (

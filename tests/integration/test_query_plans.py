@@ -24,10 +24,11 @@ from bot.console.keys import LIVE
 from bot.keys import SETTINGS
 from bot.workers.kpi_days import KpiDaysLoop
 from engine import queries as q
+from engine.team import admin as staff_admin
 from storage.indexes import INDEXES
 from tests import reads
 from tests.console_client import signed_in
-from tests.harness import STAFF_CHAT, Harness, start_harness, user
+from tests.harness import PUBLIC, STAFF_CHAT, TWILIO_SID, VOICE_NUMBER, Harness, start_harness, user
 from tests.telegram.test_lifecycle import ANNA, order_of, pay, quote_message
 
 READS = {"find", "findAndModify", "update", "delete", "aggregate", "count"}
@@ -134,7 +135,7 @@ def seeks(collection: str, plan: list[str]) -> bool:
 async def recorded(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock):
     recorder = Recorder()
     monitoring.register(recorder)  # clients created from now on report their commands
-    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
     try:
         await journey(tg)
         yield tg, recorder.commands
@@ -167,6 +168,26 @@ async def journey(tg: Harness) -> None:
     await tg.settle()
     await clock_journey(tg, layla, thread)
     await metrics_scrape(tg)
+    await calls_journey(tg)
+
+
+async def calls_journey(tg: Harness) -> None:
+    """A call from a known client and one from a new number (answered before it is registered: the inbox, or
+    the first callback, registers them), each rung through to voicemail and ended."""
+    await staff_admin.set_phone(tg.engine.deps, 9001, "+79161111111")
+    for sid, number in (("CA1", "+971500000001"), ("CA2", "+971500000002")):
+        form = {"CallSid": sid, "AccountSid": TWILIO_SID, "From": number, "To": VOICE_NUMBER}
+        for path, extra in (
+            ("/webhooks/twilio/voice", {"CallStatus": "ringing"}),
+            ("/webhooks/twilio/voice/dial?leg=0", {"DialCallStatus": "no-answer"}),
+            ("/webhooks/twilio/voice/voicemail", {"RecordingDuration": "0"}),
+            ("/webhooks/twilio/voice/status", {"CallStatus": "completed", "CallDuration": "30"}),
+        ):
+            params, headers = tg.tw.signed(f"{PUBLIC}{path}", form | extra)
+            response = await tg.http.post(path, data=params, headers=headers)
+            assert response.status in (200, 204), await response.text()
+    await tg.settle()
+    assert await q.client_by_phone(tg.store, "+971500000002") is not None
 
 
 async def metrics_scrape(tg: Harness) -> None:

@@ -215,10 +215,10 @@ async def test_the_same_call_twice_at_once_is_answered_alike_and_kept_once(phone
         assert [r.status for r in both] == [200, 200] and said[0] == said[1] and "<Dial" in said[0], said
         kept = [e for e in await tg.store.events.read(f"call:{sid}") if e.type is EventType.CALL_RECEIVED]
         assert len(kept) == 1, sid
+    await tg.settle()  # (a new number is registered after the answer)
     (client,) = await q.clients_with_phone(tg.store, new)  # one client for the new number
     told = [e.type for e in await tg.store.events.read(f"client:{client.id}")]
     assert told.count(EventType.CLIENT_REGISTERED) == told.count(EventType.CLIENT_ASSIGNED) == 1
-    await tg.settle()
     for number in (CALLER, new):
         lines = tg.topic_texts(reads.thread(await client_of(tg, number)))
         assert sum(line.startswith("📞 Incoming call from") for line in lines) == 1, lines
