@@ -97,16 +97,16 @@ class Step:
 # the second not yet (README). The board's cards keep their clocks (storage/board.py: written as the timers
 # are, so a board reads no deadline): a new request four more (its card's timers read; the first quote's clock
 # and the client's wait written on the card, the client's cards found first), a reply two (the same). A client
-# registered in the step is assigned without looking for cards of theirs (they can have none yet): /start one
-# fewer.
+# registered in the step is assigned without looking for cards of theirs (they can have none yet), and the
+# rotation's turn is drawn only when assistants are tied: /start two fewer.
 BUDGETS = {
-    "new client: /start": 28,
+    "new client: /start": 27,
     "new client: a request": 62,
     "an ordinary message": 19,
     "a message that extends the request": 30,
     "the assistant replies in the topic": 19,
 }
-NEW_CLIENT = 90  # the first two steps together
+NEW_CLIENT = 89  # the first two steps together
 GOALS = {"an ordinary message": 20, "a new client (/start and a request)": 50}
 
 
