@@ -24,6 +24,7 @@ from engine.clock import deadlines as clock
 from engine.clock import failures as clock_failures
 from engine.clock import timers
 from engine.deps import Deps
+from storage.events import READ_PAGE
 from storage.jobs import Jobs
 
 log = structlog.get_logger(__name__)
@@ -36,7 +37,7 @@ RETRY = timedelta(seconds=30)  # a firing that failed is tried again this much l
 SWEEP_EVERY = timedelta(minutes=2)
 SWEEP_OVERLAP = timedelta(seconds=30)  # events an instance with a slower clock stamped before the cursor
 SWEEP_FIRST = timedelta(hours=1)  # how far back the very first sweep of a store looks
-SWEEP_PAGE = 1000
+SWEEP_PAGE = READ_PAGE  # (not more: the store holds a whole page in its memory while it answers)
 SWEEP_RECHECK = timedelta(seconds=30)  # after another instance took the period
 POLL = 30.0  # seconds: the scheduler's wake for deadlines set elsewhere
 

@@ -14,9 +14,10 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from domain.events import Event
 from domain.kpis import Carried, Checkpoint, Day, joined, touched
 from domain.promises import Promises
+from storage.events import READ_PAGE
 from storage.store import Store
 
-PAGE = 5000
+PAGE = READ_PAGE  # (not more: the store holds a whole page in its memory while it answers)
 ONE_DAY = timedelta(days=1)
 GRACE = timedelta(minutes=5)  # kept this long after: all stamped before it is in the log by then
 MOST = 31  # days kept per run (a store with a year of history catches up over a few runs, at once)

@@ -6,17 +6,21 @@ after a stale checkpoint, and after a rebuild (`concierge rebuild` resets them).
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from pymongo import monitoring
 
 from domain.clock import FrozenClock
 from domain.events import Event, NewEvent
 from domain.kpis import Day, fold
 from domain.promises import Promises
 from engine.clock import kpi_keep, kpis
+from storage.events import READ_PAGE
 from storage.kpi_days import CHECKPOINT, DAYS, STATE, SUMS, WEEKS, KpiDays, _doc
-from storage.store import Store
+from storage.store import Store, open_store
 from tests.unit.test_kpi_days import START, random_log
 
 TZ = ZoneInfo("Europe/Moscow")
@@ -38,9 +42,11 @@ def moscow(day: int, hour: float) -> datetime:
 class Log:
     """A random log written into the store as time goes by, each event stamped when it happens."""
 
-    def __init__(self, store: Store, clock: FrozenClock, seed: int) -> None:
+    def __init__(
+        self, store: Store, clock: FrozenClock, seed: int, size: int = 1300, days: int = SPAN
+    ) -> None:
         self.store, self.clock = store, clock
-        self.pending = random_log(seed, size=1300, days=SPAN)
+        self.pending = random_log(seed, size=size, days=days)
         self.written = 0
         self._read: list[Event] | None = None  # the store's events as last read, until more are written
 
@@ -221,3 +227,41 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert (await store.kpi_days.marks()).weeks is not None
     assert (await store.kpi_days.kept([], checkpoint=True)).checkpoint is not None
     assert await view(store, SPAN, now) == right
+
+
+class LogReads(monitoring.CommandListener):
+    """The limits of the reads of the log (`find` on `events`) the store was asked for."""
+
+    def __init__(self) -> None:
+        self.limits: list[Any] = []
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if event.command_name == "find" and event.command.get("find") == "events":
+            self.limits.append(event.command.get("limit"))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+async def test_the_job_reads_the_log_in_pages_the_store_holds_at_once(
+    mongo_url: str, db_name: str, clock: FrozenClock, tmp_path: Path
+) -> None:
+    """nx-27017 builds a whole result up to its limit in memory before it answers: the checkpoint's pages of
+    5,000 events were 14 MB transients in the soak's store, each leaving its RSS higher. The day's events here
+    are more than a page, for the checkpoint and for the day kept: read a page at a time, all of them."""
+    reads = LogReads()
+    async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[reads]) as store:
+        try:
+            log = Log(store, clock, 7, size=3 * READ_PAGE, days=1)  # (the log's first day: most of them)
+            for job in (moscow(0, 22), moscow(1, 0.2)):  # today's checkpoint, then the day kept
+                await log.until(job)
+                reads.limits.clear()
+                await kpi_keep.keep(store, PROMISES, TZ, job)
+                paged = [limit for limit in reads.limits if limit != 1]  # (the log's first event: one)
+                assert len(paged) >= 2 and all(0 < limit <= READ_PAGE for limit in paged), paged
+                now = job + timedelta(minutes=17)
+                await log.until(now)
+                assert await view(store, 1, now) == await expected(log, 1, now)
+        finally:
+            await store.client.drop_database(db_name)
