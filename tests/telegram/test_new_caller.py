@@ -11,22 +11,13 @@ from domain.events import EventType
 from engine import queries as q
 from engine.clients.registry import client_actor
 from engine.conversation import callers, calls
-from engine.team import admin as staff_admin
 from storage.claims import phone_claimed_for
 from tests import reads
-from tests.harness import Harness, start_harness
+from tests.harness import Harness
 from tests.telegram.test_calls import ANNA_PHONE, OMAR_PHONE, call_form, twilio, twiml
+from tests.telegram.test_calls import phone as phone  # the fixture: the team of two with their phones
 
 NEW = "+971500000077"
-
-
-@pytest.fixture
-async def phone(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
-    tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, voice=True)
-    await staff_admin.add(tg.engine.deps, 9001, "Anna", "en,ru,ar", lead=True, phone=ANNA_PHONE)
-    await staff_admin.add(tg.engine.deps, 9002, "Omar", "ar,en", phone=OMAR_PHONE)
-    yield tg
-    await tg.store.client.drop_database(db_name)
 
 
 async def received(tg: Harness, sid: str) -> dict:
