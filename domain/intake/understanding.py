@@ -106,7 +106,13 @@ _GUESTS = re.compile(
     r"|(?<!\w)на\s+(?P<c>\d{1,2}|двоих|троих|четверых|пятерых|шестерых)\b"
     r"(?!\s*(?:час|дн|ноч|:|утра|вечера|марта|мая|июня|июля|январ|феврал|апрел|август|сентябр|октябр|ноябр|декабр))"
     r"|(?:لـ|ل)\s*(?P<d>\d{1,2})\s*(?:اشخاص|شخص|ضيوف)"
-    r"|(?P<e>شخصين))",
+    r"|(?P<e>شخصين)"
+    # how many "we" are: "нас будет трое", "we'll be four", "there are 3 of us", "a party of 6", "نحن ثلاثه"
+    r"|(?<!\w)нас\s+(?:будет\s+|было\s+)?(?P<f>\d{1,2}|двое|трое|четверо|пятеро|шестеро|семеро)(?!\w)"
+    r"|\b(?:we\s+are|we'?re|we\s+will\s+be|we'?ll\s+be|there\s+(?:are|will\s+be)|party\s+of)\s+"
+    r"(?P<g>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:hours?|days?|nights?|minutes?|km|am|pm|:))"
+    r"|\b(?P<h>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+us\b"
+    r"|(?<!\w)(?:نحن|سنكون|عددنا)\s+(?P<i>\d{1,2}|اثنين|اثنان|ثلاثه|اربعه|خمسه|سته|سبعه)(?!\w))",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?", re.I)
