@@ -29,7 +29,7 @@ from bot.signatures import cloudpayments_signatures
 from bot.workers.admission import Admission
 from bot.workers.deadlines import DeadlineRunner
 from bot.workers.inbox import Handler, InboxWorker
-from bot.workers.kpi_days import KpiDaysLoop
+from bot.workers.kpi_days import KpiDaysLoop, KpiWarmLoop
 from bot.workers.lanes import HeartbeatLoop, LaneWorker
 from bot.workers.retention import RetentionLoop
 from bot.workers.tasks import Background
@@ -247,6 +247,8 @@ def engine_workers_ctx(start_workers: bool):
                 engine.deps.store, engine.deps.clock, engine.instance, policy.promises, policy.tz
             )
             engine.tasks.spawn(days.run(engine.tasks.stopping, idle_poll=60), "kpi-days")
+            warm = KpiWarmLoop(engine.deps.store, engine.deps.clock, policy.promises, policy.tz)
+            engine.tasks.spawn(warm.run(engine.tasks.stopping, idle_poll=60), "kpi-warm")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
         try:
             yield

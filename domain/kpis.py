@@ -747,12 +747,28 @@ class Runs:
 
     MERGED = 8  # (a period's table or report, and its last bar's days kept: two a period asked for)
     FIGURED = 256  # (a bar's figures: some 100 kB; a 31-day page has 31 bars, of days)
+    ASKED = 8  # named periods remembered (`ask`): the few a team looks at ("7d", "30d", "90d")
 
     def __init__(self) -> None:
         self._merged: OrderedDict[tuple[str | None, ...], dict[str, Merged]] = OrderedDict()
         self._figured: OrderedDict[tuple[Any, ...], dict[str, dict[str, Any]]] = OrderedDict()
+        self._asked: OrderedDict[tuple[str, str], datetime] = OrderedDict()
         self._lock = threading.Lock()
         self.made = 0  # how many were made (not found held): for tests and benchmarks
+
+    def ask(self, view: str, name: str, at: datetime) -> None:
+        """A view (`report`, `team`) of a named period (`7d`) was asked for at `at`: when a day is kept, this
+        instance makes it ready again before anyone asks (bot/workers/kpi_days.py `KpiWarmLoop`)."""
+        with self._lock:
+            self._asked[(view, name)] = at
+            self._asked.move_to_end((view, name))
+            while len(self._asked) > self.ASKED:
+                self._asked.popitem(last=False)
+
+    def asked_since(self, since: datetime) -> list[tuple[str, str]]:
+        """The views of named periods asked for at `since` or after, the most recent last."""
+        with self._lock:
+            return [key for key, at in self._asked.items() if at >= since]
 
     def merged(self, pieces: Sequence[Day]) -> dict[str, Merged]:
         key = tuple(piece.key for piece in pieces)

@@ -2,7 +2,9 @@
 calendar the day just over is folded once and kept, each week once its days are, and every EVERY a
 checkpoint of today so far, so a period's figures read weeks and days and fold only the last minutes.
 One instance does it: each run is claimed in MongoDB (`jobs`); a store with a long history catches up a
-month a run, the runs following each other at once until it is done."""
+month a run, the runs following each other at once until it is done. Then every instance, on its own, reads
+again the periods its views asked for lately (`KpiWarmLoop`), so the first view after a day is kept does not
+merge the kept pieces itself."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ import structlog
 from bot.workers.lanes import WorkLoop
 from domain.clock import Clock
 from domain.promises import Promises
-from engine.clock import kpi_keep
+from engine.clock import kpi_keep, kpis
 from storage.jobs import Jobs
+from storage.kpi_days import Marks
 from storage.store import Store
 
 log = structlog.get_logger(__name__)
@@ -42,3 +45,30 @@ class KpiDaysLoop(WorkLoop):
             await self._jobs.keep(self.name, due_ms=0)
             return now
         return now + EVERY
+
+
+WARM_EVERY = timedelta(minutes=1)
+
+
+class KpiWarmLoop(WorkLoop):
+    """Every instance's own (not claimed: what a view makes of the kept pieces is held per instance): when
+    the job (on whichever instance) has kept a day or a week, the named periods this instance's views asked
+    for lately (`Runs.ask`) are read again at once, so the first view after it finds the kept pieces merged
+    (engine/clock/kpis.py `warm`) — a read of the two marks a minute, and the merges once a day."""
+
+    name = "kpi-warm"
+
+    def __init__(self, store: Store, clock: Clock, promises: Promises, tz: tzinfo) -> None:
+        super().__init__(clock)
+        self._store, self._promises, self._tz = store, promises, tz
+        self._seen: Marks | None = None  # the marks when last looked at
+
+    async def run_once(self) -> datetime | None:
+        now = self._clock.now()
+        marks = await self._store.kpi_days.marks()
+        if self._seen is not None and marks != self._seen:
+            warmed = await kpis.warm(self._store, now, self._promises, self._tz)
+            if warmed:
+                log.info("kpi_days.warmed", periods=warmed, through=str(marks.closed))
+        self._seen = marks  # (the first look only learns them: the views themselves make what they read)
+        return now + WARM_EVERY

@@ -15,7 +15,7 @@ from typing import Any
 
 from domain import formats
 from domain.events import Event
-from domain.kpis import UNASSIGNED, Day, Runs, combine, fold, joined
+from domain.kpis import UNASSIGNED, Day, Runs, combine, fold, joined, period
 from domain.promises import Promises
 from engine import queries as q
 from engine.clock.kpi_keep import ONE_DAY, events_between, first_day, going_on, midnight, monday
@@ -185,6 +185,23 @@ def _charted(
         upto = buckets[i + 1] if i + 1 < len(buckets) else date.max
         per_bucket.append(combine([share for day, share in pieces if bucket <= day < upto], *bounds[i], runs))
     return combine([share for _, share in pieces], start, end, runs), per_bucket
+
+
+WARM_FOR = timedelta(days=2)  # a named period asked for this recently is made ready again when a day is kept
+
+
+async def warm(store: Store, now: datetime, promises: Promises, tz: tzinfo) -> int:
+    """The named periods this instance's views asked for lately, read again now that a day (or a week) is
+    kept: what the views make of the kept pieces (some 105–170 ms of CPU for 90 days at 50 assistants and
+    20,000 clients, once a day) is made here, in the background, instead of in the next person's view.
+    How many were read."""
+    done = 0
+    for view, name in store.kpi_days.runs.asked_since(now - WARM_FOR):
+        start, end = period(name, now, tz)
+        if whole_days(start, tz):  # (hours are folded from the log at each view: nothing to make ready)
+            await (team if view == "team" else report)(store, start, end, promises, tz)
+            done += 1
+    return done
 
 
 def columns(locale: str) -> tuple[tuple[str, Callable[[Figures], str]], ...]:

@@ -13,9 +13,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from pymongo import monitoring
 
+from bot.workers.kpi_days import WARM_EVERY, KpiWarmLoop
 from domain.clock import FrozenClock
 from domain.events import Event, NewEvent
-from domain.kpis import Day, fold
+from domain.kpis import Day, fold, period
 from domain.promises import Promises
 from engine.clock import kpi_keep, kpis
 from storage.events import READ_PAGE
@@ -227,6 +228,50 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert (await store.kpi_days.marks()).weeks is not None
     assert (await store.kpi_days.kept([], checkpoint=True)).checkpoint is not None
     assert await view(store, SPAN, now) == right
+
+
+async def test_the_periods_asked_for_are_made_ready_when_a_day_is_kept(
+    store: Store, clock: FrozenClock
+) -> None:
+    """The first view after the job keeps a day finds the kept pieces merged: this instance's warm loop made
+    them for the named periods its views asked for in the last two days (and for no other)."""
+    log = Log(store, clock, 7)
+    for day, hour in RUNS[:8]:  # (days kept through day 7)
+        await log.until(moscow(day, hour))
+        await kpi_keep.keep(store, PROMISES, TZ, moscow(day, hour))
+    runs, warm = store.kpi_days.runs, KpiWarmLoop(store, clock, PROMISES, TZ)
+
+    async def asked(view: str, name: str) -> dict:
+        start, end = period(name, clock.now(), TZ)
+        runs.ask(view, name, end)
+        if view == "team":
+            page = await kpis.team(store, start, end, PROMISES, TZ)
+            return {r.assistant_id: r.figures for r in page.rows}
+        return {r.assistant_id: r.figures for r in await kpis.report(store, start, end, PROMISES, TZ)}
+
+    await log.until(moscow(8, 9))
+    await asked("report", "7d")
+    await asked("team", "15d")
+    await asked("report", "24h")  # (hours: folded from the log at each view, nothing to make ready)
+    runs.ask("report", "3d", moscow(5, 9))  # (asked three days ago: not any more)
+    assert await warm.run_once() == clock.now() + WARM_EVERY  # (the first look learns the marks only)
+    made = runs.made
+    await log.until(moscow(8, 9.5))
+    await warm.run_once()
+    assert runs.made == made  # nothing kept since: nothing made
+
+    await log.until(moscow(9, 12))
+    await kpi_keep.keep(store, PROMISES, TZ, moscow(9, 12))  # (day 8 kept)
+    await warm.run_once()
+    made = runs.made
+    assert made > 0
+    await log.until(moscow(9, 12.5))
+    for view, name, days in (("report", "7d", 7), ("team", "15d", 15)):
+        assert await asked(view, name) == await expected(log, days, clock.now()), name
+    assert runs.made == made  # the views after it merged nothing again: only today so far was figured
+    unasked = await kpis.report(store, *period("3d", clock.now(), TZ), PROMISES, TZ)
+    assert {r.assistant_id: r.figures for r in unasked} == await expected(log, 3, clock.now())
+    assert runs.made > made  # (a period not asked for lately was not made ready)
 
 
 class LogReads(monitoring.CommandListener):

@@ -80,3 +80,5 @@ async def test_stats_and_report_agree_and_survive_a_rebuild(team: Harness) -> No
     assert "👤 Anna" in everyone and "👤 Omar" in everyone and "revenue: RUB\u00a045,000" in everyone
     await staff_says(tg, None, "/stats forever")
     assert general(tg)[-1] == "⚠️ “forever” is not a period like 7d or 24h"
+    # the periods asked for are remembered (made ready again when a day is kept); one that is none is not
+    assert tg.store.kpi_days.runs.asked_since(tg.clock.now() - timedelta(minutes=5)) == [("report", "1d")]
