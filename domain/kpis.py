@@ -760,7 +760,7 @@ class Runs:
         """A view (`report`, `team`) of a named period (`7d`) was asked for at `at`: when a day is kept, this
         instance makes it ready again before anyone asks (bot/workers/kpi_days.py `KpiWarmLoop`)."""
         with self._lock:
-            self._asked[(view, name)] = at
+            self._asked[(view, name)] = max(at, self._asked.get((view, name), at))
             self._asked.move_to_end((view, name))
             while len(self._asked) > self.ASKED:
                 self._asked.popitem(last=False)

@@ -15,7 +15,8 @@ through which Monday), and the checkpoint of the first day not kept yet (`checkp
 moment and what the fold knew then, so a view folds only the minutes since). Each of these pieces has its
 digest apart, written before it (`s:<its id>`: what an instance has opened is checked without the store
 reading the pieces; `_sums` in `kpi_state` says an older version's were written apart too). All of it is
-folded again from the log at will (a rebuild deletes it).
+folded again from the log at will (a rebuild deletes it). `_asked` in `kpi_state` names the periods the team's
+views asked for lately, so that every instance makes them ready when a day is kept, or when it starts.
 
 A day is closed once, by whichever instance claims the job (engine/clock/kpi_keep.py), in order."""
 
@@ -26,17 +27,19 @@ import json
 from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 
 from domain.kpis import Carried, Checkpoint, Day, Runs
+from storage.timefmt import from_ms, to_ms
 
 DAYS = "kpi_days"
 STATE = "kpi_state"
 CLOSED = "_closed"
+ASKED = "_asked"  # the named periods the team's views asked for lately, each with when: [[view, name, ms]]
 WEEKS = "_weeks"
 CHECKPOINT = "checkpoint"
 SUM = "s:"  # a piece's digest, apart: `s:d:2026-12-05`, `s:w:2026-11-30`, `s:checkpoint`
@@ -63,6 +66,9 @@ class KpiDays:
         self._state = db[STATE]
         self._opened: OrderedDict[tuple[str, str | None], Day | Checkpoint] = OrderedDict()
         self.runs = Runs()  # the kept pieces this instance's views merged (domain/kpis.py)
+        self._told: dict[
+            tuple[str, str], date
+        ] = {}  # the periods this instance wrote into `_asked`, and when
 
     async def closed_through(self) -> date | None:
         doc = await self._state.find_one({"_id": CLOSED})
@@ -71,6 +77,28 @@ class KpiDays:
     async def marks(self) -> Marks:
         found = {doc["_id"]: doc async for doc in self._state.find({"_id": {"$in": [CLOSED, WEEKS]}})}
         return Marks(*(date.fromisoformat(found[m]["day"]) if m in found else None for m in (CLOSED, WEEKS)))
+
+    async def looks(self) -> tuple[Marks, list[tuple[str, str, datetime]]]:
+        """The marks, and the named periods the team's views asked for lately (any instance's): one read."""
+        wanted = [CLOSED, WEEKS, ASKED]
+        found = {doc["_id"]: doc async for doc in self._state.find({"_id": {"$in": wanted}})}
+        marks = Marks(*(date.fromisoformat(found[m]["day"]) if m in found else None for m in (CLOSED, WEEKS)))
+        asked = [(view, name, from_ms(ms)) for view, name, ms in found.get(ASKED, {}).get("views", [])]
+        return marks, asked
+
+    async def ask(self, view: str, name: str, at: datetime) -> None:
+        """A view (`report`, `team`) of a named period (`7d`) was asked for: held by this instance's `Runs`,
+        and written for every instance to see — once a day a period and instance (a hint: two instances
+        writing at once may lose one period until it is asked for again)."""
+        self.runs.ask(view, name, at)
+        if self._told.get((view, name)) == at.date():
+            return
+        doc = await self._state.find_one({"_id": ASKED})
+        views = {(v, n): ms for v, n, ms in (doc or {}).get("views", [])} | {(view, name): to_ms(at)}
+        latest = sorted(views.items(), key=lambda item: item[1])[-Runs.ASKED :]
+        listed = [[v, n, ms] for (v, n), ms in latest]
+        await self._state.replace_one({"_id": ASKED}, {"_id": ASKED, "views": listed}, upsert=True)
+        self._told[(view, name)] = at.date()
 
     async def days(self, first: date, last: date) -> dict[date, Day]:
         """The closed days in [first, last] (by their ids: a range of `_id` would be a scan on nx-27017)."""

@@ -180,7 +180,7 @@ async def team(request: web.Request) -> web.Response:
     if chosen not in PERIODS:
         chosen = "7d"
     start, end = period(chosen, deps.clock.now(), deps.policy.tz)
-    deps.store.kpi_days.runs.ask("team", chosen, end)  # (made ready again when a day is kept: `kpis.warm`)
+    await deps.store.kpi_days.ask("team", chosen, end)  # (made ready again when a day is kept: `kpis.warm`)
     figures = await kpis.team(deps.store, start, end, deps.policy.promises, deps.policy.tz)
     rows = figures.rows if me.lead else [row for row in figures.rows if row.assistant_id == me.id]
     members = await _team(request)

@@ -52,23 +52,24 @@ WARM_EVERY = timedelta(minutes=1)
 
 class KpiWarmLoop(WorkLoop):
     """Every instance's own (not claimed: what a view makes of the kept pieces is held per instance): when
-    the job (on whichever instance) has kept a day or a week, the named periods this instance's views asked
-    for lately (`Runs.ask`) are read again at once, so the first view after it finds the kept pieces merged
-    (engine/clock/kpis.py `warm`) — a read of the two marks a minute, and the merges once a day."""
+    it starts, and when the job (on whichever instance) has kept a day or a week, the named periods the
+    team's views asked for lately (`KpiDays.ask`, any instance's) are read at once, so the next view finds
+    the kept pieces merged (engine/clock/kpis.py `warm`) — one small read a minute, the merges once a day."""
 
     name = "kpi-warm"
 
     def __init__(self, store: Store, clock: Clock, promises: Promises, tz: tzinfo) -> None:
         super().__init__(clock)
         self._store, self._promises, self._tz = store, promises, tz
-        self._seen: Marks | None = None  # the marks when last looked at
+        self._seen: Marks | None = None  # the marks when last looked at (None: not yet)
 
     async def run_once(self) -> datetime | None:
         now = self._clock.now()
-        marks = await self._store.kpi_days.marks()
-        if self._seen is not None and marks != self._seen:
-            warmed = await kpis.warm(self._store, now, self._promises, self._tz)
-            if warmed:
+        marks, asked = await self._store.kpi_days.looks()
+        if marks != self._seen:
+            for view, name, at in asked:
+                self._store.kpi_days.runs.ask(view, name, at)
+            if warmed := await kpis.warm(self._store, now, self._promises, self._tz):
                 log.info("kpi_days.warmed", periods=warmed, through=str(marks.closed))
-        self._seen = marks  # (the first look only learns them: the views themselves make what they read)
+            self._seen = marks
         return now + WARM_EVERY

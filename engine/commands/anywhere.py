@@ -51,9 +51,7 @@ async def stats(deps: Deps, cmd: Invocation) -> str:
     assistant = cmd.assistant
     asked, now = cmd.args or "7d", deps.clock.now()
     start, end = period(asked, now, deps.policy.tz)  # (days: whole days, today so far the last)
-    deps.store.kpi_days.runs.ask(
-        "report", asked.strip().lower(), now
-    )  # (made ready again when a day is kept: `kpis.warm`)
+    await deps.store.kpi_days.ask("report", asked.strip().lower(), now)  # (kept ready: `kpis.warm`)
     rows = await kpis.report(deps.store, start, end, deps.policy.promises, deps.policy.tz)
     if not assistant.lead:
         rows = [row for row in rows if row.assistant_id == assistant.id]

@@ -230,11 +230,12 @@ async def test_a_crash_between_pieces_a_stale_checkpoint_and_a_rebuild_change_no
     assert await view(store, SPAN, now) == right
 
 
-async def test_the_periods_asked_for_are_made_ready_when_a_day_is_kept(
+async def test_the_periods_asked_for_are_made_ready_when_a_day_is_kept_and_at_a_start(
     store: Store, clock: FrozenClock
 ) -> None:
-    """The first view after the job keeps a day finds the kept pieces merged: this instance's warm loop made
-    them for the named periods its views asked for in the last two days (and for no other)."""
+    """The first view after the job keeps a day finds the kept pieces merged: each instance's warm loop made
+    them for the named periods the team's views asked for in the last two days (any instance's: the store
+    says which), and for no other; an instance that starts makes them at once."""
     log = Log(store, clock, 7)
     for day, hour in RUNS[:8]:  # (days kept through day 7)
         await log.until(moscow(day, hour))
@@ -243,18 +244,19 @@ async def test_the_periods_asked_for_are_made_ready_when_a_day_is_kept(
 
     async def asked(view: str, name: str) -> dict:
         start, end = period(name, clock.now(), TZ)
-        runs.ask(view, name, end)
+        await store.kpi_days.ask(view, name, end)
         if view == "team":
             page = await kpis.team(store, start, end, PROMISES, TZ)
             return {r.assistant_id: r.figures for r in page.rows}
         return {r.assistant_id: r.figures for r in await kpis.report(store, start, end, PROMISES, TZ)}
 
+    await store.kpi_days.ask("report", "3d", moscow(5, 9))  # (asked three days ago: not any more)
     await log.until(moscow(8, 9))
+    assert await warm.run_once() == clock.now() + WARM_EVERY  # (a start: nothing asked lately yet)
+    assert runs.made == 0
     await asked("report", "7d")
     await asked("team", "15d")
     await asked("report", "24h")  # (hours: folded from the log at each view, nothing to make ready)
-    runs.ask("report", "3d", moscow(5, 9))  # (asked three days ago: not any more)
-    assert await warm.run_once() == clock.now() + WARM_EVERY  # (the first look learns the marks only)
     made = runs.made
     await log.until(moscow(8, 9.5))
     await warm.run_once()
@@ -272,6 +274,16 @@ async def test_the_periods_asked_for_are_made_ready_when_a_day_is_kept(
     unasked = await kpis.report(store, *period("3d", clock.now(), TZ), PROMISES, TZ)
     assert {r.assistant_id: r.figures for r in unasked} == await expected(log, 3, clock.now())
     assert runs.made > made  # (a period not asked for lately was not made ready)
+
+    # another instance starts: its first look makes what the team asked for (told by the store) at once
+    other = KpiDays(store.db)
+    store.kpi_days = other
+    await KpiWarmLoop(store, clock, PROMISES, TZ).run_once()
+    lately = other.runs.asked_since(clock.now() - timedelta(days=2))
+    assert sorted(lately) == [("report", "24h"), ("report", "7d"), ("team", "15d")] and other.runs.made > 0
+    made = other.runs.made
+    assert await asked("team", "15d") == await expected(log, 15, clock.now())
+    assert other.runs.made == made
 
 
 class LogReads(monitoring.CommandListener):
