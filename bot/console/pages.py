@@ -71,19 +71,19 @@ def _assistant_filter(request: web.Request, me: Assistant) -> str | None:
 
 
 async def board(request: web.Request) -> web.Response:
-    me = viewer(request)
-    context = await _board_context(request, me)
-    return page(request, "board.html", context | {"team": await _team(request)})
+    me, team = viewer(request), await _team(request)
+    context = await _board_context(request, me, team)
+    return page(request, "board.html", context | {"team": team})
 
 
 async def board_part(request: web.Request) -> web.Response:
-    return page(request, "_board.html", await _board_context(request, viewer(request)))
+    return page(request, "_board.html", await _board_context(request, viewer(request), await _team(request)))
 
 
-async def _board_context(request: web.Request, me: Assistant) -> dict:
+async def _board_context(request: web.Request, me: Assistant, team: list[Assistant]) -> dict:
     chosen = _assistant_filter(request, me)
     deps = deps_of(request)
-    columns = await reads.board(deps, me, chosen)
+    columns = await reads.board(deps, me, chosen, team)
     shared = card_context(base_context(deps, me))  # (each card's clock labels: translated once a page)
     drawn = {"drawn": request.config_dict[SETTINGS].app.console_board_cards, "stubs": stubs(deps.clock.now())}
     return {"columns": columns, "chosen": chosen or "", "states": list(columns)} | shared | drawn
