@@ -36,6 +36,10 @@ QUEUE = 1000  # a tab that falls this far behind is closed; it reconnects and is
 REPLAY = 500
 NOTICE = 140  # characters of a message shown in a notification
 CLOSE = None  # put on a tab's queue: its session is over
+KEEPALIVE = (
+    15.0  # seconds between keep-alives, put on every open tab at once (one timer for all, not one a tab)
+)
+KEPT_ALIVE = ": keep-alive\n\n"  # put on a tab's queue: written (proxies keep it open), its session looked at
 
 
 def sse_id(event: Event) -> str:
@@ -92,6 +96,7 @@ class LiveLog:
         self._again: dict[str, tuple[Event, float]] = {}
         self._recorded: list[Event] = []  # this instance's own events, recorded, not sent yet
         self._polled = 0.0  # (monotonic) the last read of the log
+        self._kept_alive = time.monotonic()
 
     # --- the tabs ---
     def subscribe(self, viewer: Assistant, board: bool = False) -> Tab:
@@ -202,6 +207,8 @@ class LiveLog:
             if stopping.is_set():
                 return
             self._wake.clear()
+            if time.monotonic() - self._kept_alive >= KEEPALIVE:
+                self.keep_alive()
             if not self._tabs:
                 self._recorded.clear()
                 self._cursor_ms = max(self._cursor_ms, to_ms(self._deps.clock.now()) - 1)
@@ -337,6 +344,12 @@ class LiveLog:
             for tab, message in await self.card_messages(event, await self.owner(event), batch):
                 batch.add(tab, message)
             self._flush(batch)
+
+    def keep_alive(self) -> None:
+        """Every open tab is sent a keep-alive (its stream then looks whether its session is still on)."""
+        self._kept_alive = time.monotonic()
+        for tab in list(self._tabs):
+            self._put(tab, KEPT_ALIVE)
 
     def _put(self, tab: Tab, message: str) -> None:
         try:
