@@ -28,10 +28,7 @@ class Face:
     assistant_id: str | None
     name: str
     vip: bool
-
-    @property
-    def number(self) -> int:
-        return int(self.id.split("-")[1])
+    number: int  # of its id (R-1042: 1042), its place among equals in a column
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Face:
@@ -46,6 +43,7 @@ class Face:
             assistant_id=doc.get("assistant_id"),
             name=doc["name"],
             vip=doc["vip"],
+            number=int(doc["_id"].split("-")[1]),
         )
 
 

@@ -173,6 +173,7 @@ async def open_store(
         data_file = store_file(engine.data_dir if engine else data_dir, db_name)
     joined_own = engine is not None or reuse_running
     client = mongo_client(url, listeners)
+    store: Store | None = None
     try:
         if not joined_own:
             await _refuse_a_foreign_engine(client)
@@ -197,6 +198,8 @@ async def open_store(
             await store.words.start_up(events, clock.now())
         yield store
     finally:
+        if store is not None:
+            await store.open_cards.close()  # (its full read in flight, if any)
         await client.close()
         if engine is not None:
             await asyncio.to_thread(engine.stop)

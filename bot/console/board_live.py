@@ -55,8 +55,7 @@ class CardUpdate:
     _made: dict[object, str | None] = field(default_factory=dict)
 
     def message(self, viewer: Assistant) -> str | None:
-        owner = self.found.client.assistant_id if self.found.client else None
-        if allowed(viewer, owner):
+        if allowed(viewer, self.found.owner):
             key: object = viewer.ui_language
         elif self.before is not None and self.before == viewer.id:
             key = "taken off"  # theirs until now: only which cards to take off

@@ -1,7 +1,8 @@
-"""Live updates for open console tabs: ONE reader per instance follows the event log (woken at once by this
-instance's own writes, and every second for the others'), and fans each event out to the tabs allowed to see
-it — and, to open boards, the cards it changed (board_live.py). A tab that reconnects names its last event id
-and is replayed what it missed from the store (a board draws itself again whole)."""
+"""Live updates for open console tabs: ONE reader per instance fans each event out to the tabs allowed to see
+it — and, to open boards, the cards it changed (board_live.py): this instance's own events at once, from what
+it recorded (no read of the log for them), and every second the log for the others' (those already sent are
+known by id). A tab that reconnects names its last event id and is replayed what it missed from the store (a
+board draws itself again whole)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ QUEUE = 1000  # a tab that falls this far behind is closed; it reconnects and is
 REPLAY = 500
 NOTICE = 140  # characters of a message shown in a notification
 CLOSE = None  # put on a tab's queue: its session is over
+KEEPALIVE = (
+    15.0  # seconds between keep-alives, put on every open tab at once (one timer for all, not one a tab)
+)
+KEPT_ALIVE = ": keep-alive\n\n"  # put on a tab's queue: written (proxies keep it open), its session looked at
 
 
 def sse_id(event: Event) -> str:
@@ -55,6 +60,24 @@ class Tab:
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
 
 
+@dataclass
+class Batch:
+    """Events fanned out together: a client's cards read once for all of them, and the same cards sent to a
+    tab once. Each event is put on a tab's queue as one message (its line and its cards)."""
+
+    cards: dict[str, reads.ClientCards] = field(default_factory=dict)
+    event: dict[Tab, list[str]] = field(default_factory=dict)  # the event being fanned out: per tab
+    cards_sent: dict[Tab, set[str]] = field(default_factory=dict)
+
+    def add(self, tab: Tab, message: str) -> None:
+        if message.startswith("event: card"):
+            sent = self.cards_sent.setdefault(tab, set())
+            if message in sent:
+                return
+            sent.add(message)
+        self.event.setdefault(tab, []).append(message)
+
+
 class LiveLog:
     def __init__(self, deps: Deps, render: Callable[[Assistant, reads.Card], str] | None = None) -> None:
         self._deps = deps
@@ -71,6 +94,9 @@ class LiveLog:
         self._settled: dict[str, int] = {}  # event id → at_ms: this instance's writes, fully recorded
         self._reading = asyncio.Lock()
         self._again: dict[str, tuple[Event, float]] = {}
+        self._recorded: list[Event] = []  # this instance's own events, recorded, not sent yet
+        self._polled = 0.0  # (monotonic) the last read of the log
+        self._kept_alive = time.monotonic()
 
     # --- the tabs ---
     def subscribe(self, viewer: Assistant, board: bool = False) -> Tab:
@@ -86,10 +112,18 @@ class LiveLog:
         self._wake.set()
 
     async def on_recorded(self, event: Event) -> None:
-        """A listener of `Deps.record` (the last): this instance wrote an event, read the log now."""
+        """A listener of `Deps.record` (the last): this instance wrote an event, fully recorded — sent to the
+        tabs as it is (not read back from the log). One heard again (a step replayed) is sent once: within
+        the reader's window it is known by id, and one older than the window is not sent again."""
+        at = to_ms(event.at)
         if board_live.touches_cards(event):
-            self._settled[event.id] = to_ms(event.at)
+            self._settled[event.id] = at
+        if self._tabs and event.id not in self._seen and at >= self._horizon():
+            self._recorded.append(event)
         self._wake.set()
+
+    def _horizon(self) -> int:
+        return self._cursor_ms - 2 * int(OVERLAP.total_seconds() * 1000)
 
     # --- who may see what ---
     async def owner(self, event: Event, follow: bool = False) -> tuple[str | None, str | None, str | None]:
@@ -173,19 +207,48 @@ class LiveLog:
             if stopping.is_set():
                 return
             self._wake.clear()
+            if time.monotonic() - self._kept_alive >= KEEPALIVE:
+                self.keep_alive()
             if not self._tabs:
+                self._recorded.clear()
                 self._cursor_ms = max(self._cursor_ms, to_ms(self._deps.clock.now()) - 1)
                 continue
             try:
-                await self.read_once()
+                if self._recorded and time.monotonic() - self._polled < POLL:
+                    await self.send_recorded()  # (the log's turn comes at the poll)
+                else:
+                    await self.read_once()
             except Exception:  # the store failing over: the next look catches up
                 log.warning("console.live_read_failed", exc_info=True)
 
-    async def read_once(self) -> int:
-        async with self._reading:  # one read at a time: two would fan the same events out twice
-            return await self._read_once()
+    async def send_recorded(self) -> None:
+        """This instance's own events recorded since the last look, sent as they were recorded."""
+        async with self._reading:  # one fan-out at a time: two would send the same events twice
+            batch = Batch()
+            await self._draw_again(batch)
+            await self._send_recorded(batch)
 
-    async def _read_once(self) -> int:
+    async def read_once(self) -> int:
+        """This instance's own events recorded since the last look, then the log's (the others')."""
+        async with self._reading:
+            batch = Batch()
+            await self._draw_again(batch)
+            await self._send_recorded(batch)
+            return await self._read_log(batch)
+
+    async def _send_recorded(self, batch: Batch) -> None:
+        recorded, self._recorded = self._recorded, []
+        for event in recorded:
+            if event.id not in self._seen:
+                self._sent(event.id, to_ms(event.at))
+                await self.fan_out(event, batch)
+
+    def _sent(self, event_id: str, at_ms: int) -> None:
+        self._seen[event_id] = at_ms
+        self._cursor_ms = max(self._cursor_ms, at_ms)
+
+    async def _read_log(self, batch: Batch) -> int:
+        self._polled = time.monotonic()
         since = self._cursor_ms - int(OVERLAP.total_seconds() * 1000)
         docs = (
             await self._deps.store.db["events"]
@@ -195,19 +258,22 @@ class LiveLog:
         )
         fresh = [d for d in docs if d["_id"] not in self._seen]
         fresh.sort(key=lambda d: (d["at_ms"], d["_id"]))
-        await self._draw_again()
         for doc, event in zip(fresh, await self._deps.store.events.opened(fresh), strict=True):
-            self._seen[doc["_id"]] = doc["at_ms"]
-            self._cursor_ms = max(self._cursor_ms, doc["at_ms"])
-            await self.fan_out(event)
-        horizon = self._cursor_ms - 2 * int(OVERLAP.total_seconds() * 1000)
+            self._sent(doc["_id"], doc["at_ms"])
+            await self.fan_out(event, batch)
+        horizon = self._horizon()
         self._seen = {k: v for k, v in self._seen.items() if v >= horizon}
         self._settled = {k: v for k, v in self._settled.items() if v >= horizon}
         return len(fresh)
 
-    async def fan_out(self, event: Event) -> None:
+    def _flush(self, batch: Batch) -> None:
+        for tab, messages in batch.event.items():
+            self._put(tab, "".join(messages))  # (one write a tab: the line and its cards)
+        batch.event = {}
+
+    async def fan_out(self, event: Event, batch: Batch | None = None) -> None:
+        batch = batch or Batch()
         owner = await self.owner(event, follow=True)
-        sent: dict[Tab, list[str]] = {}
         made: dict[tuple, str] = {}  # tabs that would be sent the same line share it
         for tab in list(self._tabs):
             if event.type is EventType.ASSISTANT_DEACTIVATED and event.stream_id == tab.viewer.id:
@@ -219,13 +285,14 @@ class LiveLog:
             key = (viewer.ui_language, viewer.lead, viewer.id == owner[2])
             if key not in made:
                 made[key] = await self.message(event, viewer, owner)
-            sent[tab] = [made[key]]
-        for tab, message in await self.card_messages(event, owner):
-            sent.setdefault(tab, []).append(message)
-        for tab, messages in sent.items():
-            self._put(tab, "".join(messages))  # (one write a tab: the line and its cards)
+            batch.add(tab, made[key])
+        for tab, message in await self.card_messages(event, owner, batch):
+            batch.add(tab, message)
+        self._flush(batch)
 
-    async def card_messages(self, event: Event, owner: tuple) -> list[tuple[Tab, str]]:
+    async def card_messages(
+        self, event: Event, owner: tuple, batch: Batch | None = None
+    ) -> list[tuple[Tab, str]]:
         """The cards this event changed, for every open board that may see them (rendered once a language)."""
         boards = [tab for tab in self._tabs if tab.board]
         if not boards or self._render is None:
@@ -237,7 +304,7 @@ class LiveLog:
             return []
         if event.id not in self._settled:
             self._again[event.id] = (event, time.monotonic())
-        update = await self.cards(event, client_id, request_id, boards, self._render)
+        update = await self.cards(event, client_id, request_id, boards, self._render, batch or Batch())
         return [(tab, message) for tab in boards if (message := update.message(tab.viewer)) is not None]
 
     async def cards(
@@ -247,18 +314,23 @@ class LiveLog:
         request_id: str | None,
         boards: list[Tab],
         render: Callable[[Assistant, reads.Card], str],
+        batch: Batch,
     ) -> board_live.CardUpdate:
-        found = await reads.client_cards(self._deps, client_id, await self.names(event))
+        found = batch.cards.get(client_id)  # (read once for the events fanned out together)
+        if found is None:
+            found = batch.cards[client_id] = await reads.client_cards(
+                self._deps, client_id, await self.names(event)
+            )
         gone = [request_id] if request_id and request_id in found.off_board else []
         before = None
-        new_owner = found.client.assistant_id if found.client else None
+        new_owner = found.owner
         if event.type is EventType.CLIENT_ASSIGNED and any(
             not t.viewer.lead and t.viewer.id != new_owner for t in boards
         ):
             before = board_live.previous_owner(await self._deps.store.events.read(event.stream), event)
         return board_live.CardUpdate(found, gone, before, render)
 
-    async def _draw_again(self) -> None:
+    async def _draw_again(self, batch: Batch) -> None:
         """Cards drawn while their event was still being recorded, drawn again now that it has been (this
         instance's writes), or a poll later (another instance's): the state they show is the latest."""
         now = time.monotonic()
@@ -269,8 +341,15 @@ class LiveLog:
             self._again.pop(event.id, None)
         for event, _ in due:
             self._settled.setdefault(event.id, to_ms(event.at))  # (once)
-            for tab, message in await self.card_messages(event, await self.owner(event)):
-                self._put(tab, message)
+            for tab, message in await self.card_messages(event, await self.owner(event), batch):
+                batch.add(tab, message)
+            self._flush(batch)
+
+    def keep_alive(self) -> None:
+        """Every open tab is sent a keep-alive (its stream then looks whether its session is still on)."""
+        self._kept_alive = time.monotonic()
+        for tab in list(self._tabs):
+            self._put(tab, KEPT_ALIVE)
 
     def _put(self, tab: Tab, message: str) -> None:
         try:

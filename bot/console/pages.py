@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import secrets
@@ -14,7 +13,7 @@ from aiohttp import web
 from bot.console import charts
 from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
-from bot.console.live import parse_sse_id
+from bot.console.live import KEPT_ALIVE, parse_sse_id
 from bot.console.render import base_context, card_context, page, stubs
 from bot.engine_runtime import ENGINE
 from bot.keys import SETTINGS
@@ -39,7 +38,6 @@ from storage.audit import verify
 STATIC = Path(__file__).resolve().parent / "static"
 PERIODS = ("24h", "7d", "30d", "90d")
 ACTIVITY = 100
-KEEPALIVE = 15.0
 MORE = 100  # a board column's cards drawn at each asking (the first: CONSOLE_BOARD_CARDS)
 
 
@@ -71,19 +69,19 @@ def _assistant_filter(request: web.Request, me: Assistant) -> str | None:
 
 
 async def board(request: web.Request) -> web.Response:
-    me = viewer(request)
-    context = await _board_context(request, me)
-    return page(request, "board.html", context | {"team": await _team(request)})
+    me, team = viewer(request), await _team(request)
+    context = await _board_context(request, me, team)
+    return page(request, "board.html", context | {"team": team})
 
 
 async def board_part(request: web.Request) -> web.Response:
-    return page(request, "_board.html", await _board_context(request, viewer(request)))
+    return page(request, "_board.html", await _board_context(request, viewer(request), await _team(request)))
 
 
-async def _board_context(request: web.Request, me: Assistant) -> dict:
+async def _board_context(request: web.Request, me: Assistant, team: list[Assistant]) -> dict:
     chosen = _assistant_filter(request, me)
     deps = deps_of(request)
-    columns = await reads.board(deps, me, chosen)
+    columns = await reads.board(deps, me, chosen, team)
     shared = card_context(base_context(deps, me))  # (each card's clock labels: translated once a page)
     drawn = {"drawn": request.config_dict[SETTINGS].app.console_board_cards, "stubs": stubs(deps.clock.now())}
     return {"columns": columns, "chosen": chosen or "", "states": list(columns)} | shared | drawn
@@ -337,17 +335,15 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
                 sent += 1
         await response.write(b"retry: 2000\n\n")
         while not engine.tasks.stopping.is_set():
-            try:
-                async with asyncio.timeout(KEEPALIVE):  # (not wait_for: no task of its own for each message)
-                    message = await tab.queue.get()
-            except TimeoutError:
-                if await session_of(deps_of(request), request.cookies.get(COOKIE)) is None:
-                    break  # signed out, or deactivated, meanwhile
-                await response.write(b": keep-alive\n\n")
-                continue
-            messages = [message]  # what else is queued by now goes in the same write
+            # (no timer of its own: the live reader puts a keep-alive on every tab every 15 s)
+            messages = [await tab.queue.get()]  # what else is queued by now goes in the same write
             while messages[-1] is not None and not tab.queue.empty():
                 messages.append(tab.queue.get_nowait())
+            if (
+                KEPT_ALIVE in messages
+                and await session_of(deps_of(request), request.cookies.get(COOKIE)) is None
+            ):
+                break  # signed out, or deactivated, meanwhile
             if text := "".join(m for m in messages if m is not None):
                 await response.write(text.encode())
             if messages[-1] is None:

@@ -104,24 +104,35 @@ def card_context(context: dict[str, Any]) -> dict[str, Any]:
     return {"labels": labels, "now_s": int(context["now"].timestamp())}
 
 
+STUBS_KEPT = 20_000  # cards whose stub is kept (a board's cards are kept between boards: the same values)
+_stub_tails: dict[int, tuple[Card, str]] = {}  # id(card) → (the card, its stub after its class)
+
+
 def stubs(now: datetime) -> Callable[[list[Card]], Markup]:
     """A column's cards past the drawn ones, as the page keeps them until they are asked for (`button.more`):
     each its place in the column's order (breached, since, number) and its count, nothing drawn. Written
-    here, not by the template: thousands of them, each a few microseconds (every value escaped)."""
+    here, not by the template: thousands of them, each a few microseconds (every value escaped) — and each
+    card's once: the board's cards are the same values from one board to the next until they change."""
 
     def made(cards: list[Card]) -> Markup:
+        if len(_stub_tails) > STUBS_KEPT:
+            _stub_tails.clear()
         parts = []
         for c in cards:
-            breached = " breached" if c.clock and c.clock.breached(now) else ""
-            since = f' data-since="{int(c.clock.since.timestamp())}"' if c.clock else ""
-            rid, owner = escape(c.face.id), escape(c.face.assistant_id or "")
-            parts.append(
-                f'<a class="req stub{breached}" href="/console/requests/{rid}" data-request="{rid}"'
-                f' data-assistant="{owner}"{since} hidden></a>'
-            )
-        return Markup("".join(parts))  # noqa: S704 (each value above is escaped)
+            kept = _stub_tails.get(id(c))
+            if kept is None or kept[0] is not c:
+                kept = _stub_tails[id(c)] = (c, _stub_tail(c))
+            breached = c.clock is not None and c.clock.breached(now)
+            parts.append(('<a class="req stub breached"' if breached else '<a class="req stub"') + kept[1])
+        return Markup("".join(parts))  # noqa: S704 (each value in a tail is escaped)
 
     return made
+
+
+def _stub_tail(c: Card) -> str:
+    since = f' data-since="{int(c.clock.since.timestamp())}"' if c.clock else ""
+    rid, owner = escape(c.face.id), escape(c.face.assistant_id or "")
+    return f' href="/console/requests/{rid}" data-request="{rid}" data-assistant="{owner}"{since} hidden></a>'
 
 
 def render_card(env: jinja2.Environment, deps: Deps, viewer: Assistant, card: Card) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from domain import search
-from domain.board import BOARD_STATES, Face, face
+from domain.board import BOARD_STATES, Face
 from domain.clients import Assistant, Client
 from domain.deadlines import FIRST_QUOTE
 from domain.errors import DomainError
@@ -107,15 +107,20 @@ async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
     return found
 
 
-async def board(deps: Deps, viewer: Assistant, assistant_id: str | None = None) -> dict[str, list[Card]]:
+async def board(
+    deps: Deps, viewer: Assistant, assistant_id: str | None = None, team: list[Assistant] | None = None
+) -> dict[str, list[Card]]:
     """Open requests in columns by state; breached first, then the longest waiting, then the oldest. From the
     board's cards (storage/board.py: only what a card shows, its clocks too), as this instance's copy of the
     open ones has them (storage/board_view.py: those written since its last read, read again)."""
     wanted = viewer.id if not viewer.lead else assistant_id
-    docs = await deps.store.open_cards.read()
-    return await _columns(
-        deps, [], [d for d in docs if d["cv"] >= 0 and (not wanted or d["assistant_id"] == wanted)]
-    )
+    names = {a.id: a.name for a in (team if team is not None else await q.assistants(deps.store))}
+
+    def made(doc: dict[str, Any]) -> Card | None:  # (each card made once, until the store's changes)
+        return _kept_card(deps, doc, names) if doc["cv"] >= 0 else None
+
+    cards = await deps.store.open_cards.read_as(made, tuple(sorted(names.items())))
+    return _in_columns(deps, [c for c in cards if not wanted or c.face.assistant_id == wanted])
 
 
 async def board_cards(deps: Deps, viewer: Assistant, ids: list[str]) -> list[Card]:
@@ -137,23 +142,28 @@ def _kept_clock(deps: Deps, doc: dict[str, Any], f: Face) -> Clock | None:
     return None
 
 
+def _kept_card(deps: Deps, doc: dict[str, Any], names: dict[str, str]) -> Card:
+    f = Face.from_doc(doc)
+    return Card(f, names.get(f.assistant_id or "", "—"), _kept_clock(deps, doc, f))
+
+
 def _kept_cards(deps: Deps, docs: list[dict[str, Any]], names: dict[str, str]) -> list[Card]:
-    faces = [(Face.from_doc(d), d) for d in docs]
-    return [Card(f, names.get(f.assistant_id or "", "—"), _kept_clock(deps, d, f)) for f, d in faces]
+    return [_kept_card(deps, d, names) for d in docs]
 
 
-async def _columns(
-    deps: Deps, faces: list[Face], kept: list[dict[str, Any]] | None = None
-) -> dict[str, list[Card]]:
-    """The board's columns of these faces (their clocks read from the deadlines), or of these cards (`kept`:
-    the board's documents, their clocks on them)."""
+async def _columns(deps: Deps, faces: list[Face]) -> dict[str, list[Card]]:
+    """The board's columns of these faces, their clocks read from the deadlines."""
     names = {a.id: a.name for a in await q.assistants(deps.store)}
+    return _in_columns(deps, await _cards(deps, faces, names))
+
+
+def _in_columns(deps: Deps, cards: list[Card]) -> dict[str, list[Card]]:
     now = deps.clock.now()
     columns: dict[str, list[Card]] = {s.value: [] for s in BOARD_STATES}
-    for card in _kept_cards(deps, kept, names) if kept else await _cards(deps, faces, names):
+    for card in cards:
         columns[card.face.state.value].append(card)
-    for cards in columns.values():
-        cards.sort(key=lambda c: c.order(now))
+    for column in columns.values():
+        column.sort(key=lambda c: c.order(now))
     return columns
 
 
@@ -164,23 +174,22 @@ async def _cards(deps: Deps, faces: list[Face], names: dict[str, str]) -> list[C
 
 @dataclass(frozen=True, slots=True)
 class ClientCards:
-    """A client's cards as the board shows them now, for the live stream: their open requests' cards, and
-    the ids of their requests that are not on the board (closed)."""
+    """A client's cards as the board shows them now, for the live stream: their open requests' cards, the
+    ids of their requests that are not on the board (closed), and whose the client is (as their cards say)."""
 
-    client: Client | None
+    owner: str | None
     cards: list[Card]
     off_board: list[str]
 
 
 async def client_cards(deps: Deps, client_id: str, names: dict[str, str]) -> ClientCards:
-    """Three reads by index (the client, their requests, their clocks), whatever the size of the board."""
-    client = await q.client(deps.store, client_id)
-    if client is None:
-        return ClientCards(None, [], [])
-    requests = await q.requests_of(deps.store, client_id)
-    shown = [face(r, client) for r in requests if r.state in BOARD_STATES]
-    cards = await _cards(deps, shown, names) if shown else []
-    return ClientCards(client, cards, [r.id for r in requests if r.state not in BOARD_STATES])
+    """One read by index: the client's cards as the board keeps them (storage/board.py: what each shows of
+    the request and the client, its clocks), the same documents the board is drawn from."""
+    docs = [d for d in await deps.store.db["board"].find({"client_id": client_id}).to_list() if d["cv"] >= 0]
+    docs.sort(key=lambda d: int(d["_id"].split("-")[1]))
+    owner = max(docs, key=lambda d: d["cv"])["assistant_id"] if docs else None  # (the newest client side)
+    shown = [_kept_card(deps, d, names) for d in docs if d["open"]]
+    return ClientCards(owner, shown, [d["_id"] for d in docs if not d["open"]])
 
 
 # --- clients ---

@@ -5,6 +5,7 @@ its card, and a store kept before the cards, are made good at a start."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -217,6 +218,9 @@ async def test_each_instances_copy_of_the_open_cards_reads_what_another_wrote(te
     now[0] += 1_000
     assert not (await copied())[card]["vip"]
     now[0] += 60_000
+    assert not (await copied())[card]["vip"]  # the board that finds a full read due is answered as any other
+    await other.afresh_done()  # (its full read, made beside it)
+    now[0] += 1_000
     assert (await copied())[card]["vip"]
 
     # the cards made again (a rebuild) are read afresh at once
@@ -224,3 +228,75 @@ async def test_each_instances_copy_of_the_open_cards_reads_what_another_wrote(te
     await tg.store.projector.board.rebuild()
     now[0] += 1_000
     assert await copied() == await as_stored() and not (await copied())[card]["vip"]
+
+
+class HeldFullRead(OpenCards):
+    """An instance's copy whose minute's full read is held between its read of the store and its use."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(*args)
+        self.read_done, self.go_on = asyncio.Event(), asyncio.Event()
+
+    async def _all_open(self) -> list[dict]:
+        docs = await super()._all_open()
+        if self._read_ms is not None:  # (the minute's, not the first)
+            self.read_done.set()
+            await self.go_on.wait()
+        return docs
+
+
+async def test_a_card_written_while_the_full_read_is_made_is_not_lost_with_it(team: Harness) -> None:
+    """The minute's full read is made beside the boards: what they read meanwhile is newer than it, and is
+    read again after it (every card written since the full read began)."""
+    tg = team
+    now = [written_ms()]
+    other = HeldFullRead(tg.store.db, lambda: now[0])
+    await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    (card,) = [d["_id"] for d in await other.read()]
+    now[0] += 60_000
+    await other.read()  # the full read falls due: it starts beside this board
+    await other.read_done.wait()  # (it has read the store)
+    await tg.store.db["board"].update_one({"_id": card}, {"$set": {"vip": True, "w_ms": now[0] + 1_000}})
+    now[0] += 1_000
+    assert (await other.read())[0]["vip"]  # a board meanwhile reads it
+    now[0] += 10_000
+    assert (await other.read())[0]["vip"]  # (and another, past the margin)
+    other.go_on.set()
+    await other.afresh_done()  # the full read, older than the card, is taken in
+    now[0] += 1_000
+    assert (await other.read())[0]["vip"]  # the next board reads it again
+
+
+async def test_a_cards_value_is_made_again_only_when_the_store_changed_it(team: Harness) -> None:
+    """What a board makes of each card (`read_as`) is kept with the document it was made of: made again when
+    the store's document changed (or what else it depends on: the salt), not for a full read's equal one."""
+    tg = team
+    now = [written_ms()]
+    copy = OpenCards(tg.store.db, lambda: now[0])
+    made: list[str] = []
+
+    def make(doc: dict) -> tuple[str, bool]:
+        made.append(doc["_id"])
+        return doc["_id"], doc["vip"]
+
+    _layla, thread, _ = await client_with_request(tg, "Layla", "Book a car tonight at 8")
+    await client_with_request(tg, "James", "A table for two tomorrow at 9 pm")
+    first = await copy.read_as(make, "team")
+    assert sorted(made) == ["R-1001", "R-1002"]
+    made.clear()
+    now[0] += 1_000
+    again = await copy.read_as(make, "team")
+    assert made == [] and all(a is b for a, b in zip(sorted(first), sorted(again), strict=True))
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (R-1001's card written again)
+    now[0] += 1_000
+    await copy.read_as(make, "team")
+    assert made == ["R-1001"]
+    made.clear()
+    now[0] += 60_000
+    await copy.read_as(make, "team")  # (the full read falls due, made beside)
+    await copy.afresh_done()
+    now[0] += 1_000
+    await copy.read_as(make, "team")
+    assert made == []  # every card read again, none changed
+    await copy.read_as(make, "another team")
+    assert sorted(made) == ["R-1001", "R-1002"]

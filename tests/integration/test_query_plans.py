@@ -283,6 +283,7 @@ async def test_every_query_of_a_journey_seeks_an_index(recorded) -> None:
         "find",
         '{"client_id": 0, "rk": {"$lt": 0}}',
     ) in shapes  # (a wait's clock onto the cards)
+    assert ("board", "find", '{"client_id": 0}') in shapes  # (an open board sent a client's cards)
     scans = []
     for (collection, kind, shape), example in sorted(shapes.items()):
         if (collection, shape) in COLD or collection.startswith("system."):

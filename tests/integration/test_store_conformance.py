@@ -946,3 +946,18 @@ async def test_a_guarded_upsert_sets_the_clocks_only_when_it_inserts(db: AsyncDa
     assert (clock.modified_count, older.modified_count) == (1, 0)
     await side(2, "quoted")
     assert await db["board"].find_one({}) == {"_id": "R-1", "rv": 2, "state": "quoted", "rs": 1000, "rk": 3}
+
+
+async def test_equality_on_an_indexed_field_finds_every_document_of_it(db: AsyncDatabase) -> None:
+    """A client's cards for the live board (storage/board.py's `client` index): the open and the closed,
+    their booleans and empty clocks as written, and none of another client's."""
+    await ensure_indexes(db, drop_stale=True)
+    cards = [
+        {"_id": "R-1", "client_id": "C-1", "open": True, "rs": None, "cv": 2, "w_ms": 5},
+        {"_id": "R-2", "client_id": "C-2", "open": True, "rs": 1_000, "cv": 1, "w_ms": 5},
+        {"_id": "R-3", "client_id": "C-1", "open": False, "rs": None, "cv": 2, "w_ms": 6},
+    ]
+    await db.board.insert_many(cards)
+    found = sorted(await db.board.find({"client_id": "C-1"}).to_list(), key=lambda d: d["_id"])
+    assert found == [cards[0], cards[2]]
+    assert await db.board.find({"client_id": "C-9"}).to_list() == []

@@ -537,6 +537,34 @@ async def test_what_a_tab_was_sent_meanwhile_goes_out_in_order_and_a_close_after
     assert not tg.app[LIVE]._tabs
 
 
+async def test_open_tabs_are_kept_alive_by_the_reader_and_a_signed_out_ones_stream_ends(
+    team: Harness, monkeypatch
+) -> None:
+    """Every open tab is sent a keep-alive by the live reader (one timer for all tabs, none a message): it is
+    written, and the stream of a session that ended meanwhile (signed out) ends at it."""
+    from bot.console import live
+    from engine.team.sign_in import digest
+
+    tg = team
+    anna, omar = await signed_in(tg, 9001), await signed_in(tg, 9002)
+    kept, ended = await anna.get("/console/live"), await omar.get("/console/live")
+    for stream in (kept, ended):
+        assert await stream.content.readuntil(b"\n\n") == b"retry: 2000\n\n"
+    await tg.store.console.end_session(digest(omar.cookie), tg.clock.now())  # (ended meanwhile: signed out)
+    monkeypatch.setattr(live, "KEEPALIVE", 0.0)  # (due at the reader's next look)
+    tg.app[LIVE].wake()
+
+    async def keep_alive() -> None:
+        while await kept.content.readuntil(b"\n\n") != b": keep-alive\n\n":
+            pass  # (lines of events before it)
+
+    await asyncio.wait_for(keep_alive(), 10)
+    ended_with = await asyncio.wait_for(ended.content.read(), 10)  # (to its end: the stream closed)
+    assert b"keep-alive" not in ended_with  # (ended at it, not written)
+    assert [tab.viewer.id for tab in tg.app[LIVE]._tabs] == ["A-9001"]
+    kept.close()
+
+
 async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> None:
     tg = team
     hub = tg.app[LIVE]

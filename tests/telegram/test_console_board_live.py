@@ -6,12 +6,15 @@ import json
 import re
 
 import pytest
+from pymongo import monitoring
 
+from bot.console import live
 from bot.console.keys import LIVE
 from bot.console.live import Tab
+from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
 from tests.console_client import signed_in
-from tests.harness import Harness
+from tests.harness import Harness, start_harness
 from tests.telegram.test_console import client_with_request, staff_says
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
@@ -22,6 +25,9 @@ async def team(tg: Harness) -> Harness:
     await tg.add_staff(9002, "Omar", "en,ar")
     await tg.add_staff(9003, "Irina", "en,ru")
     return tg
+
+
+ANNA_ACTOR = Actor(ActorKind.ASSISTANT, "A-9001")
 
 
 def drained(tab: Tab) -> list[str]:
@@ -178,3 +184,64 @@ async def test_the_live_reader_stops_at_once_not_at_its_next_poll(team: Harness,
     await asyncio.sleep(0)  # (it is waiting now)
     stopping.set()
     await asyncio.wait_for(reader, 10)  # an hour's poll would time out here
+
+
+class Finds(monitoring.CommandListener):
+    """Every find sent while `on`: (collection, its filter's fields)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, tuple[str, ...]]] = []
+        self.on = False
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        if self.on and event.command_name == "find":
+            self.sent.append((event.command["find"], tuple(sorted(event.command.get("filter", {})))))
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None: ...
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None: ...
+
+
+@pytest.fixture
+async def counted(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, monkeypatch):
+    """A harness whose finds are recorded; its live reader's look at the log not due within a test."""
+    monkeypatch.setattr(live, "POLL", 3600.0)
+    finds = Finds()
+    monitoring.register(finds)  # (clients made from now on report to it; listeners cannot be removed)
+    try:
+        tg = await start_harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+        await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+        yield tg, finds
+        await tg.store.client.drop_database(db_name)
+    finally:
+        finds.on = False
+
+
+async def test_own_events_reach_an_open_board_without_a_read_of_the_log(counted) -> None:
+    """This instance's events are sent as they were recorded (no read of the log for them), the client's
+    cards read once, by one index, for the events of a step; another instance's come from the log."""
+    tg, finds = counted
+    hub = tg.app[LIVE]
+    board = hub.subscribe(await q.assistant(tg.store, "A-9001"), board=True)
+    _layla, thread, client_id = await client_with_request(tg)
+    await hub.read_once()  # (the log read once: the next look at it is an hour away)
+    drained(board)
+    finds.on = True
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (several events of one client)
+    await hub.send_recorded()  # (what the running reader has not sent yet)
+    finds.on = False
+    sent = drained(board)
+    assert sum("event: log" in m for m in sent) >= 2  # (the quote's events, each its line)
+    quoted = [c for u in cards_sent(sent) for c in u["cards"]]
+    assert quoted and quoted[-1]["id"] == "R-1001" and quoted[-1]["state"] == "quoted"
+    assert ("events", ("at_ms",)) not in finds.sent  # no read of the log
+    assert finds.sent.count(("board", ("client_id",))) == 1  # the client's cards, once for the step
+
+    # another instance's event (written to the store, not through this instance's `record`)
+    tagged = await tg.store.record(
+        NewEvent(f"client:{client_id}", EventType.CLIENT_TAGGED, {"tags": ["vip"]}, ANNA_ACTOR, "elsewhere:1")
+    )
+    await hub.send_recorded()
+    assert drained(board) == []  # (not this instance's: the log's turn)
+    await hub.read_once()
+    assert any(tagged.event.id in m for m in drained(board))
