@@ -200,6 +200,12 @@ async def _read(
     return copy.deepcopy(await flights.shared(db, (collection, what), since, read))
 
 
+def sharing() -> bool:
+    """A step that shares: its writes go with the others' of this moment (storage/together.py)."""
+    reads = _READS.get()
+    return reads is not None and SHARING in reads
+
+
 def shared_since(collection: str) -> int | None:
     """In a sharing step, the point after which a read of `collection` must have been sent for the step to
     share it: the step's beginning, or its last write to the collection. None: the step does not share."""
