@@ -193,11 +193,12 @@ async def _read(
     read: Callable[[], Awaitable[Any]],
 ) -> Any:
     """`read()`, or in a sharing step the same read another step sent after this one began (and after its
-    last write to `collection`): a copy of its result."""
+    last write to `collection`). Its result is every sharing step's: a step keeps what it reads as it came,
+    never changed in place, and hands out copies (`every`, `by_id`, `by_ids`)."""
     since = shared_since(collection)
     if since is None:
         return await read()
-    return copy.deepcopy(await flights.shared(db, (collection, what), since, read))
+    return await flights.shared(db, (collection, what), since, read)
 
 
 def sharing() -> bool:
