@@ -66,18 +66,18 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
     deps.calls.connect(caller.call)
 
     async def incoming(form: dict[str, str]) -> str:
-        with engine.admission.answering(), answering_in_time(), step_reads.step():
+        with engine.admission.answering(), answering_in_time(), step_reads.step(share=True):
             answer = render(await calls.incoming(deps, line, form))
         # the topic is told through the inbox, so that the caller is answered first
         await engine.store_inbound(f"voice-call:{form['CallSid']}", "voice-call", _lane(form), form)
         return answer
 
     async def dialled(leg: int, form: dict[str, str]) -> str:
-        with engine.admission.answering(), answering_in_time(), step_reads.step():
+        with engine.admission.answering(), answering_in_time(), step_reads.step(share=True):
             return render(await calls.dialled(deps, line, leg, form))
 
     async def voicemail(form: dict[str, str]) -> str:
-        with engine.admission.answering(), answering_in_time(), step_reads.step():
+        with engine.admission.answering(), answering_in_time(), step_reads.step(share=True):
             return render(await calls.voicemail_left(deps, form))
 
     async def status(form: dict[str, str]) -> bool:
@@ -87,7 +87,7 @@ async def voice_ctx(app: web.Application) -> AsyncIterator[None]:
         return await engine.store_inbound(_recording_id(form), "voice-recording", _lane(form), form)
 
     async def bridge(form: dict[str, str]) -> str:
-        with engine.admission.answering(), answering_in_time(), step_reads.step():
+        with engine.admission.answering(), answering_in_time(), step_reads.step(share=True):
             return render(await call_back.bridge(deps, line, form))
 
     app[VOICE_INTAKE] = VoiceIntake(

@@ -3,19 +3,23 @@
 request several times while it handles one message. The projector keeps what it writes here in step, so a
 read after a write sees the write; a write that lost a race forgets the document instead. Outside a step
 every read goes to the store. (A step is short: its reads are as fresh as the step; what another instance
-writes meanwhile is caught by the event log's version checks, as before.) A step also knows whether it is
+writes meanwhile is caught by the event log's version checks, as before.) A step that shares (`share`: the
+answers Twilio waits on, twenty at a time) joins the same read of a whole collection or of a set of `_id`s
+that another step sent after it began (storage/flights.py). A step also knows whether it is
 a first attempt: then nothing can have been recorded under its causes yet, and the checks that finish what an
 interrupted attempt began (`EventStore.replayed`) need no read."""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from pymongo.asynchronous.database import AsyncDatabase
+
+from storage import flights
 
 Key = tuple[str, str]
 # (collection, _id) → the document (None: not there); (collection, EVERY) → all of them, by _id
@@ -23,14 +27,19 @@ _READS: ContextVar[dict[Key, Any] | None] = ContextVar("step_reads", default=Non
 _FIRST: ContextVar[bool] = ContextVar("step_first_attempt", default=False)
 
 
+SHARING = ("\x00sharing", "")  # the key of a sharing step's beginning (storage/flights.py's order)
+SINCE = "\x00since"  # (SINCE, collection): when the step last wrote to the collection
+
+
 @contextmanager
-def step(first_attempt: bool = False) -> Iterator[None]:
+def step(first_attempt: bool = False, share: bool = False) -> Iterator[None]:
     """Reads by `_id` inside are made once (a step inside a step shares the outer one's reads).
-    `first_attempt`: the work was never begun before (its causes cannot be in the log)."""
+    `first_attempt`: the work was never begun before (its causes cannot be in the log). `share`: reads of a
+    whole collection or of several `_id`s may be those of other steps made at the same moment."""
     if _READS.get() is not None:
         yield
         return
-    reads, first = _READS.set({}), _FIRST.set(first_attempt)
+    reads, first = _READS.set({SHARING: flights.now()} if share else {}), _FIRST.set(first_attempt)
     try:
         yield
     finally:
@@ -68,7 +77,11 @@ async def every(db: AsyncDatabase, collection: str) -> list[dict[str, Any]]:
     forgets the list."""
     reads = _READS.get()
     if reads is None or (collection, EVERY) not in reads:
-        docs = await db[collection].find().sort("_id", 1).to_list()
+
+        async def read() -> list[dict[str, Any]]:
+            return await db[collection].find().sort("_id", 1).to_list()
+
+        docs = await _read(db, collection, EVERY, read)
         if reads is None:
             return docs
         reads[(collection, EVERY)] = docs
@@ -114,7 +127,11 @@ async def by_ids(db: AsyncDatabase, collection: str, ids: list[str]) -> dict[str
     held = {} if reads is None else {i: reads[(collection, i)] for i in ids if (collection, i) in reads}
     missing = [i for i in ids if i not in held]
     if missing:
-        found = {doc["_id"]: doc async for doc in db[collection].find({"_id": {"$in": missing}})}
+
+        async def read() -> dict[str, dict[str, Any]]:
+            return {doc["_id"]: doc async for doc in db[collection].find({"_id": {"$in": missing}})}
+
+        found = await _read(db, collection, tuple(missing), read)
         for i in missing:
             held[i] = found.get(i)
             if reads is not None:
@@ -157,6 +174,8 @@ def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
     reads = _READS.get()
     if reads is None:
         return
+    if SHARING in reads:  # (a read sent before this write cannot be shared by the step any more)
+        reads[(SINCE, collection)] = flights.now()
     reads.pop((collection, EVERY), None)
     for key in [k for k in reads if k[0] == collection and k[1].startswith(WHERE)]:
         del reads[key]
@@ -165,3 +184,33 @@ def written(collection: str, doc_id: str, doc: dict[str, Any] | None) -> None:
         reads.get(NOTES, set()).discard((f"opened {collection}", doc_id))  # (it was there after all)
     else:
         reads[(collection, doc_id)] = copy.deepcopy(doc)
+
+
+async def _read(
+    db: AsyncDatabase,
+    collection: str,
+    what: Any,
+    read: Callable[[], Awaitable[Any]],
+) -> Any:
+    """`read()`, or in a sharing step the same read another step sent after this one began (and after its
+    last write to `collection`). Its result is every sharing step's: a step keeps what it reads as it came,
+    never changed in place, and hands out copies (`every`, `by_id`, `by_ids`)."""
+    since = shared_since(collection)
+    if since is None:
+        return await read()
+    return await flights.shared(db, (collection, what), since, read)
+
+
+def sharing() -> bool:
+    """A step that shares: its writes go with the others' of this moment (storage/together.py)."""
+    reads = _READS.get()
+    return reads is not None and SHARING in reads
+
+
+def shared_since(collection: str) -> int | None:
+    """In a sharing step, the point after which a read of `collection` must have been sent for the step to
+    share it: the step's beginning, or its last write to the collection. None: the step does not share."""
+    reads = _READS.get()
+    if reads is None or SHARING not in reads:
+        return None
+    return max(reads[SHARING], reads.get((SINCE, collection), 0))

@@ -146,7 +146,8 @@ async def journey(tg: Harness, commands: Commands) -> list[Step]:
 # the topic hears of the call afterwards, through the inbox): issue 26's goal 6 is twenty calls at once, each
 # of these round trips queued at the store's one writer. Before that work: 10, 25 and 5; then 5, 17 and 6 (a
 # new number registered and assigned before the answer; now after it, through the inbox, and the assignment's
-# turn drawn only when assistants are tied).
+# turn drawn only when assistants are tied; now never: when they are, the new client's number takes the turn —
+# the two assistants are tied below, each with one client, when the new number calls).
 CALL_BUDGETS = {
     "a call from a known client": 5,
     "a call from a new number": 8,
@@ -160,6 +161,7 @@ async def call_answers(tg: Harness, commands: Commands) -> list[Step]:
     for telegram_id, name, phone in ((9001, "Anna", "+79161111111"), (9002, "Omar", "+971500000009")):
         await staff_admin.add(tg.engine.deps, telegram_id, name, "en,ru,ar", lead=True, phone=phone)
     await tg.wa("+971500000001", "Hello, I need a car tonight", name="Layla")
+    await tg.wa("+971500000003", "And a table for two", name="Omar")  # (to the other assistant: a tie)
     await settle(tg, commands)
     steps: list[Step] = []
     for name, sid, number in (

@@ -165,9 +165,10 @@ async def assign(
     )
 
 
-async def choose(deps: Deps, language: Language | None) -> Assistant | None:
+async def choose(deps: Deps, language: Language | None, turn: int | None = None) -> Assistant | None:
     """Who would take a new client of this language now (domain/assignment.py). The turn is drawn only when
-    assistants are tied (a write: one fewer on a new client's path when one is plainly the least loaded)."""
+    assistants are tied (a write: one fewer on a new client's path when one is plainly the least loaded), and
+    not at all when given: a new client's own number, drawn already (`client_number`), takes turns as well."""
     team = await q.assistants(deps.store)
     present = [a for a in team if a.present_at(deps.clock.now())]
     pool = (
@@ -176,7 +177,14 @@ async def choose(deps: Deps, language: Language | None) -> Assistant | None:
     tied = candidates(pool, language, await q.open_load(deps.store), await _forum_load(deps, pool))
     if len(tied) < 2:
         return tied[0] if tied else None
-    return tied[await next_value(deps.store.db, "assignment_rotation") % len(tied)]
+    if turn is None:
+        turn = await next_value(deps.store.db, "assignment_rotation")
+    return tied[turn % len(tied)]
+
+
+def client_number(client_id: str) -> int:
+    """C-1042 → 1042: the clients' own sequence (storage/counters.py), one number for each new client."""
+    return int(client_id.rsplit("-", 1)[1])
 
 
 async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:

@@ -28,7 +28,7 @@ from domain.clients import Assistant, Client, Language
 from domain.events import SYSTEM, Actor, ActorKind, Event, EventType
 from domain.phones import to_e164
 from engine import queries as q
-from engine.clients.registry import choose, claim_for, client_actor
+from engine.clients.registry import choose, claim_for, client_actor, client_number
 from engine.conversation import call_back, callers, voicemail_text, withheld_calls
 from engine.deps import Deps
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
@@ -72,7 +72,7 @@ async def incoming(deps: Deps, line: VoiceLine, form: dict[str, str]) -> Answer:
         order = await ringing_order(deps, client.assistant_id, client.language)
     else:  # (not registered yet: who takes them is chosen now, and the registration assigns them)
         language = caller_language(number)
-        chosen = await choose(deps, language)
+        chosen = await choose(deps, language, turn=client_number(data["client_id"]))  # (no draw: its id's)
         data["assigns"] = chosen.id if chosen else None
         order = await ringing_order(deps, data["assigns"], language)
     data["ring"] = [a.id for a in order]

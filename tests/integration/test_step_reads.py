@@ -1,6 +1,7 @@
 """One step's reads (storage/step_reads.py): a document read by `_id` once per step, the projector's writes
 seen by the reads after them, an append that tries the head its projection showed and falls back when the
-log has moved on without it, and no read for the replay checks of a first attempt."""
+log has moved on without it, and no read for the replay checks of a first attempt; steps that share (the
+answers Twilio waits on) make one read of the team at the same moment, never one sent before they began."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from domain.clock import FrozenClock
 from domain.errors import ConcurrencyConflict
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from engine import queries as q
-from storage import step_reads
+from storage import flights, step_reads
 from storage.audit import verify
 from storage.store import Store, open_store
 from tests.round_trips import Commands
@@ -259,3 +260,85 @@ async def test_an_event_that_opens_a_stream_without_a_projection_reads_no_head(c
         await store.record(other, expected_seq=0)
     assert [e.cause for e in await store.events.read("call:CA1")] == ["voice:CA1/received"]
     assert (await verify(store.db, store.events)).intact
+
+
+async def test_steps_that_share_read_the_team_at_the_same_moment_once(counted) -> None:
+    store, commands = counted
+    await store.record(added("A-1", "Anna"))
+    commands.sent.clear()
+    began, go = asyncio.Barrier(3), asyncio.Event()
+
+    async def answer(share: bool) -> list[str]:
+        with step_reads.step(share=share):
+            await began.wait()
+            await go.wait()
+            names = [a.name for a in await q.assistants(store)]
+            assert await q.open_load(store) == {}
+            return names
+
+    for share, reads in ((True, 1), (False, 2)):  # (steps that do not share: each reads for itself)
+        answers = [asyncio.create_task(answer(share)) for _ in range(2)]
+        await began.wait()
+        go.set()
+        assert await asyncio.gather(*answers) == [["Anna"], ["Anna"]]
+        assert (finds(commands, "assistants"), finds(commands, "tallies")) == (reads, reads)
+        go.clear()
+        commands.sent.clear()
+
+
+async def test_a_sharing_step_writing_to_a_collection_shares_no_read_of_it_sent_before(counted) -> None:
+    store, _ = counted
+    with step_reads.step(share=True):
+        began = step_reads.shared_since("assistants")
+        sent = flights.now()  # (another step's read of the team, on its way)
+        assert began is not None and began < sent  # sent after this step began: it could share it
+        await store.record(added("A-1", "Anna"))  # this step's write to the team (another read counts now)
+        since = step_reads.shared_since("assistants")
+        assert since is not None and since > sent
+        assert step_reads.shared_since("tallies") == began
+    with step_reads.step():
+        assert step_reads.shared_since("assistants") is None  # (a step that does not share)
+
+
+async def test_a_read_is_shared_only_with_steps_that_began_before_it_was_sent() -> None:
+    release, sent = asyncio.Event(), []
+    db, other_db = object(), object()
+
+    def reading(n: int):
+        async def read() -> list[int]:
+            sent.append(n)
+            await release.wait()
+            return [n]
+
+        return read
+
+    early = flights.now()  # a step that began before the first read was sent
+    first = asyncio.create_task(flights.shared(db, "team", flights.now(), reading(1)))
+    await asyncio.sleep(0)  # (sent)
+    joined = asyncio.create_task(flights.shared(db, "team", early, reading(2)))
+    late = asyncio.create_task(flights.shared(db, "team", flights.now(), reading(3)))
+    elsewhere = asyncio.create_task(flights.shared(other_db, "team", early, reading(4)))
+    await asyncio.sleep(0)
+    release.set()
+    assert await asyncio.gather(first, joined, late, elsewhere) == [[1], [1], [3], [4]]
+    assert sent == [1, 3, 4]  # the late step and the other store read for themselves
+    assert await flights.shared(db, "team", early, reading(5)) == [5]  # landed: nothing is kept
+
+
+async def test_a_shared_read_that_fails_fails_every_step_and_outlives_its_first_step() -> None:
+    release, db = asyncio.Event(), object()
+
+    async def failing() -> None:
+        await release.wait()
+        raise RuntimeError("the store went away")
+
+    began = flights.now()
+    first = asyncio.create_task(flights.shared(db, "team", began, failing))
+    await asyncio.sleep(0)
+    joined = asyncio.create_task(flights.shared(db, "team", began, failing))
+    await asyncio.sleep(0)
+    first.cancel()  # (its webhook went away: the read goes on for the step that joined it)
+    release.set()
+    with pytest.raises(RuntimeError, match="went away"):
+        await joined
+    assert first.cancelled()

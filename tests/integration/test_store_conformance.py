@@ -325,6 +325,33 @@ async def test_an_unordered_insert_many_names_each_duplicate_by_its_index(db: As
     assert sorted([d["_id"] async for d in db.x.find({})]) == ["tg:1", "tg:2", "tg:3", "tg:4"]
 
 
+async def test_an_unordered_insert_many_names_each_duplicate_of_a_unique_index_by_its_index(
+    db: AsyncDatabase,
+) -> None:
+    """storage/together.py: the first events of calls answered at the same moment in one write — one whose
+    (stream, seq) is stored already, two twins of one stream in the same write, one cause twice."""
+    await db.x.create_index([("stream", ASCENDING), ("seq", ASCENDING)], unique=True)
+    await db.x.create_index([("cause", ASCENDING)], unique=True)
+    await db.x.insert_one({"stream": "call:1", "seq": 1, "cause": "a"})
+    docs = [
+        {"stream": "call:1", "seq": 1, "cause": "b"},
+        {"stream": "call:2", "seq": 1, "cause": "c"},
+        {"stream": "call:3", "seq": 1, "cause": "d"},
+        {"stream": "call:3", "seq": 1, "cause": "e"},
+        {"stream": "call:4", "seq": 1, "cause": "c"},
+        {"stream": "call:5", "seq": 1, "cause": "f"},
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.insert_many(docs, ordered=False)
+    assert sorted((e["index"], e["code"]) for e in refused.value.details["writeErrors"]) == [
+        (0, 11000),
+        (3, 11000),
+        (4, 11000),
+    ]
+    stored = sorted([(d["stream"], d["cause"]) async for d in db.x.find({})])
+    assert stored == [("call:1", "a"), ("call:2", "c"), ("call:3", "d"), ("call:5", "f")]
+
+
 async def test_an_unordered_bulk_of_conditional_upserts_takes_the_free_and_names_the_busy(
     db: AsyncDatabase,
 ) -> None:

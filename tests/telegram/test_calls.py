@@ -1,6 +1,7 @@
 """The phone, through the real webhook endpoints signed as Twilio signs them: a caller reaches their own
 assistant, then the next one, then voicemail; the topic follows the call; retries change nothing."""
 
+import asyncio
 import logging
 import xml.etree.ElementTree as ET
 from dataclasses import replace
@@ -330,3 +331,38 @@ async def test_a_call_is_answered_first_and_its_topic_told_after_even_if_the_ser
     await tg.settle()
     texts = tg.topic_texts(reads.thread(await client_of(tg, other)))
     assert sum(t.startswith("📞 Incoming call from") for t in texts) == 1
+
+
+async def test_calls_arriving_together_each_ring_their_own_assistant_and_the_team_as_it_is(
+    phone: Harness,
+) -> None:
+    """Answers made at the same moment share their reads of the team (storage/flights.py): each known caller
+    still reaches their own assistant first, and a change to the team made before a call shows in its
+    answer, whatever answers were under way."""
+    tg = phone
+    known = [f"+9715000001{n:02d}" for n in range(4)]
+    for n, number in enumerate(known):
+        await tg.wa(number, "Hello, I need a car tonight", name=f"Guest {n}")
+    await tg.settle()
+    own = {number: (await client_of(tg, number)).assistant_id for number in known}
+    assert set(own.values()) == {"A-9001", "A-9002"}  # (both assistants have callers)
+    phones = {"A-9001": ANNA_PHONE, "A-9002": OMAR_PHONE}
+
+    async def wave(first: int) -> list[tuple[str, ET.Element]]:
+        numbers = [*known, *(f"+9715000002{first + n:02d}" for n in range(4))]
+        roots = await asyncio.gather(
+            *(
+                twiml(tg, "/webhooks/twilio/voice", call_form(f"CA{first + n}", number))
+                for n, number in enumerate(numbers)
+            )
+        )
+        return list(zip(numbers, roots, strict=True))
+
+    for number, root in await wave(100):
+        dial = root.find("Dial")
+        assert dial is not None and dial[0].text in phones.values()
+        if number in own:
+            assert dial[0].text == phones[own[number]]
+    await staff_admin.deactivate(tg.engine.deps, 9002)  # (as another instance would: in the store)
+    for _number, root in await wave(200):
+        assert [n.text for n in root.iter("Number")] == [ANNA_PHONE]  # Omar is rung by no call after it

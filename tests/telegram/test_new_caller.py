@@ -150,3 +150,15 @@ async def test_a_whatsapp_message_between_the_answer_and_the_registration_is_the
     assert kinds.count(EventType.CLIENT_REGISTERED) == kinds.count(EventType.CLIENT_ASSIGNED) == 1, kinds
     lines = tg.topic_texts(reads.thread(client))
     assert sum(line.startswith("📞 Incoming call from") for line in lines) == 1, lines
+
+
+async def test_new_callers_tied_between_assistants_take_turns_by_their_own_numbers(phone: Harness) -> None:
+    """Anna and Omar both speak Arabic and have no clients: each new caller's id (drawn for the claim) takes
+    the turn — no draw of the rotation's, one write fewer before the answer."""
+    tg = phone
+    for n, sid in enumerate(("CA70", "CA71")):
+        await twiml(tg, "/webhooks/twilio/voice", call_form(sid, f"+97150000008{n}"))
+    first, second = [await received(tg, sid) for sid in ("CA70", "CA71")]
+    assert {first["assigns"], second["assigns"]} == {"A-9001", "A-9002"}  # one each (nobody registered yet)
+    assert first["ring"][0] == first["assigns"] and second["ring"][0] == second["assigns"]
+    assert await tg.store.db["counters"].find_one({"_id": "assignment_rotation"}) is None
