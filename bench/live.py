@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def engine_pid(data_dir: Path) -> int:
@@ -159,9 +166,14 @@ async def ingest(
             async with semaphore:
                 await timed_post(http, stack.service.url, update, latencies)
 
+        pids = {"service": stack.service.process.pid, "store": engine_pid(stack.data_dir)}
+        cpu = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"load generator": time.process_time()}
         started = time.perf_counter()
         await asyncio.gather(*(one(u) for u in updates))
         seconds = time.perf_counter() - started
+        cpu = {name: cpu_seconds(pids[name]) - used for name, used in cpu.items() if name in pids} | {
+            "load generator": time.process_time() - cpu["load generator"]
+        }
         service_rss = rss_mb(stack.service.process.pid)
         store_rss = rss_mb(engine_pid(stack.data_dir))
         print(f"{len(updates)} updates from {clients} clients, {concurrency} in flight, workers running")
@@ -169,6 +181,8 @@ async def ingest(
         p99 = statistics.quantiles(latencies, n=100)[98] * 1000
         print(f"acknowledgement p50 / p99: {statistics.median(latencies) * 1000:.1f} / {p99:.1f} ms")
         print(f"RSS: service {service_rss:.0f} MB, store {store_rss:.0f} MB")
+        per = ", ".join(f"{name} {used / len(updates) * 1000:.2f}" for name, used in cpu.items())
+        print(f"CPU per update while they arrived (ms): {per}")
 
 
 async def latency(clients: int, every: float, minutes: float) -> None:
