@@ -248,6 +248,8 @@ def engine_workers_ctx(start_workers: bool):
             )
             engine.tasks.spawn(days.run(engine.tasks.stopping, idle_poll=60), "kpi-days")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
+        else:  # the loops are driven by hand: they run when told, with no background work to hold back
+            engine.admission.quiet = 0.0
         try:
             yield
         finally:
