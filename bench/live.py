@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import os
 import statistics
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import pymongo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from chaos import Service, post  # (bench/ is on the path: this script's directory)
@@ -40,6 +42,12 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def engine_pid(data_dir: Path) -> int:
@@ -142,8 +150,27 @@ async def running(
             stack.stop()
 
 
+def drained(stack: Stack, db: str | None) -> float:
+    """Seconds until the inbox has nothing unfinished (every update processed or set aside). (Blocking:
+    nothing else of this process runs meanwhile.)"""
+    started = time.perf_counter()
+    store = pymongo.MongoClient(find_running(stack.data_dir).url)  # type: ignore[union-attr]
+    try:
+        inbox = store[db or "concierge"]["inbox"]
+        while inbox.count_documents({"due_ms": {"$gte": 0}}, limit=1):
+            time.sleep(0.5)
+    finally:
+        store.close()
+    return time.perf_counter() - started
+
+
 async def ingest(
-    clients: int, messages: int, concurrency: int, data_dir: Path | None = None, db: str | None = None
+    clients: int,
+    messages: int,
+    concurrency: int,
+    data_dir: Path | None = None,
+    db: str | None = None,
+    drain: bool = False,
 ) -> None:
     async with running(data_dir, db) as (stack, http):
         people = stack.people(clients)
@@ -159,9 +186,14 @@ async def ingest(
             async with semaphore:
                 await timed_post(http, stack.service.url, update, latencies)
 
+        pids = {"service": stack.service.process.pid, "store": engine_pid(stack.data_dir)}
+        cpu = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"load generator": time.process_time()}
         started = time.perf_counter()
         await asyncio.gather(*(one(u) for u in updates))
         seconds = time.perf_counter() - started
+        cpu = {name: cpu_seconds(pids[name]) - used for name, used in cpu.items() if name in pids} | {
+            "load generator": time.process_time() - cpu["load generator"]
+        }
         service_rss = rss_mb(stack.service.process.pid)
         store_rss = rss_mb(engine_pid(stack.data_dir))
         print(f"{len(updates)} updates from {clients} clients, {concurrency} in flight, workers running")
@@ -169,6 +201,10 @@ async def ingest(
         p99 = statistics.quantiles(latencies, n=100)[98] * 1000
         print(f"acknowledgement p50 / p99: {statistics.median(latencies) * 1000:.1f} / {p99:.1f} ms")
         print(f"RSS: service {service_rss:.0f} MB, store {store_rss:.0f} MB")
+        per = ", ".join(f"{name} {used / len(updates) * 1000:.2f}" for name, used in cpu.items())
+        print(f"CPU per update while they arrived (ms): {per}")
+        if drain:
+            print(f"all processed {drained(stack, db):.1f} s after the last was acknowledged")
 
 
 async def latency(clients: int, every: float, minutes: float) -> None:
@@ -226,12 +262,13 @@ if __name__ == "__main__":
         "--data-dir", type=Path, help="an existing store (bench/scale.py leaves its own in /tmp)"
     )
     one.add_argument("--db", help="its database name (bench/scale.py: scale)")
+    one.add_argument("--drain", action="store_true", help="then wait until every update is processed")
     two = sub.add_parser("latency")
     two.add_argument("--clients", type=int, default=5)
     two.add_argument("--every", type=float, default=20.0)
     two.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
     if args.mode == "ingest":
-        asyncio.run(ingest(args.clients, args.messages, args.concurrency, args.data_dir, args.db))
+        asyncio.run(ingest(args.clients, args.messages, args.concurrency, args.data_dir, args.db, args.drain))
     else:
         asyncio.run(latency(args.clients, args.every, args.minutes))

@@ -250,6 +250,8 @@ def engine_workers_ctx(start_workers: bool):
             warm = KpiWarmLoop(engine.deps.store, engine.deps.clock, policy.promises, policy.tz)
             engine.tasks.spawn(warm.run(engine.tasks.stopping, idle_poll=60), "kpi-warm")
             engine.tasks.spawn(engine.clock_runner.run(engine.tasks.stopping), "deadlines")
+        else:  # the loops are driven by hand: they run when told, with no background work to hold back
+            engine.admission.quiet = 0.0
         try:
             yield
         finally:

@@ -60,6 +60,7 @@ class InboxWorker:
     async def run_once(self) -> int:
         """One pass: the head of every key with work, side by side — one item per key, so a chatty key
         waits its turn behind the others instead of being drained first. Returns how many were handled."""
+        await self._admission.give_way()  # (the read of the heads too: acknowledgements first)
         heads, self.more = await self._inbox.due_heads()
         semaphore = asyncio.Semaphore(self._concurrency)
 
