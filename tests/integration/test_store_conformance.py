@@ -1021,3 +1021,16 @@ async def test_a_guarded_upsert_sets_the_clocks_only_when_it_inserts(db: AsyncDa
     assert (clock.modified_count, older.modified_count) == (1, 0)
     await side(2, "quoted")
     assert await db["board"].find_one({}) == {"_id": "R-1", "rv": 2, "state": "quoted", "rs": 1000, "rk": 3}
+
+
+async def test_a_range_and_an_equality_sorted_by_the_range_with_a_limit(db: AsyncDatabase) -> None:
+    """Deliveries.changed_since for one channel: after a stamp, that channel's only, in stamp order."""
+    await db.x.create_index([("changed", ASCENDING)])
+    await db.x.insert_many(
+        [
+            {"_id": i, "changed": c, "channel": ch}
+            for i, c, ch in [(1, 30, "a"), (2, 10, "b"), (3, 20, "a"), (4, 5, "a"), (5, 40, "a")]
+        ]
+    )
+    found = db.x.find({"changed": {"$gt": 5}, "channel": "a"}).sort("changed", ASCENDING).limit(2)
+    assert [d["_id"] async for d in found] == [3, 1]
