@@ -4,9 +4,12 @@ waits a 429 asked for. A budget is a set of slots, each free again at a time: on
 `per_chat` after a send), `group_limit` per group (each busy `group_window`: at most that many sends in any
 window) and `global_limit` global ones. An edit of a message (a card) is charged to the chat's slot, to the
 group's own edit allowance (`edit_limit` slots, apart from new messages) and to one slot per card (busy
-`card_interval`: edits of one card between two sends are coalesced by the worker). A send takes one slot of
-each with an atomic update, all or none; a slot taken for a send that then could not go (or that Telegram
-refused with 429, so did not count) is handed back. Every read is an `_id` seek or a single-field equality."""
+`card_interval`: edits of one card between two sends are coalesced by the worker). A pool's slots are the
+fields of one document (`pool:<group>`, `s0`…), so the worker's view of every budget a pass may spend is a
+dozen documents, not one per slot: a store builds each document it reads, and hundreds of them a pass were
+most of what it built (README, *Soak*). A send takes one slot of each with an atomic update, all or none (each
+slot on the condition that it is free, a single-document update); a slot taken for a send that then could not
+go (or that Telegram refused with 429, so did not count) is handed back. Every read is an `_id` seek."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pymongo import ASCENDING, ReturnDocument, UpdateOne
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -54,7 +57,8 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Taken:
-    id: str
+    id: str  # the document: `chat:<chat>`, `card:<card>` or a pool's `pool:<group>`
+    field: str  # the slot in it: `free_at_ms`, or the pool's `s<i>`
     previous: int  # when it was free before we took it (ms)
     ours: int  # when we said it is free again (ms)
     busy_ms: int
@@ -124,20 +128,27 @@ def _use(slots: list[int], count: int, now: int, busy: int) -> None:
         slots[slots.index(min(slots))] = now + busy
 
 
-def _slot_id(group: str, i: int) -> str:
-    return f"slot:{group}:{i}"
+def _pool_id(group: str) -> str:
+    return f"pool:{group}"
+
+
+def _slot(i: int) -> str:
+    return f"s{i}"
 
 
 def ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
 
+TRIES = 3  # a pool's slot chosen by another instance between our read and our write: read again, this often
+
+
 class Budgets:
     def __init__(self, db: AsyncDatabase, limits: Limits) -> None:
         self._slots = db["budgets"]
         self.limits = limits
-        self._slotted: set[str] = set()  # groups whose slots exist (they are never removed)
-        self._seen: dict[str, int] = {}  # a pool slot's free_at_ms as last read or set here: which to ask for
+        self._slotted: set[str] = set()  # pools whose document exists with every slot (never removed)
+        self._seen: dict[str, list[int]] = {}  # a pool's slots' free_at_ms as last read or set here
 
     async def view(self, chats: set[str], now: datetime, cards: Set[str] = frozenset()) -> BudgetView:
         """The budgets of messages to `chats` and edits of `cards` there, in one read by `_id`."""
@@ -148,7 +159,7 @@ class Budgets:
         pools = [*groups, GLOBAL]
         if self.limits.edit_limit and cards:
             pools += [f"edit:{g}" for g in groups]
-        ids += [i for pool in pools for i in self._slot_ids(pool)]
+        ids += [_pool_id(pool) for pool in pools]
         async for doc in self._slots.find({"_id": {"$in": ids}}):
             kind, _, name = doc["_id"].partition(":")
             if kind == "chat":
@@ -159,112 +170,125 @@ class Budgets:
                 view.blocked[name] = doc["until_ms"]
             elif kind == "pressure":
                 view.pressure[name] = doc["at_ms"]
-            else:  # slot:<group>:<i> (the group named by the id: a slot made again by `take` has no field)
-                self._seen[doc["_id"]] = doc["free_at_ms"]
-                group = name.rsplit(":", 1)[0]
-                if group == GLOBAL:
-                    view.global_slots.append(doc["free_at_ms"])
+            elif kind == "pool":
+                self._remember(name, doc)
+                slots = list(self._seen[name])  # (the view's own copy: `use` counts on it)
+                if name == GLOBAL:
+                    view.global_slots = slots
                 else:
-                    view.group_slots.setdefault(group, []).append(doc["free_at_ms"])
+                    view.group_slots[name] = slots
         return view
 
-    async def take(
-        self, chat: str, now: datetime, card: str | None = None, hinted: bool = True
-    ) -> list[Taken] | None:
+    def _remember(self, pool: str, doc: dict) -> bool:
+        """A pool's slots as read; False when its document lacks some (made under older limits)."""
+        slots = [doc.get(_slot(i)) for i in range(self.limits.size(pool))]
+        self._seen[pool] = [0 if s is None else s for s in slots]
+        if None in slots:
+            self._slotted.discard(pool)  # (made again at the next take)
+            return False
+        return True
+
+    async def _read(self, pools: list[str]) -> set[str]:
+        """The pools' slots as they are in the store now (one read by `_id`): those found whole."""
+        for pool in pools:
+            self._seen.pop(pool, None)
+        whole = set()
+        async for doc in self._slots.find({"_id": {"$in": [_pool_id(p) for p in pools]}}):
+            if self._remember(pool := doc["_id"].partition(":")[2], doc):
+                whole.add(pool)
+        return whole
+
+    async def take(self, chat: str, now: datetime, card: str | None = None) -> list[Taken] | None:
         """One slot of each budget a message to `chat` (or an edit of `card`) falls under, all or none
         (None), in one write: each slot on the condition that it is free now (a busy one refuses it, as a
-        duplicate `_id`). A pool's slot is the one free the last read of it showed (`view`); when that read
-        showed none free, or there was none, or another instance took the one chosen, the pool is asked for
-        any free slot."""
+        duplicate `_id`). A pool's slot is the one free earliest as this instance last read or set it
+        (`view`); a pool never read, or with none free by then, is read first (another instance may have
+        handed one back). When another instance took the slot chosen, the pool is read again."""
         at, limits = to_ms(now), self.limits
-        chosen: list[tuple[str, timedelta]] = [(f"chat:{chat}", limits.per_chat)]
-        if card is not None:
-            chosen.append((f"card:{card}", limits.card_interval))
-        taken: list[Taken] = []
         group = limits.group_of(chat, card)
-        for pool, busy in [
-            *([(group, limits.group_window)] if group else []),
-            (GLOBAL, limits.global_window),
-        ]:
-            await self._ensure_slots(pool)
-            if hinted and (slot := self._free_slot(pool, at)) is not None:
-                chosen.append((slot, busy))
-                self._seen[slot] = at + ms(busy)  # (a send beside this one chooses another)
-                continue
-            got = await self._take_of(pool, at, busy)  # (the scarcest first: less to hand back)
-            if got is None:
-                if pool != GLOBAL and not pool.startswith("edit:"):
-                    await self._mark_pressure(pool, at)
-                await self.give_back(taken)
+        pools = [(group, limits.group_window)] if group else []
+        pools.append((GLOBAL, limits.global_window))
+        await self._ensure_slots(*(pool for pool, _ in pools))
+        own = [(f"chat:{chat}", "free_at_ms", limits.per_chat)]
+        if card is not None:
+            own.append((f"card:{card}", "free_at_ms", limits.card_interval))
+        for _ in range(TRIES):
+            if stale := [pool for pool, _ in pools if self._free_slot(pool, at) is None]:
+                await self._read(stale)
+            free = {pool: self._free_slot(pool, at) for pool, _ in pools}
+            if full := next((pool for pool, i in free.items() if i is None), None):
+                if full == group and not full.startswith("edit:"):
+                    await self._mark_pressure(full, at)
                 return None
-            taken.append(got)
+            slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
+            for pool, i, busy in slots:  # (a send beside this one chooses another)
+                self._seen[pool][i] = at + ms(busy)
+            chosen = own + [(_pool_id(pool), _slot(i), busy) for pool, i, busy in slots]
+            taken, refused = await self._write(chosen, at)
+            if not refused:
+                return taken
+            await self.give_back(taken)
+            if any(not chosen[k][0].startswith("pool:") for k in refused):
+                return None  # the chat's (or the card's) own slot is busy, whoever took it
+            for k in refused:  # another instance took the pool's slot we chose: read the pool again
+                self._seen.pop(chosen[k][0].partition(":")[2], None)
+        return None
+
+    async def _write(self, chosen: list[tuple[str, str, timedelta]], at: int) -> tuple[list[Taken], set[int]]:
+        """Each chosen slot on the condition that it is free by `at`, in one write: those taken, and the
+        indexes of those refused (a busy slot's upsert is refused as a duplicate `_id`)."""
         ops = [
-            UpdateOne(
-                {"_id": i, "free_at_ms": {"$lte": at}}, {"$set": {"free_at_ms": at + ms(b)}}, upsert=True
-            )
-            for i, b in chosen
+            UpdateOne({"_id": i, f: {"$lte": at}}, {"$set": {f: at + ms(b)}}, upsert=True)
+            for i, f, b in chosen
         ]
         refused: set[int] = set()
         try:
             await self._slots.bulk_write(ops, ordered=False)
         except BulkWriteError as error:
-            refused = duplicates(error)  # (a busy slot's upsert)
-        for k, (slot_id, busy) in enumerate(chosen):
-            if k in refused:
-                self._seen.pop(slot_id, None)  # someone else's now: read it again before choosing it
-            else:  # (free at `at` or before: handing it back makes it free at `at`, which is the same)
-                taken.append(Taken(slot_id, at, at + ms(busy), ms(busy)))
-                self._seen[slot_id] = at + ms(busy)
-        if refused:
-            await self.give_back(taken)
-            if hinted and all(chosen[k][0].startswith("slot:") for k in refused):
-                # only a pool's slot was taken meanwhile (another instance read the same): ask the pools
-                return await self.take(chat, now, card, hinted=False)
-            return None
-        return taken
+            refused = duplicates(error)
+        # (each free at `at` or before: handing it back makes it free at `at`, which is the same)
+        taken = [Taken(i, f, at, at + ms(b), ms(b)) for k, (i, f, b) in enumerate(chosen) if k not in refused]
+        return taken, refused
 
-    def _free_slot(self, pool: str, at: int) -> str | None:
-        """The pool's slot that was free earliest when last read, if it is free by `at`."""
-        seen = [(self._seen[i], i) for i in self._slot_ids(pool) if i in self._seen]
-        free = min(seen) if len(seen) == self.limits.size(pool) else None
-        return free[1] if free and free[0] <= at else None
+    def _free_slot(self, pool: str, at: int) -> int | None:
+        """The pool's slot that was free earliest when last read or set here, if it is free by `at`."""
+        seen = self._seen.get(pool)
+        if not seen:
+            return None
+        i = min(range(len(seen)), key=seen.__getitem__)
+        return i if seen[i] <= at else None
 
     async def group_load(self, chats: list[str], now: datetime) -> dict[str, float]:
         """How much of each group's window of messages is in use now (sends in the last `group_window` over
         `group_limit`, 0–1): in one read by `_id`."""
-        ids = [i for chat in chats for i in self._slot_ids(chat)]
         busy, at = dict.fromkeys(chats, 0), to_ms(now)
-        async for doc in self._slots.find({"_id": {"$in": ids}}):  # (the shape `view` reads by)
-            if doc.get("free_at_ms", 0) > at:
-                busy[doc["_id"].split(":")[1]] += 1
+        async for doc in self._slots.find({"_id": {"$in": [_pool_id(chat) for chat in chats]}}):
+            chat = doc["_id"].partition(":")[2]
+            busy[chat] = sum(doc.get(_slot(i), 0) > at for i in range(self.limits.group_limit))
         return {chat: n / self.limits.group_limit for chat, n in busy.items()}
 
     async def give_back(self, taken: list[Taken]) -> None:
         """The send did not happen, or Telegram refused it (a 429 does not count): slots free again."""
-        await self._each([(slot.id, slot.ours, slot.previous) for slot in taken])
+        await self._each([(slot, slot.previous) for slot in taken])
 
     async def sent(self, taken: list[Taken], done: datetime) -> None:
         """The call came back at `done`: its slots stay busy from then on. Telegram counts a message when it
         receives it, somewhere between our call and its answer, so counting from the answer keeps the next
         send far enough behind whatever the network did to this one."""
-        await self._each(
-            [(s.id, s.ours, to_ms(done) + s.busy_ms) for s in taken if to_ms(done) + s.busy_ms > s.ours]
-        )
+        await self._each([(s, to_ms(done) + s.busy_ms) for s in taken if to_ms(done) + s.busy_ms > s.ours])
 
-    async def _each(self, moves: list[tuple[str, int, int]]) -> None:
+    async def _each(self, moves: list[tuple[Taken, int]]) -> None:
         """Slots from the time we set to another, each only if still ours (one write for them all)."""
         if not moves:
             return
         await self._slots.bulk_write(
-            [
-                UpdateOne({"_id": i, "free_at_ms": ours}, {"$set": {"free_at_ms": to}})
-                for i, ours, to in moves
-            ],
+            [UpdateOne({"_id": s.id, s.field: s.ours}, {"$set": {s.field: to}}) for s, to in moves],
             ordered=False,
         )
-        for slot_id, _, to in moves:
-            if slot_id in self._seen:
-                self._seen[slot_id] = to
+        for slot, to in moves:
+            seen = self._seen.get(slot.id.partition(":")[2]) if slot.id.startswith("pool:") else None
+            if seen is not None and seen[i := int(slot.field[1:])] == slot.ours:
+                seen[i] = to
 
     async def block(self, chat: str | None, until: datetime) -> None:
         """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
@@ -276,41 +300,38 @@ class Budgets:
             with contextlib.suppress(DuplicateKeyError):  # there, and already at or past `until`
                 await self._slots.insert_one({"_id": slot_id, "until_ms": until_ms})
 
-    async def _take_of(self, group: str, at: int, busy: timedelta) -> Taken | None:
-        await self._ensure_slots(group)
-        until = at + ms(busy)
-        doc = await self._slots.find_one_and_update(
-            {"_id": {"$in": self._slot_ids(group)}, "free_at_ms": {"$lte": at}},
-            {"$set": {"free_at_ms": until}},
-            sort=[("free_at_ms", ASCENDING)],
-            return_document=ReturnDocument.BEFORE,
-        )
-        return Taken(doc["_id"], doc["free_at_ms"], until, ms(busy)) if doc else None
-
     async def ready(self, chats: Iterable[str]) -> None:
-        """At start: the slots of every pool these chats' messages fall under (and the global one), made
-        in one read and one write, so that a first message to a chat (a new client's) costs no more."""
+        """At start: the pools these chats' messages fall under (and the global one), made in one read and
+        one write, so that a first message to a chat (a new client's) costs no more."""
         pools = [GLOBAL]
         for chat in chats:
             if self.limits.is_group(chat):
                 pools += [chat] + ([f"edit:{chat}"] if self.limits.edit_limit else [])
         await self._ensure_slots(*pools)
 
-    async def _ensure_slots(self, *groups: str) -> None:
-        groups = tuple(g for g in groups if g not in self._slotted)
-        if not groups:
+    async def _ensure_slots(self, *pools: str) -> None:
+        """Each pool's document with every slot: read (which also tells where the slots stand), and the
+        missing made in one write — an upsert of each slot at least 0, so a slot already busy (another
+        instance made the pool first) stays as it is."""
+        pools = tuple(p for p in pools if p not in self._slotted)
+        if not pools:
             return
-        slots = [
-            {"_id": i, "group": group, "free_at_ms": 0} for group in groups for i in self._slot_ids(group)
-        ]
-        if await self._slots.count_documents({"_id": {"$in": [slot["_id"] for slot in slots]}}) < len(slots):
+        whole = await self._read(list(pools))
+        missing = [p for p in pools if p not in whole]
+        if missing:
+            ops = [
+                UpdateOne(
+                    {"_id": _pool_id(p)},
+                    {"$max": {_slot(i): 0 for i in range(self.limits.size(p))}},
+                    upsert=True,
+                )
+                for p in missing
+            ]
             with contextlib.suppress(BulkWriteError):  # another instance made (some of) them first
-                await self._slots.insert_many(slots, ordered=False)
-        self._slotted.update(groups)
-
-    def _slot_ids(self, group: str) -> list[str]:
-        """A pool's slots by id (a pool that had more slots under older limits keeps only these)."""
-        return [_slot_id(group, i) for i in range(self.limits.size(group))]
+                await self._slots.bulk_write(ops, ordered=False)
+            for pool in missing:  # (as made: free; a slot another instance took meanwhile refuses the take)
+                self._seen.setdefault(pool, [0] * self.limits.size(pool))
+        self._slotted.update(pools)
 
     async def _mark_pressure(self, group: str, at: int) -> None:
         await self._slots.update_one({"_id": f"pressure:{group}"}, {"$set": {"at_ms": at}}, upsert=True)

@@ -234,10 +234,17 @@ class Deliveries:
         cursor = self._items.find({"queue": channel}).sort("n", ASCENDING).limit(limit)
         return [_delivery(doc) async for doc in cursor]
 
-    async def changed_since(self, stamp: int, limit: int = 5000) -> list[Delivery]:
-        """Every delivery written after `stamp` (any channel, any status), in the order of the writes: a
-        worker's queue kept up to date without reading the whole queue again."""
-        cursor = self._items.find({"changed": {"$gt": stamp}}).sort("changed", ASCENDING).limit(limit)
+    async def changed_since(
+        self, stamp: int, channel: str | None = None, limit: int = 5000
+    ) -> list[Delivery]:
+        """Every delivery written after `stamp` (of `channel`, or any; any status), in the order of the
+        writes: a worker's queue kept up to date without reading the whole queue again. (Every delivery
+        stored wakes every channel's worker: a worker reading the others' too made the store build twice
+        the documents, each pass.)"""
+        where: dict[str, Any] = {"changed": {"$gt": stamp}}
+        if channel is not None:
+            where["channel"] = channel
+        cursor = self._items.find(where).sort("changed", ASCENDING).limit(limit)
         return [_delivery(doc) async for doc in cursor]
 
     async def sent(self, delivery_id: str, worker: str, provider_message_id: str | None) -> bool:

@@ -117,9 +117,9 @@ class LaneWorker(WorkLoop):
             self._synced, self._seen = now, to_ms(now) * PER_MS
             self._queue = {d.id: d for d in await self._deliveries.unfinished(self.channel)}
         else:
-            for item in await self._deliveries.changed_since(self._seen - OVERLAP_MS * PER_MS):
+            for item in await self._deliveries.changed_since(self._seen - OVERLAP_MS * PER_MS, self.channel):
                 self._seen = max(self._seen, item.changed)
-                if item.channel == self.channel and item.in_queue:
+                if item.in_queue:
                     self._queue[item.id] = item
                 else:
                     self._queue.pop(item.id, None)

@@ -1,4 +1,5 @@
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 from storage.deliveries import Delivery, DeliveryStatus
@@ -103,6 +104,19 @@ async def test_several_deliveries_are_stored_in_one_write_in_their_order_each_on
         finally:
             commands.stop()
             await store.client.drop_database(db_name)
+
+
+async def test_a_channel_s_changes_are_read_without_the_other_channels(store: Store) -> None:
+    """A worker keeps its queue up to date with what changed since it last looked: its own channel's only,
+    in the order of the writes (every delivery wakes every channel's worker)."""
+    before = 0  # (a store of its own)
+    mine = [delivery(1), delivery(3)]
+    other = replace(delivery(2), channel="whatsapp", chat="+79160000002")
+    for item in (mine[0], other, mine[1]):
+        assert await store.deliveries.enqueue(item)
+    assert [d.id for d in await store.deliveries.changed_since(before, "telegram")] == [d.id for d in mine]
+    assert [d.id for d in await store.deliveries.changed_since(before, "whatsapp")] == [other.id]
+    assert len(await store.deliveries.changed_since(before)) == 3
 
 
 async def test_a_steps_deliveries_are_held_and_stored_together_at_its_end(

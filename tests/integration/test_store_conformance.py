@@ -380,6 +380,81 @@ async def test_an_unordered_bulk_of_conditional_upserts_takes_the_free_and_names
     assert (await db.x.find_one({"_id": "chat:1"}))["free_at_ms"] == 10
 
 
+async def test_a_slot_that_is_a_field_of_a_pool_is_taken_and_handed_back_on_its_own_condition(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.take and give_back with a pool's slots as the fields of one document: each field on the
+    condition that it is free by now, in an unordered bulk beside other documents; a busy one's upsert is
+    refused as a duplicate `_id` and named by its index; the pool's other fields are left as they are."""
+    await db.x.insert_many(
+        [{"_id": "chat:1", "free_at_ms": 5}, {"_id": "pool:g", "s0": 50, "s1": 0, "s2": 7}]
+    )
+    ops = [
+        UpdateOne({"_id": "chat:1", "free_at_ms": {"$lte": 10}}, {"$set": {"free_at_ms": 20}}, upsert=True),
+        UpdateOne({"_id": "pool:g", "s0": {"$lte": 10}}, {"$set": {"s0": 20}}, upsert=True),
+        UpdateOne({"_id": "pool:h", "s2": {"$lte": 10}}, {"$set": {"s2": 20}}, upsert=True),
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.bulk_write(ops, ordered=False)
+    assert [(e["index"], e["code"]) for e in refused.value.details["writeErrors"]] == [(1, 11000)]
+    result = await db.x.bulk_write(
+        [UpdateOne({"_id": "pool:g", "s1": {"$lte": 10}}, {"$set": {"s1": 20}}, upsert=True)], ordered=False
+    )
+    assert result.modified_count == 1
+    assert await db.x.find({"_id": {"$in": ["pool:g", "pool:h"]}}).to_list() == [
+        {"_id": "pool:g", "s0": 50, "s1": 20, "s2": 7},
+        {"_id": "pool:h", "s2": 20},
+    ]
+    # handing back: the field only if still at the time we set
+    back = [UpdateOne({"_id": "pool:g", f: 20}, {"$set": {f: 10}}) for f in ("s0", "s1")]
+    result = await db.x.bulk_write(back, ordered=False)
+    assert (result.matched_count, result.modified_count) == (1, 1)
+    assert await db.x.find_one({"_id": "pool:g"}) == {"_id": "pool:g", "s0": 50, "s1": 10, "s2": 7}
+
+
+async def test_concurrent_takes_of_the_fields_of_one_document_each_land_and_one_slot_goes_once(
+    db: AsyncDatabase,
+) -> None:
+    """Instances taking slots of one pool at the same moment: writes to different fields of one document
+    all land (none is lost to another's write of the document), and of writes to the same field only one
+    finds it free."""
+    await db.x.insert_one({"_id": "pool:g", **{f"s{i}": 0 for i in range(30)}})
+
+    async def take(field: str, until: int) -> bool:
+        try:
+            await db.x.bulk_write(
+                [UpdateOne({"_id": "pool:g", field: {"$lte": 10}}, {"$set": {field: until}}, upsert=True)],
+                ordered=False,
+            )
+        except BulkWriteError:
+            return False
+        return True
+
+    assert all(await asyncio.gather(*(take(f"s{i}", 100 + i) for i in range(30))))
+    assert await db.x.find_one({"_id": "pool:g"}) == {
+        "_id": "pool:g",
+        **{f"s{i}": 100 + i for i in range(30)},
+    }
+    await db.x.update_one({"_id": "pool:g"}, {"$set": {"s7": 0}})
+    assert (await asyncio.gather(*(take("s7", 200 + k) for k in range(10)))).count(True) == 1
+
+
+async def test_an_upsert_with_max_makes_a_document_or_the_fields_it_lacks_and_keeps_the_others(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.ready: a pool made with every slot free, or a pool made under older limits given the slots it
+    lacks; a slot already busy (another instance took it) stays as it is."""
+    await db.x.insert_one({"_id": "pool:old", "s0": 70, "s1": 0})
+    slots = {f"s{i}": 0 for i in range(3)}
+    await db.x.bulk_write(
+        [UpdateOne({"_id": i}, {"$max": slots}, upsert=True) for i in ("pool:new", "pool:old")], ordered=False
+    )
+    assert await db.x.find({}).sort("_id", ASCENDING).to_list() == [
+        {"_id": "pool:new", "s0": 0, "s1": 0, "s2": 0},
+        {"_id": "pool:old", "s0": 70, "s1": 0, "s2": 0},
+    ]
+
+
 async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDatabase) -> None:
     await db.x.insert_many(
         [{"_id": i, "group": "g", "free_at_ms": f} for i, f in enumerate((50, 10, 30, 99))]
@@ -988,3 +1063,16 @@ async def test_equality_on_an_indexed_field_finds_every_document_of_it(db: Async
     found = sorted(await db.board.find({"client_id": "C-1"}).to_list(), key=lambda d: d["_id"])
     assert found == [cards[0], cards[2]]
     assert await db.board.find({"client_id": "C-9"}).to_list() == []
+
+
+async def test_a_range_and_an_equality_sorted_by_the_range_with_a_limit(db: AsyncDatabase) -> None:
+    """Deliveries.changed_since for one channel: after a stamp, that channel's only, in stamp order."""
+    await db.x.create_index([("changed", ASCENDING)])
+    await db.x.insert_many(
+        [
+            {"_id": i, "changed": c, "channel": ch}
+            for i, c, ch in [(1, 30, "a"), (2, 10, "b"), (3, 20, "a"), (4, 5, "a"), (5, 40, "a")]
+        ]
+    )
+    found = db.x.find({"changed": {"$gt": 5}, "channel": "a"}).sort("changed", ASCENDING).limit(2)
+    assert [d["_id"] async for d in found] == [3, 1]

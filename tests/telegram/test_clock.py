@@ -8,11 +8,13 @@ from itertools import pairwise
 
 import pytest
 
+from bot.workers import deadlines as deadlines_worker
 from bot.workers.deadlines import DeadlineRunner
 from domain.clients import Channel
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Listeners
+from storage.timefmt import from_ms
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
@@ -331,6 +333,34 @@ async def test_a_timer_lost_in_a_crash_is_set_again_by_the_sweep(
     await at(tg, start, 16)
     assert await overdue(tg, layla_id) == ["reminded"]
     assert await tg.engine.clock_runner.sweep() == 0  # one sweep per period, whoever runs it
+
+
+async def test_a_timer_due_while_the_sweep_works_fires_between_its_events(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep goes over minutes of the log, a few store round trips an event: seconds under load. A timer
+    that falls due meanwhile goes then, not after the sweep (bench/soak.py: timers up to 4 s late)."""
+    tg = team
+    _, _thread, layla_id = await new_client(tg, "Layla", "Could you book a table for two tonight?")
+    await new_client(tg, "Omar", "A car to the airport tomorrow at 7, please")
+    due = from_ms((await tg.store.deadlines.current(f"first-response:{layla_id}"))["due_ms"])
+    tg.clock.advance_to(due - timedelta(seconds=2))  # (a sweep is due: the last one was minutes ago)
+    on_event = deadlines_worker.timers.on_event
+
+    async def slowly(deps, event: Event) -> None:  # each event's round trips take a second
+        await on_event(deps, event)
+        tg.clock.advance(seconds=1)
+
+    monkeypatch.setattr(deadlines_worker.timers, "on_event", slowly)
+    await tick(tg)
+    monkeypatch.undo()
+    assert tg.clock.now() - due > timedelta(seconds=5)  # (the sweep went on past the timer's time)
+    fired = [
+        e
+        for e in await tg.store.events.read(f"conversation:{layla_id}")
+        if e.type is EventType.RESPONSE_OVERDUE
+    ]
+    assert fired and fired[0].at - due <= timedelta(seconds=1)
 
 
 async def test_the_escalations_topic_is_created_once_and_again_when_deleted(team: Harness) -> None:
