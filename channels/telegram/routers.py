@@ -219,9 +219,8 @@ _REQUIRED = {
     id(_MESSAGE): {"message_id", "date", "chat"},
     id(_UPDATE): {"update_id", "message"},
 }
-_DATES = range(
-    2**31
-)  # seconds since 1970: what Telegram sends (aiogram reads far larger ones as milliseconds)
+# seconds since 1970: what Telegram sends (aiogram reads far larger ones as milliseconds)
+_DATES = range(2**31)
 
 
 def plain_shape(value: Any, shape: Any = _UPDATE) -> bool:
