@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import itertools
 import os
 import pstats
 import random
@@ -332,36 +333,37 @@ async def main() -> None:
                 assert await kpis.warm(store, NOW, promises, TZ) == 1
                 warming.append((time.perf_counter() - t) * 1000)
 
-            for view, how in (("report", "report"), ("team", "the Team page")):
-                await views(
-                    f"after, a day kept since and the warm loop run (kpis.warm, in the background) — {how}",
-                    max(3, args.views // 4),
-                    (lambda: kpis.report(store, start, end, promises, TZ))
-                    if view == "report"
-                    else (lambda: kpis.team(store, start, end, promises, TZ)),
-                    prepare=partial(warmed, view),
-                )
-                print(f"  the warm itself, in the background: p50 {pct(warming, 50):,.0f} ms by the clock")
-                warming.clear()
-
             async def started(view: str) -> None:  # an instance just started: its warm loop's first look
                 store.kpi_days = KpiDays(store.db)
                 t = time.perf_counter()
                 await KpiWarmLoop(store, clock, promises, TZ).run_once()
                 warming.append((time.perf_counter() - t) * 1000)
 
-            await store.kpi_days.ask("report", "90d", NOW)  # (asked by the team: written for every instance)
-            await store.kpi_days.ask("team", "90d", NOW)
-            for view, how in (("report", "report"), ("team", "the Team page")):
+            read = {
+                "report": lambda: kpis.report(store, start, end, promises, TZ),
+                "team": lambda: kpis.team(store, start, end, promises, TZ),
+            }
+            cases = [
+                ("a day kept since and the warm loop run (kpis.warm, in the background)", warmed, "the warm"),
+                (
+                    "cold but the warm loop's first look run (an instance just started)",
+                    started,
+                    "the first look",
+                ),
+            ]
+            for (when, prepare, what), (view, how) in itertools.product(
+                cases, (("report", "report"), ("team", "the Team page"))
+            ):
+                if prepare is started and view == "report":  # (asked by the team: written for every instance)
+                    await store.kpi_days.ask("report", "90d", NOW)
+                    await store.kpi_days.ask("team", "90d", NOW)
                 await views(
-                    f"after, cold but the warm loop's first look run (an instance just started) — {how}",
+                    f"after, {when} — {how}",
                     max(3, args.views // 4),
-                    (lambda: kpis.report(store, start, end, promises, TZ))
-                    if view == "report"
-                    else (lambda: kpis.team(store, start, end, promises, TZ)),
-                    prepare=partial(started, view),
+                    read[view],
+                    prepare=partial(prepare, view),
                 )
-                print(f"  the first look (both periods), in the background: p50 {pct(warming, 50):,.0f} ms")
+                print(f"  {what} itself, in the background: p50 {pct(warming, 50):,.0f} ms by the clock")
                 warming.clear()
             tracemalloc.start()
             await cold(lambda: kpis.report(store, start, end, promises, TZ))
