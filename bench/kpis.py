@@ -363,7 +363,7 @@ async def main() -> None:
                     read[view],
                     prepare=partial(prepare, view),
                 )
-                print(f"  {what} itself, in the background: p50 {pct(warming, 50):,.0f} ms by the clock")
+                print(f"  {what}, in the background: p50 {pct(warming, 50):,.0f} ms by the clock")
                 warming.clear()
             tracemalloc.start()
             await cold(lambda: kpis.report(store, start, end, promises, TZ))
