@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from storage import step_reads, together
+from storage import together
 
 
 async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[str]]) -> tuple[str, bool]:
@@ -19,10 +19,7 @@ async def claimed(db: AsyncDatabase, claim: str, new_id: Callable[[], Awaitable[
     almost always the first; a twin or a replay wastes a number, which leaves a gap in the clients' ids)."""
     client_id = await new_id()
     try:
-        if step_reads.sharing():  # (with the other claims of this moment: storage/together.py)
-            await together.insert(db["claims"], {"_id": claim, "client_id": client_id})
-        else:
-            await db["claims"].insert_one({"_id": claim, "client_id": client_id})
+        await together.insert(db["claims"], {"_id": claim, "client_id": client_id})  # (alone unless sharing)
     except DuplicateKeyError:  # a twin claimed it first, or an attempt before a crash: theirs
         found = await db["claims"].find_one({"_id": claim})
         if found is None:  # (released by an erase in between: claim it again)

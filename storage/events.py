@@ -99,7 +99,9 @@ class EventStore:
             stored, readable = await self.vault.seal(new.stream, seq, new.type, new.data)
             event = self._seal(replace(new, data=readable), seq, head["hash"] if head else GENESIS, stored)
             try:
-                await self._insert(to_document(event) | {"data": stored})
+                await together.insert(
+                    self._events, to_document(event) | {"data": stored}
+                )  # (alone unless sharing)
             except DuplicateKeyError:
                 if existing := await self.by_cause(new.cause):
                     return Appended(existing, duplicate=True)
@@ -108,13 +110,6 @@ class EventStore:
                 continue
             return Appended(event, duplicate=False)
         raise ConcurrencyConflict(f"{new.stream}: gave up after {MAX_RETRIES} conflicting writes")
-
-    async def _insert(self, doc: dict[str, Any]) -> None:
-        """One event; a step that shares sends it with the others' of this moment (storage/together.py)."""
-        if step_reads.sharing():
-            await together.insert(self._events, doc)
-        else:
-            await self._events.insert_one(doc)
 
     def _seal(self, new: NewEvent, seq: int, prev: str, stored: dict[str, Any] | None = None) -> Event:
         """The event as the caller sees it (`new.data`), chained over its data as stored."""

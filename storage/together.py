@@ -15,6 +15,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError, WriteError
 
+from storage import step_reads
 from storage.bulk import DUPLICATE_KEY
 
 Write = Callable[[list[Any]], Awaitable[list[Any]]]  # the items → each one's result, or its exception
@@ -75,7 +76,11 @@ def _group(what: tuple[Any, ...], client: object, write: Write) -> _Group:
 
 
 async def insert(collection: AsyncCollection, doc: dict[str, Any]) -> None:
-    """`insert_one(doc)`, in one unordered insert with the others of this moment."""
+    """`insert_one(doc)`: in a step that shares (storage/step_reads.py), in one unordered insert with the
+    others of this moment; otherwise alone."""
+    if not step_reads.sharing():
+        await collection.insert_one(doc)
+        return
 
     async def write(docs: list[dict[str, Any]]) -> list[Any]:
         try:
