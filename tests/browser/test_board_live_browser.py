@@ -162,8 +162,12 @@ async def test_a_column_draws_its_first_cards_shows_more_when_asked_and_keeps_it
     board = await lead.new_page()
     await board.goto(f"{sandbox}/sandbox/console/7001")
     await board.wait_for_url(f"{sandbox}/console/", timeout=WAIT)
+    # each request numbered before the next client writes (two channels are processed side by side: under
+    # load James's could be numbered after Layla's, and the quote below would go to the other request)
     await client_writes(forum, "james", "whatsapp", "Book a car to Sheremetyevo tomorrow at 7am")
+    await card(board, "R-1001", "new").wait_for(timeout=WAIT)
     await client_writes(forum, "layla", "telegram", "احجز لي طاولة في مطعم الليلة الساعة 9")
+    await card(board, "R-1002", "new").wait_for(timeout=WAIT)
     await client_writes(forum, "irina", "telegram", "Забронируйте столик на двоих сегодня в 20:00")
     await card(board, "R-1003", "new").wait_for(timeout=WAIT)
 
