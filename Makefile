@@ -6,6 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint fmt bench clean
 
+# Some environments (this machine's, and so CI's) set PYTHONDONTWRITEBYTECODE: then no process keeps the bytecode
+# it compiles, and every process the tests start (the workers, each service, CLI and sandbox process) compiles
+# again every module it imports, ours and aiogram's, pydantic's, twilio's: 2.5 s of CPU for a service's imports.
+unexport PYTHONDONTWRITEBYTECODE
+
 # --no-compile: Python compiles a module's bytecode when it is first imported; compiling every installed module
 # up front (the Twilio SDK's thousands included, most never imported) was 17 s of a 37 s install.
 $(STAMP): pyproject.toml requirements.lock
