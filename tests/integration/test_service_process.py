@@ -194,41 +194,6 @@ def test_a_bad_setting_stops_the_process_with_exit_2_in_a_few_lines(tmp_path: Pa
     assert "AAAAAAAAAA" not in done.stderr
 
 
-def test_sigterm_stops_everything_cleanly_within_ten_seconds(service) -> None:
-    process, base, data_dir = service
-    engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
-    assert status(f"{base}/healthz") == 200
-    # `concierge audit verify` joins the running service's engine
-    audit = cli(environment(data_dir), "audit", "verify")
-    assert audit.returncode == 0 and "intact" in audit.stdout
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(10) == 0
-    assert wait_until(lambda: not alive(engine_pid), 2)
-    assert status(f"{base}/healthz") is None
-    assert not (data_dir / STATE_FILE).exists()
-
-
-def test_the_service_freezes_what_its_start_made(service) -> None:
-    """bot/heap.py, as `concierge run` starts: once ready, its start is out of every later collection, and
-    each collection's pause is a metric."""
-    _process, base, _data_dir = service
-    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
-    scrape = urllib.request.Request(f"{base}/metrics", headers=bearer)  # noqa: S310 — loopback
-    with urllib.request.urlopen(scrape, timeout=5) as response:  # noqa: S310 — loopback
-        text = response.read().decode()
-    frozen = re.search(r"^concierge_gc_frozen_objects (\S+)$", text, re.M)
-    assert frozen is not None and float(frozen[1]) > 10_000  # (the modules alone are more)
-    assert re.search(r'^concierge_gc_pause_seconds_count\{generation="0"\} [1-9]', text, re.M)
-
-
-def test_the_engine_dies_with_a_killed_service(service) -> None:
-    process, _base, data_dir = service
-    engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
-    process.kill()
-    process.wait(10)
-    assert wait_until(lambda: not alive(engine_pid), 5), "the embedded engine was left orphaned"
-
-
 def test_audit_and_rebuild_from_the_command_line(tmp_path: Path) -> None:
     env = environment(tmp_path)
     rebuilt = cli(env, "--new-store", "rebuild")
@@ -360,13 +325,32 @@ def test_the_inbox_commands_list_and_retry_what_failed(tmp_path: Path, cli_sessi
     assert unknown.returncode == 1 and "no failed item wa:SM1" in unknown.stderr
 
 
-def test_a_second_instance_on_another_instance_s_embedded_store_is_refused(service, tmp_path: Path) -> None:
-    _process, _base, data_dir = service
-    port = json.loads((data_dir / STATE_FILE).read_text())["port"]
+# (A service's start is many seconds of CPU under coverage: each test below is one service's life, and checks
+# in turn what the life shows.)
+
+
+def test_a_running_service_freezes_its_start_refuses_a_second_instance_and_stops_cleanly_on_sigterm(
+    service, tmp_path: Path
+) -> None:
+    process, base, data_dir = service
+    engine = json.loads((data_dir / STATE_FILE).read_text())
+    assert status(f"{base}/healthz") == 200
+    # bot/heap.py, as `concierge run` starts: once ready, its start is out of every later collection, and each
+    # collection's pause is a metric
+    bearer = {"Authorization": f"Bearer {METRICS_TOKEN}"}
+    scrape = urllib.request.Request(f"{base}/metrics", headers=bearer)  # noqa: S310 — loopback
+    with urllib.request.urlopen(scrape, timeout=5) as response:  # noqa: S310 — loopback
+        text = response.read().decode()
+    frozen = re.search(r"^concierge_gc_frozen_objects (\S+)$", text, re.M)
+    assert frozen is not None and float(frozen[1]) > 10_000  # (the modules alone are more)
+    assert re.search(r'^concierge_gc_pause_seconds_count\{generation="0"\} [1-9]', text, re.M)
+    # a second service pointed at this one's embedded store is refused
     second = subprocess.run(
         concierge("run"),
         env=environment(
-            tmp_path / "second", HTTP_PORT=str(free_port()), MONGODB_URL=f"mongodb://127.0.0.1:{port}"
+            tmp_path / "second",
+            HTTP_PORT=str(free_port()),
+            MONGODB_URL=f"mongodb://127.0.0.1:{engine['port']}",
         ),
         capture_output=True,
         text=True,
@@ -375,11 +359,22 @@ def test_a_second_instance_on_another_instance_s_embedded_store_is_refused(servi
     )
     assert second.returncode == 2
     assert "MONGODB_URL: it leads to the embedded store of another concierge" in second.stderr
+    # `concierge audit verify` joins the running service's engine
+    audit = cli(environment(data_dir), "audit", "verify")
+    assert audit.returncode == 0 and "intact" in audit.stdout
+    # SIGTERM stops everything cleanly within ten seconds
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(10) == 0
+    assert wait_until(lambda: not alive(engine["pid"]), 2)
+    assert status(f"{base}/healthz") is None
+    assert not (data_dir / STATE_FILE).exists()
 
 
-def test_a_service_restarted_right_after_a_kill_starts_on_its_data(service, tmp_path: Path) -> None:
-    """The killed service's engine is still shutting down: the new one waits for it instead of failing."""
+def test_a_killed_service_takes_its_engine_down_and_a_restart_right_after_starts_on_its_data(service) -> None:
+    """The killed service's engine is still shutting down when the new one starts: it waits for it instead of
+    failing, and the old engine is not left orphaned."""
     process, _base, data_dir = service
+    engine_pid = json.loads((data_dir / STATE_FILE).read_text())["pid"]
     process.kill()
     process.wait(10)
     port = free_port()
@@ -390,6 +385,7 @@ def test_a_service_restarted_right_after_a_kill_starts_on_its_data(service, tmp_
         stderr=subprocess.DEVNULL,
     )
     try:
+        assert wait_until(lambda: not alive(engine_pid), 5), "the embedded engine was left orphaned"
         assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, STARTUP)
     finally:
         again.terminate()
