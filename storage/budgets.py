@@ -104,6 +104,18 @@ class BudgetView:
             _use(self.group_slots.setdefault(group, []), limits.size(group), now, ms(limits.group_window))
         _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
 
+    def moved(self, slot: Taken, to: int) -> None:
+        """A slot taken on this view's budgets kept busy until `to` (Budgets.sent): seen so here too."""
+        kind, _, name = slot.id.partition(":")
+        if kind in ("chat", "card"):
+            key = name if kind == "chat" else slot.id
+            self.chat_free[key] = max(self.chat_free.get(key, 0), to)
+            return
+        slots = self.global_slots if name == GLOBAL else self.group_slots.get(name)
+        if slots:  # (the one `use` counted for it: the nearest to when the take said it frees)
+            i = min(range(len(slots)), key=lambda k: abs(slots[k] - slot.ours))
+            slots[i] = max(slots[i], to)
+
     def under_pressure(self, chat: str) -> bool:
         """The group ran out within the last window, or has no slot free now: merge what waits for it."""
         now = to_ms(self.now)
@@ -291,8 +303,14 @@ class Budgets:
                 seen[i] = to
 
     async def block(self, chat: str | None, until: datetime) -> None:
-        """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
+        """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens. The
+        chat's own slot is kept busy until then too, so that a take refuses it whatever view it was made on
+        (a worker trusting its last view for a few seconds, lanes.py FRESH)."""
         slot_id, until_ms = f"block:{chat or ANYONE}", to_ms(until)
+        if chat is not None:
+            await self._slots.update_one(
+                {"_id": f"chat:{chat}"}, {"$max": {"free_at_ms": until_ms}}, upsert=True
+            )
         result = await self._slots.update_one(
             {"_id": slot_id, "until_ms": {"$lt": until_ms}}, {"$set": {"until_ms": until_ms}}
         )

@@ -119,12 +119,12 @@ class Deliveries:
         return update
 
     @asynccontextmanager
-    async def held(self, then: Callable[[], None]) -> AsyncIterator[None]:
+    async def held(self, then: Callable[[frozenset[str]], None]) -> AsyncIterator[None]:
         """A step's deliveries (an inbox item handled) held and stored together at its end, in one write, and
-        `then` called (the senders woken). A step that fails stores what it held all the same, as it would
-        have one by one; a crash stores none of them, and the step, not done, is handled again and makes them
-        again (deterministic ids), as it would after a crash between two writes. Nothing is sent before the
-        step's end either way: the senders read only what is stored."""
+        `then` called with their channels (those senders woken). A step that fails stores what it held all
+        the same, as it would have one by one; a crash stores none of them, and the step, not done, is
+        handled again and makes them again (deterministic ids), as it would after a crash between two writes.
+        Nothing is sent before the step's end either way: the senders read only what is stored."""
         if _HELD.get() is not None:
             yield
             return
@@ -136,7 +136,7 @@ class Deliveries:
             _HELD.reset(token)
             if held:
                 await self._insert(held)
-                then()
+                then(frozenset(delivery.channel for delivery in held))
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
         """False when a delivery with this id exists already (the event was processed before). Inside

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 import structlog
 
 from bot.metrics import BUDGET_REFUSALS, BUDGET_WAITS, TELEGRAM_THROTTLED
-from bot.workers.lanes import LaneWorker
+from bot.workers.lanes import FRESH, LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
@@ -25,7 +25,7 @@ from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, U
 from storage import step_reads
 from storage.budgets import Budgets, BudgetView
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
-from storage.timefmt import to_ms
+from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +35,7 @@ MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
+Viewed = tuple[datetime, set[str], set[str]]  # a budget view's read: when, its chats, its cards
 
 
 def card_of(item: Delivery, out: Outbound | Unreadable) -> str | None:
@@ -55,6 +56,7 @@ class WorkerHooks:
 class TelegramDeliveryWorker(LaneWorker):
     name = channel = CHANNEL
     lease = LEASE
+    keeps_copy = True
 
     def __init__(
         self,
@@ -79,6 +81,8 @@ class TelegramDeliveryWorker(LaneWorker):
             tuple[str, int], Outbound | Unreadable
         ] = {}  # what each queued delivery holds, read once
         self._held: set[str] = set()  # deliveries a budget has held back (counted once each)
+        # what the last view read covered, and when: a trusted pass (lanes.py) within it reads no budget
+        self._viewed: Viewed | None = None
 
     async def ready(self, chats: Iterable[int | None]) -> None:
         """The rate budgets of these chats (the staff forums) made before the first message needs them."""
@@ -125,7 +129,21 @@ class TelegramDeliveryWorker(LaneWorker):
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
             return
         cards = {card for head in heads if (card := self._card_of(head))}
-        self._view = await self._budgets.view({self._budget_chat(head) for head in heads}, now, cards)
+        chats = {self._budget_chat(head) for head in heads}
+        if self.trusted and self._viewed and self._covers(self._viewed, now, chats, cards):
+            self._view.now = now  # (this worker's own sends since the read are counted on it)
+            return
+        self._view = await self._budgets.view(chats, now, cards)
+        self._viewed = (now, chats, cards)
+
+    @staticmethod
+    def _covers(
+        viewed: tuple[datetime, set[str], set[str]], now: datetime, chats: set[str], cards: set[str]
+    ) -> bool:
+        """The last view read every budget this pass may spend, within FRESH (another instance's sends since
+        are refused by the store when a take meets them; a 429 it was answered pushes the chat's own slot)."""
+        at, seen_chats, seen_cards = viewed
+        return now - at < FRESH and chats <= seen_chats and cards <= seen_cards
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
         slot = self._budget_slot(head, now)
@@ -134,6 +152,12 @@ class TelegramDeliveryWorker(LaneWorker):
             self._held.add(head.id)
             BUDGET_WAITS.inc()
         return slot
+
+    def after(self, head: Delivery, follower: Delivery, now: datetime) -> datetime | None:
+        """The next in the lane goes when its budget allows (the head's send counted on the view), instead
+        of at the next poll: the topic's card a second after its creation, not two."""
+        due = max(from_ms(follower.next_attempt_ms), self._budget_slot(follower, now))
+        return due if due > now else None
 
     def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
@@ -179,7 +203,12 @@ class TelegramDeliveryWorker(LaneWorker):
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:
-            self.coalesced += await self._deliveries.moot([edit.id for edit in edits])
+            mooted = await self._deliveries.moot([edit.id for edit in edits])
+            self.coalesced += mooted
+            for edit in edits if mooted == len(edits) else ():
+                self.done(edit)  # (all of them settled, as the store says)
+            if mooted != len(edits):
+                self.touched()
 
     @staticmethod
     def _coalesced(lane: list[Delivery], now: datetime, everything: bool = False) -> list[Delivery]:
@@ -215,12 +244,13 @@ class TelegramDeliveryWorker(LaneWorker):
         if taken is None:
             # another instance used the budget first: the head waits for the next round, nothing claimed
             BUDGET_REFUSALS.inc()
+            self.touched()  # (the next pass reads the budgets again)
             return
         riders = [c for f in followers if (c := await self.claim(f))]
         # the head last, claimed and marked as being sent in one write: the call follows at once
         claimed = await self.claim(head, calling=True)
         if claimed is None:
-            await self._budgets.give_back(taken)  # another worker has it
+            await self._budgets.give_back(taken)  # another worker has it (the copy was behind: read again)
             for rider in riders:  # (they go behind it, in order)
                 await self._deliveries.retry(rider.id, self.worker_id, "head taken", timedelta(), False)
             return
@@ -231,8 +261,12 @@ class TelegramDeliveryWorker(LaneWorker):
         outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
         if isinstance(outcome, RetryLater) and outcome.throttled:
             await self._budgets.give_back(taken)  # refused, so not counted by Telegram
+            self.touched()
         else:
-            await self._budgets.sent(taken, self._clock.now())
+            done = self._clock.now()
+            await self._budgets.sent(taken, done)
+            for slot in taken:  # (the view a trusted pass keeps sees the slots as the store has them)
+                self._view.moved(slot, to_ms(done) + slot.busy_ms)
         for rider in riders:
             await self._settle(rider, outcome)
         await self._settle(claimed, outcome)
@@ -251,10 +285,15 @@ class TelegramDeliveryWorker(LaneWorker):
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()
+        if isinstance(outcome, Sent):
+            provider_id = f"{item.chat}:{outcome.message_id}" if outcome.message_id is not None else None
+            if await self._deliveries.sent(item.id, self.worker_id, provider_id):
+                self.done(item)
+            else:
+                self.touched()  # (no longer ours: taken over)
+            return
+        self.touched()  # (retried, failed, its lane given up: as the store has it, read next pass)
         match outcome:
-            case Sent(message_id):
-                provider_id = f"{item.chat}:{message_id}" if message_id is not None else None
-                await self._deliveries.sent(item.id, self.worker_id, provider_id)
             case RetryLater(after, error, counts, throttled):
                 if throttled:
                     TELEGRAM_THROTTLED.inc()

@@ -455,6 +455,19 @@ async def test_an_upsert_with_max_makes_a_document_or_the_fields_it_lacks_and_ke
     ]
 
 
+async def test_a_max_upsert_of_one_field_pushes_it_later_never_earlier_and_makes_a_missing_document(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.block: a 429 keeps the chat's own slot busy until its end (a later one never shortens it)."""
+    await db.x.insert_one({"_id": "chat:1", "free_at_ms": 500})
+    for chat, until in (("chat:1", 900), ("chat:1", 700), ("chat:2", 300)):
+        await db.x.update_one({"_id": chat}, {"$max": {"free_at_ms": until}}, upsert=True)
+    assert await db.x.find({}).sort("_id", ASCENDING).to_list() == [
+        {"_id": "chat:1", "free_at_ms": 900},
+        {"_id": "chat:2", "free_at_ms": 300},
+    ]
+
+
 async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDatabase) -> None:
     await db.x.insert_many(
         [{"_id": i, "group": "g", "free_at_ms": f} for i, f in enumerate((50, 10, 30, 99))]
