@@ -141,6 +141,9 @@ class LaneWorker(WorkLoop):
         sending, which runs side by side with the other lanes'."""
         raise NotImplementedError
 
+    async def went(self) -> None:
+        """Every lane decided and its sending run: what the pass's sends do together (nothing by default)."""
+
     def queued(self) -> list[Delivery]:
         """The queue as this round read it."""
         return list(self._queue.values())
@@ -197,6 +200,7 @@ class LaneWorker(WorkLoop):
             del self._served[gone]
             self._started.discard(gone)
         await asyncio.gather(*sending)
+        await self.went()
         self._due = wake
         return wake
 

@@ -107,6 +107,21 @@ def test_a_view_kept_by_a_worker_sees_its_slots_kept_busy_from_the_answer() -> N
     assert view.group_slots["-1001"] == [at + 400 + window]
 
 
+async def test_a_pass_s_sends_take_their_slots_in_one_write_all_or_none_each(store: Store) -> None:
+    """Budgets.take_all: each send's slots all or none, never the same slot for two; a send whose own slot
+    is busy takes nothing, one whose pool slot another instance took meanwhile is taken again on its own."""
+    budgets, other = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
+    await budgets.view({"-1001", "42", "43"}, T0)  # (every global slot free, as this instance last read)
+    assert await other.take("43", T0)  # (then another instance sends to 43: its global slot is the first)
+    taken = await budgets.take_all([("-1001", None), ("42", None), ("43", None)], T0)
+    assert taken[2] is None and taken[0] and taken[1]  # (43's own second is spent)
+    slots = [(s.id, s.field) for t in taken if t for s in t]
+    assert len(slots) == len(set(slots)) == 5  # two chats, the group's, two global ones
+    view = await Budgets(store.db, TELEGRAM_LIMITS).view({"-1001", "42", "43"}, T0)
+    assert sum(free > int(T0.timestamp() * 1000) for free in view.global_slots) == 3  # (43's and our two)
+    assert view.next_slot("-1001") > T0 and view.next_slot("42") > T0
+
+
 async def test_a_slot_taken_for_a_send_that_could_not_go_is_handed_back(store: Store) -> None:
     budgets = Budgets(store.db, TELEGRAM_LIMITS)
     assert await budgets.take("-1001", T0)

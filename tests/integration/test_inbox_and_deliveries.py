@@ -173,6 +173,30 @@ async def test_a_step_that_fails_stores_what_it_held_and_one_that_held_nothing_w
     assert woken == [1]
 
 
+async def test_a_pass_s_claims_in_one_write_are_what_a_claim_of_each_would_return(store: Store) -> None:
+    """Deliveries.claim_all: claimed as the worker last read them, in one write; one another worker took
+    meanwhile, or one changed since the worker's read, is not this worker's (None), the others are, exactly
+    as the store holds them; then settled in one write."""
+    for n in range(4):
+        await store.deliveries.enqueue(delivery(n))
+    seen = {d.id: d for d in await store.deliveries.unfinished("telegram")}
+    items = [seen[delivery(n).id] for n in range(4)]
+    mine = await store.deliveries.claim_all(items[:2], "w1", timedelta(seconds=60))
+    assert [d.id if d else None for d in mine] == [items[0].id, items[1].id]
+    assert mine == [await store.deliveries.get(d.id) for d in items[:2]]  # (without reading them back)
+    assert all(d is not None and d.maybe_sent and d.attempts == 1 for d in mine)
+    assert await store.deliveries.claim_id(items[2].id, "w2", timedelta(seconds=60))  # taken meanwhile
+    await store.deliveries.retry(items[2].id, "w2", "later", timedelta(), False)  # (pending again, changed)
+    again = await store.deliveries.claim_all(items[2:], "w1", timedelta(seconds=60))
+    assert again[0] is None and again[1] == await store.deliveries.get(items[3].id)
+    assert await store.deliveries.sent_all([(items[0].id, "1:1"), (items[1].id, None)], "w1")
+    # (2 is pending again: not w1's)
+    assert not await store.deliveries.sent_all(
+        [(items[3].id, "1:2"), (items[2].id, None)], "w1"
+    )  # (not w1's)
+    assert (await store.deliveries.get(items[3].id)).status is DeliveryStatus.SENT
+
+
 async def test_an_expired_lease_can_be_claimed_again(store: Store, clock) -> None:
     await store.deliveries.enqueue(delivery(1))
     first = await store.deliveries.claim("w1", timedelta(seconds=30))

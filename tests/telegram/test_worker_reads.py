@@ -6,11 +6,14 @@ another instance took meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from pymongo import monitoring
 
 from bot.whatsapp_runtime import WHATSAPP
+from bot.workers.telegram_deliveries import TelegramDeliveryWorker
+from storage.budgets import Budgets
 from storage.deliveries import DeliveryStatus
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
 from tests.round_trips import Commands
@@ -130,3 +133,50 @@ async def test_a_telegram_message_wakes_the_telegram_worker_only(tg: Harness) ->
     await tg.wa("+971500000001", "Hello, I need a car tonight", name="Omar")
     await tg.process_inbox()
     assert whatsapp.wake.is_set()
+
+
+async def test_a_pass_s_sends_take_their_budgets_are_claimed_and_settled_in_one_write_each(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> None:
+    """A new client's /start: the welcome and the menu button go in one pass, in three writes, not six."""
+    commands = Commands()
+    try:
+        tg = await harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands)
+        await tg.add_staff(9001, "Anna", "en", lead=True)
+        await tg.settle()
+        await tg.send(tg.fake.user_message(LAYLA, text="/start"))
+        await tg.process_inbox()
+        before = commands.sent.copy()
+        await tg.rt.delivery_worker.run_once()
+        sent = commands.sent - before
+        assert len(tg.fake.sent("setChatMenuButton")) == 1 and len(tg.to_user(LAYLA)) == 1
+        assert sent[("update", "budgets")] == 1  # (both sends' slots)
+        assert (
+            sent[("findAndModify", "deliveries")] == 0 and sent[("update", "deliveries")] == 2
+        )  # claim, settle
+        assert not await tg.store.deliveries.unfinished("telegram")
+    finally:
+        commands.stop()
+
+
+async def test_two_workers_racing_for_a_pass_s_sends_send_each_once(tg: Harness) -> None:
+    """Two instances' workers on one store, their passes at the same moment, each claiming several sends in
+    one write: every message goes once, by one of them."""
+    one = tg.rt.delivery_worker
+    other = TelegramDeliveryWorker(
+        tg.store.deliveries, one._sender, tg.clock, one._hooks, Budgets(tg.store.db, one._budgets.limits)
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await tg.settle()
+    clients = [user(name) for name in ("Layla", "Omar", "Sara", "Huda")]
+    for client in clients:
+        await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.process_inbox()
+    for _ in range(20):
+        await asyncio.gather(one.run_once(), other.run_once())
+        tg.clock.advance(seconds=2)
+    for client in clients:
+        assert len(tg.to_user(client)) == 1  # the welcome, once
+    assert sorted(tg.fake.menu_buttons) == sorted(c["id"] for c in clients)
+    assert len(tg.fake.sent("setChatMenuButton")) == len(clients)
+    assert not await tg.store.deliveries.unfinished("telegram")
