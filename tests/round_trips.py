@@ -100,9 +100,9 @@ class Step:
 # registered in the step is assigned without looking for cards of theirs (they can have none yet), and the
 # rotation's turn is drawn only when assistants are tied: /start two fewer. The delivery worker's passes it
 # timed itself (a lane's next message a second behind its head) read neither the queue nor the budgets: a
-# request four fewer (62), a message that extends it two (30); and a pass's sends (the welcome and the menu, the
-# topic's creation and the acknowledgement) take their budgets, are claimed and are settled in one write each:
-# /start three fewer (27), a request three more.
+# request four fewer (62), a message that extends it two (30); and a pass's sends (the welcome and the menu,
+# the topic's creation and the acknowledgement) take their budgets, are claimed and are settled in one write
+# each: /start three fewer (27), a request three more.
 BUDGETS = {
     "new client: /start": 24,
     "new client: a request": 55,
