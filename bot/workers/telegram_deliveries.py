@@ -272,12 +272,9 @@ class TelegramDeliveryWorker(LaneWorker):
         going = [g for g in going if g.taken is not None]
         await self._claim(going)
         going = [g for g in going if g.claimed is not None]
-        failures = [
-            e for e in await asyncio.gather(*(self._call(g) for g in going), return_exceptions=True) if e
-        ]
-        called = [
-            g for g in going if g.outcome is not None
-        ]  # (a call that raised stays held: its lease runs out)
+        calls = await asyncio.gather(*(self._call(g) for g in going), return_exceptions=True)
+        # a call that raised stays held (its lease runs out, as before); the others are settled all the same
+        called, failures = [g for g in going if g.outcome is not None], [e for e in calls if e is not None]
         await self._budgets.move([move for g in called for move in self._moves(g)])
         await self._settle_all(called)
         if failures:
