@@ -73,7 +73,7 @@ class EngineRuntime:
         deliveries, senders = self.deps.store.deliveries, self.deps.senders
 
         async def holding(item: InboxItem) -> None:
-            async with deliveries.held(senders.wake):
+            async with deliveries.held(lambda channels: senders.wake(*channels)):
                 await handler(item)
 
         self.inbox_worker.register(source, holding)
@@ -81,7 +81,7 @@ class EngineRuntime:
     def add_sender(self, worker: LaneWorker) -> None:
         """A delivery worker: woken whenever the engine stores an outbound message; its leases are this
         instance's (released at once when it stops, or by another instance when its heartbeat does)."""
-        self.deps.senders.add(worker.wake.set)
+        self.deps.senders.add(worker.poke, worker.channel)
         self.workers.append(worker.worker_id)
         worker.admission = self.admission
 

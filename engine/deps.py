@@ -36,14 +36,17 @@ class Wakes:
     __slots__ = ("_wakes",)
 
     def __init__(self) -> None:
-        self._wakes: list[Wake] = []
+        self._wakes: list[tuple[Wake, str | None]] = []
 
-    def add(self, wake: Wake) -> None:
-        self._wakes.append(wake)
+    def add(self, wake: Wake, channel: str | None = None) -> None:
+        """`channel`: woken only for it (a delivery worker: another channel's messages cost it a read)."""
+        self._wakes.append((wake, channel))
 
-    def wake(self) -> None:
-        for wake in self._wakes:
-            wake()
+    def wake(self, *channels: str) -> None:
+        """Every loop, or (`channels`) those of these channels and those of none."""
+        for wake, channel in self._wakes:
+            if not channels or channel is None or channel in channels:
+                wake()
 
 
 class Listeners:
@@ -200,4 +203,4 @@ class Deps:
             await self.store.deliveries.enqueue(deliveries[0])
         elif deliveries:
             await self.store.deliveries.enqueue_all(deliveries)  # (in one write)
-        self.senders.wake()
+        self.senders.wake(*{delivery.channel for delivery in deliveries})

@@ -104,6 +104,18 @@ class BudgetView:
             _use(self.group_slots.setdefault(group, []), limits.size(group), now, ms(limits.group_window))
         _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
 
+    def moved(self, slot: Taken, to: int) -> None:
+        """A slot taken on this view's budgets kept busy until `to` (Budgets.sent): seen so here too."""
+        kind, _, name = slot.id.partition(":")
+        if kind in ("chat", "card"):
+            key = name if kind == "chat" else slot.id
+            self.chat_free[key] = max(self.chat_free.get(key, 0), to)
+            return
+        slots = self.global_slots if name == GLOBAL else self.group_slots.get(name)
+        if slots:  # (the one `use` counted for it: the nearest to when the take said it frees)
+            i = min(range(len(slots)), key=lambda k: abs(slots[k] - slot.ours))
+            slots[i] = max(slots[i], to)
+
     def under_pressure(self, chat: str) -> bool:
         """The group ran out within the last window, or has no slot free now: merge what waits for it."""
         now = to_ms(self.now)
@@ -204,14 +216,9 @@ class Budgets:
         duplicate `_id`). A pool's slot is the one free earliest as this instance last read or set it
         (`view`); a pool never read, or with none free by then, is read first (another instance may have
         handed one back). When another instance took the slot chosen, the pool is read again."""
-        at, limits = to_ms(now), self.limits
-        group = limits.group_of(chat, card)
-        pools = [(group, limits.group_window)] if group else []
-        pools.append((GLOBAL, limits.global_window))
+        at, group = to_ms(now), self.limits.group_of(chat, card)
+        own, pools = self._wanted(chat, card)
         await self._ensure_slots(*(pool for pool, _ in pools))
-        own = [(f"chat:{chat}", "free_at_ms", limits.per_chat)]
-        if card is not None:
-            own.append((f"card:{card}", "free_at_ms", limits.card_interval))
         for _ in range(TRIES):
             if stale := [pool for pool, _ in pools if self._free_slot(pool, at) is None]:
                 await self._read(stale)
@@ -233,6 +240,61 @@ class Budgets:
             for k in refused:  # another instance took the pool's slot we chose: read the pool again
                 self._seen.pop(chosen[k][0].partition(":")[2], None)
         return None
+
+    async def take_all(self, sends: list[tuple[str, str | None]], now: datetime) -> list[list[Taken] | None]:
+        """`take` for several sends (chat, card) of one pass, in one write when nothing refuses: each send's
+        slots all or none, as `take`. A send one of whose pools' slots another instance took meanwhile is
+        handed back and taken again on its own (`take`: the pool read again); one whose own slot is busy, or
+        whose group is full, gets None. Slots chosen for two sends are never the same."""
+        if len(sends) <= 1:
+            return [await self.take(chat, now, card) for chat, card in sends]
+        at, limits = to_ms(now), self.limits
+        wanted = [self._wanted(chat, card) for chat, card in sends]
+        await self._ensure_slots(*{pool for _, pools in wanted for pool, _ in pools})
+        if stale := {pool for _, pools in wanted for pool, _ in pools if self._free_slot(pool, at) is None}:
+            await self._read(sorted(stale))
+        results: list[list[Taken] | None] = [None] * len(sends)
+        chosen: list[tuple[str, str, timedelta]] = []
+        whose: list[int] = []  # the send each chosen slot is for
+        for k, (own, pools) in enumerate(wanted):
+            free = {pool: self._free_slot(pool, at) for pool, _ in pools}
+            if full := next((pool for pool, i in free.items() if i is None), None):
+                if full == limits.group_of(sends[k][0], sends[k][1]) and not full.startswith("edit:"):
+                    await self._mark_pressure(full, at)
+                continue
+            slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
+            for pool, i, busy in slots:  # (the next send chooses another)
+                self._seen[pool][i] = at + ms(busy)
+            mine = own + [(_pool_id(pool), _slot(i), busy) for pool, i, busy in slots]
+            chosen += mine
+            whose += [k] * len(mine)
+        taken, refused = await self._write(chosen, at)
+        lost = {whose[k] for k in refused}
+        kept = [k for k in range(len(chosen)) if k not in refused]
+        for slot, k in zip(taken, kept, strict=True):
+            if whose[k] not in lost:
+                results[whose[k]] = [*(results[whose[k]] or []), slot]
+        await self.give_back([slot for slot, k in zip(taken, kept, strict=True) if whose[k] in lost])
+        for k in sorted(lost):  # (another instance was quicker: as `take` would, on its own)
+            if not any(not chosen[j][0].startswith("pool:") for j in refused if whose[j] == k):
+                for j in refused:
+                    if whose[j] == k:
+                        self._seen.pop(chosen[j][0].partition(":")[2], None)
+                results[k] = await self.take(sends[k][0], now, sends[k][1])
+        return results
+
+    def _wanted(
+        self, chat: str, card: str | None
+    ) -> tuple[list[tuple[str, str, timedelta]], list[tuple[str, timedelta]]]:
+        """What a send to `chat` (an edit of `card`) takes: its own slots, and one slot of which pools."""
+        limits = self.limits
+        group = limits.group_of(chat, card)
+        pools = [(group, limits.group_window)] if group else []
+        pools.append((GLOBAL, limits.global_window))
+        own = [(f"chat:{chat}", "free_at_ms", limits.per_chat)]
+        if card is not None:
+            own.append((f"card:{card}", "free_at_ms", limits.card_interval))
+        return own, pools
 
     async def _write(self, chosen: list[tuple[str, str, timedelta]], at: int) -> tuple[list[Taken], set[int]]:
         """Each chosen slot on the condition that it is free by `at`, in one write: those taken, and the
@@ -277,6 +339,10 @@ class Budgets:
         send far enough behind whatever the network did to this one."""
         await self._each([(s, to_ms(done) + s.busy_ms) for s in taken if to_ms(done) + s.busy_ms > s.ours])
 
+    async def move(self, moves: list[tuple[Taken, int]]) -> None:
+        """Several sends' `give_back` and `sent` together: each slot to its time, in one write."""
+        await self._each(moves)
+
     async def _each(self, moves: list[tuple[Taken, int]]) -> None:
         """Slots from the time we set to another, each only if still ours (one write for them all)."""
         if not moves:
@@ -291,8 +357,14 @@ class Budgets:
                 seen[i] = to
 
     async def block(self, chat: str | None, until: datetime) -> None:
-        """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens."""
+        """A 429: nothing more to `chat` (None: to anyone) before `until`; a later wait never shortens. The
+        chat's own slot is kept busy until then too, so that a take refuses it whatever view it was made on
+        (a worker trusting its last view for a few seconds, lanes.py FRESH)."""
         slot_id, until_ms = f"block:{chat or ANYONE}", to_ms(until)
+        if chat is not None:
+            await self._slots.update_one(
+                {"_id": f"chat:{chat}"}, {"$max": {"free_at_ms": until_ms}}, upsert=True
+            )
         result = await self._slots.update_one(
             {"_id": slot_id, "until_ms": {"$lt": until_ms}}, {"$set": {"until_ms": until_ms}}
         )

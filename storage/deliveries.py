@@ -6,12 +6,12 @@ import contextlib
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from pymongo import ASCENDING, ReturnDocument
+from pymongo import ASCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
@@ -85,6 +85,19 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
     )
 
 
+def _as_claimed(item: Delivery, update: dict[str, Any]) -> Delivery:
+    """A delivery as a claim of it left it, the claim having matched it as `item` shows it."""
+    fields = update["$set"]
+    return replace(
+        item,
+        status=DeliveryStatus(fields["status"]),
+        lease_ms=fields["lease_ms"],
+        calling_ms=fields["calling_ms"],
+        changed=fields["changed"],
+        attempts=item.attempts + update["$inc"]["attempts"],
+    )
+
+
 # Fields that keep the hot reads index seeks on both engines (test_query_plans.py): `due_ms` (when it may be
 # claimed; None when finished or parked), `queue` (its channel while pending or in flight; None after) and
 # `changed` (an arrival stamp renewed by every write: a worker reads only what changed since it last looked).
@@ -119,12 +132,12 @@ class Deliveries:
         return update
 
     @asynccontextmanager
-    async def held(self, then: Callable[[], None]) -> AsyncIterator[None]:
+    async def held(self, then: Callable[[frozenset[str]], None]) -> AsyncIterator[None]:
         """A step's deliveries (an inbox item handled) held and stored together at its end, in one write, and
-        `then` called (the senders woken). A step that fails stores what it held all the same, as it would
-        have one by one; a crash stores none of them, and the step, not done, is handled again and makes them
-        again (deterministic ids), as it would after a crash between two writes. Nothing is sent before the
-        step's end either way: the senders read only what is stored."""
+        `then` called with their channels (those senders woken). A step that fails stores what it held all
+        the same, as it would have one by one; a crash stores none of them, and the step, not done, is
+        handled again and makes them again (deterministic ids), as it would after a crash between two writes.
+        Nothing is sent before the step's end either way: the senders read only what is stored."""
         if _HELD.get() is not None:
             yield
             return
@@ -136,7 +149,7 @@ class Deliveries:
             _HELD.reset(token)
             if held:
                 await self._insert(held)
-                then()
+                then(frozenset(delivery.channel for delivery in held))
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
         """False when a delivery with this id exists already (the event was processed before). Inside
@@ -222,6 +235,34 @@ class Deliveries:
         )
         return _delivery(checked_claim(doc, delivery_id, worker)) if doc else None
 
+    async def claim_all(
+        self, items: Sequence[Delivery], worker: str, lease: timedelta
+    ) -> list[Delivery | None]:
+        """`claim_id(calling=True)` of several deliveries as the worker last read them, in one write: each
+        on the condition that it is still due and unchanged since (its `changed` stamp), so that what it
+        holds now is known without reading it back. When some are refused (taken, or changed meanwhile),
+        those still held by `worker` under this claim's stamp are read back: the others are None."""
+        if len(items) <= 1 or not all(item.changed for item in items):  # (a stamp to match: one at a time)
+            return [await self.claim_id(item.id, worker, lease, True) for item in items]
+        now = to_ms(self._clock.now())
+        updates = [self._claimed(worker, now, lease, calling=True) for _ in items]
+        ops = [
+            UpdateOne({**claimable(item.id, now), "changed": item.changed}, update)
+            for item, update in zip(items, updates, strict=True)
+        ]
+        result = await self._items.bulk_write(ops, ordered=False)
+        if result.modified_count == len(items):
+            return [_as_claimed(item, update) for item, update in zip(items, updates, strict=True)]
+        found = {doc["_id"]: doc async for doc in self._items.find({"_id": {"$in": [i.id for i in items]}})}
+        return [
+            _delivery(doc)
+            if (doc := found.get(item.id))
+            and doc.get("worker") == worker
+            and doc.get("changed") == update["$set"]["changed"]
+            else None
+            for item, update in zip(items, updates, strict=True)
+        ]
+
     async def calling(self, delivery_id: str, worker: str) -> None:
         """About to call the provider: from now on a takeover knows the message may have gone."""
         await self._items.update_one(
@@ -253,6 +294,16 @@ class Deliveries:
             {"$set": self._sent(provider_message_id, to_ms(self._clock.now()))},
         )
         return result.modified_count == 1
+
+    async def sent_all(self, sent: Sequence[tuple[str, str | None]], worker: str) -> bool:
+        """`sent` of several (id, provider's message id), in one write: True when every one was still held
+        by `worker` (and is settled now)."""
+        if len(sent) == 1:
+            return await self.sent(sent[0][0], worker, sent[0][1])
+        now = to_ms(self._clock.now())
+        held = {"worker": worker, "status": DeliveryStatus.SENDING.value}
+        ops = [UpdateOne({"_id": i, **held}, {"$set": self._sent(provider, now)}) for i, provider in sent]
+        return not ops or (await self._items.bulk_write(ops, ordered=False)).modified_count == len(ops)
 
     async def moot(self, delivery_ids: list[str]) -> int:
         """Settled without being sent (edits of a card that one edit, or its post, shows as it is now): those

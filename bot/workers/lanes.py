@@ -30,6 +30,9 @@ RESYNC = timedelta(seconds=30)  # the whole queue read now and then: what a late
 # an older version's writes are looked at this far back at each beat (a late clock, a missed beat covered)
 BESIDE_AN_OLDER = timedelta(minutes=1)
 OVERLAP_MS = 1000  # changes read again this far back: a write stamped before our last read may land after it
+# a pass the worker timed itself (a head's budget, a retry) trusts its copy if it read the store this recently
+# and nothing woke it or touched the queue since: another instance's writes are read at least this often
+FRESH = timedelta(seconds=5)
 
 log = structlog.get_logger(__name__)
 
@@ -61,6 +64,7 @@ class WorkLoop:
 class LaneWorker(WorkLoop):
     channel = ""
     lease = timedelta(seconds=60)
+    keeps_copy = False  # applies its own sends to its copy (`done`, `touched`): may trust it between reads
 
     def __init__(self, deliveries: Deliveries, clock: Clock) -> None:
         super().__init__(clock)
@@ -74,6 +78,34 @@ class LaneWorker(WorkLoop):
         self._served: dict[str, int] = {}
         self._started: set[str] = set()
         self.admission = Admission()  # the engine's: acknowledgements go first
+        # what decides whether a pass reads the store's changes: when it last did, when this worker said it
+        # would look again (the last pass's answer), and whether anything since may be missing from the copy
+        self._read_at: datetime | None = None
+        self._due: datetime | None = None
+        self._stale = True
+        self.trusted = False  # this pass reads nothing: its copy (and what it read with it) is fresh
+
+    def poke(self) -> None:
+        """New work stored (by this instance): the next pass reads what changed."""
+        self._stale = True
+        self.wake.set()
+
+    def touched(self) -> None:
+        """A write of ours whose result the copy does not show (a retry, a refusal): the next pass reads."""
+        self._stale = True
+
+    def _trusts(self, now: datetime, due: datetime | None) -> bool:
+        """The pass is the one the last pass timed, nothing woke the worker or touched the queue since, and
+        the store was read within FRESH: the copy, kept with this worker's own claims and sends, is the
+        queue but for other instances' writes of the last seconds (which a claim refuses)."""
+        return (
+            self.keeps_copy
+            and due is not None
+            and now >= due
+            and not self._stale
+            and self._read_at is not None
+            and now - self._read_at < FRESH
+        )
 
     def lane_of(self, item: Delivery) -> str:
         """The lane an item waits in (a channel may split a stored lane: card edits apart from messages)."""
@@ -100,20 +132,33 @@ class LaneWorker(WorkLoop):
         """The earliest the head may go besides its own retry time (a rate limit); `now` by default."""
         return now
 
+    def after(self, head: Delivery, follower: Delivery, now: datetime) -> datetime | None:
+        """When the item behind a head that goes now may follow it (None: when the worker next looks)."""
+        return None
+
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         """The head goes now: account for it at once (before the next lane is looked at) and return the
         sending, which runs side by side with the other lanes'."""
         raise NotImplementedError
 
+    async def went(self) -> None:
+        """Every lane decided and its sending run: what the pass's sends do together (nothing by default)."""
+
     def queued(self) -> list[Delivery]:
         """The queue as this round read it."""
         return list(self._queue.values())
 
-    async def queue(self) -> list[Delivery]:
+    async def queue(self, due: datetime | None = None) -> list[Delivery]:
         """This channel's pending and in-flight deliveries: the whole queue on the first call and every
-        RESYNC, otherwise what changed since the last look applied to the copy."""
+        RESYNC, otherwise what changed since the last look applied to the copy — or nothing read, the copy
+        as it is, when `due` (what the last pass said it would look at) has come and the copy is trusted."""
         now = self._clock.now()
-        if self._synced is None or now - self._synced >= RESYNC:
+        resync = self._synced is None or now - self._synced >= RESYNC
+        self.trusted = not resync and self._trusts(now, due)
+        if self.trusted:
+            return list(self._queue.values())
+        self._stale, self._read_at = False, now  # (a wake during the read: read again next pass)
+        if resync:
             self._synced, self._seen = now, to_ms(now) * PER_MS
             self._queue = {d.id: d for d in await self._deliveries.unfinished(self.channel)}
         else:
@@ -128,9 +173,9 @@ class LaneWorker(WorkLoop):
     async def run_once(self) -> datetime | None:
         """Send every lane's head that may go now; return when the next one may (None: idle)."""
         await self.admission.give_way()
-        now = self._clock.now()
+        now, due, self._due = self._clock.now(), self._due, None  # (a pass that fails is not trusted after)
         lanes: dict[str, list[Delivery]] = {}
-        for item in sorted(await self.queue(), key=lambda d: (d.prio, d.n)):
+        for item in sorted(await self.queue(due), key=lambda d: (d.prio, d.n)):
             lanes.setdefault(self.lane_of(item), []).append(item)
         ordered = sorted(lanes.items(), key=lambda kv: self._order(kv[0], kv[1][0]))
         await self.prepare([items[0] for _, items in ordered], now)
@@ -149,14 +194,27 @@ class LaneWorker(WorkLoop):
             if head.prio > 0:
                 self._started.add(name)
             sending.append(self.take(head, lane, now))
+            if len(lane) > 1 and (follows := self.after(head, lane[1], now)) is not None:
+                wake = follows if wake is None else min(wake, follows)
         for gone in set(self._served) - set(lanes):  # an emptied lane starts over as new when it fills
             del self._served[gone]
             self._started.discard(gone)
         await asyncio.gather(*sending)
+        await self.went()
+        self._due = wake
         return wake
 
     async def claim(self, item: Delivery, calling: bool = False) -> Delivery | None:
-        return await self._deliveries.claim_id(item.id, self.worker_id, self.lease, calling)
+        claimed = await self._deliveries.claim_id(item.id, self.worker_id, self.lease, calling)
+        if claimed is None:
+            self.touched()  # (another worker has it: the copy is behind)
+        else:
+            self._queue[claimed.id] = claimed
+        return claimed
+
+    def done(self, item: Delivery) -> None:
+        """Sent by this worker (the store said so): out of the copy."""
+        self._queue.pop(item.id, None)
 
 
 class HeartbeatLoop(WorkLoop):

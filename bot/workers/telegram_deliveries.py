@@ -11,21 +11,21 @@ from __future__ import annotations
 import asyncio
 import collections
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import structlog
 
 from bot.metrics import BUDGET_REFUSALS, BUDGET_WAITS, TELEGRAM_THROTTLED
-from bot.workers.lanes import LaneWorker
+from bot.workers.lanes import FRESH, LaneWorker
 from channels.telegram.limits import is_group
 from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent, TelegramSender, TopicGone
 from domain.clock import Clock
 from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, Unreadable, read_doc
 from storage import step_reads
-from storage.budgets import Budgets, BudgetView
+from storage.budgets import Budgets, BudgetView, Taken
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
-from storage.timefmt import to_ms
+from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -35,11 +35,29 @@ MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
+Viewed = tuple[datetime, set[str], set[str]]  # a budget view's read: when, its chats, its cards
 
 
 def card_of(item: Delivery, out: Outbound | Unreadable) -> str | None:
     """The card an edit changes (its budget key), or None for anything that posts a message."""
     return f"{item.lane}#{out.card}" if isinstance(out, EditCard) else None
+
+
+@dataclass
+class Going:
+    """A send decided on in a pass, through its phases (`TelegramDeliveryWorker.went`)."""
+
+    head: Delivery  # as the pass's copy shows it (`maybe_sent`: taken over from a worker that died mid-call)
+    followers: list[Delivery]  # relays merged into it, or edits of the same card it settles
+    taken: list[Taken] | None = None
+    riders: list[Delivery] = field(default_factory=list)
+    claimed: Delivery | None = None
+    outcome: object = None
+    done: datetime | None = None
+
+
+async def _nothing() -> None:
+    """A lane's send is made with the pass's others, after every lane is decided."""
 
 
 @dataclass
@@ -55,6 +73,7 @@ class WorkerHooks:
 class TelegramDeliveryWorker(LaneWorker):
     name = channel = CHANNEL
     lease = LEASE
+    keeps_copy = True
 
     def __init__(
         self,
@@ -79,6 +98,9 @@ class TelegramDeliveryWorker(LaneWorker):
             tuple[str, int], Outbound | Unreadable
         ] = {}  # what each queued delivery holds, read once
         self._held: set[str] = set()  # deliveries a budget has held back (counted once each)
+        self._going: list[Going] = []  # this pass's sends, decided lane by lane
+        # what the last view read covered, and when: a trusted pass (lanes.py) within it reads no budget
+        self._viewed: Viewed | None = None
 
     async def ready(self, chats: Iterable[int | None]) -> None:
         """The rate budgets of these chats (the staff forums) made before the first message needs them."""
@@ -125,7 +147,21 @@ class TelegramDeliveryWorker(LaneWorker):
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
             return
         cards = {card for head in heads if (card := self._card_of(head))}
-        self._view = await self._budgets.view({self._budget_chat(head) for head in heads}, now, cards)
+        chats = {self._budget_chat(head) for head in heads}
+        if self.trusted and self._viewed and self._covers(self._viewed, now, chats, cards):
+            self._view.now = now  # (this worker's own sends since the read are counted on it)
+            return
+        self._view = await self._budgets.view(chats, now, cards)
+        self._viewed = (now, chats, cards)
+
+    @staticmethod
+    def _covers(
+        viewed: tuple[datetime, set[str], set[str]], now: datetime, chats: set[str], cards: set[str]
+    ) -> bool:
+        """The last view read every budget this pass may spend, within FRESH (another instance's sends since
+        are refused by the store when a take meets them; a 429 it was answered pushes the chat's own slot)."""
+        at, seen_chats, seen_cards = viewed
+        return now - at < FRESH and chats <= seen_chats and cards <= seen_cards
 
     def slot(self, head: Delivery, now: datetime) -> datetime:
         slot = self._budget_slot(head, now)
@@ -134,6 +170,12 @@ class TelegramDeliveryWorker(LaneWorker):
             self._held.add(head.id)
             BUDGET_WAITS.inc()
         return slot
+
+    def after(self, head: Delivery, follower: Delivery, now: datetime) -> datetime | None:
+        """The next in the lane goes when its budget allows (the head's send counted on the view), instead
+        of at the next poll: the topic's card a second after its creation, not two."""
+        due = max(from_ms(follower.next_attempt_ms), self._budget_slot(follower, now))
+        return due if due > now else None
 
     def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
@@ -163,7 +205,8 @@ class TelegramDeliveryWorker(LaneWorker):
         if head.prio <= 1 and is_group(head.chat) and not self._card_of(head):
             self._recent_relays(head.chat, now).append(now)
         followers = self._coalesced(lane, now) if self._card_of(head) else self._mergeable(head, lane, now)
-        return self._deliver(head, followers)
+        self._going.append(Going(head, followers))  # (sent with the pass's others: `went`)
+        return _nothing()
 
     def _recent_relays(self, chat: str, now: datetime) -> collections.deque[datetime]:
         """When messages (not cards) went to a group in the last minute (older ones forgotten here)."""
@@ -179,7 +222,12 @@ class TelegramDeliveryWorker(LaneWorker):
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:
-            self.coalesced += await self._deliveries.moot([edit.id for edit in edits])
+            mooted = await self._deliveries.moot([edit.id for edit in edits])
+            self.coalesced += mooted
+            for edit in edits if mooted == len(edits) else ():
+                self.done(edit)  # (all of them settled, as the store says)
+            if mooted != len(edits):
+                self.touched()
 
     @staticmethod
     def _coalesced(lane: list[Delivery], now: datetime, everything: bool = False) -> list[Delivery]:
@@ -204,45 +252,105 @@ class TelegramDeliveryWorker(LaneWorker):
             merged.append(item)
         return merged
 
-    async def _deliver(self, head: Delivery, followers: list[Delivery]) -> None:
-        interrupted = head.maybe_sent  # taken over from a worker that died during the call
+    async def went(self) -> None:
+        """The pass's sends, together: their budgets taken in one write, then claimed and marked as being
+        sent in one, the calls made side by side, their slots kept busy from each answer in one write and
+        the sent ones settled in one (a pass sends one message per lane: a new client's welcome and menu, a
+        topic's creation and the acknowledgement)."""
+        going, self._going = self._going, []
+        if not going:
+            return
+        takes = await self._budgets.take_all(
+            [(self._budget_chat(g.head), self._card_of(g.head)) for g in going], self._clock.now()
+        )
+        for g, taken in zip(going, takes, strict=True):
+            g.taken = taken
+        if refused := [g for g in going if g.taken is None]:
+            # another instance used the budget first: the head waits for the next round, nothing claimed
+            BUDGET_REFUSALS.inc(len(refused))
+            self.touched()  # (the next pass reads the budgets again)
+        going = [g for g in going if g.taken is not None]
+        await self._claim(going)
+        going = [g for g in going if g.claimed is not None]
+        calls = await asyncio.gather(*(self._call(g) for g in going), return_exceptions=True)
+        # a call that raised stays held (its lease runs out, as before); the others are settled all the same
+        called, failures = [g for g in going if g.outcome is not None], [e for e in calls if e is not None]
+        await self._budgets.move([move for g in called for move in self._moves(g)])
+        await self._settle_all(called)
+        if failures:
+            raise failures[0]
+
+    async def _claim(self, going: list[Going]) -> None:
+        """Each send's riders and head claimed in one write; a send whose head another worker has hands its
+        budget back, and its riders go behind it."""
+        claims = iter(
+            await self._deliveries.claim_all(
+                [d for g in going for d in (*g.followers, g.head)], self.worker_id, self.lease
+            )
+        )
+        for g in going:
+            g.riders = [c for _ in g.followers if (c := next(claims))]
+            g.claimed = next(claims)
+            for item in (*g.riders, g.claimed):
+                if item is not None:
+                    self._queue[item.id] = item
+        if lost := [g for g in going if g.claimed is None]:
+            self.touched()  # (the copy was behind: read again)
+            await self._budgets.give_back([slot for g in lost for slot in g.taken or ()])
+            for rider in (r for g in lost for r in g.riders):  # (they go behind it, in order)
+                await self._deliveries.retry(rider.id, self.worker_id, "head taken", timedelta(), False)
+
+    async def _call(self, g: Going) -> None:
+        claimed = g.claimed
+        assert claimed is not None
+        merging = g.riders and not self._card_of(claimed)
+        text = "\n\n".join(self._text(d) for d in (claimed, *g.riders)) if merging else None
         async with self._semaphore:
             with step_reads.step():
-                await self._deliver_now(head, followers, interrupted)
+                g.outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
+        g.done = self._clock.now()
 
-    async def _deliver_now(self, head: Delivery, followers: list[Delivery], interrupted: bool) -> None:
-        taken = await self._budgets.take(self._budget_chat(head), self._clock.now(), self._card_of(head))
-        if taken is None:
-            # another instance used the budget first: the head waits for the next round, nothing claimed
-            BUDGET_REFUSALS.inc()
-            return
-        riders = [c for f in followers if (c := await self.claim(f))]
-        # the head last, claimed and marked as being sent in one write: the call follows at once
-        claimed = await self.claim(head, calling=True)
-        if claimed is None:
-            await self._budgets.give_back(taken)  # another worker has it
-            for rider in riders:  # (they go behind it, in order)
-                await self._deliveries.retry(rider.id, self.worker_id, "head taken", timedelta(), False)
-            return
-        for rider in riders:  # (only under pressure, when relays merge)
-            await self._deliveries.calling(rider.id, self.worker_id)
-        merging = riders and not self._card_of(claimed)
-        text = "\n\n".join(self._text(d) for d in (claimed, *riders)) if merging else None
-        outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
-        if isinstance(outcome, RetryLater) and outcome.throttled:
-            await self._budgets.give_back(taken)  # refused, so not counted by Telegram
-        else:
-            await self._budgets.sent(taken, self._clock.now())
-        for rider in riders:
-            await self._settle(rider, outcome)
-        await self._settle(claimed, outcome)
-        if interrupted and isinstance(outcome, Sent) and self._says_something(claimed):
-            await self._hooks.maybe_twice(claimed)
-        if merging and isinstance(outcome, Sent):
-            self.merged += len(riders)
-            log.info("telegram.relays_merged", lane=claimed.lane, messages=len(riders) + 1)
-        elif riders and isinstance(outcome, Sent):
-            self.coalesced += len(riders)
+    def _moves(self, g: Going) -> list[tuple[Taken, int]]:
+        """Where the send's slots go: back when Telegram refused it (a 429 does not count), otherwise busy
+        from its answer on (Budgets.sent)."""
+        taken = g.taken or []
+        if isinstance(g.outcome, RetryLater) and g.outcome.throttled:
+            self.touched()
+            return [(slot, slot.previous) for slot in taken]
+        done = to_ms(g.done)
+        for slot in taken:  # (the view a trusted pass keeps sees the slots as the store has them)
+            self._view.moved(slot, done + slot.busy_ms)
+        return [(slot, done + slot.busy_ms) for slot in taken if done + slot.busy_ms > slot.ours]
+
+    async def _settle_all(self, called: list[Going]) -> None:
+        sent = [g for g in called if isinstance(g.outcome, Sent)]
+        settled = [(d, g.outcome) for g in sent for d in (*g.riders, g.claimed) if d is not None]
+        ids = [(d.id, self._provider_id(d, outcome)) for d, outcome in settled]
+        if ids and await self._deliveries.sent_all(ids, self.worker_id):
+            for d, _ in settled:
+                self.done(d)
+        elif ids:
+            self.touched()  # (some no longer ours: taken over)
+        for g in called:
+            claimed = g.claimed
+            assert claimed is not None
+            with step_reads.step():
+                if not isinstance(g.outcome, Sent):
+                    for rider in g.riders:
+                        await self._settle(rider, g.outcome)
+                    await self._settle(claimed, g.outcome)
+                    continue
+                if g.head.maybe_sent and self._says_something(claimed):  # (taken over mid-call)
+                    await self._hooks.maybe_twice(claimed)
+            if g.riders and not self._card_of(claimed):
+                self.merged += len(g.riders)
+                log.info("telegram.relays_merged", lane=claimed.lane, messages=len(g.riders) + 1)
+            elif g.riders:
+                self.coalesced += len(g.riders)
+
+    @staticmethod
+    def _provider_id(item: Delivery, outcome: Sent) -> str | None:
+        return f"{item.chat}:{outcome.message_id}" if outcome.message_id is not None else None
 
     def _says_something(self, item: Delivery) -> bool:
         """A message, or a card that carries a client's words: sent twice, it would show them twice."""
@@ -251,10 +359,15 @@ class TelegramDeliveryWorker(LaneWorker):
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()
+        if isinstance(outcome, Sent):
+            provider_id = self._provider_id(item, outcome)
+            if await self._deliveries.sent(item.id, self.worker_id, provider_id):
+                self.done(item)
+            else:
+                self.touched()  # (no longer ours: taken over)
+            return
+        self.touched()  # (retried, failed, its lane given up: as the store has it, read next pass)
         match outcome:
-            case Sent(message_id):
-                provider_id = f"{item.chat}:{message_id}" if message_id is not None else None
-                await self._deliveries.sent(item.id, self.worker_id, provider_id)
             case RetryLater(after, error, counts, throttled):
                 if throttled:
                     TELEGRAM_THROTTLED.inc()

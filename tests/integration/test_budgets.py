@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pymongo import monitoring
 
 from bot.telegram_runtime import TELEGRAM_LIMITS
-from storage.budgets import Budgets
+from storage.budgets import Budgets, BudgetView, Taken
 from storage.store import Store
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -77,6 +77,49 @@ async def test_a_429_blocks_the_chat_until_retry_after_for_every_instance(store:
     assert view.next_slot("43") == T0
     await other.block(None, T0 + timedelta(seconds=3))
     assert (await one.view({"43"}, T0)).next_slot("43") == T0 + timedelta(seconds=3)
+
+
+async def test_a_429_refuses_a_take_made_on_a_view_read_before_it(store: Store) -> None:
+    """A worker trusts its last view for a few seconds (bot/workers/lanes.py FRESH): the chat's own slot is
+    kept busy until the 429's end, so the store refuses a send to it whatever view it was decided on."""
+    one, other = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
+    stale = await other.view({"42"}, T0)  # (read before the 429)
+    await one.block("42", T0 + timedelta(seconds=7))
+    assert stale.next_slot("42") == T0
+    assert await other.take("42", T0 + timedelta(seconds=2)) is None
+    assert await other.take("43", T0 + timedelta(seconds=2))  # (another chat's send goes)
+    assert await other.take("42", T0 + timedelta(seconds=7))
+    await one.block("42", T0 + timedelta(seconds=3))  # (an earlier end never shortens the slot's wait)
+    at_seven = await one.view({"42"}, T0 + timedelta(seconds=7))
+    assert at_seven.next_slot("42") == T0 + timedelta(seconds=7) + TELEGRAM_LIMITS.per_chat
+
+
+def test_a_view_kept_by_a_worker_sees_its_slots_kept_busy_from_the_answer() -> None:
+    """`moved`: the view a trusted pass keeps counts a send's slots from when Telegram answered, as the
+    store does (Budgets.sent): a slow call pushes the chat's next send back on it too."""
+    view, at = BudgetView(T0, TELEGRAM_LIMITS), int(T0.timestamp() * 1000)
+    view.use("-1001")
+    slow = at + 400 + int(TELEGRAM_LIMITS.per_chat.total_seconds() * 1000)
+    window = int(TELEGRAM_LIMITS.group_window.total_seconds() * 1000)
+    view.moved(Taken("chat:-1001", "free_at_ms", at, slow - 400, 1000), slow)
+    view.moved(Taken("pool:-1001", "s0", 0, at + window, window), at + 400 + window)
+    assert view.next_slot("-1001") == T0 + timedelta(milliseconds=400) + TELEGRAM_LIMITS.per_chat
+    assert view.group_slots["-1001"] == [at + 400 + window]
+
+
+async def test_a_pass_s_sends_take_their_slots_in_one_write_all_or_none_each(store: Store) -> None:
+    """Budgets.take_all: each send's slots all or none, never the same slot for two; a send whose own slot
+    is busy takes nothing, one whose pool slot another instance took meanwhile is taken again on its own."""
+    budgets, other = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
+    await budgets.view({"-1001", "42", "43"}, T0)  # (every global slot free, as this instance last read)
+    assert await other.take("43", T0)  # (then another instance sends to 43: its global slot is the first)
+    taken = await budgets.take_all([("-1001", None), ("42", None), ("43", None)], T0)
+    assert taken[2] is None and taken[0] and taken[1]  # (43's own second is spent)
+    slots = [(s.id, s.field) for t in taken if t for s in t]
+    assert len(slots) == len(set(slots)) == 5  # two chats, the group's, two global ones
+    view = await Budgets(store.db, TELEGRAM_LIMITS).view({"-1001", "42", "43"}, T0)
+    assert sum(free > int(T0.timestamp() * 1000) for free in view.global_slots) == 3  # (43's and our two)
+    assert view.next_slot("-1001") > T0 and view.next_slot("42") > T0
 
 
 async def test_a_slot_taken_for_a_send_that_could_not_go_is_handed_back(store: Store) -> None:

@@ -127,24 +127,25 @@ async def test_a_steps_deliveries_are_held_and_stored_together_at_its_end(
     to merge), and another step (outside) does not see them at all."""
     commands = Commands()
     woken: list[int] = []
+    told: list[frozenset[str]] = []  # the channels of what was stored: only their senders are woken
     async with open_store(mongo_url, db_name, tmp_path, clock, listeners=[commands]) as store:
         try:
             assert await store.deliveries.enqueue(delivery(2))  # (stored before: left alone at the end)
             relay = Delivery("e#1:9", "telegram", "-100", {"text": "hi"}, "e#1", lane="topic", merge_key="m")
             commands.sent.clear()
-            async with store.deliveries.held(lambda: woken.append(1)):
+            async with store.deliveries.held(lambda channels: (woken.append(1), told.append(channels))):
                 assert await store.deliveries.enqueue(delivery(1))
                 assert await store.deliveries.enqueue_all([delivery(2), relay]) == [True, True]
                 assert await store.deliveries.stored(relay.id)
                 assert await store.deliveries.mergeable_waiting("topic")
                 assert not await store.deliveries.mergeable_waiting("another topic")
-                async with store.deliveries.held(lambda: woken.append(2)):  # (a step in the step: the same)
+                async with store.deliveries.held(lambda _: woken.append(2)):  # (a step in the step: the same)
                     assert await store.deliveries.enqueue(delivery(3))
                 assert commands.sent[("insert", "deliveries")] == 0
                 assert {d.id for d in await store.deliveries.unfinished("telegram")} == {delivery(2).id}
                 assert woken == []
             assert commands.sent[("insert", "deliveries")] == 1
-            assert woken == [1]
+            assert woken == [1] and told == [frozenset({"telegram"})]
             queued = {d.id: d for d in await store.deliveries.unfinished("telegram")}
             assert set(queued) == {delivery(n).id for n in (1, 2, 3)} | {relay.id}
             assert queued[delivery(1).id].n < queued[relay.id].n < queued[delivery(3).id].n  # (in order)
@@ -160,16 +161,40 @@ async def test_a_step_that_fails_stores_what_it_held_and_one_that_held_nothing_w
     failed still shows the topic), and its error goes on to the inbox worker, which retries the item."""
     woken: list[int] = []
     try:
-        async with store.deliveries.held(lambda: woken.append(1)):
+        async with store.deliveries.held(lambda _: woken.append(1)):
             await store.deliveries.enqueue(delivery(1))
             raise ValueError("the reading failed")
     except ValueError:
         pass
     assert {d.id for d in await store.deliveries.unfinished("telegram")} == {delivery(1).id}
     assert woken == [1]
-    async with store.deliveries.held(lambda: woken.append(2)):
+    async with store.deliveries.held(lambda _: woken.append(2)):
         pass
     assert woken == [1]
+
+
+async def test_a_pass_s_claims_in_one_write_are_what_a_claim_of_each_would_return(store: Store) -> None:
+    """Deliveries.claim_all: claimed as the worker last read them, in one write; one another worker took
+    meanwhile, or one changed since the worker's read, is not this worker's (None), the others are, exactly
+    as the store holds them; then settled in one write."""
+    for n in range(4):
+        await store.deliveries.enqueue(delivery(n))
+    seen = {d.id: d for d in await store.deliveries.unfinished("telegram")}
+    items = [seen[delivery(n).id] for n in range(4)]
+    mine = await store.deliveries.claim_all(items[:2], "w1", timedelta(seconds=60))
+    assert [d.id if d else None for d in mine] == [items[0].id, items[1].id]
+    assert mine == [await store.deliveries.get(d.id) for d in items[:2]]  # (without reading them back)
+    assert all(d is not None and d.maybe_sent and d.attempts == 1 for d in mine)
+    assert await store.deliveries.claim_id(items[2].id, "w2", timedelta(seconds=60))  # taken meanwhile
+    await store.deliveries.retry(items[2].id, "w2", "later", timedelta(), False)  # (pending again, changed)
+    again = await store.deliveries.claim_all(items[2:], "w1", timedelta(seconds=60))
+    assert again[0] is None and again[1] == await store.deliveries.get(items[3].id)
+    assert await store.deliveries.sent_all([(items[0].id, "1:1"), (items[1].id, None)], "w1")
+    # (2 is pending again: not w1's)
+    assert not await store.deliveries.sent_all(
+        [(items[3].id, "1:2"), (items[2].id, None)], "w1"
+    )  # (not w1's)
+    assert (await store.deliveries.get(items[3].id)).status is DeliveryStatus.SENT
 
 
 async def test_an_expired_lease_can_be_claimed_again(store: Store, clock) -> None:

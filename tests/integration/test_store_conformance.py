@@ -455,6 +455,19 @@ async def test_an_upsert_with_max_makes_a_document_or_the_fields_it_lacks_and_ke
     ]
 
 
+async def test_a_max_upsert_of_one_field_pushes_it_later_never_earlier_and_makes_a_missing_document(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.block: a 429 keeps the chat's own slot busy until its end (a later one never shortens it)."""
+    await db.x.insert_one({"_id": "chat:1", "free_at_ms": 500})
+    for chat, until in (("chat:1", 900), ("chat:1", 700), ("chat:2", 300)):
+        await db.x.update_one({"_id": chat}, {"$max": {"free_at_ms": until}}, upsert=True)
+    assert await db.x.find({}).sort("_id", ASCENDING).to_list() == [
+        {"_id": "chat:1", "free_at_ms": 900},
+        {"_id": "chat:2", "free_at_ms": 300},
+    ]
+
+
 async def test_taking_the_soonest_free_slot_returns_it_as_it_was(db: AsyncDatabase) -> None:
     await db.x.insert_many(
         [{"_id": i, "group": "g", "free_at_ms": f} for i, f in enumerate((50, 10, 30, 99))]
@@ -626,6 +639,51 @@ async def test_racing_claims_hand_one_item_to_exactly_one_worker(db: AsyncDataba
     ]
     won = [doc for doc in await asyncio.gather(*claims) if doc]
     assert len(won) == 1 and won[0]["attempts"] == 1
+
+
+async def test_racing_bulk_claims_of_several_items_hand_each_to_exactly_one_worker_and_count_theirs(
+    db: AsyncDatabase,
+) -> None:
+    """Deliveries.claim_all: a worker claims a pass's sends in one unordered bulk, each on its stamp as the
+    worker last read it; the count of what it changed tells whether it has them all (a read tells which)."""
+    now = 1_796_000_000_000
+    items = [f"d{i}" for i in range(6)]
+    await db.x.insert_many(
+        [
+            {"_id": i, "status": "pending", "due_ms": now, "lease_ms": 0, "attempts": 0, "changed": 7}
+            for i in items
+        ]
+    )
+    await db.x.update_one({"_id": "d5"}, {"$set": {"changed": 8}})  # (changed since the worker read it)
+
+    async def claim(worker: str) -> int:
+        update = claim_update("sending", worker, now, LEASE)
+        update["$set"]["changed"] = 9
+        ops = [UpdateOne({**claimable(i, now), "changed": 7}, update) for i in items]
+        return (await db.x.bulk_write(ops, ordered=False)).modified_count
+
+    counts = await asyncio.gather(*(claim(f"w{k}") for k in range(4)))
+    docs = await db.x.find({}).sort("_id", ASCENDING).to_list()
+    # each unchanged item claimed once (one attempt), the counts adding up to them; the changed one left
+    assert all(doc["attempts"] == 1 and doc["status"] == "sending" for doc in docs[:5])
+    assert sum(counts) == 5 and docs[5]["status"] == "pending" and docs[5]["attempts"] == 0
+    assert counts == [len([d for d in docs if d.get("worker") == f"w{k}"]) for k in range(4)]
+
+
+async def test_one_bulk_takes_several_fields_of_one_document_and_refuses_only_the_busy_one(
+    db: AsyncDatabase,
+) -> None:
+    """Budgets.take_all: the slots of a pass's sends in one unordered bulk, two of them fields of one pool
+    document; a busy one is refused as a duplicate `_id` and named by its index, the others land."""
+    await db.x.insert_one({"_id": "pool:g", "s0": 0, "s1": 0, "s2": 50})
+    ops = [
+        UpdateOne({"_id": "pool:g", f: {"$lte": 10}}, {"$set": {f: 100 + k}}, upsert=True)
+        for k, f in enumerate(("s0", "s2", "s1"))
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.bulk_write(ops, ordered=False)
+    assert [e["index"] for e in refused.value.details["writeErrors"]] == [1]
+    assert await db.x.find_one({"_id": "pool:g"}) == {"_id": "pool:g", "s0": 100, "s1": 102, "s2": 50}
 
 
 async def test_racing_counters_never_repeat_a_value(db: AsyncDatabase) -> None:

@@ -82,6 +82,20 @@ def test_every_wake_added_is_woken() -> None:
     assert woken == [1, 2]
 
 
+def test_a_channel_s_wake_is_woken_for_its_channel_only() -> None:
+    """A delivery worker woken for another channel's messages reads its queue for nothing."""
+    woken: list[str] = []
+    wakes = Wakes()
+    wakes.add(lambda: woken.append("telegram"), "telegram")
+    wakes.add(lambda: woken.append("whatsapp"), "whatsapp")
+    wakes.add(lambda: woken.append("any"))
+    wakes.wake("telegram")
+    assert woken == ["telegram", "any"]
+    woken.clear()
+    wakes.wake()  # (no channel named: every one)
+    assert woken == ["telegram", "whatsapp", "any"]
+
+
 async def test_the_phone_rings_once_its_caller_is_connected_and_it_is_connected_once() -> None:
     line = VoiceLine("+74951234567", "https://example.org/webhooks/twilio/voice")
     port, placed = CallPort(line), []
