@@ -20,7 +20,7 @@ from engine.clients.outbox import send, to_client
 from engine.clients.registry import ask_language, client_actor, ensure_client, ensure_client_with, greeting
 from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
-from engine.deps import Deps, Entry
+from engine.deps import Deps, Entry, Recorded
 from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic, topic_request, topic_requested
 from engine.outbox import WORDS_IN_CARD, Words, caption_room, original_of, relay_to_topic
 from engine.requests import intake as requests_flow
@@ -49,17 +49,23 @@ def _received(client_id: str, message: Inbound, cause: str, command: str | None,
 
 
 async def _client_with_message(
-    deps: Deps, person: Person, message: Inbound, cause: str, command: str | None = None
-) -> tuple[Client, bool, Event]:
+    deps: Deps, person: Person, message: Inbound, cause: str, command: str | None = None, opens: bool = False
+) -> tuple[Client, bool, Event, list[Recorded] | None]:
     """The client (registered on first contact) and their message recorded: with the registration when it
-    makes one (one write for both), otherwise after."""
+    makes one (one write for both), otherwise after. `opens`: the message goes into the topic — a
+    conversation not open is opened with it (and their topic asked for): what was recorded of that, or None
+    (the caller opens it)."""
     client, new, event = await ensure_client_with(
         deps, person, cause, lambda client_id: _received(client_id, message, cause, command, True)
     )
     client = await _reachable_again(deps, client, cause, message.channel)
-    if event is None:
-        event = await received(deps, client, message, cause, command=command, first=new)
-    return client, new, event
+    if event is not None:
+        return client, new, event, None
+    entries = [_received(client.id, message, cause, command, new)]
+    if opens and not client.conversation_open:
+        entries += await _opening(deps, client, cause)
+    recorded = await deps.record_all(*entries)
+    return client, new, recorded[0].event, recorded[1:] if len(recorded) > 1 else None
 
 
 async def _reachable_again(
@@ -83,7 +89,7 @@ async def _reachable_again(
 
 async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
-    client, new, event = await _client_with_message(deps, person, message, cause, "start")
+    client, new, event, _ = await _client_with_message(deps, person, message, cause, "start")
     await page.set_menu(deps, client, event, 2)  # the chat's menu button opens their page
     if client.language is None:
         await ask_language(deps, client, event, 0)
@@ -112,8 +118,11 @@ async def language_command(deps: Deps, person: Person, message: Inbound, cause: 
 
 async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     """A real message: kept, relayed into the client's topic (created on the first one), in order."""
-    client, new, event = await _client_with_message(deps, person, message, cause)
-    if message.kind is Kind.CONTACT and message.extra and message.extra.get("own"):
+    own_contact = message.kind is Kind.CONTACT and bool(message.extra and message.extra.get("own"))
+    client, new, event, opened = await _client_with_message(
+        deps, person, message, cause, opens=not own_contact
+    )
+    if own_contact and message.extra:
         try:
             client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
         except InvalidValue:
@@ -122,7 +131,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
         await ask_language(deps, client, event, 1)
-    words = await _into_topic(deps, client, event, message, cause)
+    words = await _into_topic(deps, client, event, message, cause, opened)
     if words is None:
         return
     if message.kind is not Kind.TEXT or not message.text:
@@ -156,25 +165,40 @@ async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understa
         raise
 
 
-async def _open(deps: Deps, client: Client, cause: str) -> None:
+async def _opening(deps: Deps, client: Client, cause: str) -> list[Entry]:
     """The conversation opened, and the client's topic asked for with it when they have none (one write
-    each); then, as after any opening, their topic made sure of."""
+    for both)."""
     opening = Entry(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
     staff_chat = await staff_chat_for(deps, client) if client.needs_topic else None
-    asking = [topic_request(client, staff_chat)] if staff_chat is not None else []
-    recorded = await deps.record_all(opening, *asking)
-    client = await q.known_client(deps.store, client.id)
+    return [opening, *([topic_request(client, staff_chat)] if staff_chat is not None else [])]
+
+
+async def _opened(deps: Deps, client_id: str, recorded: list[Recorded]) -> None:
+    """After the opening (`_opening`, recorded): the topic asked for with it set up, or, as after any
+    opening, the client's topic made sure of (recorded alone: an earlier attempt's, or none asked for)."""
+    client = await q.known_client(deps.store, client_id)
     if len(recorded) == 2:
         await topic_requested(deps, client, recorded[1].event)
-    else:  # (recorded alone: an earlier attempt's, or no topic asked for with it)
+    else:
         await ensure_topic(deps, client)
 
 
-async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> Words | None:
+async def _into_topic(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    message: Inbound,
+    cause: str,
+    opened: list[Recorded] | None = None,
+) -> Words | None:
     """The message on its way into the client's topic (opened on the first): its relay, to be stored by the
-    caller (or carried by the card of the request it opens); None while no forum is set."""
-    if not client.conversation_open:
-        await _open(deps, await q.known_client(deps.store, client.id), cause)
+    caller (or carried by the card of the request it opens); None while no forum is set. `opened`: the
+    opening recorded with the message."""
+    if opened is not None:
+        await _opened(deps, client.id, opened)
+    elif not client.conversation_open:
+        known = await q.known_client(deps.store, client.id)
+        await _opened(deps, client.id, await deps.record_all(*await _opening(deps, known, cause)))
     else:
         await ensure_topic(deps, await q.known_client(deps.store, client.id))
     client = await q.known_client(deps.store, client.id)
