@@ -93,17 +93,18 @@ class Store:
         order: appended in one insert and projected with one write per document. Returns those recorded:
         the first the log refuses (a twin's stream, a cause recorded before, a stream moved on) is recorded
         alone as `record` would (a duplicate, a retry on the new head, or ConcurrencyConflict), and the ones
-        after it are not — the caller decides them again. Outside a step (no head known) or in one that
-        shares: one by one."""
+        after it are not — the caller decides them again; so are those after one that cannot join (a second
+        event of a stream whose first names its client, one decided on a version). Outside a step (no head
+        known) or in one that shares: only the first."""
         if len(news) < 2 or not step_reads.active() or step_reads.sharing():
             return [await self.record(*news[0])] if news else []
         together: list[tuple[NewEvent, tuple[int, str]]] = []
         seen: set[str] = set()
         for new, expected_seq, opens in news:
-            if new.stream in seen:
-                if new.stream.partition(":")[0] in FIRST_EVENT_NAMES:
-                    break  # (its personal fields are sealed for the client its first event names: stored)
-                together.append((new, (0, "")))  # (chained to the one before it)
+            if new.stream in seen:  # (chained to the one before it)
+                if new.stream.partition(":")[0] in FIRST_EVENT_NAMES or expected_seq is not None:
+                    break  # (sealed for the client its stored first event names; a version to check)
+                together.append((new, (0, "")))
                 continue
             if opens or expected_seq == 0:
                 self.projector.absent(new.stream)
@@ -120,10 +121,10 @@ class Store:
         await self.projector.project_all([a.event for a in appended])
         for one in appended:
             await self.words.add(one.event)
-        if len(appended) < len(together):  # refused: as it is now, read afresh
-            self.projector.forget(news[len(appended)][0].stream)
-        if len(appended) < len(news):
-            appended.append(await self.record(*news[len(appended)]))
+        if len(appended) < len(together):  # refused: alone, on its stream as it is now (read afresh)
+            refused = news[len(appended)]
+            self.projector.forget(refused[0].stream)
+            appended.append(await self.record(*refused))
         return appended
 
     async def writable(self, within: float = 2.0) -> bool | str:

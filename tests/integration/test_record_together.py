@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain.clock import FrozenClock
 from domain.errors import ConcurrencyConflict
 from domain.events import SYSTEM, Actor, ActorKind, EventType, NewEvent
+from domain.intake import understand
+from domain.requests import ServiceRequest
 from engine import queries as q
 from storage import step_reads
 from storage.audit import verify
@@ -144,4 +147,28 @@ async def test_a_crash_between_the_insert_and_the_projections_loses_and_duplicat
     assert len(await store.events.read("client:C-1")) == 2
     assert len(await store.events.read("conversation:C-1")) == 1
     assert (await store.db["conversations"].find_one({"_id": "C-1"}))["_v"] == 1
+    assert (await verify(store.db, store.events)).intact
+
+
+async def test_an_event_that_cannot_join_ends_the_batch_and_is_left_to_the_caller(
+    counted, clock: FrozenClock
+) -> None:
+    """A second event of a request's stream is sealed for the client its first event names (read from the
+    log, where it is not yet): it and the ones after it are the caller's, recorded one by one."""
+    store, _ = counted
+    text = "A table for two tomorrow at 9 pm"
+    learned = understand(text, clock.now(), ZoneInfo("Europe/Moscow"))
+    kind, data = ServiceRequest.open("R-1", "C-1", text, learned, None)
+    opened = NewEvent("request:R-1", kind, data, SYSTEM, "r/1")
+    noted = NewEvent("request:R-1", EventType.NOTE_ADDED, {"text": "VIP"}, SYSTEM, "r/2")
+    message = NewEvent("conversation:C-1", EventType.MESSAGE_RECEIVED, {"message": {}}, SYSTEM, "r/3")
+    with step_reads.step(first_attempt=True):
+        recorded = await store.record_all([(message, None, True), (opened, None, True), (noted, None, False)])
+    assert [a.event.stream for a in recorded] == ["conversation:C-1", "request:R-1"]
+    assert await store.events.by_cause("r/2") is None
+    checked = NewEvent("conversation:C-1", EventType.MESSAGE_RECEIVED, {"message": {}}, SYSTEM, "r/5")
+    with step_reads.step(first_attempt=True):
+        first = NewEvent("conversation:C-1", EventType.MESSAGE_RECEIVED, {"message": {}}, SYSTEM, "r/4")
+        recorded = await store.record_all([(first, None, False), (checked, 2, False)])
+    assert [a.event.seq for a in recorded] == [2]  # (one decided on a version: left to the caller)
     assert (await verify(store.db, store.events)).intact
