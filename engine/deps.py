@@ -158,6 +158,19 @@ class Recorded:
 
 
 @dataclass(frozen=True, slots=True)
+class Entry:
+    """One event of several recorded together (`Deps.record_all`), as `Deps.record` takes it."""
+
+    stream: str
+    type: EventType
+    data: dict[str, Any]
+    actor: Actor
+    cause: str
+    expected_seq: int | None = None
+    opens: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Deps:
     """The ports a use case may touch."""
 
@@ -196,6 +209,17 @@ class Deps:
         appended = await self.store.record(NewEvent(stream, type, data, actor, cause), expected_seq, opens)
         await self.listeners.notify(appended.event)
         return Recorded(appended.event, appended.duplicate)
+
+    async def record_all(self, *entries: Entry) -> list[Recorded]:
+        """Several events decided together, in order, written together (storage/store.py `record_all`: one
+        insert, one write per document), then the listeners told of each. Returns those recorded: after
+        one the log refused (a duplicate, a stream moved on) the rest are not; the caller decides again."""
+        appended = await self.store.record_all(
+            [(NewEvent(e.stream, e.type, e.data, e.actor, e.cause), e.expected_seq, e.opens) for e in entries]
+        )
+        for one in appended:
+            await self.listeners.notify(one.event)
+        return [Recorded(one.event, one.duplicate) for one in appended]
 
     async def deliver(self, *deliveries: Delivery) -> None:
         """Store outbound messages (deterministic ids: a replay stores nothing new) and wake the senders."""

@@ -36,6 +36,8 @@ BATCH = 500
 Doc = dict[str, Any]
 NO_CLOCKS = {"rs": None, "rk": 0, "qs": None, "qk": 0}  # (version 0: no deadline)
 CLOCKED = (FIRST_RESPONSE, FIRST_QUOTE)  # the deadlines a card shows: its client's wait, its first quote
+CLOCK_FIELDS = (("rs", "rk"), ("qs", "qk"))  # each one's (since, version) on a card
+CLOCK = "a clock"  # (kept in a step, by deadline: its state as a card shows it)
 
 
 def written_ms() -> int:
@@ -54,6 +56,16 @@ def clock_state(deadline: Doc | None) -> tuple[int | None, int]:
         return None, 0  # (never set: version 0, as a card without its clocks)
     since = (deadline.get("since_ms") or deadline["at_ms"]) if deadline.get("status") != "over" else None
     return since, deadline.get("v", 0)
+
+
+def _clocks_kept(client_id: str, request_id: str) -> Doc:
+    """A new card's clocks as this step wrote their deadlines (storage/step_reads.py `keep`); one it did not
+    write is at 0, as on a card without its clocks: the read after the card's write brings it."""
+    clocks = dict(NO_CLOCKS)
+    for deadline_id, (since, version) in zip(clock_ids(client_id, request_id), CLOCK_FIELDS, strict=True):
+        if (kept := step_reads.kept(CLOCK, deadline_id)) is not None:
+            clocks |= {since: kept[0], version: kept[1]}
+    return clocks
 
 
 def _request_side(doc: Doc | None) -> Doc | None:
@@ -88,17 +100,20 @@ class BoardCards:
         if old is not None and moved:
             side |= {"rs": None, "rk": 0}  # another client's wait: theirs is written below
         step_reads.note(CARDED, new["client_id"])
+        # a new card starts with the clocks this step wrote (the client's wait, started by their message)
+        clocks = _clocks_kept(new["client_id"], new["_id"]) if old is None else NO_CLOCKS
         try:
-            await self._cards.update_one(
+            written = await self._cards.update_one(
                 {"_id": new["_id"], "rv": {"$lt": new["_v"]}},
                 {"$set": side | {"rv": new["_v"], "cv": client["_v"] if client else -1, "w_ms": written_ms()}}
-                | ({"$setOnInsert": NO_CLOCKS} if old is None else {}),
+                | ({"$setOnInsert": clocks} if old is None else {}),
                 upsert=True,
             )
         except DuplicateKeyError:
             return  # a newer version of the request is on the card already
         if moved:  # its clocks as the timers left them (a timer's write may have come before the card)
-            await self._clocks_of([{"_id": new["_id"], "client_id": new["client_id"]} | NO_CLOCKS])
+            shown = clocks if written.upserted_id is not None else NO_CLOCKS  # (there before: not known)
+            await self._clocks_of([{"_id": new["_id"], "client_id": new["client_id"]} | shown])
         # the client may have changed meanwhile, their cards' update run before this card was written
         fresh = await self._db["clients"].find_one({"_id": new["client_id"]})
         if fresh is not None and (client is None or fresh["_v"] > client["_v"]):
@@ -133,6 +148,9 @@ class BoardCards:
         client's wait onto each of their cards, a first quote onto its request's) that hold an older one."""
         kind, subject = deadline["_id"].split(":", 1)
         if kind in CLOCKED:
+            step_reads.keep(
+                CLOCK, deadline["_id"], clock_state(deadline)
+            )  # (a card written later in the step)
             await self._clock_onto(kind, subject, deadline)
 
     async def clock_by_id(self, deadline_id: str) -> None:
@@ -149,11 +167,21 @@ class BoardCards:
             )
             return
         older = {"client_id": subject, "rk": {"$lt": version}}
-        ids = [card] if card else [c["_id"] async for c in self._cards.find(older, {"_id": 1})]
+        ids = [card] if card else await self._cards_of(subject, older)
         if ids:  # (found first, then updated by `_id`: an update seeks only `_id` on nx-27017)
             await self._cards.update_many(
                 {"_id": {"$in": ids}} | older, {"$set": {"rs": since, "rk": version, "w_ms": written_ms()}}
             )
+
+    async def _cards_of(self, client_id: str, older: Doc) -> list[str]:
+        """The `_id`s of the client's cards that may hold an older clock. In a step: their requests' (a card
+        is its request's, by `_id`), read now — after the deadline's write, so a request's card written since
+        reads the deadline after it — and the step's read of their requests from then on (a message's reads
+        them anyway: a new client's first one has none, and no card to look for)."""
+        if not step_reads.active():
+            return [c["_id"] async for c in self._cards.find(older, {"_id": 1})]
+        requests = await step_reads.where(self._db, "requests", "client_id", client_id, fresh=True)
+        return [r["_id"] for r in requests]
 
     async def _clocks_of(self, cards: list[Doc]) -> int:
         """These cards' clocks from their deadlines, where a card holds an older version. Returns how many

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -10,13 +10,14 @@ from typing import Any
 import structlog
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import Actor, Event, EventType, NewEvent
 from domain.payloads import check_integers
 from storage import step_reads, together
+from storage.bulk import DUPLICATE_KEY
 from storage.hashing import GENESIS, at_millis, event_hash
 from storage.timefmt import to_ms
 from storage.vault import Vault
@@ -110,6 +111,36 @@ class EventStore:
                 continue
             return Appended(event, duplicate=False)
         raise ConcurrencyConflict(f"{new.stream}: gave up after {MAX_RETRIES} conflicting writes")
+
+    async def append_together(self, news: Sequence[tuple[NewEvent, tuple[int, str]]]) -> list[Appended]:
+        """Events a step decided together, each after its stream's head as the step knows it (`(seq, hash)`;
+        `(0, "")`: a new stream) or after the one before it in `news`, in one ordered insert. Returns those
+        written, in order: the first the unique (stream, seq) or cause refuses stops the insert there (a later
+        event of its stream is chained to it), and the rest are the caller's to append one by one."""
+        heads: dict[str, tuple[int, str]] = {}
+        events: list[Event] = []
+        docs: list[dict[str, Any]] = []
+        for new, known in news:
+            check_integers(new.data)
+            seq, prev = heads.get(new.stream, known)
+            stored, readable = await self.vault.seal(new.stream, seq + 1, new.type, new.data)
+            event = self._seal(replace(new, data=readable), seq + 1, prev if seq else GENESIS, stored)
+            heads[new.stream] = (event.seq, event.hash)
+            events.append(event)
+            docs.append(to_document(event) | {"data": stored})
+        try:
+            await self._events.insert_many(docs, ordered=True)
+        except BulkWriteError as error:
+            refused = error.details.get("writeErrors") or [{}]
+            if refused[0].get("code") != DUPLICATE_KEY:
+                raise
+            events = events[: refused[0]["index"]]
+        return [Appended(event, duplicate=False) for event in events]
+
+    async def head_of(self, stream: str) -> tuple[int, str]:
+        """The stream's head as (seq, hash), as stored; (0, ""): no event yet."""
+        doc = await self._head(stream)
+        return (doc["seq"], doc["hash"]) if doc else (0, "")
 
     def _seal(self, new: NewEvent, seq: int, prev: str, stored: dict[str, Any] | None = None) -> Event:
         """The event as the caller sees it (`new.data`), chained over its data as stored."""

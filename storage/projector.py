@@ -105,6 +105,38 @@ class Projector:
                 return
         await self.catch_up_stream(projection, event.stream)
 
+    async def project_all(self, events: list[Event]) -> None:
+        """Apply events appended together (storage/store.py `record_all`): those of one stream folded into
+        one write when its document is right behind the first; otherwise one by one, as `project`."""
+        streams: dict[str, list[Event]] = {}
+        for event in events:
+            streams.setdefault(event.stream, []).append(event)
+        for stream_events in streams.values():
+            if len(stream_events) == 1 or not await self._folded(stream_events):
+                for event in stream_events:
+                    await self.project(event)
+
+    async def _folded(self, events: list[Event]) -> bool:
+        """The stream's document after all of `events` (consecutive), in one guarded write. False: not right
+        behind them, or written by another meanwhile (the caller projects them one by one)."""
+        projection = self._by_kind.get(events[0].stream_kind)
+        if projection is None:
+            return True
+        doc = await step_reads.by_id(self._db, projection.collection, events[0].stream_id)
+        if (doc["_v"] if doc else 0) != events[0].seq - 1 or (
+            doc is not None and doc.get("_fmt") != self.format
+        ):
+            return False
+        new = doc
+        for event in events:
+            applied = await self._applied(projection, new, event)
+            if applied is None:
+                break  # quarantined: the stream stays at its last good event
+            new = applied
+        if new is None or new is doc:
+            return True  # (the first quarantined: nothing to write)
+        return await self._write(projection, doc, new)
+
     async def _applied(self, projection: Projection, doc: dict[str, Any] | None, event: Event) -> dict | None:
         """The document after `event`; None when the event cannot be applied (it is quarantined)."""
         try:

@@ -91,12 +91,15 @@ async def every(db: AsyncDatabase, collection: str) -> list[dict[str, Any]]:
 WHERE = "\x00where:"  # the key of a step's read of the documents whose one field has one value
 
 
-async def where(db: AsyncDatabase, collection: str, field: str, value: str) -> list[dict[str, Any]]:
+async def where(
+    db: AsyncDatabase, collection: str, field: str, value: str, fresh: bool = False
+) -> list[dict[str, Any]]:
     """The documents of `collection` whose `field` is `value` (a client's requests), once a step (copies).
-    A write to the collection forgets the read."""
+    A write to the collection forgets the read; `fresh`: read now, whatever the step read before (what is
+    read is the step's from then on)."""
     reads = _READS.get()
     key = (collection, f"{WHERE}{field}={value}")
-    if reads is None or key not in reads:
+    if reads is None or key not in reads or fresh:
         docs = await db[collection].find({field: value}).to_list()
         if reads is None:
             return docs
@@ -152,6 +155,23 @@ def note(what: str, doc_id: str) -> None:
 def noted(what: str, doc_id: str) -> bool:
     reads = _READS.get()
     return reads is not None and (what, doc_id) in reads.get(NOTES, ())
+
+
+KEPT = "\x00kept:"  # the key of a value this step kept of itself: (KEPT + what, _id)
+
+
+def keep(what: str, doc_id: str, value: Any) -> None:
+    """Remember for the rest of the step `value` as what `what` of `doc_id` is now, as this step wrote it
+    (outside a step: nothing)."""
+    reads = _READS.get()
+    if reads is not None:
+        reads[(KEPT + what, doc_id)] = copy.deepcopy(value)
+
+
+def kept(what: str, doc_id: str) -> Any:
+    """What the step kept (`keep`), or None: no read is made."""
+    reads = _READS.get()
+    return None if reads is None else copy.deepcopy(reads.get((KEPT + what, doc_id)))
 
 
 def absent(collection: str, doc_id: str) -> None:

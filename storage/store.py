@@ -19,6 +19,8 @@ from pymongo.monitoring import CommandListener
 from domain.clock import Clock
 from domain.errors import ConcurrencyConflict
 from domain.events import NewEvent
+from domain.personal import FIRST_EVENT_NAMES
+from storage import step_reads
 from storage.backup import store_file
 from storage.board_view import OpenCards
 from storage.console import ConsoleAccess
@@ -35,6 +37,8 @@ from storage.projector import Projector
 from storage.words import MessageWords
 
 log = structlog.get_logger(__name__)
+
+Opening = tuple[NewEvent, int | None, bool]  # an event, the version it was decided on, whether it opens
 
 
 @dataclass
@@ -82,6 +86,45 @@ class Store:
             self.projector.forget(new.stream)  # (a twin's, or an earlier attempt's, which may have cards)
         await self.projector.project(appended.event)
         await self.words.add(appended.event)
+        return appended
+
+    async def record_all(self, news: Sequence[Opening]) -> list[Appended]:
+        """Events a step decided together (`(event, expected_seq, opens)` each, as `record` takes them), in
+        order: appended in one insert and projected with one write per document. Returns those recorded:
+        the first the log refuses (a twin's stream, a cause recorded before, a stream moved on) is recorded
+        alone as `record` would (a duplicate, a retry on the new head, or ConcurrencyConflict), and the ones
+        after it are not — the caller decides them again; so are those after one that cannot join (a second
+        event of a stream whose first names its client, one decided on a version). Outside a step (no head
+        known) or in one that shares: only the first."""
+        if len(news) < 2 or not step_reads.active() or step_reads.sharing():
+            return [await self.record(*news[0])] if news else []
+        together: list[tuple[NewEvent, tuple[int, str]]] = []
+        seen: set[str] = set()
+        for new, expected_seq, opens in news:
+            if new.stream in seen:  # (chained to the one before it)
+                if new.stream.partition(":")[0] in FIRST_EVENT_NAMES or expected_seq is not None:
+                    break  # (sealed for the client its stored first event names; a version to check)
+                together.append((new, (0, "")))
+                continue
+            if opens or expected_seq == 0:
+                self.projector.absent(new.stream)
+            known = await self.projector.known_head(new.stream)
+            if known is None:
+                known = (0, "") if opens or expected_seq == 0 else await self.events.head_of(new.stream)
+            if expected_seq is not None and known[0] != expected_seq:
+                break  # (decided on a version the log is not at: alone, its conflict raised)
+            seen.add(new.stream)
+            together.append((new, known))
+        if len(together) < 2:
+            return [await self.record(*news[0])]
+        appended = await self.events.append_together(together)
+        await self.projector.project_all([a.event for a in appended])
+        for one in appended:
+            await self.words.add(one.event)
+        if len(appended) < len(together):  # refused: alone, on its stream as it is now (read afresh)
+            refused = news[len(appended)]
+            self.projector.forget(refused[0].stream)
+            appended.append(await self.record(*refused))
         return appended
 
     async def writable(self, within: float = 2.0) -> bool | str:

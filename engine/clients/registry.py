@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import structlog
@@ -14,11 +15,12 @@ from domain.outbound import Button, Buttons
 from engine import queries as q
 from engine.clients import page
 from engine.clients.outbox import to_client
-from engine.deps import Deps
+from engine.deps import Deps, Entry
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.outbox import card_update
 from storage.claims import claimed, phone_claimed_for, reclaimed
 from storage.counters import next_value
+from storage.step_reads import first_attempt
 
 log = structlog.get_logger(__name__)
 
@@ -37,14 +39,23 @@ def client_actor(client_id: str) -> Actor:
 
 async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client, bool]:
     """The client behind this identity; registered (and assigned) on first contact."""
+    client, new, _first = await ensure_client_with(deps, person, cause)
+    return client, new
+
+
+async def ensure_client_with(
+    deps: Deps, person: Person, cause: str, first: Callable[[str], Entry] | None = None
+) -> tuple[Client, bool, Event | None]:
+    """`ensure_client`, and `first(client id)` (their message) recorded with a registration it makes: the
+    event, or None when it was not (the caller records it)."""
     existing = await q.client_by_identity(deps.store, person.identity)
     if existing is not None:
         # registered by this very message (processed again after a crash): still new, so still greeted
         registered = await deps.store.events.replayed(registration_cause(existing.id))
-        return existing, registered is not None and registered.data.get("first_contact") == cause
+        return existing, registered is not None and registered.data.get("first_contact") == cause, None
     whatsapp = person.identity.channel is Channel.WHATSAPP
     if whatsapp and (same := await q.client_by_phone(deps.store, person.identity.external_id)):
-        return await _link(deps, same, person, cause), False
+        return await _link(deps, same, person, cause), False, None
     language = Language.parse(person.language_code)
     details = {
         "name": person.name.strip() or "Guest",
@@ -53,10 +64,10 @@ async def ensure_client(deps: Deps, person: Person, cause: str) -> tuple[Client,
         "identities": [person.identity.to_data()],
         "phone": person.identity.external_id if whatsapp else None,
     }
-    client, new = await register(deps, _claim(person), details, cause)
+    client, new, event = await register(deps, _claim(person), details, cause, first)
     if person.identity not in client.identities:  # a call from this number registered them a moment before
-        return await _link(deps, client, person, cause), False
-    return client, new
+        return await _link(deps, client, person, cause), False, event
+    return client, new, event
 
 
 def _claim(person: Person) -> str:
@@ -85,28 +96,37 @@ async def _link(deps: Deps, same: Client, person: Person, cause: str) -> Client:
     return joined
 
 
-async def register(deps: Deps, claim: str, details: dict[str, Any], cause: str) -> tuple[Client, bool]:
+async def register(
+    deps: Deps, claim: str, details: dict[str, Any], cause: str, first: Callable[[str], Entry] | None = None
+) -> tuple[Client, bool, Event | None]:
     """One client per identity (or number) whoever else registers it at the same moment, on any instance:
     the claim is unique (storage/claims.py), so a twin or a replay gets the client the first one chose.
-    Returns the client and whether `cause` registered it."""
-    client_id, _client = await claim_for(deps, claim)
-    return await enrol(deps, client_id, details, cause)
+    Returns the client, whether `cause` registered it, and `first`'s event when recorded with it."""
+    client_id, _client, fresh = await _claimed_id(deps, claim)
+    fresh = fresh and first_attempt()
+    return await _enrolled(deps, client_id, details, cause, fresh=fresh, first=first if fresh else None)
 
 
 async def claim_for(deps: Deps, claim: str) -> tuple[str, Client | None]:
     """The id of the client this claim names (drawn now, when it names nobody yet), and that client when it
     is registered already (by a twin, or an attempt before a crash); an erased one's claim is a new id's."""
+    client_id, client, _fresh = await _claimed_id(deps, claim)
+    return client_id, client
+
+
+async def _claimed_id(deps: Deps, claim: str) -> tuple[str, Client | None, bool]:
+    """`claim_for`, and whether the id was drawn now (the claim named nobody)."""
 
     async def new_id() -> str:
         return f"C-{await next_value(deps.store.db, 'client', 1001)}"
 
     client_id, fresh = await claimed(deps.store.db, claim, new_id)
     if fresh:  # (a number just drawn names nobody yet: nothing to read)
-        return client_id, None
+        return client_id, None, True
     before = await q.client(deps.store, client_id)
     if before is not None and before.erased:
-        return await reclaimed(deps.store.db, claim, client_id, new_id), None
-    return client_id, before
+        return await reclaimed(deps.store.db, claim, client_id, new_id), None, True
+    return client_id, before, False
 
 
 async def claimed_phone(deps: Deps, client_id: str) -> str | None:
@@ -115,29 +135,61 @@ async def claimed_phone(deps: Deps, client_id: str) -> str | None:
 
 
 async def enrol(
-    deps: Deps, client_id: str, details: dict[str, Any], cause: str, assigns: str | None = None
+    deps: Deps,
+    client_id: str,
+    details: dict[str, Any],
+    cause: str,
+    assigns: str | None = None,
+    fresh: bool = False,
 ) -> tuple[Client, bool]:
     """Register the client of a claimed id, and assign them (`assigns`: the assistant chosen before, whose
     phone rang first). Twins, replays and every callback of a call may enrol the same id at once: the
-    registration opens the client's stream (once), the assignment is once by its cause."""
-    registered = await deps.record(
-        f"client:{client_id}",
+    registration opens the client's stream (once), the assignment is once by its cause. `fresh`: the id was
+    drawn by this first attempt (nobody can have registered it): their assistant is chosen before the
+    registration and recorded with it."""
+    client, new, _first = await _enrolled(deps, client_id, details, cause, assigns, fresh)
+    return client, new
+
+
+async def _enrolled(
+    deps: Deps,
+    client_id: str,
+    details: dict[str, Any],
+    cause: str,
+    assigns: str | None = None,
+    fresh: bool = False,
+    first: Callable[[str], Entry] | None = None,
+) -> tuple[Client, bool, Event | None]:
+    """`enrol`, and `first(client id)` recorded with the registration (its event; None: it was not)."""
+    stream = f"client:{client_id}"
+    registering = Entry(
+        stream,
         EventType.CLIENT_REGISTERED,
         {"client_id": client_id, **details, "first_contact": cause},
         client_actor(client_id),
         registration_cause(client_id),
         expected_seq=0,  # a registration opens its stream, never lands behind another's event
     )
-    client_id = registered.event.data["client_id"]  # the twin's, when it registered first
-    language = Language.parse(registered.event.data.get("language"))
+    # the assignment decided first and recorded with the registration (one write each); a registration the
+    # log refuses (a twin's, a replay's) is recorded alone, and the assignment decided after it, as before
+    chosen = assigns or (await _chosen(deps, Language.parse(details.get("language"))) if fresh else None)
     assigning = f"{registration_cause(client_id)}/assign"
-    await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate, to=assigns)
+    assigned = [Entry(stream, EventType.CLIENT_ASSIGNED, {"assistant_id": chosen}, SYSTEM, assigning)]
+    together = [registering, *(assigned if chosen else []), *([first(client_id)] if first else [])]
+    recorded = await deps.record_all(*together)
+    registered = recorded[0]
+    if not chosen or len(recorded) == 1:
+        client_id = registered.event.data["client_id"]  # the twin's, when it registered first
+        language = Language.parse(registered.event.data.get("language"))
+        assigning = f"{registration_cause(client_id)}/assign"
+        await assign(deps, client_id, language, assigning, unassigned=not registered.duplicate, to=assigns)
     client = await q.client(deps.store, client_id)
     if client is None:
         raise LookupError("a registered client is not projected")
     if client.merged_into and (survivor := await q.client(deps.store, client.merged_into)):
         client = survivor  # registered once, then found to be someone else's second account
-    return client, registered.event.data.get("first_contact") == cause
+    event = recorded[-1].event if first and len(recorded) == len(together) else None
+    return client, registered.event.data.get("first_contact") == cause, event
 
 
 async def assign(
@@ -163,6 +215,11 @@ async def assign(
     await deps.record(
         f"client:{client_id}", EventType.CLIENT_ASSIGNED, {"assistant_id": chosen_id}, SYSTEM, cause
     )
+
+
+async def _chosen(deps: Deps, language: Language | None) -> str | None:
+    chosen = await choose(deps, language)
+    return chosen.id if chosen is not None else None
 
 
 async def choose(deps: Deps, language: Language | None, turn: int | None = None) -> Assistant | None:

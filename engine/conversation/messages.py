@@ -17,11 +17,11 @@ from engine import queries as q
 from engine.clients import page
 from engine.clients.merging import share_phone
 from engine.clients.outbox import send, to_client
-from engine.clients.registry import ask_language, client_actor, ensure_client, greeting
+from engine.clients.registry import ask_language, client_actor, ensure_client, ensure_client_with, greeting
 from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
-from engine.deps import Deps
-from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic
+from engine.deps import Deps, Entry, Recorded
+from engine.forum.topics import ensure_topic, staff_chat_for, tell_topic, topic_request, topic_requested
 from engine.outbox import WORDS_IN_CARD, Words, caption_room, original_of, relay_to_topic
 from engine.requests import intake as requests_flow
 from engine.requests import ratings
@@ -37,17 +37,35 @@ async def received(
     deps: Deps, client: Client, message: Inbound, cause: str, command: str | None = None, first: bool = False
 ) -> Event:
     """`first`: the client was registered by this message (their conversation opens with it)."""
+    return (await deps.record_all(_received(client.id, message, cause, command, first)))[0].event
+
+
+def _received(client_id: str, message: Inbound, cause: str, command: str | None, first: bool) -> Entry:
     data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
-    return (
-        await deps.record(
-            f"conversation:{client.id}",
-            EventType.MESSAGE_RECEIVED,
-            data,
-            client_actor(client.id),
-            f"{cause}/received",
-            opens=first,
-        )
-    ).event
+    stream = f"conversation:{client_id}"
+    return Entry(
+        stream, EventType.MESSAGE_RECEIVED, data, client_actor(client_id), f"{cause}/received", opens=first
+    )
+
+
+async def _client_with_message(
+    deps: Deps, person: Person, message: Inbound, cause: str, command: str | None = None, opens: bool = False
+) -> tuple[Client, bool, Event, list[Recorded] | None]:
+    """The client (registered on first contact) and their message recorded: with the registration when it
+    makes one (one write for both), otherwise after. `opens`: the message goes into the topic — a
+    conversation not open is opened with it (and their topic asked for): what was recorded of that, or None
+    (the caller opens it)."""
+    client, new, event = await ensure_client_with(
+        deps, person, cause, lambda client_id: _received(client_id, message, cause, command, True)
+    )
+    client = await _reachable_again(deps, client, cause, message.channel)
+    if event is not None:
+        return client, new, event, None
+    entries = [_received(client.id, message, cause, command, new)]
+    if opens and not client.conversation_open:
+        entries += await _opening(deps, client, cause)
+    recorded = await deps.record_all(*entries)
+    return client, new, recorded[0].event, recorded[1:] if len(recorded) > 1 else None
 
 
 async def _reachable_again(
@@ -71,9 +89,7 @@ async def _reachable_again(
 
 async def start(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     """/start: register (or welcome back); ask the language when Telegram's is not one we speak."""
-    client, new = await ensure_client(deps, person, cause)
-    client = await _reachable_again(deps, client, cause)
-    event = await received(deps, client, message, cause, command="start", first=new)
+    client, new, event, _ = await _client_with_message(deps, person, message, cause, "start")
     await page.set_menu(deps, client, event, 2)  # the chat's menu button opens their page
     if client.language is None:
         await ask_language(deps, client, event, 0)
@@ -102,10 +118,11 @@ async def language_command(deps: Deps, person: Person, message: Inbound, cause: 
 
 async def client_message(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
     """A real message: kept, relayed into the client's topic (created on the first one), in order."""
-    client, new = await ensure_client(deps, person, cause)
-    client = await _reachable_again(deps, client, cause, message.channel)
-    event = await received(deps, client, message, cause, first=new)
-    if message.kind is Kind.CONTACT and message.extra and message.extra.get("own"):
+    own_contact = message.kind is Kind.CONTACT and bool(message.extra and message.extra.get("own"))
+    client, new, event, opened = await _client_with_message(
+        deps, person, message, cause, opens=not own_contact
+    )
+    if own_contact and message.extra:
         try:
             client = await share_phone(deps, client, message.extra["phone_number"], f"{cause}/phone")
         except InvalidValue:
@@ -114,7 +131,7 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
         await ask_language(deps, client, event, 1)
-    words = await _into_topic(deps, client, event, message, cause)
+    words = await _into_topic(deps, client, event, message, cause, opened)
     if words is None:
         return
     if message.kind is not Kind.TEXT or not message.text:
@@ -148,13 +165,43 @@ async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understa
         raise
 
 
-async def _into_topic(deps: Deps, client: Client, event: Event, message: Inbound, cause: str) -> Words | None:
+async def _opening(deps: Deps, client: Client, cause: str) -> list[Entry]:
+    """The conversation opened, and the client's topic asked for with it when they have none (one write
+    for both)."""
+    opening = Entry(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
+    staff_chat = await staff_chat_for(deps, client) if client.needs_topic else None
+    return [opening, *([topic_request(client, staff_chat)] if staff_chat is not None else [])]
+
+
+async def _opened(deps: Deps, client_id: str, recorded: list[Recorded]) -> None:
+    """After the opening (`_opening`, recorded): the topic asked for with it set up, or, as after any
+    opening, the client's topic made sure of (recorded alone: an earlier attempt's, or none asked for)."""
+    client = await q.known_client(deps.store, client_id)
+    if len(recorded) == 2:
+        await topic_requested(deps, client, recorded[1].event)
+    else:
+        await ensure_topic(deps, client)
+
+
+async def _into_topic(
+    deps: Deps,
+    client: Client,
+    event: Event,
+    message: Inbound,
+    cause: str,
+    opened: list[Recorded] | None = None,
+) -> Words | None:
     """The message on its way into the client's topic (opened on the first): its relay, to be stored by the
-    caller (or carried by the card of the request it opens); None while no forum is set."""
-    if not client.conversation_open:
-        await deps.record(f"client:{client.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/open")
+    caller (or carried by the card of the request it opens); None while no forum is set. `opened`: the
+    opening recorded with the message."""
+    if opened is not None:
+        await _opened(deps, client.id, opened)
+    elif not client.conversation_open:
+        known = await q.known_client(deps.store, client.id)
+        await _opened(deps, client.id, await deps.record_all(*await _opening(deps, known, cause)))
+    else:
+        await ensure_topic(deps, await q.known_client(deps.store, client.id))
     client = await q.known_client(deps.store, client.id)
-    await ensure_topic(deps, client)
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         log.error("relay.no_staff_forum", client_id=client.id)  # kept in the log; relayed once configured

@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain.clients import Client, Topic, mask_email, mask_phone
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
-from engine.deps import Deps
+from engine.deps import Deps, Entry
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
 from engine.forum.staff_chat import staff_chat_for
@@ -14,7 +14,15 @@ from engine.outbox import Mentions, card_update, delete_topic, to_topic, topic_s
 from engine.staff_texts import Text, for_client, of
 from engine.translations import bridges
 
-__all__ = ["Topics", "ensure_topic", "staff_chat_for", "tell_topic", "topic_seen"]
+__all__ = [
+    "Topics",
+    "ensure_topic",
+    "staff_chat_for",
+    "tell_topic",
+    "topic_request",
+    "topic_requested",
+    "topic_seen",
+]
 
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "voice": "Phone"}
 
@@ -57,17 +65,24 @@ async def request_topic(deps: Deps, client: Client) -> None:
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return
+    await topic_requested(deps, client, (await deps.record_all(topic_request(client, staff_chat)))[0].event)
+
+
+def topic_request(client: Client, staff_chat: int) -> Entry:
+    """The event asking for the next generation of the client's topic in `staff_chat`."""
     generation = client.topic_generation + 1
-    event = (
-        await deps.record(
-            f"client:{client.id}",
-            EventType.CLIENT_TOPIC_REQUESTED,
-            {"generation": generation, "chat_id": staff_chat},
-            SYSTEM,
-            f"topic:{client.id}/{generation}",
-        )
-    ).event
-    await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, generation, topic_name(client)))
+    data = {"generation": generation, "chat_id": staff_chat}
+    return Entry(f"client:{client.id}", EventType.CLIENT_TOPIC_REQUESTED, data, SYSTEM, topic_cause(client))
+
+
+def topic_cause(client: Client) -> str:
+    return f"topic:{client.id}/{client.topic_generation + 1}"
+
+
+async def topic_requested(deps: Deps, client: Client, event: Event) -> None:
+    """The requested topic's setup stored (its creation, its pinned card)."""
+    name = topic_name(client)
+    await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, event.data["generation"], name))
 
 
 async def ensure_topic(deps: Deps, client: Client) -> None:

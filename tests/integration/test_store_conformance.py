@@ -325,6 +325,32 @@ async def test_an_unordered_insert_many_names_each_duplicate_by_its_index(db: As
     assert sorted([d["_id"] async for d in db.x.find({})]) == ["tg:1", "tg:2", "tg:3", "tg:4"]
 
 
+async def test_an_ordered_insert_many_stops_at_the_first_refusal_and_names_its_index(
+    db: AsyncDatabase,
+) -> None:
+    """storage/events.py `append_together`: a step's events in one ordered insert — those before the first
+    one a unique index refuses are stored, that one and every one after it are not (a later event of its
+    stream is chained to it)."""
+    await db.x.create_index([("stream", ASCENDING), ("seq", ASCENDING)], unique=True)
+    await db.x.create_index([("cause", ASCENDING)], unique=True)
+    await db.x.insert_one({"stream": "client:1", "seq": 2, "cause": "theirs"})
+    docs = [
+        {"stream": "conversation:1", "seq": 1, "cause": "a"},
+        {"stream": "client:1", "seq": 2, "cause": "b"},
+        {"stream": "client:1", "seq": 3, "cause": "c"},
+        {"stream": "request:1", "seq": 1, "cause": "d"},
+    ]
+    with pytest.raises(BulkWriteError) as refused:
+        await db.x.insert_many(docs, ordered=True)
+    assert [(e["index"], e["code"]) for e in refused.value.details["writeErrors"]] == [(1, 11000)]
+    stored = sorted([(d["stream"], d["cause"]) async for d in db.x.find({})])
+    assert stored == [("client:1", "theirs"), ("conversation:1", "a")]
+    await db.x.insert_many([{"stream": "client:1", "seq": 3, "cause": "e"}], ordered=True)  # (the rest: in)
+    with pytest.raises(BulkWriteError) as twice:  # a cause stored already is refused the same way
+        await db.x.insert_many([{"stream": "call:9", "seq": 1, "cause": "a"}], ordered=True)
+    assert [(e["index"], e["code"]) for e in twice.value.details["writeErrors"]] == [(0, 11000)]
+
+
 async def test_an_unordered_insert_many_names_each_duplicate_of_a_unique_index_by_its_index(
     db: AsyncDatabase,
 ) -> None:
