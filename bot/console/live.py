@@ -26,6 +26,7 @@ from engine.console import reads
 from engine.console.event_lines import line, stamp
 from engine.deps import Deps
 from engine.i18n import staff_translator
+from engine.team.sign_in import session_of
 from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
@@ -39,7 +40,7 @@ CLOSE = None  # put on a tab's queue: its session is over
 KEEPALIVE = (
     15.0  # seconds between keep-alives, put on every open tab at once (one timer for all, not one a tab)
 )
-KEPT_ALIVE = ": keep-alive\n\n"  # put on a tab's queue: written (proxies keep it open), its session looked at
+KEPT_ALIVE = ": keep-alive\n\n"  # put on a tab's queue: written (proxies keep it open)
 
 
 def sse_id(event: Event) -> str:
@@ -57,6 +58,7 @@ def parse_sse_id(value: str | None) -> tuple[int, str] | None:
 class Tab:
     viewer: Assistant
     board: bool = False  # an open board: it is sent the cards events change
+    session: str | None = None  # its session's token: looked at by the keep-alive (None: not looked at)
     queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(QUEUE))
 
 
@@ -97,10 +99,11 @@ class LiveLog:
         self._recorded: list[Event] = []  # this instance's own events, recorded, not sent yet
         self._polled = 0.0  # (monotonic) the last read of the log
         self._kept_alive = time.monotonic()
+        self._keeping: asyncio.Task[None] | None = None  # the keep-alive (its look at the sessions)
 
     # --- the tabs ---
-    def subscribe(self, viewer: Assistant, board: bool = False) -> Tab:
-        tab = Tab(viewer, board)
+    def subscribe(self, viewer: Assistant, board: bool = False, session: str | None = None) -> Tab:
+        tab = Tab(viewer, board, session)
         self._tabs.add(tab)
         self._wake.set()
         return tab
@@ -202,13 +205,23 @@ class LiveLog:
 
     # --- the one reader ---
     async def run(self, stopping: asyncio.Event) -> None:
+        try:
+            await self._run(stopping)
+        finally:
+            if self._keeping is not None:
+                self._keeping.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._keeping
+
+    async def _run(self, stopping: asyncio.Event) -> None:
         while not stopping.is_set():
             await wait_for_work(self._wake, stopping, POLL)  # (a stop does not wait for the poll)
             if stopping.is_set():
                 return
             self._wake.clear()
-            if time.monotonic() - self._kept_alive >= KEEPALIVE:
-                self.keep_alive()
+            if time.monotonic() - self._kept_alive >= KEEPALIVE and self._keeping is None:
+                self._kept_alive = time.monotonic()  # (beside the fan-out: it reads the store)
+                self._keeping = asyncio.create_task(self.keep_alive())
             if not self._tabs:
                 self._recorded.clear()
                 self._cursor_ms = max(self._cursor_ms, to_ms(self._deps.clock.now()) - 1)
@@ -345,11 +358,31 @@ class LiveLog:
                 batch.add(tab, message)
             self._flush(batch)
 
-    def keep_alive(self) -> None:
-        """Every open tab is sent a keep-alive (its stream then looks whether its session is still on)."""
-        self._kept_alive = time.monotonic()
-        for tab in list(self._tabs):
-            self._put(tab, KEPT_ALIVE)
+    async def keep_alive(self) -> None:
+        """Every open tab is sent a keep-alive, and one whose session ended meanwhile (signed out, expired,
+        its assistant deactivated) is closed instead. Each session is looked at once however many tabs it
+        has open, one after another, beside the fan-out (a task of its own): a tab's stream never waits for
+        a read of its own. (When each stream looked at its own session at the keep-alive, 200 tabs sent 400
+        reads at once, and each tab's next event waited behind its stream's: 150-360 ms, README goal 4.)"""
+        try:
+            looked: set[str] = set()
+            ended: set[str] = set()
+            for tab in list(self._tabs):
+                if tab.session is not None and tab.session not in looked:
+                    looked.add(tab.session)
+                    if await session_of(self._deps, tab.session) is None:
+                        ended.add(tab.session)
+            for tab in list(self._tabs):
+                if tab.session in ended:
+                    self._close(tab)  # (its stream ends: the browser's reconnect is refused, signed out)
+                else:
+                    self._put(tab, KEPT_ALIVE)
+        except Exception:  # the store failing over: kept alive, looked at again at the next keep-alive
+            log.warning("console.keep_alive_failed", exc_info=True)
+            for tab in list(self._tabs):
+                self._put(tab, KEPT_ALIVE)
+        finally:
+            self._keeping = None
 
     def _put(self, tab: Tab, message: str) -> None:
         try:

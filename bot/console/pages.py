@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.console import charts
 from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
-from bot.console.live import KEPT_ALIVE, parse_sse_id
+from bot.console.live import parse_sse_id
 from bot.console.render import base_context, card_context, page, stubs
 from bot.engine_runtime import ENGINE
 from bot.keys import SETTINGS
@@ -32,7 +32,6 @@ from engine.console.timeline import timeline
 from engine.conversation import saved_replies
 from engine.invocation import Place
 from engine.staff_texts import st
-from engine.team.sign_in import session_of
 from storage.audit import verify
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -325,7 +324,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
     response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store"})
     response.headers["X-Accel-Buffering"] = "no"
     await response.prepare(request)
-    tab = hub.subscribe(me, board=request.query.get("board") == "1")
+    tab = hub.subscribe(me, board=request.query.get("board") == "1", session=request.cookies.get(COOKIE))
     try:
         after = parse_sse_id(request.headers.get("Last-Event-ID"))
         sent = 0
@@ -335,15 +334,11 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
                 sent += 1
         await response.write(b"retry: 2000\n\n")
         while not engine.tasks.stopping.is_set():
-            # (no timer of its own: the live reader puts a keep-alive on every tab every 15 s)
+            # (no timer of its own, no read: the live reader puts a keep-alive on every tab every 15 s, or
+            # closes the tab of a session that ended meanwhile)
             messages = [await tab.queue.get()]  # what else is queued by now goes in the same write
             while messages[-1] is not None and not tab.queue.empty():
                 messages.append(tab.queue.get_nowait())
-            if (
-                KEPT_ALIVE in messages
-                and await session_of(deps_of(request), request.cookies.get(COOKIE)) is None
-            ):
-                break  # signed out, or deactivated, meanwhile
             if text := "".join(m for m in messages if m is not None):
                 await response.write(text.encode())
             if messages[-1] is None:

@@ -565,6 +565,51 @@ async def test_open_tabs_are_kept_alive_by_the_reader_and_a_signed_out_ones_stre
     kept.close()
 
 
+async def test_a_tabs_events_never_wait_for_the_keep_alives_look_at_its_session(
+    team: Harness, monkeypatch
+) -> None:
+    """The keep-alive's look at the sessions is the live reader's, beside its fan-out, once a session
+    however many tabs it has open: an event reaches the tabs while that look is held, and the keep-alive
+    follows it. (Each stream looked at its own session at the keep-alive: 200 tabs, 400 reads at once, and
+    every tab's next event waited behind its own — README, goal 4.)"""
+    from bot.console import live
+
+    tg = team
+    anna = await signed_in(tg, 9001)
+    streams = [await anna.get("/console/live") for _ in range(3)]  # (three tabs of one session)
+    for stream in streams:
+        assert await stream.content.readuntil(b"\n\n") == b"retry: 2000\n\n"
+    console, looked, asked, held = tg.store.console, [], asyncio.Event(), asyncio.Event()
+    session = console.session
+
+    async def held_session(key, now):  # (the store's answer, held until the test lets it go)
+        looked.append(key)
+        asked.set()
+        await held.wait()
+        return await session(key, now)
+
+    monkeypatch.setattr(console, "session", held_session)
+    monkeypatch.setattr(live, "KEEPALIVE", 0.0)  # (due at the reader's next look)
+    tg.app[LIVE].wake()
+    await asyncio.wait_for(asked.wait(), 10)
+    monkeypatch.setattr(live, "KEEPALIVE", 3600.0)  # (that one keep-alive only)
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="A car at 8"))
+    await tg.settle()
+
+    async def until(stream, block: bytes) -> None:
+        while block not in await stream.content.readuntil(b"\n\n"):
+            pass  # (lines of other events before it)
+
+    for stream in streams:  # while the look at their session is still held
+        await asyncio.wait_for(until(stream, b"A car at 8"), 10)
+    held.set()
+    for stream in streams:
+        await asyncio.wait_for(until(stream, b": keep-alive\n\n"), 10)
+        stream.close()
+    assert len(looked) == 1  # the session looked at once for its three tabs
+
+
 async def test_the_hub_fans_out_only_what_each_viewer_may_see(team: Harness) -> None:
     tg = team
     hub = tg.app[LIVE]
