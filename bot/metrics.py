@@ -262,6 +262,16 @@ READ_AT_MOST = 10_000  # of a queue at one scrape: a longer one shows as this lo
 LANE_KINDS = ("chat", "group", "template")
 
 
+async def _count(db: Any, collection: str, where: dict[str, Any]) -> int:
+    """How many documents match, as the `count` command: SQLite counts them through the index on the
+    embedded store. Not `count_documents`: pymongo sends it as an aggregate (`$match`, then `$group`), which
+    nx-27017 answers in Python after building every document of the collection — at each scrape, the whole
+    inbox and every timer, more as the history grows, and the store's memory grew with it (README, *Soak*,
+    *The fifth round*)."""
+    answer = await db.command({"count": collection, "query": where})
+    return int(answer["n"])
+
+
 async def _seconds_since_earliest(collection: Any, field: str, now: int) -> float:
     """How long ago the earliest `field` (ms) of the unfinished items was: one item read, through the
     `due_ms` index (the unfinished only are sorted, however long the collection's history)."""
@@ -295,7 +305,7 @@ async def _read_deliveries(db: Any, registry: ChannelRegistry) -> None:
 async def _read_store(app: web.Application) -> None:
     store, now = app[STORE], to_ms(app[CLOCK].now())
     db = store.db
-    INBOX_WAITING.set(await db["inbox"].count_documents(UNFINISHED))
+    INBOX_WAITING.set(await _count(db, "inbox", UNFINISHED))
     INBOX_OLDEST.set(await _seconds_since_earliest(db["inbox"], "received_ms", now))
     INBOX_OVERDUE.set(await _seconds_since_earliest(db["inbox"], "due_ms", now))
     failed = db["inbox"].find({"status": "failed"}, {"_id": 1}).limit(READ_AT_MOST)  # (an index seek)
@@ -306,8 +316,8 @@ async def _read_store(app: web.Application) -> None:
     await _read_deliveries(db, engine.deps.channels if engine is not None else message_channels())
     DELIVERIES_OLDEST.set(await _seconds_since_earliest(db["deliveries"], "created_ms", now))
     DELIVERIES_OVERDUE.set(await _seconds_since_earliest(db["deliveries"], "due_ms", now))
-    DEADLINES_LATE.set(await db["deadlines"].count_documents({"due_ms": {"$gte": 0, "$lt": now - LATE}}))
-    CONSOLE_SESSIONS.set(await db["console_sessions"].count_documents({"expires_ms": {"$gt": now}}))
+    DEADLINES_LATE.set(await _count(db, "deadlines", {"due_ms": {"$gte": 0, "$lt": now - LATE}}))
+    CONSOLE_SESSIONS.set(await _count(db, "console_sessions", {"expires_ms": {"$gt": now}}))
 
 
 async def _read_telegram(app: web.Application) -> None:

@@ -223,6 +223,27 @@ async def test_the_last_of_a_stream_by_a_descending_sort(db: AsyncDatabase) -> N
     assert after == [2, 3]
 
 
+async def test_the_count_command_counts_a_range_on_an_indexed_field(db: AsyncDatabase) -> None:
+    """What /metrics counts (the unfinished inbox items, the late timers, the live console sessions): the
+    `count` command with a range, through the field's index, beside documents out of it and without it."""
+    await ensure_indexes(db, drop_stale=True)
+    await db.inbox.insert_many(
+        [{"_id": f"done-{n}", "due_ms": -1} for n in range(30)]
+        + [{"_id": "open-1", "due_ms": 0}, {"_id": "open-2", "due_ms": 5_000}, {"_id": "none"}]
+    )
+    await db.deadlines.insert_many(
+        [{"_id": f"d-{n}", "due_ms": n * 1_000} for n in range(10)] + [{"_id": "over", "due_ms": None}]
+    )
+
+    async def count(collection: str, where: dict) -> int:
+        return (await db.command({"count": collection, "query": where}))["n"]
+
+    assert await count("inbox", {"due_ms": {"$gte": 0}}) == 2
+    assert await count("deadlines", {"due_ms": {"$gte": 0, "$lt": 3_000}}) == 3
+    assert await count("deadlines", {"due_ms": {"$gt": 8_000}}) == 1
+    assert await count("console_sessions", {"expires_ms": {"$gt": 0}}) == 0  # (a collection never written)
+
+
 # --- writes -------------------------------------------------------------------------------------------------
 async def test_documents_round_trip_with_their_types(db: AsyncDatabase) -> None:
     doc = {
