@@ -101,8 +101,8 @@ class Step:
 # rotation's turn is drawn only when assistants are tied: /start two fewer. The fifth round, the delivery
 # worker: its passes it timed itself (a lane's next message a second behind its head) read neither the queue
 # nor the budgets, and a pass's sends (the welcome and the menu, the topic's creation and the acknowledgement)
-# take their budgets, are claimed and are settled in one write each. The fifth round, the engine: events a step
-# decides together are written together (`Deps.record_all`: a registration, its assignment and the first
+# take their budgets, are claimed and are settled in one write each. The fifth round, the engine: events a
+# step decides together are written together (`Deps.record_all`: a registration, its assignment and the first
 # message; a message, the conversation it opens and the topic it asks for); a client's wait reaches their
 # cards through the message's read of their requests, and a card opened in the step starts with the wait the
 # step started.

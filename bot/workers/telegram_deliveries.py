@@ -276,7 +276,7 @@ class TelegramDeliveryWorker(LaneWorker):
         # a call that raised stays held (its lease runs out, as before); the others are settled all the same
         called, failures = [g for g in going if g.outcome is not None], [e for e in calls if e is not None]
         await self._budgets.move([move for g in called for move in self._moves(g)])
-        await self._settle_all(called)
+        failures += await self._settle_all(called)
         if failures:
             raise failures[0]
 
@@ -322,7 +322,10 @@ class TelegramDeliveryWorker(LaneWorker):
             self._view.moved(slot, done + slot.busy_ms)
         return [(slot, done + slot.busy_ms) for slot in taken if done + slot.busy_ms > slot.ours]
 
-    async def _settle_all(self, called: list[Going]) -> None:
+    async def _settle_all(self, called: list[Going]) -> list[BaseException]:
+        """The pass's answered sends settled: the sent ones in one write, then each one's own settling (a
+        retry, a failure, its hooks) on its own — one that raises leaves the others settled all the same (it
+        is returned, for the pass to raise once every send is settled)."""
         sent = [g for g in called if isinstance(g.outcome, Sent)]
         settled = [(d, g.outcome) for g in sent for d in (*g.riders, g.claimed) if d is not None]
         ids = [(d.id, self._provider_id(d, outcome)) for d, outcome in settled]
@@ -331,22 +334,30 @@ class TelegramDeliveryWorker(LaneWorker):
                 self.done(d)
         elif ids:
             self.touched()  # (some no longer ours: taken over)
+        failures: list[BaseException] = []
         for g in called:
-            claimed = g.claimed
-            assert claimed is not None
-            with step_reads.step():
-                if not isinstance(g.outcome, Sent):
-                    for rider in g.riders:
-                        await self._settle(rider, g.outcome)
-                    await self._settle(claimed, g.outcome)
-                    continue
-                if g.head.maybe_sent and self._says_something(claimed):  # (taken over mid-call)
-                    await self._hooks.maybe_twice(claimed)
-            if g.riders and not self._card_of(claimed):
-                self.merged += len(g.riders)
-                log.info("telegram.relays_merged", lane=claimed.lane, messages=len(g.riders) + 1)
-            elif g.riders:
-                self.coalesced += len(g.riders)
+            try:
+                await self._settle_one(g)
+            except Exception as error:  # (the others are settled all the same)
+                failures.append(error)
+        return failures
+
+    async def _settle_one(self, g: Going) -> None:
+        claimed = g.claimed
+        assert claimed is not None
+        with step_reads.step():
+            if not isinstance(g.outcome, Sent):
+                for rider in g.riders:
+                    await self._settle(rider, g.outcome)
+                await self._settle(claimed, g.outcome)
+                return
+            if g.head.maybe_sent and self._says_something(claimed):  # (taken over mid-call)
+                await self._hooks.maybe_twice(claimed)
+        if g.riders and not self._card_of(claimed):
+            self.merged += len(g.riders)
+            log.info("telegram.relays_merged", lane=claimed.lane, messages=len(g.riders) + 1)
+        elif g.riders:
+            self.coalesced += len(g.riders)
 
     @staticmethod
     def _provider_id(item: Delivery, outcome: Sent) -> str | None:

@@ -203,7 +203,9 @@ async def assign(
     """`unassigned`: the client was registered by this very step, so nothing has assigned them yet (a twin
     that does at the same moment records the same cause: one of the two is kept). `to`: the assistant
     chosen before the registration (a call rang them first)."""
-    if not unassigned and await deps.store.events.by_cause(cause):
+    if not unassigned and (recorded := await deps.store.events.by_cause(cause)) is not None:
+        # (recorded with the registration by an attempt that died before projecting it: projected now)
+        await deps.store.projector.project(recorded)
         return
     chosen_id = to
     if chosen_id is None:
