@@ -12,6 +12,7 @@ STORAGE_TESTS = {
     f"tests/integration/{name}.py"
     for name in (
         "test_board_cards",
+        "test_board_clocks_in_step",  # the card's clock fields as the step wrote them
         "test_budgets",
         "test_embedded_engine",
         "test_event_store",
@@ -20,6 +21,7 @@ STORAGE_TESTS = {
         "test_kpi_keep",
         "test_projections",
         "test_query_plans",
+        "test_record_together",  # the documents recording together writes, against one by one
         "test_retention",
         "test_rolling_upgrade",
         "test_store_conformance",
