@@ -33,6 +33,7 @@ CHANNEL = "telegram"
 LEASE = timedelta(seconds=60)
 MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
+WAVE = 1.0  # s: answers that come this soon after a pass's first are settled with it, in one write
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
 Viewed = tuple[datetime, set[str], set[str]]  # a budget view's read: when, its chats, its cards
@@ -89,7 +90,7 @@ class TelegramDeliveryWorker(LaneWorker):
         self._hooks = hooks
         self._budgets = budgets
         self._view = BudgetView(clock.now(), budgets.limits)
-        self._semaphore = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency  # sends claimed and called at once
         self.merged = 0
         self.coalesced = 0
         self._posts: set[tuple[str, str]] = set()  # card posts waiting, as of this round: (lane, card)
@@ -270,15 +271,39 @@ class TelegramDeliveryWorker(LaneWorker):
             BUDGET_REFUSALS.inc(len(refused))
             self.touched()  # (the next pass reads the budgets again)
         going = [g for g in going if g.taken is not None]
-        await self._claim(going)
-        going = [g for g in going if g.claimed is not None]
-        calls = await asyncio.gather(*(self._call(g) for g in going), return_exceptions=True)
-        # a call that raised stays held (its lease runs out, as before); the others are settled all the same
-        called, failures = [g for g in going if g.outcome is not None], [e for e in calls if e is not None]
-        await self._budgets.move([move for g in called for move in self._moves(g)])
-        failures += await self._settle_all(called)
+        failures: list[BaseException] = []
+        # claimed no more at once than are called at once: a claim's lease (60 s) runs from the claim, and a
+        # send behind the limit would wait on it for calls before it (a relayed media file: up to 90 s)
+        for start in range(0, len(going), self._concurrency):
+            chunk = going[start : start + self._concurrency]
+            await self._claim(chunk)
+            failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
         if failures:
             raise failures[0]
+
+    async def _call_and_settle(self, going: list[Going]) -> list[BaseException]:
+        """The calls side by side, settled in waves as they answer: the first answer and every other that
+        comes within WAVE of it in one write each (all of them at once, as Telegram answers), and a slow call
+        on its own later — a send answered at once is never held, under its lease, behind a slow one (its
+        lease running out would let another instance send it again)."""
+        calls = {asyncio.ensure_future(self._call(g)): g for g in going}
+        failures: list[BaseException] = []
+        try:
+            while calls:
+                done, _ = await asyncio.wait(calls, return_when=asyncio.FIRST_COMPLETED)
+                if len(done) < len(calls):
+                    more, _ = await asyncio.wait(calls.keys() - done, timeout=WAVE)
+                    done |= more
+                wave = [calls.pop(task) for task in done]
+                # a call that raised stays held (its lease runs out, as before); the others are settled
+                failures += [error for task in done if (error := task.exception()) is not None]
+                called = [g for g in wave if g.outcome is not None]
+                await self._budgets.move([move for g in called for move in self._moves(g)])
+                failures += await self._settle_all(called)
+        finally:
+            for task in calls:  # (the worker stopped meanwhile: what was not answered stays held)
+                task.cancel()
+        return failures
 
     async def _claim(self, going: list[Going]) -> None:
         """Each send's riders and head claimed in one write; a send whose head another worker has hands its
@@ -305,9 +330,8 @@ class TelegramDeliveryWorker(LaneWorker):
         assert claimed is not None
         merging = g.riders and not self._card_of(claimed)
         text = "\n\n".join(self._text(d) for d in (claimed, *g.riders)) if merging else None
-        async with self._semaphore:
-            with step_reads.step():
-                g.outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
+        with step_reads.step():  # (at most `concurrency` at once: a pass claims and calls them in chunks)
+            g.outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
         g.done = self._clock.now()
 
     def _moves(self, g: Going) -> list[tuple[Taken, int]]:

@@ -52,19 +52,28 @@ async def test_a_hook_failing_for_one_send_leaves_the_pass_s_other_sends_settled
     assert welcome and all(d.status is DeliveryStatus.PENDING for d in welcome)  # retried, after the 429
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review/rt: a pass settles its sends only once its last call answers (went); not fixed here",
-)
 async def test_a_send_answered_at_once_is_not_sent_again_while_another_of_its_pass_is_slow(
     tg: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Layla's welcome is answered at once, Omar's takes longer than a lease (a slow upload, Telegram
-    degraded: 30 s a call, and a media fetch before it). Layla's must be settled on its own answer: held until
-    Omar's answers, its lease runs out and another instance sends it again."""
-    one = tg.rt.delivery_worker
+    degraded: 30 s a call, and a media fetch before it). Layla's must be settled with the answers that came
+    with hers, not held until Omar's answers: its lease would run out and another instance send it again."""
+    first_wave = asyncio.Event()
+
+    class Watched(TelegramDeliveryWorker):  # (the real worker; the test hears when a wave is settled)
+        async def _settle_all(self, called: list) -> list[BaseException]:
+            failures = await super()._settle_all(called)
+            first_wave.set()
+            return failures
+
+    running = tg.rt.delivery_worker
+    one = Watched(tg.store.deliveries, running._sender, tg.clock, running._hooks, running._budgets)
     other = TelegramDeliveryWorker(
-        tg.store.deliveries, one._sender, tg.clock, one._hooks, Budgets(tg.store.db, one._budgets.limits)
+        tg.store.deliveries,
+        running._sender,
+        tg.clock,
+        running._hooks,
+        Budgets(tg.store.db, running._budgets.limits),
     )
     await tg.add_staff(9001, "Anna", "en", lead=True)
     await tg.settle()
@@ -94,9 +103,58 @@ async def test_a_send_answered_at_once_is_not_sent_again_while_another_of_its_pa
     await arrived.wait()
     await layla_in.wait()
     assert len(tg.to_user(layla)) == 1  # Layla's welcome went, answered at once
+    await first_wave.wait()  # her wave settled (Omar's answer not in it: it did not come within WAVE)
+    assert await _settled(tg, layla)
+    assert not await _settled(tg, omar)  # while Omar's call is still unanswered
     tg.clock.advance(seconds=LEASE.total_seconds() + 1)  # Omar's call is still unanswered
     second = asyncio.create_task(other.run_once())  # another instance's pass
     await second
     answer.set()
     await first
     assert len(tg.to_user(layla)) == 1, [m.get("text", "")[:20] for m in tg.to_user(layla)]
+
+
+async def _settled(tg: Harness, client: dict[str, Any]) -> bool:
+    """Nothing of the client's left in the queue but what waits (none held as being sent)."""
+    return not [
+        d
+        for d in await tg.store.deliveries.unfinished("telegram")
+        if d.chat == str(client["id"]) and d.status is DeliveryStatus.SENDING
+    ]
+
+
+async def test_a_pass_claims_no_more_sends_than_it_calls_at_once(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A claim's lease runs from the claim: a send claimed behind calls that take long (relayed media) would
+    see its lease run out before its own call began, and another instance send it too."""
+    one = tg.rt.delivery_worker
+    worker = TelegramDeliveryWorker(
+        tg.store.deliveries, one._sender, tg.clock, one._hooks, one._budgets, concurrency=2
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await tg.settle()
+    clients = [user(name) for name in ("Layla", "Omar", "Fatima")]
+    for client in clients:
+        await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.process_inbox()
+    calls, answer = asyncio.Queue(), asyncio.Event()
+    params_of = tg.fake._params
+
+    async def held(request: web.Request) -> dict[str, Any]:  # (the network edge: Telegram's answer)
+        params = await params_of(request)
+        calls.put_nowait(request.match_info["method"])
+        await answer.wait()
+        return params
+
+    monkeypatch.setattr(tg.fake, "_params", held)
+    passing = asyncio.create_task(worker.run_once())  # three welcomes and three menu buttons are due
+    await calls.get()
+    await calls.get()  # two calls are in flight and held
+    queue = await tg.store.deliveries.unfinished("telegram")
+    assert len(queue) == 6
+    assert len([d for d in queue if d.status is DeliveryStatus.SENDING]) == 2  # the rest not claimed yet
+    answer.set()
+    await passing
+    assert all(len(tg.to_user(client)) == 1 for client in clients)  # each welcome once, in that one pass
+    assert not await tg.store.deliveries.unfinished("telegram")
