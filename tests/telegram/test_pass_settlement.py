@@ -34,12 +34,7 @@ async def test_a_hook_failing_for_one_send_leaves_the_pass_s_other_sends_settled
         dataclasses.replace(one._hooks, blocked=blocked_fails),
         one._budgets,
     )
-    await tg.add_staff(9001, "Anna", "en", lead=True)
-    await tg.settle()
-    layla, omar = user("Layla"), user("Omar")
-    for client in (layla, omar):
-        await tg.send(tg.fake.user_message(client, text="/start"))
-    await tg.process_inbox()
+    layla, omar = await _started(tg, "Layla", "Omar")
     tg.fake.blocked.add(layla["id"])  # Layla's sends are refused for good (403): the hook fails
     tg.fake.fail_429(7, method="sendMessage", chat_id=omar["id"])  # Omar's welcome: a 429, retry in 7 s
     with pytest.raises(HookFailed):
@@ -75,12 +70,7 @@ async def test_a_send_answered_at_once_is_not_sent_again_while_another_of_its_pa
         running._hooks,
         Budgets(tg.store.db, running._budgets.limits),
     )
-    await tg.add_staff(9001, "Anna", "en", lead=True)
-    await tg.settle()
-    layla, omar = user("Layla"), user("Omar")
-    for client in (layla, omar):
-        await tg.send(tg.fake.user_message(client, text="/start"))
-    await tg.process_inbox()
+    layla, omar = await _started(tg, "Layla", "Omar")
     arrived, answer, held, layla_in = asyncio.Event(), asyncio.Event(), {"n": 0}, asyncio.Event()
     params_of = tg.fake._params
 
@@ -132,12 +122,7 @@ async def test_a_pass_claims_no_more_sends_than_it_calls_at_once(
     worker = TelegramDeliveryWorker(
         tg.store.deliveries, one._sender, tg.clock, one._hooks, one._budgets, concurrency=2
     )
-    await tg.add_staff(9001, "Anna", "en", lead=True)
-    await tg.settle()
-    clients = [user(name) for name in ("Layla", "Omar", "Fatima")]
-    for client in clients:
-        await tg.send(tg.fake.user_message(client, text="/start"))
-    await tg.process_inbox()
+    clients = await _started(tg, "Layla", "Omar", "Fatima")
     calls, answer = asyncio.Queue(), asyncio.Event()
     params_of = tg.fake._params
 
@@ -158,3 +143,14 @@ async def test_a_pass_claims_no_more_sends_than_it_calls_at_once(
     await passing
     assert all(len(tg.to_user(client)) == 1 for client in clients)  # each welcome once, in that one pass
     assert not await tg.store.deliveries.unfinished("telegram")
+
+
+async def _started(tg: Harness, *names: str) -> list[dict[str, Any]]:
+    """An assistant on the team, then each client's /start handled: their welcomes and menus wait to go."""
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await tg.settle()
+    clients = [user(name) for name in names]
+    for client in clients:
+        await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.process_inbox()
+    return clients

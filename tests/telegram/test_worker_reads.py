@@ -7,8 +7,10 @@ another instance took meanwhile."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import pytest
 from pymongo import monitoring
 
 from bot.whatsapp_runtime import WHATSAPP
@@ -32,91 +34,97 @@ async def new_client_asks(tg: Harness) -> None:
     await tg.process_inbox()
 
 
-async def harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands) -> Harness:
-    monitoring.register(commands)  # (before the service's client is made: it reports to the listener)
-    return await start_harness(
-        aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, payments=False, whatsapp=False
-    )
+@pytest.fixture
+async def counted(
+    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+) -> AsyncIterator[tuple[Harness, Commands]]:
+    """The service, every store command it sends counted (by a listener registered before its client)."""
+    commands = Commands()
+    monitoring.register(commands)
+    try:
+        yield (
+            await start_harness(
+                aiohttp_server,
+                aiohttp_client,
+                mongo_url,
+                db_name,
+                tmp_path,
+                clock,
+                payments=False,
+                whatsapp=False,
+            ),
+            commands,
+        )
+    finally:
+        commands.stop()
 
 
 async def test_the_topic_s_cards_follow_its_creation_each_a_second_behind_on_passes_that_read_nothing(
-    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+    counted: tuple[Harness, Commands],
 ) -> None:
-    commands = Commands()
-    try:
-        tg = await harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands)
-        await new_client_asks(tg)
-        worker = tg.rt.delivery_worker
+    tg, commands = counted
+    await new_client_asks(tg)
+    worker = tg.rt.delivery_worker
+    before = commands.sent.copy()
+    due = await worker.run_once()  # woken: reads the queue and the budgets; the topic is created
+    assert all((commands.sent - before)[read] == 1 for read in READS)
+    assert len(tg.fake.sent("createForumTopic")) == 1
+    # the pinned card follows when the forum's second allows, not at the next poll (2 s)
+    assert due is not None and due - tg.clock.now() <= timedelta(seconds=1.2)
+    for _ in range(2):  # the pinned card, then the request card
+        tg.clock.advance_to(due)
         before = commands.sent.copy()
-        due = await worker.run_once()  # woken: reads the queue and the budgets; the topic is created
-        assert all((commands.sent - before)[read] == 1 for read in READS)
-        assert len(tg.fake.sent("createForumTopic")) == 1
-        # the pinned card follows when the forum's second allows, not at the next poll (2 s)
-        assert due is not None and due - tg.clock.now() <= timedelta(seconds=1.2)
-        for _ in range(2):  # the pinned card, then the request card
-            tg.clock.advance_to(due)
-            before = commands.sent.copy()
-            due = await worker.run_once()
-            assert worker.trusted and not any((commands.sent - before)[read] for read in READS)
-        thread = await tg.thread_of(LAYLA)
-        assert thread is not None and len(tg.request_cards(thread)) == 1
-        assert len(tg.fake.chats[STAFF_CHAT].pinned) == 1  # (the client's card)
-        await tg.settle()
-        assert len(tg.request_cards(thread)) == 1 and len(tg.fake.sent("createForumTopic")) == 1
-    finally:
-        commands.stop()
+        due = await worker.run_once()
+        assert worker.trusted and not any((commands.sent - before)[read] for read in READS)
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None and len(tg.request_cards(thread)) == 1
+    assert len(tg.fake.chats[STAFF_CHAT].pinned) == 1  # (the client's card)
+    await tg.settle()
+    assert len(tg.request_cards(thread)) == 1 and len(tg.fake.sent("createForumTopic")) == 1
 
 
 async def test_a_trusted_pass_sends_nothing_another_instance_took_and_the_next_pass_reads(
-    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+    counted: tuple[Harness, Commands],
 ) -> None:
-    commands = Commands()
-    try:
-        tg = await harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands)
-        await new_client_asks(tg)
-        worker = tg.rt.delivery_worker
-        due = await worker.run_once()
-        assert due is not None
-        waiting = [
-            d
-            for d in await tg.store.deliveries.unfinished("telegram")
-            if d.chat == str(STAFF_CHAT) and d.status is DeliveryStatus.PENDING
-        ]
-        head = min(waiting, key=lambda d: (d.prio, d.n))  # what this worker sends next: the pinned card
-        # another instance takes it and sends it before this worker's timed pass
-        assert await tg.store.deliveries.claim_id(head.id, "other/telegram", timedelta(seconds=60), True)
-        assert await tg.store.deliveries.sent(head.id, "other/telegram", f"{STAFF_CHAT}:999")
-        posts = len(tg.fake.sent("sendMessage", STAFF_CHAT))
-        tg.clock.advance_to(due)
-        await worker.run_once()
-        assert worker.trusted  # (it read nothing: its copy still showed the card waiting)
-        assert len(tg.fake.sent("sendMessage", STAFF_CHAT)) == posts  # its claim was refused: not sent
-        before = commands.sent.copy()
-        await worker.run_once()
-        assert not worker.trusted and (commands.sent - before)[("find", "deliveries")] == 1
-        await tg.settle()
-        thread = await tg.thread_of(LAYLA)
-        assert thread is not None and len(tg.request_cards(thread)) == 1  # the request's, once
-        assert not await tg.store.deliveries.unfinished("telegram")
-    finally:
-        commands.stop()
+    tg, commands = counted
+    await new_client_asks(tg)
+    worker = tg.rt.delivery_worker
+    due = await worker.run_once()
+    assert due is not None
+    waiting = [
+        d
+        for d in await tg.store.deliveries.unfinished("telegram")
+        if d.chat == str(STAFF_CHAT) and d.status is DeliveryStatus.PENDING
+    ]
+    head = min(waiting, key=lambda d: (d.prio, d.n))  # what this worker sends next: the pinned card
+    # another instance takes it and sends it before this worker's timed pass
+    assert await tg.store.deliveries.claim_id(head.id, "other/telegram", timedelta(seconds=60), True)
+    assert await tg.store.deliveries.sent(head.id, "other/telegram", f"{STAFF_CHAT}:999")
+    posts = len(tg.fake.sent("sendMessage", STAFF_CHAT))
+    tg.clock.advance_to(due)
+    await worker.run_once()
+    assert worker.trusted  # (it read nothing: its copy still showed the card waiting)
+    assert len(tg.fake.sent("sendMessage", STAFF_CHAT)) == posts  # its claim was refused: not sent
+    before = commands.sent.copy()
+    await worker.run_once()
+    assert not worker.trusted and (commands.sent - before)[("find", "deliveries")] == 1
+    await tg.settle()
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None and len(tg.request_cards(thread)) == 1  # the request's, once
+    assert not await tg.store.deliveries.unfinished("telegram")
 
 
 async def test_a_timed_pass_reads_again_once_its_copy_is_older_than_fresh(
-    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+    counted: tuple[Harness, Commands],
 ) -> None:
-    commands = Commands()
-    try:
-        tg = await harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands)
-        await new_client_asks(tg)
-        worker = tg.rt.delivery_worker
-        assert await worker.run_once() is not None
-        tg.clock.advance(seconds=6)  # (FRESH is 5 s: what other instances wrote meanwhile is read)
-        before = commands.sent.copy()
-        await worker.run_once()
-        assert not worker.trusted and all((commands.sent - before)[read] == 1 for read in READS)
-    finally:
-        commands.stop()
+    tg, commands = counted
+    await new_client_asks(tg)
+    worker = tg.rt.delivery_worker
+    assert await worker.run_once() is not None
+    tg.clock.advance(seconds=6)  # (FRESH is 5 s: what other instances wrote meanwhile is read)
+    before = commands.sent.copy()
+    await worker.run_once()
+    assert not worker.trusted and all((commands.sent - before)[read] == 1 for read in READS)
 
 
 async def test_a_telegram_message_wakes_the_telegram_worker_only(tg: Harness) -> None:
@@ -136,27 +144,21 @@ async def test_a_telegram_message_wakes_the_telegram_worker_only(tg: Harness) ->
 
 
 async def test_a_pass_s_sends_take_their_budgets_are_claimed_and_settled_in_one_write_each(
-    aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
+    counted: tuple[Harness, Commands],
 ) -> None:
     """A new client's /start: the welcome and the menu button go in one pass, in three writes, not six."""
-    commands = Commands()
-    try:
-        tg = await harness(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, commands)
-        await tg.add_staff(9001, "Anna", "en", lead=True)
-        await tg.settle()
-        await tg.send(tg.fake.user_message(LAYLA, text="/start"))
-        await tg.process_inbox()
-        before = commands.sent.copy()
-        await tg.rt.delivery_worker.run_once()
-        sent = commands.sent - before
-        assert len(tg.fake.sent("setChatMenuButton")) == 1 and len(tg.to_user(LAYLA)) == 1
-        assert sent[("update", "budgets")] == 1  # (both sends' slots)
-        assert (
-            sent[("findAndModify", "deliveries")] == 0 and sent[("update", "deliveries")] == 2
-        )  # claim, settle
-        assert not await tg.store.deliveries.unfinished("telegram")
-    finally:
-        commands.stop()
+    tg, commands = counted
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await tg.settle()
+    await tg.send(tg.fake.user_message(LAYLA, text="/start"))
+    await tg.process_inbox()
+    before = commands.sent.copy()
+    await tg.rt.delivery_worker.run_once()
+    sent = commands.sent - before
+    assert len(tg.fake.sent("setChatMenuButton")) == 1 and len(tg.to_user(LAYLA)) == 1
+    assert sent[("update", "budgets")] == 1  # (both sends' slots)
+    assert sent[("findAndModify", "deliveries")] == 0 and sent[("update", "deliveries")] == 2  # claim, settle
+    assert not await tg.store.deliveries.unfinished("telegram")
 
 
 async def test_two_workers_racing_for_a_pass_s_sends_send_each_once(tg: Harness) -> None:
