@@ -112,7 +112,10 @@ _GUESTS = re.compile(
     r"|\b(?:we\s+are|we'?re|we\s+will\s+be|we'?ll\s+be|there\s+(?:are|will\s+be)|party\s+of)\s+"
     r"(?P<g>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\b(?!\s*(?:hours?|days?|nights?|minutes?|km|am|pm|:))"
     r"|\b(?P<h>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten)\s+of\s+us\b"
-    r"|(?<!\w)(?:نحن|سنكون|عددنا)\s+(?P<i>\d{1,2}|اثنين|اثنان|ثلاثه|اربعه|خمسه|سته|سبعه)(?!\w))",
+    r"|(?<!\w)(?:نحن|سنكون|عددنا)\s+(?P<i>\d{1,2}|اثنين|اثنان|ثلاثه|اربعه|خمسه|سته|سبعه)(?!\w)"
+    # a count in words before "people", with or without "for" (ل): "لأربعة أشخاص", "خمسة اشخاص", "لخمس اشخاص"
+    r"|(?<!\w)ل?(?P<j>اثنين|ثلاث|ثلاثه|اربع|اربعه|خمس|خمسه|ست|سته|سبع|سبعه|ثمان|ثمانيه|تسع|تسعه|عشر|عشره)"
+    r"\s+(?:اشخاص|شخص|ضيوف|افراد)(?!\w))",
     re.IGNORECASE,
 )
 _AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?", re.I)
@@ -126,12 +129,29 @@ def _contains(text: str, words: tuple[str, ...]) -> bool:
 _BUDGET_CUE = tuple(normalize(cue) for cue in BUDGET_CUE)
 
 
+# Arabic counts as a party size reads them (normalized: ة → ه); the short forms only here, not in
+# NUMBER_WORDS, where "ست" or "عشر" would be read as numbers in any other sense
+_AR_COUNTS = {
+    "ثلاث": 3,
+    "اربع": 4,
+    "خمس": 5,
+    "ست": 6,
+    "سبع": 7,
+    "ثمان": 8,
+    "ثمانيه": 8,
+    "تسع": 9,
+    "تسعه": 9,
+    "عشر": 10,
+    "عشره": 10,
+}
+
+
 def _guests(lowered: str) -> int | None:
     match = _GUESTS.search(lowered)
     if not match:
         return None
     raw = next(g for g in match.groups() if g)
-    value = NUMBER_WORDS.get(raw) if not raw.isdigit() else int(raw)
+    value = (NUMBER_WORDS.get(raw) or _AR_COUNTS.get(raw)) if not raw.isdigit() else int(raw)
     return value if value and 0 < value <= 99 else None
 
 
