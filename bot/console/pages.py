@@ -13,7 +13,7 @@ from aiohttp import web
 from bot.console import charts
 from bot.console.auth import COOKIE, deps_of
 from bot.console.keys import LIVE, SESSION
-from bot.console.live import parse_sse_id
+from bot.console.live_lines import parse_sse_id
 from bot.console.render import base_context, card_context, page, stubs
 from bot.engine_runtime import ENGINE
 from bot.keys import SETTINGS
@@ -294,8 +294,8 @@ async def activity(request: web.Request) -> web.Response:
     names = {a.id: a.name for a in await _team(request)}
     shown = []
     for event in reversed(recent):
-        owner = await live.owner(event)
-        if live.allowed(me, owner[2]):
+        owner = await live.told.owner(event)
+        if live.told.allowed(me, owner[2]):
             shown.append((line(event, names, me.ui_language), owner))
             if len(shown) >= ACTIVITY:
                 break
@@ -329,7 +329,7 @@ async def live_stream(request: web.Request) -> web.StreamResponse:
         after = parse_sse_id(request.headers.get("Last-Event-ID"))
         sent = 0
         if after is not None:
-            for message in await hub.replay(me, after):
+            for message in await hub.told.replay(me, after):
                 await response.write(message.encode())
                 sent += 1
         await response.write(b"retry: 2000\n\n")
