@@ -16,7 +16,7 @@ from engine import queries as q
 from engine.clients import page
 from engine.clients.outbox import to_client
 from engine.deps import Deps, Entry
-from engine.forum.topics import staff_chat_for, tell_topic
+from engine.forum.topics import retitle, staff_chat_for, tell_topic
 from engine.outbox import card_update
 from storage.claims import claimed, phone_claimed_for, reclaimed
 from storage.counters import next_value
@@ -316,7 +316,7 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
         )
     ).event
     first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
-    client = await q.known_client(deps.store, client.id)
+    before, client = client, await q.known_client(deps.store, client.id)
     texts = [deps.t(language, "language-set")]
     if first_time:
         texts.append(await greeting(deps, client))
@@ -324,3 +324,4 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
         await to_client(deps, client, event, n, text)
     await refresh_card(deps, event, len(texts), client)
     await page.set_menu(deps, client, event, len(texts) + 1)  # the menu button, named in their language
+    await retitle(deps, event, len(texts) + 2, before, client)  # (the topic's name says their language)

@@ -20,10 +20,10 @@ from engine.commands.dispatch import dispatch, require_lead
 from engine.conversation import saved_replies
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
-from engine.forum.topics import staff_chat_for, tell_topic, topic_name
+from engine.forum.topics import retitle, staff_chat_for, tell_topic
 from engine.i18n import STAFF_LANGUAGES
 from engine.invocation import Invocation, Place
-from engine.outbox import rename_topic, to_topic_upload
+from engine.outbox import to_topic_upload
 from engine.staff_texts import for_client, st
 from engine.team import admin as staff_admin
 from storage.files import MAX_BYTES
@@ -175,19 +175,12 @@ async def set_profile(
         changed = await record(EventType.CLIENT_PREFERENCES_SET, {"preferences": preferences}, "preferences")
     if wanted_email != client.email:
         changed = await record(EventType.CLIENT_EMAIL_SET, {"email": wanted_email}, "email")
-    was_vip, client = client.vip, await q.known_client(deps.store, client.id)
+    before, client = client, await q.known_client(deps.store, client.id)
     if changed is not None:
         await refresh_card(deps, changed, 0, client)
-    if tagged is not None and client.vip != was_vip:
-        await _rename(deps, tagged, client)
+    if tagged is not None:  # (VIP set or taken off: the topic's name says it)
+        await retitle(deps, tagged, 1, before, client)
     return client
-
-
-async def _rename(deps: Deps, event: Event, client: Client) -> None:
-    """The topic's name says VIP: a tag set or removed renames it."""
-    staff_chat = await staff_chat_for(deps, client)
-    if staff_chat is not None and client.topic is not None:
-        await deps.deliver(rename_topic(event, 1, staff_chat, client.id, topic_name(client)))
 
 
 async def set_ui_language(deps: Deps, viewer: Assistant, code: str, action_id: str) -> None:

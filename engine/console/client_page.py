@@ -21,7 +21,7 @@ from engine.clients.page import CLIENT, set_menu
 from engine.clients.registry import client_actor, refresh_card
 from engine.conversation.messages import from_app
 from engine.deps import Deps
-from engine.forum.topics import tell_topic
+from engine.forum.topics import retitle, tell_topic
 from engine.requests import quote_buttons
 from engine.staff_texts import StaffText
 from engine.team.sign_in import count_forged
@@ -147,7 +147,9 @@ async def set_preferences(
             f"{cause}/language",
         )
         await to_client(deps, client, last, 0, deps.t(language, "language-set"))
-        await set_menu(deps, await q.known_client(deps.store, client.id), last, 3)  # named in it
+        now = await q.known_client(deps.store, client.id)
+        await set_menu(deps, now, last, 3)  # named in it
+        await retitle(deps, last, 4, client, now)  # (the topic's name says their language)
         changed.append("language")
     if contact != (client.contact or "") or quiet != client.quiet:
         data = {"contact": contact or None, "quiet": list(quiet) if quiet else None}

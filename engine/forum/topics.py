@@ -10,7 +10,7 @@ from engine.deps import Deps, Entry
 from engine.forum.cards import request_card
 from engine.forum.escalations import ForumTopics, parse_forum_topic_id
 from engine.forum.staff_chat import staff_chat_for
-from engine.outbox import Mentions, card_update, delete_topic, to_topic, topic_setup
+from engine.outbox import Mentions, card_update, delete_topic, rename_topic, to_topic, topic_setup
 from engine.staff_texts import Text, for_client, of
 from engine.translations import bridges
 
@@ -32,6 +32,17 @@ def topic_name(client: Client) -> str:
     if client.vip:
         parts.append("VIP")
     return " · ".join(parts)
+
+
+async def retitle(deps: Deps, event: Event, n: int, before: Client, client: Client) -> None:
+    """The topic's name says who the client is (their name, their language, VIP): an event that changed it
+    renames their topic, in its lane after what waits there. A topic not made yet is named when it is."""
+    name = topic_name(client)
+    if name == topic_name(before) or client.topic is None:
+        return
+    staff_chat = await staff_chat_for(deps, client)
+    if staff_chat is not None:
+        await deps.deliver(rename_topic(event, n, staff_chat, client.id, name))
 
 
 async def say(

@@ -63,6 +63,24 @@ async def test_language_command_changes_the_language(tg: Harness) -> None:
     assert (await tg.client_of(omar)).language == "ar"
 
 
+async def test_a_language_switch_renames_the_clients_topic(tg: Harness) -> None:
+    """The topic's name tells the team which language the client writes: a switch renames it (once)."""
+    await tg.add_staff(9001, "Anna", "en,ru")
+    omar = user("Omar", "en")
+    await tg.send(tg.fake.user_message(omar, text="/start"), tg.fake.user_message(omar, text="A car at 8"))
+    await tg.settle()
+    thread = await tg.thread_of(omar)
+    topics = tg.fake.chats[STAFF_CHAT].topics
+    assert topics[thread] == "Omar · EN"
+    for choice in ("lang:ru", "lang:ru"):  # (the second changes nothing: renamed once)
+        await tg.send(tg.fake.user_message(omar, text="/language"))
+        await tg.settle()
+        await tg.send(tg.fake.callback(omar, tg.to_user(omar)[-1]["message_id"], choice))
+        await tg.settle()
+    assert topics[thread] == "Omar · RU"
+    assert [c.params["name"] for c in tg.fake.calls if c.method == "editForumTopic"] == ["Omar · RU"]
+
+
 async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harness) -> None:
     await tg.add_staff(9001, "Anna", "en,ru")
     await tg.add_staff(9002, "Omar", "ar,en")

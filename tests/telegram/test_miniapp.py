@@ -446,6 +446,7 @@ async def test_a_saved_language_alone_changes_only_the_language(team: Harness) -
     changed = [e.type for e in await reads.events(tg.store) if e.cause.startswith("app:")]
     assert changed == [EventType.CLIENT_LANGUAGE_CHANGED]
     assert tg.topic_texts(thread)[-1] == "📱 The client changed in their page: language."
+    assert tg.fake.chats[STAFF_CHAT].topics[thread] == "Layla · RU"  # (its name says their language)
 
 
 async def test_a_whatsapp_word_that_only_sounds_like_the_page_reaches_the_topic(team: Harness) -> None:
