@@ -16,7 +16,7 @@ from engine import queries as q
 from engine.client_texts import when
 from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, send, template, to_client
 from engine.deps import Deps
-from engine.forum.topics import tell_topic
+from engine.forum.topics import CHANNEL_NAMES, tell_topic
 from engine.i18n import DEFAULT
 from engine.staff_texts import StaffText, moment_for
 
@@ -69,7 +69,7 @@ async def remind(deps: Deps, request: ServiceRequest, client: Client, d: Deadlin
             await deps.deliver(
                 template(event, 0, Channel.WHATSAPP, number, spec.template_lane(number), approved)
             )
-    on = channel.value
+    on = CHANNEL_NAMES.get(channel.value, channel.value)  # (as the card names it: Telegram, WhatsApp)
     call = client.contact == "phone" and how != "quiet"  # they prefer a call: the assistant is asked to call
     await tell_topic(
         deps,

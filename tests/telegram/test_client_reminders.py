@@ -53,7 +53,7 @@ async def test_an_arabic_client_is_reminded_twice_confirms_then_asks_for_a_chang
         ("كل شيء على ما يرام", "remind:R-1001:1:ok"),
         ("أحتاج إلى تغيير", "remind:R-1001:1:change"),
     ]
-    assert "🔔 The client was reminded of R-1001 on telegram." in tg.topic_texts(thread)
+    assert "🔔 The client was reminded of R-1001 on Telegram." in tg.topic_texts(thread)
     await tg.send(tg.fake.callback(layla, reminder["message_id"], "remind:R-1001:1:ok"))
     await tg.settle()
     assert tg.to_user(layla)[-1]["text"].startswith("رائع")

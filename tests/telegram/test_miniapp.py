@@ -347,7 +347,7 @@ async def test_quiet_hours_and_a_preferred_call_shape_the_reminders_of_a_booking
     await tick(tg)
     assert tg.to_user(layla)[-1]["text"].startswith("Coming up: request R-1001")
     said = next(t for t in tg.topic_texts(thread) if t.startswith("🔔 The client was reminded of R-1001"))
-    assert said.startswith("🔔 The client was reminded of R-1001 on telegram.")
+    assert said.startswith("🔔 The client was reminded of R-1001 on Telegram.")
     assert "They prefer a call: please call them about R-1001." in said
     reminded = await reads.events(tg.store, EventType.CLIENT_REMINDED)
     assert [e.data["action"] for e in reminded] == ["quiet", "message"]
