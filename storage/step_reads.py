@@ -43,7 +43,7 @@ def step(first_attempt: bool = False, share: bool = False, known: Known | None =
         return
     start: dict[Key, Any] = {SHARING: flights.now()} if share else {}
     if known is not None:
-        start.update(copy.deepcopy(known.docs))
+        start.update(known.docs)  # (a step never changes what it holds in place: it hands out copies)
     reads, first = _READS.set(start), _FIRST.set(first_attempt)
     try:
         yield
@@ -76,7 +76,7 @@ class Known:
         for key, doc in reads.items():
             if not isinstance(doc, dict) or key[0].startswith("\x00") or key[1] == EVERY:
                 continue
-            if key[1].startswith(WHERE) or self.docs.get(key) == doc:
+            if key[1].startswith(WHERE) or (was := self.docs.get(key)) is doc or was == doc:
                 continue  # (a list, or as the step began with it)
             if key in self._next and self._next[key] != doc:
                 self._next[key] = None  # (two steps ended with it differently)
