@@ -7,7 +7,9 @@ writes meanwhile is caught by the event log's version checks, as before.) A step
 answers Twilio waits on, twenty at a time) joins the same read of a whole collection or of a set of `_id`s
 that another step sent after it began (storage/flights.py). A step also knows whether it is
 a first attempt: then nothing can have been recorded under its causes yet, and the checks that finish what an
-interrupted attempt began (`EventStore.replayed`) need no read."""
+interrupted attempt began (`EventStore.replayed`) need no read. Steps that follow each other within seconds
+(a Telegram worker's passes that read nothing) may begin with the documents the ones before ended with
+(`Known`); whoever hands them on decides when they are too old (a pass that read its queue forgets them)."""
 
 from __future__ import annotations
 
