@@ -133,7 +133,8 @@ async def open_requests(store: Store, client_id: str) -> list[ServiceRequest]:
     handles a message does, for a rating's comment)."""
     docs = read_where("requests", "client_id", client_id)
     if docs is None:
-        docs = await store.db["requests"].find({"client_id": client_id, "open": True}).to_list()
+        found = await store.db["requests"].find({"client_id": client_id, "open": True}).to_list()
+        docs = [seen("requests", doc) for doc in found]  # (a read of one of them by `_id` after: none)
     return _by_number([r for r in map(ServiceRequest.from_doc, docs) if r.is_open])
 
 

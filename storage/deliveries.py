@@ -16,6 +16,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from domain.clock import Clock
+from domain.outbound import EditCard, PostCard, read_doc
 from storage.arrival import Arrivals
 from storage.bulk import duplicates
 from storage.leases import checked_claim, claim_update, claimable
@@ -85,6 +86,12 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
     )
 
 
+def _card(item: Delivery) -> tuple[str, str]:
+    """The card a post or an edit is of, in its lane."""
+    out = read_doc(item.payload)
+    return item.lane, out.card if isinstance(out, PostCard | EditCard) else ""
+
+
 def _as_claimed(item: Delivery, update: dict[str, Any]) -> Delivery:
     """A delivery as a claim of it left it, the claim having matched it as `item` shows it."""
     fields = update["$set"]
@@ -148,8 +155,24 @@ class Deliveries:
             held = _HELD.get() or []
             _HELD.reset(token)
             if held:
-                await self._insert(held)
+                await self._insert_held(held)
                 then(frozenset(delivery.channel for delivery in held))
+
+    async def _insert_held(self, held: list[Delivery]) -> None:
+        """A step's deliveries in one write — but an edit of a card the step also posts (a new topic's pinned
+        card, which the step's new request changes) is moot from the start, as the worker would settle it
+        unsent (the post shows the card as it is when it goes): not stored. Unless that post was stored
+        before (the step handled again, the post maybe sent already): then the edits go too, in one more
+        write."""
+        posts = {_card(d): i for i, d in enumerate(held) if isinstance(read_doc(d.payload), PostCard)}
+        moot = [d for d in held if isinstance(read_doc(d.payload), EditCard) and _card(d) in posts]
+        if not moot:
+            await self._insert(held)
+            return
+        rest = [d for d in held if d.id not in {m.id for m in moot}]
+        stored = dict(zip((d.id for d in rest), await self._insert(rest), strict=True))
+        if again := [d for d in moot if not stored[held[posts[_card(d)]].id]]:
+            await self._insert(again)
 
     async def enqueue(self, delivery: Delivery, delay: timedelta = timedelta()) -> bool:
         """False when a delivery with this id exists already (the event was processed before). Inside

@@ -7,7 +7,9 @@ writes meanwhile is caught by the event log's version checks, as before.) A step
 answers Twilio waits on, twenty at a time) joins the same read of a whole collection or of a set of `_id`s
 that another step sent after it began (storage/flights.py). A step also knows whether it is
 a first attempt: then nothing can have been recorded under its causes yet, and the checks that finish what an
-interrupted attempt began (`EventStore.replayed`) need no read."""
+interrupted attempt began (`EventStore.replayed`) need no read. Steps that follow each other within seconds
+(a Telegram worker's passes that read nothing) may begin with the documents the ones before ended with
+(`Known`); whoever hands them on decides when they are too old (a pass that read its queue forgets them)."""
 
 from __future__ import annotations
 
@@ -32,19 +34,61 @@ SINCE = "\x00since"  # (SINCE, collection): when the step last wrote to the coll
 
 
 @contextmanager
-def step(first_attempt: bool = False, share: bool = False) -> Iterator[None]:
+def step(first_attempt: bool = False, share: bool = False, known: Known | None = None) -> Iterator[None]:
     """Reads by `_id` inside are made once (a step inside a step shares the outer one's reads).
     `first_attempt`: the work was never begun before (its causes cannot be in the log). `share`: reads of a
-    whole collection or of several `_id`s may be those of other steps made at the same moment."""
+    whole collection or of several `_id`s may be those of other steps made at the same moment. `known`: the
+    documents an earlier step ended with (`Known`), as fresh as this step may take them: read no more, and
+    what this step ends with is kept in it."""
     if _READS.get() is not None:
         yield
         return
-    reads, first = _READS.set({SHARING: flights.now()} if share else {}), _FIRST.set(first_attempt)
+    start: dict[Key, Any] = {SHARING: flights.now()} if share else {}
+    if known is not None:
+        start.update(known.docs)  # (a step never changes what it holds in place: it hands out copies)
+    reads, first = _READS.set(start), _FIRST.set(first_attempt)
     try:
         yield
+        if known is not None:
+            known.ended(start)
     finally:
         _READS.reset(reads)
         _FIRST.reset(first)
+
+
+class Known:
+    """The projection documents steps ended with, by `_id`, for the next steps to begin with: a worker's
+    passes that follow each other within seconds (bot/workers/telegram_deliveries.py), each send a step of
+    its own. Steps that run side by side begin with the same; a document they ended with differently is
+    forgotten (neither is surely the newer). Only documents found by `_id` are kept — no list, no absence,
+    no note of the step's own — and `forget` drops them all."""
+
+    def __init__(self) -> None:
+        self.docs: dict[Key, dict[str, Any]] = {}
+        self._next: dict[Key, dict[str, Any] | None] = {}
+
+    def forget(self) -> None:
+        self.docs, self._next = {}, {}
+
+    def ended(self, reads: dict[Key, Any]) -> None:
+        """A step ended with `reads` (its own dict, not copied again: the step is over). One it began with
+        and forgot (a write that lost a race) is forgotten here too."""
+        for key in self.docs.keys() - reads.keys():
+            self._next[key] = None
+        for key, doc in reads.items():
+            if not isinstance(doc, dict) or key[0].startswith("\x00") or key[1] == EVERY:
+                continue
+            if key[1].startswith(WHERE) or (was := self.docs.get(key)) is doc or was == doc:
+                continue  # (a list, or as the step began with it)
+            if key in self._next and self._next[key] != doc:
+                self._next[key] = None  # (two steps ended with it differently)
+            elif key not in self._next:
+                self._next[key] = doc
+
+    def settle(self) -> None:
+        """The steps begun together ended: what they ended with is what the next ones begin with."""
+        self.docs = {key: doc for key, doc in {**self.docs, **self._next}.items() if doc is not None}
+        self._next = {}
 
 
 def active() -> bool:

@@ -102,6 +102,9 @@ class TelegramDeliveryWorker(LaneWorker):
         self._going: list[Going] = []  # this pass's sends, decided lane by lane
         # what the last view read covered, and when: a trusted pass (lanes.py) within it reads no budget
         self._viewed: Viewed | None = None
+        # the documents the last passes' sends ended with (a client and their topic, the assistant, a request
+        # its card shows): a trusted pass's sends begin with them, any other pass's read the store
+        self._known = step_reads.Known()
 
     async def ready(self, chats: Iterable[int | None]) -> None:
         """The rate budgets of these chats (the staff forums) made before the first message needs them."""
@@ -259,6 +262,8 @@ class TelegramDeliveryWorker(LaneWorker):
         the sent ones settled in one (a pass sends one message per lane: a new client's welcome and menu, a
         topic's creation and the acknowledgement)."""
         going, self._going = self._going, []
+        if not self.trusted:
+            self._known.forget()  # (the queue was read: what the sends read is read again too)
         if not going:
             return
         takes = await self._budgets.take_all(
@@ -277,7 +282,10 @@ class TelegramDeliveryWorker(LaneWorker):
         for start in range(0, len(going), self._concurrency):
             chunk = going[start : start + self._concurrency]
             await self._claim(chunk)
-            failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
+            try:
+                failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
+            finally:
+                self._known.settle()
         if failures:
             raise failures[0]
 
@@ -330,7 +338,8 @@ class TelegramDeliveryWorker(LaneWorker):
         assert claimed is not None
         merging = g.riders and not self._card_of(claimed)
         text = "\n\n".join(self._text(d) for d in (claimed, *g.riders)) if merging else None
-        with step_reads.step():  # (at most `concurrency` at once: a pass claims and calls them in chunks)
+        # (at most `concurrency` at once: a pass claims and calls them in chunks)
+        with step_reads.step(known=self._known):
             g.outcome = await self._sender.send(int(claimed.chat), self.outbound(claimed), text)
         g.done = self._clock.now()
 
@@ -376,6 +385,7 @@ class TelegramDeliveryWorker(LaneWorker):
                 await self._settle(claimed, g.outcome)
                 return
             if g.head.maybe_sent and self._says_something(claimed):  # (taken over mid-call)
+                self.touched()  # (what the hook writes, the next pass reads)
                 await self._hooks.maybe_twice(claimed)
         if g.riders and not self._card_of(claimed):
             self.merged += len(g.riders)

@@ -2,6 +2,7 @@ import asyncio
 from dataclasses import replace
 from datetime import timedelta
 
+from domain.outbound import EditCard, PostCard, to_doc
 from storage.deliveries import Delivery, DeliveryStatus
 from storage.inbox import InboxStatus
 from storage.store import Store, open_store
@@ -290,3 +291,23 @@ async def test_payloads_arriving_together_are_stored_in_one_write_each_told_its_
         finally:
             commands.stop()
             await store.client.drop_database(db_name)
+
+
+async def test_a_card_edit_held_with_the_card_s_post_is_moot_and_stored_only_when_the_post_was_before(
+    store: Store,
+) -> None:
+    """A step that posts a card and edits it (a new topic's pinned card, which the step's new request
+    changes): the post shows the card as it is when it goes, so the edit is not stored — the worker would
+    settle it unsent. Handled again (the post stored before, maybe sent already), the edit is stored."""
+    post = Delivery("e#1:1", "telegram", "-100", to_doc(PostCard("C-1")), "e#1", lane="topic", prio=0)
+    edit = Delivery("e#2:4", "telegram", "-100", to_doc(EditCard("C-1")), "e#2", lane="topic")
+    other = Delivery("e#2:5", "telegram", "-100", to_doc(EditCard("C-1", "request:R-1")), "e#2", lane="topic")
+    elsewhere = Delivery("e#2:6", "telegram", "-100", to_doc(EditCard("C-2")), "e#2", lane="topic 2")
+    async with store.deliveries.held(lambda _: None):
+        await store.deliveries.enqueue_all([post, edit, other, elsewhere])
+    assert {d.id for d in await store.deliveries.unfinished("telegram")} == {post.id, other.id, elsewhere.id}
+    assert await store.deliveries.claim_id(post.id, "w", timedelta(seconds=60), True)
+    assert await store.deliveries.sent(post.id, "w", "-100:7")  # the card posted
+    async with store.deliveries.held(lambda _: None):  # the step handled again
+        await store.deliveries.enqueue_all([post, edit, other, elsewhere])
+    assert {d.id for d in await store.deliveries.unfinished("telegram")} == {other.id, elsewhere.id, edit.id}

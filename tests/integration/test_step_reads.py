@@ -342,3 +342,70 @@ async def test_a_shared_read_that_fails_fails_every_step_and_outlives_its_first_
     with pytest.raises(RuntimeError, match="went away"):
         await joined
     assert first.cancelled()
+
+
+async def test_steps_that_follow_begin_with_what_the_last_ones_ended_with_until_forgotten(counted) -> None:
+    """`Known` (a Telegram worker's passes, seconds apart): a step begins with the documents the steps before
+    it ended with — those it wrote too — and reads them no more; `forget` (the worker read its queue again)
+    sends the next read to the store."""
+    store, commands = counted
+    known = step_reads.Known()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone is None
+        await store.record(
+            NewEvent(
+                "client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": "+971501234567"}, CLIENT, "tg:2/0"
+            )
+        )
+    known.settle()
+    commands.sent.clear()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone == "+971501234567"  # the write, without a read
+        await q.open_requests(store, "C-1")  # (a list is not kept: read in every step)
+    known.settle()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone == "+971501234567"
+        await q.open_requests(store, "C-1")
+    assert finds(commands, "clients") == 0 and finds(commands, "requests") == 2
+    known.forget()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone == "+971501234567"
+    assert finds(commands, "clients") == 1
+
+
+async def test_a_document_steps_side_by_side_ended_with_differently_or_lost_a_race_on_is_read_again(
+    counted,
+) -> None:
+    """Two steps begun together (one pass's sends): a document one wrote and another ended with as it began
+    is the writer's; one they both wrote differently, or one whose write lost a race, is forgotten."""
+    store, commands = counted
+    known = step_reads.Known()
+    with step_reads.step(known=known):
+        await q.client(store, "C-1")
+    known.settle()
+
+    async def phone(number: str, cause: str) -> None:
+        with step_reads.step(known=known):
+            await q.client(store, "C-1")
+            await store.record(
+                NewEvent("client:C-1", EventType.CLIENT_PHONE_SHARED, {"phone": number}, CLIENT, cause)
+            )
+
+    async def reads() -> None:
+        with step_reads.step(known=known):
+            await q.client(store, "C-1")
+
+    await phone("+971500000001", "tg:2/0")
+    await reads()  # (side by side with the write: it ended with the client as it began)
+    known.settle()
+    commands.sent.clear()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone == "+971500000001"
+    assert finds(commands, "clients") == 0
+    await phone("+971500000002", "tg:3/0")
+    await phone("+971500000003", "tg:4/0")  # (began with the same: its write lost the race, read again)
+    known.settle()
+    commands.sent.clear()
+    with step_reads.step(known=known):
+        assert (await q.client(store, "C-1")).phone == "+971500000003"
+    assert finds(commands, "clients") == 1

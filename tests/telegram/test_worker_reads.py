@@ -83,6 +83,43 @@ async def test_the_topic_s_cards_follow_its_creation_each_a_second_behind_on_pas
     assert len(tg.request_cards(thread)) == 1 and len(tg.fake.sent("createForumTopic")) == 1
 
 
+async def test_a_trusted_pass_s_sends_begin_with_what_the_last_pass_s_ended_with_and_a_woken_pass_reads(
+    counted: tuple[Harness, Commands],
+) -> None:
+    """The topic's creation reads the client and writes their topic; the pinned card, on the pass it timed,
+    reads the client no more (nor their topic), the request card neither the client, nor the assistant, nor
+    the request the pinned card's list found. A pass the engine woke reads them again."""
+    tg, commands = counted
+    await new_client_asks(tg)
+    worker = tg.rt.delivery_worker
+    due = await worker.run_once()  # the topic created: the client read, their topic written
+    cards = []
+    for _ in range(2):  # the pinned card, then the request card
+        assert due is not None
+        tg.clock.advance_to(due)
+        before = commands.sent.copy()
+        due = await worker.run_once()
+        assert worker.trusted
+        cards.append(commands.sent - before)
+    assert cards[0][("find", "clients")] == 0
+    assert cards[0][("find", "assistants")] == 1 and cards[0][("find", "requests")] == 1  # (the list)
+    assert not any(cards[1][("find", what)] for what in ("clients", "assistants", "requests"))
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None and len(tg.request_cards(thread)) == 1
+    chat = tg.fake.chats[STAFF_CHAT]
+    pinned = [m["text"] for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m["message_id"] in chat.pinned]
+    assert "Anna" in pinned[0] and "R-1001 (new)" in pinned[0]  # (what the step before read, as it was)
+    tg.clock.advance(seconds=30)
+    await tg.send(tg.fake.user_message(LAYLA, text="We will be 4 people"))
+    await tg.process_inbox()
+    before = commands.sent.copy()
+    await worker.run_once()
+    assert not worker.trusted  # woken: the relay, then the card's edit read what they show from the store
+    await tg.settle()
+    assert (commands.sent - before)[("find", "requests")] >= 1
+    assert "👥 4" in tg.request_cards(thread)[0]  # (not the request the pass before knew)
+
+
 async def test_a_trusted_pass_sends_nothing_another_instance_took_and_the_next_pass_reads(
     counted: tuple[Harness, Commands],
 ) -> None:
