@@ -165,14 +165,27 @@ def drained(stack: Stack, db: str | None) -> float:
     return time.perf_counter() - started
 
 
-def profiling(py_spy: Path, pid: int) -> subprocess.Popen:
-    """py-spy sampling the service (its Python stacks, the idle ones left out) until told to stop."""
-    out = Path(tempfile.gettempdir()) / f"ingest-{pid}.txt"
-    print(f"profile (collapsed stacks): {out}")
-    command = [str(py_spy), "record", "--pid", str(pid), "--format", "raw", "--rate", "500", "-o", str(out)]
-    profiler = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # noqa: S603
-    time.sleep(1.0)  # (it attaches before the burst begins)
-    return profiler
+def profiling(py_spy: Path, pids: dict[str, int]) -> list[subprocess.Popen]:
+    """py-spy sampling each process (its Python stacks, the idle ones left out) until told to stop."""
+    profilers = []
+    for name, pid in pids.items():
+        out = Path(tempfile.gettempdir()) / f"ingest-{name}-{pid}.txt"
+        print(f"{name}'s profile (collapsed stacks): {out}")
+        command = [
+            str(py_spy),
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "500",
+            "-o",
+            str(out),
+        ]
+        profilers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # noqa: S603
+    time.sleep(1.0)  # (they attach before the burst begins)
+    return profilers
 
 
 async def ingest(
@@ -200,12 +213,13 @@ async def ingest(
 
         pids = {"service": stack.service.process.pid, "store": engine_pid(stack.data_dir)}
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"load generator": time.process_time()}
-        profiler = profiling(py_spy, stack.service.process.pid) if py_spy else None
+        profilers = profiling(py_spy, pids) if py_spy else []
         started = time.perf_counter()
         await asyncio.gather(*(one(u) for u in updates))
         seconds = time.perf_counter() - started
-        if profiler is not None:
+        for profiler in profilers:
             profiler.send_signal(signal.SIGINT)  # (py-spy writes what it sampled, then exits)
+        for profiler in profilers:
             profiler.wait(60)
         cpu = {name: cpu_seconds(pids[name]) - used for name, used in cpu.items() if name in pids} | {
             "load generator": time.process_time() - cpu["load generator"]
@@ -279,7 +293,9 @@ if __name__ == "__main__":
     )
     one.add_argument("--db", help="its database name (bench/scale.py: scale)")
     one.add_argument("--drain", action="store_true", help="then wait until every update is processed")
-    one.add_argument("--py-spy", type=Path, help="a py-spy binary: sample the service during the burst")
+    one.add_argument(
+        "--py-spy", type=Path, help="a py-spy binary: sample the service and the store during the burst"
+    )
     two = sub.add_parser("latency")
     two.add_argument("--clients", type=int, default=5)
     two.add_argument("--every", type=float, default=20.0)
