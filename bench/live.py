@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -164,6 +165,29 @@ def drained(stack: Stack, db: str | None) -> float:
     return time.perf_counter() - started
 
 
+def profiling(py_spy: Path, pids: dict[str, int]) -> list[subprocess.Popen]:
+    """py-spy sampling each process (its Python stacks, the idle ones left out) until told to stop."""
+    profilers = []
+    for name, pid in pids.items():
+        out = Path(tempfile.gettempdir()) / f"ingest-{name}-{pid}.txt"
+        print(f"{name}'s profile (collapsed stacks): {out}")
+        command = [
+            str(py_spy),
+            "record",
+            "--pid",
+            str(pid),
+            "--format",
+            "raw",
+            "--rate",
+            "500",
+            "-o",
+            str(out),
+        ]
+        profilers.append(subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # noqa: S603
+    time.sleep(1.0)  # (they attach before the burst begins)
+    return profilers
+
+
 async def ingest(
     clients: int,
     messages: int,
@@ -171,6 +195,7 @@ async def ingest(
     data_dir: Path | None = None,
     db: str | None = None,
     drain: bool = False,
+    py_spy: Path | None = None,
 ) -> None:
     async with running(data_dir, db) as (stack, http):
         people = stack.people(clients)
@@ -188,9 +213,14 @@ async def ingest(
 
         pids = {"service": stack.service.process.pid, "store": engine_pid(stack.data_dir)}
         cpu = {name: cpu_seconds(pid) for name, pid in pids.items()} | {"load generator": time.process_time()}
+        profilers = profiling(py_spy, pids) if py_spy else []
         started = time.perf_counter()
         await asyncio.gather(*(one(u) for u in updates))
         seconds = time.perf_counter() - started
+        for profiler in profilers:
+            profiler.send_signal(signal.SIGINT)  # (py-spy writes what it sampled, then exits)
+        for profiler in profilers:
+            profiler.wait(60)
         cpu = {name: cpu_seconds(pids[name]) - used for name, used in cpu.items() if name in pids} | {
             "load generator": time.process_time() - cpu["load generator"]
         }
@@ -263,12 +293,19 @@ if __name__ == "__main__":
     )
     one.add_argument("--db", help="its database name (bench/scale.py: scale)")
     one.add_argument("--drain", action="store_true", help="then wait until every update is processed")
+    one.add_argument(
+        "--py-spy", type=Path, help="a py-spy binary: sample the service and the store during the burst"
+    )
     two = sub.add_parser("latency")
     two.add_argument("--clients", type=int, default=5)
     two.add_argument("--every", type=float, default=20.0)
     two.add_argument("--minutes", type=float, default=5.0)
     args = parser.parse_args()
     if args.mode == "ingest":
-        asyncio.run(ingest(args.clients, args.messages, args.concurrency, args.data_dir, args.db, args.drain))
+        asyncio.run(
+            ingest(
+                args.clients, args.messages, args.concurrency, args.data_dir, args.db, args.drain, args.py_spy
+            )
+        )
     else:
         asyncio.run(latency(args.clients, args.every, args.minutes))

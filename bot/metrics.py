@@ -175,6 +175,22 @@ def endpoint_of(request: web.Request) -> str:
     return resource.canonical if resource is not None else "unmatched"
 
 
+_series: dict[tuple[str, int], tuple[Any, Any]] = {}  # (endpoint, status class) → its two series, found once
+
+
+def _webhook_series(endpoint: str, status: int) -> tuple[Any, Any]:
+    """The histogram and counter of one endpoint and status class (`labels` checks and locks on every call:
+    a webhook request's share of it was as much as its JSON parsing). Bounded: routes × five classes."""
+    key = (endpoint, status // 100)
+    series = _series.get(key)
+    if series is None:
+        series = _series[key] = (
+            WEBHOOK_SECONDS.labels(endpoint),
+            WEBHOOK_REQUESTS.labels(endpoint, f"{key[1]}xx"),
+        )
+    return series
+
+
 @web.middleware
 async def middleware(request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]):
     if not request.path.startswith("/webhooks/"):
@@ -188,9 +204,9 @@ async def middleware(request: web.Request, handler: Callable[[web.Request], Awai
         status = error.status
         raise
     finally:
-        endpoint = endpoint_of(request)
-        WEBHOOK_SECONDS.labels(endpoint).observe(time.perf_counter() - started)
-        WEBHOOK_REQUESTS.labels(endpoint, f"{status // 100}xx").inc()
+        seconds, requests = _webhook_series(endpoint_of(request), status)
+        seconds.observe(time.perf_counter() - started)
+        requests.inc()
 
 
 class EventCounts:

@@ -18,8 +18,14 @@ class TooLarge(Exception):
 
 
 async def read_bounded(request: web.Request, limit: int) -> bytes:
-    if request.content_length is not None and request.content_length > limit:
-        raise TooLarge(limit)  # refused on the header alone: nothing of it is read
+    length = request.content_length
+    if length is not None:
+        if length > limit:
+            raise TooLarge(limit)  # refused on the header alone: nothing of it is read
+        # (aiohttp's parser holds the body to its Content-Length: one read of exactly that, however it
+        # arrives; a connection lost before the end raises, as the chunked read below would. An empty body
+        # has a stream that refuses even a read of nothing.)
+        return await request.content.readexactly(length) if length else b""
     body = bytearray()
     async for chunk in request.content.iter_chunked(64 * KIB):
         body += chunk

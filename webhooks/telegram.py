@@ -12,7 +12,6 @@ import structlog
 from aiohttp import web
 
 from domain.errors import InvalidValue
-from domain.payloads import check_storable
 from webhooks.bodies import TELEGRAM_MAX, TooLarge, read_bounded
 from webhooks.errors import error
 
@@ -27,12 +26,16 @@ class TelegramIntake:
     # (provider id, key, payload) → True when new; the caller then wakes the processor
     store: Callable[[str, str, dict[str, Any]], Awaitable[bool]]
     key_of: Callable[[dict[str, Any]], str]  # total: any JSON object gets a key
-    check: Callable[[dict[str, Any]], None]  # InvalidValue when the update cannot be used
+    # InvalidValue when the update cannot be stored as it is (domain.payloads.check_storable) or used
+    check: Callable[[dict[str, Any]], None]
     # (provider id, reason) → recorded as rejected, without its content
     reject: Callable[[str, str], Awaitable[bool]]
 
 
 TELEGRAM_INTAKE = web.AppKey("telegram_intake", TelegramIntake)
+# the two answers to an update stored (as json_response writes them, without encoding them every time)
+STORED = json.dumps({"ok": True, "duplicate": False}).encode()
+DUPLICATE = json.dumps({"ok": True, "duplicate": True}).encode()
 
 
 async def telegram_webhook(request: web.Request) -> web.Response:
@@ -53,7 +56,6 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         return error(request, 400, "bad_request", "not a Telegram update")
     provider_id = f"tg:{update_id}"
     try:
-        check_storable(update)
         intake.check(update)
     except InvalidValue as problem:
         # authentic but unusable: acknowledged, so Telegram does not hold the chat back retrying it
@@ -61,7 +63,7 @@ async def telegram_webhook(request: web.Request) -> web.Response:
         log.warning("telegram.update_rejected", reason=str(problem), duplicate=not new)
         return web.json_response({"ok": True, "rejected": True})
     new = await intake.store(provider_id, intake.key_of(update), update)
-    return web.json_response({"ok": True, "duplicate": not new})
+    return web.Response(body=STORED if new else DUPLICATE, content_type="application/json", charset="utf-8")
 
 
 def setup(app: web.Application) -> None:

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from domain.clients import Channel, ChannelIdentity
 from domain.errors import InvalidValue
 from domain.messages import Inbound, Kind, Person
+from domain.payloads import check_storable
 
 MEDIA = ("photo", "document", "voice", "video", "audio", "sticker", "video_note", "animation")
 
@@ -196,9 +197,11 @@ def update_key(update: dict[str, Any]) -> str:
 
 
 # The shape of most updates — a private chat's text message — is checked here field by field (aiogram builds
-# some hundred fields of models to validate one: most of a webhook request's own time): each field named has
-# the type aiogram declares for it, required ones present, and nothing else is there. What it accepts, aiogram
-# reads (tests/telegram/test_update_shape.py checks that on generated updates); anything else goes to aiogram.
+# some hundred fields of models to validate one: most of a webhook request's own time), in the one walk
+# that also finds it storable: each field named has the type aiogram declares for it, required ones present,
+# nothing else there, every integer within 64 bits, every text valid Unicode. What it accepts, aiogram reads
+# and the store holds (tests/telegram/test_update_shape.py checks both on generated updates); anything else
+# goes to `check_storable`, then to aiogram.
 _USER = {
     "id": int,
     "is_bot": bool,
@@ -221,28 +224,45 @@ _REQUIRED = {
 }
 # seconds since 1970: what Telegram sends (aiogram reads far larger ones as milliseconds)
 _DATES = range(2**31)
+_INT64 = range(-(2**63), 2**63)  # (what the store holds: BSON's integers)
 
 
 def plain_shape(value: Any, shape: Any = _UPDATE) -> bool:
-    """Whether `value` is an update of the plain shape above (the checks of `check_storable` already passed:
-    texts are valid Unicode, integers fit 64 bits)."""
+    """Whether `value` is an update of the plain shape above, and storable as it is (what `check_storable`
+    would let through: its keys are the shape's, its depth the shape's). (A loop with the leaves checked in
+    place: a call per field was most of its time.)"""
     if isinstance(shape, list):
         return isinstance(value, list) and all(plain_shape(item, shape[0]) for item in value)
-    if isinstance(shape, dict):
-        return (
-            isinstance(value, dict)
-            and value.keys() <= shape.keys()
-            and _REQUIRED[id(shape)] <= value.keys()
-            and all(plain_shape(item, shape[key]) for key, item in value.items())
-            and (shape is not _MESSAGE or value["date"] in _DATES)
-        )
-    return type(value) is shape  # (exactly: a bool is not taken for an int)
+    if not (
+        isinstance(value, dict) and value.keys() <= shape.keys() and _REQUIRED[id(shape)] <= value.keys()
+    ):
+        return False
+    for key, item in value.items():
+        kind = shape[key]
+        if kind is str:
+            if type(item) is not str:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False  # a lone surrogate: `check_storable` names it
+        elif kind is int:
+            if type(item) is not int or item not in _INT64:  # (exactly: a bool is not taken for an int)
+                return False
+        elif kind is bool:
+            if type(item) is not bool:
+                return False
+        elif not plain_shape(item, kind):
+            return False
+    return shape is not _MESSAGE or value["date"] in _DATES
 
 
 def check_update(update: dict[str, Any]) -> None:
-    """InvalidValue unless aiogram can read it as an Update; the problem is named by field, never by value."""
+    """InvalidValue unless the store can hold it as it is and aiogram can read it as an Update; the problem is
+    named by field, never by value."""
     if plain_shape(update):
         return
+    check_storable(update)  # (first: aiogram is never given what is nested too deep or is not JSON)
     try:
         Update.model_validate(update)
     except ValidationError as error:

@@ -100,6 +100,15 @@ async def test_an_authentic_update_we_cannot_use_is_acknowledged_and_recorded_as
         {"update_id": 900005, "deep": deep},
         {"update_id": 900006, "": float("inf")},  # (JSON has no Infinity; Python's parser reads one)
         {"update_id": 900007, "x": [float("nan")]},
+        {  # a plain text message but for a lone surrogate (an escape in JSON): the store cannot hold it
+            "update_id": 900008,
+            "message": {
+                "message_id": 1,
+                "date": 1,
+                "chat": {"id": 5, "type": "private"},
+                "text": "hi \ud800",
+            },
+        },
     ]
     for update in bad:
         response = await tg.http.post("/webhooks/telegram", data=json.dumps(update), headers=TG)
@@ -117,6 +126,7 @@ async def test_an_authentic_update_we_cannot_use_is_acknowledged_and_recorded_as
 
 async def test_unreadable_telegram_bodies_are_400(tg: Harness) -> None:
     for body in (
+        b"",  # (Content-Length: 0 — a stream with nothing to read)
         b"\xff\xfe",
         b"[]",
         b'"x"',

@@ -1,12 +1,14 @@
 """The webhook's quick check of a plain update (a private chat's text message) accepts only what aiogram
-reads: generated updates near that shape — wrong types, missing and extra fields, odd numbers — are never
-accepted by the quick check and refused by aiogram."""
+reads and the store holds: generated updates near that shape — wrong types, missing and extra fields, odd
+numbers, integers past 64 bits, lone surrogates — are never accepted by the quick check and refused by aiogram
+or by `check_storable`."""
 
 from __future__ import annotations
 
 import contextlib
 from typing import Any
 
+import pytest
 from aiogram.types import Update
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -51,8 +53,10 @@ def near(fields: dict[str, st.SearchStrategy[Any]]) -> st.SearchStrategy[dict[st
     return build()
 
 
-ints = st.integers(-(2**63), 2**63 - 1) | st.sampled_from([0, 1, 2**31 - 1, 2**31, 10**12])
-texts = st.text(max_size=8)
+ints = st.integers(-(2**63), 2**63 - 1) | st.sampled_from(
+    [0, 1, 2**31 - 1, 2**31, 10**12, 2**63 - 1, 2**63, -(2**63), -(2**63) - 1, 2**64]
+)
+texts = st.text(max_size=8) | st.sampled_from(["\ud800", "a\udfffb", "٣", "a.b", "$x"])
 bools = st.booleans()
 users = near(
     {
@@ -81,15 +85,26 @@ def aiogram_reads(update: dict[str, Any]) -> bool:
     return True
 
 
+def storable(update: dict[str, Any]) -> bool:
+    try:
+        check_storable(update)
+    except InvalidValue:
+        return False
+    return True
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(updates)
-def test_what_the_quick_check_accepts_aiogram_reads(update: dict[str, Any]) -> None:
-    try:
-        check_storable(update)  # (what the webhook checks first)
-    except InvalidValue:
-        return
+def test_what_the_quick_check_accepts_aiogram_reads_and_the_store_holds(update: dict[str, Any]) -> None:
     if plain_shape(update):
+        assert storable(update), update  # (the webhook checks nothing else before storing it)
         assert aiogram_reads(update), update
+    else:
+        with contextlib.suppress(InvalidValue):
+            check_update(update)
+        if not storable(update):
+            with pytest.raises(InvalidValue):
+                check_update(update)  # refused before aiogram is given it
 
 
 def test_realistic_updates_take_the_quick_check_and_others_still_go_to_aiogram() -> None:
@@ -110,3 +125,18 @@ def test_realistic_updates_take_the_quick_check_and_others_still_go_to_aiogram()
         with contextlib.suppress(InvalidValue):
             check_update(odd)  # aiogram decides (a refusal is the webhook's answer)
     assert not plain_shape(one | {"callback_query": {}})  # another kind of update: aiogram's own check
+
+
+def test_a_plain_update_the_store_cannot_hold_is_refused() -> None:
+    one = FakeTelegram(TOKEN).user_message(user("Layla"), text="Hello")
+    message = one["message"]
+    for odd in (
+        one | {"message": message | {"text": "Hello \ud800"}},
+        one | {"message": message | {"from": message["from"] | {"first_name": "\udfff"}}},
+        one | {"message": message | {"chat": message["chat"] | {"id": 2**63}}},
+        one | {"message": message | {"message_id": -(2**63) - 1}},
+        one | {"message": message | {"entities": [{"type": "bold", "offset": 0, "length": 2**64}]}},
+    ):
+        assert not plain_shape(odd)
+        with pytest.raises(InvalidValue):
+            check_update(odd)
