@@ -23,6 +23,7 @@ from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent
 from domain.clock import Clock
 from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, Unreadable, read_doc
 from storage import step_reads
+from storage.arrival import PER_MS
 from storage.budgets import Budgets, BudgetView, Taken
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import from_ms, to_ms
@@ -36,6 +37,11 @@ MAX_BACKOFF = 300.0
 WAVE = 1.0  # s: answers that come this soon after a pass's first are settled with it, in one write
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
+# an edit of a card whose post waits is settled unsent ("moot": the post shows the card as it is) only once
+# it is this old: a pass that posts it may begin with documents read up to FRESH before (`step_reads.Known`),
+# by any instance, so an edit stored since (a change by another instance) must outlive them (1 s: the claim
+# and the call after the check, and the instances' clocks)
+MOOT_AFTER = FRESH + timedelta(seconds=1)
 Viewed = tuple[datetime, set[str], set[str]]  # a budget view's read: when, its chats, its cards
 
 
@@ -170,7 +176,8 @@ class TelegramDeliveryWorker(LaneWorker):
     def slot(self, head: Delivery, now: datetime) -> datetime:
         slot = self._budget_slot(head, now)
         due = head.status is DeliveryStatus.PENDING and head.next_attempt_ms <= to_ms(now)
-        if slot > now and due and head.id not in self._held:  # ready, but the chat's budget is spent
+        # ready, but the chat's budget is spent (a moot edit waiting for its time spends none)
+        if slot > now and due and head.id not in self._held and not self._posting(head):
             self._held.add(head.id)
             BUDGET_WAITS.inc()
         return slot
@@ -183,7 +190,7 @@ class TelegramDeliveryWorker(LaneWorker):
 
     def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
-            return now  # moot: costs no budget
+            return max(now, self._moot_at(head))  # moot: costs no budget
         reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
         slot = self._view.next_slot(self._budget_chat(head), self._card_of(head))
         if not reserve:
@@ -202,7 +209,7 @@ class TelegramDeliveryWorker(LaneWorker):
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if self._card_of(head) and self._posting(head):
-            return self._moot(self._coalesced(lane, now, everything=True))
+            return self._moot([d for d in self._coalesced(lane, now, True) if self._moot_at(d) <= now])
         self._view.use(
             self._budget_chat(head), self._card_of(head)
         )  # this round's later decisions see it; the store decides
@@ -223,6 +230,11 @@ class TelegramDeliveryWorker(LaneWorker):
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
         card = self._card_of(edit)
         return card is not None and (edit.lane, card) in self._posts
+
+    @staticmethod
+    def _moot_at(edit: Delivery) -> datetime:
+        """When an edit of a card whose post waits may be settled unsent (MOOT_AFTER from its insert)."""
+        return from_ms(edit.n // PER_MS) + MOOT_AFTER
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:
@@ -281,6 +293,8 @@ class TelegramDeliveryWorker(LaneWorker):
         # send behind the limit would wait on it for calls before it (a relayed media file: up to 90 s)
         for start in range(0, len(going), self._concurrency):
             chunk = going[start : start + self._concurrency]
+            if self._read_at is None or self._clock.now() - self._read_at >= FRESH:
+                self._known.forget()  # (a chunk behind slow calls: what the last ones read is too old)
             await self._claim(chunk)
             try:
                 failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
