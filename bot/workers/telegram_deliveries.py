@@ -293,8 +293,6 @@ class TelegramDeliveryWorker(LaneWorker):
         # send behind the limit would wait on it for calls before it (a relayed media file: up to 90 s)
         for start in range(0, len(going), self._concurrency):
             chunk = going[start : start + self._concurrency]
-            if self._read_at is None or self._clock.now() - self._read_at >= FRESH:
-                self._known.forget()  # (a chunk behind slow calls: what the last ones read is too old)
             await self._claim(chunk)
             try:
                 failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
