@@ -293,6 +293,10 @@ class TelegramDeliveryWorker(LaneWorker):
         # send behind the limit would wait on it for calls before it (a relayed media file: up to 90 s)
         for start in range(0, len(going), self._concurrency):
             chunk = going[start : start + self._concurrency]
+            if self._read_at is None or self._clock.now() - self._read_at >= FRESH:
+                # (a chunk behind slow calls: what the last passes' sends read is older than an edit that
+                # may have been mooted since, MOOT_AFTER after its insert — the store is read again)
+                self._known.forget()
             await self._claim(chunk)
             try:
                 failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
