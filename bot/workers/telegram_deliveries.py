@@ -99,7 +99,8 @@ class TelegramDeliveryWorker(LaneWorker):
         self._concurrency = concurrency  # sends claimed and called at once
         self.merged = 0
         self.coalesced = 0
-        self._posts: set[tuple[str, str]] = set()  # card posts waiting, as of this round: (lane, card)
+        # card posts waiting, as of this round: (lane, card) → until when one is being sent (ms; 0: none is)
+        self._posts: dict[tuple[str, str], int] = {}
         self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
         self._read: dict[
             tuple[str, int], Outbound | Unreadable
@@ -146,12 +147,13 @@ class TelegramDeliveryWorker(LaneWorker):
         queued = self.queued()
         live = {(d.id, d.changed) for d in queued}
         self._read = {key: out for key, out in self._read.items() if key in live}
-        # (a set: each queued edit asks, and a backlog held by a budget is hundreds of edits and posts)
-        self._posts = {
-            (d.lane, f"{d.lane}#{post.card}")
-            for d in queued
-            if isinstance(post := self.outbound(d), PostCard)
-        }
+        # (by card: each queued edit asks, and a backlog held by a budget is hundreds of edits and posts)
+        self._posts = {}
+        for d in queued:
+            if isinstance(post := self.outbound(d), PostCard):
+                key, sending = (d.lane, f"{d.lane}#{post.card}"), d.status is DeliveryStatus.SENDING
+                flying = d.lease_ms if sending and d.lease_ms >= to_ms(now) else 0
+                self._posts[key] = max(self._posts.get(key, 0), flying)
         self._held &= {d.id for d in queued}
         if not heads:
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
@@ -231,10 +233,13 @@ class TelegramDeliveryWorker(LaneWorker):
         card = self._card_of(edit)
         return card is not None and (edit.lane, card) in self._posts
 
-    @staticmethod
-    def _moot_at(edit: Delivery) -> datetime:
-        """When an edit of a card whose post waits may be settled unsent (MOOT_AFTER from its insert)."""
-        return from_ms(edit.n // PER_MS) + MOOT_AFTER
+    def _moot_at(self, edit: Delivery) -> datetime:
+        """When an edit of a card whose post waits may be settled unsent: MOOT_AFTER from its insert, and not
+        while the post is being sent (its text was made before, maybe before the edit's change: once it is
+        sent, the edit goes; should its lease run out, it is sent again, from the store as it is then)."""
+        card = self._card_of(edit)
+        flying = self._posts.get((edit.lane, card), 0) if card else 0
+        return max(from_ms(edit.n // PER_MS) + MOOT_AFTER, from_ms(flying))
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:

@@ -126,3 +126,55 @@ async def test_a_later_chunk_of_a_slow_pass_posts_a_card_from_the_store_not_from
     cards = tg.request_cards(thread)
     assert len(cards) == 1
     assert "👥 4" in cards[0], cards[0]
+
+
+async def test_a_card_s_edit_is_not_settled_unsent_while_its_post_is_on_its_way(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Instance A's worker posts the request card, its text made from the request as it was; while Telegram
+    takes its time answering (and the pass waits for the wave), instance B handles the client's change and
+    B's worker looks at the queue: the card's post is being sent. The edit must not be settled unsent then —
+    the post on its way shows the card as it was before the change."""
+    running = tg.rt.delivery_worker
+    a = TelegramDeliveryWorker(
+        tg.store.deliveries,
+        running._sender,
+        tg.clock,
+        running._hooks,
+        Budgets(tg.store.db, running._budgets.limits),
+    )
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await tg.send(tg.fake.user_message(LAYLA, text="/start"))
+    await tg.settle()
+    tg.clock.advance(seconds=30)
+    await tg.send(tg.fake.user_message(LAYLA, text="Book a car tonight at 8 from the Ritz"))
+    await tg.process_inbox()
+    due = await a.run_once()  # A: the topic created
+    assert due is not None
+    tg.clock.advance_to(due)
+    due = await a.run_once()  # A: the pinned card
+    assert due is not None
+    params_of, slow = tg.fake._params, {"n": 0}
+
+    async def the_card_is_slow(request: web.Request) -> dict[str, Any]:  # (the network edge)
+        params = await params_of(request)
+        card = request.match_info["method"] == "sendMessage" and str(params.get("text", "")).startswith("📋")
+        if card and not slow["n"]:
+            slow["n"] += 1
+            await tg.send(tg.fake.user_message(LAYLA, text="We will be 4 people"))
+            await tg.process_inbox()  # B: the request changed, the card's edit stored
+            tg.clock.advance(seconds=7)  # (Telegram answers late)
+            await running.run_once()  # B's worker looks: the card's post is being sent
+        return params
+
+    tg.clock.advance_to(due)
+    monkeypatch.setattr(tg.fake, "_params", the_card_is_slow)
+    await a.run_once()  # A: the request card
+    assert slow["n"] == 1
+    monkeypatch.undo()
+    await tg.settle()
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None
+    cards = tg.request_cards(thread)
+    assert len(cards) == 1
+    assert "👥 4" in cards[0], cards[0]
