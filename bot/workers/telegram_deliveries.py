@@ -23,6 +23,7 @@ from channels.telegram.sender import Blocked, Failed, NotReady, RetryLater, Sent
 from domain.clock import Clock
 from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, Unreadable, read_doc
 from storage import step_reads
+from storage.arrival import PER_MS
 from storage.budgets import Budgets, BudgetView, Taken
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.timefmt import from_ms, to_ms
@@ -36,6 +37,11 @@ MAX_BACKOFF = 300.0
 WAVE = 1.0  # s: answers that come this soon after a pass's first are settled with it, in one write
 RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
+# an edit of a card whose post waits is settled unsent ("moot": the post shows the card as it is) only once
+# it is this old: a pass that posts it may begin with documents read up to FRESH before (`step_reads.Known`),
+# by any instance, so an edit stored since (a change by another instance) must outlive them (1 s: the claim
+# and the call after the check, and the instances' clocks)
+MOOT_AFTER = FRESH + timedelta(seconds=1)
 Viewed = tuple[datetime, set[str], set[str]]  # a budget view's read: when, its chats, its cards
 
 
@@ -93,7 +99,8 @@ class TelegramDeliveryWorker(LaneWorker):
         self._concurrency = concurrency  # sends claimed and called at once
         self.merged = 0
         self.coalesced = 0
-        self._posts: set[tuple[str, str]] = set()  # card posts waiting, as of this round: (lane, card)
+        # card posts waiting, as of this round: (lane, card) → until when one is being sent (ms; 0: none is)
+        self._posts: dict[tuple[str, str], int] = {}
         self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
         self._read: dict[
             tuple[str, int], Outbound | Unreadable
@@ -140,12 +147,13 @@ class TelegramDeliveryWorker(LaneWorker):
         queued = self.queued()
         live = {(d.id, d.changed) for d in queued}
         self._read = {key: out for key, out in self._read.items() if key in live}
-        # (a set: each queued edit asks, and a backlog held by a budget is hundreds of edits and posts)
-        self._posts = {
-            (d.lane, f"{d.lane}#{post.card}")
-            for d in queued
-            if isinstance(post := self.outbound(d), PostCard)
-        }
+        # (by card: each queued edit asks, and a backlog held by a budget is hundreds of edits and posts)
+        self._posts = {}
+        for d in queued:
+            if isinstance(post := self.outbound(d), PostCard):
+                key, sending = (d.lane, f"{d.lane}#{post.card}"), d.status is DeliveryStatus.SENDING
+                flying = d.lease_ms if sending and d.lease_ms >= to_ms(now) else 0
+                self._posts[key] = max(self._posts.get(key, 0), flying)
         self._held &= {d.id for d in queued}
         if not heads:
             self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
@@ -170,7 +178,8 @@ class TelegramDeliveryWorker(LaneWorker):
     def slot(self, head: Delivery, now: datetime) -> datetime:
         slot = self._budget_slot(head, now)
         due = head.status is DeliveryStatus.PENDING and head.next_attempt_ms <= to_ms(now)
-        if slot > now and due and head.id not in self._held:  # ready, but the chat's budget is spent
+        # ready, but the chat's budget is spent (a moot edit waiting for its time spends none)
+        if slot > now and due and head.id not in self._held and not self._posting(head):
             self._held.add(head.id)
             BUDGET_WAITS.inc()
         return slot
@@ -183,7 +192,7 @@ class TelegramDeliveryWorker(LaneWorker):
 
     def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
-            return now  # moot: costs no budget
+            return max(now, self._moot_at(head))  # moot: costs no budget
         reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
         slot = self._view.next_slot(self._budget_chat(head), self._card_of(head))
         if not reserve:
@@ -202,7 +211,7 @@ class TelegramDeliveryWorker(LaneWorker):
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if self._card_of(head) and self._posting(head):
-            return self._moot(self._coalesced(lane, now, everything=True))
+            return self._moot([d for d in self._coalesced(lane, now, True) if self._moot_at(d) <= now])
         self._view.use(
             self._budget_chat(head), self._card_of(head)
         )  # this round's later decisions see it; the store decides
@@ -223,6 +232,14 @@ class TelegramDeliveryWorker(LaneWorker):
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
         card = self._card_of(edit)
         return card is not None and (edit.lane, card) in self._posts
+
+    def _moot_at(self, edit: Delivery) -> datetime:
+        """When an edit of a card whose post waits may be settled unsent: MOOT_AFTER from its insert, and not
+        while the post is being sent (its text was made before, maybe before the edit's change: once it is
+        sent, the edit goes; should its lease run out, it is sent again, from the store as it is then)."""
+        card = self._card_of(edit)
+        flying = self._posts.get((edit.lane, card), 0) if card else 0
+        return max(from_ms(edit.n // PER_MS) + MOOT_AFTER, from_ms(flying))
 
     async def _moot(self, edits: list[Delivery]) -> None:
         if edits:
@@ -281,6 +298,10 @@ class TelegramDeliveryWorker(LaneWorker):
         # send behind the limit would wait on it for calls before it (a relayed media file: up to 90 s)
         for start in range(0, len(going), self._concurrency):
             chunk = going[start : start + self._concurrency]
+            if self._read_at is None or self._clock.now() - self._read_at >= FRESH:
+                # (a chunk behind slow calls: what the last passes' sends read is older than an edit that
+                # may have been mooted since, MOOT_AFTER after its insert — the store is read again)
+                self._known.forget()
             await self._claim(chunk)
             try:
                 failures += await self._call_and_settle([g for g in chunk if g.claimed is not None])
