@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import signal
 import socket
 import subprocess
@@ -70,10 +71,17 @@ class CliSession:
             [sys.executable, str(SESSION)], env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
         )
 
-    def __call__(self, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    def __call__(
+        self, env: dict[str, str], *args: str, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
         assert self._process.stdin is not None and self._process.stdout is not None
         self._process.stdin.write(json.dumps({"argv": list(args), "env": env}) + "\n")
         self._process.stdin.flush()
+        # an answer is one line, read whole: nothing is left buffered between commands, so a look at the pipe
+        # tells whether it came (a command that does not end — a `run` that starts serving — fails the test)
+        if not select.select([self._process.stdout], [], [], timeout)[0]:
+            self._process.kill()
+            raise AssertionError(f"concierge {' '.join(args)} did not answer in {timeout} s")
         line = self._process.stdout.readline()
         assert line, f"the session ended (exit {self._process.wait(10)})"
         done = json.loads(line)
