@@ -1,6 +1,6 @@
 """A client's message on a channel without buttons of its own (WhatsApp, or any other that composes buttons as
 text): an answer to the choices it was last offered acts as the button would have, a language's name sets the
-language, anything else is a message like any other."""
+language ("language" alone asks which), anything else is a message like any other."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from engine.requests import quote_buttons
 
 # what a client writes, alone, to be sent the one-time link to their own page
 PAGE_WORDS = frozenset({"app", "my page", "تطبيق", "التطبيق", "صفحتي", "приложение", "моя страница"})
+# what a client writes, alone, to be asked which language (Telegram's /language): the choices come numbered
+LANGUAGE_WORDS = frozenset({"language", "lang", "اللغة", "لغة", "язык"})
 
 
 async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, client: Client | None) -> None:
@@ -32,6 +34,8 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, clie
             await to_client(deps, client, chosen, 0, notice)  # no button to answer: a message says it
     elif inbound.kind is Kind.TEXT and body.casefold().lstrip("/") in PAGE_WORDS:
         await conversation.app_command(deps, person, inbound, cause)
+    elif inbound.kind is Kind.TEXT and body.casefold().lstrip("/") in LANGUAGE_WORDS:
+        await conversation.language_command(deps, person, inbound, cause)
     elif inbound.kind is Kind.TEXT and (language := language_named(body)):
         await conversation.received(deps, client, inbound, cause, command="language")
         await clients.choose_language(deps, person, language.value, cause)

@@ -195,6 +195,26 @@ async def test_language_from_the_script_and_switched_by_its_name(team: Harness) 
     assert (await client_of(tg, other)).language == "ru"
 
 
+async def test_language_alone_asks_which_and_the_topic_follows_the_choice(team: Harness) -> None:
+    """WhatsApp has no /language: the word alone (in any of the three) asks, with numbered choices, and is not
+    relayed to the topic as part of a request; the choice renames the topic, whose name says the language."""
+    tg = team
+    await wa(tg, NUMBER, "Нужен столик в Турандоте на завтра в 19:30", "Irina")
+    topic = await thread(tg, NUMBER)
+    assert tg.fake.chats[STAFF_CHAT].topics[topic] == "Irina · RU"
+    relayed = len(tg.topic_texts(topic))
+    for word in ("Язык", "language", "اللغة"):
+        await wa(tg, NUMBER, word)
+        question = tg.wa_texts(NUMBER)[-1]
+        assert "1 — English" in question and "3 — Русский" in question, word
+    assert len(tg.topic_texts(topic)) == relayed  # (asked, not relayed: no "➕ язык" on the card either)
+    await wa(tg, NUMBER, "1")
+    assert (await client_of(tg, NUMBER)).language == "en"
+    assert tg.fake.chats[STAFF_CHAT].topics[topic] == "Irina · EN"
+    await wa(tg, NUMBER, "What language do you speak?")  # (not the word alone: a message like any other)
+    assert tg.topic_texts(topic)[-1].endswith("What language do you speak?")
+
+
 async def outside_window(tg: Harness) -> int:
     await wa(tg, NUMBER, "Hello, I am in Moscow next week")
     topic = await thread(tg, NUMBER)
