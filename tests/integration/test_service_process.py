@@ -386,15 +386,15 @@ def test_a_killed_service_takes_its_engine_down_and_a_restart_right_after_starts
     process.kill()
     process.wait(10)
     port = free_port()
-    again = subprocess.Popen(
-        concierge("run"),
-        env=environment(data_dir, HTTP_PORT=str(port)),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    said = data_dir.parent / "restarted.log"  # (what it said, should it not come up: named in the failure)
+    with said.open("wb") as out:
+        again = subprocess.Popen(
+            concierge("run"), env=environment(data_dir, HTTP_PORT=str(port)), stdout=out, stderr=out
+        )
     try:
         assert wait_until(lambda: not alive(engine_pid), 5), "the embedded engine was left orphaned"
-        assert wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, STARTUP)
+        ready = wait_until(lambda: status(f"http://127.0.0.1:{port}/readyz") == 200, STARTUP)
+        assert ready, f"not ready (exit {again.poll()}): {said.read_text(errors='replace')[-2000:]}"
     finally:
         again.terminate()
         again.wait(15)
