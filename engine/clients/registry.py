@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import structlog
@@ -290,6 +291,18 @@ async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
     return deps.t(client.language, message_id, name=first_name, assistant=assistant.name)
 
 
+def language_data(client: Client, language: Language) -> dict[str, Any]:
+    """A language change's event: the language, and the one it replaces (`was`: the topic's name said it)."""
+    was = client.language.value if client.language else None
+    return {"language": language.value, "first": client.language is None, "was": was}
+
+
+def as_before(client: Client, event: Event) -> Client:
+    """The client as a language change found them — as recorded with it, so the same should the step be
+    handled again after a crash (when the client read at its start has the new language already)."""
+    return replace(client, language=Language.parse(event.data["was"])) if "was" in event.data else client
+
+
 async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None:
     text = "\n".join(deps.t(language, "language-choose") for language in Language)
     await to_client(deps, client, event, n, text, buttons=LANGUAGE_BUTTONS)
@@ -310,13 +323,13 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
         await deps.record(
             f"client:{client.id}",
             EventType.CLIENT_LANGUAGE_CHANGED,
-            {"language": language.value, "first": client.language is None},
+            language_data(client, language),
             client_actor(client.id),
             f"{cause}/language",
         )
     ).event
     first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
-    before, client = client, await q.known_client(deps.store, client.id)
+    before, client = as_before(client, event), await q.known_client(deps.store, client.id)
     texts = [deps.t(language, "language-set")]
     if first_time:
         texts.append(await greeting(deps, client))

@@ -18,7 +18,7 @@ from domain.signin import APP_SESSION_HOURS, digest, session_token
 from engine import queries as q
 from engine.clients.outbox import last_channel, to_client
 from engine.clients.page import CLIENT, set_menu
-from engine.clients.registry import client_actor, refresh_card
+from engine.clients.registry import as_before, client_actor, language_data, refresh_card
 from engine.conversation.messages import from_app
 from engine.deps import Deps
 from engine.forum.topics import retitle, tell_topic
@@ -143,13 +143,13 @@ async def set_preferences(
             deps,
             client,
             EventType.CLIENT_LANGUAGE_CHANGED,
-            {"language": language.value, "first": client.language is None},
+            language_data(client, language),
             f"{cause}/language",
         )
         await to_client(deps, client, last, 0, deps.t(language, "language-set"))
         now = await q.known_client(deps.store, client.id)
         await set_menu(deps, now, last, 3)  # named in it
-        await retitle(deps, last, 4, client, now)  # (the topic's name says their language)
+        await retitle(deps, last, 4, as_before(client, last), now)  # (the topic's name says their language)
         changed.append("language")
     if contact != (client.contact or "") or quiet != client.quiet:
         data = {"contact": contact or None, "quiet": list(quiet) if quiet else None}

@@ -2,7 +2,10 @@
 
 import asyncio
 
+import pytest
+
 from domain.clients import Language
+from domain.events import EventType
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, user
 
@@ -79,6 +82,28 @@ async def test_a_language_switch_renames_the_clients_topic(tg: Harness) -> None:
         await tg.settle()
     assert topics[thread] == "Omar · RU"
     assert [c.params["name"] for c in tg.fake.calls if c.method == "editForumTopic"] == ["Omar · RU"]
+
+
+async def test_a_language_switch_handled_again_after_a_crash_still_renames_the_topic(
+    tg: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between the switch's event and its deliveries, the step is handled again: the client read then
+    speaks the new language already, and the rename is decided from what the event recorded it replaced."""
+    await tg.add_staff(9001, "Anna", "en,ru")
+    omar = user("Omar", "en")
+    await tg.send(tg.fake.user_message(omar, text="/start"), tg.fake.user_message(omar, text="A car at 8"))
+    await tg.settle()
+    thread = await tg.thread_of(omar)
+    await tg.send(tg.fake.user_message(omar, text="/language"))
+    await tg.settle()
+    calls = tg.dies_before_storing_deliveries(monkeypatch)
+    await tg.send(tg.fake.callback(omar, tg.to_user(omar)[-1]["message_id"], "lang:ru"))
+    await tg.settle()
+    assert calls["n"] > 1  # (it died once, and was handled again)
+    changed = await reads.events(tg.store, EventType.CLIENT_LANGUAGE_CHANGED)
+    assert len(changed) == 1 and changed[0].data["was"] == "en"
+    assert tg.fake.chats[STAFF_CHAT].topics[thread] == "Omar · RU"
+    assert tg.to_user(omar)[-1]["text"] == "Теперь я буду писать вам по-русски."
 
 
 async def test_assignment_prefers_the_language_then_the_lightest_load(tg: Harness) -> None:
