@@ -6,6 +6,7 @@ the card as it is when it goes) while a post may still go from a document older 
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -15,9 +16,35 @@ from bot.workers.telegram_deliveries import TelegramDeliveryWorker
 from engine.team import admin as staff_admin
 from storage.budgets import Budgets
 from tests.harness import Harness, user
+from tests.telegram.test_worker_reads import LAYLA, new_client_asks  # (the new client: Layla)
 
-LAYLA = user("Layla")
 OWN_FORUM = -1007770000001
+
+
+def instance_a(tg: Harness, concurrency: int | None = None) -> TelegramDeliveryWorker:
+    """Another instance's Telegram worker on the same store, sender and hooks: nothing the harness's engine
+    (instance B's) stores wakes it. (`concurrency`: its sends at once; the worker's default when None.)"""
+    running = tg.rt.delivery_worker
+    extra = {} if concurrency is None else {"concurrency": concurrency}
+    return TelegramDeliveryWorker(
+        tg.store.deliveries,
+        running._sender,
+        tg.clock,
+        running._hooks,
+        Budgets(tg.store.db, running._budgets.limits),
+        **extra,
+    )
+
+
+async def topic_and_pinned_card(tg: Harness, a: TelegramDeliveryWorker) -> datetime:
+    """Layla's /start, then her first request: A creates her topic, then (timed) posts its pinned card."""
+    await new_client_asks(tg)
+    due = await a.run_once()  # A: the topic created
+    assert due is not None
+    tg.clock.advance_to(due)
+    due = await a.run_once()  # A, timed: the pinned card (its list of open requests read the request)
+    assert a.trusted and due is not None
+    return due
 
 
 async def test_a_card_posted_from_what_a_timed_pass_knew_is_put_right_after_another_instance_s_change(
@@ -29,24 +56,8 @@ async def test_a_card_posted_from_what_a_timed_pass_knew_is_put_right_after_anot
     card's edit waits behind the card's post. A's timed pass then posts the request card from the request
     its last pass knew; the card must not stay without the change."""
     running = tg.rt.delivery_worker  # instance B's worker: woken by B's engine (the harness's)
-    a = TelegramDeliveryWorker(  # instance A's: nothing B stores wakes it
-        tg.store.deliveries,
-        running._sender,
-        tg.clock,
-        running._hooks,
-        Budgets(tg.store.db, running._budgets.limits),
-    )
-    await tg.add_staff(9001, "Anna", "en", lead=True)
-    await tg.send(tg.fake.user_message(LAYLA, text="/start"))
-    await tg.settle()
-    tg.clock.advance(seconds=30)
-    await tg.send(tg.fake.user_message(LAYLA, text="Book a car tonight at 8 from the Ritz"))
-    await tg.process_inbox()
-    due = await a.run_once()  # A: the topic created
-    assert due is not None
-    tg.clock.advance_to(due)
-    due = await a.run_once()  # A, timed: the pinned card (its list of open requests read the request)
-    assert a.trusted and due is not None
+    a = instance_a(tg)
+    due = await topic_and_pinned_card(tg, a)
     await tg.send(tg.fake.user_message(LAYLA, text="We will be 4 people"))
     await tg.process_inbox()  # B: the request changed, the card's edit stored
     await running.run_once()  # B's worker, woken: the forum's budget is A's for a second yet
@@ -73,14 +84,7 @@ async def test_a_later_chunk_of_a_slow_pass_posts_a_card_from_the_store_not_from
     await staff_admin.add(tg.engine.deps, 9002, "Omar", "en", staff_chat_id=OWN_FORUM)
     james = user("James")
     running = tg.rt.delivery_worker  # instance B's worker: woken by B's engine (the harness's)
-    a = TelegramDeliveryWorker(  # instance A's, one send at a time: nothing B stores wakes it
-        tg.store.deliveries,
-        running._sender,
-        tg.clock,
-        running._hooks,
-        Budgets(tg.store.db, running._budgets.limits),
-        concurrency=1,
-    )
+    a = instance_a(tg, concurrency=1)  # (one send at a time: nothing B stores wakes it)
     for person in (james, LAYLA):
         await tg.send(tg.fake.user_message(person, text="/start"))
         await tg.settle()
@@ -139,24 +143,8 @@ async def test_a_card_s_edit_is_not_settled_unsent_while_its_post_is_on_its_way(
     B's worker looks at the queue: the card's post is being sent. The edit must not be settled unsent then —
     the post on its way shows the card as it was before the change."""
     running = tg.rt.delivery_worker
-    a = TelegramDeliveryWorker(
-        tg.store.deliveries,
-        running._sender,
-        tg.clock,
-        running._hooks,
-        Budgets(tg.store.db, running._budgets.limits),
-    )
-    await tg.add_staff(9001, "Anna", "en", lead=True)
-    await tg.send(tg.fake.user_message(LAYLA, text="/start"))
-    await tg.settle()
-    tg.clock.advance(seconds=30)
-    await tg.send(tg.fake.user_message(LAYLA, text="Book a car tonight at 8 from the Ritz"))
-    await tg.process_inbox()
-    due = await a.run_once()  # A: the topic created
-    assert due is not None
-    tg.clock.advance_to(due)
-    due = await a.run_once()  # A: the pinned card
-    assert due is not None
+    a = instance_a(tg)
+    due = await topic_and_pinned_card(tg, a)
     params_of, slow = tg.fake._params, {"n": 0}
 
     async def the_card_is_slow(request: web.Request) -> dict[str, Any]:  # (the network edge)
