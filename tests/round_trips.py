@@ -6,7 +6,8 @@ its budget."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from typing import Any
 from pymongo import monitoring
 
 from engine.team import admin as staff_admin
-from tests.harness import PUBLIC, STAFF_CHAT, TWILIO_SID, VOICE_NUMBER, Harness, user
+from tests.harness import PUBLIC, STAFF_CHAT, TWILIO_SID, VOICE_NUMBER, Harness, start_harness, user
 
 ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 
@@ -37,6 +38,18 @@ class Commands(monitoring.CommandListener):
 
     def stop(self) -> None:
         self.on = False
+
+
+@asynccontextmanager
+async def counted_harness(*fixtures: Any, **options: Any) -> AsyncIterator[tuple[Harness, Commands]]:
+    """The service (`start_harness`: the fixtures it takes, then its options), every store command it sends
+    counted by a listener registered before its client; the listener silenced after."""
+    commands = Commands()
+    monitoring.register(commands)  # (clients made from now on report to it)
+    try:
+        yield await start_harness(*fixtures, **options), commands
+    finally:
+        commands.stop()
 
 
 async def settle(tg: Harness, commands: Commands | None = None) -> None:

@@ -4,31 +4,15 @@ index would answer, shows here as a step over its budget."""
 
 from __future__ import annotations
 
-from pymongo import monitoring
-
-from tests.harness import start_harness
-from tests.round_trips import BUDGETS, CALL_BUDGETS, NEW_CLIENT, Commands, call_answers, journey
+from tests.round_trips import BUDGETS, CALL_BUDGETS, NEW_CLIENT, call_answers, counted_harness, journey
 
 
 async def test_each_step_of_a_journey_stays_within_its_store_round_trips(
     aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
 ) -> None:
-    commands = Commands()
-    monitoring.register(commands)  # (clients made from now on report to it)
-    try:
-        tg = await start_harness(
-            aiohttp_server,
-            aiohttp_client,
-            mongo_url,
-            db_name,
-            tmp_path,
-            clock,
-            payments=False,
-            whatsapp=False,
-        )
+    fixtures = (aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    async with counted_harness(*fixtures, payments=False, whatsapp=False) as (tg, commands):
         steps = await journey(tg, commands)
-    finally:
-        commands.stop()
     counted = {step.name: step.total for step in steps}
     assert set(counted) == set(BUDGETS)
     assert all(n > 5 for n in counted.values()), counted  # (the listener heard the service)
@@ -40,15 +24,9 @@ async def test_each_step_of_a_journey_stays_within_its_store_round_trips(
 async def test_answering_a_call_stays_within_its_store_round_trips(
     aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
 ) -> None:
-    commands = Commands()
-    monitoring.register(commands)
-    try:
-        tg = await start_harness(
-            aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock, payments=False, voice=True
-        )
+    fixtures = (aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    async with counted_harness(*fixtures, payments=False, voice=True) as (tg, commands):
         steps = await call_answers(tg, commands)
-    finally:
-        commands.stop()
     counted = {step.name: step.total for step in steps}
     assert set(counted) == set(CALL_BUDGETS) and all(n > 2 for n in counted.values()), counted
     over = {name: (n, CALL_BUDGETS[name]) for name, n in counted.items() if n > CALL_BUDGETS[name]}

@@ -36,6 +36,15 @@ def instance_a(tg: Harness, concurrency: int | None = None) -> TelegramDeliveryW
     )
 
 
+async def one_card_showing_four(tg: Harness) -> None:
+    """Layla's topic has one request card, and it shows her change (👥 4)."""
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None
+    cards = tg.request_cards(thread)
+    assert len(cards) == 1
+    assert "👥 4" in cards[0], cards[0]
+
+
 async def topic_and_pinned_card(tg: Harness, a: TelegramDeliveryWorker) -> datetime:
     """Layla's /start, then her first request: A creates her topic, then (timed) posts its pinned card."""
     await new_client_asks(tg)
@@ -65,11 +74,7 @@ async def test_a_card_posted_from_what_a_timed_pass_knew_is_put_right_after_anot
     await a.run_once()  # A, timed: the request card
     assert a.trusted
     await tg.settle()
-    thread = await tg.thread_of(LAYLA)
-    assert thread is not None
-    cards = tg.request_cards(thread)
-    assert len(cards) == 1
-    assert "👥 4" in cards[0], cards[0]
+    await one_card_showing_four(tg)
 
 
 async def test_a_later_chunk_of_a_slow_pass_posts_a_card_from_the_store_not_from_the_last_pass(
@@ -164,8 +169,4 @@ async def test_a_card_s_edit_is_not_settled_unsent_while_its_post_is_on_its_way(
     assert slow["n"] == 1
     monkeypatch.undo()
     await tg.settle()
-    thread = await tg.thread_of(LAYLA)
-    assert thread is not None
-    cards = tg.request_cards(thread)
-    assert len(cards) == 1
-    assert "👥 4" in cards[0], cards[0]
+    await one_card_showing_four(tg)

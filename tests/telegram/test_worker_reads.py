@@ -11,14 +11,13 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from pymongo import monitoring
 
 from bot.whatsapp_runtime import WHATSAPP
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker
 from storage.budgets import Budgets
 from storage.deliveries import DeliveryStatus
-from tests.harness import STAFF_CHAT, Harness, start_harness, user
-from tests.round_trips import Commands
+from tests.harness import STAFF_CHAT, Harness, user
+from tests.round_trips import Commands, counted_harness
 
 LAYLA = user("Layla")
 READS = (("find", "deliveries"), ("find", "budgets"))
@@ -39,24 +38,9 @@ async def counted(
     aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock
 ) -> AsyncIterator[tuple[Harness, Commands]]:
     """The service, every store command it sends counted (by a listener registered before its client)."""
-    commands = Commands()
-    monitoring.register(commands)
-    try:
-        yield (
-            await start_harness(
-                aiohttp_server,
-                aiohttp_client,
-                mongo_url,
-                db_name,
-                tmp_path,
-                clock,
-                payments=False,
-                whatsapp=False,
-            ),
-            commands,
-        )
-    finally:
-        commands.stop()
+    fixtures = (aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock)
+    async with counted_harness(*fixtures, payments=False, whatsapp=False) as harness:
+        yield harness
 
 
 async def test_the_topic_s_cards_follow_its_creation_each_a_second_behind_on_passes_that_read_nothing(
