@@ -261,7 +261,8 @@ async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
 
 async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
     """A person moved the client to `to` (/assign, /take); the topic hears it (their phone rings) and the
-    card shows it. Deliveries `<event>:1`, `:2` (the command's own answer is `:0`)."""
+    cards show it (the pinned card and each open request's, in the new assistant's language). Deliveries
+    `<event>:1`, `:2` and on (the command's own answer is `:0`)."""
     await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_ASSIGNED,
@@ -279,7 +280,7 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
         1,
         [[to.telegram_id, to.name]],
     )
-    await refresh_card(deps, event, 2, client)
+    await refresh_card(deps, event, 2, client, requests=True)
 
 
 async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:
@@ -308,10 +309,15 @@ async def ask_language(deps: Deps, client: Client, event: Event, n: int) -> None
     await to_client(deps, client, event, n, text, buttons=LANGUAGE_BUTTONS)
 
 
-async def refresh_card(deps: Deps, event: Event, n: int, client: Client) -> None:
+async def refresh_card(deps: Deps, event: Event, n: int, client: Client, requests: bool = False) -> None:
+    """The client's pinned card edited (`<event>:<n>`); with `requests`, each open request's card too
+    (`:<n + 1>`, … oldest first): a new assistant reads the cards in their own language."""
     staff_chat = await staff_chat_for(deps, client)
-    if staff_chat is not None and client.topic is not None:
-        await deps.deliver(card_update(event, n, staff_chat, client.id))
+    if staff_chat is None or client.topic is None:
+        return
+    await deps.deliver(card_update(event, n, staff_chat, client.id))
+    for i, request in enumerate(await q.open_requests(deps.store, client.id) if requests else [], n + 1):
+        await deps.deliver(card_update(event, i, staff_chat, client.id, card=f"request:{request.id}"))
 
 
 async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> None:

@@ -153,7 +153,7 @@ async def _reassign(
     if await free_to_write(deps, client, channel):  # one line, and never a paid WhatsApp template for it
         line = deps.t(client.language, "client-reassigned", assistant=chosen.name)
         await to_client(deps, client, event, 2, line, channel=channel)
-    await refresh_card(deps, event, 3, client)
+    await refresh_card(deps, event, 3, client, requests=True)  # (:4 and on: the request cards)
     hand = d.data.get("hand", 0) + 1
     promise = deps.policy.promises.response(client.vip)
     data = {**d.data, "hand": hand, "ladder": now.isoformat()}  # the new assistant's ladder starts now

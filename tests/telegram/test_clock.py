@@ -14,6 +14,7 @@ from domain.clients import Channel
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
 from engine.deps import Listeners
+from engine.team import admin as staff_admin
 from storage.timefmt import from_ms
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, start_harness, user
@@ -86,6 +87,20 @@ async def new_client(
     if with_ and found.assistant_id != f"A-{ {'Anna': 9001, 'Omar': 9002}[with_] }".replace(" ", ""):
         await staff_says(tg, reads.thread(found), f"/assign {with_}")
     return client, reads.thread(found), found.id
+
+
+async def test_a_handover_puts_the_request_card_in_the_new_assistants_language(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    await staff_admin.add(tg.engine.deps, 9003, "Dmitri", "en,ru", ui_language="ru")
+    start = tg.clock.now()
+    layla, thread, _ = await new_client(tg, "Layla", "Could you book a table for two tonight?", with_=None)
+    first = (await tg.client_of(layla)).assistant_id
+    (before,) = tg.request_cards(thread)
+    await at(tg, start, 45.5)
+    now_with = (await tg.client_of(layla)).assistant_id
+    (card,) = tg.request_cards(thread)  # edited in place
+    assert now_with != first and {first, now_with} == {"A-9001", "A-9003"}
+    assert ("новая" in before, "новая" in card) == (first == "A-9003", now_with == "A-9003")
 
 
 async def test_remind_escalate_reassign_each_at_its_time_and_once(team: Harness) -> None:

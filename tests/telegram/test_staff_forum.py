@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 
 from domain.outbound import CreateTopic, from_doc
+from engine.team import admin as staff_admin
 from tests.harness import STAFF_CHAT, Harness, user
 
 MEDIA = {
@@ -251,3 +252,19 @@ async def test_a_twin_topic_from_a_retry_is_deleted(team: Harness) -> None:
     assert made in tg.fake.chats[STAFF_CHAT].deleted_topics
     assert retried not in tg.fake.chats[STAFF_CHAT].deleted_topics
     assert await tg.thread_of(layla) == retried
+
+
+async def test_a_reassigned_clients_request_cards_read_in_the_new_assistants_language(team: Harness) -> None:
+    tg = team
+    await staff_admin.add(tg.engine.deps, 9003, "Dmitri", "ru,en", ui_language="ru")
+    layla, thread = await opened(tg, "Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Book a table for four tonight at 8, please"))
+    await tg.settle()
+    (before,) = tg.request_cards(thread)
+    assert "новая" not in before
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="/assign Dmitri"))
+    await tg.settle()
+    (card,) = tg.request_cards(thread)  # edited in place, not posted again
+    assert "новая" in card and card.split("\n")[0] != before.split("\n")[0]
+    pinned = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[-1]]["text"]
+    assert "Dmitri" in pinned
