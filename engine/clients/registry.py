@@ -15,7 +15,7 @@ from domain.messages import Person
 from domain.outbound import Button, Buttons
 from engine import queries as q
 from engine.clients import page
-from engine.clients.outbox import to_client
+from engine.clients.outbox import free_to_write, proactive_channel, to_client
 from engine.deps import Deps, Entry
 from engine.forum.topics import retitle, staff_chat_for, tell_topic
 from engine.outbox import card_update
@@ -261,8 +261,8 @@ async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
 
 async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
     """A person moved the client to `to` (/assign, /take); the topic hears it (their phone rings) and the
-    cards show it (the pinned card and each open request's, in the new assistant's language). Deliveries
-    `<event>:1`, `:2` and on (the command's own answer is `:0`)."""
+    cards show it (the pinned card and each open request's, in the new assistant's language), and the client
+    is told who now takes care of them. Deliveries `<event>:1` and on (the command's own answer is `:0`)."""
     await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_ASSIGNED,
@@ -280,7 +280,16 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
         1,
         [[to.telegram_id, to.name]],
     )
-    await refresh_card(deps, event, 2, client, requests=True)
+    await tell_new_assistant(deps, client, event, 2, to)
+    await refresh_card(deps, event, 3, client, requests=True)
+
+
+async def tell_new_assistant(deps: Deps, client: Client, event: Event, n: int, assistant: Assistant) -> None:
+    """One line to the client: who now takes care of them — when free to write (never a paid template)."""
+    channel = await proactive_channel(deps, client)
+    if await free_to_write(deps, client, channel):
+        line = deps.t(client.language, "client-reassigned", assistant=assistant.name)
+        await to_client(deps, client, event, n, line, channel=channel)
 
 
 async def greeting(deps: Deps, client: Client, returning: bool = False) -> str:

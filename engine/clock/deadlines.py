@@ -34,7 +34,7 @@ from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import locale_of, quote_buttons, when
 from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, to_client
-from engine.clients.registry import refresh_card
+from engine.clients.registry import refresh_card, tell_new_assistant
 from engine.clock import timers
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
@@ -149,10 +149,7 @@ async def _reassign(
     text = handover(in_topic) + in_topic("clock-handover-above")
     await tell_topic(deps, client, event, text, 0, _rings(chosen, old))
     await tell_leads(deps, client, event, 1, handover)
-    channel = await proactive_channel(deps, client)
-    if await free_to_write(deps, client, channel):  # one line, and never a paid WhatsApp template for it
-        line = deps.t(client.language, "client-reassigned", assistant=chosen.name)
-        await to_client(deps, client, event, 2, line, channel=channel)
+    await tell_new_assistant(deps, client, event, 2, chosen)
     await refresh_card(deps, event, 3, client, requests=True)  # (:4 and on: the request cards)
     hand = d.data.get("hand", 0) + 1
     promise = deps.policy.promises.response(client.vip)

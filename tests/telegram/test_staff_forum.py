@@ -268,3 +268,5 @@ async def test_a_reassigned_clients_request_cards_read_in_the_new_assistants_lan
     assert "новая" in card and card.split("\n")[0] != before.split("\n")[0]
     pinned = tg.fake.chats[STAFF_CHAT].messages[tg.fake.chats[STAFF_CHAT].pinned[-1]]["text"]
     assert "Dmitri" in pinned
+    # and Layla is told who now takes care of her, once, in her language
+    assert [m["text"] for m in tg.to_user(layla)].count("Dmitri is now taking care of you.") == 1
