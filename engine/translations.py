@@ -4,7 +4,7 @@ interpreting.py makes the translations)."""
 
 from __future__ import annotations
 
-from domain.clients import Assistant, Client
+from domain.clients import Assistant, Client, Language
 from domain.events import Event
 from engine.deps import Deps
 
@@ -21,10 +21,22 @@ def bridges(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
     )
 
 
-async def translation_of(deps: Deps, message_cause: str) -> Event | None:
+async def translation_of(deps: Deps, message_cause: str, reader: Assistant | None = None) -> Event | None:
     """The translation made for the assistant of the client's message taken in under `message_cause` (its
-    MessageReceived is `<cause>/received`, engine/conversation/messages.py)."""
-    return await deps.store.events.by_cause(translation_cause(f"{message_cause}/received"))
+    MessageReceived is `<cause>/received`, engine/conversation/messages.py). For a `reader` (an assistant the
+    translation bridges to): the first one made when they read its language, else the one made for them
+    when the client was handed to them (`handover_cause`)."""
+    cause = translation_cause(f"{message_cause}/received")
+    first = await deps.store.events.by_cause(cause)
+    if reader is None or (first is not None and reader.speaks(Language.parse(first.data.get("target")))):
+        return first
+    return await deps.store.events.by_cause(handover_cause(cause, reader))
+
+
+def handover_cause(first: str, reader: Assistant) -> str:
+    """Of a message's translation for an assistant the client was handed to (its first one, `first`, was made
+    in a language they do not read, or none was)."""
+    return f"{first}/{reader.languages[0].value}"
 
 
 def translation_cause(translated: str) -> str:

@@ -36,6 +36,7 @@ from engine.client_texts import locale_of, quote_buttons, when
 from engine.clients.outbox import free_to_write, proactive_channel, quiet_now, to_client
 from engine.clients.registry import refresh_card, tell_new_assistant
 from engine.clock import timers
+from engine.conversation import interpreting
 from engine.deps import Deps
 from engine.forum.escalations import tell_leads
 from engine.forum.topics import say, staff_chat_for, tell_topic
@@ -138,6 +139,7 @@ async def _reassign(
         d.cause + "/assign",
     )
     client = await q.known_client(deps.store, client.id)
+    await interpreting.for_new_assistant(deps, client, chosen)  # (before the cards are edited)
 
     def handover(t: StaffText) -> str:
         args = {"client": client.name, "assistant": chosen.name, "wait": waited(t, since, now)}

@@ -10,6 +10,7 @@ from domain.outbound import Message, read_doc
 from engine import queries as q
 from engine.clients.outbox import to_client
 from engine.clients.registry import reassign
+from engine.conversation import interpreting
 from engine.deps import Deps
 from engine.forum.topics import staff_chat_for, tell_topic
 from engine.invocation import Invocation, Place
@@ -88,12 +89,14 @@ async def assign(deps: Deps, cmd: Invocation) -> str | None:
             key="no-assistant",
             name=cmd.args,
         )
+    await interpreting.for_new_assistant(deps, client, chosen)  # (before the cards are edited)
     await reassign(deps, client, chosen, cmd.actor, cmd.recorded, "assigned")
     return _moved(cmd, client, chosen.name)
 
 
 async def take(deps: Deps, cmd: Invocation) -> str | None:
     client = await _client_meant(deps, cmd, cmd.args)
+    await interpreting.for_new_assistant(deps, client, cmd.assistant)
     await reassign(deps, client, cmd.assistant, cmd.actor, cmd.recorded, "taken")
     return _moved(cmd, client, cmd.assistant.name)
 

@@ -21,7 +21,8 @@ from domain.events import SYSTEM, Event, EventType
 from domain.translation import protect, worth_translating
 from engine import queries as q
 from engine.deps import Deps
-from engine.translations import translation_cause
+from engine.forum.cards import words_of
+from engine.translations import handover_cause, translation_cause, translation_of
 from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
@@ -105,6 +106,35 @@ async def for_client(
     )
 
 
+async def for_new_assistant(deps: Deps, client: Client, assistant: Assistant) -> None:
+    """The client handed to an assistant who does not read their language: the words their open requests'
+    cards carry, translated for them where no translation they read was made (an event each, as a message's:
+    `handover_cause`; a replay or a second handover to the same language reads it)."""
+    if not _needed(deps, client, assistant) or client.language is None or assistant.speaks(client.language):
+        return
+    for request in await q.open_requests(deps.store, client.id):
+        for said, message in await words_of(deps, request):
+            received = await deps.store.events.by_cause(f"{message}/received") if message else None
+            if received is None or not worth_translating(said):
+                continue
+            if await translation_of(deps, message or "", assistant) is not None:
+                continue  # (read already: the first translation, or this handover's made before)
+            first = translation_cause(received.cause)
+            await _translate(
+                deps,
+                client,
+                received,
+                TO_ASSISTANT,
+                said,
+                assistant.languages[0].value,
+                client.language.value,
+                keep=(client.name, assistant.name),
+                unless=assistant.languages,
+                limit=None,
+                cause=handover_cause(first, assistant),
+            )
+
+
 async def _translate(
     deps: Deps,
     client: Client,
@@ -116,8 +146,10 @@ async def _translate(
     keep: tuple[str, ...],
     unless: tuple[Language, ...],
     limit: int | None,
+    cause: str | None = None,
 ) -> Translated | None:
-    cause = translation_cause(event.cause)
+    """`cause`: of the translation's event (by default the message's first, `translation_cause`)."""
+    cause = cause or translation_cause(event.cause)
     if (
         done := await deps.store.events.by_cause(cause)
     ) is not None:  # a replay: as translated the first time

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_datetime
 
+from domain.clients import Assistant
 from domain.events import EventType
 from domain.formats import money
 from domain.intake import Understanding
@@ -16,7 +17,7 @@ from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import WORDS_IN_CARD, marked
 from engine.staff_texts import StaffText, bound, for_client, language_of
-from engine.translations import translation_of
+from engine.translations import bridges, translation_of
 
 
 async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
@@ -25,7 +26,12 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     client = await q.client(deps.store, current.client_id)
     t = await for_client(deps, client) if client else bound("en")
     translated = client is not None and client.translated and deps.interpreter is not None
-    return render(current, deps.policy.tz, hint, t, await as_read(deps, current) if translated else None)
+    if not translated:
+        return render(current, deps.policy.tz, hint, t)
+    assert client is not None
+    assistant = await q.assistant(deps.store, client.assistant_id)
+    reader = assistant if bridges(deps, client, assistant) else None
+    return render(current, deps.policy.tz, hint, t, await as_read(deps, current, reader))
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +51,27 @@ _TAKEN_IN = (
 )  # a client's message's cause, then these (engine/requests/intake.py)
 
 
-async def as_read(deps: Deps, request: ServiceRequest) -> AsRead | None:
+async def words_of(deps: Deps, request: ServiceRequest) -> list[tuple[str, str | None]]:
+    """The client's words the request took in, oldest first, each with the cause of the message that
+    brought them (None: not a message's, e.g. an assistant's /edit)."""
+    words = []
+    for event in await deps.store.events.read(f"request:{request.id}"):
+        said = event.data.get("text") if event.type in _WORDS else None
+        if said:
+            message = next((event.cause.removesuffix(s) for s in _TAKEN_IN if event.cause.endswith(s)), None)
+            words.append((said, message))
+    return words
+
+
+async def as_read(deps: Deps, request: ServiceRequest, reader: Assistant | None = None) -> AsRead | None:
     """Each of the client's messages the request took in, as the topic showed it: by its translation where
-    one was made for the assistant; None when none was (the card shows the words as written)."""
+    one was made for the assistant (`reader`, when translation bridges to them: one made in a language they
+    read); None when none was (the card shows the words as written)."""
     parts: list[str] = []
     pairs: list[str] = []
     first_translated = False
-    for event in await deps.store.events.read(f"request:{request.id}"):
-        said = event.data.get("text") if event.type in _WORDS else None
-        if not said:
-            continue
-        message = next((event.cause.removesuffix(s) for s in _TAKEN_IN if event.cause.endswith(s)), None)
-        done = await translation_of(deps, message) if message else None
+    for said, message in await words_of(deps, request):
+        done = await translation_of(deps, message, reader) if message else None
         if done is None or not done.data.get("text"):  # (erased: the words are gone from both)
             parts.append(said)
             continue

@@ -105,6 +105,31 @@ async def test_an_arabic_client_and_a_russian_assistant_read_each_other(interpre
     assert f"#e-conversation-{client.id}-{staff.seq}" in hits and "Конечно" in hits
 
 
+async def test_a_client_handed_to_an_assistant_who_cannot_read_them_has_their_cards_translated(
+    interpreted: Harness,
+) -> None:
+    tg = interpreted
+    omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+    await tg.add_staff(omar["id"], "Omar", "ar,en", lead=True)
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="احجز لي طاولة الليلة الساعة 9 من فضلك"))
+    await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    (card,) = tg.request_cards(thread)
+    assert "🌐" not in card and not await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)  # Omar reads it
+    await staff_says(tg, thread, "/assign Dmitri", who=omar)
+    (card,) = tg.request_cards(thread)  # edited in place: Dmitri reads Russian only
+    assert "💬 🌐 AR→RU: “[ru] " in card and "احجز لي طاولة الليلة الساعة 9 من فضلك" in card
+    (made,) = await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)
+    assert made.data["target"] == "ru" and made.data["direction"] == "to_assistant"
+    # back to Omar and to Dmitri again: the card as each reads it, the translation made once
+    await staff_says(tg, thread, "/assign Omar", who=omar)
+    assert "🌐" not in tg.request_cards(thread)[0]
+    await staff_says(tg, thread, "/assign Dmitri", who=omar)
+    assert "💬 🌐 AR→RU: “[ru] " in tg.request_cards(thread)[0]
+    assert len(await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)) == 1
+
+
 @pytest.fixture
 async def deepl(aiohttp_server, aiohttp_client, mongo_url, db_name, tmp_path, clock) -> Harness:
     harness = await start_harness(
