@@ -17,7 +17,7 @@ import aiohttp
 from aiohttp import web
 
 from domain.miniapp import sign
-from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, SandboxWorld
+from sandbox.world import ASSISTANTS, PERSONAS, STAFF_CHAT, Persona, SandboxWorld
 
 SANDBOX_WORLD = web.AppKey("sandbox_world", SandboxWorld)
 # moves the service's clock ahead and wakes its timers; returns the new time (set by the service's wiring)
@@ -33,6 +33,32 @@ def _world(request: web.Request) -> SandboxWorld:
     if world is None:
         raise web.HTTPNotFound(text="the sandbox is not running")
     return world
+
+
+async def _body(request: web.Request) -> dict[str, Any]:
+    """A POST's JSON object; anything else is a 400 that says so."""
+    try:
+        body = await request.json()
+    except ValueError:  # (not JSON, not UTF-8, a number too long to read)
+        body = None
+    if not isinstance(body, dict):
+        raise web.HTTPBadRequest(text="the body is a JSON object")
+    return body
+
+
+def _persona(world: SandboxWorld, key: object) -> Persona:
+    try:
+        return world.persona(key) if isinstance(key, str) else next(iter(()))
+    except StopIteration:
+        names = ", ".join(p.key for p in PERSONAS)
+        raise web.HTTPBadRequest(text=f"persona is one of {names}") from None
+
+
+def _whole(value: object, name: str) -> int:
+    """A whole number given as a number or as digits (a thread, an assistant)."""
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
+        raise web.HTTPBadRequest(text=f"{name}: a whole number")
+    return int(value)
 
 
 async def _deliver(url: str, **options: Any) -> int:
@@ -105,10 +131,7 @@ async def webapp(request: web.Request) -> web.Response:
     """Where the persona's Telegram opens a Mini App: its address with the launch parameters in the fragment,
     initData signed with the bot's token exactly as Telegram signs it (the service checks it each request)."""
     world = _world(request)
-    try:
-        persona = world.persona(request.query["persona"])
-    except (KeyError, StopIteration):
-        raise web.HTTPBadRequest(text="persona is needed") from None
+    persona = _persona(world, request.query.get("persona"))
     url = request.query.get("url") or f"{world.public_base_url}/app/"
     if not url.startswith(world.public_base_url + "/app/"):
         raise web.HTTPBadRequest(text="the sandbox opens only the service's own Mini App")
@@ -141,7 +164,7 @@ def _media(message: dict[str, Any]) -> str | None:
 
 async def phone(request: web.Request) -> web.Response:
     world = _world(request)
-    persona = world.persona(request.query["persona"])
+    persona = _persona(world, request.query.get("persona"))
     if request.query.get("channel") == "whatsapp":
         sender = f"whatsapp:{persona.phone}"
         said = [
@@ -178,11 +201,8 @@ async def phone(request: web.Request) -> web.Response:
 
 async def phone_send(request: web.Request) -> web.Response:
     world = _world(request)
-    body = await request.json()
-    try:
-        persona = world.persona(body["persona"])
-    except (KeyError, TypeError, StopIteration):
-        raise web.HTTPBadRequest(text="persona is one of the sandbox's personas") from None
+    body = await _body(request)
+    persona = _persona(world, body.get("persona"))
     text = str(body.get("text", "")).strip()
     if not text:
         raise web.HTTPBadRequest(text="write something first")
@@ -201,12 +221,12 @@ async def phone_send(request: web.Request) -> web.Response:
 
 async def phone_button(request: web.Request) -> web.Response:
     world = _world(request)
-    body = await request.json()
-    try:
-        persona, data = world.persona(body["persona"]), str(body["data"])
-        message_id = 0 if data == SHARE_CONTACT else int(body["message_id"])
-    except (KeyError, ValueError, TypeError, StopIteration):
-        raise web.HTTPBadRequest(text="persona, data and message_id (a whole number) are needed") from None
+    body = await _body(request)
+    persona = _persona(world, body.get("persona"))
+    if not isinstance(body.get("data"), str):
+        raise web.HTTPBadRequest(text="data: the button's data")
+    data = body["data"]
+    message_id = 0 if data == SHARE_CONTACT else _whole(body.get("message_id"), "message_id")
     person = persona.telegram_user()
     if data == SHARE_CONTACT:  # as Telegram sends it: the sender's own contact
         contact = {
@@ -243,7 +263,7 @@ async def forum(request: web.Request) -> web.Response:
         {"thread": thread, "name": name, "deleted": thread in chat.deleted_topics}
         for thread, name in chat.topics.items()
     ]
-    thread = int(request.query["thread"]) if request.query.get("thread") else None
+    thread = _whole(request.query["thread"], "thread") if request.query.get("thread") else None
     messages = []
     if thread is not None:
         for m in chat.messages.values():
@@ -267,23 +287,25 @@ async def forum(request: web.Request) -> web.Response:
 
 async def forum_send(request: web.Request) -> web.Response:
     world = _world(request)
-    body = await request.json()
-    assistant = next(a for a in ASSISTANTS if a["telegram_id"] == int(body.get("assistant", 7001)))
+    body = await _body(request)
+    wanted = _whole(body.get("assistant", 7001), "assistant")
+    assistant = next((a for a in ASSISTANTS if a["telegram_id"] == wanted), None)
+    if assistant is None:
+        names = ", ".join(f"{a['telegram_id']} ({a['name']})" for a in ASSISTANTS)
+        raise web.HTTPBadRequest(text=f"assistant is one of {names}")
     staff = {"id": assistant["telegram_id"], "is_bot": False, "first_name": assistant["name"]}
+    thread = _whole(body.get("thread"), "thread")
     text = str(body.get("text", "")).strip()
     if not text:
         raise web.HTTPBadRequest(text="write something first")
-    update = world.telegram.user_message(staff, chat_id=STAFF_CHAT, thread_id=int(body["thread"]), text=text)
+    update = world.telegram.user_message(staff, chat_id=STAFF_CHAT, thread_id=thread, text=text)
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 
 async def fast_forward(request: web.Request) -> web.Response:
     """Sandbox only: the service's clock jumps ahead (its timers fall due as they would in real time)."""
     _world(request)
-    try:
-        minutes = int((await request.json()).get("minutes", 0))
-    except (ValueError, TypeError, AttributeError):
-        raise web.HTTPBadRequest(text="minutes: a whole number") from None
+    minutes = _whole((await _body(request)).get("minutes", 0), "minutes")
     if not 0 < minutes <= MAX_FORWARD.total_seconds() // 60:
         raise web.HTTPBadRequest(text=f"minutes: 1 to {int(MAX_FORWARD.total_seconds() // 60)}")
     now = await request.app[FAST_FORWARD](timedelta(minutes=minutes))
@@ -316,7 +338,7 @@ async def call_state(request: web.Request) -> web.Response:
 async def call_place(request: web.Request) -> web.Response:
     """A persona calls the concierge number."""
     world = _world(request)
-    persona = world.persona((await request.json())["persona"])
+    persona = _persona(world, (await _body(request)).get("persona"))
     await _phone(world).place(persona.key, persona.phone)
     return web.json_response(_phone(world).state(PHONES))
 
@@ -325,7 +347,7 @@ async def call_act(request: web.Request) -> web.Response:
     """Answer / Decline (the assistant's phone), Hang up, or a typed voicemail (the caller)."""
     world = _world(request)
     phone = _phone(world)
-    body = await request.json()
+    body = await _body(request)
     call = phone.calls.get(str(body.get("sid", "")))
     if call is None:
         raise web.HTTPNotFound(text="no such call")

@@ -1,0 +1,85 @@
+"""The sandbox's own API, which its page calls: a wrong value in any field is a 400 (or a 404 for what is not
+there) that says what is wanted — never a 500 — and nothing reaches the service."""
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot.app import create_app
+from bot.settings import AppSettings, HttpSettings, Settings, StoreSettings
+
+JUNK = b"{not json"
+CASES = [
+    ("/sandbox/api/phone", JUNK),
+    ("/sandbox/api/phone", [1, 2]),
+    ("/sandbox/api/phone", "layla"),
+    ("/sandbox/api/phone", {"text": "Hello"}),
+    ("/sandbox/api/phone", {"persona": "nobody", "text": "Hello"}),
+    ("/sandbox/api/phone", {"persona": ["layla"], "text": "Hello"}),
+    ("/sandbox/api/phone", {"persona": "layla", "text": "   "}),
+    ("/sandbox/api/phone", {"persona": "layla", "text": "Hello", "channel": "fax"}),
+    ("/sandbox/api/phone/button", JUNK),
+    ("/sandbox/api/phone/button", {"persona": "layla", "data": 5, "message_id": 1}),
+    ("/sandbox/api/phone/button", {"persona": "layla", "data": "ask:R-1001", "message_id": "one"}),
+    ("/sandbox/api/phone/button", {"persona": "layla", "data": "ask:R-1001", "message_id": 1.5}),
+    ("/sandbox/api/phone/button", {"persona": "layla", "data": "ask:R-1001", "message_id": 99999}),
+    ("/sandbox/api/forum", JUNK),
+    ("/sandbox/api/forum", {"text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": "abc", "text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": True, "text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": 1001, "assistant": 1, "text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": 1001, "assistant": "Amira", "text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": 1001, "text": ""}),
+    ("/sandbox/api/clock", JUNK),
+    ("/sandbox/api/clock", []),
+    ("/sandbox/api/clock", {"minutes": "soon"}),
+    ("/sandbox/api/clock", {"minutes": 0}),
+    ("/sandbox/api/clock", {"minutes": 10**6}),
+    ("/sandbox/api/call", JUNK),
+    ("/sandbox/api/call", {"persona": "nobody"}),
+    ("/sandbox/api/call/answer", [1]),
+    ("/sandbox/api/call/answer", {"sid": "CA-nothing"}),
+]
+QUERIES = [
+    "/sandbox/api/phone",
+    "/sandbox/api/phone?persona=nobody",
+    "/sandbox/api/forum?thread=abc",
+    "/sandbox/api/forum?thread=1e9",
+    "/sandbox/api/webapp",
+    "/sandbox/api/webapp?persona=nobody",
+]
+
+
+@pytest.fixture
+async def sandbox(aiohttp_server, aiohttp_client, tmp_path: Path):
+    with socket.socket() as s:  # (the sandbox posts to the service's own webhooks at its address)
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = Settings(
+        store=StoreSettings(concierge_data_dir=tmp_path),
+        app=AppSettings(concierge_sandbox=True),
+        http=HttpSettings(http_port=port),
+    )
+    return await aiohttp_client(await aiohttp_server(create_app(settings), port=port))
+
+
+async def test_a_wrong_value_in_any_field_is_a_clear_4xx_and_changes_nothing(sandbox) -> None:
+    for path, body in CASES:
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        response = await sandbox.post(path, data=data, headers={"content-type": "application/json"})
+        text = await response.text()
+        assert response.status in (400, 404), (path, body, response.status, text)
+        assert text and "internal" not in text, (path, body, text)
+    for path in QUERIES:
+        response = await sandbox.get(path)
+        assert response.status == 400, (path, response.status, await response.text())
+    forum = await (await sandbox.get("/sandbox/api/forum")).json()
+    assert forum["topics"] == []
+    assert (await (await sandbox.get("/sandbox/api/phone?persona=layla")).json())["messages"] == []
+    # the same calls, right, do what they say (so each case above fails for its own reason)
+    sent = await sandbox.post("/sandbox/api/phone", json={"persona": "layla", "text": "Hello"})
+    assert sent.status == 200 and (await sent.json())["delivered"] is True
+    moved = await sandbox.post("/sandbox/api/clock", json={"minutes": 5})
+    assert moved.status == 200
