@@ -138,8 +138,7 @@ async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
         deps,
         delivery,
         f"uncertain:{delivery.id}",
-        f"❔ Twilio took a WhatsApp message but its answer never came ({error}). It was not sent "
-        f"again, to avoid a duplicate. Check with the client before resending: “{_preview(delivery)}”",
+        lambda t: t("wa-uncertain", error=error, preview=_preview(delivery)),
         problem="uncertain",
     )
 

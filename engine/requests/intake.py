@@ -7,6 +7,7 @@ import structlog
 
 from domain.clients import Client
 from domain.events import Actor, ActorKind, Event, EventType
+from domain.formats import money
 from domain.intake import Understanding, describes_new_need, understand
 from domain.payments import GatewayError
 from domain.requests import Decision, ServiceRequest
@@ -17,7 +18,7 @@ from engine.deps import Deps
 from engine.forum.cards import when_text
 from engine.forum.topics import staff_chat_for
 from engine.outbox import Words, card_update, to_topic
-from engine.staff_texts import Text, for_client
+from engine.staff_texts import Text, for_client, language_of
 from storage.counters import next_value
 from storage.deliveries import Delivery
 from storage.step_reads import first_attempt
@@ -226,11 +227,8 @@ async def cancel_request(
         except GatewayError as error:
             failure = str(error)  # (the note is made after the block, where `error` is unbound)
             notes.append(lambda t: t("req-link-not-cancelled", error=failure))
-    if current.payment:
-        notes.append(
-            f"💸 It was paid ({current.payment.amount.format('en')}). "
-            f"A lead can refund it with /refund or /refund <amount>."
-        )
+    if (paid := current.payment) is not None:
+        notes.append(lambda t: t("req-cancelled-paid", amount=money(paid.amount, language_of(t))))
     if tell_client:
         text = deps.t(client.language, "request-cancelled", number=current.id)
         if actor.kind is ActorKind.ASSISTANT and reason and reason != "cancelled by the assistant":

@@ -396,6 +396,7 @@ req-in-progress = ▶️ { $request } is in progress.
 req-fulfilled = 🏁 { $request } fulfilled; the client was thanked.
 req-cancelled = ✖️ { $request } cancelled: { $reason }
 req-time-past = ⚠️ { $request }: the time the client gave, { $at }, had already passed when they wrote. Please confirm the time with the client, then /edit when …
+req-cancelled-paid = 💸 It was paid ({ $amount }). A lead can refund it with /refund or /refund <amount>.
 req-link-not-cancelled = ⚠️ The payment link could not be cancelled: { $error }
 moved = ➡️ { $client } is now with { $assistant }.
 closed = ✅ Conversation closed by { $assistant }; the client was told.
@@ -424,6 +425,7 @@ wa-lapsed = { $template ->
     [yes] ⏳ WhatsApp's 24 hours had passed when this reminder's turn came, so the approved reminder template went instead: “{ $preview }”
    *[no] ⏳ WhatsApp's 24 hours had passed when this reminder's turn came, and no reminder template is set for the client's language (TWILIO_TEMPLATE_REMINDER_SID): it was not sent. “{ $preview }”
 }
+wa-uncertain = ❔ Twilio took a WhatsApp message but its answer never came ({ $error }). It was not sent again, to avoid a duplicate. Check with the client before resending: “{ $preview }”
 wa-refused = ⚠️ Twilio refused a WhatsApp message (error { $code }): { $error }
 wa-undelivered = ⚠️ WhatsApp did not deliver a message ({ $state }, Twilio error { $code }): “{ $preview }”
 wa-not-sent = ⚠️ Not sent to WhatsApp: { $problem ->

@@ -396,6 +396,7 @@ req-in-progress = ▶️ { $request } в работе.
 req-fulfilled = 🏁 { $request } выполнена; клиента поблагодарили.
 req-cancelled = ✖️ { $request } отменена: { $reason }
 req-time-past = ⚠️ { $request }: время, которое назвал клиент ({ $at }), уже прошло на момент сообщения. Уточните время у клиента, затем /edit when …
+req-cancelled-paid = 💸 Она была оплачена ({ $amount }). Лид может вернуть деньги: /refund или /refund <сумма>.
 req-link-not-cancelled = ⚠️ Ссылку на оплату отменить не удалось: { $error }
 moved = ➡️ { $client } теперь у { $assistant }.
 closed = ✅ { $assistant } закрыл(а) разговор; клиенту сообщили.
@@ -424,6 +425,7 @@ wa-lapsed = { $template ->
     [yes] ⏳ Когда подошла очередь напоминания, 24 часа WhatsApp уже прошли, поэтому вместо него ушёл одобренный шаблон напоминания: «{ $preview }»
    *[no] ⏳ Когда подошла очередь напоминания, 24 часа WhatsApp уже прошли, а шаблон напоминания на языке клиента не задан (TWILIO_TEMPLATE_REMINDER_SID): оно не отправлено. «{ $preview }»
 }
+wa-uncertain = ❔ Twilio принял сообщение WhatsApp, но ответа не было ({ $error }). Повторно оно не отправлено, чтобы не было дубля. Уточните у клиента, прежде чем отправлять снова: «{ $preview }»
 wa-refused = ⚠️ Twilio отклонил сообщение WhatsApp (ошибка { $code }): { $error }
 wa-undelivered = ⚠️ WhatsApp не доставил сообщение ({ $state }, ошибка Twilio { $code }): «{ $preview }»
 wa-not-sent = ⚠️ Не отправлено в WhatsApp: { $problem ->

@@ -6,6 +6,7 @@ import pytest
 
 from engine.team import admin as staff_admin
 from tests.harness import STAFF_CHAT, Harness, user
+from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
 IRINA = {"id": 9003, "is_bot": False, "first_name": "Irina"}
 
@@ -54,3 +55,26 @@ async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian
     assert away.startswith("🌙 Irina — не на месте до ")
     (welcome,) = [m["text"] for m in tg.fake.bot_messages(9001)]
     assert welcome.startswith("Hello Anna") and "Commands here:" in welcome
+
+
+async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_refund(
+    russian: Harness,
+) -> None:
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="Нужна машина до Большого театра сегодня в 19:00"))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    await tg.send(
+        tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/quote 12000 Maybach")
+    )
+    await tg.settle()
+    await pay(tg, order_of(tg, quote_message(tg, client)))
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/cancel передумал"))
+    await tg.settle()
+    lines = tg.topic_texts(thread)
+    assert "✖️ R-1001 отменена: передумал" in lines
+    assert (
+        "💸 Она была оплачена (12\u00a0000\u00a0RUB). Лид может вернуть деньги: /refund или /refund <сумма>."
+        in lines
+    )

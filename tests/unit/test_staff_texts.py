@@ -1,6 +1,9 @@
 """Every staff-facing text exists in English and Russian and renders; every event has a readable line."""
 
+import ast as pyast
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fluent.runtime import FluentBundle, FluentResource
@@ -185,3 +188,37 @@ def test_every_refusal_key_has_its_text() -> None:
     assert len(keys) > 20
     for language in STAFF_LANGUAGES:
         assert {f"err-{k}" for k in keys} <= set(_ids(language)), language
+
+
+# a line for the team starts with its sign (✖️ cancelled, 💸 paid, ❔ unsure…); one written into the code in
+# English would reach a Russian-speaking assistant's topic in English (two did: a paid request's cancellation,
+# an unsure WhatsApp send)
+_LINE = re.compile(r"^[^\w\s`'\"“”«»(\[{</.,:;!?+*#@-]")
+_WORDS = re.compile(r"[A-Za-z]{3,} [a-z]{3,} [a-z]{2,}")
+
+
+def _literals(tree: pyast.AST) -> list[tuple[int, str]]:
+    found = []
+    for node in pyast.walk(tree):
+        if isinstance(node, pyast.JoinedStr):
+            found.append(
+                (node.lineno, "".join(str(v.value) for v in node.values if isinstance(v, pyast.Constant)))
+            )
+        elif isinstance(node, pyast.Constant) and isinstance(node.value, str):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def test_no_line_for_the_team_is_written_in_the_code_instead_of_the_staff_texts() -> None:
+    written = [
+        f"{path}:{line_no}: {text[:60]}"
+        for path in sorted(Path("engine").rglob("*.py"))
+        for line_no, text in _literals(pyast.parse(path.read_text()))
+        if _LINE.match(text) and _WORDS.search(text)
+    ]
+    assert written == []
+
+
+def test_the_check_for_lines_written_in_the_code_would_notice_one() -> None:
+    code = 'notes.append(f"💸 It was paid ({amount}). A lead can refund it.")\nx = "✖️ cancelled"'
+    assert [text for _n, text in _literals(pyast.parse(code)) if _LINE.match(text) and _WORDS.search(text)]
