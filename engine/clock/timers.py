@@ -82,6 +82,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
         first_quote = Deadline(
             f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
         )
+        # (its card, opened in the same step, shows it so already: storage/board.py `opening_quote_clock`)
         await deps.store.deadlines.start(first_quote, event.at, new=event.seq == 1)
     if event.type in REQUEST_ANSWERS or event.type is EventType.REQUEST_PAID:
         await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)
