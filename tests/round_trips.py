@@ -121,7 +121,10 @@ class Step:
 # step started. The sixth round: a pass the Telegram worker timed itself begins its sends with the documents
 # the last pass's sends ended with (`step_reads.Known`: a new topic's client, its assistant, the request the
 # pinned card listed; a woken pass reads them again), and an edit of a card the same step posts is not stored
-# (moot from the start): a first request five fewer, a card's edit after a message one.
+# (moot from the start): a first request five fewer, a card's edit after a message one. The seventh round: a
+# client's first wait is inserted unread, the step that asks for their first topic looks for no relay of
+# theirs, a request's card opened in its step shows its first-quote wait in its one write, and an assignment
+# with one possible assistant reads no loads: a first request three fewer, /start one.
 BUDGETS = {
     "new client: /start": 20,
     "new client: a request": 42,
