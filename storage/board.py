@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -26,6 +27,7 @@ from domain.clients import Client
 from domain.deadlines import FIRST_QUOTE, FIRST_RESPONSE
 from domain.requests import ServiceRequest
 from storage import step_reads
+from storage.timefmt import to_ms
 
 log = structlog.get_logger(__name__)
 
@@ -38,6 +40,7 @@ NO_CLOCKS = {"rs": None, "rk": 0, "qs": None, "qk": 0}  # (version 0: no deadlin
 CLOCKED = (FIRST_RESPONSE, FIRST_QUOTE)  # the deadlines a card shows: its client's wait, its first quote
 CLOCK_FIELDS = (("rs", "rk"), ("qs", "qk"))  # each one's (since, version) on a card
 CLOCK = "a clock"  # (kept in a step, by deadline: its state as a card shows it)
+SHOWN = "a clock on the card it opened"  # (kept in a step, by deadline: as the step's card write showed it)
 
 
 def written_ms() -> int:
@@ -56,6 +59,12 @@ def clock_state(deadline: Doc | None) -> tuple[int | None, int]:
         return None, 0  # (never set: version 0, as a card without its clocks)
     since = (deadline.get("since_ms") or deadline["at_ms"]) if deadline.get("status") != "over" else None
     return since, deadline.get("v", 0)
+
+
+def opening_quote_clock(opened: datetime) -> tuple[int, int]:
+    """The first-quote wait a request's opening starts, as a card shows it: since the opening, the deadline's
+    first write (engine/clock/timers.py starts it so, with the request's first event)."""
+    return to_ms(opened), 1
 
 
 def _clocks_kept(client_id: str, request_id: str) -> Doc:
@@ -81,15 +90,17 @@ class BoardCards:
         self._db = db
         self._cards = db[BOARD]
 
-    async def follow(self, collection: str, old: Doc | None, new: Doc, again: bool = False) -> None:
+    async def follow(
+        self, collection: str, old: Doc | None, new: Doc, again: bool = False, opened: datetime | None = None
+    ) -> None:
         """After the projector wrote `new` (over `old`) in `collection`; `again`: written before (a start
-        makes good a crash between a document's write and its cards')."""
+        makes good a crash between a document's write and its cards'); `opened`: when its first event was."""
         if collection == "requests":
-            await self._request(None if again else old, new)
+            await self._request(None if again else old, new, opened)
         elif collection == "clients":
             await self._client(old, new, again)
 
-    async def _request(self, old: Doc | None, new: Doc) -> None:
+    async def _request(self, old: Doc | None, new: Doc, opened: datetime | None = None) -> None:
         side = _request_side(new)
         if side is None or side == _request_side(old):
             return  # (a message, a rating: nothing its card shows)
@@ -102,6 +113,18 @@ class BoardCards:
         step_reads.note(CARDED, new["client_id"])
         # a new card starts with the clocks this step wrote (the client's wait, started by their message)
         clocks = _clocks_kept(new["client_id"], new["_id"]) if old is None else NO_CLOCKS
+        # a request this step opens: its card shows the first-quote wait the timers start right after it (the
+        # deadline's write then finds it shown, and writes no card); a crash before that write leaves the card
+        # as the timers' sweep will make the deadline
+        shows = None
+        if (
+            old is None
+            and opened is not None
+            and not clocks["qk"]
+            and step_reads.opened("requests", new["_id"])
+        ):
+            shows = opening_quote_clock(opened)
+            clocks |= {"qs": shows[0], "qk": shows[1]}
         try:
             written = await self._cards.update_one(
                 {"_id": new["_id"], "rv": {"$lt": new["_v"]}},
@@ -111,6 +134,8 @@ class BoardCards:
             )
         except DuplicateKeyError:
             return  # a newer version of the request is on the card already
+        if shows is not None and written.upserted_id is not None:
+            step_reads.keep(SHOWN, clock_ids(new["client_id"], new["_id"])[1], shows)
         if moved:  # its clocks as the timers left them (a timer's write may have come before the card)
             shown = clocks if written.upserted_id is not None else NO_CLOCKS  # (there before: not known)
             await self._clocks_of([{"_id": new["_id"], "client_id": new["client_id"]} | shown])
@@ -148,9 +173,10 @@ class BoardCards:
         client's wait onto each of their cards, a first quote onto its request's) that hold an older one."""
         kind, subject = deadline["_id"].split(":", 1)
         if kind in CLOCKED:
-            step_reads.keep(
-                CLOCK, deadline["_id"], clock_state(deadline)
-            )  # (a card written later in the step)
+            state = clock_state(deadline)
+            step_reads.keep(CLOCK, deadline["_id"], state)  # (a card written later in the step)
+            if kind == FIRST_QUOTE and step_reads.kept(SHOWN, deadline["_id"]) == state:
+                return  # (the card the step opened shows it: written with it)
             await self._clock_onto(kind, subject, deadline)
 
     async def clock_by_id(self, deadline_id: str) -> None:

@@ -101,7 +101,8 @@ class Projector:
             return  # already applied: applying twice is a no-op
         if version == event.seq - 1 and (doc is None or doc.get("_fmt") == self.format):
             new = await self._applied(projection, doc, event)
-            if new is None or await self._write(projection, doc, new):
+            opened = event.at if event.seq == 1 else None
+            if new is None or await self._write(projection, doc, new, opened):
                 return
         await self.catch_up_stream(projection, event.stream)
 
@@ -135,7 +136,7 @@ class Projector:
             new = applied
         if new is None or new is doc:
             return True  # (the first quarantined: nothing to write)
-        return await self._write(projection, doc, new)
+        return await self._write(projection, doc, new, events[0].at if events[0].seq == 1 else None)
 
     async def _applied(self, projection: Projection, doc: dict[str, Any] | None, event: Event) -> dict | None:
         """The document after `event`; None when the event cannot be applied (it is quarantined)."""
@@ -166,9 +167,16 @@ class Projector:
     async def quarantined(self) -> list[dict[str, Any]]:
         return await self._db[QUARANTINE].find({}).sort("_id", 1).to_list()
 
-    async def _write(self, projection: Projection, doc: dict[str, Any] | None, new: dict[str, Any]) -> bool:
+    async def _write(
+        self,
+        projection: Projection,
+        doc: dict[str, Any] | None,
+        new: dict[str, Any],
+        opened: datetime | None = None,
+    ) -> bool:
         """One guarded write; False when another writer moved the document first, or folded it again (in its
-        own format: an older instance never overwrites a newer one's refold)."""
+        own format: an older instance never overwrites a newer one's refold). `opened`: when its stream's
+        first event was (the board's card of a request opened in the step shows its first-quote wait)."""
         collection, doc_id = self._db[projection.collection], new["_id"]
         if doc is None:
             try:
@@ -184,7 +192,7 @@ class Projector:
         step_reads.written(projection.collection, doc_id, new)
         await self._count(projection, doc, new)
         await self._index(projection, doc, new)
-        await self.board.follow(projection.collection, doc, new)
+        await self.board.follow(projection.collection, doc, new, opened=opened)
         return True
 
     async def _index(self, projection: Projection, old: dict[str, Any] | None, new: dict[str, Any]) -> None:

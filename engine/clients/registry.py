@@ -234,6 +234,8 @@ async def choose(deps: Deps, language: Language | None, turn: int | None = None)
     pool = (
         present or team
     )  # away assistants take no new clients (unless everyone is away: the clock escalates)
+    if len(alone := candidates(pool, language, {})) < 2:
+        return alone[0] if alone else None  # (one who may take them: the loads only narrow, none is read)
     tied = candidates(pool, language, await q.open_load(deps.store), await _forum_load(deps, pool))
     if len(tied) < 2:
         return tied[0] if tied else None

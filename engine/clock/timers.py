@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 
 from domain import awaiting
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
+from domain.clients import Client
 from domain.deadlines import (
     BACK,
     CLIENT_REMINDER,
@@ -59,9 +60,16 @@ async def _client_waiting(deps: Deps, event: Event) -> None:
     away = assistant is not None and not assistant.present_at(since)  # handed over at once, not at 3×
     due = since if away else since + deps.policy.promises.response(client.vip)
     deadline = Deadline(response_id(client.id), due, client.id, stamp(since), 1, {"since": since.isoformat()})
-    started = await deps.store.deadlines.start(deadline, since)
+    started = await deps.store.deadlines.start(deadline, since, new=_first_wait(client))
     if away and (started or await deps.store.deadlines.hasten(deadline.id, since)):
         deps.deadline_runner.wake()
+
+
+def _first_wait(client: Client) -> bool:
+    """Most likely the client's first wait: no topic of theirs made yet, the first asked for (their first
+    messages). Then the wait is written without a read first; a wait there already (a second message
+    before the topic is made, messages from before a forum was set) refuses it by its `_id`, and is read."""
+    return client.topic_generation <= 1 and client.topic is None
 
 
 async def _request_event(deps: Deps, event: Event) -> None:
@@ -74,6 +82,7 @@ async def _request_event(deps: Deps, event: Event) -> None:
         first_quote = Deadline(
             f"{FIRST_QUOTE}:{request.id}", due, request.id, stamp(event.at), 1, {"since": since}
         )
+        # (its card, opened in the same step, shows it so already: storage/board.py `opening_quote_clock`)
         await deps.store.deadlines.start(first_quote, event.at, new=event.seq == 1)
     if event.type in REQUEST_ANSWERS or event.type is EventType.REQUEST_PAID:
         await deps.store.deadlines.stop(f"{FIRST_QUOTE}:{request.id}", event.at)

@@ -178,7 +178,7 @@ async def _opened(deps: Deps, client_id: str, recorded: list[Recorded]) -> None:
     opening, the client's topic made sure of (recorded alone: an earlier attempt's, or none asked for)."""
     client = await q.known_client(deps.store, client_id)
     if len(recorded) == 2:
-        await topic_requested(deps, client, recorded[1].event)
+        await topic_requested(deps, client, recorded[1].event, fresh=not recorded[1].duplicate)
     else:
         await ensure_topic(deps, client)
 

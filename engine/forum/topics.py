@@ -13,6 +13,7 @@ from engine.forum.staff_chat import staff_chat_for
 from engine.outbox import Mentions, card_update, delete_topic, rename_topic, to_topic, topic_setup
 from engine.staff_texts import Text, for_client, of
 from engine.translations import bridges
+from storage.step_reads import first_attempt, note
 
 __all__ = [
     "Topics",
@@ -24,6 +25,7 @@ __all__ = [
     "topic_seen",
 ]
 
+FIRST_TOPIC = "a first topic asked for"  # (noted in a step, by client: storage/step_reads.py)
 CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "voice": "Phone"}
 
 
@@ -76,7 +78,8 @@ async def request_topic(deps: Deps, client: Client) -> None:
     staff_chat = await staff_chat_for(deps, client)
     if staff_chat is None:
         return
-    await topic_requested(deps, client, (await deps.record_all(topic_request(client, staff_chat)))[0].event)
+    recorded = (await deps.record_all(topic_request(client, staff_chat)))[0]
+    await topic_requested(deps, client, recorded.event, fresh=not recorded.duplicate)
 
 
 def topic_request(client: Client, staff_chat: int) -> Entry:
@@ -90,8 +93,11 @@ def topic_cause(client: Client) -> str:
     return f"topic:{client.id}/{client.topic_generation + 1}"
 
 
-async def topic_requested(deps: Deps, client: Client, event: Event) -> None:
-    """The requested topic's setup stored (its creation, its pinned card)."""
+async def topic_requested(deps: Deps, client: Client, event: Event, fresh: bool = False) -> None:
+    """The requested topic's setup stored (its creation, its pinned card). `fresh`: this step recorded the
+    request — a first one (generation 1) is noted: nothing of the client's was relayed towards a topic."""
+    if fresh and event.data["generation"] == 1 and first_attempt():
+        note(FIRST_TOPIC, client.id)
     name = topic_name(client)
     await deps.deliver(*topic_setup(event, event.data["chat_id"], client.id, event.data["generation"], name))
 

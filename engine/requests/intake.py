@@ -16,12 +16,12 @@ from engine.client_texts import pay_button
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.forum.cards import when_text
-from engine.forum.topics import staff_chat_for
+from engine.forum.topics import FIRST_TOPIC, staff_chat_for
 from engine.outbox import Words, card_update, to_topic
 from engine.staff_texts import Text, for_client, language_of
 from storage.counters import next_value
 from storage.deliveries import Delivery
-from storage.step_reads import first_attempt
+from storage.step_reads import first_attempt, noted
 
 log = structlog.get_logger(__name__)
 T = EventType
@@ -85,7 +85,7 @@ async def open_request(
     relayed before any line about the request."""
     event = await _opened(deps, client, text, actor, cause, learned, words)
     opened = await q.known_request(deps.store, event.stream_id)
-    if words is not None and (carried := await _carries(deps, words, event)):  # in place of the relay
+    if words is not None and (carried := await _carries(deps, client.id, words, event)):  # (not relayed)
         chat = int(words.relay.chat)
         await deps.deliver(card_update(event, 1, chat, client.id, True, f"request:{opened.id}", words))
     else:
@@ -111,7 +111,7 @@ async def open_request(
     return opened
 
 
-async def _carries(deps: Deps, words: Words, opened: Event) -> bool:
+async def _carries(deps: Deps, client_id: str, words: Words, opened: Event) -> bool:
     """May the request's card carry the words that opened it (one post, not two)? When they fit, and no relay
     of the client's waits in the topic (they write faster than the forum may post): then the words go behind
     it as a relay — the two merged into one post when the forum is busy — and the card waits behind them, as
@@ -123,6 +123,8 @@ async def _carries(deps: Deps, words: Words, opened: Event) -> bool:
             return False
     if not words.foldable:
         return False
+    if noted(FIRST_TOPIC, client_id):  # their first topic asked for in this step: no relay of theirs yet
+        return True
     return not await deps.store.deliveries.mergeable_waiting(words.relay.lane)
 
 

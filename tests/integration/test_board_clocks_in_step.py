@@ -16,13 +16,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.clock import FrozenClock
-from domain.deadlines import FIRST_RESPONSE, Deadline
+from domain.deadlines import FIRST_QUOTE, FIRST_RESPONSE, Deadline, stamp
 from domain.events import Actor, ActorKind, EventType, NewEvent
 from domain.intake import understand
 from domain.requests import ServiceRequest
 from domain.sun import MOSCOW
 from storage import step_reads
+from storage.board import clock_state
 from storage.store import Store, open_store
+from storage.timefmt import from_ms
 from tests.round_trips import Commands
 
 MOSCOW_TZ = ZoneInfo("Europe/Moscow")
@@ -117,3 +119,58 @@ async def test_a_wait_changed_by_another_writer_meanwhile_is_put_right_on_the_ne
         await open_request(store, clock, "R-1", "C-1")
     shown = await card(store, "R-1", commands)
     assert (shown["rs"], shown["rk"]) == (None, 2)  # the newer clock, not the one the step kept
+
+
+def first_quote_of(request_id: str, clock: FrozenClock) -> Deadline:
+    """As engine/clock/timers.py starts it with the request's first event (since its opening, version 1)."""
+    at = clock.now()
+    return Deadline(f"{FIRST_QUOTE}:{request_id}", at + timedelta(minutes=15), request_id, stamp(at), 1)
+
+
+async def test_a_card_opened_in_the_step_shows_its_first_quote_wait_in_its_one_write(counted) -> None:
+    """A request the step opens: its card shows the first-quote wait the timers start right after it, so the
+    deadline's write finds it shown and writes no card (storage/board.py `opening_quote_clock`)."""
+    store, commands, clock = counted
+    with step_reads.step(first_attempt=True):
+        commands.sent.clear()
+        await open_request(store, clock, "R-1", "C-1")
+        assert await store.deadlines.start(first_quote_of("R-1", clock), clock.now(), new=True)
+    assert commands.sent[("update", "board")] == 1  # (the card, with the clock: none written after it)
+    shown = await card(store, "R-1", commands)
+    deadline = await store.deadlines.current(f"{FIRST_QUOTE}:R-1")
+    assert (shown["qs"], shown["qk"]) == clock_state(deadline) == (shown["qs"], 1)
+    # answered: the wait stops, and the card shows it (the write the opening's saved was only the first)
+    await store.deadlines.stop(f"{FIRST_QUOTE}:R-1", clock.now())
+    shown = await card(store, "R-1", commands)
+    assert (shown["qs"], shown["qk"]) == (None, 2)
+
+
+async def test_a_crash_between_the_card_and_its_first_quote_leaves_the_card_as_the_sweep_makes_it(
+    counted,
+) -> None:
+    """Died after the card, before the timers: the card shows the wait the sweep then starts, unchanged."""
+    store, commands, clock = counted
+    with step_reads.step(first_attempt=True):
+        await open_request(store, clock, "R-1", "C-1")
+    before = await card(store, "R-1", commands)
+    deadline = first_quote_of("R-1", clock)  # (the sweep's, from the same event)
+    clock.advance(seconds=40)
+    with step_reads.step(first_attempt=True):
+        commands.sent.clear()
+        assert await store.deadlines.start(deadline, from_ms(before["qs"]), new=True)
+    assert commands.sent[("update", "board")] == 1  # (not the step that opened it: written as before)
+    after = await card(store, "R-1", commands)
+    assert (
+        (after["qs"], after["qk"])
+        == (before["qs"], before["qk"])
+        == clock_state(await store.deadlines.current(f"{FIRST_QUOTE}:R-1"))
+    )
+    assert await store.projector.board.clocks_again() == 0
+
+
+async def test_a_request_not_opened_in_the_step_shows_no_wait_it_did_not_see_start(counted) -> None:
+    """Outside a step (a catch-up, a rebuild) nothing is foreseen: the card shows only deadlines written."""
+    store, commands, clock = counted
+    await open_request(store, clock, "R-1", "C-1")
+    shown = await card(store, "R-1", commands)
+    assert (shown["qs"], shown["qk"]) == (None, 0)

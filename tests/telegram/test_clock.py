@@ -13,6 +13,7 @@ from bot.workers.deadlines import DeadlineRunner
 from domain.clients import Channel
 from domain.events import SYSTEM, Event, EventType
 from engine import queries as q
+from engine.clock.timers import response_id
 from engine.deps import Listeners
 from engine.team import admin as staff_admin
 from storage.timefmt import from_ms
@@ -473,3 +474,25 @@ async def test_a_conversation_closed_at_once_stops_its_clock(team: Harness) -> N
     await at(tg, start, 40)
     assert await overdue(tg, layla_id) == []
     assert not any(m["text"].startswith("⏰") for m in tg.fake.topic_messages(STAFF_CHAT, thread))
+
+
+async def test_a_second_message_before_the_topic_is_made_keeps_the_first_ones_wait(team: Harness) -> None:
+    """A client's first wait is written without a read (engine/clock/timers.py `_first_wait`); a second
+    message before their topic is made is refused by the wait's `_id` and keeps the first message's time."""
+    tg = team
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="/start"))
+    await tg.settle()
+    await tg.send(tg.fake.user_message(layla, text="I need a car to the Bolshoi tonight"))
+    first = tg.clock.now()
+    await tg.engine.inbox_worker.run_once()
+    tg.clock.advance(minutes=1)
+    await tg.send(tg.fake.user_message(layla, text="and a table at 8"))
+    await tg.engine.inbox_worker.run_once()
+    client = await tg.client_of(layla)
+    assert client.topic is None  # (both before the topic was made)
+    wait = await tg.store.deadlines.current(response_id(client.id))
+    assert wait is not None and from_ms(wait["since_ms"]) == first
+    assert wait["v"] == 1  # written once
+    await tg.settle()
+    assert await overdue(tg, client.id) == []

@@ -339,3 +339,21 @@ async def test_a_card_someone_deleted_is_posted_again_when_it_next_changes(tg: H
     assert (await q.known_request(tg.store, request.id)).card_message_id == request.card_message_id
     cards = [t for t in (m.get("text", "") for m in tg.fake.bot_messages(STAFF_CHAT)) if t.startswith("📋 R")]
     assert len(cards) == 1
+
+
+async def test_a_request_behind_a_waiting_relay_is_relayed_when_the_topic_was_asked_before(
+    tg: Harness,
+) -> None:
+    """The step that asks for a client's first topic knows no relay of theirs waits (engine/requests/intake.py
+    `_carries`); a later step, before the topic is made, still looks — and finds the first message's relay."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.engine.inbox_worker.run_once()  # her topic asked for, the greeting's relay waiting for it
+    await tg.send(tg.fake.user_message(layla, text="Book a car tonight at 8 from the Ritz"))
+    await tg.engine.inbox_worker.run_once()
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    assert tg.topic_texts(thread)[-1].endswith("Book a car tonight at 8 from the Ritz")  # relayed behind
+    assert await tg.topic_words(thread) == ["Hello", "Book a car tonight at 8 from the Ritz"]  # each once
+    assert len(tg.request_cards(thread)) == 1

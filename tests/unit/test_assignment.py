@@ -27,3 +27,19 @@ def test_nobody_active_is_no_candidate() -> None:
 
 def test_a_busy_forum_gives_way_to_one_with_room() -> None:
     assert candidates([ANNA, OMAR], Language.AR, {}, {"A-1": 0.9, "A-2": 0.1}) == [OMAR]
+
+
+def test_the_loads_only_narrow_the_candidates_so_one_without_them_is_the_one() -> None:
+    """engine/clients/registry.py `choose` reads no load when the candidates without loads are one or none."""
+    team = [ANNA, OMAR, IVAN]
+    loads = [{}, {"A-1": 3}, {"A-2": 3}, {"A-1": 1, "A-2": 1}]
+    forums = [{}, {"A-1": 0.9}, {"A-1": 1.0, "A-2": 1.0}, {"A-2": 0.95}]
+    for language in (*Language, None):
+        for size in range(len(team) + 1):
+            pool = team[:size]
+            unloaded = candidates(pool, language, {})
+            for load in loads:
+                for forum in forums:
+                    loaded = candidates(pool, language, load, forum)
+                    assert set(loaded) <= set(unloaded)
+                    assert bool(loaded) == bool(unloaded)
