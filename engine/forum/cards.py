@@ -17,7 +17,7 @@ from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import WORDS_IN_CARD, marked
 from engine.staff_texts import StaffText, bound, for_client, language_of
-from engine.translations import bridges, translation_of
+from engine.translations import translation_of
 
 
 async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
@@ -25,12 +25,11 @@ async def request_card(deps: Deps, request_id: str, hint: str = "") -> str:
     assert current is not None
     client = await q.client(deps.store, current.client_id)
     t = await for_client(deps, client) if client else bound("en")
-    translated = client is not None and client.translated and deps.interpreter is not None
-    if not translated:
+    if client is None or not client.translated or deps.interpreter is None:
         return render(current, deps.policy.tz, hint, t)
-    assert client is not None
-    assistant = await q.assistant(deps.store, client.assistant_id)
-    reader = assistant if bridges(deps, client, assistant) else None
+    reader = await q.assistant(deps.store, client.assistant_id)
+    if reader is not None and client.language is not None and reader.speaks(client.language):
+        return render(current, deps.policy.tz, hint, t)  # (they read the client's words as written)
     return render(current, deps.policy.tz, hint, t, await as_read(deps, current, reader))
 
 
@@ -65,8 +64,8 @@ async def words_of(deps: Deps, request: ServiceRequest) -> list[tuple[str, str |
 
 async def as_read(deps: Deps, request: ServiceRequest, reader: Assistant | None = None) -> AsRead | None:
     """Each of the client's messages the request took in, as the topic showed it: by its translation where
-    one was made for the assistant (`reader`, when translation bridges to them: one made in a language they
-    read); None when none was (the card shows the words as written)."""
+    one was made in a language the assistant (`reader`, when known) reads; None when none was (the card shows
+    the words as written)."""
     parts: list[str] = []
     pairs: list[str] = []
     first_translated = False

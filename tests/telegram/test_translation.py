@@ -408,3 +408,22 @@ async def test_a_retry_keeps_to_what_the_first_attempt_stored_though_the_transla
     assert (await tg.client_of(layla)).assistant_id == f"A-{DMITRI['id']}"
     assert (await tg.topic_words(thread)).count(asked) == 1
     assert len(tg.request_cards(thread)) == 1
+
+
+async def test_a_client_handed_to_an_assistant_who_reads_them_has_their_cards_as_written(
+    interpreted: Harness,
+) -> None:
+    """The card's words were translated for the first assistant (Dmitri: Russian); handed to one who reads
+    the client's Arabic, the card shows them as written, not Dmitri's Russian."""
+    tg = interpreted
+    layla = user("Layla", "ar")
+    await tg.send(tg.fake.user_message(layla, text="احجز لي طاولة الليلة الساعة 9 من فضلك"))
+    await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    assert "💬 🌐 AR→RU: “[ru] " in tg.request_cards(thread)[0]
+    omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+    await tg.add_staff(omar["id"], "Omar", "ar,en", lead=True)
+    await staff_says(tg, thread, "/take", who=omar)
+    (card,) = tg.request_cards(thread)  # edited in place
+    assert "🌐" not in card and "[ru]" not in card
+    assert "احجز لي طاولة الليلة الساعة 9 من فضلك" in card
