@@ -264,11 +264,12 @@ async def _forum_load(deps: Deps, team: list[Assistant]) -> dict[str, float]:
 async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, event: Event, how: str) -> None:
     """A person moved the client to `to` (/assign, /take); the topic hears it (their phone rings) and the
     cards show it (the pinned card and each open request's, in the new assistant's language), and the client
-    is told who now takes care of them. Deliveries `<event>:1` and on (the command's own answer is `:0`)."""
-    await deps.record(
+    is told who now takes care of them (unless they were with `to` already). Deliveries `<event>:1` and on
+    (the command's own answer is `:0`)."""
+    assigned = await deps.record(
         f"client:{client.id}",
         EventType.CLIENT_ASSIGNED,
-        {"assistant_id": to.id, "reason": how},
+        {"assistant_id": to.id, "reason": how, "from": client.assistant_id},
         actor,
         f"{event.cause}/assign",
     )
@@ -282,7 +283,8 @@ async def reassign(deps: Deps, client: Client, to: Assistant, actor: Actor, even
         1,
         [[to.telegram_id, to.name]],
     )
-    await tell_new_assistant(deps, client, event, 2, to)
+    if assigned.event.data.get("from") != to.id:  # (as recorded: a replay knows whom they were with)
+        await tell_new_assistant(deps, client, event, 2, to)
     await refresh_card(deps, event, 3, client, requests=True)
 
 

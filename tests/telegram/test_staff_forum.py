@@ -270,3 +270,20 @@ async def test_a_reassigned_clients_request_cards_read_in_the_new_assistants_lan
     assert "Dmitri" in pinned
     # and Layla is told who now takes care of her, once, in her language
     assert [m["text"] for m in tg.to_user(layla)].count("Dmitri is now taking care of you.") == 1
+
+
+async def test_a_client_assigned_to_whom_they_are_with_already_is_not_told_of_a_new_assistant(
+    team: Harness,
+) -> None:
+    tg = team
+    layla, thread = await opened(tg, "Layla", "en")
+    current = "Anna" if (await tg.client_of(layla)).assistant_id == "A-9001" else "Omar"
+    other = "Omar" if current == "Anna" else "Anna"
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/assign {current}"))
+    await tg.settle()
+    told = [m["text"] for m in tg.to_user(layla) if m["text"].endswith("is now taking care of you.")]
+    assert told == []  # nothing changed for her
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/assign {other}"))
+    await tg.settle()
+    told = [m["text"] for m in tg.to_user(layla) if m["text"].endswith("is now taking care of you.")]
+    assert told == [f"{other} is now taking care of you."]
