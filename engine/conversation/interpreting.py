@@ -35,6 +35,7 @@ class Translated:
     text: str | None  # None: it was needed and could not be had (the original goes, and the topic says so)
     source: str | None  # the language it was written in, when known
     target: str
+    unavailable: bool = False  # the provider could not answer (down, slow, refusing the key)
 
 
 def _needed(deps: Deps, client: Client, assistant: Assistant | None) -> bool:
@@ -109,7 +110,8 @@ async def for_client(
 async def for_new_assistant(deps: Deps, client: Client, assistant: Assistant) -> None:
     """The client handed to an assistant who does not read their language: the words their open requests'
     cards carry, translated for them where no translation they read was made (an event each, as a message's:
-    `handover_cause`; a replay or a second handover to the same language reads it)."""
+    `handover_cause`; a replay or a second handover to the same language reads it). A provider that cannot
+    answer is asked once: the words it did not translate show as written."""
     if not _needed(deps, client, assistant) or client.language is None or assistant.speaks(client.language):
         return
     for request in await q.open_requests(deps.store, client.id):
@@ -120,7 +122,7 @@ async def for_new_assistant(deps: Deps, client: Client, assistant: Assistant) ->
             if await translation_of(deps, message or "", assistant) is not None:
                 continue  # (read already: the first translation, or this handover's made before)
             first = translation_cause(received.cause)
-            await _translate(
+            made = await _translate(
                 deps,
                 client,
                 received,
@@ -133,6 +135,8 @@ async def for_new_assistant(deps: Deps, client: Client, assistant: Assistant) ->
                 limit=None,
                 cause=handover_cause(first, assistant),
             )
+            if made is not None and made.unavailable:
+                return  # (each would wait its deadline: the rest as written, the next handover tries again)
 
 
 async def _translate(
@@ -167,7 +171,7 @@ async def _translate(
             markup, detected = await deps.interpreter.translate(protected.masked, target, source)
     except Unavailable as error:
         log.warning("translation.unavailable", provider=deps.interpreter.name, reason=str(error)[:80])
-        return Translated(None, source, target)
+        return Translated(None, source, target, unavailable=True)
     reads_it = bool(detected) and detected in {lang.value for lang in unless}
     restored = None if reads_it else protected.restore(markup)
     if not reads_it and not restored:

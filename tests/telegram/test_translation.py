@@ -427,3 +427,26 @@ async def test_a_client_handed_to_an_assistant_who_reads_them_has_their_cards_as
     (card,) = tg.request_cards(thread)  # edited in place
     assert "🌐" not in card and "[ru]" not in card
     assert "احجز لي طاولة الليلة الساعة 9 من فضلك" in card
+
+
+async def test_a_handover_while_the_provider_is_down_asks_it_once(interpreted: Harness) -> None:
+    """Each message waits for the provider up to its deadline (10 s): a handover whose first translation finds
+    it down asks no more (the cards show the words as written), and the next handover tries again."""
+    tg = interpreted
+    omar = {"id": 9002, "is_bot": False, "first_name": "Omar"}
+    await tg.add_staff(omar["id"], "Omar", "ar,en", lead=True)
+    layla = user("Layla", "ar")
+    for said in ("احجز لي طاولة الليلة الساعة 9 من فضلك", "بجانب النافذة من فضلك", "ولشخصين من فضلك"):
+        await tg.send(tg.fake.user_message(layla, text=said))
+        await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    assert tg.interpreter.calls == []  # Omar reads her
+    tg.interpreter.down = True
+    await staff_says(tg, thread, "/assign Dmitri", who=omar)
+    assert len(tg.interpreter.calls) == 1
+    assert "🌐" not in tg.request_cards(thread)[0]
+    tg.interpreter.down = False
+    await staff_says(tg, thread, "/assign Omar", who=omar)
+    await staff_says(tg, thread, "/assign Dmitri", who=omar)
+    assert "💬 🌐 AR→RU: “[ru] " in tg.request_cards(thread)[0]
+    assert len(await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)) == 3
