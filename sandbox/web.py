@@ -56,9 +56,12 @@ def _persona(world: SandboxWorld, key: object) -> Persona:
 
 def _whole(value: object, name: str) -> int:
     """A whole number given as a number or as digits (a thread, an assistant)."""
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).lstrip("-").isdigit():
-        raise web.HTTPBadRequest(text=f"{name}: a whole number")
-    return int(value)
+    try:
+        if isinstance(value, int | str) and not isinstance(value, bool):
+            return int(value)
+    except ValueError:  # (not digits, or more than int() reads)
+        pass
+    raise web.HTTPBadRequest(text=f"{name}: a whole number")
 
 
 async def _deliver(url: str, **options: Any) -> int:

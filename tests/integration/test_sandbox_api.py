@@ -29,12 +29,15 @@ CASES = [
     ("/sandbox/api/forum", {"text": "Hello"}),
     ("/sandbox/api/forum", {"thread": "abc", "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": True, "text": "Hello"}),
+    ("/sandbox/api/forum", {"thread": "--5", "text": "Hello"}),  # (digits after the dashes, not a number)
+    ("/sandbox/api/forum", {"thread": "1" * 5000, "text": "Hello"}),  # (past what int() reads)
     ("/sandbox/api/forum", {"thread": 1001, "assistant": 1, "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "assistant": "Amira", "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "text": ""}),
     ("/sandbox/api/clock", JUNK),
     ("/sandbox/api/clock", []),
     ("/sandbox/api/clock", {"minutes": "soon"}),
+    ("/sandbox/api/clock", {"minutes": "²"}),  # (a digit to str.isdigit, not to int())
     ("/sandbox/api/clock", {"minutes": 0}),
     ("/sandbox/api/clock", {"minutes": 10**6}),
     ("/sandbox/api/call", JUNK),
@@ -47,6 +50,7 @@ QUERIES = [
     "/sandbox/api/phone?persona=nobody",
     "/sandbox/api/forum?thread=abc",
     "/sandbox/api/forum?thread=1e9",
+    "/sandbox/api/forum?thread=--1",
     "/sandbox/api/webapp",
     "/sandbox/api/webapp?persona=nobody",
 ]
