@@ -59,10 +59,9 @@ def _insert_body(msg: Any) -> dict[str, Any] | None:
     if body is None or not isinstance(body.get("insert"), str):
         return None
     name: str = body["insert"]
+    # GridFS writes its own way; a write concern is a PRAGMA, which SQLite refuses inside a transaction
     if name.endswith((".files", ".chunks")) or "writeConcern" in body or "startTransaction" in body:
-        return (
-            None  # GridFS has its own writes; a write concern is a PRAGMA, not allowed inside a transaction
-        )
+        return None
     documents = sum(_count(doc) for kind, doc in sections if kind != "body") + _count(body)
     return body if documents > 1 else None
 
