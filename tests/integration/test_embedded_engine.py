@@ -3,11 +3,13 @@ import importlib
 import json
 import os
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from domain.clock import SystemClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
@@ -269,3 +271,27 @@ async def test_a_grouped_insert_acknowledged_survives_a_kill_9_of_the_store(tmp_
     finally:
         await client.close()
         again.stop()
+
+
+async def test_the_store_started_by_the_service_groups_its_inserts(tmp_path: Path) -> None:
+    """The launcher does it in the store's own process: a group SQLite undoes partway (a trigger's
+    RAISE(ROLLBACK), put in the store's file from here) fails as a whole; nx-27017 run plainly would keep
+    `b` and `c` and report only `boom`."""
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    client = AsyncMongoClient(engine.url, serverSelectionTimeoutMS=3000)
+    try:
+        inbox = client.probe.inbox
+        await inbox.insert_one({"_id": "a"})
+        with sqlite3.connect(tmp_path / "db" / "probe.db") as file:
+            file.execute(
+                "CREATE TRIGGER undo BEFORE INSERT ON inbox WHEN NEW._id = 'boom' "
+                "BEGIN SELECT RAISE(ROLLBACK, 'x'); END"
+            )
+        with pytest.raises(OperationFailure) as failed:
+            await inbox.insert_many([{"_id": "b"}, {"_id": "boom"}, {"_id": "c"}], ordered=False)
+        assert not isinstance(failed.value, BulkWriteError), failed.value.details
+        assert await inbox.find_one({"_id": "b"}) is None
+    finally:
+        await client.close()
+        engine.stop()
