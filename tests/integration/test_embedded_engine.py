@@ -1,11 +1,15 @@
 import asyncio
+import importlib
 import json
 import os
 import signal
+import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pymongo import AsyncMongoClient
+from pymongo.errors import BulkWriteError, OperationFailure
 
 from domain.clock import SystemClock
 from domain.events import Actor, ActorKind, EventType, NewEvent
@@ -182,3 +186,112 @@ def test_an_operators_own_allocator_setting_wins(monkeypatch: pytest.MonkeyPatch
     assert embedded._environment()["MALLOC_ARENA_MAX"] == "4"
     monkeypatch.delenv("MALLOC_ARENA_MAX")
     assert embedded._environment()["MALLOC_ARENA_MAX"] == "2"
+
+
+def grouped_handler(data_dir: Path) -> Any:
+    """nx-27017's own handler in this process, its inserts grouped as in the store's process (a subclass:
+    the class itself is left as it is)."""
+    handler = importlib.import_module("nx_27017.handler").NeoSQLiteHandler
+    grouped = type("Grouped", (handler,), {})
+    engine_process.group_inserts(grouped)
+    return grouped(data_dir=str(data_dir))
+
+
+def insert_command(ids: list[str], ordered: bool = False) -> dict[str, Any]:
+    """An insert as nx-27017 parses it off the wire (pymongo sends the documents in a kind-1 section)."""
+    body = {"insert": "inbox", "ordered": ordered, "$db": "probe"}
+    return {
+        "request_id": 7,
+        "sections": [("body", body), ("payload", {"documents": [{"_id": i} for i in ids]})],
+    }
+
+
+def test_an_insert_of_several_documents_is_one_transaction_with_each_duplicate_its_own_error(
+    tmp_path: Path,
+) -> None:
+    """nx-27017 inserts a command's documents one by one, each its own commit (the inbox's group of
+    payloads paid one commit a payload); the store's process puts them in one. A duplicate still fails
+    alone: unordered, the others are kept; ordered, the insert stops there."""
+    handler = grouped_handler(tmp_path)
+    handler.handle_insert(insert_command(["a"]))  # (one document: as nx-27017 does it)
+    conn = handler.get_database("probe").db
+    said: list[str] = []
+    conn.set_trace_callback(said.append)
+    _, answer = handler.handle_insert(insert_command(["b", "a", "c"]))
+    assert [s.split()[0] for s in said if s.split()[0] in ("BEGIN", "COMMIT", "INSERT")] == [
+        "BEGIN",
+        "INSERT",
+        "INSERT",
+        "INSERT",
+        "COMMIT",
+    ]
+    assert answer["n"] == 2 and [(e["index"], e["code"]) for e in answer["writeErrors"]] == [(1, 11000)]
+    _, answer = handler.handle_insert(insert_command(["d", "b", "e"], ordered=True))
+    assert answer["n"] == 1 and [e["index"] for e in answer["writeErrors"]] == [1]
+    kept = {row[0] for row in conn.execute("SELECT _id FROM inbox")}
+    assert kept == {"a", "b", "c", "d"}
+    handler.close_all()
+
+
+def test_an_insert_sqlite_undid_partway_fails_as_a_whole(tmp_path: Path) -> None:
+    """Should SQLite undo the whole transaction partway (a full disk, an I/O error; here a trigger's
+    RAISE(ROLLBACK)), the documents before are gone though nx-27017 counts them as inserted: the command
+    fails, so none of it is acknowledged and the provider sends it again."""
+    handler = grouped_handler(tmp_path)
+    handler.handle_insert(insert_command(["a"]))
+    conn = handler.get_database("probe").db
+    conn.execute(
+        "CREATE TRIGGER undo BEFORE INSERT ON inbox WHEN NEW._id = 'boom' "
+        "BEGIN SELECT RAISE(ROLLBACK, 'x'); END"
+    )
+    with pytest.raises(engine_process.GroupRolledBack):
+        handler.handle_insert(insert_command(["b", "boom", "c"]))
+    assert not conn.in_transaction
+    assert "b" not in {row[0] for row in conn.execute("SELECT _id FROM inbox")}
+    handler.close_all()
+
+
+async def test_a_grouped_insert_acknowledged_survives_a_kill_9_of_the_store(tmp_path: Path) -> None:
+    """Acknowledged after its one COMMIT: the WAL holds it when the store's process dies at once."""
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    client = AsyncMongoClient(engine.url, serverSelectionTimeoutMS=3000)
+    try:
+        result = await client.probe.inbox.insert_many([{"_id": f"u{i}", "n": i} for i in range(30)])
+        assert len(result.inserted_ids) == 30
+        os.kill(engine.pid or 0, signal.SIGKILL)
+    finally:
+        await client.close()
+    engine.stop()
+    again = EmbeddedEngine(tmp_path)
+    again.start()
+    client = AsyncMongoClient(again.url, serverSelectionTimeoutMS=3000)
+    try:
+        assert await client.probe.inbox.count_documents({}) == 30
+    finally:
+        await client.close()
+        again.stop()
+
+
+async def test_the_store_started_by_the_service_groups_its_inserts(tmp_path: Path) -> None:
+    """The launcher does it in the store's own process: a group SQLite undoes partway (a trigger's
+    RAISE(ROLLBACK), put in the store's file from here) fails as a whole; nx-27017 run plainly would keep
+    `b` and `c` and report only `boom`."""
+    engine = EmbeddedEngine(tmp_path)
+    engine.start()
+    client = AsyncMongoClient(engine.url, serverSelectionTimeoutMS=3000)
+    try:
+        inbox = client.probe.inbox
+        await inbox.insert_one({"_id": "a"})
+        with sqlite3.connect(tmp_path / "db" / "probe.db") as file:
+            file.execute(
+                "CREATE TRIGGER undo BEFORE INSERT ON inbox WHEN NEW._id = 'boom' "
+                "BEGIN SELECT RAISE(ROLLBACK, 'x'); END"
+            )
+        with pytest.raises(OperationFailure) as failed:
+            await inbox.insert_many([{"_id": "b"}, {"_id": "boom"}, {"_id": "c"}], ordered=False)
+        assert not isinstance(failed.value, BulkWriteError), failed.value.details
+        assert await inbox.find_one({"_id": "b"}) is None
+    finally:
+        await client.close()
+        engine.stop()
