@@ -197,6 +197,17 @@ def grouped_handler(data_dir: Path) -> Any:
     return grouped(data_dir=str(data_dir))
 
 
+def test_another_nx_27017_is_left_as_it_is(monkeypatch: pytest.MonkeyPatch) -> None:
+    handler = importlib.import_module("nx_27017.handler").NeoSQLiteHandler
+    known = type("Known", (handler,), {})
+    engine_process.group_inserts(known)
+    assert getattr(known.handle_insert, "grouped", False)  # (this version: grouped)
+    monkeypatch.setattr(engine_process.importlib.metadata, "version", lambda _name: "0.9.0")
+    other = type("Other", (handler,), {})
+    engine_process.group_inserts(other)
+    assert other.handle_insert is handler.handle_insert  # its internals are not patched unchecked
+
+
 def insert_command(ids: list[str], ordered: bool = False) -> dict[str, Any]:
     """An insert as nx-27017 parses it off the wire (pymongo sends the documents in a kind-1 section)."""
     body = {"insert": "inbox", "ordered": ordered, "$db": "probe"}
