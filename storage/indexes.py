@@ -1,4 +1,4 @@
-"""Every index the service relies on. create_index is idempotent: run at each start."""
+"""Every index the service relies on, ensured at each start: what is missing is created."""
 
 from dataclasses import dataclass
 from typing import Any
@@ -90,9 +90,14 @@ def _keys(key: dict[str, Any]) -> str:
 async def index_plan(db: AsyncDatabase, indexes: dict[str, list[IndexModel]] = INDEXES) -> IndexPlan:
     """Compared by keys, not names: nx-27017 names indexes its own way."""
     plan = IndexPlan([], [])
+    existing = set(await db.list_collection_names())  # one read instead of a listing per missing collection
     for collection, models in indexes.items():
         wanted = {tuple(model.document["key"].items()): model for model in models}
-        have = {tuple(index["key"].items()): index async for index in await db[collection].list_indexes()}
+        have = (
+            {tuple(index["key"].items()): index async for index in await db[collection].list_indexes()}
+            if collection in existing
+            else {}
+        )
         plan.drop.extend(
             (collection, index["name"], _keys(index["key"]))
             for keys, index in have.items()
@@ -114,8 +119,9 @@ async def ensure_indexes(
     count as indexed). Only a start that runs alone drops (or `concierge migrate`): an older instance still
     running keeps its reads fast, and one restarted mid-upgrade leaves the newer one's indexes alone."""
     plan = await index_plan(db, indexes)
-    for collection, models in indexes.items():
-        if models:
-            await db[collection].create_indexes(models)
+    missing = {(collection, name) for collection, name, _ in plan.create}
+    for collection, models in indexes.items():  # only what is missing: a restart sends no createIndexes
+        if todo := [model for model in models if (collection, model.document["name"]) in missing]:
+            await db[collection].create_indexes(todo)
     for collection, name, _ in plan.drop if drop_stale else ():
         await db[collection].drop_index(name)

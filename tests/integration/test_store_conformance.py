@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, ReturnDocument, UpdateOne
+from pymongo import ASCENDING, DESCENDING, AsyncMongoClient, IndexModel, ReturnDocument, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.monitoring import CommandListener, CommandStartedEvent
 
 from storage.counters import next_value
-from storage.indexes import INDEXES, ensure_indexes
+from storage.indexes import INDEXES, ensure_indexes, index_plan
 from storage.leases import claim_update, claimable
 
 EMBEDDED = "MONGODB_URL" not in os.environ
@@ -650,6 +651,54 @@ async def test_every_index_the_service_declares_can_be_created_twice(db: AsyncDa
     for collection, models in INDEXES.items():
         indexes = [index async for index in await db[collection].list_indexes()]
         assert len(indexes) >= len(models)  # (nx-27017 names them its own way: the code never reads names)
+
+
+async def test_the_collection_listing_names_what_was_written_and_what_was_indexed(db: AsyncDatabase) -> None:
+    assert await db.list_collection_names() == []  # a fresh database: ensure_indexes lists no collection
+    await db.x.insert_one({"_id": 1})
+    await db.y.create_indexes([IndexModel([("at_ms", ASCENDING)], name="at")])
+    assert sorted(await db.list_collection_names()) == ["x", "y"]
+    await db.x.drop()
+    assert await db.list_collection_names() == ["y"]
+
+
+class _Commands(CommandListener):
+    def __init__(self) -> None:
+        self.names: list[str] = []
+
+    def started(self, event: CommandStartedEvent) -> None:
+        self.names.append(event.command_name)
+
+    def succeeded(self, event: object) -> None:
+        pass
+
+    def failed(self, event: object) -> None:
+        pass
+
+
+async def test_a_start_creates_only_the_indexes_that_are_missing(mongo_url: str, db: AsyncDatabase) -> None:
+    commands = _Commands()
+    client = AsyncMongoClient(mongo_url, event_listeners=[commands])
+    try:
+        mine = client[db.name]
+        await ensure_indexes(mine, drop_stale=True)  # a fresh database: no collection's indexes listed
+        assert commands.names.count("listIndexes") == 0
+        assert commands.names.count("createIndexes") == sum(1 for models in INDEXES.values() if models)
+        commands.names.clear()
+        await ensure_indexes(mine, drop_stale=True)  # a restart: everything is there, nothing is sent
+        assert commands.names.count("createIndexes") == 0
+        due = [i["name"] async for i in await mine["inbox"].list_indexes() if "due_ms" in i["key"]]
+        await mine["inbox"].drop_index(due[0])
+        await mine["clients"].drop()
+        missing = {(collection, name) for collection, name, _ in (await index_plan(mine)).create}
+        assert missing == {("inbox", "due")} | {("clients", m.document["name"]) for m in INDEXES["clients"]}
+        await ensure_indexes(mine, drop_stale=True)
+        assert (await index_plan(mine)).create == []
+        for collection, models in INDEXES.items():
+            indexes = [index async for index in await mine[collection].list_indexes()]
+            assert len(indexes) >= len(models)
+    finally:
+        await client.close()
 
 
 async def test_unique_indexes_let_exactly_one_racing_insert_through(db: AsyncDatabase) -> None:

@@ -4,6 +4,7 @@ store's public methods), never a raw collection: a change of storage then breaks
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +90,7 @@ def _is_db(node: ast.expr) -> bool:
     )
 
 
+@cache  # (read when a test asks, not at import: every xdist worker imports this file to collect it)
 def _private_collections() -> set[str]:
     """The attributes under which storage's classes keep their collections (`self._items = db["inbox"]`)."""
     names = set()
@@ -100,9 +102,6 @@ def _private_collections() -> set[str]:
                 targets = [t for t in node.targets if isinstance(t, ast.Attribute)]
                 names |= {t.attr for t in targets if t.attr.startswith("_")}
     return names
-
-
-PRIVATE_COLLECTIONS = _private_collections()
 
 
 def raw_reads(source: str) -> list[tuple[int, str, str]]:
@@ -121,7 +120,7 @@ def raw_reads(source: str) -> list[tuple[int, str, str]]:
             what = "a collection by name"
         elif isinstance(node, ast.Attribute) and _is_db(node.value):
             what = f"db.{node.attr}"
-        elif isinstance(node, ast.Attribute) and node.attr in PRIVATE_COLLECTIONS:
+        elif isinstance(node, ast.Attribute) and node.attr in _private_collections():
             what = f"a private collection ({node.attr})"
         elif isinstance(node, ast.Attribute) and node.attr in COLLECTION_METHODS:
             what = f".{node.attr}()"
