@@ -235,6 +235,9 @@ def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
             raise Unusable("the date or time cannot be read", key="app-bad-when") from None
         when = datetime.combine(day, at.replace(second=0, microsecond=0), tz)
         today = now.astimezone(tz).date()
+        if not day_said and when < now - timedelta(minutes=5):  # a time alone, gone by today: tomorrow's
+            day += timedelta(days=1)
+            when = datetime.combine(day, when.timetz().replace(tzinfo=None), tz)
         if day < today or when - now > AHEAD or (time_said and when < now - timedelta(minutes=5)):
             raise Unusable("the date is past or too far ahead", key="app-bad-when")
     guests_said = (form.get("guests") or "").strip()

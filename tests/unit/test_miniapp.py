@@ -6,10 +6,11 @@ import hmac
 import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.miniapp import MAX_CHARS, NotTelegrams, sign, verify
+from domain.miniapp import MAX_CHARS, NotTelegrams, Unusable, asked_of, sign, verify
 
 TOKEN = "123456:ABC-our-bot"
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -80,3 +81,22 @@ def test_signed_data_without_a_user_or_a_date_is_refused() -> None:
     assert refused(sign(no_user, TOKEN)) == "miniapp-malformed"
     assert refused(sign(fields(user='{"first_name": "x"}'), TOKEN)) == "miniapp-malformed"
     assert refused(sign(fields(auth_date="yesterday"), TOKEN)) == "miniapp-malformed"
+
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+LATE = datetime(2026, 12, 6, 19, 15, tzinfo=UTC)  # 22:15 in Moscow
+
+
+def test_a_time_without_a_date_already_gone_by_today_is_tomorrows() -> None:
+    """A table at 21:00 asked at 22:15 with no date is tomorrow's (it was refused as "a date past", a date
+    the client never gave, every evening after the hour); a time still ahead is today's, and a time gone by
+    on a date the client chose is refused."""
+    asked = asked_of({"category": "dining", "time": "21:00"}, LATE, MOSCOW)
+    assert asked.when == datetime(2026, 12, 7, 21, 0, tzinfo=MOSCOW)
+    later = asked_of({"category": "dining", "time": "23:30"}, LATE, MOSCOW)
+    assert later.when == datetime(2026, 12, 6, 23, 30, tzinfo=MOSCOW)
+    just = asked_of({"category": "dining", "time": "22:12"}, LATE, MOSCOW)  # (within five minutes: now)
+    assert just.when == datetime(2026, 12, 6, 22, 12, tzinfo=MOSCOW)
+    with pytest.raises(Unusable) as caught:
+        asked_of({"category": "dining", "date": "2026-12-06", "time": "21:00"}, LATE, MOSCOW)
+    assert caught.value.key == "app-bad-when"
