@@ -39,7 +39,10 @@ SEP = "\x1f"
 def searchable(event: Event) -> tuple[str, str] | None:
     """(the event a hit shows, its text) for what clients and assistants wrote: messages both ways, notes,
     voicemails in writing, and the translations of messages (found in either language, shown as the
-    message)."""
+    message). A client's command (/start, /help, "app" on WhatsApp) is not something they wrote to anyone:
+    every client's /start would answer a search for "start" (and cost each new client a write)."""
+    if event.type is EventType.MESSAGE_RECEIVED and event.data.get("command"):
+        return None
     if event.type in (EventType.MESSAGE_RECEIVED, EventType.STAFF_MESSAGE_SENT):
         text = (event.data.get("message") or {}).get("text")
     elif event.type in (EventType.NOTE_ADDED, EventType.VOICEMAIL_TRANSCRIBED):

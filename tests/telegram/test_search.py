@@ -78,6 +78,22 @@ async def test_words_from_the_conversation_are_found_in_every_language_and_open_
     assert hits(nothing) == [] and "No message has these words." in nothing
 
 
+async def test_a_clients_command_is_not_found_but_the_same_word_in_a_message_is(
+    conversations: tuple[Harness, dict[str, dict]],
+) -> None:
+    """Every client's /start (and /help) is a command, not words to anyone: a search for "start" finds only
+    the message that says it."""
+    tg, people = conversations
+    await tg.send(tg.fake.user_message(people["James"], text="/help"))
+    await tg.send(tg.fake.user_message(people["James"], text="Please start the car ten minutes early"))
+    await tg.settle()
+    anna = await signed_in(tg, 9001)
+    (hit,) = hits(await found(anna, "start"))
+    james = await tg.client_of(people["James"])
+    assert f"conversation-{james.id}-" in hit
+    assert hits(await found(anna, "help")) == []
+
+
 async def test_an_assistant_finds_only_their_own_clients(
     conversations: tuple[Harness, dict[str, dict]],
 ) -> None:
