@@ -44,7 +44,7 @@ from engine.requests import payments as payments_flow
 from payments.cloudpayments import CloudPaymentsGateway, ReceiptRules
 from payments.notifications import parse
 from sandbox.web import SANDBOX_WORLD
-from storage.heartbeats import BEAT, Heartbeats
+from storage.heartbeats import BEAT, Heartbeats, Peers
 from storage.inbox import InboxItem
 from storage.store import cannot_write
 from webhooks import health
@@ -66,6 +66,8 @@ class EngineRuntime:
     workers: list[str] = field(default_factory=list)  # ids this instance's workers claim with
     admission: Admission = field(default_factory=Admission)  # acknowledgements before processing
     clock_runner: DeadlineRunner | None = None
+    peers: Peers = field(default_factory=Peers)  # whether this instance is alone on the store (each beat)
+    heartbeat: HeartbeatLoop | None = None
 
     def register(self, source: str, handler: Handler) -> None:
         """The inbox handler for what `source` (a channel, a provider) stores. What it delivers is stored at
@@ -179,6 +181,14 @@ async def build(app: web.Application, session: aiohttp.ClientSession | None = No
     engine.clock_runner = DeadlineRunner(deps, engine.instance)
     deps.deadline_runner.add(engine.clock_runner.wake.set)
     engine.workers.append(engine.clock_runner.worker_id)
+    engine.heartbeat = HeartbeatLoop(
+        Heartbeats(deps.store.db),
+        deps.clock,
+        engine.instance,
+        engine.workers,
+        deps.store.projector,
+        engine.peers,
+    )
 
     async def set_aside(item: InboxItem, reason: str) -> None:
         await inbox_failures.set_aside(deps, item.id, item.source, item.key, reason)
@@ -227,13 +237,8 @@ def engine_workers_ctx(start_workers: bool):
         app[health.READINESS_CHECKS]["workers"] = engine.tasks.readiness
         if start_workers:
             engine.tasks.spawn(engine.inbox_worker.run(engine.tasks.stopping), "inbox")
-            heartbeat = HeartbeatLoop(
-                Heartbeats(engine.deps.store.db),
-                engine.deps.clock,
-                engine.instance,
-                engine.workers,
-                engine.deps.store.projector,
-            )
+            heartbeat = engine.heartbeat
+            assert heartbeat is not None  # (made with the engine)
             engine.tasks.spawn(heartbeat.run(engine.tasks.stopping, BEAT.total_seconds()), "heartbeat")
             retention = RetentionLoop(
                 engine.deps.store,

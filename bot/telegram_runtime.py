@@ -165,6 +165,7 @@ def build(app: web.Application) -> TelegramRuntime:
             refused=partial(staff.refused, deps),
         ),
         Budgets(deps.store.db, TELEGRAM_LIMITS),
+        peers=engine.peers,
     )
     dispatcher = Dispatcher()
     dispatcher.include_routers(client_router(), forum_router(), staff_router())

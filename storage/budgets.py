@@ -64,6 +64,9 @@ class Taken:
     busy_ms: int
 
 
+FORGET_OVER = 256  # a kept view forgets the chats free again once it counts more than this many
+
+
 @dataclass
 class BudgetView:
     """One read of the budgets of some chats: when may the next message go, and is a group under pressure."""
@@ -75,6 +78,15 @@ class BudgetView:
     global_slots: list[int] = field(default_factory=list)
     blocked: dict[str, int] = field(default_factory=dict)  # chat or ANYONE → until_ms
     pressure: dict[str, int] = field(default_factory=dict)  # group → when it last ran out, ms
+
+    def at(self, now: datetime) -> None:
+        """The view as of `now` (kept from an earlier pass): the chats and cards free again forgotten, so a
+        view kept for hours holds the last seconds' sends, not every chat it ever counted."""
+        self.now, free = now, to_ms(now)
+        if len(self.chat_free) > FORGET_OVER:
+            self.chat_free = {key: at for key, at in self.chat_free.items() if at > free}
+        if len(self.blocked) > FORGET_OVER:
+            self.blocked = {key: until for key, until in self.blocked.items() if until > free}
 
     def next_slot(self, chat: str, card: str | None = None, reserve: int = 0) -> datetime:
         """When a message to `chat` (or an edit of `card` there) may go next; `reserve`: only while that many

@@ -4,6 +4,7 @@ once, so what it held is taken over in seconds instead of when each lease runs o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pymongo.asynchronous.database import AsyncDatabase
@@ -15,6 +16,22 @@ BEAT = timedelta(seconds=5)
 DEAD_AFTER = 3 * BEAT
 OVER = {"lease_ms": 0, "due_ms": 0}  # a lease that ran out: the item may be claimed now (storage/leases.py)
 LEASE_HORIZON = timedelta(minutes=5)  # longer than any deadline firing's lease
+
+
+@dataclass
+class Peers:
+    """What this instance's last beat found of the others: whether it is alone on the store. Alone, nobody
+    else writes the shared state a worker keeps a view of (the sending budgets), so a view kept with the
+    worker's own writes is all of it; the store still refuses whatever the view got wrong (a second instance
+    started since the beat). A belief older than two beats is none: the beat may be stuck."""
+
+    alone_at: datetime | None = None  # when the last beat found no other instance beating
+
+    def beat(self, at: datetime, others: int) -> None:
+        self.alone_at = at if others == 0 else None
+
+    def alone(self, now: datetime) -> bool:
+        return self.alone_at is not None and timedelta() <= now - self.alone_at < 2 * BEAT
 
 
 class Heartbeats:

@@ -22,7 +22,7 @@ from bot.workers.tasks import wait_for_work
 from domain.clock import Clock
 from storage.arrival import PER_MS
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
-from storage.heartbeats import BEAT, Heartbeats
+from storage.heartbeats import BEAT, Heartbeats, Peers
 from storage.projector import Projector
 from storage.timefmt import from_ms, to_ms
 
@@ -226,13 +226,20 @@ class HeartbeatLoop(WorkLoop):
     name = "heartbeat"
 
     def __init__(
-        self, heartbeats: Heartbeats, clock: Clock, instance: str, workers: list[str], projector: Projector
+        self,
+        heartbeats: Heartbeats,
+        clock: Clock,
+        instance: str,
+        workers: list[str],
+        projector: Projector,
+        peers: Peers | None = None,
     ) -> None:
         super().__init__(clock)
         self._heartbeats = heartbeats
         self._projector = projector
         self.instance = instance
         self.workers = workers  # the ids of this instance's workers, as they claim with
+        self.peers = peers or Peers()  # what each beat finds of the others, for this instance's workers
 
     async def run_once(self) -> datetime | None:
         now = self._clock.now()
@@ -240,6 +247,7 @@ class HeartbeatLoop(WorkLoop):
         for reaped in await self._heartbeats.reap(now):
             log.warning("heartbeat.instance_gone", instance=reaped)
         others = await self._heartbeats.alive(now)
+        self.peers.beat(now, len(others.keys() - {self.instance}))
         if any(fmt < self._projector.format for instance, fmt in others.items() if instance != self.instance):
             await self._projector.catch_up_since(now - BESIDE_AN_OLDER)
         return now + BEAT

@@ -26,6 +26,7 @@ from storage import step_reads
 from storage.arrival import PER_MS
 from storage.budgets import Budgets, BudgetView, Taken
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
+from storage.heartbeats import Peers
 from storage.timefmt import from_ms, to_ms
 
 log = structlog.get_logger(__name__)
@@ -90,11 +91,13 @@ class TelegramDeliveryWorker(LaneWorker):
         hooks: WorkerHooks,
         budgets: Budgets,
         concurrency: int = 8,
+        peers: Peers | None = None,
     ) -> None:
         super().__init__(deliveries, clock)
         self._sender = sender
         self._hooks = hooks
         self._budgets = budgets
+        self._peers = peers or Peers()  # (never alone unless an instance's heartbeat says so)
         self._view = BudgetView(clock.now(), budgets.limits)
         self._concurrency = concurrency  # sends claimed and called at once
         self.merged = 0
@@ -109,13 +112,23 @@ class TelegramDeliveryWorker(LaneWorker):
         self._going: list[Going] = []  # this pass's sends, decided lane by lane
         # what the last view read covered, and when: a trusted pass (lanes.py) within it reads no budget
         self._viewed: Viewed | None = None
+        # the view shows every write to the budgets since its read (this worker's sends, counted on it): while
+        # the instance is alone, no pass reads them again (a refusal, a 429, a send lost: read again)
+        self._whole = False
         # the documents the last passes' sends ended with (a client and their topic, the assistant, a request
         # its card shows): a trusted pass's sends begin with them, any other pass's read the store
         self._known = step_reads.Known()
 
     async def ready(self, chats: Iterable[int | None]) -> None:
-        """The rate budgets of these chats (the staff forums) made before the first message needs them."""
-        await self._budgets.ready(str(chat) for chat in chats if chat)
+        """The rate budgets of these chats (the staff forums) made before the first message needs them, and
+        read into the view the first pass begins with (alone on the store, it reads them no more)."""
+        forums = {str(chat) for chat in chats if chat}
+        await self._budgets.ready(forums)
+        if self._viewed is None:
+            now = self._clock.now()
+            view = await self._budgets.view(forums, now)
+            if self._viewed is None:  # (a pass that read meanwhile keeps its own)
+                self._view, self._viewed, self._whole = view, (now, forums, set()), True
 
     def outbound(self, item: Delivery) -> Outbound | Unreadable:
         """What a delivery holds, read from its document once per delivery and change (one this version cannot
@@ -156,15 +169,22 @@ class TelegramDeliveryWorker(LaneWorker):
                 self._posts[key] = max(self._posts.get(key, 0), flying)
         self._held &= {d.id for d in queued}
         if not heads:
-            self._view = BudgetView(now, self._budgets.limits)  # nothing to send: nothing to read
+            self._view.at(now)  # nothing to send: nothing to read (the view kept, with what it counted)
             return
         cards = {card for head in heads if (card := self._card_of(head))}
         chats = {self._budget_chat(head) for head in heads}
-        if self.trusted and self._viewed and self._covers(self._viewed, now, chats, cards):
-            self._view.now = now  # (this worker's own sends since the read are counted on it)
+        if self._viewed and (
+            (self.trusted and self._covers(self._viewed, now, chats, cards))
+            or (self._whole and self._peers.alone(now))
+        ):
+            self._view.at(now)  # (this worker's own sends since the read are counted on it)
             return
         self._view = await self._budgets.view(chats, now, cards)
-        self._viewed = (now, chats, cards)
+        self._viewed, self._whole = (now, chats, cards), True
+
+    def touched(self) -> None:
+        super().touched()
+        self._whole = False  # (a refusal, a 429, a send taken over: the budgets as the store has them, next)
 
     @staticmethod
     def _covers(
@@ -283,6 +303,13 @@ class TelegramDeliveryWorker(LaneWorker):
             self._known.forget()  # (the queue was read: what the sends read is read again too)
         if not going:
             return
+        try:
+            await self._go(going)
+        except BaseException:
+            self._whole = False  # (what a pass that broke off wrote may not be on the view)
+            raise
+
+    async def _go(self, going: list[Going]) -> None:
         takes = await self._budgets.take_all(
             [(self._budget_chat(g.head), self._card_of(g.head)) for g in going], self._clock.now()
         )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pymongo import monitoring
 
 from bot.telegram_runtime import TELEGRAM_LIMITS
-from storage.budgets import Budgets, BudgetView, Taken
+from storage.budgets import FORGET_OVER, Budgets, BudgetView, Taken
 from storage.store import Store
 
 T0 = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
@@ -274,3 +274,22 @@ async def test_a_pass_s_view_of_five_forums_is_a_handful_of_documents(mongo_url,
             assert len([s for s in view.global_slots if s > 0]) == 10
         finally:
             await store.client.drop_database(db_name)
+
+
+def test_a_view_kept_for_hours_forgets_the_chats_free_again_and_keeps_the_busy() -> None:
+    """A worker alone on its store keeps one view for as long as nothing surprises it: the chats it counted
+    are forgotten once free again (past FORGET_OVER of them), so the view holds the last seconds' sends."""
+    view = BudgetView(T0, TELEGRAM_LIMITS)
+    for n in range(FORGET_OVER + 1):
+        view.use(str(n))
+    later = T0 + timedelta(minutes=5)
+    view.at(later)
+    view.use("busy")
+    view.at(later + timedelta(milliseconds=10))
+    assert view.now == later + timedelta(milliseconds=10)
+    assert len(view.chat_free) <= FORGET_OVER + 2
+    for n in range(FORGET_OVER):
+        view.use(f"more-{n}")
+    view.at(later + timedelta(milliseconds=20))
+    assert "0" not in view.chat_free and "busy" in view.chat_free  # (free since: forgotten; still busy: kept)
+    assert datetime.fromtimestamp(view.chat_free["busy"] / 1000, UTC) > view.now

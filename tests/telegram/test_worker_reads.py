@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -16,6 +16,7 @@ from bot.whatsapp_runtime import WHATSAPP
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker
 from storage.budgets import Budgets
 from storage.deliveries import DeliveryStatus
+from storage.heartbeats import BEAT, Heartbeats, Peers
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.round_trips import Commands, counted_harness
 
@@ -203,3 +204,77 @@ async def test_two_workers_racing_for_a_pass_s_sends_send_each_once(tg: Harness)
     assert sorted(tg.fake.menu_buttons) == sorted(c["id"] for c in clients)
     assert len(tg.fake.sent("setChatMenuButton")) == len(clients)
     assert not await tg.store.deliveries.unfinished("telegram")
+
+
+async def test_alone_on_the_store_a_woken_pass_reads_no_budgets_and_still_keeps_them(
+    counted: tuple[Harness, Commands],
+) -> None:
+    """The instance's heartbeat found no other: a pass the engine woke reads its queue's changes but not the
+    budgets — the view it keeps counts its own sends, so a message to a chat that just had one still waits
+    its second."""
+    tg, commands = counted
+    await new_client_asks(tg)
+    assert tg.engine.heartbeat is not None
+    await tg.engine.heartbeat.run_once()
+    worker = tg.rt.delivery_worker
+    before = commands.sent.copy()
+    due = await worker.run_once()  # woken: the topic is created
+    read = commands.sent - before
+    assert read[("find", "deliveries")] == 1 and read[("find", "budgets")] == 0
+    assert len(tg.fake.sent("createForumTopic")) == 1 and due is not None
+    tg.clock.advance(seconds=0.5)
+    worker.poke()  # (new work: a pass that reads the queue's changes)
+    before = commands.sent.copy()
+    assert await worker.run_once() == due  # the forum's second is not over: nothing goes before it
+    assert not worker.trusted and (commands.sent - before)[("find", "budgets")] == 0
+    assert not tg.fake.sent("sendMessage", STAFF_CHAT)
+    await tg.settle()
+    thread = await tg.thread_of(LAYLA)
+    assert thread is not None and len(tg.request_cards(thread)) == 1
+
+
+async def test_alone_a_slot_the_store_refuses_makes_the_next_pass_read_the_budgets(
+    counted: tuple[Harness, Commands],
+) -> None:
+    """Alone as far as the last beat knew, yet another instance sent to the forum meanwhile (it started
+    since): the store refuses the slot the view thought free, nothing is sent, and the next pass reads."""
+    tg, commands = counted
+    await new_client_asks(tg)
+    assert tg.engine.heartbeat is not None
+    await tg.engine.heartbeat.run_once()
+    worker = tg.rt.delivery_worker
+    other = Budgets(tg.store.db, worker._budgets.limits)
+    assert await other.take(str(STAFF_CHAT), tg.clock.now()) is not None  # the forum's second, theirs
+    due = await worker.run_once()
+    assert not tg.fake.sent("createForumTopic")  # refused by the store: not sent
+    assert due is not None and due > tg.clock.now()  # (when the forum's second, theirs, is over)
+    tg.clock.advance_to(due)
+    before = commands.sent.copy()
+    await worker.run_once()
+    assert (commands.sent - before)[("find", "budgets")] == 1
+    assert len(tg.fake.sent("createForumTopic")) == 1
+
+
+async def test_beside_another_instance_a_woken_pass_reads_the_budgets(
+    counted: tuple[Harness, Commands],
+) -> None:
+    tg, commands = counted
+    await new_client_asks(tg)
+    assert tg.engine.heartbeat is not None
+    await Heartbeats(tg.store.db).beat("another", [], tg.clock.now(), tg.store.projector.format)
+    await tg.engine.heartbeat.run_once()
+    before = commands.sent.copy()
+    await tg.rt.delivery_worker.run_once()
+    assert (commands.sent - before)[("find", "budgets")] == 1
+    assert len(tg.fake.sent("createForumTopic")) == 1
+
+
+def test_a_beat_tells_whether_the_instance_is_alone_for_two_beats() -> None:
+    peers, at = Peers(), datetime(2026, 12, 6, 12, tzinfo=UTC)
+    assert not peers.alone(at)  # (no beat yet: not known)
+    peers.beat(at, others=0)
+    assert peers.alone(at) and peers.alone(at + 2 * BEAT - timedelta(milliseconds=1))
+    assert not peers.alone(at + 2 * BEAT)  # (the beat may be stuck)
+    assert not peers.alone(at - timedelta(seconds=1))
+    peers.beat(at, others=1)
+    assert not peers.alone(at)
