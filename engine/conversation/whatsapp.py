@@ -16,7 +16,7 @@ from engine.conversation import choices
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
 from engine.i18n import DEFAULT
-from engine.staff_texts import Text
+from engine.staff_texts import StaffText, Text
 from storage.deliveries import Delivery
 
 log = structlog.get_logger(__name__)
@@ -103,8 +103,9 @@ async def window_closed(deps: Deps, delivery: Delivery, templates: TemplateSids)
     )
 
 
-def _preview(delivery: Delivery) -> str:
-    return (text_of(from_doc(delivery.payload)) or "a file")[:80]
+def _preview(delivery: Delivery, t: StaffText) -> str:
+    """The message's first words for the topic's note; a file without words, in the reader's language."""
+    return (text_of(from_doc(delivery.payload)) or t("a-file"))[:80]
 
 
 async def _problem(deps: Deps, delivery: Delivery, cause: str, note: Text, **data: Any) -> None:
@@ -127,7 +128,7 @@ async def lapsed(deps: Deps, delivery: Delivery, template: bool) -> None:
         deps,
         delivery,
         f"lapsed:{delivery.id}",
-        lambda t: t("wa-lapsed", template="yes" if template else "no", preview=_preview(delivery)),
+        lambda t: t("wa-lapsed", template="yes" if template else "no", preview=_preview(delivery, t)),
         problem="lapsed",
         as_template=template,
     )
@@ -138,7 +139,7 @@ async def uncertain(deps: Deps, delivery: Delivery, error: str) -> None:
         deps,
         delivery,
         f"uncertain:{delivery.id}",
-        lambda t: t("wa-uncertain", error=error, preview=_preview(delivery)),
+        lambda t: t("wa-uncertain", error=error, preview=_preview(delivery, t)),
         problem="uncertain",
     )
 
@@ -165,7 +166,7 @@ async def status(deps: Deps, sid: str, state: str, error_code: str | None) -> No
             deps,
             moved,
             f"wa-status:{sid}:{state}",
-            lambda t: t("wa-undelivered", state=state, code=error_code or "—", preview=_preview(moved)),
+            lambda t: t("wa-undelivered", state=state, code=error_code or "—", preview=_preview(moved, t)),
             problem=state,
             code=error_code,
         )

@@ -8,6 +8,7 @@ from domain.clients import Client
 from domain.events import EventType
 from engine import queries as q
 from engine.clients.outbox import to_client
+from engine.team import admin as staff_admin
 from sandbox.twilio import Failure
 from tests import reads
 from tests.harness import REOPEN_TEMPLATE, STAFF_CHAT, Harness, start_harness, user
@@ -404,6 +405,26 @@ async def test_a_poison_message_is_set_aside_the_assistant_is_told_and_the_next_
         "InvalidValue at channels.whatsapp.inbound" in notice
         and "concierge inbox retry wa:SMpoison" in notice
     )
+
+
+async def test_a_file_whose_answer_never_came_is_named_in_its_readers_language(tg: Harness) -> None:
+    """The note's preview of a file sent without words is in the assistant's language (it was English)."""
+    await staff_admin.add(tg.engine.deps, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    await wa(tg, NUMBER, "Hello there, I need a car")
+    topic = await thread(tg, NUMBER)
+    tg.tw.failures.append(Failure(status=0, code=0, message="", drop=True))
+    document = {
+        "file_id": "BQAD-map",
+        "file_unique_id": "m2",
+        "file_name": "map.pdf",
+        "mime_type": "application/pdf",
+    }
+    irina = tg.staff_user(9003, "Irina")
+    await tg.send(tg.fake.user_message(irina, chat_id=STAFF_CHAT, thread_id=topic, document=document))
+    tg.clock.advance(minutes=10)
+    await tg.settle()
+    note = tg.topic_texts(topic)[-1]
+    assert note.startswith("❔") and note.endswith("«файл»"), note
 
 
 async def test_media_is_fetched_with_our_credentials_only_from_twilio(team: Harness) -> None:
