@@ -297,9 +297,13 @@ async def fulfilment(deps: Deps, d: Deadline) -> Deadline | None:
         )
         t = of(assistant)
         name = assistant.name if assistant else t("clock-team")
-        left = waited(t, deps.clock.now(), request.details.when)
-        at = moment_for(t, moment, tz)
-        text = t("clock-fulfilment-soon", assistant=name, request=request.id, at=at, left=left)
+        at, now = moment_for(t, moment, tz), deps.clock.now()
+        if now < moment:
+            left = waited(t, now, moment)
+            text = t("clock-fulfilment-soon", assistant=name, request=request.id, at=at, left=left)
+        else:  # fired late (the service was down, or the clock jumped): not "in 0 min"
+            ago = waited(t, moment, now)
+            text = t("clock-fulfilment-late", assistant=name, request=request.id, at=at, ago=ago)
         await tell_topic(deps, client, event, text, mentions=_rings(assistant))
     else:
         event = await _record(

@@ -366,6 +366,7 @@ clock-quote-escalated = ⚠️ { $request } of { $client } has waited { $wait } 
 clock-quote-lapses-soon = 🔔 The client was reminded that quote v{ $version } of { $request } lapses soon.
 clock-team = Team
 clock-fulfilment-soon = ⏰ { $assistant }, { $request } is at { $at } (in { $left }).
+clock-fulfilment-late = ⏰ { $assistant }, { $request } was at { $at } ({ $ago } ago): this reminder comes late.
 clock-fulfilment-overdue = ⚠️ { $request } of { $client } was due at { $at } and is not /done ({ $who }).
 clock-quote-lapsed = ⌛ Quote v{ $version } of { $request } lapsed unpaid; its payment link is cancelled.
 clock-client-told = The client was told.

@@ -366,6 +366,7 @@ clock-quote-escalated = ⚠️ { $request } ({ $client }) ждёт цены уж
 clock-quote-lapses-soon = 🔔 Клиенту напомнили, что цена v{ $version } по { $request } скоро истечёт.
 clock-team = Команда
 clock-fulfilment-soon = ⏰ { $assistant }, { $request } — { $at } (через { $left }).
+clock-fulfilment-late = ⏰ { $assistant }, { $request } — { $at } ({ $ago } назад): напоминание опоздало.
 clock-fulfilment-overdue = ⚠️ { $request } ({ $client }) был назначен на { $at } и не отмечен /done ({ $who }).
 clock-quote-lapsed = ⌛ Цена v{ $version } по { $request } истекла без оплаты; ссылка на оплату отменена.
 clock-client-told = Клиенту сообщили.

@@ -331,6 +331,23 @@ async def test_a_paid_quote_is_not_reminded_and_its_time_is(team: Harness) -> No
     assert len(escalation_lines(tg)) == 1
 
 
+async def test_a_reminder_of_a_paid_request_that_fires_after_its_time_says_so(team: Harness) -> None:
+    """The service was down (or the sandbox's clock jumped) across the request's time: the reminder that fires
+    then says how long ago it was, not "in 0 min" — once, the steps gone by skipped."""
+    tg = team
+    layla, thread, _ = await new_client(
+        tg, "Layla", "Book a Mercedes S-Class tomorrow at 20:00 from the Ritz"
+    )
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    request = await q.request(tg.store, "R-1001")
+    assert request is not None and request.details.when is not None
+    tg.clock.advance_to(request.details.when + timedelta(minutes=10))
+    await tick(tg)
+    reminders = [t for t in tg.topic_texts(thread) if t.startswith("⏰ Anna, R-1001")]
+    assert len(reminders) == 1 and "(10 min ago): this reminder comes late." in reminders[0], reminders
+
+
 async def _nobody_hears(_listeners: Listeners, _event: Event) -> None:
     pass
 
