@@ -50,6 +50,7 @@ SAMPLE = {
     "who": "Omar",
     "at": "Sun 29 Nov, 20:00",
     "left": "2 h 00 min",
+    "ago": "10 min",
     "total": "RUB 45,000",
     "until": "29 Nov, 20:00",
     "day": "Sun 29 Nov",
