@@ -14,16 +14,36 @@ USAGE = (
     "line per item: description — amount. RUB unless you say USD, EUR or AED."
 )
 _AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d.])"
-_CURRENCY = r"(?P<currency>[A-Za-z]{3})"
+# a currency as assistants write it besides its ISO code: its sign, or its word in Russian or Arabic
+# ("/quote 12 500 руб трансфер" was RUB 12,500 for "руб трансфер")
+CURRENCY_WORDS = {
+    **dict.fromkeys(("₽", "р", "р.", "руб", "руб.", "рубль", "рубля", "рублей", "روبل"), "RUB"),
+    **dict.fromkeys(("$", "долл", "долл.", "доллар", "доллара", "долларов", "دولار"), "USD"),
+    **dict.fromkeys(("€", "евро", "يورو"), "EUR"),
+    **dict.fromkeys(("дирхам", "дирхама", "дирхамов", "درهم"), "AED"),
+}
+_WORDS = "|".join(re.escape(word) for word in sorted(CURRENCY_WORDS, key=len, reverse=True))
+
+
+def _code(name: str, before_amount: bool = False) -> str:
+    """A currency said: its ISO code or one of its words, followed by a space or the end (or, before the
+    amount, by its first digit: "$500")."""
+    after = r"(?=\s|\d|$)" if before_amount else r"(?=\s|$)"
+    return rf"(?P<{name}>[A-Za-z]{{3}}|{_WORDS}){after}"
+
+
 _SINGLE = re.compile(
-    rf"^(?:{_CURRENCY}\s+)?{_AMOUNT}(?:\s+(?P<currency2>[A-Za-z]{{3}})\b)?\s*(?P<description>.*)$", re.S
+    rf"^(?:{_code('currency', before_amount=True)}\s*)?{_AMOUNT}(?:\s*{_code('currency2')})?\s*(?P<description>.*)$",
+    re.S | re.IGNORECASE,
 )
-_LINE = re.compile(rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?P<currency>[A-Za-z]{{3}})?\s*$")
+_LINE = re.compile(
+    rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?:{_code('currency')})?\s*$", re.IGNORECASE
+)
 # the supplier's cost, said last: "… cost 31000", "… cost: 31 000 RUB", "… себестоимость 31000" — on a
 # one-line quote after its description, on an itemised one as a last line of its own ("cost — 31000"), so an
 # item that merely says the word ("Fuel cost — 5000", "fuel cost included") stays an item
 _COST_WORDS = r"(?:cost|себестоимость|закупка|التكلفة)"
-_COST_TAIL = rf"\s*(?:—|–|-|:|=)?\s*{_AMOUNT}(?:\s*(?P<currency>[A-Za-z]{{3}}))?\s*\)?\s*$"
+_COST_TAIL = rf"\s*(?:—|–|-|:|=)?\s*{_AMOUNT}(?:\s*{_code('currency')})?\s*\)?\s*$"
 _COST = re.compile(rf"(?:^|[\s,;(]){_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
 _COST_LINE = re.compile(rf"(?:^|\n)[ \t]*{_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
 
@@ -31,7 +51,7 @@ _COST_LINE = re.compile(rf"(?:^|\n)[ \t]*{_COST_WORDS}{_COST_TAIL}", re.IGNORECA
 def _currency(code: str | None, fallback: str) -> str:
     if code is None:
         return fallback
-    code = code.upper()
+    code = CURRENCY_WORDS.get(code.lower(), code.upper())
     if code not in SUPPORTED_CURRENCIES:
         raise InvalidQuote(
             f"{code} is not a currency we accept; use RUB, USD, EUR or AED.", key="quote-currency", code=code
@@ -125,7 +145,7 @@ def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | 
         return (*parse_quote(text), None)
     currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))
     code = said["currency"]
-    if code and code.upper() != currency:
+    if code and _currency(code, currency) != currency:
         raise InvalidQuote(
             f"The cost is in the quote's currency, {currency}: /quote 45000 {currency} … cost 31000.",
             key="quote-cost-currency",
@@ -140,4 +160,4 @@ def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | 
 def _is_currency(word: str | None) -> bool:
     if not word:
         return False
-    return word.upper() in ISO_CURRENCIES
+    return word.upper() in ISO_CURRENCIES or word.lower() in CURRENCY_WORDS

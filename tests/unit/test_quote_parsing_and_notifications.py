@@ -5,7 +5,7 @@ import pytest
 
 from domain.errors import InvalidQuote, InvalidValue
 from domain.money import Money
-from domain.quote_parsing import parse_quote
+from domain.quote_parsing import parse_quote, parse_quote_and_cost
 from payments.notifications import authentic, parse
 from sandbox.cloudpayments import sign
 
@@ -30,6 +30,21 @@ SECRET = "api-secret"
         ),
         ("EUR\nTable — 200\nWine - 150.50", "EUR", [("Table", "200"), ("Wine", "150.50")]),
         ("AED\nSuite — 4 500", "AED", [("Suite", "4500")]),
+        # a currency as assistants write it: its sign, or its word in Russian or Arabic
+        (
+            "12 500 руб Mercedes V-Class, трансфер в SVO",
+            "RUB",
+            [("Mercedes V-Class, трансфер в SVO", "12500")],
+        ),
+        ("12500₽ Mercedes", "RUB", [("Mercedes", "12500")]),
+        ("300 р. такси", "RUB", [("такси", "300")]),
+        ("$500 Dinner", "USD", [("Dinner", "500")]),
+        ("500 долларов ужин", "USD", [("ужин", "500")]),
+        ("€ 200 Ужин", "EUR", [("Ужин", "200")]),
+        ("45000 درهم سيارة", "AED", [("سيارة", "45000")]),
+        ("Руб\nМашина — 30 000 руб.\nЦветы — 5000 ₽", "RUB", [("Машина", "30000"), ("Цветы", "5000")]),
+        ("45000 рубашка от Brioni", "RUB", [("рубашка от Brioni", "45000")]),  # a word, not a currency
+        ("45000 евро-тур", "RUB", [("евро-тур", "45000")]),
     ],
 )
 def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]]) -> None:
@@ -51,6 +66,8 @@ def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]])
         "RUB\nCar — 3000 USD",
         "0 car",
         "RUB 100 USD car",
+        "руб 100 $ car",  # (the currency said twice, in words)
+        "RUB\nCar — 3000 евро",
     ],
 )
 def test_bad_quotes_get_a_clear_correction(args: str) -> None:
@@ -98,3 +115,11 @@ def test_form_and_json_notifications_parse_the_same() -> None:
 def test_malformed_notifications_are_refused(kind: str, body: bytes) -> None:
     with pytest.raises(InvalidValue):
         parse(kind, body, "application/x-www-form-urlencoded")
+
+
+def test_a_cost_said_in_the_quotes_currency_word_is_read_and_in_another_refused() -> None:
+    currency, items, cost = parse_quote_and_cost("45 000 руб Mercedes cost 31 000 руб")
+    assert (currency, [i.description for i in items], cost) == ("RUB", ["Mercedes"], Money.of("31000", "RUB"))
+    with pytest.raises(InvalidQuote) as error:
+        parse_quote_and_cost("45000 RUB Mercedes cost 300 $")
+    assert error.value.key == "quote-cost-currency"
