@@ -32,9 +32,9 @@ def _code(name: str, before_amount: bool = False) -> str:
     return rf"(?P<{name}>[A-Za-z]{{3}}|{_WORDS}){after}"
 
 
+_LEADING = _code("currency", before_amount=True)
 _SINGLE = re.compile(
-    rf"^(?:{_code('currency', before_amount=True)}\s*)?{_AMOUNT}(?:\s*{_code('currency2')})?\s*(?P<description>.*)$",
-    re.S | re.IGNORECASE,
+    rf"^(?:{_LEADING}\s*)?{_AMOUNT}(?:\s*{_code('currency2')})?\s*(?P<description>.*)$", re.S | re.IGNORECASE
 )
 _LINE = re.compile(
     rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?:{_code('currency')})?\s*$", re.IGNORECASE
