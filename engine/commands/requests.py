@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -41,6 +41,7 @@ log = structlog.get_logger(__name__)
 # the delivery number of a /quote's removal from its topic (after its notes, and a refusal's 50); +1: the line
 # saying it could not be taken out
 TAKE_OUT = 60
+TO_PAY = timedelta(minutes=30)  # the least time a quote gives to pay, however soon its service
 
 
 def _quote_sent(quote: Quote) -> Text:
@@ -93,6 +94,17 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
         raise
 
 
+def quote_valid_until(deps: Deps, request: ServiceRequest) -> datetime:
+    """A quote may be paid for QUOTE_VALIDITY, but not past the time of what it is for (a car at 6:00
+    quoted the evening before lapsed at 21:00 the next day): at that time, and never sooner than
+    TO_PAY from now (a car in ten minutes is still paid for on the way)."""
+    now, details = deps.clock.now(), request.details
+    until = now + deps.policy.quote_validity
+    if details.when is not None and details.time_known:
+        until = min(until, max(details.when, now + TO_PAY))
+    return until
+
+
 async def _quote(deps: Deps, cmd: Invocation) -> None:
     client, actor, args, cause = cmd.client, cmd.actor, cmd.args, cmd.cause
     if (quoted := await deps.store.events.by_cause(f"{cause}/quote")) is not None:
@@ -115,7 +127,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
             "Payments are not configured (CLOUDPAYMENTS_PUBLIC_ID, CLOUDPAYMENTS_API_SECRET).",
             key="no-payments",
         )
-    quote = Quote(current.next_quote_version, items, currency, deps.clock.now() + deps.policy.quote_validity)
+    quote = Quote(current.next_quote_version, items, currency, quote_valid_until(deps, current))
     current.quote_with(quote, {}, cost)  # every rule of the decision holds before CloudPayments is asked
     description = f"{current.id}: " + "; ".join(item.description for item in items)
     link = await deps.payments.create_order(

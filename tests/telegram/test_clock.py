@@ -274,8 +274,8 @@ async def test_two_runners_at_the_due_time_fire_once(team: Harness) -> None:
 
 async def test_a_quote_lapses_once_and_its_order_is_cancelled(team: Harness) -> None:
     tg = team
-    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
-    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class on Tuesday at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (Tuesday: past the 24 hours)
     quoted = tg.clock.now()
     offer = quote_message(tg, layla)
     order = order_of(tg, offer)
@@ -415,7 +415,7 @@ async def test_the_escalations_topic_is_created_once_and_again_when_deleted(team
 
 async def test_on_whatsapp_a_lapse_outside_the_window_is_told_only_to_the_topic(team: Harness) -> None:
     tg = team
-    await wa(tg, NUMBER, "Book a car to Sheremetyevo tomorrow at 7")
+    await wa(tg, NUMBER, "Book a car to Sheremetyevo on Tuesday at 7")  # (past the quote's 24 hours)
     topic = await thread(tg, NUMBER)
     await staff_says(tg, topic, "/quote 45000 RUB Car to SVO")
     quoted, sent = tg.clock.now(), len(tg.wa_texts(NUMBER))
@@ -426,12 +426,31 @@ async def test_on_whatsapp_a_lapse_outside_the_window_is_told_only_to_the_topic(
     assert any("The client was not told (WhatsApp's 24-hour window)" in t for t in tg.topic_texts(topic))
 
 
+async def test_a_quote_lapses_at_the_time_of_what_it_is_for_but_gives_half_an_hour_to_pay(
+    team: Harness,
+) -> None:
+    """A car at 8 tomorrow quoted today lapses at 8 tomorrow, not 24 hours after the quote (the client could
+    pay for a ride gone by); a car wanted right now still gives half an hour to pay."""
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    assert "Valid until 29 November, 08:00." in quote_message(tg, layla)["text"]
+    omar, omars, _ = await new_client(tg, "Omar", "A car to the Bolshoi right now")
+    quoted = tg.clock.now()
+    await staff_says(tg, omars, "/quote 9000 RUB Car to the Bolshoi")
+    offer = quote_message(tg, omar)
+    assert "Valid until 28 November, 15:30." in offer["text"]  # (now is 15:00 in Moscow)
+    assert not any(t.startswith("A gentle reminder") for t in (m["text"] for m in tg.to_user(omar)))
+    await at(tg, quoted, 31)
+    assert tg.to_user(omar)[-1]["text"].startswith("The quote for request R-1002 has lapsed")
+
+
 async def test_a_lapse_interrupted_after_its_event_is_finished_once(
     team: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tg = team
-    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
-    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")
+    layla, thread, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class on Tuesday at 8 from the Ritz")
+    await staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class")  # (Tuesday: past the 24 hours)
     quoted = tg.clock.now()
     await at(tg, quoted, 22 * 60)  # (the reminder is sent)
     calls = tg.dies_before_storing_deliveries(monkeypatch)  # the lapse is recorded, then the process dies

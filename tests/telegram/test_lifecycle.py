@@ -73,7 +73,9 @@ async def test_the_whole_journey(team: Harness) -> None:
     offer = quote_message(tg, layla)
     assert offer["text"].startswith("Your quote for request R-1001:")
     assert "• Mercedes S-Class with chauffeur, 18:00–23:00 — RUB\u00a045,000" in offer["text"]
-    assert "Total: RUB\u00a045,000" in offer["text"] and "Valid until 29 November, 15:00." in offer["text"]
+    assert (
+        "Total: RUB\u00a045,000" in offer["text"] and "Valid until 28 November, 20:00." in offer["text"]
+    )  # (the car's time)
     keyboard = offer["reply_markup"]["inline_keyboard"]
     assert keyboard[0][0]["text"] == "Pay RUB\u00a045,000"
     assert [b["callback_data"] for b in keyboard[1]] == ["ask:R-1001", "decline:R-1001:1"]
