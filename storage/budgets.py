@@ -88,6 +88,26 @@ class BudgetView:
         if len(self.blocked) > FORGET_OVER:
             self.blocked = {key: until for key, until in self.blocked.items() if until > free}
 
+    def keep(self, older: BudgetView, chats: Set[str], cards: Set[str]) -> None:
+        """What `older` (the view this read replaces) showed busy of the budgets this read did not cover: the
+        sends counted on it (this worker's own, a moment ago), which a view kept while alone would otherwise
+        take for free until the store refused one."""
+        busy, groups = to_ms(self.now), {c for c in chats if self.limits.is_group(c)}
+        read = {*chats, *(f"card:{card}" for card in cards)}
+        pools = groups | ({f"edit:{g}" for g in groups} if cards and self.limits.edit_limit else set())
+        for key, at in older.chat_free.items():
+            if key not in read and at > busy:
+                self.chat_free.setdefault(key, at)
+        for key, until in older.blocked.items():
+            if key not in chats and key != ANYONE and until > busy:
+                self.blocked.setdefault(key, until)
+        for pool, slots in older.group_slots.items():
+            if pool not in pools:
+                self.group_slots.setdefault(pool, list(slots))
+        for group, at in older.pressure.items():
+            if group not in groups:
+                self.pressure.setdefault(group, at)
+
     def next_slot(self, chat: str, card: str | None = None, reserve: int = 0) -> datetime:
         """When a message to `chat` (or an edit of `card` there) may go next; `reserve`: only while that many
         more of the group's slots stay free (for what matters more)."""

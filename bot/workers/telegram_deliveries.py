@@ -179,8 +179,9 @@ class TelegramDeliveryWorker(LaneWorker):
         ):
             self._view.at(now)  # (this worker's own sends since the read are counted on it)
             return
-        self._view = await self._budgets.view(chats, now, cards)
-        self._viewed, self._whole = (now, chats, cards), True
+        view = await self._budgets.view(chats, now, cards)
+        view.keep(self._view, chats, cards)  # (its own sends to the others, which nothing else shows alone)
+        self._view, self._viewed, self._whole = view, (now, chats, cards), True
 
     def touched(self) -> None:
         super().touched()

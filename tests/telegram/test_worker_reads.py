@@ -12,8 +12,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.metrics import REGISTRY
 from bot.whatsapp_runtime import WHATSAPP
 from bot.workers.telegram_deliveries import TelegramDeliveryWorker
+from channels.telegram.limits import CARD_INTERVAL
 from storage.budgets import Budgets
 from storage.deliveries import DeliveryStatus
 from storage.heartbeats import BEAT, Heartbeats, Peers
@@ -21,6 +23,7 @@ from tests.harness import STAFF_CHAT, Harness, user
 from tests.round_trips import Commands, counted_harness
 
 LAYLA = user("Layla")
+ANNA = {"id": 9001, "is_bot": False, "first_name": "Anna"}
 READS = (("find", "deliveries"), ("find", "budgets"))
 
 
@@ -267,6 +270,45 @@ async def test_beside_another_instance_a_woken_pass_reads_the_budgets(
     await tg.rt.delivery_worker.run_once()
     assert (commands.sent - before)[("find", "budgets")] == 1
     assert len(tg.fake.sent("createForumTopic")) == 1
+
+
+async def test_alone_a_read_of_one_chat_keeps_what_the_view_counted_of_others(
+    tg: Harness,
+) -> None:
+    """Alone, a pass reads the budgets only after a surprise, and then only those of its heads: the card it
+    edited a moment before, not among them, is still busy for its interval — the view keeps it so, and the
+    next edit of that card waits for it instead of being refused by the store (nobody else sends)."""
+    await new_client_asks(tg)
+    await tg.settle()
+    worker, thread = tg.rt.delivery_worker, await tg.thread_of(LAYLA)
+    refusals = REGISTRY.get_sample_value("concierge_telegram_budget_refusals_total") or 0.0
+    tg.clock.advance(seconds=30)
+    assert tg.engine.heartbeat is not None
+    await tg.engine.heartbeat.run_once()
+    await tg.send(tg.fake.user_message(LAYLA, text="We will be 4 people"))
+    await tg.process_inbox()
+    due = await worker.run_once()  # the relay, then the card's edit a second behind it
+    assert due is not None
+    tg.clock.advance_to(due)
+    await worker.run_once()
+    edited = tg.clock.now()
+    assert len(tg.fake.sent("editMessageText")) == 1
+    tg.clock.advance(seconds=1)
+    tg.fake.fail_5xx(chat_id=LAYLA["id"])  # the assistant's reply to Layla fails once: the pass after reads
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="Certainly"))
+    await tg.process_inbox()
+    await worker.run_once()
+    tg.clock.advance(seconds=2)
+    await worker.run_once()  # the reply again, on a read of Layla's budgets only
+    assert "Certainly" in tg.to_user(LAYLA)[-1]["text"]
+    tg.clock.advance(seconds=1)
+    await tg.engine.heartbeat.run_once()
+    await tg.send(tg.fake.user_message(LAYLA, text="And a child seat"))
+    await tg.process_inbox()
+    await tg.settle()
+    edits = tg.fake.sent("editMessageText")
+    assert len(edits) == 2 and edits[1].at - edited >= CARD_INTERVAL
+    assert REGISTRY.get_sample_value("concierge_telegram_budget_refusals_total") == refusals
 
 
 def test_a_beat_tells_whether_the_instance_is_alone_for_two_beats() -> None:
