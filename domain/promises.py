@@ -33,13 +33,18 @@ def waited(since: datetime, now: datetime) -> str:
     return f"{minutes} min" if minutes < 60 else f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-_FOR = re.compile(r"^(?:for\s+)?(?:(\d{1,3})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?$")
-_UNTIL = re.compile(r"^until\s+(\d{1,2})[:.](\d{2})$")
+# in English or in Russian, as an assistant writes it: "for 2h", "1h30m", "for 45 min"; "на 2 часа", "2ч 30м",
+# "на 45 минут"; "until 18:00", "до 18:00"
+_HOURS = r"(?:h(?:ours?|rs?)?|ч(?:ас(?:а|ов)?)?\.?)"
+_MINUTES = r"(?:m(?:in(?:utes?)?)?|м(?:ин(?:ут[аы]?)?)?\.?)"
+_FOR = re.compile(rf"^(?:(?:for|на)\s+)?(?:(\d{{1,3}})\s*{_HOURS})?\s*(?:(\d{{1,4}})\s*{_MINUTES})?$")
+_UNTIL = re.compile(r"^(?:until|till|до)\s+(\d{1,2})[:.](\d{2})$")
 
 
 def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """'/away' args → when they are back: '' → None (until /back), 'for 2h', 'for 1h30m', '45m',
-    'until 18:00' (business time; tomorrow when already past). Nonsense is an InvalidValue."""
+    'until 18:00' (business time; tomorrow when already past), or the same in Russian ('на 2 часа', 'до 18:00').
+    Nonsense is an InvalidValue."""
     text = args.strip().lower()
     if not text:
         return None

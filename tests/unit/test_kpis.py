@@ -169,7 +169,14 @@ def test_away_periods() -> None:
     assert away_until("for 45 min", now, moscow) == now + timedelta(minutes=45)
     assert away_until("until 18:00", now, moscow) == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     assert away_until("until 09:30", now, moscow) == datetime(2026, 11, 21, 6, 30, tzinfo=UTC)  # tomorrow
-    for nonsense in ("for ever", "until 25:00", "for 0h", "for 900h"):
+    # in Russian, as a Russian-speaking assistant writes it (it was refused, and told the English forms)
+    assert away_until("на 2 часа", now, moscow) == now + timedelta(hours=2)
+    assert away_until("на 5 часов", now, moscow) == now + timedelta(hours=5)
+    assert away_until("1ч30м", now, moscow) == now + timedelta(minutes=90)
+    assert away_until("на 45 минут", now, moscow) == now + timedelta(minutes=45)
+    assert away_until("2 ч. 15 мин.", now, moscow) == now + timedelta(minutes=135)
+    assert away_until("До 18:00", now, moscow) == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    for nonsense in ("for ever", "until 25:00", "for 0h", "for 900h", "на часок", "до завтра"):
         with pytest.raises(InvalidValue):
             away_until(nonsense, now, moscow)
 
