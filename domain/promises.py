@@ -43,8 +43,8 @@ _UNTIL = re.compile(r"^(?:until|till|до)\s+(\d{1,2})[:.](\d{2})$")
 
 def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """'/away' args → when they are back: '' → None (until /back), 'for 2h', 'for 1h30m', '45m',
-    'until 18:00' (business time; tomorrow when already past), or the same in Russian ('на 2 часа', 'до 18:00').
-    Nonsense is an InvalidValue."""
+    'until 18:00' (business time; tomorrow when already past), or the same in Russian ('на 2 часа',
+    'до 18:00'). Nonsense is an InvalidValue."""
     text = args.strip().lower()
     if not text:
         return None
