@@ -26,7 +26,7 @@ from domain.deadlines import (
 from domain.events import Event, EventType
 from domain.lifecycle import RequestState
 from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
-from domain.reminders import reminders
+from domain.reminders import DECENT, reminders
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
@@ -98,14 +98,16 @@ async def _request_event(deps: Deps, event: Event) -> None:
 
 
 async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
-    """One gentle reminder before the live quote lapses (when there is time for one), and its expiry."""
+    """One gentle reminder before the live quote lapses (when there is time for one, at a decent hour, as a
+    booking's reminders: domain/reminders.py), and its expiry."""
     quote = request.quote
     if quote is None:  # (the caller starts them only for a live quote)
         raise ValueError(f"{request.id} has no quote to time")
     key = f"{request.id}/{quote.version}"
     data, round_ = {"version": quote.version}, stamp(quote.valid_until)
     remind_at = quote.valid_until - QUOTE_REMINDER_BEFORE
-    if remind_at > deps.clock.now():
+    decent = DECENT[0] <= remind_at.astimezone(deps.policy.tz).time() < DECENT[1]
+    if remind_at > deps.clock.now() and decent:  # (a car at 7:00 quoted at night: no nudge at 4:00)
         await deps.store.deadlines.set(
             Deadline(f"{QUOTE_REMINDER}:{key}", remind_at, request.id, round_, 1, data)
         )

@@ -445,6 +445,23 @@ async def test_a_quote_lapses_at_the_time_of_what_it_is_for_but_gives_half_an_ho
     assert tg.to_user(omar)[-1]["text"].startswith("The quote for request R-1002 has lapsed")
 
 
+async def test_a_quote_made_at_night_for_an_early_car_is_not_reminded_at_four_in_the_morning(
+    team: Harness,
+) -> None:
+    """Quoted at 22:00 for a car at 7:00, the quote lapses at 7:00: its gentle reminder (three hours before)
+    would land at 4:00 — left unsaid, as a booking's reminders outside decent hours are."""
+    tg = team
+    tg.clock.advance(hours=7)  # 22:00 in Moscow
+    layla, thread, _ = await new_client(tg, "Layla", "Book a car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 9000 RUB Car to SVO")
+    quoted = tg.clock.now()
+    assert "Valid until 29 November, 07:00." in quote_message(tg, layla)["text"]
+    await at(tg, quoted, 9 * 60 + 1)
+    texts = [m["text"] for m in tg.to_user(layla)]
+    assert not any(t.startswith("A gentle reminder") for t in texts)
+    assert texts[-1].startswith("The quote for request R-1001 has lapsed")
+
+
 async def test_a_lapse_interrupted_after_its_event_is_finished_once(
     team: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
