@@ -36,6 +36,11 @@ _LEADING = _code("currency", before_amount=True)
 _SINGLE = re.compile(
     rf"^(?:{_LEADING}\s*)?{_AMOUNT}(?:\s*{_code('currency2')})?\s*(?P<description>.*)$", re.S | re.IGNORECASE
 )
+# one line with the price last, after a dash, a colon or an equals sign set apart by spaces ("2 tickets —
+# 96 000 руб"; "18:00-23" is a time, not a price)
+_PRICED = re.compile(
+    rf"^(?P<description>.+?)(?:\s+(?:—|–|-|=)|:)\s+{_AMOUNT}\s*(?:{_code('currency')})?\s*$", re.IGNORECASE
+)
 _LINE = re.compile(
     rf"^(?P<description>.+?)\s*(?:—|–|-|:|=)\s*{_AMOUNT}\s*(?:{_code('currency')})?\s*$", re.IGNORECASE
 )
@@ -104,6 +109,8 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
             raise InvalidQuote(USAGE, key="quote-usage")
         return currency, tuple(items)
     match = _SINGLE.match(header)
+    if (priced := _priced(header, match)) is not None:  # "Transfer to SVO — 12 500 руб": the price last
+        return priced
     if not match or (match["currency"] and not _is_currency(match["currency"])):
         raise InvalidQuote(f"A quote needs an amount and a description. {USAGE}", key="quote-needs")
     description = match["description"]
@@ -116,6 +123,32 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
         raise InvalidQuote(f"Say the currency once. {USAGE}", key="quote-currency-once")
     currency = _currency(match["currency"] or after, DEFAULT_CURRENCY)
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
+
+
+def _priced(line: str, first: re.Match[str] | None) -> tuple[str, tuple[LineItem, ...]] | None:
+    """One line with the price last ("Transfer to SVO — 12 500 руб"), when that is how it reads. A line that
+    also begins with a number (`first`) reads as its currency says: the number said with a currency is the
+    price ("2 tickets, stalls — 96 000 руб" was quoted silently at RUB 2); with none or both, it is
+    refused."""
+    priced = _PRICED.match(line)
+    if priced is None or (priced["currency"] is not None and not _is_currency(priced["currency"])):
+        return None
+    currency = _currency(priced["currency"], DEFAULT_CURRENCY)
+    amount, description = _money(priced["amount"], currency), priced["description"].strip(" -—–:")
+    if first is not None:
+        first_said = bool(first["currency"]) or _is_currency(first["currency2"])
+        if _money(first["amount"], currency) == amount or (first_said and priced["currency"] is None):
+            return None  # (the price first, as ever)
+        if first_said or priced["currency"] is None:
+            raise InvalidQuote(
+                f"“{line}” has two amounts, {first['amount']} and {priced['amount']}: write the price first, "
+                f"with its currency — /quote 45000 RUB …",
+                key="quote-two-amounts",
+                line=line,
+                first=first["amount"],
+                last=priced["amount"],
+            )
+    return currency, (LineItem(description, amount),)
 
 
 def _cost_in(text: str) -> re.Match[str] | None:

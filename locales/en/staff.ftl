@@ -508,6 +508,7 @@ err-quote-line = “{ $line }” needs the form: description — amount. { err-q
 err-quote-line-currency = every line must be in { $currency }; “{ $line }” is in { $other }.
 err-quote-needs = A quote needs an amount and a description. { err-quote-usage }
 err-quote-currency-once = Say the currency once. { err-quote-usage }
+err-quote-two-amounts = “{ $line }” has two amounts, { $first } and { $last }: write the price first, with its currency — /quote 45000 RUB …
 err-refund-amount = a refund is more than 0 and at most the { $paid } paid
 err-refund-left = a refund is more than 0 and at most the { $left } not yet refunded of the { $paid } paid
 err-time-of-day = “{ $text }” is not a time of day

@@ -508,6 +508,7 @@ err-quote-line = «{ $line }» нужно написать так: описан�
 err-quote-line-currency = все строки должны быть в { $currency }; «{ $line }» — в { $other }.
 err-quote-needs = Для цены нужны сумма и описание. { err-quote-usage }
 err-quote-currency-once = Укажите валюту один раз. { err-quote-usage }
+err-quote-two-amounts = В «{ $line }» две суммы, { $first } и { $last }: напишите цену первой, с валютой — /quote 45000 RUB …
 err-refund-amount = возврат — больше 0 и не больше оплаченных { $paid }
 err-refund-left = возврат — больше 0 и не больше ещё не возвращённых { $left } из оплаченных { $paid }
 err-time-of-day = «{ $text }» — это не время суток

@@ -45,6 +45,17 @@ SECRET = "api-secret"
         ("Руб\nМашина — 30 000 руб.\nЦветы — 5000 ₽", "RUB", [("Машина", "30000"), ("Цветы", "5000")]),
         ("45000 рубашка от Brioni", "RUB", [("рубашка от Brioni", "45000")]),  # a word, not a currency
         ("45000 евро-тур", "RUB", [("евро-тур", "45000")]),
+        # one line with the price last: the number said with a currency is the price
+        ("Transfer to SVO — 12 500 руб", "RUB", [("Transfer to SVO", "12500")]),
+        ("Mercedes — 45000", "RUB", [("Mercedes", "45000")]),
+        (
+            "2 билета в партер, Лебединое озеро — 96 000 руб",
+            "RUB",
+            [("2 билета в партер, Лебединое озеро", "96000")],
+        ),
+        ("RUB 45000 Car: 2 hours", "RUB", [("Car: 2 hours", "45000")]),
+        ("45000 RUB Car: 2", "RUB", [("Car: 2", "45000")]),
+        ("45000 Car 18-23", "RUB", [("Car 18-23", "45000")]),  # (a time, not a price)
     ],
 )
 def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]]) -> None:
@@ -68,6 +79,8 @@ def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]])
         "RUB 100 USD car",
         "руб 100 $ car",  # (the currency said twice, in words)
         "RUB\nCar — 3000 евро",
+        "3 hours with driver — 30000",  # (two amounts, neither said with a currency: which is the price?)
+        "45000 RUB Car: 2 USD",
     ],
 )
 def test_bad_quotes_get_a_clear_correction(args: str) -> None:
@@ -123,3 +136,11 @@ def test_a_cost_said_in_the_quotes_currency_word_is_read_and_in_another_refused(
     with pytest.raises(InvalidQuote) as error:
         parse_quote_and_cost("45000 RUB Mercedes cost 300 $")
     assert error.value.key == "quote-cost-currency"
+
+
+def test_a_line_with_two_amounts_is_refused_with_both_named() -> None:
+    """It was quoted at the first number, silently: "2 tickets — 96 000" became RUB 2."""
+    with pytest.raises(InvalidQuote) as error:
+        parse_quote("2 tickets, stalls — 96 000")
+    assert error.value.key == "quote-two-amounts"
+    assert (error.value.params["first"], error.value.params["last"]) == ("2", "96 000")

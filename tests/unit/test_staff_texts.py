@@ -51,6 +51,8 @@ SAMPLE = {
     "at": "Sun 29 Nov, 20:00",
     "left": "2 h 00 min",
     "ago": "10 min",
+    "first": "2",
+    "last": "96 000",
     "total": "RUB 45,000",
     "until": "29 Nov, 20:00",
     "day": "Sun 29 Nov",
