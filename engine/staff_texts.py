@@ -19,6 +19,18 @@ StaffText = Callable[..., str]
 Text = str | Callable[[StaffText], str]  # a line as it is, or made in its reader's language
 
 
+# the reasons for a cancellation the service writes itself (kept in the log as written): each shown in the
+# reader's language, where a reason someone typed is shown as typed
+DECLINED_BY_CLIENT = "declined by the client"
+CANCELLED_BY_ASSISTANT = "cancelled by the assistant"
+_REASONS = {DECLINED_BY_CLIENT: "reason-declined-by-client", CANCELLED_BY_ASSISTANT: "reason-by-assistant"}
+
+
+def reason_text(t: StaffText, reason: str) -> str:
+    key = _REASONS.get(reason)
+    return t(key) if key else reason
+
+
 def waited(t: StaffText, since: datetime, now: datetime) -> str:
     """'47 min', '2 h 05 min' in the reader's language."""
     minutes = max(0, int((now - since).total_seconds() // 60))

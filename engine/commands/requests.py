@@ -35,7 +35,7 @@ from engine.requests.intake import (
     deliver_to_topic,
     open_request,
 )
-from engine.staff_texts import Text, language_of
+from engine.staff_texts import CANCELLED_BY_ASSISTANT, Text, language_of
 
 log = structlog.get_logger(__name__)
 # the delivery number of a /quote's removal from its topic (after its notes, and a refusal's 50); +1: the line
@@ -394,7 +394,7 @@ async def cancel(deps: Deps, cmd: Invocation) -> None:
             (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
             cmd.request_id,
         )
-    await cancel_request(deps, client, current, args.strip() or "cancelled by the assistant", actor, cause)
+    await cancel_request(deps, client, current, args.strip() or CANCELLED_BY_ASSISTANT, actor, cause)
 
 
 async def refund(deps: Deps, cmd: Invocation) -> None:

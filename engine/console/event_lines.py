@@ -12,6 +12,7 @@ from domain.money import Money
 from domain.quote_parsing import without_cost
 from domain.quotes import Quote
 from engine.i18n import staff_translator
+from engine.staff_texts import bound, reason_text
 
 T = EventType
 TEXT_LIMIT = 300
@@ -73,7 +74,8 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
         paid = data.get("payment") or data.get("refund") or {}
         args["amount"] = _money(paid.get("amount"), locale)
     elif event.type is T.REQUEST_CANCELLED:
-        args["reason"] = _short(data.get("reason")) or "—"
+        reason = data.get("reason") or ""
+        args["reason"] = _short(reason_text(bound(locale), reason)) or "—"
     elif event.type is T.REQUEST_OPENED:
         args["text"] = _short(data.get("text"))
     elif event.type is T.CLIENT_TAGGED:

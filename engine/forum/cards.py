@@ -16,7 +16,7 @@ from domain.texts import TELEGRAM_MAX
 from engine import queries as q
 from engine.deps import Deps
 from engine.outbox import WORDS_IN_CARD, marked
-from engine.staff_texts import StaffText, bound, for_client, language_of
+from engine.staff_texts import StaffText, bound, for_client, language_of, reason_text
 from engine.translations import translation_of
 
 
@@ -201,7 +201,7 @@ def _render(
             )
         )
     if request.cancel_reason:
-        lines.append(t("card-cancelled", reason=_cut(request.cancel_reason, reason)))
+        lines.append(t("card-cancelled", reason=_cut(reason_text(t, request.cancel_reason), reason)))
     if request.is_open and hint:
         lines.append(hint)
     return "\n".join(lines)

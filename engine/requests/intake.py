@@ -18,7 +18,7 @@ from engine.deps import Deps
 from engine.forum.cards import when_text
 from engine.forum.topics import FIRST_TOPIC, staff_chat_for
 from engine.outbox import Words, card_update, to_topic
-from engine.staff_texts import Text, for_client, language_of
+from engine.staff_texts import CANCELLED_BY_ASSISTANT, Text, for_client, language_of, reason_text
 from storage.counters import next_value
 from storage.deliveries import Delivery
 from storage.step_reads import first_attempt, noted
@@ -220,7 +220,7 @@ async def cancel_request(
     cancelled = await deps.store.events.by_cause(f"{cause}/cancel")  # recorded before a crash: finish it
     if cancelled is None:
         cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
-    notes: list[Text] = [lambda t: t("req-cancelled", request=current.id, reason=reason)]
+    notes: list[Text] = [lambda t: t("req-cancelled", request=current.id, reason=reason_text(t, reason))]
     if current.payment_link and not current.payment and deps.payments:  # (cancelling twice is harmless)
         try:
             await deps.payments.cancel_order(
@@ -233,7 +233,7 @@ async def cancel_request(
         notes.append(lambda t: t("req-cancelled-paid", amount=money(paid.amount, language_of(t))))
     if tell_client:
         text = deps.t(client.language, "request-cancelled", number=current.id)
-        if actor.kind is ActorKind.ASSISTANT and reason and reason != "cancelled by the assistant":
+        if actor.kind is ActorKind.ASSISTANT and reason and reason != CANCELLED_BY_ASSISTANT:
             text += "\n" + deps.t(client.language, "request-cancelled-reason", reason=reason)
         await to_client(deps, client, cancelled, 0, text)
     await deliver_to_topic(deps, client, cancelled, notes, first_n=1, card_of=current.id)

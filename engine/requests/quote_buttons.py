@@ -11,6 +11,7 @@ from engine.deps import Deps
 from engine.requests import ratings, reminders
 from engine.requests.intake import cancel_request, deliver_to_topic
 from engine.requests.payments import one_tap
+from engine.staff_texts import DECLINED_BY_CLIENT
 
 
 async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str | None:
@@ -60,7 +61,7 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
             deps.t(client.language, "quote-expired", assistant=assistant.name if assistant else "—"),
         )
     elif action == "decline":
-        await cancel_request(deps, client, current, "declined by the client", actor, cause, tell_client=False)
+        await cancel_request(deps, client, current, DECLINED_BY_CLIENT, actor, cause, tell_client=False)
         cancelled = await deps.store.events.by_cause(f"{cause}/cancel")
         if cancelled is None:
             raise LookupError(f"cancel_request returned without recording {cause}/cancel")

@@ -78,3 +78,24 @@ async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_r
         "💸 Она была оплачена (12\u00a0000\u00a0RUB). Лид может вернуть деньги: /refund или /refund <сумма>."
         in lines
     )
+
+
+async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_language(russian: Harness) -> None:
+    """The client declined the quote: the topic's line and the card said "declined by the client" in
+    English, in a Russian-speaking assistant's topic."""
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.send(tg.fake.user_message(client, text="Машина в Шереметьево завтра в 7"))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    await tg.send(
+        tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/quote 9000 RUB SVO")
+    )
+    await tg.settle()
+    offer = quote_message(tg, client)
+    await tg.send(tg.fake.callback(client, offer["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    assert "✖️ R-1001 отменена: клиент отказался от предложения" in tg.topic_texts(thread)
+    (card,) = tg.request_cards(thread)
+    assert "клиент отказался от предложения" in card and "declined" not in card
