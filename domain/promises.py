@@ -36,7 +36,7 @@ def waited(since: datetime, now: datetime) -> str:
 # in English or in Russian, as an assistant writes it: "for 2h", "1h30m", "for 45 min"; "на 2 часа", "2ч 30м",
 # "на 45 минут"; "until 18:00", "до 18:00"
 _HOURS = r"(?:h(?:ours?|rs?)?|ч(?:ас(?:а|ов)?)?\.?)"
-_MINUTES = r"(?:m(?:in(?:utes?)?)?|м(?:ин(?:ут[аы]?)?)?\.?)"
+_MINUTES = r"(?:m(?:in(?:utes?)?)?|м(?:ин(?:ут[аыу]?)?)?\.?)"
 _FOR = re.compile(rf"^(?:(?:for|на)\s+)?(?:(\d{{1,3}})\s*{_HOURS})?\s*(?:(\d{{1,4}})\s*{_MINUTES})?$")
 _UNTIL = re.compile(r"^(?:until|till|до)\s+(\d{1,2})[:.](\d{2})$")
 
@@ -55,6 +55,8 @@ def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         local = now.astimezone(tz)
         moment = datetime.combine(local.date(), time(hour, minute), tz)
         return moment if moment > local else moment + timedelta(days=1)
+    if re.fullmatch(r"(?:на\s+)?час", text):  # (an hour, said without its number)
+        return now + timedelta(hours=1)
     match = _FOR.match(text)
     if match and (match[1] or match[2]):
         span = timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))

@@ -48,7 +48,11 @@ _LINE = re.compile(
 # one-line quote after its description, on an itemised one as a last line of its own ("cost — 31000"), so an
 # item that merely says the word ("Fuel cost — 5000", "fuel cost included") stays an item
 _COST_WORDS = r"(?:cost|себестоимость|закупка|التكلفة)"
-_COST_TAIL = rf"\s*(?:—|–|-|:|=)?\s*{_AMOUNT}(?:\s*{_code('currency')})?\s*\)?\s*$"
+# (its currency before the amount — "cost $31000" — or after it, in brackets too: "(cost 31000 руб)")
+_COST_TAIL = (
+    rf"\s*(?:—|–|-|:|=)?\s*(?:{_code('lead', before_amount=True)}\s*)?{_AMOUNT}"
+    rf"(?:\s*(?P<currency>[A-Za-z]{{3}}|{_WORDS})(?=[\s)]|$))?\s*\)?\s*$"
+)
 _COST = re.compile(rf"(?:^|[\s,;(]){_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
 _COST_LINE = re.compile(rf"(?:^|\n)[ \t]*{_COST_WORDS}{_COST_TAIL}", re.IGNORECASE)
 
@@ -153,7 +157,10 @@ def _priced(line: str, first: re.Match[str] | None) -> tuple[str, tuple[LineItem
 
 def _cost_in(text: str) -> re.Match[str] | None:
     """The cost said last: after a one-line quote's description, or as an itemised quote's last line."""
-    return (_COST_LINE if "\n" in text else _COST).search(text)
+    said = (_COST_LINE if "\n" in text else _COST).search(text)
+    if said is not None and said["lead"] and not _is_currency(said["lead"]):
+        return None  # "… cost may add 500": a word before the amount, not a currency
+    return said
 
 
 def cost_said(args: str) -> bool:
@@ -177,8 +184,8 @@ def parse_quote_and_cost(args: str) -> tuple[str, tuple[LineItem, ...], Money | 
     if said is None:
         return (*parse_quote(text), None)
     currency, items = parse_quote(text[: said.start()].rstrip(" ,;—–-("))
-    code = said["currency"]
-    if code and _currency(code, currency) != currency:
+    codes = [code for code in (said["lead"], said["currency"]) if code]
+    if any(_currency(code, currency) != currency for code in codes):
         raise InvalidQuote(
             f"The cost is in the quote's currency, {currency}: /quote 45000 {currency} … cost 31000.",
             key="quote-cost-currency",

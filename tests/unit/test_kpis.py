@@ -176,6 +176,8 @@ def test_away_periods() -> None:
     assert away_until("на 45 минут", now, moscow) == now + timedelta(minutes=45)
     assert away_until("2 ч. 15 мин.", now, moscow) == now + timedelta(minutes=135)
     assert away_until("До 18:00", now, moscow) == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    assert away_until("на час", now, moscow) == now + timedelta(hours=1)  # (the commonest, with no number)
+    assert away_until("на 21 минуту", now, moscow) == now + timedelta(minutes=21)
     for nonsense in ("for ever", "until 25:00", "for 0h", "for 900h", "на часок", "до завтра"):
         with pytest.raises(InvalidValue):
             away_until(nonsense, now, moscow)

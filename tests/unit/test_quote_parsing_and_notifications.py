@@ -5,7 +5,7 @@ import pytest
 
 from domain.errors import InvalidQuote, InvalidValue
 from domain.money import Money
-from domain.quote_parsing import parse_quote, parse_quote_and_cost
+from domain.quote_parsing import parse_quote, parse_quote_and_cost, without_cost
 from payments.notifications import authentic, parse
 from sandbox.cloudpayments import sign
 
@@ -144,3 +144,22 @@ def test_a_line_with_two_amounts_is_refused_with_both_named() -> None:
         parse_quote("2 tickets, stalls — 96 000")
     assert error.value.key == "quote-two-amounts"
     assert (error.value.params["first"], error.value.params["last"]) == ("2", "96 000")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "$45000 Dinner cost $31000",  # the cost written as its amount was: the sign first
+        "45000 ₽ ужин cost ₽31000",
+        "45000 RUB Mercedes cost RUB 31000",
+        "45000 руб ужин (cost 31000 руб)",  # in brackets, its currency said
+    ],
+)
+def test_a_cost_written_with_its_currency_first_or_in_brackets_is_a_cost_not_the_clients_words(
+    args: str,
+) -> None:
+    """It was read as the description: the supplier's cost in the client's quote and left in the topic."""
+    _, items, cost = parse_quote_and_cost(args)
+    assert cost is not None and cost.minor == 3100000, (items, cost)
+    assert "31000" not in items[0].description and "cost" not in items[0].description
+    assert without_cost(args).endswith(" · cost •••")
