@@ -37,3 +37,13 @@ def reminders(
         for step, due in candidates
         if due > floor and DECENT[0] <= due.astimezone(tz).time() < DECENT[1]
     ]
+
+
+def decent_at_or_before(at: datetime, tz: tzinfo) -> datetime:
+    """`at` when it is a decent hour; otherwise the evening before it at 19:00 (a quote's nudge due at 6:00
+    comes the evening before, not at 6:00 nor not at all)."""
+    local = at.astimezone(tz)
+    if DECENT[0] <= local.time() < DECENT[1]:
+        return at
+    day = local.date() if local.time() >= DECENT[1] else local.date() - timedelta(days=1)
+    return datetime.combine(day, EVENING, tz)

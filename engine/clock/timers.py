@@ -7,7 +7,7 @@ a timer already at its round is left as it is."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from domain import awaiting
 from domain.awaiting import REQUEST_ANSWERS, Wait, client_stream, effect
@@ -26,10 +26,12 @@ from domain.deadlines import (
 from domain.events import Event, EventType
 from domain.lifecycle import RequestState
 from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
-from domain.reminders import DECENT, reminders
+from domain.reminders import decent_at_or_before, reminders
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
+
+NUDGE_AFTER = timedelta(hours=1)  # a quote's nudge moved to the evening before: not sooner than this after it
 
 
 def response_id(client_id: str) -> str:
@@ -99,15 +101,18 @@ async def _request_event(deps: Deps, event: Event) -> None:
 
 async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
     """One gentle reminder before the live quote lapses (when there is time for one, at a decent hour, as a
-    booking's reminders: domain/reminders.py), and its expiry."""
+    booking's reminders: domain/reminders.py — the evening before when it would fall at night), and its
+    expiry."""
     quote = request.quote
     if quote is None:  # (the caller starts them only for a live quote)
         raise ValueError(f"{request.id} has no quote to time")
     key = f"{request.id}/{quote.version}"
     data, round_ = {"version": quote.version}, stamp(quote.valid_until)
-    remind_at = quote.valid_until - QUOTE_REMINDER_BEFORE
-    decent = DECENT[0] <= remind_at.astimezone(deps.policy.tz).time() < DECENT[1]
-    if remind_at > deps.clock.now() and decent:  # (a car at 7:00 quoted at night: no nudge at 4:00)
+    # (a quote made in the morning lapsing the next morning: its nudge the evening before, not at 6:00; a car
+    # at 7:00 quoted at 22:00: none, neither at 4:00 nor at once)
+    due = quote.valid_until - QUOTE_REMINDER_BEFORE
+    remind_at, now = decent_at_or_before(due, deps.policy.tz), deps.clock.now()
+    if remind_at > now and (remind_at == due or remind_at > now + NUDGE_AFTER):
         await deps.store.deadlines.set(
             Deadline(f"{QUOTE_REMINDER}:{key}", remind_at, request.id, round_, 1, data)
         )

@@ -462,6 +462,20 @@ async def test_a_quote_made_at_night_for_an_early_car_is_not_reminded_at_four_in
     assert texts[-1].startswith("The quote for request R-1001 has lapsed")
 
 
+async def test_a_quote_made_in_the_morning_is_reminded_the_evening_before_it_lapses(team: Harness) -> None:
+    """Quoted at 9:00 with no time said, the quote lapses at 9:00 the next day: its nudge, three hours before,
+    would fall at 6:00 — it comes the evening before at 19:00 instead (it was left unsaid)."""
+    tg = team
+    tg.clock.advance(hours=-6)  # 9:00 in Moscow
+    layla, thread, _ = await new_client(tg, "Layla", "Could you arrange flowers for my mother, please?")
+    await staff_says(tg, thread, "/quote 15000 RUB Roses, delivered")
+    quoted = tg.clock.now()
+    await at(tg, quoted, 10 * 60 - 1)  # 18:59
+    assert not any(m["text"].startswith("A gentle reminder") for m in tg.to_user(layla))
+    await at(tg, quoted, 10 * 60 + 1)  # 19:01
+    assert tg.to_user(layla)[-1]["text"].startswith("A gentle reminder: your quote for request R-1001")
+
+
 async def test_a_lapse_interrupted_after_its_event_is_finished_once(
     team: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
