@@ -4,7 +4,7 @@ only at a decent hour, only ahead, never right after the payment."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.reminders import reminders, too_late
+from domain.reminders import decent_at_or_before, reminders, too_late
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -42,3 +42,15 @@ def test_a_reminder_due_while_the_service_was_down_goes_late_but_not_pointlessly
     assert not too_late(1, at(6, 21), at(5, 23))  # the evening's, four hours late: the day is still ahead
     assert too_late(1, at(6, 21), at(6, 18))  # the day itself: the last reminder says it
     assert not too_late(2, at(6, 21), at(6, 20, 20)) and too_late(2, at(6, 21), at(6, 20, 30))
+
+
+def test_a_nudge_due_at_night_comes_the_evening_before() -> None:
+    moscow = ZoneInfo("Europe/Moscow")
+    noon = datetime(2026, 12, 7, 12, 0, tzinfo=moscow)
+    assert decent_at_or_before(noon, moscow) == noon
+    assert decent_at_or_before(datetime(2026, 12, 7, 6, 0, tzinfo=moscow), moscow) == datetime(
+        2026, 12, 6, 19, 0, tzinfo=moscow
+    )
+    assert decent_at_or_before(datetime(2026, 12, 7, 23, 30, tzinfo=moscow), moscow) == datetime(
+        2026, 12, 7, 19, 0, tzinfo=moscow
+    )
