@@ -23,12 +23,14 @@ Text = str | Callable[[StaffText], str]  # a line as it is, or made in its reade
 # reader's language, where a reason someone typed is shown as typed
 DECLINED_BY_CLIENT = "declined by the client"
 CANCELLED_BY_ASSISTANT = "cancelled by the assistant"
-_REASONS = {DECLINED_BY_CLIENT: "reason-declined-by-client", CANCELLED_BY_ASSISTANT: "reason-by-assistant"}
 
 
 def reason_text(t: StaffText, reason: str) -> str:
-    key = _REASONS.get(reason)
-    return t(key) if key else reason
+    if reason == DECLINED_BY_CLIENT:
+        return t("reason-declined-by-client")
+    if reason == CANCELLED_BY_ASSISTANT:
+        return t("reason-by-assistant")
+    return reason
 
 
 def waited(t: StaffText, since: datetime, now: datetime) -> str:
