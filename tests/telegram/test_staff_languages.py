@@ -57,18 +57,24 @@ async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian
     assert welcome.startswith("Hello Anna") and "Commands here:" in welcome
 
 
+async def quoted(tg: Harness, asked: str, quote: str) -> tuple[dict, int | None]:
+    """Pavel, a Russian-speaking client, asks; Irina quotes in his topic."""
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text=asked))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text=quote))
+    await tg.settle()
+    return client, thread
+
+
 async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_refund(
     russian: Harness,
 ) -> None:
     tg = russian
-    client = user("Pavel", "ru")
-    await tg.send(tg.fake.user_message(client, text="Нужна машина до Большого театра сегодня в 19:00"))
-    await tg.settle()
-    thread = await tg.thread_of(client)
-    await tg.send(
-        tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/quote 12000 Maybach")
+    client, thread = await quoted(
+        tg, "Нужна машина до Большого театра сегодня в 19:00", "/quote 12000 Maybach"
     )
-    await tg.settle()
     await pay(tg, order_of(tg, quote_message(tg, client)))
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/cancel передумал"))
     await tg.settle()
@@ -84,15 +90,7 @@ async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_langua
     """The client declined the quote: the topic's line and the card said "declined by the client" in
     English, in a Russian-speaking assistant's topic."""
     tg = russian
-    client = user("Pavel", "ru")
-    await tg.send(tg.fake.user_message(client, text="/start"))
-    await tg.send(tg.fake.user_message(client, text="Машина в Шереметьево завтра в 7"))
-    await tg.settle()
-    thread = await tg.thread_of(client)
-    await tg.send(
-        tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/quote 9000 RUB SVO")
-    )
-    await tg.settle()
+    client, thread = await quoted(tg, "Машина в Шереметьево завтра в 7", "/quote 9000 RUB SVO")
     offer = quote_message(tg, client)
     await tg.send(tg.fake.callback(client, offer["message_id"], "decline:R-1001:1"))
     await tg.settle()
