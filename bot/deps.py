@@ -29,7 +29,6 @@ TELEGRAM_LIMITS = Limits(
     group_limit=limits.KEEP_GROUP_LIMIT,
     global_window=limits.GLOBAL_WINDOW + limits.MARGIN,
     global_limit=limits.GLOBAL_LIMIT,
-    edit_limit=limits.KEEP_EDIT_LIMIT,
     card_interval=limits.CARD_INTERVAL,
 )
 

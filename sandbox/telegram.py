@@ -1,6 +1,6 @@
 """A local Bot API server: records every call, keeps chats, forum topics and messages, enforces Telegram's
-limits (1 msg/s per chat, 20 msg/min per group, 30 msg/s overall; edits: 1/s per chat with the messages and
-20/min per group of their own) against an injected clock, and fails on demand (429, 5xx, 403, "message thread
+limits (1 msg/s per chat, 20 msg/min per group, 30 msg/s overall; an edit counts as a message, as Telegram's
+developers say it does) against an injected clock, and fails on demand (429, 5xx, 403, "message thread
 not found"). The real aiogram session talks to it over HTTP."""
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ SENDING = {
 EDITING = {"editMessageText"}
 PER_CHAT = timedelta(seconds=1)
 GROUP_WINDOW, GROUP_LIMIT = timedelta(minutes=1), 20
-EDIT_LIMIT = 20
 GLOBAL_WINDOW, GLOBAL_LIMIT = timedelta(seconds=1), 30
 
 
@@ -129,7 +128,6 @@ class FakeTelegram:
         self.updates: list[dict[str, Any]] = []
         self._next_update_id = 100_000 + id_base
         self._sent_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
-        self._edits_by_chat: dict[int, deque[datetime]] = defaultdict(deque)
         self._last_in_chat: dict[int, datetime] = {}
         self._sent_all: deque[datetime] = deque()
         self._next_thread = 1000 + id_base
@@ -185,7 +183,7 @@ class FakeTelegram:
         chat_id = params.get("chat_id")
         self._inject_failure(method, int(chat_id) if chat_id is not None else None)
         if method in SENDING or method in EDITING:
-            self._enforce_limits(int(chat_id), edit=method in EDITING)
+            self._enforce_limits(int(chat_id))
         return handler(params)
 
     def _inject_failure(self, method: str, chat_id: int | None) -> None:
@@ -200,9 +198,9 @@ class FakeTelegram:
                 failure.remaining -= 1
                 raise failure.error
 
-    def _enforce_limits(self, chat_id: int, edit: bool = False) -> None:
+    def _enforce_limits(self, chat_id: int) -> None:
         now = self.clock.now()
-        counted = (self._edits_by_chat if edit else self._sent_by_chat)[chat_id]
+        counted = self._sent_by_chat[chat_id]  # (an edit is charged like a message)
         while self._sent_all and now - self._sent_all[0] >= GLOBAL_WINDOW:
             self._sent_all.popleft()
         retry = 0.0
@@ -210,17 +208,16 @@ class FakeTelegram:
         if last is not None and now - last < PER_CHAT:
             retry = (last + PER_CHAT - now).total_seconds()
         if chat_id < 0:
-            limit = EDIT_LIMIT if edit else GROUP_LIMIT
             recent = [t for t in counted if now - t < GROUP_WINDOW]
-            if len(recent) >= limit:
-                retry = max(retry, (recent[-limit] + GROUP_WINDOW - now).total_seconds())
+            if len(recent) >= GROUP_LIMIT:
+                retry = max(retry, (recent[-GROUP_LIMIT] + GROUP_WINDOW - now).total_seconds())
         if len(self._sent_all) >= GLOBAL_LIMIT:
             retry = max(retry, (self._sent_all[0] + GLOBAL_WINDOW - now).total_seconds())
         if retry > 0:
             self.limit_violations.append(self.calls[-1])
             raise ApiError(429, f"Too Many Requests: retry after {math.ceil(retry)}", math.ceil(retry))
         counted.append(now)
-        while len(counted) > max(GROUP_LIMIT, EDIT_LIMIT):
+        while len(counted) > GROUP_LIMIT:
             counted.popleft()
         self._last_in_chat[chat_id] = now
         self._sent_all.append(now)

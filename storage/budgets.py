@@ -2,8 +2,8 @@
 limits together (Telegram's: 1 message a second per chat, 20 a minute per group, 30 a second overall), and the
 waits a 429 asked for. A budget is a set of slots, each free again at a time: one slot per chat (busy
 `per_chat` after a send), `group_limit` per group (each busy `group_window`: at most that many sends in any
-window) and `global_limit` global ones. An edit of a message (a card) is charged to the chat's slot, to the
-group's own edit allowance (`edit_limit` slots, apart from new messages) and to one slot per card (busy
+window) and `global_limit` global ones. An edit of a message (a card) is a send to Telegram: charged to
+the chat's slot and the group's allowance like a new message, and to one slot per card (busy
 `card_interval`: edits of one card between two sends are coalesced by the worker). A pool's slots are the
 fields of one document (`pool:<group>`, `s0`…), so the worker's view of every budget a pass may spend is a
 dozen documents, not one per slot: a store builds each document it reads, and hundreds of them a pass were
@@ -36,23 +36,18 @@ class Limits:
     group_limit: int
     global_window: timedelta
     global_limit: int
-    edit_limit: int = 0  # edits a group allows in `group_window`, apart from messages (0: counted with them)
     card_interval: timedelta = timedelta()  # at most one edit of one card in this interval
     group_prefix: str = "-"  # Telegram: groups and channels have negative ids
 
     def is_group(self, chat: str) -> bool:
         return chat.startswith(self.group_prefix)
 
-    def group_of(self, chat: str, card: str | None) -> str | None:
-        """The group allowance a send is charged to: the group's, its edit allowance's, or none."""
-        if not self.is_group(chat):
-            return None
-        return f"edit:{chat}" if card is not None and self.edit_limit else chat
+    def group_of(self, chat: str) -> str | None:
+        """The group allowance a send (a message or an edit) is charged to, if any."""
+        return chat if self.is_group(chat) else None
 
     def size(self, group: str) -> int:
-        if group == GLOBAL:
-            return self.global_limit
-        return self.edit_limit if group.startswith("edit:") else self.group_limit
+        return self.global_limit if group == GLOBAL else self.group_limit
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +89,7 @@ class BudgetView:
         take for free until the store refused one."""
         busy, groups = to_ms(self.now), {c for c in chats if self.limits.is_group(c)}
         read = {*chats, *(f"card:{card}" for card in cards)}
-        pools = groups | ({f"edit:{g}" for g in groups} if cards and self.limits.edit_limit else set())
+        pools = groups
         for key, at in older.chat_free.items():
             if key not in read and at > busy:
                 self.chat_free.setdefault(key, at)
@@ -120,7 +115,7 @@ class BudgetView:
         ]
         if card is not None:
             candidates.append(self.chat_free.get(f"card:{card}", now))
-        if group := self.limits.group_of(chat, card):
+        if group := self.limits.group_of(chat):
             slots = self.group_slots.get(group, [])
             candidates.append(_earliest_free(slots, self.limits.size(group), now, reserve))
         candidates.append(_earliest_free(self.global_slots, self.limits.global_limit, now))
@@ -132,7 +127,7 @@ class BudgetView:
         self.chat_free[chat] = now + ms(limits.per_chat)
         if card is not None:
             self.chat_free[f"card:{card}"] = now + ms(limits.card_interval)
-        if group := limits.group_of(chat, card):
+        if group := limits.group_of(chat):
             _use(self.group_slots.setdefault(group, []), limits.size(group), now, ms(limits.group_window))
         _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
 
@@ -200,10 +195,7 @@ class Budgets:
         groups = sorted(c for c in chats if self.limits.is_group(c))
         ids = [f"chat:{c}" for c in chats] + [f"card:{c}" for c in cards]
         ids += [f"block:{c}" for c in (*chats, ANYONE)] + [f"pressure:{g}" for g in groups]
-        pools = [*groups, GLOBAL]
-        if self.limits.edit_limit and cards:
-            pools += [f"edit:{g}" for g in groups]
-        ids += [_pool_id(pool) for pool in pools]
+        ids += [_pool_id(pool) for pool in (*groups, GLOBAL)]
         async for doc in self._slots.find({"_id": {"$in": ids}}):
             kind, _, name = doc["_id"].partition(":")
             if kind == "chat":
@@ -248,7 +240,7 @@ class Budgets:
         duplicate `_id`). A pool's slot is the one free earliest as this instance last read or set it
         (`view`); a pool never read, or with none free by then, is read first (another instance may have
         handed one back). When another instance took the slot chosen, the pool is read again."""
-        at, group = to_ms(now), self.limits.group_of(chat, card)
+        at, group = to_ms(now), self.limits.group_of(chat)
         own, pools = self._wanted(chat, card)
         await self._ensure_slots(*(pool for pool, _ in pools))
         for _ in range(TRIES):
@@ -256,7 +248,7 @@ class Budgets:
                 await self._read(stale)
             free = {pool: self._free_slot(pool, at) for pool, _ in pools}
             if full := next((pool for pool, i in free.items() if i is None), None):
-                if full == group and not full.startswith("edit:"):
+                if full == group:
                     await self._mark_pressure(full, at)
                 return None
             slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
@@ -291,7 +283,7 @@ class Budgets:
         for k, (own, pools) in enumerate(wanted):
             free = {pool: self._free_slot(pool, at) for pool, _ in pools}
             if full := next((pool for pool, i in free.items() if i is None), None):
-                if full == limits.group_of(sends[k][0], sends[k][1]) and not full.startswith("edit:"):
+                if full == limits.group_of(sends[k][0]):
                     await self._mark_pressure(full, at)
                 continue
             slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
@@ -320,7 +312,7 @@ class Budgets:
     ) -> tuple[list[tuple[str, str, timedelta]], list[tuple[str, timedelta]]]:
         """What a send to `chat` (an edit of `card`) takes: its own slots, and one slot of which pools."""
         limits = self.limits
-        group = limits.group_of(chat, card)
+        group = limits.group_of(chat)
         pools = [(group, limits.group_window)] if group else []
         pools.append((GLOBAL, limits.global_window))
         own = [(f"chat:{chat}", "free_at_ms", limits.per_chat)]
@@ -410,7 +402,7 @@ class Budgets:
         pools = [GLOBAL]
         for chat in chats:
             if self.limits.is_group(chat):
-                pools += [chat] + ([f"edit:{chat}"] if self.limits.edit_limit else [])
+                pools.append(chat)
         await self._ensure_slots(*pools)
 
     async def _ensure_slots(self, *pools: str) -> None:

@@ -3,8 +3,9 @@ merges relays that wait on an exhausted group budget, and reports what the engin
 
 A topic's lane carries the client's words first. Card edits wait in a lane of their own per card (so they
 never stand between two relays that could merge), are served after every message lane, are charged to the
-group's edit allowance rather than its 20 new messages a minute, and coalesce: the edit sent reads the card
-as it is then, so every edit of that card still waiting is settled by it."""
+group's 20 a minute like a message (as Telegram charges them) while leaving its last slots to the relays, and
+coalesce: the edit sent reads the card as it is then, so every edit of that card still waiting is settled by
+it."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ LEASE = timedelta(seconds=60)
 MAX_TEXT = 4096
 MAX_BACKOFF = 300.0
 WAVE = 1.0  # s: answers that come this soon after a pass's first are settled with it, in one write
-RESERVE = 3  # the fewest group slots a card post leaves to relays while clients are writing
+RESERVE = 3  # the fewest group slots a card's post or edit leaves to relays while clients are writing
 WRITING = timedelta(seconds=10)
 # an edit of a card whose post waits is settled unsent ("moot": the post shows the card as it is) only once
 # it is this old: a pass that posts it may begin with documents read up to FRESH before (`step_reads.Known`),
@@ -214,7 +215,8 @@ class TelegramDeliveryWorker(LaneWorker):
     def _budget_slot(self, head: Delivery, now: datetime) -> datetime:
         if self._card_of(head) and self._posting(head):
             return max(now, self._moot_at(head))  # moot: costs no budget
-        reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 else 0
+        # a card posted again, or an edit (charged to the group like a message), leaves the relays their room
+        reserve = self._room_for_relays(head.chat, now) if head.prio >= 2 or self._card_of(head) else 0
         slot = self._view.next_slot(self._budget_chat(head), self._card_of(head))
         if not reserve:
             return slot
@@ -222,9 +224,9 @@ class TelegramDeliveryWorker(LaneWorker):
         return min(self._view.next_slot(head.chat, self._card_of(head), reserve), max(slot, lapses))
 
     def _room_for_relays(self, chat: str, now: datetime) -> int:
-        """The group's slots a card post leaves free while clients are writing (a message went to the group
-        in the last WRITING): as many as messages went in the last minute, at least RESERVE. Once they stop,
-        the cards take the whole budget."""
+        """The group's slots a card's post or edit leaves free while clients are writing (a message went to
+        the group in the last WRITING): as many as messages went in the last minute, at least RESERVE. Once
+        they stop, the cards take the whole budget."""
         recent = self._recent_relays(chat, now)
         if not recent or now - recent[-1] >= WRITING:
             return 0

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-# what Telegram enforces (Bot FAQ; the edit allowance as reported by Telegram's developers: about 20 edits a
-# minute in one group, apart from new messages; a topic's creation is a message)
+# what Telegram enforces (Bot FAQ; Telegram's developers add that an edit is charged like a message — the 20 a
+# minute in a group are messages and edits together — and that a topic's creation is a message)
 PER_CHAT = timedelta(seconds=1)
 GROUP_WINDOW, GROUP_LIMIT = timedelta(minutes=1), 20
-EDIT_LIMIT = 20
 GLOBAL_WINDOW, GLOBAL_LIMIT = timedelta(seconds=1), 30
 
 # what we keep to. Telegram counts a message when it receives it, so our intervals run from the answer to the
@@ -18,7 +17,6 @@ GLOBAL_WINDOW, GLOBAL_LIMIT = timedelta(seconds=1), 30
 MARGIN = timedelta(milliseconds=150)
 KEEP_PER_CHAT = timedelta(milliseconds=1100)
 KEEP_GROUP_LIMIT = GROUP_LIMIT - 1  # one message of margin a minute: 19 sends in any 60 s
-KEEP_EDIT_LIMIT = EDIT_LIMIT - 1
 CARD_INTERVAL = timedelta(seconds=10)  # one card is edited at most this often; changes in between coalesce
 
 

@@ -1,6 +1,7 @@
 """Forums of their own (issue 26, goal 5): a team that adds forums spreads its new clients over them, so no
 one forum's 20 posts a minute binds while another has room."""
 
+import itertools
 from dataclasses import replace
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -18,6 +19,7 @@ from engine.team import admin as staff_admin
 from storage.budgets import Budgets
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness, user
+from tests.telegram.test_lifecycle import order_of, pay, quote_message, staff_says
 
 OWN_FORUM = -1007770000001
 
@@ -192,10 +194,45 @@ async def test_a_forum_post_fewer_per_new_request(tg: Harness) -> None:
     await tg.settle()
     to_forum = tg.fake.sent("sendMessage", STAFF_CHAT)
     assert len(to_forum) + len(tg.fake.sent("createForumTopic")) - before == 3
+    edits = len(tg.fake.sent("editMessageText", STAFF_CHAT))
     await tg.send(tg.fake.user_message(layla, text="Also a table at Pushkin tomorrow at 9pm"))
     await tg.settle()
     again = tg.fake.sent("sendMessage", STAFF_CHAT)
     assert len(again) - len(to_forum) == 1
+    assert len(tg.fake.sent("editMessageText", STAFF_CHAT)) - edits == 1  # the pinned card's open requests
+
+
+async def test_a_request_s_life_costs_the_forum_7_posts_and_7_edits(tg: Harness) -> None:
+    """The other figure the capacity table rests on: Telegram charges an edit like a message, so a request's
+    card edits count against the forum's 19 a minute (each step edits its card and the pinned one)."""
+    await tg.add_staff(9001, "Anna")
+    layla = user("Layla", "en")
+    seen: list[tuple[int, int]] = []
+
+    def count() -> None:
+        calls = tg.fake.sent(chat_id=STAFF_CHAT)
+        posts = sum(c.method in ("sendMessage", "createForumTopic") for c in calls)
+        seen.append((posts, sum(c.method == "editMessageText" for c in calls)))
+
+    async def later(act) -> None:
+        tg.clock.advance(minutes=2)  # (as people write: no edit coalesces with the last step's)
+        await act
+        await tg.settle()
+        count()
+
+    count()
+    for text in ("Book a car tomorrow at 8 pm from the Ritz", "We will be 4 people", "Thank you"):
+        await later(tg.send(tg.fake.user_message(layla, text=text)))
+    thread = await tg.thread_of(layla)
+    await later(staff_says(tg, thread, "/quote 45000 RUB Mercedes S-Class with chauffeur"))
+    await later(pay(tg, order_of(tg, quote_message(tg, layla))))
+    await later(staff_says(tg, thread, "/done"))
+    await later(tg.send(tg.fake.user_message(layla, text="It was perfect, thank you")))
+    steps = [(b[0] - a[0], b[1] - a[1]) for a, b in itertools.pairwise(seen)]
+    # the request (topic, pinned card, its card with the words); a message that changes it; one that does
+    # not; the quote, the payment, the fulfilment (a line, the request's card, the pinned card's list)
+    assert steps == [(3, 0), (1, 1), (1, 0), (1, 2), (1, 2), (1, 2), (1, 0)]
+    assert tg.fake.limit_violations == []
 
 
 async def test_words_behind_a_waiting_relay_are_relayed_with_it_and_the_card_waits(tg: Harness) -> None:

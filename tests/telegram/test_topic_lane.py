@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from bot.workers.telegram_deliveries import RESERVE, WRITING
+from channels.telegram.limits import KEEP_GROUP_LIMIT
 from engine import queries as q
 from engine.commands.table import COMMANDS
 from engine.forum.topics import Topics
-from sandbox.telegram import SENDING
+from sandbox.telegram import EDITING, SENDING
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.realistic import conversation, language_of
 
@@ -45,7 +47,11 @@ async def test_a_realistic_burst_reaches_every_topic_in_order_new_topics_first(t
     assert max(first_relay) <= min(later_relays)
 
 
-async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_state(tg: Harness) -> None:
+async def test_card_edits_share_the_group_s_allowance_leave_relays_room_and_show_the_latest_state(
+    tg: Harness,
+) -> None:
+    """Telegram charges an edit like a message (20 a minute in a group, both together): edits coalesce, and
+    while clients are writing they leave the group RESERVE slots for the words still coming."""
     people = await burst(tg, clients=12, messages=1)  # each opens a request: its card is posted
     more = ["We will be 4 people", "Our budget is around 50000 RUB", "Actually make it 5 people"]
     updates = [tg.fake.user_message(person, text=text) for text in more for person, _ in people]
@@ -55,6 +61,12 @@ async def test_card_edits_coalesce_on_their_own_allowance_and_show_the_latest_st
     assert tg.fake.limit_violations == []
     edits = tg.fake.sent("editMessageText", chat_id=STAFF_CHAT)
     assert edits and len(edits) < 12 * 3  # edits were made, fewer than the changes: they coalesced
+    calls = [c for c in tg.fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING or c.method in EDITING]
+    relays = [c.at for c in calls if c.method == "sendMessage"]
+    for edit in edits:
+        if any(edit.at - WRITING < at <= edit.at for at in relays):  # clients were writing
+            window = [c for c in calls if edit.at - timedelta(minutes=1) < c.at <= edit.at]
+            assert len(window) <= KEEP_GROUP_LIMIT - RESERVE  # the last slots were left to relays
     assert tg.rt.delivery_worker.coalesced > 0
     topics = Topics(tg.engine.deps, card_hint=COMMANDS.card_hint())
     for person, texts in people:
