@@ -17,6 +17,7 @@ QUOTE_EXPIRY = "quote-expiry"
 FULFILMENT = "fulfilment"
 CLIENT_REMINDER = "client-reminder"
 BACK = "back"
+RATING = "rating"  # the rating question, held while the client's hour is not a nice one
 
 
 def stamp(moment: datetime) -> str:

@@ -4,7 +4,9 @@ payment (they have just seen it). Pure."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
+
+from domain.miniapp import is_quiet
 
 EVENING = time(19, 0)  # the evening before
 SOON = timedelta(hours=2)  # and this long before
@@ -47,3 +49,21 @@ def decent_at_or_before(at: datetime, tz: tzinfo) -> datetime:
         return at
     day = local.date() if local.time() >= DECENT[1] else local.date() - timedelta(days=1)
     return datetime.combine(day, EVENING, tz)
+
+
+def nice_moment(at: datetime, tz: tzinfo, quiet: tuple[int, int] | None) -> datetime | None:
+    """When something merely nice to say (a rating question) may go: `at` when it is a decent hour outside
+    the client's quiet hours, else the first whole hour that is (None when their quiet hours cover every
+    decent hour)."""
+
+    def nice(moment: datetime) -> bool:
+        local = moment.astimezone(tz)
+        return DECENT[0] <= local.time() < DECENT[1] and not is_quiet(quiet, local.hour)
+
+    if nice(at):
+        return at
+    hour = at.astimezone(tz).replace(minute=0, second=0, microsecond=0).astimezone(UTC)
+    for k in range(1, 25):
+        if nice(candidate := hour + timedelta(hours=k)):
+            return candidate
+    return None

@@ -22,6 +22,7 @@ from domain.deadlines import (
     FULFILMENT,
     QUOTE_EXPIRY,
     QUOTE_REMINDER,
+    RATING,
     Deadline,
     stamp,
 )
@@ -29,7 +30,7 @@ from domain.events import SYSTEM, Event, EventType
 from domain.lifecycle import RequestState
 from domain.payments import GatewayError
 from domain.promises import ESCALATE, FULFILMENT_STEPS, REASSIGN, REMIND
-from domain.reminders import too_late
+from domain.reminders import nice_moment, too_late
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.client_texts import locale_of, quote_buttons, when
@@ -41,7 +42,7 @@ from engine.deps import Deps
 from engine.forum.escalations import tell_leads
 from engine.forum.topics import say, staff_chat_for, tell_topic
 from engine.outbox import Mentions, card_update, mention
-from engine.requests import reminders
+from engine.requests import ratings, reminders
 from engine.staff_texts import StaffText, for_client, moment_for, of, waited
 
 log = structlog.get_logger(__name__)
@@ -333,6 +334,19 @@ async def client_reminder(deps: Deps, d: Deadline) -> Deadline | None:
     return timers.reminder_step(request, d.due, deps.policy.tz, after=d.step)
 
 
+async def rating(deps: Deps, d: Deadline) -> Deadline | None:
+    """The rating question a fulfilment at night (or in the client's quiet hours) left for now."""
+    request, client = await _request_and_client(deps, d)
+    if request is None or client is None or client.erased or request.state is not RequestState.FULFILLED:
+        return None  # (refunded since: not the moment to ask)
+    now = deps.clock.now()
+    later = nice_moment(now, deps.policy.tz, client.quiet)
+    if later != now:  # their quiet hours changed meanwhile
+        return replace(d, due=later) if later is not None else None
+    await ratings.ask(deps, client, request, SYSTEM, now)
+    return None
+
+
 # --- presence -------------------------------------------------------------------------------------------
 async def back(deps: Deps, d: Deadline) -> Deadline | None:
     assistant = await q.assistant(deps.store, d.subject)
@@ -351,6 +365,7 @@ HANDLERS: dict[str, Handler] = {
     QUOTE_EXPIRY: quote_expiry,
     FULFILMENT: fulfilment,
     CLIENT_REMINDER: client_reminder,
+    RATING: rating,
     BACK: back,
 }
 

@@ -20,13 +20,14 @@ from domain.deadlines import (
     FULFILMENT,
     QUOTE_EXPIRY,
     QUOTE_REMINDER,
+    RATING,
     Deadline,
     stamp,
 )
 from domain.events import Event, EventType
 from domain.lifecycle import RequestState
 from domain.promises import FULFILMENT_STEPS, QUOTE_REMINDER_BEFORE
-from domain.reminders import decent_at_or_before, reminders
+from domain.reminders import decent_at_or_before, nice_moment, reminders
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
@@ -91,6 +92,8 @@ async def _request_event(deps: Deps, event: Event) -> None:
     live_quote = request.state is RequestState.QUOTED and request.quote and not request.quote_lapsed
     if event.type is EventType.REQUEST_QUOTED and live_quote:
         await _quote_timers(deps, request)
+    if event.type is EventType.REQUEST_FULFILLED and not request.rating_asked and request.rating is None:
+        await _rating_later(deps, request, event.at)
     paid = request.state in (RequestState.PAID, RequestState.IN_PROGRESS)
     timed = event.type in (EventType.REQUEST_PAID, EventType.REQUEST_DETAILS_CHANGED)  # (a corrected time)
     if paid and timed and (step := fulfilment_step(request, deps.clock.now())) is not None:
@@ -119,6 +122,23 @@ async def _quote_timers(deps: Deps, request: ServiceRequest) -> None:
     await deps.store.deadlines.set(
         Deadline(f"{QUOTE_EXPIRY}:{key}", quote.valid_until, request.id, round_, 1, data)
     )
+
+
+async def _rating_later(deps: Deps, request: ServiceRequest, fulfilled_at: datetime) -> None:
+    """Fulfilled at an hour that is not a nice one for the client (night, their quiet hours): the rating
+    question waits for the first one that is (engine/requests/ratings.py `ask` left it unasked)."""
+    client = await q.client(deps.store, request.client_id)
+    if client is None:
+        return
+    at = rating_at(fulfilled_at, deps.policy.tz, client.quiet)
+    if at is not None and at != fulfilled_at:
+        await deps.store.deadlines.set(
+            Deadline(f"{RATING}:{request.id}", at, request.id, stamp(fulfilled_at))
+        )
+
+
+def rating_at(fulfilled_at: datetime, tz: tzinfo, quiet: tuple[int, int] | None) -> datetime | None:
+    return nice_moment(fulfilled_at, tz, quiet)
 
 
 def fulfilment_step(request: ServiceRequest, now: datetime, after: int = 0) -> Deadline | None:

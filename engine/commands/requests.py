@@ -351,7 +351,8 @@ async def done(deps: Deps, cmd: Invocation) -> None:
         card_of=number,
     )
     await _settle_prepayment(deps, client, await q.known_request(deps.store, number), fulfilled)
-    await ratings.ask(deps, client, await q.known_request(deps.store, number), fulfilled)
+    request = await q.known_request(deps.store, number)
+    await ratings.ask(deps, client, request, fulfilled.actor, fulfilled.at)
 
 
 SETTLEMENT_NOTE = 30  # its line's place among the deliveries of /done (after the card and the rating's)

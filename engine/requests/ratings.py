@@ -4,12 +4,13 @@ rating goes to the topic, and a low one to the leads too."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from domain.clients import Client
-from domain.events import Actor, ActorKind, Event, EventType
+from domain.events import Actor, ActorKind, EventType
 from domain.lifecycle import RequestState
 from domain.outbound import Button
+from domain.reminders import nice_moment
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clients.outbox import free_to_write, proactive_channel, to_client
@@ -22,8 +23,13 @@ COMMENT_WITHIN = timedelta(hours=1)  # the next message this soon after a rating
 SCORES = range(1, 6)
 
 
-async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Event) -> None:
+async def ask(deps: Deps, client: Client, request: ServiceRequest, actor: Actor, at: datetime) -> None:
+    """Asked at once when `at` (the fulfilment's moment) is a nice hour for the client; else the clock asks
+    when it is (the deadline engine/clock/timers.py sets from the same moment): never at night, never in
+    their quiet hours."""
     if request.rating_asked or request.rating is not None:
+        return
+    if nice_moment(at, deps.policy.tz, client.quiet) != at:
         return
     channel = await proactive_channel(deps, client)
     if not await free_to_write(deps, client, channel):
@@ -33,7 +39,7 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, fulfilled: Ev
             f"request:{request.id}",
             EventType.RATING_ASKED,
             {"channel": channel.value},
-            fulfilled.actor,
+            actor,
             f"rating-asked:{request.id}",
         )
     ).event

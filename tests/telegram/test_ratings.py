@@ -1,15 +1,22 @@
 """How did we do? Asked once after /done, answered by a tap (Telegram) or a number (WhatsApp); the first
 answer counts; a low score reaches the leads; the next message is its comment, not a new request."""
 
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 
-from domain.events import EventType
+from domain.deadlines import RATING
+from domain.events import ActorKind, EventType
 from engine import queries as q
 from tests import reads
 from tests.harness import STAFF_CHAT, Harness
-from tests.telegram.test_clock import escalation_lines, new_client, staff_says
+from tests.telegram.test_clock import escalation_lines, new_client, staff_says, tick
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
+from tests.telegram.test_miniapp import App
 from tests.telegram.test_whatsapp import NUMBER, thread, wa
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 @pytest.fixture
@@ -95,3 +102,69 @@ async def test_on_whatsapp_the_rating_is_a_number(team: Harness) -> None:
     assert escalation_lines(tg)[-1].startswith("⭐ Layla rated R-1001 3/5")
     assert [e.data["score"] for e in await ratings(tg)] == [3]
     assert STAFF_CHAT
+
+
+async def fulfilled_at(tg: Harness, moscow: str, quiet: tuple[str, str] | None = None) -> tuple[dict, int]:
+    """A request paid, then /done at `moscow` ("HH:MM", business time, on the test's first day or the next
+    morning), the client's quiet hours set in their app first when `quiet` is given."""
+    layla, topic, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
+    if quiet is not None:
+        status, _ = await App(tg, layla).post(
+            "/app/preferences", {"language": "en", "quiet_from": quiet[0], "quiet_to": quiet[1]}, page="/app/"
+        )
+        assert status == 303
+    await staff_says(tg, topic, "/quote 45000 RUB Mercedes S-Class")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    hour, minute = map(int, moscow.split(":"))
+    day = tg.clock.now().astimezone(MOSCOW).date() + timedelta(days=1 if hour < 12 else 0)
+    tg.clock.advance_to(datetime.combine(day, time(hour, minute), MOSCOW))
+    await staff_says(tg, topic, "/done")
+    return layla, topic
+
+
+def asked(tg: Harness, person: dict) -> list[str]:
+    return [m["text"] for m in tg.to_user(person) if m["text"].startswith("How did we do")]
+
+
+async def test_a_request_done_at_night_is_rated_in_the_morning_not_at_once(team: Harness) -> None:
+    tg = team
+    layla, _ = await fulfilled_at(tg, "23:30")
+    assert any(m["text"].startswith("Your request R-1001 is complete") for m in tg.to_user(layla))
+    assert asked(tg, layla) == []  # how it went can wait for the morning
+    tg.clock.advance_to(tg.clock.now() + timedelta(hours=8, minutes=29))  # 07:59
+    await tick(tg)
+    assert asked(tg, layla) == []
+    tg.clock.advance(minutes=1)  # 08:00
+    await tick(tg)
+    (question,) = asked(tg, layla)
+    assert question.startswith("How did we do with request R-1001?")
+    await tick(tg)  # asked once
+    assert len(asked(tg, layla)) == 1
+    (event,) = await reads.events(tg.store, EventType.RATING_ASKED)
+    assert event.actor.kind is ActorKind.SYSTEM
+
+
+async def test_a_request_done_in_the_client_s_quiet_hours_is_rated_when_they_end(team: Harness) -> None:
+    tg = team
+    layla, _ = await fulfilled_at(tg, "16:00", quiet=("15:00", "18:00"))
+    assert asked(tg, layla) == []
+    tg.clock.advance(hours=2)  # 18:00: their quiet hours are over
+    await tick(tg)
+    assert len(asked(tg, layla)) == 1
+
+
+async def test_a_request_refunded_before_the_morning_is_not_asked_about(team: Harness) -> None:
+    tg = team
+    layla, topic = await fulfilled_at(tg, "23:30")
+    await staff_says(tg, topic, "/refund")
+    tg.clock.advance(hours=9)
+    await tick(tg)
+    assert asked(tg, layla) == []
+    assert await reads.events(tg.store, EventType.RATING_ASKED) == []
+
+
+async def test_a_request_done_by_day_is_asked_at_once_and_no_timer_is_left(team: Harness) -> None:
+    tg = team
+    layla, _ = await fulfilled_at(tg, "16:00")
+    assert len(asked(tg, layla)) == 1
+    assert await tg.store.deadlines.current(f"{RATING}:R-1001") is None

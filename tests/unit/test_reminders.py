@@ -4,7 +4,7 @@ only at a decent hour, only ahead, never right after the payment."""
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from domain.reminders import decent_at_or_before, reminders, too_late
+from domain.reminders import decent_at_or_before, nice_moment, reminders, too_late
 
 MSK = ZoneInfo("Europe/Moscow")
 
@@ -54,3 +54,14 @@ def test_a_nudge_due_at_night_comes_the_evening_before() -> None:
     assert decent_at_or_before(datetime(2026, 12, 7, 23, 30, tzinfo=moscow), moscow) == datetime(
         2026, 12, 7, 19, 0, tzinfo=moscow
     )
+
+
+def test_something_merely_nice_waits_for_a_decent_hour_outside_the_client_s_quiet_hours() -> None:
+    assert nice_moment(at(7, 14, 25), MSK, None) == at(7, 14, 25)  # now
+    assert nice_moment(at(7, 23, 30), MSK, None) == at(8, 8)  # not at night: in the morning
+    assert nice_moment(at(8, 3), MSK, None) == at(8, 8)
+    assert nice_moment(at(7, 21, 59), MSK, None) == at(7, 21, 59)
+    assert nice_moment(at(7, 16), MSK, (15, 18)) == at(7, 18)  # their quiet hours end
+    assert nice_moment(at(7, 23), MSK, (22, 10)) == at(8, 10)  # over midnight, past the decent morning
+    assert nice_moment(at(7, 21), MSK, (20, 8)) == at(8, 8)
+    assert nice_moment(at(7, 12), MSK, (6, 23)) is None  # no decent hour is theirs: never
