@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import structlog
 
@@ -42,6 +42,7 @@ log = structlog.get_logger(__name__)
 # saying it could not be taken out
 TAKE_OUT = 60
 TO_PAY = timedelta(minutes=30)  # the least time a quote gives to pay, however soon its service
+DAY_ENDS = time(23, 59)  # a quote for a day without a time is payable until then (business time)
 
 
 def _quote_sent(quote: Quote) -> Text:
@@ -96,12 +97,14 @@ async def quote(deps: Deps, cmd: Invocation) -> None:
 
 def quote_valid_until(deps: Deps, request: ServiceRequest) -> datetime:
     """A quote may be paid for QUOTE_VALIDITY, but not past the time of what it is for (a car at 6:00
-    quoted the evening before lapsed at 21:00 the next day): at that time, and never sooner than
+    quoted the evening before lapsed at 21:00 the next day) or the end of its day when it has no time
+    (tickets for tonight quoted at 20:00 were payable until 20:00 the next day): then, and never sooner than
     TO_PAY from now (a car in ten minutes is still paid for on the way)."""
     now, details = deps.clock.now(), request.details
     until = now + deps.policy.quote_validity
-    if details.when is not None and details.time_known:
-        until = min(until, max(details.when, now + TO_PAY))
+    if details.when is not None:  # (a day without a time: until that day ends, 23:59)
+        day_ends = datetime.combine(details.when.astimezone(deps.policy.tz).date(), DAY_ENDS, deps.policy.tz)
+        until = min(until, max(details.when if details.time_known else day_ends, now + TO_PAY))
     return until
 
 

@@ -476,6 +476,16 @@ async def test_a_quote_made_in_the_morning_is_reminded_the_evening_before_it_lap
     assert tg.to_user(layla)[-1]["text"].startswith("A gentle reminder: your quote for request R-1001")
 
 
+async def test_a_quote_for_a_day_without_a_time_lapses_when_that_day_ends(team: Harness) -> None:
+    """Tickets for tonight quoted at 15:00 were payable until 15:00 tomorrow, the show long over."""
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "Two tickets to the Bolshoi today please")
+    request = await q.known_request(tg.store, "R-1001")
+    assert request.details.when is not None and not request.details.time_known
+    await staff_says(tg, thread, "/quote 30000 RUB Two tickets, stalls")
+    assert "Valid until 28 November, 23:59." in quote_message(tg, layla)["text"]
+
+
 async def test_a_lapse_interrupted_after_its_event_is_finished_once(
     team: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
