@@ -23,6 +23,7 @@ from domain.requests import ServiceRequest, invoice_id
 from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
+from engine.conversation import messages
 from engine.deps import Deps
 from engine.invocation import Invocation
 from engine.outbox import delete_message
@@ -392,7 +393,13 @@ async def cancel(deps: Deps, cmd: Invocation) -> None:
             (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
             cmd.request_id,
         )
-    await cancel_request(deps, client, current, args.strip() or CANCELLED_BY_ASSISTANT, actor, cause)
+    command = cmd.recorded
+
+    async def in_their_language(reason: str) -> str:  # (as the assistant's other words: translated)
+        return await messages.in_their_language(deps, client, cmd.assistant.id, command, reason)
+
+    reason = args.strip() or CANCELLED_BY_ASSISTANT
+    await cancel_request(deps, client, current, reason, actor, cause, in_their_language=in_their_language)
 
 
 async def refund(deps: Deps, cmd: Invocation) -> None:

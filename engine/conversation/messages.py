@@ -253,7 +253,7 @@ async def relay_to_client(
     text = message.text or ""
     if text and message.kind not in _NO_CAPTION:  # a text, or a file's caption (within its limit)
         limit = None if message.kind is Kind.TEXT else TELEGRAM_CAPTION_MAX
-        text = await _in_their_language(deps, client, assistant.id, event, text, written_in, limit)
+        text = await in_their_language(deps, client, assistant.id, event, text, written_in, limit)
     outbound = Message(text, reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:
         extra = message.extra or {}
@@ -282,7 +282,7 @@ async def relay_to_client(
     return event
 
 
-async def _in_their_language(
+async def in_their_language(
     deps: Deps,
     client: Client,
     assistant_id: str,
