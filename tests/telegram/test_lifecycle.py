@@ -412,6 +412,29 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
     assert not [e for e in log if e.type is EventType.STAFF_COMMAND_ISSUED and e.actor.kind == "client"]
 
 
+async def test_a_replaced_quotes_buttons_point_to_the_quote_that_replaced_it(team: Harness) -> None:
+    # Decline under v1 once v2 was sent was answered "This quote is no longer valid. Anna will send you a
+    # fresh one." — with the fresh one just below it
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    first = quote_message(tg, layla)
+    await staff_says(tg, thread, "/quote 48000 Car to SVO, with a child seat")
+    second = quote_message(tg, layla)
+    await tg.send(tg.fake.callback(layla, first["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    answer = tg.to_user(layla)[-1]
+    assert answer["text"].startswith(
+        "This quote has been replaced by an updated one for request R-1001: RUB\u00a048,000, valid until "
+    )
+    assert answer["reply_markup"] == second["reply_markup"]  # pay, ask or decline the live one, right there
+    assert (await request_of(tg)).state == "quoted"  # nothing declined
+    await staff_says(tg, thread, "/cancel")
+    await tg.send(tg.fake.callback(layla, first["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid.")  # nothing live
+
+
 async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothing(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
