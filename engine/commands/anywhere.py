@@ -13,7 +13,7 @@ from engine.clients.registry import refresh_card
 from engine.clock import kpis
 from engine.deps import Deps
 from engine.invocation import Invocation, Place
-from engine.staff_texts import language_of, of, st
+from engine.staff_texts import language_of, moment_for, of, st
 from engine.team import sign_in
 
 
@@ -28,11 +28,7 @@ async def away(deps: Deps, cmd: Invocation) -> str:
         f"{cmd.recorded.cause}/away",
     )
     t = of(assistant)
-    back = (
-        t("away-until", until=f"{until.astimezone(deps.policy.tz):%d %b, %H:%M}")
-        if until
-        else t("away-until-back")
-    )
+    back = t("away-until", until=moment_for(t, until, deps.policy.tz)) if until else t("away-until-back")
     return t("away", assistant=assistant.name, back=back)
 
 
@@ -58,7 +54,7 @@ async def stats(deps: Deps, cmd: Invocation) -> str:
     t = of(assistant)
     nominal = period(asked, now)
     span = formats.period(nominal[1] - nominal[0], language_of(t))
-    title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
+    title = t("stats-title", period=span, end=moment_for(t, end, deps.policy.tz)) + (
         "" if assistant.lead else t("stats-yours")
     )
     # the margins only where the asker alone reads them (a costed payment's margin gives its cost away)

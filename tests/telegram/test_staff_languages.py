@@ -2,7 +2,10 @@
 request card, the client card, replies to commands, the clock's reminders), a command's answer the language
 of whoever typed it."""
 
+from datetime import timedelta
+
 import pytest
+from babel.dates import format_datetime
 
 from engine.team import admin as staff_admin
 from tests.harness import STAFF_CHAT, Harness, user
@@ -53,6 +56,10 @@ async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian
     await tg.settle()
     (away,) = [m["text"] for m in tg.fake.bot_messages(9003)]
     assert away.startswith("🌙 Irina — не на месте до ")
+    until = tg.clock.now() + timedelta(hours=2)  # the date in Russian too: it said "до 09 Dec, 09:14"
+    assert (
+        f"до {format_datetime(until, 'd MMMM, HH:mm', tzinfo=tg.engine.deps.policy.tz, locale='ru')}." in away
+    )
     (welcome,) = [m["text"] for m in tg.fake.bot_messages(9001)]
     assert welcome.startswith("Hello Anna") and "Commands here:" in welcome
 
