@@ -6,7 +6,7 @@ from __future__ import annotations
 from domain import formats
 from domain.errors import InvalidValue
 from domain.events import EventType
-from domain.kpis import period
+from domain.kpis import period, period_asked
 from domain.promises import away_until
 from engine import queries as q
 from engine.clients.registry import refresh_card
@@ -45,7 +45,7 @@ async def back(deps: Deps, cmd: Invocation) -> str:
 
 async def stats(deps: Deps, cmd: Invocation) -> str:
     assistant = cmd.assistant
-    asked, now = cmd.args or "7d", deps.clock.now()
+    asked, now = period_asked(cmd.args or "7d"), deps.clock.now()
     start, end = period(asked, now, deps.policy.tz)  # (days: whole days, today so far the last)
     await deps.store.kpi_days.ask("report", asked.strip().lower(), now)  # (kept ready: `kpis.warm`)
     rows = await kpis.report(deps.store, start, end, deps.policy.promises, deps.policy.tz)
