@@ -531,6 +531,7 @@ err-no-assistant = Нет активного ассистента по имен�
 err-no-assistant-line = Нет активного ассистента по имени «{ $name }». Ответьте на строку /assign <имя>.
 err-take-what = Ответьте на строку эскалации командой /take (или напишите /take C-1042).
 err-merge-what = Напишите /merge C-1042 (номер есть на карточке другого клиента).
+err-merge-unknown = Клиента { $client } нет.
 err-merge-self = Это тот же клиент.
 err-merge-merged = { $client } уже объединён с другим.
 err-merge-same-channel = Оба пишут в одном канале: это два аккаунта, а не один человек.
