@@ -93,7 +93,7 @@ def base_context(deps: Deps, viewer: Assistant | None, csrf: str = "") -> dict[s
     return {
         "t": t,
         "local": local,
-        "stamp": lambda moment: stamp(moment, tz),
+        "stamp": lambda moment: stamp(moment, tz, language),
         "ago": ago,
         "until": until,
         "now": now,

@@ -122,3 +122,5 @@ async def test_the_russian_console_writes_its_dates_in_russian(russian: Harness)
     assert when.astimezone(tz).strftime("%a %d %b") not in board
     page = await (await irina.get("/console/requests/R-1001")).text()
     assert format_datetime(when, "EEE dd MMM y HH:mm", tzinfo=tz, locale="ru") in page
+    activity = await (await irina.get("/console/activity")).text()  # ("28 Nov 17:00:00")
+    assert f">{format_datetime(tg.clock.now(), 'dd MMM', tzinfo=tz, locale='ru')} " in activity
