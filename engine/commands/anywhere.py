@@ -70,13 +70,19 @@ async def console(deps: Deps, cmd: Invocation) -> str:
     return "" if private else st(cmd.assistant, "signin-sent-privately")
 
 
+# on or off, as assistants write it: in English or in Russian ("вкл", "выкл")
+_SWITCH = {
+    **dict.fromkeys(("on", "yes", "вкл", "включить", "включи", "да"), True),
+    **dict.fromkeys(("off", "no", "выкл", "выключить", "выключи", "откл", "отключить", "нет"), False),
+}
+
+
 async def translate(deps: Deps, cmd: Invocation) -> str:
     """/translate on|off: in a client's topic (or their console page), machine translation for that client (a
     client who prefers the original); anywhere else, for every client of whoever gives it."""
-    word = cmd.args.strip().lower()
-    if word not in ("on", "off"):
+    on = _SWITCH.get(cmd.args.strip().lower().rstrip("."))
+    if on is None:
         raise InvalidValue("Write /translate on or /translate off.", key="translate-usage")
-    on = word == "on"
     t = of(cmd.assistant)
     stream = f"client:{cmd.about.id}" if cmd.about else f"assistant:{cmd.assistant.id}"
     cause = f"{cmd.recorded.cause}/translate"

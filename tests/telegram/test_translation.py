@@ -195,7 +195,9 @@ async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
     assert "translated for you" not in card_of(tg, thread)
     await staff_says(tg, thread, "Хорошо", who=DMITRI)
     assert tg.to_user(layla)[-1]["text"] == "Хорошо"
-    await staff_says(tg, thread, "/translate on", who=DMITRI)
+    await staff_says(tg, thread, "/translate вкл", who=DMITRI)  # (in Russian too: it was refused)
+    await staff_says(tg, thread, "Добрый вечер", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "[ar] Добрый вечер"
     await staff_says(tg, None, "/translate off", who=DMITRI)  # in General: for every client of Dmitri's
     await staff_says(tg, thread, "Отлично", who=DMITRI)
     assert tg.to_user(layla)[-1]["text"] == "Отлично"
