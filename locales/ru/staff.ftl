@@ -350,15 +350,15 @@ card-none = нет
 clock-reminded = ⏰ { $assistant }, { $client } ждёт ответа уже { $wait }.
 clock-escalated = ⚠️ { $client } ждёт ответа от { $assistant } уже { $wait } (обещано { $promise } мин). Ответьте /take, чтобы взять клиента, или /assign <имя>.
 clock-nobody = никто
-clock-their-language = его язык
+clock-their-language = язык не указан
 clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
         [away] не на месте
-       *[silent] не ответил
-    }, а из тех, кто на месте, никто не говорит на языке { $spoken }. Ответьте /take, чтобы взять клиента.
+       *[silent] не ответил(а)
+    }, а из тех, кто на месте, никто не говорит на языке клиента ({ $spoken }). Ответьте /take, чтобы взять клиента.
 clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
 clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
         [away] не на месте
-       *[silent] не ответил
+       *[silent] не ответил(а)
     }.
 clock-handover-above = {" "}Переписка выше.
 clock-quote-reminded = ⏰ { $assistant }, { $request } ждёт цены уже { $wait }.
