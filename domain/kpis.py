@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import array
 import base64
+import re
 import statistics
 import sys
 import threading
@@ -834,11 +835,34 @@ def _combined(
     }
 
 
-def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
-    """'7d', '24h', '30d' → (start, now). With the business time zone, days are whole days of its calendar
-    (today so far and the days before it: what the days kept of the figures are read for); hours are
-    hours."""
+# a period's unit as assistants write it after /stats: '7d', '7 days', '7д', '7 дней', '24h', '24 часа', '2w'
+_PERIOD_UNITS = {
+    **dict.fromkeys(("d", "day", "days", "д", "дн", "день", "дня", "дней"), ("days", 1)),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours", "ч", "час", "часа", "часов"), ("hours", 1)),
+    **dict.fromkeys(("w", "week", "weeks", "нед", "неделя", "недели", "неделю", "недель"), ("days", 7)),
+    **dict.fromkeys(("month", "months", "месяц", "месяца", "месяцев"), ("days", 30)),
+    **dict.fromkeys(("сутки", "суток"), ("hours", 24)),
+}
+_PERIOD = re.compile(r"(\d*)\s*([^\d\s]+)")
+
+
+def period_asked(since: str) -> str:
+    """'7 дней', 'week', '2w', 'сутки' → '7d', '7d', '14d', '24h': the period as the figures name it; else
+    as it was written (which `period` refuses)."""
     text = since.strip().lower()
+    match = _PERIOD.fullmatch(text)
+    if match is None or (said := _PERIOD_UNITS.get(match[2].rstrip("."))) is None:
+        return text
+    unit, times = said
+    count = int(match[1]) * times if match[1] else times
+    return f"{count}{unit[0]}"
+
+
+def period(since: str, now: datetime, tz: tzinfo | None = None) -> tuple[datetime, datetime]:
+    """'7d', '24h', '30d' (or as `period_asked` reads them: '7 дней', 'week') → (start, now). With the
+    business time zone, days are whole days of its calendar (today so far and the days before it: what the
+    days kept of the figures are read for); hours are hours."""
+    text = period_asked(since)
     unit = {"d": "days", "h": "hours"}.get(text[-1:]) if text else None
     if unit is None or not text[:-1].isdigit() or not 0 < int(text[:-1]) <= 3660:
         raise InvalidValue(f"“{since}” is not a period like 7d or 24h", key="period", text=since)

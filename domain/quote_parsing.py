@@ -201,3 +201,18 @@ def _is_currency(word: str | None) -> bool:
     if not word:
         return False
     return word.upper() in ISO_CURRENCIES or word.lower() in CURRENCY_WORDS
+
+
+_AN_AMOUNT = re.compile(rf"(?:{_LEADING}\s*)?{_AMOUNT}(?:\s*{_code('currency2')})?", re.IGNORECASE)
+
+
+def amount_said(text: str, currency: str) -> Money:
+    """An amount as an assistant types it after /edit budget or /refund, with its currency or without (then
+    `currency`): '15000', '15 000 RUB', '15 000 руб', '$500', 'RUB 15000'."""
+    said = text.strip()
+    match = _AN_AMOUNT.fullmatch(said)
+    if match is None:
+        raise InvalidQuote(f"“{said}” is not an amount.", key="amount", amount=said)
+    if match["currency"] and match["currency2"]:
+        raise InvalidQuote(f"“{said}” is not an amount.", key="amount", amount=said)
+    return _money(match["amount"], _currency(match["currency"] or match["currency2"], currency))

@@ -88,7 +88,7 @@ class Telling:
             "client": client_id,
             "request": request_id,
             "at": event.at.isoformat(),
-            "time": stamp(event.at, self._deps.policy.tz),
+            "time": stamp(event.at, self._deps.policy.tz, viewer.ui_language),
             "actor": shown.actor,
             "kind": shown.kind,
             "line": shown.text,

@@ -118,7 +118,11 @@ _GUESTS = re.compile(
     r"\s+(?:اشخاص|شخص|ضيوف|افراد)(?!\w))",
     re.IGNORECASE,
 )
-_AMOUNT = re.compile(r"(?P<pre>[$€₽])?\s*(?P<n>\d[\d\s,]*(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?", re.I)
+# an amount: digits, grouped by threes with a space or a comma ("50 000", "12,500"; "for 2, 15 000" is two)
+_AMOUNT = re.compile(
+    r"(?P<pre>[$€₽])?\s*(?P<n>(?:\d{1,3}(?:[\s,]\d{3})+(?!\d)|\d+)(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?",
+    re.I,
+)
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 
 
@@ -165,20 +169,45 @@ def _places(text: str, named: list[tuple[int, int, NamedPlace]]) -> tuple[str, .
 
 
 def _budget(lowered: str) -> Money | None:
-    currency = next((code for code, marks in CURRENCIES if _contains(lowered, marks)), None)
-    if currency is None or not (_contains(lowered, _BUDGET_CUE) or any(s in lowered for s in "$€₽")):
+    """The amount said with its currency or right after a budget cue ("budget 12500 rub", "до 50 000 руб",
+    "بميزانية ٥٠٠٠ دولار"), not the first number of the message: "a table for 12 on the 14th at 20:30,
+    budget 90000 rub" is RUB 90 000, never RUB 12."""
+    found = next((code for code, marks in CURRENCIES if _contains(lowered, marks)), None)
+    if found is None or not (_contains(lowered, _BUDGET_CUE) or any(s in lowered for s in "$€₽")):
         return None
+    candidates: list[tuple[int, Decimal, str]] = []  # (0: said with its currency, 1: after a cue, 2: bare)
     for match in _AMOUNT.finditer(lowered):
         digits = re.sub(r"[\s,]", "", match["n"])
-        if not digits or (len(digits.split(".")[0]) < 2 and not match["k"]):
+        if (len(digits.split(".")[0]) < 2 and not match["k"]) or _part_of_a_time(lowered, match):
             continue
-        amount = Decimal(digits) * (1000 if match["k"] else 1)
+        before, after = lowered[: match.start()].rstrip(" :-—–"), lowered[match.end() :].lstrip(" .")
+        said = next(
+            (
+                code
+                for code, marks in CURRENCIES
+                if match["pre"] == marks[0] or before.endswith(marks) or after.startswith(marks)
+            ),
+            None,
+        )
+        rank = 0 if said else 1 if _AFTER_A_CUE.search(before) else 2
+        candidates.append((rank, Decimal(digits) * (1000 if match["k"] else 1), said or found))
+    for _, amount, currency in sorted(candidates, key=lambda c: c[0]):  # (stable: the first of its kind)
         if amount >= 10:
             try:
                 return Money.of(str(int(amount)), currency)
             except InvalidMoney:  # more than any amount may be: not a budget we can take in
                 return None
     return None
+
+
+# a budget cue as the words just before an amount ("budget", "up to", "до", "بميزانية")
+_AFTER_A_CUE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(cue.strip()) for cue in _BUDGET_CUE) + r")$")
+
+
+def _part_of_a_time(text: str, match: re.Match[str]) -> bool:
+    """ "20" or "30" of "20:30", "2026" of "14.12.2026": a clock or a day, not an amount."""
+    start, end = match.span("n")
+    return text[end : end + 1] == ":" or text[start - 1 : start] in (":", ".")
 
 
 _QUESTION = re.compile(

@@ -5,6 +5,8 @@ pointer to the surviving one."""
 
 from __future__ import annotations
 
+import re
+
 from domain.clients import Client
 from domain.errors import InvalidValue
 from domain.events import SYSTEM, Event, EventType
@@ -62,12 +64,24 @@ async def merge_command(deps: Deps, cmd: Invocation) -> None:
     await merge_by_hand(deps, cmd.client, cmd.args, f"{cmd.cause}/staff")
 
 
+_CLIENT_ID = re.compile(r"(?:[CcСс]\s*-?\s*)?(\d{1,9})")  # (the C typed in Cyrillic too: С)
+
+
+def client_id_said(wanted: str) -> str | None:
+    """A client's id as a lead types it: 'C-1042', 'c1042', 'С-1042' (a Cyrillic С), '1042' → 'C-1042'."""
+    words = wanted.split()
+    match = _CLIENT_ID.fullmatch(words[0]) if words else None
+    return f"C-{int(match[1])}" if match else None
+
+
 async def merge_by_hand(deps: Deps, survivor: Client, wanted: str, cause: str) -> Client:
     """A lead's merge of the client named `wanted` into `survivor`, refused when it cannot be one person."""
-    words = wanted.split()
-    other = await q.client(deps.store, words[0].upper()) if words else None
-    if other is None:
+    named = client_id_said(wanted)
+    if named is None:
         raise InvalidValue("Write /merge C-1042 (the id is on the other client's card).", key="merge-what")
+    other = await q.client(deps.store, named)
+    if other is None:
+        raise InvalidValue(f"There is no client {named}.", key="merge-unknown", client=named)
     if survivor.merged_into:  # (a merged client's page or topic: the person lives on elsewhere)
         raise InvalidValue(f"{survivor.id} was merged before.", key="merge-merged", client=survivor.id)
     if other.id == survivor.id:

@@ -338,6 +338,22 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     client, _new = await ensure_client(deps, person, cause)
     if language is None:
         return
+    await _set_language(deps, client, language, cause, told=True)
+
+
+async def language_from_words(deps: Deps, client: Client, person: Person, cause: str) -> Client:
+    """A client who has not said their language — their first message had no letters (an emoji, a voice note,
+    a photo) and the question asked then was not answered — writes words: their language is the one they
+    write in, as a first message's would have been, and they are welcomed in it (they were only asked)."""
+    language = Language.parse(person.language_code)
+    if client.language is not None or language is None:
+        return client
+    await _set_language(deps, client, language, cause, told=False)
+    return await q.known_client(deps.store, client.id)
+
+
+async def _set_language(deps: Deps, client: Client, language: Language, cause: str, told: bool) -> None:
+    """`told`: the client chose it, and is told it is set (else it was read from their words)."""
     event = (
         await deps.record(
             f"client:{client.id}",
@@ -349,7 +365,7 @@ async def choose_language(deps: Deps, person: Person, code: str, cause: str) -> 
     ).event
     first_time = event.data.get("first", False)  # as decided the first time, should this be a replay
     before, client = as_before(client, event), await q.known_client(deps.store, client.id)
-    texts = [deps.t(language, "language-set")]
+    texts = [deps.t(language, "language-set")] if told else []
     if first_time:
         texts.append(await greeting(deps, client))
     for n, text in enumerate(texts):

@@ -6,14 +6,14 @@ from __future__ import annotations
 from domain import formats
 from domain.errors import InvalidValue
 from domain.events import EventType
-from domain.kpis import period
+from domain.kpis import period, period_asked
 from domain.promises import away_until
 from engine import queries as q
 from engine.clients.registry import refresh_card
 from engine.clock import kpis
 from engine.deps import Deps
 from engine.invocation import Invocation, Place
-from engine.staff_texts import language_of, of, st
+from engine.staff_texts import language_of, moment_for, of, st
 from engine.team import sign_in
 
 
@@ -28,11 +28,7 @@ async def away(deps: Deps, cmd: Invocation) -> str:
         f"{cmd.recorded.cause}/away",
     )
     t = of(assistant)
-    back = (
-        t("away-until", until=f"{until.astimezone(deps.policy.tz):%d %b, %H:%M}")
-        if until
-        else t("away-until-back")
-    )
+    back = t("away-until", until=moment_for(t, until, deps.policy.tz)) if until else t("away-until-back")
     return t("away", assistant=assistant.name, back=back)
 
 
@@ -49,7 +45,7 @@ async def back(deps: Deps, cmd: Invocation) -> str:
 
 async def stats(deps: Deps, cmd: Invocation) -> str:
     assistant = cmd.assistant
-    asked, now = cmd.args or "7d", deps.clock.now()
+    asked, now = period_asked(cmd.args or "7d"), deps.clock.now()
     start, end = period(asked, now, deps.policy.tz)  # (days: whole days, today so far the last)
     await deps.store.kpi_days.ask("report", asked.strip().lower(), now)  # (kept ready: `kpis.warm`)
     rows = await kpis.report(deps.store, start, end, deps.policy.promises, deps.policy.tz)
@@ -58,7 +54,7 @@ async def stats(deps: Deps, cmd: Invocation) -> str:
     t = of(assistant)
     nominal = period(asked, now)
     span = formats.period(nominal[1] - nominal[0], language_of(t))
-    title = t("stats-title", period=span, end=f"{end.astimezone(deps.policy.tz):%d %b %H:%M}") + (
+    title = t("stats-title", period=span, end=moment_for(t, end, deps.policy.tz)) + (
         "" if assistant.lead else t("stats-yours")
     )
     # the margins only where the asker alone reads them (a costed payment's margin gives its cost away)
@@ -74,13 +70,19 @@ async def console(deps: Deps, cmd: Invocation) -> str:
     return "" if private else st(cmd.assistant, "signin-sent-privately")
 
 
+# on or off, as assistants write it: in English or in Russian ("вкл", "выкл")
+_SWITCH = {
+    **dict.fromkeys(("on", "yes", "вкл", "включить", "включи", "да"), True),
+    **dict.fromkeys(("off", "no", "выкл", "выключить", "выключи", "откл", "отключить", "нет"), False),
+}
+
+
 async def translate(deps: Deps, cmd: Invocation) -> str:
     """/translate on|off: in a client's topic (or their console page), machine translation for that client (a
     client who prefers the original); anywhere else, for every client of whoever gives it."""
-    word = cmd.args.strip().lower()
-    if word not in ("on", "off"):
+    on = _SWITCH.get(cmd.args.strip().lower().rstrip("."))
+    if on is None:
         raise InvalidValue("Write /translate on or /translate off.", key="translate-usage")
-    on = word == "on"
     t = of(cmd.assistant)
     stream = f"client:{cmd.about.id}" if cmd.about else f"assistant:{cmd.assistant.id}"
     cause = f"{cmd.recorded.cause}/translate"

@@ -8,6 +8,7 @@ from domain.errors import InvalidValue
 from domain.events import EventType
 from domain.outbound import Message, read_doc
 from engine import queries as q
+from engine.clients.merging import client_id_said
 from engine.clients.outbox import to_client
 from engine.clients.registry import reassign
 from engine.conversation import interpreting
@@ -68,8 +69,8 @@ async def _client_meant(deps: Deps, cmd: Invocation, words: str) -> Client:
         about = (out.about or out.topic) if isinstance(out, Message) else None
         if about and (client := await q.client(deps.store, about)):
             return client
-    wanted = words.split()[0] if words.split() else ""
-    if wanted and (client := await q.client(deps.store, wanted.upper())):
+    wanted = client_id_said(words)
+    if wanted and (client := await q.client(deps.store, wanted)):
         return client
     raise InvalidValue("Answer an escalation line with /take (or write /take C-1042).", key="take-what")
 

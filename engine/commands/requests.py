@@ -15,15 +15,15 @@ from domain.formats import money
 from domain.intake import Understanding, understand
 from domain.intake.words import Category
 from domain.lifecycle import RequestState
-from domain.money import Money
 from domain.payments import GatewayError
-from domain.quote_parsing import cost_said, parse_quote_and_cost
+from domain.quote_parsing import DEFAULT_CURRENCY, amount_said, cost_said, parse_quote_and_cost
 from domain.quotes import Quote
 from domain.receipts import FISCAL_CURRENCY
 from domain.requests import ServiceRequest, invoice_id
 from engine import queries as q
 from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
+from engine.conversation import messages
 from engine.deps import Deps
 from engine.invocation import Invocation
 from engine.outbox import delete_message
@@ -274,8 +274,7 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
         return replace(details, guests=int(value))
     if field_name == "place":
         return replace(details, places=tuple(p.strip() for p in value.split(";") if p.strip()))
-    amount, _, currency = value.partition(" ")
-    return replace(details, budget=Money.of(amount, currency or "RUB"))
+    return replace(details, budget=amount_said(value, DEFAULT_CURRENCY))
 
 
 async def edit(deps: Deps, cmd: Invocation) -> None:
@@ -398,7 +397,13 @@ async def cancel(deps: Deps, cmd: Invocation) -> None:
             (RequestState.NEW, RequestState.QUOTED, RequestState.PAID, RequestState.IN_PROGRESS),
             cmd.request_id,
         )
-    await cancel_request(deps, client, current, args.strip() or CANCELLED_BY_ASSISTANT, actor, cause)
+    command = cmd.recorded
+
+    async def in_their_language(reason: str) -> str:  # (as the assistant's other words: translated)
+        return await messages.in_their_language(deps, client, cmd.assistant.id, command, reason)
+
+    reason = args.strip() or CANCELLED_BY_ASSISTANT
+    await cancel_request(deps, client, current, reason, actor, cause, in_their_language=in_their_language)
 
 
 async def refund(deps: Deps, cmd: Invocation) -> None:
@@ -425,5 +430,5 @@ async def refund(deps: Deps, cmd: Invocation) -> None:
     if current.payment is None:
         raise InvalidValue(f"{current.id} was never paid.", key="never-paid", request=current.id)
     left = current.refundable or current.payment.amount  # (nothing left: refund_of says so)
-    amount = Money.of(args.strip(), left.currency) if args.strip() else left
+    amount = amount_said(args, left.currency) if args.strip() else left
     await payments_flow.refund(deps, client, current, amount, actor, cause, replayed=cmd.replayed)

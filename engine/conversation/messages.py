@@ -17,7 +17,14 @@ from engine import queries as q
 from engine.clients import page
 from engine.clients.merging import share_phone
 from engine.clients.outbox import send, to_client
-from engine.clients.registry import ask_language, client_actor, ensure_client, ensure_client_with, greeting
+from engine.clients.registry import (
+    ask_language,
+    client_actor,
+    ensure_client,
+    ensure_client_with,
+    greeting,
+    language_from_words,
+)
 from engine.conversation import interpreting
 from engine.conversation.phone_ask import ask_phone
 from engine.deps import Deps, Entry, Recorded
@@ -131,6 +138,8 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
         await to_client(deps, client, event, 1, await greeting(deps, client))
     elif new:
         await ask_language(deps, client, event, 1)
+    elif message.kind is Kind.TEXT and client.language is None:  # asked, not answered: they write in it
+        client = await language_from_words(deps, client, person, cause)
     words = await _into_topic(deps, client, event, message, cause, opened)
     if words is None:
         return
@@ -253,7 +262,7 @@ async def relay_to_client(
     text = message.text or ""
     if text and message.kind not in _NO_CAPTION:  # a text, or a file's caption (within its limit)
         limit = None if message.kind is Kind.TEXT else TELEGRAM_CAPTION_MAX
-        text = await _in_their_language(deps, client, assistant.id, event, text, written_in, limit)
+        text = await in_their_language(deps, client, assistant.id, event, text, written_in, limit)
     outbound = Message(text, reply_to=None if reply_to is None else str(reply_to))
     if message.kind is not Kind.TEXT:
         extra = message.extra or {}
@@ -282,7 +291,7 @@ async def relay_to_client(
     return event
 
 
-async def _in_their_language(
+async def in_their_language(
     deps: Deps,
     client: Client,
     assistant_id: str,

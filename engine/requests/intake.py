@@ -3,6 +3,8 @@ concurrency, cancelling, and the lines and card updates that tell the topic."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import structlog
 
 from domain.clients import Client
@@ -216,7 +218,10 @@ async def cancel_request(
     actor: Actor,
     cause: str,
     tell_client: bool = True,
+    in_their_language: Callable[[str], Awaitable[str]] | None = None,
 ) -> None:
+    """`in_their_language`: the assistant's reason as the client is to read it (translated when the
+    assistant's other words would be)."""
     cancelled = await deps.store.events.by_cause(f"{cause}/cancel")  # recorded before a crash: finish it
     if cancelled is None:
         cancelled = await decide(deps, current, current.cancel(reason), actor, f"{cause}/cancel")
@@ -234,7 +239,8 @@ async def cancel_request(
     if tell_client:
         text = deps.t(client.language, "request-cancelled", number=current.id)
         if actor.kind is ActorKind.ASSISTANT and reason and reason != CANCELLED_BY_ASSISTANT:
-            text += "\n" + deps.t(client.language, "request-cancelled-reason", reason=reason)
+            said = await in_their_language(reason) if in_their_language else reason
+            text += "\n" + deps.t(client.language, "request-cancelled-reason", reason=said)
         await to_client(deps, client, cancelled, 0, text)
     await deliver_to_topic(deps, client, cancelled, notes, first_n=1, card_of=current.id)
 

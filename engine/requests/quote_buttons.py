@@ -5,7 +5,10 @@ from __future__ import annotations
 from domain.clients import Client
 from domain.events import Actor, ActorKind, ClientAction, Event, EventType
 from domain.lifecycle import RequestState
+from domain.quotes import Quote
+from domain.requests import ServiceRequest
 from engine import queries as q
+from engine.client_texts import locale_of, quote_buttons, when
 from engine.clients.outbox import to_client
 from engine.deps import Deps
 from engine.requests import ratings, reminders
@@ -52,6 +55,20 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
         )
     elif not live:
         noted = await _action(deps, client, ClientAction(action, request_id, stale=True), f"{cause}/stale")
+        if (replaced := _replaced_by(deps, current, version)) is not None:
+            # an earlier version's button: the quote that replaced it is live, and is what to pay or decline
+            card = client.saved_card["last_four"] if client.saved_card else None
+            total, until = replaced.total.format(locale_of(client)), when(deps, client, replaced.valid_until)
+            url = (current.payment_link or {})["url"]
+            await to_client(
+                deps,
+                client,
+                noted,
+                0,
+                deps.t(client.language, "quote-replaced", number=request_id, total=total, until=until),
+                buttons=quote_buttons(deps, client, current, replaced, url, card),
+            )
+            return None
         assistant = await q.assistant(deps.store, client.assistant_id)
         await to_client(
             deps,
@@ -71,6 +88,16 @@ async def quote_button(deps: Deps, client: Client, data: str, cause: str) -> str
     elif action == "tap":
         await one_tap(deps, client, current, cause)
     return None
+
+
+def _replaced_by(deps: Deps, current: ServiceRequest, version: str) -> Quote | None:
+    """The quote that replaced version `version`, when it is still there to be paid."""
+    quote = current.quote
+    if current.state is not RequestState.QUOTED or quote is None or not current.payment_link:
+        return None
+    if not version.isdigit() or int(version) >= quote.version or quote.valid_until <= deps.clock.now():
+        return None
+    return quote
 
 
 async def _action(deps: Deps, client: Client, action: ClientAction, cause: str) -> Event:

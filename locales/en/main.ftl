@@ -22,6 +22,7 @@ button-decline = Decline
 quote-question = Of course — write your question here and { $assistant } will answer right away.
 quote-declined = Understood, the quote for request { $number } is declined. Write any time if you'd like something else.
 quote-expired = This quote is no longer valid. { $assistant } will send you a fresh one.
+quote-replaced = This quote has been replaced by an updated one for request { $number }: { $total }, valid until { $until }.
 quote-already-paid = This quote is already paid — nothing more to do here.
 payment-confirm-link = Your bank asks you to confirm this payment. Please complete it with the button below.
 payment-failed = The payment did not go through and nothing was charged. You can try again with the button below or use another card.

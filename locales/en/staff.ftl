@@ -531,6 +531,7 @@ err-no-assistant = No active assistant is called “{ $name }”. Try /assign <n
 err-no-assistant-line = No active assistant is called “{ $name }”. Answer the line with /assign <name>.
 err-take-what = Answer an escalation line with /take (or write /take C-1042).
 err-merge-what = Write /merge C-1042 (the id is on the other client's card).
+err-merge-unknown = There is no client { $client }.
 err-merge-self = That is this client.
 err-merge-merged = { $client } was merged before.
 err-merge-same-channel = Both write on the same channel: two accounts, not one person.

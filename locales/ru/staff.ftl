@@ -350,15 +350,15 @@ card-none = нет
 clock-reminded = ⏰ { $assistant }, { $client } ждёт ответа уже { $wait }.
 clock-escalated = ⚠️ { $client } ждёт ответа от { $assistant } уже { $wait } (обещано { $promise } мин). Ответьте /take, чтобы взять клиента, или /assign <имя>.
 clock-nobody = никто
-clock-their-language = его язык
+clock-their-language = язык не указан
 clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
         [away] не на месте
-       *[silent] не ответил
-    }, а из тех, кто на месте, никто не говорит на языке { $spoken }. Ответьте /take, чтобы взять клиента.
+       *[silent] не ответил(а)
+    }, а из тех, кто на месте, никто не говорит на языке клиента ({ $spoken }). Ответьте /take, чтобы взять клиента.
 clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
 clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
         [away] не на месте
-       *[silent] не ответил
+       *[silent] не ответил(а)
     }.
 clock-handover-above = {" "}Переписка выше.
 clock-quote-reminded = ⏰ { $assistant }, { $request } ждёт цены уже { $wait }.
@@ -531,6 +531,7 @@ err-no-assistant = Нет активного ассистента по имен�
 err-no-assistant-line = Нет активного ассистента по имени «{ $name }». Ответьте на строку /assign <имя>.
 err-take-what = Ответьте на строку эскалации командой /take (или напишите /take C-1042).
 err-merge-what = Напишите /merge C-1042 (номер есть на карточке другого клиента).
+err-merge-unknown = Клиента { $client } нет.
 err-merge-self = Это тот же клиент.
 err-merge-merged = { $client } уже объединён с другим.
 err-merge-same-channel = Оба пишут в одном канале: это два аккаунта, а не один человек.

@@ -3,6 +3,7 @@
 import pytest
 
 from domain.events import ClientAction, EventType
+from domain.money import Money
 from domain.payments import CheckCode
 from domain.requests import ServiceRequest
 from engine import queries as q
@@ -411,6 +412,29 @@ async def test_declining_cancels_the_request_and_its_link(team: Harness) -> None
     assert not [e for e in log if e.type is EventType.STAFF_COMMAND_ISSUED and e.actor.kind == "client"]
 
 
+async def test_a_replaced_quotes_buttons_point_to_the_quote_that_replaced_it(team: Harness) -> None:
+    # Decline under v1 once v2 was sent was answered "This quote is no longer valid. Anna will send you a
+    # fresh one." — with the fresh one just below it
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    first = quote_message(tg, layla)
+    await staff_says(tg, thread, "/quote 48000 Car to SVO, with a child seat")
+    second = quote_message(tg, layla)
+    await tg.send(tg.fake.callback(layla, first["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    answer = tg.to_user(layla)[-1]
+    assert answer["text"].startswith(
+        "This quote has been replaced by an updated one for request R-1001: RUB\u00a048,000, valid until "
+    )
+    assert answer["reply_markup"] == second["reply_markup"]  # pay, ask or decline the live one, right there
+    assert (await request_of(tg)).state == "quoted"  # nothing declined
+    await staff_says(tg, thread, "/cancel")
+    await tg.send(tg.fake.callback(layla, first["message_id"], "decline:R-1001:1"))
+    await tg.settle()
+    assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid.")  # nothing live
+
+
 async def test_a_paid_quotes_buttons_are_answered_already_paid_and_change_nothing(team: Harness) -> None:
     tg = team
     layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
@@ -459,6 +483,29 @@ async def test_edit_and_new_requests(team: Harness) -> None:
     await staff_says(tg, thread, "/new Flowers for the table")
     assert (await request_of(tg, "R-1003")).text == "Flowers for the table"
     assert tg.to_user(layla)[-1]["text"].startswith("Your request R-1003 is with Anna")
+
+
+async def test_amounts_after_edit_budget_and_refund_are_read_as_assistants_type_them(team: Harness) -> None:
+    # "/edit budget 15 000 RUB" was refused with "'000 RUB' is not an ISO 4217 currency code" (in English to
+    # anyone), "/edit budget 15000 руб" with "'РУБ' is not…", "/refund 5000 RUB" with "is not an amount"
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/edit budget 15 000 RUB")
+    assert (await request_of(tg)).details.budget == Money.of("15000", "RUB")
+    await staff_says(tg, thread, "/edit budget 20000 руб")
+    assert (await request_of(tg)).details.budget == Money.of("20000", "RUB")
+    await staff_says(tg, thread, "/edit budget $500")
+    assert (await request_of(tg)).details.budget == Money.of("500", "USD")
+    await staff_says(tg, thread, "/edit budget lots")
+    assert tg.topic_texts(thread)[-1] == "⚠️ “lots” is not an amount."
+    await staff_says(tg, thread, "/quote 45000 Car to SVO")
+    await pay(tg, order_of(tg, quote_message(tg, layla)))
+    await staff_says(tg, thread, "/refund 5 000 руб")
+    await staff_says(tg, thread, "/refund 10000 RUB")
+    assert [c.body["Amount"] for c in tg.cp.api_calls("payments/refund")] == [5000.0, 10000.0]
+    await staff_says(tg, thread, "/refund 100 USD")  # not what was paid
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ a refund is more than 0 and at most the RUB\u00a030,000")
+    assert len(tg.cp.api_calls("payments/refund")) == 2
 
 
 async def test_audit_stays_green_through_the_lifecycle(team: Harness) -> None:

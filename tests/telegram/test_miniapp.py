@@ -380,7 +380,10 @@ async def test_what_the_team_keeps_for_itself_stays_out_and_a_revised_quote_is_n
     await tg.settle()
     assert (await q.known_request(tg.store, "R-1002")).payment is None  # what they saw is not what it costs
     assert tg.cp.api_calls("payments/tokens/charge") == []
-    assert tg.to_user(layla)[-1]["text"].startswith("This quote is no longer valid")
+    told = tg.to_user(layla)[-1]["text"]  # the price it costs now, to pay there and then
+    assert told.startswith(
+        "This quote has been replaced by an updated one for request R-1002: RUB\u00a026,000"
+    )
 
     _status, answer = await app.post("/app/export", {}, page="/app/")
     exported = await (await tg.http.get(json.loads(answer)["url"])).text()

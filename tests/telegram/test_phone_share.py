@@ -6,6 +6,7 @@ import pytest
 
 from domain.events import EventType
 from engine import queries as q
+from engine.clients.merging import client_id_said
 from engine.team import admin as staff_admin
 from tests import reads
 from tests.console_client import signed_in
@@ -94,7 +95,11 @@ async def test_a_lead_merges_a_caller_into_the_telegram_client_by_id(phone: Harn
     assert (await q.client(tg.store, caller.id)).merged_into is None  # leads only
     for bad in ("/merge", "/merge C-9999", f"/merge {telegram.id}"):
         await staff_says(tg, ANNA, reads.thread(telegram), bad)
-    await staff_says(tg, ANNA, reads.thread(telegram), f"/merge {caller.id.lower()}")
+    told = tg.topic_texts(reads.thread(telegram))
+    assert "⚠️ There is no client C-9999." in told  # (it said "Write /merge C-1042", as it was written)
+    # the id as a lead types it: lower case, without its hyphen, its C in Cyrillic (С)
+    await staff_says(tg, ANNA, reads.thread(telegram), f"/merge {caller.id.lower().replace('-', '')}")
+    assert (await q.client(tg.store, caller.id)).merged_into == telegram.id
     merged = await q.client(tg.store, caller.id)
     survivor = await tg.client_of(layla)
     assert merged.merged_into == telegram.id and survivor.phone == NUMBER
@@ -143,3 +148,12 @@ async def test_a_lead_merges_two_clients_from_the_console_and_an_assistant_may_n
         if e.type is EventType.STAFF_COMMAND_ISSUED and e.data["command"] == "merge"
     ]
     assert [(e.actor.id, e.data["via"]) for e in issued][-1] == ("A-9001", "console")
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("C-1042", "C-1042"), ("c1042", "C-1042"), ("С-1042", "C-1042"), ("1042", "C-1042")],
+)
+def test_a_client_id_is_read_as_a_lead_types_it(typed: str, meant: str) -> None:
+    assert client_id_said(typed) == meant  # ("С-1042" with a Cyrillic С was no client at all)
+    assert client_id_said("Layla") is None

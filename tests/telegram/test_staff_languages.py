@@ -2,9 +2,14 @@
 request card, the client card, replies to commands, the clock's reminders), a command's answer the language
 of whoever typed it."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from babel.dates import format_datetime
+
+from engine import queries as q
 from engine.team import admin as staff_admin
+from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.telegram.test_lifecycle import order_of, pay, quote_message
 
@@ -53,6 +58,10 @@ async def test_a_command_is_answered_in_the_language_of_whoever_typed_it(russian
     await tg.settle()
     (away,) = [m["text"] for m in tg.fake.bot_messages(9003)]
     assert away.startswith("🌙 Irina — не на месте до ")
+    until = tg.clock.now() + timedelta(hours=2)  # the date in Russian too: it said "до 09 Dec, 09:14"
+    assert (
+        f"до {format_datetime(until, 'd MMMM, HH:mm', tzinfo=tg.engine.deps.policy.tz, locale='ru')}." in away
+    )
     (welcome,) = [m["text"] for m in tg.fake.bot_messages(9001)]
     assert welcome.startswith("Hello Anna") and "Commands here:" in welcome
 
@@ -97,3 +106,21 @@ async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_langua
     assert "✖️ R-1001 отменена: клиент отказался от предложения" in tg.topic_texts(thread)
     (card,) = tg.request_cards(thread)
     assert "клиент отказался от предложения" in card and "declined" not in card
+
+
+async def test_the_russian_console_writes_its_dates_in_russian(russian: Harness) -> None:
+    # the board and the request page said "Tue 08 Dec 14:30" to a Russian-speaking assistant
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="Нужна машина из Ритца завтра в 8 утра"))
+    await tg.settle()
+    when = (await q.request(tg.store, "R-1001")).details.when
+    tz = tg.engine.deps.policy.tz
+    irina = await signed_in(tg, 9003)
+    board = await (await irina.get("/console/")).text()
+    assert format_datetime(when, "EEE dd MMM HH:mm", tzinfo=tz, locale="ru") in board
+    assert when.astimezone(tz).strftime("%a %d %b") not in board
+    page = await (await irina.get("/console/requests/R-1001")).text()
+    assert format_datetime(when, "EEE dd MMM y HH:mm", tzinfo=tz, locale="ru") in page
+    activity = await (await irina.get("/console/activity")).text()  # ("28 Nov 17:00:00")
+    assert f">{format_datetime(tg.clock.now(), 'dd MMM', tzinfo=tz, locale='ru')} " in activity

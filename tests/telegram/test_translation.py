@@ -195,7 +195,9 @@ async def test_switches_cache_and_a_webhook_twice(deepl: Harness) -> None:
     assert "translated for you" not in card_of(tg, thread)
     await staff_says(tg, thread, "Хорошо", who=DMITRI)
     assert tg.to_user(layla)[-1]["text"] == "Хорошо"
-    await staff_says(tg, thread, "/translate on", who=DMITRI)
+    await staff_says(tg, thread, "/translate вкл", who=DMITRI)  # (in Russian too: it was refused)
+    await staff_says(tg, thread, "Добрый вечер", who=DMITRI)
+    assert tg.to_user(layla)[-1]["text"] == "[ar] Добрый вечер"
     await staff_says(tg, None, "/translate off", who=DMITRI)  # in General: for every client of Dmitri's
     await staff_says(tg, thread, "Отлично", who=DMITRI)
     assert tg.to_user(layla)[-1]["text"] == "Отлично"
@@ -450,3 +452,16 @@ async def test_a_handover_while_the_provider_is_down_asks_it_once(interpreted: H
     await staff_says(tg, thread, "/assign Dmitri", who=omar)
     assert "💬 🌐 AR→RU: “[ru] " in tg.request_cards(thread)[0]
     assert len(await reads.events(tg.store, EventType.MESSAGE_TRANSLATED)) == 3
+
+
+async def test_a_cancellations_reason_reaches_the_client_translated_as_the_assistants_words_do(
+    deepl: Harness,
+) -> None:
+    # Dmitri's reason went to an Arabic-speaking client as he typed it, in Russian, beneath an Arabic line
+    tg = deepl
+    layla, thread = await layla_writes(tg, "أحتاج طاولة لشخصين الليلة")
+    await staff_says(tg, thread, "/cancel все рестораны заняты", who=DMITRI)
+    assert (await q.request(tg.store, "R-1001")).state.value == "cancelled"
+    told = tg.to_user(layla)[-1]["text"]
+    assert told == "تم إلغاء طلبكم رقم R-1001.\nالسبب: [ar] все рестораны заняты"
+    assert "🌐 Sent in Arabic: [ar] все рестораны заняты" in tg.topic_texts(thread)  # what went, as ever

@@ -196,6 +196,30 @@ async def test_language_from_the_script_and_switched_by_its_name(team: Harness) 
     assert (await client_of(tg, other)).language == "ru"
 
 
+async def test_a_first_message_without_words_leaves_the_language_to_the_words_that_follow(
+    team: Harness,
+) -> None:
+    """A voice note (or an emoji) first: the language is asked; the client does not answer but writes in
+    Arabic — they were answered in English ("Your request R-1001 is with Anna"), and every quote and receipt
+    after it, the topic named "· ?"."""
+    tg = team
+    await wa(tg, NUMBER, "", "Nour", media=[(b"OggS" + b"voice" * 50, "audio/ogg")])
+    assert "2 — العربية" in tg.wa_texts(NUMBER)[-1]
+    await wa(tg, NUMBER, "مرحبا، أحتاج سيارة غداً الساعة ٩ صباحاً")
+    assert (await client_of(tg, NUMBER)).language == "ar"
+    welcome, acknowledged = tg.wa_texts(NUMBER)[-2:]
+    assert welcome.startswith("أهلاً وسهلاً Nour. معكم Anna")
+    assert acknowledged.startswith("طلبكم رقم R-1001 لدى Anna")
+    assert tg.fake.chats[STAFF_CHAT].topics[await thread(tg, NUMBER)] == "Nour · AR"
+    await wa(tg, NUMBER, "Thank you")  # said once: a word in another script changes nothing
+    assert (await client_of(tg, NUMBER)).language == "ar"
+    other = "+79161234567"  # an emoji first, then Russian
+    await wa(tg, other, "👋", "Ivan")
+    await wa(tg, other, "Нужен столик на двоих сегодня в 20:00")
+    assert (await client_of(tg, other)).language == "ru"
+    assert tg.wa_texts(other)[-1].startswith("Ваш запрос R-1002 принят")
+
+
 async def test_language_alone_asks_which_and_the_topic_follows_the_choice(team: Harness) -> None:
     """WhatsApp has no /language: the word alone (in any of the three) asks, with numbered choices, and is not
     relayed to the topic as part of a request; the choice renames the topic, whose name says the language."""

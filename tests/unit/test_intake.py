@@ -145,6 +145,26 @@ def test_places_and_budget() -> None:
     assert understand("A car at 8", NOW, MSK).budget is None
 
 
+@pytest.mark.parametrize(
+    ("text", "budget"),
+    [
+        # the amount said with its currency, not the first number: a time, a day, a party, a room number
+        ("Car tomorrow 20:30 budget 12500 rub", Money.of("12500", "RUB")),
+        ("Car tonight at 20:30, up to $300", Money.of("300", "USD")),
+        ("Table for 12 people on Friday, budget 90000 rub", Money.of("90000", "RUB")),
+        ("Столик на 4 персоны 12 декабря, бюджет до 50 000 руб", Money.of("50000", "RUB")),
+        ("ужин на 10 человек, до 100к руб", Money.of("100000", "RUB")),
+        ("A yacht on 14.12 for 3 hours, budget 300k rub", Money.of("300000", "RUB")),
+        ("Room 1205 late checkout, up to 5000 rub", Money.of("5000", "RUB")),
+        ("سيارة مع سائق غداً الساعة ٢٠:٣٠، الميزانية ١٢٥٠٠ روبل", Money.of("12500", "RUB")),
+        ("طاولة لـ ١٠ أشخاص يوم الجمعة بميزانية ٥٠٠٠ دولار", Money.of("5000", "USD")),
+        ("A dinner on the 19th, budget 2000 eur", Money.of("2000", "EUR")),
+    ],
+)
+def test_the_budget_is_the_amount_said_as_one(text: str, budget: Money) -> None:
+    assert understand(text, NOW, MSK).budget == budget
+
+
 def test_a_new_need_is_told_apart_from_more_about_the_same() -> None:
     car = understand("A car tonight at 8", NOW, MSK)
     assert describes_new_need(understand("Also a table for 4 at 9", NOW, MSK), car)

@@ -160,6 +160,27 @@ def test_report_formats_and_periods() -> None:
         window(argparse.Namespace(since="7d", start="2026-11-01", end=None), at(0), moscow)
 
 
+@pytest.mark.parametrize(
+    ("said", "hours"),
+    [
+        ("7 дней", 7 * 24),
+        ("7д", 7 * 24),
+        ("24ч", 24),
+        ("24 часа", 24),
+        ("неделя", 7 * 24),
+        ("сутки", 24),
+        ("7 days", 7 * 24),
+        ("week", 7 * 24),
+        ("2w", 14 * 24),
+        ("30 days", 30 * 24),
+        ("месяц", 30 * 24),
+    ],
+)
+def test_a_period_is_read_as_assistants_write_it(said: str, hours: int) -> None:
+    # "/stats 7 дней" was refused: "«7 дней» — это не период вроде 7d или 24h"
+    assert period(said, at(24 * 40)) == (at(24 * 40 - hours), at(24 * 40))
+
+
 def test_away_periods() -> None:
     moscow = ZoneInfo("Europe/Moscow")
     now = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # 15:00 in Moscow

@@ -5,7 +5,7 @@ import pytest
 
 from domain.errors import InvalidQuote, InvalidValue
 from domain.money import Money
-from domain.quote_parsing import parse_quote, parse_quote_and_cost, without_cost
+from domain.quote_parsing import amount_said, parse_quote, parse_quote_and_cost, without_cost
 from payments.notifications import authentic, parse
 from sandbox.cloudpayments import sign
 
@@ -163,3 +163,30 @@ def test_a_cost_written_with_its_currency_first_or_in_brackets_is_a_cost_not_the
     assert cost is not None and cost.minor == 3100000, (items, cost)
     assert "31000" not in items[0].description and "cost" not in items[0].description
     assert without_cost(args).endswith(" · cost •••")
+
+
+@pytest.mark.parametrize(
+    ("said", "amount"),
+    [
+        ("15000", Money.of("15000", "RUB")),
+        ("15 000 RUB", Money.of("15000", "RUB")),
+        ("15 000 руб", Money.of("15000", "RUB")),
+        ("RUB 15000", Money.of("15000", "RUB")),
+        ("$500", Money.of("500", "USD")),
+        ("١٢٥٠٠ روبل", Money.of("12500", "RUB")),
+        ("2 000 AED", Money.of("2000", "AED")),
+    ],
+)
+def test_an_amount_after_edit_budget_or_refund_is_read_with_or_without_its_currency(
+    said: str, amount: Money
+) -> None:
+    assert amount_said(said, "RUB") == amount
+
+
+@pytest.mark.parametrize(
+    ("said", "key"), [("lots", "amount"), ("RUB 500 USD", "amount"), ("500 GBP", "quote-currency")]
+)
+def test_what_is_not_an_amount_is_refused_with_a_text_of_its_own(said: str, key: str) -> None:
+    with pytest.raises(InvalidQuote) as refused:
+        amount_said(said, "RUB")
+    assert refused.value.key == key

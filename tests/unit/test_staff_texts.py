@@ -12,6 +12,7 @@ from fluent.syntax import FluentParser, ast
 from domain.events import SYSTEM, Event, EventType
 from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
+from engine.staff_texts import bound
 
 SAMPLE = {
     "contact": "whatsapp",
@@ -134,6 +135,20 @@ def test_every_staff_text_renders_without_errors(language: str) -> None:
     for message_id in _ids(language):
         text, errors = bundle.format_pattern(bundle.get_message(message_id).value, SAMPLE)
         assert not errors and text.strip(), (language, message_id, errors)
+
+
+def test_russian_texts_about_an_assistant_fit_a_woman_as_well_as_a_man() -> None:
+    """The team has Amira and Irina: "Amira не ответил" read wrong. An assistant's past tense is written
+    "ответил(а)", as the calls' lines do; the client's unknown language is not "его язык" ("на языке его
+    язык")."""
+    t = bound("ru")
+    handed = t(
+        "clock-handover-from", client="Layla", assistant="Dmitri", wait="25 ч", old="Amira", why="silent"
+    )
+    assert handed.endswith("Amira не ответил(а).")
+    stuck = t("clock-unassignable", client="Layla", wait="25 ч", assistant="Amira", why="silent", spoken="AR")
+    assert "Amira не ответил(а), " in stuck and "на языке клиента (AR)" in stuck
+    assert "его язык" not in t("clock-their-language")
 
 
 def test_every_event_type_has_a_line_in_both_languages() -> None:
