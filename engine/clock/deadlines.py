@@ -339,11 +339,13 @@ async def rating(deps: Deps, d: Deadline) -> Deadline | None:
     request, client = await _request_and_client(deps, d)
     if request is None or client is None or client.erased or request.state is not RequestState.FULFILLED:
         return None  # (refunded since: not the moment to ask)
+    fulfilled_at = datetime.fromisoformat(d.data["fulfilled"])
+    if any(refund.at > fulfilled_at for refund in request.refunds):
+        return None  # money went back after it was done (a partial refund): nor is this
     now = deps.clock.now()
-    later = nice_moment(now, deps.policy.tz, client.quiet)
-    if later != now:  # their quiet hours changed meanwhile
-        return replace(d, due=later) if later is not None else None
-    await ratings.ask(deps, client, request, SYSTEM, now)
+    if (at := nice_moment(now, deps.policy.tz, client.quiet)) != now:  # their quiet hours changed meanwhile
+        return replace(d, due=at) if at is not None else None
+    await ratings.ask(deps, client, request, SYSTEM, fulfilled_at)
     return None
 
 

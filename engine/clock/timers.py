@@ -20,7 +20,6 @@ from domain.deadlines import (
     FULFILMENT,
     QUOTE_EXPIRY,
     QUOTE_REMINDER,
-    RATING,
     Deadline,
     stamp,
 )
@@ -31,6 +30,7 @@ from domain.reminders import decent_at_or_before, nice_moment, reminders
 from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.deps import Deps
+from engine.requests import ratings
 
 NUDGE_AFTER = timedelta(hours=1)  # a quote's nudge moved to the evening before: not sooner than this after it
 
@@ -128,17 +128,8 @@ async def _rating_later(deps: Deps, request: ServiceRequest, fulfilled_at: datet
     """Fulfilled at an hour that is not a nice one for the client (night, their quiet hours): the rating
     question waits for the first one that is (engine/requests/ratings.py `ask` left it unasked)."""
     client = await q.client(deps.store, request.client_id)
-    if client is None:
-        return
-    at = rating_at(fulfilled_at, deps.policy.tz, client.quiet)
-    if at is not None and at != fulfilled_at:
-        await deps.store.deadlines.set(
-            Deadline(f"{RATING}:{request.id}", at, request.id, stamp(fulfilled_at))
-        )
-
-
-def rating_at(fulfilled_at: datetime, tz: tzinfo, quiet: tuple[int, int] | None) -> datetime | None:
-    return nice_moment(fulfilled_at, tz, quiet)
+    if client is not None and nice_moment(fulfilled_at, deps.policy.tz, client.quiet) != fulfilled_at:
+        await ratings.later(deps, client, request, fulfilled_at, fulfilled_at)
 
 
 def fulfilment_step(request: ServiceRequest, now: datetime, after: int = 0) -> Deadline | None:

@@ -354,7 +354,7 @@ async def done(deps: Deps, cmd: Invocation) -> None:
     )
     await _settle_prepayment(deps, client, await q.known_request(deps.store, number), fulfilled)
     request = await q.known_request(deps.store, number)
-    await ratings.ask(deps, client, request, fulfilled.actor, fulfilled.at)
+    await ratings.ask(deps, client, request, fulfilled.actor, fulfilled.at)  # (now, or by the clock)
 
 
 SETTLEMENT_NOTE = 30  # its line's place among the deliveries of /done (after the card and the rating's)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from domain.clients import Client
-from domain.events import Actor, ActorKind, EventType
+from domain.clients import Channel, Client
+from domain.deadlines import RATING, Deadline, stamp
+from domain.events import Actor, ActorKind, Event, EventType
 from domain.lifecycle import RequestState
 from domain.outbound import Button
 from domain.reminders import nice_moment
@@ -23,13 +24,22 @@ COMMENT_WITHIN = timedelta(hours=1)  # the next message this soon after a rating
 SCORES = range(1, 6)
 
 
-async def ask(deps: Deps, client: Client, request: ServiceRequest, actor: Actor, at: datetime) -> None:
-    """Asked at once when `at` (the fulfilment's moment) is a nice hour for the client; else the clock asks
-    when it is (the deadline engine/clock/timers.py sets from the same moment): never at night, never in
-    their quiet hours."""
-    if request.rating_asked or request.rating is not None:
+async def ask(
+    deps: Deps, client: Client, request: ServiceRequest, actor: Actor, fulfilled_at: datetime
+) -> None:
+    """The question, once: asked now when now is a nice hour for the client, else left to the clock (`later`):
+    never at night, never in their quiet hours. Recorded before a crash: told again (the same delivery, so
+    never twice)."""
+    if request.rating is not None:
         return
-    if nice_moment(at, deps.policy.tz, client.quiet) != at:
+    if request.rating_asked:
+        asked = await deps.store.events.by_cause(f"rating-asked:{request.id}")
+        if asked is not None:
+            await _tell(deps, client, request, asked)
+        return
+    now = deps.clock.now()
+    if nice_moment(now, deps.policy.tz, client.quiet) != now:
+        await later(deps, client, request, fulfilled_at, now)  # (a /done retried at night, say)
         return
     channel = await proactive_channel(deps, client)
     if not await free_to_write(deps, client, channel):
@@ -43,9 +53,24 @@ async def ask(deps: Deps, client: Client, request: ServiceRequest, actor: Actor,
             f"rating-asked:{request.id}",
         )
     ).event
+    await _tell(deps, client, request, asked)
+
+
+async def later(
+    deps: Deps, client: Client, request: ServiceRequest, fulfilled_at: datetime, since: datetime
+) -> None:
+    """The question left to the clock: at the first nice hour from `since` (none: never asked). One per
+    fulfilment (its round), however many steps set it."""
+    if (due := nice_moment(since, deps.policy.tz, client.quiet)) is not None:
+        data = {"fulfilled": fulfilled_at.isoformat()}
+        deadline = Deadline(f"{RATING}:{request.id}", due, request.id, stamp(fulfilled_at), 1, data)
+        await deps.store.deadlines.set(deadline)
+
+
+async def _tell(deps: Deps, client: Client, request: ServiceRequest, asked: Event) -> None:
     buttons = (tuple(Button(f"{score} ⭐", data=f"rate:{request.id}:{score}") for score in SCORES),)
     text = deps.t(client.language, "rating-ask", number=request.id)
-    await to_client(deps, client, asked, 0, text, buttons=buttons, channel=channel)
+    await to_client(deps, client, asked, 0, text, buttons=buttons, channel=Channel(asked.data["channel"]))
 
 
 async def rated(deps: Deps, client: Client, data: str, cause: str) -> None:

@@ -104,9 +104,12 @@ async def test_on_whatsapp_the_rating_is_a_number(team: Harness) -> None:
     assert STAFF_CHAT
 
 
-async def fulfilled_at(tg: Harness, moscow: str, quiet: tuple[str, str] | None = None) -> tuple[dict, int]:
-    """A request paid, then /done at `moscow` ("HH:MM", business time, on the test's first day or the next
-    morning), the client's quiet hours set in their app first when `quiet` is given."""
+async def fulfilled_at(
+    tg: Harness, moscow: str, quiet: tuple[str, str] | None = None, dies: pytest.MonkeyPatch | None = None
+) -> tuple[dict, int]:
+    """A request paid, then /done at `moscow` ("HH:MM[:SS]", business time, on the test's first day or the next
+    morning), the client's quiet hours set in their app first when `quiet` is given; `dies`: the /done's
+    step dies before storing its deliveries."""
     layla, topic, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
     if quiet is not None:
         status, _ = await App(tg, layla).post(
@@ -115,9 +118,11 @@ async def fulfilled_at(tg: Harness, moscow: str, quiet: tuple[str, str] | None =
         assert status == 303
     await staff_says(tg, topic, "/quote 45000 RUB Mercedes S-Class")
     await pay(tg, order_of(tg, quote_message(tg, layla)))
-    hour, minute = map(int, moscow.split(":"))
-    day = tg.clock.now().astimezone(MOSCOW).date() + timedelta(days=1 if hour < 12 else 0)
-    tg.clock.advance_to(datetime.combine(day, time(hour, minute), MOSCOW))
+    moment = time.fromisoformat(moscow)
+    day = tg.clock.now().astimezone(MOSCOW).date() + timedelta(days=1 if moment.hour < 12 else 0)
+    tg.clock.advance_to(datetime.combine(day, moment, MOSCOW))
+    if dies is not None:
+        tg.dies_before_storing_deliveries(dies)
     await staff_says(tg, topic, "/done")
     return layla, topic
 
@@ -168,3 +173,44 @@ async def test_a_request_done_by_day_is_asked_at_once_and_no_timer_is_left(team:
     layla, _ = await fulfilled_at(tg, "16:00")
     assert len(asked(tg, layla)) == 1
     assert await tg.store.deadlines.current(f"{RATING}:R-1001") is None
+
+
+async def test_a_crash_after_the_morning_question_is_recorded_still_asks_it_once(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tg = team
+    layla, _ = await fulfilled_at(tg, "23:30")
+    calls = tg.dies_before_storing_deliveries(monkeypatch)  # the question is recorded, then the process dies
+    tg.clock.advance(hours=8, minutes=30)  # 08:00
+    await tick(tg)
+    assert calls["n"] == 1 and asked(tg, layla) == []
+    tg.clock.advance(minutes=2)  # the runner tries again
+    await tick(tg)
+    await tick(tg)
+    assert len(asked(tg, layla)) == 1
+    assert len(await reads.events(tg.store, EventType.RATING_ASKED)) == 1
+
+
+async def test_a_partial_refund_overnight_leaves_the_question_unasked(team: Harness) -> None:
+    tg = team
+    layla, topic = await fulfilled_at(tg, "23:30")
+    await staff_says(tg, topic, "/refund 5000")
+    assert (await q.known_request(tg.store, "R-1001")).partly_refunded
+    tg.clock.advance(hours=9)
+    await tick(tg)
+    assert asked(tg, layla) == []
+
+
+async def test_a_done_retried_at_night_after_a_crash_is_rated_in_the_morning(
+    team: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/done at 21:59:58 (a decent hour) dies before asking; the inbox retries it two seconds later, at 22:00:
+    how it went is asked at 08:00, not at night."""
+    tg = team
+    layla, _ = await fulfilled_at(tg, "21:59:58", dies=monkeypatch)  # (retried within)
+    assert tg.clock.now().astimezone(MOSCOW).time() >= time(22, 0)
+    assert any(m["text"].startswith("Your request R-1001 is complete") for m in tg.to_user(layla))
+    assert asked(tg, layla) == []
+    tg.clock.advance_to(tg.clock.now().replace(hour=5, minute=0, second=0) + timedelta(days=1))  # 08:00
+    await tick(tg)
+    assert len(asked(tg, layla)) == 1
