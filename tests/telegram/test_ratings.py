@@ -107,9 +107,9 @@ async def test_on_whatsapp_the_rating_is_a_number(team: Harness) -> None:
 async def fulfilled_at(
     tg: Harness, moscow: str, quiet: tuple[str, str] | None = None, dies: pytest.MonkeyPatch | None = None
 ) -> tuple[dict, int]:
-    """A request paid, then /done at `moscow` ("HH:MM[:SS]", business time, on the test's first day or the next
-    morning), the client's quiet hours set in their app first when `quiet` is given; `dies`: the /done's
-    step dies before storing its deliveries."""
+    """A request paid, then /done at `moscow` ("HH:MM[:SS]", business time, on the test's first day or the
+    next morning), the client's quiet hours set in their app first when `quiet` is given; `dies`: the
+    /done's step dies before storing its deliveries."""
     layla, topic, _ = await new_client(tg, "Layla", "Book a Mercedes S-Class tomorrow at 8 from the Ritz")
     if quiet is not None:
         status, _ = await App(tg, layla).post(
