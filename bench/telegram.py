@@ -23,7 +23,7 @@ from pathlib import Path
 from bot.logging import configure
 from domain.clock import FrozenClock
 from engine.team import admin as staff_admin
-from sandbox.telegram import SENDING
+from sandbox.telegram import EDITING, SENDING
 from storage.embedded import EmbeddedEngine
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the test driver lives in tests/
@@ -73,7 +73,8 @@ async def burst(tg: Harness, clients: int, messages: int, concurrency: int, plai
     virtual_minutes = (clock.now() - virtual_start).total_seconds() / 60
 
     group_posts = [c for c in fake.sent(chat_id=STAFF_CHAT) if c.method in ("sendMessage", "copyMessage")]
-    sends = [c.at for c in fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING]
+    # (an edit is charged to the group like a message: the minute's 20 are both together)
+    sends = [c.at for c in fake.sent(chat_id=STAFF_CHAT) if c.method in SENDING or c.method in EDITING]
     edits = fake.sent("editMessageText", chat_id=STAFF_CHAT)
     busiest_minute = max(
         sum(1 for t in sends if timedelta(0) <= t - start < timedelta(minutes=1)) for start in sends
@@ -153,7 +154,7 @@ def main() -> None:
         f"{figures['delivery_minutes_virtual']:.1f} min"
     )
     print(
-        f"staff group: {figures['group_sends_per_minute']:.1f} new messages a minute over the burst "
+        f"staff group: {figures['group_sends_per_minute']:.1f} messages and edits a minute over the burst "
         f"({figures['group_sends_per_minute'] / 20:.0%} of Telegram's 20), at most "
         f"{figures['group_messages_per_minute_max']} in any 60 s; {figures['edits']} card edits "
         f"({figures['coalesced_edits']} coalesced)"
