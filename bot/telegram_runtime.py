@@ -27,13 +27,12 @@ from channels.telegram import menus
 from channels.telegram.client import make_bot
 from channels.telegram.routers import check_update, client_router, forum_router, staff_router, update_key
 from channels.telegram.sender import TelegramSender
-from domain.messages import Inbound, Person, language_named
+from domain.messages import Inbound, Person
 from engine import queries
 from engine.clients import page as client_page
 from engine.clients import registry as clients
 from engine.commands import staff_messages as staff
 from engine.commands.table import COMMANDS
-from engine.conversation import choices
 from engine.conversation import messages as conversation
 from engine.deps import Deps
 from engine.forum import topics
@@ -71,10 +70,7 @@ class EnginePorts:
         user_id = int(person.identity.external_id)
         if await staff.private_command(self._deps, user_id, message, cause):
             return  # a staff member's command (/away, /back, /stats…)
-        named = language_named(message.text or "")  # (a known client asks for that language)
-        known = await queries.client_by_identity(self._deps.store, person.identity) if named else None
-        if not await choices.switches_language(self._deps, person, message, cause, known):
-            await conversation.client_message(self._deps, person, message, cause)
+        await conversation.client_message(self._deps, person, message, cause)
 
     async def help(self, person: Person, message: Inbound, cause: str) -> None:
         user_id = int(person.identity.external_id)

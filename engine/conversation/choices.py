@@ -36,18 +36,8 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, clie
         await conversation.app_command(deps, person, inbound, cause)
     elif inbound.kind is Kind.TEXT and body.casefold().lstrip("/") in LANGUAGE_WORDS:
         await conversation.language_command(deps, person, inbound, cause)
-    elif not await switches_language(deps, person, inbound, cause, client):
+    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
+        await conversation.received(deps, client, inbound, cause, command="language")
+        await clients.choose_language(deps, person, language.value, cause)
+    else:
         await conversation.client_message(deps, person, inbound, cause)
-
-
-async def switches_language(
-    deps: Deps, person: Person, inbound: Inbound, cause: str, client: Client | None
-) -> bool:
-    """A known client's message that is just a language's name ("English", "Русский", "العربية") switches
-    to it, on every channel (on Telegram it was relayed as a request's words, and nothing changed)."""
-    language = language_named(inbound.text or "") if inbound.kind is Kind.TEXT else None
-    if client is None or language is None:
-        return False
-    await conversation.received(deps, client, inbound, cause, command="language")
-    await clients.choose_language(deps, person, language.value, cause)
-    return True

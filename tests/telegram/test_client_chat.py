@@ -66,27 +66,6 @@ async def test_language_command_changes_the_language(tg: Harness) -> None:
     assert (await tg.client_of(omar)).language == "ar"
 
 
-async def test_a_languages_name_alone_switches_to_it_on_telegram_too(tg: Harness) -> None:
-    # "English" alone was relayed as more words of the open request ("➕ “English”" on its card), answered
-    # by nothing; on WhatsApp it switches
-    await tg.add_staff(9001, "Anna", "en,ar")
-    layla = user("Layla", "ar")
-    await tg.send(tg.fake.user_message(layla, text="أحتاج سيارة الليلة الساعة 9"))
-    await tg.settle()
-    await tg.send(tg.fake.user_message(layla, text="English"))
-    await tg.settle()
-    assert (await tg.client_of(layla)).language == "en"
-    assert tg.to_user(layla)[-1]["text"] == "From now on I'll write to you in English."
-    thread = await tg.thread_of(layla)
-    assert "English" not in tg.request_cards(thread)[-1]
-    assert tg.fake.chats[STAFF_CHAT].topics[thread] == "Layla · EN"
-    await tg.send(tg.fake.user_message(layla, text="English please, and a car at 9"))  # (not the name alone)
-    await tg.settle()
-    told = [m["text"] for m in tg.to_user(layla)]
-    assert told.count("From now on I'll write to you in English.") == 1
-    assert "English please, and a car at 9" in tg.topic_texts(thread)[-1]
-
-
 async def test_a_language_switch_renames_the_clients_topic(tg: Harness) -> None:
     """The topic's name tells the team which language the client writes: a switch renames it (once)."""
     await tg.add_staff(9001, "Anna", "en,ru")
