@@ -36,7 +36,8 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, clie
         await conversation.app_command(deps, person, inbound, cause)
     elif inbound.kind is Kind.TEXT and body.casefold().lstrip("/") in LANGUAGE_WORDS:
         await conversation.language_command(deps, person, inbound, cause)
-    elif inbound.kind is Kind.TEXT and (language := language_named(body)):
+    elif inbound.kind is Kind.TEXT and (language := language_named(body)) and language is not client.language:
+        # (the language they write in already: an answer to the assistant — "English?" "English." — relayed)
         await conversation.received(deps, client, inbound, cause, command="language")
         await clients.choose_language(deps, person, language.value, cause)
     else:

@@ -188,6 +188,10 @@ async def test_language_from_the_script_and_switched_by_its_name(team: Harness) 
     await wa(tg, NUMBER, "Русский")
     assert (await client_of(tg, NUMBER)).language == "ru"
     assert tg.wa_texts(NUMBER)[-1] == "Теперь я буду писать вам по-русски."
+    said = len(tg.wa_texts(NUMBER))
+    await wa(tg, NUMBER, "Русский")  # the language they write in already: an answer, for the assistant
+    assert len(tg.wa_texts(NUMBER)) == said  # no "from now on" again
+    assert "Русский" in tg.topic_texts(await thread(tg, NUMBER))[-1]
     other = "+79161234567"
     await wa(tg, other, "👋", "Ivan")
     question = tg.wa_texts(other)[-1]
