@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from babel import Locale
@@ -80,3 +81,21 @@ def amounts(by_currency: Mapping[str, int], locale: str) -> str:
     return (
         " · ".join(money(Money(minor, currency), locale) for currency, minor in by_currency.items()) or NONE
     )
+
+
+@functools.cache
+def _names(locale: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The abbreviated weekday (Monday first) and month names as dates are written in `locale`."""
+    parsed = Locale.parse(locale)
+    days, months = parsed.days["format"]["abbreviated"], parsed.months["format"]["abbreviated"]
+    return tuple(days[i] for i in range(7)), tuple(months[i] for i in range(1, 13))
+
+
+def strftime_in(moment: datetime, fmt: str, locale: str) -> str:
+    """`moment.strftime(fmt)` with its %a and %b named in `locale` ("вт 08 дек. 14:30"): what babel's
+    format_datetime writes for the same fields, several times faster (a board of thousands draws many)."""
+    if locale == "en":
+        return moment.strftime(fmt)
+    days, months = _names(locale)
+    day, month = days[moment.weekday()].replace("%", "%%"), months[moment.month - 1].replace("%", "%%")
+    return moment.strftime(fmt.replace("%a", day).replace("%b", month))

@@ -17,10 +17,29 @@ _AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2}
 # a currency as assistants write it besides its ISO code: its sign, or its word in Russian or Arabic
 # ("/quote 12 500 руб трансфер" was RUB 12,500 for "руб трансфер")
 CURRENCY_WORDS = {
-    **dict.fromkeys(("₽", "р", "р.", "руб", "руб.", "рубль", "рубля", "рублей", "روبل"), "RUB"),
-    **dict.fromkeys(("$", "долл", "долл.", "доллар", "доллара", "долларов", "دولار"), "USD"),
-    **dict.fromkeys(("€", "евро", "يورو"), "EUR"),
-    **dict.fromkeys(("дирхам", "дирхама", "дирхамов", "درهم"), "AED"),
+    **dict.fromkeys(
+        (
+            "₽",
+            "р",
+            "р.",
+            "руб",
+            "руб.",
+            "рубль",
+            "рубля",
+            "рублей",
+            "روبل",
+            "rouble",
+            "roubles",
+            "ruble",
+            "rubles",
+        ),
+        "RUB",
+    ),
+    **dict.fromkeys(
+        ("$", "долл", "долл.", "доллар", "доллара", "долларов", "دولار", "dollar", "dollars"), "USD"
+    ),
+    **dict.fromkeys(("€", "евро", "يورو", "euro", "euros"), "EUR"),
+    **dict.fromkeys(("дирхам", "дирхама", "дирхамов", "درهم", "dirham", "dirhams"), "AED"),
 }
 _WORDS = "|".join(re.escape(word) for word in sorted(CURRENCY_WORDS, key=len, reverse=True))
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Callable
 from datetime import datetime
@@ -12,7 +11,6 @@ from typing import Any
 import aiohttp_jinja2
 import jinja2
 from aiohttp import web
-from babel.dates import format_datetime
 from markupsafe import Markup, escape
 
 from bot.console.keys import SESSION
@@ -52,15 +50,6 @@ def _context(request: web.Request) -> dict[str, Any]:
     }
 
 
-# the strftime fields the templates write their times with, as CLDR (babel) pattern fields
-_CLDR = {"%a": "EEE", "%d": "dd", "%b": "MMM", "%Y": "y", "%H": "HH", "%M": "mm", "%S": "ss"}
-
-
-def cldr_pattern(fmt: str) -> str:
-    """'%a %d %b %H:%M' → 'EEE dd MMM HH:mm'."""
-    return re.sub(r"%[a-zA-Z]", lambda field: _CLDR[field[0]], fmt)
-
-
 def base_context(deps: Deps, viewer: Assistant | None, csrf: str = "") -> dict[str, Any]:
     """What every template is given: the viewer's language, times in the business timezone, the clock."""
     language = viewer.ui_language if viewer else "en"
@@ -75,9 +64,7 @@ def base_context(deps: Deps, viewer: Assistant | None, csrf: str = "") -> dict[s
         """In the viewer's language: "Tue 08 Dec 14:30", "вт 08 дек. 14:30" (not strftime's English)."""
         if moment is None:
             return "—"
-        if language == "en":  # (strftime writes English, and several times faster: a board draws many)
-            return moment.astimezone(tz).strftime(fmt)
-        return format_datetime(moment, cldr_pattern(fmt), tzinfo=tz, locale=language)
+        return formats.strftime_in(moment.astimezone(tz), fmt, language)  # (a board draws many: not babel's)
 
     def ago(moment: datetime) -> str:
         return span(max(0, int((now - moment).total_seconds() // 60)))

@@ -118,11 +118,24 @@ _GUESTS = re.compile(
     r"\s+(?:اشخاص|شخص|ضيوف|افراد)(?!\w))",
     re.IGNORECASE,
 )
-# an amount: digits, grouped by threes with a space or a comma ("50 000", "12,500"; "for 2, 15 000" is two)
+# an amount: digits, grouped by threes with a space or a comma ("50 000", "12,500"; "for 2, 15 000" is two),
+# or thousands with a decimal comma ("1,5к": 1 500)
 _AMOUNT = re.compile(
-    r"(?P<pre>[$€₽])?\s*(?P<n>(?:\d{1,3}(?:[\s,]\d{3})+(?!\d)|\d+)(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?",
+    r"(?P<pre>[$€₽])?\s*(?P<n>\d+,\d{1,2}(?=\s*(?:k|к|тыс|thousand|الف))"
+    r"|(?:\d{1,3}(?:[\s,]\d{3})+(?!\d)|\d+)(?:\.\d+)?)\s*(?P<k>k|к|тыс|thousand|الف)?",
     re.I,
 )
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+# ten digits or more in one run ("+7 916 123 45 67", "+7 (916) 123-45-67", "+971 50 123 4567"): a phone
+# number, unless grouped by threes as an amount is ("1 500 000 000")
+_PHONE, _GROUPED = re.compile(r"\+?\d(?:[\s\-().]{0,2}\d){9,}"), re.compile(r"\d{1,3}(?:[\s,]\d{3})+")
+
+
+def _without_phones(text: str) -> str:
+    """`text` with its phone numbers blanked out (the same length: positions in it stay those of `text`)."""
+    return _PHONE.sub(lambda m: m[0] if _GROUPED.fullmatch(m[0]) else " " * len(m[0]), text)
+
+
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")
 
 
@@ -176,8 +189,9 @@ def _budget(lowered: str) -> Money | None:
     if found is None or not (_contains(lowered, _BUDGET_CUE) or any(s in lowered for s in "$€₽")):
         return None
     candidates: list[tuple[int, Decimal, str]] = []  # (0: said with its currency, 1: after a cue, 2: bare)
-    for match in _AMOUNT.finditer(lowered):
-        digits = re.sub(r"[\s,]", "", match["n"])
+    for match in _AMOUNT.finditer(_without_phones(lowered)):
+        decimal = match["k"] and _DECIMAL_COMMA.fullmatch(match["n"])
+        digits = match["n"].replace(",", ".") if decimal else re.sub(r"[\s,]", "", match["n"])
         if (len(digits.split(".")[0]) < 2 and not match["k"]) or _part_of_a_time(lowered, match):
             continue
         before, after = lowered[: match.start()].rstrip(" :-—–"), lowered[match.end() :].lstrip(" .")

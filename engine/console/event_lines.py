@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 
-from babel.dates import format_datetime
-
 from domain import formats
 from domain.events import ActorKind, ClientAction, Event, EventType
 from domain.money import Money
@@ -138,9 +136,7 @@ def _kind(event: Event) -> str:
 
 def stamp(moment: datetime, tz: tzinfo, language: str = "en") -> str:
     """In the reader's language ("08 дек. 14:30:05"); English as strftime writes it."""
-    if language == "en":
-        return moment.astimezone(tz).strftime(STAMP)
-    return format_datetime(moment, "dd MMM HH:mm:ss", tzinfo=tz, locale=language)
+    return formats.strftime_in(moment.astimezone(tz), STAMP, language)
 
 
 def line(event: Event, names: dict[str, str], language: str = "en") -> Line:

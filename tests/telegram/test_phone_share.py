@@ -97,8 +97,9 @@ async def test_a_lead_merges_a_caller_into_the_telegram_client_by_id(phone: Harn
         await staff_says(tg, ANNA, reads.thread(telegram), bad)
     told = tg.topic_texts(reads.thread(telegram))
     assert "⚠️ There is no client C-9999." in told  # (it said "Write /merge C-1042", as it was written)
-    # the id as a lead types it: lower case, without its hyphen, its C in Cyrillic (С)
-    await staff_says(tg, ANNA, reads.thread(telegram), f"/merge {caller.id.lower().replace('-', '')}")
+    # the id as a lead types it on a Russian keyboard: lower case, without its hyphen, its C in Cyrillic (с)
+    typed = "\u0441" + caller.id.removeprefix("C-")
+    await staff_says(tg, ANNA, reads.thread(telegram), f"/merge {typed}")
     assert (await q.client(tg.store, caller.id)).merged_into == telegram.id
     merged = await q.client(tg.store, caller.id)
     survivor = await tg.client_of(layla)

@@ -78,3 +78,22 @@ def test_a_chart_labels_a_days_revenue_past_the_cap_of_one_amount() -> None:
     # a day's sum may pass the RUB 10 billion one amount may be; a float's noise is rounded to kopecks
     assert _money_label(25_000_000_000.0, "RUB", "en") == "RUB\u00a025,000,000,000"
     assert _money_label(0.1 + 0.2, "USD", "ru") == "0,30\u00a0USD"
+
+
+@pytest.mark.parametrize("locale", ["ru", "en", "ar"])
+def test_a_date_named_in_a_locale_is_babel_s_own_writing_of_it(locale: str) -> None:
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_datetime
+
+    from domain.formats import strftime_in
+
+    tz = ZoneInfo("Europe/Moscow")
+    for day in range(0, 366, 3):  # every month and weekday
+        moment = datetime(2026, 1, 1, 0, 7, 9, tzinfo=tz) + timedelta(days=day, hours=day % 24)
+        for fmt, pattern in (
+            ("%a %d %b %Y %H:%M", "EEE dd MMM y HH:mm"),
+            ("%d %b %H:%M:%S", "dd MMM HH:mm:ss"),
+        ):
+            want = moment.strftime(fmt) if locale == "en" else format_datetime(moment, pattern, locale=locale)
+            assert strftime_in(moment, fmt, locale) == want

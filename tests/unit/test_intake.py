@@ -159,9 +159,19 @@ def test_places_and_budget() -> None:
         ("سيارة مع سائق غداً الساعة ٢٠:٣٠، الميزانية ١٢٥٠٠ روبل", Money.of("12500", "RUB")),
         ("طاولة لـ ١٠ أشخاص يوم الجمعة بميزانية ٥٠٠٠ دولار", Money.of("5000", "USD")),
         ("A dinner on the 19th, budget 2000 eur", Money.of("2000", "EUR")),
+        # a decimal comma before thousands ("1,5к" is 1 500, not 5 000 nor 15 000)
+        ("Бюджет 1,5к руб на цветы", Money.of("1500", "RUB")),
+        ("цветы, бюджет 2,5 тыс руб", Money.of("2500", "RUB")),
+        ("Budget 150 000 000 rub for the yacht week", Money.of("150000000", "RUB")),
+        # a phone number is no budget
+        ("Машину до аэропорта завтра, оплата в рублях, мой номер +7 916 123 45 67", None),
+        ("Машину до аэропорта завтра, оплата в рублях, тел. 8 916 123 45 67", None),
+        ("سيارة حتى المطار، الدفع بالدرهم، رقمي +971 50 123 4567", None),
+        ("Call me on +7 916 123-45-67, budget 20000 rub", Money.of("20000", "RUB")),
+        ("Тел. +7 (916) 123-45-67, бюджет 20 000 - 30 000 руб", Money.of("30000", "RUB")),
     ],
 )
-def test_the_budget_is_the_amount_said_as_one(text: str, budget: Money) -> None:
+def test_the_budget_is_the_amount_said_as_one(text: str, budget: Money | None) -> None:
     assert understand(text, NOW, MSK).budget == budget
 
 

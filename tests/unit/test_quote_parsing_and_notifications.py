@@ -175,6 +175,10 @@ def test_a_cost_written_with_its_currency_first_or_in_brackets_is_a_cost_not_the
         ("$500", Money.of("500", "USD")),
         ("١٢٥٠٠ روبل", Money.of("12500", "RUB")),
         ("2 000 AED", Money.of("2000", "AED")),
+        ("500 dollars", Money.of("500", "USD")),
+        ("15000 roubles", Money.of("15000", "RUB")),
+        ("300 euro", Money.of("300", "EUR")),
+        ("1000 dirhams", Money.of("1000", "AED")),
     ],
 )
 def test_an_amount_after_edit_budget_or_refund_is_read_with_or_without_its_currency(
