@@ -15,11 +15,11 @@ from storage.store import open_store
 from tests.integration.test_service_process import CliSession, cli, concierge, environment, free_port
 
 
-def test_version_and_a_telegram_id_that_cannot_be(tmp_path: Path) -> None:
+def test_version_and_a_telegram_id_that_cannot_be(tmp_path: Path, cli_session: CliSession) -> None:
     env = environment(tmp_path)
-    version = cli(env, "--version")
+    version = cli_session(env, "--version")
     assert version.returncode == 0 and version.stdout.startswith("concierge ")
-    negative = cli(env, "staff", "deactivate", "--telegram-id", "-5")
+    negative = cli_session(env, "staff", "deactivate", "--telegram-id", "-5")
     assert negative.returncode == 2 and "a person's Telegram id is a positive number" in negative.stderr
     assert not tmp_path.joinpath("db").exists()
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from domain.clock import SystemClock
 from domain.events import SYSTEM, Actor, ActorKind, EventType, NewEvent
 from storage.store import open_store
-from tests.integration.test_service_process import cli, environment
+from tests.integration.test_service_process import CliSession, environment
 
 
 async def _write_the_old_race(data_dir: Path) -> None:
@@ -27,17 +27,19 @@ async def _write_the_old_race(data_dir: Path) -> None:
         await store.events.append(stray)
 
 
-def test_rebuild_and_audit_verify_name_an_event_that_cannot_be_applied(tmp_path: Path) -> None:
+def test_rebuild_and_audit_verify_name_an_event_that_cannot_be_applied(
+    tmp_path: Path, cli_session: CliSession
+) -> None:
     asyncio.run(_write_the_old_race(tmp_path))
     env = environment(tmp_path)
-    rebuilt = cli(env, "rebuild")
+    rebuilt = cli_session(env, "rebuild")
     assert rebuilt.returncode == 1, rebuilt.stderr
     assert "rebuild: 1 events applied" in rebuilt.stdout
     assert "client:C-1002  1    ClientAssigned  InvalidValue" in rebuilt.stdout
-    audit = cli(env, "audit", "verify")
+    audit = cli_session(env, "audit", "verify")
     assert audit.returncode == 1
     assert "audit: BROKEN — client:C-1002#1: ClientAssigned cannot be applied (InvalidValue)" in audit.stdout
-    report = json.loads(cli(env, "audit", "verify", "--json").stdout)
+    report = json.loads(cli_session(env, "audit", "verify", "--json").stdout)
     assert report["intact"] is False
     assert report["quarantined"] == [
         {"stream": "client:C-1002", "seq": 1, "type": "ClientAssigned", "reason": "InvalidValue"}

@@ -202,11 +202,11 @@ def test_a_bad_setting_stops_the_process_with_exit_2_in_a_few_lines(tmp_path: Pa
     assert "AAAAAAAAAA" not in done.stderr
 
 
-def test_audit_and_rebuild_from_the_command_line(tmp_path: Path) -> None:
+def test_audit_and_rebuild_from_the_command_line(tmp_path: Path, cli_session: CliSession) -> None:
     env = environment(tmp_path)
-    rebuilt = cli(env, "--new-store", "rebuild")
+    rebuilt = cli_session(env, "--new-store", "rebuild")
     assert rebuilt.returncode == 0 and "rebuild: 0 events applied" in rebuilt.stdout
-    audit = cli(env, "audit", "verify")
+    audit = cli_session(env, "audit", "verify")
     assert audit.returncode == 0 and "audit: intact" in audit.stdout
     assert not (tmp_path / STATE_FILE).exists()  # the CLI's own engine was stopped
 
