@@ -51,6 +51,7 @@ STATIC = HERE / "static"
 CATEGORIES = [c for c in Category if c is not Category.OTHER] + [Category.OTHER]
 SCORES = (1, 2, 3, 4, 5)
 EXPORT_SECONDS = 300
+FISCAL = {"income_return": "app-fiscal-refund", "settlement": "app-fiscal-settlement"}  # else app-fiscal
 TRANSLATED = {"on": True, "off": False, "": None}  # ("": not offered, their assistant reads their language)
 
 
@@ -90,6 +91,7 @@ def render(request: web.Request, template: str, context: dict[str, Any], status:
         "client": client,
         "moment": moment,
         "money": money,
+        "FISCAL": FISCAL,
         "iso": lambda at: at.isoformat() if at else "",
         "tz_offset": int(deps.clock.now().astimezone(tz).utcoffset().total_seconds() // 60),  # type: ignore[union-attr]
         "new_id": lambda: secrets.token_urlsafe(18),
