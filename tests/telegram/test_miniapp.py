@@ -555,3 +555,20 @@ async def test_an_arabic_clients_dates_take_the_arabic_comma_on_the_page_and_in_
     _status, page = await app.get("/app/requests")
     assert "، 20:30" in page and ", 20:30" not in page
     assert re.search(r"صالح حتى [^<]*، \d\d:\d\d", page), page
+
+
+async def test_a_budget_typed_with_thousands_separators_is_read_on_the_form(team: Harness) -> None:
+    """Found by hand: '15,000' (or '١٥٬٠٠٠' on an Arabic keyboard) in the page's budget was refused with 'the
+    budget should be an amount, such as 50000'; '1,5' is still not guessed at."""
+    tg = team
+    layla, _thread, layla_id = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    form = {"category": "dining", "currency": "AED"}
+    for typed, minor in (("15,000", 1_500_000), ("١٥٬٠٠٠", 1_500_000), ("1500,50", 150_050)):
+        status, _ = await app.post("/app/new", form | {"budget": typed}, page="/app/new")
+        assert status == 303, typed
+        await tg.settle()
+        latest = (await q.requests_of(tg.store, layla_id))[-1]
+        assert latest.details.budget is not None and latest.details.budget.minor == minor, typed
+    status, page = await app.post("/app/new", form | {"budget": "1,5"}, page="/app/new")
+    assert status == 400 and "الميزانية" in page
