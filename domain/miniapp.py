@@ -219,6 +219,22 @@ def _one_line(form: dict[str, str], name: str, limit: int) -> str:
     return value
 
 
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")  # 15,000 · 1,500,000.50
+# 1500,50: a Russian keyboard's decimal key ('1,5' is not guessed at)
+_DECIMAL_COMMA = re.compile(r"\d{3,},\d{1,2}")
+
+
+def _amount(said: str) -> str:
+    """An amount as people type it: thousands grouped by commas or Arabic separators ('15,000', '١٥٬٠٠٠'), a
+    decimal comma ('1500,50'); spaces are Money's to drop."""
+    plain = re.sub(r"[\s\u066c]", "", said).replace("\u066b", ".")
+    if _GROUPED.fullmatch(plain):
+        return plain.replace(",", "")
+    if _DECIMAL_COMMA.fullmatch(plain):
+        return plain.replace(",", ".")
+    return plain
+
+
 def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
     """The form's fields checked one by one; Unusable names the first that cannot be used."""
     try:
@@ -249,7 +265,7 @@ def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
         if currency not in SUPPORTED_CURRENCIES:
             raise Unusable("the budget's currency is RUB, USD, EUR or AED", key="app-bad-budget")
         try:
-            budget = Money.of(amount, currency)
+            budget = Money.of(_amount(amount), currency)
         except InvalidMoney:
             raise Unusable("the budget is not an amount", key="app-bad-budget") from None
         if budget.minor <= 0:

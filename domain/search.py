@@ -33,8 +33,9 @@ def query_keys(text: str) -> list[list[str]]:
     if not tokens:
         return []
     alternatives = [tokens]
-    if len(tokens) == 1 and tokens[0].isdigit() and len(tokens[0]) >= 2:
-        alternatives.append([f"#{tokens[0][-8:]}"])
+    digits = "".join(words(text)) if all(t.isdigit() for t in words(text)) else ""
+    if len(digits) >= 2:  # a phone's digits, typed in groups too ('+971 50 123 4567', '916 123-45-67')
+        alternatives.append([f"#{digits[-8:]}"])
     return alternatives
 
 

@@ -19,13 +19,15 @@ def locale_of(client: Client) -> str:
     return (client.language or Language.EN).value
 
 
-DATE_PATTERNS = {"ar": "d MMMM، HH:mm"}  # Arabic takes its own comma
+def date_pattern(pattern: str, locale: str) -> str:
+    """A date pattern as the locale punctuates it: Arabic takes its own comma (“8 ديسمبر، 20:00”)."""
+    return pattern.replace(",", "،") if locale == "ar" else pattern
 
 
 def when(deps: Deps, client: Client, moment: datetime) -> str:
     locale = locale_of(client)
     return format_datetime(
-        moment, DATE_PATTERNS.get(locale, "d MMMM, HH:mm"), tzinfo=deps.policy.tz, locale=locale
+        moment, date_pattern("d MMMM, HH:mm", locale), tzinfo=deps.policy.tz, locale=locale
     )
 
 

@@ -39,6 +39,7 @@ from domain.money import SUPPORTED_CURRENCIES, Money
 from domain.requests import ServiceRequest
 from domain.signin import APP_SESSION_HOURS
 from engine import queries as q
+from engine.client_texts import date_pattern
 from engine.console import client_page as flow
 from engine.console.timeline import history
 from engine.team.sign_in import TooManyAttempts
@@ -51,6 +52,7 @@ STATIC = HERE / "static"
 CATEGORIES = [c for c in Category if c is not Category.OTHER] + [Category.OTHER]
 SCORES = (1, 2, 3, 4, 5)
 EXPORT_SECONDS = 300
+FISCAL = {"income_return": "app-fiscal-refund", "settlement": "app-fiscal-settlement"}  # else app-fiscal
 TRANSLATED = {"on": True, "off": False, "": None}  # ("": not offered, their assistant reads their language)
 
 
@@ -78,7 +80,11 @@ def render(request: web.Request, template: str, context: dict[str, Any], status:
     tz = deps.policy.tz
 
     def moment(at: datetime | None, fmt: str = "EEE d MMM, HH:mm") -> str:
-        return format_datetime(at.astimezone(tz), fmt, locale=language.value) if at else "—"
+        return (
+            format_datetime(at.astimezone(tz), date_pattern(fmt, language.value), locale=language.value)
+            if at
+            else "—"
+        )
 
     def money(amount: Money | None) -> str:
         return amount.format(language.value) if amount else "—"
@@ -90,6 +96,7 @@ def render(request: web.Request, template: str, context: dict[str, Any], status:
         "client": client,
         "moment": moment,
         "money": money,
+        "FISCAL": FISCAL,
         "iso": lambda at: at.isoformat() if at else "",
         "tz_offset": int(deps.clock.now().astimezone(tz).utcoffset().total_seconds() // 60),  # type: ignore[union-attr]
         "new_id": lambda: secrets.token_urlsafe(18),
@@ -258,7 +265,11 @@ def _words(t: Any, asked: Asked, language: Language, tz: Any) -> str:
     parts = [t(f"app-category-{asked.category.value}")]
     if asked.when is not None:
         fmt = "EEE d MMM, HH:mm" if asked.time_known else "EEE d MMM"
-        parts.append(format_datetime(asked.when.astimezone(tz), fmt, locale=language.value))
+        parts.append(
+            format_datetime(
+                asked.when.astimezone(tz), date_pattern(fmt, language.value), locale=language.value
+            )
+        )
     if asked.guests:
         parts.append(t("app-words-guests", count=asked.guests))
     if asked.place:

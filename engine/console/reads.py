@@ -216,7 +216,7 @@ async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Clien
 
 
 # --- search: a request number, a client, words of the conversation ---
-_NUMBER = re.compile(r"\s*#?(?:r\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"\s*#?(?:[rр]\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)  # (R-, or Р- typed in Russian)
 HITS = 30  # messages shown
 OPENED_WITHIN = timedelta(seconds=5)  # a request opened this soon after a message was opened by it
 

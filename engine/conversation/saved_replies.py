@@ -14,6 +14,7 @@ from domain.events import Actor, Event, EventType
 from domain.messages import Inbound, Kind
 from domain.saved_replies import LANGUAGES, SavedReply, render, valid_name, valid_text
 from engine import queries as q
+from engine.client_texts import date_pattern
 from engine.conversation.messages import relay_to_client
 from engine.deps import Deps
 from engine.forum.topics import tell_topic
@@ -105,7 +106,7 @@ async def _values(
     if request is not None and request.details.when is not None:
         local = request.details.when.astimezone(deps.policy.tz)
         shape = "EEE d MMM, HH:mm" if request.details.time_known else "EEE d MMM"
-        when = format_datetime(local, shape, locale=language)
+        when = format_datetime(local, date_pattern(shape, language), locale=language)
     return {
         "client": client.name.split()[0] if client.name else "",
         "assistant": assistant.name,

@@ -238,3 +238,27 @@ async def test_a_receipt_goes_to_the_phone_until_the_team_sets_an_email(fiscal: 
     receipt = customer_receipt(refunded)
     assert receipt["email"] == "layla@example.com" and receipt["phone"] is None
     assert not any(NO_CONTACT in t for t in tg.topic_texts(thread))
+
+
+async def test_a_refund_shows_on_the_clients_page_as_a_refund_not_as_another_receipt_of_a_payment(
+    fiscal: Harness,
+) -> None:
+    """Found by hand: after a cancel and a partial refund, the page showed the payment and a second '🧾 Fiscal
+    receipt · 20 000 ₽' (read as a second payment); the refund itself, nowhere."""
+    tg = fiscal
+    irina, thread = await client_asks(tg, "Нужна машина с водителем завтра с 10 до 18", language="ru")
+    await staff_says(tg, thread, "/quote 48000 RUB Mercedes S-Class с водителем")
+    transaction = await pay(tg, order_of(tg, quote_message(tg, irina)))
+    body, headers = tg.cp.receipt_notification(transaction["TransactionId"])
+    await tg.notify("receipt", body, headers)
+    await staff_says(tg, thread, "/cancel передумали")
+    await staff_says(tg, thread, "/refund 20000")
+    refund_tx = next(tx for tx, (kind, _) in tg.cp.receipts.items() if kind == "IncomeReturn")
+    body, headers = tg.cp.receipt_notification(refund_tx)
+    await tg.notify("receipt", body, headers)
+    await tg.settle()
+    refund = (await q.known_request(tg.store, "R-1001")).refunds[0]
+    _status, page = await App(tg, irina).get("/app/history")
+    assert f"Возврат {refund.receipt}" in page and "Возвращено: 20\xa0000\xa0₽" in page  # the card, the list
+    assert page.count(f"Возврат {refund.receipt}") == 2
+    assert "Кассовый чек возврата · 20\xa0000\xa0₽" in page and "Фискальный чек · 48\xa0000\xa0₽" in page

@@ -534,3 +534,41 @@ async def test_one_form_sent_twice_at_the_same_moment_opens_one_request(team: Ha
         len(tg.request_cards(thread)) == 1
         and len([t for t in await tg.topic_words(thread) if "📱" in t]) == 1
     )
+
+
+async def test_an_arabic_clients_dates_take_the_arabic_comma_on_the_page_and_in_the_topic(
+    team: Harness,
+) -> None:
+    """Found by hand: the chat's quote said “8 ديسمبر، 00:47” while the page said “الثلاثاء 8 ديسمبر, 20:00”
+    (a Latin comma in Arabic text), on the request, the quote's validity and the words sent to the topic."""
+    tg = team
+    layla, thread, _ = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    tomorrow = (tg.clock.now() + timedelta(days=1)).astimezone(tg.engine.deps.policy.tz).date().isoformat()
+    form = {"category": "dining", "date": tomorrow, "time": "20:30", "guests": "2", "place": "Beluga"}
+    status, _ = await app.post("/app/new", form, page="/app/new")
+    assert status == 303
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 45000 RUB Table for two at Beluga")
+    words = "\n".join(await tg.topic_words(thread))
+    assert "، 20:30" in words and ", 20:30" not in words
+    _status, page = await app.get("/app/requests")
+    assert "، 20:30" in page and ", 20:30" not in page
+    assert re.search(r"صالح حتى [^<]*، \d\d:\d\d", page), page
+
+
+async def test_a_budget_typed_with_thousands_separators_is_read_on_the_form(team: Harness) -> None:
+    """Found by hand: '15,000' (or '١٥٬٠٠٠' on an Arabic keyboard) in the page's budget was refused with 'the
+    budget should be an amount, such as 50000'; '1,5' is still not guessed at."""
+    tg = team
+    layla, _thread, layla_id = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    form = {"category": "dining", "currency": "AED"}
+    for typed, minor in (("15,000", 1_500_000), ("١٥٬٠٠٠", 1_500_000), ("1500,50", 150_050)):
+        status, _ = await app.post("/app/new", form | {"budget": typed}, page="/app/new")
+        assert status == 303, typed
+        await tg.settle()
+        latest = (await q.requests_of(tg.store, layla_id))[-1]
+        assert latest.details.budget is not None and latest.details.budget.minor == minor, typed
+    status, page = await app.post("/app/new", form | {"budget": "1,5"}, page="/app/new")
+    assert status == 400 and "الميزانية" in page

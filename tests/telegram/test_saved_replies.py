@@ -1,6 +1,8 @@
 """Saved replies: leads keep the library in the console (each language, checked variables); an assistant sends
 one with /r in the topic or from the console, in the client's language, its variables filled in."""
 
+import re
+
 import pytest
 
 from domain.events import EventType
@@ -48,6 +50,7 @@ async def test_a_lead_keeps_replies_and_an_assistant_sends_one_in_the_clients_la
     await staff_says(tg, thread, "/r car-ready", who=OMAR)
     sent = tg.to_user(layla)[-1]["text"]
     assert sent.startswith("Layla، سيارتك للطلب R-1001 جاهزة في ") and sent.endswith("Omar")
+    assert re.search(r"، \d\d:\d\d", sent) and not re.search(r", \d\d:\d\d", sent)  # the Arabic comma
     assert "{" not in sent
     assert any(t.startswith("💬 Saved reply «car-ready» sent") for t in tg.topic_texts(thread))
     (used,) = await reads.events(tg.store, EventType.SAVED_REPLY_USED)

@@ -177,3 +177,17 @@ async def test_the_first_start_of_a_new_row_format_completes_the_rows_in_place(
     await tg.store.words.start_up(tg.store.events, tg.clock.now())
     now = [r async for r in rows.find({})]
     assert len(now) == len(older) and all(r["client_key"].startswith(r["key"].split("\x1f")[0]) for r in now)
+
+
+async def test_a_phone_typed_in_groups_and_a_request_number_typed_in_russian_are_found(tg: Harness) -> None:
+    """Found by hand: '+44 7700 900002' (as a number is written, and as the pinned card shows it) found
+    nobody while '447700900002' did; 'Р-1001' typed on a Russian keyboard found no request."""
+    await tg.add_staff(9001, "Anna", "en,ru,ar", lead=True)
+    await tg.wa("+971501234567", "A car to the airport tomorrow at 7", name="Layla")
+    await tg.settle()
+    anna = await signed_in(tg, 9001)
+    for typed in ("+971 50 123 4567", "50 123 45 67", "971501234567", "4567"):
+        page = await found(anna, typed)
+        assert 'href="/console/clients/C-1001"' in page, typed
+    assert "R-1001" in await found(anna, "Р-1001") and "R-1001" in await found(anna, "р1001")
+    assert 'href="/console/clients/C-1001"' not in await found(anna, "50 999 45 67")  # another number
