@@ -513,7 +513,8 @@ def _refunded_note(current: ServiceRequest, refund: Payment) -> Text:
             transaction=str(refund.transaction_id),
         )
         if current.partly_refunded:
-            text += " " + t("pay-refunded-so-far", refunded=refunded, paid=paid, state=current.state.value)
+            state = t(f"card-open-state-{current.state.value}")  # (in the reader's language)
+            text += " " + t("pay-refunded-so-far", refunded=refunded, paid=paid, state=state)
         elif len(current.refunds) > 1:
             text += " " + t("pay-refunded-all", paid=paid)
         return text

@@ -385,7 +385,7 @@ pay-3ds = банк запросил 3-D Secure
 pay-one-tap-failed = 💳 Оплата в одно касание по { $request } не прошла ({ $why }); у клиента есть ссылка на оплату.
 pay-refund-unexpected = ⚠️ Пришёл возврат { $amount } (транзакция { $transaction }) по { $request }, но возвращать уже нечего. Проверьте в CloudPayments.
 pay-refunded = ↩️ Возврат { $amount } по { $request } (транзакция { $transaction }); клиент получил чек возврата.
-pay-refunded-so-far = Возвращено { $refunded } из { $paid }; заявка остаётся в состоянии { $state }.
+pay-refunded-so-far = Возвращено { $refunded } из { $paid }; статус заявки прежний: { $state }.
 pay-refunded-all = Всё оплаченное ({ $paid }) возвращено.
 
 ## заявки и переписка

@@ -93,6 +93,10 @@ async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_r
         "💸 Она была оплачена (12\u00a0000\u00a0RUB). Лид может вернуть деньги: /refund или /refund <сумма>."
         in lines
     )
+    await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/refund 2000"))
+    await tg.settle()
+    said = tg.topic_texts(thread)[-1]  # (it said "остаётся в состоянии cancelled")
+    assert "Возвращено 2\u00a0000\u00a0RUB из 12\u00a0000\u00a0RUB; статус заявки прежний: отменена." in said
 
 
 async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_language(russian: Harness) -> None:
