@@ -193,12 +193,20 @@ async def client_cards(deps: Deps, client_id: str, names: dict[str, str]) -> Cli
 
 
 # --- clients ---
+_CLIENT_ID = re.compile(r"\s*[cс]\s*-?\s*(\d{1,9})\s*", re.IGNORECASE)  # (C-, or С- typed in Russian)
+
+
 async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Client]:
-    """By the start of any word of the name, the @username or a tag, or the last digits of the phone (an
-    index seek on the `search` keys); the most recent clients when nothing is asked; at most 50."""
+    """By their id ("C-1042"), the start of any word of the name, the @username or a tag, or the last digits
+    of the phone (an index seek on the `search` keys); the most recent clients when nothing is asked; at most
+    50."""
     clients = deps.store.db["clients"]
     mine = {} if viewer.lead else {"assistant_id": viewer.id}
     found: dict[str, Client] = {}
+    if (number := _CLIENT_ID.fullmatch(text[:80])) is not None:  # the id the cards and escalations show
+        doc = await clients.find_one({"_id": f"C-{int(number[1])}"})
+        if doc is not None and may_see(viewer, client := Client.from_doc(doc)) and not client.merged_into:
+            found[client.id] = client
     for wanted in search.query_keys(text[:80]):
         ids: set[str] | None = None
         for key in wanted:  # every word must match: the rarest decides how much is read

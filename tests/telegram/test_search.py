@@ -191,3 +191,6 @@ async def test_a_phone_typed_in_groups_and_a_request_number_typed_in_russian_are
         assert 'href="/console/clients/C-1001"' in page, typed
     assert "R-1001" in await found(anna, "Р-1001") and "R-1001" in await found(anna, "р1001")
     assert 'href="/console/clients/C-1001"' not in await found(anna, "50 999 45 67")  # another number
+    for typed in ("C-1001", "c1001", "\u0441-1001"):  # the id the pinned card and escalations show
+        assert 'href="/console/clients/C-1001"' in await found(anna, typed), typed
+    assert 'href="/console/clients/C-1001"' not in await found(anna, "C-1002")
