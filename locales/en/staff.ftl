@@ -354,7 +354,7 @@ clock-their-language = their language
 clock-unassignable = 🆘 { $client } has been waiting { $wait }; { $assistant } { $why ->
         [away] is away
        *[silent] has not answered
-    } and no one present speaks { $spoken }. Reply /take to take them.
+    } and no one else present speaks { $spoken }. Reply /take to take them.
 clock-handover = 🔁 { $client } is now with { $assistant }: waiting { $wait }.
 clock-handover-from = 🔁 { $client } is now with { $assistant }: waiting { $wait }, { $old } { $why ->
         [away] is away

@@ -354,7 +354,7 @@ clock-their-language = язык не указан
 clock-unassignable = 🆘 { $client } ждёт уже { $wait }; { $assistant } { $why ->
         [away] не на месте
        *[silent] не ответил(а)
-    }, а из тех, кто на месте, никто не говорит на языке клиента ({ $spoken }). Ответьте /take, чтобы взять клиента.
+    }, а из остальных, кто на месте, никто не говорит на языке клиента ({ $spoken }). Ответьте /take, чтобы взять клиента.
 clock-handover = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }.
 clock-handover-from = 🔁 { $client } теперь у { $assistant }: ждёт уже { $wait }, { $old } { $why ->
         [away] не на месте

@@ -27,7 +27,7 @@ async def test_nobody_present_speaks_the_language_the_leads_get_the_sos_line(tea
     assert await overdue(tg, irina_id) == ["reminded", "escalated", "unassignable"]
     sos = escalation_lines(tg)[-1]
     assert sos.startswith(
-        "🆘 Irina has been waiting 45 min; Anna has not answered and no one present speaks RU."
+        "🆘 Irina has been waiting 45 min; Anna has not answered and no one else present speaks RU."
     )
     assert (await tg.client_of(irina)).assistant_id == "A-9001"
     await at(tg, start, 70)  # the ladder is over: told once
