@@ -18,6 +18,7 @@ from engine import queries as q
 from engine.client_texts import locale_of, page_row, receipt_text, refund_text
 from engine.clients.outbox import to_client
 from engine.deps import Deps
+from engine.forum.escalations import tell_leads
 from engine.requests.intake import decide, deliver_to_topic, send_pay_link
 from engine.staff_texts import StaffText, Text, language_of
 from storage.counters import next_value
@@ -26,6 +27,7 @@ log = structlog.get_logger(__name__)
 
 CLOUDPAYMENTS = Actor(ActorKind.PROVIDER, "cloudpayments")
 RACES = 5  # a money event decided again on the fresh state when another write to its request came first
+EXTRA_CLIENT, EXTRA_LEADS = 1, 2  # an unexpected payment's deliveries: after its line in the topic (0)
 
 
 async def _request_of(deps: Deps, invoice: str) -> tuple[ServiceRequest | None, int | None]:
@@ -66,8 +68,9 @@ async def _unexpected(
     actor: Actor,
     cause: str,
     note: Text,
-) -> None:
-    """Money moved that the request did not expect: kept in its log, and the topic is told."""
+) -> Event:
+    """Money moved that the request did not expect: kept in its log, and the topic is told. Returns the
+    event it was kept as."""
     event = (
         await deps.record(
             f"request:{current.id}",
@@ -78,6 +81,17 @@ async def _unexpected(
         )
     ).event
     await deliver_to_topic(deps, client, event, [note])
+    return event
+
+
+async def _extra_money(
+    deps: Deps, client: Client, current: ServiceRequest, event: Event, amount: Money
+) -> None:
+    """A payment the request did not need (paid from two devices at once, an old link after a cancel): the
+    client is told it comes back, and the leads — who alone can refund — hear of it where they look."""
+    text = deps.t(client.language, "pay-extra", amount=money(amount, locale_of(client)), number=current.id)
+    await to_client(deps, client, event, EXTRA_CLIENT, text)
+    await tell_leads(deps, client, event, EXTRA_LEADS, lambda t: t("pay-extra-leads", request=current.id))
 
 
 async def _client(deps: Deps, current: ServiceRequest) -> Client:
@@ -105,7 +119,7 @@ async def record_payment(
         if paid_event is None:  # (only this function records a payment, and under this cause)
             raise LookupError(f"{current.id} shows transaction {transaction_id} but the log has no {cause}")
     elif current.state is not RequestState.QUOTED or current.quote is None or amount != current.quote.total:
-        await _unexpected(
+        event = await _unexpected(
             deps,
             client,
             current,
@@ -118,9 +132,10 @@ async def record_payment(
                 amount=money(amount, language_of(t)),
                 transaction=str(transaction_id),
                 request=current.id,
-                state=current.state.value,
+                state=t(f"card-open-state-{current.state.value}"),
             ),
         )
+        await _extra_money(deps, client, current, event, amount)
         return None
     else:
         prior = await deps.store.events.by_cause(cause)

@@ -79,3 +79,4 @@ button-need-change = I need a change
 reminder-thanks = Wonderful — { $assistant } has everything ready.
 reminder-change = Of course — tell me what you would like to change, and { $assistant } will take care of it right away.
 reminder-over = This booking is already closed — just write if you need anything.
+pay-extra = We have received a payment of { $amount } for request { $number } that was not needed. Nothing more is owed: it will be returned to your card, and your assistant will confirm it.

@@ -701,3 +701,4 @@ app-what-contact = preferred contact or quiet hours
 app-what-translation-on = machine translation on
 app-what-translation-off = machine translation off (they prefer you read their own words)
 app-what-notes = notes
+pay-extra-leads = 💸 { $request } received a payment it did not need (paid twice, or after it closed). The client was told it comes back: refund it from its topic with /refund <amount>.

@@ -638,3 +638,27 @@ async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_withou
     assert [t for t in tg.topic_texts(thread) if t.startswith("↩️ Refunded")] != []
     receipts = [m["text"] for m in tg.to_user(layla) if m["text"].startswith("Refund RF-")]
     assert len(receipts) == 1 and (await request_of(tg)).state == "refunded"
+
+
+async def test_a_quote_paid_twice_from_two_devices_tells_the_client_and_the_leads(team: Harness) -> None:
+    """Both checks passed before either payment (two devices at once): the second payment is money the
+    request did not need. The client hears it comes back; the leads, who alone refund, hear of it."""
+    from tests.telegram.test_clock import escalation_lines
+
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 RUB Car to SVO")
+    order = order_of(tg, quote_message(tg, layla))
+    await pay(tg, order)
+    second = tg.cp.pay_order(order["Id"])  # (its check came before the first payment)
+    body, headers = tg.cp.notification("pay", second, form=True)
+    assert (await tg.notify("pay", body, headers)).status == 200
+    await tg.settle()
+    told = tg.to_user(layla)[-1]["text"]
+    assert told == (
+        "We have received a payment of RUB\u00a045,000 for request R-1001 that was not needed. Nothing more "
+        "is owed: it will be returned to your card, and your assistant will confirm it."
+    )
+    assert "arrived for R-1001, which is paid. A lead can refund it." in tg.topic_texts(thread)[-1]
+    assert escalation_lines(tg)[-1].startswith("💸 R-1001 received a payment it did not need")
+    assert (await request_of(tg)).payment.transaction_id != second["TransactionId"]  # the first one counts
