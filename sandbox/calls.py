@@ -109,6 +109,7 @@ class SandboxPhone:
             await self._leg(call, "ringing")  # the next phone, if there is one
 
     async def hang_up(self, call: Call) -> None:
+        """The caller hangs up: what Twilio posts then, the call's own end (its status callback) last."""
         if call.stage == "in-call" and call.answered_at is not None:
             seconds = str(max(1, int((self._now() - call.answered_at).total_seconds())))
             await self._leg(call, "completed", int(seconds))
@@ -116,7 +117,12 @@ class SandboxPhone:
             self._follow(call, await self._post(call.action, done))
             call.outcome = "talked"
         elif call.stage in ("ringing", "voicemail"):
+            await self._leg(call, "canceled")  # (the assistant's phone stops ringing)
             call.stage, call.outcome = "ended", "hung up"
+        else:
+            return
+        ended = self._form(call, CallStatus="completed")
+        await self._post(f"{self._base}/webhooks/twilio/voice/status", ended)
 
     async def leave_voicemail(self, call: Call, text: str) -> None:
         """A typed "voicemail": kept by the fake Twilio as the recording's audio, then both callbacks."""

@@ -245,6 +245,7 @@ async def leg_status(deps: Deps, form: dict[str, str], cause: str) -> None:
     leg, state = form["CallSid"], form["CallStatus"]
     if leg == parent and state in ENDED:
         await told(deps, parent)  # (a repair, once a call: told before what became of it, crash or not)
+        await _missed_if_unanswered(deps, parent)
     known = [
         e.data["state"]
         for e in await deps.store.events.read(f"call:{parent}")
@@ -260,6 +261,31 @@ async def leg_status(deps: Deps, form: dict[str, str], cause: str) -> None:
         SYSTEM,
         cause,
     )
+
+
+async def _missed_if_unanswered(deps: Deps, sid: str) -> None:
+    """The client's call ended unanswered without a voicemail callback (they hung up while it rang): a missed
+    call all the same, the clock started as for one left on voicemail — once, by the same cause, whichever of
+    this and a later voicemail callback comes first."""
+    received = await _call(deps, sid)
+    if received is None or received.data.get("direction") != "inbound" or not received.data.get("client_id"):
+        return
+    for outcome in ("answered", "missed"):
+        if await deps.store.events.by_cause(f"voice:{sid}/{outcome}") is not None:
+            return
+    client = await callers.of_call(deps, received)
+    if client is None:
+        return
+    missed = (
+        await deps.record(
+            f"conversation:{client.id}",
+            EventType.CALL_MISSED,
+            {"call_sid": sid, "voicemail_seconds": 0},
+            client_actor(client.id),
+            f"voice:{sid}/missed",
+        )
+    ).event
+    await tell_topic(deps, client, missed, lambda t: t("call-missed"))
 
 
 async def recording(deps: Deps, form: dict[str, str], cause: str) -> None:

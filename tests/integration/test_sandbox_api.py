@@ -1,6 +1,7 @@
 """The sandbox's own API, which its page calls: a wrong value in any field is a 400 (or a 404 for what is not
 there) that says what is wanted — never a 500 — and nothing reaches the service."""
 
+import asyncio
 import json
 import socket
 from pathlib import Path
@@ -87,3 +88,27 @@ async def test_a_wrong_value_in_any_field_is_a_clear_4xx_and_changes_nothing(san
     assert sent.status == 200 and (await sent.json())["delivered"] is True
     moved = await sandbox.post("/sandbox/api/clock", json={"minutes": 5})
     assert moved.status == 200
+
+
+async def test_a_caller_who_hangs_up_while_it_rings_is_a_missed_call_in_the_topic(sandbox) -> None:
+    """The sandbox's phone posts what Twilio posts when the caller hangs up (the ringing leg canceled, the
+    call's own end): the topic, which said whose phone rang, then says the call was missed."""
+    placed = await (await sandbox.post("/sandbox/api/call", json={"persona": "james"})).json()
+    assert placed["call"]["stage"] == "ringing"
+    hung = await sandbox.post("/sandbox/api/call/hangup", json={"sid": placed["call"]["sid"]})
+    assert hung.status == 200 and (await hung.json())["call"]["outcome"] == "hung up"
+
+    async def topic_lines() -> list[str]:
+        topics = (await (await sandbox.get("/sandbox/api/forum")).json())["topics"]
+        threads = [t["thread"] for t in topics if t["name"].startswith("+447")]  # (a new number: masked)
+        if not threads:
+            return []
+        forum = await (await sandbox.get(f"/sandbox/api/forum?thread={threads[0]}")).json()
+        return [m["text"] for m in forum["messages"]]
+
+    missed = {"📞 Missed call · no voicemail", "📞 Пропущенный звонок · без сообщения"}  # (Amira's, Dmitri's)
+    deadline, lines = asyncio.get_running_loop().time() + 30, []
+    while not missed & set(lines) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)  # (the service's workers, running on their own, tell the topic)
+        lines = await topic_lines()
+    assert missed & set(lines)

@@ -366,3 +366,32 @@ async def test_calls_arriving_together_each_ring_their_own_assistant_and_the_tea
     await staff_admin.deactivate(tg.engine.deps, 9002)  # (as another instance would: in the store)
     for _number, root in await wave(200):
         assert [n.text for n in root.iter("Number")] == [ANNA_PHONE]  # Omar is rung by no call after it
+
+
+async def test_a_caller_who_hangs_up_while_it_rings_is_a_missed_call_once(phone: Harness) -> None:
+    """Found by hand: the topic kept '📞 Incoming call … → ringing Dmitri' and nothing after, as if the phone
+    still rang. The call's end (its status callback) with no answer and no voicemail callback is a missed
+    call, told once, whatever comes after; an answered call's end is no missed call."""
+    tg = phone
+    await tg.wa(CALLER, "hello", name="Layla")
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA30"))
+    for _ in range(2):  # (Twilio may post it twice)
+        ended = call_form("CA30", CallStatus="completed", CallDuration="9")
+        assert (await twilio(tg, "/webhooks/twilio/voice/status", ended)).status == 204
+    await tg.settle()
+    client = await client_of(tg, CALLER)
+    assert client is not None
+    assert tg.topic_texts(reads.thread(client)).count("📞 Missed call · no voicemail") == 1
+    await twiml(tg, "/webhooks/twilio/voice/voicemail", call_form("CA30"))  # (a late Record action)
+    await tg.settle()
+    assert tg.topic_texts(reads.thread(client)).count("📞 Missed call · no voicemail") == 1
+    said = await tg.store.events.read(f"conversation:{client.id}")
+    assert [e.data["call_sid"] for e in said if e.type is EventType.CALL_MISSED] == ["CA30"]
+
+    await twiml(tg, "/webhooks/twilio/voice", call_form("CA31"))
+    answered = call_form("CA31", DialCallStatus="completed", DialCallDuration="40")
+    await twiml(tg, "/webhooks/twilio/voice/dial?leg=0", answered)
+    ended = call_form("CA31", CallStatus="completed", CallDuration="45")
+    assert (await twilio(tg, "/webhooks/twilio/voice/status", ended)).status == 204
+    await tg.settle()
+    assert tg.topic_texts(reads.thread(client)).count("📞 Missed call · no voicemail") == 1  # (CA30's only)
