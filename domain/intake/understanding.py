@@ -128,12 +128,14 @@ _AMOUNT = re.compile(
 _DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
 # ten digits or more in one run ("+7 916 123 45 67", "+7 (916) 123-45-67", "+971 50 123 4567"): a phone
 # number, unless grouped by threes as an amount is ("1 500 000 000")
-_PHONE, _GROUPED = re.compile(r"\+?\d(?:[\s\-().]{0,2}\d){9,}"), re.compile(r"\d{1,3}(?:[\s,]\d{3})+")
+_PHONE = re.compile(r"\+?\d(?:[\s\-().]{0,2}\d){9,}")
+_AN_AMOUNT = r"(?:\d{1,3}(?:[\s,]\d{3})+|\d{3,9})(?:\.\d{1,2})?"
+_AMOUNTS = re.compile(rf"{_AN_AMOUNT}(?:\s?[-–]\s?{_AN_AMOUNT})?")  # one, or a range ("50 000-70 000")
 
 
 def _without_phones(text: str) -> str:
     """`text` with its phone numbers blanked out (the same length: positions in it stay those of `text`)."""
-    return _PHONE.sub(lambda m: m[0] if _GROUPED.fullmatch(m[0]) else " " * len(m[0]), text)
+    return _PHONE.sub(lambda m: m[0] if _AMOUNTS.fullmatch(m[0]) else " " * len(m[0]), text)
 
 
 _FROM_TO = re.compile(r"\b(?:from|to|at)\s+(?:the\s+)?(?P<p>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2})")

@@ -27,7 +27,8 @@ log = structlog.get_logger(__name__)
 
 CLOUDPAYMENTS = Actor(ActorKind.PROVIDER, "cloudpayments")
 RACES = 5  # a money event decided again on the fresh state when another write to its request came first
-EXTRA_CLIENT, EXTRA_LEADS = 1, 2  # an unexpected payment's deliveries: after its line in the topic (0)
+# an unexpected payment's deliveries after its line in the topic (0); its return's line, when it went back
+EXTRA_CLIENT, EXTRA_LEADS, EXTRA_RETURNED = 1, 2, 3
 
 
 async def _request_of(deps: Deps, invoice: str) -> tuple[ServiceRequest | None, int | None]:
@@ -85,13 +86,33 @@ async def _unexpected(
 
 
 async def _extra_money(
-    deps: Deps, client: Client, current: ServiceRequest, event: Event, amount: Money
+    deps: Deps, client: Client, current: ServiceRequest, event: Event, amount: Money, transaction_id: int
 ) -> None:
     """A payment the request did not need (paid from two devices at once, an old link after a cancel): the
-    client is told it comes back, and the leads — who alone can refund — hear of it where they look."""
+    client is told it comes back, and the leads — who alone can refund — hear of it where they look, with
+    the transaction to refund in CloudPayments (/refund returns the request's own payment)."""
     text = deps.t(client.language, "pay-extra", amount=money(amount, locale_of(client)), number=current.id)
     await to_client(deps, client, event, EXTRA_CLIENT, text)
-    await tell_leads(deps, client, event, EXTRA_LEADS, lambda t: t("pay-extra-leads", request=current.id))
+
+    def told(t: StaffText) -> str:
+        said = money(amount, language_of(t))
+        return t("pay-extra-leads", request=current.id, amount=said, transaction=str(transaction_id))
+
+    await tell_leads(deps, client, event, EXTRA_LEADS, told)
+
+
+async def _extra_returned(deps: Deps, extra: Event, note: Notification) -> None:
+    """CloudPayments says a payment the request did not need went back (refunded in its dashboard): the
+    topic hears it; the request, which never took that money, stays as it is."""
+    current = await q.known_request(deps.store, extra.stream_id)
+    client = await _client(deps, current)
+    line: Text = lambda t: t(  # noqa: E731
+        "pay-extra-returned",
+        amount=money(note.amount, language_of(t)),
+        transaction=str(note.payment_transaction_id),
+        request=current.id,
+    )
+    await deliver_to_topic(deps, client, extra, [line], first_n=EXTRA_RETURNED)
 
 
 async def _client(deps: Deps, current: ServiceRequest) -> Client:
@@ -135,7 +156,10 @@ async def record_payment(
                 state=t(f"card-open-state-{current.state.value}"),
             ),
         )
-        await _extra_money(deps, client, current, event, amount)
+        if (
+            current.state is not RequestState.QUOTED
+        ):  # (a quote revised meanwhile: its new total is still owed)
+            await _extra_money(deps, client, current, event, amount, transaction_id)
         return None
     else:
         prior = await deps.store.events.by_cause(cause)
@@ -190,6 +214,10 @@ async def notification(deps: Deps, note: Notification) -> None:
     if note.kind == "refund":
         original = note.payment_transaction_id
         current = await q.request_paid_by(deps.store, original) if original is not None else None
+        extra = await deps.store.events.by_cause(f"cp:pay:{original}/unexpected") if current is None else None
+        if extra is not None:  # (money the request never took: not a refund of its payment)
+            await _extra_returned(deps, extra, note)
+            return
         if current is None:
             current, _ = await _request_of(deps, note.invoice_id)
         if current is None:

@@ -375,7 +375,7 @@ clock-quote-again = /quote sends a new one.
 clock-set-aside = ⚠️ The clock could not do { $item } (step { $step }: { $reason }) and set it aside: it will not be tried again, so please see to it yourselves.
 
 ## payments
-pay-unexpected = ⚠️ A payment of { $amount } (transaction { $transaction }) arrived for { $request }, which is { $state }. A lead can refund it.
+pay-unexpected = ⚠️ A payment of { $amount } (transaction { $transaction }) arrived for { $request }, which is { $state }. A lead can refund that transaction in CloudPayments (not with /refund, which returns the request's own payment).
 pay-paid = ✅ Paid: { $request } · { $amount } · { $card } · transaction { $transaction } · receipt { $receipt }
 pay-test-mode = ⚠️ A test-mode payment of { $amount } (transaction { $transaction }) arrived for { $request }. Test payments move no money, so nothing changed: the client has not paid.
 pay-failed = ⚠️ A payment for { $request } failed: { $reason }
@@ -701,4 +701,5 @@ app-what-contact = preferred contact or quiet hours
 app-what-translation-on = machine translation on
 app-what-translation-off = machine translation off (they prefer you read their own words)
 app-what-notes = notes
-pay-extra-leads = 💸 { $request } received a payment it did not need (paid twice, or after it closed). The client was told it comes back: refund it from its topic with /refund <amount>.
+pay-extra-leads = 💸 { $request } received { $amount } it did not need (transaction { $transaction }: paid twice, or after it closed). The client was told it comes back: refund that transaction in the CloudPayments dashboard — /refund here would return the request's own payment.
+pay-extra-returned = 💸 The extra payment of { $amount } (transaction { $transaction }) for { $request } went back to the client; the request is as it was.

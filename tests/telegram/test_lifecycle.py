@@ -642,7 +642,9 @@ async def test_a_refund_notified_before_the_bank_answers_is_recorded_once_withou
 
 async def test_a_quote_paid_twice_from_two_devices_tells_the_client_and_the_leads(team: Harness) -> None:
     """Both checks passed before either payment (two devices at once): the second payment is money the
-    request did not need. The client hears it comes back; the leads, who alone refund, hear of it."""
+    request did not need. The client hears it comes back; the leads, who alone refund, hear which
+    transaction to refund in CloudPayments (/refund returns the request's own payment); its refund there
+    leaves the request paid."""
     from tests.telegram.test_clock import escalation_lines
 
     tg = team
@@ -659,6 +661,41 @@ async def test_a_quote_paid_twice_from_two_devices_tells_the_client_and_the_lead
         "We have received a payment of RUB\u00a045,000 for request R-1001 that was not needed. Nothing more "
         "is owed: it will be returned to your card, and your assistant will confirm it."
     )
-    assert "arrived for R-1001, which is paid. A lead can refund it." in tg.topic_texts(thread)[-1]
-    assert escalation_lines(tg)[-1].startswith("💸 R-1001 received a payment it did not need")
+    assert (
+        "arrived for R-1001, which is paid. A lead can refund that transaction in CloudPayments"
+        in (tg.topic_texts(thread)[-1])
+    )
+    extra = str(second["TransactionId"])
+    assert escalation_lines(tg)[-1].startswith(
+        f"💸 R-1001 received RUB\u00a045,000 it did not need (transaction {extra}: paid twice"
+    )
     assert (await request_of(tg)).payment.transaction_id != second["TransactionId"]  # the first one counts
+
+    returned = {**second, "TransactionId": second["TransactionId"] + 500, "RefundOf": second["TransactionId"]}
+    body, headers = tg.cp.notification("refund", returned, form=True)  # (refunded in the dashboard)
+    assert (await tg.notify("refund", body, headers)).status == 200
+    await tg.settle()
+    request = await request_of(tg)
+    assert request.state == "paid" and not request.refunds  # its own payment untouched
+    assert tg.topic_texts(thread)[-1].startswith(
+        f"💸 The extra payment of RUB\u00a045,000 (transaction {extra})"
+    )
+
+
+async def test_a_payment_of_a_quote_revised_meanwhile_tells_the_client_nothing_is_owed_no(
+    team: Harness,
+) -> None:
+    """Paid for version 1 while version 2 was being sent (its check came first): that money is kept aside
+    for a lead, and the client is not told 'nothing more is owed' — version 2 still is."""
+    tg = team
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/quote 45000 RUB Car to SVO")
+    first = order_of(tg, quote_message(tg, layla))
+    await staff_says(tg, thread, "/quote 52000 RUB Car to SVO, Maybach")
+    old = tg.cp.pay_order(first["Id"])
+    body, headers = tg.cp.notification("pay", old, form=True)
+    assert (await tg.notify("pay", body, headers)).status == 200
+    await tg.settle()
+    assert (await request_of(tg)).state == "quoted"
+    assert not any("that was not needed" in m["text"] for m in tg.to_user(layla))
+    assert "arrived for R-1001, which is quoted" in tg.topic_texts(thread)[-1]

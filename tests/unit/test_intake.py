@@ -169,6 +169,12 @@ def test_places_and_budget() -> None:
         ("سيارة حتى المطار، الدفع بالدرهم، رقمي +971 50 123 4567", None),
         ("Call me on +7 916 123-45-67, budget 20000 rub", Money.of("20000", "RUB")),
         ("Тел. +7 (916) 123-45-67, бюджет 20 000 - 30 000 руб", Money.of("30000", "RUB")),
+        # ranges and decimals are amounts, not phone numbers
+        ("Ужин, бюджет 50 000-70 000 руб", Money.of("70000", "RUB")),
+        ("бюджет 100000-150000 руб", Money.of("150000", "RUB")),
+        ("Dinner for 4, budget 30000-50000 AED", Money.of("50000", "AED")),
+        ("budget 15 000 000-20 000 000 руб", Money.of("20000000", "RUB")),
+        ("бюджет 15 000 000.00 руб", Money.of("15000000", "RUB")),
     ],
 )
 def test_the_budget_is_the_amount_said_as_one(text: str, budget: Money | None) -> None:
