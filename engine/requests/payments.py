@@ -106,12 +106,11 @@ async def _extra_returned(deps: Deps, extra: Event, note: Notification) -> None:
     topic hears it; the request, which never took that money, stays as it is."""
     current = await q.known_request(deps.store, extra.stream_id)
     client = await _client(deps, current)
-    line: Text = lambda t: t(  # noqa: E731
-        "pay-extra-returned",
-        amount=money(note.amount, language_of(t)),
-        transaction=str(note.payment_transaction_id),
-        request=current.id,
-    )
+
+    def line(t: StaffText) -> str:
+        amount, transaction = money(note.amount, language_of(t)), str(note.payment_transaction_id)
+        return t("pay-extra-returned", amount=amount, transaction=transaction, request=current.id)
+
     await deliver_to_topic(deps, client, extra, [line], first_n=EXTRA_RETURNED)
 
 
@@ -156,9 +155,8 @@ async def record_payment(
                 state=t(f"card-open-state-{current.state.value}"),
             ),
         )
-        if (
-            current.state is not RequestState.QUOTED
-        ):  # (a quote revised meanwhile: its new total is still owed)
+        # (a payment of a quote revised meanwhile is no extra money: the new total is still owed)
+        if current.state is not RequestState.QUOTED:
             await _extra_money(deps, client, current, event, amount, transaction_id)
         return None
     else:
@@ -214,7 +212,8 @@ async def notification(deps: Deps, note: Notification) -> None:
     if note.kind == "refund":
         original = note.payment_transaction_id
         current = await q.request_paid_by(deps.store, original) if original is not None else None
-        extra = await deps.store.events.by_cause(f"cp:pay:{original}/unexpected") if current is None else None
+        unknown = current is None and original is not None  # (not the request's payment: an extra one?)
+        extra = await deps.store.events.by_cause(f"cp:pay:{original}/unexpected") if unknown else None
         if extra is not None:  # (money the request never took: not a refund of its payment)
             await _extra_returned(deps, extra, note)
             return
