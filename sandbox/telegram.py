@@ -118,6 +118,7 @@ class FakeTelegram:
         self.calls: list[Call] = []
         self.chats: dict[int, Chat] = {}
         self.failures: list[Failure] = []
+        self.lost_answers: list[Failure] = []  # done, and the connection dropped before the answer
         self.blocked: set[int] = set()
         self.limit_violations: list[Call] = []
         self.webhook: dict[str, Any] | None = None
@@ -155,7 +156,17 @@ class FakeTelegram:
         except ApiError as error:
             call.ok, call.error = False, error.description
             return web.json_response(error.body(), status=error.code)
+        chat_id = params.get("chat_id")
+        if self._answer_lost(method, int(chat_id) if chat_id is not None else None) and request.transport:
+            request.transport.abort()  # what was asked is done; the caller hears nothing back
         return web.json_response({"ok": True, "result": result})
+
+    def _answer_lost(self, method: str, chat_id: int | None) -> bool:
+        for lost in self.lost_answers:
+            if lost.remaining > 0 and lost.method in (None, method) and lost.chat_id in (None, chat_id):
+                lost.remaining -= 1
+                return True
+        return False
 
     @staticmethod
     async def _params(request: web.Request) -> dict[str, Any]:
@@ -227,6 +238,11 @@ class FakeTelegram:
         self, error: ApiError, method: str | None = None, chat_id: int | None = None, times: int = 1
     ) -> None:
         self.failures.append(Failure(method, chat_id, error, times))
+
+    def lose_answer(self, method: str | None = None, chat_id: int | None = None, times: int = 1) -> None:
+        """The next matching call is done, and its connection drops before the answer (a timeout, a network
+        that failed on the way back): the caller cannot know whether it went."""
+        self.lost_answers.append(Failure(method, chat_id, ApiError(0, "answer lost"), times))
 
     def fail_429(self, retry_after: int, **where: Any) -> None:
         self.fail(ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after), **where)

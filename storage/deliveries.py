@@ -52,6 +52,7 @@ class Delivery:
     calling_ms: int = 0  # when the provider call of the current attempt began; 0: not called (yet)
     changed: int = 0  # the stamp of the last write
     provider_status: str | None = None  # what the provider last said of it (`read` outranks `delivered`)
+    answer_lost: bool = False  # an earlier call left and its answer never came: it may have gone already
 
     @property
     def in_queue(self) -> bool:
@@ -83,6 +84,7 @@ def _delivery(doc: dict[str, Any]) -> Delivery:
         calling_ms=doc.get("calling_ms") or 0,
         changed=doc.get("changed") or 0,
         provider_status=doc.get("provider_status"),
+        answer_lost=doc.get("answer_lost", False),
     )
 
 
@@ -353,9 +355,16 @@ class Deliveries:
         )
 
     async def retry(
-        self, delivery_id: str, worker: str, error: str, after: timedelta, count_attempt: bool = True
+        self,
+        delivery_id: str,
+        worker: str,
+        error: str,
+        after: timedelta,
+        count_attempt: bool = True,
+        answer_lost: bool = False,
     ) -> DeliveryStatus:
-        """Try again after `after`. A wait the provider asked for (429) does not use up an attempt."""
+        """Try again after `after`. A wait the provider asked for (429) does not use up an attempt;
+        `answer_lost`: the call left and no answer came back (kept: the next send may repeat it)."""
         doc = await self._items.find_one({"_id": delivery_id, "worker": worker})
         if doc is None:
             return DeliveryStatus.PENDING
@@ -369,6 +378,7 @@ class Deliveries:
                     "error": error[:500],
                     "next_attempt_ms": next_ms,
                     "due_ms": next_ms,
+                    **({"answer_lost": True} if answer_lost else {}),
                 }
             )
         }

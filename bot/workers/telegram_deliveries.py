@@ -435,7 +435,9 @@ class TelegramDeliveryWorker(LaneWorker):
                     await self._settle(rider, g.outcome)
                 await self._settle(claimed, g.outcome)
                 return
-            if g.head.maybe_sent and self._says_something(claimed):  # (taken over mid-call)
+            # taken over mid-call, or an earlier call's answer was lost: it may have gone already
+            maybe = g.head.maybe_sent or any(d.answer_lost for d in (claimed, *g.riders))
+            if maybe and self._says_something(claimed):
                 self.touched()  # (what the hook writes, the next pass reads)
                 await self._hooks.maybe_twice(claimed)
         if g.riders and not self._card_of(claimed):
@@ -464,13 +466,14 @@ class TelegramDeliveryWorker(LaneWorker):
             return
         self.touched()  # (retried, failed, its lane given up: as the store has it, read next pass)
         match outcome:
-            case RetryLater(after, error, counts, throttled):
+            case RetryLater(after, error, counts, throttled, lost):
                 if throttled:
                     TELEGRAM_THROTTLED.inc()
                     await self._budgets.block(item.chat, now + timedelta(seconds=after))
                 else:
                     after = max(after, min(2.0**item.attempts, MAX_BACKOFF))
-                await self._deliveries.retry(item.id, self.worker_id, error, timedelta(seconds=after), counts)
+                wait = timedelta(seconds=after)
+                await self._deliveries.retry(item.id, self.worker_id, error, wait, counts, answer_lost=lost)
             case NotReady(reason):
                 await self._deliveries.retry(item.id, self.worker_id, reason, timedelta(seconds=2), False)
             case TopicGone(client_id, generation):

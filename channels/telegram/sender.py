@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+import aiohttp
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -81,6 +82,7 @@ class RetryLater:
     error: str
     counts: bool = True  # False for a wait Telegram asked for (429): it is not a failed attempt
     throttled: bool = False
+    answer_lost: bool = False  # the request left and no answer came back: Telegram may have done it
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,8 +258,15 @@ class TelegramSender:
             return Failed(error.message)
         except TelegramUnauthorizedError as error:
             return RetryLater(300, f"the bot token was refused: {error.message}")
-        except (TelegramServerError, TelegramNetworkError, TimeoutError) as error:
-            return RetryLater(0, str(error) or type(error).__name__)
+        except TelegramNetworkError as error:
+            # a connection never made: the request did not leave; anything else (a timeout, a connection
+            # dropped on the way back) may have reached Telegram — sent again, never lost, and said
+            left = not isinstance(error.__cause__, aiohttp.ClientConnectorError)
+            return RetryLater(0, str(error) or type(error).__name__, answer_lost=left)
+        except (TelegramServerError, TimeoutError) as error:
+            return RetryLater(
+                0, str(error) or type(error).__name__, answer_lost=isinstance(error, TimeoutError)
+            )
 
     @staticmethod
     def _where(chat_id: int, topic: Topic | None, reply_to: str | None = None) -> dict[str, Any]:

@@ -5,7 +5,9 @@ import itertools
 from collections import Counter
 from datetime import timedelta
 
+import aiohttp
 import pytest
+from aiogram.exceptions import TelegramNetworkError
 
 from bot.app import create_app
 from bot.keys import SETTINGS
@@ -249,3 +251,73 @@ async def test_a_message_whose_worker_died_before_calling_telegram_is_sent_witho
     await tg.settle()
     assert tg.topic_texts(thread)[-1] == "Pick us up from the Ritz, please"  # sent, and no false alarm
     assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
+
+
+async def test_a_message_whose_answer_was_lost_is_sent_again_and_the_assistant_told(tg: Harness) -> None:
+    """Telegram did it, and the connection dropped before its answer (a timeout, a network that failed on the
+    way back): nobody can know whether it went. It is sent again — never lost — and, as after a worker that
+    died mid-call, the assistant hears it may have arrived twice."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    tg.fake.lose_answer("sendMessage", chat_id=STAFF_CHAT)
+    await tg.send(tg.fake.user_message(layla, text="Thank you, see you soon"))
+    await tg.settle()
+    texts = tg.topic_texts(thread)
+    assert texts.count("Thank you, see you soon") == 2  # it did go twice: the first answer was lost
+    assert texts[-1] == (
+        "⚠️ After an interruption this may have been sent twice in this topic: “Thank you, see you soon”"
+    )
+
+    tg.fake.lose_answer("sendMessage", chat_id=layla["id"])  # the assistant's reply, to the client
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, text="Of course, at 8"))
+    await tg.settle()
+    assert [m["text"] for m in tg.to_user(layla)].count("Of course, at 8") == 2
+    assert tg.topic_texts(thread)[-1].startswith("⚠️ After an interruption this may have been sent twice")
+    assert "Of course, at 8" in tg.topic_texts(thread)[-1]
+    assert await tg.failed_deliveries() == 0
+
+
+async def test_a_message_whose_call_never_reached_telegram_is_sent_again_without_a_notice(
+    tg: Harness,
+) -> None:
+    """A connection that could not be made: the request never left, so sending it again is safe and silent."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    sender = tg.rt.delivery_worker._sender
+    session = sender._bot.session
+    real = session.make_request
+    refused = {"n": 0}
+
+    async def refuses_once(*args, **kwargs):
+        if not refused["n"]:
+            refused["n"] += 1
+            key = aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 1, False, True, None, None, None)
+            error = aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
+            raise TelegramNetworkError(method=args[1], message=f"{type(error).__name__}: {error}") from error
+        return await real(*args, **kwargs)
+
+    session.make_request = refuses_once
+    await tg.send(tg.fake.user_message(layla, text="Thank you, see you soon"))
+    await tg.settle()
+    assert refused["n"] == 1
+    assert tg.topic_texts(thread)[-1] == "Thank you, see you soon"  # sent once, no false alarm
+    assert tg.topic_texts(thread).count("Thank you, see you soon") == 1
+
+
+async def test_a_topic_whose_creation_answer_was_lost_is_made_once(tg: Harness) -> None:
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    tg.fake.lose_answer("createForumTopic")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    assert tg.fake.lost_answers[0].remaining == 0  # (Telegram made it; the answer never came)
+    thread = await tg.thread_of(layla)
+    assert tg.topic_texts(thread) == ["Hello"]
+    live = [t for t in tg.fake.chats[STAFF_CHAT].topics if t not in tg.fake.chats[STAFF_CHAT].deleted_topics]
+    assert live == [thread]  # the topic Telegram made was adopted, or its twin deleted: one topic
