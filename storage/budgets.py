@@ -70,6 +70,9 @@ class BudgetView:
     limits: Limits
     chat_free: dict[str, int] = field(default_factory=dict)  # chat → free_at_ms
     group_slots: dict[str, list[int]] = field(default_factory=dict)  # group → free_at_ms of its slots
+    # group → which of its slots a client's words took (a relay, not a card): what every instance leaves room
+    # for while clients are writing, kept with the slots so that each sees the others' (`words_sent`)
+    group_words: dict[str, list[bool]] = field(default_factory=dict)
     global_slots: list[int] = field(default_factory=list)
     blocked: dict[str, int] = field(default_factory=dict)  # chat or ANYONE → until_ms
     pressure: dict[str, int] = field(default_factory=dict)  # group → when it last ran out, ms
@@ -99,6 +102,7 @@ class BudgetView:
         for pool, slots in older.group_slots.items():
             if pool not in pools:
                 self.group_slots.setdefault(pool, list(slots))
+                self.group_words.setdefault(pool, list(older.group_words.get(pool, ())))
         for group, at in older.pressure.items():
             if group not in groups:
                 self.pressure.setdefault(group, at)
@@ -121,15 +125,27 @@ class BudgetView:
         candidates.append(_earliest_free(self.global_slots, self.limits.global_limit, now))
         return from_ms(max(candidates))
 
-    def use(self, chat: str, card: str | None = None) -> None:
-        """Count a send decided on this view, so later decisions on it see the slots taken."""
+    def use(self, chat: str, card: str | None = None, words: bool = False) -> None:
+        """Count a send decided on this view, so later decisions on it see the slots taken (`words`: a
+        client's words relayed to a group)."""
         now, limits = to_ms(self.now), self.limits
         self.chat_free[chat] = now + ms(limits.per_chat)
         if card is not None:
             self.chat_free[f"card:{card}"] = now + ms(limits.card_interval)
         if group := limits.group_of(chat):
-            _use(self.group_slots.setdefault(group, []), limits.size(group), now, ms(limits.group_window))
+            slots = self.group_slots.setdefault(group, [])
+            i = _use(slots, limits.size(group), now, ms(limits.group_window))
+            flags = self.group_words.setdefault(group, [])
+            flags += [False] * (len(slots) - len(flags))
+            flags[i] = words
         _use(self.global_slots, limits.global_limit, now, ms(limits.global_window))
+
+    def words_sent(self, group: str) -> list[int]:
+        """When each of the group's slots that clients' words took in the last window is free again (ms),
+        whichever instance sent them: a slot is busy a window from its send."""
+        now, slots = to_ms(self.now), self.group_slots.get(group, [])
+        flags = self.group_words.get(group, [])
+        return [at for at, words in zip(slots, flags, strict=False) if words and at > now]
 
     def moved(self, slot: Taken, to: int) -> None:
         """A slot taken on this view's budgets kept busy until `to` (Budgets.sent): seen so here too."""
@@ -160,11 +176,14 @@ def _earliest_free(slots: list[int], count: int, now: int, reserve: int = 0) -> 
     return max(now, sorted(slots)[reserve - unused])
 
 
-def _use(slots: list[int], count: int, now: int, busy: int) -> None:
+def _use(slots: list[int], count: int, now: int, busy: int) -> int:
+    """The slot free earliest taken from `now` for `busy`: its index."""
     if len(slots) < count:
         slots.append(now + busy)
-    else:
-        slots[slots.index(min(slots))] = now + busy
+        return len(slots) - 1
+    i = slots.index(min(slots))
+    slots[i] = now + busy
+    return i
 
 
 def _pool_id(group: str) -> str:
@@ -175,9 +194,16 @@ def _slot(i: int) -> str:
     return f"s{i}"
 
 
+def _words(i: int) -> str:
+    """Beside a group's slot `s<i>`: whether a client's words took it."""
+    return f"w{i}"
+
+
 def ms(delta: timedelta) -> int:
     return int(delta.total_seconds() * 1000)
 
+
+Chosen = tuple[str, str, timedelta, dict[str, bool]]  # a slot chosen: document, field, busy for, marks beside
 
 TRIES = 3  # a pool's slot chosen by another instance between our read and our write: read again, this often
 
@@ -213,6 +239,7 @@ class Budgets:
                     view.global_slots = slots
                 else:
                     view.group_slots[name] = slots
+                    view.group_words[name] = [bool(doc.get(_words(i))) for i in range(len(slots))]
         return view
 
     def _remember(self, pool: str, doc: dict) -> bool:
@@ -234,12 +261,15 @@ class Budgets:
                 whole.add(pool)
         return whole
 
-    async def take(self, chat: str, now: datetime, card: str | None = None) -> list[Taken] | None:
+    async def take(
+        self, chat: str, now: datetime, card: str | None = None, words: bool = False
+    ) -> list[Taken] | None:
         """One slot of each budget a message to `chat` (or an edit of `card`) falls under, all or none
         (None), in one write: each slot on the condition that it is free now (a busy one refuses it, as a
         duplicate `_id`). A pool's slot is the one free earliest as this instance last read or set it
         (`view`); a pool never read, or with none free by then, is read first (another instance may have
-        handed one back). When another instance took the slot chosen, the pool is read again."""
+        handed one back). When another instance took the slot chosen, the pool is read again. `words`: a
+        client's words relayed to a group, marked on the group's slot (`BudgetView.words_sent`)."""
         at, group = to_ms(now), self.limits.group_of(chat)
         own, pools = self._wanted(chat, card)
         await self._ensure_slots(*(pool for pool, _ in pools))
@@ -254,7 +284,7 @@ class Budgets:
             slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
             for pool, i, busy in slots:  # (a send beside this one chooses another)
                 self._seen[pool][i] = at + ms(busy)
-            chosen = own + [(_pool_id(pool), _slot(i), busy) for pool, i, busy in slots]
+            chosen = own + [self._pooled(pool, i, busy, words) for pool, i, busy in slots]
             taken, refused = await self._write(chosen, at)
             if not refused:
                 return taken
@@ -265,20 +295,22 @@ class Budgets:
                 self._seen.pop(chosen[k][0].partition(":")[2], None)
         return None
 
-    async def take_all(self, sends: list[tuple[str, str | None]], now: datetime) -> list[list[Taken] | None]:
-        """`take` for several sends (chat, card) of one pass, in one write when nothing refuses: each send's
-        slots all or none, as `take`. A send one of whose pools' slots another instance took meanwhile is
-        handed back and taken again on its own (`take`: the pool read again); one whose own slot is busy, or
-        whose group is full, gets None. Slots chosen for two sends are never the same."""
+    async def take_all(
+        self, sends: list[tuple[str, str | None, bool]], now: datetime
+    ) -> list[list[Taken] | None]:
+        """`take` for several sends (chat, card, words) of one pass, in one write when nothing refuses: each
+        send's slots all or none, as `take`. A send one of whose pools' slots another instance took meanwhile
+        is handed back and taken again on its own (`take`: the pool read again); one whose own slot is busy,
+        or whose group is full, gets None. Slots chosen for two sends are never the same."""
         if len(sends) <= 1:
-            return [await self.take(chat, now, card) for chat, card in sends]
+            return [await self.take(chat, now, card, words) for chat, card, words in sends]
         at, limits = to_ms(now), self.limits
-        wanted = [self._wanted(chat, card) for chat, card in sends]
+        wanted = [self._wanted(chat, card) for chat, card, _ in sends]
         await self._ensure_slots(*{pool for _, pools in wanted for pool, _ in pools})
         if stale := {pool for _, pools in wanted for pool, _ in pools if self._free_slot(pool, at) is None}:
             await self._read(sorted(stale))
         results: list[list[Taken] | None] = [None] * len(sends)
-        chosen: list[tuple[str, str, timedelta]] = []
+        chosen: list[Chosen] = []
         whose: list[int] = []  # the send each chosen slot is for
         for k, (own, pools) in enumerate(wanted):
             free = {pool: self._free_slot(pool, at) for pool, _ in pools}
@@ -289,7 +321,7 @@ class Budgets:
             slots = [(pool, i, busy) for pool, busy in pools if (i := free[pool]) is not None]
             for pool, i, busy in slots:  # (the next send chooses another)
                 self._seen[pool][i] = at + ms(busy)
-            mine = own + [(_pool_id(pool), _slot(i), busy) for pool, i, busy in slots]
+            mine = own + [self._pooled(pool, i, busy, sends[k][2]) for pool, i, busy in slots]
             chosen += mine
             whose += [k] * len(mine)
         taken, refused = await self._write(chosen, at)
@@ -304,28 +336,32 @@ class Budgets:
                 for j in refused:
                     if whose[j] == k:
                         self._seen.pop(chosen[j][0].partition(":")[2], None)
-                results[k] = await self.take(sends[k][0], now, sends[k][1])
+                chat, card, words = sends[k]
+                results[k] = await self.take(chat, now, card, words)
         return results
 
-    def _wanted(
-        self, chat: str, card: str | None
-    ) -> tuple[list[tuple[str, str, timedelta]], list[tuple[str, timedelta]]]:
+    def _wanted(self, chat: str, card: str | None) -> tuple[list[Chosen], list[tuple[str, timedelta]]]:
         """What a send to `chat` (an edit of `card`) takes: its own slots, and one slot of which pools."""
         limits = self.limits
         group = limits.group_of(chat)
         pools = [(group, limits.group_window)] if group else []
         pools.append((GLOBAL, limits.global_window))
-        own = [(f"chat:{chat}", "free_at_ms", limits.per_chat)]
+        own: list[Chosen] = [(f"chat:{chat}", "free_at_ms", limits.per_chat, {})]
         if card is not None:
-            own.append((f"card:{card}", "free_at_ms", limits.card_interval))
+            own.append((f"card:{card}", "free_at_ms", limits.card_interval, {}))
         return own, pools
 
-    async def _write(self, chosen: list[tuple[str, str, timedelta]], at: int) -> tuple[list[Taken], set[int]]:
+    def _pooled(self, pool: str, i: int, busy: timedelta, words: bool) -> Chosen:
+        """A pool's slot `i` chosen for a send; a group's marked with whether a client's words take it."""
+        marks = {} if pool == GLOBAL else {_words(i): words}
+        return _pool_id(pool), _slot(i), busy, marks
+
+    async def _write(self, chosen: list[Chosen], at: int) -> tuple[list[Taken], set[int]]:
         """Each chosen slot on the condition that it is free by `at`, in one write: those taken, and the
         indexes of those refused (a busy slot's upsert is refused as a duplicate `_id`)."""
         ops = [
-            UpdateOne({"_id": i, f: {"$lte": at}}, {"$set": {f: at + ms(b)}}, upsert=True)
-            for i, f, b in chosen
+            UpdateOne({"_id": i, f: {"$lte": at}}, {"$set": {f: at + ms(b), **marks}}, upsert=True)
+            for i, f, b, marks in chosen
         ]
         refused: set[int] = set()
         try:
@@ -333,7 +369,9 @@ class Budgets:
         except BulkWriteError as error:
             refused = duplicates(error)
         # (each free at `at` or before: handing it back makes it free at `at`, which is the same)
-        taken = [Taken(i, f, at, at + ms(b), ms(b)) for k, (i, f, b) in enumerate(chosen) if k not in refused]
+        taken = [
+            Taken(i, f, at, at + ms(b), ms(b)) for k, (i, f, b, _) in enumerate(chosen) if k not in refused
+        ]
         return taken, refused
 
     def _free_slot(self, pool: str, at: int) -> int | None:

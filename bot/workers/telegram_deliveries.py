@@ -10,7 +10,6 @@ it."""
 from __future__ import annotations
 
 import asyncio
-import collections
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -25,7 +24,7 @@ from domain.clock import Clock
 from domain.outbound import EditCard, MenuButton, Message, Outbound, PostCard, Unreadable, read_doc
 from storage import step_reads
 from storage.arrival import PER_MS
-from storage.budgets import Budgets, BudgetView, Taken
+from storage.budgets import Budgets, BudgetView, Taken, ms
 from storage.deliveries import Deliveries, Delivery, DeliveryStatus
 from storage.heartbeats import Peers
 from storage.timefmt import from_ms, to_ms
@@ -105,7 +104,6 @@ class TelegramDeliveryWorker(LaneWorker):
         self.coalesced = 0
         # card posts waiting, as of this round: (lane, card) → until when one is being sent (ms; 0: none is)
         self._posts: dict[tuple[str, str], int] = {}
-        self._relayed: dict[str, collections.deque[datetime]] = {}  # group → when messages (not cards) went
         self._read: dict[
             tuple[str, int], Outbound | Unreadable
         ] = {}  # what each queued delivery holds, read once
@@ -220,36 +218,34 @@ class TelegramDeliveryWorker(LaneWorker):
         slot = self._view.next_slot(self._budget_chat(head), self._card_of(head))
         if not reserve:
             return slot
-        lapses = self._relayed[head.chat][-1] + WRITING  # then the cards may take the whole budget
+        lapses = self._last_words(head.chat) + WRITING  # then the cards may take the whole budget
         return min(self._view.next_slot(head.chat, self._card_of(head), reserve), max(slot, lapses))
 
     def _room_for_relays(self, chat: str, now: datetime) -> int:
-        """The group's slots a card's post or edit leaves free while clients are writing (a message went to
-        the group in the last WRITING): as many as messages went in the last minute, at least RESERVE. Once
-        they stop, the cards take the whole budget."""
-        recent = self._recent_relays(chat, now)
-        if not recent or now - recent[-1] >= WRITING:
+        """The group's slots a card's post or edit leaves free while clients are writing (their words went to
+        the group in the last WRITING, from any instance: the budgets mark them): as many as went in the last
+        minute, at least RESERVE. Once they stop, the cards take the whole budget."""
+        recent = self._view.words_sent(chat)
+        if not recent or now - self._last_words(chat) >= WRITING:
             return 0
         return max(RESERVE, len(recent))
+
+    def _last_words(self, chat: str) -> datetime:
+        """When clients' words last went to the group (a slot is busy a window from its send)."""
+        return from_ms(max(self._view.words_sent(chat)) - ms(self._budgets.limits.group_window))
+
+    def _words(self, head: Delivery) -> bool:
+        """A client's words relayed to a group (not a card): what cards leave room for."""
+        return head.prio <= 1 and is_group(head.chat) and not self._card_of(head)
 
     def take(self, head: Delivery, lane: list[Delivery], now: datetime) -> Awaitable[None]:
         if self._card_of(head) and self._posting(head):
             return self._moot([d for d in self._coalesced(lane, now, True) if self._moot_at(d) <= now])
-        self._view.use(
-            self._budget_chat(head), self._card_of(head)
-        )  # this round's later decisions see it; the store decides
-        if head.prio <= 1 and is_group(head.chat) and not self._card_of(head):
-            self._recent_relays(head.chat, now).append(now)
+        # this round's later decisions see it; the store decides
+        self._view.use(self._budget_chat(head), self._card_of(head), self._words(head))
         followers = self._coalesced(lane, now) if self._card_of(head) else self._mergeable(head, lane, now)
         self._going.append(Going(head, followers))  # (sent with the pass's others: `went`)
         return _nothing()
-
-    def _recent_relays(self, chat: str, now: datetime) -> collections.deque[datetime]:
-        """When messages (not cards) went to a group in the last minute (older ones forgotten here)."""
-        recent = self._relayed.setdefault(chat, collections.deque())
-        while recent and now - recent[0] >= timedelta(minutes=1):
-            recent.popleft()
-        return recent
 
     def _posting(self, edit: Delivery) -> bool:
         """The card is about to be posted (again) in the topic: the post will show it as it is then."""
@@ -314,7 +310,8 @@ class TelegramDeliveryWorker(LaneWorker):
 
     async def _go(self, going: list[Going]) -> None:
         takes = await self._budgets.take_all(
-            [(self._budget_chat(g.head), self._card_of(g.head)) for g in going], self._clock.now()
+            [(self._budget_chat(g.head), self._card_of(g.head), self._words(g.head)) for g in going],
+            self._clock.now(),
         )
         for g, taken in zip(going, takes, strict=True):
             g.taken = taken

@@ -113,7 +113,7 @@ async def test_a_pass_s_sends_take_their_slots_in_one_write_all_or_none_each(sto
     budgets, other = Budgets(store.db, TELEGRAM_LIMITS), Budgets(store.db, TELEGRAM_LIMITS)
     await budgets.view({"-1001", "42", "43"}, T0)  # (every global slot free, as this instance last read)
     assert await other.take("43", T0)  # (then another instance sends to 43: its global slot is the first)
-    taken = await budgets.take_all([("-1001", None), ("42", None), ("43", None)], T0)
+    taken = await budgets.take_all([("-1001", None, False), ("42", None, False), ("43", None, False)], T0)
     assert taken[2] is None and taken[0] and taken[1]  # (43's own second is spent)
     slots = [(s.id, s.field) for t in taken if t for s in t]
     assert len(slots) == len(set(slots)) == 5  # two chats, the group's, two global ones

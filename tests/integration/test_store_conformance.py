@@ -770,16 +770,20 @@ async def test_one_bulk_takes_several_fields_of_one_document_and_refuses_only_th
     db: AsyncDatabase,
 ) -> None:
     """Budgets.take_all: the slots of a pass's sends in one unordered bulk, two of them fields of one pool
-    document; a busy one is refused as a duplicate `_id` and named by its index, the others land."""
+    document, each with its mark beside it (a client's words: `w<i>`); a busy one is refused as a duplicate
+    `_id` and named by its index, its mark not set, the others land."""
     await db.x.insert_one({"_id": "pool:g", "s0": 0, "s1": 0, "s2": 50})
     ops = [
-        UpdateOne({"_id": "pool:g", f: {"$lte": 10}}, {"$set": {f: 100 + k}}, upsert=True)
+        UpdateOne(
+            {"_id": "pool:g", f: {"$lte": 10}}, {"$set": {f: 100 + k, f"w{f[1:]}": k != 2}}, upsert=True
+        )
         for k, f in enumerate(("s0", "s2", "s1"))
     ]
     with pytest.raises(BulkWriteError) as refused:
         await db.x.bulk_write(ops, ordered=False)
     assert [e["index"] for e in refused.value.details["writeErrors"]] == [1]
-    assert await db.x.find_one({"_id": "pool:g"}) == {"_id": "pool:g", "s0": 100, "s1": 102, "s2": 50}
+    pool = {"_id": "pool:g", "s0": 100, "s1": 102, "s2": 50, "w0": True, "w1": False}
+    assert await db.x.find_one({"_id": "pool:g"}) == pool
 
 
 async def test_racing_counters_never_repeat_a_value(db: AsyncDatabase) -> None:

@@ -8,12 +8,16 @@ from datetime import timedelta
 
 from bot.workers.telegram_deliveries import RESERVE, WRITING
 from channels.telegram.limits import KEEP_GROUP_LIMIT
+from domain.outbound import EditCard, to_doc
 from engine import queries as q
 from engine.commands.table import COMMANDS
 from engine.forum.topics import Topics
 from sandbox.telegram import EDITING, SENDING
+from storage.budgets import Budgets
+from storage.deliveries import Delivery
 from tests.harness import STAFF_CHAT, Harness, user
 from tests.realistic import conversation, language_of
+from tests.telegram.test_known_across_instances import instance_a
 
 
 async def burst(tg: Harness, clients: int, messages: int) -> list[tuple[dict, list[str]]]:
@@ -90,3 +94,43 @@ async def test_a_burst_uses_the_group_s_19_a_minute_to_the_full_posts_and_edits_
         assert sum(1 for at in sends if start <= at < start + timedelta(minutes=1)) == 19
     for person, texts in people:
         assert "\n\n".join(await tg.topic_words(await tg.thread_of(person))).split("\n\n") == texts
+
+
+async def test_an_instance_that_relayed_nothing_leaves_room_for_the_words_another_instance_relays(
+    tg: Harness,
+) -> None:
+    """N instances behave as one: the room a card's edit leaves to clients' words while they write is read
+    from the budgets in the store (each group slot marks whether words took it), not from what this instance
+    relayed itself. Another instance relayed the minute's words; this one, which relayed none, has only an
+    edit to send: it waits while clients write, and goes once they stop."""
+    people = await burst(tg, clients=1, messages=1)  # a request: its card posted
+    client = await tg.client_of(people[0][0])
+    tg.clock.advance(minutes=2)  # the group's minute empty again
+    limits = tg.rt.delivery_worker._budgets.limits
+    other = Budgets(tg.store.db, limits)
+    words = KEEP_GROUP_LIMIT - RESERVE  # the other instance's relays leave RESERVE slots of the minute
+    for _ in range(words):
+        assert await other.take(str(STAFF_CHAT), tg.clock.now(), words=True)
+        tg.clock.advance_to(tg.clock.now() + limits.per_chat)
+    (request,) = await q.open_requests(tg.store, client.id)
+    edit = Delivery(
+        f"test-edit:{client.id}",
+        "telegram",
+        str(STAFF_CHAT),
+        to_doc(EditCard(client.id, f"request:{request.id}")),
+        "test-edit",
+        lane=f"tg:{STAFF_CHAT}:{client.id}",
+    )
+    await tg.store.deliveries.enqueue(edit)
+    this = instance_a(tg)
+
+    def edits() -> int:  # (asked of Telegram: the card shows nothing new, "message is not modified")
+        return len([c for c in tg.fake.calls if c.method == "editMessageText"])
+
+    before = edits()
+    await this.run_once()
+    assert edits() == before  # clients were writing: the minute's last slots are left to their words
+    tg.clock.advance_to(tg.clock.now() + WRITING)
+    await this.run_once()
+    assert edits() == before + 1  # they stopped: the card takes its slot
+    assert tg.fake.limit_violations == []
