@@ -21,7 +21,7 @@ from domain.money import Money
 from engine.console.event_lines import stamp
 from engine.console.reads import Card, entry_anchor
 from engine.deps import Deps
-from engine.i18n import staff_translator
+from engine.i18n import STAFF_LANGUAGES, staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -45,14 +45,40 @@ def _money(context: Any, amount: Any) -> str:
 def _context(request: web.Request) -> dict[str, Any]:
     session = request.get(SESSION)
     deps = request.config_dict[ENGINE].deps
-    return base_context(deps, session.assistant if session else None, session.csrf if session else "") | {
-        "path": request.path
-    }
+    if session is None:  # (the sign-in page, an error before it: in the browser's language)
+        return base_context(deps, None, "", accepted(request.headers.get("Accept-Language", ""))) | {
+            "path": request.path
+        }
+    return base_context(deps, session.assistant, session.csrf) | {"path": request.path}
 
 
-def base_context(deps: Deps, viewer: Assistant | None, csrf: str = "") -> dict[str, Any]:
-    """What every template is given: the viewer's language, times in the business timezone, the clock."""
-    language = viewer.ui_language if viewer else "en"
+MAX_ACCEPT = 512  # characters of an Accept-Language header read (a browser's is a few dozen)
+
+
+def accepted(header: str) -> str:
+    """The staff language a browser asks for first (Accept-Language, by its q-values), English when it asks
+    for none of ours: what a page seen before anyone signs in is written in."""
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate(header[:MAX_ACCEPT].split(",")):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                continue
+        language = tag.strip().lower().split("-")[0]
+        if language in STAFF_LANGUAGES and q > 0:
+            ranked.append((-q, i, language))
+    return min(ranked)[2] if ranked else "en"
+
+
+def base_context(
+    deps: Deps, viewer: Assistant | None, csrf: str = "", language: str | None = None
+) -> dict[str, Any]:
+    """What every template is given: the viewer's language (`language` when no one is signed in), times in
+    the business timezone, the clock."""
+    language = viewer.ui_language if viewer else (language or "en")
     tz = deps.policy.tz
     translate = staff_translator()
     now = deps.clock.now()

@@ -78,3 +78,26 @@ async def test_without_a_trusted_proxy_x_forwarded_for_is_not_believed(team: Har
     tg = team
     assert [await junk_from(tg, f"203.0.113.{n}") for n in range(10)] == [403] * 10
     assert await junk_from(tg, "203.0.113.99") == 429  # all from one peer, whatever the header says
+
+
+@pytest.mark.parametrize(
+    ("accept", "title", "lang"),
+    [
+        ("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7", "Вход в консоль", "ru"),
+        ("en-GB,en;q=0.9,ru;q=0.8", "Sign in to the console", "en"),
+        ("ar-AE,ar;q=0.9,ru;q=0.5", "Вход в консоль", "ru"),  # (no Arabic console: their next choice)
+        ("de-DE,ru;q=0,fr;q=0.5", "Sign in to the console", "en"),  # (q=0: not wanted)
+        ("ru;q=abc, de, " * 200, "Sign in to the console", "en"),  # (junk, read only so far)
+        ("", "Sign in to the console", "en"),
+    ],
+)
+async def test_the_sign_in_page_speaks_the_browser_s_language_before_anyone_is_known(
+    team: Harness, accept: str, title: str, lang: str
+) -> None:
+    """Nobody is signed in yet, so the page cannot know the assistant: it reads as their browser asks."""
+    headers = {"Accept-Language": accept} if accept else {}
+    response = await team.http.get("/console/sign-in", headers=headers)
+    html = await response.text()
+    assert response.status == 200 and f"<h1>{title}</h1>" in html and f'<html lang="{lang}">' in html
+    refused = await team.http.post("/console/sign-in", data={"t": "x.y"}, headers=headers)
+    assert title in await refused.text()  # (a refused link's page, too)
