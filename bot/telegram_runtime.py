@@ -72,6 +72,9 @@ class EnginePorts:
             return  # a staff member's command (/away, /back, /stats…)
         await conversation.client_message(self._deps, person, message, cause)
 
+    async def edited(self, person: Person, message: Inbound, cause: str) -> None:
+        await conversation.client_edited(self._deps, person, message, cause)
+
     async def help(self, person: Person, message: Inbound, cause: str) -> None:
         user_id = int(person.identity.external_id)
         if await staff.private_command(self._deps, user_id, message, cause):

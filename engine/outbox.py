@@ -166,6 +166,7 @@ def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
 
 
 MARKS = {Channel.WHATSAPP: "🟢 WhatsApp · "}  # what came on a channel other than Telegram is marked so
+EDITED = "✏️ "  # the new words of a message the client changed after sending it
 
 
 def mark(channel: Channel) -> str:
@@ -198,7 +199,7 @@ def relay_to_topic(
     channel than Telegram is marked so."""
     lane = _topic_lane(staff_chat_id, client_id)
     copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
-    said = mark(message.channel)
+    said = (EDITED if (message.extra or {}).get("edited") else "") + mark(message.channel)
     if message.kind is Kind.TEXT and translation is not None:  # the client's own words folded beneath
         text = f"{said}{TRANSLATED}{translation}"
         return to_topic(

@@ -330,6 +330,13 @@ class FakeTelegram:
             body["reply_to_message"] = chat.messages[reply_to]
         return self._update(message=self._store(chat, body))
 
+    def edit(self, user: dict[str, Any], message_id: int, text: str) -> dict[str, Any]:
+        """The person changes the text of a message they sent in their private chat with the bot."""
+        chat = self._private(user)
+        edited = chat.messages[message_id] | {"text": text, "edit_date": int(self.clock.now().timestamp())}
+        chat.messages[message_id] = edited
+        return self._update(edited_message=edited)
+
     def callback(self, user: dict[str, Any], message_id: int, data: str) -> dict[str, Any]:
         chat = self._private(user)
         return self._update(

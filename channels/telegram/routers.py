@@ -24,6 +24,7 @@ class ClientPort(Protocol):
     async def start(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def language_command(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def message(self, person: Person, message: Inbound, cause: str) -> None: ...
+    async def edited(self, person: Person, message: Inbound, cause: str) -> None: ...
     async def language_chosen(self, person: Person, code: str, cause: str) -> None: ...
     async def quote_button(self, person: Person, data: str, cause: str) -> str | None: ...
     async def help(self, person: Person, message: Inbound, cause: str) -> None: ...
@@ -91,6 +92,7 @@ def inbound(message: Message) -> Inbound:
 def client_router() -> Router:
     router = Router(name="client-chat")
     router.message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
+    router.edited_message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
 
     @router.message(CommandStart())
     async def on_start(message: Message, client_port: ClientPort, cause: str) -> None:
@@ -111,6 +113,10 @@ def client_router() -> Router:
     @router.message()
     async def on_message(message: Message, client_port: ClientPort, cause: str) -> None:
         await client_port.message(author(message), inbound(message), cause)
+
+    @router.edited_message()
+    async def on_edited(message: Message, client_port: ClientPort, cause: str) -> None:
+        await client_port.edited(author(message), inbound(message), cause)
 
     @router.callback_query(F.data.startswith("lang:"))
     async def on_language_chosen(callback: CallbackQuery, client_port: ClientPort, cause: str) -> None:

@@ -5,6 +5,7 @@ language ("language" alone asks which), anything else is a message like any othe
 from __future__ import annotations
 
 from domain.clients import Client
+from domain.intake.text import DIGITS
 from domain.messages import Inbound, Kind, Person, language_named
 from engine import queries as q
 from engine.clients import registry as clients
@@ -23,7 +24,8 @@ async def message(deps: Deps, person: Person, inbound: Inbound, cause: str, clie
     """`client`: who the person is, as the channel found them (None: a first message, which registers)."""
     body = (inbound.text or "").strip()
     choices = (await q.conversation(deps.store, client.id)).choices if client else {}
-    data = {key.casefold(): value for key, value in choices.items()}.get(body.casefold())
+    # (an Arabic or Persian keyboard types the choice's digit as ٢ or ۲)
+    data = {key.casefold(): value for key, value in choices.items()}.get(body.casefold().translate(DIGITS))
     if client is None:
         await conversation.client_message(deps, person, inbound, cause)  # registers (or joins by phone)
     elif inbound.kind is Kind.TEXT and data is not None:

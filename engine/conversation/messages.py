@@ -157,6 +157,18 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     await ask_phone(deps, client, message.text, cause)
 
 
+async def client_edited(deps: Deps, person: Person, message: Inbound, cause: str) -> None:
+    """A text the client changed after sending it (Telegram): the new words go into their topic marked as an
+    edit, so the assistant reads the correction; not read again for a request (the first words were)."""
+    client = await q.client_by_identity(deps.store, person.identity)
+    if client is None or message.kind is not Kind.TEXT or not message.text:
+        return  # (a caption changed under a file already copied: the copy keeps the first)
+    edited = replace(message, extra={"edited": True})
+    words = await _into_topic(deps, client, await received(deps, client, edited, cause), edited, cause)
+    if words is not None:
+        await deps.deliver(words.relay)
+
+
 async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understanding, cause: str) -> None:
     """A request made in the client's own page (the Mini App): their words as a message of theirs, relayed
     like one (so the response clock starts), and a request opened with exactly what the form said."""

@@ -20,7 +20,7 @@ button-pay-card = الدفع بالبطاقة •••• { $last4 }
 button-ask = لدي سؤال
 button-decline = رفض
 quote-question = بكل سرور — اكتبوا سؤالكم هنا وستصلكم الإجابة من { $assistant } فوراً.
-quote-declined = تم، لقد رفضتم عرض السعر للطلب رقم { $number }. اكتبوا إلينا في أي وقت إذا رغبتم في شيء آخر.
+quote-declined = حسناً، لن نمضي في عرض السعر للطلب رقم { $number }. يسعدنا أن نرتّب لكم أي شيء آخر — يكفي أن تكتبوا إلينا في أي وقت.
 quote-expired = انتهت صلاحية هذا العرض. سيصلكم عرض جديد من { $assistant }.
 quote-replaced = تم استبدال هذا العرض بعرض محدَّث للطلب رقم { $number }: { $total }، صالح حتى { $until }.
 quote-already-paid = تم دفع هذا العرض بالفعل، ولا حاجة إلى أي إجراء آخر.
@@ -47,7 +47,7 @@ request-cancelled-reason = السبب: { $reason }
 choices-hint = يُرجى الرد برقم الخيار المطلوب.
 
 ## The clock: a new assistant, quotes about to lapse, how did we do
-client-reassigned = سيتولى { $assistant } خدمتكم من الآن.
+client-reassigned = ستكون خدمتكم من الآن في عهدة { $assistant }.
 quote-reminder = تذكير لطيف: عرض السعر للطلب { $number } ({ $total }) صالح حتى { $until }.
 quote-lapsed = انتهت صلاحية عرض السعر للطلب { $number } ولم يعد رابط الدفع يعمل. اكتبوا لنا متى شئتم وسنرسل لكم عرضًا جديدًا.
 rating-ask = ما رأيكم في خدمتنا في الطلب { $number }؟ يُرجى تقييمنا من 1 إلى 5، ويسعدنا أن تكتبوا لنا أي ملاحظة في رسالتكم التالية.
@@ -77,6 +77,6 @@ reminder-soon = اقترب الموعد: الطلب { $number } في { $at } —
 button-all-good = كل شيء على ما يرام
 button-need-change = أحتاج إلى تغيير
 reminder-thanks = رائع — كل شيء جاهز لدى { $assistant }.
-reminder-change = بكل سرور — اكتبوا لنا ما ترغبون في تغييره، وسيتولى { $assistant } الأمر فورًا.
+reminder-change = بكل سرور — اكتبوا لنا ما ترغبون في تغييره، وسيصل فورًا إلى { $assistant }.
 reminder-over = هذا الحجز مغلق بالفعل — اكتبوا لنا متى شئتم إن احتجتم إلى أي شيء.
 pay-extra = تلقّينا دفعة بقيمة { $amount } للطلب { $number } لم تكن مطلوبة. لا يترتب عليكم أي مبلغ إضافي، وسيُعاد المبلغ إلى بطاقتكم، وسيؤكد لكم مساعدكم ذلك.

@@ -136,3 +136,32 @@ async def test_an_english_client_opens_the_mini_app_from_the_menu_button_in_plac
     await page.click("#webapp-close")
     await expect(page.locator("#webapp")).to_be_hidden()
     await context.close()
+
+
+async def test_on_a_narrow_phone_the_pages_own_tab_is_in_sight(shared_sandbox: str, browser) -> None:
+    """Found by hand at 360 px in Arabic: the tabs scroll sideways and on “السجل” (History) its own tab was
+    cut to “الس” at the edge, the page never brought it into sight (“История” in Russian hidden whole)."""
+    sandbox = shared_sandbox
+    desk = await browser.new_context(viewport={"width": 1400, "height": 900})
+    forum = await desk.new_page()
+    await forum.goto(f"{sandbox}/sandbox")
+    for persona in ("layla", "irina"):
+        await client_writes(forum, persona, "telegram", "/start")
+        await forum.locator("#open-app:not([hidden])").wait_for(timeout=WAIT)
+        phone = await browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+        app = await phone.new_page()
+        await app.goto(
+            (await (await app.request.get(f"{sandbox}/sandbox/api/webapp?persona={persona}")).json())["url"]
+        )
+        await app.locator("a.tab[data-tab=history]").click()
+        mine = app.locator("a.tab.on[data-tab=history]")
+        await mine.wait_for()
+        bar, tab = await app.locator("nav.tabs").bounding_box(), await mine.bounding_box()
+        assert bar is not None and tab is not None
+        assert bar["x"] - 1 <= tab["x"] and tab["x"] + tab["width"] <= bar["x"] + bar["width"] + 1, (
+            persona,
+            tab,
+        )
+        await app.screenshot(path=ARTIFACTS / f"miniapp-{persona}-history-360.png")
+        await phone.close()
+    await desk.close()

@@ -178,3 +178,20 @@ async def test_help_answers_in_the_clients_language(tg: Harness) -> None:
     await tg.settle()
     assert tg.to_user(nadia)[-1]["text"].startswith("Я ваш консьерж в Москве")
     assert await reads.requests(tg.store) == []
+
+
+async def test_a_message_the_client_edits_reaches_the_topic_as_an_edit(tg: Harness) -> None:
+    """Found by hand: Layla corrected 'at 8' to 'at 9' by editing her message; Telegram sent the edit (we ask
+    for edited_message) and nothing happened — the assistant booked the car for 8."""
+    await tg.add_staff(9002, "Amira", "ar,en")
+    layla = user("Layla", "ar", last_name="Al Mansouri")
+    first = tg.fake.user_message(layla, text="أريد سيارة الليلة الساعة 8 من فندق ريتز")
+    await tg.send(tg.fake.user_message(layla, text="/start"), first)
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    before = len(await reads.requests(tg.store))
+    mine = first["message"]["message_id"]
+    await tg.send(tg.fake.edit(layla, mine, "أريد سيارة الليلة الساعة 9 من فندق ريتز"))
+    await tg.settle()
+    assert tg.topic_texts(thread)[-1] == "✏️ أريد سيارة الليلة الساعة 9 من فندق ريتز"
+    assert len(await reads.requests(tg.store)) == before  # the correction opens no second request

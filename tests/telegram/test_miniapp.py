@@ -572,3 +572,17 @@ async def test_a_budget_typed_with_thousands_separators_is_read_on_the_form(team
         assert latest.details.budget is not None and latest.details.budget.minor == minor, typed
     status, page = await app.post("/app/new", form | {"budget": "1,5"}, page="/app/new")
     assert status == 400 and "الميزانية" in page
+
+
+async def test_a_latin_place_on_an_arabic_page_is_isolated_from_the_guests_beside_it(team: Harness) -> None:
+    """Found by hand at 360 px: '🚘 سيارة مع سائق · The Ritz-Carlton · 👥 4' ran the place, the dot and the
+    guests together left to right, and wrapped as 'The Ritz-Carlton · · 🚘 …' over a lone '4 👥'."""
+    tg = team
+    layla, _thread, _ = await new_client(tg, "Layla", "شكرا", language="ar")
+    app = App(tg, layla)
+    form = {"category": "chauffeur", "guests": "4", "place": "The Ritz-Carlton"}
+    status, _ = await app.post("/app/new", form, page="/app/new")
+    assert status == 303
+    await tg.settle()
+    _status, page = await app.get("/app/requests")
+    assert "· <bdi>The Ritz-Carlton</bdi> · 👥 4" in page, page

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from domain.clients import Client
+from domain.clients import Client, Language
 from domain.events import EventType
 from engine import queries as q
 from engine.clients.outbox import to_client
@@ -178,6 +178,20 @@ async def test_a_numbered_choice_answers_a_button(team: Harness) -> None:
     assert tg.topic_texts(topic)[-1] == "❓ The client has a question about R-1001."
     await wa(tg, NUMBER, "2")  # a choice from the same list: decline
     assert tg.wa_texts(NUMBER)[-1].startswith("Understood, the quote for request R-1001 is declined.")
+
+
+async def test_a_numbered_choice_typed_in_arabic_indic_digits_answers_a_button(team: Harness) -> None:
+    """Found by hand: an Arabic client answering a quote's choices with '٢' (her keyboard's 2) had it relayed
+    to the topic as a message; the quote stayed open and nothing was said to her."""
+    tg = team
+    await wa(tg, NUMBER, "أحتاج سيارة إلى المطار غداً الساعة 7")
+    topic = await thread(tg, NUMBER)
+    await staff_says(tg, topic, "/quote 45000 Car to SVO")
+    await wa(tg, NUMBER, "١")
+    assert tg.topic_texts(topic)[-1] == "❓ The client has a question about R-1001."
+    await wa(tg, NUMBER, "۲")  # (the Persian keyboard's 2)
+    assert tg.wa_texts(NUMBER)[-1] == tg.engine.deps.t(Language.AR, "quote-declined", number="R-1001")
+    assert (await q.request(tg.store, "R-1001")).state.value == "cancelled"
 
 
 async def test_language_from_the_script_and_switched_by_its_name(team: Harness) -> None:

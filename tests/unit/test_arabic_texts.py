@@ -53,3 +53,18 @@ def test_no_arabic_text_says_you_in_the_singular() -> None:
         for message_id, text in _arabic_texts().items()
     }
     assert {i: words for i, words in singular.items() if words} == {}
+
+
+def test_no_arabic_text_makes_the_assistant_a_man() -> None:
+    """The assistant may be a woman (Amira leads the team): 'سيتولى Amira خدمتكم' and 'وسيتولى Amira الأمر'
+    spoke of her in the masculine. The word before the name is never a third-person verb (يـ، سيـ)."""
+    verbs = re.compile("^[وف]?س?ي[\u0621-\u064a]{2,}$")
+    found = {}
+    for name in resource_names():
+        source = _MARKS.sub("", (LOCALES_DIR / "ar" / name).read_text())
+        for message_id, before in re.findall(
+            r"^([a-z][\w-]*) =.*?(\S+) \{ \$assistant \}", source, re.MULTILINE
+        ):
+            if verbs.match(before):
+                found[message_id] = before
+    assert found == {}

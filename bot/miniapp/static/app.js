@@ -101,6 +101,9 @@
 
   function decorate() {
     if (tg && tg.colorScheme) document.documentElement.dataset.scheme = tg.colorScheme;
+    // a narrow phone scrolls the tabs: the page's own is brought into sight (else "History" was cut off)
+    var tab = document.querySelector(".tabs .tab.on");
+    if (tab && tab.scrollIntoView) tab.scrollIntoView({ block: "nearest", inline: "nearest" });
     localTimes();
     keepCurrent();
     var link = document.getElementById("open-link");
