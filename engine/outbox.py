@@ -25,7 +25,7 @@ from domain.outbound import (
     RenameTopic,
     to_doc,
 )
-from domain.texts import TELEGRAM_CAPTION_MAX
+from domain.texts import TELEGRAM_CAPTION_MAX, TELEGRAM_MAX, split_text
 from storage.deliveries import Delivery
 
 TELEGRAM = "telegram"
@@ -165,6 +165,8 @@ def delete_topic(event: Event, staff_chat_id: int, thread_id: int) -> Delivery:
     return _delivery(event, 0, staff_chat_id, f"tg:{staff_chat_id}:general", DeleteTopic(thread_id))
 
 
+CONTINUED = 900  # a long text's parts after the first in the topic: `<event>:901`, … (clear of the others)
+MORE_PARTS = 3  # at most: WhatsApp's and Telegram's longest text (4,096) with its marks and translation fits
 MARKS = {Channel.WHATSAPP: "🟢 WhatsApp · "}  # what came on a channel other than Telegram is marked so
 EDITED = "✏️ "  # the new words of a message the client changed after sending it
 
@@ -192,26 +194,32 @@ def relay_to_topic(
     reply_to: int | None = None,
     translation: str | None = None,
     note: str = "",
-) -> Delivery:
+) -> tuple[Delivery, ...]:
     """Text is sent (and may be merged under pressure); Telegram media is copied as it is (but for a caption
     translated, or said to be untranslated: `note`); any other channel's media is fetched from its provider
     (`extra["media"]`: url and content type, as its normaliser gives them) and uploaded. What came on another
-    channel than Telegram is marked so."""
+    channel than Telegram is marked so. The relay, then — for a text longer than a message holds (WhatsApp's
+    4,096 characters with their mark, a long translation) — the rest in parts right behind it."""
     lane = _topic_lane(staff_chat_id, client_id)
     copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
     said = (EDITED if (message.extra or {}).get("edited") else "") + mark(message.channel)
-    if message.kind is Kind.TEXT and translation is not None:  # the client's own words folded beneath
-        text = f"{said}{TRANSLATED}{translation}"
-        return to_topic(
-            event, n, staff_chat_id, client_id, text, reply_to=reply_to, folded=message.text or ""
-        )
     if message.kind is Kind.TEXT:
-        text = note + said + (message.text or "")
-        return to_topic(event, n, staff_chat_id, client_id, text, merge=not note, reply_to=reply_to)
+        if translation is not None:  # the client's own words folded beneath (cut to the room left)
+            first, *rest = split_text(f"{said}{TRANSLATED}{translation}", TELEGRAM_MAX)
+            relay = to_topic(
+                event, n, staff_chat_id, client_id, first, reply_to=reply_to, folded=message.text or ""
+            )
+        else:
+            first, *rest = split_text(note + said + (message.text or ""), TELEGRAM_MAX)
+            relay = to_topic(event, n, staff_chat_id, client_id, first, merge=not note, reply_to=reply_to)
+        if len(rest) > MORE_PARTS:  # (no channel sends such a text: bounded all the same)
+            rest = [*rest[: MORE_PARTS - 1], rest[MORE_PARTS - 1][: TELEGRAM_MAX - 1] + "…"]
+        parts = enumerate(rest, CONTINUED + 1)
+        return relay, *(to_topic(event, k, staff_chat_id, client_id, part) for k, part in parts)
     if not copied and message.kind is Kind.LOCATION:
         extra = message.extra or {}
         where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"
-        return to_topic(event, n, staff_chat_id, client_id, said + where, merge=True)
+        return (to_topic(event, n, staff_chat_id, client_id, said + where, merge=True),)
     # a file: its caption translated like a text, with the client's own words folded beneath
     caption = (note + said + (message.text or "").strip()).strip(" ·")
     original = None
@@ -220,7 +228,7 @@ def relay_to_topic(
     if not copied:
         media = (message.extra or {}).get("media") or [{}]
         url, content_type = media[0].get("url"), media[0].get("content_type")
-        return to_topic_upload(event, n, staff_chat_id, client_id, url, content_type, caption, original)
+        return (to_topic_upload(event, n, staff_chat_id, client_id, url, content_type, caption, original),)
     recaption = translation is not None or bool(note)
     copy = Message(
         caption if recaption else "",
@@ -230,7 +238,7 @@ def relay_to_topic(
         folded=original,
         recaption=recaption,
     )
-    return _delivery(event, n, staff_chat_id, lane, copy)
+    return (_delivery(event, n, staff_chat_id, lane, copy),)
 
 
 def caption_room(channel: Channel) -> int:
@@ -312,3 +320,9 @@ class Words:
     source: int | str  # the client's message id
     foldable: bool
     via: str | None = None  # the channel it came on, when not Telegram (the card marks the words so)
+    more: tuple[Delivery, ...] = ()  # the rest of a text longer than one message, right behind the relay
+
+    @property
+    def relayed(self) -> tuple[Delivery, ...]:
+        """What relaying the words stores: the relay, and the rest of a long text."""
+        return self.relay, *self.more

@@ -144,11 +144,11 @@ async def client_message(deps: Deps, person: Person, message: Inbound, cause: st
     if words is None:
         return
     if message.kind is not Kind.TEXT or not message.text:
-        await deps.deliver(words.relay)
+        await deps.deliver(*words.relayed)
         return
     try:
         if await ratings.comment(deps, client, message.text, cause):
-            await deps.deliver(words.relay)
+            await deps.deliver(*words.relayed)
             return  # a word about the service just rated, not a new request
         await requests_flow.intake(deps, client, message.text, cause, words)  # relayed, or in the card
     except Exception:
@@ -166,7 +166,7 @@ async def client_edited(deps: Deps, person: Person, message: Inbound, cause: str
     edited = replace(message, extra={"edited": True})
     words = await _into_topic(deps, client, await received(deps, client, edited, cause), edited, cause)
     if words is not None:
-        await deps.deliver(words.relay)
+        await deps.deliver(*words.relayed)
 
 
 async def from_app(deps: Deps, client: Client, message: Inbound, asked: Understanding, cause: str) -> None:
@@ -235,11 +235,11 @@ async def _into_topic(
         if translated is not None and translated.text is None:  # needed, and the provider failed us
             note = (await for_client(deps, client))("translation-unavailable") + "\n"
         translation = translated.text if translated is not None else None
-    relay = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to, translation, note)
-    foldable = message.kind is Kind.TEXT and reply_to is None and not note
+    relay, *more = relay_to_topic(event, 0, staff_chat, client.id, message, reply_to, translation, note)
+    foldable = message.kind is Kind.TEXT and reply_to is None and not note and not more
     foldable &= max(len(message.text or ""), len(translation or "")) <= WORDS_IN_CARD
     via = None if message.channel is Channel.TELEGRAM else message.channel.value
-    return Words(_with_source(relay, message.message_id), message.message_id, foldable, via)
+    return Words(_with_source(relay, message.message_id), message.message_id, foldable, via, tuple(more))
 
 
 def _with_source(delivery: Delivery, source: int | str) -> Delivery:

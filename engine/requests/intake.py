@@ -188,7 +188,7 @@ async def intake(deps: Deps, client: Client, text: str, cause: str, words: Words
 
 async def _relay(deps: Deps, words: Words | None) -> None:
     if words is not None:
-        await deps.deliver(words.relay)
+        await deps.deliver(*words.relayed)
 
 
 async def words_shown(deps: Deps, words: Words, cause: str) -> None:
@@ -198,7 +198,7 @@ async def words_shown(deps: Deps, words: Words, cause: str) -> None:
         return
     opened = await deps.store.events.by_cause(f"{cause}/request")
     if opened is None or not await deps.store.deliveries.stored(f"{opened.id}:1"):
-        await deps.deliver(words.relay)
+        await deps.deliver(*words.relayed)
 
 
 async def _deliver_added(deps: Deps, client: Client, added: Event) -> None:

@@ -539,3 +539,25 @@ async def test_five_thousand_characters_reach_whatsapp_as_ordered_parts(team: Ha
     got = tg.wa_texts(NUMBER)[before:]
     assert len(got) == 4 and [part.split(".")[0] for part in got] == ["Day 1", "Day 2", "Day 3", "Day 4"]
     assert all(len(part) <= 1600 for part in got) and not tg.tw.refused
+
+
+async def test_a_whatsapp_message_longer_than_a_telegram_message_reaches_the_topic_whole(
+    team: Harness,
+) -> None:
+    """Found by hand: a WhatsApp text as long as WhatsApp allows (4,096 characters) is longer than a Telegram
+    message once marked "🟢 WhatsApp · ": Telegram refused it ("message is too long") for good and the
+    assistant never read it. Now its rest follows in the topic, cut where a reader pauses."""
+    tg = team
+    await wa(tg, NUMBER, "Hello, I am in Moscow next week")
+    paragraphs = [
+        f"Day {d}: " + "we would like a quiet table by the window, please. " * 8 for d in range(1, 11)
+    ]
+    long = "\n\n".join(paragraphs)  # (4,000+ characters, ten paragraphs)
+    assert 4096 - 20 < len(long) <= 4096 + 600
+    await wa(tg, NUMBER, long)
+    texts = tg.topic_texts(await thread(tg, NUMBER))
+    first, rest = texts[-2], texts[-1]
+    assert first.startswith("🟢 WhatsApp · Day 1:") and len(first) <= 4096 and len(rest) <= 4096
+    assert rest.startswith("Day ") and first.endswith("please.")  # cut between two paragraphs
+    assert f"{first} {rest}".split() == f"🟢 WhatsApp · {long}".split()  # every word, in order
+    assert await tg.failed_deliveries() == 0
