@@ -389,7 +389,7 @@ pay-refunded-so-far = { $refunded } of { $paid } refunded so far; the request st
 pay-refunded-all = Everything paid ({ $paid }) is now refunded.
 
 ## requests and the conversation
-quote-sent = 🧾 Quote v{ $version } sent to the client: { $total }.
+quote-sent = 🧾 Quote v{ $version } of { $request } sent to the client: { $total }.
 quote-old-link-cancelled = The link of v{ $version } is cancelled.
 quote-old-link-not-cancelled = ⚠️ The old link could not be cancelled: { $error }
 quote-question-asked = ❓ The client has a question about { $request }.

@@ -389,7 +389,7 @@ pay-refunded-so-far = Возвращено { $refunded } из { $paid }; ста�
 pay-refunded-all = Всё оплаченное ({ $paid }) возвращено.
 
 ## заявки и переписка
-quote-sent = 🧾 Цена v{ $version } отправлена клиенту: { $total }.
+quote-sent = 🧾 Цена v{ $version } по { $request } отправлена клиенту: { $total }.
 quote-old-link-cancelled = Ссылка v{ $version } отменена.
 quote-old-link-not-cancelled = ⚠️ Старую ссылку отменить не удалось: { $error }
 quote-question-asked = ❓ У клиента вопрос по { $request }.
