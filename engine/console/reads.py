@@ -22,6 +22,7 @@ from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clock.timers import response_id
 from engine.deps import Deps
+from storage.board import still_waits
 from storage.timefmt import from_ms, to_ms
 
 SEARCH_LIMIT = 50
@@ -95,7 +96,7 @@ class Card:
 async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
     """Per card: the client waiting for a reply first, else a new request waiting for its first quote."""
     ids = [response_id(f.client_id) for f in faces] + [f"{FIRST_QUOTE}:{f.id}" for f in faces]
-    live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if d.get("status") != "over"}
+    live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if still_waits(d)}
     found = {}
     for f in faces:
         if doc := live.get(response_id(f.client_id)):
