@@ -301,7 +301,14 @@ async def forum_send(request: web.Request) -> web.Response:
     text = str(body.get("text", "")).strip()
     if not text:
         raise web.HTTPBadRequest(text="write something first")
-    update = world.telegram.user_message(staff, chat_id=STAFF_CHAT, thread_id=thread, text=text)
+    # a reply to a message of the topic (a request's card: the command acts on that request)
+    reply_to = _whole(body["reply_to"], "reply_to") if body.get("reply_to") is not None else None
+    try:
+        update = world.telegram.user_message(
+            staff, chat_id=STAFF_CHAT, thread_id=thread, reply_to=reply_to, text=text
+        )
+    except KeyError:
+        raise web.HTTPNotFound(text="no such message in the forum") from None
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 

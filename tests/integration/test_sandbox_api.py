@@ -35,6 +35,8 @@ CASES = [
     ("/sandbox/api/forum", {"thread": 1001, "assistant": 1, "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "assistant": "Amira", "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "text": ""}),
+    ("/sandbox/api/forum", {"thread": 1001, "text": "/done", "reply_to": "card"}),
+    ("/sandbox/api/forum", {"thread": 1001, "text": "/done", "reply_to": 99999}),
     ("/sandbox/api/clock", JUNK),
     ("/sandbox/api/clock", []),
     ("/sandbox/api/clock", {"minutes": "soon"}),
