@@ -148,6 +148,11 @@ def parse_quote(args: str) -> tuple[str, tuple[LineItem, ...]]:
     return currency, (LineItem(description.strip(" ,-—–"), _money(match["amount"], currency)),)
 
 
+def priced_last(line: str) -> bool:
+    """Does one line say its price last, after a spaced dash or a colon ("2 tickets, stalls — 96000")?"""
+    return _PRICED.match(line.strip()) is not None
+
+
 def _priced(line: str, first: re.Match[str] | None) -> tuple[str, tuple[LineItem, ...]] | None:
     """One line with the price last ("Transfer to SVO — 12 500 руб"), when that is how it reads. A line that
     also begins with a number (`first`) reads as its currency says: the number said with a currency is the

@@ -301,7 +301,14 @@ async def forum_send(request: web.Request) -> web.Response:
     text = str(body.get("text", "")).strip()
     if not text:
         raise web.HTTPBadRequest(text="write something first")
-    update = world.telegram.user_message(staff, chat_id=STAFF_CHAT, thread_id=thread, text=text)
+    # a reply to a message of the topic (a request's card: the command acts on that request)
+    reply_to = _whole(body["reply_to"], "reply_to") if body.get("reply_to") is not None else None
+    try:
+        update = world.telegram.user_message(
+            staff, chat_id=STAFF_CHAT, thread_id=thread, reply_to=reply_to, text=text
+        )
+    except KeyError:
+        raise web.HTTPNotFound(text="no such message in the forum") from None
     return web.json_response({"delivered": await _to_telegram_webhook(world, update) == 200})
 
 
@@ -368,9 +375,16 @@ async def call_act(request: web.Request) -> web.Response:
     return web.json_response(phone.state(PHONES))
 
 
-def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | None = None) -> str:
+DECLINED_CARD = "4012888888881881"  # CloudPayments' test card for "insufficient funds"
+
+
+def _checkout_page(
+    order: dict[str, Any], paid: bool = False, refused: int | None = None, declined: bool = False
+) -> str:
     amount = html.escape(f"{float(order['Amount']):,.2f} {order['Currency']}")
-    if paid:
+    if declined:
+        body = "<h1>Payment declined</h1><p>Insufficient funds on the card. Go back to try another card.</p>"
+    elif paid:
         body = (
             '<div class="done">✓</div><h1>Payment complete</h1>'
             "<p>The receipt is on its way to the chat. You can close this tab.</p>"
@@ -389,7 +403,8 @@ def _checkout_page(order: dict[str, Any], paid: bool = False, refused: int | Non
                 '<label>CVC<input name="cvc" value="123"></label></div>',
                 f'<button type="submit" id="pay">Pay {amount}</button></form>',
                 '<p class="note">Sandbox: no real money moves. This page posts signed <code>check</code> ',
-                "and <code>pay</code> notifications to the service, as CloudPayments does.</p>",
+                "and <code>pay</code> notifications to the service, as CloudPayments does; the card ",
+                "<code>4012 8888 8888 1881</code> is declined (a <code>fail</code> notification).</p>",
             ]
         )
     return Template((STATIC / "checkout.html").read_text()).substitute(body=body)
@@ -404,7 +419,8 @@ async def checkout(request: web.Request) -> web.Response:
         return web.Response(
             text=_checkout_page(order, paid=order.get("Status") == "Paid"), content_type="text/html"
         )
-    transaction = world.payments.pay_order(order["Id"])
+    card = "".join(ch for ch in str((await request.post()).get("card", "")) if ch.isdigit())
+    transaction = world.payments.pay_order(order["Id"], last_four=card[-4:] if len(card) > 12 else "4242")
     base = f"{world.public_base_url}/webhooks/cloudpayments"
     body, headers = world.payments.notification("check", transaction)
     async with aiohttp.ClientSession() as session:
@@ -412,6 +428,12 @@ async def checkout(request: web.Request) -> web.Response:
             code = (await response.json())["code"]
         if code != 0:
             return web.Response(text=_checkout_page(order, refused=code), content_type="text/html")
+        if card == DECLINED_CARD:  # the bank said no after the check: CloudPayments posts `fail`
+            transaction["Status"] = "Declined"
+            body, headers = world.payments.notification("fail", transaction)
+            async with session.post(f"{base}/fail", data=body, headers=headers) as response:
+                await response.read()
+            return web.Response(text=_checkout_page(order, declined=True), content_type="text/html")
         body, headers = world.payments.notification("pay", transaction)
         async with session.post(f"{base}/pay", data=body, headers=headers) as response:
             await response.read()

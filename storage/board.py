@@ -53,11 +53,16 @@ def clock_ids(client_id: str, request_id: str) -> tuple[str, str]:
     return f"{FIRST_RESPONSE}:{client_id}", f"{FIRST_QUOTE}:{request_id}"
 
 
+def still_waits(deadline: Doc) -> bool:
+    """Not answered: under way, or over with its steps done (the ladder ran out: the client waits on)."""
+    return deadline.get("status") != "over" or bool(deadline.get("ran_out"))
+
+
 def clock_state(deadline: Doc | None) -> tuple[int | None, int]:
-    """A deadline as a card shows it: since when (ms; None when over or never set), and its version."""
+    """A deadline as a card shows it: since when (ms; None when answered or never set), and its version."""
     if deadline is None:
         return None, 0  # (never set: version 0, as a card without its clocks)
-    since = (deadline.get("since_ms") or deadline["at_ms"]) if deadline.get("status") != "over" else None
+    since = (deadline.get("since_ms") or deadline["at_ms"]) if still_waits(deadline) else None
     return since, deadline.get("v", 0)
 
 

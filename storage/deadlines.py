@@ -34,6 +34,7 @@ def _doc(deadline: Deadline) -> dict[str, Any]:
         "status": WAITING,
         "worker": None,
         "failed": None,  # why a step was set aside (a new round starts clean)
+        "ran_out": False,  # its last step is done and what it watched still holds (see `fired`)
     }
 
 
@@ -92,7 +93,7 @@ class Deadlines:
         already under way reads `current` before it acts."""
         await self._update(
             {"_id": deadline_id, "since_ms": {"$lte": to_ms(at)}},
-            {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at)},
+            {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(at), "ran_out": False},
         )
 
     async def hasten(self, deadline_id: str, now: datetime) -> bool:
@@ -127,8 +128,10 @@ class Deadlines:
         self, deadline: Deadline, worker: str, then: Deadline | None = None, now: datetime | None = None
     ) -> None:
         """Done with this step: on to the next step (`then`, the same id), or over — and then a wait that
-        began before `now` (its messages seen again by a sweep) does not start it anew."""
-        update: dict[str, Any] = {"status": OVER, "due_ms": None, "worker": None}
+        began before `now` (its messages seen again by a sweep) does not start it anew. Over with its steps
+        done, a wait is not answered: it `ran_out` (the ladder found nobody to hand the client to, the leads
+        were told of an unquoted request), and the board's card still shows it until it is answered."""
+        update: dict[str, Any] = {"status": OVER, "due_ms": None, "worker": None, "ran_out": True}
         if now is not None:
             update["stopped_ms"] = to_ms(now)
         if then is not None:
@@ -140,7 +143,14 @@ class Deadlines:
         failed = {"failed": reason}
         await self._update(
             {"_id": deadline.id, "worker": worker, "round": deadline.round},
-            {"status": OVER, "due_ms": None, "worker": None, "stopped_ms": to_ms(now), **failed},
+            {
+                "status": OVER,
+                "due_ms": None,
+                "worker": None,
+                "stopped_ms": to_ms(now),
+                "ran_out": False,
+                **failed,
+            },
         )
 
     async def count_waiting(self) -> int:

@@ -48,7 +48,10 @@ async def scrub(
     await db["budgets"].delete_many({"_id": {"$in": budgets}})
     stopped = await db["deadlines"].update_many(
         {"subject": {"$in": subjects}},
-        {"$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}}, "$inc": {"v": 1}},
+        {
+            "$set": {"status": OVER, "due_ms": None, "worker": None, "data": {}, "ran_out": False},
+            "$inc": {"v": 1},
+        },
     )
     cards = BoardCards(db)  # (their cards' clocks stopped with them)
     for subject in subjects:

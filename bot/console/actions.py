@@ -13,6 +13,7 @@ from bot.console.auth import deps_of
 from bot.console.keys import SESSION
 from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
+from domain.quote_parsing import priced_last
 from engine.commands.dispatch import console_may, require_lead
 from engine.console import actions as act
 from engine.console import reads
@@ -96,7 +97,8 @@ async def quote(request: web.Request) -> web.Response:
     if cost and not COST.fullmatch(cost):
         raise InvalidValue(st(me, "err-quote-cost-amount"))
     lines = [line.strip() for line in items.splitlines() if line.strip()]
-    if len(lines) == 1 and lines[0][:1].isdigit():
+    # (a line with its price last is an item: "2 tickets — 96000" as "RUB 2 tickets …" was quoted at RUB 2)
+    if len(lines) == 1 and lines[0][:1].isdigit() and not priced_last(lines[0]):
         args = f"{currency} {lines[0]}" + (f" cost {cost}" if cost else "")
     else:
         args = "\n".join([currency, *lines] + ([f"cost — {cost}"] if cost else []))

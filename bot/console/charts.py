@@ -34,7 +34,8 @@ def bars(
     `t`: the reader's staff texts (for the summary a screen reader says)."""
     t = t or partial(staff_translator(), "en")
     known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
+    highest = max(known, default=0)
+    top = highest or 1  # (the scale of a chart of zeros; its summary still says 0)
     width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
     rects = [f'<line class="axis" x1="0" y1="{HEIGHT - 0.5}" x2="{WIDTH}" y2="{HEIGHT - 0.5}"/>']
     for i, value in enumerate(values):
@@ -47,7 +48,7 @@ def bars(
         label = escape(shown(value))
         box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
         rects.append(f'<rect class="bar" {box}><title>{label}</title></rect>')
-    summary = escape(f"{title}: " + (t("chart-max", value=shown(top)) if known else t("chart-no-data")))
+    summary = escape(f"{title}: " + (t("chart-max", value=shown(highest)) if known else t("chart-no-data")))
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-label="{summary}"><title>{summary}</title>{"".join(rects)}</svg>'
@@ -55,25 +56,20 @@ def bars(
 
 
 def for_assistant(days: list[date], series: list[dict], locale: str = "en") -> dict[str, str]:
-    """First response (p50, minutes), revenue (the assistant's main currency) and promises kept, per day;
-    the values in the viewer's locale."""
+    """First response (p50, in seconds: the table's, not rounded to a tenth of a minute), revenue (the
+    assistant's main currency) and promises kept, per day; the values in the viewer's locale."""
     series = series or [{} for _ in days]
     currencies: Counter = Counter()
     for figures in series:
         for currency, minor in (figures.get("revenue") or {}).items():
             currencies[currency] += minor
     main = currencies.most_common(1)[0][0] if currencies else "RUB"
-    first = [
-        round(f["first_response_p50_s"] / 60, 1) if f.get("first_response_p50_s") is not None else None
-        for f in series
-    ]
+    first = [f.get("first_response_p50_s") for f in series]
     revenue = [float(Money((f.get("revenue") or {}).get(main, 0), main).major) if f else None for f in series]
     kept = [f.get("promises_kept_pct") if f else None for f in series]
     t = partial(staff_translator(), locale)
     return {
-        "first_response": bars(
-            first, t("chart-of-first-response"), lambda m: formats.duration(m * 60, locale), t
-        ),
+        "first_response": bars(first, t("chart-of-first-response"), lambda s: formats.duration(s, locale), t),
         "revenue": bars(
             revenue, t("chart-of-revenue", currency=main), lambda v: _money_label(v, main, locale), t
         ),

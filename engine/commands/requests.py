@@ -45,8 +45,12 @@ TO_PAY = timedelta(minutes=30)  # the least time a quote gives to pay, however s
 DAY_ENDS = time(23, 59)  # a quote for a day without a time is payable until then (business time)
 
 
-def _quote_sent(quote: Quote) -> Text:
-    return lambda t: t("quote-sent", version=str(quote.version), total=money(quote.total, language_of(t)))
+def _quote_sent(request_id: str, quote: Quote) -> Text:
+    """Names the request: a client with several open has several quotes in one topic."""
+    total = quote.total
+    return lambda t: t(
+        "quote-sent", version=str(quote.version), request=request_id, total=money(total, language_of(t))
+    )
 
 
 EDITABLE = ("when", "category", "guests", "place", "budget")
@@ -114,7 +118,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
         # this /quote was recorded before a crash: finish telling it, never quote a next version
         made = Quote.from_data(quoted.data["quote"])
         request = await q.known_request(deps.store, quoted.stream_id)
-        told = [_quote_sent(made), *_cost_kept(cmd, quoted)]
+        told = [_quote_sent(request.id, made), *_cost_kept(cmd, quoted)]
         await _tell_quote(deps, client, quoted, request, made, quoted.data["payment_link"]["url"], told)
         await _take_out_cost(deps, cmd, quoted)
         return
@@ -168,7 +172,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
             await _withdraw(deps, link.order_id)  # refused for good: no payable link may be left behind
         raise
     current = await q.known_request(deps.store, current.id)
-    notes: list[Text] = [_quote_sent(quote), *_cost_kept(cmd, quoted)]
+    notes: list[Text] = [_quote_sent(current.id, quote), *_cost_kept(cmd, quoted)]
     if previous:
         try:
             await deps.payments.cancel_order(

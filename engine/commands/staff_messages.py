@@ -34,12 +34,23 @@ def asked(
     about: Client | None = None,
     reply_to: int | None = None,
     message_id: int | None = None,
+    request_id: str | None = None,
 ) -> Invocation:
     """A command as typed in Telegram."""
     name, args = parse(text)
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
     return Invocation(
-        name, assistant, actor, place, args, cause, about, None, chat_id, reply_to, message_id=message_id
+        name,
+        assistant,
+        actor,
+        place,
+        args,
+        cause,
+        about,
+        request_id,
+        chat_id,
+        reply_to,
+        message_id=message_id,
     )
 
 
@@ -76,8 +87,11 @@ async def staff_message(
         return
     actor = Actor(ActorKind.ASSISTANT, assistant.id)
     if message.kind is Kind.TEXT and text.startswith("/"):
-        typed = _int(message.message_id)
-        await dispatch(deps, asked(assistant, text, Place.TOPIC, cause, chat_id, client, message_id=typed))
+        typed, card = _int(message.message_id), await _card_of(deps, chat_id, message.reply_to)
+        invocation = asked(
+            assistant, text, Place.TOPIC, cause, chat_id, client, message_id=typed, request_id=card
+        )
+        await dispatch(deps, invocation)
         return
     why = None
     if not client.identities:
@@ -114,6 +128,16 @@ async def _tell_chat_id(deps: Deps, chat_id: int, thread_id: int | None, cause: 
     forum = chat_id == deps.staff_chat_id
     text = st(None, "chatid-this-forum" if forum else "chatid-answer", chat=str(chat_id))
     await deps.deliver(to_forum(event, 1, chat_id, text))
+
+
+async def _card_of(deps: Deps, chat_id: int, reply_to: int | str | None) -> str | None:
+    """The request whose card a command answers (a swipe-reply to `📋 R-1002 …`): with several open, /quote,
+    /edit, /done … act on that one, not on the latest."""
+    if reply_to is None:
+        return None
+    delivery = await deps.store.deliveries.by_provider_message("telegram", f"{chat_id}:{reply_to}")
+    card = str(delivery.payload.get("card") or "") if delivery is not None else ""
+    return card.removeprefix("request:") if card.startswith("request:") else None
 
 
 def _int(value: int | str | None) -> int | None:

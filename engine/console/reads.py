@@ -22,6 +22,7 @@ from domain.requests import ServiceRequest
 from engine import queries as q
 from engine.clock.timers import response_id
 from engine.deps import Deps
+from storage.board import still_waits
 from storage.timefmt import from_ms, to_ms
 
 SEARCH_LIMIT = 50
@@ -95,7 +96,7 @@ class Card:
 async def _clocks(deps: Deps, faces: list[Face]) -> dict[str, Clock]:
     """Per card: the client waiting for a reply first, else a new request waiting for its first quote."""
     ids = [response_id(f.client_id) for f in faces] + [f"{FIRST_QUOTE}:{f.id}" for f in faces]
-    live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if d.get("status") != "over"}
+    live = {d["_id"]: d for d in await _by_ids(deps, "deadlines", ids) if still_waits(d)}
     found = {}
     for f in faces:
         if doc := live.get(response_id(f.client_id)):
@@ -226,7 +227,6 @@ async def search_clients(deps: Deps, viewer: Assistant, text: str) -> list[Clien
 # --- search: a request number, a client, words of the conversation ---
 _NUMBER = re.compile(r"\s*#?(?:[rр]\s*-?\s*)?(\d{1,9})\s*", re.IGNORECASE)  # (R-, or Р- typed in Russian)
 HITS = 30  # messages shown
-OPENED_WITHIN = timedelta(seconds=5)  # a request opened this soon after a message was opened by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,20 +293,30 @@ async def _messages(deps: Deps, viewer: Assistant, keys: list[str]) -> list[Mess
         if (event := events.get(f.event)) is None:
             continue
         theirs = opened.get(f.client, [])
-        # the latest request opened by then (a client's first words open theirs a moment after they arrive)
-        before = [r for at, r in theirs if at <= event.at + OPENED_WITHIN]
-        request = before[-1] if before else None  # (written before any request: the client's page)
+        # the request these words opened (its opening has the message's cause: "Swan Lake" written two
+        # seconds before a table was asked for was shown as the table's), else the latest opened by then
+        request = next((r for _at, r, by in theirs if by == _source(event.cause)), None)
+        before = [r for at, r, _by in theirs if at <= event.at]
+        request = request or (before[-1] if before else None)  # (before any request: the client's page)
         hits.append(MessageHit(event, owners[f.client], request))
     return hits
 
 
-async def _requests_opened(deps: Deps, clients: set[str]) -> dict[str, list[tuple[datetime, ServiceRequest]]]:
-    """Each client's requests with the time each was opened, oldest first."""
+def _source(cause: str) -> str:
+    """What an event came from: `wa:SM…/received` and `wa:SM…/request` are one message's."""
+    return cause.rsplit("/", 1)[0]
+
+
+async def _requests_opened(
+    deps: Deps, clients: set[str]
+) -> dict[str, list[tuple[datetime, ServiceRequest, str]]]:
+    """Each client's requests with the time each was opened and what opened it, oldest first."""
     mine = {c: await q.requests_of(deps.store, c) for c in sorted(clients)}
     firsts = await deps.store.events.by_ids([f"request:{r.id}#1" for rs in mine.values() for r in rs])
-    at = {e.stream_id: e.at for e in firsts}
+    at = {e.stream_id: (e.at, _source(e.cause)) for e in firsts}
     return {
-        c: sorted(((at[r.id], r) for r in rs if r.id in at), key=lambda p: p[0]) for c, rs in mine.items()
+        c: sorted(((at[r.id][0], r, at[r.id][1]) for r in rs if r.id in at), key=lambda p: p[0])
+        for c, rs in mine.items()
     }
 
 

@@ -319,13 +319,18 @@ async def fiscal_receipt(deps: Deps, note: Notification) -> None:
             link=issued.url,
         )
         await to_client(deps, client, recorded.event, 0, text)
+    # (a refund's receipt told as a payment's was read as money come in)
     await deliver_to_topic(
         deps,
         client,
         recorded.event,
         [
             lambda t: t(
-                "fiscal-receipt-topic",
+                "fiscal-receipt-topic-refund"
+                if issued.kind == "income_return"
+                else "fiscal-receipt-topic-settlement"
+                if issued.kind == "settlement"
+                else "fiscal-receipt-topic",
                 request=current.id,
                 amount=money(issued.amount, language_of(t)),
                 link=issued.url or "—",

@@ -389,7 +389,7 @@ pay-refunded-so-far = { $refunded } of { $paid } refunded so far; the request st
 pay-refunded-all = Everything paid ({ $paid }) is now refunded.
 
 ## requests and the conversation
-quote-sent = 🧾 Quote v{ $version } sent to the client: { $total }.
+quote-sent = 🧾 Quote v{ $version } of { $request } sent to the client: { $total }.
 quote-old-link-cancelled = The link of v{ $version } is cancelled.
 quote-old-link-not-cancelled = ⚠️ The old link could not be cancelled: { $error }
 quote-question-asked = ❓ The client has a question about { $request }.
@@ -565,6 +565,8 @@ call-recorded = 📞 Recording of the call · { $length }
 chatid-answer = This chat's id is { $chat }. To make it the staff forum, put TELEGRAM_STAFF_CHAT_ID={ $chat } in .env and restart the service (the bot must be an administrator that may manage topics).
 chatid-this-forum = This is the staff forum (TELEGRAM_STAFF_CHAT_ID={ $chat }).
 fiscal-receipt-topic = 🧾 Fiscal receipt for { $request } ({ $amount }): { $link }
+fiscal-receipt-topic-refund = 🧾 Fiscal refund receipt for { $request } ({ $amount }): { $link }
+fiscal-receipt-topic-settlement = 🧾 Settlement receipt for { $request } ({ $amount }): { $link }
 err-receipts-roubles = With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …
 fiscal-settlement-failed = ⚠️ The settlement receipt of { $request } was not printed: { $reason }. Print it in CloudPayments' back office (the leads are alerted).
 fiscal-no-contact = 🧾 The fiscal receipt of { $request } has no e-mail or phone to go to: ask the client for an e-mail (their page's preferences, or the console's client page).

@@ -389,7 +389,7 @@ pay-refunded-so-far = Возвращено { $refunded } из { $paid }; ста�
 pay-refunded-all = Всё оплаченное ({ $paid }) возвращено.
 
 ## заявки и переписка
-quote-sent = 🧾 Цена v{ $version } отправлена клиенту: { $total }.
+quote-sent = 🧾 Цена v{ $version } по { $request } отправлена клиенту: { $total }.
 quote-old-link-cancelled = Ссылка v{ $version } отменена.
 quote-old-link-not-cancelled = ⚠️ Старую ссылку отменить не удалось: { $error }
 quote-question-asked = ❓ У клиента вопрос по { $request }.
@@ -565,6 +565,8 @@ call-recorded = 📞 Запись разговора · { $length }
 chatid-answer = Идентификатор этого чата: { $chat }. Чтобы сделать его форумом сотрудников, укажите TELEGRAM_STAFF_CHAT_ID={ $chat } в .env и перезапустите сервис (бот должен быть администратором с правом управлять темами).
 chatid-this-forum = Это форум сотрудников (TELEGRAM_STAFF_CHAT_ID={ $chat }).
 fiscal-receipt-topic = 🧾 Кассовый чек по { $request } ({ $amount }): { $link }
+fiscal-receipt-topic-refund = 🧾 Чек возврата по { $request } ({ $amount }): { $link }
+fiscal-receipt-topic-settlement = 🧾 Чек полного расчёта по { $request } ({ $amount }): { $link }
 err-receipts-roubles = С кассовыми чеками (54-ФЗ) смета только в рублях: /quote 45000 RUB …
 fiscal-settlement-failed = ⚠️ Чек полного расчёта по { $request } не напечатан: { $reason }. Пробейте его в личном кабинете CloudPayments (руководители получили оповещение).
 fiscal-no-contact = 🧾 Кассовому чеку по { $request } некуда прийти: у клиента нет ни e-mail, ни телефона. Спросите e-mail (настройки на его странице или карточка клиента в консоли).

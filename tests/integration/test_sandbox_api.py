@@ -35,6 +35,8 @@ CASES = [
     ("/sandbox/api/forum", {"thread": 1001, "assistant": 1, "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "assistant": "Amira", "text": "Hello"}),
     ("/sandbox/api/forum", {"thread": 1001, "text": ""}),
+    ("/sandbox/api/forum", {"thread": 1001, "text": "/done", "reply_to": "card"}),
+    ("/sandbox/api/forum", {"thread": 1001, "text": "/done", "reply_to": 99999}),
     ("/sandbox/api/clock", JUNK),
     ("/sandbox/api/clock", []),
     ("/sandbox/api/clock", {"minutes": "soon"}),
@@ -112,3 +114,35 @@ async def test_a_caller_who_hangs_up_while_it_rings_is_a_missed_call_in_the_topi
         await asyncio.sleep(0.1)  # (the service's workers, running on their own, tell the topic)
         lines = await topic_lines()
     assert missed & set(lines)
+
+
+async def test_the_checkouts_declined_card_posts_fail_and_the_client_gets_the_link_again(sandbox) -> None:
+    """The checkout took any card as paid: a declined card (what a lead tries first) could not be tried by
+    hand. CloudPayments' insufficient-funds test card now ends in a signed `fail`, as banks refuse."""
+    loop = asyncio.get_running_loop()
+
+    async def until(check):
+        deadline, found = loop.time() + 30, await check()
+        while not found and loop.time() < deadline:
+            await asyncio.sleep(0.1)  # (the service's workers, running on their own, send it)
+            found = await check()
+        return found
+
+    async def said(words: str) -> str | None:
+        answer = await sandbox.get("/sandbox/api/phone?persona=james&channel=whatsapp")
+        return next((m["text"] for m in (await answer.json())["messages"] if words in m["text"]), None)
+
+    async def thread() -> int | None:
+        topics = (await (await sandbox.get("/sandbox/api/forum")).json())["topics"]
+        return topics[0]["thread"] if topics else None
+
+    asked = {"persona": "james", "channel": "whatsapp", "text": "A Mercedes from the Ritz tomorrow at 8pm"}
+    await sandbox.post("/sandbox/api/phone", json=asked)
+    quote = {"thread": await until(thread), "assistant": 7001, "text": "/quote 15000 RUB Mercedes S-Class"}
+    await sandbox.post("/sandbox/api/forum", json=quote)
+    quoted = await until(lambda: said("/sandbox/pay/"))
+    link = quoted[quoted.index("/sandbox/pay/") :].split()[0]
+    page = await sandbox.post(link, data={"card": "4012 8888 8888 1881"})
+    assert "Payment declined" in await page.text()
+    told = await until(lambda: said("did not go through"))
+    assert told and link in told

@@ -573,3 +573,25 @@ async def test_a_second_message_before_the_topic_is_made_keeps_the_first_ones_wa
     assert wait["v"] == 1  # written once
     await tg.settle()
     assert await overdue(tg, client.id) == []
+
+
+async def test_a_client_the_ladder_found_nobody_for_stays_waiting_on_the_board(tg: Harness) -> None:
+    """The ladder ran out (🆘 nobody present speaks the language) and the board's card dropped the client's
+    wait: it showed the quote's clock, 3 min overdue, for a client unanswered for 48 — or, quoted, no clock
+    at all, and it left the top of its column. The card keeps the wait, breached, until someone answers."""
+    from engine.console import reads as console
+
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    start = tg.clock.now()
+    _, thread, _ = await new_client(tg, "Layla", "Could you book a table for two tonight?", with_=None)
+    for minutes in (15.5, 30.5, 45.5):
+        await at(tg, start, minutes)
+    assert escalation_lines(tg)[-1].startswith("🆘 Layla has been waiting 45 min")
+    anna = await q.assistant(tg.store, "A-9001")
+    assert anna is not None
+    (card,) = (await console.board(tg.engine.deps, anna))["new"]
+    assert card.clock is not None and card.clock.what == "reply" and card.clock.since == start
+    assert card.clock.breached(tg.clock.now())
+    await staff_says(tg, thread, "Of course, one moment please.")
+    (card,) = (await console.board(tg.engine.deps, anna))["new"]
+    assert card.clock is None or card.clock.what == "quote"  # answered: her wait is over

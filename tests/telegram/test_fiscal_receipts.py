@@ -91,6 +91,12 @@ async def test_a_payment_and_a_partial_refund_each_get_their_receipt_told_in_the
     assert events.count(EventType.FISCAL_RECEIPT_ISSUED) == 2
     card = tg.fake.chats[STAFF_CHAT].messages[request.card_message_id]["text"]
     assert "🧾 Fiscal receipt" in card and "🧾 Fiscal refund receipt" in card
+    # the topic's line says which receipt it is: a refund's is no money come in
+    told = [t for t in tg.topic_texts(thread) if t.startswith("🧾 Fiscal")]
+    assert [t.split(" (")[0] for t in told] == [
+        "🧾 Fiscal receipt for R-1001",
+        "🧾 Fiscal refund receipt for R-1001",
+    ]
     page = await (await (await signed_in(tg, 9001)).get("/console/requests/R-1001")).text()
     assert "Fiscal receipt" in page and f'href="{url}"' in page
 

@@ -485,6 +485,42 @@ async def test_edit_and_new_requests(team: Harness) -> None:
     assert tg.to_user(layla)[-1]["text"].startswith("Your request R-1003 is with Anna")
 
 
+def card_id(tg: Harness, thread: int, request_id: str) -> int:
+    """The message id of a request's card in the topic."""
+    cards = [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m.get("text", "").startswith("📋 ")]
+    return next(m["message_id"] for m in cards if m["text"].startswith(f"📋 {request_id} "))
+
+
+async def test_with_several_open_a_command_replying_to_a_card_acts_on_that_request(team: Harness) -> None:
+    """A client with a car, a table and tickets open: /quote typed for the car was sent as the tickets' quote
+    (the latest) with no way in the topic to say which; a reply to the car's card now quotes the car."""
+    tg = team
+    layla, thread = await client_asks(tg, "A Mercedes from the Ritz tonight at 8")
+    for text in (
+        "Also a table for 4 at White Rabbit tomorrow at 9pm",
+        "And two tickets to Swan Lake on Friday",
+    ):
+        await tg.send(tg.fake.user_message(layla, text=text))
+        await tg.settle()
+    assert (await request_of(tg, "R-1003")).state.value == "new"
+    car = card_id(tg, thread, "R-1001")
+    typed = "/quote 15000 RUB Mercedes S-Class, Ritz to Bolshoi"
+    await tg.send(tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, reply_to=car, text=typed))
+    await tg.settle()
+    assert (await request_of(tg, "R-1001")).quote.total == Money.of("15000", "RUB")
+    assert (await request_of(tg, "R-1003")).quote is None
+    assert "request R-1001" in quote_message(tg, layla)["text"]
+    assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 of R-1001 sent to the client")
+    # without a reply, the latest as ever; a reply to a card whose request cannot take it is refused
+    await staff_says(tg, thread, "/quote 90000 RUB Two tickets, stalls")
+    assert (await request_of(tg, "R-1003")).quote.total == Money.of("90000", "RUB")
+    await tg.send(
+        tg.fake.user_message(ANNA, chat_id=STAFF_CHAT, thread_id=thread, reply_to=car, text="/done")
+    )
+    await tg.settle()
+    assert "R-1001" in tg.topic_texts(thread)[-1] and (await request_of(tg, "R-1001")).state.value == "quoted"
+
+
 async def test_amounts_after_edit_budget_and_refund_are_read_as_assistants_type_them(team: Harness) -> None:
     # "/edit budget 15 000 RUB" was refused with "'000 RUB' is not an ISO 4217 currency code" (in English to
     # anyone), "/edit budget 15000 руб" with "'РУБ' is not…", "/refund 5000 RUB" with "is not an amount"
@@ -568,7 +604,7 @@ async def test_a_quote_processed_again_after_a_crash_is_not_quoted_twice(
     assert (await request_of(tg)).quote.version == 1
     quotes = [m for m in tg.to_user(layla) if "reply_markup" in m]
     assert len(quotes) == 1 and "RUB" in quotes[0]["text"]
-    assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 sent to the client")
+    assert tg.topic_texts(thread)[-1].startswith("🧾 Quote v1 of R-1001 sent to the client")
 
 
 @pytest.mark.parametrize(

@@ -181,3 +181,19 @@ async def test_the_console_quotes_with_the_same_parser_and_checks(team: Harness)
         and request.quote.total == Money.of("45000", "EUR")
         and request.cost is None
     )
+
+
+async def test_the_consoles_one_line_with_its_price_last_is_quoted_at_that_price(team: Harness) -> None:
+    """A line with its price last in the console's box (the currency a list beside it) was sent to the
+    client as a quote of RUB 2: the form put the currency first, "RUB 2 tickets …": 2 read as the price."""
+    tg = team
+    layla, _thread = await client_asks(tg, "Two tickets to Swan Lake at the Bolshoi on Friday")
+    owner = (await tg.client_of(layla)).assistant_id
+    console = await signed_in(tg, int(owner.split("-")[1]))
+    page = "/console/requests/R-1001"
+    form = {"items": "2 tickets Swan Lake, stalls — 96000", "currency": "RUB", "cost": ""}
+    assert (await console.post(f"{page}/quote", form, page)).status == 303
+    await tg.settle()
+    (item,) = (await q.request(tg.store, "R-1001")).quote.items
+    assert item.amount == Money.of("96000", "RUB") and item.description == "2 tickets Swan Lake, stalls"
+    assert "96,000" in quote_message(tg, layla)["text"]

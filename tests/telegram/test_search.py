@@ -194,3 +194,28 @@ async def test_a_phone_typed_in_groups_and_a_request_number_typed_in_russian_are
     for typed in ("C-1001", "c1001", "\u0441-1001"):  # the id the pinned card and escalations show
         assert 'href="/console/clients/C-1001"' in await found(anna, typed), typed
     assert 'href="/console/clients/C-1001"' not in await found(anna, "C-1002")
+
+
+async def test_words_that_opened_one_of_several_requests_are_found_under_that_request(tg: Harness) -> None:
+    """James asked for a car, tickets and a table within seconds: "Swan Lake" was found under R-1003 (the
+    table, opened a moment later), the request list too. The words are found under the request they opened."""
+    await tg.add_staff(9001, "Anna", "en", lead=True)
+    james = user("James", "en")
+    await tg.send(tg.fake.user_message(james, text="/start"))
+    for text in (
+        "A Mercedes from the Ritz tomorrow at 8pm",
+        "Also 2 tickets to Swan Lake at the Bolshoi on Friday evening",
+        "And a table for 4 at White Rabbit on Saturday at 9pm",
+    ):
+        await tg.send(tg.fake.user_message(james, text=text))
+        tg.clock.advance(seconds=2)
+    await tg.settle()
+    assert (await q.request(tg.store, "R-1003")) is not None
+    anna = await signed_in(tg, 9001)
+    page = await found(anna, "Swan Lake")
+    (link,) = hits(page)
+    assert link.startswith("/console/requests/R-1002#")
+    requests = page.split('id="found-messages"', 1)[0]
+    assert "/console/requests/R-1002" in requests and "/console/requests/R-1003" not in requests
+    (link,) = hits(await found(anna, "Mercedes"))
+    assert link.startswith("/console/requests/R-1001#")

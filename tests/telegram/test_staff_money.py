@@ -28,7 +28,7 @@ async def test_a_russian_speaking_assistant_reads_money_in_russian(russian: Harn
     quote = "/quote 45000 RUB Mercedes S-Class"
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text=quote))
     await tg.settle()
-    assert f"🧾 Цена v1 отправлена клиенту: {RU}." in tg.topic_texts(thread)
+    assert f"🧾 Цена v1 по R-1001 отправлена клиенту: {RU}." in tg.topic_texts(thread)
     await pay(tg, order_of(tg, quote_message(tg, client)))
     assert any(line.startswith(f"✅ Оплачено: R-1001 · {RU} · ") for line in tg.topic_texts(thread))
     card = tg.request_cards(thread)[-1]

@@ -80,6 +80,21 @@ def test_a_chart_labels_a_days_revenue_past_the_cap_of_one_amount() -> None:
     assert _money_label(0.1 + 0.2, "USD", "ru") == "0,30\u00a0USD"
 
 
+def test_a_days_chart_says_the_first_response_and_revenue_the_table_says() -> None:
+    """The Team page's chart said "highest 6 sec" beside a table's 3 sec (minutes rounded to a tenth), and
+    "highest RUB 1" for an assistant who took nothing (the scale of an empty chart)."""
+    from datetime import date
+
+    from bot.console.charts import for_assistant
+
+    days = [date(2026, 12, 6), date(2026, 12, 7)]
+    series = [{}, {"first_response_p50_s": 3.0, "revenue": {}, "promises_kept_pct": 100}]
+    charts = for_assistant(days, series)
+    assert "highest 3 sec" in charts["first_response"] and "6 sec" not in charts["first_response"]
+    assert "<title>3 sec</title>" in charts["first_response"]
+    assert "highest RUB\u00a00" in charts["revenue"] and "RUB\u00a01" not in charts["revenue"]
+
+
 @pytest.mark.parametrize("locale", ["ru", "en", "ar"])
 def test_a_date_named_in_a_locale_is_babel_s_own_writing_of_it(locale: str) -> None:
     from zoneinfo import ZoneInfo
