@@ -68,6 +68,9 @@ class Understanding:
     refers_to: frozenset[Category] = field(default=frozenset(), compare=False)  # "the table", "the car"
     moves: bool = field(default=False, compare=False)  # a new day or time for what is open ("Friday instead")
     day_said: bool = field(default=False, compare=False)  # "at 7pm" alone moves the hour, not the day
+    # "cancel the table, we'll eat at the hotel": about what is open, for the assistant — nothing new asked,
+    # nothing to add to a request (not kept)
+    cancels: bool = field(default=False, compare=False)
 
     def to_data(self) -> dict[str, Any]:
         return {
@@ -242,6 +245,30 @@ _BOOKED = re.compile(r"(?<!\w)(?:the|our|my|наш\w*|мо[йяеи]\w*|забр
 
 
 # "is there a pharmacy that delivers tonight?" asks for one; "is there parking at the restaurant?" does not
+# a cancelling verb, not the noun: "free cancellation" asks for a hotel that has it
+CANCELS = ("cancel", "call off", "отмените", "отмени", "отменить", "отменим", "отменяем", "الغي", "الغوا",
+           "نلغي", "تلغي", "كنسل", "كنسلوا", "كنسلي")  # fmt: skip
+# what puts something in its place: "cancel the pool, better a Kremlin tour", "الغي العشا وبدله بسبا"
+_INSTEAD = ("instead", "rather", "better", "лучше", "вместо", "взамен", "بدل*", "بدال*", "عوض*")
+# where the words leading to a cancel in its clause begin ("i want to", "можете", "ابي": nothing asked)
+_LEAD_START = re.compile(r"[,.;:!?\n،]|(?<!\w)(?:and|then|but|also|и|а|но|потом|ثم|بعدين)(?!\w)")
+
+
+def _cancels_what_is_open(normalized: str) -> bool:
+    """A cancellation of what is booked, with nothing else asked: "actually, cancel the table, we'll eat at
+    the hotel", "отмените машину на завтра", "الغوا حجز المطعم" — not "cancel the car and book us a table"."""
+    found = pattern(CANCELS).search(normalized)
+    if found is None:
+        return False
+    before = normalized[: found.start()]
+    start = max((m.end() for m in _LEAD_START.finditer(before)), default=0)
+    lead = before[start:]
+    if len(lead.split()) <= 4 and not names_a_service(lead):  # "could you please", "я хочу", "ابي"
+        before = before[:start]
+    rest = _NOT_ASKING.sub(" ", f"{before} {normalized[found.end() :]}")
+    return not has(_ASKING, rest) and not has(_INSTEAD, rest)
+
+
 _IS_THERE = re.compile(r"(?<!\w)(?:is there|are there|есть ли|а есть)\s+(?:(?:a|an|any|some|тут|здесь)\s+)?")
 
 
@@ -340,6 +367,9 @@ def understand(text: str, now: datetime, timezone: ZoneInfo, place: Place = MOSC
             when = replace(when, at=when.at.replace(hour=0), time_known=False, approximate=False, meal=False)
     if inquiry:  # "when does the driver arrive?", "is the Kremlin open on Mondays?": about, not for
         category, asks, when = Category.OTHER, False, When()
+    cancels = not small_talk and not moves and _cancels_what_is_open(normalized)
+    if cancels:  # for the assistant to cancel: nothing new, and nothing of it fills an open request
+        return Understanding(Category.OTHER, None, False, None, (), None, follow_up=True, cancels=True)
     return Understanding(
         category,
         when.at,

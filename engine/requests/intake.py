@@ -171,9 +171,9 @@ async def intake(deps: Deps, client: Client, text: str, cause: str, words: Words
         await _deliver_added(deps, client, added)
         return
     learned = understand(text, deps.clock.now(), deps.policy.tz, deps.policy.place)
-    if learned.small_talk:
+    if learned.small_talk or learned.cancels:
         await _relay(deps, words)
-        return  # thanks, yes, hello: relayed, and nothing more (never a request, never a category)
+        return  # thanks, yes, hello; "cancel the table": relayed, and nothing more (the assistant cancels)
     open_now = await q.open_requests(deps.store, client.id)
     current = open_now[-1] if open_now else None
     if learned.asks and (current is None or describes_new_need(learned, current.details)):

@@ -8,6 +8,7 @@ from domain.payments import CheckCode
 from domain.requests import ServiceRequest
 from engine import queries as q
 from storage.audit import verify
+from tests import reads
 from tests.console_client import signed_in
 from tests.harness import STAFF_CHAT, Harness, user
 
@@ -735,3 +736,20 @@ async def test_a_payment_of_a_quote_revised_meanwhile_tells_the_client_nothing_i
     assert (await request_of(tg)).state == "quoted"
     assert not any("that was not needed" in m["text"] for m in tg.to_user(layla))
     assert "arrived for R-1001, which is quoted" in tg.topic_texts(thread)[-1]
+
+
+async def test_a_client_cancelling_one_of_their_requests_opens_no_new_one(team: Harness) -> None:
+    """Found by hand: "Actually, cancel the White Rabbit table, we'll eat at the hotel" opened a dining
+    request R-1003 and the client was told it was received. It reaches the topic for the assistant, and
+    changes nothing of the requests open."""
+    tg = team
+    layla, thread = await client_asks(tg, "A Mercedes from the Ritz tonight at 8")
+    await tg.send(tg.fake.user_message(layla, text="Also a table for 4 at White Rabbit tomorrow at 9pm"))
+    await tg.settle()
+    before = [(r.id, r.details, r.text) for r in await reads.requests(tg.store)]
+    told = len(tg.to_user(layla))
+    cancel = "Actually, cancel the White Rabbit table, we'll eat at the hotel"
+    await tg.send(tg.fake.user_message(layla, text=cancel))
+    await tg.settle()
+    assert [(r.id, r.details, r.text) for r in await reads.requests(tg.store)] == before
+    assert tg.topic_texts(thread)[-1] == cancel and len(tg.to_user(layla)) == told

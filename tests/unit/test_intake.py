@@ -276,3 +276,34 @@ def test_a_time_already_past_is_kept_and_marked(text: str) -> None:
 def test_a_question_for_what_can_be_had_still_asks_for_it(text: str, category: Category) -> None:
     understood = understand(text, NOW, MSK)
     assert understood.category is category and understood.asks is (category is not C.OTHER)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Actually, cancel the White Rabbit table, we'll eat at the hotel",
+        "Please cancel the car for tomorrow, we will take a taxi",
+        "Cancel the dinner tonight please, we're too tired",
+        "Отмените, пожалуйста, столик в White Rabbit, мы поужинаем в отеле",
+        "Отмените машину на завтра",
+        "ألغوا حجز المطعم، سنتناول العشاء في الفندق",
+        "الغي السيارة بكره لو سمحت",
+    ],
+)
+def test_a_cancellation_asks_for_nothing_new(text: str) -> None:
+    """Found by hand: "cancel the table, we'll eat at the hotel" opened a new dining request (and its client
+    was told it was received) — it is about what is open, for the assistant to cancel."""
+    read = understand(text, NOW, MSK)
+    assert not read.asks and read.follow_up, read
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cancel the car and book us a table at Nobu instead",
+        "Отмените машину, лучше закажите вертолёт",
+        "الغوا السيارة وابي طاولة في مطعم نوبو",
+    ],
+)
+def test_a_cancellation_that_asks_for_something_else_still_asks(text: str) -> None:
+    assert understand(text, NOW, MSK).asks
