@@ -48,7 +48,8 @@ def effect(event: Event) -> Wait | None:
     by_staff = event.actor.kind is ActorKind.ASSISTANT
     if event.type in CLIENT_WAITS:
         client = event.actor.kind is ActorKind.CLIENT and not event.data.get("command")
-        return Wait.STARTS if client else None  # /start, a language, a numbered choice: nothing to answer
+        # /start, a language, a numbered choice; a correction of words already sent: nothing to answer
+        return Wait.STARTS if client and not event.data.get("edited") else None
     if event.type is EventType.CLIENT_ACTION_TAKEN:
         return Wait.STARTS if event.data.get("action") in ASKING_ACTIONS else None
     if event.type in STAFF_ANSWERS or (event.type in REQUEST_ANSWERS and by_staff):

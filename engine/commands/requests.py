@@ -311,6 +311,7 @@ async def new(deps: Deps, cmd: Invocation) -> None:
             if (
                 received.type is EventType.MESSAGE_RECEIVED
                 and not received.data.get("command")
+                and not received.data.get("edited")  # (a correction of an older message)
                 and said.get("text")
             ):
                 text = said["text"]

@@ -49,6 +49,8 @@ async def received(
 
 def _received(client_id: str, message: Inbound, cause: str, command: str | None, first: bool) -> Entry:
     data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
+    if (message.extra or {}).get("edited"):
+        data["edited"] = True  # a correction of words already received: nothing new to answer (awaiting.py)
     stream = f"conversation:{client_id}"
     return Entry(
         stream, EventType.MESSAGE_RECEIVED, data, client_actor(client_id), f"{cause}/received", opens=first
@@ -163,6 +165,8 @@ async def client_edited(deps: Deps, person: Person, message: Inbound, cause: str
     client = await q.client_by_identity(deps.store, person.identity)
     if client is None or message.kind is not Kind.TEXT or not message.text:
         return  # (a caption changed under a file already copied: the copy keeps the first)
+    if message.text.lstrip().startswith("/"):
+        return  # a command typed again: commands act when sent, and an edit is no new message
     edited = replace(message, extra={"edited": True})
     words = await _into_topic(deps, client, await received(deps, client, edited, cause), edited, cause)
     if words is not None:
