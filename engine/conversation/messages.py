@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import structlog
 
@@ -48,7 +49,11 @@ async def received(
 
 
 def _received(client_id: str, message: Inbound, cause: str, command: str | None, first: bool) -> Entry:
-    data = {"channel": message.channel.value, "message": message.to_data(), "command": command}
+    data: dict[str, Any] = {
+        "channel": message.channel.value,
+        "message": message.to_data(),
+        "command": command,
+    }
     if (message.extra or {}).get("edited"):
         data["edited"] = True  # a correction of words already received: nothing new to answer (awaiting.py)
     stream = f"conversation:{client_id}"
