@@ -448,9 +448,9 @@ class TelegramDeliveryWorker(LaneWorker):
         return f"{item.chat}:{outcome.message_id}" if outcome.message_id is not None else None
 
     def _says_something(self, item: Delivery) -> bool:
-        """A message, or a card that carries a client's words: sent twice, it would show them twice."""
-        out = self.outbound(item)
-        return isinstance(out, Message) or (isinstance(out, PostCard) and item.meta.get("source") is not None)
+        """A message, or a card (the client's words it may carry; its first copy left behind, never edited
+        again): sent twice, it shows twice."""
+        return isinstance(self.outbound(item), Message | PostCard)
 
     async def _settle(self, item: Delivery, outcome: object) -> None:
         now = self._clock.now()

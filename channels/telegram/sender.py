@@ -11,6 +11,7 @@ import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
     TelegramBadRequest,
+    TelegramEntityTooLarge,
     TelegramForbiddenError,
     TelegramNetworkError,
     TelegramRetryAfter,
@@ -258,6 +259,8 @@ class TelegramSender:
             return Failed(error.message)
         except TelegramUnauthorizedError as error:
             return RetryLater(300, f"the bot token was refused: {error.message}")
+        except TelegramEntityTooLarge as error:  # (a network error to aiogram: Telegram answered 413)
+            return Failed(error.message)
         except TelegramNetworkError as error:
             # a connection never made: the request did not leave; anything else (a timeout, a connection
             # dropped on the way back) may have reached Telegram — sent again, never lost, and said
@@ -377,7 +380,8 @@ class TelegramSender:
                 await self._bot.pin_chat_message(
                     chat_id=topic.chat_id, message_id=message.message_id, disable_notification=True
                 )
-            except TelegramBadRequest as error:  # not fatal: the card is there, only not pinned
+            except (TelegramBadRequest, TelegramNetworkError) as error:  # not fatal: the card is there
+                # (a network error: it may be pinned or not — posting the card again would leave two)
                 log.warning("telegram.pin_failed", error=error.message)
         await self._topics.card_posted(op.topic, op.card, topic.generation, message.message_id)
         return Sent(message.message_id)

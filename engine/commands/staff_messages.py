@@ -216,7 +216,9 @@ async def maybe_twice(deps: Deps, delivery: Delivery) -> None:
             f"maybe-twice:{delivery.id}",
         )
     ).event
-    text = text_of(sent) or (f"📋 {sent.card.removeprefix('request:')}" if isinstance(sent, PostCard) else "")
+    text = text_of(sent)
+    if isinstance(sent, PostCard):  # (a copy of it may be above, no longer kept up to date)
+        text = f"📋 {sent.card.removeprefix('request:')}" if sent.card != "client" else f"👤 {client.name}"
     await tell_topic(
         deps,
         client,

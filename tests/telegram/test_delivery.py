@@ -321,3 +321,52 @@ async def test_a_topic_whose_creation_answer_was_lost_is_made_once(tg: Harness) 
     assert tg.topic_texts(thread) == ["Hello"]
     live = [t for t in tg.fake.chats[STAFF_CHAT].topics if t not in tg.fake.chats[STAFF_CHAT].deleted_topics]
     assert live == [thread]  # the topic Telegram made was adopted, or its twin deleted: one topic
+
+
+async def test_a_send_telegram_refused_as_too_large_is_not_an_answer_lost(tg: Harness) -> None:
+    """aiogram raises a 413 as a network error (TelegramEntityTooLarge): Telegram answered, and did nothing.
+    It is a refusal — not retried for ever, never said to have gone twice."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    tg.fake.fail(ApiError(413, "Request Entity Too Large"), "sendMessage", chat_id=STAFF_CHAT)
+    await tg.send(tg.fake.user_message(layla, text="Thank you, see you soon"))
+    await tg.settle()
+    assert await tg.failed_deliveries() == 1
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
+
+
+def client_cards(tg: Harness, thread: int) -> list[dict]:
+    return [m for m in tg.fake.topic_messages(STAFF_CHAT, thread) if m.get("text", "").startswith("👤 ")]
+
+
+async def test_a_client_card_whose_answer_was_lost_is_posted_again_and_the_assistant_told(
+    tg: Harness,
+) -> None:
+    """The pinned card went, its answer lost: it is posted (and pinned) again; the first copy stays in the
+    topic, never edited again — so the assistant hears a copy may be above, as for a message."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    tg.fake.lose_answer("sendMessage", chat_id=STAFF_CHAT)
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    assert len(client_cards(tg, thread)) == 2
+    assert tg.topic_texts(thread)[-1] == (
+        "⚠️ After an interruption this may have been sent twice in this topic: “👤 Layla”"
+    )
+
+
+async def test_a_pin_whose_answer_was_lost_leaves_one_card(tg: Harness) -> None:
+    """The card was posted (Telegram answered) and only the pin's answer was lost: the whole post was retried,
+    a second card posted and pinned beside the first. The card stands; the pin may or may not have gone."""
+    await tg.add_staff(9001, "Anna", "en")
+    layla = user("Layla")
+    tg.fake.lose_answer("pinChatMessage")
+    await tg.send(tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    thread = await tg.thread_of(layla)
+    assert len(client_cards(tg, thread)) == 1
+    assert not [t for t in tg.topic_texts(thread) if t.startswith("⚠️")]
