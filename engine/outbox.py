@@ -204,38 +204,55 @@ def relay_to_topic(
     copied = message.channel is Channel.TELEGRAM  # Telegram to Telegram: copyMessage
     said = (EDITED if (message.extra or {}).get("edited") else "") + mark(message.channel)
     if message.kind is Kind.TEXT:
-        if translation is not None:  # the client's own words folded beneath (cut to the room left)
-            first, *rest = split_text(f"{said}{TRANSLATED}{translation}", TELEGRAM_MAX)
-            relay = to_topic(
-                event, n, staff_chat_id, client_id, first, reply_to=reply_to, folded=message.text or ""
-            )
+        if translation is not None:  # the client's own words folded beneath the last part, or after it
+            text, original = f"{said}{TRANSLATED}{translation}", message.text or ""
         else:
-            first, *rest = split_text(note + said + (message.text or ""), TELEGRAM_MAX)
-            relay = to_topic(event, n, staff_chat_id, client_id, first, merge=not note, reply_to=reply_to)
+            text, original = note + said + (message.text or ""), ""
+        first, *rest = split_text(text, TELEGRAM_MAX)
         if len(rest) > MORE_PARTS:  # (no channel sends such a text: bounded all the same)
             rest = [*rest[: MORE_PARTS - 1], rest[MORE_PARTS - 1][: TELEGRAM_MAX - 1] + "…"]
-        parts = enumerate(rest, CONTINUED + 1)
-        return relay, *(to_topic(event, k, staff_chat_id, client_id, part) for k, part in parts)
+        beneath = original if len((rest or [first])[-1]) + 2 + len(original) <= TELEGRAM_MAX else None
+        if original and beneath is None:
+            rest.append(original)  # (no room left beneath the translation: whole, on its own)
+        merge = translation is None and not note
+        relay = to_topic(
+            event,
+            n,
+            staff_chat_id,
+            client_id,
+            first,
+            merge=merge,
+            reply_to=reply_to,
+            folded=None if rest else beneath,
+        )
+        parts = list(enumerate(rest, CONTINUED + 1))
+        return relay, *(
+            to_topic(event, k, staff_chat_id, client_id, part, folded=beneath if k == parts[-1][0] else None)
+            for k, part in parts
+        )
     if not copied and message.kind is Kind.LOCATION:
         extra = message.extra or {}
         where = f"📍 https://maps.google.com/?q={extra.get('latitude')},{extra.get('longitude')}"
         return (to_topic(event, n, staff_chat_id, client_id, said + where, merge=True),)
     # a file: its caption translated like a text, with the client's own words folded beneath
     caption = (note + said + (message.text or "").strip()).strip(" ·")
-    original = None
+    folded_caption: str | None = None
     if translation is not None:
-        caption, original = f"{said}{TRANSLATED}{translation}", message.text
+        caption, folded_caption = f"{said}{TRANSLATED}{translation}", message.text
     if not copied:
         media = (message.extra or {}).get("media") or [{}]
         url, content_type = media[0].get("url"), media[0].get("content_type")
-        return (to_topic_upload(event, n, staff_chat_id, client_id, url, content_type, caption, original),)
+        upload = to_topic_upload(
+            event, n, staff_chat_id, client_id, url, content_type, caption, folded_caption
+        )
+        return (upload,)
     recaption = translation is not None or bool(note)
     copy = Message(
         caption if recaption else "",
         original=original_of(message),
         reply_to=None if reply_to is None else str(reply_to),
         topic=client_id,
-        folded=original,
+        folded=folded_caption,
         recaption=recaption,
     )
     return (_delivery(event, n, staff_chat_id, lane, copy),)
