@@ -6,7 +6,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import aiohttp
 import structlog
 from aiogram import Bot
 from aiogram.exceptions import (
@@ -35,6 +34,7 @@ from aiogram.types import (
     Message as AgMessage,
 )
 
+from channels.telegram.client import last_call_left, watch_calls
 from domain.clients import Topic
 from domain.outbound import (
     Button,
@@ -213,6 +213,7 @@ class TelegramSender:
         relays)."""
         topic: Topic | None = None
         client_id = topic_of(out)
+        watch_calls()  # (a send is a task of its own: its calls are noted apart from the others')
         try:
             if client_id:
                 topic = await self._topics.topic_for(client_id)
@@ -261,15 +262,13 @@ class TelegramSender:
             return RetryLater(300, f"the bot token was refused: {error.message}")
         except TelegramEntityTooLarge as error:  # (a network error to aiogram: Telegram answered 413)
             return Failed(error.message)
-        except TelegramNetworkError as error:
-            # a connection never made: the request did not leave; anything else (a timeout, a connection
-            # dropped on the way back) may have reached Telegram — sent again, never lost, and said
-            left = not isinstance(error.__cause__, aiohttp.ClientConnectorError)
-            return RetryLater(0, str(error) or type(error).__name__, answer_lost=left)
-        except (TelegramServerError, TimeoutError) as error:
-            return RetryLater(
-                0, str(error) or type(error).__name__, answer_lost=isinstance(error, TimeoutError)
-            )
+        except (TelegramNetworkError, TimeoutError) as error:
+            # its request sent and no answer back (a timeout, a connection dropped on the way back): Telegram
+            # may have done it — sent again, never lost, and said; one that never left (no connection made,
+            # a timeout while connecting) is sent again silently
+            return RetryLater(0, str(error) or type(error).__name__, answer_lost=last_call_left())
+        except TelegramServerError as error:  # (Telegram answered, with an error: taken as not done)
+            return RetryLater(0, str(error) or type(error).__name__)
 
     @staticmethod
     def _where(chat_id: int, topic: Topic | None, reply_to: str | None = None) -> dict[str, Any]:

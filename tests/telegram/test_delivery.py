@@ -280,10 +280,18 @@ async def test_a_message_whose_answer_was_lost_is_sent_again_and_the_assistant_t
     assert await tg.failed_deliveries() == 0
 
 
+def _refused() -> BaseException:
+    key = aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 1, False, True, None, None, None)
+    return aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
+
+
+@pytest.mark.parametrize("cause", [_refused, asyncio.TimeoutError], ids=["refused", "timeout-connecting"])
 async def test_a_message_whose_call_never_reached_telegram_is_sent_again_without_a_notice(
-    tg: Harness,
+    tg: Harness, cause
 ) -> None:
-    """A connection that could not be made: the request never left, so sending it again is safe and silent."""
+    """A connection that could not be made, or a timeout before the request was sent (connecting, waiting for
+    a free connection: an outage): nothing left, so sending it again is safe and silent — an outage does not
+    leave a "may have been sent twice" under every message it held back."""
     await tg.add_staff(9001, "Anna", "en")
     layla = user("Layla")
     await tg.send(tg.fake.user_message(layla, text="Hello"))
@@ -297,8 +305,7 @@ async def test_a_message_whose_call_never_reached_telegram_is_sent_again_without
     async def refuses_once(*args, **kwargs):
         if not refused["n"]:
             refused["n"] += 1
-            key = aiohttp.client_reqrep.ConnectionKey("127.0.0.1", 1, False, True, None, None, None)
-            error = aiohttp.ClientConnectorError(key, ConnectionRefusedError(111, "Connection refused"))
+            error = cause()
             raise TelegramNetworkError(method=args[1], message=f"{type(error).__name__}: {error}") from error
         return await real(*args, **kwargs)
 
