@@ -11,6 +11,7 @@ from typing import Any
 from babel.dates import format_datetime
 
 from domain.clients import Assistant, Client
+from domain.lifecycle import RequestState
 from engine import queries as q
 from engine.deps import Deps
 from engine.i18n import staff_translator
@@ -41,10 +42,25 @@ def waited(t: StaffText, since: datetime, now: datetime) -> str:
     return t("duration-hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")
 
 
+# a refusal's params that name a request's states ("paid / in_progress"), shown in the reader's words
+STATE_PARAMS = ("state", "wanted", "current", "target")
+_STATES = frozenset(RequestState)
+
+
+def states_named(t: StaffText, said: str) -> str:
+    """'paid / in_progress' → '«оплачена» / «в работе»' (a word that is no state, as it is)."""
+    return " / ".join(
+        t("state-named", state=t(f"card-open-state-{s}")) if s in _STATES else s for s in said.split(" / ")
+    )
+
+
 def refusal(t: StaffText, error: Exception) -> str:
     """A refusal in the reader's language: its text `err-<key>` when it has a key, else as it was worded."""
     key = getattr(error, "key", None)
-    return t(f"err-{key}", **error.params) if key else str(error)  # type: ignore[attr-defined]
+    if not key:
+        return str(error)
+    params = error.params  # type: ignore[attr-defined]
+    return t(f"err-{key}", **{k: states_named(t, v) if k in STATE_PARAMS else v for k, v in params.items()})
 
 
 def st(reader: Assistant | None, message_id: str, /, **args: Any) -> str:

@@ -499,6 +499,7 @@ lead-only-export = export a client's history
 lead-only-audit = check the audit chain
 
 ## refusals (a domain error's key: err-<key>)
+state-named = { $state }
 err-transition = a request cannot go from { $current } to { $target }
 err-quote-usage = Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one line per item: description — amount. RUB unless you say USD, EUR or AED.
 err-quote-currency = { $code } is not a currency we accept; use RUB, USD, EUR or AED.

@@ -499,6 +499,7 @@ lead-only-export = выгружать историю клиента
 lead-only-audit = проверять цепочку аудита
 
 ## отказы (ключ ошибки домена: err-<ключ>)
+state-named = «{ $state }»
 err-transition = заявку нельзя перевести из { $current } в { $target }
 err-quote-usage = Напишите /quote 45000 RUB Mercedes S-Class с водителем, 18:00–23:00 — или /quote RUB и затем по строке на позицию: описание — сумма. RUB, если не указать USD, EUR или AED.
 err-quote-currency = { $code } — валюта, которую мы не принимаем; используйте RUB, USD, EUR или AED.

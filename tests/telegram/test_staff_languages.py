@@ -42,7 +42,9 @@ async def test_a_russian_speaking_assistants_topic_is_in_russian(russian: Harnes
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/frobnicate"))
     await tg.settle()
     lines = tg.topic_texts(thread)
-    assert "⚠️ У Pavel нет заявки в статусе paid / in_progress. /new открывает новую." in lines  # a refusal
+    assert (
+        "⚠️ У Pavel нет заявки в статусе «оплачена» / «в работе». /new открывает новую." in lines
+    )  # a refusal
     assert any(line.startswith("Неизвестная команда /frobnicate.\nКоманды в теме клиента:") for line in lines)
     tg.clock.advance(minutes=16)
     await tg.engine.clock_runner.run_once()

@@ -9,10 +9,11 @@ import pytest
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 
+from domain.errors import InvalidTransition, InvalidValue
 from domain.events import SYSTEM, Event, EventType
 from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
-from engine.staff_texts import bound
+from engine.staff_texts import bound, refusal
 
 SAMPLE = {
     "contact": "whatsapp",
@@ -240,3 +241,17 @@ def test_no_line_for_the_team_is_written_in_the_code_instead_of_the_staff_texts(
 def test_the_check_for_lines_written_in_the_code_would_notice_one() -> None:
     code = 'notes.append(f"💸 It was paid ({amount}). A lead can refund it.")\nx = "✖️ cancelled"'
     assert [text for _n, text in _literals(pyast.parse(code)) if _LINE.match(text) and _WORDS.search(text)]
+
+
+def test_a_refusal_names_the_requests_states_in_the_readers_words() -> None:
+    """'нет заявки в статусе paid / in_progress' leaked the states' English names into a Russian topic."""
+    ru, en = bound("ru"), bound("en")
+    wrong_state = InvalidTransition("fulfilled", "cancelled")
+    assert refusal(ru, wrong_state) == "заявку нельзя перевести из «выполнена» в «отменена»"
+    assert (
+        refusal(en, InvalidTransition("in_progress", "new")) == "a request cannot go from in progress to new"
+    )
+    none = InvalidValue("", key="no-request", client="Irina", wanted="paid / in_progress")
+    assert refusal(ru, none) == "У Irina нет заявки в статусе «оплачена» / «в работе». /new открывает новую."
+    named = InvalidValue("", key="request-state", request="R-1", state="cancelled", wanted="quoted")
+    assert refusal(ru, named) == "R-1 в статусе «отменена», а нужно «цена предложена»."
