@@ -414,6 +414,7 @@ quarantined = ⚠️ An event in the log cannot be applied ({ $item }, { $type }
 set-aside-topic = ⚠️ Something written in this topic could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
 merged-their-topic = their topic
 merged-duplicate = 🔗 { $duplicate } is { $survivor } (the same phone): the conversation goes on in { $where }.
+merged-duplicate-by-hand = 🔗 { $duplicate } is { $survivor } (merged by a lead): the conversation goes on in { $where }.
 merged-survivor = 🔗 { $survivor } now also writes from { $duplicate }'s account ({ $channels }).
 not-delivered-blocked = ⚠️ Not delivered: the client has blocked the bot on Telegram.
 client-blocked = ⚠️ The client has blocked the bot on Telegram: messages to them are not delivered. They will reach us again as soon as they write.

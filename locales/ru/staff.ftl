@@ -414,6 +414,7 @@ quarantined = ⚠️ Событие в журнале не удаётся при
 set-aside-topic = ⚠️ Сообщение в этой теме не удалось обработать ({ $reason }); оно отложено, ничего не потеряно. Когда причина будет устранена: concierge inbox retry { $item }
 merged-their-topic = его тему
 merged-duplicate = 🔗 { $duplicate } — это { $survivor } (тот же телефон): переписка продолжается в { $where }.
+merged-duplicate-by-hand = 🔗 { $duplicate } — это { $survivor } (объединены руководителем): переписка продолжается в { $where }.
 merged-survivor = 🔗 { $survivor } теперь пишет и с аккаунта { $duplicate } ({ $channels }).
 not-delivered-blocked = ⚠️ Не доставлено: клиент заблокировал бота в Telegram.
 client-blocked = ⚠️ Клиент заблокировал бота в Telegram: сообщения ему не доставляются. Он снова станет доступен, как только напишет.
