@@ -92,8 +92,8 @@ async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_r
     lines = tg.topic_texts(thread)
     assert "✖️ R-1001 отменена: передумал" in lines
     assert (
-        "💸 Она была оплачена (12\u00a0000\u00a0RUB). Лид может вернуть деньги: /refund или /refund <сумма>."
-        in lines
+        "💸 Заявка была оплачена (12\u00a0000\u00a0RUB). Руководитель может вернуть деньги: "
+        "/refund или /refund <сумма>." in lines
     )
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/refund 2000"))
     await tg.settle()

@@ -13,7 +13,7 @@ from domain.errors import InvalidTransition, InvalidValue
 from domain.events import SYSTEM, Event, EventType
 from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
-from engine.staff_texts import bound, refusal
+from engine.staff_texts import CANCELLED_BY_ASSISTANT, bound, reason_text, refusal
 
 SAMPLE = {
     "contact": "whatsapp",
@@ -255,3 +255,19 @@ def test_a_refusal_names_the_requests_states_in_the_readers_words() -> None:
     assert refusal(ru, none) == "У Irina нет заявки в статусе «оплачена» / «в работе». /new открывает новую."
     named = InvalidValue("", key="request-state", request="R-1", state="cancelled", wanted="quoted")
     assert refusal(ru, named) == "R-1 в статусе «отменена», а нужно «цена предложена»."
+
+
+def test_a_russian_cancellation_reads_as_russian() -> None:
+    """'✖️ R-1003 отменена: ассистентом' after a /cancel with no reason; 'Она была оплачена … Лид может
+    вернуть деньги' (where every other line says руководитель)."""
+    ru = bound("ru")
+    no_reason = reason_text(ru, CANCELLED_BY_ASSISTANT)
+    assert (
+        ru("req-cancelled", request="R-1", reason=no_reason) == "✖️ R-1 отменена: ассистент не указал причину"
+    )
+    assert ru("card-cancelled", reason=no_reason) == "✖️ Отменена: ассистент не указал причину"
+    paid = ru("req-cancelled-paid", amount="15 000 RUB")
+    assert paid.startswith("💸 Заявка была оплачена (15 000 RUB). Руководитель может вернуть деньги")
+    assert not [
+        line for line in (LOCALES_DIR / "ru" / STAFF_FILE).read_text().splitlines() if " Лид " in line
+    ]
