@@ -204,7 +204,18 @@ ev-MessageReceived = { $channel }: { $text }
 ev-StaffMessageSent = reply: { $text }
 ev-NoteAdded = note: { $text }
 ev-StaffCommandIssued = { $command } { $args }
-ev-ClientActionTaken = { $command } { $args }
+ev-ClientActionTaken = { $action ->
+        [ask] asked about the quote for { $request }
+        [decline] declined the quote for { $request }
+        [tap] paid { $request } with the saved card
+        [all-good] { $request }: all good, as planned
+        [change] { $request }: needs a change
+        [call-me] asks to be called back
+       *[other] { $action } { $request }
+    }{ $stale ->
+        [True] { " " }(the quote was no longer valid)
+       *[False] { "" }
+    }
 ev-RequestOpened = request opened: { $text }
 ev-RequestQuoted = quote v{ $version }: { $amount }
 ev-RequestPaid = paid { $amount }
@@ -249,7 +260,14 @@ ev-ProjectionQuarantined = an event the projections cannot apply was set apart (
 ev-PhoneAsked = the client was asked to share their phone number
 ev-AssistantReactivated = reactivated
 ev-RequestMessageAdded = added to the request: { $text }
-ev-RequestDetailsChanged = request details changed: { $field }
+ev-RequestDetailsChanged = request details changed: { $field ->
+        [when] when
+        [category] category
+        [guests] guests
+        [place] place
+        [budget] budget
+       *[other] { $field }
+    }
 ev-RequestCardPosted = request card posted in the topic
 ev-ClientMerged = merged into { $into } (the same person)
 ev-RequestMoved = moved from { $from } to { $to }

@@ -204,7 +204,18 @@ ev-MessageReceived = { $channel }: { $text }
 ev-StaffMessageSent = ответ: { $text }
 ev-NoteAdded = заметка: { $text }
 ev-StaffCommandIssued = { $command } { $args }
-ev-ClientActionTaken = { $command } { $args }
+ev-ClientActionTaken = { $action ->
+        [ask] вопрос по предложению { $request }
+        [decline] отказ от предложения по { $request }
+        [tap] оплата { $request } сохранённой картой
+        [all-good] { $request }: всё в силе
+        [change] { $request }: нужно изменить
+        [call-me] просит перезвонить
+       *[other] { $action } { $request }
+    }{ $stale ->
+        [True] { " " }(предложение уже не действовало)
+       *[False] { "" }
+    }
 ev-RequestOpened = открыта заявка: { $text }
 ev-RequestQuoted = цена v{ $version }: { $amount }
 ev-RequestPaid = оплачено { $amount }
@@ -249,7 +260,14 @@ ev-ProjectionQuarantined = событие, которое нельзя прим�
 ev-PhoneAsked = клиента попросили поделиться номером телефона
 ev-AssistantReactivated = снова в команде
 ev-RequestMessageAdded = дополнение к заявке: { $text }
-ev-RequestDetailsChanged = детали заявки изменены: { $field }
+ev-RequestDetailsChanged = детали заявки изменены: { $field ->
+        [when] время
+        [category] категория
+        [guests] гости
+        [place] место
+        [budget] бюджет
+       *[other] { $field }
+    }
 ev-RequestCardPosted = карточка заявки опубликована в теме
 ev-ClientMerged = объединён с { $into } (тот же человек)
 ev-RequestMoved = перенесена от { $from } к { $to }

@@ -107,6 +107,7 @@ SAMPLE = {
     "from": "C-1",
     "to": "C-2",
     "field": "when",
+    "stale": "False",
     "purpose": "escalations",
     "direction": "inbound",
     "seconds": 95,
