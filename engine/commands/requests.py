@@ -45,6 +45,14 @@ TO_PAY = timedelta(minutes=30)  # the least time a quote gives to pay, however s
 DAY_ENDS = time(23, 59)  # a quote for a day without a time is payable until then (business time)
 
 
+QUOTE_CURRENCIES = ("RUB", "USD", "EUR", "AED")  # as the console offers them
+
+
+def quote_currencies(deps: Deps) -> tuple[str, ...]:
+    """The currencies a quote may be in: roubles only with fiscal receipts on (54-FZ)."""
+    return (FISCAL_CURRENCY,) if deps.policy.receipts else QUOTE_CURRENCIES
+
+
 def _quote_sent(quote: Quote) -> Text:
     return lambda t: t("quote-sent", version=str(quote.version), total=money(quote.total, language_of(t)))
 
@@ -120,7 +128,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
         return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
     currency, items, cost = parse_quote_and_cost(args)
-    if deps.policy.receipts and currency != FISCAL_CURRENCY:
+    if currency not in quote_currencies(deps):
         raise InvalidValue(
             "With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …",
             key="receipts-roubles",
