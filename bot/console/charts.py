@@ -34,7 +34,8 @@ def bars(
     `t`: the reader's staff texts (for the summary a screen reader says)."""
     t = t or partial(staff_translator(), "en")
     known = [v for v in values if v is not None]
-    top = max(known, default=0) or 1
+    highest = max(known, default=0)
+    top = highest or 1  # (the scale of days that were all nothing)
     width = max(2, (WIDTH - GAP * len(values)) // max(len(values), 1))
     rects = [f'<line class="axis" x1="0" y1="{HEIGHT - 0.5}" x2="{WIDTH}" y2="{HEIGHT - 0.5}"/>']
     for i, value in enumerate(values):
@@ -47,7 +48,7 @@ def bars(
         label = escape(shown(value))
         box = f'x="{x}" y="{HEIGHT - height}" width="{width}" height="{height}"'
         rects.append(f'<rect class="bar" {box}><title>{label}</title></rect>')
-    summary = escape(f"{title}: " + (t("chart-max", value=shown(top)) if known else t("chart-no-data")))
+    summary = escape(f"{title}: " + (t("chart-max", value=shown(highest)) if known else t("chart-no-data")))
     return (
         f'<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" role="img" '
         f'aria-label="{summary}"><title>{summary}</title>{"".join(rects)}</svg>'
