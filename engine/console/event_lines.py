@@ -87,7 +87,8 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
     elif event.type in (T.SAVED_REPLY_SET, T.SAVED_REPLY_REMOVED, T.SAVED_REPLY_USED):
         args["name"] = data.get("name") or event.stream_id
     elif event.type is T.TRANSLATION_SET:
-        args["state"] = "on" if data.get("on") else "off"
+        t = bound(locale)
+        args["state"] = t("translate-on") if data.get("on") else t("translate-off")
     else:
         args |= _plain(data, names)
     return args

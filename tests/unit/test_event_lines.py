@@ -113,3 +113,10 @@ def test_a_clients_tap_and_a_changed_field_read_in_the_readers_words() -> None:
     assert line(old, {}, "ru").text == "отказ от предложения по R-1001 (предложение уже не действовало)"
     assert line(_event(T.REQUEST_DETAILS_CHANGED), {}, "ru").text == "детали заявки изменены: время"
     assert line(_event(T.STAFF_COMMAND_ISSUED), {}, "ru").text == "/done "
+
+
+def test_machine_translation_turned_on_reads_in_the_readers_words() -> None:
+    """The Russian activity page read '🌐 машинный перевод: on'."""
+    turned = Event("client:C-1", 4, T.TRANSLATION_SET, AT, SYSTEM, "c", {"on": True})
+    assert line(turned, {}, "ru").text == "🌐 машинный перевод: включён"
+    assert line(turned, {}, "en").text == "🌐 machine translation on"
