@@ -10,8 +10,10 @@ from typing import Any
 
 from babel.dates import format_datetime
 
+from domain import formats
 from domain.clients import Assistant, Client
 from domain.lifecycle import RequestState
+from domain.money import Money
 from engine import queries as q
 from engine.deps import Deps
 from engine.i18n import staff_translator
@@ -60,7 +62,14 @@ def refusal(t: StaffText, error: Exception) -> str:
     if not key:
         return str(error)
     params = error.params  # type: ignore[attr-defined]
-    return t(f"err-{key}", **{k: states_named(t, v) if k in STATE_PARAMS else v for k, v in params.items()})
+    return t(f"err-{key}", **{k: _param(t, k, v) for k, v in params.items()})
+
+
+def _param(t: StaffText, name: str, value: object) -> object:
+    """A refusal's param in the reader's words: an amount in their locale, a request's states named."""
+    if isinstance(value, Money):
+        return formats.money(value, language_of(t))
+    return states_named(t, value) if name in STATE_PARAMS and isinstance(value, str) else value
 
 
 def st(reader: Assistant | None, message_id: str, /, **args: Any) -> str:

@@ -272,3 +272,12 @@ def test_a_russian_cancellation_reads_as_russian() -> None:
     assert not [
         line for line in (LOCALES_DIR / "ru" / STAFF_FILE).read_text().splitlines() if " Лид " in line
     ]
+
+
+def test_a_refusal_shows_its_amounts_in_the_readers_locale() -> None:
+    """The Russian console refused a refund with 'не больше оплаченных RUB 20,000' (written in English)."""
+    from domain.money import Money
+
+    too_much = InvalidValue("", key="refund-amount", paid=Money.of("20000", "RUB"))
+    assert refusal(bound("ru"), too_much).endswith("оплаченных 20\u00a0000\u00a0RUB")
+    assert refusal(bound("en"), too_much).endswith("the RUB\u00a020,000 paid")
