@@ -114,6 +114,29 @@ async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_langua
     assert "клиент отказался от предложения" in card and "declined" not in card
 
 
+async def test_a_category_is_edited_by_the_name_the_card_shows(russian: Harness) -> None:
+    """'/edit category рестораны' was refused ('это не категория; используйте одну из: chauffeur, dining, …')
+    while the card named the category 'Рестораны'."""
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.send(tg.fake.user_message(client, text="Машина в Шереметьево завтра в 7"))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    for typed, shown in (
+        ("рестораны", "Рестораны"),
+        ("Экскурсии и гиды", "Экскурсии и гиды"),
+        ("hotel", "Отель"),
+    ):
+        await tg.send(
+            tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/edit category {typed}")
+        )
+        await tg.settle()
+        (card,) = tg.request_cards(thread)
+        assert card.startswith(f"📋 R-1001 · {shown} · новая"), card
+    assert not [line for line in tg.topic_texts(thread) if line.startswith("⚠️")]
+
+
 async def test_the_russian_console_writes_its_dates_in_russian(russian: Harness) -> None:
     # the board and the request page said "Tue 08 Dec 14:30" to a Russian-speaking assistant
     tg = russian
