@@ -607,6 +607,7 @@ reply-list = Saved replies: { $names }. Send one with /r <name>.
 reply-none = There are no saved replies yet: leads keep them in the console (Replies).
 reply-sent = 💬 Saved reply «{ $name }» sent: { $text }
 err-reply-unknown = No saved reply «{ $name }»: /r alone lists them.
+err-reply-unfilled = «{ $name }» was not sent: there is nothing yet to fill { $variables } with (a time: /edit when …; a request: /new). Or write the reply yourself.
 err-reply-name = A saved reply's name is a short word: letters, digits, - and _ (like welcome or car-ready).
 err-reply-too-long = A saved reply is at most 2000 characters.
 err-reply-variable = Unknown variable {"{"}{ $variable }{"}"}: use {"{"}client{"}"}, {"{"}assistant{"}"}, {"{"}request{"}"} or {"{"}time{"}"}.
