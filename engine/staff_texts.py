@@ -39,6 +39,8 @@ def reason_text(t: StaffText, reason: str) -> str:
 def waited(t: StaffText, since: datetime, now: datetime) -> str:
     """'47 min', '2 h 05 min' in the reader's language."""
     minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes == 0:  # (the client has just written: "waiting 0 min" read as a fault)
+        return t("duration-under-a-minute")
     if minutes < 60:
         return t("duration-minutes", minutes=str(minutes))
     return t("duration-hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")

@@ -310,6 +310,7 @@ ev-CallLegStatus = 📞 call: { $status ->
 }
 staff-welcome = Hello { $name } — this is the staff side of the bot. Sign-in links to the console arrive here.
 duration-minutes = { $minutes } min
+duration-under-a-minute = under a minute
 duration-hours = { $hours } h { $minutes } min
 
 ## the request card and the client card (in the topic)

@@ -310,6 +310,7 @@ ev-CallLegStatus = 📞 звонок: { $status ->
 }
 staff-welcome = Здравствуйте, { $name }! Это служебная сторона бота: сюда приходят ссылки для входа в консоль.
 duration-minutes = { $minutes } мин
+duration-under-a-minute = меньше минуты
 duration-hours = { $hours } ч { $minutes } мин
 
 ## карточка заявки и карточка клиента (в теме)

@@ -281,3 +281,16 @@ def test_a_refusal_shows_its_amounts_in_the_readers_locale() -> None:
     too_much = InvalidValue("", key="refund-amount", paid=Money.of("20000", "RUB"))
     assert refusal(bound("ru"), too_much).endswith("оплаченных 20\u00a0000\u00a0RUB")
     assert refusal(bound("en"), too_much).endswith("the RUB\u00a020,000 paid")
+
+
+def test_a_client_who_has_just_written_is_not_said_to_wait_0_min() -> None:
+    """'🆘 Irina Volkova has been waiting 0 min; Dmitri is away …' when she had just written."""
+    from engine.staff_texts import waited
+
+    since = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    ru = bound("ru")
+    just = waited(ru, since, since.replace(second=40))
+    said = ru("clock-unassignable", client="Irina", wait=just, assistant="Dmitri", why="away", spoken="RU")
+    assert said.startswith("🆘 Irina ждёт уже меньше минуты; Dmitri не на месте")
+    assert waited(bound("en"), since, since.replace(second=40)) == "under a minute"
+    assert waited(ru, since, since.replace(minute=16)) == "16 мин"
