@@ -1,10 +1,19 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from domain.money import Money
+
+
 class DomainError(Exception):
     """A business rule said no. Edges map it to a polite answer, never to a 500. `key` and `params` name
-    the refusal for a reader in another language (a staff text `err-<key>`); the message is its English."""
+    the refusal for a reader in another language (a staff text `err-<key>`; an amount is Money, shown in
+    the reader's locale); the message is its English."""
 
     code = "domain_error"
 
-    def __init__(self, message: str = "", *, key: str | None = None, **params: str) -> None:
+    def __init__(self, message: str = "", *, key: str | None = None, **params: str | Money) -> None:
         super().__init__(message)
         self.key = key
         self.params = params

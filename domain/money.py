@@ -55,9 +55,9 @@ class Money:
                 currency=currency,
             )
         if abs(scaled) > MAX_MINOR:
-            most = cls(MAX_MINOR, currency).format("en")
+            most = cls(MAX_MINOR, currency)
             raise InvalidMoney(
-                f"{amount} is more than one amount may be (at most {most})",
+                f"{amount} is more than one amount may be (at most {most.format('en')})",
                 key="amount-too-large",
                 amount=str(amount),
                 most=most,

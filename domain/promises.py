@@ -37,7 +37,14 @@ def waited(since: datetime, now: datetime) -> str:
 # "на 45 минут"; "until 18:00", "до 18:00"
 _HOURS = r"(?:h(?:ours?|rs?)?|ч(?:ас(?:а|ов)?)?\.?)"
 _MINUTES = r"(?:m(?:in(?:utes?)?)?|м(?:ин(?:ут[аыу]?)?)?\.?)"
-_FOR = re.compile(rf"^(?:(?:for|на)\s+)?(?:(\d{{1,3}})\s*{_HOURS})?\s*(?:(\d{{1,4}})\s*{_MINUTES})?$")
+_FOR = re.compile(
+    rf"^(?:(?:for|на)\s+)?(?:(\d{{1,3}}(?:[.,]\d)?)\s*{_HOURS})?\s*(?:(\d{{1,4}})\s*{_MINUTES})?$"
+)  # (hours with a decimal: "1,5 часа", "1.5h")
+# a span said in words: "на полчаса", "for half an hour", "полтора часа"
+_SPANS = {
+    30: r"(?:на\s+)?пол\s?часа|(?:for\s+)?half\s+an\s+hour",
+    90: r"(?:на\s+)?полтора\s+часа|(?:for\s+)?an?\s+hour\s+and\s+a\s+half",
+}
 _UNTIL = re.compile(r"^(?:until|till|до)\s+(\d{1,2})[:.](\d{2})$")
 
 
@@ -57,9 +64,11 @@ def away_until(args: str, now: datetime, tz: ZoneInfo) -> datetime | None:
         return moment if moment > local else moment + timedelta(days=1)
     if re.fullmatch(r"(?:на\s+)?час", text):  # (an hour, said without its number)
         return now + timedelta(hours=1)
+    if said := next((minutes for minutes, words in _SPANS.items() if re.fullmatch(words, text)), None):
+        return now + timedelta(minutes=said)
     match = _FOR.match(text)
     if match and (match[1] or match[2]):
-        span = timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))
+        span = timedelta(hours=float((match[1] or "0").replace(",", ".")), minutes=int(match[2] or 0))
         if timedelta(0) < span <= timedelta(days=30):
             return now + span
     raise InvalidValue(

@@ -13,7 +13,9 @@ USAGE = (
     "Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one "
     "line per item: description — amount. RUB unless you say USD, EUR or AED."
 )
-_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)(?![\d.])"
+# kopecks after a point, or after a comma as a Russian keyboard types them ('4 999,50', '1500,50'; '1,5'
+# is not guessed at)
+_AMOUNT = r"(?P<amount>\d{1,3}(?:[ \u00a0,]\d{3})+(?:[.,]\d{1,2})?|\d{3,},\d{1,2}|\d+(?:\.\d{1,2})?)(?![\d.])"
 # a currency as assistants write it besides its ISO code: its sign, or its word in Russian or Arabic
 # ("/quote 12 500 руб трансфер" was RUB 12,500 for "руб трансфер")
 CURRENCY_WORDS = {
@@ -89,7 +91,7 @@ def _currency(code: str | None, fallback: str) -> str:
 
 def _money(amount: str, currency: str) -> Money:
     try:
-        return Money.of(re.sub(r"[ \u00a0,]", "", amount), currency)
+        return Money.of(re.sub(r"[ \u00a0,]", "", re.sub(r",(\d{1,2})$", r".\1", amount)), currency)
     except InvalidMoney as error:
         if error.key == "amount-too-large":
             raise InvalidQuote(str(error), key=error.key, **error.params) from None

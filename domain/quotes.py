@@ -59,8 +59,10 @@ class Quote:
         if self.valid_until.tzinfo is None:
             raise InvalidQuote("validity must be timezone-aware")
         if self.total.minor > MAX_MINOR:
-            most = Money(MAX_MINOR, self.currency).format("en")
-            raise InvalidQuote(f"a quote's total is at most {most}", key="quote-too-large", most=most)
+            most = Money(MAX_MINOR, self.currency)
+            raise InvalidQuote(
+                f"a quote's total is at most {most.format('en')}", key="quote-too-large", most=most
+            )
 
     @property
     def total(self) -> Money:

@@ -221,11 +221,11 @@ class ServiceRequest:
                 raise InvalidValue(
                     f"a refund is more than 0 and at most the {rest} not yet refunded of the {paid} paid",
                     key="refund-left",
-                    left=rest,
-                    paid=paid,
+                    left=left,
+                    paid=self.paid,
                 )
             raise InvalidValue(
-                f"a refund is more than 0 and at most the {paid} paid", key="refund-amount", paid=paid
+                f"a refund is more than 0 and at most the {paid} paid", key="refund-amount", paid=self.paid
             )
         refund = Payment(transaction_id, amount, None, at, receipt)
         return EventType.REQUEST_REFUNDED, {"refund": refund.to_data()}

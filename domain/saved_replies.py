@@ -77,6 +77,11 @@ def apply_saved_reply(doc: dict[str, Any] | None, event: Event) -> dict[str, Any
     return reply.apply(event).to_doc()
 
 
+def unfilled(text: str, values: dict[str, str]) -> tuple[str, ...]:
+    """The variables `text` uses that have no value here (a request with no time yet: `{time}`)."""
+    return tuple(dict.fromkeys(v for v in _VARIABLE.findall(text) if v in VARIABLES and not values.get(v)))
+
+
 def render(text: str, values: dict[str, str]) -> str:
     """The text with its variables filled in (one that has no value here reads as a dash)."""
     return _VARIABLE.sub(lambda m: values.get(m.group(1)) or "—", text)

@@ -10,7 +10,10 @@ from typing import Any
 
 from babel.dates import format_datetime
 
+from domain import formats
 from domain.clients import Assistant, Client
+from domain.lifecycle import RequestState
+from domain.money import Money
 from engine import queries as q
 from engine.deps import Deps
 from engine.i18n import staff_translator
@@ -36,15 +39,39 @@ def reason_text(t: StaffText, reason: str) -> str:
 def waited(t: StaffText, since: datetime, now: datetime) -> str:
     """'47 min', '2 h 05 min' in the reader's language."""
     minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes == 0:  # (the client has just written: "waiting 0 min" read as a fault)
+        return t("duration-under-a-minute")
     if minutes < 60:
         return t("duration-minutes", minutes=str(minutes))
     return t("duration-hours", hours=str(minutes // 60), minutes=f"{minutes % 60:02d}")
 
 
+# a refusal's params that name a request's states ("paid / in_progress"), shown in the reader's words
+STATE_PARAMS = ("state", "wanted", "current", "target")
+_STATES = frozenset(RequestState)
+
+
+def states_named(t: StaffText, said: str) -> str:
+    """'paid / in_progress' → '«оплачена» / «в работе»' (a word that is no state, as it is)."""
+    return " / ".join(
+        t("state-named", state=t(f"card-open-state-{s}")) if s in _STATES else s for s in said.split(" / ")
+    )
+
+
 def refusal(t: StaffText, error: Exception) -> str:
     """A refusal in the reader's language: its text `err-<key>` when it has a key, else as it was worded."""
     key = getattr(error, "key", None)
-    return t(f"err-{key}", **error.params) if key else str(error)  # type: ignore[attr-defined]
+    if not key:
+        return str(error)
+    params = error.params  # type: ignore[attr-defined]
+    return t(f"err-{key}", **{k: _param(t, k, v) for k, v in params.items()})
+
+
+def _param(t: StaffText, name: str, value: object) -> object:
+    """A refusal's param in the reader's words: an amount in their locale, a request's states named."""
+    if isinstance(value, Money):
+        return formats.money(value, language_of(t))
+    return states_named(t, value) if name in STATE_PARAMS and isinstance(value, str) else value
 
 
 def st(reader: Assistant | None, message_id: str, /, **args: Any) -> str:

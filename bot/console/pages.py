@@ -25,6 +25,7 @@ from domain.money import Money
 from engine import queries as q
 from engine.clock import kpis
 from engine.commands.dispatch import console_may, require_lead, role_refusal
+from engine.commands.requests import quote_currencies
 from engine.commands.table import COMMANDS
 from engine.console import reads
 from engine.console.event_lines import line
@@ -113,6 +114,7 @@ async def request_page(request: web.Request) -> web.Response:
             "phone": mask_phone(client.phone),
             "allowed": offered(me, client),
             "replies": await saved_replies.library(deps),
+            "currencies": quote_currencies(deps),
         },
     )
 

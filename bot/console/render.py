@@ -16,11 +16,12 @@ from markupsafe import Markup, escape
 from bot.console.keys import SESSION
 from bot.engine_runtime import ENGINE
 from domain import formats
-from domain.clients import Assistant
+from domain.clients import Assistant, Client
 from domain.money import Money
 from engine.console.event_lines import stamp
 from engine.console.reads import Card, entry_anchor
 from engine.deps import Deps
+from engine.forum.topics import CHANNEL_NAMES
 from engine.i18n import STAFF_LANGUAGES, staff_translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -103,12 +104,22 @@ def base_context(
             return t("duration-hours", hours=minutes // 60, minutes=f"{minutes % 60:02d}")
         return t("duration-minutes", minutes=minutes)
 
+    def channels(client: Client) -> str:
+        """As the pinned card names them: "WhatsApp, Telegram" (not "whatsapp, telegram")."""
+        return ", ".join(CHANNEL_NAMES.get(i.channel.value, i.channel.value) for i in client.identities)
+
+    def tongue(client: Client) -> str:
+        """The client's language in the viewer's words ("русский", not "ru")."""
+        return t(f"language-{client.language.value}") if client.language else "—"
+
     return {
         "t": t,
         "local": local,
         "stamp": lambda moment: stamp(moment, tz, language),
         "ago": ago,
         "until": until,
+        "channels": channels,
+        "tongue": tongue,
         "now": now,
         "viewer": viewer,
         "csrf": csrf,

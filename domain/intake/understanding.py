@@ -104,10 +104,13 @@ class Understanding:
 
 _GUESTS = re.compile(
     r"(?:\bfor\s+(?P<a>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\b"
-    r"(?!\s*(?:hours?|days?|nights?|am|pm|:|o'?clock|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+    r"(?!\s*(?:hours?|days?|nights?|minutes?|mins?\b|weeks?|months?|years?|km|%|am|pm|:|o'?clock|jan|feb|mar|apr|may"
+    r"|jun|jul|aug|sep|oct|nov|dec))"
     r"|(?P<b>\d{1,2})\s*(?:people|persons|guests|pax|adults|человек|персон|гост|чел\b|اشخاص|شخص|ضيوف|افراد)"
     r"|(?<!\w)на\s+(?P<c>\d{1,2}|двоих|троих|четверых|пятерых|шестерых)\b"
-    r"(?!\s*(?:час|дн|ноч|:|утра|вечера|марта|мая|июня|июля|январ|феврал|апрел|август|сентябр|октябр|ноябр|декабр))"
+    # (a duration, a distance or a share is no party: "опоздал на 20 минут", "на 2 недели", "на 40 км")
+    r"(?!\s*(?:час|дн|ноч|мин|сек|недел|месяц|год|лет|км|%|:|утра|вечера|марта|мая|июня|июля|январ|феврал|апрел"
+    r"|август|сентябр|октябр|ноябр|декабр))"
     r"|(?:لـ|ل)\s*(?P<d>\d{1,2})\s*(?:اشخاص|شخص|ضيوف)"
     r"|(?P<e>شخصين)"
     # how many "we" are: "нас будет трое", "we'll be four", "there are 3 of us", "a party of 6", "نحن ثلاثه"

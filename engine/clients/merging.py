@@ -16,7 +16,7 @@ from engine.clients.registry import client_actor, refresh_card
 from engine.deps import Deps
 from engine.forum.escalations import topic_link
 from engine.forum.staff_chat import staff_chat_for
-from engine.forum.topics import tell_topic
+from engine.forum.topics import CHANNEL_NAMES, tell_topic
 from engine.invocation import Invocation
 from engine.outbox import close_topic
 from engine.staff_texts import StaffText
@@ -92,10 +92,11 @@ async def merge_by_hand(deps: Deps, survivor: Client, wanted: str, cause: str) -
         raise InvalidValue(
             "Both write on the same channel: two accounts, not one person.", key="merge-same-channel"
         )
-    return await merge(deps, survivor, other, cause)
+    return await merge(deps, survivor, other, cause, by_hand=True)
 
 
-async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> Client:
+async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str, by_hand: bool = False) -> Client:
+    """`by_hand`: a lead said they are one person (the same phone did not)."""
     for identity in duplicate.identities:
         await deps.record(
             f"client:{survivor.id}",
@@ -138,13 +139,13 @@ async def merge(deps: Deps, survivor: Client, duplicate: Client, cause: str) -> 
             f"client:{survivor.id}", EventType.CONVERSATION_OPENED, {}, SYSTEM, f"{cause}/merge/open"
         )
     survivor = await q.known_client(deps.store, survivor.id)
-    await _tell(deps, survivor, duplicate, merged)
+    await _tell(deps, survivor, duplicate, merged, by_hand)
     return survivor
 
 
-async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event) -> None:
+async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event, by_hand: bool) -> None:
     """The duplicate's topic points to the survivor's and is closed; the survivor's hears of it."""
-    channels = ", ".join(i.channel.value.capitalize() for i in survivor.identities)
+    channels = ", ".join(CHANNEL_NAMES.get(i.channel.value, i.channel.value) for i in survivor.identities)
     if duplicate.topic is not None and not duplicate.topic.lost:
         link = (
             topic_link(survivor.topic.chat_id, survivor.topic.thread_id)
@@ -154,7 +155,8 @@ async def _tell(deps: Deps, survivor: Client, duplicate: Client, merged: Event) 
 
         def note(t: StaffText) -> str:
             where = link or t("merged-their-topic")
-            return t("merged-duplicate", duplicate=duplicate.name, survivor=survivor.name, where=where)
+            names = {"duplicate": duplicate.name, "survivor": survivor.name, "where": where}
+            return t("merged-duplicate-by-hand", **names) if by_hand else t("merged-duplicate", **names)
 
         await tell_topic(deps, duplicate, merged, note, 0)
         chat = await staff_chat_for(deps, duplicate)

@@ -25,6 +25,7 @@ from engine.client_texts import quote_buttons, quote_text
 from engine.clients.outbox import to_client
 from engine.conversation import messages
 from engine.deps import Deps
+from engine.i18n import STAFF_LANGUAGES
 from engine.invocation import Invocation
 from engine.outbox import delete_message
 from engine.requests import payments as payments_flow
@@ -35,7 +36,7 @@ from engine.requests.intake import (
     deliver_to_topic,
     open_request,
 )
-from engine.staff_texts import CANCELLED_BY_ASSISTANT, Text, language_of
+from engine.staff_texts import CANCELLED_BY_ASSISTANT, Text, bound, language_of
 
 log = structlog.get_logger(__name__)
 # the delivery number of a /quote's removal from its topic (after its notes, and a refusal's 50); +1: the line
@@ -43,6 +44,14 @@ log = structlog.get_logger(__name__)
 TAKE_OUT = 60
 TO_PAY = timedelta(minutes=30)  # the least time a quote gives to pay, however soon its service
 DAY_ENDS = time(23, 59)  # a quote for a day without a time is payable until then (business time)
+
+
+QUOTE_CURRENCIES = ("RUB", "USD", "EUR", "AED")  # as the console offers them
+
+
+def quote_currencies(deps: Deps) -> tuple[str, ...]:
+    """The currencies a quote may be in: roubles only with fiscal receipts on (54-FZ)."""
+    return (FISCAL_CURRENCY,) if deps.policy.receipts else QUOTE_CURRENCIES
 
 
 def _quote_sent(request_id: str, quote: Quote) -> Text:
@@ -124,7 +133,7 @@ async def _quote(deps: Deps, cmd: Invocation) -> None:
         return
     current = await _target(deps, client, (RequestState.NEW, RequestState.QUOTED), cmd.request_id)
     currency, items, cost = parse_quote_and_cost(args)
-    if deps.policy.receipts and currency != FISCAL_CURRENCY:
+    if currency not in quote_currencies(deps):
         raise InvalidValue(
             "With fiscal receipts on (54-FZ), quotes are in roubles: /quote 45000 RUB …",
             key="receipts-roubles",
@@ -234,6 +243,20 @@ async def _tell_quote(
     await deliver_to_topic(deps, client, quoted, notes, first_n=1, card_of=current.id)
 
 
+def category_said(value: str) -> Category | None:
+    """A category as an assistant types it: its code ('dining') or its name as the card or the console shows
+    it in a staff language ('Рестораны', 'водитель и транспорт', 'экскурсии'), in any case."""
+    said = " ".join(value.lower().split())
+    for category in Category:
+        names = {category.value}
+        for language in STAFF_LANGUAGES:
+            t = bound(language)
+            names |= {t(f"category-{category.value}").lower(), t(f"card-category-{category.value}").lower()}
+        if said in names or said.split(" ")[0] == category.value:
+            return category
+    return None
+
+
 def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> Understanding:
     if field_name == "when":
         try:
@@ -262,16 +285,15 @@ def _edited(details: Understanding, field_name: str, value: str, deps: Deps) -> 
                 time_unsure=learned.time_unsure,
             )
     if field_name == "category":
-        try:
-            return replace(details, category=Category(value.lower().split()[0]))
-        except ValueError:
+        if (category := category_said(value)) is None:
             names = ", ".join(c.value for c in Category)
             raise InvalidValue(
                 f"“{value}” is not a category; use one of {names}",
                 key="edit-category",
                 text=value,
                 names=names,
-            ) from None
+            )
+        return replace(details, category=category)
     if field_name == "guests":
         if not value.isdigit() or not 0 < int(value) < 1000:
             raise InvalidValue(f"“{value}” is not a number of guests", key="edit-guests", text=value)

@@ -58,15 +58,13 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
         args["command"] = data.get("command") or ""
     elif event.type in (T.NOTE_ADDED, T.VOICEMAIL_TRANSCRIBED):
         args["text"] = _short(data.get("text"))
+    elif (action := ClientAction.of(event)) is not None:  # (a StaffCommandIssued too, in an older log)
+        args |= {"action": action.action, "request": action.request_id or "—", "stale": str(action.stale)}
     elif event.type is T.STAFF_COMMAND_ISSUED:
-        action = ClientAction.of(event)
-        args["command"] = f"client {action.action}" if action else f"/{data.get('command')}"
+        args["command"] = f"/{data.get('command')}"
         said = data.get("args") or ""
         # the supplier's cost is for leads and whoever quoted: a timeline line does not repeat it
         args["args"] = _short(without_cost(said) if data.get("command") == "quote" else said)
-    elif event.type is T.CLIENT_ACTION_TAKEN:
-        args["command"] = f"client {data.get('action')}"
-        args["args"] = data.get("request_id", "")
     elif event.type is T.REQUEST_QUOTED:
         quote = Quote.from_data(data["quote"])
         args |= {"version": quote.version, "amount": formats.money(quote.total, locale)}
@@ -89,7 +87,8 @@ def _args(event: Event, names: dict[str, str], locale: str) -> dict[str, Any]:
     elif event.type in (T.SAVED_REPLY_SET, T.SAVED_REPLY_REMOVED, T.SAVED_REPLY_USED):
         args["name"] = data.get("name") or event.stream_id
     elif event.type is T.TRANSLATION_SET:
-        args["state"] = "on" if data.get("on") else "off"
+        t = bound(locale)
+        args["state"] = t("translate-on") if data.get("on") else t("translate-off")
     else:
         args |= _plain(data, names)
     return args
@@ -146,6 +145,7 @@ def line(event: Event, names: dict[str, str], language: str = "en") -> Line:
         ActorKind.PROVIDER: event.actor.id,
         ActorKind.OPERATOR: "operator",
     }.get(event.actor.kind, event.actor.id)
-    message_id = f"ev-{event.type.value}"  # every type has its line (tests/unit/test_event_lines.py)
+    # every type has its line (tests/unit/test_event_lines.py); a client's tap its own, however recorded
+    message_id = "ev-ClientActionTaken" if ClientAction.of(event) else f"ev-{event.type.value}"
     text = staff_translator()(language, message_id, **_args(event, names, language))
     return Line(event, actor, _kind(event), text)

@@ -12,7 +12,7 @@ from domain.clients import Assistant, Client
 from domain.errors import InvalidValue
 from domain.events import Actor, Event, EventType
 from domain.messages import Inbound, Kind
-from domain.saved_replies import LANGUAGES, SavedReply, render, valid_name, valid_text
+from domain.saved_replies import LANGUAGES, SavedReply, render, unfilled, valid_name, valid_text
 from engine import queries as q
 from engine.client_texts import date_pattern
 from engine.conversation.messages import relay_to_client
@@ -57,6 +57,7 @@ class Filled:
     name: str
     language: str  # the language it is written in
     text: str
+    unfilled: tuple[str, ...] = ()  # its variables with nothing to fill them here (each reads as a dash)
 
 
 async def fill(deps: Deps, assistant: Assistant, client: Client, request_id: str | None, name: str) -> Filled:
@@ -67,7 +68,7 @@ async def fill(deps: Deps, assistant: Assistant, client: Client, request_id: str
         raise InvalidValue(f"No saved reply {word!r}.", key="reply-unknown", name=word[:32])
     written_in, text = chosen
     values = await _values(deps, assistant, client, request_id, written_in)
-    return Filled(reply.name, written_in, render(text, values))
+    return Filled(reply.name, written_in, render(text, values), unfilled(text, values))
 
 
 async def record_use(
@@ -88,6 +89,14 @@ async def send(deps: Deps, cmd: Invocation) -> str | None:
         return t("reply-list", names=names) if names else t("reply-none")
     client = cmd.client
     filled = await fill(deps, cmd.assistant, client, cmd.request_id, cmd.args)
+    if filled.unfilled:  # sent at once: a dash would reach the client ("подтверждён на —")
+        variables = ", ".join("{" + v + "}" for v in filled.unfilled)
+        raise InvalidValue(
+            f"«{filled.name}» was not sent: nothing to fill {variables} with yet.",
+            key="reply-unfilled",
+            name=filled.name,
+            variables=variables,
+        )
     used = await record_use(deps, cmd.actor, cmd.assistant, client, filled, f"{cmd.cause}/reply")
     message = Inbound(Kind.TEXT, filled.text, f"reply:{cmd.assistant.id}", used.cause)
     await relay_to_client(deps, client, cmd.actor, message, f"{cmd.cause}/reply", written_in=filled.language)

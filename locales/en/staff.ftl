@@ -204,7 +204,18 @@ ev-MessageReceived = { $channel }: { $text }
 ev-StaffMessageSent = reply: { $text }
 ev-NoteAdded = note: { $text }
 ev-StaffCommandIssued = { $command } { $args }
-ev-ClientActionTaken = { $command } { $args }
+ev-ClientActionTaken = { $action ->
+        [ask] asked about the quote for { $request }
+        [decline] declined the quote for { $request }
+        [tap] paid { $request } with the saved card
+        [all-good] { $request }: all good, as planned
+        [change] { $request }: needs a change
+        [call-me] asks to be called back
+       *[other] { $action } { $request }
+    }{ $stale ->
+        [True] { " " }(the quote was no longer valid)
+       *[False] { "" }
+    }
 ev-RequestOpened = request opened: { $text }
 ev-RequestQuoted = quote v{ $version }: { $amount }
 ev-RequestPaid = paid { $amount }
@@ -249,7 +260,14 @@ ev-ProjectionQuarantined = an event the projections cannot apply was set apart (
 ev-PhoneAsked = the client was asked to share their phone number
 ev-AssistantReactivated = reactivated
 ev-RequestMessageAdded = added to the request: { $text }
-ev-RequestDetailsChanged = request details changed: { $field }
+ev-RequestDetailsChanged = request details changed: { $field ->
+        [when] when
+        [category] category
+        [guests] guests
+        [place] place
+        [budget] budget
+       *[other] { $field }
+    }
 ev-RequestCardPosted = request card posted in the topic
 ev-ClientMerged = merged into { $into } (the same person)
 ev-RequestMoved = moved from { $from } to { $to }
@@ -292,6 +310,7 @@ ev-CallLegStatus = 📞 call: { $status ->
 }
 staff-welcome = Hello { $name } — this is the staff side of the bot. Sign-in links to the console arrive here.
 duration-minutes = { $minutes } min
+duration-under-a-minute = under a minute
 duration-hours = { $hours } h { $minutes } min
 
 ## the request card and the client card (in the topic)
@@ -414,6 +433,7 @@ quarantined = ⚠️ An event in the log cannot be applied ({ $item }, { $type }
 set-aside-topic = ⚠️ Something written in this topic could not be processed ({ $reason }) and was set aside; nothing is lost. Once the cause is fixed: concierge inbox retry { $item }
 merged-their-topic = their topic
 merged-duplicate = 🔗 { $duplicate } is { $survivor } (the same phone): the conversation goes on in { $where }.
+merged-duplicate-by-hand = 🔗 { $duplicate } is { $survivor } (merged by a lead): the conversation goes on in { $where }.
 merged-survivor = 🔗 { $survivor } now also writes from { $duplicate }'s account ({ $channels }).
 not-delivered-blocked = ⚠️ Not delivered: the client has blocked the bot on Telegram.
 client-blocked = ⚠️ The client has blocked the bot on Telegram: messages to them are not delivered. They will reach us again as soon as they write.
@@ -499,6 +519,7 @@ lead-only-export = export a client's history
 lead-only-audit = check the audit chain
 
 ## refusals (a domain error's key: err-<key>)
+state-named = { $state }
 err-transition = a request cannot go from { $current } to { $target }
 err-quote-usage = Write /quote 45000 RUB Mercedes S-Class with chauffeur, 18:00–23:00 — or /quote RUB and then one line per item: description — amount. RUB unless you say USD, EUR or AED.
 err-quote-currency = { $code } is not a currency we accept; use RUB, USD, EUR or AED.
@@ -589,6 +610,7 @@ reply-list = Saved replies: { $names }. Send one with /r <name>.
 reply-none = There are no saved replies yet: leads keep them in the console (Replies).
 reply-sent = 💬 Saved reply «{ $name }» sent: { $text }
 err-reply-unknown = No saved reply «{ $name }»: /r alone lists them.
+err-reply-unfilled = «{ $name }» was not sent: there is nothing yet to fill { $variables } with (a time: /edit when …; a request: /new). Or write the reply yourself.
 err-reply-name = A saved reply's name is a short word: letters, digits, - and _ (like welcome or car-ready).
 err-reply-too-long = A saved reply is at most 2000 characters.
 err-reply-variable = Unknown variable {"{"}{ $variable }{"}"}: use {"{"}client{"}"}, {"{"}assistant{"}"}, {"{"}request{"}"} or {"{"}time{"}"}.

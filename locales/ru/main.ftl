@@ -67,9 +67,9 @@ voice-greeting = Здравствуйте, это ваш консьерж. Со�
 voice-greeting-team = Здравствуйте, это ваш консьерж. Соединяю вас с вашим ассистентом.
 voice-recording-notice = Этот разговор может записываться для вашего обслуживания.
 voice-voicemail-prompt = Сейчас мы не можем ответить. Оставьте, пожалуйста, сообщение после сигнала — мы скоро перезвоним.
-fiscal-receipt = 🧾 Ваш кассовый чек по заявке { $number } ({ $amount }): { $link }
-fiscal-receipt-refund = 🧾 Кассовый чек возврата по заявке { $number } ({ $amount }): { $link }
-fiscal-receipt-settlement = 🧾 Итоговый кассовый чек по заявке { $number } (услуга оказана, { $amount }): { $link }
+fiscal-receipt = 🧾 Ваш кассовый чек по запросу { $number } ({ $amount }): { $link }
+fiscal-receipt-refund = 🧾 Кассовый чек возврата по запросу { $number } ({ $amount }): { $link }
+fiscal-receipt-settlement = 🧾 Итоговый кассовый чек по запросу { $number } (услуга оказана, { $amount }): { $link }
 
 ## reminders of a paid booking
 reminder-evening = Напоминаем о завтрашнем: запрос { $number } — { $at }, { $place }. Всё в силе?
@@ -78,5 +78,5 @@ button-all-good = Всё в порядке
 button-need-change = Нужно изменить
 reminder-thanks = Прекрасно — у { $assistant } всё готово.
 reminder-change = Конечно — напишите, что изменить, и { $assistant } сразу всё устроит.
-reminder-over = Этот заказ уже закрыт — пишите, если что-то понадобится.
+reminder-over = Этот запрос уже закрыт — пишите, если что-то понадобится.
 pay-extra = Мы получили оплату { $amount } по запросу { $number }, которая не требовалась. Доплачивать ничего не нужно: деньги вернутся на вашу карту, ваш ассистент подтвердит возврат.

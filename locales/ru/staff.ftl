@@ -204,7 +204,18 @@ ev-MessageReceived = { $channel }: { $text }
 ev-StaffMessageSent = ответ: { $text }
 ev-NoteAdded = заметка: { $text }
 ev-StaffCommandIssued = { $command } { $args }
-ev-ClientActionTaken = { $command } { $args }
+ev-ClientActionTaken = { $action ->
+        [ask] вопрос по предложению { $request }
+        [decline] отказ от предложения по { $request }
+        [tap] оплата { $request } сохранённой картой
+        [all-good] { $request }: всё в силе
+        [change] { $request }: нужно изменить
+        [call-me] просит перезвонить
+       *[other] { $action } { $request }
+    }{ $stale ->
+        [True] { " " }(предложение уже не действовало)
+       *[False] { "" }
+    }
 ev-RequestOpened = открыта заявка: { $text }
 ev-RequestQuoted = цена v{ $version }: { $amount }
 ev-RequestPaid = оплачено { $amount }
@@ -249,7 +260,14 @@ ev-ProjectionQuarantined = событие, которое нельзя прим�
 ev-PhoneAsked = клиента попросили поделиться номером телефона
 ev-AssistantReactivated = снова в команде
 ev-RequestMessageAdded = дополнение к заявке: { $text }
-ev-RequestDetailsChanged = детали заявки изменены: { $field }
+ev-RequestDetailsChanged = детали заявки изменены: { $field ->
+        [when] время
+        [category] категория
+        [guests] гости
+        [place] место
+        [budget] бюджет
+       *[other] { $field }
+    }
 ev-RequestCardPosted = карточка заявки опубликована в теме
 ev-ClientMerged = объединён с { $into } (тот же человек)
 ev-RequestMoved = перенесена от { $from } к { $to }
@@ -292,6 +310,7 @@ ev-CallLegStatus = 📞 звонок: { $status ->
 }
 staff-welcome = Здравствуйте, { $name }! Это служебная сторона бота: сюда приходят ссылки для входа в консоль.
 duration-minutes = { $minutes } мин
+duration-under-a-minute = меньше минуты
 duration-hours = { $hours } ч { $minutes } мин
 
 ## карточка заявки и карточка клиента (в теме)
@@ -397,9 +416,9 @@ req-in-progress = ▶️ { $request } в работе.
 req-fulfilled = 🏁 { $request } выполнена; клиента поблагодарили.
 req-cancelled = ✖️ { $request } отменена: { $reason }
 reason-declined-by-client = клиент отказался от предложения
-reason-by-assistant = ассистентом
+reason-by-assistant = ассистент не указал причину
 req-time-past = ⚠️ { $request }: время, которое назвал клиент ({ $at }), уже прошло на момент сообщения. Уточните время у клиента, затем /edit when …
-req-cancelled-paid = 💸 Она была оплачена ({ $amount }). Лид может вернуть деньги: /refund или /refund <сумма>.
+req-cancelled-paid = 💸 Заявка была оплачена ({ $amount }). Руководитель может вернуть деньги: /refund или /refund <сумма>.
 req-link-not-cancelled = ⚠️ Ссылку на оплату отменить не удалось: { $error }
 moved = ➡️ { $client } теперь у { $assistant }.
 closed = ✅ { $assistant } закрыл(а) разговор; клиенту сообщили.
@@ -414,6 +433,7 @@ quarantined = ⚠️ Событие в журнале не удаётся при
 set-aside-topic = ⚠️ Сообщение в этой теме не удалось обработать ({ $reason }); оно отложено, ничего не потеряно. Когда причина будет устранена: concierge inbox retry { $item }
 merged-their-topic = его тему
 merged-duplicate = 🔗 { $duplicate } — это { $survivor } (тот же телефон): переписка продолжается в { $where }.
+merged-duplicate-by-hand = 🔗 { $duplicate } — это { $survivor } (объединены руководителем): переписка продолжается в { $where }.
 merged-survivor = 🔗 { $survivor } теперь пишет и с аккаунта { $duplicate } ({ $channels }).
 not-delivered-blocked = ⚠️ Не доставлено: клиент заблокировал бота в Telegram.
 client-blocked = ⚠️ Клиент заблокировал бота в Telegram: сообщения ему не доставляются. Он снова станет доступен, как только напишет.
@@ -499,6 +519,7 @@ lead-only-export = выгружать историю клиента
 lead-only-audit = проверять цепочку аудита
 
 ## отказы (ключ ошибки домена: err-<ключ>)
+state-named = «{ $state }»
 err-transition = заявку нельзя перевести из { $current } в { $target }
 err-quote-usage = Напишите /quote 45000 RUB Mercedes S-Class с водителем, 18:00–23:00 — или /quote RUB и затем по строке на позицию: описание — сумма. RUB, если не указать USD, EUR или AED.
 err-quote-currency = { $code } — валюта, которую мы не принимаем; используйте RUB, USD, EUR или AED.
@@ -589,6 +610,7 @@ reply-list = Сохранённые ответы: { $names }. Отправить
 reply-none = Сохранённых ответов пока нет: их ведут руководители в консоли (Ответы).
 reply-sent = 💬 Отправлен сохранённый ответ «{ $name }»: { $text }
 err-reply-unknown = Нет сохранённого ответа «{ $name }»: /r без имени покажет список.
+err-reply-unfilled = «{ $name }» не отправлен: для { $variables } пока нечего подставить (время — /edit when …, заявку — /new). Или напишите ответ сами.
 err-reply-name = Имя ответа — короткое слово: буквы, цифры, - и _ (например welcome или car-ready).
 err-reply-too-long = Сохранённый ответ — не длиннее 2000 символов.
 err-reply-variable = Неизвестная переменная {"{"}{ $variable }{"}"}: используйте {"{"}client{"}"}, {"{"}assistant{"}"}, {"{"}request{"}"} или {"{"}time{"}"}.

@@ -70,7 +70,7 @@ async def test_an_away_assistants_client_is_handed_over_when_the_message_arrives
     assert (await tg.client_of(layla)).assistant_id == "A-9002"
     assert [m["text"] for m in tg.to_user(layla)[before:]] == ["Omar is now taking care of you."]
     assert any(
-        t.startswith("🔁 Layla is now with Omar: waiting 0 min, Anna is away.")
+        t.startswith("🔁 Layla is now with Omar: waiting under a minute, Anna is away.")
         for t in tg.topic_texts(thread)
     )
     assert "Anna is away" in escalation_lines(tg)[-1]

@@ -435,6 +435,18 @@ async def test_tags_and_preferences_are_kept_and_shown_on_the_pinned_card(team: 
     assert client_id not in found
 
 
+async def test_a_clients_channels_and_language_read_as_on_the_pinned_card(team: Harness) -> None:
+    """The clients list, a client's and a request's page showed 'telegram' and 'en' to a Russian lead."""
+    tg = team
+    await staff_admin.add(tg.engine.deps, 9003, "Irina", "ru,en", lead=True, ui_language="ru")
+    _layla, _thread, client_id = await client_with_request(tg)
+    irina = await signed_in(tg, 9003)
+    for page in ("/console/clients", f"/console/clients/{client_id}", "/console/requests/R-1001"):
+        text = await (await irina.get(page)).text()
+        assert "английский" in text and ">en<" not in text, page
+        assert page.endswith("R-1001") or ("Telegram" in text and ">telegram<" not in text), page
+
+
 async def test_export_of_a_clients_history_is_recorded(team: Harness) -> None:
     tg = team
     _layla, _thread, client_id = await paid_request(tg)

@@ -107,6 +107,9 @@ async def test_with_receipts_on_a_quote_is_in_roubles(fiscal: Harness) -> None:
     await staff_says(tg, thread, "/quote 500 USD Mercedes S-Class")
     assert tg.cp.api_calls("orders/create") == []
     assert any("quotes are in roubles" in t for t in tg.topic_texts(thread))
+    # the console's quote form offers roubles alone (it offered USD, EUR and AED, each refused once sent)
+    form = await (await (await signed_in(tg, 9001)).get("/console/requests/R-1001")).text()
+    assert "<option>RUB</option>" in form and "<option>USD</option>" not in form
 
 
 async def test_a_forged_or_mangled_receipt_notification_changes_nothing(fiscal: Harness) -> None:

@@ -109,3 +109,27 @@ async def test_the_console_fills_the_reply_box_with_a_saved_reply_to_edit_first(
     ]
     wrong = await omar.post(f"{page}/reply", {"text": "hello", "saved": "nope"}, page)
     assert wrong.status == 400 and await reads.event_count(tg.store, EventType.SAVED_REPLY_USED) == 2
+
+
+async def test_a_saved_reply_with_nothing_to_fill_a_variable_is_not_sent_with_a_dash(team: Harness) -> None:
+    """'/r table-confirmed' for a request with no time yet reached the client as 'столик … подтверждён на —.';
+    it is refused in the topic, and goes once the time is set."""
+    tg = team
+    anna = await signed_in(tg, 9001)
+    page = "/console/replies"
+    assert (await anna.post(page, TEXTS, page)).status == 303
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="I need a car please"))
+    await tg.settle()
+    thread = reads.thread(await tg.client_of(layla))
+    before = len(tg.to_user(layla))
+    await staff_says(tg, thread, "/r car-ready", who=OMAR)
+    assert len(tg.to_user(layla)) == before  # nothing reached the client
+    assert tg.topic_texts(thread)[-1].startswith(
+        "⚠️ «car-ready» was not sent: there is nothing yet to fill {time}"
+    )
+    assert await reads.events(tg.store, EventType.SAVED_REPLY_USED) == []
+    await staff_says(tg, thread, "/edit when 2026-12-01 20:00", who=OMAR)
+    await staff_says(tg, thread, "/r car-ready", who=OMAR)
+    sent = tg.to_user(layla)[-1]["text"]
+    assert sent.startswith("Layla, your car for R-1001 is ready at ") and "—" not in sent

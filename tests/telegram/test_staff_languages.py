@@ -42,7 +42,9 @@ async def test_a_russian_speaking_assistants_topic_is_in_russian(russian: Harnes
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/frobnicate"))
     await tg.settle()
     lines = tg.topic_texts(thread)
-    assert "⚠️ У Pavel нет заявки в статусе paid / in_progress. /new открывает новую." in lines  # a refusal
+    assert (
+        "⚠️ У Pavel нет заявки в статусе «оплачена» / «в работе». /new открывает новую." in lines
+    )  # a refusal
     assert any(line.startswith("Неизвестная команда /frobnicate.\nКоманды в теме клиента:") for line in lines)
     tg.clock.advance(minutes=16)
     await tg.engine.clock_runner.run_once()
@@ -90,8 +92,8 @@ async def test_a_paid_request_cancelled_tells_the_topic_in_its_language_how_to_r
     lines = tg.topic_texts(thread)
     assert "✖️ R-1001 отменена: передумал" in lines
     assert (
-        "💸 Она была оплачена (12\u00a0000\u00a0RUB). Лид может вернуть деньги: /refund или /refund <сумма>."
-        in lines
+        "💸 Заявка была оплачена (12\u00a0000\u00a0RUB). Руководитель может вернуть деньги: "
+        "/refund или /refund <сумма>." in lines
     )
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/refund 2000"))
     await tg.settle()
@@ -110,6 +112,29 @@ async def test_a_cancellations_reason_the_service_wrote_is_in_the_readers_langua
     assert "✖️ R-1001 отменена: клиент отказался от предложения" in tg.topic_texts(thread)
     (card,) = tg.request_cards(thread)
     assert "клиент отказался от предложения" in card and "declined" not in card
+
+
+async def test_a_category_is_edited_by_the_name_the_card_shows(russian: Harness) -> None:
+    """'/edit category рестораны' was refused ('это не категория; используйте одну из: chauffeur, dining, …')
+    while the card named the category 'Рестораны'."""
+    tg = russian
+    client = user("Pavel", "ru")
+    await tg.send(tg.fake.user_message(client, text="/start"))
+    await tg.send(tg.fake.user_message(client, text="Машина в Шереметьево завтра в 7"))
+    await tg.settle()
+    thread = await tg.thread_of(client)
+    for typed, shown in (
+        ("рестораны", "Рестораны"),
+        ("Экскурсии и гиды", "Экскурсии и гиды"),
+        ("hotel", "Отель"),
+    ):
+        await tg.send(
+            tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text=f"/edit category {typed}")
+        )
+        await tg.settle()
+        (card,) = tg.request_cards(thread)
+        assert card.startswith(f"📋 R-1001 · {shown} · новая"), card
+    assert not [line for line in tg.topic_texts(thread) if line.startswith("⚠️")]
 
 
 async def test_the_russian_console_writes_its_dates_in_russian(russian: Harness) -> None:

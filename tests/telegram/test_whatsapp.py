@@ -85,6 +85,24 @@ async def test_a_telegram_client_writing_on_whatsapp_is_the_same_conversation(te
     assert len(tg.to_user(layla)) == telegram_before
 
 
+async def test_a_lead_merging_by_hand_is_not_said_to_be_the_same_phone(team: Harness) -> None:
+    """/merge of a Telegram client who never shared a phone: the closed topic said '(the same phone)', and the
+    live one '(Whatsapp, Telegram)'."""
+    tg = team
+    await wa(tg, NUMBER, "A car tonight at 8 from the Ritz")
+    whatsapp = await client_of(tg, NUMBER)
+    layla = user("Layla", "en")
+    await tg.send(tg.fake.user_message(layla, text="/start"), tg.fake.user_message(layla, text="Hello"))
+    await tg.settle()
+    old_topic = await tg.thread_of(layla)
+    await staff_says(tg, reads.thread(whatsapp), f"/merge {(await tg.client_of(layla)).id}")
+    assert tg.topic_texts(old_topic)[-1].startswith(
+        "🔗 Layla is Layla (merged by a lead): the conversation goes on"
+    )
+    said = "🔗 Layla now also writes from Layla's account (WhatsApp, Telegram)."
+    assert said in tg.topic_texts(reads.thread(whatsapp))
+
+
 async def test_whatsapp_first_then_the_same_person_on_telegram_is_one_client(team: Harness) -> None:
     tg = team
     await wa(tg, NUMBER, "A car tonight at 8 from the Ritz")

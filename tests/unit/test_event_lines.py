@@ -90,3 +90,33 @@ def test_money_in_a_line_reads_in_the_readers_locale() -> None:
     paid = Event("request:R-1001", 2, T.REQUEST_PAID, AT, SYSTEM, "c", DATA[T.REQUEST_PAID])
     assert "RUB\u00a045,000" in line(paid, {}, "en").text
     assert "45\u00a0000\u00a0RUB" in line(paid, {}, "ru").text  # not "RUB 45,000" in a Russian console
+
+
+def test_a_clients_tap_and_a_changed_field_read_in_the_readers_words() -> None:
+    """A Russian timeline read 'client ask R-1001', 'client change R-1001' and 'детали заявки изменены:
+    when'."""
+    tapped = _event(T.CLIENT_ACTION_TAKEN)
+    assert line(tapped, {}, "ru").text == "вопрос по предложению R-1001"
+    assert line(tapped, {}, "en").text == "asked about the quote for R-1001"
+    change = Event(
+        "request:R-1001",
+        5,
+        T.CLIENT_ACTION_TAKEN,
+        AT,
+        SYSTEM,
+        "c",
+        {"action": "change", "request_id": "R-1001"},
+    )
+    assert line(change, {}, "ru").text == "R-1001: нужно изменить"
+    stale = {"command": "client-decline-stale", "args": "decline:R-1001:1"}  # (as an older log recorded it)
+    old = Event("conversation:C-1", 3, T.STAFF_COMMAND_ISSUED, AT, SYSTEM, "c", stale)
+    assert line(old, {}, "ru").text == "отказ от предложения по R-1001 (предложение уже не действовало)"
+    assert line(_event(T.REQUEST_DETAILS_CHANGED), {}, "ru").text == "детали заявки изменены: время"
+    assert line(_event(T.STAFF_COMMAND_ISSUED), {}, "ru").text == "/done "
+
+
+def test_machine_translation_turned_on_reads_in_the_readers_words() -> None:
+    """The Russian activity page read '🌐 машинный перевод: on'."""
+    turned = Event("client:C-1", 4, T.TRANSLATION_SET, AT, SYSTEM, "c", {"on": True})
+    assert line(turned, {}, "ru").text == "🌐 машинный перевод: включён"
+    assert line(turned, {}, "en").text == "🌐 machine translation on"

@@ -1,7 +1,7 @@
 """Durations, numbers, money and periods in the reader's locale (babel): the figures in /stats, the console
 and `concierge report`, and a call's length in the topic; one money format per locale, any currency."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -93,6 +93,18 @@ def test_a_days_chart_says_the_first_response_and_revenue_the_table_says() -> No
     assert "highest 3 sec" in charts["first_response"] and "6 sec" not in charts["first_response"]
     assert "<title>3 sec</title>" in charts["first_response"]
     assert "highest RUB\u00a00" in charts["revenue"] and "RUB\u00a01" not in charts["revenue"]
+
+
+def test_a_chart_of_days_that_were_all_nothing_says_its_highest_is_nothing() -> None:
+    """The team page read 'выручка (RUB): максимум 1 RUB' and 'обещания выполнены: максимум 1 %' for an
+    assistant with no revenue and no promise kept."""
+    from bot.console.charts import for_assistant
+
+    days = [date(2026, 12, 7), date(2026, 12, 8)]
+    nothing = {"revenue": {"RUB": 0}, "promises_kept_pct": 0, "first_response_p50_s": 60}
+    charts = for_assistant(days, [nothing, nothing], "ru")
+    assert "максимум 0\u00a0RUB" in charts["revenue"] and "максимум 0\u00a0%" in charts["promises"]
+    assert "максимум 1 мин" in charts["first_response"]
 
 
 @pytest.mark.parametrize("locale", ["ru", "en", "ar"])

@@ -128,6 +128,17 @@ def test_category_and_time(text: str, category: Category, when: str | None) -> N
         ("нас будет ждать водитель", None),
         ("a car for 3 hours", None),
         ("bodyguard for 3 days", None),
+        # a duration, a distance or a share is no party (the driver's 20 minutes late were 20 guests)
+        ("Водитель опоздал на 20 минут", None),
+        ("Вертолёт на 30 мин", None),
+        ("Машина на 2 недели", None),
+        ("Апартаменты на 3 месяца", None),
+        ("на 40 км", None),
+        ("скидка на 10%", None),
+        ("A car for 20 minutes", None),
+        ("A yacht for 2 weeks", None),
+        ("Villa for 3 months", None),
+        ("Столик на 4 человека на 20:00", 4),
     ],
 )
 def test_party_size(text: str, guests: int | None) -> None:

@@ -199,6 +199,10 @@ def test_away_periods() -> None:
     assert away_until("До 18:00", now, moscow) == datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
     assert away_until("на час", now, moscow) == now + timedelta(hours=1)  # (the commonest, with no number)
     assert away_until("на 21 минуту", now, moscow) == now + timedelta(minutes=21)
+    # half an hour and an hour and a half, in words or with a decimal comma (they were refused)
+    for said, minutes in (("на полчаса", 30), ("полтора часа", 90), ("на 1,5 часа", 90), ("1.5h", 90)):
+        assert away_until(said, now, moscow) == now + timedelta(minutes=minutes), said
+    assert away_until("for half an hour", now, moscow) == now + timedelta(minutes=30)
     for nonsense in ("for ever", "until 25:00", "for 0h", "for 900h", "на часок", "до завтра"):
         with pytest.raises(InvalidValue):
             away_until(nonsense, now, moscow)

@@ -30,9 +30,7 @@ def test_amounts_are_bounded_where_they_enter() -> None:
     for huge in ("10000000000.01", "99999999999999999999", "-99999999999999999999"):
         with pytest.raises(InvalidMoney) as error:
             Money.of(huge, "RUB")
-        assert (
-            error.value.key == "amount-too-large" and error.value.params["most"] == "RUB\u00a010,000,000,000"
-        )
+        assert error.value.key == "amount-too-large" and error.value.params["most"] == Money(MAX_MINOR, "RUB")
     with pytest.raises(InvalidQuote) as refused:
         parse_quote("99999999999999999999 RUB car")
     assert refused.value.key == "amount-too-large"

@@ -56,6 +56,15 @@ SECRET = "api-secret"
         ("RUB 45000 Car: 2 hours", "RUB", [("Car: 2 hours", "45000")]),
         ("45000 RUB Car: 2", "RUB", [("Car: 2", "45000")]),
         ("45000 Car 18-23", "RUB", [("Car 18-23", "45000")]),  # (a time, not a price)
+        # kopecks after a decimal comma, as a Russian keyboard types them
+        (
+            "RUB\nMercedes S-класс — 42 000\nВстреча с табличкой — 4 999,50",
+            "RUB",
+            [("Mercedes S-класс", "42000"), ("Встреча с табличкой", "4999.50")],
+        ),
+        ("1500,5 руб парковка", "RUB", [("парковка", "1500.50")]),
+        ("Парковка — 1 500,50 ₽", "RUB", [("Парковка", "1500.50")]),
+        ("45,000 Car", "RUB", [("Car", "45000")]),
     ],
 )
 def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]]) -> None:
@@ -81,6 +90,7 @@ def test_quotes_are_read(args: str, currency: str, items: list[tuple[str, str]])
         "RUB\nCar — 3000 евро",
         "3 hours with driver — 30000",  # (two amounts, neither said with a currency: which is the price?)
         "45000 RUB Car: 2 USD",
+        "RUB\nFlowers — 1,5",  # (1.50 or 1 500? not guessed at)
     ],
 )
 def test_bad_quotes_get_a_clear_correction(args: str) -> None:
@@ -179,6 +189,7 @@ def test_a_cost_written_with_its_currency_first_or_in_brackets_is_a_cost_not_the
         ("15000 roubles", Money.of("15000", "RUB")),
         ("300 euro", Money.of("300", "EUR")),
         ("1000 dirhams", Money.of("1000", "AED")),
+        ("4 999,50", Money.of("4999.50", "RUB")),
     ],
 )
 def test_an_amount_after_edit_budget_or_refund_is_read_with_or_without_its_currency(

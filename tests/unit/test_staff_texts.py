@@ -9,10 +9,11 @@ import pytest
 from fluent.runtime import FluentBundle, FluentResource
 from fluent.syntax import FluentParser, ast
 
+from domain.errors import InvalidTransition, InvalidValue
 from domain.events import SYSTEM, Event, EventType
 from engine.console.event_lines import line
 from engine.i18n import LOCALES_DIR, STAFF_FILE, STAFF_LANGUAGES
-from engine.staff_texts import bound
+from engine.staff_texts import CANCELLED_BY_ASSISTANT, bound, reason_text, refusal
 
 SAMPLE = {
     "contact": "whatsapp",
@@ -106,6 +107,7 @@ SAMPLE = {
     "from": "C-1",
     "to": "C-2",
     "field": "when",
+    "stale": "False",
     "purpose": "escalations",
     "direction": "inbound",
     "seconds": 95,
@@ -240,3 +242,55 @@ def test_no_line_for_the_team_is_written_in_the_code_instead_of_the_staff_texts(
 def test_the_check_for_lines_written_in_the_code_would_notice_one() -> None:
     code = 'notes.append(f"💸 It was paid ({amount}). A lead can refund it.")\nx = "✖️ cancelled"'
     assert [text for _n, text in _literals(pyast.parse(code)) if _LINE.match(text) and _WORDS.search(text)]
+
+
+def test_a_refusal_names_the_requests_states_in_the_readers_words() -> None:
+    """'нет заявки в статусе paid / in_progress' leaked the states' English names into a Russian topic."""
+    ru, en = bound("ru"), bound("en")
+    wrong_state = InvalidTransition("fulfilled", "cancelled")
+    assert refusal(ru, wrong_state) == "заявку нельзя перевести из «выполнена» в «отменена»"
+    assert (
+        refusal(en, InvalidTransition("in_progress", "new")) == "a request cannot go from in progress to new"
+    )
+    none = InvalidValue("", key="no-request", client="Irina", wanted="paid / in_progress")
+    assert refusal(ru, none) == "У Irina нет заявки в статусе «оплачена» / «в работе». /new открывает новую."
+    named = InvalidValue("", key="request-state", request="R-1", state="cancelled", wanted="quoted")
+    assert refusal(ru, named) == "R-1 в статусе «отменена», а нужно «цена предложена»."
+
+
+def test_a_russian_cancellation_reads_as_russian() -> None:
+    """'✖️ R-1003 отменена: ассистентом' after a /cancel with no reason; 'Она была оплачена … Лид может
+    вернуть деньги' (where every other line says руководитель)."""
+    ru = bound("ru")
+    no_reason = reason_text(ru, CANCELLED_BY_ASSISTANT)
+    assert (
+        ru("req-cancelled", request="R-1", reason=no_reason) == "✖️ R-1 отменена: ассистент не указал причину"
+    )
+    assert ru("card-cancelled", reason=no_reason) == "✖️ Отменена: ассистент не указал причину"
+    paid = ru("req-cancelled-paid", amount="15 000 RUB")
+    assert paid.startswith("💸 Заявка была оплачена (15 000 RUB). Руководитель может вернуть деньги")
+    assert not [
+        line for line in (LOCALES_DIR / "ru" / STAFF_FILE).read_text().splitlines() if " Лид " in line
+    ]
+
+
+def test_a_refusal_shows_its_amounts_in_the_readers_locale() -> None:
+    """The Russian console refused a refund with 'не больше оплаченных RUB 20,000' (written in English)."""
+    from domain.money import Money
+
+    too_much = InvalidValue("", key="refund-amount", paid=Money.of("20000", "RUB"))
+    assert refusal(bound("ru"), too_much).endswith("оплаченных 20\u00a0000\u00a0RUB")
+    assert refusal(bound("en"), too_much).endswith("the RUB\u00a020,000 paid")
+
+
+def test_a_client_who_has_just_written_is_not_said_to_wait_0_min() -> None:
+    """'🆘 Irina Volkova has been waiting 0 min; Dmitri is away …' when she had just written."""
+    from engine.staff_texts import waited
+
+    since = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    ru = bound("ru")
+    just = waited(ru, since, since.replace(second=40))
+    said = ru("clock-unassignable", client="Irina", wait=just, assistant="Dmitri", why="away", spoken="RU")
+    assert said.startswith("🆘 Irina ждёт уже меньше минуты; Dmitri не на месте")
+    assert waited(bound("en"), since, since.replace(second=40)) == "under a minute"
+    assert waited(ru, since, since.replace(minute=16)) == "16 мин"
