@@ -11,6 +11,7 @@ from domain.clients import Assistant
 from domain.events import EventType
 from domain.formats import money
 from domain.intake import Understanding
+from domain.lifecycle import RequestState
 from domain.requests import ServiceRequest
 from domain.texts import TELEGRAM_MAX
 from engine import queries as q
@@ -163,7 +164,7 @@ def _render(
         t("card-budget", budget=money(d.budget, locale) if d.budget else "—"),
         *words,
     ]
-    if request.quote:
+    if request.quote and request.state is RequestState.QUOTED and not request.quote_lapsed:
         until = format_datetime(request.quote.valid_until, "d MMM, HH:mm", tzinfo=tz, locale=locale)
         lines.append(
             t(
@@ -172,6 +173,10 @@ def _render(
                 total=money(request.quote.total, locale),
                 until=until,
             )
+        )
+    elif request.quote:  # (paid, under way, done, lapsed: how long it could be paid no longer matters)
+        lines.append(
+            t("card-quote-taken", version=request.quote.version, total=money(request.quote.total, locale))
         )
     if request.payment:
         paid = request.payment

@@ -348,6 +348,7 @@ card-budget = 💰 Budget: { $budget }
 card-words-translated = 💬 { $via }🌐 { $pairs }: “{ $text }”
 card-words-original = ↳ as written: “{ $text }”
 card-quote = 🧾 Quote v{ $version }: { $total }, valid until { $until }
+card-quote-taken = 🧾 Quote v{ $version }: { $total }
 card-a-card = card
 card-paid = ✅ Paid { $amount } · { $card } · transaction { $transaction } · receipt { $receipt }
 card-refunded = ↩️ Refunded { $amount } · transaction { $transaction }

@@ -348,6 +348,7 @@ card-budget = 💰 Бюджет: { $budget }
 card-words-translated = 💬 { $via }🌐 { $pairs }: «{ $text }»
 card-words-original = ↳ в оригинале: «{ $text }»
 card-quote = 🧾 Цена v{ $version }: { $total }, действует до { $until }
+card-quote-taken = 🧾 Цена v{ $version }: { $total }
 card-a-card = карта
 card-paid = ✅ Оплачено { $amount } · { $card } · транзакция { $transaction } · чек { $receipt }
 card-refunded = ↩️ Возврат { $amount } · транзакция { $transaction }
