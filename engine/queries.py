@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from domain.clients import Assistant, Channel, ChannelIdentity, Client, topic_key
 from domain.conversations import Conversation
+from domain.names import name_key
 from domain.requests import ServiceRequest
 from storage.step_reads import by_id, every, read_where, seen, where
 from storage.store import Store
@@ -89,9 +90,14 @@ async def assistant_by_telegram_id(store: Store, telegram_id: int) -> Assistant 
 
 
 async def active_assistant_named(store: Store, name: str) -> Assistant | None:
-    """'/assign anna', '@Anna': an active assistant by name, whatever the case."""
+    """'/assign anna', '@Anna', '/assign Амира': an active assistant by name, whatever the case or the
+    alphabet (`name_key`: one spelled alike by two is nobody's)."""
     wanted = name.strip().lower().lstrip("@")
-    return next((a for a in await assistants(store) if a.active and a.name.lower() == wanted), None)
+    active = [a for a in await assistants(store) if a.active]
+    if exact := next((a for a in active if a.name.lower() == wanted), None):
+        return exact
+    alike = [a for a in active if name_key(a.name) == name_key(wanted) and name_key(wanted)]
+    return alike[0] if len(alike) == 1 else None
 
 
 async def staff_member(store: Store, telegram_id: int) -> Assistant | None:

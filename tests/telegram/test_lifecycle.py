@@ -4,6 +4,7 @@ import pytest
 
 from domain.events import ClientAction, EventType
 from domain.money import Money
+from domain.names import name_key
 from domain.payments import CheckCode
 from domain.requests import ServiceRequest
 from engine import queries as q
@@ -86,6 +87,7 @@ async def test_the_whole_journey(team: Harness) -> None:
     (create,) = tg.cp.api_calls("orders/create")
     assert create.request_id == "order:R-1001:1" and create.body["Amount"] == 45000.0
 
+    assert "🧾 Quote v1: RUB\u00a045,000, valid until " in tg.request_cards(thread)[0]
     paid = await pay(tg, order)
     assert paid["check"] == CheckCode.ACCEPT
     receipt = tg.to_user(layla)[-1]["text"]
@@ -96,6 +98,9 @@ async def test_the_whole_journey(team: Harness) -> None:
     assert tg.topic_texts(thread)[-1].startswith("✅ Paid: R-1001 · RUB\u00a045,000 · Visa •••• 4242")
     assert (await request_of(tg)).state == "paid"
     assert "· PAID" in tg.request_cards(thread)[0]  # the card was edited in place
+    # (paid: how long the quote could be paid no longer matters — the card said "valid until" for good)
+    assert "🧾 Quote v1: RUB\u00a045,000\n" in tg.request_cards(thread)[0] + "\n"
+    assert "valid until" not in tg.request_cards(thread)[0]
 
     await staff_says(tg, thread, "/done")
     assert tg.to_user(layla)[-2]["text"].startswith(
@@ -753,3 +758,23 @@ async def test_a_client_cancelling_one_of_their_requests_opens_no_new_one(team: 
     await tg.settle()
     assert [(r.id, r.details, r.text) for r in await reads.requests(tg.store)] == before
     assert tg.topic_texts(thread)[-1] == cancel and len(tg.to_user(layla)) == told
+
+
+async def test_a_colleague_is_found_by_her_name_typed_in_cyrillic(team: Harness) -> None:
+    """'/assign Амира' and '/assign Дмитрий' found nobody ("no active assistant is called …"): a Russian
+    assistant types a colleague's name as she says it. Spelled alike by two, it is nobody's."""
+    tg = team
+    await tg.add_staff(9003, "Dmitri", "ru,en")
+    layla, thread = await client_asks(tg, "A car to Sheremetyevo tomorrow at 7")
+    await staff_says(tg, thread, "/assign Дмитрий")
+    assert (await tg.client_of(layla)).assistant_id == "A-9003"
+    await staff_says(tg, thread, "/assign anna")
+    assert (await tg.client_of(layla)).assistant_id == "A-9001"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [("Дмитрий", "Dmitri"), ("Амира", "Amira"), ("Анна", "Anna"), ("@dmitriy", "Dmitri"), ("Хасан", "Hasan")],
+)
+def test_a_name_s_spellings_share_one_key(typed: str, name: str) -> None:
+    assert name_key(typed) == name_key(name) and name_key("Omar") != name_key("Amira")
