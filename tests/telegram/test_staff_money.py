@@ -32,7 +32,7 @@ async def test_a_russian_speaking_assistant_reads_money_in_russian(russian: Harn
     await pay(tg, order_of(tg, quote_message(tg, client)))
     assert any(line.startswith(f"✅ Оплачено: R-1001 · {RU} · ") for line in tg.topic_texts(thread))
     card = tg.request_cards(thread)[-1]
-    assert f"🧾 Цена v1: {RU}," in card and f"✅ Оплачено {RU} · " in card
+    assert f"🧾 Цена v1: {RU}\n" in card and f"✅ Оплачено {RU} · " in card  # (paid: no "действует до")
     assert "RUB\u00a045,000" not in "\n".join(tg.topic_texts(thread) + tg.request_cards(thread))
     # a partial refund, and the Russian console, read the same way
     await tg.send(tg.fake.user_message(IRINA, chat_id=STAFF_CHAT, thread_id=thread, text="/refund 5000"))
