@@ -12,12 +12,13 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from domain.errors import DomainError, InvalidMoney
 from domain.intake.understanding import Understanding
-from domain.intake.words import Category
+from domain.intake.words import CURRENCIES, Category
 from domain.money import SUPPORTED_CURRENCIES, Money
 
 MAX_CHARS = 4096  # an initData string is a few hundred characters; more is not Telegram's
@@ -220,19 +221,62 @@ def _one_line(form: dict[str, str], name: str, limit: int) -> str:
 
 
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?")  # 15,000 · 1,500,000.50
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 15.000: thousands as Russians and Europeans group them
 # 1500,50: a Russian keyboard's decimal key ('1,5' is not guessed at)
 _DECIMAL_COMMA = re.compile(r"\d{3,},\d{1,2}")
+# what follows the digits, as the chat reads it too: a multiplier ("15 тыс", "15к", "1,5 млн"), a currency
+_SAID = re.compile(
+    r"(?P<n>[\d\s.,\u066b\u066c]*\d)\s*(?:(?P<k>тыс|млн|thousand|million|k|к|الف|ألف)\.?)?\s*(?P<c>\D*)"
+)
+_SCALES = {"тыс": 1000, "thousand": 1000, "k": 1000, "к": 1000, "الف": 1000, "ألف": 1000}
+_SCALES |= {"млн": 1_000_000, "million": 1_000_000}
+_RUB_SHORT = ("р", "р.", "руб.")
 
 
 def _amount(said: str) -> str:
-    """An amount as people type it: thousands grouped by commas or Arabic separators ('15,000', '١٥٬٠٠٠'), a
-    decimal comma ('1500,50'); spaces are Money's to drop."""
+    """An amount as people type it: thousands grouped by commas, dots or Arabic separators ('15,000',
+    '15.000', '١٥٬٠٠٠'), a decimal comma ('1500,50'); spaces are Money's to drop."""
     plain = re.sub(r"[\s\u066c]", "", said).replace("\u066b", ".")
     if _GROUPED.fullmatch(plain):
         return plain.replace(",", "")
+    if _DOTTED.fullmatch(plain):
+        return plain.replace(".", "")
     if _DECIMAL_COMMA.fullmatch(plain):
         return plain.replace(",", ".")
     return plain
+
+
+def _currency_named(mark: str) -> str | None:
+    """The currency a mark names ("₽", "руб", "$", "евро"), None for no mark; Unusable for anything else."""
+    mark = mark.strip().lower()
+    if not mark:
+        return None
+    if mark in _RUB_SHORT:
+        return "RUB"
+    found = next((code for code, marks in CURRENCIES if any(mark.startswith(m) for m in marks)), None)
+    if found is None:
+        raise Unusable("the budget is not an amount", key="app-bad-budget")
+    return found
+
+
+def budget_of(said: str, currency: str) -> Money:
+    """The budget as typed ('15 000', '15 тыс', '15к ₽', '$500', '1,5 млн'): a currency typed with the amount
+    is the one meant, whatever the form's list still says."""
+    text = said.strip()
+    named = _currency_named(text[0]) if text[:1] in ("$", "€", "₽") else None
+    if named:
+        text = text[1:].strip()
+    parts = _SAID.fullmatch(text)
+    if parts is None:
+        raise Unusable("the budget is not an amount", key="app-bad-budget")
+    currency = _currency_named(parts["c"]) or named or currency
+    try:
+        if parts["k"]:
+            number = Decimal(re.sub(r"[\s\u066c]", "", parts["n"]).replace(",", ".").replace("\u066b", "."))
+            return Money.of(number * _SCALES[parts["k"].lower()], currency)
+        return Money.of(_amount(parts["n"]), currency)
+    except (InvalidMoney, InvalidOperation):
+        raise Unusable("the budget is not an amount", key="app-bad-budget") from None
 
 
 def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
@@ -264,10 +308,7 @@ def asked_of(form: dict[str, str], now: datetime, tz: ZoneInfo) -> Asked:
         currency = (form.get("currency") or "RUB").strip()
         if currency not in SUPPORTED_CURRENCIES:
             raise Unusable("the budget's currency is RUB, USD, EUR or AED", key="app-bad-budget")
-        try:
-            budget = Money.of(_amount(amount), currency)
-        except InvalidMoney:
-            raise Unusable("the budget is not an amount", key="app-bad-budget") from None
+        budget = budget_of(amount, currency)
         if budget.minor <= 0:
             raise Unusable("the budget is not an amount", key="app-bad-budget")
     notes = (form.get("notes") or "").strip()

@@ -586,3 +586,23 @@ async def test_a_latin_place_on_an_arabic_page_is_isolated_from_the_guests_besid
     await tg.settle()
     _status, page = await app.get("/app/requests")
     assert "· <bdi>The Ritz-Carlton</bdi> · 👥 4" in page, page
+
+
+async def test_a_russian_clients_page_reads_as_russian_does(team: Harness) -> None:
+    """Found by hand in the Russian page: the quote said “Действительно до вт 8 дек.” (“really until Tue”),
+    the contact choice “Там, где я писал(а) последним” (“where I was the last to write”), and the budget's
+    error gave its example as “50000”, ungrouped, where every amount on the page reads “15 000 ₽”."""
+    tg = team
+    irina, thread, _ = await new_client(tg, "Irina", "Здравствуйте", language="ru")
+    app = App(tg, irina)
+    tomorrow = (tg.clock.now() + timedelta(days=1)).astimezone(tg.engine.deps.policy.tz).date().isoformat()
+    status, _ = await app.post("/app/new", {"category": "dining", "date": tomorrow}, page="/app/new")
+    assert status == 303
+    await tg.settle()
+    await staff_says(tg, thread, "/quote 15000 RUB Столик в Белуге")
+    _status, page = await app.get("/app/requests")
+    assert "15\u00a0000\u00a0₽" in page and "Предложение действует до" in page and "Действительно" not in page
+    _status, page = await app.get("/app/preferences")
+    assert "Там, где я писал(а) в последний раз" in page
+    status, page = await app.post("/app/new", {"category": "dining", "budget": "много"}, page="/app/new")
+    assert status == 400 and "например 50\u00a0000 или 50\u00a0тыс." in page

@@ -100,3 +100,32 @@ def test_a_time_without_a_date_already_gone_by_today_is_tomorrows() -> None:
     with pytest.raises(Unusable) as caught:
         asked_of({"category": "dining", "date": "2026-12-06", "time": "21:00"}, LATE, MOSCOW)
     assert caught.value.key == "app-bad-when"
+
+
+@pytest.mark.parametrize(
+    ("typed", "minor", "currency"),
+    [
+        ("15.000", 1_500_000, "RUB"),  # (was read as 15 ₽)
+        ("15 тыс", 1_500_000, "RUB"),
+        ("15 тыс.", 1_500_000, "RUB"),
+        ("15к", 1_500_000, "RUB"),
+        ("1,5 млн", 150_000_000, "RUB"),
+        ("15 000 ₽", 1_500_000, "RUB"),
+        ("15000 руб", 1_500_000, "RUB"),
+        ("15000р", 1_500_000, "RUB"),
+        ("500 $", 50_000, "USD"),
+        ("500 евро", 50_000, "EUR"),
+    ],
+)
+def test_a_budget_typed_as_a_russian_client_types_it_is_read(typed: str, minor: int, currency: str) -> None:
+    """Found by hand in the Russian page: '15 тыс', '15к' or '15 000 ₽' (which the chat reads) were refused as
+    'not an amount', and '15.000' was silently taken as a budget of 15 ₽."""
+    budget = asked_of({"category": "dining", "budget": typed, "currency": "RUB"}, LATE, MOSCOW).budget
+    assert budget is not None and (budget.minor, budget.currency) == (minor, currency)
+
+
+@pytest.mark.parametrize("typed", ["1,5", "lots", "15 apples", "15 тыс тыс"])
+def test_a_budget_that_is_no_amount_is_still_refused(typed: str) -> None:
+    with pytest.raises(Unusable) as caught:
+        asked_of({"category": "dining", "budget": typed}, LATE, MOSCOW)
+    assert caught.value.key == "app-bad-budget"
