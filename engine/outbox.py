@@ -208,27 +208,27 @@ def relay_to_topic(
             text, original = f"{said}{TRANSLATED}{translation}", message.text or ""
         else:
             text, original = note + said + (message.text or ""), ""
-        first, *rest = split_text(text, TELEGRAM_MAX)
-        if len(rest) > MORE_PARTS:  # (no channel sends such a text: bounded all the same)
-            rest = [*rest[: MORE_PARTS - 1], rest[MORE_PARTS - 1][: TELEGRAM_MAX - 1] + "…"]
-        beneath = original if len((rest or [first])[-1]) + 2 + len(original) <= TELEGRAM_MAX else None
-        if original and beneath is None:
-            rest.append(original)  # (no room left beneath the translation: whole, on its own)
-        merge = translation is None and not note
+        parts = split_text(text, TELEGRAM_MAX)
+        if len(parts) > MORE_PARTS + 1:  # (no channel sends such a text: bounded all the same, and said so)
+            parts = [*parts[:MORE_PARTS], parts[MORE_PARTS][: TELEGRAM_MAX - 1] + "…"]
+        folds: list[str | None] = [None] * len(parts)
+        if len(parts[-1]) + 2 + len(original) <= TELEGRAM_MAX:
+            folds[-1] = original or None
+        elif original:  # (no room left beneath the translation: the client's words whole, on their own)
+            parts, folds = [*parts, original], [*folds, None]
         relay = to_topic(
             event,
             n,
             staff_chat_id,
             client_id,
-            first,
-            merge=merge,
+            parts[0],
+            merge=translation is None and not note,
             reply_to=reply_to,
-            folded=None if rest else beneath,
+            folded=folds[0],
         )
-        parts = list(enumerate(rest, CONTINUED + 1))
+        more = range(1, len(parts))
         return relay, *(
-            to_topic(event, k, staff_chat_id, client_id, part, folded=beneath if k == parts[-1][0] else None)
-            for k, part in parts
+            to_topic(event, CONTINUED + k, staff_chat_id, client_id, parts[k], folded=folds[k]) for k in more
         )
     if not copied and message.kind is Kind.LOCATION:
         extra = message.extra or {}

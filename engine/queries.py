@@ -96,7 +96,8 @@ async def active_assistant_named(store: Store, name: str) -> Assistant | None:
     active = [a for a in await assistants(store) if a.active]
     if exact := next((a for a in active if a.name.lower() == wanted), None):
         return exact
-    alike = [a for a in active if name_key(a.name) == name_key(wanted) and name_key(wanted)]
+    key = name_key(wanted)
+    alike = [a for a in active if key and name_key(a.name) == key]
     return alike[0] if len(alike) == 1 else None
 
 
